@@ -1,0 +1,29 @@
+/**
+ * NestJS 12 ships its packages as ES modules only. Node runs them from our CommonJS build
+ * through require(esm), but Jest's module loader cannot on Node 20, so Jest turns
+ * node_modules/@nestjs into CommonJS (test/jest/esm-to-cjs.transformer.js, cached after the
+ * first run) beside our TypeScript.
+ * @type {import('jest').Config}
+ */
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }],
+  '/node_modules/@nestjs/.+\\.js$': '<rootDir>/test/jest/esm-to-cjs.transformer.js',
+};
+const transformIgnorePatterns = ['/node_modules/(?!@nestjs/)'];
+
+const project = (displayName, testMatch, extra = {}) => ({
+  displayName,
+  testEnvironment: 'node',
+  rootDir: '.',
+  testMatch,
+  transform,
+  transformIgnorePatterns,
+  ...extra,
+});
+
+module.exports = {
+  projects: [
+    project('unit', ['<rootDir>/src/**/*.spec.ts']),
+    project('e2e', ['<rootDir>/test/**/*.e2e-spec.ts'], { testTimeout: 60000 }),
+  ],
+};

@@ -1,0 +1,71 @@
+import { INestApplication, RequestMethod, ValidationError, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { AppModule, AppModuleOptions } from './app.module';
+import { DomainError } from './common/domain-error';
+import { ProblemFilter } from './common/problem.filter';
+
+export const API_PREFIX = 'api/v1';
+
+function validationMessages(error: ValidationError): string[] {
+  const own = Object.values(error.constraints ?? {});
+  const nested = (error.children ?? []).flatMap((child) =>
+    validationMessages(child).map((message) => `${error.property}.${message}`),
+  );
+  return [...own, ...nested];
+}
+
+/** The validation every request body, query and parameter goes through. */
+export function validationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    exceptionFactory: (errors) =>
+      new DomainError('VALIDATION_FAILED', errors.flatMap(validationMessages).join('; ')),
+  });
+}
+
+/** Middleware, pipes, filters and docs shared by `main.ts` and the end-to-end tests. */
+export function configureHttpApp(app: INestApplication): void {
+  app.useLogger(app.get(Logger));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          mediaSrc: ["'self'", 'blob:'],
+        },
+      },
+    }),
+  );
+  app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: '/', method: RequestMethod.GET }] });
+  app.useGlobalPipes(validationPipe());
+  app.useGlobalFilters(new ProblemFilter());
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Loa xã API')
+      .setDescription('Lập lịch, phát và kiểm tra nhật ký bản tin trên đài truyền thanh cơ sở')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+}
+
+export async function createHttpApp(
+  options: AppModuleOptions = {},
+): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(options), {
+    bufferLogs: true,
+  });
+  app.set('trust proxy', 'loopback');
+  configureHttpApp(app);
+  return app;
+}

@@ -1,0 +1,56 @@
+import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { Request } from 'express';
+import { UserRole } from '../users/entities/user.entity';
+import { AccessMode, AuthUser } from './auth-user';
+
+export const PUBLIC_KEY = 'loa-xa:public';
+export const ROLES_KEY = 'loa-xa:roles';
+export const COMMUNE_SCOPE_KEY = 'loa-xa:commune-scope';
+export const PROVINCE_SCOPE_KEY = 'loa-xa:province-scope';
+
+/** No token needed (health, login, the calendar feed with its own secret). */
+export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);
+
+/** Only these roles may call the route. */
+export const Roles = (...roles: UserRole[]): MethodDecorator & ClassDecorator =>
+  SetMetadata(ROLES_KEY, roles);
+
+export interface CommuneScopeOptions {
+  /** Route parameter holding the commune code. */
+  param: string;
+  /** Defaults to `read` for GET and HEAD, `write` otherwise. */
+  mode?: AccessMode;
+}
+
+/** The route acts on one commune, named by a route parameter: the caller must have access to it. */
+export const CommuneScope = (
+  options: Partial<CommuneScopeOptions> = {},
+): MethodDecorator & ClassDecorator =>
+  SetMetadata(COMMUNE_SCOPE_KEY, { param: 'commune', ...options } satisfies CommuneScopeOptions);
+
+export interface ProvinceScopeOptions {
+  source: 'query' | 'params';
+  name: string;
+}
+
+/** The route acts on one province, named by a query or route parameter. */
+export const ProvinceScope = (
+  options: Partial<ProvinceScopeOptions> = {},
+): MethodDecorator & ClassDecorator =>
+  SetMetadata(PROVINCE_SCOPE_KEY, {
+    source: 'query',
+    name: 'province',
+    ...options,
+  } satisfies ProvinceScopeOptions);
+
+export interface AuthenticatedRequest extends Request {
+  user?: AuthUser;
+}
+
+export const CurrentUser = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): AuthUser => {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (!request.user) throw new Error('CurrentUser used on a public route');
+    return request.user;
+  },
+);

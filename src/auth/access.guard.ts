@@ -1,0 +1,101 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { DomainError } from '../common/domain-error';
+import { GeoService } from '../geo/geo.service';
+import { UsersService } from '../users/users.service';
+import { UserRole } from '../users/entities/user.entity';
+import {
+  AuthenticatedRequest,
+  COMMUNE_SCOPE_KEY,
+  CommuneScopeOptions,
+  PROVINCE_SCOPE_KEY,
+  ProvinceScopeOptions,
+  PUBLIC_KEY,
+  ROLES_KEY,
+} from './access.decorators';
+import { canAccessCommune, canAccessProvince } from './auth-user';
+import { TokenService } from './token.service';
+
+/**
+ * Runs on every route before pipes, so access is decided before the body is validated:
+ * token → roles → commune or province scope.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokenService,
+    private readonly users: UsersService,
+    private readonly geo: GeoService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const user = await this.authenticate(request);
+    request.user = user;
+
+    const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(ROLES_KEY, targets);
+    if (roles && !roles.includes(user.role)) {
+      throw new DomainError('FORBIDDEN', `Role ${user.role} may not do this`);
+    }
+
+    const communeScope = this.reflector.getAllAndOverride<CommuneScopeOptions | undefined>(
+      COMMUNE_SCOPE_KEY,
+      targets,
+    );
+    if (communeScope) {
+      const code = String(request.params[communeScope.param] ?? '');
+      if (!/^\d{5}$/.test(code))
+        throw new DomainError('VALIDATION_FAILED', `Commune code must be 5 digits, got "${code}"`);
+      const commune = this.geo.commune(code);
+      const mode =
+        communeScope.mode ?? (['GET', 'HEAD'].includes(request.method) ? 'read' : 'write');
+      if (!canAccessCommune(user, commune, mode)) {
+        throw new DomainError('FORBIDDEN', `No ${mode} access to commune ${code}`);
+      }
+    }
+
+    const provinceScope = this.reflector.getAllAndOverride<ProvinceScopeOptions | undefined>(
+      PROVINCE_SCOPE_KEY,
+      targets,
+    );
+    if (provinceScope) {
+      const source = provinceScope.source === 'query' ? request.query : request.params;
+      const value = source[provinceScope.name];
+      if (typeof value !== 'string' || !/^\d{2}$/.test(value)) {
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          `${provinceScope.name} must be a 2-digit province code`,
+        );
+      }
+      this.geo.province(value);
+      if (!canAccessProvince(user, value)) {
+        throw new DomainError('FORBIDDEN', `No access to province ${value}`);
+      }
+    }
+    return true;
+  }
+
+  private async authenticate(request: AuthenticatedRequest) {
+    const header = request.headers.authorization;
+    const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+    if (!match) throw new DomainError('UNAUTHENTICATED', 'Missing bearer token');
+    const payload = await this.tokens.verify(match[1]);
+    if (!payload) throw new DomainError('UNAUTHENTICATED', 'Invalid or expired token');
+    const user = await this.users.findActive(payload.sub);
+    if (!user || user.tokenVersion !== payload.ver) {
+      throw new DomainError('UNAUTHENTICATED', 'Token no longer valid');
+    }
+    return {
+      id: user.id,
+      username: user.username,
+      role: user.role,
+      communeCode: user.communeCode,
+      provinceCode: user.provinceCode,
+    };
+  }
+}

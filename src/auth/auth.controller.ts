@@ -1,0 +1,48 @@
+import { Body, Controller, Get, HttpCode, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { UsersService, UserView } from '../users/users.service';
+import { CurrentUser, Public, Roles } from './access.decorators';
+import { AuditService } from './audit.service';
+import { AuthService, LoginResult } from './auth.service';
+import { AuthUser } from './auth-user';
+import { AuditQueryDto } from './dto/audit-query.dto';
+import { LoginDto } from './dto/login.dto';
+import { AuditEvent } from './entities/audit-event.entity';
+import { LoginThrottlerGuard } from './login-throttler.guard';
+
+@ApiTags('auth')
+@Controller()
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+    private readonly audit: AuditService,
+  ) {}
+
+  @Public()
+  @UseGuards(LoginThrottlerGuard)
+  @Post('auth/login')
+  @HttpCode(200)
+  login(@Body() body: LoginDto, @Req() request: Request): Promise<LoginResult> {
+    return this.auth.login(body.username, body.password, request.ip ?? null);
+  }
+
+  @ApiBearerAuth()
+  @Get('auth/me')
+  async me(@CurrentUser() user: AuthUser): Promise<UserView> {
+    return this.users.view(await this.users.get(user.id));
+  }
+
+  @ApiBearerAuth()
+  @Roles('admin')
+  @Get('audit')
+  list(@Query() query: AuditQueryDto): Promise<AuditEvent[]> {
+    return this.audit.list({
+      action: query.action,
+      from: query.from ? new Date(query.from) : undefined,
+      to: query.to ? new Date(query.to) : undefined,
+      limit: query.limit ?? 100,
+    });
+  }
+}

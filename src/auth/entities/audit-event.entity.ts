@@ -1,0 +1,61 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { InstantColumn } from '../../database/columns';
+
+export const AUDIT_ACTIONS = [
+  'login.succeeded',
+  'login.failed',
+  'user.created',
+  'user.updated',
+  'user.deleted',
+  'topic.created',
+  'topic.updated',
+  'campaign.created',
+  'campaign.updated',
+  'audio.deleted',
+  'bulletin.approved',
+  'bulletin.archived',
+  'bulletin.deleted',
+  'window.deleted',
+  'schedule.cancelled',
+  'ics.token.rotated',
+  'ics.token.revoked',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** Who did what, when: logins (failed too), user changes, approvals, deletions. */
+@Entity('audit_event')
+@Index(['at'])
+export class AuditEvent {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @InstantColumn()
+  at!: Date;
+
+  @Column({ type: 'varchar', length: 40 })
+  action!: AuditAction;
+
+  @Column({ type: 'varchar', length: 36, name: 'actor_id', nullable: true })
+  actorId!: string | null;
+
+  @Column({ type: 'varchar', length: 64, name: 'actor_username', nullable: true })
+  actorUsername!: string | null;
+
+  @Column({ type: 'varchar', length: 40, name: 'target_type', nullable: true })
+  targetType!: string | null;
+
+  @Column({ type: 'varchar', length: 64, name: 'target_id', nullable: true })
+  targetId!: string | null;
+
+  @Column({ type: 'varchar', length: 5, name: 'commune_code', nullable: true })
+  communeCode!: string | null;
+
+  @Column({ type: 'varchar', length: 2, name: 'province_code', nullable: true })
+  provinceCode!: string | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  ip!: string | null;
+
+  @Column({ type: 'simple-json', nullable: true })
+  detail!: Record<string, unknown> | null;
+}

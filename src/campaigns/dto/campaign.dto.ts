@@ -1,0 +1,107 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { TOPIC_CODE_PATTERN } from '../../topics/dto/topic.dto';
+
+export class CampaignRuleDto {
+  @Matches(TOPIC_CODE_PATTERN, { message: 'topic must be a topic code' })
+  topic!: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(7 * 24 * 3600)
+  minSecondsPerWeek?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  minPlaysPerWeek?: number;
+}
+
+const DATE_MESSAGE = { message: '$property must be a date YYYY-MM-DD' };
+
+export class CreateCampaignDto {
+  @Matches(TOPIC_CODE_PATTERN, {
+    message: 'code must be lower-case words joined by "-", e.g. cds-2025',
+  })
+  @MaxLength(40)
+  code!: string;
+
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  description?: string;
+
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, DATE_MESSAGE)
+  startsOn!: string;
+
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, DATE_MESSAGE)
+  endsOn!: string;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => CampaignRuleDto)
+  rules!: CampaignRuleDto[];
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(24 * 3600)
+  minDailySeconds?: number;
+}
+
+export class UpdateCampaignDto {
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  description?: string;
+
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, DATE_MESSAGE)
+  startsOn?: string;
+
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, DATE_MESSAGE)
+  endsOn?: string;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => CampaignRuleDto)
+  rules?: CampaignRuleDto[];
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(24 * 3600)
+  minDailySeconds?: number;
+}

@@ -1,0 +1,83 @@
+/**
+ * Local dates and times in Asia/Ho_Chi_Minh: UTC+7 all year (no daylight saving), so plain
+ * arithmetic is exact.
+ */
+export const TIME_ZONE = 'Asia/Ho_Chi_Minh';
+export const UTC_OFFSET_MS = 7 * 3600 * 1000;
+export const DAY_MS = 24 * 3600 * 1000;
+
+const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+const TIME_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+/** True for a real calendar date written `YYYY-MM-DD`. */
+export function isLocalDate(value: string): boolean {
+  const match = DATE_PATTERN.exec(value);
+  if (!match) return false;
+  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  return date.toISOString().slice(0, 10) === value;
+}
+
+/** Minutes after local midnight for `HH:mm`, or null. */
+export function parseLocalTime(value: string): number | null {
+  const match = TIME_PATTERN.exec(value);
+  return match ? Number(match[1]) * 60 + Number(match[2]) : null;
+}
+
+export function formatLocalTime(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
+/** The instant of local midnight starting `date`. */
+export function localMidnight(date: string): Date {
+  return new Date(Date.parse(`${date}T00:00:00.000Z`) - UTC_OFFSET_MS);
+}
+
+/** The instant at local `date` + `minutes` after midnight. */
+export function localDateTime(date: string, minutes: number): Date {
+  return new Date(localMidnight(date).getTime() + minutes * 60000);
+}
+
+/** The local date an instant falls on. */
+export function localDateOf(instant: Date): string {
+  return new Date(instant.getTime() + UTC_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** Milliseconds since local midnight of the instant's local date. */
+export function localMsOfDay(instant: Date): number {
+  return (((instant.getTime() + UTC_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS;
+}
+
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00.000Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Number of days from `from` to `to`, both included. */
+export function daysInclusive(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS) + 1;
+}
+
+/** Every date from `from` to `to`, both included. */
+export function eachDate(from: string, to: string): string[] {
+  const days = daysInclusive(from, to);
+  return Array.from({ length: Math.max(0, days) }, (_, index) => addDays(from, index));
+}
+
+/** ISO day of week, Monday = 1 … Sunday = 7. */
+export function isoDayOfWeek(date: string): number {
+  const day = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return day === 0 ? 7 : day;
+}
+
+/** ISO 8601 week of a date: `{year, week}` (the year the week's Thursday falls in). */
+export function isoWeek(date: string): { year: number; week: number } {
+  const thursday = addDays(date, 4 - isoDayOfWeek(date));
+  const year = Number(thursday.slice(0, 4));
+  const week = Math.floor((daysInclusive(`${year}-01-01`, thursday) - 1) / 7) + 1;
+  return { year, week };
+}
+
+/** An instant served to clients: ISO 8601 with the +07:00 offset. */
+export function formatLocalInstant(instant: Date): string {
+  const shifted = new Date(instant.getTime() + UTC_OFFSET_MS).toISOString();
+  return `${shifted.slice(0, 23)}+07:00`;
+}

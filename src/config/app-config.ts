@@ -1,0 +1,69 @@
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export const APP_ROLE_NAMES = ['api', 'worker', 'scheduler'] as const;
+export type AppRole = (typeof APP_ROLE_NAMES)[number];
+
+export const PLAYOUT_SINK_NAMES = ['null', 'file', 'device', 'icecast'] as const;
+export type PlayoutSinkName = (typeof PLAYOUT_SINK_NAMES)[number];
+
+export type DatabaseConfig =
+  { driver: 'sqlite'; file: string } | { driver: 'postgres'; url: string };
+
+export interface RedisConfig {
+  host: string;
+  port: number;
+  db: number;
+  username?: string;
+  password?: string;
+  /** Key prefix for every BullMQ key, so several deployments can share one Redis. */
+  prefix: string;
+}
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  roles: ReadonlySet<AppRole>;
+  logLevel: string;
+  configDir: string;
+  mediaDir: string;
+  database: DatabaseConfig;
+  redis: RedisConfig;
+  auth: {
+    adminUsername?: string;
+    adminPassword?: string;
+    /** When absent, a secret is generated once and kept in the database. */
+    jwtSecret?: string;
+    jwtTtlSeconds: number;
+    loginThrottleLimit: number;
+    loginThrottleTtlSeconds: number;
+    /** log2 of scrypt's cost parameter N. */
+    passwordCost: number;
+  };
+  ffmpeg: {
+    ffmpegPath?: string;
+    ffprobePath?: string;
+    timeoutMs: number;
+  };
+  audio: {
+    maxUploadBytes: number;
+    targetLufs: number;
+    truePeakDbtp: number;
+    lra: number;
+    bitrateKbps: number;
+    workerConcurrency: number;
+    ttsEngine: 'espeak-ng';
+    ttsMaxChars: number;
+    espeakPath?: string;
+  };
+  schedule: {
+    gapSeconds: number;
+    maxPlaysPerBulletinPerDay: number;
+  };
+  playout: {
+    sink: PlayoutSinkName;
+    lateToleranceMs: number;
+    horizonHours: number;
+    reconcileSeconds: number;
+    archiveDir: string;
+  };
+}

@@ -1,0 +1,212 @@
+import { availableParallelism } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import {
+  APP_ROLE_NAMES,
+  AppConfig,
+  AppRole,
+  DatabaseConfig,
+  PLAYOUT_SINK_NAMES,
+  PlayoutSinkName,
+  RedisConfig,
+} from './app-config';
+
+export type Env = Record<string, string | undefined>;
+
+/** Thrown at start when the environment is not usable; names every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n- ${problems.join('\n- ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads variables one by one and collects every problem instead of stopping at the first. */
+class EnvReader {
+  readonly problems: string[] = [];
+
+  constructor(private readonly env: Env) {}
+
+  string(name: string, fallback: string): string {
+    const value = this.raw(name);
+    return value ?? fallback;
+  }
+
+  optional(name: string): string | undefined {
+    return this.raw(name);
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    return this.number(name, fallback, min, max, true);
+  }
+
+  number(name: string, fallback: number, min: number, max: number, integer = false): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || (integer && !Number.isInteger(parsed))) {
+      this.problems.push(`${name} must be ${integer ? 'an integer' : 'a number'}, got "${value}"`);
+      return fallback;
+    }
+    if (parsed < min || parsed > max) {
+      this.problems.push(`${name} must be between ${min} and ${max}, got ${parsed}`);
+      return fallback;
+    }
+    return parsed;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(value)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')}, got "${value}"`);
+      return fallback;
+    }
+    return value as T;
+  }
+
+  private raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+}
+
+export function parseDatabaseUrl(url: string, cwd: string): DatabaseConfig {
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (file === '') throw new Error('DATABASE_URL sqlite: needs a file path');
+    return { driver: 'sqlite', file: file === ':memory:' ? file : resolvePath(cwd, file) };
+  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    new URL(url);
+    return { driver: 'postgres', url };
+  }
+  throw new Error(`DATABASE_URL must start with sqlite: or postgres://, got "${url}"`);
+}
+
+export function parseRedisUrl(url: string, prefix: string): RedisConfig {
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'redis:') {
+    throw new Error(`REDIS_URL must start with redis://, got "${url}"`);
+  }
+  const dbPart = parsed.pathname.replace(/^\//, '');
+  const db = dbPart === '' ? 0 : Number(dbPart);
+  if (!Number.isInteger(db) || db < 0 || db > 15) {
+    throw new Error(`REDIS_URL database index must be 0 to 15, got "${dbPart}"`);
+  }
+  return {
+    host: parsed.hostname || '127.0.0.1',
+    port: parsed.port === '' ? 6379 : Number(parsed.port),
+    db,
+    username: parsed.username === '' ? undefined : decodeURIComponent(parsed.username),
+    password: parsed.password === '' ? undefined : decodeURIComponent(parsed.password),
+    prefix,
+  };
+}
+
+export function parseRoles(value: string): Set<AppRole> {
+  const names = value
+    .split(',')
+    .map((role) => role.trim())
+    .filter((role) => role !== '');
+  const unknown = names.filter((name) => !(APP_ROLE_NAMES as readonly string[]).includes(name));
+  if (unknown.length > 0 || names.length === 0) {
+    throw new Error(`APP_ROLES must list some of ${APP_ROLE_NAMES.join(', ')}, got "${value}"`);
+  }
+  return new Set(names as AppRole[]);
+}
+
+function resolvePath(cwd: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(cwd, path);
+}
+
+/** Turns an environment into the typed configuration, or throws a ConfigError naming every bad variable. */
+export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
+  const read = new EnvReader(env);
+  const problems = read.problems;
+  const attempt = <T>(fn: () => T, fallback: T): T => {
+    try {
+      return fn();
+    } catch (error) {
+      problems.push((error as Error).message);
+      return fallback;
+    }
+  };
+
+  const nodeEnv = read.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development');
+  const mediaDir = resolvePath(cwd, read.string('MEDIA_DIR', './media'));
+  const adminUsername = read.optional('ADMIN_USERNAME');
+  const adminPassword = read.optional('ADMIN_PASSWORD');
+  if (nodeEnv === 'production' && (adminUsername === undefined || adminPassword === undefined)) {
+    problems.push('ADMIN_USERNAME and ADMIN_PASSWORD are required when NODE_ENV=production');
+  }
+  if (adminPassword !== undefined && adminPassword.length < 8) {
+    problems.push('ADMIN_PASSWORD must be at least 8 characters');
+  }
+  const jwtSecret = read.optional('JWT_SECRET');
+  if (jwtSecret !== undefined && jwtSecret.length < 32) {
+    problems.push('JWT_SECRET must be at least 32 characters');
+  }
+
+  const config: AppConfig = {
+    env: nodeEnv,
+    port: read.int('PORT', 3000, 0, 65535),
+    roles: attempt(() => parseRoles(read.string('APP_ROLES', 'api,worker,scheduler')), new Set()),
+    logLevel: read.oneOf(
+      'LOG_LEVEL',
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      nodeEnv === 'test' ? 'warn' : 'info',
+    ),
+    configDir: resolvePath(cwd, read.string('CONFIG_DIR', './config')),
+    mediaDir,
+    database: attempt(
+      () => parseDatabaseUrl(read.string('DATABASE_URL', 'sqlite:./data/loa-xa.sqlite'), cwd),
+      { driver: 'sqlite', file: ':memory:' },
+    ),
+    redis: attempt(
+      () =>
+        parseRedisUrl(
+          read.string('REDIS_URL', 'redis://127.0.0.1:6379'),
+          read.string('REDIS_PREFIX', 'loa-xa'),
+        ),
+      { host: '127.0.0.1', port: 6379, db: 0, prefix: 'loa-xa' },
+    ),
+    auth: {
+      adminUsername: adminUsername ?? (nodeEnv === 'production' ? undefined : 'admin'),
+      adminPassword: adminPassword ?? (nodeEnv === 'production' ? undefined : 'loa-xa-admin'),
+      jwtSecret,
+      jwtTtlSeconds: read.int('JWT_TTL_SECONDS', 8 * 3600, 60, 30 * 24 * 3600),
+      loginThrottleLimit: read.int('LOGIN_THROTTLE_LIMIT', 10, 1, 100000),
+      loginThrottleTtlSeconds: read.int('LOGIN_THROTTLE_TTL_SECONDS', 60, 1, 86400),
+      passwordCost: read.int('PASSWORD_SCRYPT_COST', 15, 10, 20),
+    },
+    ffmpeg: {
+      ffmpegPath: read.optional('FFMPEG_PATH'),
+      ffprobePath: read.optional('FFPROBE_PATH'),
+      timeoutMs: read.int('FFMPEG_TIMEOUT_MS', 10 * 60 * 1000, 1000, 6 * 3600 * 1000),
+    },
+    audio: {
+      maxUploadBytes: read.int('AUDIO_MAX_UPLOAD_BYTES', 200 * 1024 * 1024, 1024, 4 * 1024 ** 3),
+      targetLufs: read.number('AUDIO_TARGET_LUFS', -16, -70, -5),
+      truePeakDbtp: read.number('AUDIO_TRUE_PEAK_DBTP', -1.5, -9, 0),
+      lra: read.number('AUDIO_LRA', 11, 1, 50),
+      bitrateKbps: read.int('AUDIO_BITRATE_KBPS', 128, 32, 320),
+      workerConcurrency: read.int('AUDIO_WORKER_CONCURRENCY', availableParallelism(), 1, 64),
+      ttsEngine: read.oneOf('TTS_ENGINE', ['espeak-ng'] as const, 'espeak-ng'),
+      ttsMaxChars: read.int('TTS_MAX_CHARS', 5000, 10, 100000),
+      espeakPath: read.optional('ESPEAK_PATH'),
+    },
+    schedule: {
+      gapSeconds: read.int('SCHEDULE_GAP_SECONDS', 2, 0, 600),
+      maxPlaysPerBulletinPerDay: read.int('PLANNER_MAX_PLAYS_PER_BULLETIN_PER_DAY', 3, 1, 100),
+    },
+    playout: {
+      sink: read.oneOf<PlayoutSinkName>('PLAYOUT_SINK', PLAYOUT_SINK_NAMES, 'null'),
+      lateToleranceMs: read.int('PLAYOUT_LATE_TOLERANCE_MS', 60000, 0, 24 * 3600 * 1000),
+      horizonHours: read.int('PLAYOUT_HORIZON_HOURS', 24, 1, 24 * 14),
+      reconcileSeconds: read.int('PLAYOUT_RECONCILE_SECONDS', 10, 1, 30),
+      archiveDir: resolvePath(cwd, read.string('PLAYOUT_ARCHIVE_DIR', join(mediaDir, 'archive'))),
+    },
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

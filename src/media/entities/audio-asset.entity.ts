@@ -1,0 +1,93 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { InstantColumn } from '../../database/columns';
+
+export const AUDIO_STATUSES = ['queued', 'processing', 'ready', 'failed'] as const;
+export type AudioStatus = (typeof AUDIO_STATUSES)[number];
+export type AudioSource = 'upload' | 'tts';
+export type LoudnormPath = 'linear' | 'dynamic';
+
+/**
+ * An uploaded or synthesized recording and its broadcast rendition. It belongs to one commune,
+ * or (communeCode null) to its province's library.
+ */
+@Entity('audio_asset')
+@Index(['ownerCode', 'sha256'], { unique: true })
+export class AudioAsset {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  /** The commune code, or the province code for the province library. */
+  @Column({ type: 'varchar', length: 5, name: 'owner_code' })
+  ownerCode!: string;
+
+  @Column({ type: 'varchar', length: 5, name: 'commune_code', nullable: true })
+  communeCode!: string | null;
+
+  @Column({ type: 'varchar', length: 2, name: 'province_code' })
+  provinceCode!: string;
+
+  /** sha256 of the original bytes (content address). */
+  @Column({ type: 'varchar', length: 64 })
+  sha256!: string;
+
+  @Column({ type: 'varchar', length: 8 })
+  source!: AudioSource;
+
+  /** The client's file name, kept as metadata only. */
+  @Column({ type: 'varchar', length: 255, name: 'original_name', nullable: true })
+  originalName!: string | null;
+
+  @Column({ type: 'integer', name: 'original_bytes' })
+  originalBytes!: number;
+
+  @Column({ type: 'varchar', length: 40, name: 'input_format', nullable: true })
+  inputFormat!: string | null;
+
+  @Column({ type: 'varchar', length: 40, name: 'input_codec', nullable: true })
+  inputCodec!: string | null;
+
+  @Column({ type: 'integer', name: 'input_duration_ms', nullable: true })
+  inputDurationMs!: number | null;
+
+  @Column({ type: 'text', name: 'tts_text', nullable: true })
+  ttsText!: string | null;
+
+  @Column({ type: 'varchar', length: 40, name: 'tts_voice', nullable: true })
+  ttsVoice!: string | null;
+
+  @Column({ type: 'varchar', length: 12 })
+  status!: AudioStatus;
+
+  @Column({ type: 'integer', default: 0 })
+  progress!: number;
+
+  @Column({ type: 'text', nullable: true })
+  error!: string | null;
+
+  @Column({ type: 'integer', name: 'duration_ms', nullable: true })
+  durationMs!: number | null;
+
+  @Column({ type: 'real', name: 'integrated_lufs', nullable: true })
+  integratedLufs!: number | null;
+
+  @Column({ type: 'real', name: 'true_peak_dbtp', nullable: true })
+  truePeakDbtp!: number | null;
+
+  @Column({ type: 'real', nullable: true })
+  lra!: number | null;
+
+  @Column({ type: 'varchar', length: 8, name: 'loudnorm_path', nullable: true })
+  loudnormPath!: LoudnormPath | null;
+
+  @Column({ type: 'varchar', length: 36, name: 'created_by', nullable: true })
+  createdBy!: string | null;
+
+  @InstantColumn({ name: 'created_at' })
+  createdAt!: Date;
+
+  @InstantColumn({ name: 'updated_at' })
+  updatedAt!: Date;
+
+  @InstantColumn({ name: 'ready_at', nullable: true })
+  readyAt!: Date | null;
+}

@@ -1,0 +1,66 @@
+import { JobsOptions } from 'bullmq';
+
+/** Every queue of the service. */
+export const QueueName = {
+  Audio: 'audio',
+  Playout: 'playout',
+  Maintenance: 'maintenance',
+} as const;
+export type QueueName = (typeof QueueName)[keyof typeof QueueName];
+
+/** Job names and their payloads, by queue. */
+export interface JobPayloads {
+  'audio.process': { assetId: string };
+  'playout.play': { scheduleItemId: string };
+  'maintenance.rollup': { date?: string };
+}
+export type JobName = keyof JobPayloads;
+export type JobOf<N extends JobName> = JobPayloads[N];
+
+/**
+ * Deterministic job ids, so a replay or a second instance never doubles a job. BullMQ refuses
+ * `:` in a custom id (it separates Redis keys), so ids are joined with `-`.
+ */
+export function jobId<N extends JobName>(name: N, payload: JobOf<N>): string {
+  let id: string;
+  switch (name) {
+    case 'audio.process':
+      id = `audio-${(payload as JobOf<'audio.process'>).assetId}`;
+      break;
+    case 'playout.play':
+      id = `play-${(payload as JobOf<'playout.play'>).scheduleItemId}`;
+      break;
+    default:
+      id = `rollup-${(payload as JobOf<'maintenance.rollup'>).date ?? 'catch-up'}`;
+  }
+  if (id.includes(':')) throw new Error(`Job id must not contain ":" (${id})`);
+  return id;
+}
+
+/** Job options decided in one place: id, attempts, backoff, retention. */
+export function jobOptions<N extends JobName>(
+  name: N,
+  payload: JobOf<N>,
+  extra: JobsOptions = {},
+): JobsOptions {
+  const base: JobsOptions = {
+    jobId: jobId(name, payload),
+    removeOnComplete: { age: 24 * 3600, count: 1000 },
+    removeOnFail: { age: 7 * 24 * 3600, count: 5000 },
+  };
+  switch (name) {
+    case 'audio.process':
+      return { ...base, attempts: 5, backoff: { type: 'exponential', delay: 2000 }, ...extra };
+    case 'playout.play':
+      // A play is never retried by the queue: a late retry would air late. The as-run log decides.
+      return {
+        ...base,
+        attempts: 1,
+        removeOnComplete: true,
+        removeOnFail: { age: 24 * 3600 },
+        ...extra,
+      };
+    default:
+      return { ...base, attempts: 3, backoff: { type: 'exponential', delay: 5000 }, ...extra };
+  }
+}

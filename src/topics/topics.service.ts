@@ -1,0 +1,119 @@
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EntityManager, In } from 'typeorm';
+import { AuditService } from '../auth/audit.service';
+import { AuthUser } from '../auth/auth-user';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { Db } from '../database/db.service';
+import { CreateTopicDto, UpdateTopicDto } from './dto/topic.dto';
+import { Topic } from './entities/topic.entity';
+
+export const TOPICS_FILE = 'topics.json';
+
+@Injectable()
+export class TopicsService implements OnApplicationBootstrap {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly db: Db,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Adds the topics of config/topics.json that the database does not have; edits made by API stay. */
+  async onApplicationBootstrap(): Promise<void> {
+    const seed = JSON.parse(
+      readFileSync(join(this.config.configDir, TOPICS_FILE), 'utf8'),
+    ) as CreateTopicDto[];
+    const now = this.clock.now();
+    await this.db.write(async (manager) => {
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(Topic)
+        .values(
+          seed.map((topic) => ({
+            ...topic,
+            description: topic.description ?? null,
+            createdAt: now,
+            updatedAt: now,
+          })),
+        )
+        .orIgnore()
+        .execute();
+    });
+  }
+
+  list(): Promise<Topic[]> {
+    return this.db.manager.find(Topic, { order: { createdAt: 'ASC', code: 'ASC' } });
+  }
+
+  async get(code: string): Promise<Topic> {
+    const topic = await this.db.manager.findOneBy(Topic, { code });
+    if (!topic)
+      throw new DomainError('TOPIC_NOT_FOUND', `Topic ${code} not found`, { topic: code });
+    return topic;
+  }
+
+  /** Throws TOPIC_UNKNOWN (422) naming every code that is not a known topic. */
+  async assertKnown(codes: string[], manager: EntityManager = this.db.manager): Promise<void> {
+    const unique = [...new Set(codes)];
+    const found = await manager.findBy(Topic, { code: In(unique) });
+    const known = new Set(found.map((topic) => topic.code));
+    const unknown = unique.filter((code) => !known.has(code));
+    if (unknown.length > 0) {
+      throw new DomainError('TOPIC_UNKNOWN', `Unknown topic: ${unknown.join(', ')}`, {
+        topics: unknown,
+      });
+    }
+  }
+
+  async create(input: CreateTopicDto, actor: AuthUser): Promise<Topic> {
+    return this.db.write(async (manager) => {
+      if (await manager.findOneBy(Topic, { code: input.code })) {
+        throw new DomainError('TOPIC_EXISTS', `Topic ${input.code} already exists`, {
+          topic: input.code,
+        });
+      }
+      const now = this.clock.now();
+      const topic: Topic = {
+        code: input.code,
+        name: input.name,
+        description: input.description ?? null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      await manager.insert(Topic, topic);
+      await this.audit.record(
+        { action: 'topic.created', actor, targetType: 'topic', targetId: topic.code },
+        manager,
+      );
+      return topic;
+    });
+  }
+
+  async update(code: string, input: UpdateTopicDto, actor: AuthUser): Promise<Topic> {
+    return this.db.write(async (manager) => {
+      const topic = await manager.findOneBy(Topic, { code });
+      if (!topic)
+        throw new DomainError('TOPIC_NOT_FOUND', `Topic ${code} not found`, { topic: code });
+      topic.name = input.name ?? topic.name;
+      topic.description = input.description ?? topic.description;
+      topic.updatedAt = this.clock.now();
+      await manager.save(Topic, topic);
+      await this.audit.record(
+        {
+          action: 'topic.updated',
+          actor,
+          targetType: 'topic',
+          targetId: code,
+          detail: { fields: Object.keys(input) },
+        },
+        manager,
+      );
+      return topic;
+    });
+  }
+}

@@ -1,0 +1,83 @@
+import {
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
+import { USER_ROLES, UserRole } from '../entities/user.entity';
+
+export class CreateUserDto {
+  /** Lower-case letters, digits, dot, dash, underscore; 3 to 64 characters. */
+  @IsString()
+  @Matches(/^[a-z0-9._-]{3,64}$/, {
+    message: 'username must be 3 to 64 characters: lower-case letters, digits, ".", "-", "_"',
+  })
+  username!: string;
+
+  @IsString()
+  @MinLength(8)
+  @MaxLength(256)
+  password!: string;
+
+  @IsIn(USER_ROLES)
+  role!: UserRole;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(120)
+  displayName?: string;
+
+  @IsOptional()
+  @Matches(/^\d{5}$/, { message: 'communeCode must be a 5-digit commune code' })
+  communeCode?: string;
+
+  @IsOptional()
+  @Matches(/^\d{2}$/, { message: 'provinceCode must be a 2-digit province code' })
+  provinceCode?: string;
+}
+
+export class UpdateUserDto {
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  @MaxLength(256)
+  password?: string;
+
+  @IsOptional()
+  @IsIn(USER_ROLES)
+  role?: UserRole;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(120)
+  displayName?: string;
+
+  @IsOptional()
+  @Matches(/^\d{5}$/, { message: 'communeCode must be a 5-digit commune code' })
+  communeCode?: string;
+
+  @IsOptional()
+  @Matches(/^\d{2}$/, { message: 'provinceCode must be a 2-digit province code' })
+  provinceCode?: string;
+
+  @IsOptional()
+  @IsBoolean()
+  disabled?: boolean;
+}
+
+export class ListUsersQueryDto {
+  @IsOptional()
+  @IsIn(USER_ROLES)
+  role?: UserRole;
+
+  @IsOptional()
+  @Matches(/^\d{2}$/, { message: 'province must be a 2-digit province code' })
+  province?: string;
+
+  @IsOptional()
+  @Matches(/^\d{5}$/, { message: 'commune must be a 5-digit commune code' })
+  commune?: string;
+}

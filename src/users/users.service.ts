@@ -1,0 +1,281 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { AuditService } from '../auth/audit.service';
+import { AuthUser } from '../auth/auth-user';
+import { hashPassword } from '../auth/password-hasher';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { Db } from '../database/db.service';
+import { GeoService } from '../geo/geo.service';
+import { CreateUserDto, ListUsersQueryDto, UpdateUserDto } from './dto/user.dto';
+import { User, UserRole } from './entities/user.entity';
+
+export interface UserView {
+  id: string;
+  username: string;
+  role: UserRole;
+  displayName: string | null;
+  communeCode: string | null;
+  provinceCode: string | null;
+  disabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface Scope {
+  communeCode: string | null;
+  provinceCode: string | null;
+}
+
+@Injectable()
+export class UsersService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(UsersService.name);
+  private dummy?: Promise<string>;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly db: Db,
+    private readonly geo: GeoService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Creates the first admin from ADMIN_USERNAME / ADMIN_PASSWORD when no admin exists. */
+  async onApplicationBootstrap(): Promise<void> {
+    const { adminUsername, adminPassword } = this.config.auth;
+    if (!adminUsername || !adminPassword) return;
+    const admins = await this.db.manager.countBy(User, { role: 'admin' });
+    if (admins > 0) return;
+    const passwordHash = await hashPassword(adminPassword, this.config.auth.passwordCost);
+    await this.db.write(async (manager) => {
+      if ((await manager.countBy(User, { role: 'admin' })) > 0) return;
+      if (await manager.findOneBy(User, { username: adminUsername.toLowerCase() })) return;
+      const now = this.clock.now();
+      await manager.insert(User, {
+        id: randomUUID(),
+        username: adminUsername.toLowerCase(),
+        passwordHash,
+        role: 'admin',
+        displayName: 'Quản trị hệ thống',
+        communeCode: null,
+        provinceCode: null,
+        disabled: false,
+        tokenVersion: 0,
+        createdAt: now,
+        updatedAt: now,
+      });
+      this.logger.log(`Created the first admin "${adminUsername}"`);
+    });
+  }
+
+  view(user: User): UserView {
+    return {
+      id: user.id,
+      username: user.username,
+      role: user.role,
+      displayName: user.displayName,
+      communeCode: user.communeCode,
+      provinceCode: user.provinceCode,
+      disabled: user.disabled,
+      createdAt: user.createdAt.toISOString(),
+      updatedAt: user.updatedAt.toISOString(),
+    };
+  }
+
+  /** A hash to verify against when the username is unknown (same cost as a real one). */
+  dummyHash(): Promise<string> {
+    this.dummy ??= hashPassword(randomUUID(), this.config.auth.passwordCost);
+    return this.dummy;
+  }
+
+  findByUsername(username: string): Promise<User | null> {
+    return this.db.manager.findOneBy(User, { username });
+  }
+
+  async findActive(id: string): Promise<User | null> {
+    const user = await this.db.manager.findOneBy(User, { id });
+    return user && !user.disabled ? user : null;
+  }
+
+  async get(id: string): Promise<User> {
+    const user = await this.db.manager.findOneBy(User, { id });
+    if (!user) throw new DomainError('USER_NOT_FOUND', `User ${id} not found`, { id });
+    return user;
+  }
+
+  list(query: ListUsersQueryDto): Promise<User[]> {
+    return this.db.manager.find(User, {
+      where: {
+        ...(query.role ? { role: query.role } : {}),
+        ...(query.province ? { provinceCode: query.province } : {}),
+        ...(query.commune ? { communeCode: query.commune } : {}),
+      },
+      order: { username: 'ASC' },
+    });
+  }
+
+  async create(input: CreateUserDto, actor: AuthUser): Promise<User> {
+    const scope = this.scopeFor(input.role, input.communeCode, input.provinceCode);
+    const passwordHash = await hashPassword(input.password, this.config.auth.passwordCost);
+    return this.db.write(async (manager) => {
+      if (await manager.findOneBy(User, { username: input.username })) {
+        throw new DomainError('USERNAME_TAKEN', `Username ${input.username} is taken`, {
+          username: input.username,
+        });
+      }
+      const now = this.clock.now();
+      const user: User = {
+        id: randomUUID(),
+        username: input.username,
+        passwordHash,
+        role: input.role,
+        displayName: input.displayName ?? null,
+        ...scope,
+        disabled: false,
+        tokenVersion: 0,
+        createdAt: now,
+        updatedAt: now,
+      };
+      await manager.insert(User, user);
+      await this.audit.record(
+        {
+          action: 'user.created',
+          actor,
+          targetType: 'user',
+          targetId: user.id,
+          ...scope,
+          detail: { username: user.username, role: user.role },
+        },
+        manager,
+      );
+      return user;
+    });
+  }
+
+  async update(id: string, input: UpdateUserDto, actor: AuthUser): Promise<User> {
+    const passwordHash =
+      input.password === undefined
+        ? undefined
+        : await hashPassword(input.password, this.config.auth.passwordCost);
+    return this.db.write(async (manager) => {
+      const user = await manager.findOneBy(User, { id });
+      if (!user) throw new DomainError('USER_NOT_FOUND', `User ${id} not found`, { id });
+      const role = input.role ?? user.role;
+      const roleChanged = role !== user.role;
+      const scope = this.scopeFor(
+        role,
+        input.communeCode ?? (roleChanged ? undefined : (user.communeCode ?? undefined)),
+        input.provinceCode ??
+          (roleChanged || input.communeCode ? undefined : (user.provinceCode ?? undefined)),
+      );
+      const disabled = input.disabled ?? user.disabled;
+      if (user.role === 'admin' && (role !== 'admin' || disabled)) {
+        await this.assertAnotherAdmin(manager, user.id);
+      }
+      const changed = Object.keys(input).filter((key) => key !== 'password');
+      const revokeTokens =
+        passwordHash !== undefined ||
+        disabled ||
+        roleChanged ||
+        scope.communeCode !== user.communeCode ||
+        scope.provinceCode !== user.provinceCode;
+      Object.assign(user, {
+        role,
+        ...scope,
+        disabled,
+        displayName: input.displayName ?? user.displayName,
+        passwordHash: passwordHash ?? user.passwordHash,
+        tokenVersion: revokeTokens ? user.tokenVersion + 1 : user.tokenVersion,
+        updatedAt: this.clock.now(),
+      });
+      await manager.save(User, user);
+      await this.audit.record(
+        {
+          action: 'user.updated',
+          actor,
+          targetType: 'user',
+          targetId: user.id,
+          ...scope,
+          detail: {
+            username: user.username,
+            fields: passwordHash ? [...changed, 'password'] : changed,
+          },
+        },
+        manager,
+      );
+      return user;
+    });
+  }
+
+  async remove(id: string, actor: AuthUser): Promise<void> {
+    if (id === actor.id)
+      throw new DomainError('CONFLICT', 'An admin cannot delete their own account');
+    await this.db.write(async (manager) => {
+      const user = await manager.findOneBy(User, { id });
+      if (!user) throw new DomainError('USER_NOT_FOUND', `User ${id} not found`, { id });
+      if (user.role === 'admin') await this.assertAnotherAdmin(manager, user.id);
+      await manager.delete(User, { id });
+      await this.audit.record(
+        {
+          action: 'user.deleted',
+          actor,
+          targetType: 'user',
+          targetId: id,
+          communeCode: user.communeCode,
+          provinceCode: user.provinceCode,
+          detail: { username: user.username, role: user.role },
+        },
+        manager,
+      );
+    });
+  }
+
+  private async assertAnotherAdmin(manager: EntityManager, exceptId: string): Promise<void> {
+    const admins = await manager.findBy(User, { role: 'admin', disabled: false });
+    if (!admins.some((admin) => admin.id !== exceptId)) {
+      throw new DomainError(
+        'CONFLICT',
+        'The last active admin cannot be removed, disabled or demoted',
+      );
+    }
+  }
+
+  /** Which commune and province a role is bound to; rejects combinations that make no sense. */
+  private scopeFor(role: UserRole, communeCode?: string, provinceCode?: string): Scope {
+    switch (role) {
+      case 'admin':
+        if (communeCode || provinceCode) {
+          throw new DomainError(
+            'VALIDATION_FAILED',
+            'An admin is not bound to a commune or province',
+          );
+        }
+        return { communeCode: null, provinceCode: null };
+      case 'monitor':
+        if (communeCode)
+          throw new DomainError(
+            'VALIDATION_FAILED',
+            'A monitor is bound to a province, not a commune',
+          );
+        if (!provinceCode)
+          throw new DomainError('VALIDATION_FAILED', 'A monitor needs provinceCode');
+        this.geo.province(provinceCode);
+        return { communeCode: null, provinceCode };
+      case 'operator':
+      case 'approver': {
+        if (!communeCode)
+          throw new DomainError('VALIDATION_FAILED', `An ${role} needs communeCode`);
+        const commune = this.geo.commune(communeCode);
+        if (provinceCode && provinceCode !== commune.provinceCode) {
+          throw new DomainError(
+            'VALIDATION_FAILED',
+            `Commune ${communeCode} is not in province ${provinceCode}`,
+          );
+        }
+        return { communeCode, provinceCode: commune.provinceCode };
+      }
+    }
+  }
+}
