@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -6,9 +7,10 @@ import { AuditModule } from './auth/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { CommonModule } from './common/common.module';
-import { APP_CONFIG, AppConfig } from './config/app-config';
+import { APP_CONFIG, AppConfig, AppRole } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
-import { Env } from './config/load-config';
+import { Env, loadConfig } from './config/load-config';
+import { Clock } from './common/clock';
 import { DatabaseModule } from './database/database.module';
 import { GeoModule } from './geo/geo.module';
 import { HealthModule } from './health/health.module';
@@ -19,7 +21,25 @@ import { TopicsModule } from './topics/topics.module';
 export interface AppModuleOptions {
   /** Use these variables instead of `.env` and the process environment (tests, tools). */
   env?: Env;
+  /** Replaces the system clock (tests that move time). */
+  clock?: Clock;
 }
+
+/**
+ * Modules by process role (APP_ROLES): `api` serves HTTP (controllers live in the feature
+ * modules), `worker` runs the queue processors, `scheduler` runs the ticks and job schedulers.
+ * A feature keeps its processors in `<feature>-worker.module.ts` and its ticks in
+ * `<feature>-scheduler.module.ts`, listed here.
+ */
+function roleModules(roles: ReadonlySet<AppRole>): DynamicModule['imports'] {
+  const imports: NonNullable<DynamicModule['imports']> = [];
+  if (roles.has('worker')) imports.push(...WORKER_MODULES);
+  if (roles.has('scheduler')) imports.push(ScheduleModule.forRoot(), ...SCHEDULER_MODULES);
+  return imports;
+}
+
+const WORKER_MODULES: NonNullable<DynamicModule['imports']> = [];
+const SCHEDULER_MODULES: NonNullable<DynamicModule['imports']> = [];
 
 function requestId(request: IncomingMessage): string {
   const header = request.headers['x-request-id'];
@@ -29,6 +49,7 @@ function requestId(request: IncomingMessage): string {
 @Module({})
 export class AppModule {
   static register(options: AppModuleOptions = {}): DynamicModule {
+    const roles = loadConfig(options.env ?? process.env).roles;
     return {
       module: AppModule,
       imports: [
@@ -48,7 +69,7 @@ export class AppModule {
             },
           }),
         }),
-        CommonModule,
+        CommonModule.register(options.clock),
         DatabaseModule,
         QueueModule,
         FfmpegModule,
@@ -58,6 +79,7 @@ export class AppModule {
         TopicsModule,
         CampaignsModule,
         HealthModule,
+        ...(roleModules(roles) ?? []),
       ],
     };
   }

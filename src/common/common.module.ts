@@ -1,9 +1,17 @@
-import { Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { Clock, SystemClock } from './clock';
 
 @Global()
-@Module({
-  providers: [{ provide: Clock, useClass: SystemClock }],
-  exports: [Clock],
-})
-export class CommonModule {}
+@Module({})
+export class CommonModule {
+  /** `clock` replaces the system clock (tests that move time). */
+  static register(clock?: Clock): DynamicModule {
+    return {
+      module: CommonModule,
+      providers: [
+        clock ? { provide: Clock, useValue: clock } : { provide: Clock, useClass: SystemClock },
+      ],
+      exports: [Clock],
+    };
+  }
+}

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
 import { createHttpApp } from '../../src/app.factory';
+import { Clock } from '../../src/common/clock';
 import { Env } from '../../src/config/load-config';
 
 export const ADMIN = { username: 'admin', password: 'admin-password' };
@@ -106,8 +107,16 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(storage: TestStorage, extraEnv: Env = {}): Promise<TestApp> {
-  const app = await createHttpApp({ env: { ...storage.env, ...extraEnv } });
+export interface StartOptions {
+  clock?: Clock;
+}
+
+export async function startTestApp(
+  storage: TestStorage,
+  extraEnv: Env = {},
+  options: StartOptions = {},
+): Promise<TestApp> {
+  const app = await createHttpApp({ env: { ...storage.env, ...extraEnv }, clock: options.clock });
   await app.init();
   const server = app.getHttpServer();
   const testApp: TestApp = {
