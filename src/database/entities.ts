@@ -1,9 +1,26 @@
 import { AuditEvent } from '../auth/entities/audit-event.entity';
+import { BulletinTopic } from '../bulletins/entities/bulletin-topic.entity';
+import { Bulletin } from '../bulletins/entities/bulletin.entity';
 import { Campaign } from '../campaigns/entities/campaign.entity';
 import { AudioAsset } from '../media/entities/audio-asset.entity';
+import { BroadcastWindow } from '../schedule/entities/broadcast-window.entity';
+import { CommuneSchedule } from '../schedule/entities/commune-schedule.entity';
+import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
 import { Topic } from '../topics/entities/topic.entity';
 import { User } from '../users/entities/user.entity';
 import { AppSetting } from './app-setting.entity';
 
 /** Every entity of the schema, in one list (the service and standalone tools share it). */
-export const ENTITIES = [AppSetting, User, AuditEvent, Topic, Campaign, AudioAsset];
+export const ENTITIES = [
+  AppSetting,
+  User,
+  AuditEvent,
+  Topic,
+  Campaign,
+  AudioAsset,
+  Bulletin,
+  BulletinTopic,
+  BroadcastWindow,
+  ScheduleItem,
+  CommuneSchedule,
+];

@@ -1,4 +1,5 @@
 import { Foundation1764100000000 } from './1764100000000-foundation';
+import { BulletinsSchedule1764300000000 } from './1764300000000-bulletins-schedule';
 
 /** Every migration, oldest first. Add new ones at the end. */
-export const MIGRATIONS = [Foundation1764100000000];
+export const MIGRATIONS = [Foundation1764100000000, BulletinsSchedule1764300000000];

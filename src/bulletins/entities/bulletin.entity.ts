@@ -1,0 +1,65 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { InstantColumn } from '../../database/columns';
+
+/** Priorities of Thông tư 39/2020/TT-BTTTT. */
+export const BULLETIN_PRIORITIES = ['normal', 'priority', 'emergency'] as const;
+export type BulletinPriority = (typeof BULLETIN_PRIORITIES)[number];
+
+export const BULLETIN_STATUSES = ['draft', 'approved', 'archived'] as const;
+export type BulletinStatus = (typeof BULLETIN_STATUSES)[number];
+
+/**
+ * A titled recording tagged with topics. It belongs to one commune, or (communeCode null) to its
+ * province's library, which every commune of the province may schedule.
+ */
+@Entity('bulletin')
+@Index(['communeCode', 'status'])
+@Index(['provinceCode', 'status'])
+export class Bulletin {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  /** The commune code, or the province code for the province library. */
+  @Column({ type: 'varchar', length: 5, name: 'owner_code' })
+  ownerCode!: string;
+
+  @Column({ type: 'varchar', length: 5, name: 'commune_code', nullable: true })
+  communeCode!: string | null;
+
+  @Column({ type: 'varchar', length: 2, name: 'province_code' })
+  provinceCode!: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  title!: string;
+
+  @Column({ type: 'text', nullable: true })
+  body!: string | null;
+
+  @Column({ type: 'varchar', length: 36, name: 'audio_id' })
+  audioId!: string;
+
+  @Column({ type: 'varchar', length: 12 })
+  priority!: BulletinPriority;
+
+  @Column({ type: 'varchar', length: 12 })
+  status!: BulletinStatus;
+
+  @Column({ type: 'varchar', length: 36, name: 'approved_by', nullable: true })
+  approvedBy!: string | null;
+
+  @InstantColumn({ name: 'approved_at', nullable: true })
+  approvedAt!: Date | null;
+
+  @Column({ type: 'varchar', length: 36, name: 'created_by', nullable: true })
+  createdBy!: string | null;
+
+  @InstantColumn({ name: 'created_at' })
+  createdAt!: Date;
+
+  @InstantColumn({ name: 'updated_at' })
+  updatedAt!: Date;
+
+  /** Sample content made by the demo seeder, removable as a whole. */
+  @Column({ type: 'boolean', default: false })
+  demo!: boolean;
+}

@@ -1,0 +1,73 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { InstantColumn } from '../../database/columns';
+
+/**
+ * `planned` until the playout dispatcher takes it (`dispatched`), then the outcome the as-run
+ * log recorded; `cancelled` when taken off the log.
+ */
+export const SCHEDULE_ITEM_STATUSES = [
+  'planned',
+  'dispatched',
+  'aired',
+  'partial',
+  'failed',
+  'missed',
+  'cancelled',
+] as const;
+export type ScheduleItemStatus = (typeof SCHEDULE_ITEM_STATUSES)[number];
+
+/** Statuses that hold air time: the item is (or was) on the log. */
+export const ACTIVE_ITEM_STATUSES: readonly ScheduleItemStatus[] = SCHEDULE_ITEM_STATUSES.filter(
+  (status) => status !== 'cancelled',
+);
+
+export const SCHEDULE_ITEM_SOURCES = ['manual', 'planner', 'emergency'] as const;
+export type ScheduleItemSource = (typeof SCHEDULE_ITEM_SOURCES)[number];
+
+/** One entry of a commune's program log (lịch phát sóng): a bulletin at an instant. */
+@Entity('schedule_item')
+@Index(['communeCode', 'startsAt'])
+@Index(['status', 'startsAt'])
+@Index(['bulletinId'])
+export class ScheduleItem {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 5, name: 'commune_code' })
+  communeCode!: string;
+
+  @Column({ type: 'varchar', length: 36, name: 'bulletin_id' })
+  bulletinId!: string;
+
+  @InstantColumn({ name: 'starts_at' })
+  startsAt!: Date;
+
+  /** `startsAt` + the rendition's duration. */
+  @InstantColumn({ name: 'ends_at' })
+  endsAt!: Date;
+
+  @Column({ type: 'integer', name: 'duration_ms' })
+  durationMs!: number;
+
+  @Column({ type: 'varchar', length: 12 })
+  status!: ScheduleItemStatus;
+
+  @Column({ type: 'varchar', length: 12 })
+  source!: ScheduleItemSource;
+
+  /** Why the item was taken off the log (cancelled by hand, bulletin back to draft, window removed). */
+  @Column({ type: 'varchar', length: 200, name: 'cancel_reason', nullable: true })
+  cancelReason!: string | null;
+
+  @Column({ type: 'varchar', length: 36, name: 'created_by', nullable: true })
+  createdBy!: string | null;
+
+  @InstantColumn({ name: 'created_at' })
+  createdAt!: Date;
+
+  @InstantColumn({ name: 'updated_at' })
+  updatedAt!: Date;
+
+  @Column({ type: 'boolean', default: false })
+  demo!: boolean;
+}
