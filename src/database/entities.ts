@@ -3,6 +3,11 @@ import { BulletinTopic } from '../bulletins/entities/bulletin-topic.entity';
 import { Bulletin } from '../bulletins/entities/bulletin.entity';
 import { Campaign } from '../campaigns/entities/campaign.entity';
 import { AudioAsset } from '../media/entities/audio-asset.entity';
+import { PlayoutChain } from '../playout/entities/playout-chain.entity';
+import { PlayoutClaim } from '../playout/entities/playout-claim.entity';
+import { PlayoutImport } from '../playout/entities/playout-import.entity';
+import { PlayoutRecordTopic } from '../playout/entities/playout-record-topic.entity';
+import { PlayoutRecord } from '../playout/entities/playout-record.entity';
 import { BroadcastWindow } from '../schedule/entities/broadcast-window.entity';
 import { CommuneSchedule } from '../schedule/entities/commune-schedule.entity';
 import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
@@ -23,4 +28,9 @@ export const ENTITIES = [
   BroadcastWindow,
   ScheduleItem,
   CommuneSchedule,
+  PlayoutRecord,
+  PlayoutRecordTopic,
+  PlayoutChain,
+  PlayoutImport,
+  PlayoutClaim,
 ];

@@ -1,0 +1,110 @@
+import { Column, Entity, Index, PrimaryColumn, ValueTransformer } from 'typeorm';
+import { InstantColumn } from '../../database/columns';
+
+export const PLAYOUT_OUTCOMES = ['aired', 'partial', 'failed', 'missed'] as const;
+export type PlayoutOutcome = (typeof PLAYOUT_OUTCOMES)[number];
+
+export const PLAYOUT_SOURCES = ['automation', 'operator', 'import'] as const;
+export type PlayoutSource = (typeof PLAYOUT_SOURCES)[number];
+
+/** Topic codes stored as the JSON array that was hashed (sorted), e.g. `["kinh-te-so"]`. */
+const topicsTransformer: ValueTransformer = {
+  to: (topics: string[] | undefined): string | undefined =>
+    topics === undefined ? undefined : JSON.stringify(topics),
+  from: (value: string): string[] => JSON.parse(value) as string[],
+};
+
+/**
+ * One as-run record (nhật ký phát thanh): what actually went on air, or did not. Append-only:
+ * nothing updates or deletes a row; a correction is a new row with `correctsSeq`. The rows of a
+ * commune form the hash chain of DESIGN.md (`seq`, `prevHash`, `hash`).
+ */
+@Entity('playout_record')
+@Index(['communeCode', 'seq'], { unique: true })
+@Index(['scheduleItemId', 'attempt'], { unique: true })
+@Index(['communeCode', 'idempotencyKey'], { unique: true })
+@Index(['communeCode', 'contentKey'], { unique: true })
+@Index(['communeCode', 'startedAt'])
+@Index(['startedAt'])
+export class PlayoutRecord {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 5, name: 'commune_code' })
+  communeCode!: string;
+
+  /** 1, 2, … per commune, gapless. */
+  @Column({ type: 'integer' })
+  seq!: number;
+
+  @Column({ type: 'varchar', length: 36, name: 'schedule_item_id', nullable: true })
+  scheduleItemId!: string | null;
+
+  /** 1 for the player's play of an item; manual and imported records of an item take the next. */
+  @Column({ type: 'integer' })
+  attempt!: number;
+
+  /** Null only for imported records naming a program this service does not know. */
+  @Column({ type: 'varchar', length: 36, name: 'bulletin_id', nullable: true })
+  bulletinId!: string | null;
+
+  /** The bulletin's or program's title as it was (not hashed). */
+  @Column({ type: 'varchar', length: 300, nullable: true })
+  title!: string | null;
+
+  /** Sorted topic codes as they were when it aired. */
+  @Column({ type: 'text', transformer: topicsTransformer })
+  topics!: string[];
+
+  /** When the first audio reached the sink (missed: the planned start). */
+  @InstantColumn({ name: 'started_at' })
+  startedAt!: Date;
+
+  @InstantColumn({ name: 'ended_at' })
+  endedAt!: Date;
+
+  @Column({ type: 'integer', name: 'played_ms' })
+  playedMs!: number;
+
+  @Column({ type: 'varchar', length: 10 })
+  outcome!: PlayoutOutcome;
+
+  @Column({ type: 'varchar', length: 12 })
+  source!: PlayoutSource;
+
+  /** The seq (same commune) this record corrects; the corrected one no longer counts. */
+  @Column({ type: 'integer', name: 'corrects_seq', nullable: true })
+  correctsSeq!: number | null;
+
+  /** Why: the error of a `failed`, the cause of a `missed`, the reason of a correction. */
+  @Column({ type: 'text', nullable: true })
+  reason!: string | null;
+
+  @Column({ type: 'varchar', length: 64, name: 'prev_hash' })
+  prevHash!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  hash!: string;
+
+  /** The `Idempotency-Key` of the single POST that made it. */
+  @Column({ type: 'varchar', length: 200, name: 'idempotency_key', nullable: true })
+  idempotencyKey!: string | null;
+
+  /** sha256 of the record's content (canonical form without seq): the same record twice is one. */
+  @Column({ type: 'varchar', length: 64, name: 'content_key' })
+  contentKey!: string;
+
+  /** The CSV or batch import that brought it in. */
+  @Column({ type: 'varchar', length: 36, name: 'import_id', nullable: true })
+  importId!: string | null;
+
+  @Column({ type: 'varchar', length: 36, name: 'created_by', nullable: true })
+  createdBy!: string | null;
+
+  @InstantColumn({ name: 'created_at' })
+  createdAt!: Date;
+
+  /** Sample content made by the demo seeder. */
+  @Column({ type: 'boolean', default: false })
+  demo!: boolean;
+}
