@@ -1,0 +1,67 @@
+import {
+  addDays,
+  daysInclusive,
+  eachDate,
+  formatLocalInstant,
+  isLocalDate,
+  isoDayOfWeek,
+  isoWeek,
+  localDateOf,
+  localDateTime,
+  localMidnight,
+  localMsOfDay,
+  parseLocalTime,
+} from './local-time';
+
+describe('local time (Asia/Ho_Chi_Minh, UTC+7)', () => {
+  it('recognizes real calendar dates only', () => {
+    expect(isLocalDate('2025-10-01')).toBe(true);
+    expect(isLocalDate('2024-02-29')).toBe(true);
+    expect(isLocalDate('2025-02-29')).toBe(false);
+    expect(isLocalDate('2025-13-01')).toBe(false);
+    expect(isLocalDate('01/10/2025')).toBe(false);
+  });
+
+  it('parses HH:mm', () => {
+    expect(parseLocalTime('05:30')).toBe(330);
+    expect(parseLocalTime('23:59')).toBe(1439);
+    expect(parseLocalTime('24:00')).toBeNull();
+    expect(parseLocalTime('5:30')).toBeNull();
+  });
+
+  it('places local midnight seven hours before UTC midnight', () => {
+    expect(localMidnight('2025-10-01').toISOString()).toBe('2025-09-30T17:00:00.000Z');
+    expect(localDateTime('2025-10-01', 330).toISOString()).toBe('2025-09-30T22:30:00.000Z');
+  });
+
+  it('finds the local date and time of day of an instant', () => {
+    expect(localDateOf(new Date('2025-09-30T17:00:00.000Z'))).toBe('2025-10-01');
+    expect(localDateOf(new Date('2025-09-30T16:59:59.999Z'))).toBe('2025-09-30');
+    expect(localMsOfDay(new Date('2025-09-30T22:30:00.000Z'))).toBe(330 * 60000);
+  });
+
+  it('counts days inclusively', () => {
+    expect(daysInclusive('2025-10-01', '2025-10-31')).toBe(31);
+    expect(eachDate('2025-12-30', '2026-01-02')).toEqual([
+      '2025-12-30',
+      '2025-12-31',
+      '2026-01-01',
+      '2026-01-02',
+    ]);
+    expect(addDays('2025-10-01', -1)).toBe('2025-09-30');
+  });
+
+  it('numbers ISO weeks and weekdays', () => {
+    expect(isoDayOfWeek('2025-10-01')).toBe(3);
+    expect(isoDayOfWeek('2025-10-05')).toBe(7);
+    expect(isoWeek('2025-10-06')).toEqual({ year: 2025, week: 41 });
+    expect(isoWeek('2025-12-29')).toEqual({ year: 2026, week: 1 });
+    expect(isoWeek('2027-01-01')).toEqual({ year: 2026, week: 53 });
+  });
+
+  it('serves instants with the +07:00 offset', () => {
+    expect(formatLocalInstant(new Date('2025-09-30T22:30:00.000Z'))).toBe(
+      '2025-10-01T05:30:00.000+07:00',
+    );
+  });
+});

@@ -1,0 +1,308 @@
+import { JwtService } from '@nestjs/jwt';
+import {
+  ADMIN,
+  bearer,
+  createTestStorage,
+  createUserAndLogin,
+  startTestApp,
+  TestApp,
+  TestStorage,
+} from './support/test-app';
+
+describe('authentication, users and the audit trail (e2e)', () => {
+  let storage: TestStorage;
+  let app: TestApp;
+  let admin: string;
+
+  beforeAll(async () => {
+    storage = await createTestStorage({
+      LOGIN_THROTTLE_LIMIT: '5',
+      LOGIN_THROTTLE_TTL_SECONDS: '60',
+    });
+    app = await startTestApp(storage);
+    admin = await app.login(ADMIN.username, ADMIN.password);
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await storage.dispose();
+  });
+
+  it('creates the first admin from ADMIN_USERNAME / ADMIN_PASSWORD', async () => {
+    const me = await app.http().get('/api/v1/auth/me').set(bearer(admin)).expect(200);
+    expect(me.body).toMatchObject({
+      username: 'admin',
+      role: 'admin',
+      communeCode: null,
+      provinceCode: null,
+    });
+    expect(me.body).not.toHaveProperty('passwordHash');
+  });
+
+  it('answers 401 for a wrong password, an unknown user, and calls without a valid token', async () => {
+    const wrong = await app
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ username: 'admin', password: 'sai-mat-khau' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).toMatchObject({
+      statusCode: 401,
+      error: 'Unauthorized',
+      code: 'INVALID_CREDENTIALS',
+    });
+    await app
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ username: 'khong-co', password: 'x' })
+      .expect(401);
+    await app.http().get('/api/v1/topics').expect(401);
+    await app.http().get('/api/v1/topics').set('Authorization', 'Bearer abc.def.ghi').expect(401);
+    await app.http().get('/api/v1/topics').set('Authorization', 'Basic YWRtaW46eA==').expect(401);
+  });
+
+  it('refuses malformed login bodies with 400', async () => {
+    for (const body of [
+      {},
+      { username: 'admin' },
+      { username: 1, password: 'x' },
+      { username: 'a', password: 'b', role: 'admin' },
+    ]) {
+      const response = await app.http().post('/api/v1/auth/login').send(body);
+      expect({ body, status: response.status }).toEqual({ body, status: 400 });
+    }
+  });
+
+  it('throttles repeated login attempts for one user from one address', async () => {
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 7; attempt += 1) {
+      const response = await app
+        .http()
+        .post('/api/v1/auth/login')
+        .send({ username: 'bi-do-mat-khau', password: `x${attempt}` });
+      statuses.push(response.status);
+    }
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses.slice(5)).toEqual([429, 429]);
+    const throttled = await app
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ username: 'bi-do-mat-khau', password: 'y' });
+    expect(throttled.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
+  });
+
+  it('manages users: admin only, with roles bound to their commune or province', async () => {
+    const operator = await createUserAndLogin(app, admin, {
+      username: 'van-hanh-hac-thanh',
+      role: 'operator',
+      communeCode: '14797',
+    });
+    const me = await app.http().get('/api/v1/auth/me').set(bearer(operator)).expect(200);
+    expect(me.body).toMatchObject({ role: 'operator', communeCode: '14797', provinceCode: '38' });
+    await app.http().get('/api/v1/users').set(bearer(operator)).expect(403);
+    await app
+      .http()
+      .post('/api/v1/users')
+      .set(bearer(operator))
+      .send({ username: 'x-user', password: 'password1', role: 'admin' })
+      .expect(403);
+
+    const bad: object[] = [
+      { username: 'ab', password: 'password1', role: 'operator', communeCode: '14797' },
+      { username: 'Hoa-Hong', password: 'password1', role: 'operator', communeCode: '14797' },
+      { username: 'ngan-mk', password: 'short', role: 'operator', communeCode: '14797' },
+      { username: 'vai-tro-la', password: 'password1', role: 'superuser' },
+      { username: 'thieu-xa', password: 'password1', role: 'operator' },
+      { username: 'xa-sai', password: 'password1', role: 'operator', communeCode: '123' },
+      { username: 'giam-sat-thieu', password: 'password1', role: 'monitor' },
+      {
+        username: 'giam-sat-xa',
+        password: 'password1',
+        role: 'monitor',
+        provinceCode: '38',
+        communeCode: '14797',
+      },
+      { username: 'admin-co-xa', password: 'password1', role: 'admin', communeCode: '14797' },
+      {
+        username: 'sai-tinh',
+        password: 'password1',
+        role: 'operator',
+        communeCode: '14797',
+        provinceCode: '01',
+      },
+      { username: 'thua-truong', password: 'password1', role: 'admin', extra: 1 },
+    ];
+    for (const body of bad) {
+      const response = await app.http().post('/api/v1/users').set(bearer(admin)).send(body);
+      expect({ body, status: response.status }).toEqual({ body, status: 400 });
+    }
+    const unknownCommune = await app.http().post('/api/v1/users').set(bearer(admin)).send({
+      username: 'xa-khong-co',
+      password: 'password1',
+      role: 'operator',
+      communeCode: '99999',
+    });
+    expect(unknownCommune.status).toBe(404);
+    const taken = await app.http().post('/api/v1/users').set(bearer(admin)).send({
+      username: 'van-hanh-hac-thanh',
+      password: 'password1',
+      role: 'operator',
+      communeCode: '14797',
+    });
+    expect(taken.status).toBe(409);
+
+    const list = await app.http().get('/api/v1/users?commune=14797').set(bearer(admin)).expect(200);
+    expect((list.body as { username: string }[]).map((user) => user.username)).toEqual([
+      'van-hanh-hac-thanh',
+    ]);
+    await app.http().get('/api/v1/users/not-a-uuid').set(bearer(admin)).expect(400);
+    await app
+      .http()
+      .get('/api/v1/users/00000000-0000-4000-8000-000000000000')
+      .set(bearer(admin))
+      .expect(404);
+  });
+
+  it('revokes tokens when a user is disabled or their password changes', async () => {
+    const token = await createUserAndLogin(app, admin, {
+      username: 'phe-duyet-1',
+      role: 'approver',
+      communeCode: '14797',
+    });
+    const users = await app
+      .http()
+      .get('/api/v1/users?role=approver')
+      .set(bearer(admin))
+      .expect(200);
+    const id = (users.body as { id: string; username: string }[]).find(
+      (user) => user.username === 'phe-duyet-1',
+    )!.id;
+    await app.http().get('/api/v1/auth/me').set(bearer(token)).expect(200);
+    await app
+      .http()
+      .patch(`/api/v1/users/${id}`)
+      .set(bearer(admin))
+      .send({ disabled: true })
+      .expect(200);
+    await app.http().get('/api/v1/auth/me').set(bearer(token)).expect(401);
+    await app
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ username: 'phe-duyet-1', password: 'phe-duyet-1-password' })
+      .expect(401);
+    await app
+      .http()
+      .patch(`/api/v1/users/${id}`)
+      .set(bearer(admin))
+      .send({ disabled: false, password: 'mat-khau-moi-1' })
+      .expect(200);
+    await app
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ username: 'phe-duyet-1', password: 'phe-duyet-1-password' })
+      .expect(401);
+    await app.login('phe-duyet-1', 'mat-khau-moi-1');
+    await app
+      .http()
+      .patch(`/api/v1/users/${id}`)
+      .set(bearer(admin))
+      .send({ role: 'monitor' })
+      .expect(400);
+    const moved = await app
+      .http()
+      .patch(`/api/v1/users/${id}`)
+      .set(bearer(admin))
+      .send({ role: 'monitor', provinceCode: '38' })
+      .expect(200);
+    expect(moved.body).toMatchObject({ role: 'monitor', provinceCode: '38', communeCode: null });
+  });
+
+  it('refuses an expired token', async () => {
+    const me = await app.http().get('/api/v1/auth/me').set(bearer(admin)).expect(200);
+    const jwt = app.app.get(JwtService);
+    const expired = await jwt.signAsync(
+      { sub: (me.body as { id: string }).id, ver: 0 },
+      { expiresIn: -10 },
+    );
+    const response = await app.http().get('/api/v1/auth/me').set(bearer(expired)).expect(401);
+    expect(response.body).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      message: 'Invalid or expired token',
+    });
+    const fresh = await jwt.signAsync({ sub: (me.body as { id: string }).id, ver: 0 });
+    await app.http().get('/api/v1/auth/me').set(bearer(fresh)).expect(200);
+  });
+
+  it('keeps the last admin and refuses self-deletion', async () => {
+    const me = await app.http().get('/api/v1/auth/me').set(bearer(admin)).expect(200);
+    const id = (me.body as { id: string }).id;
+    await app.http().delete(`/api/v1/users/${id}`).set(bearer(admin)).expect(409);
+    await app
+      .http()
+      .patch(`/api/v1/users/${id}`)
+      .set(bearer(admin))
+      .send({ disabled: true })
+      .expect(409);
+    await app
+      .http()
+      .patch(`/api/v1/users/${id}`)
+      .set(bearer(admin))
+      .send({ role: 'monitor', provinceCode: '38' })
+      .expect(409);
+  });
+
+  it('records logins (failed too), user changes and deletions in the audit trail', async () => {
+    await createUserAndLogin(app, admin, {
+      username: 'se-bi-xoa',
+      role: 'operator',
+      communeCode: '14797',
+    });
+    const users = await app
+      .http()
+      .get('/api/v1/users?commune=14797')
+      .set(bearer(admin))
+      .expect(200);
+    const id = (users.body as { id: string; username: string }[]).find(
+      (user) => user.username === 'se-bi-xoa',
+    )!.id;
+    await app.http().delete(`/api/v1/users/${id}`).set(bearer(admin)).expect(204);
+    await app.http().delete(`/api/v1/users/${id}`).set(bearer(admin)).expect(404);
+
+    const audit = await app.http().get('/api/v1/audit?limit=1000').set(bearer(admin)).expect(200);
+    const events = audit.body as {
+      action: string;
+      actorUsername: string | null;
+      targetId: string | null;
+      detail: unknown;
+    }[];
+    const actions = new Set(events.map((event) => event.action));
+    for (const action of [
+      'login.succeeded',
+      'login.failed',
+      'user.created',
+      'user.updated',
+      'user.deleted',
+    ]) {
+      expect(actions).toContain(action);
+    }
+    expect(events).toContainEqual(
+      expect.objectContaining({ action: 'user.deleted', targetId: id, actorUsername: 'admin' }),
+    );
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        action: 'login.failed',
+        actorUsername: 'khong-co',
+        detail: { reason: 'unknown-user' },
+      }),
+    );
+    const failedOnly = await app
+      .http()
+      .get('/api/v1/audit?action=login.failed')
+      .set(bearer(admin))
+      .expect(200);
+    expect(
+      (failedOnly.body as { action: string }[]).every((event) => event.action === 'login.failed'),
+    ).toBe(true);
+    await app.http().get('/api/v1/audit?action=hack').set(bearer(admin)).expect(400);
+    await app.http().get('/api/v1/audit?limit=0').set(bearer(admin)).expect(400);
+  });
+});
