@@ -1,0 +1,13 @@
+# Loa xã service image: Node 20 with Debian's ffmpeg and espeak-ng.
+FROM node:20-bookworm-slim
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends ffmpeg espeak-ng ca-certificates \
+  && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci
+COPY . .
+RUN npm run build && npm prune --omit=dev
+ENV NODE_ENV=production PORT=3000 MEDIA_DIR=/var/lib/loa-xa/media DATABASE_URL=sqlite:/var/lib/loa-xa/data/loa-xa.sqlite
+EXPOSE 3000
+CMD ["node", "dist/main.js"]
