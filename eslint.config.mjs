@@ -16,6 +16,7 @@ export default tseslint.config(
       'eslint.config.mjs',
       'jest.config.js',
       'test/jest/**',
+      'scripts/**/*.js',
       'web/dist/**',
     ],
   },

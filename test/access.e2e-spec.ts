@@ -10,7 +10,7 @@ import {
 import { fillPath, listRoutes, RouteInfo } from './support/routes';
 
 const HAC_THANH = '14797';
-const OTHER_THANH_HOA_COMMUNE = '14800';
+const OTHER_THANH_HOA_COMMUNE = '14758'; // Phường Hàm Rồng
 const HA_NOI_COMMUNE = '00004';
 
 interface Tokens {

@@ -1,0 +1,82 @@
+import { createServer } from 'node:net';
+import { startServiceProcess } from './support/service-process';
+import { createTestStorage, TestStorage } from './support/test-app';
+
+/** Nest closes the app on SIGTERM, then re-raises the signal: either ending is a clean stop. */
+const GRACEFUL = [0, 'SIGTERM'];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+describe('roles by process (e2e, built service)', () => {
+  let storage: TestStorage;
+
+  beforeAll(async () => {
+    storage = await createTestStorage();
+  });
+
+  afterAll(async () => {
+    await storage.dispose();
+  });
+
+  it('serves HTTP with the api role and answers health within 30 s', async () => {
+    const port = await freePort();
+    const service = startServiceProcess({
+      ...storage.env,
+      PORT: String(port),
+      APP_ROLES: 'api,worker,scheduler',
+    });
+    try {
+      await service.waitFor(/listening on http/, 30000);
+      const response = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ status: 'ok' });
+    } finally {
+      expect(GRACEFUL).toContain(await service.stop('SIGTERM'));
+    }
+  });
+
+  it('runs a worker-only process without an HTTP server', async () => {
+    const port = await freePort();
+    const service = startServiceProcess({
+      ...storage.env,
+      PORT: String(port),
+      APP_ROLES: 'worker',
+    });
+    try {
+      await service.waitFor(/running without HTTP \(roles: worker\)/, 30000);
+      await expect(fetch(`http://127.0.0.1:${port}/api/v1/health`)).rejects.toThrow();
+    } finally {
+      expect(GRACEFUL).toContain(await service.stop('SIGTERM'));
+    }
+  });
+
+  it('refuses to start with a bad variable, naming it', async () => {
+    const service = startServiceProcess({
+      ...storage.env,
+      APP_ROLES: 'api,radio',
+      PLAYOUT_SINK: 'loa',
+    });
+    expect(await service.stop('SIGCONT')).toBe(1);
+    expect(service.output()).toContain('APP_ROLES');
+    expect(service.output()).toContain('PLAYOUT_SINK');
+  });
+
+  it('refuses to start in production without the first admin', async () => {
+    const { ADMIN_USERNAME: _user, ADMIN_PASSWORD: _password, ...env } = storage.env;
+    const service = startServiceProcess({ ...env, NODE_ENV: 'production' });
+    expect(await service.stop('SIGCONT')).toBe(1);
+    expect(service.output()).toContain('ADMIN_USERNAME and ADMIN_PASSWORD are required');
+  });
+});
