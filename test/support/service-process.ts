@@ -27,7 +27,7 @@ export function startServiceProcess(env: Env): ServiceProcess {
     env: {
       ...env,
       LOG_LEVEL: env.LOG_LEVEL === 'silent' ? 'info' : (env.LOG_LEVEL ?? 'info'),
-    } as NodeJS.ProcessEnv,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
