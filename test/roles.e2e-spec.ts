@@ -1,4 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { Env } from '../src/config/load-config';
 import { startServiceProcess } from './support/service-process';
 import { createTestStorage, TestStorage } from './support/test-app';
 
@@ -60,6 +63,23 @@ describe('roles by process (e2e, built service)', () => {
     } finally {
       expect(GRACEFUL).toContain(await service.stop('SIGTERM'));
     }
+  });
+
+  it('gives processes without HTTP a health check command', () => {
+    const healthcheck = resolve(__dirname, '../dist/cli/healthcheck.js');
+    const run = (env: Env) =>
+      spawnSync(process.execPath, [healthcheck], {
+        env: env,
+        encoding: 'utf8',
+      });
+    const healthy = run(storage.env);
+    expect({ status: healthy.status, stdout: healthy.stdout.trim() }).toEqual({
+      status: 0,
+      stdout: 'ok',
+    });
+    const noRedis = run({ ...storage.env, REDIS_URL: 'redis://127.0.0.1:1/0' });
+    expect(noRedis.status).toBe(1);
+    expect(noRedis.stderr).toContain('unhealthy');
   });
 
   it('refuses to start with a bad variable, naming it', async () => {
