@@ -15,6 +15,7 @@ import { DatabaseModule } from './database/database.module';
 import { GeoModule } from './geo/geo.module';
 import { HealthModule } from './health/health.module';
 import { FfmpegModule } from './media/ffmpeg.module';
+import { PlayoutModule } from './playout/playout.module';
 import { QueueModule } from './queue/queue.module';
 import { TopicsModule } from './topics/topics.module';
 
@@ -79,6 +80,7 @@ export class AppModule {
         TopicsModule,
         CampaignsModule,
         HealthModule,
+        PlayoutModule,
         ...(roleModules(roles) ?? []),
       ],
     };

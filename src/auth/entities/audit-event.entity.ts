@@ -19,6 +19,8 @@ export const AUDIT_ACTIONS = [
   'schedule.cancelled',
   'ics.token.rotated',
   'ics.token.revoked',
+  'playout.recorded',
+  'playout.imported',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -11,7 +11,15 @@ export type PlayoutSource = (typeof PLAYOUT_SOURCES)[number];
 const topicsTransformer: ValueTransformer = {
   to: (topics: string[] | undefined): string | undefined =>
     topics === undefined ? undefined : JSON.stringify(topics),
-  from: (value: string): string[] => JSON.parse(value) as string[],
+  from: (value: string): string[] => {
+    try {
+      const parsed: unknown = JSON.parse(value);
+      if (Array.isArray(parsed) && parsed.every((code) => typeof code === 'string')) return parsed;
+    } catch {
+      // fall through: a damaged value is kept as it is, so the chain check sees the change.
+    }
+    return [value];
+  },
 };
 
 /**

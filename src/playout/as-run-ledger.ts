@@ -1,0 +1,216 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { EntityManager, MoreThan } from 'typeorm';
+import { Clock } from '../common/clock';
+import { Db } from '../database/db.service';
+import { PlayoutChain } from './entities/playout-chain.entity';
+import { PlayoutRecordTopic } from './entities/playout-record-topic.entity';
+import { PlayoutOutcome, PlayoutRecord, PlayoutSource } from './entities/playout-record.entity';
+import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
+import { applyToRollups } from '../reports/rollups';
+import {
+  chainHash,
+  ChainVerdict,
+  ChainWalker,
+  contentKey,
+  GENESIS_HASH,
+  sortTopics,
+} from './hash-chain';
+
+/** A record before it takes its place in the chain. */
+export interface RecordDraft {
+  communeCode: string;
+  scheduleItemId: string | null;
+  attempt: number;
+  bulletinId: string | null;
+  title: string | null;
+  topics: readonly string[];
+  startedAt: Date;
+  endedAt: Date;
+  playedMs: number;
+  outcome: PlayoutOutcome;
+  source: PlayoutSource;
+  correctsSeq: number | null;
+  reason: string | null;
+  idempotencyKey?: string | null;
+  importId?: string | null;
+  createdBy?: string | null;
+  demo?: boolean;
+}
+
+/** The content key of a draft: what makes two posts "the same record". */
+export function draftContentKey(draft: RecordDraft): string {
+  return contentKey(
+    {
+      communeCode: draft.communeCode,
+      scheduleItemId: draft.scheduleItemId,
+      bulletinId: draft.bulletinId,
+      topics: draft.topics,
+      startedAt: draft.startedAt,
+      endedAt: draft.endedAt,
+      playedMs: draft.playedMs,
+      outcome: draft.outcome,
+      source: draft.source,
+      correctsSeq: draft.correctsSeq,
+    },
+    draft.reason,
+  );
+}
+
+/** Rows per multi-row INSERT (well under SQLite's bound-variable limit). */
+const INSERT_CHUNK = 200;
+const VERIFY_PAGE = 1000;
+
+/**
+ * The only code that writes as-run records. It appends (never updates or deletes), numbering and
+ * hashing each record under the commune's chain-head lock, in the caller's transaction, so the
+ * record, its topics, the new head and the program-log status commit together or not at all.
+ */
+@Injectable()
+export class AsRunLedger {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Locks the commune's chain head for the rest of the transaction (created on first use).
+   * PostgreSQL: `SELECT … FOR UPDATE`, so concurrent appends to one commune queue here; SQLite:
+   * the insert takes the database's write lock and `Db.write` serializes writers anyway.
+   */
+  async lockHead(manager: EntityManager, communeCode: string): Promise<PlayoutChain> {
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(PlayoutChain)
+      .values({ communeCode, lastSeq: 0, lastHash: GENESIS_HASH, updatedAt: this.clock.now() })
+      .orIgnore()
+      .execute();
+    const query = manager
+      .createQueryBuilder(PlayoutChain, 'head')
+      .where('head.commune_code = :communeCode', { communeCode });
+    if (!this.db.isSqlite) query.setLock('pessimistic_write');
+    const head = await query.getOne();
+    if (!head) throw new Error(`Chain head of commune ${communeCode} vanished`);
+    return head;
+  }
+
+  /** Appends drafts of the head's commune in order; `head` must come from `lockHead` in `manager`. */
+  async append(
+    manager: EntityManager,
+    head: PlayoutChain,
+    drafts: readonly RecordDraft[],
+  ): Promise<PlayoutRecord[]> {
+    if (drafts.length === 0) return [];
+    const now = this.clock.now();
+    let prevHash = head.lastHash;
+    let seq = head.lastSeq;
+    const records = drafts.map((draft): PlayoutRecord => {
+      if (draft.communeCode !== head.communeCode) {
+        throw new Error(`Draft of commune ${draft.communeCode} appended to ${head.communeCode}`);
+      }
+      seq += 1;
+      const fields = { ...draft, seq, topics: sortTopics(draft.topics) };
+      const hash = chainHash(prevHash, fields);
+      const record: PlayoutRecord = {
+        id: randomUUID(),
+        communeCode: draft.communeCode,
+        seq,
+        scheduleItemId: draft.scheduleItemId,
+        attempt: draft.attempt,
+        bulletinId: draft.bulletinId,
+        title: draft.title,
+        topics: fields.topics,
+        startedAt: draft.startedAt,
+        endedAt: draft.endedAt,
+        playedMs: draft.playedMs,
+        outcome: draft.outcome,
+        source: draft.source,
+        correctsSeq: draft.correctsSeq,
+        reason: draft.reason,
+        prevHash,
+        hash,
+        idempotencyKey: draft.idempotencyKey ?? null,
+        contentKey: draftContentKey(draft),
+        importId: draft.importId ?? null,
+        createdBy: draft.createdBy ?? null,
+        createdAt: now,
+        demo: draft.demo ?? false,
+      };
+      prevHash = hash;
+      return record;
+    });
+
+    for (let start = 0; start < records.length; start += INSERT_CHUNK) {
+      const chunk = records.slice(start, start + INSERT_CHUNK);
+      await manager.createQueryBuilder().insert().into(PlayoutRecord).values(chunk).execute();
+      const topics = chunk.flatMap((record) =>
+        record.topics.map((topicCode) => ({ recordId: record.id, topicCode })),
+      );
+      if (topics.length > 0) {
+        await manager
+          .createQueryBuilder()
+          .insert()
+          .into(PlayoutRecordTopic)
+          .values(topics)
+          .execute();
+      }
+    }
+    const updated = await manager
+      .createQueryBuilder()
+      .update(PlayoutChain)
+      .set({ lastSeq: seq, lastHash: prevHash, updatedAt: now })
+      .where('commune_code = :communeCode AND last_seq = :lastSeq', {
+        communeCode: head.communeCode,
+        lastSeq: head.lastSeq,
+      })
+      .execute();
+    if (updated.affected !== undefined && updated.affected !== 1) {
+      throw new Error(`Chain head of commune ${head.communeCode} moved during an append`);
+    }
+    head.lastSeq = seq;
+    head.lastHash = prevHash;
+    head.updatedAt = now;
+    await this.followOnProgramLog(manager, records, now);
+    await applyToRollups(manager, records);
+    return records;
+  }
+
+  /** The program log's item statuses follow the as-run: the latest record of an item decides. */
+  private async followOnProgramLog(
+    manager: EntityManager,
+    records: readonly PlayoutRecord[],
+    now: Date,
+  ): Promise<void> {
+    const latest = new Map<string, PlayoutOutcome>();
+    for (const record of records) {
+      if (record.scheduleItemId) latest.set(record.scheduleItemId, record.outcome);
+    }
+    for (const [itemId, outcome] of latest) {
+      await manager
+        .createQueryBuilder()
+        .update(ScheduleItem)
+        .set({ status: outcome, updatedAt: now })
+        .where('id = :itemId AND status <> :cancelled', { itemId, cancelled: 'cancelled' })
+        .execute();
+    }
+  }
+
+  /** Recomputes a commune's chain from the database, page by page; names the first broken seq. */
+  async verify(communeCode: string): Promise<ChainVerdict> {
+    const manager = this.db.manager;
+    const head = await manager.findOneBy(PlayoutChain, { communeCode });
+    const walker = new ChainWalker();
+    let after = 0;
+    for (;;) {
+      const page = await manager.find(PlayoutRecord, {
+        where: { communeCode, seq: MoreThan(after) },
+        order: { seq: 'ASC' },
+        take: VERIFY_PAGE,
+      });
+      if (page.length === 0 || !page.every((record) => walker.next(record))) break;
+      after = page[page.length - 1].seq;
+    }
+    return walker.verdict(head?.lastSeq);
+  }
+}

@@ -1,0 +1,123 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { TOPIC_CODE_PATTERN } from '../../topics/dto/topic.dto';
+import { PLAYOUT_OUTCOMES, PlayoutOutcome } from '../entities/playout-record.entity';
+
+/** An instant written ISO 8601 with its offset (`Z` or `±hh:mm`), to the millisecond at most. */
+export const INSTANT_PATTERN =
+  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,3})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
+const INSTANT_MESSAGE = {
+  message: '$property must be an ISO 8601 instant with offset, e.g. 2025-10-01T05:30:00.000+07:00',
+};
+
+/** Sources a client may post; `automation` is the player's alone. */
+export const POSTED_SOURCES = ['operator', 'import'] as const;
+export type PostedSource = (typeof POSTED_SOURCES)[number];
+
+export const MAX_BATCH_RECORDS = 5000;
+
+/** A manual (operator) or imported as-run record. */
+export class PostPlayoutRecordDto {
+  @ApiProperty({ enum: PLAYOUT_OUTCOMES })
+  @IsIn(PLAYOUT_OUTCOMES)
+  outcome!: PlayoutOutcome;
+
+  @ApiPropertyOptional({ description: 'The program-log item that aired (or was missed).' })
+  @IsOptional()
+  @IsUUID('all')
+  scheduleItemId?: string;
+
+  @ApiPropertyOptional({ description: "Defaults to the item's bulletin." })
+  @IsOptional()
+  @IsUUID('all')
+  bulletinId?: string;
+
+  @ApiPropertyOptional({ description: 'Required when no bulletin is named (imported programs).' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(300)
+  title?: string;
+
+  @ApiPropertyOptional({ type: [String], description: "Topic codes; default: the bulletin's." })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @Matches(TOPIC_CODE_PATTERN, { each: true, message: 'each of topics must be a topic code' })
+  topics?: string[];
+
+  @ApiPropertyOptional({ example: '2025-10-01T05:30:00.000+07:00' })
+  @IsOptional()
+  @Matches(INSTANT_PATTERN, INSTANT_MESSAGE)
+  startedAt?: string;
+
+  @ApiPropertyOptional({ example: '2025-10-01T05:32:05.500+07:00' })
+  @IsOptional()
+  @Matches(INSTANT_PATTERN, INSTANT_MESSAGE)
+  endedAt?: string;
+
+  @ApiPropertyOptional({ description: 'Default: endedAt − startedAt.' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(24 * 3600 * 1000)
+  playedMs?: number;
+
+  @ApiPropertyOptional({ enum: POSTED_SOURCES, default: 'operator' })
+  @IsOptional()
+  @IsIn(POSTED_SOURCES)
+  source?: PostedSource;
+
+  @ApiPropertyOptional({ description: 'The seq of this commune that this record corrects.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  correctsSeq?: number;
+
+  @ApiPropertyOptional({ description: 'Required for failed, missed and corrections.' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1000)
+  reason?: string;
+}
+
+export class PostPlayoutBatchDto {
+  @ApiProperty({ type: [PostPlayoutRecordDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_BATCH_RECORDS)
+  @ValidateNested({ each: true })
+  @Type(() => PostPlayoutRecordDto)
+  records!: PostPlayoutRecordDto[];
+}
+
+const DATE_MESSAGE = { message: '$property must be a date YYYY-MM-DD' };
+
+export class PlayoutLogQueryDto {
+  @ApiPropertyOptional({ description: 'First local day (Asia/Ho_Chi_Minh), inclusive.' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, DATE_MESSAGE)
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'Last local day, inclusive.' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, DATE_MESSAGE)
+  to?: string;
+}

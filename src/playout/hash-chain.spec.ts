@@ -1,0 +1,117 @@
+import {
+  canonicalJson,
+  ChainedRecord,
+  chainHash,
+  ChainFields,
+  contentKey,
+  GENESIS_HASH,
+  sortTopics,
+  verifyChain,
+} from './hash-chain';
+
+const first: ChainFields = {
+  communeCode: '14797',
+  seq: 1,
+  scheduleItemId: '6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b',
+  bulletinId: '0b6a3c1d-2e4f-4a5b-9c8d-7e6f5a4b3c2d',
+  topics: ['kinh-te-so', 'chinh-quyen-so'],
+  startedAt: new Date('2025-10-02T05:30:00.012+07:00'),
+  endedAt: new Date('2025-10-02T05:32:05.512+07:00'),
+  playedMs: 125500,
+  outcome: 'aired',
+  source: 'automation',
+  correctsSeq: null,
+};
+
+const second: ChainFields = {
+  communeCode: '14797',
+  seq: 2,
+  scheduleItemId: null,
+  bulletinId: null,
+  topics: ['mo-hinh-2-cap'],
+  startedAt: new Date('2025-10-02T10:00:00Z'),
+  endedAt: new Date('2025-10-02T10:00:00Z'),
+  playedMs: 0,
+  outcome: 'missed',
+  source: 'operator',
+  correctsSeq: 1,
+};
+
+// Computed by hand outside this code base (Python: hashlib.sha256((prev + "\n" + canonical).encode())).
+const FIRST_CANONICAL =
+  '{"communeCode":"14797","seq":1,"scheduleItemId":"6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b",' +
+  '"bulletinId":"0b6a3c1d-2e4f-4a5b-9c8d-7e6f5a4b3c2d","topics":["chinh-quyen-so","kinh-te-so"],' +
+  '"startedAt":"2025-10-01T22:30:00.012Z","endedAt":"2025-10-01T22:32:05.512Z","playedMs":125500,' +
+  '"outcome":"aired","source":"automation","correctsSeq":null}';
+const FIRST_HASH = 'ab96791d096d5e4879b2629229111501e81483489a834058a55e208546134e3e';
+const SECOND_HASH = '078742d9624c0e800fbf7e82e2224d6f55e17d5e75b89b6deb6c903c5e9e6e9f';
+
+function chain(fields: ChainFields[]): ChainedRecord[] {
+  let prevHash = GENESIS_HASH;
+  return fields.map((record) => {
+    const hash = chainHash(prevHash, record);
+    const chained = { ...record, prevHash, hash };
+    prevHash = hash;
+    return chained;
+  });
+}
+
+describe('hash chain', () => {
+  it('writes the canonical form of DESIGN.md: key order, sorted topics, UTC with ms and Z, nulls', () => {
+    expect(canonicalJson(first)).toBe(FIRST_CANONICAL);
+    expect(canonicalJson(second)).toBe(
+      '{"communeCode":"14797","seq":2,"scheduleItemId":null,"bulletinId":null,' +
+        '"topics":["mo-hinh-2-cap"],"startedAt":"2025-10-02T10:00:00.000Z",' +
+        '"endedAt":"2025-10-02T10:00:00.000Z","playedMs":0,"outcome":"missed",' +
+        '"source":"operator","correctsSeq":1}',
+    );
+  });
+
+  it('matches the hand-computed hashes of a two-record chain', () => {
+    expect(GENESIS_HASH).toBe('0'.repeat(64));
+    expect(chainHash(GENESIS_HASH, first)).toBe(FIRST_HASH);
+    expect(chainHash(FIRST_HASH, second)).toBe(SECOND_HASH);
+  });
+
+  it('sorts topics and drops repeats', () => {
+    expect(sortTopics(['xa-hoi-so', 'chinh-quyen-so', 'xa-hoi-so', 'kinh-te-so'])).toEqual([
+      'chinh-quyen-so',
+      'kinh-te-so',
+      'xa-hoi-so',
+    ]);
+  });
+
+  it('verifies an intact chain and counts it', () => {
+    expect(verifyChain(chain([first, second]))).toEqual({ ok: true, count: 2 });
+    expect(verifyChain([])).toEqual({ ok: true, count: 0 });
+  });
+
+  it('names the first record whose content changed', () => {
+    const records = chain([first, second, { ...second, seq: 3, correctsSeq: 2 }]);
+    records[1] = { ...records[1], playedMs: 1 };
+    expect(verifyChain(records)).toEqual({ ok: false, brokenAtSeq: 2 });
+  });
+
+  it('names a record whose prevHash does not link, even with a self-consistent hash', () => {
+    const records = chain([first, second]);
+    const forgedPrev = 'f'.repeat(64);
+    records[1] = { ...records[1], prevHash: forgedPrev, hash: chainHash(forgedPrev, second) };
+    expect(verifyChain(records)).toEqual({ ok: false, brokenAtSeq: 2 });
+  });
+
+  it('names the missing seq when a record is removed from the middle or the end', () => {
+    const records = chain([first, second, { ...second, seq: 3, correctsSeq: 2 }]);
+    expect(verifyChain([records[0], records[2]])).toEqual({ ok: false, brokenAtSeq: 2 });
+    expect(verifyChain(records.slice(0, 2), 3)).toEqual({ ok: false, brokenAtSeq: 3 });
+    expect(verifyChain(records, 3)).toEqual({ ok: true, count: 3 });
+  });
+
+  it('gives the same content key to the same record whatever its seq, another to another', () => {
+    const { seq: _seq, ...content } = first;
+    expect(contentKey(content, null)).toBe(
+      contentKey({ ...content, topics: ['kinh-te-so', 'chinh-quyen-so'] }, null),
+    );
+    expect(contentKey(content, null)).not.toBe(contentKey({ ...content, playedMs: 125499 }, null));
+    expect(contentKey(content, null)).not.toBe(contentKey(content, 'lý do'));
+  });
+});

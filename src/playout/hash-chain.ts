@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import type { PlayoutOutcome, PlayoutSource } from './entities/playout-record.entity';
+
+/** `prevHash` of a commune's first record. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** The fields of a record the chain covers (DESIGN.md, "The as-run hash chain"). */
+export interface ChainFields {
+  communeCode: string;
+  seq: number;
+  scheduleItemId: string | null;
+  bulletinId: string | null;
+  topics: readonly string[];
+  startedAt: Date;
+  endedAt: Date;
+  playedMs: number;
+  outcome: PlayoutOutcome;
+  source: PlayoutSource;
+  correctsSeq: number | null;
+}
+
+export interface ChainedRecord extends ChainFields {
+  prevHash: string;
+  hash: string;
+}
+
+/** Topic codes in the order the chain uses: code-unit (for ASCII codes, byte) order, no repeats. */
+export function sortTopics(topics: readonly string[]): string[] {
+  return [...new Set(topics)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * The canonical JSON of a record: no spaces, keys in exactly this order, topics sorted, instants
+ * as UTC ISO 8601 with milliseconds and `Z`, absent values as `null`.
+ */
+export function canonicalJson(record: ChainFields): string {
+  return JSON.stringify({
+    communeCode: record.communeCode,
+    seq: record.seq,
+    scheduleItemId: record.scheduleItemId ?? null,
+    bulletinId: record.bulletinId ?? null,
+    topics: sortTopics(record.topics),
+    startedAt: record.startedAt.toISOString(),
+    endedAt: record.endedAt.toISOString(),
+    playedMs: record.playedMs,
+    outcome: record.outcome,
+    source: record.source,
+    correctsSeq: record.correctsSeq ?? null,
+  });
+}
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** `sha256_hex(prevHash + "\n" + canonical)`. */
+export function chainHash(prevHash: string, record: ChainFields): string {
+  return sha256Hex(`${prevHash}\n${canonicalJson(record)}`);
+}
+
+/**
+ * A key for "the same record", whatever its place in the chain: the canonical form without
+ * `seq` and the commune, plus the reason. Two posts of the same record make one.
+ */
+export function contentKey(record: Omit<ChainFields, 'seq'>, reason: string | null): string {
+  const canonical = canonicalJson({ ...record, seq: 0 });
+  return sha256Hex(`${canonical}\n${reason ?? ''}`);
+}
+
+/** False too when a stored field no longer reads as a value (an instant that is not one). */
+function hashMatches(prevHash: string, record: ChainedRecord): boolean {
+  try {
+    return chainHash(prevHash, record) === record.hash;
+  } catch {
+    return false;
+  }
+}
+
+export type ChainVerdict = { ok: true; count: number } | { ok: false; brokenAtSeq: number };
+
+/**
+ * Walks a commune's chain record by record in seq order (so a long chain streams). A record
+ * breaks the chain when its seq is not the next number, its prevHash is not the previous hash,
+ * or its hash does not match its content.
+ */
+export class ChainWalker {
+  private previous = GENESIS_HASH;
+  private count = 0;
+  private brokenAt: number | null = null;
+
+  /** Feeds the next record; false once the chain is broken. */
+  next(record: ChainedRecord): boolean {
+    if (this.brokenAt !== null) return false;
+    const expectedSeq = this.count + 1;
+    if (record.seq !== expectedSeq) {
+      this.brokenAt = expectedSeq;
+    } else if (record.prevHash !== this.previous || !hashMatches(this.previous, record)) {
+      this.brokenAt = record.seq;
+    } else {
+      this.previous = record.hash;
+      this.count = expectedSeq;
+    }
+    return this.brokenAt === null;
+  }
+
+  /** `expectedCount` (the chain head's last seq) catches records cut off the end. */
+  verdict(expectedCount?: number): ChainVerdict {
+    if (this.brokenAt !== null) return { ok: false, brokenAtSeq: this.brokenAt };
+    if (expectedCount !== undefined && expectedCount !== this.count) {
+      return { ok: false, brokenAtSeq: this.count + 1 };
+    }
+    return { ok: true, count: this.count };
+  }
+}
+
+/** Verifies a whole chain given in seq order. */
+export function verifyChain(
+  records: Iterable<ChainedRecord>,
+  expectedCount?: number,
+): ChainVerdict {
+  const walker = new ChainWalker();
+  for (const record of records) {
+    if (!walker.next(record)) break;
+  }
+  return walker.verdict(expectedCount);
+}

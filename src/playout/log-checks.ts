@@ -1,0 +1,145 @@
+import { Brackets, EntityManager, In } from 'typeorm';
+import { DomainError } from '../common/domain-error';
+import { draftContentKey } from './as-run-ledger';
+import { PlayoutClaim } from './entities/playout-claim.entity';
+import { PlayoutRecord } from './entities/playout-record.entity';
+import { PreparedRecord } from './record-preparer';
+
+/**
+ * Checks of posted records against the commune's log, run under the chain-head lock so that
+ * what they saw is still true when the records are appended.
+ */
+
+/** Existing records with the same content, by content key. */
+export async function existingByContent(
+  manager: EntityManager,
+  communeCode: string,
+  prepared: readonly PreparedRecord[],
+): Promise<Map<string, PlayoutRecord>> {
+  const keys = [...new Set(prepared.map((record) => draftContentKey({ ...record, attempt: 0 })))];
+  const found = new Map<string, PlayoutRecord>();
+  for (let start = 0; start < keys.length; start += 500) {
+    const rows = await manager.findBy(PlayoutRecord, {
+      communeCode,
+      contentKey: In(keys.slice(start, start + 500)),
+    });
+    for (const row of rows) found.set(row.contentKey, row);
+  }
+  return found;
+}
+
+/**
+ * A correction must point to an existing seq of the commune that nothing corrects yet (to amend
+ * a correction, correct the correction). `pending` holds seqs corrected earlier in the request.
+ */
+export async function assertCorrectable(
+  manager: EntityManager,
+  communeCode: string,
+  lastSeq: number,
+  correctsSeq: number,
+  pending: ReadonlySet<number>,
+): Promise<void> {
+  if (correctsSeq > lastSeq) {
+    throw new DomainError(
+      'PLAYOUT_CORRECTS_UNKNOWN',
+      `correctsSeq ${correctsSeq}: commune ${communeCode} has no record with that seq`,
+      { correctsSeq },
+    );
+  }
+  const already =
+    pending.has(correctsSeq) ||
+    (await manager.existsBy(PlayoutRecord, { communeCode, correctsSeq }));
+  if (already) {
+    throw new DomainError(
+      'PLAYOUT_ALREADY_CORRECTED',
+      `Record ${correctsSeq} is already corrected; correct the correction instead`,
+      { correctsSeq },
+    );
+  }
+}
+
+export interface Interval {
+  seq?: number;
+  startedAt: Date;
+  endedAt: Date;
+}
+
+/** True when both have a duration and share some of it (touching ends do not overlap). */
+export function overlaps(a: Interval, b: Interval): boolean {
+  return (
+    a.endedAt > a.startedAt &&
+    b.endedAt > b.startedAt &&
+    a.startedAt < b.endedAt &&
+    b.startedAt < a.endedAt
+  );
+}
+
+/**
+ * Records of the commune still in effect (not corrected) that have a duration and meet the
+ * span from `from` to `to`.
+ */
+export async function effectiveRecordsBetween(
+  manager: EntityManager,
+  communeCode: string,
+  from: Date,
+  to: Date,
+): Promise<PlayoutRecord[]> {
+  return manager
+    .createQueryBuilder(PlayoutRecord, 'record')
+    .where('record.commune_code = :communeCode', { communeCode })
+    .andWhere('record.started_at < :to AND record.ended_at > :from', {
+      from: from.toISOString(),
+      to: to.toISOString(),
+    })
+    .andWhere('record.ended_at > record.started_at')
+    .andWhere(
+      new Brackets((where) =>
+        where.where(
+          'NOT EXISTS (SELECT 1 FROM playout_record fix WHERE fix.commune_code = record.commune_code AND fix.corrects_seq = record.seq)',
+        ),
+      ),
+    )
+    .getMany();
+}
+
+/** The first record in effect that `record` would overlap, other than the one it corrects. */
+export function firstOverlap(
+  record: PreparedRecord,
+  others: readonly Interval[],
+): Interval | undefined {
+  return others.find((other) => other.seq !== record.correctsSeq && overlaps(record, other));
+}
+
+/** Attempt 1 of an item is the player's; manual and imported records start after it. */
+export const AUTOMATION_ATTEMPT = 1;
+
+/**
+ * The next attempt number for a posted record of each item: after the player's attempt, every
+ * record and every claim of it.
+ */
+export async function nextAttempts(
+  manager: EntityManager,
+  itemIds: readonly string[],
+): Promise<Map<string, number>> {
+  const unique = [...new Set(itemIds)];
+  const next = new Map<string, number>(unique.map((id) => [id, AUTOMATION_ATTEMPT + 1]));
+  for (let start = 0; start < unique.length; start += 500) {
+    const ids = unique.slice(start, start + 500);
+    for (const entity of [PlayoutRecord, PlayoutClaim]) {
+      const rows = await manager
+        .createQueryBuilder(entity, 'row')
+        .select('row.schedule_item_id', 'itemId')
+        .addSelect('MAX(row.attempt)', 'attempt')
+        .where('row.schedule_item_id IN (:...ids)', { ids })
+        .groupBy('row.schedule_item_id')
+        .getRawMany<{ itemId: string; attempt: number | string }>();
+      for (const row of rows) {
+        next.set(
+          row.itemId,
+          Math.max(next.get(row.itemId) ?? AUTOMATION_ATTEMPT + 1, Number(row.attempt) + 1),
+        );
+      }
+    }
+  }
+  return next;
+}

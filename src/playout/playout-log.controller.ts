@@ -1,0 +1,187 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
+import { FileInterceptor } from '@nestjs/platform-express';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiHeader,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { CommuneScope, CurrentUser } from '../auth/access.decorators';
+import { AuthUser } from '../auth/auth-user';
+import { DomainError } from '../common/domain-error';
+import { decodeUtf8, importRowsFromCsv } from './as-run-csv';
+import {
+  PlayoutLogQueryDto,
+  PostPlayoutBatchDto,
+  PostPlayoutRecordDto,
+} from './dto/playout-record.dto';
+import { ChainVerdict } from './hash-chain';
+import { ImportResult, PlayoutLogService, sha256Hex } from './playout-log.service';
+import { playoutRecordView, PlayoutRecordView } from './playout-record.view';
+
+/** Largest CSV accepted, raw or as a multipart `file`. */
+export const MAX_CSV_BYTES = 10 * 1024 * 1024;
+
+const IDEMPOTENCY_HEADER = {
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'Repeating a request with the same key returns the first result.',
+};
+
+export interface ImportResultView {
+  id: string;
+  imported: number;
+  duplicates: number;
+  replayed: boolean;
+  records: PlayoutRecordView[];
+}
+
+function importView(result: ImportResult): ImportResultView {
+  return {
+    id: result.id,
+    imported: result.imported,
+    duplicates: result.duplicates,
+    replayed: result.replayed,
+    records: result.records.map(playoutRecordView),
+  };
+}
+
+async function readBody(request: Request, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      throw new DomainError('PAYLOAD_TOO_LARGE', `The file is larger than ${limit} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** The as-run log of one commune (nhật ký phát thanh). */
+@ApiTags('playout')
+@ApiBearerAuth()
+@CommuneScope()
+@Controller('communes/:commune/playout-log')
+export class PlayoutLogController {
+  constructor(private readonly log: PlayoutLogService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Records in chain order, with seq, prevHash and hash' })
+  async list(
+    @Param('commune') commune: string,
+    @Query() query: PlayoutLogQueryDto,
+  ): Promise<PlayoutRecordView[]> {
+    return (await this.log.list(commune, query)).map(playoutRecordView);
+  }
+
+  @Get('verify')
+  @ApiOperation({ summary: 'Recomputes the hash chain; names the first broken seq' })
+  verify(@Param('commune') commune: string): Promise<ChainVerdict> {
+    return this.log.verify(commune);
+  }
+
+  @Post()
+  @HttpCode(201)
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiOperation({ summary: 'A record confirmed by an operator, or imported' })
+  async post(
+    @Param('commune') commune: string,
+    @Body() body: PostPlayoutRecordDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @CurrentUser() actor: AuthUser,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<PlayoutRecordView> {
+    const result = await this.log.post(commune, body, idempotencyKey, actor);
+    if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    return playoutRecordView(result.record);
+  }
+
+  @Post('batch')
+  @HttpCode(201)
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiOperation({ summary: 'Many records in one transaction: all or nothing' })
+  async batch(
+    @Param('commune') commune: string,
+    @Body() body: PostPlayoutBatchDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @CurrentUser() actor: AuthUser,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ImportResultView> {
+    const result = await this.log.importMany(
+      commune,
+      {
+        kind: 'batch',
+        rows: body.records.map((input, index) => ({ place: { index }, input })),
+        bodySha256: sha256Hex(JSON.stringify(body)),
+        idempotencyKey,
+      },
+      actor,
+    );
+    if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    return importView(result);
+  }
+
+  @Post('import')
+  @HttpCode(201)
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiConsumes('text/csv', 'multipart/form-data')
+  @ApiBody({
+    schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } },
+  })
+  @ApiOperation({ summary: 'A CSV as-run log (UTF-8; columns in README.md): all or nothing' })
+  @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_CSV_BYTES, files: 1 } }))
+  async import(
+    @Param('commune') commune: string,
+    @Req() request: Request,
+    @UploadedFile() file: { buffer: Buffer } | undefined,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @CurrentUser() actor: AuthUser,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ImportResultView> {
+    let bytes: Buffer;
+    if (file) {
+      bytes = file.buffer;
+    } else if (request.is(['text/csv', 'text/plain', 'application/csv'])) {
+      bytes = await readBody(request, MAX_CSV_BYTES);
+    } else if (request.is('multipart/form-data')) {
+      throw new DomainError('VALIDATION_FAILED', 'The multipart body has no "file" part');
+    } else {
+      throw new DomainError(
+        'UNSUPPORTED_MEDIA',
+        'Send the CSV as text/csv, or as multipart/form-data with a "file" part',
+      );
+    }
+    const text = decodeUtf8(bytes);
+    if (text === null) {
+      throw new DomainError('PLAYOUT_IMPORT_INVALID', 'The file is not UTF-8 text', {
+        errors: [{ line: 1, code: 'CSV_ENCODING', message: 'Not UTF-8; save the file as UTF-8' }],
+      });
+    }
+    const { rows, errors } = await importRowsFromCsv(text);
+    const result = await this.log.importMany(
+      commune,
+      { kind: 'csv', rows, rowErrors: errors, bodySha256: sha256Hex(bytes), idempotencyKey },
+      actor,
+    );
+    if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
+    return importView(result);
+  }
+}

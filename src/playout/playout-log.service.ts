@@ -1,0 +1,408 @@
+import { Injectable } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { AuditService } from '../auth/audit.service';
+import { AuthUser } from '../auth/auth-user';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { isLocalDate, addDays, localMidnight } from '../common/local-time';
+import { Db } from '../database/db.service';
+import { GeoService } from '../geo/geo.service';
+import { TopicsService } from '../topics/topics.service';
+import { AsRunLedger, draftContentKey, RecordDraft } from './as-run-ledger';
+import { PlayoutLogQueryDto, PostPlayoutRecordDto } from './dto/playout-record.dto';
+import { PlayoutChain } from './entities/playout-chain.entity';
+import {
+  PlayoutImport,
+  PlayoutImportKind,
+  PlayoutImportSummary,
+} from './entities/playout-import.entity';
+import { PlayoutRecord } from './entities/playout-record.entity';
+import { ChainVerdict } from './hash-chain';
+import {
+  assertCorrectable,
+  effectiveRecordsBetween,
+  existingByContent,
+  firstOverlap,
+  Interval,
+  nextAttempts,
+} from './log-checks';
+import { describePlace, ImportRow, RowError, RowPlace } from './import-rows';
+import { PreparedRecord, RecordPreparer } from './record-preparer';
+
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
+
+export interface PostedRecordResult {
+  record: PlayoutRecord;
+  /** True when the key or the content named a record that already existed. */
+  replayed: boolean;
+}
+
+export interface ImportRequest {
+  kind: PlayoutImportKind;
+  rows: ImportRow[];
+  /** sha256 of the body as received. */
+  bodySha256: string;
+  idempotencyKey?: string;
+  /** Problems found before the rows reached the service (CSV syntax, field formats). */
+  rowErrors?: RowError[];
+}
+
+export interface ImportResult extends PlayoutImportSummary {
+  id: string;
+  replayed: boolean;
+  records: PlayoutRecord[];
+}
+
+export function sha256Hex(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * The as-run log as clients see it: reads, verification, and records posted by operators or
+ * imported from other systems. Every write goes through the ledger's append in one transaction.
+ */
+@Injectable()
+export class PlayoutLogService {
+  constructor(
+    private readonly db: Db,
+    private readonly ledger: AsRunLedger,
+    private readonly topics: TopicsService,
+    private readonly geo: GeoService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The commune's records in chain order; `from`/`to` keep those started on those local days. */
+  async list(communeCode: string, query: PlayoutLogQueryDto): Promise<PlayoutRecord[]> {
+    for (const [name, value] of Object.entries(query)) {
+      if (typeof value === 'string' && !isLocalDate(value)) {
+        throw new DomainError('VALIDATION_FAILED', `${name} is not a calendar date: ${value}`);
+      }
+    }
+    if (query.from && query.to && query.from > query.to) {
+      throw new DomainError('VALIDATION_FAILED', 'from must not be after to');
+    }
+    const builder = this.db.manager
+      .createQueryBuilder(PlayoutRecord, 'record')
+      .where('record.commune_code = :communeCode', { communeCode })
+      .orderBy('record.seq', 'ASC');
+    if (query.from) {
+      builder.andWhere('record.started_at >= :from', {
+        from: localMidnight(query.from).toISOString(),
+      });
+    }
+    if (query.to) {
+      builder.andWhere('record.started_at < :to', {
+        to: localMidnight(addDays(query.to, 1)).toISOString(),
+      });
+    }
+    return builder.getMany();
+  }
+
+  verify(communeCode: string): Promise<ChainVerdict> {
+    return this.ledger.verify(communeCode);
+  }
+
+  /** One manual or imported record; idempotent by `Idempotency-Key` and by content. */
+  async post(
+    communeCode: string,
+    input: PostPlayoutRecordDto,
+    idempotencyKey: string | undefined,
+    actor: AuthUser,
+  ): Promise<PostedRecordResult> {
+    assertIdempotencyKey(idempotencyKey);
+    const commune = this.geo.commune(communeCode);
+    return this.db.write(async (manager) => {
+      const head = await this.ledger.lockHead(manager, communeCode);
+      const preparer = new RecordPreparer(
+        manager,
+        this.topics,
+        commune,
+        this.clock.now(),
+        'operator',
+      );
+      const prepared = await preparer.prepare(input);
+      const key = draftContentKey({ ...prepared, attempt: 0 });
+      if (idempotencyKey) {
+        const earlier = await manager.findOneBy(PlayoutRecord, { communeCode, idempotencyKey });
+        if (earlier) {
+          if (earlier.contentKey !== key) {
+            throw new DomainError(
+              'IDEMPOTENCY_CONFLICT',
+              'This Idempotency-Key was used for a different record',
+              { seq: earlier.seq },
+            );
+          }
+          return { record: earlier, replayed: true };
+        }
+      }
+      const same = (await existingByContent(manager, communeCode, [prepared])).get(key);
+      if (same) return { record: same, replayed: true };
+
+      await this.assertFits(manager, head, prepared, new Set(), null);
+      const [record] = await this.appendPosted(manager, head, [prepared], {
+        idempotencyKey: idempotencyKey ?? null,
+        createdBy: actor.id,
+      });
+      await this.audit.record(
+        {
+          action: 'playout.recorded',
+          actor,
+          targetType: 'playout_record',
+          targetId: record.id,
+          communeCode,
+          detail: { seq: record.seq, outcome: record.outcome, correctsSeq: record.correctsSeq },
+        },
+        manager,
+      );
+      return { record, replayed: false };
+    });
+  }
+
+  /**
+   * Many records at once (CSV import, JSON batch): all or nothing, every bad row named. A replay
+   * (same key, or the same body) returns the first result; rows that repeat records already in
+   * the log are counted as duplicates and skipped.
+   */
+  async importMany(
+    communeCode: string,
+    request: ImportRequest,
+    actor: AuthUser,
+  ): Promise<ImportResult> {
+    assertIdempotencyKey(request.idempotencyKey);
+    const commune = this.geo.commune(communeCode);
+    return this.db.write(async (manager) => {
+      const head = await this.ledger.lockHead(manager, communeCode);
+      const earlier = await this.earlierImport(manager, communeCode, request);
+      if (earlier) return this.replay(manager, earlier);
+      if (request.rowErrors && request.rowErrors.length > 0 && request.rows.length === 0) {
+        throw importInvalid(request.rowErrors);
+      }
+
+      const errors: RowError[] = [...(request.rowErrors ?? [])];
+      const preparer = new RecordPreparer(
+        manager,
+        this.topics,
+        commune,
+        this.clock.now(),
+        'import',
+      );
+      const prepared: { place: RowPlace; record: PreparedRecord }[] = [];
+      for (const row of request.rows) {
+        try {
+          prepared.push({ place: row.place, record: await preparer.prepare(row.input) });
+        } catch (error) {
+          errors.push(rowError(row.place, error));
+        }
+      }
+
+      const existing = await existingByContent(
+        manager,
+        communeCode,
+        prepared.map((row) => row.record),
+      );
+      const accepted: { place: RowPlace; record: PreparedRecord }[] = [];
+      const seen = new Map<string, RowPlace>();
+      const corrected = new Set<number>();
+      let duplicates = 0;
+      const window = spanOf(prepared.map((row) => row.record));
+      let inEffect: Interval[] = window
+        ? await effectiveRecordsBetween(manager, communeCode, window.from, window.to)
+        : [];
+      for (const row of prepared) {
+        const key = draftContentKey({ ...row.record, attempt: 0 });
+        const twin = seen.get(key);
+        if (twin) {
+          errors.push({
+            ...row.place,
+            code: 'PLAYOUT_RECORD_INVALID',
+            message: `Repeats ${describePlace(twin)}`,
+          });
+          continue;
+        }
+        seen.set(key, row.place);
+        if (existing.has(key)) {
+          duplicates += 1;
+          continue;
+        }
+        try {
+          await this.assertFits(manager, head, row.record, corrected, inEffect);
+        } catch (error) {
+          errors.push(rowError(row.place, error));
+          continue;
+        }
+        const correctsSeq = row.record.correctsSeq;
+        if (correctsSeq) {
+          corrected.add(correctsSeq);
+          inEffect = inEffect.filter((record) => record.seq !== correctsSeq);
+        }
+        inEffect.push(row.record);
+        accepted.push(row);
+      }
+      if (errors.length > 0) throw importInvalid(errors);
+
+      const importId = randomUUID();
+      const records = await this.appendPosted(
+        manager,
+        head,
+        accepted.map((row) => row.record),
+        { importId, createdBy: actor.id },
+      );
+      const summary: PlayoutImportSummary = { imported: records.length, duplicates };
+      await manager.insert(PlayoutImport, {
+        id: importId,
+        communeCode,
+        kind: request.kind,
+        idempotencyKey: request.idempotencyKey ?? null,
+        bodySha256: request.bodySha256,
+        summary,
+        createdBy: actor.id,
+        createdAt: this.clock.now(),
+      });
+      await this.audit.record(
+        {
+          action: 'playout.imported',
+          actor,
+          targetType: 'playout_import',
+          targetId: importId,
+          communeCode,
+          detail: { kind: request.kind, ...summary },
+        },
+        manager,
+      );
+      return { id: importId, ...summary, replayed: false, records };
+    });
+  }
+
+  /** Checks that need the lock: the correction target, and overlap with records in effect. */
+  private async assertFits(
+    manager: EntityManager,
+    head: PlayoutChain,
+    record: PreparedRecord,
+    corrected: ReadonlySet<number>,
+    /** Records in effect around it, or null to look them up. */
+    inEffect: readonly Interval[] | null,
+  ): Promise<void> {
+    if (record.correctsSeq) {
+      await assertCorrectable(
+        manager,
+        head.communeCode,
+        head.lastSeq,
+        record.correctsSeq,
+        corrected,
+      );
+    }
+    if (record.endedAt <= record.startedAt) return;
+    const candidates =
+      inEffect ??
+      (await effectiveRecordsBetween(manager, head.communeCode, record.startedAt, record.endedAt));
+    const clash = firstOverlap(record, candidates);
+    if (clash) {
+      throw new DomainError(
+        'PLAYOUT_OVERLAP',
+        `The record overlaps ${clash.seq ? `record ${clash.seq}` : 'another record of this request'} ` +
+          `(${clash.startedAt.toISOString()} – ${clash.endedAt.toISOString()})`,
+        { overlapsSeq: clash.seq ?? null },
+      );
+    }
+  }
+
+  private async appendPosted(
+    manager: EntityManager,
+    head: PlayoutChain,
+    prepared: readonly PreparedRecord[],
+    extra: Pick<RecordDraft, 'idempotencyKey' | 'importId' | 'createdBy'>,
+  ): Promise<PlayoutRecord[]> {
+    const attempts = await nextAttempts(
+      manager,
+      prepared.flatMap((record) => (record.scheduleItemId ? [record.scheduleItemId] : [])),
+    );
+    const drafts = prepared.map((record): RecordDraft => {
+      let attempt = 1;
+      if (record.scheduleItemId) {
+        attempt = attempts.get(record.scheduleItemId) ?? 2;
+        attempts.set(record.scheduleItemId, attempt + 1);
+      }
+      return { ...record, attempt, ...extra };
+    });
+    return this.ledger.append(manager, head, drafts);
+  }
+
+  private async earlierImport(
+    manager: EntityManager,
+    communeCode: string,
+    request: ImportRequest,
+  ): Promise<PlayoutImport | null> {
+    if (request.idempotencyKey) {
+      const byKey = await manager.findOneBy(PlayoutImport, {
+        communeCode,
+        idempotencyKey: request.idempotencyKey,
+      });
+      if (byKey) {
+        if (byKey.bodySha256 !== request.bodySha256 || byKey.kind !== request.kind) {
+          throw new DomainError(
+            'IDEMPOTENCY_CONFLICT',
+            'This Idempotency-Key was used for a different import',
+            { importId: byKey.id },
+          );
+        }
+        return byKey;
+      }
+    }
+    return manager.findOne(PlayoutImport, {
+      where: { communeCode, kind: request.kind, bodySha256: request.bodySha256 },
+      order: { createdAt: 'ASC' },
+    });
+  }
+
+  private async replay(manager: EntityManager, earlier: PlayoutImport): Promise<ImportResult> {
+    const records = await manager.find(PlayoutRecord, {
+      where: { communeCode: earlier.communeCode, importId: earlier.id },
+      order: { seq: 'ASC' },
+    });
+    return { id: earlier.id, ...earlier.summary, replayed: true, records };
+  }
+}
+
+function assertIdempotencyKey(key: string | undefined): void {
+  if (key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      'Idempotency-Key must be 1 to 200 visible ASCII characters',
+    );
+  }
+}
+
+function rowError(place: RowPlace, error: unknown): RowError {
+  if (error instanceof DomainError) return { ...place, code: error.code, message: error.message };
+  throw error;
+}
+
+function importInvalid(errors: RowError[]): DomainError {
+  const sorted = [...errors].sort((a, b) => sortKey(a) - sortKey(b));
+  return new DomainError(
+    'PLAYOUT_IMPORT_INVALID',
+    `${sorted.length} row(s) refused, nothing imported: ` +
+      sorted
+        .slice(0, 5)
+        .map((error) => `${describePlace(error)}: ${error.message}`)
+        .join('; '),
+    { errors: sorted },
+  );
+}
+
+function sortKey(error: RowError): number {
+  return 'line' in error ? error.line : error.index;
+}
+
+function spanOf(records: readonly PreparedRecord[]): { from: Date; to: Date } | null {
+  if (records.length === 0) return null;
+  let from = records[0].startedAt;
+  let to = records[0].endedAt;
+  for (const record of records) {
+    if (record.startedAt < from) from = record.startedAt;
+    if (record.endedAt > to) to = record.endedAt;
+  }
+  return { from, to };
+}

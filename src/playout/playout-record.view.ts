@@ -1,0 +1,50 @@
+import { PlayoutOutcome, PlayoutRecord, PlayoutSource } from './entities/playout-record.entity';
+
+/**
+ * A record as served (DESIGN.md `PlayoutRecord`, plus attempt, title and createdAt). Instants are
+ * UTC ISO 8601 with milliseconds and `Z`, exactly as the chain hashes them, so anyone can
+ * recompute `hash` from this JSON alone.
+ */
+export interface PlayoutRecordView {
+  id: string;
+  communeCode: string;
+  seq: number;
+  scheduleItemId: string | null;
+  attempt: number;
+  bulletinId: string | null;
+  title: string | null;
+  topics: string[];
+  startedAt: string;
+  endedAt: string;
+  playedMs: number;
+  outcome: PlayoutOutcome;
+  source: PlayoutSource;
+  correctsSeq: number | null;
+  reason: string | null;
+  prevHash: string;
+  hash: string;
+  createdAt: string;
+}
+
+export function playoutRecordView(record: PlayoutRecord): PlayoutRecordView {
+  return {
+    id: record.id,
+    communeCode: record.communeCode,
+    seq: record.seq,
+    scheduleItemId: record.scheduleItemId,
+    attempt: record.attempt,
+    bulletinId: record.bulletinId,
+    title: record.title,
+    topics: record.topics,
+    startedAt: record.startedAt.toISOString(),
+    endedAt: record.endedAt.toISOString(),
+    playedMs: record.playedMs,
+    outcome: record.outcome,
+    source: record.source,
+    correctsSeq: record.correctsSeq,
+    reason: record.reason,
+    prevHash: record.prevHash,
+    hash: record.hash,
+    createdAt: record.createdAt.toISOString(),
+  };
+}

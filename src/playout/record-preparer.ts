@@ -1,0 +1,172 @@
+import { EntityManager } from 'typeorm';
+import { BulletinTopic } from '../bulletins/entities/bulletin-topic.entity';
+import { Bulletin } from '../bulletins/entities/bulletin.entity';
+import { DomainError } from '../common/domain-error';
+import { Commune } from '../geo/geo.types';
+import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
+import { TopicsService } from '../topics/topics.service';
+import { RecordDraft } from './as-run-ledger';
+import { PostedSource, PostPlayoutRecordDto } from './dto/playout-record.dto';
+import { sortTopics } from './hash-chain';
+
+/** A posted record may end at most this far in the future (clock skew of the posting PC). */
+export const FUTURE_SKEW_MS = 5000;
+/** No single record spans more than a day. */
+export const MAX_RECORD_MS = 24 * 3600 * 1000;
+
+/** A posted record checked and completed, but not yet numbered: the attempt is set under the lock. */
+export type PreparedRecord = Omit<RecordDraft, 'attempt'>;
+
+function invalid(message: string, details?: Record<string, unknown>): DomainError {
+  return new DomainError('PLAYOUT_RECORD_INVALID', message, details);
+}
+
+/**
+ * Turns posted records into drafts: resolves the item and bulletin (which must be the commune's,
+ * or its province library's), defaults bulletin, title and topics from them, applies the
+ * DESIGN.md rules for times (`missed` at the planned start with 0 played; `playedMs` defaults to
+ * `endedAt − startedAt`) and refuses what cannot be true. One per request: it caches lookups.
+ */
+export class RecordPreparer {
+  private readonly items = new Map<string, ScheduleItem | null>();
+  private readonly bulletins = new Map<string, Bulletin | null>();
+  private readonly bulletinTopics = new Map<string, string[]>();
+  private readonly knownTopicSets = new Set<string>();
+
+  constructor(
+    private readonly manager: EntityManager,
+    private readonly topics: TopicsService,
+    private readonly commune: Commune,
+    private readonly now: Date,
+    private readonly defaultSource: PostedSource,
+  ) {}
+
+  async prepare(input: PostPlayoutRecordDto): Promise<PreparedRecord> {
+    const item = input.scheduleItemId ? await this.item(input.scheduleItemId) : null;
+    const bulletinId = input.bulletinId ?? item?.bulletinId ?? null;
+    if (item && input.bulletinId && input.bulletinId !== item.bulletinId) {
+      throw invalid(`Item ${item.id} plays bulletin ${item.bulletinId}, not ${input.bulletinId}`);
+    }
+    const bulletin = bulletinId ? await this.bulletin(bulletinId) : null;
+    const title = input.title?.normalize('NFC') ?? bulletin?.title ?? null;
+    if (!bulletin && title === null) {
+      throw invalid('A record names a bulletin (bulletinId or scheduleItemId) or a title');
+    }
+    const topics = sortTopics(input.topics ?? (bulletin ? await this.topicsOf(bulletin.id) : []));
+    await this.assertKnownTopics(topics);
+    const times = this.times(input, item);
+    if (
+      (input.outcome === 'failed' || input.outcome === 'missed' || input.correctsSeq) &&
+      !input.reason
+    ) {
+      throw invalid('reason is required for failed and missed records and for corrections');
+    }
+    return {
+      communeCode: this.commune.code,
+      scheduleItemId: item?.id ?? null,
+      bulletinId: bulletin?.id ?? null,
+      title,
+      topics,
+      ...times,
+      outcome: input.outcome,
+      source: input.source ?? this.defaultSource,
+      correctsSeq: input.correctsSeq ?? null,
+      reason: input.reason?.normalize('NFC') ?? null,
+    };
+  }
+
+  private times(
+    input: PostPlayoutRecordDto,
+    item: ScheduleItem | null,
+  ): Pick<PreparedRecord, 'startedAt' | 'endedAt' | 'playedMs'> {
+    const startedAt = input.startedAt ? new Date(input.startedAt) : null;
+    const endedAt = input.endedAt ? new Date(input.endedAt) : null;
+    if (input.outcome === 'missed') {
+      const planned = item?.startsAt ?? null;
+      const start = startedAt ?? planned;
+      if (!start) throw invalid('A missed record without scheduleItemId needs startedAt');
+      if (planned && start.getTime() !== planned.getTime()) {
+        throw invalid(
+          `A missed record starts at the item's planned start ${planned.toISOString()}`,
+        );
+      }
+      if (endedAt && endedAt.getTime() !== start.getTime()) {
+        throw invalid('A missed record ends when it starts (endedAt = startedAt)');
+      }
+      if (input.playedMs !== undefined && input.playedMs !== 0) {
+        throw invalid('A missed record has playedMs 0');
+      }
+      this.assertNotFuture(start);
+      return { startedAt: start, endedAt: start, playedMs: 0 };
+    }
+    if (!startedAt || !endedAt) {
+      throw invalid(`An ${input.outcome} record needs startedAt and endedAt`);
+    }
+    const spanMs = endedAt.getTime() - startedAt.getTime();
+    if (spanMs < 0) throw invalid('endedAt is before startedAt');
+    if (spanMs > MAX_RECORD_MS) throw invalid('A record spans at most 24 hours');
+    this.assertNotFuture(endedAt);
+    const playedMs = input.playedMs ?? spanMs;
+    if (playedMs > spanMs) {
+      throw invalid(`playedMs ${playedMs} is longer than endedAt − startedAt (${spanMs} ms)`);
+    }
+    if ((input.outcome === 'aired' || input.outcome === 'partial') && playedMs === 0) {
+      throw invalid(`An ${input.outcome} record has played some audio (playedMs > 0)`);
+    }
+    return { startedAt, endedAt, playedMs };
+  }
+
+  private assertNotFuture(instant: Date): void {
+    if (instant.getTime() > this.now.getTime() + FUTURE_SKEW_MS) {
+      throw invalid(`A record cannot end in the future (${instant.toISOString()})`);
+    }
+  }
+
+  private async item(id: string): Promise<ScheduleItem> {
+    if (!this.items.has(id)) this.items.set(id, await this.manager.findOneBy(ScheduleItem, { id }));
+    const item = this.items.get(id);
+    if (!item || item.communeCode !== this.commune.code) {
+      throw new DomainError(
+        'SCHEDULE_ITEM_NOT_FOUND',
+        `Schedule item ${id} not found in commune ${this.commune.code}`,
+        { scheduleItemId: id },
+      );
+    }
+    return item;
+  }
+
+  private async bulletin(id: string): Promise<Bulletin> {
+    if (!this.bulletins.has(id))
+      this.bulletins.set(id, await this.manager.findOneBy(Bulletin, { id }));
+    const bulletin = this.bulletins.get(id);
+    const visible =
+      bulletin &&
+      (bulletin.communeCode === this.commune.code ||
+        (bulletin.communeCode === null && bulletin.provinceCode === this.commune.provinceCode));
+    if (!bulletin || !visible) {
+      throw new DomainError(
+        'BULLETIN_NOT_FOUND',
+        `Bulletin ${id} not found for commune ${this.commune.code}`,
+        { bulletinId: id },
+      );
+    }
+    return bulletin;
+  }
+
+  private async topicsOf(bulletinId: string): Promise<string[]> {
+    let codes = this.bulletinTopics.get(bulletinId);
+    if (!codes) {
+      const rows = await this.manager.findBy(BulletinTopic, { bulletinId });
+      codes = rows.map((row) => row.topicCode);
+      this.bulletinTopics.set(bulletinId, codes);
+    }
+    return codes;
+  }
+
+  private async assertKnownTopics(codes: string[]): Promise<void> {
+    const key = codes.join('|');
+    if (codes.length === 0 || this.knownTopicSets.has(key)) return;
+    await this.topics.assertKnown(codes, this.manager);
+    this.knownTopicSets.add(key);
+  }
+}
