@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { AuditModule } from './auth/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { BulletinsModule } from './bulletins/bulletins.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { CommonModule } from './common/common.module';
 import { APP_CONFIG, AppConfig, AppRole } from './config/app-config';
@@ -17,6 +18,8 @@ import { HealthModule } from './health/health.module';
 import { FfmpegModule } from './media/ffmpeg.module';
 import { PlayoutModule } from './playout/playout.module';
 import { QueueModule } from './queue/queue.module';
+import { ProgramLogModule } from './schedule/program-log.module';
+import { ProgramScheduleModule } from './schedule/schedule.module';
 import { TopicsModule } from './topics/topics.module';
 
 export interface AppModuleOptions {
@@ -80,6 +83,9 @@ export class AppModule {
         TopicsModule,
         CampaignsModule,
         HealthModule,
+        ProgramLogModule,
+        BulletinsModule,
+        ProgramScheduleModule,
         PlayoutModule,
         ...(roleModules(roles) ?? []),
       ],
