@@ -1,0 +1,64 @@
+import { formatLocalInstant } from '../common/local-time';
+import { AudioAsset } from '../media/entities/audio-asset.entity';
+import { Bulletin, BulletinPriority, BulletinStatus } from './entities/bulletin.entity';
+
+export interface BulletinView {
+  id: string;
+  communeCode: string | null;
+  provinceCode: string;
+  /** True for the province library. */
+  library: boolean;
+  title: string;
+  body: string | null;
+  topics: string[];
+  audioId: string;
+  audioStatus: AudioAsset['status'] | null;
+  durationMs: number | null;
+  priority: BulletinPriority;
+  status: BulletinStatus;
+  approvedBy: string | null;
+  approvedAt: string | null;
+  createdBy: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A schedule item taken off the log as a consequence of a change to its bulletin. */
+export interface CancelledItemView {
+  id: string;
+  communeCode: string;
+  startsAt: string;
+}
+
+export interface BulletinChangeView extends BulletinView {
+  /** The change sent an approved bulletin back to draft. */
+  returnedToDraft: boolean;
+  /** Future items taken off the log because of the change. */
+  cancelledItems: CancelledItemView[];
+}
+
+export function bulletinView(
+  bulletin: Bulletin,
+  topics: readonly string[],
+  audio: Pick<AudioAsset, 'status' | 'durationMs'> | null,
+): BulletinView {
+  return {
+    id: bulletin.id,
+    communeCode: bulletin.communeCode,
+    provinceCode: bulletin.provinceCode,
+    library: bulletin.communeCode === null,
+    title: bulletin.title,
+    body: bulletin.body,
+    topics: [...topics].sort(),
+    audioId: bulletin.audioId,
+    audioStatus: audio?.status ?? null,
+    durationMs: audio?.durationMs ?? null,
+    priority: bulletin.priority,
+    status: bulletin.status,
+    approvedBy: bulletin.approvedBy,
+    approvedAt: bulletin.approvedAt ? formatLocalInstant(bulletin.approvedAt) : null,
+    createdBy: bulletin.createdBy,
+    createdAt: formatLocalInstant(bulletin.createdAt),
+    updatedAt: formatLocalInstant(bulletin.updatedAt),
+  };
+}

@@ -1,0 +1,112 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CommuneScope, CurrentUser, ProvinceScope, Roles } from '../auth/access.decorators';
+import { AuthUser } from '../auth/auth-user';
+import { BulletinChangeView, BulletinView } from './bulletin.view';
+import { BulletinsService } from './bulletins.service';
+import { CreateBulletinDto, ListBulletinsQueryDto, UpdateBulletinDto } from './dto/bulletin.dto';
+
+const PROVINCE_PARAM = { source: 'params', name: 'province' } as const;
+
+@ApiTags('bulletins')
+@ApiBearerAuth()
+@Controller()
+export class BulletinsController {
+  constructor(private readonly bulletins: BulletinsService) {}
+
+  @CommuneScope()
+  @Post('communes/:commune/bulletins')
+  create(
+    @Param('commune') commune: string,
+    @Body() body: CreateBulletinDto,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<BulletinView> {
+    return this.bulletins.createForCommune(commune, body, actor);
+  }
+
+  @CommuneScope()
+  @Get('communes/:commune/bulletins')
+  list(
+    @Param('commune') commune: string,
+    @Query() query: ListBulletinsQueryDto,
+  ): Promise<BulletinView[]> {
+    return this.bulletins.listForCommune(commune, query);
+  }
+
+  /** The province library: bulletins every commune of the province may schedule. */
+  @Roles('admin', 'monitor')
+  @ProvinceScope(PROVINCE_PARAM)
+  @Post('provinces/:province/bulletins')
+  createInLibrary(
+    @Param('province') province: string,
+    @Body() body: CreateBulletinDto,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<BulletinView> {
+    return this.bulletins.createForProvince(province, body, actor);
+  }
+
+  @ProvinceScope(PROVINCE_PARAM)
+  @Get('provinces/:province/bulletins')
+  listLibrary(
+    @Param('province') province: string,
+    @Query() query: ListBulletinsQueryDto,
+  ): Promise<BulletinView[]> {
+    return this.bulletins.listLibrary(province, query);
+  }
+
+  @Get('bulletins/:id')
+  get(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<BulletinView> {
+    return this.bulletins.get(id, actor);
+  }
+
+  /** A new audio or other topics send an approved bulletin back to draft and cancel its future items. */
+  @Patch('bulletins/:id')
+  update(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: UpdateBulletinDto,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<BulletinChangeView> {
+    return this.bulletins.update(id, body, actor);
+  }
+
+  @HttpCode(200)
+  @Post('bulletins/:id/approve')
+  approve(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<BulletinView> {
+    return this.bulletins.approve(id, actor);
+  }
+
+  @HttpCode(200)
+  @Post('bulletins/:id/archive')
+  archive(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<BulletinChangeView> {
+    return this.bulletins.archive(id, actor);
+  }
+
+  @HttpCode(204)
+  @Delete('bulletins/:id')
+  delete(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<void> {
+    return this.bulletins.delete(id, actor);
+  }
+}

@@ -1,0 +1,401 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { AuditService } from '../auth/audit.service';
+import { AuthUser } from '../auth/auth-user';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { formatLocalInstant } from '../common/local-time';
+import { Db } from '../database/db.service';
+import { GeoService } from '../geo/geo.service';
+import { AudioAsset } from '../media/entities/audio-asset.entity';
+import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
+import { ProgramLogRepository } from '../schedule/program-log.repository';
+import { ScheduleChanges } from '../schedule/schedule-changes';
+import { TopicsService } from '../topics/topics.service';
+import { canApproveBulletin, canEditBulletin, canReadBulletin, isLibrary } from './bulletin-access';
+import { BulletinChangeView, bulletinView, BulletinView, CancelledItemView } from './bulletin.view';
+import { BulletinRecord, BulletinsRepository } from './bulletins.repository';
+import { CreateBulletinDto, ListBulletinsQueryDto, UpdateBulletinDto } from './dto/bulletin.dto';
+import { Bulletin } from './entities/bulletin.entity';
+
+/** Who owns a new bulletin: a commune, or a province's library. */
+type Owner =
+  { communeCode: string; provinceCode: string } | { communeCode: null; provinceCode: string };
+
+function view(record: BulletinRecord): BulletinView {
+  return bulletinView(record.bulletin, record.topics, record.audio);
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const left = new Set(a);
+  const right = new Set(b);
+  return left.size === right.size && [...left].every((code) => right.has(code));
+}
+
+/** Bulletins: content, topic tags, approval, the province library. */
+@Injectable()
+export class BulletinsService {
+  constructor(
+    private readonly db: Db,
+    private readonly bulletins: BulletinsRepository,
+    private readonly programLog: ProgramLogRepository,
+    private readonly changes: ScheduleChanges,
+    private readonly topics: TopicsService,
+    private readonly geo: GeoService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  createForCommune(
+    communeCode: string,
+    input: CreateBulletinDto,
+    actor: AuthUser,
+  ): Promise<BulletinView> {
+    const commune = this.geo.commune(communeCode);
+    return this.create({ communeCode, provinceCode: commune.provinceCode }, input, actor);
+  }
+
+  createForProvince(
+    provinceCode: string,
+    input: CreateBulletinDto,
+    actor: AuthUser,
+  ): Promise<BulletinView> {
+    this.geo.province(provinceCode);
+    return this.create({ communeCode: null, provinceCode }, input, actor);
+  }
+
+  async listForCommune(communeCode: string, query: ListBulletinsQueryDto): Promise<BulletinView[]> {
+    const commune = this.geo.commune(communeCode);
+    const bulletins = await this.bulletins.list({
+      communeCode,
+      includeLibraryOf: query.includeLibrary ? commune.provinceCode : undefined,
+      status: query.status,
+      topic: query.topic,
+    });
+    return (await this.bulletins.records(bulletins)).map(view);
+  }
+
+  async listLibrary(provinceCode: string, query: ListBulletinsQueryDto): Promise<BulletinView[]> {
+    this.geo.province(provinceCode);
+    const bulletins = await this.bulletins.list({
+      libraryOf: provinceCode,
+      status: query.status,
+      topic: query.topic,
+    });
+    return (await this.bulletins.records(bulletins)).map(view);
+  }
+
+  async get(id: string, actor: AuthUser): Promise<BulletinView> {
+    const record = await this.bulletins.findRecord(id);
+    if (!record) throw this.notFound(id);
+    if (!canReadBulletin(actor, record.bulletin)) throw this.forbidden(record.bulletin, 'read');
+    return view(record);
+  }
+
+  /**
+   * Edits a bulletin. A new audio or a different set of topics changes what was approved: the
+   * bulletin goes back to draft and its future items come off the log (both reported).
+   */
+  async update(id: string, input: UpdateBulletinDto, actor: AuthUser): Promise<BulletinChangeView> {
+    const outcome = await this.db.write(async (manager) => {
+      const record = await this.editable(manager, id, actor);
+      const { bulletin } = record;
+      const now = this.clock.now();
+      const topicsChanged = input.topics !== undefined && !sameSet(input.topics, record.topics);
+      const audioChanged = input.audioId !== undefined && input.audioId !== bulletin.audioId;
+      if (input.topics) await this.topics.assertKnown(input.topics, manager);
+      let audio = record.audio;
+      if (audioChanged && input.audioId) {
+        audio = await this.usableAudio(manager, input.audioId, bulletin);
+        bulletin.audioId = input.audioId;
+      }
+      bulletin.title = input.title ?? bulletin.title;
+      if (input.body !== undefined) bulletin.body = input.body;
+      bulletin.priority = input.priority ?? bulletin.priority;
+      bulletin.updatedAt = now;
+      const returnedToDraft = bulletin.status === 'approved' && (topicsChanged || audioChanged);
+      let cancelled: ScheduleItem[] = [];
+      if (returnedToDraft) {
+        bulletin.status = 'draft';
+        bulletin.approvedBy = null;
+        bulletin.approvedAt = null;
+        cancelled = await this.takeOffLog(
+          manager,
+          bulletin,
+          'Bulletin changed after approval and returned to draft',
+          actor,
+          'bulletin.unapproved',
+          {
+            changed: [topicsChanged ? 'topics' : null, audioChanged ? 'audio' : null].filter(
+              Boolean,
+            ),
+          },
+        );
+      }
+      await manager.save(Bulletin, bulletin);
+      const topics = input.topics ? [...new Set(input.topics)].sort() : record.topics;
+      if (topicsChanged) await this.bulletins.replaceTopics(manager, bulletin.id, topics);
+      return { record: { bulletin, topics, audio }, returnedToDraft, cancelled };
+    });
+    this.emitCancelled(outcome.cancelled);
+    return this.changeView(outcome.record, outcome.returnedToDraft, outcome.cancelled);
+  }
+
+  /** The commune's approver (the province's monitor for the library) approves; the audio must be ready. */
+  async approve(id: string, actor: AuthUser): Promise<BulletinView> {
+    return this.db.write(async (manager) => {
+      const record = await this.bulletins.findRecord(id, manager, 'update');
+      if (!record) throw this.notFound(id);
+      const { bulletin } = record;
+      if (!canReadBulletin(actor, bulletin)) throw this.forbidden(bulletin, 'read');
+      if (!canApproveBulletin(actor, bulletin)) {
+        throw new DomainError(
+          'FORBIDDEN',
+          isLibrary(bulletin)
+            ? `Only a monitor of province ${bulletin.provinceCode} or an admin may approve library bulletins`
+            : `Only an approver of commune ${bulletin.communeCode} or an admin may approve its bulletins`,
+        );
+      }
+      this.assertNotArchived(bulletin);
+      if (bulletin.status === 'approved') return view(record);
+      this.assertAudioReady(record);
+      const now = this.clock.now();
+      bulletin.status = 'approved';
+      bulletin.approvedBy = actor.id;
+      bulletin.approvedAt = now;
+      bulletin.updatedAt = now;
+      await manager.save(Bulletin, bulletin);
+      await this.audit.record(
+        {
+          action: 'bulletin.approved',
+          actor,
+          targetType: 'bulletin',
+          targetId: bulletin.id,
+          communeCode: bulletin.communeCode,
+          provinceCode: bulletin.provinceCode,
+          detail: { title: bulletin.title, topics: record.topics },
+        },
+        manager,
+      );
+      return view(record);
+    });
+  }
+
+  /** Retires a bulletin: it cannot be scheduled any more and its future items come off the log. */
+  async archive(id: string, actor: AuthUser): Promise<BulletinChangeView> {
+    const outcome = await this.db.write(async (manager) => {
+      const record = await this.editable(manager, id, actor);
+      const { bulletin } = record;
+      const now = this.clock.now();
+      const cancelled = await this.takeOffLog(
+        manager,
+        bulletin,
+        'Bulletin archived',
+        actor,
+        'bulletin.archived',
+        { previousStatus: bulletin.status },
+      );
+      bulletin.status = 'archived';
+      bulletin.updatedAt = now;
+      await manager.save(Bulletin, bulletin);
+      return { record, cancelled };
+    });
+    this.emitCancelled(outcome.cancelled);
+    return this.changeView(outcome.record, false, outcome.cancelled);
+  }
+
+  /** Deletes a bulletin that never reached the program log; otherwise archive it. */
+  async delete(id: string, actor: AuthUser): Promise<void> {
+    await this.db.write(async (manager) => {
+      const bulletin = await this.bulletins.find(id, manager, 'update');
+      if (!bulletin) throw this.notFound(id);
+      if (!canReadBulletin(actor, bulletin)) throw this.forbidden(bulletin, 'read');
+      if (!canEditBulletin(actor, bulletin)) throw this.forbidden(bulletin, 'write');
+      const items = await manager.countBy(ScheduleItem, { bulletinId: id });
+      if (items > 0) {
+        throw new DomainError(
+          'BULLETIN_IN_USE',
+          `Bulletin ${id} has ${items} item(s) on the program log; archive it instead`,
+          { bulletinId: id, items },
+        );
+      }
+      await manager.delete(Bulletin, { id });
+      await this.audit.record(
+        {
+          action: 'bulletin.deleted',
+          actor,
+          targetType: 'bulletin',
+          targetId: id,
+          communeCode: bulletin.communeCode,
+          provinceCode: bulletin.provinceCode,
+          detail: { title: bulletin.title, status: bulletin.status },
+        },
+        manager,
+      );
+    });
+  }
+
+  // ----- helpers -----
+
+  private async create(
+    owner: Owner,
+    input: CreateBulletinDto,
+    actor: AuthUser,
+  ): Promise<BulletinView> {
+    return this.db.write(async (manager) => {
+      await this.topics.assertKnown(input.topics, manager);
+      const audio = await this.usableAudio(manager, input.audioId, owner);
+      const now = this.clock.now();
+      const bulletin: Bulletin = {
+        id: randomUUID(),
+        ownerCode: owner.communeCode ?? owner.provinceCode,
+        communeCode: owner.communeCode,
+        provinceCode: owner.provinceCode,
+        title: input.title,
+        body: input.body ?? null,
+        audioId: input.audioId,
+        priority: input.priority ?? 'normal',
+        status: 'draft',
+        approvedBy: null,
+        approvedAt: null,
+        createdBy: actor.id,
+        createdAt: now,
+        updatedAt: now,
+        demo: false,
+      };
+      await manager.insert(Bulletin, bulletin);
+      const topics = [...new Set(input.topics)].sort();
+      await this.bulletins.replaceTopics(manager, bulletin.id, topics);
+      return bulletinView(bulletin, topics, audio);
+    });
+  }
+
+  /** The bulletin, checked to exist, to be the caller's to change, and not archived. */
+  private async editable(
+    manager: EntityManager,
+    id: string,
+    actor: AuthUser,
+  ): Promise<BulletinRecord> {
+    const record = await this.bulletins.findRecord(id, manager, 'update');
+    if (!record) throw this.notFound(id);
+    if (!canReadBulletin(actor, record.bulletin)) throw this.forbidden(record.bulletin, 'read');
+    if (!canEditBulletin(actor, record.bulletin)) throw this.forbidden(record.bulletin, 'write');
+    this.assertNotArchived(record.bulletin);
+    return record;
+  }
+
+  /** A commune bulletin may use the commune's audio or the library's; a library bulletin only the library's. */
+  private async usableAudio(
+    manager: EntityManager,
+    audioId: string,
+    owner: Pick<Bulletin, 'communeCode' | 'provinceCode'>,
+  ): Promise<AudioAsset> {
+    const audio = await manager.findOneBy(AudioAsset, { id: audioId });
+    const fromLibrary = audio?.communeCode === null && audio.provinceCode === owner.provinceCode;
+    const fromCommune = owner.communeCode !== null && audio?.communeCode === owner.communeCode;
+    if (!audio || !(fromLibrary || fromCommune)) {
+      const where =
+        owner.communeCode === null
+          ? `the library of province ${owner.provinceCode}`
+          : `commune ${owner.communeCode} or the library of province ${owner.provinceCode}`;
+      throw new DomainError('AUDIO_NOT_AVAILABLE', `Audio ${audioId} is not an asset of ${where}`, {
+        audioId,
+      });
+    }
+    if (audio.status === 'failed') {
+      throw new DomainError(
+        'AUDIO_NOT_READY',
+        `Audio ${audioId} failed processing: ${audio.error ?? 'unknown error'}`,
+        {
+          audioId,
+          audioStatus: audio.status,
+        },
+      );
+    }
+    return audio;
+  }
+
+  private assertAudioReady(record: BulletinRecord): void {
+    const status = record.audio?.status ?? null;
+    if (status !== 'ready' || !record.audio?.durationMs) {
+      throw new DomainError(
+        'AUDIO_NOT_READY',
+        `Audio ${record.bulletin.audioId} of bulletin ${record.bulletin.id} is not ready (${status ?? 'missing'})`,
+        { bulletinId: record.bulletin.id, audioId: record.bulletin.audioId, audioStatus: status },
+      );
+    }
+  }
+
+  private assertNotArchived(bulletin: Bulletin): void {
+    if (bulletin.status === 'archived') {
+      throw new DomainError('BULLETIN_ARCHIVED', `Bulletin ${bulletin.id} is archived`, {
+        bulletinId: bulletin.id,
+      });
+    }
+  }
+
+  /** Cancels the bulletin's future open items in every commune and audits it. */
+  private async takeOffLog(
+    manager: EntityManager,
+    bulletin: Bulletin,
+    reason: string,
+    actor: AuthUser,
+    action: 'bulletin.unapproved' | 'bulletin.archived',
+    detail: Record<string, unknown>,
+  ): Promise<ScheduleItem[]> {
+    const now = this.clock.now();
+    const items = await this.programLog.futureOpenItems(manager, { bulletinId: bulletin.id }, now);
+    for (const communeCode of [...new Set(items.map((item) => item.communeCode))].sort()) {
+      await this.programLog.lock(manager, communeCode, now);
+    }
+    await this.programLog.cancel(manager, items, reason, now);
+    await this.audit.record(
+      {
+        action,
+        actor,
+        targetType: 'bulletin',
+        targetId: bulletin.id,
+        communeCode: bulletin.communeCode,
+        provinceCode: bulletin.provinceCode,
+        detail: { ...detail, title: bulletin.title, cancelledItems: items.map((item) => item.id) },
+      },
+      manager,
+    );
+    return items;
+  }
+
+  private emitCancelled(items: readonly ScheduleItem[]): void {
+    const byCommune = new Map<string, string[]>();
+    for (const item of items) {
+      byCommune.set(item.communeCode, [...(byCommune.get(item.communeCode) ?? []), item.id]);
+    }
+    for (const [communeCode, itemIds] of byCommune) {
+      this.changes.emit({ communeCode, kind: 'cancelled', itemIds });
+    }
+  }
+
+  private changeView(
+    record: BulletinRecord,
+    returnedToDraft: boolean,
+    cancelled: readonly ScheduleItem[],
+  ): BulletinChangeView {
+    const cancelledItems: CancelledItemView[] = cancelled.map((item) => ({
+      id: item.id,
+      communeCode: item.communeCode,
+      startsAt: formatLocalInstant(item.startsAt),
+    }));
+    return { ...view(record), returnedToDraft, cancelledItems };
+  }
+
+  private notFound(id: string): DomainError {
+    return new DomainError('BULLETIN_NOT_FOUND', `Bulletin ${id} not found`, { bulletinId: id });
+  }
+
+  private forbidden(bulletin: Bulletin, mode: 'read' | 'write'): DomainError {
+    const owner = isLibrary(bulletin)
+      ? `the library of province ${bulletin.provinceCode}`
+      : `commune ${bulletin.communeCode}`;
+    return new DomainError('FORBIDDEN', `No ${mode} access to bulletins of ${owner}`);
+  }
+}

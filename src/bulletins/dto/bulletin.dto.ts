@@ -1,0 +1,102 @@
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
+import { TOPIC_CODE_PATTERN } from '../../topics/dto/topic.dto';
+import {
+  BULLETIN_PRIORITIES,
+  BULLETIN_STATUSES,
+  BulletinPriority,
+  BulletinStatus,
+} from '../entities/bulletin.entity';
+
+const TOPIC_MESSAGE = { each: true, message: 'each topic must be a topic code' };
+
+export class CreateBulletinDto {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  title!: string;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10)
+  @ArrayUnique()
+  @Matches(TOPIC_CODE_PATTERN, TOPIC_MESSAGE)
+  topics!: string[];
+
+  @IsUUID()
+  audioId!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(20000)
+  body?: string;
+
+  @IsOptional()
+  @IsIn(BULLETIN_PRIORITIES)
+  priority?: BulletinPriority;
+}
+
+export class UpdateBulletinDto {
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  title?: string;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10)
+  @ArrayUnique()
+  @Matches(TOPIC_CODE_PATTERN, TOPIC_MESSAGE)
+  topics?: string[];
+
+  @IsOptional()
+  @IsUUID()
+  audioId?: string;
+
+  /** null clears the text. */
+  @ValidateIf((_object, value) => value !== null && value !== undefined)
+  @IsString()
+  @MaxLength(20000)
+  body?: string | null;
+
+  @IsOptional()
+  @IsIn(BULLETIN_PRIORITIES)
+  priority?: BulletinPriority;
+}
+
+export class ListBulletinsQueryDto {
+  @IsOptional()
+  @IsIn(BULLETIN_STATUSES)
+  status?: BulletinStatus;
+
+  @IsOptional()
+  @Matches(TOPIC_CODE_PATTERN, { message: 'topic must be a topic code' })
+  topic?: string;
+
+  /** Also list the province library, which the commune may schedule too. */
+  @IsOptional()
+  @Transform(queryBoolean)
+  @IsBoolean()
+  includeLibrary?: boolean;
+}
+
+/** Query strings carry text: "true" and "false" become booleans, anything else fails validation. */
+function queryBoolean({ value }: { value: unknown }): unknown {
+  return value === 'true' ? true : value === 'false' ? false : value;
+}

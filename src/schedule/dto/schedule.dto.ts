@@ -1,0 +1,105 @@
+import {
+  IsBoolean,
+  IsIn,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+} from 'class-validator';
+import { TOPIC_CODE_PATTERN } from '../../topics/dto/topic.dto';
+import { SCHEDULE_ITEM_STATUSES, ScheduleItemStatus } from '../entities/schedule-item.entity';
+import { LOCAL_DATE_PATTERN } from './window.dto';
+
+const DATE_MESSAGE = { message: '$property must be a date YYYY-MM-DD' };
+/** An instant must say its offset: `2025-10-06T05:30:00+07:00` or `…Z`. */
+const INSTANT_WITH_OFFSET = /(Z|[+-]\d{2}:\d{2})$/;
+const INSTANT_MESSAGE = {
+  message: 'startsAt must be an ISO 8601 instant with an offset, e.g. 2025-10-06T05:30:00+07:00',
+};
+
+export class CreateScheduleItemDto {
+  @IsUUID()
+  bulletinId!: string;
+
+  @IsISO8601({ strict: true }, INSTANT_MESSAGE)
+  @Matches(INSTANT_WITH_OFFSET, INSTANT_MESSAGE)
+  startsAt!: string;
+}
+
+export class MoveScheduleItemDto {
+  @IsISO8601({ strict: true }, INSTANT_MESSAGE)
+  @Matches(INSTANT_WITH_OFFSET, INSTANT_MESSAGE)
+  startsAt!: string;
+}
+
+export class CancelScheduleItemDto {
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  reason?: string;
+}
+
+export class EmergencyDto {
+  @IsUUID()
+  bulletinId!: string;
+}
+
+export class ScheduleRangeQueryDto {
+  @IsOptional()
+  @Matches(LOCAL_DATE_PATTERN, DATE_MESSAGE)
+  from?: string;
+
+  @IsOptional()
+  @Matches(LOCAL_DATE_PATTERN, DATE_MESSAGE)
+  to?: string;
+
+  @IsOptional()
+  @IsIn(SCHEDULE_ITEM_STATUSES)
+  status?: ScheduleItemStatus;
+}
+
+export class PlanDto {
+  @Matches(TOPIC_CODE_PATTERN, { message: 'campaign must be a campaign code' })
+  campaign!: string;
+
+  @Matches(LOCAL_DATE_PATTERN, DATE_MESSAGE)
+  from!: string;
+
+  @Matches(LOCAL_DATE_PATTERN, DATE_MESSAGE)
+  to!: string;
+
+  @IsOptional()
+  @IsBoolean()
+  dryRun?: boolean;
+}
+
+export class GapsQueryDto {
+  @Matches(TOPIC_CODE_PATTERN, { message: 'campaign must be a campaign code' })
+  campaign!: string;
+
+  @IsOptional()
+  @Matches(LOCAL_DATE_PATTERN, DATE_MESSAGE)
+  from?: string;
+
+  @IsOptional()
+  @Matches(LOCAL_DATE_PATTERN, DATE_MESSAGE)
+  to?: string;
+}
+
+export class CalendarQueryDto {
+  /** The commune's secret calendar token, instead of a bearer token. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  token?: string;
+
+  @IsOptional()
+  @Matches(LOCAL_DATE_PATTERN, DATE_MESSAGE)
+  from?: string;
+
+  @IsOptional()
+  @Matches(LOCAL_DATE_PATTERN, DATE_MESSAGE)
+  to?: string;
+}

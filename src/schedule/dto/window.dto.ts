@@ -1,0 +1,104 @@
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
+
+export const LOCAL_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_MESSAGE = { message: '$property must be a date YYYY-MM-DD' };
+const TIME_MESSAGE = { message: 'startTime must be a local time HH:mm' };
+
+export class CreateWindowDto {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  name!: string;
+
+  /** ISO weekdays, Monday = 1 … Sunday = 7. */
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(7)
+  @ArrayUnique()
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(7, { each: true })
+  daysOfWeek!: number[];
+
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, TIME_MESSAGE)
+  startTime!: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(24 * 60)
+  durationMinutes!: number;
+
+  @IsOptional()
+  @Matches(LOCAL_DATE_PATTERN, DATE_MESSAGE)
+  validFrom?: string;
+
+  @IsOptional()
+  @Matches(LOCAL_DATE_PATTERN, DATE_MESSAGE)
+  validTo?: string;
+}
+
+export class UpdateWindowDto {
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  name?: string;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(7)
+  @ArrayUnique()
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(7, { each: true })
+  daysOfWeek?: number[];
+
+  @IsOptional()
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, TIME_MESSAGE)
+  startTime?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(24 * 60)
+  durationMinutes?: number;
+
+  /** null removes the limit. */
+  @ValidateIf((_object, value) => value !== null && value !== undefined)
+  @Matches(LOCAL_DATE_PATTERN, DATE_MESSAGE)
+  validFrom?: string | null;
+
+  @ValidateIf((_object, value) => value !== null && value !== undefined)
+  @Matches(LOCAL_DATE_PATTERN, DATE_MESSAGE)
+  validTo?: string | null;
+}
+
+export class DropItemsQueryDto {
+  /** Take the future items the change leaves outside every window off the log. */
+  @IsOptional()
+  @Transform(queryBoolean)
+  @IsBoolean()
+  dropItems?: boolean;
+}
+
+/** Query strings carry text: "true" and "false" become booleans, anything else fails validation. */
+function queryBoolean({ value }: { value: unknown }): unknown {
+  return value === 'true' ? true : value === 'false' ? false : value;
+}

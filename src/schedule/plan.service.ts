@@ -1,0 +1,251 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { AuditService } from '../auth/audit.service';
+import { AuthUser } from '../auth/auth-user';
+import { BulletinRecord, BulletinsRepository } from '../bulletins/bulletins.repository';
+import { CampaignsService } from '../campaigns/campaigns.service';
+import { Campaign } from '../campaigns/entities/campaign.entity';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { formatLocalInstant } from '../common/local-time';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Db } from '../database/db.service';
+import { GeoService } from '../geo/geo.service';
+import { assessProgress, CampaignProgress } from './campaign-progress';
+import { checkDateRange, DateRange, rangeInstants } from './date-range';
+import { GapsQueryDto, PlanDto } from './dto/schedule.dto';
+import { ScheduleItem, ScheduleItemStatus } from './entities/schedule-item.entity';
+import {
+  planCampaign,
+  PlannedItem,
+  PlannerBulletin,
+  PlannerExistingItem,
+  Shortfall,
+} from './planner';
+import { ProgramLogRepository } from './program-log.repository';
+import { ScheduleChanges } from './schedule-changes';
+import { WindowsService } from './windows.service';
+
+/** Items whose airtime the targets count: on the log and not (yet) known to have failed. */
+export const COUNTED_STATUSES: readonly ScheduleItemStatus[] = ['planned', 'dispatched', 'aired'];
+
+/** A plan may span at most this many days. */
+export const MAX_PLAN_DAYS = 366;
+
+export interface PlanItemView {
+  /** null in a dry run (nothing was written). */
+  id: string | null;
+  bulletinId: string;
+  title: string;
+  topics: string[];
+  windowId: string;
+  startsAt: string;
+  endsAt: string;
+  durationMs: number;
+}
+
+export interface PlanView {
+  campaign: string;
+  from: string;
+  to: string;
+  dryRun: boolean;
+  items: PlanItemView[];
+  shortfalls: Shortfall[];
+  /** The targets measured on the log with the plan applied. */
+  progress: CampaignProgress;
+}
+
+export interface GapsView extends CampaignProgress {
+  campaign: string;
+}
+
+/** The campaign planner over a commune's program log, and how far the log is from the targets. */
+@Injectable()
+export class PlanService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly db: Db,
+    private readonly programLog: ProgramLogRepository,
+    private readonly bulletins: BulletinsRepository,
+    private readonly windows: WindowsService,
+    private readonly campaigns: CampaignsService,
+    private readonly changes: ScheduleChanges,
+    private readonly geo: GeoService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Plans [from, to] ∩ the campaign; with `dryRun` nothing is written. */
+  async plan(communeCode: string, input: PlanDto, actor: AuthUser): Promise<PlanView> {
+    const commune = this.geo.commune(communeCode);
+    const campaign = await this.campaigns.get(input.campaign);
+    const range = clipToCampaign(checkDateRange(input, MAX_PLAN_DAYS), campaign);
+    const dryRun = input.dryRun ?? false;
+    const gapMs = this.config.schedule.gapSeconds * 1000;
+
+    const run = async (manager: EntityManager) => {
+      // Bulletins (share-locked) before the commune lock: the lock order every writer follows.
+      const candidates = await this.bulletins.schedulableBy(
+        communeCode,
+        commune.provinceCode,
+        manager,
+        !dryRun,
+      );
+      const now = this.clock.now();
+      if (!dryRun) await this.programLog.lock(manager, communeCode, now);
+      const { start, end } = rangeInstants(range);
+      const existing = await this.programLog.itemsTouching(
+        manager,
+        communeCode,
+        new Date(start.getTime() - gapMs),
+        new Date(end.getTime() + gapMs),
+      );
+      const topics = await this.bulletins.topicsOf(
+        existing.map((item) => item.bulletinId),
+        manager,
+      );
+      const result = planCampaign({
+        ...range,
+        now: now.getTime(),
+        windows: await this.windows.windowsOf(manager, communeCode),
+        existing: existing.map((item) => existingItem(item, topics.get(item.bulletinId) ?? [])),
+        bulletins: candidates.map((record) => plannerBulletin(record, communeCode)),
+        targets: campaign,
+        gapMs,
+        maxPlaysPerBulletinPerDay: this.config.schedule.maxPlaysPerBulletinPerDay,
+      });
+      const rows = result.items.map((item) => scheduleRow(item, communeCode, actor, now));
+      if (!dryRun && rows.length > 0) {
+        await this.programLog.insertMany(manager, rows);
+        await this.audit.record(
+          {
+            action: 'schedule.planned',
+            actor,
+            targetType: 'campaign',
+            targetId: campaign.code,
+            communeCode,
+            provinceCode: commune.provinceCode,
+            detail: { ...range, items: rows.length, shortfalls: result.shortfalls.length },
+          },
+          manager,
+        );
+      }
+      return { result, rows, candidates };
+    };
+
+    const { result, rows, candidates } = dryRun
+      ? await run(this.db.manager)
+      : await this.db.write(run);
+    if (!dryRun)
+      this.changes.emit({ communeCode, kind: 'created', itemIds: rows.map((row) => row.id) });
+    const byId = new Map(candidates.map((record) => [record.bulletin.id, record]));
+    return {
+      campaign: campaign.code,
+      ...range,
+      dryRun,
+      items: result.items.map((item, index) => ({
+        id: dryRun ? null : rows[index].id,
+        bulletinId: item.bulletinId,
+        title: byId.get(item.bulletinId)?.bulletin.title ?? '',
+        topics: byId.get(item.bulletinId)?.topics ?? [],
+        windowId: item.windowId,
+        startsAt: formatLocalInstant(new Date(item.startsAt)),
+        endsAt: formatLocalInstant(new Date(item.endsAt)),
+        durationMs: item.durationMs,
+      })),
+      shortfalls: result.shortfalls,
+      progress: result.progress,
+    };
+  }
+
+  /** How far the current log is from the campaign's targets, without planning. */
+  async gaps(communeCode: string, query: GapsQueryDto): Promise<GapsView> {
+    this.geo.commune(communeCode);
+    const campaign = await this.campaigns.get(query.campaign);
+    const requested = checkDateRange(
+      { from: query.from ?? campaign.startsOn, to: query.to ?? campaign.endsOn },
+      MAX_PLAN_DAYS,
+    );
+    const range = clipToCampaign(requested, campaign);
+    const { start, end } = rangeInstants(range);
+    const items = await this.programLog.itemsStarting(
+      this.db.manager,
+      communeCode,
+      start,
+      end,
+      COUNTED_STATUSES,
+    );
+    const topics = await this.bulletins.topicsOf(items.map((item) => item.bulletinId));
+    const progress = assessProgress(
+      campaign,
+      range.from,
+      range.to,
+      items.map((item) => ({
+        startsAt: item.startsAt.getTime(),
+        durationMs: item.durationMs,
+        topics: topics.get(item.bulletinId) ?? [],
+      })),
+    );
+    return { campaign: campaign.code, ...progress };
+  }
+}
+
+/** The part of [from, to] inside the campaign's dates; 422 when there is none. */
+function clipToCampaign(range: DateRange, campaign: Campaign): DateRange {
+  const from = range.from > campaign.startsOn ? range.from : campaign.startsOn;
+  const to = range.to < campaign.endsOn ? range.to : campaign.endsOn;
+  if (to < from) {
+    throw new DomainError(
+      'PLAN_RANGE_INVALID',
+      `${range.from} – ${range.to} is outside campaign ${campaign.code} (${campaign.startsOn} – ${campaign.endsOn})`,
+      { campaign: campaign.code, startsOn: campaign.startsOn, endsOn: campaign.endsOn },
+    );
+  }
+  return { from, to };
+}
+
+function existingItem(item: ScheduleItem, topics: readonly string[]): PlannerExistingItem {
+  return {
+    id: item.id,
+    bulletinId: item.bulletinId,
+    startsAt: item.startsAt.getTime(),
+    endsAt: item.endsAt.getTime(),
+    durationMs: item.durationMs,
+    topics,
+    counts: COUNTED_STATUSES.includes(item.status),
+  };
+}
+
+function plannerBulletin(record: BulletinRecord, communeCode: string): PlannerBulletin {
+  return {
+    id: record.bulletin.id,
+    topics: record.topics,
+    durationMs: record.audio?.durationMs ?? 0,
+    library: record.bulletin.communeCode !== communeCode,
+    approvedAt: (record.bulletin.approvedAt ?? record.bulletin.createdAt).getTime(),
+  };
+}
+
+function scheduleRow(
+  item: PlannedItem,
+  communeCode: string,
+  actor: AuthUser,
+  now: Date,
+): ScheduleItem {
+  return {
+    id: randomUUID(),
+    communeCode,
+    bulletinId: item.bulletinId,
+    startsAt: new Date(item.startsAt),
+    endsAt: new Date(item.endsAt),
+    durationMs: item.durationMs,
+    status: 'planned',
+    source: 'planner',
+    cancelReason: null,
+    createdBy: actor.id,
+    createdAt: now,
+    updatedAt: now,
+    demo: false,
+  };
+}

@@ -1,0 +1,274 @@
+import { requirementFor } from '../campaigns/targets';
+import { eachDate, isoWeek, localDateOf, localDateTime } from '../common/local-time';
+import { PlannedItem, planCampaign, PlannerBulletin, PlannerInput } from './planner';
+import { containingOccurrence, WindowSpec } from './window-time';
+
+const TOPICS = ['chinh-quyen-so', 'kinh-te-so', 'xa-hoi-so', 'mo-hinh-2-cap'];
+
+const windows: WindowSpec[] = [
+  {
+    id: 'sang',
+    name: 'Sáng',
+    daysOfWeek: [1, 2, 3, 4, 5, 6, 7],
+    startTime: '05:30',
+    durationMinutes: 30,
+    validFrom: null,
+    validTo: null,
+  },
+  {
+    id: 'chieu',
+    name: 'Chiều',
+    daysOfWeek: [1, 2, 3, 4, 5, 6, 7],
+    startTime: '17:00',
+    durationMinutes: 30,
+    validFrom: null,
+    validTo: null,
+  },
+];
+
+/** Two bulletins per topic, 25–60 s. */
+function bulletins(): PlannerBulletin[] {
+  return TOPICS.flatMap((topic, index) => [
+    {
+      id: `${topic}-a`,
+      topics: [topic],
+      durationMs: 25000 + index * 5000,
+      library: false,
+      approvedAt: index,
+    },
+    {
+      id: `${topic}-b`,
+      topics: [topic],
+      durationMs: 60000 - index * 3000,
+      library: false,
+      approvedAt: index + 10,
+    },
+  ]);
+}
+
+function baseInput(overrides: Partial<PlannerInput> = {}): PlannerInput {
+  return {
+    from: '2025-10-06',
+    to: '2025-10-19',
+    now: localDateTime('2025-10-05', 12 * 60).getTime(),
+    windows,
+    existing: [],
+    bulletins: bulletins(),
+    targets: {
+      rules: TOPICS.map((topic) => ({ topic, minSecondsPerWeek: 120, minPlaysPerWeek: 3 })),
+      minDailySeconds: 60,
+    },
+    gapMs: 2000,
+    maxPlaysPerBulletinPerDay: 3,
+    ...overrides,
+  };
+}
+
+interface LogItem {
+  bulletinId: string;
+  startsAt: number;
+  endsAt: number;
+}
+
+/** Recomputes every rule from a log, without the planner's own numbers. */
+function violations(input: PlannerInput, log: LogItem[]): string[] {
+  const problems: string[] = [];
+  const topicsOf = new Map(input.bulletins.map((b) => [b.id, b.topics]));
+  const sorted = [...log].sort((a, b) => a.startsAt - b.startsAt);
+  sorted.forEach((item, index) => {
+    const next = sorted[index + 1];
+    if (next && item.endsAt + input.gapMs > next.startsAt)
+      problems.push(`overlap at ${item.startsAt}`);
+    const occurrence = containingOccurrence(input.windows, item.startsAt, item.endsAt);
+    if (!occurrence) problems.push(`outside windows at ${item.startsAt}`);
+  });
+  const perOccurrence = new Map<string, number>();
+  const perDay = new Map<string, number>();
+  for (const item of log) {
+    const occurrence = containingOccurrence(input.windows, item.startsAt, item.endsAt);
+    const key = `${occurrence?.windowId}|${occurrence?.date}|${item.bulletinId}`;
+    perOccurrence.set(key, (perOccurrence.get(key) ?? 0) + 1);
+    const dayKey = `${localDateOf(new Date(item.startsAt))}|${item.bulletinId}`;
+    perDay.set(dayKey, (perDay.get(dayKey) ?? 0) + 1);
+  }
+  for (const [key, count] of perOccurrence) if (count > 1) problems.push(`twice in ${key}`);
+  for (const [key, count] of perDay) {
+    if (count > input.maxPlaysPerBulletinPerDay) problems.push(`${count} plays on ${key}`);
+  }
+  const dates = eachDate(input.from, input.to);
+  const weeks = new Map<string, string[]>();
+  for (const date of dates) {
+    const { year, week } = isoWeek(date);
+    weeks.set(`${year}-${week}`, [...(weeks.get(`${year}-${week}`) ?? []), date]);
+  }
+  for (const [week, weekDates] of weeks) {
+    for (const rule of input.targets.rules) {
+      const items = log.filter(
+        (item) =>
+          weekDates.includes(localDateOf(new Date(item.startsAt))) &&
+          (topicsOf.get(item.bulletinId) ?? []).includes(rule.topic),
+      );
+      const seconds = items.reduce((sum, item) => sum + (item.endsAt - item.startsAt) / 1000, 0);
+      const required = requirementFor(rule, weekDates.length);
+      if (seconds < required.requiredSeconds || items.length < required.requiredPlays) {
+        problems.push(`week ${week} ${rule.topic}: ${seconds} s, ${items.length} plays`);
+      }
+    }
+  }
+  for (const date of dates) {
+    const seconds = log
+      .filter((item) => localDateOf(new Date(item.startsAt)) === date)
+      .reduce((sum, item) => sum + (item.endsAt - item.startsAt) / 1000, 0);
+    if (seconds < input.targets.minDailySeconds) problems.push(`day ${date}: ${seconds} s`);
+  }
+  return problems;
+}
+
+describe('planCampaign', () => {
+  it('meets every weekly rule and daily minimum of a two-week campaign, within the rules', () => {
+    const input = baseInput();
+    const plan = planCampaign(input);
+    expect(plan.shortfalls).toEqual([]);
+    expect(plan.progress.met).toBe(true);
+    expect(violations(input, plan.items)).toEqual([]);
+    // Spread: every day has some campaign airtime, not everything on the first days.
+    const days = new Set(plan.items.map((item) => localDateOf(new Date(item.startsAt))));
+    expect(days.size).toBe(14);
+  });
+
+  it('is deterministic, whatever the order of its input', () => {
+    const first = planCampaign(baseInput());
+    const second = planCampaign(
+      baseInput({ bulletins: bulletins().reverse(), windows: [...windows].reverse() }),
+    );
+    expect(second.items).toEqual(first.items);
+  });
+
+  it('keeps and counts items already on the log, and plans around them', () => {
+    const input0 = baseInput();
+    const existingStart = localDateTime('2025-10-06', 5 * 60 + 30).getTime();
+    const existing = [
+      {
+        id: 'manual-1',
+        bulletinId: 'kinh-te-so-b',
+        startsAt: existingStart,
+        endsAt: existingStart + 57000,
+        durationMs: 57000,
+        topics: ['kinh-te-so'],
+        counts: true,
+      },
+    ];
+    const input = baseInput({ existing });
+    const plan = planCampaign(input);
+    expect(plan.shortfalls).toEqual([]);
+    const log: LogItem[] = [...existing, ...plan.items];
+    expect(violations(input, log)).toEqual([]);
+    const without = planCampaign(input0);
+    const kinhTeWeek1 = (items: PlannedItem[]) =>
+      items.filter(
+        (item) =>
+          item.bulletinId.startsWith('kinh-te-so') && item.startsAt < existingStart + 7 * 86400000,
+      ).length;
+    expect(kinhTeWeek1(plan.items)).toBeLessThan(kinhTeWeek1(without.items));
+  });
+
+  it('never plans before now, and says a past week cannot be met', () => {
+    const input = baseInput({ now: localDateTime('2025-10-13', 0).getTime() });
+    const plan = planCampaign(input);
+    expect(plan.items.every((item) => item.startsAt >= input.now)).toBe(true);
+    const pastWeek = plan.shortfalls.filter((s) => s.week === '2025-W41');
+    expect(pastWeek.length).toBeGreaterThan(0);
+    expect(pastWeek.every((s) => s.reason === 'past')).toBe(true);
+    expect(plan.shortfalls.filter((s) => s.week === '2025-W42')).toEqual([]);
+  });
+
+  it('explains a topic without bulletins', () => {
+    const input = baseInput({
+      bulletins: bulletins().filter((b) => !b.topics.includes('xa-hoi-so')),
+    });
+    const plan = planCampaign(input);
+    const missing = plan.shortfalls.filter((s) => s.topic === 'xa-hoi-so');
+    expect(missing).toHaveLength(2);
+    expect(missing[0]).toMatchObject({
+      kind: 'weekly',
+      week: '2025-W41',
+      reason: 'no-bulletin',
+      requiredSeconds: 120,
+      scheduledSeconds: 0,
+      missingSeconds: 120,
+      requiredPlays: 3,
+      missingPlays: 3,
+    });
+    expect(missing[0].message).toBe(
+      'The log is 2 min and 3 plays short on xa-hoi-so in week 2025-W41 (2025-10-06 – 2025-10-12): No approved bulletin with ready audio is tagged xa-hoi-so',
+    );
+    expect(plan.shortfalls.filter((s) => s.topic !== 'xa-hoi-so')).toEqual([]);
+  });
+
+  it('explains a day without enough window time', () => {
+    const tiny: WindowSpec = {
+      id: 'ngan',
+      name: 'Ngắn',
+      daysOfWeek: [1],
+      startTime: '06:00',
+      durationMinutes: 1,
+      validFrom: null,
+      validTo: null,
+    };
+    const input = baseInput({
+      windows: [tiny],
+      from: '2025-10-06',
+      to: '2025-10-06',
+      targets: { rules: [{ topic: 'kinh-te-so', minPlaysPerWeek: 1 }], minDailySeconds: 120 },
+    });
+    const plan = planCampaign(input);
+    const day = plan.shortfalls.find((s) => s.kind === 'daily');
+    expect(day).toMatchObject({ date: '2025-10-06', reason: 'no-window-time' });
+    expect(day?.message).toContain('of window time is left on 2025-10-06');
+    expect(
+      violations(input, plan.items).filter((p) => !p.startsWith('week') && !p.startsWith('day')),
+    ).toEqual([]);
+  });
+
+  it('explains the rotation limit when one short bulletin cannot fill the need', () => {
+    const input = baseInput({
+      from: '2025-10-06',
+      to: '2025-10-06',
+      bulletins: [
+        { id: 'only', topics: ['kinh-te-so'], durationMs: 10000, library: false, approvedAt: 0 },
+      ],
+      targets: { rules: [{ topic: 'kinh-te-so', minPlaysPerWeek: 35 }], minDailySeconds: 0 },
+    });
+    const plan = planCampaign(input);
+    // ceil(35 × 1 / 7) = 5 plays, but one bulletin plays at most once per window: 2 a day.
+    expect(plan.items).toHaveLength(2);
+    expect(plan.shortfalls).toMatchObject([
+      { topic: 'kinh-te-so', reason: 'rotation-limit', missingPlays: 3 },
+    ]);
+  });
+
+  it("prefers the commune's own bulletins to the province library", () => {
+    const own = {
+      id: 'own',
+      topics: ['kinh-te-so'],
+      durationMs: 30000,
+      library: false,
+      approvedAt: 1,
+    };
+    const library = {
+      id: 'lib',
+      topics: ['kinh-te-so'],
+      durationMs: 30000,
+      library: true,
+      approvedAt: 9,
+    };
+    const input = baseInput({
+      from: '2025-10-06',
+      to: '2025-10-06',
+      bulletins: [library, own],
+      targets: { rules: [{ topic: 'kinh-te-so', minPlaysPerWeek: 21 }], minDailySeconds: 0 },
+    });
+    const plan = planCampaign(input);
+    expect(plan.items.map((item) => item.bulletinId)).toEqual(['own', 'lib', 'own']);
+  });
+});

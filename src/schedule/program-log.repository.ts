@@ -1,0 +1,139 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, In } from 'typeorm';
+import { toInstant } from '../database/columns';
+import { Db } from '../database/db.service';
+import { CommuneSchedule } from './entities/commune-schedule.entity';
+import { ScheduleItem, ScheduleItemStatus } from './entities/schedule-item.entity';
+
+/** Items that may still be moved or taken off the log (the player has not started them). */
+export const OPEN_ITEM_STATUSES: readonly ScheduleItemStatus[] = ['planned', 'dispatched'];
+
+/** Database access for a commune's program log, shared by the schedule and bulletins features. */
+@Injectable()
+export class ProgramLogRepository {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Locks the commune's program log until the transaction ends: every change to it goes through
+   * here first, so two requests never both see a slot free. PostgreSQL takes a row lock
+   * (`SELECT … FOR UPDATE`); SQLite has one writer at a time already (Db.write).
+   */
+  async lock(manager: EntityManager, communeCode: string, now: Date): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(CommuneSchedule)
+      .values({
+        communeCode,
+        version: 0,
+        icsTokenHash: null,
+        icsTokenCreatedAt: null,
+        updatedAt: now,
+      })
+      .orIgnore()
+      .execute();
+    const query = manager
+      .createQueryBuilder(CommuneSchedule, 'log')
+      .where('log.communeCode = :communeCode', { communeCode });
+    if (!this.db.isSqlite) query.setLock('pessimistic_write');
+    await query.getOneOrFail();
+    await manager
+      .createQueryBuilder()
+      .update(CommuneSchedule)
+      .set({ version: () => 'version + 1', updatedAt: now })
+      .where('commune_code = :communeCode', { communeCode })
+      .execute();
+  }
+
+  /** Non-cancelled items of the commune that share some time with [from, to). */
+  itemsTouching(
+    manager: EntityManager,
+    communeCode: string,
+    from: Date,
+    to: Date,
+  ): Promise<ScheduleItem[]> {
+    return manager
+      .createQueryBuilder(ScheduleItem, 'item')
+      .where('item.communeCode = :communeCode', { communeCode })
+      .andWhere('item.status <> :cancelled', { cancelled: 'cancelled' })
+      .andWhere('item.startsAt < :to', { to: toInstant(to) })
+      .andWhere('item.endsAt > :from', { from: toInstant(from) })
+      .orderBy('item.startsAt', 'ASC')
+      .addOrderBy('item.id', 'ASC')
+      .getMany();
+  }
+
+  /** Items of the commune starting in [from, to), every status unless given. */
+  itemsStarting(
+    manager: EntityManager,
+    communeCode: string,
+    from: Date,
+    to: Date,
+    statuses?: readonly ScheduleItemStatus[],
+  ): Promise<ScheduleItem[]> {
+    const query = manager
+      .createQueryBuilder(ScheduleItem, 'item')
+      .where('item.communeCode = :communeCode', { communeCode })
+      .andWhere('item.startsAt >= :from', { from: toInstant(from) })
+      .andWhere('item.startsAt < :to', { to: toInstant(to) })
+      .orderBy('item.startsAt', 'ASC')
+      .addOrderBy('item.id', 'ASC');
+    if (statuses) query.andWhere('item.status IN (:...statuses)', { statuses });
+    return query.getMany();
+  }
+
+  /** Open items that have not started yet: of a bulletin (every commune), or of a commune. */
+  futureOpenItems(
+    manager: EntityManager,
+    where: { bulletinId: string } | { communeCode: string },
+    now: Date,
+  ): Promise<ScheduleItem[]> {
+    const query = manager
+      .createQueryBuilder(ScheduleItem, 'item')
+      .where('item.status IN (:...open)', { open: OPEN_ITEM_STATUSES })
+      .andWhere('item.startsAt > :now', { now: toInstant(now) })
+      .orderBy('item.startsAt', 'ASC')
+      .addOrderBy('item.id', 'ASC');
+    if ('bulletinId' in where) {
+      query.andWhere('item.bulletinId = :bulletinId', { bulletinId: where.bulletinId });
+    } else {
+      query.andWhere('item.communeCode = :communeCode', { communeCode: where.communeCode });
+    }
+    return query.getMany();
+  }
+
+  /** Takes items off the log, keeping them (status `cancelled`) with the reason. */
+  async cancel(
+    manager: EntityManager,
+    items: readonly ScheduleItem[],
+    reason: string,
+    now: Date,
+  ): Promise<void> {
+    const ids = items.map((item) => item.id);
+    for (let index = 0; index < ids.length; index += 500) {
+      await manager.update(
+        ScheduleItem,
+        { id: In(ids.slice(index, index + 500)) },
+        { status: 'cancelled', cancelReason: reason.slice(0, 200), updatedAt: now },
+      );
+    }
+    for (const item of items) {
+      item.status = 'cancelled';
+      item.cancelReason = reason.slice(0, 200);
+      item.updatedAt = now;
+    }
+  }
+
+  /** Inserts many items in a few statements (the planner writes hundreds at once). */
+  async insertMany(manager: EntityManager, items: readonly ScheduleItem[]): Promise<void> {
+    for (let index = 0; index < items.length; index += 400) {
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(ScheduleItem)
+        .values(items.slice(index, index + 400))
+        .updateEntity(false)
+        .execute();
+    }
+  }
+}

@@ -1,0 +1,146 @@
+import { BulletinRecord } from '../bulletins/bulletins.repository';
+import { DomainError } from '../common/domain-error';
+import { formatLocalInstant, localDateOf } from '../common/local-time';
+import { Commune } from '../geo/geo.types';
+import { ScheduleItem } from './entities/schedule-item.entity';
+import { itemRef } from './schedule-item.view';
+import {
+  describeWindow,
+  keepsGap,
+  occurrencesOn,
+  touchingOccurrences,
+  WindowSpec,
+  containingOccurrence,
+} from './window-time';
+
+/** What an item of this bulletin will be: its duration comes from the processed audio. */
+export interface SchedulableBulletin {
+  record: BulletinRecord;
+  durationMs: number;
+}
+
+/**
+ * The bulletin exists for the commune (its own or its province's library), is approved and its
+ * audio is ready: otherwise 404 / 422.
+ */
+export function assertSchedulable(
+  record: BulletinRecord | null,
+  bulletinId: string,
+  commune: Commune,
+): SchedulableBulletin {
+  const { bulletin } = record ?? {};
+  const visible =
+    bulletin &&
+    (bulletin.communeCode === commune.code ||
+      (bulletin.communeCode === null && bulletin.provinceCode === commune.provinceCode));
+  if (!record || !bulletin || !visible) {
+    throw new DomainError(
+      'BULLETIN_NOT_FOUND',
+      `Bulletin ${bulletinId} is neither commune ${commune.code}'s nor in its province library`,
+      { bulletinId },
+    );
+  }
+  if (bulletin.status !== 'approved') {
+    throw new DomainError(
+      'BULLETIN_NOT_APPROVED',
+      `Bulletin "${bulletin.title}" is ${bulletin.status}, not approved`,
+      { bulletinId, bulletinStatus: bulletin.status },
+    );
+  }
+  const audio = record.audio;
+  if (!audio || audio.status !== 'ready' || !audio.durationMs) {
+    throw new DomainError(
+      'AUDIO_NOT_READY',
+      `The audio of bulletin "${bulletin.title}" is not ready (${audio?.status ?? 'missing'})`,
+      { bulletinId, audioId: bulletin.audioId, audioStatus: audio?.status ?? null },
+    );
+  }
+  return { record, durationMs: audio.durationMs };
+}
+
+export function assertNotPast(startsAt: Date, now: Date): void {
+  if (startsAt.getTime() < now.getTime()) {
+    throw new DomainError(
+      'SCHEDULE_IN_PAST',
+      `${formatLocalInstant(startsAt)} is in the past (now ${formatLocalInstant(now)})`,
+      { startsAt: formatLocalInstant(startsAt), now: formatLocalInstant(now) },
+    );
+  }
+}
+
+/** The whole item must fit in one occurrence of an on-air window; the problem names the window. */
+export function assertInsideWindow(
+  windows: readonly WindowSpec[],
+  startsAt: Date,
+  endsAt: Date,
+): void {
+  const start = startsAt.getTime();
+  const end = endsAt.getTime();
+  if (containingOccurrence(windows, start, end)) return;
+  const range = `${formatLocalInstant(startsAt)} – ${formatLocalInstant(endsAt)}`;
+  const touching = touchingOccurrences(windows, start, end)[0];
+  if (touching) {
+    const window = windows.find((candidate) => candidate.id === touching.windowId);
+    throw new DomainError(
+      'SCHEDULE_OUTSIDE_WINDOW',
+      `The item (${range}) does not fit in window ${window ? describeWindow(window) : touching.name}`,
+      {
+        window: {
+          id: touching.windowId,
+          name: touching.name,
+          startsAt: formatLocalInstant(new Date(touching.startsAt)),
+          endsAt: formatLocalInstant(new Date(touching.endsAt)),
+        },
+      },
+    );
+  }
+  const date = localDateOf(startsAt);
+  const sameDay = occurrencesOn(windows, date);
+  const names = sameDay
+    .map((occurrence) => {
+      const window = windows.find((candidate) => candidate.id === occurrence.windowId);
+      return window ? describeWindow(window) : occurrence.name;
+    })
+    .join(', ');
+  throw new DomainError(
+    'SCHEDULE_OUTSIDE_WINDOW',
+    sameDay.length > 0
+      ? `The item (${range}) is outside every on-air window; windows on ${date}: ${names}`
+      : `No on-air window on ${date} holds the item (${range})`,
+    {
+      windows: sameDay.map((occurrence) => ({
+        id: occurrence.windowId,
+        name: occurrence.name,
+        startsAt: formatLocalInstant(new Date(occurrence.startsAt)),
+        endsAt: formatLocalInstant(new Date(occurrence.endsAt)),
+      })),
+    },
+  );
+}
+
+/** No other item of the commune within `gapMs` of [startsAt, endsAt); the problem names it. */
+export function assertNoOverlap(
+  neighbours: readonly ScheduleItem[],
+  startsAt: Date,
+  endsAt: Date,
+  gapMs: number,
+  titles: ReadonlyMap<string, string>,
+): void {
+  const conflict = neighbours.find(
+    (item) =>
+      !keepsGap(
+        startsAt.getTime(),
+        endsAt.getTime(),
+        item.startsAt.getTime(),
+        item.endsAt.getTime(),
+        gapMs,
+      ),
+  );
+  if (!conflict) return;
+  const title = titles.get(conflict.bulletinId);
+  throw new DomainError(
+    'SCHEDULE_OVERLAP',
+    `The item overlaps item ${conflict.id}${title ? ` "${title}"` : ''} (${formatLocalInstant(conflict.startsAt)} – ${formatLocalInstant(conflict.endsAt)}) or comes within the ${gapMs / 1000} s gap`,
+    { conflictingItem: { ...itemRef(conflict), title: title ?? null }, gapSeconds: gapMs / 1000 },
+  );
+}

@@ -1,0 +1,112 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CommuneScope, CurrentUser } from '../auth/access.decorators';
+import { AuthUser } from '../auth/auth-user';
+import {
+  CancelScheduleItemDto,
+  CreateScheduleItemDto,
+  EmergencyDto,
+  GapsQueryDto,
+  MoveScheduleItemDto,
+  PlanDto,
+  ScheduleRangeQueryDto,
+} from './dto/schedule.dto';
+import { GapsView, PlanService, PlanView } from './plan.service';
+import { ScheduleItemView } from './schedule-item.view';
+import { EmergencyView, ScheduleService } from './schedule.service';
+
+@ApiTags('schedule')
+@ApiBearerAuth()
+@CommuneScope()
+@Controller('communes/:commune/schedule')
+export class ScheduleController {
+  constructor(
+    private readonly schedule: ScheduleService,
+    private readonly planner: PlanService,
+  ) {}
+
+  @Post()
+  create(
+    @Param('commune') commune: string,
+    @Body() body: CreateScheduleItemDto,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<ScheduleItemView> {
+    return this.schedule.create(commune, body, actor);
+  }
+
+  /** Items starting in [from, to] (local dates, both included; a week from today by default). */
+  @Get()
+  list(
+    @Param('commune') commune: string,
+    @Query() query: ScheduleRangeQueryDto,
+  ): Promise<ScheduleItemView[]> {
+    return this.schedule.list(commune, query);
+  }
+
+  /** An emergency bulletin on air now, interrupting the program. */
+  @Post('emergency')
+  emergency(
+    @Param('commune') commune: string,
+    @Body() body: EmergencyDto,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<EmergencyView> {
+    return this.schedule.emergency(commune, body, actor);
+  }
+
+  /** Fills free window time to meet the campaign's targets; `dryRun` writes nothing. */
+  @HttpCode(200)
+  @Post('plan')
+  plan(
+    @Param('commune') commune: string,
+    @Body() body: PlanDto,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<PlanView> {
+    return this.planner.plan(commune, body, actor);
+  }
+
+  /** How far the current log is from the campaign's targets, week by week and day by day. */
+  @Get('gaps')
+  gaps(@Param('commune') commune: string, @Query() query: GapsQueryDto): Promise<GapsView> {
+    return this.planner.gaps(commune, query);
+  }
+
+  @Get('items/:itemId')
+  get(
+    @Param('commune') commune: string,
+    @Param('itemId', new ParseUUIDPipe()) itemId: string,
+  ): Promise<ScheduleItemView> {
+    return this.schedule.get(commune, itemId);
+  }
+
+  /** Moves an item that has not started. */
+  @Patch('items/:itemId')
+  move(
+    @Param('commune') commune: string,
+    @Param('itemId', new ParseUUIDPipe()) itemId: string,
+    @Body() body: MoveScheduleItemDto,
+  ): Promise<ScheduleItemView> {
+    return this.schedule.move(commune, itemId, body);
+  }
+
+  /** Takes an item that has not started off the log; it stays listed as `cancelled`. */
+  @HttpCode(200)
+  @Post('items/:itemId/cancel')
+  cancel(
+    @Param('commune') commune: string,
+    @Param('itemId', new ParseUUIDPipe()) itemId: string,
+    @Body() body: CancelScheduleItemDto,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<ScheduleItemView> {
+    return this.schedule.cancel(commune, itemId, body, actor);
+  }
+}

@@ -1,0 +1,335 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { EntityManager, In } from 'typeorm';
+import { AuditService } from '../auth/audit.service';
+import { AuthUser } from '../auth/auth-user';
+import { BulletinsRepository } from '../bulletins/bulletins.repository';
+import { Bulletin } from '../bulletins/entities/bulletin.entity';
+import { Clock } from '../common/clock';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { DomainError } from '../common/domain-error';
+import { addDays, localDateOf } from '../common/local-time';
+import { Db } from '../database/db.service';
+import { GeoService } from '../geo/geo.service';
+import { TopicsService } from '../topics/topics.service';
+import { checkDateRange, rangeInstants } from './date-range';
+import {
+  CancelScheduleItemDto,
+  CreateScheduleItemDto,
+  EmergencyDto,
+  MoveScheduleItemDto,
+  ScheduleRangeQueryDto,
+} from './dto/schedule.dto';
+import { ScheduleItem } from './entities/schedule-item.entity';
+import { OPEN_ITEM_STATUSES, ProgramLogRepository } from './program-log.repository';
+import { ScheduleChanges } from './schedule-changes';
+import {
+  ItemBulletin,
+  ItemRef,
+  itemRef,
+  scheduleItemView,
+  ScheduleItemView,
+} from './schedule-item.view';
+import {
+  assertInsideWindow,
+  assertNoOverlap,
+  assertNotPast,
+  assertSchedulable,
+  SchedulableBulletin,
+} from './schedule-rules';
+import { WindowsService } from './windows.service';
+
+/** The longest range one listing may span. */
+export const MAX_LIST_DAYS = 366;
+
+export interface EmergencyView extends ScheduleItemView {
+  /** Items on the log that the emergency bulletin interrupts or delays. */
+  interrupts: ItemRef[];
+}
+
+/** The program log of a commune: add, move, cancel and list items; emergencies. */
+@Injectable()
+export class ScheduleService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly db: Db,
+    private readonly programLog: ProgramLogRepository,
+    private readonly bulletins: BulletinsRepository,
+    private readonly windows: WindowsService,
+    private readonly changes: ScheduleChanges,
+    private readonly topics: TopicsService,
+    private readonly geo: GeoService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  get gapMs(): number {
+    return this.config.schedule.gapSeconds * 1000;
+  }
+
+  async list(communeCode: string, query: ScheduleRangeQueryDto): Promise<ScheduleItemView[]> {
+    this.geo.commune(communeCode);
+    const today = localDateOf(this.clock.now());
+    const from = query.from ?? query.to ?? today;
+    const range = checkDateRange({ from, to: query.to ?? addDays(from, 6) }, MAX_LIST_DAYS);
+    const { start, end } = rangeInstants(range);
+    const items = await this.programLog.itemsStarting(
+      this.db.manager,
+      communeCode,
+      start,
+      end,
+      query.status ? [query.status] : undefined,
+    );
+    return this.describe(this.db.manager, items);
+  }
+
+  async get(communeCode: string, itemId: string): Promise<ScheduleItemView> {
+    const item = await this.find(this.db.manager, communeCode, itemId);
+    const [view] = await this.describe(this.db.manager, [item]);
+    return view;
+  }
+
+  /** Adds an approved bulletin at `startsAt`: inside a window, clear of other items, not in the past. */
+  async create(
+    communeCode: string,
+    input: CreateScheduleItemDto,
+    actor: AuthUser,
+  ): Promise<ScheduleItemView> {
+    const commune = this.geo.commune(communeCode);
+    const startsAt = new Date(input.startsAt);
+    const item = await this.db.write(async (manager) => {
+      const schedulable = await this.schedulable(manager, input.bulletinId, communeCode);
+      const now = this.clock.now();
+      assertNotPast(startsAt, now);
+      await this.programLog.lock(manager, commune.code, now);
+      const endsAt = new Date(startsAt.getTime() + schedulable.durationMs);
+      await this.assertSlotFree(manager, communeCode, startsAt, endsAt);
+      const item: ScheduleItem = {
+        id: randomUUID(),
+        communeCode,
+        bulletinId: input.bulletinId,
+        startsAt,
+        endsAt,
+        durationMs: schedulable.durationMs,
+        status: 'planned',
+        source: 'manual',
+        cancelReason: null,
+        createdBy: actor.id,
+        createdAt: now,
+        updatedAt: now,
+        demo: false,
+      };
+      await manager.insert(ScheduleItem, item);
+      return item;
+    });
+    this.changes.emit({ communeCode, kind: 'created', itemIds: [item.id] });
+    return this.get(communeCode, item.id);
+  }
+
+  /** Moves an item that has not started to another free time inside a window. */
+  async move(
+    communeCode: string,
+    itemId: string,
+    input: MoveScheduleItemDto,
+  ): Promise<ScheduleItemView> {
+    const startsAt = new Date(input.startsAt);
+    await this.db.write(async (manager) => {
+      const before = await this.find(manager, communeCode, itemId);
+      // Bulletin before commune: the lock order every writer follows.
+      const schedulable = await this.schedulable(manager, before.bulletinId, communeCode);
+      const now = this.clock.now();
+      await this.programLog.lock(manager, communeCode, now);
+      const item = await this.find(manager, communeCode, itemId);
+      this.assertOpen(item, now);
+      assertNotPast(startsAt, now);
+      const endsAt = new Date(startsAt.getTime() + schedulable.durationMs);
+      await this.assertSlotFree(manager, communeCode, startsAt, endsAt, item.id);
+      await manager.update(
+        ScheduleItem,
+        { id: item.id },
+        { startsAt, endsAt, durationMs: schedulable.durationMs, status: 'planned', updatedAt: now },
+      );
+    });
+    this.changes.emit({ communeCode, kind: 'moved', itemIds: [itemId] });
+    return this.get(communeCode, itemId);
+  }
+
+  /** Takes an item that has not started off the log (it stays listed as `cancelled`). */
+  async cancel(
+    communeCode: string,
+    itemId: string,
+    input: CancelScheduleItemDto,
+    actor: AuthUser,
+  ): Promise<ScheduleItemView> {
+    const changed = await this.db.write(async (manager) => {
+      const now = this.clock.now();
+      await this.programLog.lock(manager, communeCode, now);
+      const item = await this.find(manager, communeCode, itemId);
+      if (item.status === 'cancelled') return false;
+      this.assertOpen(item, now);
+      const reason = input.reason ?? `Cancelled by ${actor.username}`;
+      await this.programLog.cancel(manager, [item], reason, now);
+      await this.audit.record(
+        {
+          action: 'schedule.cancelled',
+          actor,
+          targetType: 'schedule_item',
+          targetId: item.id,
+          communeCode,
+          detail: { ...itemRef(item), reason },
+        },
+        manager,
+      );
+      return true;
+    });
+    if (changed) this.changes.emit({ communeCode, kind: 'cancelled', itemIds: [itemId] });
+    return this.get(communeCode, itemId);
+  }
+
+  /**
+   * Puts an emergency bulletin on air now: an item starting now, whatever the windows and the
+   * log say (it interrupts the program); the playout feature plays it.
+   */
+  async emergency(
+    communeCode: string,
+    input: EmergencyDto,
+    actor: AuthUser,
+  ): Promise<EmergencyView> {
+    this.geo.commune(communeCode);
+    const outcome = await this.db.write(async (manager) => {
+      const schedulable = await this.schedulable(manager, input.bulletinId, communeCode);
+      const { bulletin } = schedulable.record;
+      if (bulletin.priority !== 'emergency') {
+        throw new DomainError(
+          'BULLETIN_NOT_EMERGENCY',
+          `Bulletin "${bulletin.title}" has priority ${bulletin.priority}; only emergency bulletins go on air at once`,
+          { bulletinId: bulletin.id, priority: bulletin.priority },
+        );
+      }
+      const now = this.clock.now();
+      await this.programLog.lock(manager, communeCode, now);
+      const endsAt = new Date(now.getTime() + schedulable.durationMs);
+      const interrupted = await this.programLog.itemsTouching(manager, communeCode, now, endsAt);
+      const item: ScheduleItem = {
+        id: randomUUID(),
+        communeCode,
+        bulletinId: bulletin.id,
+        startsAt: now,
+        endsAt,
+        durationMs: schedulable.durationMs,
+        status: 'planned',
+        source: 'emergency',
+        cancelReason: null,
+        createdBy: actor.id,
+        createdAt: now,
+        updatedAt: now,
+        demo: false,
+      };
+      await manager.insert(ScheduleItem, item);
+      await this.audit.record(
+        {
+          action: 'schedule.emergency',
+          actor,
+          targetType: 'schedule_item',
+          targetId: item.id,
+          communeCode,
+          detail: {
+            bulletinId: bulletin.id,
+            title: bulletin.title,
+            interrupts: interrupted.map((other) => other.id),
+          },
+        },
+        manager,
+      );
+      return { item, interrupted };
+    });
+    this.changes.emit({ communeCode, kind: 'emergency', itemIds: [outcome.item.id] });
+    const view = await this.get(communeCode, outcome.item.id);
+    return { ...view, interrupts: outcome.interrupted.map(itemRef) };
+  }
+
+  /** Views of items with their bulletins' titles and topics. */
+  async describe(
+    manager: EntityManager,
+    items: readonly ScheduleItem[],
+  ): Promise<ScheduleItemView[]> {
+    const ids = [...new Set(items.map((item) => item.bulletinId))];
+    const bulletins = new Map<string, ItemBulletin>();
+    const topics = await this.bulletins.topicsOf(ids, manager);
+    for (let index = 0; index < ids.length; index += 500) {
+      const found = await manager.findBy(Bulletin, { id: In(ids.slice(index, index + 500)) });
+      for (const bulletin of found) {
+        bulletins.set(bulletin.id, {
+          title: bulletin.title,
+          priority: bulletin.priority,
+          topics: topics.get(bulletin.id) ?? [],
+        });
+      }
+    }
+    return items.map((item) => scheduleItemView(item, bulletins.get(item.bulletinId)));
+  }
+
+  // ----- helpers -----
+
+  /** Reads the bulletin share-locked (before the commune lock), and checks it may be scheduled. */
+  private async schedulable(
+    manager: EntityManager,
+    bulletinId: string,
+    communeCode: string,
+  ): Promise<SchedulableBulletin> {
+    const record = await this.bulletins.findRecord(bulletinId, manager, 'share');
+    const schedulable = assertSchedulable(record, bulletinId, this.geo.commune(communeCode));
+    await this.topics.assertKnown(schedulable.record.topics, manager);
+    return schedulable;
+  }
+
+  private async assertSlotFree(
+    manager: EntityManager,
+    communeCode: string,
+    startsAt: Date,
+    endsAt: Date,
+    exceptItemId?: string,
+  ): Promise<void> {
+    assertInsideWindow(await this.windows.windowsOf(manager, communeCode), startsAt, endsAt);
+    const neighbours = (
+      await this.programLog.itemsTouching(
+        manager,
+        communeCode,
+        new Date(startsAt.getTime() - this.gapMs),
+        new Date(endsAt.getTime() + this.gapMs),
+      )
+    ).filter((item) => item.id !== exceptItemId);
+    const titles = new Map(
+      (await this.describe(manager, neighbours)).map((view) => [view.bulletinId, view.title ?? '']),
+    );
+    assertNoOverlap(neighbours, startsAt, endsAt, this.gapMs, titles);
+  }
+
+  private async find(
+    manager: EntityManager,
+    communeCode: string,
+    itemId: string,
+  ): Promise<ScheduleItem> {
+    this.geo.commune(communeCode);
+    const item = await manager.findOneBy(ScheduleItem, { id: itemId, communeCode });
+    if (!item) {
+      throw new DomainError(
+        'SCHEDULE_ITEM_NOT_FOUND',
+        `Item ${itemId} is not on the program log of commune ${communeCode}`,
+        { itemId },
+      );
+    }
+    return item;
+  }
+
+  /** Only items the player has not started may change. */
+  private assertOpen(item: ScheduleItem, now: Date): void {
+    if (!OPEN_ITEM_STATUSES.includes(item.status) || item.startsAt.getTime() <= now.getTime()) {
+      throw new DomainError(
+        'SCHEDULE_ITEM_CLOSED',
+        `Item ${item.id} is ${item.status} and ${item.startsAt.getTime() <= now.getTime() ? 'has started' : 'cannot change'}`,
+        { item: itemRef(item) },
+      );
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CommuneScope, CurrentUser } from '../auth/access.decorators';
+import { AuthUser } from '../auth/auth-user';
+import { CreateWindowDto, DropItemsQueryDto, UpdateWindowDto } from './dto/window.dto';
+import { WindowChangeView, WindowDeletedView, WindowsService } from './windows.service';
+import { WindowView } from './window.view';
+
+@ApiTags('schedule')
+@ApiBearerAuth()
+@CommuneScope()
+@Controller('communes/:commune/windows')
+export class WindowsController {
+  constructor(private readonly windows: WindowsService) {}
+
+  @Post()
+  create(
+    @Param('commune') commune: string,
+    @Body() body: CreateWindowDto,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<WindowView> {
+    return this.windows.create(commune, body, actor);
+  }
+
+  @Get()
+  list(@Param('commune') commune: string): Promise<WindowView[]> {
+    return this.windows.list(commune);
+  }
+
+  @Get(':id')
+  get(
+    @Param('commune') commune: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+  ): Promise<WindowView> {
+    return this.windows.get(commune, id);
+  }
+
+  /** 409 with the items a shrink would leave outside, unless `?dropItems=true`. */
+  @Patch(':id')
+  update(
+    @Param('commune') commune: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: UpdateWindowDto,
+    @Query() query: DropItemsQueryDto,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<WindowChangeView> {
+    return this.windows.update(commune, id, body, query.dropItems ?? false, actor);
+  }
+
+  /** 409 with the items left outside every window, unless `?dropItems=true`. */
+  @Delete(':id')
+  delete(
+    @Param('commune') commune: string,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() query: DropItemsQueryDto,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<WindowDeletedView> {
+    return this.windows.delete(commune, id, query.dropItems ?? false, actor);
+  }
+}

@@ -1,0 +1,114 @@
+import { seedReadyAudio } from './audio-fixtures';
+import { bearer, createUserAndLogin, TestApp } from './test-app';
+
+export const THANH_HOA = '38';
+export const HAC_THANH = '14797';
+export const HAM_RONG = '14758';
+
+/** Tokens of the people who run the stations of Hạc Thành and watch the province. */
+export interface Actors {
+  admin: string;
+  operator: string;
+  approver: string;
+  monitor: string;
+  /** The operator of Hàm Rồng, another commune of the province. */
+  otherOperator: string;
+  otherApprover: string;
+}
+
+export async function createActors(app: TestApp, admin: string, prefix = ''): Promise<Actors> {
+  const user = (username: string, role: 'operator' | 'approver' | 'monitor', code: string) =>
+    createUserAndLogin(app, admin, {
+      username: `${prefix}${username}`,
+      role,
+      ...(role === 'monitor' ? { provinceCode: code } : { communeCode: code }),
+    });
+  return {
+    admin,
+    operator: await user('van-hanh-hac-thanh', 'operator', HAC_THANH),
+    approver: await user('lanh-dao-hac-thanh', 'approver', HAC_THANH),
+    monitor: await user('giam-sat-thanh-hoa', 'monitor', THANH_HOA),
+    otherOperator: await user('van-hanh-ham-rong', 'operator', HAM_RONG),
+    otherApprover: await user('lanh-dao-ham-rong', 'approver', HAM_RONG),
+  };
+}
+
+export interface BulletinSpec {
+  title: string;
+  topics: string[];
+  durationMs: number;
+  priority?: 'normal' | 'priority' | 'emergency';
+  body?: string;
+}
+
+/** A draft bulletin of the commune with a ready audio of the given length. */
+export async function createDraft(
+  app: TestApp,
+  token: string,
+  communeCode: string,
+  spec: BulletinSpec,
+): Promise<{ id: string; audioId: string }> {
+  const audioId = await seedReadyAudio(app, {
+    ownerCode: communeCode,
+    communeCode,
+    provinceCode: THANH_HOA,
+    durationMs: spec.durationMs,
+  });
+  const response = await app
+    .http()
+    .post(`/api/v1/communes/${communeCode}/bulletins`)
+    .set(bearer(token))
+    .send({
+      title: spec.title,
+      topics: spec.topics,
+      audioId,
+      ...(spec.body ? { body: spec.body } : {}),
+      ...(spec.priority ? { priority: spec.priority } : {}),
+    });
+  if (response.status !== 201) {
+    throw new Error(`create bulletin: ${response.status} ${JSON.stringify(response.body)}`);
+  }
+  return { id: (response.body as { id: string }).id, audioId };
+}
+
+/** A bulletin created by the commune's operator and approved by its approver. */
+export async function createApproved(
+  app: TestApp,
+  operator: string,
+  approver: string,
+  communeCode: string,
+  spec: BulletinSpec,
+): Promise<string> {
+  const { id } = await createDraft(app, operator, communeCode, spec);
+  const response = await app.http().post(`/api/v1/bulletins/${id}/approve`).set(bearer(approver));
+  if (response.status !== 200) {
+    throw new Error(`approve bulletin: ${response.status} ${JSON.stringify(response.body)}`);
+  }
+  return id;
+}
+
+export interface WindowSpec {
+  name: string;
+  daysOfWeek?: number[];
+  startTime: string;
+  durationMinutes: number;
+  validFrom?: string;
+  validTo?: string;
+}
+
+export async function createWindow(
+  app: TestApp,
+  token: string,
+  communeCode: string,
+  spec: WindowSpec,
+): Promise<string> {
+  const response = await app
+    .http()
+    .post(`/api/v1/communes/${communeCode}/windows`)
+    .set(bearer(token))
+    .send({ daysOfWeek: [1, 2, 3, 4, 5, 6, 7], ...spec });
+  if (response.status !== 201) {
+    throw new Error(`create window: ${response.status} ${JSON.stringify(response.body)}`);
+  }
+  return (response.body as { id: string }).id;
+}
