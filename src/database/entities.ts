@@ -8,6 +8,12 @@ import { PlayoutClaim } from '../playout/entities/playout-claim.entity';
 import { PlayoutImport } from '../playout/entities/playout-import.entity';
 import { PlayoutRecordTopic } from '../playout/entities/playout-record-topic.entity';
 import { PlayoutRecord } from '../playout/entities/playout-record.entity';
+import {
+  AirtimeDaily,
+  AirtimeDailySet,
+  AirtimeRollupState,
+} from '../reports/entities/airtime-daily.entity';
+import { ChainCheck } from '../reports/entities/chain-check.entity';
 import { BroadcastWindow } from '../schedule/entities/broadcast-window.entity';
 import { CommuneSchedule } from '../schedule/entities/commune-schedule.entity';
 import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
@@ -33,4 +39,8 @@ export const ENTITIES = [
   PlayoutChain,
   PlayoutImport,
   PlayoutClaim,
+  AirtimeDaily,
+  AirtimeDailySet,
+  AirtimeRollupState,
+  ChainCheck,
 ];

@@ -7,6 +7,7 @@ import { PlayoutChain } from './entities/playout-chain.entity';
 import { PlayoutRecordTopic } from './entities/playout-record-topic.entity';
 import { PlayoutOutcome, PlayoutRecord, PlayoutSource } from './entities/playout-record.entity';
 import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
+import { applyToRollups } from '../reports/rollups';
 import {
   chainHash,
   ChainVerdict,
@@ -171,6 +172,7 @@ export class AsRunLedger {
     head.lastHash = prevHash;
     head.updatedAt = now;
     await this.followOnProgramLog(manager, records, now);
+    await applyToRollups(manager, records);
     return records;
   }
 

@@ -1,0 +1,66 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { InstantColumn } from '../../database/columns';
+
+/**
+ * Daily roll-up of the as-run log: what a commune aired on one topic on one local day
+ * (Asia/Ho_Chi_Minh, by the record's start). Only records in effect count (a corrected record
+ * is replaced by its correction); see `airtime.ts` for what counts. Maintained in the same
+ * transaction as every append (`applyToRollups`), so it always equals the raw sums.
+ */
+@Entity('airtime_daily')
+export class AirtimeDaily {
+  @PrimaryColumn({ type: 'varchar', length: 5, name: 'commune_code' })
+  communeCode!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 10, name: 'local_date' })
+  localDate!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 40, name: 'topic_code' })
+  topicCode!: string;
+
+  /** Milliseconds on air: `aired` records' playedMs plus the played part of `partial` ones. */
+  @Column({ type: 'integer', name: 'aired_ms' })
+  airedMs!: number;
+
+  /** Complete plays (`aired` records). */
+  @Column({ type: 'integer' })
+  plays!: number;
+}
+
+/**
+ * The same roll-up keyed by the record's whole topic set (`|a|b|`) instead of one topic, so a
+ * bulletin tagged with several campaign topics counts once in a day's campaign airtime
+ * (`minDailySeconds`) and in the day totals, whatever the campaign's topics are.
+ */
+@Entity('airtime_daily_set')
+export class AirtimeDailySet {
+  @PrimaryColumn({ type: 'varchar', length: 5, name: 'commune_code' })
+  communeCode!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 10, name: 'local_date' })
+  localDate!: string;
+
+  /** Sorted topic codes as `|a|b|`; `''` for a record without topics. */
+  @PrimaryColumn({ type: 'varchar', length: 900, name: 'topic_set' })
+  topicSet!: string;
+
+  @Column({ type: 'integer', name: 'aired_ms' })
+  airedMs!: number;
+
+  @Column({ type: 'integer' })
+  plays!: number;
+}
+
+/** How far a commune's roll-ups go: every record up to `rolledSeq` is in them. */
+@Entity('airtime_rollup_state')
+export class AirtimeRollupState {
+  @PrimaryColumn({ type: 'varchar', length: 5, name: 'commune_code' })
+  communeCode!: string;
+
+  @Column({ type: 'integer', name: 'rolled_seq' })
+  rolledSeq!: number;
+
+  /** Last full rebuild from the raw log, if any. */
+  @InstantColumn({ name: 'rebuilt_at', nullable: true })
+  rebuiltAt!: Date | null;
+}

@@ -1,0 +1,346 @@
+import { Between, EntityManager, In } from 'typeorm';
+import { PlayoutChain } from '../playout/entities/playout-chain.entity';
+import { PlayoutRecord } from '../playout/entities/playout-record.entity';
+import {
+  airtimeOf,
+  countedDate,
+  CountedRecord,
+  firstCorrectors,
+  recordsInEffect,
+  replacesTarget,
+  topicSetKey,
+} from './airtime';
+import { AirtimeDaily, AirtimeDailySet, AirtimeRollupState } from './entities/airtime-daily.entity';
+
+/**
+ * The daily roll-ups (`airtime_daily`, `airtime_daily_set`) kept equal to the raw sums of the
+ * as-run log. Every function here runs in the caller's transaction, on a commune whose chain
+ * head the caller holds (the ledger's append, or `lockHead`), so no other writer moves its
+ * records meanwhile.
+ */
+
+/** Rows per multi-row upsert: 5 parameters each, well under SQLite's limit. */
+const UPSERT_CHUNK = 400;
+const READ_PAGE = 2000;
+/** Largest value of an `integer` column on PostgreSQL. */
+const MAX_SEQ = 2_147_483_647;
+
+const COUNTED_COLUMNS = {
+  communeCode: true,
+  seq: true,
+  startedAt: true,
+  topics: true,
+  outcome: true,
+  playedMs: true,
+  correctsSeq: true,
+} as const;
+
+interface DeltaRow {
+  communeCode: string;
+  localDate: string;
+  key: string;
+  airedMs: number;
+  plays: number;
+}
+
+/** Signed changes to roll-up rows, summed per row before they are written. */
+export class RollupDelta {
+  private readonly byTopic = new Map<string, DeltaRow>();
+  private readonly bySet = new Map<string, DeltaRow>();
+
+  /** Adds (`sign` 1) or takes away (`sign` -1) what a record counts. */
+  add(record: CountedRecord, sign: 1 | -1): void {
+    const { airedMs, plays } = airtimeOf(record);
+    if (airedMs === 0 && plays === 0) return;
+    const localDate = countedDate(record);
+    const change = { airedMs: sign * airedMs, plays: sign * plays };
+    for (const topic of new Set(record.topics)) {
+      accumulate(this.byTopic, record.communeCode, localDate, topic, change);
+    }
+    accumulate(this.bySet, record.communeCode, localDate, topicSetKey(record.topics), change);
+  }
+
+  get isEmpty(): boolean {
+    return this.byTopic.size === 0 && this.bySet.size === 0;
+  }
+
+  async write(manager: EntityManager): Promise<void> {
+    await upsertAdding(
+      manager,
+      AirtimeDaily,
+      'airtime_daily',
+      'topic_code',
+      [...this.byTopic.values()].map((row) => ({
+        communeCode: row.communeCode,
+        localDate: row.localDate,
+        topicCode: row.key,
+        airedMs: row.airedMs,
+        plays: row.plays,
+      })),
+    );
+    await upsertAdding(
+      manager,
+      AirtimeDailySet,
+      'airtime_daily_set',
+      'topic_set',
+      [...this.bySet.values()].map((row) => ({
+        communeCode: row.communeCode,
+        localDate: row.localDate,
+        topicSet: row.key,
+        airedMs: row.airedMs,
+        plays: row.plays,
+      })),
+    );
+  }
+}
+
+function accumulate(
+  rows: Map<string, DeltaRow>,
+  communeCode: string,
+  localDate: string,
+  key: string,
+  change: { airedMs: number; plays: number },
+): void {
+  const id = `${communeCode}\n${localDate}\n${key}`;
+  const row = rows.get(id);
+  if (row) {
+    row.airedMs += change.airedMs;
+    row.plays += change.plays;
+  } else {
+    rows.set(id, { communeCode, localDate, key, ...change });
+  }
+}
+
+/** INSERT … ON CONFLICT DO UPDATE adding to the existing row (SQLite ≥ 3.24 and PostgreSQL). */
+async function upsertAdding<T extends AirtimeDaily | AirtimeDailySet>(
+  manager: EntityManager,
+  entity: new () => T,
+  table: string,
+  keyColumn: string,
+  rows: T[],
+): Promise<void> {
+  const changed = rows.filter((row) => row.airedMs !== 0 || row.plays !== 0);
+  for (let start = 0; start < changed.length; start += UPSERT_CHUNK) {
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(entity)
+      .values(changed.slice(start, start + UPSERT_CHUNK) as never[])
+      .onConflict(
+        `("commune_code", "local_date", "${keyColumn}") DO UPDATE SET ` +
+          `"aired_ms" = "${table}"."aired_ms" + EXCLUDED."aired_ms", ` +
+          `"plays" = "${table}"."plays" + EXCLUDED."plays"`,
+      )
+      .execute();
+  }
+}
+
+/**
+ * Brings the roll-ups of the records' commune up to the last of `records` (newly appended, in
+ * seq order): the one call the as-run ledger makes, in the append's transaction. When the
+ * roll-ups were already behind (records written before they existed), the gap is rolled up
+ * first, from the log.
+ */
+export async function applyToRollups(
+  manager: EntityManager,
+  records: readonly CountedRecord[],
+): Promise<void> {
+  if (records.length === 0) return;
+  const communeCode = records[0].communeCode;
+  for (let index = 0; index < records.length; index += 1) {
+    const record = records[index];
+    if (record.communeCode !== communeCode) {
+      throw new Error(`Roll-up of commune ${communeCode} given a record of ${record.communeCode}`);
+    }
+    if (index > 0 && record.seq !== records[index - 1].seq + 1) {
+      throw new Error(`Roll-up of commune ${communeCode} given records out of seq order`);
+    }
+  }
+  const rolledSeq = await rolledSeqOf(manager, communeCode);
+  const first = records[0].seq;
+  const last = records[records.length - 1].seq;
+  if (rolledSeq >= last) return;
+  if (rolledSeq < first - 1) {
+    await rollUpFromLog(manager, communeCode, rolledSeq, first - 1);
+  }
+  await rollUp(
+    manager,
+    communeCode,
+    records.filter((record) => record.seq > rolledSeq),
+  );
+  await saveRolledSeq(manager, communeCode, last, null);
+}
+
+/** Rolls up what the commune's log holds beyond its roll-ups (records written around them). */
+export async function catchUpCommune(manager: EntityManager, communeCode: string): Promise<number> {
+  const head = await manager.findOneBy(PlayoutChain, { communeCode });
+  const rolledSeq = await rolledSeqOf(manager, communeCode);
+  if (!head || head.lastSeq <= rolledSeq) return 0;
+  await rollUpFromLog(manager, communeCode, rolledSeq, head.lastSeq);
+  await saveRolledSeq(manager, communeCode, head.lastSeq, null);
+  return head.lastSeq - rolledSeq;
+}
+
+/**
+ * Recomputes a commune's roll-ups from its whole log (repair, or after changing what counts).
+ * Returns the number of records read.
+ */
+export async function rebuildCommune(
+  manager: EntityManager,
+  communeCode: string,
+  now: Date,
+): Promise<number> {
+  await manager.delete(AirtimeDaily, { communeCode });
+  await manager.delete(AirtimeDailySet, { communeCode });
+  const records = await readRecords(manager, communeCode, 0, MAX_SEQ);
+  const delta = new RollupDelta();
+  for (const record of recordsInEffect(records)) delta.add(record, 1);
+  await delta.write(manager);
+  await saveRolledSeq(manager, communeCode, records.at(-1)?.seq ?? 0, now);
+  return records.length;
+}
+
+/** Communes whose roll-ups are behind their chain head. */
+export async function laggingCommunes(
+  manager: EntityManager,
+  communeCodes?: readonly string[],
+): Promise<string[]> {
+  const query = manager
+    .createQueryBuilder(PlayoutChain, 'head')
+    .leftJoin(AirtimeRollupState, 'state', 'state.commune_code = head.commune_code')
+    .select('head.commune_code', 'communeCode')
+    .where('head.last_seq > COALESCE(state.rolled_seq, 0)');
+  if (communeCodes) {
+    if (communeCodes.length === 0) return [];
+    query.andWhere('head.commune_code IN (:...communeCodes)', { communeCodes });
+  }
+  const rows = await query.getRawMany<{ communeCode: string }>();
+  return rows.map((row) => row.communeCode).sort();
+}
+
+async function rolledSeqOf(manager: EntityManager, communeCode: string): Promise<number> {
+  const state = await manager.findOneBy(AirtimeRollupState, { communeCode });
+  return state?.rolledSeq ?? 0;
+}
+
+async function saveRolledSeq(
+  manager: EntityManager,
+  communeCode: string,
+  rolledSeq: number,
+  rebuiltAt: Date | null,
+): Promise<void> {
+  const values: Partial<AirtimeRollupState> = { communeCode, rolledSeq };
+  const overwrite = ['rolled_seq'];
+  if (rebuiltAt) {
+    values.rebuiltAt = rebuiltAt;
+    overwrite.push('rebuilt_at');
+  }
+  await manager
+    .createQueryBuilder()
+    .insert()
+    .into(AirtimeRollupState)
+    .values(values)
+    .orUpdate(overwrite, ['commune_code'])
+    .execute();
+}
+
+/** Rolls up records `after` < seq ≤ `through` of the commune, read from the log page by page. */
+async function rollUpFromLog(
+  manager: EntityManager,
+  communeCode: string,
+  after: number,
+  through: number,
+): Promise<void> {
+  let cursor = after;
+  while (cursor < through) {
+    const page = await readRecords(manager, communeCode, cursor, through, READ_PAGE);
+    if (page.length === 0) break;
+    await rollUp(manager, communeCode, page);
+    cursor = page[page.length - 1].seq;
+  }
+}
+
+/**
+ * Adds records that were not rolled up yet, in seq order, and takes away the records their
+ * corrections replace (read back from the log: they may be anywhere in it).
+ */
+async function rollUp(
+  manager: EntityManager,
+  communeCode: string,
+  records: readonly CountedRecord[],
+): Promise<void> {
+  const delta = new RollupDelta();
+  const targets = [
+    ...new Set(
+      records.flatMap((record) =>
+        record.correctsSeq !== null && record.correctsSeq < record.seq ? [record.correctsSeq] : [],
+      ),
+    ),
+  ];
+  if (targets.length > 0) {
+    const first = await firstCorrectorsOf(manager, communeCode, targets);
+    const replaced = records.filter((record) =>
+      replacesTarget(record, first.get(record.correctsSeq ?? -1)),
+    );
+    const corrected = await recordsBySeq(
+      manager,
+      communeCode,
+      replaced.map((record) => record.correctsSeq as number),
+    );
+    for (const correction of replaced) {
+      const target = corrected.get(correction.correctsSeq as number);
+      if (target) delta.add(target, -1);
+    }
+  }
+  for (const record of records) delta.add(record, 1);
+  await delta.write(manager);
+}
+
+/** The lowest seq that corrects each target from after it, from the whole log. */
+async function firstCorrectorsOf(
+  manager: EntityManager,
+  communeCode: string,
+  targets: readonly number[],
+): Promise<Map<number, number>> {
+  const rows: Pick<CountedRecord, 'seq' | 'correctsSeq'>[] = [];
+  for (let start = 0; start < targets.length; start += 500) {
+    rows.push(
+      ...(await manager.find(PlayoutRecord, {
+        select: { seq: true, correctsSeq: true },
+        where: { communeCode, correctsSeq: In(targets.slice(start, start + 500)) },
+      })),
+    );
+  }
+  return firstCorrectors(rows);
+}
+
+async function recordsBySeq(
+  manager: EntityManager,
+  communeCode: string,
+  seqs: readonly number[],
+): Promise<Map<number, CountedRecord>> {
+  const found = new Map<number, CountedRecord>();
+  for (let start = 0; start < seqs.length; start += 500) {
+    const rows = await manager.find(PlayoutRecord, {
+      select: COUNTED_COLUMNS,
+      where: { communeCode, seq: In(seqs.slice(start, start + 500)) },
+    });
+    for (const row of rows) found.set(row.seq, row);
+  }
+  return found;
+}
+
+async function readRecords(
+  manager: EntityManager,
+  communeCode: string,
+  after: number,
+  through: number,
+  limit?: number,
+): Promise<CountedRecord[]> {
+  return manager.find(PlayoutRecord, {
+    select: COUNTED_COLUMNS,
+    where: { communeCode, seq: Between(after + 1, through) },
+    order: { seq: 'ASC' },
+    take: limit,
+  });
+}
