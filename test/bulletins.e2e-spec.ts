@@ -31,6 +31,9 @@ interface BulletinBody {
   cancelledItems?: { id: string; communeCode: string; startsAt: string }[];
 }
 
+// Real ffmpeg, databases and many requests per test: more than Jest's default 5 s.
+jest.setTimeout(60000);
+
 describe('bulletins (e2e)', () => {
   let storage: TestStorage;
   let app: TestApp;

@@ -29,3 +29,24 @@ export function checkDateRange(range: DateRange, maxDays: number): DateRange {
 export function rangeInstants(range: DateRange): { start: Date; end: Date } {
   return { start: localMidnight(range.from), end: localMidnight(addDays(range.to, 1)) };
 }
+
+/**
+ * A range from optional query dates: `from` alone spans `defaultDays`; `to` alone ends there;
+ * neither starts `today`. Checked like checkDateRange.
+ */
+export function resolveDateRange(
+  query: Partial<DateRange>,
+  today: string,
+  defaultDays: number,
+  maxDays: number,
+): DateRange {
+  const anchor = query.from ?? query.to ?? today;
+  checkDateRange({ from: anchor, to: anchor }, maxDays);
+  if (query.from !== undefined && query.to !== undefined) {
+    return checkDateRange({ from: query.from, to: query.to }, maxDays);
+  }
+  if (query.to !== undefined) {
+    return { from: addDays(query.to, 1 - defaultDays), to: query.to };
+  }
+  return { from: anchor, to: addDays(anchor, defaultDays - 1) };
+}

@@ -8,11 +8,11 @@ import { Bulletin } from '../bulletins/entities/bulletin.entity';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
-import { addDays, localDateOf } from '../common/local-time';
+import { localDateOf } from '../common/local-time';
 import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
 import { TopicsService } from '../topics/topics.service';
-import { checkDateRange, rangeInstants } from './date-range';
+import { rangeInstants, resolveDateRange } from './date-range';
 import {
   CancelScheduleItemDto,
   CreateScheduleItemDto,
@@ -70,8 +70,7 @@ export class ScheduleService {
   async list(communeCode: string, query: ScheduleRangeQueryDto): Promise<ScheduleItemView[]> {
     this.geo.commune(communeCode);
     const today = localDateOf(this.clock.now());
-    const from = query.from ?? query.to ?? today;
-    const range = checkDateRange({ from, to: query.to ?? addDays(from, 6) }, MAX_LIST_DAYS);
+    const range = resolveDateRange(query, today, 7, MAX_LIST_DAYS);
     const { start, end } = rangeInstants(range);
     const items = await this.programLog.itemsStarting(
       this.db.manager,

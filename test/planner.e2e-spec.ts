@@ -1,0 +1,365 @@
+import { ManualClock } from '../src/common/manual-clock';
+import { seedReadyAudio } from './support/audio-fixtures';
+import {
+  Actors,
+  createActors,
+  createApproved,
+  createWindow,
+  HAC_THANH,
+  HAM_RONG,
+  THANH_HOA,
+} from './support/schedule-fixtures';
+import {
+  ADMIN,
+  bearer,
+  createTestStorage,
+  startTestApp,
+  TestApp,
+  TestStorage,
+} from './support/test-app';
+
+const REQUIRED = ['chinh-quyen-so', 'kinh-te-so', 'xa-hoi-so', 'mo-hinh-2-cap'];
+const CAMPAIGN = {
+  code: 'cds-thu-nghiem',
+  name: 'Đợt tuyên truyền chuyển đổi số thử nghiệm hai tuần',
+  startsOn: '2025-10-06',
+  endsOn: '2025-10-19',
+  rules: REQUIRED.map((topic) => ({ topic, minSecondsPerWeek: 120, minPlaysPerWeek: 3 })),
+  minDailySeconds: 60,
+};
+
+interface Item {
+  id: string;
+  bulletinId: string;
+  startsAt: string;
+  endsAt: string;
+  status: string;
+}
+
+interface Window {
+  id: string;
+  daysOfWeek: number[];
+  startTime: string;
+  endTime: string;
+}
+
+const ms = (instant: string) => Date.parse(instant);
+/** Local date and weekday of an instant served with +07:00. */
+const localDate = (instant: string) => instant.slice(0, 10);
+const weekday = (date: string) => ((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
+
+/**
+ * Checks a program log against the campaign from the log alone: what GET …/schedule and
+ * GET …/windows return, and the topics the test gave each bulletin.
+ */
+function violations(
+  items: Item[],
+  windows: Window[],
+  topicsOf: Map<string, string[]>,
+  campaign: typeof CAMPAIGN,
+  gapMs: number,
+): string[] {
+  const problems: string[] = [];
+  const sorted = [...items].sort((a, b) => ms(a.startsAt) - ms(b.startsAt));
+  for (let index = 1; index < sorted.length; index += 1) {
+    if (ms(sorted[index - 1].endsAt) + gapMs > ms(sorted[index].startsAt)) {
+      problems.push(`overlap: ${sorted[index - 1].startsAt} and ${sorted[index].startsAt}`);
+    }
+  }
+  const seenInWindow = new Set<string>();
+  for (const item of items) {
+    const date = localDate(item.startsAt);
+    const window = windows.find(
+      (candidate) =>
+        candidate.daysOfWeek.includes(weekday(date)) &&
+        ms(`${date}T${candidate.startTime}:00+07:00`) <= ms(item.startsAt) &&
+        ms(item.endsAt) <= ms(`${date}T${candidate.endTime}:00+07:00`),
+    );
+    if (!window) {
+      problems.push(`outside every window: ${item.startsAt}`);
+      continue;
+    }
+    const key = `${date} ${window.id} ${item.bulletinId}`;
+    if (seenInWindow.has(key)) problems.push(`bulletin twice in one window: ${key}`);
+    seenInWindow.add(key);
+  }
+  const dates: string[] = [];
+  for (
+    let day = ms(`${campaign.startsOn}T00:00:00Z`);
+    day <= ms(`${campaign.endsOn}T00:00:00Z`);
+    day += 86400000
+  ) {
+    dates.push(new Date(day).toISOString().slice(0, 10));
+  }
+  const weeks: string[][] = [];
+  for (const date of dates) {
+    if (weeks.length === 0 || weekday(date) === 1) weeks.push([]);
+    weeks[weeks.length - 1].push(date);
+  }
+  const seconds = (list: Item[]) =>
+    list.reduce((sum, item) => sum + (ms(item.endsAt) - ms(item.startsAt)) / 1000, 0);
+  for (const week of weeks) {
+    for (const rule of campaign.rules) {
+      const onTopic = items.filter(
+        (item) =>
+          week.includes(localDate(item.startsAt)) &&
+          topicsOf.get(item.bulletinId)?.includes(rule.topic),
+      );
+      const needSeconds = Math.ceil((rule.minSecondsPerWeek * week.length) / 7);
+      const needPlays = Math.ceil((rule.minPlaysPerWeek * week.length) / 7);
+      if (seconds(onTopic) < needSeconds || onTopic.length < needPlays) {
+        problems.push(
+          `${rule.topic} in week of ${week[0]}: ${seconds(onTopic)} s, ${onTopic.length} plays`,
+        );
+      }
+    }
+  }
+  for (const date of dates) {
+    const campaignItems = items.filter(
+      (item) =>
+        localDate(item.startsAt) === date &&
+        (topicsOf.get(item.bulletinId) ?? []).some((topic) => REQUIRED.includes(topic)),
+    );
+    if (seconds(campaignItems) < campaign.minDailySeconds) {
+      problems.push(`${date}: ${seconds(campaignItems)} s of campaign airtime`);
+    }
+  }
+  return problems;
+}
+
+// Real ffmpeg, databases and many requests per test: more than Jest's default 5 s.
+jest.setTimeout(60000);
+
+describe('campaign planner (e2e)', () => {
+  let storage: TestStorage;
+  let app: TestApp;
+  let who: Actors;
+  const topicsOf = new Map<string, string[]>();
+  const clock = new ManualClock('2025-10-05T08:00:00+07:00');
+
+  beforeAll(async () => {
+    storage = await createTestStorage();
+    app = await startTestApp(storage, {}, { clock });
+    who = await createActors(app, await app.login(ADMIN.username, ADMIN.password));
+    await app.http().post('/api/v1/campaigns').set(bearer(who.monitor)).send(CAMPAIGN).expect(201);
+    for (const [name, startTime] of [
+      ['Sáng', '05:30'],
+      ['Chiều', '17:00'],
+    ]) {
+      await createWindow(app, who.operator, HAC_THANH, { name, startTime, durationMinutes: 30 });
+    }
+    const lengths = [25000, 60000, 32500, 47000, 38000, 55000, 29000, 51500];
+    for (const [index, topic] of REQUIRED.entries()) {
+      for (const part of [0, 1]) {
+        const id = await createApproved(app, who.operator, who.approver, HAC_THANH, {
+          title: `Bản tin ${topic} số ${part + 1}`,
+          topics: [topic],
+          durationMs: lengths[index * 2 + part],
+        });
+        topicsOf.set(id, [topic]);
+      }
+    }
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await storage.dispose();
+  });
+
+  const plan = (body: object, token = who.operator, commune = HAC_THANH) =>
+    app.http().post(`/api/v1/communes/${commune}/schedule/plan`).set(bearer(token)).send(body);
+  const log = async (commune = HAC_THANH): Promise<Item[]> =>
+    (
+      await app
+        .http()
+        .get(`/api/v1/communes/${commune}/schedule?from=${CAMPAIGN.startsOn}&to=${CAMPAIGN.endsOn}`)
+        .set(bearer(who.monitor))
+        .expect(200)
+    ).body as Item[];
+  const gaps = (token = who.monitor) =>
+    app
+      .http()
+      .get(`/api/v1/communes/${HAC_THANH}/schedule/gaps?campaign=${CAMPAIGN.code}`)
+      .set(bearer(token))
+      .expect(200);
+
+  it('says how far the empty log is from the targets', async () => {
+    const response = await gaps();
+    expect(response.body).toMatchObject({
+      campaign: CAMPAIGN.code,
+      from: '2025-10-06',
+      to: '2025-10-19',
+      met: false,
+    });
+    expect(response.body.weeks).toHaveLength(2);
+    expect(response.body.weeks[0].topics[0]).toEqual({
+      topic: 'chinh-quyen-so',
+      requiredSeconds: 120,
+      scheduledSeconds: 0,
+      missingSeconds: 120,
+      requiredPlays: 3,
+      scheduledPlays: 0,
+      missingPlays: 3,
+      met: false,
+    });
+    expect(response.body.gaps).toContain(
+      'The log is 2 min and 3 plays short on kinh-te-so in week 2025-W41 (2025-10-06 – 2025-10-12)',
+    );
+    expect(response.body.gaps).toContain(
+      'The log is 1 min short of the 1 min of campaign airtime required on 2025-10-19',
+    );
+  });
+
+  it('plans a dry run without writing, then the same plan for real; the log alone meets every rule', async () => {
+    const body = { campaign: CAMPAIGN.code, from: '2025-10-06', to: '2025-10-19' };
+    const dry = await plan({ ...body, dryRun: true }).expect(200);
+    expect(dry.body).toMatchObject({ dryRun: true, shortfalls: [], progress: { met: true } });
+    expect(dry.body.items.length).toBeGreaterThan(0);
+    expect((dry.body.items as { id: string | null }[]).every((item) => item.id === null)).toBe(
+      true,
+    );
+    expect(await log()).toEqual([]);
+
+    const again = await plan({ ...body, dryRun: true }).expect(200);
+    expect(again.body.items).toEqual(dry.body.items);
+
+    const real = await plan(body).expect(200);
+    expect(real.body).toMatchObject({ dryRun: false, shortfalls: [] });
+    const strip = (items: { id: string | null }[]) => items.map(({ id: _id, ...rest }) => rest);
+    expect(strip(real.body.items)).toEqual(strip(dry.body.items));
+
+    const items = await log();
+    expect(items).toHaveLength(real.body.items.length);
+    expect(items.every((item) => item.status === 'planned')).toBe(true);
+    const windows = (
+      await app
+        .http()
+        .get(`/api/v1/communes/${HAC_THANH}/windows`)
+        .set(bearer(who.monitor))
+        .expect(200)
+    ).body as Window[];
+    expect(violations(items, windows, topicsOf, CAMPAIGN, 2000)).toEqual([]);
+    // The checker is not blind: dropping one day's items breaks it.
+    const withoutADay = items.filter((item) => localDate(item.startsAt) !== '2025-10-08');
+    expect(violations(withoutADay, windows, topicsOf, CAMPAIGN, 2000)).toContain(
+      '2025-10-08: 0 s of campaign airtime',
+    );
+
+    const after = await gaps();
+    expect(after.body).toMatchObject({ met: true, gaps: [] });
+  });
+
+  it('keeps and counts what is on the log: planning again adds nothing', async () => {
+    const before = await log();
+    const response = await plan({
+      campaign: CAMPAIGN.code,
+      from: '2025-10-06',
+      to: '2025-10-19',
+    }).expect(200);
+    expect(response.body).toMatchObject({ items: [], shortfalls: [] });
+    expect(await log()).toHaveLength(before.length);
+  });
+
+  it('explains each rule it cannot meet, and counts the province library like own bulletins', async () => {
+    for (const [name, startTime] of [
+      ['Sáng', '06:00'],
+      ['Tối', '19:00'],
+    ]) {
+      await createWindow(app, who.otherOperator, HAM_RONG, {
+        name,
+        startTime,
+        durationMinutes: 30,
+      });
+    }
+    for (const topic of ['chinh-quyen-so', 'kinh-te-so', 'xa-hoi-so']) {
+      const id = await createApproved(app, who.otherOperator, who.otherApprover, HAM_RONG, {
+        title: `Tin ${topic} của Hàm Rồng`,
+        topics: [topic],
+        durationMs: 45000,
+      });
+      topicsOf.set(id, [topic]);
+    }
+    const body = { campaign: CAMPAIGN.code, from: '2025-10-06', to: '2025-10-19', dryRun: true };
+    const missing = await plan(body, who.otherOperator, HAM_RONG).expect(200);
+    expect(missing.body.shortfalls).toEqual([
+      expect.objectContaining({
+        kind: 'weekly',
+        topic: 'mo-hinh-2-cap',
+        week: '2025-W41',
+        reason: 'no-bulletin',
+        requiredSeconds: 120,
+        missingSeconds: 120,
+        missingPlays: 3,
+        message:
+          'The log is 2 min and 3 plays short on mo-hinh-2-cap in week 2025-W41 (2025-10-06 – 2025-10-12): No approved bulletin with ready audio is tagged mo-hinh-2-cap',
+      }),
+      expect.objectContaining({ topic: 'mo-hinh-2-cap', week: '2025-W42', reason: 'no-bulletin' }),
+    ]);
+
+    const audioId = await seedReadyAudio(app, {
+      ownerCode: THANH_HOA,
+      communeCode: null,
+      provinceCode: THANH_HOA,
+      durationMs: 58000,
+    });
+    const library = await app
+      .http()
+      .post(`/api/v1/provinces/${THANH_HOA}/bulletins`)
+      .set(bearer(who.monitor))
+      .send({
+        title: 'Mô hình chính quyền địa phương hai cấp vận hành thông suốt',
+        topics: ['mo-hinh-2-cap'],
+        audioId,
+      })
+      .expect(201);
+    await app
+      .http()
+      .post(`/api/v1/bulletins/${library.body.id}/approve`)
+      .set(bearer(who.monitor))
+      .expect(200);
+    topicsOf.set(library.body.id, ['mo-hinh-2-cap']);
+
+    const planned = await plan({ ...body, dryRun: false }, who.otherOperator, HAM_RONG).expect(200);
+    expect(planned.body.shortfalls).toEqual([]);
+    const items = await log(HAM_RONG);
+    expect(items.some((item) => item.bulletinId === library.body.id)).toBe(true);
+    const windows = (
+      await app
+        .http()
+        .get(`/api/v1/communes/${HAM_RONG}/windows`)
+        .set(bearer(who.otherOperator))
+        .expect(200)
+    ).body as Window[];
+    expect(violations(items, windows, topicsOf, CAMPAIGN, 2000)).toEqual([]);
+  });
+
+  it('plans only inside the campaign and refuses bad requests', async () => {
+    const outside = await plan({
+      campaign: CAMPAIGN.code,
+      from: '2025-11-01',
+      to: '2025-11-07',
+    }).expect(422);
+    expect(outside.body).toMatchObject({ code: 'PLAN_RANGE_INVALID' });
+    const clipped = await plan({
+      campaign: CAMPAIGN.code,
+      from: '2025-10-01',
+      to: '2025-10-07',
+      dryRun: true,
+    }).expect(200);
+    expect(clipped.body).toMatchObject({ from: '2025-10-06', to: '2025-10-07' });
+    await plan({ campaign: 'khong-co', from: '2025-10-06', to: '2025-10-07' }).expect(404);
+    await plan({ campaign: CAMPAIGN.code, from: '2025-10-07', to: '2025-10-06' }).expect(400);
+    await plan({ campaign: CAMPAIGN.code, from: '2025-10-06' }).expect(400);
+    await plan({
+      campaign: CAMPAIGN.code,
+      from: '2025-10-06',
+      to: '2025-10-07',
+      dryRun: 'yes',
+    }).expect(400);
+    await plan(
+      { campaign: CAMPAIGN.code, from: '2025-10-06', to: '2025-10-07' },
+      who.monitor,
+    ).expect(403);
+    await gaps(who.operator);
+  });
+});
