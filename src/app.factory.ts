@@ -43,7 +43,13 @@ export function configureHttpApp(app: INestApplication): void {
       },
     }),
   );
-  app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: '/', method: RequestMethod.GET }] });
+  // The web app (src/web) lives outside the API prefix: its page at `/`, its files at `/assets/…`.
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: '/', method: RequestMethod.GET },
+      { path: 'assets/*path', method: RequestMethod.GET },
+    ],
+  });
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();

@@ -21,6 +21,7 @@ import { QueueModule } from './queue/queue.module';
 import { ProgramLogModule } from './schedule/program-log.module';
 import { ProgramScheduleModule } from './schedule/schedule.module';
 import { TopicsModule } from './topics/topics.module';
+import { WebModule } from './web/web.module';
 
 export interface AppModuleOptions {
   /** Use these variables instead of `.env` and the process environment (tests, tools). */
@@ -86,6 +87,7 @@ export class AppModule {
         ProgramLogModule,
         BulletinsModule,
         ProgramScheduleModule,
+        WebModule,
         PlayoutModule,
         ...(roleModules(roles) ?? []),
       ],

@@ -1,0 +1,50 @@
+import { get } from './api.js';
+import type { Session } from './session.js';
+import type { Commune, Province, Role, Topic, User } from './types.js';
+
+/** What every page knows once the user is signed in: who, where, and the reference lists. */
+export interface AppContext {
+  user: User;
+  /** The operator's or approver's commune. */
+  commune: Commune | null;
+  /** The monitor's province, or the commune's. */
+  province: Province | null;
+  provinces: Province[];
+  topics: Topic[];
+}
+
+export async function loadContext(session: Session): Promise<AppContext> {
+  const [user, topics, provinces] = await Promise.all([
+    get<User>('/auth/me'),
+    get<Topic[]>('/topics'),
+    get<Province[]>('/provinces'),
+  ]);
+  const province = provinces.find((item) => item.code === user.provinceCode) ?? null;
+  let commune: Commune | null = null;
+  if (user.communeCode && user.provinceCode) {
+    const communes = await get<Commune[]>(`/communes?province=${user.provinceCode}`);
+    commune = communes.find((item) => item.code === user.communeCode) ?? null;
+  }
+  session.user = user;
+  return { user, commune, province, provinces, topics };
+}
+
+export function topicName(context: AppContext, code: string): string {
+  return context.topics.find((topic) => topic.code === code)?.name ?? code;
+}
+
+export function hasRole(context: AppContext, ...roles: Role[]): boolean {
+  return roles.includes(context.user.role);
+}
+
+/** Operators and approvers work on their own commune. */
+export function isCommuneUser(context: AppContext): boolean {
+  return hasRole(context, 'operator', 'approver');
+}
+
+/** The commune an operator page acts on; pages that call it are only routed for commune users. */
+export function communeCode(context: AppContext): string {
+  const code = context.user.communeCode;
+  if (!code) throw new Error('This page needs a commune');
+  return code;
+}

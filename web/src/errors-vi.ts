@@ -1,0 +1,82 @@
+/**
+ * The API answers errors in English with a stable `code`; users read them in Vietnamese. A code
+ * missing here falls back to the status, then to the API's English message.
+ */
+const BY_CODE: Record<string, string> = {
+  VALIDATION_FAILED: 'Dữ liệu nhập chưa hợp lệ',
+  BAD_REQUEST: 'Yêu cầu không hợp lệ',
+  UNAUTHENTICATED: 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại',
+  INVALID_CREDENTIALS: 'Sai tên đăng nhập hoặc mật khẩu',
+  FORBIDDEN: 'Tài khoản của bạn không có quyền thực hiện thao tác này',
+  NOT_FOUND: 'Không tìm thấy dữ liệu yêu cầu',
+  COMMUNE_NOT_FOUND: 'Không tìm thấy xã, phường này',
+  PROVINCE_NOT_FOUND: 'Không tìm thấy tỉnh, thành phố này',
+  USER_NOT_FOUND: 'Không tìm thấy người dùng',
+  TOPIC_NOT_FOUND: 'Không tìm thấy chủ đề',
+  CAMPAIGN_NOT_FOUND: 'Không tìm thấy chiến dịch',
+  AUDIO_NOT_FOUND: 'Không tìm thấy tệp âm thanh',
+  BULLETIN_NOT_FOUND: 'Không tìm thấy bản tin',
+  WINDOW_NOT_FOUND: 'Không tìm thấy khung giờ phát',
+  SCHEDULE_ITEM_NOT_FOUND: 'Không tìm thấy mục trong lịch phát sóng',
+  ICS_TOKEN_NOT_FOUND: 'Liên kết lịch không còn hiệu lực',
+  CONFLICT: 'Thao tác xung đột với dữ liệu hiện có',
+  USERNAME_TAKEN: 'Tên đăng nhập này đã có người dùng',
+  TOPIC_EXISTS: 'Mã chủ đề này đã tồn tại',
+  CAMPAIGN_EXISTS: 'Mã chiến dịch này đã tồn tại',
+  AUDIO_IN_USE: 'Tệp âm thanh đang được bản tin sử dụng',
+  WINDOW_OVERLAP: 'Khung giờ phát trùng với một khung giờ khác',
+  WINDOW_HAS_ITEMS: 'Khung giờ này còn bản tin trong lịch phát, hãy gỡ chúng trước',
+  SCHEDULE_OVERLAP: 'Trùng giờ với một bản tin khác trong lịch phát sóng',
+  SCHEDULE_OUTSIDE_WINDOW: 'Thời điểm này nằm ngoài các khung giờ phát của xã',
+  SCHEDULE_IN_PAST: 'Không thể xếp lịch vào thời điểm đã qua',
+  SCHEDULE_ITEM_CLOSED: 'Mục này đã phát hoặc đã huỷ, không thể thay đổi',
+  BULLETIN_ARCHIVED: 'Bản tin đã lưu trữ, không dùng được nữa',
+  BULLETIN_IN_USE: 'Bản tin đang có trong lịch phát sóng',
+  PLAYOUT_OVERLAP: 'Trùng thời gian với một lần phát đã ghi trong nhật ký',
+  PLAYOUT_ALREADY_CORRECTED: 'Bản ghi này đã được đính chính',
+  IDEMPOTENCY_CONFLICT: 'Yêu cầu này đã được gửi với nội dung khác',
+  PAYLOAD_TOO_LARGE: 'Tệp quá lớn',
+  UNSUPPORTED_MEDIA: 'Định dạng tệp không được hỗ trợ',
+  UNPROCESSABLE: 'Không thể xử lý yêu cầu',
+  TOPIC_UNKNOWN: 'Có chủ đề không tồn tại',
+  AUDIO_INVALID: 'Tệp không phải âm thanh hợp lệ hoặc bị hỏng',
+  AUDIO_NOT_READY: 'Âm thanh chưa xử lý xong, vui lòng đợi',
+  AUDIO_NOT_AVAILABLE: 'Âm thanh của bản tin không dùng được',
+  BULLETIN_NOT_APPROVED: 'Bản tin chưa được duyệt',
+  BULLETIN_NOT_EMERGENCY: 'Chỉ bản tin mức khẩn cấp mới được phát khẩn cấp',
+  PLAN_RANGE_INVALID: 'Khoảng ngày lập kế hoạch không hợp lệ',
+  PLAYOUT_RECORD_INVALID: 'Bản ghi nhật ký phát thanh không hợp lệ',
+  PLAYOUT_CORRECTS_UNKNOWN: 'Không tìm thấy bản ghi cần đính chính',
+  PLAYOUT_IMPORT_INVALID: 'Tệp nhập nhật ký có dòng không hợp lệ',
+  TTS_TOO_LONG: 'Văn bản quá dài để chuyển thành giọng nói',
+  TTS_FAILED: 'Không tạo được giọng đọc từ văn bản',
+  TOO_MANY_REQUESTS: 'Thao tác quá nhiều lần, vui lòng thử lại sau ít phút',
+};
+
+const BY_STATUS: Record<number, string> = {
+  400: 'Yêu cầu không hợp lệ',
+  401: 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại',
+  403: 'Tài khoản của bạn không có quyền thực hiện thao tác này',
+  404: 'Không tìm thấy dữ liệu yêu cầu',
+  409: 'Thao tác xung đột với dữ liệu hiện có',
+  413: 'Tệp quá lớn',
+  415: 'Định dạng tệp không được hỗ trợ',
+  422: 'Không thể xử lý yêu cầu',
+  429: 'Thao tác quá nhiều lần, vui lòng thử lại sau ít phút',
+  500: 'Máy chủ gặp lỗi, vui lòng thử lại',
+  503: 'Dịch vụ tạm thời không sẵn sàng',
+};
+
+/** Codes whose English detail says which field is wrong: worth showing beside the Vietnamese. */
+const DETAILED = new Set(['VALIDATION_FAILED', 'PLAYOUT_IMPORT_INVALID', 'PLAYOUT_RECORD_INVALID']);
+
+export function vietnameseError(status: number, code: string | undefined, message: string): string {
+  const known = code ? BY_CODE[code] : undefined;
+  if (known) return code && DETAILED.has(code) && message ? `${known} (${message})` : known;
+  const general = BY_STATUS[status];
+  if (general && status >= 500) return general;
+  if (general) return message ? `${general} (${message})` : general;
+  return message || `Lỗi ${status}`;
+}
+
+export const NETWORK_ERROR = 'Không kết nối được tới máy chủ. Kiểm tra mạng rồi thử lại.';

@@ -1,0 +1,133 @@
+/** Dates, times and durations as Vietnamese readers write them, always in Asia/Ho_Chi_Minh. */
+
+export const TIME_ZONE = 'Asia/Ho_Chi_Minh';
+const OFFSET_MS = 7 * 3600 * 1000;
+
+/** The local date `YYYY-MM-DD` of an instant (Việt Nam has no daylight saving time). */
+export function localDateOf(instant: Date | number | string): string {
+  const ms = new Date(instant).getTime() + OFFSET_MS;
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+export function today(): string {
+  return localDateOf(Date.now());
+}
+
+/** `2025-10-06` + 3 days. */
+export function addDays(date: string, days: number): string {
+  const ms = Date.parse(`${date}T00:00:00Z`) + days * 86_400_000;
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** ISO day of week: Monday = 1 … Sunday = 7. */
+export function isoDayOfWeek(date: string): number {
+  const day = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return day === 0 ? 7 : day;
+}
+
+/** The Monday of the week holding `date`. */
+export function mondayOf(date: string): string {
+  return addDays(date, 1 - isoDayOfWeek(date));
+}
+
+export function eachDate(from: string, to: string): string[] {
+  const dates: string[] = [];
+  for (let date = from; date <= to; date = addDays(date, 1)) dates.push(date);
+  return dates;
+}
+
+const WEEKDAYS = ['', 'Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy', 'Chủ nhật'];
+const WEEKDAYS_SHORT = ['', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'CN'];
+
+export function weekdayName(isoDay: number): string {
+  return WEEKDAYS[isoDay] ?? '';
+}
+
+export function weekdayShort(isoDay: number): string {
+  return WEEKDAYS_SHORT[isoDay] ?? '';
+}
+
+/** `2025-10-06` → `06/10/2025`. */
+export function formatDate(date: string): string {
+  const [year, month, day] = date.split('-');
+  return `${day}/${month}/${year}`;
+}
+
+/** `2025-10-06` → `Thứ Hai, 06/10/2025`. */
+export function formatDateLong(date: string): string {
+  return `${weekdayName(isoDayOfWeek(date))}, ${formatDate(date)}`;
+}
+
+/** `06/10` for chart axes. */
+export function formatDayMonth(date: string): string {
+  const [, month, day] = date.split('-');
+  return `${day}/${month}`;
+}
+
+function localParts(instant: Date | number | string): Date {
+  return new Date(new Date(instant).getTime() + OFFSET_MS);
+}
+
+/** `05:30` local time of an instant. */
+export function formatTime(instant: Date | number | string): string {
+  const local = localParts(instant);
+  const hh = String(local.getUTCHours()).padStart(2, '0');
+  const mm = String(local.getUTCMinutes()).padStart(2, '0');
+  return `${hh}:${mm}`;
+}
+
+/** `05:30:12`. */
+export function formatTimeSeconds(instant: Date | number | string): string {
+  const seconds = String(localParts(instant).getUTCSeconds()).padStart(2, '0');
+  return `${formatTime(instant)}:${seconds}`;
+}
+
+/** `06/10/2025 05:30`. */
+export function formatDateTime(instant: Date | number | string): string {
+  return `${formatDate(localDateOf(instant))} ${formatTime(instant)}`;
+}
+
+/** An instant with the +07:00 offset the API expects: `2025-10-06T05:30:00+07:00`. */
+export function localInstant(date: string, time: string): string {
+  return `${date}T${time.length === 5 ? `${time}:00` : time}+07:00`;
+}
+
+/** Minutes since local midnight of an instant. */
+export function minutesOfDay(instant: Date | number | string): number {
+  const local = localParts(instant);
+  return local.getUTCHours() * 60 + local.getUTCMinutes() + local.getUTCSeconds() / 60;
+}
+
+/** `150` → `2 phút 30 giây`; `3720` → `1 giờ 2 phút`. */
+export function formatSeconds(totalSeconds: number): string {
+  const whole = Math.round(totalSeconds);
+  if (whole <= 0) return '0 giây';
+  const hours = Math.floor(whole / 3600);
+  const minutes = Math.floor((whole % 3600) / 60);
+  const seconds = whole % 60;
+  const parts: string[] = [];
+  if (hours > 0) parts.push(`${hours} giờ`);
+  if (minutes > 0) parts.push(`${minutes} phút`);
+  if (seconds > 0 && hours === 0) parts.push(`${seconds} giây`);
+  return parts.join(' ');
+}
+
+export function formatDurationMs(ms: number | null | undefined): string {
+  return ms === null || ms === undefined ? '—' : formatSeconds(ms / 1000);
+}
+
+/** `2:05` (minutes:seconds) for compact columns. */
+export function formatClock(ms: number): string {
+  const whole = Math.round(ms / 1000);
+  return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, '0')}`;
+}
+
+const NUMBER = new Intl.NumberFormat('vi-VN');
+
+export function formatNumber(value: number): string {
+  return NUMBER.format(value);
+}
+
+export function formatPercent(fraction: number): string {
+  return `${NUMBER.format(Math.round(fraction * 100))}%`;
+}

@@ -1,0 +1,79 @@
+import type {
+  AudioStatus,
+  BulletinPriority,
+  BulletinStatus,
+  PlayoutOutcome,
+  PlayoutSource,
+  Role,
+  ScheduleItemStatus,
+} from './types.js';
+
+/** Vietnamese names of the API's enumerations. */
+
+export const ROLE_LABEL: Record<Role, string> = {
+  admin: 'Quản trị hệ thống',
+  monitor: 'Giám sát cấp tỉnh',
+  operator: 'Nhân viên vận hành đài',
+  approver: 'Lãnh đạo duyệt tin',
+};
+
+export const PRIORITY_LABEL: Record<BulletinPriority, string> = {
+  normal: 'Thường',
+  priority: 'Ưu tiên',
+  emergency: 'Khẩn cấp',
+};
+
+export const BULLETIN_STATUS_LABEL: Record<BulletinStatus, string> = {
+  draft: 'Chờ duyệt',
+  approved: 'Đã duyệt',
+  archived: 'Lưu trữ',
+};
+
+export const AUDIO_STATUS_LABEL: Record<AudioStatus, string> = {
+  queued: 'Đang chờ xử lý',
+  processing: 'Đang xử lý',
+  ready: 'Sẵn sàng',
+  failed: 'Lỗi xử lý',
+};
+
+export const ITEM_STATUS_LABEL: Record<ScheduleItemStatus, string> = {
+  planned: 'Đã lên lịch',
+  dispatched: 'Đang phát',
+  aired: 'Đã phát',
+  partial: 'Phát một phần',
+  failed: 'Phát lỗi',
+  missed: 'Bị lỡ',
+  cancelled: 'Đã huỷ',
+};
+
+export const OUTCOME_LABEL: Record<PlayoutOutcome, string> = {
+  aired: 'Đã phát',
+  partial: 'Phát một phần',
+  failed: 'Phát lỗi',
+  missed: 'Bị lỡ',
+};
+
+export const SOURCE_LABEL: Record<PlayoutSource, string> = {
+  automation: 'Tự động',
+  operator: 'Xác nhận thủ công',
+  import: 'Nhập từ tệp',
+};
+
+export const ITEM_SOURCE_LABEL: Record<'manual' | 'planner' | 'emergency', string> = {
+  manual: 'Xếp tay',
+  planner: 'Theo kế hoạch',
+  emergency: 'Khẩn cấp',
+};
+
+export const COMMUNE_KIND_LABEL: Record<'xa' | 'phuong' | 'dac-khu', string> = {
+  xa: 'Xã',
+  phuong: 'Phường',
+  'dac-khu': 'Đặc khu',
+};
+
+/** Voices of the text-to-speech engine, by region. */
+export const VOICES = [
+  { value: 'north', label: 'Giọng Bắc' },
+  { value: 'central', label: 'Giọng Trung' },
+  { value: 'south', label: 'Giọng Nam' },
+] as const;

@@ -1,0 +1,283 @@
+import { errorText, get, post } from '../api.js';
+import { AppContext, communeCode, hasRole, topicName } from '../context.js';
+import { h } from '../dom.js';
+import { formatDateTime, formatDurationMs } from '../format.js';
+import { AUDIO_STATUS_LABEL, BULLETIN_STATUS_LABEL, PRIORITY_LABEL } from '../labels.js';
+import { href, navigate, Page, RouteMatch } from '../router.js';
+import type { Bulletin, BulletinStatus } from '../types.js';
+import { audioPlayer } from '../ui/audio-player.js';
+import { confirmDialog } from '../ui/dialog.js';
+import { demoBadge, emptyState, toast } from '../ui/notice.js';
+
+export function topicChips(context: AppContext, topics: readonly string[]): HTMLElement {
+  return h(
+    'span',
+    { class: 'topics' },
+    topics.map((code) => h('span', { class: 'chip' }, topicName(context, code))),
+  );
+}
+
+export function priorityBadge(bulletin: Bulletin): HTMLElement {
+  return h(
+    'span',
+    { class: `badge priority-${bulletin.priority}` },
+    PRIORITY_LABEL[bulletin.priority],
+  );
+}
+
+export function statusBadge(bulletin: Bulletin): HTMLElement {
+  return h(
+    'span',
+    { class: `badge bulletin-${bulletin.status}` },
+    BULLETIN_STATUS_LABEL[bulletin.status],
+  );
+}
+
+function audioCell(bulletin: Bulletin): HTMLElement | string {
+  if (bulletin.audioStatus === 'ready') return audioPlayer(bulletin.audioId);
+  return bulletin.audioStatus ? AUDIO_STATUS_LABEL[bulletin.audioStatus] : '—';
+}
+
+/** Approves after a confirmation; resolves true when it did. */
+export async function approveBulletin(bulletin: Bulletin): Promise<boolean> {
+  const yes = await confirmDialog({
+    title: 'Duyệt bản tin?',
+    body: `“${bulletin.title}” sẽ được phép đưa vào lịch phát sóng.`,
+    confirmLabel: 'Duyệt',
+    cancelLabel: 'Để sau',
+  });
+  if (!yes) return false;
+  try {
+    await post(`/bulletins/${bulletin.id}/approve`);
+    toast(`Đã duyệt “${bulletin.title}”.`);
+    return true;
+  } catch (error) {
+    toast(errorText(error), 'error');
+    return false;
+  }
+}
+
+async function archiveBulletin(bulletin: Bulletin): Promise<boolean> {
+  const yes = await confirmDialog({
+    title: 'Lưu trữ bản tin?',
+    body: `“${bulletin.title}” sẽ không được xếp lịch nữa; các lần phát sắp tới của bản tin bị gỡ khỏi lịch.`,
+    confirmLabel: 'Lưu trữ',
+    cancelLabel: 'Giữ lại',
+    danger: true,
+  });
+  if (!yes) return false;
+  try {
+    await post(`/bulletins/${bulletin.id}/archive`);
+    toast(`Đã lưu trữ “${bulletin.title}”.`);
+    return true;
+  } catch (error) {
+    toast(errorText(error), 'error');
+    return false;
+  }
+}
+
+const FILTERS: { value: BulletinStatus | ''; label: string }[] = [
+  { value: '', label: 'Tất cả' },
+  { value: 'draft', label: 'Chờ duyệt' },
+  { value: 'approved', label: 'Đã duyệt' },
+  { value: 'archived', label: 'Lưu trữ' },
+];
+
+/** Bản tin: the commune's bulletins (and the province library) with topics, priority, status. */
+export async function bulletinsPage(context: AppContext, match: RouteMatch): Promise<Page> {
+  const commune = communeCode(context);
+  const status = (match.query.get('status') ?? '') as BulletinStatus | '';
+  const library = match.query.get('library') === '1';
+  const query = new URLSearchParams();
+  if (status) query.set('status', status);
+  if (library) query.set('includeLibrary', 'true');
+  const bulletins = await get<Bulletin[]>(`/communes/${commune}/bulletins?${query.toString()}`);
+  bulletins.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const reload = (): void =>
+    navigate('/ban-tin', { status: status || undefined, library: library ? '1' : undefined });
+  const isApprover = hasRole(context, 'approver', 'admin');
+  const rows = bulletins.map((bulletin) => {
+    const own = !bulletin.library;
+    const actions: HTMLElement[] = [];
+    if (own && isApprover && bulletin.status === 'draft' && bulletin.audioStatus === 'ready') {
+      actions.push(
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'small primary',
+            onClick: () => void approveBulletin(bulletin).then((done) => done && reload()),
+          },
+          'Duyệt',
+        ),
+      );
+    }
+    if (own && bulletin.status !== 'archived') {
+      actions.push(
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'small link-button danger-text',
+            onClick: () => void archiveBulletin(bulletin).then((done) => done && reload()),
+          },
+          'Lưu trữ',
+        ),
+      );
+    }
+    return h(
+      'tr',
+      { 'data-testid': 'bulletin-row' },
+      h(
+        'td',
+        null,
+        h('strong', null, bulletin.title),
+        bulletin.demo ? demoBadge() : null,
+        bulletin.library ? h('span', { class: 'badge' }, 'Thư viện tỉnh') : null,
+        h('div', { class: 'muted small' }, `Tạo lúc ${formatDateTime(bulletin.createdAt)}`),
+      ),
+      h('td', null, topicChips(context, bulletin.topics)),
+      h('td', null, priorityBadge(bulletin)),
+      h('td', null, statusBadge(bulletin)),
+      h('td', { class: 'nowrap' }, formatDurationMs(bulletin.durationMs)),
+      h('td', null, audioCell(bulletin)),
+      h('td', { class: 'actions-cell' }, actions),
+    );
+  });
+  return {
+    title: 'Bản tin',
+    node: h(
+      'div',
+      { class: 'page' },
+      h(
+        'div',
+        { class: 'page-head' },
+        h('h1', null, 'Bản tin'),
+        h('a', { href: href('/ban-tin/moi'), class: 'button primary' }, '+ Tạo bản tin'),
+      ),
+      h(
+        'div',
+        { class: 'toolbar' },
+        h(
+          'div',
+          { class: 'segmented', role: 'group', 'aria-label': 'Lọc theo trạng thái' },
+          FILTERS.map((filter) =>
+            h(
+              'a',
+              {
+                href: href('/ban-tin', {
+                  status: filter.value || undefined,
+                  library: library ? '1' : undefined,
+                }),
+                class: filter.value === status ? 'active' : '',
+                'aria-current': filter.value === status ? 'true' : undefined,
+              },
+              filter.label,
+            ),
+          ),
+        ),
+        h(
+          'label',
+          { class: 'check' },
+          h('input', {
+            type: 'checkbox',
+            checked: library,
+            onChange: (event: Event) =>
+              navigate('/ban-tin', {
+                status: status || undefined,
+                library: (event.target as HTMLInputElement).checked ? '1' : undefined,
+              }),
+          }),
+          ' Gồm cả thư viện bản tin của tỉnh',
+        ),
+      ),
+      rows.length === 0
+        ? emptyState('Chưa có bản tin nào.')
+        : h(
+            'div',
+            { class: 'table-wrap' },
+            h(
+              'table',
+              { class: 'bulletins' },
+              h(
+                'thead',
+                null,
+                h(
+                  'tr',
+                  null,
+                  ['Tiêu đề', 'Chủ đề', 'Mức ưu tiên', 'Trạng thái', 'Thời lượng', 'Âm thanh'].map(
+                    (label) => h('th', { scope: 'col' }, label),
+                  ),
+                  h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Thao tác')),
+                ),
+              ),
+              h('tbody', null, rows),
+            ),
+          ),
+    ),
+  };
+}
+
+/** Duyệt: drafts waiting for the commune leader, each with its text and a player. */
+export async function approvalsPage(context: AppContext): Promise<Page> {
+  const commune = communeCode(context);
+  const drafts = await get<Bulletin[]>(`/communes/${commune}/bulletins?status=draft`);
+  drafts.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  const reload = (): void => navigate('/duyet');
+  const cards = drafts.map((bulletin) =>
+    h(
+      'article',
+      { class: 'card approval', 'data-testid': 'approval-card' },
+      h(
+        'header',
+        { class: 'card-head' },
+        h('h2', null, bulletin.title, bulletin.demo ? demoBadge() : null),
+        priorityBadge(bulletin),
+      ),
+      topicChips(context, bulletin.topics),
+      h(
+        'p',
+        { class: 'muted small' },
+        `Tạo lúc ${formatDateTime(bulletin.createdAt)} · thời lượng ${formatDurationMs(bulletin.durationMs)}`,
+      ),
+      bulletin.body ? h('blockquote', { class: 'bulletin-body' }, bulletin.body) : null,
+      bulletin.audioStatus === 'ready'
+        ? audioPlayer(bulletin.audioId, 'Nghe trước khi duyệt')
+        : h(
+            'p',
+            { class: 'muted' },
+            `Âm thanh: ${bulletin.audioStatus ? AUDIO_STATUS_LABEL[bulletin.audioStatus] : '—'}`,
+          ),
+      h(
+        'div',
+        { class: 'actions' },
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'primary',
+            disabled: bulletin.audioStatus !== 'ready',
+            onClick: () => void approveBulletin(bulletin).then((done) => done && reload()),
+          },
+          `Duyệt “${bulletin.title}”`,
+        ),
+      ),
+    ),
+  );
+  return {
+    title: 'Duyệt bản tin',
+    node: h(
+      'div',
+      { class: 'page' },
+      h('h1', null, 'Duyệt bản tin'),
+      h(
+        'p',
+        { class: 'muted' },
+        'Nghe lại từng bản tin trước khi duyệt. Chỉ bản tin đã duyệt mới được đưa vào lịch phát sóng.',
+      ),
+      cards.length === 0
+        ? emptyState('Không có bản tin nào chờ duyệt.')
+        : h('div', { class: 'cards' }, cards),
+    ),
+  };
+}

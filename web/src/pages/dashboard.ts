@@ -1,0 +1,313 @@
+import { errorText, get, getBlob } from '../api.js';
+import { AppContext, topicName } from '../context.js';
+import { h } from '../dom.js';
+import { formatDate, formatNumber, formatPercent, formatSeconds } from '../format.js';
+import { href, navigate, Page, RouteMatch } from '../router.js';
+import type { Campaign, ComplianceReport, ComplianceRow } from '../types.js';
+import { saveBlob } from '../ui/audio-player.js';
+import { field, input, select } from '../ui/form.js';
+import { emptyState, toast } from '../ui/notice.js';
+import { dashboardExtras } from './dashboard-extras.js';
+
+export interface ReportFilter {
+  campaign: Campaign;
+  province: string;
+  from: string;
+  to: string;
+}
+
+export function reportQuery(filter: ReportFilter, extra: Record<string, string> = {}): string {
+  return new URLSearchParams({
+    campaign: filter.campaign.code,
+    province: filter.province,
+    from: filter.from,
+    to: filter.to,
+    ...extra,
+  }).toString();
+}
+
+/** The cell's colour class: met, nearly (half or more), far. */
+export function cellClass(row: ComplianceRow): string {
+  if (row.met) return 'cell-met';
+  const ratios = [
+    row.requiredSeconds > 0 ? row.airedSeconds / row.requiredSeconds : 1,
+    row.requiredPlays > 0 ? row.plays / row.requiredPlays : 1,
+  ];
+  return Math.min(...ratios) >= 0.5 ? 'cell-near' : 'cell-short';
+}
+
+export function cellText(row: ComplianceRow): string {
+  const minutes = (seconds: number): string => formatNumber(Math.round(seconds / 6) / 10);
+  return `${minutes(row.airedSeconds)}/${minutes(row.requiredSeconds)} phút · ${row.plays}/${row.requiredPlays} lượt`;
+}
+
+interface CommuneRow {
+  code: string;
+  name: string;
+  cells: Map<string, ComplianceRow>;
+  metAll: boolean;
+  airedSeconds: number;
+}
+
+function byCommune(rows: readonly ComplianceRow[]): CommuneRow[] {
+  const communes = new Map<string, CommuneRow>();
+  for (const row of rows) {
+    let entry = communes.get(row.communeCode);
+    if (!entry) {
+      entry = {
+        code: row.communeCode,
+        name: row.communeName,
+        cells: new Map(),
+        metAll: true,
+        airedSeconds: 0,
+      };
+      communes.set(row.communeCode, entry);
+    }
+    entry.cells.set(row.topic, row);
+    entry.metAll &&= row.met;
+    entry.airedSeconds += row.airedSeconds;
+  }
+  return [...communes.values()];
+}
+
+function grid(
+  context: AppContext,
+  filter: ReportFilter,
+  communes: readonly CommuneRow[],
+  topics: readonly string[],
+): HTMLElement {
+  if (communes.length === 0) return emptyState('Không có xã nào khớp bộ lọc.');
+  return h(
+    'div',
+    { class: 'table-wrap grid-wrap' },
+    h(
+      'table',
+      { class: 'compliance-grid', 'data-testid': 'compliance-grid' },
+      h(
+        'caption',
+        { class: 'sr-only' },
+        'Mức đạt chỉ tiêu theo xã và chủ đề: thời lượng đã phát trên thời lượng yêu cầu, số lượt phát trên số lượt yêu cầu.',
+      ),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th', { scope: 'col' }, 'Xã, phường'),
+          topics.map((topic) => h('th', { scope: 'col' }, topicName(context, topic))),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        communes.map((commune) =>
+          h(
+            'tr',
+            null,
+            h(
+              'th',
+              { scope: 'row' },
+              h(
+                'a',
+                {
+                  href: href(`/bao-cao/xa/${commune.code}`, {
+                    campaign: filter.campaign.code,
+                    from: filter.from,
+                    to: filter.to,
+                  }),
+                },
+                commune.name,
+              ),
+            ),
+            topics.map((topic) => {
+              const row = commune.cells.get(topic);
+              if (!row) return h('td', { class: 'cell-none' }, '—');
+              return h(
+                'td',
+                {
+                  class: `cell ${cellClass(row)}`,
+                  title: `${commune.name} · ${topicName(context, topic)}`,
+                },
+                h('span', { class: 'cell-mark', 'aria-hidden': 'true' }, row.met ? '✓' : '✗'),
+                h('span', { class: 'sr-only' }, row.met ? 'Đạt: ' : 'Chưa đạt: '),
+                cellText(row),
+              );
+            }),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function tiles(communes: readonly CommuneRow[], rows: readonly ComplianceRow[]): HTMLElement {
+  const metAll = communes.filter((commune) => commune.metAll).length;
+  const cellsMet = rows.filter((row) => row.met).length;
+  const aired = rows.reduce((sum, row) => sum + row.airedSeconds, 0);
+  return h(
+    'div',
+    { class: 'tiles' },
+    h(
+      'div',
+      { class: 'tile' },
+      h('span', { class: 'tile-value' }, `${metAll}/${communes.length}`),
+      h('span', { class: 'tile-label' }, 'xã đạt đủ mọi chủ đề'),
+    ),
+    h(
+      'div',
+      { class: 'tile' },
+      h('span', { class: 'tile-value' }, rows.length ? formatPercent(cellsMet / rows.length) : '—'),
+      h('span', { class: 'tile-label' }, 'ô xã × chủ đề đã đạt'),
+    ),
+    h(
+      'div',
+      { class: 'tile' },
+      h('span', { class: 'tile-value' }, formatSeconds(aired)),
+      h('span', { class: 'tile-label' }, 'thực phát theo chủ đề (cộng mọi chủ đề)'),
+    ),
+  );
+}
+
+function exportButtons(filter: ReportFilter): HTMLElement {
+  const download = (format: 'csv' | 'xlsx', button: HTMLButtonElement): void => {
+    button.disabled = true;
+    getBlob(`/reports/compliance?${reportQuery(filter, { format })}`)
+      .then(({ blob, fileName }) =>
+        saveBlob(
+          blob,
+          fileName ?? `bao-cao-tuan-thu-${filter.campaign.code}-${filter.province}.${format}`,
+        ),
+      )
+      .catch((error: unknown) => toast(errorText(error), 'error'))
+      .finally(() => {
+        button.disabled = false;
+      });
+  };
+  const csv = h('button', { type: 'button', class: 'secondary' }, 'Tải CSV');
+  const xlsx = h('button', { type: 'button', class: 'secondary' }, 'Tải Excel');
+  csv.addEventListener('click', () => download('csv', csv));
+  xlsx.addEventListener('click', () => download('xlsx', xlsx));
+  return h(
+    'div',
+    { class: 'export-buttons', role: 'group', 'aria-label': 'Xuất báo cáo' },
+    csv,
+    xlsx,
+  );
+}
+
+/** Báo cáo tuân thủ: the province at a glance, commune × topic, with drill-down and exports. */
+export async function dashboardPage(context: AppContext, match: RouteMatch): Promise<Page> {
+  const campaigns = (await get<Campaign[]>('/campaigns')).sort((a, b) =>
+    b.startsOn.localeCompare(a.startsOn),
+  );
+  if (campaigns.length === 0) {
+    return {
+      title: 'Báo cáo tuân thủ',
+      node: h(
+        'div',
+        { class: 'page' },
+        h('h1', null, 'Báo cáo tuân thủ'),
+        emptyState('Chưa có chiến dịch nào.'),
+      ),
+    };
+  }
+  const campaign =
+    campaigns.find((item) => item.code === match.query.get('campaign')) ?? campaigns[0];
+  const province = context.user.provinceCode ?? match.query.get('province') ?? '38';
+  const filter: ReportFilter = {
+    campaign,
+    province,
+    from: match.query.get('from') ?? campaign.startsOn,
+    to: match.query.get('to') ?? campaign.endsOn,
+  };
+  const onlyShort = match.query.get('short') === '1';
+  const search = (match.query.get('q') ?? '').trim();
+  const report = await get<ComplianceReport>(`/reports/compliance?${reportQuery(filter)}`);
+  const topics = campaign.rules.map((rule) => rule.topic);
+  const all = byCommune(report.rows).sort((a, b) => a.name.localeCompare(b.name, 'vi'));
+  const needle = search.normalize('NFC').toLowerCase();
+  const shown = all.filter(
+    (commune) =>
+      (!onlyShort || !commune.metAll) && (!needle || commune.name.toLowerCase().includes(needle)),
+  );
+
+  const campaignSelect = select(
+    campaigns.map((item) => ({ value: item.code, label: item.name })),
+    { value: campaign.code, name: 'campaign' },
+  );
+  const provinceSelect = select(
+    context.provinces.map((item) => ({ value: item.code, label: item.name })),
+    { value: province, name: 'province', disabled: Boolean(context.user.provinceCode) },
+  );
+  const from = input({ type: 'date', value: report.from, name: 'from' });
+  const to = input({ type: 'date', value: report.to, name: 'to' });
+  const query = input({ type: 'search', value: search, name: 'q', placeholder: 'Tên xã, phường' });
+  const short = h('input', { type: 'checkbox', checked: onlyShort, name: 'short' });
+  const filters = h(
+    'form',
+    {
+      class: 'filters card',
+      'aria-label': 'Bộ lọc báo cáo',
+      onSubmit: (event: Event) => {
+        event.preventDefault();
+        const changedCampaign = campaignSelect.value !== campaign.code;
+        navigate('/bao-cao', {
+          campaign: campaignSelect.value,
+          province: context.user.provinceCode ? undefined : provinceSelect.value,
+          from: changedCampaign ? undefined : from.value,
+          to: changedCampaign ? undefined : to.value,
+          q: query.value.trim() || undefined,
+          short: short.checked ? '1' : undefined,
+        });
+      },
+    },
+    field('Chiến dịch', campaignSelect),
+    field('Tỉnh, thành phố', provinceSelect),
+    field('Từ ngày', from),
+    field('Đến ngày', to),
+    field('Tìm xã', query),
+    h('label', { class: 'check' }, short, ' Chỉ xã chưa đạt'),
+    h('button', { type: 'submit', class: 'primary' }, 'Xem báo cáo'),
+  );
+  const extras = h('div', { class: 'dashboard-extras' });
+  void dashboardExtras(context, filter, extras);
+  return {
+    title: 'Báo cáo tuân thủ',
+    node: h(
+      'div',
+      { class: 'page page-dashboard' },
+      h(
+        'div',
+        { class: 'page-head' },
+        h('h1', null, 'Báo cáo tuân thủ'),
+        exportButtons({ ...filter, from: report.from, to: report.to }),
+      ),
+      h(
+        'p',
+        { class: 'muted' },
+        `${campaign.name} · ${context.provinces.find((item) => item.code === province)?.fullName ?? province} · từ ${formatDate(report.from)} đến ${formatDate(report.to)}. Số liệu lấy từ nhật ký phát thanh (thực phát), không phải lịch dự kiến.`,
+      ),
+      filters,
+      tiles(all, report.rows),
+      extras,
+      h(
+        'section',
+        { class: 'grid-section' },
+        h(
+          'div',
+          { class: 'section-head' },
+          h('h2', null, `Xã × chủ đề (${shown.length}/${all.length} xã)`),
+          h(
+            'div',
+            { class: 'legend', 'aria-hidden': 'true' },
+            h('span', { class: 'legend-item cell-met' }, 'Đạt'),
+            h('span', { class: 'legend-item cell-near' }, 'Đạt từ một nửa'),
+            h('span', { class: 'legend-item cell-short' }, 'Dưới một nửa'),
+          ),
+        ),
+        grid(context, filter, shown, topics),
+      ),
+    ),
+  };
+}

@@ -1,0 +1,283 @@
+import { get, post, upload } from '../api.js';
+import { AppContext, communeCode } from '../context.js';
+import { h, uid } from '../dom.js';
+import { formatDurationMs } from '../format.js';
+import { AUDIO_STATUS_LABEL, PRIORITY_LABEL, VOICES } from '../labels.js';
+import { isCurrent, currentGeneration, onLeave } from '../lifecycle.js';
+import { navigate, Page } from '../router.js';
+import type { AudioAsset, Bulletin, BulletinPriority } from '../types.js';
+import { audioPlayer } from '../ui/audio-player.js';
+import { checkGroup, field, form, input, select } from '../ui/form.js';
+import { messageBox, toast } from '../ui/notice.js';
+
+const POLL_MS = 1000;
+
+/** Follows an audio asset until it is ready or failed, showing its progress. */
+class AudioTracker {
+  readonly element = h('div', { class: 'audio-status', 'aria-live': 'polite' });
+  asset: AudioAsset | null = null;
+  private timer: number | undefined;
+  private readonly generation = currentGeneration();
+
+  constructor(private readonly onReady: (asset: AudioAsset) => void) {
+    onLeave(() => window.clearTimeout(this.timer));
+  }
+
+  track(asset: AudioAsset): void {
+    window.clearTimeout(this.timer);
+    this.show(asset);
+  }
+
+  reset(): void {
+    window.clearTimeout(this.timer);
+    this.asset = null;
+    this.element.replaceChildren();
+  }
+
+  private show(asset: AudioAsset): void {
+    if (!isCurrent(this.generation)) return;
+    this.asset = asset;
+    if (asset.status === 'ready') {
+      this.element.replaceChildren(
+        h(
+          'div',
+          { class: 'ready-box' },
+          h('p', null, h('strong', null, 'Âm thanh đã sẵn sàng. '), 'Hãy nghe thử trước khi lưu.'),
+          h(
+            'p',
+            { class: 'muted small' },
+            `Thời lượng ${formatDurationMs(asset.durationMs)}`,
+            asset.integratedLufs !== null
+              ? ` · độ lớn ${asset.integratedLufs.toFixed(1)} LUFS`
+              : '',
+          ),
+          audioPlayer(asset.id, 'Nghe thử'),
+        ),
+      );
+      this.onReady(asset);
+      return;
+    }
+    if (asset.status === 'failed') {
+      this.element.replaceChildren(
+        h(
+          'p',
+          { class: 'message message-error', role: 'alert' },
+          'Không xử lý được âm thanh. Hãy thử tệp khác hoặc sửa văn bản.',
+          asset.error ? h('span', { class: 'small' }, ` (${asset.error})`) : null,
+        ),
+      );
+      return;
+    }
+    const percent = Math.max(0, Math.min(100, Math.round(asset.progress)));
+    this.element.replaceChildren(
+      h('p', null, `${AUDIO_STATUS_LABEL[asset.status]}… ${percent}%`),
+      progressBar(percent / 100, 'Tiến độ xử lý âm thanh'),
+    );
+    this.timer = window.setTimeout(() => {
+      get<AudioAsset>(`/audio/${asset.id}`)
+        .then((next) => this.show(next))
+        .catch(() => {
+          // A dropped request is retried on the next tick.
+          this.timer = window.setTimeout(() => this.show(asset), POLL_MS);
+        });
+    }, POLL_MS);
+  }
+}
+
+function progressBar(fraction: number, label: string): HTMLElement {
+  const bar = h('progress', { max: 100, value: Math.round(fraction * 100), 'aria-label': label });
+  return h('div', { class: 'progress' }, bar);
+}
+
+function uploadPanel(commune: string, tracker: AudioTracker): HTMLElement {
+  const file = input({ type: 'file', accept: 'audio/*,.mp3,.wav,.m4a,.ogg,.flac', name: 'file' });
+  const progress = h('div', { class: 'upload-progress' });
+  return form(
+    { class: 'panel-form', 'aria-label': 'Tải tệp ghi âm' },
+    [
+      field('Tệp ghi âm', file, 'MP3, WAV, M4A, OGG hoặc FLAC. Âm thanh sẽ được chuẩn hoá độ lớn.'),
+      progress,
+    ],
+    'Tải lên',
+    async (message) => {
+      const chosen = file.files?.[0];
+      if (!chosen) return message.show('Chọn một tệp ghi âm.');
+      tracker.reset();
+      const data = new FormData();
+      data.append('file', chosen);
+      const label = h('p', null, 'Đang tải lên… 0%');
+      const bar = h('progress', { max: 100, value: 0, 'aria-label': 'Tiến độ tải lên' });
+      progress.replaceChildren(label, h('div', { class: 'progress' }, bar));
+      const asset = await upload<AudioAsset>(`/communes/${commune}/audio`, data, (fraction) => {
+        const percent = Math.round(fraction * 100);
+        bar.value = percent;
+        label.textContent = percent >= 100 ? 'Đã tải lên.' : `Đang tải lên… ${percent}%`;
+      });
+      tracker.track(asset);
+    },
+  ).form;
+}
+
+function ttsPanel(commune: string, tracker: AudioTracker, text: HTMLTextAreaElement): HTMLElement {
+  const name = `voice-${uid()}`;
+  const voices = h(
+    'fieldset',
+    { class: 'check-group' },
+    h('legend', null, 'Giọng đọc'),
+    VOICES.map((voice, index) =>
+      h(
+        'label',
+        { class: 'check' },
+        h('input', { type: 'radio', name, value: voice.value, checked: index === 0 }),
+        ` ${voice.label}`,
+      ),
+    ),
+  );
+  return form(
+    { class: 'panel-form', 'aria-label': 'Tạo bản tin từ văn bản' },
+    [
+      field(
+        'Nội dung bản tin',
+        text,
+        'Gõ hoặc dán văn bản tiếng Việt có dấu. Số, ngày tháng được đọc thành chữ.',
+      ),
+      voices,
+    ],
+    'Tạo giọng đọc',
+    async (message) => {
+      if (!text.value.trim()) return message.show('Nhập nội dung cần đọc.');
+      const voice = voices.querySelector<HTMLInputElement>('input:checked')?.value;
+      tracker.reset();
+      const asset = await post<AudioAsset>(`/communes/${commune}/audio/tts`, {
+        text: text.value.trim(),
+        voice,
+      });
+      tracker.track(asset);
+    },
+  ).form;
+}
+
+/** Tạo bản tin: upload a recording or synthesize a text, listen, then save it with its topics. */
+export function newBulletinPage(context: AppContext): Page {
+  const commune = communeCode(context);
+  const saveMessage = messageBox();
+  const title = input({ name: 'title', required: true, maxlength: 200 });
+  const topics = checkGroup(
+    'Chủ đề (chọn ít nhất một)',
+    context.topics.map((topic) => ({ value: topic.code, label: topic.name })),
+  );
+  const priority = select(
+    (Object.keys(PRIORITY_LABEL) as BulletinPriority[]).map((value) => ({
+      value,
+      label: PRIORITY_LABEL[value],
+    })),
+  );
+  const ttsText = h('textarea', { name: 'text', rows: 8, maxlength: 5000 });
+  const body = h('textarea', { name: 'body', rows: 4, maxlength: 20000 });
+  let saveButtonState: (ready: boolean) => void = () => undefined;
+  const tracker = new AudioTracker(() => {
+    if (!body.value && ttsText.value) body.value = ttsText.value.trim();
+    saveButtonState(true);
+  });
+  const panels = {
+    upload: uploadPanel(commune, tracker),
+    tts: ttsPanel(commune, tracker, ttsText),
+  };
+  const tabs = (['upload', 'tts'] as const).map((key) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        role: 'tab',
+        id: `tab-${key}`,
+        'aria-controls': `panel-${key}`,
+        'aria-selected': key === 'upload' ? 'true' : 'false',
+      },
+      key === 'upload' ? 'Tải tệp ghi âm' : 'Tạo bản tin từ văn bản',
+    ),
+  );
+  const panelWrappers = (['upload', 'tts'] as const).map((key) =>
+    h(
+      'div',
+      {
+        role: 'tabpanel',
+        id: `panel-${key}`,
+        'aria-labelledby': `tab-${key}`,
+        hidden: key !== 'upload',
+      },
+      panels[key],
+    ),
+  );
+  const select_ = (index: number): void => {
+    tabs.forEach((tab, i) => {
+      tab.setAttribute('aria-selected', i === index ? 'true' : 'false');
+      tab.tabIndex = i === index ? 0 : -1;
+      panelWrappers[i].hidden = i !== index;
+    });
+  };
+  tabs.forEach((tab, index) => {
+    tab.tabIndex = index === 0 ? 0 : -1;
+    tab.addEventListener('click', () => select_(index));
+    tab.addEventListener('keydown', (event) => {
+      if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
+      const next = (index + (event.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length;
+      select_(next);
+      tabs[next].focus();
+    });
+  });
+  const save = form(
+    { class: 'card form-grid', 'aria-label': 'Thông tin bản tin' },
+    [
+      h('h2', null, '2. Thông tin bản tin'),
+      field('Tiêu đề', title),
+      topics.element,
+      field(
+        'Mức ưu tiên',
+        priority,
+        'Khẩn cấp: dùng cho tin phát ngay, ngắt chương trình đang phát.',
+      ),
+      field('Văn bản kèm theo (không bắt buộc)', body),
+    ],
+    'Lưu bản tin',
+    async (message) => {
+      const asset = tracker.asset;
+      if (!asset || asset.status !== 'ready') {
+        return message.show('Cần có âm thanh đã xử lý xong trước khi lưu bản tin.');
+      }
+      if (!title.value.trim()) return message.show('Nhập tiêu đề bản tin.');
+      if (topics.values().length === 0) return message.show('Chọn ít nhất một chủ đề.');
+      const created = await post<Bulletin>(`/communes/${commune}/bulletins`, {
+        title: title.value.trim(),
+        topics: topics.values(),
+        audioId: asset.id,
+        priority: priority.value,
+        ...(body.value.trim() ? { body: body.value.trim() } : {}),
+      });
+      toast(`Đã lưu bản tin “${created.title}”, đang chờ duyệt.`);
+      navigate('/ban-tin');
+    },
+  );
+  const submit = save.form.querySelector<HTMLButtonElement>('button[type=submit]');
+  saveButtonState = (ready) => {
+    if (submit) submit.setAttribute('aria-disabled', ready ? 'false' : 'true');
+  };
+  saveButtonState(false);
+  return {
+    title: 'Tạo bản tin',
+    node: h(
+      'div',
+      { class: 'page page-new-bulletin' },
+      h('h1', null, 'Tạo bản tin'),
+      h(
+        'section',
+        { class: 'card' },
+        h('h2', null, '1. Âm thanh'),
+        h('div', { class: 'tablist', role: 'tablist', 'aria-label': 'Nguồn âm thanh' }, tabs),
+        panelWrappers,
+        tracker.element,
+      ),
+      save.form,
+      saveMessage.element,
+    ),
+  };
+}

@@ -1,0 +1,278 @@
+import { get, post } from '../api.js';
+import { AppContext, communeCode, topicName } from '../context.js';
+import { h } from '../dom.js';
+import {
+  addDays,
+  formatDate,
+  formatDateLong,
+  formatSeconds,
+  formatTime,
+  localDateOf,
+  mondayOf,
+  today,
+} from '../format.js';
+import { href, Page, RouteMatch } from '../router.js';
+import type {
+  BroadcastWindow,
+  Bulletin,
+  Campaign,
+  PlannedItem,
+  PlanResult,
+  Shortfall,
+} from '../types.js';
+import { confirmDialog } from '../ui/dialog.js';
+import { field, form, input, select } from '../ui/form.js';
+import { emptyState, toast } from '../ui/notice.js';
+
+function plays(count: number): string {
+  return `${count} lượt phát`;
+}
+
+const REASON_TEXT: Record<Shortfall['reason'], string> = {
+  'no-bulletin':
+    'chưa có bản tin nào đã duyệt, âm thanh sẵn sàng, mang chủ đề này. Hãy tạo và duyệt thêm bản tin.',
+  'no-window-time':
+    'các khung giờ phát không còn đủ thời gian trống. Hãy thêm khung giờ phát hoặc kéo dài khung giờ.',
+  'rotation-limit':
+    'các bản tin hiện có đã phát đủ số lần cho phép mỗi ngày. Hãy thêm bản tin khác cùng chủ đề.',
+  past: 'khoảng thời gian này đã qua, không thể xếp lịch nữa.',
+};
+
+/** A shortfall in plain Vietnamese: what is missing, where, and why. */
+export function shortfallText(context: AppContext, shortfall: Shortfall): string {
+  const missing: string[] = [];
+  if (shortfall.missingSeconds > 0) missing.push(formatSeconds(shortfall.missingSeconds));
+  if (shortfall.missingPlays > 0) missing.push(plays(shortfall.missingPlays));
+  const what = missing.join(' và ') || 'một phần chỉ tiêu';
+  const where =
+    shortfall.kind === 'daily'
+      ? `ngày ${formatDate(shortfall.date ?? shortfall.from)}`
+      : shortfall.from === shortfall.to
+        ? `ngày ${formatDate(shortfall.from)}`
+        : `tuần ${formatDate(shortfall.from)} – ${formatDate(shortfall.to)}`;
+  const subject =
+    shortfall.kind === 'daily'
+      ? `tổng thời lượng tuyên truyền chiến dịch trong ${where}`
+      : `chủ đề “${topicName(context, shortfall.topic ?? '')}” trong ${where}`;
+  return `Còn thiếu ${what} cho ${subject} (cần ${formatSeconds(shortfall.requiredSeconds)}${shortfall.requiredPlays > 0 ? `, ${plays(shortfall.requiredPlays)}` : ''}; kế hoạch có ${formatSeconds(shortfall.scheduledSeconds)}${shortfall.requiredPlays > 0 ? `, ${plays(shortfall.scheduledPlays)}` : ''}). Lý do: ${REASON_TEXT[shortfall.reason]}`;
+}
+
+function instant(value: number | string): string {
+  return typeof value === 'number' ? new Date(value).toISOString() : value;
+}
+
+function planTable(
+  items: readonly PlannedItem[],
+  bulletins: ReadonlyMap<string, Bulletin>,
+  windows: ReadonlyMap<string, BroadcastWindow>,
+  context: AppContext,
+): HTMLElement {
+  if (items.length === 0) return emptyState('Kế hoạch không thêm bản tin nào.');
+  const byDay = new Map<string, PlannedItem[]>();
+  for (const item of [...items].sort((a, b) =>
+    instant(a.startsAt).localeCompare(instant(b.startsAt)),
+  )) {
+    const date = localDateOf(instant(item.startsAt));
+    byDay.set(date, [...(byDay.get(date) ?? []), item]);
+  }
+  return h(
+    'div',
+    { class: 'plan-days' },
+    [...byDay.entries()].map(([date, dayItems]) =>
+      h(
+        'section',
+        { class: 'plan-day' },
+        h(
+          'h3',
+          null,
+          formatDateLong(date),
+          h('span', { class: 'muted' }, ` · ${dayItems.length} lượt`),
+        ),
+        h(
+          'ul',
+          { class: 'item-list' },
+          dayItems.map((item) => {
+            const bulletin = bulletins.get(item.bulletinId);
+            return h(
+              'li',
+              { class: 'item-row', 'data-testid': 'plan-item' },
+              h(
+                'span',
+                { class: 'time' },
+                `${formatTime(instant(item.startsAt))}–${formatTime(instant(item.endsAt))}`,
+              ),
+              h(
+                'span',
+                { class: 'item-title' },
+                bulletin?.title ?? 'Bản tin',
+                h(
+                  'span',
+                  { class: 'topics' },
+                  (bulletin?.topics ?? []).map((code) =>
+                    h('span', { class: 'chip' }, topicName(context, code)),
+                  ),
+                ),
+              ),
+              h('span', { class: 'muted' }, windows.get(item.windowId)?.name ?? ''),
+            );
+          }),
+        ),
+      ),
+    ),
+  );
+}
+
+function totalSeconds(items: readonly PlannedItem[]): number {
+  return items.reduce((sum, item) => sum + item.durationMs / 1000, 0);
+}
+
+/**
+ * Kế hoạch chiến dịch: the planner fills the windows to meet the campaign's targets. A dry run is
+ * always shown first; applying it is a second, confirmed step.
+ */
+export async function planPage(context: AppContext, match: RouteMatch): Promise<Page> {
+  const commune = communeCode(context);
+  const [campaigns, bulletinList, windowList] = await Promise.all([
+    get<Campaign[]>('/campaigns'),
+    get<Bulletin[]>(`/communes/${commune}/bulletins?includeLibrary=true`),
+    get<BroadcastWindow[]>(`/communes/${commune}/windows`),
+  ]);
+  const bulletins = new Map(bulletinList.map((item) => [item.id, item]));
+  const windows = new Map(windowList.map((item) => [item.id, item]));
+  const now = today();
+  const running = campaigns.filter((campaign) => campaign.endsOn >= now);
+  const chosen =
+    campaigns.find((campaign) => campaign.code === match.query.get('campaign')) ??
+    running.sort((a, b) => a.startsOn.localeCompare(b.startsOn))[0] ??
+    campaigns[0];
+  const defaultFrom = chosen && chosen.startsOn > now ? chosen.startsOn : now;
+  const campaign = select(
+    campaigns.map((item) => ({
+      value: item.code,
+      label: `${item.name} (${formatDate(item.startsOn)} – ${formatDate(item.endsOn)})`,
+    })),
+    { value: chosen?.code },
+  );
+  const from = input({
+    type: 'date',
+    value: match.query.get('from') ?? defaultFrom,
+    required: true,
+  });
+  const to = input({
+    type: 'date',
+    value: match.query.get('to') ?? addDays(mondayOf(from.value), 6),
+    required: true,
+  });
+  const result = h('div', { class: 'plan-result', 'aria-live': 'polite' });
+  let lastRequest: { campaign: string; from: string; to: string } | null = null;
+
+  const showResult = (plan: PlanResult, applied: boolean): void => {
+    const shortfalls = plan.shortfalls;
+    const applyButton = h(
+      'button',
+      { type: 'button', class: 'primary', disabled: plan.items.length === 0 },
+      `Áp dụng kế hoạch (${plan.items.length} lượt phát)`,
+    );
+    applyButton.addEventListener('click', () => {
+      const request = lastRequest;
+      if (!request) return;
+      void confirmDialog({
+        title: 'Áp dụng kế hoạch?',
+        body: `${plan.items.length} lượt phát sẽ được thêm vào lịch phát sóng từ ${formatDate(request.from)} đến ${formatDate(request.to)}.`,
+        confirmLabel: 'Áp dụng',
+        cancelLabel: 'Chưa',
+      }).then(async (yes) => {
+        if (!yes) return;
+        applyButton.disabled = true;
+        try {
+          const done = await post<PlanResult>(`/communes/${commune}/schedule/plan`, {
+            ...request,
+            dryRun: false,
+          });
+          toast(`Đã thêm ${done.items.length} lượt phát vào lịch phát sóng.`);
+          showResult(done, true);
+        } catch (error) {
+          applyButton.disabled = false;
+          toast(error instanceof Error ? error.message : String(error), 'error');
+        }
+      });
+    });
+    result.replaceChildren(
+      h(
+        'section',
+        { class: 'card' },
+        h('h2', null, applied ? 'Kế hoạch đã áp dụng' : 'Xem trước kế hoạch (chưa lưu)'),
+        h(
+          'p',
+          null,
+          `${plan.items.length} lượt phát mới, tổng ${formatSeconds(totalSeconds(plan.items))}.`,
+          applied
+            ? h(
+                'span',
+                null,
+                ' ',
+                h(
+                  'a',
+                  { href: href('/lich', { view: 'week', date: lastRequest?.from }) },
+                  'Xem lịch phát sóng',
+                ),
+              )
+            : null,
+        ),
+        shortfalls.length === 0
+          ? h(
+              'p',
+              { class: 'message message-success' },
+              'Kế hoạch đạt đủ mọi chỉ tiêu của chiến dịch trong khoảng ngày đã chọn.',
+            )
+          : h(
+              'div',
+              { class: 'shortfalls' },
+              h('h3', null, `Chưa đạt chỉ tiêu (${shortfalls.length})`),
+              h(
+                'ul',
+                null,
+                shortfalls.map((shortfall) =>
+                  h('li', { 'data-testid': 'shortfall' }, shortfallText(context, shortfall)),
+                ),
+              ),
+            ),
+        planTable(plan.items, bulletins, windows, context),
+        applied ? null : h('div', { class: 'actions' }, applyButton),
+      ),
+    );
+  };
+
+  const preview = form(
+    { class: 'card form-row', 'aria-label': 'Chọn chiến dịch và khoảng ngày' },
+    [field('Chiến dịch', campaign), field('Từ ngày', from), field('Đến ngày', to)],
+    'Xem trước (chạy thử)',
+    async (message) => {
+      if (!campaign.value) return message.show('Chưa có chiến dịch nào.');
+      if (!from.value || !to.value || to.value < from.value) {
+        return message.show('Chọn khoảng ngày hợp lệ: “Đến ngày” không được trước “Từ ngày”.');
+      }
+      lastRequest = { campaign: campaign.value, from: from.value, to: to.value };
+      const plan = await post<PlanResult>(`/communes/${commune}/schedule/plan`, {
+        ...lastRequest,
+        dryRun: true,
+      });
+      showResult(plan, false);
+    },
+  );
+  return {
+    title: 'Kế hoạch chiến dịch',
+    node: h(
+      'div',
+      { class: 'page' },
+      h('h1', null, 'Lập kế hoạch chiến dịch'),
+      h(
+        'p',
+        { class: 'muted' },
+        'Hệ thống tự xếp các bản tin đã duyệt vào khung giờ phát để đạt chỉ tiêu từng chủ đề. Bạn xem trước kết quả, rồi mới áp dụng.',
+      ),
+      preview.form,
+      result,
+    ),
+  };
+}

@@ -1,0 +1,365 @@
+import { ApiError, get, post, upload } from '../api.js';
+import { AppContext, communeCode, topicName } from '../context.js';
+import { h } from '../dom.js';
+import {
+  addDays,
+  formatClock,
+  formatDate,
+  formatDateTime,
+  formatDurationMs,
+  formatTime,
+  formatTimeSeconds,
+  localDateOf,
+  localInstant,
+  today,
+} from '../format.js';
+import { ITEM_STATUS_LABEL, OUTCOME_LABEL, SOURCE_LABEL } from '../labels.js';
+import { href, navigate, Page, RouteMatch } from '../router.js';
+import type {
+  ChainVerdict,
+  ImportResult,
+  PlayoutOutcome,
+  PlayoutRecord,
+  ScheduleItem,
+} from '../types.js';
+import { openDialog } from '../ui/dialog.js';
+import { field, form, input, select } from '../ui/form.js';
+import { demoBadge, emptyState, toast } from '../ui/notice.js';
+
+/** Items whose outcome the automation did not record as aired: candidates for confirmation. */
+const UNCONFIRMED = new Set(['planned', 'dispatched', 'missed', 'failed']);
+
+export function chainBadge(verdict: ChainVerdict): HTMLElement {
+  return verdict.ok
+    ? h(
+        'p',
+        { class: 'chain chain-ok', 'data-testid': 'chain' },
+        h('strong', null, 'Nhật ký toàn vẹn. '),
+        `Đã kiểm tra chuỗi băm của ${verdict.count} bản ghi: không có bản ghi nào bị sửa hay xoá.`,
+      )
+    : h(
+        'p',
+        { class: 'chain chain-broken', role: 'alert', 'data-testid': 'chain' },
+        h('strong', null, 'Nhật ký đã bị can thiệp! '),
+        `Chuỗi băm bị gãy tại bản ghi số ${verdict.brokenAtSeq}: dữ liệu từ bản ghi này không còn đáng tin.`,
+      );
+}
+
+export function recordsTable(context: AppContext, records: readonly PlayoutRecord[]): HTMLElement {
+  if (records.length === 0) return emptyState('Chưa có bản ghi nào trong khoảng ngày này.');
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      { class: 'records' },
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          ['Số', 'Thời gian', 'Bản tin', 'Chủ đề', 'Kết quả', 'Đã phát', 'Nguồn'].map((label) =>
+            h('th', { scope: 'col' }, label),
+          ),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        records.map((record) =>
+          h(
+            'tr',
+            { 'data-testid': 'playout-record' },
+            h('td', { class: 'num' }, String(record.seq)),
+            h(
+              'td',
+              { class: 'nowrap' },
+              `${formatDate(localDateOf(record.startedAt))} ${formatTimeSeconds(record.startedAt)}`,
+            ),
+            h(
+              'td',
+              null,
+              record.title ?? '—',
+              record.demo ? demoBadge() : null,
+              record.correctsSeq
+                ? h('div', { class: 'muted small' }, `Đính chính bản ghi số ${record.correctsSeq}`)
+                : null,
+              record.reason ? h('div', { class: 'muted small' }, `Lý do: ${record.reason}`) : null,
+            ),
+            h(
+              'td',
+              null,
+              record.topics.map((code) => h('span', { class: 'chip' }, topicName(context, code))),
+            ),
+            h(
+              'td',
+              null,
+              h('span', { class: `badge status-${record.outcome}` }, OUTCOME_LABEL[record.outcome]),
+            ),
+            h('td', { class: 'nowrap' }, formatClock(record.playedMs)),
+            h('td', null, SOURCE_LABEL[record.source]),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function confirmDialogFor(commune: string, item: ScheduleItem, onDone: () => void): void {
+  void openDialog('Xác nhận đã phát thủ công', (close) => {
+    const outcome = select([
+      { value: 'aired', label: 'Đã phát hết bản tin' },
+      { value: 'partial', label: 'Chỉ phát được một phần' },
+      { value: 'missed', label: 'Không phát (bị lỡ)' },
+      { value: 'failed', label: 'Phát bị lỗi' },
+    ]);
+    const date = input({ type: 'date', value: localDateOf(item.startsAt), required: true });
+    const time = input({
+      type: 'time',
+      value: formatTimeSeconds(item.startsAt),
+      step: '1',
+      required: true,
+    });
+    const playedMinutes = input({
+      type: 'number',
+      min: 0,
+      step: '0.5',
+      value: String(Math.round((item.durationMs / 60000) * 10) / 10),
+    });
+    const reason = h('textarea', { rows: 2, maxlength: 1000 });
+    return form(
+      {},
+      [
+        h(
+          'p',
+          null,
+          h('strong', null, item.title ?? 'Bản tin'),
+          ` · dự kiến ${formatDateTime(item.startsAt)}, dài ${formatDurationMs(item.durationMs)}`,
+        ),
+        field('Kết quả', outcome),
+        field('Ngày phát thực tế', date),
+        field('Giờ bắt đầu thực tế', time),
+        field('Thời lượng đã phát (phút)', playedMinutes, 'Dùng khi chỉ phát được một phần.'),
+        field('Lý do / ghi chú', reason, 'Bắt buộc khi không phát hoặc phát lỗi.'),
+      ],
+      'Ghi vào nhật ký',
+      async (message) => {
+        const chosen = outcome.value as PlayoutOutcome;
+        if ((chosen === 'missed' || chosen === 'failed') && !reason.value.trim()) {
+          return message.show('Hãy ghi lý do khi bản tin không phát được.');
+        }
+        const startedAt = localInstant(date.value, time.value);
+        const startMs = Date.parse(startedAt);
+        const playedMs =
+          chosen === 'partial'
+            ? Math.round(Number(playedMinutes.value) * 60000)
+            : chosen === 'aired'
+              ? item.durationMs
+              : 0;
+        const body: Record<string, unknown> = {
+          scheduleItemId: item.id,
+          outcome: chosen,
+          source: 'operator',
+          ...(reason.value.trim() ? { reason: reason.value.trim() } : {}),
+        };
+        if (chosen !== 'missed') {
+          body.startedAt = new Date(startMs).toISOString();
+          body.endedAt = new Date(
+            startMs + Math.max(playedMs, chosen === 'failed' ? 0 : 1),
+          ).toISOString();
+          body.playedMs = playedMs;
+        }
+        // One key per item and answer, so a double click or a retry records it once.
+        await post('/communes/' + commune + '/playout-log', body, {
+          'Idempotency-Key': `confirm-${item.id}-${chosen}-${startMs}`,
+        });
+        toast('Đã ghi vào nhật ký phát thanh.');
+        close();
+        onDone();
+      },
+      [h('button', { type: 'button', class: 'secondary', onClick: close }, 'Đóng')],
+    ).form;
+  });
+}
+
+function importErrors(error: unknown): HTMLElement | null {
+  if (!(error instanceof ApiError)) return null;
+  const body = error.body as { errors?: { line?: number; message?: string }[] } | undefined;
+  if (!body?.errors?.length) return null;
+  return h(
+    'ul',
+    { class: 'import-errors' },
+    body.errors
+      .slice(0, 20)
+      .map((row) => h('li', null, row.line ? `Dòng ${row.line}: ` : '', row.message ?? '')),
+  );
+}
+
+function importForm(commune: string, onDone: () => void): HTMLElement {
+  const file = input({ type: 'file', accept: '.csv,text/csv', name: 'file' });
+  const details = h('div');
+  const handle = form(
+    { class: 'card', 'aria-label': 'Nhập nhật ký từ tệp CSV' },
+    [
+      h('h2', null, 'Nhập nhật ký từ tệp CSV'),
+      field(
+        'Tệp CSV (UTF-8)',
+        file,
+        'Dòng đầu là tên cột: startedAt, endedAt, playedMs, outcome, title, bulletinId, scheduleItemId, topics, reason. Giờ không ghi múi giờ được hiểu là giờ Việt Nam.',
+      ),
+      details,
+    ],
+    'Nhập tệp',
+    async (message) => {
+      details.replaceChildren();
+      const chosen = file.files?.[0];
+      if (!chosen) return message.show('Chọn tệp CSV cần nhập.');
+      const data = new FormData();
+      data.append('file', chosen);
+      try {
+        const result = await upload<ImportResult>(
+          `/communes/${commune}/playout-log/import`,
+          data,
+          () => undefined,
+        );
+        toast(
+          `Đã nhập ${result.imported} bản ghi${result.duplicates ? `, bỏ qua ${result.duplicates} bản ghi trùng` : ''}.`,
+        );
+        onDone();
+      } catch (error) {
+        const list = importErrors(error);
+        if (list) details.replaceChildren(list);
+        throw error;
+      }
+    },
+  );
+  return handle.form;
+}
+
+/** Nhật ký phát thanh: what really went on air, its integrity, manual confirmation, CSV import. */
+export async function playoutPage(context: AppContext, match: RouteMatch): Promise<Page> {
+  const commune = communeCode(context);
+  return playoutLogView(context, commune, match, true, '/nhat-ky');
+}
+
+export async function playoutLogView(
+  context: AppContext,
+  commune: string,
+  match: RouteMatch,
+  editable: boolean,
+  path: string,
+): Promise<Page> {
+  const to = match.query.get('to') ?? today();
+  const from = match.query.get('from') ?? addDays(to, -6);
+  const [records, verdict, items] = await Promise.all([
+    get<PlayoutRecord[]>(`/communes/${commune}/playout-log?from=${from}&to=${to}`),
+    get<ChainVerdict>(`/communes/${commune}/playout-log/verify`),
+    editable
+      ? get<ScheduleItem[]>(`/communes/${commune}/schedule?from=${from}&to=${to}`)
+      : Promise.resolve([] as ScheduleItem[]),
+  ]);
+  const reload = (): void => navigate(path, { ...Object.fromEntries(match.query), from, to });
+  const recorded = new Set(
+    records.filter((record) => record.outcome === 'aired').map((record) => record.scheduleItemId),
+  );
+  const now = Date.now();
+  const pending = items
+    .filter(
+      (item) =>
+        UNCONFIRMED.has(item.status) && Date.parse(item.startsAt) < now && !recorded.has(item.id),
+    )
+    .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+  const fromInput = input({ type: 'date', value: from });
+  const toInput = input({ type: 'date', value: to });
+  const range = h(
+    'form',
+    {
+      class: 'toolbar',
+      onSubmit: (event: Event) => {
+        event.preventDefault();
+        navigate(path, {
+          ...Object.fromEntries(match.query),
+          from: fromInput.value,
+          to: toInput.value,
+        });
+      },
+    },
+    field('Từ ngày', fromInput),
+    field('Đến ngày', toInput),
+    h('button', { type: 'submit', class: 'secondary' }, 'Xem'),
+  );
+  const airedMs = records
+    .filter((record) => record.outcome === 'aired' || record.outcome === 'partial')
+    .reduce((sum, record) => sum + record.playedMs, 0);
+  return {
+    title: 'Nhật ký phát thanh',
+    node: h(
+      'div',
+      { class: 'page' },
+      editable ? h('h1', null, 'Nhật ký phát thanh') : h('h2', null, 'Nhật ký phát thanh'),
+      chainBadge(verdict),
+      range,
+      h(
+        'p',
+        { class: 'muted' },
+        `${records.length} bản ghi từ ${formatDate(from)} đến ${formatDate(to)}, thực phát ${formatDurationMs(airedMs)}.`,
+      ),
+      editable && pending.length > 0
+        ? h(
+            'section',
+            { class: 'card' },
+            h('h2', null, `Chờ xác nhận (${pending.length})`),
+            h(
+              'p',
+              { class: 'muted small' },
+              'Các mục trong lịch đã qua giờ phát nhưng nhật ký chưa ghi là đã phát. Nếu đài đã phát bằng tay, hãy xác nhận.',
+            ),
+            h(
+              'ul',
+              { class: 'item-list' },
+              pending.map((item) =>
+                h(
+                  'li',
+                  { class: 'item-row', 'data-testid': 'pending-item' },
+                  h(
+                    'span',
+                    { class: 'time' },
+                    `${formatDate(localDateOf(item.startsAt))} ${formatTime(item.startsAt)}`,
+                  ),
+                  h('span', { class: 'item-title' }, item.title ?? 'Bản tin'),
+                  h(
+                    'span',
+                    { class: `badge status-${item.status}` },
+                    ITEM_STATUS_LABEL[item.status],
+                  ),
+                  h(
+                    'button',
+                    {
+                      type: 'button',
+                      class: 'small primary',
+                      onClick: () => confirmDialogFor(commune, item, reload),
+                    },
+                    'Xác nhận',
+                  ),
+                ),
+              ),
+            ),
+          )
+        : null,
+      recordsTable(context, records),
+      editable ? importForm(commune, reload) : null,
+      editable
+        ? null
+        : h(
+            'p',
+            null,
+            h(
+              'a',
+              { href: href(path, { from: addDays(from, -7), to: addDays(to, -7) }) },
+              '← Tuần trước',
+            ),
+          ),
+    ),
+  };
+}

@@ -1,0 +1,395 @@
+import { errorText, get, getBlob, post } from '../api.js';
+import { AppContext, communeCode, topicName } from '../context.js';
+import { h } from '../dom.js';
+import {
+  addDays,
+  eachDate,
+  formatDate,
+  formatDateLong,
+  formatDurationMs,
+  formatTime,
+  isoDayOfWeek,
+  localDateOf,
+  localInstant,
+  minutesOfDay,
+  mondayOf,
+  today,
+} from '../format.js';
+import { ITEM_SOURCE_LABEL, ITEM_STATUS_LABEL, PRIORITY_LABEL } from '../labels.js';
+import { href, navigate, Page, RouteMatch } from '../router.js';
+import type { BroadcastWindow, Bulletin, ScheduleItem } from '../types.js';
+import { saveBlob } from '../ui/audio-player.js';
+import { confirmDialog, openDialog } from '../ui/dialog.js';
+import { field, form, input, select } from '../ui/form.js';
+import { demoBadge, emptyState, toast } from '../ui/notice.js';
+
+export function windowAppliesOn(window: BroadcastWindow, date: string): boolean {
+  return (
+    window.daysOfWeek.includes(isoDayOfWeek(date)) &&
+    (window.validFrom === null || window.validFrom <= date) &&
+    (window.validTo === null || window.validTo >= date)
+  );
+}
+
+function windowMinutes(window: BroadcastWindow): { start: number; end: number } {
+  const [hours, minutes] = window.startTime.split(':').map(Number);
+  const start = hours * 60 + minutes;
+  return { start, end: start + window.durationMinutes };
+}
+
+function statusBadge(item: ScheduleItem): HTMLElement {
+  return h('span', { class: `badge status-${item.status}` }, ITEM_STATUS_LABEL[item.status]);
+}
+
+/** The visual strip of one window: a block per item, placed by its time. */
+function timeline(window: BroadcastWindow, items: readonly ScheduleItem[]): HTMLElement {
+  const { start, end } = windowMinutes(window);
+  const span = Math.max(1, end - start);
+  const track = h('div', { class: 'track', 'aria-hidden': 'true' });
+  for (const item of items) {
+    const from = Math.max(start, minutesOfDay(item.startsAt));
+    const to = Math.min(end, Math.max(from + 0.5, minutesOfDay(item.endsAt)));
+    const block = h(
+      'div',
+      {
+        class: `block status-${item.status}${item.priority === 'emergency' ? ' block-emergency' : ''}`,
+        title: `${formatTime(item.startsAt)}–${formatTime(item.endsAt)} ${item.title ?? ''}`,
+      },
+      item.title ?? '',
+    );
+    block.style.left = `${((from - start) / span) * 100}%`;
+    block.style.width = `${((to - from) / span) * 100}%`;
+    track.append(block);
+  }
+  return track;
+}
+
+interface DayData {
+  date: string;
+  windows: BroadcastWindow[];
+  items: ScheduleItem[];
+}
+
+function itemRow(
+  context: AppContext,
+  item: ScheduleItem,
+  onCancel: ((item: ScheduleItem) => void) | null,
+): HTMLElement {
+  const cancellable =
+    onCancel && item.status === 'planned' && Date.parse(item.startsAt) > Date.now();
+  return h(
+    'li',
+    { class: 'item-row', 'data-testid': 'schedule-item' },
+    h('span', { class: 'time' }, `${formatTime(item.startsAt)}–${formatTime(item.endsAt)}`),
+    h(
+      'span',
+      { class: 'item-title' },
+      item.title ?? 'Bản tin',
+      item.demo ? demoBadge() : null,
+      item.priority && item.priority !== 'normal'
+        ? h('span', { class: `badge priority-${item.priority}` }, PRIORITY_LABEL[item.priority])
+        : null,
+      h(
+        'span',
+        { class: 'topics' },
+        item.topics.map((code) => h('span', { class: 'chip' }, topicName(context, code))),
+      ),
+    ),
+    h('span', { class: 'muted' }, ITEM_SOURCE_LABEL[item.source]),
+    statusBadge(item),
+    cancellable
+      ? h(
+          'button',
+          {
+            type: 'button',
+            class: 'link-button',
+            onClick: () => onCancel(item),
+            'aria-label': `Huỷ ${item.title ?? 'bản tin'} lúc ${formatTime(item.startsAt)}`,
+          },
+          'Huỷ',
+        )
+      : null,
+  );
+}
+
+/** One day: each window with its strip and its items, then what falls outside any window. */
+function dayView(
+  context: AppContext,
+  day: DayData,
+  onCancel: ((item: ScheduleItem) => void) | null,
+): HTMLElement {
+  const isToday = day.date === today();
+  const windows = day.windows
+    .filter((window) => windowAppliesOn(window, day.date))
+    .sort((a, b) => a.startTime.localeCompare(b.startTime));
+  const placed = new Set<string>();
+  const rows = windows.map((window) => {
+    const { start, end } = windowMinutes(window);
+    const inside = day.items.filter((item) => {
+      const minute = minutesOfDay(item.startsAt);
+      return minute >= start && minute < end;
+    });
+    inside.forEach((item) => placed.add(item.id));
+    const filledMs = inside.reduce((sum, item) => sum + item.durationMs, 0);
+    return h(
+      'div',
+      { class: 'window-row' },
+      h(
+        'div',
+        { class: 'window-label' },
+        h('strong', null, window.name),
+        h('span', null, `${window.startTime}–${window.endTime}`),
+        h('small', { class: 'muted' }, `Đã xếp ${formatDurationMs(filledMs)}`),
+      ),
+      h(
+        'div',
+        { class: 'window-body' },
+        timeline(window, inside),
+        inside.length > 0
+          ? h(
+              'ul',
+              { class: 'item-list' },
+              inside.map((item) => itemRow(context, item, onCancel)),
+            )
+          : h('p', { class: 'muted small' }, 'Chưa có bản tin trong khung giờ này.'),
+      ),
+    );
+  });
+  const outside = day.items.filter((item) => !placed.has(item.id));
+  const totalMs = day.items.reduce((sum, item) => sum + item.durationMs, 0);
+  return h(
+    'section',
+    { class: `day${isToday ? ' day-today' : ''}`, 'aria-label': formatDateLong(day.date) },
+    h(
+      'h2',
+      { class: 'day-title' },
+      formatDateLong(day.date),
+      isToday ? h('span', { class: 'badge badge-today' }, 'Hôm nay') : null,
+      h(
+        'span',
+        { class: 'muted day-total' },
+        `${day.items.length} bản tin · ${formatDurationMs(totalMs)}`,
+      ),
+    ),
+    rows.length > 0 ? rows : emptyState('Không có khung giờ phát trong ngày này.'),
+    outside.length > 0
+      ? h(
+          'div',
+          { class: 'outside' },
+          h('h3', null, 'Ngoài khung giờ (phát khẩn cấp)'),
+          h(
+            'ul',
+            { class: 'item-list' },
+            outside.map((item) => itemRow(context, item, onCancel)),
+          ),
+        )
+      : null,
+  );
+}
+
+async function addItemDialog(commune: string, date: string, onAdded: () => void): Promise<void> {
+  const bulletins = await get<Bulletin[]>(
+    `/communes/${commune}/bulletins?status=approved&includeLibrary=true`,
+  );
+  await openDialog('Thêm bản tin vào lịch', (close) => {
+    if (bulletins.length === 0) {
+      return h(
+        'p',
+        null,
+        'Chưa có bản tin nào được duyệt. ',
+        h('a', { href: href('/ban-tin/moi'), onClick: close }, 'Tạo bản tin'),
+      );
+    }
+    const bulletin = select(
+      bulletins.map((item) => ({
+        value: item.id,
+        label: `${item.title} (${formatDurationMs(item.durationMs)})${item.library ? ' · thư viện tỉnh' : ''}`,
+      })),
+    );
+    const day = input({ type: 'date', value: date, required: true });
+    const time = input({ type: 'time', value: '05:30', required: true, step: '60' });
+    return form(
+      {},
+      [field('Bản tin đã duyệt', bulletin), field('Ngày phát', day), field('Giờ bắt đầu', time)],
+      'Thêm vào lịch',
+      async (message) => {
+        if (!day.value || !time.value) {
+          message.show('Chọn ngày và giờ phát.');
+          return;
+        }
+        await post(`/communes/${commune}/schedule`, {
+          bulletinId: bulletin.value,
+          startsAt: localInstant(day.value, time.value),
+        });
+        toast('Đã thêm bản tin vào lịch phát sóng.');
+        close();
+        onAdded();
+      },
+      [h('button', { type: 'button', class: 'secondary', onClick: close }, 'Đóng')],
+    ).form;
+  });
+}
+
+/** Lịch phát sóng: today's or this week's program log of the commune, window by window. */
+export async function schedulePage(context: AppContext, match: RouteMatch): Promise<Page> {
+  const commune = communeCode(context);
+  return programLogView(context, commune, match, true, '/lich');
+}
+
+/** The program log, editable by the commune's users, read-only for monitors (drill-down). */
+export async function programLogView(
+  context: AppContext,
+  commune: string,
+  match: RouteMatch,
+  editable: boolean,
+  path: string,
+): Promise<Page> {
+  const view = match.query.get('view') === 'day' ? 'day' : 'week';
+  const anchor = match.query.get('date') ?? today();
+  const from = view === 'day' ? anchor : mondayOf(anchor);
+  const to = view === 'day' ? anchor : addDays(from, 6);
+  const [windows, items] = await Promise.all([
+    get<BroadcastWindow[]>(`/communes/${commune}/windows`),
+    get<ScheduleItem[]>(`/communes/${commune}/schedule?from=${from}&to=${to}`),
+  ]);
+  const active = items
+    .filter((item) => item.status !== 'cancelled')
+    .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+  const reload = (): void => navigate(path, { view, date: anchor });
+  const onCancel = editable
+    ? (item: ScheduleItem): void => {
+        void confirmDialog({
+          title: 'Huỷ mục trong lịch?',
+          body: `${item.title ?? 'Bản tin'} lúc ${formatTime(item.startsAt)} ngày ${formatDate(localDateOf(item.startsAt))} sẽ không được phát.`,
+          confirmLabel: 'Huỷ mục này',
+          cancelLabel: 'Giữ lại',
+          danger: true,
+        }).then(async (yes) => {
+          if (!yes) return;
+          try {
+            await post(`/communes/${commune}/schedule/${item.id}/cancel`, {});
+            toast('Đã huỷ mục trong lịch.');
+            reload();
+          } catch (error) {
+            toast(errorText(error), 'error');
+          }
+        });
+      }
+    : null;
+  const days = eachDate(from, to).map((date) => ({
+    date,
+    windows,
+    items: active.filter((item) => localDateOf(item.startsAt) === date),
+  }));
+  const step = view === 'day' ? 1 : 7;
+  const nav = (date: string, nextView = view): string => href(path, { view: nextView, date });
+  const toolbar = h(
+    'div',
+    { class: 'toolbar' },
+    h(
+      'div',
+      { class: 'segmented', role: 'group', 'aria-label': 'Phạm vi' },
+      h(
+        'a',
+        {
+          href: nav(today(), 'day'),
+          class: view === 'day' ? 'active' : '',
+          'aria-current': view === 'day' ? 'true' : undefined,
+        },
+        'Hôm nay',
+      ),
+      h(
+        'a',
+        {
+          href: nav(anchor, 'week'),
+          class: view === 'week' ? 'active' : '',
+          'aria-current': view === 'week' ? 'true' : undefined,
+        },
+        'Cả tuần',
+      ),
+    ),
+    h(
+      'div',
+      { class: 'pager' },
+      h(
+        'a',
+        { href: nav(addDays(anchor, -step)), class: 'button secondary small' },
+        view === 'day' ? '← Hôm trước' : '← Tuần trước',
+      ),
+      h(
+        'span',
+        { class: 'range-label' },
+        from === to ? formatDateLong(from) : `${formatDate(from)} – ${formatDate(to)}`,
+      ),
+      h(
+        'a',
+        { href: nav(addDays(anchor, step)), class: 'button secondary small' },
+        view === 'day' ? 'Hôm sau →' : 'Tuần sau →',
+      ),
+    ),
+    editable
+      ? h(
+          'div',
+          { class: 'toolbar-actions' },
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'primary',
+              onClick: () => {
+                addItemDialog(commune, from < today() ? today() : from, reload).catch(
+                  (error: unknown) => toast(errorText(error), 'error'),
+                );
+              },
+            },
+            '+ Thêm bản tin vào lịch',
+          ),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'secondary',
+              onClick: () => {
+                getBlob(`/communes/${commune}/schedule.ics?from=${from}&to=${to}`)
+                  .then(({ blob, fileName }) => saveBlob(blob, fileName ?? `lich-${commune}.ics`))
+                  .catch((error: unknown) => toast(errorText(error), 'error'));
+              },
+            },
+            'Tải lịch (.ics)',
+          ),
+        )
+      : null,
+  );
+  const totalMs = active.reduce((sum, item) => sum + item.durationMs, 0);
+  return {
+    title: 'Lịch phát sóng',
+    node: h(
+      'div',
+      { class: 'page page-schedule' },
+      editable ? h('h1', null, 'Lịch phát sóng') : h('h2', null, 'Lịch phát sóng'),
+      h(
+        'p',
+        { class: 'muted' },
+        `${active.length} bản tin, tổng thời lượng ${formatDurationMs(totalMs)}.`,
+        windows.length === 0 && editable
+          ? h(
+              'span',
+              null,
+              ' Xã chưa có khung giờ phát: ',
+              h('a', { href: href('/khung-gio') }, 'thêm khung giờ phát'),
+              '.',
+            )
+          : null,
+      ),
+      toolbar,
+      h(
+        'div',
+        { class: 'legend', 'aria-hidden': 'true' },
+        (['planned', 'aired', 'partial', 'missed', 'failed'] as const).map((status) =>
+          h('span', { class: `legend-item status-${status}` }, ITEM_STATUS_LABEL[status]),
+        ),
+      ),
+      days.map((day) => dayView(context, day, onCancel)),
+    ),
+  };
+}

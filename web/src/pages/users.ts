@@ -1,0 +1,221 @@
+import { errorText, get, patch, post } from '../api.js';
+import type { AppContext } from '../context.js';
+import { h } from '../dom.js';
+import { formatDateTime } from '../format.js';
+import { ROLE_LABEL } from '../labels.js';
+import { navigate, Page, RouteMatch } from '../router.js';
+import type { Commune, Role, User } from '../types.js';
+import { confirmDialog, openDialog } from '../ui/dialog.js';
+import { field, form, input, select } from '../ui/form.js';
+import { emptyState, toast } from '../ui/notice.js';
+
+const ROLES: Role[] = ['operator', 'approver', 'monitor', 'admin'];
+
+function scopeText(
+  context: AppContext,
+  user: User,
+  communes: ReadonlyMap<string, Commune>,
+): string {
+  if (user.communeCode) return communes.get(user.communeCode)?.name ?? user.communeCode;
+  if (user.provinceCode) {
+    return context.provinces.find((p) => p.code === user.provinceCode)?.name ?? user.provinceCode;
+  }
+  return 'Toàn quốc';
+}
+
+/** The create form: the role decides whether a province or a commune is asked for. */
+function userForm(context: AppContext, close: () => void, onDone: () => void): HTMLElement {
+  const username = input({ required: true, autocomplete: 'off', pattern: '[a-z0-9._-]{3,64}' });
+  const displayName = input({ maxlength: 120 });
+  const password = input({
+    type: 'password',
+    required: true,
+    minlength: 8,
+    autocomplete: 'new-password',
+  });
+  const role = select(ROLES.map((value) => ({ value, label: ROLE_LABEL[value] })));
+  const province = select(
+    context.provinces.map((item) => ({ value: item.code, label: item.name })),
+    { value: context.province?.code ?? '38' },
+  );
+  const commune = select([]);
+  const provinceField = field('Tỉnh, thành phố', province);
+  const communeField = field('Xã, phường, đặc khu', commune);
+  const loadCommunes = async (): Promise<void> => {
+    const list = await get<Commune[]>(`/communes?province=${province.value}`);
+    commune.replaceChildren(
+      ...list.map((item) => h('option', { value: item.code }, `${item.name} (${item.code})`)),
+    );
+  };
+  const sync = (): void => {
+    provinceField.hidden = role.value === 'admin';
+    communeField.hidden = role.value !== 'operator' && role.value !== 'approver';
+  };
+  role.addEventListener('change', sync);
+  province.addEventListener('change', () => void loadCommunes().catch(() => undefined));
+  sync();
+  void loadCommunes().catch(() => undefined);
+  return form(
+    {},
+    [
+      field(
+        'Tên đăng nhập',
+        username,
+        'Chữ thường không dấu, số, dấu chấm, gạch ngang; 3–64 ký tự.',
+      ),
+      field('Họ và tên', displayName),
+      field('Mật khẩu', password, 'Ít nhất 8 ký tự.'),
+      field('Vai trò', role),
+      provinceField,
+      communeField,
+    ],
+    'Tạo người dùng',
+    async () => {
+      const body: Record<string, string> = {
+        username: username.value.trim().toLowerCase(),
+        password: password.value,
+        role: role.value,
+      };
+      if (displayName.value.trim()) body.displayName = displayName.value.trim();
+      if (role.value === 'monitor') body.provinceCode = province.value;
+      if (role.value === 'operator' || role.value === 'approver') body.communeCode = commune.value;
+      await post<User>('/users', body);
+      toast(`Đã tạo tài khoản ${body.username}.`);
+      close();
+      onDone();
+    },
+    [h('button', { type: 'button', class: 'secondary', onClick: close }, 'Đóng')],
+  ).form;
+}
+
+/** Người dùng: accounts, roles and where they work (admins). */
+export async function usersPage(context: AppContext, match: RouteMatch): Promise<Page> {
+  const roleFilter = match.query.get('role') ?? '';
+  const users = await get<User[]>(`/users${roleFilter ? `?role=${roleFilter}` : ''}`);
+  const communeCodes = new Set(users.map((user) => user.communeCode).filter(Boolean));
+  const provinces = new Set(
+    users.filter((user) => user.communeCode).map((user) => user.provinceCode ?? ''),
+  );
+  const communes = new Map<string, Commune>();
+  await Promise.all(
+    [...provinces].filter(Boolean).map(async (code) => {
+      for (const commune of await get<Commune[]>(`/communes?province=${code}`)) {
+        if (communeCodes.has(commune.code)) communes.set(commune.code, commune);
+      }
+    }),
+  );
+  users.sort((a, b) => a.username.localeCompare(b.username));
+  const reload = (): void => navigate('/nguoi-dung', { role: roleFilter || undefined });
+  const toggle = (user: User): void => {
+    void confirmDialog({
+      title: user.disabled ? 'Mở khoá tài khoản?' : 'Khoá tài khoản?',
+      body: user.disabled
+        ? `${user.username} sẽ đăng nhập lại được.`
+        : `${user.username} sẽ không đăng nhập được nữa; phiên đang mở bị huỷ.`,
+      confirmLabel: user.disabled ? 'Mở khoá' : 'Khoá',
+      danger: !user.disabled,
+    }).then(async (yes) => {
+      if (!yes) return;
+      try {
+        await patch(`/users/${user.id}`, { disabled: !user.disabled });
+        toast(user.disabled ? 'Đã mở khoá tài khoản.' : 'Đã khoá tài khoản.');
+        reload();
+      } catch (error) {
+        toast(errorText(error), 'error');
+      }
+    });
+  };
+  const filter = select(
+    [
+      { value: '', label: 'Mọi vai trò' },
+      ...ROLES.map((value) => ({ value, label: ROLE_LABEL[value] })),
+    ],
+    { value: roleFilter, 'aria-label': 'Lọc theo vai trò' },
+  );
+  filter.addEventListener('change', () =>
+    navigate('/nguoi-dung', { role: filter.value || undefined }),
+  );
+  return {
+    title: 'Người dùng',
+    node: h(
+      'div',
+      { class: 'page' },
+      h(
+        'div',
+        { class: 'page-head' },
+        h('h1', null, 'Người dùng'),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'primary',
+            onClick: () =>
+              void openDialog('Tạo người dùng', (close) => userForm(context, close, reload)),
+          },
+          '+ Tạo người dùng',
+        ),
+      ),
+      h('div', { class: 'toolbar' }, filter),
+      users.length === 0
+        ? emptyState('Không có người dùng nào.')
+        : h(
+            'div',
+            { class: 'table-wrap' },
+            h(
+              'table',
+              null,
+              h(
+                'thead',
+                null,
+                h(
+                  'tr',
+                  null,
+                  [
+                    'Tên đăng nhập',
+                    'Họ và tên',
+                    'Vai trò',
+                    'Phạm vi',
+                    'Trạng thái',
+                    'Cập nhật',
+                  ].map((label) => h('th', { scope: 'col' }, label)),
+                  h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Thao tác')),
+                ),
+              ),
+              h(
+                'tbody',
+                null,
+                users.map((user) =>
+                  h(
+                    'tr',
+                    null,
+                    h('td', null, h('strong', null, user.username)),
+                    h('td', null, user.displayName ?? '—'),
+                    h('td', null, ROLE_LABEL[user.role]),
+                    h('td', null, scopeText(context, user, communes)),
+                    h(
+                      'td',
+                      null,
+                      user.disabled
+                        ? h('span', { class: 'badge status-failed' }, 'Đã khoá')
+                        : h('span', { class: 'badge status-aired' }, 'Hoạt động'),
+                    ),
+                    h('td', { class: 'nowrap' }, formatDateTime(user.updatedAt)),
+                    h(
+                      'td',
+                      null,
+                      user.id === context.user.id
+                        ? h('span', { class: 'muted small' }, 'Bạn')
+                        : h(
+                            'button',
+                            { type: 'button', class: 'link-button', onClick: () => toggle(user) },
+                            user.disabled ? 'Mở khoá' : 'Khoá',
+                          ),
+                    ),
+                  ),
+                ),
+              ),
+            ),
+          ),
+    ),
+  };
+}

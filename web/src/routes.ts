@@ -1,0 +1,42 @@
+import type { AppContext } from './context.js';
+import { campaignsPage } from './pages/campaigns.js';
+import { communePage } from './pages/commune.js';
+import { dashboardPage } from './pages/dashboard.js';
+import { approvalsPage, bulletinsPage } from './pages/bulletins.js';
+import { newBulletinPage } from './pages/new-bulletin.js';
+import { planPage } from './pages/plan.js';
+import { playoutPage } from './pages/playout.js';
+import { schedulePage } from './pages/schedule.js';
+import { topicsPage } from './pages/topics.js';
+import { usersPage } from './pages/users.js';
+import { windowsPage } from './pages/windows.js';
+import type { Route } from './router.js';
+
+const COMMUNE = ['operator', 'approver'] as const;
+
+/** Every page, in the order of the navigation bar. Paths are Vietnamese without diacritics. */
+export const ROUTES: readonly Route[] = [
+  { pattern: '/lich', roles: COMMUNE, nav: 'Lịch phát sóng', render: schedulePage },
+  { pattern: '/ban-tin', roles: COMMUNE, nav: 'Bản tin', render: bulletinsPage },
+  { pattern: '/ban-tin/moi', roles: COMMUNE, nav: 'Tạo bản tin', render: newBulletinPage },
+  { pattern: '/duyet', roles: ['approver'], nav: 'Duyệt', render: approvalsPage },
+  { pattern: '/ke-hoach', roles: COMMUNE, nav: 'Kế hoạch chiến dịch', render: planPage },
+  { pattern: '/nhat-ky', roles: COMMUNE, nav: 'Nhật ký phát thanh', render: playoutPage },
+  { pattern: '/khung-gio', roles: COMMUNE, nav: 'Khung giờ phát', render: windowsPage },
+  {
+    pattern: '/bao-cao',
+    roles: ['monitor', 'admin'],
+    nav: 'Báo cáo tuân thủ',
+    render: dashboardPage,
+  },
+  { pattern: '/bao-cao/xa/:code', roles: ['monitor', 'admin'], render: communePage },
+  { pattern: '/chien-dich', roles: ['monitor', 'admin'], nav: 'Chiến dịch', render: campaignsPage },
+  { pattern: '/nguoi-dung', roles: ['admin'], nav: 'Người dùng', render: usersPage },
+  { pattern: '/chu-de', roles: ['admin'], nav: 'Chủ đề', render: topicsPage },
+];
+
+export function homePath(context: AppContext): string {
+  return context.user.role === 'operator' || context.user.role === 'approver'
+    ? '/lich'
+    : '/bao-cao';
+}

@@ -1,0 +1,204 @@
+/** The API's answers, as the web app reads them (see DESIGN.md and /api/docs). */
+
+export type Role = 'admin' | 'monitor' | 'operator' | 'approver';
+
+export interface User {
+  id: string;
+  username: string;
+  role: Role;
+  displayName: string | null;
+  communeCode: string | null;
+  provinceCode: string | null;
+  disabled: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface LoginResult {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresAt: string;
+  user: User;
+}
+
+export interface Topic {
+  code: string;
+  name: string;
+  description: string | null;
+}
+
+export interface CampaignRule {
+  topic: string;
+  minSecondsPerWeek?: number;
+  minPlaysPerWeek?: number;
+}
+
+export interface Campaign {
+  code: string;
+  name: string;
+  description: string | null;
+  startsOn: string;
+  endsOn: string;
+  rules: CampaignRule[];
+  minDailySeconds: number;
+}
+
+export interface Province {
+  code: string;
+  name: string;
+  fullName: string;
+}
+
+export interface Commune {
+  code: string;
+  name: string;
+  kind: 'xa' | 'phuong' | 'dac-khu';
+  provinceCode: string;
+}
+
+export type AudioStatus = 'queued' | 'processing' | 'ready' | 'failed';
+
+export interface AudioAsset {
+  id: string;
+  status: AudioStatus;
+  progress: number;
+  durationMs: number | null;
+  integratedLufs: number | null;
+  truePeakDbtp: number | null;
+  error: string | null;
+}
+
+export type BulletinPriority = 'normal' | 'priority' | 'emergency';
+export type BulletinStatus = 'draft' | 'approved' | 'archived';
+
+export interface Bulletin {
+  id: string;
+  communeCode: string | null;
+  provinceCode: string;
+  library: boolean;
+  title: string;
+  body: string | null;
+  topics: string[];
+  audioId: string;
+  audioStatus: AudioStatus | null;
+  durationMs: number | null;
+  priority: BulletinPriority;
+  status: BulletinStatus;
+  approvedBy: string | null;
+  approvedAt: string | null;
+  createdAt: string;
+  demo?: boolean;
+}
+
+export interface BroadcastWindow {
+  id: string;
+  communeCode: string;
+  name: string;
+  daysOfWeek: number[];
+  startTime: string;
+  endTime: string;
+  durationMinutes: number;
+  validFrom: string | null;
+  validTo: string | null;
+}
+
+export type ScheduleItemStatus =
+  'planned' | 'dispatched' | 'aired' | 'partial' | 'failed' | 'missed' | 'cancelled';
+
+export interface ScheduleItem {
+  id: string;
+  communeCode: string;
+  bulletinId: string;
+  title: string | null;
+  topics: string[];
+  priority: BulletinPriority | null;
+  startsAt: string;
+  endsAt: string;
+  durationMs: number;
+  status: ScheduleItemStatus;
+  source: 'manual' | 'planner' | 'emergency';
+  cancelReason: string | null;
+  demo?: boolean;
+}
+
+export interface PlannedItem {
+  bulletinId: string;
+  windowId: string;
+  startsAt: number | string;
+  endsAt: number | string;
+  durationMs: number;
+}
+
+export type ShortfallReason = 'no-bulletin' | 'no-window-time' | 'rotation-limit' | 'past';
+
+export interface Shortfall {
+  kind: 'weekly' | 'daily';
+  topic: string | null;
+  week: string;
+  from: string;
+  to: string;
+  date: string | null;
+  requiredSeconds: number;
+  scheduledSeconds: number;
+  missingSeconds: number;
+  requiredPlays: number;
+  scheduledPlays: number;
+  missingPlays: number;
+  reason: ShortfallReason;
+  message: string;
+}
+
+export interface PlanResult {
+  items: PlannedItem[];
+  shortfalls: Shortfall[];
+}
+
+export type PlayoutOutcome = 'aired' | 'partial' | 'failed' | 'missed';
+export type PlayoutSource = 'automation' | 'operator' | 'import';
+
+export interface PlayoutRecord {
+  id: string;
+  communeCode: string;
+  seq: number;
+  scheduleItemId: string | null;
+  bulletinId: string | null;
+  title: string | null;
+  topics: string[];
+  startedAt: string;
+  endedAt: string;
+  playedMs: number;
+  outcome: PlayoutOutcome;
+  source: PlayoutSource;
+  correctsSeq: number | null;
+  reason: string | null;
+  prevHash: string;
+  hash: string;
+  demo?: boolean;
+}
+
+export type ChainVerdict = { ok: true; count: number } | { ok: false; brokenAtSeq: number };
+
+export interface ImportResult {
+  id: string;
+  imported: number;
+  duplicates: number;
+  replayed: boolean;
+}
+
+export interface ComplianceRow {
+  communeCode: string;
+  communeName: string;
+  topic: string;
+  airedSeconds: number;
+  plays: number;
+  requiredSeconds: number;
+  requiredPlays: number;
+  met: boolean;
+}
+
+export interface ComplianceReport {
+  campaign: string;
+  from: string;
+  to: string;
+  rows: ComplianceRow[];
+}

@@ -1,0 +1,132 @@
+import { Attrs, Child, h, uid } from '../dom.js';
+import { messageBox, MessageBox } from './notice.js';
+
+/** A labelled field: the label is tied to the control for screen readers and clicks. */
+export function field(
+  label: string,
+  control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement,
+  hint?: string,
+): HTMLElement {
+  if (!control.id) control.id = uid();
+  const hintElement = hint ? h('small', { class: 'hint', id: `${control.id}-hint` }, hint) : null;
+  if (hintElement) control.setAttribute('aria-describedby', hintElement.id);
+  return h('div', { class: 'field' }, h('label', { for: control.id }, label), control, hintElement);
+}
+
+export function input(attrs: Attrs): HTMLInputElement {
+  return h('input', { type: 'text', ...attrs });
+}
+
+export interface Option {
+  value: string;
+  label: string;
+}
+
+export function select(options: readonly Option[], attrs: Attrs = {}): HTMLSelectElement {
+  return h(
+    'select',
+    attrs,
+    options.map((option) =>
+      h('option', { value: option.value, selected: option.value === attrs.value }, option.label),
+    ),
+  );
+}
+
+/** A group of checkboxes in a fieldset (topics, days of the week). */
+export interface CheckGroup {
+  element: HTMLFieldSetElement;
+  values(): string[];
+  set(values: readonly string[]): void;
+}
+
+export function checkGroup(
+  legend: string,
+  options: readonly Option[],
+  checked: readonly string[] = [],
+): CheckGroup {
+  const boxes = options.map((option) => {
+    const box = h('input', {
+      type: 'checkbox',
+      value: option.value,
+      checked: checked.includes(option.value),
+    });
+    return { box, label: h('label', { class: 'check' }, box, ` ${option.label}`) };
+  });
+  const element = h(
+    'fieldset',
+    { class: 'check-group' },
+    h('legend', null, legend),
+    boxes.map((entry) => entry.label),
+  );
+  return {
+    element,
+    values: () => boxes.filter((entry) => entry.box.checked).map((entry) => entry.box.value),
+    set: (values) => {
+      for (const entry of boxes) entry.box.checked = values.includes(entry.box.value);
+    },
+  };
+}
+
+export interface FormHandle {
+  form: HTMLFormElement;
+  message: MessageBox;
+}
+
+/**
+ * A form whose submit runs `onSubmit` once at a time: the submit button is disabled meanwhile, and
+ * an error (in Vietnamese, from the API) shows above the buttons.
+ */
+export function form(
+  attrs: Attrs,
+  children: Child[],
+  submitLabel: string,
+  onSubmit: (message: MessageBox) => Promise<void>,
+  extraButtons: Child[] = [],
+): FormHandle {
+  const message = messageBox();
+  const submit = h('button', { type: 'submit', class: 'primary' }, submitLabel);
+  const element = h(
+    'form',
+    { novalidate: true, ...attrs },
+    children,
+    message.element,
+    h('div', { class: 'actions' }, submit, extraButtons),
+  );
+  let busy = false;
+  element.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (busy) return;
+    busy = true;
+    submit.disabled = true;
+    element.setAttribute('aria-busy', 'true');
+    message.show(null);
+    onSubmit(message)
+      .catch((error: unknown) => message.showError(error))
+      .finally(() => {
+        busy = false;
+        submit.disabled = false;
+        element.removeAttribute('aria-busy');
+      });
+  });
+  return { form: element, message };
+}
+
+/** A button that runs an async action once at a time and reports failures in `message`. */
+export function actionButton(
+  label: string,
+  action: () => Promise<void>,
+  onError: (error: unknown) => void,
+  attrs: Attrs = {},
+): HTMLButtonElement {
+  const button = h('button', { type: 'button', ...attrs }, label);
+  button.addEventListener('click', () => {
+    if (button.disabled) return;
+    button.disabled = true;
+    action()
+      .catch(onError)
+      .finally(() => {
+        if (button.isConnected) button.disabled = false;
+      });
+  });
+  return button;
+}
