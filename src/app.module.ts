@@ -16,7 +16,11 @@ import { DatabaseModule } from './database/database.module';
 import { GeoModule } from './geo/geo.module';
 import { HealthModule } from './health/health.module';
 import { FfmpegModule } from './media/ffmpeg.module';
+import { MediaSchedulerModule } from './media/media-scheduler.module';
+import { MediaWorkerModule } from './media/media-worker.module';
+import { MediaModule } from './media/media.module';
 import { PlayoutModule } from './playout/playout.module';
+import { QueueDashboardModule } from './queue/queue-dashboard.module';
 import { QueueModule } from './queue/queue.module';
 import { ProgramLogModule } from './schedule/program-log.module';
 import { ProgramScheduleModule } from './schedule/schedule.module';
@@ -43,8 +47,8 @@ function roleModules(roles: ReadonlySet<AppRole>): DynamicModule['imports'] {
   return imports;
 }
 
-const WORKER_MODULES: NonNullable<DynamicModule['imports']> = [];
-const SCHEDULER_MODULES: NonNullable<DynamicModule['imports']> = [];
+const WORKER_MODULES: NonNullable<DynamicModule['imports']> = [MediaWorkerModule];
+const SCHEDULER_MODULES: NonNullable<DynamicModule['imports']> = [MediaSchedulerModule];
 
 function requestId(request: IncomingMessage): string {
   const header = request.headers['x-request-id'];
@@ -84,11 +88,14 @@ export class AppModule {
         TopicsModule,
         CampaignsModule,
         HealthModule,
+        MediaModule,
         ProgramLogModule,
         BulletinsModule,
         ProgramScheduleModule,
         WebModule,
         PlayoutModule,
+        // The queue dashboard is HTTP: only a process that serves the API mounts it.
+        ...(roles.has('api') ? [QueueDashboardModule] : []),
         ...(roleModules(roles) ?? []),
       ],
     };

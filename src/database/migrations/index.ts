@@ -1,4 +1,5 @@
 import { Foundation1764100000000 } from './1764100000000-foundation';
+import { AudioPipeline1764200000000 } from './1764200000000-audio-pipeline';
 import { BulletinsSchedule1764300000000 } from './1764300000000-bulletins-schedule';
 import { Playout1764400000000 } from './1764400000000-playout';
 import { Reports1764500000000 } from './1764500000000-reports';
@@ -6,6 +7,7 @@ import { Reports1764500000000 } from './1764500000000-reports';
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
   Foundation1764100000000,
+  AudioPipeline1764200000000,
   BulletinsSchedule1764300000000,
   Playout1764400000000,
   Reports1764500000000,

@@ -49,6 +49,22 @@ export class AudioAsset {
   @Column({ type: 'integer', name: 'input_duration_ms', nullable: true })
   inputDurationMs!: number | null;
 
+  @Column({ type: 'integer', name: 'input_channels', nullable: true })
+  inputChannels!: number | null;
+
+  @Column({ type: 'integer', name: 'input_sample_rate', nullable: true })
+  inputSampleRate!: number | null;
+
+  /** Pass 1 measurement of the original (mono downmix), before any processing. */
+  @Column({ type: 'real', name: 'input_integrated_lufs', nullable: true })
+  inputIntegratedLufs!: number | null;
+
+  @Column({ type: 'real', name: 'input_true_peak_dbtp', nullable: true })
+  inputTruePeakDbtp!: number | null;
+
+  @Column({ type: 'real', name: 'input_lra', nullable: true })
+  inputLra!: number | null;
+
   @Column({ type: 'text', name: 'tts_text', nullable: true })
   ttsText!: string | null;
 
@@ -78,6 +94,24 @@ export class AudioAsset {
 
   @Column({ type: 'varchar', length: 8, name: 'loudnorm_path', nullable: true })
   loudnormPath!: LoudnormPath | null;
+
+  /** Gain applied before the limiter (dB). */
+  @Column({ type: 'real', name: 'gain_db', nullable: true })
+  gainDb!: number | null;
+
+  /** The part of the original kept in the rendition (leading and trailing silence trimmed). */
+  @Column({ type: 'integer', name: 'trim_start_ms', nullable: true })
+  trimStartMs!: number | null;
+
+  @Column({ type: 'integer', name: 'trim_end_ms', nullable: true })
+  trimEndMs!: number | null;
+
+  @Column({ type: 'integer', name: 'rendition_bytes', nullable: true })
+  renditionBytes!: number | null;
+
+  /** Processing runs started (retries and restarts after a crash included). */
+  @Column({ type: 'integer', default: 0 })
+  attempts!: number;
 
   @Column({ type: 'varchar', length: 36, name: 'created_by', nullable: true })
   createdBy!: string | null;

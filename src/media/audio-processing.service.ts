@@ -1,0 +1,146 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { AudioAssetsRepository } from './audio-assets.repository';
+import { AudioPipeline, PipelineError, PipelineOutcome } from './audio-pipeline';
+import { MediaStorage } from './media-storage';
+
+export interface ProcessingRun {
+  signal?: AbortSignal;
+  /** Also told every progress change (the queue job's own progress). */
+  onProgress?: (percent: number) => void;
+}
+
+/** How often at most the progress is written to the database while a job runs. */
+const PROGRESS_INTERVAL_MS = 500;
+
+/**
+ * One processing run of an asset, as the queue worker calls it: status and progress in the
+ * database, the pipeline in a scratch folder, the rendition written under a temporary name and
+ * renamed, and the asset marked ready only after that rename. A run killed at any point leaves no
+ * file under the rendition's name that the database calls ready.
+ */
+@Injectable()
+export class AudioProcessingService {
+  private readonly logger = new Logger(AudioProcessingService.name);
+
+  constructor(
+    private readonly assets: AudioAssetsRepository,
+    private readonly storage: MediaStorage,
+    private readonly pipeline: AudioPipeline,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Processes the asset; resolves without work when it is gone, finished or failed for good. */
+  async process(assetId: string, run: ProcessingRun = {}): Promise<PipelineOutcome | null> {
+    const asset = await this.assets.findById(assetId);
+    if (!asset || asset.status === 'ready' || asset.status === 'failed') return null;
+    const originalPath = this.storage.originalPath(asset.sha256);
+    if (!(await this.storage.exists(originalPath))) {
+      throw new PipelineError('The original recording is missing from storage', true);
+    }
+    if (!(await this.assets.startProcessing(assetId))) return null;
+
+    await this.storage.removeRenditionTemps(assetId);
+    const workDir = await this.storage.freshWorkDir(assetId);
+    const outputPath = await this.storage.renditionTempPath(assetId);
+    const progress = new ProgressWriter(this.clock, (percent) =>
+      this.assets.setProgress(assetId, percent),
+    );
+    try {
+      const outcome = await this.pipeline.process(
+        {
+          originalPath,
+          channels: asset.inputChannels ?? 2,
+          durationS: (asset.inputDurationMs ?? 0) / 1000,
+          workDir,
+          outputPath,
+        },
+        {
+          signal: run.signal,
+          onProgress: (percent) => {
+            progress.report(percent);
+            run.onProgress?.(percent);
+          },
+        },
+      );
+      await progress.settled();
+      const renditionBytes = await this.storage.commitRendition(outputPath, assetId);
+      const stored = await this.assets.markReady(assetId, {
+        durationMs: Math.round(outcome.durationS * 1000),
+        integratedLufs: outcome.rendition.integratedLufs,
+        truePeakDbtp: outcome.rendition.truePeakDbtp,
+        lra: outcome.rendition.lra,
+        loudnormPath: outcome.plan.path,
+        gainDb: outcome.plan.gainDb,
+        trimStartMs: Math.round(outcome.bounds.startS * 1000),
+        trimEndMs: Math.round(outcome.bounds.endS * 1000),
+        renditionBytes,
+        inputIntegratedLufs: outcome.input.integratedLufs,
+        inputTruePeakDbtp: outcome.input.truePeakDbtp,
+        inputLra: outcome.input.lra,
+      });
+      if (!stored) {
+        // Deleted while it was processed: the rendition has no asset any more. (When the asset
+        // is still there, another run finished it first and the rendition is that run's.)
+        if (!(await this.assets.findById(assetId))) {
+          await this.storage.remove(this.storage.renditionPath(assetId));
+        }
+        return null;
+      }
+      this.logger.log(
+        `Audio ${assetId} ready: ${outcome.rendition.integratedLufs} LUFS, ${outcome.rendition.truePeakDbtp} dBTP, ${outcome.plan.path}, ${outcome.renders} render(s), ${outcome.gainTrials} gain trial(s)`,
+      );
+      return outcome;
+    } finally {
+      await progress.settled();
+      await this.storage.remove(outputPath);
+      await this.storage.removeDir(workDir);
+    }
+  }
+
+  /** The queue will run the job again: the asset waits in `queued` with the reason. */
+  async willRetry(assetId: string, reason: string): Promise<void> {
+    await this.assets.markRetrying(assetId, reason);
+  }
+
+  async failed(assetId: string, reason: string): Promise<void> {
+    await this.assets.markFailed(assetId, reason);
+  }
+}
+
+/** Writes progress at most every PROGRESS_INTERVAL_MS, one write at a time, the latest value last. */
+class ProgressWriter {
+  private lastWrittenAt = Number.NEGATIVE_INFINITY;
+  private lastValue = -1;
+  private pending: number | null = null;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly write: (percent: number) => Promise<unknown>,
+  ) {}
+
+  report(percent: number): void {
+    if (percent === this.lastValue) return;
+    this.pending = percent;
+    if (this.clock.nowMs() - this.lastWrittenAt < PROGRESS_INTERVAL_MS) return;
+    this.flush();
+  }
+
+  private flush(): void {
+    const value = this.pending;
+    if (value === null) return;
+    this.pending = null;
+    this.lastValue = value;
+    this.lastWrittenAt = this.clock.nowMs();
+    this.writing = this.writing.then(() => this.write(value)).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  /** Waits for the writes under way (the last value reported is not forced). */
+  settled(): Promise<void> {
+    return this.writing;
+  }
+}

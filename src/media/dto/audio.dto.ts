@@ -1,0 +1,43 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
+import { AUDIO_STATUSES, AudioStatus } from '../entities/audio-asset.entity';
+
+export class SynthesizeAudioDto {
+  @ApiProperty({
+    description: 'Vietnamese text to read. Numbers, dates and times are read the Vietnamese way.',
+    example: 'Hưởng ứng Ngày Chuyển đổi số quốc gia 10/10, từ 05:30 sáng mai…',
+  })
+  @IsString()
+  @IsNotEmpty()
+  text!: string;
+
+  @ApiPropertyOptional({
+    description: 'Regional voice: Bắc (default), Trung or Nam (espeak-ng ids accepted too).',
+    example: 'Bắc',
+  })
+  @IsOptional()
+  @IsString()
+  voice?: string;
+}
+
+/** The multipart body of an upload (documentation only; multer reads it). */
+export class UploadAudioDto {
+  @ApiProperty({ type: 'string', format: 'binary', description: 'The recording, any format ffprobe decodes' })
+  file!: unknown;
+}
+
+export class ListAudioQueryDto {
+  @ApiPropertyOptional({ enum: AUDIO_STATUSES })
+  @IsOptional()
+  @IsIn(AUDIO_STATUSES)
+  status?: AudioStatus;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+}

@@ -1,0 +1,136 @@
+import {
+  analysisArgs,
+  decimal,
+  decodeCheckArgs,
+  gainTrialArgs,
+  loudnessArgs,
+  measureArgs,
+  monoDownmixFilter,
+  probeArgs,
+  RenderChain,
+  renderArgs,
+  renderFilters,
+} from './ffmpeg-args';
+
+const chain: RenderChain = {
+  trimStartS: 1.25,
+  trimEndS: 12.5,
+  gainDb: 6.5,
+  limiterCeilingDbfs: null,
+  compressor: null,
+};
+
+function allTokens(args: { inputOptions: string[]; outputOptions: string[] }): string[] {
+  return [...args.inputOptions, ...args.outputOptions];
+}
+
+describe('ffmpeg arguments', () => {
+  it('writes numbers without exponents or noise', () => {
+    expect(decimal(1.25)).toBe('1.25');
+    expect(decimal(3)).toBe('3');
+    expect(decimal(-0.00001)).toBe('0');
+    expect(decimal(0.000001234, 9)).toBe('0.000001234');
+    expect(() => decimal(Number.NaN)).toThrow();
+  });
+
+  it('downmixes stereo by averaging and other layouts with the standard matrix', () => {
+    expect(monoDownmixFilter(1)).toBeNull();
+    expect(monoDownmixFilter(2)).toBe('pan=mono|c0=0.5*c0+0.5*c1');
+    expect(monoDownmixFilter(6)).toBe('aformat=channel_layouts=mono');
+  });
+
+  it('probes as JSON with format and streams', () => {
+    expect(probeArgs()).toEqual(['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams']);
+  });
+
+  it('decode check decodes the first audio stream to nothing, errors only', () => {
+    expect(decodeCheckArgs()).toEqual({
+      inputOptions: ['-v', 'error'],
+      outputOptions: ['-map', '0:a:0', '-f', 'null'],
+    });
+  });
+
+  it('pass 1 downmixes, resamples, measures and keeps float audio', () => {
+    const args = analysisArgs(2);
+    expect(args.outputOptions).toEqual([
+      '-map',
+      '0:a:0',
+      '-af',
+      'pan=mono|c0=0.5*c0+0.5*c1,aresample=44100,ebur128=peak=true:framelog=info',
+      '-c:a',
+      'pcm_f32le',
+      '-f',
+      'wav',
+    ]);
+    expect(analysisArgs(1).outputOptions[3]).toBe('aresample=44100,ebur128=peak=true:framelog=info');
+  });
+
+  it('a linear render is trim and gain only', () => {
+    expect(renderFilters(chain)).toEqual([
+      'atrim=start=1.25:end=12.5',
+      'asetpts=PTS-STARTPTS',
+      'volume=6.5dB',
+    ]);
+  });
+
+  it('a dynamic render adds the compressor and a limiter that does not re-level its output', () => {
+    const filters = renderFilters({
+      ...chain,
+      gainDb: 17.26,
+      limiterCeilingDbfs: -2.5,
+      compressor: { thresholdDbfs: -16, ratio: 1.5 },
+    });
+    expect(filters[2]).toBe('volume=17.26dB');
+    expect(filters[3]).toBe(
+      'acompressor=detection=rms:threshold=0.158489:ratio=1.5:attack=20:release=1000:makeup=1',
+    );
+    expect(filters[4]).toBe('alimiter=limit=0.749894:attack=5:release=50:level=0');
+  });
+
+  it('refuses an empty trim range', () => {
+    expect(() => renderFilters({ ...chain, trimStartS: 5, trimEndS: 5 })).toThrow();
+  });
+
+  it('encodes mono MP3 at 44.1 kHz with the configured bitrate and no copied tags', () => {
+    const args = renderArgs(chain, 96);
+    expect(args.outputOptions).toEqual(
+      expect.arrayContaining(['-c:a', 'libmp3lame', '-b:a', '96k', '-ar', '44100', '-ac', '1']),
+    );
+    expect(args.outputOptions.join(' ')).toContain('-map_metadata -1');
+    expect(args.outputOptions.slice(-2)).toEqual(['-f', 'mp3']);
+  });
+
+  it('a gain trial measures integrated loudness without true peak', () => {
+    const filter = gainTrialArgs(chain).outputOptions[3];
+    expect(filter.endsWith(',ebur128=framelog=verbose')).toBe(true);
+    expect(filter).not.toContain('peak=true');
+  });
+
+  it('the codec check measures integrated loudness only', () => {
+    expect(loudnessArgs().outputOptions).toEqual([
+      '-map',
+      '0:a:0',
+      '-af',
+      'ebur128=framelog=verbose',
+      '-f',
+      'null',
+    ]);
+  });
+
+  it('the rendition is measured with true peak', () => {
+    expect(measureArgs().outputOptions).toContain('ebur128=peak=true:framelog=verbose');
+  });
+
+  it('never puts a space inside a token (fluent-ffmpeg would split it)', () => {
+    for (const args of [
+      decodeCheckArgs(),
+      analysisArgs(2),
+      gainTrialArgs({ ...chain, limiterCeilingDbfs: -3, compressor: { thresholdDbfs: -16, ratio: 2 } }),
+      renderArgs(chain, 128),
+      loudnessArgs(),
+      measureArgs(),
+    ]) {
+      for (const token of allTokens(args)) expect(token).not.toMatch(/\s/);
+    }
+  });
+});

@@ -1,0 +1,192 @@
+/**
+ * The ffmpeg command lines of the audio pipeline, as pure functions (no process, no file system),
+ * so each one is unit-tested without running ffmpeg. The adapter (ffmpeg.adapter.ts) adds the
+ * options every run shares (no banner, no stdin, machine-readable progress, CPU time limit) and
+ * the input and output paths.
+ *
+ * No token contains a space: fluent-ffmpeg splits an option holding exactly one space in two.
+ */
+export interface FfmpegArgs {
+  inputOptions: string[];
+  outputOptions: string[];
+}
+
+/** The broadcast rendition: mono MP3 at 44.1 kHz. */
+export const RENDITION_SAMPLE_RATE = 44100;
+
+/** What a render applies between decoding the analysed audio and encoding the MP3. */
+export interface RenderChain {
+  /** Seconds kept from the analysed audio (leading and trailing silence trimmed). */
+  trimStartS: number;
+  trimEndS: number;
+  gainDb: number;
+  /** Sample-peak ceiling of the look-ahead limiter (dBFS), or null when no limiting is needed. */
+  limiterCeilingDbfs: number | null;
+  /** Slow compression of the loudness range, or null. */
+  compressor: CompressorSettings | null;
+}
+
+export interface CompressorSettings {
+  thresholdDbfs: number;
+  ratio: number;
+}
+
+/** Enough digits for ffmpeg, no exponent notation, no trailing noise. */
+export function decimal(value: number, digits = 4): string {
+  if (!Number.isFinite(value)) throw new Error(`Not a finite number: ${value}`);
+  const fixed = value.toFixed(digits);
+  const trimmed = fixed.includes('.') ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed;
+  return trimmed === '-0' ? '0' : trimmed;
+}
+
+export function dbToAmplitude(db: number): number {
+  return 10 ** (db / 20);
+}
+
+/**
+ * Downmix to one channel. Stereo is averaged (the loudspeakers carry one channel; a centred voice
+ * keeps its level per channel); other layouts use libswresample's standard downmix.
+ */
+export function monoDownmixFilter(channels: number): string | null {
+  if (channels === 1) return null;
+  if (channels === 2) return 'pan=mono|c0=0.5*c0+0.5*c1';
+  return 'aformat=channel_layouts=mono';
+}
+
+/** Arguments of ffprobe: format and streams as JSON. */
+export function probeArgs(): string[] {
+  return ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams'];
+}
+
+/**
+ * Decodes the first audio stream to nothing. A truncated or corrupt file shows as error lines and
+ * as a decoded duration shorter than the declared one (the progress output carries it).
+ */
+export function decodeCheckArgs(): FfmpegArgs {
+  return {
+    inputOptions: ['-v', 'error'],
+    outputOptions: ['-map', '0:a:0', '-f', 'null'],
+  };
+}
+
+/**
+ * Pass 1, one decode of the original: downmix to mono, resample to the rendition rate, measure
+ * (EBU R128 integrated loudness, loudness range, true peak, and the momentary loudness every
+ * 100 ms, which locates leading and trailing silence), and keep the result as 32-bit float WAV so
+ * later passes neither decode the original again nor lose precision.
+ */
+export function analysisArgs(channels: number): FfmpegArgs {
+  const filters = [
+    monoDownmixFilter(channels),
+    `aresample=${RENDITION_SAMPLE_RATE}`,
+    'ebur128=peak=true:framelog=info',
+  ].filter((filter): filter is string => filter !== null);
+  return {
+    inputOptions: ['-v', 'info'],
+    outputOptions: [
+      '-map',
+      '0:a:0',
+      '-af',
+      filters.join(','),
+      '-c:a',
+      'pcm_f32le',
+      '-f',
+      'wav',
+    ],
+  };
+}
+
+/** The filters between the analysed audio and the encoder (or the loudness meter). */
+export function renderFilters(chain: RenderChain): string[] {
+  if (chain.trimEndS <= chain.trimStartS) {
+    throw new Error(`Empty trim range ${chain.trimStartS}..${chain.trimEndS}`);
+  }
+  const filters = [
+    `atrim=start=${decimal(chain.trimStartS)}:end=${decimal(chain.trimEndS)}`,
+    'asetpts=PTS-STARTPTS',
+    `volume=${decimal(chain.gainDb, 2)}dB`,
+  ];
+  if (chain.compressor) {
+    filters.push(
+      [
+        'acompressor=detection=rms',
+        `threshold=${decimal(dbToAmplitude(chain.compressor.thresholdDbfs), 6)}`,
+        `ratio=${decimal(chain.compressor.ratio, 2)}`,
+        'attack=20',
+        'release=1000',
+        'makeup=1',
+      ].join(':'),
+    );
+  }
+  if (chain.limiterCeilingDbfs !== null) {
+    // level=0: alimiter would otherwise raise its output so the ceiling becomes 0 dBFS.
+    filters.push(
+      [
+        `alimiter=limit=${decimal(dbToAmplitude(chain.limiterCeilingDbfs), 6)}`,
+        'attack=5',
+        'release=50',
+        'level=0',
+      ].join(':'),
+    );
+  }
+  return filters;
+}
+
+/**
+ * One trial of the gain search on the analysed audio: the render chain without the encoder,
+ * measured by ebur128 (integrated loudness only, so no 192 kHz true-peak resampling).
+ */
+export function gainTrialArgs(chain: RenderChain): FfmpegArgs {
+  return {
+    inputOptions: ['-v', 'info'],
+    outputOptions: [
+      '-map',
+      '0:a:0',
+      '-af',
+      [...renderFilters(chain), 'ebur128=framelog=verbose'].join(','),
+      '-f',
+      'null',
+    ],
+  };
+}
+
+/** Pass 2: the render chain and the MP3 encoder, one process. */
+export function renderArgs(chain: RenderChain, bitrateKbps: number): FfmpegArgs {
+  return {
+    inputOptions: ['-v', 'error'],
+    outputOptions: [
+      '-map',
+      '0:a:0',
+      '-map_metadata',
+      '-1',
+      '-af',
+      renderFilters(chain).join(','),
+      '-c:a',
+      'libmp3lame',
+      '-b:a',
+      `${bitrateKbps}k`,
+      '-ar',
+      String(RENDITION_SAMPLE_RATE),
+      '-ac',
+      '1',
+      '-f',
+      'mp3',
+    ],
+  };
+}
+
+/** Integrated loudness of a file as it is (no filters, no true peak): the codec check. */
+export function loudnessArgs(): FfmpegArgs {
+  return {
+    inputOptions: ['-v', 'info'],
+    outputOptions: ['-map', '0:a:0', '-af', 'ebur128=framelog=verbose', '-f', 'null'],
+  };
+}
+
+/** Measures a finished rendition as a listener gets it: the MP3 decoded, true peak included. */
+export function measureArgs(): FfmpegArgs {
+  return {
+    inputOptions: ['-v', 'info'],
+    outputOptions: ['-map', '0:a:0', '-af', 'ebur128=peak=true:framelog=verbose', '-f', 'null'],
+  };
+}

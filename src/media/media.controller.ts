@@ -1,0 +1,185 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseInterceptors,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiProduces,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { CommuneScope, CurrentUser, ProvinceScope } from '../auth/access.decorators';
+import { AuthUser } from '../auth/auth-user';
+import { AudioAssetView } from './audio-asset.view';
+import { AudioUploadInterceptor } from './audio-upload.interceptor';
+import { ListAudioQueryDto, SynthesizeAudioDto, UploadAudioDto } from './dto/audio.dto';
+import { HashedFile } from './hashing-disk-storage';
+import { IngestResult, MediaService, UploadedAudio } from './media.service';
+
+type UploadRequest = Request & { file?: Express.Multer.File & HashedFile };
+
+function uploaded(request: UploadRequest): UploadedAudio | undefined {
+  const file = request.file;
+  if (!file) return undefined;
+  return { path: file.path, size: file.size, sha256: file.sha256, originalName: file.originalname };
+}
+
+/** 202 for a new asset (processing starts); 200 for the asset that holds the same bytes already. */
+function respond(result: IngestResult, response: Response): AudioAssetView {
+  response.status(result.created ? 202 : 200);
+  return result.asset;
+}
+
+const UPLOAD_RESPONSES = [
+  ApiResponse({ status: 202, description: 'Accepted: queued for processing' }),
+  ApiResponse({ status: 200, description: 'The same bytes were uploaded before: that asset' }),
+  ApiResponse({ status: 413, description: 'Larger than AUDIO_MAX_UPLOAD_BYTES' }),
+  ApiResponse({ status: 415, description: 'Not audio (judged by content, not by name)' }),
+  ApiResponse({ status: 422, description: 'Empty, truncated, corrupt or too short' }),
+];
+
+function applyAll(decorators: MethodDecorator[]): MethodDecorator {
+  return (target, key, descriptor) => {
+    for (const decorator of decorators) decorator(target, key, descriptor);
+  };
+}
+
+@ApiTags('audio')
+@ApiBearerAuth()
+@Controller()
+export class MediaController {
+  constructor(private readonly media: MediaService) {}
+
+  @Post('communes/:commune/audio')
+  @CommuneScope()
+  @HttpCode(202)
+  @UseInterceptors(AudioUploadInterceptor)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: UploadAudioDto })
+  @applyAll(UPLOAD_RESPONSES)
+  async upload(
+    @Param('commune') commune: string,
+    @Req() request: UploadRequest,
+    @Res({ passthrough: true }) response: Response,
+    @CurrentUser() user: AuthUser,
+  ): Promise<AudioAssetView> {
+    const result = await this.media.upload(this.media.communeOwner(commune), uploaded(request), user);
+    return respond(result, response);
+  }
+
+  @Post('communes/:commune/audio/tts')
+  @CommuneScope()
+  @HttpCode(202)
+  @ApiResponse({ status: 202, description: 'Synthesized and queued for processing' })
+  @ApiResponse({ status: 422, description: 'Text longer than TTS_MAX_CHARS' })
+  async synthesize(
+    @Param('commune') commune: string,
+    @Body() body: SynthesizeAudioDto,
+    @Res({ passthrough: true }) response: Response,
+    @CurrentUser() user: AuthUser,
+  ): Promise<AudioAssetView> {
+    return respond(await this.media.synthesize(this.media.communeOwner(commune), body, user), response);
+  }
+
+  @Get('communes/:commune/audio')
+  @CommuneScope()
+  list(@Param('commune') commune: string, @Query() query: ListAudioQueryDto): Promise<AudioAssetView[]> {
+    return this.media.list(this.media.communeOwner(commune), query);
+  }
+
+  @Post('provinces/:province/audio')
+  @ProvinceScope({ source: 'params', name: 'province' })
+  @HttpCode(202)
+  @UseInterceptors(AudioUploadInterceptor)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: UploadAudioDto })
+  @applyAll(UPLOAD_RESPONSES)
+  async uploadToLibrary(
+    @Param('province') province: string,
+    @Req() request: UploadRequest,
+    @Res({ passthrough: true }) response: Response,
+    @CurrentUser() user: AuthUser,
+  ): Promise<AudioAssetView> {
+    const result = await this.media.upload(this.media.provinceOwner(province), uploaded(request), user);
+    return respond(result, response);
+  }
+
+  @Post('provinces/:province/audio/tts')
+  @ProvinceScope({ source: 'params', name: 'province' })
+  @HttpCode(202)
+  async synthesizeToLibrary(
+    @Param('province') province: string,
+    @Body() body: SynthesizeAudioDto,
+    @Res({ passthrough: true }) response: Response,
+    @CurrentUser() user: AuthUser,
+  ): Promise<AudioAssetView> {
+    return respond(await this.media.synthesize(this.media.provinceOwner(province), body, user), response);
+  }
+
+  /** The province library: everyone of the province reads it. */
+  @Get('provinces/:province/audio')
+  listLibrary(
+    @Param('province') province: string,
+    @Query() query: ListAudioQueryDto,
+    @CurrentUser() user: AuthUser,
+  ): Promise<AudioAssetView[]> {
+    return this.media.listLibrary(province, query, user);
+  }
+
+  @Get('audio/:id')
+  @ApiOkResponse({ description: 'Status, progress and the measured loudness of the rendition' })
+  get(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser): Promise<AudioAssetView> {
+    return this.media.get(id, user);
+  }
+
+  /** The processed rendition (MP3), with Range requests; 409 until it is ready. */
+  @Get('audio/:id/content')
+  @ApiProduces('audio/mpeg')
+  @ApiResponse({ status: 200, description: 'The MP3 rendition' })
+  @ApiResponse({ status: 206, description: 'A byte range of it' })
+  @ApiResponse({ status: 409, description: 'Not processed yet' })
+  async content(
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentUser() user: AuthUser,
+    @Res() response: Response,
+  ): Promise<void> {
+    const { path, fileName } = await this.media.content(id, user);
+    await new Promise<void>((resolve, reject) => {
+      response.sendFile(
+        path,
+        {
+          acceptRanges: true,
+          cacheControl: false,
+          dotfiles: 'allow',
+          headers: {
+            'Content-Type': 'audio/mpeg',
+            'Cache-Control': 'private, no-cache',
+            'Content-Disposition': `inline; filename="${id}.mp3"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+          },
+        },
+        (error?: Error) => (error && !response.headersSent ? reject(error) : resolve()),
+      );
+    });
+  }
+
+  @Delete('audio/:id')
+  @HttpCode(204)
+  @ApiResponse({ status: 409, description: 'A bulletin uses it' })
+  async delete(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser): Promise<void> {
+    await this.media.delete(id, user);
+  }
+}

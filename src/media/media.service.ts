@@ -1,0 +1,357 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { basename, extname } from 'node:path';
+import { QueryFailedError } from 'typeorm';
+import { AuditService } from '../auth/audit.service';
+import { AuthUser } from '../auth/auth-user';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Db } from '../database/db.service';
+import { GeoService } from '../geo/geo.service';
+import { canReadAudio, canWriteAudio } from './audio-access';
+import { audioAssetView, AudioAssetView } from './audio-asset.view';
+import { AudioAssetsRepository } from './audio-assets.repository';
+import { isRejection, Rejection, RejectionReason } from './audio-inspection';
+import { AudioInspector, InspectedAudio } from './audio-inspector';
+import { AudioQueue } from './audio-queue';
+import { AudioUsage } from './audio-usage';
+import { ListAudioQueryDto, SynthesizeAudioDto } from './dto/audio.dto';
+import { AudioAsset, AudioSource } from './entities/audio-asset.entity';
+import { IncomingFile, MediaStorage } from './media-storage';
+import { resolveVoice, TtsEngine, TtsFailure } from './tts/tts-engine';
+import { normalizeVietnameseText } from './tts/vietnamese-text';
+
+/** Who owns new audio: a commune, or (communeCode null) a province's library. */
+export interface AudioOwner {
+  ownerCode: string;
+  communeCode: string | null;
+  provinceCode: string;
+}
+
+export interface UploadedAudio extends IncomingFile {
+  originalName: string | null;
+}
+
+/** `created`: a new asset (202); otherwise the asset that holds the same bytes already (200). */
+export interface IngestResult {
+  asset: AudioAssetView;
+  created: boolean;
+}
+
+interface IngestMeta {
+  source: AudioSource;
+  originalName: string | null;
+  ttsText: string | null;
+  ttsVoice: string | null;
+}
+
+const REJECTION_CODE: Record<RejectionReason, 'UNSUPPORTED_MEDIA' | 'AUDIO_INVALID'> = {
+  empty: 'AUDIO_INVALID',
+  'not-audio': 'UNSUPPORTED_MEDIA',
+  'no-audio-stream': 'UNSUPPORTED_MEDIA',
+  truncated: 'AUDIO_INVALID',
+  corrupt: 'AUDIO_INVALID',
+  'too-short': 'AUDIO_INVALID',
+};
+
+function rejectionError(rejection: Rejection): DomainError {
+  return new DomainError(REJECTION_CODE[rejection.reason], rejection.message, {
+    reason: rejection.reason,
+  });
+}
+
+/** The client's file name as metadata: no folders, no control characters, at most 255 characters. */
+export function cleanFileName(name: string | undefined | null): string | null {
+  if (!name) return null;
+  // eslint-disable-next-line no-control-regex
+  const cleaned = basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  return cleaned === '' ? null : cleaned.slice(0, 255);
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const driverError = error.driverError as { code?: string; message?: string } | undefined;
+  return (
+    driverError?.code === '23505' ||
+    /UNIQUE constraint failed/i.test(driverError?.message ?? error.message)
+  );
+}
+
+/**
+ * Audio assets: upload and synthesis (validated, content-addressed, queued for processing),
+ * reading, serving the rendition, deletion of unused assets. Access to an asset by id is decided
+ * here (the guard only knows route parameters).
+ */
+@Injectable()
+export class MediaService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly db: Db,
+    private readonly assets: AudioAssetsRepository,
+    private readonly storage: MediaStorage,
+    private readonly inspector: AudioInspector,
+    private readonly queue: AudioQueue,
+    private readonly usage: AudioUsage,
+    private readonly tts: TtsEngine,
+    private readonly geo: GeoService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  communeOwner(communeCode: string): AudioOwner {
+    const commune = this.geo.commune(communeCode);
+    return { ownerCode: commune.code, communeCode: commune.code, provinceCode: commune.provinceCode };
+  }
+
+  provinceOwner(provinceCode: string): AudioOwner {
+    const province = this.geo.province(provinceCode);
+    return { ownerCode: province.code, communeCode: null, provinceCode: province.code };
+  }
+
+  async upload(
+    owner: AudioOwner,
+    file: UploadedAudio | undefined,
+    actor: AuthUser,
+  ): Promise<IngestResult> {
+    if (!file) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        'No recording received: send it in the multipart field "file"',
+      );
+    }
+    try {
+      return await this.ingest(owner, file, {
+        source: 'upload',
+        originalName: cleanFileName(file.originalName),
+        ttsText: null,
+        ttsVoice: null,
+      }, actor);
+    } finally {
+      await this.storage.remove(file.path);
+    }
+  }
+
+  async synthesize(
+    owner: AudioOwner,
+    input: SynthesizeAudioDto,
+    actor: AuthUser,
+  ): Promise<IngestResult> {
+    const text = input.text.trim();
+    const length = [...text].length;
+    if (length === 0) throw new DomainError('VALIDATION_FAILED', 'text must not be empty');
+    const maxChars = this.config.audio.ttsMaxChars;
+    if (length > maxChars) {
+      throw new DomainError(
+        'TTS_TEXT_TOO_LONG',
+        `The text has ${length} characters; at most ${maxChars} can be read in one recording`,
+        { maxChars, length },
+      );
+    }
+    const voice = resolveVoice(input.voice);
+    if (voice === null) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `Unknown voice "${input.voice}": use Bắc, Trung or Nam`,
+      );
+    }
+    const spoken = normalizeVietnameseText(text);
+    if (spoken === '') throw new DomainError('VALIDATION_FAILED', 'The text has nothing to read');
+    const path = await this.storage.newIncomingPath('wav');
+    try {
+      try {
+        await this.tts.synthesize(spoken, voice, path);
+      } catch (error) {
+        if (error instanceof TtsFailure) throw new DomainError('TTS_UNAVAILABLE', error.message);
+        throw error;
+      }
+      const file = await this.storage.describe(path);
+      return await this.ingest(owner, file, {
+        source: 'tts',
+        originalName: null,
+        ttsText: text,
+        ttsVoice: this.tts.voiceId(voice),
+      }, actor);
+    } finally {
+      await this.storage.remove(path);
+    }
+  }
+
+  async list(owner: AudioOwner, query: ListAudioQueryDto): Promise<AudioAssetView[]> {
+    const assets = await this.assets.list({
+      ownerCode: owner.ownerCode,
+      status: query.status,
+      limit: query.limit ?? 100,
+    });
+    return assets.map(audioAssetView);
+  }
+
+  /** The province library: readable by everyone of the province. */
+  listLibrary(provinceCode: string, query: ListAudioQueryDto, actor: AuthUser): Promise<AudioAssetView[]> {
+    const owner = this.provinceOwner(provinceCode);
+    if (!canReadAudio(actor, owner)) {
+      throw new DomainError('FORBIDDEN', `No access to the audio library of province ${provinceCode}`);
+    }
+    return this.list(owner, query);
+  }
+
+  async get(id: string, actor: AuthUser): Promise<AudioAssetView> {
+    return audioAssetView(await this.readable(id, actor));
+  }
+
+  /** The rendition file of a ready asset, and a name for downloads. */
+  async content(id: string, actor: AuthUser): Promise<{ path: string; fileName: string }> {
+    const asset = await this.readable(id, actor);
+    if (asset.status !== 'ready') {
+      throw new DomainError(
+        'AUDIO_CONTENT_NOT_READY',
+        `Audio ${id} is ${asset.status}; its rendition is served once it is ready`,
+        { status: asset.status, progress: asset.progress },
+      );
+    }
+    const path = this.storage.renditionPath(id);
+    if (!(await this.storage.exists(path))) {
+      throw new DomainError('AUDIO_NOT_FOUND', `The rendition of audio ${id} is missing`, { id });
+    }
+    const stem = asset.originalName ? basename(asset.originalName, extname(asset.originalName)) : '';
+    return { path, fileName: `${stem || id}.mp3` };
+  }
+
+  /** Deletes an asset no bulletin uses (409 AUDIO_IN_USE otherwise), with its files. */
+  async delete(id: string, actor: AuthUser): Promise<void> {
+    const asset = await this.find(id);
+    if (!canWriteAudio(actor, asset)) {
+      throw new DomainError('FORBIDDEN', `No write access to audio ${id}`);
+    }
+    await this.db.write(async (manager) => {
+      if (!(await this.assets.findById(id, manager))) throw this.notFound(id);
+      if (await this.usage.isInUse(id, manager)) {
+        throw new DomainError('AUDIO_IN_USE', `Audio ${id} is used by a bulletin and cannot be deleted`, { id });
+      }
+      await this.assets.delete(id, manager);
+      await this.audit.record(
+        {
+          action: 'audio.deleted',
+          actor,
+          targetType: 'audio',
+          targetId: id,
+          communeCode: asset.communeCode,
+          provinceCode: asset.provinceCode,
+          detail: { sha256: asset.sha256, originalName: asset.originalName, status: asset.status },
+        },
+        manager,
+      );
+      // Inside the write, so an upload of the same bytes cannot slip between check and removal.
+      if ((await this.assets.countBySha(asset.sha256, manager)) === 0) {
+        await this.storage.remove(this.storage.originalPath(asset.sha256));
+      }
+    });
+    await this.queue.remove(id);
+    await this.storage.remove(this.storage.renditionPath(id));
+    await this.storage.removeRenditionTemps(id);
+  }
+
+  private async ingest(
+    owner: AudioOwner,
+    file: IncomingFile,
+    meta: IngestMeta,
+    actor: AuthUser,
+  ): Promise<IngestResult> {
+    const existing = await this.assets.findByContent(owner.ownerCode, file.sha256);
+    if (existing) return this.reuse(existing);
+    const inspected = await this.inspector.inspect(file.path, file.size);
+    if (isRejection(inspected)) throw rejectionError(inspected);
+    const asset = this.newAsset(owner, file, meta, inspected, actor);
+    try {
+      await this.db.write(async (manager) => {
+        await this.storage.storeOriginal(file);
+        await this.assets.insert(asset, manager);
+      });
+    } catch (error) {
+      await this.db.write(async (manager) => {
+        if ((await this.assets.countBySha(file.sha256, manager)) === 0) {
+          await this.storage.remove(this.storage.originalPath(file.sha256));
+        }
+      });
+      if (isUniqueViolation(error)) {
+        const winner = await this.assets.findByContent(owner.ownerCode, file.sha256);
+        if (winner) return this.reuse(winner);
+      }
+      throw error;
+    }
+    await this.queue.enqueue(asset.id);
+    return { asset: audioAssetView(asset), created: true };
+  }
+
+  /** The same bytes again for the same owner: the existing asset (a failed one runs again). */
+  private async reuse(existing: AudioAsset): Promise<IngestResult> {
+    if (existing.status !== 'failed') return { asset: audioAssetView(existing), created: false };
+    await this.db.write((manager) => this.assets.requeue(existing.id, manager));
+    await this.queue.rerun(existing.id);
+    const requeued = (await this.assets.findById(existing.id)) ?? existing;
+    return { asset: audioAssetView(requeued), created: true };
+  }
+
+  private newAsset(
+    owner: AudioOwner,
+    file: IncomingFile,
+    meta: IngestMeta,
+    inspected: InspectedAudio,
+    actor: AuthUser,
+  ): AudioAsset {
+    const now = this.clock.now();
+    return {
+      id: randomUUID(),
+      ownerCode: owner.ownerCode,
+      communeCode: owner.communeCode,
+      provinceCode: owner.provinceCode,
+      sha256: file.sha256,
+      source: meta.source,
+      originalName: meta.originalName,
+      originalBytes: file.size,
+      inputFormat: inspected.formatName.slice(0, 40),
+      inputCodec: inspected.codec.slice(0, 40),
+      inputDurationMs: Math.round(inspected.decodedDurationS * 1000),
+      inputChannels: inspected.channels,
+      inputSampleRate: inspected.sampleRate,
+      inputIntegratedLufs: null,
+      inputTruePeakDbtp: null,
+      inputLra: null,
+      ttsText: meta.ttsText,
+      ttsVoice: meta.ttsVoice,
+      status: 'queued',
+      progress: 0,
+      error: null,
+      durationMs: null,
+      integratedLufs: null,
+      truePeakDbtp: null,
+      lra: null,
+      loudnormPath: null,
+      gainDb: null,
+      trimStartMs: null,
+      trimEndMs: null,
+      renditionBytes: null,
+      attempts: 0,
+      createdBy: actor.id,
+      createdAt: now,
+      updatedAt: now,
+      readyAt: null,
+    };
+  }
+
+  private async find(id: string): Promise<AudioAsset> {
+    const asset = await this.assets.findById(id);
+    if (!asset) throw this.notFound(id);
+    return asset;
+  }
+
+  private async readable(id: string, actor: AuthUser): Promise<AudioAsset> {
+    const asset = await this.find(id);
+    if (!canReadAudio(actor, asset)) throw new DomainError('FORBIDDEN', `No access to audio ${id}`);
+    return asset;
+  }
+
+  private notFound(id: string): DomainError {
+    return new DomainError('AUDIO_NOT_FOUND', `Audio ${id} not found`, { id });
+  }
+}

@@ -1,0 +1,151 @@
+import { LoudnessSummary } from './loudness';
+import {
+  bestTrial,
+  codecExcerpt,
+  codecLoss,
+  correctedPlan,
+  GainTrial,
+  initialPlan,
+  LoudnessTarget,
+  nextGainTrial,
+} from './normalization-plan';
+
+const target: LoudnessTarget = { integratedLufs: -16, truePeakDbtp: -1.5, lra: 11 };
+
+function measured(integratedLufs: number, truePeakDbtp: number, lra = 4): LoudnessSummary {
+  return {
+    integratedLufs,
+    thresholdLufs: integratedLufs - 10,
+    lra,
+    lraLowLufs: integratedLufs - 3,
+    lraHighLufs: integratedLufs + 1,
+    truePeakDbtp,
+  };
+}
+
+describe('initialPlan', () => {
+  it('is linear when the gain keeps the peak under the limit with encoder room', () => {
+    expect(initialPlan(measured(-23, -12), target)).toEqual({
+      path: 'linear',
+      gainDb: 7,
+      limiterCeilingDbfs: null,
+      compressor: null,
+    });
+  });
+
+  it('lowers a hot recording linearly', () => {
+    expect(initialPlan(measured(-6, -0.1), target)).toMatchObject({ path: 'linear', gainDb: -10 });
+  });
+
+  it('is dynamic when the peak would pass the limit, with the limiter under it', () => {
+    expect(initialPlan(measured(-35.9, -17), target)).toEqual({
+      path: 'dynamic',
+      gainDb: 19.9,
+      limiterCeilingDbfs: -2.5,
+      compressor: null,
+    });
+  });
+
+  it('adds a compressor when the loudness range is wider than the target', () => {
+    const plan = initialPlan(measured(-23, -20, 18), target);
+    expect(plan.path).toBe('dynamic');
+    expect(plan.compressor).toEqual({ thresholdDbfs: -16, ratio: 1.64 });
+  });
+
+  it('caps the gain', () => {
+    expect(initialPlan(measured(-69, -60), target).gainDb).toBe(40);
+  });
+});
+
+describe('gain search', () => {
+  /** Loudness through a limiter: grows with slope 1 until 14 dB of gain, then with slope 0.5. */
+  const limited = (gain: number): number => -30 + Math.min(gain, 14) + Math.max(0, gain - 14) * 0.5;
+
+  function search(first: number): GainTrial[] {
+    const trials: GainTrial[] = [{ gainDb: first, integratedLufs: limited(first) }];
+    for (let next = nextGainTrial(trials, -16); next !== null; next = nextGainTrial(trials, -16)) {
+      trials.push({ gainDb: next, integratedLufs: limited(next) });
+    }
+    return trials;
+  }
+
+  it('lands on the target through the limiter within the tolerance', () => {
+    const trials = search(14);
+    expect(Math.abs(bestTrial(trials, -16).integratedLufs + 16)).toBeLessThanOrEqual(0.1);
+    expect(trials.length).toBeLessThanOrEqual(5);
+  });
+
+  it('starts with slope 1 (stays under the target) then uses the secant', () => {
+    const trials: GainTrial[] = [{ gainDb: 16, integratedLufs: -17 }];
+    expect(nextGainTrial(trials, -16)).toBe(17);
+    trials.push({ gainDb: 17, integratedLufs: -16.5 });
+    expect(nextGainTrial(trials, -16)).toBe(18);
+  });
+
+  it('stops when close enough, when the limiter saturates, and after five trials', () => {
+    expect(nextGainTrial([{ gainDb: 10, integratedLufs: -16.05 }], -16)).toBeNull();
+    expect(
+      nextGainTrial(
+        [
+          { gainDb: 30, integratedLufs: -20 },
+          { gainDb: 34, integratedLufs: -19.99 },
+        ],
+        -16,
+      ),
+    ).toBeNull();
+    const five = [1, 2, 3, 4, 5].map((gainDb) => ({ gainDb, integratedLufs: -30 + gainDb * 0.1 }));
+    expect(nextGainTrial(five, -16)).toBeNull();
+  });
+
+  it('picks the trial closest to the target', () => {
+    expect(
+      bestTrial(
+        [
+          { gainDb: 1, integratedLufs: -17 },
+          { gainDb: 3, integratedLufs: -15.8 },
+          { gainDb: 2, integratedLufs: -16.3 },
+        ],
+        -16,
+      ).gainDb,
+    ).toBe(3);
+  });
+});
+
+describe('correctedPlan', () => {
+  const plan = { path: 'linear' as const, gainDb: 7, limiterCeilingDbfs: null, compressor: null };
+
+  it('accepts a rendition on target and under the limit', () => {
+    expect(correctedPlan(plan, { integratedLufs: -16.3, truePeakDbtp: -1.6 }, target)).toBeNull();
+  });
+
+  it('corrects a loudness miss by the difference', () => {
+    expect(correctedPlan(plan, { integratedLufs: -16.8, truePeakDbtp: -3 }, target)).toEqual({
+      ...plan,
+      gainDb: 7.8,
+    });
+  });
+
+  it('limits below the overshoot when the MP3 passes the true-peak limit', () => {
+    expect(correctedPlan(plan, { integratedLufs: -16, truePeakDbtp: -1.2 }, target)).toEqual({
+      path: 'dynamic',
+      gainDb: 7,
+      limiterCeilingDbfs: -3.1,
+      compressor: null,
+    });
+  });
+});
+
+describe('codec compensation', () => {
+  it('is what the encoder took away, bounded', () => {
+    expect(codecLoss(-16.2, -16.65)).toBe(0.45);
+    expect(codecLoss(-16, -14)).toBe(-1);
+    expect(codecLoss(-16, -19)).toBe(1.5);
+    expect(codecLoss(-70, -70)).toBe(0);
+    expect(codecLoss(-16, Number.NaN)).toBe(0);
+  });
+
+  it('measures the middle 20 s of long audio, all of short audio', () => {
+    expect(codecExcerpt({ startS: 1, endS: 21 })).toEqual({ startS: 1, endS: 21 });
+    expect(codecExcerpt({ startS: 0.5, endS: 300.5 })).toEqual({ startS: 140.5, endS: 160.5 });
+  });
+});

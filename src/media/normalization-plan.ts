@@ -1,0 +1,170 @@
+import { CompressorSettings } from './ffmpeg-args';
+import { LoudnessSummary } from './loudness';
+
+/**
+ * How a recording is brought to the broadcast loudness (EBU R128), decided from the measurement
+ * of pass 1, the way `loudnorm` decides in its second pass:
+ * - `linear`: one constant gain (target − measured integrated loudness) keeps the true peak under
+ *   the limit and the loudness range under its target. This is exactly loudnorm's linear mode.
+ * - `dynamic`: it does not; the gain is followed by a look-ahead limiter (and, when the loudness
+ *   range is too wide, a slow compressor), and the gain that lands on the target through them is
+ *   searched on the analysed audio (see `nextGainTrial`).
+ */
+export type NormalizationPath = 'linear' | 'dynamic';
+
+export interface LoudnessTarget {
+  integratedLufs: number;
+  truePeakDbtp: number;
+  lra: number;
+}
+
+export interface NormalizationPlan {
+  path: NormalizationPath;
+  gainDb: number;
+  limiterCeilingDbfs: number | null;
+  compressor: CompressorSettings | null;
+}
+
+/**
+ * Room kept under the true-peak limit before encoding: MP3 encoding and the reconstruction
+ * between samples add peak that the sample-peak limiter does not see. The rendition is measured
+ * afterwards and re-rendered with more room if it still overshoots.
+ */
+export const ENCODER_HEADROOM_DB = 1.0;
+
+/** Never raise a recording by more than this (beyond it only noise gets louder). */
+export const MAX_GAIN_DB = 40;
+
+export function initialPlan(input: LoudnessSummary, target: LoudnessTarget): NormalizationPlan {
+  const gainDb = Math.min(MAX_GAIN_DB, target.integratedLufs - input.integratedLufs);
+  const peakAfterGain = (input.truePeakDbtp ?? 0) + gainDb;
+  const peakRoom = target.truePeakDbtp - ENCODER_HEADROOM_DB;
+  const rangeTooWide = input.lra > target.lra;
+  if (peakAfterGain <= peakRoom && !rangeTooWide) {
+    return { path: 'linear', gainDb: round2(gainDb), limiterCeilingDbfs: null, compressor: null };
+  }
+  return {
+    path: 'dynamic',
+    gainDb: round2(gainDb),
+    limiterCeilingDbfs: round2(peakRoom),
+    compressor: rangeTooWide ? compressorFor(input.lra, target) : null,
+  };
+}
+
+/**
+ * A slow compressor that narrows the loudness range to about its target: parts louder than the
+ * target loudness are reduced by the ratio of the measured range to the target range.
+ */
+export function compressorFor(measuredLra: number, target: LoudnessTarget): CompressorSettings {
+  return {
+    thresholdDbfs: round2(target.integratedLufs),
+    ratio: round2(Math.min(4, Math.max(1.2, measuredLra / target.lra))),
+  };
+}
+
+export interface GainTrial {
+  gainDb: number;
+  integratedLufs: number;
+}
+
+/** A trial this close to the target ends the search. */
+export const GAIN_SEARCH_TOLERANCE_LU = 0.1;
+export const GAIN_SEARCH_MAX_TRIALS = 5;
+
+/**
+ * The next gain to try, or null when the search is over (close enough, out of trials, or the
+ * limiter no longer lets more gain through). Loudness after a limiter grows more slowly than the
+ * gain, so the first step assumes slope 1 (it stays under the target) and later steps use the
+ * secant through the last two trials.
+ */
+export function nextGainTrial(trials: readonly GainTrial[], targetLufs: number): number | null {
+  if (trials.length === 0) throw new Error('The search starts from a first trial');
+  const last = trials[trials.length - 1];
+  if (Math.abs(last.integratedLufs - targetLufs) <= GAIN_SEARCH_TOLERANCE_LU) return null;
+  if (trials.length >= GAIN_SEARCH_MAX_TRIALS) return null;
+  let next: number;
+  if (trials.length === 1) {
+    next = last.gainDb + (targetLufs - last.integratedLufs);
+  } else {
+    const previous = trials[trials.length - 2];
+    const slope =
+      (last.integratedLufs - previous.integratedLufs) / (last.gainDb - previous.gainDb || 1e-9);
+    if (!(slope > 0.02)) return null;
+    // A secant step on a concave curve can overshoot; never move more than 12 dB at once.
+    const step = Math.max(-12, Math.min(12, (targetLufs - last.integratedLufs) / slope));
+    next = last.gainDb + step;
+  }
+  next = round2(Math.min(MAX_GAIN_DB, next));
+  return trials.some((trial) => Math.abs(trial.gainDb - next) < 0.005) ? null : next;
+}
+
+/** The trial closest to the target (ties: the quieter one, which limits less). */
+export function bestTrial(trials: readonly GainTrial[], targetLufs: number): GainTrial {
+  if (trials.length === 0) throw new Error('No trials');
+  return [...trials].sort(
+    (a, b) =>
+      Math.abs(a.integratedLufs - targetLufs) - Math.abs(b.integratedLufs - targetLufs) ||
+      a.gainDb - b.gainDb,
+  )[0];
+}
+
+/**
+ * MP3 encoding at broadcast bitrates takes some loudness away (0.3–0.5 LU on speech at 128 kbps,
+ * more on noise-like content), so the rendition is aimed higher by what the encoder took from a
+ * short excerpt. Positive: the MP3 came out quieter. Zero when either side is unmeasurable.
+ */
+export function codecLoss(beforeLufs: number, afterLufs: number): number {
+  if (!Number.isFinite(beforeLufs) || !Number.isFinite(afterLufs)) return 0;
+  if (beforeLufs <= -69 || afterLufs <= -69) return 0;
+  return round2(Math.min(1.5, Math.max(-1, beforeLufs - afterLufs)));
+}
+
+/** Length of the excerpt the codec loss is measured on. */
+export const CODEC_EXCERPT_S = 20;
+
+/** The middle of the kept audio (all of it when short). */
+export function codecExcerpt(
+  bounds: { startS: number; endS: number },
+  lengthS = CODEC_EXCERPT_S,
+): { startS: number; endS: number } {
+  const kept = bounds.endS - bounds.startS;
+  if (kept <= lengthS * 1.5) return { startS: bounds.startS, endS: bounds.endS };
+  const middle = bounds.startS + kept / 2;
+  return {
+    startS: Math.round((middle - lengthS / 2) * 1000) / 1000,
+    endS: Math.round((middle + lengthS / 2) * 1000) / 1000,
+  };
+}
+
+/** Largest loudness error accepted on the rendition before it is rendered once more. */
+export const RENDITION_TOLERANCE_LU = 0.5;
+
+export interface RenditionCheck {
+  integratedLufs: number;
+  truePeakDbtp: number;
+}
+
+/**
+ * What to change after measuring an encoded rendition: null when it meets the target, otherwise
+ * the plan for one more render (more limiter room for a true-peak overshoot; a gain correction for
+ * a loudness miss).
+ */
+export function correctedPlan(
+  plan: NormalizationPlan,
+  measured: RenditionCheck,
+  target: LoudnessTarget,
+): NormalizationPlan | null {
+  const overshoot = measured.truePeakDbtp - target.truePeakDbtp;
+  const miss = target.integratedLufs - measured.integratedLufs;
+  if (overshoot <= 0 && Math.abs(miss) <= RENDITION_TOLERANCE_LU) return null;
+  const gainDb = round2(Math.min(MAX_GAIN_DB, plan.gainDb + miss));
+  if (overshoot > 0) {
+    const ceiling = (plan.limiterCeilingDbfs ?? target.truePeakDbtp - ENCODER_HEADROOM_DB) - overshoot - 0.3;
+    return { ...plan, path: 'dynamic', gainDb, limiterCeilingDbfs: round2(ceiling) };
+  }
+  return { ...plan, gainDb };
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}
