@@ -22,6 +22,9 @@ import { MediaModule } from './media/media.module';
 import { PlayoutModule } from './playout/playout.module';
 import { QueueDashboardModule } from './queue/queue-dashboard.module';
 import { QueueModule } from './queue/queue.module';
+import { ReportsSchedulerModule } from './reports/reports-scheduler.module';
+import { ReportsWorkerModule } from './reports/reports-worker.module';
+import { ReportsModule } from './reports/reports.module';
 import { ProgramLogModule } from './schedule/program-log.module';
 import { ProgramScheduleModule } from './schedule/schedule.module';
 import { TopicsModule } from './topics/topics.module';
@@ -47,8 +50,14 @@ function roleModules(roles: ReadonlySet<AppRole>): DynamicModule['imports'] {
   return imports;
 }
 
-const WORKER_MODULES: NonNullable<DynamicModule['imports']> = [MediaWorkerModule];
-const SCHEDULER_MODULES: NonNullable<DynamicModule['imports']> = [MediaSchedulerModule];
+const WORKER_MODULES: NonNullable<DynamicModule['imports']> = [
+  MediaWorkerModule,
+  ReportsWorkerModule,
+];
+const SCHEDULER_MODULES: NonNullable<DynamicModule['imports']> = [
+  MediaSchedulerModule,
+  ReportsSchedulerModule,
+];
 
 function requestId(request: IncomingMessage): string {
   const header = request.headers['x-request-id'];
@@ -94,6 +103,7 @@ export class AppModule {
         ProgramScheduleModule,
         WebModule,
         PlayoutModule,
+        ReportsModule,
         // The queue dashboard is HTTP: only a process that serves the API mounts it.
         ...(roles.has('api') ? [QueueDashboardModule] : []),
         ...(roleModules(roles) ?? []),

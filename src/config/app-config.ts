@@ -66,4 +66,10 @@ export interface AppConfig {
     reconcileSeconds: number;
     archiveDir: string;
   };
+  reports: {
+    /** Every so often the roll-ups catch up with records written around them. */
+    rollupCatchUpMinutes: number;
+    /** Every so often every commune's hash chain is verified again for the reports. */
+    chainCheckMinutes: number;
+  };
 }

@@ -206,6 +206,10 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       reconcileSeconds: read.int('PLAYOUT_RECONCILE_SECONDS', 10, 1, 30),
       archiveDir: resolvePath(cwd, read.string('PLAYOUT_ARCHIVE_DIR', join(mediaDir, 'archive'))),
     },
+    reports: {
+      rollupCatchUpMinutes: read.int('REPORTS_ROLLUP_CATCH_UP_MINUTES', 15, 1, 24 * 60),
+      chainCheckMinutes: read.int('REPORTS_CHAIN_CHECK_MINUTES', 60, 1, 7 * 24 * 60),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

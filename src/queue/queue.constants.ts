@@ -13,6 +13,7 @@ export interface JobPayloads {
   'audio.process': { assetId: string };
   'playout.play': { scheduleItemId: string };
   'maintenance.rollup': { date?: string };
+  'maintenance.chain-check': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 export type JobOf<N extends JobName> = JobPayloads[N];
@@ -29,6 +30,9 @@ export function jobId<N extends JobName>(name: N, payload: JobOf<N>): string {
       break;
     case 'playout.play':
       id = `play-${(payload as JobOf<'playout.play'>).scheduleItemId}`;
+      break;
+    case 'maintenance.chain-check':
+      id = 'chain-check';
       break;
     default:
       id = `rollup-${(payload as JobOf<'maintenance.rollup'>).date ?? 'catch-up'}`;

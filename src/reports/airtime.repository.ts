@@ -1,0 +1,210 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, SelectQueryBuilder } from 'typeorm';
+import { Db } from '../database/db.service';
+import { Airtime } from './airtime';
+import { AirtimeDaily, AirtimeDailySet } from './entities/airtime-daily.entity';
+
+export interface DateRange {
+  from: string;
+  to: string;
+}
+
+export interface CommuneTopicAirtime extends Airtime {
+  communeCode: string;
+  topic: string;
+}
+
+export interface DateTopicAirtime extends Airtime {
+  date: string;
+  topic: string;
+}
+
+export interface CommuneCampaignDays {
+  communeCode: string;
+  /** Campaign airtime in the range, each record once however many campaign topics it has. */
+  campaignMs: number;
+  /** Days on which the campaign airtime reached the daily minimum. */
+  daysAtMinimum: number;
+}
+
+export interface DateCampaignAirtime {
+  date: string;
+  campaignMs: number;
+  /** Communes whose campaign airtime reached the daily minimum that day. */
+  communesAtMinimum: number;
+}
+
+export interface CommuneDateAirtime {
+  communeCode: string;
+  date: string;
+  campaignMs: number;
+}
+
+type Raw = Record<string, string | number | null>;
+
+function num(value: string | number | null | undefined): number {
+  return value === null || value === undefined ? 0 : Number(value);
+}
+
+/**
+ * Sums over the daily roll-ups, never over the raw log, so a province-month report reads a few
+ * thousand rows instead of every record. Campaign airtime (the daily minimum, the uplift, the
+ * day totals) reads `airtime_daily_set`, where a record with several campaign topics is one row.
+ */
+@Injectable()
+export class AirtimeRepository {
+  constructor(private readonly db: Db) {}
+
+  private get manager(): EntityManager {
+    return this.db.manager;
+  }
+
+  /** Airtime and plays per commune and topic over the range. */
+  async byCommuneTopic(
+    communeCodes: readonly string[],
+    range: DateRange,
+    topics: readonly string[],
+  ): Promise<CommuneTopicAirtime[]> {
+    if (communeCodes.length === 0 || topics.length === 0) return [];
+    const rows = await this.topicRows(communeCodes, range, topics)
+      .select('daily.commune_code', 'communeCode')
+      .addSelect('daily.topic_code', 'topic')
+      .addSelect('SUM(daily.aired_ms)', 'airedMs')
+      .addSelect('SUM(daily.plays)', 'plays')
+      .groupBy('daily.commune_code')
+      .addGroupBy('daily.topic_code')
+      .getRawMany<Raw>();
+    return rows.map((row) => ({
+      communeCode: String(row.communeCode),
+      topic: String(row.topic),
+      airedMs: num(row.airedMs),
+      plays: num(row.plays),
+    }));
+  }
+
+  /** Airtime and plays per day and topic over the range, summed over the communes. */
+  async byDateTopic(
+    communeCodes: readonly string[],
+    range: DateRange,
+    topics: readonly string[],
+  ): Promise<DateTopicAirtime[]> {
+    if (communeCodes.length === 0 || topics.length === 0) return [];
+    const rows = await this.topicRows(communeCodes, range, topics)
+      .select('daily.local_date', 'date')
+      .addSelect('daily.topic_code', 'topic')
+      .addSelect('SUM(daily.aired_ms)', 'airedMs')
+      .addSelect('SUM(daily.plays)', 'plays')
+      .groupBy('daily.local_date')
+      .addGroupBy('daily.topic_code')
+      .getRawMany<Raw>();
+    return rows.map((row) => ({
+      date: String(row.date),
+      topic: String(row.topic),
+      airedMs: num(row.airedMs),
+      plays: num(row.plays),
+    }));
+  }
+
+  /** Per commune: campaign airtime over the range and the days it reached `minDailyMs`. */
+  async campaignDaysByCommune(
+    communeCodes: readonly string[],
+    range: DateRange,
+    topics: readonly string[],
+    minDailyMs: number,
+  ): Promise<CommuneCampaignDays[]> {
+    if (communeCodes.length === 0 || topics.length === 0) return [];
+    const perDay = this.campaignPerCommuneDay(communeCodes, range, topics);
+    const rows = await this.manager
+      .createQueryBuilder()
+      .select('perday.commune_code', 'communeCode')
+      .addSelect('SUM(perday.aired_ms)', 'campaignMs')
+      .addSelect('SUM(CASE WHEN perday.aired_ms >= :minDailyMs THEN 1 ELSE 0 END)', 'daysAtMinimum')
+      .from(`(${perDay.getQuery()})`, 'perday')
+      .setParameters({ ...perDay.getParameters(), minDailyMs })
+      .groupBy('perday.commune_code')
+      .getRawMany<Raw>();
+    return rows.map((row) => ({
+      communeCode: String(row.communeCode),
+      campaignMs: num(row.campaignMs),
+      daysAtMinimum: num(row.daysAtMinimum),
+    }));
+  }
+
+  /** Per day: campaign airtime summed over the communes, and how many reached `minDailyMs`. */
+  async campaignByDate(
+    communeCodes: readonly string[],
+    range: DateRange,
+    topics: readonly string[],
+    minDailyMs: number,
+  ): Promise<DateCampaignAirtime[]> {
+    if (communeCodes.length === 0 || topics.length === 0) return [];
+    const perDay = this.campaignPerCommuneDay(communeCodes, range, topics);
+    const rows = await this.manager
+      .createQueryBuilder()
+      .select('perday.local_date', 'date')
+      .addSelect('SUM(perday.aired_ms)', 'campaignMs')
+      .addSelect(
+        'SUM(CASE WHEN perday.aired_ms >= :minDailyMs THEN 1 ELSE 0 END)',
+        'communesAtMinimum',
+      )
+      .from(`(${perDay.getQuery()})`, 'perday')
+      .setParameters({ ...perDay.getParameters(), minDailyMs })
+      .groupBy('perday.local_date')
+      .getRawMany<Raw>();
+    return rows.map((row) => ({
+      date: String(row.date),
+      campaignMs: num(row.campaignMs),
+      communesAtMinimum: num(row.communesAtMinimum),
+    }));
+  }
+
+  /** Campaign airtime per commune and day (the days with any). */
+  async campaignByCommuneDate(
+    communeCodes: readonly string[],
+    range: DateRange,
+    topics: readonly string[],
+  ): Promise<CommuneDateAirtime[]> {
+    if (communeCodes.length === 0 || topics.length === 0) return [];
+    const rows = await this.campaignPerCommuneDay(communeCodes, range, topics).getRawMany<Raw>();
+    return rows.map((row) => ({
+      communeCode: String(row.commune_code),
+      date: String(row.local_date),
+      campaignMs: num(row.aired_ms),
+    }));
+  }
+
+  private topicRows(
+    communeCodes: readonly string[],
+    range: DateRange,
+    topics: readonly string[],
+  ): SelectQueryBuilder<AirtimeDaily> {
+    return this.manager
+      .createQueryBuilder(AirtimeDaily, 'daily')
+      .where('daily.commune_code IN (:...communeCodes)', { communeCodes })
+      .andWhere('daily.local_date >= :from AND daily.local_date <= :to', range)
+      .andWhere('daily.topic_code IN (:...topics)', { topics });
+  }
+
+  /** `commune_code, local_date, aired_ms` of every commune-day with campaign airtime. */
+  private campaignPerCommuneDay(
+    communeCodes: readonly string[],
+    range: DateRange,
+    topics: readonly string[],
+  ): SelectQueryBuilder<AirtimeDailySet> {
+    // Topic codes are [a-z0-9-] only, so they hold no LIKE wildcard.
+    const matches = topics.map((_, index) => `sets.topic_set LIKE :topicPattern${index}`);
+    const patterns = Object.fromEntries(
+      topics.map((topic, index) => [`topicPattern${index}`, `%|${topic}|%`]),
+    );
+    return this.manager
+      .createQueryBuilder(AirtimeDailySet, 'sets')
+      .select('sets.commune_code', 'commune_code')
+      .addSelect('sets.local_date', 'local_date')
+      .addSelect('SUM(sets.aired_ms)', 'aired_ms')
+      .where('sets.commune_code IN (:...communeCodes)', { communeCodes })
+      .andWhere('sets.local_date >= :from AND sets.local_date <= :to', range)
+      .andWhere(`(${matches.join(' OR ')})`, patterns)
+      .groupBy('sets.commune_code')
+      .addGroupBy('sets.local_date');
+  }
+}

@@ -1,0 +1,206 @@
+import { CampaignRule } from '../campaigns/entities/campaign.entity';
+import { isMet, requirementFor } from '../campaigns/targets';
+import { daysInclusive } from '../common/local-time';
+import { Airtime, msToSeconds } from './airtime';
+import { CommuneTopicAirtime, DateRange } from './airtime.repository';
+
+/** The pinned row of `GET /reports/compliance` (DESIGN.md): one per commune × required topic. */
+export interface ComplianceRow {
+  communeCode: string;
+  communeName: string;
+  topic: string;
+  airedSeconds: number;
+  plays: number;
+  requiredSeconds: number;
+  requiredPlays: number;
+  met: boolean;
+}
+
+export interface NamedCommune {
+  code: string;
+  name: string;
+}
+
+export interface CampaignWindow {
+  startsOn: string;
+  endsOn: string;
+  rules: readonly CampaignRule[];
+}
+
+/** The state of a commune's hash chain as last verified (the playout module's `verify`). */
+export interface ChainState {
+  ok: boolean;
+  /** Records verified (when ok). */
+  count: number;
+  brokenAtSeq: number | null;
+  /** When it was verified; null for a commune without records (nothing to verify). */
+  checkedAt: string | null;
+}
+
+export const CAMPAIGN_STATUSES = ['not-started', 'on-track', 'behind', 'met', 'not-met'] as const;
+export type CampaignStatusName = (typeof CAMPAIGN_STATUSES)[number];
+
+/** How a commune stands on the whole campaign, whatever range the report shows. */
+export interface CampaignStatus {
+  /** `met`/`not-met` once the campaign is over; `on-track`/`behind` while it runs. */
+  status: CampaignStatusName;
+  /** The days measured: from the campaign's start through its end, or through today. */
+  from: string;
+  through: string | null;
+  topicsMet: number;
+  topicsRequired: number;
+}
+
+/** Per-commune fields beside the pinned rows. */
+export interface CommuneCompliance {
+  communeCode: string;
+  communeName: string;
+  /** Every required topic met over the range. */
+  metAll: boolean;
+  topicsMet: number;
+  topicsRequired: number;
+  /** Campaign airtime over the range, each record once (whatever number of campaign topics). */
+  campaignSeconds: number;
+  minDailySeconds: number;
+  /** Days of the range whose campaign airtime stayed under `minDailySeconds`. */
+  daysBelowMinimum: number;
+  campaign: CampaignStatus;
+  chain: ChainState;
+}
+
+/** `airtime[commune][topic]`. */
+export type AirtimeTable = Map<string, Map<string, Airtime>>;
+
+export const NO_AIRTIME: Airtime = { airedMs: 0, plays: 0 };
+
+export function airtimeTable(rows: readonly CommuneTopicAirtime[]): AirtimeTable {
+  const table: AirtimeTable = new Map();
+  for (const row of rows) {
+    let topics = table.get(row.communeCode);
+    if (!topics) {
+      topics = new Map();
+      table.set(row.communeCode, topics);
+    }
+    topics.set(row.topic, { airedMs: row.airedMs, plays: row.plays });
+  }
+  return table;
+}
+
+export function airtimeAt(table: AirtimeTable, communeCode: string, topic: string): Airtime {
+  return table.get(communeCode)?.get(topic) ?? NO_AIRTIME;
+}
+
+/** One row per commune × rule, communes in the given order, rules in the campaign's. */
+export function complianceRows(
+  communes: readonly NamedCommune[],
+  rules: readonly CampaignRule[],
+  days: number,
+  airtime: AirtimeTable,
+): ComplianceRow[] {
+  return communes.flatMap((commune) =>
+    rules.map((rule): ComplianceRow => {
+      const requirement = requirementFor(rule, days);
+      const aired = airtimeAt(airtime, commune.code, rule.topic);
+      const airedSeconds = msToSeconds(aired.airedMs);
+      return {
+        communeCode: commune.code,
+        communeName: commune.name,
+        topic: rule.topic,
+        airedSeconds,
+        plays: aired.plays,
+        requiredSeconds: requirement.requiredSeconds,
+        requiredPlays: requirement.requiredPlays,
+        met: isMet(requirement, airedSeconds, aired.plays),
+      };
+    }),
+  );
+}
+
+/**
+ * The part of the campaign to judge on `today`: its whole window once over, the days so far
+ * (today included) while it runs, null before it starts.
+ */
+export function campaignPeriod(
+  campaign: CampaignWindow,
+  today: string,
+): (DateRange & { days: number }) | null {
+  if (today < campaign.startsOn) return null;
+  const to = today > campaign.endsOn ? campaign.endsOn : today;
+  return { from: campaign.startsOn, to, days: daysInclusive(campaign.startsOn, to) };
+}
+
+/** A commune's standing on the whole campaign from its airtime over `campaignPeriod`. */
+export function campaignStatusOf(
+  campaign: CampaignWindow,
+  today: string,
+  airtime: AirtimeTable,
+  communeCode: string,
+): CampaignStatus {
+  const period = campaignPeriod(campaign, today);
+  const topicsRequired = campaign.rules.length;
+  if (!period) {
+    return {
+      status: 'not-started',
+      from: campaign.startsOn,
+      through: null,
+      topicsMet: 0,
+      topicsRequired,
+    };
+  }
+  const rows = complianceRows(
+    [{ code: communeCode, name: '' }],
+    campaign.rules,
+    period.days,
+    airtime,
+  );
+  const topicsMet = rows.filter((row) => row.met).length;
+  const allMet = topicsMet === topicsRequired;
+  const over = today > campaign.endsOn;
+  return {
+    status: over ? (allMet ? 'met' : 'not-met') : allMet ? 'on-track' : 'behind',
+    from: period.from,
+    through: period.to,
+    topicsMet,
+    topicsRequired,
+  };
+}
+
+/** Per-commune summary of its rows. */
+export function communeCompliance(
+  commune: NamedCommune,
+  rows: readonly ComplianceRow[],
+  extra: {
+    campaignMs: number;
+    minDailySeconds: number;
+    days: number;
+    daysAtMinimum: number;
+    campaign: CampaignStatus;
+    chain: ChainState;
+  },
+): CommuneCompliance {
+  const own = rows.filter((row) => row.communeCode === commune.code);
+  const topicsMet = own.filter((row) => row.met).length;
+  return {
+    communeCode: commune.code,
+    communeName: commune.name,
+    metAll: topicsMet === own.length,
+    topicsMet,
+    topicsRequired: own.length,
+    campaignSeconds: msToSeconds(extra.campaignMs),
+    minDailySeconds: extra.minDailySeconds,
+    daysBelowMinimum: extra.minDailySeconds > 0 ? extra.days - extra.daysAtMinimum : 0,
+    campaign: extra.campaign,
+    chain: extra.chain,
+  };
+}
+
+/** Shortfall of a commune's rows: seconds and plays still missing, summed over topics. */
+export function shortfallOf(rows: readonly ComplianceRow[]): { seconds: number; plays: number } {
+  let seconds = 0;
+  let plays = 0;
+  for (const row of rows) {
+    seconds += Math.max(0, row.requiredSeconds - row.airedSeconds);
+    plays += Math.max(0, row.requiredPlays - row.plays);
+  }
+  return { seconds: Math.round(seconds * 1000) / 1000, plays };
+}

@@ -1,0 +1,81 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { TOPIC_CODE_PATTERN } from '../../topics/dto/topic.dto';
+
+export const REPORT_FORMATS = ['json', 'csv', 'xlsx'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export const AS_RUN_FORMATS = ['json', 'csv'] as const;
+export type AsRunFormat = (typeof AS_RUN_FORMATS)[number];
+
+const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_MESSAGE = { message: '$property must be a date YYYY-MM-DD' };
+
+/** A range of local days; both ends default to the campaign's window. */
+export class DateRangeQueryDto {
+  @ApiPropertyOptional({ description: 'First local day (Asia/Ho_Chi_Minh), inclusive.' })
+  @IsOptional()
+  @Matches(DATE_PATTERN, DATE_MESSAGE)
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'Last local day, inclusive.' })
+  @IsOptional()
+  @Matches(DATE_PATTERN, DATE_MESSAGE)
+  to?: string;
+}
+
+export class CommuneReportQueryDto extends DateRangeQueryDto {
+  @ApiProperty({ example: 'cds-2025' })
+  @IsString()
+  @Matches(TOPIC_CODE_PATTERN, { message: 'campaign must be a campaign code' })
+  campaign!: string;
+
+  @ApiPropertyOptional({ enum: REPORT_FORMATS, default: 'json' })
+  @IsOptional()
+  @IsIn(REPORT_FORMATS)
+  format?: ReportFormat;
+}
+
+export class ProvinceReportQueryDto extends CommuneReportQueryDto {
+  @ApiProperty({ example: '38', description: 'Two-digit province code.' })
+  @Matches(/^\d{2}$/, { message: 'province must be a 2-digit province code' })
+  province!: string;
+}
+
+/** A range of local days that must be given. */
+export class RequiredRangeQueryDto {
+  @ApiProperty({ description: 'First local day (Asia/Ho_Chi_Minh), inclusive.' })
+  @Matches(DATE_PATTERN, DATE_MESSAGE)
+  from!: string;
+
+  @ApiProperty({ description: 'Last local day, inclusive.' })
+  @Matches(DATE_PATTERN, DATE_MESSAGE)
+  to!: string;
+}
+
+export class RecordsQueryDto extends RequiredRangeQueryDto {
+  @ApiPropertyOptional({ description: 'Only records tagged with this topic.' })
+  @IsOptional()
+  @Matches(TOPIC_CODE_PATTERN, { message: 'topic must be a topic code' })
+  topic?: string;
+}
+
+export class AsRunExportQueryDto extends RequiredRangeQueryDto {
+  @ApiPropertyOptional({ enum: AS_RUN_FORMATS, default: 'json' })
+  @IsOptional()
+  @IsIn(AS_RUN_FORMATS)
+  format?: AsRunFormat;
+}
+
+export class RebuildQueryDto {
+  @ApiPropertyOptional({ description: 'Only this commune (5 digits); default: every commune.' })
+  @IsOptional()
+  @Matches(/^\d{5}$/, { message: 'commune must be a 5-digit commune code' })
+  commune?: string;
+}
+
+export class ProvinceQueryDto {
+  @ApiProperty({ example: '38', description: 'Two-digit province code.' })
+  @Matches(/^\d{2}$/, { message: 'province must be a 2-digit province code' })
+  province!: string;
+}

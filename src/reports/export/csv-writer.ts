@@ -1,0 +1,29 @@
+import { CellValue, ReportTable } from './report-table';
+
+/** UTF-8 byte order mark: Excel reads the file as UTF-8 and shows Vietnamese correctly. */
+export const UTF8_BOM = '\ufeff';
+
+/**
+ * A cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR at the start)
+ * gets a leading apostrophe (OWASP "CSV injection"). Only free text can start so: codes,
+ * dates and numbers never do.
+ */
+function defuse(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+export function csvCell(value: CellValue): string {
+  if (value === null) return '';
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  const text = defuse(value);
+  return /[",\r\n]/.test(text) || text.trim() !== text ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** RFC 4180 (CRLF, `"` quoting) with a BOM; the header row is the column keys. */
+export function tableToCsv(table: ReportTable): Buffer {
+  const lines = [table.columns.map((column) => csvCell(column.key)).join(',')];
+  for (const row of table.rows) {
+    lines.push(table.columns.map((column) => csvCell(row[column.key] ?? null)).join(','));
+  }
+  return Buffer.from(`${UTF8_BOM}${lines.join('\r\n')}\r\n`, 'utf8');
+}

@@ -1,0 +1,44 @@
+/**
+ * A report as tables, the shape both exports take: CSV writes the first table, XLSX writes
+ * every table as a sheet. Column keys are the JSON field names (the pinned ones for compliance),
+ * and each column says how its cells are typed in the workbook.
+ */
+export type CellKind =
+  /** Codes and names. */
+  | 'text'
+  /** Whole numbers (plays, days, seq). */
+  | 'integer'
+  /** Seconds with milliseconds. */
+  | 'seconds'
+  /** Percent with one decimal (null when undefined). */
+  | 'percent'
+  /** A local date `YYYY-MM-DD`. */
+  | 'date'
+  /** An instant, ISO 8601 (CSV keeps the text; XLSX shows local time, Asia/Ho_Chi_Minh). */
+  | 'instant'
+  | 'boolean';
+
+export interface TableColumn {
+  key: string;
+  kind: CellKind;
+}
+
+export type CellValue = string | number | boolean | null;
+
+export interface ReportTable {
+  /** Sheet name (Vietnamese, at most 31 characters). */
+  sheet: string;
+  columns: readonly TableColumn[];
+  rows: readonly Record<string, CellValue>[];
+}
+
+export interface ReportDocument {
+  /** File name without extension, ASCII. */
+  fileName: string;
+  tables: readonly ReportTable[];
+}
+
+/** Columns from `[key, kind]` pairs. */
+export function columns(...pairs: [string, CellKind][]): TableColumn[] {
+  return pairs.map(([key, kind]) => ({ key, kind }));
+}

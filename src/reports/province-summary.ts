@@ -1,0 +1,123 @@
+import { eachDate } from '../common/local-time';
+import { msToSeconds } from './airtime';
+import { DateCampaignAirtime, DateTopicAirtime } from './airtime.repository';
+import { CommuneCompliance, ComplianceRow, shortfallOf } from './compliance';
+
+export interface CommuneRef {
+  communeCode: string;
+  communeName: string;
+}
+
+/** A commune missing some target, with what it still lacks. */
+export interface Laggard extends CommuneRef {
+  shortfallSeconds: number;
+  shortfallPlays: number;
+  topicsMissed: string[];
+  daysBelowMinimum: number;
+}
+
+export interface TopicTotal {
+  topic: string;
+  airedSeconds: number;
+  plays: number;
+  /** What each commune needs over the range. */
+  requiredSeconds: number;
+  requiredPlays: number;
+  communesMet: number;
+}
+
+export interface DayTopic {
+  topic: string;
+  airedSeconds: number;
+  plays: number;
+}
+
+/** One day of the province: a point of each chart series. */
+export interface DayTotal {
+  date: string;
+  /** Campaign airtime of all communes, each record once. */
+  campaignSeconds: number;
+  communesBelowMinimum: number;
+  topics: DayTopic[];
+}
+
+export interface ProvinceTotals {
+  communes: number;
+  communesMeetingAll: number;
+  meetingAll: CommuneRef[];
+  /** Communes missing a target, the largest shortfall (seconds, then plays) first. */
+  laggards: Laggard[];
+  byTopic: TopicTotal[];
+  byDay: DayTotal[];
+}
+
+/** The province at a glance, from the compliance rows and the day sums of the same range. */
+export function provinceTotals(input: {
+  range: { from: string; to: string };
+  topics: readonly string[];
+  minDailySeconds: number;
+  rows: readonly ComplianceRow[];
+  communes: readonly CommuneCompliance[];
+  byDateTopic: readonly DateTopicAirtime[];
+  campaignByDate: readonly DateCampaignAirtime[];
+}): ProvinceTotals {
+  const meeting = input.communes.filter((commune) => commune.metAll);
+  const laggards = input.communes
+    .filter((commune) => !commune.metAll)
+    .map((commune): Laggard => {
+      const own = input.rows.filter((row) => row.communeCode === commune.communeCode);
+      const shortfall = shortfallOf(own);
+      return {
+        communeCode: commune.communeCode,
+        communeName: commune.communeName,
+        shortfallSeconds: shortfall.seconds,
+        shortfallPlays: shortfall.plays,
+        topicsMissed: own.filter((row) => !row.met).map((row) => row.topic),
+        daysBelowMinimum: commune.daysBelowMinimum,
+      };
+    })
+    .sort(
+      (a, b) =>
+        b.shortfallSeconds - a.shortfallSeconds ||
+        b.shortfallPlays - a.shortfallPlays ||
+        a.communeCode.localeCompare(b.communeCode),
+    );
+
+  const byTopic = input.topics.map((topic): TopicTotal => {
+    const rows = input.rows.filter((row) => row.topic === topic);
+    return {
+      topic,
+      airedSeconds: msToSeconds(rows.reduce((sum, row) => sum + row.airedSeconds * 1000, 0)),
+      plays: rows.reduce((sum, row) => sum + row.plays, 0),
+      requiredSeconds: rows[0]?.requiredSeconds ?? 0,
+      requiredPlays: rows[0]?.requiredPlays ?? 0,
+      communesMet: rows.filter((row) => row.met).length,
+    };
+  });
+
+  const dayTopic = new Map(input.byDateTopic.map((row) => [`${row.date}|${row.topic}`, row]));
+  const dayCampaign = new Map(input.campaignByDate.map((row) => [row.date, row]));
+  const communeCount = input.communes.length;
+  const byDay = eachDate(input.range.from, input.range.to).map((date): DayTotal => {
+    const campaign = dayCampaign.get(date);
+    return {
+      date,
+      campaignSeconds: msToSeconds(campaign?.campaignMs ?? 0),
+      communesBelowMinimum:
+        input.minDailySeconds > 0 ? communeCount - (campaign?.communesAtMinimum ?? 0) : 0,
+      topics: input.topics.map((topic) => {
+        const row = dayTopic.get(`${date}|${topic}`);
+        return { topic, airedSeconds: msToSeconds(row?.airedMs ?? 0), plays: row?.plays ?? 0 };
+      }),
+    };
+  });
+
+  return {
+    communes: communeCount,
+    communesMeetingAll: meeting.length,
+    meetingAll: meeting.map(({ communeCode, communeName }) => ({ communeCode, communeName })),
+    laggards,
+    byTopic,
+    byDay,
+  };
+}

@@ -1,0 +1,195 @@
+import { Controller, Get, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { CommuneScope, CurrentUser, ProvinceScope, Roles } from '../auth/access.decorators';
+import { AuthUser } from '../auth/auth-user';
+import { AuditService } from '../auth/audit.service';
+import { Clock } from '../common/clock';
+import { AsRunExport, AsRunExportService } from './as-run-export.service';
+import { ChainChecksService } from './chain-checks.service';
+import {
+  AsRunExportQueryDto,
+  CommuneReportQueryDto,
+  ProvinceQueryDto,
+  ProvinceReportQueryDto,
+  RebuildQueryDto,
+  RecordsQueryDto,
+  ReportFormat,
+} from './dto/report-query.dto';
+import { tableToCsv } from './export/csv-writer';
+import {
+  asRunTable,
+  communeDetailDocument,
+  complianceDocument,
+  summaryDocument,
+  upliftDocument,
+} from './export/report-documents';
+import { ReportDocument } from './export/report-table';
+import { documentToXlsx } from './export/xlsx-writer';
+import {
+  CommuneDetail,
+  ComplianceReport,
+  ProvinceSummary,
+  RecordsReport,
+  ReportsService,
+  UpliftReport,
+} from './reports.service';
+import { RollupRun, RollupsService } from './rollups.service';
+
+const CSV_TYPE = 'text/csv; charset=utf-8';
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const FORMATS_NOTE = 'format=csv (UTF-8 with BOM, the first table) or xlsx (one sheet per table)';
+
+function attachment(bytes: Buffer, type: string, fileName: string): StreamableFile {
+  return new StreamableFile(bytes, {
+    type,
+    disposition: `attachment; filename="${fileName}"`,
+    length: bytes.length,
+  });
+}
+
+/**
+ * Monitoring views of the as-run log (báo cáo giám sát): province-wide views for the province's
+ * monitors and admins, a commune's own report for its operators and approvers too.
+ */
+@ApiTags('reports')
+@ApiBearerAuth()
+@Controller('reports')
+export class ReportsController {
+  constructor(
+    private readonly reports: ReportsService,
+    private readonly asRunExport: AsRunExportService,
+    private readonly rollups: RollupsService,
+    private readonly chains: ChainChecksService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  @Get('compliance')
+  @ProvinceScope()
+  @ApiProduces('application/json', CSV_TYPE, XLSX_TYPE)
+  @ApiOperation({
+    summary: 'Aired vs required airtime and plays per commune × required topic',
+    description: FORMATS_NOTE,
+  })
+  async compliance(
+    @Query() query: ProvinceReportQueryDto,
+  ): Promise<ComplianceReport | StreamableFile> {
+    const report = await this.reports.compliance(query.campaign, query.province, query);
+    return this.render(query.format, report, complianceDocument);
+  }
+
+  @Get('summary')
+  @ProvinceScope()
+  @ApiProduces('application/json', CSV_TYPE, XLSX_TYPE)
+  @ApiOperation({
+    summary: 'The province at a glance: communes meeting every target, laggards, totals',
+    description: `${FORMATS_NOTE}; the CSV holds the laggards`,
+  })
+  async summary(@Query() query: ProvinceReportQueryDto): Promise<ProvinceSummary | StreamableFile> {
+    const summary = await this.reports.provinceSummary(query.campaign, query.province, query);
+    return this.render(query.format, summary, summaryDocument);
+  }
+
+  @Get('uplift')
+  @ProvinceScope()
+  @ApiProduces('application/json', CSV_TYPE, XLSX_TYPE)
+  @ApiOperation({
+    summary: 'Campaign airtime against the same number of days just before the range',
+    description: FORMATS_NOTE,
+  })
+  async uplift(@Query() query: ProvinceReportQueryDto): Promise<UpliftReport | StreamableFile> {
+    const report = await this.reports.uplift(query.campaign, query.province, query);
+    return this.render(query.format, report, upliftDocument);
+  }
+
+  @Post('chain-checks')
+  @HttpCode(200)
+  @ProvinceScope()
+  @ApiOperation({ summary: 'Re-verifies the hash chain of every commune of the province now' })
+  verifyChains(@Query() query: ProvinceQueryDto): Promise<{ checked: number; broken: string[] }> {
+    return this.chains.verifyAll(this.reports.communeCodesOf(query.province));
+  }
+
+  @Get('communes/:commune')
+  @CommuneScope()
+  @ApiProduces('application/json', CSV_TYPE, XLSX_TYPE)
+  @ApiOperation({
+    summary: "A commune's daily airtime by topic, its compliance and its chain (verified now)",
+    description: `${FORMATS_NOTE}; the CSV holds the days × topics`,
+  })
+  async communeDetail(
+    @Param('commune') commune: string,
+    @Query() query: CommuneReportQueryDto,
+  ): Promise<CommuneDetail | StreamableFile> {
+    const detail = await this.reports.communeDetail(query.campaign, commune, query);
+    return this.render(query.format, detail, communeDetailDocument);
+  }
+
+  @Get('communes/:commune/records')
+  @CommuneScope()
+  @ApiOperation({ summary: 'The as-run records behind the numbers, with what each counts' })
+  records(
+    @Param('commune') commune: string,
+    @Query() query: RecordsQueryDto,
+  ): Promise<RecordsReport> {
+    return this.reports.records(commune, query, query.topic);
+  }
+
+  @Get('communes/:commune/as-run')
+  @CommuneScope()
+  @ApiProduces('application/json', CSV_TYPE)
+  @ApiOperation({
+    summary: 'The as-run log of a range with its chain fields, for outside verification',
+    description: 'format=csv: UTF-8 with BOM; topics as the JSON array that was hashed',
+  })
+  async asRun(
+    @Param('commune') commune: string,
+    @Query() query: AsRunExportQueryDto,
+  ): Promise<AsRunExport | StreamableFile> {
+    const exported = await this.asRunExport.export(commune, query);
+    if (query.format !== 'csv') return exported;
+    return attachment(
+      tableToCsv(asRunTable(exported.records)),
+      CSV_TYPE,
+      `nhat-ky_${commune}_${exported.from}_${exported.to}.csv`,
+    );
+  }
+
+  @Post('rollups/rebuild')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Recomputes the daily roll-ups from the as-run log (admin)' })
+  async rebuild(
+    @Query() query: RebuildQueryDto,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<RollupRun> {
+    const run = await this.rollups.rebuild(
+      query.commune ? [this.reports.communeCode(query.commune)] : undefined,
+    );
+    await this.audit.record({
+      action: 'reports.rollups.rebuilt',
+      actor,
+      targetType: 'airtime_rollup',
+      communeCode: query.commune ?? null,
+      detail: { ...run },
+    });
+    return run;
+  }
+
+  private async render<V>(
+    format: ReportFormat | undefined,
+    view: V,
+    toDocument: (view: V) => ReportDocument,
+  ): Promise<V | StreamableFile> {
+    if (format === undefined || format === 'json') return view;
+    const document = toDocument(view);
+    if (format === 'csv') {
+      return attachment(tableToCsv(document.tables[0]), CSV_TYPE, `${document.fileName}.csv`);
+    }
+    return attachment(
+      await documentToXlsx(document, this.clock.now()),
+      XLSX_TYPE,
+      `${document.fileName}.xlsx`,
+    );
+  }
+}

@@ -1,0 +1,358 @@
+import { Injectable } from '@nestjs/common';
+import { CampaignsService } from '../campaigns/campaigns.service';
+import { Campaign } from '../campaigns/entities/campaign.entity';
+import { Clock } from '../common/clock';
+import { eachDate, localDateOf } from '../common/local-time';
+import { Commune } from '../geo/geo.types';
+import { GeoService } from '../geo/geo.service';
+import { msToSeconds } from './airtime';
+import { AirtimeRepository, DateRange } from './airtime.repository';
+import { AsRunReader, CountedRecordView } from './as-run-reader';
+import { ChainChecksService } from './chain-checks.service';
+import {
+  airtimeTable,
+  campaignPeriod,
+  campaignStatusOf,
+  ChainState,
+  communeCompliance,
+  CommuneCompliance,
+  ComplianceRow,
+  complianceRows,
+  NamedCommune,
+} from './compliance';
+import { DayTopic, provinceTotals, ProvinceTotals } from './province-summary';
+import { baselineOf, resolveRange } from './report-range';
+import { RollupsService } from './rollups.service';
+import {
+  upliftRows,
+  UpliftRow,
+  upliftTopicRows,
+  UpliftTopicRow,
+  upliftTotals,
+  UpliftTotals,
+} from './uplift';
+
+export interface RangeQuery {
+  from?: string;
+  to?: string;
+}
+
+interface ReportHeader {
+  campaign: string;
+  from: string;
+  to: string;
+  days: number;
+}
+
+/** `GET /reports/compliance` (pinned: campaign, from, to, rows). */
+export interface ComplianceReport extends ReportHeader {
+  province: string;
+  minDailySeconds: number;
+  rows: ComplianceRow[];
+  communes: CommuneCompliance[];
+}
+
+export interface ProvinceSummary extends ReportHeader, ProvinceTotals {
+  province: string;
+  provinceName: string;
+  minDailySeconds: number;
+}
+
+export interface UpliftReport extends ReportHeader {
+  province: string;
+  baselineFrom: string;
+  baselineTo: string;
+  totals: UpliftTotals;
+  rows: UpliftRow[];
+  topics: UpliftTopicRow[];
+}
+
+export interface CommuneDay {
+  date: string;
+  campaignSeconds: number;
+  belowMinimum: boolean;
+  topics: DayTopic[];
+}
+
+export interface CommuneDetail extends ReportHeader {
+  communeCode: string;
+  communeName: string;
+  minDailySeconds: number;
+  summary: CommuneCompliance;
+  rows: ComplianceRow[];
+  daily: CommuneDay[];
+}
+
+export interface RecordsReport {
+  communeCode: string;
+  communeName: string;
+  from: string;
+  to: string;
+  topic: string | null;
+  /** Sums of the records in effect: the numbers the reports show for this commune and range. */
+  airedSeconds: number;
+  plays: number;
+  records: CountedRecordView[];
+}
+
+interface Compliance {
+  rows: ComplianceRow[];
+  communes: CommuneCompliance[];
+}
+
+function named(commune: Commune): NamedCommune {
+  return { code: commune.code, name: commune.name };
+}
+
+function topicsOf(campaign: Campaign): string[] {
+  return campaign.rules.map((rule) => rule.topic);
+}
+
+/** The views over the roll-ups: compliance, province summary, uplift, a commune's detail. */
+@Injectable()
+export class ReportsService {
+  constructor(
+    private readonly campaigns: CampaignsService,
+    private readonly geo: GeoService,
+    private readonly airtime: AirtimeRepository,
+    private readonly rollups: RollupsService,
+    private readonly chains: ChainChecksService,
+    private readonly asRun: AsRunReader,
+    private readonly clock: Clock,
+  ) {}
+
+  communeCodesOf(provinceCode: string): string[] {
+    return this.geo.communesOf(provinceCode).map((commune) => commune.code);
+  }
+
+  /** The code of a known commune (404 otherwise). */
+  communeCode(code: string): string {
+    return this.geo.commune(code).code;
+  }
+
+  async compliance(
+    campaignCode: string,
+    provinceCode: string,
+    query: RangeQuery,
+  ): Promise<ComplianceReport> {
+    const { campaign, range } = await this.campaignAndRange(campaignCode, query);
+    const communes = this.geo.communesOf(provinceCode).map(named);
+    const { rows, communes: perCommune } = await this.assess(campaign, communes, range);
+    return {
+      campaign: campaign.code,
+      province: provinceCode,
+      from: range.from,
+      to: range.to,
+      days: range.days,
+      minDailySeconds: campaign.minDailySeconds,
+      rows,
+      communes: perCommune,
+    };
+  }
+
+  async provinceSummary(
+    campaignCode: string,
+    provinceCode: string,
+    query: RangeQuery,
+  ): Promise<ProvinceSummary> {
+    const { campaign, range } = await this.campaignAndRange(campaignCode, query);
+    const province = this.geo.province(provinceCode);
+    const communes = this.geo.communesOf(provinceCode).map(named);
+    const compliance = await this.assess(campaign, communes, range);
+    const codes = communes.map((commune) => commune.code);
+    const topics = topicsOf(campaign);
+    const minDailyMs = campaign.minDailySeconds * 1000;
+    const [byDateTopic, campaignByDate] = [
+      await this.airtime.byDateTopic(codes, range, topics),
+      await this.airtime.campaignByDate(codes, range, topics, minDailyMs),
+    ];
+    return {
+      campaign: campaign.code,
+      province: province.code,
+      provinceName: province.name,
+      from: range.from,
+      to: range.to,
+      days: range.days,
+      minDailySeconds: campaign.minDailySeconds,
+      ...provinceTotals({
+        range,
+        topics,
+        minDailySeconds: campaign.minDailySeconds,
+        rows: compliance.rows,
+        communes: compliance.communes,
+        byDateTopic,
+        campaignByDate,
+      }),
+    };
+  }
+
+  async uplift(
+    campaignCode: string,
+    provinceCode: string,
+    query: RangeQuery,
+  ): Promise<UpliftReport> {
+    const { campaign, range } = await this.campaignAndRange(campaignCode, query);
+    const baseline = baselineOf(range);
+    const communes = this.geo.communesOf(provinceCode).map(named);
+    const codes = communes.map((commune) => commune.code);
+    const topics = topicsOf(campaign);
+    await this.rollups.catchUp(codes);
+    const campaignMs = async (period: DateRange): Promise<Map<string, number>> =>
+      new Map(
+        (await this.airtime.campaignDaysByCommune(codes, period, topics, 0)).map((row) => [
+          row.communeCode,
+          row.campaignMs,
+        ]),
+      );
+    const current = await campaignMs(range);
+    const before = await campaignMs(baseline);
+    const rows = upliftRows(communes, current, before);
+    return {
+      campaign: campaign.code,
+      province: provinceCode,
+      from: range.from,
+      to: range.to,
+      days: range.days,
+      baselineFrom: baseline.from,
+      baselineTo: baseline.to,
+      totals: upliftTotals(rows, current, before),
+      rows,
+      topics: upliftTopicRows(
+        communes,
+        topics,
+        airtimeTable(await this.airtime.byCommuneTopic(codes, range, topics)),
+        airtimeTable(await this.airtime.byCommuneTopic(codes, baseline, topics)),
+      ),
+    };
+  }
+
+  async communeDetail(
+    campaignCode: string,
+    communeCode: string,
+    query: RangeQuery,
+  ): Promise<CommuneDetail> {
+    const { campaign, range } = await this.campaignAndRange(campaignCode, query);
+    const commune = named(this.geo.commune(communeCode));
+    // One commune: verify its chain now rather than trust the kept verdict.
+    const chain = await this.chains.verify(communeCode);
+    const { rows, communes } = await this.assess(campaign, [commune], range, chain);
+    const topics = topicsOf(campaign);
+    const byDateTopic = new Map(
+      (await this.airtime.byDateTopic([communeCode], range, topics)).map((row) => [
+        `${row.date}|${row.topic}`,
+        row,
+      ]),
+    );
+    const campaignByDate = new Map(
+      (await this.airtime.campaignByCommuneDate([communeCode], range, topics)).map((row) => [
+        row.date,
+        row.campaignMs,
+      ]),
+    );
+    const minDailyMs = campaign.minDailySeconds * 1000;
+    return {
+      campaign: campaign.code,
+      communeCode: commune.code,
+      communeName: commune.name,
+      from: range.from,
+      to: range.to,
+      days: range.days,
+      minDailySeconds: campaign.minDailySeconds,
+      summary: communes[0],
+      rows,
+      daily: eachDate(range.from, range.to).map((date): CommuneDay => {
+        const campaignMs = campaignByDate.get(date) ?? 0;
+        return {
+          date,
+          campaignSeconds: msToSeconds(campaignMs),
+          belowMinimum: campaignMs < minDailyMs,
+          topics: topics.map((topic) => {
+            const row = byDateTopic.get(`${date}|${topic}`);
+            return {
+              topic,
+              airedSeconds: msToSeconds(row?.airedMs ?? 0),
+              plays: row?.plays ?? 0,
+            };
+          }),
+        };
+      }),
+    };
+  }
+
+  /** The as-run records behind a commune's numbers over a range (and topic). */
+  async records(
+    communeCode: string,
+    query: Required<RangeQuery>,
+    topic?: string,
+  ): Promise<RecordsReport> {
+    const range = resolveRange(query, { from: query.from, to: query.to });
+    const commune = this.geo.commune(communeCode);
+    const records = await this.asRun.countedRecords(communeCode, range, topic);
+    const counted = records.filter((record) => record.inEffect);
+    return {
+      communeCode,
+      communeName: commune.name,
+      from: range.from,
+      to: range.to,
+      topic: topic ?? null,
+      airedSeconds: msToSeconds(
+        counted.reduce((sum, record) => sum + Math.round(record.countedSeconds * 1000), 0),
+      ),
+      plays: counted.reduce((sum, record) => sum + record.countedPlays, 0),
+      records,
+    };
+  }
+
+  private async campaignAndRange(campaignCode: string, query: RangeQuery) {
+    const campaign = await this.campaigns.get(campaignCode);
+    const range = resolveRange(query, { from: campaign.startsOn, to: campaign.endsOn });
+    return { campaign, range };
+  }
+
+  /** Compliance rows and per-commune fields for communes over a range. */
+  private async assess(
+    campaign: Campaign,
+    communes: readonly NamedCommune[],
+    range: DateRange & { days: number },
+    chainOverride?: ChainState,
+  ): Promise<Compliance> {
+    const codes = communes.map((commune) => commune.code);
+    const topics = topicsOf(campaign);
+    await this.rollups.catchUp(codes);
+    const inRange = airtimeTable(await this.airtime.byCommuneTopic(codes, range, topics));
+    const today = localDateOf(this.clock.now());
+    const period = campaignPeriod(campaign, today);
+    const samePeriod = period && period.from === range.from && period.to === range.to;
+    const overCampaign = samePeriod
+      ? inRange
+      : airtimeTable(period ? await this.airtime.byCommuneTopic(codes, period, topics) : []);
+    const days = new Map(
+      (
+        await this.airtime.campaignDaysByCommune(
+          codes,
+          range,
+          topics,
+          campaign.minDailySeconds * 1000,
+        )
+      ).map((row) => [row.communeCode, row]),
+    );
+    const chains = chainOverride
+      ? new Map(codes.map((code) => [code, chainOverride]))
+      : await this.chains.states(codes);
+
+    const rows = complianceRows(communes, campaign.rules, range.days, inRange);
+    return {
+      rows,
+      communes: communes.map((commune) =>
+        communeCompliance(commune, rows, {
+          campaignMs: days.get(commune.code)?.campaignMs ?? 0,
+          daysAtMinimum: days.get(commune.code)?.daysAtMinimum ?? 0,
+          minDailySeconds: campaign.minDailySeconds,
+          days: range.days,
+          campaign: campaignStatusOf(campaign, today, overCampaign, commune.code),
+          chain: chains.get(commune.code) as ChainState,
+        }),
+      ),
+    };
+  }
+}

@@ -1,0 +1,371 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { Job, Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { ManualClock } from '../src/common/manual-clock';
+import { QueueName } from '../src/queue/queue.constants';
+import { ReportsMaintenanceProcessor } from '../src/reports/reports-maintenance.processor';
+import { REPORTS_JOB_SCHEDULERS } from '../src/reports/reports-scheduler.module';
+import {
+  AsRunModel,
+  asRunCsv,
+  datesBetween,
+  localDateOf,
+  Random,
+  randomRecord,
+  RecordInput,
+  ServedRecord,
+  SlotBook,
+  Sums,
+} from './support/as-run-data';
+import {
+  ADMIN,
+  bearer,
+  createTestStorage,
+  createUserAndLogin,
+  startTestApp,
+  TestApp,
+  TestStorage,
+} from './support/test-app';
+
+const COMMUNES = ['14797', '14812'];
+const SEED = Number(process.env.ROLLUP_SEED ?? 20251010);
+const DATES = datesBetween('2025-09-20', '2025-10-31');
+
+type Raw = Record<string, string | number | null>;
+
+/** The roll-up table as `commune|date|key` → sums (rows at zero are the same as no row). */
+async function rollupRows(dataSource: DataSource, table: string, key: string) {
+  const rows: Raw[] = await dataSource.query(
+    `SELECT commune_code, local_date, ${key} AS k, aired_ms, plays FROM ${table}`,
+  );
+  const sums = new Map<string, Sums>();
+  for (const row of rows) {
+    const airedMs = Number(row.aired_ms);
+    const plays = Number(row.plays);
+    if (airedMs === 0 && plays === 0) continue;
+    sums.set(`${String(row.commune_code)}|${String(row.local_date)}|${String(row.k)}`, {
+      airedMs,
+      plays,
+    });
+  }
+  return sums;
+}
+
+/** Per commune, date and whole topic set (`|a|b|`), from the model. */
+function bySet(model: AsRunModel): Map<string, Sums> {
+  const sums = new Map<string, Sums>();
+  for (const communeCode of model.communes()) {
+    for (const record of model.inEffect(communeCode)) {
+      const counted = AsRunModel.counted(record);
+      if (counted.airedMs === 0 && counted.plays === 0) continue;
+      const topics = [...new Set(record.topics)].sort();
+      const key = `${communeCode}|${localDateOf(record.startedAt)}|${topics.length ? `|${topics.join('|')}|` : ''}`;
+      const row = sums.get(key) ?? { airedMs: 0, plays: 0 };
+      row.airedMs += counted.airedMs;
+      row.plays += counted.plays;
+      sums.set(key, row);
+    }
+  }
+  return sums;
+}
+
+function sorted(map: Map<string, Sums>): [string, Sums][] {
+  return [...map.entries()].sort(([a], [b]) => a.localeCompare(b));
+}
+
+describe('daily roll-ups equal the raw sums of the as-run log (e2e)', () => {
+  let storage: TestStorage;
+  let app: TestApp;
+  let admin: string;
+  let dataSource: DataSource;
+  const clock = new ManualClock('2025-11-10T03:00:00.000Z');
+  const random = new Random(SEED);
+  const slots = new SlotBook();
+  const model = new AsRunModel();
+
+  beforeAll(async () => {
+    storage = await createTestStorage();
+    app = await startTestApp(storage, {}, { clock });
+    admin = await app.login(ADMIN.username, ADMIN.password);
+    dataSource = app.app.get(DataSource);
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await storage.dispose();
+  });
+
+  function freshRecords(communeCode: string, count: number): RecordInput[] {
+    const records: RecordInput[] = [];
+    while (records.length < count) {
+      const start = slots.take(communeCode, random.pick(DATES));
+      if (start) records.push(randomRecord(random, start));
+    }
+    return records;
+  }
+
+  /** A correction of a record in effect: same start, new outcome, airtime and topics. */
+  function correctionOf(target: ServedRecord): RecordInput {
+    const replacement = randomRecord(random, target.startedAt);
+    const outcome = replacement.outcome === 'missed' ? 'partial' : replacement.outcome;
+    const endedAt = new Date(
+      Date.parse(target.startedAt) + random.int(60, 500) * 1000,
+    ).toISOString();
+    const spanMs = Date.parse(endedAt) - Date.parse(target.startedAt);
+    return {
+      outcome,
+      title: replacement.title,
+      topics: replacement.topics,
+      startedAt: target.startedAt,
+      endedAt,
+      playedMs: outcome === 'aired' ? spanMs : random.int(1000, spanMs - 1),
+      reason: 'Sửa nhật ký theo biên bản kiểm tra',
+      correctsSeq: target.seq,
+    };
+  }
+
+  async function batch(communeCode: string, records: RecordInput[], key?: string) {
+    const request = app
+      .http()
+      .post(`/api/v1/communes/${communeCode}/playout-log/batch`)
+      .set(bearer(admin));
+    if (key) request.set('Idempotency-Key', key);
+    const response = await request.send({ records });
+    if (response.status !== 201)
+      throw new Error(`${response.status} ${JSON.stringify(response.body)}`);
+    return response.body as {
+      imported: number;
+      duplicates: number;
+      replayed: boolean;
+      records: ServedRecord[];
+    };
+  }
+
+  async function csvImport(communeCode: string, records: RecordInput[]) {
+    const response = await app
+      .http()
+      .post(`/api/v1/communes/${communeCode}/playout-log/import`)
+      .set(bearer(admin))
+      .set('Content-Type', 'text/csv')
+      .send(asRunCsv(records));
+    expect(response.status).toBe(201);
+    return response.body as { records: ServedRecord[] };
+  }
+
+  async function postOne(communeCode: string, record: RecordInput): Promise<ServedRecord> {
+    const response = await app
+      .http()
+      .post(`/api/v1/communes/${communeCode}/playout-log`)
+      .set(bearer(admin))
+      .send(record);
+    if (response.status !== 201)
+      throw new Error(`${response.status} ${JSON.stringify(response.body)}`);
+    return response.body as ServedRecord;
+  }
+
+  async function expectRollupsEqualModel(): Promise<void> {
+    expect(sorted(await rollupRows(dataSource, 'airtime_daily', 'topic_code'))).toEqual(
+      sorted(model.dailyByTopic()),
+    );
+    expect(sorted(await rollupRows(dataSource, 'airtime_daily_set', 'topic_set'))).toEqual(
+      sorted(bySet(model)),
+    );
+  }
+
+  it(`stay equal through random batches, CSV imports, posts and corrections (seed ${SEED})`, async () => {
+    for (let round = 0; round < 12; round += 1) {
+      for (const communeCode of COMMUNES) {
+        const action = random.int(0, 4);
+        if (action === 0) {
+          model.add(
+            (await batch(communeCode, freshRecords(communeCode, random.int(5, 25)))).records,
+          );
+        } else if (action === 1) {
+          model.add(
+            (await csvImport(communeCode, freshRecords(communeCode, random.int(5, 20)))).records,
+          );
+        } else if (action === 2) {
+          for (const record of freshRecords(communeCode, random.int(1, 4))) {
+            model.add([await postOne(communeCode, record)]);
+          }
+        } else {
+          // Corrections, of plain records and of corrections, one by one and in a batch.
+          const candidates = model.inEffect(communeCode);
+          if (candidates.length === 0) continue;
+          const targets = new Set<ServedRecord>();
+          for (let index = 0; index < random.int(1, 4); index += 1) {
+            const corrections = candidates.filter((record) => record.correctsSeq !== null);
+            targets.add(
+              corrections.length > 0 && random.chance(0.4)
+                ? random.pick(corrections)
+                : random.pick(candidates),
+            );
+          }
+          const fixes = [...targets].map(correctionOf);
+          if (action === 3) {
+            for (const fix of fixes) model.add([await postOne(communeCode, fix)]);
+          } else {
+            model.add(
+              (await batch(communeCode, [...fixes, ...freshRecords(communeCode, 3)])).records,
+            );
+          }
+        }
+      }
+      await expectRollupsEqualModel();
+    }
+    // A correction of a correction, at least once, whatever the seed did.
+    const [communeCode] = COMMUNES;
+    const latest = model.inEffect(communeCode).filter((record) => record.correctsSeq !== null);
+    const first =
+      latest[0] ?? (await postOne(communeCode, correctionOf(model.inEffect(communeCode)[0])));
+    if (latest.length === 0) model.add([first]);
+    model.add([await postOne(communeCode, correctionOf(first))]);
+    await expectRollupsEqualModel();
+
+    const all = COMMUNES.flatMap((code) => model.all(code));
+    const corrections = all.filter((record) => record.correctsSeq !== null);
+    const ofCorrections = corrections.filter((record) =>
+      corrections.some(
+        (other) => other.seq === record.correctsSeq && other.communeCode === record.communeCode,
+      ),
+    );
+    expect(corrections.length).toBeGreaterThan(5);
+    expect(ofCorrections.length).toBeGreaterThan(0);
+    expect(all.some((record) => record.outcome === 'partial')).toBe(true);
+    expect(all.some((record) => record.outcome === 'missed')).toBe(true);
+  });
+
+  it('do not count a replayed batch or records the log already holds', async () => {
+    const communeCode = COMMUNES[0];
+    const records = freshRecords(communeCode, 6);
+    const first = await batch(communeCode, records, 'nhap-lai-thang-10');
+    model.add(first.records);
+    const replay = await batch(communeCode, records, 'nhap-lai-thang-10');
+    expect(replay).toMatchObject({ replayed: true, imported: 6 });
+    const overlapping = await batch(communeCode, [
+      ...records.slice(0, 3),
+      ...freshRecords(communeCode, 2),
+    ]);
+    expect(overlapping).toMatchObject({ imported: 2, duplicates: 3 });
+    model.add(overlapping.records);
+    await expectRollupsEqualModel();
+  });
+
+  it('match the raw log recomputed from the database', async () => {
+    const rows: Raw[] = await dataSource.query(
+      'SELECT commune_code, seq, topics, started_at, ended_at, played_ms, outcome, corrects_seq, title, prev_hash, hash FROM playout_record',
+    );
+    const fromDb = new AsRunModel();
+    fromDb.add(
+      rows.map((row) => ({
+        communeCode: String(row.commune_code),
+        seq: Number(row.seq),
+        topics: JSON.parse(String(row.topics)) as string[],
+        startedAt: String(row.started_at),
+        endedAt: String(row.ended_at),
+        playedMs: Number(row.played_ms),
+        outcome: row.outcome as ServedRecord['outcome'],
+        correctsSeq: row.corrects_seq === null ? null : Number(row.corrects_seq),
+        title: row.title === null ? null : String(row.title),
+        prevHash: String(row.prev_hash),
+        hash: String(row.hash),
+      })),
+    );
+    expect(sorted(fromDb.dailyByTopic())).toEqual(sorted(model.dailyByTopic()));
+    expect(sorted(await rollupRows(dataSource, 'airtime_daily', 'topic_code'))).toEqual(
+      sorted(fromDb.dailyByTopic()),
+    );
+  });
+
+  it('are rebuilt from the log by an admin, and by nobody else', async () => {
+    const monitor = await createUserAndLogin(app, admin, {
+      username: 'giam-sat-rollup',
+      role: 'monitor',
+      provinceCode: '38',
+    });
+    await app.http().post('/api/v1/reports/rollups/rebuild').set(bearer(monitor)).expect(403);
+    await dataSource.query('UPDATE airtime_daily SET aired_ms = aired_ms + 7');
+    const rebuilt = await app
+      .http()
+      .post('/api/v1/reports/rollups/rebuild')
+      .set(bearer(admin))
+      .expect(200);
+    expect(rebuilt.body).toEqual({
+      communes: 2,
+      records: COMMUNES.reduce((sum, code) => sum + model.all(code).length, 0),
+    });
+    await expectRollupsEqualModel();
+    const one = await app
+      .http()
+      .post(`/api/v1/reports/rollups/rebuild?commune=${COMMUNES[1]}`)
+      .set(bearer(admin))
+      .expect(200);
+    expect(one.body).toEqual({ communes: 1, records: model.all(COMMUNES[1]).length });
+    await app
+      .http()
+      .post('/api/v1/reports/rollups/rebuild?commune=99999')
+      .set(bearer(admin))
+      .expect(404);
+    await app
+      .http()
+      .post('/api/v1/reports/rollups/rebuild?commune=1')
+      .set(bearer(admin))
+      .expect(400);
+    const audit = await dataSource.query(
+      "SELECT COUNT(*) AS n FROM audit_event WHERE action = 'reports.rollups.rebuilt'",
+    );
+    expect(Number((audit as Raw[])[0].n)).toBe(2);
+  });
+
+  it('catch up with records written around them: in the next append, a report, or the job', async () => {
+    const [a, b] = COMMUNES;
+    // Roll-ups that lost track of commune a (as after restoring an older roll-up table).
+    await dataSource.query(`DELETE FROM airtime_daily WHERE commune_code = '${a}'`);
+    await dataSource.query(`DELETE FROM airtime_daily_set WHERE commune_code = '${a}'`);
+    await dataSource.query(
+      `UPDATE airtime_rollup_state SET rolled_seq = 0 WHERE commune_code = '${a}'`,
+    );
+    // The next append rolls up the gap before its own records.
+    model.add([await postOne(a, freshRecords(a, 1)[0])]);
+    await expectRollupsEqualModel();
+
+    // A report catches up a commune left behind.
+    await dataSource.query(`DELETE FROM airtime_daily WHERE commune_code = '${b}'`);
+    await dataSource.query(`DELETE FROM airtime_daily_set WHERE commune_code = '${b}'`);
+    await dataSource.query(`DELETE FROM airtime_rollup_state WHERE commune_code = '${b}'`);
+    await app
+      .http()
+      .get('/api/v1/reports/compliance?campaign=cds-2025&province=38')
+      .set(bearer(admin))
+      .expect(200);
+    await expectRollupsEqualModel();
+
+    // So does the maintenance job.
+    await dataSource.query(`DELETE FROM airtime_daily WHERE commune_code = '${a}'`);
+    await dataSource.query(`DELETE FROM airtime_daily_set WHERE commune_code = '${a}'`);
+    await dataSource.query(
+      `UPDATE airtime_rollup_state SET rolled_seq = 0 WHERE commune_code = '${a}'`,
+    );
+    const processor = app.app.get(ReportsMaintenanceProcessor);
+    const run = await processor.process({ name: 'maintenance.rollup', data: {} } as Job);
+    expect(run).toEqual({ communes: 1, records: model.all(a).length });
+    await expectRollupsEqualModel();
+  });
+
+  it('has its job schedulers on the maintenance queue, once', async () => {
+    const queue = app.app.get<Queue>(getQueueToken(QueueName.Maintenance));
+    const schedulers = await queue.getJobSchedulers();
+    const ids = schedulers.map((scheduler) => scheduler.key).sort();
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        REPORTS_JOB_SCHEDULERS.chainCheck,
+        REPORTS_JOB_SCHEDULERS.rollupCatchUp,
+      ]),
+    );
+    expect(ids.filter((id) => id === REPORTS_JOB_SCHEDULERS.chainCheck)).toHaveLength(1);
+    const chainCheck = schedulers.find(
+      (scheduler) => scheduler.key === REPORTS_JOB_SCHEDULERS.chainCheck,
+    );
+    expect(chainCheck).toMatchObject({ name: 'maintenance.chain-check', every: 60 * 60_000 });
+  });
+});
