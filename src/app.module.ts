@@ -19,6 +19,8 @@ import { FfmpegModule } from './media/ffmpeg.module';
 import { MediaSchedulerModule } from './media/media-scheduler.module';
 import { MediaWorkerModule } from './media/media-worker.module';
 import { MediaModule } from './media/media.module';
+import { PlayoutSchedulerModule } from './playout/playout-scheduler.module';
+import { PlayoutWorkerModule } from './playout/playout-worker.module';
 import { PlayoutModule } from './playout/playout.module';
 import { QueueDashboardModule } from './queue/queue-dashboard.module';
 import { QueueModule } from './queue/queue.module';
@@ -53,10 +55,12 @@ function roleModules(roles: ReadonlySet<AppRole>): DynamicModule['imports'] {
 const WORKER_MODULES: NonNullable<DynamicModule['imports']> = [
   MediaWorkerModule,
   ReportsWorkerModule,
+  PlayoutWorkerModule,
 ];
 const SCHEDULER_MODULES: NonNullable<DynamicModule['imports']> = [
   MediaSchedulerModule,
   ReportsSchedulerModule,
+  PlayoutSchedulerModule,
 ];
 
 function requestId(request: IncomingMessage): string {

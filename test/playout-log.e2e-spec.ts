@@ -118,7 +118,8 @@ describe('as-run log (e2e)', () => {
 
   beforeAll(async () => {
     storage = await createTestStorage();
-    app = await startTestApp(storage);
+    // The API alone: no player or overdue check touches the hand-made items below.
+    app = await startTestApp(storage, { APP_ROLES: 'api' });
     admin = await app.login(ADMIN.username, ADMIN.password);
     operator = await createUserAndLogin(app, admin, {
       username: 'van-hanh-hac-thanh',

@@ -65,6 +65,16 @@ export interface AppConfig {
     horizonHours: number;
     reconcileSeconds: number;
     archiveDir: string;
+    /** The player takes an item this long before its start, to spawn its processes and wait. */
+    prerollMs: number;
+    /** Sink of particular communes, overriding `sink` (PLAYOUT_SINK_BY_COMMUNE). */
+    sinkByCommune: ReadonlyMap<string, PlayoutSinkName>;
+    /** `alsa:<device>` or `pulse:<device>` for the `device` sink. */
+    device: string;
+    /** `icecast://user:pass@host:port/{commune}.mp3` for the `icecast` sink. */
+    icecastUrl: string;
+    /** Plays one worker runs at once (each holds two small ffmpeg processes). */
+    concurrency: number;
   };
   reports: {
     /** Every so often the roll-ups catch up with records written around them. */

@@ -115,6 +115,24 @@ export function parseRoles(value: string): Set<AppRole> {
   return new Set(names as AppRole[]);
 }
 
+/** `14797=file,14758=device` → a sink per commune code. */
+export function parseSinkByCommune(value: string): Map<string, PlayoutSinkName> {
+  const sinks = new Map<string, PlayoutSinkName>();
+  for (const pair of value
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')) {
+    const match = /^(\d{5})\s*=\s*(\w+)$/.exec(pair);
+    if (!match || !(PLAYOUT_SINK_NAMES as readonly string[]).includes(match[2])) {
+      throw new Error(
+        `PLAYOUT_SINK_BY_COMMUNE must list <commune>=<${PLAYOUT_SINK_NAMES.join('|')}>, got "${pair}"`,
+      );
+    }
+    sinks.set(match[1], match[2] as PlayoutSinkName);
+  }
+  return sinks;
+}
+
 function resolvePath(cwd: string, path: string): string {
   return isAbsolute(path) ? path : resolve(cwd, path);
 }
@@ -205,6 +223,17 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       horizonHours: read.int('PLAYOUT_HORIZON_HOURS', 24, 1, 24 * 14),
       reconcileSeconds: read.int('PLAYOUT_RECONCILE_SECONDS', 10, 1, 30),
       archiveDir: resolvePath(cwd, read.string('PLAYOUT_ARCHIVE_DIR', join(mediaDir, 'archive'))),
+      prerollMs: read.int('PLAYOUT_PREROLL_MS', 3000, 500, 60000),
+      sinkByCommune: attempt(
+        () => parseSinkByCommune(read.string('PLAYOUT_SINK_BY_COMMUNE', '')),
+        new Map<string, PlayoutSinkName>(),
+      ),
+      device: read.string('PLAYOUT_DEVICE', 'alsa:default'),
+      icecastUrl: read.string(
+        'PLAYOUT_ICECAST_URL',
+        'icecast://source:hackme@127.0.0.1:8000/{commune}.mp3',
+      ),
+      concurrency: read.int('PLAYOUT_CONCURRENCY', 64, 1, 1000),
     },
     reports: {
       rollupCatchUpMinutes: read.int('REPORTS_ROLLUP_CATCH_UP_MINUTES', 15, 1, 24 * 60),

@@ -1,12 +1,19 @@
 import { Module } from '@nestjs/common';
 import { AsRunLedger } from './as-run-ledger';
+import { AutomationRecorder } from './automation-recorder';
+import { PlayoutClaims } from './playout-claims';
+import { PlayoutDispatcher } from './playout-dispatcher.service';
 import { PlayoutLogController } from './playout-log.controller';
 import { PlayoutLogService } from './playout-log.service';
 
-/** The as-run log: chain, reads, manual and imported records. */
+/**
+ * The as-run log (chain, reads, manual and imported records), the claims and records of the
+ * player, and the dispatcher that follows program-log changes. The player runs in
+ * `PlayoutWorkerModule`, the periodic tick in `PlayoutSchedulerModule`.
+ */
 @Module({
   controllers: [PlayoutLogController],
-  providers: [AsRunLedger, PlayoutLogService],
-  exports: [AsRunLedger, PlayoutLogService],
+  providers: [AsRunLedger, PlayoutLogService, PlayoutClaims, AutomationRecorder, PlayoutDispatcher],
+  exports: [AsRunLedger, PlayoutLogService, PlayoutClaims, AutomationRecorder, PlayoutDispatcher],
 })
 export class PlayoutModule {}

@@ -11,7 +11,8 @@ export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 /** Job names and their payloads, by queue. */
 export interface JobPayloads {
   'audio.process': { assetId: string };
-  'playout.play': { scheduleItemId: string };
+  /** `startsAt` (ISO) lets the dispatcher see that an item moved and replace its job. */
+  'playout.play': { scheduleItemId: string; startsAt?: string };
   'maintenance.rollup': { date?: string };
   'maintenance.chain-check': Record<string, never>;
 }

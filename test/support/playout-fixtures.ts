@@ -1,7 +1,12 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { DataSource } from 'typeorm';
 import { BulletinTopic } from '../../src/bulletins/entities/bulletin-topic.entity';
 import { Bulletin, BulletinPriority } from '../../src/bulletins/entities/bulletin.entity';
+import { AudioAsset } from '../../src/media/entities/audio-asset.entity';
+import { mediaPaths } from '../../src/media/media-paths';
 import { ScheduleItem } from '../../src/schedule/entities/schedule-item.entity';
 import { TestApp } from './test-app';
 
@@ -48,7 +53,13 @@ export async function insertBulletin(
 
 export async function insertScheduleItem(
   app: TestApp,
-  spec: { communeCode: string; bulletinId: string; startsAt: Date; durationMs: number },
+  spec: {
+    communeCode: string;
+    bulletinId: string;
+    startsAt: Date;
+    durationMs: number;
+    source?: ScheduleItem['source'];
+  },
 ): Promise<ScheduleItem> {
   const dataSource = app.app.get(DataSource);
   const now = new Date();
@@ -60,7 +71,7 @@ export async function insertScheduleItem(
     endsAt: new Date(spec.startsAt.getTime() + spec.durationMs),
     durationMs: spec.durationMs,
     status: 'planned',
-    source: 'manual',
+    source: spec.source ?? 'manual',
     cancelReason: null,
     createdBy: null,
     createdAt: now,
@@ -69,4 +80,55 @@ export async function insertScheduleItem(
   };
   await dataSource.manager.insert(ScheduleItem, item);
   return item;
+}
+
+/**
+ * A processed rendition made with ffmpeg (a tone, or noise), registered as a ready audio asset:
+ * what the player plays.
+ */
+export async function insertReadyAudio(
+  app: TestApp,
+  spec: { communeCode: string; provinceCode: string; durationMs: number; frequency?: number },
+): Promise<AudioAsset> {
+  const mediaDir = app.storage.env.MEDIA_DIR!;
+  const id = randomUUID();
+  const path = mediaPaths.rendition(mediaDir, id);
+  mkdirSync(dirname(path), { recursive: true });
+  execFileSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=${spec.frequency ?? 440}:duration=${spec.durationMs / 1000}`,
+    '-ac',
+    '1',
+    '-ar',
+    '44100',
+    '-b:a',
+    '128k',
+    '-y',
+    path,
+  ]);
+  const now = new Date();
+  const asset = {
+    id,
+    ownerCode: spec.communeCode,
+    communeCode: spec.communeCode,
+    provinceCode: spec.provinceCode,
+    sha256: randomUUID().replace(/-/g, '').padEnd(64, '0'),
+    source: 'upload',
+    originalName: 'ban-tin.mp3',
+    originalBytes: 1000,
+    status: 'ready',
+    progress: 100,
+    durationMs: spec.durationMs,
+    attempts: 1,
+    createdAt: now,
+    updatedAt: now,
+    readyAt: now,
+  } as Partial<AudioAsset>;
+  await app.app.get(DataSource).manager.insert(AudioAsset, asset);
+  return asset as AudioAsset;
 }

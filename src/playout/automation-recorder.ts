@@ -1,0 +1,145 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { BulletinTopic } from '../bulletins/entities/bulletin-topic.entity';
+import { Bulletin } from '../bulletins/entities/bulletin.entity';
+import { Clock } from '../common/clock';
+import { Db } from '../database/db.service';
+import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
+import { AsRunLedger } from './as-run-ledger';
+import { PlayoutClaim } from './entities/playout-claim.entity';
+import { PlayoutOutcome, PlayoutRecord } from './entities/playout-record.entity';
+import { AUTOMATION_ATTEMPT } from './log-checks';
+import { CLAIM_STALE_MS } from './playout-claims';
+
+/** What the player (or the missed-item check) says happened to an item. */
+export interface AutomationOutcome {
+  outcome: PlayoutOutcome;
+  startedAt: Date;
+  endedAt: Date;
+  playedMs: number;
+  reason: string | null;
+}
+
+/** Why an item was recorded without the player having played it. */
+export const MISSED_REASONS = {
+  notTaken: 'Quá giờ phát mà chưa có bộ phát nào nhận (dịch vụ dừng hoặc bộ phát bận)',
+  tooLate: 'Bộ phát nhận mục quá muộn so với giờ phát',
+  diedBeforeStart: 'Bộ phát dừng trước giờ phát (tiến trình kết thúc bất thường)',
+} as const;
+export const DIED_MID_PLAY = 'Bộ phát dừng giữa chừng (tiến trình kết thúc bất thường)';
+
+/**
+ * Writes the player's records (`source` automation, attempt 1) through the ledger, with the
+ * bulletin's title and topics as they are when it airs. One record per item and attempt: the
+ * unique (schedule_item_id, attempt) index backs the check made here under the chain lock.
+ */
+@Injectable()
+export class AutomationRecorder {
+  constructor(
+    private readonly db: Db,
+    private readonly ledger: AsRunLedger,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The record of a play; null when the item already has its automation record. */
+  record(item: ScheduleItem, result: AutomationOutcome): Promise<PlayoutRecord | null> {
+    return this.db.write(async (manager) => {
+      const head = await this.ledger.lockHead(manager, item.communeCode);
+      if (await this.recorded(manager, item.id)) return null;
+      return this.append(manager, head, item, result);
+    });
+  }
+
+  /**
+   * An item whose start passed by more than the tolerance without a live player: `missed` (or,
+   * when a player died mid-play, `partial` up to its last heartbeat). Takes the claim in the same
+   * transaction, so no player starts it afterwards. Null when there is nothing to record.
+   */
+  settleOverdue(item: ScheduleItem, lateToleranceMs: number): Promise<PlayoutRecord | null> {
+    return this.db.write(async (manager) => {
+      const head = await this.ledger.lockHead(manager, item.communeCode);
+      if (await this.recorded(manager, item.id)) return null;
+      const now = this.clock.now();
+      const overdue = now.getTime() - item.startsAt.getTime() > lateToleranceMs;
+      const claim = await manager.findOneBy(PlayoutClaim, {
+        scheduleItemId: item.id,
+        attempt: AUTOMATION_ATTEMPT,
+      });
+      if (!claim) {
+        if (!overdue) return null;
+        await manager.insert(PlayoutClaim, {
+          scheduleItemId: item.id,
+          attempt: AUTOMATION_ATTEMPT,
+          communeCode: item.communeCode,
+          owner: 'overdue-check',
+          claimedAt: now,
+          outputStartedAt: null,
+          progressMs: 0,
+          heartbeatAt: now,
+        });
+        return this.append(manager, head, item, missedOutcome(item, MISSED_REASONS.notTaken));
+      }
+      const silentMs = now.getTime() - (claim.heartbeatAt ?? claim.claimedAt).getTime();
+      if (silentMs < CLAIM_STALE_MS) return null;
+      if (claim.outputStartedAt) {
+        const playedMs = claim.progressMs;
+        return this.append(manager, head, item, {
+          outcome: playedMs > 0 ? 'partial' : 'failed',
+          startedAt: claim.outputStartedAt,
+          endedAt: new Date(claim.outputStartedAt.getTime() + playedMs),
+          playedMs,
+          reason: DIED_MID_PLAY,
+        });
+      }
+      if (!overdue) return null;
+      return this.append(manager, head, item, missedOutcome(item, MISSED_REASONS.diedBeforeStart));
+    });
+  }
+
+  private recorded(manager: EntityManager, itemId: string): Promise<boolean> {
+    return manager.existsBy(PlayoutRecord, {
+      scheduleItemId: itemId,
+      attempt: AUTOMATION_ATTEMPT,
+    });
+  }
+
+  private async append(
+    manager: EntityManager,
+    head: Awaited<ReturnType<AsRunLedger['lockHead']>>,
+    item: ScheduleItem,
+    result: AutomationOutcome,
+  ): Promise<PlayoutRecord> {
+    const bulletin = await manager.findOneBy(Bulletin, { id: item.bulletinId });
+    const topics = await manager.findBy(BulletinTopic, { bulletinId: item.bulletinId });
+    const [record] = await this.ledger.append(manager, head, [
+      {
+        communeCode: item.communeCode,
+        scheduleItemId: item.id,
+        attempt: AUTOMATION_ATTEMPT,
+        bulletinId: item.bulletinId,
+        title: bulletin?.title ?? null,
+        topics: topics.map((topic) => topic.topicCode),
+        startedAt: result.startedAt,
+        endedAt: result.endedAt,
+        playedMs: result.playedMs,
+        outcome: result.outcome,
+        source: 'automation',
+        correctsSeq: null,
+        reason: result.reason,
+        demo: item.demo,
+      },
+    ]);
+    return record;
+  }
+}
+
+/** DESIGN.md: a missed record starts and ends at the planned start, with nothing played. */
+export function missedOutcome(item: ScheduleItem, reason: string): AutomationOutcome {
+  return {
+    outcome: 'missed',
+    startedAt: item.startsAt,
+    endedAt: item.startsAt,
+    playedMs: 0,
+    reason,
+  };
+}

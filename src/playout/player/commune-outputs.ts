@@ -1,0 +1,67 @@
+/** Why a play was stopped before its end. */
+export type StopReason =
+  { kind: 'preempted'; byItemId: string; title: string | null } | { kind: 'shutdown' };
+
+/** One play's hold on its commune's output. */
+export interface OutputHold {
+  readonly itemId: string;
+  readonly emergency: boolean;
+  readonly controller: AbortController;
+  release(): void;
+}
+
+interface Holder {
+  hold: OutputHold;
+  done: Promise<void>;
+}
+
+/**
+ * One output per commune: a play holds it from just before its start to its end. An emergency
+ * takes it at once (the holder is stopped, reason `preempted`); anything else waits its turn.
+ */
+export class CommuneOutputs {
+  private readonly holders = new Map<string, Holder>();
+
+  async acquire(
+    communeCode: string,
+    request: { itemId: string; emergency: boolean; title: string | null },
+    signal: AbortSignal,
+  ): Promise<OutputHold | null> {
+    for (;;) {
+      if (signal.aborted) return null;
+      const current = this.holders.get(communeCode);
+      if (!current) break;
+      if (request.emergency && !current.hold.emergency) {
+        const reason: StopReason = {
+          kind: 'preempted',
+          byItemId: request.itemId,
+          title: request.title,
+        };
+        current.hold.controller.abort(reason);
+      }
+      await Promise.race([
+        current.done,
+        new Promise<void>((resolve) =>
+          signal.addEventListener('abort', () => resolve(), { once: true }),
+        ),
+      ]);
+    }
+    let finish!: () => void;
+    const done = new Promise<void>((resolve) => (finish = resolve));
+    const controller = new AbortController();
+    const forward = (): void => controller.abort(signal.reason);
+    signal.addEventListener('abort', forward, { once: true });
+    const hold: OutputHold = {
+      itemId: request.itemId,
+      emergency: request.emergency,
+      controller,
+      release: () => {
+        signal.removeEventListener('abort', forward);
+        if (this.holders.get(communeCode)?.hold === hold) this.holders.delete(communeCode);
+        finish();
+      },
+    };
+    this.holders.set(communeCode, { hold, done });
+    return hold;
+  }
+}

@@ -1,0 +1,147 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+} from '@nestjs/common';
+import { Job, Queue } from 'bullmq';
+import { Clock } from '../common/clock';
+import { Mutex } from '../common/mutex';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Db } from '../database/db.service';
+import { toInstant } from '../database/columns';
+import { jobId, JobOf, jobOptions, QueueName } from '../queue/queue.constants';
+import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
+import { OPEN_ITEM_STATUSES } from '../schedule/program-log.repository';
+import { ScheduleChanges } from '../schedule/schedule-changes';
+import { CLAIM_STALE_MS } from './playout-claims';
+
+export interface ReconcileResult {
+  added: number;
+  replaced: number;
+  removed: number;
+}
+
+type PlayJob = Job<JobOf<'playout.play'>>;
+const PENDING_STATES = ['delayed', 'waiting', 'prioritized'] as const;
+
+/**
+ * Keeps Redis in step with the program log (the database is the truth): one delayed job
+ * `play-<itemId>` per open item starting within the horizon, due `PLAYOUT_PREROLL_MS` before the
+ * item. Reconciles after every program-log change, and on the scheduler's short period, so an
+ * emptied Redis is repaired within seconds; cancelled or moved items lose or replace their job.
+ */
+@Injectable()
+export class PlayoutDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(PlayoutDispatcher.name);
+  private readonly mutex = new Mutex();
+  private stopListening?: () => void;
+
+  constructor(
+    @InjectQueue(QueueName.Playout) private readonly queue: Queue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly db: Db,
+    private readonly changes: ScheduleChanges,
+    private readonly clock: Clock,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.stopListening = this.changes.onChange(async (change) => {
+      await this.reconcile();
+      if (change.kind === 'emergency')
+        this.logger.log(`Emergency on commune ${change.communeCode}`);
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.stopListening?.();
+  }
+
+  /** Makes the queue hold exactly the jobs the program log calls for. Safe to run anywhere, often. */
+  reconcile(): Promise<ReconcileResult> {
+    return this.mutex.run(() => this.reconcileNow());
+  }
+
+  private async reconcileNow(): Promise<ReconcileResult> {
+    const now = this.clock.now();
+    const items = await this.dueItems(now);
+    const pending = new Map<string, PlayJob>();
+    for (const job of (await this.queue.getJobs([...PENDING_STATES])) as PlayJob[]) {
+      if (job?.id && job.name === 'playout.play') pending.set(job.id, job);
+    }
+    const result: ReconcileResult = { added: 0, replaced: 0, removed: 0 };
+    const wanted = new Set<string>();
+    for (const item of items) {
+      const payload = { scheduleItemId: item.id, startsAt: item.startsAt.toISOString() };
+      const id = jobId('playout.play', payload);
+      wanted.add(id);
+      const queued = pending.get(id);
+      if (queued?.data.startsAt === payload.startsAt) continue;
+      const stale = queued ?? (await this.finishedJob(id));
+      if (stale && !(await this.removeJob(stale))) continue;
+      await this.queue.add('playout.play', payload, this.options(item, payload, now));
+      if (queued) result.replaced += 1;
+      else result.added += 1;
+    }
+    for (const [id, job] of pending) {
+      if (!wanted.has(id) && (await this.removeJob(job))) result.removed += 1;
+    }
+    if (result.added + result.replaced + result.removed > 0) {
+      this.logger.log(
+        `Reconciled: ${result.added} added, ${result.replaced} replaced, ${result.removed} removed`,
+      );
+    }
+    return result;
+  }
+
+  /**
+   * Open items from the tolerance ago to the horizon ahead that no live player holds. Items past
+   * the tolerance are left to the overdue check, which records them missed.
+   */
+  private dueItems(now: Date): Promise<ScheduleItem[]> {
+    const { lateToleranceMs, horizonHours } = this.config.playout;
+    return this.db.manager
+      .createQueryBuilder(ScheduleItem, 'item')
+      .where('item.status IN (:...open)', { open: [...OPEN_ITEM_STATUSES] })
+      .andWhere('item.startsAt >= :from', {
+        from: toInstant(new Date(now.getTime() - lateToleranceMs)),
+      })
+      .andWhere('item.startsAt < :to', {
+        to: toInstant(new Date(now.getTime() + horizonHours * 3600 * 1000)),
+      })
+      .andWhere(
+        `NOT EXISTS (SELECT 1 FROM playout_claim claim WHERE claim.schedule_item_id = item.id
+          AND (claim.output_started_at IS NOT NULL OR claim.heartbeat_at > :fresh))`,
+        { fresh: toInstant(new Date(now.getTime() - CLAIM_STALE_MS)) },
+      )
+      .getMany();
+  }
+
+  private options(item: ScheduleItem, payload: JobOf<'playout.play'>, now: Date) {
+    const emergency = item.source === 'emergency';
+    const delay = emergency
+      ? 0
+      : Math.max(0, item.startsAt.getTime() - this.config.playout.prerollMs - now.getTime());
+    return jobOptions('playout.play', payload, { delay, ...(emergency ? { priority: 1 } : {}) });
+  }
+
+  /** A job of that id that finished or failed: it would block adding the id again. */
+  private async finishedJob(id: string): Promise<PlayJob | undefined> {
+    const job = (await this.queue.getJob(id)) as PlayJob | undefined;
+    if (!job) return undefined;
+    const state = await job.getState();
+    return state === 'completed' || state === 'failed' ? job : undefined;
+  }
+
+  /** False when the job cannot go (a player has just taken it). */
+  private async removeJob(job: PlayJob): Promise<boolean> {
+    try {
+      await job.remove();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

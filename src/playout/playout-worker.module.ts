@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { Player } from './player/player';
+import { PlayoutModule } from './playout.module';
+import { PlayoutProcessor } from './playout.processor';
+import { PlayoutRunner } from './playout-runner.service';
+import { AudioSinks } from './sinks/audio-sinks';
+
+/** Worker role: the player, its sinks and the `playout` queue processor. */
+@Module({
+  imports: [PlayoutModule],
+  providers: [AudioSinks, Player, PlayoutRunner, PlayoutProcessor],
+  exports: [PlayoutRunner],
+})
+export class PlayoutWorkerModule {}
