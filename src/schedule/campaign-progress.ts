@@ -57,9 +57,17 @@ export interface CampaignProgress {
   gaps: string[];
 }
 
+const weekLabels = new Map<string, string>();
+
+/** `2025-W41`: the ISO week of a date (remembered: a province's plan asks for it per item). */
 export function weekLabel(date: string): string {
-  const { year, week } = isoWeek(date);
-  return `${year}-W${String(week).padStart(2, '0')}`;
+  let label = weekLabels.get(date);
+  if (label === undefined) {
+    const { year, week } = isoWeek(date);
+    label = `${year}-W${String(week).padStart(2, '0')}`;
+    if (weekLabels.size < 100000) weekLabels.set(date, label);
+  }
+  return label;
 }
 
 /** The ISO weeks of [from, to], each cut to the range (pro rata weeks at both ends). */

@@ -9,9 +9,9 @@ import {
   describeTopicGap,
   isCampaignItem,
   WeekSegment,
-  weekLabel,
   weekSegments,
 } from './campaign-progress';
+import { CampaignRule } from '../campaigns/entities/campaign.entity';
 import { Occurrence, occurrencesOn, WindowSpec } from './window-time';
 
 /** A bulletin the planner may place: approved, audio ready, schedulable by the commune. */
@@ -98,7 +98,8 @@ interface Slot {
   occurrence: Occurrence;
   /** Items near or inside the occurrence, by start. */
   busy: Interval[];
-  bulletinIds: Set<string>;
+  /** Indexes of the bulletins already in the occurrence. */
+  bulletins: Set<number>;
   /** Earliest instant an item may start (the occurrence start, or now). */
   openFrom: number;
   itemCount: number;
@@ -109,12 +110,22 @@ interface Failure {
   message: string;
 }
 
-function ceilToSecond(ms: number): number {
-  return Math.ceil(ms / 1000) * 1000;
+/** What the planner knows of a bulletin, by index: candidates first, then others on the log. */
+interface BulletinInfo {
+  id: string;
+  durationMs: number;
+  library: boolean;
+  candidate: boolean;
+  /** Indexes of the campaign's rules the bulletin counts for. */
+  rules: number[];
+  /** Tagged with a topic of the campaign: counts toward the daily minimum. */
+  campaign: boolean;
+  /** Preference among equals: newer first, then by id. */
+  order: number;
 }
 
-function increment(map: Map<string, number>, key: string, by = 1): void {
-  map.set(key, (map.get(key) ?? 0) + by);
+function ceilToSecond(ms: number): number {
+  return Math.ceil(ms / 1000) * 1000;
 }
 
 /**
@@ -128,53 +139,80 @@ export function planCampaign(input: PlannerInput): PlanResult {
   return new PlanBuilder(input).build();
 }
 
+/**
+ * The planner's state. Days, weeks, rules and bulletins are numbered, and the counters are flat
+ * arrays indexed by them: a province plans thousands of items, and string-keyed maps were most
+ * of the time.
+ */
 class PlanBuilder {
+  private readonly dates: string[];
+  private readonly dayOf = new Map<string, number>();
   private readonly today: string;
-  private readonly slotsByDate = new Map<string, Slot[]>();
-  private readonly bulletinsByTopic = new Map<string, PlannerBulletin[]>();
-  private readonly campaignBulletins: PlannerBulletin[];
+  private readonly segments: WeekSegment[];
+  private readonly weekOfDay: number[] = [];
+  private readonly rules: readonly CampaignRule[];
+  private readonly bulletins: BulletinInfo[] = [];
+  private readonly bulletinOf = new Map<string, number>();
+  private readonly candidatesByRule: number[][];
+  private readonly campaignCandidates: number[];
+  private readonly meanMsByRule: number[];
+  private readonly slotsByDay: Slot[][];
   private readonly planned: PlannedItem[] = [];
-  private readonly playsByDayBulletin = new Map<string, number>();
-  private readonly playsByWeekBulletin = new Map<string, number>();
-  private readonly msByWeekTopic = new Map<string, number>();
-  private readonly playsByWeekTopic = new Map<string, number>();
-  private readonly playsByDayTopic = new Map<string, number>();
-  private readonly campaignMsByDay = new Map<string, number>();
+  private readonly playsByDayBulletin: Int32Array;
+  private readonly playsByWeekBulletin: Int32Array;
+  private readonly msByWeekRule: Float64Array;
+  private readonly playsByWeekRule: Int32Array;
+  private readonly playsByDayRule: Int32Array;
+  private readonly campaignMsByDay: Float64Array;
   private readonly weekFailures = new Map<string, Failure>();
-  private readonly dayFailures = new Map<string, Failure>();
-  private readonly segmentsByWeek = new Map<string, WeekSegment>();
-  private readonly topicsByBulletin = new Map<string, readonly string[]>();
+  private readonly dayFailures = new Map<number, Failure>();
 
   constructor(private readonly input: PlannerInput) {
     this.today = localDateOf(new Date(input.now));
-    const bulletins = [...input.bulletins].sort((a, b) => a.id.localeCompare(b.id));
-    for (const segment of weekSegments(input.from, input.to)) {
-      this.segmentsByWeek.set(segment.week, segment);
-    }
-    for (const bulletin of bulletins) {
-      this.topicsByBulletin.set(bulletin.id, bulletin.topics);
-      for (const topic of new Set(bulletin.topics)) {
-        const list = this.bulletinsByTopic.get(topic) ?? [];
-        list.push(bulletin);
-        this.bulletinsByTopic.set(topic, list);
+    this.dates = eachDate(input.from, input.to);
+    this.dates.forEach((date, day) => this.dayOf.set(date, day));
+    this.segments = weekSegments(input.from, input.to);
+    this.segments.forEach((segment, week) => {
+      for (let day = this.dayOf.get(segment.from) ?? 0; day < this.dates.length; day += 1) {
+        if (this.dates[day] > segment.to) break;
+        this.weekOfDay[day] = week;
       }
-    }
-    this.campaignBulletins = bulletins.filter((bulletin) =>
-      isCampaignItem(input.targets, bulletin.topics),
+    });
+    this.rules = input.targets.rules;
+    this.indexBulletins();
+    const candidates = this.bulletins.filter((bulletin) => bulletin.candidate);
+    this.candidatesByRule = this.rules.map((_rule, rule) =>
+      candidates.filter((bulletin) => bulletin.rules.includes(rule)).map((b) => this.index(b.id)),
     );
-    this.buildSlots();
+    this.campaignCandidates = candidates.filter((b) => b.campaign).map((b) => this.index(b.id));
+    this.meanMsByRule = this.candidatesByRule.map(
+      (list) =>
+        list.reduce((sum, index) => sum + this.bulletins[index].durationMs, 0) /
+        Math.max(1, list.length),
+    );
+    const days = this.dates.length;
+    const weeks = this.segments.length;
+    const count = this.bulletins.length;
+    const rules = this.rules.length;
+    this.playsByDayBulletin = new Int32Array(days * count);
+    this.playsByWeekBulletin = new Int32Array(weeks * count);
+    this.msByWeekRule = new Float64Array(weeks * rules);
+    this.playsByWeekRule = new Int32Array(weeks * rules);
+    this.playsByDayRule = new Int32Array(days * rules);
+    this.campaignMsByDay = new Float64Array(days);
+    this.slotsByDay = this.buildSlots();
     for (const item of input.existing) this.countExisting(item);
   }
 
   build(): PlanResult {
-    for (const segment of this.segmentsByWeek.values()) this.fillWeek(segment);
-    for (const date of eachDate(this.input.from, this.input.to)) this.fillDay(date);
+    this.segments.forEach((_segment, week) => this.fillWeek(week));
+    this.dates.forEach((_date, day) => this.fillDay(day));
     const counted: CountedItem[] = [
       ...this.input.existing.filter((item) => item.counts),
       ...this.planned.map((item) => ({
         startsAt: item.startsAt,
         durationMs: item.durationMs,
-        topics: this.bulletinTopics(item.bulletinId),
+        topics: this.input.bulletins[this.index(item.bulletinId)]?.topics ?? [],
       })),
     ];
     const progress = assessProgress(this.input.targets, this.input.from, this.input.to, counted);
@@ -186,11 +224,50 @@ class PlanBuilder {
 
   // ----- setup -----
 
-  private buildSlots(): void {
+  /** Candidates keep their input positions (so `input.bulletins[index]` is the bulletin). */
+  private indexBulletins(): void {
+    const ruleIndexes = (topics: readonly string[]) =>
+      this.rules.flatMap((rule, index) => (topics.includes(rule.topic) ? [index] : []));
+    const preference = [...this.input.bulletins].sort(
+      (a, b) => b.approvedAt - a.approvedAt || a.id.localeCompare(b.id),
+    );
+    const order = new Map(preference.map((bulletin, rank) => [bulletin.id, rank]));
+    this.input.bulletins.forEach((bulletin, index) => {
+      this.bulletinOf.set(bulletin.id, index);
+      this.bulletins.push({
+        id: bulletin.id,
+        durationMs: bulletin.durationMs,
+        library: bulletin.library,
+        candidate: true,
+        rules: ruleIndexes(bulletin.topics),
+        campaign: isCampaignItem(this.input.targets, bulletin.topics),
+        order: order.get(bulletin.id) ?? index,
+      });
+    });
+    for (const item of this.input.existing) {
+      if (this.bulletinOf.has(item.bulletinId)) continue;
+      this.bulletinOf.set(item.bulletinId, this.bulletins.length);
+      this.bulletins.push({
+        id: item.bulletinId,
+        durationMs: item.durationMs,
+        library: false,
+        candidate: false,
+        rules: ruleIndexes(item.topics),
+        campaign: isCampaignItem(this.input.targets, item.topics),
+        order: this.bulletins.length,
+      });
+    }
+  }
+
+  private index(bulletinId: string): number {
+    return this.bulletinOf.get(bulletinId) ?? -1;
+  }
+
+  private buildSlots(): Slot[][] {
     const { gapMs, now } = this.input;
     const existing = [...this.input.existing].sort((a, b) => a.startsAt - b.startsAt);
-    for (const date of eachDate(this.input.from, this.input.to)) {
-      const slots = occurrencesOn(this.input.windows, date).map((occurrence): Slot => {
+    return this.dates.map((date) =>
+      occurrencesOn(this.input.windows, date).map((occurrence): Slot => {
         const near = existing.filter(
           (item) =>
             item.startsAt < occurrence.endsAt + gapMs && occurrence.startsAt - gapMs < item.endsAt,
@@ -198,103 +275,104 @@ class PlanBuilder {
         return {
           occurrence,
           busy: near.map((item) => ({ start: item.startsAt, end: item.endsAt })),
-          bulletinIds: new Set(
+          bulletins: new Set(
             near
               .filter(
                 (item) => item.startsAt >= occurrence.startsAt && item.startsAt < occurrence.endsAt,
               )
-              .map((item) => item.bulletinId),
+              .map((item) => this.index(item.bulletinId)),
           ),
           openFrom: Math.max(occurrence.startsAt, now),
           itemCount: near.length,
         };
-      });
-      this.slotsByDate.set(date, slots);
-    }
+      }),
+    );
   }
 
   private countExisting(item: PlannerExistingItem): void {
-    const date = localDateOf(new Date(item.startsAt));
-    const week = weekLabel(date);
-    increment(this.playsByDayBulletin, `${date}|${item.bulletinId}`);
-    increment(this.playsByWeekBulletin, `${week}|${item.bulletinId}`);
-    if (item.counts) this.countAirtime(date, week, item.topics, item.durationMs);
+    const day = this.dayOf.get(localDateOf(new Date(item.startsAt)));
+    if (day === undefined) return;
+    this.count(day, this.index(item.bulletinId), item.durationMs, item.counts);
   }
 
-  private countAirtime(date: string, week: string, topics: readonly string[], ms: number): void {
-    for (const topic of new Set(topics)) {
-      increment(this.msByWeekTopic, `${week}|${topic}`, ms);
-      increment(this.playsByWeekTopic, `${week}|${topic}`);
-      increment(this.playsByDayTopic, `${date}|${topic}`);
+  private count(day: number, bulletin: number, ms: number, airtime: boolean): void {
+    const week = this.weekOfDay[day];
+    const bulletins = this.bulletins.length;
+    const rules = this.rules.length;
+    this.playsByDayBulletin[day * bulletins + bulletin] += 1;
+    this.playsByWeekBulletin[week * bulletins + bulletin] += 1;
+    if (!airtime) return;
+    const info = this.bulletins[bulletin];
+    for (const rule of info.rules) {
+      this.msByWeekRule[week * rules + rule] += ms;
+      this.playsByWeekRule[week * rules + rule] += 1;
+      this.playsByDayRule[day * rules + rule] += 1;
     }
-    if (isCampaignItem(this.input.targets, topics)) increment(this.campaignMsByDay, date, ms);
-  }
-
-  private bulletinTopics(bulletinId: string): readonly string[] {
-    return this.topicsByBulletin.get(bulletinId) ?? [];
+    if (info.campaign) this.campaignMsByDay[day] += ms;
   }
 
   // ----- weekly rules -----
 
-  private fillWeek(segment: WeekSegment): void {
-    const days = this.plannableDays(segment);
-    const blocked = new Set<string>();
+  private fillWeek(week: number): void {
+    const days = this.plannableDays(week);
+    const blocked = new Set<number>();
     for (;;) {
-      let best: { topic: string; need: number } | undefined;
-      for (const rule of this.input.targets.rules) {
-        if (blocked.has(rule.topic)) continue;
-        const need = this.topicNeed(segment, rule.topic);
-        if (need > 0 && (!best || need > best.need)) best = { topic: rule.topic, need };
-      }
-      if (!best) return;
-      if (!this.placeForTopic(segment.week, best.topic, days)) {
-        blocked.add(best.topic);
-        this.weekFailures.set(
-          `${segment.week}|${best.topic}`,
-          this.explainWeek(segment, best.topic, days),
-        );
+      let best = -1;
+      let bestNeed = 0;
+      this.rules.forEach((_rule, rule) => {
+        if (blocked.has(rule)) return;
+        const need = this.ruleNeed(week, rule);
+        if (need > bestNeed) {
+          best = rule;
+          bestNeed = need;
+        }
+      });
+      if (best === -1) return;
+      if (!this.placeForRule(best, days)) {
+        blocked.add(best);
+        this.weekFailures.set(`${week}|${best}`, this.explainWeek(week, best, days));
       }
     }
   }
 
-  /** How far the topic is from its rule in the week, in plays (airtime divided by mean length). */
-  private topicNeed(segment: WeekSegment, topic: string): number {
-    const rule = this.input.targets.rules.find((candidate) => candidate.topic === topic);
-    if (!rule) return 0;
-    const requiredMs = Math.ceil(((rule.minSecondsPerWeek ?? 0) * segment.days) / 7) * 1000;
-    const requiredPlays = Math.ceil(((rule.minPlaysPerWeek ?? 0) * segment.days) / 7);
-    const key = `${segment.week}|${topic}`;
-    const missingMs = Math.max(0, requiredMs - (this.msByWeekTopic.get(key) ?? 0));
-    const missingPlays = Math.max(0, requiredPlays - (this.playsByWeekTopic.get(key) ?? 0));
+  /** How far a rule is from met in the week, in plays (missing airtime ÷ mean bulletin length). */
+  private ruleNeed(week: number, rule: number): number {
+    const { minSecondsPerWeek = 0, minPlaysPerWeek = 0 } = this.rules[rule];
+    const days = this.segments[week].days;
+    const key = week * this.rules.length + rule;
+    const missingMs = Math.max(
+      0,
+      Math.ceil((minSecondsPerWeek * days) / 7) * 1000 - this.msByWeekRule[key],
+    );
+    const missingPlays = Math.max(
+      0,
+      Math.ceil((minPlaysPerWeek * days) / 7) - this.playsByWeekRule[key],
+    );
     if (missingMs === 0 && missingPlays === 0) return 0;
-    const candidates = this.bulletinsByTopic.get(topic) ?? [];
-    const meanMs =
-      candidates.reduce((sum, bulletin) => sum + bulletin.durationMs, 0) /
-      Math.max(1, candidates.length);
+    const meanMs = this.meanMsByRule[rule];
     return Math.max(missingPlays, meanMs > 0 ? missingMs / meanMs : 1);
   }
 
-  private placeForTopic(week: string, topic: string, days: readonly string[]): boolean {
-    const candidates = this.bulletinsByTopic.get(topic) ?? [];
+  private placeForRule(rule: number, days: readonly number[]): boolean {
+    const candidates = this.candidatesByRule[rule];
     if (candidates.length === 0) return false;
+    const rules = this.rules.length;
     const ordered = [...days].sort(
       (a, b) =>
-        (this.playsByDayTopic.get(`${a}|${topic}`) ?? 0) -
-          (this.playsByDayTopic.get(`${b}|${topic}`) ?? 0) ||
-        (this.campaignMsByDay.get(a) ?? 0) - (this.campaignMsByDay.get(b) ?? 0) ||
-        a.localeCompare(b),
+        this.playsByDayRule[a * rules + rule] - this.playsByDayRule[b * rules + rule] ||
+        this.campaignMsByDay[a] - this.campaignMsByDay[b] ||
+        a - b,
     );
-    return ordered.some((date) => this.placeOnDay(date, week, candidates));
+    return ordered.some((day) => this.placeOnDay(day, candidates));
   }
 
   // ----- daily minimum -----
 
-  private fillDay(date: string): void {
+  private fillDay(day: number): void {
     const requiredMs = this.input.targets.minDailySeconds * 1000;
-    const week = weekLabel(date);
-    while ((this.campaignMsByDay.get(date) ?? 0) < requiredMs) {
-      if (!this.placeOnDay(date, week, this.campaignBulletins)) {
-        this.dayFailures.set(date, this.explainDay(date));
+    while (this.campaignMsByDay[day] < requiredMs) {
+      if (!this.placeOnDay(day, this.campaignCandidates)) {
+        this.dayFailures.set(day, this.explainDay(day));
         return;
       }
     }
@@ -302,24 +380,27 @@ class PlanBuilder {
 
   // ----- placing -----
 
-  private placeOnDay(date: string, week: string, candidates: readonly PlannerBulletin[]): boolean {
-    if (date < this.today) return false;
-    const slots = this.slotsByDate.get(date) ?? [];
+  private placeOnDay(day: number, candidates: readonly number[]): boolean {
+    if (this.dates[day] < this.today) return false;
+    const slots = this.slotsByDay[day];
     if (slots.length === 0) return false;
+    const week = this.weekOfDay[day];
+    const count = this.bulletins.length;
     const max = this.input.maxPlaysPerBulletinPerDay;
+    const short = this.rules.map((_rule, rule) => this.ruleNeed(week, rule) > 0);
     const ranked = candidates
-      .filter((bulletin) => (this.playsByDayBulletin.get(`${date}|${bulletin.id}`) ?? 0) < max)
-      .map((bulletin) => ({ bulletin, key: this.rank(bulletin, date, week) }))
-      .sort((a, b) => compareKeys(a.key, b.key) || a.bulletin.id.localeCompare(b.bulletin.id));
+      .filter((bulletin) => this.playsByDayBulletin[day * count + bulletin] < max)
+      .map((bulletin) => ({ bulletin, key: this.rank(bulletin, day, week, short) }))
+      .sort((a, b) => compareKeys(a.key, b.key));
     const bySpace = [...slots].sort(
       (a, b) => a.itemCount - b.itemCount || a.occurrence.startsAt - b.occurrence.startsAt,
     );
     for (const { bulletin } of ranked) {
       for (const slot of bySpace) {
-        if (slot.bulletinIds.has(bulletin.id)) continue;
-        const startsAt = this.fit(slot, bulletin.durationMs);
+        if (slot.bulletins.has(bulletin)) continue;
+        const startsAt = this.fit(slot, this.bulletins[bulletin].durationMs);
         if (startsAt !== null) {
-          this.place(date, week, slot, bulletin, startsAt);
+          this.place(day, slot, bulletin, startsAt);
           return true;
         }
       }
@@ -329,19 +410,17 @@ class PlanBuilder {
 
   /**
    * Preference, lowest first: the commune's own before the library; fewer plays that day; more
-   * topics still short this week; fewer plays this week; newer.
+   * rules still short this week; fewer plays this week; newer; by id.
    */
-  private rank(bulletin: PlannerBulletin, date: string, week: string): number[] {
-    const segment = this.segmentsByWeek.get(week);
-    const short = segment
-      ? bulletin.topics.filter((topic) => this.topicNeed(segment, topic) > 0).length
-      : 0;
+  private rank(bulletin: number, day: number, week: number, short: readonly boolean[]): number[] {
+    const info = this.bulletins[bulletin];
+    const count = this.bulletins.length;
     return [
-      bulletin.library ? 1 : 0,
-      this.playsByDayBulletin.get(`${date}|${bulletin.id}`) ?? 0,
-      -short,
-      this.playsByWeekBulletin.get(`${week}|${bulletin.id}`) ?? 0,
-      -bulletin.approvedAt,
+      info.library ? 1 : 0,
+      this.playsByDayBulletin[day * count + bulletin],
+      -info.rules.filter((rule) => short[rule]).length,
+      this.playsByWeekBulletin[week * count + bulletin],
+      info.order,
     ];
   }
 
@@ -357,23 +436,18 @@ class PlanBuilder {
     return start + durationMs <= slot.occurrence.endsAt ? start : null;
   }
 
-  private place(
-    date: string,
-    week: string,
-    slot: Slot,
-    bulletin: PlannerBulletin,
-    startsAt: number,
-  ): void {
+  private place(day: number, slot: Slot, bulletin: number, startsAt: number): void {
+    const info = this.bulletins[bulletin];
     const item: PlannedItem = {
-      bulletinId: bulletin.id,
+      bulletinId: info.id,
       windowId: slot.occurrence.windowId,
       startsAt,
-      endsAt: startsAt + bulletin.durationMs,
-      durationMs: bulletin.durationMs,
+      endsAt: startsAt + info.durationMs,
+      durationMs: info.durationMs,
     };
     this.planned.push(item);
     const { gapMs } = this.input;
-    for (const other of this.slotsByDate.get(date) ?? []) {
+    for (const other of this.slotsByDay[day]) {
       const near =
         item.startsAt < other.occurrence.endsAt + gapMs &&
         other.occurrence.startsAt - gapMs < item.endsAt;
@@ -384,19 +458,20 @@ class PlanBuilder {
         end: item.endsAt,
       });
     }
-    slot.bulletinIds.add(bulletin.id);
+    slot.bulletins.add(bulletin);
     slot.itemCount += 1;
-    increment(this.playsByDayBulletin, `${date}|${bulletin.id}`);
-    increment(this.playsByWeekBulletin, `${week}|${bulletin.id}`);
-    this.countAirtime(date, week, bulletin.topics, bulletin.durationMs);
+    this.count(day, bulletin, info.durationMs, true);
   }
 
   // ----- explaining what cannot be met -----
 
-  private plannableDays(segment: WeekSegment): string[] {
-    return eachDate(segment.from, segment.to).filter(
-      (date) => date >= this.today && (this.slotsByDate.get(date)?.length ?? 0) > 0,
-    );
+  private plannableDays(week: number): number[] {
+    const { from, to } = this.segments[week];
+    const days: number[] = [];
+    for (let day = this.dayOf.get(from) ?? 0; day <= (this.dayOf.get(to) ?? -1); day += 1) {
+      if (this.dates[day] >= this.today && this.slotsByDay[day].length > 0) days.push(day);
+    }
+    return days;
   }
 
   private freeMs(slot: Slot): number {
@@ -414,17 +489,17 @@ class PlanBuilder {
   }
 
   private explainTime(
-    dates: readonly string[],
-    candidates: readonly PlannerBulletin[],
+    days: readonly number[],
+    candidates: readonly number[],
     where: string,
     what: string,
   ): Failure {
-    const slots = dates.flatMap((date) => this.slotsByDate.get(date) ?? []);
-    const shortest = Math.min(...candidates.map((bulletin) => bulletin.durationMs));
-    const free = slots.reduce((sum, slot) => sum + this.freeMs(slot), 0);
+    const slots = days.flatMap((day) => this.slotsByDay[day]);
     if (slots.length === 0) {
       return { reason: 'no-window-time', message: `No on-air window falls ${where}` };
     }
+    const shortest = Math.min(...candidates.map((index) => this.bulletins[index].durationMs));
+    const free = slots.reduce((sum, slot) => sum + this.freeMs(slot), 0);
     if (!slots.some((slot) => this.fit(slot, shortest) !== null)) {
       return {
         reason: 'no-window-time',
@@ -437,10 +512,10 @@ class PlanBuilder {
     };
   }
 
-  private explainWeek(segment: WeekSegment, topic: string, days: readonly string[]): Failure {
-    const candidates = this.bulletinsByTopic.get(topic) ?? [];
-    const where = `in week ${segment.week} (${segment.from} – ${segment.to})`;
-    if (candidates.length === 0) {
+  private explainWeek(week: number, rule: number, days: readonly number[]): Failure {
+    const segment = this.segments[week];
+    const topic = this.rules[rule].topic;
+    if (this.candidatesByRule[rule].length === 0) {
       return {
         reason: 'no-bulletin',
         message: `No approved bulletin with ready audio is tagged ${topic}`,
@@ -449,28 +524,30 @@ class PlanBuilder {
     if (segment.to < this.today) {
       return { reason: 'past', message: `Week ${segment.week} is already past` };
     }
-    return this.explainTime(days, candidates, where, topic);
+    const where = `in week ${segment.week} (${segment.from} – ${segment.to})`;
+    return this.explainTime(days, this.candidatesByRule[rule], where, topic);
   }
 
-  private explainDay(date: string): Failure {
-    if (this.campaignBulletins.length === 0) {
+  private explainDay(day: number): Failure {
+    const date = this.dates[day];
+    if (this.campaignCandidates.length === 0) {
       return {
         reason: 'no-bulletin',
         message: 'No approved bulletin with ready audio is tagged with a topic of the campaign',
       };
     }
     if (date < this.today) return { reason: 'past', message: `${date} is already past` };
-    return this.explainTime([date], this.campaignBulletins, `on ${date}`, 'campaign');
+    return this.explainTime([day], this.campaignCandidates, `on ${date}`, 'campaign');
   }
 
   private shortfalls(progress: CampaignProgress): Shortfall[] {
     const shortfalls: Shortfall[] = [];
-    for (const week of progress.weeks) {
-      for (const row of week.topics) {
-        if (row.met) continue;
+    progress.weeks.forEach((week, weekIndex) => {
+      week.topics.forEach((row, rule) => {
+        if (row.met) return;
         const failure =
-          this.weekFailures.get(`${week.week}|${row.topic}`) ??
-          this.explainWeek(week, row.topic, this.plannableDays(week));
+          this.weekFailures.get(`${weekIndex}|${rule}`) ??
+          this.explainWeek(weekIndex, rule, this.plannableDays(weekIndex));
         shortfalls.push({
           kind: 'weekly',
           topic: row.topic,
@@ -487,28 +564,28 @@ class PlanBuilder {
           reason: failure.reason,
           message: `${describeTopicGap(week, row)}: ${failure.message}`,
         });
-      }
-    }
-    for (const day of progress.days) {
-      if (day.met) continue;
-      const failure = this.dayFailures.get(day.date) ?? this.explainDay(day.date);
+      });
+    });
+    progress.days.forEach((row, day) => {
+      if (row.met) return;
+      const failure = this.dayFailures.get(day) ?? this.explainDay(day);
       shortfalls.push({
         kind: 'daily',
         topic: null,
-        week: weekLabel(day.date),
-        from: day.date,
-        to: day.date,
-        date: day.date,
-        requiredSeconds: day.requiredSeconds,
-        scheduledSeconds: day.scheduledSeconds,
-        missingSeconds: day.missingSeconds,
+        week: this.segments[this.weekOfDay[day]].week,
+        from: row.date,
+        to: row.date,
+        date: row.date,
+        requiredSeconds: row.requiredSeconds,
+        scheduledSeconds: row.scheduledSeconds,
+        missingSeconds: row.missingSeconds,
         requiredPlays: 0,
         scheduledPlays: 0,
         missingPlays: 0,
         reason: failure.reason,
-        message: `${describeDayGap(day)}: ${failure.message}`,
+        message: `${describeDayGap(row)}: ${failure.message}`,
       });
-    }
+    });
     return shortfalls;
   }
 }
