@@ -13,6 +13,7 @@ import { AppConfigModule } from './config/config.module';
 import { Env, loadConfig } from './config/load-config';
 import { Clock } from './common/clock';
 import { DatabaseModule } from './database/database.module';
+import { DemoModule } from './demo/demo.module';
 import { GeoModule } from './geo/geo.module';
 import { HealthModule } from './health/health.module';
 import { FfmpegModule } from './media/ffmpeg.module';
@@ -106,6 +107,7 @@ export class AppModule {
         BulletinsModule,
         ProgramScheduleModule,
         WebModule,
+        DemoModule,
         PlayoutModule,
         ReportsModule,
         // The queue dashboard is HTTP: only a process that serves the API mounts it.

@@ -1,18 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { buildWebApp } from './support/browser';
 import { createTestStorage, startTestApp, TestApp, TestStorage } from './support/test-app';
-
-/** Builds web/dist from web/src, as `npm run build` does. */
-export function buildWebApp(): void {
-  execFileSync(
-    process.execPath,
-    [require.resolve('typescript/bin/tsc'), '-p', 'web/tsconfig.json'],
-    {
-      cwd: resolve(__dirname, '..'),
-      stdio: 'inherit',
-    },
-  );
-}
 
 describe('web app serving (e2e)', () => {
   let storage: TestStorage;

@@ -73,7 +73,7 @@ export const COMMUNE_KIND_LABEL: Record<'xa' | 'phuong' | 'dac-khu', string> = {
 
 /** Voices of the text-to-speech engine, by region. */
 export const VOICES = [
-  { value: 'north', label: 'Giọng Bắc' },
-  { value: 'central', label: 'Giọng Trung' },
-  { value: 'south', label: 'Giọng Nam' },
+  { value: 'bac', label: 'Giọng Bắc' },
+  { value: 'trung', label: 'Giọng Trung' },
+  { value: 'nam', label: 'Giọng Nam' },
 ] as const;

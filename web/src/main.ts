@@ -48,7 +48,7 @@ async function enter(): Promise<void> {
     emergency: isCommuneUser(loaded) ? () => void openEmergency(loaded) : null,
   });
   mount(root, shell.root);
-  void showDemoBanner(loaded, shell.banner);
+  await showDemoBanner(loaded, shell.banner);
   await renderRoute();
 }
 

@@ -7,6 +7,7 @@ import { newBulletinPage } from './pages/new-bulletin.js';
 import { planPage } from './pages/plan.js';
 import { playoutPage } from './pages/playout.js';
 import { schedulePage } from './pages/schedule.js';
+import { systemPage } from './pages/system.js';
 import { topicsPage } from './pages/topics.js';
 import { usersPage } from './pages/users.js';
 import { windowsPage } from './pages/windows.js';
@@ -33,6 +34,7 @@ export const ROUTES: readonly Route[] = [
   { pattern: '/chien-dich', roles: ['monitor', 'admin'], nav: 'Chiến dịch', render: campaignsPage },
   { pattern: '/nguoi-dung', roles: ['admin'], nav: 'Người dùng', render: usersPage },
   { pattern: '/chu-de', roles: ['admin'], nav: 'Chủ đề', render: topicsPage },
+  { pattern: '/he-thong', roles: ['admin'], nav: 'Hệ thống', render: systemPage },
 ];
 
 export function homePath(context: AppContext): string {

@@ -87,7 +87,6 @@ export interface Bulletin {
   approvedBy: string | null;
   approvedAt: string | null;
   createdAt: string;
-  demo?: boolean;
 }
 
 export interface BroadcastWindow {
@@ -118,14 +117,17 @@ export interface ScheduleItem {
   status: ScheduleItemStatus;
   source: 'manual' | 'planner' | 'emergency';
   cancelReason: string | null;
-  demo?: boolean;
 }
 
 export interface PlannedItem {
+  /** null in a dry run (nothing was written). */
+  id: string | null;
   bulletinId: string;
+  title: string;
+  topics: string[];
   windowId: string;
-  startsAt: number | string;
-  endsAt: number | string;
+  startsAt: string;
+  endsAt: string;
   durationMs: number;
 }
 
@@ -149,6 +151,10 @@ export interface Shortfall {
 }
 
 export interface PlanResult {
+  campaign: string;
+  from: string;
+  to: string;
+  dryRun: boolean;
   items: PlannedItem[];
   shortfalls: Shortfall[];
 }
@@ -173,7 +179,6 @@ export interface PlayoutRecord {
   reason: string | null;
   prevHash: string;
   hash: string;
-  demo?: boolean;
 }
 
 export type ChainVerdict = { ok: true; count: number } | { ok: false; brokenAtSeq: number };
@@ -200,5 +205,117 @@ export interface ComplianceReport {
   campaign: string;
   from: string;
   to: string;
+  province: string;
+  minDailySeconds: number;
   rows: ComplianceRow[];
+  communes: CommuneCompliance[];
+}
+
+export interface ChainState {
+  ok: boolean;
+  count: number;
+  brokenAtSeq: number | null;
+  checkedAt: string | null;
+}
+
+export type CampaignStatusName = 'not-started' | 'on-track' | 'behind' | 'met' | 'not-met';
+
+export interface CommuneCompliance {
+  communeCode: string;
+  communeName: string;
+  metAll: boolean;
+  topicsMet: number;
+  topicsRequired: number;
+  campaignSeconds: number;
+  minDailySeconds: number;
+  daysBelowMinimum: number;
+  campaign: {
+    status: CampaignStatusName;
+    from: string;
+    through: string | null;
+    topicsMet: number;
+    topicsRequired: number;
+  };
+  chain: ChainState;
+}
+
+export interface DayTopic {
+  topic: string;
+  airedSeconds: number;
+  plays: number;
+}
+
+export interface ProvinceSummary {
+  campaign: string;
+  from: string;
+  to: string;
+  days: number;
+  province: string;
+  provinceName: string;
+  minDailySeconds: number;
+  communes: number;
+  communesMeetingAll: number;
+  laggards: {
+    communeCode: string;
+    communeName: string;
+    shortfallSeconds: number;
+    shortfallPlays: number;
+    topicsMissed: string[];
+    daysBelowMinimum: number;
+  }[];
+  byTopic: {
+    topic: string;
+    airedSeconds: number;
+    plays: number;
+    requiredSeconds: number;
+    requiredPlays: number;
+    communesMet: number;
+  }[];
+  byDay: {
+    date: string;
+    campaignSeconds: number;
+    communesBelowMinimum: number;
+    topics: DayTopic[];
+  }[];
+}
+
+export interface UpliftRow {
+  communeCode: string;
+  communeName: string;
+  airedSeconds: number;
+  baselineSeconds: number;
+  changeSeconds: number;
+  changePercent: number | null;
+}
+
+export interface UpliftReport {
+  campaign: string;
+  from: string;
+  to: string;
+  province: string;
+  baselineFrom: string;
+  baselineTo: string;
+  totals: {
+    airedSeconds: number;
+    baselineSeconds: number;
+    changeSeconds: number;
+    changePercent: number | null;
+    communesUp: number;
+    communesDown: number;
+    communesUnchanged: number;
+  };
+  rows: UpliftRow[];
+}
+
+export interface CommuneDetail {
+  campaign: string;
+  from: string;
+  to: string;
+  days: number;
+  communeCode: string;
+  communeName: string;
+  minDailySeconds: number;
+  summary: CommuneCompliance;
+  rows: ComplianceRow[];
+  daily: { date: string; campaignSeconds: number; belowMinimum: boolean; topics: DayTopic[] }[];
 }

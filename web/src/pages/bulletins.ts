@@ -7,6 +7,7 @@ import { href, navigate, Page, RouteMatch } from '../router.js';
 import type { Bulletin, BulletinStatus } from '../types.js';
 import { audioPlayer } from '../ui/audio-player.js';
 import { confirmDialog } from '../ui/dialog.js';
+import { isDemoBulletin } from '../ui/demo-banner.js';
 import { demoBadge, emptyState, toast } from '../ui/notice.js';
 
 export function topicChips(context: AppContext, topics: readonly string[]): HTMLElement {
@@ -132,7 +133,7 @@ export async function bulletinsPage(context: AppContext, match: RouteMatch): Pro
         'td',
         null,
         h('strong', null, bulletin.title),
-        bulletin.demo ? demoBadge() : null,
+        isDemoBulletin(bulletin.id) ? demoBadge() : null,
         bulletin.library ? h('span', { class: 'badge' }, 'Thư viện tỉnh') : null,
         h('div', { class: 'muted small' }, `Tạo lúc ${formatDateTime(bulletin.createdAt)}`),
       ),
@@ -231,7 +232,7 @@ export async function approvalsPage(context: AppContext): Promise<Page> {
       h(
         'header',
         { class: 'card-head' },
-        h('h2', null, bulletin.title, bulletin.demo ? demoBadge() : null),
+        h('h2', null, bulletin.title, isDemoBulletin(bulletin.id) ? demoBadge() : null),
         priorityBadge(bulletin),
       ),
       topicChips(context, bulletin.topics),
@@ -257,9 +258,10 @@ export async function approvalsPage(context: AppContext): Promise<Page> {
             type: 'button',
             class: 'primary',
             disabled: bulletin.audioStatus !== 'ready',
+            'aria-label': `Duyệt “${bulletin.title}”`,
             onClick: () => void approveBulletin(bulletin).then((done) => done && reload()),
           },
-          `Duyệt “${bulletin.title}”`,
+          'Duyệt bản tin này',
         ),
       ),
     ),

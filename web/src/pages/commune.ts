@@ -1,38 +1,65 @@
 import { get } from '../api.js';
 import { AppContext, topicName } from '../context.js';
 import { h } from '../dom.js';
-import { formatDate } from '../format.js';
+import { formatDate, formatSeconds } from '../format.js';
 import { href, Page, RouteMatch } from '../router.js';
-import type { Campaign, Commune, ComplianceReport } from '../types.js';
+import type { Campaign, CommuneDetail } from '../types.js';
+import { stackedBarChart } from '../ui/chart.js';
 import { emptyState } from '../ui/notice.js';
+import { dailySeries } from './dashboard-extras.js';
 import { cellClass, cellText } from './dashboard.js';
 import { playoutLogView } from './playout.js';
 import { programLogView } from './schedule.js';
 
-/** A commune seen from the province: its targets, its program log and its as-run log, read-only. */
+const CAMPAIGN_STATUS_TEXT: Record<CommuneDetail['summary']['campaign']['status'], string> = {
+  'not-started': 'Chiến dịch chưa bắt đầu',
+  'on-track': 'Đang đạt tiến độ',
+  behind: 'Đang chậm tiến độ',
+  met: 'Đã đạt chỉ tiêu chiến dịch',
+  'not-met': 'Không đạt chỉ tiêu chiến dịch',
+};
+
+/**
+ * A commune seen from the province (drill-down): its targets and daily airtime for the campaign,
+ * its program log and its as-run log, read-only.
+ */
 export async function communePage(context: AppContext, match: RouteMatch): Promise<Page> {
   const code = match.params.code;
-  const campaigns = await get<Campaign[]>('/campaigns');
+  const campaigns = (await get<Campaign[]>('/campaigns')).sort((a, b) =>
+    b.startsOn.localeCompare(a.startsOn),
+  );
   const campaign =
     campaigns.find((item) => item.code === match.query.get('campaign')) ?? campaigns[0];
-  const province = context.user.provinceCode ?? match.query.get('province') ?? '38';
-  const communes = await get<Commune[]>(`/communes?province=${province}`);
-  const commune = communes.find((item) => item.code === code);
-  const from = match.query.get('from') ?? campaign?.startsOn;
-  const to = match.query.get('to') ?? campaign?.endsOn;
-  const report = campaign
-    ? await get<ComplianceReport>(
-        `/reports/compliance?${new URLSearchParams({ campaign: campaign.code, province, from: from ?? '', to: to ?? '' }).toString()}`,
-      )
-    : null;
-  const rows = report?.rows.filter((row) => row.communeCode === code) ?? [];
+  if (!campaign) {
+    return {
+      title: 'Xã',
+      node: h('div', { class: 'page' }, emptyState('Chưa có chiến dịch nào.')),
+    };
+  }
+  const query = new URLSearchParams({ campaign: campaign.code });
+  const from = match.query.get('from');
+  const to = match.query.get('to');
+  if (from) query.set('from', from);
+  if (to) query.set('to', to);
+  const detail = await get<CommuneDetail>(`/reports/communes/${code}?${query.toString()}`);
+  const topics = campaign.rules.map((rule) => rule.topic);
   const path = `/bao-cao/xa/${code}`;
+  // The as-run log of the report's range (the range form of the log changes both).
+  const logMatch: RouteMatch = {
+    params: match.params,
+    query: new URLSearchParams({
+      ...Object.fromEntries(match.query),
+      from: detail.from,
+      to: detail.to,
+    }),
+  };
   const [schedule, log] = await Promise.all([
     programLogView(context, code, match, false, path),
-    playoutLogView(context, code, match, false, path),
+    playoutLogView(context, code, logMatch, false, path),
   ]);
+  const summary = detail.summary;
   return {
-    title: commune?.name ?? code,
+    title: detail.communeName,
     node: h(
       'div',
       { class: 'page' },
@@ -41,36 +68,47 @@ export async function communePage(context: AppContext, match: RouteMatch): Promi
         { class: 'breadcrumb' },
         h(
           'a',
-          { href: href('/bao-cao', { campaign: campaign?.code, from, to }) },
+          { href: href('/bao-cao', { campaign: campaign.code, from: detail.from, to: detail.to }) },
           '← Báo cáo tuân thủ',
         ),
       ),
-      h('h1', null, commune?.name ?? `Xã ${code}`),
-      campaign && report
-        ? h(
-            'section',
-            { class: 'card' },
+      h('h1', null, detail.communeName),
+      h(
+        'p',
+        { class: 'muted' },
+        `${campaign.name} · từ ${formatDate(detail.from)} đến ${formatDate(detail.to)} · ${CAMPAIGN_STATUS_TEXT[summary.campaign.status]} (${summary.campaign.topicsMet}/${summary.campaign.topicsRequired} chủ đề).`,
+      ),
+      h(
+        'section',
+        { class: 'card' },
+        h('h2', null, 'Chỉ tiêu theo chủ đề'),
+        h(
+          'ul',
+          { class: 'topic-status' },
+          detail.rows.map((row) =>
             h(
-              'h2',
-              null,
-              `${campaign.name}: ${formatDate(report.from)} – ${formatDate(report.to)}`,
+              'li',
+              { class: `cell ${cellClass(row)}` },
+              h('strong', null, topicName(context, row.topic)),
+              h('span', null, `${row.met ? 'Đạt' : 'Chưa đạt'} · ${cellText(row)}`),
             ),
-            rows.length === 0
-              ? emptyState('Không có số liệu.')
-              : h(
-                  'ul',
-                  { class: 'topic-status' },
-                  rows.map((row) =>
-                    h(
-                      'li',
-                      { class: `cell ${cellClass(row)}` },
-                      h('strong', null, topicName(context, row.topic)),
-                      h('span', null, `${row.met ? 'Đạt' : 'Chưa đạt'} · ${cellText(row)}`),
-                    ),
-                  ),
-                ),
-          )
-        : null,
+          ),
+        ),
+        h(
+          'p',
+          { class: 'small' },
+          `Tổng thời lượng tuyên truyền chiến dịch: ${formatSeconds(summary.campaignSeconds)}. Số ngày dưới mức tối thiểu ${formatSeconds(detail.minDailySeconds)}/ngày: ${summary.daysBelowMinimum}.`,
+        ),
+      ),
+      h(
+        'section',
+        { class: 'card' },
+        stackedBarChart(
+          'Thời lượng thực phát mỗi ngày theo chủ đề (phút)',
+          detail.daily.map((day) => day.date),
+          dailySeries(context, topics, detail.daily),
+        ),
+      ),
       schedule.node,
       log.node,
     ),

@@ -46,28 +46,22 @@ interface CommuneRow {
   name: string;
   cells: Map<string, ComplianceRow>;
   metAll: boolean;
-  airedSeconds: number;
 }
 
-function byCommune(rows: readonly ComplianceRow[]): CommuneRow[] {
-  const communes = new Map<string, CommuneRow>();
-  for (const row of rows) {
-    let entry = communes.get(row.communeCode);
-    if (!entry) {
-      entry = {
-        code: row.communeCode,
-        name: row.communeName,
-        cells: new Map(),
-        metAll: true,
-        airedSeconds: 0,
-      };
-      communes.set(row.communeCode, entry);
-    }
-    entry.cells.set(row.topic, row);
-    entry.metAll &&= row.met;
-    entry.airedSeconds += row.airedSeconds;
+/** The grid's rows: the report's communes, each with its cells by topic. */
+function byCommune(report: ComplianceReport): CommuneRow[] {
+  const cells = new Map<string, Map<string, ComplianceRow>>();
+  for (const row of report.rows) {
+    const topics = cells.get(row.communeCode) ?? new Map<string, ComplianceRow>();
+    topics.set(row.topic, row);
+    cells.set(row.communeCode, topics);
   }
-  return [...communes.values()];
+  return report.communes.map((commune) => ({
+    code: commune.communeCode,
+    name: commune.communeName,
+    cells: cells.get(commune.communeCode) ?? new Map<string, ComplianceRow>(),
+    metAll: commune.metAll,
+  }));
 }
 
 function grid(
@@ -141,30 +135,42 @@ function grid(
   );
 }
 
-function tiles(communes: readonly CommuneRow[], rows: readonly ComplianceRow[]): HTMLElement {
+function tiles(report: ComplianceReport): HTMLElement {
+  const communes = report.communes;
   const metAll = communes.filter((commune) => commune.metAll).length;
-  const cellsMet = rows.filter((row) => row.met).length;
-  const aired = rows.reduce((sum, row) => sum + row.airedSeconds, 0);
+  const cellsMet = report.rows.filter((row) => row.met).length;
+  const aired = communes.reduce((sum, commune) => sum + commune.campaignSeconds, 0);
+  const broken = communes.filter((commune) => !commune.chain.ok).length;
   return h(
     'div',
     { class: 'tiles' },
     h(
       'div',
-      { class: 'tile' },
+      { class: 'tile', 'data-testid': 'tile-met' },
       h('span', { class: 'tile-value' }, `${metAll}/${communes.length}`),
-      h('span', { class: 'tile-label' }, 'xã đạt đủ mọi chủ đề'),
+      h('span', { class: 'tile-label' }, 'xã đạt đủ chỉ tiêu mọi chủ đề'),
     ),
     h(
       'div',
       { class: 'tile' },
-      h('span', { class: 'tile-value' }, rows.length ? formatPercent(cellsMet / rows.length) : '—'),
+      h(
+        'span',
+        { class: 'tile-value' },
+        report.rows.length ? formatPercent(cellsMet / report.rows.length) : '—',
+      ),
       h('span', { class: 'tile-label' }, 'ô xã × chủ đề đã đạt'),
     ),
     h(
       'div',
       { class: 'tile' },
       h('span', { class: 'tile-value' }, formatSeconds(aired)),
-      h('span', { class: 'tile-label' }, 'thực phát theo chủ đề (cộng mọi chủ đề)'),
+      h('span', { class: 'tile-label' }, 'thời lượng tuyên truyền chiến dịch đã phát'),
+    ),
+    h(
+      'div',
+      { class: `tile${broken > 0 ? ' tile-alert' : ''}` },
+      h('span', { class: 'tile-value' }, String(broken)),
+      h('span', { class: 'tile-label' }, 'xã có nhật ký bị can thiệp'),
     ),
   );
 }
@@ -225,7 +231,7 @@ export async function dashboardPage(context: AppContext, match: RouteMatch): Pro
   const search = (match.query.get('q') ?? '').trim();
   const report = await get<ComplianceReport>(`/reports/compliance?${reportQuery(filter)}`);
   const topics = campaign.rules.map((rule) => rule.topic);
-  const all = byCommune(report.rows).sort((a, b) => a.name.localeCompare(b.name, 'vi'));
+  const all = byCommune(report).sort((a, b) => a.name.localeCompare(b.name, 'vi'));
   const needle = search.normalize('NFC').toLowerCase();
   const shown = all.filter(
     (commune) =>
@@ -271,7 +277,7 @@ export async function dashboardPage(context: AppContext, match: RouteMatch): Pro
     h('button', { type: 'submit', class: 'primary' }, 'Xem báo cáo'),
   );
   const extras = h('div', { class: 'dashboard-extras' });
-  void dashboardExtras(context, filter, extras);
+  void dashboardExtras(context, { ...filter, from: report.from, to: report.to }, report, extras);
   return {
     title: 'Báo cáo tuân thủ',
     node: h(
@@ -289,7 +295,7 @@ export async function dashboardPage(context: AppContext, match: RouteMatch): Pro
         `${campaign.name} · ${context.provinces.find((item) => item.code === province)?.fullName ?? province} · từ ${formatDate(report.from)} đến ${formatDate(report.to)}. Số liệu lấy từ nhật ký phát thanh (thực phát), không phải lịch dự kiến.`,
       ),
       filters,
-      tiles(all, report.rows),
+      tiles(report),
       extras,
       h(
         'section',

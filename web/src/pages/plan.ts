@@ -1,4 +1,4 @@
-import { get, post } from '../api.js';
+import { errorText, get, post } from '../api.js';
 import { AppContext, communeCode, topicName } from '../context.js';
 import { h } from '../dom.js';
 import {
@@ -6,20 +6,14 @@ import {
   formatDate,
   formatDateLong,
   formatSeconds,
-  formatTime,
+  formatDurationMs,
+  formatTimeSeconds,
   localDateOf,
   mondayOf,
   today,
 } from '../format.js';
 import { href, Page, RouteMatch } from '../router.js';
-import type {
-  BroadcastWindow,
-  Bulletin,
-  Campaign,
-  PlannedItem,
-  PlanResult,
-  Shortfall,
-} from '../types.js';
+import type { BroadcastWindow, Campaign, PlannedItem, PlanResult, Shortfall } from '../types.js';
 import { confirmDialog } from '../ui/dialog.js';
 import { field, form, input, select } from '../ui/form.js';
 import { emptyState, toast } from '../ui/notice.js';
@@ -57,22 +51,15 @@ export function shortfallText(context: AppContext, shortfall: Shortfall): string
   return `Còn thiếu ${what} cho ${subject} (cần ${formatSeconds(shortfall.requiredSeconds)}${shortfall.requiredPlays > 0 ? `, ${plays(shortfall.requiredPlays)}` : ''}; kế hoạch có ${formatSeconds(shortfall.scheduledSeconds)}${shortfall.requiredPlays > 0 ? `, ${plays(shortfall.scheduledPlays)}` : ''}). Lý do: ${REASON_TEXT[shortfall.reason]}`;
 }
 
-function instant(value: number | string): string {
-  return typeof value === 'number' ? new Date(value).toISOString() : value;
-}
-
 function planTable(
   items: readonly PlannedItem[],
-  bulletins: ReadonlyMap<string, Bulletin>,
   windows: ReadonlyMap<string, BroadcastWindow>,
   context: AppContext,
 ): HTMLElement {
   if (items.length === 0) return emptyState('Kế hoạch không thêm bản tin nào.');
   const byDay = new Map<string, PlannedItem[]>();
-  for (const item of [...items].sort((a, b) =>
-    instant(a.startsAt).localeCompare(instant(b.startsAt)),
-  )) {
-    const date = localDateOf(instant(item.startsAt));
+  for (const item of [...items].sort((a, b) => a.startsAt.localeCompare(b.startsAt))) {
+    const date = localDateOf(item.startsAt);
     byDay.set(date, [...(byDay.get(date) ?? []), item]);
   }
   return h(
@@ -91,31 +78,28 @@ function planTable(
         h(
           'ul',
           { class: 'item-list' },
-          dayItems.map((item) => {
-            const bulletin = bulletins.get(item.bulletinId);
-            return h(
+          dayItems.map((item) =>
+            h(
               'li',
               { class: 'item-row', 'data-testid': 'plan-item' },
               h(
                 'span',
                 { class: 'time' },
-                `${formatTime(instant(item.startsAt))}–${formatTime(instant(item.endsAt))}`,
+                `${formatTimeSeconds(item.startsAt)} · ${formatDurationMs(item.durationMs)}`,
               ),
               h(
                 'span',
                 { class: 'item-title' },
-                bulletin?.title ?? 'Bản tin',
+                item.title,
                 h(
                   'span',
                   { class: 'topics' },
-                  (bulletin?.topics ?? []).map((code) =>
-                    h('span', { class: 'chip' }, topicName(context, code)),
-                  ),
+                  item.topics.map((code) => h('span', { class: 'chip' }, topicName(context, code))),
                 ),
               ),
               h('span', { class: 'muted' }, windows.get(item.windowId)?.name ?? ''),
-            );
-          }),
+            ),
+          ),
         ),
       ),
     ),
@@ -132,12 +116,10 @@ function totalSeconds(items: readonly PlannedItem[]): number {
  */
 export async function planPage(context: AppContext, match: RouteMatch): Promise<Page> {
   const commune = communeCode(context);
-  const [campaigns, bulletinList, windowList] = await Promise.all([
+  const [campaigns, windowList] = await Promise.all([
     get<Campaign[]>('/campaigns'),
-    get<Bulletin[]>(`/communes/${commune}/bulletins?includeLibrary=true`),
     get<BroadcastWindow[]>(`/communes/${commune}/windows`),
   ]);
-  const bulletins = new Map(bulletinList.map((item) => [item.id, item]));
   const windows = new Map(windowList.map((item) => [item.id, item]));
   const now = today();
   const running = campaigns.filter((campaign) => campaign.endsOn >= now);
@@ -178,7 +160,7 @@ export async function planPage(context: AppContext, match: RouteMatch): Promise<
       if (!request) return;
       void confirmDialog({
         title: 'Áp dụng kế hoạch?',
-        body: `${plan.items.length} lượt phát sẽ được thêm vào lịch phát sóng từ ${formatDate(request.from)} đến ${formatDate(request.to)}.`,
+        body: `${plan.items.length} lượt phát sẽ được thêm vào lịch phát sóng từ ${formatDate(plan.from)} đến ${formatDate(plan.to)}.`,
         confirmLabel: 'Áp dụng',
         cancelLabel: 'Chưa',
       }).then(async (yes) => {
@@ -193,7 +175,7 @@ export async function planPage(context: AppContext, match: RouteMatch): Promise<
           showResult(done, true);
         } catch (error) {
           applyButton.disabled = false;
-          toast(error instanceof Error ? error.message : String(error), 'error');
+          toast(errorText(error), 'error');
         }
       });
     });
@@ -205,7 +187,7 @@ export async function planPage(context: AppContext, match: RouteMatch): Promise<
         h(
           'p',
           null,
-          `${plan.items.length} lượt phát mới, tổng ${formatSeconds(totalSeconds(plan.items))}.`,
+          `Từ ${formatDate(plan.from)} đến ${formatDate(plan.to)}: ${plan.items.length} lượt phát mới, tổng ${formatSeconds(totalSeconds(plan.items))}.`,
           applied
             ? h(
                 'span',
@@ -213,7 +195,7 @@ export async function planPage(context: AppContext, match: RouteMatch): Promise<
                 ' ',
                 h(
                   'a',
-                  { href: href('/lich', { view: 'week', date: lastRequest?.from }) },
+                  { href: href('/lich', { view: 'week', date: plan.from }) },
                   'Xem lịch phát sóng',
                 ),
               )
@@ -237,7 +219,7 @@ export async function planPage(context: AppContext, match: RouteMatch): Promise<
                 ),
               ),
             ),
-        planTable(plan.items, bulletins, windows, context),
+        planTable(plan.items, windows, context),
         applied ? null : h('div', { class: 'actions' }, applyButton),
       ),
     );

@@ -14,7 +14,7 @@ import {
   today,
 } from '../format.js';
 import { ITEM_STATUS_LABEL, OUTCOME_LABEL, SOURCE_LABEL } from '../labels.js';
-import { href, navigate, Page, RouteMatch } from '../router.js';
+import { navigate, Page, RouteMatch } from '../router.js';
 import type {
   ChainVerdict,
   ImportResult,
@@ -24,6 +24,7 @@ import type {
 } from '../types.js';
 import { openDialog } from '../ui/dialog.js';
 import { field, form, input, select } from '../ui/form.js';
+import { isDemoBulletin } from '../ui/demo-banner.js';
 import { demoBadge, emptyState, toast } from '../ui/notice.js';
 
 /** Items whose outcome the automation did not record as aired: candidates for confirmation. */
@@ -81,7 +82,7 @@ export function recordsTable(context: AppContext, records: readonly PlayoutRecor
               'td',
               null,
               record.title ?? '—',
-              record.demo ? demoBadge() : null,
+              isDemoBulletin(record.bulletinId) ? demoBadge() : null,
               record.correctsSeq
                 ? h('div', { class: 'muted small' }, `Đính chính bản ghi số ${record.correctsSeq}`)
                 : null,
@@ -349,17 +350,6 @@ export async function playoutLogView(
         : null,
       recordsTable(context, records),
       editable ? importForm(commune, reload) : null,
-      editable
-        ? null
-        : h(
-            'p',
-            null,
-            h(
-              'a',
-              { href: href(path, { from: addDays(from, -7), to: addDays(to, -7) }) },
-              '← Tuần trước',
-            ),
-          ),
     ),
   };
 }

@@ -8,6 +8,7 @@ import {
   formatDateLong,
   formatDurationMs,
   formatTime,
+  formatTimeSeconds,
   isoDayOfWeek,
   localDateOf,
   localInstant,
@@ -21,6 +22,7 @@ import type { BroadcastWindow, Bulletin, ScheduleItem } from '../types.js';
 import { saveBlob } from '../ui/audio-player.js';
 import { confirmDialog, openDialog } from '../ui/dialog.js';
 import { field, form, input, select } from '../ui/form.js';
+import { isDemoBulletin } from '../ui/demo-banner.js';
 import { demoBadge, emptyState, toast } from '../ui/notice.js';
 
 export function windowAppliesOn(window: BroadcastWindow, date: string): boolean {
@@ -53,9 +55,10 @@ function timeline(window: BroadcastWindow, items: readonly ScheduleItem[]): HTML
       'div',
       {
         class: `block status-${item.status}${item.priority === 'emergency' ? ' block-emergency' : ''}`,
-        title: `${formatTime(item.startsAt)}–${formatTime(item.endsAt)} ${item.title ?? ''}`,
+        title: `${formatTimeSeconds(item.startsAt)} ${item.title ?? ''}`,
       },
-      item.title ?? '',
+      // A title only fits a block wider than about a tenth of the strip.
+      (to - from) / span > 0.1 ? (item.title ?? '') : '',
     );
     block.style.left = `${((from - start) / span) * 100}%`;
     block.style.width = `${((to - from) / span) * 100}%`;
@@ -80,12 +83,13 @@ function itemRow(
   return h(
     'li',
     { class: 'item-row', 'data-testid': 'schedule-item' },
-    h('span', { class: 'time' }, `${formatTime(item.startsAt)}–${formatTime(item.endsAt)}`),
+    h('span', { class: 'time' }, formatTimeSeconds(item.startsAt)),
+    h('span', { class: 'muted nowrap' }, formatDurationMs(item.durationMs)),
     h(
       'span',
       { class: 'item-title' },
       item.title ?? 'Bản tin',
-      item.demo ? demoBadge() : null,
+      isDemoBulletin(item.bulletinId) ? demoBadge() : null,
       item.priority && item.priority !== 'normal'
         ? h('span', { class: `badge priority-${item.priority}` }, PRIORITY_LABEL[item.priority])
         : null,
@@ -171,7 +175,16 @@ function dayView(
         `${day.items.length} bản tin · ${formatDurationMs(totalMs)}`,
       ),
     ),
-    rows.length > 0 ? rows : emptyState('Không có khung giờ phát trong ngày này.'),
+    windows.length === 0
+      ? emptyState('Không có khung giờ phát trong ngày này.')
+      : day.items.length === 0
+        ? // A day with nothing planned takes one line: its windows, and that they are empty.
+          h(
+            'p',
+            { class: 'muted small empty-day' },
+            `Chưa có bản tin nào. Khung giờ: ${windows.map((window) => `${window.name} ${window.startTime}–${window.endTime}`).join(', ')}.`,
+          )
+        : rows,
     outside.length > 0
       ? h(
           'div',
@@ -267,7 +280,7 @@ export async function programLogView(
         }).then(async (yes) => {
           if (!yes) return;
           try {
-            await post(`/communes/${commune}/schedule/${item.id}/cancel`, {});
+            await post(`/communes/${commune}/schedule/items/${item.id}/cancel`, {});
             toast('Đã huỷ mục trong lịch.');
             reload();
           } catch (error) {

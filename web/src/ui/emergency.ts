@@ -49,7 +49,7 @@ export async function openEmergency(context: AppContext): Promise<void> {
       const choices = bulletins.map((bulletin, index) =>
         h(
           'label',
-          { class: 'check block' },
+          { class: 'choice' },
           h('input', {
             type: 'radio',
             name: 'emergency-bulletin',
@@ -63,7 +63,7 @@ export async function openEmergency(context: AppContext): Promise<void> {
       const handle = form(
         { class: 'emergency-form' },
         [
-          h('fieldset', { class: 'check-group' }, h('legend', null, 'Bản tin khẩn cấp'), choices),
+          h('fieldset', { class: 'choice-list' }, h('legend', null, 'Bản tin khẩn cấp'), choices),
           h(
             'p',
             { class: 'warning' },

@@ -1,0 +1,2 @@
+/** The command that removes the sample data (package.json), named in the UI and the README. */
+export const DEMO_REMOVE_COMMAND = 'npm run demo:remove';

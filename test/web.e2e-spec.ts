@@ -1,0 +1,490 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { addDays, isoDayOfWeek, localDateOf } from '../src/common/local-time';
+import {
+  Browser,
+  buildWebApp,
+  elementsPastRightEdge,
+  eventually,
+  horizontalOverflow,
+  launchBrowser,
+  listen,
+  screenshot,
+  signIn,
+} from './support/browser';
+import {
+  ADMIN,
+  bearer,
+  createTestStorage,
+  createUserAndLogin,
+  startTestApp,
+  TestApp,
+  TestStorage,
+} from './support/test-app';
+
+function mondayOf(date: string): string {
+  return addDays(date, 1 - isoDayOfWeek(date));
+}
+
+const COMMUNE = '14797'; // Phường Hạc Thành, Thanh Hóa
+const OPERATOR = { username: 'vanhanh.hacthanh', password: 'vanhanh-password' };
+const APPROVER = { username: 'lanhdao.hacthanh', password: 'lanhdao-password' };
+const MONITOR = { username: 'giamsat.thanhhoa', password: 'giamsat-password' };
+const CAMPAIGN = 'e2e-tuan-cds';
+
+/** Sentences of the provincial letter (cong-van-so-khcn-thanh-hoa-2025.txt). */
+const LETTER_SENTENCE =
+  'Chỉ đạo Trung tâm cung ứng dịch vụ công tăng cường thời lượng nội dung tin bài tuyên truyền về ngày chuyển đổi số quốc gia trên đài truyền thanh cơ sở của địa phương.';
+const RECORDED_SENTENCE =
+  'Chuyển đổi số: nhanh hơn, hiệu quả hơn, gần dân hơn. Đi từng ngõ, gõ từng nhà, hướng dẫn từng người dân kỹ năng số.';
+
+// A browser, audio processing and real time: steps take seconds, not milliseconds.
+jest.setTimeout(180_000);
+
+describe('web app in a browser (e2e, Chromium)', () => {
+  let storage: TestStorage;
+  let app: TestApp;
+  let baseUrl: string;
+  let browser: Browser;
+  let admin: string;
+  let recording: string;
+  const today = localDateOf(new Date());
+
+  beforeAll(async () => {
+    buildWebApp();
+    storage = await createTestStorage();
+    app = await startTestApp(storage);
+    baseUrl = await listen(app);
+    admin = await app.login(ADMIN.username, ADMIN.password);
+    for (const [spec, role] of [
+      [OPERATOR, 'operator'],
+      [APPROVER, 'approver'],
+    ] as const) {
+      await createUserAndLogin(app, admin, { ...spec, role, communeCode: COMMUNE });
+    }
+    await createUserAndLogin(app, admin, { ...MONITOR, role: 'monitor', provinceCode: '38' });
+    // A campaign running now, so that a week can be planned (cds-2025 is over).
+    await app
+      .http()
+      .post('/api/v1/campaigns')
+      .set(bearer(admin))
+      .send({
+        code: CAMPAIGN,
+        name: 'Tuyên truyền chuyển đổi số (tuần thử)',
+        startsOn: addDays(today, -7),
+        endsOn: addDays(today, 20),
+        rules: [
+          { topic: 'chinh-quyen-so', minSecondsPerWeek: 600, minPlaysPerWeek: 7 },
+          { topic: 'kinh-te-so', minSecondsPerWeek: 600, minPlaysPerWeek: 7 },
+          { topic: 'xa-hoi-so', minSecondsPerWeek: 600, minPlaysPerWeek: 7 },
+          { topic: 'mo-hinh-2-cap', minSecondsPerWeek: 600, minPlaysPerWeek: 7 },
+        ],
+        minDailySeconds: 300,
+      })
+      .expect(201);
+    // A real recording to upload: Vietnamese speech made by espeak-ng.
+    recording = join(storage.dir, 'ban-tin-ghi-am.wav');
+    execFileSync('espeak-ng', ['-v', 'vi', '-w', recording, RECORDED_SENTENCE]);
+    browser = await launchBrowser();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await storage?.dispose();
+  });
+
+  async function heading(page: Page, text: string): Promise<void> {
+    await page.getByRole('heading', { level: 1, name: text, exact: true }).waitFor();
+  }
+
+  async function go(page: Page, navLabel: string, title: string): Promise<void> {
+    await page
+      .getByRole('navigation', { name: 'Chức năng' })
+      .getByRole('link', { name: navLabel, exact: true })
+      .click();
+    await heading(page, title);
+  }
+
+  async function audioReady(page: Page): Promise<void> {
+    await page.getByText('Âm thanh đã sẵn sàng.').waitFor({ timeout: 60_000 });
+  }
+
+  it('shows Vietnamese errors on a wrong password and keeps the token out of the page URL', async () => {
+    const page = await browser.newTab('login');
+    await page.goto(`${baseUrl}/`);
+    await heading(page, 'Loa xã');
+    await screenshot(page, '01-dang-nhap');
+    await page.getByLabel('Tên đăng nhập').fill(OPERATOR.username);
+    await page.getByLabel('Mật khẩu').fill('sai-mat-khau');
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.getByText('Sai tên đăng nhập hoặc mật khẩu').waitFor();
+    expect(page.url()).not.toContain('password');
+    await page.close();
+  });
+
+  it('lets an operator set windows, upload a recording and synthesize a text', async () => {
+    const page = await browser.newTab('operator');
+    await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+    await heading(page, 'Lịch phát sóng');
+    await expect(page.getByTestId('place').textContent()).resolves.toContain('Phường Hạc Thành');
+
+    await go(page, 'Khung giờ phát', 'Khung giờ phát');
+    for (const [name, start] of [
+      ['Sáng', '05:30'],
+      ['Trưa', '11:00'],
+      ['Chiều', '17:00'],
+      ['Tối', '20:00'],
+    ]) {
+      await page.getByLabel('Tên khung giờ').fill(name);
+      await page.getByLabel('Giờ bắt đầu').fill(start);
+      await page.getByLabel('Thời lượng (phút)').fill('30');
+      await page.getByRole('button', { name: 'Thêm khung giờ' }).click();
+      await page.getByRole('cell', { name, exact: true }).waitFor();
+    }
+    await screenshot(page, '02-khung-gio-phat');
+
+    // Upload a recording, with progress, then listen and save it.
+    await go(page, 'Tạo bản tin', 'Tạo bản tin');
+    await page.getByLabel('Tệp ghi âm', { exact: true }).setInputFiles(recording);
+    await page.getByRole('button', { name: 'Tải lên' }).click();
+    await audioReady(page);
+    await page.getByLabel('Tiêu đề').fill('Chuyển đổi số: nhanh hơn, hiệu quả hơn, gần dân hơn');
+    await page.getByLabel('Chính quyền số').check();
+    await page.getByLabel('Kinh tế số', { exact: true }).check();
+    await page.getByRole('button', { name: 'Lưu bản tin' }).click();
+    await heading(page, 'Bản tin');
+    await page
+      .getByTestId('bulletin-row')
+      .getByText('Chuyển đổi số: nhanh hơn, hiệu quả hơn, gần dân hơn')
+      .waitFor();
+
+    // Synthesize a sentence of the provincial letter with the southern voice.
+    await page.getByRole('link', { name: '+ Tạo bản tin' }).click();
+    await heading(page, 'Tạo bản tin');
+    await page.getByRole('tab', { name: 'Tạo bản tin từ văn bản' }).click();
+    await page.getByLabel('Nội dung bản tin').fill(LETTER_SENTENCE);
+    await page.getByLabel('Giọng Nam').check();
+    await page.getByRole('button', { name: 'Tạo giọng đọc' }).click();
+    await audioReady(page);
+    await page.getByRole('button', { name: 'Nghe thử bản ghi âm' }).click();
+    const player = page.locator('audio');
+    await player.waitFor();
+    expect(await player.getAttribute('src')).toMatch(/^blob:/);
+    await page.getByLabel('Tiêu đề').fill('Tăng cường tuyên truyền trên đài truyền thanh cơ sở');
+    await page.getByLabel('Xã hội số').check();
+    await page.getByLabel('Mô hình chính quyền địa phương 2 cấp').check();
+    await screenshot(page, '03-tao-ban-tin-tu-van-ban');
+    await page.getByRole('button', { name: 'Lưu bản tin' }).click();
+    await heading(page, 'Bản tin');
+    await expect(page.getByTestId('bulletin-row').count()).resolves.toBe(2);
+    await expect(
+      page.getByText('Chờ duyệt', { exact: true }).count(),
+    ).resolves.toBeGreaterThanOrEqual(2);
+    await screenshot(page, '04-ban-tin');
+
+    const voices = await app
+      .http()
+      .get(`/api/v1/communes/${COMMUNE}/bulletins`)
+      .set(bearer(admin))
+      .expect(200);
+    expect(voices.body).toHaveLength(2);
+    await page.close();
+  });
+
+  it('lets the approver listen to and approve both bulletins', async () => {
+    const page = await browser.newTab('approver');
+    await signIn(page, baseUrl, APPROVER.username, APPROVER.password);
+    await go(page, 'Duyệt', 'Duyệt bản tin');
+    await expect(page.getByTestId('approval-card').count()).resolves.toBe(2);
+    await screenshot(page, '05-duyet');
+    for (let remaining = 2; remaining > 0; remaining -= 1) {
+      await page
+        .getByTestId('approval-card')
+        .first()
+        .getByRole('button', { name: /^Duyệt “/ })
+        .click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Duyệt', exact: true }).click();
+      await page
+        .getByText(/^Đã duyệt “/)
+        .first()
+        .waitFor();
+      await eventually(
+        () => page.getByTestId('approval-card').count(),
+        (count) => count === remaining - 1,
+      );
+    }
+    await page.getByText('Không có bản tin nào chờ duyệt.').waitFor();
+    await page.close();
+  });
+  it('lets the operator plan the week from a dry run and see it in the program log', async () => {
+    const page = await browser.newTab('operator-plan');
+    await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+    await go(page, 'Kế hoạch chiến dịch', 'Lập kế hoạch chiến dịch');
+    const to = addDays(today, 6);
+    await page.getByLabel('Chiến dịch', { exact: true }).selectOption(CAMPAIGN);
+    await page.getByLabel('Từ ngày').fill(today);
+    await page.getByLabel('Đến ngày').fill(to);
+    await page.getByRole('button', { name: 'Xem trước (chạy thử)' }).click();
+    await page.getByRole('heading', { name: 'Xem trước kế hoạch (chưa lưu)' }).waitFor();
+    const planned = await page.getByTestId('plan-item').count();
+    expect(planned).toBeGreaterThan(0);
+    const scheduled = async (): Promise<{ status: string; startsAt: string }[]> =>
+      (
+        await app
+          .http()
+          .get(`/api/v1/communes/${COMMUNE}/schedule?from=${today}&to=${to}`)
+          .set(bearer(admin))
+          .expect(200)
+      ).body as { status: string; startsAt: string }[];
+    // Two short bulletins cannot fill 10 minutes a topic a week: the shortfalls say so, in Vietnamese.
+    const shortfalls = page.getByTestId('shortfall');
+    expect(await shortfalls.count()).toBeGreaterThan(0);
+    expect(await shortfalls.first().textContent()).toMatch(/^Còn thiếu .+ Lý do: /);
+    // The dry run wrote nothing.
+    expect(await scheduled()).toHaveLength(0);
+    await screenshot(page, '06-ke-hoach-xem-truoc');
+
+    await page.getByRole('button', { name: `Áp dụng kế hoạch (${planned} lượt phát)` }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Áp dụng', exact: true }).click();
+    await page.getByRole('heading', { name: 'Kế hoạch đã áp dụng' }).waitFor();
+    const items = await scheduled();
+    expect(items.filter((item) => item.status !== 'cancelled')).toHaveLength(planned);
+
+    // The program log shows what the API holds, window by window.
+    await page.getByRole('link', { name: 'Xem lịch phát sóng' }).click();
+    await heading(page, 'Lịch phát sóng');
+    const week = (
+      await app
+        .http()
+        .get(
+          `/api/v1/communes/${COMMUNE}/schedule?from=${mondayOf(today)}&to=${addDays(mondayOf(today), 6)}`,
+        )
+        .set(bearer(admin))
+        .expect(200)
+    ).body as { status: string }[];
+    await eventually(
+      () => page.getByTestId('schedule-item').count(),
+      (count) => count === week.filter((item) => item.status !== 'cancelled').length,
+    );
+    await screenshot(page, '07-lich-phat-song-tuan');
+    await page.getByRole('link', { name: 'Hôm nay', exact: true }).click();
+    await page.getByRole('heading', { level: 2, name: /Hôm nay/ }).waitFor();
+    await screenshot(page, '08-lich-phat-song-hom-nay');
+    await page.close();
+  });
+
+  it('lets the operator import an as-run log from CSV and shows the chain intact', async () => {
+    const page = await browser.newTab('operator-log');
+    await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+    await go(page, 'Nhật ký phát thanh', 'Nhật ký phát thanh');
+    await page.getByTestId('chain').waitFor();
+    const yesterday = addDays(today, -1);
+    const csv = join(storage.dir, 'nhat-ky.csv');
+    writeFileSync(
+      csv,
+      [
+        'startedAt,endedAt,outcome,title,topics',
+        `${yesterday} 05:30:00,${yesterday} 05:32:00,aired,Bản tin chuyển đổi số phát bằng tay,chinh-quyen-so`,
+        `${yesterday} 17:00:00,${yesterday} 17:01:30,aired,Tổ công nghệ số cộng đồng,xa-hoi-so`,
+      ].join('\n'),
+    );
+    await page.getByLabel('Tệp CSV (UTF-8)').setInputFiles(csv);
+    await page.getByRole('button', { name: 'Nhập tệp' }).click();
+    await page.getByText('Đã nhập 2 bản ghi').waitFor();
+    await eventually(
+      () => page.getByTestId('playout-record').count(),
+      (count) => count === 2,
+    );
+    await expect(page.getByTestId('chain').textContent()).resolves.toContain('Nhật ký toàn vẹn');
+    await screenshot(page, '09-nhat-ky-phat-thanh');
+    await page.close();
+  });
+
+  it('lets a monitor see the province at a glance, drill down and export the report', async () => {
+    const page = await browser.newTab('monitor');
+    await signIn(page, baseUrl, MONITOR.username, MONITOR.password);
+    await heading(page, 'Báo cáo tuân thủ');
+    const grid = page.getByTestId('compliance-grid');
+    await grid.waitFor();
+    await expect(grid.locator('tbody tr').count()).resolves.toBe(166);
+    await page.getByTestId('airtime-chart').locator('svg').waitFor();
+    await page.getByTestId('uplift').waitFor();
+    await screenshot(page, '10-bao-cao-tuan-thu');
+
+    const monitorToken = await app.login(MONITOR.username, MONITOR.password);
+    const [csvDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Tải CSV' }).click(),
+    ]);
+    const csvBytes = readFileSync(await csvDownload.path());
+    const fromApi = await app
+      .http()
+      .get(`/api/v1/reports/compliance?campaign=${CAMPAIGN}&province=38&format=csv`)
+      .set(bearer(monitorToken))
+      .buffer(true)
+      .parse((response, done) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect(csvBytes.equals(fromApi.body as Buffer)).toBe(true);
+    expect(csvBytes.toString('utf8')).toContain('Phường Hạc Thành');
+    expect(csvDownload.suggestedFilename()).toMatch(/\.csv$/);
+    const [xlsxDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Tải Excel' }).click(),
+    ]);
+    expect(
+      readFileSync(await xlsxDownload.path())
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
+    expect(xlsxDownload.suggestedFilename()).toMatch(/\.xlsx$/);
+
+    await grid.getByRole('link', { name: 'Phường Hạc Thành' }).click();
+    await heading(page, 'Phường Hạc Thành');
+    await page.getByRole('heading', { name: 'Chỉ tiêu theo chủ đề' }).waitFor();
+    await screenshot(page, '11-xa-chi-tiet');
+    await page.close();
+  });
+
+  it('plays an approved emergency bulletin at once after a confirmation', async () => {
+    const approver = await app.login(APPROVER.username, APPROVER.password);
+    const tts = await app
+      .http()
+      .post(`/api/v1/communes/${COMMUNE}/audio/tts`)
+      .set(bearer(approver))
+      .send({ text: 'Thông báo khẩn: mất điện toàn phường từ 14 giờ.', voice: 'bac' })
+      .expect(202);
+    const audioId = (tts.body as { id: string }).id;
+    await eventually(
+      async () =>
+        (
+          (await app.http().get(`/api/v1/audio/${audioId}`).set(bearer(approver))).body as {
+            status: string;
+          }
+        ).status,
+      (status) => status === 'ready' || status === 'failed',
+      60_000,
+    );
+    const created = await app
+      .http()
+      .post(`/api/v1/communes/${COMMUNE}/bulletins`)
+      .set(bearer(approver))
+      .send({ title: 'Thông báo khẩn', topics: ['chinh-quyen-so'], audioId, priority: 'emergency' })
+      .expect(201);
+    await app
+      .http()
+      .post(`/api/v1/bulletins/${(created.body as { id: string }).id}/approve`)
+      .set(bearer(approver))
+      .expect(200);
+
+    const page = await browser.newTab('emergency');
+    await signIn(page, baseUrl, APPROVER.username, APPROVER.password);
+    await page.getByRole('button', { name: 'Phát khẩn cấp' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel(/Thông báo khẩn/).waitFor();
+    await screenshot(page, '12-phat-khan-cap');
+    await dialog.getByRole('button', { name: 'PHÁT NGAY' }).click();
+    await dialog.getByText('Hãy đánh dấu ô xác nhận trước khi phát.').waitFor();
+    await dialog.getByLabel('Tôi xác nhận cần phát khẩn cấp ngay bây giờ').check();
+    await dialog.getByRole('button', { name: 'PHÁT NGAY' }).click();
+    await page.getByText(/^Đã phát lệnh khẩn cấp lúc/).waitFor();
+    const log = (
+      await app
+        .http()
+        .get(`/api/v1/communes/${COMMUNE}/schedule?from=${today}&to=${today}`)
+        .set(bearer(admin))
+        .expect(200)
+    ).body as { source: string }[];
+    expect(log.filter((item) => item.source === 'emergency')).toHaveLength(1);
+    await page.close();
+  });
+
+  it('gives the admin users, campaigns, topics and the system page', async () => {
+    const page = await browser.newTab('admin');
+    await signIn(page, baseUrl, ADMIN.username, ADMIN.password);
+    await heading(page, 'Báo cáo tuân thủ');
+    await go(page, 'Người dùng', 'Người dùng');
+    await page.getByRole('cell', { name: OPERATOR.username }).waitFor();
+    await page.getByRole('button', { name: '+ Tạo người dùng' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Tên đăng nhập').fill('vanhanh2.hacthanh');
+    await dialog.getByLabel('Họ và tên').fill('Lê Thị Hoa');
+    await dialog.getByLabel('Mật khẩu').fill('mat-khau-du-dai');
+    await dialog.getByLabel('Vai trò').selectOption('operator');
+    await dialog.getByLabel('Xã, phường, đặc khu').selectOption(COMMUNE);
+    await dialog.getByRole('button', { name: 'Tạo người dùng' }).click();
+    await page.getByRole('cell', { name: 'Lê Thị Hoa' }).waitFor();
+    await screenshot(page, '13-nguoi-dung');
+    await go(page, 'Chiến dịch', 'Chiến dịch tuyên truyền');
+    await screenshot(page, '14-chien-dich');
+    await go(page, 'Chủ đề', 'Chủ đề tuyên truyền');
+    await screenshot(page, '15-chu-de');
+    await go(page, 'Hệ thống', 'Hệ thống');
+    await expect(page.getByText('Hoạt động', { exact: true }).count()).resolves.toBe(3);
+    await screenshot(page, '16-he-thong');
+    await page.close();
+  });
+
+  it('fits a phone screen without sideways scrolling', async () => {
+    const page = await browser.newTab('phone');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+    await heading(page, 'Lịch phát sóng');
+    expect(await elementsPastRightEdge(page)).toEqual([]);
+    expect(await horizontalOverflow(page)).toBe(0);
+    await screenshot(page, '17-dien-thoai-lich');
+    await go(page, 'Bản tin', 'Bản tin');
+    await screenshot(page, '18-dien-thoai-ban-tin');
+    expect(await elementsPastRightEdge(page)).toEqual([]);
+    expect(await horizontalOverflow(page)).toBe(0);
+    await page.close();
+  });
+
+  it('sends the user back to the login page when the session is revoked, and signs out', async () => {
+    const page = await browser.newTab('expiry');
+    await signIn(page, baseUrl, APPROVER.username, APPROVER.password);
+    const users = (await app.http().get('/api/v1/users').set(bearer(admin)).expect(200)).body as {
+      id: string;
+      username: string;
+    }[];
+    const approver = users.find((user) => user.username === APPROVER.username);
+    // A new password revokes the tokens already handed out.
+    await app
+      .http()
+      .patch(`/api/v1/users/${approver?.id}`)
+      .set(bearer(admin))
+      .send({ password: 'lanhdao-password-2' })
+      .expect(200);
+    await page
+      .getByRole('navigation', { name: 'Chức năng' })
+      .getByRole('link', { name: 'Bản tin', exact: true })
+      .click();
+    await page.getByText('Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.').waitFor();
+    await expect(page.evaluate<number>('sessionStorage.length')).resolves.toBe(0);
+
+    await signIn(page, baseUrl, APPROVER.username, 'lanhdao-password-2');
+    await page.getByRole('button', { name: 'Đăng xuất' }).click();
+    await page.getByText('Bạn đã đăng xuất.').waitFor();
+    await expect(page.evaluate<number>('sessionStorage.length')).resolves.toBe(0);
+    await page.close();
+  });
+
+  it('wrote no script errors to the console', () => {
+    // The only errors Chromium logs are the 401s the two tests above provoke on purpose.
+    const unexpected = browser.problems.filter(
+      (problem) =>
+        !(
+          problem.kind === 'console' &&
+          ['login', 'expiry'].includes(problem.tab) &&
+          problem.text.includes('status of 401')
+        ),
+    );
+    expect(unexpected).toEqual([]);
+  });
+});
