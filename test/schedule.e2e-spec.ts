@@ -660,3 +660,42 @@ describe('program log (e2e)', () => {
     });
   });
 });
+
+describe('program log with another gap (e2e)', () => {
+  let storage: TestStorage;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    storage = await createTestStorage({ SCHEDULE_GAP_SECONDS: '10' });
+    app = await startTestApp(storage, {}, { clock: new ManualClock('2025-10-05T08:00:00+07:00') });
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await storage.dispose();
+  });
+
+  it('keeps SCHEDULE_GAP_SECONDS between items', async () => {
+    const who = await createActors(app, await app.login(ADMIN.username, ADMIN.password), 'gap-');
+    await createWindow(app, who.operator, HAC_THANH, {
+      name: 'Sáng',
+      startTime: '05:30',
+      durationMinutes: 30,
+    });
+    const id = await createApproved(app, who.operator, who.approver, HAC_THANH, {
+      title: 'Hướng dẫn cài đặt ứng dụng VNeID',
+      topics: ['chinh-quyen-so'],
+      durationMs: 20000,
+    });
+    const add = (startsAt: string) =>
+      app
+        .http()
+        .post(`/api/v1/communes/${HAC_THANH}/schedule`)
+        .set(bearer(who.operator))
+        .send({ bulletinId: id, startsAt });
+    await add(at('2025-10-06', '05:30:00')).expect(201);
+    const refused = await add(at('2025-10-06', '05:30:29')).expect(409);
+    expect(refused.body).toMatchObject({ code: 'SCHEDULE_OVERLAP', gapSeconds: 10 });
+    await add(at('2025-10-06', '05:30:30')).expect(201);
+  });
+});
