@@ -272,6 +272,36 @@ describe('daily roll-ups equal the raw sums of the as-run log (e2e)', () => {
       })),
     );
     expect(sorted(fromDb.dailyByTopic())).toEqual(sorted(model.dailyByTopic()));
+    // The topic rows (what SQL over the log joins) carry each record's own topics.
+    const topicRows: Raw[] = await dataSource.query(
+      'SELECT r.seq, r.commune_code, r.topics, t.topic_code FROM playout_record r JOIN playout_record_topic t ON t.record_id = r.id',
+    );
+    const joined = new Map<string, string[]>();
+    for (const row of topicRows) {
+      const key = `${String(row.commune_code)}|${String(row.seq)}|${String(row.topics)}`;
+      joined.set(key, [...(joined.get(key) ?? []), String(row.topic_code)].sort());
+    }
+    for (const [key, codes] of joined) {
+      expect({ key, codes }).toEqual({
+        key,
+        codes: (JSON.parse(key.split('|')[2]) as string[]).sort(),
+      });
+    }
+    expect(topicRows).toHaveLength(
+      rows.reduce((sum, row) => sum + (JSON.parse(String(row.topics)) as string[]).length, 0),
+    );
+    const served = await app
+      .http()
+      .get(`/api/v1/communes/${COMMUNES[0]}/playout-log`)
+      .set(bearer(admin))
+      .expect(200);
+    const byId = new Map((served.body as { id: string; seq: number }[]).map((r) => [r.seq, r.id]));
+    for (const record of model.all(COMMUNES[0])) {
+      expect({ seq: record.seq, id: (record as ServedRecord & { id: string }).id }).toEqual({
+        seq: record.seq,
+        id: byId.get(record.seq),
+      });
+    }
     expect(sorted(await rollupRows(dataSource, 'airtime_daily', 'topic_code'))).toEqual(
       sorted(fromDb.dailyByTopic()),
     );

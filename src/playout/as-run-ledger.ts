@@ -143,7 +143,15 @@ export class AsRunLedger {
 
     for (let start = 0; start < records.length; start += INSERT_CHUNK) {
       const chunk = records.slice(start, start + INSERT_CHUNK);
-      await manager.createQueryBuilder().insert().into(PlayoutRecord).values(chunk).execute();
+      // updateEntity(false): on SQLite TypeORM re-selects the rows to refresh defaults and merges
+      // them back by position, not by id, which swapped ids between the records of a chunk.
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(PlayoutRecord)
+        .values(chunk)
+        .updateEntity(false)
+        .execute();
       const topics = chunk.flatMap((record) =>
         record.topics.map((topicCode) => ({ recordId: record.id, topicCode })),
       );
