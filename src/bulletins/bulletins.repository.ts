@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Brackets, EntityManager, In } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { Db } from '../database/db.service';
 import { AudioAsset } from '../media/entities/audio-asset.entity';
 import { BulletinTopic } from './entities/bulletin-topic.entity';
@@ -64,23 +64,26 @@ export class BulletinsRepository {
     manager: EntityManager = this.db.manager,
     shareLock = false,
   ): Promise<Bulletin[]> {
+    const { includeLibraryOf, ...rest } = filter;
+    if (rest.communeCode !== undefined && includeLibraryOf !== undefined) {
+      // Two indexed queries rather than one OR that would scan every bulletin.
+      const own = await this.list(rest, manager, shareLock);
+      const library = await this.list(
+        { ...rest, communeCode: undefined, libraryOf: includeLibraryOf },
+        manager,
+        shareLock,
+      );
+      return [...own, ...library].sort(
+        (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.id.localeCompare(b.id),
+      );
+    }
     const query = manager
       .createQueryBuilder(Bulletin, 'bulletin')
       .orderBy('bulletin.createdAt', 'DESC')
       .addOrderBy('bulletin.id', 'ASC');
     if (shareLock && !this.db.isSqlite) query.setLock('pessimistic_read');
     if (filter.communeCode !== undefined) {
-      const { communeCode, includeLibraryOf } = filter;
-      query.andWhere(
-        new Brackets((where) => {
-          where.where('bulletin.communeCode = :communeCode', { communeCode });
-          if (includeLibraryOf !== undefined) {
-            where.orWhere('(bulletin.communeCode IS NULL AND bulletin.provinceCode = :province)', {
-              province: includeLibraryOf,
-            });
-          }
-        }),
-      );
+      query.andWhere('bulletin.communeCode = :communeCode', { communeCode: filter.communeCode });
     }
     if (filter.libraryOf !== undefined) {
       query

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { toInstant } from '../database/columns';
 import { Db } from '../database/db.service';
-import { CommuneSchedule } from './entities/commune-schedule.entity';
 import { ScheduleItem, ScheduleItemStatus } from './entities/schedule-item.entity';
 
 /** Items that may still be moved or taken off the log (the player has not started them). */
@@ -15,36 +14,18 @@ export class ProgramLogRepository {
 
   /**
    * Locks the commune's program log until the transaction ends: every change to it goes through
-   * here first, so two requests never both see a slot free. PostgreSQL takes a row lock
-   * (`SELECT … FOR UPDATE`); SQLite has one writer at a time already (Db.write).
+   * here first, so two requests never both see a slot free. One upsert creates the commune's row
+   * or bumps its `version`; on PostgreSQL the update takes the row's lock (as `SELECT … FOR
+   * UPDATE` would) and a concurrent request waits at this statement until the first commits.
+   * SQLite has one writer at a time already (Db.write).
    */
   async lock(manager: EntityManager, communeCode: string, now: Date): Promise<void> {
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(CommuneSchedule)
-      .values({
-        communeCode,
-        version: 0,
-        icsTokenHash: null,
-        icsTokenCreatedAt: null,
-        updatedAt: now,
-      })
-      .orIgnore()
-      .execute();
-    if (!this.db.isSqlite) {
-      await manager
-        .createQueryBuilder(CommuneSchedule, 'log')
-        .where('log.communeCode = :communeCode', { communeCode })
-        .setLock('pessimistic_write')
-        .getOneOrFail();
-    }
-    await manager
-      .createQueryBuilder()
-      .update(CommuneSchedule)
-      .set({ version: () => 'version + 1', updatedAt: now })
-      .where('commune_code = :communeCode', { communeCode })
-      .execute();
+    const [commune, updatedAt] = this.db.isSqlite ? ['?', '?'] : ['$1', '$2'];
+    await manager.query(
+      `INSERT INTO commune_schedule (commune_code, version, updated_at) VALUES (${commune}, 1, ${updatedAt})
+       ON CONFLICT (commune_code) DO UPDATE SET version = commune_schedule.version + 1, updated_at = excluded.updated_at`,
+      [communeCode, toInstant(now)],
+    );
   }
 
   /** Non-cancelled items of the commune that share some time with [from, to). */

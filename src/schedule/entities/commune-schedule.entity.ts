@@ -3,7 +3,7 @@ import { InstantColumn } from '../../database/columns';
 
 /**
  * One row per commune that has a program log. Every change to the commune's log locks this row
- * first (`SELECT … FOR UPDATE` on PostgreSQL; SQLite serializes writes), so two requests can
+ * first (an upsert that bumps `version`: a row lock on PostgreSQL; SQLite serializes writes), so two requests can
  * never both see a slot free and double-book it. It also holds the calendar feed's secret.
  */
 @Entity('commune_schedule')
