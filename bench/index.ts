@@ -1,5 +1,6 @@
 import { Benchmark } from './bench.types';
+import { mediaBenchmark } from './media.bench';
 import { plannerBenchmark } from './planner.bench';
 
 /** Every benchmark, in the order BENCHMARKS.md shows them. Add yours here. */
-export const BENCHMARKS: Benchmark[] = [plannerBenchmark];
+export const BENCHMARKS: Benchmark[] = [plannerBenchmark, mediaBenchmark];

@@ -1,15 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { join } from 'node:path';
+import { Clock } from '../common/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { looksLikeCorruptInput } from './audio-inspection';
 import {
   analysisArgs,
+  codecCheckArgs,
   FfmpegArgs,
   gainTrialArgs,
   loudnessArgs,
   measureArgs,
   RenderChain,
   renderArgs,
+  sampleArgs,
+  TimeRange,
 } from './ffmpeg-args';
 import { JobProgress } from './ffmpeg-progress';
 import { FfmpegAdapter, FfmpegFailure } from './ffmpeg.adapter';
@@ -23,7 +27,6 @@ import {
 } from './loudness';
 import {
   bestTrial,
-  codecExcerpt,
   codecLoss,
   correctedPlan,
   GainTrial,
@@ -31,6 +34,8 @@ import {
   LoudnessTarget,
   NormalizationPlan,
   nextGainTrial,
+  predictedLoudness,
+  sampleWindows,
 } from './normalization-plan';
 
 /** A failure of the pipeline; `permanent` ones (broken or silent input) are not retried. */
@@ -69,6 +74,18 @@ export interface PipelineOutcome {
   /** Renders it took (1 unless the encoded MP3 missed the target and was rendered again). */
   renders: number;
   gainTrials: number;
+  /** LU the MP3 encoder took from the excerpt (the rendition was aimed that much higher). */
+  codecLossLu: number;
+  /** Wall time of each stage, in milliseconds. */
+  timings: StageTimings;
+}
+
+export interface StageTimings {
+  analyse: number;
+  codecCheck: number;
+  search: number;
+  render: number;
+  measure: number;
 }
 
 /** Renders after which a rendition that still misses the true-peak limit fails the job. */
@@ -98,6 +115,7 @@ export class AudioPipeline {
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly ffmpeg: FfmpegAdapter,
+    private readonly clock: Clock,
   ) {
     this.target = {
       integratedLufs: config.audio.targetLufs,
@@ -112,31 +130,57 @@ export class AudioPipeline {
     const report = (stage: string, fraction: number): void =>
       run.onProgress?.(progress.at(stage, fraction));
     const analysedPath = join(input.workDir, 'analysed.wav');
+    const timings: StageTimings = { analyse: 0, codecCheck: 0, search: 0, render: 0, measure: 0 };
+    const timed = async <T>(stage: keyof StageTimings, work: Promise<T>): Promise<T> => {
+      const started = this.clock.nowMs();
+      try {
+        return await work;
+      } finally {
+        timings[stage] += this.clock.nowMs() - started;
+      }
+    };
 
-    const analysis = await this.analyse(input, analysedPath, run.signal, (seconds) =>
-      report('analyse', seconds / Math.max(input.durationS, 0.001)),
+    const analysis = await timed(
+      'analyse',
+      this.analyse(input, analysedPath, run.signal, (seconds) =>
+        report('analyse', seconds / Math.max(input.durationS, 0.001)),
+      ),
     );
     const bounds = speechBounds(analysis.frames, analysis.summary.integratedLufs, analysis.durationS);
     if (bounds === null || analysis.summary.integratedLufs <= -70) {
       throw new PipelineError('The recording is silent: nothing in it is loud enough to broadcast', true);
     }
 
-    const loss = await this.codecLoss(
-      input.workDir,
-      analysedPath,
-      bounds,
-      initialPlan(analysis.summary, this.target),
-      run.signal,
+    const fileLufs = analysis.summary.integratedLufs;
+    const sample = await timed(
+      'codecCheck',
+      this.takeSample(input.workDir, analysedPath, bounds, fileLufs, run.signal),
     );
+    const codec = await timed(
+      'codecCheck',
+      this.codecCheck(
+        input.workDir,
+        sample,
+        fileLufs,
+        initialPlan(analysis.summary, this.target),
+        run.signal,
+      ),
+    );
+    const loss = codec.lossLu;
     // Aim above the target by what the encoder takes away; the true-peak limit stays.
     const aim = { ...this.target, integratedLufs: this.target.integratedLufs + loss };
     let plan = initialPlan(analysis.summary, aim);
     let gainTrials = 0;
     if (plan.path === 'dynamic') {
-      const trials = await this.searchGain(analysedPath, bounds, plan, aim, run.signal, (done) =>
-        report('search', done),
+      // The codec check's gain either kept the peaks under the limiter's ceiling or went through
+      // the same limiter: either way it is a point of the curve the search walks.
+      const trials = await timed(
+        'search',
+        this.searchGain(sample, fileLufs, plan, aim, [codec.trial], run.signal, (done) =>
+          report('search', done),
+        ),
       );
-      gainTrials = trials.length;
+      gainTrials = trials.length - 1;
       plan = { ...plan, gainDb: bestTrial(trials, aim.integratedLufs).gainDb };
     }
     report('search', 1);
@@ -144,15 +188,19 @@ export class AudioPipeline {
     const keptS = bounds.endS - bounds.startS;
     for (let renders = 1; ; renders += 1) {
       const chain = renderChain(bounds, plan);
-      await this.step(
+      await timed(
         'render',
-        this.ffmpeg.run(analysedPath, renderArgs(chain, this.bitrateKbps), input.outputPath, {
-          signal: run.signal,
-          onProgress: (seconds) => report('render', seconds / keptS),
-        }),
+        this.step(
+          'render',
+          this.ffmpeg.run(analysedPath, renderArgs(chain, this.bitrateKbps), input.outputPath, {
+            signal: run.signal,
+            onProgress: (seconds) => report('render', seconds / keptS),
+          }),
+        ),
       );
-      const measured = await this.measure(input.outputPath, run.signal, (seconds) =>
-        report('measure', seconds / keptS),
+      const measured = await timed(
+        'measure',
+        this.measure(input.outputPath, run.signal, (seconds) => report('measure', seconds / keptS)),
       );
       const outcome: PipelineOutcome = {
         input: analysis.summary,
@@ -162,6 +210,8 @@ export class AudioPipeline {
         durationS: measured.durationS,
         renders,
         gainTrials,
+        codecLossLu: loss,
+        timings: { ...timings },
       };
       const next = correctedPlan(plan, measured.summary, this.target);
       if (next === null) return outcome;
@@ -205,43 +255,92 @@ export class AudioPipeline {
   }
 
   /**
-   * LU the MP3 encoder takes away from this recording: an excerpt rendered with the plan, measured
-   * before and after encoding (three short runs on at most 30 s of audio).
+   * The audio the codec check and the gain search listen to: the kept range of a short recording,
+   * or windows spread over a long one cut into a small file, with its own loudness.
    */
-  private async codecLoss(
+  private async takeSample(
     workDir: string,
     analysedPath: string,
     bounds: SpeechBounds,
-    plan: NormalizationPlan,
+    fileLufs: number,
     signal: AbortSignal | undefined,
-  ): Promise<number> {
-    const chain = renderChain(codecExcerpt(bounds), plan);
-    const probePath = join(workDir, 'codec-check.mp3');
-    const before = await this.measureWith(analysedPath, gainTrialArgs(chain), signal);
-    await this.step(
-      'codec check',
-      this.ffmpeg.run(analysedPath, renderArgs(chain, this.bitrateKbps), probePath, { signal }),
+  ): Promise<Sample> {
+    const windows = sampleWindows(bounds);
+    // A short recording is its own sample (silence trimmed: the same loudness, gated).
+    if (windows.length === 1) return { path: analysedPath, range: windows[0], lufs: fileLufs };
+    const path = join(workDir, 'sample.wav');
+    const lines: string[] = [];
+    const result = await this.step(
+      'sample',
+      this.ffmpeg.run(analysedPath, sampleArgs(windows), path, {
+        signal,
+        onStderrLine: (line) => lines.push(line),
+      }),
     );
-    const after = await this.measureWith(probePath, loudnessArgs(), signal);
-    return codecLoss(before.integratedLufs, after.integratedLufs);
+    const summary = parseEbur128Summary(lines.join('\n'));
+    if (!summary) throw new PipelineError('The sample gave no loudness measurement', false);
+    return { path, range: { startS: 0, endS: result.outTimeS }, lufs: summary.integratedLufs };
   }
 
+  /**
+   * What the MP3 encoder takes away from this recording: the sample rendered with the plan and
+   * encoded (measured just before the encoder), then the MP3 measured. The "before" is also a
+   * first trial of the gain search.
+   */
+  private async codecCheck(
+    workDir: string,
+    sample: Sample,
+    fileLufs: number,
+    plan: NormalizationPlan,
+    signal: AbortSignal | undefined,
+  ): Promise<{ lossLu: number; trial: GainTrial }> {
+    const chain = renderChain(sample.range, plan);
+    const probePath = join(workDir, 'codec-check.mp3');
+    const lines: string[] = [];
+    await this.step(
+      'codec check',
+      this.ffmpeg.run(sample.path, codecCheckArgs(chain, this.bitrateKbps), probePath, {
+        signal,
+        onStderrLine: (line) => lines.push(line),
+      }),
+    );
+    const before = parseEbur128Summary(lines.join('\n'));
+    if (!before) throw new PipelineError('The codec check gave no loudness measurement', false);
+    const after = await this.measureWith(probePath, loudnessArgs(), signal);
+    return {
+      lossLu: codecLoss(before.integratedLufs, after.integratedLufs),
+      trial: {
+        gainDb: plan.gainDb,
+        integratedLufs: predictedLoudness(fileLufs, sample.lufs, before.integratedLufs),
+      },
+    };
+  }
+
+  /**
+   * The gain that lands the whole recording on `aim` through the limiter: trials on the sample,
+   * each predicting the file's loudness from the file's own loudness and what the chain did to
+   * the sample, starting from the trials known already.
+   */
   private async searchGain(
-    analysedPath: string,
-    bounds: SpeechBounds,
+    sample: Sample,
+    fileLufs: number,
     plan: NormalizationPlan,
     aim: LoudnessTarget,
+    known: GainTrial[],
     signal: AbortSignal | undefined,
     onProgress: (fraction: number) => void,
   ): Promise<GainTrial[]> {
-    const trials: GainTrial[] = [];
-    for (let gainDb: number | null = plan.gainDb; gainDb !== null; ) {
-      const summary = await this.measureWith(
-        analysedPath,
-        gainTrialArgs(renderChain(bounds, { ...plan, gainDb })),
+    const trials = [...known];
+    for (let gainDb = nextGainTrial(trials, aim.integratedLufs); gainDb !== null; ) {
+      const processed = await this.measureWith(
+        sample.path,
+        gainTrialArgs(renderChain(sample.range, { ...plan, gainDb })),
         signal,
       );
-      trials.push({ gainDb, integratedLufs: summary.integratedLufs });
+      trials.push({
+        gainDb,
+        integratedLufs: predictedLoudness(fileLufs, sample.lufs, processed.integratedLufs),
+      });
       onProgress(trials.length / 5);
       gainDb = nextGainTrial(trials, aim.integratedLufs);
     }
@@ -300,7 +399,16 @@ export class AudioPipeline {
   }
 }
 
-function renderChain(bounds: SpeechBounds, plan: NormalizationPlan): RenderChain {
+/** Where the codec check and the gain search listen (see `takeSample`). */
+interface Sample {
+  path: string;
+  /** The part of `path` to use. */
+  range: TimeRange;
+  /** Its integrated loudness as it is. */
+  lufs: number;
+}
+
+function renderChain(bounds: TimeRange, plan: NormalizationPlan): RenderChain {
   return {
     trimStartS: bounds.startS,
     trimEndS: bounds.endS,

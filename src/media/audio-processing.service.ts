@@ -87,8 +87,9 @@ export class AudioProcessingService {
         }
         return null;
       }
+      const t = outcome.timings;
       this.logger.log(
-        `Audio ${assetId} ready: ${outcome.rendition.integratedLufs} LUFS, ${outcome.rendition.truePeakDbtp} dBTP, ${outcome.plan.path}, ${outcome.renders} render(s), ${outcome.gainTrials} gain trial(s)`,
+        `Audio ${assetId} ready: ${outcome.rendition.integratedLufs} LUFS, ${outcome.rendition.truePeakDbtp} dBTP, ${outcome.plan.path}, ${outcome.renders} render(s), ${outcome.gainTrials} gain trial(s), codec ${outcome.codecLossLu} LU; ms: analyse ${t.analyse}, codec ${t.codecCheck}, search ${t.search}, render ${t.render}, measure ${t.measure}`,
       );
       return outcome;
     } finally {

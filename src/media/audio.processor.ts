@@ -16,8 +16,8 @@ import { AudioProcessingService } from './audio-processing.service';
  * SIGKILL) stops renewing; within this time plus one stalled check another worker takes the job
  * back and runs it again from the start.
  */
-export const AUDIO_LOCK_MS = 15_000;
-export const AUDIO_STALLED_INTERVAL_MS = 10_000;
+export const AUDIO_LOCK_MS = 10_000;
+export const AUDIO_STALLED_INTERVAL_MS = 5_000;
 
 /**
  * Runs `audio.process` jobs. Concurrency comes from AUDIO_WORKER_CONCURRENCY (default: cores), set

@@ -1,7 +1,9 @@
 import {
   analysisArgs,
+  codecCheckArgs,
   decimal,
   decodeCheckArgs,
+  FfmpegArgs,
   gainTrialArgs,
   loudnessArgs,
   measureArgs,
@@ -10,6 +12,7 @@ import {
   RenderChain,
   renderArgs,
   renderFilters,
+  sampleArgs,
 } from './ffmpeg-args';
 
 const chain: RenderChain = {
@@ -20,8 +23,8 @@ const chain: RenderChain = {
   compressor: null,
 };
 
-function allTokens(args: { inputOptions: string[]; outputOptions: string[] }): string[] {
-  return [...args.inputOptions, ...args.outputOptions];
+function allTokens(args: FfmpegArgs): string[] {
+  return [...args.inputOptions, ...(args.moreInputs ?? []).flat(), ...args.outputOptions];
 }
 
 describe('ffmpeg arguments', () => {
@@ -65,6 +68,28 @@ describe('ffmpeg arguments', () => {
     expect(analysisArgs(1).outputOptions[3]).toBe('aresample=44100,ebur128=peak=true:framelog=info');
   });
 
+  it('cuts sample windows into one file, each window its own seeking input', () => {
+    const args = sampleArgs([
+      { startS: 10, endS: 18 },
+      { startS: 50.5, endS: 58.5 },
+    ]);
+    expect(args.inputOptions).toEqual(['-v', 'info', '-ss', '10', '-t', '8']);
+    expect(args.moreInputs).toEqual([['-ss', '50.5', '-t', '8']]);
+    expect(args.outputOptions).toEqual([
+      '-filter_complex',
+      '[0:a:0]afade=t=in:d=0.01,afade=t=out:st=7.99:d=0.01[s0];' +
+        '[1:a:0]afade=t=in:d=0.01,afade=t=out:st=7.99:d=0.01[s1];' +
+        '[s0][s1]concat=n=2:v=0:a=1,ebur128=framelog=verbose[sample]',
+      '-map',
+      '[sample]',
+      '-c:a',
+      'pcm_f32le',
+      '-f',
+      'wav',
+    ]);
+    expect(() => sampleArgs([])).toThrow();
+  });
+
   it('a linear render is trim and gain only', () => {
     expect(renderFilters(chain)).toEqual([
       'atrim=start=1.25:end=12.5',
@@ -106,6 +131,15 @@ describe('ffmpeg arguments', () => {
     expect(filter).not.toContain('peak=true');
   });
 
+  it('the codec check encodes like the render and measures just before the encoder', () => {
+    const args = codecCheckArgs(chain, 128);
+    const render = renderArgs(chain, 128);
+    expect(args.inputOptions).toEqual(['-v', 'info']);
+    expect(args.outputOptions).toHaveLength(render.outputOptions.length);
+    const filter = args.outputOptions[args.outputOptions.indexOf('-af') + 1];
+    expect(filter).toBe(`${renderFilters(chain).join(',')},ebur128=framelog=verbose`);
+  });
+
   it('the codec check measures integrated loudness only', () => {
     expect(loudnessArgs().outputOptions).toEqual([
       '-map',
@@ -127,6 +161,8 @@ describe('ffmpeg arguments', () => {
       analysisArgs(2),
       gainTrialArgs({ ...chain, limiterCeilingDbfs: -3, compressor: { thresholdDbfs: -16, ratio: 2 } }),
       renderArgs(chain, 128),
+      codecCheckArgs(chain, 128),
+      sampleArgs([{ startS: 1, endS: 9 }]),
       loudnessArgs(),
       measureArgs(),
     ]) {

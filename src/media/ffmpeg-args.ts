@@ -9,6 +9,14 @@
 export interface FfmpegArgs {
   inputOptions: string[];
   outputOptions: string[];
+  /** Options of further inputs of the same file (each opened again, e.g. at another position). */
+  moreInputs?: string[][];
+}
+
+/** A span of audio, in seconds from its start. */
+export interface TimeRange {
+  startS: number;
+  endS: number;
 }
 
 /** The broadcast rendition: mono MP3 at 44.1 kHz. */
@@ -96,6 +104,41 @@ export function analysisArgs(channels: number): FfmpegArgs {
   };
 }
 
+/**
+ * Cuts windows out of the analysed audio into one short float WAV and measures its integrated
+ * loudness on the way. Each window is its own input, opened at its position (`-ss`/`-t` on a
+ * WAV seek exactly without reading what lies before), with 10 ms fades at the joins (a click at a
+ * join would make the limiter work where the recording does not).
+ */
+export function sampleArgs(windows: readonly TimeRange[]): FfmpegArgs {
+  if (windows.length === 0) throw new Error('No sample windows');
+  const inputs = windows.map((window) => [
+    '-ss',
+    decimal(window.startS),
+    '-t',
+    decimal(window.endS - window.startS),
+  ]);
+  const faded = windows.map((window, i) => {
+    const lengthS = window.endS - window.startS;
+    return `[${i}:a:0]afade=t=in:d=0.01,afade=t=out:st=${decimal(Math.max(0, lengthS - 0.01))}:d=0.01[s${i}]`;
+  });
+  const join = `${windows.map((_, i) => `[s${i}]`).join('')}concat=n=${windows.length}:v=0:a=1,ebur128=framelog=verbose[sample]`;
+  return {
+    inputOptions: ['-v', 'info', ...inputs[0]],
+    moreInputs: inputs.slice(1),
+    outputOptions: [
+      '-filter_complex',
+      [...faded, join].join(';'),
+      '-map',
+      '[sample]',
+      '-c:a',
+      'pcm_f32le',
+      '-f',
+      'wav',
+    ],
+  };
+}
+
 /** The filters between the analysed audio and the encoder (or the loudness meter). */
 export function renderFilters(chain: RenderChain): string[] {
   if (chain.trimEndS <= chain.trimStartS) {
@@ -173,6 +216,18 @@ export function renderArgs(chain: RenderChain, bitrateKbps: number): FfmpegArgs 
       'mp3',
     ],
   };
+}
+
+/**
+ * The codec check: the render chain and the encoder, with the loudness measured just before
+ * encoding (ebur128 passes the audio on), so the same run gives "before" and the MP3 "after".
+ */
+export function codecCheckArgs(chain: RenderChain, bitrateKbps: number): FfmpegArgs {
+  const render = renderArgs(chain, bitrateKbps);
+  const filterAt = render.outputOptions.indexOf('-af') + 1;
+  const outputOptions = [...render.outputOptions];
+  outputOptions[filterAt] = `${outputOptions[filterAt]},ebur128=framelog=verbose`;
+  return { inputOptions: ['-v', 'info'], outputOptions };
 }
 
 /** Integrated loudness of a file as it is (no filters, no true peak): the codec check. */

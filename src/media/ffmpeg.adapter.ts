@@ -74,9 +74,9 @@ export class FfmpegAdapter {
         '-timelimit',
         String(timeLimitS),
         ...args.inputOptions,
-      ])
-      .output(output)
-      .outputOptions(['-progress', 'pipe:1', ...args.outputOptions]);
+      ]);
+    for (const options of args.moreInputs ?? []) command.input(input).inputOptions(options);
+    command.output(output).outputOptions(['-progress', 'pipe:1', ...args.outputOptions]);
     return command._getArguments();
   }
 

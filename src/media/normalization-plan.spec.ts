@@ -1,13 +1,14 @@
 import { LoudnessSummary } from './loudness';
 import {
   bestTrial,
-  codecExcerpt,
   codecLoss,
   correctedPlan,
   GainTrial,
   initialPlan,
   LoudnessTarget,
   nextGainTrial,
+  predictedLoudness,
+  sampleWindows,
 } from './normalization-plan';
 
 const target: LoudnessTarget = { integratedLufs: -16, truePeakDbtp: -1.5, lra: 11 };
@@ -143,9 +144,26 @@ describe('codec compensation', () => {
     expect(codecLoss(-70, -70)).toBe(0);
     expect(codecLoss(-16, Number.NaN)).toBe(0);
   });
+});
 
-  it('measures the middle 20 s of long audio, all of short audio', () => {
-    expect(codecExcerpt({ startS: 1, endS: 21 })).toEqual({ startS: 1, endS: 21 });
-    expect(codecExcerpt({ startS: 0.5, endS: 300.5 })).toEqual({ startS: 140.5, endS: 160.5 });
+describe('loudness sample', () => {
+  it('takes short recordings whole', () => {
+    expect(sampleWindows({ startS: 1, endS: 61 })).toEqual([{ startS: 1, endS: 61 }]);
+  });
+
+  it('spreads eight 8 s windows over a long recording', () => {
+    const windows = sampleWindows({ startS: 0.5, endS: 300.5 });
+    expect(windows).toHaveLength(8);
+    expect(windows[0]).toEqual({ startS: 15.25, endS: 23.25 });
+    expect(windows[7]).toEqual({ startS: 277.75, endS: 285.75 });
+    for (const window of windows) {
+      expect(window.startS).toBeGreaterThanOrEqual(0.5);
+      expect(window.endS).toBeLessThanOrEqual(300.5);
+    }
+    expect(sampleWindows({ startS: 0, endS: 3600 })).toHaveLength(8);
+  });
+
+  it('predicts the file from what the chain did to the sample', () => {
+    expect(predictedLoudness(-30, -28, -14.5)).toBe(-16.5);
   });
 });

@@ -1,4 +1,4 @@
-import { CompressorSettings } from './ffmpeg-args';
+import { CompressorSettings, TimeRange } from './ffmpeg-args';
 import { LoudnessSummary } from './loudness';
 
 /**
@@ -119,21 +119,43 @@ export function codecLoss(beforeLufs: number, afterLufs: number): number {
   return round2(Math.min(1.5, Math.max(-1, beforeLufs - afterLufs)));
 }
 
-/** Length of the excerpt the codec loss is measured on. */
-export const CODEC_EXCERPT_S = 20;
+export interface SampleOptions {
+  /** Length of each window. */
+  windowS: number;
+  /** Windows spread evenly over the recording. */
+  windows: number;
+  /** Recordings up to this long are sampled whole. */
+  wholeBelowS: number;
+}
 
-/** The middle of the kept audio (all of it when short). */
-export function codecExcerpt(
-  bounds: { startS: number; endS: number },
-  lengthS = CODEC_EXCERPT_S,
-): { startS: number; endS: number } {
+export const SAMPLE_OPTIONS: SampleOptions = { windowS: 8, windows: 8, wholeBelowS: 90 };
+
+/**
+ * Where the gain search and the codec check listen: the whole kept range of a short recording,
+ * otherwise evenly spread windows of it (64 s at most, however long the recording). A limiter's
+ * and an encoder's effect on loudness are local, so a spread sample shows them at a fraction of
+ * the cost of the whole file.
+ */
+export function sampleWindows(bounds: TimeRange, options: SampleOptions = SAMPLE_OPTIONS): TimeRange[] {
   const kept = bounds.endS - bounds.startS;
-  if (kept <= lengthS * 1.5) return { startS: bounds.startS, endS: bounds.endS };
-  const middle = bounds.startS + kept / 2;
-  return {
-    startS: Math.round((middle - lengthS / 2) * 1000) / 1000,
-    endS: Math.round((middle + lengthS / 2) * 1000) / 1000,
-  };
+  if (kept <= options.wholeBelowS) return [{ startS: bounds.startS, endS: bounds.endS }];
+  const stride = kept / options.windows;
+  return Array.from({ length: options.windows }, (_, index) => {
+    const startS = bounds.startS + index * stride + (stride - options.windowS) / 2;
+    return { startS: round3(startS), endS: round3(startS + options.windowS) };
+  });
+}
+
+/**
+ * The whole file's loudness after a processing chain, predicted from the sample: the file's own
+ * loudness, the gain, and what the chain did on the sample beyond the gain (the limiter's loss).
+ */
+export function predictedLoudness(
+  fileLufs: number,
+  sampleLufs: number,
+  processedSampleLufs: number,
+): number {
+  return round2(fileLufs + (processedSampleLufs - sampleLufs));
 }
 
 /** Largest loudness error accepted on the rendition before it is rendered once more. */
@@ -167,4 +189,8 @@ export function correctedPlan(
 
 function round2(value: number): number {
   return Math.round(value * 100) / 100;
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
 }

@@ -1,0 +1,427 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { createHttpApp } from '../src/app.factory';
+import { AudioPipeline, PipelineOutcome } from '../src/media/audio-pipeline';
+import { MediaStorage } from '../src/media/media-storage';
+import { QueueName } from '../src/queue/queue.constants';
+import { Benchmark } from './bench.types';
+
+const execFileAsync = promisify(execFile);
+
+const SPEECH_SECONDS = 300;
+const RUNS = 3;
+const GOAL = 2.0;
+const TARGET_LUFS = -16;
+const TRUE_PEAK_LIMIT = -1.5;
+const BITRATE = '128k';
+const COMMUNE = '14797';
+const REDIS_DB = 12;
+
+interface Loudness {
+  integratedLufs: number;
+  truePeakDbtp: number;
+  lra: number;
+}
+
+async function ffmpeg(args: string[]): Promise<string> {
+  const { stderr } = await execFileAsync(
+    'ffmpeg',
+    ['-hide_banner', '-nostdin', '-nostats', '-y', ...args],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+  return stderr;
+}
+
+function parseSummary(stderr: string): Loudness {
+  const summary = stderr.slice(stderr.lastIndexOf('Summary:'));
+  const value = (pattern: RegExp): number => Number(pattern.exec(summary)?.[1] ?? Number.NaN);
+  return {
+    integratedLufs: value(/I:\s+(-?[\d.]+) LUFS/),
+    lra: value(/LRA:\s+(-?[\d.]+) LU/),
+    truePeakDbtp: value(/True peak:\s+Peak:\s+(-?[\d.]+) dBFS/),
+  };
+}
+
+async function seconds<T>(work: () => Promise<T>): Promise<{ s: number; result: T }> {
+  const started = process.hrtime.bigint();
+  const result = await work();
+  return { s: Number(process.hrtime.bigint() - started) / 1e9, result };
+}
+
+/**
+ * CPU seconds used by this process's finished children (ffmpeg, ffprobe), from /proc/self/stat:
+ * a cross-check of the wall times that does not depend on what else the machine runs.
+ */
+function childrenCpuS(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 16 and 17 of the line (cutime, cstime), in clock ticks (100 per second on Linux).
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+const SAMPLE_TEXT =
+  'Chuyển đổi số: nhanh hơn, hiệu quả hơn, gần dân hơn. Sở Khoa học và Công nghệ đề nghị các xã, phường tăng cường thời lượng tin bài tuyên truyền về Ngày Chuyển đổi số quốc gia trên đài truyền thanh cơ sở. ';
+
+/** The provincial letter (beside the repository), or sample sentences from it. */
+function letterText(): string {
+  try {
+    return readFileSync(
+      resolve(__dirname, '../../../shared/cong-van-so-khcn-thanh-hoa-2025.txt'),
+      'utf8',
+    ).replace(/\s+/g, ' ');
+  } catch {
+    return SAMPLE_TEXT.repeat(40);
+  }
+}
+
+/** Five minutes of the provincial letter read by espeak-ng, as a phone would deliver it. */
+async function speechFile(dir: string): Promise<string> {
+  const letter = letterText();
+  const textPath = join(dir, 'letter.txt');
+  // Read twice over so the speech is longer than five minutes whatever the voice's pace.
+  writeFileSync(textPath, `${letter} ${letter}`);
+  const wav = join(dir, 'letter.wav');
+  await execFileAsync('espeak-ng', ['-v', 'vi', '-b', '1', '-f', textPath, '-w', wav]);
+  const mp3 = join(dir, 'speech-5min.mp3');
+  await ffmpeg([
+    '-i',
+    wav,
+    '-t',
+    String(SPEECH_SECONDS),
+    '-af',
+    'aresample=44100,pan=stereo|c0=c0|c1=c0,volume=-6dB',
+    '-c:a',
+    'libmp3lame',
+    '-b:a',
+    '128k',
+    mp3,
+  ]);
+  return mp3;
+}
+
+/** The physical floor: one decode that measures loudness, one decode that encodes the rendition. */
+async function floor(
+  input: string,
+  dir: string,
+): Promise<{ measure: number; encode: number; cpuS: number }> {
+  const cpuBefore = childrenCpuS();
+  const measure = await seconds(() =>
+    ffmpeg(['-i', input, '-af', 'ebur128=peak=true:framelog=verbose', '-f', 'null', '-']),
+  );
+  const encode = await seconds(() =>
+    ffmpeg([
+      '-i',
+      input,
+      '-c:a',
+      'libmp3lame',
+      '-b:a',
+      BITRATE,
+      '-ar',
+      '44100',
+      '-ac',
+      '1',
+      join(dir, 'floor.mp3'),
+    ]),
+  );
+  return { measure: measure.s, encode: encode.s, cpuS: childrenCpuS() - cpuBefore };
+}
+
+/** The textbook two-pass loudnorm (JSON pass, then the measured values fed back), for reference. */
+async function textbookLoudnorm(input: string, dir: string): Promise<{ s: number; out: Loudness }> {
+  const target = `I=${TARGET_LUFS}:TP=${TRUE_PEAK_LIMIT}:LRA=11`;
+  const output = join(dir, 'textbook.mp3');
+  const run = await seconds(async () => {
+    const first = await ffmpeg([
+      '-i',
+      input,
+      '-af',
+      `loudnorm=${target}:print_format=json`,
+      '-f',
+      'null',
+      '-',
+    ]);
+    const json = JSON.parse(first.slice(first.lastIndexOf('{'), first.lastIndexOf('}') + 1)) as {
+      input_i: string;
+      input_tp: string;
+      input_lra: string;
+      input_thresh: string;
+      target_offset: string;
+    };
+    await ffmpeg([
+      '-i',
+      input,
+      '-af',
+      `loudnorm=${target}:measured_I=${json.input_i}:measured_TP=${json.input_tp}:measured_LRA=${json.input_lra}:measured_thresh=${json.input_thresh}:offset=${json.target_offset}:linear=true,aresample=44100`,
+      '-c:a',
+      'libmp3lame',
+      '-b:a',
+      BITRATE,
+      '-ac',
+      '1',
+      output,
+    ]);
+  });
+  return {
+    s: run.s,
+    out: parseSummary(
+      await ffmpeg(['-i', output, '-af', 'ebur128=peak=true:framelog=verbose', '-f', 'null', '-']),
+    ),
+  };
+}
+
+interface JobRun {
+  jobS: number;
+  /** CPU seconds of the job's ffmpeg processes. */
+  cpuS: number;
+  uploadS: number;
+  endToEndS: number;
+  measured: Loudness;
+  path: string | null;
+}
+
+async function login(base: string): Promise<string> {
+  const response = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: 'bench-admin-password' }),
+  });
+  return ((await response.json()) as { accessToken: string }).accessToken;
+}
+
+/** One upload through the API, processed by the worker of the same app, timed by BullMQ. */
+async function jobRun(
+  app: NestExpressApplication,
+  base: string,
+  token: string,
+  input: string,
+  dir: string,
+): Promise<JobRun> {
+  const headers = { authorization: `Bearer ${token}` };
+  const started = process.hrtime.bigint();
+  const form = new FormData();
+  form.append('file', new Blob([readFileSync(input)], { type: 'audio/mpeg' }), 'ban-tin.mp3');
+  const created = await fetch(`${base}/api/v1/communes/${COMMUNE}/audio`, {
+    method: 'POST',
+    headers,
+    body: form,
+  });
+  const uploadS = Number(process.hrtime.bigint() - started) / 1e9;
+  if (created.status !== 202) throw new Error(`upload: ${created.status} ${await created.text()}`);
+  const { id } = (await created.json()) as { id: string };
+  // The upload's own checks have ended: from here on, only the job runs tools.
+  const cpuBefore = childrenCpuS();
+  let asset: { status: string; loudnormPath: string | null; error: string | null };
+  for (;;) {
+    const response = await fetch(`${base}/api/v1/audio/${id}`, { headers });
+    asset = (await response.json()) as typeof asset;
+    if (asset.status === 'ready' || asset.status === 'failed') break;
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  const endToEndS = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpuS = childrenCpuS() - cpuBefore;
+  if (asset.status !== 'ready') throw new Error(`processing failed: ${asset.error}`);
+  // The asset is ready a moment before BullMQ records the job as completed.
+  const queue = app.get<Queue>(getQueueToken(QueueName.Audio));
+  let job = await queue.getJob(`audio-${id}`);
+  for (let wait = 0; wait < 100 && !job?.finishedOn; wait += 1) {
+    await new Promise((done) => setTimeout(done, 50));
+    job = await queue.getJob(`audio-${id}`);
+  }
+  if (!job?.processedOn || !job.finishedOn) throw new Error('job timings missing');
+  const content = await fetch(`${base}/api/v1/audio/${id}/content`, { headers });
+  const rendition = join(dir, `rendition-${id}.mp3`);
+  writeFileSync(rendition, Buffer.from(await content.arrayBuffer()));
+  const measured = parseSummary(
+    await ffmpeg(['-i', rendition, '-af', 'ebur128=peak=true:framelog=verbose', '-f', 'null', '-']),
+  );
+  // Delete it, so the next run uploads the same bytes as a new asset.
+  await fetch(`${base}/api/v1/audio/${id}`, { method: 'DELETE', headers });
+  return {
+    jobS: (job.finishedOn - job.processedOn) / 1000,
+    cpuS,
+    uploadS,
+    endToEndS,
+    measured,
+    path: asset.loudnormPath,
+  };
+}
+
+async function deleteRedisPrefix(prefix: string): Promise<void> {
+  const redis = new Redis({ host: '127.0.0.1', port: 6379, db: REDIS_DB });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+const f = (value: number, digits = 2): string => value.toFixed(digits);
+
+export const mediaBenchmark: Benchmark = {
+  id: 'media',
+  title: 'Audio pipeline: a 5-minute speech file against the ffmpeg floor',
+  async run(): Promise<string> {
+    const dir = mkdtempSync(join(tmpdir(), 'loa-xa-bench-media-'));
+    const prefix = `loa-xa-bench-${randomBytes(4).toString('hex')}`;
+    let app: NestExpressApplication | undefined;
+    try {
+      const input = await speechFile(dir);
+      const source = parseSummary(
+        await ffmpeg(['-i', input, '-af', 'ebur128=peak=true:framelog=verbose', '-f', 'null', '-']),
+      );
+      app = await createHttpApp({
+        env: {
+          NODE_ENV: 'test',
+          LOG_LEVEL: 'silent',
+          DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`,
+          REDIS_URL: `redis://127.0.0.1:6379/${REDIS_DB}`,
+          REDIS_PREFIX: prefix,
+          MEDIA_DIR: join(dir, 'media'),
+          CONFIG_DIR: resolve(__dirname, '../../config'),
+          ADMIN_USERNAME: 'admin',
+          ADMIN_PASSWORD: 'bench-admin-password',
+          PASSWORD_SCRYPT_COST: '10',
+          AUDIO_WORKER_CONCURRENCY: '1',
+          PATH: process.env.PATH,
+        },
+      });
+      await app.listen(0, '127.0.0.1');
+      const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+      const token = await login(base);
+
+      const floors: { measure: number; encode: number; cpuS: number }[] = [];
+      const jobs: JobRun[] = [];
+      for (let run = 0; run < RUNS; run += 1) {
+        floors.push(await floor(input, dir));
+        jobs.push(await jobRun(app, base, token, input, dir));
+      }
+      const floorS = median(floors.map((x) => x.measure + x.encode));
+      const jobS = median(jobs.map((x) => x.jobS));
+      // Each job against the floor measured just before it: load that drifts over the run
+      // (other processes on the machine) weighs on both alike.
+      const ratio = median(jobs.map((job, i) => job.jobS / (floors[i].measure + floors[i].encode)));
+      const cpuRatio = median(jobs.map((job, i) => job.cpuS / floors[i].cpuS));
+
+      // One more run of the pipeline itself, for the time of each stage.
+      const storage = app.get(MediaStorage);
+      const workDir = await storage.freshWorkDir('bench');
+      const detail: PipelineOutcome = await app.get(AudioPipeline).process({
+        originalPath: input,
+        channels: 2,
+        durationS: SPEECH_SECONDS,
+        workDir,
+        outputPath: join(dir, 'detail.mp3'),
+      });
+      await storage.removeDir(workDir);
+      const textbook = await textbookLoudnorm(input, dir);
+
+      const rows = jobs
+        .map((job, i) => {
+          const floorRun = floors[i].measure + floors[i].encode;
+          return [
+            i + 1,
+            `${f(floors[i].measure)} + ${f(floors[i].encode)} = ${f(floorRun)}`,
+            f(job.jobS),
+            f(job.jobS / floorRun),
+            `${f(job.cpuS)} / ${f(floors[i].cpuS)} = ${f(job.cpuS / floors[i].cpuS)}`,
+            f(job.measured.integratedLufs, 1),
+            f(job.measured.truePeakDbtp, 1),
+            f(job.measured.lra, 1),
+            job.path,
+            f(job.uploadS),
+            f(job.endToEndS),
+          ].join(' | ');
+        })
+        .map((row) => `| ${row} |`)
+        .join('\n');
+      const t = detail.timings;
+      const stage = (ms: number): string => f(ms / 1000);
+      const met =
+        ratio <= GOAL &&
+        jobs.every(
+          (job) =>
+            Math.abs(job.measured.integratedLufs - TARGET_LUFS) <= 1 &&
+            job.measured.truePeakDbtp <= TRUE_PEAK_LIMIT,
+        );
+      return `
+Input: ${SPEECH_SECONDS} s of the provincial letter read by espeak-ng (\`vi\`), stereo MP3 44.1 kHz
+128 kbps, measured ${f(source.integratedLufs, 1)} LUFS, true peak ${f(source.truePeakDbtp, 1)} dBTP,
+LRA ${f(source.lra, 1)} LU. Target ${TARGET_LUFS} LUFS, true peak ≤ ${TRUE_PEAK_LIMIT} dBTP, MP3 ${BITRATE} mono 44.1 kHz.
+
+**Floor** (same run, same input): \`ffmpeg -af ebur128=peak=true -f null\` (decode + measure) plus
+\`ffmpeg -c:a libmp3lame -b:a ${BITRATE} -ar 44100 -ac 1\` (decode + encode). **Job**: BullMQ
+\`processedOn → finishedOn\` of the \`audio.process\` job of an upload through the API (worker in
+the same process, concurrency 1). Loudness of each rendition measured afterwards by an
+independent \`ffmpeg -af ebur128=peak=true\`. Upload = the HTTP request (streaming to disk,
+sha256, ffprobe, full decode check); end to end = upload start to \`ready\` seen by polling.
+
+| run | floor wall (s) | job wall (s) | job / floor | ffmpeg CPU job / floor (s) | rendition LUFS | true peak dBTP | LRA LU | path | upload (s) | end to end (s) |
+|---|---|---|---|---|---|---|---|---|---|---|
+${rows}
+
+**Job ${f(ratio)} × the floor** (median of the runs' ratios; median job ${f(jobS)} s, median floor
+${f(floorS)} s; goal ≤ ${f(GOAL, 1)} ×): ${met ? 'met' : 'NOT met'}. In CPU time of the ffmpeg processes, which other
+load on the machine does not inflate: ${f(cpuRatio)} × the floor.
+
+Where the job's time goes (one more run of the pipeline on the same file): analyse ${stage(t.analyse)} s,
+codec check ${stage(t.codecCheck)} s (encoder took ${f(detail.codecLossLu)} LU), gain search ${stage(t.search)} s
+(${detail.gainTrials} trials), render ${stage(t.render)} s (${detail.renders} render), measure the MP3 ${stage(t.measure)} s.
+Kept ${f(detail.bounds.endS - detail.bounds.startS, 1)} s of ${SPEECH_SECONDS} s; gain ${f(detail.plan.gainDb)} dB, path ${detail.plan.path}.
+
+For reference, the textbook two-pass \`loudnorm\` by hand (JSON pass, then linear=true with the
+measured values, MP3 encode) took **${f(textbook.s)} s** (${f(textbook.s / floorS, 1)} × the floor) and gave
+${f(textbook.out.integratedLufs, 1)} LUFS, true peak ${f(textbook.out.truePeakDbtp, 1)} dBTP.
+
+How the pipeline gets there:
+- **One decode of the original.** Pass 1 downmixes to mono, resamples to 44.1 kHz and measures
+  with \`ebur128=peak=true\` (integrated loudness, LRA, true peak, and the 100 ms momentary
+  loudness that locates leading and trailing silence) in the same process, and keeps the result
+  as float WAV, so no later pass decodes the original again. \`loudnorm\`'s own first pass
+  resamples everything to 192 kHz; \`ebur128\` oversamples only for the true peak, of one channel.
+- **No silence pass.** The silence bounds come from pass 1's momentary loudness (relative to the
+  recording's own loudness); the render trims with \`atrim\`.
+- **Decisions on a sample, not on the file.** Eight 8-second windows spread over the recording
+  (64 s whatever its length; short recordings whole) are cut from the float WAV by seeking. On
+  them the render chain is encoded once to see what the MP3 encoder takes away (here
+  ${f(detail.codecLossLu)} LU; the rendition is aimed that much higher), and, when the peaks need a
+  limiter, the gain that lands on the target through it is searched (secant steps, each trial
+  predicting the whole file from its own loudness plus what the chain did to the sample). A
+  trial costs a fraction of a decode.
+- **Linear when possible.** When gain alone keeps the true peak under the limit with 1 dB left
+  for the encoder, the render is one constant gain: what \`loudnorm\`'s linear mode does, without
+  its 192 kHz resampling. Otherwise gain and a look-ahead limiter (\`alimiter\`), instead of
+  \`loudnorm\`'s dynamic mode, which misses the target on speech (see the reference above).
+- **One render, one measurement.** Trim, gain, limiter and the MP3 encoder run in one process;
+  the MP3 is then decoded and measured once: the stored values, and the proof that the true peak
+  holds on the MP3 itself. Only a miss (more than 0.5 LU, or a true-peak overshoot) renders again.
+`;
+    } finally {
+      if (app) await app.close();
+      await deleteRedisPrefix(prefix);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};

@@ -1,0 +1,102 @@
+import { AppConfig } from '../config/app-config';
+import { sampleArgs } from './ffmpeg-args';
+import { FfmpegAdapter, FfmpegFailure } from './ffmpeg.adapter';
+import { FfmpegBinaries } from './ffmpeg-binaries';
+import { ProcessOutcome, ProcessRunner, ProcessSpec } from './process-runner';
+
+const config = { ffmpeg: { timeoutMs: 600_000 } } as AppConfig;
+const binaries = { ffmpegPath: '/usr/bin/ffmpeg', ffprobePath: '/usr/bin/ffprobe' } as FfmpegBinaries;
+
+class FakeRunner extends ProcessRunner {
+  specs: ProcessSpec[] = [];
+
+  constructor(
+    private readonly outcome: Partial<ProcessOutcome>,
+    private readonly stdout: string[] = [],
+  ) {
+    super();
+  }
+
+  override run(spec: ProcessSpec): Promise<ProcessOutcome> {
+    this.specs.push(spec);
+    for (const line of this.stdout) spec.onStdoutLine?.(line);
+    return Promise.resolve({
+      exitCode: 0,
+      signal: null,
+      timedOut: false,
+      aborted: false,
+      stderrTail: [],
+      ...this.outcome,
+    });
+  }
+}
+
+describe('FfmpegAdapter', () => {
+
+  it('builds the command line with fluent-ffmpeg: shared options, inputs, progress, output', () => {
+    const adapter = new FfmpegAdapter(config, binaries, new FakeRunner({}));
+    const args = adapter.commandLine(
+      '/media/work/a/analysed.wav',
+      sampleArgs([
+        { startS: 10, endS: 18 },
+        { startS: 50, endS: 58 },
+      ]),
+      '/media/work/a/sample.wav',
+    );
+    expect(args.slice(0, 12)).toEqual([
+      '-hide_banner',
+      '-nostdin',
+      '-nostats',
+      '-timelimit',
+      '600',
+      '-v',
+      'info',
+      '-ss',
+      '10',
+      '-t',
+      '8',
+      '-i',
+    ]);
+    expect(args.filter((token) => token === '-i')).toHaveLength(2);
+    expect(args.slice(12, 18)).toEqual([
+      '/media/work/a/analysed.wav',
+      '-ss',
+      '50',
+      '-t',
+      '8',
+      '-i',
+    ]);
+    expect(args).toContain('-progress');
+    expect(args[args.length - 1]).toBe('/media/work/a/sample.wav');
+  });
+
+  it('reports the output time from -progress and runs the configured binary with the timeout', async () => {
+    const runner = new FakeRunner({}, ['out_time_us=2500000', 'progress=continue', 'out_time_us=5000000', 'progress=end']);
+    const adapter = new FfmpegAdapter(config, binaries, runner);
+    const seen: number[] = [];
+    const result = await adapter.run('in.wav', { inputOptions: [], outputOptions: [] }, '-', {
+      onProgress: (seconds) => seen.push(seconds),
+    });
+    expect(seen).toEqual([2.5, 5]);
+    expect(result.outTimeS).toBe(5);
+    expect(runner.specs[0]).toMatchObject({ command: '/usr/bin/ffmpeg', timeoutMs: 600_000 });
+  });
+
+  it('turns timeouts, kills and failures into FfmpegFailure', async () => {
+    const run = (outcome: Partial<ProcessOutcome>) =>
+      new FfmpegAdapter(config, binaries, new FakeRunner(outcome)).run(
+        'in.wav',
+        { inputOptions: [], outputOptions: [] },
+        '-',
+      );
+    await expect(run({ exitCode: null, signal: 'SIGKILL', timedOut: true })).rejects.toMatchObject({
+      kind: 'timeout',
+    });
+    await expect(run({ exitCode: null, signal: 'SIGKILL', aborted: true })).rejects.toMatchObject({
+      kind: 'aborted',
+    });
+    const failed = run({ exitCode: 1, stderrTail: ['in.wav: Invalid data found when processing input'] });
+    await expect(failed).rejects.toBeInstanceOf(FfmpegFailure);
+    await expect(failed).rejects.toThrow(/exited with code 1: in.wav: Invalid data found/);
+  });
+});
