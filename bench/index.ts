@@ -1,6 +1,7 @@
 import { Benchmark } from './bench.types';
 import { mediaBenchmark } from './media.bench';
 import { plannerBenchmark } from './planner.bench';
+import { playoutBenchmark } from './playout.bench';
 
 /** Every benchmark, in the order BENCHMARKS.md shows them. Add yours here. */
-export const BENCHMARKS: Benchmark[] = [plannerBenchmark, mediaBenchmark];
+export const BENCHMARKS: Benchmark[] = [plannerBenchmark, mediaBenchmark, playoutBenchmark];

@@ -26,6 +26,13 @@ export interface ReconcileResult {
 
 type PlayJob = Job<JobOf<'playout.play'>>;
 const PENDING_STATES = ['delayed', 'waiting', 'prioritized'] as const;
+/** Jobs or items handled between two pauses of the event loop. */
+const PAGE = 100;
+
+/** Lets timers (a player about to start) run before the next slice of work. */
+function yieldToPlayers(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 /**
  * Keeps Redis in step with the program log (the database is the truth): one delayed job
@@ -67,13 +74,11 @@ export class PlayoutDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private async reconcileNow(): Promise<ReconcileResult> {
     const now = this.clock.now();
     const items = await this.dueItems(now);
-    const pending = new Map<string, PlayJob>();
-    for (const job of (await this.queue.getJobs([...PENDING_STATES])) as PlayJob[]) {
-      if (job?.id && job.name === 'playout.play') pending.set(job.id, job);
-    }
+    const pending = await this.pendingJobs();
     const result: ReconcileResult = { added: 0, replaced: 0, removed: 0 };
     const wanted = new Set<string>();
-    for (const item of items) {
+    for (const [index, item] of items.entries()) {
+      if (index % PAGE === PAGE - 1) await yieldToPlayers();
       const payload = { scheduleItemId: item.id, startsAt: item.startsAt.toISOString() };
       const id = jobId('playout.play', payload);
       wanted.add(id);
@@ -94,6 +99,30 @@ export class PlayoutDispatcher implements OnApplicationBootstrap, OnModuleDestro
       );
     }
     return result;
+  }
+
+  /**
+   * The waiting and delayed play jobs, read a page at a time with a pause between pages, so a
+   * long queue never holds the event loop while a player in this process is about to start.
+   */
+  private async pendingJobs(): Promise<Map<string, PlayJob>> {
+    const pending = new Map<string, PlayJob>();
+    for (const state of PENDING_STATES) {
+      for (let start = 0; ; start += PAGE) {
+        const page = (await this.queue.getJobs(
+          [state],
+          start,
+          start + PAGE - 1,
+          true,
+        )) as PlayJob[];
+        for (const job of page) {
+          if (job?.id && job.name === 'playout.play') pending.set(job.id, job);
+        }
+        await yieldToPlayers();
+        if (page.length < PAGE) break;
+      }
+    }
+    return pending;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { access } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { Bulletin } from '../bulletins/entities/bulletin.entity';
@@ -68,7 +69,10 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
     private readonly recorder: AutomationRecorder,
     private readonly player: Player,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    // Every play listens to the shutdown signal.
+    setMaxListeners(0, this.stopping.signal);
+  }
 
   run(payload: JobOf<'playout.play'>): Promise<RunSummary> {
     const running = this.execute(payload).catch((error: unknown) => {

@@ -39,12 +39,7 @@ export class CommuneOutputs {
         };
         current.hold.controller.abort(reason);
       }
-      await Promise.race([
-        current.done,
-        new Promise<void>((resolve) =>
-          signal.addEventListener('abort', () => resolve(), { once: true }),
-        ),
-      ]);
+      await untilDoneOrAborted(current.done, signal);
     }
     let finish!: () => void;
     const done = new Promise<void>((resolve) => (finish = resolve));
@@ -63,5 +58,20 @@ export class CommuneOutputs {
     };
     this.holders.set(communeCode, { hold, done });
     return hold;
+  }
+}
+
+async function untilDoneOrAborted(done: Promise<void>, signal: AbortSignal): Promise<void> {
+  let onAbort: (() => void) | undefined;
+  try {
+    await Promise.race([
+      done,
+      new Promise<void>((resolve) => {
+        onAbort = resolve;
+        signal.addEventListener('abort', onAbort, { once: true });
+      }),
+    ]);
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
   }
 }

@@ -1,7 +1,13 @@
 import { performance } from 'node:perf_hooks';
 
-/** The last stretch before a start is spun on the monotonic clock, not left to a timer. */
-export const SPIN_MS = 25;
+/**
+ * The last stretch before a start is spun on the monotonic clock, not left to a timer. Short:
+ * a process that wakes from a sleep gets the CPU at once from the kernel's scheduler, one that
+ * has been spinning for long on a busy machine may be the one it preempts.
+ */
+export const SPIN_MS = 10;
+/** Timers are set this far ahead while the start is still far, then once more closer in. */
+const COARSE_STEP_MS = 1000;
 
 /** Milliseconds on the monotonic clock (never jumps with NTP or a changed system time). */
 export function monotonicNow(): number {
@@ -28,7 +34,7 @@ export async function waitUntil(target: number, signal?: AbortSignal): Promise<b
       }
       return !signal?.aborted;
     }
-    await sleep(Math.min(remaining - SPIN_MS, 1000), signal);
+    await sleep(Math.min(remaining - SPIN_MS, COARSE_STEP_MS), signal);
   }
 }
 

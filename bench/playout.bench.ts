@@ -1,0 +1,330 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Job, Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { In } from 'typeorm';
+import { AppModule } from '../src/app.module';
+import { BulletinTopic } from '../src/bulletins/entities/bulletin-topic.entity';
+import { Bulletin } from '../src/bulletins/entities/bulletin.entity';
+import { APP_CONFIG, AppConfig } from '../src/config/app-config';
+import { Db } from '../src/database/db.service';
+import { AudioAsset } from '../src/media/entities/audio-asset.entity';
+import { mediaPaths } from '../src/media/media-paths';
+import { PlayoutRecord } from '../src/playout/entities/playout-record.entity';
+import { ScheduleItem } from '../src/schedule/entities/schedule-item.entity';
+import { Benchmark } from './bench.types';
+
+const COMMUNES = ['14797', '14758', '14812', '14818'];
+const PLAYS_PER_COMMUNE = 50;
+const ITEM_MS = 1000;
+const SPACING_MS = 2500;
+const FIRST_START_MS = 8000;
+const BULL_JOBS = 200;
+const GOAL = { p99: 20, max: 50 };
+
+interface Distribution {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+  min: number;
+}
+
+function distribution(values: number[]): Distribution {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+  return {
+    count: sorted.length,
+    p50: at(0.5),
+    p99: at(0.99),
+    max: sorted[sorted.length - 1],
+    min: sorted[0],
+  };
+}
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+/**
+ * What the audio queue does to a core: ffmpeg loudness analysis and MP3 encoding, one process
+ * after another, for as long as the benchmark runs.
+ */
+function busyAudioCore(): { stop(): void } {
+  let current: ChildProcess | undefined;
+  let stopped = false;
+  const next = (): void => {
+    if (stopped) return;
+    current = spawn(
+      'ffmpeg',
+      [
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-threads',
+        '1',
+        '-f',
+        'lavfi',
+        '-i',
+        'anoisesrc=d=120:c=pink:r=48000',
+        '-af',
+        'loudnorm=I=-16:TP=-1.5:LRA=11',
+        '-c:a',
+        'libmp3lame',
+        '-b:a',
+        '128k',
+        '-f',
+        'mp3',
+        '-',
+      ],
+      { stdio: 'ignore' },
+    );
+    current.once('exit', next);
+  };
+  next();
+  return {
+    stop: () => {
+      stopped = true;
+      current?.kill('SIGKILL');
+    },
+  };
+}
+
+async function seedPlays(
+  context: INestApplicationContext,
+  mediaDir: string,
+): Promise<ScheduleItem[]> {
+  const db = context.get(Db);
+  const now = new Date();
+  const items: ScheduleItem[] = [];
+  for (const [index, communeCode] of COMMUNES.entries()) {
+    const audioId = randomUUID();
+    const path = mediaPaths.rendition(mediaDir, audioId);
+    mkdirSync(dirname(path), { recursive: true });
+    execFileSync('ffmpeg', [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      `sine=frequency=${440 + index * 110}:duration=${ITEM_MS / 1000}`,
+      '-ac',
+      '1',
+      '-b:a',
+      '128k',
+      '-y',
+      path,
+    ]);
+    const bulletinId = randomUUID();
+    await db.write(async (manager) => {
+      await manager.insert(AudioAsset, {
+        id: audioId,
+        ownerCode: communeCode,
+        communeCode,
+        provinceCode: '38',
+        sha256: randomBytes(32).toString('hex'),
+        source: 'upload',
+        originalBytes: 1,
+        status: 'ready',
+        progress: 100,
+        durationMs: ITEM_MS,
+        attempts: 1,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await manager.insert(Bulletin, {
+        id: bulletinId,
+        ownerCode: communeCode,
+        communeCode,
+        provinceCode: '38',
+        title: 'Tin ngắn chuyển đổi số',
+        body: null,
+        audioId,
+        priority: 'normal',
+        status: 'approved',
+        approvedBy: null,
+        approvedAt: now,
+        createdBy: null,
+        createdAt: now,
+        updatedAt: now,
+        demo: false,
+      });
+      await manager.insert(BulletinTopic, { bulletinId, topicCode: 'kinh-te-so' });
+    });
+    const firstStart = Date.now() + FIRST_START_MS + index * 600;
+    const rows: ScheduleItem[] = Array.from({ length: PLAYS_PER_COMMUNE }, (_, play) => {
+      const startsAt = new Date(firstStart + play * SPACING_MS);
+      return {
+        id: randomUUID(),
+        communeCode,
+        bulletinId,
+        startsAt,
+        endsAt: new Date(startsAt.getTime() + ITEM_MS),
+        durationMs: ITEM_MS,
+        status: 'planned',
+        source: 'manual',
+        cancelReason: null,
+        createdBy: null,
+        createdAt: now,
+        updatedAt: now,
+        demo: false,
+      };
+    });
+    await db.write((manager) => manager.insert(ScheduleItem, rows));
+    items.push(...rows);
+  }
+  return items;
+}
+
+/** Start errors of the plays, as the as-run log says (startedAt − planned start). */
+async function measurePlays(context: INestApplicationContext, mediaDir: string): Promise<number[]> {
+  const items = await seedPlays(context, mediaDir);
+  const lastEnd = Math.max(...items.map((item) => item.endsAt.getTime()));
+  await sleep(lastEnd - Date.now() + 3000);
+  const db = context.get(Db);
+  const records = await db.manager.findBy(PlayoutRecord, {
+    scheduleItemId: In(items.map((item) => item.id)),
+  });
+  const byItem = new Map(records.map((record) => [record.scheduleItemId, record]));
+  const notAired = items.filter((item) => byItem.get(item.id)?.outcome !== 'aired');
+  if (notAired.length > 0) {
+    throw new Error(`${notAired.length} of ${items.length} plays did not air`);
+  }
+  return items.map((item) => byItem.get(item.id)!.startedAt.getTime() - item.startsAt.getTime());
+}
+
+/** The same number of BullMQ delayed jobs alone: how late does a job start after its delay? */
+async function measureDelayedJobs(redisUrl: string, prefix: string): Promise<number[]> {
+  const url = new URL(redisUrl);
+  const connection = {
+    host: url.hostname,
+    port: Number(url.port || 6379),
+    db: Number(url.pathname.slice(1) || 0),
+    maxRetriesPerRequest: null,
+  };
+  const name = 'bench-delayed';
+  const queue = new Queue(name, { connection, prefix });
+  const lateness: number[] = [];
+  let finished!: () => void;
+  const done = new Promise<void>((resolveDone) => (finished = resolveDone));
+  const worker = new Worker(
+    name,
+    (job: Job<{ dueAt: number }>) => {
+      lateness.push(Date.now() - job.data.dueAt);
+      if (lateness.length === BULL_JOBS) finished();
+      return Promise.resolve();
+    },
+    { connection, prefix, concurrency: 50 },
+  );
+  try {
+    const first = Date.now() + 3000;
+    await queue.addBulk(
+      Array.from({ length: BULL_JOBS }, (_, index) => {
+        const dueAt = first + index * 150;
+        return {
+          name: 'tick',
+          data: { dueAt },
+          opts: { delay: dueAt - Date.now(), removeOnComplete: true },
+        };
+      }),
+    );
+    await Promise.race([done, sleep(3000 + BULL_JOBS * 150 + 20000)]);
+    return lateness;
+  } finally {
+    await worker.close();
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+  }
+}
+
+function row(name: string, d: Distribution): string {
+  return `| ${name} | ${d.count} | ${d.p50} | ${d.p99} | ${d.max} | ${d.min} |`;
+}
+
+async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** `npm run bench -- playout`: start errors of real plays with the null sink, against BullMQ. */
+export const playoutBenchmark: Benchmark = {
+  id: 'playout',
+  title: 'Playout start error: 200 plays with a busy audio core, against BullMQ delayed jobs',
+  async run(): Promise<string> {
+    const dir = mkdtempSync(join(tmpdir(), 'loa-xa-bench-playout-'));
+    const prefix = `loa-xa-bench-${randomBytes(4).toString('hex')}`;
+    const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/12';
+    const mediaDir = join(dir, 'media');
+    const load = busyAudioCore();
+    const context = await NestFactory.createApplicationContext(
+      AppModule.register({
+        env: {
+          NODE_ENV: 'test',
+          LOG_LEVEL: 'silent',
+          APP_ROLES: 'worker,scheduler',
+          DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`,
+          REDIS_URL: redisUrl,
+          REDIS_PREFIX: prefix,
+          MEDIA_DIR: mediaDir,
+          CONFIG_DIR: resolve(process.cwd(), 'config'),
+          ADMIN_USERNAME: 'admin',
+          ADMIN_PASSWORD: 'bench-admin-password',
+          PASSWORD_SCRYPT_COST: '10',
+          PLAYOUT_SINK: 'null',
+          PLAYOUT_RECONCILE_SECONDS: '2',
+          PATH: process.env.PATH,
+        },
+      }),
+      { logger: ['error'] },
+    );
+    try {
+      const config = context.get<AppConfig>(APP_CONFIG);
+      const loadBefore = loadavg()[0];
+      const plays = distribution(await measurePlays(context, mediaDir));
+      const bull = distribution(await measureDelayedJobs(redisUrl, prefix));
+      const loadAfter = loadavg()[0];
+      const met = plays.p99 <= GOAL.p99 && plays.max <= GOAL.max;
+      return [
+        `${plays.count} plays of ${ITEM_MS / 1000} s items on ${COMMUNES.length} communes ` +
+          `(${PLAYS_PER_COMMUNE} each, ${SPACING_MS / 1000} s apart) through the real path: ` +
+          'program log → dispatcher → BullMQ delayed job → player → `null` sink (ffmpeg decoding ' +
+          `in real time), preroll ${config.playout.prerollMs} ms. The start error is the as-run ` +
+          "record's `startedAt` (first audio written to the sink) minus the planned start. One " +
+          'core is kept busy meanwhile by ffmpeg loudness analysis and MP3 encoding (the audio ' +
+          "queue's work). In the same run, the baseline: " +
+          `${BULL_JOBS} BullMQ delayed jobs alone, lateness of the job's start after its due time.`,
+        '',
+        '| start error (ms) | n | p50 | p99 | max | min |',
+        '|---|---|---|---|---|---|',
+        row('Player (as-run startedAt − planned start)', plays),
+        row('BullMQ delayed job alone (start − due)', bull),
+        '',
+        `Goal: p99 ≤ ${GOAL.p99} ms and max ≤ ${GOAL.max} ms — **${met ? 'met' : 'not met'}**.`,
+        '',
+        `Machine load (1-minute load average on ${cpus().length} cores): ` +
+          `${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after. Above about 2 (one ` +
+          'core for the audio load, one for the service), other work competes with the player ' +
+          'for the CPU and the tail of the start error grows with it.',
+      ].join('\n');
+    } finally {
+      load.stop();
+      await context.close();
+      await deleteRedisKeys(redisUrl, prefix).catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
