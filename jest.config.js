@@ -22,8 +22,10 @@ const project = (displayName, testMatch, extra = {}) => ({
 });
 
 module.exports = {
+  // A global option (Jest ignores it inside a project): end-to-end tests start real services.
+  testTimeout: 60000,
   projects: [
     project('unit', ['<rootDir>/src/**/*.spec.ts']),
-    project('e2e', ['<rootDir>/test/**/*.e2e-spec.ts'], { testTimeout: 60000 }),
+    project('e2e', ['<rootDir>/test/**/*.e2e-spec.ts']),
   ],
 };
