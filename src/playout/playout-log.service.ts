@@ -24,7 +24,7 @@ import {
   effectiveRecordsBetween,
   existingByContent,
   firstOverlap,
-  Interval,
+  IntervalIndex,
   nextAttempts,
 } from './log-checks';
 import { describePlace, ImportRow, RowError, RowPlace } from './import-rows';
@@ -207,9 +207,9 @@ export class PlayoutLogService {
       const corrected = new Set<number>();
       let duplicates = 0;
       const window = spanOf(prepared.map((row) => row.record));
-      let inEffect: Interval[] = window
-        ? await effectiveRecordsBetween(manager, communeCode, window.from, window.to)
-        : [];
+      const inEffect = new IntervalIndex(
+        window ? await effectiveRecordsBetween(manager, communeCode, window.from, window.to) : [],
+      );
       for (const row of prepared) {
         const key = draftContentKey({ ...row.record, attempt: 0 });
         const twin = seen.get(key);
@@ -235,9 +235,9 @@ export class PlayoutLogService {
         const correctsSeq = row.record.correctsSeq;
         if (correctsSeq) {
           corrected.add(correctsSeq);
-          inEffect = inEffect.filter((record) => record.seq !== correctsSeq);
+          inEffect.remove(correctsSeq);
         }
-        inEffect.push(row.record);
+        inEffect.add(row.record);
         accepted.push(row);
       }
       if (errors.length > 0) throw importInvalid(errors);
@@ -282,7 +282,7 @@ export class PlayoutLogService {
     record: PreparedRecord,
     corrected: ReadonlySet<number>,
     /** Records in effect around it, or null to look them up. */
-    inEffect: readonly Interval[] | null,
+    inEffect: IntervalIndex | null,
   ): Promise<void> {
     if (record.correctsSeq) {
       await assertCorrectable(
@@ -294,10 +294,17 @@ export class PlayoutLogService {
       );
     }
     if (record.endedAt <= record.startedAt) return;
-    const candidates =
-      inEffect ??
-      (await effectiveRecordsBetween(manager, head.communeCode, record.startedAt, record.endedAt));
-    const clash = firstOverlap(record, candidates);
+    const clash = inEffect
+      ? inEffect.firstOverlap(record)
+      : firstOverlap(
+          record,
+          await effectiveRecordsBetween(
+            manager,
+            head.communeCode,
+            record.startedAt,
+            record.endedAt,
+          ),
+        );
     if (clash) {
       throw new DomainError(
         'PLAYOUT_OVERLAP',

@@ -3,6 +3,7 @@ import { AudioPipeline1764200000000 } from './1764200000000-audio-pipeline';
 import { BulletinsSchedule1764300000000 } from './1764300000000-bulletins-schedule';
 import { Playout1764400000000 } from './1764400000000-playout';
 import { Reports1764500000000 } from './1764500000000-reports';
+import { CorrectionsIndex1764500000001 } from './1764500000001-corrections-index';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   BulletinsSchedule1764300000000,
   Playout1764400000000,
   Reports1764500000000,
+  CorrectionsIndex1764500000001,
 ];

@@ -33,6 +33,7 @@ const topicsTransformer: ValueTransformer = {
 @Index(['communeCode', 'idempotencyKey'], { unique: true })
 @Index(['communeCode', 'contentKey'], { unique: true })
 @Index(['communeCode', 'startedAt'])
+@Index(['communeCode', 'correctsSeq'])
 @Index(['startedAt'])
 export class PlayoutRecord {
   @PrimaryColumn({ type: 'varchar', length: 36 })
