@@ -1,8 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import request from 'supertest';
-import { ffmpeg, letterText, measure, speech } from './support/media-fixtures';
+import { binaryParser, ffmpeg, letterText, measure, speech } from './support/media-fixtures';
 import { ServiceProcess, startServiceProcess } from './support/service-process';
 import {
   ADMIN,
@@ -27,16 +26,6 @@ interface AssetBody {
   durationMs: number | null;
   processing: { attempts: number };
 }
-
-const binaryParser = (
-  res: request.Response,
-  done: (error: Error | null, body: unknown) => void,
-): void => {
-  const stream = res as unknown as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-  stream.on('end', () => done(null, Buffer.concat(chunks)));
-};
 
 /**
  * A worker process killed with SIGKILL in the middle of a job: the job is taken over by the next

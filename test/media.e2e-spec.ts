@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { Bulletin } from '../src/bulletins/entities/bulletin.entity';
 import { AppConfig, APP_CONFIG } from '../src/config/app-config';
 import {
+  binaryParser,
   hotM4a,
   measure,
   mp3WithSilence,
@@ -70,17 +71,6 @@ function filesUnder(dir: string): string[] {
 function binary(response: request.Response): Buffer {
   return response.body as Buffer;
 }
-
-/** Collects a binary body (supertest hands the parser the raw response stream). */
-const binaryParser = (
-  res: request.Response,
-  done: (error: Error | null, body: unknown) => void,
-): void => {
-  const stream = res as unknown as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-  stream.on('end', () => done(null, Buffer.concat(chunks)));
-};
 
 describe('media (e2e)', () => {
   let storage: TestStorage;

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import type request from 'supertest';
 
 const run = promisify(execFile);
 
@@ -233,4 +234,15 @@ export async function noiseWav(dir: string, name: string, seconds: number): Prom
     path,
   ]);
   return path;
+}
+
+/** Collects a binary response body (supertest hands a parser the raw response stream). */
+export function binaryParser(
+  res: request.Response,
+  done: (error: Error | null, body: unknown) => void,
+): void {
+  const stream = res as unknown as NodeJS.ReadableStream;
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  stream.on('end', () => done(null, Buffer.concat(chunks)));
 }
