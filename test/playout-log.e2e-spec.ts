@@ -73,6 +73,8 @@ function recomputeChain(records: RecordJson[]): { ok: boolean; brokenAtSeq?: num
   return { ok: true };
 }
 
+jest.setTimeout(60000);
+
 const at = (local: string): string => `${local}+07:00`;
 
 /** The verification script README.md gives provinces, taken from the README itself. */

@@ -1,0 +1,233 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Bulletin } from '../bulletins/entities/bulletin.entity';
+import { ManualClock } from '../common/manual-clock';
+import { AppConfig } from '../config/app-config';
+import { loadConfig } from '../config/load-config';
+import { Db } from '../database/db.service';
+import { AudioAsset } from '../media/entities/audio-asset.entity';
+import { mediaPaths } from '../media/media-paths';
+import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
+import { AutomationOutcome, AutomationRecorder } from './automation-recorder';
+import { PlayoutClaims } from './playout-claims';
+import { PlayoutRunner } from './playout-runner.service';
+import { PlayControl, PlayPlan, PlayResult, Player } from './player/player';
+
+const NOW = new Date('2025-10-01T05:30:00.000+07:00');
+
+function item(overrides: Partial<ScheduleItem> = {}): ScheduleItem {
+  return {
+    id: 'item-1',
+    communeCode: '14797',
+    bulletinId: 'bulletin-1',
+    startsAt: new Date(NOW.getTime() + 2000),
+    endsAt: new Date(NOW.getTime() + 7000),
+    durationMs: 5000,
+    status: 'planned',
+    source: 'manual',
+    cancelReason: null,
+    createdBy: null,
+    createdAt: NOW,
+    updatedAt: NOW,
+    demo: false,
+    ...overrides,
+  };
+}
+
+/** A runner whose every collaborator is a strict mock: unexpected calls fail the test. */
+function setup(items: ScheduleItem[], bulletinPriority: Bulletin['priority'] = 'normal') {
+  const mediaDir = mkdtempSync(join(tmpdir(), 'loa-xa-runner-'));
+  const rendition = mediaPaths.rendition(mediaDir, 'audio-1');
+  mkdirSync(dirname(rendition), { recursive: true });
+  writeFileSync(rendition, 'mp3');
+  const config: AppConfig = loadConfig({ MEDIA_DIR: mediaDir, PLAYOUT_LATE_TOLERANCE_MS: '60000' });
+  const clock = new ManualClock(NOW);
+  const rows = new Map<unknown, unknown[]>([
+    [ScheduleItem, items],
+    [
+      Bulletin,
+      items.map((row) => ({
+        id: row.bulletinId,
+        title: `Bản tin ${row.id}`,
+        audioId: 'audio-1',
+        priority: bulletinPriority,
+      })),
+    ],
+    [AudioAsset, [{ id: 'audio-1', status: 'ready', durationMs: 5000 }]],
+  ]);
+  const db = {
+    manager: {
+      findOneBy: jest.fn((entity: unknown, where: { id: string }) =>
+        Promise.resolve(
+          (rows.get(entity) ?? []).find((row) => (row as { id: string }).id === where.id) ?? null,
+        ),
+      ),
+    },
+  } as unknown as Db;
+  const claims = {
+    claim: jest.fn().mockResolvedValue(true),
+    started: jest.fn().mockResolvedValue(undefined),
+    heartbeat: jest.fn().mockResolvedValue(undefined),
+    release: jest.fn().mockResolvedValue(undefined),
+  };
+  const recorded: { itemId: string; outcome: AutomationOutcome }[] = [];
+  const recorder = {
+    record: jest.fn((row: ScheduleItem, outcome: AutomationOutcome) => {
+      recorded.push({ itemId: row.id, outcome });
+      return Promise.resolve({ outcome: outcome.outcome, reason: outcome.reason });
+    }),
+    settleOverdue: jest.fn((row: ScheduleItem) => {
+      recorded.push({ itemId: row.id, outcome: { outcome: 'missed' } as AutomationOutcome });
+      return Promise.resolve({ outcome: 'missed', reason: 'late' });
+    }),
+  };
+  const player = { play: jest.fn<Promise<PlayResult>, [PlayPlan, PlayControl]>() };
+  const runner = new PlayoutRunner(
+    config,
+    db,
+    claims as unknown as PlayoutClaims,
+    recorder as unknown as AutomationRecorder,
+    player as unknown as Player,
+    clock,
+  );
+  return { runner, claims, recorder, recorded, player, clock };
+}
+
+function aired(plan: PlayPlan, playedMs = 5000): PlayResult {
+  return {
+    started: true,
+    startedAt: plan.startsAt,
+    endedAt: new Date(plan.startsAt.getTime() + playedMs),
+    playedMs,
+    completed: true,
+    startErrorMs: 0.4,
+  };
+}
+
+/** A play that runs until its signal aborts, then reports what aired. */
+function playUntilStopped(plan: PlayPlan, control: PlayControl): Promise<PlayResult> {
+  control.onStarted?.(plan.startsAt);
+  return new Promise((resolve) =>
+    control.signal.addEventListener('abort', () =>
+      resolve({ ...aired(plan, 1200), completed: false }),
+    ),
+  );
+}
+
+describe('PlayoutRunner', () => {
+  it('plays a due item on its sink and records it aired', async () => {
+    const { runner, claims, player, recorded } = setup([item()]);
+    player.play.mockImplementation((plan) => Promise.resolve(aired(plan)));
+    const summary = await runner.run({ scheduleItemId: 'item-1' });
+    expect(summary).toMatchObject({ action: 'aired', startErrorMs: 0.4 });
+    expect(claims.claim).toHaveBeenCalledTimes(1);
+    expect(player.play.mock.calls[0][0]).toMatchObject({
+      startsAt: item().startsAt,
+      target: { kind: 'null' },
+      durationMs: 5000,
+    });
+    expect(recorded).toEqual([
+      {
+        itemId: 'item-1',
+        outcome: expect.objectContaining({ outcome: 'aired', playedMs: 5000, reason: null }),
+      },
+    ]);
+  });
+
+  it('leaves cancelled, finished and moved items alone', async () => {
+    const { runner, claims, player } = setup([
+      item({ id: 'cancelled', status: 'cancelled' }),
+      item({ id: 'aired', status: 'aired' }),
+      item({ id: 'moved' }),
+    ]);
+    for (const id of ['cancelled', 'aired', 'missing']) {
+      expect(await runner.run({ scheduleItemId: id })).toMatchObject({ action: 'skipped' });
+    }
+    expect(
+      await runner.run({ scheduleItemId: 'moved', startsAt: '2025-10-01T00:00:00.000Z' }),
+    ).toMatchObject({ action: 'skipped', detail: 'moved since the job was made' });
+    expect(claims.claim).not.toHaveBeenCalled();
+    expect(player.play).not.toHaveBeenCalled();
+  });
+
+  it('never plays an item late beyond the tolerance: it is settled missed', async () => {
+    const { runner, claims, player, recorder, clock } = setup([item()]);
+    clock.advance(2000 + 60001);
+    expect(await runner.run({ scheduleItemId: 'item-1' })).toMatchObject({ action: 'missed' });
+    expect(recorder.settleOverdue).toHaveBeenCalledTimes(1);
+    expect(claims.claim).not.toHaveBeenCalled();
+    expect(player.play).not.toHaveBeenCalled();
+  });
+
+  it('does not play an item another player holds', async () => {
+    const { runner, claims, player, recorder } = setup([item()]);
+    claims.claim.mockResolvedValue(false);
+    expect(await runner.run({ scheduleItemId: 'item-1' })).toMatchObject({ action: 'skipped' });
+    expect(player.play).not.toHaveBeenCalled();
+    expect(recorder.record).not.toHaveBeenCalled();
+  });
+
+  it('records a failure to start as failed, with the error', async () => {
+    const { runner, player, recorded } = setup([item()]);
+    player.play.mockResolvedValue({ started: false, error: 'The sink stopped before the start' });
+    expect(await runner.run({ scheduleItemId: 'item-1' })).toMatchObject({ action: 'failed' });
+    expect(recorded[0].outcome).toMatchObject({
+      outcome: 'failed',
+      playedMs: 0,
+      reason: 'Lỗi phát: The sink stopped before the start',
+    });
+  });
+
+  it('lets an emergency interrupt the commune: the item is partial, the emergency airs', async () => {
+    const { runner, player, recorded } = setup(
+      [
+        item({ id: 'normal', bulletinId: 'bulletin-normal' }),
+        item({ id: 'urgent', bulletinId: 'bulletin-urgent', source: 'emergency' }),
+      ],
+      'normal',
+    );
+    // The first play (the normal item) runs until something stops it; the emergency airs.
+    player.play.mockImplementation((plan, control) =>
+      player.play.mock.calls.length === 1
+        ? playUntilStopped(plan, control)
+        : Promise.resolve(aired(plan, 3000)),
+    );
+    const normal = runner.run({ scheduleItemId: 'normal' });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const urgent = runner.run({ scheduleItemId: 'urgent' });
+    expect(await normal).toMatchObject({ action: 'partial' });
+    expect(await urgent).toMatchObject({ action: 'aired' });
+    expect(recorded.map((entry) => [entry.itemId, entry.outcome.outcome])).toEqual([
+      ['normal', 'partial'],
+      ['urgent', 'aired'],
+    ]);
+    expect(recorded[0].outcome.reason).toBe('Ngắt để phát bản tin khẩn cấp "Bản tin urgent"');
+  });
+
+  it('at shutdown stops a play, records it partial, and gives back items not yet started', async () => {
+    const { runner, player, recorded, claims } = setup([
+      item({ id: 'playing' }),
+      item({ id: 'waiting', communeCode: '14758' }),
+    ]);
+    player.play.mockImplementation((plan, control) =>
+      player.play.mock.calls.length === 1
+        ? playUntilStopped(plan, control)
+        : new Promise((resolve) =>
+            control.signal.addEventListener('abort', () => resolve({ started: false })),
+          ),
+    );
+    const playing = runner.run({ scheduleItemId: 'playing' });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const waiting = runner.run({ scheduleItemId: 'waiting' });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await runner.beforeApplicationShutdown();
+    expect(await playing).toMatchObject({ action: 'partial' });
+    expect(await waiting).toMatchObject({ action: 'skipped' });
+    expect(recorded.map((entry) => [entry.itemId, entry.outcome.reason])).toEqual([
+      ['playing', 'Dịch vụ dừng trong khi đang phát'],
+    ]);
+    expect(claims.release).toHaveBeenCalledWith('waiting', runner.owner);
+    expect(await runner.run({ scheduleItemId: 'playing' })).toMatchObject({ action: 'skipped' });
+  });
+});
