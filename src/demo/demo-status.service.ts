@@ -30,32 +30,58 @@ export class DemoStatusService {
   async status(user: AuthUser): Promise<DemoStatus> {
     const manager = this.db.manager;
     const [windows, bulletins, scheduleItems, playoutRecords] = await Promise.all([
-      manager.countBy(BroadcastWindow, { demo: true }),
+      this.communeCounts(BroadcastWindow),
       manager.find(Bulletin, {
         where: { demo: true },
-        select: { id: true, ownerCode: true, communeCode: true, provinceCode: true },
+        select: { id: true, communeCode: true, provinceCode: true },
       }),
-      manager.countBy(ScheduleItem, { demo: true }),
-      manager.countBy(PlayoutRecord, { demo: true }),
+      this.communeCounts(ScheduleItem),
+      this.communeCounts(PlayoutRecord),
     ]);
-    const readable = bulletins.filter((bulletin) =>
+    const readable = (communeCode: string): boolean =>
+      canAccessCommune(user, this.geo.commune(communeCode), 'read');
+    const communeCodes = new Set(
+      [
+        ...windows.keys(),
+        ...scheduleItems.keys(),
+        ...playoutRecords.keys(),
+        ...bulletins.flatMap((bulletin) => (bulletin.communeCode ? [bulletin.communeCode] : [])),
+      ].filter(readable),
+    );
+    const readableBulletins = bulletins.filter((bulletin) =>
       bulletin.communeCode
-        ? canAccessCommune(
-            user,
-            { code: bulletin.communeCode, provinceCode: bulletin.provinceCode },
-            'read',
-          )
+        ? communeCodes.has(bulletin.communeCode)
         : user.role === 'admin' || user.provinceCode === bulletin.provinceCode,
     );
-    const communeCodes = [
-      ...new Set(readable.map((bulletin) => bulletin.communeCode).filter((code) => code !== null)),
-    ].sort();
+    const total = (counts: Map<string, number>): number =>
+      [...counts.values()].reduce((sum, count) => sum + count, 0);
     return {
-      present: windows + bulletins.length + scheduleItems + playoutRecords > 0,
-      communes: communeCodes.map((code) => ({ code, name: this.geo.commune(code).name })),
-      bulletinIds: readable.map((bulletin) => bulletin.id).sort(),
-      counts: { windows, bulletins: bulletins.length, scheduleItems, playoutRecords },
+      present: total(windows) + bulletins.length + total(scheduleItems) + total(playoutRecords) > 0,
+      communes: [...communeCodes]
+        .sort()
+        .map((code) => ({ code, name: this.geo.commune(code).name })),
+      bulletinIds: readableBulletins.map((bulletin) => bulletin.id).sort(),
+      counts: {
+        windows: total(windows),
+        bulletins: bulletins.length,
+        scheduleItems: total(scheduleItems),
+        playoutRecords: total(playoutRecords),
+      },
       removeCommand: DEMO_REMOVE_COMMAND,
     };
+  }
+
+  /** Demo rows of a table by commune. */
+  private async communeCounts(
+    entity: typeof BroadcastWindow | typeof ScheduleItem | typeof PlayoutRecord,
+  ): Promise<Map<string, number>> {
+    const rows = await this.db.manager
+      .createQueryBuilder(entity, 'row')
+      .select('row.commune_code', 'communeCode')
+      .addSelect('COUNT(*)', 'count')
+      .where('row.demo = :demo', { demo: true })
+      .groupBy('row.commune_code')
+      .getRawMany<{ communeCode: string; count: string | number }>();
+    return new Map(rows.map((row) => [row.communeCode, Number(row.count)]));
   }
 }

@@ -55,15 +55,11 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      // Dates and times in form fields as a Vietnamese user's browser shows them (24-hour clock).
-      '--lang=vi-VN',
     ],
     viewport: { width: 1366, height: 768 },
     locale: 'vi-VN',
     timezoneId: 'Asia/Ho_Chi_Minh',
     acceptDownloads: true,
-    // Chromium on Linux takes its locale (date and time fields) from LANGUAGE.
-    env: { ...process.env, LANGUAGE: 'vi' },
     downloadsPath: downloads,
   });
   const problems: Browser['problems'] = [];

@@ -11,6 +11,7 @@ import type { LoginResult } from './types.js';
 import { showDemoBanner } from './ui/demo-banner.js';
 import { openEmergency } from './ui/emergency.js';
 import { loading } from './ui/notice.js';
+import { stackOnPhone } from './ui/table.js';
 
 const root = document.getElementById('app') as HTMLElement;
 let context: AppContext | null = null;
@@ -78,6 +79,8 @@ async function renderRoute(): Promise<void> {
     if (!isCurrent(generation) || !shell) return;
     document.title = `${page.title} · Loa xã`;
     mount(main, page.node);
+    // Lists read as cards on a phone; the commune × topic grid stays a grid (it scrolls).
+    main.querySelectorAll<HTMLTableElement>('table:not(.compliance-grid)').forEach(stackOnPhone);
   } catch (error) {
     if (!isCurrent(generation) || !context) return;
     document.title = 'Lỗi · Loa xã';

@@ -25,8 +25,7 @@ export function dailySeries(
   }));
 }
 
-function percentText(value: number | null): string {
-  if (value === null) return 'chưa có số liệu trước chiến dịch để so sánh';
+function percentText(value: number): string {
   const sign = value > 0 ? '+' : '';
   return `${sign}${formatNumber(value)}%`;
 }
@@ -41,11 +40,13 @@ function upliftCard(report: UpliftReport, filter: ReportFilter): HTMLElement {
     'section',
     { class: 'card', 'data-testid': 'uplift' },
     h('h2', null, 'Mức tăng so với trước chiến dịch'),
-    h(
-      'p',
-      { class: `tile-value ${totals.changeSeconds >= 0 ? 'up' : 'down'}` },
-      percentText(totals.changePercent),
-    ),
+    totals.changePercent === null
+      ? h('p', { class: 'muted' }, 'Chưa có số liệu trước chiến dịch để so sánh.')
+      : h(
+          'p',
+          { class: `tile-value ${totals.changeSeconds >= 0 ? 'up' : 'down'}` },
+          percentText(totals.changePercent),
+        ),
     h(
       'p',
       { class: 'small' },

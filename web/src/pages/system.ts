@@ -56,6 +56,22 @@ const ACTION_LABEL: Record<string, string> = {
   'reports.rollups.rebuilt': 'Tính lại số liệu báo cáo',
 };
 
+const TARGET_LABEL: Record<string, string> = {
+  user: 'Người dùng',
+  topic: 'Chủ đề',
+  campaign: 'Chiến dịch',
+  audio: 'Tệp âm thanh',
+  audio_asset: 'Tệp âm thanh',
+  bulletin: 'Bản tin',
+  window: 'Khung giờ phát',
+  broadcast_window: 'Khung giờ phát',
+  schedule_item: 'Mục trong lịch phát',
+  commune_schedule: 'Lịch phát sóng',
+  playout_record: 'Nhật ký phát thanh',
+  playout_import: 'Tệp nhập nhật ký',
+  airtime_rollup: 'Số liệu báo cáo',
+};
+
 const DEPENDENCY_LABEL: Record<'db' | 'redis' | 'ffmpeg', string> = {
   db: 'Cơ sở dữ liệu',
   redis: 'Redis (hàng đợi)',
@@ -159,7 +175,14 @@ export async function systemPage(_context: AppContext): Promise<Page> {
                   h(
                     'td',
                     { class: 'small' },
-                    [event.targetType, event.communeCode].filter(Boolean).join(' · ') || '—',
+                    [
+                      event.targetType
+                        ? (TARGET_LABEL[event.targetType] ?? event.targetType)
+                        : null,
+                      event.communeCode ? `xã ${event.communeCode}` : null,
+                    ]
+                      .filter(Boolean)
+                      .join(' · ') || '—',
                   ),
                   h('td', { class: 'small' }, event.ip ?? '—'),
                 ),

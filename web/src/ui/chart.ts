@@ -19,11 +19,13 @@ export const PALETTE = [
   '#999933',
 ];
 
-function niceMax(value: number): number {
-  if (value <= 0) return 10;
-  const magnitude = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 2.5, 5, 10]) {
-    if (step * magnitude >= value) return step * magnitude;
+/** A round step for four grid lines that cover `value` (1, 2 or 5 times a power of ten). */
+function niceStep(value: number): number {
+  if (value <= 0) return 1;
+  const raw = value / 4;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  for (const step of [1, 2, 5, 10]) {
+    if (step * magnitude >= raw) return step * magnitude;
   }
   return 10 * magnitude;
 }
@@ -46,7 +48,8 @@ export function stackedBarChart(
   const totals = dates.map((_, index) =>
     series.reduce((sum, entry) => sum + (entry.values[index] ?? 0), 0),
   );
-  const max = niceMax(Math.max(0, ...totals));
+  const step = niceStep(Math.max(0, ...totals));
+  const max = step * 4;
   const slot = plotWidth / Math.max(1, dates.length);
   const barWidth = Math.max(2, Math.min(36, slot * 0.7));
   const y = (value: number): number => margin.top + plotHeight - (value / max) * plotHeight;
@@ -58,7 +61,7 @@ export function stackedBarChart(
     preserveAspectRatio: 'xMidYMid meet',
   });
   for (let tick = 0; tick <= 4; tick += 1) {
-    const value = (max / 4) * tick;
+    const value = step * tick;
     chart.append(
       svg('line', {
         x1: margin.left,
@@ -70,7 +73,7 @@ export function stackedBarChart(
       svg(
         'text',
         { x: margin.left - 6, y: y(value) + 4, 'text-anchor': 'end', class: 'axis-label' },
-        formatNumber(Math.round(value)),
+        formatNumber(Math.round(value * 100) / 100),
       ),
     );
   }

@@ -12,6 +12,8 @@ export function toast(message: string, kind: NoticeKind = 'success'): void {
     { class: `toast toast-${kind}`, role: kind === 'error' ? 'alert' : 'status' },
     message,
   );
+  // A click dismisses it (it may cover what the user wants to reach).
+  item.addEventListener('click', () => item.remove());
   region.append(item);
   window.setTimeout(() => item.remove(), kind === 'error' ? 8000 : 4000);
 }

@@ -1,0 +1,73 @@
+import 'reflect-metadata';
+import { DynamicModule, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from '../app.module';
+import { DomainError } from '../common/domain-error';
+import { ConfigError } from '../config/load-config';
+import { MediaWorkerModule } from '../media/media-worker.module';
+import { DemoRemover } from './demo-remover';
+import { DemoSeeder } from './demo-seeder';
+
+/**
+ * `npm run demo` / `npm run demo:remove`. Boots the application without HTTP, with the audio
+ * worker only (so the synthesized bulletins get processed even when the service is not running,
+ * and nothing is ever played from this process), against the configured database and Redis.
+ */
+@Module({})
+class DemoCliModule {
+  static register(): DynamicModule {
+    return { module: DemoCliModule, imports: [AppModule.register(), MediaWorkerModule] };
+  }
+}
+
+async function run(remove: boolean): Promise<void> {
+  process.env.APP_ROLES = 'api';
+  const app = await NestFactory.createApplicationContext(DemoCliModule.register(), {
+    logger: ['error', 'warn'],
+  });
+  try {
+    if (remove) {
+      const remover = app.get(DemoRemover);
+      if (!(await remover.present())) {
+        console.log('Không có dữ liệu mẫu nào để xoá.');
+        return;
+      }
+      const summary = await remover.remove(await app.get(DemoSeeder).admin());
+      console.log(
+        `Đã xoá dữ liệu mẫu: ${summary.windows} khung giờ, ${summary.bulletins} bản tin, ${summary.audio} tệp âm thanh, ${summary.scheduleItems} mục lịch phát, ${summary.playoutRecords} bản ghi nhật ký.`,
+      );
+      if (summary.keptLogs.length > 0) {
+        console.log(
+          `Giữ lại nhật ký mẫu của xã ${summary.keptLogs.join(', ')}: đã có bản ghi thật nối sau trong chuỗi băm (nhật ký chỉ được ghi thêm, không được xoá).`,
+        );
+      }
+      return;
+    }
+    if (await app.get(DemoRemover).present()) {
+      console.error(
+        'Đã có dữ liệu mẫu trong cơ sở dữ liệu. Xoá trước bằng lệnh: npm run demo:remove',
+      );
+      process.exitCode = 1;
+      return;
+    }
+    console.log(
+      'Đang tạo dữ liệu mẫu cho Phường Hạc Thành (tổng hợp giọng đọc mất khoảng một phút)…',
+    );
+    const summary = await app.get(DemoSeeder).seed();
+    console.log(
+      `Đã tạo dữ liệu mẫu: ${summary.windows} khung giờ, ${summary.bulletins} bản tin đã duyệt, ${summary.scheduleItems} mục lịch phát tuần này, ${summary.playoutRecords} bản ghi nhật ký phát thanh (chiến dịch cds-2025) cho ${summary.communes.length} xã.`,
+    );
+    console.log('Xoá toàn bộ dữ liệu mẫu: npm run demo:remove');
+  } finally {
+    await app.close();
+  }
+}
+
+run(process.argv.includes('--remove')).catch((error: unknown) => {
+  if (error instanceof DomainError || error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    console.error(error);
+  }
+  process.exit(1);
+});
