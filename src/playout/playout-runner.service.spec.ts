@@ -94,7 +94,9 @@ function setup(items: ScheduleItem[], bulletinPriority: Bulletin['priority'] = '
   return { runner, claims, recorder, recorded, player, clock };
 }
 
-function aired(plan: PlayPlan, playedMs = 5000): PlayResult {
+type Started = Extract<PlayResult, { started: true }>;
+
+function aired(plan: PlayPlan, playedMs = 5000): Started {
   return {
     started: true,
     startedAt: plan.startsAt,
