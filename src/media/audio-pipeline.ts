@@ -2,52 +2,25 @@ import { Inject, Injectable } from '@nestjs/common';
 import { join } from 'node:path';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { looksLikeCorruptInput } from './audio-inspection';
-import {
-  analysisArgs,
-  codecCheckArgs,
-  FfmpegArgs,
-  gainTrialArgs,
-  loudnessArgs,
-  measureArgs,
-  RenderChain,
-  renderArgs,
-  sampleArgs,
-  TimeRange,
-} from './ffmpeg-args';
+import { analysisArgs, measureArgs, renderArgs } from './ffmpeg-args';
 import { JobProgress } from './ffmpeg-progress';
-import { FfmpegAdapter, FfmpegFailure } from './ffmpeg.adapter';
+import { GainFinder } from './gain-finder';
 import {
   LoudnessSummary,
   MomentaryFrame,
   parseEbur128Frame,
-  parseEbur128Summary,
   SpeechBounds,
   speechBounds,
 } from './loudness';
 import {
   bestTrial,
-  codecLoss,
   correctedPlan,
-  GainTrial,
   initialPlan,
   LoudnessTarget,
   NormalizationPlan,
-  nextGainTrial,
-  predictedLoudness,
-  sampleWindows,
+  renderChain,
 } from './normalization-plan';
-
-/** A failure of the pipeline; `permanent` ones (broken or silent input) are not retried. */
-export class PipelineError extends Error {
-  constructor(
-    message: string,
-    readonly permanent: boolean,
-  ) {
-    super(message);
-    this.name = 'PipelineError';
-  }
-}
+import { PipelineError, PipelineRunner } from './pipeline-runner';
 
 export interface PipelineInput {
   originalPath: string;
@@ -101,10 +74,10 @@ const STAGES = [
 /**
  * The broadcast rendition of one recording, in as few decodes as possible:
  * 1. analyse (one decode of the original): mono downmix, resample to 44.1 kHz, EBU R128
- *    measurement with true peak and momentary loudness, the result kept as float WAV;
- * 2. only if a limiter is needed: the gain that reaches the target through it, found by short
- *    measuring runs on the analysed audio (no decode, no encode, no true peak);
- * 3. render: trim silence, gain (and limiter), encode MP3 — one process;
+ *    measurement with true peak and momentary loudness (silence bounds), kept as float WAV;
+ * 2. on a sample of it (64 s at most): what the MP3 encoder takes away, and, only if a limiter
+ *    is needed, the gain that reaches the target through it (short measuring runs, no decode);
+ * 3. render: trim silence, gain (and limiter), encode MP3, in one process;
  * 4. measure the MP3 as decoded by a listener; render again only if it misses the target.
  */
 @Injectable()
@@ -114,7 +87,8 @@ export class AudioPipeline {
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
-    private readonly ffmpeg: FfmpegAdapter,
+    private readonly runner: PipelineRunner,
+    private readonly gains: GainFinder,
     private readonly clock: Clock,
   ) {
     this.target = {
@@ -154,11 +128,11 @@ export class AudioPipeline {
     const fileLufs = analysis.summary.integratedLufs;
     const sample = await timed(
       'codecCheck',
-      this.takeSample(input.workDir, analysedPath, bounds, fileLufs, run.signal),
+      this.gains.takeSample(input.workDir, analysedPath, bounds, fileLufs, run.signal),
     );
     const codec = await timed(
       'codecCheck',
-      this.codecCheck(
+      this.gains.codecCheck(
         input.workDir,
         sample,
         fileLufs,
@@ -176,7 +150,7 @@ export class AudioPipeline {
       // the same limiter: either way it is a point of the curve the search walks.
       const trials = await timed(
         'search',
-        this.searchGain(sample, fileLufs, plan, aim, [codec.trial], run.signal, (done) =>
+        this.gains.searchGain(sample, fileLufs, plan, aim, [codec.trial], run.signal, (done) =>
           report('search', done),
         ),
       );
@@ -190,13 +164,10 @@ export class AudioPipeline {
       const chain = renderChain(bounds, plan);
       await timed(
         'render',
-        this.step(
-          'render',
-          this.ffmpeg.run(analysedPath, renderArgs(chain, this.bitrateKbps), input.outputPath, {
-            signal: run.signal,
-            onProgress: (seconds) => report('render', seconds / keptS),
-          }),
-        ),
+        this.runner.run('render', analysedPath, renderArgs(chain, this.bitrateKbps), input.outputPath, {
+          signal: run.signal,
+          onProgress: (seconds) => report('render', seconds / keptS),
+        }),
       );
       const measured = await timed(
         'measure',
@@ -236,115 +207,21 @@ export class AudioPipeline {
     onProgress: (seconds: number) => void,
   ): Promise<{ summary: LoudnessSummary; frames: MomentaryFrame[]; durationS: number }> {
     const frames: MomentaryFrame[] = [];
-    const lines: string[] = [];
-    const result = await this.step(
+    const { summary, outTimeS } = await this.runner.loudness(
       'analyse',
-      this.ffmpeg.run(input.originalPath, analysisArgs(input.channels), analysedPath, {
+      input.originalPath,
+      analysisArgs(input.channels),
+      analysedPath,
+      {
         signal,
         onProgress,
         onStderrLine: (line) => {
           const frame = parseEbur128Frame(line);
           if (frame) frames.push(frame);
-          else if (lines.length < 2000) lines.push(line);
         },
-      }),
-    );
-    const summary = parseEbur128Summary(lines.join('\n'));
-    if (!summary) throw new PipelineError('Pass 1 gave no loudness measurement', false);
-    return { summary, frames, durationS: result.outTimeS };
-  }
-
-  /**
-   * The audio the codec check and the gain search listen to: the kept range of a short recording,
-   * or windows spread over a long one cut into a small file, with its own loudness.
-   */
-  private async takeSample(
-    workDir: string,
-    analysedPath: string,
-    bounds: SpeechBounds,
-    fileLufs: number,
-    signal: AbortSignal | undefined,
-  ): Promise<Sample> {
-    const windows = sampleWindows(bounds);
-    // A short recording is its own sample (silence trimmed: the same loudness, gated).
-    if (windows.length === 1) return { path: analysedPath, range: windows[0], lufs: fileLufs };
-    const path = join(workDir, 'sample.wav');
-    const lines: string[] = [];
-    const result = await this.step(
-      'sample',
-      this.ffmpeg.run(analysedPath, sampleArgs(windows), path, {
-        signal,
-        onStderrLine: (line) => lines.push(line),
-      }),
-    );
-    const summary = parseEbur128Summary(lines.join('\n'));
-    if (!summary) throw new PipelineError('The sample gave no loudness measurement', false);
-    return { path, range: { startS: 0, endS: result.outTimeS }, lufs: summary.integratedLufs };
-  }
-
-  /**
-   * What the MP3 encoder takes away from this recording: the sample rendered with the plan and
-   * encoded (measured just before the encoder), then the MP3 measured. The "before" is also a
-   * first trial of the gain search.
-   */
-  private async codecCheck(
-    workDir: string,
-    sample: Sample,
-    fileLufs: number,
-    plan: NormalizationPlan,
-    signal: AbortSignal | undefined,
-  ): Promise<{ lossLu: number; trial: GainTrial }> {
-    const chain = renderChain(sample.range, plan);
-    const probePath = join(workDir, 'codec-check.mp3');
-    const lines: string[] = [];
-    await this.step(
-      'codec check',
-      this.ffmpeg.run(sample.path, codecCheckArgs(chain, this.bitrateKbps), probePath, {
-        signal,
-        onStderrLine: (line) => lines.push(line),
-      }),
-    );
-    const before = parseEbur128Summary(lines.join('\n'));
-    if (!before) throw new PipelineError('The codec check gave no loudness measurement', false);
-    const after = await this.measureWith(probePath, loudnessArgs(), signal);
-    return {
-      lossLu: codecLoss(before.integratedLufs, after.integratedLufs),
-      trial: {
-        gainDb: plan.gainDb,
-        integratedLufs: predictedLoudness(fileLufs, sample.lufs, before.integratedLufs),
       },
-    };
-  }
-
-  /**
-   * The gain that lands the whole recording on `aim` through the limiter: trials on the sample,
-   * each predicting the file's loudness from the file's own loudness and what the chain did to
-   * the sample, starting from the trials known already.
-   */
-  private async searchGain(
-    sample: Sample,
-    fileLufs: number,
-    plan: NormalizationPlan,
-    aim: LoudnessTarget,
-    known: GainTrial[],
-    signal: AbortSignal | undefined,
-    onProgress: (fraction: number) => void,
-  ): Promise<GainTrial[]> {
-    const trials = [...known];
-    for (let gainDb = nextGainTrial(trials, aim.integratedLufs); gainDb !== null; ) {
-      const processed = await this.measureWith(
-        sample.path,
-        gainTrialArgs(renderChain(sample.range, { ...plan, gainDb })),
-        signal,
-      );
-      trials.push({
-        gainDb,
-        integratedLufs: predictedLoudness(fileLufs, sample.lufs, processed.integratedLufs),
-      });
-      onProgress(trials.length / 5);
-      gainDb = nextGainTrial(trials, aim.integratedLufs);
-    }
-    return trials;
+    );
+    return { summary, frames, durationS: outTimeS };
   }
 
   private async measure(
@@ -352,70 +229,15 @@ export class AudioPipeline {
     signal: AbortSignal | undefined,
     onProgress: (seconds: number) => void,
   ): Promise<{ summary: LoudnessSummary & { truePeakDbtp: number }; durationS: number }> {
-    let durationS = 0;
-    const summary = await this.measureWith(path, measureArgs(), signal, (seconds) => {
-      durationS = seconds;
-      onProgress(seconds);
+    const { summary, outTimeS } = await this.runner.loudness('measure', path, measureArgs(), '-', {
+      signal,
+      onProgress,
     });
     if (summary.truePeakDbtp === null) {
       throw new PipelineError('The rendition measurement has no true peak', false);
     }
-    return { summary: { ...summary, truePeakDbtp: summary.truePeakDbtp }, durationS };
+    return { summary: { ...summary, truePeakDbtp: summary.truePeakDbtp }, durationS: outTimeS };
   }
-
-  private async measureWith(
-    input: string,
-    args: FfmpegArgs,
-    signal: AbortSignal | undefined,
-    onProgress?: (seconds: number) => void,
-  ): Promise<LoudnessSummary> {
-    const lines: string[] = [];
-    await this.step(
-      'measure',
-      this.ffmpeg.run(input, args, '-', {
-        signal,
-        onProgress,
-        onStderrLine: (line) => {
-          if (lines.length < 2000) lines.push(line);
-        },
-      }),
-    );
-    const summary = parseEbur128Summary(lines.join('\n'));
-    if (!summary) throw new PipelineError('ffmpeg gave no loudness measurement', false);
-    return summary;
-  }
-
-  /** Runs one ffmpeg step; a failure on broken input becomes permanent, others stay retryable. */
-  private async step<T>(name: string, running: Promise<T>): Promise<T> {
-    try {
-      return await running;
-    } catch (error) {
-      if (error instanceof FfmpegFailure) {
-        const permanent = error.kind === 'failed' && looksLikeCorruptInput(error.stderrTail);
-        throw new PipelineError(`${name}: ${error.message}`, permanent);
-      }
-      throw error;
-    }
-  }
-}
-
-/** Where the codec check and the gain search listen (see `takeSample`). */
-interface Sample {
-  path: string;
-  /** The part of `path` to use. */
-  range: TimeRange;
-  /** Its integrated loudness as it is. */
-  lufs: number;
-}
-
-function renderChain(bounds: TimeRange, plan: NormalizationPlan): RenderChain {
-  return {
-    trimStartS: bounds.startS,
-    trimEndS: bounds.endS,
-    gainDb: plan.gainDb,
-    limiterCeilingDbfs: plan.limiterCeilingDbfs,
-    compressor: plan.compressor,
-  };
 }
 
 /** The peak limit wins over loudness: ceiling and gain both lowered past the overshoot. */

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { AudioAssetsRepository } from './audio-assets.repository';
-import { AudioPipeline, PipelineError, PipelineOutcome } from './audio-pipeline';
+import { AudioPipeline, PipelineOutcome } from './audio-pipeline';
+import { PipelineError } from './pipeline-runner';
 import { MediaStorage } from './media-storage';
 
 export interface ProcessingRun {

@@ -8,7 +8,7 @@ import {
 import { Job, UnrecoverableError } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { JobOf, QueueName } from '../queue/queue.constants';
-import { PipelineError } from './audio-pipeline';
+import { PipelineError } from './pipeline-runner';
 import { AudioProcessingService } from './audio-processing.service';
 
 /**

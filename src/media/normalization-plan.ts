@@ -1,4 +1,4 @@
-import { CompressorSettings, TimeRange } from './ffmpeg-args';
+import { CompressorSettings, RenderChain, TimeRange } from './ffmpeg-args';
 import { LoudnessSummary } from './loudness';
 
 /**
@@ -156,6 +156,17 @@ export function predictedLoudness(
   processedSampleLufs: number,
 ): number {
   return round2(fileLufs + (processedSampleLufs - sampleLufs));
+}
+
+/** The filters a plan asks for over a span of the analysed audio. */
+export function renderChain(range: TimeRange, plan: NormalizationPlan): RenderChain {
+  return {
+    trimStartS: range.startS,
+    trimEndS: range.endS,
+    gainDb: plan.gainDb,
+    limiterCeilingDbfs: plan.limiterCeilingDbfs,
+    compressor: plan.compressor,
+  };
 }
 
 /** Largest loudness error accepted on the rendition before it is rendered once more. */

@@ -1,0 +1,66 @@
+import { FfmpegAdapter, FfmpegFailure, FfmpegRunOptions, FfmpegRunResult } from './ffmpeg.adapter';
+import { PipelineError, PipelineRunner } from './pipeline-runner';
+
+const ARGS = { inputOptions: [], outputOptions: [] };
+
+/** An adapter that replays stderr lines, then succeeds or throws. */
+function adapter(lines: string[], failure?: FfmpegFailure): FfmpegAdapter {
+  return {
+    run: (_input: string, _args: unknown, _output: string, options: FfmpegRunOptions = {}) => {
+      for (const line of lines) options.onStderrLine?.(line);
+      return failure
+        ? Promise.reject(failure)
+        : Promise.resolve<FfmpegRunResult>({ exitCode: 0, outTimeS: 12.5, stderrTail: [] });
+    },
+  } as unknown as FfmpegAdapter;
+}
+
+const SUMMARY = [
+  '[Parsed_ebur128_0 @ 0x1] Summary:',
+  '',
+  '  Integrated loudness:',
+  '    I:         -16.1 LUFS',
+  '    Threshold: -26.3 LUFS',
+  '',
+  '  Loudness range:',
+  '    LRA:         3.0 LU',
+  '    Threshold: -36.3 LUFS',
+  '    LRA low:   -18.0 LUFS',
+  '    LRA high:  -15.0 LUFS',
+  '',
+  '  True peak:',
+  '    Peak:       -2.1 dBFS',
+];
+
+describe('PipelineRunner', () => {
+  it('reads the summary at the end of a long log (frame lines before it)', async () => {
+    const frames = Array.from({ length: 5000 }, (_, i) => `[Parsed_ebur128_0 @ 0x1] t: ${i / 10} TARGET:-23 LUFS M: -20.0 S: -20.0`);
+    const seen: string[] = [];
+    const result = await new PipelineRunner(adapter([...frames, ...SUMMARY])).loudness(
+      'analyse',
+      'in.wav',
+      ARGS,
+      'out.wav',
+      { onStderrLine: (line) => seen.push(line) },
+    );
+    expect(result).toMatchObject({ outTimeS: 12.5, summary: { integratedLufs: -16.1, truePeakDbtp: -2.1 } });
+    expect(seen).toHaveLength(5000 + SUMMARY.length);
+  });
+
+  it('fails (retryable) when ffmpeg reports no measurement', async () => {
+    const failing = new PipelineRunner(adapter(['Conversion failed!'])).loudness('measure', 'a.mp3', ARGS);
+    await expect(failing).rejects.toMatchObject({ permanent: false, message: expect.stringContaining('measure') });
+  });
+
+  it('makes a failure on broken input permanent, and timeouts or kills retryable', async () => {
+    const corrupt = new FfmpegFailure('failed', 'ffmpeg exited with code 1', ['in: Invalid data found when processing input'], 1);
+    await expect(new PipelineRunner(adapter([], corrupt)).run('analyse', 'in', ARGS, '-')).rejects.toMatchObject({
+      permanent: true,
+      message: 'analyse: ffmpeg exited with code 1',
+    });
+    const timeout = new FfmpegFailure('timeout', 'ffmpeg ran longer than 600 s and was killed', [], null);
+    const retry = new PipelineRunner(adapter([], timeout)).run('render', 'in', ARGS, 'out');
+    await expect(retry).rejects.toBeInstanceOf(PipelineError);
+    await expect(retry).rejects.toMatchObject({ permanent: false });
+  });
+});
