@@ -2,7 +2,7 @@
  * The API answers errors in English with a stable `code`; users read them in Vietnamese. A code
  * missing here falls back to the status, then to the API's English message.
  */
-const BY_CODE: Record<string, string> = {
+export const ERROR_MESSAGES: Record<string, string> = {
   VALIDATION_FAILED: 'Dữ liệu nhập chưa hợp lệ',
   BAD_REQUEST: 'Yêu cầu không hợp lệ',
   UNAUTHENTICATED: 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại',
@@ -48,8 +48,9 @@ const BY_CODE: Record<string, string> = {
   PLAYOUT_RECORD_INVALID: 'Bản ghi nhật ký phát thanh không hợp lệ',
   PLAYOUT_CORRECTS_UNKNOWN: 'Không tìm thấy bản ghi cần đính chính',
   PLAYOUT_IMPORT_INVALID: 'Tệp nhập nhật ký có dòng không hợp lệ',
-  TTS_TOO_LONG: 'Văn bản quá dài để chuyển thành giọng nói',
-  TTS_FAILED: 'Không tạo được giọng đọc từ văn bản',
+  AUDIO_CONTENT_NOT_READY: 'Âm thanh đang được xử lý, chưa nghe được',
+  TTS_TEXT_TOO_LONG: 'Văn bản quá dài để chuyển thành giọng nói',
+  TTS_UNAVAILABLE: 'Chưa tạo được giọng đọc: bộ chuyển văn bản thành giọng nói không sẵn sàng',
   TOO_MANY_REQUESTS: 'Thao tác quá nhiều lần, vui lòng thử lại sau ít phút',
 };
 
@@ -71,7 +72,7 @@ const BY_STATUS: Record<number, string> = {
 const DETAILED = new Set(['VALIDATION_FAILED', 'PLAYOUT_IMPORT_INVALID', 'PLAYOUT_RECORD_INVALID']);
 
 export function vietnameseError(status: number, code: string | undefined, message: string): string {
-  const known = code ? BY_CODE[code] : undefined;
+  const known = code ? ERROR_MESSAGES[code] : undefined;
   if (known) return code && DETAILED.has(code) && message ? `${known} (${message})` : known;
   const general = BY_STATUS[status];
   if (general && status >= 500) return general;

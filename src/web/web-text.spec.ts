@@ -1,0 +1,48 @@
+import { ERROR_STATUS, ErrorCode } from '../common/error-codes';
+import { ERROR_MESSAGES, vietnameseError } from '../../web/src/errors-vi';
+import {
+  formatDate,
+  formatSeconds,
+  formatTime,
+  localDateOf,
+  localInstant,
+  mondayOf,
+} from '../../web/src/format';
+
+describe('web app text', () => {
+  it('has a Vietnamese message for every error code the API can answer', () => {
+    const untranslated = (Object.keys(ERROR_STATUS) as ErrorCode[]).filter(
+      (code) => !ERROR_MESSAGES[code],
+    );
+    expect(untranslated).toEqual([]);
+    const english = 'english detail';
+    expect(vietnameseError(409, 'SCHEDULE_OVERLAP', english)).toBe(
+      'Trùng giờ với một bản tin khác trong lịch phát sóng',
+    );
+  });
+
+  it('keeps the English detail where it names the field, and falls back by status, then to the message', () => {
+    expect(vietnameseError(400, 'VALIDATION_FAILED', 'title must be shorter')).toBe(
+      'Dữ liệu nhập chưa hợp lệ (title must be shorter)',
+    );
+    expect(vietnameseError(409, 'SOMETHING_NEW', 'clash')).toBe(
+      'Thao tác xung đột với dữ liệu hiện có (clash)',
+    );
+    expect(vietnameseError(500, undefined, 'Internal server error')).toBe(
+      'Máy chủ gặp lỗi, vui lòng thử lại',
+    );
+    expect(vietnameseError(418, undefined, 'teapot')).toBe('teapot');
+  });
+
+  it('writes dates, times and durations as Vietnamese readers do, in Asia/Ho_Chi_Minh', () => {
+    expect(formatDate('2025-10-06')).toBe('06/10/2025');
+    // 22:30 UTC is 05:30 the next morning in Việt Nam.
+    expect(localDateOf('2025-10-05T22:30:00Z')).toBe('2025-10-06');
+    expect(formatTime('2025-10-05T22:30:00Z')).toBe('05:30');
+    expect(localInstant('2025-10-06', '05:30')).toBe('2025-10-06T05:30:00+07:00');
+    expect(mondayOf('2025-10-12')).toBe('2025-10-06');
+    expect(formatSeconds(150)).toBe('2 phút 30 giây');
+    expect(formatSeconds(3720)).toBe('1 giờ 2 phút');
+    expect(formatSeconds(0)).toBe('0 giây');
+  });
+});
