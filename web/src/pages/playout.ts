@@ -261,14 +261,18 @@ export async function playoutLogView(
       : Promise.resolve([] as ScheduleItem[]),
   ]);
   const reload = (): void => navigate(path, { ...Object.fromEntries(match.query), from, to });
-  const recorded = new Set(
-    records.filter((record) => record.outcome === 'aired').map((record) => record.scheduleItemId),
+  // An item is settled once it aired, or once a person recorded what happened to it; what only
+  // the automation recorded as missed or failed may still have been aired by hand.
+  const settled = new Set(
+    records
+      .filter((record) => record.outcome === 'aired' || record.source !== 'automation')
+      .map((record) => record.scheduleItemId),
   );
   const now = Date.now();
   const pending = items
     .filter(
       (item) =>
-        UNCONFIRMED.has(item.status) && Date.parse(item.startsAt) < now && !recorded.has(item.id),
+        UNCONFIRMED.has(item.status) && Date.parse(item.startsAt) < now && !settled.has(item.id),
     )
     .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
   const fromInput = input({ type: 'date', value: from });

@@ -1,0 +1,187 @@
+import { ManualClock } from '../src/common/manual-clock';
+import {
+  Browser,
+  buildWebApp,
+  eventually,
+  launchBrowser,
+  listen,
+  screenshot,
+  signIn,
+} from './support/browser';
+import {
+  ADMIN,
+  bearer,
+  createTestStorage,
+  createUserAndLogin,
+  startTestApp,
+  TestApp,
+  TestStorage,
+} from './support/test-app';
+
+jest.setTimeout(180_000);
+
+const COMMUNE = '14797';
+const OPERATOR = { username: 'vanhanh.nhatky', password: 'vanhanh-password' };
+
+/**
+ * Confirming by hand what the automation did not record. The service runs without the scheduler
+ * (nothing plays by itself) on a clock the test moves, and the browser's clock shows the same time.
+ */
+describe('as-run log confirmation in a browser (e2e, Chromium)', () => {
+  const clock = new ManualClock('2025-10-06T05:00:00+07:00');
+  let storage: TestStorage;
+  let app: TestApp;
+  let browser: Browser;
+  let baseUrl: string;
+  let operator: string;
+  const items: { id: string; title: string }[] = [];
+
+  beforeAll(async () => {
+    buildWebApp();
+    storage = await createTestStorage();
+    app = await startTestApp(storage, { APP_ROLES: 'api,worker' }, { clock });
+    baseUrl = await listen(app);
+    const admin = await app.login(ADMIN.username, ADMIN.password);
+    operator = await createUserAndLogin(app, admin, {
+      ...OPERATOR,
+      role: 'approver',
+      communeCode: COMMUNE,
+    });
+    await app
+      .http()
+      .post(`/api/v1/communes/${COMMUNE}/windows`)
+      .set(bearer(operator))
+      .send({
+        name: 'Sáng',
+        daysOfWeek: [1, 2, 3, 4, 5, 6, 7],
+        startTime: '05:30',
+        durationMinutes: 60,
+      })
+      .expect(201);
+    for (const [index, text] of [
+      'Tuyên truyền, hưởng ứng Ngày hội toàn dân học tập số vào ngày 10/10.',
+      'Đi từng ngõ, gõ từng nhà, hướng dẫn từng người dân kỹ năng số.',
+    ].entries()) {
+      const audio = await app
+        .http()
+        .post(`/api/v1/communes/${COMMUNE}/audio/tts`)
+        .set(bearer(operator))
+        .send({ text })
+        .expect(202);
+      const audioId = (audio.body as { id: string }).id;
+      await eventually(
+        async () =>
+          (
+            (await app.http().get(`/api/v1/audio/${audioId}`).set(bearer(operator))).body as {
+              status: string;
+            }
+          ).status,
+        (status) => status === 'ready',
+        60_000,
+      );
+      const title = index === 0 ? 'Ngày hội toàn dân học tập số' : 'Đi từng ngõ, gõ từng nhà';
+      const bulletin = await app
+        .http()
+        .post(`/api/v1/communes/${COMMUNE}/bulletins`)
+        .set(bearer(operator))
+        .send({ title, topics: ['xa-hoi-so'], audioId })
+        .expect(201);
+      const bulletinId = (bulletin.body as { id: string }).id;
+      await app
+        .http()
+        .post(`/api/v1/bulletins/${bulletinId}/approve`)
+        .set(bearer(operator))
+        .expect(200);
+      const item = await app
+        .http()
+        .post(`/api/v1/communes/${COMMUNE}/schedule`)
+        .set(bearer(operator))
+        .send({ bulletinId, startsAt: `2025-10-06T05:3${index}:00+07:00` })
+        .expect(201);
+      items.push({ id: (item.body as { id: string }).id, title });
+    }
+    // Two hours later: both items are past and nothing recorded them.
+    clock.set('2025-10-06T07:30:00+07:00');
+    browser = await launchBrowser();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await storage?.dispose();
+  });
+
+  it('lists past items nobody recorded and writes what the operator confirms into the chain', async () => {
+    const page = await browser.newTab('operator');
+    await page.clock.setFixedTime(clock.now());
+    await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+    await page
+      .getByRole('navigation', { name: 'Chức năng' })
+      .getByRole('link', { name: 'Nhật ký phát thanh', exact: true })
+      .click();
+    const pending = page.getByTestId('pending-item');
+    await eventually(
+      () => pending.count(),
+      (count) => count === 2,
+    );
+    await screenshot(page, '19-xac-nhan-phat-thu-cong');
+
+    // The first one was aired by hand a minute late.
+    await pending
+      .filter({ hasText: items[0].title })
+      .getByRole('button', { name: 'Xác nhận' })
+      .click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Giờ bắt đầu thực tế').fill('05:31:00');
+    await dialog.getByRole('button', { name: 'Ghi vào nhật ký' }).click();
+    await page.getByText('Đã ghi vào nhật ký phát thanh.').waitFor();
+    await eventually(
+      () => page.getByTestId('playout-record').count(),
+      (count) => count === 1,
+    );
+
+    // The second was not aired: a reason is required, in Vietnamese.
+    await pending
+      .filter({ hasText: items[1].title })
+      .getByRole('button', { name: 'Xác nhận' })
+      .click();
+    await dialog.getByLabel('Kết quả').selectOption('missed');
+    await dialog.getByRole('button', { name: 'Ghi vào nhật ký' }).click();
+    await dialog.getByText('Hãy ghi lý do khi bản tin không phát được.').waitFor();
+    await dialog.getByLabel('Lý do / ghi chú').fill('Mất điện khu phố 3');
+    await dialog.getByRole('button', { name: 'Ghi vào nhật ký' }).click();
+    await eventually(
+      () => page.getByTestId('playout-record').count(),
+      (count) => count === 2,
+    );
+    await eventually(
+      () => pending.count(),
+      (count) => count === 0,
+    );
+    await page.getByTestId('chain').getByText('Nhật ký toàn vẹn.').waitFor();
+
+    const log = await app
+      .http()
+      .get(`/api/v1/communes/${COMMUNE}/playout-log?from=2025-10-06&to=2025-10-06`)
+      .set(bearer(operator))
+      .expect(200);
+    expect(log.body).toEqual([
+      expect.objectContaining({
+        seq: 1,
+        scheduleItemId: items[0].id,
+        outcome: 'aired',
+        source: 'operator',
+        startedAt: '2025-10-05T22:31:00.000Z',
+      }),
+      expect.objectContaining({
+        seq: 2,
+        scheduleItemId: items[1].id,
+        outcome: 'missed',
+        playedMs: 0,
+        reason: 'Mất điện khu phố 3',
+      }),
+    ]);
+    expect(browser.problems).toEqual([]);
+    await page.close();
+  });
+});
