@@ -410,7 +410,7 @@ describe('web app in a browser (e2e, Chromium)', () => {
     await signIn(page, baseUrl, ADMIN.username, ADMIN.password);
     await heading(page, 'Báo cáo tuân thủ');
     await go(page, 'Người dùng', 'Người dùng');
-    await page.getByRole('cell', { name: OPERATOR.username }).waitFor();
+    await page.getByRole('cell', { name: OPERATOR.username, exact: true }).waitFor();
     await page.getByRole('button', { name: '+ Tạo người dùng' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Tên đăng nhập').fill('vanhanh2.hacthanh');
@@ -419,7 +419,15 @@ describe('web app in a browser (e2e, Chromium)', () => {
     await dialog.getByLabel('Vai trò').selectOption('operator');
     await dialog.getByLabel('Xã, phường, đặc khu').selectOption(COMMUNE);
     await dialog.getByRole('button', { name: 'Tạo người dùng' }).click();
-    await page.getByRole('cell', { name: 'Lê Thị Hoa' }).waitFor();
+    await page.getByRole('cell', { name: 'Lê Thị Hoa', exact: true }).waitFor();
+    // The leader's deputy now approves: the role changes, the commune stays.
+    await page.getByRole('button', { name: 'Sửa tài khoản vanhanh2.hacthanh' }).click();
+    await dialog.getByLabel('Vai trò').selectOption('approver');
+    await dialog.getByRole('button', { name: 'Lưu thay đổi' }).click();
+    await page.getByText('Đã lưu tài khoản vanhanh2.hacthanh.').waitFor();
+    const row = page.getByRole('row').filter({ hasText: 'vanhanh2.hacthanh' });
+    await row.getByText('Lãnh đạo duyệt tin').waitFor();
+    await row.getByText('Phường Hạc Thành').waitFor();
     await screenshot(page, '13-nguoi-dung');
     await go(page, 'Chiến dịch', 'Chiến dịch tuyên truyền');
     await screenshot(page, '14-chien-dich');
@@ -449,6 +457,7 @@ describe('web app in a browser (e2e, Chromium)', () => {
   it('sends the user back to the login page when the session is revoked, and signs out', async () => {
     const page = await browser.newTab('expiry');
     await signIn(page, baseUrl, APPROVER.username, APPROVER.password);
+    await heading(page, 'Lịch phát sóng');
     const users = (await app.http().get('/api/v1/users').set(bearer(admin)).expect(200)).body as {
       id: string;
       username: string;

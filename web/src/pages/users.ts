@@ -23,20 +23,37 @@ function scopeText(
   return 'Toàn quốc';
 }
 
-/** The create form: the role decides whether a province or a commune is asked for. */
-function userForm(context: AppContext, close: () => void, onDone: () => void): HTMLElement {
-  const username = input({ required: true, autocomplete: 'off', pattern: '[a-z0-9._-]{3,64}' });
-  const displayName = input({ maxlength: 120 });
+/**
+ * Create or edit an account: the role decides whether a province or a commune is asked for. When
+ * editing, the username stays and an empty password keeps the current one.
+ */
+function userForm(
+  context: AppContext,
+  existing: User | null,
+  close: () => void,
+  onDone: () => void,
+): HTMLElement {
+  const username = input({
+    required: true,
+    autocomplete: 'off',
+    pattern: '[a-z0-9._-]{3,64}',
+    value: existing?.username ?? '',
+    disabled: Boolean(existing),
+  });
+  const displayName = input({ maxlength: 120, value: existing?.displayName ?? '' });
   const password = input({
     type: 'password',
-    required: true,
+    required: !existing,
     minlength: 8,
     autocomplete: 'new-password',
   });
-  const role = select(ROLES.map((value) => ({ value, label: ROLE_LABEL[value] })));
+  const role = select(
+    ROLES.map((value) => ({ value, label: ROLE_LABEL[value] })),
+    { value: existing?.role ?? 'operator' },
+  );
   const province = select(
     context.provinces.map((item) => ({ value: item.code, label: item.name })),
-    { value: context.province?.code ?? '38' },
+    { value: existing?.provinceCode ?? context.province?.code ?? '38' },
   );
   const commune = select([]);
   const provinceField = field('Tỉnh, thành phố', province);
@@ -44,7 +61,13 @@ function userForm(context: AppContext, close: () => void, onDone: () => void): H
   const loadCommunes = async (): Promise<void> => {
     const list = await get<Commune[]>(`/communes?province=${province.value}`);
     commune.replaceChildren(
-      ...list.map((item) => h('option', { value: item.code }, `${item.name} (${item.code})`)),
+      ...list.map((item) =>
+        h(
+          'option',
+          { value: item.code, selected: item.code === existing?.communeCode },
+          `${item.name} (${item.code})`,
+        ),
+      ),
     );
   };
   const sync = (): void => {
@@ -61,26 +84,35 @@ function userForm(context: AppContext, close: () => void, onDone: () => void): H
       field(
         'Tên đăng nhập',
         username,
-        'Chữ thường không dấu, số, dấu chấm, gạch ngang; 3–64 ký tự.',
+        existing ? undefined : 'Chữ thường không dấu, số, dấu chấm, gạch ngang; 3–64 ký tự.',
       ),
       field('Họ và tên', displayName),
-      field('Mật khẩu', password, 'Ít nhất 8 ký tự.'),
+      field(
+        existing ? 'Mật khẩu mới' : 'Mật khẩu',
+        password,
+        existing
+          ? 'Để trống nếu không đổi. Đổi mật khẩu sẽ đăng xuất người này.'
+          : 'Ít nhất 8 ký tự.',
+      ),
       field('Vai trò', role),
       provinceField,
       communeField,
     ],
-    'Tạo người dùng',
+    existing ? 'Lưu thay đổi' : 'Tạo người dùng',
     async () => {
-      const body: Record<string, string> = {
-        username: username.value.trim().toLowerCase(),
-        password: password.value,
-        role: role.value,
-      };
+      const body: Record<string, string> = { role: role.value };
+      if (password.value) body.password = password.value;
       if (displayName.value.trim()) body.displayName = displayName.value.trim();
       if (role.value === 'monitor') body.provinceCode = province.value;
       if (role.value === 'operator' || role.value === 'approver') body.communeCode = commune.value;
-      await post<User>('/users', body);
-      toast(`Đã tạo tài khoản ${body.username}.`);
+      if (existing) {
+        await patch<User>(`/users/${existing.id}`, body);
+        toast(`Đã lưu tài khoản ${existing.username}.`);
+      } else {
+        body.username = username.value.trim().toLowerCase();
+        await post<User>('/users', body);
+        toast(`Đã tạo tài khoản ${body.username}.`);
+      }
       close();
       onDone();
     },
@@ -150,7 +182,7 @@ export async function usersPage(context: AppContext, match: RouteMatch): Promise
             type: 'button',
             class: 'primary',
             onClick: () =>
-              void openDialog('Tạo người dùng', (close) => userForm(context, close, reload)),
+              void openDialog('Tạo người dùng', (close) => userForm(context, null, close, reload)),
           },
           '+ Tạo người dùng',
         ),
@@ -202,9 +234,22 @@ export async function usersPage(context: AppContext, match: RouteMatch): Promise
                     h('td', { class: 'nowrap' }, formatDateTime(user.updatedAt)),
                     h(
                       'td',
-                      null,
+                      { class: 'actions-cell' },
+                      h(
+                        'button',
+                        {
+                          type: 'button',
+                          class: 'link-button',
+                          'aria-label': `Sửa tài khoản ${user.username}`,
+                          onClick: () =>
+                            void openDialog(`Sửa tài khoản ${user.username}`, (close) =>
+                              userForm(context, user, close, reload),
+                            ),
+                        },
+                        'Sửa',
+                      ),
                       user.id === context.user.id
-                        ? h('span', { class: 'muted small' }, 'Bạn')
+                        ? h('span', { class: 'muted small' }, ' (bạn)')
                         : h(
                             'button',
                             { type: 'button', class: 'link-button', onClick: () => toggle(user) },
