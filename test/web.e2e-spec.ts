@@ -436,6 +436,17 @@ describe('web app in a browser (e2e, Chromium)', () => {
     await go(page, 'Hệ thống', 'Hệ thống');
     await expect(page.getByText('Hoạt động', { exact: true }).count()).resolves.toBe(3);
     await screenshot(page, '16-he-thong');
+    // The queue dashboard (bull-board, English, not part of the web app) opens in a new tab with
+    // the admin's session: the API sets a cookie for the dashboard's path only.
+    const [queues] = await Promise.all([
+      browser.context.waitForEvent('page'),
+      page.getByRole('button', { name: 'Mở bảng theo dõi hàng đợi' }).click(),
+    ]);
+    await queues.waitForLoadState('load');
+    expect(queues.url()).toBe(`${baseUrl}/api/v1/admin/queues`);
+    await queues.getByText('audio', { exact: false }).first().waitFor();
+    await screenshot(queues, '16b-hang-doi');
+    await queues.close();
     await page.close();
   });
 
