@@ -2,6 +2,12 @@ import { Benchmark } from './bench.types';
 import { mediaBenchmark } from './media.bench';
 import { plannerBenchmark } from './planner.bench';
 import { playoutBenchmark } from './playout.bench';
+import { reportsBenchmark } from './reports.bench';
 
 /** Every benchmark, in the order BENCHMARKS.md shows them. Add yours here. */
-export const BENCHMARKS: Benchmark[] = [plannerBenchmark, mediaBenchmark, playoutBenchmark];
+export const BENCHMARKS: Benchmark[] = [
+  plannerBenchmark,
+  reportsBenchmark,
+  mediaBenchmark,
+  playoutBenchmark,
+];

@@ -385,17 +385,31 @@ describe('daily roll-ups equal the raw sums of the as-run log (e2e)', () => {
   it('has its job schedulers on the maintenance queue, once', async () => {
     const queue = app.app.get<Queue>(getQueueToken(QueueName.Maintenance));
     const schedulers = await queue.getJobSchedulers();
-    const ids = schedulers.map((scheduler) => scheduler.key).sort();
-    expect(ids).toEqual(
-      expect.arrayContaining([
-        REPORTS_JOB_SCHEDULERS.chainCheck,
-        REPORTS_JOB_SCHEDULERS.rollupCatchUp,
-      ]),
+    const ours = schedulers.filter((scheduler) =>
+      (Object.values(REPORTS_JOB_SCHEDULERS) as string[]).includes(scheduler.key),
     );
-    expect(ids.filter((id) => id === REPORTS_JOB_SCHEDULERS.chainCheck)).toHaveLength(1);
-    const chainCheck = schedulers.find(
-      (scheduler) => scheduler.key === REPORTS_JOB_SCHEDULERS.chainCheck,
-    );
-    expect(chainCheck).toMatchObject({ name: 'maintenance.chain-check', every: 60 * 60_000 });
+    expect(
+      ours
+        .map(({ key, name, every }) => ({ key, name, every }))
+        .sort((a, b) => a.key.localeCompare(b.key)),
+    ).toEqual([
+      {
+        key: REPORTS_JOB_SCHEDULERS.chainCheck,
+        name: 'maintenance.chain-check',
+        every: 10 * 60_000,
+      },
+      {
+        key: REPORTS_JOB_SCHEDULERS.chainFullCheck,
+        name: 'maintenance.chain-check',
+        every: 24 * 3_600_000,
+      },
+      {
+        key: REPORTS_JOB_SCHEDULERS.rollupCatchUp,
+        name: 'maintenance.rollup',
+        every: 15 * 60_000,
+      },
+    ]);
+    const full = ours.find((scheduler) => scheduler.key === REPORTS_JOB_SCHEDULERS.chainFullCheck);
+    expect(full?.template?.data).toEqual({ all: true });
   });
 });

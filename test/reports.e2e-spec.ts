@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { Job } from 'bullmq';
 import { ManualClock } from '../src/common/manual-clock';
+import { ReportsMaintenanceProcessor } from '../src/reports/reports-maintenance.processor';
 import {
   AsRunModel,
   asRunCsv,
@@ -69,7 +71,13 @@ interface CommuneInfo {
   minDailySeconds: number;
   daysBelowMinimum: number;
   campaign: { status: string; from: string; through: string | null; topicsMet: number };
-  chain: { ok: boolean; count: number; brokenAtSeq: number | null; checkedAt: string | null };
+  chain: {
+    ok: boolean | null;
+    count: number;
+    brokenAtSeq: number | null;
+    checkedAt: string | null;
+    uncheckedRecords: number;
+  };
 }
 
 interface ComplianceJson {
@@ -328,6 +336,28 @@ describe('reports (e2e)', () => {
     expect(model.all(LAGGING).filter((record) => record.correctsSeq !== null)).toHaveLength(4);
   });
 
+  it('shows chains not verified yet until the maintenance job verifies those that grew', async () => {
+    const before = await get(
+      `/reports/compliance?campaign=cds-2025&province=${PROVINCE}`,
+      monitor,
+    ).expect(200);
+    for (const code of [GOOD, LAGGING]) {
+      expect(
+        (before.body as ComplianceJson).communes.find((info) => info.communeCode === code)?.chain,
+      ).toEqual({
+        ok: null,
+        count: 0,
+        brokenAtSeq: null,
+        checkedAt: null,
+        uncheckedRecords: model.all(code).length,
+      });
+    }
+    const job = { name: 'maintenance.chain-check', data: {} } as Job;
+    const processor = app.app.get(ReportsMaintenanceProcessor);
+    expect(await processor.process(job)).toEqual({ checked: 2, broken: [] });
+    expect(await processor.process(job)).toEqual({ checked: 0, broken: [] });
+  });
+
   it('serves compliance as JSON: every commune × topic, every number as the test sums it', async () => {
     const response = await get(
       `/reports/compliance?campaign=cds-2025&province=${PROVINCE}`,
@@ -368,6 +398,7 @@ describe('reports (e2e)', () => {
           count: records.length,
           brokenAtSeq: null,
           checkedAt: records.length > 0 ? expect.stringMatching(/\+07:00$/) : null,
+          uncheckedRecords: 0,
         },
       });
     }

@@ -79,7 +79,9 @@ export interface AppConfig {
   reports: {
     /** Every so often the roll-ups catch up with records written around them. */
     rollupCatchUpMinutes: number;
-    /** Every so often every commune's hash chain is verified again for the reports. */
+    /** Every so often the hash chains that grew since their last verification are verified. */
     chainCheckMinutes: number;
+    /** Every so often every hash chain is verified again (catches rows edited in place). */
+    chainFullCheckHours: number;
   };
 }

@@ -237,7 +237,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     },
     reports: {
       rollupCatchUpMinutes: read.int('REPORTS_ROLLUP_CATCH_UP_MINUTES', 15, 1, 24 * 60),
-      chainCheckMinutes: read.int('REPORTS_CHAIN_CHECK_MINUTES', 60, 1, 7 * 24 * 60),
+      chainCheckMinutes: read.int('REPORTS_CHAIN_CHECK_MINUTES', 10, 1, 24 * 60),
+      chainFullCheckHours: read.int('REPORTS_CHAIN_FULL_CHECK_HOURS', 24, 1, 24 * 31),
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -12,6 +12,7 @@ import {
   AirtimeDaily,
   AirtimeDailySet,
   AirtimeRollupState,
+  AirtimeTopicSet,
 } from '../reports/entities/airtime-daily.entity';
 import { ChainCheck } from '../reports/entities/chain-check.entity';
 import { BroadcastWindow } from '../schedule/entities/broadcast-window.entity';
@@ -42,5 +43,6 @@ export const ENTITIES = [
   AirtimeDaily,
   AirtimeDailySet,
   AirtimeRollupState,
+  AirtimeTopicSet,
   ChainCheck,
 ];

@@ -14,7 +14,8 @@ export interface JobPayloads {
   /** `startsAt` (ISO) lets the dispatcher see that an item moved and replace its job. */
   'playout.play': { scheduleItemId: string; startsAt?: string };
   'maintenance.rollup': { date?: string };
-  'maintenance.chain-check': Record<string, never>;
+  /** `all`: every chain, not only those that grew since they were last verified. */
+  'maintenance.chain-check': { all?: boolean };
 }
 export type JobName = keyof JobPayloads;
 export type JobOf<N extends JobName> = JobPayloads[N];
@@ -33,7 +34,7 @@ export function jobId<N extends JobName>(name: N, payload: JobOf<N>): string {
       id = `play-${(payload as JobOf<'playout.play'>).scheduleItemId}`;
       break;
     case 'maintenance.chain-check':
-      id = 'chain-check';
+      id = `chain-check-${(payload as JobOf<'maintenance.chain-check'>).all ? 'all' : 'grown'}`;
       break;
     default:
       id = `rollup-${(payload as JobOf<'maintenance.rollup'>).date ?? 'catch-up'}`;

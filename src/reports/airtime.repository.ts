@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { Db } from '../database/db.service';
-import { Airtime } from './airtime';
-import { AirtimeDaily, AirtimeDailySet } from './entities/airtime-daily.entity';
+import { Airtime, topicsOfSet } from './airtime';
+import { AirtimeDaily, AirtimeDailySet, AirtimeTopicSet } from './entities/airtime-daily.entity';
 
 export interface DateRange {
   from: string;
@@ -49,7 +49,8 @@ function num(value: string | number | null | undefined): number {
 /**
  * Sums over the daily roll-ups, never over the raw log, so a province-month report reads a few
  * thousand rows instead of every record. Campaign airtime (the daily minimum, the uplift, the
- * day totals) reads `airtime_daily_set`, where a record with several campaign topics is one row.
+ * day totals) reads `airtime_daily_set`, where a record with several campaign topics is one row,
+ * keeping the sets that carry a campaign topic (from `airtime_topic_set`).
  */
 @Injectable()
 export class AirtimeRepository {
@@ -113,7 +114,8 @@ export class AirtimeRepository {
     minDailyMs: number,
   ): Promise<CommuneCampaignDays[]> {
     if (communeCodes.length === 0 || topics.length === 0) return [];
-    const perDay = this.campaignPerCommuneDay(communeCodes, range, topics);
+    const perDay = await this.campaignPerCommuneDay(communeCodes, range, topics);
+    if (!perDay) return [];
     const rows = await this.manager
       .createQueryBuilder()
       .select('perday.commune_code', 'communeCode')
@@ -138,7 +140,8 @@ export class AirtimeRepository {
     minDailyMs: number,
   ): Promise<DateCampaignAirtime[]> {
     if (communeCodes.length === 0 || topics.length === 0) return [];
-    const perDay = this.campaignPerCommuneDay(communeCodes, range, topics);
+    const perDay = await this.campaignPerCommuneDay(communeCodes, range, topics);
+    if (!perDay) return [];
     const rows = await this.manager
       .createQueryBuilder()
       .select('perday.local_date', 'date')
@@ -165,7 +168,9 @@ export class AirtimeRepository {
     topics: readonly string[],
   ): Promise<CommuneDateAirtime[]> {
     if (communeCodes.length === 0 || topics.length === 0) return [];
-    const rows = await this.campaignPerCommuneDay(communeCodes, range, topics).getRawMany<Raw>();
+    const perDay = await this.campaignPerCommuneDay(communeCodes, range, topics);
+    if (!perDay) return [];
+    const rows = await perDay.getRawMany<Raw>();
     return rows.map((row) => ({
       communeCode: String(row.commune_code),
       date: String(row.local_date),
@@ -185,17 +190,22 @@ export class AirtimeRepository {
       .andWhere('daily.topic_code IN (:...topics)', { topics });
   }
 
+  /** The topic sets rolled up that carry any of `topics`. */
+  private async setsWithAny(topics: readonly string[]): Promise<string[]> {
+    const sets = await this.manager.find(AirtimeTopicSet);
+    return sets
+      .map((set) => set.topicSet)
+      .filter((key) => topicsOfSet(key).some((topic) => topics.includes(topic)));
+  }
+
   /** `commune_code, local_date, aired_ms` of every commune-day with campaign airtime. */
-  private campaignPerCommuneDay(
+  private async campaignPerCommuneDay(
     communeCodes: readonly string[],
     range: DateRange,
     topics: readonly string[],
-  ): SelectQueryBuilder<AirtimeDailySet> {
-    // Topic codes are [a-z0-9-] only, so they hold no LIKE wildcard.
-    const matches = topics.map((_, index) => `sets.topic_set LIKE :topicPattern${index}`);
-    const patterns = Object.fromEntries(
-      topics.map((topic, index) => [`topicPattern${index}`, `%|${topic}|%`]),
-    );
+  ): Promise<SelectQueryBuilder<AirtimeDailySet> | null> {
+    const sets = await this.setsWithAny(topics);
+    if (sets.length === 0) return null;
     return this.manager
       .createQueryBuilder(AirtimeDailySet, 'sets')
       .select('sets.commune_code', 'commune_code')
@@ -203,7 +213,7 @@ export class AirtimeRepository {
       .addSelect('SUM(sets.aired_ms)', 'aired_ms')
       .where('sets.commune_code IN (:...communeCodes)', { communeCodes })
       .andWhere('sets.local_date >= :from AND sets.local_date <= :to', range)
-      .andWhere(`(${matches.join(' OR ')})`, patterns)
+      .andWhere('sets.topic_set IN (:...sets)', { sets })
       .groupBy('sets.commune_code')
       .addGroupBy('sets.local_date');
   }

@@ -8,22 +8,34 @@ import { PlayoutLogService } from '../playout/playout-log.service';
 import { ChainState } from './compliance';
 import { ChainCheck } from './entities/chain-check.entity';
 
-const NOTHING_TO_CHECK: ChainState = { ok: true, count: 0, brokenAtSeq: null, checkedAt: null };
+export interface ChainCheckRun {
+  checked: number;
+  /** Communes whose chain is broken. */
+  broken: string[];
+}
 
-function stateOf(check: ChainCheck): ChainState {
+function stateOf(check: ChainCheck | undefined, lastSeq: number): ChainState {
+  if (!check) {
+    return lastSeq === 0
+      ? { ok: true, count: 0, brokenAtSeq: null, checkedAt: null, uncheckedRecords: 0 }
+      : { ok: null, count: 0, brokenAtSeq: null, checkedAt: null, uncheckedRecords: lastSeq };
+  }
   return {
     ok: check.ok,
     count: check.count,
     brokenAtSeq: check.brokenAtSeq,
     checkedAt: formatLocalInstant(check.checkedAt),
+    uncheckedRecords: Math.max(0, lastSeq - check.lastSeq),
   };
 }
 
 /**
  * Hash-chain states for reports, from the playout module's `verify` (the chain is never
- * recomputed here). Verifying 166 chains per province report would cost more than the report,
- * so the last verdict of each commune is kept: it is reused while the chain has not grown, and
- * the maintenance job re-verifies every chain on a schedule, which catches rows edited in place.
+ * recomputed here). Verifying every chain of a province on each report would cost far more than
+ * the report (every record hashed again), so the last verdict of each commune is kept and shown
+ * with what it does not cover yet; the maintenance job verifies the chains that grew every few
+ * minutes and every chain once a day (which catches rows edited in place), a commune's own
+ * report verifies its chain on the spot, and a monitor can verify the province's now.
  */
 @Injectable()
 export class ChainChecksService {
@@ -33,28 +45,13 @@ export class ChainChecksService {
     private readonly clock: Clock,
   ) {}
 
-  /** The state of each commune's chain: the kept verdict while current, else verified now. */
+  /** The kept state of each commune's chain; nothing is verified here. */
   async states(communeCodes: readonly string[]): Promise<Map<string, ChainState>> {
     const heads = await this.headsOf(communeCodes);
-    const checks = new Map<string, ChainCheck>();
-    for (const part of chunks(communeCodes)) {
-      for (const check of await this.db.manager.findBy(ChainCheck, { communeCode: In(part) })) {
-        checks.set(check.communeCode, check);
-      }
-    }
-    const states = new Map<string, ChainState>();
-    for (const code of communeCodes) {
-      const lastSeq = heads.get(code) ?? 0;
-      const check = checks.get(code);
-      if (lastSeq === 0 && !check) {
-        states.set(code, NOTHING_TO_CHECK);
-      } else if (check && check.lastSeq === lastSeq) {
-        states.set(code, stateOf(check));
-      } else {
-        states.set(code, await this.verify(code));
-      }
-    }
-    return states;
+    const checks = await this.checksOf(communeCodes);
+    return new Map(
+      communeCodes.map((code) => [code, stateOf(checks.get(code), heads.get(code) ?? 0)]),
+    );
   }
 
   /** Verifies one commune's chain now and keeps the verdict. */
@@ -70,35 +67,55 @@ export class ChainChecksService {
       checkedAt: this.clock.now(),
     };
     await this.db.write((manager) => manager.upsert(ChainCheck, check, ['communeCode']));
-    return stateOf(check);
+    return stateOf(check, lastSeq);
   }
 
-  /** Re-verifies every chain (or those named); returns the communes whose chain is broken. */
-  async verifyAll(
-    communeCodes?: readonly string[],
-  ): Promise<{ checked: number; broken: string[] }> {
-    const codes =
-      communeCodes ??
-      (await this.db.manager.find(PlayoutChain, { select: { communeCode: true } })).map(
-        (head) => head.communeCode,
-      );
+  /** Verifies every chain with records (or those named), whatever was verified before. */
+  async verifyAll(communeCodes?: readonly string[]): Promise<ChainCheckRun> {
+    const codes = communeCodes ?? [...(await this.headsOf()).keys()];
+    return this.verifyEach(codes);
+  }
+
+  /** Verifies the chains that grew since their last verification, or were never verified. */
+  async verifyStale(communeCodes?: readonly string[]): Promise<ChainCheckRun> {
+    const heads = await this.headsOf(communeCodes);
+    const checks = await this.checksOf(communeCodes ?? [...heads.keys()]);
+    const stale = [...heads].filter(
+      ([code, lastSeq]) => lastSeq > 0 && checks.get(code)?.lastSeq !== lastSeq,
+    );
+    return this.verifyEach(stale.map(([code]) => code));
+  }
+
+  private async verifyEach(codes: readonly string[]): Promise<ChainCheckRun> {
     const broken: string[] = [];
     for (const code of [...codes].sort()) {
-      if (!(await this.verify(code)).ok) broken.push(code);
+      if ((await this.verify(code)).ok === false) broken.push(code);
     }
     return { checked: codes.length, broken };
   }
 
-  private async headsOf(communeCodes: readonly string[]): Promise<Map<string, number>> {
+  /** Last seq of each commune's chain head (all communes with a head when none are named). */
+  private async headsOf(communeCodes?: readonly string[]): Promise<Map<string, number>> {
     const heads = new Map<string, number>();
-    for (const part of chunks(communeCodes)) {
+    const parts = communeCodes ? chunks(communeCodes) : [undefined];
+    for (const part of parts) {
       const rows = await this.db.manager.find(PlayoutChain, {
         select: { communeCode: true, lastSeq: true },
-        where: { communeCode: In(part) },
+        where: part ? { communeCode: In(part) } : {},
       });
       for (const head of rows) heads.set(head.communeCode, head.lastSeq);
     }
     return heads;
+  }
+
+  private async checksOf(communeCodes: readonly string[]): Promise<Map<string, ChainCheck>> {
+    const checks = new Map<string, ChainCheck>();
+    for (const part of chunks(communeCodes)) {
+      for (const check of await this.db.manager.findBy(ChainCheck, { communeCode: In(part) })) {
+        checks.set(check.communeCode, check);
+      }
+    }
+    return checks;
   }
 }
 

@@ -29,12 +29,15 @@ export interface CampaignWindow {
 
 /** The state of a commune's hash chain as last verified (the playout module's `verify`). */
 export interface ChainState {
-  ok: boolean;
+  /** The last verdict; null while the chain was never verified. */
+  ok: boolean | null;
   /** Records verified (when ok). */
   count: number;
   brokenAtSeq: number | null;
-  /** When it was verified; null for a commune without records (nothing to verify). */
+  /** When it was verified; null when never (or nothing to verify: no records). */
   checkedAt: string | null;
+  /** Records appended since that verification, which it does not cover yet. */
+  uncheckedRecords: number;
 }
 
 export const CAMPAIGN_STATUSES = ['not-started', 'on-track', 'behind', 'met', 'not-met'] as const;
@@ -165,10 +168,21 @@ export function campaignStatusOf(
   };
 }
 
-/** Per-commune summary of its rows. */
+/** The rows of each commune. */
+export function rowsByCommune(rows: readonly ComplianceRow[]): Map<string, ComplianceRow[]> {
+  const grouped = new Map<string, ComplianceRow[]>();
+  for (const row of rows) {
+    const own = grouped.get(row.communeCode);
+    if (own) own.push(row);
+    else grouped.set(row.communeCode, [row]);
+  }
+  return grouped;
+}
+
+/** Per-commune summary of its own rows. */
 export function communeCompliance(
   commune: NamedCommune,
-  rows: readonly ComplianceRow[],
+  own: readonly ComplianceRow[],
   extra: {
     campaignMs: number;
     minDailySeconds: number;
@@ -178,7 +192,6 @@ export function communeCompliance(
     chain: ChainState;
   },
 ): CommuneCompliance {
-  const own = rows.filter((row) => row.communeCode === commune.code);
   const topicsMet = own.filter((row) => row.met).length;
   return {
     communeCode: commune.code,

@@ -1,7 +1,7 @@
 import { eachDate } from '../common/local-time';
 import { msToSeconds } from './airtime';
 import { DateCampaignAirtime, DateTopicAirtime } from './airtime.repository';
-import { CommuneCompliance, ComplianceRow, shortfallOf } from './compliance';
+import { CommuneCompliance, ComplianceRow, rowsByCommune, shortfallOf } from './compliance';
 
 export interface CommuneRef {
   communeCode: string;
@@ -62,10 +62,11 @@ export function provinceTotals(input: {
   campaignByDate: readonly DateCampaignAirtime[];
 }): ProvinceTotals {
   const meeting = input.communes.filter((commune) => commune.metAll);
+  const byCommune = rowsByCommune(input.rows);
   const laggards = input.communes
     .filter((commune) => !commune.metAll)
     .map((commune): Laggard => {
-      const own = input.rows.filter((row) => row.communeCode === commune.communeCode);
+      const own = byCommune.get(commune.communeCode) ?? [];
       const shortfall = shortfallOf(own);
       return {
         communeCode: commune.communeCode,

@@ -1,10 +1,13 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Job } from 'bullmq';
-import { QueueName } from '../queue/queue.constants';
+import { JobOf, QueueName } from '../queue/queue.constants';
 import { ChainChecksService } from './chain-checks.service';
 import { RollupsService } from './rollups.service';
 
-/** The maintenance queue's jobs: roll-up catch-up and the re-verification of every chain. */
+/**
+ * The maintenance queue's jobs: the roll-up catch-up, and the verification of the hash chains
+ * that grew (or of every chain, `all`) for the reports.
+ */
 @Processor(QueueName.Maintenance)
 export class ReportsMaintenanceProcessor extends WorkerHost {
   constructor(
@@ -19,7 +22,9 @@ export class ReportsMaintenanceProcessor extends WorkerHost {
       case 'maintenance.rollup':
         return this.rollups.catchUp();
       case 'maintenance.chain-check':
-        return this.chains.verifyAll();
+        return (job.data as JobOf<'maintenance.chain-check'>).all
+          ? this.chains.verifyAll()
+          : this.chains.verifyStale();
       default:
         throw new Error(`Unknown maintenance job "${job.name}"`);
     }

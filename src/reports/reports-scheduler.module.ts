@@ -8,6 +8,7 @@ import { JobName, jobOptions, QueueName } from '../queue/queue.constants';
 export const REPORTS_JOB_SCHEDULERS = {
   rollupCatchUp: 'reports-rollup-catch-up',
   chainCheck: 'reports-chain-check',
+  chainFullCheck: 'reports-chain-check-all',
 } as const;
 
 /** A scheduler's job template: the job's options without the id, which BullMQ sets. */
@@ -31,7 +32,7 @@ export class ReportsScheduler implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const { rollupCatchUpMinutes, chainCheckMinutes } = this.config.reports;
+    const { rollupCatchUpMinutes, chainCheckMinutes, chainFullCheckHours } = this.config.reports;
     await this.maintenance.upsertJobScheduler(
       REPORTS_JOB_SCHEDULERS.rollupCatchUp,
       { every: rollupCatchUpMinutes * 60_000 },
@@ -42,8 +43,14 @@ export class ReportsScheduler implements OnApplicationBootstrap {
       { every: chainCheckMinutes * 60_000 },
       template('maintenance.chain-check', {}),
     );
+    await this.maintenance.upsertJobScheduler(
+      REPORTS_JOB_SCHEDULERS.chainFullCheck,
+      { every: chainFullCheckHours * 3_600_000 },
+      template('maintenance.chain-check', { all: true }),
+    );
     this.logger.log(
-      `Roll-up catch-up every ${rollupCatchUpMinutes} min, chain checks every ${chainCheckMinutes} min`,
+      `Roll-up catch-up every ${rollupCatchUpMinutes} min; chains that grew verified every ` +
+        `${chainCheckMinutes} min, every chain every ${chainFullCheckHours} h`,
     );
   }
 }

@@ -5,7 +5,7 @@ import { AuthUser } from '../auth/auth-user';
 import { AuditService } from '../auth/audit.service';
 import { Clock } from '../common/clock';
 import { AsRunExport, AsRunExportService } from './as-run-export.service';
-import { ChainChecksService } from './chain-checks.service';
+import { ChainCheckRun, ChainChecksService } from './chain-checks.service';
 import {
   AsRunExportQueryDto,
   CommuneReportQueryDto,
@@ -106,7 +106,7 @@ export class ReportsController {
   @HttpCode(200)
   @ProvinceScope()
   @ApiOperation({ summary: 'Re-verifies the hash chain of every commune of the province now' })
-  verifyChains(@Query() query: ProvinceQueryDto): Promise<{ checked: number; broken: string[] }> {
+  verifyChains(@Query() query: ProvinceQueryDto): Promise<ChainCheckRun> {
     return this.chains.verifyAll(this.reports.communeCodesOf(query.province));
   }
 

@@ -19,6 +19,7 @@ import {
   ComplianceRow,
   complianceRows,
   NamedCommune,
+  rowsByCommune,
 } from './compliance';
 import { DayTopic, provinceTotals, ProvinceTotals } from './province-summary';
 import { baselineOf, resolveRange } from './report-range';
@@ -341,10 +342,11 @@ export class ReportsService {
       : await this.chains.states(codes);
 
     const rows = complianceRows(communes, campaign.rules, range.days, inRange);
+    const byCommune = rowsByCommune(rows);
     return {
       rows,
       communes: communes.map((commune) =>
-        communeCompliance(commune, rows, {
+        communeCompliance(commune, byCommune.get(commune.code) ?? [], {
           campaignMs: days.get(commune.code)?.campaignMs ?? 0,
           daysAtMinimum: days.get(commune.code)?.daysAtMinimum ?? 0,
           minDailySeconds: campaign.minDailySeconds,

@@ -10,7 +10,12 @@ import {
   replacesTarget,
   topicSetKey,
 } from './airtime';
-import { AirtimeDaily, AirtimeDailySet, AirtimeRollupState } from './entities/airtime-daily.entity';
+import {
+  AirtimeDaily,
+  AirtimeDailySet,
+  AirtimeRollupState,
+  AirtimeTopicSet,
+} from './entities/airtime-daily.entity';
 
 /**
  * The daily roll-ups (`airtime_daily`, `airtime_daily_set`) kept equal to the raw sums of the
@@ -65,11 +70,12 @@ export class RollupDelta {
   }
 
   async write(manager: EntityManager): Promise<void> {
+    await registerTopicSets(manager, [...new Set([...this.bySet.values()].map((row) => row.key))]);
     await upsertAdding(
       manager,
       AirtimeDaily,
+      '("commune_code", "topic_code", "local_date")',
       'airtime_daily',
-      'topic_code',
       [...this.byTopic.values()].map((row) => ({
         communeCode: row.communeCode,
         localDate: row.localDate,
@@ -81,8 +87,8 @@ export class RollupDelta {
     await upsertAdding(
       manager,
       AirtimeDailySet,
+      '("commune_code", "local_date", "topic_set")',
       'airtime_daily_set',
-      'topic_set',
       [...this.bySet.values()].map((row) => ({
         communeCode: row.communeCode,
         localDate: row.localDate,
@@ -111,12 +117,26 @@ function accumulate(
   }
 }
 
+/** Notes the topic sets rolled up, so reports find a campaign's sets without a scan. */
+async function registerTopicSets(manager: EntityManager, keys: readonly string[]): Promise<void> {
+  for (let start = 0; start < keys.length; start += UPSERT_CHUNK) {
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(AirtimeTopicSet)
+      .values(keys.slice(start, start + UPSERT_CHUNK).map((topicSet) => ({ topicSet })))
+      .orIgnore()
+      .updateEntity(false)
+      .execute();
+  }
+}
+
 /** INSERT … ON CONFLICT DO UPDATE adding to the existing row (SQLite ≥ 3.24 and PostgreSQL). */
 async function upsertAdding<T extends AirtimeDaily | AirtimeDailySet>(
   manager: EntityManager,
   entity: new () => T,
+  conflictTarget: string,
   table: string,
-  keyColumn: string,
   rows: T[],
 ): Promise<void> {
   const changed = rows.filter((row) => row.airedMs !== 0 || row.plays !== 0);
@@ -126,8 +146,9 @@ async function upsertAdding<T extends AirtimeDaily | AirtimeDailySet>(
       .insert()
       .into(entity)
       .values(changed.slice(start, start + UPSERT_CHUNK) as never[])
+      .updateEntity(false)
       .onConflict(
-        `("commune_code", "local_date", "${keyColumn}") DO UPDATE SET ` +
+        `${conflictTarget} DO UPDATE SET ` +
           `"aired_ms" = "${table}"."aired_ms" + EXCLUDED."aired_ms", ` +
           `"plays" = "${table}"."plays" + EXCLUDED."plays"`,
       )

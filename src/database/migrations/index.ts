@@ -4,6 +4,7 @@ import { BulletinsSchedule1764300000000 } from './1764300000000-bulletins-schedu
 import { Playout1764400000000 } from './1764400000000-playout';
 import { Reports1764500000000 } from './1764500000000-reports';
 import { CorrectionsIndex1764500000001 } from './1764500000001-corrections-index';
+import { RollupLayout1764500000002 } from './1764500000002-rollup-layout';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Playout1764400000000,
   Reports1764500000000,
   CorrectionsIndex1764500000001,
+  RollupLayout1764500000002,
 ];

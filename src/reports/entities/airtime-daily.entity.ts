@@ -5,18 +5,19 @@ import { InstantColumn } from '../../database/columns';
  * Daily roll-up of the as-run log: what a commune aired on one topic on one local day
  * (Asia/Ho_Chi_Minh, by the record's start). Only records in effect count (a corrected record
  * is replaced by its correction); see `airtime.ts` for what counts. Maintained in the same
- * transaction as every append (`applyToRollups`), so it always equals the raw sums.
+ * transaction as every append (`applyToRollups`), so it always equals the raw sums. Keyed
+ * commune, topic, date: a commune × topic over a range is one range of the key.
  */
 @Entity('airtime_daily')
 export class AirtimeDaily {
   @PrimaryColumn({ type: 'varchar', length: 5, name: 'commune_code' })
   communeCode!: string;
 
-  @PrimaryColumn({ type: 'varchar', length: 10, name: 'local_date' })
-  localDate!: string;
-
   @PrimaryColumn({ type: 'varchar', length: 40, name: 'topic_code' })
   topicCode!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 10, name: 'local_date' })
+  localDate!: string;
 
   /** Milliseconds on air: `aired` records' playedMs plus the played part of `partial` ones. */
   @Column({ type: 'integer', name: 'aired_ms' })
@@ -49,6 +50,13 @@ export class AirtimeDailySet {
 
   @Column({ type: 'integer' })
   plays!: number;
+}
+
+/** Every topic set (`|a|b|`) the set roll-up holds, so a campaign's sets are found by key. */
+@Entity('airtime_topic_set')
+export class AirtimeTopicSet {
+  @PrimaryColumn({ type: 'varchar', length: 900, name: 'topic_set' })
+  topicSet!: string;
 }
 
 /** How far a commune's roll-ups go: every record up to `rolledSeq` is in them. */

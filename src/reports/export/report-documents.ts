@@ -35,6 +35,7 @@ const COMMUNE_COLUMNS = columns(
   ['chainCount', 'integer'],
   ['chainBrokenAtSeq', 'integer'],
   ['chainCheckedAt', 'instant'],
+  ['chainUncheckedRecords', 'integer'],
 );
 
 function communeRow(commune: CommuneCompliance): ReportTable['rows'][number] {
@@ -53,6 +54,7 @@ function communeRow(commune: CommuneCompliance): ReportTable['rows'][number] {
     chainCount: commune.chain.count,
     chainBrokenAtSeq: commune.chain.brokenAtSeq,
     chainCheckedAt: commune.chain.checkedAt,
+    chainUncheckedRecords: commune.chain.uncheckedRecords,
   };
 }
 

@@ -1,0 +1,440 @@
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { Redis } from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Database } from 'sqlite3';
+import { DataSource } from 'typeorm';
+import { createHttpApp } from '../src/app.factory';
+import { ManualClock } from '../src/common/manual-clock';
+import { eachDate, localDateTime, localMidnight, addDays } from '../src/common/local-time';
+import { dataSourceOptions } from '../src/database/data-source-options';
+import { GeoService } from '../src/geo/geo.service';
+import { ReportsService } from '../src/reports/reports.service';
+import { Benchmark } from './bench.types';
+
+const PROVINCE = '38';
+const FROM = '2025-10-01';
+const TO = '2025-10-31';
+const RECORDS_PER_DAY = 30;
+/** Days per batch request: ~300 records, under the JSON body limit of the API (100 kB). */
+const DAYS_PER_BATCH = 10;
+const REPORT_RUNS = 15;
+const INGEST_GOAL = 0.25;
+const REPORT_GOAL = 0.25;
+
+const TOPIC_SETS = [
+  ['chinh-quyen-so'],
+  ['kinh-te-so'],
+  ['xa-hoi-so'],
+  ['mo-hinh-2-cap'],
+  ['chinh-quyen-so', 'mo-hinh-2-cap'],
+  ['kinh-te-so', 'xa-hoi-so'],
+  ['ngay-cds-quoc-gia', 'xa-hoi-so'],
+  ['hoc-tap-so'],
+];
+const TITLES = [
+  'Bản tin Chính quyền số: dịch vụ công trực tuyến toàn trình',
+  'Kinh tế số: đưa nông sản xứ Thanh lên sàn thương mại điện tử',
+  'Xã hội số: mỗi người dân một tài khoản định danh điện tử',
+  'Mô hình chính quyền địa phương 2 cấp phục vụ người dân',
+];
+
+interface PostedRecord {
+  outcome: 'aired' | 'partial' | 'failed' | 'missed';
+  title: string;
+  topics: string[];
+  startedAt: string;
+  endedAt?: string;
+  playedMs?: number;
+  reason?: string;
+}
+
+/** A commune's records for some days: 30 a day, 20 minutes apart from 05:00, 1–5 minutes each. */
+function recordsOf(commune: number, dates: string[]): PostedRecord[] {
+  const records: PostedRecord[] = [];
+  for (const [day, date] of dates.entries()) {
+    for (let index = 0; index < RECORDS_PER_DAY; index += 1) {
+      const n = commune * 7919 + day * 104729 + index * 15485863;
+      const startedAt = localDateTime(date, 5 * 60 + index * 20);
+      const spanMs = 60_000 + (n % 240) * 1000 + (n % 997);
+      const roll = n % 100;
+      const base = {
+        title: TITLES[n % TITLES.length],
+        topics: TOPIC_SETS[(n >> 3) % TOPIC_SETS.length],
+        startedAt: startedAt.toISOString(),
+      };
+      if (roll < 3) {
+        records.push({ ...base, outcome: 'missed', reason: 'Mất điện' });
+        continue;
+      }
+      const endedAt = new Date(startedAt.getTime() + spanMs).toISOString();
+      if (roll < 85) records.push({ ...base, outcome: 'aired', endedAt, playedMs: spanMs });
+      else if (roll < 95) {
+        records.push({ ...base, outcome: 'partial', endedAt, playedMs: Math.floor(spanMs / 3) });
+      } else {
+        records.push({ ...base, outcome: 'failed', endedAt, playedMs: 0, reason: 'Lỗi thiết bị' });
+      }
+    }
+  }
+  return records;
+}
+
+async function call(
+  base: string,
+  method: 'GET' | 'POST',
+  path: string,
+  token: string | null,
+  body?: unknown,
+): Promise<{ status: number; json: unknown }> {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, json: await response.json() };
+}
+
+function elapsedMs(started: bigint): number {
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+function cpuMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
+}
+
+/** The report's rows must carry the raw sums. */
+function assertSameSums(
+  rows: { communeCode: string; topic: string; airedSeconds: number; plays: number }[],
+  sums: Map<string, { ms: number; plays: number }>,
+  name: string,
+): void {
+  const differing = rows.filter((row) => {
+    const raw = sums.get(`${row.communeCode}|${row.topic}`) ?? { ms: 0, plays: 0 };
+    return Math.round(row.airedSeconds * 1000) !== raw.ms || row.plays !== raw.plays;
+  });
+  if (differing.length > 0) {
+    throw new Error(
+      `The report and the raw query (${name}) differ on ${differing.length} row(s), e.g. ` +
+        JSON.stringify(differing[0]),
+    );
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+type Raw = Record<string, string | number | null>;
+
+/** Rows per multi-row INSERT of the raw baseline (under SQLite's bound-parameter limit). */
+const RAW_CHUNK = 100;
+
+type RawTable = { name: string; rows: Raw[] };
+
+function sqliteRun(db: Database, sql: string, params: unknown[] = []): Promise<void> {
+  return new Promise((done, fail) =>
+    db.run(sql, params, (error) => (error ? fail(error) : done())),
+  );
+}
+
+/** Writes rows raw into a fresh database of the same schema, in one transaction. */
+async function rawInsert(
+  file: string,
+  tables: RawTable[],
+  write: (db: Database, table: RawTable, columns: string[]) => Promise<void>,
+): Promise<number> {
+  const schema = new DataSource(dataSourceOptions({ driver: 'sqlite', file }));
+  await schema.initialize();
+  await schema.destroy();
+  const db = new Database(file);
+  const started = process.hrtime.bigint();
+  await sqliteRun(db, 'BEGIN');
+  for (const table of tables) await write(db, table, Object.keys(table.rows[0]));
+  await sqliteRun(db, 'COMMIT');
+  const ms = elapsedMs(started);
+  await new Promise<void>((done) => db.close(() => done()));
+  return ms;
+}
+
+/** One prepared INSERT run per row. */
+async function insertRowByRow(db: Database, table: RawTable, columns: string[]): Promise<void> {
+  const statement = db.prepare(
+    `INSERT INTO ${table.name} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+  );
+  for (const row of table.rows) {
+    await new Promise<void>((done, fail) =>
+      statement.run(
+        columns.map((column) => row[column]),
+        (error: Error | null) => (error ? fail(error) : done()),
+      ),
+    );
+  }
+  await new Promise<void>((done) => statement.finalize(() => done()));
+}
+
+/** Multi-row INSERTs of RAW_CHUNK rows. */
+async function insertInChunks(db: Database, table: RawTable, columns: string[]): Promise<void> {
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  for (let start = 0; start < table.rows.length; start += RAW_CHUNK) {
+    const chunk = table.rows.slice(start, start + RAW_CHUNK);
+    await sqliteRun(
+      db,
+      `INSERT INTO ${table.name} (${columns.join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')}`,
+      chunk.flatMap((row) => columns.map((column) => row[column])),
+    );
+  }
+}
+
+const REQUIRED = ['chinh-quyen-so', 'kinh-te-so', 'xa-hoi-so', 'mo-hinh-2-cap'];
+
+/**
+ * The province-month sums straight from the raw log, two ways: airtime and plays per commune
+ * and required topic. The generated month has no corrections, so neither needs a clause for
+ * them. The join is how the topic rows are meant to be summed; the single scan reads each
+ * record once and tests its topics (the JSON array stored with it).
+ */
+function rawQueries(communes: readonly string[]): { name: string; sql: string }[] {
+  const where = `commune_code IN (${communes.map(() => '?').join(', ')}) AND started_at >= ? AND started_at < ?`;
+  return [
+    {
+      name: 'join with the topic rows, GROUP BY commune, topic',
+      sql: `SELECT r.commune_code AS commune_code, t.topic_code AS topic_code,
+              SUM(CASE WHEN r.outcome IN ('aired', 'partial') THEN r.played_ms ELSE 0 END) AS aired_ms,
+              SUM(CASE WHEN r.outcome = 'aired' THEN 1 ELSE 0 END) AS plays
+            FROM playout_record r JOIN playout_record_topic t ON t.record_id = r.id
+            WHERE r.${where.replace(/ AND started_at/g, ' AND r.started_at')}
+              AND t.topic_code IN (${REQUIRED.map((topic) => `'${topic}'`).join(', ')})
+            GROUP BY r.commune_code, t.topic_code`,
+    },
+    {
+      name: 'one scan of the records, GROUP BY commune, a sum per topic',
+      sql: `SELECT commune_code, ${REQUIRED.map(
+        (topic, index) =>
+          `SUM(CASE WHEN outcome IN ('aired', 'partial') AND topics LIKE '%"${topic}"%' THEN played_ms ELSE 0 END) AS ms${index},
+           SUM(CASE WHEN outcome = 'aired' AND topics LIKE '%"${topic}"%' THEN 1 ELSE 0 END) AS plays${index}`,
+      ).join(', ')}
+            FROM playout_record WHERE ${where} GROUP BY commune_code`,
+    },
+  ];
+}
+
+/** Either raw result as `commune|topic` → sums. */
+function rawSums(rows: Raw[]): Map<string, { ms: number; plays: number }> {
+  const sums = new Map<string, { ms: number; plays: number }>();
+  for (const row of rows) {
+    if ('topic_code' in row) {
+      sums.set(`${row.commune_code}|${row.topic_code}`, {
+        ms: Number(row.aired_ms),
+        plays: Number(row.plays),
+      });
+    } else {
+      REQUIRED.forEach((topic, index) =>
+        sums.set(`${row.commune_code}|${topic}`, {
+          ms: Number(row[`ms${index}`]),
+          plays: Number(row[`plays${index}`]),
+        }),
+      );
+    }
+  }
+  return sums;
+}
+
+async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/**
+ * `npm run bench -- reports`: a month of as-run records for the 166 communes of Thanh Hóa
+ * (30 a day, ~154,000) ingested through the API's batch route on SQLite, against raw inserts of
+ * the same rows; then the province-month compliance report against a raw GROUP BY.
+ */
+export const reportsBenchmark: Benchmark = {
+  id: 'reports',
+  title: 'Reports: as-run ingest and the province-month compliance report',
+  async run(): Promise<string> {
+    const dir = mkdtempSync(join(tmpdir(), 'loa-xa-bench-reports-'));
+    const prefix = `loa-xa-bench-${randomBytes(4).toString('hex')}`;
+    const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/12';
+    const clock = new ManualClock('2025-11-05T12:00:00+07:00');
+    const env = {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      APP_ROLES: 'api',
+      PORT: '0',
+      DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`,
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: prefix,
+      MEDIA_DIR: join(dir, 'media'),
+      CONFIG_DIR: resolve(__dirname, '..', '..', 'config'),
+      ADMIN_USERNAME: 'admin',
+      ADMIN_PASSWORD: 'bench-admin-password',
+      PASSWORD_SCRYPT_COST: '10',
+      PATH: process.env.PATH,
+    };
+    const load = loadavg()[0];
+    let app: NestExpressApplication | undefined;
+    try {
+      app = await createHttpApp({ env, clock });
+      await app.listen(0, '127.0.0.1');
+      const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}/api/v1`;
+      const login = await call(base, 'POST', '/auth/login', null, {
+        username: env.ADMIN_USERNAME,
+        password: env.ADMIN_PASSWORD,
+      });
+      const token = (login.json as { accessToken: string }).accessToken;
+      const communes = app
+        .get(GeoService)
+        .communesOf(PROVINCE)
+        .map((commune) => commune.code)
+        .slice(0, Number(process.env.BENCH_REPORTS_COMMUNES ?? 166));
+      const dates = eachDate(FROM, TO);
+      const batches: { commune: string; records: PostedRecord[] }[] = [];
+      for (const [index, commune] of communes.entries()) {
+        for (let day = 0; day < dates.length; day += DAYS_PER_BATCH) {
+          batches.push({
+            commune,
+            records: recordsOf(index, dates.slice(day, day + DAYS_PER_BATCH)),
+          });
+        }
+      }
+      const total = batches.reduce((sum, batch) => sum + batch.records.length, 0);
+
+      // Ingest through HTTP: validation, hash chain, duplicates and overlap checks, roll-ups.
+      const ingestCpu = process.cpuUsage();
+      const ingestStarted = process.hrtime.bigint();
+      for (const batch of batches) {
+        const response = await call(
+          base,
+          'POST',
+          `/communes/${batch.commune}/playout-log/batch`,
+          token,
+          { records: batch.records },
+        );
+        if (response.status !== 201) {
+          throw new Error(`batch refused: ${response.status} ${JSON.stringify(response.json)}`);
+        }
+      }
+      const ingestMs = elapsedMs(ingestStarted);
+
+      const ingestCpuMs = cpuMs(process.cpuUsage(ingestCpu));
+
+      // Baselines: the rows the API wrote, inserted raw into fresh databases of the same schema.
+      const dataSource = app.get(DataSource);
+      const tables: RawTable[] = [
+        {
+          name: 'playout_record',
+          rows: await dataSource.query('SELECT * FROM playout_record ORDER BY commune_code, seq'),
+        },
+        {
+          name: 'playout_record_topic',
+          rows: await dataSource.query('SELECT * FROM playout_record_topic'),
+        },
+      ];
+      const recordCount = tables[0].rows.length;
+      const rawRowMs = await rawInsert(join(dir, 'raw-rows.sqlite'), tables, insertRowByRow);
+      const rawChunkMs = await rawInsert(join(dir, 'raw-chunks.sqlite'), tables, insertInChunks);
+      const rawMs = Math.min(rawRowMs, rawChunkMs);
+
+      // The report over HTTP, and the raw queries on the same connection, taking turns.
+      const path = `/reports/compliance?campaign=cds-2025&province=${PROVINCE}`;
+      const firstStarted = process.hrtime.bigint();
+      const first = await call(base, 'GET', path, token);
+      const firstMs = elapsedMs(firstStarted);
+      if (first.status !== 200) throw new Error(`report refused: ${first.status}`);
+      const report = first.json as {
+        rows: { communeCode: string; topic: string; airedSeconds: number; plays: number }[];
+      };
+      const queries = rawQueries(communes);
+      const params = [
+        ...communes,
+        localMidnight(FROM).toISOString(),
+        localMidnight(addDays(TO, 1)).toISOString(),
+      ];
+      const reports = app.get(ReportsService);
+      const times = {
+        http: [] as number[],
+        service: [] as number[],
+        raw: queries.map(() => [] as number[]),
+      };
+      for (let run = 0; run < REPORT_RUNS; run += 1) {
+        let started = process.hrtime.bigint();
+        await call(base, 'GET', path, token);
+        times.http.push(elapsedMs(started));
+        started = process.hrtime.bigint();
+        await reports.compliance('cds-2025', PROVINCE, {});
+        times.service.push(elapsedMs(started));
+        for (const [index, query] of queries.entries()) {
+          started = process.hrtime.bigint();
+          const rows: Raw[] = await dataSource.query(query.sql, params);
+          times.raw[index].push(elapsedMs(started));
+          if (run === 0) assertSameSums(report.rows, rawSums(rows), query.name);
+        }
+      }
+
+      const ingestRatio = rawMs / ingestMs;
+      const reportMs = median(times.http);
+      const rawQueryMs = Math.min(...times.raw.map(median));
+      const reportRatio = reportMs / rawQueryMs;
+      const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
+      const perSecond = (ms: number) => Math.round((recordCount / ms) * 1000).toLocaleString('en');
+      return [
+        `${communes.length} communes of Thanh Hóa × ${dates.length} days × ${RECORDS_PER_DAY} records`,
+        `(${FROM} – ${TO}): ${total.toLocaleString('en')} as-run records (85 % aired, 10 % partial,`,
+        '3 % missed, 2 % failed; one or two topics each), posted to',
+        '`POST /communes/:commune/playout-log/batch` over HTTP, one commune and ten days',
+        `(~300 records, ~70 kB) per request, ${batches.length} requests, on SQLite. Each request`,
+        'validates the records, checks duplicates and overlaps, hashes the chain and writes the',
+        'records, their topics and the daily roll-ups in one transaction. The baselines insert the',
+        'rows the API wrote (`playout_record` and `playout_record_topic`) into a fresh database of the',
+        'same schema in one transaction, row by row with a prepared statement, and in multi-row',
+        `INSERTs of ${RAW_CHUNK} rows; the goal is judged against the faster.`,
+        '',
+        'The report is `GET /reports/compliance?campaign=cds-2025&province=38` over HTTP: 166 × 4',
+        'rows and the per-commune fields (days under the daily minimum, the whole-campaign status,',
+        'the kept chain verdicts), read from the roll-ups. The baselines are raw SQL `GROUP BY`s over',
+        'the same records on the same connection, giving the same sums (checked); the goal is judged',
+        `against the faster. Median of ${REPORT_RUNS} runs each, taken in turns.`,
+        '',
+        `Machine load (1-minute average) when the run started: ${load.toFixed(1)} on ${cpus().length} cores.`,
+        '',
+        '| measure | value |',
+        '|---|---|',
+        `| records ingested | ${recordCount.toLocaleString('en')} |`,
+        `| ingest through the API | ${(ingestMs / 1000).toFixed(2)} s (${perSecond(ingestMs)} records/s; CPU ${(ingestCpuMs / 1000).toFixed(1)} s) |`,
+        `| raw inserts, row by row | ${(rawRowMs / 1000).toFixed(2)} s (${perSecond(rawRowMs)} records/s) |`,
+        `| raw inserts, ${RAW_CHUNK} rows per INSERT | ${(rawChunkMs / 1000).toFixed(2)} s (${perSecond(rawChunkMs)} records/s) |`,
+        `| **ingest ÷ raw speed** | **${ingestRatio.toFixed(2)}** (goal ≥ ${INGEST_GOAL}: ${verdict(ingestRatio >= INGEST_GOAL)}) |`,
+        `| province-month report, first after the ingest | ${firstMs.toFixed(1)} ms |`,
+        `| province-month report over HTTP, median | ${reportMs.toFixed(1)} ms |`,
+        `| the same, \`ReportsService.compliance\` in-process, median | ${median(times.service).toFixed(1)} ms |`,
+        ...queries.map(
+          (query, index) =>
+            `| raw query: ${query.name}, median | ${median(times.raw[index]).toFixed(1)} ms |`,
+        ),
+        `| **report ÷ raw query** | **${reportRatio.toFixed(3)}** (goal ≤ ${REPORT_GOAL}: ${verdict(reportRatio <= REPORT_GOAL)}) |`,
+      ].join('\n');
+    } finally {
+      await app?.close();
+      await deleteRedisKeys(redisUrl, prefix).catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
