@@ -273,6 +273,46 @@ describe('web app in a browser (e2e, Chromium)', () => {
     await page.getByRole('link', { name: 'Hôm nay', exact: true }).click();
     await page.getByRole('heading', { level: 2, name: /Hôm nay/ }).waitFor();
     await screenshot(page, '08-lich-phat-song-hom-nay');
+
+    // By hand: one more item tomorrow evening, then one planned item taken off the log.
+    const tomorrow = addDays(today, 1);
+    const onTomorrow = async (): Promise<number> =>
+      (
+        (
+          await app
+            .http()
+            .get(`/api/v1/communes/${COMMUNE}/schedule?from=${tomorrow}&to=${tomorrow}`)
+            .set(bearer(admin))
+            .expect(200)
+        ).body as { status: string }[]
+      ).filter((item) => item.status !== 'cancelled').length;
+    const before = await onTomorrow();
+    await page.getByRole('link', { name: 'Hôm sau →' }).click();
+    await page
+      .getByRole('heading', { level: 2, name: new RegExp(tomorrow.split('-').reverse().join('/')) })
+      .waitFor();
+    await page.getByRole('button', { name: '+ Thêm bản tin vào lịch' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Ngày phát').fill(tomorrow);
+    await dialog.getByLabel('Giờ bắt đầu').fill('20:25');
+    await dialog.getByRole('button', { name: 'Thêm vào lịch' }).click();
+    await page.getByText('Đã thêm bản tin vào lịch phát sóng.').waitFor();
+    expect(await onTomorrow()).toBe(before + 1);
+    await eventually(
+      () => page.getByTestId('schedule-item').count(),
+      (count) => count === before + 1,
+    );
+    await page.getByTestId('schedule-item').first().getByRole('button', { name: /^Huỷ / }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Huỷ mục này' }).click();
+    await page.getByText('Đã huỷ mục trong lịch.').waitFor();
+    expect(await onTomorrow()).toBe(before);
+
+    // The week as a calendar file.
+    const [calendar] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Tải lịch (.ics)' }).click(),
+    ]);
+    expect(readFileSync(await calendar.path(), 'utf8')).toMatch(/^BEGIN:VCALENDAR/);
     await page.close();
   });
 
@@ -431,6 +471,21 @@ describe('web app in a browser (e2e, Chromium)', () => {
     await screenshot(page, '13-nguoi-dung');
     await go(page, 'Chiến dịch', 'Chiến dịch tuyên truyền');
     await screenshot(page, '14-chien-dich');
+    // A monitor's or admin's change of a target goes through the campaign API.
+    await page
+      .getByRole('article')
+      .filter({ hasText: 'Tuyên truyền chuyển đổi số (tuần thử)' })
+      .getByRole('button', { name: 'Sửa' })
+      .click();
+    await dialog.getByLabel('Thời lượng tuyên truyền tối thiểu mỗi ngày (phút)').fill('6');
+    await dialog.getByRole('button', { name: 'Lưu thay đổi' }).click();
+    await page.getByText('Đã lưu chiến dịch.').waitFor();
+    const campaign = await app
+      .http()
+      .get(`/api/v1/campaigns/${CAMPAIGN}`)
+      .set(bearer(admin))
+      .expect(200);
+    expect(campaign.body).toMatchObject({ minDailySeconds: 360 });
     await go(page, 'Chủ đề', 'Chủ đề tuyên truyền');
     await screenshot(page, '15-chu-de');
     await go(page, 'Hệ thống', 'Hệ thống');
