@@ -212,10 +212,13 @@ export interface ComplianceReport {
 }
 
 export interface ChainState {
-  ok: boolean;
+  /** The last verdict; null while the chain was never verified. */
+  ok: boolean | null;
   count: number;
   brokenAtSeq: number | null;
   checkedAt: string | null;
+  /** Records appended since that verification. */
+  uncheckedRecords: number;
 }
 
 export type CampaignStatusName = 'not-started' | 'on-track' | 'behind' | 'met' | 'not-met';

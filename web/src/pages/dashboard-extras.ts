@@ -85,7 +85,11 @@ function upliftCard(report: UpliftReport, filter: ReportFilter): HTMLElement {
 }
 
 function chainCard(report: ComplianceReport, filter: ReportFilter): HTMLElement {
-  const broken = report.communes.filter((commune) => !commune.chain.ok);
+  const broken = report.communes.filter((commune) => commune.chain.ok === false);
+  const unchecked = report.communes.reduce(
+    (sum, commune) => sum + commune.chain.uncheckedRecords,
+    0,
+  );
   const checked = report.communes
     .map((commune) => commune.chain.checkedAt)
     .filter((value): value is string => value !== null)
@@ -121,7 +125,7 @@ function chainCard(report: ComplianceReport, filter: ReportFilter): HTMLElement 
       ? h(
           'p',
           { class: 'chain chain-ok' },
-          'Nhật ký phát thanh của mọi xã đều khớp chuỗi băm: không có bản ghi nào bị sửa hay xoá.',
+          'Nhật ký phát thanh của các xã đã kiểm tra đều khớp chuỗi băm: không có bản ghi nào bị sửa hay xoá.',
         )
       : h(
           'div',
@@ -154,6 +158,7 @@ function chainCard(report: ComplianceReport, filter: ReportFilter): HTMLElement 
       'p',
       { class: 'muted small' },
       lastChecked ? `Lần kiểm tra gần nhất: ${formatDateTime(lastChecked)}. ` : '',
+      unchecked > 0 ? `${unchecked} bản ghi mới ghi sau lần kiểm tra đó. ` : '',
       recheck,
     ),
   );

@@ -140,7 +140,7 @@ function tiles(report: ComplianceReport): HTMLElement {
   const metAll = communes.filter((commune) => commune.metAll).length;
   const cellsMet = report.rows.filter((row) => row.met).length;
   const aired = communes.reduce((sum, commune) => sum + commune.campaignSeconds, 0);
-  const broken = communes.filter((commune) => !commune.chain.ok).length;
+  const broken = communes.filter((commune) => commune.chain.ok === false).length;
   return h(
     'div',
     { class: 'tiles' },
