@@ -192,6 +192,8 @@ describe('npm run demo (e2e)', () => {
       await monitor.getByTestId('airtime-chart').locator('svg').waitFor();
       await monitor.getByTestId('uplift').waitFor();
       await screenshot(monitor, '20-mau-bao-cao-tuan-thu');
+      await monitor.getByRole('heading', { name: /^Xã × chủ đề/ }).scrollIntoViewIfNeeded();
+      await screenshot(monitor, '20b-mau-luoi-xa-chu-de');
       await monitor.getByLabel('Chỉ xã chưa đạt').check();
       await monitor.getByRole('button', { name: 'Xem báo cáo' }).click();
       // Only Phường Hàm Rồng meets every target.
