@@ -1,5 +1,6 @@
 import { Benchmark } from './bench.types';
 import { mediaBenchmark } from './media.bench';
+import { nationalBenchmark } from './national.bench';
 import { plannerBenchmark } from './planner.bench';
 import { playoutBenchmark } from './playout.bench';
 import { reportsBenchmark } from './reports.bench';
@@ -10,4 +11,5 @@ export const BENCHMARKS: Benchmark[] = [
   reportsBenchmark,
   mediaBenchmark,
   playoutBenchmark,
+  nationalBenchmark,
 ];
