@@ -8,7 +8,7 @@ import { navigate, Page } from '../router.js';
 import type { AudioAsset, Bulletin, BulletinPriority } from '../types.js';
 import { audioPlayer } from '../ui/audio-player.js';
 import { checkGroup, field, form, input, select } from '../ui/form.js';
-import { messageBox, toast } from '../ui/notice.js';
+import { toast } from '../ui/notice.js';
 
 const POLL_MS = 1000;
 
@@ -160,7 +160,6 @@ function ttsPanel(commune: string, tracker: AudioTracker, text: HTMLTextAreaElem
 /** Tạo bản tin: upload a recording or synthesize a text, listen, then save it with its topics. */
 export function newBulletinPage(context: AppContext): Page {
   const commune = communeCode(context);
-  const saveMessage = messageBox();
   const title = input({ name: 'title', required: true, maxlength: 200 });
   const topics = checkGroup(
     'Chủ đề (chọn ít nhất một)',
@@ -277,7 +276,6 @@ export function newBulletinPage(context: AppContext): Page {
         tracker.element,
       ),
       save.form,
-      saveMessage.element,
     ),
   };
 }
