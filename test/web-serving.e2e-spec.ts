@@ -23,9 +23,19 @@ describe('web app serving (e2e)', () => {
     expect(response.text).toContain('src="/assets/js/main.js"');
     expect(response.text).not.toMatch(/https?:\/\//);
     const csp = String(response.headers['content-security-policy']);
-    expect(csp).toMatch(/script-src 'self'(;|$)/);
-    expect(csp).toContain("default-src 'self'");
-    expect(csp).not.toContain('unsafe-eval');
+    const directives = new Map(
+      csp.split(';').map((directive) => {
+        const [name, ...values] = directive.trim().split(/\s+/);
+        return [name, values.join(' ')] as const;
+      }),
+    );
+    expect(directives.get('default-src')).toBe("'self'");
+    expect(directives.get('script-src')).toBe("'self'");
+    expect(directives.get('style-src')).toBe("'self'");
+    expect(directives.get('connect-src')).toBe("'self'");
+    expect(directives.get('media-src')).toBe("'self' blob:");
+    expect(directives.get('object-src')).toBe("'none'");
+    expect(csp).not.toMatch(/unsafe-(inline|eval)|https:/);
     expect(response.headers['cache-control']).toBe('no-cache');
   });
 
