@@ -3,7 +3,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { AppModule } from '../src/app.module';
@@ -22,8 +22,10 @@ const DAYS = 365;
 /** Wall-clock budget for loading; communes beyond it are extrapolated, not invented. */
 const LOAD_BUDGET_MS = Number(process.env.BENCH_NATIONAL_LOAD_SECONDS ?? 240) * 1000;
 const COMMUNES_PER_BATCH = 60;
-const REPORT_RUNS = 5;
+const REPORT_RUNS = 3;
 const GOAL_MS = 1000;
+/** The daily minimum the days-at-minimum query counts against (10 minutes). */
+const MIN_DAILY_MS = 600_000;
 
 /** Topics a commune airs in a day (one `airtime_daily` row each) — the campaign's four and two more. */
 const DAY_TOPICS = [
@@ -171,6 +173,7 @@ export const nationalBenchmark: Benchmark = {
       await client.query('INSERT INTO airtime_topic_set (topic_set) SELECT unnest($1::text[])', [
         DAY_SETS,
       ]);
+      const loadBefore = loadavg()[0];
       const loadStarted = Date.now();
       let loadedCommunes = 0;
       let loadedRows = 0;
@@ -207,13 +210,13 @@ export const nationalBenchmark: Benchmark = {
           [provinceCodes, YEAR.from, YEAR.to, campaignTopics],
         ),
       );
-      const nationalQueries = async () => {
-        const byTopic = await airtime.byCommuneTopic(allCodes, YEAR, campaignTopics);
-        const days = await airtime.campaignDaysByCommune(allCodes, YEAR, campaignTopics, 600_000);
-        return { byTopic, days };
-      };
-      await nationalQueries();
-      const national = await timed(REPORT_RUNS, nationalQueries);
+      const nationalTopics = () => airtime.byCommuneTopic(allCodes, YEAR, campaignTopics);
+      const nationalDays = () =>
+        airtime.campaignDaysByCommune(allCodes, YEAR, campaignTopics, MIN_DAILY_MS);
+      await nationalTopics();
+      const byTopic = await timed(REPORT_RUNS, nationalTopics);
+      const days = await timed(REPORT_RUNS, nationalDays);
+      const national = { ms: byTopic.ms + days.ms, last: { byTopic: byTopic.last } };
       const nationalByProvince = await timed(1, async () => {
         let communes = 0;
         for (const each of provinces) {
@@ -230,6 +233,22 @@ export const nationalBenchmark: Benchmark = {
           [YEAR.from, YEAR.to, campaignTopics],
         ),
       );
+      const campaignSets = DAY_SETS.filter((key) =>
+        campaignTopics.some((topic) => key.includes(`|${topic}|`)),
+      );
+      const daysRaw = await timed(REPORT_RUNS, () =>
+        client.query(
+          `SELECT commune_code, SUM(aired_ms) AS campaign_ms,
+                  SUM(CASE WHEN aired_ms >= $4 THEN 1 ELSE 0 END) AS days_at_minimum
+             FROM (SELECT commune_code, local_date, SUM(aired_ms) AS aired_ms
+                     FROM airtime_daily_set
+                    WHERE local_date BETWEEN $1 AND $2 AND topic_set = ANY($3)
+                    GROUP BY commune_code, local_date) AS perday
+            GROUP BY commune_code`,
+          [YEAR.from, YEAR.to, campaignSets, MIN_DAILY_MS],
+        ),
+      );
+      const loadAfter = loadavg()[0];
 
       // The module's sums must equal the raw GROUP BY over the same rows.
       const rawTotal = nationalRaw.last.rows.reduce((sum, row) => sum + Number(row.aired_ms), 0);
@@ -271,14 +290,25 @@ export const nationalBenchmark: Benchmark = {
         '|---|---:|---:|---|',
         `| Province compliance, \`ReportsService.compliance\` (Thanh Hóa) | ${provinceCodes.length} | ${fmt(province.ms)} ms | |`,
         `| Province, raw SQL GROUP BY over \`airtime_daily\` | ${provinceCodes.length} | ${fmt(provinceRaw.ms)} ms | |`,
-        `| National, \`AirtimeRepository.byCommuneTopic\` + \`campaignDaysByCommune\` (the compliance report's queries) | ${loaded.length} | ${fmt(national.ms)} ms | ≤ ${GOAL_MS} ms: ${met ? 'met' : 'not met'}${extrapolated ? ` (extrapolated to ${allCodes.length}: ${fmt(nationalFullMs)} ms)` : ''} |`,
+        `| National, \`AirtimeRepository.byCommuneTopic\` (airtime per commune × topic) | ${loaded.length} | ${fmt(byTopic.ms)} ms | |`,
+        `| National, raw SQL GROUP BY over \`airtime_daily\` (same sums) | ${loaded.length} | ${fmt(nationalRaw.ms)} ms | |`,
+        `| National, \`AirtimeRepository.campaignDaysByCommune\` (days at the daily minimum) | ${loaded.length} | ${fmt(days.ms)} ms | |`,
+        `| National, raw SQL GROUP BY over \`airtime_daily_set\` (same figures) | ${loaded.length} | ${fmt(daysRaw.ms)} ms | |`,
+        `| **National compliance queries (the two above through the module)** | ${loaded.length} | **${fmt(national.ms)} ms** | ≤ ${GOAL_MS} ms: ${met ? 'met' : '**not met**'}${extrapolated ? ` (extrapolated to ${allCodes.length}: ${fmt(nationalFullMs)} ms)` : ''} |`,
         `| National as ${provinces.length} province compliance reports in a row (one run) | ${nationalByProvince.last} | ${fmt(nationalByProvince.ms)} ms | |`,
-        `| National, raw SQL GROUP BY over \`airtime_daily\` | ${loaded.length} | ${fmt(nationalRaw.ms)} ms | |`,
         '',
         `The module's national sums equal the raw GROUP BY (${nationalRaw.last.rows.length} commune × topic rows, ` +
-          `${Math.round(rawTotal / 3_600_000).toLocaleString('en')} hours of airtime). The module's national figure ` +
-          `is ${(national.ms / nationalRaw.ms).toFixed(1)}× the raw GROUP BY: it also reads the per-day set roll-up ` +
-          'for the days at the daily minimum.',
+          `${Math.round(rawTotal / 3_600_000).toLocaleString('en')} hours of airtime). Through the module the ` +
+          `national queries take ${(national.ms / (nationalRaw.ms + daysRaw.ms)).toFixed(1)}× the raw GROUP BYs ` +
+          '(the days at the minimum, a per-commune-day sum over the set roll-up, are most of it). ' +
+          `The machine was shared: load average ${loadBefore.toFixed(1)} before loading, ` +
+          `${loadAfter.toFixed(1)} after the queries, on ${cpus().length} cores.` +
+          (met
+            ? ''
+            : ` The raw GROUP BYs over a year of daily rows (${(fullRows / 1e6).toFixed(1)} million) take ` +
+              `${fmt(nationalRaw.ms + daysRaw.ms)} ms here: a national-year report within ${GOAL_MS} ms ` +
+              'needs a coarser roll-up (per commune, topic and month: 30× fewer rows) ' +
+              'or a national query that does not list 3,321 codes.'),
         '',
         '### Sizing',
         '',
@@ -291,8 +321,8 @@ export const nationalBenchmark: Benchmark = {
         `- Writes: ${recordsPerDay.toLocaleString('en')} records a day is ~${(recordsPerDay / 86400).toFixed(2)} a second on average; ` +
           `if every commune airs in the same morning window the peak is ~${allCodes.length} appends within minutes, ` +
           "each one short transaction locking only its own commune's chain head, well within one PostgreSQL.",
-        `- Instances: reports need one API instance (a national-year report ${met ? 'within' : 'over'} ` +
-          `${GOAL_MS} ms from roll-ups); playout needs enough workers for the simultaneous plays — with ` +
+        `- Instances: reports run one query at a time on one API instance (a national-year report ` +
+          `${met ? 'within' : `at ${fmt(nationalFullMs)} ms, over`} ${GOAL_MS} ms from roll-ups); playout needs enough workers for the simultaneous plays — with ` +
           `PLAYOUT_CONCURRENCY 64 a worker, ${Math.ceil(allCodes.length / 64)} workers if all ${allCodes.length} ` +
           'communes start at once, one per province (34) being a comfortable layout. Two API+scheduler ' +
           'instances for availability. Media processing is per upload and scales with the same workers.',
