@@ -550,6 +550,16 @@ describe('web app in a browser (e2e, Chromium)', () => {
     await page.close();
   });
 
+  it('keeps the session on an office PC whose clock is two days ahead', async () => {
+    const page = await browser.newTab('skewed-clock');
+    await page.clock.setFixedTime(new Date(Date.now() + 2 * 86_400_000));
+    await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+    await heading(page, 'Lịch phát sóng');
+    await go(page, 'Bản tin', 'Bản tin');
+    expect(await page.getByRole('button', { name: 'Đăng xuất' }).count()).toBe(1);
+    await page.close();
+  });
+
   it('wrote no script errors to the console', () => {
     // The only errors Chromium logs are the 401s the two tests above provoke on purpose.
     const unexpected = browser.problems.filter(

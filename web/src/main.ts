@@ -6,7 +6,14 @@ import { isCurrent, leavePage } from './lifecycle.js';
 import { loginPage } from './pages/login.js';
 import { matchRoute, parseHash } from './router.js';
 import { homePath, ROUTES } from './routes.js';
-import { endSession, onSessionExpired, restoreSession, session, startSession } from './session.js';
+import {
+  endSession,
+  localDeadline,
+  onSessionExpired,
+  restoreSession,
+  session,
+  startSession,
+} from './session.js';
 import type { LoginResult } from './types.js';
 import { showDemoBanner } from './ui/demo-banner.js';
 import { openEmergency } from './ui/emergency.js';
@@ -26,7 +33,11 @@ function showLogin(notice: string | null): void {
 }
 
 async function signedIn(result: LoginResult): Promise<void> {
-  startSession({ accessToken: result.accessToken, expiresAt: result.expiresAt, user: result.user });
+  startSession({
+    accessToken: result.accessToken,
+    expiresAt: localDeadline(result.accessToken, result.expiresAt),
+    user: result.user,
+  });
   await enter();
 }
 

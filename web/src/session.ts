@@ -8,9 +8,33 @@ import type { User } from './types.js';
  */
 export interface Session {
   accessToken: string;
-  /** ISO instant after which the API refuses the token. */
+  /** When the token runs out, on this computer's clock (see `localDeadline`). */
   expiresAt: string;
   user: User;
+}
+
+function tokenLifetimeMs(token: string): number | null {
+  try {
+    const part = token.split('.')[1] ?? '';
+    const json = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
+    const payload = JSON.parse(json) as { iat?: unknown; exp?: unknown };
+    if (typeof payload.iat !== 'number' || typeof payload.exp !== 'number') return null;
+    return (payload.exp - payload.iat) * 1000;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * When the token runs out on this computer's clock. An office PC's clock may be hours off the
+ * server's, so the deadline is now plus the token's lifetime (its `exp − iat`), not the server's
+ * `expiresAt` read on a wrong clock; that is the fallback for a token without those claims.
+ */
+export function localDeadline(token: string, serverExpiresAt: string): string {
+  const lifetime = tokenLifetimeMs(token);
+  return lifetime !== null && lifetime > 0
+    ? new Date(Date.now() + lifetime).toISOString()
+    : serverExpiresAt;
 }
 
 const KEY = 'loa-xa.session';
