@@ -148,7 +148,12 @@ describe('web app in a browser (e2e, Chromium)', () => {
 
     // Upload a recording, with progress, then listen and save it.
     await go(page, 'Tạo bản tin', 'Tạo bản tin');
-    await page.getByLabel('Tệp ghi âm', { exact: true }).setInputFiles(recording);
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      page.getByRole('button', { name: 'Chọn tệp: Tệp ghi âm' }).click(),
+    ]);
+    await chooser.setFiles(recording);
+    await page.getByText('ban-tin-ghi-am.wav').waitFor();
     await page.getByRole('button', { name: 'Tải lên' }).click();
     await audioReady(page);
     await page.getByLabel('Tiêu đề').fill('Chuyển đổi số: nhanh hơn, hiệu quả hơn, gần dân hơn');
@@ -331,7 +336,7 @@ describe('web app in a browser (e2e, Chromium)', () => {
         `${yesterday} 17:00:00,${yesterday} 17:01:30,aired,Tổ công nghệ số cộng đồng,xa-hoi-so`,
       ].join('\n'),
     );
-    await page.getByLabel('Tệp CSV (UTF-8)').setInputFiles(csv);
+    await page.getByLabel('Tệp CSV (UTF-8)', { exact: true }).setInputFiles(csv);
     await page.getByRole('button', { name: 'Nhập tệp' }).click();
     await page.getByText('Đã nhập 2 bản ghi').waitFor();
     await eventually(

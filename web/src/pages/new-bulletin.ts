@@ -7,7 +7,7 @@ import { isCurrent, currentGeneration, onLeave } from '../lifecycle.js';
 import { navigate, Page } from '../router.js';
 import type { AudioAsset, Bulletin, BulletinPriority } from '../types.js';
 import { audioPlayer } from '../ui/audio-player.js';
-import { checkGroup, field, form, input, select } from '../ui/form.js';
+import { checkGroup, field, fileField, form, input, select } from '../ui/form.js';
 import { toast } from '../ui/notice.js';
 
 const POLL_MS = 1000;
@@ -90,14 +90,16 @@ function progressBar(fraction: number, label: string): HTMLElement {
 }
 
 function uploadPanel(commune: string, tracker: AudioTracker): HTMLElement {
-  const file = input({ type: 'file', accept: 'audio/*,.mp3,.wav,.m4a,.ogg,.flac', name: 'file' });
+  const audioField = fileField(
+    'Tệp ghi âm',
+    { accept: 'audio/*,.mp3,.wav,.m4a,.ogg,.flac', name: 'file' },
+    'MP3, WAV, M4A, OGG hoặc FLAC. Âm thanh sẽ được chuẩn hoá độ lớn.',
+  );
+  const file = audioField.input;
   const progress = h('div', { class: 'upload-progress' });
   return form(
     { class: 'panel-form', 'aria-label': 'Tải tệp ghi âm' },
-    [
-      field('Tệp ghi âm', file, 'MP3, WAV, M4A, OGG hoặc FLAC. Âm thanh sẽ được chuẩn hoá độ lớn.'),
-      progress,
-    ],
+    [audioField.element, progress],
     'Tải lên',
     async (message) => {
       const chosen = file.files?.[0];

@@ -23,7 +23,7 @@ import type {
   ScheduleItem,
 } from '../types.js';
 import { openDialog } from '../ui/dialog.js';
-import { field, form, input, select } from '../ui/form.js';
+import { field, fileField, form, input, select } from '../ui/form.js';
 import { isDemoBulletin } from '../ui/demo-banner.js';
 import { demoBadge, emptyState, toast } from '../ui/notice.js';
 
@@ -198,19 +198,16 @@ function importErrors(error: unknown): HTMLElement | null {
 }
 
 function importForm(commune: string, onDone: () => void): HTMLElement {
-  const file = input({ type: 'file', accept: '.csv,text/csv', name: 'file' });
+  const csvField = fileField(
+    'Tệp CSV (UTF-8)',
+    { accept: '.csv,text/csv', name: 'file' },
+    'Dòng đầu là tên cột: startedAt, endedAt, playedMs, outcome, title, bulletinId, scheduleItemId, topics, reason. Giờ không ghi múi giờ được hiểu là giờ Việt Nam.',
+  );
+  const file = csvField.input;
   const details = h('div');
   const handle = form(
     { class: 'card', 'aria-label': 'Nhập nhật ký từ tệp CSV' },
-    [
-      h('h2', null, 'Nhập nhật ký từ tệp CSV'),
-      field(
-        'Tệp CSV (UTF-8)',
-        file,
-        'Dòng đầu là tên cột: startedAt, endedAt, playedMs, outcome, title, bulletinId, scheduleItemId, topics, reason. Giờ không ghi múi giờ được hiểu là giờ Việt Nam.',
-      ),
-      details,
-    ],
+    [h('h2', null, 'Nhập nhật ký từ tệp CSV'), csvField.element, details],
     'Nhập tệp',
     async (message) => {
       details.replaceChildren();

@@ -130,3 +130,36 @@ export function actionButton(
   });
   return button;
 }
+
+/**
+ * A file field whose button and "no file" text are the app's own (Vietnamese), not the browser's:
+ * the native input stays in the page for its label and the form, out of sight; the button opens it.
+ */
+export function fileField(
+  label: string,
+  attrs: Attrs,
+  hint?: string,
+): { element: HTMLElement; input: HTMLInputElement } {
+  const native = h('input', { type: 'file', class: 'file-native', tabindex: '-1', ...attrs });
+  native.id = uid();
+  const chosen = h('span', { class: 'file-name muted' }, 'Chưa chọn tệp');
+  const button = h(
+    'button',
+    { type: 'button', class: 'secondary', 'aria-label': `Chọn tệp: ${label}` },
+    'Chọn tệp…',
+  );
+  button.addEventListener('click', () => native.click());
+  native.addEventListener('change', () => {
+    chosen.textContent = native.files?.[0]?.name ?? 'Chưa chọn tệp';
+  });
+  const hintElement = hint ? h('small', { class: 'hint', id: `${native.id}-hint` }, hint) : null;
+  if (hintElement) native.setAttribute('aria-describedby', hintElement.id);
+  const element = h(
+    'div',
+    { class: 'field' },
+    h('label', { for: native.id }, label),
+    h('div', { class: 'file-row' }, native, button, chosen),
+    hintElement,
+  );
+  return { element, input: native };
+}
