@@ -25,12 +25,18 @@ async function reachable() {
 (async () => {
   if (!(await reachable())) {
     if (process.env.CI === 'true') process.exit(1);
-    console.log('Skipping the PostgreSQL end-to-end run (set TEST_PG_ADMIN_URL to point at a server).');
+    console.log(
+      'Skipping the PostgreSQL end-to-end run (set TEST_PG_ADMIN_URL to point at a server).',
+    );
     process.exit(0);
   }
-  const result = spawnSync('npx', ['jest', '--selectProjects', 'e2e', '--runInBand', ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env: { ...process.env, TEST_DB: 'postgres' },
-  });
+  const result = spawnSync(
+    'npx',
+    ['jest', '--selectProjects', 'e2e', '--runInBand', ...process.argv.slice(2)],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, TEST_DB: 'postgres' },
+    },
+  );
   process.exit(result.status ?? 1);
 })();
