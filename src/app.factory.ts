@@ -9,6 +9,7 @@ import { DomainError } from './common/domain-error';
 import { ProblemFilter } from './common/problem.filter';
 
 export const API_PREFIX = 'api/v1';
+export const JSON_BODY_LIMIT = '4mb';
 
 function validationMessages(error: ValidationError): string[] {
   const own = Object.values(error.constraints ?? {});
@@ -72,6 +73,8 @@ export async function createHttpApp(
     bufferLogs: true,
   });
   app.set('trust proxy', 'loopback');
+  // A batch of as-run records (up to 5,000) is a few megabytes of JSON; Express's default is 100 kB.
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   configureHttpApp(app);
   return app;
 }
