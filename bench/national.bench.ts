@@ -1,6 +1,5 @@
 import { NestFactory } from '@nestjs/core';
 import { INestApplicationContext } from '@nestjs/common';
-import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -13,6 +12,7 @@ import { AirtimeRepository } from '../src/reports/airtime.repository';
 import { topicSetKey } from '../src/reports/airtime';
 import { ReportsService } from '../src/reports/reports.service';
 import { Benchmark } from './bench.types';
+import { deleteRedisKeys } from './bench-support';
 
 const PG_ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const CAMPAIGN = 'cds-2025';
@@ -104,21 +104,6 @@ async function loadBatch(client: Client, codes: string[]): Promise<number> {
     [codes, DAY_SETS, YEAR.from, YEAR.to],
   );
   return (daily.rowCount ?? 0) + (sets.rowCount ?? 0);
-}
-
-async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 const fmt = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));

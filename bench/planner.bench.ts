@@ -1,6 +1,5 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Redis } from 'ioredis';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -23,6 +22,7 @@ import { planCampaign, PlannerBulletin } from '../src/schedule/planner';
 import { ProgramLogRepository } from '../src/schedule/program-log.repository';
 import { WindowSpec } from '../src/schedule/window-time';
 import { Benchmark } from './bench.types';
+import { deleteRedisKeys } from './bench-support';
 
 const PROVINCE = '38';
 const CAMPAIGN = { campaign: 'cds-2025', from: '2025-10-01', to: '2025-10-31' };
@@ -160,21 +160,6 @@ async function seed(db: Db, communes: string[], now: Date): Promise<Map<string, 
   await insertChunked(db, Bulletin, bulletins);
   await insertChunked(db, BulletinTopic, topics);
   return inputs;
-}
-
-async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 async function measure(context: INestApplicationContext, clock: ManualClock): Promise<string> {

@@ -1,7 +1,6 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Job, Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +17,7 @@ import { mediaPaths } from '../src/media/media-paths';
 import { PlayoutRecord } from '../src/playout/entities/playout-record.entity';
 import { ScheduleItem } from '../src/schedule/entities/schedule-item.entity';
 import { Benchmark } from './bench.types';
+import { deleteRedisKeys } from './bench-support';
 
 const COMMUNES = ['14797', '14758', '14812', '14818'];
 const PLAYS_PER_COMMUNE = 50;
@@ -243,21 +243,6 @@ async function measureDelayedJobs(redisUrl: string, prefix: string): Promise<num
 
 function row(name: string, d: Distribution): string {
   return `| ${name} | ${d.count} | ${d.p50} | ${d.p99} | ${d.max} | ${d.min} |`;
-}
-
-async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /** `npm run bench -- playout`: start errors of real plays with the null sink, against BullMQ. */

@@ -1,5 +1,4 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +13,7 @@ import { dataSourceOptions } from '../src/database/data-source-options';
 import { GeoService } from '../src/geo/geo.service';
 import { ReportsService } from '../src/reports/reports.service';
 import { Benchmark } from './bench.types';
+import { deleteRedisKeys } from './bench-support';
 
 const PROVINCE = '38';
 const FROM = '2025-10-01';
@@ -244,21 +244,6 @@ function rawSums(rows: Raw[]): Map<string, { ms: number; plays: number }> {
     }
   }
   return sums;
-}
-
-async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /**
