@@ -6,7 +6,7 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { DomainError } from './domain-error';
 
 export interface Problem {
@@ -88,11 +88,47 @@ export class ProblemFilter implements ExceptionFilter {
       );
     }
     if (host.getType() !== 'http') return;
-    const response = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
     if (response.headersSent) {
       response.end();
       return;
     }
-    response.status(problem.statusCode).json(problem);
+    afterBody(http.getRequest<Request>(), response, () => {
+      response.status(problem.statusCode).json(problem);
+    });
   }
+}
+
+/** Bodies smaller than this are read and dropped before an error answer; larger ones close the connection. */
+export const DRAIN_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * Access is decided before the body is read, so an upload can be refused while the client is still
+ * sending it. Answering then and leaving the body unread makes the client see a reset (EPIPE)
+ * instead of the 401/403: read and drop a small body first; past the limit, answer and close.
+ */
+export function afterBody(request: Request, response: Response, send: () => void): void {
+  if (request.complete || request.readableEnded) {
+    send();
+    return;
+  }
+  let sent = false;
+  let drained = 0;
+  const finish = (closeConnection: boolean) => {
+    if (sent) return;
+    sent = true;
+    request.off('data', onData);
+    if (closeConnection) response.setHeader('Connection', 'close');
+    send();
+  };
+  const onData = (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > DRAIN_LIMIT_BYTES) finish(true);
+  };
+  request.on('data', onData);
+  request.once('end', () => finish(false));
+  request.once('error', () => finish(true));
+  request.once('close', () => finish(true));
+  request.resume();
 }
