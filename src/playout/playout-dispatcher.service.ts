@@ -6,7 +6,7 @@ import {
   OnApplicationBootstrap,
   OnModuleDestroy,
 } from '@nestjs/common';
-import { Job, Queue } from 'bullmq';
+import { Job, JobsOptions, Queue } from 'bullmq';
 import { Clock } from '../common/clock';
 import { Mutex } from '../common/mutex';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -15,7 +15,7 @@ import { toInstant } from '../database/columns';
 import { jobId, JobOf, jobOptions, QueueName } from '../queue/queue.constants';
 import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
 import { OPEN_ITEM_STATUSES } from '../schedule/program-log.repository';
-import { ScheduleChanges } from '../schedule/schedule-changes';
+import { ScheduleChange, ScheduleChanges } from '../schedule/schedule-changes';
 import { CLAIM_STALE_MS } from './playout-claims';
 
 export interface ReconcileResult {
@@ -34,11 +34,15 @@ function yieldToPlayers(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** Items looked up in one query. */
+const ID_CHUNK = 500;
+
 /**
  * Keeps Redis in step with the program log (the database is the truth): one delayed job
  * `play-<itemId>` per open item starting within the horizon, due `PLAYOUT_PREROLL_MS` before the
- * item. Reconciles after every program-log change, and on the scheduler's short period, so an
- * emptied Redis is repaired within seconds; cancelled or moved items lose or replace their job.
+ * item. After a program-log change it settles the jobs of the changed items only; on the
+ * scheduler's short period it reconciles the whole queue, so an emptied Redis is repaired within
+ * seconds. Cancelled or moved items lose or replace their job.
  */
 @Injectable()
 export class PlayoutDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
@@ -56,7 +60,7 @@ export class PlayoutDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   onApplicationBootstrap(): void {
     this.stopListening = this.changes.onChange(async (change) => {
-      await this.reconcile();
+      await this.reconcileChange(change);
       if (change.kind === 'emergency')
         this.logger.log(`Emergency on commune ${change.communeCode}`);
     });
@@ -69,6 +73,66 @@ export class PlayoutDispatcher implements OnApplicationBootstrap, OnModuleDestro
   /** Makes the queue hold exactly the jobs the program log calls for. Safe to run anywhere, often. */
   reconcile(): Promise<ReconcileResult> {
     return this.mutex.run(() => this.reconcileNow());
+  }
+
+  /**
+   * Makes the jobs of the changed items the ones the program log calls for, without reading the
+   * whole queue: a campaign plan writing thousands of items costs one bulk add, not a scan of
+   * every pending job per commune.
+   */
+  reconcileChange(change: ScheduleChange): Promise<ReconcileResult> {
+    return this.mutex.run(() => this.reconcileItemsNow(change));
+  }
+
+  private async reconcileItemsNow(change: ScheduleChange): Promise<ReconcileResult> {
+    const now = this.clock.now();
+    const result: ReconcileResult = { added: 0, replaced: 0, removed: 0 };
+    const due = new Map<string, ScheduleItem>();
+    for (let start = 0; start < change.itemIds.length; start += ID_CHUNK) {
+      const ids = change.itemIds.slice(start, start + ID_CHUNK);
+      for (const item of await this.dueItems(now, ids)) due.set(item.id, item);
+    }
+    const additions: { name: 'playout.play'; data: JobOf<'playout.play'>; opts: JobsOptions }[] =
+      [];
+    const add = (item: ScheduleItem) => {
+      const payload = { scheduleItemId: item.id, startsAt: item.startsAt.toISOString() };
+      additions.push({
+        name: 'playout.play',
+        data: payload,
+        opts: this.options(item, payload, now),
+      });
+    };
+    if (change.kind === 'created') {
+      // New items have new ids: no job of theirs can be in the queue yet.
+      for (const item of due.values()) add(item);
+      result.added = additions.length;
+    } else {
+      for (const [index, itemId] of change.itemIds.entries()) {
+        if (index % PAGE === PAGE - 1) await yieldToPlayers();
+        const item = due.get(itemId);
+        const id = jobId('playout.play', { scheduleItemId: itemId, startsAt: '' });
+        const job = (await this.queue.getJob(id)) as PlayJob | undefined;
+        const state = job ? await job.getState() : undefined;
+        const pending = (PENDING_STATES as readonly string[]).includes(state ?? '');
+        if (job && pending && item && job.data.startsAt === item.startsAt.toISOString()) continue;
+        const stale = job && (pending || state === 'completed' || state === 'failed');
+        if (stale && !(await this.removeJob(job))) continue;
+        if (item) {
+          add(item);
+          if (stale && pending) result.replaced += 1;
+          else result.added += 1;
+        } else if (stale && pending) {
+          result.removed += 1;
+        }
+      }
+    }
+    if (additions.length > 0) await this.queue.addBulk(additions);
+    if (result.added + result.replaced + result.removed > 0) {
+      this.logger.log(
+        `Settled ${change.kind} items of commune ${change.communeCode}: ${result.added} added, ${result.replaced} replaced, ${result.removed} removed`,
+      );
+    }
+    return result;
   }
 
   private async reconcileNow(): Promise<ReconcileResult> {
@@ -129,11 +193,12 @@ export class PlayoutDispatcher implements OnApplicationBootstrap, OnModuleDestro
    * Open items from the tolerance ago to the horizon ahead that no live player holds. Items past
    * the tolerance are left to the overdue check, which records them missed.
    */
-  private dueItems(now: Date): Promise<ScheduleItem[]> {
+  private dueItems(now: Date, ids?: readonly string[]): Promise<ScheduleItem[]> {
     const { lateToleranceMs, horizonHours } = this.config.playout;
-    return this.db.manager
-      .createQueryBuilder(ScheduleItem, 'item')
-      .where('item.status IN (:...open)', { open: [...OPEN_ITEM_STATUSES] })
+    const query = this.db.manager.createQueryBuilder(ScheduleItem, 'item');
+    if (ids) query.where('item.id IN (:...ids)', { ids });
+    return query
+      .andWhere('item.status IN (:...open)', { open: [...OPEN_ITEM_STATUSES] })
       .andWhere('item.startsAt >= :from', {
         from: toInstant(new Date(now.getTime() - lateToleranceMs)),
       })
