@@ -262,6 +262,16 @@ describeOnPostgres('several instances on PostgreSQL (e2e, built service)', () =>
       expect(schedulers.map((scheduler) => scheduler.key).sort()).toEqual(
         Object.values(REPORTS_JOB_SCHEDULERS).sort(),
       );
+      // …and each has one next run queued, not one per scheduler process.
+      const next = await maintenance.getJobs(['delayed', 'waiting', 'prioritized']);
+      const nextByScheduler = new Map<string, number>();
+      for (const job of next) {
+        const key = job.repeatJobKey ?? '(none)';
+        nextByScheduler.set(key, (nextByScheduler.get(key) ?? 0) + 1);
+      }
+      expect(Object.fromEntries(nextByScheduler)).toEqual(
+        Object.fromEntries(Object.values(REPORTS_JOB_SCHEDULERS).map((key) => [key, 1])),
+      );
     } finally {
       await maintenance.close();
       redis.disconnect();
