@@ -10,6 +10,7 @@ import { AuthUser } from '../src/auth/auth-user';
 import { BulletinTopic } from '../src/bulletins/entities/bulletin-topic.entity';
 import { Bulletin } from '../src/bulletins/entities/bulletin.entity';
 import { CampaignsService } from '../src/campaigns/campaigns.service';
+import { newId } from '../src/common/ids';
 import { ManualClock } from '../src/common/manual-clock';
 import { APP_CONFIG, AppConfig } from '../src/config/app-config';
 import { Db } from '../src/database/db.service';
@@ -208,9 +209,10 @@ async function measure(context: INestApplicationContext, clock: ManualClock): Pr
   const cpuMs = (cpu.user + cpu.system) / 1000;
   const planned = await db.manager.find(ScheduleItem);
 
-  // Baselines: the same rows (new ids) written raw into the same table, one transaction per
+  // Baselines: the same rows (new ids, made as the service makes them) written raw into the same
+  // table, one transaction per
   // commune as the planner commits, then all in one transaction.
-  const copy = (item: ScheduleItem): ScheduleItem => ({ ...item, id: randomUUID(), demo: true });
+  const copy = (item: ScheduleItem): ScheduleItem => ({ ...item, id: newId(), demo: true });
   const byCommune = new Map<string, ScheduleItem[]>();
   for (const item of planned) {
     byCommune.set(item.communeCode, [...(byCommune.get(item.communeCode) ?? []), copy(item)]);

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Clock } from '../common/clock';
+import { newId } from '../common/ids';
 import { Db } from '../database/db.service';
 import { AuthUser } from './auth-user';
 import { AuditAction, AuditEvent } from './entities/audit-event.entity';
@@ -37,7 +37,7 @@ export class AuditService {
   /** Records an event; pass the manager of the transaction that does the audited change. */
   async record(entry: AuditEntry, manager?: EntityManager): Promise<void> {
     const event: AuditEvent = {
-      id: randomUUID(),
+      id: newId(),
       at: this.clock.now(),
       action: entry.action,
       actorId: entry.actor?.id ?? null,

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../auth/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { newId } from '../common/ids';
 import { formatLocalInstant } from '../common/local-time';
 import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
@@ -248,7 +248,7 @@ export class BulletinsService {
       const audio = await this.usableAudio(manager, input.audioId, owner);
       const now = this.clock.now();
       const bulletin: Bulletin = {
-        id: randomUUID(),
+        id: newId(),
         ownerCode: owner.communeCode ?? owner.provinceCode,
         communeCode: owner.communeCode,
         provinceCode: owner.provinceCode,

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { basename, extname } from 'node:path';
 import { QueryFailedError } from 'typeorm';
 import { AuditService } from '../auth/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { newId } from '../common/ids';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
@@ -301,7 +301,7 @@ export class MediaService {
   ): AudioAsset {
     const now = this.clock.now();
     return {
-      id: randomUUID(),
+      id: newId(),
       ownerCode: owner.ownerCode,
       communeCode: owner.communeCode,
       provinceCode: owner.provinceCode,

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../auth/audit.service';
 import { AuthUser } from '../auth/auth-user';
@@ -8,6 +7,7 @@ import { CampaignsService } from '../campaigns/campaigns.service';
 import { Campaign } from '../campaigns/entities/campaign.entity';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { newId } from '../common/ids';
 import { formatLocalInstant } from '../common/local-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Db } from '../database/db.service';
@@ -234,7 +234,7 @@ function scheduleRow(
   now: Date,
 ): ScheduleItem {
   return {
-    id: randomUUID(),
+    id: newId(),
     communeCode,
     bulletinId: item.bulletinId,
     startsAt: new Date(item.startsAt),

@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { EntityManager, In } from 'typeorm';
 import { AuditService } from '../auth/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { BulletinsRepository } from '../bulletins/bulletins.repository';
 import { Bulletin } from '../bulletins/entities/bulletin.entity';
 import { Clock } from '../common/clock';
+import { newId } from '../common/ids';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
 import { localDateOf } from '../common/local-time';
@@ -104,7 +104,7 @@ export class ScheduleService {
       const endsAt = new Date(startsAt.getTime() + schedulable.durationMs);
       await this.assertSlotFree(manager, communeCode, startsAt, endsAt);
       const item: ScheduleItem = {
-        id: randomUUID(),
+        id: newId(),
         communeCode,
         bulletinId: input.bulletinId,
         startsAt,
@@ -210,7 +210,7 @@ export class ScheduleService {
       const endsAt = new Date(now.getTime() + schedulable.durationMs);
       const interrupted = await this.programLog.itemsTouching(manager, communeCode, now, endsAt);
       const item: ScheduleItem = {
-        id: randomUUID(),
+        id: newId(),
         communeCode,
         bulletinId: bulletin.id,
         startsAt: now,

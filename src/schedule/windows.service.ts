@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../auth/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { newId } from '../common/ids';
 import { isLocalDate } from '../common/local-time';
 import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
@@ -70,7 +70,7 @@ export class WindowsService {
     this.geo.commune(communeCode);
     const now = this.clock.now();
     const window: BroadcastWindow = {
-      id: randomUUID(),
+      id: newId(),
       communeCode,
       name: input.name,
       daysOfWeek: [...input.daysOfWeek].sort((a, b) => a - b),

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
+import { newId } from '../common/ids';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { AuditService } from '../auth/audit.service';
 import { AuthUser } from '../auth/auth-user';
@@ -54,7 +55,7 @@ export class UsersService implements OnApplicationBootstrap {
       if (await manager.findOneBy(User, { username: adminUsername.toLowerCase() })) return;
       const now = this.clock.now();
       await manager.insert(User, {
-        id: randomUUID(),
+        id: newId(),
         username: adminUsername.toLowerCase(),
         passwordHash,
         role: 'admin',
@@ -127,7 +128,7 @@ export class UsersService implements OnApplicationBootstrap {
       }
       const now = this.clock.now();
       const user: User = {
-        id: randomUUID(),
+        id: newId(),
         username: input.username,
         passwordHash,
         role: input.role,
