@@ -210,8 +210,7 @@ async function measure(context: INestApplicationContext, clock: ManualClock): Pr
   const planned = await db.manager.find(ScheduleItem);
 
   // Baselines: the same rows (new ids, made as the service makes them) written raw into the same
-  // table, one transaction per
-  // commune as the planner commits, then all in one transaction.
+  // table, one transaction per commune as the planner commits, then all in one transaction.
   const copy = (item: ScheduleItem): ScheduleItem => ({ ...item, id: newId(), demo: true });
   const byCommune = new Map<string, ScheduleItem[]>();
   for (const item of planned) {
