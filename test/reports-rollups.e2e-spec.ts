@@ -3,6 +3,8 @@ import { Job, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/manual-clock';
 import { QueueName } from '../src/queue/queue.constants';
+import { AirtimeRepository } from '../src/reports/airtime.repository';
+import { CampaignScope } from '../src/reports/campaign-rollups';
 import { ReportsMaintenanceProcessor } from '../src/reports/reports-maintenance.processor';
 import { REPORTS_JOB_SCHEDULERS } from '../src/reports/reports-scheduler.module';
 import {
@@ -69,9 +71,47 @@ function bySet(model: AsRunModel): Map<string, Sums> {
   return sums;
 }
 
-function sorted(map: Map<string, Sums>): [string, Sums][] {
+function sorted<T>(map: Map<string, T>): [string, T][] {
   return [...map.entries()].sort(([a], [b]) => a.localeCompare(b));
 }
+
+/** Every row of a query as `key` → the other columns as numbers, rows at zero included. */
+async function keyed(dataSource: DataSource, sql: string, params: unknown[] = []) {
+  const rows: Raw[] = await dataSource.query(sql, params);
+  const map = new Map<string, number[]>();
+  for (const row of rows) {
+    const { k, ...values } = row;
+    map.set(
+      String(k),
+      Object.keys(values)
+        .sort()
+        .map((name) => Number(values[name])),
+    );
+  }
+  return map;
+}
+
+/** The roll-up tables a restore of older roll-ups would take back, for one commune. */
+const ROLLUP_TABLES = [
+  'airtime_daily',
+  'airtime_daily_set',
+  'airtime_monthly',
+  'campaign_airtime_daily',
+  'campaign_airtime_monthly',
+];
+
+/** A second campaign over part of the dates, with other topics and minimum than `cds-2025`. */
+const SIDE_CAMPAIGN = {
+  code: 'hoc-tap-so-2025',
+  name: 'Học tập số mùa thu 2025',
+  startsOn: '2025-09-25',
+  endsOn: '2025-10-12',
+  rules: [
+    { topic: 'hoc-tap-so', minSecondsPerWeek: 300 },
+    { topic: 'xa-hoi-so', minPlaysPerWeek: 3 },
+  ],
+  minDailySeconds: 240,
+};
 
 describe('daily roll-ups equal the raw sums of the as-run log (e2e)', () => {
   let storage: TestStorage;
@@ -163,6 +203,83 @@ describe('daily roll-ups equal the raw sums of the as-run log (e2e)', () => {
     return response.body as ServedRecord;
   }
 
+  async function campaigns(): Promise<CampaignScope[]> {
+    const response = await app.http().get('/api/v1/campaigns').set(bearer(admin)).expect(200);
+    return response.body as CampaignScope[];
+  }
+
+  /**
+   * The month and per-campaign roll-ups hold exactly what the day roll-ups give by GROUP BY
+   * (rows at zero included: a row exists when one of the rows it sums does).
+   */
+  async function expectCoarserRollupsEqualDaily(): Promise<void> {
+    const month = 'substr(local_date, 1, 7)';
+    expect(
+      sorted(
+        await keyed(
+          dataSource,
+          "SELECT commune_code || '|' || topic_code || '|' || month AS k, aired_ms, plays FROM airtime_monthly",
+        ),
+      ),
+    ).toEqual(
+      sorted(
+        await keyed(
+          dataSource,
+          `SELECT commune_code || '|' || topic_code || '|' || ${month} AS k, SUM(aired_ms) AS aired_ms,
+                  SUM(plays) AS plays FROM airtime_daily GROUP BY commune_code, topic_code, ${month}`,
+        ),
+      ),
+    );
+    const sets: Raw[] = await dataSource.query('SELECT topic_set FROM airtime_topic_set');
+    const all = await campaigns();
+    expect(all.length).toBeGreaterThan(0);
+    for (const campaign of all) {
+      const topics = campaign.rules.map((rule) => rule.topic);
+      const ours = sets
+        .map((row) => String(row.topic_set))
+        .filter((key) => key.split('|').some((topic) => topics.includes(topic)))
+        .map((key) => `'${key}'`);
+      const fromSets = ours.length
+        ? await keyed(
+            dataSource,
+            `SELECT commune_code || '|' || local_date AS k, SUM(aired_ms) AS aired_ms
+               FROM airtime_daily_set
+              WHERE local_date >= '${campaign.startsOn}' AND local_date <= '${campaign.endsOn}'
+                AND topic_set IN (${ours.join(', ')})
+              GROUP BY commune_code, local_date`,
+          )
+        : new Map<string, number[]>();
+      const days = await keyed(
+        dataSource,
+        `SELECT commune_code || '|' || local_date AS k, aired_ms FROM campaign_airtime_daily
+          WHERE campaign_code = '${campaign.code}'`,
+      );
+      expect({ campaign: campaign.code, days: sorted(days) }).toEqual({
+        campaign: campaign.code,
+        days: sorted(fromSets),
+      });
+      const months = new Map<string, number[]>();
+      for (const [key, [airedMs]] of fromSets) {
+        const [communeCode, date] = key.split('|');
+        const id = `${communeCode}|${date.slice(0, 7)}`;
+        const row = months.get(id) ?? [0, 0];
+        row[0] += airedMs;
+        row[1] += airedMs >= campaign.minDailySeconds * 1000 ? 1 : 0;
+        months.set(id, row);
+      }
+      expect({
+        campaign: campaign.code,
+        months: sorted(
+          await keyed(
+            dataSource,
+            `SELECT commune_code || '|' || month AS k, aired_ms, days_at_minimum
+               FROM campaign_airtime_monthly WHERE campaign_code = '${campaign.code}'`,
+          ),
+        ),
+      }).toEqual({ campaign: campaign.code, months: sorted(months) });
+    }
+  }
+
   async function expectRollupsEqualModel(): Promise<void> {
     expect(sorted(await rollupRows(dataSource, 'airtime_daily', 'topic_code'))).toEqual(
       sorted(model.dailyByTopic()),
@@ -170,10 +287,41 @@ describe('daily roll-ups equal the raw sums of the as-run log (e2e)', () => {
     expect(sorted(await rollupRows(dataSource, 'airtime_daily_set', 'topic_set'))).toEqual(
       sorted(bySet(model)),
     );
+    await expectCoarserRollupsEqualDaily();
+  }
+
+  /** Takes a commune's roll-ups back to nothing, as a restore of older roll-ups would. */
+  async function forgetRollups(communeCode: string): Promise<void> {
+    for (const table of ROLLUP_TABLES) {
+      await dataSource.query(`DELETE FROM ${table} WHERE commune_code = '${communeCode}'`);
+    }
   }
 
   it(`stay equal through random batches, CSV imports, posts and corrections (seed ${SEED})`, async () => {
     for (let round = 0; round < 12; round += 1) {
+      if (round === 4) {
+        // Created over records already rolled up: its roll-ups are built from the set rows.
+        await app
+          .http()
+          .post('/api/v1/campaigns')
+          .set(bearer(admin))
+          .send(SIDE_CAMPAIGN)
+          .expect(201);
+      } else if (round === 8) {
+        // Another window, minimum and topics: rebuilt; later appends keep the new ones.
+        await app
+          .http()
+          .patch(`/api/v1/campaigns/${SIDE_CAMPAIGN.code}`)
+          .set(bearer(admin))
+          .send({
+            startsOn: '2025-09-28',
+            endsOn: '2025-10-20',
+            minDailySeconds: 90,
+            rules: [...SIDE_CAMPAIGN.rules, { topic: 'ngay-cds-quoc-gia', minPlaysPerWeek: 1 }],
+          })
+          .expect(200);
+        await expectRollupsEqualModel();
+      }
       for (const communeCode of COMMUNES) {
         const action = random.int(0, 4);
         if (action === 0) {
@@ -233,6 +381,28 @@ describe('daily roll-ups equal the raw sums of the as-run log (e2e)', () => {
     expect(ofCorrections.length).toBeGreaterThan(0);
     expect(all.some((record) => record.outcome === 'partial')).toBe(true);
     expect(all.some((record) => record.outcome === 'missed')).toBe(true);
+  });
+
+  it('stay equal when campaign edits run during appends (concurrent on PostgreSQL)', async () => {
+    const windows = [
+      { startsOn: '2025-09-22', endsOn: '2025-10-25', minDailySeconds: 60 },
+      { startsOn: '2025-10-02', endsOn: '2025-10-30', minDailySeconds: 400 },
+      { startsOn: '2025-09-20', endsOn: '2025-10-31', minDailySeconds: 200 },
+    ];
+    for (const window of windows) {
+      const appends = COMMUNES.flatMap((communeCode) =>
+        [0, 1].map(() => batch(communeCode, freshRecords(communeCode, 15))),
+      );
+      const edit = app
+        .http()
+        .patch(`/api/v1/campaigns/${SIDE_CAMPAIGN.code}`)
+        .set(bearer(admin))
+        .send(window);
+      const [edited, ...written] = await Promise.all([edit, ...appends]);
+      expect(edited.status).toBe(200);
+      for (const each of written) model.add(each.records);
+      await expectRollupsEqualModel();
+    }
   });
 
   it('do not count a replayed batch or records the log already holds', async () => {
@@ -315,6 +485,11 @@ describe('daily roll-ups equal the raw sums of the as-run log (e2e)', () => {
     });
     await app.http().post('/api/v1/reports/rollups/rebuild').set(bearer(monitor)).expect(403);
     await dataSource.query('UPDATE airtime_daily SET aired_ms = aired_ms + 7');
+    await dataSource.query('UPDATE airtime_monthly SET plays = plays + 1');
+    await dataSource.query(
+      'UPDATE campaign_airtime_monthly SET days_at_minimum = days_at_minimum + 2',
+    );
+    await dataSource.query('DELETE FROM campaign_airtime_daily WHERE aired_ms > 400000');
     const rebuilt = await app
       .http()
       .post('/api/v1/reports/rollups/rebuild')
@@ -349,9 +524,8 @@ describe('daily roll-ups equal the raw sums of the as-run log (e2e)', () => {
 
   it('catch up with records written around them: in the next append, a report, or the job', async () => {
     const [a, b] = COMMUNES;
-    // Roll-ups that lost track of commune a (as after restoring an older roll-up table).
-    await dataSource.query(`DELETE FROM airtime_daily WHERE commune_code = '${a}'`);
-    await dataSource.query(`DELETE FROM airtime_daily_set WHERE commune_code = '${a}'`);
+    // Roll-ups that lost track of commune a (as after restoring older roll-up tables).
+    await forgetRollups(a);
     await dataSource.query(
       `UPDATE airtime_rollup_state SET rolled_seq = 0 WHERE commune_code = '${a}'`,
     );
@@ -360,8 +534,7 @@ describe('daily roll-ups equal the raw sums of the as-run log (e2e)', () => {
     await expectRollupsEqualModel();
 
     // A report catches up a commune left behind.
-    await dataSource.query(`DELETE FROM airtime_daily WHERE commune_code = '${b}'`);
-    await dataSource.query(`DELETE FROM airtime_daily_set WHERE commune_code = '${b}'`);
+    await forgetRollups(b);
     await dataSource.query(`DELETE FROM airtime_rollup_state WHERE commune_code = '${b}'`);
     await app
       .http()
@@ -371,8 +544,7 @@ describe('daily roll-ups equal the raw sums of the as-run log (e2e)', () => {
     await expectRollupsEqualModel();
 
     // So does the maintenance job.
-    await dataSource.query(`DELETE FROM airtime_daily WHERE commune_code = '${a}'`);
-    await dataSource.query(`DELETE FROM airtime_daily_set WHERE commune_code = '${a}'`);
+    await forgetRollups(a);
     await dataSource.query(
       `UPDATE airtime_rollup_state SET rolled_seq = 0 WHERE commune_code = '${a}'`,
     );
@@ -380,6 +552,72 @@ describe('daily roll-ups equal the raw sums of the as-run log (e2e)', () => {
     const run = await processor.process({ name: 'maintenance.rollup', data: {} } as Job);
     expect(run).toEqual({ communes: 1, records: model.all(a).length });
     await expectRollupsEqualModel();
+  });
+
+  it('give the same sums over any range as the day roll-ups: whole months, edges, another minimum', async () => {
+    const airtime = app.app.get(AirtimeRepository);
+    const all = await campaigns();
+    const ranges = [
+      { from: '2025-10-01', to: '2025-10-31' },
+      { from: '2025-09-01', to: '2025-10-31' },
+      { from: '2025-09-20', to: '2025-11-10' },
+      { from: '2025-10-06', to: '2025-10-12' },
+    ];
+    for (let index = 0; index < 8; index += 1) {
+      const [from, to] = [random.pick(DATES), random.pick(DATES)].sort();
+      ranges.push({ from, to });
+    }
+    for (const campaign of all) {
+      const topics = campaign.rules.map((rule) => rule.topic);
+      for (const range of ranges) {
+        const byTopic = await airtime.byCommuneTopic(COMMUNES, range, topics);
+        const raw = await keyed(
+          dataSource,
+          `SELECT commune_code || '|' || topic_code AS k, SUM(aired_ms) AS aired_ms,
+                  SUM(plays) AS plays FROM airtime_daily
+            WHERE local_date >= '${range.from}' AND local_date <= '${range.to}'
+              AND topic_code IN (${topics.map((topic) => `'${topic}'`).join(', ')})
+            GROUP BY commune_code, topic_code`,
+        );
+        expect({
+          range,
+          rows: sorted(
+            new Map(
+              byTopic.map((row) => [`${row.communeCode}|${row.topic}`, [row.airedMs, row.plays]]),
+            ),
+          ),
+        }).toEqual({ range, rows: sorted(raw) });
+
+        // Within the window the campaign roll-ups answer; a window that does not hold the
+        // range sends the same question to the set roll-up.
+        const inWindow = {
+          from: range.from < campaign.startsOn ? campaign.startsOn : range.from,
+          to: range.to > campaign.endsOn ? campaign.endsOn : range.to,
+        };
+        if (inWindow.from > inWindow.to) continue;
+        const outside: CampaignScope = { ...campaign, endsOn: '2000-01-01' };
+        for (const minDailyMs of [campaign.minDailySeconds * 1000, 0, 150_000]) {
+          const fast = await airtime.campaignDaysByCommune(
+            COMMUNES,
+            inWindow,
+            campaign,
+            minDailyMs,
+          );
+          const slow = await airtime.campaignDaysByCommune(COMMUNES, inWindow, outside, minDailyMs);
+          expect({
+            campaign: campaign.code,
+            inWindow,
+            minDailyMs,
+            rows: [...fast].sort((x, y) => x.communeCode.localeCompare(y.communeCode)),
+          }).toEqual({
+            campaign: campaign.code,
+            inWindow,
+            minDailyMs,
+            rows: [...slow].sort((x, y) => x.communeCode.localeCompare(y.communeCode)),
+          });
+        }
+      }
+    }
   });
 
   it('has its job schedulers on the maintenance queue, once', async () => {

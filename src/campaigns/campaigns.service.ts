@@ -8,6 +8,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { isLocalDate } from '../common/local-time';
 import { Db } from '../database/db.service';
+import { changesCampaignRollups, rebuildCampaignRollups } from '../reports/campaign-rollups';
 import { TopicsService } from '../topics/topics.service';
 import { CreateCampaignDto, UpdateCampaignDto } from './dto/campaign.dto';
 import { Campaign, CampaignRule } from './entities/campaign.entity';
@@ -86,23 +87,27 @@ export class CampaignsService implements OnApplicationBootstrap {
       const seed = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CreateCampaignDto;
       validateCampaignShape(seed);
       await this.db.write(async (manager) => {
+        if (await manager.existsBy(Campaign, { code: seed.code })) return;
+        const campaign: Campaign = {
+          code: seed.code,
+          name: seed.name,
+          description: seed.description ?? null,
+          startsOn: seed.startsOn,
+          endsOn: seed.endsOn,
+          rules: normalizeRules(seed.rules),
+          minDailySeconds: seed.minDailySeconds ?? 0,
+          createdAt: now,
+          updatedAt: now,
+        };
+        // Another instance starting at the same time may have added it: its roll-ups are the same.
         await manager
           .createQueryBuilder()
           .insert()
           .into(Campaign)
-          .values({
-            code: seed.code,
-            name: seed.name,
-            description: seed.description ?? null,
-            startsOn: seed.startsOn,
-            endsOn: seed.endsOn,
-            rules: normalizeRules(seed.rules),
-            minDailySeconds: seed.minDailySeconds ?? 0,
-            createdAt: now,
-            updatedAt: now,
-          })
+          .values(campaign)
           .orIgnore()
           .execute();
+        await rebuildCampaignRollups(manager, campaign);
       });
     }
   }
@@ -143,6 +148,7 @@ export class CampaignsService implements OnApplicationBootstrap {
         updatedAt: now,
       };
       await manager.insert(Campaign, campaign);
+      await rebuildCampaignRollups(manager, campaign);
       await this.audit.record(
         {
           action: 'campaign.created',
@@ -180,6 +186,7 @@ export class CampaignsService implements OnApplicationBootstrap {
         manager,
       );
       await manager.save(Campaign, next);
+      if (changesCampaignRollups(campaign, next)) await rebuildCampaignRollups(manager, next);
       await this.audit.record(
         {
           action: 'campaign.updated',

@@ -13,7 +13,12 @@ import {
   AirtimeDailySet,
   AirtimeRollupState,
   AirtimeTopicSet,
+  AirtimeMonthly,
 } from '../reports/entities/airtime-daily.entity';
+import {
+  CampaignAirtimeDaily,
+  CampaignAirtimeMonthly,
+} from '../reports/entities/campaign-airtime.entity';
 import { ChainCheck } from '../reports/entities/chain-check.entity';
 import { BroadcastWindow } from '../schedule/entities/broadcast-window.entity';
 import { CommuneSchedule } from '../schedule/entities/commune-schedule.entity';
@@ -44,5 +49,8 @@ export const ENTITIES = [
   AirtimeDailySet,
   AirtimeRollupState,
   AirtimeTopicSet,
+  AirtimeMonthly,
+  CampaignAirtimeDaily,
+  CampaignAirtimeMonthly,
   ChainCheck,
 ];

@@ -1,8 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { Db } from '../database/db.service';
-import { Airtime, topicsOfSet } from './airtime';
-import { AirtimeDaily, AirtimeDailySet, AirtimeTopicSet } from './entities/airtime-daily.entity';
+import { Airtime } from './airtime';
+import { CampaignScope, carriesAny } from './campaign-rollups';
+import {
+  AirtimeDaily,
+  AirtimeDailySet,
+  AirtimeMonthly,
+  AirtimeTopicSet,
+} from './entities/airtime-daily.entity';
+import { CampaignAirtimeDaily, CampaignAirtimeMonthly } from './entities/campaign-airtime.entity';
+import { splitByMonths } from './report-range';
 
 export interface DateRange {
   from: string;
@@ -46,11 +54,38 @@ function num(value: string | number | null | undefined): number {
   return value === null || value === undefined ? 0 : Number(value);
 }
 
+function campaignDaysOf(row: Raw): CommuneCampaignDays {
+  return {
+    communeCode: String(row.communeCode),
+    campaignMs: num(row.campaignMs),
+    daysAtMinimum: num(row.daysAtMinimum),
+  };
+}
+
+/** Adds rows of the same commune (and topic) together: the parts of a range cut by months. */
+function mergeByKey<T>(
+  rows: readonly T[],
+  key: (row: T) => string,
+  add: (into: T, row: T) => void,
+): T[] {
+  const merged = new Map<string, T>();
+  for (const row of rows) {
+    const id = key(row);
+    const into = merged.get(id);
+    if (into) add(into, row);
+    else merged.set(id, { ...row });
+  }
+  return [...merged.values()];
+}
+
 /**
- * Sums over the daily roll-ups, never over the raw log, so a province-month report reads a few
- * thousand rows instead of every record. Campaign airtime (the daily minimum, the uplift, the
- * day totals) reads `airtime_daily_set`, where a record with several campaign topics is one row,
- * keeping the sets that carry a campaign topic (from `airtime_topic_set`).
+ * Sums over the roll-ups, never over the raw log, so a province-month report reads a few
+ * thousand rows instead of every record. A range reads its whole months from the monthly
+ * roll-ups and only the days at its edges from the daily ones (the same sums). Campaign airtime
+ * (the daily minimum, the uplift, the day totals) over the campaign's own window reads the
+ * per-campaign roll-ups; over other days it reads `airtime_daily_set`, where a record with
+ * several campaign topics is one row, keeping the sets that carry a campaign topic (from
+ * `airtime_topic_set`).
  */
 @Injectable()
 export class AirtimeRepository {
@@ -67,20 +102,49 @@ export class AirtimeRepository {
     topics: readonly string[],
   ): Promise<CommuneTopicAirtime[]> {
     if (communeCodes.length === 0 || topics.length === 0) return [];
-    const rows = await this.topicRows(communeCodes, range, topics)
-      .select('daily.commune_code', 'communeCode')
-      .addSelect('daily.topic_code', 'topic')
-      .addSelect('SUM(daily.aired_ms)', 'airedMs')
-      .addSelect('SUM(daily.plays)', 'plays')
-      .groupBy('daily.commune_code')
-      .addGroupBy('daily.topic_code')
-      .getRawMany<Raw>();
-    return rows.map((row) => ({
-      communeCode: String(row.communeCode),
-      topic: String(row.topic),
-      airedMs: num(row.airedMs),
-      plays: num(row.plays),
-    }));
+    const split = splitByMonths(range);
+    const rows: Raw[] = [];
+    for (const days of split.days) {
+      rows.push(
+        ...(await this.topicRows(communeCodes, days, topics)
+          .select('daily.commune_code', 'communeCode')
+          .addSelect('daily.topic_code', 'topic')
+          .addSelect('SUM(daily.aired_ms)', 'airedMs')
+          .addSelect('SUM(daily.plays)', 'plays')
+          .groupBy('daily.commune_code')
+          .addGroupBy('daily.topic_code')
+          .getRawMany<Raw>()),
+      );
+    }
+    if (split.months) {
+      rows.push(
+        ...(await this.manager
+          .createQueryBuilder(AirtimeMonthly, 'monthly')
+          .select('monthly.commune_code', 'communeCode')
+          .addSelect('monthly.topic_code', 'topic')
+          .addSelect('SUM(monthly.aired_ms)', 'airedMs')
+          .addSelect('SUM(monthly.plays)', 'plays')
+          .where(this.oneOf('monthly.commune_code', 'communeCodes'), { communeCodes })
+          .andWhere('monthly.month >= :from AND monthly.month <= :to', split.months)
+          .andWhere(this.oneOf('monthly.topic_code', 'topics'), { topics })
+          .groupBy('monthly.commune_code')
+          .addGroupBy('monthly.topic_code')
+          .getRawMany<Raw>()),
+      );
+    }
+    return mergeByKey(
+      rows.map((row) => ({
+        communeCode: String(row.communeCode),
+        topic: String(row.topic),
+        airedMs: num(row.airedMs),
+        plays: num(row.plays),
+      })),
+      (row) => `${row.communeCode}|${row.topic}`,
+      (into, row) => {
+        into.airedMs += row.airedMs;
+        into.plays += row.plays;
+      },
+    );
   }
 
   /** Airtime and plays per day and topic over the range, summed over the communes. */
@@ -110,10 +174,14 @@ export class AirtimeRepository {
   async campaignDaysByCommune(
     communeCodes: readonly string[],
     range: DateRange,
-    topics: readonly string[],
+    campaign: CampaignScope,
     minDailyMs: number,
   ): Promise<CommuneCampaignDays[]> {
+    const topics = campaign.rules.map((rule) => rule.topic);
     if (communeCodes.length === 0 || topics.length === 0) return [];
+    if (range.from >= campaign.startsOn && range.to <= campaign.endsOn) {
+      return this.campaignDaysInWindow(communeCodes, range, campaign, minDailyMs);
+    }
     const perDay = await this.campaignPerCommuneDay(communeCodes, range, topics);
     if (!perDay) return [];
     const rows = await this.manager
@@ -125,11 +193,66 @@ export class AirtimeRepository {
       .setParameters({ ...perDay.getParameters(), minDailyMs })
       .groupBy('perday.commune_code')
       .getRawMany<Raw>();
-    return rows.map((row) => ({
-      communeCode: String(row.communeCode),
-      campaignMs: num(row.campaignMs),
-      daysAtMinimum: num(row.daysAtMinimum),
-    }));
+    return rows.map(campaignDaysOf);
+  }
+
+  /**
+   * `campaignDaysByCommune` within the campaign's window, from its own roll-ups: whole months
+   * from `campaign_airtime_monthly` (which counts the days at the campaign's minimum), the days
+   * at the edges — or every day, for another minimum — from `campaign_airtime_daily`.
+   */
+  private async campaignDaysInWindow(
+    communeCodes: readonly string[],
+    range: DateRange,
+    campaign: CampaignScope,
+    minDailyMs: number,
+  ): Promise<CommuneCampaignDays[]> {
+    const split =
+      minDailyMs === campaign.minDailySeconds * 1000
+        ? splitByMonths(range)
+        : { months: null, days: [range] };
+    const campaignCode = campaign.code;
+    const rows: Raw[] = [];
+    for (const days of split.days) {
+      rows.push(
+        ...(await this.manager
+          .createQueryBuilder(CampaignAirtimeDaily, 'day')
+          .select('day.commune_code', 'communeCode')
+          .addSelect('SUM(day.aired_ms)', 'campaignMs')
+          .addSelect(
+            'SUM(CASE WHEN day.aired_ms >= :minDailyMs THEN 1 ELSE 0 END)',
+            'daysAtMinimum',
+          )
+          .where('day.campaign_code = :campaignCode', { campaignCode })
+          .andWhere(this.oneOf('day.commune_code', 'communeCodes'), { communeCodes })
+          .andWhere('day.local_date >= :from AND day.local_date <= :to', days)
+          .setParameter('minDailyMs', minDailyMs)
+          .groupBy('day.commune_code')
+          .getRawMany<Raw>()),
+      );
+    }
+    if (split.months) {
+      rows.push(
+        ...(await this.manager
+          .createQueryBuilder(CampaignAirtimeMonthly, 'month')
+          .select('month.commune_code', 'communeCode')
+          .addSelect('SUM(month.aired_ms)', 'campaignMs')
+          .addSelect('SUM(month.days_at_minimum)', 'daysAtMinimum')
+          .where('month.campaign_code = :campaignCode', { campaignCode })
+          .andWhere(this.oneOf('month.commune_code', 'communeCodes'), { communeCodes })
+          .andWhere('month.month >= :from AND month.month <= :to', split.months)
+          .groupBy('month.commune_code')
+          .getRawMany<Raw>()),
+      );
+    }
+    return mergeByKey(
+      rows.map(campaignDaysOf),
+      (row) => row.communeCode,
+      (into, row) => {
+        into.campaignMs += row.campaignMs;
+        into.daysAtMinimum += row.daysAtMinimum;
+      },
+    );
   }
 
   /** Per day: campaign airtime summed over the communes, and how many reached `minDailyMs`. */
@@ -201,9 +324,7 @@ export class AirtimeRepository {
   /** The topic sets rolled up that carry any of `topics`. */
   private async setsWithAny(topics: readonly string[]): Promise<string[]> {
     const sets = await this.manager.find(AirtimeTopicSet);
-    return sets
-      .map((set) => set.topicSet)
-      .filter((key) => topicsOfSet(key).some((topic) => topics.includes(topic)));
+    return sets.map((set) => set.topicSet).filter((key) => carriesAny(key, topics));
   }
 
   /** `commune_code, local_date, aired_ms` of every commune-day with campaign airtime. */

@@ -1,5 +1,6 @@
 import { DomainError } from '../common/domain-error';
-import { baselineOf, resolveRange } from './report-range';
+import { addDays, eachDate } from '../common/local-time';
+import { baselineOf, resolveRange, splitByMonths } from './report-range';
 
 const CAMPAIGN = { from: '2025-10-01', to: '2025-10-31' };
 
@@ -38,5 +39,54 @@ describe('report ranges', () => {
       to: '2025-09-30',
       days: 31,
     });
+  });
+
+  it('splits a range into whole months and the days at its edges', () => {
+    expect(splitByMonths({ from: '2025-01-01', to: '2025-12-31' })).toEqual({
+      months: { from: '2025-01', to: '2025-12' },
+      days: [],
+    });
+    expect(splitByMonths({ from: '2025-09-20', to: '2025-11-10' })).toEqual({
+      months: { from: '2025-10', to: '2025-10' },
+      days: [
+        { from: '2025-09-20', to: '2025-09-30' },
+        { from: '2025-11-01', to: '2025-11-10' },
+      ],
+    });
+    expect(splitByMonths({ from: '2024-02-01', to: '2024-02-29' })).toEqual({
+      months: { from: '2024-02', to: '2024-02' },
+      days: [],
+    });
+    expect(splitByMonths({ from: '2025-12-15', to: '2026-01-31' })).toEqual({
+      months: { from: '2026-01', to: '2026-01' },
+      days: [{ from: '2025-12-15', to: '2025-12-31' }],
+    });
+    expect(splitByMonths({ from: '2025-10-02', to: '2025-10-30' })).toEqual({
+      months: null,
+      days: [{ from: '2025-10-02', to: '2025-10-30' }],
+    });
+    expect(splitByMonths({ from: '2025-10-31', to: '2025-11-01' })).toEqual({
+      months: null,
+      days: [{ from: '2025-10-31', to: '2025-11-01' }],
+    });
+  });
+
+  it('covers every day of any range exactly once when split by months', () => {
+    const starts = eachDate('2023-12-20', '2024-03-05');
+    for (const from of starts) {
+      for (const length of [0, 1, 10, 30, 31, 45, 70, 400]) {
+        const to = addDays(from, length);
+        const split = splitByMonths({ from, to });
+        const covered = [
+          ...split.days.flatMap((part) => eachDate(part.from, part.to)),
+          ...(split.months
+            ? eachDate(`${split.months.from}-01`, to).filter(
+                (date) => date.slice(0, 7) <= (split.months as { to: string }).to,
+              )
+            : []),
+        ].sort();
+        expect({ from, to, covered }).toEqual({ from, to, covered: eachDate(from, to) });
+      }
+    }
   });
 });

@@ -36,3 +36,33 @@ export function resolveRange(
 export function baselineOf(range: DateRange & { days: number }): DateRange & { days: number } {
   return { from: addDays(range.from, -range.days), to: addDays(range.from, -1), days: range.days };
 }
+
+/** The calendar month (`YYYY-MM`) of a local date. */
+export function monthOf(date: string): string {
+  return date.slice(0, 7);
+}
+
+/** A range cut at month boundaries: whole months, and the days of the partial months at its edges. */
+export interface MonthSplit {
+  /** First and last whole month (`YYYY-MM`), or null when the range holds none. */
+  months: { from: string; to: string } | null;
+  /** The days outside those months: none, one or two ranges. */
+  days: DateRange[];
+}
+
+function firstOfNextMonth(date: string): string {
+  const [year, month] = date.split('-').map(Number);
+  return month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`;
+}
+
+export function splitByMonths(range: DateRange): MonthSplit {
+  const firstWhole = range.from.endsWith('-01') ? range.from : firstOfNextMonth(range.from);
+  const afterLastWhole = firstOfNextMonth(range.to);
+  const lastWholeEnd =
+    addDays(afterLastWhole, -1) === range.to ? range.to : addDays(`${monthOf(range.to)}-01`, -1);
+  if (firstWhole > lastWholeEnd) return { months: null, days: [range] };
+  const days: DateRange[] = [];
+  if (firstWhole > range.from) days.push({ from: range.from, to: addDays(firstWhole, -1) });
+  if (lastWholeEnd < range.to) days.push({ from: addDays(lastWholeEnd, 1), to: range.to });
+  return { months: { from: monthOf(firstWhole), to: monthOf(lastWholeEnd) }, days };
+}

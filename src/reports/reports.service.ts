@@ -200,7 +200,7 @@ export class ReportsService {
     await this.rollups.catchUp(codes);
     const campaignMs = async (period: DateRange): Promise<Map<string, number>> =>
       new Map(
-        (await this.airtime.campaignDaysByCommune(codes, period, topics, 0)).map((row) => [
+        (await this.airtime.campaignDaysByCommune(codes, period, campaign, 0)).map((row) => [
           row.communeCode,
           row.campaignMs,
         ]),
@@ -332,7 +332,7 @@ export class ReportsService {
         await this.airtime.campaignDaysByCommune(
           codes,
           range,
-          topics,
+          campaign,
           campaign.minDailySeconds * 1000,
         )
       ).map((row) => [row.communeCode, row]),

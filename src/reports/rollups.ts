@@ -10,15 +10,20 @@ import {
   replacesTarget,
   topicSetKey,
 } from './airtime';
+import { campaignsForAppend, CampaignDelta } from './campaign-rollups';
 import {
   AirtimeDaily,
   AirtimeDailySet,
+  AirtimeMonthly,
   AirtimeRollupState,
   AirtimeTopicSet,
 } from './entities/airtime-daily.entity';
+import { CampaignAirtimeDaily, CampaignAirtimeMonthly } from './entities/campaign-airtime.entity';
+import { monthOf } from './report-range';
 
 /**
- * The daily roll-ups (`airtime_daily`, `airtime_daily_set`) kept equal to the raw sums of the
+ * The roll-ups (`airtime_daily`, `airtime_daily_set`, `airtime_monthly`, and the per-campaign
+ * `campaign_airtime_daily` / `campaign_airtime_monthly`) kept equal to the raw sums of the
  * as-run log. Every function here runs in the caller's transaction, on a commune whose chain
  * head the caller holds (the ledger's append, or `lockHead`), so no other writer moves its
  * records meanwhile.
@@ -70,13 +75,15 @@ export class RollupDelta {
   }
 
   async write(manager: EntityManager): Promise<void> {
-    await registerTopicSets(manager, [...new Set([...this.bySet.values()].map((row) => row.key))]);
+    const topicRows = changedOnly(this.byTopic);
+    const setRows = changedOnly(this.bySet);
+    await registerTopicSets(manager, [...new Set(setRows.map((row) => row.key))]);
     await upsertAdding(
       manager,
       AirtimeDaily,
       '("commune_code", "topic_code", "local_date")',
       'airtime_daily',
-      [...this.byTopic.values()].map((row) => ({
+      topicRows.map((row) => ({
         communeCode: row.communeCode,
         localDate: row.localDate,
         topicCode: row.key,
@@ -86,10 +93,17 @@ export class RollupDelta {
     );
     await upsertAdding(
       manager,
+      AirtimeMonthly,
+      '("commune_code", "topic_code", "month")',
+      'airtime_monthly',
+      monthsOf(topicRows),
+    );
+    await upsertAdding(
+      manager,
       AirtimeDailySet,
       '("commune_code", "local_date", "topic_set")',
       'airtime_daily_set',
-      [...this.bySet.values()].map((row) => ({
+      setRows.map((row) => ({
         communeCode: row.communeCode,
         localDate: row.localDate,
         topicSet: row.key,
@@ -97,7 +111,44 @@ export class RollupDelta {
         plays: row.plays,
       })),
     );
+    if (setRows.length === 0) return;
+    const campaigns = new CampaignDelta(await campaignsForAppend(manager));
+    for (const row of setRows) {
+      campaigns.addSet(row.communeCode, row.localDate, row.key, row.airedMs);
+    }
+    await campaigns.write(manager);
   }
+}
+
+/** The rows whose sums change (a row never written stays absent, as in the raw GROUP BY). */
+function changedOnly(rows: Map<string, DeltaRow>): DeltaRow[] {
+  return [...rows.values()].filter((row) => row.airedMs !== 0 || row.plays !== 0);
+}
+
+/**
+ * The month rows of changed day rows: every month with a changed day is written, even when
+ * its sum nets to zero, so a month row exists exactly when one of its day rows does.
+ */
+function monthsOf(days: readonly DeltaRow[]): AirtimeMonthly[] {
+  const months = new Map<string, AirtimeMonthly>();
+  for (const day of days) {
+    const month = monthOf(day.localDate);
+    const id = `${day.communeCode}\n${day.key}\n${month}`;
+    const row = months.get(id);
+    if (row) {
+      row.airedMs += day.airedMs;
+      row.plays += day.plays;
+    } else {
+      months.set(id, {
+        communeCode: day.communeCode,
+        topicCode: day.key,
+        month,
+        airedMs: day.airedMs,
+        plays: day.plays,
+      });
+    }
+  }
+  return [...months.values()];
 }
 
 function accumulate(
@@ -132,14 +183,13 @@ async function registerTopicSets(manager: EntityManager, keys: readonly string[]
 }
 
 /** INSERT … ON CONFLICT DO UPDATE adding to the existing row (SQLite ≥ 3.24 and PostgreSQL). */
-async function upsertAdding<T extends AirtimeDaily | AirtimeDailySet>(
+async function upsertAdding<T extends AirtimeDaily | AirtimeDailySet | AirtimeMonthly>(
   manager: EntityManager,
   entity: new () => T,
   conflictTarget: string,
   table: string,
-  rows: T[],
+  changed: T[],
 ): Promise<void> {
-  const changed = rows.filter((row) => row.airedMs !== 0 || row.plays !== 0);
   for (let start = 0; start < changed.length; start += UPSERT_CHUNK) {
     await manager
       .createQueryBuilder()
@@ -211,8 +261,15 @@ export async function rebuildCommune(
   communeCode: string,
   now: Date,
 ): Promise<number> {
-  await manager.delete(AirtimeDaily, { communeCode });
-  await manager.delete(AirtimeDailySet, { communeCode });
+  for (const table of [
+    AirtimeDaily,
+    AirtimeMonthly,
+    AirtimeDailySet,
+    CampaignAirtimeDaily,
+    CampaignAirtimeMonthly,
+  ]) {
+    await manager.delete(table, { communeCode });
+  }
   const records = await readRecords(manager, communeCode, 0, MAX_SEQ);
   const delta = new RollupDelta();
   for (const record of recordsInEffect(records)) delta.add(record, 1);

@@ -5,6 +5,7 @@ import { Playout1764400000000 } from './1764400000000-playout';
 import { Reports1764500000000 } from './1764500000000-reports';
 import { CorrectionsIndex1764500000001 } from './1764500000001-corrections-index';
 import { RollupLayout1764500000002 } from './1764500000002-rollup-layout';
+import { MonthlyRollups1764600000000 } from './1764600000000-monthly-rollups';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Reports1764500000000,
   CorrectionsIndex1764500000001,
   RollupLayout1764500000002,
+  MonthlyRollups1764600000000,
 ];

@@ -29,6 +29,30 @@ export class AirtimeDaily {
 }
 
 /**
+ * `airtime_daily` summed per calendar month (`YYYY-MM`), kept in the same transaction, so a
+ * range report reads whole months here and only the days of the partial months at its edges
+ * from `airtime_daily`. A month row exists when any of its day rows does.
+ */
+@Entity('airtime_monthly')
+export class AirtimeMonthly {
+  @PrimaryColumn({ type: 'varchar', length: 5, name: 'commune_code' })
+  communeCode!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 40, name: 'topic_code' })
+  topicCode!: string;
+
+  @PrimaryColumn({ type: 'varchar', length: 7 })
+  month!: string;
+
+  /** A month of one topic can pass the 32-bit range (about 596 hours). */
+  @Column({ type: 'bigint', name: 'aired_ms' })
+  airedMs!: number;
+
+  @Column({ type: 'integer' })
+  plays!: number;
+}
+
+/**
  * The same roll-up keyed by the record's whole topic set (`|a|b|`) instead of one topic, so a
  * bulletin tagged with several campaign topics counts once in a day's campaign airtime
  * (`minDailySeconds`) and in the day totals, whatever the campaign's topics are.
