@@ -26,8 +26,11 @@ const LOAD_BUDGET_MS = Number(process.env.BENCH_NATIONAL_LOAD_SECONDS ?? 240) * 
 const COMMUNES_PER_BATCH = 60;
 const REPORT_RUNS = 3;
 const GOAL_MS = 1000;
-/** The daily minimum the days-at-minimum query counts against (10 minutes). */
-const MIN_DAILY_MS = 600_000;
+/**
+ * The daily minimum the days-at-minimum query counts against (25 minutes): about the median
+ * synthetic campaign day, so about half the commune-days reach it and the count is a real check.
+ */
+const MIN_DAILY_MS = 1_500_000;
 
 /** Topics a commune airs in a day (one `airtime_daily` row each) — the campaign's four and two more. */
 const DAY_TOPICS = [
@@ -325,7 +328,7 @@ export const nationalBenchmark: Benchmark = {
       const rowsPerCommuneDay = DAY_TOPICS.length + DAY_SETS.length;
       const tableLine = (name: string) => {
         const size = sizeOf(name);
-        return `\`${name}\` ${Number(size?.rows ?? 0).toLocaleString('en')} rows, ${mib(Number(size?.bytes ?? 0))} MiB`;
+        return `\`${name}\` ~${Number(size?.rows ?? 0).toLocaleString('en')} rows, ${mib(Number(size?.bytes ?? 0))} MiB`;
       };
 
       return [
@@ -380,7 +383,8 @@ export const nationalBenchmark: Benchmark = {
         '',
         `- Roll-ups: ${rowsPerCommuneDay} day rows a commune-day → ${(allCodes.length * rowsPerCommuneDay).toLocaleString('en')} ` +
           `rows a day nationally; with the month rows ${fullRows.toLocaleString('en')} a year${extrapolated ? ' (extrapolated)' : ''}, ` +
-          `${mib(fullBytes)} MiB a year with keys, the campaign's own roll-ups included${extrapolated ? ' (extrapolated)' : ' (measured)'}. ` +
+          `and ${Math.round(campaignRows / fraction).toLocaleString('en')} for a year-long campaign; ` +
+          `${mib(fullBytes)} MiB a year with keys, all five tables${extrapolated ? ' (extrapolated)' : ' (measured)'}. ` +
           'Each running campaign adds one day row a commune-day of its window and one month row a commune-month.',
         `- As-run records (assumed ${RECORDS_PER_COMMUNE_DAY} a commune-day, two windows of ~5 bulletins): ` +
           `${recordsPerDay.toLocaleString('en')} a day, ${(recordsPerDay * 365).toLocaleString('en')} a year; at an ` +
@@ -388,7 +392,7 @@ export const nationalBenchmark: Benchmark = {
         `- Writes: ${recordsPerDay.toLocaleString('en')} records a day is ~${(recordsPerDay / 86400).toFixed(2)} a second on average; ` +
           `if every commune airs in the same morning window the peak is ~${allCodes.length} appends within minutes, ` +
           "each one short transaction locking only its own commune's chain head, well within one PostgreSQL. " +
-          `Editing a national campaign's window, topics or minimum rebuilds its roll-ups (${fmt(campaignMs)} ms here for a year), ` +
+          `Editing a national campaign's window, topics or minimum rebuilds its roll-ups (${fmt(campaignMs)} ms here for a year of ${loaded.length} communes), ` +
           'holding appends back meanwhile.',
         `- Instances: reports run one query at a time on one API instance (a national-year report ` +
           `${met ? 'within' : `at ${fmt(nationalFullMs)} ms, over`} ${GOAL_MS} ms from roll-ups); playout needs enough workers for the simultaneous plays — with ` +
