@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { Bulletin } from '../src/bulletins/entities/bulletin.entity';
+import { MAX_BATCH_RECORDS } from '../src/playout/dto/playout-record.dto';
 import { ScheduleItem } from '../src/schedule/entities/schedule-item.entity';
 import { insertBulletin, insertScheduleItem } from './support/playout-fixtures';
 import { runPython } from './support/python';
@@ -719,6 +720,49 @@ describe('as-run log (e2e)', () => {
       expect(replay.body).toMatchObject({ replayed: true, imported: 300 });
       expect(await verify(IMPORTS)).toEqual({ ok: true, count: before.length + 300 });
       await app.http().post(url).set(bearer(admin)).send({ records: [] }).expect(400);
+    });
+
+    it('writes the largest batch in several statements, each record with its topic rows', async () => {
+      const before = await records(IMPORTS);
+      const first = Date.parse('2025-10-12T00:00:00Z');
+      const batch = Array.from({ length: MAX_BATCH_RECORDS }, (_, index) => ({
+        outcome: index % 50 === 7 ? 'failed' : 'aired',
+        title: `Bản tin số ${index + 1}`,
+        topics: index % 3 === 0 ? ['xa-hoi-so', 'kinh-te-so'] : ['chinh-quyen-so'],
+        startedAt: new Date(first + index * 30000).toISOString(),
+        endedAt: new Date(first + index * 30000 + 20000).toISOString(),
+        ...(index % 50 === 7 ? { playedMs: 0, reason: 'Lỗi thiết bị' } : {}),
+      }));
+      const created = await app
+        .http()
+        .post(`/api/v1/communes/${IMPORTS}/playout-log/batch`)
+        .set(bearer(admin))
+        .send({ records: batch })
+        .expect(201);
+      const served = created.body as { imported: number; records: RecordJson[] };
+      expect(served.imported).toBe(MAX_BATCH_RECORDS);
+      const all = await records(IMPORTS);
+      expect(all.slice(before.length)).toEqual(served.records);
+      expect(served.records.map((record) => record.seq)).toEqual(
+        batch.map((_, index) => before.length + index + 1),
+      );
+      expect(served.records[3].topics).toEqual(['kinh-te-so', 'xa-hoi-so']);
+      expect(recomputeChain(all)).toEqual({ ok: true });
+      expect(await verify(IMPORTS)).toEqual({ ok: true, count: before.length + batch.length });
+
+      const topicRows: { record_id: string; topic_code: string }[] = await app.app
+        .get(DataSource)
+        .query(
+          `SELECT t.record_id, t.topic_code FROM playout_record_topic t
+           JOIN playout_record r ON r.id = t.record_id
+           WHERE r.commune_code = '${IMPORTS}' AND r.started_at >= '2025-10-12'`,
+        );
+      const expected = served.records.flatMap((record) =>
+        record.topics.map((topic) => `${record.id} ${topic}`),
+      );
+      expect(topicRows.map((row) => `${row.record_id} ${row.topic_code}`).sort()).toEqual(
+        expected.sort(),
+      );
     });
   });
 });

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { EntityManager, MoreThan } from 'typeorm';
 import { Clock } from '../common/clock';
+import { newId } from '../common/ids';
+import { insertRows, sqlBoolean, SqlValue } from '../database/bulk-insert';
+import { toInstant } from '../database/columns';
 import { Db } from '../database/db.service';
 import { PlayoutChain } from './entities/playout-chain.entity';
-import { PlayoutRecordTopic } from './entities/playout-record-topic.entity';
 import { PlayoutOutcome, PlayoutRecord, PlayoutSource } from './entities/playout-record.entity';
 import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
 import { applyToRollups } from '../reports/rollups';
@@ -36,10 +37,28 @@ export interface RecordDraft {
   importId?: string | null;
   createdBy?: string | null;
   demo?: boolean;
+  /** `draftContentKey` of this draft when the caller computed it already (it is not hashed). */
+  contentKey?: string;
 }
 
+/** The fields that make two posts "the same record". */
+export type ContentFields = Pick<
+  RecordDraft,
+  | 'communeCode'
+  | 'scheduleItemId'
+  | 'bulletinId'
+  | 'topics'
+  | 'startedAt'
+  | 'endedAt'
+  | 'playedMs'
+  | 'outcome'
+  | 'source'
+  | 'correctsSeq'
+  | 'reason'
+>;
+
 /** The content key of a draft: what makes two posts "the same record". */
-export function draftContentKey(draft: RecordDraft): string {
+export function draftContentKey(draft: ContentFields): string {
   return contentKey(
     {
       communeCode: draft.communeCode,
@@ -57,9 +76,62 @@ export function draftContentKey(draft: RecordDraft): string {
   );
 }
 
-/** Rows per multi-row INSERT (well under SQLite's bound-variable limit). */
-const INSERT_CHUNK = 200;
 const VERIFY_PAGE = 1000;
+
+/** The columns of `playout_record`, in the order of `recordValues`. */
+const RECORD_COLUMNS = [
+  'id',
+  'commune_code',
+  'seq',
+  'schedule_item_id',
+  'attempt',
+  'bulletin_id',
+  'title',
+  'topics',
+  'started_at',
+  'ended_at',
+  'played_ms',
+  'outcome',
+  'source',
+  'corrects_seq',
+  'reason',
+  'prev_hash',
+  'hash',
+  'idempotency_key',
+  'content_key',
+  'import_id',
+  'created_by',
+  'created_at',
+  'demo',
+] as const;
+
+function recordValues(manager: EntityManager, record: PlayoutRecord): SqlValue[] {
+  return [
+    record.id,
+    record.communeCode,
+    record.seq,
+    record.scheduleItemId,
+    record.attempt,
+    record.bulletinId,
+    record.title,
+    JSON.stringify(record.topics),
+    toInstant(record.startedAt),
+    toInstant(record.endedAt),
+    record.playedMs,
+    record.outcome,
+    record.source,
+    record.correctsSeq,
+    record.reason,
+    record.prevHash,
+    record.hash,
+    record.idempotencyKey,
+    record.contentKey,
+    record.importId,
+    record.createdBy,
+    toInstant(record.createdAt),
+    sqlBoolean(manager, record.demo),
+  ];
+}
 
 /**
  * The only code that writes as-run records. It appends (never updates or deletes), numbering and
@@ -110,17 +182,17 @@ export class AsRunLedger {
         throw new Error(`Draft of commune ${draft.communeCode} appended to ${head.communeCode}`);
       }
       seq += 1;
-      const fields = { ...draft, seq, topics: sortTopics(draft.topics) };
-      const hash = chainHash(prevHash, fields);
+      const topics = sortTopics(draft.topics);
+      const hash = chainHash(prevHash, { ...draft, seq, topics });
       const record: PlayoutRecord = {
-        id: randomUUID(),
+        id: newId(),
         communeCode: draft.communeCode,
         seq,
         scheduleItemId: draft.scheduleItemId,
         attempt: draft.attempt,
         bulletinId: draft.bulletinId,
         title: draft.title,
-        topics: fields.topics,
+        topics,
         startedAt: draft.startedAt,
         endedAt: draft.endedAt,
         playedMs: draft.playedMs,
@@ -131,7 +203,7 @@ export class AsRunLedger {
         prevHash,
         hash,
         idempotencyKey: draft.idempotencyKey ?? null,
-        contentKey: draftContentKey(draft),
+        contentKey: draft.contentKey ?? draftContentKey(draft),
         importId: draft.importId ?? null,
         createdBy: draft.createdBy ?? null,
         createdAt: now,
@@ -141,29 +213,20 @@ export class AsRunLedger {
       return record;
     });
 
-    for (let start = 0; start < records.length; start += INSERT_CHUNK) {
-      const chunk = records.slice(start, start + INSERT_CHUNK);
-      // updateEntity(false): on SQLite TypeORM re-selects the rows to refresh defaults and merges
-      // them back by position, not by id, which swapped ids between the records of a chunk.
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(PlayoutRecord)
-        .values(chunk)
-        .updateEntity(false)
-        .execute();
-      const topics = chunk.flatMap((record) =>
-        record.topics.map((topicCode) => ({ recordId: record.id, topicCode })),
-      );
-      if (topics.length > 0) {
-        await manager
-          .createQueryBuilder()
-          .insert()
-          .into(PlayoutRecordTopic)
-          .values(topics)
-          .execute();
-      }
-    }
+    // Plain multi-row INSERTs: a batch writes hundreds of records, and TypeORM's insert builder
+    // would spend more time on its parameters than the database on the rows.
+    await insertRows(
+      manager,
+      'playout_record',
+      RECORD_COLUMNS,
+      records.map((record) => recordValues(manager, record)),
+    );
+    await insertRows(
+      manager,
+      'playout_record_topic',
+      ['record_id', 'topic_code'],
+      records.flatMap((record) => record.topics.map((topicCode) => [record.id, topicCode])),
+    );
     const updated = await manager
       .createQueryBuilder()
       .update(PlayoutChain)

@@ -24,6 +24,7 @@ function candidate(start: number, length: number, correctsSeq: number | null): P
     source: 'import',
     correctsSeq,
     reason: null,
+    contentKey: `${start}-${length}`,
   };
 }
 

@@ -1,9 +1,11 @@
 import { Brackets, EntityManager, In } from 'typeorm';
 import { DomainError } from '../common/domain-error';
-import { draftContentKey } from './as-run-ledger';
 import { PlayoutClaim } from './entities/playout-claim.entity';
 import { PlayoutRecord } from './entities/playout-record.entity';
 import { PreparedRecord } from './record-preparer';
+
+/** Keys or ids per lookup query (under SQLite's bound-parameter limit). */
+const LOOKUP_CHUNK = 500;
 
 /**
  * Checks of posted records against the commune's log, run under the chain-head lock so that
@@ -16,14 +18,38 @@ export async function existingByContent(
   communeCode: string,
   prepared: readonly PreparedRecord[],
 ): Promise<Map<string, PlayoutRecord>> {
-  const keys = [...new Set(prepared.map((record) => draftContentKey({ ...record, attempt: 0 })))];
+  const keys = [...new Set(prepared.map((record) => record.contentKey))];
   const found = new Map<string, PlayoutRecord>();
-  for (let start = 0; start < keys.length; start += 500) {
+  for (let start = 0; start < keys.length; start += LOOKUP_CHUNK) {
     const rows = await manager.findBy(PlayoutRecord, {
       communeCode,
-      contentKey: In(keys.slice(start, start + 500)),
+      contentKey: In(keys.slice(start, start + LOOKUP_CHUNK)),
     });
     for (const row of rows) found.set(row.contentKey, row);
+  }
+  return found;
+}
+
+/** The content keys among those of `prepared` that the commune's log holds already. */
+export async function existingContentKeys(
+  manager: EntityManager,
+  communeCode: string,
+  prepared: readonly PreparedRecord[],
+): Promise<Set<string>> {
+  const keys = [...new Set(prepared.map((record) => record.contentKey))];
+  const found = new Set<string>();
+  for (let start = 0; start < keys.length; start += LOOKUP_CHUNK) {
+    // Only the keys, and the list bound as one parameter: no entity is built per row and no
+    // query-builder parameter per key (a batch looks up hundreds).
+    const rows = await manager
+      .createQueryBuilder(PlayoutRecord, 'record')
+      .select('record.content_key', 'contentKey')
+      .where('record.commune_code = :communeCode', { communeCode })
+      .andWhere('record.content_key IN (:...keys)', {
+        keys: keys.slice(start, start + LOOKUP_CHUNK),
+      })
+      .getRawMany<{ contentKey: string }>();
+    for (const row of rows) found.add(row.contentKey);
   }
   return found;
 }
@@ -178,8 +204,8 @@ export async function nextAttempts(
 ): Promise<Map<string, number>> {
   const unique = [...new Set(itemIds)];
   const next = new Map<string, number>(unique.map((id) => [id, AUTOMATION_ATTEMPT + 1]));
-  for (let start = 0; start < unique.length; start += 500) {
-    const ids = unique.slice(start, start + 500);
+  for (let start = 0; start < unique.length; start += LOOKUP_CHUNK) {
+    const ids = unique.slice(start, start + LOOKUP_CHUNK);
     for (const entity of [PlayoutRecord, PlayoutClaim]) {
       const rows = await manager
         .createQueryBuilder(entity, 'row')

@@ -1,15 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../auth/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { newId } from '../common/ids';
 import { isLocalDate, addDays, localMidnight } from '../common/local-time';
 import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
 import { TopicsService } from '../topics/topics.service';
-import { AsRunLedger, draftContentKey, RecordDraft } from './as-run-ledger';
+import { AsRunLedger, RecordDraft } from './as-run-ledger';
 import { PlayoutLogQueryDto, PostPlayoutRecordDto } from './dto/playout-record.dto';
 import { PlayoutChain } from './entities/playout-chain.entity';
 import {
@@ -23,6 +24,7 @@ import {
   assertCorrectable,
   effectiveRecordsBetween,
   existingByContent,
+  existingContentKeys,
   firstOverlap,
   IntervalIndex,
   nextAttempts,
@@ -123,7 +125,7 @@ export class PlayoutLogService {
         'operator',
       );
       const prepared = await preparer.prepare(input);
-      const key = draftContentKey({ ...prepared, attempt: 0 });
+      const key = prepared.contentKey;
       if (idempotencyKey) {
         const earlier = await manager.findOneBy(PlayoutRecord, { communeCode, idempotencyKey });
         if (earlier) {
@@ -188,6 +190,7 @@ export class PlayoutLogService {
         this.clock.now(),
         'import',
       );
+      await preparer.learnTopics(request.rows.flatMap((row) => row.input.topics ?? []));
       const prepared: { place: RowPlace; record: PreparedRecord }[] = [];
       for (const row of request.rows) {
         try {
@@ -197,7 +200,7 @@ export class PlayoutLogService {
         }
       }
 
-      const existing = await existingByContent(
+      const existing = await existingContentKeys(
         manager,
         communeCode,
         prepared.map((row) => row.record),
@@ -211,7 +214,7 @@ export class PlayoutLogService {
         window ? await effectiveRecordsBetween(manager, communeCode, window.from, window.to) : [],
       );
       for (const row of prepared) {
-        const key = draftContentKey({ ...row.record, attempt: 0 });
+        const key = row.record.contentKey;
         const twin = seen.get(key);
         if (twin) {
           errors.push({
@@ -242,7 +245,7 @@ export class PlayoutLogService {
       }
       if (errors.length > 0) throw importInvalid(errors);
 
-      const importId = randomUUID();
+      const importId = newId();
       const records = await this.appendPosted(
         manager,
         head,

@@ -5,7 +5,7 @@ import { DomainError } from '../common/domain-error';
 import { Commune } from '../geo/geo.types';
 import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
 import { TopicsService } from '../topics/topics.service';
-import { RecordDraft } from './as-run-ledger';
+import { draftContentKey, RecordDraft } from './as-run-ledger';
 import { PostedSource, PostPlayoutRecordDto } from './dto/playout-record.dto';
 import { sortTopics } from './hash-chain';
 
@@ -14,8 +14,11 @@ export const FUTURE_SKEW_MS = 5000;
 /** No single record spans more than a day. */
 export const MAX_RECORD_MS = 24 * 3600 * 1000;
 
-/** A posted record checked and completed, but not yet numbered: the attempt is set under the lock. */
-export type PreparedRecord = Omit<RecordDraft, 'attempt'>;
+/**
+ * A posted record checked and completed, with its content key, but not yet numbered: the
+ * attempt is set under the lock.
+ */
+export type PreparedRecord = Omit<RecordDraft, 'attempt' | 'contentKey'> & { contentKey: string };
 
 function invalid(message: string, details?: Record<string, unknown>): DomainError {
   return new DomainError('PLAYOUT_RECORD_INVALID', message, details);
@@ -31,7 +34,7 @@ export class RecordPreparer {
   private readonly items = new Map<string, ScheduleItem | null>();
   private readonly bulletins = new Map<string, Bulletin | null>();
   private readonly bulletinTopics = new Map<string, string[]>();
-  private readonly knownTopicSets = new Set<string>();
+  private readonly knownTopics = new Set<string>();
 
   constructor(
     private readonly manager: EntityManager,
@@ -61,7 +64,7 @@ export class RecordPreparer {
     ) {
       throw invalid('reason is required for failed and missed records and for corrections');
     }
-    return {
+    const fields = {
       communeCode: this.commune.code,
       scheduleItemId: item?.id ?? null,
       bulletinId: bulletin?.id ?? null,
@@ -73,6 +76,7 @@ export class RecordPreparer {
       correctsSeq: input.correctsSeq ?? null,
       reason: input.reason?.normalize('NFC') ?? null,
     };
+    return { ...fields, contentKey: draftContentKey(fields) };
   }
 
   private times(
@@ -163,10 +167,21 @@ export class RecordPreparer {
     return codes;
   }
 
+  /**
+   * Looks up at once every topic that the records about to be prepared name, so that checking
+   * each of them needs no query. Unknown codes are left out: the record naming one is refused.
+   */
+  async learnTopics(codes: Iterable<string>): Promise<void> {
+    const unseen = [...new Set(codes)].filter((code) => !this.knownTopics.has(code));
+    if (unseen.length === 0) return;
+    for (const code of await this.topics.knownCodes(unseen, this.manager)) {
+      this.knownTopics.add(code);
+    }
+  }
+
   private async assertKnownTopics(codes: string[]): Promise<void> {
-    const key = codes.join('|');
-    if (codes.length === 0 || this.knownTopicSets.has(key)) return;
+    if (codes.every((code) => this.knownTopics.has(code))) return;
     await this.topics.assertKnown(codes, this.manager);
-    this.knownTopicSets.add(key);
+    for (const code of codes) this.knownTopics.add(code);
   }
 }

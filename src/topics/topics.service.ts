@@ -12,6 +12,8 @@ import { CreateTopicDto, UpdateTopicDto } from './dto/topic.dto';
 import { Topic } from './entities/topic.entity';
 
 export const TOPICS_FILE = 'topics.json';
+/** Codes per lookup query (under SQLite's bound-parameter limit). */
+const LOOKUP_CHUNK = 500;
 
 @Injectable()
 export class TopicsService implements OnApplicationBootstrap {
@@ -57,11 +59,27 @@ export class TopicsService implements OnApplicationBootstrap {
     return topic;
   }
 
+  /** The codes among `codes` that name a topic. */
+  async knownCodes(
+    codes: Iterable<string>,
+    manager: EntityManager = this.db.manager,
+  ): Promise<Set<string>> {
+    const unique = [...new Set(codes)];
+    const known = new Set<string>();
+    for (let start = 0; start < unique.length; start += LOOKUP_CHUNK) {
+      const found = await manager.find(Topic, {
+        select: { code: true },
+        where: { code: In(unique.slice(start, start + LOOKUP_CHUNK)) },
+      });
+      for (const topic of found) known.add(topic.code);
+    }
+    return known;
+  }
+
   /** Throws TOPIC_UNKNOWN (422) naming every code that is not a known topic. */
   async assertKnown(codes: string[], manager: EntityManager = this.db.manager): Promise<void> {
     const unique = [...new Set(codes)];
-    const found = await manager.findBy(Topic, { code: In(unique) });
-    const known = new Set(found.map((topic) => topic.code));
+    const known = await this.knownCodes(unique, manager);
     const unknown = unique.filter((code) => !known.has(code));
     if (unknown.length > 0) {
       throw new DomainError('TOPIC_UNKNOWN', `Unknown topic: ${unknown.join(', ')}`, {

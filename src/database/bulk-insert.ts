@@ -1,0 +1,55 @@
+import { EntityManager } from 'typeorm';
+
+/**
+ * Bound parameters per statement: SQLite's default limit is 32,766 (since 3.32) and PostgreSQL's
+ * 65,535; statements much longer than this one gain nothing.
+ */
+const MAX_PARAMETERS = 8000;
+
+/** A value as the driver binds it: instants as `toInstant` strings, booleans through `sqlBoolean`. */
+export type SqlValue = string | number | boolean | null;
+
+/** A boolean as the database stores it: 0/1 on SQLite, `true`/`false` on PostgreSQL. */
+export function sqlBoolean(manager: EntityManager, value: boolean): SqlValue {
+  return manager.connection.options.type === 'sqlite' ? Number(value) : value;
+}
+
+/**
+ * Inserts rows in multi-row `INSERT` statements of plain SQL, as many rows each as stay under
+ * the parameter limit, in the caller's transaction. For bulk writes only: TypeORM's insert
+ * builder spends several microseconds of bookkeeping on each parameter, more than the database
+ * takes to store it. `rows` hold column values in the order of `columns`, already converted.
+ */
+export async function insertRows(
+  manager: EntityManager,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly SqlValue[])[],
+): Promise<void> {
+  const sqlite = manager.connection.options.type === 'sqlite';
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
+  const head = `INSERT INTO ${table} (${columns.join(', ')}) VALUES `;
+  const sqliteTuple = `(${columns.map(() => '?').join(', ')})`;
+  for (let start = 0; start < rows.length; start += perStatement) {
+    const chunk = rows.slice(start, start + perStatement);
+    const parameters: SqlValue[] = [];
+    const tuples: string[] = [];
+    for (const row of chunk) {
+      if (row.length !== columns.length) {
+        throw new Error(`A row of ${row.length} values for ${columns.length} columns of ${table}`);
+      }
+      if (sqlite) {
+        tuples.push(sqliteTuple);
+        for (const value of row) parameters.push(value);
+      } else {
+        const placeholders: string[] = [];
+        for (const value of row) {
+          parameters.push(value);
+          placeholders.push(`$${parameters.length}`);
+        }
+        tuples.push(`(${placeholders.join(', ')})`);
+      }
+    }
+    await manager.query(head + tuples.join(', '), parameters);
+  }
+}
