@@ -14,6 +14,20 @@ export const MIGRATIONS_TABLE = 'loa_xa_migrations';
  */
 const quietSqlite3 = { ...sqlite3, verbose: () => quietSqlite3 };
 
+/**
+ * Settings of the service's SQLite connection beyond TypeORM's (WAL, busy timeout, foreign keys),
+ * applied once it is open (`Db`). Neither weakens durability: every commit is still synced.
+ */
+export const SQLITE_PRAGMAS = [
+  // 32 MiB of page cache instead of 2 MiB: the indexes that a batch of as-run records updates stay
+  // in memory between requests instead of being read back from the file for every insert.
+  'cache_size = -32768',
+  // Copy the WAL into the database every ~40 MB instead of every 4 MB, so a page that many
+  // commits touch (an index page, a roll-up row) is written back once for all of them. With
+  // both, a province-month of as-run batches ingested 1.5 × faster (bench/reports.bench.ts).
+  'wal_autocheckpoint = 10000',
+] as const;
+
 /** TypeORM options for the configured database: migrations only, never `synchronize`. */
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
   const common = {

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Mutex } from '../common/mutex';
+import { SQLITE_PRAGMAS } from './data-source-options';
 
 /**
  * The one way to write. SQLite gives TypeORM a single connection, so two overlapping
@@ -9,10 +10,16 @@ import { Mutex } from '../common/mutex';
  * writes are therefore serialized in-process there. PostgreSQL runs them concurrently.
  */
 @Injectable()
-export class Db {
+export class Db implements OnModuleInit {
   private readonly writeLock = new Mutex();
 
   constructor(@InjectDataSource() readonly dataSource: DataSource) {}
+
+  /** TypeORM keeps one SQLite connection, so its settings are made once, here. */
+  async onModuleInit(): Promise<void> {
+    if (!this.isSqlite) return;
+    for (const pragma of SQLITE_PRAGMAS) await this.dataSource.query(`PRAGMA ${pragma}`);
+  }
 
   get isSqlite(): boolean {
     return this.dataSource.options.type === 'sqlite';
