@@ -1,8 +1,15 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Job } from 'bullmq';
-import { JobOf, QueueName } from '../queue/queue.constants';
+import { Logger } from '@nestjs/common';
+import { Job, UnrecoverableError } from 'bullmq';
+import { JobName, JobOf, QueueName } from '../queue/queue.constants';
 import { ChainChecksService } from './chain-checks.service';
 import { RollupsService } from './rollups.service';
+
+/** The job names this processor runs. */
+export const MAINTENANCE_JOBS = [
+  'maintenance.rollup',
+  'maintenance.chain-check',
+] as const satisfies readonly JobName[];
 
 /**
  * The maintenance queue's jobs: the roll-up catch-up, and the verification of the hash chains
@@ -10,6 +17,8 @@ import { RollupsService } from './rollups.service';
  */
 @Processor(QueueName.Maintenance)
 export class ReportsMaintenanceProcessor extends WorkerHost {
+  private readonly logger = new Logger(ReportsMaintenanceProcessor.name);
+
   constructor(
     private readonly rollups: RollupsService,
     private readonly chains: ChainChecksService,
@@ -26,7 +35,20 @@ export class ReportsMaintenanceProcessor extends WorkerHost {
           ? this.chains.verifyAll()
           : this.chains.verifyStale();
       default:
-        throw new Error(`Unknown maintenance job "${job.name}"`);
+        return this.refuseUnknown(job);
     }
+  }
+
+  /**
+   * A job this version does not know (queued by hand from the dashboard, or by another version
+   * of the service): it fails at once, without the queue's retries, with a message naming it,
+   * and stays in the failed list where an admin sees it. The worker goes on with the next job.
+   */
+  private refuseUnknown(job: Job): never {
+    const message =
+      `Unknown maintenance job "${job.name}" (id ${job.id ?? '?'}); ` +
+      `this worker runs ${MAINTENANCE_JOBS.join(', ')}`;
+    this.logger.warn(message);
+    throw new UnrecoverableError(message);
   }
 }
