@@ -158,13 +158,18 @@ export class AsRunLedger {
       .values({ communeCode, lastSeq: 0, lastHash: GENESIS_HASH, updatedAt: this.clock.now() })
       .orIgnore()
       .execute();
+    const head = await this.headForUpdate(manager, communeCode);
+    if (!head) throw new Error(`Chain head of commune ${communeCode} vanished`);
+    return head;
+  }
+
+  /** The commune's chain head, locked for the transaction when it exists; never creates it. */
+  private headForUpdate(manager: EntityManager, communeCode: string): Promise<PlayoutChain | null> {
     const query = manager
       .createQueryBuilder(PlayoutChain, 'head')
       .where('head.commune_code = :communeCode', { communeCode });
     if (!this.db.isSqlite) query.setLock('pessimistic_write');
-    const head = await query.getOne();
-    if (!head) throw new Error(`Chain head of commune ${communeCode} vanished`);
-    return head;
+    return query.getOne();
   }
 
   /** Appends drafts of the head's commune in order; `head` must come from `lockHead` in `manager`. */
@@ -267,10 +272,29 @@ export class AsRunLedger {
     }
   }
 
-  /** Recomputes a commune's chain from the database, page by page; names the first broken seq. */
+  /**
+   * Recomputes a commune's chain from the database, page by page; names the first broken seq.
+   * The first reading takes no lock, so appends go on meanwhile; a record arriving between the
+   * reads of the head and of the records makes that reading look broken (the head and the last
+   * record disagree). A "broken" reading is therefore read again with the chain head locked,
+   * when no append of the commune is in flight, and only that answer is given.
+   */
   async verify(communeCode: string): Promise<ChainVerdict> {
-    const manager = this.db.manager;
-    const head = await manager.findOneBy(PlayoutChain, { communeCode });
+    const verdict = await this.walk(this.db.manager, communeCode, async (manager) =>
+      manager.findOneBy(PlayoutChain, { communeCode }),
+    );
+    if (verdict.ok) return verdict;
+    return this.db.write((manager) =>
+      this.walk(manager, communeCode, (locked) => this.headForUpdate(locked, communeCode)),
+    );
+  }
+
+  private async walk(
+    manager: EntityManager,
+    communeCode: string,
+    readHead: (manager: EntityManager) => Promise<PlayoutChain | null>,
+  ): Promise<ChainVerdict> {
+    const head = await readHead(manager);
     const walker = new ChainWalker();
     let after = 0;
     for (;;) {
