@@ -1,34 +1,15 @@
-import { INestApplication, RequestMethod, ValidationError, ValidationPipe } from '@nestjs/common';
+import { INestApplication, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppModuleOptions } from './app.module';
-import { DomainError } from './common/domain-error';
 import { ProblemFilter } from './common/problem.filter';
+import { validationPipe } from './common/validation';
 
 export const API_PREFIX = 'api/v1';
 export const JSON_BODY_LIMIT = '4mb';
-
-function validationMessages(error: ValidationError): string[] {
-  const own = Object.values(error.constraints ?? {});
-  const nested = (error.children ?? []).flatMap((child) =>
-    validationMessages(child).map((message) => `${error.property}.${message}`),
-  );
-  return [...own, ...nested];
-}
-
-/** The validation every request body, query and parameter goes through. */
-export function validationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    exceptionFactory: (errors) =>
-      new DomainError('VALIDATION_FAILED', errors.flatMap(validationMessages).join('; ')),
-  });
-}
 
 /** Middleware, pipes, filters and docs shared by `main.ts` and the end-to-end tests. */
 export function configureHttpApp(app: INestApplication): void {

@@ -31,6 +31,7 @@ import {
   PostPlayoutBatchDto,
   PostPlayoutRecordDto,
 } from './dto/playout-record.dto';
+import { PlayoutBatchBody } from './dto/playout-batch.body';
 import { ChainVerdict } from './hash-chain';
 import { ImportResult, PlayoutLogService, sha256Hex } from './playout-log.service';
 import { playoutRecordView, PlayoutRecordView } from './playout-record.view';
@@ -117,10 +118,11 @@ export class PlayoutLogController {
   @Post('batch')
   @HttpCode(201)
   @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiBody({ type: PostPlayoutBatchDto })
   @ApiOperation({ summary: 'Many records in one transaction: all or nothing' })
   async batch(
     @Param('commune') commune: string,
-    @Body() body: PostPlayoutBatchDto,
+    @PlayoutBatchBody() body: PostPlayoutBatchDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @CurrentUser() actor: AuthUser,
     @Res({ passthrough: true }) response: Response,

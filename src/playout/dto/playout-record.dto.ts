@@ -31,6 +31,10 @@ export const POSTED_SOURCES = ['operator', 'import'] as const;
 export type PostedSource = (typeof POSTED_SOURCES)[number];
 
 export const MAX_BATCH_RECORDS = 5000;
+export const MAX_TITLE_LENGTH = 300;
+export const MAX_REASON_LENGTH = 1000;
+export const MAX_RECORD_TOPICS = 20;
+export const MAX_PLAYED_MS = 24 * 3600 * 1000;
 
 /** A manual (operator) or imported as-run record. */
 export class PostPlayoutRecordDto {
@@ -52,13 +56,13 @@ export class PostPlayoutRecordDto {
   @IsOptional()
   @IsString()
   @MinLength(1)
-  @MaxLength(300)
+  @MaxLength(MAX_TITLE_LENGTH)
   title?: string;
 
   @ApiPropertyOptional({ type: [String], description: "Topic codes; default: the bulletin's." })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(20)
+  @ArrayMaxSize(MAX_RECORD_TOPICS)
   @Matches(TOPIC_CODE_PATTERN, { each: true, message: 'each of topics must be a topic code' })
   topics?: string[];
 
@@ -76,7 +80,7 @@ export class PostPlayoutRecordDto {
   @IsOptional()
   @IsInt()
   @Min(0)
-  @Max(24 * 3600 * 1000)
+  @Max(MAX_PLAYED_MS)
   playedMs?: number;
 
   @ApiPropertyOptional({ enum: POSTED_SOURCES, default: 'operator' })
@@ -94,7 +98,7 @@ export class PostPlayoutRecordDto {
   @IsOptional()
   @IsString()
   @MinLength(1)
-  @MaxLength(1000)
+  @MaxLength(MAX_REASON_LENGTH)
   reason?: string;
 }
 
