@@ -16,6 +16,7 @@ import { APP_CONFIG, AppConfig } from '../src/config/app-config';
 import { Db } from '../src/database/db.service';
 import { GeoService } from '../src/geo/geo.service';
 import { AudioAsset } from '../src/media/entities/audio-asset.entity';
+import { PlayoutDispatcher } from '../src/playout/playout-dispatcher.service';
 import { BroadcastWindow } from '../src/schedule/entities/broadcast-window.entity';
 import { ScheduleItem } from '../src/schedule/entities/schedule-item.entity';
 import { PlanService } from '../src/schedule/plan.service';
@@ -31,6 +32,7 @@ const BULLETINS_PER_COMMUNE = 20;
 const GOAL_SECONDS = 3;
 const REQUIRED = ['chinh-quyen-so', 'kinh-te-so', 'xa-hoi-so', 'mo-hinh-2-cap'];
 const SEED_CHUNK = 300;
+const ROUNDS = 3;
 
 const ACTOR: AuthUser = {
   id: randomUUID(),
@@ -163,6 +165,30 @@ async function seed(db: Db, communes: string[], now: Date): Promise<Map<string, 
   return inputs;
 }
 
+interface Round {
+  totalMs: number;
+  cpuMs: number;
+  perCommune: number[];
+  shortfalls: number;
+}
+
+/** Plans every commune once, one request after another. */
+async function planProvince(planner: PlanService, communes: readonly string[]): Promise<Round> {
+  const perCommune: number[] = [];
+  let shortfalls = 0;
+  const cpuBefore = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  for (const code of communes) {
+    const before = process.hrtime.bigint();
+    const plan = await planner.plan(code, { ...CAMPAIGN, dryRun: false }, ACTOR);
+    perCommune.push(elapsedMs(before));
+    shortfalls += plan.shortfalls.length;
+  }
+  const totalMs = elapsedMs(started);
+  const cpu = process.cpuUsage(cpuBefore);
+  return { totalMs, cpuMs: (cpu.user + cpu.system) / 1000, perCommune, shortfalls };
+}
+
 async function measure(context: INestApplicationContext, clock: ManualClock): Promise<string> {
   const db = context.get(Db);
   const planner = context.get(PlanService);
@@ -194,19 +220,17 @@ async function measure(context: INestApplicationContext, clock: ManualClock): Pr
   const pureMs = elapsedMs(pureStarted);
 
   // What the operators' requests do: read, lock, plan and write, one transaction per commune.
-  const perCommune: number[] = [];
-  let shortfalls = 0;
-  const cpuBefore = process.cpuUsage();
-  const started = process.hrtime.bigint();
-  for (const code of communes) {
-    const before = process.hrtime.bigint();
-    const plan = await planner.plan(code, { ...CAMPAIGN, dryRun: false }, ACTOR);
-    perCommune.push(elapsedMs(before));
-    shortfalls += plan.shortfalls.length;
+  // Three rounds on the same data, the log emptied between them (not timed); the median is kept.
+  const dispatcher = context.get(PlayoutDispatcher);
+  const rounds: Round[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    if (round > 0) await db.write((manager) => manager.query('DELETE FROM schedule_item'));
+    rounds.push(await planProvince(planner, communes));
+    // The dispatcher's work on the plans' changes, finished before anything else is timed.
+    await dispatcher.reconcile();
   }
-  const totalMs = elapsedMs(started);
-  const cpu = process.cpuUsage(cpuBefore);
-  const cpuMs = (cpu.user + cpu.system) / 1000;
+  const byTime = [...rounds].sort((a, b) => a.totalMs - b.totalMs);
+  const { totalMs, cpuMs, perCommune, shortfalls } = byTime[Math.floor(byTime.length / 2)];
   const planned = await db.manager.find(ScheduleItem);
 
   // Baselines: the same rows (new ids, made as the service makes them) written raw into the same
@@ -237,13 +261,16 @@ async function measure(context: INestApplicationContext, clock: ManualClock): Pr
     `the items, commit. Each commune has two daily 30-minute windows and ${BULLETINS_PER_COMMUNE}`,
     'approved bulletins of 25–90 s. Whatever listens to program-log changes (the playout',
     'dispatcher) runs in the same process during the measurement, as it would in the service.',
+    `The province is planned ${ROUNDS} times over, the program log emptied between rounds; the`,
+    'table gives the median round.',
     '',
     `Machine load (1-minute average) when the run started: ${loadavg()[0].toFixed(1)} on ${cpus().length} cores; the wall-clock figures grow with it, the CPU time much less.`,
     '',
     '| measure | value |',
     '|---|---|',
     `| communes planned / items written / shortfalls | ${communes.length} / ${planned.length} / ${shortfalls} |`,
-    `| **total planning time** | **${seconds(totalMs)} s** (goal ≤ ${GOAL_SECONDS} s: ${verdict}) |`,
+    `| **total planning time** (median of ${ROUNDS} rounds) | **${seconds(totalMs)} s** (goal ≤ ${GOAL_SECONDS} s: ${verdict}) |`,
+    `| the rounds | ${rounds.map((round) => `${seconds(round.totalMs)} s`).join(' / ')} |`,
     `| CPU time of this process during the planning | ${seconds(cpuMs)} s |`,
     `| per commune: median / slowest | ${median.toFixed(1)} ms / ${sorted[sorted.length - 1].toFixed(1)} ms |`,
     `| the planning algorithm alone, in memory (\`planCampaign\`) | ${seconds(pureMs)} s |`,
