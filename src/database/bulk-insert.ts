@@ -19,12 +19,15 @@ export function sqlBoolean(manager: EntityManager, value: boolean): SqlValue {
  * the parameter limit, in the caller's transaction. For bulk writes only: TypeORM's insert
  * builder spends several microseconds of bookkeeping on each parameter, more than the database
  * takes to store it. `rows` hold column values in the order of `columns`, already converted.
+ * `onConflict` is the rest of an `ON CONFLICT` clause, the same on SQLite (≥ 3.24) and
+ * PostgreSQL: `DO NOTHING`, or `(key columns) DO UPDATE SET …`.
  */
 export async function insertRows(
   manager: EntityManager,
   table: string,
   columns: readonly string[],
   rows: readonly (readonly SqlValue[])[],
+  onConflict?: string,
 ): Promise<void> {
   const sqlite = manager.connection.options.type === 'sqlite';
   const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
@@ -50,6 +53,7 @@ export async function insertRows(
         tuples.push(`(${placeholders.join(', ')})`);
       }
     }
-    await manager.query(head + tuples.join(', '), parameters);
+    const conflict = onConflict ? ` ON CONFLICT ${onConflict}` : '';
+    await manager.query(head + tuples.join(', ') + conflict, parameters);
   }
 }

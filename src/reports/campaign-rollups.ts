@@ -1,5 +1,6 @@
 import { EntityManager, In } from 'typeorm';
 import { Campaign } from '../campaigns/entities/campaign.entity';
+import { insertRows } from '../database/bulk-insert';
 import { topicsOfSet } from './airtime';
 import { CampaignAirtimeDaily, CampaignAirtimeMonthly } from './entities/campaign-airtime.entity';
 import { AirtimeTopicSet } from './entities/airtime-daily.entity';
@@ -108,35 +109,34 @@ export class CampaignDelta {
         });
       }
     }
-    const days = [...this.days.values()];
-    for (let start = 0; start < days.length; start += CHUNK) {
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(CampaignAirtimeDaily)
-        .values(days.slice(start, start + CHUNK))
-        .updateEntity(false)
-        .onConflict(
-          '("campaign_code", "commune_code", "local_date") DO UPDATE SET ' +
-            '"aired_ms" = "campaign_airtime_daily"."aired_ms" + EXCLUDED."aired_ms"',
-        )
-        .execute();
-    }
-    const monthRows = [...months.values()];
-    for (let start = 0; start < monthRows.length; start += CHUNK) {
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(CampaignAirtimeMonthly)
-        .values(monthRows.slice(start, start + CHUNK))
-        .updateEntity(false)
-        .onConflict(
-          '("campaign_code", "commune_code", "month") DO UPDATE SET ' +
-            '"aired_ms" = "campaign_airtime_monthly"."aired_ms" + EXCLUDED."aired_ms", ' +
-            '"days_at_minimum" = "campaign_airtime_monthly"."days_at_minimum" + EXCLUDED."days_at_minimum"',
-        )
-        .execute();
-    }
+    await insertRows(
+      manager,
+      'campaign_airtime_daily',
+      ['campaign_code', 'commune_code', 'local_date', 'aired_ms'],
+      [...this.days.values()].map((day) => [
+        day.campaignCode,
+        day.communeCode,
+        day.localDate,
+        day.airedMs,
+      ]),
+      '(campaign_code, commune_code, local_date) DO UPDATE SET ' +
+        'aired_ms = campaign_airtime_daily.aired_ms + EXCLUDED.aired_ms',
+    );
+    await insertRows(
+      manager,
+      'campaign_airtime_monthly',
+      ['campaign_code', 'commune_code', 'month', 'aired_ms', 'days_at_minimum'],
+      [...months.values()].map((row) => [
+        row.campaignCode,
+        row.communeCode,
+        row.month,
+        row.airedMs,
+        row.daysAtMinimum,
+      ]),
+      '(campaign_code, commune_code, month) DO UPDATE SET ' +
+        'aired_ms = campaign_airtime_monthly.aired_ms + EXCLUDED.aired_ms, ' +
+        'days_at_minimum = campaign_airtime_monthly.days_at_minimum + EXCLUDED.days_at_minimum',
+    );
   }
 
   /** The day rows the change touches, as they are now (absent: no row yet). */

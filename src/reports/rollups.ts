@@ -1,4 +1,5 @@
 import { Between, EntityManager, In } from 'typeorm';
+import { insertRows, SqlValue } from '../database/bulk-insert';
 import { PlayoutChain } from '../playout/entities/playout-chain.entity';
 import { PlayoutRecord } from '../playout/entities/playout-record.entity';
 import {
@@ -16,7 +17,6 @@ import {
   AirtimeDailySet,
   AirtimeMonthly,
   AirtimeRollupState,
-  AirtimeTopicSet,
 } from './entities/airtime-daily.entity';
 import { CampaignAirtimeDaily, CampaignAirtimeMonthly } from './entities/campaign-airtime.entity';
 import { monthOf } from './report-range';
@@ -29,8 +29,6 @@ import { monthOf } from './report-range';
  * records meanwhile.
  */
 
-/** Rows per multi-row upsert: 5 parameters each, well under SQLite's limit. */
-const UPSERT_CHUNK = 400;
 const READ_PAGE = 2000;
 /** Largest value of an `integer` column on PostgreSQL. */
 const MAX_SEQ = 2_147_483_647;
@@ -80,36 +78,27 @@ export class RollupDelta {
     await registerTopicSets(manager, [...new Set(setRows.map((row) => row.key))]);
     await upsertAdding(
       manager,
-      AirtimeDaily,
-      '("commune_code", "topic_code", "local_date")',
       'airtime_daily',
-      topicRows.map((row) => ({
-        communeCode: row.communeCode,
-        localDate: row.localDate,
-        topicCode: row.key,
-        airedMs: row.airedMs,
-        plays: row.plays,
-      })),
+      ['commune_code', 'local_date', 'topic_code'],
+      topicRows.map((row) => [row.communeCode, row.localDate, row.key, row.airedMs, row.plays]),
     );
     await upsertAdding(
       manager,
-      AirtimeMonthly,
-      '("commune_code", "topic_code", "month")',
       'airtime_monthly',
-      monthsOf(topicRows),
+      ['commune_code', 'topic_code', 'month'],
+      monthsOf(topicRows).map((row) => [
+        row.communeCode,
+        row.topicCode,
+        row.month,
+        row.airedMs,
+        row.plays,
+      ]),
     );
     await upsertAdding(
       manager,
-      AirtimeDailySet,
-      '("commune_code", "local_date", "topic_set")',
       'airtime_daily_set',
-      setRows.map((row) => ({
-        communeCode: row.communeCode,
-        localDate: row.localDate,
-        topicSet: row.key,
-        airedMs: row.airedMs,
-        plays: row.plays,
-      })),
+      ['commune_code', 'local_date', 'topic_set'],
+      setRows.map((row) => [row.communeCode, row.localDate, row.key, row.airedMs, row.plays]),
     );
     if (setRows.length === 0) return;
     const campaigns = new CampaignDelta(await campaignsForAppend(manager));
@@ -170,40 +159,33 @@ function accumulate(
 
 /** Notes the topic sets rolled up, so reports find a campaign's sets without a scan. */
 async function registerTopicSets(manager: EntityManager, keys: readonly string[]): Promise<void> {
-  for (let start = 0; start < keys.length; start += UPSERT_CHUNK) {
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(AirtimeTopicSet)
-      .values(keys.slice(start, start + UPSERT_CHUNK).map((topicSet) => ({ topicSet })))
-      .orIgnore()
-      .updateEntity(false)
-      .execute();
-  }
+  await insertRows(
+    manager,
+    'airtime_topic_set',
+    ['topic_set'],
+    keys.map((key) => [key]),
+    'DO NOTHING',
+  );
 }
 
-/** INSERT … ON CONFLICT DO UPDATE adding to the existing row (SQLite ≥ 3.24 and PostgreSQL). */
-async function upsertAdding<T extends AirtimeDaily | AirtimeDailySet | AirtimeMonthly>(
+/**
+ * INSERT … ON CONFLICT DO UPDATE adding `aired_ms` and `plays` to the existing row. Each row is
+ * its key columns' values, then `aired_ms`, then `plays`.
+ */
+async function upsertAdding(
   manager: EntityManager,
-  entity: new () => T,
-  conflictTarget: string,
   table: string,
-  changed: T[],
+  keyColumns: readonly string[],
+  rows: readonly SqlValue[][],
 ): Promise<void> {
-  for (let start = 0; start < changed.length; start += UPSERT_CHUNK) {
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(entity)
-      .values(changed.slice(start, start + UPSERT_CHUNK) as never[])
-      .updateEntity(false)
-      .onConflict(
-        `${conflictTarget} DO UPDATE SET ` +
-          `"aired_ms" = "${table}"."aired_ms" + EXCLUDED."aired_ms", ` +
-          `"plays" = "${table}"."plays" + EXCLUDED."plays"`,
-      )
-      .execute();
-  }
+  await insertRows(
+    manager,
+    table,
+    [...keyColumns, 'aired_ms', 'plays'],
+    rows,
+    `(${keyColumns.join(', ')}) DO UPDATE SET ` +
+      `aired_ms = ${table}.aired_ms + EXCLUDED.aired_ms, plays = ${table}.plays + EXCLUDED.plays`,
+  );
 }
 
 /**
