@@ -88,17 +88,7 @@ export class CampaignsService implements OnApplicationBootstrap {
       validateCampaignShape(seed);
       await this.db.write(async (manager) => {
         if (await manager.existsBy(Campaign, { code: seed.code })) return;
-        const campaign: Campaign = {
-          code: seed.code,
-          name: seed.name,
-          description: seed.description ?? null,
-          startsOn: seed.startsOn,
-          endsOn: seed.endsOn,
-          rules: normalizeRules(seed.rules),
-          minDailySeconds: seed.minDailySeconds ?? 0,
-          createdAt: now,
-          updatedAt: now,
-        };
+        const campaign = newCampaign(seed, now);
         // Another instance starting at the same time may have added it: its roll-ups are the same.
         await manager
           .createQueryBuilder()
@@ -136,17 +126,7 @@ export class CampaignsService implements OnApplicationBootstrap {
         });
       }
       const now = this.clock.now();
-      const campaign: Campaign = {
-        code: input.code,
-        name: input.name,
-        description: input.description ?? null,
-        startsOn: input.startsOn,
-        endsOn: input.endsOn,
-        rules: normalizeRules(input.rules),
-        minDailySeconds: input.minDailySeconds ?? 0,
-        createdAt: now,
-        updatedAt: now,
-      };
+      const campaign = newCampaign(input, now);
       await manager.insert(Campaign, campaign);
       await rebuildCampaignRollups(manager, campaign);
       await this.audit.record(
@@ -201,4 +181,19 @@ export class CampaignsService implements OnApplicationBootstrap {
       return next;
     });
   }
+}
+
+/** A campaign row from a validated definition (the API's or a seed file's). */
+function newCampaign(input: CreateCampaignDto, now: Date): Campaign {
+  return {
+    code: input.code,
+    name: input.name,
+    description: input.description ?? null,
+    startsOn: input.startsOn,
+    endsOn: input.endsOn,
+    rules: normalizeRules(input.rules),
+    minDailySeconds: input.minDailySeconds ?? 0,
+    createdAt: now,
+    updatedAt: now,
+  };
 }

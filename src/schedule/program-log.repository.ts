@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
+import { insertRows, sqlBoolean, SqlValue } from '../database/bulk-insert';
 import { toInstant } from '../database/columns';
 import { Db } from '../database/db.service';
 import { ScheduleItem, ScheduleItemStatus } from './entities/schedule-item.entity';
@@ -107,32 +108,16 @@ export class ProgramLogRepository {
     }
   }
 
-  /**
-   * Inserts many items in a few multi-row statements (the planner writes hundreds at once).
-   * Plain SQL: TypeORM's insert builder spends most of its time on parameter bookkeeping here.
-   */
+  /** Inserts many items in a few multi-row statements (the planner writes hundreds at once). */
   async insertMany(manager: EntityManager, items: readonly ScheduleItem[]): Promise<void> {
-    const sqlite = this.db.isSqlite;
-    for (let index = 0; index < items.length; index += INSERT_CHUNK) {
-      const chunk = items.slice(index, index + INSERT_CHUNK);
-      const parameters: unknown[] = [];
-      const rows = chunk.map((item) => {
-        const values = itemColumnValues(item, sqlite);
-        const placeholders = values.map((value) => {
-          parameters.push(value);
-          return sqlite ? '?' : `$${parameters.length}`;
-        });
-        return `(${placeholders.join(', ')})`;
-      });
-      await manager.query(
-        `INSERT INTO schedule_item (${ITEM_COLUMNS.join(', ')}) VALUES ${rows.join(', ')}`,
-        parameters,
-      );
-    }
+    await insertRows(
+      manager,
+      'schedule_item',
+      ITEM_COLUMNS,
+      items.map((item) => itemColumnValues(manager, item)),
+    );
   }
 }
-
-const INSERT_CHUNK = 500;
 
 /** The columns of `schedule_item`, in the order of itemColumnValues. */
 const ITEM_COLUMNS = [
@@ -151,7 +136,7 @@ const ITEM_COLUMNS = [
   'demo',
 ] as const;
 
-function itemColumnValues(item: ScheduleItem, sqlite: boolean): unknown[] {
+function itemColumnValues(manager: EntityManager, item: ScheduleItem): SqlValue[] {
   return [
     item.id,
     item.communeCode,
@@ -165,6 +150,6 @@ function itemColumnValues(item: ScheduleItem, sqlite: boolean): unknown[] {
     item.createdBy,
     toInstant(item.createdAt),
     toInstant(item.updatedAt),
-    sqlite ? Number(item.demo) : item.demo,
+    sqlBoolean(manager, item.demo),
   ];
 }
