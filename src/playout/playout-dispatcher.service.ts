@@ -25,6 +25,24 @@ export interface ReconcileResult {
 }
 
 type PlayJob = Job<JobOf<'playout.play'>>;
+
+/** A play job found under an item's id; `pending` while waiting or delayed. */
+interface QueuedJob {
+  job: PlayJob;
+  pending: boolean;
+}
+
+/** What a reconcile did so far, and the jobs it will add at the end in one `addBulk`. */
+class Settling {
+  readonly result: ReconcileResult = { added: 0, replaced: 0, removed: 0 };
+  readonly additions: { name: 'playout.play'; data: JobOf<'playout.play'>; opts: JobsOptions }[] =
+    [];
+}
+
+/** The play job id of an item (`play-<itemId>`). */
+function playJobId(scheduleItemId: string): string {
+  return jobId('playout.play', { scheduleItemId, startsAt: '' });
+}
 const PENDING_STATES = ['delayed', 'waiting', 'prioritized'] as const;
 /** Jobs or items handled between two pauses of the event loop. */
 const PAGE = 100;
@@ -86,47 +104,20 @@ export class PlayoutDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   private async reconcileItemsNow(change: ScheduleChange): Promise<ReconcileResult> {
     const now = this.clock.now();
-    const result: ReconcileResult = { added: 0, replaced: 0, removed: 0 };
     const due = new Map<string, ScheduleItem>();
     for (let start = 0; start < change.itemIds.length; start += ID_CHUNK) {
       const ids = change.itemIds.slice(start, start + ID_CHUNK);
       for (const item of await this.dueItems(now, ids)) due.set(item.id, item);
     }
-    const additions: { name: 'playout.play'; data: JobOf<'playout.play'>; opts: JobsOptions }[] =
-      [];
-    const add = (item: ScheduleItem) => {
-      const payload = { scheduleItemId: item.id, startsAt: item.startsAt.toISOString() };
-      additions.push({
-        name: 'playout.play',
-        data: payload,
-        opts: this.options(item, payload, now),
-      });
-    };
-    if (change.kind === 'created') {
+    const settling = new Settling();
+    for (const [index, itemId] of change.itemIds.entries()) {
+      if (index % PAGE === PAGE - 1) await yieldToPlayers();
       // New items have new ids: no job of theirs can be in the queue yet.
-      for (const item of due.values()) add(item);
-      result.added = additions.length;
-    } else {
-      for (const [index, itemId] of change.itemIds.entries()) {
-        if (index % PAGE === PAGE - 1) await yieldToPlayers();
-        const item = due.get(itemId);
-        const id = jobId('playout.play', { scheduleItemId: itemId, startsAt: '' });
-        const job = (await this.queue.getJob(id)) as PlayJob | undefined;
-        const state = job ? await job.getState() : undefined;
-        const pending = (PENDING_STATES as readonly string[]).includes(state ?? '');
-        if (job && pending && item && job.data.startsAt === item.startsAt.toISOString()) continue;
-        const stale = job && (pending || state === 'completed' || state === 'failed');
-        if (stale && !(await this.removeJob(job))) continue;
-        if (item) {
-          add(item);
-          if (stale && pending) result.replaced += 1;
-          else result.added += 1;
-        } else if (stale && pending) {
-          result.removed += 1;
-        }
-      }
+      const queued =
+        change.kind === 'created' ? undefined : await this.queuedJob(playJobId(itemId));
+      await this.settle(due.get(itemId), queued, settling, now);
     }
-    if (additions.length > 0) await this.queue.addBulk(additions);
+    const result = await this.addAll(settling);
     if (result.added + result.replaced + result.removed > 0) {
       this.logger.log(
         `Settled ${change.kind} items of commune ${change.communeCode}: ${result.added} added, ${result.replaced} replaced, ${result.removed} removed`,
@@ -139,30 +130,65 @@ export class PlayoutDispatcher implements OnApplicationBootstrap, OnModuleDestro
     const now = this.clock.now();
     const items = await this.dueItems(now);
     const pending = await this.pendingJobs();
-    const result: ReconcileResult = { added: 0, replaced: 0, removed: 0 };
+    const settling = new Settling();
     const wanted = new Set<string>();
     for (const [index, item] of items.entries()) {
       if (index % PAGE === PAGE - 1) await yieldToPlayers();
-      const payload = { scheduleItemId: item.id, startsAt: item.startsAt.toISOString() };
-      const id = jobId('playout.play', payload);
+      const id = playJobId(item.id);
       wanted.add(id);
-      const queued = pending.get(id);
-      if (queued?.data.startsAt === payload.startsAt) continue;
-      const stale = queued ?? (await this.finishedJob(id));
-      if (stale && !(await this.removeJob(stale))) continue;
-      await this.queue.add('playout.play', payload, this.options(item, payload, now));
-      if (queued) result.replaced += 1;
-      else result.added += 1;
+      const job = pending.get(id);
+      await this.settle(
+        item,
+        job ? { job, pending: true } : await this.queuedJob(id),
+        settling,
+        now,
+      );
     }
     for (const [id, job] of pending) {
-      if (!wanted.has(id) && (await this.removeJob(job))) result.removed += 1;
+      if (!wanted.has(id)) await this.settle(undefined, { job, pending: true }, settling, now);
     }
+    const result = await this.addAll(settling);
     if (result.added + result.replaced + result.removed > 0) {
       this.logger.log(
         `Reconciled: ${result.added} added, ${result.replaced} replaced, ${result.removed} removed`,
       );
     }
     return result;
+  }
+
+  /**
+   * Brings one item's job in step with the log: `item` is the item when it wants a job (open,
+   * due within the horizon, held by no player), `queued` the job under its id. A pending job at
+   * the item's start stays; any other is removed (a finished one too: it would block adding the
+   * id again) and the wanted job is noted for adding. A job a player has just taken stays.
+   */
+  private async settle(
+    item: ScheduleItem | undefined,
+    queued: QueuedJob | undefined,
+    settling: Settling,
+    now: Date,
+  ): Promise<void> {
+    if (!item) {
+      if (queued?.pending && (await this.removeJob(queued.job))) settling.result.removed += 1;
+      return;
+    }
+    const startsAt = item.startsAt.toISOString();
+    if (queued?.pending && queued.job.data.startsAt === startsAt) return;
+    if (queued && !(await this.removeJob(queued.job))) return;
+    const payload = { scheduleItemId: item.id, startsAt };
+    settling.additions.push({
+      name: 'playout.play',
+      data: payload,
+      opts: this.options(item, payload, now),
+    });
+    if (queued?.pending) settling.result.replaced += 1;
+    else settling.result.added += 1;
+  }
+
+  /** Adds the noted jobs in one round trip. */
+  private async addAll(settling: Settling): Promise<ReconcileResult> {
+    if (settling.additions.length > 0) await this.queue.addBulk(settling.additions);
+    return settling.result;
   }
 
   /**
@@ -221,12 +247,13 @@ export class PlayoutDispatcher implements OnApplicationBootstrap, OnModuleDestro
     return jobOptions('playout.play', payload, { delay, ...(emergency ? { priority: 1 } : {}) });
   }
 
-  /** A job of that id that finished or failed: it would block adding the id again. */
-  private async finishedJob(id: string): Promise<PlayJob | undefined> {
+  /** The job under `id` unless a player holds it (active): pending, or finished or failed. */
+  private async queuedJob(id: string): Promise<QueuedJob | undefined> {
     const job = (await this.queue.getJob(id)) as PlayJob | undefined;
     if (!job) return undefined;
     const state = await job.getState();
-    return state === 'completed' || state === 'failed' ? job : undefined;
+    if ((PENDING_STATES as readonly string[]).includes(state)) return { job, pending: true };
+    return state === 'completed' || state === 'failed' ? { job, pending: false } : undefined;
   }
 
   /** False when the job cannot go (a player has just taken it). */
