@@ -1,17 +1,27 @@
-import { Redis } from 'ioredis';
+import { join, resolve } from 'node:path';
+import { Env } from '../src/config/load-config';
 
-/** Deletes every Redis key under `prefix` (a benchmark's own queues), leaving the rest alone. */
-export async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+/** The Redis the benchmarks use, under a key prefix of their own: BENCH_REDIS_URL, or db 12. */
+export const BENCH_REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/12';
+
+/**
+ * The service's environment in a benchmark: quiet, SQLite in the benchmark's folder (unless
+ * `extra` names another database), its own Redis key prefix and media folder, the first admin,
+ * cheap password hashing; `extra` adds or overrides variables (roles, sink, …).
+ */
+export function benchEnv(dir: string, prefix: string, extra: Env = {}): Env {
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`,
+    REDIS_URL: BENCH_REDIS_URL,
+    REDIS_PREFIX: prefix,
+    MEDIA_DIR: join(dir, 'media'),
+    CONFIG_DIR: resolve(__dirname, '..', '..', 'config'),
+    ADMIN_USERNAME: 'admin',
+    ADMIN_PASSWORD: 'bench-admin-password',
+    PASSWORD_SCRYPT_COST: '10',
+    PATH: process.env.PATH,
+    ...extra,
+  };
 }

@@ -1,7 +1,6 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +12,8 @@ import { createHttpApp } from '../src/app.factory';
 import { AudioPipeline, PipelineOutcome } from '../src/media/audio-pipeline';
 import { MediaStorage } from '../src/media/media-storage';
 import { QueueName } from '../src/queue/queue.constants';
+import { deleteRedisKeys } from '../test/support/services';
+import { BENCH_REDIS_URL, benchEnv } from './bench-support';
 import { Benchmark } from './bench.types';
 
 const execFileAsync = promisify(execFile);
@@ -24,7 +25,6 @@ const TARGET_LUFS = -16;
 const TRUE_PEAK_LIMIT = -1.5;
 const BITRATE = '128k';
 const COMMUNE = '14797';
-const REDIS_DB = 12;
 
 interface Loudness {
   integratedLufs: number;
@@ -264,20 +264,6 @@ async function jobRun(
   };
 }
 
-async function deleteRedisPrefix(prefix: string): Promise<void> {
-  const redis = new Redis({ host: '127.0.0.1', port: 6379, db: REDIS_DB });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
-
 const f = (value: number, digits = 2): string => value.toFixed(digits);
 
 export const mediaBenchmark: Benchmark = {
@@ -293,20 +279,7 @@ export const mediaBenchmark: Benchmark = {
         await ffmpeg(['-i', input, '-af', 'ebur128=peak=true:framelog=verbose', '-f', 'null', '-']),
       );
       app = await createHttpApp({
-        env: {
-          NODE_ENV: 'test',
-          LOG_LEVEL: 'silent',
-          DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`,
-          REDIS_URL: `redis://127.0.0.1:6379/${REDIS_DB}`,
-          REDIS_PREFIX: prefix,
-          MEDIA_DIR: join(dir, 'media'),
-          CONFIG_DIR: resolve(__dirname, '../../config'),
-          ADMIN_USERNAME: 'admin',
-          ADMIN_PASSWORD: 'bench-admin-password',
-          PASSWORD_SCRYPT_COST: '10',
-          AUDIO_WORKER_CONCURRENCY: '1',
-          PATH: process.env.PATH,
-        },
+        env: benchEnv(dir, prefix, { AUDIO_WORKER_CONCURRENCY: '1' }),
       });
       await app.listen(0, '127.0.0.1');
       const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
@@ -420,7 +393,7 @@ How the pipeline gets there:
 `;
     } finally {
       if (app) await app.close();
-      await deleteRedisPrefix(prefix);
+      await deleteRedisKeys(BENCH_REDIS_URL, prefix);
       rmSync(dir, { recursive: true, force: true });
     }
   },

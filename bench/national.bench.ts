@@ -3,7 +3,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { AppModule } from '../src/app.module';
 import { CampaignsService } from '../src/campaigns/campaigns.service';
@@ -13,7 +13,8 @@ import { AirtimeRepository } from '../src/reports/airtime.repository';
 import { topicSetKey } from '../src/reports/airtime';
 import { ReportsService } from '../src/reports/reports.service';
 import { Benchmark } from './bench.types';
-import { deleteRedisKeys } from './bench-support';
+import { deleteRedisKeys, withPg } from '../test/support/services';
+import { BENCH_REDIS_URL, benchEnv } from './bench-support';
 
 const PG_ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 /** A campaign over the whole year, so the year is its window (its own roll-ups apply). */
@@ -56,16 +57,6 @@ const DAY_SETS = [
 const RECORDS_PER_COMMUNE_DAY = 10;
 /** Assumed on-disk bytes of one as-run record with its indexes (hash chain, topics, title). */
 const BYTES_PER_RECORD = 900;
-
-async function withPg<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -131,7 +122,6 @@ export const nationalBenchmark: Benchmark = {
     const suffix = randomBytes(4).toString('hex');
     const database = `loa_xa_bench_${suffix}`;
     const prefix = `loa-xa-bench-${suffix}`;
-    const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/12';
     const dir = mkdtempSync(join(tmpdir(), 'loa-xa-bench-national-'));
     const url = new URL(PG_ADMIN_URL);
     url.pathname = `/${database}`;
@@ -141,20 +131,7 @@ export const nationalBenchmark: Benchmark = {
     try {
       context = await NestFactory.createApplicationContext(
         AppModule.register({
-          env: {
-            NODE_ENV: 'test',
-            LOG_LEVEL: 'silent',
-            APP_ROLES: 'api',
-            DATABASE_URL: url.toString(),
-            REDIS_URL: redisUrl,
-            REDIS_PREFIX: prefix,
-            MEDIA_DIR: join(dir, 'media'),
-            CONFIG_DIR: resolve(process.cwd(), 'config'),
-            ADMIN_USERNAME: 'admin',
-            ADMIN_PASSWORD: 'bench-admin-password',
-            PASSWORD_SCRYPT_COST: '10',
-            PATH: process.env.PATH,
-          },
+          env: benchEnv(dir, prefix, { APP_ROLES: 'api', DATABASE_URL: url.toString() }),
           clock: new ManualClock('2026-01-15T09:00:00+07:00'),
         }),
         { logger: ['error'] },
@@ -406,7 +383,7 @@ export const nationalBenchmark: Benchmark = {
       await withPg(PG_ADMIN_URL, (admin) =>
         admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`),
       ).catch(() => undefined);
-      await deleteRedisKeys(redisUrl, prefix).catch(() => undefined);
+      await deleteRedisKeys(BENCH_REDIS_URL, prefix).catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     }
   },

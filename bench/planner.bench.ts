@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AppModule } from '../src/app.module';
 import { AuthUser } from '../src/auth/auth-user';
@@ -24,7 +24,8 @@ import { planCampaign, PlannerBulletin } from '../src/schedule/planner';
 import { ProgramLogRepository } from '../src/schedule/program-log.repository';
 import { WindowSpec } from '../src/schedule/window-time';
 import { Benchmark } from './bench.types';
-import { deleteRedisKeys } from './bench-support';
+import { deleteRedisKeys } from '../test/support/services';
+import { BENCH_REDIS_URL, benchEnv } from './bench-support';
 
 const PROVINCE = '38';
 const CAMPAIGN = { campaign: 'cds-2025', from: '2025-10-01', to: '2025-10-31' };
@@ -287,25 +288,11 @@ export const plannerBenchmark: Benchmark = {
   async run(): Promise<string> {
     const dir = mkdtempSync(join(tmpdir(), 'loa-xa-bench-planner-'));
     const prefix = `loa-xa-bench-${randomBytes(4).toString('hex')}`;
-    const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/12';
     const clock = new ManualClock('2025-09-30T12:00:00+07:00');
     const context = await NestFactory.createApplicationContext(
       AppModule.register({
         clock,
-        env: {
-          NODE_ENV: 'test',
-          LOG_LEVEL: 'silent',
-          APP_ROLES: 'api',
-          DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`,
-          REDIS_URL: redisUrl,
-          REDIS_PREFIX: prefix,
-          MEDIA_DIR: join(dir, 'media'),
-          CONFIG_DIR: resolve(process.cwd(), 'config'),
-          ADMIN_USERNAME: 'admin',
-          ADMIN_PASSWORD: 'bench-admin-password',
-          PASSWORD_SCRYPT_COST: '10',
-          PATH: process.env.PATH,
-        },
+        env: benchEnv(dir, prefix, { APP_ROLES: 'api' }),
       }),
       { logger: false },
     );
@@ -313,7 +300,7 @@ export const plannerBenchmark: Benchmark = {
       return await measure(context, clock);
     } finally {
       await context.close();
-      await deleteRedisKeys(redisUrl, prefix).catch(() => undefined);
+      await deleteRedisKeys(BENCH_REDIS_URL, prefix).catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     }
   },

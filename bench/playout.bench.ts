@@ -5,7 +5,7 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { In } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { BulletinTopic } from '../src/bulletins/entities/bulletin-topic.entity';
@@ -17,7 +17,8 @@ import { mediaPaths } from '../src/media/media-paths';
 import { PlayoutRecord } from '../src/playout/entities/playout-record.entity';
 import { ScheduleItem } from '../src/schedule/entities/schedule-item.entity';
 import { Benchmark } from './bench.types';
-import { deleteRedisKeys } from './bench-support';
+import { deleteRedisKeys } from '../test/support/services';
+import { BENCH_REDIS_URL, benchEnv } from './bench-support';
 
 const COMMUNES = ['14797', '14758', '14812', '14818'];
 const PLAYS_PER_COMMUNE = 50;
@@ -252,27 +253,15 @@ export const playoutBenchmark: Benchmark = {
   async run(): Promise<string> {
     const dir = mkdtempSync(join(tmpdir(), 'loa-xa-bench-playout-'));
     const prefix = `loa-xa-bench-${randomBytes(4).toString('hex')}`;
-    const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/12';
     const mediaDir = join(dir, 'media');
     const load = busyAudioCore();
     const context = await NestFactory.createApplicationContext(
       AppModule.register({
-        env: {
-          NODE_ENV: 'test',
-          LOG_LEVEL: 'silent',
+        env: benchEnv(dir, prefix, {
           APP_ROLES: 'worker,scheduler',
-          DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`,
-          REDIS_URL: redisUrl,
-          REDIS_PREFIX: prefix,
-          MEDIA_DIR: mediaDir,
-          CONFIG_DIR: resolve(process.cwd(), 'config'),
-          ADMIN_USERNAME: 'admin',
-          ADMIN_PASSWORD: 'bench-admin-password',
-          PASSWORD_SCRYPT_COST: '10',
           PLAYOUT_SINK: 'null',
           PLAYOUT_RECONCILE_SECONDS: '2',
-          PATH: process.env.PATH,
-        },
+        }),
       }),
       { logger: ['error'] },
     );
@@ -280,7 +269,7 @@ export const playoutBenchmark: Benchmark = {
       const config = context.get<AppConfig>(APP_CONFIG);
       const loadBefore = loadavg()[0];
       const plays = distribution(await measurePlays(context, mediaDir));
-      const bull = distribution(await measureDelayedJobs(redisUrl, prefix));
+      const bull = distribution(await measureDelayedJobs(BENCH_REDIS_URL, prefix));
       const loadAfter = loadavg()[0];
       const met = plays.p99 <= GOAL.p99 && plays.max <= GOAL.max;
       return [
@@ -308,7 +297,7 @@ export const playoutBenchmark: Benchmark = {
     } finally {
       load.stop();
       await context.close();
-      await deleteRedisKeys(redisUrl, prefix).catch(() => undefined);
+      await deleteRedisKeys(BENCH_REDIS_URL, prefix).catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     }
   },

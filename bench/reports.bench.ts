@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Database } from 'sqlite3';
 import { DataSource } from 'typeorm';
 import { createHttpApp } from '../src/app.factory';
@@ -13,7 +13,8 @@ import { dataSourceOptions, SQLITE_PRAGMAS } from '../src/database/data-source-o
 import { GeoService } from '../src/geo/geo.service';
 import { ReportsService } from '../src/reports/reports.service';
 import { Benchmark } from './bench.types';
-import { deleteRedisKeys } from './bench-support';
+import { deleteRedisKeys } from '../test/support/services';
+import { BENCH_REDIS_URL, benchEnv } from './bench-support';
 
 const PROVINCE = '38';
 const FROM = '2025-10-01';
@@ -261,23 +262,8 @@ export const reportsBenchmark: Benchmark = {
   async run(): Promise<string> {
     const dir = mkdtempSync(join(tmpdir(), 'loa-xa-bench-reports-'));
     const prefix = `loa-xa-bench-${randomBytes(4).toString('hex')}`;
-    const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/12';
     const clock = new ManualClock('2025-11-05T12:00:00+07:00');
-    const env = {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      APP_ROLES: 'api',
-      PORT: '0',
-      DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`,
-      REDIS_URL: redisUrl,
-      REDIS_PREFIX: prefix,
-      MEDIA_DIR: join(dir, 'media'),
-      CONFIG_DIR: resolve(__dirname, '..', '..', 'config'),
-      ADMIN_USERNAME: 'admin',
-      ADMIN_PASSWORD: 'bench-admin-password',
-      PASSWORD_SCRYPT_COST: '10',
-      PATH: process.env.PATH,
-    };
+    const env = benchEnv(dir, prefix, { APP_ROLES: 'api', PORT: '0' });
     const load = loadavg()[0];
     let app: NestExpressApplication | undefined;
     try {
@@ -440,7 +426,7 @@ export const reportsBenchmark: Benchmark = {
       ].join('\n');
     } finally {
       await app?.close();
-      await deleteRedisKeys(redisUrl, prefix).catch(() => undefined);
+      await deleteRedisKeys(BENCH_REDIS_URL, prefix).catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     }
   },

@@ -1,7 +1,6 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
@@ -11,6 +10,7 @@ import { REPORTS_JOB_SCHEDULERS } from '../src/reports/reports-scheduler.module'
 import { ServiceProcess, startServiceProcess } from './support/service-process';
 import { HAC_THANH } from './support/schedule-fixtures';
 import { ADMIN, bearer, createTestStorage, TestStorage } from './support/test-app';
+import { freePort } from './support/services';
 
 /**
  * Two full instances and a separate worker of the built service on one PostgreSQL database, one
@@ -34,20 +34,6 @@ const FIRST_LEAD_MS = 15000;
 jest.setTimeout(90000);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 /** Polls `probe` until it returns a value, or fails with `what` after `timeoutMs`. */
 async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>) {

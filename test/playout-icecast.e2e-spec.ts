@@ -1,7 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ScheduleChanges } from '../src/schedule/schedule-changes';
 import { insertBulletin, insertReadyAudio, insertScheduleItem } from './support/playout-fixtures';
@@ -13,26 +12,13 @@ import {
   TestApp,
   TestStorage,
 } from './support/test-app';
+import { freePort } from './support/services';
 
 const ICECAST = '/usr/bin/icecast2';
 const COMMUNE = '14797';
 const SOURCE_PASSWORD = 'loa-xa-test-source';
 
 jest.setTimeout(60000);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 /** Debian's icecast2 on a port of its own, run as nobody (it refuses root). */
 function startIcecast(dir: string, port: number): ChildProcess {

@@ -1,26 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { Env } from '../src/config/load-config';
 import { startServiceProcess } from './support/service-process';
 import { createTestStorage, TestStorage } from './support/test-app';
+import { freePort } from './support/services';
 
 /** Nest closes the app on SIGTERM, then re-raises the signal: either ending is a clean stop. */
 const GRACEFUL = [0, 'SIGTERM'];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 describe('roles by process (e2e, built service)', () => {
   let storage: TestStorage;

@@ -1,15 +1,14 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { Redis } from 'ioredis';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Client } from 'pg';
 import request from 'supertest';
 import { createHttpApp } from '../../src/app.factory';
 import { Clock } from '../../src/common/clock';
 import { Env } from '../../src/config/load-config';
+import { deleteRedisKeys, withPg } from './services';
 
 export const ADMIN = { username: 'admin', password: 'admin-password' };
 
@@ -72,29 +71,9 @@ export async function createTestStorage(extraEnv: Env = {}): Promise<TestStorage
   };
 }
 
-async function withPg<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-export async function deleteRedisPrefix(prefix: string): Promise<void> {
-  const redis = new Redis({ host: '127.0.0.1', port: 6379, db: TEST_REDIS_DB, lazyConnect: true });
-  await redis.connect();
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+/** Deletes the test's own Redis keys (its prefix in the tests' Redis database). */
+export function deleteRedisPrefix(prefix: string): Promise<void> {
+  return deleteRedisKeys(`redis://127.0.0.1:6379/${TEST_REDIS_DB}`, prefix);
 }
 
 export interface TestApp {
