@@ -39,8 +39,7 @@ export async function existingContentKeys(
   const keys = [...new Set(prepared.map((record) => record.contentKey))];
   const found = new Set<string>();
   for (let start = 0; start < keys.length; start += LOOKUP_CHUNK) {
-    // Only the keys, and the list bound as one parameter: no entity is built per row and no
-    // query-builder parameter per key (a batch looks up hundreds).
+    // Only the keys, read raw: no entity is built per row (a batch looks up hundreds).
     const rows = await manager
       .createQueryBuilder(PlayoutRecord, 'record')
       .select('record.content_key', 'contentKey')
