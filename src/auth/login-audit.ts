@@ -13,10 +13,14 @@ export type LoginFailureReason = 'unknown-user' | 'wrong-password' | 'disabled';
 const MAX_USERNAMES = 50;
 
 /**
- * Counts a failure in the address's current window and returns the window's state:
- * [created (1|0), row id, window start ms, failures, usernames…, '|', reason, count, …].
+ * Counts a failure in the address's current window (a new window once the last one has run its
+ * length, by the service's clock) and returns 1 when this failure opened the window.
  */
 const FAILURE_SCRIPT = `
+local since = tonumber(redis.call('HGET', KEYS[1], 'since') or '0')
+if since > 0 and tonumber(ARGV[2]) - since >= tonumber(ARGV[3]) then
+  redis.call('DEL', KEYS[1], KEYS[2])
+end
 local created = redis.call('HSETNX', KEYS[1], 'id', ARGV[1])
 if created == 1 then
   redis.call('HSET', KEYS[1], 'since', ARGV[2])
