@@ -33,6 +33,11 @@ export async function resolveJwtSecret(
         `${legacy !== undefined ? 'Moved the JWT secret from the database to' : 'Generated a JWT secret in'} ${auth.jwtSecretFile}`,
       );
     }
+    if (legacy !== undefined && file.secret !== legacy) {
+      logger.warn(
+        `${auth.jwtSecretFile} differs from the secret found in the database: tokens signed before the upgrade are no longer valid`,
+      );
+    }
     if (file.secret.length < 32) {
       throw new Error(`${auth.jwtSecretFile} must hold a secret of at least 32 characters`);
     }
