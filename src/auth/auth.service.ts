@@ -39,8 +39,8 @@ export class AuthService {
     let passwordOk: boolean;
     try {
       user = await this.users.findByUsername(normalized);
-      // Verify against a stored hash even for an unknown user, so timing does not tell who exists.
-      const hash = user?.passwordHash ?? (await this.users.dummyHash());
+      // Verify against a hash of the same cost even for an unknown user: timing tells nobody apart.
+      const hash = user?.passwordHash ?? this.hasher.unknownUserHash;
       passwordOk = await this.hasher.verify(password, hash);
     } catch (error) {
       await ticket.cancel();

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
 import { formatLocalInstant } from '../common/local-time';
@@ -52,6 +52,7 @@ interface WindowState {
  */
 @Injectable()
 export class LoginAudit {
+  private readonly logger = new Logger(LoginAudit.name);
   private readonly prefix: string;
 
   constructor(
@@ -65,6 +66,27 @@ export class LoginAudit {
   }
 
   async failed(
+    ip: string,
+    username: string,
+    reason: LoginFailureReason,
+    user: { id: string; username: string } | null,
+  ): Promise<void> {
+    try {
+      await this.aggregate(ip, username, reason, user);
+    } catch (error) {
+      // Without Redis the failure is still recorded, on a row of its own.
+      this.logger.warn(`Failed-login aggregation: ${(error as Error).message}`);
+      await this.audit.record({
+        action: 'login.failed',
+        actorUsername: username,
+        actor: user,
+        ip,
+        detail: { failures: 1, reasons: { [reason]: 1 }, usernames: [username] },
+      });
+    }
+  }
+
+  private async aggregate(
     ip: string,
     username: string,
     reason: LoginFailureReason,

@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import { isIPv6 } from 'node:net';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -55,6 +56,30 @@ redis.call('PEXPIRE', KEYS[1], ttl)
 return 0
 `;
 
+/**
+ * The address a limit counts: an IPv4 address as such (also when IPv4-mapped), an IPv6 address by
+ * its /64, since one client usually holds a whole /64 and could otherwise change address at will.
+ */
+export function limitedAddress(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return mapped[1];
+  if (!isIPv6(ip)) return ip;
+  const [head, tail = ''] = ip.toLowerCase().split('::');
+  const headGroups = head === '' ? [] : head.split(':');
+  const tailGroups = tail === '' ? [] : tail.split(':');
+  const groups = ip.includes('::')
+    ? [
+        ...headGroups,
+        ...Array<string>(8 - headGroups.length - tailGroups.length).fill('0'),
+        ...tailGroups,
+      ]
+    : headGroups;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
+}
+
 /** A username's failure count is forgotten this long after its last failure. */
 const USERNAME_MEMORY_MS = 24 * 3600 * 1000;
 
@@ -74,6 +99,7 @@ export interface LoginTicket {
  */
 @Injectable()
 export class LoginLimiter {
+  private readonly logger = new Logger(LoginLimiter.name);
   private readonly prefix: string;
 
   constructor(
@@ -88,7 +114,7 @@ export class LoginLimiter {
   async begin(ip: string, username: string): Promise<LoginTicket> {
     const auth = this.config.auth;
     const now = this.clock.nowMs();
-    const addressKey = `${this.prefix}:address:${ip}`;
+    const addressKey = `${this.prefix}:address:${limitedAddress(ip)}`;
     const userKey = `${this.prefix}:user:${username}`;
     const member = `${now}:${randomBytes(6).toString('hex')}`;
 
@@ -132,16 +158,13 @@ export class LoginLimiter {
     }
 
     return {
-      succeeded: async () => {
-        await this.call(() =>
-          this.redis.client.multi().zrem(addressKey, member).del(userKey).exec(),
-        );
-      },
-      cancel: async () => {
-        await this.call(() =>
+      // Giving a place back is a courtesy: if Redis fails now, the attempt just keeps counting.
+      succeeded: () =>
+        this.quietly(this.redis.client.multi().zrem(addressKey, member).del(userKey).exec()),
+      cancel: () =>
+        this.quietly(
           this.redis.client.multi().zrem(addressKey, member).hincrby(userKey, 'f', -1).exec(),
-        );
-      },
+        ),
     };
   }
 
@@ -161,6 +184,14 @@ export class LoginLimiter {
         : 'Too many failed logins for this username; try again later',
       { retryAfterSeconds },
     );
+  }
+
+  private async quietly(command: Promise<unknown>): Promise<void> {
+    try {
+      await command;
+    } catch (error) {
+      this.logger.warn(`Login limiter: ${(error as Error).message}`);
+    }
   }
 
   private async call<T>(command: () => Promise<T>): Promise<T> {

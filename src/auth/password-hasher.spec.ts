@@ -20,6 +20,12 @@ describe('password hasher', () => {
     expect(await pool.hash('same')).not.toBe(await pool.hash('same'));
   });
 
+  it('offers a hash of the configured cost that no password matches, for unknown usernames', async () => {
+    expect(pool.unknownUserHash).toMatch(/^scrypt\$10\$8\$1\$/);
+    expect(hasher().unknownUserHash).not.toBe(pool.unknownUserHash);
+    await expect(pool.verify('', pool.unknownUserHash)).resolves.toBe(false);
+  });
+
   it('refuses stored strings of another scheme', async () => {
     await expect(pool.verify('x', 'bcrypt$abc')).resolves.toBe(false);
   });

@@ -48,6 +48,17 @@ interface Slot {
   current?: Pending;
 }
 
+function format(log2N: number, salt: Buffer, key: Buffer): string {
+  return [
+    'scrypt',
+    log2N,
+    BLOCK_SIZE,
+    PARALLELISM,
+    salt.toString('base64'),
+    key.toString('base64'),
+  ].join('$');
+}
+
 function jobFor(password: string, salt: Buffer, log2N: number, r: number, p: number): ScryptJob {
   const N = 2 ** log2N;
   return {
@@ -74,21 +85,26 @@ export class PasswordHasher implements OnModuleDestroy {
   private readonly queue: Pending[] = [];
   private closed = false;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    this.unknownUserHash = format(
+      config.auth.passwordCost,
+      randomBytes(16),
+      randomBytes(KEY_LENGTH),
+    );
+  }
 
   async hash(password: string): Promise<string> {
     const log2N = this.config.auth.passwordCost;
     const salt = randomBytes(16);
     const key = await this.run(jobFor(password, salt, log2N, BLOCK_SIZE, PARALLELISM));
-    return [
-      'scrypt',
-      log2N,
-      BLOCK_SIZE,
-      PARALLELISM,
-      salt.toString('base64'),
-      key.toString('base64'),
-    ].join('$');
+    return format(log2N, salt, key);
   }
+
+  /**
+   * A stored string no password matches, at today's cost: verifying against it for an unknown
+   * username costs what a real user's verification costs, so timing does not tell who exists.
+   */
+  readonly unknownUserHash: string;
 
   async verify(password: string, stored: string): Promise<boolean> {
     const [scheme, log2N, r, p, salt, key] = stored.split('$');

@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { newId } from '../common/ids';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -33,7 +32,6 @@ interface Scope {
 @Injectable()
 export class UsersService implements OnApplicationBootstrap {
   private readonly logger = new Logger(UsersService.name);
-  private dummy?: Promise<string>;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -84,19 +82,6 @@ export class UsersService implements OnApplicationBootstrap {
       createdAt: user.createdAt.toISOString(),
       updatedAt: user.updatedAt.toISOString(),
     };
-  }
-
-  /** A hash to verify against when the username is unknown (same cost as a real one). */
-  dummyHash(): Promise<string> {
-    if (!this.dummy) {
-      const dummy = this.hasher.hash(randomUUID());
-      // A busy hasher must not leave a failed promise behind for every later unknown user.
-      dummy.catch(() => {
-        if (this.dummy === dummy) this.dummy = undefined;
-      });
-      this.dummy = dummy;
-    }
-    return this.dummy;
   }
 
   findByUsername(username: string): Promise<User | null> {
