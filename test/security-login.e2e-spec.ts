@@ -3,7 +3,9 @@ import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
+import { TokenService } from '../src/auth/token.service';
 import { ManualClock } from '../src/common/manual-clock';
+import { UsersService } from '../src/users/users.service';
 import {
   ADMIN,
   bearer,
@@ -227,6 +229,39 @@ describe('security: login limits, password hashing and tokens (e2e)', () => {
       expect(waits).toEqual([30, 60, 100]);
       // The refusals of one username cost the addresses nothing.
       expect((await failLogin(app, 'nguoi-khac', '192.0.2.10')).status).toBe(401);
+    });
+  });
+
+  describe('two instances behind one load balancer', () => {
+    let storage: TestStorage;
+    let first: TestApp;
+    let second: TestApp;
+
+    beforeAll(async () => {
+      storage = await createTestStorage({ LOGIN_THROTTLE_LIMIT: '20', APP_ROLES: 'api' });
+      first = await startTestApp(storage);
+      second = await startTestApp(storage);
+    });
+
+    afterAll(async () => {
+      await second?.close();
+      await first?.close();
+      await storage.dispose();
+    });
+
+    it('share one limit and one aggregated audit row per address', async () => {
+      const statuses: number[] = [];
+      for (let index = 0; index < 22; index += 1) {
+        const instance = index % 2 === 0 ? first : second;
+        statuses.push((await failLogin(instance, `lan-luot-${index}`)).status);
+      }
+      expect(statuses).toEqual([...Array.from({ length: 20 }, () => 401), 429, 429]);
+      // This address may not log in any more: the admin's token is issued by the service itself.
+      const user = await second.app.get(UsersService).findByUsername(ADMIN.username);
+      const token = await second.app.get(TokenService).sign(user!.id, user!.tokenVersion);
+      const failed = await auditRows(second, token, 'login.failed');
+      expect(failed).toHaveLength(1);
+      expect(failed[0].detail).toMatchObject({ failures: 20 });
     });
   });
 
