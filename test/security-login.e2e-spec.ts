@@ -5,6 +5,8 @@ import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { TokenService } from '../src/auth/token.service';
 import { ManualClock } from '../src/common/manual-clock';
+import { startServiceProcess } from './support/service-process';
+import { freePort } from './support/services';
 import { UsersService } from '../src/users/users.service';
 import {
   ADMIN,
@@ -333,6 +335,64 @@ describe('security: login limits, password hashing and tokens (e2e)', () => {
       });
       expect(outcomes.every((status) => status === 401 || status === 503)).toBe(true);
       // Generous: before the fix the libuv pool held 32 MiB hashes and a read took seconds.
+    });
+  });
+
+  describe('the built service in production', () => {
+    let storage: TestStorage;
+
+    beforeAll(async () => {
+      storage = await createTestStorage();
+    });
+
+    afterAll(async () => {
+      await storage.dispose();
+    });
+
+    it('refuses a spray with its production defaults and keeps its secret out of the database', async () => {
+      const port = await freePort();
+      const service = startServiceProcess({
+        ...storage.env,
+        NODE_ENV: 'production',
+        PORT: String(port),
+        APP_ROLES: 'api',
+        // The production defaults: 20 failures per address, the 32 MiB scrypt.
+        LOGIN_THROTTLE_LIMIT: undefined,
+        PASSWORD_SCRYPT_COST: undefined,
+      });
+      try {
+        await service.waitFor(/listening on http/, 60000);
+        const login = (username: string) =>
+          fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, {
+            method: 'POST',
+            headers: {
+              'Content-Type': 'application/json',
+              'X-Forwarded-For': `198.18.0.${username.length}`,
+            },
+            body: JSON.stringify({ username, password: 'doan-bua-mat-khau' }),
+          });
+        const statuses: number[] = [];
+        for (let index = 0; index < 20; index += 1) {
+          statuses.push((await login(`${'x'.repeat(index + 1)}`)).status);
+        }
+        expect(statuses).toEqual(Array.from({ length: 20 }, () => 401));
+        const refused = await login('mot-ten-nua');
+        expect(refused.status).toBe(429);
+        expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+        expect(await refused.json()).toMatchObject({ code: 'LOGIN_RATE_LIMITED' });
+
+        const file = join(storage.dir, 'jwt-secret');
+        expect(statSync(file).mode & 0o777).toBe(0o600);
+        const secret = readFileSync(file, 'utf8').trim();
+        const forged = craftToken('none', { sub: 'x', ver: 0, exp: 4102444800 }, secret);
+        const me = await fetch(`http://127.0.0.1:${port}/api/v1/auth/me`, {
+          headers: bearer(forged),
+        });
+        expect(me.status).toBe(401);
+        expect(await me.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
+      } finally {
+        await service.stop('SIGTERM');
+      }
     });
   });
 
