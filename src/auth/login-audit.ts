@@ -62,7 +62,7 @@ export class LoginAudit {
     private readonly db: Db,
     private readonly clock: Clock,
   ) {
-    this.prefix = `${config.redis.prefix}:login:audit`;
+    this.prefix = `${config.redis.prefix}:login`;
   }
 
   async failed(
@@ -92,14 +92,15 @@ export class LoginAudit {
     reason: LoginFailureReason,
     user: { id: string; username: string } | null,
   ): Promise<void> {
-    const key = `${this.prefix}:${ip}`;
+    const key = `${this.prefix}:audit:${ip}`;
+    const usernamesKey = `${this.prefix}:audit-usernames:${ip}`;
     const now = this.clock.now();
     const created = Number(
       await this.redis.client.eval(
         FAILURE_SCRIPT,
         2,
         key,
-        `${key}:usernames`,
+        usernamesKey,
         newId(),
         now.getTime(),
         this.config.auth.loginThrottleTtlSeconds * 1000,
@@ -110,7 +111,7 @@ export class LoginAudit {
     );
     if (created === 1) {
       await this.db.write(async (manager) => {
-        const state = await this.state(key);
+        const state = await this.state(key, usernamesKey);
         if (!state) return;
         await this.audit.record(
           {
@@ -132,7 +133,7 @@ export class LoginAudit {
       // Under the row's lock (PostgreSQL) or the one writer (SQLite), each update reads a later
       // state than the one before it, so the count never goes back.
       if (!id || !(await this.audit.lockForUpdate(id, manager))) return;
-      const state = await this.state(key);
+      const state = await this.state(key, usernamesKey);
       if (!state || state.id !== id) return;
       await this.audit.updateDetail(
         id,
@@ -169,10 +170,10 @@ export class LoginAudit {
     };
   }
 
-  private async state(key: string): Promise<WindowState | null> {
+  private async state(key: string, usernamesKey: string): Promise<WindowState | null> {
     const [hash, usernames] = await Promise.all([
       this.redis.client.hgetall(key),
-      this.redis.client.smembers(`${key}:usernames`),
+      this.redis.client.smembers(usernamesKey),
     ]);
     if (!hash.id) return null;
     const reasons: Record<string, number> = {};
