@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppModuleOptions } from './app.module';
 import { ProblemFilter } from './common/problem.filter';
+import { APP_CONFIG, AppConfig } from './config/app-config';
 import { validationPipe } from './common/validation';
 
 export const API_PREFIX = 'api/v1';
@@ -53,7 +54,7 @@ export async function createHttpApp(
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(options), {
     bufferLogs: true,
   });
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', app.get<AppConfig>(APP_CONFIG).http.trustedProxies);
   // A batch of as-run records (up to 5,000) is a few megabytes of JSON; Express's default is 100 kB.
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   configureHttpApp(app);

@@ -8,6 +8,8 @@ import { AuthUser } from './auth-user';
 import { AuditAction, AuditEvent } from './entities/audit-event.entity';
 
 export interface AuditEntry {
+  /** Given when the caller updates the row later (an aggregated entry); generated otherwise. */
+  id?: string;
   action: AuditAction;
   actor?: Pick<AuthUser, 'id' | 'username'> | null;
   /** For events without a signed-in actor (a failed login). */
@@ -37,7 +39,7 @@ export class AuditService {
   /** Records an event; pass the manager of the transaction that does the audited change. */
   async record(entry: AuditEntry, manager?: EntityManager): Promise<void> {
     const event: AuditEvent = {
-      id: newId(),
+      id: entry.id ?? newId(),
       at: this.clock.now(),
       action: entry.action,
       actorId: entry.actor?.id ?? null,
@@ -54,6 +56,36 @@ export class AuditService {
     } else {
       await this.db.write((m) => m.insert(AuditEvent, event as QueryDeepPartialEntity<AuditEvent>));
     }
+  }
+
+  /**
+   * Locks an aggregated entry for `updateDetail` (row lock on PostgreSQL; SQLite has one writer).
+   * False when the entry does not exist (yet).
+   */
+  async lockForUpdate(id: string, manager: EntityManager): Promise<boolean> {
+    const row = await manager.findOne(AuditEvent, {
+      where: { id },
+      select: { id: true },
+      ...(this.db.isSqlite ? {} : { lock: { mode: 'pessimistic_write' as const } }),
+    });
+    return row !== null;
+  }
+
+  /**
+   * Brings an aggregated entry (failed logins of one window) up to date: only its summary changes,
+   * never what happened or when it began; every other entry is written once.
+   */
+  async updateDetail(
+    id: string,
+    patch: { actorUsername: string | null; detail: Record<string, unknown> },
+    manager: EntityManager,
+  ): Promise<void> {
+    await manager.update(AuditEvent, { id }, {
+      // A row about several usernames names no single actor.
+      ...(patch.actorUsername === null ? { actorId: null } : {}),
+      actorUsername: patch.actorUsername,
+      detail: patch.detail,
+    } as QueryDeepPartialEntity<AuditEvent>);
   }
 
   async list(query: AuditQuery): Promise<AuditEvent[]> {

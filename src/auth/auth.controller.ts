@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { UsersService, UserView } from '../users/users.service';
@@ -9,7 +9,6 @@ import { AuthUser } from './auth-user';
 import { AuditQueryDto } from './dto/audit-query.dto';
 import { LoginDto } from './dto/login.dto';
 import { AuditEvent } from './entities/audit-event.entity';
-import { LoginThrottlerGuard } from './login-throttler.guard';
 
 @ApiTags('auth')
 @Controller()
@@ -21,7 +20,6 @@ export class AuthController {
   ) {}
 
   @Public()
-  @UseGuards(LoginThrottlerGuard)
   @Post('auth/login')
   @HttpCode(200)
   login(@Body() body: LoginDto, @Req() request: Request): Promise<LoginResult> {

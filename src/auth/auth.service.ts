@@ -4,7 +4,9 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { UsersService, UserView } from '../users/users.service';
 import { AuditService } from './audit.service';
-import { verifyPassword } from './password-hasher';
+import { LoginAudit } from './login-audit';
+import { LoginLimiter } from './login-limiter';
+import { PasswordHasher } from './password-hasher';
 import { TokenService } from './token.service';
 
 export interface LoginResult {
@@ -21,25 +23,39 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly tokens: TokenService,
     private readonly audit: AuditService,
+    private readonly loginAudit: LoginAudit,
+    private readonly limiter: LoginLimiter,
+    private readonly hasher: PasswordHasher,
     private readonly clock: Clock,
   ) {}
 
+  /** `ip`: the client's address as the trusted proxies tell it (TRUSTED_PROXIES), else the socket's. */
   async login(username: string, password: string, ip: string | null): Promise<LoginResult> {
     const normalized = username.trim().toLowerCase();
-    const user = await this.users.findByUsername(normalized);
-    // Verify against a stored hash even for an unknown user, so timing does not tell who exists.
-    const hash = user?.passwordHash ?? (await this.users.dummyHash());
-    const passwordOk = await verifyPassword(password, hash);
+    const address = ip ?? 'unknown';
+    // The limits run before any hashing, so a flood costs no scrypt once it is refused.
+    const ticket = await this.limiter.begin(address, normalized);
+    let user: Awaited<ReturnType<UsersService['findByUsername']>>;
+    let passwordOk: boolean;
+    try {
+      user = await this.users.findByUsername(normalized);
+      // Verify against a hash of the same cost even for an unknown user: timing tells nobody apart.
+      const hash = user?.passwordHash ?? this.hasher.unknownUserHash;
+      passwordOk = await this.hasher.verify(password, hash);
+    } catch (error) {
+      await ticket.cancel();
+      throw error;
+    }
     if (!user || !passwordOk || user.disabled) {
-      await this.audit.record({
-        action: 'login.failed',
-        actorUsername: normalized,
-        actor: user ? { id: user.id, username: user.username } : null,
-        ip,
-        detail: { reason: !user ? 'unknown-user' : user.disabled ? 'disabled' : 'wrong-password' },
-      });
+      await this.loginAudit.failed(
+        address,
+        normalized,
+        !user ? 'unknown-user' : user.disabled ? 'disabled' : 'wrong-password',
+        user ? { id: user.id, username: user.username } : null,
+      );
       throw new DomainError('INVALID_CREDENTIALS', 'Invalid username or password');
     }
+    await ticket.succeeded();
     const accessToken = await this.tokens.sign(user.id, user.tokenVersion);
     await this.audit.record({ action: 'login.succeeded', actor: user, ip });
     const expiresAt = new Date(

@@ -1,18 +1,61 @@
-import { hashPassword, verifyPassword } from './password-hasher';
+import { loadConfig } from '../config/load-config';
+import { PasswordHasher } from './password-hasher';
+
+function hasher(env: Record<string, string> = {}): PasswordHasher {
+  return new PasswordHasher(loadConfig({ PASSWORD_SCRYPT_COST: '10', ...env }, '/tmp'));
+}
 
 describe('password hasher', () => {
+  const pool = hasher();
+  afterAll(() => pool.onModuleDestroy());
+
   it('verifies the right password and refuses a wrong one', async () => {
-    const hash = await hashPassword('mật-khẩu-đúng', 10);
+    const hash = await pool.hash('mật-khẩu-đúng');
     expect(hash).toMatch(/^scrypt\$10\$8\$1\$/);
-    await expect(verifyPassword('mật-khẩu-đúng', hash)).resolves.toBe(true);
-    await expect(verifyPassword('mật-khẩu-sai', hash)).resolves.toBe(false);
+    await expect(pool.verify('mật-khẩu-đúng', hash)).resolves.toBe(true);
+    await expect(pool.verify('mật-khẩu-sai', hash)).resolves.toBe(false);
   });
 
   it('salts every hash', async () => {
-    expect(await hashPassword('same', 10)).not.toBe(await hashPassword('same', 10));
+    expect(await pool.hash('same')).not.toBe(await pool.hash('same'));
+  });
+
+  it('offers a hash of the configured cost that no password matches, for unknown usernames', async () => {
+    expect(pool.unknownUserHash).toMatch(/^scrypt\$10\$8\$1\$/);
+    expect(hasher().unknownUserHash).not.toBe(pool.unknownUserHash);
+    await expect(pool.verify('', pool.unknownUserHash)).resolves.toBe(false);
   });
 
   it('refuses stored strings of another scheme', async () => {
-    await expect(verifyPassword('x', 'bcrypt$abc')).resolves.toBe(false);
+    await expect(pool.verify('x', 'bcrypt$abc')).resolves.toBe(false);
+  });
+
+  it('runs on its own workers, queues a bounded number and refuses the rest at once', async () => {
+    const small = hasher({
+      PASSWORD_SCRYPT_COST: '16',
+      PASSWORD_HASH_WORKERS: '1',
+      PASSWORD_HASH_QUEUE: '2',
+    });
+    try {
+      const attempts = Array.from({ length: 6 }, (_, index) =>
+        small.hash(`p${index}`).then(
+          () => 'hashed',
+          (error: { code?: string }) => error.code,
+        ),
+      );
+      expect(small.load).toBe(3);
+      const outcomes = await Promise.all(attempts);
+      expect(outcomes).toEqual([
+        'hashed',
+        'hashed',
+        'hashed',
+        'PASSWORD_HASHER_BUSY',
+        'PASSWORD_HASHER_BUSY',
+        'PASSWORD_HASHER_BUSY',
+      ]);
+      expect(small.load).toBe(0);
+    } finally {
+      await small.onModuleDestroy();
+    }
   });
 });

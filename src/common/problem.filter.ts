@@ -95,6 +95,9 @@ export class ProblemFilter implements ExceptionFilter {
       return;
     }
     afterBody(http.getRequest<Request>(), response, () => {
+      if (typeof problem.retryAfterSeconds === 'number') {
+        response.setHeader('Retry-After', String(problem.retryAfterSeconds));
+      }
       response.status(problem.statusCode).json(problem);
     });
   }

@@ -31,13 +31,32 @@ export interface AppConfig {
   auth: {
     adminUsername?: string;
     adminPassword?: string;
-    /** When absent, a secret is generated once and kept in the database. */
+    /** When absent, the secret is read from `jwtSecretFile` (generated there at first start). */
     jwtSecret?: string;
+    /** File holding the JWT secret (mode 0600), never the database. */
+    jwtSecretFile: string;
     jwtTtlSeconds: number;
+    /** Failed logins allowed per client address in `loginThrottleTtlSeconds`, whatever the usernames. */
     loginThrottleLimit: number;
     loginThrottleTtlSeconds: number;
+    /** Failures of one username (from any address) before each next attempt must wait. */
+    loginUsernameFreeFailures: number;
+    /** The first wait; it doubles with every further failure, up to the maximum. */
+    loginUsernameBaseDelaySeconds: number;
+    loginUsernameMaxDelaySeconds: number;
     /** log2 of scrypt's cost parameter N. */
     passwordCost: number;
+    /** Worker threads that hash passwords (never the libuv pool the database driver uses). */
+    passwordHashWorkers: number;
+    /** Hashes waiting for a worker; past it a login is refused at once with 503. */
+    passwordHashQueue: number;
+  };
+  http: {
+    /**
+     * Proxies whose `X-Forwarded-For` is believed (addresses, CIDR ranges or Express's names
+     * `loopback`, `linklocal`, `uniquelocal`); empty: the socket address is the client.
+     */
+    trustedProxies: string[];
   };
   ffmpeg: {
     ffmpegPath?: string;

@@ -4,6 +4,7 @@ import {
   parseDatabaseUrl,
   parseRedisUrl,
   parseRoles,
+  parseTrustedProxies,
 } from './load-config';
 
 describe('loadConfig', () => {
@@ -96,6 +97,43 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT must be between/);
     expect(() => loadConfig({ AUDIO_TARGET_LUFS: '3' })).toThrow(/AUDIO_TARGET_LUFS/);
+  });
+});
+
+describe('login and secrets', () => {
+  it('limits failed logins per address to 20 in 10 minutes and trusts no proxy by default', () => {
+    const config = loadConfig({}, '/srv/loa-xa');
+    expect(config.auth).toMatchObject({
+      loginThrottleLimit: 20,
+      loginThrottleTtlSeconds: 600,
+      passwordHashWorkers: 1,
+      jwtSecretFile: '/srv/loa-xa/data/jwt-secret',
+    });
+    expect(config.http.trustedProxies).toEqual([]);
+  });
+
+  it('keeps the JWT secret file next to the SQLite file, or where JWT_SECRET_FILE says', () => {
+    expect(
+      loadConfig({ DATABASE_URL: 'sqlite:/var/lib/loa-xa/db.sqlite' }, '/srv').auth.jwtSecretFile,
+    ).toBe('/var/lib/loa-xa/jwt-secret');
+    expect(
+      loadConfig({ DATABASE_URL: 'postgres://db/loa', JWT_SECRET_FILE: 'secrets/jwt' }, '/srv').auth
+        .jwtSecretFile,
+    ).toBe('/srv/secrets/jwt');
+  });
+
+  it('reads TRUSTED_PROXIES and refuses what is not an address, a range or a name', () => {
+    expect(parseTrustedProxies('10.0.0.1, 192.168.0.0/16,::1,loopback')).toEqual([
+      '10.0.0.1',
+      '192.168.0.0/16',
+      '::1',
+      'loopback',
+    ]);
+    expect(parseTrustedProxies('')).toEqual([]);
+    for (const bad of ['*', 'true', 'proxy.local', '10.0.0.0/33', '10.0.0.1/8/1']) {
+      expect(() => parseTrustedProxies(bad)).toThrow(/TRUSTED_PROXIES/);
+    }
+    expect(() => loadConfig({ TRUSTED_PROXIES: 'all' })).toThrow(ConfigError);
   });
 });
 

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isIP } from 'node:net';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import {
   APP_ROLE_NAMES,
   AppConfig,
@@ -133,6 +134,36 @@ export function parseSinkByCommune(value: string): Map<string, PlayoutSinkName> 
   return sinks;
 }
 
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** `TRUSTED_PROXIES`: addresses, CIDR ranges or Express's names, comma-separated. */
+export function parseTrustedProxies(value: string): string[] {
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  for (const entry of entries) {
+    if (PROXY_NAMES.includes(entry)) continue;
+    const [address, bits, extra] = entry.split('/');
+    const family = isIP(address);
+    const maxBits = family === 6 ? 128 : 32;
+    const bitsOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
+    if (family === 0 || !bitsOk || extra !== undefined) {
+      throw new Error(
+        `TRUSTED_PROXIES must list IP addresses, CIDR ranges or ${PROXY_NAMES.join('/')}, got "${entry}"`,
+      );
+    }
+  }
+  return entries;
+}
+
+/** Where generated secrets live by default: next to the SQLite file, else `./data`. */
+function dataDir(database: DatabaseConfig, cwd: string): string {
+  return database.driver === 'sqlite' && database.file !== ':memory:'
+    ? dirname(database.file)
+    : resolve(cwd, 'data');
+}
+
 function resolvePath(cwd: string, path: string): string {
   return isAbsolute(path) ? path : resolve(cwd, path);
 }
@@ -165,6 +196,11 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     problems.push('JWT_SECRET must be at least 32 characters');
   }
 
+  const database = attempt(
+    () => parseDatabaseUrl(read.string('DATABASE_URL', 'sqlite:./data/loa-xa.sqlite'), cwd),
+    { driver: 'sqlite', file: ':memory:' },
+  );
+
   const config: AppConfig = {
     env: nodeEnv,
     port: read.int('PORT', 3000, 0, 65535),
@@ -176,10 +212,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     ),
     configDir: resolvePath(cwd, read.string('CONFIG_DIR', './config')),
     mediaDir,
-    database: attempt(
-      () => parseDatabaseUrl(read.string('DATABASE_URL', 'sqlite:./data/loa-xa.sqlite'), cwd),
-      { driver: 'sqlite', file: ':memory:' },
-    ),
+    database,
     redis: attempt(
       () =>
         parseRedisUrl(
@@ -192,10 +225,22 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       adminUsername: adminUsername ?? (nodeEnv === 'production' ? undefined : 'admin'),
       adminPassword: adminPassword ?? (nodeEnv === 'production' ? undefined : 'loa-xa-admin'),
       jwtSecret,
+      jwtSecretFile: resolvePath(
+        cwd,
+        read.string('JWT_SECRET_FILE', join(dataDir(database, cwd), 'jwt-secret')),
+      ),
       jwtTtlSeconds: read.int('JWT_TTL_SECONDS', 8 * 3600, 60, 30 * 24 * 3600),
-      loginThrottleLimit: read.int('LOGIN_THROTTLE_LIMIT', 10, 1, 100000),
-      loginThrottleTtlSeconds: read.int('LOGIN_THROTTLE_TTL_SECONDS', 60, 1, 86400),
+      loginThrottleLimit: read.int('LOGIN_THROTTLE_LIMIT', 20, 1, 100000),
+      loginThrottleTtlSeconds: read.int('LOGIN_THROTTLE_TTL_SECONDS', 600, 1, 86400),
+      loginUsernameFreeFailures: read.int('LOGIN_USERNAME_FREE_FAILURES', 5, 1, 1000),
+      loginUsernameBaseDelaySeconds: read.int('LOGIN_USERNAME_BASE_DELAY_SECONDS', 1, 1, 3600),
+      loginUsernameMaxDelaySeconds: read.int('LOGIN_USERNAME_MAX_DELAY_SECONDS', 900, 1, 86400),
       passwordCost: read.int('PASSWORD_SCRYPT_COST', 15, 10, 20),
+      passwordHashWorkers: read.int('PASSWORD_HASH_WORKERS', 1, 1, 16),
+      passwordHashQueue: read.int('PASSWORD_HASH_QUEUE', 8, 0, 1000),
+    },
+    http: {
+      trustedProxies: attempt(() => parseTrustedProxies(read.string('TRUSTED_PROXIES', '')), []),
     },
     ffmpeg: {
       ffmpegPath: read.optional('FFMPEG_PATH'),

@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { newId } from '../common/ids';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { AuditService } from '../auth/audit.service';
 import { AuthUser } from '../auth/auth-user';
-import { hashPassword } from '../auth/password-hasher';
+import { PasswordHasher } from '../auth/password-hasher';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { Db } from '../database/db.service';
@@ -33,7 +32,6 @@ interface Scope {
 @Injectable()
 export class UsersService implements OnApplicationBootstrap {
   private readonly logger = new Logger(UsersService.name);
-  private dummy?: Promise<string>;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -41,6 +39,7 @@ export class UsersService implements OnApplicationBootstrap {
     private readonly geo: GeoService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly hasher: PasswordHasher,
   ) {}
 
   /** Creates the first admin from ADMIN_USERNAME / ADMIN_PASSWORD when no admin exists. */
@@ -49,7 +48,7 @@ export class UsersService implements OnApplicationBootstrap {
     if (!adminUsername || !adminPassword) return;
     const admins = await this.db.manager.countBy(User, { role: 'admin' });
     if (admins > 0) return;
-    const passwordHash = await hashPassword(adminPassword, this.config.auth.passwordCost);
+    const passwordHash = await this.hasher.hash(adminPassword);
     await this.db.write(async (manager) => {
       if ((await manager.countBy(User, { role: 'admin' })) > 0) return;
       if (await manager.findOneBy(User, { username: adminUsername.toLowerCase() })) return;
@@ -85,12 +84,6 @@ export class UsersService implements OnApplicationBootstrap {
     };
   }
 
-  /** A hash to verify against when the username is unknown (same cost as a real one). */
-  dummyHash(): Promise<string> {
-    this.dummy ??= hashPassword(randomUUID(), this.config.auth.passwordCost);
-    return this.dummy;
-  }
-
   findByUsername(username: string): Promise<User | null> {
     return this.db.manager.findOneBy(User, { username });
   }
@@ -119,7 +112,7 @@ export class UsersService implements OnApplicationBootstrap {
 
   async create(input: CreateUserDto, actor: AuthUser): Promise<User> {
     const scope = this.scopeFor(input.role, input.communeCode, input.provinceCode);
-    const passwordHash = await hashPassword(input.password, this.config.auth.passwordCost);
+    const passwordHash = await this.hasher.hash(input.password);
     return this.db.write(async (manager) => {
       if (await manager.findOneBy(User, { username: input.username })) {
         throw new DomainError('USERNAME_TAKEN', `Username ${input.username} is taken`, {
@@ -157,9 +150,7 @@ export class UsersService implements OnApplicationBootstrap {
 
   async update(id: string, input: UpdateUserDto, actor: AuthUser): Promise<User> {
     const passwordHash =
-      input.password === undefined
-        ? undefined
-        : await hashPassword(input.password, this.config.auth.passwordCost);
+      input.password === undefined ? undefined : await this.hasher.hash(input.password);
     return this.db.write(async (manager) => {
       const user = await manager.findOneBy(User, { id });
       if (!user) throw new DomainError('USER_NOT_FOUND', `User ${id} not found`, { id });

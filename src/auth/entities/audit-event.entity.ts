@@ -4,6 +4,7 @@ import { InstantColumn } from '../../database/columns';
 export const AUDIT_ACTIONS = [
   'login.succeeded',
   'login.failed',
+  'login.rate_limited',
   'user.created',
   'user.updated',
   'user.deleted',
