@@ -1,5 +1,11 @@
 import { formatLocalInstant } from '../common/local-time';
-import { AudioAsset, AudioSource, AudioStatus, LoudnormPath } from './entities/audio-asset.entity';
+import {
+  AudioAsset,
+  AudioSource,
+  AudioStatus,
+  LoudnessWarning,
+  LoudnormPath,
+} from './entities/audio-asset.entity';
 
 /** An audio asset as the API serves it. */
 export interface AudioAssetView {
@@ -13,6 +19,13 @@ export interface AudioAssetView {
   lra: number | null;
   /** `linear`: one constant gain; `dynamic`: gain with limiting (see normalization-plan.ts). */
   loudnormPath: LoudnormPath | null;
+  /**
+   * `too-quiet`: the recording could not be brought to the target within the gain limit; the
+   * rendition plays at `integratedLufs`, below `targetLufs`. Null when the rendition is on target.
+   */
+  loudnessWarning: LoudnessWarning | null;
+  /** The station target the rendition was normalized to (LUFS). */
+  targetLufs: number | null;
   error: string | null;
   communeCode: string | null;
   provinceCode: string;
@@ -56,6 +69,8 @@ export function audioAssetView(asset: AudioAsset): AudioAssetView {
     truePeakDbtp: asset.truePeakDbtp,
     lra: asset.lra,
     loudnormPath: asset.loudnormPath,
+    loudnessWarning: asset.loudnessWarning,
+    targetLufs: asset.targetLufs,
     error: asset.error,
     communeCode: asset.communeCode,
     provinceCode: asset.provinceCode,
