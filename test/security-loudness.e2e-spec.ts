@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppConfig, APP_CONFIG } from '../src/config/app-config';
+import { Browser, buildWebApp, launchBrowser, listen, signIn } from './support/browser';
 import { binaryParser, ffmpeg, LETTER_SENTENCES, measure, speech } from './support/media-fixtures';
 import {
   ADMIN,
@@ -22,6 +23,8 @@ import {
 jest.setTimeout(180_000);
 
 const HAC_THANH = '14797';
+const BULLETIN_TITLE = 'Thông báo thu âm nhỏ';
+const OPERATOR = { username: 'van-hanh-do-lon', password: 'van-hanh-do-lon-mat-khau' };
 
 interface AssetBody {
   id: string;
@@ -118,7 +121,7 @@ describe('security: honest loudness figures (issue 12, finding 8)', () => {
     target = { lufs: config.audio.targetLufs, truePeak: config.audio.truePeakDbtp };
     const admin = await app.login(ADMIN.username, ADMIN.password);
     operator = await createUserAndLogin(app, admin, {
-      username: 'van-hanh-do-lon',
+      ...OPERATOR,
       role: 'operator',
       communeCode: HAC_THANH,
     });
@@ -237,9 +240,12 @@ describe('security: honest loudness figures (issue 12, finding 8)', () => {
     await expectOnTarget(asset);
   });
 
+  let whisper: { path: string; asset: AssetBody } | null = null;
+
   it('flags a recording too quiet to reach the target, with what it reached, in the asset and its bulletin', async () => {
     const path = await speechAt(fixtures, 'whisper.wav', -61.6, 'anull');
     const asset = await process(path);
+    whisper = { path, asset };
     expect(asset.status).toBe('ready');
     expect(Math.abs(asset.input.integratedLufs! + 61.6)).toBeLessThanOrEqual(0.3);
     expect(asset.loudnessWarning).toBe('too-quiet');
@@ -254,7 +260,7 @@ describe('security: honest loudness figures (issue 12, finding 8)', () => {
       .http()
       .post(`/api/v1/communes/${HAC_THANH}/bulletins`)
       .set(bearer(operator))
-      .send({ title: 'Thông báo thu âm nhỏ', topics: ['chinh-quyen-so'], audioId: asset.id })
+      .send({ title: BULLETIN_TITLE, topics: ['chinh-quyen-so'], audioId: asset.id })
       .expect(201);
     expect(bulletin.body).toMatchObject({
       audioLoudnessWarning: {
@@ -262,6 +268,45 @@ describe('security: honest loudness figures (issue 12, finding 8)', () => {
         integratedLufs: asset.integratedLufs,
         targetLufs: target.lufs,
       },
+    });
+  });
+
+  describe('in the web app', () => {
+    let browser: Browser | null = null;
+
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    it('tells the operator, in Vietnamese with the real figures, to record a too quiet file again', async () => {
+      expect(whisper).not.toBeNull();
+      const { path, asset } = whisper!;
+      buildWebApp();
+      const baseUrl = await listen(app);
+      browser = await launchBrowser();
+      const vi = (lufs: number): string =>
+        `${lufs.toFixed(1).replace(/\.0$/, '').replace('.', ',').replace('-', '−')} LUFS`;
+      const warning = `Bản ghi quá nhỏ: sau chuẩn hoá chỉ đạt ${vi(asset.integratedLufs!)} (mục tiêu ${vi(target.lufs)}). Nên thu âm lại.`;
+
+      const page = await browser.newTab('operator');
+      await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+      const nav = page.getByRole('navigation', { name: 'Chức năng' });
+      // Uploading the recording (again: the same bytes give the processed asset back).
+      await nav.getByRole('link', { name: 'Tạo bản tin', exact: true }).click();
+      const [chooser] = await Promise.all([
+        page.waitForEvent('filechooser'),
+        page.getByRole('button', { name: 'Chọn tệp: Tệp ghi âm' }).click(),
+      ]);
+      await chooser.setFiles(path);
+      await page.getByRole('button', { name: 'Tải lên' }).click();
+      await page.getByText('Âm thanh đã sẵn sàng.').waitFor({ timeout: 60_000 });
+      await page.getByRole('alert').filter({ hasText: warning }).waitFor();
+
+      // The bulletin made from it says so in the list the operator and the approver read.
+      await nav.getByRole('link', { name: 'Bản tin', exact: true }).click();
+      const row = page.getByTestId('bulletin-row').filter({ hasText: BULLETIN_TITLE });
+      await row.getByText(warning).waitFor();
+      expect(browser.problems).toEqual([]);
     });
   });
 });

@@ -262,7 +262,10 @@ export class AudioPipeline {
     );
     const original = summaries[METERS.original];
     if (chooseDownmix(summaries[METERS.downmix], summaries[METERS.difference]) === 'sum') {
-      return { original, summary: summaries[METERS.downmix], downmix: 'sum', frames, durationS: outTimeS };
+      // A stereo downmix is measured without true peak: the original's bounds it (analysisArgs).
+      const downmix = summaries[METERS.downmix];
+      const summary = { ...downmix, truePeakDbtp: downmix.truePeakDbtp ?? original.truePeakDbtp };
+      return { original, summary, downmix: 'sum', frames, durationS: outTimeS };
     }
     frames = [];
     const again = await this.runner.loudness(

@@ -65,7 +65,7 @@ describe('ffmpeg arguments', () => {
       '[0:a:0]asplit=3[original][sum][difference];' +
         '[original]ebur128@original=peak=true:framelog=verbose,anullsink;' +
         '[difference]pan=mono|c0=0.5*c0-0.5*c1,ebur128@difference=framelog=verbose,anullsink;' +
-        '[sum]pan=mono|c0=0.5*c0+0.5*c1,aresample=44100,ebur128@downmix=peak=true:framelog=info[analysed]',
+        '[sum]pan=mono|c0=0.5*c0+0.5*c1,aresample=44100,ebur128@downmix=framelog=info[analysed]',
       '-map',
       '[analysed]',
       '-c:a',
@@ -74,7 +74,7 @@ describe('ffmpeg arguments', () => {
       'wav',
     ]);
     expect(analysisArgs(6).outputOptions[1]).toContain(
-      '[sum]aformat=channel_layouts=mono,aresample=44100,ebur128@downmix=',
+      '[sum]aformat=channel_layouts=mono,aresample=44100,ebur128@downmix=peak=true:framelog=info[analysed]',
     );
   });
 

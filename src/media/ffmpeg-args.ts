@@ -108,7 +108,8 @@ export function decodeCheckArgs(): FfmpegArgs {
  *
  * With several channels the same decode is split (asplit) three ways: the original measured as
  * it is (`original`, true peak included), the `sum` downmix measured and kept (`downmix`), and the
- * `difference` downmix measured only (`difference`). A mono original is its own downmix: its one
+ * `difference` downmix measured only (`difference`); the stereo downmix's true peak is not measured
+ * (see `downmixPeak`). A mono original is its own downmix: its one
  * meter serves for both. With `downmix = 'difference'` (the rare second pass after cancellation
  * was found) only the kept downmix is measured.
  */
@@ -123,7 +124,11 @@ export function analysisArgs(channels: number, downmix: Downmix = 'sum'): Ffmpeg
   if (channels === 1 || downmix === 'difference') {
     return { inputOptions, outputOptions: ['-map', '0:a:0', '-af', kept.join(','), ...encode] };
   }
-  kept[kept.length - 1] = `ebur128@${METERS.downmix}=peak=true:framelog=info`;
+  // (L±R)/2 never peaks above the louder channel, true peak included (the interpolation is
+  // linear): for stereo the original's true peak bounds the downmix's, and the costly 4×
+  // oversampling runs once, on the original. Other downmixes (libswresample's matrix) may add up.
+  const downmixPeak = channels === 2 ? '' : 'peak=true:';
+  kept[kept.length - 1] = `ebur128@${METERS.downmix}=${downmixPeak}framelog=info`;
   const graph = [
     '[0:a:0]asplit=3[original][sum][difference]',
     `[original]ebur128@${METERS.original}=peak=true:framelog=verbose,anullsink`,
