@@ -33,6 +33,11 @@ export interface AudioAssetView {
   originalName: string | null;
   originalBytes: number;
   sha256: string;
+  /**
+   * The original as uploaded. Its loudness and true peak are measured as ITU-R BS.1770 defines
+   * them (all channels, weighted by layout), before the mono downmix; assets processed before
+   * migration 1764700000100 keep the figures of their downmix.
+   */
   input: {
     format: string | null;
     codec: string | null;
