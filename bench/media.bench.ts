@@ -369,11 +369,14 @@ measured values, MP3 encode) took **${f(textbook.s)} s** (${f(textbook.s / floor
 ${f(textbook.out.integratedLufs, 1)} LUFS, true peak ${f(textbook.out.truePeakDbtp, 1)} dBTP.
 
 How the pipeline gets there:
-- **One decode of the original.** Pass 1 downmixes to mono, resamples to 44.1 kHz and measures
-  with \`ebur128=peak=true\` (integrated loudness, LRA, true peak, and the 100 ms momentary
-  loudness that locates leading and trailing silence) in the same process, and keeps the result
-  as float WAV, so no later pass decodes the original again. \`loudnorm\`'s own first pass
-  resamples everything to 192 kHz; \`ebur128\` oversamples only for the true peak, of one channel.
+- **One decode of the original.** Pass 1 splits the decoded original (\`asplit\`): the original
+  is measured as ITU-R BS.1770 defines it, all channels, with true peak (the stored input
+  figures); the (L+R)/2 downmix is resampled to 44.1 kHz, measured (integrated loudness, LRA,
+  and the 100 ms momentary loudness that locates leading and trailing silence) and kept as float
+  WAV, so no later pass decodes the original again; the (L−R)/2 downmix is measured only, to see
+  anti-phase channels cancel (only such a recording is decoded once more). \`loudnorm\`'s own
+  first pass resamples everything to 192 kHz; \`ebur128\` oversamples only for the true peak, of
+  the original's channels (the stereo downmix never peaks above them).
 - **No silence pass.** The silence bounds come from pass 1's momentary loudness (relative to the
   recording's own loudness); the render trims with \`atrim\`.
 - **Decisions on a sample, not on the file.** Eight 8-second windows spread over the recording

@@ -1,5 +1,5 @@
 import { formatLocalInstant } from '../common/local-time';
-import { AudioAsset } from '../media/entities/audio-asset.entity';
+import { AudioAsset, LoudnessWarning } from '../media/entities/audio-asset.entity';
 import { Bulletin, BulletinPriority, BulletinStatus } from './entities/bulletin.entity';
 
 export interface BulletinView {
@@ -13,6 +13,8 @@ export interface BulletinView {
   topics: string[];
   audioId: string;
   audioStatus: AudioAsset['status'] | null;
+  /** Set when the audio could not be brought to the loudness target (too quiet a recording). */
+  audioLoudnessWarning: AudioLoudnessWarningView | null;
   durationMs: number | null;
   priority: BulletinPriority;
   status: BulletinStatus;
@@ -21,6 +23,13 @@ export interface BulletinView {
   createdBy: string | null;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface AudioLoudnessWarningView {
+  warning: LoudnessWarning;
+  /** What the rendition reached (LUFS). */
+  integratedLufs: number;
+  targetLufs: number;
 }
 
 /** A schedule item taken off the log as a consequence of a change to its bulletin. */
@@ -40,7 +49,10 @@ export interface BulletinChangeView extends BulletinView {
 export function bulletinView(
   bulletin: Bulletin,
   topics: readonly string[],
-  audio: Pick<AudioAsset, 'status' | 'durationMs'> | null,
+  audio: Pick<
+    AudioAsset,
+    'status' | 'durationMs' | 'loudnessWarning' | 'integratedLufs' | 'targetLufs'
+  > | null,
 ): BulletinView {
   return {
     id: bulletin.id,
@@ -52,6 +64,7 @@ export function bulletinView(
     topics: [...topics].sort(),
     audioId: bulletin.audioId,
     audioStatus: audio?.status ?? null,
+    audioLoudnessWarning: audioLoudnessWarning(audio),
     durationMs: audio?.durationMs ?? null,
     priority: bulletin.priority,
     status: bulletin.status,
@@ -60,5 +73,18 @@ export function bulletinView(
     createdBy: bulletin.createdBy,
     createdAt: formatLocalInstant(bulletin.createdAt),
     updatedAt: formatLocalInstant(bulletin.updatedAt),
+  };
+}
+
+function audioLoudnessWarning(
+  audio: Pick<AudioAsset, 'loudnessWarning' | 'integratedLufs' | 'targetLufs'> | null,
+): AudioLoudnessWarningView | null {
+  if (!audio?.loudnessWarning || audio.integratedLufs === null || audio.targetLufs === null) {
+    return null;
+  }
+  return {
+    warning: audio.loudnessWarning,
+    integratedLufs: audio.integratedLufs,
+    targetLufs: audio.targetLufs,
   };
 }

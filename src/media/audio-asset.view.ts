@@ -1,5 +1,11 @@
 import { formatLocalInstant } from '../common/local-time';
-import { AudioAsset, AudioSource, AudioStatus, LoudnormPath } from './entities/audio-asset.entity';
+import {
+  AudioAsset,
+  AudioSource,
+  AudioStatus,
+  LoudnessWarning,
+  LoudnormPath,
+} from './entities/audio-asset.entity';
 
 /** An audio asset as the API serves it. */
 export interface AudioAssetView {
@@ -13,6 +19,13 @@ export interface AudioAssetView {
   lra: number | null;
   /** `linear`: one constant gain; `dynamic`: gain with limiting (see normalization-plan.ts). */
   loudnormPath: LoudnormPath | null;
+  /**
+   * `too-quiet`: the recording could not be brought to the target within the gain limit; the
+   * rendition plays at `integratedLufs`, below `targetLufs`. Null when the rendition is on target.
+   */
+  loudnessWarning: LoudnessWarning | null;
+  /** The station target the rendition was normalized to (LUFS). */
+  targetLufs: number | null;
   error: string | null;
   communeCode: string | null;
   provinceCode: string;
@@ -20,6 +33,11 @@ export interface AudioAssetView {
   originalName: string | null;
   originalBytes: number;
   sha256: string;
+  /**
+   * The original as uploaded. Its loudness and true peak are measured as ITU-R BS.1770 defines
+   * them (all channels, weighted by layout), before the mono downmix; assets processed before
+   * migration 1764700000100 keep the figures of their downmix.
+   */
   input: {
     format: string | null;
     codec: string | null;
@@ -56,6 +74,8 @@ export function audioAssetView(asset: AudioAsset): AudioAssetView {
     truePeakDbtp: asset.truePeakDbtp,
     lra: asset.lra,
     loudnormPath: asset.loudnormPath,
+    loudnessWarning: asset.loudnessWarning,
+    targetLufs: asset.targetLufs,
     error: asset.error,
     communeCode: asset.communeCode,
     provinceCode: asset.provinceCode,

@@ -3,7 +3,7 @@ import { EntityManager, In } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Clock } from '../common/clock';
 import { Db } from '../database/db.service';
-import { AudioAsset, AudioStatus, LoudnormPath } from './entities/audio-asset.entity';
+import { AudioAsset, AudioStatus, LoudnessWarning, LoudnormPath } from './entities/audio-asset.entity';
 
 /** What a finished processing run stores on the asset. */
 export interface ProcessingResult {
@@ -19,6 +19,8 @@ export interface ProcessingResult {
   inputIntegratedLufs: number;
   inputTruePeakDbtp: number | null;
   inputLra: number;
+  loudnessWarning: LoudnessWarning | null;
+  targetLufs: number;
 }
 
 export interface AssetListFilter {

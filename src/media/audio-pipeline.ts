@@ -2,7 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { join } from 'node:path';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { analysisArgs, measureArgs, renderArgs } from './ffmpeg-args';
+import { chooseDownmix } from './downmix';
+import { LoudnessWarning } from './entities/audio-asset.entity';
+import { analysisArgs, Downmix, measureArgs, METERS, renderArgs } from './ffmpeg-args';
 import { JobProgress } from './ffmpeg-progress';
 import { GainFinder } from './gain-finder';
 import {
@@ -16,6 +18,7 @@ import {
   bestTrial,
   correctedPlan,
   initialPlan,
+  loudnessWarning,
   LoudnessTarget,
   NormalizationPlan,
   renderChain,
@@ -39,7 +42,14 @@ export interface PipelineRun {
 }
 
 export interface PipelineOutcome {
+  /** The original as ITU-R BS.1770 measures it (all channels, before any downmix). */
   input: LoudnessSummary;
+  /** The mono downmix the rendition is made from, and its measurement. */
+  downmix: { kind: Downmix; summary: LoudnessSummary };
+  /** Set when the rendition could not reach the target (see `loudnessWarning`). */
+  warning: LoudnessWarning | null;
+  /** The station target the rendition was normalized to. */
+  targetLufs: number;
   bounds: SpeechBounds;
   plan: NormalizationPlan;
   rendition: LoudnessSummary & { truePeakDbtp: number };
@@ -73,8 +83,10 @@ const STAGES = [
 
 /**
  * The broadcast rendition of one recording, in as few decodes as possible:
- * 1. analyse (one decode of the original): mono downmix, resample to 44.1 kHz, EBU R128
- *    measurement with true peak and momentary loudness (silence bounds), kept as float WAV;
+ * 1. analyse (one decode of the original): the original measured as it is (ITU-R BS.1770, all
+ *    channels), the mono downmix resampled to 44.1 kHz and measured with true peak and momentary
+ *    loudness (silence bounds), kept as float WAV; only when the channels cancel in the usual
+ *    downmix (anti-phase, see downmix.ts) is the original decoded once more, to the other one;
  * 2. on a sample of it (64 s at most): what the MP3 encoder takes away, and, only if a limiter
  *    is needed, the gain that reaches the target through it (short measuring runs, no decode);
  * 3. render: trim silence, gain (and limiter), encode MP3, in one process;
@@ -174,7 +186,10 @@ export class AudioPipeline {
         this.measure(input.outputPath, run.signal, (seconds) => report('measure', seconds / keptS)),
       );
       const outcome: PipelineOutcome = {
-        input: analysis.summary,
+        input: analysis.original,
+        downmix: { kind: analysis.downmix, summary: analysis.summary },
+        warning: loudnessWarning(measured.summary, this.target),
+        targetLufs: this.target.integratedLufs,
         bounds,
         plan,
         rendition: measured.summary,
@@ -200,28 +215,67 @@ export class AudioPipeline {
     }
   }
 
+  /**
+   * Pass 1. A recording with several channels is measured as it is and through both downmixes in
+   * one decode; when the usual downmix cancels (see `chooseDownmix`) the other one is made in a
+   * second decode, which only such recordings pay.
+   */
   private async analyse(
     input: PipelineInput,
     analysedPath: string,
     signal: AbortSignal | undefined,
     onProgress: (seconds: number) => void,
-  ): Promise<{ summary: LoudnessSummary; frames: MomentaryFrame[]; durationS: number }> {
-    const frames: MomentaryFrame[] = [];
-    const { summary, outTimeS } = await this.runner.loudness(
+  ): Promise<{
+    original: LoudnessSummary;
+    summary: LoudnessSummary;
+    downmix: Downmix;
+    frames: MomentaryFrame[];
+    durationS: number;
+  }> {
+    let frames: MomentaryFrame[] = [];
+    const options = {
+      signal,
+      onProgress,
+      onStderrLine: (line: string) => {
+        const frame = parseEbur128Frame(line);
+        if (frame) frames.push(frame);
+      },
+    };
+    if (input.channels === 1) {
+      // A mono original is its own downmix: its one measurement is both.
+      const { summary, outTimeS } = await this.runner.loudness(
+        'analyse',
+        input.originalPath,
+        analysisArgs(1),
+        analysedPath,
+        options,
+      );
+      return { original: summary, summary, downmix: 'sum', frames, durationS: outTimeS };
+    }
+    const { summaries, outTimeS } = await this.runner.meters(
       'analyse',
       input.originalPath,
-      analysisArgs(input.channels),
+      analysisArgs(input.channels, 'sum'),
+      [METERS.original, METERS.downmix, METERS.difference],
       analysedPath,
-      {
-        signal,
-        onProgress,
-        onStderrLine: (line) => {
-          const frame = parseEbur128Frame(line);
-          if (frame) frames.push(frame);
-        },
-      },
+      options,
     );
-    return { summary, frames, durationS: outTimeS };
+    const original = summaries[METERS.original];
+    if (chooseDownmix(summaries[METERS.downmix], summaries[METERS.difference]) === 'sum') {
+      // A stereo downmix is measured without true peak: the original's bounds it (analysisArgs).
+      const downmix = summaries[METERS.downmix];
+      const summary = { ...downmix, truePeakDbtp: downmix.truePeakDbtp ?? original.truePeakDbtp };
+      return { original, summary, downmix: 'sum', frames, durationS: outTimeS };
+    }
+    frames = [];
+    const again = await this.runner.loudness(
+      'analyse',
+      input.originalPath,
+      analysisArgs(input.channels, 'difference'),
+      analysedPath,
+      options,
+    );
+    return { original, summary: again.summary, downmix: 'difference', frames, durationS: again.outTimeS };
   }
 
   private async measure(

@@ -79,6 +79,8 @@ export class AudioProcessingService {
         inputIntegratedLufs: outcome.input.integratedLufs,
         inputTruePeakDbtp: outcome.input.truePeakDbtp,
         inputLra: outcome.input.lra,
+        loudnessWarning: outcome.warning,
+        targetLufs: outcome.targetLufs,
       });
       if (!stored) {
         // Deleted while it was processed: the rendition has no asset any more. (When the asset
@@ -90,7 +92,7 @@ export class AudioProcessingService {
       }
       const t = outcome.timings;
       this.logger.log(
-        `Audio ${assetId} ready: ${outcome.rendition.integratedLufs} LUFS, ${outcome.rendition.truePeakDbtp} dBTP, ${outcome.plan.path}, ${outcome.renders} render(s), ${outcome.gainTrials} gain trial(s), codec ${outcome.codecLossLu} LU; ms: analyse ${t.analyse}, codec ${t.codecCheck}, search ${t.search}, render ${t.render}, measure ${t.measure}`,
+        `Audio ${assetId} ready: ${outcome.rendition.integratedLufs} LUFS${outcome.warning ? ` (${outcome.warning}, target ${outcome.targetLufs})` : ''}, ${outcome.rendition.truePeakDbtp} dBTP, ${outcome.downmix.kind} downmix, ${outcome.plan.path}, ${outcome.renders} render(s), ${outcome.gainTrials} gain trial(s), codec ${outcome.codecLossLu} LU; ms: analyse ${t.analyse}, codec ${t.codecCheck}, search ${t.search}, render ${t.render}, measure ${t.measure}`,
       );
       return outcome;
     } finally {

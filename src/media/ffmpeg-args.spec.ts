@@ -36,10 +36,13 @@ describe('ffmpeg arguments', () => {
     expect(() => decimal(Number.NaN)).toThrow();
   });
 
-  it('downmixes stereo by averaging and other layouts with the standard matrix', () => {
+  it('downmixes stereo by averaging (or by the difference) and other layouts with the standard matrix', () => {
     expect(monoDownmixFilter(1)).toBeNull();
+    expect(monoDownmixFilter(1, 'difference')).toBeNull();
     expect(monoDownmixFilter(2)).toBe('pan=mono|c0=0.5*c0+0.5*c1');
+    expect(monoDownmixFilter(2, 'difference')).toBe('pan=mono|c0=0.5*c0-0.5*c1');
     expect(monoDownmixFilter(6)).toBe('aformat=channel_layouts=mono');
+    expect(monoDownmixFilter(6, 'difference')).toBe('aformat=channel_layouts=stereo,pan=mono|c0=0.5*c0-0.5*c1');
   });
 
   it('probes as JSON with format and streams', () => {
@@ -53,19 +56,42 @@ describe('ffmpeg arguments', () => {
     });
   });
 
-  it('pass 1 downmixes, resamples, measures and keeps float audio', () => {
+  it('pass 1 measures the original, both downmixes, and keeps the sum as float audio, in one decode', () => {
     const args = analysisArgs(2);
+    expect(args.inputOptions).toEqual(['-v', 'info', '-guess_layout_max', '8']);
+    expect(args.moreInputs).toBeUndefined();
     expect(args.outputOptions).toEqual([
+      '-filter_complex',
+      '[0:a:0]asplit=3[original][sum][difference];' +
+        '[original]ebur128@original=peak=true:framelog=verbose,anullsink;' +
+        '[difference]pan=mono|c0=0.5*c0-0.5*c1,ebur128@difference=framelog=verbose,anullsink;' +
+        '[sum]pan=mono|c0=0.5*c0+0.5*c1,aresample=44100,ebur128@downmix=framelog=info[analysed]',
       '-map',
-      '0:a:0',
-      '-af',
-      'pan=mono|c0=0.5*c0+0.5*c1,aresample=44100,ebur128=peak=true:framelog=info',
+      '[analysed]',
       '-c:a',
       'pcm_f32le',
       '-f',
       'wav',
     ]);
-    expect(analysisArgs(1).outputOptions[3]).toBe('aresample=44100,ebur128=peak=true:framelog=info');
+    expect(analysisArgs(6).outputOptions[1]).toContain(
+      '[sum]aformat=channel_layouts=mono,aresample=44100,ebur128@downmix=peak=true:framelog=info[analysed]',
+    );
+  });
+
+  it('pass 1 of a mono original measures it once; the difference pass keeps only the downmix', () => {
+    expect(analysisArgs(1).outputOptions).toEqual([
+      '-map',
+      '0:a:0',
+      '-af',
+      'aresample=44100,ebur128=peak=true:framelog=info',
+      '-c:a',
+      'pcm_f32le',
+      '-f',
+      'wav',
+    ]);
+    expect(analysisArgs(2, 'difference').outputOptions[3]).toBe(
+      'pan=mono|c0=0.5*c0-0.5*c1,aresample=44100,ebur128=peak=true:framelog=info',
+    );
   });
 
   it('cuts sample windows into one file, each window its own seeking input', () => {
@@ -159,6 +185,8 @@ describe('ffmpeg arguments', () => {
     for (const args of [
       decodeCheckArgs(),
       analysisArgs(2),
+      analysisArgs(6),
+      analysisArgs(2, 'difference'),
       gainTrialArgs({ ...chain, limiterCeilingDbfs: -3, compressor: { thresholdDbfs: -16, ratio: 2 } }),
       renderArgs(chain, 128),
       codecCheckArgs(chain, 128),

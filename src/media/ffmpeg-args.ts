@@ -52,14 +52,37 @@ export function dbToAmplitude(db: number): number {
 }
 
 /**
- * Downmix to one channel. Stereo is averaged (the loudspeakers carry one channel; a centred voice
- * keeps its level per channel); other layouts use libswresample's standard downmix.
+ * How the loudspeakers' one channel is made from several (see downmix.ts for the choice):
+ * - `sum`: stereo averaged, (L+R)/2 (a centred voice keeps its level per channel); other layouts
+ *   use libswresample's standard mono downmix (LFE left out).
+ * - `difference`: the second channel's polarity restored, (L−R)/2; other layouts folded to stereo
+ *   by libswresample first. For recordings whose channels cancel in the sum (anti-phase).
  */
-export function monoDownmixFilter(channels: number): string | null {
+export type Downmix = 'sum' | 'difference';
+
+export function monoDownmixFilter(channels: number, downmix: Downmix = 'sum'): string | null {
   if (channels === 1) return null;
-  if (channels === 2) return 'pan=mono|c0=0.5*c0+0.5*c1';
-  return 'aformat=channel_layouts=mono';
+  const pair = downmix === 'sum' ? 'pan=mono|c0=0.5*c0+0.5*c1' : 'pan=mono|c0=0.5*c0-0.5*c1';
+  if (channels === 2) return pair;
+  return downmix === 'sum' ? 'aformat=channel_layouts=mono' : `aformat=channel_layouts=stereo,${pair}`;
 }
+
+/**
+ * The named ebur128 meters of pass 1 (`ebur128@<name>`; ffmpeg prefixes each one's log lines,
+ * summary included, with the name):
+ * - `original`: the recording as uploaded, all its channels, as ITU-R BS.1770 measures it: ebur128
+ *   weights each channel by the layout (L, R, C 1.0, surrounds 1.41, LFE left out);
+ * - `downmix`: the mono downmix the rendition is made from (its momentary loudness is logged);
+ * - `difference`: the `difference` downmix, integrated loudness only, to see cancellation.
+ */
+export const METERS = { original: 'original', downmix: 'downmix', difference: 'difference' } as const;
+
+/**
+ * ebur128 weights channels by the stream's channel layout. A file that declares none (a WAV
+ * without channel mask) gets ffmpeg's default layout for its channel count (6 → 5.1, LFE 4th), as
+ * long as it has at most this many channels; without a layout every channel would weigh 1.0.
+ */
+export const GUESS_LAYOUT_MAX_CHANNELS = 8;
 
 /** Arguments of ffprobe: format and streams as JSON. */
 export function probeArgs(): string[] {
@@ -82,25 +105,39 @@ export function decodeCheckArgs(): FfmpegArgs {
  * (EBU R128 integrated loudness, loudness range, true peak, and the momentary loudness every
  * 100 ms, which locates leading and trailing silence), and keep the result as 32-bit float WAV so
  * later passes neither decode the original again nor lose precision.
+ *
+ * With several channels the same decode is split (asplit) three ways: the original measured as
+ * it is (`original`, true peak included), the `sum` downmix measured and kept (`downmix`), and the
+ * `difference` downmix measured only (`difference`); the stereo downmix's true peak is not measured
+ * (see `downmixPeak`). A mono original is its own downmix: its one
+ * meter serves for both. With `downmix = 'difference'` (the rare second pass after cancellation
+ * was found) only the kept downmix is measured.
  */
-export function analysisArgs(channels: number): FfmpegArgs {
-  const filters = [
-    monoDownmixFilter(channels),
+export function analysisArgs(channels: number, downmix: Downmix = 'sum'): FfmpegArgs {
+  const kept = [
+    monoDownmixFilter(channels, downmix),
     `aresample=${RENDITION_SAMPLE_RATE}`,
     'ebur128=peak=true:framelog=info',
   ].filter((filter): filter is string => filter !== null);
+  const encode = ['-c:a', 'pcm_f32le', '-f', 'wav'];
+  const inputOptions = ['-v', 'info', '-guess_layout_max', String(GUESS_LAYOUT_MAX_CHANNELS)];
+  if (channels === 1 || downmix === 'difference') {
+    return { inputOptions, outputOptions: ['-map', '0:a:0', '-af', kept.join(','), ...encode] };
+  }
+  // (L±R)/2 never peaks above the louder channel, true peak included (the interpolation is
+  // linear): for stereo the original's true peak bounds the downmix's, and the costly 4×
+  // oversampling runs once, on the original. Other downmixes (libswresample's matrix) may add up.
+  const downmixPeak = channels === 2 ? '' : 'peak=true:';
+  kept[kept.length - 1] = `ebur128@${METERS.downmix}=${downmixPeak}framelog=info`;
+  const graph = [
+    '[0:a:0]asplit=3[original][sum][difference]',
+    `[original]ebur128@${METERS.original}=peak=true:framelog=verbose,anullsink`,
+    `[difference]${monoDownmixFilter(channels, 'difference')},ebur128@${METERS.difference}=framelog=verbose,anullsink`,
+    `[sum]${kept.join(',')}[analysed]`,
+  ];
   return {
-    inputOptions: ['-v', 'info'],
-    outputOptions: [
-      '-map',
-      '0:a:0',
-      '-af',
-      filters.join(','),
-      '-c:a',
-      'pcm_f32le',
-      '-f',
-      'wav',
-    ],
+    inputOptions,
+    outputOptions: ['-filter_complex', graph.join(';'), '-map', '[analysed]', ...encode],
   };
 }
 

@@ -42,6 +42,24 @@ describe('ebur128 output', () => {
     });
   });
 
+  it('reads each named meter\'s last summary when several meters log', () => {
+    const meter = (name: string, text: string): string =>
+      text.replace('[Parsed_ebur128_2 @ 0x55cd2b79fa40]', `[ebur128@${name} @ 0x5556df2f6740]`);
+    const text = [
+      // ffmpeg 5 configures the graph once before running it: empty summaries come first.
+      meter('downmix', SUMMARY.replace('-19.4 LUFS', '-70.0 LUFS')),
+      meter('original', SUMMARY.replace('-19.4 LUFS', '-70.0 LUFS')),
+      meter('downmix', SUMMARY.replace('-19.4 LUFS', '-22.1 LUFS')),
+      meter('difference', SUMMARY.replace(/ {2}True peak:[\s\S]*$/, '').replace('-19.4 LUFS', '-40.5 LUFS')),
+      meter('original', SUMMARY.replace('-0.4 dBFS', '-1.2 dBFS')),
+      '[out#0/wav @ 0x1] video:0kB audio:1875kB',
+    ].join('');
+    expect(parseEbur128Summary(text, 'original')).toMatchObject({ integratedLufs: -19.4, truePeakDbtp: -1.2 });
+    expect(parseEbur128Summary(text, 'downmix')).toMatchObject({ integratedLufs: -22.1, truePeakDbtp: -0.4 });
+    expect(parseEbur128Summary(text, 'difference')).toMatchObject({ integratedLufs: -40.5, truePeakDbtp: null });
+    expect(parseEbur128Summary(text, 'missing')).toBeNull();
+  });
+
   it('has no summary when ffmpeg stopped early', () => {
     expect(parseEbur128Summary('Conversion failed!')).toBeNull();
   });

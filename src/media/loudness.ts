@@ -35,10 +35,12 @@ function parseLevel(text: string): number {
  * The `Summary:` block ebur128 logs when it closes, or null when the text has none (the filter
  * never ran, or ffmpeg stopped before the end).
  */
-export function parseEbur128Summary(stderr: string): LoudnessSummary | null {
-  const start = stderr.lastIndexOf('Summary:');
+export function parseEbur128Summary(stderr: string, meter?: string): LoudnessSummary | null {
+  const start = meter === undefined ? stderr.lastIndexOf('Summary:') : meterSummaryStart(stderr, meter);
   if (start < 0) return null;
-  const block = stderr.slice(start);
+  // A named meter's block ends where the next log line with a `[name @ 0x…]` prefix begins.
+  const end = meter === undefined ? -1 : stderr.slice(start).search(/\n\[/);
+  const block = end < 0 ? stderr.slice(start) : stderr.slice(start, start + end);
   const section = (title: string): string | null => {
     const at = block.indexOf(title);
     if (at < 0) return null;
@@ -76,6 +78,17 @@ export function parseEbur128Summary(stderr: string): LoudnessSummary | null {
     lraHighLufs,
     truePeakDbtp: value(peak, 'Peak'),
   };
+}
+
+/**
+ * Where the last summary of the meter `ebur128@<meter>` starts. ffmpeg may configure a filter
+ * graph twice and each closing meter logs a summary: the last one is the measurement.
+ */
+function meterSummaryStart(stderr: string, meter: string): number {
+  const pattern = new RegExp(String.raw`\[ebur128@${meter} @ [^\]]*\] Summary:`, 'g');
+  let start = -1;
+  for (const match of stderr.matchAll(pattern)) start = match.index + match[0].length - 'Summary:'.length;
+  return start;
 }
 
 const FRAME_PATTERN = new RegExp(String.raw`\bt:\s*(\d+(?:\.\d+)?)\s.*?\bM:\s*${NUMBER}`);

@@ -327,6 +327,8 @@ export class MediaService {
       truePeakDbtp: null,
       lra: null,
       loudnormPath: null,
+      loudnessWarning: null,
+      targetLufs: null,
       gainDb: null,
       trimStartMs: null,
       trimEndMs: null,

@@ -5,7 +5,9 @@ import {
   correctedPlan,
   GainTrial,
   initialPlan,
+  loudnessWarning,
   LoudnessTarget,
+  MAX_GAIN_DB,
   nextGainTrial,
   predictedLoudness,
   sampleWindows,
@@ -133,6 +135,23 @@ describe('correctedPlan', () => {
       limiterCeilingDbfs: -3.1,
       compressor: null,
     });
+  });
+
+  it('renders no more when a too quiet rendition already has the whole gain', () => {
+    const full = { ...plan, gainDb: MAX_GAIN_DB };
+    expect(correctedPlan(full, { integratedLufs: -25.1, truePeakDbtp: -20 }, target)).toBeNull();
+    // Still corrected when the gain was not at its limit, or the peak is over.
+    expect(correctedPlan(plan, { integratedLufs: -25.1, truePeakDbtp: -20 }, target)?.gainDb).toBe(16.1);
+    expect(correctedPlan(full, { integratedLufs: -25.1, truePeakDbtp: -1 }, target)).not.toBeNull();
+  });
+});
+
+describe('loudnessWarning', () => {
+  it('flags a rendition left below the target beyond the tolerance, nothing else', () => {
+    expect(loudnessWarning({ integratedLufs: -25.1, truePeakDbtp: -9 }, target)).toBe('too-quiet');
+    expect(loudnessWarning({ integratedLufs: -16.6, truePeakDbtp: -3 }, target)).toBe('too-quiet');
+    expect(loudnessWarning({ integratedLufs: -16.4, truePeakDbtp: -3 }, target)).toBeNull();
+    expect(loudnessWarning({ integratedLufs: -15.6, truePeakDbtp: -1.6 }, target)).toBeNull();
   });
 });
 

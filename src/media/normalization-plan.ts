@@ -1,4 +1,5 @@
 import { CompressorSettings, RenderChain, TimeRange } from './ffmpeg-args';
+import { LoudnessWarning } from './entities/audio-asset.entity';
 import { LoudnessSummary } from './loudness';
 
 /**
@@ -190,12 +191,26 @@ export function correctedPlan(
   const overshoot = measured.truePeakDbtp - target.truePeakDbtp;
   const miss = target.integratedLufs - measured.integratedLufs;
   if (overshoot <= 0 && Math.abs(miss) <= RENDITION_TOLERANCE_LU) return null;
+  // Too quiet with the whole gain already applied: another render would be the same file.
+  if (overshoot <= 0 && miss > 0 && plan.gainDb >= MAX_GAIN_DB) return null;
   const gainDb = round2(Math.min(MAX_GAIN_DB, plan.gainDb + miss));
   if (overshoot > 0) {
     const ceiling = (plan.limiterCeilingDbfs ?? target.truePeakDbtp - ENCODER_HEADROOM_DB) - overshoot - 0.3;
     return { ...plan, path: 'dynamic', gainDb, limiterCeilingDbfs: round2(ceiling) };
   }
   return { ...plan, gainDb };
+}
+
+/**
+ * What the operator must be told about a finished rendition: `too-quiet` when it stays more than
+ * the tolerance below the target (the recording needed more than MAX_GAIN_DB, beyond which only
+ * noise would get louder; it should be recorded again), otherwise null.
+ */
+export function loudnessWarning(
+  rendition: RenditionCheck,
+  target: LoudnessTarget,
+): LoudnessWarning | null {
+  return rendition.integratedLufs < target.integratedLufs - RENDITION_TOLERANCE_LU ? 'too-quiet' : null;
 }
 
 function round2(value: number): number {

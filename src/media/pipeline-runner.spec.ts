@@ -47,6 +47,19 @@ describe('PipelineRunner', () => {
     expect(seen).toHaveLength(5000 + SUMMARY.length);
   });
 
+  it('reads named meters, and fails when one of them reported nothing', async () => {
+    const named = (meter: string, lufs: string): string[] =>
+      SUMMARY.map((line) => line.replace('[Parsed_ebur128_0 @ 0x1]', `[ebur128@${meter} @ 0x2]`).replace('-16.1', lufs));
+    const runner = new PipelineRunner(adapter([...named('original', '-23.0'), ...named('downmix', '-26.0')]));
+    const result = await runner.meters('analyse', 'in.wav', ARGS, ['original', 'downmix'], 'out.wav');
+    expect(result.summaries.original.integratedLufs).toBe(-23);
+    expect(result.summaries.downmix.integratedLufs).toBe(-26);
+    await expect(runner.meters('analyse', 'in.wav', ARGS, ['original', 'difference'])).rejects.toMatchObject({
+      permanent: false,
+      message: expect.stringContaining('difference'),
+    });
+  });
+
   it('fails (retryable) when ffmpeg reports no measurement', async () => {
     const failing = new PipelineRunner(adapter(['Conversion failed!'])).loudness('measure', 'a.mp3', ARGS);
     await expect(failing).rejects.toMatchObject({ permanent: false, message: expect.stringContaining('measure') });

@@ -52,6 +52,43 @@ export class PipelineRunner {
     output = '-',
     options: FfmpegRunOptions = {},
   ): Promise<{ summary: LoudnessSummary; outTimeS: number }> {
+    const { stderr, outTimeS } = await this.runKeepingLog(name, input, args, output, options);
+    const summary = parseEbur128Summary(stderr);
+    if (!summary) throw new PipelineError(`${name}: ffmpeg gave no loudness measurement`, false);
+    return { summary, outTimeS };
+  }
+
+  /**
+   * A run with several named ebur128 meters (`ebur128@<name>`); fails when one of them reports
+   * no summary.
+   */
+  async meters<M extends string>(
+    name: string,
+    input: string,
+    args: FfmpegArgs,
+    meters: readonly M[],
+    output = '-',
+    options: FfmpegRunOptions = {},
+  ): Promise<{ summaries: Record<M, LoudnessSummary>; outTimeS: number }> {
+    const { stderr, outTimeS } = await this.runKeepingLog(name, input, args, output, options);
+    const summaries = {} as Record<M, LoudnessSummary>;
+    for (const meter of meters) {
+      const summary = parseEbur128Summary(stderr, meter);
+      if (!summary) {
+        throw new PipelineError(`${name}: ffmpeg gave no loudness measurement for ${meter}`, false);
+      }
+      summaries[meter] = summary;
+    }
+    return { summaries, outTimeS };
+  }
+
+  private async runKeepingLog(
+    name: string,
+    input: string,
+    args: FfmpegArgs,
+    output: string,
+    options: FfmpegRunOptions,
+  ): Promise<{ stderr: string; outTimeS: number }> {
     const lines: string[] = [];
     const result = await this.run(name, input, args, output, {
       ...options,
@@ -61,8 +98,6 @@ export class PipelineRunner {
         if (lines.length > LOG_TAIL_LINES) lines.shift();
       },
     });
-    const summary = parseEbur128Summary(lines.join('\n'));
-    if (!summary) throw new PipelineError(`${name}: ffmpeg gave no loudness measurement`, false);
-    return { summary, outTimeS: result.outTimeS };
+    return { stderr: lines.join('\n'), outTimeS: result.outTimeS };
   }
 }

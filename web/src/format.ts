@@ -128,6 +128,13 @@ export function formatNumber(value: number): string {
   return NUMBER.format(value);
 }
 
+const LOUDNESS = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 });
+
+/** A loudness as Vietnamese write it: decimal comma, a real minus sign (−25,1 LUFS). */
+export function formatLufs(value: number): string {
+  return `${LOUDNESS.format(Math.abs(value) < 0.05 ? 0 : value).replace('-', '−')} LUFS`;
+}
+
 export function formatPercent(fraction: number): string {
   return `${NUMBER.format(Math.round(fraction * 100))}%`;
 }

@@ -1,3 +1,4 @@
+import { formatLufs } from './format.js';
 import type {
   AudioStatus,
   BulletinPriority,
@@ -77,3 +78,8 @@ export const VOICES = [
   { value: 'trung', label: 'Giọng Trung' },
   { value: 'nam', label: 'Giọng Nam' },
 ] as const;
+
+/** The warning an operator sees when a recording stays below the loudness target. */
+export function loudnessWarningText(integratedLufs: number, targetLufs: number): string {
+  return `Bản ghi quá nhỏ: sau chuẩn hoá chỉ đạt ${formatLufs(integratedLufs)} (mục tiêu ${formatLufs(targetLufs)}). Nên thu âm lại.`;
+}

@@ -65,7 +65,19 @@ export interface AudioAsset {
   durationMs: number | null;
   integratedLufs: number | null;
   truePeakDbtp: number | null;
+  /** `too-quiet`: the rendition stays below the target (see loudnessWarningText). */
+  loudnessWarning: LoudnessWarning | null;
+  targetLufs: number | null;
   error: string | null;
+}
+
+export type LoudnessWarning = 'too-quiet';
+
+/** What the loudspeakers get when the recording could not reach the target. */
+export interface AudioLoudnessWarning {
+  warning: LoudnessWarning;
+  integratedLufs: number;
+  targetLufs: number;
 }
 
 export type BulletinPriority = 'normal' | 'priority' | 'emergency';
@@ -81,6 +93,7 @@ export interface Bulletin {
   topics: string[];
   audioId: string;
   audioStatus: AudioStatus | null;
+  audioLoudnessWarning: AudioLoudnessWarning | null;
   durationMs: number | null;
   priority: BulletinPriority;
   status: BulletinStatus;

@@ -5,6 +5,8 @@ export const AUDIO_STATUSES = ['queued', 'processing', 'ready', 'failed'] as con
 export type AudioStatus = (typeof AUDIO_STATUSES)[number];
 export type AudioSource = 'upload' | 'tts';
 export type LoudnormPath = 'linear' | 'dynamic';
+/** `too-quiet`: the rendition stays below the target (the gain limit was reached). */
+export type LoudnessWarning = 'too-quiet';
 
 /**
  * An uploaded or synthesized recording and its broadcast rendition. It belongs to one commune,
@@ -55,7 +57,10 @@ export class AudioAsset {
   @Column({ type: 'integer', name: 'input_sample_rate', nullable: true })
   inputSampleRate!: number | null;
 
-  /** Pass 1 measurement of the original (mono downmix), before any processing. */
+  /**
+   * Pass 1 measurement of the original as ITU-R BS.1770 defines it (all channels, weighted by the
+   * layout), before any downmix or processing.
+   */
   @Column({ type: 'real', name: 'input_integrated_lufs', nullable: true })
   inputIntegratedLufs!: number | null;
 
@@ -94,6 +99,13 @@ export class AudioAsset {
 
   @Column({ type: 'varchar', length: 8, name: 'loudnorm_path', nullable: true })
   loudnormPath!: LoudnormPath | null;
+
+  @Column({ type: 'varchar', length: 16, name: 'loudness_warning', nullable: true })
+  loudnessWarning!: LoudnessWarning | null;
+
+  /** The station target the rendition was normalized to (LUFS). */
+  @Column({ type: 'real', name: 'target_lufs', nullable: true })
+  targetLufs!: number | null;
 
   /** Gain applied before the limiter (dB). */
   @Column({ type: 'real', name: 'gain_db', nullable: true })

@@ -2,7 +2,12 @@ import { errorText, get, post } from '../api.js';
 import { AppContext, communeCode, hasRole, topicName } from '../context.js';
 import { h } from '../dom.js';
 import { formatDateTime, formatDurationMs } from '../format.js';
-import { AUDIO_STATUS_LABEL, BULLETIN_STATUS_LABEL, PRIORITY_LABEL } from '../labels.js';
+import {
+  AUDIO_STATUS_LABEL,
+  BULLETIN_STATUS_LABEL,
+  loudnessWarningText,
+  PRIORITY_LABEL,
+} from '../labels.js';
 import { href, navigate, Page, RouteMatch } from '../router.js';
 import type { Bulletin, BulletinStatus } from '../types.js';
 import { audioPlayer } from '../ui/audio-player.js';
@@ -35,8 +40,24 @@ export function statusBadge(bulletin: Bulletin): HTMLElement {
 }
 
 function audioCell(bulletin: Bulletin): HTMLElement | string {
-  if (bulletin.audioStatus === 'ready') return audioPlayer(bulletin.audioId);
+  if (bulletin.audioStatus === 'ready') {
+    const warning = loudnessWarning(bulletin, 'inline-error');
+    return warning
+      ? h('div', null, audioPlayer(bulletin.audioId), warning)
+      : audioPlayer(bulletin.audioId);
+  }
   return bulletin.audioStatus ? AUDIO_STATUS_LABEL[bulletin.audioStatus] : '—';
+}
+
+/** The recording stays below the loudness target: said where its audio is shown. */
+function loudnessWarning(bulletin: Bulletin, className: string): HTMLElement | null {
+  const note = bulletin.audioLoudnessWarning;
+  if (note?.warning !== 'too-quiet') return null;
+  return h(
+    'p',
+    { class: className, role: 'note' },
+    loudnessWarningText(note.integratedLufs, note.targetLufs),
+  );
 }
 
 /** Approves after a confirmation; resolves true when it did. */
@@ -242,6 +263,7 @@ export async function approvalsPage(context: AppContext): Promise<Page> {
         `Tạo lúc ${formatDateTime(bulletin.createdAt)} · thời lượng ${formatDurationMs(bulletin.durationMs)}`,
       ),
       bulletin.body ? h('blockquote', { class: 'bulletin-body' }, bulletin.body) : null,
+      loudnessWarning(bulletin, 'message message-error'),
       bulletin.audioStatus === 'ready'
         ? audioPlayer(bulletin.audioId, 'Nghe trước khi duyệt')
         : h(

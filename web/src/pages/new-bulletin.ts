@@ -2,7 +2,7 @@ import { get, post, upload } from '../api.js';
 import { AppContext, communeCode } from '../context.js';
 import { h, uid } from '../dom.js';
 import { formatDurationMs } from '../format.js';
-import { AUDIO_STATUS_LABEL, PRIORITY_LABEL, VOICES } from '../labels.js';
+import { AUDIO_STATUS_LABEL, loudnessWarningText, PRIORITY_LABEL, VOICES } from '../labels.js';
 import { isCurrent, currentGeneration, onLeave } from '../lifecycle.js';
 import { navigate, Page } from '../router.js';
 import type { AudioAsset, Bulletin, BulletinPriority } from '../types.js';
@@ -51,6 +51,15 @@ class AudioTracker {
               ? ` · độ lớn ${asset.integratedLufs.toFixed(1)} LUFS`
               : '',
           ),
+          asset.loudnessWarning === 'too-quiet' &&
+            asset.integratedLufs !== null &&
+            asset.targetLufs !== null
+            ? h(
+                'p',
+                { class: 'message message-error', role: 'alert' },
+                loudnessWarningText(asset.integratedLufs, asset.targetLufs),
+              )
+            : null,
           audioPlayer(asset.id, 'Nghe thử'),
         ),
       );
