@@ -48,6 +48,7 @@ export async function createTestStorage(extraEnv: Env = {}): Promise<TestStorage
     REDIS_URL: `redis://127.0.0.1:6379/${TEST_REDIS_DB}`,
     REDIS_PREFIX: prefix,
     MEDIA_DIR: join(dir, 'media'),
+    CHECKPOINT_KEY_FILE: join(dir, 'checkpoint-key.pem'),
     CONFIG_DIR: resolve(__dirname, '../../config'),
     ADMIN_USERNAME: ADMIN.username,
     ADMIN_PASSWORD: ADMIN.password,
