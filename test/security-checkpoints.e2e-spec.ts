@@ -1,4 +1,5 @@
 import { Job } from 'bullmq';
+import { execFile } from 'node:child_process';
 import { createHash, createPublicKey, verify as verifySignature } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -158,9 +159,9 @@ describe('security: signed checkpoints of the as-run chains (e2e)', () => {
   }
 
   /** A file in the test's folder; returns its path. */
-  function file(name: string, content: string): string {
+  function file(name: string, content: string, encoding: BufferEncoding = 'utf8'): string {
     const path = join(storage.dir, name);
-    writeFileSync(path, content);
+    writeFileSync(path, content, encoding);
     return path;
   }
 
@@ -275,6 +276,34 @@ describe('security: signed checkpoints of the as-run chains (e2e)', () => {
         Buffer.from(checkpoint.signature, 'base64'),
       ),
     ).toBe(true);
+
+    // And with OpenSSL alone, as README.md shows.
+    const openssl = (claim: string) =>
+      new Promise<string>((resolve, reject) =>
+        execFile(
+          'openssl',
+          [
+            'pkeyutl',
+            '-verify',
+            '-pubin',
+            '-inkey',
+            file('openssl-key.pem', key.publicKeyPem),
+            '-rawin',
+            '-in',
+            file('claim.txt', claim),
+            '-sigfile',
+            file(
+              'sig.bin',
+              Buffer.from(checkpoint.signature, 'base64').toString('latin1'),
+              'latin1',
+            ),
+          ],
+          (error, stdout, stderr) =>
+            error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
+        ),
+      );
+    expect(await openssl(claimText(checkpoint))).toMatch(/Signature Verified Successfully/);
+    await expect(openssl(claimText({ ...checkpoint, seq: 4 }))).rejects.toThrow();
 
     expect((await checkpointsOf(REWRITTEN, operator).expect(200)).body).toEqual([checkpoint]);
     expect((await checkpointsOf(REWRITTEN, monitor).expect(200)).body).toEqual([checkpoint]);
