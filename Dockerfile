@@ -8,6 +8,6 @@ COPY package.json package-lock.json ./
 RUN npm ci
 COPY . .
 RUN npm run build && npm prune --omit=dev
-ENV NODE_ENV=production PORT=3000 MEDIA_DIR=/var/lib/loa-xa/media DATABASE_URL=sqlite:/var/lib/loa-xa/data/loa-xa.sqlite
+ENV NODE_ENV=production PORT=3000 MEDIA_DIR=/var/lib/loa-xa/media DATABASE_URL=sqlite:/var/lib/loa-xa/data/loa-xa.sqlite CHECKPOINT_KEY_FILE=/var/lib/loa-xa/keys/checkpoint-key.pem
 EXPOSE 3000
 CMD ["node", "dist/main.js"]

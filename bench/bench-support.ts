@@ -17,6 +17,7 @@ export function benchEnv(dir: string, prefix: string, extra: Env = {}): Env {
     REDIS_URL: BENCH_REDIS_URL,
     REDIS_PREFIX: prefix,
     MEDIA_DIR: join(dir, 'media'),
+    CHECKPOINT_KEY_FILE: join(dir, 'checkpoint-key.pem'),
     CONFIG_DIR: resolve(__dirname, '..', '..', 'config'),
     ADMIN_USERNAME: 'admin',
     ADMIN_PASSWORD: 'bench-admin-password',

@@ -256,6 +256,13 @@ describe('npm run demo (e2e)', () => {
       })
       .expect(201);
 
+    // A checkpoint signed over Hạc Thành's demo chain goes with that chain.
+    await app
+      .http()
+      .post(`/api/v1/communes/${HAC_THANH}/playout-log/checkpoints`)
+      .set(bearer(admin))
+      .expect(201);
+
     const summary = await remover.remove(await seeder.admin());
     expect(summary).toMatchObject({
       windows: 3,
@@ -277,6 +284,11 @@ describe('npm run demo (e2e)', () => {
       .set(bearer(admin))
       .expect(200);
     expect(log.body).toEqual([]);
+    await app
+      .http()
+      .get(`/api/v1/communes/${HAC_THANH}/playout-log/checkpoints`)
+      .set(bearer(admin))
+      .expect(200, []);
     const rows = await compliance();
     expect(rows.filter((row) => row.communeCode === HAC_THANH && row.plays > 0)).toEqual([]);
     expect(rows.filter((row) => row.communeCode === MUONG_LAT && row.plays > 0)).toEqual([]);

@@ -41,7 +41,7 @@ describe('the reports maintenance worker (e2e)', () => {
     expect(failed?.attemptsMade).toBe(1);
     expect(failed?.failedReason).toBe(
       'Unknown maintenance job "maintenance.compact" (id unknown-compact); ' +
-        'this worker runs maintenance.rollup, maintenance.chain-check',
+        'this worker runs maintenance.rollup, maintenance.chain-check, maintenance.checkpoints',
     );
 
     const known = await queue.add('maintenance.rollup', {}, { jobId: 'rollup-after-unknown' });

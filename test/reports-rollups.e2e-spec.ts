@@ -632,6 +632,11 @@ describe('daily roll-ups equal the raw sums of the as-run log (e2e)', () => {
         .sort((a, b) => a.key.localeCompare(b.key)),
     ).toEqual([
       {
+        key: REPORTS_JOB_SCHEDULERS.checkpoints,
+        name: 'maintenance.checkpoints',
+        every: 24 * 3_600_000,
+      },
+      {
         key: REPORTS_JOB_SCHEDULERS.chainCheck,
         name: 'maintenance.chain-check',
         every: 10 * 60_000,

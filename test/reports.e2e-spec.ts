@@ -350,6 +350,7 @@ describe('reports (e2e)', () => {
         brokenAtSeq: null,
         checkedAt: null,
         uncheckedRecords: model.all(code).length,
+        checkpoint: null,
       });
     }
     const job = { name: 'maintenance.chain-check', data: {} } as Job;
@@ -399,6 +400,7 @@ describe('reports (e2e)', () => {
           brokenAtSeq: null,
           checkedAt: records.length > 0 ? expect.stringMatching(/\+07:00$/) : null,
           uncheckedRecords: 0,
+          checkpoint: null,
         },
       });
     }
@@ -892,7 +894,8 @@ describe('reports (e2e)', () => {
     expect(exported.verify).toEqual({ ok: true, count: model.all(LAGGING).length });
     expect(exported.records).toHaveLength(model.all(LAGGING).length);
     expect((await runPython(verifier, JSON.stringify(whole.body))).trim()).toBe(
-      `ok ${model.all(LAGGING).length} records, seq 1-${model.all(LAGGING).length}, 0 gap(s)`,
+      `ok ${model.all(LAGGING).length} records, seq 1-${model.all(LAGGING).length}, 0 gap(s); ` +
+        `linked to the head (seq ${model.all(LAGGING).length})`,
     );
     const forged = exported.records.map((record) =>
       record.seq === 5 ? { ...record, playedMs: record.playedMs + 1000 } : record,

@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/manual-clock';
 import {
   Browser,
@@ -181,6 +182,37 @@ describe('as-run log confirmation in a browser (e2e, Chromium)', () => {
         reason: 'Mất điện khu phố 3',
       }),
     ]);
+    expect(browser.problems).toEqual([]);
+    await page.close();
+  });
+
+  it('tells the operator when the log no longer matches a signed checkpoint', async () => {
+    const admin = await app.login(ADMIN.username, ADMIN.password);
+    await app
+      .http()
+      .post(`/api/v1/communes/${COMMUNE}/playout-log/checkpoints`)
+      .set(bearer(admin))
+      .expect(201);
+    // Someone with the database replaces the checkpoint's signature.
+    await app.app
+      .get(DataSource)
+      .query(
+        `UPDATE playout_checkpoint SET signature = '${Buffer.alloc(64, 1).toString('base64')}' WHERE commune_code = '${COMMUNE}'`,
+      );
+    const page = await browser.newTab('operator');
+    await page.clock.setFixedTime(clock.now());
+    await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+    await page
+      .getByRole('navigation', { name: 'Chức năng' })
+      .getByRole('link', { name: 'Nhật ký phát thanh', exact: true })
+      .click();
+    await page
+      .getByTestId('chain')
+      .getByText(
+        'Nhật ký không còn khớp với mốc kiểm chứng ký lúc 06/10/2025 07:30 (bản ghi số 2)',
+        { exact: false },
+      )
+      .waitFor();
     expect(browser.problems).toEqual([]);
     await page.close();
   });

@@ -103,4 +103,10 @@ export interface AppConfig {
     /** Every so often every hash chain is verified again (catches rows edited in place). */
     chainFullCheckHours: number;
   };
+  checkpoints: {
+    /** The Ed25519 private key (PKCS#8 PEM) that signs chain checkpoints; created when missing. */
+    keyFile: string;
+    /** Every so often every commune's chain head that moved is signed. */
+    everyHours: number;
+  };
 }

@@ -14,6 +14,10 @@ describe('loadConfig', () => {
     expect(config.database).toEqual({ driver: 'sqlite', file: '/srv/loa-xa/data/loa-xa.sqlite' });
     expect(config.redis).toMatchObject({ host: '127.0.0.1', port: 6379, db: 0 });
     expect(config.mediaDir).toBe('/srv/loa-xa/media');
+    expect(config.checkpoints).toEqual({
+      keyFile: '/srv/loa-xa/data/checkpoint-key.pem',
+      everyHours: 24,
+    });
     expect([...config.roles]).toEqual(['api', 'worker', 'scheduler']);
     expect(config.playout.sink).toBe('null');
     expect(config.playout.lateToleranceMs).toBe(60000);

@@ -285,6 +285,10 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       chainCheckMinutes: read.int('REPORTS_CHAIN_CHECK_MINUTES', 10, 1, 24 * 60),
       chainFullCheckHours: read.int('REPORTS_CHAIN_FULL_CHECK_HOURS', 24, 1, 24 * 31),
     },
+    checkpoints: {
+      keyFile: resolvePath(cwd, read.string('CHECKPOINT_KEY_FILE', './data/checkpoint-key.pem')),
+      everyHours: read.int('CHECKPOINT_EVERY_HOURS', 24, 1, 24),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -4,6 +4,7 @@ import { Bulletin } from '../bulletins/entities/bulletin.entity';
 import { Campaign } from '../campaigns/entities/campaign.entity';
 import { AudioAsset } from '../media/entities/audio-asset.entity';
 import { PlayoutChain } from '../playout/entities/playout-chain.entity';
+import { PlayoutCheckpoint } from '../playout/entities/playout-checkpoint.entity';
 import { PlayoutClaim } from '../playout/entities/playout-claim.entity';
 import { PlayoutImport } from '../playout/entities/playout-import.entity';
 import { PlayoutRecordTopic } from '../playout/entities/playout-record-topic.entity';
@@ -43,6 +44,7 @@ export const ENTITIES = [
   PlayoutRecord,
   PlayoutRecordTopic,
   PlayoutChain,
+  PlayoutCheckpoint,
   PlayoutImport,
   PlayoutClaim,
   AirtimeDaily,

@@ -8,6 +8,7 @@ import { DomainError } from '../common/domain-error';
 import { Db } from '../database/db.service';
 import { MediaService } from '../media/media.service';
 import { PlayoutChain } from '../playout/entities/playout-chain.entity';
+import { PlayoutCheckpoint } from '../playout/entities/playout-checkpoint.entity';
 import { PlayoutClaim } from '../playout/entities/playout-claim.entity';
 import { PlayoutRecordTopic } from '../playout/entities/playout-record-topic.entity';
 import { PlayoutRecord } from '../playout/entities/playout-record.entity';
@@ -120,9 +121,11 @@ export class DemoRemover {
       await manager.delete(PlayoutRecord, { id: In(ids) });
     }
     for (const communeCode of recordCommunes.filter((code) => !keptLogs.includes(code))) {
-      // Every record of the chain was demo: the next record starts a new chain at seq 1.
+      // Every record of the chain was demo: the next record starts a new chain at seq 1, and
+      // the checkpoints signed over the demo chain go with it.
       await manager.delete(PlayoutChain, { communeCode });
       await manager.delete(ChainCheck, { communeCode });
+      await manager.delete(PlayoutCheckpoint, { communeCode });
     }
     const itemIds = items.map((item) => item.id);
     for (const ids of chunks(itemIds)) {

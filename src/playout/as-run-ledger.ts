@@ -78,6 +78,19 @@ export function draftContentKey(draft: ContentFields): string {
 
 const VERIFY_PAGE = 1000;
 
+/** A reading of a commune's chain: the verdict, and the last record that chained well. */
+export interface ChainReading {
+  verdict: ChainVerdict;
+  lastSeq: number;
+  lastHash: string;
+}
+
+/** Something outside the records that the chain must also agree with (signed checkpoints). */
+export interface ChainAnchor {
+  /** The verdict on `reading` once checked against the anchor, read through `manager`. */
+  check(manager: EntityManager, communeCode: string, reading: ChainReading): Promise<ChainVerdict>;
+}
+
 /** The columns of `playout_record`, in the order of `recordValues`. */
 const RECORD_COLUMNS = [
   'id',
@@ -279,13 +292,21 @@ export class AsRunLedger {
    * record disagree). A "broken" reading is therefore read again with the chain head locked,
    * when no append of the commune is in flight, and only that answer is given.
    */
-  async verify(communeCode: string): Promise<ChainVerdict> {
-    const verdict = await this.walk(this.db.manager, communeCode, async (manager) =>
-      manager.findOneBy(PlayoutChain, { communeCode }),
+  async verify(communeCode: string, anchor?: ChainAnchor): Promise<ChainVerdict> {
+    return (await this.read(communeCode, anchor)).verdict;
+  }
+
+  /** `verify`, with the last record that chained well; `anchor` checks the reading too. */
+  async read(communeCode: string, anchor?: ChainAnchor): Promise<ChainReading> {
+    const reading = await this.walk(
+      this.db.manager,
+      communeCode,
+      async (manager) => manager.findOneBy(PlayoutChain, { communeCode }),
+      anchor,
     );
-    if (verdict.ok) return verdict;
+    if (reading.verdict.ok) return reading;
     return this.db.write((manager) =>
-      this.walk(manager, communeCode, (locked) => this.headForUpdate(locked, communeCode)),
+      this.walk(manager, communeCode, (locked) => this.headForUpdate(locked, communeCode), anchor),
     );
   }
 
@@ -293,7 +314,8 @@ export class AsRunLedger {
     manager: EntityManager,
     communeCode: string,
     readHead: (manager: EntityManager) => Promise<PlayoutChain | null>,
-  ): Promise<ChainVerdict> {
+    anchor: ChainAnchor | undefined,
+  ): Promise<ChainReading> {
     const head = await readHead(manager);
     const walker = new ChainWalker();
     let after = 0;
@@ -306,6 +328,14 @@ export class AsRunLedger {
       if (page.length === 0 || !page.every((record) => walker.next(record))) break;
       after = page[page.length - 1].seq;
     }
-    return walker.verdict(head?.lastSeq);
+    const verdict = walker.verdict(head?.lastSeq);
+    const reading: ChainReading = {
+      verdict,
+      lastSeq: walker.chained,
+      lastHash: walker.lastHash,
+    };
+    return anchor
+      ? { ...reading, verdict: await anchor.check(manager, communeCode, reading) }
+      : reading;
   }
 }

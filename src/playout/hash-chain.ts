@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import type { CheckpointView } from './checkpoint.view';
 import type { PlayoutOutcome, PlayoutSource } from './entities/playout-record.entity';
 
 /** `prevHash` of a commune's first record. */
@@ -77,7 +78,12 @@ function hashMatches(prevHash: string, record: ChainedRecord): boolean {
   }
 }
 
-export type ChainVerdict = { ok: true; count: number } | { ok: false; brokenAtSeq: number };
+/**
+ * `checkpoint`: the signed checkpoint the log no longer matches, when that is what broke it
+ * (the records themselves may chain perfectly: rewritten and re-hashed).
+ */
+export type ChainVerdict =
+  { ok: true; count: number } | { ok: false; brokenAtSeq: number; checkpoint?: CheckpointView };
 
 /**
  * Walks a commune's chain record by record in seq order (so a long chain streams). A record
@@ -88,6 +94,16 @@ export class ChainWalker {
   private previous = GENESIS_HASH;
   private count = 0;
   private brokenAt: number | null = null;
+
+  /** How many records chained well, from seq 1. */
+  get chained(): number {
+    return this.count;
+  }
+
+  /** The hash of the last record that chained well (64 zeros before any). */
+  get lastHash(): string {
+    return this.previous;
+  }
 
   /** Feeds the next record; false once the chain is broken. */
   next(record: ChainedRecord): boolean {

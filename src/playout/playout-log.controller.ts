@@ -22,7 +22,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { CommuneScope, CurrentUser } from '../auth/access.decorators';
+import { CommuneScope, CurrentUser, Roles } from '../auth/access.decorators';
 import { AuthUser } from '../auth/auth-user';
 import { DomainError } from '../common/domain-error';
 import { decodeUtf8, importRowsFromCsv } from './as-run-csv';
@@ -32,6 +32,8 @@ import {
   PostPlayoutRecordDto,
 } from './dto/playout-record.dto';
 import { PlayoutBatchBody } from './dto/playout-batch.body';
+import { CheckpointView } from './checkpoint.view';
+import { CheckpointsService } from './checkpoints.service';
 import { ChainVerdict } from './hash-chain';
 import { ImportResult, PlayoutLogService, sha256Hex } from './playout-log.service';
 import { playoutRecordView, PlayoutRecordView } from './playout-record.view';
@@ -82,7 +84,10 @@ async function readBody(request: Request, limit: number): Promise<Buffer> {
 @CommuneScope()
 @Controller('communes/:commune/playout-log')
 export class PlayoutLogController {
-  constructor(private readonly log: PlayoutLogService) {}
+  constructor(
+    private readonly log: PlayoutLogService,
+    private readonly checkpoints: CheckpointsService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Records in chain order, with seq, prevHash and hash' })
@@ -94,9 +99,29 @@ export class PlayoutLogController {
   }
 
   @Get('verify')
-  @ApiOperation({ summary: 'Recomputes the hash chain; names the first broken seq' })
+  @ApiOperation({
+    summary:
+      'Recomputes the hash chain and checks it against the signed checkpoints; names the first broken seq',
+  })
   verify(@Param('commune') commune: string): Promise<ChainVerdict> {
     return this.log.verify(commune);
+  }
+
+  @Get('checkpoints')
+  @ApiOperation({ summary: 'Signed checkpoints of the chain head, oldest first' })
+  checkpointList(@Param('commune') commune: string): Promise<CheckpointView[]> {
+    return this.checkpoints.list(commune);
+  }
+
+  @Post('checkpoints')
+  @HttpCode(201)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Signs a checkpoint of the chain as verified now (admin)' })
+  checkpointNow(
+    @Param('commune') commune: string,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<CheckpointView> {
+    return this.checkpoints.sign(commune, actor);
   }
 
   @Post()

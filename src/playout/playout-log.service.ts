@@ -11,6 +11,7 @@ import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
 import { TopicsService } from '../topics/topics.service';
 import { AsRunLedger, RecordDraft } from './as-run-ledger';
+import { CheckpointsService } from './checkpoints.service';
 import { PlayoutLogQueryDto, PostPlayoutRecordDto } from './dto/playout-record.dto';
 import { PlayoutChain } from './entities/playout-chain.entity';
 import {
@@ -73,6 +74,7 @@ export class PlayoutLogService {
     private readonly geo: GeoService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly checkpoints: CheckpointsService,
   ) {}
 
   /** The commune's records in chain order; `from`/`to` keep those started on those local days. */
@@ -102,8 +104,9 @@ export class PlayoutLogService {
     return builder.getMany();
   }
 
+  /** The chain against its records, its stored head and its signed checkpoints. */
   verify(communeCode: string): Promise<ChainVerdict> {
-    return this.ledger.verify(communeCode);
+    return this.checkpoints.verify(communeCode);
   }
 
   /** One manual or imported record; idempotent by `Idempotency-Key` and by content. */

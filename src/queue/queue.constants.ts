@@ -16,6 +16,8 @@ export interface JobPayloads {
   'maintenance.rollup': { date?: string };
   /** `all`: every chain, not only those that grew since they were last verified. */
   'maintenance.chain-check': { all?: boolean };
+  /** Signs a checkpoint of every commune's chain head that moved since its last one. */
+  'maintenance.checkpoints': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 export type JobOf<N extends JobName> = JobPayloads[N];
@@ -35,6 +37,9 @@ export function jobId<N extends JobName>(name: N, payload: JobOf<N>): string {
       break;
     case 'maintenance.chain-check':
       id = `chain-check-${(payload as JobOf<'maintenance.chain-check'>).all ? 'all' : 'grown'}`;
+      break;
+    case 'maintenance.checkpoints':
+      id = 'checkpoints';
       break;
     default:
       id = `rollup-${(payload as JobOf<'maintenance.rollup'>).date ?? 'catch-up'}`;

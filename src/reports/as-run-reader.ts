@@ -25,6 +25,13 @@ export interface ChainHead {
   lastHash: string;
 }
 
+/** A record's place in the chain without its content. */
+export interface ChainLink {
+  seq: number;
+  prevHash: string;
+  hash: string;
+}
+
 /**
  * Reads of the raw as-run log for reports: the records behind a number, and the export an
  * outside script can verify. Uses the playout module's reads; never writes.
@@ -71,6 +78,20 @@ export class AsRunReader {
   async head(communeCode: string): Promise<ChainHead> {
     const head = await this.db.manager.findOneBy(PlayoutChain, { communeCode });
     return { lastSeq: head?.lastSeq ?? 0, lastHash: head?.lastHash ?? GENESIS_HASH };
+  }
+
+  /** The links of the commune's records with `seq` from `fromSeq` through `toSeq`, in seq order. */
+  async links(communeCode: string, fromSeq: number, toSeq: number): Promise<ChainLink[]> {
+    const rows = await this.db.manager
+      .createQueryBuilder(PlayoutRecord, 'record')
+      .select('record.seq', 'seq')
+      .addSelect('record.prev_hash', 'prevHash')
+      .addSelect('record.hash', 'hash')
+      .where('record.commune_code = :communeCode', { communeCode })
+      .andWhere('record.seq >= :fromSeq AND record.seq <= :toSeq', { fromSeq, toSeq })
+      .orderBy('record.seq', 'ASC')
+      .getRawMany<{ seq: number | string; prevHash: string; hash: string }>();
+    return rows.map((row) => ({ seq: Number(row.seq), prevHash: row.prevHash, hash: row.hash }));
   }
 
   /** The first record (from after it) correcting each of `seqs`, wherever it is in the log. */

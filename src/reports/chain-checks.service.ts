@@ -4,6 +4,8 @@ import { Clock } from '../common/clock';
 import { formatLocalInstant } from '../common/local-time';
 import { Db } from '../database/db.service';
 import { PlayoutChain } from '../playout/entities/playout-chain.entity';
+import { CheckpointView } from '../playout/checkpoint.view';
+import { CheckpointsService } from '../playout/checkpoints.service';
 import { PlayoutLogService } from '../playout/playout-log.service';
 import { ChainState } from './compliance';
 import { ChainCheck } from './entities/chain-check.entity';
@@ -14,11 +16,23 @@ export interface ChainCheckRun {
   broken: string[];
 }
 
-function stateOf(check: ChainCheck | undefined, lastSeq: number): ChainState {
+function stateOf(
+  check: ChainCheck | undefined,
+  lastSeq: number,
+  checkpoint: CheckpointView | undefined,
+): ChainState {
+  const latest = { checkpoint: checkpoint ?? null };
   if (!check) {
     return lastSeq === 0
-      ? { ok: true, count: 0, brokenAtSeq: null, checkedAt: null, uncheckedRecords: 0 }
-      : { ok: null, count: 0, brokenAtSeq: null, checkedAt: null, uncheckedRecords: lastSeq };
+      ? { ok: true, count: 0, brokenAtSeq: null, checkedAt: null, uncheckedRecords: 0, ...latest }
+      : {
+          ok: null,
+          count: 0,
+          brokenAtSeq: null,
+          checkedAt: null,
+          uncheckedRecords: lastSeq,
+          ...latest,
+        };
   }
   return {
     ok: check.ok,
@@ -26,6 +40,7 @@ function stateOf(check: ChainCheck | undefined, lastSeq: number): ChainState {
     brokenAtSeq: check.brokenAtSeq,
     checkedAt: formatLocalInstant(check.checkedAt),
     uncheckedRecords: Math.max(0, lastSeq - check.lastSeq),
+    ...latest,
   };
 }
 
@@ -35,13 +50,17 @@ function stateOf(check: ChainCheck | undefined, lastSeq: number): ChainState {
  * the report (every record hashed again), so the last verdict of each commune is kept and shown
  * with what it does not cover yet; the maintenance job verifies the chains that grew every few
  * minutes and every chain once a day (which catches rows edited in place), a commune's own
- * report verifies its chain on the spot, and a monitor can verify the province's now.
+ * report verifies its chain on the spot, and a monitor can verify the province's now. The
+ * verdict is the playout module's, so a log that no longer matches a signed checkpoint (or a
+ * checkpoint whose signature fails) is broken here too; each state carries the commune's latest
+ * checkpoint.
  */
 @Injectable()
 export class ChainChecksService {
   constructor(
     private readonly db: Db,
     private readonly playoutLog: PlayoutLogService,
+    private readonly checkpoints: CheckpointsService,
     private readonly clock: Clock,
   ) {}
 
@@ -49,8 +68,12 @@ export class ChainChecksService {
   async states(communeCodes: readonly string[]): Promise<Map<string, ChainState>> {
     const heads = await this.headsOf(communeCodes);
     const checks = await this.checksOf(communeCodes);
+    const checkpoints = await this.checkpoints.latest(communeCodes);
     return new Map(
-      communeCodes.map((code) => [code, stateOf(checks.get(code), heads.get(code) ?? 0)]),
+      communeCodes.map((code) => [
+        code,
+        stateOf(checks.get(code), heads.get(code) ?? 0, checkpoints.get(code)),
+      ]),
     );
   }
 
@@ -67,7 +90,8 @@ export class ChainChecksService {
       checkedAt: this.clock.now(),
     };
     await this.db.write((manager) => manager.upsert(ChainCheck, check, ['communeCode']));
-    return stateOf(check, lastSeq);
+    const checkpoint = (await this.checkpoints.latest([communeCode])).get(communeCode);
+    return stateOf(check, lastSeq, checkpoint);
   }
 
   /** Verifies every chain with records (or those named), whatever was verified before. */

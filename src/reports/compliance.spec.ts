@@ -20,7 +20,14 @@ const COMMUNES = [
   { code: '14797', name: 'Phường Hạc Thành' },
   { code: '14812', name: 'Phường Bỉm Sơn' },
 ];
-const CHAIN = { ok: true, count: 3, brokenAtSeq: null, checkedAt: null, uncheckedRecords: 0 };
+const CHAIN = {
+  ok: true,
+  count: 3,
+  brokenAtSeq: null,
+  checkedAt: null,
+  uncheckedRecords: 0,
+  checkpoint: null,
+};
 
 describe('compliance rows', () => {
   const airtime = airtimeTable([

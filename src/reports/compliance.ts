@@ -27,6 +27,8 @@ export interface CampaignWindow {
   rules: readonly CampaignRule[];
 }
 
+import type { CheckpointView } from '../playout/checkpoint.view';
+
 /** The state of a commune's hash chain as last verified (the playout module's `verify`). */
 export interface ChainState {
   /** The last verdict; null while the chain was never verified. */
@@ -38,6 +40,8 @@ export interface ChainState {
   checkedAt: string | null;
   /** Records appended since that verification, which it does not cover yet. */
   uncheckedRecords: number;
+  /** The commune's latest signed checkpoint (GET /checkpoint-key verifies it); null when none. */
+  checkpoint: CheckpointView | null;
 }
 
 export const CAMPAIGN_STATUSES = ['not-started', 'on-track', 'behind', 'met', 'not-met'] as const;

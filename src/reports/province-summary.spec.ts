@@ -37,7 +37,14 @@ describe('province totals', () => {
       days: 2,
       daysAtMinimum: index === 1 ? 2 : 0,
       campaign: campaignStatusOf(campaign, '2025-11-01', airtime, commune.code),
-      chain: { ok: true, count: 0, brokenAtSeq: null, checkedAt: null, uncheckedRecords: 0 },
+      chain: {
+        ok: true,
+        count: 0,
+        brokenAtSeq: null,
+        checkedAt: null,
+        uncheckedRecords: 0,
+        checkpoint: null,
+      },
     }),
   );
 

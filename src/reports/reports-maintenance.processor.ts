@@ -1,6 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
+import { CheckpointsService } from '../playout/checkpoints.service';
 import { JobName, JobOf, QueueName } from '../queue/queue.constants';
 import { ChainChecksService } from './chain-checks.service';
 import { RollupsService } from './rollups.service';
@@ -9,11 +10,13 @@ import { RollupsService } from './rollups.service';
 export const MAINTENANCE_JOBS = [
   'maintenance.rollup',
   'maintenance.chain-check',
+  'maintenance.checkpoints',
 ] as const satisfies readonly JobName[];
 
 /**
- * The maintenance queue's jobs: the roll-up catch-up, and the verification of the hash chains
- * that grew (or of every chain, `all`) for the reports.
+ * The maintenance queue's jobs: the roll-up catch-up, the verification of the hash chains
+ * that grew (or of every chain, `all`) for the reports, and the signed checkpoints of the
+ * chain heads that moved.
  */
 @Processor(QueueName.Maintenance)
 export class ReportsMaintenanceProcessor extends WorkerHost {
@@ -22,6 +25,7 @@ export class ReportsMaintenanceProcessor extends WorkerHost {
   constructor(
     private readonly rollups: RollupsService,
     private readonly chains: ChainChecksService,
+    private readonly checkpoints: CheckpointsService,
   ) {
     super();
   }
@@ -34,6 +38,8 @@ export class ReportsMaintenanceProcessor extends WorkerHost {
         return (job.data as JobOf<'maintenance.chain-check'>).all
           ? this.chains.verifyAll()
           : this.chains.verifyStale();
+      case 'maintenance.checkpoints':
+        return this.checkpoints.signChanged();
       default:
         return this.refuseUnknown(job);
     }

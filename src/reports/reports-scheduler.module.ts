@@ -9,6 +9,7 @@ export const REPORTS_JOB_SCHEDULERS = {
   rollupCatchUp: 'reports-rollup-catch-up',
   chainCheck: 'reports-chain-check',
   chainFullCheck: 'reports-chain-check-all',
+  checkpoints: 'playout-checkpoints',
 } as const;
 
 /** A scheduler's job template: the job's options without the id, which BullMQ sets. */
@@ -48,9 +49,16 @@ export class ReportsScheduler implements OnApplicationBootstrap {
       { every: chainFullCheckHours * 3_600_000 },
       template('maintenance.chain-check', { all: true }),
     );
+    const checkpointHours = this.config.checkpoints.everyHours;
+    await this.maintenance.upsertJobScheduler(
+      REPORTS_JOB_SCHEDULERS.checkpoints,
+      { every: checkpointHours * 3_600_000 },
+      template('maintenance.checkpoints', {}),
+    );
     this.logger.log(
       `Roll-up catch-up every ${rollupCatchUpMinutes} min; chains that grew verified every ` +
-        `${chainCheckMinutes} min, every chain every ${chainFullCheckHours} h`,
+        `${chainCheckMinutes} min, every chain every ${chainFullCheckHours} h; chain heads ` +
+        `signed every ${checkpointHours} h`,
     );
   }
 }

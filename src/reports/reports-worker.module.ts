@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { PlayoutModule } from '../playout/playout.module';
 import { ReportsMaintenanceProcessor } from './reports-maintenance.processor';
 import { ReportsModule } from './reports.module';
 
-/** Worker role: runs the maintenance jobs the reports scheduler enqueues. */
+/** Worker role: runs the maintenance jobs the reports scheduler enqueues (checkpoints too). */
 @Module({
-  imports: [ReportsModule],
+  imports: [ReportsModule, PlayoutModule],
   providers: [ReportsMaintenanceProcessor],
 })
 export class ReportsWorkerModule {}

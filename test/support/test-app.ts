@@ -49,6 +49,7 @@ export async function createTestStorage(extraEnv: Env = {}): Promise<TestStorage
     REDIS_PREFIX: prefix,
     MEDIA_DIR: join(dir, 'media'),
     JWT_SECRET_FILE: join(dir, 'jwt-secret'),
+    CHECKPOINT_KEY_FILE: join(dir, 'checkpoint-key.pem'),
     CONFIG_DIR: resolve(__dirname, '../../config'),
     ADMIN_USERNAME: ADMIN.username,
     ADMIN_PASSWORD: ADMIN.password,

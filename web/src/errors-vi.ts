@@ -38,6 +38,9 @@ export const ERROR_MESSAGES: Record<string, string> = {
   PLAYOUT_OVERLAP: 'Trùng thời gian với một lần phát đã ghi trong nhật ký',
   PLAYOUT_ALREADY_CORRECTED: 'Bản ghi này đã được đính chính',
   IDEMPOTENCY_CONFLICT: 'Yêu cầu này đã được gửi với nội dung khác',
+  PLAYOUT_LOG_EMPTY: 'Nhật ký phát thanh của xã chưa có bản ghi nào để ký mốc kiểm chứng',
+  PLAYOUT_CHAIN_BROKEN:
+    'Chuỗi nhật ký phát thanh không còn nguyên vẹn nên không thể ký mốc kiểm chứng',
   PAYLOAD_TOO_LARGE: 'Tệp quá lớn',
   UNSUPPORTED_MEDIA: 'Định dạng tệp không được hỗ trợ',
   UNPROCESSABLE: 'Không thể xử lý yêu cầu',

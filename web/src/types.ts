@@ -194,7 +194,18 @@ export interface PlayoutRecord {
   hash: string;
 }
 
-export type ChainVerdict = { ok: true; count: number } | { ok: false; brokenAtSeq: number };
+/** A signed checkpoint of a commune's chain (GET …/playout-log/checkpoints). */
+export interface Checkpoint {
+  communeCode: string;
+  seq: number;
+  hash: string;
+  signedAt: string;
+  keyId: string;
+  signature: string;
+}
+
+export type ChainVerdict =
+  { ok: true; count: number } | { ok: false; brokenAtSeq: number; checkpoint?: Checkpoint };
 
 export interface ImportResult {
   id: string;

@@ -26,6 +26,7 @@ export const AUDIT_ACTIONS = [
   'ics.token.revoked',
   'playout.recorded',
   'playout.imported',
+  'playout.checkpoint.signed',
   'reports.rollups.rebuilt',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -42,7 +42,10 @@ export function chainBadge(verdict: ChainVerdict): HTMLElement {
         'p',
         { class: 'chain chain-broken', role: 'alert', 'data-testid': 'chain' },
         h('strong', null, 'Nhật ký đã bị can thiệp! '),
-        `Chuỗi băm bị gãy tại bản ghi số ${verdict.brokenAtSeq}: dữ liệu từ bản ghi này không còn đáng tin.`,
+        verdict.checkpoint
+          ? `Nhật ký không còn khớp với mốc kiểm chứng ký lúc ${formatDateTime(verdict.checkpoint.signedAt)} ` +
+              `(bản ghi số ${verdict.checkpoint.seq}): có bản ghi đến số ${verdict.brokenAtSeq} đã bị viết lại hoặc xoá, hoặc chữ ký của mốc không hợp lệ.`
+          : `Chuỗi băm bị gãy tại bản ghi số ${verdict.brokenAtSeq}: dữ liệu từ bản ghi này không còn đáng tin.`,
       );
 }
 

@@ -53,6 +53,7 @@ const ACTION_LABEL: Record<string, string> = {
   'ics.token.revoked': 'Thu hồi liên kết lịch',
   'playout.recorded': 'Ghi nhật ký phát thanh',
   'playout.imported': 'Nhập nhật ký từ tệp',
+  'playout.checkpoint.signed': 'Ký mốc kiểm chứng nhật ký',
   'reports.rollups.rebuilt': 'Tính lại số liệu báo cáo',
 };
 
@@ -69,6 +70,7 @@ const TARGET_LABEL: Record<string, string> = {
   commune_schedule: 'Lịch phát sóng',
   playout_record: 'Nhật ký phát thanh',
   playout_import: 'Tệp nhập nhật ký',
+  playout_checkpoint: 'Mốc kiểm chứng nhật ký',
   airtime_rollup: 'Số liệu báo cáo',
 };
 
