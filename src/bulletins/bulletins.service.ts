@@ -9,6 +9,7 @@ import { formatLocalInstant } from '../common/local-time';
 import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
 import { AudioAsset } from '../media/entities/audio-asset.entity';
+import { PlayoutRecord } from '../playout/entities/playout-record.entity';
 import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
 import { ProgramLogRepository } from '../schedule/program-log.repository';
 import { ScheduleChanges } from '../schedule/schedule-changes';
@@ -212,12 +213,17 @@ export class BulletinsService {
       if (!bulletin) throw this.notFound(id);
       if (!canReadBulletin(actor, bulletin)) throw this.forbidden(bulletin, 'read');
       if (!canEditBulletin(actor, bulletin)) throw this.forbidden(bulletin, 'write');
+      // The as-run log names bulletins in hashed records: a bulletin that aired (or was
+      // recorded by hand, without an item) stays, archived, so that every record still says what
+      // played.
       const items = await manager.countBy(ScheduleItem, { bulletinId: id });
-      if (items > 0) {
+      const records = await manager.countBy(PlayoutRecord, { bulletinId: id });
+      if (items > 0 || records > 0) {
         throw new DomainError(
           'BULLETIN_IN_USE',
-          `Bulletin ${id} has ${items} item(s) on the program log; archive it instead`,
-          { bulletinId: id, items },
+          `Bulletin ${id} is named by ${items} item(s) of the program log and ${records} ` +
+            'as-run record(s): it cannot be deleted; archive it instead (POST /bulletins/:id/archive)',
+          { bulletinId: id, items, records },
         );
       }
       await manager.delete(Bulletin, { id });
