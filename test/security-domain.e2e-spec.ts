@@ -1,9 +1,11 @@
 import { DataSource } from 'typeorm';
+import { addDays, localDateOf } from '../src/common/local-time';
 import { Bulletin } from '../src/bulletins/entities/bulletin.entity';
 import { ManualClock } from '../src/common/manual-clock';
 import { PlayoutRecord } from '../src/playout/entities/playout-record.entity';
 import { ScheduleItem } from '../src/schedule/entities/schedule-item.entity';
 import { insertBulletin, insertScheduleItem } from './support/playout-fixtures';
+import { createWindow } from './support/schedule-fixtures';
 import {
   ADMIN,
   bearer,
@@ -20,9 +22,10 @@ import {
  * the as-run log, a CSV header of a million columns, and deleting a bulletin the log names.
  */
 
-/** Thanh Hóa (38): Phường Hạc Thành, Hàm Rồng. */
+/** Thanh Hóa (38): Phường Hạc Thành, Hàm Rồng; Hà Nội (01): Phường Ba Đình. */
 const HAC_THANH = '14797';
 const HAM_RONG = '14758';
+const BA_DINH = '00004';
 
 const HOUR_MS = 3600 * 1000;
 const DAY_MS = 24 * HOUR_MS;
@@ -360,6 +363,200 @@ describe('security: campaigns, as-run dates, CSV answers, bulletin deletion (e2e
       });
       await app.http().delete(`/api/v1/bulletins/${unused.id}`).set(bearer(admin)).expect(204);
       expect(await dataSource.manager.existsBy(Bulletin, { id: unused.id })).toBe(false);
+    });
+  });
+
+  describe('finding 5: a province edits its own campaigns; national ones are the admins', () => {
+    let monitor01: string;
+    let monitor38: string;
+    let operator01: string;
+    const today = localDateOf(NOW);
+    const PROVINCE_CAMPAIGN = {
+      code: 'th-cds-thang-3',
+      name: 'Thanh Hóa: tháng chuyển đổi số',
+      startsOn: addDays(today, -9),
+      endsOn: addDays(today, 20),
+      rules: [{ topic: 'kinh-te-so', minSecondsPerWeek: 300, minPlaysPerWeek: 3 }],
+      minDailySeconds: 300,
+    };
+    const as = (token: string) => ({
+      get: (path: string) => app.http().get(`/api/v1${path}`).set(bearer(token)),
+      post: (path: string, body: object) =>
+        app.http().post(`/api/v1${path}`).set(bearer(token)).send(body),
+      patch: (path: string, body: object) =>
+        app.http().patch(`/api/v1${path}`).set(bearer(token)).send(body),
+    });
+    const auditOf = async (action: string, targetId: string) =>
+      (
+        (await as(admin).get(`/audit?action=${action}&limit=50`).expect(200)).body as {
+          targetId: string;
+          provinceCode: string | null;
+          detail: Record<string, unknown>;
+        }[]
+      ).filter((event) => event.targetId === targetId);
+
+    beforeAll(async () => {
+      monitor01 = await createUserAndLogin(app, admin, {
+        username: 'giam-sat-ha-noi',
+        role: 'monitor',
+        provinceCode: '01',
+      });
+      monitor38 = await createUserAndLogin(app, admin, {
+        username: 'giam-sat-thanh-hoa',
+        role: 'monitor',
+        provinceCode: '38',
+      });
+      operator01 = await createUserAndLogin(app, admin, {
+        username: 'van-hanh-ba-dinh',
+        role: 'operator',
+        communeCode: BA_DINH,
+      });
+    });
+
+    it('keeps cds-2025 national: readable by all, changed by admins only', async () => {
+      for (const token of [monitor01, monitor38, operator, operator01]) {
+        const read = await as(token).get('/campaigns/cds-2025').expect(200);
+        expect(read.body).toMatchObject({ code: 'cds-2025', provinceCode: null });
+      }
+      // The attack of the issue: a monitor of 01 lowering the minimum province 38 is judged by.
+      const refused = await as(monitor01)
+        .patch('/campaigns/cds-2025', { minDailySeconds: 10 })
+        .expect(403);
+      expect(refused.body).toMatchObject({ code: 'CAMPAIGN_NATIONAL' });
+      const report = await as(monitor38)
+        .get('/reports/compliance?campaign=cds-2025&province=38')
+        .expect(200);
+      expect(report.body).toMatchObject({ minDailySeconds: 300 });
+      expect(await auditOf('campaign.updated', 'cds-2025')).toEqual([]);
+      // Nor may a monitor create a national campaign or one of another province.
+      await as(monitor01)
+        .post('/campaigns', { ...PROVINCE_CAMPAIGN, code: 'quoc-gia-gia', provinceCode: null })
+        .expect(403);
+      await as(monitor01)
+        .post('/campaigns', { ...PROVINCE_CAMPAIGN, code: 'cua-tinh-khac', provinceCode: '38' })
+        .expect(403);
+      await as(operator)
+        .post('/campaigns', { ...PROVINCE_CAMPAIGN, code: 'cua-xa' })
+        .expect(403);
+
+      // The admin's change is kept with its old and new value, and nothing else.
+      await as(admin)
+        .patch('/campaigns/cds-2025', { minDailySeconds: 360, name: undefined })
+        .expect(200);
+      const [entry] = await auditOf('campaign.updated', 'cds-2025');
+      expect(entry.detail).toEqual({ changes: { minDailySeconds: { from: 300, to: 360 } } });
+      await as(admin).patch('/campaigns/cds-2025', { minDailySeconds: 300 }).expect(200);
+    });
+
+    it("scopes a province's campaign to it: 404 elsewhere, in reading, editing, reports and the planner", async () => {
+      const created = await as(monitor38).post('/campaigns', PROVINCE_CAMPAIGN).expect(201);
+      expect(created.body).toMatchObject({ code: PROVINCE_CAMPAIGN.code, provinceCode: '38' });
+      const code = PROVINCE_CAMPAIGN.code;
+
+      // Province 01 does not see it, cannot change it, cannot be judged or plan by it.
+      const hidden = await as(monitor01).get(`/campaigns/${code}`).expect(404);
+      expect(hidden.body).toMatchObject({ code: 'CAMPAIGN_NOT_FOUND' });
+      await as(operator01).get(`/campaigns/${code}`).expect(404);
+      await as(monitor01).patch(`/campaigns/${code}`, { minDailySeconds: 0 }).expect(404);
+      const listed01 = (await as(monitor01).get('/campaigns').expect(200)).body as {
+        code: string;
+      }[];
+      expect(listed01.map((campaign) => campaign.code)).toEqual(['cds-2025']);
+      for (const path of [
+        `/reports/compliance?campaign=${code}&province=01`,
+        `/reports/summary?campaign=${code}&province=01`,
+        `/reports/uplift?campaign=${code}&province=01`,
+        `/reports/communes/${BA_DINH}?campaign=${code}`,
+      ]) {
+        const response = await as(monitor01).get(path);
+        expect({ path, status: response.status }).toEqual({ path, status: 404 });
+      }
+      // An admin cannot judge province 01 by it either: it is not 01's campaign.
+      await as(admin).get(`/reports/compliance?campaign=${code}&province=01`).expect(404);
+      await as(operator01).get(`/communes/${BA_DINH}/schedule/gaps?campaign=${code}`).expect(404);
+      await as(operator01)
+        .post(`/communes/${BA_DINH}/schedule/plan`, {
+          campaign: code,
+          from: today,
+          to: today,
+          dryRun: true,
+        })
+        .expect(404);
+
+      // Province 38 uses it.
+      await as(monitor38).get(`/reports/compliance?campaign=${code}&province=38`).expect(200);
+      await as(operator).get(`/campaigns/${code}`).expect(200);
+      await as(operator).get(`/communes/${HAC_THANH}/schedule/gaps?campaign=${code}`).expect(200);
+      const listed38 = (await as(monitor38).get('/campaigns').expect(200)).body as {
+        code: string;
+      }[];
+      expect(listed38.map((campaign) => campaign.code).sort()).toEqual(['cds-2025', code]);
+
+      // Codes stay unique across provinces.
+      const taken = await as(monitor01).post('/campaigns', PROVINCE_CAMPAIGN).expect(409);
+      expect(taken.body).toMatchObject({ code: 'CAMPAIGN_EXISTS' });
+
+      // Its monitor edits it; the trail keeps what changed, from what, to what.
+      const rules = [{ topic: 'kinh-te-so', minSecondsPerWeek: 600, minPlaysPerWeek: 3 }];
+      await as(monitor38)
+        .patch(`/campaigns/${code}`, { minDailySeconds: 120, rules, name: PROVINCE_CAMPAIGN.name })
+        .expect(200);
+      const [entry] = await auditOf('campaign.updated', code);
+      expect(entry.provinceCode).toBe('38');
+      expect(entry.detail).toEqual({
+        changes: {
+          rules: { from: PROVINCE_CAMPAIGN.rules, to: rules },
+          minDailySeconds: { from: 300, to: 120 },
+        },
+      });
+      const report = await as(monitor38)
+        .get(`/reports/compliance?campaign=${code}&province=38`)
+        .expect(200);
+      expect(report.body).toMatchObject({ minDailySeconds: 120 });
+    });
+
+    it('keeps old and new values for window, topic and user edits too', async () => {
+      const windowId = await createWindow(app, operator, HAC_THANH, {
+        name: 'Sáng',
+        startTime: '05:30',
+        durationMinutes: 30,
+      });
+      await app
+        .http()
+        .patch(`/api/v1/communes/${HAC_THANH}/windows/${windowId}`)
+        .set(bearer(operator))
+        .send({ name: 'Sáng', durationMinutes: 45 })
+        .expect(200);
+      const [windowEntry] = await auditOf('window.updated', windowId);
+      expect(windowEntry.detail).toMatchObject({
+        changes: { durationMinutes: { from: 30, to: 45 } },
+      });
+      expect(Object.keys(windowEntry.detail.changes as object)).toEqual(['durationMinutes']);
+
+      await as(admin).patch('/topics/hoc-tap-so', { name: 'Học tập số (sửa)' }).expect(200);
+      const [topicEntry] = await auditOf('topic.updated', 'hoc-tap-so');
+      expect(topicEntry.detail).toEqual({
+        changes: { name: { from: expect.any(String), to: 'Học tập số (sửa)' } },
+      });
+
+      const users = (await as(admin).get('/users').expect(200)).body as {
+        id: string;
+        username: string;
+      }[];
+      const user = users.find((candidate) => candidate.username === 'van-hanh-ba-dinh');
+      if (!user) throw new Error('van-hanh-ba-dinh not listed');
+      await as(admin)
+        .patch(`/users/${user.id}`, {
+          displayName: 'Nguyễn Văn Bình',
+          password: 'mat-khau-moi-dai',
+        })
+        .expect(200);
+      const [userEntry] = await auditOf('user.updated', user.id);
+      expect(userEntry.detail).toMatchObject({
+        changes: { displayName: { to: 'Nguyễn Văn Bình' } },
+        passwordChanged: true,
+      });
+      expect(JSON.stringify(userEntry.detail)).not.toContain('mat-khau-moi-dai');
     });
   });
 });

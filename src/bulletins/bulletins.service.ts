@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { changedFields } from '../auth/audit-changes';
 import { AuditService } from '../auth/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
@@ -33,6 +34,9 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   const right = new Set(b);
   return left.size === right.size && [...left].every((code) => right.has(code));
 }
+
+/** What a bulletin edit may change, as the audit trail lists it (the text body included). */
+const BULLETIN_FIELDS = ['title', 'body', 'priority', 'audioId', 'topics'] as const;
 
 /** Bulletins: content, topic tags, approval, the province library. */
 @Injectable()
@@ -102,6 +106,7 @@ export class BulletinsService {
     const outcome = await this.db.write(async (manager) => {
       const record = await this.editable(manager, id, actor);
       const { bulletin } = record;
+      const before = { ...bulletin, topics: record.topics };
       const now = this.clock.now();
       const topicsChanged = input.topics !== undefined && !sameSet(input.topics, record.topics);
       const audioChanged = input.audioId !== undefined && input.audioId !== bulletin.audioId;
@@ -137,6 +142,21 @@ export class BulletinsService {
       await manager.save(Bulletin, bulletin);
       const topics = input.topics ? [...new Set(input.topics)].sort() : record.topics;
       if (topicsChanged) await this.bulletins.replaceTopics(manager, bulletin.id, topics);
+      const changes = changedFields(before, { ...bulletin, topics }, BULLETIN_FIELDS);
+      if (Object.keys(changes).length > 0) {
+        await this.audit.record(
+          {
+            action: 'bulletin.updated',
+            actor,
+            targetType: 'bulletin',
+            targetId: bulletin.id,
+            communeCode: bulletin.communeCode,
+            provinceCode: bulletin.provinceCode,
+            detail: { changes },
+          },
+          manager,
+        );
+      }
       return { record: { bulletin, topics, audio }, returnedToDraft, cancelled };
     });
     this.emitCancelled(outcome.cancelled);

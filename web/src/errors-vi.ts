@@ -8,6 +8,8 @@ export const ERROR_MESSAGES: Record<string, string> = {
   UNAUTHENTICATED: 'Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại',
   INVALID_CREDENTIALS: 'Sai tên đăng nhập hoặc mật khẩu',
   FORBIDDEN: 'Tài khoản của bạn không có quyền thực hiện thao tác này',
+  CAMPAIGN_NATIONAL:
+    'Chiến dịch toàn quốc chỉ quản trị viên sửa được; hãy sao chép thành chiến dịch riêng của tỉnh',
   NOT_FOUND: 'Không tìm thấy dữ liệu yêu cầu',
   COMMUNE_NOT_FOUND: 'Không tìm thấy xã, phường này',
   PROVINCE_NOT_FOUND: 'Không tìm thấy tỉnh, thành phố này',

@@ -6,6 +6,7 @@ import { Reports1764500000000 } from './1764500000000-reports';
 import { CorrectionsIndex1764500000001 } from './1764500000001-corrections-index';
 import { RollupLayout1764500000002 } from './1764500000002-rollup-layout';
 import { MonthlyRollups1764600000000 } from './1764600000000-monthly-rollups';
+import { CampaignProvince1764700000200 } from './1764700000200-campaign-province';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   CorrectionsIndex1764500000001,
   RollupLayout1764500000002,
   MonthlyRollups1764600000000,
+  CampaignProvince1764700000200,
 ];
