@@ -12,6 +12,7 @@ import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
 import { changesCampaignRollups, rebuildCampaignRollups } from '../reports/campaign-rollups';
 import { TopicsService } from '../topics/topics.service';
+import { appliesToProvince, canEditCampaign, canReadCampaign } from './campaign-access';
 import { CreateCampaignDto, UpdateCampaignDto } from './dto/campaign.dto';
 import { Campaign, CampaignRule } from './entities/campaign.entity';
 
@@ -72,40 +73,6 @@ const EDITABLE_FIELDS = [
   'rules',
   'minDailySeconds',
 ] as const satisfies readonly (keyof Campaign)[];
-
-/** Whether a campaign judges the communes of this province: a national one or the province's. */
-export function appliesToProvince(
-  campaign: Pick<Campaign, 'provinceCode'>,
-  provinceCode: string,
-): boolean {
-  return campaign.provinceCode === null || campaign.provinceCode === provinceCode;
-}
-
-/**
- * Who sees a campaign: admins every one; everyone else the national ones and their province's.
- * Another province's campaign is not found for them (404), not forbidden: its existence stays
- * unsaid.
- */
-export function canReadCampaign(
-  actor: AuthUser,
-  campaign: Pick<Campaign, 'provinceCode'>,
-): boolean {
-  if (actor.role === 'admin') return true;
-  return actor.provinceCode !== null && appliesToProvince(campaign, actor.provinceCode);
-}
-
-/** Who changes a campaign: admins every one, a monitor the campaigns of their province. */
-export function canEditCampaign(
-  actor: AuthUser,
-  campaign: Pick<Campaign, 'provinceCode'>,
-): boolean {
-  if (actor.role === 'admin') return true;
-  return (
-    actor.role === 'monitor' &&
-    campaign.provinceCode !== null &&
-    campaign.provinceCode === actor.provinceCode
-  );
-}
 
 function notFound(code: string): DomainError {
   return new DomainError('CAMPAIGN_NOT_FOUND', `Campaign ${code} not found`, { campaign: code });
