@@ -15,6 +15,8 @@ export const FUTURE_SKEW_MS = 5000;
 export const EARLIEST_RECORD = new Date('2020-01-01T00:00:00+07:00');
 /** A record of an item may start this much before the item's planned start (the PC's clock). */
 export const ITEM_EARLY_TOLERANCE_MS = 60_000;
+/** No single record spans more than a day. */
+export const MAX_RECORD_MS = 24 * 3600 * 1000;
 
 /** What a posted record's times are checked against. */
 export interface RecordTimeRules {
@@ -26,8 +28,6 @@ export interface RecordTimeRules {
    */
   lateToleranceMs: number;
 }
-/** No single record spans more than a day. */
-export const MAX_RECORD_MS = 24 * 3600 * 1000;
 
 /**
  * A posted record checked and completed, with its content key, but not yet numbered: the
