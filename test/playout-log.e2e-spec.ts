@@ -373,7 +373,7 @@ describe('as-run log (e2e)', () => {
           endedAt: new Date(Date.now() + 3700000).toISOString(),
         },
         422,
-        'PLAYOUT_RECORD_INVALID',
+        'PLAYOUT_TIME_OUT_OF_RANGE',
       ],
       ['played longer than it ran', { ...valid, playedMs: 60001 }, 422, 'PLAYOUT_RECORD_INVALID'],
       ['aired nothing', { ...valid, playedMs: 0 }, 422, 'PLAYOUT_RECORD_INVALID'],

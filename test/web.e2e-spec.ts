@@ -394,6 +394,28 @@ describe('web app in a browser (e2e, Chromium)', () => {
     await heading(page, 'Phường Hạc Thành');
     await page.getByRole('heading', { name: 'Chỉ tiêu theo chủ đề' }).waitFor();
     await screenshot(page, '11-xa-chi-tiet');
+
+    // National campaigns are the admins' to change: the monitor copies one for the province.
+    await go(page, 'Chiến dịch', 'Chiến dịch tuyên truyền');
+    const national = page
+      .getByRole('article')
+      .filter({ hasText: 'Tuyên truyền chuyển đổi số (tuần thử)' });
+    await national.getByText('Toàn quốc', { exact: true }).waitFor();
+    await expect(national.getByRole('button', { name: 'Sửa' }).count()).resolves.toBe(0);
+    await national.getByRole('button', { name: 'Sao chép cho tỉnh' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Mã chiến dịch').fill('th-tuan-cds');
+    await dialog.getByLabel('Tên chiến dịch').fill('Thanh Hóa: tuần chuyển đổi số');
+    await dialog.getByRole('button', { name: 'Tạo chiến dịch' }).click();
+    await page.getByText('Đã tạo chiến dịch.').waitFor();
+    const own = page.getByRole('article').filter({ hasText: 'Thanh Hóa: tuần chuyển đổi số' });
+    await own.getByRole('button', { name: 'Sửa' }).waitFor();
+    const copied = await app
+      .http()
+      .get('/api/v1/campaigns/th-tuan-cds')
+      .set(bearer(monitorToken))
+      .expect(200);
+    expect(copied.body).toMatchObject({ provinceCode: '38', minDailySeconds: 300 });
     await page.close();
   });
 

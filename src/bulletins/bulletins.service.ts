@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { changedFields } from '../auth/audit-changes';
 import { AuditService } from '../auth/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
@@ -9,6 +10,7 @@ import { formatLocalInstant } from '../common/local-time';
 import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
 import { AudioAsset } from '../media/entities/audio-asset.entity';
+import { PlayoutRecord } from '../playout/entities/playout-record.entity';
 import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
 import { ProgramLogRepository } from '../schedule/program-log.repository';
 import { ScheduleChanges } from '../schedule/schedule-changes';
@@ -32,6 +34,9 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   const right = new Set(b);
   return left.size === right.size && [...left].every((code) => right.has(code));
 }
+
+/** What a bulletin edit may change, as the audit trail lists it (the text body included). */
+const BULLETIN_FIELDS = ['title', 'body', 'priority', 'audioId', 'topics'] as const;
 
 /** Bulletins: content, topic tags, approval, the province library. */
 @Injectable()
@@ -101,6 +106,7 @@ export class BulletinsService {
     const outcome = await this.db.write(async (manager) => {
       const record = await this.editable(manager, id, actor);
       const { bulletin } = record;
+      const before = { ...bulletin, topics: record.topics };
       const now = this.clock.now();
       const topicsChanged = input.topics !== undefined && !sameSet(input.topics, record.topics);
       const audioChanged = input.audioId !== undefined && input.audioId !== bulletin.audioId;
@@ -136,6 +142,21 @@ export class BulletinsService {
       await manager.save(Bulletin, bulletin);
       const topics = input.topics ? [...new Set(input.topics)].sort() : record.topics;
       if (topicsChanged) await this.bulletins.replaceTopics(manager, bulletin.id, topics);
+      const changes = changedFields(before, { ...bulletin, topics }, BULLETIN_FIELDS);
+      if (Object.keys(changes).length > 0) {
+        await this.audit.record(
+          {
+            action: 'bulletin.updated',
+            actor,
+            targetType: 'bulletin',
+            targetId: bulletin.id,
+            communeCode: bulletin.communeCode,
+            provinceCode: bulletin.provinceCode,
+            detail: { changes },
+          },
+          manager,
+        );
+      }
       return { record: { bulletin, topics, audio }, returnedToDraft, cancelled };
     });
     this.emitCancelled(outcome.cancelled);
@@ -212,12 +233,17 @@ export class BulletinsService {
       if (!bulletin) throw this.notFound(id);
       if (!canReadBulletin(actor, bulletin)) throw this.forbidden(bulletin, 'read');
       if (!canEditBulletin(actor, bulletin)) throw this.forbidden(bulletin, 'write');
+      // The as-run log names bulletins in hashed records: a bulletin that aired (or was
+      // recorded by hand, without an item) stays, archived, so that every record still says what
+      // played.
       const items = await manager.countBy(ScheduleItem, { bulletinId: id });
-      if (items > 0) {
+      const records = await manager.countBy(PlayoutRecord, { bulletinId: id });
+      if (items > 0 || records > 0) {
         throw new DomainError(
           'BULLETIN_IN_USE',
-          `Bulletin ${id} has ${items} item(s) on the program log; archive it instead`,
-          { bulletinId: id, items },
+          `Bulletin ${id} is named by ${items} item(s) of the program log and ${records} ` +
+            'as-run record(s): it cannot be deleted; archive it instead (POST /bulletins/:id/archive)',
+          { bulletinId: id, items, records },
         );
       }
       await manager.delete(Bulletin, { id });

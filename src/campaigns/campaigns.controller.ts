@@ -11,16 +11,19 @@ import { CreateCampaignDto, UpdateCampaignDto } from './dto/campaign.dto';
 export class CampaignsController {
   constructor(private readonly campaigns: CampaignsService) {}
 
+  /** National campaigns and the caller's province's (admins: all). */
   @Get()
-  async list(): Promise<CampaignView[]> {
-    return (await this.campaigns.list()).map(campaignView);
+  async list(@CurrentUser() actor: AuthUser): Promise<CampaignView[]> {
+    return (await this.campaigns.list(actor)).map(campaignView);
   }
 
+  /** 404 for another province's campaign, as for one that does not exist. */
   @Get(':code')
-  async get(@Param('code') code: string): Promise<CampaignView> {
-    return campaignView(await this.campaigns.get(code));
+  async get(@Param('code') code: string, @CurrentUser() actor: AuthUser): Promise<CampaignView> {
+    return campaignView(await this.campaigns.getFor(code, actor));
   }
 
+  /** A monitor creates a campaign of their province; an admin a national one or any province's. */
   @Roles('admin', 'monitor')
   @Post()
   async create(
@@ -30,6 +33,7 @@ export class CampaignsController {
     return campaignView(await this.campaigns.create(body, actor));
   }
 
+  /** Admins change any campaign, a monitor their province's (a national one: 403). */
   @Roles('admin', 'monitor')
   @Patch(':code')
   async update(

@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { changedFields } from '../auth/audit-changes';
 import { AuditService } from '../auth/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -8,8 +9,10 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { isLocalDate } from '../common/local-time';
 import { Db } from '../database/db.service';
+import { GeoService } from '../geo/geo.service';
 import { changesCampaignRollups, rebuildCampaignRollups } from '../reports/campaign-rollups';
 import { TopicsService } from '../topics/topics.service';
+import { appliesToProvince, canEditCampaign, canReadCampaign } from './campaign-access';
 import { CreateCampaignDto, UpdateCampaignDto } from './dto/campaign.dto';
 import { Campaign, CampaignRule } from './entities/campaign.entity';
 
@@ -19,6 +22,8 @@ export interface CampaignView {
   code: string;
   name: string;
   description: string | null;
+  /** null: a national campaign (admins edit it); else the province whose monitors edit it. */
+  provinceCode: string | null;
   startsOn: string;
   endsOn: string;
   rules: CampaignRule[];
@@ -26,8 +31,9 @@ export interface CampaignView {
 }
 
 export function campaignView(campaign: Campaign): CampaignView {
-  const { code, name, description, startsOn, endsOn, rules, minDailySeconds } = campaign;
-  return { code, name, description, startsOn, endsOn, rules, minDailySeconds };
+  const { code, name, description, provinceCode, startsOn, endsOn, rules, minDailySeconds } =
+    campaign;
+  return { code, name, description, provinceCode, startsOn, endsOn, rules, minDailySeconds };
 }
 
 /** Checks what class-validator cannot: real dates, their order, one rule per topic, a minimum in each rule. */
@@ -58,6 +64,20 @@ export function validateCampaignShape(
   }
 }
 
+/** The fields an edit may change, in the order the audit trail lists them. */
+const EDITABLE_FIELDS = [
+  'name',
+  'description',
+  'startsOn',
+  'endsOn',
+  'rules',
+  'minDailySeconds',
+] as const satisfies readonly (keyof Campaign)[];
+
+function notFound(code: string): DomainError {
+  return new DomainError('CAMPAIGN_NOT_FOUND', `Campaign ${code} not found`, { campaign: code });
+}
+
 function normalizeRules(rules: CampaignRule[]): CampaignRule[] {
   return rules.map((rule) => ({
     topic: rule.topic,
@@ -73,6 +93,7 @@ export class CampaignsService implements OnApplicationBootstrap {
     private readonly db: Db,
     private readonly topics: TopicsService,
     private readonly audit: AuditService,
+    private readonly geo: GeoService,
     private readonly clock: Clock,
   ) {}
 
@@ -88,7 +109,8 @@ export class CampaignsService implements OnApplicationBootstrap {
       validateCampaignShape(seed);
       await this.db.write(async (manager) => {
         if (await manager.existsBy(Campaign, { code: seed.code })) return;
-        const campaign = newCampaign(seed, now);
+        // A seed file is national unless it names a province.
+        const campaign = newCampaign(seed, seed.provinceCode ?? null, now);
         // Another instance starting at the same time may have added it: its roll-ups are the same.
         await manager
           .createQueryBuilder()
@@ -102,31 +124,52 @@ export class CampaignsService implements OnApplicationBootstrap {
     }
   }
 
-  list(): Promise<Campaign[]> {
-    return this.db.manager.find(Campaign, { order: { startsOn: 'DESC', code: 'ASC' } });
+  /** The campaigns the caller may read (see `canReadCampaign`), newest first. */
+  async list(actor: AuthUser): Promise<Campaign[]> {
+    const all = await this.db.manager.find(Campaign, { order: { startsOn: 'DESC', code: 'ASC' } });
+    return all.filter((campaign) => canReadCampaign(actor, campaign));
   }
 
+  /** Any campaign, for internal readers (the demo); requests go through `getFor` or `forProvince`. */
   async get(code: string): Promise<Campaign> {
     const campaign = await this.db.manager.findOneBy(Campaign, { code });
-    if (!campaign)
-      throw new DomainError('CAMPAIGN_NOT_FOUND', `Campaign ${code} not found`, { campaign: code });
+    if (!campaign) throw notFound(code);
+    return campaign;
+  }
+
+  /** A campaign the caller may read; 404 otherwise (another province's is not disclosed). */
+  async getFor(code: string, actor: AuthUser): Promise<Campaign> {
+    const campaign = await this.get(code);
+    if (!canReadCampaign(actor, campaign)) throw notFound(code);
+    return campaign;
+  }
+
+  /**
+   * A campaign that judges the communes of `provinceCode` (national, or that province's): what
+   * the reports and the planner of a province or commune accept; 404 otherwise.
+   */
+  async forProvince(code: string, provinceCode: string): Promise<Campaign> {
+    const campaign = await this.get(code);
+    if (!appliesToProvince(campaign, provinceCode)) throw notFound(code);
     return campaign;
   }
 
   async create(input: CreateCampaignDto, actor: AuthUser): Promise<Campaign> {
     validateCampaignShape(input);
+    const provinceCode = this.provinceOfNew(input, actor);
     return this.db.write(async (manager) => {
       await this.topics.assertKnown(
         input.rules.map((rule) => rule.topic),
         manager,
       );
+      // Codes are unique across provinces, so that `GET /campaigns/:code` names one campaign.
       if (await manager.findOneBy(Campaign, { code: input.code })) {
-        throw new DomainError('CAMPAIGN_EXISTS', `Campaign ${input.code} already exists`, {
+        throw new DomainError('CAMPAIGN_EXISTS', `Campaign code ${input.code} is taken`, {
           campaign: input.code,
         });
       }
       const now = this.clock.now();
-      const campaign = newCampaign(input, now);
+      const campaign = newCampaign(input, provinceCode, now);
       await manager.insert(Campaign, campaign);
       await rebuildCampaignRollups(manager, campaign);
       await this.audit.record(
@@ -135,7 +178,8 @@ export class CampaignsService implements OnApplicationBootstrap {
           actor,
           targetType: 'campaign',
           targetId: campaign.code,
-          provinceCode: actor.provinceCode,
+          provinceCode,
+          detail: { national: provinceCode === null },
         },
         manager,
       );
@@ -146,10 +190,14 @@ export class CampaignsService implements OnApplicationBootstrap {
   async update(code: string, input: UpdateCampaignDto, actor: AuthUser): Promise<Campaign> {
     return this.db.write(async (manager) => {
       const campaign = await manager.findOneBy(Campaign, { code });
-      if (!campaign)
-        throw new DomainError('CAMPAIGN_NOT_FOUND', `Campaign ${code} not found`, {
-          campaign: code,
-        });
+      if (!campaign || !canReadCampaign(actor, campaign)) throw notFound(code);
+      if (!canEditCampaign(actor, campaign)) {
+        throw new DomainError(
+          'CAMPAIGN_NATIONAL',
+          `Campaign ${code} is national: only an admin changes it; a monitor may create the province's own campaign (for example a copy of it with another code)`,
+          { campaign: code },
+        );
+      }
       const next: Campaign = {
         ...campaign,
         name: input.name ?? campaign.name,
@@ -173,22 +221,43 @@ export class CampaignsService implements OnApplicationBootstrap {
           actor,
           targetType: 'campaign',
           targetId: code,
-          provinceCode: actor.provinceCode,
-          detail: { fields: Object.keys(input) },
+          provinceCode: campaign.provinceCode,
+          detail: { changes: changedFields(campaign, next, EDITABLE_FIELDS) },
         },
         manager,
       );
       return next;
     });
   }
+
+  /** The province of a campaign being created: a monitor's own; an admin's choice (null: national). */
+  private provinceOfNew(input: CreateCampaignDto, actor: AuthUser): string | null {
+    if (actor.role === 'admin') {
+      if (input.provinceCode) this.geo.province(input.provinceCode);
+      return input.provinceCode ?? null;
+    }
+    if (actor.role !== 'monitor' || actor.provinceCode === null) {
+      throw new DomainError('FORBIDDEN', 'Only admins and monitors create campaigns');
+    }
+    if (input.provinceCode !== undefined && input.provinceCode !== actor.provinceCode) {
+      throw new DomainError(
+        'FORBIDDEN',
+        input.provinceCode === null
+          ? 'National campaigns are created by admins; a monitor creates the campaigns of their province'
+          : `A monitor creates campaigns of province ${actor.provinceCode} only`,
+      );
+    }
+    return actor.provinceCode;
+  }
 }
 
 /** A campaign row from a validated definition (the API's or a seed file's). */
-function newCampaign(input: CreateCampaignDto, now: Date): Campaign {
+function newCampaign(input: CreateCampaignDto, provinceCode: string | null, now: Date): Campaign {
   return {
     code: input.code,
     name: input.name,
     description: input.description ?? null,
+    provinceCode,
     startsOn: input.startsOn,
     endsOn: input.endsOn,
     rules: normalizeRules(input.rules),

@@ -3,6 +3,7 @@ import {
   daysInclusive,
   eachDate,
   formatLocalInstant,
+  isIsoInstant,
   isLocalDate,
   isoDayOfWeek,
   isoWeek,
@@ -20,6 +21,21 @@ describe('local time (Asia/Ho_Chi_Minh, UTC+7)', () => {
     expect(isLocalDate('2025-02-29')).toBe(false);
     expect(isLocalDate('2025-13-01')).toBe(false);
     expect(isLocalDate('01/10/2025')).toBe(false);
+  });
+
+  it('recognizes ISO 8601 instants with an offset on real calendar days only', () => {
+    expect(isIsoInstant('2025-10-01T05:30:00.000+07:00')).toBe(true);
+    expect(isIsoInstant('2024-02-29T23:59:59Z')).toBe(true);
+    expect(isIsoInstant('2025-10-01T05:30Z')).toBe(true);
+    // Date.parse reads these as 2 March and 1 December: refused.
+    expect(isIsoInstant('2026-02-30T05:00:00Z')).toBe(false);
+    expect(isIsoInstant('2025-11-31T05:00:00+07:00')).toBe(false);
+    expect(isIsoInstant('2025-02-29T05:00:00Z')).toBe(false);
+    expect(isIsoInstant('2025-10-01T24:00:00Z')).toBe(false);
+    expect(isIsoInstant('2025-10-01T05:30:00')).toBe(false);
+    expect(isIsoInstant('2025-10-01 05:30:00Z')).toBe(false);
+    expect(isIsoInstant('2025-10-01')).toBe(false);
+    expect(isIsoInstant(1759271400000)).toBe(false);
   });
 
   it('parses HH:mm', () => {

@@ -17,6 +17,23 @@ export function isLocalDate(value: string): boolean {
   return date.toISOString().slice(0, 10) === value;
 }
 
+/**
+ * An instant written ISO 8601 with its offset (`Z` or `±hh:mm`), to the millisecond at most.
+ * The pattern alone lets through days a month does not have: `isIsoInstant` checks those too.
+ */
+export const INSTANT_PATTERN =
+  /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,3})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
+
+/**
+ * True for an ISO 8601 instant with an explicit offset on a real calendar day (not
+ * `2026-02-30`, which `Date` would read as 2 March, nor `24:00`).
+ */
+export function isIsoInstant(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const match = INSTANT_PATTERN.exec(value);
+  return match !== null && isLocalDate(`${match[1]}-${match[2]}-${match[3]}`);
+}
+
 /** Minutes after local midnight for `HH:mm`, or null. */
 export function parseLocalTime(value: string): number | null {
   const match = TIME_PATTERN.exec(value);

@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validate, ValidationError } from 'class-validator';
-import { localMidnight } from '../common/local-time';
+import { isIsoInstant, localMidnight } from '../common/local-time';
 import { PostPlayoutRecordDto } from './dto/playout-record.dto';
 import { ImportRow, RowError } from './import-rows';
 
@@ -26,6 +26,25 @@ export type CsvColumn = (typeof CSV_COLUMNS)[number];
 const REQUIRED_COLUMNS: readonly CsvColumn[] = ['startedAt', 'outcome'];
 
 export const MAX_CSV_ROWS = 5000;
+/**
+ * Cells per line: the known columns, with room for a spreadsheet's stray empty ones. A header of
+ * a million columns is refused as soon as the parser passes this many, with a short answer.
+ */
+export const MAX_CSV_CELLS = 32;
+/** Characters per cell: the longest field (a reason) is 1,000. */
+export const MAX_CSV_CELL_CHARS = 4000;
+/** How much of a cell an error message quotes. */
+const QUOTED_CHARS = 60;
+/** How many unknown column names the header error lists. */
+const LISTED_NAMES = 5;
+
+/** A cell as an error message quotes it: short, the rest counted. */
+export function quoteCell(value: string): string {
+  const chars = [...value];
+  return chars.length <= QUOTED_CHARS
+    ? `"${value}"`
+    : `"${chars.slice(0, QUOTED_CHARS).join('')}…" (${chars.length} characters)`;
+}
 
 export interface CsvLine {
   /** The line the record starts on (1 = the header). */
@@ -37,6 +56,7 @@ export class CsvSyntaxError extends Error {
   constructor(
     readonly line: number,
     message: string,
+    readonly code = 'CSV_SYNTAX',
   ) {
     super(message);
   }
@@ -63,7 +83,7 @@ function detectDelimiter(firstLine: string): string {
 
 /** RFC 4180 records with the line each starts on; blank lines are skipped. */
 export function parseCsv(text: string): CsvLine[] {
-  const delimiter = detectDelimiter(text.split(/\r?\n/, 1)[0] ?? '');
+  const delimiter = detectDelimiter(text.slice(0, 64 * 1024).split(/\r?\n/, 1)[0] ?? '');
   const records: CsvLine[] = [];
   let cells: string[] = [];
   let cell = '';
@@ -71,26 +91,46 @@ export function parseCsv(text: string): CsvLine[] {
   let line = 1;
   let startLine = 1;
   let cellStarted = false;
-  const endRecord = (): void => {
+  const endCell = (): void => {
     cells.push(cell);
-    if (!(cells.length === 1 && cells[0].trim() === '')) records.push({ line: startLine, cells });
-    cells = [];
     cell = '';
     cellStarted = false;
+    if (cells.length > MAX_CSV_CELLS) {
+      throw new CsvSyntaxError(
+        startLine,
+        `More than ${MAX_CSV_CELLS} cells on a line; the columns are ${CSV_COLUMNS.join(', ')}`,
+        'CSV_TOO_MANY_CELLS',
+      );
+    }
+  };
+  const grow = (char: string): void => {
+    cell += char;
+    if (cell.length > MAX_CSV_CELL_CHARS) {
+      throw new CsvSyntaxError(
+        startLine,
+        `A cell longer than ${MAX_CSV_CELL_CHARS} characters`,
+        'CSV_CELL_TOO_LONG',
+      );
+    }
+  };
+  const endRecord = (): void => {
+    endCell();
+    if (!(cells.length === 1 && cells[0].trim() === '')) records.push({ line: startLine, cells });
+    cells = [];
   };
   for (let index = 0; index < text.length; index += 1) {
     const char = text[index];
     if (quoted) {
       if (char === '"') {
         if (text[index + 1] === '"') {
-          cell += '"';
+          grow('"');
           index += 1;
         } else {
           quoted = false;
         }
       } else {
         if (char === '\n') line += 1;
-        cell += char;
+        grow(char);
       }
       continue;
     }
@@ -100,9 +140,7 @@ export function parseCsv(text: string): CsvLine[] {
     } else if (char === '"') {
       throw new CsvSyntaxError(line, 'A quote inside an unquoted cell (quote the whole cell)');
     } else if (char === delimiter) {
-      cells.push(cell);
-      cell = '';
-      cellStarted = false;
+      endCell();
     } else if (char === '\r' && text[index + 1] === '\n') {
       continue;
     } else if (char === '\n') {
@@ -110,7 +148,7 @@ export function parseCsv(text: string): CsvLine[] {
       line += 1;
       startLine = line;
     } else {
-      cell += char;
+      grow(char);
       if (char.trim() !== '') cellStarted = true;
     }
   }
@@ -126,10 +164,7 @@ const WITH_OFFSET = /(Z|[+-]\d{2}:\d{2})$/;
 
 /** A cell's instant as UTC ISO with `Z`, or null when it is not one. */
 export function parseInstantCell(value: string): string | null {
-  if (WITH_OFFSET.test(value)) {
-    const date = new Date(value);
-    return Number.isNaN(date.getTime()) ? null : value;
-  }
+  if (WITH_OFFSET.test(value)) return isIsoInstant(value) ? value : null;
   let parts: string[] | null = null;
   const iso = LOCAL_ISO.exec(value);
   if (iso) parts = [iso[1], iso[2], iso[3], iso[4], iso[5], iso[6], iso[7]];
@@ -178,7 +213,7 @@ function rowInput(
       case 'endedAt': {
         const instant = parseInstantCell(value);
         if (instant === null) {
-          problems.push(`${column} "${value}" is not a date and time`);
+          problems.push(`${column} ${quoteCell(value)} is not a date and time`);
         } else {
           input[column] = instant;
         }
@@ -186,7 +221,8 @@ function rowInput(
       }
       case 'playedMs':
       case 'correctsSeq':
-        if (!/^\d{1,10}$/.test(value)) problems.push(`${column} "${value}" is not a whole number`);
+        if (!/^\d{1,10}$/.test(value))
+          problems.push(`${column} ${quoteCell(value)} is not a whole number`);
         else input[column] = Number(value);
         break;
       case 'topics':
@@ -216,7 +252,7 @@ export async function importRowsFromCsv(
     if (error instanceof CsvSyntaxError) {
       return {
         rows: [],
-        errors: [{ line: error.line, code: 'CSV_SYNTAX', message: error.message }],
+        errors: [{ line: error.line, code: error.code, message: error.message }],
       };
     }
     throw error;
@@ -231,9 +267,10 @@ export async function importRowsFromCsv(
   const columns = header.cells.map(columnOf);
   const unknown = header.cells.filter((_, position) => !columns[position]);
   if (unknown.length > 0) {
+    const listed = unknown.slice(0, LISTED_NAMES).map((name) => quoteCell(name.trim()));
+    if (unknown.length > LISTED_NAMES) listed.push(`${unknown.length - LISTED_NAMES} more`);
     return headerError(
-      `Unknown column(s): ${unknown.map((name) => `"${name.trim()}"`).join(', ')}; ` +
-        `the columns are ${CSV_COLUMNS.join(', ')}`,
+      `Unknown column(s): ${listed.join(', ')}; the columns are ${CSV_COLUMNS.join(', ')}`,
     );
   }
   const known = columns as CsvColumn[];

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../auth/audit.service';
@@ -7,6 +7,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { newId } from '../common/ids';
 import { isLocalDate, addDays, localMidnight } from '../common/local-time';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
 import { TopicsService } from '../topics/topics.service';
@@ -31,7 +32,7 @@ import {
   nextAttempts,
 } from './log-checks';
 import { describePlace, ImportRow, RowError, RowPlace } from './import-rows';
-import { PreparedRecord, RecordPreparer } from './record-preparer';
+import { PreparedRecord, RecordPreparer, RecordTimeRules } from './record-preparer';
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
@@ -68,6 +69,7 @@ export function sha256Hex(data: string | Buffer): string {
 @Injectable()
 export class PlayoutLogService {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly db: Db,
     private readonly ledger: AsRunLedger,
     private readonly topics: TopicsService,
@@ -124,7 +126,7 @@ export class PlayoutLogService {
         manager,
         this.topics,
         commune,
-        this.clock.now(),
+        this.timeRules(),
         'operator',
       );
       const prepared = await preparer.prepare(input);
@@ -190,7 +192,7 @@ export class PlayoutLogService {
         manager,
         this.topics,
         commune,
-        this.clock.now(),
+        this.timeRules(),
         'import',
       );
       await preparer.learnTopics(request.rows.flatMap((row) => row.input.topics ?? []));
@@ -279,6 +281,10 @@ export class PlayoutLogService {
       );
       return { id: importId, ...summary, replayed: false, records };
     });
+  }
+
+  private timeRules(): RecordTimeRules {
+    return { now: this.clock.now(), lateToleranceMs: this.config.playout.lateToleranceMs };
   }
 
   /** Checks that need the lock: the correction target, and overlap with records in effect. */
@@ -392,17 +398,29 @@ function rowError(place: RowPlace, error: unknown): RowError {
   throw error;
 }
 
+/** Rows an import refusal lists (`errorCount` tells how many there were): a short answer. */
+export const MAX_LISTED_ROW_ERRORS = 50;
+/** Characters of one row's message in a refusal. */
+const MAX_ROW_MESSAGE_CHARS = 500;
+
 function importInvalid(errors: RowError[]): DomainError {
-  const sorted = [...errors].sort((a, b) => sortKey(a) - sortKey(b));
+  const sorted = [...errors]
+    .sort((a, b) => sortKey(a) - sortKey(b))
+    .slice(0, MAX_LISTED_ROW_ERRORS)
+    .map((error) => ({ ...error, message: clip(error.message, MAX_ROW_MESSAGE_CHARS) }));
   return new DomainError(
     'PLAYOUT_IMPORT_INVALID',
-    `${sorted.length} row(s) refused, nothing imported: ` +
+    `${errors.length} row(s) refused, nothing imported: ` +
       sorted
         .slice(0, 5)
-        .map((error) => `${describePlace(error)}: ${error.message}`)
+        .map((error) => `${describePlace(error)}: ${clip(error.message, 200)}`)
         .join('; '),
-    { errors: sorted },
+    { errorCount: errors.length, errors: sorted },
   );
+}
+
+function clip(text: string, chars: number): string {
+  return text.length <= chars ? text : `${text.slice(0, chars)}…`;
 }
 
 function sortKey(error: RowError): number {

@@ -11,8 +11,23 @@ import { sortTopics } from './hash-chain';
 
 /** A posted record may end at most this far in the future (clock skew of the posting PC). */
 export const FUTURE_SKEW_MS = 5000;
+/** No record is older than this (the service did not exist before; `1900-01-01` is a typo). */
+export const EARLIEST_RECORD = new Date('2020-01-01T00:00:00+07:00');
+/** A record of an item may start this much before the item's planned start (the PC's clock). */
+export const ITEM_EARLY_TOLERANCE_MS = 60_000;
 /** No single record spans more than a day. */
 export const MAX_RECORD_MS = 24 * 3600 * 1000;
+
+/** What a posted record's times are checked against. */
+export interface RecordTimeRules {
+  /** The service's clock when the request is handled. */
+  now: Date;
+  /**
+   * A record of an item starts at most this long after the item's planned end
+   * (`PLAYOUT_LATE_TOLERANCE_MS`: the player never starts an item later than that).
+   */
+  lateToleranceMs: number;
+}
 
 /**
  * A posted record checked and completed, with its content key, but not yet numbered: the
@@ -40,7 +55,7 @@ export class RecordPreparer {
     private readonly manager: EntityManager,
     private readonly topics: TopicsService,
     private readonly commune: Commune,
-    private readonly now: Date,
+    private readonly rules: RecordTimeRules,
     private readonly defaultSource: PostedSource,
   ) {}
 
@@ -100,7 +115,7 @@ export class RecordPreparer {
       if (input.playedMs !== undefined && input.playedMs !== 0) {
         throw invalid('A missed record has playedMs 0');
       }
-      this.assertNotFuture(start);
+      this.assertInRange(start, 'startedAt');
       return { startedAt: start, endedAt: start, playedMs: 0 };
     }
     if (!startedAt || !endedAt) {
@@ -109,7 +124,9 @@ export class RecordPreparer {
     const spanMs = endedAt.getTime() - startedAt.getTime();
     if (spanMs < 0) throw invalid('endedAt is before startedAt');
     if (spanMs > MAX_RECORD_MS) throw invalid('A record spans at most 24 hours');
-    this.assertNotFuture(endedAt);
+    this.assertInRange(startedAt, 'startedAt');
+    this.assertInRange(endedAt, 'endedAt');
+    if (item) this.assertAroundItem(startedAt, item);
     const playedMs = input.playedMs ?? spanMs;
     if (playedMs > spanMs) {
       throw invalid(`playedMs ${playedMs} is longer than endedAt − startedAt (${spanMs} ms)`);
@@ -120,9 +137,45 @@ export class RecordPreparer {
     return { startedAt, endedAt, playedMs };
   }
 
-  private assertNotFuture(instant: Date): void {
-    if (instant.getTime() > this.now.getTime() + FUTURE_SKEW_MS) {
-      throw invalid(`A record cannot end in the future (${instant.toISOString()})`);
+  /** Not before the service's epoch, not after now (give or take the posting PC's clock). */
+  private assertInRange(instant: Date, field: 'startedAt' | 'endedAt'): void {
+    const latest = this.rules.now.getTime() + FUTURE_SKEW_MS;
+    if (instant.getTime() > latest) {
+      throw new DomainError(
+        'PLAYOUT_TIME_OUT_OF_RANGE',
+        `${field} ${instant.toISOString()} is in the future: a record tells what has happened`,
+        { field, latest: new Date(latest).toISOString() },
+      );
+    }
+    if (instant < EARLIEST_RECORD) {
+      throw new DomainError(
+        'PLAYOUT_TIME_OUT_OF_RANGE',
+        `${field} ${instant.toISOString()} is before ${EARLIEST_RECORD.toISOString()}, the earliest record the log takes`,
+        { field, earliest: EARLIEST_RECORD.toISOString() },
+      );
+    }
+  }
+
+  /**
+   * A record of an item tells how that item went: it starts around the item's planned time,
+   * from a minute before its start to `PLAYOUT_LATE_TOLERANCE_MS` after its end. A claim about
+   * an item of another day is refused and leaves the item as it was.
+   */
+  private assertAroundItem(startedAt: Date, item: ScheduleItem): void {
+    const earliest = item.startsAt.getTime() - ITEM_EARLY_TOLERANCE_MS;
+    const latest = item.endsAt.getTime() + this.rules.lateToleranceMs;
+    if (startedAt.getTime() < earliest || startedAt.getTime() > latest) {
+      throw new DomainError(
+        'PLAYOUT_ITEM_TIME_MISMATCH',
+        `startedAt ${startedAt.toISOString()} is not around item ${item.id}, planned ` +
+          `${item.startsAt.toISOString()} – ${item.endsAt.toISOString()}: a record of it starts ` +
+          `between ${new Date(earliest).toISOString()} and ${new Date(latest).toISOString()}`,
+        {
+          scheduleItemId: item.id,
+          earliest: new Date(earliest).toISOString(),
+          latest: new Date(latest).toISOString(),
+        },
+      );
     }
   }
 

@@ -136,7 +136,7 @@ export class ReportsService {
     provinceCode: string,
     query: RangeQuery,
   ): Promise<ComplianceReport> {
-    const { campaign, range } = await this.campaignAndRange(campaignCode, query);
+    const { campaign, range } = await this.campaignAndRange(campaignCode, provinceCode, query);
     const communes = this.geo.communesOf(provinceCode).map(named);
     const { rows, communes: perCommune } = await this.assess(campaign, communes, range);
     return {
@@ -156,7 +156,7 @@ export class ReportsService {
     provinceCode: string,
     query: RangeQuery,
   ): Promise<ProvinceSummary> {
-    const { campaign, range } = await this.campaignAndRange(campaignCode, query);
+    const { campaign, range } = await this.campaignAndRange(campaignCode, provinceCode, query);
     const province = this.geo.province(provinceCode);
     const communes = this.geo.communesOf(provinceCode).map(named);
     const compliance = await this.assess(campaign, communes, range);
@@ -192,7 +192,7 @@ export class ReportsService {
     provinceCode: string,
     query: RangeQuery,
   ): Promise<UpliftReport> {
-    const { campaign, range } = await this.campaignAndRange(campaignCode, query);
+    const { campaign, range } = await this.campaignAndRange(campaignCode, provinceCode, query);
     const baseline = baselineOf(range);
     const communes = this.geo.communesOf(provinceCode).map(named);
     const codes = communes.map((commune) => commune.code);
@@ -232,7 +232,11 @@ export class ReportsService {
     communeCode: string,
     query: RangeQuery,
   ): Promise<CommuneDetail> {
-    const { campaign, range } = await this.campaignAndRange(campaignCode, query);
+    const { campaign, range } = await this.campaignAndRange(
+      campaignCode,
+      this.geo.commune(communeCode).provinceCode,
+      query,
+    );
     const commune = named(this.geo.commune(communeCode));
     // One commune: verify its chain now rather than trust the kept verdict.
     const chain = await this.chains.verify(communeCode);
@@ -304,8 +308,9 @@ export class ReportsService {
     };
   }
 
-  private async campaignAndRange(campaignCode: string, query: RangeQuery) {
-    const campaign = await this.campaigns.get(campaignCode);
+  /** The campaign (national, or the province's: 404 otherwise) and the range it resolves. */
+  private async campaignAndRange(campaignCode: string, provinceCode: string, query: RangeQuery) {
+    const campaign = await this.campaigns.forProvince(campaignCode, provinceCode);
     const range = resolveRange(query, { from: campaign.startsOn, to: campaign.endsOn });
     return { campaign, range };
   }

@@ -79,7 +79,7 @@ export class PlanService {
   /** Plans [from, to] ∩ the campaign; with `dryRun` nothing is written. */
   async plan(communeCode: string, input: PlanDto, actor: AuthUser): Promise<PlanView> {
     const commune = this.geo.commune(communeCode);
-    const campaign = await this.campaigns.get(input.campaign);
+    const campaign = await this.campaigns.forProvince(input.campaign, commune.provinceCode);
     const range = clipToCampaign(checkDateRange(input, MAX_PLAN_DAYS), campaign);
     const dryRun = input.dryRun ?? false;
     const gapMs = this.config.schedule.gapSeconds * 1000;
@@ -161,8 +161,8 @@ export class PlanService {
 
   /** How far the current log is from the campaign's targets, without planning. */
   async gaps(communeCode: string, query: GapsQueryDto): Promise<GapsView> {
-    this.geo.commune(communeCode);
-    const campaign = await this.campaigns.get(query.campaign);
+    const commune = this.geo.commune(communeCode);
+    const campaign = await this.campaigns.forProvince(query.campaign, commune.provinceCode);
     const requested = checkDateRange(
       { from: query.from ?? campaign.startsOn, to: query.to ?? campaign.endsOn },
       MAX_PLAN_DAYS,

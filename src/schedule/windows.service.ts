@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { changedFields } from '../auth/audit-changes';
 import { AuditService } from '../auth/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
@@ -22,6 +23,16 @@ import {
   windowsOverlap,
 } from './window-time';
 import { windowView, WindowView } from './window.view';
+
+/** What a window edit may change, as the audit trail lists it. */
+const WINDOW_FIELDS = [
+  'name',
+  'daysOfWeek',
+  'startTime',
+  'durationMinutes',
+  'validFrom',
+  'validTo',
+] as const satisfies readonly (keyof BroadcastWindow)[];
 
 export interface WindowChangeView extends WindowView {
   /** Future items the change left outside every window, taken off the log. */
@@ -141,7 +152,10 @@ export class WindowsService {
           targetType: 'window',
           targetId: id,
           communeCode,
-          detail: { fields: Object.keys(input), droppedItems: dropped.map((item) => item.id) },
+          detail: {
+            changes: changedFields(window, next, WINDOW_FIELDS),
+            droppedItems: dropped.map((item) => item.id),
+          },
         },
         manager,
       );

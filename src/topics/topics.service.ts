@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EntityManager, In } from 'typeorm';
+import { changedFields } from '../auth/audit-changes';
 import { AuditService } from '../auth/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -117,6 +118,7 @@ export class TopicsService implements OnApplicationBootstrap {
       const topic = await manager.findOneBy(Topic, { code });
       if (!topic)
         throw new DomainError('TOPIC_NOT_FOUND', `Topic ${code} not found`, { topic: code });
+      const before = { ...topic };
       topic.name = input.name ?? topic.name;
       topic.description = input.description ?? topic.description;
       topic.updatedAt = this.clock.now();
@@ -127,7 +129,7 @@ export class TopicsService implements OnApplicationBootstrap {
           actor,
           targetType: 'topic',
           targetId: code,
-          detail: { fields: Object.keys(input) },
+          detail: { changes: changedFields(before, topic, ['name', 'description']) },
         },
         manager,
       );

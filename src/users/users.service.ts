@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { EntityManager } from 'typeorm';
 import { newId } from '../common/ids';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { changedFields } from '../auth/audit-changes';
 import { AuditService } from '../auth/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { PasswordHasher } from '../auth/password-hasher';
@@ -11,6 +12,15 @@ import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
 import { CreateUserDto, ListUsersQueryDto, UpdateUserDto } from './dto/user.dto';
 import { User, UserRole } from './entities/user.entity';
+
+/** What a user edit may change, as the audit trail lists it (never the password's hash). */
+const USER_FIELDS = [
+  'role',
+  'communeCode',
+  'provinceCode',
+  'disabled',
+  'displayName',
+] as const satisfies readonly (keyof User)[];
 
 export interface UserView {
   id: string;
@@ -166,7 +176,7 @@ export class UsersService implements OnApplicationBootstrap {
       if (user.role === 'admin' && (role !== 'admin' || disabled)) {
         await this.assertAnotherAdmin(manager, user.id);
       }
-      const changed = Object.keys(input).filter((key) => key !== 'password');
+      const before = { ...user };
       const revokeTokens =
         passwordHash !== undefined ||
         disabled ||
@@ -192,7 +202,9 @@ export class UsersService implements OnApplicationBootstrap {
           ...scope,
           detail: {
             username: user.username,
-            fields: passwordHash ? [...changed, 'password'] : changed,
+            // The password's hash is no one's to read, not even in the trail: only that it changed.
+            changes: changedFields(before, user, USER_FIELDS),
+            ...(passwordHash ? { passwordChanged: true } : {}),
           },
         },
         manager,

@@ -11,6 +11,8 @@ export const ERROR_MESSAGES: Record<string, string> = {
   PASSWORD_HASHER_BUSY: 'Máy chủ đang bận xử lý đăng nhập, vui lòng thử lại sau giây lát',
   LOGIN_LIMITER_UNAVAILABLE: 'Tạm thời chưa đăng nhập được, vui lòng thử lại sau',
   FORBIDDEN: 'Tài khoản của bạn không có quyền thực hiện thao tác này',
+  CAMPAIGN_NATIONAL:
+    'Chiến dịch toàn quốc chỉ quản trị viên sửa được; hãy sao chép thành chiến dịch riêng của tỉnh',
   NOT_FOUND: 'Không tìm thấy dữ liệu yêu cầu',
   COMMUNE_NOT_FOUND: 'Không tìm thấy xã, phường này',
   PROVINCE_NOT_FOUND: 'Không tìm thấy tỉnh, thành phố này',
@@ -34,7 +36,8 @@ export const ERROR_MESSAGES: Record<string, string> = {
   SCHEDULE_IN_PAST: 'Không thể xếp lịch vào thời điểm đã qua',
   SCHEDULE_ITEM_CLOSED: 'Mục này đã phát hoặc đã huỷ, không thể thay đổi',
   BULLETIN_ARCHIVED: 'Bản tin đã lưu trữ, không dùng được nữa',
-  BULLETIN_IN_USE: 'Bản tin đang có trong lịch phát sóng',
+  BULLETIN_IN_USE:
+    'Bản tin đã có trong lịch phát sóng hoặc nhật ký phát thanh nên không xoá được; hãy lưu trữ bản tin thay vì xoá',
   PLAYOUT_OVERLAP: 'Trùng thời gian với một lần phát đã ghi trong nhật ký',
   PLAYOUT_ALREADY_CORRECTED: 'Bản ghi này đã được đính chính',
   IDEMPOTENCY_CONFLICT: 'Yêu cầu này đã được gửi với nội dung khác',
@@ -54,6 +57,9 @@ export const ERROR_MESSAGES: Record<string, string> = {
   PLAYOUT_RECORD_INVALID: 'Bản ghi nhật ký phát thanh không hợp lệ',
   PLAYOUT_CORRECTS_UNKNOWN: 'Không tìm thấy bản ghi cần đính chính',
   PLAYOUT_IMPORT_INVALID: 'Tệp nhập nhật ký có dòng không hợp lệ',
+  PLAYOUT_TIME_OUT_OF_RANGE:
+    'Thời điểm phát không hợp lệ: nhật ký chỉ ghi những lần phát đã diễn ra, từ năm 2020 đến nay',
+  PLAYOUT_ITEM_TIME_MISMATCH: 'Thời điểm phát không khớp với giờ đã xếp của mục trong lịch',
   AUDIO_CONTENT_NOT_READY: 'Âm thanh đang được xử lý, chưa nghe được',
   TTS_TEXT_TOO_LONG: 'Văn bản quá dài để chuyển thành giọng nói',
   TTS_UNAVAILABLE: 'Chưa tạo được giọng đọc: bộ chuyển văn bản thành giọng nói không sẵn sàng',
@@ -75,7 +81,13 @@ const BY_STATUS: Record<number, string> = {
 };
 
 /** Codes whose English detail says which field is wrong: worth showing beside the Vietnamese. */
-const DETAILED = new Set(['VALIDATION_FAILED', 'PLAYOUT_IMPORT_INVALID', 'PLAYOUT_RECORD_INVALID']);
+const DETAILED = new Set([
+  'VALIDATION_FAILED',
+  'PLAYOUT_IMPORT_INVALID',
+  'PLAYOUT_RECORD_INVALID',
+  'PLAYOUT_TIME_OUT_OF_RANGE',
+  'PLAYOUT_ITEM_TIME_MISMATCH',
+]);
 
 export function vietnameseError(status: number, code: string | undefined, message: string): string {
   const known = code ? ERROR_MESSAGES[code] : undefined;

@@ -37,6 +37,8 @@ export interface Campaign {
   code: string;
   name: string;
   description: string | null;
+  /** null: national (admins edit it); else the province whose monitors edit it. */
+  provinceCode: string | null;
   startsOn: string;
   endsOn: string;
   rules: CampaignRule[];

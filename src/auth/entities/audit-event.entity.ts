@@ -13,6 +13,7 @@ export const AUDIT_ACTIONS = [
   'campaign.created',
   'campaign.updated',
   'audio.deleted',
+  'bulletin.updated',
   'bulletin.approved',
   'bulletin.unapproved',
   'bulletin.archived',

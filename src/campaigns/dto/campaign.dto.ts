@@ -51,6 +51,14 @@ export class CreateCampaignDto {
   @MaxLength(4000)
   description?: string;
 
+  /**
+   * The province whose communes the campaign judges. A monitor's campaigns are their province's
+   * (this may be left out); an admin leaves it out (or null) for a national campaign.
+   */
+  @IsOptional()
+  @Matches(/^\d{2}$/, { message: 'provinceCode must be a province code of two digits' })
+  provinceCode?: string | null;
+
   @Matches(/^\d{4}-\d{2}-\d{2}$/, DATE_MESSAGE)
   startsOn!: string;
 

@@ -18,6 +18,13 @@ export class Campaign {
   @Column({ type: 'text', nullable: true })
   description!: string | null;
 
+  /**
+   * The province whose communes the campaign judges, edited by that province's monitors; null
+   * for a national campaign, edited by admins only.
+   */
+  @Column({ type: 'varchar', length: 2, name: 'province_code', nullable: true })
+  provinceCode!: string | null;
+
   @LocalDateColumn({ name: 'starts_on' })
   startsOn!: string;
 

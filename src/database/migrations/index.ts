@@ -7,6 +7,7 @@ import { CorrectionsIndex1764500000001 } from './1764500000001-corrections-index
 import { RollupLayout1764500000002 } from './1764500000002-rollup-layout';
 import { MonthlyRollups1764600000000 } from './1764600000000-monthly-rollups';
 import { LoudnessWarning1764700000100 } from './1764700000100-loudness-warning';
+import { CampaignProvince1764700000200 } from './1764700000200-campaign-province';
 import { PlayoutCheckpoints1764700000300 } from './1764700000300-playout-checkpoints';
 
 /** Every migration, oldest first. Add new ones at the end. */
@@ -20,5 +21,6 @@ export const MIGRATIONS = [
   RollupLayout1764500000002,
   MonthlyRollups1764600000000,
   LoudnessWarning1764700000100,
+  CampaignProvince1764700000200,
   PlayoutCheckpoints1764700000300,
 ];

@@ -19,11 +19,11 @@ import {
   minLength,
 } from 'class-validator';
 import type { Request } from 'express';
+import { isIsoInstant } from '../../common/local-time';
 import { validationPipe } from '../../common/validation';
 import { TOPIC_CODE_PATTERN } from '../../topics/dto/topic.dto';
 import { PLAYOUT_OUTCOMES } from '../entities/playout-record.entity';
 import {
-  INSTANT_PATTERN,
   MAX_BATCH_RECORDS,
   MAX_PLAYED_MS,
   MAX_REASON_LENGTH,
@@ -47,8 +47,8 @@ export const RECORD_CHECKS: Record<keyof PostPlayoutRecordDto, (value: unknown) 
     isArray(value) &&
     arrayMaxSize(value, MAX_RECORD_TOPICS) &&
     value.every((code) => isString(code) && matches(code, TOPIC_CODE_PATTERN)),
-  startedAt: (value) => isString(value) && matches(value, INSTANT_PATTERN),
-  endedAt: (value) => isString(value) && matches(value, INSTANT_PATTERN),
+  startedAt: isIsoInstant,
+  endedAt: isIsoInstant,
   playedMs: (value) => isInt(value) && min(value, 0) && max(value, MAX_PLAYED_MS),
   source: (value) => isIn(value, POSTED_SOURCES),
   correctsSeq: (value) => isInt(value) && min(value, 1),

@@ -14,17 +14,23 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
+import { isIsoInstant } from '../../common/local-time';
 import { TOPIC_CODE_PATTERN } from '../../topics/dto/topic.dto';
 import { PLAYOUT_OUTCOMES, PlayoutOutcome } from '../entities/playout-record.entity';
 
-/** An instant written ISO 8601 with its offset (`Z` or `±hh:mm`), to the millisecond at most. */
-export const INSTANT_PATTERN =
-  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,3})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
-const INSTANT_MESSAGE = {
-  message: '$property must be an ISO 8601 instant with offset, e.g. 2025-10-01T05:30:00.000+07:00',
-};
+const INSTANT_MESSAGE =
+  '$property must be an ISO 8601 instant with offset on a real calendar day, e.g. 2025-10-01T05:30:00.000+07:00';
+
+/** An ISO 8601 instant with its offset, on a day the calendar has (see `isIsoInstant`). */
+function IsIsoInstant(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isIsoInstant',
+    validator: { validate: isIsoInstant, defaultMessage: () => INSTANT_MESSAGE },
+  });
+}
 
 /** Sources a client may post; `automation` is the player's alone. */
 export const POSTED_SOURCES = ['operator', 'import'] as const;
@@ -68,12 +74,12 @@ export class PostPlayoutRecordDto {
 
   @ApiPropertyOptional({ example: '2025-10-01T05:30:00.000+07:00' })
   @IsOptional()
-  @Matches(INSTANT_PATTERN, INSTANT_MESSAGE)
+  @IsIsoInstant()
   startedAt?: string;
 
   @ApiPropertyOptional({ example: '2025-10-01T05:32:05.500+07:00' })
   @IsOptional()
-  @Matches(INSTANT_PATTERN, INSTANT_MESSAGE)
+  @IsIsoInstant()
   endedAt?: string;
 
   @ApiPropertyOptional({ description: 'Default: endedAt − startedAt.' })

@@ -1,11 +1,11 @@
 import { get, patch, post } from '../api.js';
-import { AppContext, topicName } from '../context.js';
+import { AppContext, hasRole, topicName } from '../context.js';
 import { h } from '../dom.js';
 import { formatDate, formatSeconds } from '../format.js';
 import { navigate, Page } from '../router.js';
 import type { Campaign, CampaignRule } from '../types.js';
 import { openDialog } from '../ui/dialog.js';
-import { field, form, input } from '../ui/form.js';
+import { field, form, input, select } from '../ui/form.js';
 import { emptyState, toast } from '../ui/notice.js';
 
 interface RuleInputs {
@@ -56,28 +56,73 @@ function collectRules(rows: readonly RuleInputs[]): CampaignRule[] {
     });
 }
 
+/** Who may change a campaign: admins every one, a monitor those of their province. */
+export function canEditCampaign(context: AppContext, campaign: Campaign): boolean {
+  if (hasRole(context, 'admin')) return true;
+  return (
+    hasRole(context, 'monitor') &&
+    campaign.provinceCode !== null &&
+    campaign.provinceCode === context.user.provinceCode
+  );
+}
+
+/** "Toàn quốc", or the province's name. */
+export function campaignScope(context: AppContext, campaign: Campaign): string {
+  if (campaign.provinceCode === null) return 'Toàn quốc';
+  const province = context.provinces.find((item) => item.code === campaign.provinceCode);
+  return province?.name ?? `Tỉnh ${campaign.provinceCode}`;
+}
+
+/** Where a new campaign applies: an admin chooses; a monitor's is their province's. */
+function scopeField(context: AppContext): { element: HTMLElement; value(): string | null } {
+  if (hasRole(context, 'admin')) {
+    const scope = select([
+      { value: '', label: 'Toàn quốc (mọi tỉnh, thành phố)' },
+      ...context.provinces.map((province) => ({ value: province.code, label: province.name })),
+    ]);
+    return {
+      element: field('Phạm vi áp dụng', scope, 'Chiến dịch toàn quốc chỉ quản trị viên sửa được.'),
+      value: () => scope.value || null,
+    };
+  }
+  return {
+    element: h(
+      'p',
+      { class: 'small' },
+      `Phạm vi áp dụng: ${context.province?.name ?? 'tỉnh của bạn'}. Chiến dịch do giám sát viên của tỉnh tạo và sửa.`,
+    ),
+    value: () => context.user.provinceCode,
+  };
+}
+
+/**
+ * The form to create a campaign (blank, or a copy of `template`) or to edit `existing`.
+ */
 function campaignForm(
   context: AppContext,
   existing: Campaign | null,
   close: () => void,
   onDone: () => void,
+  template: Campaign | null = null,
 ): HTMLElement {
+  const source = existing ?? template;
   const code = input({
     required: true,
     value: existing?.code ?? '',
     disabled: Boolean(existing),
-    placeholder: 'vd: cds-2026',
+    placeholder: template ? `vd: ${template.code}-tinh` : 'vd: cds-2026',
   });
-  const name = input({ required: true, value: existing?.name ?? '', maxlength: 200 });
-  const startsOn = input({ type: 'date', required: true, value: existing?.startsOn ?? '' });
-  const endsOn = input({ type: 'date', required: true, value: existing?.endsOn ?? '' });
+  const name = input({ required: true, value: source?.name ?? '', maxlength: 200 });
+  const startsOn = input({ type: 'date', required: true, value: source?.startsOn ?? '' });
+  const endsOn = input({ type: 'date', required: true, value: source?.endsOn ?? '' });
   const daily = input({
     type: 'number',
     min: 0,
     step: '0.5',
-    value: existing ? String(existing.minDailySeconds / 60) : '5',
+    value: source ? String(source.minDailySeconds / 60) : '5',
   });
-  const rows = ruleRows(context, existing?.rules ?? []);
+  const scope = existing ? null : scopeField(context);
+  const rows = ruleRows(context, source?.rules ?? []);
   const table = h(
     'table',
     { class: 'rules-table' },
@@ -113,8 +158,13 @@ function campaignForm(
   return form(
     { class: 'campaign-form' },
     [
-      field('Mã chiến dịch', code, 'Chữ thường không dấu nối bằng gạch ngang.'),
+      field(
+        'Mã chiến dịch',
+        code,
+        'Chữ thường không dấu nối bằng gạch ngang; mã không trùng với chiến dịch nào, kể cả của tỉnh khác.',
+      ),
       field('Tên chiến dịch', name),
+      scope?.element ?? null,
       h('div', { class: 'form-row' }, field('Từ ngày', startsOn), field('Đến ngày', endsOn)),
       field('Thời lượng tuyên truyền tối thiểu mỗi ngày (phút)', daily),
       h(
@@ -142,7 +192,11 @@ function campaignForm(
         await patch<Campaign>(`/campaigns/${existing.code}`, body);
         toast('Đã lưu chiến dịch.');
       } else {
-        await post<Campaign>('/campaigns', { code: code.value.trim(), ...body });
+        await post<Campaign>('/campaigns', {
+          code: code.value.trim(),
+          provinceCode: scope?.value() ?? null,
+          ...body,
+        });
         toast('Đã tạo chiến dịch.');
       }
       close();
@@ -159,7 +213,10 @@ function ruleText(rule: CampaignRule): string {
   return parts.join(', ');
 }
 
-/** Chiến dịch: campaigns with their date window and targets (admins and monitors edit them). */
+/**
+ * Chiến dịch: campaigns with their date window and targets. National ones are the admins' to
+ * edit; a monitor edits the province's own and may copy a national one as a start.
+ */
 export async function campaignsPage(context: AppContext): Promise<Page> {
   const campaigns = (await get<Campaign[]>('/campaigns')).sort((a, b) =>
     b.startsOn.localeCompare(a.startsOn),
@@ -169,6 +226,38 @@ export async function campaignsPage(context: AppContext): Promise<Page> {
     void openDialog(campaign ? `Sửa chiến dịch ${campaign.code}` : 'Tạo chiến dịch', (close) =>
       campaignForm(context, campaign, close, reload),
     );
+  const copy = (campaign: Campaign): void =>
+    void openDialog(`Tạo chiến dịch của tỉnh từ ${campaign.code}`, (close) =>
+      campaignForm(context, null, close, reload, campaign),
+    );
+  const actions = (campaign: Campaign): HTMLElement | null => {
+    if (canEditCampaign(context, campaign)) {
+      return h(
+        'button',
+        {
+          type: 'button',
+          class: 'secondary small',
+          'aria-label': `Sửa chiến dịch ${campaign.code}`,
+          onClick: () => edit(campaign),
+        },
+        'Sửa',
+      );
+    }
+    if (hasRole(context, 'monitor') && campaign.provinceCode === null) {
+      return h(
+        'button',
+        {
+          type: 'button',
+          class: 'secondary small',
+          title:
+            'Chiến dịch toàn quốc chỉ quản trị viên sửa được; bạn có thể sao chép thành chiến dịch riêng của tỉnh.',
+          onClick: () => copy(campaign),
+        },
+        'Sao chép cho tỉnh',
+      );
+    }
+    return null;
+  };
   return {
     title: 'Chiến dịch',
     node: h(
@@ -197,16 +286,17 @@ export async function campaignsPage(context: AppContext): Promise<Page> {
                   'header',
                   { class: 'card-head' },
                   h('h2', null, campaign.name),
-                  h(
-                    'button',
-                    { type: 'button', class: 'secondary small', onClick: () => edit(campaign) },
-                    'Sửa',
-                  ),
+                  actions(campaign),
                 ),
                 h(
                   'p',
                   { class: 'muted' },
-                  `Mã ${campaign.code} · từ ${formatDate(campaign.startsOn)} đến ${formatDate(campaign.endsOn)} · tối thiểu ${formatSeconds(campaign.minDailySeconds)} mỗi ngày`,
+                  h(
+                    'span',
+                    { class: campaign.provinceCode === null ? 'badge badge-national' : 'badge' },
+                    campaignScope(context, campaign),
+                  ),
+                  ` Mã ${campaign.code} · từ ${formatDate(campaign.startsOn)} đến ${formatDate(campaign.endsOn)} · tối thiểu ${formatSeconds(campaign.minDailySeconds)} mỗi ngày`,
                 ),
                 campaign.description ? h('p', { class: 'small' }, campaign.description) : null,
                 h(

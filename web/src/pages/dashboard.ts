@@ -204,9 +204,11 @@ function exportButtons(filter: ReportFilter): HTMLElement {
 
 /** Báo cáo tuân thủ: the province at a glance, commune × topic, with drill-down and exports. */
 export async function dashboardPage(context: AppContext, match: RouteMatch): Promise<Page> {
-  const campaigns = (await get<Campaign[]>('/campaigns')).sort((a, b) =>
-    b.startsOn.localeCompare(a.startsOn),
-  );
+  const province = context.user.provinceCode ?? match.query.get('province') ?? '38';
+  // A province is judged by the national campaigns and its own.
+  const campaigns = (await get<Campaign[]>('/campaigns'))
+    .filter((item) => item.provinceCode === null || item.provinceCode === province)
+    .sort((a, b) => b.startsOn.localeCompare(a.startsOn));
   if (campaigns.length === 0) {
     return {
       title: 'Báo cáo tuân thủ',
@@ -220,7 +222,6 @@ export async function dashboardPage(context: AppContext, match: RouteMatch): Pro
   }
   const campaign =
     campaigns.find((item) => item.code === match.query.get('campaign')) ?? campaigns[0];
-  const province = context.user.provinceCode ?? match.query.get('province') ?? '38';
   const filter: ReportFilter = {
     campaign,
     province,

@@ -189,14 +189,16 @@ function confirmDialogFor(commune: string, item: ScheduleItem, onDone: () => voi
 
 function importErrors(error: unknown): HTMLElement | null {
   if (!(error instanceof ApiError)) return null;
-  const body = error.body as { errors?: { line?: number; message?: string }[] } | undefined;
+  const body = error.body as
+    { errors?: { line?: number; message?: string }[]; errorCount?: number } | undefined;
   if (!body?.errors?.length) return null;
+  const shown = body.errors.slice(0, 20);
+  const more = (body.errorCount ?? body.errors.length) - shown.length;
   return h(
     'ul',
     { class: 'import-errors' },
-    body.errors
-      .slice(0, 20)
-      .map((row) => h('li', null, row.line ? `Dòng ${row.line}: ` : '', row.message ?? '')),
+    shown.map((row) => h('li', null, row.line ? `Dòng ${row.line}: ` : '', row.message ?? '')),
+    more > 0 ? h('li', null, `… và ${more} dòng lỗi khác.`) : null,
   );
 }
 
