@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { JsonBodyLimit } from '../common/json-body';
 import { UsersService, UserView } from '../users/users.service';
 import { CurrentUser, Public, Roles } from './access.decorators';
 import { AuditService } from './audit.service';
@@ -10,6 +11,9 @@ import { AuditQueryDto } from './dto/audit-query.dto';
 import { LoginDto } from './dto/login.dto';
 import { AuditEvent } from './entities/audit-event.entity';
 import { LoginThrottlerGuard } from './login-throttler.guard';
+
+/** A login is a username (≤ 64) and a password (≤ 256): a few hundred bytes of JSON. */
+export const LOGIN_BODY_LIMIT_BYTES = 4 * 1024;
 
 @ApiTags('auth')
 @Controller()
@@ -21,6 +25,7 @@ export class AuthController {
   ) {}
 
   @Public()
+  @JsonBodyLimit(LOGIN_BODY_LIMIT_BYTES)
   @UseGuards(LoginThrottlerGuard)
   @Post('auth/login')
   @HttpCode(200)
