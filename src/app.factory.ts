@@ -2,13 +2,13 @@ import { INestApplication, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppModuleOptions } from './app.module';
 import { TokenService } from './auth/token.service';
 import { LoadShedder, loadShedding } from './common/load-shedder';
-import { ProblemFilter } from './common/problem.filter';
+import { ProblemFilter, reasonPhrase, sendProblem, toProblem } from './common/problem.filter';
 import { validationPipe } from './common/validation';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { adminOnly } from './queue/queue-dashboard.auth';
@@ -90,5 +90,21 @@ export async function createHttpApp(
   });
   app.set('trust proxy', 'loopback');
   configureHttpApp(app);
+  // Nest answers unknown paths under the API prefix; after every route, the rest of the paths
+  // (outside the prefix) and errors raised outside Nest (bull-board's own body parser) get a
+  // problem with a code too, not Express's HTML page.
+  await app.init();
+  app.use((request: Request, response: Response) => {
+    sendProblem(request, response, {
+      statusCode: 404,
+      error: reasonPhrase(404),
+      message: `Cannot ${request.method} ${request.path}`,
+      code: 'ROUTE_NOT_FOUND',
+    });
+  });
+  app.use((error: unknown, request: Request, response: Response, next: NextFunction) => {
+    if (response.headersSent) return next(error);
+    sendProblem(request, response, toProblem(error));
+  });
   return app;
 }
