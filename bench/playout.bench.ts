@@ -213,10 +213,13 @@ export async function playResults(
   mediaDir: string,
   spec: PlaysSpec = PLAYS,
 ): Promise<PlayResults> {
-  const items = await seedPlays(context, mediaDir, spec);
-  const lastEnd = Math.max(...items.map((item) => item.endsAt.getTime()));
+  const seeded = await seedPlays(context, mediaDir, spec);
+  const lastEnd = Math.max(...seeded.map((item) => item.endsAt.getTime()));
   await sleep(lastEnd - Date.now() + 3000);
   const db = context.get(Db);
+  // The rows as stored: a bulk insert may hand the objects it was given back with their
+  // generated columns (the ids among them) matched to the wrong rows, on SQLite.
+  const items = await db.manager.findBy(ScheduleItem, { id: In(seeded.map((item) => item.id)) });
   const records = await db.manager.findBy(PlayoutRecord, {
     scheduleItemId: In(items.map((item) => item.id)),
   });
