@@ -4,6 +4,7 @@ import { nationalBenchmark } from './national.bench';
 import { plannerBenchmark } from './planner.bench';
 import { playoutBenchmark } from './playout.bench';
 import { reportsBenchmark } from './reports.bench';
+import { soakBenchmark } from './soak.bench';
 
 /** Every benchmark, in the order BENCHMARKS.md shows them. Add yours here. */
 export const BENCHMARKS: Benchmark[] = [
@@ -12,4 +13,5 @@ export const BENCHMARKS: Benchmark[] = [
   mediaBenchmark,
   playoutBenchmark,
   nationalBenchmark,
+  soakBenchmark,
 ];

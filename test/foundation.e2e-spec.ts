@@ -115,12 +115,12 @@ describe('foundation (e2e)', () => {
     await app.http().get('/api/v1/campaigns/khong-co').set(bearer(admin)).expect(404);
   });
 
-  it('reads JSON bodies up to 4 MB and answers 413 past that', async () => {
+  it('reads JSON bodies up to the default 100 kB and answers 413 with a code past that', async () => {
     const big = await app
       .http()
       .post('/api/v1/campaigns')
       .set(bearer(admin))
-      .send({ code: 'lon', name: 'x', description: 'a'.repeat(300 * 1024) });
+      .send({ code: 'lon', name: 'x', description: 'a'.repeat(90 * 1024) });
     expect(big.status).toBe(400);
     expect(big.body).toMatchObject({ code: 'VALIDATION_FAILED' });
     const tooBig = await app
@@ -129,7 +129,12 @@ describe('foundation (e2e)', () => {
       .set(bearer(admin))
       .send({ code: 'qua-lon', name: 'x', description: 'a'.repeat(5 * 1024 * 1024) });
     expect(tooBig.status).toBe(413);
-    expect(tooBig.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
+    expect(tooBig.body).toMatchObject({
+      statusCode: 413,
+      error: 'Payload Too Large',
+      code: 'PAYLOAD_TOO_LARGE',
+      limitBytes: 100 * 1024,
+    });
   });
 
   it('serves the OpenAPI document', async () => {

@@ -1,6 +1,8 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DomainError } from '../common/domain-error';
+import { isJsonRequest, JSON_BODY_LIMIT_KEY, readJsonBody } from '../common/json-body';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { GeoService } from '../geo/geo.service';
 import { UsersService } from '../users/users.service';
 import { UserRole } from '../users/entities/user.entity';
@@ -17,8 +19,11 @@ import { canAccessCommune, canAccessProvince } from './auth-user';
 import { TokenService } from './token.service';
 
 /**
- * Runs on every route before pipes, so access is decided before the body is validated:
- * token → roles → commune or province scope.
+ * Runs on every route before anything reads the request body (the HTTP app has no body parser:
+ * app.factory.ts), so access is decided first: public, or token → roles → commune or province
+ * scope. Only then is a JSON body read, within the route's size limit (`@JsonBodyLimit`, else
+ * HTTP_JSON_LIMIT_BYTES) and HTTP_JSON_MAX_DEPTH; later guards, interceptors and pipes see it as
+ * `request.body`. Other bodies (multipart uploads, CSV) are read by their routes' interceptors.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -27,14 +32,31 @@ export class AccessGuard implements CanActivate {
     private readonly tokens: TokenService,
     private readonly users: UsersService,
     private readonly geo: GeoService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
-
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (!this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) {
+      await this.authorize(request, targets);
+    }
+    if (isJsonRequest(request)) {
+      request.body = await readJsonBody(request, {
+        limitBytes:
+          this.reflector.getAllAndOverride<number | undefined>(JSON_BODY_LIMIT_KEY, targets) ??
+          this.config.http.jsonLimitBytes,
+        maxDepth: this.config.http.jsonMaxDepth,
+      });
+    }
+    return true;
+  }
+
+  private async authorize(
+    request: AuthenticatedRequest,
+    targets: Parameters<Reflector['getAllAndOverride']>[1],
+  ): Promise<void> {
     const user = await this.authenticate(request);
     request.user = user;
 
@@ -77,7 +99,6 @@ export class AccessGuard implements CanActivate {
         throw new DomainError('FORBIDDEN', `No access to province ${value}`);
       }
     }
-    return true;
   }
 
   private async authenticate(request: AuthenticatedRequest) {

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { JsonBodyLimit } from '../common/json-body';
 import { UsersService, UserView } from '../users/users.service';
 import { CurrentUser, Public, Roles } from './access.decorators';
 import { AuditService } from './audit.service';
@@ -9,6 +10,9 @@ import { AuthUser } from './auth-user';
 import { AuditQueryDto } from './dto/audit-query.dto';
 import { LoginDto } from './dto/login.dto';
 import { AuditEvent } from './entities/audit-event.entity';
+
+/** A login is a username (≤ 64) and a password (≤ 256): a few hundred bytes of JSON. */
+export const LOGIN_BODY_LIMIT_BYTES = 4 * 1024;
 
 @ApiTags('auth')
 @Controller()
@@ -20,6 +24,7 @@ export class AuthController {
   ) {}
 
   @Public()
+  @JsonBodyLimit(LOGIN_BODY_LIMIT_BYTES)
   @Post('auth/login')
   @HttpCode(200)
   login(@Body() body: LoginDto, @Req() request: Request): Promise<LoginResult> {

@@ -13,14 +13,19 @@ import {
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CommuneScope, CurrentUser, ProvinceScope, Roles } from '../auth/access.decorators';
 import { AuthUser } from '../auth/auth-user';
+import { JsonBodyLimit } from '../common/json-body';
 import { BulletinChangeView, BulletinView } from './bulletin.view';
 import { BulletinsService } from './bulletins.service';
 import { CreateBulletinDto, ListBulletinsQueryDto, UpdateBulletinDto } from './dto/bulletin.dto';
 
 const PROVINCE_PARAM = { source: 'params', name: 'province' } as const;
 
+/** A bulletin's text (≤ 20,000 characters) fits, even with every character escaped. */
+export const BULLETIN_BODY_LIMIT_BYTES = 256 * 1024;
+
 @ApiTags('bulletins')
 @ApiBearerAuth()
+@JsonBodyLimit(BULLETIN_BODY_LIMIT_BYTES)
 @Controller()
 export class BulletinsController {
   constructor(private readonly bulletins: BulletinsService) {}

@@ -174,8 +174,8 @@ export class BulletinsService {
         throw new DomainError(
           'FORBIDDEN',
           isLibrary(bulletin)
-            ? `Only a monitor of province ${bulletin.provinceCode} or an admin may approve library bulletins`
-            : `Only an approver of commune ${bulletin.communeCode} or an admin may approve its bulletins`,
+            ? `Only a monitor of the bulletin's province or an admin may approve library bulletin ${id}`
+            : `Only an approver of the bulletin's commune or an admin may approve bulletin ${id}`,
         );
       }
       this.assertNotArchived(bulletin);
@@ -418,10 +418,10 @@ export class BulletinsService {
     return new DomainError('BULLETIN_NOT_FOUND', `Bulletin ${id} not found`, { bulletinId: id });
   }
 
+  /** Names the bulletin the caller asked for, never its owner (a commune or a province library). */
   private forbidden(bulletin: Bulletin, mode: 'read' | 'write'): DomainError {
-    const owner = isLibrary(bulletin)
-      ? `the library of province ${bulletin.provinceCode}`
-      : `commune ${bulletin.communeCode}`;
-    return new DomainError('FORBIDDEN', `No ${mode} access to bulletins of ${owner}`);
+    return new DomainError('FORBIDDEN', `No ${mode} access to bulletin ${bulletin.id}`, {
+      bulletinId: bulletin.id,
+    });
   }
 }

@@ -8,12 +8,13 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError } from './domain-error';
+import { ErrorCode } from './error-codes';
 
 export interface Problem {
   statusCode: number;
   error: string;
   message: string | string[];
-  code?: string;
+  code: string;
   [key: string]: unknown;
 }
 
@@ -38,7 +39,32 @@ export function reasonPhrase(status: number): string {
   return REASON[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error');
 }
 
-/** Converts anything thrown into `{statusCode, error, message, code?}`. */
+/** The code of an error that did not come with one (Nest's, a pipe's, multer's), by its status. */
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  // Nest's own 400s come from its pipes (ParseUUIDPipe and the like): a parameter failed validation.
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  406: 'NOT_ACCEPTABLE',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA',
+  416: 'RANGE_NOT_SATISFIABLE',
+  422: 'UNPROCESSABLE',
+  429: 'TOO_MANY_REQUESTS',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+export function codeForStatus(status: number): ErrorCode {
+  return CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST');
+}
+
+/** Nest's answer for a path no route matches ("Cannot GET /x"). */
+const UNKNOWN_ROUTE = /^Cannot [A-Z]+ \//;
+
+/** Converts anything thrown into `{statusCode, error, message, code}`: every problem has a code. */
 export function toProblem(exception: unknown): Problem {
   if (exception instanceof DomainError) {
     return {
@@ -56,8 +82,14 @@ export function toProblem(exception: unknown): Problem {
       typeof body === 'string'
         ? body
         : ((body as { message?: string | string[] }).message ?? exception.message);
-    const code = typeof body === 'object' ? (body as { code?: string }).code : undefined;
-    return { statusCode: status, error: reasonPhrase(status), message, ...(code ? { code } : {}) };
+    const own = typeof body === 'object' ? (body as { code?: unknown }).code : undefined;
+    const code =
+      typeof own === 'string'
+        ? own
+        : status === 404 && typeof message === 'string' && UNKNOWN_ROUTE.test(message)
+          ? 'ROUTE_NOT_FOUND'
+          : codeForStatus(status);
+    return { statusCode: status, error: reasonPhrase(status), message, code };
   }
   const httpLike = exception as { status?: unknown; statusCode?: unknown; type?: unknown };
   const status = Number(httpLike?.status ?? httpLike?.statusCode);
@@ -67,12 +99,14 @@ export function toProblem(exception: unknown): Problem {
       httpLike.type === 'entity.parse.failed'
         ? 'Malformed JSON in request body'
         : (exception as Error).message;
-    return { statusCode: status, error: reasonPhrase(status), message };
+    const code = httpLike.type === 'entity.parse.failed' ? 'MALFORMED_JSON' : codeForStatus(status);
+    return { statusCode: status, error: reasonPhrase(status), message, code };
   }
   return {
     statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
     error: reasonPhrase(500),
     message: 'Internal server error',
+    code: 'INTERNAL_ERROR',
   };
 }
 
@@ -94,13 +128,28 @@ export class ProblemFilter implements ExceptionFilter {
       response.end();
       return;
     }
-    afterBody(http.getRequest<Request>(), response, () => {
-      if (typeof problem.retryAfterSeconds === 'number') {
-        response.setHeader('Retry-After', String(problem.retryAfterSeconds));
-      }
-      response.status(problem.statusCode).json(problem);
-    });
+    sendProblem(http.getRequest<Request>(), response, problem);
   }
+}
+
+/** Answers a problem once the request body is out of the way (see `afterBody`). */
+export function sendProblem(
+  request: Request,
+  response: Response,
+  problem: Problem,
+  headers: Record<string, string> = {},
+): void {
+  afterBody(request, response, () => {
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    if (typeof problem.retryAfterSeconds === 'number') {
+      response.setHeader('Retry-After', String(problem.retryAfterSeconds));
+    }
+    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+    response.status(problem.statusCode).json(problem);
+  });
 }
 
 /** Bodies smaller than this are read and dropped before an error answer; larger ones close the connection. */

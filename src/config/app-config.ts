@@ -19,9 +19,31 @@ export interface RedisConfig {
   prefix: string;
 }
 
+export const API_DOCS_MODES = ['on', 'off', 'admin'] as const;
+export type ApiDocsMode = (typeof API_DOCS_MODES)[number];
+
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
   port: number;
+  http: {
+    /** Largest JSON body of a route without a limit of its own (`@JsonBodyLimit`). */
+    jsonLimitBytes: number;
+    /** Deepest nesting of objects and arrays accepted in a JSON body. */
+    jsonMaxDepth: number;
+    /** Requests served at once by this process (health excepted); more wait in a queue. */
+    maxInFlight: number;
+    /** Requests waiting for a slot; past this, 503 with Retry-After at once. */
+    maxQueued: number;
+    /** A request that waited this long for a slot gets 503 with Retry-After. */
+    queueTimeoutMs: number;
+    /** `/api/docs` and `/api/docs-json`: public, absent, or for admins' tokens only. */
+    apiDocs: ApiDocsMode;
+    /**
+     * Proxies whose `X-Forwarded-For` is believed (addresses, CIDR ranges or Express's names
+     * `loopback`, `linklocal`, `uniquelocal`); empty: the socket address is the client.
+     */
+    trustedProxies: string[];
+  };
   roles: ReadonlySet<AppRole>;
   logLevel: string;
   configDir: string;
@@ -50,13 +72,6 @@ export interface AppConfig {
     passwordHashWorkers: number;
     /** Hashes waiting for a worker; past it a login is refused at once with 503. */
     passwordHashQueue: number;
-  };
-  http: {
-    /**
-     * Proxies whose `X-Forwarded-For` is believed (addresses, CIDR ranges or Express's names
-     * `loopback`, `linklocal`, `uniquelocal`); empty: the socket address is the client.
-     */
-    trustedProxies: string[];
   };
   ffmpeg: {
     ffmpegPath?: string;

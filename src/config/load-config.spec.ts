@@ -102,6 +102,35 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT must be between/);
     expect(() => loadConfig({ AUDIO_TARGET_LUFS: '3' })).toThrow(/AUDIO_TARGET_LUFS/);
   });
+
+  it('serves the API docs in development, not in production unless API_DOCS says so', () => {
+    expect(loadConfig({}).http.apiDocs).toBe('on');
+    const production = {
+      NODE_ENV: 'production',
+      ADMIN_USERNAME: 'root',
+      ADMIN_PASSWORD: 'x'.repeat(12),
+    };
+    expect(loadConfig(production).http.apiDocs).toBe('off');
+    expect(loadConfig({ ...production, API_DOCS: 'admin' }).http.apiDocs).toBe('admin');
+    expect(loadConfig({ ...production, API_DOCS: 'on' }).http.apiDocs).toBe('on');
+    expect(() => loadConfig({ API_DOCS: 'public' })).toThrow(
+      /API_DOCS must be one of on, off, admin/,
+    );
+  });
+
+  it('bounds JSON bodies and the requests in flight by default, as configured', () => {
+    expect(loadConfig({}).http).toMatchObject({
+      jsonLimitBytes: 100 * 1024,
+      jsonMaxDepth: 32,
+      maxInFlight: 64,
+      maxQueued: 128,
+      queueTimeoutMs: 2000,
+    });
+    expect(
+      loadConfig({ HTTP_MAX_IN_FLIGHT: '8', HTTP_MAX_QUEUED: '0', HTTP_JSON_MAX_DEPTH: '16' }).http,
+    ).toMatchObject({ maxInFlight: 8, maxQueued: 0, jsonMaxDepth: 16 });
+    expect(() => loadConfig({ HTTP_MAX_IN_FLIGHT: '0' })).toThrow(/HTTP_MAX_IN_FLIGHT/);
+  });
 });
 
 describe('login and secrets', () => {

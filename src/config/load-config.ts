@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { isIP } from 'node:net';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import {
+  API_DOCS_MODES,
   APP_ROLE_NAMES,
   AppConfig,
   AppRole,
@@ -204,6 +205,15 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
   const config: AppConfig = {
     env: nodeEnv,
     port: read.int('PORT', 3000, 0, 65535),
+    http: {
+      jsonLimitBytes: read.int('HTTP_JSON_LIMIT_BYTES', 100 * 1024, 1024, 64 * 1024 * 1024),
+      jsonMaxDepth: read.int('HTTP_JSON_MAX_DEPTH', 32, 4, 1000),
+      maxInFlight: read.int('HTTP_MAX_IN_FLIGHT', 64, 1, 100000),
+      maxQueued: read.int('HTTP_MAX_QUEUED', 128, 0, 100000),
+      queueTimeoutMs: read.int('HTTP_QUEUE_TIMEOUT_MS', 2000, 10, 600000),
+      apiDocs: read.oneOf('API_DOCS', API_DOCS_MODES, nodeEnv === 'production' ? 'off' : 'on'),
+      trustedProxies: attempt(() => parseTrustedProxies(read.string('TRUSTED_PROXIES', '')), []),
+    },
     roles: attempt(() => parseRoles(read.string('APP_ROLES', 'api,worker,scheduler')), new Set()),
     logLevel: read.oneOf(
       'LOG_LEVEL',
@@ -238,9 +248,6 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       passwordCost: read.int('PASSWORD_SCRYPT_COST', 15, 10, 20),
       passwordHashWorkers: read.int('PASSWORD_HASH_WORKERS', 1, 1, 16),
       passwordHashQueue: read.int('PASSWORD_HASH_QUEUE', 8, 0, 1000),
-    },
-    http: {
-      trustedProxies: attempt(() => parseTrustedProxies(read.string('TRUSTED_PROXIES', '')), []),
     },
     ffmpeg: {
       ffmpegPath: read.optional('FFMPEG_PATH'),

@@ -24,6 +24,7 @@ import {
 import type { Request, Response } from 'express';
 import { CommuneScope, CurrentUser, ProvinceScope } from '../auth/access.decorators';
 import { AuthUser } from '../auth/auth-user';
+import { JsonBodyLimit } from '../common/json-body';
 import { AudioAssetView } from './audio-asset.view';
 import { AudioUploadInterceptor } from './audio-upload.interceptor';
 import { ListAudioQueryDto, SynthesizeAudioDto, UploadAudioDto } from './dto/audio.dto';
@@ -43,6 +44,9 @@ function respond(result: IngestResult, response: Response): AudioAssetView {
   response.status(result.created ? 202 : 200);
   return result.asset;
 }
+
+/** Text to synthesize, up to TTS_MAX_CHARS (at most 100,000 characters), as JSON. */
+export const TTS_BODY_LIMIT_BYTES = 1024 * 1024;
 
 const UPLOAD_RESPONSES = [
   ApiResponse({ status: 202, description: 'Accepted: queued for processing' }),
@@ -84,6 +88,7 @@ export class MediaController {
   @Post('communes/:commune/audio/tts')
   @CommuneScope()
   @HttpCode(202)
+  @JsonBodyLimit(TTS_BODY_LIMIT_BYTES)
   @ApiResponse({ status: 202, description: 'Synthesized and queued for processing' })
   @ApiResponse({ status: 422, description: 'Text longer than TTS_MAX_CHARS' })
   async synthesize(
@@ -121,6 +126,7 @@ export class MediaController {
   @Post('provinces/:province/audio/tts')
   @ProvinceScope({ source: 'params', name: 'province' })
   @HttpCode(202)
+  @JsonBodyLimit(TTS_BODY_LIMIT_BYTES)
   async synthesizeToLibrary(
     @Param('province') province: string,
     @Body() body: SynthesizeAudioDto,

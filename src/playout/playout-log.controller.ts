@@ -25,6 +25,7 @@ import type { Request, Response } from 'express';
 import { CommuneScope, CurrentUser, Roles } from '../auth/access.decorators';
 import { AuthUser } from '../auth/auth-user';
 import { DomainError } from '../common/domain-error';
+import { JsonBodyLimit } from '../common/json-body';
 import { decodeUtf8, importRowsFromCsv } from './as-run-csv';
 import {
   PlayoutLogQueryDto,
@@ -37,6 +38,9 @@ import { CheckpointsService } from './checkpoints.service';
 import { ChainVerdict } from './hash-chain';
 import { ImportResult, PlayoutLogService, sha256Hex } from './playout-log.service';
 import { playoutRecordView, PlayoutRecordView } from './playout-record.view';
+
+/** A batch of up to 5,000 as-run records is a few megabytes of JSON. */
+export const BATCH_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
 /** Largest CSV accepted, raw or as a multipart `file`. */
 export const MAX_CSV_BYTES = 10 * 1024 * 1024;
@@ -141,6 +145,7 @@ export class PlayoutLogController {
   }
 
   @Post('batch')
+  @JsonBodyLimit(BATCH_BODY_LIMIT_BYTES)
   @HttpCode(201)
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiBody({ type: PostPlayoutBatchDto })

@@ -43,7 +43,11 @@ function deny(response: Response, status: 401 | 403, message: string): void {
  * expiry, active user, token version), from the bearer header or the dashboard cookie, and the
  * admin role. 401 without a valid token, 403 for anyone but an admin.
  */
-export function adminOnly(tokens: TokenService, users: UsersService): RequestHandler {
+export function adminOnly(
+  tokens: TokenService,
+  users: UsersService,
+  what = 'the queues',
+): RequestHandler {
   const check = async (request: Request, response: Response, next: NextFunction): Promise<void> => {
     const token = bearerToken(request);
     if (!token) return deny(response, 401, 'Missing bearer token');
@@ -52,8 +56,7 @@ export function adminOnly(tokens: TokenService, users: UsersService): RequestHan
     const user = await users.findActive(payload.sub);
     if (!user || user.tokenVersion !== payload.ver)
       return deny(response, 401, 'Token no longer valid');
-    if (user.role !== 'admin')
-      return deny(response, 403, `Role ${user.role} may not see the queues`);
+    if (user.role !== 'admin') return deny(response, 403, `Role ${user.role} may not see ${what}`);
     next();
   };
   return (request, response, next) => {

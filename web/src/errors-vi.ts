@@ -64,6 +64,15 @@ export const ERROR_MESSAGES: Record<string, string> = {
   TTS_TEXT_TOO_LONG: 'Văn bản quá dài để chuyển thành giọng nói',
   TTS_UNAVAILABLE: 'Chưa tạo được giọng đọc: bộ chuyển văn bản thành giọng nói không sẵn sàng',
   TOO_MANY_REQUESTS: 'Thao tác quá nhiều lần, vui lòng thử lại sau ít phút',
+  MALFORMED_JSON: 'Dữ liệu gửi lên không đúng định dạng JSON',
+  JSON_TOO_DEEP: 'Dữ liệu gửi lên lồng nhau quá nhiều cấp',
+  ROUTE_NOT_FOUND: 'Địa chỉ yêu cầu không tồn tại',
+  METHOD_NOT_ALLOWED: 'Thao tác này không được hỗ trợ tại địa chỉ này',
+  NOT_ACCEPTABLE: 'Máy chủ không trả được dữ liệu theo định dạng yêu cầu',
+  RANGE_NOT_SATISFIABLE: 'Đoạn dữ liệu yêu cầu nằm ngoài tệp',
+  INTERNAL_ERROR: 'Máy chủ gặp lỗi, vui lòng thử lại',
+  SERVICE_UNAVAILABLE: 'Dịch vụ tạm thời không sẵn sàng',
+  OVERLOADED: 'Máy chủ đang quá tải, vui lòng thử lại sau giây lát',
 };
 
 const BY_STATUS: Record<number, string> = {
