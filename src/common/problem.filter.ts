@@ -32,6 +32,7 @@ const REASON: Record<number, string> = {
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
+  507: 'Insufficient Storage',
 };
 
 export function reasonPhrase(status: number): string {
@@ -110,6 +111,12 @@ export const DRAIN_LIMIT_BYTES = 1024 * 1024;
  */
 export function afterBody(request: Request, response: Response, send: () => void): void {
   if (request.complete || request.readableEnded) {
+    send();
+    return;
+  }
+  // A declared body past the limit is not read at all (it may never come): answer and close.
+  if (Number(request.headers['content-length']) > DRAIN_LIMIT_BYTES) {
+    response.setHeader('Connection', 'close');
     send();
     return;
   }

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { join } from 'node:path';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { analysisArgs, measureArgs, renderArgs } from './ffmpeg-args';
+import { Demuxer } from './audio-container';
+import { analysisArgs, measureArgs, mp3, renderArgs, wav } from './ffmpeg-args';
 import { JobProgress } from './ffmpeg-progress';
 import { GainFinder } from './gain-finder';
 import {
@@ -21,10 +22,14 @@ import {
   renderChain,
 } from './normalization-plan';
 import { PipelineError, PipelineRunner } from './pipeline-runner';
+import { analysisLimits } from './work-budget';
 
 export interface PipelineInput {
   originalPath: string;
+  /** The original's container, identified by its content: the only demuxer that may open it. */
+  demuxer: Demuxer;
   channels: number;
+  sampleRate: number;
   /** Declared duration of the original, for progress. */
   durationS: number;
   /** Scratch folder of this run. */
@@ -84,6 +89,7 @@ const STAGES = [
 export class AudioPipeline {
   private readonly target: LoudnessTarget;
   private readonly bitrateKbps: number;
+  private readonly maxDurationS: number;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -97,6 +103,7 @@ export class AudioPipeline {
       lra: config.audio.lra,
     };
     this.bitrateKbps = config.audio.bitrateKbps;
+    this.maxDurationS = config.audio.maxDurationSeconds;
   }
 
   async process(input: PipelineInput, run: PipelineRun = {}): Promise<PipelineOutcome> {
@@ -164,7 +171,7 @@ export class AudioPipeline {
       const chain = renderChain(bounds, plan);
       await timed(
         'render',
-        this.runner.run('render', analysedPath, renderArgs(chain, this.bitrateKbps), input.outputPath, {
+        this.runner.run('render', wav(analysedPath), renderArgs(chain, this.bitrateKbps), input.outputPath, {
           signal: run.signal,
           onProgress: (seconds) => report('render', seconds / keptS),
         }),
@@ -207,20 +214,31 @@ export class AudioPipeline {
     onProgress: (seconds: number) => void,
   ): Promise<{ summary: LoudnessSummary; frames: MomentaryFrame[]; durationS: number }> {
     const frames: MomentaryFrame[] = [];
+    const limits = analysisLimits(
+      { durationS: input.durationS, channels: input.channels, sampleRate: input.sampleRate },
+      this.maxDurationS,
+    );
     const { summary, outTimeS } = await this.runner.loudness(
       'analyse',
-      input.originalPath,
+      { path: input.originalPath, demuxer: input.demuxer },
       analysisArgs(input.channels),
       analysedPath,
       {
         signal,
         onProgress,
+        limits,
         onStderrLine: (line) => {
           const frame = parseEbur128Frame(line);
           if (frame) frames.push(frame);
         },
       },
     );
+    if (outTimeS >= limits.maxSeconds - 0.05) {
+      throw new PipelineError(
+        `The recording decodes to more than the ${limits.maxSeconds.toFixed(1)} s it was accepted with; decoding was cut there`,
+        true,
+      );
+    }
     return { summary, frames, durationS: outTimeS };
   }
 
@@ -229,7 +247,7 @@ export class AudioPipeline {
     signal: AbortSignal | undefined,
     onProgress: (seconds: number) => void,
   ): Promise<{ summary: LoudnessSummary & { truePeakDbtp: number }; durationS: number }> {
-    const { summary, outTimeS } = await this.runner.loudness('measure', path, measureArgs(), '-', {
+    const { summary, outTimeS } = await this.runner.loudness('measure', mp3(path), measureArgs(), '-', {
       signal,
       onProgress,
     });

@@ -1,7 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import ffmpeg from 'fluent-ffmpeg';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { FfmpegArgs, probeArgs } from './ffmpeg-args';
+import {
+  FfmpegArgs,
+  inputGuardOptions,
+  inputUrl,
+  MediaInput,
+  floatWavBytes,
+  OutputLimits,
+  outputLimitOptions,
+  probeArgs,
+} from './ffmpeg-args';
 import { FfmpegBinaries } from './ffmpeg-binaries';
 import { parseProgressLine } from './ffmpeg-progress';
 import { ProcessOutcome, ProcessRunner } from './process-runner';
@@ -29,6 +38,8 @@ export interface FfmpegRunOptions {
   onStderrLine?: (line: string) => void;
   /** Accept a non-zero exit (the decode check judges the errors itself). */
   allowFailure?: boolean;
+  /** Tighter bounds than the adapter's own (every run is bounded by MEDIA_MAX_DURATION_SECONDS). */
+  limits?: OutputLimits;
 }
 
 export interface FfmpegRunResult {
@@ -61,11 +72,32 @@ export class FfmpegAdapter {
     private readonly runner: ProcessRunner,
   ) {}
 
-  /** The full ffmpeg command line for one input and one output (`-` for no file). */
-  commandLine(input: string, args: FfmpegArgs, output: string): string[] {
+  /**
+   * Bounds of every run: the longest recording accepted (with a second of margin) and the largest
+   * file the pipeline writes for it (its analysed audio, float WAV). The pass over an original
+   * sets tighter ones (its own length and channels).
+   */
+  defaultLimits(): OutputLimits {
+    const maxSeconds = this.config.audio.maxDurationSeconds + 1;
+    return { maxSeconds, maxBytes: floatWavBytes(maxSeconds, 2, 48000) };
+  }
+
+  /**
+   * The full ffmpeg command line for one input and one output (`-` for no file). Every input is
+   * opened with its demuxer forced and the `file` protocol only; every output is bounded in
+   * duration and size.
+   */
+  commandLine(
+    input: MediaInput,
+    args: FfmpegArgs,
+    output: string,
+    limits: OutputLimits = this.defaultLimits(),
+  ): string[] {
     const timeLimitS = Math.ceil(this.config.ffmpeg.timeoutMs / 1000);
+    const url = inputUrl(input.path);
+    const guard = inputGuardOptions(input.demuxer);
     const command = ffmpeg()
-      .input(input)
+      .input(url)
       .inputOptions([
         '-hide_banner',
         '-nostdin',
@@ -73,15 +105,20 @@ export class FfmpegAdapter {
         // A backstop in CPU seconds: an ffmpeg orphaned by a killed worker still stops.
         '-timelimit',
         String(timeLimitS),
+        ...guard,
         ...args.inputOptions,
       ]);
-    for (const options of args.moreInputs ?? []) command.input(input).inputOptions(options);
-    command.output(output).outputOptions(['-progress', 'pipe:1', ...args.outputOptions]);
+    for (const options of args.moreInputs ?? []) {
+      command.input(url).inputOptions([...guard, ...options]);
+    }
+    command
+      .output(output)
+      .outputOptions(['-progress', 'pipe:1', ...args.outputOptions, ...outputLimitOptions(limits)]);
     return command._getArguments();
   }
 
   async run(
-    input: string,
+    input: MediaInput,
     args: FfmpegArgs,
     output: string,
     options: FfmpegRunOptions = {},
@@ -89,7 +126,7 @@ export class FfmpegAdapter {
     let outTimeS = 0;
     const outcome = await this.runner.run({
       command: this.binaries.ffmpegPath,
-      args: this.commandLine(input, args, output),
+      args: this.commandLine(input, args, output, options.limits ?? this.defaultLimits()),
       timeoutMs: this.config.ffmpeg.timeoutMs,
       signal: options.signal,
       onStdoutLine: (line) => {
@@ -105,13 +142,13 @@ export class FfmpegAdapter {
     return { exitCode: outcome.exitCode, outTimeS, stderrTail: outcome.stderrTail };
   }
 
-  /** ffprobe's JSON description of a file (format and streams). */
-  async probe(path: string, signal?: AbortSignal): Promise<{ json: string; exitCode: number | null }> {
+  /** ffprobe's JSON description of a file (format and streams), read by its one demuxer. */
+  async probe(input: MediaInput, signal?: AbortSignal): Promise<{ json: string; exitCode: number | null }> {
     const timeoutMs = Math.min(PROBE_TIMEOUT_MS, this.config.ffmpeg.timeoutMs);
     const lines: string[] = [];
     const outcome = await this.runner.run({
       command: this.binaries.ffprobePath,
-      args: [...probeArgs(), path],
+      args: probeArgs(input),
       timeoutMs,
       signal,
       onStdoutLine: (line) => lines.push(line),

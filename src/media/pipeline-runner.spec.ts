@@ -1,3 +1,4 @@
+import { MediaInput, wav, mp3 } from './ffmpeg-args';
 import { FfmpegAdapter, FfmpegFailure, FfmpegRunOptions, FfmpegRunResult } from './ffmpeg.adapter';
 import { PipelineError, PipelineRunner } from './pipeline-runner';
 
@@ -6,7 +7,7 @@ const ARGS = { inputOptions: [], outputOptions: [] };
 /** An adapter that replays stderr lines, then succeeds or throws. */
 function adapter(lines: string[], failure?: FfmpegFailure): FfmpegAdapter {
   return {
-    run: (_input: string, _args: unknown, _output: string, options: FfmpegRunOptions = {}) => {
+    run: (_input: MediaInput, _args: unknown, _output: string, options: FfmpegRunOptions = {}) => {
       for (const line of lines) options.onStderrLine?.(line);
       return failure
         ? Promise.reject(failure)
@@ -38,7 +39,7 @@ describe('PipelineRunner', () => {
     const seen: string[] = [];
     const result = await new PipelineRunner(adapter([...frames, ...SUMMARY])).loudness(
       'analyse',
-      'in.wav',
+      wav('in.wav'),
       ARGS,
       'out.wav',
       { onStderrLine: (line) => seen.push(line) },
@@ -48,18 +49,18 @@ describe('PipelineRunner', () => {
   });
 
   it('fails (retryable) when ffmpeg reports no measurement', async () => {
-    const failing = new PipelineRunner(adapter(['Conversion failed!'])).loudness('measure', 'a.mp3', ARGS);
+    const failing = new PipelineRunner(adapter(['Conversion failed!'])).loudness('measure', mp3('a.mp3'), ARGS);
     await expect(failing).rejects.toMatchObject({ permanent: false, message: expect.stringContaining('measure') });
   });
 
   it('makes a failure on broken input permanent, and timeouts or kills retryable', async () => {
     const corrupt = new FfmpegFailure('failed', 'ffmpeg exited with code 1', ['in: Invalid data found when processing input'], 1);
-    await expect(new PipelineRunner(adapter([], corrupt)).run('analyse', 'in', ARGS, '-')).rejects.toMatchObject({
+    await expect(new PipelineRunner(adapter([], corrupt)).run('analyse', wav('in'), ARGS, '-')).rejects.toMatchObject({
       permanent: true,
       message: 'analyse: ffmpeg exited with code 1',
     });
     const timeout = new FfmpegFailure('timeout', 'ffmpeg ran longer than 600 s and was killed', [], null);
-    const retry = new PipelineRunner(adapter([], timeout)).run('render', 'in', ARGS, 'out');
+    const retry = new PipelineRunner(adapter([], timeout)).run('render', wav('in'), ARGS, 'out');
     await expect(retry).rejects.toBeInstanceOf(PipelineError);
     await expect(retry).rejects.toMatchObject({ permanent: false });
   });

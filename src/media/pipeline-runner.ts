@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { looksLikeCorruptInput } from './audio-inspection';
-import { FfmpegArgs } from './ffmpeg-args';
+import { FfmpegArgs, MediaInput } from './ffmpeg-args';
 import { FfmpegAdapter, FfmpegFailure, FfmpegRunOptions, FfmpegRunResult } from './ffmpeg.adapter';
 import { LoudnessSummary, parseEbur128Summary } from './loudness';
 
@@ -28,7 +28,7 @@ export class PipelineRunner {
 
   async run(
     name: string,
-    input: string,
+    input: MediaInput,
     args: FfmpegArgs,
     output: string,
     options: FfmpegRunOptions = {},
@@ -47,7 +47,7 @@ export class PipelineRunner {
   /** A run whose ebur128 filter reports a loudness summary; fails when it reports none. */
   async loudness(
     name: string,
-    input: string,
+    input: MediaInput,
     args: FfmpegArgs,
     output = '-',
     options: FfmpegRunOptions = {},
