@@ -80,11 +80,16 @@ export function uploadError(error: unknown, maxBytes: number): Error {
 export class AudioUploadInterceptor implements NestInterceptor {
   private readonly upload: ReturnType<ReturnType<typeof multer>['single']>;
   private readonly maxBytes: number;
+  /** Requests being received, and how to fail each at once when its file passes the limit. */
+  private readonly overLimit = new WeakMap<Request, () => void>();
 
   constructor(@Inject(APP_CONFIG) config: AppConfig, storage: MediaStorage) {
     this.maxBytes = config.audio.maxUploadBytes;
     this.upload = multer({
-      storage: new HashingDiskStorage(() => storage.newIncomingPath()),
+      storage: new HashingDiskStorage(
+        () => storage.newIncomingPath(),
+        (request) => this.overLimit.get(request)?.(),
+      ),
       limits: { fileSize: this.maxBytes, files: 1, fields: 10, parts: 12, fieldSize: 64 * 1024 },
       // Vietnamese file names arrive as UTF-8.
       defParamCharset: 'utf8',
@@ -106,11 +111,23 @@ export class AudioUploadInterceptor implements NestInterceptor {
       throw tooLarge(this.maxBytes);
     }
     await new Promise<void>((resolve, reject) => {
-      this.upload(request, response, (error?: unknown) => {
-        if (!error) return resolve();
+      let settled = false;
+      const fail = (error: unknown): void => {
+        if (settled) return;
+        settled = true;
         // The rest of the body is not worth reading: answer and close the connection.
-        response.setHeader('Connection', 'close');
+        if (!response.headersSent) response.setHeader('Connection', 'close');
         reject(uploadError(error, this.maxBytes));
+      };
+      // multer reads the whole body before it reports the size limit: answer before that.
+      this.overLimit.set(request, () => fail(new MulterError('LIMIT_FILE_SIZE', AUDIO_FIELD)));
+      this.upload(request, response, (error?: unknown) => {
+        this.overLimit.delete(request);
+        if (error) return fail(error);
+        if (!settled) {
+          settled = true;
+          resolve();
+        }
       });
     });
     const path = request.file?.path;

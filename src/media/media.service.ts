@@ -17,7 +17,6 @@ import { AudioInspector, InspectedAudio } from './audio-inspector';
 import { AudioQueue } from './audio-queue';
 import { AudioUsage } from './audio-usage';
 import { formatBytes } from './audio-upload.interceptor';
-import { mp3Bytes } from './ffmpeg-args';
 import { workBytesNeeded } from './work-budget';
 import { ListAudioQueryDto, SynthesizeAudioDto } from './dto/audio.dto';
 import { AudioAsset, AudioSource } from './entities/audio-asset.entity';
@@ -271,7 +270,8 @@ export class MediaService {
     const inspected = await this.inspector.inspect(file.path, file.size);
     if (isRejection(inspected)) throw rejectionError(inspected);
     this.assertWorkFits(inspected);
-    const renditionBytes = mp3Bytes(inspected.decodedDurationS, this.config.audio.bitrateKbps);
+    // The rendition to come: the recording's length at the MP3 bitrate.
+    const renditionBytes = Math.ceil(inspected.decodedDurationS * this.config.audio.bitrateKbps * 125);
     const asset = this.newAsset(owner, file, meta, inspected, actor);
     try {
       await this.db.write(async (manager) => {
