@@ -76,12 +76,13 @@ export class HashingDiskStorage implements StorageEngine {
     // Known to multer before the write ends, so an aborted request can remove it.
     file.path = path;
     const counter = new Sha256Counter();
-    // Past the size limit busboy only discards the rest of the part: stop writing at once and say
-    // so, so the 413 does not wait for the whole body.
+    // Past the size limit busboy only discards the rest of the part: stop writing at once, remove
+    // the partial file and say so, so the 413 does not wait for the whole body.
     const stop = new AbortController();
+    let overLimit = false;
     file.stream.once('limit', () => {
+      overLimit = true;
       stop.abort(new Error('File size limit reached'));
-      this.onLimit(request);
     });
     try {
       await pipeline(file.stream, counter, createWriteStream(path, { flags: 'wx' }), {
@@ -89,6 +90,7 @@ export class HashingDiskStorage implements StorageEngine {
       });
     } catch (error) {
       await rm(path, { force: true });
+      if (overLimit) this.onLimit(request);
       throw error;
     }
     return { path, size: counter.size, sha256: counter.digest() };
