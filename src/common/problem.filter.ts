@@ -114,9 +114,9 @@ export function afterBody(request: Request, response: Response, send: () => void
     send();
     return;
   }
-  // A declared body past the limit is not read at all (it may never come): answer and close.
-  if (Number(request.headers['content-length']) > DRAIN_LIMIT_BYTES) {
-    response.setHeader('Connection', 'close');
+  // The handler refused the body unread and will close the connection (a declared Content-Length
+  // past an upload limit): the body may never come, so answer now.
+  if (String(response.getHeader('Connection')).toLowerCase() === 'close') {
     send();
     return;
   }

@@ -107,16 +107,17 @@ export class AudioUploadInterceptor implements NestInterceptor {
       );
     }
     if (declaredTooLarge(request.headers['content-length'], this.maxBytes)) {
+      // Not a byte of it is read: the answer goes out at once and the connection is closed.
       response.setHeader('Connection', 'close');
       throw tooLarge(this.maxBytes);
     }
     await new Promise<void>((resolve, reject) => {
       let settled = false;
+      // The problem filter reads and drops what is left of a small body, or answers and closes
+      // the connection past 1 MiB.
       const fail = (error: unknown): void => {
         if (settled) return;
         settled = true;
-        // The rest of the body is not worth reading: answer and close the connection.
-        if (!response.headersSent) response.setHeader('Connection', 'close');
         reject(uploadError(error, this.maxBytes));
       };
       // multer reads the whole body before it reports the size limit: answer before that.
