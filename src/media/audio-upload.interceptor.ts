@@ -72,9 +72,10 @@ export function uploadError(error: unknown, maxBytes: number): Error {
 /**
  * Receives `multipart/form-data` with one recording in the field `file`: streamed to a temporary
  * file under MEDIA_DIR/incoming with its sha256, never held in memory, cut off past
- * AUDIO_MAX_UPLOAD_BYTES (413; a declared Content-Length past it is refused before reading). Runs after the access guard, so nobody without write access gets
- * to upload a byte. Whatever the route does, the temporary file is gone when the request ends
- * (the route moves it to its content address when it keeps it).
+ * AUDIO_MAX_UPLOAD_BYTES (413 at once; a declared Content-Length past it is refused before a byte
+ * is read). Runs after the access guard, so nobody without write access gets to upload a byte.
+ * Whatever the route does, the temporary file is gone when the request ends (the route moves it
+ * to its content address when it keeps it).
  */
 @Injectable()
 export class AudioUploadInterceptor implements NestInterceptor {
