@@ -218,7 +218,7 @@ export class AudioPipeline {
       { durationS: input.durationS, channels: input.channels, sampleRate: input.sampleRate },
       this.maxDurationS,
     );
-    const { summary, outTimeS } = await this.runner.loudness(
+    const { summary, outTimeS, outBytes } = await this.runner.loudness(
       'analyse',
       { path: input.originalPath, demuxer: input.demuxer },
       analysisArgs(input.channels),
@@ -233,7 +233,8 @@ export class AudioPipeline {
         },
       },
     );
-    if (outTimeS >= limits.maxSeconds - 0.05) {
+    // Stopped by -t or by -fs: the original decodes to more than it was accepted with.
+    if (outTimeS >= limits.maxSeconds - 0.05 || outBytes >= limits.maxBytes) {
       throw new PipelineError(
         `The recording decodes to more than the ${limits.maxSeconds.toFixed(1)} s it was accepted with; decoding was cut there`,
         true,

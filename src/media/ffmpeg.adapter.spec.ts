@@ -85,7 +85,14 @@ describe('FfmpegAdapter', () => {
   });
 
   it('reports the output time from -progress and runs the configured binary with the timeout', async () => {
-    const runner = new FakeRunner({}, ['out_time_us=2500000', 'progress=continue', 'out_time_us=5000000', 'progress=end']);
+    const runner = new FakeRunner({}, [
+      'out_time_us=2500000',
+      'total_size=1024',
+      'progress=continue',
+      'out_time_us=5000000',
+      'total_size=882046',
+      'progress=end',
+    ]);
     const adapter = new FfmpegAdapter(config, binaries, runner);
     const seen: number[] = [];
     const result = await adapter.run(wav('in.wav'), { inputOptions: [], outputOptions: [] }, '-', {
@@ -93,6 +100,7 @@ describe('FfmpegAdapter', () => {
     });
     expect(seen).toEqual([2.5, 5]);
     expect(result.outTimeS).toBe(5);
+    expect(result.outBytes).toBe(882046);
     expect(runner.specs[0]).toMatchObject({ command: '/usr/bin/ffmpeg', timeoutMs: 600_000 });
   });
 

@@ -12,7 +12,7 @@ import {
   probeArgs,
 } from './ffmpeg-args';
 import { FfmpegBinaries } from './ffmpeg-binaries';
-import { parseProgressLine } from './ffmpeg-progress';
+import { parseProgressLine, parseProgressSize } from './ffmpeg-progress';
 import { ProcessOutcome, ProcessRunner } from './process-runner';
 
 export type FfmpegFailureKind = 'failed' | 'timeout' | 'aborted';
@@ -46,6 +46,8 @@ export interface FfmpegRunResult {
   exitCode: number | null;
   /** Output duration at the end, from `-progress` (0 when nothing was written). */
   outTimeS: number;
+  /** Bytes written to the output, from `-progress` (0 for none or no file). */
+  outBytes: number;
   stderrTail: string[];
 }
 
@@ -124,12 +126,14 @@ export class FfmpegAdapter {
     options: FfmpegRunOptions = {},
   ): Promise<FfmpegRunResult> {
     let outTimeS = 0;
+    let outBytes = 0;
     const outcome = await this.runner.run({
       command: this.binaries.ffmpegPath,
       args: this.commandLine(input, args, output, options.limits ?? this.defaultLimits()),
       timeoutMs: this.config.ffmpeg.timeoutMs,
       signal: options.signal,
       onStdoutLine: (line) => {
+        outBytes = parseProgressSize(line) ?? outBytes;
         const update = parseProgressLine(line);
         if (update && !update.done) {
           outTimeS = update.outTimeS;
@@ -139,7 +143,7 @@ export class FfmpegAdapter {
       onStderrLine: options.onStderrLine,
     });
     this.assertFinished('ffmpeg', outcome, this.config.ffmpeg.timeoutMs, options.allowFailure);
-    return { exitCode: outcome.exitCode, outTimeS, stderrTail: outcome.stderrTail };
+    return { exitCode: outcome.exitCode, outTimeS, outBytes, stderrTail: outcome.stderrTail };
   }
 
   /** ffprobe's JSON description of a file (format and streams), read by its one demuxer. */

@@ -11,7 +11,7 @@ function adapter(lines: string[], failure?: FfmpegFailure): FfmpegAdapter {
       for (const line of lines) options.onStderrLine?.(line);
       return failure
         ? Promise.reject(failure)
-        : Promise.resolve<FfmpegRunResult>({ exitCode: 0, outTimeS: 12.5, stderrTail: [] });
+        : Promise.resolve<FfmpegRunResult>({ exitCode: 0, outTimeS: 12.5, outBytes: 4096, stderrTail: [] });
     },
   } as unknown as FfmpegAdapter;
 }

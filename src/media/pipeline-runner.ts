@@ -51,7 +51,7 @@ export class PipelineRunner {
     args: FfmpegArgs,
     output = '-',
     options: FfmpegRunOptions = {},
-  ): Promise<{ summary: LoudnessSummary; outTimeS: number }> {
+  ): Promise<{ summary: LoudnessSummary; outTimeS: number; outBytes: number }> {
     const lines: string[] = [];
     const result = await this.run(name, input, args, output, {
       ...options,
@@ -63,6 +63,6 @@ export class PipelineRunner {
     });
     const summary = parseEbur128Summary(lines.join('\n'));
     if (!summary) throw new PipelineError(`${name}: ffmpeg gave no loudness measurement`, false);
-    return { summary, outTimeS: result.outTimeS };
+    return { summary, outTimeS: result.outTimeS, outBytes: result.outBytes };
   }
 }

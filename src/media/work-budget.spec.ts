@@ -12,6 +12,10 @@ describe('analysisLimits', () => {
     });
     expect(analysisLimits({ durationS: 9000, channels: 2, sampleRate: 48000 }, 7200).maxSeconds).toBe(7201);
     expect(analysisLimits({ durationS: 0, channels: 2, sampleRate: 48000 }, 600).maxSeconds).toBe(601);
+    // The analysed audio is at most stereo at 48 kHz, whatever the original holds.
+    expect(analysisLimits({ durationS: 60, channels: 8, sampleRate: 96000 }, 7200).maxBytes).toBe(
+      floatWavBytes(61, 2, 48000),
+    );
   });
 
   it('counts the analysed audio, the sample and both MP3s in the work a run needs', () => {

@@ -15,15 +15,22 @@ export interface WorkShape {
   sampleRate: number;
 }
 
+/** Channels and rate of the analysed audio the bound allows for (it is mono at 44.1 kHz now). */
+const ANALYSED_MAX_CHANNELS = 2;
+const ANALYSED_MAX_RATE = 48000;
+
 /**
  * What the pass over the original may write: the recording's own length (a little margin), never
- * more than MEDIA_MAX_DURATION_SECONDS, as float WAV of its channels. A file that decodes longer
- * now than at upload is cut there.
+ * more than MEDIA_MAX_DURATION_SECONDS, as float WAV of at most stereo at 48 kHz. A file that
+ * decodes longer now than at upload is cut there, and the pipeline fails it (never silently
+ * short). If the analysed audio ever keeps more channels, this bound must follow.
  */
 export function analysisLimits(shape: WorkShape, maxDurationS: number): OutputLimits {
   const cap = maxDurationS + DURATION_MARGIN_S;
   const maxSeconds = shape.durationS > 0 ? Math.min(shape.durationS + DURATION_MARGIN_S, cap) : cap;
-  return { maxSeconds, maxBytes: floatWavBytes(maxSeconds, shape.channels, shape.sampleRate) };
+  const channels = Math.min(Math.max(shape.channels, 1), ANALYSED_MAX_CHANNELS);
+  const rate = Math.min(shape.sampleRate, ANALYSED_MAX_RATE);
+  return { maxSeconds, maxBytes: floatWavBytes(maxSeconds, channels, rate) };
 }
 
 /**
