@@ -5,8 +5,8 @@ import { AudioAssetsRepository } from './audio-assets.repository';
 import { AudioPipeline, PipelineOutcome } from './audio-pipeline';
 import { PipelineError } from './pipeline-runner';
 import { MediaStorage } from './media-storage';
-import { WorkBudget, workBytesNeeded, WorkShape } from './work-budget';
 import { Demuxer } from './audio-container';
+import { WorkBudget, workBytesNeeded, WorkShape } from './work-budget';
 
 export interface ProcessingRun {
   signal?: AbortSignal;
@@ -53,11 +53,19 @@ export class AudioProcessingService {
       channels: asset.inputChannels ?? 2,
       sampleRate: asset.inputSampleRate ?? 48000,
     };
-    // Waits while other runs of this process hold the work folder's bound.
-    const release = await this.budget.reserve(
-      workBytesNeeded(shape, this.config.audio.maxDurationSeconds, this.config.audio.bitrateKbps),
-      run.signal,
+    const needed = workBytesNeeded(
+      shape,
+      this.config.audio.maxDurationSeconds,
+      this.config.audio.bitrateKbps,
     );
+    if (needed > this.budget.maxBytes) {
+      throw new PipelineError(
+        `Processing needs ${needed} bytes of work space; MEDIA_WORK_MAX_BYTES is ${this.budget.maxBytes}`,
+        true,
+      );
+    }
+    // Waits while other runs of this process hold the work folder's bound.
+    const release = await this.budget.reserve(needed, run.signal);
     try {
       return await this.processReserved(assetId, originalPath, demuxer, shape, run);
     } finally {
