@@ -26,6 +26,7 @@ import {
   toneM4a,
 } from './support/media-attacks';
 import { durationOf, ffmpeg, LETTER_SENTENCES, noiseWav, speech } from './support/media-fixtures';
+import { ServiceProcess, startServiceProcess } from './support/service-process';
 import {
   ADMIN,
   bearer,
@@ -117,6 +118,52 @@ async function decodedSeconds(inputOptions: string[], path: string): Promise<num
 async function eventually(check: () => boolean, timeoutMs = 3000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+/** A free TCP port on 127.0.0.1. */
+async function freePort(): Promise<number> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * Sends the head of an upload that declares `declaredBytes` and a few bytes of it, never the
+ * rest; resolves with what the server answered once it closed the connection.
+ */
+function declaredUpload(
+  port: number,
+  path: string,
+  token: string,
+  declaredBytes: number,
+): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no answer in 10 s: ${Buffer.concat(chunks).toString()}`));
+    }, 10000);
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('end', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks).toString());
+    });
+    socket.on('error', reject);
+    socket.write(
+      [
+        `POST ${path} HTTP/1.1`,
+        'Host: 127.0.0.1',
+        `Authorization: Bearer ${token}`,
+        'Content-Type: multipart/form-data; boundary=loa',
+        `Content-Length: ${declaredBytes}`,
+        '',
+        '--loa\r\nContent-Disposition: form-data; name="file"; filename="lon.wav"\r\nContent-Type: audio/wav\r\n\r\nRIFF',
+      ].join('\r\n'),
+    );
+  });
 }
 
 describe('security: media uploads (e2e)', () => {
@@ -472,35 +519,13 @@ describe('security: media uploads (e2e)', () => {
       await quiet();
       const before = filesUnder(mediaDir);
       const started = Date.now();
-      const { raw, closedByServer } = await new Promise<{ raw: string; closedByServer: boolean }>(
-        (resolve, reject) => {
-          const socket = connect(port, '127.0.0.1');
-          const chunks: Buffer[] = [];
-          const timer = setTimeout(() => {
-            socket.destroy();
-            reject(new Error(`no answer in 10 s: ${Buffer.concat(chunks).toString()}`));
-          }, 10000);
-          socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-          socket.on('end', () => {
-            clearTimeout(timer);
-            resolve({ raw: Buffer.concat(chunks).toString(), closedByServer: true });
-          });
-          socket.on('error', reject);
-          socket.write(
-            [
-              `POST /api/v1/communes/${HAC_THANH}/audio HTTP/1.1`,
-              'Host: 127.0.0.1',
-              `Authorization: Bearer ${operator}`,
-              'Content-Type: multipart/form-data; boundary=loa',
-              `Content-Length: ${2 * 1024 ** 3}`,
-              '',
-              '--loa\r\nContent-Disposition: form-data; name="file"; filename="lon.wav"\r\nContent-Type: audio/wav\r\n\r\nRIFF',
-            ].join('\r\n'),
-          );
-        },
+      const raw = await declaredUpload(
+        port,
+        `/api/v1/communes/${HAC_THANH}/audio`,
+        operator,
+        2 * 1024 ** 3,
       );
       expect(Date.now() - started).toBeLessThan(3000);
-      expect(closedByServer).toBe(true);
       expect(raw).toMatch(/^HTTP\/1\.1 413 /);
       expect(raw).toMatch(/\r\nconnection: close\r\n/i);
       const body = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as ProblemBody;
@@ -581,6 +606,62 @@ describe('security: media uploads (e2e)', () => {
       expect(outcome.closedByServer).toBe(true);
       expect(outcome.sentAtAnswer).toBeGreaterThan(UPLOAD_LIMIT);
       expect(outcome.sentAtAnswer).toBeLessThan(offered / 2);
+      await eventually(() => filesUnder(mediaDir).join() === before.join());
+      expect(filesUnder(mediaDir)).toEqual(before);
+    });
+  });
+  describe('against the built service started for production', () => {
+    let service: ServiceProcess | undefined;
+    let base: string;
+    let port: number;
+    let adminToken: string;
+
+    beforeAll(async () => {
+      port = await freePort();
+      base = `http://127.0.0.1:${port}`;
+      service = startServiceProcess({
+        ...storage.env,
+        NODE_ENV: 'production',
+        PORT: String(port),
+        APP_ROLES: 'api',
+      });
+      await service.waitFor(/listening on/, 60000);
+      const login = await fetch(`${base}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password }),
+      });
+      adminToken = ((await login.json()) as { accessToken: string }).accessToken;
+    });
+
+    afterAll(async () => {
+      await service?.stop();
+    });
+
+    it("refuses an HLS playlist naming another commune's rendition, and a declared 2 GiB body at once", async () => {
+      await quiet();
+      const before = filesUnder(mediaDir);
+      const [hls] = textAttacks(victim.rendition, victim.original);
+      const form = new FormData();
+      form.append('file', new Blob([hls.content], { type: 'audio/mpeg' }), 'ban-tin.mp3');
+      const response = await fetch(`${base}/api/v1/communes/${HAC_THANH}/audio`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${adminToken}` },
+        body: form,
+      });
+      expect(response.status).toBe(415);
+      expect(await response.json()).toMatchObject({ statusCode: 415, code: 'UNSUPPORTED_MEDIA' });
+
+      const started = Date.now();
+      const raw = await declaredUpload(
+        port,
+        `/api/v1/communes/${HAC_THANH}/audio`,
+        adminToken,
+        2 * 1024 ** 3,
+      );
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(raw).toMatch(/^HTTP\/1\.1 413 /);
+      expect(raw).toContain('"code":"PAYLOAD_TOO_LARGE"');
       await eventually(() => filesUnder(mediaDir).join() === before.join());
       expect(filesUnder(mediaDir)).toEqual(before);
     });
