@@ -303,7 +303,9 @@ export const mediaBenchmark: Benchmark = {
       const workDir = await storage.freshWorkDir('bench');
       const detail: PipelineOutcome = await app.get(AudioPipeline).process({
         originalPath: input,
+        demuxer: 'mp3',
         channels: 2,
+        sampleRate: 44100,
         durationS: SPEECH_SECONDS,
         workDir,
         outputPath: join(dir, 'detail.mp3'),

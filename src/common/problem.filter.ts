@@ -33,6 +33,7 @@ const REASON: Record<number, string> = {
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
+  507: 'Insufficient Storage',
 };
 
 export function reasonPhrase(status: number): string {
@@ -162,6 +163,12 @@ export const DRAIN_LIMIT_BYTES = 1024 * 1024;
  */
 export function afterBody(request: Request, response: Response, send: () => void): void {
   if (request.complete || request.readableEnded) {
+    send();
+    return;
+  }
+  // The handler refused the body unread and will close the connection (a declared Content-Length
+  // past an upload limit): the body may never come, so answer now.
+  if (String(response.getHeader('Connection')).toLowerCase() === 'close') {
     send();
     return;
   }

@@ -80,6 +80,12 @@ export interface AppConfig {
   };
   audio: {
     maxUploadBytes: number;
+    /** Longest recording accepted (MEDIA_MAX_DURATION_SECONDS): refused above, cut while decoding. */
+    maxDurationSeconds: number;
+    /** Stored originals and renditions of one owner (a commune or a province library). */
+    quotaBytes: number;
+    /** Bytes the processing runs of one worker process may hold in MEDIA_DIR/work at once. */
+    workMaxBytes: number;
     targetLufs: number;
     truePeakDbtp: number;
     lra: number;

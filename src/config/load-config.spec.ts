@@ -26,7 +26,29 @@ describe('loadConfig', () => {
       truePeakDbtp: -1.5,
       lra: 11,
       maxUploadBytes: 200 * 1024 * 1024,
+      maxDurationSeconds: 7200,
+      quotaBytes: 5 * 1024 ** 3,
+      workMaxBytes: 4 * 1024 ** 3,
     });
+  });
+
+  it('reads the media limits and refuses nonsense', () => {
+    const config = loadConfig({
+      MEDIA_MAX_DURATION_SECONDS: '600',
+      MEDIA_COMMUNE_QUOTA_BYTES: '1048576',
+      MEDIA_WORK_MAX_BYTES: '104857600',
+    });
+    expect(config.audio).toMatchObject({
+      maxDurationSeconds: 600,
+      quotaBytes: 1048576,
+      workMaxBytes: 104857600,
+    });
+    expect(() => loadConfig({ MEDIA_MAX_DURATION_SECONDS: '0' })).toThrow(
+      /MEDIA_MAX_DURATION_SECONDS/,
+    );
+    expect(() => loadConfig({ MEDIA_COMMUNE_QUOTA_BYTES: 'much' })).toThrow(
+      /MEDIA_COMMUNE_QUOTA_BYTES/,
+    );
   });
 
   it('reads every pinned variable', () => {

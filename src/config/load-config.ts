@@ -256,6 +256,9 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     },
     audio: {
       maxUploadBytes: read.int('AUDIO_MAX_UPLOAD_BYTES', 200 * 1024 * 1024, 1024, 4 * 1024 ** 3),
+      maxDurationSeconds: read.int('MEDIA_MAX_DURATION_SECONDS', 7200, 1, 24 * 3600),
+      quotaBytes: read.int('MEDIA_COMMUNE_QUOTA_BYTES', 5 * 1024 ** 3, 1024, 2 ** 50),
+      workMaxBytes: read.int('MEDIA_WORK_MAX_BYTES', 4 * 1024 ** 3, 1024 ** 2, 2 ** 50),
       targetLufs: read.number('AUDIO_TARGET_LUFS', -16, -70, -5),
       truePeakDbtp: read.number('AUDIO_TRUE_PEAK_DBTP', -1.5, -9, 0),
       lra: read.number('AUDIO_LRA', 11, 1, 50),

@@ -69,6 +69,16 @@ export class AudioAssetsRepository {
     await manager.insert(AudioAsset, asset);
   }
 
+  /** Bytes an owner stores: the originals and the renditions of its assets (the storage quota). */
+  async storedBytes(ownerCode: string, manager: EntityManager = this.db.manager): Promise<number> {
+    const row = await manager
+      .createQueryBuilder(AudioAsset, 'a')
+      .select('COALESCE(SUM(a.originalBytes), 0) + COALESCE(SUM(a.renditionBytes), 0)', 'bytes')
+      .where('a.ownerCode = :ownerCode', { ownerCode })
+      .getRawOne<{ bytes: string | number }>();
+    return Number(row?.bytes ?? 0);
+  }
+
   /** Other assets holding the same original bytes (the original file is shared). */
   countBySha(sha256: string, manager: EntityManager): Promise<number> {
     return manager.countBy(AudioAsset, { sha256 });

@@ -1,6 +1,8 @@
 import {
   assessDecode,
   cleanToolMessage,
+  durationRejection,
+  formatDuration,
   isRejection,
   looksLikeCorruptInput,
   ProbedAudio,
@@ -102,5 +104,21 @@ describe('tool messages', () => {
   it('recognises corrupt input', () => {
     expect(looksLikeCorruptInput(['x: Invalid data found when processing input'])).toBe(true);
     expect(looksLikeCorruptInput(['ffmpeg was killed with signal SIGKILL'])).toBe(false);
+  });
+});
+
+describe('durationRejection', () => {
+  it('refuses a recording longer than the maximum, from the probe or the decode', () => {
+    expect(durationRejection(7200, 7200)).toBeNull();
+    expect(durationRejection(null, 7200)).toBeNull();
+    expect(durationRejection(36000, 7200)).toEqual({
+      reason: 'too-long',
+      message: 'The recording is 10 h long; at most 2 h is accepted',
+    });
+    expect(durationRejection(7201, 7200, true)).toMatchObject({
+      reason: 'too-long',
+      message: expect.stringMatching(/decodes to more than 2 h/),
+    });
+    expect(formatDuration(5430)).toBe('1 h 30 min 30 s');
   });
 });

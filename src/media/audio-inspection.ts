@@ -18,7 +18,8 @@ export type RejectionReason =
   | 'no-audio-stream'
   | 'truncated'
   | 'corrupt'
-  | 'too-short';
+  | 'too-short'
+  | 'too-long';
 
 /** Why an upload is refused, in words a user can act on. */
 export interface Rejection {
@@ -82,6 +83,44 @@ export function notAudio(): Rejection {
     reason: 'not-audio',
     message: 'The file is not audio: ffprobe recognises no audio format in its content',
   };
+}
+
+/** The content is none of the accepted recording containers (a playlist, a script, text…). */
+export function unsupportedContainer(): Rejection {
+  return {
+    reason: 'not-audio',
+    message:
+      'The file is not audio in an accepted format: its content is none of WAV, AIFF, MP3, FLAC, Ogg, MP4/M4A/MOV, Matroska/WebM, AAC, AMR or WMA',
+  };
+}
+
+/**
+ * Refuses a recording longer than `maxS` seconds: from the probe's declared duration before any
+ * decoding, and from the decoded length (which a decode capped just past `maxS` cannot exceed by
+ * much) when the header said less.
+ */
+export function durationRejection(seconds: number | null, maxS: number, decoded = false): Rejection | null {
+  if (seconds === null || seconds <= maxS) return null;
+  const limit = formatDuration(maxS);
+  return {
+    reason: 'too-long',
+    message: decoded
+      ? `The recording decodes to more than ${limit} (its header says otherwise); at most ${limit} is accepted`
+      : `The recording is ${formatDuration(seconds)} long; at most ${limit} is accepted`,
+  };
+}
+
+/** 7200 → "2 h", 5400 → "1 h 30 min", 90 → "1 min 30 s". */
+export function formatDuration(seconds: number): string {
+  const total = Math.round(seconds);
+  const parts: string[] = [];
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const rest = total % 60;
+  if (hours > 0) parts.push(`${hours} h`);
+  if (minutes > 0) parts.push(`${minutes} min`);
+  if (rest > 0 || parts.length === 0) parts.push(`${rest} s`);
+  return parts.join(' ');
 }
 
 export function isRejection(value: ProbedAudio | Rejection): value is Rejection {

@@ -2,9 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { join } from 'node:path';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Demuxer } from './audio-container';
 import { chooseDownmix } from './downmix';
 import { LoudnessWarning } from './entities/audio-asset.entity';
-import { analysisArgs, Downmix, measureArgs, METERS, renderArgs } from './ffmpeg-args';
+import { analysisArgs, Downmix, measureArgs, METERS, mp3, renderArgs, wav } from './ffmpeg-args';
 import { JobProgress } from './ffmpeg-progress';
 import { GainFinder } from './gain-finder';
 import {
@@ -24,10 +25,14 @@ import {
   renderChain,
 } from './normalization-plan';
 import { PipelineError, PipelineRunner } from './pipeline-runner';
+import { analysisLimits } from './work-budget';
 
 export interface PipelineInput {
   originalPath: string;
+  /** The original's container, identified by its content: the only demuxer that may open it. */
+  demuxer: Demuxer;
   channels: number;
+  sampleRate: number;
   /** Declared duration of the original, for progress. */
   durationS: number;
   /** Scratch folder of this run. */
@@ -96,6 +101,7 @@ const STAGES = [
 export class AudioPipeline {
   private readonly target: LoudnessTarget;
   private readonly bitrateKbps: number;
+  private readonly maxDurationS: number;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -109,6 +115,7 @@ export class AudioPipeline {
       lra: config.audio.lra,
     };
     this.bitrateKbps = config.audio.bitrateKbps;
+    this.maxDurationS = config.audio.maxDurationSeconds;
   }
 
   async process(input: PipelineInput, run: PipelineRun = {}): Promise<PipelineOutcome> {
@@ -176,7 +183,7 @@ export class AudioPipeline {
       const chain = renderChain(bounds, plan);
       await timed(
         'render',
-        this.runner.run('render', analysedPath, renderArgs(chain, this.bitrateKbps), input.outputPath, {
+        this.runner.run('render', wav(analysedPath), renderArgs(chain, this.bitrateKbps), input.outputPath, {
           signal: run.signal,
           onProgress: (seconds) => report('render', seconds / keptS),
         }),
@@ -233,49 +240,82 @@ export class AudioPipeline {
     durationS: number;
   }> {
     let frames: MomentaryFrame[] = [];
+    const original = { path: input.originalPath, demuxer: input.demuxer };
+    const limits = analysisLimits(
+      { durationS: input.durationS, channels: input.channels, sampleRate: input.sampleRate },
+      this.maxDurationS,
+    );
     const options = {
       signal,
       onProgress,
+      limits,
       onStderrLine: (line: string) => {
         const frame = parseEbur128Frame(line);
         if (frame) frames.push(frame);
       },
     };
+    // Stopped by -t or by -fs: the original decodes to more than it was accepted with.
+    const refuseIfCut = (run: { outTimeS: number; outBytes: number }) => {
+      if (run.outTimeS >= limits.maxSeconds - 0.05 || run.outBytes >= limits.maxBytes) {
+        throw new PipelineError(
+          `The recording decodes to more than the ${limits.maxSeconds.toFixed(1)} s it was accepted with; decoding was cut there`,
+          true,
+        );
+      }
+    };
     if (input.channels === 1) {
       // A mono original is its own downmix: its one measurement is both.
-      const { summary, outTimeS } = await this.runner.loudness(
+      const run = await this.runner.loudness(
         'analyse',
-        input.originalPath,
+        original,
         analysisArgs(1),
         analysedPath,
         options,
       );
-      return { original: summary, summary, downmix: 'sum', frames, durationS: outTimeS };
+      refuseIfCut(run);
+      return {
+        original: run.summary,
+        summary: run.summary,
+        downmix: 'sum',
+        frames,
+        durationS: run.outTimeS,
+      };
     }
-    const { summaries, outTimeS } = await this.runner.meters(
+    const run = await this.runner.meters(
       'analyse',
-      input.originalPath,
+      original,
       analysisArgs(input.channels, 'sum'),
       [METERS.original, METERS.downmix, METERS.difference],
       analysedPath,
       options,
     );
-    const original = summaries[METERS.original];
-    if (chooseDownmix(summaries[METERS.downmix], summaries[METERS.difference]) === 'sum') {
+    refuseIfCut(run);
+    const originalSummary = run.summaries[METERS.original];
+    if (chooseDownmix(run.summaries[METERS.downmix], run.summaries[METERS.difference]) === 'sum') {
       // A stereo downmix is measured without true peak: the original's bounds it (analysisArgs).
-      const downmix = summaries[METERS.downmix];
-      const summary = { ...downmix, truePeakDbtp: downmix.truePeakDbtp ?? original.truePeakDbtp };
-      return { original, summary, downmix: 'sum', frames, durationS: outTimeS };
+      const downmix = run.summaries[METERS.downmix];
+      const summary = {
+        ...downmix,
+        truePeakDbtp: downmix.truePeakDbtp ?? originalSummary.truePeakDbtp,
+      };
+      return { original: originalSummary, summary, downmix: 'sum', frames, durationS: run.outTimeS };
     }
     frames = [];
     const again = await this.runner.loudness(
       'analyse',
-      input.originalPath,
+      original,
       analysisArgs(input.channels, 'difference'),
       analysedPath,
       options,
     );
-    return { original, summary: again.summary, downmix: 'difference', frames, durationS: again.outTimeS };
+    refuseIfCut(again);
+    return {
+      original: originalSummary,
+      summary: again.summary,
+      downmix: 'difference',
+      frames,
+      durationS: again.outTimeS,
+    };
   }
 
   private async measure(
@@ -283,7 +323,7 @@ export class AudioPipeline {
     signal: AbortSignal | undefined,
     onProgress: (seconds: number) => void,
   ): Promise<{ summary: LoudnessSummary & { truePeakDbtp: number }; durationS: number }> {
-    const { summary, outTimeS } = await this.runner.loudness('measure', path, measureArgs(), '-', {
+    const { summary, outTimeS } = await this.runner.loudness('measure', mp3(path), measureArgs(), '-', {
       signal,
       onProgress,
     });

@@ -1,9 +1,12 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { AudioAssetsRepository } from './audio-assets.repository';
 import { AudioPipeline, PipelineOutcome } from './audio-pipeline';
 import { PipelineError } from './pipeline-runner';
 import { MediaStorage } from './media-storage';
+import { Demuxer } from './audio-container';
+import { WorkBudget, workBytesNeeded, WorkShape } from './work-budget';
 
 export interface ProcessingRun {
   signal?: AbortSignal;
@@ -25,9 +28,11 @@ export class AudioProcessingService {
   private readonly logger = new Logger(AudioProcessingService.name);
 
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly assets: AudioAssetsRepository,
     private readonly storage: MediaStorage,
     private readonly pipeline: AudioPipeline,
+    private readonly budget: WorkBudget,
     private readonly clock: Clock,
   ) {}
 
@@ -39,6 +44,42 @@ export class AudioProcessingService {
     if (!(await this.storage.exists(originalPath))) {
       throw new PipelineError('The original recording is missing from storage', true);
     }
+    const demuxer = await this.storage.containerOf(originalPath);
+    if (demuxer === null) {
+      throw new PipelineError('The original recording is in no accepted audio container', true);
+    }
+    const shape = {
+      durationS: (asset.inputDurationMs ?? 0) / 1000,
+      channels: asset.inputChannels ?? 2,
+      sampleRate: asset.inputSampleRate ?? 48000,
+    };
+    const needed = workBytesNeeded(
+      shape,
+      this.config.audio.maxDurationSeconds,
+      this.config.audio.bitrateKbps,
+    );
+    if (needed > this.budget.maxBytes) {
+      throw new PipelineError(
+        `Processing needs ${needed} bytes of work space; MEDIA_WORK_MAX_BYTES is ${this.budget.maxBytes}`,
+        true,
+      );
+    }
+    // Waits while other runs of this process hold the work folder's bound.
+    const release = await this.budget.reserve(needed, run.signal);
+    try {
+      return await this.processReserved(assetId, originalPath, demuxer, shape, run);
+    } finally {
+      release();
+    }
+  }
+
+  private async processReserved(
+    assetId: string,
+    originalPath: string,
+    demuxer: Demuxer,
+    shape: WorkShape,
+    run: ProcessingRun,
+  ): Promise<PipelineOutcome | null> {
     if (!(await this.assets.startProcessing(assetId))) return null;
 
     await this.storage.removeRenditionTemps(assetId);
@@ -49,13 +90,7 @@ export class AudioProcessingService {
     );
     try {
       const outcome = await this.pipeline.process(
-        {
-          originalPath,
-          channels: asset.inputChannels ?? 2,
-          durationS: (asset.inputDurationMs ?? 0) / 1000,
-          workDir,
-          outputPath,
-        },
+        { originalPath, demuxer, ...shape, workDir, outputPath },
         {
           signal: run.signal,
           onProgress: (percent) => {

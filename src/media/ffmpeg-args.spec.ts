@@ -8,6 +8,11 @@ import {
   loudnessArgs,
   measureArgs,
   monoDownmixFilter,
+  floatWavBytes,
+  inputGuardOptions,
+  inputUrl,
+  mp3Bytes,
+  outputLimitOptions,
   probeArgs,
   RenderChain,
   renderArgs,
@@ -45,8 +50,50 @@ describe('ffmpeg arguments', () => {
     expect(monoDownmixFilter(6, 'difference')).toBe('aformat=channel_layouts=stereo,pan=mono|c0=0.5*c0-0.5*c1');
   });
 
-  it('probes as JSON with format and streams', () => {
-    expect(probeArgs()).toEqual(['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams']);
+  it('probes as JSON with format and streams, through the one demuxer and the file protocol', () => {
+    expect(probeArgs({ path: '/media/incoming/a.part', demuxer: 'ogg' })).toEqual([
+      '-v',
+      'error',
+      '-protocol_whitelist',
+      'file',
+      '-format_whitelist',
+      'ogg',
+      '-f',
+      'ogg',
+      '-print_format',
+      'json',
+      '-show_format',
+      '-show_streams',
+      'file:/media/incoming/a.part',
+    ]);
+  });
+
+  it('forces the demuxer on every input, and keeps QuickTime from opening other files', () => {
+    expect(inputGuardOptions('wav')).toEqual([
+      '-protocol_whitelist',
+      'file',
+      '-format_whitelist',
+      'wav',
+      '-f',
+      'wav',
+    ]);
+    expect(inputGuardOptions('mov')).toEqual(
+      expect.arrayContaining(['-f', 'mov', '-enable_drefs', '0', '-use_absolute_path', '0']),
+    );
+    expect(inputUrl('concat:/a|/b')).toBe('file:concat:/a|/b');
+  });
+
+  it('bounds every output in duration and size', () => {
+    expect(outputLimitOptions({ maxSeconds: 7201, maxBytes: 1234.2 })).toEqual([
+      '-t',
+      '7201',
+      '-fs',
+      '1235',
+    ]);
+    // Float WAV: 4 bytes a sample, at least at the rendition rate, plus headroom.
+    expect(floatWavBytes(10, 1, 8000)).toBe(10 * 44100 * 4 + 1024 * 1024);
+    expect(floatWavBytes(10, 2, 48000)).toBe(10 * 48000 * 2 * 4 + 1024 * 1024);
+    expect(mp3Bytes(8, 128)).toBe(128000 + 1024 * 1024);
   });
 
   it('decode check decodes the first audio stream to nothing, errors only', () => {

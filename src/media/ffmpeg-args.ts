@@ -1,3 +1,5 @@
+import { Demuxer } from './audio-container';
+
 /**
  * The ffmpeg command lines of the audio pipeline, as pure functions (no process, no file system),
  * so each one is unit-tested without running ffmpeg. The adapter (ffmpeg.adapter.ts) adds the
@@ -84,9 +86,9 @@ export const METERS = { original: 'original', downmix: 'downmix', difference: 'd
  */
 export const GUESS_LAYOUT_MAX_CHANNELS = 8;
 
-/** Arguments of ffprobe: format and streams as JSON. */
-export function probeArgs(): string[] {
-  return ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams'];
+/** Arguments of ffprobe: format and streams as JSON, the input opened as `inputArgs` says. */
+export function probeArgs(input: MediaInput): string[] {
+  return ['-v', 'error', ...inputGuardOptions(input.demuxer), '-print_format', 'json', '-show_format', '-show_streams', inputUrl(input.path)];
 }
 
 /**
@@ -281,4 +283,65 @@ export function measureArgs(): FfmpegArgs {
     inputOptions: ['-v', 'info'],
     outputOptions: ['-map', '0:a:0', '-af', 'ebur128=peak=true:framelog=verbose', '-f', 'null'],
   };
+}
+
+/** A file an ffmpeg pass reads, with the one demuxer allowed to open it. */
+export interface MediaInput {
+  path: string;
+  demuxer: Demuxer;
+}
+
+/**
+ * Options before every input of user data (and of the work files made from it): the demuxer is
+ * forced and the only one allowed (a playlist, concat script or SDP file cannot switch to
+ * another), only the `file` protocol may be opened, and a QuickTime file may not pull its samples
+ * from another file through an external data reference.
+ */
+export function inputGuardOptions(demuxer: Demuxer): string[] {
+  const options = ['-protocol_whitelist', 'file', '-format_whitelist', demuxer, '-f', demuxer];
+  if (demuxer === 'mov') options.push('-enable_drefs', '0', '-use_absolute_path', '0');
+  return options;
+}
+
+/** The input as a `file:` URL, so no part of its name can be read as another protocol. */
+export function inputUrl(path: string): string {
+  return `file:${path}`;
+}
+
+/** How much one ffmpeg pass may write: output duration and output file size. */
+export interface OutputLimits {
+  maxSeconds: number;
+  maxBytes: number;
+}
+
+/** `-t` and `-fs` after the output's other options: ffmpeg stops writing at either. */
+export function outputLimitOptions(limits: OutputLimits): string[] {
+  return ['-t', decimal(limits.maxSeconds, 3), '-fs', String(Math.ceil(limits.maxBytes))];
+}
+
+/** Headroom of a work file's size bound over its audio (headers, the last packet). */
+const WORK_FILE_SLACK_BYTES = 1024 * 1024;
+
+/**
+ * The most bytes a float WAV of `seconds` takes with `channels` at `sampleRate` (or at the
+ * rendition rate, whichever is higher): the bound of the analysed audio.
+ */
+export function floatWavBytes(seconds: number, channels: number, sampleRate: number): number {
+  const rate = Math.max(sampleRate, RENDITION_SAMPLE_RATE);
+  return Math.ceil(seconds * rate * Math.max(channels, 1) * 4) + WORK_FILE_SLACK_BYTES;
+}
+
+/** The most bytes an MP3 of `seconds` at `bitrateKbps` takes. */
+export function mp3Bytes(seconds: number, bitrateKbps: number): number {
+  return Math.ceil((seconds * bitrateKbps * 1000) / 8) + WORK_FILE_SLACK_BYTES;
+}
+
+/** A work file of the pipeline's own: float WAV. */
+export function wav(path: string): MediaInput {
+  return { path, demuxer: 'wav' };
+}
+
+/** A rendition (or the codec check's encoding): MP3. */
+export function mp3(path: string): MediaInput {
+  return { path, demuxer: 'mp3' };
 }

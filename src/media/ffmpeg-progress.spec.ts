@@ -1,4 +1,4 @@
-import { JobProgress, parseProgressLine } from './ffmpeg-progress';
+import { JobProgress, parseProgressLine, parseProgressSize } from './ffmpeg-progress';
 
 describe('ffmpeg -progress output', () => {
   it('reads the output time in microseconds and the end marker', () => {
@@ -40,5 +40,13 @@ describe('JobProgress', () => {
     expect(progress.at('analyse', 7)).toBe(40);
     expect(() => progress.at('upload', 0.5)).toThrow();
     expect(() => new JobProgress([])).toThrow();
+  });
+});
+
+describe('parseProgressSize', () => {
+  it('reads the bytes written so far, and nothing else', () => {
+    expect(parseProgressSize('total_size=882046')).toBe(882046);
+    expect(parseProgressSize('total_size=N/A')).toBeNull();
+    expect(parseProgressSize('out_time_us=15813061')).toBeNull();
   });
 });

@@ -25,6 +25,12 @@ export function parseProgressLine(line: string): ProgressUpdate | null {
   return null;
 }
 
+/** Bytes written to the output so far, from a `total_size=` line of `-progress`; null otherwise. */
+export function parseProgressSize(line: string): number | null {
+  const match = /^total_size=(\d+)$/.exec(line.trim());
+  return match ? Number(match[1]) : null;
+}
+
 /** A share of the whole job: its stages in order, each with a weight (any positive numbers). */
 export interface Stage {
   name: string;

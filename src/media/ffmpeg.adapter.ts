@@ -1,9 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import ffmpeg from 'fluent-ffmpeg';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { FfmpegArgs, probeArgs } from './ffmpeg-args';
+import {
+  FfmpegArgs,
+  inputGuardOptions,
+  inputUrl,
+  MediaInput,
+  floatWavBytes,
+  OutputLimits,
+  outputLimitOptions,
+  probeArgs,
+} from './ffmpeg-args';
 import { FfmpegBinaries } from './ffmpeg-binaries';
-import { parseProgressLine } from './ffmpeg-progress';
+import { parseProgressLine, parseProgressSize } from './ffmpeg-progress';
 import { ProcessOutcome, ProcessRunner } from './process-runner';
 
 export type FfmpegFailureKind = 'failed' | 'timeout' | 'aborted';
@@ -29,12 +38,16 @@ export interface FfmpegRunOptions {
   onStderrLine?: (line: string) => void;
   /** Accept a non-zero exit (the decode check judges the errors itself). */
   allowFailure?: boolean;
+  /** Tighter bounds than the adapter's own (every run is bounded by MEDIA_MAX_DURATION_SECONDS). */
+  limits?: OutputLimits;
 }
 
 export interface FfmpegRunResult {
   exitCode: number | null;
   /** Output duration at the end, from `-progress` (0 when nothing was written). */
   outTimeS: number;
+  /** Bytes written to the output, from `-progress` (0 for none or no file). */
+  outBytes: number;
   stderrTail: string[];
 }
 
@@ -61,11 +74,32 @@ export class FfmpegAdapter {
     private readonly runner: ProcessRunner,
   ) {}
 
-  /** The full ffmpeg command line for one input and one output (`-` for no file). */
-  commandLine(input: string, args: FfmpegArgs, output: string): string[] {
+  /**
+   * Bounds of every run: the longest recording accepted (with a second of margin) and the largest
+   * file the pipeline writes for it (its analysed audio, float WAV). The pass over an original
+   * sets tighter ones (its own length and channels).
+   */
+  defaultLimits(): OutputLimits {
+    const maxSeconds = this.config.audio.maxDurationSeconds + 1;
+    return { maxSeconds, maxBytes: floatWavBytes(maxSeconds, 2, 48000) };
+  }
+
+  /**
+   * The full ffmpeg command line for one input and one output (`-` for no file). Every input is
+   * opened with its demuxer forced and the `file` protocol only; every output is bounded in
+   * duration and size.
+   */
+  commandLine(
+    input: MediaInput,
+    args: FfmpegArgs,
+    output: string,
+    limits: OutputLimits = this.defaultLimits(),
+  ): string[] {
     const timeLimitS = Math.ceil(this.config.ffmpeg.timeoutMs / 1000);
+    const url = inputUrl(input.path);
+    const guard = inputGuardOptions(input.demuxer);
     const command = ffmpeg()
-      .input(input)
+      .input(url)
       .inputOptions([
         '-hide_banner',
         '-nostdin',
@@ -73,26 +107,33 @@ export class FfmpegAdapter {
         // A backstop in CPU seconds: an ffmpeg orphaned by a killed worker still stops.
         '-timelimit',
         String(timeLimitS),
+        ...guard,
         ...args.inputOptions,
       ]);
-    for (const options of args.moreInputs ?? []) command.input(input).inputOptions(options);
-    command.output(output).outputOptions(['-progress', 'pipe:1', ...args.outputOptions]);
+    for (const options of args.moreInputs ?? []) {
+      command.input(url).inputOptions([...guard, ...options]);
+    }
+    command
+      .output(output)
+      .outputOptions(['-progress', 'pipe:1', ...args.outputOptions, ...outputLimitOptions(limits)]);
     return command._getArguments();
   }
 
   async run(
-    input: string,
+    input: MediaInput,
     args: FfmpegArgs,
     output: string,
     options: FfmpegRunOptions = {},
   ): Promise<FfmpegRunResult> {
     let outTimeS = 0;
+    let outBytes = 0;
     const outcome = await this.runner.run({
       command: this.binaries.ffmpegPath,
-      args: this.commandLine(input, args, output),
+      args: this.commandLine(input, args, output, options.limits ?? this.defaultLimits()),
       timeoutMs: this.config.ffmpeg.timeoutMs,
       signal: options.signal,
       onStdoutLine: (line) => {
+        outBytes = parseProgressSize(line) ?? outBytes;
         const update = parseProgressLine(line);
         if (update && !update.done) {
           outTimeS = update.outTimeS;
@@ -102,16 +143,16 @@ export class FfmpegAdapter {
       onStderrLine: options.onStderrLine,
     });
     this.assertFinished('ffmpeg', outcome, this.config.ffmpeg.timeoutMs, options.allowFailure);
-    return { exitCode: outcome.exitCode, outTimeS, stderrTail: outcome.stderrTail };
+    return { exitCode: outcome.exitCode, outTimeS, outBytes, stderrTail: outcome.stderrTail };
   }
 
-  /** ffprobe's JSON description of a file (format and streams). */
-  async probe(path: string, signal?: AbortSignal): Promise<{ json: string; exitCode: number | null }> {
+  /** ffprobe's JSON description of a file (format and streams), read by its one demuxer. */
+  async probe(input: MediaInput, signal?: AbortSignal): Promise<{ json: string; exitCode: number | null }> {
     const timeoutMs = Math.min(PROBE_TIMEOUT_MS, this.config.ffmpeg.timeoutMs);
     const lines: string[] = [];
     const outcome = await this.runner.run({
       command: this.binaries.ffprobePath,
-      args: [...probeArgs(), path],
+      args: probeArgs(input),
       timeoutMs,
       signal,
       onStdoutLine: (line) => lines.push(line),

@@ -1,7 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { join } from 'node:path';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { codecCheckArgs, gainTrialArgs, loudnessArgs, sampleArgs, TimeRange } from './ffmpeg-args';
+import {
+  codecCheckArgs,
+  gainTrialArgs,
+  loudnessArgs,
+  mp3,
+  sampleArgs,
+  TimeRange,
+  wav,
+} from './ffmpeg-args';
 import {
   codecLoss,
   GainTrial,
@@ -56,7 +64,7 @@ export class GainFinder {
     const path = join(workDir, 'sample.wav');
     const { summary, outTimeS } = await this.runner.loudness(
       'sample',
-      analysedPath,
+      wav(analysedPath),
       sampleArgs(windows),
       path,
       { signal },
@@ -80,12 +88,12 @@ export class GainFinder {
     const probePath = join(workDir, 'codec-check.mp3');
     const before = await this.runner.loudness(
       'codec check',
-      sample.path,
+      wav(sample.path),
       codecCheckArgs(chain, this.bitrateKbps),
       probePath,
       { signal },
     );
-    const after = await this.runner.loudness('codec check', probePath, loudnessArgs(), '-', {
+    const after = await this.runner.loudness('codec check', mp3(probePath), loudnessArgs(), '-', {
       signal,
     });
     return {
@@ -111,7 +119,7 @@ export class GainFinder {
     for (let gainDb = nextGainTrial(trials, aim.integratedLufs); gainDb !== null; ) {
       const processed = await this.runner.loudness(
         'gain search',
-        sample.path,
+        wav(sample.path),
         gainTrialArgs(renderChain(sample.range, { ...plan, gainDb })),
         '-',
         { signal },

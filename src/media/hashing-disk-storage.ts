@@ -36,14 +36,21 @@ class Sha256Counter extends Transform {
  * aborted upload); the route removes it otherwise.
  */
 export class HashingDiskStorage implements StorageEngine {
-  constructor(private readonly newPath: () => Promise<string>) {}
+  /**
+   * `onLimit` hears at once that a file passed the size limit (multer itself reports it only
+   * after reading the whole request body).
+   */
+  constructor(
+    private readonly newPath: () => Promise<string>,
+    private readonly onLimit: (request: Request) => void = () => undefined,
+  ) {}
 
   _handleFile(
-    _request: Request,
+    request: Request,
     file: Express.Multer.File,
     callback: (error?: unknown, info?: Partial<Express.Multer.File> & HashedFile) => void,
   ): void {
-    void this.store(file).then(
+    void this.store(request, file).then(
       (info) => callback(null, info),
       (error: unknown) => callback(error),
     );
@@ -64,15 +71,26 @@ export class HashingDiskStorage implements StorageEngine {
     );
   }
 
-  private async store(file: Express.Multer.File): Promise<HashedFile> {
+  private async store(request: Request, file: Express.Multer.File): Promise<HashedFile> {
     const path = await this.newPath();
     // Known to multer before the write ends, so an aborted request can remove it.
     file.path = path;
     const counter = new Sha256Counter();
+    // Past the size limit busboy only discards the rest of the part: stop writing at once, remove
+    // the partial file and say so, so the 413 does not wait for the whole body.
+    const stop = new AbortController();
+    let overLimit = false;
+    file.stream.once('limit', () => {
+      overLimit = true;
+      stop.abort(new Error('File size limit reached'));
+    });
     try {
-      await pipeline(file.stream, counter, createWriteStream(path, { flags: 'wx' }));
+      await pipeline(file.stream, counter, createWriteStream(path, { flags: 'wx' }), {
+        signal: stop.signal,
+      });
     } catch (error) {
       await rm(path, { force: true });
+      if (overLimit) this.onLimit(request);
       throw error;
     }
     return { path, size: counter.size, sha256: counter.digest() };

@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Demuxer, identifyContainer, SNIFF_BYTES } from './audio-container';
 import { mediaPaths } from './media-paths';
 
 /** A file received or synthesized into `incoming/`, with its content address. */
@@ -119,6 +120,21 @@ export class MediaStorage {
 
   exists(path: string): Promise<boolean> {
     return exists(path);
+  }
+
+  /** The demuxer of a file's container, judged by its first bytes; null when none is allowed. */
+  async containerOf(path: string): Promise<Demuxer | null> {
+    const handle = await open(path, 'r');
+    try {
+      const readAt = async (offset: number): Promise<Buffer> => {
+        const buffer = Buffer.alloc(SNIFF_BYTES);
+        const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, offset);
+        return buffer.subarray(0, bytesRead);
+      };
+      return await identifyContainer(await readAt(0), readAt);
+    } finally {
+      await handle.close();
+    }
   }
 }
 

@@ -52,8 +52,18 @@ const UPLOAD_RESPONSES = [
   ApiResponse({ status: 202, description: 'Accepted: queued for processing' }),
   ApiResponse({ status: 200, description: 'The same bytes were uploaded before: that asset' }),
   ApiResponse({ status: 413, description: 'Larger than AUDIO_MAX_UPLOAD_BYTES' }),
-  ApiResponse({ status: 415, description: 'Not audio (judged by content, not by name)' }),
-  ApiResponse({ status: 422, description: 'Empty, truncated, corrupt or too short' }),
+  ApiResponse({
+    status: 415,
+    description: 'Not audio in an accepted container (judged by content, not by name)',
+  }),
+  ApiResponse({
+    status: 422,
+    description: 'Empty, truncated, corrupt, too short, or longer than MEDIA_MAX_DURATION_SECONDS',
+  }),
+  ApiResponse({
+    status: 507,
+    description: 'The owner\'s storage quota (MEDIA_COMMUNE_QUOTA_BYTES) or the work space is exceeded',
+  }),
 ];
 
 function applyAll(decorators: MethodDecorator[]): MethodDecorator {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { basename, extname } from 'node:path';
-import { QueryFailedError } from 'typeorm';
+import { EntityManager, QueryFailedError } from 'typeorm';
 import { AuditService } from '../auth/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
@@ -16,6 +16,8 @@ import { isRejection, Rejection, RejectionReason } from './audio-inspection';
 import { AudioInspector, InspectedAudio } from './audio-inspector';
 import { AudioQueue } from './audio-queue';
 import { AudioUsage } from './audio-usage';
+import { formatBytes } from './audio-upload.interceptor';
+import { workBytesNeeded } from './work-budget';
 import { ListAudioQueryDto, SynthesizeAudioDto } from './dto/audio.dto';
 import { AudioAsset, AudioSource } from './entities/audio-asset.entity';
 import { IncomingFile, MediaStorage } from './media-storage';
@@ -46,13 +48,17 @@ interface IngestMeta {
   ttsVoice: string | null;
 }
 
-const REJECTION_CODE: Record<RejectionReason, 'UNSUPPORTED_MEDIA' | 'AUDIO_INVALID'> = {
+const REJECTION_CODE: Record<
+  RejectionReason,
+  'UNSUPPORTED_MEDIA' | 'AUDIO_INVALID' | 'AUDIO_TOO_LONG'
+> = {
   empty: 'AUDIO_INVALID',
   'not-audio': 'UNSUPPORTED_MEDIA',
   'no-audio-stream': 'UNSUPPORTED_MEDIA',
   truncated: 'AUDIO_INVALID',
   corrupt: 'AUDIO_INVALID',
   'too-short': 'AUDIO_INVALID',
+  'too-long': 'AUDIO_TOO_LONG',
 };
 
 function rejectionError(rejection: Rejection): DomainError {
@@ -259,11 +265,18 @@ export class MediaService {
   ): Promise<IngestResult> {
     const existing = await this.assets.findByContent(owner.ownerCode, file.sha256);
     if (existing) return this.reuse(existing);
+    // Refused before any decoding when the original alone does not fit.
+    await this.assertQuota(owner, file.size);
     const inspected = await this.inspector.inspect(file.path, file.size);
     if (isRejection(inspected)) throw rejectionError(inspected);
+    this.assertWorkFits(inspected);
+    // The rendition to come: the recording's length at the MP3 bitrate.
+    const renditionBytes = Math.ceil(inspected.decodedDurationS * this.config.audio.bitrateKbps * 125);
     const asset = this.newAsset(owner, file, meta, inspected, actor);
     try {
       await this.db.write(async (manager) => {
+        // Inside the write, so two uploads of one owner cannot both take the last room.
+        await this.assertQuota(owner, file.size + renditionBytes, manager);
         await this.storage.storeOriginal(file);
         await this.assets.insert(asset, manager);
       });
@@ -281,6 +294,41 @@ export class MediaService {
     }
     await this.queue.enqueue(asset.id);
     return { asset: audioAssetView(asset), created: true };
+  }
+
+  /**
+   * MEDIA_COMMUNE_QUOTA_BYTES: what the owner stores (originals and renditions) plus `adding`
+   * must fit, or the upload is refused (507) before anything is kept.
+   */
+  private async assertQuota(owner: AudioOwner, adding: number, manager?: EntityManager): Promise<void> {
+    const quota = this.config.audio.quotaBytes;
+    const stored = await this.assets.storedBytes(owner.ownerCode, manager);
+    if (stored + adding <= quota) return;
+    throw new DomainError(
+      'MEDIA_QUOTA_EXCEEDED',
+      `The audio storage of ${owner.ownerCode} is full: ${formatBytes(stored)} of ${formatBytes(quota)} used, and this recording needs ${formatBytes(adding)}; delete recordings no bulletin uses`,
+      { quotaBytes: quota, storedBytes: stored, neededBytes: adding },
+    );
+  }
+
+  /** A recording whose processing alone needs more than MEDIA_WORK_MAX_BYTES can never run. */
+  private assertWorkFits(inspected: InspectedAudio): void {
+    const needed = workBytesNeeded(
+      {
+        durationS: inspected.decodedDurationS,
+        channels: inspected.channels,
+        sampleRate: inspected.sampleRate,
+      },
+      this.config.audio.maxDurationSeconds,
+      this.config.audio.bitrateKbps,
+    );
+    const limit = this.config.audio.workMaxBytes;
+    if (needed <= limit) return;
+    throw new DomainError(
+      'MEDIA_WORK_LIMIT',
+      `Processing this recording needs ${formatBytes(needed)} of work space; the limit is ${formatBytes(limit)}`,
+      { neededBytes: needed, limitBytes: limit },
+    );
   }
 
   /** The same bytes again for the same owner: the existing asset (a failed one runs again). */

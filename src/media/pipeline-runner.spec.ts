@@ -1,3 +1,4 @@
+import { MediaInput, wav, mp3 } from './ffmpeg-args';
 import { FfmpegAdapter, FfmpegFailure, FfmpegRunOptions, FfmpegRunResult } from './ffmpeg.adapter';
 import { PipelineError, PipelineRunner } from './pipeline-runner';
 
@@ -6,11 +7,11 @@ const ARGS = { inputOptions: [], outputOptions: [] };
 /** An adapter that replays stderr lines, then succeeds or throws. */
 function adapter(lines: string[], failure?: FfmpegFailure): FfmpegAdapter {
   return {
-    run: (_input: string, _args: unknown, _output: string, options: FfmpegRunOptions = {}) => {
+    run: (_input: MediaInput, _args: unknown, _output: string, options: FfmpegRunOptions = {}) => {
       for (const line of lines) options.onStderrLine?.(line);
       return failure
         ? Promise.reject(failure)
-        : Promise.resolve<FfmpegRunResult>({ exitCode: 0, outTimeS: 12.5, stderrTail: [] });
+        : Promise.resolve<FfmpegRunResult>({ exitCode: 0, outTimeS: 12.5, outBytes: 4096, stderrTail: [] });
     },
   } as unknown as FfmpegAdapter;
 }
@@ -38,7 +39,7 @@ describe('PipelineRunner', () => {
     const seen: string[] = [];
     const result = await new PipelineRunner(adapter([...frames, ...SUMMARY])).loudness(
       'analyse',
-      'in.wav',
+      wav('in.wav'),
       ARGS,
       'out.wav',
       { onStderrLine: (line) => seen.push(line) },
@@ -51,28 +52,28 @@ describe('PipelineRunner', () => {
     const named = (meter: string, lufs: string): string[] =>
       SUMMARY.map((line) => line.replace('[Parsed_ebur128_0 @ 0x1]', `[ebur128@${meter} @ 0x2]`).replace('-16.1', lufs));
     const runner = new PipelineRunner(adapter([...named('original', '-23.0'), ...named('downmix', '-26.0')]));
-    const result = await runner.meters('analyse', 'in.wav', ARGS, ['original', 'downmix'], 'out.wav');
+    const result = await runner.meters('analyse', wav('in.wav'), ARGS, ['original', 'downmix'], 'out.wav');
     expect(result.summaries.original.integratedLufs).toBe(-23);
     expect(result.summaries.downmix.integratedLufs).toBe(-26);
-    await expect(runner.meters('analyse', 'in.wav', ARGS, ['original', 'difference'])).rejects.toMatchObject({
+    await expect(runner.meters('analyse', wav('in.wav'), ARGS, ['original', 'difference'])).rejects.toMatchObject({
       permanent: false,
       message: expect.stringContaining('difference'),
     });
   });
 
   it('fails (retryable) when ffmpeg reports no measurement', async () => {
-    const failing = new PipelineRunner(adapter(['Conversion failed!'])).loudness('measure', 'a.mp3', ARGS);
+    const failing = new PipelineRunner(adapter(['Conversion failed!'])).loudness('measure', mp3('a.mp3'), ARGS);
     await expect(failing).rejects.toMatchObject({ permanent: false, message: expect.stringContaining('measure') });
   });
 
   it('makes a failure on broken input permanent, and timeouts or kills retryable', async () => {
     const corrupt = new FfmpegFailure('failed', 'ffmpeg exited with code 1', ['in: Invalid data found when processing input'], 1);
-    await expect(new PipelineRunner(adapter([], corrupt)).run('analyse', 'in', ARGS, '-')).rejects.toMatchObject({
+    await expect(new PipelineRunner(adapter([], corrupt)).run('analyse', wav('in'), ARGS, '-')).rejects.toMatchObject({
       permanent: true,
       message: 'analyse: ffmpeg exited with code 1',
     });
     const timeout = new FfmpegFailure('timeout', 'ffmpeg ran longer than 600 s and was killed', [], null);
-    const retry = new PipelineRunner(adapter([], timeout)).run('render', 'in', ARGS, 'out');
+    const retry = new PipelineRunner(adapter([], timeout)).run('render', wav('in'), ARGS, 'out');
     await expect(retry).rejects.toBeInstanceOf(PipelineError);
     await expect(retry).rejects.toMatchObject({ permanent: false });
   });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { looksLikeCorruptInput } from './audio-inspection';
-import { FfmpegArgs } from './ffmpeg-args';
+import { FfmpegArgs, MediaInput } from './ffmpeg-args';
 import { FfmpegAdapter, FfmpegFailure, FfmpegRunOptions, FfmpegRunResult } from './ffmpeg.adapter';
 import { LoudnessSummary, parseEbur128Summary } from './loudness';
 
@@ -28,7 +28,7 @@ export class PipelineRunner {
 
   async run(
     name: string,
-    input: string,
+    input: MediaInput,
     args: FfmpegArgs,
     output: string,
     options: FfmpegRunOptions = {},
@@ -47,15 +47,15 @@ export class PipelineRunner {
   /** A run whose ebur128 filter reports a loudness summary; fails when it reports none. */
   async loudness(
     name: string,
-    input: string,
+    input: MediaInput,
     args: FfmpegArgs,
     output = '-',
     options: FfmpegRunOptions = {},
-  ): Promise<{ summary: LoudnessSummary; outTimeS: number }> {
-    const { stderr, outTimeS } = await this.runKeepingLog(name, input, args, output, options);
+  ): Promise<{ summary: LoudnessSummary; outTimeS: number; outBytes: number }> {
+    const { stderr, outTimeS, outBytes } = await this.runKeepingLog(name, input, args, output, options);
     const summary = parseEbur128Summary(stderr);
     if (!summary) throw new PipelineError(`${name}: ffmpeg gave no loudness measurement`, false);
-    return { summary, outTimeS };
+    return { summary, outTimeS, outBytes };
   }
 
   /**
@@ -64,13 +64,13 @@ export class PipelineRunner {
    */
   async meters<M extends string>(
     name: string,
-    input: string,
+    input: MediaInput,
     args: FfmpegArgs,
     meters: readonly M[],
     output = '-',
     options: FfmpegRunOptions = {},
-  ): Promise<{ summaries: Record<M, LoudnessSummary>; outTimeS: number }> {
-    const { stderr, outTimeS } = await this.runKeepingLog(name, input, args, output, options);
+  ): Promise<{ summaries: Record<M, LoudnessSummary>; outTimeS: number; outBytes: number }> {
+    const { stderr, outTimeS, outBytes } = await this.runKeepingLog(name, input, args, output, options);
     const summaries = {} as Record<M, LoudnessSummary>;
     for (const meter of meters) {
       const summary = parseEbur128Summary(stderr, meter);
@@ -79,16 +79,16 @@ export class PipelineRunner {
       }
       summaries[meter] = summary;
     }
-    return { summaries, outTimeS };
+    return { summaries, outTimeS, outBytes };
   }
 
   private async runKeepingLog(
     name: string,
-    input: string,
+    input: MediaInput,
     args: FfmpegArgs,
     output: string,
     options: FfmpegRunOptions,
-  ): Promise<{ stderr: string; outTimeS: number }> {
+  ): Promise<{ stderr: string; outTimeS: number; outBytes: number }> {
     const lines: string[] = [];
     const result = await this.run(name, input, args, output, {
       ...options,
@@ -98,6 +98,6 @@ export class PipelineRunner {
         if (lines.length > LOG_TAIL_LINES) lines.shift();
       },
     });
-    return { stderr: lines.join('\n'), outTimeS: result.outTimeS };
+    return { stderr: lines.join('\n'), outTimeS: result.outTimeS, outBytes: result.outBytes };
   }
 }
