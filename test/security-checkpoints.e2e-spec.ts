@@ -114,6 +114,7 @@ describe('security: signed checkpoints of the as-run chains (e2e)', () => {
   let otherOperator: string;
   let monitor: string;
   let keyFile: string;
+  let journalFile: string;
   let key: KeyJson;
 
   const start = () => startTestApp(storage, { APP_ROLES: 'api,worker' });
@@ -195,6 +196,7 @@ describe('security: signed checkpoints of the as-run chains (e2e)', () => {
     keyFile = storage.env.CHECKPOINT_KEY_FILE!;
     expect(keyFile.startsWith(storage.dir)).toBe(true);
     expect(() => statSync(keyFile)).toThrow();
+    journalFile = join(storage.dir, 'checkpoints.jsonl');
     app = await start();
     admin = await app.login(ADMIN.username, ADMIN.password);
     operator = await createUserAndLogin(app, admin, {
@@ -239,6 +241,8 @@ describe('security: signed checkpoints of the as-run chains (e2e)', () => {
 
     await fillLog(QUIET, 1);
     const before = (await signNow(QUIET, admin).expect(201)).body as CheckpointJson;
+    // Appended to the journal next to the key, outside the database, before it was served.
+    expect(readFileSync(journalFile, 'utf8')).toBe(`${JSON.stringify(before)}\n`);
     await app.close();
     app = await start();
     expect(readFileSync(keyFile, 'utf8')).toBe(pem);
@@ -380,14 +384,39 @@ describe('security: signed checkpoints of the as-run chains (e2e)', () => {
       keyId: key.keyId,
     });
 
-    // Deleting the checkpoints from the database does not help against one kept outside.
+    // Deleting the checkpoints from the database does not help: the journal outside it keeps
+    // them, on the server (also after a restart) as in any copy kept elsewhere.
     await app.app
       .get(DataSource)
       .query(`DELETE FROM playout_checkpoint WHERE commune_code = '${REWRITTEN}'`);
-    expect(await verify(REWRITTEN)).toEqual({ ok: true, count: 5 });
-    await expect(runVerifier(await exportOf(REWRITTEN), withCheckpoint)).rejects.toThrow(
+    const rows = await app.app
+      .get(DataSource)
+      .query<{ n: number | string }[]>(
+        `SELECT COUNT(*) AS n FROM playout_checkpoint WHERE commune_code = '${REWRITTEN}'`,
+      );
+    expect(Number(rows[0].n)).toBe(0);
+    expect(await verify(REWRITTEN)).toEqual({ ok: false, brokenAtSeq: 5, checkpoint: signed });
+    expect((await checkpointsOf(REWRITTEN, admin).expect(200)).body).toEqual([signed]);
+    const afterDeletion = await exportOf(REWRITTEN);
+    expect(afterDeletion.verify).toEqual({ ok: false, brokenAtSeq: 5, checkpoint: signed });
+    expect(afterDeletion.checkpoints).toEqual([signed]);
+    await expect(runVerifier(afterDeletion, ['--public-key', keyPath])).rejects.toThrow(
       'broken at seq 5: the log differs from the checkpoint',
     );
+    await expect(runVerifier(afterDeletion, withCheckpoint)).rejects.toThrow(
+      'broken at seq 5: the log differs from the checkpoint',
+    );
+    await signNow(REWRITTEN, admin).expect(409);
+
+    await app.close();
+    app = await start();
+    admin = await app.login(ADMIN.username, ADMIN.password);
+    expect(await verify(REWRITTEN)).toEqual({ ok: false, brokenAtSeq: 5, checkpoint: signed });
+    const rerun = await http()
+      .post(`/api/v1/reports/chain-checks?province=${PROVINCE}`)
+      .set(bearer(monitor))
+      .expect(200);
+    expect((rerun.body as { broken: string[] }).broken).toEqual([REWRITTEN]);
   });
 
   it('catches records cut off the end, in the database and in an export', async () => {
@@ -465,6 +494,22 @@ describe('security: signed checkpoints of the as-run chains (e2e)', () => {
       runVerifier({ ...exported, checkpoints: [claimChanged] }, ['--public-key', keyPath]),
     ).rejects.toThrow('bad signature');
 
+    // A line forged in the journal (its hash changed, the signature kept) counts as tampering.
+    const journal = readFileSync(journalFile, 'utf8');
+    const records3 = await records(FORGED);
+    const forgedLine = { ...signed, hash: records3[1].hash };
+    writeFileSync(journalFile, `${journal}${JSON.stringify(forgedLine)}\n`);
+    expect(await verify(FORGED)).toEqual({ ok: false, brokenAtSeq: 3, checkpoint: forgedLine });
+    writeFileSync(journalFile, journal);
+    expect(await verify(FORGED)).toEqual({ ok: true, count: 3 });
+    // So does one changed in place (same length): the journal is read again. (A new mtime tells
+    // the change: let the clock of the file system move on first.)
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    writeFileSync(journalFile, journal.replace(signed.hash, records3[1].hash));
+    expect(await verify(FORGED)).toMatchObject({ ok: false, brokenAtSeq: 3 });
+    writeFileSync(journalFile, journal);
+    expect(await verify(FORGED)).toEqual({ ok: true, count: 3 });
+
     // A checkpoint row forged in the database counts as tampering.
     const dataSource = app.app.get(DataSource);
     await dataSource.query(
@@ -480,9 +525,9 @@ describe('security: signed checkpoints of the as-run chains (e2e)', () => {
     await fillLog(QUIET, 2, 10); // after the record signed in the first test
     const processor = app.app.get(ReportsMaintenanceProcessor);
     const job = { name: 'maintenance.checkpoints', data: {} } as Job;
-    // QUIET moved; REWRITTEN has records and no checkpoint left; TRUNCATED moved (back) and is
-    // broken: it stays unsigned; FORGED did not move since its checkpoint.
-    expect(await processor.process(job)).toEqual({ signed: 2, broken: [TRUNCATED] });
+    // QUIET moved; REWRITTEN's rows are gone but its journal line holds its head; TRUNCATED moved
+    // (back) and is broken: it stays unsigned; FORGED did not move since its checkpoint.
+    expect(await processor.process(job)).toEqual({ signed: 1, broken: [TRUNCATED] });
     expect(await processor.process(job)).toEqual({ signed: 0, broken: [TRUNCATED] });
     const quiet = (await checkpointsOf(QUIET, admin).expect(200)).body as CheckpointJson[];
     expect(quiet.map((checkpoint) => checkpoint.seq)).toEqual([1, 3]);

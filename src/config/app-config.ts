@@ -127,6 +127,11 @@ export interface AppConfig {
   checkpoints: {
     /** The Ed25519 private key (PKCS#8 PEM) that signs chain checkpoints; created when missing. */
     keyFile: string;
+    /**
+     * Append-only journal (one JSON line per signed checkpoint), outside the database: `verify`
+     * checks the chains against its lines as well as the table's rows.
+     */
+    journalFile: string;
     /** Every so often every commune's chain head that moved is signed. */
     everyHours: number;
   };

@@ -16,6 +16,7 @@ describe('loadConfig', () => {
     expect(config.mediaDir).toBe('/srv/loa-xa/media');
     expect(config.checkpoints).toEqual({
       keyFile: '/srv/loa-xa/data/checkpoint-key.pem',
+      journalFile: '/srv/loa-xa/data/checkpoints.jsonl',
       everyHours: 24,
     });
     expect([...config.roles]).toEqual(['api', 'worker', 'scheduler']);
@@ -49,6 +50,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MEDIA_COMMUNE_QUOTA_BYTES: 'much' })).toThrow(
       /MEDIA_COMMUNE_QUOTA_BYTES/,
     );
+  });
+
+  it('keeps the checkpoint journal next to the key unless told otherwise', () => {
+    expect(
+      loadConfig({ CHECKPOINT_KEY_FILE: '/keys/checkpoint-key.pem' }, '/srv/loa-xa').checkpoints,
+    ).toMatchObject({
+      keyFile: '/keys/checkpoint-key.pem',
+      journalFile: '/keys/checkpoints.jsonl',
+    });
+    expect(
+      loadConfig({ CHECKPOINT_JOURNAL_FILE: 'journal/cp.jsonl' }, '/srv/loa-xa').checkpoints
+        .journalFile,
+    ).toBe('/srv/loa-xa/journal/cp.jsonl');
   });
 
   it('reads every pinned variable', () => {

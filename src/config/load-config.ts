@@ -184,6 +184,10 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
 
   const nodeEnv = read.oneOf('NODE_ENV', ['development', 'production', 'test'], 'development');
   const mediaDir = resolvePath(cwd, read.string('MEDIA_DIR', './media'));
+  const checkpointKeyFile = resolvePath(
+    cwd,
+    read.string('CHECKPOINT_KEY_FILE', './data/checkpoint-key.pem'),
+  );
   const adminUsername = read.optional('ADMIN_USERNAME');
   const adminPassword = read.optional('ADMIN_PASSWORD');
   if (nodeEnv === 'production' && (adminUsername === undefined || adminPassword === undefined)) {
@@ -296,7 +300,14 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       chainFullCheckHours: read.int('REPORTS_CHAIN_FULL_CHECK_HOURS', 24, 1, 24 * 31),
     },
     checkpoints: {
-      keyFile: resolvePath(cwd, read.string('CHECKPOINT_KEY_FILE', './data/checkpoint-key.pem')),
+      keyFile: checkpointKeyFile,
+      journalFile: resolvePath(
+        cwd,
+        read.string(
+          'CHECKPOINT_JOURNAL_FILE',
+          join(dirname(checkpointKeyFile), 'checkpoints.jsonl'),
+        ),
+      ),
       everyHours: read.int('CHECKPOINT_EVERY_HOURS', 24, 1, 24),
     },
   };

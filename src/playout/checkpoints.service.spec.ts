@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { ChainReading } from './as-run-ledger';
+import { CheckpointJournal } from './checkpoint-journal';
 import { CheckpointKeys } from './checkpoint-keys';
+import { checkpointView } from './checkpoint.view';
 import { CheckpointsService } from './checkpoints.service';
 import { PlayoutCheckpoint } from './entities/playout-checkpoint.entity';
 import { PlayoutRecord } from './entities/playout-record.entity';
@@ -16,20 +18,34 @@ describe('checking a chain against its checkpoints', () => {
   let dir: string;
   let keys: CheckpointKeys;
   let service: CheckpointsService;
+  let journal: CheckpointJournal;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'loa-xa-checkpoints-'));
-    keys = new CheckpointKeys({
-      checkpoints: { keyFile: join(dir, 'key.pem'), everyHours: 24 },
-    } as AppConfig);
+    const config = {
+      checkpoints: {
+        keyFile: join(dir, 'key.pem'),
+        journalFile: join(dir, 'checkpoints.jsonl'),
+        everyHours: 24,
+      },
+    } as AppConfig;
+    keys = new CheckpointKeys(config);
     await keys.onModuleInit();
     const unused = {} as never;
-    service = new CheckpointsService(unused, unused, keys, unused, unused, unused);
+    service = new CheckpointsService(
+      unused,
+      unused,
+      keys,
+      (journal = new CheckpointJournal(config)),
+      unused,
+      unused,
+      unused,
+    );
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  function signed(seq: number, hash = hashOf(seq)): PlayoutCheckpoint {
-    const claim = { communeCode: COMMUNE, seq, hash, signedAt: `2025-10-0${seq}T00:00:00.000Z` };
+  function signed(seq: number, hash = hashOf(seq), communeCode = COMMUNE): PlayoutCheckpoint {
+    const claim = { communeCode, seq, hash, signedAt: `2025-10-0${seq}T00:00:00.000Z` };
     return {
       id: `c${seq}`,
       ...claim,
@@ -109,5 +125,40 @@ describe('checking a chain against its checkpoints', () => {
       ok: false,
       brokenAtSeq: 2,
     });
+  });
+
+  it('checks the journal’s checkpoints too: rows deleted or forged in the table hide nothing', async () => {
+    const commune = '14758';
+    const [two, four] = [signed(2, hashOf(2), commune), signed(4, hashOf(4), commune)];
+    await journal.append(checkpointView(two));
+    await journal.append(checkpointView(four));
+    const rewritten = (seq: number) => (seq >= 3 ? hashOf(seq, 'b') : hashOf(seq));
+    // No row left in the table.
+    expect(await service.check(manager([], 5, rewritten), commune, okReading(5))).toEqual({
+      ok: false,
+      brokenAtSeq: 4,
+      checkpoint: checkpointView(four),
+    });
+    // The same checkpoint in both counts once; one only in the table is checked as well.
+    expect(await service.check(manager([two, four], 5), commune, okReading(5))).toEqual({
+      ok: true,
+      count: 5,
+    });
+    const rowOnly = signed(5, hashOf(5), commune);
+    expect(
+      await service.check(manager([rowOnly], 5, rewritten), commune, okReading(5)),
+    ).toMatchObject({ ok: false, brokenAtSeq: 4 });
+    // A forged line (the hash changed, the signature kept) is tampering by itself.
+    await journal.append({
+      ...checkpointView(signed(5, hashOf(5), commune)),
+      hash: hashOf(5, 'd'),
+    });
+    expect(
+      await service.check(
+        manager([], 5, (seq) => (seq === 5 ? hashOf(5, 'd') : hashOf(seq))),
+        commune,
+        okReading(5),
+      ),
+    ).toMatchObject({ ok: false, brokenAtSeq: 5, checkpoint: { seq: 5, hash: hashOf(5, 'd') } });
   });
 });

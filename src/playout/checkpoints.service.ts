@@ -8,6 +8,7 @@ import { newId } from '../common/ids';
 import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
 import { AsRunLedger, ChainAnchor, ChainReading } from './as-run-ledger';
+import { CheckpointJournal } from './checkpoint-journal';
 import { CheckpointKeys, CheckpointKeyView } from './checkpoint-keys';
 import { checkpointView, CheckpointView } from './checkpoint.view';
 import { PlayoutChain } from './entities/playout-chain.entity';
@@ -24,10 +25,25 @@ export interface CheckpointRun {
 
 const CHUNK = 500;
 
+const order = (a: CheckpointView, b: CheckpointView) =>
+  a.seq - b.seq || (a.signedAt < b.signedAt ? -1 : a.signedAt > b.signedAt ? 1 : 0);
+
+/** Both lists as one, each checkpoint once (the same claim, key and signature), oldest first. */
+function union(rows: readonly PlayoutCheckpoint[], journal: readonly CheckpointView[]) {
+  const all = new Map<string, CheckpointView>();
+  for (const checkpoint of [...rows.map(checkpointView), ...journal]) {
+    const { communeCode, seq, hash, signedAt, keyId, signature } = checkpoint;
+    all.set(JSON.stringify([communeCode, seq, hash, signedAt, keyId, signature]), checkpoint);
+  }
+  return [...all.values()].sort(order);
+}
+
 /**
  * Signed checkpoints of the communes' chain heads, and the check of a chain against them. A
  * checkpoint is signed only for a chain that verifies (against its records and the earlier
  * checkpoints), and it signs the last record the verification saw, never the stored head alone.
+ * Each is kept twice: in the table and in the journal outside the database; what is served and
+ * checked is the union of both, so deleting or changing rows does not hide a rewrite.
  */
 @Injectable()
 export class CheckpointsService implements ChainAnchor {
@@ -37,6 +53,7 @@ export class CheckpointsService implements ChainAnchor {
     private readonly db: Db,
     private readonly ledger: AsRunLedger,
     private readonly keys: CheckpointKeys,
+    private readonly journal: CheckpointJournal,
     private readonly geo: GeoService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
@@ -49,11 +66,8 @@ export class CheckpointsService implements ChainAnchor {
   /** The commune's checkpoints, oldest first. */
   async list(communeCode: string): Promise<CheckpointView[]> {
     this.geo.commune(communeCode);
-    const rows = await this.db.manager.find(PlayoutCheckpoint, {
-      where: { communeCode },
-      order: { seq: 'ASC', signedAt: 'ASC' },
-    });
-    return rows.map(checkpointView);
+    const rows = await this.db.manager.find(PlayoutCheckpoint, { where: { communeCode } });
+    return union(rows, await this.journal.of(communeCode));
   }
 
   /** Checkpoints with `seq` from `fromSeq` on, oldest first (those an export can be checked by). */
@@ -65,7 +79,11 @@ export class CheckpointsService implements ChainAnchor {
       .orderBy('checkpoint.seq', 'ASC')
       .addOrderBy('checkpoint.signed_at', 'ASC')
       .getMany();
-    return rows.map(checkpointView);
+    const journal = await this.journal.of(communeCode);
+    return union(
+      rows,
+      journal.filter((checkpoint) => checkpoint.seq >= fromSeq),
+    );
   }
 
   /** The latest checkpoint (highest seq, then latest signed) of each commune that has one. */
@@ -83,6 +101,12 @@ export class CheckpointsService implements ChainAnchor {
         )
         .getMany();
       for (const row of rows) latest.set(row.communeCode, checkpointView(row));
+    }
+    for (const [communeCode, journal] of await this.journal.ofEach(communeCodes)) {
+      for (const checkpoint of journal) {
+        const known = latest.get(communeCode);
+        if (!known || order(known, checkpoint) < 0) latest.set(communeCode, checkpoint);
+      }
     }
     return latest;
   }
@@ -127,6 +151,8 @@ export class CheckpointsService implements ChainAnchor {
       signature: this.keys.sign(claim),
       createdBy: actor?.id ?? null,
     };
+    // On disk outside the database first: a checkpoint is never served as made without it.
+    await this.journal.append(checkpointView(checkpoint));
     await this.db.write(async (manager) => {
       await manager.insert(PlayoutCheckpoint, checkpoint);
       if (actor) {
@@ -175,16 +201,18 @@ export class CheckpointsService implements ChainAnchor {
    * `ChainAnchor`: the log must still hold, at each checkpoint's seq, the hash it signed, and each
    * checkpoint's signature must verify with the service's key (a forged or foreign one counts as
    * tampering). The earliest disagreement decides; the walk's own verdict wins when it is earlier.
+   * The checkpoints are those of the table and of the journal: one missing from either is no
+   * fault by itself.
    */
   async check(
     manager: EntityManager,
     communeCode: string,
     reading: ChainReading,
   ): Promise<ChainVerdict> {
-    const checkpoints = await manager.find(PlayoutCheckpoint, {
-      where: { communeCode },
-      order: { seq: 'ASC', signedAt: 'ASC' },
-    });
+    const checkpoints = union(
+      await manager.find(PlayoutCheckpoint, { where: { communeCode } }),
+      await this.journal.of(communeCode),
+    );
     if (checkpoints.length === 0) return reading.verdict;
     const seqs = [...new Set(checkpoints.map((checkpoint) => checkpoint.seq))];
     const stored = new Map<number, string>();
@@ -196,9 +224,8 @@ export class CheckpointsService implements ChainAnchor {
       for (const row of rows) stored.set(row.seq, row.hash);
     }
     for (const checkpoint of checkpoints) {
-      const view = checkpointView(checkpoint);
       let brokenAtSeq: number | null = null;
-      if (!this.keys.verify(view, checkpoint.keyId, checkpoint.signature)) {
+      if (!this.keys.verify(checkpoint, checkpoint.keyId, checkpoint.signature)) {
         brokenAtSeq = checkpoint.seq;
       } else if (checkpoint.seq > reading.lastSeq && reading.verdict.ok) {
         // The log holds fewer records than were signed.
@@ -210,7 +237,7 @@ export class CheckpointsService implements ChainAnchor {
       }
       if (brokenAtSeq === null) continue;
       if (!reading.verdict.ok && reading.verdict.brokenAtSeq <= brokenAtSeq) return reading.verdict;
-      return { ok: false, brokenAtSeq, checkpoint: view };
+      return { ok: false, brokenAtSeq, checkpoint };
     }
     return reading.verdict;
   }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AsRunLedger } from './as-run-ledger';
 import { AutomationRecorder } from './automation-recorder';
 import { CheckpointKeyController } from './checkpoint-key.controller';
+import { CheckpointJournal } from './checkpoint-journal';
 import { CheckpointKeys } from './checkpoint-keys';
 import { CheckpointsService } from './checkpoints.service';
 import { PlayoutClaims } from './playout-claims';
@@ -19,6 +20,7 @@ import { PlayoutLogService } from './playout-log.service';
   providers: [
     AsRunLedger,
     CheckpointKeys,
+    CheckpointJournal,
     CheckpointsService,
     PlayoutLogService,
     PlayoutClaims,
