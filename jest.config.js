@@ -1,15 +1,15 @@
 /**
- * NestJS 12 ships its packages as ES modules only. Node runs them from our CommonJS build
+ * NestJS 12 and aedes (the embedded MQTT broker) ship as ES modules only. Node runs them from our CommonJS build
  * through require(esm), but Jest's module loader cannot on Node 20, so Jest turns
- * node_modules/@nestjs into CommonJS (test/jest/esm-to-cjs.transformer.js, cached after the
+ * node_modules/@nestjs and node_modules/aedes into CommonJS (test/jest/esm-to-cjs.transformer.js, cached after the
  * first run) beside our TypeScript.
  * @type {import('jest').Config}
  */
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }],
-  '/node_modules/@nestjs/.+\\.js$': '<rootDir>/test/jest/esm-to-cjs.transformer.js',
+  '/node_modules/(@nestjs|aedes)/.+\\.js$': '<rootDir>/test/jest/esm-to-cjs.transformer.js',
 };
-const transformIgnorePatterns = ['/node_modules/(?!@nestjs/)'];
+const transformIgnorePatterns = ['/node_modules/(?!(@nestjs|aedes)/)'];
 
 const project = (displayName, testMatch, extra = {}) => ({
   displayName,
