@@ -1,0 +1,37 @@
+import { createPublicKey } from 'node:crypto';
+
+/** A zone: a short code the commune chooses (`thon-1`, `tdp-bac-son`). */
+export const ZONE_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
+export const MAX_ZONES_PER_DEVICE = 32;
+
+export function isZoneCode(value: unknown): value is string {
+  return typeof value === 'string' && ZONE_PATTERN.test(value);
+}
+
+/** DER prefix of an Ed25519 SubjectPublicKeyInfo; the 32 raw key bytes follow it. */
+const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+
+/**
+ * A device's public key as enrolment takes it: base64 (standard alphabet, padded) of the 32 raw
+ * bytes of an Ed25519 public key. Answers the problem, or null when the key is good.
+ */
+export function publicKeyProblem(value: unknown): string | null {
+  if (typeof value !== 'string') return 'publicKey must be a string';
+  if (!/^[A-Za-z0-9+/]{43}=$/.test(value)) {
+    return 'publicKey must be the base64 of 32 bytes (44 characters ending in "=")';
+  }
+  const raw = Buffer.from(value, 'base64');
+  if (raw.length !== 32 || raw.toString('base64') !== value) {
+    return 'publicKey must be the base64 of 32 bytes';
+  }
+  try {
+    createPublicKey({
+      key: Buffer.concat([ED25519_SPKI_PREFIX, raw]),
+      format: 'der',
+      type: 'spki',
+    });
+  } catch {
+    return 'publicKey is not an Ed25519 public key';
+  }
+  return null;
+}

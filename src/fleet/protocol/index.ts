@@ -1,0 +1,4 @@
+/** The device protocol: the one place the server, the tests' devices and the docs rely on. */
+export * from './identity';
+export * from './payloads';
+export * from './topics';

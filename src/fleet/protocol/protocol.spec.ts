@@ -1,0 +1,148 @@
+import { generateKeyPairSync } from 'node:crypto';
+import {
+  allDevicesFilter,
+  deviceTopic,
+  encodeMessage,
+  isZoneCode,
+  LAST_WILL,
+  parseAck,
+  parseCommand,
+  parseCommandRequest,
+  parseDeviceTopic,
+  parseStatus,
+  publicKeyProblem,
+} from '.';
+
+const DEVICE = '019ae3b2-7c4d-7a11-9c3e-5b2f0d1e8a90';
+
+function rawPublicKey(): string {
+  const { publicKey } = generateKeyPairSync('ed25519');
+  return publicKey.export({ format: 'der', type: 'spki' }).subarray(12).toString('base64');
+}
+
+describe('device topics', () => {
+  it('builds and parses the three topics of a device', () => {
+    for (const kind of ['cmd', 'status', 'ack'] as const) {
+      const topic = deviceTopic('14797', DEVICE, kind);
+      expect(topic).toBe(`loa-xa/14797/${DEVICE}/${kind}`);
+      expect(parseDeviceTopic(topic)).toEqual({ communeCode: '14797', deviceId: DEVICE, kind });
+    }
+    expect(allDevicesFilter('status')).toBe('loa-xa/+/+/status');
+  });
+
+  it('refuses what is not a device topic', () => {
+    for (const topic of [
+      `loa-xa/14797/${DEVICE}/other`,
+      `loa-xa/1479/${DEVICE}/status`,
+      'loa-xa/14797/+/status',
+      `loa-xa/14797/${DEVICE}/status/extra`,
+      `other/14797/${DEVICE}/status`,
+      `loa-xa/14797/${DEVICE.toUpperCase()}/status`,
+    ]) {
+      expect(parseDeviceTopic(topic)).toBeNull();
+    }
+    expect(() => deviceTopic('14797', '+', 'cmd')).toThrow();
+    expect(() => deviceTopic('#', DEVICE, 'cmd')).toThrow();
+  });
+});
+
+describe('status messages', () => {
+  it('takes a full status and the Last Will', () => {
+    const full = {
+      status: 'playing',
+      ts: '2026-12-03T07:00:00.000Z',
+      cachedUntil: '2026-12-06T07:00:00.000Z',
+      volume: 80,
+      power: 'on',
+      version: 'loa-xa-edge 1.0.0',
+      clockSkewMs: -120,
+      playing: { scheduleItemId: 'item-1', startedAt: '2026-12-03T06:59:58.000Z' },
+    };
+    expect(parseStatus(JSON.stringify(full))).toEqual({ ok: true, value: full });
+    expect(parseStatus(encodeMessage(LAST_WILL))).toEqual({
+      ok: true,
+      value: { status: 'offline' },
+    });
+  });
+
+  it('refuses bad statuses with the reason', () => {
+    const cases: [unknown, RegExp][] = [
+      ['not json', /JSON/],
+      [[], /object/],
+      [{ status: 'sleeping' }, /status/],
+      [{ status: 'online', ts: 'yesterday' }, /ts/],
+      [{ status: 'online', volume: 101 }, /volume/],
+      [{ status: 'online', volume: 5.5 }, /volume/],
+      [{ status: 'online', power: 'maybe' }, /power/],
+      [{ status: 'online', clockSkewMs: '3' }, /clockSkewMs/],
+      [{ status: 'online', playing: { scheduleItemId: 'x' } }, /playing/],
+      [{ status: 'online', cachedUntil: 5 }, /cachedUntil/],
+    ];
+    for (const [payload, reason] of cases) {
+      const result = parseStatus(typeof payload === 'string' ? payload : JSON.stringify(payload));
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.error).toMatch(reason);
+    }
+    expect(parseStatus(Buffer.alloc(20000, 0x20)).ok).toBe(false);
+  });
+});
+
+describe('commands and acks', () => {
+  it('takes every command type with its own fields only', () => {
+    expect(parseCommand({ id: 'c1', type: 'sync', extra: 1 })).toEqual({
+      ok: true,
+      value: { id: 'c1', type: 'sync' },
+    });
+    expect(parseCommand('{"id":"c2","type":"volume","volume":40}')).toEqual({
+      ok: true,
+      value: { id: 'c2', type: 'volume', volume: 40 },
+    });
+    expect(parseCommandRequest({ type: 'power', power: 'off' })).toEqual({
+      ok: true,
+      value: { type: 'power', power: 'off' },
+    });
+    expect(parseCommandRequest({ type: 'play-emergency', scheduleItemId: 's1' })).toEqual({
+      ok: true,
+      value: { type: 'play-emergency', scheduleItemId: 's1' },
+    });
+    expect(parseCommandRequest({ type: 'stop' })).toEqual({ ok: true, value: { type: 'stop' } });
+  });
+
+  it('refuses bad commands', () => {
+    expect(parseCommand({ type: 'sync' }).ok).toBe(false);
+    expect(parseCommandRequest({ type: 'reboot' }).ok).toBe(false);
+    expect(parseCommandRequest({ type: 'volume', volume: -1 }).ok).toBe(false);
+    expect(parseCommandRequest({ type: 'volume' }).ok).toBe(false);
+    expect(parseCommandRequest({ type: 'power', power: true }).ok).toBe(false);
+    expect(parseCommandRequest({ type: 'play-emergency' }).ok).toBe(false);
+  });
+
+  it('takes acks with an optional error', () => {
+    expect(parseAck('{"id":"c1","ok":true}')).toEqual({ ok: true, value: { id: 'c1', ok: true } });
+    expect(parseAck({ id: 'c1', ok: false, error: 'no sound card' })).toEqual({
+      ok: true,
+      value: { id: 'c1', ok: false, error: 'no sound card' },
+    });
+    expect(parseAck({ id: 'c1', ok: 'yes' }).ok).toBe(false);
+    expect(parseAck({ ok: true }).ok).toBe(false);
+    expect(parseAck({ id: 'c1', ok: false, error: 3 }).ok).toBe(false);
+  });
+});
+
+describe('device identity', () => {
+  it('takes zone codes as pinned', () => {
+    for (const zone of ['thon-1', 'tdp-bac-son', '0', 'a'.repeat(32)])
+      expect(isZoneCode(zone)).toBe(true);
+    for (const zone of ['', '-thon', 'Thon-1', 'thôn-1', 'a'.repeat(33), 'thon 1', 3]) {
+      expect(isZoneCode(zone)).toBe(false);
+    }
+  });
+
+  it('takes an Ed25519 public key as base64 of its 32 raw bytes, nothing else', () => {
+    expect(publicKeyProblem(rawPublicKey())).toBeNull();
+    expect(publicKeyProblem(Buffer.alloc(31).toString('base64'))).toMatch(/32 bytes/);
+    expect(publicKeyProblem(Buffer.alloc(33).toString('base64'))).toMatch(/32 bytes/);
+    expect(publicKeyProblem(rawPublicKey().replace('=', ''))).toMatch(/32 bytes/);
+    expect(publicKeyProblem(42)).toMatch(/string/);
+  });
+});
