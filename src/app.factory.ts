@@ -82,12 +82,15 @@ function configureApiDocs(app: INestApplication, config: AppConfig): void {
 export async function createHttpApp(
   options: AppModuleOptions = {},
 ): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(options), {
-    bufferLogs: true,
-    // No body is read before access is decided: the AccessGuard reads JSON bodies once it has,
-    // within each route's limits; upload and import routes read theirs in their interceptors.
-    bodyParser: false,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.register({ ...options, http: true }),
+    {
+      bufferLogs: true,
+      // No body is read before access is decided: the AccessGuard reads JSON bodies once it has,
+      // within each route's limits; upload and import routes read theirs in their interceptors.
+      bodyParser: false,
+    },
+  );
   app.set('trust proxy', app.get<AppConfig>(APP_CONFIG).http.trustedProxies);
   configureHttpApp(app);
   // Nest answers unknown paths under the API prefix; after every route, the rest of the paths

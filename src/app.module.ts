@@ -16,6 +16,8 @@ import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { GeoModule } from './geo/geo.module';
 import { HealthModule } from './health/health.module';
+import { FleetMqttModule } from './fleet/fleet-mqtt.module';
+import { FleetModule } from './fleet/fleet.module';
 import { FfmpegModule } from './media/ffmpeg.module';
 import { MediaSchedulerModule } from './media/media-scheduler.module';
 import { MediaWorkerModule } from './media/media-worker.module';
@@ -38,6 +40,11 @@ export interface AppModuleOptions {
   env?: Env;
   /** Replaces the system clock (tests that move time). */
   clock?: Clock;
+  /**
+   * The process serves HTTP (createHttpApp): with the `api` role it then also runs the fleet's
+   * MQTT side (the embedded broker or the client of MQTT_URL). Tools and CLIs leave it unset.
+   */
+  http?: boolean;
 }
 
 /**
@@ -110,6 +117,9 @@ export class AppModule {
         DemoModule,
         PlayoutModule,
         ReportsModule,
+        FleetModule,
+        // Devices reach the service that serves the API: the broker side lives there only.
+        ...(options.http && roles.has('api') ? [FleetMqttModule] : []),
         // The queue dashboard is HTTP: only a process that serves the API mounts it.
         ...(roles.has('api') ? [QueueDashboardModule] : []),
         ...(roleModules(roles) ?? []),

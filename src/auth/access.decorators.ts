@@ -8,6 +8,15 @@ export const ROLES_KEY = 'loa-xa:roles';
 export const COMMUNE_SCOPE_KEY = 'loa-xa:commune-scope';
 export const PROVINCE_SCOPE_KEY = 'loa-xa:province-scope';
 
+export const DEVICE_ROUTE_KEY = 'loa-xa:device-route';
+
+/**
+ * A route for devices (speaker clusters), not users: the AccessGuard leaves it to the device guard
+ * set with it (src/fleet/device.guard.ts), which takes device API tokens and nothing else.
+ */
+export const DeviceRoute = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(DEVICE_ROUTE_KEY, true);
+
 /** No token needed (health, login, the calendar feed with its own secret). */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);
 

@@ -10,6 +10,7 @@ import {
   AuthenticatedRequest,
   COMMUNE_SCOPE_KEY,
   CommuneScopeOptions,
+  DEVICE_ROUTE_KEY,
   PROVINCE_SCOPE_KEY,
   ProvinceScopeOptions,
   PUBLIC_KEY,
@@ -38,6 +39,8 @@ export class AccessGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const targets = [context.getHandler(), context.getClass()];
+    // A device route: no user token reaches it; its own guard authenticates and reads the body.
+    if (this.reflector.getAllAndOverride<boolean>(DEVICE_ROUTE_KEY, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     if (!this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) {
       await this.authorize(request, targets);

@@ -13,7 +13,7 @@ import { LoginAudit } from './login-audit';
  * attempt may go on, else the milliseconds until the oldest failure leaves the window, negated
  * when this is the first refusal of the window.
  */
-const ADDRESS_SCRIPT = `
+export const ADDRESS_SCRIPT = `
 local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local limit = tonumber(ARGV[3])

@@ -124,6 +124,24 @@ export interface AppConfig {
     /** Every so often every hash chain is verified again (catches rows edited in place). */
     chainFullCheckHours: number;
   };
+  fleet: {
+    /**
+     * An external broker (`mqtt://user:password@host:port`, `mqtts://…`) the service uses as a
+     * client; absent: the `api` process runs its own broker on `mqttPort`.
+     */
+    mqttUrl?: string;
+    /** Port of the embedded broker (0: any free port, for tests). */
+    mqttPort: number;
+    /** Address the embedded broker listens on. */
+    mqttHost: string;
+    /** The broker URL handed to devices at enrolment; default: the API's host name and `mqttPort`. */
+    mqttPublicUrl?: string;
+    /** Lifetime of an enrolment code. */
+    enrolmentMinutes: number;
+    /** Failed enrolments allowed per client address in `enrolThrottleTtlSeconds`. */
+    enrolThrottleLimit: number;
+    enrolThrottleTtlSeconds: number;
+  };
   checkpoints: {
     /** The Ed25519 private key (PKCS#8 PEM) that signs chain checkpoints; created when missing. */
     keyFile: string;

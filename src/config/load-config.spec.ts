@@ -244,3 +244,33 @@ describe('parseRoles', () => {
     expect(() => parseRoles('api,web')).toThrow(/APP_ROLES/);
   });
 });
+
+describe('fleet settings', () => {
+  it('runs the embedded broker on 1883 with day-long enrolment codes by default', () => {
+    const config = loadConfig({});
+    expect(config.fleet).toMatchObject({
+      mqttUrl: undefined,
+      mqttPort: 1883,
+      mqttHost: '0.0.0.0',
+      mqttPublicUrl: undefined,
+      enrolmentMinutes: 1440,
+    });
+  });
+
+  it('reads an external broker, port 0 for tests, and refuses what is not an MQTT URL', () => {
+    const config = loadConfig({
+      MQTT_URL: 'mqtt://loa-xa:secret@broker.example:1883',
+      MQTT_PORT: '0',
+      DEVICE_ENROLMENT_MINUTES: '5',
+    });
+    expect(config.fleet).toMatchObject({
+      mqttUrl: 'mqtt://loa-xa:secret@broker.example:1883',
+      mqttPort: 0,
+      enrolmentMinutes: 5,
+    });
+    expect(() => loadConfig({ MQTT_URL: 'http://broker.example' })).toThrow(/MQTT_URL/);
+    expect(() => loadConfig({ MQTT_PUBLIC_URL: 'nonsense' })).toThrow(/MQTT_PUBLIC_URL/);
+    expect(() => loadConfig({ MQTT_PORT: '70000' })).toThrow(/MQTT_PORT/);
+    expect(() => loadConfig({ DEVICE_ENROLMENT_MINUTES: '0' })).toThrow(/DEVICE_ENROLMENT_MINUTES/);
+  });
+});

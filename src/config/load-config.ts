@@ -158,6 +158,22 @@ export function parseTrustedProxies(value: string): string[] {
   return entries;
 }
 
+/** `MQTT_URL`, `MQTT_PUBLIC_URL`: an mqtt:// or mqtts:// URL with a host. */
+export function parseMqttUrl(name: string, url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`${name} must be an mqtt:// or mqtts:// URL, got "${url}"`);
+  }
+  if (!['mqtt:', 'mqtts:'].includes(parsed.protocol) || parsed.hostname === '') {
+    throw new Error(
+      `${name} must be an mqtt:// or mqtts:// URL with a host, got "${parsed.protocol}…"`,
+    );
+  }
+  return url;
+}
+
 /** Where generated secrets live by default: next to the SQLite file, else `./data`. */
 function dataDir(database: DatabaseConfig, cwd: string): string {
   return database.driver === 'sqlite' && database.file !== ':memory:'
@@ -298,6 +314,21 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       rollupCatchUpMinutes: read.int('REPORTS_ROLLUP_CATCH_UP_MINUTES', 15, 1, 24 * 60),
       chainCheckMinutes: read.int('REPORTS_CHAIN_CHECK_MINUTES', 10, 1, 24 * 60),
       chainFullCheckHours: read.int('REPORTS_CHAIN_FULL_CHECK_HOURS', 24, 1, 24 * 31),
+    },
+    fleet: {
+      mqttUrl: attempt(() => {
+        const url = read.optional('MQTT_URL');
+        return url === undefined ? undefined : parseMqttUrl('MQTT_URL', url);
+      }, undefined),
+      mqttPort: read.int('MQTT_PORT', 1883, 0, 65535),
+      mqttHost: read.string('MQTT_HOST', '0.0.0.0'),
+      mqttPublicUrl: attempt(() => {
+        const url = read.optional('MQTT_PUBLIC_URL');
+        return url === undefined ? undefined : parseMqttUrl('MQTT_PUBLIC_URL', url);
+      }, undefined),
+      enrolmentMinutes: read.int('DEVICE_ENROLMENT_MINUTES', 1440, 1, 90 * 24 * 60),
+      enrolThrottleLimit: read.int('DEVICE_ENROL_THROTTLE_LIMIT', 20, 1, 100000),
+      enrolThrottleTtlSeconds: read.int('DEVICE_ENROL_THROTTLE_TTL_SECONDS', 600, 1, 86400),
     },
     checkpoints: {
       keyFile: checkpointKeyFile,

@@ -2,6 +2,8 @@ import { AuditEvent } from '../auth/entities/audit-event.entity';
 import { BulletinTopic } from '../bulletins/entities/bulletin-topic.entity';
 import { Bulletin } from '../bulletins/entities/bulletin.entity';
 import { Campaign } from '../campaigns/entities/campaign.entity';
+import { DeviceCommand } from '../fleet/entities/device-command.entity';
+import { Device } from '../fleet/entities/device.entity';
 import { AudioAsset } from '../media/entities/audio-asset.entity';
 import { PlayoutChain } from '../playout/entities/playout-chain.entity';
 import { PlayoutCheckpoint } from '../playout/entities/playout-checkpoint.entity';
@@ -55,4 +57,6 @@ export const ENTITIES = [
   CampaignAirtimeDaily,
   CampaignAirtimeMonthly,
   ChainCheck,
+  Device,
+  DeviceCommand,
 ];

@@ -29,6 +29,13 @@ export const AUDIT_ACTIONS = [
   'playout.imported',
   'playout.checkpoint.signed',
   'reports.rollups.rebuilt',
+  'device.created',
+  'device.updated',
+  'device.deleted',
+  'device.enrolled',
+  'device.enrolment_code.issued',
+  'device.credentials.revoked',
+  'device.command.sent',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -9,6 +9,7 @@ import { MonthlyRollups1764600000000 } from './1764600000000-monthly-rollups';
 import { LoudnessWarning1764700000100 } from './1764700000100-loudness-warning';
 import { CampaignProvince1764700000200 } from './1764700000200-campaign-province';
 import { PlayoutCheckpoints1764700000300 } from './1764700000300-playout-checkpoints';
+import { Fleet1764800000000 } from './1764800000000-fleet';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   LoudnessWarning1764700000100,
   CampaignProvince1764700000200,
   PlayoutCheckpoints1764700000300,
+  Fleet1764800000000,
 ];

@@ -2,3 +2,4 @@
 export * from './identity';
 export * from './payloads';
 export * from './topics';
+export * from './acl';

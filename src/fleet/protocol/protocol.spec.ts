@@ -5,6 +5,8 @@ import {
   encodeMessage,
   isZoneCode,
   LAST_WILL,
+  mayPublish,
+  maySubscribe,
   parseAck,
   parseCommand,
   parseCommandRequest,
@@ -144,5 +146,42 @@ describe('device identity', () => {
     expect(publicKeyProblem(Buffer.alloc(33).toString('base64'))).toMatch(/32 bytes/);
     expect(publicKeyProblem(rawPublicKey().replace('=', ''))).toMatch(/32 bytes/);
     expect(publicKeyProblem(42)).toMatch(/string/);
+  });
+});
+
+describe('broker access rules', () => {
+  const OTHER = '019ae3b2-7c4d-7a11-9c3e-5b2f0d1e8a91';
+  const device = { kind: 'device' as const, deviceId: DEVICE, communeCode: '14797' };
+
+  it('lets a device read its own commands only', () => {
+    expect(maySubscribe(device, `loa-xa/14797/${DEVICE}/cmd`)).toBe(true);
+    for (const filter of [
+      `loa-xa/14797/${OTHER}/cmd`,
+      'loa-xa/14797/+/cmd',
+      'loa-xa/#',
+      '#',
+      `loa-xa/14797/${DEVICE}/status`,
+      `loa-xa/14758/${DEVICE}/cmd`,
+    ]) {
+      expect(maySubscribe(device, filter)).toBe(false);
+    }
+  });
+
+  it('lets a device publish its own status and acks only', () => {
+    expect(mayPublish(device, `loa-xa/14797/${DEVICE}/status`)).toBe(true);
+    expect(mayPublish(device, `loa-xa/14797/${DEVICE}/ack`)).toBe(true);
+    for (const topic of [
+      `loa-xa/14797/${OTHER}/status`,
+      `loa-xa/14797/${DEVICE}/cmd`,
+      `loa-xa/14758/${DEVICE}/status`,
+      'anything',
+    ]) {
+      expect(mayPublish(device, topic)).toBe(false);
+    }
+  });
+
+  it('lets the service do anything', () => {
+    expect(maySubscribe({ kind: 'service' }, 'loa-xa/+/+/status')).toBe(true);
+    expect(mayPublish({ kind: 'service' }, `loa-xa/14797/${OTHER}/cmd`)).toBe(true);
   });
 });

@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, IsNull } from 'typeorm';
+import { Db } from '../database/db.service';
+import { DeviceCommand } from './entities/device-command.entity';
+import { Device } from './entities/device.entity';
+
+/** Database access for devices and their commands. */
+@Injectable()
+export class DevicesRepository {
+  constructor(private readonly db: Db) {}
+
+  find(id: string, manager: EntityManager = this.db.manager): Promise<Device | null> {
+    return manager.findOne(Device, { where: { id } });
+  }
+
+  findByCodeHash(hash: string): Promise<Device | null> {
+    return this.db.manager.findOne(Device, { where: { enrolmentCodeHash: hash } });
+  }
+
+  findByApiTokenHash(hash: string): Promise<Device | null> {
+    return this.db.manager.findOne(Device, { where: { apiTokenHash: hash } });
+  }
+
+  listByCommune(communeCode: string): Promise<Device[]> {
+    return this.db.manager.find(Device, {
+      where: { communeCode },
+      order: { name: 'ASC', id: 'ASC' },
+    });
+  }
+
+  listByProvince(provinceCode: string): Promise<Device[]> {
+    return this.db.manager.find(Device, {
+      where: { provinceCode },
+      order: { communeCode: 'ASC', name: 'ASC', id: 'ASC' },
+    });
+  }
+
+  insert(device: Device, manager: EntityManager): Promise<unknown> {
+    return manager.insert(Device, device);
+  }
+
+  save(device: Device, manager: EntityManager): Promise<Device> {
+    return manager.save(Device, device);
+  }
+
+  async delete(id: string, manager: EntityManager): Promise<boolean> {
+    await manager.delete(DeviceCommand, { deviceId: id });
+    const result = await manager.delete(Device, { id });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /**
+   * Takes the enrolment code and sets the credentials in one conditional UPDATE: of two devices
+   * racing with the same code, one wins, the other changes nothing.
+   */
+  async enrol(
+    id: string,
+    codeHash: string,
+    values: Pick<
+      Device,
+      'publicKey' | 'apiTokenHash' | 'mqttPasswordHash' | 'enrolledAt' | 'updatedAt'
+    > & {
+      enrolmentUsedAt: Date;
+    },
+    manager: EntityManager,
+  ): Promise<boolean> {
+    const result = await manager.update(
+      Device,
+      { id, enrolmentCodeHash: codeHash, enrolmentUsedAt: IsNull() },
+      values,
+    );
+    return (result.affected ?? 0) === 1;
+  }
+
+  async updateStatus(id: string, values: Partial<Device>): Promise<void> {
+    await this.db.write((manager) => manager.update(Device, { id }, values));
+  }
+
+  async insertCommand(command: DeviceCommand): Promise<void> {
+    await this.db.write((manager) => manager.save(DeviceCommand, command));
+  }
+
+  async deleteCommand(id: string): Promise<void> {
+    await this.db.write((manager) => manager.delete(DeviceCommand, { id }));
+  }
+
+  findCommand(deviceId: string, id: string): Promise<DeviceCommand | null> {
+    return this.db.manager.findOne(DeviceCommand, { where: { id, deviceId } });
+  }
+
+  listCommands(deviceId: string, limit: number): Promise<DeviceCommand[]> {
+    return this.db.manager.find(DeviceCommand, {
+      where: { deviceId },
+      order: { createdAt: 'DESC', id: 'DESC' },
+      take: limit,
+    });
+  }
+
+  /** Records the first acknowledgement of a command; later duplicates (QoS 1) change nothing. */
+  async acknowledge(
+    deviceId: string,
+    id: string,
+    values: Pick<DeviceCommand, 'acknowledgedAt' | 'ok' | 'error'>,
+  ): Promise<boolean> {
+    const result = await this.db.write((manager) =>
+      manager.update(DeviceCommand, { id, deviceId, acknowledgedAt: IsNull() }, values),
+    );
+    return (result.affected ?? 0) === 1;
+  }
+}

@@ -1,0 +1,582 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AuditService } from '../auth/audit.service';
+import { AuthUser } from '../auth/auth-user';
+import { Clock } from '../common/clock';
+import { DomainError, notFound } from '../common/domain-error';
+import { newId } from '../common/ids';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Db } from '../database/db.service';
+import { GeoService } from '../geo/geo.service';
+import {
+  newApiToken,
+  newEnrolmentCode,
+  newMqttPassword,
+  normalizeEnrolmentCode,
+  secretHash,
+  secretMatches,
+} from './device-credentials';
+import { DevicesRepository } from './devices.repository';
+import {
+  CreateDeviceDto,
+  DeviceCommandDto,
+  DeviceLocationDto,
+  DeviceViewStatus,
+  UpdateDeviceDto,
+} from './dto/device.dto';
+import { EnrolmentLimiter } from './enrolment-limiter';
+import { DeviceCommand } from './entities/device-command.entity';
+import { Device } from './entities/device.entity';
+import { FleetLink } from './fleet-link';
+import {
+  AckMessage,
+  CommandRequest,
+  deviceTopic,
+  encodeMessage,
+  parseCommandRequest,
+  publicKeyProblem,
+  StatusMessage,
+} from './protocol';
+
+export interface DeviceView {
+  id: string;
+  communeCode: string;
+  name: string;
+  zones: string[];
+  location: { lat: number; lon: number; note: string | null } | null;
+  status: DeviceViewStatus;
+  lastSeenAt: string | null;
+  playing: { scheduleItemId: string; startedAt: string } | null;
+  clockSkewMs: number | null;
+  cachedUntil: string | null;
+  volume: number | null;
+  power: 'on' | 'off' | null;
+  version: string | null;
+  publicKey: string | null;
+  enrolled: boolean;
+  enrolledAt: string | null;
+}
+
+export interface NewEnrolmentCode {
+  enrolmentCode: string;
+  enrolmentExpiresAt: string;
+}
+
+export interface EnrolmentResult {
+  deviceId: string;
+  communeCode: string;
+  apiToken: string;
+  mqtt: { url: string; username: string; password: string };
+}
+
+export interface CommandView {
+  id: string;
+  deviceId: string;
+  type: DeviceCommand['type'];
+  params: Record<string, unknown>;
+  createdAt: string;
+  acknowledgedAt: string | null;
+  ok: boolean | null;
+  error: string | null;
+}
+
+/** Offline clusters first in a province's list: they are what a monitor looks for. */
+const STATUS_ORDER: Record<DeviceViewStatus, number> = { offline: 0, 'never-seen': 1, online: 2 };
+
+export function deviceStatus(device: Device): DeviceViewStatus {
+  if (device.lastSeenAt === null) return 'never-seen';
+  return device.state === 'offline' || device.state === null ? 'offline' : 'online';
+}
+
+export function deviceView(device: Device): DeviceView {
+  return {
+    id: device.id,
+    communeCode: device.communeCode,
+    name: device.name,
+    zones: device.zones,
+    location:
+      device.locationLat === null || device.locationLon === null
+        ? null
+        : { lat: device.locationLat, lon: device.locationLon, note: device.locationNote },
+    status: deviceStatus(device),
+    lastSeenAt: device.lastSeenAt?.toISOString() ?? null,
+    playing:
+      device.playingItemId && device.playingStartedAt
+        ? { scheduleItemId: device.playingItemId, startedAt: device.playingStartedAt.toISOString() }
+        : null,
+    clockSkewMs: device.clockSkewMs,
+    cachedUntil: device.cachedUntil?.toISOString() ?? null,
+    volume: device.volume,
+    power: device.power,
+    version: device.version,
+    publicKey: device.publicKey,
+    enrolled: device.apiTokenHash !== null,
+    enrolledAt: device.enrolledAt?.toISOString() ?? null,
+  };
+}
+
+export function commandView(command: DeviceCommand): CommandView {
+  return {
+    id: command.id,
+    deviceId: command.deviceId,
+    type: command.type,
+    params: command.params,
+    createdAt: command.createdAt.toISOString(),
+    acknowledgedAt: command.acknowledgedAt?.toISOString() ?? null,
+    ok: command.ok,
+    error: command.error,
+  };
+}
+
+function normalizeZones(zones: string[] | undefined): string[] {
+  return [...new Set(zones ?? [])].sort();
+}
+
+function applyLocation(device: Device, location: DeviceLocationDto | null | undefined): void {
+  if (location === undefined) return;
+  device.locationLat = location?.lat ?? null;
+  device.locationLon = location?.lon ?? null;
+  device.locationNote = location?.note ?? null;
+}
+
+/** Devices of the communes: registration, enrolment and credentials, status, commands. */
+@Injectable()
+export class DevicesService {
+  private readonly logger = new Logger(DevicesService.name);
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly db: Db,
+    private readonly devices: DevicesRepository,
+    private readonly geo: GeoService,
+    private readonly audit: AuditService,
+    private readonly limiter: EnrolmentLimiter,
+    private readonly link: FleetLink,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(
+    communeCode: string,
+    body: CreateDeviceDto,
+    actor: AuthUser,
+  ): Promise<{ device: Device } & NewEnrolmentCode> {
+    const commune = this.geo.commune(communeCode);
+    const now = this.clock.now();
+    const code = newEnrolmentCode();
+    const device: Device = {
+      id: newId(now.getTime()),
+      communeCode,
+      provinceCode: commune.provinceCode,
+      name: body.name.trim(),
+      zones: normalizeZones(body.zones),
+      locationLat: null,
+      locationLon: null,
+      locationNote: null,
+      enrolmentCodeHash: secretHash(normalizeEnrolmentCode(code)),
+      enrolmentExpiresAt: this.enrolmentExpiry(now),
+      enrolmentUsedAt: null,
+      publicKey: null,
+      apiTokenHash: null,
+      mqttPasswordHash: null,
+      enrolledAt: null,
+      state: null,
+      lastSeenAt: null,
+      playingItemId: null,
+      playingStartedAt: null,
+      clockSkewMs: null,
+      cachedUntil: null,
+      volume: null,
+      power: null,
+      version: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    applyLocation(device, body.location);
+    await this.db.write(async (manager) => {
+      await this.devices.insert(device, manager);
+      await this.audit.record(
+        {
+          action: 'device.created',
+          actor,
+          targetType: 'device',
+          targetId: device.id,
+          communeCode,
+          detail: { name: device.name, zones: device.zones },
+        },
+        manager,
+      );
+    });
+    return {
+      device,
+      enrolmentCode: code,
+      enrolmentExpiresAt: device.enrolmentExpiresAt!.toISOString(),
+    };
+  }
+
+  list(communeCode: string): Promise<Device[]> {
+    this.geo.commune(communeCode);
+    return this.devices.listByCommune(communeCode);
+  }
+
+  async listProvince(provinceCode: string, status?: DeviceViewStatus): Promise<Device[]> {
+    this.geo.province(provinceCode);
+    const devices = (await this.devices.listByProvince(provinceCode)).filter(
+      (device) => status === undefined || deviceStatus(device) === status,
+    );
+    // Stable sort: within a status, the repository's order (commune, name) stays.
+    return devices.sort((a, b) => STATUS_ORDER[deviceStatus(a)] - STATUS_ORDER[deviceStatus(b)]);
+  }
+
+  async get(communeCode: string, id: string): Promise<Device> {
+    const device = await this.devices.find(id);
+    if (!device || device.communeCode !== communeCode)
+      throw notFound('DEVICE_NOT_FOUND', 'Device', id);
+    return device;
+  }
+
+  async update(
+    communeCode: string,
+    id: string,
+    body: UpdateDeviceDto,
+    actor: AuthUser,
+  ): Promise<Device> {
+    return this.db.write(async (manager) => {
+      const device = await this.devices.find(id, manager);
+      if (!device || device.communeCode !== communeCode)
+        throw notFound('DEVICE_NOT_FOUND', 'Device', id);
+      if (body.name !== undefined) device.name = body.name.trim();
+      if (body.zones !== undefined) device.zones = normalizeZones(body.zones);
+      applyLocation(device, body.location);
+      device.updatedAt = this.clock.now();
+      await this.devices.save(device, manager);
+      await this.audit.record(
+        {
+          action: 'device.updated',
+          actor,
+          targetType: 'device',
+          targetId: id,
+          communeCode,
+          detail: { ...body },
+        },
+        manager,
+      );
+      return device;
+    });
+  }
+
+  /** Deletes the device: its API token and broker password stop working at once. */
+  async remove(communeCode: string, id: string, actor: AuthUser): Promise<void> {
+    await this.db.write(async (manager) => {
+      const device = await this.devices.find(id, manager);
+      if (!device || device.communeCode !== communeCode)
+        throw notFound('DEVICE_NOT_FOUND', 'Device', id);
+      await this.devices.delete(id, manager);
+      await this.audit.record(
+        {
+          action: 'device.deleted',
+          actor,
+          targetType: 'device',
+          targetId: id,
+          communeCode,
+          detail: { name: device.name },
+        },
+        manager,
+      );
+    });
+    await this.endBrokerSession(communeCode, id, true);
+  }
+
+  /**
+   * A new enrolment code (shown once); the device's current credentials are revoked at once, so
+   * the box must enrol again: this is how credentials are rotated or a replaced box is enrolled.
+   */
+  async issueEnrolmentCode(
+    communeCode: string,
+    id: string,
+    actor: AuthUser,
+  ): Promise<NewEnrolmentCode> {
+    const code = newEnrolmentCode();
+    const expiresAt = this.enrolmentExpiry(this.clock.now());
+    await this.db.write(async (manager) => {
+      const device = await this.devices.find(id, manager);
+      if (!device || device.communeCode !== communeCode)
+        throw notFound('DEVICE_NOT_FOUND', 'Device', id);
+      device.enrolmentCodeHash = secretHash(normalizeEnrolmentCode(code));
+      device.enrolmentExpiresAt = expiresAt;
+      device.enrolmentUsedAt = null;
+      device.apiTokenHash = null;
+      device.mqttPasswordHash = null;
+      device.updatedAt = this.clock.now();
+      await this.devices.save(device, manager);
+      await this.audit.record(
+        {
+          action: 'device.enrolment_code.issued',
+          actor,
+          targetType: 'device',
+          targetId: id,
+          communeCode,
+        },
+        manager,
+      );
+    });
+    await this.endBrokerSession(communeCode, id, false);
+    return { enrolmentCode: code, enrolmentExpiresAt: expiresAt.toISOString() };
+  }
+
+  /** Revokes the device's API token and broker password; the device stays registered. */
+  async revokeCredentials(communeCode: string, id: string, actor: AuthUser): Promise<Device> {
+    const device = await this.db.write(async (manager) => {
+      const found = await this.devices.find(id, manager);
+      if (!found || found.communeCode !== communeCode)
+        throw notFound('DEVICE_NOT_FOUND', 'Device', id);
+      found.apiTokenHash = null;
+      found.mqttPasswordHash = null;
+      found.updatedAt = this.clock.now();
+      await this.devices.save(found, manager);
+      await this.audit.record(
+        {
+          action: 'device.credentials.revoked',
+          actor,
+          targetType: 'device',
+          targetId: id,
+          communeCode,
+        },
+        manager,
+      );
+      return found;
+    });
+    await this.endBrokerSession(communeCode, id, false);
+    return device;
+  }
+
+  /**
+   * A device trades its enrolment code and public key for its credentials. The code is checked,
+   * then taken and the credentials set in one conditional update: nothing is half-written, and
+   * of two uses of one code only one succeeds. Failures count against the address's limit.
+   */
+  async enrol(
+    code: string,
+    publicKey: string,
+    ip: string | null,
+    apiHostname: string,
+  ): Promise<EnrolmentResult> {
+    const keyProblem = publicKeyProblem(publicKey);
+    if (keyProblem) throw new DomainError('VALIDATION_FAILED', keyProblem);
+    const ticket = await this.limiter.begin(ip ?? 'unknown');
+    const codeHash = secretHash(normalizeEnrolmentCode(code));
+    const device = await this.devices.findByCodeHash(codeHash);
+    if (!device) throw new DomainError('ENROLMENT_CODE_UNKNOWN', 'Unknown enrolment code');
+    if (device.enrolmentUsedAt !== null) {
+      throw new DomainError('ENROLMENT_CODE_USED', 'This enrolment code was already used');
+    }
+    const now = this.clock.now();
+    if (!device.enrolmentExpiresAt || device.enrolmentExpiresAt.getTime() <= now.getTime()) {
+      throw new DomainError('ENROLMENT_CODE_EXPIRED', 'This enrolment code has expired');
+    }
+    const apiToken = newApiToken();
+    const password = newMqttPassword();
+    const enrolled = await this.db.write(async (manager) => {
+      const taken = await this.devices.enrol(
+        device.id,
+        codeHash,
+        {
+          publicKey,
+          apiTokenHash: secretHash(apiToken),
+          mqttPasswordHash: secretHash(password),
+          enrolledAt: now,
+          enrolmentUsedAt: now,
+          updatedAt: now,
+        },
+        manager,
+      );
+      if (!taken) return false;
+      await this.audit.record(
+        {
+          action: 'device.enrolled',
+          actorUsername: `device:${device.id}`,
+          targetType: 'device',
+          targetId: device.id,
+          communeCode: device.communeCode,
+          ip,
+        },
+        manager,
+      );
+      return true;
+    });
+    if (!enrolled)
+      throw new DomainError('ENROLMENT_CODE_USED', 'This enrolment code was already used');
+    await ticket.succeeded();
+    return {
+      deviceId: device.id,
+      communeCode: device.communeCode,
+      apiToken,
+      mqtt: { url: this.brokerUrl(apiHostname), username: device.id, password },
+    };
+  }
+
+  /** The device an API token belongs to, or null. */
+  async authenticateToken(token: string): Promise<Device | null> {
+    if (!/^lxd_[A-Za-z0-9_-]{43}$/.test(token)) return null;
+    return this.devices.findByApiTokenHash(secretHash(token));
+  }
+
+  /** The device whose broker username and password these are, or null. */
+  async authenticateBroker(deviceId: string, password: string): Promise<Device | null> {
+    if (!/^[0-9a-f-]{36}$/.test(deviceId)) return null;
+    const device = await this.devices.find(deviceId);
+    return device && secretMatches(password, device.mqttPasswordHash) ? device : null;
+  }
+
+  /** Keeps the device's status current from a status message on its own topic. */
+  async recordStatus(communeCode: string, deviceId: string, status: StatusMessage): Promise<void> {
+    const device = await this.devices.find(deviceId);
+    if (!device || device.communeCode !== communeCode) return;
+    if (status.status === 'offline') {
+      await this.devices.updateStatus(deviceId, {
+        state: 'offline',
+        playingItemId: null,
+        playingStartedAt: null,
+      });
+      return;
+    }
+    const values: Partial<Device> = { state: status.status, lastSeenAt: this.clock.now() };
+    if (status.playing !== undefined) {
+      values.playingItemId = status.playing?.scheduleItemId ?? null;
+      values.playingStartedAt = status.playing ? new Date(status.playing.startedAt) : null;
+    }
+    if (status.clockSkewMs !== undefined) values.clockSkewMs = status.clockSkewMs;
+    if (status.cachedUntil !== undefined) {
+      values.cachedUntil = status.cachedUntil === null ? null : new Date(status.cachedUntil);
+    }
+    if (status.volume !== undefined) values.volume = status.volume;
+    if (status.power !== undefined) values.power = status.power;
+    if (status.version !== undefined) values.version = status.version;
+    await this.devices.updateStatus(deviceId, values);
+  }
+
+  /** Records a device's acknowledgement of one of its own commands. */
+  async recordAck(communeCode: string, deviceId: string, ack: AckMessage): Promise<void> {
+    const device = await this.devices.find(deviceId);
+    if (!device || device.communeCode !== communeCode) return;
+    const recorded = await this.devices.acknowledge(deviceId, ack.id, {
+      acknowledgedAt: this.clock.now(),
+      ok: ack.ok,
+      error: ack.ok ? null : (ack.error ?? null),
+    });
+    if (!recorded) this.logger.debug(`Ack of unknown or acknowledged command ${ack.id}`);
+  }
+
+  /** Records a command and publishes it (QoS 1) on the device's command topic. */
+  async sendCommand(
+    communeCode: string,
+    id: string,
+    body: DeviceCommandDto,
+    actor: AuthUser,
+  ): Promise<DeviceCommand> {
+    const device = await this.get(communeCode, id);
+    const request = this.commandRequest(body);
+    const link = this.link.get();
+    const now = this.clock.now();
+    const { type, ...params } = request;
+    const command: DeviceCommand = {
+      id: newId(now.getTime()),
+      deviceId: device.id,
+      communeCode,
+      type,
+      params,
+      createdBy: actor.id,
+      createdAt: now,
+      acknowledgedAt: null,
+      ok: null,
+      error: null,
+    };
+    // Recorded first, so an acknowledgement arriving at once finds its command.
+    await this.devices.insertCommand(command);
+    try {
+      await link.publish(
+        deviceTopic(communeCode, device.id, 'cmd'),
+        encodeMessage({ id: command.id, ...request }),
+        { qos: 1, retain: false },
+      );
+    } catch (error) {
+      await this.devices.deleteCommand(command.id);
+      throw new DomainError(
+        'BROKER_UNAVAILABLE',
+        `The command could not be handed to the broker: ${(error as Error).message}`,
+        { retryAfterSeconds: 5 },
+      );
+    }
+    await this.audit.record({
+      action: 'device.command.sent',
+      actor,
+      targetType: 'device',
+      targetId: device.id,
+      communeCode,
+      detail: { commandId: command.id, type, ...params },
+    });
+    return command;
+  }
+
+  async getCommand(communeCode: string, id: string, commandId: string): Promise<DeviceCommand> {
+    await this.get(communeCode, id);
+    const command = await this.devices.findCommand(id, commandId);
+    if (!command) throw notFound('DEVICE_COMMAND_NOT_FOUND', 'Command', commandId);
+    return command;
+  }
+
+  async listCommands(communeCode: string, id: string): Promise<DeviceCommand[]> {
+    await this.get(communeCode, id);
+    return this.devices.listCommands(id, 100);
+  }
+
+  private commandRequest(body: DeviceCommandDto): CommandRequest {
+    const parsed = parseCommandRequest(body);
+    if (!parsed.ok) throw new DomainError('VALIDATION_FAILED', parsed.error);
+    const allowed = new Set(['type', ...Object.keys(parsed.value)]);
+    const extra = Object.keys(body).filter(
+      (key) => !allowed.has(key) && body[key as keyof DeviceCommandDto] !== undefined,
+    );
+    if (extra.length > 0) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `A ${parsed.value.type} command takes no ${extra.join(', ')}`,
+      );
+    }
+    return parsed.value;
+  }
+
+  private enrolmentExpiry(now: Date): Date {
+    return new Date(now.getTime() + this.config.fleet.enrolmentMinutes * 60 * 1000);
+  }
+
+  private brokerUrl(apiHostname: string): string {
+    if (this.config.fleet.mqttPublicUrl) return this.config.fleet.mqttPublicUrl;
+    const link = this.link.optional();
+    if (link) return link.deviceUrl(apiHostname);
+    const url = new URL(
+      this.config.fleet.mqttUrl ?? `mqtt://${apiHostname}:${this.config.fleet.mqttPort}`,
+    );
+    url.username = '';
+    url.password = '';
+    return url.toString().replace(/\/$/, '');
+  }
+
+  /**
+   * Ends the device's broker session (its password no longer works for the next one) and, for a
+   * deleted device, clears its retained status.
+   */
+  private async endBrokerSession(communeCode: string, id: string, deleted: boolean): Promise<void> {
+    const link = this.link.optional();
+    if (!link) return;
+    try {
+      await link.disconnect(id);
+      if (deleted) {
+        await link.publish(deviceTopic(communeCode, id, 'status'), Buffer.alloc(0), {
+          qos: 1,
+          retain: true,
+        });
+      }
+    } catch (error) {
+      this.logger.warn(`Ending the broker session of device ${id}: ${(error as Error).message}`);
+    }
+  }
+}

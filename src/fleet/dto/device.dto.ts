@@ -1,0 +1,121 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import {
+  COMMAND_TYPES,
+  CommandType,
+  MAX_ZONES_PER_DEVICE,
+  POWER_STATES,
+  PowerState,
+  ZONE_PATTERN,
+} from '../protocol';
+
+const ZONE_MESSAGE =
+  'each zone must be 1 to 32 lower-case letters, digits or "-", starting with a letter or digit';
+
+export class DeviceLocationDto {
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-90)
+  @Max(90)
+  lat!: number;
+
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(-180)
+  @Max(180)
+  lon!: number;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  note?: string;
+}
+
+export class CreateDeviceDto {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  name!: string;
+
+  @IsOptional()
+  @ArrayMaxSize(MAX_ZONES_PER_DEVICE)
+  @Matches(ZONE_PATTERN, { each: true, message: ZONE_MESSAGE })
+  zones?: string[];
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DeviceLocationDto)
+  location?: DeviceLocationDto;
+}
+
+export class UpdateDeviceDto {
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  name?: string;
+
+  @IsOptional()
+  @ArrayMaxSize(MAX_ZONES_PER_DEVICE)
+  @Matches(ZONE_PATTERN, { each: true, message: ZONE_MESSAGE })
+  zones?: string[];
+
+  /** `null` removes the location. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DeviceLocationDto)
+  location?: DeviceLocationDto | null;
+}
+
+export const DEVICE_VIEW_STATUSES = ['online', 'offline', 'never-seen'] as const;
+export type DeviceViewStatus = (typeof DEVICE_VIEW_STATUSES)[number];
+
+export class DeviceListQueryDto {
+  @IsOptional()
+  @IsIn(DEVICE_VIEW_STATUSES)
+  status?: DeviceViewStatus;
+}
+
+export class EnrolDto {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(32)
+  code!: string;
+
+  /** Checked in full by the protocol module (base64 of a 32-byte Ed25519 key). */
+  @IsString()
+  @MaxLength(64)
+  publicKey!: string;
+}
+
+export class DeviceCommandDto {
+  @IsIn(COMMAND_TYPES)
+  type!: CommandType;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  volume?: number;
+
+  @IsOptional()
+  @IsIn(POWER_STATES)
+  power?: PowerState;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
+  scheduleItemId?: string;
+}

@@ -1,0 +1,189 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+} from '@nestjs/common';
+import mqtt, { MqttClient } from 'mqtt';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { DevicesService } from './devices.service';
+import { EmbeddedBroker } from './embedded-broker';
+import { FleetLink, MqttLink } from './fleet-link';
+import {
+  allDevicesFilter,
+  BrokerIdentity,
+  isDeviceId,
+  MAX_KEEPALIVE_SECONDS,
+  parseAck,
+  parseDeviceTopic,
+  parseStatus,
+} from './protocol';
+
+/** The embedded broker's username for the server's own client (its password is per process). */
+const SERVICE_USERNAME = 'loa-xa-server';
+
+function sameSecret(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/**
+ * The fleet's MQTT side, in the process that serves the API: without MQTT_URL it starts the
+ * embedded broker on MQTT_PORT first; then it connects as a client (to that broker or to
+ * MQTT_URL), subscribes to every device's status and acknowledgements and keeps the database
+ * current from them, and lends the services a link to publish commands.
+ */
+@Injectable()
+export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttLink {
+  private readonly logger = new Logger(FleetMqtt.name);
+  private broker: EmbeddedBroker | null = null;
+  private client: MqttClient | null = null;
+  /** Messages are handled one after the other, so a device's statuses are applied in order. */
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly devices: DevicesService,
+    private readonly link: FleetLink,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const fleet = this.config.fleet;
+    if (fleet.mqttUrl) {
+      this.client = this.connect(fleet.mqttUrl, {});
+      this.logger.log(`Fleet: using the MQTT broker at ${this.redacted(fleet.mqttUrl)}`);
+    } else {
+      const password = randomBytes(32).toString('base64url');
+      this.broker = await EmbeddedBroker.start({
+        host: fleet.mqttHost,
+        port: fleet.mqttPort,
+        authenticate: (clientId, username, given) =>
+          this.authenticate(clientId, username, given, password),
+        onError: (message) => this.logger.debug(message),
+      });
+      this.client = this.connect(`mqtt://127.0.0.1:${this.broker.port}`, {
+        username: SERVICE_USERNAME,
+        password,
+      });
+      await this.connected(this.client);
+      this.logger.log(`Fleet: embedded MQTT broker on ${fleet.mqttHost}:${this.broker.port}`);
+    }
+    this.link.attach(this);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.link.attach(null);
+    if (this.client) await this.client.endAsync(true).catch(() => undefined);
+    this.client = null;
+    await this.queue;
+    if (this.broker) await this.broker.close();
+    this.broker = null;
+  }
+
+  async publish(
+    topic: string,
+    payload: Buffer,
+    options: { qos: 0 | 1; retain: boolean },
+  ): Promise<void> {
+    if (!this.client?.connected) throw new Error('not connected to the MQTT broker');
+    await this.client.publishAsync(topic, payload, options);
+  }
+
+  async disconnect(deviceId: string): Promise<void> {
+    await this.broker?.disconnect(deviceId);
+  }
+
+  deviceUrl(hostname: string): string {
+    if (this.broker) {
+      const host = hostname.includes(':') ? `[${hostname}]` : hostname;
+      return `mqtt://${host}:${this.broker.port}`;
+    }
+    const url = new URL(this.config.fleet.mqttUrl!);
+    url.username = '';
+    url.password = '';
+    return url.toString().replace(/\/$/, '');
+  }
+
+  private async authenticate(
+    clientId: string,
+    username: string,
+    password: string,
+    servicePassword: string,
+  ): Promise<BrokerIdentity | null> {
+    if (username === SERVICE_USERNAME) {
+      return sameSecret(password, servicePassword) ? { kind: 'service' } : null;
+    }
+    // Pinned by the protocol: a device's client id is its device id, and so is its username.
+    if (clientId !== username || !isDeviceId(username)) return null;
+    const device = await this.devices.authenticateBroker(username, password);
+    return device ? { kind: 'device', deviceId: device.id, communeCode: device.communeCode } : null;
+  }
+
+  private connect(url: string, credentials: { username?: string; password?: string }): MqttClient {
+    const client = mqtt.connect(url, {
+      ...credentials,
+      clientId: `loa-xa-server-${randomBytes(6).toString('hex')}`,
+      keepalive: MAX_KEEPALIVE_SECONDS,
+      clean: true,
+      reconnectPeriod: 2000,
+      connectTimeout: 10000,
+    });
+    client.on('connect', () => {
+      client
+        .subscribeAsync([allDevicesFilter('status'), allDevicesFilter('ack')], { qos: 1 })
+        .catch((error: Error) => this.logger.warn(`Fleet: subscribing failed: ${error.message}`));
+    });
+    client.on('error', (error) => this.logger.warn(`Fleet: MQTT: ${error.message}`));
+    client.on('message', (topic, payload) => {
+      this.queue = this.queue.then(() => this.handle(topic, payload));
+    });
+    return client;
+  }
+
+  private connected(client: MqttClient): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error('The server could not connect to its embedded MQTT broker')),
+        10000,
+      );
+      client.once('connect', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private async handle(topic: string, payload: Buffer): Promise<void> {
+    const target = parseDeviceTopic(topic);
+    // An empty retained message only clears the topic (a deleted device).
+    if (!target || payload.length === 0) return;
+    try {
+      if (target.kind === 'status') {
+        const status = parseStatus(payload);
+        if (!status.ok) {
+          this.logger.warn(`Fleet: bad status from ${target.deviceId}: ${status.error}`);
+          return;
+        }
+        await this.devices.recordStatus(target.communeCode, target.deviceId, status.value);
+      } else if (target.kind === 'ack') {
+        const ack = parseAck(payload);
+        if (!ack.ok) {
+          this.logger.warn(`Fleet: bad ack from ${target.deviceId}: ${ack.error}`);
+          return;
+        }
+        await this.devices.recordAck(target.communeCode, target.deviceId, ack.value);
+      }
+    } catch (error) {
+      this.logger.error(`Fleet: handling ${topic}: ${(error as Error).message}`);
+    }
+  }
+
+  private redacted(url: string): string {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  }
+}

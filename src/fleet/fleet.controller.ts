@@ -1,0 +1,198 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+  Req,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import {
+  CommuneScope,
+  CurrentUser,
+  DeviceRoute,
+  ProvinceScope,
+  Public,
+  Roles,
+} from '../auth/access.decorators';
+import { AuthUser } from '../auth/auth-user';
+import { JsonBodyLimit } from '../common/json-body';
+import { DeviceGuard, DeviceRequest } from './device.guard';
+import {
+  CommandView,
+  commandView,
+  DevicesService,
+  DeviceView,
+  deviceView,
+  EnrolmentResult,
+  NewEnrolmentCode,
+} from './devices.service';
+import {
+  CreateDeviceDto,
+  DeviceCommandDto,
+  DeviceListQueryDto,
+  EnrolDto,
+  UpdateDeviceDto,
+} from './dto/device.dto';
+
+const uuid = new ParseUUIDPipe();
+
+/** A commune's speaker clusters: its operators and approvers manage them, monitors read them. */
+@ApiTags('fleet')
+@ApiBearerAuth()
+@Controller('communes/:commune/devices')
+@CommuneScope()
+export class CommuneDevicesController {
+  constructor(private readonly devices: DevicesService) {}
+
+  @Roles('admin', 'operator', 'approver')
+  @Post()
+  async create(
+    @Param('commune') commune: string,
+    @Body() body: CreateDeviceDto,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<{ id: string; name: string; zones: string[] } & NewEnrolmentCode> {
+    const created = await this.devices.create(commune, body, actor);
+    return {
+      id: created.device.id,
+      name: created.device.name,
+      zones: created.device.zones,
+      enrolmentCode: created.enrolmentCode,
+      enrolmentExpiresAt: created.enrolmentExpiresAt,
+    };
+  }
+
+  @Get()
+  async list(@Param('commune') commune: string): Promise<DeviceView[]> {
+    return (await this.devices.list(commune)).map(deviceView);
+  }
+
+  @Get(':id')
+  async get(@Param('commune') commune: string, @Param('id', uuid) id: string): Promise<DeviceView> {
+    return deviceView(await this.devices.get(commune, id));
+  }
+
+  @Roles('admin', 'operator', 'approver')
+  @Patch(':id')
+  async update(
+    @Param('commune') commune: string,
+    @Param('id', uuid) id: string,
+    @Body() body: UpdateDeviceDto,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<DeviceView> {
+    return deviceView(await this.devices.update(commune, id, body, actor));
+  }
+
+  @Roles('admin', 'operator', 'approver')
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(
+    @Param('commune') commune: string,
+    @Param('id', uuid) id: string,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<void> {
+    await this.devices.remove(commune, id, actor);
+  }
+
+  /** A new enrolment code, shown once; the device's current credentials stop working at once. */
+  @Roles('admin', 'operator', 'approver')
+  @Post(':id/enrolment-code')
+  issueEnrolmentCode(
+    @Param('commune') commune: string,
+    @Param('id', uuid) id: string,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<NewEnrolmentCode> {
+    return this.devices.issueEnrolmentCode(commune, id, actor);
+  }
+
+  /** Revokes the device's API token and broker password; it stays registered, unenrolled. */
+  @Roles('admin', 'operator', 'approver')
+  @Delete(':id/credentials')
+  async revoke(
+    @Param('commune') commune: string,
+    @Param('id', uuid) id: string,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<DeviceView> {
+    return deviceView(await this.devices.revokeCredentials(commune, id, actor));
+  }
+
+  @Roles('admin', 'operator', 'approver')
+  @Post(':id/commands')
+  @HttpCode(202)
+  async command(
+    @Param('commune') commune: string,
+    @Param('id', uuid) id: string,
+    @Body() body: DeviceCommandDto,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<CommandView> {
+    return commandView(await this.devices.sendCommand(commune, id, body, actor));
+  }
+
+  @Get(':id/commands')
+  async commands(
+    @Param('commune') commune: string,
+    @Param('id', uuid) id: string,
+  ): Promise<CommandView[]> {
+    return (await this.devices.listCommands(commune, id)).map(commandView);
+  }
+
+  @Get(':id/commands/:commandId')
+  async commandResult(
+    @Param('commune') commune: string,
+    @Param('id', uuid) id: string,
+    @Param('commandId', uuid) commandId: string,
+  ): Promise<CommandView> {
+    return commandView(await this.devices.getCommand(commune, id, commandId));
+  }
+}
+
+/** A province's clusters for its monitors: offline first. */
+@ApiTags('fleet')
+@ApiBearerAuth()
+@Controller('provinces/:province/devices')
+export class ProvinceDevicesController {
+  constructor(private readonly devices: DevicesService) {}
+
+  @Roles('admin', 'monitor')
+  @ProvinceScope({ source: 'params', name: 'province' })
+  @Get()
+  async list(
+    @Param('province') province: string,
+    @Query() query: DeviceListQueryDto,
+  ): Promise<DeviceView[]> {
+    return (await this.devices.listProvince(province, query.status)).map(deviceView);
+  }
+}
+
+/** An enrolment is a code and a public key: well under a kilobyte of JSON. */
+const ENROL_BODY_LIMIT_BYTES = 2 * 1024;
+
+/** The routes devices call: enrolment (with its code), then with their own API token. */
+@ApiTags('devices')
+@Controller('devices')
+export class DeviceApiController {
+  constructor(private readonly devices: DevicesService) {}
+
+  @Public()
+  @JsonBodyLimit(ENROL_BODY_LIMIT_BYTES)
+  @Post('enrol')
+  enrol(@Body() body: EnrolDto, @Req() request: Request): Promise<EnrolmentResult> {
+    return this.devices.enrol(body.code, body.publicKey, request.ip ?? null, request.hostname);
+  }
+
+  /** The device itself, as the server knows it (its commune and zones). */
+  @ApiBearerAuth()
+  @DeviceRoute()
+  @UseGuards(DeviceGuard)
+  @Get('me')
+  me(@Req() request: DeviceRequest): DeviceView {
+    return deviceView(request.device!);
+  }
+}
