@@ -55,6 +55,9 @@ export async function createTestStorage(extraEnv: Env = {}): Promise<TestStorage
     ADMIN_PASSWORD: ADMIN.password,
     PASSWORD_SCRYPT_COST: '10',
     LOGIN_THROTTLE_LIMIT: '1000',
+    // The embedded MQTT broker on a free port of its own, never the machine's 1883.
+    MQTT_PORT: '0',
+    MQTT_HOST: '127.0.0.1',
     PATH: process.env.PATH,
     ...extraEnv,
   };

@@ -1,0 +1,139 @@
+import mqtt, { ErrorWithSubackPacket, IClientOptions, MqttClient } from 'mqtt';
+import { generateKeyPairSync } from 'node:crypto';
+import type { Socket } from 'node:net';
+import {
+  AckMessage,
+  CommandMessage,
+  deviceTopic,
+  encodeMessage,
+  LAST_WILL,
+  parseCommand,
+  StatusMessage,
+} from '../../src/fleet/protocol';
+
+/** What enrolment hands a device. */
+export interface DeviceCredentials {
+  deviceId: string;
+  communeCode: string;
+  apiToken: string;
+  mqtt: { url: string; username: string; password: string };
+}
+
+/** A new Ed25519 public key as enrolment takes it: base64 of its 32 raw bytes. */
+export function newDevicePublicKey(): string {
+  const { publicKey } = generateKeyPairSync('ed25519');
+  return publicKey.export({ format: 'der', type: 'spki' }).subarray(12).toString('base64');
+}
+
+/**
+ * A simulated speaker cluster: a real MQTT client that follows docs/device-protocol.md (client
+ * id = device id, keepalive ≤ 30 s, a retained Last Will on its status topic).
+ */
+export class SimulatedDevice {
+  readonly commands: CommandMessage[] = [];
+
+  private constructor(
+    readonly credentials: DeviceCredentials,
+    readonly client: MqttClient,
+  ) {
+    client.on('message', (topic, payload) => {
+      if (topic !== this.topic('cmd')) return;
+      const command = parseCommand(payload);
+      if (command.ok) this.commands.push(command.value);
+    });
+  }
+
+  static async connect(
+    credentials: DeviceCredentials,
+    options: Partial<IClientOptions> & { url?: string } = {},
+  ): Promise<SimulatedDevice> {
+    const { url, ...rest } = options;
+    const client = await mqtt.connectAsync(
+      url ?? credentials.mqtt.url,
+      {
+        clientId: credentials.deviceId,
+        username: credentials.mqtt.username,
+        password: credentials.mqtt.password,
+        keepalive: 5,
+        reconnectPeriod: 0,
+        connectTimeout: 5000,
+        will: {
+          topic: deviceTopic(credentials.communeCode, credentials.deviceId, 'status'),
+          payload: encodeMessage(LAST_WILL),
+          qos: 1,
+          retain: true,
+        },
+        ...rest,
+      },
+      false,
+    );
+    return new SimulatedDevice(credentials, client);
+  }
+
+  topic(kind: 'cmd' | 'status' | 'ack'): string {
+    return deviceTopic(this.credentials.communeCode, this.credentials.deviceId, kind);
+  }
+
+  /** Subscribes to its own commands; answers the granted QoS (128: refused). */
+  async subscribeCommands(topic = this.topic('cmd')): Promise<number> {
+    try {
+      const granted = await this.client.subscribeAsync(topic, { qos: 1 });
+      return granted[0].qos;
+    } catch (error) {
+      // mqtt.js rejects a refused subscription with the SUBACK attached.
+      if (error instanceof ErrorWithSubackPacket) {
+        const first = error.packet.granted[0] as number | { qos: number };
+        return typeof first === 'number' ? first : first.qos;
+      }
+      throw error;
+    }
+  }
+
+  async status(status: StatusMessage, topic = this.topic('status')): Promise<void> {
+    await this.client.publishAsync(topic, encodeMessage(status), { qos: 1, retain: true });
+  }
+
+  async ack(ack: AckMessage, topic = this.topic('ack')): Promise<void> {
+    await this.client.publishAsync(topic, encodeMessage(ack), { qos: 1 });
+  }
+
+  /**
+   * Publishes where the broker should refuse it: resolves `closed` when the broker ends the
+   * connection, `acknowledged` if it took the message, `no-answer` after two seconds.
+   */
+  async forge(topic: string, message: StatusMessage | AckMessage): Promise<string> {
+    const closed = new Promise<string>((resolve) =>
+      this.client.once('close', () => resolve('closed')),
+    );
+    const timeout = new Promise<string>((resolve) => setTimeout(() => resolve('no-answer'), 2000));
+    const acknowledged = this.client
+      .publishAsync(topic, encodeMessage(message), { qos: 1, retain: true })
+      .then(() => 'acknowledged');
+    return Promise.race([closed, acknowledged, timeout]);
+  }
+
+  /** Cuts the connection as a lost 3G link would: no DISCONNECT, the broker sends the Last Will. */
+  cut(): void {
+    (this.client.stream as Socket).destroy();
+    this.client.end(true);
+  }
+
+  async close(): Promise<void> {
+    await this.client.endAsync(true).catch(() => undefined);
+  }
+}
+
+/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 10000,
+  what = 'the condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
