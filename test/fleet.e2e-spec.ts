@@ -1,3 +1,9 @@
+import mqtt from 'mqtt';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
 import { ManualClock } from '../src/common/manual-clock';
 import { parseCommand } from '../src/fleet/protocol';
 import {
@@ -6,6 +12,7 @@ import {
   newDevicePublicKey,
   SimulatedDevice,
 } from './support/fleet-device';
+import { freePort } from './support/services';
 import {
   ADMIN,
   bearer,
@@ -524,5 +531,174 @@ describe('fleet: devices, enrolment, broker, status and commands (e2e)', () => {
     expect(good.status).toBe(429);
     expect(good.headers['retry-after']).toMatch(/^\d+$/);
     expect((await view(created.id)).publicKey).toBeNull();
+  });
+});
+
+const MOSQUITTO = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((path) => existsSync(path));
+
+/**
+ * The external-broker path (MQTT_URL) against a Mosquitto of the test's own, on a free port with
+ * a generated configuration (never the machine's broker on 1883). The server authenticates with a
+ * password file; the devices' access rules are ACL patterns on their client ids. Devices connect
+ * without a username here: per-device passwords on Mosquitto (its dynamic security plugin) are
+ * not provisioned by the service yet (docs/device-protocol.md).
+ */
+(MOSQUITTO ? describe : describe.skip)('fleet over an external Mosquitto broker (e2e)', () => {
+  let storage: TestStorage;
+  let app: TestApp;
+  let broker: ChildProcess;
+  let brokerUrl: string;
+  let operator: string;
+  const devices: SimulatedDevice[] = [];
+
+  beforeAll(async () => {
+    storage = await createTestStorage();
+    const port = await freePort();
+    const password = randomBytes(12).toString('hex');
+    const passwordFile = join(storage.dir, 'mosquitto.passwd');
+    writeFileSync(passwordFile, '');
+    execFileSync('mosquitto_passwd', ['-b', passwordFile, 'loa-xa-server', password]);
+    writeFileSync(
+      join(storage.dir, 'mosquitto.acl'),
+      [
+        'user loa-xa-server',
+        'topic readwrite loa-xa/#',
+        '',
+        'pattern read loa-xa/+/%c/cmd',
+        'pattern write loa-xa/+/%c/status',
+        'pattern write loa-xa/+/%c/ack',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(storage.dir, 'mosquitto.conf'),
+      [
+        `listener ${port} 127.0.0.1`,
+        'allow_anonymous true',
+        `password_file ${passwordFile}`,
+        `acl_file ${join(storage.dir, 'mosquitto.acl')}`,
+        'persistence false',
+        'log_dest stderr',
+        // Started as root, Mosquitto would drop to its own user, who cannot read the test's folder.
+        `user ${userInfo().username}`,
+        '',
+      ].join('\n'),
+    );
+    broker = spawn(MOSQUITTO!, ['-c', join(storage.dir, 'mosquitto.conf')], { stdio: 'ignore' });
+    brokerUrl = `mqtt://127.0.0.1:${port}`;
+    await eventually(
+      () =>
+        mqtt
+          .connectAsync(brokerUrl, { reconnectPeriod: 0, connectTimeout: 1000 }, false)
+          .then((client) => client.endAsync().then(() => true))
+          .catch(() => undefined),
+      10000,
+      'Mosquitto',
+    );
+    app = await startTestApp(storage, {
+      MQTT_URL: `mqtt://loa-xa-server:${password}@127.0.0.1:${port}`,
+    });
+    const admin = await app.login(ADMIN.username, ADMIN.password);
+    operator = await createUserAndLogin(app, admin, {
+      username: 'van-hanh-mosquitto',
+      role: 'operator',
+      communeCode: HAC_THANH,
+    });
+  });
+
+  afterAll(async () => {
+    await Promise.all(devices.map((device) => device.close()));
+    await app?.close();
+    broker?.kill('SIGTERM');
+    await storage.dispose();
+  });
+
+  async function enrolledDevice(name: string): Promise<DeviceCredentials> {
+    const created = await app
+      .http()
+      .post(`/api/v1/communes/${HAC_THANH}/devices`)
+      .set(bearer(operator))
+      .send({ name })
+      .expect(201);
+    const enrolment = await app
+      .http()
+      .post('/api/v1/devices/enrol')
+      .send({ code: created.body.enrolmentCode, publicKey: newDevicePublicKey() })
+      .expect(201);
+    return enrolment.body as DeviceCredentials;
+  }
+
+  async function anonymous(credentials: DeviceCredentials): Promise<SimulatedDevice> {
+    const device = await SimulatedDevice.connect(credentials, {
+      url: brokerUrl,
+      username: undefined,
+      password: undefined,
+      keepalive: 2,
+    });
+    devices.push(device);
+    return device;
+  }
+
+  async function view(id: string): Promise<DeviceView> {
+    const response = await app
+      .http()
+      .get(`/api/v1/communes/${HAC_THANH}/devices/${id}`)
+      .set(bearer(operator))
+      .expect(200);
+    return response.body as DeviceView;
+  }
+
+  it('tells devices the external broker, keeps status, Last Will, commands and acks', async () => {
+    const a = await enrolledDevice('Cụm loa ngoài A');
+    const b = await enrolledDevice('Cụm loa ngoài B');
+    expect(a.mqtt.url).toBe(brokerUrl);
+    const deviceA = await anonymous(a);
+    const deviceB = await anonymous(b);
+    await deviceA.subscribeCommands();
+    // Subscribing to B's commands gives A nothing (Mosquitto filters by the ACL pattern).
+    await deviceA.subscribeCommands(deviceB.topic('cmd'));
+    await deviceB.subscribeCommands();
+
+    await deviceA.status({ status: 'online', volume: 55, version: 'ngoai-1' });
+    await eventually(async () => ((await view(a.deviceId)).volume === 55 ? true : undefined));
+
+    const sent = await app
+      .http()
+      .post(`/api/v1/communes/${HAC_THANH}/devices/${b.deviceId}/commands`)
+      .set(bearer(operator))
+      .send({ type: 'stop' })
+      .expect(202);
+    await eventually(() => Promise.resolve(deviceB.commands.length > 0 ? true : undefined));
+    expect(deviceB.commands).toEqual([{ id: sent.body.id, type: 'stop' }]);
+    await deviceB.ack({ id: sent.body.id, ok: true });
+    const command = await eventually(async () => {
+      const response = await app
+        .http()
+        .get(`/api/v1/communes/${HAC_THANH}/devices/${b.deviceId}/commands/${sent.body.id}`)
+        .set(bearer(operator))
+        .expect(200);
+      return response.body.acknowledgedAt ? (response.body as { ok: boolean }) : undefined;
+    });
+    expect(command.ok).toBe(true);
+    expect(deviceA.commands).toEqual([]);
+
+    // A's forged status for B is dropped by Mosquitto's ACL: B stays never seen.
+    await deviceA.client.publishAsync(
+      deviceB.topic('status'),
+      JSON.stringify({ status: 'online', version: 'forged' }),
+      { qos: 1, retain: true },
+    );
+    await deviceA.status({ status: 'online', version: 'marker' });
+    await eventually(async () =>
+      (await view(a.deviceId)).version === 'marker' ? true : undefined,
+    );
+    expect((await view(b.deviceId)).status).toBe('never-seen');
+
+    deviceA.cut();
+    await eventually(
+      async () => ((await view(a.deviceId)).status === 'offline' ? true : undefined),
+      60000,
+      'the Last Will through Mosquitto',
+    );
   });
 });
