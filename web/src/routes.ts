@@ -2,6 +2,7 @@ import type { AppContext } from './context.js';
 import { campaignsPage } from './pages/campaigns.js';
 import { communePage } from './pages/commune.js';
 import { dashboardPage } from './pages/dashboard.js';
+import { devicesPage } from './pages/devices.js';
 import { approvalsPage, bulletinsPage } from './pages/bulletins.js';
 import { newBulletinPage } from './pages/new-bulletin.js';
 import { planPage } from './pages/plan.js';
@@ -24,6 +25,7 @@ export const ROUTES: readonly Route[] = [
   { pattern: '/ke-hoach', roles: COMMUNE, nav: 'Kế hoạch chiến dịch', render: planPage },
   { pattern: '/nhat-ky', roles: COMMUNE, nav: 'Nhật ký phát thanh', render: playoutPage },
   { pattern: '/khung-gio', roles: COMMUNE, nav: 'Khung giờ phát', render: windowsPage },
+  { pattern: '/cum-loa', roles: COMMUNE, nav: 'Cụm loa', render: devicesPage },
   {
     pattern: '/bao-cao',
     roles: ['monitor', 'admin'],

@@ -348,3 +348,20 @@ export interface CommuneDetail {
   rows: ComplianceRow[];
   daily: { date: string; campaignSeconds: number; belowMinimum: boolean; topics: DayTopic[] }[];
 }
+
+export type DeviceStatus = 'online' | 'offline' | 'never-seen';
+
+/** A speaker cluster (cụm loa) as GET /communes/:commune/devices lists it. */
+export interface Device {
+  id: string;
+  communeCode: string;
+  name: string;
+  zones: string[];
+  status: DeviceStatus;
+  lastSeenAt: string | null;
+  playing: { scheduleItemId: string; startedAt: string } | null;
+  volume: number | null;
+  power: 'on' | 'off' | null;
+  version: string | null;
+  enrolled: boolean;
+}

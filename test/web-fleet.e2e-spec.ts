@@ -1,0 +1,114 @@
+import { parseCommand } from '../src/fleet/protocol';
+import { Browser, buildWebApp, launchBrowser, listen, signIn } from './support/browser';
+import {
+  DeviceCredentials,
+  eventually,
+  newDevicePublicKey,
+  SimulatedDevice,
+} from './support/fleet-device';
+import {
+  ADMIN,
+  bearer,
+  createTestStorage,
+  createUserAndLogin,
+  startTestApp,
+  TestApp,
+  TestStorage,
+} from './support/test-app';
+
+const COMMUNE = '14797';
+const OPERATOR = { username: 'vanhanh.cumloa', password: 'vanhanh-password' };
+
+jest.setTimeout(120_000);
+
+describe('web app: Cụm loa page (e2e, Chromium)', () => {
+  let storage: TestStorage;
+  let app: TestApp;
+  let baseUrl: string;
+  let browser: Browser;
+  let device: SimulatedDevice;
+  let credentials: DeviceCredentials;
+
+  beforeAll(async () => {
+    buildWebApp();
+    storage = await createTestStorage();
+    app = await startTestApp(storage);
+    baseUrl = await listen(app);
+    const admin = await app.login(ADMIN.username, ADMIN.password);
+    const operator = await createUserAndLogin(app, admin, {
+      ...OPERATOR,
+      role: 'operator',
+      communeCode: COMMUNE,
+    });
+    for (const [name, zones] of [
+      ['Cụm loa thôn Đông', ['thon-dong']],
+      ['Cụm loa chợ', ['cho', 'trung-tam']],
+    ] as const) {
+      const created = await app
+        .http()
+        .post(`/api/v1/communes/${COMMUNE}/devices`)
+        .set(bearer(operator))
+        .send({ name, zones })
+        .expect(201);
+      if (name === 'Cụm loa thôn Đông') {
+        const enrolled = await app
+          .http()
+          .post('/api/v1/devices/enrol')
+          .send({ code: created.body.enrolmentCode, publicKey: newDevicePublicKey() })
+          .expect(201);
+        credentials = enrolled.body as DeviceCredentials;
+      }
+    }
+    device = await SimulatedDevice.connect(credentials);
+    await device.subscribeCommands();
+    // The box acknowledges every command, as the protocol asks.
+    device.client.on('message', (_topic, payload) => {
+      const command = parseCommand(payload);
+      if (command.ok) void device.ack({ id: command.value.id, ok: true });
+    });
+    await device.status({ status: 'online', volume: 70, power: 'on', version: 'hop-loa 1.0' });
+    await eventually(async () => {
+      const response = await app
+        .http()
+        .get(`/api/v1/communes/${COMMUNE}/devices/${credentials.deviceId}`)
+        .set(bearer(operator));
+      return response.body.status === 'online' ? true : undefined;
+    });
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterAll(async () => {
+    await device?.close();
+    await browser?.close();
+    await app?.close();
+    await storage?.dispose();
+  });
+
+  it('lists the clusters with status, zones, volume, and sends sync and power commands', async () => {
+    const page = await browser.newTab('cum-loa');
+    await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+    await page
+      .getByRole('navigation', { name: 'Chức năng' })
+      .getByRole('link', { name: 'Cụm loa', exact: true })
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'Cụm loa', exact: true }).waitFor();
+    const online = page.locator(`tr[data-device="${credentials.deviceId}"]`);
+    await online.getByText('Đang hoạt động').waitFor();
+    await online.getByText('thon-dong').waitFor();
+    await online.getByText('70%').waitFor();
+    const never = page.getByRole('row', { name: /Cụm loa chợ/ });
+    await never.getByText('Chưa kết nối').waitFor();
+    await never.getByText('cho, trung-tam').waitFor();
+
+    await page.getByRole('button', { name: 'Đồng bộ Cụm loa thôn Đông' }).click();
+    await page.getByText('Đã gửi lệnh đồng bộ tới Cụm loa thôn Đông.').waitFor();
+    await page.getByRole('button', { name: 'Tắt Cụm loa thôn Đông' }).click();
+    await page.getByText('Đã gửi lệnh tắt tới Cụm loa thôn Đông.').waitFor();
+    await eventually(() => Promise.resolve(device.commands.length === 2 ? true : undefined));
+    expect(device.commands.map(({ id: _id, ...rest }) => rest)).toEqual([
+      { type: 'sync' },
+      { type: 'power', power: 'off' },
+    ]);
+    expect(browser.problems).toEqual([]);
+  });
+});
