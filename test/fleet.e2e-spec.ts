@@ -1,9 +1,3 @@
-import mqtt from 'mqtt';
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
-import { join } from 'node:path';
 import { ManualClock } from '../src/common/manual-clock';
 import { parseCommand } from '../src/fleet/protocol';
 import {
@@ -12,7 +6,7 @@ import {
   newDevicePublicKey,
   SimulatedDevice,
 } from './support/fleet-device';
-import { freePort } from './support/services';
+import { MOSQUITTO_PATH, startMosquitto, TestMosquitto } from './support/mosquitto';
 import {
   ADMIN,
   bearer,
@@ -534,8 +528,6 @@ describe('fleet: devices, enrolment, broker, status and commands (e2e)', () => {
   });
 });
 
-const MOSQUITTO = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((path) => existsSync(path));
-
 /**
  * The external-broker path (MQTT_URL) against a Mosquitto of the test's own, on a free port with
  * a generated configuration (never the machine's broker on 1883). The server authenticates with a
@@ -543,60 +535,20 @@ const MOSQUITTO = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((path) => e
  * without a username here: per-device passwords on Mosquitto (its dynamic security plugin) are
  * not provisioned by the service yet (docs/device-protocol.md).
  */
-(MOSQUITTO ? describe : describe.skip)('fleet over an external Mosquitto broker (e2e)', () => {
+(MOSQUITTO_PATH ? describe : describe.skip)('fleet over an external Mosquitto broker (e2e)', () => {
   let storage: TestStorage;
   let app: TestApp;
-  let broker: ChildProcess;
+  let mosquitto: TestMosquitto;
   let brokerUrl: string;
   let operator: string;
   const devices: SimulatedDevice[] = [];
 
   beforeAll(async () => {
     storage = await createTestStorage();
-    const port = await freePort();
-    const password = randomBytes(12).toString('hex');
-    const passwordFile = join(storage.dir, 'mosquitto.passwd');
-    writeFileSync(passwordFile, '');
-    execFileSync('mosquitto_passwd', ['-b', passwordFile, 'loa-xa-server', password]);
-    writeFileSync(
-      join(storage.dir, 'mosquitto.acl'),
-      [
-        'user loa-xa-server',
-        'topic readwrite loa-xa/#',
-        '',
-        'pattern read loa-xa/+/%c/cmd',
-        'pattern write loa-xa/+/%c/status',
-        'pattern write loa-xa/+/%c/ack',
-        '',
-      ].join('\n'),
-    );
-    writeFileSync(
-      join(storage.dir, 'mosquitto.conf'),
-      [
-        `listener ${port} 127.0.0.1`,
-        'allow_anonymous true',
-        `password_file ${passwordFile}`,
-        `acl_file ${join(storage.dir, 'mosquitto.acl')}`,
-        'persistence false',
-        'log_dest stderr',
-        // Started as root, Mosquitto would drop to its own user, who cannot read the test's folder.
-        `user ${userInfo().username}`,
-        '',
-      ].join('\n'),
-    );
-    broker = spawn(MOSQUITTO!, ['-c', join(storage.dir, 'mosquitto.conf')], { stdio: 'ignore' });
-    brokerUrl = `mqtt://127.0.0.1:${port}`;
-    await eventually(
-      () =>
-        mqtt
-          .connectAsync(brokerUrl, { reconnectPeriod: 0, connectTimeout: 1000 }, false)
-          .then((client) => client.endAsync().then(() => true))
-          .catch(() => undefined),
-      10000,
-      'Mosquitto',
-    );
+    mosquitto = await startMosquitto(storage.dir, 'acl-file');
+    brokerUrl = mosquitto.url;
     app = await startTestApp(storage, {
-      MQTT_URL: `mqtt://loa-xa-server:${password}@127.0.0.1:${port}`,
+      MQTT_URL: mosquitto.serviceUrl,
     });
     const admin = await app.login(ADMIN.username, ADMIN.password);
     operator = await createUserAndLogin(app, admin, {
@@ -609,7 +561,7 @@ const MOSQUITTO = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((path) => e
   afterAll(async () => {
     await Promise.all(devices.map((device) => device.close()));
     await app?.close();
-    broker?.kill('SIGTERM');
+    mosquitto?.stop();
     await storage.dispose();
   });
 
@@ -702,3 +654,133 @@ const MOSQUITTO = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((path) => e
     );
   });
 });
+
+/**
+ * An external Mosquitto with its dynamic security plugin (MQTT_DEVICE_AUTH=mosquitto-dynsec):
+ * the service gives each enrolled device a broker client of its own, so devices authenticate with
+ * their enrolment credentials and Mosquitto applies the same access rules as the embedded broker.
+ */
+(MOSQUITTO_PATH ? describe : describe.skip)(
+  'fleet over Mosquitto with dynamic security (e2e)',
+  () => {
+    let storage: TestStorage;
+    let app: TestApp;
+    let mosquitto: TestMosquitto;
+    let operator: string;
+    const devices: SimulatedDevice[] = [];
+
+    beforeAll(async () => {
+      storage = await createTestStorage();
+      mosquitto = await startMosquitto(storage.dir, 'dynsec');
+      app = await startTestApp(storage, {
+        MQTT_URL: mosquitto.serviceUrl,
+        MQTT_DEVICE_AUTH: 'mosquitto-dynsec',
+      });
+      const admin = await app.login(ADMIN.username, ADMIN.password);
+      operator = await createUserAndLogin(app, admin, {
+        username: 'van-hanh-dynsec',
+        role: 'operator',
+        communeCode: HAC_THANH,
+      });
+    });
+
+    afterAll(async () => {
+      await Promise.all(devices.map((device) => device.close()));
+      await app?.close();
+      mosquitto?.stop();
+      await storage.dispose();
+    });
+
+    async function enrolledDevice(name: string): Promise<DeviceCredentials & { code: string }> {
+      const created = await app
+        .http()
+        .post(`/api/v1/communes/${HAC_THANH}/devices`)
+        .set(bearer(operator))
+        .send({ name })
+        .expect(201);
+      const enrolment = await app
+        .http()
+        .post('/api/v1/devices/enrol')
+        .send({ code: created.body.enrolmentCode, publicKey: newDevicePublicKey() })
+        .expect(201);
+      return { ...(enrolment.body as DeviceCredentials), code: created.body.enrolmentCode };
+    }
+
+    async function connect(credentials: DeviceCredentials): Promise<SimulatedDevice> {
+      const device = await SimulatedDevice.connect(credentials, { keepalive: 2 });
+      devices.push(device);
+      return device;
+    }
+
+    async function view(id: string): Promise<DeviceView> {
+      const response = await app
+        .http()
+        .get(`/api/v1/communes/${HAC_THANH}/devices/${id}`)
+        .set(bearer(operator))
+        .expect(200);
+      return response.body as DeviceView;
+    }
+
+    it('authenticates devices with their enrolment credentials and keeps them to their own topics', async () => {
+      const a = await enrolledDevice('Cụm loa dynsec A');
+      const b = await enrolledDevice('Cụm loa dynsec B');
+      expect(a.mqtt.url).toBe(mosquitto.url);
+      await expect(
+        SimulatedDevice.connect({ ...a, mqtt: { ...a.mqtt, password: 'wrong' } }),
+      ).rejects.toThrow(/Bad username or password|Not authorized/i);
+
+      const deviceA = await connect(a);
+      const deviceB = await connect(b);
+      expect(await deviceA.subscribeCommands()).toBe(1);
+      expect(await deviceB.subscribeCommands()).toBe(1);
+      expect(await deviceA.subscribeCommands(deviceB.topic('cmd'))).toBe(128);
+
+      await deviceA.status({ status: 'online', volume: 33 });
+      await eventually(async () => ((await view(a.deviceId)).volume === 33 ? true : undefined));
+
+      const sent = await app
+        .http()
+        .post(`/api/v1/communes/${HAC_THANH}/devices/${b.deviceId}/commands`)
+        .set(bearer(operator))
+        .send({ type: 'volume', volume: 20 })
+        .expect(202);
+      await eventually(() => Promise.resolve(deviceB.commands.length > 0 ? true : undefined));
+      await deviceB.ack({ id: sent.body.id, ok: true });
+      await eventually(async () => {
+        const response = await app
+          .http()
+          .get(`/api/v1/communes/${HAC_THANH}/devices/${b.deviceId}/commands/${sent.body.id}`)
+          .set(bearer(operator));
+        return response.body.ok === true ? true : undefined;
+      });
+      expect(deviceA.commands).toEqual([]);
+
+      // A's forged status for B is dropped by Mosquitto: B stays never seen.
+      await deviceA.forge(deviceB.topic('status'), { status: 'online', version: 'forged' });
+      await deviceA.status({ status: 'online', version: 'marker' });
+      await eventually(async () =>
+        (await view(a.deviceId)).version === 'marker' ? true : undefined,
+      );
+      expect((await view(b.deviceId)).status).toBe('never-seen');
+
+      // Deleting B removes its broker client: its session ends and its password is refused.
+      const gone = new Promise<void>((resolve) => deviceB.client.once('close', () => resolve()));
+      await app
+        .http()
+        .delete(`/api/v1/communes/${HAC_THANH}/devices/${b.deviceId}`)
+        .set(bearer(operator))
+        .expect(204);
+      await gone;
+      await expect(SimulatedDevice.connect(b)).rejects.toThrow(
+        /Bad username or password|Not authorized/i,
+      );
+
+      deviceA.cut();
+      await eventually(
+        async () => ((await view(a.deviceId)).status === 'offline' ? true : undefined),
+        60000,
+        'the Last Will through Mosquitto',
+      );
+    });
+  },
+);

@@ -19,6 +19,9 @@ export interface RedisConfig {
   prefix: string;
 }
 
+export const MQTT_DEVICE_AUTH_MODES = ['none', 'mosquitto-dynsec'] as const;
+export type MqttDeviceAuth = (typeof MQTT_DEVICE_AUTH_MODES)[number];
+
 export const API_DOCS_MODES = ['on', 'off', 'admin'] as const;
 export type ApiDocsMode = (typeof API_DOCS_MODES)[number];
 
@@ -130,6 +133,11 @@ export interface AppConfig {
      * client; absent: the `api` process runs its own broker on `mqttPort`.
      */
     mqttUrl?: string;
+    /**
+     * With `mqttUrl`: `mosquitto-dynsec` makes the service create and delete each device's broker
+     * client through Mosquitto's dynamic security plugin; `none` leaves it to the broker's config.
+     */
+    deviceAuth: MqttDeviceAuth;
     /** Port of the embedded broker (0: any free port, for tests). */
     mqttPort: number;
     /** Address the embedded broker listens on. */

@@ -272,5 +272,11 @@ describe('fleet settings', () => {
     expect(() => loadConfig({ MQTT_PUBLIC_URL: 'nonsense' })).toThrow(/MQTT_PUBLIC_URL/);
     expect(() => loadConfig({ MQTT_PORT: '70000' })).toThrow(/MQTT_PORT/);
     expect(() => loadConfig({ DEVICE_ENROLMENT_MINUTES: '0' })).toThrow(/DEVICE_ENROLMENT_MINUTES/);
+    expect(() => loadConfig({ MQTT_DEVICE_AUTH: 'mosquitto-dynsec' })).toThrow(/MQTT_URL/);
+    expect(() => loadConfig({ MQTT_DEVICE_AUTH: 'ldap' })).toThrow(/MQTT_DEVICE_AUTH/);
+    expect(
+      loadConfig({ MQTT_URL: 'mqtt://broker:1883', MQTT_DEVICE_AUTH: 'mosquitto-dynsec' }).fleet
+        .deviceAuth,
+    ).toBe('mosquitto-dynsec');
   });
 });

@@ -5,6 +5,7 @@ import {
   API_DOCS_MODES,
   APP_ROLE_NAMES,
   AppConfig,
+  MQTT_DEVICE_AUTH_MODES,
   AppRole,
   DatabaseConfig,
   PLAYOUT_SINK_NAMES,
@@ -320,6 +321,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
         const url = read.optional('MQTT_URL');
         return url === undefined ? undefined : parseMqttUrl('MQTT_URL', url);
       }, undefined),
+      deviceAuth: read.oneOf('MQTT_DEVICE_AUTH', MQTT_DEVICE_AUTH_MODES, 'none'),
       mqttPort: read.int('MQTT_PORT', 1883, 0, 65535),
       mqttHost: read.string('MQTT_HOST', '0.0.0.0'),
       mqttPublicUrl: attempt(() => {
@@ -342,6 +344,9 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       everyHours: read.int('CHECKPOINT_EVERY_HOURS', 24, 1, 24),
     },
   };
+  if (config.fleet.deviceAuth !== 'none' && !config.fleet.mqttUrl) {
+    problems.push('MQTT_DEVICE_AUTH applies to an external broker: set MQTT_URL too');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

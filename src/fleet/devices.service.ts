@@ -374,6 +374,7 @@ export class DevicesService {
     }
     const apiToken = newApiToken();
     const password = newMqttPassword();
+    const link = this.link.get();
     const enrolled = await this.db.write(async (manager) => {
       const taken = await this.devices.enrol(
         device.id,
@@ -389,6 +390,16 @@ export class DevicesService {
         manager,
       );
       if (!taken) return false;
+      // Inside the transaction, once the code is taken: a broker that refuses rolls it all back.
+      try {
+        await link.provision(device.id, device.communeCode, password);
+      } catch (error) {
+        throw new DomainError(
+          'BROKER_UNAVAILABLE',
+          `The broker could not take the device's credentials: ${(error as Error).message}`,
+          { retryAfterSeconds: 5 },
+        );
+      }
       await this.audit.record(
         {
           action: 'device.enrolled',

@@ -5,7 +5,16 @@ import { DomainError } from '../common/domain-error';
 export interface MqttLink {
   /** Publishes and resolves once the broker took it (QoS 1: its PUBACK). */
   publish(topic: string, payload: Buffer, options: { qos: 0 | 1; retain: boolean }): Promise<void>;
-  /** Ends the device's broker session at once, if this process's embedded broker holds it. */
+  /**
+   * Makes the broker accept the device's new password (an external Mosquitto with
+   * MQTT_DEVICE_AUTH=mosquitto-dynsec); the embedded broker reads the database and needs nothing.
+   */
+  provision(deviceId: string, communeCode: string, password: string): Promise<void>;
+  /**
+   * Ends the device's broker session at once and makes the broker refuse its password: the
+   * embedded broker closes it (the next connection is checked against the database), Mosquitto's
+   * dynamic security deletes the device's client.
+   */
   disconnect(deviceId: string): Promise<void>;
   /** The broker URL devices are told at enrolment, the API having been reached at `hostname`. */
   deviceUrl(hostname: string): string;

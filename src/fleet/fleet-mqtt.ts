@@ -12,6 +12,12 @@ import { DevicesService } from './devices.service';
 import { EmbeddedBroker } from './embedded-broker';
 import { FleetLink, MqttLink } from './fleet-link';
 import {
+  DYNSEC_RESPONSE_TOPIC,
+  MosquittoDynsec,
+  provisionCommands,
+  removalCommands,
+} from './mosquitto-dynsec';
+import {
   allDevicesFilter,
   BrokerIdentity,
   isDeviceId,
@@ -41,6 +47,7 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
   private readonly logger = new Logger(FleetMqtt.name);
   private broker: EmbeddedBroker | null = null;
   private client: MqttClient | null = null;
+  private dynsec: MosquittoDynsec | null = null;
   /** Messages are handled one after the other, so a device's statuses are applied in order. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -54,6 +61,7 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
     const fleet = this.config.fleet;
     if (fleet.mqttUrl) {
       this.client = this.connect(fleet.mqttUrl, {});
+      if (fleet.deviceAuth === 'mosquitto-dynsec') this.dynsec = new MosquittoDynsec(this.client);
       this.logger.log(`Fleet: using the MQTT broker at ${this.redacted(fleet.mqttUrl)}`);
     } else {
       const password = randomBytes(32).toString('base64url');
@@ -92,8 +100,18 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
     await this.client.publishAsync(topic, payload, options);
   }
 
+  async provision(deviceId: string, communeCode: string, password: string): Promise<void> {
+    if (!this.dynsec) return;
+    if (!this.client?.connected) throw new Error('not connected to the MQTT broker');
+    const errors = await this.dynsec.run(provisionCommands(deviceId, communeCode, password));
+    // The first two only clear what a previous enrolment left; the last two must succeed.
+    const failed = errors.slice(2).find((error) => error !== undefined);
+    if (failed) throw new Error(`Mosquitto dynamic security: ${failed}`);
+  }
+
   async disconnect(deviceId: string): Promise<void> {
     await this.broker?.disconnect(deviceId);
+    if (this.dynsec) await this.dynsec.run(removalCommands(deviceId));
   }
 
   deviceUrl(hostname: string): string {
@@ -132,12 +150,15 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
       connectTimeout: 10000,
     });
     client.on('connect', () => {
+      const filters = [allDevicesFilter('status'), allDevicesFilter('ack')];
+      if (this.config.fleet.deviceAuth === 'mosquitto-dynsec') filters.push(DYNSEC_RESPONSE_TOPIC);
       client
-        .subscribeAsync([allDevicesFilter('status'), allDevicesFilter('ack')], { qos: 1 })
+        .subscribeAsync(filters, { qos: 1 })
         .catch((error: Error) => this.logger.warn(`Fleet: subscribing failed: ${error.message}`));
     });
     client.on('error', (error) => this.logger.warn(`Fleet: MQTT: ${error.message}`));
     client.on('message', (topic, payload) => {
+      if (topic === DYNSEC_RESPONSE_TOPIC) return this.dynsec?.receive(payload);
       this.queue = this.queue.then(() => this.handle(topic, payload));
     });
     return client;

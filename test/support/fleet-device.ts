@@ -102,14 +102,21 @@ export class SimulatedDevice {
    * connection, `acknowledged` if it took the message, `no-answer` after two seconds.
    */
   async forge(topic: string, message: StatusMessage | AckMessage): Promise<string> {
+    let timer: NodeJS.Timeout | undefined;
     const closed = new Promise<string>((resolve) =>
       this.client.once('close', () => resolve('closed')),
     );
-    const timeout = new Promise<string>((resolve) => setTimeout(() => resolve('no-answer'), 2000));
+    const timeout = new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve('no-answer'), 2000);
+    });
     const acknowledged = this.client
       .publishAsync(topic, encodeMessage(message), { qos: 1, retain: true })
       .then(() => 'acknowledged');
-    return Promise.race([closed, acknowledged, timeout]);
+    try {
+      return await Promise.race([closed, acknowledged, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Cuts the connection as a lost 3G link would: no DISCONNECT, the broker sends the Last Will. */
