@@ -154,8 +154,14 @@ export function sendProblem(
   });
 }
 
-/** Bodies smaller than this are read and dropped before an error answer; larger ones close the connection. */
-export const DRAIN_LIMIT_BYTES = 1024 * 1024;
+/**
+ * Bodies up to this size are read and dropped before an error answer; past it the answer goes out
+ * and the connection is closed. Closing with unread bytes makes the kernel reset the connection,
+ * and a reset can drop the answer the client has not read yet: the bound is above the largest
+ * JSON body a route takes (4 MB), so that a refused body of any plausible size still gets its
+ * answer. Reading and dropping costs no parsing.
+ */
+export const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
 
 /**
  * Access is decided before the body is read, so an upload can be refused while the client is still

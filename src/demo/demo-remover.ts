@@ -7,6 +7,7 @@ import { Bulletin } from '../bulletins/entities/bulletin.entity';
 import { DomainError } from '../common/domain-error';
 import { Db } from '../database/db.service';
 import { MediaService } from '../media/media.service';
+import { CheckpointJournal } from '../playout/checkpoint-journal';
 import { PlayoutChain } from '../playout/entities/playout-chain.entity';
 import { PlayoutCheckpoint } from '../playout/entities/playout-checkpoint.entity';
 import { PlayoutClaim } from '../playout/entities/playout-claim.entity';
@@ -71,6 +72,8 @@ export class DemoRemover {
   async remove(actor: AuthUser, extraAudio: readonly string[] = []): Promise<RemovalSummary> {
     const outcome = await this.db.write((manager) => this.deleteRows(manager));
     const audio = await this.deleteAudio([...new Set([...outcome.audioIds, ...extraAudio])], actor);
+    // The journal outside the database keeps checkpoints of the chains removed whole too.
+    await this.moduleRef.get(CheckpointJournal, { strict: false }).forget(outcome.removedChains);
     const communes = outcome.communes;
     if (communes.length > 0) {
       await this.moduleRef.get(RollupsService, { strict: false }).rebuild(communes);
@@ -83,6 +86,8 @@ export class DemoRemover {
     summary: Omit<RemovalSummary, 'audio'>;
     audioIds: string[];
     communes: string[];
+    /** Communes whose whole chain was demo and is gone. */
+    removedChains: string[];
   }> {
     const records = await manager.find(PlayoutRecord, {
       where: { demo: true },
@@ -120,7 +125,8 @@ export class DemoRemover {
       await manager.delete(PlayoutRecordTopic, { recordId: In(ids) });
       await manager.delete(PlayoutRecord, { id: In(ids) });
     }
-    for (const communeCode of recordCommunes.filter((code) => !keptLogs.includes(code))) {
+    const removedChains = recordCommunes.filter((code) => !keptLogs.includes(code));
+    for (const communeCode of removedChains) {
       // Every record of the chain was demo: the next record starts a new chain at seq 1, and
       // the checkpoints signed over the demo chain go with it.
       await manager.delete(PlayoutChain, { communeCode });
@@ -164,6 +170,7 @@ export class DemoRemover {
       },
       audioIds: bulletins.map((bulletin) => bulletin.audioId),
       communes,
+      removedChains,
     };
   }
 

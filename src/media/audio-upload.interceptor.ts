@@ -115,7 +115,7 @@ export class AudioUploadInterceptor implements NestInterceptor {
     await new Promise<void>((resolve, reject) => {
       let settled = false;
       // The problem filter reads and drops what is left of a small body, or answers and closes
-      // the connection past 1 MiB.
+      // the connection past DRAIN_LIMIT_BYTES.
       const fail = (error: unknown): void => {
         if (settled) return;
         settled = true;

@@ -132,4 +132,24 @@ describe('checkpoint journal', () => {
     ).rejects.toThrow(/too long/);
     expect(await journal.of('14797')).toEqual([]);
   });
+  it('forgets the lines of chains removed whole, and only those, for every reader', async () => {
+    const journal = await journalAt();
+    await journal.append(checkpoint('14797', 1));
+    await journal.append(checkpoint('14758', 2));
+    appendFileSync(file, 'not a checkpoint\n');
+    await journal.append(checkpoint('14797', 3));
+    const other = await journalAt();
+    expect(await other.of('14797')).toHaveLength(2);
+
+    await journal.forget(['14797']);
+    expect(await journal.of('14797')).toEqual([]);
+    expect(await other.of('14797')).toEqual([]);
+    expect(await other.of('14758')).toEqual([checkpoint('14758', 2)]);
+    expect(readFileSync(file, 'utf8')).toBe(
+      journalLine(checkpoint('14758', 2)) + 'not a checkpoint\n',
+    );
+    await journal.forget(['14812']); // nothing of it: the file stays as it is
+    await journal.append(checkpoint('14797', 1));
+    expect(await other.of('14797')).toEqual([checkpoint('14797', 1)]);
+  });
 });

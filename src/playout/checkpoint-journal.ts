@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { BigIntStats } from 'node:fs';
-import { mkdir, open, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { CheckpointView } from './checkpoint.view';
@@ -110,6 +110,40 @@ export class CheckpointJournal implements OnModuleInit {
     } finally {
       await handle.close();
     }
+  }
+
+  /**
+   * Takes these communes' lines out of the journal, for chains removed whole (the demo's, by
+   * `npm run demo:remove`): their checkpoints describe a log that no longer exists, and kept they
+   * would call the commune's next chain broken. Nothing else removes a line. The file is written
+   * anew (temporary file, fsync, rename); a checkpoint another instance appends meanwhile would be
+   * lost, which is why only the demo's removal calls it.
+   */
+  async forget(communeCodes: readonly string[]): Promise<void> {
+    if (communeCodes.length === 0) return;
+    const dropped = new Set(communeCodes);
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    const lines = text.split('\n');
+    const kept = lines.filter((line) => {
+      const checkpoint = line.trim() === '' ? null : parseJournalLine(line);
+      return !(checkpoint && dropped.has(checkpoint.communeCode));
+    });
+    if (kept.length === lines.length) return;
+    const temporary = `${this.file}.${process.pid}.tmp`;
+    const handle = await open(temporary, 'w', 0o644);
+    try {
+      await handle.writeFile(kept.join('\n'), 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, this.file);
   }
 
   /** The commune's checkpoints in the journal, in the order they were appended. */

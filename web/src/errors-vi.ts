@@ -50,6 +50,11 @@ export const ERROR_MESSAGES: Record<string, string> = {
   TOPIC_UNKNOWN: 'Có chủ đề không tồn tại',
   AUDIO_INVALID: 'Tệp không phải âm thanh hợp lệ hoặc bị hỏng',
   AUDIO_NOT_READY: 'Âm thanh chưa xử lý xong, vui lòng đợi',
+  AUDIO_TOO_LONG:
+    'Bản ghi dài hơn thời lượng tối đa cho phép; hãy cắt ngắn hoặc chia thành nhiều bản tin',
+  MEDIA_QUOTA_EXCEEDED:
+    'Dung lượng lưu trữ âm thanh của đơn vị đã đầy; hãy xoá bớt các tệp không còn dùng',
+  MEDIA_WORK_LIMIT: 'Bản ghi quá lớn để xử lý; hãy chia thành nhiều bản ghi ngắn hơn',
   AUDIO_NOT_AVAILABLE: 'Âm thanh của bản tin không dùng được',
   BULLETIN_NOT_APPROVED: 'Bản tin chưa được duyệt',
   BULLETIN_NOT_EMERGENCY: 'Chỉ bản tin mức khẩn cấp mới được phát khẩn cấp',
