@@ -1,5 +1,5 @@
 import { mediaPaths } from '../src/media/media-paths';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import request from 'supertest';
@@ -8,6 +8,7 @@ import { Bulletin } from '../src/bulletins/entities/bulletin.entity';
 import { AppConfig, APP_CONFIG } from '../src/config/app-config';
 import {
   binaryParser,
+  filesUnder,
   hotM4a,
   measure,
   mp3WithSilence,
@@ -47,26 +48,6 @@ interface AssetBody {
   input: { durationMs: number | null; integratedLufs: number | null };
   processing: { trimStartMs: number | null; trimEndMs: number | null };
   tts: { text: string; voice: string } | null;
-}
-
-/** Every file under a folder, as relative paths (empty folders do not count). */
-function filesUnder(dir: string): string[] {
-  const found: string[] = [];
-  const walk = (current: string): void => {
-    let names: string[];
-    try {
-      names = readdirSync(current);
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      const path = join(current, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else found.push(relative(dir, path));
-    }
-  };
-  walk(dir);
-  return found.sort();
 }
 
 function binary(response: request.Response): Buffer {

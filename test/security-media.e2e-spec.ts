@@ -1,18 +1,10 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { AppConfig, APP_CONFIG } from '../src/config/app-config';
 import { AudioPipeline } from '../src/media/audio-pipeline';
@@ -25,7 +17,14 @@ import {
   textAttacks,
   toneM4a,
 } from './support/media-attacks';
-import { durationOf, ffmpeg, LETTER_SENTENCES, noiseWav, speech } from './support/media-fixtures';
+import {
+  durationOf,
+  ffmpeg,
+  filesUnder,
+  LETTER_SENTENCES,
+  noiseWav,
+  speech,
+} from './support/media-fixtures';
 import { ServiceProcess, startServiceProcess } from './support/service-process';
 import {
   ADMIN,
@@ -59,26 +58,6 @@ interface ProblemBody {
   statusCode: number;
   code?: string;
   message: string;
-}
-
-/** Every file under a folder, as relative paths. */
-function filesUnder(dir: string): string[] {
-  const found: string[] = [];
-  const walk = (current: string): void => {
-    let names: string[];
-    try {
-      names = readdirSync(current);
-    } catch {
-      return;
-    }
-    for (const name of names) {
-      const path = join(current, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else found.push(relative(dir, path));
-    }
-  };
-  walk(dir);
-  return found.sort();
 }
 
 function bytesUnder(dir: string): number {
