@@ -50,6 +50,13 @@ export const ERROR_MESSAGES: Record<string, string> = {
   TOPIC_UNKNOWN: 'Có chủ đề không tồn tại',
   AUDIO_INVALID: 'Tệp không phải âm thanh hợp lệ hoặc bị hỏng',
   AUDIO_NOT_READY: 'Âm thanh chưa xử lý xong, vui lòng đợi',
+  DEVICE_NOT_FOUND: 'Không tìm thấy cụm loa',
+  DEVICE_COMMAND_NOT_FOUND: 'Không tìm thấy lệnh đã gửi tới cụm loa',
+  ENROLMENT_CODE_UNKNOWN: 'Mã đăng ký cụm loa không đúng',
+  ENROLMENT_CODE_USED: 'Mã đăng ký cụm loa đã được dùng; hãy tạo mã mới',
+  ENROLMENT_CODE_EXPIRED: 'Mã đăng ký cụm loa đã hết hạn; hãy tạo mã mới',
+  ENROLMENT_RATE_LIMITED: 'Thử đăng ký cụm loa quá nhiều lần; vui lòng đợi rồi thử lại',
+  BROKER_UNAVAILABLE: 'Không kết nối được máy chủ điều khiển cụm loa (MQTT); vui lòng thử lại sau',
   AUDIO_TOO_LONG:
     'Bản ghi dài hơn thời lượng tối đa cho phép; hãy cắt ngắn hoặc chia thành nhiều bản tin',
   MEDIA_QUOTA_EXCEEDED:
