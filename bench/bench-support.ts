@@ -18,6 +18,9 @@ export function benchEnv(dir: string, prefix: string, extra: Env = {}): Env {
     REDIS_PREFIX: prefix,
     MEDIA_DIR: join(dir, 'media'),
     CHECKPOINT_KEY_FILE: join(dir, 'checkpoint-key.pem'),
+    // The embedded MQTT broker on a free loopback port, never the machine's 1883.
+    MQTT_PORT: '0',
+    MQTT_HOST: '127.0.0.1',
     CONFIG_DIR: resolve(__dirname, '..', '..', 'config'),
     ADMIN_USERNAME: 'admin',
     ADMIN_PASSWORD: 'bench-admin-password',
