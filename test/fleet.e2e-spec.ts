@@ -44,6 +44,41 @@ interface DeviceView {
   publicKey: string | null;
 }
 
+/** Registers a cluster of Hạc Thành and enrols it: its credentials and the code it used. */
+async function enrolNewDevice(
+  app: TestApp,
+  token: string,
+  name: string,
+): Promise<DeviceCredentials & { code: string }> {
+  const created = await app
+    .http()
+    .post(`/api/v1/communes/${HAC_THANH}/devices`)
+    .set(bearer(token))
+    .send({ name })
+    .expect(201);
+  const enrolment = await app
+    .http()
+    .post('/api/v1/devices/enrol')
+    .send({ code: created.body.enrolmentCode, publicKey: newDevicePublicKey() })
+    .expect(201);
+  return { ...(enrolment.body as DeviceCredentials), code: created.body.enrolmentCode };
+}
+
+/** A cluster's view, as a user of its commune reads it. */
+async function deviceView(
+  app: TestApp,
+  token: string,
+  id: string,
+  commune = HAC_THANH,
+): Promise<DeviceView> {
+  const response = await app
+    .http()
+    .get(`/api/v1/communes/${commune}/devices/${id}`)
+    .set(bearer(token))
+    .expect(200);
+  return response.body as DeviceView;
+}
+
 describe('fleet: devices, enrolment, broker, status and commands (e2e)', () => {
   let storage: TestStorage;
   let app: TestApp;
@@ -116,13 +151,8 @@ describe('fleet: devices, enrolment, broker, status and commands (e2e)', () => {
     return device;
   }
 
-  async function view(id: string, commune = HAC_THANH): Promise<DeviceView> {
-    const response = await app
-      .http()
-      .get(`/api/v1/communes/${commune}/devices/${id}`)
-      .set(bearer(operator))
-      .expect(200);
-    return response.body as DeviceView;
+  function view(id: string, commune = HAC_THANH): Promise<DeviceView> {
+    return deviceView(app, operator, id, commune);
   }
 
   it('registers devices with zones for the commune, shows the code once, refuses bad input', async () => {
@@ -565,19 +595,8 @@ describe('fleet: devices, enrolment, broker, status and commands (e2e)', () => {
     await storage.dispose();
   });
 
-  async function enrolledDevice(name: string): Promise<DeviceCredentials> {
-    const created = await app
-      .http()
-      .post(`/api/v1/communes/${HAC_THANH}/devices`)
-      .set(bearer(operator))
-      .send({ name })
-      .expect(201);
-    const enrolment = await app
-      .http()
-      .post('/api/v1/devices/enrol')
-      .send({ code: created.body.enrolmentCode, publicKey: newDevicePublicKey() })
-      .expect(201);
-    return enrolment.body as DeviceCredentials;
+  function enrolledDevice(name: string): Promise<DeviceCredentials> {
+    return enrolNewDevice(app, operator, name);
   }
 
   async function anonymous(credentials: DeviceCredentials): Promise<SimulatedDevice> {
@@ -591,13 +610,8 @@ describe('fleet: devices, enrolment, broker, status and commands (e2e)', () => {
     return device;
   }
 
-  async function view(id: string): Promise<DeviceView> {
-    const response = await app
-      .http()
-      .get(`/api/v1/communes/${HAC_THANH}/devices/${id}`)
-      .set(bearer(operator))
-      .expect(200);
-    return response.body as DeviceView;
+  function view(id: string): Promise<DeviceView> {
+    return deviceView(app, operator, id);
   }
 
   it('tells devices the external broker, keeps status, Last Will, commands and acks', async () => {
@@ -691,19 +705,8 @@ describe('fleet: devices, enrolment, broker, status and commands (e2e)', () => {
       await storage.dispose();
     });
 
-    async function enrolledDevice(name: string): Promise<DeviceCredentials & { code: string }> {
-      const created = await app
-        .http()
-        .post(`/api/v1/communes/${HAC_THANH}/devices`)
-        .set(bearer(operator))
-        .send({ name })
-        .expect(201);
-      const enrolment = await app
-        .http()
-        .post('/api/v1/devices/enrol')
-        .send({ code: created.body.enrolmentCode, publicKey: newDevicePublicKey() })
-        .expect(201);
-      return { ...(enrolment.body as DeviceCredentials), code: created.body.enrolmentCode };
+    function enrolledDevice(name: string): Promise<DeviceCredentials & { code: string }> {
+      return enrolNewDevice(app, operator, name);
     }
 
     async function connect(credentials: DeviceCredentials): Promise<SimulatedDevice> {
@@ -712,13 +715,8 @@ describe('fleet: devices, enrolment, broker, status and commands (e2e)', () => {
       return device;
     }
 
-    async function view(id: string): Promise<DeviceView> {
-      const response = await app
-        .http()
-        .get(`/api/v1/communes/${HAC_THANH}/devices/${id}`)
-        .set(bearer(operator))
-        .expect(200);
-      return response.body as DeviceView;
+    function view(id: string): Promise<DeviceView> {
+      return deviceView(app, operator, id);
     }
 
     it('authenticates devices with their enrolment credentials and keeps them to their own topics', async () => {
