@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppConfig, APP_CONFIG } from '../src/config/app-config';
-import { Browser, buildWebApp, launchBrowser, listen, signIn } from './support/browser';
+import { Browser, buildWebApp, launchBrowser, listen, screenshot, signIn } from './support/browser';
 import { binaryParser, ffmpeg, LETTER_SENTENCES, measure, speech } from './support/media-fixtures';
 import {
   ADMIN,
@@ -301,11 +301,13 @@ describe('security: honest loudness figures (issue 12, finding 8)', () => {
       await page.getByRole('button', { name: 'Tải lên' }).click();
       await page.getByText('Âm thanh đã sẵn sàng.').waitFor({ timeout: 60_000 });
       await page.getByRole('alert').filter({ hasText: warning }).waitFor();
+      await screenshot(page, '26-ban-ghi-qua-nho');
 
       // The bulletin made from it says so in the list the operator and the approver read.
       await nav.getByRole('link', { name: 'Bản tin', exact: true }).click();
       const row = page.getByTestId('bulletin-row').filter({ hasText: BULLETIN_TITLE });
       await row.getByText(warning).waitFor();
+      await screenshot(page, '27-ban-tin-ban-ghi-qua-nho');
       expect(browser.problems).toEqual([]);
     });
   });

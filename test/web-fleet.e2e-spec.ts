@@ -1,5 +1,5 @@
 import { parseCommand } from '../src/fleet/protocol';
-import { Browser, buildWebApp, launchBrowser, listen, signIn } from './support/browser';
+import { Browser, buildWebApp, launchBrowser, listen, screenshot, signIn } from './support/browser';
 import {
   DeviceCredentials,
   eventually,
@@ -104,6 +104,7 @@ describe('web app: Cụm loa page (e2e, Chromium)', () => {
     await page.getByText('Đã gửi lệnh đồng bộ tới Cụm loa thôn Đông.').waitFor();
     await page.getByRole('button', { name: 'Tắt Cụm loa thôn Đông' }).click();
     await page.getByText('Đã gửi lệnh tắt tới Cụm loa thôn Đông.').waitFor();
+    await screenshot(page, '25-cum-loa');
     await eventually(() => Promise.resolve(device.commands.length === 2 ? true : undefined));
     expect(device.commands.map(({ id: _id, ...rest }) => rest)).toEqual([
       { type: 'sync' },
