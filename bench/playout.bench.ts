@@ -184,6 +184,7 @@ async function seedPlays(
         durationMs: ITEM_MS,
         status: 'planned',
         source: 'manual',
+        zones: null,
         cancelReason: null,
         createdBy: null,
         createdAt: now,

@@ -26,6 +26,7 @@ function item(overrides: Partial<ScheduleItem> = {}): ScheduleItem {
     durationMs: 5000,
     status: 'planned',
     source: 'manual',
+    zones: null,
     cancelReason: null,
     createdBy: null,
     createdAt: NOW,

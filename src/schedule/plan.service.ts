@@ -242,6 +242,7 @@ function scheduleRow(
     durationMs: item.durationMs,
     status: 'planned',
     source: 'planner',
+    zones: null,
     cancelReason: null,
     createdBy: actor.id,
     createdAt: now,

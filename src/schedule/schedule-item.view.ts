@@ -25,6 +25,8 @@ export interface ScheduleItemView {
   durationMs: number;
   status: ScheduleItemStatus;
   source: ScheduleItemSource;
+  /** The zones the item goes to; null: every device of the commune. */
+  zones: string[] | null;
   cancelReason: string | null;
   createdBy: string | null;
   createdAt: string;
@@ -44,6 +46,7 @@ export function scheduleItemView(item: ScheduleItem, bulletin?: ItemBulletin): S
     durationMs: item.durationMs,
     status: item.status,
     source: item.source,
+    zones: item.zones,
     cancelReason: item.cancelReason,
     createdBy: item.createdBy,
     createdAt: formatLocalInstant(item.createdAt),

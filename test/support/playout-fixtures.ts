@@ -72,6 +72,7 @@ export async function insertScheduleItem(
     durationMs: spec.durationMs,
     status: 'planned',
     source: spec.source ?? 'manual',
+    zones: null,
     cancelReason: null,
     createdBy: null,
     createdAt: now,

@@ -10,6 +10,7 @@ import { LoudnessWarning1764700000100 } from './1764700000100-loudness-warning';
 import { CampaignProvince1764700000200 } from './1764700000200-campaign-province';
 import { PlayoutCheckpoints1764700000300 } from './1764700000300-playout-checkpoints';
 import { Fleet1764800000000 } from './1764800000000-fleet';
+import { ScheduleZones1764900000000 } from './1764900000000-schedule-zones';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   CampaignProvince1764700000200,
   PlayoutCheckpoints1764700000300,
   Fleet1764800000000,
+  ScheduleZones1764900000000,
 ];

@@ -55,6 +55,10 @@ export class ScheduleItem {
   @Column({ type: 'varchar', length: 12 })
   source!: ScheduleItemSource;
 
+  /** Zone codes the item goes to, sorted; null: every device of the commune. */
+  @Column({ type: 'simple-json', nullable: true })
+  zones!: string[] | null;
+
   /** Why the item was taken off the log (cancelled by hand, bulletin back to draft, window removed). */
   @Column({ type: 'varchar', length: 200, name: 'cancel_reason', nullable: true })
   cancelReason!: string | null;
