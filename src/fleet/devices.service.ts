@@ -82,7 +82,7 @@ export interface CommandView {
 /** Offline clusters first in a province's list: they are what a monitor looks for. */
 const STATUS_ORDER: Record<DeviceViewStatus, number> = { offline: 0, 'never-seen': 1, online: 2 };
 
-export function deviceStatus(device: Device): DeviceViewStatus {
+export function deviceStatus(device: Pick<Device, 'lastSeenAt' | 'state'>): DeviceViewStatus {
   if (device.lastSeenAt === null) return 'never-seen';
   return device.state === 'offline' || device.state === null ? 'offline' : 'online';
 }
