@@ -171,6 +171,16 @@ describe('fleet alerts: offline in a window, short cache, skewed clock (e2e)', (
     await box.status(healthy({ clockSkewMs: 3200 }));
     const [skew] = await openAlertsBecome(thon1.deviceId, ['clock-skew']);
     expect(skew.message).toBe('Đồng hồ của cụm loa Thôn 1 lệch 3,2 giây (nhanh)');
+    // Still skewed, by more: the same alert, its message up to date.
+    await box.status(healthy({ clockSkewMs: 4500 }));
+    await eventually(async () => {
+      const [open] = await openAlertsBecome(thon1.deviceId, ['clock-skew']);
+      return open.message.includes('4,5 giây') ? open : undefined;
+    });
+    expect((await openAlertsBecome(thon1.deviceId, ['clock-skew']))[0]).toMatchObject({
+      id: skew.id,
+      since: skew.since,
+    });
     await box.status(healthy({ clockSkewMs: 0 }));
     await openAlertsBecome(thon1.deviceId, []);
   });

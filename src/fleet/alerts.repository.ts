@@ -23,6 +23,10 @@ export class AlertsRepository {
     return manager.insert(Alert, alert);
   }
 
+  async updateMessage(id: string, message: string): Promise<void> {
+    await this.db.write((manager) => manager.update(Alert, { id }, { message }));
+  }
+
   /** Clears the open alert with this key; false when none was open. */
   async clear(openKey: string, clearedAt: Date): Promise<boolean> {
     const result = await this.db.write((manager) =>

@@ -55,9 +55,10 @@ export function openKey(identity: AlertIdentity): string {
  * The fleet's alerts, and the one API every feature raises them through.
  *
  * - `raise({communeCode, kind, deviceId?, subject?, message})` opens the alert of that identity
- *   (commune, kind, device, subject) unless one is open already, and answers the open one. It is
+ *   (commune, kind, device, subject) unless one is open already, and answers the open one (its
+ *   message brought up to date: "lệch 3,2 giây" becomes "lệch 4,5 giây", `since` stays). It is
  *   idempotent and safe from several processes at once: the table's unique open key decides, so
- *   a repeated or concurrent raise never makes a second open alert (the first message stays).
+ *   a repeated or concurrent raise never makes a second open alert.
  * - `clear({communeCode, kind, deviceId?, subject?})` closes the open alert of that identity
  *   (`clearedAt` = now; the row stays as history); nothing happens when none is open.
  *
@@ -81,7 +82,13 @@ export class AlertsService {
   async raise(input: RaisedAlert): Promise<Alert> {
     const key = openKey(input);
     const open = await this.alerts.findOpen(key);
-    if (open) return open;
+    if (open) {
+      if (open.message !== input.message) {
+        open.message = input.message;
+        await this.alerts.updateMessage(open.id, input.message);
+      }
+      return open;
+    }
     const now = this.clock.now();
     const alert: Alert = {
       id: newId(now.getTime()),

@@ -14,6 +14,7 @@ import { Device } from './entities/device.entity';
  * short of the next 24 h, a skewed clock): for one device when its status changes (the API
  * process's status handler), for every device on the scheduler's sweep (time alone opens a
  * window or shortens a cache). Only differences are written: an unchanged fleet costs three reads.
+ * An open alert whose message changed (a larger skew, a longer cache) gets the new message.
  */
 @Injectable()
 export class DeviceAlerts {
@@ -68,7 +69,7 @@ export class DeviceAlerts {
     }
     if (!device) return;
     for (const [kind, message] of conditions) {
-      if (open.some((alert) => alert.kind === kind)) continue;
+      if (open.find((alert) => alert.kind === kind)?.message === message) continue;
       await this.alerts.raise({
         communeCode: device.communeCode,
         kind,
