@@ -1,6 +1,6 @@
 import { DAY_MS, localDateOf, UTC_OFFSET_MS } from '../common/local-time';
 import { describeWindow, occurrencesOn, WindowSpec } from '../schedule/window-time';
-import { deviceStatus } from './devices.service';
+import { deviceStatus } from './device-status';
 import type { Device } from './entities/device.entity';
 import type { AlertKind } from './entities/alert.entity';
 
