@@ -188,7 +188,7 @@ describe('web app: Cụm loa page (e2e, Chromium)', () => {
       .getByText(/Hạc Thành/)
       .waitFor();
     expect(await rows.first().locator('td.num').textContent()).toBe('1');
-    await screenshot(page, '26-cum-loa-toan-tinh');
+    await screenshot(page, '28-cum-loa-toan-tinh');
 
     await page.getByRole('group', { name: 'Lọc theo trạng thái' }).getByText('Mất kết nối').click();
     await page.waitForURL(/trang-thai=offline/);

@@ -33,7 +33,11 @@ export class DeviceAlerts {
     await this.apply(device?.apiTokenHash ? device : null, windows, open);
   }
 
-  /** Every enrolled device; open alerts of devices deleted or no longer enrolled are cleared. */
+  /**
+   * Every enrolled device; open alerts of devices deleted or no longer enrolled are cleared. A
+   * sweep that crosses a status message may act on a status a moment old: the next message or
+   * sweep puts it right.
+   */
   async sweep(): Promise<void> {
     const devices = await this.devices.listEnrolled();
     const open = await this.repository.openOfKinds(DEVICE_STATUS_ALERT_KINDS);
