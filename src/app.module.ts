@@ -17,6 +17,7 @@ import { DemoModule } from './demo/demo.module';
 import { GeoModule } from './geo/geo.module';
 import { HealthModule } from './health/health.module';
 import { FleetMqttModule } from './fleet/fleet-mqtt.module';
+import { FleetSchedulerModule } from './fleet/fleet-scheduler.module';
 import { FleetModule } from './fleet/fleet.module';
 import { FfmpegModule } from './media/ffmpeg.module';
 import { MediaSchedulerModule } from './media/media-scheduler.module';
@@ -69,6 +70,7 @@ const SCHEDULER_MODULES: NonNullable<DynamicModule['imports']> = [
   MediaSchedulerModule,
   ReportsSchedulerModule,
   PlayoutSchedulerModule,
+  FleetSchedulerModule,
 ];
 
 function requestId(request: IncomingMessage): string {

@@ -2,6 +2,7 @@ import { ManualClock } from '../src/common/manual-clock';
 import { parseCommand } from '../src/fleet/protocol';
 import {
   DeviceCredentials,
+  enrolNewDevice,
   eventually,
   newDevicePublicKey,
   SimulatedDevice,
@@ -42,26 +43,6 @@ interface DeviceView {
   power: string | null;
   version: string | null;
   publicKey: string | null;
-}
-
-/** Registers a cluster of Hạc Thành and enrols it: its credentials and the code it used. */
-async function enrolNewDevice(
-  app: TestApp,
-  token: string,
-  name: string,
-): Promise<DeviceCredentials & { code: string }> {
-  const created = await app
-    .http()
-    .post(`/api/v1/communes/${HAC_THANH}/devices`)
-    .set(bearer(token))
-    .send({ name })
-    .expect(201);
-  const enrolment = await app
-    .http()
-    .post('/api/v1/devices/enrol')
-    .send({ code: created.body.enrolmentCode, publicKey: newDevicePublicKey() })
-    .expect(201);
-  return { ...(enrolment.body as DeviceCredentials), code: created.body.enrolmentCode };
 }
 
 /** A cluster's view, as a user of its commune reads it. */
@@ -596,7 +577,7 @@ describe('fleet: devices, enrolment, broker, status and commands (e2e)', () => {
   });
 
   function enrolledDevice(name: string): Promise<DeviceCredentials> {
-    return enrolNewDevice(app, operator, name);
+    return enrolNewDevice(app, operator, HAC_THANH, name);
   }
 
   async function anonymous(credentials: DeviceCredentials): Promise<SimulatedDevice> {
@@ -706,7 +687,7 @@ describe('fleet: devices, enrolment, broker, status and commands (e2e)', () => {
     });
 
     function enrolledDevice(name: string): Promise<DeviceCredentials & { code: string }> {
-      return enrolNewDevice(app, operator, name);
+      return enrolNewDevice(app, operator, HAC_THANH, name);
     }
 
     async function connect(credentials: DeviceCredentials): Promise<SimulatedDevice> {

@@ -1,7 +1,9 @@
+import { ManualClock } from '../src/common/manual-clock';
 import { parseCommand } from '../src/fleet/protocol';
 import { Browser, buildWebApp, launchBrowser, listen, screenshot, signIn } from './support/browser';
 import {
   DeviceCredentials,
+  enrolNewDevice,
   eventually,
   newDevicePublicKey,
   SimulatedDevice,
@@ -18,6 +20,7 @@ import {
 
 const COMMUNE = '14797';
 const OPERATOR = { username: 'vanhanh.cumloa', password: 'vanhanh-password' };
+const MONITOR = { username: 'giamsat.cumloa', password: 'giamsat-password' };
 
 jest.setTimeout(120_000);
 
@@ -28,18 +31,39 @@ describe('web app: Cụm loa page (e2e, Chromium)', () => {
   let browser: Browser;
   let device: SimulatedDevice;
   let credentials: DeviceCredentials;
+  let operator: string;
+  let monitor: string;
+  // 05:32 local, inside the commune's morning window: an offline cluster there is an alert.
+  const clock = new ManualClock('2026-12-03T22:32:00Z');
 
   beforeAll(async () => {
     buildWebApp();
-    storage = await createTestStorage();
-    app = await startTestApp(storage);
+    // A sweep every second, so the clock moved by a test is noticed at once.
+    storage = await createTestStorage({ ALERT_SWEEP_SECONDS: '1' });
+    app = await startTestApp(storage, {}, { clock });
     baseUrl = await listen(app);
     const admin = await app.login(ADMIN.username, ADMIN.password);
-    const operator = await createUserAndLogin(app, admin, {
+    operator = await createUserAndLogin(app, admin, {
       ...OPERATOR,
       role: 'operator',
       communeCode: COMMUNE,
     });
+    monitor = await createUserAndLogin(app, admin, {
+      ...MONITOR,
+      role: 'monitor',
+      provinceCode: '38',
+    });
+    await app
+      .http()
+      .post(`/api/v1/communes/${COMMUNE}/windows`)
+      .set(bearer(operator))
+      .send({
+        name: 'Sáng',
+        daysOfWeek: [1, 2, 3, 4, 5, 6, 7],
+        startTime: '05:30',
+        durationMinutes: 30,
+      })
+      .expect(201);
     for (const [name, zones] of [
       ['Cụm loa thôn Đông', ['thon-dong']],
       ['Cụm loa chợ', ['cho', 'trung-tam']],
@@ -96,6 +120,11 @@ describe('web app: Cụm loa page (e2e, Chromium)', () => {
     await online.getByText('Đang hoạt động').waitFor();
     await online.getByText('thon-dong').waitFor();
     await online.getByText('70%').waitFor();
+    // The box reported no cache: its alert is on top of the page.
+    await page
+      .locator('[data-alert="cache-incomplete"]')
+      .getByText('Bộ nhớ đệm của Cụm loa thôn Đông chưa đủ cho 24 giờ tới')
+      .waitFor();
     const never = page.getByRole('row', { name: /Cụm loa chợ/ });
     await never.getByText('Chưa kết nối').waitFor();
     await never.getByText('cho, trung-tam').waitFor();
@@ -110,6 +139,61 @@ describe('web app: Cụm loa page (e2e, Chromium)', () => {
       { type: 'sync' },
       { type: 'power', power: 'off' },
     ]);
+    expect(browser.problems).toEqual([]);
+  });
+
+  it("shows a monitor the province's clusters offline first, with the alert of one lost in a window", async () => {
+    const west = await enrolNewDevice(app, operator, COMMUNE, 'Cụm loa thôn Tây', ['thon-tay']);
+    const box = await SimulatedDevice.connect(west);
+    await box.status({
+      status: 'online',
+      cachedUntil: new Date(clock.nowMs() + 72 * 3_600_000).toISOString(),
+    });
+    const statusOf = async () =>
+      (
+        await app
+          .http()
+          .get(`/api/v1/communes/${COMMUNE}/devices/${west.deviceId}`)
+          .set(bearer(operator))
+      ).body.status as string;
+    await eventually(async () => ((await statusOf()) === 'online' ? true : undefined));
+    box.cut();
+    await eventually(async () => ((await statusOf()) === 'offline' ? true : undefined));
+    clock.advance(61_000);
+    await eventually(async () => {
+      const alerts = await app.http().get('/api/v1/provinces/38/alerts').set(bearer(monitor));
+      const kinds = (alerts.body as { kind: string; deviceId: string }[])
+        .filter((alert) => alert.deviceId === west.deviceId)
+        .map((alert) => alert.kind);
+      return kinds.includes('device-offline') ? true : undefined;
+    });
+
+    const page = await browser.newTab('cum-loa-toan-tinh');
+    await signIn(page, baseUrl, MONITOR.username, MONITOR.password);
+    await page
+      .getByRole('navigation', { name: 'Chức năng' })
+      .getByRole('link', { name: 'Cụm loa toàn tỉnh', exact: true })
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'Cụm loa toàn tỉnh' }).waitFor();
+    await page
+      .locator('[data-alert="device-offline"]')
+      .getByText('Cụm loa thôn Tây mất kết nối trong khung giờ phát Sáng (05:30–06:00)')
+      .waitFor();
+    const rows = page.locator('tbody tr');
+    await rows.first().getByText('Mất kết nối').waitFor();
+    expect(await rows.first().getAttribute('data-device')).toBe(west.deviceId);
+    expect(await rows.count()).toBe(3);
+    await rows
+      .first()
+      .getByText(/Hạc Thành/)
+      .waitFor();
+    expect(await rows.first().locator('td.num').textContent()).toBe('1');
+    await screenshot(page, '28-cum-loa-toan-tinh');
+
+    await page.getByRole('group', { name: 'Lọc theo trạng thái' }).getByText('Mất kết nối').click();
+    await page.waitForURL(/trang-thai=offline/);
+    await eventually(async () => ((await rows.count()) === 1 ? true : undefined));
+    expect(await rows.first().getAttribute('data-device')).toBe(west.deviceId);
     expect(browser.problems).toEqual([]);
   });
 });

@@ -150,6 +150,16 @@ export interface AppConfig {
     enrolThrottleLimit: number;
     enrolThrottleTtlSeconds: number;
   };
+  /** Fleet alerts (src/fleet/alerts.service.ts). */
+  alerts: {
+    /**
+     * How long an enrolled cluster may stay unheard-of inside an open on-air window before it
+     * is an alert: a Last Will arrives up to 1.5 keepalives late, and a 3G link blinks.
+     */
+    offlineGraceSeconds: number;
+    /** Every so often the scheduler role re-evaluates every device (time moves alerts too). */
+    sweepSeconds: number;
+  };
   checkpoints: {
     /** The Ed25519 private key (PKCS#8 PEM) that signs chain checkpoints; created when missing. */
     keyFile: string;

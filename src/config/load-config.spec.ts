@@ -274,6 +274,14 @@ describe('fleet settings', () => {
     expect(() => loadConfig({ DEVICE_ENROLMENT_MINUTES: '0' })).toThrow(/DEVICE_ENROLMENT_MINUTES/);
     expect(() => loadConfig({ MQTT_DEVICE_AUTH: 'mosquitto-dynsec' })).toThrow(/MQTT_URL/);
     expect(() => loadConfig({ MQTT_DEVICE_AUTH: 'ldap' })).toThrow(/MQTT_DEVICE_AUTH/);
+    expect(loadConfig({}).alerts).toEqual({ offlineGraceSeconds: 60, sweepSeconds: 20 });
+    expect(
+      loadConfig({ ALERT_OFFLINE_GRACE_SECONDS: '0', ALERT_SWEEP_SECONDS: '5' }).alerts,
+    ).toEqual({ offlineGraceSeconds: 0, sweepSeconds: 5 });
+    expect(() => loadConfig({ ALERT_SWEEP_SECONDS: '0' })).toThrow(/ALERT_SWEEP_SECONDS/);
+    expect(() => loadConfig({ ALERT_OFFLINE_GRACE_SECONDS: 'x' })).toThrow(
+      /ALERT_OFFLINE_GRACE_SECONDS/,
+    );
     expect(
       loadConfig({ MQTT_URL: 'mqtt://broker:1883', MQTT_DEVICE_AUTH: 'mosquitto-dynsec' }).fleet
         .deviceAuth,

@@ -332,6 +332,10 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       enrolThrottleLimit: read.int('DEVICE_ENROL_THROTTLE_LIMIT', 20, 1, 100000),
       enrolThrottleTtlSeconds: read.int('DEVICE_ENROL_THROTTLE_TTL_SECONDS', 600, 1, 86400),
     },
+    alerts: {
+      offlineGraceSeconds: read.int('ALERT_OFFLINE_GRACE_SECONDS', 60, 0, 3600),
+      sweepSeconds: read.int('ALERT_SWEEP_SECONDS', 20, 1, 600),
+    },
     checkpoints: {
       keyFile: checkpointKeyFile,
       journalFile: resolvePath(

@@ -2,6 +2,7 @@ import { AuditEvent } from '../auth/entities/audit-event.entity';
 import { BulletinTopic } from '../bulletins/entities/bulletin-topic.entity';
 import { Bulletin } from '../bulletins/entities/bulletin.entity';
 import { Campaign } from '../campaigns/entities/campaign.entity';
+import { Alert } from '../fleet/entities/alert.entity';
 import { DeviceCommand } from '../fleet/entities/device-command.entity';
 import { Device } from '../fleet/entities/device.entity';
 import { AudioAsset } from '../media/entities/audio-asset.entity';
@@ -59,4 +60,5 @@ export const ENTITIES = [
   ChainCheck,
   Device,
   DeviceCommand,
+  Alert,
 ];

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, IsNull } from 'typeorm';
+import { EntityManager, IsNull, Not } from 'typeorm';
 import { Db } from '../database/db.service';
 import { DeviceCommand } from './entities/device-command.entity';
 import { Device } from './entities/device.entity';
@@ -33,6 +33,11 @@ export class DevicesRepository {
       where: { provinceCode },
       order: { communeCode: 'ASC', name: 'ASC', id: 'ASC' },
     });
+  }
+
+  /** Every device holding credentials (the ones that should be heard from). */
+  listEnrolled(): Promise<Device[]> {
+    return this.db.manager.find(Device, { where: { apiTokenHash: Not(IsNull()) } });
   }
 
   insert(device: Device, manager: EntityManager): Promise<unknown> {

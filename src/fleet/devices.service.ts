@@ -15,6 +15,8 @@ import {
   secretHash,
   secretMatches,
 } from './device-credentials';
+import { DeviceAlerts } from './device-alerts.service';
+import { deviceStatus } from './device-status';
 import { DevicesRepository } from './devices.repository';
 import {
   CreateDeviceDto,
@@ -82,11 +84,6 @@ export interface CommandView {
 /** Offline clusters first in a province's list: they are what a monitor looks for. */
 const STATUS_ORDER: Record<DeviceViewStatus, number> = { offline: 0, 'never-seen': 1, online: 2 };
 
-export function deviceStatus(device: Device): DeviceViewStatus {
-  if (device.lastSeenAt === null) return 'never-seen';
-  return device.state === 'offline' || device.state === null ? 'offline' : 'online';
-}
-
 export function deviceView(device: Device): DeviceView {
   return {
     id: device.id,
@@ -151,6 +148,7 @@ export class DevicesService {
     private readonly audit: AuditService,
     private readonly limiter: EnrolmentLimiter,
     private readonly link: FleetLink,
+    private readonly deviceAlerts: DeviceAlerts,
     private readonly clock: Clock,
   ) {}
 
@@ -283,6 +281,7 @@ export class DevicesService {
       );
     });
     await this.endBrokerSession(communeCode, id, true);
+    await this.settleAlerts(id);
   }
 
   /**
@@ -319,6 +318,7 @@ export class DevicesService {
       );
     });
     await this.endBrokerSession(communeCode, id, false);
+    await this.settleAlerts(id);
     return { enrolmentCode: code, enrolmentExpiresAt: expiresAt.toISOString() };
   }
 
@@ -345,6 +345,7 @@ export class DevicesService {
       return found;
     });
     await this.endBrokerSession(communeCode, id, false);
+    await this.settleAlerts(id);
     return device;
   }
 
@@ -569,6 +570,15 @@ export class DevicesService {
     url.username = '';
     url.password = '';
     return url.toString().replace(/\/$/, '');
+  }
+
+  /** A device deleted or no longer enrolled has no status alerts: they clear now, not at the sweep. */
+  private async settleAlerts(id: string): Promise<void> {
+    try {
+      await this.deviceAlerts.evaluateDevice(id);
+    } catch (error) {
+      this.logger.warn(`Settling the alerts of device ${id}: ${(error as Error).message}`);
+    }
   }
 
   /**

@@ -8,6 +8,7 @@ import {
 import mqtt, { MqttClient } from 'mqtt';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { DeviceAlerts } from './device-alerts.service';
 import { DevicesService } from './devices.service';
 import { EmbeddedBroker } from './embedded-broker';
 import { FleetLink, MqttLink } from './fleet-link';
@@ -40,7 +41,7 @@ function sameSecret(a: string, b: string): boolean {
  * The fleet's MQTT side, in the process that serves the API: without MQTT_URL it starts the
  * embedded broker on MQTT_PORT first; then it connects as a client (to that broker or to
  * MQTT_URL), subscribes to every device's status and acknowledgements and keeps the database
- * current from them, and lends the services a link to publish commands.
+ * current from them (and the device's alerts: see DeviceAlerts), and lends the services a link to publish commands.
  */
 @Injectable()
 export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttLink {
@@ -54,6 +55,7 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly devices: DevicesService,
+    private readonly deviceAlerts: DeviceAlerts,
     private readonly link: FleetLink,
   ) {}
 
@@ -189,6 +191,7 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
           return;
         }
         await this.devices.recordStatus(target.communeCode, target.deviceId, status.value);
+        await this.deviceAlerts.evaluateDevice(target.deviceId);
       } else if (target.kind === 'ack') {
         const ack = parseAck(payload);
         if (!ack.ok) {

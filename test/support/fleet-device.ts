@@ -10,6 +10,7 @@ import {
   parseCommand,
   StatusMessage,
 } from '../../src/fleet/protocol';
+import { bearer, TestApp } from './test-app';
 
 /** What enrolment hands a device. */
 export interface DeviceCredentials {
@@ -143,4 +144,26 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Registers a cluster of `commune` through the API (as `token`) and enrols it: its credentials and the code it used. */
+export async function enrolNewDevice(
+  app: TestApp,
+  token: string,
+  commune: string,
+  name: string,
+  zones?: string[],
+): Promise<DeviceCredentials & { code: string }> {
+  const created = await app
+    .http()
+    .post(`/api/v1/communes/${commune}/devices`)
+    .set(bearer(token))
+    .send({ name, zones })
+    .expect(201);
+  const enrolment = await app
+    .http()
+    .post('/api/v1/devices/enrol')
+    .send({ code: created.body.enrolmentCode, publicKey: newDevicePublicKey() })
+    .expect(201);
+  return { ...(enrolment.body as DeviceCredentials), code: created.body.enrolmentCode };
 }

@@ -7,6 +7,7 @@ import { approvalsPage, bulletinsPage } from './pages/bulletins.js';
 import { newBulletinPage } from './pages/new-bulletin.js';
 import { planPage } from './pages/plan.js';
 import { playoutPage } from './pages/playout.js';
+import { provinceDevicesPage } from './pages/province-devices.js';
 import { schedulePage } from './pages/schedule.js';
 import { systemPage } from './pages/system.js';
 import { topicsPage } from './pages/topics.js';
@@ -34,6 +35,12 @@ export const ROUTES: readonly Route[] = [
   },
   { pattern: '/bao-cao/xa/:code', roles: ['monitor', 'admin'], render: communePage },
   { pattern: '/chien-dich', roles: ['monitor', 'admin'], nav: 'Chiến dịch', render: campaignsPage },
+  {
+    pattern: '/cum-loa-toan-tinh',
+    roles: ['monitor'],
+    nav: 'Cụm loa toàn tỉnh',
+    render: provinceDevicesPage,
+  },
   { pattern: '/nguoi-dung', roles: ['admin'], nav: 'Người dùng', render: usersPage },
   { pattern: '/chu-de', roles: ['admin'], nav: 'Chủ đề', render: topicsPage },
   { pattern: '/he-thong', roles: ['admin'], nav: 'Hệ thống', render: systemPage },

@@ -365,3 +365,18 @@ export interface Device {
   version: string | null;
   enrolled: boolean;
 }
+
+export type AlertKind =
+  'device-offline' | 'cache-incomplete' | 'clock-skew' | 'receipt-refused' | 'dead-air';
+
+/** A fleet alert (GET /communes/:commune/alerts, /provinces/:province/alerts). */
+export interface FleetAlert {
+  id: string;
+  kind: AlertKind;
+  communeCode: string;
+  communeName: string;
+  deviceId: string | null;
+  message: string;
+  since: string;
+  clearedAt: string | null;
+}

@@ -3,7 +3,8 @@ import { AppContext, communeCode } from '../context.js';
 import { h } from '../dom.js';
 import { formatDateTime } from '../format.js';
 import { navigate, Page } from '../router.js';
-import type { Device } from '../types.js';
+import type { Device, FleetAlert } from '../types.js';
+import { alertList } from '../ui/alerts.js';
 import { emptyState, toast } from '../ui/notice.js';
 
 const STATUS_TEXT: Record<Device['status'], string> = {
@@ -17,15 +18,26 @@ function statusText(device: Device): string {
   return STATUS_TEXT[device.status];
 }
 
+/** A cluster's status as a coloured badge ("Đang phát", "Mất kết nối", …). */
+export function statusBadge(device: Device): HTMLElement {
+  return h('span', { class: `badge status-${device.status}` }, statusText(device));
+}
+
 function powerText(device: Device): string {
   if (device.power === null) return '—';
   return device.power === 'on' ? 'Bật' : 'Tắt';
 }
 
-/** Cụm loa: the commune's speaker clusters, their status, and sync and power commands. */
+/**
+ * Cụm loa: the commune's open alerts, then its speaker clusters, their status, and sync and power
+ * commands.
+ */
 export async function devicesPage(context: AppContext): Promise<Page> {
   const commune = communeCode(context);
-  const devices = await get<Device[]>(`/communes/${commune}/devices`);
+  const [devices, alerts] = await Promise.all([
+    get<Device[]>(`/communes/${commune}/devices`),
+    get<FleetAlert[]>(`/communes/${commune}/alerts`),
+  ]);
   const command = async (device: Device, body: Record<string, unknown>, done: string) => {
     try {
       await post(`/communes/${commune}/devices/${device.id}/commands`, body);
@@ -69,11 +81,7 @@ export async function devicesPage(context: AppContext): Promise<Page> {
                   'tr',
                   { 'data-device': device.id },
                   h('td', null, device.name),
-                  h(
-                    'td',
-                    null,
-                    h('span', { class: `badge status-${device.status}` }, statusText(device)),
-                  ),
+                  h('td', null, statusBadge(device)),
                   h('td', null, device.zones.length > 0 ? device.zones.join(', ') : 'Cả xã'),
                   h('td', null, device.lastSeenAt ? formatDateTime(device.lastSeenAt) : '—'),
                   h('td', null, device.volume === null ? '—' : `${device.volume}%`),
@@ -125,6 +133,7 @@ export async function devicesPage(context: AppContext): Promise<Page> {
       'div',
       { class: 'page' },
       h('h1', null, 'Cụm loa'),
+      alertList(alerts, false),
       h(
         'p',
         { class: 'muted' },
