@@ -3,7 +3,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DeviceAuthenticator } from '../auth/device-caller';
 import { BulletinsModule } from '../bulletins/bulletins.module';
 import { MediaModule } from '../media/media.module';
+import { CommuneDevices } from '../schedule/commune-devices';
 import { DeviceManifestService } from './device-manifest.service';
+import { FleetCommuneDevices } from './fleet-commune-devices';
 import { DeviceGuard } from './device.guard';
 import { DevicesRepository } from './devices.repository';
 import { DevicesService } from './devices.service';
@@ -31,7 +33,9 @@ import { FleetLink } from './fleet-link';
     DeviceGuard,
     // Device tokens on the routes users and devices share (the audio): see auth/device-caller.ts.
     { provide: DeviceAuthenticator, useExisting: DevicesService },
+    // The zones of a commune's devices, for the program log's per-zone overlap rule.
+    { provide: CommuneDevices, useClass: FleetCommuneDevices },
   ],
-  exports: [DevicesService, FleetLink, DeviceAuthenticator],
+  exports: [DevicesService, FleetLink, DeviceAuthenticator, CommuneDevices],
 })
 export class FleetModule {}
