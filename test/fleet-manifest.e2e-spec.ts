@@ -4,12 +4,19 @@ import { ManualClock } from '../src/common/manual-clock';
 import { Db } from '../src/database/db.service';
 import { Manifest, manifestPath, parseManifest } from '../src/fleet/protocol';
 import { AudioAsset } from '../src/media/entities/audio-asset.entity';
-import { DeviceCredentials, deviceGet, registerAndEnrol } from './support/fleet-device';
+import {
+  DeviceCredentials,
+  deviceGet,
+  eventually,
+  registerAndEnrol,
+  SimulatedDevice,
+} from './support/fleet-device';
 import { insertScheduleItem } from './support/playout-fixtures';
 import {
   Actors,
   createActors,
   createApproved,
+  createWindow,
   HAC_THANH,
   HAM_RONG,
 } from './support/schedule-fixtures';
@@ -214,5 +221,88 @@ describe('fleet: device manifests and resumable audio downloads (e2e)', () => {
     expect(own.headers.etag).toBe(`"${entry.audio.sha256}"`);
     await app.http().get(entry.audio.url).set(bearer(who.otherOperator)).expect(403);
     await app.http().get(entry.audio.url).set(bearer(who.monitor)).expect(200);
+  });
+
+  it('pushes one sync to the online devices a change concerns, and their manifest holds it', async () => {
+    const [one, two] = await Promise.all([
+      SimulatedDevice.connect(thon1),
+      SimulatedDevice.connect(thon2),
+    ]);
+    try {
+      for (const device of [one, two]) {
+        await device.subscribeCommands();
+        await device.status({ status: 'online', ts: clock.now().toISOString() });
+      }
+      await eventually(
+        async () => {
+          const list = await app
+            .http()
+            .get(`/api/v1/communes/${HAC_THANH}/devices`)
+            .set(bearer(who.operator))
+            .expect(200);
+          const online = (list.body as { id: string; status: string }[]).filter(
+            (device) =>
+              [thon1.deviceId, thon2.deviceId].includes(device.id) && device.status === 'online',
+          );
+          return online.length === 2 ? true : undefined;
+        },
+        10000,
+        'both devices online',
+      );
+      await createWindow(app, who.operator, HAC_THANH, {
+        name: 'Chiều',
+        startTime: '15:10',
+        durationMinutes: 30,
+      });
+      const add = (time: string, zones?: string[]) =>
+        app
+          .http()
+          .post(`/api/v1/communes/${HAC_THANH}/schedule`)
+          .set(bearer(who.operator))
+          .send({ bulletinId: priorityBulletin, startsAt: `2026-12-03T${time}+07:00`, zones })
+          .expect(201)
+          .then((response) => response.body.id as string);
+
+      // Three changes for thôn 1 in a row: one sync, to thôn 1's cluster only.
+      const added = [await add('15:10:00', ['thon-1']), await add('15:11:00', ['thon-1'])];
+      added.push(await add('15:12:00', ['thon-1']));
+      await eventually(
+        () => Promise.resolve(one.commands.length > 0 ? true : undefined),
+        5000,
+        'a sync',
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(one.commands).toEqual([{ id: expect.any(String), type: 'sync' }]);
+      expect(two.commands).toEqual([]);
+      const manifest = await manifestOf(thon1);
+      for (const id of added) {
+        expect(manifest.items.map((entry) => entry.scheduleItemId)).toContain(id);
+      }
+      // The command is recorded like any other (no user sent it).
+      const recorded = await app
+        .http()
+        .get(`/api/v1/communes/${HAC_THANH}/devices/${thon1.deviceId}/commands`)
+        .set(bearer(who.operator))
+        .expect(200);
+      expect(recorded.body[0]).toMatchObject({ id: one.commands[0].id, type: 'sync' });
+
+      // An item for every cluster: both fetch.
+      const everyone = await add('15:20:00');
+      await eventually(
+        () => Promise.resolve(two.commands.length > 0 ? true : undefined),
+        5000,
+        'sync 2',
+      );
+      await eventually(
+        () => Promise.resolve(one.commands.length > 1 ? true : undefined),
+        5000,
+        'sync 1',
+      );
+      expect((await manifestOf(thon2)).items.map((entry) => entry.scheduleItemId)).toContain(
+        everyone,
+      );
+    } finally {
+      await Promise.all([one.close(), two.close()]);
+    }
   });
 });

@@ -18,6 +18,7 @@ import {
   ProvinceDevicesController,
 } from './fleet.controller';
 import { FleetLink } from './fleet-link';
+import { SyncPusher } from './sync-pusher';
 
 /** Devices (speaker clusters), their enrolment, credentials, status, commands and manifests. */
 @Global()
@@ -28,6 +29,7 @@ import { FleetLink } from './fleet-link';
     DevicesRepository,
     DevicesService,
     DeviceManifestService,
+    SyncPusher,
     EnrolmentLimiter,
     FleetLink,
     DeviceGuard,

@@ -86,6 +86,17 @@ export class ProgramLogRepository {
     return query.getMany();
   }
 
+  /** The items of these ids (those that exist), any status. */
+  async itemsByIds(manager: EntityManager, ids: readonly string[]): Promise<ScheduleItem[]> {
+    const items: ScheduleItem[] = [];
+    for (let index = 0; index < ids.length; index += 500) {
+      items.push(
+        ...(await manager.findBy(ScheduleItem, { id: In(ids.slice(index, index + 500)) })),
+      );
+    }
+    return items;
+  }
+
   /** Takes items off the log, keeping them (status `cancelled`) with the reason. */
   async cancel(
     manager: EntityManager,
