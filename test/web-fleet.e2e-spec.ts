@@ -1,3 +1,4 @@
+import { addDays, localDateOf } from '../src/common/local-time';
 import { parseCommand } from '../src/fleet/protocol';
 import { Browser, buildWebApp, launchBrowser, listen, screenshot, signIn } from './support/browser';
 import {
@@ -6,6 +7,7 @@ import {
   newDevicePublicKey,
   SimulatedDevice,
 } from './support/fleet-device';
+import { createApproved, createWindow } from './support/schedule-fixtures';
 import {
   ADMIN,
   bearer,
@@ -28,6 +30,8 @@ describe('web app: Cụm loa page (e2e, Chromium)', () => {
   let browser: Browser;
   let device: SimulatedDevice;
   let credentials: DeviceCredentials;
+  let operator: string;
+  let approver: string;
 
   beforeAll(async () => {
     buildWebApp();
@@ -35,9 +39,14 @@ describe('web app: Cụm loa page (e2e, Chromium)', () => {
     app = await startTestApp(storage);
     baseUrl = await listen(app);
     const admin = await app.login(ADMIN.username, ADMIN.password);
-    const operator = await createUserAndLogin(app, admin, {
+    operator = await createUserAndLogin(app, admin, {
       ...OPERATOR,
       role: 'operator',
+      communeCode: COMMUNE,
+    });
+    approver = await createUserAndLogin(app, admin, {
+      username: 'lanhdao.cumloa',
+      role: 'approver',
       communeCode: COMMUNE,
     });
     for (const [name, zones] of [
@@ -109,6 +118,49 @@ describe('web app: Cụm loa page (e2e, Chromium)', () => {
     expect(device.commands.map(({ id: _id, ...rest }) => rest)).toEqual([
       { type: 'sync' },
       { type: 'power', power: 'off' },
+    ]);
+    expect(browser.problems).toEqual([]);
+  });
+
+  it('adds an item to the program log for some zones and shows them', async () => {
+    await createWindow(app, operator, COMMUNE, {
+      name: 'Tối',
+      startTime: '20:00',
+      durationMinutes: 60,
+    });
+    await createApproved(app, operator, approver, COMMUNE, {
+      title: 'Thông báo phiên chợ',
+      topics: ['kinh-te-so'],
+      durationMs: 20000,
+    });
+    const tomorrow = addDays(localDateOf(new Date()), 1);
+    const page = await browser.newTab('lich-theo-vung');
+    await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+    await page.goto(`${baseUrl}/#/lich?view=day&date=${tomorrow}`);
+    await page.getByRole('heading', { level: 1, name: 'Lịch phát sóng' }).waitFor();
+    await page.getByRole('button', { name: '+ Thêm bản tin vào lịch' }).click();
+    const dialog = page.getByRole('dialog');
+    const zones = dialog.getByRole('group', { name: 'Vùng phát' });
+    const everywhere = zones.getByRole('checkbox', { name: 'Tất cả các vùng' });
+    expect(await everywhere.isChecked()).toBe(true);
+    await zones.getByRole('checkbox', { name: 'cho', exact: true }).check();
+    expect(await everywhere.isChecked()).toBe(false);
+    expect(await zones.getByRole('checkbox').count()).toBe(4);
+    await dialog.getByLabel('Ngày phát').fill(tomorrow);
+    await dialog.getByLabel('Giờ bắt đầu').fill('20:25');
+    await screenshot(page, '26-lich-chon-vung-phat');
+    await dialog.getByRole('button', { name: 'Thêm vào lịch' }).click();
+    await page.getByText('Đã thêm bản tin vào lịch phát sóng.').waitFor();
+    const row = page.getByTestId('schedule-item').filter({ hasText: 'Thông báo phiên chợ' });
+    await row.getByTestId('item-zones').getByText('cho', { exact: true }).waitFor();
+    await screenshot(page, '27-lich-theo-vung');
+    const listed = await app
+      .http()
+      .get(`/api/v1/communes/${COMMUNE}/schedule?from=${tomorrow}`)
+      .set(bearer(operator))
+      .expect(200);
+    expect((listed.body as { zones: string[] | null }[]).map((item) => item.zones)).toEqual([
+      ['cho'],
     ]);
     expect(browser.problems).toEqual([]);
   });

@@ -18,10 +18,10 @@ import {
 } from '../format.js';
 import { ITEM_SOURCE_LABEL, ITEM_STATUS_LABEL, PRIORITY_LABEL } from '../labels.js';
 import { href, navigate, Page, RouteMatch } from '../router.js';
-import type { BroadcastWindow, Bulletin, ScheduleItem } from '../types.js';
+import type { BroadcastWindow, Bulletin, Device, ScheduleItem } from '../types.js';
 import { saveBlob } from '../ui/audio-player.js';
 import { confirmDialog, openDialog } from '../ui/dialog.js';
-import { field, form, input, select } from '../ui/form.js';
+import { checkGroup, field, form, input, select } from '../ui/form.js';
 import { isDemoBulletin } from '../ui/demo-banner.js';
 import { demoBadge, emptyState, toast } from '../ui/notice.js';
 
@@ -98,6 +98,14 @@ function itemRow(
         { class: 'topics' },
         item.topics.map((code) => h('span', { class: 'chip' }, topicName(context, code))),
       ),
+      item.zones
+        ? h(
+            'span',
+            { class: 'zones', 'data-testid': 'item-zones' },
+            h('span', { class: 'muted' }, 'Vùng phát:'),
+            item.zones.map((zone) => h('span', { class: 'chip chip-zone' }, zone)),
+          )
+        : null,
     ),
     h('span', { class: 'muted' }, ITEM_SOURCE_LABEL[item.source]),
     statusBadge(item),
@@ -200,10 +208,41 @@ function dayView(
   );
 }
 
-async function addItemDialog(commune: string, date: string, onAdded: () => void): Promise<void> {
-  const bulletins = await get<Bulletin[]>(
-    `/communes/${commune}/bulletins?status=approved&includeLibrary=true`,
+/** The zones of the commune's clusters, sorted; none when it has no clusters. */
+async function communeZones(commune: string): Promise<string[]> {
+  const devices = await get<Device[]>(`/communes/${commune}/devices`);
+  return [...new Set(devices.flatMap((device) => device.zones))].sort();
+}
+
+/**
+ * Where an item plays: "Tất cả các vùng" (every cluster: no zones sent), or some zones. Ticking a
+ * zone unticks "every zone", and unticking the last zone ticks it again.
+ */
+function zoneChoice(zones: readonly string[]): {
+  element: HTMLElement;
+  zones(): string[] | undefined;
+} {
+  const all = h('input', { type: 'checkbox', checked: true });
+  const group = checkGroup(
+    'Vùng phát',
+    zones.map((zone) => ({ value: zone, label: zone })),
   );
+  group.element.prepend(h('label', { class: 'check' }, all, ' Tất cả các vùng'));
+  group.element.addEventListener('change', (event) => {
+    if (event.target === all) group.set([]);
+    all.checked = group.values().length === 0;
+  });
+  return {
+    element: group.element,
+    zones: () => (all.checked ? undefined : group.values()),
+  };
+}
+
+async function addItemDialog(commune: string, date: string, onAdded: () => void): Promise<void> {
+  const [bulletins, zones] = await Promise.all([
+    get<Bulletin[]>(`/communes/${commune}/bulletins?status=approved&includeLibrary=true`),
+    communeZones(commune),
+  ]);
   await openDialog('Thêm bản tin vào lịch', (close) => {
     if (bulletins.length === 0) {
       return h(
@@ -221,9 +260,16 @@ async function addItemDialog(commune: string, date: string, onAdded: () => void)
     );
     const day = input({ type: 'date', value: date, required: true });
     const time = input({ type: 'time', value: '05:30', required: true, step: '60' });
+    // A commune without clusters plays from the server: there is no zone to choose.
+    const where = zones.length > 0 ? zoneChoice(zones) : null;
     return form(
       {},
-      [field('Bản tin đã duyệt', bulletin), field('Ngày phát', day), field('Giờ bắt đầu', time)],
+      [
+        field('Bản tin đã duyệt', bulletin),
+        field('Ngày phát', day),
+        field('Giờ bắt đầu', time),
+        where?.element ?? null,
+      ],
       'Thêm vào lịch',
       async (message) => {
         if (!day.value || !time.value) {
@@ -233,6 +279,7 @@ async function addItemDialog(commune: string, date: string, onAdded: () => void)
         await post(`/communes/${commune}/schedule`, {
           bulletinId: bulletin.value,
           startsAt: localInstant(day.value, time.value),
+          zones: where?.zones(),
         });
         toast('Đã thêm bản tin vào lịch phát sóng.');
         close();
