@@ -11,6 +11,7 @@ import {
   registerAndEnrol,
   SimulatedDevice,
 } from './support/fleet-device';
+import { seedReadyAudio } from './support/audio-fixtures';
 import { insertScheduleItem } from './support/playout-fixtures';
 import {
   Actors,
@@ -211,6 +212,15 @@ describe('fleet: device manifests and resumable audio downloads (e2e)', () => {
     expect(JSON.parse(refused.body.toString('utf8'))).toMatchObject({ code: 'FORBIDDEN' });
     const invalid = await deviceGet(baseUrl, entry.audio.url, 'lxd_' + 'x'.repeat(43));
     expect(invalid.status).toBe(401);
+    // The province library is every commune's of the province.
+    const library = await seedReadyAudio(app, {
+      ownerCode: '38',
+      communeCode: null,
+      provinceCode: '38',
+      durationMs: 3000,
+    });
+    const shared = await deviceGet(baseUrl, `/api/v1/audio/${library}/content`, foreign.apiToken);
+    expect(shared.status).toBe(200);
 
     const own = await app
       .http()
