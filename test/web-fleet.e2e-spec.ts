@@ -30,6 +30,7 @@ describe('web app: Cụm loa page (e2e, Chromium)', () => {
   let browser: Browser;
   let device: SimulatedDevice;
   let credentials: DeviceCredentials;
+  let admin: string;
   let operator: string;
   let approver: string;
 
@@ -38,7 +39,7 @@ describe('web app: Cụm loa page (e2e, Chromium)', () => {
     storage = await createTestStorage();
     app = await startTestApp(storage);
     baseUrl = await listen(app);
-    const admin = await app.login(ADMIN.username, ADMIN.password);
+    admin = await app.login(ADMIN.username, ADMIN.password);
     operator = await createUserAndLogin(app, admin, {
       ...OPERATOR,
       role: 'operator',
@@ -162,6 +163,47 @@ describe('web app: Cụm loa page (e2e, Chromium)', () => {
     expect((listed.body as { zones: string[] | null }[]).map((item) => item.zones)).toEqual([
       ['cho'],
     ]);
+    expect(browser.problems).toEqual([]);
+  });
+
+  it('plans a campaign for some zones', async () => {
+    const today = localDateOf(new Date());
+    const day = addDays(today, 2);
+    await app
+      .http()
+      .post('/api/v1/campaigns')
+      .set(bearer(admin))
+      .send({
+        code: 'e2e-theo-vung',
+        name: 'Tuyên truyền kinh tế số theo vùng',
+        startsOn: addDays(today, -7),
+        endsOn: addDays(today, 20),
+        rules: [{ topic: 'kinh-te-so', minSecondsPerWeek: 60, minPlaysPerWeek: 3 }],
+        minDailySeconds: 0,
+      })
+      .expect(201);
+    const page = await browser.newTab('ke-hoach-theo-vung');
+    await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+    await page.goto(`${baseUrl}/#/ke-hoach?from=${day}&to=${day}`);
+    await page.getByRole('heading', { level: 1, name: 'Lập kế hoạch chiến dịch' }).waitFor();
+    const zones = page.getByRole('group', { name: 'Vùng phát' });
+    await zones.getByRole('checkbox', { name: 'thon-dong', exact: true }).check();
+    await screenshot(page, '28-ke-hoach-theo-vung');
+    await page.getByRole('button', { name: 'Xem trước (chạy thử)' }).click();
+    await page.getByRole('heading', { name: 'Xem trước kế hoạch (chưa lưu)' }).waitFor();
+    await page.getByRole('button', { name: /^Áp dụng kế hoạch/ }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Áp dụng', exact: true }).click();
+    await page.getByRole('heading', { name: 'Kế hoạch đã áp dụng' }).waitFor();
+    const listed = await app
+      .http()
+      .get(`/api/v1/communes/${COMMUNE}/schedule?from=${day}`)
+      .set(bearer(operator))
+      .expect(200);
+    const items = listed.body as { zones: string[] | null; source: string }[];
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.map((item) => [item.source, item.zones])).toEqual(
+      items.map(() => ['planner', ['thon-dong']]),
+    );
     expect(browser.problems).toEqual([]);
   });
 });

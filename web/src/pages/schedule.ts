@@ -18,10 +18,11 @@ import {
 } from '../format.js';
 import { ITEM_SOURCE_LABEL, ITEM_STATUS_LABEL, PRIORITY_LABEL } from '../labels.js';
 import { href, navigate, Page, RouteMatch } from '../router.js';
-import type { BroadcastWindow, Bulletin, Device, ScheduleItem } from '../types.js';
+import type { BroadcastWindow, Bulletin, ScheduleItem } from '../types.js';
 import { saveBlob } from '../ui/audio-player.js';
 import { confirmDialog, openDialog } from '../ui/dialog.js';
-import { checkGroup, field, form, input, select } from '../ui/form.js';
+import { field, form, input, select } from '../ui/form.js';
+import { communeZones, zoneChoice } from '../ui/zones.js';
 import { isDemoBulletin } from '../ui/demo-banner.js';
 import { demoBadge, emptyState, toast } from '../ui/notice.js';
 
@@ -206,36 +207,6 @@ function dayView(
         )
       : null,
   );
-}
-
-/** The zones of the commune's clusters, sorted; none when it has no clusters. */
-async function communeZones(commune: string): Promise<string[]> {
-  const devices = await get<Device[]>(`/communes/${commune}/devices`);
-  return [...new Set(devices.flatMap((device) => device.zones))].sort();
-}
-
-/**
- * Where an item plays: "Tất cả các vùng" (every cluster: no zones sent), or some zones. Ticking a
- * zone unticks "every zone", and unticking the last zone ticks it again.
- */
-function zoneChoice(zones: readonly string[]): {
-  element: HTMLElement;
-  zones(): string[] | undefined;
-} {
-  const all = h('input', { type: 'checkbox', checked: true });
-  const group = checkGroup(
-    'Vùng phát',
-    zones.map((zone) => ({ value: zone, label: zone })),
-  );
-  group.element.prepend(h('label', { class: 'check' }, all, ' Tất cả các vùng'));
-  group.element.addEventListener('change', (event) => {
-    if (event.target === all) group.set([]);
-    all.checked = group.values().length === 0;
-  });
-  return {
-    element: group.element,
-    zones: () => (all.checked ? undefined : group.values()),
-  };
 }
 
 async function addItemDialog(commune: string, date: string, onAdded: () => void): Promise<void> {
