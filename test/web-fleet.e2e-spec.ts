@@ -1,4 +1,5 @@
 import { ManualClock } from '../src/common/manual-clock';
+import { addDays, localDateOf } from '../src/common/local-time';
 import { parseCommand } from '../src/fleet/protocol';
 import { Browser, buildWebApp, launchBrowser, listen, screenshot, signIn } from './support/browser';
 import {
@@ -8,6 +9,7 @@ import {
   newDevicePublicKey,
   SimulatedDevice,
 } from './support/fleet-device';
+import { createApproved, createWindow } from './support/schedule-fixtures';
 import {
   ADMIN,
   bearer,
@@ -31,7 +33,9 @@ describe('web app: Cụm loa page (e2e, Chromium)', () => {
   let browser: Browser;
   let device: SimulatedDevice;
   let credentials: DeviceCredentials;
+  let admin: string;
   let operator: string;
+  let approver: string;
   let monitor: string;
   // 05:32 local, inside the commune's morning window: an offline cluster there is an alert.
   const clock = new ManualClock('2026-12-03T22:32:00Z');
@@ -42,10 +46,15 @@ describe('web app: Cụm loa page (e2e, Chromium)', () => {
     storage = await createTestStorage({ ALERT_SWEEP_SECONDS: '1' });
     app = await startTestApp(storage, {}, { clock });
     baseUrl = await listen(app);
-    const admin = await app.login(ADMIN.username, ADMIN.password);
+    admin = await app.login(ADMIN.username, ADMIN.password);
     operator = await createUserAndLogin(app, admin, {
       ...OPERATOR,
       role: 'operator',
+      communeCode: COMMUNE,
+    });
+    approver = await createUserAndLogin(app, admin, {
+      username: 'lanhdao.cumloa',
+      role: 'approver',
       communeCode: COMMUNE,
     });
     monitor = await createUserAndLogin(app, admin, {
@@ -139,6 +148,90 @@ describe('web app: Cụm loa page (e2e, Chromium)', () => {
       { type: 'sync' },
       { type: 'power', power: 'off' },
     ]);
+    expect(browser.problems).toEqual([]);
+  });
+
+  it('adds an item to the program log for some zones and shows them', async () => {
+    await createWindow(app, operator, COMMUNE, {
+      name: 'Tối',
+      startTime: '20:00',
+      durationMinutes: 60,
+    });
+    await createApproved(app, operator, approver, COMMUNE, {
+      title: 'Thông báo phiên chợ',
+      topics: ['kinh-te-so'],
+      durationMs: 20000,
+    });
+    const tomorrow = addDays(localDateOf(new Date()), 1);
+    const page = await browser.newTab('lich-theo-vung');
+    await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+    await page.goto(`${baseUrl}/#/lich?view=day&date=${tomorrow}`);
+    await page.getByRole('heading', { level: 1, name: 'Lịch phát sóng' }).waitFor();
+    await page.getByRole('button', { name: '+ Thêm bản tin vào lịch' }).click();
+    const dialog = page.getByRole('dialog');
+    const zones = dialog.getByRole('group', { name: 'Vùng phát' });
+    const everywhere = zones.getByRole('checkbox', { name: 'Tất cả các vùng' });
+    expect(await everywhere.isChecked()).toBe(true);
+    await zones.getByRole('checkbox', { name: 'cho', exact: true }).check();
+    expect(await everywhere.isChecked()).toBe(false);
+    expect(await zones.getByRole('checkbox').count()).toBe(4);
+    await dialog.getByLabel('Ngày phát').fill(tomorrow);
+    await dialog.getByLabel('Giờ bắt đầu').fill('20:25');
+    await screenshot(page, '26-lich-chon-vung-phat');
+    await dialog.getByRole('button', { name: 'Thêm vào lịch' }).click();
+    await page.getByText('Đã thêm bản tin vào lịch phát sóng.').waitFor();
+    const row = page.getByTestId('schedule-item').filter({ hasText: 'Thông báo phiên chợ' });
+    await row.getByTestId('item-zones').getByText('cho', { exact: true }).waitFor();
+    await screenshot(page, '27-lich-theo-vung');
+    const listed = await app
+      .http()
+      .get(`/api/v1/communes/${COMMUNE}/schedule?from=${tomorrow}`)
+      .set(bearer(operator))
+      .expect(200);
+    expect((listed.body as { zones: string[] | null }[]).map((item) => item.zones)).toEqual([
+      ['cho'],
+    ]);
+    expect(browser.problems).toEqual([]);
+  });
+
+  it('plans a campaign for some zones', async () => {
+    const today = localDateOf(new Date());
+    const day = addDays(today, 2);
+    await app
+      .http()
+      .post('/api/v1/campaigns')
+      .set(bearer(admin))
+      .send({
+        code: 'e2e-theo-vung',
+        name: 'Tuyên truyền kinh tế số theo vùng',
+        startsOn: addDays(today, -7),
+        endsOn: addDays(today, 20),
+        rules: [{ topic: 'kinh-te-so', minSecondsPerWeek: 60, minPlaysPerWeek: 3 }],
+        minDailySeconds: 0,
+      })
+      .expect(201);
+    const page = await browser.newTab('ke-hoach-theo-vung');
+    await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+    await page.goto(`${baseUrl}/#/ke-hoach?from=${day}&to=${day}`);
+    await page.getByRole('heading', { level: 1, name: 'Lập kế hoạch chiến dịch' }).waitFor();
+    const zones = page.getByRole('group', { name: 'Vùng phát' });
+    await zones.getByRole('checkbox', { name: 'thon-dong', exact: true }).check();
+    await screenshot(page, '29-ke-hoach-theo-vung');
+    await page.getByRole('button', { name: 'Xem trước (chạy thử)' }).click();
+    await page.getByRole('heading', { name: 'Xem trước kế hoạch (chưa lưu)' }).waitFor();
+    await page.getByRole('button', { name: /^Áp dụng kế hoạch/ }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Áp dụng', exact: true }).click();
+    await page.getByRole('heading', { name: 'Kế hoạch đã áp dụng' }).waitFor();
+    const listed = await app
+      .http()
+      .get(`/api/v1/communes/${COMMUNE}/schedule?from=${day}`)
+      .set(bearer(operator))
+      .expect(200);
+    const items = listed.body as { zones: string[] | null; source: string }[];
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.map((item) => [item.source, item.zones])).toEqual(
+      items.map(() => ['planner', ['thon-dong']]),
+    );
     expect(browser.problems).toEqual([]);
   });
 

@@ -486,16 +486,37 @@ export class DevicesService {
   ): Promise<DeviceCommand> {
     const device = await this.get(communeCode, id);
     const request = this.commandRequest(body);
+    const command = await this.publishCommand(device, request, actor.id);
+    await this.audit.record({
+      action: 'device.command.sent',
+      actor,
+      targetType: 'device',
+      targetId: device.id,
+      communeCode,
+      detail: { commandId: command.id, ...request },
+    });
+    return command;
+  }
+
+  /**
+   * Records a command and publishes it (QoS 1) on the device's command topic; `createdBy` null:
+   * sent by the service itself (a `sync` after a change to the program log).
+   */
+  async publishCommand(
+    device: Device,
+    request: CommandRequest,
+    createdBy: string | null,
+  ): Promise<DeviceCommand> {
     const link = this.link.get();
     const now = this.clock.now();
     const { type, ...params } = request;
     const command: DeviceCommand = {
       id: newId(now.getTime()),
       deviceId: device.id,
-      communeCode,
+      communeCode: device.communeCode,
       type,
       params,
-      createdBy: actor.id,
+      createdBy,
       createdAt: now,
       acknowledgedAt: null,
       ok: null,
@@ -505,7 +526,7 @@ export class DevicesService {
     await this.devices.insertCommand(command);
     try {
       await link.publish(
-        deviceTopic(communeCode, device.id, 'cmd'),
+        deviceTopic(device.communeCode, device.id, 'cmd'),
         encodeMessage({ id: command.id, ...request }),
         { qos: 1, retain: false },
       );
@@ -517,14 +538,6 @@ export class DevicesService {
         { retryAfterSeconds: 5 },
       );
     }
-    await this.audit.record({
-      action: 'device.command.sent',
-      actor,
-      targetType: 'device',
-      targetId: device.id,
-      communeCode,
-      detail: { commandId: command.id, type, ...params },
-    });
     return command;
   }
 

@@ -4,6 +4,12 @@ import { AlertsController, ProvinceAlertsController } from './alerts.controller'
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
 import { DeviceAlerts } from './device-alerts.service';
+import { DeviceAuthenticator } from '../auth/device-caller';
+import { BulletinsModule } from '../bulletins/bulletins.module';
+import { MediaModule } from '../media/media.module';
+import { CommuneDevices } from '../schedule/commune-devices';
+import { DeviceManifestService } from './device-manifest.service';
+import { FleetCommuneDevices } from './fleet-commune-devices';
 import { DeviceGuard } from './device.guard';
 import { DevicesRepository } from './devices.repository';
 import { DevicesService } from './devices.service';
@@ -17,11 +23,12 @@ import {
   ProvinceDevicesController,
 } from './fleet.controller';
 import { FleetLink } from './fleet-link';
+import { SyncPusher } from './sync-pusher';
 
-/** Devices (speaker clusters), their enrolment, credentials, status, commands and alerts. */
+/** Devices (speaker clusters), their enrolment, credentials, status, commands, manifests, alerts. */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([Device, DeviceCommand, Alert])],
+  imports: [TypeOrmModule.forFeature([Device, DeviceCommand, Alert]), BulletinsModule, MediaModule],
   controllers: [
     CommuneDevicesController,
     ProvinceDevicesController,
@@ -32,13 +39,26 @@ import { FleetLink } from './fleet-link';
   providers: [
     DevicesRepository,
     DevicesService,
+    DeviceManifestService,
+    SyncPusher,
     EnrolmentLimiter,
     FleetLink,
     DeviceGuard,
     AlertsRepository,
     AlertsService,
     DeviceAlerts,
+    // Device tokens on the routes users and devices share (the audio): see auth/device-caller.ts.
+    { provide: DeviceAuthenticator, useExisting: DevicesService },
+    // The zones of a commune's devices, for the program log's per-zone overlap rule.
+    { provide: CommuneDevices, useClass: FleetCommuneDevices },
   ],
-  exports: [DevicesService, FleetLink, AlertsService, DeviceAlerts],
+  exports: [
+    DevicesService,
+    FleetLink,
+    AlertsService,
+    DeviceAlerts,
+    DeviceAuthenticator,
+    CommuneDevices,
+  ],
 })
 export class FleetModule {}

@@ -1,5 +1,5 @@
 import { AuthUser } from '../auth/auth-user';
-import { canReadAudio, canWriteAudio } from './audio-access';
+import { canDeviceReadAudio, canReadAudio, canWriteAudio } from './audio-access';
 
 const user = (role: AuthUser['role'], communeCode: string | null, provinceCode: string | null): AuthUser => ({
   id: role,
@@ -30,5 +30,18 @@ describe('audio access', () => {
     expect(canReadAudio(user('operator', '00004', '01'), libraryAsset)).toBe(false);
     expect(canWriteAudio(user('monitor', null, '01'), libraryAsset)).toBe(false);
     expect(canWriteAudio(user('admin', null, null), libraryAsset)).toBe(true);
+  });
+
+  it("devices: their commune's audio and their province library's, nothing else", () => {
+    const device = (communeCode: string, provinceCode: string) => ({
+      id: 'd',
+      communeCode,
+      provinceCode,
+      zones: [],
+    });
+    expect(canDeviceReadAudio(device('14797', '38'), communeAsset)).toBe(true);
+    expect(canDeviceReadAudio(device('14758', '38'), communeAsset)).toBe(false);
+    expect(canDeviceReadAudio(device('14758', '38'), libraryAsset)).toBe(true);
+    expect(canDeviceReadAudio(device('00004', '01'), libraryAsset)).toBe(false);
   });
 });

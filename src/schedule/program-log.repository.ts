@@ -86,6 +86,17 @@ export class ProgramLogRepository {
     return query.getMany();
   }
 
+  /** The items of these ids (those that exist), any status. */
+  async itemsByIds(manager: EntityManager, ids: readonly string[]): Promise<ScheduleItem[]> {
+    const items: ScheduleItem[] = [];
+    for (let index = 0; index < ids.length; index += 500) {
+      items.push(
+        ...(await manager.findBy(ScheduleItem, { id: In(ids.slice(index, index + 500)) })),
+      );
+    }
+    return items;
+  }
+
   /** Takes items off the log, keeping them (status `cancelled`) with the reason. */
   async cancel(
     manager: EntityManager,
@@ -129,6 +140,7 @@ const ITEM_COLUMNS = [
   'duration_ms',
   'status',
   'source',
+  'zones',
   'cancel_reason',
   'created_by',
   'created_at',
@@ -146,6 +158,8 @@ function itemColumnValues(manager: EntityManager, item: ScheduleItem): SqlValue[
     item.durationMs,
     item.status,
     item.source,
+    // simple-json, as TypeORM writes it for the entity.
+    item.zones === null ? null : JSON.stringify(item.zones),
     item.cancelReason,
     item.createdBy,
     toInstant(item.createdAt),

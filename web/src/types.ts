@@ -131,6 +131,8 @@ export interface ScheduleItem {
   durationMs: number;
   status: ScheduleItemStatus;
   source: 'manual' | 'planner' | 'emergency';
+  /** The zones the item goes to; null: every cluster of the commune. */
+  zones: string[] | null;
   cancelReason: string | null;
 }
 

@@ -17,6 +17,7 @@ import type { BroadcastWindow, Campaign, PlannedItem, PlanResult, Shortfall } fr
 import { confirmDialog } from '../ui/dialog.js';
 import { field, form, input, select } from '../ui/form.js';
 import { emptyState, toast } from '../ui/notice.js';
+import { communeZones, zoneChoice } from '../ui/zones.js';
 
 function plays(count: number): string {
   return `${count} lượt phát`;
@@ -116,9 +117,10 @@ function totalSeconds(items: readonly PlannedItem[]): number {
  */
 export async function planPage(context: AppContext, match: RouteMatch): Promise<Page> {
   const commune = communeCode(context);
-  const [campaigns, windowList] = await Promise.all([
+  const [campaigns, windowList, zones] = await Promise.all([
     get<Campaign[]>('/campaigns'),
     get<BroadcastWindow[]>(`/communes/${commune}/windows`),
+    communeZones(commune),
   ]);
   const windows = new Map(windowList.map((item) => [item.id, item]));
   const now = today();
@@ -146,7 +148,9 @@ export async function planPage(context: AppContext, match: RouteMatch): Promise<
     required: true,
   });
   const result = h('div', { class: 'plan-result', 'aria-live': 'polite' });
-  let lastRequest: { campaign: string; from: string; to: string } | null = null;
+  let lastRequest: { campaign: string; from: string; to: string; zones?: string[] } | null = null;
+  // A commune without clusters plays from the server: there is no zone to choose.
+  const where = zones.length > 0 ? zoneChoice(zones) : null;
 
   const showResult = (plan: PlanResult, applied: boolean): void => {
     const shortfalls = plan.shortfalls;
@@ -227,14 +231,24 @@ export async function planPage(context: AppContext, match: RouteMatch): Promise<
 
   const preview = form(
     { class: 'card form-row', 'aria-label': 'Chọn chiến dịch và khoảng ngày' },
-    [field('Chiến dịch', campaign), field('Từ ngày', from), field('Đến ngày', to)],
+    [
+      field('Chiến dịch', campaign),
+      field('Từ ngày', from),
+      field('Đến ngày', to),
+      where?.element ?? null,
+    ],
     'Xem trước (chạy thử)',
     async (message) => {
       if (!campaign.value) return message.show('Chưa có chiến dịch nào.');
       if (!from.value || !to.value || to.value < from.value) {
         return message.show('Chọn khoảng ngày hợp lệ: “Đến ngày” không được trước “Từ ngày”.');
       }
-      lastRequest = { campaign: campaign.value, from: from.value, to: to.value };
+      lastRequest = {
+        campaign: campaign.value,
+        from: from.value,
+        to: to.value,
+        zones: where?.zones(),
+      };
       const plan = await post<PlanResult>(`/communes/${commune}/schedule/plan`, {
         ...lastRequest,
         dryRun: true,

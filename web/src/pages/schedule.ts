@@ -22,6 +22,7 @@ import type { BroadcastWindow, Bulletin, ScheduleItem } from '../types.js';
 import { saveBlob } from '../ui/audio-player.js';
 import { confirmDialog, openDialog } from '../ui/dialog.js';
 import { field, form, input, select } from '../ui/form.js';
+import { communeZones, zoneChoice } from '../ui/zones.js';
 import { isDemoBulletin } from '../ui/demo-banner.js';
 import { demoBadge, emptyState, toast } from '../ui/notice.js';
 
@@ -98,6 +99,14 @@ function itemRow(
         { class: 'topics' },
         item.topics.map((code) => h('span', { class: 'chip' }, topicName(context, code))),
       ),
+      item.zones
+        ? h(
+            'span',
+            { class: 'zones', 'data-testid': 'item-zones' },
+            h('span', { class: 'muted' }, 'Vùng phát:'),
+            item.zones.map((zone) => h('span', { class: 'chip chip-zone' }, zone)),
+          )
+        : null,
     ),
     h('span', { class: 'muted' }, ITEM_SOURCE_LABEL[item.source]),
     statusBadge(item),
@@ -201,9 +210,10 @@ function dayView(
 }
 
 async function addItemDialog(commune: string, date: string, onAdded: () => void): Promise<void> {
-  const bulletins = await get<Bulletin[]>(
-    `/communes/${commune}/bulletins?status=approved&includeLibrary=true`,
-  );
+  const [bulletins, zones] = await Promise.all([
+    get<Bulletin[]>(`/communes/${commune}/bulletins?status=approved&includeLibrary=true`),
+    communeZones(commune),
+  ]);
   await openDialog('Thêm bản tin vào lịch', (close) => {
     if (bulletins.length === 0) {
       return h(
@@ -221,9 +231,16 @@ async function addItemDialog(commune: string, date: string, onAdded: () => void)
     );
     const day = input({ type: 'date', value: date, required: true });
     const time = input({ type: 'time', value: '05:30', required: true, step: '60' });
+    // A commune without clusters plays from the server: there is no zone to choose.
+    const where = zones.length > 0 ? zoneChoice(zones) : null;
     return form(
       {},
-      [field('Bản tin đã duyệt', bulletin), field('Ngày phát', day), field('Giờ bắt đầu', time)],
+      [
+        field('Bản tin đã duyệt', bulletin),
+        field('Ngày phát', day),
+        field('Giờ bắt đầu', time),
+        where?.element ?? null,
+      ],
       'Thêm vào lịch',
       async (message) => {
         if (!day.value || !time.value) {
@@ -233,6 +250,7 @@ async function addItemDialog(commune: string, date: string, onAdded: () => void)
         await post(`/communes/${commune}/schedule`, {
           bulletinId: bulletin.value,
           startsAt: localInstant(day.value, time.value),
+          zones: where?.zones(),
         });
         toast('Đã thêm bản tin vào lịch phát sóng.');
         close();
