@@ -8,7 +8,6 @@ import { Db } from '../database/db.service';
 import { PlayoutChain } from './entities/playout-chain.entity';
 import { PlayoutOutcome, PlayoutRecord, PlayoutSource } from './entities/playout-record.entity';
 import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
-import { applyToRollups } from '../reports/rollups';
 import {
   chainHash,
   ChainVerdict,
@@ -91,6 +90,16 @@ export interface ChainAnchor {
   check(manager: EntityManager, communeCode: string, reading: ChainReading): Promise<ChainVerdict>;
 }
 
+/**
+ * Work that must commit with every append (the reports' roll-ups): called in the append's
+ * transaction, with the commune's chain head held, once per append with its records in seq
+ * order. A hook that throws rolls the append back.
+ */
+export type AppendHook = (
+  manager: EntityManager,
+  records: readonly PlayoutRecord[],
+) => Promise<void>;
+
 /** The columns of `playout_record`, in the order of `recordValues`. */
 const RECORD_COLUMNS = [
   'id',
@@ -153,10 +162,25 @@ function recordValues(manager: EntityManager, record: PlayoutRecord): SqlValue[]
  */
 @Injectable()
 export class AsRunLedger {
+  private readonly hooks: AppendHook[] = [];
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * Registers work to run in every append's transaction (see `AppendHook`). The ledger knows
+   * nothing of who registers: the reports module keeps its roll-ups this way, so the log does
+   * not depend on how it is summed.
+   */
+  onAppend(hook: AppendHook): () => void {
+    this.hooks.push(hook);
+    return () => {
+      const index = this.hooks.indexOf(hook);
+      if (index >= 0) this.hooks.splice(index, 1);
+    };
+  }
 
   /**
    * Locks the commune's chain head for the rest of the transaction (created on first use).
@@ -261,7 +285,7 @@ export class AsRunLedger {
     head.lastHash = prevHash;
     head.updatedAt = now;
     await this.followOnProgramLog(manager, records, now);
-    await applyToRollups(manager, records);
+    for (const hook of this.hooks) await hook(manager, records);
     return records;
   }
 
