@@ -3,3 +3,4 @@ export * from './identity';
 export * from './payloads';
 export * from './topics';
 export * from './acl';
+export * from './receipts';
