@@ -6,7 +6,12 @@ import { insertRows, sqlBoolean, SqlValue } from '../database/bulk-insert';
 import { toInstant } from '../database/columns';
 import { Db } from '../database/db.service';
 import { PlayoutChain } from './entities/playout-chain.entity';
-import { PlayoutOutcome, PlayoutRecord, PlayoutSource } from './entities/playout-record.entity';
+import {
+  DeviceCoverage,
+  PlayoutOutcome,
+  PlayoutRecord,
+  PlayoutSource,
+} from './entities/playout-record.entity';
 import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
 import {
   chainHash,
@@ -36,6 +41,8 @@ export interface RecordDraft {
   importId?: string | null;
   createdBy?: string | null;
   demo?: boolean;
+  /** The devices' coverage, for records built from their receipts. */
+  devices?: DeviceCoverage | null;
   /** `draftContentKey` of this draft when the caller computed it already (it is not hashed). */
   contentKey?: string;
 }
@@ -125,6 +132,7 @@ const RECORD_COLUMNS = [
   'created_by',
   'created_at',
   'demo',
+  'devices',
 ] as const;
 
 function recordValues(manager: EntityManager, record: PlayoutRecord): SqlValue[] {
@@ -152,6 +160,7 @@ function recordValues(manager: EntityManager, record: PlayoutRecord): SqlValue[]
     record.createdBy,
     toInstant(record.createdAt),
     sqlBoolean(manager, record.demo),
+    record.devices ? JSON.stringify(record.devices) : null,
   ];
 }
 
@@ -250,6 +259,7 @@ export class AsRunLedger {
         createdBy: draft.createdBy ?? null,
         createdAt: now,
         demo: draft.demo ?? false,
+        devices: draft.devices ?? null,
       };
       prevHash = hash;
       return record;

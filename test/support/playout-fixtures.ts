@@ -59,6 +59,8 @@ export async function insertScheduleItem(
     startsAt: Date;
     durationMs: number;
     source?: ScheduleItem['source'];
+    /** The zones it goes to; absent: every device of the commune. */
+    zones?: string[] | null;
   },
 ): Promise<ScheduleItem> {
   const dataSource = app.app.get(DataSource);
@@ -72,7 +74,7 @@ export async function insertScheduleItem(
     durationMs: spec.durationMs,
     status: 'planned',
     source: spec.source ?? 'manual',
-    zones: null,
+    zones: spec.zones ?? null,
     cancelReason: null,
     createdBy: null,
     createdAt: now,
