@@ -1,4 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/manual-clock';
 import { Receipt, receiptProblem } from '../src/fleet/protocol';
@@ -8,6 +10,7 @@ import { RECEIPT_ALERTS, ReceiptAlerts } from '../src/playout/receipts/receipt-a
 import { ReceiptGrace } from '../src/playout/receipts/receipt-grace.service';
 import { ScheduleItem } from '../src/schedule/entities/schedule-item.entity';
 import { insertBulletin, insertScheduleItem } from './support/playout-fixtures';
+import { runPython } from './support/python';
 import { airedPlay, ReceiptDevice } from './support/receipt-device';
 import { HAC_THANH, HAM_RONG, THANH_HOA } from './support/schedule-fixtures';
 import {
@@ -21,12 +24,14 @@ import {
 } from './support/test-app';
 
 const MINUTE = 60000;
+const VERIFIER = readFileSync(join(__dirname, '..', 'scripts', 'verify-as-run.py'), 'utf8');
 const ITEM_MS = 60000;
 
 describe('receipts: the commune as-run log from what its speakers played (e2e)', () => {
   let storage: TestStorage;
   let app: TestApp;
   const clock = new ManualClock('2026-12-03T07:00:00Z');
+  let admin: string;
   let operator: string;
   let bulletinId: string;
   /** Zone thon-1: A and B; zone thon-2: C. */
@@ -34,6 +39,7 @@ describe('receipts: the commune as-run log from what its speakers played (e2e)',
   let b: ReceiptDevice;
   let c: ReceiptDevice;
   let alerts: jest.SpyInstance;
+  let cleared: jest.SpyInstance;
 
   async function item(startsAt: string, zones: string[] | null = null, commune = HAC_THANH) {
     return insertScheduleItem(app, {
@@ -85,7 +91,7 @@ describe('receipts: the commune as-run log from what its speakers played (e2e)',
   beforeAll(async () => {
     storage = await createTestStorage({ PLAYOUT_RECEIPT_GRACE_MINUTES: '10' });
     app = await startTestApp(storage, {}, { clock });
-    const admin = await app.login(ADMIN.username, ADMIN.password);
+    admin = await app.login(ADMIN.username, ADMIN.password);
     operator = await createUserAndLogin(app, admin, {
       username: 'van-hanh-hac-thanh',
       role: 'operator',
@@ -102,6 +108,7 @@ describe('receipts: the commune as-run log from what its speakers played (e2e)',
     });
     bulletinId = bulletin.id;
     alerts = jest.spyOn(app.app.get<ReceiptAlerts>(RECEIPT_ALERTS), 'raise');
+    cleared = jest.spyOn(app.app.get<ReceiptAlerts>(RECEIPT_ALERTS), 'clear');
   });
 
   afterAll(async () => {
@@ -234,6 +241,40 @@ describe('receipts: the commune as-run log from what its speakers played (e2e)',
     expect(await behind(first.seq)).toHaveLength(2);
     expect(await behind(records[1].seq)).toHaveLength(3);
     expect(await verify()).toEqual({ ok: true, count: 4 });
+    // The outside check recomputes the chain from the served records alone.
+    expect(await runPython(VERIFIER, JSON.stringify(await log()))).toMatch(/^ok/);
+
+    // Reports: the share of targeted clusters that aired, over the records in effect
+    // (3 + 2 + 3 sent, 1 + 2 + 3 aired; the corrected record no longer counts).
+    await app
+      .http()
+      .post('/api/v1/campaigns')
+      .set(bearer(admin))
+      .send({
+        code: 'cds-thang-12',
+        name: 'Chuyển đổi số tháng 12',
+        startsOn: '2026-12-01',
+        endsOn: '2026-12-31',
+        rules: [{ topic: 'kinh-te-so', minPlaysPerWeek: 1 }],
+      })
+      .expect(201);
+    const report = await app
+      .http()
+      .get(`/api/v1/reports/compliance?campaign=cds-thang-12&province=${THANH_HOA}`)
+      .set(bearer(admin))
+      .expect(200);
+    const communes = (report.body as { communes: { communeCode: string; coverage: unknown }[] })
+      .communes;
+    expect(communes.find((one) => one.communeCode === HAC_THANH)?.coverage).toEqual({
+      targeted: 8,
+      aired: 6,
+      percent: 75,
+    });
+    expect(communes.find((one) => one.communeCode === HAM_RONG)?.coverage).toEqual({
+      targeted: 0,
+      aired: 0,
+      percent: null,
+    });
   });
 
   it('refuses forged, re-signed, gapped, forked and unsent receipts, and counts none', async () => {
@@ -311,8 +352,15 @@ describe('receipts: the commune as-run log from what its speakers played (e2e)',
     });
     expect(await storedCount(a)).toBe(stored + 1);
 
-    // The whole journal again (what a device does after a lost answer): nothing new, 200.
+    // The whole journal again (what a device does after a lost answer): nothing new, 200, and
+    // the device's refusal alert clears.
+    cleared.mockClear();
     const again = await a.upload(a.journal).expect(200);
+    expect(cleared).toHaveBeenCalledWith({
+      kind: 'receipt-refused',
+      communeCode: HAC_THANH,
+      deviceId: a.id,
+    });
     expect(again.body).toEqual({ accepted: 0, duplicates: a.journal.length, lastSeq: good.seq });
     expect(await storedCount(a)).toBe(stored + 1);
     // B's upload completes the item (zone thon-1): still one record.

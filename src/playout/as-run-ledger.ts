@@ -132,7 +132,11 @@ const RECORD_COLUMNS = [
   'created_by',
   'created_at',
   'demo',
-  'devices',
+  'devices_targeted',
+  'devices_aired',
+  'devices_partial',
+  'devices_missed',
+  'devices_unreported',
 ] as const;
 
 function recordValues(manager: EntityManager, record: PlayoutRecord): SqlValue[] {
@@ -160,7 +164,11 @@ function recordValues(manager: EntityManager, record: PlayoutRecord): SqlValue[]
     record.createdBy,
     toInstant(record.createdAt),
     sqlBoolean(manager, record.demo),
-    record.devices ? JSON.stringify(record.devices) : null,
+    record.devicesTargeted,
+    record.devicesAired,
+    record.devicesPartial,
+    record.devicesMissed,
+    record.devicesUnreported,
   ];
 }
 
@@ -259,7 +267,11 @@ export class AsRunLedger {
         createdBy: draft.createdBy ?? null,
         createdAt: now,
         demo: draft.demo ?? false,
-        devices: draft.devices ?? null,
+        devicesTargeted: draft.devices?.targeted ?? null,
+        devicesAired: draft.devices?.aired ?? null,
+        devicesPartial: draft.devices?.partial ?? null,
+        devicesMissed: draft.devices?.missed ?? null,
+        devicesUnreported: draft.devices?.unreported ?? null,
       };
       prevHash = hash;
       return record;

@@ -1,5 +1,6 @@
 import {
   DeviceCoverage,
+  deviceCoverageOf,
   PlayoutOutcome,
   PlayoutRecord,
   PlayoutSource,
@@ -34,6 +35,7 @@ export interface PlayoutRecordView {
 }
 
 export function playoutRecordView(record: PlayoutRecord): PlayoutRecordView {
+  const devices = deviceCoverageOf(record);
   return {
     id: record.id,
     communeCode: record.communeCode,
@@ -53,6 +55,6 @@ export function playoutRecordView(record: PlayoutRecord): PlayoutRecordView {
     prevHash: record.prevHash,
     hash: record.hash,
     createdAt: record.createdAt.toISOString(),
-    ...(record.devices ? { devices: record.devices } : {}),
+    ...(devices ? { devices } : {}),
   };
 }

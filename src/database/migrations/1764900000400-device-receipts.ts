@@ -1,9 +1,18 @@
 import { MigrationInterface, QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
 import { col } from '../migration-helpers';
 
+const DEVICE_COLUMNS = [
+  'devices_targeted',
+  'devices_aired',
+  'devices_partial',
+  'devices_missed',
+  'devices_unreported',
+] as const;
+
 /**
  * Play receipts of the devices (signed, chained per device), and on each as-run record built
- * from them the coverage of the commune's devices (`devices`, JSON; null for other records).
+ * from them the coverage of the commune's devices (counts, summed by the reports; null for
+ * other records).
  */
 export class DeviceReceipts1764900000400 implements MigrationInterface {
   name = 'DeviceReceipts1764900000400';
@@ -34,11 +43,14 @@ export class DeviceReceipts1764900000400 implements MigrationInterface {
         ],
       }),
     );
-    await queryRunner.addColumn('playout_record', new TableColumn(col.text('devices', true)));
+    await queryRunner.addColumns(
+      'playout_record',
+      DEVICE_COLUMNS.map((name) => new TableColumn(col.integer(name, true))),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.dropColumn('playout_record', 'devices');
+    await queryRunner.dropColumns('playout_record', [...DEVICE_COLUMNS]);
     await queryRunner.dropTable('device_receipt');
   }
 }

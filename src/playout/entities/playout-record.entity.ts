@@ -131,9 +131,39 @@ export class PlayoutRecord {
   demo!: boolean;
 
   /**
-   * Records built from device receipts (`source` devices): the coverage behind it; null for
-   * the others. Not hashed: the signed receipts behind the record are its evidence.
+   * Records built from device receipts (`source` devices): the coverage behind it (see
+   * `DeviceCoverage`); null for the others. Not hashed: the signed receipts behind the record
+   * are its evidence.
    */
-  @Column({ type: 'simple-json', nullable: true })
-  devices!: DeviceCoverage | null;
+  @Column({ type: 'integer', name: 'devices_targeted', nullable: true })
+  devicesTargeted!: number | null;
+
+  @Column({ type: 'integer', name: 'devices_aired', nullable: true })
+  devicesAired!: number | null;
+
+  @Column({ type: 'integer', name: 'devices_partial', nullable: true })
+  devicesPartial!: number | null;
+
+  @Column({ type: 'integer', name: 'devices_missed', nullable: true })
+  devicesMissed!: number | null;
+
+  @Column({ type: 'integer', name: 'devices_unreported', nullable: true })
+  devicesUnreported!: number | null;
+}
+
+/** The devices' coverage of a record built from receipts; null for the others. */
+export function deviceCoverageOf(
+  record: Pick<
+    PlayoutRecord,
+    'devicesTargeted' | 'devicesAired' | 'devicesPartial' | 'devicesMissed' | 'devicesUnreported'
+  >,
+): DeviceCoverage | null {
+  if (record.devicesTargeted === null) return null;
+  return {
+    targeted: record.devicesTargeted,
+    aired: record.devicesAired ?? 0,
+    partial: record.devicesPartial ?? 0,
+    missed: record.devicesMissed ?? 0,
+    unreported: record.devicesUnreported ?? 0,
+  };
 }

@@ -129,22 +129,29 @@ export class ReceiptIntake {
     }
     const outcome = await this.db.write((manager) => this.take(manager, device, list));
     const { refusal, ...result } = outcome;
-    if (!refusal) return result;
+    const identity = {
+      kind: 'receipt-refused' as const,
+      communeCode: device.communeCode,
+      deviceId: device.id,
+    };
+    if (!refusal) {
+      await this.alerts.clear(identity).catch((error: unknown) => this.alertFailed(error));
+      return result;
+    }
     const where = refusal.seq === null ? `receipt #${refusal.index + 1}` : `seq ${refusal.seq}`;
     const message = `Receipt ${where} refused (${refusal.problem}): ${refusal.message}`;
     await this.alerts
-      .raise({
-        kind: 'receipt-refused',
-        communeCode: device.communeCode,
-        deviceId: device.id,
-        message,
-      })
-      .catch((error: unknown) => this.logger.error(`Alert not raised: ${String(error)}`));
+      .raise({ ...identity, message: refusalText(device, refusal) })
+      .catch((error: unknown) => this.alertFailed(error));
     throw new DomainError(
       'RECEIPT_REFUSED',
       `${message}. ${result.accepted} receipt(s) before it accepted, ${result.duplicates} already stored`,
       { ...result, index: refusal.index, seq: refusal.seq, problem: refusal.problem },
     );
+  }
+
+  private alertFailed(error: unknown): void {
+    this.logger.error(`Receipt alert not updated: ${String(error)}`);
   }
 
   private async take(
@@ -260,6 +267,22 @@ export class ReceiptIntake {
     if (!device.enrolledAt || device.enrolledAt > item.endsAt) return null;
     return item;
   }
+}
+
+const PROBLEM_TEXT: Record<ReceiptProblem, string> = {
+  invalid: 'biên nhận sai định dạng',
+  'wrong-device': 'biên nhận mang mã của cụm loa khác',
+  'bad-signature': 'chữ ký hoặc mã băm không khớp với khóa của cụm loa (có thể bị giả mạo)',
+  gap: 'thiếu biên nhận trước đó trong chuỗi',
+  fork: 'biên nhận không nối tiếp chuỗi đã lưu (bị sửa hoặc rẽ nhánh)',
+  resigned: 'biên nhận đã lưu được ký lại khác',
+  'not-sent': 'mục phát không được gửi cho cụm loa này',
+};
+
+/** The alert's text: Vietnamese, naming the cluster, the receipt and the problem. */
+function refusalText(device: Device, refusal: Refusal): string {
+  const which = refusal.seq === null ? '' : ` số ${refusal.seq}`;
+  return `Biên nhận phát${which} của cụm loa "${device.name}" bị từ chối: ${PROBLEM_TEXT[refusal.problem]}`;
 }
 
 function newRow(device: Device, receipt: Receipt, now: Date): DeviceReceipt {
