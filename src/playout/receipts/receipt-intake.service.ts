@@ -44,6 +44,11 @@ interface Refusal {
   message: string;
 }
 
+type Verdict =
+  | { kind: 'new'; receipt: Receipt }
+  | { kind: 'duplicate' }
+  | { kind: 'refused'; problem: ReceiptProblem; message: string };
+
 interface IntakeOutcome extends ReceiptUploadResult {
   refusal?: Refusal;
 }
@@ -167,60 +172,16 @@ export class ReceiptIntake {
     let duplicates = 0;
     let refusal: Refusal | undefined;
     for (const [index, raw] of list.entries()) {
-      const refuse = (problem: ReceiptProblem, message: string): Refusal => ({
-        index,
-        seq: claimedSeq(raw),
-        problem,
-        message,
-      });
-      const parsed = parseReceipt(raw);
-      if (!parsed.ok) {
-        refusal = refuse('invalid', parsed.error);
+      const verdict = await this.judge(manager, device, chain, raw, items);
+      if (verdict.kind === 'duplicate') {
+        duplicates += 1;
+      } else if (verdict.kind === 'new') {
+        rows.push(newRow(device, verdict.receipt, now));
+        chain.append(verdict.receipt);
+      } else {
+        refusal = { index, seq: claimedSeq(raw), ...verdict };
         break;
       }
-      const receipt = parsed.value;
-      if (receipt.deviceId !== device.id) {
-        refusal = refuse('wrong-device', `deviceId is not this device's id (${device.id})`);
-        break;
-      }
-      const problem = device.publicKey
-        ? receiptProblem(receipt, device.publicKey)
-        : 'the device has no public key';
-      if (problem) {
-        refusal = refuse('bad-signature', problem);
-        break;
-      }
-      const linkProblem = chain.linkProblem(receipt);
-      if (linkProblem) {
-        refusal = refuse(linkProblem.problem, linkProblem.message);
-        break;
-      }
-      const stored = chain.at(receipt.seq);
-      if (stored) {
-        if (sameReceipt(receipt, stored)) {
-          duplicates += 1;
-          continue;
-        }
-        refusal =
-          stored.hash === receipt.hash
-            ? refuse('resigned', `seq ${receipt.seq} is stored with another signature`)
-            : refuse(
-                'fork',
-                `seq ${receipt.seq} is stored with other content (hash ${stored.hash})`,
-              );
-        break;
-      }
-      const item = await this.itemSent(manager, device, receipt, items);
-      if (!item) {
-        refusal = refuse(
-          'not-sent',
-          `item ${receipt.scheduleItemId} is not an item of commune ${device.communeCode} ` +
-            "sent to this device's zones",
-        );
-        break;
-      }
-      rows.push(newRow(device, receipt, now));
-      chain.append(receipt);
     }
     await insertRows(
       manager,
@@ -249,6 +210,51 @@ export class ReceiptIntake {
       if (item) await this.records.settle(manager, head, item, now);
     }
     return { accepted: rows.length, duplicates, lastSeq: chain.lastSeq, refusal };
+  }
+
+  /**
+   * One receipt against the device's chain as held so far: genuine (shape, device, hash and
+   * signature) and linked first, then compared with the stored one at its seq, then its item.
+   */
+  private async judge(
+    manager: EntityManager,
+    device: Device,
+    chain: DeviceChain,
+    raw: unknown,
+    items: Map<string, ScheduleItem | null>,
+  ): Promise<Verdict> {
+    const refused = (problem: ReceiptProblem, message: string): Verdict => ({
+      kind: 'refused',
+      problem,
+      message,
+    });
+    const parsed = parseReceipt(raw);
+    if (!parsed.ok) return refused('invalid', parsed.error);
+    const receipt = parsed.value;
+    if (receipt.deviceId !== device.id) {
+      return refused('wrong-device', `deviceId is not this device's id (${device.id})`);
+    }
+    const problem = device.publicKey
+      ? receiptProblem(receipt, device.publicKey)
+      : 'the device has no public key';
+    if (problem) return refused('bad-signature', problem);
+    const link = chain.linkProblem(receipt);
+    if (link) return refused(link.problem, link.message);
+    const stored = chain.at(receipt.seq);
+    if (stored) {
+      if (sameReceipt(receipt, stored)) return { kind: 'duplicate' };
+      return stored.hash === receipt.hash
+        ? refused('resigned', `seq ${receipt.seq} is stored with another signature`)
+        : refused('fork', `seq ${receipt.seq} is stored with other content (hash ${stored.hash})`);
+    }
+    if (!(await this.itemSent(manager, device, receipt, items))) {
+      return refused(
+        'not-sent',
+        `item ${receipt.scheduleItemId} is not an item of commune ${device.communeCode} ` +
+          "sent to this device's zones",
+      );
+    }
+    return { kind: 'new', receipt };
   }
 
   /** The item when it is one of the device's commune, sent to its zones; null otherwise. */
