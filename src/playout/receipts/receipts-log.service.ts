@@ -5,7 +5,7 @@ import { Db } from '../../database/db.service';
 import { Receipt } from '../../fleet/protocol';
 import { DeviceReceipt } from '../entities/device-receipt.entity';
 import { PlayoutRecord } from '../entities/playout-record.entity';
-import { storedReceipt } from './receipt-intake.service';
+import { storedReceipt } from './device-chain';
 
 /** A receipt as served: exactly what the device signed, and when and where the server took it. */
 export interface ReceiptView extends Receipt {
