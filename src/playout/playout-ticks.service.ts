@@ -47,8 +47,9 @@ export class PlayoutTicks implements OnApplicationBootstrap, OnModuleDestroy {
     this.running = true;
     try {
       await this.overdue.settle();
-      await this.receiptGrace.settle();
       await this.dispatcher.reconcile();
+      // Last: a failure here must not hold up the player's queue.
+      await this.receiptGrace.settle();
     } catch (error) {
       this.logger.error(`Playout tick failed: ${(error as Error).message}`);
     } finally {
