@@ -266,6 +266,8 @@ export interface CommuneCompliance {
     topicsRequired: number;
   };
   chain: ChainState;
+  /** Clusters sent an item and those that aired it whole (percent null: no clusters' records). */
+  coverage: { targeted: number; aired: number; percent: number | null };
 }
 
 export interface DayTopic {
