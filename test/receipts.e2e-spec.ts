@@ -320,6 +320,11 @@ describe('receipts: the commune as-run log from what its speakers played (e2e)',
         [a.forge(last, { ...play, scheduleItemId: elsewhere.id })],
         'not-sent',
       ],
+      [
+        'an aired receipt without its times',
+        [a.forge(last, { ...play, startedAt: null, endedAt: null })],
+        'invalid',
+      ],
       ['another device id', [{ ...a.forge(last, play), deviceId: b.id }], 'wrong-device'],
     ];
     for (const [what, receipts, problem] of cases) {

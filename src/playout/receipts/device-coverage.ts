@@ -24,14 +24,21 @@ function better(a: CountedReceipt, b: CountedReceipt): CountedReceipt {
 }
 
 /** Earliest start among `plays`, and the longest played (DESIGN.md principle 6). */
-function span(plays: readonly CountedReceipt[]): { startedAt: Date; playedMs: number } {
+function span(
+  plays: readonly CountedReceipt[],
+  plannedStart: Date,
+): { startedAt: Date; playedMs: number } {
   let startedAt = Infinity;
   let playedMs = 0;
   for (const play of plays) {
     if (play.startedAt !== null) startedAt = Math.min(startedAt, Date.parse(play.startedAt));
     playedMs = Math.max(playedMs, play.playedMs);
   }
-  return { startedAt: new Date(startedAt), playedMs };
+  // The intake refuses plays without a start; the planned start stands in all the same.
+  return {
+    startedAt: new Date(Number.isFinite(startedAt) ? startedAt : plannedStart.getTime()),
+    playedMs,
+  };
 }
 
 export function coverageReason(devices: DeviceCoverage): string {
@@ -83,7 +90,7 @@ export function communeCoverage(
       devices: coverage,
     };
   }
-  const { startedAt, playedMs } = span(counted);
+  const { startedAt, playedMs } = span(counted, plannedStart);
   return {
     outcome: aired.length > 0 ? 'aired' : 'partial',
     startedAt,

@@ -197,6 +197,9 @@ export class ReceiptIntake {
     const parsed = parseReceipt(raw);
     if (!parsed.ok) return refused('invalid', parsed.error);
     const receipt = parsed.value;
+    if (receipt.outcome !== 'missed' && (receipt.startedAt === null || receipt.endedAt === null)) {
+      return refused('invalid', `${receipt.outcome} receipts need startedAt and endedAt`);
+    }
     if (receipt.deviceId !== device.id) {
       return refused('wrong-device', `deviceId is not this device's id (${device.id})`);
     }
