@@ -402,6 +402,8 @@ describe('reports (e2e)', () => {
           uncheckedRecords: 0,
           checkpoint: null,
         },
+        // No devices: no records built from receipts, no coverage (test/receipts.e2e-spec.ts).
+        coverage: { targeted: 0, aired: 0, percent: null },
       });
     }
     expect(body.communes.find((info) => info.communeCode === GOOD)).toMatchObject({

@@ -6,6 +6,7 @@ import { Alert } from '../fleet/entities/alert.entity';
 import { DeviceCommand } from '../fleet/entities/device-command.entity';
 import { Device } from '../fleet/entities/device.entity';
 import { AudioAsset } from '../media/entities/audio-asset.entity';
+import { DeviceReceipt } from '../playout/entities/device-receipt.entity';
 import { PlayoutChain } from '../playout/entities/playout-chain.entity';
 import { PlayoutCheckpoint } from '../playout/entities/playout-checkpoint.entity';
 import { PlayoutClaim } from '../playout/entities/playout-claim.entity';
@@ -59,6 +60,7 @@ export const ENTITIES = [
   CampaignAirtimeMonthly,
   ChainCheck,
   Device,
+  DeviceReceipt,
   DeviceCommand,
   Alert,
 ];

@@ -1,9 +1,10 @@
 import { hash } from 'node:crypto';
+import { chainLinkHash, GENESIS_HASH } from '../common/chain-link';
 import type { CheckpointView } from './checkpoint.view';
 import type { PlayoutOutcome, PlayoutSource } from './entities/playout-record.entity';
 
 /** `prevHash` of a commune's first record. */
-export const GENESIS_HASH = '0'.repeat(64);
+export { GENESIS_HASH };
 
 /** The fields of a record the chain covers (DESIGN.md, "The as-run hash chain"). */
 export interface ChainFields {
@@ -57,7 +58,7 @@ function sha256Hex(text: string): string {
 
 /** `sha256_hex(prevHash + "\n" + canonical)`. */
 export function chainHash(prevHash: string, record: ChainFields): string {
-  return sha256Hex(`${prevHash}\n${canonicalJson(record)}`);
+  return chainLinkHash(prevHash, canonicalJson(record));
 }
 
 /**

@@ -1,4 +1,10 @@
-import { PlayoutOutcome, PlayoutRecord, PlayoutSource } from './entities/playout-record.entity';
+import {
+  DeviceCoverage,
+  deviceCoverageOf,
+  PlayoutOutcome,
+  PlayoutRecord,
+  PlayoutSource,
+} from './entities/playout-record.entity';
 
 /**
  * A record as served (DESIGN.md `PlayoutRecord`, plus attempt, title and createdAt). Instants are
@@ -24,9 +30,12 @@ export interface PlayoutRecordView {
   prevHash: string;
   hash: string;
   createdAt: string;
+  /** Records built from device receipts: how many targeted devices aired, partly aired, … */
+  devices?: DeviceCoverage;
 }
 
 export function playoutRecordView(record: PlayoutRecord): PlayoutRecordView {
+  const devices = deviceCoverageOf(record);
   return {
     id: record.id,
     communeCode: record.communeCode,
@@ -46,5 +55,6 @@ export function playoutRecordView(record: PlayoutRecord): PlayoutRecordView {
     prevHash: record.prevHash,
     hash: record.hash,
     createdAt: record.createdAt.toISOString(),
+    ...(devices ? { devices } : {}),
   };
 }

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
+import { addDays, localMidnight } from '../common/local-time';
+import { toInstant } from '../database/columns';
 import { Db } from '../database/db.service';
+import { PlayoutRecord } from '../playout/entities/playout-record.entity';
 import { Airtime } from './airtime';
 import { CampaignScope, carriesAny } from './campaign-rollups';
 import {
@@ -15,6 +18,13 @@ import { splitByMonths } from './report-range';
 export interface DateRange {
   from: string;
   to: string;
+}
+
+/** Device plays of a commune's records built from receipts: targeted, and those that aired. */
+export interface CommuneDeviceCoverage {
+  communeCode: string;
+  targeted: number;
+  aired: number;
 }
 
 export interface CommuneTopicAirtime extends Airtime {
@@ -93,6 +103,45 @@ export class AirtimeRepository {
 
   private get manager(): EntityManager {
     return this.db.manager;
+  }
+
+  /**
+   * Over the range, per commune with devices: the clusters its items were sent to and those that
+   * aired them whole, summed over its records in effect that were built from receipts (a late
+   * receipt's correction replaces the record it corrects). Read from the log: only those
+   * records, by their commune and start.
+   */
+  async deviceCoverage(
+    communeCodes: readonly string[],
+    range: DateRange,
+  ): Promise<CommuneDeviceCoverage[]> {
+    if (communeCodes.length === 0) return [];
+    const rows = await this.manager
+      .createQueryBuilder(PlayoutRecord, 'record')
+      .select('record.commune_code', 'communeCode')
+      .addSelect('SUM(record.devices_targeted)', 'targeted')
+      .addSelect('SUM(record.devices_aired)', 'aired')
+      .where('record.commune_code IN (:...communeCodes)', { communeCodes })
+      .andWhere('record.started_at >= :from AND record.started_at < :to', {
+        from: toInstant(localMidnight(range.from)),
+        to: toInstant(localMidnight(addDays(range.to, 1))),
+      })
+      .andWhere("record.source = 'devices'")
+      .andWhere(
+        `NOT EXISTS (SELECT 1 FROM playout_record corrector
+          WHERE corrector.commune_code = record.commune_code AND corrector.corrects_seq = record.seq)`,
+      )
+      .groupBy('record.commune_code')
+      .getRawMany<{
+        communeCode: string;
+        targeted: string | number | null;
+        aired: string | number | null;
+      }>();
+    return rows.map((row) => ({
+      communeCode: row.communeCode,
+      targeted: num(row.targeted),
+      aired: num(row.aired),
+    }));
   }
 
   /** Airtime and plays per commune and topic over the range. */

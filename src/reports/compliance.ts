@@ -73,6 +73,27 @@ export interface CommuneCompliance {
   daysBelowMinimum: number;
   campaign: CampaignStatus;
   chain: ChainState;
+  coverage: Coverage;
+}
+
+/**
+ * Of the clusters a commune's items were sent to (one per item and cluster), how many aired
+ * them whole, from its records built from receipts; `percent` null for a commune without any
+ * (no devices: its airtime is the server's as before). Airtime and compliance do not change.
+ */
+export interface Coverage {
+  targeted: number;
+  aired: number;
+  percent: number | null;
+}
+
+export function coverageOf(sum: { targeted: number; aired: number } | undefined): Coverage {
+  if (!sum || sum.targeted === 0) return { targeted: 0, aired: 0, percent: null };
+  return {
+    targeted: sum.targeted,
+    aired: sum.aired,
+    percent: Math.round((sum.aired / sum.targeted) * 1000) / 10,
+  };
 }
 
 /** `airtime[commune][topic]`. */
@@ -194,6 +215,7 @@ export function communeCompliance(
     daysAtMinimum: number;
     campaign: CampaignStatus;
     chain: ChainState;
+    coverage?: Coverage;
   },
 ): CommuneCompliance {
   const topicsMet = own.filter((row) => row.met).length;
@@ -208,6 +230,7 @@ export function communeCompliance(
     daysBelowMinimum: extra.minDailySeconds > 0 ? extra.days - extra.daysAtMinimum : 0,
     campaign: extra.campaign,
     chain: extra.chain,
+    coverage: extra.coverage ?? coverageOf(undefined),
   };
 }
 

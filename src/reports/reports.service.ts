@@ -15,6 +15,7 @@ import {
   campaignStatusOf,
   ChainState,
   communeCompliance,
+  coverageOf,
   CommuneCompliance,
   ComplianceRow,
   complianceRows,
@@ -342,6 +343,9 @@ export class ReportsService {
         )
       ).map((row) => [row.communeCode, row]),
     );
+    const coverage = new Map(
+      (await this.airtime.deviceCoverage(codes, range)).map((row) => [row.communeCode, row]),
+    );
     const chains = chainOverride
       ? new Map(codes.map((code) => [code, chainOverride]))
       : await this.chains.states(codes);
@@ -358,6 +362,7 @@ export class ReportsService {
           days: range.days,
           campaign: campaignStatusOf(campaign, today, overCampaign, commune.code),
           chain: chains.get(commune.code) as ChainState,
+          coverage: coverageOf(coverage.get(commune.code)),
         }),
       ),
     };

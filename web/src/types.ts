@@ -177,7 +177,7 @@ export interface PlanResult {
 }
 
 export type PlayoutOutcome = 'aired' | 'partial' | 'failed' | 'missed';
-export type PlayoutSource = 'automation' | 'operator' | 'import';
+export type PlayoutSource = 'automation' | 'operator' | 'import' | 'devices';
 
 export interface PlayoutRecord {
   id: string;
@@ -268,6 +268,8 @@ export interface CommuneCompliance {
     topicsRequired: number;
   };
   chain: ChainState;
+  /** Clusters sent an item and those that aired it whole (percent null: no clusters' records). */
+  coverage: { targeted: number; aired: number; percent: number | null };
 }
 
 export interface DayTopic {

@@ -13,6 +13,7 @@ import { Fleet1764800000000 } from './1764800000000-fleet';
 import { ScheduleZones1764900000000 } from './1764900000000-schedule-zones';
 import { RenditionSha2561764900000100 } from './1764900000100-rendition-sha256';
 import { FleetAlerts1764900000300 } from './1764900000300-fleet-alerts';
+import { DeviceReceipts1764900000400 } from './1764900000400-device-receipts';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   ScheduleZones1764900000000,
   RenditionSha2561764900000100,
   FleetAlerts1764900000300,
+  DeviceReceipts1764900000400,
 ];

@@ -1,4 +1,4 @@
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, KeyObject } from 'node:crypto';
 
 /** A zone: a short code the commune chooses (`thon-1`, `tdp-bac-son`). */
 export const ZONE_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
@@ -28,13 +28,27 @@ export function publicKeyProblem(value: unknown): string | null {
     return 'publicKey must be the base64 of 32 bytes';
   }
   try {
-    createPublicKey({
-      key: Buffer.concat([ED25519_SPKI_PREFIX, raw]),
-      format: 'der',
-      type: 'spki',
-    });
+    devicePublicKey(value);
   } catch {
     return 'publicKey is not an Ed25519 public key';
   }
   return null;
+}
+
+/** A device's public key from the base64 of its 32 raw bytes (as enrolment takes it). */
+export function devicePublicKey(rawBase64: string): KeyObject {
+  return createPublicKey({
+    key: Buffer.concat([ED25519_SPKI_PREFIX, Buffer.from(rawBase64, 'base64')]),
+    format: 'der',
+    type: 'spki',
+  });
+}
+
+/** The base64 of the 32 raw bytes of an Ed25519 public key (or of a private key's public half). */
+export function rawPublicKeyBase64(key: KeyObject): string {
+  const publicKey = key.type === 'private' ? createPublicKey(key) : key;
+  return publicKey
+    .export({ format: 'der', type: 'spki' })
+    .subarray(ED25519_SPKI_PREFIX.length)
+    .toString('base64');
 }

@@ -4,3 +4,4 @@ export * from './payloads';
 export * from './topics';
 export * from './acl';
 export * from './manifest';
+export * from './receipts';

@@ -4,7 +4,8 @@ import { InstantColumn } from '../../database/columns';
 export const PLAYOUT_OUTCOMES = ['aired', 'partial', 'failed', 'missed'] as const;
 export type PlayoutOutcome = (typeof PLAYOUT_OUTCOMES)[number];
 
-export const PLAYOUT_SOURCES = ['automation', 'operator', 'import'] as const;
+/** `devices`: built by the service from the signed play receipts of the commune's devices. */
+export const PLAYOUT_SOURCES = ['automation', 'operator', 'import', 'devices'] as const;
 export type PlayoutSource = (typeof PLAYOUT_SOURCES)[number];
 
 /** Topic codes stored as the JSON array that was hashed (sorted), e.g. `["kinh-te-so"]`. */
@@ -21,6 +22,18 @@ const topicsTransformer: ValueTransformer = {
     return [value];
   },
 };
+
+/**
+ * How many of the devices an item was sent to played it, by their receipts: `aired` the whole
+ * item, `partial` part of it, `missed` nothing (missed or failed), `unreported` no receipt yet.
+ */
+export interface DeviceCoverage {
+  targeted: number;
+  aired: number;
+  partial: number;
+  missed: number;
+  unreported: number;
+}
 
 /**
  * One as-run record (nhật ký phát thanh): what actually went on air, or did not. Append-only:
@@ -116,4 +129,41 @@ export class PlayoutRecord {
   /** Sample content made by the demo seeder. */
   @Column({ type: 'boolean', default: false })
   demo!: boolean;
+
+  /**
+   * Records built from device receipts (`source` devices): the coverage behind it (see
+   * `DeviceCoverage`); null for the others. Not hashed: the signed receipts behind the record
+   * are its evidence.
+   */
+  @Column({ type: 'integer', name: 'devices_targeted', nullable: true })
+  devicesTargeted!: number | null;
+
+  @Column({ type: 'integer', name: 'devices_aired', nullable: true })
+  devicesAired!: number | null;
+
+  @Column({ type: 'integer', name: 'devices_partial', nullable: true })
+  devicesPartial!: number | null;
+
+  @Column({ type: 'integer', name: 'devices_missed', nullable: true })
+  devicesMissed!: number | null;
+
+  @Column({ type: 'integer', name: 'devices_unreported', nullable: true })
+  devicesUnreported!: number | null;
+}
+
+/** The devices' coverage of a record built from receipts; null for the others. */
+export function deviceCoverageOf(
+  record: Pick<
+    PlayoutRecord,
+    'devicesTargeted' | 'devicesAired' | 'devicesPartial' | 'devicesMissed' | 'devicesUnreported'
+  >,
+): DeviceCoverage | null {
+  if (record.devicesTargeted === null) return null;
+  return {
+    targeted: record.devicesTargeted,
+    aired: record.devicesAired ?? 0,
+    partial: record.devicesPartial ?? 0,
+    missed: record.devicesMissed ?? 0,
+    unreported: record.devicesUnreported ?? 0,
+  };
 }

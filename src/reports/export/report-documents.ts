@@ -36,6 +36,9 @@ const COMMUNE_COLUMNS = columns(
   ['chainBrokenAtSeq', 'integer'],
   ['chainCheckedAt', 'instant'],
   ['chainUncheckedRecords', 'integer'],
+  ['coverageTargeted', 'integer'],
+  ['coverageAired', 'integer'],
+  ['coveragePercent', 'percent'],
 );
 
 function communeRow(commune: CommuneCompliance): ReportTable['rows'][number] {
@@ -55,6 +58,9 @@ function communeRow(commune: CommuneCompliance): ReportTable['rows'][number] {
     chainBrokenAtSeq: commune.chain.brokenAtSeq,
     chainCheckedAt: commune.chain.checkedAt,
     chainUncheckedRecords: commune.chain.uncheckedRecords,
+    coverageTargeted: commune.coverage.targeted,
+    coverageAired: commune.coverage.aired,
+    coveragePercent: commune.coverage.percent,
   };
 }
 

@@ -97,7 +97,10 @@ export async function communePage(context: AppContext, match: RouteMatch): Promi
         h(
           'p',
           { class: 'small' },
-          `Tổng thời lượng tuyên truyền chiến dịch: ${formatSeconds(summary.campaignSeconds)}. Số ngày dưới mức tối thiểu ${formatSeconds(detail.minDailySeconds)}/ngày: ${summary.daysBelowMinimum}.`,
+          `Tổng thời lượng tuyên truyền chiến dịch: ${formatSeconds(summary.campaignSeconds)}. Số ngày dưới mức tối thiểu ${formatSeconds(detail.minDailySeconds)}/ngày: ${summary.daysBelowMinimum}.` +
+            (summary.coverage.percent === null
+              ? ''
+              : ` Độ phủ cụm loa: ${summary.coverage.aired}/${summary.coverage.targeted} lượt cụm phát đủ (${summary.coverage.percent.toLocaleString('vi-VN')}%).`),
         ),
       ),
       h(
