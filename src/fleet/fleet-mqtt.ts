@@ -98,6 +98,8 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
     payload: Buffer,
     options: { qos: 0 | 1; retain: boolean },
   ): Promise<void> {
+    // The embedded broker takes the server's messages in-process.
+    if (this.broker) return this.broker.publish(topic, payload, options);
     if (!this.client?.connected) throw new Error('not connected to the MQTT broker');
     await this.client.publishAsync(topic, payload, options);
   }
