@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { toInstant } from '../database/columns';
 import { insertRows, sqlBoolean, SqlValue } from '../database/bulk-insert';
 import { Db } from '../database/db.service';
@@ -195,17 +195,20 @@ export class EmergenciesRepository {
   }
 
   /** Emergencies that reached the commune (its own, and its province's that targeted it). */
-  async listForCommune(communeCode: string, limit: number): Promise<Emergency[]> {
-    const ids = await this.db.manager
-      .createQueryBuilder(EmergencyDevice, 'target')
-      .select('DISTINCT target.emergencyId', 'id')
-      .where('target.communeCode = :communeCode', { communeCode })
-      .getRawMany<{ id: string }>();
-    return this.db.manager.find(Emergency, {
-      where: [{ communeCode }, { id: In(ids.map((row) => row.id)), scope: 'province' }],
-      order: { createdAt: 'DESC', id: 'DESC' },
-      take: limit,
-    });
+  listForCommune(communeCode: string, limit: number): Promise<Emergency[]> {
+    return this.db.manager
+      .createQueryBuilder(Emergency, 'emergency')
+      .where('emergency.communeCode = :communeCode', { communeCode })
+      .orWhere(
+        "emergency.scope = 'province' AND emergency.id IN " +
+          '(SELECT target.emergency_id FROM emergency_device target ' +
+          'WHERE target.commune_code = :communeCode)',
+        { communeCode },
+      )
+      .orderBy('emergency.createdAt', 'DESC')
+      .addOrderBy('emergency.id', 'DESC')
+      .take(limit)
+      .getMany();
   }
 
   /** Counts of targeted, acknowledged (ok) and started devices of each emergency. */
