@@ -41,7 +41,13 @@ export function deliveryView(report: EmergencyReport): HTMLElement {
   const refused = report.acknowledged.filter((ack) => !ack.ok);
   const ackTimes = new Map(received.map((ack) => [ack.deviceId, ack.acknowledgedAt]));
   const startTimes = new Map(report.started.map((start) => [start.deviceId, start.startedAt]));
-  const errors = new Map(refused.map((ack) => [ack.deviceId, ack.error]));
+  const errors = new Map(
+    refused.map((ack) => [
+      ack.deviceId,
+      // The box's word for a command that reached it after the emergency had ended.
+      ack.error === 'expired' ? 'nhận lệnh khi đã hết giờ phát' : ack.error,
+    ]),
+  );
   const answered = new Set(report.acknowledged.map((ack) => ack.deviceId));
   // Online when it was sent, and no answer yet: its link may have dropped since.
   const waiting = report.targeted.filter(
