@@ -1,6 +1,8 @@
 import { ManualClock } from '../src/common/manual-clock';
 import { Db } from '../src/database/db.service';
-import { CommandMessage } from '../src/fleet/protocol';
+import mqtt from 'mqtt';
+import { once } from 'node:events';
+import { CommandMessage, deviceTopic, encodeMessage } from '../src/fleet/protocol';
 import { seedReadyAudio } from './support/audio-fixtures';
 import {
   DeviceCredentials,
@@ -480,6 +482,81 @@ describe.each(BROKERS)('emergency to the fleet, $name (e2e)', ({ mosquitto: exte
       const current = await report(id);
       expect(current.running).toBe(false);
       expect(names(current.offline)).toEqual(['Cụm loa thôn 1 – trạm bơm']);
+    } finally {
+      clock.advance(-61000);
+    }
+  });
+
+  it('has a box refuse a command its broker session kept past the emergency end', async () => {
+    const box = await enrol(HAC_THANH, who.operator, 'Cụm loa kho lúa', ['kho-lua']);
+    const brokerOptions = broker
+      ? { url: broker.url, username: undefined, password: undefined }
+      : {};
+    // A persistent session (clean: false) subscribed to its commands, then the box goes away.
+    const first = await SimulatedDevice.connect(box, { ...brokerOptions, clean: false });
+    await first.subscribeCommands();
+    const shown = (status: string) =>
+      eventually(
+        async () => {
+          const view = await get(`/communes/${HAC_THANH}/devices/${box.deviceId}`, who.operator);
+          return view.body.status === status ? true : undefined;
+        },
+        10000,
+        `the box ${status}`,
+      );
+    await first.status({ status: 'online' });
+    await shown('online');
+    await first.status({ status: 'offline' });
+    await first.client.endAsync();
+    await shown('offline');
+    const response = await post(`/communes/${HAC_THANH}/schedule/emergency`, who.operator, {
+      bulletinId: communeBulletin,
+      zones: ['kho-lua'],
+    }).expect(201);
+    expect(response.body.devices).toEqual({ targeted: 1, online: 0, published: 1 });
+    const id = response.body.emergencyId as string;
+    clock.advance(61000);
+    try {
+      // Back after the end: the broker hands over the kept command, the box refuses it.
+      const client = mqtt.connect(broker ? broker.url : box.mqtt.url, {
+        clientId: box.deviceId,
+        username: broker ? undefined : box.mqtt.username,
+        password: broker ? undefined : box.mqtt.password,
+        clean: false,
+        keepalive: 5,
+        reconnectPeriod: 0,
+      });
+      const refused: string[] = [];
+      client.on('message', (_topic, payload) => {
+        const command = JSON.parse(payload.toString()) as CommandMessage;
+        if (command.type !== 'play-emergency' || !command.endsAt) return;
+        if (Date.parse(command.endsAt) > clock.nowMs()) return;
+        refused.push(command.id);
+        void client.publishAsync(
+          deviceTopic(HAC_THANH, box.deviceId, 'ack'),
+          encodeMessage({ id: command.id, ok: false, error: 'expired' }),
+          { qos: 1 },
+        );
+      });
+      await once(client, 'connect');
+      try {
+        const done = await eventually(
+          async () => {
+            const current = await report(id);
+            return current.acknowledged.length === 1 ? current : undefined;
+          },
+          10000,
+          'the refusal',
+        );
+        expect(refused).toHaveLength(1);
+        expect(done.acknowledged).toEqual([
+          expect.objectContaining({ name: 'Cụm loa kho lúa', ok: false, error: 'expired' }),
+        ]);
+        expect(done.started).toEqual([]);
+        expect(done.offline).toEqual([]);
+      } finally {
+        await client.endAsync(true);
+      }
     } finally {
       clock.advance(-61000);
     }
