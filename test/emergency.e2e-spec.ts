@@ -1,7 +1,6 @@
 import { ManualClock } from '../src/common/manual-clock';
 import { Db } from '../src/database/db.service';
 import mqtt from 'mqtt';
-import { once } from 'node:events';
 import { CommandMessage, deviceTopic, encodeMessage } from '../src/fleet/protocol';
 import { seedReadyAudio } from './support/audio-fixtures';
 import {
@@ -538,7 +537,7 @@ describe.each(BROKERS)('emergency to the fleet, $name (e2e)', ({ mosquitto: exte
           { qos: 1 },
         );
       });
-      await once(client, 'connect');
+      await new Promise((resolve) => client.once('connect', resolve));
       try {
         const done = await eventually(
           async () => {

@@ -4,13 +4,13 @@ import { CommuneScope, CurrentUser, ProvinceScope, Roles } from '../auth/access.
 import { AuthUser } from '../auth/auth-user';
 import { EmergencyDto } from '../schedule/dto/schedule.dto';
 import { ProvinceEmergencyDto } from './dto/emergency.dto';
+import { EmergenciesService } from './emergencies.service';
 import {
   CommuneEmergencyView,
-  EmergenciesService,
   EmergencyReport,
   EmergencySummary,
   ProvinceEmergencyView,
-} from './emergencies.service';
+} from './emergency.view';
 
 /**
  * Emergencies: a commune's (on its program log and to the devices of its zones), a province's

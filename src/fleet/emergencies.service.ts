@@ -9,83 +9,24 @@ import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
 import { EmergencyDto } from '../schedule/dto/schedule.dto';
 import { itemTargetsDevice } from '../schedule/item-zones';
-import { ItemRef, itemRef } from '../schedule/schedule-item.view';
+import { itemRef } from '../schedule/schedule-item.view';
 import { EmergencyView, PlacedEmergency, ScheduleService } from '../schedule/schedule.service';
 import { ProvinceEmergencyDto } from './dto/emergency.dto';
 import { EmergenciesRepository, FleetDevice } from './emergencies.repository';
+import {
+  CommuneEmergencyView,
+  emergencyReport,
+  EmergencyReport,
+  emergencySummary,
+  EmergencySummary,
+  FanOutSummary,
+  ProvinceEmergencyView,
+} from './emergency.view';
 import { DeviceCommand } from './entities/device-command.entity';
 import { EmergencyDevice } from './entities/emergency-device.entity';
 import { Emergency } from './entities/emergency.entity';
 import { FleetLink } from './fleet-link';
 import { CommandMessage, deviceTopic, encodeMessage } from './protocol';
-
-/** How the fan-out went when the request was answered. */
-export interface FanOutSummary {
-  /** Devices the emergency targets. */
-  targeted: number;
-  /** Of those, online when it was sent. */
-  online: number;
-  /** Commands the broker took (QoS 1 PUBACK) before the answer. */
-  published: number;
-}
-
-export interface CommuneEmergencyView extends EmergencyView {
-  emergencyId: string;
-  devices: FanOutSummary;
-}
-
-export interface ProvinceEmergencyView {
-  emergencyId: string;
-  provinceCode: string;
-  bulletinId: string;
-  startsAt: string;
-  endsAt: string;
-  communes: { communeCode: string; scheduleItemId: string; interrupts: ItemRef[] }[];
-  devices: FanOutSummary;
-}
-
-export interface EmergencyDeviceRef {
-  deviceId: string;
-  name: string;
-  communeCode: string;
-}
-
-/** `GET /emergencies/:id`: who was targeted, who acknowledged, who started, who was offline. */
-export interface EmergencyReport {
-  id: string;
-  scope: Emergency['scope'];
-  provinceCode: string;
-  communeCode: string | null;
-  bulletinId: string;
-  zones: string[] | null;
-  createdBy: string | null;
-  createdAt: string;
-  endsAt: string;
-  /** Whether its items are still on air (a device that reconnects now still gets it). */
-  running: boolean;
-  targeted: (EmergencyDeviceRef & { onlineWhenSent: boolean })[];
-  acknowledged: (EmergencyDeviceRef & {
-    acknowledgedAt: string;
-    ok: boolean;
-    error: string | null;
-  })[];
-  started: (EmergencyDeviceRef & { startedAt: string })[];
-  /** Offline when it was sent and not acknowledged since. */
-  offline: EmergencyDeviceRef[];
-}
-
-export interface EmergencySummary {
-  id: string;
-  scope: Emergency['scope'];
-  bulletinId: string;
-  zones: string[] | null;
-  createdAt: string;
-  endsAt: string;
-  running: boolean;
-  targeted: number;
-  acknowledged: number;
-  started: number;
-}
 
 /** A command ready to publish, recorded in the same transaction as its emergency. */
 interface Outgoing {
@@ -255,36 +196,7 @@ export class EmergenciesService {
       if (!allowed) throw new DomainError('FORBIDDEN', `No read access to emergency ${id}`);
       targets = targets.filter((target) => target.communeCode === commune);
     }
-    const ref = (target: EmergencyDevice): EmergencyDeviceRef => ({
-      deviceId: target.deviceId,
-      name: target.deviceName,
-      communeCode: target.communeCode,
-    });
-    return {
-      ...this.head(emergency),
-      zones: emergency.zones,
-      provinceCode: emergency.provinceCode,
-      communeCode: emergency.communeCode,
-      createdBy: emergency.createdBy,
-      targeted: targets.map((target) => ({
-        ...ref(target),
-        onlineWhenSent: target.onlineWhenSent,
-      })),
-      acknowledged: targets
-        .filter((target) => target.acknowledgedAt !== null)
-        .map((target) => ({
-          ...ref(target),
-          acknowledgedAt: target.acknowledgedAt!.toISOString(),
-          ok: target.ok ?? false,
-          error: target.error,
-        })),
-      started: targets
-        .filter((target) => target.startedAt !== null)
-        .map((target) => ({ ...ref(target), startedAt: target.startedAt!.toISOString() })),
-      offline: targets
-        .filter((target) => !target.onlineWhenSent && target.acknowledgedAt === null)
-        .map(ref),
-    };
+    return emergencyReport(emergency, targets, this.clock.now());
   }
 
   /** The commune's recent emergencies (its own and its province's that reached it), newest first. */
@@ -292,11 +204,14 @@ export class EmergenciesService {
     this.geo.commune(communeCode);
     const emergencies = await this.emergencies.listForCommune(communeCode, RECENT_LIMIT);
     const counts = await this.emergencies.counts(emergencies.map((emergency) => emergency.id));
-    return emergencies.map((emergency) => ({
-      ...this.head(emergency),
-      zones: emergency.zones,
-      ...(counts.get(emergency.id) ?? { targeted: 0, acknowledged: 0, started: 0 }),
-    }));
+    const now = this.clock.now();
+    return emergencies.map((emergency) =>
+      emergencySummary(
+        emergency,
+        counts.get(emergency.id) ?? { targeted: 0, acknowledged: 0, started: 0 },
+        now,
+      ),
+    );
   }
 
   /**
@@ -327,19 +242,6 @@ export class EmergenciesService {
   }
 
   // ----- helpers -----
-
-  private head(
-    emergency: Emergency,
-  ): Omit<EmergencySummary, 'targeted' | 'acknowledged' | 'started' | 'zones'> {
-    return {
-      id: emergency.id,
-      scope: emergency.scope,
-      bulletinId: emergency.bulletinId,
-      createdAt: emergency.createdAt.toISOString(),
-      endsAt: emergency.endsAt.toISOString(),
-      running: emergency.endsAt.getTime() > this.clock.now().getTime(),
-    };
-  }
 
   /** The emergency row, a command per device and its per-device row, in the caller's transaction. */
   private async write(
