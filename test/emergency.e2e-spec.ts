@@ -373,6 +373,16 @@ describe.each(BROKERS)('emergency to the fleet, $name (e2e)', ({ mosquitto: exte
     await get(`/emergencies/${id}`, otherMonitor).expect(403);
     const recent = await get(`/communes/${HAM_RONG}/emergencies`, who.otherOperator).expect(200);
     expect((recent.body as { id: string }[]).map((row) => row.id)).toEqual([id]);
+    const province = await get(`/provinces/${THANH_HOA}/emergencies`, who.monitor).expect(200);
+    expect(province.body[0]).toMatchObject({
+      id,
+      scope: 'province',
+      targeted: 5,
+      started: 5,
+    });
+    expect(province.body[1]).toMatchObject({ id: communeEmergency, scope: 'commune' });
+    await get(`/provinces/${THANH_HOA}/emergencies`, otherMonitor).expect(403);
+    await get(`/provinces/${THANH_HOA}/emergencies`, who.operator).expect(403);
   });
 
   it('refuses bad emergencies and writes nothing', async () => {

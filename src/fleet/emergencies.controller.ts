@@ -51,6 +51,14 @@ export class EmergenciesController {
     return this.emergencies.province(province, body, actor);
   }
 
+  /** The province's recent emergencies, newest first. */
+  @Roles('admin', 'monitor')
+  @ProvinceScope({ source: 'params', name: 'province' })
+  @Get('provinces/:province/emergencies')
+  listProvince(@Param('province') province: string): Promise<EmergencySummary[]> {
+    return this.emergencies.listForProvince(province);
+  }
+
   @Get('emergencies/:id')
   get(
     @Param('id', new ParseUUIDPipe()) id: string,

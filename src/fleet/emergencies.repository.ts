@@ -211,6 +211,15 @@ export class EmergenciesRepository {
       .getMany();
   }
 
+  /** The province's emergencies, its own and its communes', newest first. */
+  listForProvince(provinceCode: string, limit: number): Promise<Emergency[]> {
+    return this.db.manager.find(Emergency, {
+      where: { provinceCode },
+      order: { createdAt: 'DESC', id: 'DESC' },
+      take: limit,
+    });
+  }
+
   /** Counts of targeted, acknowledged (ok) and started devices of each emergency. */
   async counts(
     emergencyIds: readonly string[],

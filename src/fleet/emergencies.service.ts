@@ -202,16 +202,13 @@ export class EmergenciesService {
   /** The commune's recent emergencies (its own and its province's that reached it), newest first. */
   async listForCommune(communeCode: string): Promise<EmergencySummary[]> {
     this.geo.commune(communeCode);
-    const emergencies = await this.emergencies.listForCommune(communeCode, RECENT_LIMIT);
-    const counts = await this.emergencies.counts(emergencies.map((emergency) => emergency.id));
-    const now = this.clock.now();
-    return emergencies.map((emergency) =>
-      emergencySummary(
-        emergency,
-        counts.get(emergency.id) ?? { targeted: 0, acknowledged: 0, started: 0 },
-        now,
-      ),
-    );
+    return this.summaries(await this.emergencies.listForCommune(communeCode, RECENT_LIMIT));
+  }
+
+  /** The province's recent emergencies (its own and its communes'), newest first. */
+  async listForProvince(provinceCode: string): Promise<EmergencySummary[]> {
+    this.geo.province(provinceCode);
+    return this.summaries(await this.emergencies.listForProvince(provinceCode, RECENT_LIMIT));
   }
 
   /**
@@ -242,6 +239,18 @@ export class EmergenciesService {
   }
 
   // ----- helpers -----
+
+  private async summaries(emergencies: Emergency[]): Promise<EmergencySummary[]> {
+    const counts = await this.emergencies.counts(emergencies.map((emergency) => emergency.id));
+    const now = this.clock.now();
+    return emergencies.map((emergency) =>
+      emergencySummary(
+        emergency,
+        counts.get(emergency.id) ?? { targeted: 0, acknowledged: 0, started: 0 },
+        now,
+      ),
+    );
+  }
 
   /** The emergency row, a command per device and its per-device row, in the caller's transaction. */
   private async write(
