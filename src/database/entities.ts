@@ -4,6 +4,8 @@ import { Bulletin } from '../bulletins/entities/bulletin.entity';
 import { Campaign } from '../campaigns/entities/campaign.entity';
 import { Alert } from '../fleet/entities/alert.entity';
 import { DeviceCommand } from '../fleet/entities/device-command.entity';
+import { EmergencyDevice } from '../fleet/entities/emergency-device.entity';
+import { Emergency } from '../fleet/entities/emergency.entity';
 import { Device } from '../fleet/entities/device.entity';
 import { AudioAsset } from '../media/entities/audio-asset.entity';
 import { DeviceReceipt } from '../playout/entities/device-receipt.entity';
@@ -63,4 +65,6 @@ export const ENTITIES = [
   DeviceReceipt,
   DeviceCommand,
   Alert,
+  Emergency,
+  EmergencyDevice,
 ];

@@ -25,16 +25,33 @@ import {
 import { FleetLink } from './fleet-link';
 import { SyncPusher } from './sync-pusher';
 
-/** Devices (speaker clusters), their enrolment, credentials, status, commands, manifests, alerts. */
+import { FleetRecorder } from './fleet-recorder';
+import { EmergenciesController } from './emergencies.controller';
+import { EmergenciesRepository } from './emergencies.repository';
+import { EmergenciesService } from './emergencies.service';
+import { EmergencyDevice } from './entities/emergency-device.entity';
+import { Emergency } from './entities/emergency.entity';
+import { ProgramScheduleModule } from '../schedule/schedule.module';
+
+/**
+ * Devices (speaker clusters), their enrolment, credentials, status, commands, manifests,
+ * emergencies and alerts.
+ */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([Device, DeviceCommand, Alert]), BulletinsModule, MediaModule],
+  imports: [
+    TypeOrmModule.forFeature([Device, DeviceCommand, Alert, Emergency, EmergencyDevice]),
+    BulletinsModule,
+    MediaModule,
+    ProgramScheduleModule,
+  ],
   controllers: [
     CommuneDevicesController,
     ProvinceDevicesController,
     DeviceApiController,
     AlertsController,
     ProvinceAlertsController,
+    EmergenciesController,
   ],
   providers: [
     DevicesRepository,
@@ -51,9 +68,13 @@ import { SyncPusher } from './sync-pusher';
     { provide: DeviceAuthenticator, useExisting: DevicesService },
     // The zones of a commune's devices, for the program log's per-zone overlap rule.
     { provide: CommuneDevices, useClass: FleetCommuneDevices },
+    EmergenciesRepository,
+    EmergenciesService,
+    FleetRecorder,
   ],
   exports: [
     DevicesService,
+    EmergenciesService,
     FleetLink,
     AlertsService,
     DeviceAlerts,

@@ -68,6 +68,14 @@ export class CancelScheduleItemDto {
 export class EmergencyDto {
   @IsUUID()
   bulletinId!: string;
+
+  /** The zones whose devices play it; left out: every device of the commune. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_ZONES_PER_DEVICE)
+  @Matches(ZONE_PATTERN, { each: true, message: ZONE_MESSAGE })
+  zones?: string[];
 }
 
 export class ScheduleRangeQueryDto {
