@@ -3,6 +3,8 @@ import { BulletinTopic } from '../bulletins/entities/bulletin-topic.entity';
 import { Bulletin } from '../bulletins/entities/bulletin.entity';
 import { Campaign } from '../campaigns/entities/campaign.entity';
 import { DeviceCommand } from '../fleet/entities/device-command.entity';
+import { EmergencyDevice } from '../fleet/entities/emergency-device.entity';
+import { Emergency } from '../fleet/entities/emergency.entity';
 import { Device } from '../fleet/entities/device.entity';
 import { AudioAsset } from '../media/entities/audio-asset.entity';
 import { PlayoutChain } from '../playout/entities/playout-chain.entity';
@@ -59,4 +61,6 @@ export const ENTITIES = [
   ChainCheck,
   Device,
   DeviceCommand,
+  Emergency,
+  EmergencyDevice,
 ];

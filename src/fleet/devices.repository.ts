@@ -95,16 +95,4 @@ export class DevicesRepository {
       take: limit,
     });
   }
-
-  /** Records the first acknowledgement of a command; later duplicates (QoS 1) change nothing. */
-  async acknowledge(
-    deviceId: string,
-    id: string,
-    values: Pick<DeviceCommand, 'acknowledgedAt' | 'ok' | 'error'>,
-  ): Promise<boolean> {
-    const result = await this.db.write((manager) =>
-      manager.update(DeviceCommand, { id, deviceId, acknowledgedAt: IsNull() }, values),
-    );
-    return (result.affected ?? 0) === 1;
-  }
 }

@@ -10,6 +10,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DevicesService } from './devices.service';
 import { EmbeddedBroker } from './embedded-broker';
+import { EmergenciesService } from './emergencies.service';
 import { FleetLink, MqttLink } from './fleet-link';
 import {
   DYNSEC_RESPONSE_TOPIC,
@@ -54,6 +55,7 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly devices: DevicesService,
+    private readonly emergencies: EmergenciesService,
     private readonly link: FleetLink,
   ) {}
 
@@ -188,14 +190,20 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
           this.logger.warn(`Fleet: bad status from ${target.deviceId}: ${status.error}`);
           return;
         }
-        await this.devices.recordStatus(target.communeCode, target.deviceId, status.value);
+        const cameOnline = await this.devices.recordStatus(
+          target.communeCode,
+          target.deviceId,
+          status.value,
+        );
+        // Not awaited: the next messages need not wait for the broker to take the resent commands.
+        if (cameOnline) void this.emergencies.resendPending(target.communeCode, target.deviceId);
       } else if (target.kind === 'ack') {
         const ack = parseAck(payload);
         if (!ack.ok) {
           this.logger.warn(`Fleet: bad ack from ${target.deviceId}: ${ack.error}`);
           return;
         }
-        await this.devices.recordAck(target.communeCode, target.deviceId, ack.value);
+        this.devices.recordAck(target.communeCode, target.deviceId, ack.value);
       }
     } catch (error) {
       this.logger.error(`Fleet: handling ${topic}: ${(error as Error).message}`);

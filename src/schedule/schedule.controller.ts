@@ -15,7 +15,6 @@ import { AuthUser } from '../auth/auth-user';
 import {
   CancelScheduleItemDto,
   CreateScheduleItemDto,
-  EmergencyDto,
   GapsQueryDto,
   MoveScheduleItemDto,
   PlanDto,
@@ -23,7 +22,7 @@ import {
 } from './dto/schedule.dto';
 import { GapsView, PlanService, PlanView } from './plan.service';
 import { ScheduleItemView } from './schedule-item.view';
-import { EmergencyView, ScheduleService } from './schedule.service';
+import { ScheduleService } from './schedule.service';
 
 @ApiTags('schedule')
 @ApiBearerAuth()
@@ -51,16 +50,6 @@ export class ScheduleController {
     @Query() query: ScheduleRangeQueryDto,
   ): Promise<ScheduleItemView[]> {
     return this.schedule.list(commune, query);
-  }
-
-  /** An emergency bulletin on air now, interrupting the program. */
-  @Post('emergency')
-  emergency(
-    @Param('commune') commune: string,
-    @Body() body: EmergencyDto,
-    @CurrentUser() actor: AuthUser,
-  ): Promise<EmergencyView> {
-    return this.schedule.emergency(commune, body, actor);
   }
 
   /** Fills free window time to meet the campaign's targets; `dryRun` writes nothing. */

@@ -16,7 +16,6 @@ import { rangeInstants, resolveDateRange } from './date-range';
 import {
   CancelScheduleItemDto,
   CreateScheduleItemDto,
-  EmergencyDto,
   MoveScheduleItemDto,
   ScheduleRangeQueryDto,
 } from './dto/schedule.dto';
@@ -41,6 +40,12 @@ import { WindowsService } from './windows.service';
 
 /** The longest range one listing may span. */
 export const MAX_LIST_DAYS = 366;
+
+/** An emergency item written in a transaction, and the items it interrupts or delays. */
+export interface PlacedEmergency {
+  item: ScheduleItem;
+  interrupted: ScheduleItem[];
+}
 
 export interface EmergencyView extends ScheduleItemView {
   /** Items on the log that the emergency bulletin interrupts or delays. */
@@ -187,66 +192,72 @@ export class ScheduleService {
   }
 
   /**
-   * Puts an emergency bulletin on air now: an item starting now, whatever the windows and the
-   * log say (it interrupts the program); the playout feature plays it.
+   * The emergency item of one commune, inside the caller's transaction (a province emergency
+   * places one per commune in one transaction): the bulletin must be an approved emergency
+   * bulletin the commune may use. Call `emergencyPlaced` once the transaction is committed.
    */
-  async emergency(
+  async placeEmergency(
+    manager: EntityManager,
     communeCode: string,
-    input: EmergencyDto,
+    bulletinId: string,
+    zones: string[] | null,
     actor: AuthUser,
-  ): Promise<EmergencyView> {
-    this.geo.commune(communeCode);
-    const outcome = await this.db.write(async (manager) => {
-      const schedulable = await this.schedulable(manager, input.bulletinId, communeCode);
-      const { bulletin } = schedulable.record;
-      if (bulletin.priority !== 'emergency') {
-        throw new DomainError(
-          'BULLETIN_NOT_EMERGENCY',
-          `Bulletin "${bulletin.title}" has priority ${bulletin.priority}; only emergency bulletins go on air at once`,
-          { bulletinId: bulletin.id, priority: bulletin.priority },
-        );
-      }
-      const now = this.clock.now();
-      await this.programLog.lock(manager, communeCode, now);
-      const endsAt = new Date(now.getTime() + schedulable.durationMs);
-      const interrupted = await this.programLog.itemsTouching(manager, communeCode, now, endsAt);
-      const item: ScheduleItem = {
-        id: newId(),
-        communeCode,
-        bulletinId: bulletin.id,
-        startsAt: now,
-        endsAt,
-        durationMs: schedulable.durationMs,
-        status: 'planned',
-        source: 'emergency',
-        zones: null,
-        cancelReason: null,
-        createdBy: actor.id,
-        createdAt: now,
-        updatedAt: now,
-        demo: false,
-      };
-      await manager.insert(ScheduleItem, item);
-      await this.audit.record(
-        {
-          action: 'schedule.emergency',
-          actor,
-          targetType: 'schedule_item',
-          targetId: item.id,
-          communeCode,
-          detail: {
-            bulletinId: bulletin.id,
-            title: bulletin.title,
-            interrupts: interrupted.map((other) => other.id),
-          },
-        },
-        manager,
+  ): Promise<PlacedEmergency> {
+    const schedulable = await this.schedulable(manager, bulletinId, communeCode);
+    const { bulletin } = schedulable.record;
+    if (bulletin.priority !== 'emergency') {
+      throw new DomainError(
+        'BULLETIN_NOT_EMERGENCY',
+        `Bulletin "${bulletin.title}" has priority ${bulletin.priority}; only emergency bulletins go on air at once`,
+        { bulletinId: bulletin.id, priority: bulletin.priority },
       );
-      return { item, interrupted };
-    });
-    this.changes.emit({ communeCode, kind: 'emergency', itemIds: [outcome.item.id] });
-    const view = await this.get(communeCode, outcome.item.id);
-    return { ...view, interrupts: outcome.interrupted.map(itemRef) };
+    }
+    const now = this.clock.now();
+    await this.programLog.lock(manager, communeCode, now);
+    const endsAt = new Date(now.getTime() + schedulable.durationMs);
+    const interrupted = await this.programLog.itemsTouching(manager, communeCode, now, endsAt);
+    const item: ScheduleItem = {
+      id: newId(),
+      communeCode,
+      bulletinId: bulletin.id,
+      startsAt: now,
+      endsAt,
+      durationMs: schedulable.durationMs,
+      status: 'planned',
+      source: 'emergency',
+      zones: zones === null ? null : [...new Set(zones)].sort(),
+      cancelReason: null,
+      createdBy: actor.id,
+      createdAt: now,
+      updatedAt: now,
+      demo: false,
+    };
+    await manager.insert(ScheduleItem, item);
+    await this.audit.record(
+      {
+        action: 'schedule.emergency',
+        actor,
+        targetType: 'schedule_item',
+        targetId: item.id,
+        communeCode,
+        detail: {
+          bulletinId: bulletin.id,
+          title: bulletin.title,
+          zones: item.zones,
+          interrupts: interrupted.map((other) => other.id),
+        },
+      },
+      manager,
+    );
+    return { item, interrupted };
+  }
+
+  /** After the commit: tells the playout feature, and answers the item with what it interrupts. */
+  async emergencyPlaced(placed: PlacedEmergency): Promise<EmergencyView> {
+    const { item, interrupted } = placed;
+    this.changes.emit({ communeCode: item.communeCode, kind: 'emergency', itemIds: [item.id] });
+    const view = await this.get(item.communeCode, item.id);
+    return { ...view, interrupts: interrupted.map(itemRef) };
   }
 
   /** Views of items with their bulletins' titles and topics. */

@@ -36,6 +36,7 @@ export const AUDIT_ACTIONS = [
   'device.enrolment_code.issued',
   'device.credentials.revoked',
   'device.command.sent',
+  'emergency.sent',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -45,7 +45,16 @@ export type CommandMessage =
   | { id: string; type: 'stop' }
   | { id: string; type: 'volume'; volume: number }
   | { id: string; type: 'power'; power: PowerState }
-  | { id: string; type: 'play-emergency'; scheduleItemId: string };
+  | {
+      id: string;
+      type: 'play-emergency';
+      scheduleItemId: string;
+      /**
+       * When the emergency's item ends (ISO 8601). A device that gets the command later (it was
+       * offline and its broker session kept the command) refuses it: `{ok: false, error: "expired"}`.
+       */
+      endsAt?: string;
+    };
 
 /** A command without its id: what a caller asks for. */
 export type CommandRequest = CommandMessage extends infer C
@@ -59,7 +68,12 @@ export interface AckMessage {
   id: string;
   ok: boolean;
   error?: string;
+  /** For a `play-emergency` that succeeded: when the device started playing it (ISO 8601). */
+  startedAt?: string;
 }
+
+/** The error a device answers to a `play-emergency` whose `endsAt` has passed. */
+export const EMERGENCY_EXPIRED_ERROR = 'expired';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -195,9 +209,18 @@ export function parseCommandRequest(raw: unknown): Parsed<CommandRequest> {
         return fail('power must be on or off');
       }
       return { ok: true, value: { type: 'power', power: raw.power as PowerState } };
-    case 'play-emergency':
+    case 'play-emergency': {
       if (!isId(raw.scheduleItemId)) return fail('scheduleItemId must be a non-empty string');
-      return { ok: true, value: { type: 'play-emergency', scheduleItemId: raw.scheduleItemId } };
+      const command: CommandRequest = {
+        type: 'play-emergency',
+        scheduleItemId: raw.scheduleItemId,
+      };
+      if (raw.endsAt !== undefined) {
+        if (!isInstant(raw.endsAt)) return fail('endsAt must be an ISO 8601 instant');
+        command.endsAt = raw.endsAt;
+      }
+      return { ok: true, value: command };
+    }
     default:
       return fail(`type must be one of ${COMMAND_TYPES.join(', ')}`);
   }
@@ -214,6 +237,10 @@ export function parseAck(payload: unknown): Parsed<AckMessage> {
   if (raw.error !== undefined) {
     if (typeof raw.error !== 'string') return fail('error must be a string');
     ack.error = raw.error.slice(0, MAX_TEXT_LENGTH);
+  }
+  if (raw.startedAt !== undefined) {
+    if (!isInstant(raw.startedAt)) return fail('startedAt must be an ISO 8601 instant');
+    ack.startedAt = raw.startedAt;
   }
   return { ok: true, value: ack };
 }

@@ -1,4 +1,7 @@
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
   IsBoolean,
   IsIn,
   IsISO8601,
@@ -8,6 +11,7 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
+import { MAX_ZONES_PER_DEVICE, ZONE_MESSAGE, ZONE_PATTERN } from '../../fleet/protocol/identity';
 import { TOPIC_CODE_PATTERN } from '../../topics/dto/topic.dto';
 import { SCHEDULE_ITEM_STATUSES, ScheduleItemStatus } from '../entities/schedule-item.entity';
 import { LOCAL_DATE_PATTERN } from './window.dto';
@@ -44,6 +48,14 @@ export class CancelScheduleItemDto {
 export class EmergencyDto {
   @IsUUID()
   bulletinId!: string;
+
+  /** The zones whose devices play it; left out: every device of the commune. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_ZONES_PER_DEVICE)
+  @Matches(ZONE_PATTERN, { each: true, message: ZONE_MESSAGE })
+  zones?: string[];
 }
 
 export class ScheduleRangeQueryDto {

@@ -1,0 +1,477 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { EntityManager, In } from 'typeorm';
+import { AuditService } from '../auth/audit.service';
+import { AuthUser, canAccessCommune, canAccessProvince } from '../auth/auth-user';
+import { Clock } from '../common/clock';
+import { DomainError, notFound } from '../common/domain-error';
+import { newId } from '../common/ids';
+import { Db } from '../database/db.service';
+import { GeoService } from '../geo/geo.service';
+import { EmergencyDto } from '../schedule/dto/schedule.dto';
+import { itemTargetsDevice } from '../schedule/item-zones';
+import { ItemRef, itemRef } from '../schedule/schedule-item.view';
+import { EmergencyView, PlacedEmergency, ScheduleService } from '../schedule/schedule.service';
+import { deviceStatus } from './devices.service';
+import { ProvinceEmergencyDto } from './dto/emergency.dto';
+import { EmergenciesRepository } from './emergencies.repository';
+import { DeviceCommand } from './entities/device-command.entity';
+import { Device } from './entities/device.entity';
+import { EmergencyDevice } from './entities/emergency-device.entity';
+import { Emergency } from './entities/emergency.entity';
+import { FleetLink } from './fleet-link';
+import { CommandMessage, deviceTopic, encodeMessage } from './protocol';
+
+/** How the fan-out went when the request was answered. */
+export interface FanOutSummary {
+  /** Devices the emergency targets. */
+  targeted: number;
+  /** Of those, online when it was sent. */
+  online: number;
+  /** Commands the broker took (QoS 1 PUBACK) before the answer. */
+  published: number;
+}
+
+export interface CommuneEmergencyView extends EmergencyView {
+  emergencyId: string;
+  devices: FanOutSummary;
+}
+
+export interface ProvinceEmergencyView {
+  emergencyId: string;
+  provinceCode: string;
+  bulletinId: string;
+  startsAt: string;
+  endsAt: string;
+  communes: { communeCode: string; scheduleItemId: string; interrupts: ItemRef[] }[];
+  devices: FanOutSummary;
+}
+
+export interface EmergencyDeviceRef {
+  deviceId: string;
+  name: string;
+  communeCode: string;
+}
+
+/** `GET /emergencies/:id`: who was targeted, who acknowledged, who started, who was offline. */
+export interface EmergencyReport {
+  id: string;
+  scope: Emergency['scope'];
+  provinceCode: string;
+  communeCode: string | null;
+  bulletinId: string;
+  zones: string[] | null;
+  createdBy: string | null;
+  createdAt: string;
+  endsAt: string;
+  /** Whether its items are still on air (a device that reconnects now still gets it). */
+  running: boolean;
+  targeted: (EmergencyDeviceRef & { onlineWhenSent: boolean })[];
+  acknowledged: (EmergencyDeviceRef & {
+    acknowledgedAt: string;
+    ok: boolean;
+    error: string | null;
+  })[];
+  started: (EmergencyDeviceRef & { startedAt: string })[];
+  /** Offline when it was sent and not acknowledged since. */
+  offline: EmergencyDeviceRef[];
+}
+
+export interface EmergencySummary {
+  id: string;
+  scope: Emergency['scope'];
+  bulletinId: string;
+  zones: string[] | null;
+  createdAt: string;
+  endsAt: string;
+  running: boolean;
+  targeted: number;
+  acknowledged: number;
+  started: number;
+}
+
+/** A command ready to publish, recorded in the same transaction as its emergency. */
+interface Outgoing {
+  communeCode: string;
+  deviceId: string;
+  message: CommandMessage;
+}
+
+/** What one transaction wrote: the emergency, its items and its commands. */
+interface Written {
+  emergency: Emergency;
+  placed: PlacedEmergency[];
+  outgoing: Outgoing[];
+  online: number;
+}
+
+const RECENT_LIMIT = 50;
+
+/**
+ * Emergencies to the fleet: the items on the program logs (the server's own playout plays them
+ * too) and, in the same transaction, a `play-emergency` command per targeted device; then every
+ * command is published at once (QoS 1, in parallel). Devices that were offline get theirs when
+ * they come back online if the emergency is still on air.
+ */
+@Injectable()
+export class EmergenciesService {
+  private readonly logger = new Logger(EmergenciesService.name);
+
+  constructor(
+    private readonly db: Db,
+    private readonly schedule: ScheduleService,
+    private readonly emergencies: EmergenciesRepository,
+    private readonly geo: GeoService,
+    private readonly audit: AuditService,
+    private readonly link: FleetLink,
+    private readonly clock: Clock,
+  ) {}
+
+  /** A commune's emergency, to the devices of its zones (all of them without zones). */
+  async commune(
+    communeCode: string,
+    input: EmergencyDto,
+    actor: AuthUser,
+  ): Promise<CommuneEmergencyView> {
+    const commune = this.geo.commune(communeCode);
+    const zones = input.zones ? [...new Set(input.zones)].sort() : null;
+    const written = await this.db.write(async (manager) => {
+      const placed = await this.schedule.placeEmergency(
+        manager,
+        communeCode,
+        input.bulletinId,
+        zones,
+        actor,
+      );
+      const devices = (await this.devicesOf(manager, [communeCode])).filter((device) =>
+        itemTargetsDevice(zones, device.zones),
+      );
+      if (zones !== null && devices.length === 0) {
+        throw new DomainError(
+          'EMERGENCY_NO_DEVICES',
+          `No device of commune ${communeCode} is in zone ${zones.join(', ')}`,
+          { zones },
+        );
+      }
+      return this.write(manager, actor, {
+        scope: 'commune',
+        provinceCode: commune.provinceCode,
+        communeCode,
+        zones,
+        placed: [placed],
+        devices,
+      });
+    });
+    const [view] = await this.afterCommit(written);
+    const published = await this.publish(written.outgoing);
+    return {
+      ...view,
+      emergencyId: written.emergency.id,
+      devices: this.summary(written, published),
+    };
+  }
+
+  /**
+   * A province's emergency: an item on the log of each targeted commune (by default every
+   * commune of the province that has devices) and the command to all their devices, in one
+   * transaction: a refusal for one commune writes nothing for any.
+   */
+  async province(
+    provinceCode: string,
+    input: ProvinceEmergencyDto,
+    actor: AuthUser,
+  ): Promise<ProvinceEmergencyView> {
+    this.geo.province(provinceCode);
+    const requested = input.communes ? [...new Set(input.communes)].sort() : null;
+    for (const code of requested ?? []) {
+      if (this.geo.commune(code).provinceCode !== provinceCode) {
+        throw new DomainError(
+          'COMMUNE_NOT_IN_PROVINCE',
+          `Commune ${code} is not in province ${provinceCode}`,
+          { commune: code, province: provinceCode },
+        );
+      }
+    }
+    const written = await this.db.write(async (manager) => {
+      const provinceDevices = await manager.find(Device, {
+        where: { provinceCode },
+        order: { communeCode: 'ASC', name: 'ASC', id: 'ASC' },
+      });
+      const communes =
+        requested ?? [...new Set(provinceDevices.map((device) => device.communeCode))].sort();
+      if (communes.length === 0) {
+        throw new DomainError(
+          'EMERGENCY_NO_DEVICES',
+          `No commune of province ${provinceCode} has devices; name the communes to reach`,
+          { province: provinceCode },
+        );
+      }
+      const placed: PlacedEmergency[] = [];
+      // In code order, one after the other: the lock order every writer of several logs follows.
+      for (const code of communes) {
+        placed.push(
+          await this.schedule.placeEmergency(manager, code, input.bulletinId, null, actor),
+        );
+      }
+      const targeted = new Set(communes);
+      return this.write(manager, actor, {
+        scope: 'province',
+        provinceCode,
+        communeCode: null,
+        zones: null,
+        placed,
+        devices: provinceDevices.filter((device) => targeted.has(device.communeCode)),
+      });
+    });
+    await this.afterCommit(written);
+    const published = await this.publish(written.outgoing);
+    const first = written.placed[0].item;
+    return {
+      emergencyId: written.emergency.id,
+      provinceCode,
+      bulletinId: first.bulletinId,
+      startsAt: first.startsAt.toISOString(),
+      endsAt: written.emergency.endsAt.toISOString(),
+      communes: written.placed.map(({ item, interrupted }) => ({
+        communeCode: item.communeCode,
+        scheduleItemId: item.id,
+        interrupts: interrupted.map(itemRef),
+      })),
+      devices: this.summary(written, published),
+    };
+  }
+
+  /**
+   * The emergency's delivery. A commune emergency is read by the commune's users and its
+   * province's monitors; a province emergency by the province's monitors, and by the users of a
+   * commune it reached, who see their own commune's devices only.
+   */
+  async report(id: string, user: AuthUser): Promise<EmergencyReport> {
+    const emergency = await this.emergencies.find(id);
+    if (!emergency) throw notFound('EMERGENCY_NOT_FOUND', 'Emergency', id);
+    let targets = await this.emergencies.targets(id);
+    if (!canAccessProvince(user, emergency.provinceCode)) {
+      const commune = emergency.communeCode ?? user.communeCode;
+      const allowed =
+        commune !== null &&
+        canAccessCommune(user, this.geo.commune(commune), 'read') &&
+        (emergency.scope === 'commune' || targets.some((target) => target.communeCode === commune));
+      if (!allowed) throw new DomainError('FORBIDDEN', `No read access to emergency ${id}`);
+      targets = targets.filter((target) => target.communeCode === commune);
+    }
+    const ref = (target: EmergencyDevice): EmergencyDeviceRef => ({
+      deviceId: target.deviceId,
+      name: target.deviceName,
+      communeCode: target.communeCode,
+    });
+    return {
+      ...this.head(emergency),
+      zones: emergency.zones,
+      provinceCode: emergency.provinceCode,
+      communeCode: emergency.communeCode,
+      createdBy: emergency.createdBy,
+      targeted: targets.map((target) => ({
+        ...ref(target),
+        onlineWhenSent: target.onlineWhenSent,
+      })),
+      acknowledged: targets
+        .filter((target) => target.acknowledgedAt !== null)
+        .map((target) => ({
+          ...ref(target),
+          acknowledgedAt: target.acknowledgedAt!.toISOString(),
+          ok: target.ok ?? false,
+          error: target.error,
+        })),
+      started: targets
+        .filter((target) => target.startedAt !== null)
+        .map((target) => ({ ...ref(target), startedAt: target.startedAt!.toISOString() })),
+      offline: targets
+        .filter((target) => !target.onlineWhenSent && target.acknowledgedAt === null)
+        .map(ref),
+    };
+  }
+
+  /** The commune's recent emergencies (its own and its province's that reached it), newest first. */
+  async listForCommune(communeCode: string): Promise<EmergencySummary[]> {
+    this.geo.commune(communeCode);
+    const emergencies = await this.emergencies.listForCommune(communeCode, RECENT_LIMIT);
+    const counts = await this.emergencies.counts(emergencies.map((emergency) => emergency.id));
+    return emergencies.map((emergency) => ({
+      ...this.head(emergency),
+      zones: emergency.zones,
+      ...(counts.get(emergency.id) ?? { targeted: 0, acknowledged: 0, started: 0 }),
+    }));
+  }
+
+  /**
+   * Sends a device that has just come online the emergency commands it has not acknowledged and
+   * whose emergency is still on air, with their ids (the device takes a repeated id once).
+   */
+  async resendPending(communeCode: string, deviceId: string): Promise<void> {
+    const link = this.link.optional();
+    if (!link) return;
+    const pending = await this.emergencies.pendingFor(deviceId, this.clock.now());
+    for (const target of pending) {
+      if (target.communeCode !== communeCode) continue;
+      const message: CommandMessage = {
+        id: target.commandId,
+        type: 'play-emergency',
+        scheduleItemId: target.scheduleItemId,
+        endsAt: target.endsAt.toISOString(),
+      };
+      await link
+        .publish(deviceTopic(communeCode, deviceId, 'cmd'), encodeMessage(message), {
+          qos: 1,
+          retain: false,
+        })
+        .catch((error: Error) =>
+          this.logger.warn(`Fleet: resending emergency to ${deviceId}: ${error.message}`),
+        );
+    }
+  }
+
+  // ----- helpers -----
+
+  private head(
+    emergency: Emergency,
+  ): Omit<EmergencySummary, 'targeted' | 'acknowledged' | 'started' | 'zones'> {
+    return {
+      id: emergency.id,
+      scope: emergency.scope,
+      bulletinId: emergency.bulletinId,
+      createdAt: emergency.createdAt.toISOString(),
+      endsAt: emergency.endsAt.toISOString(),
+      running: emergency.endsAt.getTime() > this.clock.now().getTime(),
+    };
+  }
+
+  private devicesOf(manager: EntityManager, communeCodes: string[]): Promise<Device[]> {
+    return manager.find(Device, {
+      where: { communeCode: In(communeCodes) },
+      order: { communeCode: 'ASC', name: 'ASC', id: 'ASC' },
+    });
+  }
+
+  /** The emergency row, a command per device and its per-device row, in the caller's transaction. */
+  private async write(
+    manager: EntityManager,
+    actor: AuthUser,
+    spec: Pick<Emergency, 'scope' | 'provinceCode' | 'communeCode' | 'zones'> & {
+      placed: PlacedEmergency[];
+      devices: Device[];
+    },
+  ): Promise<Written> {
+    const now = this.clock.now();
+    const items = new Map(spec.placed.map(({ item }) => [item.communeCode, item]));
+    const endsAt = new Date(Math.max(...spec.placed.map(({ item }) => item.endsAt.getTime())));
+    const emergency: Emergency = {
+      id: newId(now.getTime()),
+      scope: spec.scope,
+      provinceCode: spec.provinceCode,
+      communeCode: spec.communeCode,
+      bulletinId: spec.placed[0].item.bulletinId,
+      zones: spec.zones,
+      createdBy: actor.id,
+      createdAt: now,
+      endsAt,
+    };
+    const commands: DeviceCommand[] = [];
+    const targets: EmergencyDevice[] = [];
+    const outgoing: Outgoing[] = [];
+    let online = 0;
+    for (const device of spec.devices) {
+      const item = items.get(device.communeCode)!;
+      const params = { scheduleItemId: item.id, endsAt: item.endsAt.toISOString() };
+      const commandId = newId(now.getTime());
+      const isOnline = deviceStatus(device) === 'online';
+      if (isOnline) online += 1;
+      commands.push({
+        id: commandId,
+        deviceId: device.id,
+        communeCode: device.communeCode,
+        type: 'play-emergency',
+        params,
+        createdBy: actor.id,
+        createdAt: now,
+        acknowledgedAt: null,
+        ok: null,
+        error: null,
+      });
+      targets.push({
+        emergencyId: emergency.id,
+        deviceId: device.id,
+        communeCode: device.communeCode,
+        deviceName: device.name,
+        scheduleItemId: item.id,
+        commandId,
+        onlineWhenSent: isOnline,
+        acknowledgedAt: null,
+        ok: null,
+        error: null,
+        startedAt: null,
+      });
+      outgoing.push({
+        communeCode: device.communeCode,
+        deviceId: device.id,
+        message: { id: commandId, type: 'play-emergency', ...params },
+      });
+    }
+    await this.emergencies.insert(manager, emergency, commands, targets);
+    await this.audit.record(
+      {
+        action: 'emergency.sent',
+        actor,
+        targetType: 'emergency',
+        targetId: emergency.id,
+        communeCode: spec.communeCode,
+        provinceCode: spec.provinceCode,
+        detail: {
+          scope: spec.scope,
+          bulletinId: emergency.bulletinId,
+          zones: spec.zones,
+          communes: [...items.keys()],
+          devices: spec.devices.length,
+          online,
+        },
+      },
+      manager,
+    );
+    return { emergency, placed: spec.placed, outgoing, online };
+  }
+
+  private afterCommit(written: Written): Promise<EmergencyView[]> {
+    return Promise.all(written.placed.map((placed) => this.schedule.emergencyPlaced(placed)));
+  }
+
+  /**
+   * Publishes every command at once and waits for the broker to take them all: the PUBACKs
+   * come back in parallel, not one after the other. A command the broker did not take stays
+   * recorded; the device gets it when it next comes online, if the emergency is still on air.
+   */
+  private async publish(outgoing: readonly Outgoing[]): Promise<number> {
+    if (outgoing.length === 0) return 0;
+    const link = this.link.optional();
+    if (!link) {
+      this.logger.warn('Fleet: no broker connection; emergency commands wait for reconnections');
+      return 0;
+    }
+    const results = await Promise.allSettled(
+      outgoing.map(({ communeCode, deviceId, message }) =>
+        link.publish(deviceTopic(communeCode, deviceId, 'cmd'), encodeMessage(message), {
+          qos: 1,
+          retain: false,
+        }),
+      ),
+    );
+    const failed = results.filter((result) => result.status === 'rejected');
+    if (failed.length > 0) {
+      this.logger.warn(
+        `Fleet: the broker did not take ${failed.length} of ${outgoing.length} emergency commands: ${failed[0].reason}`,
+      );
+    }
+    return outgoing.length - failed.length;
+  }
+
+  private summary(written: Written, published: number): FanOutSummary {
+    return { targeted: written.outgoing.length, online: written.online, published };
+  }
+}
