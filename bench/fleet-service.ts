@@ -26,13 +26,52 @@ export type FleetProcessStart =
 export type FleetProcessReady =
   { mode: 'service'; httpPort: number } | { mode: 'broker'; mqttPort: number };
 
+export interface FleetBulletinRequest {
+  type: 'bulletin';
+  provinceCode: string;
+  /** The commune the tone's audio asset is filed under. */
+  audioCommuneCode: string;
+}
+
+export interface FleetBulletin {
+  type: 'bulletin';
+  bulletinId: string;
+}
+
 async function startService(env: Env): Promise<FleetProcessReady> {
   // Loaded here only: the baseline process holds the broker, not the service's modules.
   const { createHttpApp } = await import('../src/app.factory');
+  const { insertBulletin, insertReadyAudio } = await import('../test/support/playout-fixtures');
   const app = await createHttpApp({ env });
   await app.listen(0, '127.0.0.1');
   process.once('disconnect', () => {
     void app.close().finally(() => process.exit(0));
+  });
+  // An approved emergency bulletin of the province's library with its ready audio (a tone made
+  // by ffmpeg), as the emergency fan-out needs: written to the database like the tests do.
+  process.on('message', (message: Partial<FleetBulletinRequest>) => {
+    if (message.type !== 'bulletin' || !message.provinceCode || !message.audioCommuneCode) return;
+    const fixtureApp = { app, storage: { env } };
+    const { provinceCode, audioCommuneCode } = message;
+    void insertReadyAudio(fixtureApp, {
+      communeCode: audioCommuneCode,
+      provinceCode,
+      durationMs: 20_000,
+    })
+      .then((audio) =>
+        insertBulletin(fixtureApp, {
+          communeCode: null,
+          provinceCode,
+          title: 'Khẩn cấp: lũ quét, người dân di chuyển lên vùng cao',
+          topics: ['chinh-quyen-so'],
+          audioId: audio.id,
+          priority: 'emergency',
+        }),
+      )
+      .then((bulletin) => {
+        const reply: FleetBulletin = { type: 'bulletin', bulletinId: bulletin.id };
+        process.send?.(reply);
+      });
   });
   return { mode: 'service', httpPort: (app.getHttpServer().address() as AddressInfo).port };
 }

@@ -9,14 +9,32 @@ import { newDevicePublicKey } from '../test/support/fleet-device';
 import { deleteRedisKeys } from '../test/support/services';
 import { BENCH_REDIS_URL, benchEnv } from './bench-support';
 import { Benchmark } from './bench.types';
-import type { BenchDevice, ConnectedReport, DevicesRequest, StoppedReport } from './fleet-devices';
-import type { FleetProcessMemory, FleetProcessReady, FleetProcessStart } from './fleet-service';
+import type {
+  AckRecord,
+  AcksReport,
+  BenchDevice,
+  ConnectedReport,
+  DevicesRequest,
+  StoppedReport,
+} from './fleet-devices';
+import type {
+  FleetBulletin,
+  FleetBulletinRequest,
+  FleetProcessMemory,
+  FleetProcessReady,
+  FleetProcessStart,
+} from './fleet-service';
 
 const PROVINCE = '38';
 const STATUS_INTERVAL_MS = 30_000;
 const CONNECT_PER_SECOND = 250;
 const SEED_CONCURRENCY = 16;
 const QUIET_SECONDS = 10;
+/** The emergency is sent this long after the statuses start again. */
+const FANOUT_AFTER_MS = 5000;
+const FANOUT_GOAL_P99_MS = 1000;
+/** How long the benchmark waits for the service to record every acknowledgement. */
+const RECORD_WAIT_MS = 60_000;
 /** The devices' clients run in this many processes (none of them the measured one). */
 const DEVICE_PROCESSES = 2;
 
@@ -134,6 +152,7 @@ async function call<T>(api: Api, method: string, path: string, body?: unknown): 
 
 export interface Distribution {
   count: number;
+  min: number;
   p50: number;
   p99: number;
   max: number;
@@ -142,7 +161,13 @@ export interface Distribution {
 function distribution(values: number[]): Distribution {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
-  return { count: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] };
+  return {
+    count: sorted.length,
+    min: sorted[0],
+    p50: at(0.5),
+    p99: at(0.99),
+    max: sorted[sorted.length - 1],
+  };
 }
 
 interface PhaseResult {
@@ -260,6 +285,178 @@ async function runPhase(
     received: end.received,
     devices,
   };
+}
+
+interface FanOut {
+  targeted: number;
+  online: number;
+  published: number;
+  responseMs: number;
+  /** Request → the device received its command, the device sent its ack, the server recorded it. */
+  received: Distribution;
+  acked: Distribution;
+  recorded: Distribution;
+  /** Devices whose ack `GET /emergencies/:id` lists. */
+  acknowledged: number;
+  missing: number;
+}
+
+async function askAcks(devices: ChildProcess[]): Promise<AckRecord[]> {
+  const reports = await Promise.all(
+    devices.map((child) => {
+      const reply = nextMessage(child, ofType<AcksReport>('acks'));
+      child.send({ type: 'acks' } satisfies DevicesRequest);
+      return reply;
+    }),
+  );
+  return reports.flatMap((report) => report.acks).filter((ack) => ack.type === 'play-emergency');
+}
+
+/**
+ * A province emergency (`POST /provinces/:province/emergency`, every commune with devices) while
+ * the devices publish their statuses: from the request's time to each device's receipt of its
+ * command and its acknowledgement (devices and benchmark on the same machine clock), and to the
+ * server's record of it (`GET /emergencies/:id`).
+ */
+async function emergencyFanOut(
+  api: Api,
+  service: ChildProcess,
+  devices: ChildProcess[],
+  total: number,
+  communes: { code: string }[],
+): Promise<FanOut> {
+  const seeded = nextMessage(service, ofType<FleetBulletin>('bulletin'));
+  service.send({
+    type: 'bulletin',
+    provinceCode: PROVINCE,
+    audioCommuneCode: communes[0].code,
+  } satisfies FleetBulletinRequest);
+  const { bulletinId } = await seeded;
+  const t0 = Date.now() + 500;
+  for (const child of devices) {
+    child.send({
+      type: 'start-status',
+      t0,
+      intervalMs: STATUS_INTERVAL_MS,
+      total,
+    } satisfies DevicesRequest);
+  }
+  await sleep(FANOUT_AFTER_MS);
+  const requestedAt = Date.now();
+  const answer = await call<{
+    emergencyId: string;
+    devices: { targeted: number; online: number; published: number };
+  }>(api, 'POST', `/provinces/${PROVINCE}/emergency`, { bulletinId });
+  const responseMs = Date.now() - requestedAt;
+  let acks: AckRecord[] = [];
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(250)) {
+    acks = await askAcks(devices);
+    if (acks.length >= answer.devices.targeted) break;
+  }
+  await Promise.all(
+    devices.map((child) => {
+      const reply = nextMessage(child, ofType<StoppedReport>('stopped'));
+      child.send({ type: 'stop-status' } satisfies DevicesRequest);
+      return reply;
+    }),
+  );
+  let report: { acknowledged: { deviceId: string; acknowledgedAt: string }[] };
+  for (const deadline = Date.now() + RECORD_WAIT_MS; ; await sleep(500)) {
+    report = await call(api, 'GET', `/emergencies/${answer.emergencyId}`);
+    if (report.acknowledged.length >= acks.length || Date.now() > deadline) break;
+  }
+  const after = (times: number[]) => distribution(times.map((time) => time - requestedAt));
+  return {
+    ...answer.devices,
+    responseMs,
+    received: after(acks.map((ack) => ack.receivedAt)),
+    acked: after(acks.map((ack) => ack.ackSentAt)),
+    recorded: after(report.acknowledged.map((ack) => Date.parse(ack.acknowledgedAt))),
+    acknowledged: report.acknowledged.length,
+    missing: answer.devices.targeted - acks.length,
+  };
+}
+
+interface SizingInput {
+  /** CPU milliseconds per status: the whole service, and the broker alone. */
+  serviceMs: number;
+  brokerMs: number;
+  serviceHeapPerConnection: number;
+  /** RSS growth per connection of the baseline (a clean process: the service's RSS carries its seeding). */
+  brokerRssPerConnection: number;
+  serviceRss: number;
+  measuredDevices: number;
+  /** Commands acknowledged per second of the measured fan-out (targeted / slowest ack). */
+  fanOutPerSecond: number;
+  /** Whether one write per status kept every status current within its budget here. */
+  perMessageHolds: boolean;
+}
+
+/** A nation's fleet, one status per device every 30 s. */
+const NATIONAL_DEVICES = 50_000;
+/** Share of its one JavaScript core a process may spend on statuses, the rest for the API. */
+const CORE_BUDGET = 0.5;
+
+/** (c) The measured figures carried to a national fleet, and where one process stops. */
+function sizing(input: SizingInput): string {
+  const perSecond = NATIONAL_DEVICES / (STATUS_INTERVAL_MS / 1000);
+  const cores = (ms: number) => (ms * perSecond) / 1000;
+  const devicesWithin = (ms: number) =>
+    Math.floor((((CORE_BUDGET * 1000) / ms) * (STATUS_INTERVAL_MS / 1000)) / 100) * 100;
+  const handlingMs = Math.max(0, input.serviceMs - input.brokerMs);
+  const gib = (bytes: number) => (bytes / 1024 ** 3).toFixed(1);
+  const n = (value: number) => value.toLocaleString('en');
+  return [
+    `### Sizing for ${n(NATIONAL_DEVICES)} devices (a nation)`,
+    '',
+    `Carried linearly from the measurements above (${n(input.measuredDevices)} devices); a sketch, not a measurement.`,
+    '',
+    `- **Messages**: ${n(NATIONAL_DEVICES)} statuses every ${STATUS_INTERVAL_MS / 1000} s is ` +
+      `${n(Math.round(perSecond))} statuses/s (and as many PUBACKs), plus keepalives; an emergency to ` +
+      `all is ${n(NATIONAL_DEVICES)} commands and ${n(NATIONAL_DEVICES)} acknowledgements within a second or two.`,
+    `- **CPU**: the service spent ${input.serviceMs.toFixed(2)} ms of CPU per status, of which ` +
+      `${input.brokerMs.toFixed(2)} ms is the broker's routing (baseline) and ` +
+      `${handlingMs.toFixed(2)} ms its own handling (parse, validate, read the device, one SQLite ` +
+      `transaction with one UPDATE). At ${n(Math.round(perSecond))} statuses/s that is ` +
+      `**${cores(input.serviceMs).toFixed(1)} cores** for the service with its embedded broker — ` +
+      `${cores(input.brokerMs).toFixed(1)} for aedes alone and ${cores(handlingMs).toFixed(1)} for the handling. ` +
+      "A Node process runs its JavaScript on one core: the embedded set-up's ceiling, keeping half " +
+      `of that core for the API and emergencies, is about **${n(devicesWithin(input.serviceMs))} devices**; ` +
+      `the bare aedes broker about ${n(devicesWithin(input.brokerMs))}.`,
+    `- **Memory**: the bare broker's RSS grew by ${(input.brokerRssPerConnection / 1024).toFixed(0)} KiB ` +
+      `per connection (the service's heap by ${(input.serviceHeapPerConnection / 1024).toFixed(1)} KiB, ` +
+      `its RSS here at most ${(input.serviceRss / 1024 ** 2).toFixed(0)} MiB): ` +
+      `~${gib(input.brokerRssPerConnection * NATIONAL_DEVICES)} GiB for ${n(NATIONAL_DEVICES)} connections — ` +
+      'memory is not what stops one process; CPU is.',
+    `- **Fan-out**: here ${n(Math.round(input.fanOutPerSecond))} acknowledged commands/s end to end ` +
+      `(targeted ÷ slowest acknowledgement); the same path to ${n(NATIONAL_DEVICES)} devices would take ` +
+      `~${(NATIONAL_DEVICES / input.fanOutPerSecond).toFixed(1)} s from one process, over the 1 s goal: ` +
+      'a national emergency needs the commands spread over several publishers and broker nodes ' +
+      '(or an MQTT topic per province the devices also subscribe to, one publish per province).',
+    `- **Database**: ${n(Math.round(perSecond))} status UPDATEs/s as one transaction each is past what ` +
+      'one SQLite writer sustains beside the rest of the service, and heavy for PostgreSQL. At this ' +
+      'scale statuses must be coalesced: keep the last status of each device in memory and write ' +
+      'them once a second in one transaction (at most one row per device; `lastSeenAt` the time of ' +
+      'receipt, not of the write), and skip rows whose only change is `lastSeenAt` within the ' +
+      'offline threshold. At 2,500 devices the per-message write holds (see the lag above), so the ' +
+      'service does not coalesce yet.',
+    '',
+    '**Where one process stops, and what carries a nation.** The embedded aedes broker in the API ' +
+      'process is right for a commune, a district or a province (here 2,500 devices at a fraction of a core). ' +
+      'For 50,000 the broker must leave the process and the status stream must be split: **an EMQX ' +
+      'cluster** (3 nodes for availability): it holds millions of connections per cluster, clusters ' +
+      'natively (sessions and routes shared across nodes, a device reconnects to any node), ' +
+      'authenticates and authorizes each client through its built-in database, an HTTP hook to ' +
+      'the service or JWT (per-device ACLs like the dynamic security roles here), and offers shared ' +
+      'subscriptions (`$share/loa-xa/loa-xa/+/+/status`) so several API instances each take a share ' +
+      'of the statuses instead of all of them. Mosquitto is one process on one core with no ' +
+      'clustering: a bridge forwards messages but not sessions, so a national Mosquitto means a ' +
+      'broker per region with the devices sharded over them and the service connected to each; it ' +
+      'carries a province well (the production compose file runs one, with dynamic security), ' +
+      'not a country. Before a national EMQX deployment the service needs: shared subscriptions on ' +
+      "its status and ack subscriptions, provisioning of device credentials in EMQX's database (or " +
+      'an HTTP authentication route), and coalesced status writes on PostgreSQL.',
+  ].join('\n');
 }
 
 const mib = (bytes: number) => (bytes / 1024 ** 2).toFixed(0);
@@ -399,6 +596,9 @@ export const fleetBenchmark: Benchmark = {
         .map((row) => Date.parse(row.lastSeenAt!) - measured.lastSent.get(row.id)!);
       const lag = distribution(lags);
       const online = rows.filter((row) => row.status === 'online').length;
+      // (b) The emergency fan-out to every device, under the same status load.
+      log('  emergency fan-out');
+      const fanOut = await emergencyFanOut(api, service, measured.devices, fleet.length, communes);
       const loadAfter = loadavg()[0];
 
       for (const child of measured.devices) {
@@ -418,9 +618,10 @@ export const fleetBenchmark: Benchmark = {
         `${pct(phase.quietCpu)} | ${rate(phase).toFixed(1)} | ${pct(cpuShare(phase))} | ` +
         `${msPerStatus(phase).toFixed(2)} | ` +
         `${mib(phase.rssIdle)} → ${mib(phase.rssConnected)} → ${mib(phase.rssMax)} | ` +
-        `${kib(rssPerConnection(phase))} / ${kib(heapPerConnection(phase))} | ` +
+        `${kib(heapPerConnection(phase))} | ` +
         `${phase.failed} / ${phase.dropped} |`;
       const fmtMs = (ms: number) => ms.toLocaleString('en');
+      const cells = (d: Distribution) => `${d.count} | ${d.min} | ${d.p50} | ${d.p99} | ${d.max}`;
 
       return [
         `${total.toLocaleString('en')} simulated clusters spread over the ${communes.length} communes of ` +
@@ -432,7 +633,8 @@ export const fleetBenchmark: Benchmark = {
           `separate from the measured one, connecting at ~${CONNECT_PER_SECOND}/s, then publishing ` +
           `a full status (QoS 1, retained) every ${STATUS_INTERVAL_MS / 1000} s, the fleet spread evenly over ` +
           `the interval. CPU (user + system, /proc/<pid>/stat) is measured over ${seconds} s from the ` +
-          'moment the statuses run; heap after a full GC.',
+          'moment the statuses run; heap after a full GC. RSS "idle" is before the devices connect ' +
+          "(the service's still carries the garbage of the registrations and enrolments).",
         '',
         '**Baseline**: the broker alone — a process running the same `EmbeddedBroker` (aedes, same ' +
           'keepalive limit, same per-client authentication and access rules, credentials in memory ' +
@@ -441,7 +643,7 @@ export const fleetBenchmark: Benchmark = {
           'embedded set-up: what a status costs the broker to route, without what the service then ' +
           'does with it (parse, validate, write to SQLite, serve the API).',
         '',
-        `| Process | Devices connected | CPU connected, quiet (${QUIET_SECONDS} s) | Statuses/s | CPU with statuses (of one core) | CPU ms per status | RSS MiB idle → connected → max | KiB per connection, RSS / heap | Publish failures / dropped connections |`,
+        `| Process | Devices connected | CPU connected, quiet (${QUIET_SECONDS} s) | Statuses/s | CPU with statuses (of one core) | CPU ms per status | RSS MiB idle → connected → max | Heap per connection, KiB | Publish failures / dropped connections |`,
         '|---|---|---|---|---|---|---|---|---|',
         row('Broker alone (baseline)', baseline),
         row('**Service** (API + embedded broker + status handling, SQLite)', measured),
@@ -457,8 +659,49 @@ export const fleetBenchmark: Benchmark = {
           `${fmtMs(catchUpMs)} ms after they stopped); ${online} online. Delay from a device's last ` +
           `status to its \`lastSeenAt\`: p50 ${lag.p50} ms, p99 ${lag.p99} ms, max ${lag.max} ms.`,
         '',
+        '### Emergency fan-out',
+        '',
+        `\`POST /provinces/${PROVINCE}/emergency {bulletinId}\` (every commune with devices: an ` +
+          'emergency item on each of their program logs and a `play-emergency` command to each ' +
+          'device, recorded in one transaction, then published with QoS 1), sent ' +
+          `${FANOUT_AFTER_MS / 1000} s after the devices started their statuses again, so under the ` +
+          `same load. Targeted ${fanOut.targeted}, online ${fanOut.online}, commands the broker took ` +
+          `before the answer ${fanOut.published}; the request was answered in ${fmtMs(fanOut.responseMs)} ms. ` +
+          'Times from the moment the request was sent (benchmark and devices read the same machine ' +
+          'clock):',
+        '',
+        '| ms after the request | n | first | p50 | p99 | max |',
+        '|---|---|---|---|---|---|',
+        `| the device received its command | ${cells(fanOut.received)} |`,
+        `| **the device sent its acknowledgement** | ${cells(fanOut.acked)} |`,
+        `| the server recorded it (\`acknowledgedAt\` in \`GET /emergencies/:id\`) | ${cells(fanOut.recorded)} |`,
+        '',
+        `Goal p99 ≤ ${FANOUT_GOAL_P99_MS} ms from the request to the acknowledgement: ` +
+          `**${fanOut.missing === 0 && fanOut.acked.p99 <= FANOUT_GOAL_P99_MS ? 'met' : 'not met'}**` +
+          `${fanOut.missing > 0 ? ` (${fanOut.missing} devices never acknowledged)` : ''}. ` +
+          `\`GET /emergencies/:id\` lists ${fanOut.acknowledged} of ${fanOut.targeted} devices as acknowledged. ` +
+          `The first command reached its device ${fanOut.received.min} ms after the request: that is ` +
+          "the transaction that places the item on every commune's log and records the commands " +
+          `(${communes.length} logs, ${fanOut.targeted} commands); from then on the broker delivered ` +
+          `all of them within ${fanOut.received.max - fanOut.received.min} ms. The server's ` +
+          '`acknowledgedAt` is when it took the acknowledgement off its MQTT queue, where messages ' +
+          'are handled one after the other, behind the statuses (each a database read and write); ' +
+          `the benchmark waits up to ${RECORD_WAIT_MS / 1000} s for all of them.`,
+        '',
         `Machine load (1-minute load average on ${cpus().length} cores): ${loadBefore.toFixed(1)} ` +
-          `before, ${loadAfter.toFixed(1)} after.`,
+          `before, ${loadAfter.toFixed(1)} after. The machine was shared with other work; CPU ` +
+          "figures are the processes' own CPU time, latencies are wall-clock and suffer from it.",
+        '',
+        sizing({
+          serviceMs: msPerStatus(measured),
+          brokerMs: msPerStatus(baseline),
+          serviceHeapPerConnection: heapPerConnection(measured),
+          brokerRssPerConnection: rssPerConnection(baseline),
+          serviceRss: measured.rssMax,
+          measuredDevices: measured.connected,
+          fanOutPerSecond: fanOut.targeted / Math.max(0.001, fanOut.acked.max / 1000),
+          perMessageHolds: behind === 0 && lag.p99 < 1000 && cpuShare(measured) < CORE_BUDGET,
+        }),
       ].join('\n');
     } finally {
       for (const child of children) await stopChild(child).catch(() => undefined);
