@@ -365,3 +365,43 @@ export interface Device {
   version: string | null;
   enrolled: boolean;
 }
+
+/** A cluster an emergency targeted, by name. */
+export interface EmergencyDeviceRef {
+  deviceId: string;
+  name: string;
+  communeCode: string;
+}
+
+/** GET /emergencies/:id: the delivery of an emergency, cluster by cluster. */
+export interface EmergencyReport {
+  id: string;
+  scope: 'commune' | 'province';
+  bulletinId: string;
+  zones: string[] | null;
+  createdAt: string;
+  endsAt: string;
+  running: boolean;
+  targeted: (EmergencyDeviceRef & { onlineWhenSent: boolean })[];
+  acknowledged: (EmergencyDeviceRef & {
+    acknowledgedAt: string;
+    ok: boolean;
+    error: string | null;
+  })[];
+  started: (EmergencyDeviceRef & { startedAt: string })[];
+  offline: EmergencyDeviceRef[];
+}
+
+/** GET /communes/:commune/emergencies: one of the recent emergencies, with counts. */
+export interface EmergencySummary {
+  id: string;
+  scope: 'commune' | 'province';
+  bulletinId: string;
+  zones: string[] | null;
+  createdAt: string;
+  endsAt: string;
+  running: boolean;
+  targeted: number;
+  acknowledged: number;
+  started: number;
+}

@@ -107,6 +107,22 @@ describe('commands and acks', () => {
       ok: true,
       value: { type: 'play-emergency', scheduleItemId: 's1' },
     });
+    expect(
+      parseCommand({
+        id: 'c3',
+        type: 'play-emergency',
+        scheduleItemId: 's1',
+        endsAt: '2026-12-03T07:01:00.000Z',
+      }),
+    ).toEqual({
+      ok: true,
+      value: {
+        id: 'c3',
+        type: 'play-emergency',
+        scheduleItemId: 's1',
+        endsAt: '2026-12-03T07:01:00.000Z',
+      },
+    });
     expect(parseCommandRequest({ type: 'stop' })).toEqual({ ok: true, value: { type: 'stop' } });
   });
 
@@ -117,6 +133,9 @@ describe('commands and acks', () => {
     expect(parseCommandRequest({ type: 'volume' }).ok).toBe(false);
     expect(parseCommandRequest({ type: 'power', power: true }).ok).toBe(false);
     expect(parseCommandRequest({ type: 'play-emergency' }).ok).toBe(false);
+    expect(
+      parseCommandRequest({ type: 'play-emergency', scheduleItemId: 's1', endsAt: 'tomorrow' }).ok,
+    ).toBe(false);
   });
 
   it('takes acks with an optional error', () => {
@@ -128,6 +147,11 @@ describe('commands and acks', () => {
     expect(parseAck({ id: 'c1', ok: 'yes' }).ok).toBe(false);
     expect(parseAck({ ok: true }).ok).toBe(false);
     expect(parseAck({ id: 'c1', ok: false, error: 3 }).ok).toBe(false);
+    expect(parseAck({ id: 'c1', ok: true, startedAt: '2026-12-03T07:00:00.150Z' })).toEqual({
+      ok: true,
+      value: { id: 'c1', ok: true, startedAt: '2026-12-03T07:00:00.150Z' },
+    });
+    expect(parseAck({ id: 'c1', ok: true, startedAt: 'now' }).ok).toBe(false);
   });
 });
 

@@ -18,9 +18,10 @@ import {
 } from '../format.js';
 import { ITEM_SOURCE_LABEL, ITEM_STATUS_LABEL, PRIORITY_LABEL } from '../labels.js';
 import { href, navigate, Page, RouteMatch } from '../router.js';
-import type { BroadcastWindow, Bulletin, ScheduleItem } from '../types.js';
+import type { BroadcastWindow, Bulletin, EmergencySummary, ScheduleItem } from '../types.js';
 import { saveBlob } from '../ui/audio-player.js';
 import { confirmDialog, openDialog } from '../ui/dialog.js';
+import { openEmergencyDelivery } from '../ui/emergency-delivery.js';
 import { field, form, input, select } from '../ui/form.js';
 import { isDemoBulletin } from '../ui/demo-banner.js';
 import { demoBadge, emptyState, toast } from '../ui/notice.js';
@@ -261,9 +262,10 @@ export async function programLogView(
   const anchor = match.query.get('date') ?? today();
   const from = view === 'day' ? anchor : mondayOf(anchor);
   const to = view === 'day' ? anchor : addDays(from, 6);
-  const [windows, items] = await Promise.all([
+  const [windows, items, emergencies] = await Promise.all([
     get<BroadcastWindow[]>(`/communes/${commune}/windows`),
     get<ScheduleItem[]>(`/communes/${commune}/schedule?from=${from}&to=${to}`),
+    get<EmergencySummary[]>(`/communes/${commune}/emergencies`),
   ]);
   const active = items
     .filter((item) => item.status !== 'cancelled')
@@ -402,7 +404,48 @@ export async function programLogView(
           h('span', { class: `legend-item status-${status}` }, ITEM_STATUS_LABEL[status]),
         ),
       ),
+      emergencyList(
+        emergencies.filter((emergency) => {
+          const date = localDateOf(emergency.createdAt);
+          return date >= from && date <= to;
+        }),
+      ),
       days.map((day) => dayView(context, day, onCancel)),
     ),
   };
+}
+
+/** The shown days' emergencies that went to the clusters, each with a link to its delivery. */
+function emergencyList(emergencies: readonly EmergencySummary[]): HTMLElement | null {
+  const sent = emergencies.filter((emergency) => emergency.targeted > 0);
+  if (sent.length === 0) return null;
+  return h(
+    'section',
+    { class: 'emergency-list' },
+    h('h2', null, 'Phát khẩn cấp tới cụm loa'),
+    h(
+      'ul',
+      null,
+      sent.map((emergency) =>
+        h(
+          'li',
+          null,
+          `${formatDate(localDateOf(emergency.createdAt))} ${formatTime(emergency.createdAt)}`,
+          emergency.scope === 'province' ? ' (của tỉnh)' : '',
+          emergency.zones ? ` — vùng ${emergency.zones.join(', ')}` : '',
+          `: đã gửi ${emergency.targeted}, đã nhận ${emergency.acknowledged}, đã phát ${emergency.started}`,
+          emergency.running ? ' — đang phát ' : ' ',
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'secondary small',
+              onClick: () => void openEmergencyDelivery(emergency.id),
+            },
+            'Xem tình hình nhận lệnh',
+          ),
+        ),
+      ),
+    ),
+  );
 }

@@ -3,13 +3,59 @@ import { AppContext, communeCode } from '../context.js';
 import { h } from '../dom.js';
 import { formatDurationMs, formatTime } from '../format.js';
 import { href } from '../router.js';
-import type { Bulletin, ScheduleItem } from '../types.js';
+import type { Bulletin, Device, ScheduleItem } from '../types.js';
 import { openDialog } from './dialog.js';
-import { form } from './form.js';
+import { openEmergencyDelivery } from './emergency-delivery.js';
+import { checkGroup, form } from './form.js';
 import { toast } from './notice.js';
 
 interface EmergencyResult extends ScheduleItem {
   interrupts: { id: string; startsAt: string }[];
+  emergencyId: string;
+  devices: { targeted: number; online: number; published: number };
+}
+
+/** The commune's zones with how many clusters sit in each, by zone code. */
+function zonesOf(devices: readonly Device[]): { zone: string; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const device of devices) {
+    for (const zone of device.zones) counts.set(zone, (counts.get(zone) ?? 0) + 1);
+  }
+  return [...counts.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([zone, count]) => ({ zone, count }));
+}
+
+/** Where it plays: every cluster of the commune, or the clusters of the zones ticked. */
+function zoneChoice(devices: readonly Device[]): {
+  element: HTMLElement | null;
+  zones(): string[] | null;
+} {
+  const zones = zonesOf(devices);
+  if (zones.length === 0) return { element: null, zones: () => null };
+  const all = h('input', { type: 'radio', name: 'emergency-scope', value: 'all', checked: true });
+  const some = h('input', { type: 'radio', name: 'emergency-scope', value: 'zones' });
+  const group = checkGroup(
+    'Vùng',
+    zones.map(({ zone, count }) => ({ value: zone, label: `${zone} (${count} cụm loa)` })),
+  );
+  group.element.hidden = true;
+  const toggle = (): void => {
+    group.element.hidden = !some.checked;
+  };
+  all.addEventListener('change', toggle);
+  some.addEventListener('change', toggle);
+  return {
+    element: h(
+      'fieldset',
+      { class: 'choice-list' },
+      h('legend', null, 'Phát tới'),
+      h('label', { class: 'choice' }, all, ` Mọi cụm loa của xã (${devices.length})`),
+      h('label', { class: 'choice' }, some, ' Chỉ các vùng đã chọn'),
+      group.element,
+    ),
+    zones: () => (some.checked ? group.values() : null),
+  };
 }
 
 /**
@@ -19,10 +65,16 @@ interface EmergencyResult extends ScheduleItem {
 export async function openEmergency(context: AppContext): Promise<void> {
   const commune = communeCode(context);
   let bulletins: Bulletin[];
+  let devices: Device[];
   try {
-    bulletins = (
-      await get<Bulletin[]>(`/communes/${commune}/bulletins?status=approved&includeLibrary=true`)
-    ).filter((bulletin) => bulletin.priority === 'emergency' && bulletin.audioStatus === 'ready');
+    const [approved, registered] = await Promise.all([
+      get<Bulletin[]>(`/communes/${commune}/bulletins?status=approved&includeLibrary=true`),
+      get<Device[]>(`/communes/${commune}/devices`),
+    ]);
+    bulletins = approved.filter(
+      (bulletin) => bulletin.priority === 'emergency' && bulletin.audioStatus === 'ready',
+    );
+    devices = registered;
   } catch (error) {
     toast(error instanceof Error ? error.message : String(error), 'error');
     return;
@@ -59,11 +111,13 @@ export async function openEmergency(context: AppContext): Promise<void> {
           ` ${bulletin.title} (${formatDurationMs(bulletin.durationMs)})`,
         ),
       );
+      const where = zoneChoice(devices);
       const confirm = h('input', { type: 'checkbox', id: 'emergency-confirm' });
       const handle = form(
         { class: 'emergency-form' },
         [
           h('fieldset', { class: 'choice-list' }, h('legend', null, 'Bản tin khẩn cấp'), choices),
+          where.element,
           h(
             'p',
             { class: 'warning' },
@@ -83,13 +137,21 @@ export async function openEmergency(context: AppContext): Promise<void> {
             .map((label) => label.querySelector('input'))
             .find((radio) => radio?.checked)?.value;
           if (!chosen) return message.show('Chọn bản tin cần phát.');
+          const zones = where.zones();
+          if (zones !== null && zones.length === 0) {
+            return message.show('Chọn ít nhất một vùng, hoặc phát tới mọi cụm loa của xã.');
+          }
           const result = await post<EmergencyResult>(`/communes/${commune}/schedule/emergency`, {
             bulletinId: chosen,
+            ...(zones ? { zones } : {}),
           });
           toast(
             `Đã phát lệnh khẩn cấp lúc ${formatTime(result.startsAt)}${result.interrupts?.length ? `; ${result.interrupts.length} mục trong lịch bị ngắt hoặc lùi lại` : ''}.`,
           );
           close();
+          // The page shown (the program log, most often) is drawn again with the emergency on it.
+          window.dispatchEvent(new HashChangeEvent('hashchange'));
+          if (result.devices.targeted > 0) void openEmergencyDelivery(result.emergencyId);
         },
         [h('button', { type: 'button', class: 'secondary', onClick: close }, 'Huỷ')],
       );

@@ -1,0 +1,134 @@
+import { parseCommand } from '../src/fleet/protocol';
+import { Browser, buildWebApp, launchBrowser, listen, screenshot, signIn } from './support/browser';
+import {
+  DeviceCredentials,
+  eventually,
+  newDevicePublicKey,
+  SimulatedDevice,
+} from './support/fleet-device';
+import { createActors, createApproved, HAC_THANH } from './support/schedule-fixtures';
+import {
+  ADMIN,
+  bearer,
+  createTestStorage,
+  startTestApp,
+  TestApp,
+  TestStorage,
+} from './support/test-app';
+
+jest.setTimeout(120_000);
+
+describe('web app: emergency to the clusters of a zone, and its delivery (e2e, Chromium)', () => {
+  let storage: TestStorage;
+  let app: TestApp;
+  let baseUrl: string;
+  let browser: Browser;
+  let device: SimulatedDevice;
+  let operator: string;
+  const registered: Record<string, string> = {};
+
+  beforeAll(async () => {
+    buildWebApp();
+    storage = await createTestStorage();
+    app = await startTestApp(storage);
+    baseUrl = await listen(app);
+    const who = await createActors(app, await app.login(ADMIN.username, ADMIN.password), 'web-');
+    operator = who.operator;
+    await createApproved(app, who.operator, who.approver, HAC_THANH, {
+      title: 'Khẩn cấp: nước lũ lên nhanh',
+      topics: ['chu-truong-chinh-sach'],
+      durationMs: 20000,
+      priority: 'emergency',
+    });
+    let credentials: DeviceCredentials | undefined;
+    for (const [name, zones] of [
+      ['Cụm loa thôn Đông', ['thon-dong']],
+      ['Cụm loa bến đò', ['thon-dong']],
+      ['Cụm loa chợ', ['cho']],
+    ] as const) {
+      const created = await app
+        .http()
+        .post(`/api/v1/communes/${HAC_THANH}/devices`)
+        .set(bearer(operator))
+        .send({ name, zones })
+        .expect(201);
+      registered[name] = created.body.id as string;
+      if (name === 'Cụm loa thôn Đông') {
+        const enrolled = await app
+          .http()
+          .post('/api/v1/devices/enrol')
+          .send({ code: created.body.enrolmentCode, publicKey: newDevicePublicKey() })
+          .expect(201);
+        credentials = enrolled.body as DeviceCredentials;
+      }
+    }
+    device = await SimulatedDevice.connect(credentials!);
+    await device.subscribeCommands();
+    device.client.on('message', (_topic, payload) => {
+      const command = parseCommand(payload);
+      if (command.ok && command.value.type === 'play-emergency') {
+        void device.ack({ id: command.value.id, ok: true, startedAt: new Date().toISOString() });
+      }
+    });
+    await device.status({ status: 'online', volume: 70, power: 'on' });
+    await eventually(async () => {
+      const response = await app
+        .http()
+        .get(`/api/v1/communes/${HAC_THANH}/devices/${credentials!.deviceId}`)
+        .set(bearer(operator));
+      return response.body.status === 'online' ? true : undefined;
+    });
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterAll(async () => {
+    await device?.close();
+    await browser?.close();
+    await app?.close();
+    await storage?.dispose();
+  });
+
+  it('sends an emergency to one zone and shows sent, received, playing and offline clusters', async () => {
+    const page = await browser.newTab('emergency-zones');
+    await signIn(page, baseUrl, 'web-van-hanh-hac-thanh', 'web-van-hanh-hac-thanh-password');
+    await page.getByRole('button', { name: 'Phát khẩn cấp' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel(/Khẩn cấp: nước lũ lên nhanh/).waitFor();
+    await dialog.getByLabel(/Mọi cụm loa của xã \(3\)/).waitFor();
+    await dialog.getByLabel('Chỉ các vùng đã chọn').check();
+    await dialog.getByRole('button', { name: 'PHÁT NGAY' }).click();
+    await dialog.getByText('Hãy đánh dấu ô xác nhận trước khi phát.').waitFor();
+    await dialog.getByLabel('Tôi xác nhận cần phát khẩn cấp ngay bây giờ').check();
+    await dialog.getByRole('button', { name: 'PHÁT NGAY' }).click();
+    await dialog.getByText('Chọn ít nhất một vùng, hoặc phát tới mọi cụm loa của xã.').waitFor();
+    await dialog.getByLabel('thon-dong (2 cụm loa)').check();
+    await screenshot(page, '30-phat-khan-cap-theo-vung');
+    await dialog.getByRole('button', { name: 'PHÁT NGAY' }).click();
+    await page.getByText(/^Đã phát lệnh khẩn cấp lúc/).waitFor();
+
+    const delivery = page.getByRole('dialog', { name: 'Tình hình phát khẩn cấp' });
+    await delivery.getByRole('heading', { name: 'Đã gửi: 2' }).waitFor();
+    await delivery.getByRole('heading', { name: 'Đã nhận: 1' }).waitFor();
+    await delivery.getByRole('heading', { name: 'Đã phát: 1' }).waitFor();
+    await delivery.getByRole('heading', { name: 'Mất kết nối: 1' }).waitFor();
+    await delivery.locator('.delivery-offline').getByText('Cụm loa bến đò').waitFor();
+    await screenshot(page, '31-tinh-hinh-phat-khan-cap');
+    expect(device.commands).toHaveLength(1);
+    expect(device.commands[0]).toMatchObject({ type: 'play-emergency' });
+
+    // The program log (the page shown) lists it with its delivery.
+    await delivery.getByLabel('Đóng').click();
+    await page.getByRole('heading', { level: 1, name: 'Lịch phát sóng' }).waitFor();
+    await page.getByRole('link', { name: 'Hôm nay', exact: true }).click();
+    await page.getByRole('heading', { name: 'Phát khẩn cấp tới cụm loa' }).waitFor();
+    await page.getByText(/đã gửi 2, đã nhận 1, đã phát 1/).waitFor();
+    await page.getByRole('button', { name: 'Xem tình hình nhận lệnh' }).click();
+    await page
+      .getByRole('dialog', { name: 'Tình hình phát khẩn cấp' })
+      .getByRole('heading', { name: 'Mất kết nối: 1' })
+      .waitFor();
+    await screenshot(page, '32-lich-phat-khan-cap');
+    expect(browser.problems).toEqual([]);
+    await page.close();
+  });
+});
