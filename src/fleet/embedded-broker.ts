@@ -94,6 +94,20 @@ export class EmbeddedBroker {
     return new EmbeddedBroker(aedes, server, port);
   }
 
+  /**
+   * Publishes from inside the broker: no socket, no encoding and no PUBACK round trip for the
+   * server's own messages, so an emergency's 2,500 commands leave in a few milliseconds. Devices
+   * still get them at the QoS asked for; resolves once the broker has routed the message.
+   */
+  publish(topic: string, payload: Buffer, options: { qos: 0 | 1; retain: boolean }): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.aedes.publish(
+        { cmd: 'publish', topic, payload, qos: options.qos, retain: options.retain, dup: false },
+        (error) => (error ? reject(error) : resolve()),
+      );
+    });
+  }
+
   /** Closes the session of the client with this id, if connected here (its Last Will is sent). */
   disconnect(clientId: string): Promise<void> {
     const clients = (this.aedes as unknown as { clients: Record<string, Client | undefined> })

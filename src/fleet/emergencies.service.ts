@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuditService } from '../auth/audit.service';
 import { AuthUser, canAccessCommune, canAccessProvince } from '../auth/auth-user';
 import { Clock } from '../common/clock';
@@ -11,11 +11,9 @@ import { EmergencyDto } from '../schedule/dto/schedule.dto';
 import { itemTargetsDevice } from '../schedule/item-zones';
 import { ItemRef, itemRef } from '../schedule/schedule-item.view';
 import { EmergencyView, PlacedEmergency, ScheduleService } from '../schedule/schedule.service';
-import { deviceStatus } from './devices.service';
 import { ProvinceEmergencyDto } from './dto/emergency.dto';
-import { EmergenciesRepository } from './emergencies.repository';
+import { EmergenciesRepository, FleetDevice } from './emergencies.repository';
 import { DeviceCommand } from './entities/device-command.entity';
-import { Device } from './entities/device.entity';
 import { EmergencyDevice } from './entities/emergency-device.entity';
 import { Emergency } from './entities/emergency.entity';
 import { FleetLink } from './fleet-link';
@@ -142,9 +140,9 @@ export class EmergenciesService {
         zones,
         actor,
       );
-      const devices = (await this.devicesOf(manager, [communeCode])).filter((device) =>
-        itemTargetsDevice(zones, device.zones),
-      );
+      const devices = (
+        await this.emergencies.devicesOf(manager, { communeCodes: [communeCode] })
+      ).filter((device) => itemTargetsDevice(zones, device.zones));
       if (zones !== null && devices.length === 0) {
         throw new DomainError(
           'EMERGENCY_NO_DEVICES',
@@ -161,8 +159,9 @@ export class EmergenciesService {
         devices,
       });
     });
+    const publishing = this.publish(written.outgoing);
     const [view] = await this.afterCommit(written);
-    const published = await this.publish(written.outgoing);
+    const published = await publishing;
     return {
       ...view,
       emergencyId: written.emergency.id,
@@ -192,10 +191,7 @@ export class EmergenciesService {
       }
     }
     const written = await this.db.write(async (manager) => {
-      const provinceDevices = await manager.find(Device, {
-        where: { provinceCode },
-        order: { communeCode: 'ASC', name: 'ASC', id: 'ASC' },
-      });
+      const provinceDevices = await this.emergencies.devicesOf(manager, { provinceCode });
       const communes =
         requested ?? [...new Set(provinceDevices.map((device) => device.communeCode))].sort();
       if (communes.length === 0) {
@@ -222,8 +218,9 @@ export class EmergenciesService {
         devices: provinceDevices.filter((device) => targeted.has(device.communeCode)),
       });
     });
+    const publishing = this.publish(written.outgoing);
     await this.afterCommit(written);
-    const published = await this.publish(written.outgoing);
+    const published = await publishing;
     const first = written.placed[0].item;
     return {
       emergencyId: written.emergency.id,
@@ -344,20 +341,13 @@ export class EmergenciesService {
     };
   }
 
-  private devicesOf(manager: EntityManager, communeCodes: string[]): Promise<Device[]> {
-    return manager.find(Device, {
-      where: { communeCode: In(communeCodes) },
-      order: { communeCode: 'ASC', name: 'ASC', id: 'ASC' },
-    });
-  }
-
   /** The emergency row, a command per device and its per-device row, in the caller's transaction. */
   private async write(
     manager: EntityManager,
     actor: AuthUser,
     spec: Pick<Emergency, 'scope' | 'provinceCode' | 'communeCode' | 'zones'> & {
       placed: PlacedEmergency[];
-      devices: Device[];
+      devices: FleetDevice[];
     },
   ): Promise<Written> {
     const now = this.clock.now();
@@ -382,7 +372,7 @@ export class EmergenciesService {
       const item = items.get(device.communeCode)!;
       const params = { scheduleItemId: item.id, endsAt: item.endsAt.toISOString() };
       const commandId = newId(now.getTime());
-      const isOnline = deviceStatus(device) === 'online';
+      const isOnline = device.online;
       if (isOnline) online += 1;
       commands.push({
         id: commandId,

@@ -21,6 +21,7 @@ import {
 import {
   allDevicesFilter,
   BrokerIdentity,
+  DeviceTopic,
   isDeviceId,
   MAX_KEEPALIVE_SECONDS,
   parseAck,
@@ -98,6 +99,8 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
     payload: Buffer,
     options: { qos: 0 | 1; retain: boolean },
   ): Promise<void> {
+    // The embedded broker takes the server's messages in-process.
+    if (this.broker) return this.broker.publish(topic, payload, options);
     if (!this.client?.connected) throw new Error('not connected to the MQTT broker');
     await this.client.publishAsync(topic, payload, options);
   }
@@ -161,7 +164,15 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
     client.on('error', (error) => this.logger.warn(`Fleet: MQTT: ${error.message}`));
     client.on('message', (topic, payload) => {
       if (topic === DYNSEC_RESPONSE_TOPIC) return this.dynsec?.receive(payload);
-      this.queue = this.queue.then(() => this.handle(topic, payload));
+      const target = parseDeviceTopic(topic);
+      // An empty retained message only clears the topic (a deleted device).
+      if (!target || payload.length === 0) return;
+      // Acknowledgements are taken at once, stamped with their arrival: they need no order with
+      // statuses, and an emergency's must not wait behind its 2,500 devices' statuses.
+      if (target.kind === 'ack') return this.handleAck(target, payload);
+      if (target.kind === 'status') {
+        this.queue = this.queue.then(() => this.handleStatus(target, payload));
+      }
     });
     return client;
   }
@@ -179,35 +190,32 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
     });
   }
 
-  private async handle(topic: string, payload: Buffer): Promise<void> {
-    const target = parseDeviceTopic(topic);
-    // An empty retained message only clears the topic (a deleted device).
-    if (!target || payload.length === 0) return;
-    try {
-      if (target.kind === 'status') {
-        const status = parseStatus(payload);
-        if (!status.ok) {
-          this.logger.warn(`Fleet: bad status from ${target.deviceId}: ${status.error}`);
-          return;
-        }
-        const cameOnline = await this.devices.recordStatus(
-          target.communeCode,
-          target.deviceId,
-          status.value,
-        );
-        // Not awaited: the next messages need not wait for the broker to take the resent commands.
-        if (cameOnline) void this.emergencies.resendPending(target.communeCode, target.deviceId);
-      } else if (target.kind === 'ack') {
-        const ack = parseAck(payload);
-        if (!ack.ok) {
-          this.logger.warn(`Fleet: bad ack from ${target.deviceId}: ${ack.error}`);
-          return;
-        }
-        this.devices.recordAck(target.communeCode, target.deviceId, ack.value);
-      }
-    } catch (error) {
-      this.logger.error(`Fleet: handling ${topic}: ${(error as Error).message}`);
+  private async handleStatus(target: DeviceTopic, payload: Buffer): Promise<void> {
+    const status = parseStatus(payload);
+    if (!status.ok) {
+      this.logger.warn(`Fleet: bad status from ${target.deviceId}: ${status.error}`);
+      return;
     }
+    try {
+      const cameOnline = await this.devices.recordStatus(
+        target.communeCode,
+        target.deviceId,
+        status.value,
+      );
+      // Not awaited: the next messages need not wait for the broker to take the resent commands.
+      if (cameOnline) void this.emergencies.resendPending(target.communeCode, target.deviceId);
+    } catch (error) {
+      this.logger.error(`Fleet: status of ${target.deviceId}: ${(error as Error).message}`);
+    }
+  }
+
+  private handleAck(target: DeviceTopic, payload: Buffer): void {
+    const ack = parseAck(payload);
+    if (!ack.ok) {
+      this.logger.warn(`Fleet: bad ack from ${target.deviceId}: ${ack.error}`);
+      return;
+    }
+    this.devices.recordAck(target.communeCode, target.deviceId, ack.value);
   }
 
   private redacted(url: string): string {

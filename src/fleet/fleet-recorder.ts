@@ -5,6 +5,8 @@ import { EmergenciesRepository, ReceivedAck, ReportedStart } from './emergencies
 const BATCH_DELAY_MS = 20;
 /** A batch that failed to write is tried again this many times before it is given up (logged). */
 const MAX_ATTEMPTS = 5;
+/** The wait before the next try of a failed batch grows by this much with each failure. */
+const RETRY_STEP_MS = 500;
 
 interface Batch {
   acks: ReceivedAck[];
@@ -37,7 +39,7 @@ export class FleetRecorder implements OnModuleDestroy {
     this.schedule();
   }
 
-  /** Resolves once everything received so far is written (or given up). */
+  /** Writes everything received so far now, trying failures again at once (or giving up). */
   async flush(): Promise<void> {
     for (;;) {
       if (this.writing) {
@@ -57,12 +59,12 @@ export class FleetRecorder implements OnModuleDestroy {
     await this.flush();
   }
 
-  private schedule(): void {
+  private schedule(delayMs = BATCH_DELAY_MS): void {
     if (this.timer || this.writing) return;
     this.timer = setTimeout(() => {
       this.timer = null;
       this.writing = this.write();
-    }, BATCH_DELAY_MS);
+    }, delayMs);
   }
 
   private async write(): Promise<void> {
@@ -86,7 +88,9 @@ export class FleetRecorder implements OnModuleDestroy {
       }
     } finally {
       this.writing = null;
-      if (this.pending.acks.length > 0 || this.pending.starts.length > 0) this.schedule();
+      if (this.pending.acks.length > 0 || this.pending.starts.length > 0) {
+        this.schedule(BATCH_DELAY_MS + this.pending.attempts * RETRY_STEP_MS);
+      }
     }
   }
 }

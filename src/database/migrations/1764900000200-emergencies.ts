@@ -49,6 +49,7 @@ export class Emergencies1764900000200 implements MigrationInterface {
         indices: [
           new TableIndex({ columnNames: ['command_id'], isUnique: true }),
           new TableIndex({ columnNames: ['device_id', 'schedule_item_id'] }),
+          new TableIndex({ columnNames: ['commune_code', 'emergency_id'] }),
         ],
         foreignKeys: [
           {

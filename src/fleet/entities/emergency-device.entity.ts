@@ -8,6 +8,7 @@ import { InstantColumn } from '../../database/columns';
 @Entity('emergency_device')
 @Index(['commandId'], { unique: true })
 @Index(['deviceId', 'scheduleItemId'])
+@Index(['communeCode', 'emergencyId'])
 export class EmergencyDevice {
   @PrimaryColumn({ type: 'varchar', length: 36, name: 'emergency_id' })
   emergencyId!: string;

@@ -42,6 +42,11 @@ export function deliveryView(report: EmergencyReport): HTMLElement {
   const ackTimes = new Map(received.map((ack) => [ack.deviceId, ack.acknowledgedAt]));
   const startTimes = new Map(report.started.map((start) => [start.deviceId, start.startedAt]));
   const errors = new Map(refused.map((ack) => [ack.deviceId, ack.error]));
+  const answered = new Set(report.acknowledged.map((ack) => ack.deviceId));
+  // Online when it was sent, and no answer yet: its link may have dropped since.
+  const waiting = report.targeted.filter(
+    (target) => target.onlineWhenSent && !answered.has(target.deviceId),
+  );
   return h(
     'div',
     { class: 'emergency-delivery', 'aria-live': 'polite' },
@@ -72,6 +77,7 @@ export function deliveryView(report: EmergencyReport): HTMLElement {
                 (ref) => errors.get(ref.deviceId) ?? null,
               )
             : null,
+          waiting.length > 0 ? group('Chưa phản hồi', 'waiting', waiting) : null,
           group('Mất kết nối', 'offline', report.offline),
         ],
   );
