@@ -690,9 +690,9 @@ export const fleetBenchmark: Benchmark = {
           "the transaction that places the item on every commune's log and records the commands " +
           `(${communes.length} logs, ${fanOut.targeted} commands); from then on the broker delivered ` +
           `all of them within ${fanOut.received.max - fanOut.received.min} ms. The server's ` +
-          '`acknowledgedAt` is when it took the acknowledgement off its MQTT queue, where messages ' +
-          'are handled one after the other, behind the statuses (each a database read and write); ' +
-          `the benchmark waits up to ${RECORD_WAIT_MS / 1000} s for all of them. From the request ` +
+          '`acknowledgedAt` is when the service took the acknowledgement from the broker (the ' +
+          'record is written in batches after that); the benchmark waits up to ' +
+          `${RECORD_WAIT_MS / 1000} s for all of them. From the request ` +
           `until the last device acknowledged, the service process used ${fmtMs(fanOut.cpuMs)} ms of ` +
           `CPU (user + system, statuses included) for ${fmtMs(fanOut.acked.max)} ms of wall-clock ` +
           (fanOut.cpuMs < fanOut.acked.max / 2
@@ -700,7 +700,7 @@ export const fleetBenchmark: Benchmark = {
               `its own the fan-out would take about ${fmtMs(fanOut.cpuMs)} ms (an estimate, not a measurement).`
             : 'time: the fan-out is bound by its own work, not by the shared machine.'),
         '',
-        `Machine load (1-minute load average on ${cpus().length} cores): ${loadBefore.toFixed(1)} ` +
+        `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}; load (1-minute load average): ${loadBefore.toFixed(1)} ` +
           `before, ${loadAfter.toFixed(1)} after. The machine was shared with other work; CPU ` +
           "figures are the processes' own CPU time, latencies are wall-clock and suffer from it.",
         '',

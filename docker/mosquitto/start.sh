@@ -8,10 +8,13 @@ if [ -z "${MQTT_SERVICE_PASSWORD:-}" ]; then
   echo "MQTT_SERVICE_PASSWORD must be set (the service's password on the broker)" >&2
   exit 1
 fi
+rm -f /tmp/ready
 SECURITY=/mosquitto/data/dynamic-security.json
 if [ ! -f "$SECURITY" ]; then
   mosquitto_ctrl dynsec init "$SECURITY" loa-xa-server "$MQTT_SERVICE_PASSWORD"
 fi
+# Started as root, Mosquitto drops to its own user, which must read and rewrite its files.
+chown -R mosquitto:mosquitto /mosquitto/data 2>/dev/null || true
 mosquitto -c /mosquitto/config/mosquitto.conf &
 BROKER=$!
 # docker stop: Mosquitto saves its state and ends; the script ends with it.
