@@ -10,12 +10,15 @@ import { mediaPaths } from '../../src/media/media-paths';
 import { ScheduleItem } from '../../src/schedule/entities/schedule-item.entity';
 import { TestApp } from './test-app';
 
+/** What the fixtures use of a running app (a test app, or a benchmark's service process). */
+export type FixtureApp = Pick<TestApp, 'app'> & { storage: Pick<TestApp['storage'], 'env'> };
+
 /**
  * Rows the as-run tests need from other features, written straight to the database so these
  * tests do not depend on audio processing or the planner.
  */
 export async function insertBulletin(
-  app: TestApp,
+  app: FixtureApp,
   spec: {
     communeCode: string | null;
     provinceCode: string;
@@ -91,7 +94,7 @@ export async function insertScheduleItem(
  * what the player plays.
  */
 export async function insertReadyAudio(
-  app: TestApp,
+  app: FixtureApp,
   spec: { communeCode: string; provinceCode: string; durationMs: number; frequency?: number },
 ): Promise<AudioAsset> {
   const mediaDir = app.storage.env.MEDIA_DIR!;
