@@ -246,7 +246,11 @@ export class EmergenciesRepository {
   }
 
   /** The device's emergency commands not yet acknowledged whose emergency ends after `now`. */
-  async pendingFor(deviceId: string, now: Date): Promise<(EmergencyDevice & { endsAt: Date })[]> {
+  async pendingFor(
+    deviceId: string,
+    now: Date,
+    onlineAt: Date,
+  ): Promise<(EmergencyDevice & { endsAt: Date })[]> {
     const rows = await this.db.manager
       .createQueryBuilder(EmergencyDevice, 'target')
       .innerJoin(Emergency, 'emergency', 'emergency.id = target.emergencyId')
@@ -255,6 +259,8 @@ export class EmergenciesRepository {
       .where('target.deviceId = :deviceId', { deviceId })
       .andWhere('target.acknowledgedAt IS NULL')
       .andWhere('emergency.endsAt > :now', { now: toInstant(now) })
+      // Sent before the device came back: what it sent since, it had while online.
+      .andWhere('emergency.createdAt <= :onlineAt', { onlineAt: toInstant(onlineAt) })
       .getRawAndEntities();
     return rows.entities.map((target, index) => ({
       ...target,

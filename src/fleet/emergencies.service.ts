@@ -213,12 +213,13 @@ export class EmergenciesService {
 
   /**
    * Sends a device that has just come online the emergency commands it has not acknowledged and
-   * whose emergency is still on air, with their ids (the device takes a repeated id once).
+   * whose emergency is still on air and was sent before `onlineAt` (later ones reached it live),
+   * with their ids (the device takes a repeated id once).
    */
-  async resendPending(communeCode: string, deviceId: string): Promise<void> {
+  async resendPending(communeCode: string, deviceId: string, onlineAt: Date): Promise<void> {
     const link = this.link.optional();
     if (!link) return;
-    const pending = await this.emergencies.pendingFor(deviceId, this.clock.now());
+    const pending = await this.emergencies.pendingFor(deviceId, this.clock.now(), onlineAt);
     for (const target of pending) {
       if (target.communeCode !== communeCode) continue;
       const message: CommandMessage = {

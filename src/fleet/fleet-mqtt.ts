@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import mqtt, { MqttClient } from 'mqtt';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { Clock } from '../common/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DeviceAlerts } from './device-alerts.service';
 import { DevicesService } from './devices.service';
@@ -61,6 +62,7 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
     private readonly deviceAlerts: DeviceAlerts,
     private readonly emergencies: EmergenciesService,
     private readonly link: FleetLink,
+    private readonly clock: Clock,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -200,6 +202,7 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
       return;
     }
     try {
+      const receivedAt = this.clock.now();
       const cameOnline = await this.devices.recordStatus(
         target.communeCode,
         target.deviceId,
@@ -207,7 +210,9 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
       );
       await this.deviceAlerts.evaluateDevice(target.deviceId);
       // Not awaited: the next messages need not wait for the broker to take the resent commands.
-      if (cameOnline) void this.emergencies.resendPending(target.communeCode, target.deviceId);
+      if (cameOnline) {
+        void this.emergencies.resendPending(target.communeCode, target.deviceId, receivedAt);
+      }
     } catch (error) {
       this.logger.error(`Fleet: status of ${target.deviceId}: ${(error as Error).message}`);
     }
