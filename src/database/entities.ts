@@ -1,3 +1,5 @@
+import { OfficialReportDraft } from '../reports/official/entities/official-report-draft.entity';
+import { SigningCertificate } from '../reports/official/entities/signing-certificate.entity';
 import { AuditEvent } from '../auth/entities/audit-event.entity';
 import { BulletinTopic } from '../bulletins/entities/bulletin-topic.entity';
 import { Bulletin } from '../bulletins/entities/bulletin.entity';
@@ -59,4 +61,6 @@ export const ENTITIES = [
   ChainCheck,
   Device,
   DeviceCommand,
+  OfficialReportDraft,
+  SigningCertificate,
 ];

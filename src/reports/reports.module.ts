@@ -4,6 +4,8 @@ import { AirtimeRepository } from './airtime.repository';
 import { AsRunExportService } from './as-run-export.service';
 import { AsRunReader } from './as-run-reader';
 import { ChainChecksService } from './chain-checks.service';
+import { OfficialReportsController } from './official/official-reports.controller';
+import { OfficialReportsService } from './official/official-reports.service';
 import { ReportsController } from './reports.controller';
 import { ReportsService } from './reports.service';
 import { RollupsService } from './rollups.service';
@@ -15,12 +17,13 @@ import { RollupsService } from './rollups.service';
  */
 @Module({
   imports: [PlayoutModule],
-  controllers: [ReportsController],
+  controllers: [ReportsController, OfficialReportsController],
   providers: [
     AirtimeRepository,
     AsRunReader,
     AsRunExportService,
     ChainChecksService,
+    OfficialReportsService,
     ReportsService,
     RollupsService,
   ],

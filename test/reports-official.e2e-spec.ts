@@ -1,0 +1,303 @@
+import request from 'supertest';
+import { ManualClock } from '../src/common/manual-clock';
+import { minutesNumber, minutesText } from '../src/reports/official/official-format';
+import {
+  CAMPAIGN_TOPICS,
+  datesBetween,
+  Random,
+  randomRecord,
+  RecordInput,
+  SlotBook,
+} from './support/as-run-data';
+import { pdfFonts, pdfPageImage, pdfText } from './support/pdf-tools';
+import {
+  ADMIN,
+  bearer,
+  createTestStorage,
+  createUserAndLogin,
+  startTestApp,
+  TestApp,
+  TestStorage,
+} from './support/test-app';
+
+const GOOD = '14797';
+const LAGGING = '14812';
+const PROVINCE = '38';
+const CAMPAIGN = 'cds-2025';
+const OCTOBER = datesBetween('2025-10-01', '2025-10-31');
+const SEPTEMBER = datesBetween('2025-09-01', '2025-09-30');
+
+interface ComplianceJson {
+  from: string;
+  to: string;
+  rows: { communeCode: string; topic: string; airedSeconds: number; plays: number }[];
+  communes: {
+    communeCode: string;
+    communeName: string;
+    daysBelowMinimum: number;
+    topicsMet: number;
+    topicsRequired: number;
+  }[];
+}
+
+interface AsRunJson {
+  records: { seq: number; hash: string }[];
+}
+
+function binary(response: request.Response, callback: (error: Error | null, body: Buffer) => void) {
+  const chunks: Buffer[] = [];
+  response.on('data', (chunk: Buffer) => chunks.push(chunk));
+  response.on('end', () => callback(null, Buffer.concat(chunks)));
+}
+
+/** pdftotext -layout spreads words with runs of spaces and breaks lines: compare words only. */
+const squeeze = (text: string): string => text.replace(/\s+/g, ' ');
+
+describe('official reports (e2e)', () => {
+  let storage: TestStorage;
+  let app: TestApp;
+  let admin: string;
+  let monitor: string;
+  let foreignMonitor: string;
+  let operator: string;
+  const clock = new ManualClock('2025-11-10T03:00:00.000Z');
+  const random = new Random(17_2025);
+  const slots = new SlotBook();
+
+  const get = (path: string, token: string) => app.http().get(`/api/v1${path}`).set(bearer(token));
+  const getPdf = (path: string, token: string) => get(path, token).buffer(true).parse(binary);
+
+  async function batch(communeCode: string, records: RecordInput[]): Promise<void> {
+    const response = await app
+      .http()
+      .post(`/api/v1/communes/${communeCode}/playout-log/batch`)
+      .set(bearer(admin))
+      .send({ records });
+    if (response.status !== 201) throw new Error(JSON.stringify(response.body));
+  }
+
+  /** Every day of October one aired bulletin per campaign topic, a short one on the 15th. */
+  function goodMonth(): RecordInput[] {
+    return OCTOBER.flatMap((date) =>
+      CAMPAIGN_TOPICS.map((topic): RecordInput => {
+        const start = slots.take(GOOD, date) as string;
+        const spanMs = date === '2025-10-15' ? 50_000 : random.int(95, 150) * 1000 + 317;
+        return {
+          outcome: 'aired',
+          title: `Chuyên mục ${topic} ngày ${date}`,
+          topics: [topic],
+          startedAt: start,
+          endedAt: new Date(Date.parse(start) + spanMs).toISOString(),
+        };
+      }),
+    );
+  }
+
+  function sample(communeCode: string, dates: string[], count: number): RecordInput[] {
+    return Array.from({ length: count }, () =>
+      randomRecord(random, slots.take(communeCode, random.pick(dates)) as string),
+    );
+  }
+
+  beforeAll(async () => {
+    storage = await createTestStorage();
+    app = await startTestApp(storage, {}, { clock });
+    admin = await app.login(ADMIN.username, ADMIN.password);
+    monitor = await createUserAndLogin(app, admin, {
+      username: 'giam-sat-thanh-hoa',
+      role: 'monitor',
+      provinceCode: PROVINCE,
+    });
+    foreignMonitor = await createUserAndLogin(app, admin, {
+      username: 'giam-sat-ha-noi',
+      role: 'monitor',
+      provinceCode: '01',
+    });
+    operator = await createUserAndLogin(app, admin, {
+      username: 'van-hanh-hac-thanh',
+      role: 'operator',
+      communeCode: GOOD,
+    });
+    await batch(GOOD, goodMonth());
+    await batch(GOOD, sample(GOOD, SEPTEMBER, 30));
+    await batch(LAGGING, sample(LAGGING, OCTOBER, 40));
+    await batch(LAGGING, sample(LAGGING, SEPTEMBER, 20));
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await storage?.dispose();
+  });
+
+  async function compliance(): Promise<ComplianceJson> {
+    const response = await get(
+      `/reports/compliance?campaign=${CAMPAIGN}&province=${PROVINCE}`,
+      monitor,
+    ).expect(200);
+    return response.body as ComplianceJson;
+  }
+
+  async function chainHead(communeCode: string): Promise<{ seq: number; hash: string }> {
+    const response = await get(
+      `/reports/communes/${communeCode}/as-run?from=2025-09-01&to=2025-10-31`,
+      admin,
+    ).expect(200);
+    const records = (response.body as AsRunJson).records;
+    return records.reduce((last, record) => (record.seq > last.seq ? record : last));
+  }
+
+  /** The numbers of a commune's row in the PDF, as the JSON report has them. */
+  function communeLine(json: ComplianceJson, communeCode: string): string {
+    const commune = json.communes.find((row) => row.communeCode === communeCode);
+    const cells = CAMPAIGN_TOPICS.map((topic) => {
+      const row = json.rows.find(
+        (candidate) => candidate.communeCode === communeCode && candidate.topic === topic,
+      );
+      return `${minutesNumber(row?.airedSeconds ?? 0)} (${row?.plays ?? 0})`;
+    });
+    return [
+      commune?.communeName,
+      ...cells,
+      `${commune?.topicsMet}/${commune?.topicsRequired}`,
+      String(commune?.daysBelowMinimum),
+    ].join(' ');
+  }
+
+  it("renders the province's report as an A4 PDF in the NĐ 30 layout, numbers as the JSON report's", async () => {
+    const response = await getPdf(
+      `/reports/official?campaign=${CAMPAIGN}&province=${PROVINCE}`,
+      monitor,
+    ).expect(200);
+    expect(response.headers['content-type']).toBe('application/pdf');
+    expect(response.headers['content-disposition']).toContain(
+      `bao-cao_${CAMPAIGN}_${PROVINCE}_2025-10-01_2025-10-31.pdf`,
+    );
+    const pdf = response.body as Buffer;
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+
+    const fonts = pdfFonts(pdf);
+    expect(fonts.length).toBeGreaterThan(0);
+    expect(fonts.every((font) => font.embedded)).toBe(true);
+    expect(fonts.map((font) => font.name)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/\+LiberationSerif$/),
+        expect.stringMatching(/\+LiberationSerif-Bold$/),
+      ]),
+    );
+
+    const text = squeeze(pdfText(pdf));
+    for (const phrase of [
+      'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+      'Độc lập - Tự do - Hạnh phúc',
+      'UBND TỈNH THANH HOÁ',
+      'SỞ KHOA HỌC VÀ CÔNG NGHỆ',
+      'Thanh Hoá, ngày 10 tháng 11 năm 2025',
+      'BÁO CÁO',
+      'Hưởng ứng Ngày Chuyển đổi số quốc gia năm 2025',
+      'Nơi nhận:',
+      'Bộ Khoa học và Công nghệ (để b/c);',
+      'KT. GIÁM ĐỐC',
+      'thời lượng tối thiểu mỗi ngày: 5,0 phút',
+    ]) {
+      expect(text).toContain(phrase);
+    }
+    const json = await compliance();
+    expect(text).toContain(communeLine(json, GOOD));
+    expect(text).toContain(communeLine(json, LAGGING));
+    // Each target over the 31 days: ceil(600 × 31 / 7) s and ceil(7 × 31 / 7) plays.
+    expect(text).toContain(`${minutesText(Math.ceil((600 * 31) / 7))}, 31 lượt`);
+
+    for (const communeCode of [GOOD, LAGGING]) {
+      const head = await chainHead(communeCode);
+      expect(text).toMatch(new RegExp(`Toàn vẹn\\s+${head.seq}\\s+${head.hash}`));
+    }
+    expect(text).toContain('164 xã, phường còn lại chưa có nhật ký phát thanh.');
+
+    pdfPageImage(pdf, 1, 'official-province-p1');
+    pdfPageImage(pdf, 2, 'official-province-p2');
+  });
+
+  it("gives a commune's own report to its operator, and no one else's", async () => {
+    const response = await getPdf(
+      `/reports/official?campaign=${CAMPAIGN}&commune=${GOOD}`,
+      operator,
+    ).expect(200);
+    const pdf = response.body as Buffer;
+    const text = squeeze(pdfText(pdf));
+    expect(text).toContain('UBND PHƯỜNG HẠC THÀNH');
+    expect(text).toContain('TM. ỦY BAN NHÂN DÂN');
+    expect(text).toContain(communeLine(await compliance(), GOOD));
+    expect(text).not.toContain('Phường Bỉm Sơn');
+    pdfPageImage(pdf, 1, 'official-commune-p1');
+
+    await get(`/reports/official?campaign=${CAMPAIGN}&commune=${LAGGING}`, operator).expect(403);
+    await get(`/reports/official?campaign=${CAMPAIGN}&province=${PROVINCE}`, operator).expect(403);
+    await get(`/reports/official?campaign=${CAMPAIGN}&province=${PROVINCE}`, foreignMonitor).expect(
+      403,
+    );
+    const both = await get(
+      `/reports/official?campaign=${CAMPAIGN}&province=${PROVINCE}&commune=${GOOD}`,
+      admin,
+    ).expect(400);
+    expect(both.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    await get(`/reports/official?province=${PROVINCE}`, admin).expect(400);
+  });
+
+  it('renders a draft with the words its author edited, the numbers computed anew', async () => {
+    const created = await app
+      .http()
+      .post('/api/v1/reports/official/drafts')
+      .set(bearer(monitor))
+      .send({
+        campaign: CAMPAIGN,
+        province: PROVINCE,
+        from: '2025-10-01',
+        to: '2025-10-15',
+        text: { signerName: 'Nguyễn Văn Tước', documentNumber: '125/BC-SKHCN' },
+      })
+      .expect(201);
+    const draft = created.body as { id: string; text: { subject: string; paragraphs: string[] } };
+    expect(draft.text.subject).toContain('từ ngày 01/10/2025 đến ngày 15/10/2025');
+
+    // Numbers are not words: a draft cannot carry them.
+    const numbers = await app
+      .http()
+      .patch(`/api/v1/reports/official/drafts/${draft.id}`)
+      .set(bearer(monitor))
+      .send({ airedSeconds: 99999 })
+      .expect(400);
+    expect(numbers.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    await app
+      .http()
+      .patch(`/api/v1/reports/official/drafts/${draft.id}`)
+      .set(bearer(monitor))
+      .send({ paragraphs: ['Đoạn mở đầu đã sửa: kết quả nửa đầu tháng 10.'] })
+      .expect(200);
+    await app
+      .http()
+      .patch(`/api/v1/reports/official/drafts/${draft.id}`)
+      .set(bearer(operator))
+      .send({ signerName: 'Người khác' })
+      .expect(403);
+
+    const response = await getPdf(`/reports/official?draft=${draft.id}`, monitor).expect(200);
+    const text = squeeze(pdfText(response.body as Buffer));
+    expect(text).toContain('Nguyễn Văn Tước');
+    expect(text).toContain('Số: 125/BC-SKHCN');
+    expect(text).toContain('Đoạn mở đầu đã sửa: kết quả nửa đầu tháng 10.');
+    const half = (
+      await get(
+        `/reports/compliance?campaign=${CAMPAIGN}&province=${PROVINCE}&from=2025-10-01&to=2025-10-15`,
+        monitor,
+      ).expect(200)
+    ).body as ComplianceJson;
+    expect(text).toContain(communeLine(half, GOOD));
+
+    const missing = await get(
+      '/reports/official?draft=00000000-0000-4000-8000-000000000000',
+      monitor,
+    ).expect(404);
+    expect(missing.body).toMatchObject({ code: 'OFFICIAL_DRAFT_NOT_FOUND' });
+    await get(`/reports/official?draft=${draft.id}`, foreignMonitor).expect(403);
+  });
+});
