@@ -1,4 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/manual-clock';
 import { minutesNumber, minutesText } from '../src/reports/official/official-format';
 import {
@@ -9,7 +14,7 @@ import {
   RecordInput,
   SlotBook,
 } from './support/as-run-data';
-import { pdfFonts, pdfPageImage, pdfText } from './support/pdf-tools';
+import { pdfFonts, pdfPageImage, pdfSig, pdfText } from './support/pdf-tools';
 import {
   ADMIN,
   bearer,
@@ -48,6 +53,49 @@ function binary(response: request.Response, callback: (error: Error | null, body
   const chunks: Buffer[] = [];
   response.on('data', (chunk: Buffer) => chunks.push(chunk));
   response.on('end', () => callback(null, Buffer.concat(chunks)));
+}
+
+/** A self-signed certificate and its key in a PKCS#12 file, made by the openssl CLI. */
+function selfSignedP12(password: string): Buffer {
+  const dir = mkdtempSync(join(tmpdir(), 'loa-xa-p12-'));
+  try {
+    const [key, cert, p12] = ['key.pem', 'cert.pem', 'cert.p12'].map((name) => join(dir, name));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-utf8',
+        '-days',
+        '3650',
+        '-subj',
+        '/CN=So KHCN Thanh Hoa (test)/O=UBND tinh Thanh Hoa/C=VN',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { stdio: 'ignore' },
+    );
+    execFileSync('openssl', [
+      'pkcs12',
+      '-export',
+      '-inkey',
+      key,
+      '-in',
+      cert,
+      '-out',
+      p12,
+      '-passout',
+      `pass:${password}`,
+    ]);
+    return readFileSync(p12);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** pdftotext -layout spreads words with runs of spaces and breaks lines: compare words only. */
@@ -299,5 +347,49 @@ describe('official reports (e2e)', () => {
     ).expect(404);
     expect(missing.body).toMatchObject({ code: 'OFFICIAL_DRAFT_NOT_FOUND' });
     await get(`/reports/official?draft=${draft.id}`, foreignMonitor).expect(403);
+  });
+
+  it('signs the report (PAdES) with the uploaded PKCS#12; pdfsig finds it valid, and invalid once changed', async () => {
+    const url = `/reports/official?campaign=${CAMPAIGN}&commune=${GOOD}&signed=true`;
+    const none = await get(url, operator).expect(404);
+    expect(none.body).toMatchObject({ code: 'SIGNING_CERTIFICATE_NOT_FOUND' });
+
+    const p12 = selfSignedP12('mat-khau-ky-2025');
+    const upload = (token: string, password: string) =>
+      app
+        .http()
+        .post('/api/v1/admin/signing-certificate')
+        .set(bearer(token))
+        .attach('file', p12, 'chung-thu.p12')
+        .field('password', password);
+    await upload(monitor, 'mat-khau-ky-2025').expect(403);
+    const wrong = await upload(admin, 'sai-mật-khẩu').expect(422);
+    expect(wrong.body).toMatchObject({ code: 'SIGNING_CERTIFICATE_INVALID' });
+    const uploaded = await upload(admin, 'mat-khau-ky-2025').expect(201);
+    expect(uploaded.body).toMatchObject({
+      subject: expect.stringContaining('CN=So KHCN Thanh Hoa (test)') as unknown,
+    });
+    // The password is kept only sealed: not in the database in clear.
+    const kept = await app.app
+      .get(DataSource)
+      .query('SELECT p12, password_cipher FROM signing_certificate');
+    expect(JSON.stringify(kept)).not.toContain('mat-khau-ky-2025');
+
+    const signed = (await getPdf(url, operator).expect(200)).body as Buffer;
+    const raw = signed.toString('latin1');
+    expect(raw).toContain('/SubFilter /ETSI.CAdES.detached');
+    expect(raw).toMatch(/\/ByteRange \[0 \d+ \d+ \d+\s*\]/);
+    const check = pdfSig(signed);
+    expect(check.stdout).toContain('Signature Validation: Signature is Valid.');
+    expect(check.stdout).toContain('So KHCN Thanh Hoa (test)');
+    expect(squeeze(pdfText(signed))).toContain('UBND PHƯỜNG HẠC THÀNH');
+
+    // One byte of the signed content changed (inside the first byte range): the signature fails.
+    const tampered = Buffer.from(signed);
+    const at = raw.indexOf('/Title');
+    tampered[at + 1] = tampered[at + 1] ^ 0x20;
+    const broken = pdfSig(tampered);
+    expect(broken.stdout).not.toContain('Signature is Valid.');
+    expect(broken.stdout).toMatch(/Signature Validation: (Digest Mismatch|Signature is Invalid)/);
   });
 });

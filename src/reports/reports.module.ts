@@ -6,6 +6,8 @@ import { AsRunReader } from './as-run-reader';
 import { ChainChecksService } from './chain-checks.service';
 import { OfficialReportsController } from './official/official-reports.controller';
 import { OfficialReportsService } from './official/official-reports.service';
+import { SigningCertificateController } from './official/signing/signing-certificate.controller';
+import { SigningCertificatesService } from './official/signing/signing-certificates.service';
 import { ReportsController } from './reports.controller';
 import { ReportsService } from './reports.service';
 import { RollupsService } from './rollups.service';
@@ -17,7 +19,7 @@ import { RollupsService } from './rollups.service';
  */
 @Module({
   imports: [PlayoutModule],
-  controllers: [ReportsController, OfficialReportsController],
+  controllers: [ReportsController, OfficialReportsController, SigningCertificateController],
   providers: [
     AirtimeRepository,
     AsRunReader,
@@ -26,6 +28,7 @@ import { RollupsService } from './rollups.service';
     OfficialReportsService,
     ReportsService,
     RollupsService,
+    SigningCertificatesService,
   ],
   exports: [RollupsService, ChainChecksService],
 })

@@ -29,6 +29,7 @@ export const AUDIT_ACTIONS = [
   'playout.imported',
   'playout.checkpoint.signed',
   'reports.rollups.rebuilt',
+  'reports.signing-certificate.uploaded',
   'device.created',
   'device.updated',
   'device.deleted',

@@ -20,6 +20,7 @@ import {
 } from './dto/official-report.dto';
 import { OfficialReportModel } from './official-content';
 import { OfficialDraftView, OfficialReportsService } from './official-reports.service';
+import { SigningCertificatesService } from './signing/signing-certificates.service';
 
 const PDF_TYPE = 'application/pdf';
 
@@ -39,7 +40,10 @@ function fileNameOf(model: OfficialReportModel): string {
 @ApiBearerAuth()
 @Controller('reports/official')
 export class OfficialReportsController {
-  constructor(private readonly official: OfficialReportsService) {}
+  constructor(
+    private readonly official: OfficialReportsService,
+    private readonly certificates: SigningCertificatesService,
+  ) {}
 
   @Get()
   @ApiProduces(PDF_TYPE)
@@ -61,7 +65,9 @@ export class OfficialReportsController {
       }
       model = await this.official.model({ ...query, campaign: query.campaign }, user);
     }
-    const bytes = await this.official.renderPdf(model);
+    const unsigned = await this.official.renderPdf(model);
+    const bytes =
+      query.signed === 'true' ? await this.certificates.sign(unsigned, model) : unsigned;
     return new StreamableFile(bytes, {
       type: PDF_TYPE,
       disposition: `attachment; filename="${fileNameOf(model)}"`,

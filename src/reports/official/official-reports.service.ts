@@ -57,9 +57,7 @@ function draftView(draft: OfficialReportDraft): OfficialDraftView {
 
 /** The words given (a DTO's fields left out are present as undefined: they change nothing). */
 function givenWords(text: Partial<OfficialText>): Partial<OfficialText> {
-  return Object.fromEntries(
-    Object.entries(text).filter(([, value]) => value !== undefined),
-  );
+  return Object.fromEntries(Object.entries(text).filter(([, value]) => value !== undefined));
 }
 
 /** A single commune's change, as totals (the province's come from the uplift report). */
