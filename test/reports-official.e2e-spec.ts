@@ -72,7 +72,7 @@ function selfSignedP12(password: string): Buffer {
         '-days',
         '3650',
         '-subj',
-        '/CN=So KHCN Thanh Hoa (test)/O=UBND tinh Thanh Hoa/C=VN',
+        '/CN=Sở Khoa học và Công nghệ Thanh Hóa/O=UBND tỉnh Thanh Hóa/C=VN',
         '-keyout',
         key,
         '-out',
@@ -367,7 +367,7 @@ describe('official reports (e2e)', () => {
     expect(wrong.body).toMatchObject({ code: 'SIGNING_CERTIFICATE_INVALID' });
     const uploaded = await upload(admin, 'mat-khau-ky-2025').expect(201);
     expect(uploaded.body).toMatchObject({
-      subject: expect.stringContaining('CN=So KHCN Thanh Hoa (test)') as unknown,
+      subject: expect.stringContaining('CN=Sở Khoa học và Công nghệ Thanh Hóa') as unknown,
     });
     // The password is kept only sealed: not in the database in clear.
     const kept = await app.app
@@ -381,7 +381,7 @@ describe('official reports (e2e)', () => {
     expect(raw).toMatch(/\/ByteRange \[0 \d+ \d+ \d+\s*\]/);
     const check = pdfSig(signed);
     expect(check.stdout).toContain('Signature Validation: Signature is Valid.');
-    expect(check.stdout).toContain('So KHCN Thanh Hoa (test)');
+    expect(check.stdout).toContain('Sở Khoa học và Công nghệ Thanh Hóa');
     expect(squeeze(pdfText(signed))).toContain('UBND PHƯỜNG HẠC THÀNH');
 
     // One byte of the signed content changed (inside the first byte range): the signature fails.
