@@ -277,6 +277,7 @@ describe('official reports (e2e)', () => {
     expect(text).toContain(communeLine(await compliance(), GOOD));
     expect(text).not.toContain('Phường Bỉm Sơn');
     pdfPageImage(pdf, 1, 'official-commune-p1');
+    pdfPageImage(pdf, 2, 'official-commune-p2');
 
     await get(`/reports/official?campaign=${CAMPAIGN}&commune=${LAGGING}`, operator).expect(403);
     await get(`/reports/official?campaign=${CAMPAIGN}&province=${PROVINCE}`, operator).expect(403);

@@ -182,8 +182,10 @@ class OfficialPdf {
       `Tổng thời lượng chiến dịch: ${minutesText(numbers.uplift.airedSeconds)}; kỳ trước: ${minutesText(numbers.uplift.baselineSeconds)}; thay đổi: ${percentText(numbers.uplift.changePercent)} (${numbers.uplift.communesUp} xã, phường tăng, ${numbers.uplift.communesDown} giảm, ${numbers.uplift.communesUnchanged} không đổi).`,
     );
 
+    const bars = this.chartBars(numbers.communes);
+    this.ensureRoom(chartHeight(bars) + 40);
     this.heading('3. Biểu đồ thời lượng chiến dịch');
-    this.chart(numbers.communes);
+    this.chart(bars);
 
     this.heading('4. Tình trạng nhật ký phát thanh (chuỗi băm)');
     const withLog = numbers.communes.filter((commune) => commune.head && commune.head.seq > 0);
@@ -325,35 +327,35 @@ class OfficialPdf {
    * Horizontal bars of campaign minutes, drawn as vector paths: per commune for a province
    * (the 15 with most airtime), per topic against its target for a commune.
    */
-  private chart(communes: readonly OfficialCommune[]): void {
+  private chartBars(communes: readonly OfficialCommune[]): ChartBar[] {
+    const { model } = this;
+    return model.numbers.scope === 'commune'
+      ? model.numbers.targets.map((target) => ({
+          label: target.topicName,
+          seconds:
+            communes[0]?.topics.find((cell) => cell.topic === target.topic)?.airedSeconds ?? 0,
+          markSeconds: target.requiredSeconds,
+        }))
+      : [...communes]
+          .sort((a, b) => b.campaignSeconds - a.campaignSeconds)
+          .slice(0, 15)
+          .map((commune) => ({
+            label: commune.name,
+            seconds: commune.campaignSeconds,
+            markSeconds: model.numbers.minDailySeconds * model.numbers.days,
+          }));
+  }
+
+  private chart(bars: readonly ChartBar[]): void {
     const { doc, model } = this;
-    const bars: ChartBar[] =
-      model.numbers.scope === 'commune'
-        ? model.numbers.targets.map((target) => ({
-            label: target.topicName,
-            seconds:
-              communes[0]?.topics.find((cell) => cell.topic === target.topic)?.airedSeconds ?? 0,
-            markSeconds: target.requiredSeconds,
-          }))
-        : [...communes]
-            .sort((a, b) => b.campaignSeconds - a.campaignSeconds)
-            .slice(0, 15)
-            .map((commune) => ({
-              label: commune.name,
-              seconds: commune.campaignSeconds,
-              markSeconds: model.numbers.minDailySeconds * model.numbers.days,
-            }));
-    const barHeight = 12;
-    const gap = 5;
     const labelWidth = this.width * 0.3;
     const plotWidth = this.width - labelWidth - 60;
-    const height = bars.length * (barHeight + gap) + 40;
-    this.ensureRoom(height);
+    this.ensureRoom(chartHeight(bars));
     const max = Math.max(1, ...bars.map((bar) => Math.max(bar.seconds, bar.markSeconds)));
     const plotX = MARGINS.left + labelWidth;
     const top = doc.y + 4;
     bars.forEach((bar, index) => {
-      const y = top + index * (barHeight + gap);
+      const y = top + index * (BAR_HEIGHT + BAR_GAP);
       this.use('serif', 9).text(bar.label, MARGINS.left, y + 2, {
         width: labelWidth - 6,
         align: 'right',
@@ -361,11 +363,11 @@ class OfficialPdf {
         ellipsis: true,
       });
       const length = (bar.seconds / max) * plotWidth;
-      if (length > 0) doc.rect(plotX, y, length, barHeight).fill(BAR_COLOR);
+      if (length > 0) doc.rect(plotX, y, length, BAR_HEIGHT).fill(BAR_COLOR);
       const markX = plotX + (bar.markSeconds / max) * plotWidth;
       doc
         .moveTo(markX, y - 1)
-        .lineTo(markX, y + barHeight + 1)
+        .lineTo(markX, y + BAR_HEIGHT + 1)
         .lineWidth(1.5)
         .strokeColor(MARK_COLOR)
         .stroke();
@@ -373,7 +375,7 @@ class OfficialPdf {
         lineBreak: false,
       });
     });
-    const axisY = top + bars.length * (barHeight + gap);
+    const axisY = top + bars.length * (BAR_HEIGHT + BAR_GAP);
     doc
       .moveTo(plotX, top - 2)
       .lineTo(plotX, axisY)
@@ -398,6 +400,13 @@ interface TableColumn {
   width: number;
   /** Liberation Mono, small enough for a SHA-256 in hex on one line. */
   mono?: boolean;
+}
+
+const BAR_HEIGHT = 12;
+const BAR_GAP = 5;
+
+function chartHeight(bars: readonly ChartBar[]): number {
+  return bars.length * (BAR_HEIGHT + BAR_GAP) + 40;
 }
 
 interface ChartBar {
