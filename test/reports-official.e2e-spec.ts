@@ -351,8 +351,8 @@ describe('official reports (e2e)', () => {
   });
 
   it('signs the report (PAdES) with the uploaded PKCS#12; pdfsig finds it valid, and invalid once changed', async () => {
-    const url = `/reports/official?campaign=${CAMPAIGN}&commune=${GOOD}&signed=true`;
-    const none = await get(url, operator).expect(404);
+    const url = `/reports/official?campaign=${CAMPAIGN}&province=${PROVINCE}&signed=true`;
+    const none = await get(url, monitor).expect(404);
     expect(none.body).toMatchObject({ code: 'SIGNING_CERTIFICATE_NOT_FOUND' });
 
     const p12 = selfSignedP12('mat-khau-ky-2025');
@@ -362,12 +362,14 @@ describe('official reports (e2e)', () => {
         .post('/api/v1/admin/signing-certificate')
         .set(bearer(token))
         .attach('file', p12, 'chung-thu.p12')
+        .field('provinceCode', PROVINCE)
         .field('password', password);
     await upload(monitor, 'mat-khau-ky-2025').expect(403);
     const wrong = await upload(admin, 'sai-mật-khẩu').expect(422);
     expect(wrong.body).toMatchObject({ code: 'SIGNING_CERTIFICATE_INVALID' });
     const uploaded = await upload(admin, 'mat-khau-ky-2025').expect(201);
     expect(uploaded.body).toMatchObject({
+      provinceCode: PROVINCE,
       subject: expect.stringContaining('CN=Sở Khoa học và Công nghệ Thanh Hóa') as unknown,
     });
     // The password is kept only sealed: not in the database in clear.
@@ -376,14 +378,19 @@ describe('official reports (e2e)', () => {
       .query('SELECT p12, password_cipher FROM signing_certificate');
     expect(JSON.stringify(kept)).not.toContain('mat-khau-ky-2025');
 
-    const signed = (await getPdf(url, operator).expect(200)).body as Buffer;
+    // The province's certificate signs the province's reports, not a commune's own.
+    await get(
+      `/reports/official?campaign=${CAMPAIGN}&commune=${GOOD}&signed=true`,
+      operator,
+    ).expect(403);
+    const signed = (await getPdf(url, monitor).expect(200)).body as Buffer;
     const raw = signed.toString('latin1');
     expect(raw).toContain('/SubFilter /ETSI.CAdES.detached');
     expect(raw).toMatch(/\/ByteRange \[0 \d+ \d+ \d+\s*\]/);
     const check = pdfSig(signed);
     expect(check.stdout).toContain('Signature Validation: Signature is Valid.');
     expect(check.stdout).toContain('Sở Khoa học và Công nghệ Thanh Hóa');
-    expect(squeeze(pdfText(signed))).toContain('UBND PHƯỜNG HẠC THÀNH');
+    expect(squeeze(pdfText(signed))).toContain('SỞ KHOA HỌC VÀ CÔNG NGHỆ');
 
     // One byte of the signed content changed (inside the first byte range): the signature fails.
     const tampered = Buffer.from(signed);

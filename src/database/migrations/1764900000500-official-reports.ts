@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
 import { col } from '../migration-helpers';
 
-/** Official reports: the drafts of their words, and the certificate that signs them. */
+/** Official reports: the drafts of their words, and each province's certificate that signs them. */
 export class OfficialReports1764900000500 implements MigrationInterface {
   name = 'OfficialReports1764900000500';
 
@@ -27,7 +27,7 @@ export class OfficialReports1764900000500 implements MigrationInterface {
       new Table({
         name: 'signing_certificate',
         columns: [
-          col.id(),
+          { ...col.varchar('province_code', 2), isPrimary: true },
           col.text('p12'),
           col.text('password_cipher'),
           col.varchar('subject', 500),

@@ -133,11 +133,14 @@ export async function officialReportPage(context: AppContext): Promise<Page> {
         () => download(false),
         (error) => handle.message.showError(error),
       ),
-      actionButton(
-        'Tải PDF có chữ ký số',
-        () => download(true),
-        (error) => handle.message.showError(error),
-      ),
+      // The province's certificate signs the province's reports, not a commune's own.
+      context.user.communeCode
+        ? null
+        : actionButton(
+            'Tải PDF có chữ ký số',
+            () => download(true),
+            (error) => handle.message.showError(error),
+          ),
     ],
   );
   return {

@@ -3,33 +3,41 @@ import {
   Controller,
   Get,
   HttpCode,
+  Param,
   Post,
   UploadedFile,
   UseInterceptors,
 } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { IsString, MaxLength } from 'class-validator';
+import { IsString, Matches, MaxLength } from 'class-validator';
 import { CurrentUser, Roles } from '../../../auth/access.decorators';
 import { AuthUser } from '../../../auth/auth-user';
 import { DomainError } from '../../../common/domain-error';
+import { GeoService } from '../../../geo/geo.service';
 import { SigningCertificatesService, SigningCertificateView } from './signing-certificates.service';
 
 const MAX_P12_BYTES = 64 * 1024;
 
 export class SigningCertificateUploadDto {
+  @Matches(/^\d{2}$/, { message: 'provinceCode must be a 2-digit province code' })
+  provinceCode!: string;
+
   @IsString()
   @MaxLength(500)
   password!: string;
 }
 
-/** The certificate that signs official reports (admins). */
+/** Each province's certificate that signs its official reports (admins). */
 @ApiTags('admin')
 @ApiBearerAuth()
 @Controller('admin/signing-certificate')
 @Roles('admin')
 export class SigningCertificateController {
-  constructor(private readonly certificates: SigningCertificatesService) {}
+  constructor(
+    private readonly certificates: SigningCertificatesService,
+    private readonly geo: GeoService,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -37,11 +45,15 @@ export class SigningCertificateController {
   @ApiBody({
     schema: {
       type: 'object',
-      properties: { file: { type: 'string', format: 'binary' }, password: { type: 'string' } },
+      properties: {
+        file: { type: 'string', format: 'binary' },
+        password: { type: 'string' },
+        provinceCode: { type: 'string' },
+      },
     },
   })
   @ApiOperation({
-    summary: 'Uploads the PKCS#12 certificate that signs official reports (password kept sealed)',
+    summary: "Uploads the PKCS#12 that signs a province's official reports (password kept sealed)",
   })
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_P12_BYTES, files: 1 } }))
   upload(
@@ -50,12 +62,17 @@ export class SigningCertificateController {
     @CurrentUser() actor: AuthUser,
   ): Promise<SigningCertificateView> {
     if (!file) throw new DomainError('VALIDATION_FAILED', 'The multipart body has no "file" part');
-    return this.certificates.upload(file.buffer, body.password, actor);
+    return this.certificates.upload(
+      this.geo.province(body.provinceCode).code,
+      file.buffer,
+      body.password,
+      actor,
+    );
   }
 
-  @Get()
-  @ApiOperation({ summary: "The current signing certificate's subject and validity" })
-  current(): Promise<SigningCertificateView> {
-    return this.certificates.current();
+  @Get(':province')
+  @ApiOperation({ summary: "A province's signing certificate: subject and validity" })
+  current(@Param('province') province: string): Promise<SigningCertificateView> {
+    return this.certificates.current(this.geo.province(province).code);
   }
 }

@@ -12,9 +12,8 @@ import { OfficialReportModel } from '../official-content';
 import { openPassword, sealPassword } from './password-box';
 import { readP12, signPdf } from './pdf-signature';
 
-const CURRENT = 'current';
-
 export interface SigningCertificateView {
+  provinceCode: string;
   subject: string;
   notAfter: string;
   uploadedAt: string;
@@ -22,6 +21,7 @@ export interface SigningCertificateView {
 
 function view(row: SigningCertificate): SigningCertificateView {
   return {
+    provinceCode: row.provinceCode,
     subject: row.subject,
     notAfter: row.notAfter.toISOString(),
     uploadedAt: row.uploadedAt.toISOString(),
@@ -44,7 +44,12 @@ export class SigningCertificatesService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async upload(p12: Buffer, password: string, actor: AuthUser): Promise<SigningCertificateView> {
+  async upload(
+    provinceCode: string,
+    p12: Buffer,
+    password: string,
+    actor: AuthUser,
+  ): Promise<SigningCertificateView> {
     let summary;
     try {
       summary = readP12(p12, password);
@@ -52,7 +57,7 @@ export class SigningCertificatesService {
       throw new DomainError('SIGNING_CERTIFICATE_INVALID', (error as Error).message);
     }
     const row: SigningCertificate = {
-      id: CURRENT,
+      provinceCode,
       p12: p12.toString('base64'),
       passwordCipher: sealPassword(password, await this.sealingKey()),
       subject: summary.subject.slice(0, 500),
@@ -61,13 +66,14 @@ export class SigningCertificatesService {
       uploadedAt: this.clock.now(),
     };
     await this.db.write(async (manager) => {
-      await manager.upsert(SigningCertificate, row, ['id']);
+      await manager.upsert(SigningCertificate, row, ['provinceCode']);
       await this.audit.record(
         {
           action: 'reports.signing-certificate.uploaded',
           actor,
           targetType: 'signing_certificate',
-          targetId: CURRENT,
+          targetId: provinceCode,
+          provinceCode,
           detail: { subject: row.subject, notAfter: row.notAfter.toISOString() },
         },
         manager,
@@ -76,13 +82,22 @@ export class SigningCertificatesService {
     return view(row);
   }
 
-  async current(): Promise<SigningCertificateView> {
-    return view(await this.row());
+  async current(provinceCode: string): Promise<SigningCertificateView> {
+    return view(await this.row(provinceCode));
   }
 
-  /** The PDF signed with the current certificate (PAdES, ETSI.CAdES.detached). */
+  /**
+   * A province's report signed with the province's certificate (PAdES, ETSI.CAdES.detached).
+   * A commune's own report is not: the province's certificate is not the commune's to sign with.
+   */
   async sign(pdf: Buffer, model: OfficialReportModel): Promise<Buffer> {
-    const row = await this.row();
+    if (model.numbers.scope !== 'province') {
+      throw new DomainError(
+        'FORBIDDEN',
+        "Only a province's report is signed (with the province's certificate)",
+      );
+    }
+    const row = await this.row(model.numbers.provinceCode);
     const password = openPassword(row.passwordCipher, await this.sealingKey());
     return signPdf(pdf, Buffer.from(row.p12, 'base64'), password, {
       reason: `Ký phát hành: ${model.text.subject}`.slice(0, 300),
@@ -93,10 +108,13 @@ export class SigningCertificatesService {
     });
   }
 
-  private async row(): Promise<SigningCertificate> {
-    const row = await this.db.manager.findOneBy(SigningCertificate, { id: CURRENT });
+  private async row(provinceCode: string): Promise<SigningCertificate> {
+    const row = await this.db.manager.findOneBy(SigningCertificate, { provinceCode });
     if (!row) {
-      throw new DomainError('SIGNING_CERTIFICATE_NOT_FOUND', 'No signing certificate uploaded');
+      throw new DomainError(
+        'SIGNING_CERTIFICATE_NOT_FOUND',
+        `No signing certificate uploaded for province ${provinceCode}`,
+      );
     }
     return row;
   }
