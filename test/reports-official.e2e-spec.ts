@@ -400,4 +400,45 @@ describe('official reports (e2e)', () => {
     expect(broken.stdout).not.toContain('Signature is Valid.');
     expect(broken.stdout).toMatch(/Signature Validation: (Digest Mismatch|Signature is Invalid)/);
   });
+
+  it("serves the open statistics feed per commune and day, its sums equal to the compliance report's", async () => {
+    interface Feed {
+      schemaVersion: number;
+      days: {
+        communeCode: string;
+        date: string;
+        topics: { topic: string; airedSeconds: number; plays: number }[];
+      }[];
+    }
+    const response = await get(
+      `/stats/provinces/${PROVINCE}/days?from=2025-10-01&to=2025-10-31`,
+      monitor,
+    ).expect(200);
+    const feed = response.body as Feed;
+    expect(feed.schemaVersion).toBe(1);
+    expect(new Set(feed.days.map((day) => day.communeCode))).toEqual(new Set([GOOD, LAGGING]));
+    const json = await compliance();
+    for (const row of json.rows) {
+      const cells = feed.days
+        .filter((day) => day.communeCode === row.communeCode)
+        .flatMap((day) => day.topics.filter((cell) => cell.topic === row.topic));
+      const airedMs = cells.reduce((sum, cell) => sum + Math.round(cell.airedSeconds * 1000), 0);
+      expect({ commune: row.communeCode, topic: row.topic, airedMs }).toEqual({
+        commune: row.communeCode,
+        topic: row.topic,
+        airedMs: Math.round(row.airedSeconds * 1000),
+      });
+      expect(cells.reduce((sum, cell) => sum + cell.plays, 0)).toBe(row.plays);
+    }
+
+    const own = await get(
+      `/stats/communes/${GOOD}/days?from=2025-10-01&to=2025-10-31`,
+      operator,
+    ).expect(200);
+    expect((own.body as Feed).days).toEqual(feed.days.filter((day) => day.communeCode === GOOD));
+    await get(`/stats/provinces/${PROVINCE}/days?from=2025-10-01&to=2025-10-31`, operator).expect(
+      403,
+    );
+    await get(`/stats/provinces/${PROVINCE}/days?from=2025-10-01`, monitor).expect(400);
+  });
 });

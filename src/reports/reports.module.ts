@@ -9,6 +9,8 @@ import { OfficialReportsService } from './official/official-reports.service';
 import { SigningCertificateController } from './official/signing/signing-certificate.controller';
 import { SigningCertificatesService } from './official/signing/signing-certificates.service';
 import { ReportsController } from './reports.controller';
+import { StatsController } from './stats/stats.controller';
+import { StatsService } from './stats/stats.service';
 import { ReportsService } from './reports.service';
 import { RollupsService } from './rollups.service';
 
@@ -19,7 +21,12 @@ import { RollupsService } from './rollups.service';
  */
 @Module({
   imports: [PlayoutModule],
-  controllers: [ReportsController, OfficialReportsController, SigningCertificateController],
+  controllers: [
+    ReportsController,
+    OfficialReportsController,
+    SigningCertificateController,
+    StatsController,
+  ],
   providers: [
     AirtimeRepository,
     AsRunReader,
@@ -29,6 +36,7 @@ import { RollupsService } from './rollups.service';
     ReportsService,
     RollupsService,
     SigningCertificatesService,
+    StatsService,
   ],
   exports: [RollupsService, ChainChecksService],
 })
