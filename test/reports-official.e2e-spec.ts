@@ -440,5 +440,36 @@ describe('official reports (e2e)', () => {
       403,
     );
     await get(`/stats/provinces/${PROVINCE}/days?from=2025-10-01`, monitor).expect(400);
+
+    // An API key reads its province's feed (and its communes'), nothing else.
+    const made = await app
+      .http()
+      .post('/api/v1/admin/api-keys')
+      .set(bearer(admin))
+      .send({ provinceCode: PROVINCE, name: 'Hệ thống thông tin nguồn trung ương' })
+      .expect(201);
+    const key = (made.body as { key: string }).key;
+    expect(key).toMatch(/^lxk_/);
+    const kept = await app.app.get(DataSource).query('SELECT key_hash FROM api_key');
+    expect(JSON.stringify(kept)).not.toContain(key);
+    const withKey = (path: string) => app.http().get(`/api/v1${path}`).set('X-API-Key', key);
+    const byKey = await withKey(
+      `/stats/provinces/${PROVINCE}/days?from=2025-10-01&to=2025-10-31`,
+    ).expect(200);
+    expect((byKey.body as Feed).days).toEqual(feed.days);
+    await withKey(`/stats/communes/${GOOD}/days?from=2025-10-01&to=2025-10-31`).expect(200);
+    await withKey('/stats/provinces/01/days?from=2025-10-01&to=2025-10-31').expect(403);
+    await withKey(`/reports/compliance?campaign=${CAMPAIGN}&province=${PROVINCE}`).expect(401);
+    await app
+      .http()
+      .get(`/api/v1/stats/provinces/${PROVINCE}/days?from=2025-10-01&to=2025-10-31`)
+      .set('X-API-Key', 'lxk_khong-co')
+      .expect(401);
+    await app
+      .http()
+      .post('/api/v1/admin/api-keys')
+      .set(bearer(monitor))
+      .send({ provinceCode: PROVINCE, name: 'x' })
+      .expect(403);
   });
 });

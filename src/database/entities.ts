@@ -1,3 +1,4 @@
+import { ApiKey } from '../auth/entities/api-key.entity';
 import { OfficialReportDraft } from '../reports/official/entities/official-report-draft.entity';
 import { SigningCertificate } from '../reports/official/entities/signing-certificate.entity';
 import { AuditEvent } from '../auth/entities/audit-event.entity';
@@ -63,4 +64,5 @@ export const ENTITIES = [
   DeviceCommand,
   OfficialReportDraft,
   SigningCertificate,
+  ApiKey,
 ];

@@ -30,6 +30,7 @@ export const AUDIT_ACTIONS = [
   'playout.checkpoint.signed',
   'reports.rollups.rebuilt',
   'reports.signing-certificate.uploaded',
+  'auth.api-key.created',
   'device.created',
   'device.updated',
   'device.deleted',

@@ -12,6 +12,7 @@ import { PlayoutCheckpoints1764700000300 } from './1764700000300-playout-checkpo
 import { Fleet1764800000000 } from './1764800000000-fleet';
 import { ScheduleZones1764900000000 } from './1764900000000-schedule-zones';
 import { OfficialReports1764900000500 } from './1764900000500-official-reports';
+import { ApiKeys1764900000510 } from './1764900000510-api-keys';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   Fleet1764800000000,
   ScheduleZones1764900000000,
   OfficialReports1764900000500,
+  ApiKeys1764900000510,
 ];

@@ -1,15 +1,17 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommuneScope, ProvinceScope } from '../../auth/access.decorators';
+import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiKeyAccess, CommuneScope, ProvinceScope } from '../../auth/access.decorators';
 import { RequiredRangeQueryDto } from '../dto/report-query.dto';
 import { StatsFeed, StatsService } from './stats.service';
 
 /**
  * The open statistics feed (schemaVersion 1), for the central information source system or any
- * other consumer: a monitor's or admin's token for now (API keys scoped to a province: to do).
+ * other consumer: an `X-API-Key` scoped to the province, or a monitor's or admin's token.
  */
 @ApiTags('stats')
 @ApiBearerAuth()
+@ApiSecurity('api-key')
+@ApiKeyAccess()
 @Controller('stats')
 export class StatsController {
   constructor(private readonly stats: StatsService) {}
