@@ -407,6 +407,7 @@ describe('official reports (e2e)', () => {
       days: {
         communeCode: string;
         date: string;
+        bulletins: Record<string, number>;
         topics: { topic: string; airedSeconds: number; plays: number }[];
       }[];
     }
@@ -430,6 +431,28 @@ describe('official reports (e2e)', () => {
       });
       expect(cells.reduce((sum, cell) => sum + cell.plays, 0)).toBe(row.plays);
     }
+
+    // Bulletins by outcome: the records in effect, as the records route lists them.
+    const goodDays = feed.days.filter((day) => day.communeCode === GOOD);
+    expect(goodDays).toHaveLength(31);
+    for (const day of goodDays) {
+      expect(day.bulletins).toEqual({ aired: 4, partial: 0, failed: 0, missed: 0 });
+    }
+    const records = (
+      await get(`/reports/communes/${LAGGING}/records?from=2025-10-01&to=2025-10-31`, admin).expect(
+        200,
+      )
+    ).body as { records: { outcome: string; inEffect: boolean }[] };
+    const counted: Record<string, number> = { aired: 0, partial: 0, failed: 0, missed: 0 };
+    for (const record of records.records.filter((item) => item.inEffect)) {
+      counted[record.outcome] += 1;
+    }
+    const fed: Record<string, number> = { aired: 0, partial: 0, failed: 0, missed: 0 };
+    for (const day of feed.days.filter((item) => item.communeCode === LAGGING)) {
+      for (const [outcome, count] of Object.entries(day.bulletins)) fed[outcome] += count;
+    }
+    expect(fed).toEqual(counted);
+    expect(fed.aired + fed.partial + fed.failed + fed.missed).toBe(40);
 
     const own = await get(
       `/stats/communes/${GOOD}/days?from=2025-10-01&to=2025-10-31`,

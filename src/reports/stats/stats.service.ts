@@ -4,6 +4,8 @@ import { GeoService } from '../../geo/geo.service';
 import { TopicsService } from '../../topics/topics.service';
 import { msToSeconds } from '../airtime';
 import { AirtimeRepository } from '../airtime.repository';
+import { AsRunReader } from '../as-run-reader';
+import { ChainChecksService } from '../chain-checks.service';
 import { resolveRange } from '../report-range';
 import { RollupsService } from '../rollups.service';
 
@@ -17,9 +19,18 @@ export interface StatsTopicDay {
   plays: number;
 }
 
+/** Records in effect (corrections applied) of the day, by outcome. */
+export interface StatsBulletins {
+  aired: number;
+  partial: number;
+  failed: number;
+  missed: number;
+}
+
 export interface StatsCommuneDay {
   communeCode: string;
   date: string;
+  bulletins: StatsBulletins;
   /** Topics with airtime or plays that day, in topic-code order. */
   topics: StatsTopicDay[];
 }
@@ -31,7 +42,7 @@ export interface StatsFeed {
   from: string;
   to: string;
   generatedAt: string;
-  /** One entry per commune and day with any airtime. */
+  /** One entry per commune and day with any record in its as-run log. */
   days: StatsCommuneDay[];
 }
 
@@ -43,6 +54,8 @@ export interface StatsFeed {
 export class StatsService {
   constructor(
     private readonly airtime: AirtimeRepository,
+    private readonly asRun: AsRunReader,
+    private readonly chains: ChainChecksService,
     private readonly rollups: RollupsService,
     private readonly topics: TopicsService,
     private readonly geo: GeoService,
@@ -70,7 +83,16 @@ export class StatsService {
     await this.rollups.catchUp(codes);
     const topics = (await this.topics.list()).map((topic) => topic.code).sort();
     const days: StatsCommuneDay[] = [];
-    for (const code of codes) {
+    // Communes that never logged anything have nothing to count: skip their queries.
+    const heads = await this.chains.heads(codes);
+    for (const code of codes.filter((candidate) => heads.has(candidate))) {
+      const bulletins = new Map<string, StatsBulletins>();
+      for (const record of await this.asRun.countedRecords(code, range)) {
+        if (!record.inEffect) continue;
+        const counts = bulletins.get(record.date) ?? { aired: 0, partial: 0, failed: 0, missed: 0 };
+        counts[record.outcome] += 1;
+        bulletins.set(record.date, counts);
+      }
       const byDate = new Map<string, StatsTopicDay[]>();
       for (const row of await this.airtime.byDateTopic([code], range, topics)) {
         if (row.airedMs === 0 && row.plays === 0) continue;
@@ -78,10 +100,16 @@ export class StatsService {
         list.push({ topic: row.topic, airedSeconds: msToSeconds(row.airedMs), plays: row.plays });
         byDate.set(row.date, list);
       }
-      for (const date of [...byDate.keys()].sort()) {
+      const dates = new Set([...bulletins.keys(), ...byDate.keys()]);
+      for (const date of [...dates].sort()) {
         const list = byDate.get(date) ?? [];
         list.sort((a, b) => a.topic.localeCompare(b.topic));
-        days.push({ communeCode: code, date, topics: list });
+        days.push({
+          communeCode: code,
+          date,
+          bulletins: bulletins.get(date) ?? { aired: 0, partial: 0, failed: 0, missed: 0 },
+          topics: list,
+        });
       }
     }
     return {
