@@ -416,6 +416,30 @@ describe('web app in a browser (e2e, Chromium)', () => {
       .set(bearer(monitorToken))
       .expect(200);
     expect(copied.body).toMatchObject({ provinceCode: '38', minDailySeconds: 300 });
+
+    // The official report: the words drafted in the form, the PDF downloaded.
+    await go(page, 'Báo cáo chính thức', 'Báo cáo chính thức');
+    await page.getByLabel('Chiến dịch').selectOption(CAMPAIGN);
+    await page.getByLabel('Họ tên người ký').fill('Nguyễn Văn Tước');
+    await page.getByRole('button', { name: 'Lưu dự thảo' }).click();
+    await page.getByText('Đã lưu dự thảo báo cáo').waitFor();
+    await expect(page.getByLabel('Trích yếu').inputValue()).resolves.toContain(
+      'Kết quả phát thanh chiến dịch',
+    );
+    await expect(page.getByLabel('Cơ quan ban hành').inputValue()).resolves.toBe(
+      'SỞ KHOA HỌC VÀ CÔNG NGHỆ',
+    );
+    await screenshot(page, '12-bao-cao-chinh-thuc');
+    const [pdfDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Tải PDF', exact: true }).click(),
+    ]);
+    expect(
+      readFileSync(await pdfDownload.path())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
+    expect(pdfDownload.suggestedFilename()).toMatch(/^bao-cao_.*\.pdf$/);
     await page.close();
   });
 

@@ -27,6 +27,14 @@ export const DEVICES_TOO_KEY = 'loa-xa:devices-too';
  */
 export const DevicesToo = (): MethodDecorator & ClassDecorator =>
   SetMetadata(DEVICES_TOO_KEY, true);
+export const API_KEY_ROUTE_KEY = 'loa-xa:api-key-route';
+
+/**
+ * The route also takes an `X-API-Key` (admins make them, each scoped to a province): the key
+ * stands for a read-only reader of its province, and reaches no route without this mark.
+ */
+export const ApiKeyAccess = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(API_KEY_ROUTE_KEY, true);
 
 /** No token needed (health, login, the calendar feed with its own secret). */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);

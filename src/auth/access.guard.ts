@@ -7,6 +7,7 @@ import { GeoService } from '../geo/geo.service';
 import { UsersService } from '../users/users.service';
 import { UserRole } from '../users/entities/user.entity';
 import {
+  API_KEY_ROUTE_KEY,
   AuthenticatedRequest,
   COMMUNE_SCOPE_KEY,
   CommuneScopeOptions,
@@ -17,7 +18,8 @@ import {
   PUBLIC_KEY,
   ROLES_KEY,
 } from './access.decorators';
-import { canAccessCommune, canAccessProvince } from './auth-user';
+import { ApiKeysService } from './api-keys.service';
+import { AuthUser, canAccessCommune, canAccessProvince } from './auth-user';
 import { DEVICE_TOKEN_PREFIX, DeviceAuthenticator, DeviceCaller } from './device-caller';
 import { TokenService } from './token.service';
 
@@ -33,6 +35,7 @@ export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
+    private readonly apiKeys: ApiKeysService,
     private readonly users: UsersService,
     private readonly geo: GeoService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -69,7 +72,9 @@ export class AccessGuard implements CanActivate {
     request: AuthenticatedRequest,
     targets: Parameters<Reflector['getAllAndOverride']>[1],
   ): Promise<void> {
-    const user = await this.authenticate(request);
+    const user = this.reflector.getAllAndOverride<boolean>(API_KEY_ROUTE_KEY, targets)
+      ? await this.authenticateKeyOrToken(request)
+      : await this.authenticate(request);
     request.user = user;
 
     const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(ROLES_KEY, targets);
@@ -119,7 +124,16 @@ export class AccessGuard implements CanActivate {
     return device;
   }
 
-  private async authenticate(request: AuthenticatedRequest) {
+  /** An `X-API-Key` when one is sent (the feed's consumers), else the bearer token. */
+  private async authenticateKeyOrToken(request: AuthenticatedRequest): Promise<AuthUser> {
+    const key = request.headers['x-api-key'];
+    if (key === undefined) return this.authenticate(request);
+    const principal = typeof key === 'string' ? await this.apiKeys.principal(key) : null;
+    if (!principal) throw new DomainError('UNAUTHENTICATED', 'Unknown API key');
+    return principal;
+  }
+
+  private async authenticate(request: AuthenticatedRequest): Promise<AuthUser> {
     const token = bearerToken(request);
     if (!token) throw new DomainError('UNAUTHENTICATED', 'Missing bearer token');
     const payload = await this.tokens.verify(token);

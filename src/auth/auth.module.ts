@@ -5,6 +5,8 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SettingsService } from '../database/settings.service';
 import { UsersModule } from '../users/users.module';
 import { AccessGuard } from './access.guard';
+import { ApiKeysController } from './api-keys.controller';
+import { ApiKeysService } from './api-keys.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { JWT_ALGORITHM, resolveJwtSecret } from './jwt-secret';
@@ -25,9 +27,10 @@ import { TokenService } from './token.service';
       }),
     }),
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, ApiKeysController],
   providers: [
     AuthService,
+    ApiKeysService,
     TokenService,
     LoginLimiter,
     LoginAudit,

@@ -131,6 +131,10 @@ export interface AppConfig {
     chainCheckMinutes: number;
     /** Every so often every hash chain is verified again (catches rows edited in place). */
     chainFullCheckHours: number;
+    /** Folders searched, in order, for Liberation Serif and Mono (official PDF reports). */
+    fontDirs: string[];
+    /** The key (generated at first use, mode 0600) that encrypts the signing certificate's password. */
+    signingKeyFile: string;
   };
   fleet: {
     /**

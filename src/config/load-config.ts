@@ -176,6 +176,12 @@ export function parseMqttUrl(name: string, url: string): string {
 }
 
 /** Where generated secrets live by default: next to the SQLite file, else `./data`. */
+/** Where Debian's fonts-liberation2 and fonts-liberation put Liberation Serif and Mono. */
+const DEBIAN_FONT_DIRS = [
+  '/usr/share/fonts/truetype/liberation2',
+  '/usr/share/fonts/truetype/liberation',
+];
+
 function dataDir(database: DatabaseConfig, cwd: string): string {
   return database.driver === 'sqlite' && database.file !== ':memory:'
     ? dirname(database.file)
@@ -316,6 +322,13 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       rollupCatchUpMinutes: read.int('REPORTS_ROLLUP_CATCH_UP_MINUTES', 15, 1, 24 * 60),
       chainCheckMinutes: read.int('REPORTS_CHAIN_CHECK_MINUTES', 10, 1, 24 * 60),
       chainFullCheckHours: read.int('REPORTS_CHAIN_FULL_CHECK_HOURS', 24, 1, 24 * 31),
+      fontDirs: ((dir) => (dir === undefined ? DEBIAN_FONT_DIRS : [resolvePath(cwd, dir)]))(
+        read.optional('REPORT_FONT_DIR'),
+      ),
+      signingKeyFile: resolvePath(
+        cwd,
+        read.string('SIGNING_KEY_FILE', join(dataDir(database, cwd), 'signing-key')),
+      ),
     },
     fleet: {
       mqttUrl: attempt(() => {

@@ -1,3 +1,6 @@
+import { ApiKey } from '../auth/entities/api-key.entity';
+import { OfficialReportDraft } from '../reports/official/entities/official-report-draft.entity';
+import { SigningCertificate } from '../reports/official/entities/signing-certificate.entity';
 import { AuditEvent } from '../auth/entities/audit-event.entity';
 import { BulletinTopic } from '../bulletins/entities/bulletin-topic.entity';
 import { Bulletin } from '../bulletins/entities/bulletin.entity';
@@ -67,4 +70,7 @@ export const ENTITIES = [
   Alert,
   Emergency,
   EmergencyDevice,
+  OfficialReportDraft,
+  SigningCertificate,
+  ApiKey,
 ];

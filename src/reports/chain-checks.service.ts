@@ -77,6 +77,22 @@ export class ChainChecksService {
     );
   }
 
+  /** The head (last seq and hash) of each named commune's chain that has one. */
+  async heads(
+    communeCodes: readonly string[],
+  ): Promise<Map<string, { seq: number; hash: string }>> {
+    const heads = new Map<string, { seq: number; hash: string }>();
+    for (const part of chunks(communeCodes)) {
+      const rows = await this.db.manager.find(PlayoutChain, {
+        select: { communeCode: true, lastSeq: true, lastHash: true },
+        where: { communeCode: In(part) },
+      });
+      for (const head of rows)
+        heads.set(head.communeCode, { seq: head.lastSeq, hash: head.lastHash });
+    }
+    return heads;
+  }
+
   /** Verifies one commune's chain now and keeps the verdict. */
   async verify(communeCode: string): Promise<ChainState> {
     const lastSeq = (await this.headsOf([communeCode])).get(communeCode) ?? 0;

@@ -4,7 +4,13 @@ import { AirtimeRepository } from './airtime.repository';
 import { AsRunExportService } from './as-run-export.service';
 import { AsRunReader } from './as-run-reader';
 import { ChainChecksService } from './chain-checks.service';
+import { OfficialReportsController } from './official/official-reports.controller';
+import { OfficialReportsService } from './official/official-reports.service';
+import { SigningCertificateController } from './official/signing/signing-certificate.controller';
+import { SigningCertificatesService } from './official/signing/signing-certificates.service';
 import { ReportsController } from './reports.controller';
+import { StatsController } from './stats/stats.controller';
+import { StatsService } from './stats/stats.service';
 import { ReportsService } from './reports.service';
 import { RollupsHook } from './rollups-hook';
 import { RollupsService } from './rollups.service';
@@ -16,15 +22,23 @@ import { RollupsService } from './rollups.service';
  */
 @Module({
   imports: [PlayoutModule],
-  controllers: [ReportsController],
+  controllers: [
+    ReportsController,
+    OfficialReportsController,
+    SigningCertificateController,
+    StatsController,
+  ],
   providers: [
     AirtimeRepository,
     AsRunReader,
     AsRunExportService,
     ChainChecksService,
+    OfficialReportsService,
     ReportsService,
     RollupsService,
     RollupsHook,
+    SigningCertificatesService,
+    StatsService,
   ],
   exports: [RollupsService, ChainChecksService],
 })

@@ -53,6 +53,11 @@ export const ERROR_MESSAGES: Record<string, string> = {
   DEVICE_NOT_FOUND: 'Không tìm thấy cụm loa',
   DEVICE_COMMAND_NOT_FOUND: 'Không tìm thấy lệnh đã gửi tới cụm loa',
   EMERGENCY_NOT_FOUND: 'Không tìm thấy lần phát khẩn cấp này',
+  OFFICIAL_DRAFT_NOT_FOUND: 'Không tìm thấy bản dự thảo báo cáo',
+  SIGNING_CERTIFICATE_NOT_FOUND:
+    'Chưa có chứng thư số để ký báo cáo; quản trị viên cần tải lên tệp PKCS#12',
+  SIGNING_CERTIFICATE_INVALID:
+    'Tệp chứng thư số không đọc được: sai mật khẩu, không phải PKCS#12 hoặc thiếu khóa bí mật',
   ENROLMENT_CODE_UNKNOWN: 'Mã đăng ký cụm loa không đúng',
   ENROLMENT_CODE_USED: 'Mã đăng ký cụm loa đã được dùng; hãy tạo mã mới',
   ENROLMENT_CODE_EXPIRED: 'Mã đăng ký cụm loa đã hết hạn; hãy tạo mã mới',

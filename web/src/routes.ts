@@ -5,6 +5,7 @@ import { dashboardPage } from './pages/dashboard.js';
 import { devicesPage } from './pages/devices.js';
 import { approvalsPage, bulletinsPage } from './pages/bulletins.js';
 import { newBulletinPage } from './pages/new-bulletin.js';
+import { officialReportPage } from './pages/official-report.js';
 import { planPage } from './pages/plan.js';
 import { playoutPage } from './pages/playout.js';
 import { provinceDevicesPage } from './pages/province-devices.js';
@@ -34,6 +35,12 @@ export const ROUTES: readonly Route[] = [
     render: dashboardPage,
   },
   { pattern: '/bao-cao/xa/:code', roles: ['monitor', 'admin'], render: communePage },
+  {
+    pattern: '/bao-cao-chinh-thuc',
+    roles: ['monitor', 'admin', 'operator', 'approver'],
+    nav: 'Báo cáo chính thức',
+    render: officialReportPage,
+  },
   { pattern: '/chien-dich', roles: ['monitor', 'admin'], nav: 'Chiến dịch', render: campaignsPage },
   {
     pattern: '/cum-loa-toan-tinh',

@@ -29,6 +29,8 @@ export const AUDIT_ACTIONS = [
   'playout.imported',
   'playout.checkpoint.signed',
   'reports.rollups.rebuilt',
+  'reports.signing-certificate.uploaded',
+  'auth.api-key.created',
   'device.created',
   'device.updated',
   'device.deleted',

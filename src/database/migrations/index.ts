@@ -15,6 +15,8 @@ import { RenditionSha2561764900000100 } from './1764900000100-rendition-sha256';
 import { Emergencies1764900000200 } from './1764900000200-emergencies';
 import { FleetAlerts1764900000300 } from './1764900000300-fleet-alerts';
 import { DeviceReceipts1764900000400 } from './1764900000400-device-receipts';
+import { OfficialReports1764900000500 } from './1764900000500-official-reports';
+import { ApiKeys1764900000510 } from './1764900000510-api-keys';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -35,4 +37,6 @@ export const MIGRATIONS = [
   Emergencies1764900000200,
   FleetAlerts1764900000300,
   DeviceReceipts1764900000400,
+  OfficialReports1764900000500,
+  ApiKeys1764900000510,
 ];

@@ -1,0 +1,416 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import PDFDocument from 'pdfkit';
+import { chainStatusText, OfficialCommune, OfficialReportModel } from './official-content';
+import { dateText, datelineText, minutesNumber, minutesText, percentText } from './official-format';
+
+const FONT_FILES = {
+  serif: 'LiberationSerif-Regular.ttf',
+  bold: 'LiberationSerif-Bold.ttf',
+  italic: 'LiberationSerif-Italic.ttf',
+  boldItalic: 'LiberationSerif-BoldItalic.ttf',
+  mono: 'LiberationMono-Regular.ttf',
+} as const;
+type FontName = keyof typeof FONT_FILES;
+
+/** The folder holding every font the report uses, the first of `dirs` that has them all. */
+export function findFontDir(dirs: readonly string[]): string {
+  const found = dirs.find((dir) =>
+    Object.values(FONT_FILES).every((file) => existsSync(join(dir, file))),
+  );
+  if (!found) {
+    throw new Error(
+      `Liberation Serif and Mono not found in ${dirs.join(', ')} (Debian: apt-get install fonts-liberation2)`,
+    );
+  }
+  return found;
+}
+
+const MM = 72 / 25.4;
+/** A4 with the margins of Nghị định 30/2020/NĐ-CP (top and bottom 20 mm, left 30, right 15). */
+const MARGINS = { top: 20 * MM, bottom: 20 * MM, left: 30 * MM, right: 15 * MM };
+const BODY_SIZE = 13;
+const TABLE_SIZE = 10;
+const LEFT_HEADER_WIDTH = 72 * MM;
+const BAR_COLOR = '#2f5597';
+const MARK_COLOR = '#c00000';
+
+export interface PdfOptions {
+  fontDir: string;
+  /** Called before the document ends, e.g. to add a signature placeholder. */
+  beforeEnd?: (doc: PDFKit.PDFDocument) => void;
+}
+
+/** Renders an official report as an A4 PDF with Liberation Serif embedded (subsets). */
+export function renderOfficialPdf(
+  model: OfficialReportModel,
+  options: PdfOptions,
+): Promise<Buffer> {
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: MARGINS,
+    bufferPages: true,
+    info: { Title: model.text.subject, Author: model.text.issuingBody, Subject: 'Báo cáo' },
+    lang: 'vi-VN',
+    displayTitle: true,
+  });
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  for (const [name, file] of Object.entries(FONT_FILES)) {
+    doc.registerFont(name, join(options.fontDir, file));
+  }
+  new OfficialPdf(doc, model).write();
+  options.beforeEnd?.(doc);
+  doc.end();
+  return done;
+}
+
+class OfficialPdf {
+  private readonly width: number;
+
+  constructor(
+    private readonly doc: PDFKit.PDFDocument,
+    private readonly model: OfficialReportModel,
+  ) {
+    this.width = doc.page.width - MARGINS.left - MARGINS.right;
+  }
+
+  write(): void {
+    this.header();
+    this.title();
+    this.body();
+    this.closing();
+    this.pageNumbers();
+  }
+
+  private use(font: FontName, size: number): PDFKit.PDFDocument {
+    return this.doc.font(font).fontSize(size).fillColor('black');
+  }
+
+  /** Two columns: issuer and số/ký hiệu on the left; quốc hiệu, tiêu ngữ and dateline on the right. */
+  private header(): void {
+    const { doc, model } = this;
+    const top = MARGINS.top;
+    const left = MARGINS.left;
+    const rightX = left + LEFT_HEADER_WIDTH;
+    const rightWidth = this.width - LEFT_HEADER_WIDTH;
+    const centered = { width: LEFT_HEADER_WIDTH, align: 'center' as const };
+
+    this.use('serif', 12).text(model.text.parentBody, left, top, centered);
+    this.use('bold', 12).text(model.text.issuingBody, left, doc.y, centered);
+    this.rule(left + LEFT_HEADER_WIDTH / 2, doc.y + 2, LEFT_HEADER_WIDTH / 3);
+    this.use('serif', 13).text(`Số: ${model.text.documentNumber}`, left, doc.y + 10, centered);
+    const leftBottom = doc.y;
+
+    const right = { width: rightWidth, align: 'center' as const };
+    this.use('bold', 12).text('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', rightX, top, right);
+    this.use('bold', 13).text('Độc lập - Tự do - Hạnh phúc', rightX, doc.y, right);
+    const mottoWidth = doc.widthOfString('Độc lập - Tự do - Hạnh phúc');
+    this.rule(rightX + rightWidth / 2, doc.y + 2, mottoWidth);
+    this.use('italic', 13).text(
+      datelineText(model.text.place, model.issuedOn),
+      rightX,
+      doc.y + 10,
+      right,
+    );
+    doc.x = left;
+    doc.y = Math.max(leftBottom, doc.y) + 24;
+  }
+
+  private title(): void {
+    const { doc } = this;
+    const full = { width: this.width, align: 'center' as const };
+    this.use('bold', 14).text('BÁO CÁO', MARGINS.left, doc.y, full);
+    this.use('bold', 14).text(this.model.text.subject, MARGINS.left, doc.y, full);
+    this.rule(MARGINS.left + this.width / 2, doc.y + 3, 60);
+    doc.y += 16;
+  }
+
+  private body(): void {
+    const { numbers, text } = this.model;
+    for (const paragraph of text.paragraphs) this.paragraph(paragraph);
+
+    this.heading('1. Chỉ tiêu của chiến dịch');
+    this.paragraph(
+      `Chiến dịch: ${numbers.campaignName} (mã ${numbers.campaignCode}). Kỳ báo cáo từ ngày ${dateText(numbers.from)} đến ngày ${dateText(numbers.to)} (${numbers.days} ngày); thời lượng tối thiểu mỗi ngày: ${minutesText(numbers.minDailySeconds)}.`,
+    );
+    this.table(
+      [
+        { title: 'Chủ đề', width: 0.34 },
+        { title: 'Tối thiểu mỗi tuần', width: 0.22 },
+        { title: 'Lượt mỗi tuần', width: 0.14 },
+        { title: 'Chỉ tiêu cả kỳ', width: 0.3 },
+      ],
+      numbers.targets.map((target) => [
+        target.topicName,
+        minutesText(target.minSecondsPerWeek),
+        String(target.minPlaysPerWeek),
+        `${minutesText(target.requiredSeconds)}, ${target.requiredPlays} lượt`,
+      ]),
+    );
+
+    this.heading('2. Thời lượng phát theo chủ đề, mức đạt và số ngày dưới mức tối thiểu');
+    const met = numbers.communes.filter((commune) => commune.topicsMet === commune.topicsRequired);
+    this.paragraph(
+      `${met.length}/${numbers.communes.length} xã, phường đạt mọi chỉ tiêu. Mỗi ô ghi số phút đã phát và số lượt (trong ngoặc); cột "Tăng" so sánh với ${numbers.days} ngày liền trước (từ ${dateText(numbers.baselineFrom)} đến ${dateText(numbers.baselineTo)}).`,
+    );
+    const topicShare = 0.44 / Math.max(1, numbers.targets.length);
+    this.table(
+      [
+        { title: 'Xã, phường', width: 0.24 },
+        ...numbers.targets.map((target) => ({
+          title: `${target.topicName} (phút)`,
+          width: topicShare,
+        })),
+        { title: 'Đạt', width: 0.08 },
+        { title: 'Ngày dưới mức', width: 0.11 },
+        { title: 'Tăng', width: 0.13 },
+      ],
+      numbers.communes.map((commune) => [
+        commune.name,
+        ...commune.topics.map((cell) => `${minutesNumber(cell.airedSeconds)} (${cell.plays})`),
+        `${commune.topicsMet}/${commune.topicsRequired}`,
+        String(commune.daysBelowMinimum),
+        percentText(commune.uplift.changePercent),
+      ]),
+    );
+    this.paragraph(
+      `Tổng thời lượng chiến dịch: ${minutesText(numbers.uplift.airedSeconds)}; kỳ trước: ${minutesText(numbers.uplift.baselineSeconds)}; thay đổi: ${percentText(numbers.uplift.changePercent)} (${numbers.uplift.communesUp} xã, phường tăng, ${numbers.uplift.communesDown} giảm, ${numbers.uplift.communesUnchanged} không đổi).`,
+    );
+
+    const bars = this.chartBars(numbers.communes);
+    this.ensureRoom(chartHeight(bars) + 40);
+    this.heading('3. Biểu đồ thời lượng chiến dịch');
+    this.chart(bars);
+
+    this.heading('4. Tình trạng nhật ký phát thanh (chuỗi băm)');
+    const withLog = numbers.communes.filter((commune) => commune.head && commune.head.seq > 0);
+    this.paragraph(
+      'Mỗi xã, phường giữ một nhật ký phát chỉ ghi thêm, các bản ghi nối nhau bằng mã băm SHA-256. Bảng ghi bản ghi cuối cùng mà báo cáo này bao gồm; có thể đối chiếu với bản xuất nhật ký của xã.',
+    );
+    this.table(
+      [
+        { title: 'Xã, phường', width: 0.22 },
+        { title: 'Trạng thái', width: 0.14 },
+        { title: 'Bản ghi cuối', width: 0.08 },
+        { title: 'Mã băm bản ghi cuối (SHA-256)', width: 0.56, mono: true },
+      ],
+      withLog.map((commune) => [
+        commune.name,
+        chainStatusText(commune.chain, commune.head),
+        String(commune.head?.seq ?? 0),
+        commune.head?.hash ?? '',
+      ]),
+    );
+    const without = numbers.communes.length - withLog.length;
+    if (without > 0) this.paragraph(`${without} xã, phường còn lại chưa có nhật ký phát thanh.`);
+  }
+
+  private closing(): void {
+    const { doc, model } = this;
+    const blockHeight = 150;
+    if (doc.y + blockHeight > doc.page.height - MARGINS.bottom) doc.addPage();
+    const top = doc.y + 12;
+    const leftWidth = this.width * 0.48;
+    this.use('boldItalic', 12).text('Nơi nhận:', MARGINS.left, top, { width: leftWidth });
+    for (const recipient of model.text.recipients) {
+      this.use('serif', 11).text(`- ${recipient}`, MARGINS.left, doc.y, { width: leftWidth });
+    }
+    const signX = MARGINS.left + leftWidth;
+    const signWidth = this.width - leftWidth;
+    const centered = { width: signWidth, align: 'center' as const };
+    doc.y = top;
+    if (model.text.signerAuthority) {
+      this.use('bold', 13.5).text(model.text.signerAuthority, signX, doc.y, centered);
+    }
+    this.use('bold', 13.5).text(model.text.signerTitle, signX, doc.y, centered);
+    doc.y += 60;
+    this.use('bold', 13.5).text(model.text.signerName || ' ', signX, doc.y, centered);
+  }
+
+  /** Page numbers from the second page on, centred in the top margin (NĐ 30). */
+  private pageNumbers(): void {
+    const { doc } = this;
+    const range = doc.bufferedPageRange();
+    for (let index = 1; index < range.count; index += 1) {
+      doc.switchToPage(range.start + index);
+      const margin = doc.page.margins.top;
+      doc.page.margins.top = 0;
+      this.use('serif', 13).text(String(index + 1), MARGINS.left, 8 * MM, {
+        width: this.width,
+        align: 'center',
+      });
+      doc.page.margins.top = margin;
+    }
+  }
+
+  private heading(text: string): void {
+    this.ensureRoom(60);
+    this.use('bold', BODY_SIZE).text(text, MARGINS.left, this.doc.y + 4, { width: this.width });
+    this.doc.y += 4;
+  }
+
+  private paragraph(text: string): void {
+    this.use('serif', BODY_SIZE).text(text, MARGINS.left, this.doc.y, {
+      width: this.width,
+      align: 'justify',
+      indent: 10 * MM,
+      lineGap: 2,
+      paragraphGap: 6,
+    });
+  }
+
+  private rule(centerX: number, y: number, length: number): void {
+    this.doc
+      .moveTo(centerX - length / 2, y)
+      .lineTo(centerX + length / 2, y)
+      .lineWidth(0.7)
+      .strokeColor('black')
+      .stroke();
+  }
+
+  private ensureRoom(height: number): void {
+    if (this.doc.y + height > this.doc.page.height - MARGINS.bottom) this.doc.addPage();
+  }
+
+  /** A ruled table; the header row is repeated on each new page. */
+  private table(columns: TableColumn[], rows: string[][]): void {
+    const { doc } = this;
+    const widths = columns.map((column) => column.width * this.width);
+    const pad = 3;
+    const sizeOf = (font: FontName): number => (font === 'mono' ? 6.5 : TABLE_SIZE);
+    const cellHeight = (cells: string[], font: (index: number) => FontName): number =>
+      Math.max(
+        ...cells.map((cell, index) => {
+          this.use(font(index), sizeOf(font(index)));
+          return doc.heightOfString(cell, { width: widths[index] - 2 * pad });
+        }),
+      ) +
+      2 * pad;
+    const drawRow = (cells: string[], font: (index: number) => FontName, fill?: string): void => {
+      const height = cellHeight(cells, font);
+      const y = doc.y;
+      let x = MARGINS.left;
+      cells.forEach((cell, index) => {
+        if (fill) doc.rect(x, y, widths[index], height).fill(fill);
+        doc.rect(x, y, widths[index], height).lineWidth(0.5).strokeColor('black').stroke();
+        this.use(font(index), sizeOf(font(index))).text(cell, x + pad, y + pad, {
+          width: widths[index] - 2 * pad,
+          align: index === 0 ? 'left' : 'center',
+          lineBreak: true,
+        });
+        x += widths[index];
+      });
+      doc.x = MARGINS.left;
+      doc.y = y + height;
+    };
+    const titles = columns.map((column) => column.title);
+    const headerFont = (): FontName => 'bold';
+    const bodyFont = (index: number): FontName => (columns[index].mono ? 'mono' : 'serif');
+    this.ensureRoom(cellHeight(titles, headerFont) + 20);
+    drawRow(titles, headerFont, '#e7e6e6');
+    for (const row of rows) {
+      if (doc.y + cellHeight(row, bodyFont) > doc.page.height - MARGINS.bottom) {
+        doc.addPage();
+        drawRow(titles, headerFont, '#e7e6e6');
+      }
+      drawRow(row, bodyFont);
+    }
+    doc.y += 8;
+  }
+
+  /**
+   * Horizontal bars of campaign minutes, drawn as vector paths: per commune for a province
+   * (the 15 with most airtime), per topic against its target for a commune.
+   */
+  private chartBars(communes: readonly OfficialCommune[]): ChartBar[] {
+    const { model } = this;
+    return model.numbers.scope === 'commune'
+      ? model.numbers.targets.map((target) => ({
+          label: target.topicName,
+          seconds:
+            communes[0]?.topics.find((cell) => cell.topic === target.topic)?.airedSeconds ?? 0,
+          markSeconds: target.requiredSeconds,
+        }))
+      : [...communes]
+          .sort((a, b) => b.campaignSeconds - a.campaignSeconds)
+          .slice(0, 15)
+          .map((commune) => ({
+            label: commune.name,
+            seconds: commune.campaignSeconds,
+            markSeconds: model.numbers.minDailySeconds * model.numbers.days,
+          }));
+  }
+
+  private chart(bars: readonly ChartBar[]): void {
+    const { doc, model } = this;
+    const labelWidth = this.width * 0.3;
+    const plotWidth = this.width - labelWidth - 60;
+    this.ensureRoom(chartHeight(bars));
+    const max = Math.max(1, ...bars.map((bar) => Math.max(bar.seconds, bar.markSeconds)));
+    const plotX = MARGINS.left + labelWidth;
+    const top = doc.y + 4;
+    bars.forEach((bar, index) => {
+      const y = top + index * (BAR_HEIGHT + BAR_GAP);
+      this.use('serif', 9).text(bar.label, MARGINS.left, y + 2, {
+        width: labelWidth - 6,
+        align: 'right',
+        lineBreak: false,
+        ellipsis: true,
+      });
+      const length = (bar.seconds / max) * plotWidth;
+      if (length > 0) doc.rect(plotX, y, length, BAR_HEIGHT).fill(BAR_COLOR);
+      const markX = plotX + (bar.markSeconds / max) * plotWidth;
+      doc
+        .moveTo(markX, y - 1)
+        .lineTo(markX, y + BAR_HEIGHT + 1)
+        .lineWidth(1.5)
+        .strokeColor(MARK_COLOR)
+        .stroke();
+      this.use('serif', 9).text(minutesNumber(bar.seconds), plotX + length + 4, y + 2, {
+        lineBreak: false,
+      });
+    });
+    const axisY = top + bars.length * (BAR_HEIGHT + BAR_GAP);
+    doc
+      .moveTo(plotX, top - 2)
+      .lineTo(plotX, axisY)
+      .lineWidth(0.7)
+      .strokeColor('black')
+      .stroke();
+    const legend =
+      model.numbers.scope === 'commune'
+        ? 'Cột: số phút đã phát; vạch đỏ: chỉ tiêu cả kỳ của chủ đề.'
+        : 'Cột: số phút chiến dịch đã phát (15 xã, phường phát nhiều nhất); vạch đỏ: mức tối thiểu cả kỳ.';
+    this.use('italic', 10).text(legend, MARGINS.left, axisY + 6, {
+      width: this.width,
+      align: 'center',
+    });
+    doc.y += 8;
+  }
+}
+
+interface TableColumn {
+  title: string;
+  /** Share of the text width. */
+  width: number;
+  /** Liberation Mono, small enough for a SHA-256 in hex on one line. */
+  mono?: boolean;
+}
+
+const BAR_HEIGHT = 12;
+const BAR_GAP = 5;
+
+function chartHeight(bars: readonly ChartBar[]): number {
+  return bars.length * (BAR_HEIGHT + BAR_GAP) + 40;
+}
+
+interface ChartBar {
+  label: string;
+  seconds: number;
+  markSeconds: number;
+}

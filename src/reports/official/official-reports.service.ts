@@ -1,0 +1,260 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { AuthUser, canAccessCommune, canAccessProvince } from '../../auth/auth-user';
+import { CampaignsService } from '../../campaigns/campaigns.service';
+import { Clock } from '../../common/clock';
+import { DomainError } from '../../common/domain-error';
+import { localDateOf } from '../../common/local-time';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { Db } from '../../database/db.service';
+import { GeoService } from '../../geo/geo.service';
+import { TopicsService } from '../../topics/topics.service';
+import { ChainChecksService } from '../chain-checks.service';
+import { RangeQuery, ReportsService } from '../reports.service';
+import { UpliftRow, UpliftTotals } from '../uplift';
+import { OfficialReportDraft } from './entities/official-report-draft.entity';
+import {
+  defaultText,
+  OfficialNumbers,
+  OfficialReportModel,
+  officialCommunes,
+  OfficialText,
+} from './official-content';
+import { findFontDir, renderOfficialPdf } from './official-pdf.writer';
+
+/** Which report: a province's (its monitors, admins) or a commune's own (its users too). */
+export interface OfficialScope extends RangeQuery {
+  campaign: string;
+  province?: string;
+  commune?: string;
+}
+
+export interface OfficialDraftView {
+  id: string;
+  campaign: string;
+  province: string;
+  commune: string | null;
+  from: string | null;
+  to: string | null;
+  text: OfficialText;
+  createdAt: string;
+  updatedAt: string;
+}
+
+function draftView(draft: OfficialReportDraft): OfficialDraftView {
+  return {
+    id: draft.id,
+    campaign: draft.campaignCode,
+    province: draft.provinceCode,
+    commune: draft.communeCode,
+    from: draft.from,
+    to: draft.to,
+    text: draft.text,
+    createdAt: draft.createdAt.toISOString(),
+    updatedAt: draft.updatedAt.toISOString(),
+  };
+}
+
+/** The words given (a DTO's fields left out are present as undefined: they change nothing). */
+function givenWords(text: Partial<OfficialText>): Partial<OfficialText> {
+  return Object.fromEntries(Object.entries(text).filter(([, value]) => value !== undefined));
+}
+
+/** A single commune's change, as totals (the province's come from the uplift report). */
+function totalsOfOne(row: UpliftRow): UpliftTotals {
+  const sign = Math.sign(row.changeSeconds);
+  return {
+    airedSeconds: row.airedSeconds,
+    baselineSeconds: row.baselineSeconds,
+    changeSeconds: row.changeSeconds,
+    changePercent: row.changePercent,
+    communesUp: sign > 0 ? 1 : 0,
+    communesDown: sign < 0 ? 1 : 0,
+    communesUnchanged: sign === 0 ? 1 : 0,
+  };
+}
+
+/**
+ * Official reports (báo cáo theo Nghị định 30/2020/NĐ-CP): the numbers are the compliance and
+ * uplift reports' own (the same ReportsService calls the JSON routes make), the words are the
+ * defaults or a draft's.
+ */
+@Injectable()
+export class OfficialReportsService {
+  private fontDir: string | undefined;
+
+  constructor(
+    private readonly reports: ReportsService,
+    private readonly campaigns: CampaignsService,
+    private readonly topics: TopicsService,
+    private readonly chains: ChainChecksService,
+    private readonly geo: GeoService,
+    private readonly db: Db,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** The scope's province and commune, once the user is known to read it. */
+  resolveScope(
+    scope: OfficialScope,
+    user: AuthUser,
+    mode: 'read' | 'write' = 'read',
+  ): { province: string; commune: string | null } {
+    if ((scope.province === undefined) === (scope.commune === undefined)) {
+      throw new DomainError('VALIDATION_FAILED', 'Give either province or commune');
+    }
+    if (scope.commune !== undefined) {
+      const commune = this.geo.commune(scope.commune);
+      if (!canAccessCommune(user, commune, mode)) {
+        throw new DomainError('FORBIDDEN', `No ${mode} access to commune ${commune.code}`);
+      }
+      return { province: commune.provinceCode, commune: commune.code };
+    }
+    const province = this.geo.province(scope.province as string).code;
+    if (!canAccessProvince(user, province)) {
+      throw new DomainError('FORBIDDEN', `No access to province ${province}`);
+    }
+    return { province, commune: null };
+  }
+
+  /** The report's numbers, from the same calls as `GET /reports/compliance` and `/uplift`. */
+  async numbers(scope: OfficialScope, user: AuthUser): Promise<OfficialNumbers> {
+    const { province, commune } = this.resolveScope(scope, user);
+    const range = { from: scope.from, to: scope.to };
+    const campaign = await this.campaigns.forProvince(scope.campaign, province);
+    const uplift = await this.reports.uplift(scope.campaign, province, range);
+    let compliance;
+    if (commune) {
+      const detail = await this.reports.communeDetail(scope.campaign, commune, range);
+      compliance = { ...detail, communes: [detail.summary] };
+    } else {
+      // A document that is issued states verified chains: verify those that grew (few, cheap).
+      await this.chains.verifyStale(this.reports.communeCodesOf(province));
+      compliance = await this.reports.compliance(scope.campaign, province, range);
+    }
+    const codes = compliance.communes.map((row) => row.communeCode);
+    const upliftRows = uplift.rows.filter((row) => codes.includes(row.communeCode));
+    const names = new Map((await this.topics.list()).map((topic) => [topic.code, topic.name]));
+    return {
+      scope: commune ? 'commune' : 'province',
+      provinceCode: province,
+      provinceName: this.geo.province(province).name,
+      communeCode: commune,
+      campaignCode: campaign.code,
+      campaignName: campaign.name,
+      from: compliance.from,
+      to: compliance.to,
+      days: compliance.days,
+      minDailySeconds: compliance.minDailySeconds,
+      baselineFrom: uplift.baselineFrom,
+      baselineTo: uplift.baselineTo,
+      targets: campaign.rules.map((rule) => {
+        const row = compliance.rows.find((candidate) => candidate.topic === rule.topic);
+        return {
+          topic: rule.topic,
+          topicName: names.get(rule.topic) ?? rule.topic,
+          minSecondsPerWeek: rule.minSecondsPerWeek ?? 0,
+          minPlaysPerWeek: rule.minPlaysPerWeek ?? 0,
+          requiredSeconds: row?.requiredSeconds ?? 0,
+          requiredPlays: row?.requiredPlays ?? 0,
+        };
+      }),
+      communes: officialCommunes({
+        rows: compliance.rows,
+        communes: compliance.communes,
+        uplift: upliftRows,
+        heads: await this.chains.heads(codes),
+      }),
+      uplift: commune ? totalsOfOne(upliftRows[0]) : uplift.totals,
+    };
+  }
+
+  async model(
+    scope: OfficialScope,
+    user: AuthUser,
+    text?: OfficialText,
+  ): Promise<OfficialReportModel> {
+    const numbers = await this.numbers(scope, user);
+    const communeName = numbers.communeCode ? this.geo.commune(numbers.communeCode).name : null;
+    return {
+      numbers,
+      text: text ?? defaultText(numbers, communeName),
+      issuedOn: localDateOf(this.clock.now()),
+    };
+  }
+
+  async modelOfDraft(id: string, user: AuthUser): Promise<OfficialReportModel> {
+    const draft = await this.draft(id);
+    return this.model(this.scopeOf(draft), user, draft.text);
+  }
+
+  renderPdf(
+    model: OfficialReportModel,
+    beforeEnd?: (doc: PDFKit.PDFDocument) => void,
+  ): Promise<Buffer> {
+    this.fontDir ??= findFontDir(this.config.reports.fontDirs);
+    return renderOfficialPdf(model, { fontDir: this.fontDir, beforeEnd });
+  }
+
+  /** A new draft: the default words with the given ones over them. */
+  async createDraft(
+    scope: OfficialScope,
+    text: Partial<OfficialText>,
+    user: AuthUser,
+  ): Promise<OfficialDraftView> {
+    const { province, commune } = this.resolveScope(scope, user, 'write');
+    const model = await this.model(scope, user);
+    const now = this.clock.now();
+    const draft: OfficialReportDraft = {
+      id: randomUUID(),
+      campaignCode: model.numbers.campaignCode,
+      provinceCode: province,
+      communeCode: commune,
+      from: scope.from ?? null,
+      to: scope.to ?? null,
+      text: { ...model.text, ...givenWords(text) },
+      createdBy: user.id,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.db.write((manager) => manager.insert(OfficialReportDraft, draft));
+    return draftView(draft);
+  }
+
+  async getDraft(id: string, user: AuthUser): Promise<OfficialDraftView> {
+    const draft = await this.draft(id);
+    this.resolveScope(this.scopeOf(draft), user);
+    return draftView(draft);
+  }
+
+  async updateDraft(
+    id: string,
+    text: Partial<OfficialText>,
+    user: AuthUser,
+  ): Promise<OfficialDraftView> {
+    return this.db.write(async (manager) => {
+      const draft = await manager.findOneBy(OfficialReportDraft, { id });
+      if (!draft) throw new DomainError('OFFICIAL_DRAFT_NOT_FOUND', `No draft ${id}`);
+      this.resolveScope(this.scopeOf(draft), user, 'write');
+      draft.text = { ...draft.text, ...givenWords(text) };
+      draft.updatedAt = this.clock.now();
+      await manager.save(draft);
+      return draftView(draft);
+    });
+  }
+
+  private async draft(id: string): Promise<OfficialReportDraft> {
+    const draft = await this.db.manager.findOneBy(OfficialReportDraft, { id });
+    if (!draft) throw new DomainError('OFFICIAL_DRAFT_NOT_FOUND', `No draft ${id}`);
+    return draft;
+  }
+
+  private scopeOf(draft: OfficialReportDraft): OfficialScope {
+    return {
+      campaign: draft.campaignCode,
+      ...(draft.communeCode ? { commune: draft.communeCode } : { province: draft.provinceCode }),
+      from: draft.from ?? undefined,
+      to: draft.to ?? undefined,
+    };
+  }
+}

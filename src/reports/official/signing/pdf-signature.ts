@@ -1,0 +1,142 @@
+import { plainAddPlaceholder } from '@signpdf/placeholder-plain';
+import signpdf from '@signpdf/signpdf';
+import { Signer, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
+import forge from 'node-forge';
+
+/** What a PKCS#12 file holds that matters here. */
+export interface P12Summary {
+  subject: string;
+  notAfter: Date;
+}
+
+interface P12Contents {
+  key: forge.pki.rsa.PrivateKey;
+  certificate: forge.pki.Certificate;
+  certificates: forge.pki.Certificate[];
+}
+
+/**
+ * Opens a PKCS#12 file with its password and checks it holds a private key with its certificate;
+ * throws (with a message fit for the caller) otherwise.
+ */
+export function readP12(p12: Buffer, password: string): P12Summary {
+  const { certificate } = openP12(p12, password);
+  return {
+    subject: certificate.subject.attributes
+      .map((attribute) => `${attribute.shortName ?? attribute.name}=${String(attribute.value)}`)
+      .join(', '),
+    notAfter: certificate.validity.notAfter,
+  };
+}
+
+function openP12(p12: Buffer, password: string): P12Contents {
+  let parsed: forge.pkcs12.Pkcs12Pfx;
+  try {
+    const asn1 = forge.asn1.fromDer(forge.util.createBuffer(p12.toString('binary')));
+    parsed = forge.pkcs12.pkcs12FromAsn1(asn1, false, password);
+  } catch {
+    // node-forge reads the password of AES-encrypted files (OpenSSL 3's default) as bytes and of
+    // the MAC as UCS-2: only an ASCII password opens both the same way.
+    const hint = /[^\x20-\x7e]/.test(password)
+      ? ' (a password with non-ASCII characters, e.g. Vietnamese letters, is not supported: export the file again with an ASCII password)'
+      : '';
+    throw new Error(`not a PKCS#12 file, or the password does not open it${hint}`);
+  }
+  const keys = [
+    ...(parsed.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[
+      forge.pki.oids.pkcs8ShroudedKeyBag
+    ] ?? []),
+    ...(parsed.getBags({ bagType: forge.pki.oids.keyBag })[forge.pki.oids.keyBag] ?? []),
+  ];
+  const key = keys.find((bag) => bag.key)?.key;
+  if (!key) throw new Error('the PKCS#12 file holds no RSA private key');
+  const certificates = (
+    parsed.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? []
+  ).flatMap((bag) => (bag.cert ? [bag.cert] : []));
+  const certificate = certificates.find((candidate) => {
+    const publicKey = candidate.publicKey as forge.pki.rsa.PublicKey;
+    return publicKey.n?.equals(key.n) && publicKey.e?.equals(key.e);
+  });
+  if (!certificate) throw new Error('no certificate of the PKCS#12 file matches its private key');
+  for (const each of certificates) decodeUtf8Names(each);
+  return { key, certificate, certificates };
+}
+
+/**
+ * forge reads a UTF8String name (as Vietnamese CAs write them: "CN=Sở …") as its bytes and
+ * encodes the value as UTF-8 again when it writes the certificate into the CMS, which would then
+ * no longer be the CA's certificate: keep names decoded, so they are written back byte for byte.
+ */
+function decodeUtf8Names(certificate: forge.pki.Certificate): void {
+  for (const attribute of [...certificate.subject.attributes, ...certificate.issuer.attributes]) {
+    const tagged = attribute as { valueTagClass?: number; value?: unknown };
+    if (tagged.valueTagClass === forge.asn1.Type.UTF8 && typeof tagged.value === 'string') {
+      tagged.value = forge.util.decodeUtf8(tagged.value);
+    }
+  }
+}
+
+/**
+ * A CMS detached signature (SHA-256; content type, signing time and message digest signed) by
+ * the key of a PKCS#12 file, with its certificates. As @signpdf/signer-p12 does, with the names
+ * of UTF-8 certificates kept intact.
+ */
+class P12CmsSigner extends Signer {
+  constructor(private readonly contents: P12Contents) {
+    super();
+  }
+
+  override sign(pdf: Buffer, signingTime?: Date): Promise<Buffer> {
+    const p7 = forge.pkcs7.createSignedData();
+    p7.content = forge.util.createBuffer(pdf.toString('binary'));
+    for (const certificate of this.contents.certificates) p7.addCertificate(certificate);
+    p7.addSigner({
+      key: this.contents.key,
+      certificate: this.contents.certificate,
+      digestAlgorithm: forge.pki.oids.sha256,
+      authenticatedAttributes: [
+        { type: forge.pki.oids.contentType, value: forge.pki.oids.data },
+        {
+          type: forge.pki.oids.signingTime,
+          value: (signingTime ?? new Date()) as unknown as string,
+        },
+        { type: forge.pki.oids.messageDigest },
+      ],
+    });
+    p7.sign({ detached: true });
+    return Promise.resolve(Buffer.from(forge.asn1.toDer(p7.toAsn1()).getBytes(), 'binary'));
+  }
+}
+
+export interface SignatureInfo {
+  reason: string;
+  location: string;
+  name: string;
+  contactInfo: string;
+  signingTime: Date;
+}
+
+/**
+ * Signs a PDF (PAdES baseline, SubFilter ETSI.CAdES.detached): a signature dictionary with
+ * /ByteRange and a /Contents placeholder is appended as an incremental update, then the CMS
+ * detached signature (SHA-256, signing time and message digest signed) fills /Contents.
+ */
+export async function signPdf(
+  pdf: Buffer,
+  p12: Buffer,
+  password: string,
+  info: SignatureInfo,
+): Promise<Buffer> {
+  const withPlaceholder = plainAddPlaceholder({
+    pdfBuffer: pdf,
+    reason: info.reason,
+    location: info.location,
+    name: info.name,
+    contactInfo: info.contactInfo,
+    signingTime: info.signingTime,
+    subFilter: SUBFILTER_ETSI_CADES_DETACHED,
+    signatureLength: 16384,
+    appName: 'Loa xã',
+  });
+  return signpdf.sign(withPlaceholder, new P12CmsSigner(openP12(p12, password)), info.signingTime);
+}

@@ -1,0 +1,498 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { ManualClock } from '../src/common/manual-clock';
+import { minutesNumber, minutesText } from '../src/reports/official/official-format';
+import {
+  CAMPAIGN_TOPICS,
+  datesBetween,
+  Random,
+  randomRecord,
+  RecordInput,
+  SlotBook,
+} from './support/as-run-data';
+import { pdfFonts, pdfPageImage, pdfSig, pdfText } from './support/pdf-tools';
+import {
+  ADMIN,
+  bearer,
+  createTestStorage,
+  createUserAndLogin,
+  startTestApp,
+  TestApp,
+  TestStorage,
+} from './support/test-app';
+
+const GOOD = '14797';
+const LAGGING = '14812';
+const PROVINCE = '38';
+const CAMPAIGN = 'cds-2025';
+const OCTOBER = datesBetween('2025-10-01', '2025-10-31');
+const SEPTEMBER = datesBetween('2025-09-01', '2025-09-30');
+
+interface ComplianceJson {
+  from: string;
+  to: string;
+  rows: { communeCode: string; topic: string; airedSeconds: number; plays: number }[];
+  communes: {
+    communeCode: string;
+    communeName: string;
+    daysBelowMinimum: number;
+    topicsMet: number;
+    topicsRequired: number;
+  }[];
+}
+
+interface AsRunJson {
+  records: { seq: number; hash: string }[];
+}
+
+function binary(response: request.Response, callback: (error: Error | null, body: Buffer) => void) {
+  const chunks: Buffer[] = [];
+  response.on('data', (chunk: Buffer) => chunks.push(chunk));
+  response.on('end', () => callback(null, Buffer.concat(chunks)));
+}
+
+/** A self-signed certificate and its key in a PKCS#12 file, made by the openssl CLI. */
+function selfSignedP12(password: string): Buffer {
+  const dir = mkdtempSync(join(tmpdir(), 'loa-xa-p12-'));
+  try {
+    const [key, cert, p12] = ['key.pem', 'cert.pem', 'cert.p12'].map((name) => join(dir, name));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-utf8',
+        '-days',
+        '3650',
+        '-subj',
+        '/CN=Sở Khoa học và Công nghệ Thanh Hóa/O=UBND tỉnh Thanh Hóa/C=VN',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { stdio: 'ignore' },
+    );
+    execFileSync('openssl', [
+      'pkcs12',
+      '-export',
+      '-inkey',
+      key,
+      '-in',
+      cert,
+      '-out',
+      p12,
+      '-passout',
+      `pass:${password}`,
+    ]);
+    return readFileSync(p12);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** pdftotext -layout spreads words with runs of spaces and breaks lines: compare words only. */
+const squeeze = (text: string): string => text.replace(/\s+/g, ' ');
+
+describe('official reports (e2e)', () => {
+  let storage: TestStorage;
+  let app: TestApp;
+  let admin: string;
+  let monitor: string;
+  let foreignMonitor: string;
+  let operator: string;
+  const clock = new ManualClock('2025-11-10T03:00:00.000Z');
+  const random = new Random(17_2025);
+  const slots = new SlotBook();
+
+  const get = (path: string, token: string) => app.http().get(`/api/v1${path}`).set(bearer(token));
+  const getPdf = (path: string, token: string) => get(path, token).buffer(true).parse(binary);
+
+  async function batch(communeCode: string, records: RecordInput[]): Promise<void> {
+    const response = await app
+      .http()
+      .post(`/api/v1/communes/${communeCode}/playout-log/batch`)
+      .set(bearer(admin))
+      .send({ records });
+    if (response.status !== 201) throw new Error(JSON.stringify(response.body));
+  }
+
+  /** Every day of October one aired bulletin per campaign topic, a short one on the 15th. */
+  function goodMonth(): RecordInput[] {
+    return OCTOBER.flatMap((date) =>
+      CAMPAIGN_TOPICS.map((topic): RecordInput => {
+        const start = slots.take(GOOD, date) as string;
+        const spanMs = date === '2025-10-15' ? 50_000 : random.int(95, 150) * 1000 + 317;
+        return {
+          outcome: 'aired',
+          title: `Chuyên mục ${topic} ngày ${date}`,
+          topics: [topic],
+          startedAt: start,
+          endedAt: new Date(Date.parse(start) + spanMs).toISOString(),
+        };
+      }),
+    );
+  }
+
+  function sample(communeCode: string, dates: string[], count: number): RecordInput[] {
+    return Array.from({ length: count }, () =>
+      randomRecord(random, slots.take(communeCode, random.pick(dates)) as string),
+    );
+  }
+
+  beforeAll(async () => {
+    storage = await createTestStorage();
+    app = await startTestApp(storage, {}, { clock });
+    admin = await app.login(ADMIN.username, ADMIN.password);
+    monitor = await createUserAndLogin(app, admin, {
+      username: 'giam-sat-thanh-hoa',
+      role: 'monitor',
+      provinceCode: PROVINCE,
+    });
+    foreignMonitor = await createUserAndLogin(app, admin, {
+      username: 'giam-sat-ha-noi',
+      role: 'monitor',
+      provinceCode: '01',
+    });
+    operator = await createUserAndLogin(app, admin, {
+      username: 'van-hanh-hac-thanh',
+      role: 'operator',
+      communeCode: GOOD,
+    });
+    await batch(GOOD, goodMonth());
+    await batch(GOOD, sample(GOOD, SEPTEMBER, 30));
+    await batch(LAGGING, sample(LAGGING, OCTOBER, 40));
+    await batch(LAGGING, sample(LAGGING, SEPTEMBER, 20));
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await storage?.dispose();
+  });
+
+  async function compliance(): Promise<ComplianceJson> {
+    const response = await get(
+      `/reports/compliance?campaign=${CAMPAIGN}&province=${PROVINCE}`,
+      monitor,
+    ).expect(200);
+    return response.body as ComplianceJson;
+  }
+
+  async function chainHead(communeCode: string): Promise<{ seq: number; hash: string }> {
+    const response = await get(
+      `/reports/communes/${communeCode}/as-run?from=2025-09-01&to=2025-10-31`,
+      admin,
+    ).expect(200);
+    const records = (response.body as AsRunJson).records;
+    return records.reduce((last, record) => (record.seq > last.seq ? record : last));
+  }
+
+  /** The numbers of a commune's row in the PDF, as the JSON report has them. */
+  function communeLine(json: ComplianceJson, communeCode: string): string {
+    const commune = json.communes.find((row) => row.communeCode === communeCode);
+    const cells = CAMPAIGN_TOPICS.map((topic) => {
+      const row = json.rows.find(
+        (candidate) => candidate.communeCode === communeCode && candidate.topic === topic,
+      );
+      return `${minutesNumber(row?.airedSeconds ?? 0)} (${row?.plays ?? 0})`;
+    });
+    return [
+      commune?.communeName,
+      ...cells,
+      `${commune?.topicsMet}/${commune?.topicsRequired}`,
+      String(commune?.daysBelowMinimum),
+    ].join(' ');
+  }
+
+  it("renders the province's report as an A4 PDF in the NĐ 30 layout, numbers as the JSON report's", async () => {
+    const response = await getPdf(
+      `/reports/official?campaign=${CAMPAIGN}&province=${PROVINCE}`,
+      monitor,
+    ).expect(200);
+    expect(response.headers['content-type']).toBe('application/pdf');
+    expect(response.headers['content-disposition']).toContain(
+      `bao-cao_${CAMPAIGN}_${PROVINCE}_2025-10-01_2025-10-31.pdf`,
+    );
+    const pdf = response.body as Buffer;
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+
+    const fonts = pdfFonts(pdf);
+    expect(fonts.length).toBeGreaterThan(0);
+    expect(fonts.every((font) => font.embedded)).toBe(true);
+    expect(fonts.map((font) => font.name)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/\+LiberationSerif$/),
+        expect.stringMatching(/\+LiberationSerif-Bold$/),
+      ]),
+    );
+
+    const text = squeeze(pdfText(pdf));
+    for (const phrase of [
+      'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+      'Độc lập - Tự do - Hạnh phúc',
+      'UBND TỈNH THANH HOÁ',
+      'SỞ KHOA HỌC VÀ CÔNG NGHỆ',
+      'Thanh Hoá, ngày 10 tháng 11 năm 2025',
+      'BÁO CÁO',
+      'Hưởng ứng Ngày Chuyển đổi số quốc gia năm 2025',
+      'Nơi nhận:',
+      'Bộ Khoa học và Công nghệ (để b/c);',
+      'KT. GIÁM ĐỐC',
+      'thời lượng tối thiểu mỗi ngày: 5,0 phút',
+    ]) {
+      expect(text).toContain(phrase);
+    }
+    const json = await compliance();
+    expect(text).toContain(communeLine(json, GOOD));
+    expect(text).toContain(communeLine(json, LAGGING));
+    // Each target over the 31 days: ceil(600 × 31 / 7) s and ceil(7 × 31 / 7) plays.
+    expect(text).toContain(`${minutesText(Math.ceil((600 * 31) / 7))}, 31 lượt`);
+
+    for (const communeCode of [GOOD, LAGGING]) {
+      const head = await chainHead(communeCode);
+      expect(text).toMatch(new RegExp(`Toàn vẹn\\s+${head.seq}\\s+${head.hash}`));
+    }
+    expect(text).toContain('164 xã, phường còn lại chưa có nhật ký phát thanh.');
+
+    pdfPageImage(pdf, 1, 'official-province-p1');
+    pdfPageImage(pdf, 2, 'official-province-p2');
+  });
+
+  it("gives a commune's own report to its operator, and no one else's", async () => {
+    const response = await getPdf(
+      `/reports/official?campaign=${CAMPAIGN}&commune=${GOOD}`,
+      operator,
+    ).expect(200);
+    const pdf = response.body as Buffer;
+    const text = squeeze(pdfText(pdf));
+    expect(text).toContain('UBND PHƯỜNG HẠC THÀNH');
+    expect(text).toContain('TM. ỦY BAN NHÂN DÂN');
+    expect(text).toContain(communeLine(await compliance(), GOOD));
+    expect(text).not.toContain('Phường Bỉm Sơn');
+    pdfPageImage(pdf, 1, 'official-commune-p1');
+    pdfPageImage(pdf, 2, 'official-commune-p2');
+
+    await get(`/reports/official?campaign=${CAMPAIGN}&commune=${LAGGING}`, operator).expect(403);
+    await get(`/reports/official?campaign=${CAMPAIGN}&province=${PROVINCE}`, operator).expect(403);
+    await get(`/reports/official?campaign=${CAMPAIGN}&province=${PROVINCE}`, foreignMonitor).expect(
+      403,
+    );
+    const both = await get(
+      `/reports/official?campaign=${CAMPAIGN}&province=${PROVINCE}&commune=${GOOD}`,
+      admin,
+    ).expect(400);
+    expect(both.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    await get(`/reports/official?province=${PROVINCE}`, admin).expect(400);
+  });
+
+  it('renders a draft with the words its author edited, the numbers computed anew', async () => {
+    const created = await app
+      .http()
+      .post('/api/v1/reports/official/drafts')
+      .set(bearer(monitor))
+      .send({
+        campaign: CAMPAIGN,
+        province: PROVINCE,
+        from: '2025-10-01',
+        to: '2025-10-15',
+        text: { signerName: 'Nguyễn Văn Tước', documentNumber: '125/BC-SKHCN' },
+      })
+      .expect(201);
+    const draft = created.body as { id: string; text: { subject: string; paragraphs: string[] } };
+    expect(draft.text.subject).toContain('từ ngày 01/10/2025 đến ngày 15/10/2025');
+
+    // Numbers are not words: a draft cannot carry them.
+    const numbers = await app
+      .http()
+      .patch(`/api/v1/reports/official/drafts/${draft.id}`)
+      .set(bearer(monitor))
+      .send({ airedSeconds: 99999 })
+      .expect(400);
+    expect(numbers.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    await app
+      .http()
+      .patch(`/api/v1/reports/official/drafts/${draft.id}`)
+      .set(bearer(monitor))
+      .send({ paragraphs: ['Đoạn mở đầu đã sửa: kết quả nửa đầu tháng 10.'] })
+      .expect(200);
+    await app
+      .http()
+      .patch(`/api/v1/reports/official/drafts/${draft.id}`)
+      .set(bearer(operator))
+      .send({ signerName: 'Người khác' })
+      .expect(403);
+
+    const response = await getPdf(`/reports/official?draft=${draft.id}`, monitor).expect(200);
+    const text = squeeze(pdfText(response.body as Buffer));
+    expect(text).toContain('Nguyễn Văn Tước');
+    expect(text).toContain('Số: 125/BC-SKHCN');
+    expect(text).toContain('Đoạn mở đầu đã sửa: kết quả nửa đầu tháng 10.');
+    const half = (
+      await get(
+        `/reports/compliance?campaign=${CAMPAIGN}&province=${PROVINCE}&from=2025-10-01&to=2025-10-15`,
+        monitor,
+      ).expect(200)
+    ).body as ComplianceJson;
+    expect(text).toContain(communeLine(half, GOOD));
+
+    const missing = await get(
+      '/reports/official?draft=00000000-0000-4000-8000-000000000000',
+      monitor,
+    ).expect(404);
+    expect(missing.body).toMatchObject({ code: 'OFFICIAL_DRAFT_NOT_FOUND' });
+    await get(`/reports/official?draft=${draft.id}`, foreignMonitor).expect(403);
+  });
+
+  it('signs the report (PAdES) with the uploaded PKCS#12; pdfsig finds it valid, and invalid once changed', async () => {
+    const url = `/reports/official?campaign=${CAMPAIGN}&province=${PROVINCE}&signed=true`;
+    const none = await get(url, monitor).expect(404);
+    expect(none.body).toMatchObject({ code: 'SIGNING_CERTIFICATE_NOT_FOUND' });
+
+    const p12 = selfSignedP12('mat-khau-ky-2025');
+    const upload = (token: string, password: string) =>
+      app
+        .http()
+        .post('/api/v1/admin/signing-certificate')
+        .set(bearer(token))
+        .attach('file', p12, 'chung-thu.p12')
+        .field('provinceCode', PROVINCE)
+        .field('password', password);
+    await upload(monitor, 'mat-khau-ky-2025').expect(403);
+    const wrong = await upload(admin, 'sai-mật-khẩu').expect(422);
+    expect(wrong.body).toMatchObject({ code: 'SIGNING_CERTIFICATE_INVALID' });
+    const uploaded = await upload(admin, 'mat-khau-ky-2025').expect(201);
+    expect(uploaded.body).toMatchObject({
+      provinceCode: PROVINCE,
+      subject: expect.stringContaining('CN=Sở Khoa học và Công nghệ Thanh Hóa') as unknown,
+    });
+    // The password is kept only sealed: not in the database in clear.
+    const kept = await app.app
+      .get(DataSource)
+      .query('SELECT p12, password_cipher FROM signing_certificate');
+    expect(JSON.stringify(kept)).not.toContain('mat-khau-ky-2025');
+
+    // The province's certificate signs the province's reports, not a commune's own.
+    await get(
+      `/reports/official?campaign=${CAMPAIGN}&commune=${GOOD}&signed=true`,
+      operator,
+    ).expect(403);
+    const signed = (await getPdf(url, monitor).expect(200)).body as Buffer;
+    const raw = signed.toString('latin1');
+    expect(raw).toContain('/SubFilter /ETSI.CAdES.detached');
+    expect(raw).toMatch(/\/ByteRange \[0 \d+ \d+ \d+\s*\]/);
+    const check = pdfSig(signed);
+    expect(check.stdout).toContain('Signature Validation: Signature is Valid.');
+    expect(check.stdout).toContain('Sở Khoa học và Công nghệ Thanh Hóa');
+    expect(squeeze(pdfText(signed))).toContain('SỞ KHOA HỌC VÀ CÔNG NGHỆ');
+
+    // One byte of the signed content changed (inside the first byte range): the signature fails.
+    const tampered = Buffer.from(signed);
+    const at = raw.indexOf('/Title');
+    tampered[at + 1] = tampered[at + 1] ^ 0x20;
+    const broken = pdfSig(tampered);
+    expect(broken.stdout).not.toContain('Signature is Valid.');
+    expect(broken.stdout).toMatch(/Signature Validation: (Digest Mismatch|Signature is Invalid)/);
+  });
+
+  it("serves the open statistics feed per commune and day, its sums equal to the compliance report's", async () => {
+    interface Feed {
+      schemaVersion: number;
+      days: {
+        communeCode: string;
+        date: string;
+        bulletins: Record<string, number>;
+        topics: { topic: string; airedSeconds: number; plays: number }[];
+      }[];
+    }
+    const response = await get(
+      `/stats/provinces/${PROVINCE}/days?from=2025-10-01&to=2025-10-31`,
+      monitor,
+    ).expect(200);
+    const feed = response.body as Feed;
+    expect(feed.schemaVersion).toBe(1);
+    expect(new Set(feed.days.map((day) => day.communeCode))).toEqual(new Set([GOOD, LAGGING]));
+    const json = await compliance();
+    for (const row of json.rows) {
+      const cells = feed.days
+        .filter((day) => day.communeCode === row.communeCode)
+        .flatMap((day) => day.topics.filter((cell) => cell.topic === row.topic));
+      const airedMs = cells.reduce((sum, cell) => sum + Math.round(cell.airedSeconds * 1000), 0);
+      expect({ commune: row.communeCode, topic: row.topic, airedMs }).toEqual({
+        commune: row.communeCode,
+        topic: row.topic,
+        airedMs: Math.round(row.airedSeconds * 1000),
+      });
+      expect(cells.reduce((sum, cell) => sum + cell.plays, 0)).toBe(row.plays);
+    }
+
+    // Bulletins by outcome: the records in effect, as the records route lists them.
+    const goodDays = feed.days.filter((day) => day.communeCode === GOOD);
+    expect(goodDays).toHaveLength(31);
+    for (const day of goodDays) {
+      expect(day.bulletins).toEqual({ aired: 4, partial: 0, failed: 0, missed: 0 });
+    }
+    const records = (
+      await get(`/reports/communes/${LAGGING}/records?from=2025-10-01&to=2025-10-31`, admin).expect(
+        200,
+      )
+    ).body as { records: { outcome: string; inEffect: boolean }[] };
+    const counted: Record<string, number> = { aired: 0, partial: 0, failed: 0, missed: 0 };
+    for (const record of records.records.filter((item) => item.inEffect)) {
+      counted[record.outcome] += 1;
+    }
+    const fed: Record<string, number> = { aired: 0, partial: 0, failed: 0, missed: 0 };
+    for (const day of feed.days.filter((item) => item.communeCode === LAGGING)) {
+      for (const [outcome, count] of Object.entries(day.bulletins)) fed[outcome] += count;
+    }
+    expect(fed).toEqual(counted);
+    expect(fed.aired + fed.partial + fed.failed + fed.missed).toBe(40);
+
+    const own = await get(
+      `/stats/communes/${GOOD}/days?from=2025-10-01&to=2025-10-31`,
+      operator,
+    ).expect(200);
+    expect((own.body as Feed).days).toEqual(feed.days.filter((day) => day.communeCode === GOOD));
+    await get(`/stats/provinces/${PROVINCE}/days?from=2025-10-01&to=2025-10-31`, operator).expect(
+      403,
+    );
+    await get(`/stats/provinces/${PROVINCE}/days?from=2025-10-01`, monitor).expect(400);
+
+    // An API key reads its province's feed (and its communes'), nothing else.
+    const made = await app
+      .http()
+      .post('/api/v1/admin/api-keys')
+      .set(bearer(admin))
+      .send({ provinceCode: PROVINCE, name: 'Hệ thống thông tin nguồn trung ương' })
+      .expect(201);
+    const key = (made.body as { key: string }).key;
+    expect(key).toMatch(/^lxk_/);
+    const kept = await app.app.get(DataSource).query('SELECT key_hash FROM api_key');
+    expect(JSON.stringify(kept)).not.toContain(key);
+    const withKey = (path: string) => app.http().get(`/api/v1${path}`).set('X-API-Key', key);
+    const byKey = await withKey(
+      `/stats/provinces/${PROVINCE}/days?from=2025-10-01&to=2025-10-31`,
+    ).expect(200);
+    expect((byKey.body as Feed).days).toEqual(feed.days);
+    await withKey(`/stats/communes/${GOOD}/days?from=2025-10-01&to=2025-10-31`).expect(200);
+    await withKey('/stats/provinces/01/days?from=2025-10-01&to=2025-10-31').expect(403);
+    await withKey(`/reports/compliance?campaign=${CAMPAIGN}&province=${PROVINCE}`).expect(401);
+    await app
+      .http()
+      .get(`/api/v1/stats/provinces/${PROVINCE}/days?from=2025-10-01&to=2025-10-31`)
+      .set('X-API-Key', 'lxk_khong-co')
+      .expect(401);
+    await app
+      .http()
+      .post('/api/v1/admin/api-keys')
+      .set(bearer(monitor))
+      .send({ provinceCode: PROVINCE, name: 'x' })
+      .expect(403);
+  });
+});

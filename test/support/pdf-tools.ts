@@ -1,0 +1,85 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from './browser';
+
+/** Where the tests leave page images of the PDFs they check, to be looked at. */
+export const PDF_PAGES_DIR = join(REPO_ROOT, 'test-output', 'pdf-pages');
+
+/**
+ * Runs a poppler-utils tool (Debian's package; CI installs it in .ci/run) on a PDF written to a
+ * scratch folder; returns its stdout and exit status (pdfsig exits non-zero on a bad signature).
+ */
+function poppler(
+  tool: string,
+  pdf: Buffer,
+  args: (file: string) => string[],
+): { stdout: string; status: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'loa-xa-pdf-'));
+  try {
+    const file = join(dir, 'report.pdf');
+    writeFileSync(file, pdf);
+    try {
+      const stdout = execFileSync(tool, args(file), { timeout: 30000, encoding: 'utf8' });
+      return { stdout, status: 0 };
+    } catch (error) {
+      const failed = error as { stdout?: string; status?: number };
+      return { stdout: failed.stdout ?? '', status: failed.status ?? 1 };
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `pdftotext -layout`: the text as laid out. */
+export function pdfText(pdf: Buffer): string {
+  return poppler('pdftotext', pdf, (file) => ['-layout', file, '-']).stdout;
+}
+
+export interface PdfFont {
+  name: string;
+  type: string;
+  embedded: boolean;
+}
+
+/** `pdffonts`: each font, its type and whether it is embedded. */
+export function pdfFonts(pdf: Buffer): PdfFont[] {
+  const lines = poppler('pdffonts', pdf, (file) => [file])
+    .stdout.split('\n')
+    .slice(2);
+  return lines
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const columns = line.trim().split(/\s+/);
+      // name type [type…] encoding emb sub uni object ID
+      const emb = columns[columns.length - 5];
+      return { name: columns[0], type: columns[1], embedded: emb === 'yes' };
+    });
+}
+
+/** `pdfsig`: its report and exit status. */
+export function pdfSig(pdf: Buffer): { stdout: string; status: number } {
+  return poppler('pdfsig', pdf, (file) => [file]);
+}
+
+/** `pdftoppm -png -r 50` of one page, written to PDF_PAGES_DIR/<name>.png; returns the path. */
+export function pdfPageImage(pdf: Buffer, page: number, name: string): string {
+  mkdirSync(PDF_PAGES_DIR, { recursive: true });
+  const prefix = join(PDF_PAGES_DIR, name);
+  poppler('pdftoppm', pdf, (file) => [
+    '-png',
+    '-r',
+    '50',
+    '-f',
+    String(page),
+    '-l',
+    String(page),
+    '-singlefile',
+    file,
+    prefix,
+  ]);
+  const path = `${prefix}.png`;
+  readFileSync(path);
+  return path;
+}
