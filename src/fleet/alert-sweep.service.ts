@@ -1,53 +1,36 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnModuleDestroy,
-} from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { RecurringTick } from '../common/recurring-tick';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DeviceAlerts } from './device-alerts.service';
-
-const TICK = 'fleet-alert-sweep';
 
 /**
  * The scheduler role's alert sweep, every ALERT_SWEEP_SECONDS (and once at start): windows open
  * and caches run short with no message from anyone, so only a tick raises those. It runs in the
  * scheduler role alone (the API process evaluates on status messages); it is idempotent, and the
- * table's unique open key keeps two scheduler instances from raising one alert twice. A sweep
- * still running when the next is due is skipped.
+ * table's unique open key keeps two scheduler instances from raising one alert twice.
  */
 @Injectable()
 export class AlertSweep implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(AlertSweep.name);
-  private running = false;
+  private readonly ticker: RecurringTick;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly deviceAlerts: DeviceAlerts,
-    private readonly registry: SchedulerRegistry,
-  ) {}
+    deviceAlerts: DeviceAlerts,
+    registry: SchedulerRegistry,
+  ) {
+    this.ticker = new RecurringTick(registry, 'fleet-alert-sweep', () => deviceAlerts.sweep());
+  }
 
   onApplicationBootstrap(): void {
-    const timer = setInterval(() => void this.tick(), this.config.alerts.sweepSeconds * 1000);
-    this.registry.addInterval(TICK, timer);
-    void this.tick();
+    this.ticker.start(this.config.alerts.sweepSeconds * 1000);
   }
 
   onModuleDestroy(): void {
-    if (this.registry.doesExist('interval', TICK)) this.registry.deleteInterval(TICK);
+    this.ticker.stop();
   }
 
-  async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      await this.deviceAlerts.sweep();
-    } catch (error) {
-      this.logger.error(`Fleet alert sweep failed: ${(error as Error).message}`);
-    } finally {
-      this.running = false;
-    }
+  tick(): Promise<void> {
+    return this.ticker.run();
   }
 }
