@@ -90,7 +90,7 @@ describe('edge player offline (e2e, real processes)', () => {
       startsAt: new Date(base + offsetMs).toISOString(),
       durationMs: audio.id === long.id ? 6000 : 2000,
       zones: null,
-      priority: 'normal',
+      priority: 'normal' as const,
       audio,
     });
     // i1 plays during the outage; i2 is cut on edge 1 by SIGKILL; i3 finds edge 2's copy of

@@ -4,6 +4,7 @@ import {
   DeviceCredentials,
   eventually,
   newDevicePublicKey,
+  registerAndEnrol,
   SimulatedDevice,
 } from './support/fleet-device';
 import { MOSQUITTO_PATH, startMosquitto, TestMosquitto } from './support/mosquitto';
@@ -45,23 +46,12 @@ interface DeviceView {
 }
 
 /** Registers a cluster of Hạc Thành and enrols it: its credentials and the code it used. */
-async function enrolNewDevice(
+function enrolNewDevice(
   app: TestApp,
   token: string,
   name: string,
 ): Promise<DeviceCredentials & { code: string }> {
-  const created = await app
-    .http()
-    .post(`/api/v1/communes/${HAC_THANH}/devices`)
-    .set(bearer(token))
-    .send({ name })
-    .expect(201);
-  const enrolment = await app
-    .http()
-    .post('/api/v1/devices/enrol')
-    .send({ code: created.body.enrolmentCode, publicKey: newDevicePublicKey() })
-    .expect(201);
-  return { ...(enrolment.body as DeviceCredentials), code: created.body.enrolmentCode };
+  return registerAndEnrol(app, token, HAC_THANH, name);
 }
 
 /** A cluster's view, as a user of its commune reads it. */

@@ -2,6 +2,7 @@ import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/com
 import type { Request } from 'express';
 import { UserRole } from '../users/entities/user.entity';
 import { AccessMode, AuthUser } from './auth-user';
+import type { DeviceCaller } from './device-caller';
 
 export const PUBLIC_KEY = 'loa-xa:public';
 export const ROLES_KEY = 'loa-xa:roles';
@@ -16,6 +17,16 @@ export const DEVICE_ROUTE_KEY = 'loa-xa:device-route';
  */
 export const DeviceRoute = (): MethodDecorator & ClassDecorator =>
   SetMetadata(DEVICE_ROUTE_KEY, true);
+
+export const DEVICES_TOO_KEY = 'loa-xa:devices-too';
+
+/**
+ * A user route that devices may call too (the audio a cluster downloads): a device token
+ * (`lxd_…`) is authenticated by the AccessGuard as a device (`request.device`, no `request.user`),
+ * and the route decides what the device may read; any other token goes the users' way.
+ */
+export const DevicesToo = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(DEVICES_TOO_KEY, true);
 
 /** No token needed (health, login, the calendar feed with its own secret). */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);
@@ -54,6 +65,8 @@ export const ProvinceScope = (
 
 export interface AuthenticatedRequest extends Request {
   user?: AuthUser;
+  /** Set instead of `user` when a device calls a `@DevicesToo()` route. */
+  device?: DeviceCaller;
 }
 
 export const CurrentUser = createParamDecorator(

@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DomainError } from '../common/domain-error';
 import { isJsonRequest, JSON_BODY_LIMIT_KEY, readJsonBody } from '../common/json-body';
@@ -11,12 +11,14 @@ import {
   COMMUNE_SCOPE_KEY,
   CommuneScopeOptions,
   DEVICE_ROUTE_KEY,
+  DEVICES_TOO_KEY,
   PROVINCE_SCOPE_KEY,
   ProvinceScopeOptions,
   PUBLIC_KEY,
   ROLES_KEY,
 } from './access.decorators';
 import { canAccessCommune, canAccessProvince } from './auth-user';
+import { DEVICE_TOKEN_PREFIX, DeviceAuthenticator, DeviceCaller } from './device-caller';
 import { TokenService } from './token.service';
 
 /**
@@ -34,6 +36,7 @@ export class AccessGuard implements CanActivate {
     private readonly users: UsersService,
     private readonly geo: GeoService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() private readonly devices?: DeviceAuthenticator,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -42,7 +45,13 @@ export class AccessGuard implements CanActivate {
     // A device route: no user token reaches it; its own guard authenticates and reads the body.
     if (this.reflector.getAllAndOverride<boolean>(DEVICE_ROUTE_KEY, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    if (!this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) {
+    const token = bearerToken(request);
+    if (
+      token?.startsWith(DEVICE_TOKEN_PREFIX) &&
+      this.reflector.getAllAndOverride<boolean>(DEVICES_TOO_KEY, targets)
+    ) {
+      request.device = await this.authenticateDevice(token);
+    } else if (!this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) {
       await this.authorize(request, targets);
     }
     if (isJsonRequest(request)) {
@@ -104,11 +113,16 @@ export class AccessGuard implements CanActivate {
     }
   }
 
+  private async authenticateDevice(token: string): Promise<DeviceCaller> {
+    const device = this.devices ? await this.devices.authenticateToken(token) : null;
+    if (!device) throw new DomainError('UNAUTHENTICATED', 'Invalid device token');
+    return device;
+  }
+
   private async authenticate(request: AuthenticatedRequest) {
-    const header = request.headers.authorization;
-    const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
-    if (!match) throw new DomainError('UNAUTHENTICATED', 'Missing bearer token');
-    const payload = await this.tokens.verify(match[1]);
+    const token = bearerToken(request);
+    if (!token) throw new DomainError('UNAUTHENTICATED', 'Missing bearer token');
+    const payload = await this.tokens.verify(token);
     if (!payload) throw new DomainError('UNAUTHENTICATED', 'Invalid or expired token');
     const user = await this.users.findActive(payload.sub);
     if (!user || user.tokenVersion !== payload.ver) {
@@ -122,4 +136,8 @@ export class AccessGuard implements CanActivate {
       provinceCode: user.provinceCode,
     };
   }
+}
+
+function bearerToken(request: AuthenticatedRequest): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
 }

@@ -100,6 +100,21 @@ export class BulletinsRepository {
     return query.getMany();
   }
 
+  /** The bulletins of these ids (those that exist) with their topics and audio. */
+  async recordsById(
+    ids: readonly string[],
+    manager: EntityManager = this.db.manager,
+  ): Promise<BulletinRecord[]> {
+    const unique = [...new Set(ids)];
+    const bulletins: Bulletin[] = [];
+    for (let index = 0; index < unique.length; index += CHUNK) {
+      bulletins.push(
+        ...(await manager.findBy(Bulletin, { id: In(unique.slice(index, index + CHUNK)) })),
+      );
+    }
+    return this.records(bulletins, manager);
+  }
+
   /** Attaches topics and audio to bulletins, in a few queries. */
   async records(
     bulletins: readonly Bulletin[],

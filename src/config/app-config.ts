@@ -146,6 +146,8 @@ export interface AppConfig {
     mqttPublicUrl?: string;
     /** Lifetime of an enrolment code. */
     enrolmentMinutes: number;
+    /** How far ahead a device's manifest reaches (its items and their audio). */
+    manifestHours: number;
     /** Failed enrolments allowed per client address in `enrolThrottleTtlSeconds`. */
     enrolThrottleLimit: number;
     enrolThrottleTtlSeconds: number;

@@ -254,7 +254,10 @@ describe('fleet settings', () => {
       mqttHost: '0.0.0.0',
       mqttPublicUrl: undefined,
       enrolmentMinutes: 1440,
+      manifestHours: 72,
     });
+    expect(loadConfig({ DEVICE_MANIFEST_HOURS: '24' }).fleet.manifestHours).toBe(24);
+    expect(() => loadConfig({ DEVICE_MANIFEST_HOURS: '0' })).toThrow(/DEVICE_MANIFEST_HOURS/);
   });
 
   it('reads an external broker, port 0 for tests, and refuses what is not an MQTT URL', () => {

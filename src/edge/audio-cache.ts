@@ -4,10 +4,10 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { EdgeStore } from './edge-store';
-import type { ManifestItem } from './manifest';
+import type { ManifestAudio } from '../fleet/protocol';
 import type { ServerApi } from './server-api';
 
-type Audio = ManifestItem['audio'];
+type Audio = ManifestAudio;
 
 export async function fileSha256(path: string): Promise<string> {
   const digest = createHash('sha256');

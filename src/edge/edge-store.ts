@@ -3,8 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Database } from 'sqlite3';
 import { Mutex } from '../common/mutex';
-import { Receipt, ReceiptFields, sealReceipt } from '../fleet/protocol';
-import type { Manifest, ManifestItem } from './manifest';
+import { Manifest, ManifestItem, Receipt, ReceiptFields, sealReceipt } from '../fleet/protocol';
 
 type Row = Record<string, string | number | null>;
 

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { AudioCache } from './audio-cache';
 import type { EdgeStore } from './edge-store';
-import { cachedUntil, parseManifest } from './manifest';
+import { parseManifest } from '../fleet/protocol';
+import { cachedUntil } from './cached-until';
 import type { ServerApi } from './server-api';
 
 /**

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { DEVICE_TOKEN_PREFIX } from '../auth/device-caller';
 
 /**
  * Device secrets. Each is random and long (an API token and an MQTT password carry 256 bits), so
@@ -27,7 +28,7 @@ export function normalizeEnrolmentCode(code: string): string {
 
 /** A device's API token: `lxd_` (so a log or a leak tells what it is) and 32 random bytes. */
 export function newApiToken(): string {
-  return `lxd_${randomBytes(32).toString('base64url')}`;
+  return `${DEVICE_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
 }
 
 export function newMqttPassword(): string {

@@ -21,8 +21,8 @@ export class DevicesRepository {
     return this.db.manager.findOne(Device, { where: { apiTokenHash: hash } });
   }
 
-  listByCommune(communeCode: string): Promise<Device[]> {
-    return this.db.manager.find(Device, {
+  listByCommune(communeCode: string, manager: EntityManager = this.db.manager): Promise<Device[]> {
+    return manager.find(Device, {
       where: { communeCode },
       order: { name: 'ASC', id: 'ASC' },
     });

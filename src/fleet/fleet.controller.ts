@@ -23,7 +23,9 @@ import {
   Roles,
 } from '../auth/access.decorators';
 import { AuthUser } from '../auth/auth-user';
+import { DomainError } from '../common/domain-error';
 import { JsonBodyLimit } from '../common/json-body';
+import { DeviceManifestService } from './device-manifest.service';
 import { DeviceGuard, DeviceRequest } from './device.guard';
 import {
   CommandView,
@@ -41,6 +43,7 @@ import {
   EnrolDto,
   UpdateDeviceDto,
 } from './dto/device.dto';
+import { Manifest } from './protocol';
 
 const uuid = new ParseUUIDPipe();
 
@@ -178,7 +181,10 @@ const ENROL_BODY_LIMIT_BYTES = 2 * 1024;
 @ApiTags('devices')
 @Controller('devices')
 export class DeviceApiController {
-  constructor(private readonly devices: DevicesService) {}
+  constructor(
+    private readonly devices: DevicesService,
+    private readonly manifests: DeviceManifestService,
+  ) {}
 
   @Public()
   @JsonBodyLimit(ENROL_BODY_LIMIT_BYTES)
@@ -194,5 +200,21 @@ export class DeviceApiController {
   @Get('me')
   me(@Req() request: DeviceRequest): DeviceView {
     return deviceView(request.device!);
+  }
+
+  /**
+   * The device's schedule for the next DEVICE_MANIFEST_HOURS: only its own (another device's id is
+   * 403), items of its zones only, each with the audio's URL, sha256 and size.
+   */
+  @ApiBearerAuth()
+  @DeviceRoute()
+  @UseGuards(DeviceGuard)
+  @Get(':id/manifest')
+  manifest(@Param('id', uuid) id: string, @Req() request: DeviceRequest): Promise<Manifest> {
+    const device = request.device!;
+    if (device.id !== id) {
+      throw new DomainError('FORBIDDEN', 'A device reads its own manifest only');
+    }
+    return this.manifests.manifest(device);
   }
 }

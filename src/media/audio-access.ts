@@ -1,4 +1,5 @@
 import { AuthUser, canAccessCommune, canAccessProvince } from '../auth/auth-user';
+import { DeviceCaller } from '../auth/device-caller';
 import { AudioAsset } from './entities/audio-asset.entity';
 
 type Owned = Pick<AudioAsset, 'communeCode' | 'provinceCode'>;
@@ -20,4 +21,21 @@ export function canWriteAudio(user: AuthUser, asset: Owned): boolean {
     return canAccessCommune(user, { code: asset.communeCode, provinceCode: asset.provinceCode }, 'write');
   }
   return canAccessProvince(user, asset.provinceCode);
+}
+
+/**
+ * A device (speaker cluster) reads the audio its commune can schedule: the commune's own and its
+ * province library's (a commune's program log holds nothing else: assertSchedulable). Another
+ * commune's audio, never.
+ */
+export function canDeviceReadAudio(device: DeviceCaller, asset: Owned): boolean {
+  if (asset.communeCode !== null) return asset.communeCode === device.communeCode;
+  return asset.provinceCode === device.provinceCode;
+}
+
+/** Who reads audio: a user, or a device on the routes devices share (`@DevicesToo()`). */
+export type AudioReader = { user: AuthUser } | { device: DeviceCaller };
+
+export function canRead(reader: AudioReader, asset: Owned): boolean {
+  return 'user' in reader ? canReadAudio(reader.user, asset) : canDeviceReadAudio(reader.device, asset);
 }

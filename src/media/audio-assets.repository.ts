@@ -16,6 +16,7 @@ export interface ProcessingResult {
   trimStartMs: number;
   trimEndMs: number;
   renditionBytes: number;
+  renditionSha256: string;
   inputIntegratedLufs: number;
   inputTruePeakDbtp: number | null;
   inputLra: number;
@@ -111,6 +112,11 @@ export class AudioAssetsRepository {
       ...result,
       readyAt: this.clock.now(),
     });
+  }
+
+  /** The size and sha256 of a ready asset's rendition, found after it was made. */
+  async recordRenditionFile(id: string, file: { bytes: number; sha256: string }): Promise<void> {
+    await this.update(id, ['ready'], { renditionBytes: file.bytes, renditionSha256: file.sha256 });
   }
 
   /** A run failed and the queue will try again. */

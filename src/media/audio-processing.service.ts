@@ -100,7 +100,7 @@ export class AudioProcessingService {
         },
       );
       await progress.settled();
-      const renditionBytes = await this.storage.commitRendition(outputPath, assetId);
+      const rendition = await this.storage.commitRendition(outputPath, assetId);
       const stored = await this.assets.markReady(assetId, {
         durationMs: Math.round(outcome.durationS * 1000),
         integratedLufs: outcome.rendition.integratedLufs,
@@ -110,7 +110,8 @@ export class AudioProcessingService {
         gainDb: outcome.plan.gainDb,
         trimStartMs: Math.round(outcome.bounds.startS * 1000),
         trimEndMs: Math.round(outcome.bounds.endS * 1000),
-        renditionBytes,
+        renditionBytes: rendition.bytes,
+        renditionSha256: rendition.sha256,
         inputIntegratedLufs: outcome.input.integratedLufs,
         inputTruePeakDbtp: outcome.input.truePeakDbtp,
         inputLra: outcome.input.lra,

@@ -14,6 +14,12 @@ export interface IncomingFile {
   sha256: string;
 }
 
+/** A rendition's size and the sha256 of its bytes. */
+export interface RenditionFile {
+  bytes: number;
+  sha256: string;
+}
+
 /**
  * Every file-system effect of the media module: incoming temporary files, content-addressed
  * originals, renditions (written under a temporary name, flushed and renamed), and the scratch
@@ -72,8 +78,11 @@ export class MediaStorage {
     return `${final}.${randomUUID().slice(0, 8)}.tmp`;
   }
 
-  /** Flushes the finished temporary file to disk and renames it to the rendition's final name. */
-  async commitRendition(tempPath: string, assetId: string): Promise<number> {
+  /**
+   * Flushes the finished temporary file to disk and renames it to the rendition's final name:
+   * its size and the sha256 of its bytes.
+   */
+  async commitRendition(tempPath: string, assetId: string): Promise<RenditionFile> {
     const handle = await open(tempPath, 'r+');
     try {
       await handle.sync();
@@ -82,7 +91,14 @@ export class MediaStorage {
     }
     const final = this.renditionPath(assetId);
     await rename(tempPath, final);
-    return (await stat(final)).size;
+    return this.renditionFile(assetId);
+  }
+
+  /** The size and the sha256 of a rendition's bytes as they are on disk. */
+  async renditionFile(assetId: string): Promise<RenditionFile> {
+    const path = this.renditionPath(assetId);
+    const [info, sha256] = await Promise.all([stat(path), sha256Of(path)]);
+    return { bytes: info.size, sha256 };
   }
 
   /** Temporary renditions of an asset left by a run that was killed. */

@@ -22,7 +22,13 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { CommuneScope, CurrentUser, ProvinceScope } from '../auth/access.decorators';
+import {
+  AuthenticatedRequest,
+  CommuneScope,
+  CurrentUser,
+  DevicesToo,
+  ProvinceScope,
+} from '../auth/access.decorators';
 import { AuthUser } from '../auth/auth-user';
 import { JsonBodyLimit } from '../common/json-body';
 import { AudioAssetView } from './audio-asset.view';
@@ -162,18 +168,25 @@ export class MediaController {
     return this.media.get(id, user);
   }
 
-  /** The processed rendition (MP3), with Range requests; 409 until it is ready. */
+  /**
+   * The processed rendition (MP3), with Range requests; 409 until it is ready. Devices read it
+   * too (their commune's and province library's audio): the ETag is the sha256 of the bytes, as
+   * in their manifest, so a resumed download asks `If-Range` with it.
+   */
   @Get('audio/:id/content')
+  @DevicesToo()
   @ApiProduces('audio/mpeg')
   @ApiResponse({ status: 200, description: 'The MP3 rendition' })
   @ApiResponse({ status: 206, description: 'A byte range of it' })
   @ApiResponse({ status: 409, description: 'Not processed yet' })
+  @ApiResponse({ status: 416, description: 'A range outside the file' })
   async content(
     @Param('id', ParseUUIDPipe) id: string,
-    @CurrentUser() user: AuthUser,
+    @Req() request: AuthenticatedRequest,
     @Res() response: Response,
   ): Promise<void> {
-    const { path, fileName } = await this.media.content(id, user);
+    const reader = request.device ? { device: request.device } : { user: request.user! };
+    const { path, fileName, sha256 } = await this.media.content(id, reader);
     await new Promise<void>((resolve, reject) => {
       response.sendFile(
         path,
@@ -185,6 +198,8 @@ export class MediaController {
             'Content-Type': 'audio/mpeg',
             'Cache-Control': 'private, no-cache',
             'Content-Disposition': `inline; filename="${id}.mp3"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+            // Set before `send` would make its own weak one: conditional and If-Range use it.
+            ETag: `"${sha256}"`,
           },
         },
         (error?: Error) => (error && !response.headersSent ? reject(error) : resolve()),

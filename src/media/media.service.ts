@@ -9,7 +9,7 @@ import { newId } from '../common/ids';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
-import { canReadAudio, canWriteAudio } from './audio-access';
+import { AudioReader, canRead, canReadAudio, canWriteAudio } from './audio-access';
 import { audioAssetView, AudioAssetView } from './audio-asset.view';
 import { AudioAssetsRepository } from './audio-assets.repository';
 import { isRejection, Rejection, RejectionReason } from './audio-inspection';
@@ -20,7 +20,7 @@ import { formatBytes } from './audio-upload.interceptor';
 import { workBytesNeeded } from './work-budget';
 import { ListAudioQueryDto, SynthesizeAudioDto } from './dto/audio.dto';
 import { AudioAsset, AudioSource } from './entities/audio-asset.entity';
-import { IncomingFile, MediaStorage } from './media-storage';
+import { IncomingFile, MediaStorage, RenditionFile } from './media-storage';
 import { resolveVoice, TtsEngine, TtsFailure } from './tts/tts-engine';
 import { normalizeVietnameseText } from './tts/vietnamese-text';
 
@@ -29,6 +29,12 @@ export interface AudioOwner {
   ownerCode: string;
   communeCode: string | null;
   provinceCode: string;
+}
+
+/** A rendition as `GET /audio/:id/content` serves it. */
+export interface RenditionContent extends RenditionFile {
+  path: string;
+  fileName: string;
 }
 
 export interface UploadedAudio extends IncomingFile {
@@ -205,9 +211,10 @@ export class MediaService {
     return audioAssetView(await this.readable(id, actor));
   }
 
-  /** The rendition file of a ready asset, and a name for downloads. */
-  async content(id: string, actor: AuthUser): Promise<{ path: string; fileName: string }> {
-    const asset = await this.readable(id, actor);
+  /** The rendition file of a ready asset, a name for downloads, its size and sha256. */
+  async content(id: string, reader: AudioReader): Promise<RenditionContent> {
+    const asset = await this.find(id);
+    if (!canRead(reader, asset)) throw new DomainError('FORBIDDEN', `No access to audio ${id}`);
     if (asset.status !== 'ready') {
       throw new DomainError(
         'AUDIO_CONTENT_NOT_READY',
@@ -215,12 +222,24 @@ export class MediaService {
         { status: asset.status, progress: asset.progress },
       );
     }
-    const path = this.storage.renditionPath(id);
-    if (!(await this.storage.exists(path))) {
-      throw new DomainError('AUDIO_NOT_FOUND', `The rendition of audio ${id} is missing`, { id });
-    }
+    const file = await this.rendition(asset);
+    if (!file) throw new DomainError('AUDIO_NOT_FOUND', `The rendition of audio ${id} is missing`, { id });
     const stem = asset.originalName ? basename(asset.originalName, extname(asset.originalName)) : '';
-    return { path, fileName: `${stem || id}.mp3` };
+    return { path: this.storage.renditionPath(id), fileName: `${stem || id}.mp3`, ...file };
+  }
+
+  /**
+   * Size and sha256 of a ready asset's rendition (null when the file is missing). A rendition
+   * made before its sha256 was stored is hashed once here and the result stored.
+   */
+  async rendition(asset: AudioAsset): Promise<RenditionFile | null> {
+    if (!(await this.storage.exists(this.storage.renditionPath(asset.id)))) return null;
+    if (asset.renditionSha256 !== null && asset.renditionBytes !== null) {
+      return { bytes: asset.renditionBytes, sha256: asset.renditionSha256 };
+    }
+    const file = await this.storage.renditionFile(asset.id);
+    await this.assets.recordRenditionFile(asset.id, file);
+    return file;
   }
 
   /** Deletes an asset no bulletin uses (409 AUDIO_IN_USE otherwise), with its files. */
@@ -381,6 +400,7 @@ export class MediaService {
       trimStartMs: null,
       trimEndMs: null,
       renditionBytes: null,
+      renditionSha256: null,
       attempts: 0,
       createdBy: actor.id,
       createdAt: now,

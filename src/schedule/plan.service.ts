@@ -23,6 +23,8 @@ import {
   PlannerExistingItem,
   Shortfall,
 } from './planner';
+import { CommuneDevices } from './commune-devices';
+import { assertKnownZones, itemsShareDevice, normalizeItemZones } from './item-zones';
 import { ProgramLogRepository } from './program-log.repository';
 import { ScheduleChanges } from './schedule-changes';
 import { WindowsService } from './windows.service';
@@ -43,6 +45,8 @@ export interface PlanItemView {
   startsAt: string;
   endsAt: string;
   durationMs: number;
+  /** The zones the item goes to; null: every device of the commune. */
+  zones: string[] | null;
 }
 
 export interface PlanView {
@@ -74,15 +78,20 @@ export class PlanService {
     private readonly geo: GeoService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly communeDevices: CommuneDevices,
   ) {}
 
-  /** Plans [from, to] ∩ the campaign; with `dryRun` nothing is written. */
+  /**
+   * Plans [from, to] ∩ the campaign for `zones` (absent: every device); with `dryRun` nothing is
+   * written. Items that share no device with the plan's zones leave their time free for it.
+   */
   async plan(communeCode: string, input: PlanDto, actor: AuthUser): Promise<PlanView> {
     const commune = this.geo.commune(communeCode);
     const campaign = await this.campaigns.forProvince(input.campaign, commune.provinceCode);
     const range = clipToCampaign(checkDateRange(input, MAX_PLAN_DAYS), campaign);
     const dryRun = input.dryRun ?? false;
     const gapMs = this.config.schedule.gapSeconds * 1000;
+    const zones = normalizeItemZones(input.zones);
 
     const run = async (manager: EntityManager) => {
       // Bulletins (share-locked) before the commune lock: the lock order every writer follows.
@@ -94,6 +103,8 @@ export class PlanService {
       );
       const now = this.clock.now();
       if (!dryRun) await this.programLog.lock(manager, communeCode, now);
+      const devicesZones = await this.communeDevices.zonesOfDevices(manager, communeCode);
+      assertKnownZones(zones, devicesZones, communeCode);
       const { start, end } = rangeInstants(range);
       const existing = await this.programLog.itemsTouching(
         manager,
@@ -109,13 +120,16 @@ export class PlanService {
         ...range,
         now: now.getTime(),
         windows: await this.windows.windowsOf(manager, communeCode),
-        existing: existing.map((item) => existingItem(item, topics.get(item.bulletinId) ?? [])),
+        existing: existing.map((item) => ({
+          ...existingItem(item, topics.get(item.bulletinId) ?? []),
+          sharesAir: itemsShareDevice(zones, item.zones, devicesZones),
+        })),
         bulletins: candidates.map((record) => plannerBulletin(record, communeCode)),
         targets: campaign,
         gapMs,
         maxPlaysPerBulletinPerDay: this.config.schedule.maxPlaysPerBulletinPerDay,
       });
-      const rows = result.items.map((item) => scheduleRow(item, communeCode, actor, now));
+      const rows = result.items.map((item) => scheduleRow(item, communeCode, zones, actor, now));
       if (!dryRun && rows.length > 0) {
         await this.programLog.insertMany(manager, rows);
         await this.audit.record(
@@ -126,7 +140,7 @@ export class PlanService {
             targetId: campaign.code,
             communeCode,
             provinceCode: commune.provinceCode,
-            detail: { ...range, items: rows.length, shortfalls: result.shortfalls.length },
+            detail: { ...range, zones, items: rows.length, shortfalls: result.shortfalls.length },
           },
           manager,
         );
@@ -153,6 +167,7 @@ export class PlanService {
         startsAt: formatLocalInstant(new Date(item.startsAt)),
         endsAt: formatLocalInstant(new Date(item.endsAt)),
         durationMs: item.durationMs,
+        zones,
       })),
       shortfalls: result.shortfalls,
       progress: result.progress,
@@ -230,6 +245,7 @@ function plannerBulletin(record: BulletinRecord, communeCode: string): PlannerBu
 function scheduleRow(
   item: PlannedItem,
   communeCode: string,
+  zones: string[] | null,
   actor: AuthUser,
   now: Date,
 ): ScheduleItem {
@@ -242,7 +258,7 @@ function scheduleRow(
     durationMs: item.durationMs,
     status: 'planned',
     source: 'planner',
-    zones: null,
+    zones,
     cancelReason: null,
     createdBy: actor.id,
     createdAt: now,

@@ -172,6 +172,29 @@ describe('planCampaign', () => {
     expect(kinhTeWeek1(plan.items)).toBeLessThan(kinhTeWeek1(without.items));
   });
 
+  it('plans over an item of other zones (it shares no device) but never over one that shares', () => {
+    const start = localDateTime('2025-10-06', 5 * 60 + 30).getTime();
+    const end = start + 30 * 60000;
+    const filler = {
+      id: 'thon-2-only',
+      bulletinId: 'kinh-te-so-b',
+      startsAt: start,
+      endsAt: end,
+      durationMs: end - start,
+      topics: ['kinh-te-so'],
+      counts: true,
+    };
+    // One day, one window, which the item fills.
+    const oneWindow = { from: '2025-10-06', to: '2025-10-06', windows: [windows[0]] };
+    const blocked = planCampaign(baseInput({ ...oneWindow, existing: [filler] }));
+    expect(blocked.items).toEqual([]);
+    const beside = planCampaign(
+      baseInput({ ...oneWindow, existing: [{ ...filler, sharesAir: false }] }),
+    );
+    expect(beside.items.length).toBeGreaterThan(0);
+    expect(beside.items.every((item) => item.startsAt >= start && item.endsAt <= end)).toBe(true);
+  });
+
   it('never plans before now, and says a past week cannot be met', () => {
     const input = baseInput({ now: localDateTime('2025-10-13', 0).getTime() });
     const plan = planCampaign(input);

@@ -35,6 +35,11 @@ export interface PlannerExistingItem {
   topics: readonly string[];
   /** False for items that take time but will not add airtime (missed, failed, partial). */
   counts: boolean;
+  /**
+   * False for an item that plays on none of the devices the plan is for (other zones): it still
+   * counts towards the targets but leaves its time free for the plan. Absent: true.
+   */
+  sharesAir?: boolean;
 }
 
 export interface PlannerInput {
@@ -265,7 +270,9 @@ class PlanBuilder {
 
   private buildSlots(): Slot[][] {
     const { gapMs, now } = this.input;
-    const existing = [...this.input.existing].sort((a, b) => a.startsAt - b.startsAt);
+    const existing = this.input.existing
+      .filter((item) => item.sharesAir !== false)
+      .sort((a, b) => a.startsAt - b.startsAt);
     return this.dates.map((date) =>
       occurrencesOn(this.input.windows, date).map((occurrence): Slot => {
         const near = existing.filter(

@@ -129,6 +129,7 @@ const ITEM_COLUMNS = [
   'duration_ms',
   'status',
   'source',
+  'zones',
   'cancel_reason',
   'created_by',
   'created_at',
@@ -146,6 +147,8 @@ function itemColumnValues(manager: EntityManager, item: ScheduleItem): SqlValue[
     item.durationMs,
     item.status,
     item.source,
+    // simple-json, as TypeORM writes it for the entity.
+    item.zones === null ? null : JSON.stringify(item.zones),
     item.cancelReason,
     item.createdBy,
     toInstant(item.createdAt),

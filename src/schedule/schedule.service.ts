@@ -20,7 +20,9 @@ import {
   MoveScheduleItemDto,
   ScheduleRangeQueryDto,
 } from './dto/schedule.dto';
+import { CommuneDevices } from './commune-devices';
 import { ScheduleItem } from './entities/schedule-item.entity';
+import { assertKnownZones, itemsShareDevice, normalizeItemZones } from './item-zones';
 import { OPEN_ITEM_STATUSES, ProgramLogRepository } from './program-log.repository';
 import { ScheduleChanges } from './schedule-changes';
 import {
@@ -61,6 +63,7 @@ export class ScheduleService {
     private readonly geo: GeoService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly communeDevices: CommuneDevices,
   ) {}
 
   get gapMs(): number {
@@ -88,7 +91,10 @@ export class ScheduleService {
     return view;
   }
 
-  /** Adds an approved bulletin at `startsAt`: inside a window, clear of other items, not in the past. */
+  /**
+   * Adds an approved bulletin at `startsAt` for `zones` (absent: every device): inside a window,
+   * clear of the items that share a device with it, not in the past.
+   */
   async create(
     communeCode: string,
     input: CreateScheduleItemDto,
@@ -96,13 +102,16 @@ export class ScheduleService {
   ): Promise<ScheduleItemView> {
     const commune = this.geo.commune(communeCode);
     const startsAt = new Date(input.startsAt);
+    const zones = normalizeItemZones(input.zones);
     const item = await this.db.write(async (manager) => {
       const schedulable = await this.schedulable(manager, input.bulletinId, communeCode);
       const now = this.clock.now();
       assertNotPast(startsAt, now);
       await this.programLog.lock(manager, commune.code, now);
+      const devicesZones = await this.communeDevices.zonesOfDevices(manager, communeCode);
+      assertKnownZones(zones, devicesZones, communeCode);
       const endsAt = new Date(startsAt.getTime() + schedulable.durationMs);
-      await this.assertSlotFree(manager, communeCode, startsAt, endsAt);
+      await this.assertSlotFree(manager, communeCode, { startsAt, endsAt, zones }, devicesZones);
       const item: ScheduleItem = {
         id: newId(),
         communeCode,
@@ -112,7 +121,7 @@ export class ScheduleService {
         durationMs: schedulable.durationMs,
         status: 'planned',
         source: 'manual',
-        zones: null,
+        zones,
         cancelReason: null,
         createdBy: actor.id,
         createdAt: now,
@@ -126,7 +135,7 @@ export class ScheduleService {
     return this.get(communeCode, item.id);
   }
 
-  /** Moves an item that has not started to another free time inside a window. */
+  /** Moves an item that has not started to another free time inside a window; its zones stay. */
   async move(
     communeCode: string,
     itemId: string,
@@ -143,7 +152,12 @@ export class ScheduleService {
       this.assertOpen(item, now);
       assertNotPast(startsAt, now);
       const endsAt = new Date(startsAt.getTime() + schedulable.durationMs);
-      await this.assertSlotFree(manager, communeCode, startsAt, endsAt, item.id);
+      await this.assertSlotFree(
+        manager,
+        communeCode,
+        { startsAt, endsAt, zones: item.zones, exceptItemId: item.id },
+        await this.communeDevices.zonesOfDevices(manager, communeCode),
+      );
       await manager.update(
         ScheduleItem,
         { id: item.id },
@@ -284,13 +298,17 @@ export class ScheduleService {
     return schedulable;
   }
 
+  /**
+   * Inside a window, and clear (with the gap) of every item that shares a device with it: items
+   * whose zones hold no device in common may overlap (itemsShareDevice).
+   */
   private async assertSlotFree(
     manager: EntityManager,
     communeCode: string,
-    startsAt: Date,
-    endsAt: Date,
-    exceptItemId?: string,
+    slot: { startsAt: Date; endsAt: Date; zones: string[] | null; exceptItemId?: string },
+    devicesZones: readonly string[][],
   ): Promise<void> {
+    const { startsAt, endsAt } = slot;
     assertInsideWindow(await this.windows.windowsOf(manager, communeCode), startsAt, endsAt);
     const neighbours = (
       await this.programLog.itemsTouching(
@@ -299,7 +317,10 @@ export class ScheduleService {
         new Date(startsAt.getTime() - this.gapMs),
         new Date(endsAt.getTime() + this.gapMs),
       )
-    ).filter((item) => item.id !== exceptItemId);
+    ).filter(
+      (item) =>
+        item.id !== slot.exceptItemId && itemsShareDevice(slot.zones, item.zones, devicesZones),
+    );
     const titles = new Map(
       (await this.describe(manager, neighbours)).map((view) => [view.bulletinId, view.title ?? '']),
     );

@@ -2,8 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { Receipt } from '../../src/fleet/protocol';
-import type { Manifest, ManifestItem } from '../../src/edge/manifest';
+import { audioContentPath, Manifest, ManifestItem, Receipt } from '../../src/fleet/protocol';
 
 export interface StubAudio {
   id: string;
@@ -125,7 +124,7 @@ export class EdgeServerStub {
             id: item.audio.id,
             sha256: item.audio.sha256,
             bytes: item.audio.bytes.length,
-            url: `/api/v1/audio/${item.audio.id}/content`,
+            url: audioContentPath(item.audio.id),
           },
         })),
       };

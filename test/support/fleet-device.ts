@@ -1,5 +1,6 @@
 import mqtt, { ErrorWithSubackPacket, IClientOptions, MqttClient } from 'mqtt';
 import { generateKeyPairSync } from 'node:crypto';
+import { get as httpGet, IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import {
   AckMessage,
@@ -10,6 +11,7 @@ import {
   parseCommand,
   StatusMessage,
 } from '../../src/fleet/protocol';
+import type { TestApp } from './test-app';
 
 /** What enrolment hands a device. */
 export interface DeviceCredentials {
@@ -143,4 +145,78 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** What a device's HTTP request got: status, headers and the body bytes it read. */
+export interface DeviceHttpResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/**
+ * A device's HTTP GET with its API token, as a cluster on a weak link makes it: with
+ * `cutAfterBytes`, the connection is dropped once that many body bytes have arrived (what was
+ * read is kept, as a device keeps the part of a download).
+ */
+export function deviceGet(
+  baseUrl: string,
+  path: string,
+  apiToken: string,
+  headers: Record<string, string> = {},
+  cutAfterBytes?: number,
+): Promise<DeviceHttpResponse> {
+  return new Promise((resolve, reject) => {
+    const request = httpGet(
+      new URL(path, baseUrl),
+      { headers: { Authorization: `Bearer ${apiToken}`, ...headers } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        let received = 0;
+        const done = () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: Buffer.concat(chunks).subarray(0, cutAfterBytes ?? received),
+          });
+        response.on('data', (chunk: Buffer) => {
+          chunks.push(chunk);
+          received += chunk.length;
+          if (cutAfterBytes !== undefined && received >= cutAfterBytes) {
+            request.destroy();
+            done();
+          }
+        });
+        response.on('end', done);
+        response.on('error', () => undefined);
+      },
+    );
+    request.on('error', (error) => (request.destroyed ? undefined : reject(error)));
+  });
+}
+
+/** Registers a cluster of a commune through the API and enrols it: its credentials and code. */
+export async function registerAndEnrol(
+  app: TestApp,
+  token: string,
+  communeCode: string,
+  name: string,
+  zones?: string[],
+): Promise<DeviceCredentials & { code: string }> {
+  const created = await app
+    .http()
+    .post(`/api/v1/communes/${communeCode}/devices`)
+    .set('Authorization', `Bearer ${token}`)
+    .send({ name, zones });
+  if (created.status !== 201) {
+    throw new Error(`register device: ${created.status} ${JSON.stringify(created.body)}`);
+  }
+  const enrolment = await app
+    .http()
+    .post('/api/v1/devices/enrol')
+    .send({ code: created.body.enrolmentCode, publicKey: newDevicePublicKey() });
+  if (enrolment.status !== 201) {
+    throw new Error(`enrol device: ${enrolment.status} ${JSON.stringify(enrolment.body)}`);
+  }
+  return { ...(enrolment.body as DeviceCredentials), code: created.body.enrolmentCode as string };
 }

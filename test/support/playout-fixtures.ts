@@ -59,6 +59,8 @@ export async function insertScheduleItem(
     startsAt: Date;
     durationMs: number;
     source?: ScheduleItem['source'];
+    status?: ScheduleItem['status'];
+    zones?: string[] | null;
   },
 ): Promise<ScheduleItem> {
   const dataSource = app.app.get(DataSource);
@@ -70,9 +72,9 @@ export async function insertScheduleItem(
     startsAt: spec.startsAt,
     endsAt: new Date(spec.startsAt.getTime() + spec.durationMs),
     durationMs: spec.durationMs,
-    status: 'planned',
+    status: spec.status ?? 'planned',
     source: spec.source ?? 'manual',
-    zones: null,
+    zones: spec.zones ?? null,
     cancelReason: null,
     createdBy: null,
     createdAt: now,

@@ -66,6 +66,7 @@ export const ERROR_MESSAGES: Record<string, string> = {
   BULLETIN_NOT_APPROVED: 'Bản tin chưa được duyệt',
   BULLETIN_NOT_EMERGENCY: 'Chỉ bản tin mức khẩn cấp mới được phát khẩn cấp',
   PLAN_RANGE_INVALID: 'Khoảng ngày lập kế hoạch không hợp lệ',
+  ZONE_UNKNOWN: 'Vùng phát không có cụm loa nào của xã',
   PLAYOUT_RECORD_INVALID: 'Bản ghi nhật ký phát thanh không hợp lệ',
   PLAYOUT_CORRECTS_UNKNOWN: 'Không tìm thấy bản ghi cần đính chính',
   PLAYOUT_IMPORT_INVALID: 'Tệp nhập nhật ký có dòng không hợp lệ',

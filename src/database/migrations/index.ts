@@ -11,6 +11,7 @@ import { CampaignProvince1764700000200 } from './1764700000200-campaign-province
 import { PlayoutCheckpoints1764700000300 } from './1764700000300-playout-checkpoints';
 import { Fleet1764800000000 } from './1764800000000-fleet';
 import { ScheduleZones1764900000000 } from './1764900000000-schedule-zones';
+import { RenditionSha2561764900000100 } from './1764900000100-rendition-sha256';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   PlayoutCheckpoints1764700000300,
   Fleet1764800000000,
   ScheduleZones1764900000000,
+  RenditionSha2561764900000100,
 ];

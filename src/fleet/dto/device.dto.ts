@@ -19,11 +19,9 @@ import {
   MAX_ZONES_PER_DEVICE,
   POWER_STATES,
   PowerState,
+  ZONE_MESSAGE,
   ZONE_PATTERN,
 } from '../protocol';
-
-const ZONE_MESSAGE =
-  'each zone must be 1 to 32 lower-case letters, digits or "-", starting with a letter or digit';
 
 export class DeviceLocationDto {
   @IsNumber({ allowNaN: false, allowInfinity: false })

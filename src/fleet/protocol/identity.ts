@@ -3,6 +3,9 @@ import { createPublicKey, KeyObject } from 'node:crypto';
 /** A zone: a short code the commune chooses (`thon-1`, `tdp-bac-son`). */
 export const ZONE_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
 export const MAX_ZONES_PER_DEVICE = 32;
+/** The problem a bad zone code gets, wherever zones are taken (devices, program log items). */
+export const ZONE_MESSAGE =
+  'each zone must be 1 to 32 lower-case letters, digits or "-", starting with a letter or digit';
 
 export function isZoneCode(value: unknown): value is string {
   return typeof value === 'string' && ZONE_PATTERN.test(value);

@@ -4,3 +4,4 @@ export * from './payloads';
 export * from './topics';
 export * from './acl';
 export * from './receipts';
+export * from './manifest';

@@ -68,15 +68,16 @@ const MAX_MESSAGE_BYTES = 16 * 1024;
 const MAX_ID_LENGTH = 64;
 const MAX_TEXT_LENGTH = 500;
 
-function isInstant(value: unknown): value is string {
+/** An ISO 8601 instant with its offset (`Z` or `±hh:mm`). */
+export function isInstant(value: unknown): value is string {
   return typeof value === 'string' && ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value));
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isId(value: unknown): value is string {
+export function isId(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_LENGTH;
 }
 

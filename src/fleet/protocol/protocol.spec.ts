@@ -8,6 +8,7 @@ import {
   mayPublish,
   maySubscribe,
   parseAck,
+  parseManifest,
   parseCommand,
   parseCommandRequest,
   parseDeviceTopic,
@@ -183,5 +184,44 @@ describe('broker access rules', () => {
   it('lets the service do anything', () => {
     expect(maySubscribe({ kind: 'service' }, 'loa-xa/+/+/status')).toBe(true);
     expect(mayPublish({ kind: 'service' }, `loa-xa/14797/${OTHER}/cmd`)).toBe(true);
+  });
+});
+
+describe('manifest', () => {
+  const item = {
+    scheduleItemId: '019ae3c0-1a2b-7c3d-8e4f-5a6b7c8d9e0f',
+    startsAt: '2026-12-03T23:00:00.000Z',
+    durationMs: 95000,
+    zones: ['thon-1'],
+    priority: 'normal',
+    audio: {
+      id: '019ae3b0-0000-7000-8000-000000000001',
+      sha256: 'a'.repeat(64),
+      bytes: 761000,
+      url: '/api/v1/audio/019ae3b0-0000-7000-8000-000000000001/content',
+    },
+  };
+  const manifest = {
+    generatedAt: '2026-12-03T07:00:00.000Z',
+    horizonUntil: '2026-12-06T07:00:00.000Z',
+    items: [item, { ...item, zones: null }],
+  };
+
+  it('takes a well-formed manifest', () => {
+    expect(parseManifest(manifest)).toEqual({ ok: true, value: manifest });
+  });
+
+  it('names the first problem of a bad one', () => {
+    const bad = (change: Record<string, unknown>) =>
+      parseManifest({ ...manifest, items: [{ ...item, ...change }] });
+    expect(bad({ zones: ['Thôn 1'] })).toEqual({
+      ok: false,
+      error: 'items[0]: zones must be null or a list of zone codes',
+    });
+    expect(bad({ audio: { ...item.audio, sha256: 'x' } })).toMatchObject({ ok: false });
+    expect(bad({ durationMs: 0 })).toMatchObject({ ok: false });
+    expect(bad({ priority: 'urgent' })).toMatchObject({ ok: false });
+    expect(parseManifest({ ...manifest, generatedAt: 'now' })).toMatchObject({ ok: false });
+    expect(parseManifest([])).toMatchObject({ ok: false });
   });
 });

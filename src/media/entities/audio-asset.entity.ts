@@ -121,6 +121,10 @@ export class AudioAsset {
   @Column({ type: 'integer', name: 'rendition_bytes', nullable: true })
   renditionBytes!: number | null;
 
+  /** sha256 (hex) of the rendition's bytes, as served; null until known (see migration 1764900000100). */
+  @Column({ type: 'varchar', length: 64, name: 'rendition_sha256', nullable: true })
+  renditionSha256!: string | null;
+
   /** Processing runs started (retries and restarts after a crash included). */
   @Column({ type: 'integer', default: 0 })
   attempts!: number;

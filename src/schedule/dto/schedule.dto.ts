@@ -1,4 +1,7 @@
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
   IsBoolean,
   IsIn,
   IsISO8601,
@@ -8,6 +11,7 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
+import { MAX_ZONES_PER_DEVICE, ZONE_MESSAGE, ZONE_PATTERN } from '../../fleet/protocol/identity';
 import { TOPIC_CODE_PATTERN } from '../../topics/dto/topic.dto';
 import { SCHEDULE_ITEM_STATUSES, ScheduleItemStatus } from '../entities/schedule-item.entity';
 import { LOCAL_DATE_PATTERN } from './window.dto';
@@ -19,6 +23,23 @@ const INSTANT_MESSAGE = {
   message: 'startsAt must be an ISO 8601 instant with an offset, e.g. 2025-10-06T05:30:00+07:00',
 };
 
+/**
+ * The zones an item goes to (`thon-1`), each holding a device of the commune; absent or null:
+ * every device of the commune. A zone code is the devices' (the fleet protocol's ZONE_PATTERN).
+ */
+function ZonesProperty(): PropertyDecorator {
+  return (target, key) => {
+    IsOptional()(target, key);
+    IsArray()(target, key);
+    ArrayMinSize(1, { message: 'zones must name at least one zone (omit it for every device)' })(
+      target,
+      key,
+    );
+    ArrayMaxSize(MAX_ZONES_PER_DEVICE)(target, key);
+    Matches(ZONE_PATTERN, { each: true, message: ZONE_MESSAGE })(target, key);
+  };
+}
+
 export class CreateScheduleItemDto {
   @IsUUID()
   bulletinId!: string;
@@ -26,6 +47,9 @@ export class CreateScheduleItemDto {
   @IsISO8601({ strict: true }, INSTANT_MESSAGE)
   @Matches(INSTANT_WITH_OFFSET, INSTANT_MESSAGE)
   startsAt!: string;
+
+  @ZonesProperty()
+  zones?: string[] | null;
 }
 
 export class MoveScheduleItemDto {
@@ -73,6 +97,9 @@ export class PlanDto {
   @IsOptional()
   @IsBoolean()
   dryRun?: boolean;
+
+  @ZonesProperty()
+  zones?: string[] | null;
 }
 
 export class GapsQueryDto {

@@ -1,0 +1,85 @@
+import { isZoneCode } from './identity';
+import { isId, isInstant, isObject, Parsed } from './payloads';
+
+/** TT 39 priorities, as a bulletin carries them. */
+export const MANIFEST_PRIORITIES = ['normal', 'priority', 'emergency'] as const;
+export type ManifestPriority = (typeof MANIFEST_PRIORITIES)[number];
+
+/** The audio of a manifest item: `sha256` and `bytes` are those of the exact bytes `url` serves. */
+export interface ManifestAudio {
+  id: string;
+  sha256: string;
+  bytes: number;
+  /** Path on the server (`/api/v1/audio/<id>/content`), with `Range`; its ETag is `"<sha256>"`. */
+  url: string;
+}
+
+/** One item a device is to play. */
+export interface ManifestItem {
+  scheduleItemId: string;
+  startsAt: string;
+  durationMs: number;
+  /** The item's zones; null: every device of the commune. */
+  zones: string[] | null;
+  priority: ManifestPriority;
+  audio: ManifestAudio;
+}
+
+/**
+ * `GET /api/v1/devices/<deviceId>/manifest`: the device's items from now to `horizonUntil`
+ * (DEVICE_MANIFEST_HOURS ahead), in start order. Instants in UTC with milliseconds.
+ */
+export interface Manifest {
+  generatedAt: string;
+  horizonUntil: string;
+  items: ManifestItem[];
+}
+
+export function manifestPath(deviceId: string): string {
+  return `/api/v1/devices/${deviceId}/manifest`;
+}
+
+export function audioContentPath(audioId: string): string {
+  return `/api/v1/audio/${audioId}/content`;
+}
+
+function itemProblem(item: unknown): string | null {
+  if (!isObject(item)) return 'an item is not an object';
+  if (!isId(item.scheduleItemId)) return 'scheduleItemId must be an id';
+  if (!isInstant(item.startsAt)) return 'startsAt must be an ISO 8601 instant';
+  if (!Number.isInteger(item.durationMs) || (item.durationMs as number) <= 0) {
+    return 'durationMs must be a positive integer';
+  }
+  if (item.zones !== null && !(Array.isArray(item.zones) && item.zones.every(isZoneCode))) {
+    return 'zones must be null or a list of zone codes';
+  }
+  if (!MANIFEST_PRIORITIES.includes(item.priority as ManifestPriority)) {
+    return `priority must be one of ${MANIFEST_PRIORITIES.join(', ')}`;
+  }
+  const audio = item.audio;
+  if (!isObject(audio) || !isId(audio.id)) return 'audio.id must be an id';
+  if (typeof audio.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(audio.sha256)) {
+    return 'audio.sha256 must be 64 lower-case hex digits';
+  }
+  if (!Number.isInteger(audio.bytes) || (audio.bytes as number) <= 0) {
+    return 'audio.bytes must be a positive integer';
+  }
+  if (typeof audio.url !== 'string' || !audio.url.startsWith('/')) {
+    return 'audio.url must be a path on the server';
+  }
+  return null;
+}
+
+/** A manifest as the device received it (parsed JSON) → the typed manifest, or the problem. */
+export function parseManifest(value: unknown): Parsed<Manifest> {
+  if (!isObject(value)) return { ok: false, error: 'a manifest is a JSON object' };
+  if (!isInstant(value.generatedAt) || !isInstant(value.horizonUntil)) {
+    return { ok: false, error: 'generatedAt and horizonUntil must be ISO 8601 instants' };
+  }
+  if (!Array.isArray(value.items)) return { ok: false, error: 'items must be a list' };
+  for (const [index, item] of value.items.entries()) {
+    const problem = itemProblem(item);
+    if (problem) return { ok: false, error: `items[${index}]: ${problem}` };
+  }
+  return { ok: true, value: value as unknown as Manifest };
+}

@@ -1,0 +1,12 @@
+import { EntityManager } from 'typeorm';
+
+/**
+ * What the program log needs to know of a commune's devices (speaker clusters): the zones each
+ * sits in, for the per-zone overlap rule and to refuse unknown zones. The schedule feature
+ * defines this port and the fleet feature provides it (FleetModule): fleet reads the program
+ * log, so schedule importing fleet's services would make a cycle.
+ */
+export abstract class CommuneDevices {
+  /** One list of zones per device of the commune (empty when it has no devices). */
+  abstract zonesOfDevices(manager: EntityManager, communeCode: string): Promise<string[][]>;
+}

@@ -1,0 +1,218 @@
+import { createHash } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { ManualClock } from '../src/common/manual-clock';
+import { Db } from '../src/database/db.service';
+import { Manifest, manifestPath, parseManifest } from '../src/fleet/protocol';
+import { AudioAsset } from '../src/media/entities/audio-asset.entity';
+import { DeviceCredentials, deviceGet, registerAndEnrol } from './support/fleet-device';
+import { insertScheduleItem } from './support/playout-fixtures';
+import {
+  Actors,
+  createActors,
+  createApproved,
+  HAC_THANH,
+  HAM_RONG,
+} from './support/schedule-fixtures';
+import {
+  ADMIN,
+  bearer,
+  createTestStorage,
+  startTestApp,
+  TestApp,
+  TestStorage,
+} from './support/test-app';
+
+const HOUR = 3600 * 1000;
+
+jest.setTimeout(60000);
+
+describe('fleet: device manifests and resumable audio downloads (e2e)', () => {
+  let storage: TestStorage;
+  let app: TestApp;
+  let baseUrl: string;
+  let who: Actors;
+  const clock = new ManualClock('2026-12-03T07:00:00.000Z');
+  let thon1: DeviceCredentials;
+  let thon2: DeviceCredentials;
+  let foreign: DeviceCredentials;
+  const items: Record<string, string> = {};
+  let priorityBulletin: string;
+
+  beforeAll(async () => {
+    storage = await createTestStorage();
+    app = await startTestApp(storage, {}, { clock });
+    // The devices are plain HTTP clients: the app listens on a real port.
+    await new Promise<void>((resolve) => app.server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+    who = await createActors(app, await app.login(ADMIN.username, ADMIN.password));
+    thon1 = await registerAndEnrol(app, who.operator, HAC_THANH, 'Cụm loa thôn 1', ['thon-1']);
+    thon2 = await registerAndEnrol(app, who.operator, HAC_THANH, 'Cụm loa thôn 2', ['thon-2']);
+    foreign = await registerAndEnrol(app, who.otherOperator, HAM_RONG, 'Cụm loa Hàm Rồng', [
+      'thon-1',
+    ]);
+    const normal = await createApproved(app, who.operator, who.approver, HAC_THANH, {
+      title: 'Lịch tiêm chủng tháng 12',
+      topics: ['chinh-quyen-so'],
+      durationMs: 20000,
+    });
+    priorityBulletin = await createApproved(app, who.operator, who.approver, HAC_THANH, {
+      title: 'Thông báo họp thôn 1',
+      topics: ['chinh-quyen-so'],
+      durationMs: 15000,
+      priority: 'priority',
+    });
+    const item = async (
+      name: string,
+      bulletinId: string,
+      inMs: number,
+      durationMs: number,
+      extra: { zones?: string[] | null; status?: 'cancelled' | 'aired' } = {},
+    ) => {
+      const created = await insertScheduleItem(app, {
+        communeCode: HAC_THANH,
+        bulletinId,
+        startsAt: new Date(clock.nowMs() + inMs),
+        durationMs,
+        ...extra,
+      });
+      items[name] = created.id;
+    };
+    await item('everyZone', normal, 2 * HOUR, 20000);
+    await item('thon1Only', priorityBulletin, 1 * HOUR, 15000, { zones: ['thon-1'] });
+    await item('thon1AndThon3', normal, 3 * HOUR, 20000, { zones: ['thon-1', 'thon-3'] });
+    await item('cancelled', normal, 4 * HOUR, 20000, { status: 'cancelled' });
+    await item('ended', normal, -HOUR, 20000);
+    await item('pastHorizon', normal, 73 * HOUR, 20000);
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await storage.dispose();
+  });
+
+  async function manifestOf(device: DeviceCredentials): Promise<Manifest> {
+    const response = await deviceGet(baseUrl, manifestPath(device.deviceId), device.apiToken);
+    expect(response.status).toBe(200);
+    // Checked as a device checks it: by the protocol module's validator.
+    const parsed = parseManifest(JSON.parse(response.body.toString('utf8')));
+    if (!parsed.ok) throw new Error(`invalid manifest: ${parsed.error}`);
+    return parsed.value;
+  }
+
+  it('lists for each device only the open items of its zones, in start order', async () => {
+    const first = await manifestOf(thon1);
+    expect(first.generatedAt).toBe('2026-12-03T07:00:00.000Z');
+    expect(first.horizonUntil).toBe('2026-12-06T07:00:00.000Z');
+    expect(first.items.map((entry) => entry.scheduleItemId)).toEqual([
+      items.thon1Only,
+      items.everyZone,
+      items.thon1AndThon3,
+    ]);
+    const [zoned, everyZone] = first.items;
+    expect(zoned).toEqual({
+      scheduleItemId: items.thon1Only,
+      startsAt: '2026-12-03T08:00:00.000Z',
+      durationMs: 15000,
+      zones: ['thon-1'],
+      priority: 'priority',
+      audio: {
+        id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        bytes: expect.any(Number),
+        url: `/api/v1/audio/${zoned.audio.id}/content`,
+      },
+    });
+    expect(everyZone).toMatchObject({ zones: null, priority: 'normal' });
+
+    const second = await manifestOf(thon2);
+    expect(second.items.map((entry) => entry.scheduleItemId)).toEqual([items.everyZone]);
+    expect(second.items[0].audio).toEqual(everyZone.audio);
+  });
+
+  it('keeps a manifest to its own device: another id is 403, a user token 401', async () => {
+    for (const [device, target] of [
+      [thon1, thon2],
+      [foreign, thon1],
+    ]) {
+      const refused = await deviceGet(
+        baseUrl,
+        `/api/v1/devices/${target.deviceId}/manifest`,
+        device.apiToken,
+      );
+      expect(refused.status).toBe(403);
+      expect(JSON.parse(refused.body.toString('utf8'))).toMatchObject({ code: 'FORBIDDEN' });
+    }
+    await app
+      .http()
+      .get(`/api/v1/devices/${thon1.deviceId}/manifest`)
+      .set(bearer(who.operator))
+      .expect(401);
+    expect((await manifestOf(foreign)).items).toEqual([]);
+  });
+
+  it('resumes a cut audio download with Range and If-Range; the bytes match the manifest', async () => {
+    const [entry] = (await manifestOf(thon1)).items;
+    const etag = `"${entry.audio.sha256}"`;
+    const half = Math.floor(entry.audio.bytes / 2);
+
+    // The link drops half way through the download.
+    const cut = await deviceGet(baseUrl, entry.audio.url, thon1.apiToken, {}, half);
+    expect(cut.status).toBe(200);
+    expect(cut.headers['accept-ranges']).toBe('bytes');
+    expect(cut.headers.etag).toBe(etag);
+    expect(cut.body).toHaveLength(half);
+
+    const rest = await deviceGet(baseUrl, entry.audio.url, thon1.apiToken, {
+      Range: `bytes=${half}-`,
+      'If-Range': etag,
+    });
+    expect(rest.status).toBe(206);
+    expect(rest.headers['content-range']).toBe(
+      `bytes ${half}-${entry.audio.bytes - 1}/${entry.audio.bytes}`,
+    );
+    const joined = Buffer.concat([cut.body, rest.body]);
+    expect(joined).toHaveLength(entry.audio.bytes);
+    expect(createHash('sha256').update(joined).digest('hex')).toBe(entry.audio.sha256);
+
+    // A rendition that changed since (another ETag): the whole file again, not a wrong piece.
+    const stale = await deviceGet(baseUrl, entry.audio.url, thon1.apiToken, {
+      Range: `bytes=${half}-`,
+      'If-Range': '"0000"',
+    });
+    expect([stale.status, stale.body.length]).toEqual([200, entry.audio.bytes]);
+
+    const beyond = await deviceGet(baseUrl, entry.audio.url, thon1.apiToken, {
+      Range: `bytes=${entry.audio.bytes}-`,
+    });
+    expect(beyond.status).toBe(416);
+    expect(JSON.parse(beyond.body.toString('utf8'))).toMatchObject({
+      code: 'RANGE_NOT_SATISFIABLE',
+    });
+
+    // The sha256 of a rendition made before it was stored is kept once computed.
+    const asset = await app.app.get(Db).manager.findOneByOrFail(AudioAsset, { id: entry.audio.id });
+    expect([asset.renditionSha256, asset.renditionBytes]).toEqual([
+      entry.audio.sha256,
+      entry.audio.bytes,
+    ]);
+  });
+
+  it("refuses another commune's device the audio, and keeps users' access as it was", async () => {
+    const [entry] = (await manifestOf(thon1)).items;
+    const refused = await deviceGet(baseUrl, entry.audio.url, foreign.apiToken);
+    expect(refused.status).toBe(403);
+    expect(JSON.parse(refused.body.toString('utf8'))).toMatchObject({ code: 'FORBIDDEN' });
+    const invalid = await deviceGet(baseUrl, entry.audio.url, 'lxd_' + 'x'.repeat(43));
+    expect(invalid.status).toBe(401);
+
+    const own = await app
+      .http()
+      .get(entry.audio.url)
+      .set(bearer(who.operator))
+      .set('Range', 'bytes=0-9')
+      .expect(206);
+    expect(own.headers.etag).toBe(`"${entry.audio.sha256}"`);
+    await app.http().get(entry.audio.url).set(bearer(who.otherOperator)).expect(403);
+    await app.http().get(entry.audio.url).set(bearer(who.monitor)).expect(200);
+  });
+});
