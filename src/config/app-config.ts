@@ -110,6 +110,11 @@ export interface AppConfig {
     archiveDir: string;
     /** The player takes an item this long before its start, to spawn its processes and wait. */
     prerollMs: number;
+    /**
+     * A commune with devices: an item's record waits for every targeted device's receipt, or
+     * this long after the item's end (PLAYOUT_RECEIPT_GRACE_MINUTES).
+     */
+    receiptGraceMinutes: number;
     /** Sink of particular communes, overriding `sink` (PLAYOUT_SINK_BY_COMMUNE). */
     sinkByCommune: ReadonlyMap<string, PlayoutSinkName>;
     /** `alsa:<device>` or `pulse:<device>` for the `device` sink. */

@@ -300,6 +300,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       reconcileSeconds: read.int('PLAYOUT_RECONCILE_SECONDS', 10, 1, 30),
       archiveDir: resolvePath(cwd, read.string('PLAYOUT_ARCHIVE_DIR', join(mediaDir, 'archive'))),
       prerollMs: read.int('PLAYOUT_PREROLL_MS', 3000, 500, 60000),
+      receiptGraceMinutes: read.int('PLAYOUT_RECEIPT_GRACE_MINUTES', 10, 0, 7 * 24 * 60),
       sinkByCommune: attempt(
         () => parseSinkByCommune(read.string('PLAYOUT_SINK_BY_COMMUNE', '')),
         new Map<string, PlayoutSinkName>(),

@@ -5,6 +5,7 @@ import { Campaign } from '../campaigns/entities/campaign.entity';
 import { DeviceCommand } from '../fleet/entities/device-command.entity';
 import { Device } from '../fleet/entities/device.entity';
 import { AudioAsset } from '../media/entities/audio-asset.entity';
+import { DeviceReceipt } from '../playout/entities/device-receipt.entity';
 import { PlayoutChain } from '../playout/entities/playout-chain.entity';
 import { PlayoutCheckpoint } from '../playout/entities/playout-checkpoint.entity';
 import { PlayoutClaim } from '../playout/entities/playout-claim.entity';
@@ -58,5 +59,6 @@ export const ENTITIES = [
   CampaignAirtimeMonthly,
   ChainCheck,
   Device,
+  DeviceReceipt,
   DeviceCommand,
 ];

@@ -6,9 +6,13 @@ import { insertRows, sqlBoolean, SqlValue } from '../database/bulk-insert';
 import { toInstant } from '../database/columns';
 import { Db } from '../database/db.service';
 import { PlayoutChain } from './entities/playout-chain.entity';
-import { PlayoutOutcome, PlayoutRecord, PlayoutSource } from './entities/playout-record.entity';
+import {
+  DeviceCoverage,
+  PlayoutOutcome,
+  PlayoutRecord,
+  PlayoutSource,
+} from './entities/playout-record.entity';
 import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
-import { applyToRollups } from '../reports/rollups';
 import {
   chainHash,
   ChainVerdict,
@@ -37,6 +41,8 @@ export interface RecordDraft {
   importId?: string | null;
   createdBy?: string | null;
   demo?: boolean;
+  /** The devices' coverage, for records built from their receipts. */
+  devices?: DeviceCoverage | null;
   /** `draftContentKey` of this draft when the caller computed it already (it is not hashed). */
   contentKey?: string;
 }
@@ -91,6 +97,16 @@ export interface ChainAnchor {
   check(manager: EntityManager, communeCode: string, reading: ChainReading): Promise<ChainVerdict>;
 }
 
+/**
+ * Work that must commit with every append (the reports' roll-ups): called in the append's
+ * transaction, with the commune's chain head held, once per append with its records in seq
+ * order. A hook that throws rolls the append back.
+ */
+export type AppendHook = (
+  manager: EntityManager,
+  records: readonly PlayoutRecord[],
+) => Promise<void>;
+
 /** The columns of `playout_record`, in the order of `recordValues`. */
 const RECORD_COLUMNS = [
   'id',
@@ -116,6 +132,7 @@ const RECORD_COLUMNS = [
   'created_by',
   'created_at',
   'demo',
+  'devices',
 ] as const;
 
 function recordValues(manager: EntityManager, record: PlayoutRecord): SqlValue[] {
@@ -143,6 +160,7 @@ function recordValues(manager: EntityManager, record: PlayoutRecord): SqlValue[]
     record.createdBy,
     toInstant(record.createdAt),
     sqlBoolean(manager, record.demo),
+    record.devices ? JSON.stringify(record.devices) : null,
   ];
 }
 
@@ -153,10 +171,25 @@ function recordValues(manager: EntityManager, record: PlayoutRecord): SqlValue[]
  */
 @Injectable()
 export class AsRunLedger {
+  private readonly hooks: AppendHook[] = [];
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * Registers work to run in every append's transaction (see `AppendHook`). The ledger knows
+   * nothing of who registers: the reports module keeps its roll-ups this way, so the log does
+   * not depend on how it is summed.
+   */
+  onAppend(hook: AppendHook): () => void {
+    this.hooks.push(hook);
+    return () => {
+      const index = this.hooks.indexOf(hook);
+      if (index >= 0) this.hooks.splice(index, 1);
+    };
+  }
 
   /**
    * Locks the commune's chain head for the rest of the transaction (created on first use).
@@ -226,6 +259,7 @@ export class AsRunLedger {
         createdBy: draft.createdBy ?? null,
         createdAt: now,
         demo: draft.demo ?? false,
+        devices: draft.devices ?? null,
       };
       prevHash = hash;
       return record;
@@ -261,7 +295,7 @@ export class AsRunLedger {
     head.lastHash = prevHash;
     head.updatedAt = now;
     await this.followOnProgramLog(manager, records, now);
-    await applyToRollups(manager, records);
+    for (const hook of this.hooks) await hook(manager, records);
     return records;
   }
 

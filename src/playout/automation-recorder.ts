@@ -5,7 +5,7 @@ import { Bulletin } from '../bulletins/entities/bulletin.entity';
 import { Clock } from '../common/clock';
 import { Db } from '../database/db.service';
 import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
-import { AsRunLedger } from './as-run-ledger';
+import { AsRunLedger, RecordDraft } from './as-run-ledger';
 import { PlayoutClaim } from './entities/playout-claim.entity';
 import { PlayoutOutcome, PlayoutRecord } from './entities/playout-record.entity';
 import { AUTOMATION_ATTEMPT } from './log-checks';
@@ -103,11 +103,16 @@ export class AutomationRecorder {
     });
   }
 
-  private async append(
+  /**
+   * Appends the record of an item (the player's by default; `extra` for the records built from
+   * device receipts) with the bulletin's title and topics as they are now. `head` must be held.
+   */
+  async append(
     manager: EntityManager,
     head: Awaited<ReturnType<AsRunLedger['lockHead']>>,
     item: ScheduleItem,
     result: AutomationOutcome,
+    extra: Partial<Pick<RecordDraft, 'source' | 'attempt' | 'correctsSeq' | 'devices'>> = {},
   ): Promise<PlayoutRecord> {
     const bulletin = await manager.findOneBy(Bulletin, { id: item.bulletinId });
     const topics = await manager.findBy(BulletinTopic, { bulletinId: item.bulletinId });
@@ -127,6 +132,7 @@ export class AutomationRecorder {
         correctsSeq: null,
         reason: result.reason,
         demo: item.demo,
+        ...extra,
       },
     ]);
     return record;

@@ -7,6 +7,7 @@ import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
 import { OPEN_ITEM_STATUSES } from '../schedule/program-log.repository';
 import { AutomationRecorder } from './automation-recorder';
 import { CLAIM_STALE_MS } from './playout-claims';
+import { communeHasDevicesSql } from './receipts/device-communes';
 
 /** Items settled per tick; the rest wait for the next one. */
 const BATCH = 200;
@@ -15,7 +16,8 @@ const BATCH = 200;
  * Finds items nothing will play any more and gives them their record: `missed` when the start
  * passed by more than the tolerance with no live player (service down, worker stuck, process
  * killed before the start), `partial` when the player died mid-play. Idempotent: the recorder
- * checks under the chain lock and takes the item's claim in the same transaction.
+ * checks under the chain lock and takes the item's claim in the same transaction. Items of
+ * communes with devices are not the server player's: `ReceiptGrace` settles them.
  */
 @Injectable()
 export class OverdueItems {
@@ -43,6 +45,7 @@ export class OverdueItems {
           stale: toInstant(new Date(now.getTime() - CLAIM_STALE_MS)),
         },
       )
+      .andWhere(`NOT ${communeHasDevicesSql('item')}`)
       .orderBy('item.startsAt', 'ASC')
       .take(BATCH)
       .getMany();

@@ -17,6 +17,7 @@ import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
 import { OPEN_ITEM_STATUSES } from '../schedule/program-log.repository';
 import { ScheduleChange, ScheduleChanges } from '../schedule/schedule-changes';
 import { CLAIM_STALE_MS } from './playout-claims';
+import { communeHasDevicesSql } from './receipts/device-communes';
 
 export interface ReconcileResult {
   added: number;
@@ -217,7 +218,8 @@ export class PlayoutDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   /**
    * Open items from the tolerance ago to the horizon ahead that no live player holds. Items past
-   * the tolerance are left to the overdue check, which records them missed.
+   * the tolerance are left to the overdue check, which records them missed. Items of communes
+   * with devices are the clusters' to play: no job.
    */
   private dueItems(now: Date, ids?: readonly string[]): Promise<ScheduleItem[]> {
     const { lateToleranceMs, horizonHours } = this.config.playout;
@@ -236,6 +238,7 @@ export class PlayoutDispatcher implements OnApplicationBootstrap, OnModuleDestro
           AND (claim.output_started_at IS NOT NULL OR claim.heartbeat_at > :fresh))`,
         { fresh: toInstant(new Date(now.getTime() - CLAIM_STALE_MS)) },
       )
+      .andWhere(`NOT ${communeHasDevicesSql('item')}`)
       .getMany();
   }
 

@@ -1,4 +1,9 @@
-import { PlayoutOutcome, PlayoutRecord, PlayoutSource } from './entities/playout-record.entity';
+import {
+  DeviceCoverage,
+  PlayoutOutcome,
+  PlayoutRecord,
+  PlayoutSource,
+} from './entities/playout-record.entity';
 
 /**
  * A record as served (DESIGN.md `PlayoutRecord`, plus attempt, title and createdAt). Instants are
@@ -24,6 +29,8 @@ export interface PlayoutRecordView {
   prevHash: string;
   hash: string;
   createdAt: string;
+  /** Records built from device receipts: how many targeted devices aired, partly aired, … */
+  devices?: DeviceCoverage;
 }
 
 export function playoutRecordView(record: PlayoutRecord): PlayoutRecordView {
@@ -46,5 +53,6 @@ export function playoutRecordView(record: PlayoutRecord): PlayoutRecordView {
     prevHash: record.prevHash,
     hash: record.hash,
     createdAt: record.createdAt.toISOString(),
+    ...(record.devices ? { devices: record.devices } : {}),
   };
 }

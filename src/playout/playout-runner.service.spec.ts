@@ -59,6 +59,8 @@ function setup(items: ScheduleItem[], bulletinPriority: Bulletin['priority'] = '
   ]);
   const db = {
     manager: {
+      // Whether the commune has enrolled devices (then its clusters play, not this player).
+      existsBy: jest.fn().mockResolvedValue(false),
       findOneBy: jest.fn((entity: unknown, where: { id: string }) =>
         Promise.resolve(
           (rows.get(entity) ?? []).find((row) => (row as { id: string }).id === where.id) ?? null,
@@ -92,7 +94,7 @@ function setup(items: ScheduleItem[], bulletinPriority: Bulletin['priority'] = '
     player as unknown as Player,
     clock,
   );
-  return { runner, claims, recorder, recorded, player, clock };
+  return { runner, claims, recorder, recorded, player, clock, db };
 }
 
 type Started = Extract<PlayResult, { started: true }>;
@@ -152,6 +154,18 @@ describe('PlayoutRunner', () => {
     ).toMatchObject({ action: 'skipped', detail: 'moved since the job was made' });
     expect(claims.claim).not.toHaveBeenCalled();
     expect(player.play).not.toHaveBeenCalled();
+  });
+
+  it('leaves the items of a commune with devices to its clusters: no claim, no record', async () => {
+    const { runner, claims, player, recorder, db } = setup([item()]);
+    (db.manager.existsBy as jest.Mock).mockResolvedValue(true);
+    expect(await runner.run({ scheduleItemId: 'item-1' })).toMatchObject({
+      action: 'skipped',
+      detail: "the commune's devices play it",
+    });
+    expect(claims.claim).not.toHaveBeenCalled();
+    expect(player.play).not.toHaveBeenCalled();
+    expect(recorder.record).not.toHaveBeenCalled();
   });
 
   it('never plays an item late beyond the tolerance: it is settled missed', async () => {

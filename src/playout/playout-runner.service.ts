@@ -19,6 +19,7 @@ import {
   MISSED_REASONS,
 } from './automation-recorder';
 import { PlayoutClaims } from './playout-claims';
+import { communeHasDevices } from './receipts/device-communes';
 import { CommuneOutputs, StopReason } from './player/commune-outputs';
 import { playedOutcome } from './player/play-outcome';
 import { Player } from './player/player';
@@ -95,6 +96,10 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
     if (!item || !OPEN_ITEM_STATUSES.includes(item.status)) return skipped('not on the log');
     if (payload.startsAt && item.startsAt.toISOString() !== payload.startsAt) {
       return skipped('moved since the job was made');
+    }
+    // A job made before the commune's first device enrolled: the clusters play it now.
+    if (await communeHasDevices(this.db.manager, item.communeCode)) {
+      return skipped("the commune's devices play it");
     }
     if (this.lateMs(item) > this.config.playout.lateToleranceMs) {
       const record = await this.recorder.settleOverdue(item, this.config.playout.lateToleranceMs);

@@ -9,12 +9,14 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OverdueItems } from './overdue-items.service';
 import { PlayoutDispatcher } from './playout-dispatcher.service';
+import { ReceiptGrace } from './receipts/receipt-grace.service';
 
 const TICK = 'playout-reconcile';
 
 /**
  * The scheduler's playout tick, every PLAYOUT_RECONCILE_SECONDS (and once at start): reconcile
- * the queue with the program log, then settle overdue items. Both are idempotent, so every
+ * the queue with the program log, settle overdue items, and give the items of communes with
+ * devices whose receipts' grace is over their record. All are idempotent, so every
  * scheduler instance may run it; a tick still running when the next is due is skipped.
  */
 @Injectable()
@@ -26,6 +28,7 @@ export class PlayoutTicks implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dispatcher: PlayoutDispatcher,
     private readonly overdue: OverdueItems,
+    private readonly receiptGrace: ReceiptGrace,
     private readonly registry: SchedulerRegistry,
   ) {}
 
@@ -44,6 +47,7 @@ export class PlayoutTicks implements OnApplicationBootstrap, OnModuleDestroy {
     this.running = true;
     try {
       await this.overdue.settle();
+      await this.receiptGrace.settle();
       await this.dispatcher.reconcile();
     } catch (error) {
       this.logger.error(`Playout tick failed: ${(error as Error).message}`);

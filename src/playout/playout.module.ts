@@ -9,14 +9,24 @@ import { PlayoutClaims } from './playout-claims';
 import { PlayoutDispatcher } from './playout-dispatcher.service';
 import { PlayoutLogController } from './playout-log.controller';
 import { PlayoutLogService } from './playout-log.service';
+import { LoggingReceiptAlerts, RECEIPT_ALERTS } from './receipts/receipt-alerts';
+import { ReceiptIntake } from './receipts/receipt-intake.service';
+import { ReceiptRecords } from './receipts/receipt-records';
+import { DeviceReceiptsController, RecordReceiptsController } from './receipts/receipts.controller';
+import { ReceiptsLog } from './receipts/receipts-log.service';
 
 /**
  * The as-run log (chain, reads, manual and imported records, signed checkpoints), the claims and records of the
- * player, and the dispatcher that follows program-log changes. The player runs in
+ * player, the devices' receipts and the records built from them, and the dispatcher that follows program-log changes. The player runs in
  * `PlayoutWorkerModule`, the periodic tick in `PlayoutSchedulerModule`.
  */
 @Module({
-  controllers: [PlayoutLogController, CheckpointKeyController],
+  controllers: [
+    PlayoutLogController,
+    CheckpointKeyController,
+    DeviceReceiptsController,
+    RecordReceiptsController,
+  ],
   providers: [
     AsRunLedger,
     CheckpointKeys,
@@ -26,6 +36,11 @@ import { PlayoutLogService } from './playout-log.service';
     PlayoutClaims,
     AutomationRecorder,
     PlayoutDispatcher,
+    ReceiptRecords,
+    ReceiptIntake,
+    ReceiptsLog,
+    // The seam for the fleet's alerts (`raise()`): logs until the alerts module provides it.
+    { provide: RECEIPT_ALERTS, useClass: LoggingReceiptAlerts },
   ],
   exports: [
     AsRunLedger,
@@ -34,6 +49,8 @@ import { PlayoutLogService } from './playout-log.service';
     PlayoutClaims,
     AutomationRecorder,
     PlayoutDispatcher,
+    ReceiptRecords,
+    RECEIPT_ALERTS,
   ],
 })
 export class PlayoutModule {}

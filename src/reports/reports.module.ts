@@ -6,12 +6,13 @@ import { AsRunReader } from './as-run-reader';
 import { ChainChecksService } from './chain-checks.service';
 import { ReportsController } from './reports.controller';
 import { ReportsService } from './reports.service';
+import { RollupsHook } from './rollups-hook';
 import { RollupsService } from './rollups.service';
 
 /**
  * Monitoring and reports over the as-run log: compliance, province summary, uplift, a
  * commune's detail, CSV/XLSX exports, the verifiable as-run export, and the daily roll-ups
- * (kept by the ledger's append through `applyToRollups`, repaired by `RollupsService`).
+ * (kept in every append's transaction by `RollupsHook`, the ledger's append hook, repaired by `RollupsService`).
  */
 @Module({
   imports: [PlayoutModule],
@@ -23,6 +24,7 @@ import { RollupsService } from './rollups.service';
     ChainChecksService,
     ReportsService,
     RollupsService,
+    RollupsHook,
   ],
   exports: [RollupsService, ChainChecksService],
 })

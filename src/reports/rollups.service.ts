@@ -13,7 +13,7 @@ export interface RollupRun {
 
 /**
  * Catch-up and rebuild of the daily roll-ups. Appends keep them current by themselves
- * (`applyToRollups` in the ledger); these repair what was written around them. Each commune is
+ * (`applyToRollups`, registered with the ledger's append hook); these repair what was written around them. Each commune is
  * done in its own transaction holding its chain head, so appends wait rather than interleave.
  */
 @Injectable()

@@ -60,6 +60,7 @@ export async function insertScheduleItem(
     durationMs: number;
     source?: ScheduleItem['source'];
     status?: ScheduleItem['status'];
+    /** The zones it goes to; absent: every device of the commune. */
     zones?: string[] | null;
   },
 ): Promise<ScheduleItem> {

@@ -73,6 +73,8 @@ export const ERROR_MESSAGES: Record<string, string> = {
   PLAYOUT_TIME_OUT_OF_RANGE:
     'Thời điểm phát không hợp lệ: nhật ký chỉ ghi những lần phát đã diễn ra, từ năm 2020 đến nay',
   PLAYOUT_ITEM_TIME_MISMATCH: 'Thời điểm phát không khớp với giờ đã xếp của mục trong lịch',
+  RECEIPT_REFUSED:
+    'Biên nhận phát của cụm loa bị từ chối (sai chữ ký, đứt chuỗi hoặc mục không gửi cho cụm)',
   AUDIO_CONTENT_NOT_READY: 'Âm thanh đang được xử lý, chưa nghe được',
   TTS_TEXT_TOO_LONG: 'Văn bản quá dài để chuyển thành giọng nói',
   TTS_UNAVAILABLE: 'Chưa tạo được giọng đọc: bộ chuyển văn bản thành giọng nói không sẵn sàng',

@@ -58,6 +58,7 @@ export const SOURCE_LABEL: Record<PlayoutSource, string> = {
   automation: 'Tự động',
   operator: 'Xác nhận thủ công',
   import: 'Nhập từ tệp',
+  devices: 'Theo biên nhận cụm loa',
 };
 
 export const ITEM_SOURCE_LABEL: Record<'manual' | 'planner' | 'emergency', string> = {

@@ -175,7 +175,7 @@ export interface PlanResult {
 }
 
 export type PlayoutOutcome = 'aired' | 'partial' | 'failed' | 'missed';
-export type PlayoutSource = 'automation' | 'operator' | 'import';
+export type PlayoutSource = 'automation' | 'operator' | 'import' | 'devices';
 
 export interface PlayoutRecord {
   id: string;

@@ -12,6 +12,7 @@ import { PlayoutCheckpoints1764700000300 } from './1764700000300-playout-checkpo
 import { Fleet1764800000000 } from './1764800000000-fleet';
 import { ScheduleZones1764900000000 } from './1764900000000-schedule-zones';
 import { RenditionSha2561764900000100 } from './1764900000100-rendition-sha256';
+import { DeviceReceipts1764900000400 } from './1764900000400-device-receipts';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   Fleet1764800000000,
   ScheduleZones1764900000000,
   RenditionSha2561764900000100,
+  DeviceReceipts1764900000400,
 ];

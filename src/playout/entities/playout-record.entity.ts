@@ -4,7 +4,8 @@ import { InstantColumn } from '../../database/columns';
 export const PLAYOUT_OUTCOMES = ['aired', 'partial', 'failed', 'missed'] as const;
 export type PlayoutOutcome = (typeof PLAYOUT_OUTCOMES)[number];
 
-export const PLAYOUT_SOURCES = ['automation', 'operator', 'import'] as const;
+/** `devices`: built by the service from the signed play receipts of the commune's devices. */
+export const PLAYOUT_SOURCES = ['automation', 'operator', 'import', 'devices'] as const;
 export type PlayoutSource = (typeof PLAYOUT_SOURCES)[number];
 
 /** Topic codes stored as the JSON array that was hashed (sorted), e.g. `["kinh-te-so"]`. */
@@ -21,6 +22,18 @@ const topicsTransformer: ValueTransformer = {
     return [value];
   },
 };
+
+/**
+ * How many of the devices an item was sent to played it, by their receipts: `aired` the whole
+ * item, `partial` part of it, `missed` nothing (missed or failed), `unreported` no receipt yet.
+ */
+export interface DeviceCoverage {
+  targeted: number;
+  aired: number;
+  partial: number;
+  missed: number;
+  unreported: number;
+}
 
 /**
  * One as-run record (nhật ký phát thanh): what actually went on air, or did not. Append-only:
@@ -116,4 +129,11 @@ export class PlayoutRecord {
   /** Sample content made by the demo seeder. */
   @Column({ type: 'boolean', default: false })
   demo!: boolean;
+
+  /**
+   * Records built from device receipts (`source` devices): the coverage behind it; null for
+   * the others. Not hashed: the signed receipts behind the record are its evidence.
+   */
+  @Column({ type: 'simple-json', nullable: true })
+  devices!: DeviceCoverage | null;
 }

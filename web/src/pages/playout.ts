@@ -267,7 +267,10 @@ export async function playoutLogView(
   // the automation recorded as missed or failed may still have been aired by hand.
   const settled = new Set(
     records
-      .filter((record) => record.outcome === 'aired' || record.source !== 'automation')
+      .filter(
+        (record) =>
+          record.outcome === 'aired' || record.source === 'operator' || record.source === 'import',
+      )
       .map((record) => record.scheduleItemId),
   );
   const now = Date.now();

@@ -1,0 +1,70 @@
+import { communeCoverage, CountedReceipt } from './device-coverage';
+
+const PLANNED = new Date('2026-12-03T05:30:00.000Z');
+
+function receipt(
+  deviceId: string,
+  outcome: CountedReceipt['outcome'],
+  startedAt: string | null,
+  playedMs: number,
+): CountedReceipt {
+  return { deviceId, outcome, startedAt, playedMs };
+}
+
+describe('communeCoverage', () => {
+  it('is aired when one device played the whole item: earliest start, longest play', () => {
+    const result = communeCoverage(
+      PLANNED,
+      ['a', 'b', 'c'],
+      [
+        receipt('a', 'aired', '2026-12-03T05:30:00.020Z', 60000),
+        receipt('b', 'aired', '2026-12-03T05:30:00.005Z', 59990),
+        receipt('c', 'partial', '2026-12-03T05:29:59.000Z', 70000),
+      ],
+    );
+    expect(result.outcome).toBe('aired');
+    expect(result.startedAt.toISOString()).toBe('2026-12-03T05:30:00.005Z');
+    expect(result.playedMs).toBe(60000);
+    expect(result.endedAt.toISOString()).toBe('2026-12-03T05:31:00.005Z');
+    expect(result.devices).toEqual({ targeted: 3, aired: 2, partial: 1, missed: 0, unreported: 0 });
+  });
+
+  it('is partial when only parts aired, missed when nothing did, and counts the silent', () => {
+    const partial = communeCoverage(
+      PLANNED,
+      ['a', 'b'],
+      [receipt('a', 'partial', '2026-12-03T05:30:00.000Z', 1000)],
+    );
+    expect(partial.outcome).toBe('partial');
+    expect(partial.devices).toEqual({
+      targeted: 2,
+      aired: 0,
+      partial: 1,
+      missed: 0,
+      unreported: 1,
+    });
+    const missed = communeCoverage(PLANNED, ['a', 'b'], [receipt('a', 'missed', null, 0)]);
+    expect(missed).toMatchObject({
+      outcome: 'missed',
+      startedAt: PLANNED,
+      endedAt: PLANNED,
+      playedMs: 0,
+    });
+    expect(missed.devices).toEqual({ targeted: 2, aired: 0, partial: 0, missed: 1, unreported: 1 });
+    expect(communeCoverage(PLANNED, [], []).devices.targeted).toBe(0);
+  });
+
+  it("takes a device's best receipt, and counts a device that reported outside the targets", () => {
+    const result = communeCoverage(
+      PLANNED,
+      ['a'],
+      [
+        receipt('a', 'partial', '2026-12-03T05:30:00.000Z', 1000),
+        receipt('a', 'aired', '2026-12-03T05:35:00.000Z', 60000),
+        receipt('z', 'missed', null, 0),
+      ],
+    );
+    expect(result.outcome).toBe('aired');
+    expect(result.devices).toEqual({ targeted: 2, aired: 1, partial: 0, missed: 1, unreported: 0 });
+  });
+});

@@ -1,0 +1,95 @@
+import type { ReceiptOutcome } from '../../fleet/protocol';
+import type { AutomationOutcome } from '../automation-recorder';
+import type { DeviceCoverage } from '../entities/playout-record.entity';
+
+/** What the commune record needs of a receipt. */
+export interface CountedReceipt {
+  deviceId: string;
+  startedAt: string | null;
+  playedMs: number;
+  outcome: ReceiptOutcome;
+}
+
+/** The commune's record of an item, from its devices' receipts. */
+export interface CommuneCoverage extends AutomationOutcome {
+  devices: DeviceCoverage;
+}
+
+const RANK: Record<ReceiptOutcome, number> = { aired: 3, partial: 2, missed: 1 };
+
+/** A device's best receipt for the item: the fullest play, then the longest. */
+function better(a: CountedReceipt, b: CountedReceipt): CountedReceipt {
+  if (RANK[a.outcome] !== RANK[b.outcome]) return RANK[a.outcome] > RANK[b.outcome] ? a : b;
+  return a.playedMs >= b.playedMs ? a : b;
+}
+
+/** Earliest start among `plays`, and the longest played (DESIGN.md principle 6). */
+function span(plays: readonly CountedReceipt[]): { startedAt: Date; playedMs: number } {
+  let startedAt = Infinity;
+  let playedMs = 0;
+  for (const play of plays) {
+    if (play.startedAt !== null) startedAt = Math.min(startedAt, Date.parse(play.startedAt));
+    playedMs = Math.max(playedMs, play.playedMs);
+  }
+  return { startedAt: new Date(startedAt), playedMs };
+}
+
+export function coverageReason(devices: DeviceCoverage): string {
+  if (devices.targeted === 0) return 'Không có cụm loa nào trong vùng phát của mục này';
+  return (
+    `Theo biên nhận của ${devices.targeted} cụm loa: ${devices.aired} phát đủ, ` +
+    `${devices.partial} phát một phần, ${devices.missed} không phát, ` +
+    `${devices.unreported} chưa báo cáo`
+  );
+}
+
+/**
+ * The commune's outcome for an item from the receipts of its devices: `aired` when at least one
+ * device played it whole, `partial` when some played part of it, `missed` otherwise. `startedAt`
+ * is the earliest start among the devices of that outcome, `playedMs` the longest played, and
+ * `endedAt` their sum. `targeted` are the devices the item was sent to; a device that reported
+ * without being among them now (its zones changed since) still counts.
+ */
+export function communeCoverage(
+  plannedStart: Date,
+  targeted: readonly string[],
+  receipts: readonly CountedReceipt[],
+): CommuneCoverage {
+  const best = new Map<string, CountedReceipt>();
+  for (const receipt of receipts) {
+    const earlier = best.get(receipt.deviceId);
+    best.set(receipt.deviceId, earlier ? better(earlier, receipt) : receipt);
+  }
+  const devices = new Set([...targeted, ...best.keys()]);
+  const plays = [...best.values()];
+  const aired = plays.filter((play) => play.outcome === 'aired');
+  const partial = plays.filter((play) => play.outcome === 'partial');
+  const coverage: DeviceCoverage = {
+    targeted: devices.size,
+    aired: aired.length,
+    partial: partial.length,
+    missed: plays.length - aired.length - partial.length,
+    unreported: devices.size - plays.length,
+  };
+  const reason = coverageReason(coverage);
+  const counted = aired.length > 0 ? aired : partial;
+  if (counted.length === 0) {
+    return {
+      outcome: 'missed',
+      startedAt: plannedStart,
+      endedAt: plannedStart,
+      playedMs: 0,
+      reason,
+      devices: coverage,
+    };
+  }
+  const { startedAt, playedMs } = span(counted);
+  return {
+    outcome: aired.length > 0 ? 'aired' : 'partial',
+    startedAt,
+    endedAt: new Date(startedAt.getTime() + playedMs),
+    playedMs,
+    reason,
+    devices: coverage,
+  };
+}
