@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { MAX_RECEIPTS_PER_BATCH } from '../fleet/protocol';
 import type { EdgeStore } from './edge-store';
-import type { ServerApi } from './server-api';
+import { ServerApi, ServerRefusal } from './server-api';
 
 /** How long the uploader waits after a failure: doubling from 1 s up to the limit. */
 export function backoffMs(failures: number, maxMs: number): number {
@@ -66,8 +66,16 @@ export class ReceiptUploader {
         await this.api.uploadReceipts(this.deviceId, batch);
       } catch (error) {
         this.failures++;
-        const waitMs = backoffMs(this.failures, this.maxBackoffMs);
-        this.logger.warn(
+        const refused = error instanceof ServerRefusal && error.status < 500;
+        if (refused && typeof error.body.lastSeq === 'number') {
+          await this.markUpTo(batch, error.body.lastSeq);
+        }
+        // A refusal is not cured by retrying soon: try again rarely (the server raised an alert).
+        const waitMs = refused ? this.maxBackoffMs : backoffMs(this.failures, this.maxBackoffMs);
+        const log = refused
+          ? this.logger.error.bind(this.logger)
+          : this.logger.warn.bind(this.logger);
+        log(
           `Receipts ${batch[0].seq}–${batch[batch.length - 1].seq} not sent (${(error as Error).message}); again in ${waitMs} ms`,
         );
         this.timer = setTimeout(() => {
@@ -77,11 +85,14 @@ export class ReceiptUploader {
         return;
       }
       this.failures = 0;
-      await this.store.markUploaded(
-        batch.map((receipt) => receipt.seq),
-        Date.now(),
-      );
+      await this.markUpTo(batch, batch[batch.length - 1].seq);
       this.logger.log(`Receipts ${batch[0].seq}–${batch[batch.length - 1].seq} sent`);
     }
+  }
+
+  /** The receipts of the batch the server holds (up to its `lastSeq`) are sent. */
+  private async markUpTo(batch: { seq: number }[], lastSeq: number): Promise<void> {
+    const held = batch.filter((receipt) => receipt.seq <= lastSeq).map((receipt) => receipt.seq);
+    if (held.length > 0) await this.store.markUploaded(held, Date.now());
   }
 }

@@ -19,6 +19,8 @@ export class ServerRefusal extends Error {
     readonly status: number,
     readonly code: string | undefined,
     message: string,
+    /** The answer's body, when it was JSON. */
+    readonly body: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'ServerRefusal';
@@ -30,16 +32,16 @@ const REQUEST_TIMEOUT_MS = 20000;
 const DOWNLOAD_IDLE_TIMEOUT_MS = 30000;
 
 async function refusal(response: Response, what: string): Promise<ServerRefusal> {
-  let code: string | undefined;
-  let message = `${what}: HTTP ${response.status}`;
+  let body: Record<string, unknown> = {};
   try {
-    const body = (await response.json()) as { code?: string; message?: string | string[] };
-    code = body.code;
-    if (body.message) message += ` ${code ?? ''} ${String(body.message)}`.trimEnd();
+    body = (await response.json()) as Record<string, unknown>;
   } catch {
     // not JSON: the status says enough
   }
-  return new ServerRefusal(response.status, code, message);
+  const code = typeof body.code === 'string' ? body.code : undefined;
+  const detail = typeof body.message === 'string' ? body.message : '';
+  const message = `${what}: HTTP ${response.status} ${code ?? ''} ${detail}`.trimEnd();
+  return new ServerRefusal(response.status, code, message, body);
 }
 
 /**
@@ -72,14 +74,20 @@ export class ServerApi {
     return await response.json();
   }
 
-  async uploadReceipts(deviceId: string, receipts: Receipt[]): Promise<void> {
+  /**
+   * Posts a batch; resolves with the last seq the server holds (`lastSeq`), when it says. A
+   * refusal (422 `RECEIPT_REFUSED`) carries `lastSeq` too: the receipts before the refused one
+   * were kept.
+   */
+  async uploadReceipts(deviceId: string, receipts: Receipt[]): Promise<number | undefined> {
     const response = await this.request('POST', `/api/v1/devices/${deviceId}/receipts`, {
       receipts,
     });
     if (response.status < 200 || response.status > 299) {
       throw await refusal(response, 'Receipts refused');
     }
-    await response.arrayBuffer();
+    const body = (await response.json().catch(() => ({}))) as { lastSeq?: unknown };
+    return typeof body.lastSeq === 'number' ? body.lastSeq : undefined;
   }
 
   /**
