@@ -211,5 +211,50 @@ describe('edge players against the service (e2e, real processes)', () => {
       30000,
       'both clusters online again',
     );
+
+    // Their receipts reach the service, which builds the commune's as-run log from them.
+    interface RecordRow {
+      seq: number;
+      scheduleItemId: string;
+      outcome: string;
+      source: string;
+      startedAt: string;
+      devices: Record<string, number>;
+    }
+    const log = await eventually(
+      async () => {
+        const records = await api<RecordRow[]>(
+          again,
+          'GET',
+          `/api/v1/communes/${HAC_THANH}/playout-log`,
+        );
+        return records.length >= 2 ? records : undefined;
+      },
+      60000,
+      'the commune records built from the receipts',
+    );
+    const recordOf = (id: string) => log.find((record) => record.scheduleItemId === id);
+    expect(recordOf(i1.id)).toMatchObject({
+      outcome: 'aired',
+      source: 'devices',
+      devices: { targeted: 2, aired: 2, partial: 0, missed: 0, unreported: 0 },
+    });
+    expect(recordOf(i2.id)).toMatchObject({
+      outcome: 'aired',
+      source: 'devices',
+      devices: { targeted: 1, aired: 1, partial: 0, missed: 0, unreported: 0 },
+    });
+    expect(Math.abs(Date.parse(recordOf(i1.id)!.startedAt) - i1.startsAt.getTime())).toBeLessThan(
+      50,
+    );
+    expect(
+      await api<{ ok: boolean }>(again, 'GET', `/api/v1/communes/${HAC_THANH}/playout-log/verify`),
+    ).toMatchObject({ ok: true });
+    const behind = await api<{ deviceId: string }[]>(
+      again,
+      'GET',
+      `/api/v1/communes/${HAC_THANH}/playout-log/${recordOf(i1.id)!.seq}/receipts`,
+    );
+    expect(behind.map((receipt) => receipt.deviceId).sort()).toEqual([thon1.id, thon2.id].sort());
   });
 });
