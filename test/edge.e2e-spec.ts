@@ -4,7 +4,7 @@ import { EdgeStore } from '../src/edge/edge-store';
 import { receiptProblem } from '../src/fleet/protocol';
 import { archivePath } from '../src/playout/sinks/sink-targets';
 import { eventually } from './support/fleet-device';
-import { durationOf } from './support/media-fixtures';
+import { durationOf, filesUnder } from './support/media-fixtures';
 import { insertScheduleItem } from './support/playout-fixtures';
 import { createActors, createApproved, HAC_THANH } from './support/schedule-fixtures';
 import { freePort } from './support/services';
@@ -81,15 +81,24 @@ describe('edge players against the service (e2e, real processes)', () => {
       ).body as { id: string; enrolmentCode: string };
     const thon1 = await register('Cụm loa thôn 1', ['thon-1']);
     const thon2 = await register('Cụm loa thôn 2', ['thon-2']);
-    const bulletin = (durationMs: number, title: string) =>
+    const bulletin = (durationMs: number, title: string, priority?: 'emergency') =>
       createApproved(app, who.operator, who.approver, HAC_THANH, {
         title,
         topics: ['chinh-quyen-so'],
         durationMs,
+        priority,
       });
     const everyone = await bulletin(2000, 'Thông báo chung');
     const village = await bulletin(3000, 'Họp thôn 1');
-    const base = Date.now() + 40000;
+    const base = Date.now() + 50000;
+    // An emergency on the log for later, which a play-emergency command brings forward.
+    const urgent = await insertScheduleItem(app, {
+      communeCode: HAC_THANH,
+      bulletinId: await bulletin(2000, 'Thông báo khẩn: lũ quét', 'emergency'),
+      startsAt: new Date(base + 3600000),
+      durationMs: 2000,
+      source: 'emergency',
+    });
     const i1 = await insertScheduleItem(app, {
       communeCode: HAC_THANH,
       bulletinId: everyone,
@@ -126,8 +135,8 @@ describe('edge players against the service (e2e, real processes)', () => {
       });
     };
     edges.push(startEdge('thon-1', thon1.enrolmentCode), startEdge('thon-2', thon2.enrolmentCode));
-    await edges[0].waitFor(/Synced: 2 items/, 30000);
-    await edges[1].waitFor(/Synced: 1 items/, 30000);
+    await edges[0].waitFor(/Synced: 3 items/, 30000);
+    await edges[1].waitFor(/Synced: 2 items/, 30000);
 
     // Status as the commune sees it, and a command answered.
     const devices = () => api<DeviceRow[]>(admin, 'GET', `/api/v1/communes/${HAC_THANH}/devices`);
@@ -171,6 +180,30 @@ describe('edge players against the service (e2e, real processes)', () => {
       publicKey: identity('thon-1').publicKey,
     });
     expect(Math.abs(row.clockSkewMs ?? 99999)).toBeLessThan(1500);
+
+    // play-emergency: played at once from the cache, acknowledged with its start.
+    const sentAt = Date.now();
+    const emergency = await api<{ id: string }>(
+      admin,
+      'POST',
+      `/api/v1/communes/${HAC_THANH}/devices/${thon2.id}/commands`,
+      { type: 'play-emergency', scheduleItemId: urgent.id },
+    );
+    const started = await eventually(async () => {
+      const view = await api<{ ok: boolean | null; error: string | null }>(
+        admin,
+        'GET',
+        `/api/v1/communes/${HAC_THANH}/devices/${thon2.id}/commands/${emergency.id}`,
+      );
+      return view.ok === null ? undefined : view;
+    }, 15000);
+    expect(started).toMatchObject({ ok: true, error: null });
+    await edges[1].waitFor(new RegExp(`Receipt 1: ${urgent.id} aired 2000 ms`), 10000);
+    const emergencyFile = filesUnder(join(dir('thon-2'), 'archive')).find((file) =>
+      file.includes(urgent.id),
+    );
+    expect(await durationOf(join(dir('thon-2'), 'archive', emergencyFile!))).toBeCloseTo(2, 1);
+    expect(Date.now() - sentAt).toBeLessThan(8000);
     expect(Date.now()).toBeLessThan(base - 3000);
 
     // The outage: service and broker stop; the items play on time all the same.
@@ -187,8 +220,8 @@ describe('edge players against the service (e2e, real processes)', () => {
       const store = await EdgeStore.open(join(dir(name), 'data', 'edge.sqlite'));
       const receipts = await store.receipts();
       await store.close();
-      expect(receipts.length).toBe(name === 'thon-1' ? 2 : 1);
-      for (const receipt of receipts) {
+      expect(receipts.length).toBe(2);
+      for (const receipt of receipts.filter((played) => played.scheduleItemId !== urgent.id)) {
         expect(receiptProblem(receipt, identity(name).publicKey)).toBeNull();
         expect(receipt.outcome).toBe('aired');
         const planned = receipt.scheduleItemId === i1.id ? i1 : i2;

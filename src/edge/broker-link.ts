@@ -3,6 +3,7 @@ import mqtt, { MqttClient } from 'mqtt';
 import {
   AckMessage,
   CommandMessage,
+  decodeJson,
   deviceTopic,
   encodeMessage,
   LAST_WILL,
@@ -24,6 +25,17 @@ export interface BrokerSettings {
 /** An acknowledgement; `play-emergency` adds when the item started. */
 export type EdgeAck = AckMessage & { startedAt?: string };
 
+/** A command; `play-emergency` may carry `endsAt`: past it, the emergency is over. */
+export type EdgeCommand = CommandMessage & { endsAt?: string };
+
+/** `endsAt` of a `play-emergency` (docs/device-protocol.md, "Emergencies"), when it is an instant. */
+function endsAtOf(payload: Buffer): string | undefined {
+  const decoded = decodeJson(payload);
+  if (!decoded.ok || typeof decoded.value !== 'object' || decoded.value === null) return undefined;
+  const endsAt = (decoded.value as { endsAt?: unknown }).endsAt;
+  return typeof endsAt === 'string' && !Number.isNaN(Date.parse(endsAt)) ? endsAt : undefined;
+}
+
 /**
  * The box's MQTT session (docs/device-protocol.md, "MQTT"): client id = device id, keepalive
  * ≤ 30 s, a retained `{"status":"offline"}` Last Will, its own command topic at QoS 1. It
@@ -38,7 +50,7 @@ export class BrokerLink {
     private readonly settings: BrokerSettings,
     private readonly handlers: {
       onConnect(): void;
-      onCommand(command: CommandMessage): void;
+      onCommand(command: EdgeCommand): void;
     },
   ) {}
 
@@ -100,7 +112,8 @@ export class BrokerLink {
         this.logger.warn(`Ignored a bad command: ${command.error}`);
         return;
       }
-      this.handlers.onCommand(command.value);
+      const endsAt = command.value.type === 'play-emergency' ? endsAtOf(payload) : undefined;
+      this.handlers.onCommand(endsAt ? { ...command.value, endsAt } : command.value);
     });
   }
 

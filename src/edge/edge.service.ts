@@ -7,11 +7,11 @@ import {
 } from '@nestjs/common';
 import { join } from 'node:path';
 import { Clock } from '../common/clock';
-import { CommandMessage, StatusMessage } from '../fleet/protocol';
+import { StatusMessage } from '../fleet/protocol';
 import { Player } from '../playout/player/player';
 import { sleep } from '../playout/player/precise-wait';
 import { AudioCache } from './audio-cache';
-import { BrokerLink, EdgeAck } from './broker-link';
+import { BrokerLink, EdgeAck, EdgeCommand } from './broker-link';
 import { EDGE_CONFIG, EdgeConfig } from './edge-config';
 import { loadOrEnrol } from './edge-identity';
 import { EdgePlayback } from './edge-playback';
@@ -44,6 +44,7 @@ export class EdgeService implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly timers: NodeJS.Timeout[] = [];
   private statusTimer: NodeJS.Timeout | null = null;
   private volume = 100;
+  private readonly commandsInFlight = new Map<string, Promise<EdgeAck>>();
 
   constructor(
     @Inject(EDGE_CONFIG) private readonly config: EdgeConfig,
@@ -159,27 +160,39 @@ export class EdgeService implements OnApplicationBootstrap, BeforeApplicationShu
     parts.broker.publishStatus(status);
   }
 
-  /** Acts on a command once (QoS 1 may bring it twice: the first answer is sent again). */
-  private async command(command: CommandMessage): Promise<void> {
+  /**
+   * Acts on a command once; QoS 1 (or the server resending an emergency) may bring it again:
+   * each delivery is acknowledged with the first one's answer.
+   */
+  private async command(command: EdgeCommand): Promise<void> {
     const parts = this.parts;
     if (!parts) return;
+    const running = this.commandsInFlight.get(command.id);
+    if (running) {
+      parts.broker.ack(await running);
+      return;
+    }
     if (!(await parts.store.takeCommand(command.id, this.clock.nowMs()))) {
       const previous = await parts.store.commandAck(command.id);
       if (previous) parts.broker.ack(JSON.parse(previous) as EdgeAck);
       return;
     }
-    let ack: EdgeAck;
+    const answer = this.execute(parts, command).then(
+      (extra): EdgeAck => ({ id: command.id, ok: true, ...extra }),
+      (error: Error): EdgeAck => ({ id: command.id, ok: false, error: error.message }),
+    );
+    this.commandsInFlight.set(command.id, answer);
     try {
-      ack = { id: command.id, ok: true, ...(await this.execute(parts, command)) };
-    } catch (error) {
-      ack = { id: command.id, ok: false, error: (error as Error).message };
+      const ack = await answer;
+      await parts.store.saveCommandAck(command.id, JSON.stringify(ack));
+      parts.broker.ack(ack);
+    } finally {
+      this.commandsInFlight.delete(command.id);
     }
-    await parts.store.saveCommandAck(command.id, JSON.stringify(ack));
-    parts.broker.ack(ack);
     this.statusSoon();
   }
 
-  private async execute(parts: Parts, command: CommandMessage): Promise<Partial<EdgeAck>> {
+  private async execute(parts: Parts, command: EdgeCommand): Promise<Partial<EdgeAck>> {
     switch (command.type) {
       case 'sync':
         await parts.sync.sync();
@@ -197,6 +210,10 @@ export class EdgeService implements OnApplicationBootstrap, BeforeApplicationShu
         parts.playback.stopCurrent('command');
         return {};
       case 'play-emergency':
+        // A command kept by the broker while the box was offline, for an emergency now over.
+        if (command.endsAt && Date.parse(command.endsAt) <= this.clock.nowMs()) {
+          throw new Error('expired');
+        }
         return this.emergency(parts, command.scheduleItemId);
     }
   }
