@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Receipt, receiptProblem, RECEIPT_GENESIS_HASH } from '../src/fleet/protocol';
@@ -119,6 +119,9 @@ describe('edge player offline (e2e, real processes)', () => {
         publicKey: expect.any(String),
       });
       expect(readFileSync(join(edge.dataDir, 'device-key.pem'), 'utf8')).toMatch(/PRIVATE KEY/);
+      for (const secret of ['device-key.pem', 'identity.json']) {
+        expect(statSync(join(edge.dataDir, secret)).mode & 0o777).toBe(0o600);
+      }
     }
     expect(Date.now()).toBeLessThan(base - 2000);
 
