@@ -6,6 +6,7 @@ import { Receipt, ReceiptFields, receiptInstant } from '../fleet/protocol';
 import { CommuneOutputs, StopReason } from '../playout/player/commune-outputs';
 import { playedOutcome } from '../playout/player/play-outcome';
 import { Player } from '../playout/player/player';
+import { SinkTarget } from '../playout/sinks/sink-args';
 import { sinkTargetOf } from '../playout/sinks/sink-targets';
 import type { AudioCache } from './audio-cache';
 import type { EdgeConfig } from './edge-config';
@@ -47,6 +48,8 @@ export class EdgePlayback {
     null;
   private ticking = false;
   power: 'on' | 'off' = 'on';
+  /** Output volume in percent, applied by the device sink from the next item on. */
+  volume = 100;
 
   constructor(
     private readonly config: EdgeConfig,
@@ -204,11 +207,7 @@ export class EdgePlayback {
           {
             renditionPath: this.cache.path(item.audio.id),
             startsAt,
-            target: sinkTargetOf(this.config.sink, this.config.sinkSettings, {
-              id: item.scheduleItemId,
-              communeCode: this.communeCode,
-              startsAt,
-            }),
+            target: this.target(item.scheduleItemId, startsAt),
             durationMs: item.durationMs,
           },
           {
@@ -261,6 +260,15 @@ export class EdgePlayback {
         hold.release();
       }
     }
+  }
+
+  private target(itemId: string, startsAt: Date): SinkTarget {
+    const target = sinkTargetOf(this.config.sink, this.config.sinkSettings, {
+      id: itemId,
+      communeCode: this.communeCode,
+      startsAt,
+    });
+    return target.kind === 'device' ? { ...target, volume: this.volume } : target;
   }
 
   private missed(item: StoredItem, reason: string): Promise<void> {

@@ -82,6 +82,7 @@ export class EdgeService implements OnApplicationBootstrap, BeforeApplicationShu
       },
     );
     playback.power = (await store.getValue('power')) === 'off' ? 'off' : 'on';
+    playback.volume = this.volume;
     const sync = new EdgeSync(identity.deviceId, store, api, cache, changed);
     const broker = new BrokerLink(
       {
@@ -199,6 +200,7 @@ export class EdgeService implements OnApplicationBootstrap, BeforeApplicationShu
         return {};
       case 'volume':
         this.volume = command.volume;
+        parts.playback.volume = command.volume;
         await parts.store.setValue('volume', String(command.volume));
         return {};
       case 'power':
