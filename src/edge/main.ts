@@ -1,16 +1,24 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ConfigError } from '../config/load-config';
 import { loadEdgeConfig } from './edge-config';
 import { EdgeStartError } from './edge-identity';
 import { EdgeModule } from './edge.module';
 
+/** The repository's package.json, above the built file (dist/edge, or dist-bench/src/edge). */
+function packageJson(from: string): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return join(dir, 'package.json');
+  }
+  throw new Error('package.json not found above the edge player');
+}
+
 /** `npm run edge`: the player of a speaker cluster (README, "The edge player"). */
 async function bootstrap(): Promise<void> {
-  const { version } = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as {
+  const { version } = JSON.parse(readFileSync(packageJson(__dirname), 'utf8')) as {
     version: string;
   };
   let config;
