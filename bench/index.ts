@@ -1,4 +1,5 @@
 import { Benchmark } from './bench.types';
+import { edgeBenchmark } from './edge.bench';
 import { mediaBenchmark } from './media.bench';
 import { nationalBenchmark } from './national.bench';
 import { plannerBenchmark } from './planner.bench';
@@ -14,4 +15,5 @@ export const BENCHMARKS: Benchmark[] = [
   playoutBenchmark,
   nationalBenchmark,
   soakBenchmark,
+  edgeBenchmark,
 ];
