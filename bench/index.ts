@@ -1,5 +1,6 @@
 import { Benchmark } from './bench.types';
 import { fleetBenchmark } from './fleet.bench';
+import { edgeBenchmark } from './edge.bench';
 import { mediaBenchmark } from './media.bench';
 import { nationalBenchmark } from './national.bench';
 import { plannerBenchmark } from './planner.bench';
@@ -16,4 +17,5 @@ export const BENCHMARKS: Benchmark[] = [
   nationalBenchmark,
   soakBenchmark,
   fleetBenchmark,
+  edgeBenchmark,
 ];

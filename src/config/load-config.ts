@@ -23,8 +23,8 @@ export class ConfigError extends Error {
   }
 }
 
-/** Reads variables one by one and collects every problem instead of stopping at the first. */
-class EnvReader {
+/** Reads variables one by one and collects every problem instead of stopping at the first (the service's and the edge player's configuration). */
+export class EnvReader {
   readonly problems: string[] = [];
 
   constructor(private readonly env: Env) {}

@@ -62,7 +62,7 @@ export class FfmpegBinaries implements OnModuleInit {
   readonly ffprobe?: BinaryChoice;
   private versionText?: string;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(@Inject(APP_CONFIG) config: Pick<AppConfig, 'ffmpeg'>) {
     this.ffmpeg = chooseBinary(config.ffmpeg.ffmpegPath, findOnPath('ffmpeg'), () => bundledPath('@ffmpeg-installer/ffmpeg'));
     this.ffprobe = chooseBinary(config.ffmpeg.ffprobePath, findOnPath('ffprobe'), () =>
       bundledPath('@ffprobe-installer/ffprobe'),

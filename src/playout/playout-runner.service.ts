@@ -21,7 +21,8 @@ import {
 import { PlayoutClaims } from './playout-claims';
 import { communeHasDevices } from './receipts/device-communes';
 import { CommuneOutputs, StopReason } from './player/commune-outputs';
-import { PlayResult, Player } from './player/player';
+import { playedOutcome } from './player/play-outcome';
+import { Player } from './player/player';
 import { sinkTargetFor } from './sinks/sink-targets';
 
 /** What a play job did (the job's return value; tests and the benchmark read it). */
@@ -38,14 +39,6 @@ interface Playable {
   bulletin: Bulletin;
   renditionPath: string;
   durationMs: number;
-}
-
-function stopReasonText(reason: StopReason | undefined, error: string | undefined): string | null {
-  if (reason?.kind === 'preempted') {
-    return `Ngắt để phát bản tin khẩn cấp${reason.title ? ` "${reason.title}"` : ''}`;
-  }
-  if (reason?.kind === 'shutdown') return 'Dịch vụ dừng trong khi đang phát';
-  return error ? `Lỗi phát: ${error}` : null;
 }
 
 /**
@@ -166,7 +159,7 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
           }
           // Free the output first: an emergency waiting for it starts before this is written.
           hold.release();
-          return this.finish(item, this.outcomeOf(result, reason), result.startErrorMs);
+          return this.finish(item, playedOutcome(result, reason), result.startErrorMs);
         } finally {
           hold.release();
         }
@@ -174,23 +167,6 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
     } finally {
       clearInterval(heartbeat);
     }
-  }
-
-  private outcomeOf(
-    result: Extract<PlayResult, { started: true }>,
-    reason?: StopReason,
-  ): AutomationOutcome {
-    const outcome = result.completed ? 'aired' : result.playedMs > 0 ? 'partial' : 'failed';
-    return {
-      outcome,
-      startedAt: result.startedAt,
-      endedAt: result.endedAt,
-      playedMs: result.playedMs,
-      reason:
-        outcome === 'aired'
-          ? null
-          : (stopReasonText(reason, result.error) ?? 'Dừng trước khi hết bản tin'),
-    };
   }
 
   private failedNow(error: string): AutomationOutcome {

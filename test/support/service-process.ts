@@ -21,8 +21,16 @@ export interface ServiceProcess {
  * runs first) as a real separate process: for tests that kill it, restart it or run several.
  */
 export function startServiceProcess(env: Env): ServiceProcess {
-  if (!existsSync(BUILT_MAIN)) throw new Error(`${BUILT_MAIN} is missing: run npm run build first`);
-  const child = spawn(process.execPath, [BUILT_MAIN], {
+  return startBuiltProcess(BUILT_MAIN, env);
+}
+
+/** The edge player as `npm run edge` starts it (`dist/edge/main.js`). */
+export const BUILT_EDGE = resolve(ROOT, 'dist/edge/main.js');
+
+/** Starts a built entry point of `dist/` as a real separate process. */
+export function startBuiltProcess(script: string, env: Env): ServiceProcess {
+  if (!existsSync(script)) throw new Error(`${script} is missing: run npm run build first`);
+  const child = spawn(process.execPath, [script], {
     cwd: ROOT,
     env: {
       ...env,

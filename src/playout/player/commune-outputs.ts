@@ -1,6 +1,9 @@
 /** Why a play was stopped before its end. */
 export type StopReason =
-  { kind: 'preempted'; byItemId: string; title: string | null } | { kind: 'shutdown' };
+  | { kind: 'preempted'; byItemId: string; title: string | null }
+  | { kind: 'shutdown' }
+  /** A cluster told to stop (`stop`) or to switch its amplifiers off (`power off`). */
+  | { kind: 'stopped'; by: 'command' | 'power-off' };
 
 /** One play's hold on its commune's output. */
 export interface OutputHold {

@@ -76,6 +76,19 @@ describe('sink arguments', () => {
         commandArgs(
           sinkCommand({
             kind: 'device',
+            driver: 'alsa',
+            device: 'default',
+            streamName: 'Loa',
+            volume: 40,
+          }),
+        ),
+      ),
+    ).toEqual(['-af', 'volume=0.40', '-f', 'alsa', '-y', 'default']);
+    expect(
+      tail(
+        commandArgs(
+          sinkCommand({
+            kind: 'device',
             driver: 'pulse',
             device: 'alsa_output.usb',
             streamName: 'Loa xã 14797',

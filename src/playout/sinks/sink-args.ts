@@ -12,7 +12,14 @@ export interface FfmpegCommand {
 export type SinkTarget =
   | { kind: 'null' }
   | { kind: 'file'; path: string }
-  | { kind: 'device'; driver: 'alsa' | 'pulse'; device: string; streamName: string }
+  | {
+      kind: 'device';
+      driver: 'alsa' | 'pulse';
+      device: string;
+      streamName: string;
+      /** Output volume in percent (a cluster's `volume` command); absent: as the audio is. */
+      volume?: number;
+    }
   | { kind: 'icecast'; url: string; name: string; bitrateKbps: number };
 
 const COMMON = ['-hide_banner', '-nostats', '-loglevel', 'error'];
@@ -44,14 +51,19 @@ export function sinkCommand(target: SinkTarget): FfmpegCommand {
         outputOptions: ['-c:a', 'libmp3lame', '-b:a', '128k', '-f', 'mp3', '-flush_packets', '1'],
         output: target.path,
       };
-    case 'device':
+    case 'device': {
+      const gain =
+        target.volume === undefined || target.volume === 100
+          ? []
+          : ['-af', `volume=${(target.volume / 100).toFixed(2)}`];
       return target.driver === 'pulse'
         ? {
             ...input,
-            outputOptions: ['-f', 'pulse', '-device', target.device],
+            outputOptions: [...gain, '-f', 'pulse', '-device', target.device],
             output: target.streamName,
           }
-        : { ...input, outputOptions: ['-f', 'alsa'], output: target.device };
+        : { ...input, outputOptions: [...gain, '-f', 'alsa'], output: target.device };
+    }
     case 'icecast':
       return {
         ...input,

@@ -1,0 +1,297 @@
+import { Logger } from '@nestjs/common';
+import { KeyObject } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
+import { Clock } from '../common/clock';
+import { Receipt, ReceiptFields, receiptInstant } from '../fleet/protocol';
+import { CommuneOutputs, StopReason } from '../playout/player/commune-outputs';
+import { playedOutcome } from '../playout/player/play-outcome';
+import { Player } from '../playout/player/player';
+import { SinkTarget } from '../playout/sinks/sink-args';
+import { sinkTargetOf } from '../playout/sinks/sink-targets';
+import type { AudioCache } from './audio-cache';
+import type { EdgeConfig } from './edge-config';
+import type { EdgeStore, StoredItem } from './edge-store';
+
+/** Why an item was not played (receipt reasons, Vietnamese: people read them). */
+export const EDGE_REASONS = {
+  down: 'Cụm loa không hoạt động vào giờ phát (mất điện hoặc phần mềm dừng)',
+  diedMidPlay: 'Cụm loa mất điện hoặc phần mềm dừng đột ngột trong khi đang phát',
+  notCached: 'Âm thanh chưa có trong bộ nhớ đệm hoặc bị hỏng, không phát tệp chưa kiểm tra',
+  tooLate: 'Cụm loa bận, đến lượt thì đã quá giờ phát',
+  powerOff: 'Cụm loa đang tắt theo lệnh',
+  stoppedBeforeStart: 'Dừng theo lệnh từ máy chủ trước khi phát',
+} as const;
+
+const TICK_MS = 250;
+const PROGRESS_WRITE_MS = 2000;
+
+export interface PlayingNow {
+  scheduleItemId: string;
+  startedAt: string;
+}
+
+/**
+ * Plays the local manifest by the local clock from the local cache, whatever the network does.
+ * Every item is claimed in the journal before it plays (so nothing plays twice, even across a
+ * crash), marked `playing` when its first audio reaches the sink, and closed by a signed receipt.
+ * The output has one owner (`CommuneOutputs`): an emergency stops what plays, as on the server.
+ */
+export class EdgePlayback {
+  private readonly logger = new Logger('EdgePlayback');
+  private readonly outputs = new CommuneOutputs();
+  private readonly stopping = new AbortController();
+  private readonly active = new Map<string, Promise<void>>();
+  private readonly starts = new Map<string, (startedAt: Date | null) => void>();
+  private readonly startWaiters = new Map<string, Promise<Date | null>>();
+  private timer: NodeJS.Timeout | null = null;
+  private current: { itemId: string; startedAt: Date; abort: (reason: StopReason) => void } | null =
+    null;
+  private ticking = false;
+  power: 'on' | 'off' = 'on';
+  /** Output volume in percent, applied by the device sink from the next item on. */
+  volume = 100;
+
+  constructor(
+    private readonly config: EdgeConfig,
+    private readonly deviceId: string,
+    private readonly communeCode: string,
+    private readonly store: EdgeStore,
+    private readonly cache: AudioCache,
+    private readonly player: Player,
+    private readonly clock: Clock,
+    private readonly privateKey: KeyObject,
+    private readonly onChange: (receipt?: Receipt) => void,
+  ) {
+    setMaxListeners(0, this.stopping.signal);
+  }
+
+  get playing(): PlayingNow | null {
+    return this.current
+      ? { scheduleItemId: this.current.itemId, startedAt: this.current.startedAt.toISOString() }
+      : null;
+  }
+
+  /**
+   * After a restart, before anything plays: a play that was on air when the process died is
+   * `partial` (up to its last progress mark), a claim that never started is given back.
+   */
+  async recover(): Promise<void> {
+    for (const play of (await this.store.plays()).values()) {
+      if (play.state === 'pending') await this.store.dropClaim(play.scheduleItemId);
+      if (play.state !== 'playing' || play.startedAt === null) continue;
+      const endedAt = play.startedAt + play.progressMs;
+      await this.settle({
+        scheduleItemId: play.scheduleItemId,
+        startedAt: receiptInstant(new Date(play.startedAt)),
+        endedAt: receiptInstant(new Date(endedAt)),
+        playedMs: play.progressMs,
+        outcome: play.progressMs > 0 ? 'partial' : 'missed',
+        reason: EDGE_REASONS.diedMidPlay,
+      });
+    }
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), TICK_MS);
+    void this.tick();
+  }
+
+  /** SIGTERM: stop the timer and what plays (receipted `partial`), then let the process end. */
+  async shutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.stopping.abort({ kind: 'shutdown' } satisfies StopReason);
+    await Promise.allSettled([...this.active.values()]);
+  }
+
+  /** `stop`: what plays now stops (receipted `partial`); items still to come play as planned. */
+  stopCurrent(by: 'command' | 'power-off'): boolean {
+    if (!this.current) return false;
+    this.current.abort({ kind: 'stopped', by });
+    return true;
+  }
+
+  /**
+   * `play-emergency`: plays the item now, before anything else, and resolves with its start
+   * (null when it could not start). An item already started or receipted is not played again.
+   */
+  async playNow(item: StoredItem): Promise<Date | null> {
+    const waiting = this.startWaiters.get(item.scheduleItemId);
+    if (waiting) return waiting;
+    const play = await this.store.play(item.scheduleItemId);
+    if (play?.state === 'done' || play?.state === 'playing') {
+      return play.startedAt === null ? null : new Date(play.startedAt);
+    }
+    const startsAt = this.clock.nowMs() + 300;
+    return this.begin({ ...item, startsAt }, true) ?? null;
+  }
+
+  /** Items due within the preroll start; items whose time passed while down are `missed`. */
+  private async tick(): Promise<void> {
+    if (this.ticking || this.stopping.signal.aborted) return;
+    this.ticking = true;
+    try {
+      const now = this.clock.nowMs();
+      const plays = await this.store.plays();
+      for (const item of await this.store.items()) {
+        if (plays.has(item.scheduleItemId) || this.active.has(item.scheduleItemId)) continue;
+        if (item.startsAt - now > this.config.prerollMs) break;
+        const lateMs = now - item.startsAt;
+        if (lateMs > this.config.lateToleranceMs) {
+          // Known before its start and never taken: the box was down at its time.
+          if (item.firstSeenAt <= item.startsAt) await this.missed(item, EDGE_REASONS.down);
+          continue;
+        }
+        void this.begin(item, item.priority === 'emergency');
+      }
+    } catch (error) {
+      this.logger.error(`Playback tick failed: ${(error as Error).message}`);
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private begin(item: StoredItem, emergency: boolean): Promise<Date | null> | undefined {
+    if (this.active.has(item.scheduleItemId)) return this.startWaiters.get(item.scheduleItemId);
+    const started = new Promise<Date | null>((resolve) =>
+      this.starts.set(item.scheduleItemId, resolve),
+    );
+    this.startWaiters.set(item.scheduleItemId, started);
+    const run = this.run(item, emergency)
+      .catch((error: unknown) =>
+        this.logger.error(`Play of ${item.scheduleItemId} failed: ${String(error)}`),
+      )
+      .finally(() => {
+        this.starts.get(item.scheduleItemId)?.(null);
+        this.starts.delete(item.scheduleItemId);
+        this.startWaiters.delete(item.scheduleItemId);
+        this.active.delete(item.scheduleItemId);
+      });
+    this.active.set(item.scheduleItemId, run);
+    return started;
+  }
+
+  private async run(item: StoredItem, emergency: boolean): Promise<void> {
+    if (!(await this.store.claimPlay(item.scheduleItemId))) return;
+    if (this.power === 'off') return this.missed(item, EDGE_REASONS.powerOff);
+    if (!(await this.cache.check(item.audio))) {
+      // Corrupt or missing: fetch again while there is time, never play an unchecked file.
+      this.logger.warn(`Audio ${item.audio.id} of ${item.scheduleItemId} not in the cache intact`);
+      this.onChange();
+      const fetched = await Promise.race([
+        this.cache.fetch(item.audio).catch(() => false),
+        new Promise<false>((resolve) =>
+          setTimeout(() => resolve(false), Math.max(0, item.startsAt - this.clock.nowMs())),
+        ),
+      ]);
+      if (!fetched || !(await this.cache.check(item.audio))) {
+        return this.missed(item, EDGE_REASONS.notCached);
+      }
+    }
+    for (;;) {
+      const hold = await this.outputs.acquire(
+        this.communeCode,
+        { itemId: item.scheduleItemId, emergency, title: null },
+        this.stopping.signal,
+      );
+      if (!hold) {
+        await this.store.dropClaim(item.scheduleItemId);
+        return;
+      }
+      try {
+        if (this.clock.nowMs() - item.startsAt > this.config.lateToleranceMs) {
+          return await this.missed(item, EDGE_REASONS.tooLate);
+        }
+        let lastWrite = 0;
+        const startsAt = new Date(item.startsAt);
+        const result = await this.player.play(
+          {
+            renditionPath: this.cache.path(item.audio.id),
+            startsAt,
+            target: this.target(item.scheduleItemId, startsAt),
+            durationMs: item.durationMs,
+          },
+          {
+            signal: hold.controller.signal,
+            onStarted: (startedAt) => {
+              this.current = {
+                itemId: item.scheduleItemId,
+                startedAt,
+                abort: (reason) => hold.controller.abort(reason),
+              };
+              void this.store.markPlaying(item.scheduleItemId, startedAt.getTime());
+              this.starts.get(item.scheduleItemId)?.(startedAt);
+              this.onChange();
+            },
+            onProgress: (playedMs) => {
+              if (playedMs - lastWrite < PROGRESS_WRITE_MS) return;
+              lastWrite = playedMs;
+              void this.store.markProgress(item.scheduleItemId, playedMs);
+            },
+          },
+        );
+        if (this.current?.itemId === item.scheduleItemId) this.current = null;
+        const reason = hold.controller.signal.reason as StopReason | undefined;
+        if (!result.started) {
+          if (reason?.kind === 'preempted') continue;
+          if (reason?.kind === 'shutdown') {
+            await this.store.dropClaim(item.scheduleItemId);
+            return;
+          }
+          if (reason?.kind === 'stopped')
+            return await this.missed(item, EDGE_REASONS.stoppedBeforeStart);
+          return await this.missed(item, `Lỗi phát: ${result.error ?? 'không mở được đầu ra'}`);
+        }
+        hold.release();
+        if (result.startErrorMs > 20) {
+          this.logger.warn(
+            `Item ${item.scheduleItemId} started ${result.startErrorMs.toFixed(1)} ms late`,
+          );
+        }
+        const played = playedOutcome(result, reason);
+        return await this.settle({
+          scheduleItemId: item.scheduleItemId,
+          startedAt: receiptInstant(played.startedAt),
+          endedAt: receiptInstant(played.endedAt),
+          playedMs: played.playedMs,
+          outcome: played.outcome === 'failed' ? 'missed' : played.outcome,
+          reason: played.reason,
+        });
+      } finally {
+        hold.release();
+      }
+    }
+  }
+
+  private target(itemId: string, startsAt: Date): SinkTarget {
+    const target = sinkTargetOf(this.config.sink, this.config.sinkSettings, {
+      id: itemId,
+      communeCode: this.communeCode,
+      startsAt,
+    });
+    return target.kind === 'device' ? { ...target, volume: this.volume } : target;
+  }
+
+  private missed(item: StoredItem, reason: string): Promise<void> {
+    return this.settle({
+      scheduleItemId: item.scheduleItemId,
+      startedAt: null,
+      endedAt: null,
+      playedMs: 0,
+      outcome: 'missed',
+      reason,
+    });
+  }
+
+  private async settle(fields: Omit<ReceiptFields, 'seq' | 'deviceId'>): Promise<void> {
+    const receipt = await this.store.appendReceipt(
+      { ...fields, deviceId: this.deviceId },
+      this.privateKey,
+    );
+    if (!receipt) return;
+    this.logger.log(
+      `Receipt ${receipt.seq}: ${receipt.scheduleItemId} ${receipt.outcome} ${receipt.playedMs} ms` +
+        (receipt.reason ? ` (${receipt.reason})` : ''),
+    );
+    this.onChange(receipt);
+  }
+}

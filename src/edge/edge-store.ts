@@ -1,0 +1,365 @@
+import { KeyObject } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Database } from 'sqlite3';
+import { Mutex } from '../common/mutex';
+import { Manifest, ManifestItem, Receipt, ReceiptFields, sealReceipt } from '../fleet/protocol';
+
+type Row = Record<string, string | number | null>;
+
+/** A play as the journal knows it: claimed (`pending`), on air (`playing`) or receipted (`done`). */
+export interface PlayState {
+  scheduleItemId: string;
+  state: 'pending' | 'playing' | 'done';
+  startedAt: number | null;
+  progressMs: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS items (
+  schedule_item_id TEXT PRIMARY KEY, starts_at INTEGER NOT NULL, duration_ms INTEGER NOT NULL,
+  priority TEXT NOT NULL, zones TEXT, audio_id TEXT NOT NULL, audio_sha256 TEXT NOT NULL,
+  audio_bytes INTEGER NOT NULL, audio_url TEXT NOT NULL, first_seen_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS audio (
+  id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, bytes INTEGER NOT NULL, verified_at INTEGER);
+CREATE TABLE IF NOT EXISTS plays (
+  schedule_item_id TEXT PRIMARY KEY, state TEXT NOT NULL, started_at INTEGER,
+  progress_ms INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS receipts (
+  seq INTEGER PRIMARY KEY, schedule_item_id TEXT NOT NULL UNIQUE, body TEXT NOT NULL,
+  uploaded_at INTEGER);
+CREATE INDEX IF NOT EXISTS receipts_pending ON receipts (seq) WHERE uploaded_at IS NULL;
+CREATE TABLE IF NOT EXISTS commands (id TEXT PRIMARY KEY, received_at INTEGER NOT NULL, ack TEXT);
+`;
+
+/** Items that ended this long ago leave the local manifest (their plays and receipts stay). */
+const KEEP_PAST_ITEMS_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * The edge player's local state in one SQLite file (EDGE_DATA_DIR/edge.sqlite): the manifest,
+ * the cache's verified audio, the journal of plays and its receipts, commands already acted on.
+ * WAL with `synchronous=FULL`: a write that resolved survives a power cut. Writes go one at a time.
+ */
+export class EdgeStore {
+  private readonly writes = new Mutex();
+
+  private constructor(private readonly db: Database) {}
+
+  static async open(file: string): Promise<EdgeStore> {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    const db = await new Promise<Database>((resolve, reject) => {
+      const opened = new Database(file, (error) => (error ? reject(error) : resolve(opened)));
+    });
+    const store = new EdgeStore(db);
+    await store.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;');
+    await store.exec(SCHEMA);
+    return store;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.db.close(() => resolve()));
+  }
+
+  // --- settings -------------------------------------------------------------------------------
+
+  async getValue(key: string): Promise<string | undefined> {
+    const row = await this.get('SELECT value FROM kv WHERE key = ?', [key]);
+    return row ? String(row.value) : undefined;
+  }
+
+  setValue(key: string, value: string): Promise<void> {
+    return this.update('INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)', [key, value]);
+  }
+
+  // --- manifest and cache ---------------------------------------------------------------------
+
+  /**
+   * Takes a new manifest: its items replace the future ones (an item the server no longer sends
+   * was cancelled); items already past stay until a week after they ended.
+   */
+  replaceManifest(manifest: Manifest, nowMs: number): Promise<void> {
+    return this.write(() =>
+      this.transaction(async () => {
+        const known = new Map<string, number>();
+        for (const row of await this.all('SELECT schedule_item_id, first_seen_at FROM items')) {
+          known.set(String(row.schedule_item_id), Number(row.first_seen_at));
+        }
+        await this.run('DELETE FROM items WHERE starts_at > ? OR starts_at + duration_ms < ?', [
+          nowMs,
+          nowMs - KEEP_PAST_ITEMS_MS,
+        ]);
+        for (const item of manifest.items) {
+          await this.run(
+            `INSERT OR REPLACE INTO items (schedule_item_id, starts_at, duration_ms, priority, zones,
+               audio_id, audio_sha256, audio_bytes, audio_url, first_seen_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            [
+              item.scheduleItemId,
+              Date.parse(item.startsAt),
+              item.durationMs,
+              item.priority,
+              item.zones === null ? null : JSON.stringify(item.zones),
+              item.audio.id,
+              item.audio.sha256,
+              item.audio.bytes,
+              item.audio.url,
+              known.get(item.scheduleItemId) ?? nowMs,
+            ],
+          );
+          await this.run('INSERT OR IGNORE INTO audio (id, sha256, bytes) VALUES (?, ?, ?)', [
+            item.audio.id,
+            item.audio.sha256,
+            item.audio.bytes,
+          ]);
+        }
+        await this.run('INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)', [
+          'manifest',
+          JSON.stringify({
+            generatedAt: manifest.generatedAt,
+            horizonUntil: manifest.horizonUntil,
+          }),
+        ]);
+      }),
+    );
+  }
+
+  async manifestHorizon(): Promise<string | null> {
+    const meta = await this.getValue('manifest');
+    return meta ? (JSON.parse(meta) as { horizonUntil: string }).horizonUntil : null;
+  }
+
+  async items(): Promise<StoredItem[]> {
+    const rows = await this.all('SELECT * FROM items ORDER BY starts_at, schedule_item_id');
+    return rows.map(toItem);
+  }
+
+  async item(scheduleItemId: string): Promise<StoredItem | undefined> {
+    const row = await this.get('SELECT * FROM items WHERE schedule_item_id = ?', [scheduleItemId]);
+    return row ? toItem(row) : undefined;
+  }
+
+  async verifiedAudio(): Promise<Set<string>> {
+    const rows = await this.all('SELECT id FROM audio WHERE verified_at IS NOT NULL');
+    return new Set(rows.map((row) => String(row.id)));
+  }
+
+  setAudioVerified(audioId: string, verifiedAt: number | null): Promise<void> {
+    return this.update('UPDATE audio SET verified_at = ? WHERE id = ?', [verifiedAt, audioId]);
+  }
+
+  // --- journal ---------------------------------------------------------------------------------
+
+  /** Claims an item for playing: false when it was claimed (or played) before. */
+  claimPlay(scheduleItemId: string): Promise<boolean> {
+    return this.write(async () => {
+      const changes = await this.run(
+        "INSERT OR IGNORE INTO plays (schedule_item_id, state) VALUES (?, 'pending')",
+        [scheduleItemId],
+      );
+      return changes === 1;
+    });
+  }
+
+  /** Gives back a claim whose item never started (a shutdown before its start). */
+  dropClaim(scheduleItemId: string): Promise<void> {
+    return this.update("DELETE FROM plays WHERE schedule_item_id = ? AND state = 'pending'", [
+      scheduleItemId,
+    ]);
+  }
+
+  markPlaying(scheduleItemId: string, startedAt: number): Promise<void> {
+    return this.update(
+      "UPDATE plays SET state = 'playing', started_at = ? WHERE schedule_item_id = ?",
+      [startedAt, scheduleItemId],
+    );
+  }
+
+  markProgress(scheduleItemId: string, progressMs: number): Promise<void> {
+    return this.update(
+      "UPDATE plays SET progress_ms = ? WHERE schedule_item_id = ? AND state = 'playing'",
+      [progressMs, scheduleItemId],
+    );
+  }
+
+  async play(scheduleItemId: string): Promise<PlayState | undefined> {
+    const row = await this.get('SELECT * FROM plays WHERE schedule_item_id = ?', [scheduleItemId]);
+    return row ? toPlay(row) : undefined;
+  }
+
+  async plays(): Promise<Map<string, PlayState>> {
+    const rows = await this.all('SELECT * FROM plays');
+    return new Map(rows.map((row) => [String(row.schedule_item_id), toPlay(row)]));
+  }
+
+  /**
+   * Appends the receipt of an item to the journal, sealed on the chain's last receipt, and closes
+   * its play, in one durable transaction. Undefined when the item has a receipt already.
+   */
+  appendReceipt(
+    fields: Omit<ReceiptFields, 'seq'>,
+    privateKey: KeyObject,
+  ): Promise<Receipt | undefined> {
+    return this.write(() =>
+      this.transaction(async () => {
+        const existing = await this.get('SELECT seq FROM receipts WHERE schedule_item_id = ?', [
+          fields.scheduleItemId,
+        ]);
+        if (existing) return undefined;
+        const last = await this.get('SELECT body FROM receipts ORDER BY seq DESC LIMIT 1');
+        const previous = last ? (JSON.parse(String(last.body)) as Receipt) : null;
+        const receipt = sealReceipt(previous, fields, privateKey);
+        await this.run('INSERT INTO receipts (seq, schedule_item_id, body) VALUES (?, ?, ?)', [
+          receipt.seq,
+          receipt.scheduleItemId,
+          JSON.stringify(receipt),
+        ]);
+        await this.run(
+          `INSERT INTO plays (schedule_item_id, state, started_at, progress_ms) VALUES (?, 'done', ?, ?)
+           ON CONFLICT (schedule_item_id) DO UPDATE SET state = 'done', progress_ms = excluded.progress_ms`,
+          [
+            fields.scheduleItemId,
+            fields.startedAt ? Date.parse(fields.startedAt) : null,
+            fields.playedMs,
+          ],
+        );
+        return receipt;
+      }),
+    );
+  }
+
+  async receipts(): Promise<Receipt[]> {
+    const rows = await this.all('SELECT body FROM receipts ORDER BY seq');
+    return rows.map((row) => JSON.parse(String(row.body)) as Receipt);
+  }
+
+  async unsentReceipts(limit: number): Promise<Receipt[]> {
+    const rows = await this.all(
+      'SELECT body FROM receipts WHERE uploaded_at IS NULL ORDER BY seq LIMIT ?',
+      [limit],
+    );
+    return rows.map((row) => JSON.parse(String(row.body)) as Receipt);
+  }
+
+  markUploaded(seqs: number[], at: number): Promise<void> {
+    return this.write(() =>
+      this.transaction(async () => {
+        for (const seq of seqs) {
+          await this.run('UPDATE receipts SET uploaded_at = ? WHERE seq = ?', [at, seq]);
+        }
+      }),
+    );
+  }
+
+  // --- commands --------------------------------------------------------------------------------
+
+  /** The acknowledgement already given to a command, if it was acted on before. */
+  async commandAck(id: string): Promise<string | null | undefined> {
+    const row = await this.get('SELECT ack FROM commands WHERE id = ?', [id]);
+    return row ? (row.ack === null ? null : String(row.ack)) : undefined;
+  }
+
+  /** First sight of a command: false when it was seen before (QoS 1 may deliver it twice). */
+  takeCommand(id: string, at: number): Promise<boolean> {
+    return this.write(async () => {
+      const changes = await this.run(
+        'INSERT OR IGNORE INTO commands (id, received_at) VALUES (?, ?)',
+        [id, at],
+      );
+      return changes === 1;
+    });
+  }
+
+  saveCommandAck(id: string, ack: string): Promise<void> {
+    return this.update('UPDATE commands SET ack = ? WHERE id = ?', [ack, id]);
+  }
+
+  // --- plumbing --------------------------------------------------------------------------------
+
+  private write<T>(task: () => Promise<T>): Promise<T> {
+    return this.writes.run(task);
+  }
+
+  /** A write whose count of changed rows does not matter. */
+  private update(sql: string, params: unknown[] = []): Promise<void> {
+    return this.write(async () => {
+      await this.run(sql, params);
+    });
+  }
+
+  private async transaction<T>(task: () => Promise<T>): Promise<T> {
+    await this.exec('BEGIN IMMEDIATE');
+    try {
+      const result = await task();
+      await this.exec('COMMIT');
+      return result;
+    } catch (error) {
+      await this.exec('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private exec(sql: string): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.db.exec(sql, (error) => (error ? reject(error) : resolve())),
+    );
+  }
+
+  private run(sql: string, params: unknown[] = []): Promise<number> {
+    return new Promise((resolve, reject) =>
+      this.db.run(sql, params, function (error) {
+        if (error) reject(error);
+        else resolve(this.changes);
+      }),
+    );
+  }
+
+  private get(sql: string, params: unknown[] = []): Promise<Row | undefined> {
+    return new Promise((resolve, reject) =>
+      this.db.get(sql, params, (error, row) => (error ? reject(error) : resolve(row as Row))),
+    );
+  }
+
+  private all(sql: string, params: unknown[] = []): Promise<Row[]> {
+    return new Promise((resolve, reject) =>
+      this.db.all(sql, params, (error, rows) => (error ? reject(error) : resolve(rows as Row[]))),
+    );
+  }
+}
+
+/** A manifest item as the store keeps it (instants in epoch milliseconds). */
+export interface StoredItem {
+  scheduleItemId: string;
+  startsAt: number;
+  durationMs: number;
+  priority: string;
+  zones: string[] | null;
+  audio: ManifestItem['audio'];
+  firstSeenAt: number;
+}
+
+function toItem(row: Row): StoredItem {
+  return {
+    scheduleItemId: String(row.schedule_item_id),
+    startsAt: Number(row.starts_at),
+    durationMs: Number(row.duration_ms),
+    priority: String(row.priority),
+    zones: row.zones === null ? null : (JSON.parse(String(row.zones)) as string[]),
+    audio: {
+      id: String(row.audio_id),
+      sha256: String(row.audio_sha256),
+      bytes: Number(row.audio_bytes),
+      url: String(row.audio_url),
+    },
+    firstSeenAt: Number(row.first_seen_at),
+  };
+}
+
+function toPlay(row: Row): PlayState {
+  return {
+    scheduleItemId: String(row.schedule_item_id),
+    state: row.state as PlayState['state'],
+    startedAt: row.started_at === null ? null : Number(row.started_at),
+    progressMs: Number(row.progress_ms),
+  };
+}

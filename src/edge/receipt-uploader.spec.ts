@@ -1,0 +1,126 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Receipt } from '../fleet/protocol';
+import { EdgeStore } from './edge-store';
+import { backoffMs, ReceiptUploader } from './receipt-uploader';
+import { ServerApi } from './server-api';
+
+const DEVICE = '019ae3b2-7c4d-7a11-9c3e-5b2f0d1e8a90';
+
+/** A real HTTP server answering receipt posts from a script of statuses (then 200). */
+async function receiptServer(answers: { status: number; body?: unknown }[]) {
+  const posts: number[][] = [];
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const { receipts } = JSON.parse(Buffer.concat(chunks).toString()) as { receipts: Receipt[] };
+      posts.push(receipts.map((receipt) => receipt.seq));
+      const answer = answers.shift() ?? { status: 200, body: {} };
+      response.writeHead(answer.status, { 'Content-Type': 'application/json' });
+      response.end(JSON.stringify(answer.body ?? {}));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return { origin, posts, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('receipt uploader', () => {
+  let dir: string;
+  let store: EdgeStore;
+  const { privateKey } = generateKeyPairSync('ed25519');
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'loa-xa-uploader-'));
+    store = await EdgeStore.open(join(dir, 'edge.sqlite'));
+    for (let index = 1; index <= 5; index++) {
+      await store.appendReceipt(
+        {
+          deviceId: DEVICE,
+          scheduleItemId: `item-${index}`,
+          startedAt: null,
+          endedAt: null,
+          playedMs: 0,
+          outcome: 'missed',
+          reason: 'Cụm loa không hoạt động vào giờ phát',
+        },
+        privateKey,
+      );
+    }
+  });
+
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('waits longer after each failure, up to the limit', () => {
+    expect([1, 2, 3, 4].map((failures) => backoffMs(failures, 5000))).toEqual([
+      1000, 2000, 4000, 5000,
+    ]);
+  });
+
+  it('sends oldest first in batches, again after failures, and marks only what got a 2xx', async () => {
+    const server = await receiptServer([{ status: 503 }, { status: 500 }]);
+    const uploader = new ReceiptUploader(DEVICE, store, new ServerApi(server.origin), 30, 2);
+    try {
+      uploader.wake();
+      await until(() => uploader.drained());
+      expect(server.posts).toEqual([[1, 2], [1, 2], [1, 2], [3, 4], [5]]);
+      expect(await store.unsentReceipts(10)).toEqual([]);
+    } finally {
+      await uploader.stop();
+      await server.close();
+    }
+  });
+
+  it('keeps what a refused batch had accepted and retries the rest rarely', async () => {
+    const server = await receiptServer([
+      { status: 422, body: { code: 'RECEIPT_REFUSED', lastSeq: 1, problem: 'fork' } },
+    ]);
+    const uploader = new ReceiptUploader(DEVICE, store, new ServerApi(server.origin), 60000, 2);
+    try {
+      uploader.wake();
+      await until(async () => (await store.unsentReceipts(10)).length === 4);
+      expect((await store.unsentReceipts(10)).map((receipt) => receipt.seq)).toEqual([2, 3, 4, 5]);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(server.posts).toEqual([[1, 2]]);
+    } finally {
+      await uploader.stop();
+      await server.close();
+    }
+  });
+
+  it('keeps the chain: one receipt per item, each on the last', async () => {
+    const again = await store.appendReceipt(
+      {
+        deviceId: DEVICE,
+        scheduleItemId: 'item-3',
+        startedAt: null,
+        endedAt: null,
+        playedMs: 0,
+        outcome: 'missed',
+        reason: null,
+      },
+      privateKey,
+    );
+    expect(again).toBeUndefined();
+    const receipts = await store.receipts();
+    expect(receipts.map((receipt) => receipt.seq)).toEqual([1, 2, 3, 4, 5]);
+    for (let index = 1; index < receipts.length; index++) {
+      expect(receipts[index].prevHash).toBe(receipts[index - 1].hash);
+    }
+  });
+});

@@ -1,0 +1,98 @@
+import { Logger } from '@nestjs/common';
+import { MAX_RECEIPTS_PER_BATCH } from '../fleet/protocol';
+import type { EdgeStore } from './edge-store';
+import { ServerApi, ServerRefusal } from './server-api';
+
+/** How long the uploader waits after a failure: doubling from 1 s up to the limit. */
+export function backoffMs(failures: number, maxMs: number): number {
+  return Math.min(maxMs, 1000 * 2 ** Math.min(Math.max(failures - 1, 0), 16));
+}
+
+/**
+ * Sends the journal's receipts to the server, oldest first, in batches, as soon as it can be
+ * reached; a receipt is marked sent only when the server answered 2xx, so a failed batch is
+ * sent again (the server takes an exact copy again). Runs until there is nothing left, waits,
+ * and is woken by a new receipt or a reconnection.
+ */
+export class ReceiptUploader {
+  private readonly logger = new Logger('ReceiptUploader');
+  private failures = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly deviceId: string,
+    private readonly store: EdgeStore,
+    private readonly api: ServerApi,
+    private readonly maxBackoffMs: number,
+    private readonly batchSize = MAX_RECEIPTS_PER_BATCH,
+  ) {}
+
+  /** Sends now (or right after the round in progress). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.running) {
+      void this.running.then(() => this.wake());
+      return;
+    }
+    this.running = this.round().finally(() => (this.running = null));
+  }
+
+  stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    return this.running ?? Promise.resolve();
+  }
+
+  /** Resolves once every receipt is sent (tests, and the benchmark). */
+  async drained(): Promise<boolean> {
+    return (await this.store.unsentReceipts(1)).length === 0;
+  }
+
+  private async round(): Promise<void> {
+    for (;;) {
+      if (this.stopped) return;
+      const batch = await this.store.unsentReceipts(this.batchSize);
+      if (batch.length === 0) {
+        this.failures = 0;
+        return;
+      }
+      try {
+        await this.api.uploadReceipts(this.deviceId, batch);
+      } catch (error) {
+        this.failures++;
+        const refused = error instanceof ServerRefusal && error.status < 500;
+        if (refused && typeof error.body.lastSeq === 'number') {
+          await this.markUpTo(batch, error.body.lastSeq);
+        }
+        // A refusal is not cured by retrying soon: try again rarely (the server raised an alert).
+        const waitMs = refused ? this.maxBackoffMs : backoffMs(this.failures, this.maxBackoffMs);
+        const log = refused
+          ? this.logger.error.bind(this.logger)
+          : this.logger.warn.bind(this.logger);
+        log(
+          `Receipts ${batch[0].seq}–${batch[batch.length - 1].seq} not sent (${(error as Error).message}); again in ${waitMs} ms`,
+        );
+        this.timer = setTimeout(() => {
+          this.timer = null;
+          this.wake();
+        }, waitMs);
+        return;
+      }
+      this.failures = 0;
+      await this.markUpTo(batch, batch[batch.length - 1].seq);
+      this.logger.log(`Receipts ${batch[0].seq}–${batch[batch.length - 1].seq} sent`);
+    }
+  }
+
+  /** The receipts of the batch the server holds (up to its `lastSeq`) are sent. */
+  private async markUpTo(batch: { seq: number }[], lastSeq: number): Promise<void> {
+    const held = batch.filter((receipt) => receipt.seq <= lastSeq).map((receipt) => receipt.seq);
+    if (held.length > 0) await this.store.markUploaded(held, Date.now());
+  }
+}

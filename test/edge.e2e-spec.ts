@@ -1,0 +1,293 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EdgeStore } from '../src/edge/edge-store';
+import { receiptProblem } from '../src/fleet/protocol';
+import { archivePath } from '../src/playout/sinks/sink-targets';
+import { eventually } from './support/fleet-device';
+import { durationOf, filesUnder } from './support/media-fixtures';
+import { insertScheduleItem } from './support/playout-fixtures';
+import { createActors, createApproved, HAC_THANH } from './support/schedule-fixtures';
+import { freePort } from './support/services';
+import {
+  BUILT_EDGE,
+  ServiceProcess,
+  startBuiltProcess,
+  startServiceProcess,
+} from './support/service-process';
+import { ADMIN, bearer, createTestStorage, startTestApp, TestStorage } from './support/test-app';
+
+jest.setTimeout(180000);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+interface DeviceRow {
+  id: string;
+  status: string;
+  cachedUntil: string | null;
+  volume: number | null;
+  version: string | null;
+  clockSkewMs: number | null;
+  publicKey: string | null;
+}
+
+/**
+ * Two edge players (`node dist/edge/main.js`, file sinks) of one commune in two zones against
+ * the real service (a separate process, its embedded broker): they enrol, sync their zones'
+ * items, report status and answer commands; the service stops and the items still play on time
+ * from the cache; the service comes back and they are online again.
+ */
+describe('edge players against the service (e2e, real processes)', () => {
+  let storage: TestStorage;
+  let service: ServiceProcess | null = null;
+  const edges: ServiceProcess[] = [];
+  let origin: string;
+  let serviceEnv: Record<string, string | undefined>;
+
+  beforeAll(async () => {
+    storage = await createTestStorage();
+    const [httpPort, mqttPort] = [await freePort(), await freePort()];
+    origin = `http://127.0.0.1:${httpPort}`;
+    serviceEnv = { ...storage.env, PORT: String(httpPort), MQTT_PORT: String(mqttPort) };
+  });
+
+  afterAll(async () => {
+    await Promise.all(edges.map((edge) => edge.stop('SIGKILL')));
+    await service?.stop();
+    await storage.dispose();
+  });
+
+  async function api<T>(token: string, method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${origin}${path}`, {
+      method,
+      headers: { ...bearer(token), 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status}`);
+    return (await response.json()) as T;
+  }
+
+  it('syncs, reports, obeys and plays through an outage', async () => {
+    // The commune's program, set up through the app on the service's own storage.
+    const app = await startTestApp(storage);
+    const who = await createActors(app, await app.login(ADMIN.username, ADMIN.password));
+    const register = async (name: string, zones: string[]) =>
+      (
+        await app
+          .http()
+          .post(`/api/v1/communes/${HAC_THANH}/devices`)
+          .set(bearer(who.operator))
+          .send({ name, zones })
+          .expect(201)
+      ).body as { id: string; enrolmentCode: string };
+    const thon1 = await register('Cụm loa thôn 1', ['thon-1']);
+    const thon2 = await register('Cụm loa thôn 2', ['thon-2']);
+    const bulletin = (durationMs: number, title: string, priority?: 'emergency') =>
+      createApproved(app, who.operator, who.approver, HAC_THANH, {
+        title,
+        topics: ['chinh-quyen-so'],
+        durationMs,
+        priority,
+      });
+    const everyone = await bulletin(2000, 'Thông báo chung');
+    const village = await bulletin(3000, 'Họp thôn 1');
+    const base = Date.now() + 50000;
+    // An emergency on the log for later, which a play-emergency command brings forward.
+    const urgent = await insertScheduleItem(app, {
+      communeCode: HAC_THANH,
+      bulletinId: await bulletin(2000, 'Thông báo khẩn: lũ quét', 'emergency'),
+      startsAt: new Date(base + 3600000),
+      durationMs: 2000,
+      source: 'emergency',
+    });
+    const i1 = await insertScheduleItem(app, {
+      communeCode: HAC_THANH,
+      bulletinId: everyone,
+      startsAt: new Date(base),
+      durationMs: 2000,
+    });
+    const i2 = await insertScheduleItem(app, {
+      communeCode: HAC_THANH,
+      bulletinId: village,
+      startsAt: new Date(base + 4000),
+      durationMs: 3000,
+      zones: ['thon-1'],
+    });
+    await app.close();
+
+    service = startServiceProcess(serviceEnv);
+    await service.waitFor(/listening on/, 30000);
+    const admin = (await api<{ accessToken: string }>('', 'POST', '/api/v1/auth/login', ADMIN))
+      .accessToken;
+
+    const dir = (name: string) => join(storage.dir, name);
+    const startEdge = (name: string, code: string) => {
+      mkdirSync(dir(name), { recursive: true });
+      return startBuiltProcess(BUILT_EDGE, {
+        PATH: process.env.PATH,
+        NO_COLOR: '1',
+        EDGE_SERVER_URL: origin,
+        EDGE_ENROLMENT_CODE: code,
+        EDGE_DATA_DIR: join(dir(name), 'data'),
+        PLAYOUT_SINK: 'file',
+        PLAYOUT_ARCHIVE_DIR: join(dir(name), 'archive'),
+        EDGE_MAX_BACKOFF_SECONDS: '2',
+        EDGE_STATUS_SECONDS: '5',
+      });
+    };
+    edges.push(startEdge('thon-1', thon1.enrolmentCode), startEdge('thon-2', thon2.enrolmentCode));
+    await edges[0].waitFor(/Synced: 3 items/, 30000);
+    await edges[1].waitFor(/Synced: 2 items/, 30000);
+
+    // Status as the commune sees it, and a command answered.
+    const devices = () => api<DeviceRow[]>(admin, 'GET', `/api/v1/communes/${HAC_THANH}/devices`);
+    const identity = (name: string) =>
+      JSON.parse(readFileSync(join(dir(name), 'data', 'identity.json'), 'utf8')) as {
+        deviceId: string;
+        publicKey: string;
+      };
+    expect(identity('thon-1').deviceId).toBe(thon1.id);
+    await eventually(
+      async () => {
+        const rows = await devices();
+        return rows.every((row) => row.status === 'online' && row.cachedUntil !== null)
+          ? rows
+          : undefined;
+      },
+      20000,
+      'both clusters online with their cache',
+    );
+    const command = await api<{ id: string }>(
+      admin,
+      'POST',
+      `/api/v1/communes/${HAC_THANH}/devices/${thon1.id}/commands`,
+      { type: 'volume', volume: 40 },
+    );
+    const acked = await eventually(async () => {
+      const view = await api<{ ok: boolean | null }>(
+        admin,
+        'GET',
+        `/api/v1/communes/${HAC_THANH}/devices/${thon1.id}/commands/${command.id}`,
+      );
+      return view.ok === null ? undefined : view;
+    }, 15000);
+    expect(acked.ok).toBe(true);
+    const row = await eventually(async () => {
+      const found = (await devices()).find((device) => device.id === thon1.id);
+      return found?.volume === 40 ? found : undefined;
+    }, 15000);
+    expect(row).toMatchObject({
+      version: expect.stringMatching(/^loa-xa-edge /),
+      publicKey: identity('thon-1').publicKey,
+    });
+    expect(Math.abs(row.clockSkewMs ?? 99999)).toBeLessThan(1500);
+
+    // play-emergency: played at once from the cache, acknowledged with its start.
+    const sentAt = Date.now();
+    const emergency = await api<{ id: string }>(
+      admin,
+      'POST',
+      `/api/v1/communes/${HAC_THANH}/devices/${thon2.id}/commands`,
+      { type: 'play-emergency', scheduleItemId: urgent.id },
+    );
+    const started = await eventually(async () => {
+      const view = await api<{ ok: boolean | null; error: string | null }>(
+        admin,
+        'GET',
+        `/api/v1/communes/${HAC_THANH}/devices/${thon2.id}/commands/${emergency.id}`,
+      );
+      return view.ok === null ? undefined : view;
+    }, 15000);
+    expect(started).toMatchObject({ ok: true, error: null });
+    await edges[1].waitFor(new RegExp(`Receipt 1: ${urgent.id} aired 2000 ms`), 10000);
+    const emergencyFile = filesUnder(join(dir('thon-2'), 'archive')).find((file) =>
+      file.includes(urgent.id),
+    );
+    expect(await durationOf(join(dir('thon-2'), 'archive', emergencyFile!))).toBeCloseTo(2, 1);
+    expect(Date.now() - sentAt).toBeLessThan(8000);
+    expect(Date.now()).toBeLessThan(base - 3000);
+
+    // The outage: service and broker stop; the items play on time all the same.
+    await service.stop();
+    service = null;
+    await sleep(base + 8000 - Date.now());
+    const archived = (name: string, item: { id: string; startsAt: Date }) =>
+      archivePath(join(dir(name), 'archive'), HAC_THANH, item.startsAt, item.id);
+    expect(await durationOf(archived('thon-1', i1))).toBeCloseTo(2, 1);
+    expect(await durationOf(archived('thon-1', i2))).toBeCloseTo(3, 1);
+    expect(await durationOf(archived('thon-2', i1))).toBeCloseTo(2, 1);
+    expect(existsSync(archived('thon-2', i2))).toBe(false);
+    for (const name of ['thon-1', 'thon-2']) {
+      const store = await EdgeStore.open(join(dir(name), 'data', 'edge.sqlite'));
+      const receipts = await store.receipts();
+      await store.close();
+      expect(receipts.length).toBe(2);
+      for (const receipt of receipts.filter((played) => played.scheduleItemId !== urgent.id)) {
+        expect(receiptProblem(receipt, identity(name).publicKey)).toBeNull();
+        expect(receipt.outcome).toBe('aired');
+        const planned = receipt.scheduleItemId === i1.id ? i1 : i2;
+        expect(Math.abs(Date.parse(receipt.startedAt!) - planned.startsAt.getTime())).toBeLessThan(
+          50,
+        );
+      }
+    }
+
+    // The service comes back: both clusters are online again without being touched.
+    service = startServiceProcess(serviceEnv);
+    await service.waitFor(/listening on/, 30000);
+    const again = (await api<{ accessToken: string }>('', 'POST', '/api/v1/auth/login', ADMIN))
+      .accessToken;
+    await eventually(
+      async () => {
+        const rows = await api<DeviceRow[]>(again, 'GET', `/api/v1/communes/${HAC_THANH}/devices`);
+        return rows.every((device) => device.status === 'online') ? rows : undefined;
+      },
+      30000,
+      'both clusters online again',
+    );
+
+    // Their receipts reach the service, which builds the commune's as-run log from them.
+    interface RecordRow {
+      seq: number;
+      scheduleItemId: string;
+      outcome: string;
+      source: string;
+      startedAt: string;
+      devices: Record<string, number>;
+    }
+    const log = await eventually(
+      async () => {
+        const records = await api<RecordRow[]>(
+          again,
+          'GET',
+          `/api/v1/communes/${HAC_THANH}/playout-log`,
+        );
+        return records.length >= 2 ? records : undefined;
+      },
+      60000,
+      'the commune records built from the receipts',
+    );
+    const recordOf = (id: string) => log.find((record) => record.scheduleItemId === id);
+    expect(recordOf(i1.id)).toMatchObject({
+      outcome: 'aired',
+      source: 'devices',
+      devices: { targeted: 2, aired: 2, partial: 0, missed: 0, unreported: 0 },
+    });
+    expect(recordOf(i2.id)).toMatchObject({
+      outcome: 'aired',
+      source: 'devices',
+      devices: { targeted: 1, aired: 1, partial: 0, missed: 0, unreported: 0 },
+    });
+    expect(Math.abs(Date.parse(recordOf(i1.id)!.startedAt) - i1.startsAt.getTime())).toBeLessThan(
+      50,
+    );
+    expect(
+      await api<{ ok: boolean }>(again, 'GET', `/api/v1/communes/${HAC_THANH}/playout-log/verify`),
+    ).toMatchObject({ ok: true });
+    const behind = await api<{ deviceId: string }[]>(
+      again,
+      'GET',
+      `/api/v1/communes/${HAC_THANH}/playout-log/${recordOf(i1.id)!.seq}/receipts`,
+    );
+    expect(behind.map((receipt) => receipt.deviceId).sort()).toEqual([thon1.id, thon2.id].sort());
+  });
+});
