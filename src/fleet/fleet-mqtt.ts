@@ -200,14 +200,17 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
       return;
     }
     try {
-      const cameOnline = await this.devices.recordStatus(
+      const recorded = await this.devices.recordStatus(
         target.communeCode,
         target.deviceId,
         status.value,
       );
-      await this.deviceAlerts.evaluateDevice(target.deviceId);
+      // No such device (deleted): its alerts, if any are left, are cleared.
+      if (!recorded) return await this.deviceAlerts.evaluateDevice(target.deviceId);
+      await this.deviceAlerts.evaluateStatus(recorded.before, recorded.after);
       // Not awaited: the next messages need not wait for the broker to take the resent commands.
-      if (cameOnline) void this.emergencies.resendPending(target.communeCode, target.deviceId);
+      if (recorded.cameOnline)
+        void this.emergencies.resendPending(target.communeCode, target.deviceId);
     } catch (error) {
       this.logger.error(`Fleet: status of ${target.deviceId}: ${(error as Error).message}`);
     }
