@@ -340,7 +340,8 @@ describe.each(BROKERS)('emergency to the fleet, $name (e2e)', ({ mosquitto: exte
   it('sends a province emergency to every device of the communes that have devices', async () => {
     devices.e = await bringOnline(ids.e, 'ack-with-start');
     for (const device of Object.values(devices)) device.commands.length = 0;
-    // A second later than the commune's emergencies, so "newest first" has one answer.
+    // A second after the commune's emergency, so "newest first" does not rest on the ids' random
+    // part (the test clock stands still).
     clock.advance(1000);
     const response = await post(`/provinces/${THANH_HOA}/emergency`, who.monitor, {
       bulletinId: provinceBulletin,

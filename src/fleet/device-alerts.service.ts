@@ -4,7 +4,11 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { WindowSpec } from '../schedule/window-time';
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
-import { DEVICE_STATUS_ALERT_KINDS, deviceAlertConditions } from './device-alerts';
+import {
+  DEVICE_STATUS_ALERT_KINDS,
+  deviceAlertConditions,
+  statusAlertsQuiet,
+} from './device-alerts';
 import { DevicesRepository } from './devices.repository';
 import { Alert, AlertKind } from './entities/alert.entity';
 import { Device } from './entities/device.entity';
@@ -26,7 +30,28 @@ export class DeviceAlerts {
     private readonly clock: Clock,
   ) {}
 
+  /** Devices evaluated by this process since it started (a quiet one's alerts are all clear). */
+  private readonly evaluated = new Set<string>();
+
+  /**
+   * After a status: evaluates the device unless it was quiet before and is quiet after (online,
+   * nothing to raise) and was evaluated here already, so its alerts are clear and stay so. That
+   * is nearly every status of a healthy fleet, which then costs no read at all.
+   */
+  async evaluateStatus(before: Device, after: Device): Promise<void> {
+    const now = this.clock.now();
+    if (
+      this.evaluated.has(after.id) &&
+      statusAlertsQuiet(before, now) &&
+      statusAlertsQuiet(after, now)
+    ) {
+      return;
+    }
+    await this.evaluateDevice(after.id);
+  }
+
   async evaluateDevice(deviceId: string): Promise<void> {
+    this.evaluated.add(deviceId);
     const device = await this.devices.find(deviceId);
     const open = await this.repository.openOfKinds(DEVICE_STATUS_ALERT_KINDS, deviceId);
     const windows = device ? await this.repository.windowsOf([device.communeCode]) : [];

@@ -1,4 +1,9 @@
-import { clusterLabel, DeviceFacts, deviceAlertConditions } from './device-alerts';
+import {
+  clusterLabel,
+  DeviceFacts,
+  deviceAlertConditions,
+  statusAlertsQuiet,
+} from './device-alerts';
 
 const MORNING = {
   id: 'w-sang',
@@ -95,5 +100,24 @@ describe('deviceAlertConditions', () => {
   it('names a cluster once when its name says "Cụm" already', () => {
     expect(clusterLabel('Cụm loa chợ')).toBe('Cụm loa chợ');
     expect(clusterLabel('Thôn 1')).toBe('cụm loa Thôn 1');
+  });
+});
+
+describe('statusAlertsQuiet (a status that needs no alert evaluation)', () => {
+  const now = new Date(WINDOW_OPENS + 600_000);
+
+  it('holds for a healthy online device, whatever the windows', () => {
+    expect(statusAlertsQuiet(device(), now)).toBe(true);
+  });
+
+  it('does not hold when something could raise or clear an alert', () => {
+    expect(statusAlertsQuiet(device({ state: 'offline' }), now)).toBe(false);
+    expect(statusAlertsQuiet(device({ lastSeenAt: null }), now)).toBe(false);
+    expect(statusAlertsQuiet(device({ apiTokenHash: null }), now)).toBe(false);
+    expect(statusAlertsQuiet(device({ clockSkewMs: 60_000 }), now)).toBe(false);
+    expect(statusAlertsQuiet(device({ cachedUntil: null }), now)).toBe(false);
+    expect(
+      statusAlertsQuiet(device({ cachedUntil: new Date(now.getTime() + 3_600_000) }), now),
+    ).toBe(false);
   });
 });

@@ -101,3 +101,16 @@ export function deviceAlertConditions(
   for (const [kind, message] of found) if (message !== null) conditions.set(kind, message);
   return conditions;
 }
+
+/**
+ * Whether a device is online with nothing to raise now, whatever its commune's windows (those
+ * only matter to a device that is not online): its status alerts are all clear. Time can only
+ * bring a cache alert closer, so a device quiet now was quiet at every moment before.
+ */
+export function statusAlertsQuiet(device: DeviceFacts, now: Date): boolean {
+  return (
+    device.apiTokenHash !== null &&
+    isOnline(device) &&
+    deviceAlertConditions(device, { windows: [], now, offlineGraceMs: 0 }).size === 0
+  );
+}

@@ -442,23 +442,25 @@ export class DevicesService {
 
   /**
    * Keeps the device's status current from a status message on its own topic; a `playing` item
-   * is reported to the emergency records as the device's start. Answers whether the device has
-   * just come online (it was offline or never seen): its pending emergency commands are sent again.
+   * is reported to the emergency records as the device's start. Answers the device before and
+   * after, and whether it has just come online (it was offline or never seen): its pending
+   * emergency commands are sent again. Null: no such device in that commune.
    */
   async recordStatus(
     communeCode: string,
     deviceId: string,
     status: StatusMessage,
-  ): Promise<boolean> {
+  ): Promise<{ before: Device; after: Device; cameOnline: boolean } | null> {
     const device = await this.devices.find(deviceId);
-    if (!device || device.communeCode !== communeCode) return false;
+    if (!device || device.communeCode !== communeCode) return null;
     if (status.status === 'offline') {
-      await this.devices.updateStatus(deviceId, {
+      const offline: Partial<Device> = {
         state: 'offline',
         playingItemId: null,
         playingStartedAt: null,
-      });
-      return false;
+      };
+      await this.devices.updateStatus(deviceId, offline);
+      return { before: device, after: { ...device, ...offline }, cameOnline: false };
     }
     const values: Partial<Device> = { state: status.status, lastSeenAt: this.clock.now() };
     if (status.playing !== undefined) {
@@ -480,7 +482,11 @@ export class DevicesService {
         startedAt: new Date(status.playing.startedAt),
       });
     }
-    return deviceStatus(device) !== 'online';
+    return {
+      before: device,
+      after: { ...device, ...values },
+      cameOnline: deviceStatus(device) !== 'online',
+    };
   }
 
   /**

@@ -37,6 +37,15 @@ export class EmbeddedBroker {
     const identities = new WeakMap<Client, BrokerIdentity>();
     const aedes = await Aedes.createBroker({
       keepaliveLimit: MAX_KEEPALIVE_SECONDS,
+      // No routing queue. With a limit (aedes' default: 100 messages being delivered), the
+      // messages past it wait in mqemitter's queue, and each delivery that finishes takes the next
+      // one on the same stack; a message nobody receives (a command or Last Will of a device that
+      // is gone, aedes' own $SYS notices of each closed connection) finishes at once and takes the
+      // next, so a backlog of some thousands of them overflowed the stack ("Maximum call stack
+      // size exceeded" in mqemitter) and killed the process: what a cell-tower outage does to a
+      // province (test/fleet-mass-cut.e2e-spec.ts). Without the limit each message is routed when
+      // it is published; the queue held them in memory just the same.
+      concurrency: 0,
       authenticate: (client, username, password, done) => {
         if (username === undefined || password === undefined) {
           done(authError('username and password required'), false);

@@ -142,13 +142,13 @@ export class EmergenciesService {
           { province: provinceCode },
         );
       }
-      const placed: PlacedEmergency[] = [];
-      // In code order, one after the other: the lock order every writer of several logs follows.
-      for (const code of communes) {
-        placed.push(
-          await this.schedule.placeEmergency(manager, code, input.bulletinId, null, actor),
-        );
-      }
+      const placed = await this.schedule.placeEmergencies(
+        manager,
+        communes,
+        input.bulletinId,
+        null,
+        actor,
+      );
       const targeted = new Set(communes);
       return this.write(manager, actor, {
         scope: 'province',
@@ -159,9 +159,9 @@ export class EmergenciesService {
         devices: provinceDevices.filter((device) => targeted.has(device.communeCode)),
       });
     });
-    const publishing = this.publish(written.outgoing);
+    // The commands first: the broker takes them before the views are read back for the answer.
+    const published = await this.publish(written.outgoing);
     await this.afterCommit(written);
-    const published = await publishing;
     const first = written.placed[0].item;
     return {
       emergencyId: written.emergency.id,

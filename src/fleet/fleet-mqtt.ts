@@ -203,14 +203,16 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
     }
     try {
       const receivedAt = this.clock.now();
-      const cameOnline = await this.devices.recordStatus(
+      const recorded = await this.devices.recordStatus(
         target.communeCode,
         target.deviceId,
         status.value,
       );
-      await this.deviceAlerts.evaluateDevice(target.deviceId);
+      // No such device (deleted): its alerts, if any are left, are cleared.
+      if (!recorded) return await this.deviceAlerts.evaluateDevice(target.deviceId);
+      await this.deviceAlerts.evaluateStatus(recorded.before, recorded.after);
       // Not awaited: the next messages need not wait for the broker to take the resent commands.
-      if (cameOnline) {
+      if (recorded.cameOnline) {
         void this.emergencies.resendPending(target.communeCode, target.deviceId, receivedAt);
       }
     } catch (error) {

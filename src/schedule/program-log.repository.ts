@@ -29,6 +29,44 @@ export class ProgramLogRepository {
     );
   }
 
+  /**
+   * `lock` for several communes in one statement (an emergency to a province), in code order: the
+   * order every writer of several logs follows, so two of them never wait on each other.
+   */
+  async lockAll(manager: EntityManager, communeCodes: readonly string[], now: Date): Promise<void> {
+    const at = toInstant(now);
+    await insertRows(
+      manager,
+      'commune_schedule',
+      ['commune_code', 'version', 'updated_at'],
+      [...communeCodes].sort().map((code) => [code, 1, at]),
+      '(commune_code) DO UPDATE SET version = commune_schedule.version + 1, updated_at = excluded.updated_at',
+    );
+  }
+
+  /** `itemsTouching` for several communes in one query, by commune. */
+  async itemsTouchingAny(
+    manager: EntityManager,
+    communeCodes: readonly string[],
+    from: Date,
+    to: Date,
+  ): Promise<Map<string, ScheduleItem[]>> {
+    const byCommune = new Map<string, ScheduleItem[]>(communeCodes.map((code) => [code, []]));
+    for (let start = 0; start < communeCodes.length; start += 500) {
+      const items = await manager
+        .createQueryBuilder(ScheduleItem, 'item')
+        .where('item.communeCode IN (:...codes)', { codes: communeCodes.slice(start, start + 500) })
+        .andWhere('item.status <> :cancelled', { cancelled: 'cancelled' })
+        .andWhere('item.startsAt < :to', { to: toInstant(to) })
+        .andWhere('item.endsAt > :from', { from: toInstant(from) })
+        .orderBy('item.startsAt', 'ASC')
+        .addOrderBy('item.id', 'ASC')
+        .getMany();
+      for (const item of items) byCommune.get(item.communeCode)!.push(item);
+    }
+    return byCommune;
+  }
+
   /** Non-cancelled items of the commune that share some time with [from, to). */
   itemsTouching(
     manager: EntityManager,

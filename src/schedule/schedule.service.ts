@@ -217,7 +217,24 @@ export class ScheduleService {
     zones: string[] | null,
     actor: AuthUser,
   ): Promise<PlacedEmergency> {
-    const schedulable = await this.schedulable(manager, bulletinId, communeCode);
+    const [placed] = await this.placeEmergencies(manager, [communeCode], bulletinId, zones, actor);
+    return placed;
+  }
+
+  /**
+   * `placeEmergency` on several communes' logs at once (a province's emergency), in a few
+   * statements whatever their number: the bulletin read once, every log locked in one upsert (in
+   * code order), their items touching the emergency read in one query, items and audit events
+   * inserted by rows. Answers in the order of `communeCodes`.
+   */
+  async placeEmergencies(
+    manager: EntityManager,
+    communeCodes: readonly string[],
+    bulletinId: string,
+    zones: string[] | null,
+    actor: AuthUser,
+  ): Promise<PlacedEmergency[]> {
+    const schedulable = await this.schedulable(manager, bulletinId, communeCodes[0]);
     const { bulletin } = schedulable.record;
     if (bulletin.priority !== 'emergency') {
       throw new DomainError(
@@ -226,44 +243,54 @@ export class ScheduleService {
         { bulletinId: bulletin.id, priority: bulletin.priority },
       );
     }
+    for (const code of communeCodes.slice(1)) {
+      assertSchedulable(schedulable.record, bulletinId, this.geo.commune(code));
+    }
     const now = this.clock.now();
-    await this.programLog.lock(manager, communeCode, now);
+    await this.programLog.lockAll(manager, communeCodes, now);
     const endsAt = new Date(now.getTime() + schedulable.durationMs);
-    const interrupted = await this.programLog.itemsTouching(manager, communeCode, now, endsAt);
-    const item: ScheduleItem = {
-      id: newId(),
-      communeCode,
-      bulletinId: bulletin.id,
-      startsAt: now,
-      endsAt,
-      durationMs: schedulable.durationMs,
-      status: 'planned',
-      source: 'emergency',
-      zones: zones === null ? null : [...new Set(zones)].sort(),
-      cancelReason: null,
-      createdBy: actor.id,
-      createdAt: now,
-      updatedAt: now,
-      demo: false,
-    };
-    await manager.insert(ScheduleItem, item);
-    await this.audit.record(
-      {
+    const touching = await this.programLog.itemsTouchingAny(manager, communeCodes, now, endsAt);
+    const placed = communeCodes.map((communeCode): PlacedEmergency => {
+      const item: ScheduleItem = {
+        id: newId(),
+        communeCode,
+        bulletinId: bulletin.id,
+        startsAt: now,
+        endsAt,
+        durationMs: schedulable.durationMs,
+        status: 'planned',
+        source: 'emergency',
+        zones: zones === null ? null : [...new Set(zones)].sort(),
+        cancelReason: null,
+        createdBy: actor.id,
+        createdAt: now,
+        updatedAt: now,
+        demo: false,
+      };
+      return { item, interrupted: touching.get(communeCode) ?? [] };
+    });
+    // Raw rows: TypeORM's many-row insert on SQLite writes the items back with each other's ids.
+    await this.programLog.insertMany(
+      manager,
+      placed.map(({ item }) => item),
+    );
+    await this.audit.recordAll(
+      placed.map(({ item, interrupted }) => ({
         action: 'schedule.emergency',
         actor,
         targetType: 'schedule_item',
         targetId: item.id,
-        communeCode,
+        communeCode: item.communeCode,
         detail: {
           bulletinId: bulletin.id,
           title: bulletin.title,
           zones: item.zones,
           interrupts: interrupted.map((other) => other.id),
         },
-      },
+      })),
       manager,
     );
-    return { item, interrupted };
+    return placed;
   }
 
   /** After the commit: tells the playout feature, and answers the item with what it interrupts. */
