@@ -55,7 +55,7 @@ export async function insertBulletin(
 }
 
 export async function insertScheduleItem(
-  app: TestApp,
+  app: Pick<TestApp, 'app'>,
   spec: {
     communeCode: string;
     bulletinId: string;

@@ -27,10 +27,19 @@ export function startServiceProcess(env: Env): ServiceProcess {
 /** The edge player as `npm run edge` starts it (`dist/edge/main.js`). */
 export const BUILT_EDGE = resolve(ROOT, 'dist/edge/main.js');
 
-/** Starts a built entry point of `dist/` as a real separate process. */
-export function startBuiltProcess(script: string, env: Env): ServiceProcess {
+/**
+ * Starts a built entry point of `dist/` as a real separate process; `wrapper` runs it through
+ * another command that execs it in place (`['ip', 'netns', 'exec', name]`), so the process id
+ * and the signals are still node's.
+ */
+export function startBuiltProcess(
+  script: string,
+  env: Env,
+  wrapper: string[] = [],
+): ServiceProcess {
   if (!existsSync(script)) throw new Error(`${script} is missing: run npm run build first`);
-  const child = spawn(process.execPath, [script], {
+  const [command, ...args] = [...wrapper, process.execPath, script];
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: {
       ...env,
