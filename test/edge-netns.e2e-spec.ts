@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { EDGE_REASONS } from '../src/edge/edge-playback';
 import { Receipt, receiptProblem } from '../src/fleet/protocol';
 import { archivePath } from '../src/playout/sinks/sink-targets';
-import { eventually } from './support/fleet-device';
+import { eventually, registerDevice } from './support/fleet-device';
 import { durationOf } from './support/media-fixtures';
 import { canUseNetns, createLinkedNamespace, LinkedNamespace } from './support/netns';
 import { insertScheduleItem } from './support/playout-fixtures';
@@ -89,15 +89,8 @@ if (!canUseNetns || process.env.TEST_DB === 'postgres') {
     it('plays through a dead link, survives a SIGKILL and reports once the link is back', async () => {
       const app = await startTestApp(storage);
       const who = await createActors(app, await app.login(ADMIN.username, ADMIN.password));
-      const register = async (name: string, zones: string[]) =>
-        (
-          await app
-            .http()
-            .post(`/api/v1/communes/${HAC_THANH}/devices`)
-            .set(bearer(who.operator))
-            .send({ name, zones })
-            .expect(201)
-        ).body as { id: string; enrolmentCode: string };
+      const register = (name: string, zones: string[]) =>
+        registerDevice(app, who.operator, HAC_THANH, name, zones);
       // thon-1 has one cluster, behind the link that dies; thon-2 has two on the host.
       const behind = await register('Cụm loa thôn 1', ['thon-1']);
       const hostA = await register('Cụm loa thôn 2 (a)', ['thon-2']);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { EdgeStore } from '../src/edge/edge-store';
 import { receiptProblem } from '../src/fleet/protocol';
 import { archivePath } from '../src/playout/sinks/sink-targets';
-import { eventually } from './support/fleet-device';
+import { eventually, registerDevice } from './support/fleet-device';
 import { durationOf, filesUnder } from './support/media-fixtures';
 import { insertScheduleItem } from './support/playout-fixtures';
 import { createActors, createApproved, HAC_THANH } from './support/schedule-fixtures';
@@ -70,15 +70,8 @@ describe('edge players against the service (e2e, real processes)', () => {
     // The commune's program, set up through the app on the service's own storage.
     const app = await startTestApp(storage);
     const who = await createActors(app, await app.login(ADMIN.username, ADMIN.password));
-    const register = async (name: string, zones: string[]) =>
-      (
-        await app
-          .http()
-          .post(`/api/v1/communes/${HAC_THANH}/devices`)
-          .set(bearer(who.operator))
-          .send({ name, zones })
-          .expect(201)
-      ).body as { id: string; enrolmentCode: string };
+    const register = (name: string, zones: string[]) =>
+      registerDevice(app, who.operator, HAC_THANH, name, zones);
     const thon1 = await register('Cụm loa thôn 1', ['thon-1']);
     const thon2 = await register('Cụm loa thôn 2', ['thon-2']);
     const bulletin = (durationMs: number, title: string, priority?: 'emergency') =>

@@ -195,6 +195,23 @@ export function deviceGet(
   });
 }
 
+/** Registers a cluster of `commune` through the API (as `token`): its id and enrolment code. */
+export async function registerDevice(
+  app: TestApp,
+  token: string,
+  commune: string,
+  name: string,
+  zones?: string[],
+): Promise<{ id: string; enrolmentCode: string }> {
+  const created = await app
+    .http()
+    .post(`/api/v1/communes/${commune}/devices`)
+    .set(bearer(token))
+    .send({ name, zones })
+    .expect(201);
+  return created.body as { id: string; enrolmentCode: string };
+}
+
 /** Registers a cluster of `commune` through the API (as `token`) and enrols it: its credentials and the code it used. */
 export async function enrolNewDevice(
   app: TestApp,
@@ -203,16 +220,11 @@ export async function enrolNewDevice(
   name: string,
   zones?: string[],
 ): Promise<DeviceCredentials & { code: string }> {
-  const created = await app
-    .http()
-    .post(`/api/v1/communes/${commune}/devices`)
-    .set(bearer(token))
-    .send({ name, zones })
-    .expect(201);
+  const created = await registerDevice(app, token, commune, name, zones);
   const enrolment = await app
     .http()
     .post('/api/v1/devices/enrol')
-    .send({ code: created.body.enrolmentCode, publicKey: newDevicePublicKey() })
+    .send({ code: created.enrolmentCode, publicKey: newDevicePublicKey() })
     .expect(201);
-  return { ...(enrolment.body as DeviceCredentials), code: created.body.enrolmentCode };
+  return { ...(enrolment.body as DeviceCredentials), code: created.enrolmentCode };
 }
