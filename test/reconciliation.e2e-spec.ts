@@ -7,6 +7,7 @@ import { OverdueItems } from '../src/playout/overdue-items.service';
 import { ReceiptGrace } from '../src/playout/receipts/receipt-grace.service';
 import { ScheduleItem } from '../src/schedule/entities/schedule-item.entity';
 import { insertBulletin, insertScheduleItem } from './support/playout-fixtures';
+import { Browser, buildWebApp, launchBrowser, listen, screenshot, signIn } from './support/browser';
 import { airedPlay, ReceiptDevice } from './support/receipt-device';
 import { HAC_THANH, HAM_RONG, THANH_HOA } from './support/schedule-fixtures';
 import {
@@ -305,7 +306,10 @@ describe('planned versus aired (e2e)', () => {
     const csv = await get(url(HAC_THANH, '&format=csv'), operator).expect(200);
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.headers['content-disposition']).toContain(`doi-soat_${HAC_THANH}_${DAY}_${DAY}.csv`);
-    const rows = (csv.text.replace(/^\ufeff/, '') as string).trim().split('\r\n');
+    const rows = csv.text
+      .replace(/^\ufeff/, '')
+      .trim()
+      .split('\r\n');
     expect(rows[0].startsWith('Mã sai lệch,Sai lệch,Giờ phát theo lịch')).toBe(true);
     expect(rows).toHaveLength(11);
     expect(rows.filter((row) => row.startsWith('late,Phát muộn,'))).toHaveLength(1);
@@ -333,7 +337,7 @@ describe('planned versus aired (e2e)', () => {
       ignoreAttributes: false,
       attributeNamePrefix: '@_',
       isArray: (name) => name === 'AsRun',
-    }).parse(response.text as string) as {
+    }).parse(response.text) as {
       BxfMessage: {
         '@_messageType': string;
         BxfData: {
@@ -406,4 +410,42 @@ describe('planned versus aired (e2e)', () => {
       expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED' });
     }
   });
+  it('shows the page: totals, the paged table filtered by code, and the exports (Chromium)', async () => {
+    buildWebApp();
+    const baseUrl = await listen(app);
+    const browser: Browser = await launchBrowser();
+    try {
+      const page = await browser.newTab('monitor');
+      await signIn(page, baseUrl, 'giam-sat-thanh-hoa', 'giam-sat-thanh-hoa-password');
+      await page.goto(`${baseUrl}/#/doi-soat?commune=${HAC_THANH}&from=${DAY}&to=${DAY}`);
+      await page.getByRole('heading', { name: 'Đối soát kế hoạch – thực tế' }).waitFor();
+      await page.getByTestId('reconciliation-line').first().waitFor();
+      expect(await page.getByTestId('reconciliation-line').count()).toBe(10);
+      const missedTotal = page.locator('[data-testid="reconciliation-total"][data-code="missed"]');
+      expect(await missedTotal.locator('td').nth(1).textContent()).toBe('2');
+      for (const label of ['Tải CSV', 'Tải Excel', 'Tải as-run BXF (XML)']) {
+        expect(await page.getByRole('button', { name: label }).isVisible()).toBe(true);
+      }
+      await screenshot(page, 'reconciliation', true);
+
+      await missedTotal.getByRole('link').click();
+      await page.getByText('Đang lọc: Không phát (2 mục).').waitFor();
+      const lines = page.getByTestId('reconciliation-line');
+      const codes: (string | null)[] = [];
+      for (let index = 0; index < (await lines.count()); index += 1) {
+        codes.push(await lines.nth(index).getAttribute('data-code'));
+      }
+      expect(codes).toEqual(['missed', 'missed']);
+      expect(await page.getByText('Lỗi khi phát').count()).toBe(1);
+
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Tải as-run BXF (XML)' }).click(),
+      ]);
+      expect(download.suggestedFilename()).toBe(`as-run-bxf_${HAC_THANH}_${DAY}_${DAY}.xml`);
+      expect(browser.problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
 });
