@@ -64,7 +64,22 @@ export class ReconciliationService {
     private readonly clock: Clock,
   ) {}
 
+  /** The totals and one page of the lines (of `query.code` when given). */
   async report(communeCode: string, query: ReconciliationQuery): Promise<ReconciliationReport> {
+    return this.compute(communeCode, query, query.pageSize ?? DEFAULT_PAGE_SIZE, query.page ?? 1);
+  }
+
+  /** The totals and every line (the exports). */
+  all(communeCode: string, query: ReconciliationQuery): Promise<ReconciliationReport> {
+    return this.compute(communeCode, query, null, 1);
+  }
+
+  private async compute(
+    communeCode: string,
+    query: ReconciliationQuery,
+    pageSize: number | null,
+    page: number,
+  ): Promise<ReconciliationReport> {
     const range = resolveRange(query, query);
     const commune = this.geo.commune(communeCode);
     const around = { from: addDays(range.from, -1), to: addDays(range.to, 1) };
@@ -87,8 +102,6 @@ export class ReconciliationService {
     const chosen = query.code
       ? result.lines.filter((line) => line.code === query.code)
       : result.lines;
-    const pageSize = query.pageSize ?? DEFAULT_PAGE_SIZE;
-    const page = query.page ?? 1;
     const sum = (pick: (total: CodeTotal) => number): number =>
       Math.round(result.totals.reduce((total, row) => total + pick(row) * 1000, 0)) / 1000;
     return {
@@ -100,22 +113,12 @@ export class ReconciliationService {
       totals: result.totals,
       plannedSeconds: sum((total) => total.plannedSeconds),
       airedSeconds: sum((total) => total.airedSeconds),
-      lines: chosen.slice((page - 1) * pageSize, page * pageSize),
+      lines: pageSize === null ? chosen : chosen.slice((page - 1) * pageSize, page * pageSize),
       code: query.code ?? null,
       page,
-      pageSize,
+      pageSize: pageSize ?? Math.max(1, chosen.length),
       lineCount: chosen.length,
     };
-  }
-
-  /** Every line of the range (the exports). */
-  async all(communeCode: string, query: ReconciliationQuery): Promise<ReconciliationReport> {
-    const first = await this.report(communeCode, { ...query, page: 1, pageSize: 1 });
-    return this.report(communeCode, {
-      ...query,
-      page: 1,
-      pageSize: Math.max(1, first.lineCount),
-    });
   }
 
   /** Items starting in `range` (any status), and those `alsoIds` name, with their titles. */
