@@ -7,7 +7,16 @@ import { OverdueItems } from '../src/playout/overdue-items.service';
 import { ReceiptGrace } from '../src/playout/receipts/receipt-grace.service';
 import { ScheduleItem } from '../src/schedule/entities/schedule-item.entity';
 import { insertBulletin, insertScheduleItem } from './support/playout-fixtures';
-import { Browser, buildWebApp, launchBrowser, listen, screenshot, signIn } from './support/browser';
+import {
+  Browser,
+  buildWebApp,
+  elementsPastRightEdge,
+  horizontalOverflow,
+  launchBrowser,
+  listen,
+  screenshot,
+  signIn,
+} from './support/browser';
 import { airedPlay, ReceiptDevice } from './support/receipt-device';
 import { HAC_THANH, HAM_RONG, THANH_HOA } from './support/schedule-fixtures';
 import {
@@ -443,6 +452,17 @@ describe('planned versus aired (e2e)', () => {
         page.getByRole('button', { name: 'Tải as-run BXF (XML)' }).click(),
       ]);
       expect(download.suggestedFilename()).toBe(`as-run-bxf_${HAC_THANH}_${DAY}_${DAY}.xml`);
+
+      // The commune's operator, on a phone: their own commune, no sideways scrolling.
+      const phone = await browser.newTab('phone');
+      await phone.setViewportSize({ width: 390, height: 844 });
+      await signIn(phone, baseUrl, 'van-hanh-hac-thanh', 'van-hanh-hac-thanh-password');
+      await phone.goto(`${baseUrl}/#/doi-soat?from=${DAY}&to=${DAY}`);
+      await phone.getByTestId('reconciliation-line').first().waitFor();
+      expect(await phone.getByTestId('reconciliation-line').count()).toBe(10);
+      expect(await elementsPastRightEdge(phone)).toEqual([]);
+      expect(await horizontalOverflow(phone)).toBe(0);
+      await screenshot(phone, 'reconciliation-phone');
       expect(browser.problems).toEqual([]);
     } finally {
       await browser.close();
