@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/manual-clock';
+import { ReceiptGrace } from '../src/playout/receipts/receipt-grace.service';
 import { minutesNumber, minutesText } from '../src/reports/official/official-format';
 import {
   CAMPAIGN_TOPICS,
@@ -15,6 +16,8 @@ import {
   SlotBook,
 } from './support/as-run-data';
 import { pdfFonts, pdfPageImage, pdfSig, pdfText } from './support/pdf-tools';
+import { insertBulletin, insertScheduleItem } from './support/playout-fixtures';
+import { airedPlay, ReceiptDevice } from './support/receipt-device';
 import {
   ADMIN,
   bearer,
@@ -494,5 +497,105 @@ describe('official reports (e2e)', () => {
       .set(bearer(monitor))
       .send({ provinceCode: PROVINCE, name: 'x' })
       .expect(403);
+  });
+});
+
+describe("official reports: the clusters' coverage (e2e)", () => {
+  let storage: TestStorage;
+  let app: TestApp;
+  let monitor: string;
+  let operator: string;
+  /** 05:00 on 20/10/2025, before the day's items: the clusters are enrolled before them. */
+  const clock = new ManualClock('2025-10-19T22:00:00.000Z');
+  const ITEM_MS = 60_000;
+  const at = (time: string, plusMs = 0): string =>
+    new Date(Date.parse(`2025-10-20T${time}+07:00`) + plusMs).toISOString();
+
+  const get = (path: string, token: string) => app.http().get(`/api/v1${path}`).set(bearer(token));
+
+  beforeAll(async () => {
+    storage = await createTestStorage({
+      PLAYOUT_RECEIPT_GRACE_MINUTES: '10',
+      PLAYOUT_RECONCILE_SECONDS: '30',
+    });
+    app = await startTestApp(storage, {}, { clock });
+    const admin = await app.login(ADMIN.username, ADMIN.password);
+    monitor = await createUserAndLogin(app, admin, {
+      username: 'giam-sat-thanh-hoa',
+      role: 'monitor',
+      provinceCode: PROVINCE,
+    });
+    operator = await createUserAndLogin(app, admin, {
+      username: 'van-hanh-hac-thanh',
+      role: 'operator',
+      communeCode: GOOD,
+    });
+    const one = await ReceiptDevice.enrol(app, operator, GOOD, 'Cụm loa thôn Đông');
+    const two = await ReceiptDevice.enrol(app, operator, GOOD, 'Cụm loa thôn Tây');
+    const bulletin = await insertBulletin(app, {
+      communeCode: GOOD,
+      provinceCode: PROVINCE,
+      title: 'Kinh tế số: nông sản lên sàn',
+      topics: ['kinh-te-so'],
+    });
+    const items = [];
+    for (const time of ['06:00:00', '06:10:00', '06:20:00']) {
+      items.push(
+        await insertScheduleItem(app, {
+          communeCode: GOOD,
+          bulletinId: bulletin.id,
+          startsAt: new Date(at(time)),
+          durationMs: ITEM_MS,
+        }),
+      );
+    }
+    clock.set(at('12:00:00'));
+    // Item 1 aired by both clusters, item 2 whole by one and in part by the other, item 3 by none.
+    await one
+      .upload([
+        one.played(airedPlay(items[0].id, at('06:00:00', 500), ITEM_MS)),
+        one.played(airedPlay(items[1].id, at('06:10:00', 500), ITEM_MS)),
+      ])
+      .expect(200);
+    await two
+      .upload([
+        two.played(airedPlay(items[0].id, at('06:00:00', 700), ITEM_MS)),
+        two.played({
+          ...airedPlay(items[1].id, at('06:10:00', 700), 20_000),
+          outcome: 'partial',
+          reason: 'Mất điện',
+        }),
+      ])
+      .expect(200);
+    await app.app.get(ReceiptGrace).settle();
+    clock.set('2025-11-10T03:00:00.000Z');
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await storage?.dispose();
+  });
+
+  it("shows per commune the items sent to its clusters and aired whole, as the compliance report's", async () => {
+    const json = (
+      await get(`/reports/compliance?campaign=${CAMPAIGN}&province=${PROVINCE}`, monitor).expect(
+        200,
+      )
+    ).body as { communes: { communeCode: string; communeName: string; coverage: unknown }[] };
+    const good = json.communes.find((commune) => commune.communeCode === GOOD);
+    expect(good?.coverage).toEqual({ targeted: 6, aired: 3, percent: 50 });
+    const row = `${good?.communeName} 6 3 50,0%`;
+
+    for (const [path, token, name] of [
+      [`/reports/official?campaign=${CAMPAIGN}&province=${PROVINCE}`, monitor, 'province'],
+      [`/reports/official?campaign=${CAMPAIGN}&commune=${GOOD}`, operator, 'commune'],
+    ] as const) {
+      const pdf = (await get(path, token).buffer(true).parse(binary).expect(200)).body as Buffer;
+      const text = squeeze(pdfText(pdf));
+      expect(text).toContain('4. Độ phủ của cụm loa (theo biên nhận của cụm thu phát)');
+      expect(text).toContain(row);
+      pdfPageImage(pdf, 1, `official-coverage-${name}-p1`);
+      pdfPageImage(pdf, 2, `official-coverage-${name}-p2`);
+    }
   });
 });

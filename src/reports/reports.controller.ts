@@ -15,6 +15,7 @@ import {
   RecordsQueryDto,
   ReportFormat,
 } from './dto/report-query.dto';
+import { attachment, CSV_TYPE, XLSX_TYPE } from './export/attachment';
 import { tableToCsv } from './export/csv-writer';
 import {
   asRunTable,
@@ -35,17 +36,7 @@ import {
 } from './reports.service';
 import { RollupRun, RollupsService } from './rollups.service';
 
-const CSV_TYPE = 'text/csv; charset=utf-8';
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const FORMATS_NOTE = 'format=csv (UTF-8 with BOM, the first table) or xlsx (one sheet per table)';
-
-function attachment(bytes: Buffer, type: string, fileName: string): StreamableFile {
-  return new StreamableFile(bytes, {
-    type,
-    disposition: `attachment; filename="${fileName}"`,
-    length: bytes.length,
-  });
-}
 
 /**
  * Monitoring views of the as-run log (báo cáo giám sát): province-wide views for the province's

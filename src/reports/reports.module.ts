@@ -8,6 +8,8 @@ import { OfficialReportsController } from './official/official-reports.controlle
 import { OfficialReportsService } from './official/official-reports.service';
 import { SigningCertificateController } from './official/signing/signing-certificate.controller';
 import { SigningCertificatesService } from './official/signing/signing-certificates.service';
+import { ReconciliationController } from './reconciliation/reconciliation.controller';
+import { ReconciliationService } from './reconciliation/reconciliation.service';
 import { ReportsController } from './reports.controller';
 import { StatsController } from './stats/stats.controller';
 import { StatsService } from './stats/stats.service';
@@ -17,13 +19,14 @@ import { RollupsService } from './rollups.service';
 
 /**
  * Monitoring and reports over the as-run log: compliance, province summary, uplift, a
- * commune's detail, CSV/XLSX exports, the verifiable as-run export, and the daily roll-ups
+ * commune's detail, planned versus aired, CSV/XLSX exports, the verifiable as-run export, and the daily roll-ups
  * (kept in every append's transaction by `RollupsHook`, the ledger's append hook, repaired by `RollupsService`).
  */
 @Module({
   imports: [PlayoutModule],
   controllers: [
     ReportsController,
+    ReconciliationController,
     OfficialReportsController,
     SigningCertificateController,
     StatsController,
@@ -34,6 +37,7 @@ import { RollupsService } from './rollups.service';
     AsRunExportService,
     ChainChecksService,
     OfficialReportsService,
+    ReconciliationService,
     ReportsService,
     RollupsService,
     RollupsHook,

@@ -3,6 +3,8 @@ import type {
   AudioStatus,
   BulletinPriority,
   BulletinStatus,
+  DiscrepancyCode,
+  MissedCause,
   PlayoutOutcome,
   PlayoutSource,
   Role,
@@ -84,3 +86,24 @@ export const VOICES = [
 export function loudnessWarningText(integratedLufs: number, targetLufs: number): string {
   return `Bản ghi quá nhỏ: sau chuẩn hoá chỉ đạt ${formatLufs(integratedLufs)} (mục tiêu ${formatLufs(targetLufs)}). Nên thu âm lại.`;
 }
+
+/** The reconciliation's codes (the server's exports carry the same words). */
+export const DISCREPANCY_LABEL: Record<DiscrepancyCode, string> = {
+  'on-time': 'Đúng giờ',
+  late: 'Phát muộn',
+  early: 'Phát sớm',
+  short: 'Phát thiếu',
+  missed: 'Không phát',
+  cancelled: 'Đã hủy',
+  unscheduled: 'Phát ngoài lịch',
+  pending: 'Chưa đến hạn',
+};
+
+export const MISSED_CAUSE_LABEL: Record<MissedCause, string> = {
+  'play-error': 'Lỗi khi phát',
+  'not-played': 'Bộ phát không phát',
+  'devices-offline': 'Cụm loa mất kết nối (không gửi biên nhận)',
+  'devices-missed': 'Cụm loa báo không phát',
+  'no-devices': 'Không có cụm loa trong vùng phát',
+  'no-record': 'Không có bản ghi nhật ký',
+};

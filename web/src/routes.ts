@@ -9,6 +9,7 @@ import { officialReportPage } from './pages/official-report.js';
 import { planPage } from './pages/plan.js';
 import { playoutPage } from './pages/playout.js';
 import { provinceDevicesPage } from './pages/province-devices.js';
+import { reconciliationPage } from './pages/reconciliation.js';
 import { schedulePage } from './pages/schedule.js';
 import { systemPage } from './pages/system.js';
 import { topicsPage } from './pages/topics.js';
@@ -40,6 +41,12 @@ export const ROUTES: readonly Route[] = [
     roles: ['monitor', 'admin', 'operator', 'approver'],
     nav: 'Báo cáo chính thức',
     render: officialReportPage,
+  },
+  {
+    pattern: '/doi-soat',
+    roles: ['monitor', 'admin', 'operator', 'approver'],
+    nav: 'Đối soát',
+    render: reconciliationPage,
   },
   { pattern: '/chien-dich', roles: ['monitor', 'admin'], nav: 'Chiến dịch', render: campaignsPage },
   {

@@ -424,3 +424,50 @@ export interface EmergencySummary {
   acknowledged: number;
   started: number;
 }
+
+/** Planned versus aired (GET /reports/communes/:commune/reconciliation). */
+export type DiscrepancyCode =
+  'on-time' | 'late' | 'early' | 'short' | 'missed' | 'cancelled' | 'unscheduled' | 'pending';
+
+export type MissedCause =
+  'play-error' | 'not-played' | 'devices-offline' | 'devices-missed' | 'no-devices' | 'no-record';
+
+export interface ReconciliationLine {
+  code: DiscrepancyCode;
+  scheduleItemId: string | null;
+  bulletinId: string | null;
+  title: string | null;
+  plannedStart: string | null;
+  plannedSeconds: number | null;
+  itemStatus: ScheduleItemStatus | null;
+  recordSeq: number | null;
+  replacesSeq: number | null;
+  otherSeqs: number[];
+  outcome: PlayoutOutcome | null;
+  source: PlayoutSource | null;
+  airedStart: string | null;
+  airedSeconds: number | null;
+  offsetSeconds: number | null;
+  lateBySeconds: number | null;
+  shortBySeconds: number | null;
+  causeCode: MissedCause | null;
+  cause: string | null;
+  devicesTargeted: number | null;
+  devicesAired: number | null;
+}
+
+export interface ReconciliationReport {
+  communeCode: string;
+  communeName: string;
+  from: string;
+  to: string;
+  toleranceSeconds: number;
+  totals: { code: DiscrepancyCode; count: number; plannedSeconds: number; airedSeconds: number }[];
+  plannedSeconds: number;
+  airedSeconds: number;
+  lines: ReconciliationLine[];
+  code: DiscrepancyCode | null;
+  page: number;
+  pageSize: number;
+  lineCount: number;
+}

@@ -1,5 +1,5 @@
 import { csvCell, tableToCsv } from './csv-writer';
-import { columns } from './report-table';
+import { columns, labelledColumns } from './report-table';
 
 describe('CSV export', () => {
   it('writes a BOM, the keys as header, CRLF lines and RFC 4180 quoting', () => {
@@ -27,5 +27,16 @@ describe('CSV export', () => {
     expect(csvCell('@cmd')).toBe("'@cmd");
     expect(csvCell(-5)).toBe('-5');
     expect(csvCell(' lề ')).toBe('" lề "');
+  });
+});
+
+describe('CSV export for people', () => {
+  it('writes the columns’ headers when they have them', () => {
+    const bytes = tableToCsv({
+      sheet: 'Đối soát',
+      columns: labelledColumns(['code', 'text', 'Mã sai lệch'], ['count', 'integer', 'Số mục']),
+      rows: [{ code: 'late', count: 2 }],
+    });
+    expect(bytes.subarray(3).toString('utf8')).toBe('Mã sai lệch,Số mục\r\nlate,2\r\n');
   });
 });

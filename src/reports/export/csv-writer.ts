@@ -1,4 +1,4 @@
-import { CellValue, ReportTable } from './report-table';
+import { CellValue, headerOf, ReportTable } from './report-table';
 
 /** UTF-8 byte order mark: Excel reads the file as UTF-8 and shows Vietnamese correctly. */
 export const UTF8_BOM = '\ufeff';
@@ -19,9 +19,9 @@ export function csvCell(value: CellValue): string {
   return /[",\r\n]/.test(text) || text.trim() !== text ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** RFC 4180 (CRLF, `"` quoting) with a BOM; the header row is the column keys. */
+/** RFC 4180 (CRLF, `"` quoting) with a BOM; the header row is the columns' headers (or keys). */
 export function tableToCsv(table: ReportTable): Buffer {
-  const lines = [table.columns.map((column) => csvCell(column.key)).join(',')];
+  const lines = [table.columns.map((column) => csvCell(headerOf(column))).join(',')];
   for (const row of table.rows) {
     lines.push(table.columns.map((column) => csvCell(row[column.key] ?? null)).join(','));
   }

@@ -21,6 +21,8 @@ export type CellKind =
 export interface TableColumn {
   key: string;
   kind: CellKind;
+  /** The header row's text for people (Vietnamese); the key when absent. */
+  header?: string;
 }
 
 export type CellValue = string | number | boolean | null;
@@ -41,4 +43,14 @@ export interface ReportDocument {
 /** Columns from `[key, kind]` pairs. */
 export function columns(...pairs: [string, CellKind][]): TableColumn[] {
   return pairs.map(([key, kind]) => ({ key, kind }));
+}
+
+/** Columns from `[key, kind, header]` triples: exports for people, with Vietnamese headers. */
+export function labelledColumns(...triples: [string, CellKind, string][]): TableColumn[] {
+  return triples.map(([key, kind, header]) => ({ key, kind, header }));
+}
+
+/** The text of a column's header cell. */
+export function headerOf(column: TableColumn): string {
+  return column.header ?? column.key;
 }

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { UTC_OFFSET_MS } from '../../common/local-time';
-import { CellKind, CellValue, ReportDocument, ReportTable } from './report-table';
+import { CellKind, CellValue, headerOf, ReportDocument, ReportTable } from './report-table';
 
 const NUMBER_FORMATS: Partial<Record<CellKind, string>> = {
   integer: '0',
@@ -40,9 +40,9 @@ function addSheet(workbook: ExcelJS.Workbook, table: ReportTable): void {
     views: [{ state: 'frozen', xSplit: 0, ySplit: 1 }],
   });
   sheet.columns = table.columns.map((column) => ({
-    header: column.key,
+    header: headerOf(column),
     key: column.key,
-    width: Math.max(WIDTHS[column.kind], column.key.length + 2),
+    width: Math.max(WIDTHS[column.kind], headerOf(column).length + 2),
     style: NUMBER_FORMATS[column.kind] ? { numFmt: NUMBER_FORMATS[column.kind] } : {},
   }));
   sheet.getRow(1).font = { bold: true };
@@ -61,7 +61,7 @@ function addSheet(workbook: ExcelJS.Workbook, table: ReportTable): void {
   }
 }
 
-/** One sheet per table; row 1 holds the column keys, frozen. */
+/** One sheet per table; row 1 holds the column headers (or keys), frozen. */
 export async function documentToXlsx(document: ReportDocument, created: Date): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Loa xã';

@@ -1,4 +1,4 @@
-import { ChainState, CommuneCompliance, ComplianceRow } from '../compliance';
+import { ChainState, CommuneCompliance, ComplianceRow, Coverage } from '../compliance';
 import { UpliftRow, UpliftTotals } from '../uplift';
 import { dateText } from './official-format';
 
@@ -68,6 +68,8 @@ export interface OfficialCommune {
   campaignSeconds: number;
   daysBelowMinimum: number;
   uplift: UpliftRow;
+  /** Of the clusters its items were sent to, how many aired them whole (by their receipts). */
+  coverage: Coverage;
   chain: ChainState;
   head: ChainHead | null;
 }
@@ -128,6 +130,7 @@ export function officialCommunes(sources: OfficialSources): OfficialCommune[] {
       campaignSeconds: commune.campaignSeconds,
       daysBelowMinimum: commune.daysBelowMinimum,
       uplift: upliftRow,
+      coverage: commune.coverage,
       chain: commune.chain,
       head: sources.heads.get(commune.communeCode) ?? null,
     };

@@ -2,7 +2,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import PDFDocument from 'pdfkit';
 import { chainStatusText, OfficialCommune, OfficialReportModel } from './official-content';
-import { dateText, datelineText, minutesNumber, minutesText, percentText } from './official-format';
+import {
+  dateText,
+  datelineText,
+  decimalComma,
+  minutesNumber,
+  minutesText,
+  percentText,
+} from './official-format';
 
 const FONT_FILES = {
   serif: 'LiberationSerif-Regular.ttf',
@@ -31,7 +38,16 @@ const MM = 72 / 25.4;
 const MARGINS = { top: 20 * MM, bottom: 20 * MM, left: 30 * MM, right: 15 * MM };
 const BODY_SIZE = 13;
 const TABLE_SIZE = 10;
-const LEFT_HEADER_WIDTH = 72 * MM;
+/**
+ * The header's two blocks (NĐ 30, Phụ lục I): the right one is as wide as the quốc hiệu needs
+ * (12 pt bold, with a little air), the left one takes the rest less a gutter, so that a long
+ * issuer's name wraps onto a second line instead of running into the quốc hiệu.
+ */
+const HEADER_SIZE = 12;
+const HEADER_GUTTER = 6 * MM;
+const HEADER_SIDE_AIR = 2 * MM;
+const NATIONAL_TITLE = 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM';
+const MOTTO = 'Độc lập - Tự do - Hạnh phúc';
 const BAR_COLOR = '#2f5597';
 const MARK_COLOR = '#c00000';
 
@@ -91,30 +107,39 @@ class OfficialPdf {
     return this.doc.font(font).fontSize(size).fillColor('black');
   }
 
-  /** Two columns: issuer and số/ký hiệu on the left; quốc hiệu, tiêu ngữ and dateline on the right. */
+  /**
+   * Two blocks: cơ quan chủ quản, cơ quan ban hành and số/ký hiệu on the left; quốc hiệu, tiêu ngữ
+   * and the dateline on the right. The số line and the dateline share one baseline (NĐ 30).
+   */
   private header(): void {
     const { doc, model } = this;
     const top = MARGINS.top;
     const left = MARGINS.left;
-    const rightX = left + LEFT_HEADER_WIDTH;
-    const rightWidth = this.width - LEFT_HEADER_WIDTH;
-    const centered = { width: LEFT_HEADER_WIDTH, align: 'center' as const };
+    this.use('bold', HEADER_SIZE);
+    const rightWidth = doc.widthOfString(NATIONAL_TITLE) + 2 * HEADER_SIDE_AIR;
+    const leftWidth = this.width - rightWidth - HEADER_GUTTER;
+    const rightX = left + this.width - rightWidth;
+    const centered = { width: leftWidth, align: 'center' as const };
 
-    this.use('serif', 12).text(model.text.parentBody, left, top, centered);
-    this.use('bold', 12).text(model.text.issuingBody, left, doc.y, centered);
-    this.rule(left + LEFT_HEADER_WIDTH / 2, doc.y + 2, LEFT_HEADER_WIDTH / 3);
-    this.use('serif', 13).text(`Số: ${model.text.documentNumber}`, left, doc.y + 10, centered);
-    const leftBottom = doc.y;
+    this.use('serif', HEADER_SIZE).text(model.text.parentBody, left, top, centered);
+    this.use('bold', HEADER_SIZE).text(model.text.issuingBody, left, doc.y, centered);
+    const leftRule = doc.y + 4;
+    this.rule(left + leftWidth / 2, leftRule, leftWidth / 3);
 
     const right = { width: rightWidth, align: 'center' as const };
-    this.use('bold', 12).text('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', rightX, top, right);
-    this.use('bold', 13).text('Độc lập - Tự do - Hạnh phúc', rightX, doc.y, right);
-    const mottoWidth = doc.widthOfString('Độc lập - Tự do - Hạnh phúc');
-    this.rule(rightX + rightWidth / 2, doc.y + 2, mottoWidth);
+    this.use('bold', HEADER_SIZE).text(NATIONAL_TITLE, rightX, top, right);
+    this.use('bold', 13).text(MOTTO, rightX, doc.y, right);
+    const mottoWidth = doc.widthOfString(MOTTO);
+    const rightRule = doc.y + 4;
+    this.rule(rightX + rightWidth / 2, rightRule, mottoWidth);
+
+    const lineY = Math.max(leftRule, rightRule) + 10;
+    this.use('serif', 13).text(`Số: ${model.text.documentNumber}`, left, lineY, centered);
+    const leftBottom = doc.y;
     this.use('italic', 13).text(
       datelineText(model.text.place, model.issuedOn),
       rightX,
-      doc.y + 10,
+      lineY,
       right,
     );
     doc.x = left;
@@ -187,7 +212,9 @@ class OfficialPdf {
     this.heading('3. Biểu đồ thời lượng chiến dịch');
     this.chart(bars);
 
-    this.heading('4. Tình trạng nhật ký phát thanh (chuỗi băm)');
+    this.coverage(numbers.communes);
+
+    this.heading('5. Tình trạng nhật ký phát thanh (chuỗi băm)');
     const withLog = numbers.communes.filter((commune) => commune.head && commune.head.seq > 0);
     this.paragraph(
       'Mỗi xã, phường giữ một nhật ký phát chỉ ghi thêm, các bản ghi nối nhau bằng mã băm SHA-256. Bảng ghi bản ghi cuối cùng mà báo cáo này bao gồm; có thể đối chiếu với bản xuất nhật ký của xã.',
@@ -208,6 +235,41 @@ class OfficialPdf {
     );
     const without = numbers.communes.length - withLog.length;
     if (without > 0) this.paragraph(`${without} xã, phường còn lại chưa có nhật ký phát thanh.`);
+  }
+
+  /** Per commune with clusters: items sent to its clusters (one per item and cluster) and aired whole. */
+  private coverage(communes: readonly OfficialCommune[]): void {
+    this.heading('4. Độ phủ của cụm loa (theo biên nhận của cụm thu phát)');
+    const withDevices = communes.filter((commune) => commune.coverage.targeted > 0);
+    const without = communes.length - withDevices.length;
+    if (withDevices.length === 0) {
+      this.paragraph(
+        'Chưa xã, phường nào có cụm thu phát gửi biên nhận trong kỳ báo cáo; thời lượng tính theo nhật ký của máy chủ.',
+      );
+      return;
+    }
+    this.paragraph(
+      'Mỗi lượt là một bản tin gửi đến một cụm thu phát thanh ứng dụng CNTT-VT; "phát đủ" là lượt mà cụm đã phát trọn bản tin theo biên nhận có chữ ký của cụm.',
+    );
+    this.table(
+      [
+        { title: 'Xã, phường', width: 0.4 },
+        { title: 'Lượt gửi đến cụm loa', width: 0.2 },
+        { title: 'Lượt phát đủ', width: 0.2 },
+        { title: 'Tỷ lệ phát đủ', width: 0.2 },
+      ],
+      withDevices.map((commune) => [
+        commune.name,
+        String(commune.coverage.targeted),
+        String(commune.coverage.aired),
+        commune.coverage.percent === null ? '—' : `${decimalComma(commune.coverage.percent, 1)}%`,
+      ]),
+    );
+    if (without > 0) {
+      this.paragraph(
+        `${without} xã, phường còn lại chưa có cụm loa gửi biên nhận; thời lượng của các xã, phường này tính theo nhật ký của máy chủ.`,
+      );
+    }
   }
 
   private closing(): void {

@@ -77,6 +77,12 @@ export async function communePage(context: AppContext, match: RouteMatch): Promi
         'p',
         { class: 'muted' },
         `${campaign.name} · từ ${formatDate(detail.from)} đến ${formatDate(detail.to)} · ${CAMPAIGN_STATUS_TEXT[summary.campaign.status]} (${summary.campaign.topicsMet}/${summary.campaign.topicsRequired} chủ đề).`,
+        ' ',
+        h(
+          'a',
+          { href: href('/doi-soat', { commune: code, from: detail.from, to: detail.to }) },
+          'Đối soát kế hoạch – thực tế',
+        ),
       ),
       h(
         'section',

@@ -1,0 +1,41 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { RequiredRangeQueryDto } from '../dto/report-query.dto';
+import { DISCREPANCY_CODES, DiscrepancyCode } from './reconciliation';
+
+export const RECONCILIATION_FORMATS = ['json', 'csv', 'xlsx', 'bxf'] as const;
+export type ReconciliationFormat = (typeof RECONCILIATION_FORMATS)[number];
+
+export const MAX_PAGE_SIZE = 500;
+
+export class ReconciliationQueryDto extends RequiredRangeQueryDto {
+  @ApiPropertyOptional({
+    enum: RECONCILIATION_FORMATS,
+    default: 'json',
+    description: 'csv and xlsx: every line, Vietnamese headers; bxf: SMPTE BXF as-run XML',
+  })
+  @IsOptional()
+  @IsIn(RECONCILIATION_FORMATS)
+  format?: ReconciliationFormat;
+
+  @ApiPropertyOptional({ enum: DISCREPANCY_CODES, description: 'Only lines of this code.' })
+  @IsOptional()
+  @IsIn(DISCREPANCY_CODES)
+  code?: DiscrepancyCode;
+
+  @ApiPropertyOptional({ default: 1, description: 'JSON: the page of lines, from 1.' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  page?: number;
+
+  @ApiPropertyOptional({ default: 50, maximum: MAX_PAGE_SIZE })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  pageSize?: number;
+}

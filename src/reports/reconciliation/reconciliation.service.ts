@@ -1,0 +1,170 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
+import { Bulletin } from '../../bulletins/entities/bulletin.entity';
+import { Clock } from '../../common/clock';
+import { addDays, localMidnight } from '../../common/local-time';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { toInstant } from '../../database/columns';
+import { Db } from '../../database/db.service';
+import { GeoService } from '../../geo/geo.service';
+import { ScheduleItem } from '../../schedule/entities/schedule-item.entity';
+import { AsRunReader } from '../as-run-reader';
+import { resolveRange } from '../report-range';
+import {
+  CodeTotal,
+  DiscrepancyCode,
+  PlannedItem,
+  reconcile,
+  ReconciliationLine,
+} from './reconciliation';
+
+export interface ReconciliationQuery {
+  from: string;
+  to: string;
+  code?: DiscrepancyCode;
+  page?: number;
+  pageSize?: number;
+}
+
+export const DEFAULT_PAGE_SIZE = 50;
+
+/** `GET /reports/communes/:commune/reconciliation`: the totals, and a page of the lines. */
+export interface ReconciliationReport {
+  communeCode: string;
+  communeName: string;
+  from: string;
+  to: string;
+  /** The tolerance each way, for on time and for short. */
+  toleranceSeconds: number;
+  /** Every code, zeros included, over all the lines of the range. */
+  totals: CodeTotal[];
+  plannedSeconds: number;
+  airedSeconds: number;
+  /** The lines (of `code` when given) on this page; all of them in the exports. */
+  lines: ReconciliationLine[];
+  code: DiscrepancyCode | null;
+  page: number;
+  pageSize: number;
+  /** Lines of `code` (or all) over the range. */
+  lineCount: number;
+}
+
+/**
+ * Reads the commune's program log and its as-run log (through the reports' AsRunReader, so the
+ * corrections count as in every report) and reconciles them. Records and items of the day on
+ * each side of the range are read too, so that an item near midnight meets its record.
+ */
+@Injectable()
+export class ReconciliationService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly db: Db,
+    private readonly geo: GeoService,
+    private readonly reader: AsRunReader,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The totals and one page of the lines (of `query.code` when given). */
+  async report(communeCode: string, query: ReconciliationQuery): Promise<ReconciliationReport> {
+    return this.compute(communeCode, query, query.pageSize ?? DEFAULT_PAGE_SIZE, query.page ?? 1);
+  }
+
+  /** The totals and every line (the exports). */
+  all(communeCode: string, query: ReconciliationQuery): Promise<ReconciliationReport> {
+    return this.compute(communeCode, query, null, 1);
+  }
+
+  private async compute(
+    communeCode: string,
+    query: ReconciliationQuery,
+    pageSize: number | null,
+    page: number,
+  ): Promise<ReconciliationReport> {
+    const range = resolveRange(query, query);
+    const commune = this.geo.commune(communeCode);
+    const around = { from: addDays(range.from, -1), to: addDays(range.to, 1) };
+    const records = await this.reader.countedRecords(communeCode, around);
+    const items = await this.items(
+      communeCode,
+      around,
+      records.map((record) => record.scheduleItemId).filter((id) => id !== null),
+    );
+    const result = reconcile({
+      range,
+      items,
+      records,
+      now: this.clock.now(),
+      pendingGraceMs: Math.max(
+        this.config.playout.receiptGraceMinutes * 60_000,
+        this.config.playout.lateToleranceMs,
+      ),
+    });
+    const chosen = query.code
+      ? result.lines.filter((line) => line.code === query.code)
+      : result.lines;
+    const sum = (pick: (total: CodeTotal) => number): number =>
+      Math.round(result.totals.reduce((total, row) => total + pick(row) * 1000, 0)) / 1000;
+    return {
+      communeCode,
+      communeName: commune.name,
+      from: range.from,
+      to: range.to,
+      toleranceSeconds: result.toleranceSeconds,
+      totals: result.totals,
+      plannedSeconds: sum((total) => total.plannedSeconds),
+      airedSeconds: sum((total) => total.airedSeconds),
+      lines: pageSize === null ? chosen : chosen.slice((page - 1) * pageSize, page * pageSize),
+      code: query.code ?? null,
+      page,
+      pageSize: pageSize ?? Math.max(1, chosen.length),
+      lineCount: chosen.length,
+    };
+  }
+
+  /** Items starting in `range` (any status), and those `alsoIds` name, with their titles. */
+  private async items(
+    communeCode: string,
+    range: { from: string; to: string },
+    alsoIds: readonly string[],
+  ): Promise<PlannedItem[]> {
+    const manager = this.db.manager;
+    const found = await manager
+      .createQueryBuilder(ScheduleItem, 'item')
+      .where('item.communeCode = :communeCode', { communeCode })
+      .andWhere('item.startsAt >= :from AND item.startsAt < :to', {
+        from: toInstant(localMidnight(range.from)),
+        to: toInstant(localMidnight(addDays(range.to, 1))),
+      })
+      .orderBy('item.startsAt', 'ASC')
+      .getMany();
+    const known = new Set(found.map((item) => item.id));
+    const missing = [...new Set(alsoIds)].filter((id) => !known.has(id));
+    for (let start = 0; start < missing.length; start += 500) {
+      found.push(
+        ...(await manager.findBy(ScheduleItem, {
+          communeCode,
+          id: In(missing.slice(start, start + 500)),
+        })),
+      );
+    }
+    const bulletinIds = [...new Set(found.map((item) => item.bulletinId))];
+    const titles = new Map<string, string>();
+    for (let start = 0; start < bulletinIds.length; start += 500) {
+      const bulletins = await manager.find(Bulletin, {
+        select: { id: true, title: true },
+        where: { id: In(bulletinIds.slice(start, start + 500)) },
+      });
+      for (const bulletin of bulletins) titles.set(bulletin.id, bulletin.title);
+    }
+    return found.map((item) => ({
+      id: item.id,
+      bulletinId: item.bulletinId,
+      title: titles.get(item.bulletinId) ?? null,
+      startsAt: item.startsAt,
+      endsAt: item.endsAt,
+      durationMs: item.durationMs,
+      status: item.status,
+      cancelReason: item.cancelReason,
+    }));
+  }
+}
