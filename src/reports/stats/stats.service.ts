@@ -69,23 +69,27 @@ export class StatsService {
   ): Promise<StatsFeed> {
     const range = resolveRange(query, query);
     await this.rollups.catchUp(codes);
+    const topics = (await this.topics.list()).map((topic) => topic.code);
     const planned = plannedDays(await this.stats.plannedItems(codes, range));
     const online = await this.stats.clustersOnline(codes, range);
+    // The days each commune has something for, besides its as-run log.
+    const otherDates = new Map<string, Set<string>>();
+    for (const key of [...planned.keys(), ...online.keys()]) {
+      const [commune, date] = key.split('|');
+      otherDates.set(commune, (otherDates.get(commune) ?? new Set()).add(date));
+    }
     const days: StatsCommuneDay[] = [];
     // Communes that never logged anything have no as-run numbers: skip those queries.
     const heads = await this.chains.heads(codes);
     for (const code of codes) {
       const logged = heads.has(code);
       const outcomes = logged ? await this.outcomes(code, range) : new Map<string, Outcomes>();
-      const aired = logged ? await this.aired(code, range) : new Map<string, AiredCell>();
+      const aired = logged ? await this.aired(code, range, topics) : new Map<string, AiredCell>();
       const dates = new Set([
         ...outcomes.keys(),
         ...[...aired.keys()].map((key) => key.split('|')[0]),
+        ...(otherDates.get(code) ?? []),
       ]);
-      for (const key of [...planned.keys(), ...online.keys()]) {
-        const [commune, date] = key.split('|');
-        if (commune === code) dates.add(date);
-      }
       for (const date of [...dates].sort()) {
         days.push(
           this.day(code, date, {
@@ -161,8 +165,11 @@ export class StatsService {
   }
 
   /** Airtime and plays per `date|topic` with any, from the roll-ups. */
-  private async aired(communeCode: string, range: DateRange): Promise<Map<string, AiredCell>> {
-    const topics = (await this.topics.list()).map((topic) => topic.code);
+  private async aired(
+    communeCode: string,
+    range: DateRange,
+    topics: readonly string[],
+  ): Promise<Map<string, AiredCell>> {
     const cells = new Map<string, AiredCell>();
     for (const row of await this.airtime.byDateTopic([communeCode], range, topics)) {
       if (row.airedMs === 0 && row.plays === 0) continue;
