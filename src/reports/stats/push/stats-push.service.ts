@@ -13,6 +13,7 @@ import { StatsPushDelivery } from '../entities/stats-push-delivery.entity';
 import { StatsPushTarget } from '../entities/stats-push-target.entity';
 import { StatsService } from '../stats.service';
 import { StatsPushClient } from './stats-push.client';
+import { pushStep } from './stats-push-plan';
 import {
   contentHash,
   idempotencyKey,
@@ -135,12 +136,13 @@ export class StatsPushService {
       const body = dayFeed(feed, date, now.toISOString());
       const hash = contentHash(body);
       const last = latest.get(date);
-      if (last && last.contentHash === hash) {
-        if (last.status !== 'delivered') toSend.push(last);
+      const step = pushStep(last, hash);
+      if (step === 'none') continue;
+      if (last && step === 'resend') {
+        toSend.push(last);
         continue;
       }
-      if (last && last.status !== 'delivered') {
-        // Not delivered yet: the revision keeps its number and takes the newer numbers.
+      if (last && step === 'update') {
         const changed = { contentHash: hash, body: JSON.stringify(body) };
         await this.db.write((manager) =>
           manager.update(StatsPushDelivery, { id: last.id }, changed),
