@@ -477,7 +477,7 @@ export class DevicesService {
     if (status.power !== undefined) values.power = status.power;
     if (status.version !== undefined) values.version = status.version;
     await this.devices.updateStatus(deviceId, values);
-    await this.presence.seen(device, values.lastSeenAt as Date);
+    this.presence.seen(device, values.lastSeenAt as Date);
     if (status.playing) {
       this.recorder.start({
         deviceId,
