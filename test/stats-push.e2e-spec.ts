@@ -1,14 +1,14 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Job, Queue } from 'bullmq';
-import { createServer, IncomingHttpHeaders, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/manual-clock';
 import { QueueName } from '../src/queue/queue.constants';
 import { verifySignature } from '../src/reports/stats/push/stats-push-signature';
 import { localInstant, RecordInput, ServedRecord } from './support/as-run-data';
+import { HttpReceiver } from './support/http-receiver';
 import {
   eventually,
+  newDevicePublicKey,
   registerDevice,
   SimulatedDevice,
   DeviceCredentials,
@@ -24,7 +24,6 @@ import {
   TestApp,
   TestStorage,
 } from './support/test-app';
-import { newDevicePublicKey } from './support/fleet-device';
 
 const DAY = '2025-10-02';
 const SECRET = 'bi-mat-day-so-lieu-2025-thanh-hoa';
@@ -64,48 +63,6 @@ interface PushState {
   }[];
 }
 
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: string;
-  answered: number;
-}
-
-/** A receiver on a real port that answers 500 to its first `failures` requests, then 200. */
-class Receiver {
-  readonly requests: Received[] = [];
-  private server!: Server;
-
-  constructor(private failures: number) {}
-
-  async start(): Promise<string> {
-    this.server = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const answered = this.failures > 0 ? 500 : 200;
-        if (this.failures > 0) this.failures -= 1;
-        this.requests.push({
-          headers: request.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
-          answered,
-        });
-        response.writeHead(answered, { 'Content-Type': 'application/json' });
-        response.end(answered === 200 ? '{"ok":true}' : '{"error":"đang bảo trì"}');
-      });
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/nhan-so-lieu`;
-  }
-
-  accepted(): Received[] {
-    return this.requests.filter((request) => request.answered === 200);
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
-
 /** Waits until the job leaves the waiting, delayed and active states; returns the state reached. */
 async function settled(job: Job): Promise<string> {
   return eventually(
@@ -124,7 +81,7 @@ describe('statistics feed fields and its daily push (e2e)', () => {
   let admin: string;
   let monitor: string;
   const clock = new ManualClock(`${DAY}T05:00:00.000Z`);
-  const receiver = new Receiver(2);
+  const receiver = new HttpReceiver(2);
   let receiverUrl: string;
   let device: SimulatedDevice | undefined;
   let sweeps = 0;
@@ -176,7 +133,7 @@ describe('statistics feed fields and its daily push (e2e)', () => {
   }
 
   beforeAll(async () => {
-    receiverUrl = await receiver.start();
+    receiverUrl = await receiver.start('/nhan-so-lieu');
     storage = await createTestStorage({ STATS_PUSH_RETRY_MS: '200' });
     app = await startTestApp(storage, {}, { clock });
     admin = await app.login(ADMIN.username, ADMIN.password);

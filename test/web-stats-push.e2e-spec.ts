@@ -1,11 +1,10 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
-import { createServer, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { QueueName } from '../src/queue/queue.constants';
 import { Browser, buildWebApp, launchBrowser, listen, screenshot, signIn } from './support/browser';
 import { eventually } from './support/fleet-device';
+import { HttpReceiver } from './support/http-receiver';
 import { THANH_HOA } from './support/schedule-fixtures';
 import {
   ADMIN,
@@ -26,22 +25,13 @@ describe('web app: the daily push of the statistics feed (e2e, Chromium)', () =>
   let app: TestApp;
   let baseUrl: string;
   let browser: Browser;
-  let receiver: Server;
+  const receiver = new HttpReceiver();
   let receiverUrl: string;
   let admin: string;
-  const received: string[] = [];
 
   beforeAll(async () => {
     buildWebApp();
-    receiver = createServer((request, response) => {
-      request.resume();
-      request.on('end', () => {
-        received.push(String(request.headers['idempotency-key']));
-        response.end('{}');
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/so-lieu`;
+    receiverUrl = await receiver.start('/so-lieu');
     storage = await createTestStorage();
     app = await startTestApp(storage);
     baseUrl = await listen(app);
@@ -58,7 +48,7 @@ describe('web app: the daily push of the statistics feed (e2e, Chromium)', () =>
     await browser?.close();
     await app?.close();
     await storage?.dispose();
-    await new Promise((resolve) => receiver?.close(resolve));
+    await receiver.stop();
   });
 
   async function openReports(page: Page): Promise<void> {
@@ -91,7 +81,7 @@ describe('web app: the daily push of the statistics feed (e2e, Chromium)', () =>
     const queue = app.app.get<Queue>(getQueueToken(QueueName.Maintenance));
     await queue.add('maintenance.stats-push', {}, { jobId: 'web-sweep' });
     await eventually(
-      () => Promise.resolve(received.length > 0 ? true : undefined),
+      () => Promise.resolve(receiver.accepted().length > 0 ? true : undefined),
       20_000,
       'the push',
     );
