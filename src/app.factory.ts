@@ -71,6 +71,12 @@ function configureApiDocs(app: INestApplication, config: AppConfig): void {
       .setDescription('Lập lịch, phát và kiểm tra nhật ký bản tin trên đài truyền thanh cơ sở')
       .setVersion('1')
       .addBearerAuth()
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
+      .addTag(
+        'stats',
+        'Open statistics feed (schemaVersion 1) per commune and day, and its signed daily push: ' +
+          'docs/stats-feed.md',
+      )
       .build(),
   );
   SwaggerModule.setup(API_DOCS_PATH, app, document, {

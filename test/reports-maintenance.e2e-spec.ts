@@ -41,7 +41,8 @@ describe('the reports maintenance worker (e2e)', () => {
     expect(failed?.attemptsMade).toBe(1);
     expect(failed?.failedReason).toBe(
       'Unknown maintenance job "maintenance.compact" (id unknown-compact); ' +
-        'this worker runs maintenance.rollup, maintenance.chain-check, maintenance.checkpoints',
+        'this worker runs maintenance.rollup, maintenance.chain-check, maintenance.checkpoints, ' +
+        'maintenance.stats-push, maintenance.stats-delivery',
     );
 
     const known = await queue.add('maintenance.rollup', {}, { jobId: 'rollup-after-unknown' });

@@ -651,6 +651,11 @@ describe('daily roll-ups equal the raw sums of the as-run log (e2e)', () => {
         name: 'maintenance.rollup',
         every: 15 * 60_000,
       },
+      {
+        key: REPORTS_JOB_SCHEDULERS.statsPush,
+        name: 'maintenance.stats-push',
+        every: 15 * 60_000,
+      },
     ]);
     const full = ours.find((scheduler) => scheduler.key === REPORTS_JOB_SCHEDULERS.chainFullCheck);
     expect(full?.template?.data).toEqual({ all: true });

@@ -135,6 +135,12 @@ export interface AppConfig {
     fontDirs: string[];
     /** The key (generated at first use, mode 0600) that encrypts the signing certificate's password. */
     signingKeyFile: string;
+    /** How often the statistics feed's finished days are looked for and pushed. */
+    statsPushMinutes: number;
+    /** How many finished days back a correction still makes a new revision of a pushed day. */
+    statsPushLookbackDays: number;
+    /** The first wait before a failed push is tried again (doubling each time). */
+    statsPushRetryMs: number;
   };
   fleet: {
     /**

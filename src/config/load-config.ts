@@ -329,6 +329,9 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
         cwd,
         read.string('SIGNING_KEY_FILE', join(dataDir(database, cwd), 'signing-key')),
       ),
+      statsPushMinutes: read.int('STATS_PUSH_MINUTES', 15, 1, 24 * 60),
+      statsPushLookbackDays: read.int('STATS_PUSH_LOOKBACK_DAYS', 35, 1, 366),
+      statsPushRetryMs: read.int('STATS_PUSH_RETRY_MS', 30_000, 100, 3_600_000),
     },
     fleet: {
       mqttUrl: attempt(() => {

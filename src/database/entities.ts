@@ -10,6 +10,9 @@ import { DeviceCommand } from '../fleet/entities/device-command.entity';
 import { EmergencyDevice } from '../fleet/entities/emergency-device.entity';
 import { Emergency } from '../fleet/entities/emergency.entity';
 import { Device } from '../fleet/entities/device.entity';
+import { DevicePresence } from '../fleet/entities/device-presence.entity';
+import { StatsPushDelivery } from '../reports/stats/entities/stats-push-delivery.entity';
+import { StatsPushTarget } from '../reports/stats/entities/stats-push-target.entity';
 import { AudioAsset } from '../media/entities/audio-asset.entity';
 import { DeviceReceipt } from '../playout/entities/device-receipt.entity';
 import { PlayoutChain } from '../playout/entities/playout-chain.entity';
@@ -73,4 +76,7 @@ export const ENTITIES = [
   OfficialReportDraft,
   SigningCertificate,
   ApiKey,
+  DevicePresence,
+  StatsPushTarget,
+  StatsPushDelivery,
 ];

@@ -30,6 +30,7 @@ import { DeviceCommand } from './entities/device-command.entity';
 import { Device } from './entities/device.entity';
 import { FleetLink } from './fleet-link';
 import { FleetRecorder } from './fleet-recorder';
+import { DevicePresenceRecorder } from './device-presence';
 import {
   AckMessage,
   CommandRequest,
@@ -151,6 +152,7 @@ export class DevicesService {
     private readonly link: FleetLink,
     private readonly deviceAlerts: DeviceAlerts,
     private readonly recorder: FleetRecorder,
+    private readonly presence: DevicePresenceRecorder,
     private readonly clock: Clock,
   ) {}
 
@@ -475,6 +477,7 @@ export class DevicesService {
     if (status.power !== undefined) values.power = status.power;
     if (status.version !== undefined) values.version = status.version;
     await this.devices.updateStatus(deviceId, values);
+    this.presence.seen(device, values.lastSeenAt as Date);
     if (status.playing) {
       this.recorder.start({
         deviceId,

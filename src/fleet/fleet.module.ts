@@ -26,6 +26,7 @@ import { FleetLink } from './fleet-link';
 import { SyncPusher } from './sync-pusher';
 
 import { FleetRecorder } from './fleet-recorder';
+import { DevicePresenceRecorder } from './device-presence';
 import { EmergenciesController } from './emergencies.controller';
 import { EmergenciesRepository } from './emergencies.repository';
 import { EmergenciesService } from './emergencies.service';
@@ -71,6 +72,7 @@ import { ProgramScheduleModule } from '../schedule/schedule.module';
     EmergenciesRepository,
     EmergenciesService,
     FleetRecorder,
+    DevicePresenceRecorder,
   ],
   exports: [
     DevicesService,

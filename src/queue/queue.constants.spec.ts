@@ -22,4 +22,13 @@ describe('job ids and options', () => {
       backoff: { type: 'exponential' },
     });
   });
+
+  it('retries a statistics delivery with backoff, one job per delivery', () => {
+    expect(jobOptions('maintenance.stats-delivery', { deliveryId: 'd1' })).toMatchObject({
+      jobId: 'stats-delivery-d1',
+      attempts: 9,
+      backoff: { type: 'exponential', delay: 30_000 },
+    });
+    expect(jobId('maintenance.stats-push', {})).toBe('stats-push');
+  });
 });

@@ -18,6 +18,10 @@ export interface JobPayloads {
   'maintenance.chain-check': { all?: boolean };
   /** Signs a checkpoint of every commune's chain head that moved since its last one. */
   'maintenance.checkpoints': Record<string, never>;
+  /** Finds the statistics feed's finished days (and corrected ones) to push, and queues them. */
+  'maintenance.stats-push': Record<string, never>;
+  /** POSTs one revision of a province's day to the province's push target. */
+  'maintenance.stats-delivery': { deliveryId: string };
 }
 export type JobName = keyof JobPayloads;
 export type JobOf<N extends JobName> = JobPayloads[N];
@@ -40,6 +44,12 @@ export function jobId<N extends JobName>(name: N, payload: JobOf<N>): string {
       break;
     case 'maintenance.checkpoints':
       id = 'checkpoints';
+      break;
+    case 'maintenance.stats-push':
+      id = 'stats-push';
+      break;
+    case 'maintenance.stats-delivery':
+      id = `stats-delivery-${(payload as JobOf<'maintenance.stats-delivery'>).deliveryId}`;
       break;
     default:
       id = `rollup-${(payload as JobOf<'maintenance.rollup'>).date ?? 'catch-up'}`;
@@ -71,6 +81,9 @@ export function jobOptions<N extends JobName>(
         removeOnFail: { age: 24 * 3600 },
         ...extra,
       };
+    case 'maintenance.stats-delivery':
+      // A receiver may be down for hours: about 2 h of retries at the default first delay (30 s).
+      return { ...base, attempts: 9, backoff: { type: 'exponential', delay: 30_000 }, ...extra };
     default:
       return { ...base, attempts: 3, backoff: { type: 'exponential', delay: 5000 }, ...extra };
   }

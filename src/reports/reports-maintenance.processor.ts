@@ -5,18 +5,21 @@ import { CheckpointsService } from '../playout/checkpoints.service';
 import { JobName, JobOf, QueueName } from '../queue/queue.constants';
 import { ChainChecksService } from './chain-checks.service';
 import { RollupsService } from './rollups.service';
+import { StatsPushService } from './stats/push/stats-push.service';
 
 /** The job names this processor runs. */
 export const MAINTENANCE_JOBS = [
   'maintenance.rollup',
   'maintenance.chain-check',
   'maintenance.checkpoints',
+  'maintenance.stats-push',
+  'maintenance.stats-delivery',
 ] as const satisfies readonly JobName[];
 
 /**
  * The maintenance queue's jobs: the roll-up catch-up, the verification of the hash chains
  * that grew (or of every chain, `all`) for the reports, and the signed checkpoints of the
- * chain heads that moved.
+ * chain heads that moved, and the statistics feed's daily push (the sweep and each delivery).
  */
 @Processor(QueueName.Maintenance)
 export class ReportsMaintenanceProcessor extends WorkerHost {
@@ -26,6 +29,7 @@ export class ReportsMaintenanceProcessor extends WorkerHost {
     private readonly rollups: RollupsService,
     private readonly chains: ChainChecksService,
     private readonly checkpoints: CheckpointsService,
+    private readonly statsPush: StatsPushService,
   ) {
     super();
   }
@@ -40,6 +44,13 @@ export class ReportsMaintenanceProcessor extends WorkerHost {
           : this.chains.verifyStale();
       case 'maintenance.checkpoints':
         return this.checkpoints.signChanged();
+      case 'maintenance.stats-push':
+        return this.statsPush.sweep();
+      case 'maintenance.stats-delivery':
+        return this.statsPush.deliver(
+          (job.data as JobOf<'maintenance.stats-delivery'>).deliveryId,
+          job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+        );
       default:
         return this.refuseUnknown(job);
     }

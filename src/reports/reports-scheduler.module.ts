@@ -10,6 +10,7 @@ export const REPORTS_JOB_SCHEDULERS = {
   chainCheck: 'reports-chain-check',
   chainFullCheck: 'reports-chain-check-all',
   checkpoints: 'playout-checkpoints',
+  statsPush: 'reports-stats-push',
 } as const;
 
 /** A scheduler's job template: the job's options without the id, which BullMQ sets. */
@@ -55,10 +56,17 @@ export class ReportsScheduler implements OnApplicationBootstrap {
       { every: checkpointHours * 3_600_000 },
       template('maintenance.checkpoints', {}),
     );
+    const { statsPushMinutes } = this.config.reports;
+    await this.maintenance.upsertJobScheduler(
+      REPORTS_JOB_SCHEDULERS.statsPush,
+      { every: statsPushMinutes * 60_000 },
+      template('maintenance.stats-push', {}),
+    );
     this.logger.log(
       `Roll-up catch-up every ${rollupCatchUpMinutes} min; chains that grew verified every ` +
         `${chainCheckMinutes} min, every chain every ${chainFullCheckHours} h; chain heads ` +
-        `signed every ${checkpointHours} h`,
+        `signed every ${checkpointHours} h; finished days of the statistics feed pushed every ` +
+        `${statsPushMinutes} min`,
     );
   }
 }

@@ -13,6 +13,11 @@ import { ReconciliationService } from './reconciliation/reconciliation.service';
 import { ReportsController } from './reports.controller';
 import { StatsController } from './stats/stats.controller';
 import { StatsService } from './stats/stats.service';
+import { StatsRepository } from './stats/stats.repository';
+import { StatsPushClient } from './stats/push/stats-push.client';
+import { StatsPushController } from './stats/push/stats-push.controller';
+import { StatsPushService } from './stats/push/stats-push.service';
+import { StatsPushTargetsService } from './stats/push/stats-push-targets.service';
 import { ReportsService } from './reports.service';
 import { RollupsHook } from './rollups-hook';
 import { RollupsService } from './rollups.service';
@@ -30,6 +35,7 @@ import { RollupsService } from './rollups.service';
     OfficialReportsController,
     SigningCertificateController,
     StatsController,
+    StatsPushController,
   ],
   providers: [
     AirtimeRepository,
@@ -43,7 +49,11 @@ import { RollupsService } from './rollups.service';
     RollupsHook,
     SigningCertificatesService,
     StatsService,
+    StatsRepository,
+    StatsPushClient,
+    StatsPushService,
+    StatsPushTargetsService,
   ],
-  exports: [RollupsService, ChainChecksService],
+  exports: [RollupsService, ChainChecksService, StatsPushService],
 })
 export class ReportsModule {}

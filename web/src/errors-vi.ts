@@ -58,6 +58,7 @@ export const ERROR_MESSAGES: Record<string, string> = {
     'Chưa có chứng thư số để ký báo cáo; quản trị viên cần tải lên tệp PKCS#12',
   SIGNING_CERTIFICATE_INVALID:
     'Tệp chứng thư số không đọc được: sai mật khẩu, không phải PKCS#12 hoặc thiếu khóa bí mật',
+  STATS_PUSH_NOT_CONFIGURED: 'Tỉnh chưa cấu hình địa chỉ nhận số liệu thống kê hằng ngày',
   ENROLMENT_CODE_UNKNOWN: 'Mã đăng ký cụm loa không đúng',
   ENROLMENT_CODE_USED: 'Mã đăng ký cụm loa đã được dùng; hãy tạo mã mới',
   ENROLMENT_CODE_EXPIRED: 'Mã đăng ký cụm loa đã hết hạn; hãy tạo mã mới',

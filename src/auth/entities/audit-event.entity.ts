@@ -30,6 +30,8 @@ export const AUDIT_ACTIONS = [
   'playout.checkpoint.signed',
   'reports.rollups.rebuilt',
   'reports.signing-certificate.uploaded',
+  'reports.stats-push.configured',
+  'reports.stats-push.removed',
   'auth.api-key.created',
   'device.created',
   'device.updated',

@@ -3,52 +3,39 @@ import { Clock } from '../../common/clock';
 import { GeoService } from '../../geo/geo.service';
 import { TopicsService } from '../../topics/topics.service';
 import { msToSeconds } from '../airtime';
-import { AirtimeRepository } from '../airtime.repository';
+import { AirtimeRepository, DateRange } from '../airtime.repository';
 import { AsRunReader } from '../as-run-reader';
 import { ChainChecksService } from '../chain-checks.service';
 import { resolveRange } from '../report-range';
 import { RollupsService } from '../rollups.service';
+import {
+  StatsBulletinsDto,
+  StatsCommuneDayDto,
+  StatsFeedDto,
+  StatsTopicDayDto,
+} from './dto/stats-feed.dto';
+import { dayKey, msToMinutes, PlannedDay, plannedDays } from './stats-day';
+import { StatsRepository } from './stats.repository';
 
 /** Bumped on any change a consumer would notice; fields are only ever added within a version. */
 export const STATS_SCHEMA_VERSION = 1;
 
-export interface StatsTopicDay {
-  topic: string;
-  /** Seconds aired (as the compliance report counts them: corrections in effect, each record once per topic). */
-  airedSeconds: number;
+export type StatsFeed = StatsFeedDto;
+export type StatsCommuneDay = StatsCommuneDayDto;
+
+type Outcomes = Omit<StatsBulletinsDto, 'planned' | 'emergencies'>;
+
+interface AiredCell {
+  airedMs: number;
   plays: number;
 }
 
-/** Records in effect (corrections applied) of the day, by outcome. */
-export interface StatsBulletins {
-  aired: number;
-  partial: number;
-  failed: number;
-  missed: number;
-}
-
-export interface StatsCommuneDay {
-  communeCode: string;
-  date: string;
-  bulletins: StatsBulletins;
-  /** Topics with airtime or plays that day, in topic-code order. */
-  topics: StatsTopicDay[];
-}
-
-export interface StatsFeed {
-  schemaVersion: number;
-  provinceCode: string;
-  communeCode: string | null;
-  from: string;
-  to: string;
-  generatedAt: string;
-  /** One entry per commune and day with any record in its as-run log. */
-  days: StatsCommuneDay[];
-}
+const NOTHING_PLANNED: PlannedDay = { items: 0, emergencies: 0, topicMs: new Map(), relayMs: 0 };
 
 /**
- * The open statistics feed: per commune and day, airtime and plays per topic, from the same
- * roll-ups the compliance report sums (so a range's totals equal the report's).
+ * The open statistics feed: per commune and day, what the program log planned and what the as-run
+ * log says aired, per topic, and the clusters online. Airtime and plays come from the same
+ * roll-ups the compliance report sums, so a range's totals equal the report's.
  */
 @Injectable()
 export class StatsService {
@@ -57,6 +44,7 @@ export class StatsService {
     private readonly asRun: AsRunReader,
     private readonly chains: ChainChecksService,
     private readonly rollups: RollupsService,
+    private readonly stats: StatsRepository,
     private readonly topics: TopicsService,
     private readonly geo: GeoService,
     private readonly clock: Clock,
@@ -81,35 +69,36 @@ export class StatsService {
   ): Promise<StatsFeed> {
     const range = resolveRange(query, query);
     await this.rollups.catchUp(codes);
-    const topics = (await this.topics.list()).map((topic) => topic.code).sort();
+    const topics = (await this.topics.list()).map((topic) => topic.code);
+    const planned = plannedDays(await this.stats.plannedItems(codes, range));
+    const online = await this.stats.clustersOnline(codes, range);
+    // The days each commune has something for, besides its as-run log.
+    const otherDates = new Map<string, Set<string>>();
+    for (const key of [...planned.keys(), ...online.keys()]) {
+      const [commune, date] = key.split('|');
+      otherDates.set(commune, (otherDates.get(commune) ?? new Set()).add(date));
+    }
     const days: StatsCommuneDay[] = [];
-    // Communes that never logged anything have nothing to count: skip their queries.
+    // Communes that never logged anything have no as-run numbers: skip those queries.
     const heads = await this.chains.heads(codes);
-    for (const code of codes.filter((candidate) => heads.has(candidate))) {
-      const bulletins = new Map<string, StatsBulletins>();
-      for (const record of await this.asRun.countedRecords(code, range)) {
-        if (!record.inEffect) continue;
-        const counts = bulletins.get(record.date) ?? { aired: 0, partial: 0, failed: 0, missed: 0 };
-        counts[record.outcome] += 1;
-        bulletins.set(record.date, counts);
-      }
-      const byDate = new Map<string, StatsTopicDay[]>();
-      for (const row of await this.airtime.byDateTopic([code], range, topics)) {
-        if (row.airedMs === 0 && row.plays === 0) continue;
-        const list = byDate.get(row.date) ?? [];
-        list.push({ topic: row.topic, airedSeconds: msToSeconds(row.airedMs), plays: row.plays });
-        byDate.set(row.date, list);
-      }
-      const dates = new Set([...bulletins.keys(), ...byDate.keys()]);
+    for (const code of codes) {
+      const logged = heads.has(code);
+      const outcomes = logged ? await this.outcomes(code, range) : new Map<string, Outcomes>();
+      const aired = logged ? await this.aired(code, range, topics) : new Map<string, AiredCell>();
+      const dates = new Set([
+        ...outcomes.keys(),
+        ...[...aired.keys()].map((key) => key.split('|')[0]),
+        ...(otherDates.get(code) ?? []),
+      ]);
       for (const date of [...dates].sort()) {
-        const list = byDate.get(date) ?? [];
-        list.sort((a, b) => a.topic.localeCompare(b.topic));
-        days.push({
-          communeCode: code,
-          date,
-          bulletins: bulletins.get(date) ?? { aired: 0, partial: 0, failed: 0, missed: 0 },
-          topics: list,
-        });
+        days.push(
+          this.day(code, date, {
+            outcomes: outcomes.get(date),
+            planned: planned.get(dayKey(code, date)) ?? NOTHING_PLANNED,
+            aired,
+            clustersOnline: online.get(dayKey(code, date)) ?? 0,
+          }),
+        );
       }
     }
     return {
@@ -121,5 +110,71 @@ export class StatsService {
       generatedAt: this.clock.now().toISOString(),
       days,
     };
+  }
+
+  private day(
+    communeCode: string,
+    date: string,
+    parts: {
+      outcomes: Outcomes | undefined;
+      planned: PlannedDay;
+      aired: Map<string, AiredCell>;
+      clustersOnline: number;
+    },
+  ): StatsCommuneDay {
+    const { planned, aired } = parts;
+    const topicCodes = new Set(planned.topicMs.keys());
+    for (const key of aired.keys()) {
+      const [day, topic] = key.split('|');
+      if (day === date) topicCodes.add(topic);
+    }
+    const topics = [...topicCodes].sort().map((topic): StatsTopicDayDto => {
+      const cell = aired.get(`${date}|${topic}`) ?? { airedMs: 0, plays: 0 };
+      return {
+        topic,
+        plannedMinutes: msToMinutes(planned.topicMs.get(topic) ?? 0),
+        airedSeconds: msToSeconds(cell.airedMs),
+        airedMinutes: msToMinutes(cell.airedMs),
+        plays: cell.plays,
+      };
+    });
+    return {
+      communeCode,
+      date,
+      bulletins: {
+        planned: planned.items,
+        ...(parts.outcomes ?? { aired: 0, partial: 0, failed: 0, missed: 0 }),
+        emergencies: planned.emergencies,
+      },
+      topics,
+      relayMinutes: msToMinutes(planned.relayMs),
+      clustersOnline: parts.clustersOnline,
+    };
+  }
+
+  /** Records in effect (corrections applied) per local day, by outcome. */
+  private async outcomes(communeCode: string, range: DateRange): Promise<Map<string, Outcomes>> {
+    const byDate = new Map<string, Outcomes>();
+    for (const record of await this.asRun.countedRecords(communeCode, range)) {
+      if (!record.inEffect) continue;
+      const counts = byDate.get(record.date) ?? { aired: 0, partial: 0, failed: 0, missed: 0 };
+      counts[record.outcome] += 1;
+      byDate.set(record.date, counts);
+    }
+    return byDate;
+  }
+
+  /** Airtime and plays per `date|topic` with any, from the roll-ups. */
+  private async aired(
+    communeCode: string,
+    range: DateRange,
+    topics: readonly string[],
+  ): Promise<Map<string, AiredCell>> {
+    const cells = new Map<string, AiredCell>();
+    for (const row of await this.airtime.byDateTopic([communeCode], range, topics)) {
+      if (row.airedMs === 0 && row.plays === 0) continue;
+      cells.set(`${row.date}|${row.topic}`, { airedMs: row.airedMs, plays: row.plays });
+    }
+    return cells;
   }
 }

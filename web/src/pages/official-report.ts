@@ -6,6 +6,7 @@ import type { Campaign } from '../types.js';
 import { saveBlob } from '../ui/audio-player.js';
 import { actionButton, field, form, input, select } from '../ui/form.js';
 import { toast } from '../ui/notice.js';
+import { statsPushSection } from './stats-push.js';
 
 /** The words of an official report (numbers are never edited: the server computes them). */
 interface OfficialText {
@@ -143,6 +144,11 @@ export async function officialReportPage(context: AppContext): Promise<Page> {
           ),
     ],
   );
+  const push = context.user.communeCode ? null : statsPushSection(context, () => province.value);
+  if (push) {
+    await push.load();
+    province.addEventListener('change', () => void push.load());
+  }
   return {
     title: 'Báo cáo chính thức',
     node: h(
@@ -155,6 +161,7 @@ export async function officialReportPage(context: AppContext): Promise<Page> {
         'Báo cáo theo thể thức Nghị định 30/2020/NĐ-CP. Chỉ sửa được phần lời; số liệu lấy từ nhật ký phát thanh khi tải báo cáo.',
       ),
       handle.form,
+      push?.element,
     ),
   };
 }

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { readOrCreateSecretFile } from '../../../common/secret-file';
 
 /**
  * AES-256-GCM for the signing certificate's password: `iv.tag.ciphertext`, base64url each. The
@@ -16,4 +17,15 @@ export function openPassword(box: string, key: Buffer): string {
   const decipher = createDecipheriv('aes-256-gcm', key, iv);
   decipher.setAuthTag(tag);
   return Buffer.concat([decipher.update(sealed), decipher.final()]).toString('utf8');
+}
+
+/**
+ * The 32-byte sealing key of SIGNING_KEY_FILE (base64), made at first use. It seals the signing
+ * certificate's password and the statistics push secrets.
+ */
+export async function loadSealingKey(file: string): Promise<Buffer> {
+  const { secret } = await readOrCreateSecretFile(file, () => randomBytes(32).toString('base64'));
+  const key = Buffer.from(secret, 'base64');
+  if (key.length !== 32) throw new Error(`${file} must hold 32 bytes in base64`);
+  return key;
 }

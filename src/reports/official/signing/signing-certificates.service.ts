@@ -1,15 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import { AuditService } from '../../../auth/audit.service';
 import { AuthUser } from '../../../auth/auth-user';
 import { Clock } from '../../../common/clock';
 import { DomainError } from '../../../common/domain-error';
-import { readOrCreateSecretFile } from '../../../common/secret-file';
 import { APP_CONFIG, AppConfig } from '../../../config/app-config';
 import { Db } from '../../../database/db.service';
 import { SigningCertificate } from '../entities/signing-certificate.entity';
 import { OfficialReportModel } from '../official-content';
-import { openPassword, sealPassword } from './password-box';
+import { loadSealingKey, openPassword, sealPassword } from './password-box';
 import { readP12, signPdf } from './pdf-signature';
 
 export interface SigningCertificateView {
@@ -120,15 +118,7 @@ export class SigningCertificatesService {
   }
 
   private sealingKey(): Promise<Buffer> {
-    this.key ??= readOrCreateSecretFile(this.config.reports.signingKeyFile, () =>
-      randomBytes(32).toString('base64'),
-    ).then(({ secret }) => {
-      const key = Buffer.from(secret, 'base64');
-      if (key.length !== 32) {
-        throw new Error(`${this.config.reports.signingKeyFile} must hold 32 bytes in base64`);
-      }
-      return key;
-    });
+    this.key ??= loadSealingKey(this.config.reports.signingKeyFile);
     return this.key;
   }
 }
