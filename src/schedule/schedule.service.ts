@@ -38,6 +38,8 @@ import {
   assertSchedulable,
   SchedulableBulletin,
 } from './schedule-rules';
+import { policyKindOf } from './broadcast-policy';
+import { PolicyChecks } from './policy-checks';
 import { WindowsService } from './windows.service';
 
 /** The longest range one listing may span. */
@@ -69,6 +71,7 @@ export class ScheduleService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly communeDevices: CommuneDevices,
+    private readonly policy: PolicyChecks,
   ) {}
 
   get gapMs(): number {
@@ -117,6 +120,11 @@ export class ScheduleService {
       assertKnownZones(zones, devicesZones, communeCode);
       const endsAt = new Date(startsAt.getTime() + schedulable.durationMs);
       await this.assertSlotFree(manager, communeCode, { startsAt, endsAt, zones }, devicesZones);
+      await this.policy.assertItem(manager, communeCode, {
+        startsAt,
+        endsAt,
+        kind: policyKindOf({ source: 'manual' }, schedulable.record.bulletin.priority),
+      });
       const item: ScheduleItem = {
         id: newId(),
         communeCode,
@@ -163,6 +171,12 @@ export class ScheduleService {
         { startsAt, endsAt, zones: item.zones, exceptItemId: item.id },
         await this.communeDevices.zonesOfDevices(manager, communeCode),
       );
+      await this.policy.assertItem(manager, communeCode, {
+        id: item.id,
+        startsAt,
+        endsAt,
+        kind: policyKindOf(item, schedulable.record.bulletin.priority),
+      });
       await manager.update(
         ScheduleItem,
         { id: item.id },

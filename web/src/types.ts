@@ -148,7 +148,8 @@ export interface PlannedItem {
   durationMs: number;
 }
 
-export type ShortfallReason = 'no-bulletin' | 'no-window-time' | 'rotation-limit' | 'past';
+export type ShortfallReason =
+  'no-bulletin' | 'no-window-time' | 'rotation-limit' | 'past' | 'policy';
 
 export interface Shortfall {
   kind: 'weekly' | 'daily';
