@@ -11,7 +11,6 @@ import { AudioAsset } from '../media/entities/audio-asset.entity';
 import { mediaPaths } from '../media/media-paths';
 import { JobOf } from '../queue/queue.constants';
 import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
-import { PolicyViolation } from '../schedule/broadcast-policy';
 import { PolicyChecks } from '../schedule/policy-checks';
 import { OPEN_ITEM_STATUSES } from '../schedule/program-log.repository';
 import {
@@ -21,6 +20,7 @@ import {
   MISSED_REASONS,
 } from './automation-recorder';
 import { PlayoutClaims } from './playout-claims';
+import { refusedByPolicy } from './policy-refusal';
 import { communeHasDevices } from './receipts/device-communes';
 import { CommuneOutputs, StopReason } from './player/commune-outputs';
 import { playedOutcome } from './player/play-outcome';
@@ -221,16 +221,3 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
     return { bulletin, renditionPath, durationMs: asset.durationMs };
   }
 }
-
-/** The record of an item the broadcast policy refused: `failed`, the rule and why (Vietnamese). */
-export function refusedByPolicy(violation: PolicyViolation, now: Date): AutomationOutcome {
-  return {
-    outcome: 'failed',
-    startedAt: now,
-    endedAt: now,
-    playedMs: 0,
-    reason: `${POLICY_REFUSAL_PREFIX} (${violation.rule}): ${violation.messageVi}`,
-  };
-}
-
-export const POLICY_REFUSAL_PREFIX = 'Không phát vì vi phạm quy định phát sóng';

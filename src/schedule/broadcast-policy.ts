@@ -200,7 +200,7 @@ export function loosenedFields(
 ): { field: PolicyField; province: unknown; commune: unknown }[] {
   return POLICY_FIELDS.filter(
     (field) =>
-      commune[field] !== undefined && !atLeastAsStrict(field, commune[field]!, province[field]),
+      commune[field] !== undefined && !atLeastAsStrict(field, commune[field], province[field]),
   ).map((field) => ({ field, province: province[field], commune: commune[field] }));
 }
 
