@@ -31,6 +31,8 @@ const REASON_TEXT: Record<Shortfall['reason'], string> = {
   'rotation-limit':
     'các bản tin hiện có đã phát đủ số lần cho phép mỗi ngày. Hãy thêm bản tin khác cùng chủ đề.',
   past: 'khoảng thời gian này đã qua, không thể xếp lịch nữa.',
+  policy:
+    'đã đạt tổng thời lượng phát tối đa trong ngày theo quy định phát sóng. Xem mục "Quy định phát sóng".',
 };
 
 /** A shortfall in plain Vietnamese: what is missing, where, and why. */
