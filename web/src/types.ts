@@ -425,3 +425,46 @@ export interface EmergencySummary {
   acknowledged: number;
   started: number;
 }
+
+/** The broadcast policy (GET/PUT /provinces/:province/policy, /communes/:commune/policy). */
+export interface QuietHours {
+  from: string;
+  to: string;
+}
+
+export interface BroadcastPolicy {
+  quietHours: QuietHours | null;
+  maxSessionMinutes: number;
+  maxDailyMinutes: number;
+  unattendedRelaysAtNight: boolean;
+}
+
+export type PolicyField = keyof BroadcastPolicy;
+export type PolicyOrigin = 'default' | 'province' | 'commune';
+
+export interface PolicyBreach {
+  type: 'window' | 'item';
+  communeCode: string;
+  id: string;
+  name?: string;
+  startTime?: string;
+  durationMinutes?: number;
+  bulletinId?: string;
+  startsAt?: string;
+  endsAt?: string;
+  rule: string;
+  message: string;
+  messageVi: string;
+}
+
+export interface PolicyView {
+  scope: 'province' | 'commune';
+  code: string;
+  policy: BroadcastPolicy;
+  sources: Record<PolicyField, PolicyOrigin>;
+  own: Partial<BroadcastPolicy>;
+  inherited: BroadcastPolicy;
+  nightHours: QuietHours;
+  updatedAt: string | null;
+  violations: PolicyBreach[];
+}
