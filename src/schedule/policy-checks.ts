@@ -40,6 +40,18 @@ export interface PolicyCandidate {
   kind: PolicyItemKind;
 }
 
+/**
+ * What the checks need of a program-log item: a bulletin's (its priority decides an emergency)
+ * or a relay's (`sourceId`, no bulletin).
+ */
+export type PolicyItem = Pick<
+  ScheduleItem,
+  'id' | 'communeCode' | 'startsAt' | 'endsAt' | 'source'
+> & {
+  bulletinId: string | null;
+  sourceId?: string | null;
+};
+
 /** A window or an item that breaks the policy now (the answer of a tightened policy). */
 export type PolicyBreach =
   | {
@@ -117,13 +129,13 @@ export class PolicyChecks {
     }
   }
 
-  /** 409 with the rule when the item would break the commune's policy on the log as it is. */
-  async assertItem(
-    manager: EntityManager,
-    communeCode: string,
-    candidate: PolicyCandidate,
-  ): Promise<void> {
-    const violation = await this.checkOnLog(manager, communeCode, candidate, 'whole-day');
+  /**
+   * 409 with the rule when the item (a bulletin or a relay, new or moved) would break the
+   * commune's policy on the log as it is: every save path calls this before it writes the item.
+   */
+  async assertItem(manager: EntityManager, item: PolicyItem): Promise<void> {
+    const candidate = await this.candidate(manager, item);
+    const violation = await this.checkOnLog(manager, item.communeCode, candidate, 'whole-day');
     if (violation) {
       throw new DomainError(violation.rule, violation.message, {
         rule: violation.rule,
@@ -137,25 +149,18 @@ export class PolicyChecks {
    * The rule a saved item breaks now, or null (the server player asks before it plays): the
    * daily limit counts the day's items before it, so the ones past the limit are refused.
    */
-  async checkScheduled(
-    manager: EntityManager,
-    item: ScheduleItem,
-  ): Promise<PolicyViolation | null> {
-    const bulletin = await manager.findOne(Bulletin, {
-      where: { id: item.bulletinId },
-      select: { id: true, priority: true },
-    });
-    return this.checkOnLog(
-      manager,
-      item.communeCode,
-      {
-        id: item.id,
-        startsAt: item.startsAt,
-        endsAt: item.endsAt,
-        kind: policyKindOf(item, bulletin?.priority),
-      },
-      'before',
-    );
+  async checkScheduled(manager: EntityManager, item: PolicyItem): Promise<PolicyViolation | null> {
+    const candidate = await this.candidate(manager, item);
+    return this.checkOnLog(manager, item.communeCode, candidate, 'before');
+  }
+
+  private async candidate(manager: EntityManager, item: PolicyItem): Promise<PolicyCandidate> {
+    return {
+      id: item.id,
+      startsAt: item.startsAt,
+      endsAt: item.endsAt,
+      kind: (await this.kinds(manager, [item])).get(item.id)!,
+    };
   }
 
   /**
@@ -285,9 +290,9 @@ export class PolicyChecks {
   /** The policy kind of each item (its bulletin's priority read in one query per 500). */
   private async kinds(
     manager: EntityManager,
-    items: readonly ScheduleItem[],
+    items: readonly PolicyItem[],
   ): Promise<Map<string, PolicyItemKind>> {
-    const ids = [...new Set(items.map((item) => item.bulletinId).filter(Boolean))];
+    const ids = [...new Set(items.flatMap((item) => (item.bulletinId ? [item.bulletinId] : [])))];
     const priorities = new Map<string, string>();
     for (let index = 0; index < ids.length; index += 500) {
       const found = await manager.find(Bulletin, {
@@ -297,7 +302,10 @@ export class PolicyChecks {
       for (const bulletin of found) priorities.set(bulletin.id, bulletin.priority);
     }
     return new Map(
-      items.map((item) => [item.id, policyKindOf(item, priorities.get(item.bulletinId))]),
+      items.map((item) => [
+        item.id,
+        policyKindOf(item, item.bulletinId ? priorities.get(item.bulletinId) : null),
+      ]),
     );
   }
 }

@@ -38,7 +38,6 @@ import {
   assertSchedulable,
   SchedulableBulletin,
 } from './schedule-rules';
-import { policyKindOf } from './broadcast-policy';
 import { PolicyChecks } from './policy-checks';
 import { WindowsService } from './windows.service';
 
@@ -120,11 +119,6 @@ export class ScheduleService {
       assertKnownZones(zones, devicesZones, communeCode);
       const endsAt = new Date(startsAt.getTime() + schedulable.durationMs);
       await this.assertSlotFree(manager, communeCode, { startsAt, endsAt, zones }, devicesZones);
-      await this.policy.assertItem(manager, communeCode, {
-        startsAt,
-        endsAt,
-        kind: policyKindOf({ source: 'manual' }, schedulable.record.bulletin.priority),
-      });
       const item: ScheduleItem = {
         id: newId(),
         communeCode,
@@ -141,6 +135,7 @@ export class ScheduleService {
         updatedAt: now,
         demo: false,
       };
+      await this.policy.assertItem(manager, item);
       await manager.insert(ScheduleItem, item);
       return item;
     });
@@ -171,12 +166,7 @@ export class ScheduleService {
         { startsAt, endsAt, zones: item.zones, exceptItemId: item.id },
         await this.communeDevices.zonesOfDevices(manager, communeCode),
       );
-      await this.policy.assertItem(manager, communeCode, {
-        id: item.id,
-        startsAt,
-        endsAt,
-        kind: policyKindOf(item, schedulable.record.bulletin.priority),
-      });
+      await this.policy.assertItem(manager, { ...item, startsAt, endsAt });
       await manager.update(
         ScheduleItem,
         { id: item.id },
