@@ -241,7 +241,7 @@ export function checkItem(
 ): PolicyViolation | null {
   if (item.kind === 'emergency') return null;
   const range = `${formatLocalInstant(new Date(item.startsAt))} – ${formatLocalInstant(new Date(item.endsAt))}`;
-  const rangeVi = `${hhmm(item.startsAt)}–${hhmm(item.endsAt)} ngày ${localDateOf(new Date(item.startsAt))}`;
+  const rangeVi = `${hhmm(item.startsAt)}–${hhmm(item.endsAt)} ngày ${dateVi(item.startsAt)}`;
   if (policy.quietHours && hoursOverlap(policy.quietHours, item.startsAt, item.endsAt)) {
     const hours = describeHours(policy.quietHours);
     return {
@@ -358,8 +358,18 @@ export function hoursWithin(
   return found;
 }
 
+/** `HH:mm`, or `HH:mm:ss` when the seconds are not zero (local time). */
 function hhmm(instant: number): string {
-  return formatLocalTime(Math.floor(localMsOfDay(new Date(instant)) / MINUTE_MS));
+  const ms = localMsOfDay(new Date(instant));
+  const time = formatLocalTime(Math.floor(ms / MINUTE_MS));
+  const seconds = Math.floor(ms / 1000) % 60;
+  return seconds === 0 ? time : `${time}:${String(seconds).padStart(2, '0')}`;
+}
+
+/** `dd/mm/yyyy`, as Vietnamese readers write a date. */
+function dateVi(instant: number): string {
+  const [year, month, day] = localDateOf(new Date(instant)).split('-');
+  return `${day}/${month}/${year}`;
 }
 
 function describeMinutes(ms: number): string {
