@@ -175,6 +175,17 @@ export interface PlanResult {
   dryRun: boolean;
   items: PlannedItem[];
   shortfalls: Shortfall[];
+  /** Window time left unused for the broadcast policy. */
+  policyLimits?: PlanPolicyLimit[];
+}
+
+export interface PlanPolicyLimit {
+  windowId: string;
+  date: string;
+  rule: string;
+  startsAt: string;
+  endsAt: string;
+  message: string;
 }
 
 export type PlayoutOutcome = 'aired' | 'partial' | 'failed' | 'missed';

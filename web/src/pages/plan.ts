@@ -7,6 +7,7 @@ import {
   formatDateLong,
   formatSeconds,
   formatDurationMs,
+  formatTime,
   formatTimeSeconds,
   localDateOf,
   mondayOf,
@@ -21,6 +22,39 @@ import { communeZones, zoneChoice } from '../ui/zones.js';
 
 function plays(count: number): string {
   return `${count} lượt phát`;
+}
+
+const POLICY_RULE_TEXT: Record<string, string> = {
+  POLICY_QUIET_HOURS: 'rơi vào giờ yên tĩnh',
+  POLICY_SESSION_TOO_LONG: 'quá thời lượng tối đa một buổi',
+  POLICY_DAILY_LIMIT: 'đã đạt tổng thời lượng tối đa trong ngày',
+};
+
+/** The window time the plan left unused for the broadcast policy, in Vietnamese. */
+function policyLimitsNote(
+  plan: PlanResult,
+  windows: ReadonlyMap<string, BroadcastWindow>,
+): HTMLElement | null {
+  const limits = plan.policyLimits ?? [];
+  if (limits.length === 0) return null;
+  return h(
+    'div',
+    { class: 'policy-limits' },
+    h('h3', null, `Thời gian không dùng do quy định phát sóng (${limits.length})`),
+    h(
+      'ul',
+      null,
+      limits.map((limit) =>
+        h(
+          'li',
+          { 'data-testid': 'policy-limit' },
+          limit.rule === 'POLICY_DAILY_LIMIT'
+            ? `${formatDate(limit.date)}: ${POLICY_RULE_TEXT[limit.rule]}`
+            : `${formatDate(limit.date)}, khung giờ ${windows.get(limit.windowId)?.name ?? ''}: ${formatTime(limit.startsAt)}–${formatTime(limit.endsAt)} ${POLICY_RULE_TEXT[limit.rule] ?? limit.rule}`,
+        ),
+      ),
+    ),
+  );
 }
 
 const REASON_TEXT: Record<Shortfall['reason'], string> = {
@@ -225,6 +259,7 @@ export async function planPage(context: AppContext, match: RouteMatch): Promise<
                 ),
               ),
             ),
+        policyLimitsNote(plan, windows),
         planTable(plan.items, windows, context),
         applied ? null : h('div', { class: 'actions' }, applyButton),
       ),
