@@ -71,7 +71,8 @@ describe('edge player and the broadcast policy (e2e, real processes)', () => {
         },
       })
       .expect(200);
-    const base = Date.now() + 25000;
+    // Time for the service and the box to start, enrol and sync on a loaded machine.
+    const base = Date.now() + 40000;
     const refused = await insertScheduleItem(app, {
       communeCode: HAM_RONG,
       bulletinId: await bulletin('Tiếp âm nhập nhầm giờ'),
@@ -106,7 +107,7 @@ describe('edge player and the broadcast policy (e2e, real processes)', () => {
       PLAYOUT_ARCHIVE_DIR: join(dir, 'archive'),
       EDGE_MAX_BACKOFF_SECONDS: '2',
     });
-    await edge.waitFor(/Synced: 2 items/, 30000);
+    await edge.waitFor(/Synced: 2 items/, base - Date.now());
     await edge.waitFor(
       new RegExp(`Receipt \\d+: ${refused.id} missed 0 ms \\(.*POLICY_QUIET_HOURS`),
       base - Date.now() + 15000,
