@@ -32,6 +32,7 @@ import { ReportsSchedulerModule } from './reports/reports-scheduler.module';
 import { ReportsWorkerModule } from './reports/reports-worker.module';
 import { ReportsModule } from './reports/reports.module';
 import { ProgramLogModule } from './schedule/program-log.module';
+import { PolicyModule } from './policy/policy.module';
 import { ProgramScheduleModule } from './schedule/schedule.module';
 import { TopicsModule } from './topics/topics.module';
 import { WebModule } from './web/web.module';
@@ -115,6 +116,7 @@ export class AppModule {
         ProgramLogModule,
         BulletinsModule,
         ProgramScheduleModule,
+        PolicyModule,
         WebModule,
         DemoModule,
         PlayoutModule,

@@ -1,3 +1,4 @@
+import type { BroadcastPolicy } from '../schedule/broadcast-policy';
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
 export const APP_ROLE_NAMES = ['api', 'worker', 'scheduler'] as const;
@@ -102,6 +103,12 @@ export interface AppConfig {
     gapSeconds: number;
     maxPlaysPerBulletinPerDay: number;
   };
+  /**
+   * The broadcast policy a province has before it sets its own (src/schedule/broadcast-policy.ts):
+   * POLICY_DEFAULT_QUIET_HOURS (`21:30-05:30`, or `none`), POLICY_DEFAULT_MAX_SESSION_MINUTES,
+   * POLICY_DEFAULT_MAX_DAILY_MINUTES, POLICY_DEFAULT_UNATTENDED_RELAYS_AT_NIGHT.
+   */
+  policyDefaults: BroadcastPolicy;
   playout: {
     sink: PlayoutSinkName;
     lateToleranceMs: number;

@@ -52,6 +52,31 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the default broadcast policy, quiet hours across midnight or none', () => {
+    expect(loadConfig({}).policyDefaults).toEqual({
+      quietHours: { from: '21:30', to: '05:30' },
+      maxSessionMinutes: 60,
+      maxDailyMinutes: 240,
+      unattendedRelaysAtNight: false,
+    });
+    const custom = loadConfig({
+      POLICY_DEFAULT_QUIET_HOURS: 'none',
+      POLICY_DEFAULT_MAX_SESSION_MINUTES: '45',
+      POLICY_DEFAULT_UNATTENDED_RELAYS_AT_NIGHT: 'true',
+    }).policyDefaults;
+    expect(custom).toMatchObject({
+      quietHours: null,
+      maxSessionMinutes: 45,
+      unattendedRelaysAtNight: true,
+    });
+    expect(() => loadConfig({ POLICY_DEFAULT_QUIET_HOURS: '22:00' })).toThrow(
+      /POLICY_DEFAULT_QUIET_HOURS/,
+    );
+    expect(() => loadConfig({ POLICY_DEFAULT_QUIET_HOURS: '22:00-22:00' })).toThrow(
+      /POLICY_DEFAULT_QUIET_HOURS/,
+    );
+  });
+
   it('keeps the checkpoint journal next to the key unless told otherwise', () => {
     expect(
       loadConfig({ CHECKPOINT_KEY_FILE: '/keys/checkpoint-key.pem' }, '/srv/loa-xa').checkpoints,

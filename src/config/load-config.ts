@@ -1,3 +1,4 @@
+import { QuietHours, quietHoursProblem } from '../schedule/broadcast-policy';
 import { availableParallelism } from 'node:os';
 import { isIP } from 'node:net';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -71,6 +72,16 @@ export class EnvReader {
     const value = this.env[name];
     return value === undefined || value.trim() === '' ? undefined : value.trim();
   }
+}
+
+/** `HH:mm-HH:mm` (may cross midnight) or `none`. */
+export function parseQuietHours(value: string): QuietHours | null {
+  if (value === 'none') return null;
+  const [from, to] = value.split('-');
+  const hours = { from: from ?? '', to: to ?? '' };
+  const problem = quietHoursProblem(hours);
+  if (problem) throw new Error(`POLICY_DEFAULT_QUIET_HOURS: ${problem} (HH:mm-HH:mm or none)`);
+  return hours;
 }
 
 export function parseDatabaseUrl(url: string, cwd: string): DatabaseConfig {
@@ -298,6 +309,17 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
     schedule: {
       gapSeconds: read.int('SCHEDULE_GAP_SECONDS', 2, 0, 600),
       maxPlaysPerBulletinPerDay: read.int('PLANNER_MAX_PLAYS_PER_BULLETIN_PER_DAY', 3, 1, 100),
+    },
+    policyDefaults: {
+      quietHours: attempt(
+        () => parseQuietHours(read.string('POLICY_DEFAULT_QUIET_HOURS', '21:30-05:30')),
+        null,
+      ),
+      maxSessionMinutes: read.int('POLICY_DEFAULT_MAX_SESSION_MINUTES', 60, 1, 1440),
+      maxDailyMinutes: read.int('POLICY_DEFAULT_MAX_DAILY_MINUTES', 240, 1, 1440),
+      unattendedRelaysAtNight:
+        read.oneOf('POLICY_DEFAULT_UNATTENDED_RELAYS_AT_NIGHT', ['true', 'false'], 'false') ===
+        'true',
     },
     playout: {
       sink: read.oneOf<PlayoutSinkName>('PLAYOUT_SINK', PLAYOUT_SINK_NAMES, 'null'),

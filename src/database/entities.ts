@@ -33,6 +33,7 @@ import {
   CampaignAirtimeMonthly,
 } from '../reports/entities/campaign-airtime.entity';
 import { ChainCheck } from '../reports/entities/chain-check.entity';
+import { BroadcastPolicyRecord } from '../schedule/entities/broadcast-policy.entity';
 import { BroadcastWindow } from '../schedule/entities/broadcast-window.entity';
 import { CommuneSchedule } from '../schedule/entities/commune-schedule.entity';
 import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
@@ -51,6 +52,7 @@ export const ENTITIES = [
   Bulletin,
   BulletinTopic,
   BroadcastWindow,
+  BroadcastPolicyRecord,
   ScheduleItem,
   CommuneSchedule,
   PlayoutRecord,

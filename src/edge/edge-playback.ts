@@ -10,6 +10,7 @@ import { SinkTarget } from '../playout/sinks/sink-args';
 import { sinkTargetOf } from '../playout/sinks/sink-targets';
 import type { AudioCache } from './audio-cache';
 import type { EdgeConfig } from './edge-config';
+import { edgePolicyViolation, policyRefusalReason } from './edge-policy';
 import type { EdgeStore, StoredItem } from './edge-store';
 
 /** Why an item was not played (receipt reasons, Vietnamese: people read them). */
@@ -173,6 +174,15 @@ export class EdgePlayback {
   private async run(item: StoredItem, emergency: boolean): Promise<void> {
     if (!(await this.store.claimPlay(item.scheduleItemId))) return;
     if (this.power === 'off') return this.missed(item, EDGE_REASONS.powerOff);
+    const violation = edgePolicyViolation(
+      await this.store.policy(),
+      item,
+      await this.store.items(),
+    );
+    if (violation) {
+      this.logger.warn(`Item ${item.scheduleItemId} refused: ${violation.message}`);
+      return this.missed(item, policyRefusalReason(violation));
+    }
     if (!(await this.cache.check(item.audio))) {
       // Corrupt or missing: fetch again while there is time, never play an unchecked file.
       this.logger.warn(`Audio ${item.audio.id} of ${item.scheduleItemId} not in the cache intact`);

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Database } from 'sqlite3';
 import { Mutex } from '../common/mutex';
+import type { BroadcastPolicy } from '../schedule/broadcast-policy';
 import { Manifest, ManifestItem, Receipt, ReceiptFields, sealReceipt } from '../fleet/protocol';
 
 type Row = Record<string, string | number | null>;
@@ -118,6 +119,7 @@ export class EdgeStore {
           JSON.stringify({
             generatedAt: manifest.generatedAt,
             horizonUntil: manifest.horizonUntil,
+            policy: manifest.policy ?? null,
           }),
         ]);
       }),
@@ -127,6 +129,12 @@ export class EdgeStore {
   async manifestHorizon(): Promise<string | null> {
     const meta = await this.getValue('manifest');
     return meta ? (JSON.parse(meta) as { horizonUntil: string }).horizonUntil : null;
+  }
+
+  /** The broadcast policy of the last manifest; null when the server sent none. */
+  async policy(): Promise<BroadcastPolicy | null> {
+    const meta = await this.getValue('manifest');
+    return meta ? ((JSON.parse(meta) as { policy?: BroadcastPolicy | null }).policy ?? null) : null;
   }
 
   async items(): Promise<StoredItem[]> {

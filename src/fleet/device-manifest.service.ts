@@ -5,6 +5,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Db } from '../database/db.service';
 import { MediaService } from '../media/media.service';
 import { itemTargetsDevice } from '../schedule/item-zones';
+import { PolicyChecks } from '../schedule/policy-checks';
 import { OPEN_ITEM_STATUSES, ProgramLogRepository } from '../schedule/program-log.repository';
 import { Device } from './entities/device.entity';
 import { audioContentPath, Manifest, ManifestItem } from './protocol';
@@ -12,7 +13,8 @@ import { audioContentPath, Manifest, ManifestItem } from './protocol';
 /**
  * The manifest of a device: the open (planned or dispatched) items of its commune that have not
  * ended and start before `DEVICE_MANIFEST_HOURS` from now, targeted at it (itemTargetsDevice),
- * in start order, each with its bulletin's priority and its rendition's sha256 and size.
+ * in start order, each with its bulletin's priority and its rendition's sha256 and size, and the
+ * commune's broadcast policy (the device refuses what breaks it, DESIGN.md principle 9).
  */
 @Injectable()
 export class DeviceManifestService {
@@ -25,6 +27,7 @@ export class DeviceManifestService {
     private readonly bulletins: BulletinsRepository,
     private readonly media: MediaService,
     private readonly clock: Clock,
+    private readonly policy: PolicyChecks,
   ) {}
 
   async manifest(device: Device): Promise<Manifest> {
@@ -66,10 +69,13 @@ export class DeviceManifestService {
         },
       });
     }
+    const { quietHours, maxSessionMinutes, maxDailyMinutes, unattendedRelaysAtNight } =
+      await this.policy.forCommune(this.db.manager, device.communeCode);
     return {
       generatedAt: now.toISOString(),
       horizonUntil: horizon.toISOString(),
       items: entries,
+      policy: { quietHours, maxSessionMinutes, maxDailyMinutes, unattendedRelaysAtNight },
     };
   }
 }

@@ -11,6 +11,7 @@ import { mediaPaths } from '../media/media-paths';
 import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
 import { AutomationOutcome, AutomationRecorder } from './automation-recorder';
 import { PlayoutClaims } from './playout-claims';
+import { PolicyChecks } from '../schedule/policy-checks';
 import { PlayoutRunner } from './playout-runner.service';
 import { PlayControl, PlayPlan, PlayResult, Player } from './player/player';
 
@@ -86,6 +87,8 @@ function setup(items: ScheduleItem[], bulletinPriority: Bulletin['priority'] = '
     }),
   };
   const player = { play: jest.fn<Promise<PlayResult>, [PlayPlan, PlayControl]>() };
+  // The policy's checks have their own tests (broadcast-policy.spec.ts, test/policy.e2e-spec.ts).
+  const policy = { checkScheduled: jest.fn().mockResolvedValue(null) };
   const runner = new PlayoutRunner(
     config,
     db,
@@ -93,8 +96,9 @@ function setup(items: ScheduleItem[], bulletinPriority: Bulletin['priority'] = '
     recorder as unknown as AutomationRecorder,
     player as unknown as Player,
     clock,
+    policy as unknown as PolicyChecks,
   );
-  return { runner, claims, recorder, recorded, player, clock, db };
+  return { runner, claims, recorder, recorded, player, clock, db, policy };
 }
 
 type Started = Extract<PlayResult, { started: true }>;
@@ -138,6 +142,23 @@ describe('PlayoutRunner', () => {
         outcome: expect.objectContaining({ outcome: 'aired', playedMs: 5000, reason: null }),
       },
     ]);
+  });
+
+  it('does not play an item the broadcast policy refuses, and records it failed with the rule', async () => {
+    const { runner, player, recorded, policy } = setup([item()]);
+    policy.checkScheduled.mockResolvedValue({
+      rule: 'POLICY_QUIET_HOURS',
+      message: 'The item falls in the quiet hours 21:30–05:30',
+      messageVi: 'Mục phát rơi vào giờ yên tĩnh 21:30–05:30',
+    });
+    const summary = await runner.run({ scheduleItemId: 'item-1' });
+    expect(summary).toMatchObject({ action: 'failed' });
+    expect(player.play).not.toHaveBeenCalled();
+    expect(recorded[0].outcome).toMatchObject({
+      outcome: 'failed',
+      playedMs: 0,
+      reason: expect.stringContaining('(POLICY_QUIET_HOURS): Mục phát rơi vào giờ yên tĩnh'),
+    });
   });
 
   it('leaves cancelled, finished and moved items alone', async () => {

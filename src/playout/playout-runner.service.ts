@@ -11,6 +11,7 @@ import { AudioAsset } from '../media/entities/audio-asset.entity';
 import { mediaPaths } from '../media/media-paths';
 import { JobOf } from '../queue/queue.constants';
 import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
+import { PolicyChecks } from '../schedule/policy-checks';
 import { OPEN_ITEM_STATUSES } from '../schedule/program-log.repository';
 import {
   AutomationOutcome,
@@ -19,6 +20,7 @@ import {
   MISSED_REASONS,
 } from './automation-recorder';
 import { PlayoutClaims } from './playout-claims';
+import { refusedByPolicy } from './policy-refusal';
 import { communeHasDevices } from './receipts/device-communes';
 import { CommuneOutputs, StopReason } from './player/commune-outputs';
 import { playedOutcome } from './player/play-outcome';
@@ -63,6 +65,7 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
     private readonly recorder: AutomationRecorder,
     private readonly player: Player,
     private readonly clock: Clock,
+    private readonly policy: PolicyChecks,
   ) {
     // Every play listens to the shutdown signal.
     setMaxListeners(0, this.stopping.signal);
@@ -118,6 +121,9 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
       if (typeof playable === 'string') {
         return this.finish(item, this.failedNow(playable));
       }
+      // Rules hold at play time too: an import, a bug or a policy tightened since never airs.
+      const violation = await this.policy.checkScheduled(this.db.manager, item);
+      if (violation) return this.finish(item, refusedByPolicy(violation, this.clock.now()));
       const emergency = item.source === 'emergency' || playable.bulletin.priority === 'emergency';
       for (;;) {
         const hold = await this.outputs.acquire(

@@ -21,8 +21,10 @@ import {
   PlannedItem,
   PlannerBulletin,
   PlannerExistingItem,
+  PolicyLimit,
   Shortfall,
 } from './planner';
+import { PolicyChecks } from './policy-checks';
 import { CommuneDevices } from './commune-devices';
 import { assertKnownZones, itemsShareDevice, normalizeItemZones } from './item-zones';
 import { ProgramLogRepository } from './program-log.repository';
@@ -58,6 +60,13 @@ export interface PlanView {
   shortfalls: Shortfall[];
   /** The targets measured on the log with the plan applied. */
   progress: CampaignProgress;
+  /** Window time the plan did not use because it breaks the broadcast policy. */
+  policyLimits: PolicyLimitView[];
+}
+
+export interface PolicyLimitView extends Omit<PolicyLimit, 'startsAt' | 'endsAt'> {
+  startsAt: string;
+  endsAt: string;
 }
 
 export interface GapsView extends CampaignProgress {
@@ -79,6 +88,7 @@ export class PlanService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly communeDevices: CommuneDevices,
+    private readonly policy: PolicyChecks,
   ) {}
 
   /**
@@ -116,6 +126,7 @@ export class PlanService {
         existing.map((item) => item.bulletinId),
         manager,
       );
+      const policy = await this.policy.forCommune(manager, communeCode);
       const result = planCampaign({
         ...range,
         now: now.getTime(),
@@ -123,11 +134,13 @@ export class PlanService {
         existing: existing.map((item) => ({
           ...existingItem(item, topics.get(item.bulletinId) ?? []),
           sharesAir: itemsShareDevice(zones, item.zones, devicesZones),
+          emergency: item.source === 'emergency',
         })),
         bulletins: candidates.map((record) => plannerBulletin(record, communeCode)),
         targets: campaign,
         gapMs,
         maxPlaysPerBulletinPerDay: this.config.schedule.maxPlaysPerBulletinPerDay,
+        policy,
       });
       const rows = result.items.map((item) => scheduleRow(item, communeCode, zones, actor, now));
       if (!dryRun && rows.length > 0) {
@@ -171,6 +184,11 @@ export class PlanService {
       })),
       shortfalls: result.shortfalls,
       progress: result.progress,
+      policyLimits: result.policyLimits.map((limit) => ({
+        ...limit,
+        startsAt: formatLocalInstant(new Date(limit.startsAt)),
+        endsAt: formatLocalInstant(new Date(limit.endsAt)),
+      })),
     };
   }
 
@@ -239,6 +257,7 @@ function plannerBulletin(record: BulletinRecord, communeCode: string): PlannerBu
     durationMs: record.audio?.durationMs ?? 0,
     library: record.bulletin.communeCode !== communeCode,
     approvedAt: (record.bulletin.approvedAt ?? record.bulletin.createdAt).getTime(),
+    priority: record.bulletin.priority,
   };
 }
 

@@ -294,4 +294,117 @@ describe('planCampaign', () => {
     const plan = planCampaign(input);
     expect(plan.items.map((item) => item.bulletinId)).toEqual(['own', 'lib', 'own']);
   });
+  describe('TT 39 order and the broadcast policy', () => {
+    const evening: WindowSpec = { ...windows[1], id: 'toi', name: 'Tối', startTime: '21:00' };
+    const oneDay = (overrides: Partial<PlannerInput>) =>
+      baseInput({
+        from: '2025-10-06',
+        to: '2025-10-06',
+        windows: [windows[1]],
+        targets: { rules: [{ topic: 'kinh-te-so', minPlaysPerWeek: 21 }], minDailySeconds: 0 },
+        ...overrides,
+      });
+    const bulletin = (id: string, extra: Partial<PlannerBulletin> = {}): PlannerBulletin => ({
+      id,
+      topics: ['kinh-te-so'],
+      durationMs: 30000,
+      library: false,
+      approvedAt: 5,
+      ...extra,
+    });
+
+    it("puts a province priority bulletin ahead of the commune's normal ones in the window", () => {
+      const plan = planCampaign(
+        oneDay({
+          bulletins: [
+            bulletin('own-1', { approvedAt: 8 }),
+            bulletin('own-2', { approvedAt: 9 }),
+            bulletin('prio', { library: true, priority: 'priority', approvedAt: 1 }),
+          ],
+        }),
+      );
+      expect(plan.items.map((item) => item.bulletinId)).toEqual(['prio', 'own-2', 'own-1']);
+      expect(plan.items[0].startsAt).toBe(localDateTime('2025-10-06', 17 * 60).getTime());
+    });
+
+    it('re-lays a window so the priority bulletin goes first even when placed last', () => {
+      const plan = planCampaign(
+        oneDay({
+          targets: {
+            rules: [
+              { topic: 'kinh-te-so', minPlaysPerWeek: 14 },
+              { topic: 'xa-hoi-so', minPlaysPerWeek: 7 },
+            ],
+            minDailySeconds: 0,
+          },
+          bulletins: [
+            bulletin('own-1', { approvedAt: 8 }),
+            bulletin('own-2', { approvedAt: 9 }),
+            bulletin('prio', { library: true, priority: 'priority', topics: ['xa-hoi-so'] }),
+          ],
+        }),
+      );
+      expect(plan.items[0].bulletinId).toBe('prio');
+      expect(plan.items).toHaveLength(3);
+    });
+
+    it('leaves window time in quiet hours and past the longest session unused, and says so', () => {
+      const policy = {
+        quietHours: { from: '21:20', to: '05:30' },
+        maxSessionMinutes: 60,
+        maxDailyMinutes: 1440,
+        unattendedRelaysAtNight: false,
+      };
+      const plan = planCampaign(
+        oneDay({
+          windows: [evening],
+          policy,
+          bulletins: ['a', 'b', 'c'].map((id) => bulletin(id, { durationMs: 9 * 60000 })),
+          targets: { rules: [{ topic: 'kinh-te-so', minPlaysPerWeek: 210 }], minDailySeconds: 0 },
+          maxPlaysPerBulletinPerDay: 100,
+        }),
+      );
+      const quietFrom = localDateTime('2025-10-06', 21 * 60 + 20).getTime();
+      // Three 9-minute bulletins fit in 21:00–21:30, two in 21:00–21:20.
+      expect(plan.items).toHaveLength(2);
+      expect(plan.items.every((item) => item.endsAt <= quietFrom)).toBe(true);
+      expect(plan.policyLimits).toEqual([
+        expect.objectContaining({
+          windowId: 'toi',
+          rule: 'POLICY_QUIET_HOURS',
+          startsAt: quietFrom,
+        }),
+      ]);
+
+      const session = planCampaign(
+        oneDay({
+          policy: { ...policy, quietHours: null, maxSessionMinutes: 10 },
+          bulletins: ['a', 'b', 'c'].map((id) => bulletin(id, { durationMs: 4 * 60000 })),
+          targets: { rules: [{ topic: 'kinh-te-so', minPlaysPerWeek: 210 }], minDailySeconds: 0 },
+          maxPlaysPerBulletinPerDay: 100,
+        }),
+      );
+      const closes = localDateTime('2025-10-06', 17 * 60 + 10).getTime();
+      expect(session.items).toHaveLength(2);
+      expect(session.items.every((item) => item.endsAt <= closes)).toBe(true);
+      expect(session.policyLimits[0]).toMatchObject({ rule: 'POLICY_SESSION_TOO_LONG' });
+    });
+
+    it('stops at the daily airtime limit and names the policy as the reason', () => {
+      const plan = planCampaign(
+        oneDay({
+          policy: {
+            quietHours: null,
+            maxSessionMinutes: 600,
+            maxDailyMinutes: 1,
+            unattendedRelaysAtNight: false,
+          },
+          bulletins: [bulletin('a'), bulletin('b'), bulletin('c')],
+        }),
+      );
+      expect(plan.items).toHaveLength(2);
+      expect(plan.shortfalls[0]).toMatchObject({ reason: 'policy' });
+      expect(plan.policyLimits).toEqual([expect.objectContaining({ rule: 'POLICY_DAILY_LIMIT' })]);
+    });
+  });
 });

@@ -1,4 +1,4 @@
-import { eachDate, localDateOf } from '../common/local-time';
+import { eachDate, formatLocalTime, localDateOf, localMsOfDay } from '../common/local-time';
 import {
   assessProgress,
   CampaignProgress,
@@ -12,6 +12,7 @@ import {
   weekSegments,
 } from './campaign-progress';
 import { CampaignRule } from '../campaigns/entities/campaign.entity';
+import { BroadcastPolicy, describeHours, hoursWithin, PolicyRule } from './broadcast-policy';
 import { Occurrence, occurrencesOn, WindowSpec } from './window-time';
 
 /** A bulletin the planner may place: approved, audio ready, schedulable by the commune. */
@@ -23,6 +24,8 @@ export interface PlannerBulletin {
   library: boolean;
   /** Newer bulletins come first. */
   approvedAt: number;
+  /** TT 39: a province `priority` bulletin goes ahead of the commune's normal ones. */
+  priority?: 'normal' | 'priority' | 'emergency';
 }
 
 /** An item already on the log: it is kept, takes its time, and counts when it will or did air. */
@@ -40,6 +43,8 @@ export interface PlannerExistingItem {
    * counts towards the targets but leaves its time free for the plan. Absent: true.
    */
   sharesAir?: boolean;
+  /** Emergencies do not count towards the policy's daily airtime. */
+  emergency?: boolean;
 }
 
 export interface PlannerInput {
@@ -55,6 +60,19 @@ export interface PlannerInput {
   targets: CampaignTargets;
   gapMs: number;
   maxPlaysPerBulletinPerDay: number;
+  /** The commune's broadcast policy: window time that breaks it is not used. Absent: none. */
+  policy?: BroadcastPolicy;
+}
+
+/** Window time the plan left unused because it breaks the broadcast policy. */
+export interface PolicyLimit {
+  windowId: string;
+  date: string;
+  rule: PolicyRule;
+  /** The unusable stretch, epoch ms (the whole day for the daily limit). */
+  startsAt: number;
+  endsAt: number;
+  message: string;
 }
 
 export interface PlannedItem {
@@ -65,7 +83,8 @@ export interface PlannedItem {
   durationMs: number;
 }
 
-export type ShortfallReason = 'no-bulletin' | 'no-window-time' | 'rotation-limit' | 'past';
+export type ShortfallReason =
+  'no-bulletin' | 'no-window-time' | 'rotation-limit' | 'past' | 'policy';
 
 /** A rule the plan cannot meet, with the numbers and the reason in words. */
 export interface Shortfall {
@@ -91,6 +110,8 @@ export interface PlanResult {
   shortfalls: Shortfall[];
   /** The targets measured on the log as it would be with the plan. */
   progress: CampaignProgress;
+  /** Window time left unused for the broadcast policy. */
+  policyLimits: PolicyLimit[];
 }
 
 interface Interval {
@@ -107,7 +128,11 @@ interface Slot {
   bulletins: Set<number>;
   /** Earliest instant an item may start (the occurrence start, or now). */
   openFrom: number;
+  /** Latest instant an item may end: the occurrence end, or sooner for the longest session. */
+  closesAt: number;
   itemCount: number;
+  /** Items this plan placed in the slot. */
+  placed: PlannedItem[];
 }
 
 interface Failure {
@@ -127,6 +152,10 @@ interface BulletinInfo {
   campaign: boolean;
   /** Preference among equals: newer first, then by id. */
   order: number;
+}
+
+function minutesIn(instant: number): number {
+  return Math.round(localMsOfDay(new Date(instant)) / 60000);
 }
 
 function ceilToSecond(ms: number): number {
@@ -169,6 +198,10 @@ class PlanBuilder {
   private readonly playsByWeekRule: Int32Array;
   private readonly playsByDayRule: Int32Array;
   private readonly campaignMsByDay: Float64Array;
+  /** Airtime of each day for the policy's daily limit (emergencies aside). */
+  private readonly airtimeMsByDay: Float64Array;
+  private readonly policyLimits: PolicyLimit[] = [];
+  private readonly dailyLimited = new Set<number>();
   private readonly weekFailures = new Map<string, Failure>();
   private readonly dayFailures = new Map<number, Failure>();
 
@@ -205,6 +238,7 @@ class PlanBuilder {
     this.playsByWeekRule = new Int32Array(weeks * rules);
     this.playsByDayRule = new Int32Array(days * rules);
     this.campaignMsByDay = new Float64Array(days);
+    this.airtimeMsByDay = new Float64Array(days);
     this.slotsByDay = this.buildSlots();
     for (const item of input.existing) this.countExisting(item);
   }
@@ -221,10 +255,14 @@ class PlanBuilder {
       })),
     ];
     const progress = assessProgress(this.input.targets, this.input.from, this.input.to, counted);
+    this.slotsByDay.forEach((slots) => slots.forEach((slot) => this.priorityFirst(slot)));
     const items = [...this.planned].sort(
       (a, b) => a.startsAt - b.startsAt || a.bulletinId.localeCompare(b.bulletinId),
     );
-    return { items, shortfalls: this.shortfalls(progress), progress };
+    const policyLimits = [...this.policyLimits].sort(
+      (a, b) => a.startsAt - b.startsAt || a.windowId.localeCompare(b.windowId),
+    );
+    return { items, shortfalls: this.shortfalls(progress), progress, policyLimits };
   }
 
   // ----- setup -----
@@ -279,9 +317,13 @@ class PlanBuilder {
           (item) =>
             item.startsAt < occurrence.endsAt + gapMs && occurrence.startsAt - gapMs < item.endsAt,
         );
+        const busy = [
+          ...near.map((item) => ({ start: item.startsAt, end: item.endsAt })),
+          ...this.quietParts(occurrence),
+        ].sort((a, b) => a.start - b.start);
         return {
           occurrence,
-          busy: near.map((item) => ({ start: item.startsAt, end: item.endsAt })),
+          busy,
           bulletins: new Set(
             near
               .filter(
@@ -290,7 +332,9 @@ class PlanBuilder {
               .map((item) => this.index(item.bulletinId)),
           ),
           openFrom: Math.max(occurrence.startsAt, now),
+          closesAt: this.sessionEnd(occurrence),
           itemCount: near.length,
+          placed: [],
         };
       }),
     );
@@ -300,6 +344,43 @@ class PlanBuilder {
     const day = this.dayOf.get(localDateOf(new Date(item.startsAt)));
     if (day === undefined) return;
     this.count(day, this.index(item.bulletinId), item.durationMs, item.counts);
+    if (item.counts && !item.emergency) this.airtimeMsByDay[day] += item.durationMs;
+  }
+
+  /** The quiet hours inside an occurrence, as busy time; each noted as a policy limit. */
+  private quietParts(occurrence: Occurrence): Interval[] {
+    const quiet = this.input.policy?.quietHours;
+    if (!quiet) return [];
+    return hoursWithin(quiet, occurrence.startsAt, occurrence.endsAt).map((part) => {
+      this.policyLimits.push({
+        windowId: occurrence.windowId,
+        date: occurrence.date,
+        rule: 'POLICY_QUIET_HOURS',
+        startsAt: part.startsAt,
+        endsAt: part.endsAt,
+        message: `Window ${occurrence.name} on ${occurrence.date}: ${formatLocalTime(minutesIn(part.startsAt))}–${formatLocalTime(minutesIn(part.endsAt))} falls in the quiet hours ${describeHours(quiet)} and is not used`,
+      });
+      // Busy intervals keep the gap on both sides; the quiet hours themselves need none.
+      return { start: part.startsAt + this.input.gapMs, end: part.endsAt - this.input.gapMs };
+    });
+  }
+
+  /** The occurrence's end, or its start + the longest session when that comes first. */
+  private sessionEnd(occurrence: Occurrence): number {
+    const max = this.input.policy?.maxSessionMinutes;
+    if (max === undefined || occurrence.endsAt - occurrence.startsAt <= max * 60000) {
+      return occurrence.endsAt;
+    }
+    const closesAt = occurrence.startsAt + max * 60000;
+    this.policyLimits.push({
+      windowId: occurrence.windowId,
+      date: occurrence.date,
+      rule: 'POLICY_SESSION_TOO_LONG',
+      startsAt: closesAt,
+      endsAt: occurrence.endsAt,
+      message: `Window ${occurrence.name} on ${occurrence.date} is longer than the longest session (${max} min): its time after the first ${max} min is not used`,
+    });
+    return closesAt;
   }
 
   private count(day: number, bulletin: number, ms: number, airtime: boolean): void {
@@ -402,7 +483,12 @@ class PlanBuilder {
     const bySpace = [...slots].sort(
       (a, b) => a.itemCount - b.itemCount || a.occurrence.startsAt - b.occurrence.startsAt,
     );
+    const dailyMs = (this.input.policy?.maxDailyMinutes ?? Infinity) * 60000;
     for (const { bulletin } of ranked) {
+      if (this.airtimeMsByDay[day] + this.bulletins[bulletin].durationMs > dailyMs) {
+        this.noteDailyLimit(day);
+        continue;
+      }
       for (const slot of bySpace) {
         if (slot.bulletins.has(bulletin)) continue;
         const startsAt = this.fit(slot, this.bulletins[bulletin].durationMs);
@@ -415,14 +501,68 @@ class PlanBuilder {
     return false;
   }
 
+  private noteDailyLimit(day: number): void {
+    if (this.dailyLimited.has(day)) return;
+    this.dailyLimited.add(day);
+    const date = this.dates[day];
+    const max = this.input.policy!.maxDailyMinutes;
+    const first = this.slotsByDay[day][0]?.occurrence;
+    this.policyLimits.push({
+      windowId: first?.windowId ?? '',
+      date,
+      rule: 'POLICY_DAILY_LIMIT',
+      startsAt: first?.startsAt ?? 0,
+      endsAt: this.slotsByDay[day].at(-1)?.occurrence.endsAt ?? 0,
+      message: `${date}: the day's airtime reached the daily limit of ${max} min; no more items that day`,
+    });
+  }
+
   /**
-   * Preference, lowest first: the commune's own before the library; fewer plays that day; more
+   * TT 39's order inside a window: the province's `priority` bulletins this plan put in the slot
+   * go first, then the rest in their order, laid out again from the same free time. Kept as it
+   * was when the new order does not fit (other items split the free time unevenly).
+   */
+  private priorityFirst(slot: Slot): void {
+    const ahead = (item: PlannedItem) => (this.isProvincePriority(item.bulletinId) ? 0 : 1);
+    const byStart = [...slot.placed].sort((a, b) => a.startsAt - b.startsAt);
+    const order = [...byStart].sort((a, b) => ahead(a) - ahead(b) || a.startsAt - b.startsAt);
+    if (order.every((item, index) => item === byStart[index])) return;
+    const mine = new Set(slot.placed);
+    const others = slot.busy.filter(
+      (busy) => ![...mine].some((item) => item.startsAt === busy.start && item.endsAt === busy.end),
+    );
+    const trial: Slot = { ...slot, busy: [...others] };
+    const starts: number[] = [];
+    for (const item of order) {
+      const start = this.fit(trial, item.durationMs);
+      if (start === null) return;
+      starts.push(start);
+      const index = trial.busy.findIndex((busy) => busy.start > start);
+      trial.busy.splice(index === -1 ? trial.busy.length : index, 0, {
+        start,
+        end: start + item.durationMs,
+      });
+    }
+    order.forEach((item, index) => {
+      item.startsAt = starts[index];
+      item.endsAt = starts[index] + item.durationMs;
+    });
+  }
+
+  private isProvincePriority(bulletinId: string): boolean {
+    const bulletin = this.input.bulletins[this.index(bulletinId)];
+    return bulletin !== undefined && bulletin.library && bulletin.priority === 'priority';
+  }
+
+  /**
+   * Preference, lowest first: a province `priority` bulletin (TT 39); the commune's own before the library; fewer plays that day; more
    * rules still short this week; fewer plays this week; newer; by id.
    */
   private rank(bulletin: number, day: number, week: number, short: readonly boolean[]): number[] {
     const info = this.bulletins[bulletin];
     const count = this.bulletins.length;
     return [
+      this.isProvincePriority(info.id) ? 0 : 1,
       info.library ? 1 : 0,
       this.playsByDayBulletin[day * count + bulletin],
       -info.rules.filter((rule) => short[rule]).length,
@@ -440,7 +580,7 @@ class PlanBuilder {
       if (start + durationMs + gapMs <= busy.start) break;
       start = ceilToSecond(Math.max(start, busy.end + gapMs));
     }
-    return start + durationMs <= slot.occurrence.endsAt ? start : null;
+    return start + durationMs <= slot.closesAt ? start : null;
   }
 
   private place(day: number, slot: Slot, bulletin: number, startsAt: number): void {
@@ -467,6 +607,8 @@ class PlanBuilder {
     }
     slot.bulletins.add(bulletin);
     slot.itemCount += 1;
+    slot.placed.push(item);
+    this.airtimeMsByDay[day] += info.durationMs;
     this.count(day, bulletin, info.durationMs, true);
   }
 
@@ -487,11 +629,11 @@ class PlanBuilder {
     let free = 0;
     for (const busy of slot.busy) {
       if (busy.end + gapMs <= cursor) continue;
-      const until = Math.min(busy.start - gapMs, slot.occurrence.endsAt);
+      const until = Math.min(busy.start - gapMs, slot.closesAt);
       if (until > cursor) free += until - cursor;
       cursor = Math.max(cursor, ceilToSecond(busy.end + gapMs));
     }
-    if (slot.occurrence.endsAt > cursor) free += slot.occurrence.endsAt - cursor;
+    if (slot.closesAt > cursor) free += slot.closesAt - cursor;
     return free;
   }
 
@@ -502,6 +644,12 @@ class PlanBuilder {
     what: string,
   ): Failure {
     const slots = days.flatMap((day) => this.slotsByDay[day]);
+    if (days.length > 0 && days.every((day) => this.dailyLimited.has(day))) {
+      return {
+        reason: 'policy',
+        message: `The broadcast policy's daily limit of ${this.input.policy?.maxDailyMinutes} min of airtime is reached ${where}`,
+      };
+    }
     if (slots.length === 0) {
       return { reason: 'no-window-time', message: `No on-air window falls ${where}` };
     }

@@ -38,6 +38,7 @@ import {
   assertSchedulable,
   SchedulableBulletin,
 } from './schedule-rules';
+import { PolicyChecks } from './policy-checks';
 import { WindowsService } from './windows.service';
 
 /** The longest range one listing may span. */
@@ -69,6 +70,7 @@ export class ScheduleService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly communeDevices: CommuneDevices,
+    private readonly policy: PolicyChecks,
   ) {}
 
   get gapMs(): number {
@@ -133,6 +135,7 @@ export class ScheduleService {
         updatedAt: now,
         demo: false,
       };
+      await this.policy.assertItem(manager, item);
       await manager.insert(ScheduleItem, item);
       return item;
     });
@@ -163,6 +166,7 @@ export class ScheduleService {
         { startsAt, endsAt, zones: item.zones, exceptItemId: item.id },
         await this.communeDevices.zonesOfDevices(manager, communeCode),
       );
+      await this.policy.assertItem(manager, { ...item, startsAt, endsAt });
       await manager.update(
         ScheduleItem,
         { id: item.id },

@@ -59,6 +59,11 @@ export async function createTestStorage(extraEnv: Env = {}): Promise<TestStorage
     MQTT_PORT: '0',
     MQTT_HOST: '127.0.0.1',
     PATH: process.env.PATH,
+    // Tests that play in real time place items at the current wall-clock time, which the
+    // default quiet hours (21:30–05:30 local) refuse for 8 h of every day: off unless a test
+    // sets them (test/policy.e2e-spec.ts does), or TEST_POLICY_DEFAULT_QUIET_HOURS=21:30-05:30
+    // runs any file under the real default (schedule, planner and demo pass that way).
+    POLICY_DEFAULT_QUIET_HOURS: process.env.TEST_POLICY_DEFAULT_QUIET_HOURS ?? 'none',
     ...extraEnv,
   };
   return {

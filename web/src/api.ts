@@ -95,6 +95,7 @@ export const get = <T>(path: string): Promise<T> => api<T>('GET', path);
 export const post = <T>(path: string, body?: unknown, headers?: Record<string, string>) =>
   api<T>('POST', path, { body, headers });
 export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, { body });
+export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, { body });
 export const del = (path: string) => api<void>('DELETE', path);
 
 /** A binary answer (audio, an export) as a Blob, with the file name the server suggests. */

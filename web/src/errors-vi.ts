@@ -32,6 +32,14 @@ export const ERROR_MESSAGES: Record<string, string> = {
   WINDOW_OVERLAP: 'Khung giờ phát trùng với một khung giờ khác',
   WINDOW_HAS_ITEMS: 'Khung giờ này còn bản tin trong lịch phát, hãy gỡ chúng trước',
   SCHEDULE_OVERLAP: 'Trùng giờ với một bản tin khác trong lịch phát sóng',
+  POLICY_QUIET_HOURS:
+    'Quy định phát sóng: không được phát trong giờ yên tĩnh (mặc định 21:30–05:30)',
+  POLICY_SESSION_TOO_LONG: 'Quy định phát sóng: buổi phát dài quá thời lượng tối đa cho phép',
+  POLICY_DAILY_LIMIT: 'Quy định phát sóng: tổng thời lượng phát trong ngày vượt mức tối đa',
+  POLICY_UNATTENDED_RELAY:
+    'Quy định phát sóng: không được tiếp âm tự động vào ban đêm (22:00–05:00)',
+  POLICY_LOOSER_THAN_PROVINCE:
+    'Quy định của xã chỉ được chặt hơn quy định của tỉnh, không được nới lỏng',
   SCHEDULE_OUTSIDE_WINDOW: 'Thời điểm này nằm ngoài các khung giờ phát của xã',
   SCHEDULE_IN_PAST: 'Không thể xếp lịch vào thời điểm đã qua',
   SCHEDULE_ITEM_CLOSED: 'Mục này đã phát hoặc đã huỷ, không thể thay đổi',

@@ -8,6 +8,7 @@ import { newBulletinPage } from './pages/new-bulletin.js';
 import { officialReportPage } from './pages/official-report.js';
 import { planPage } from './pages/plan.js';
 import { playoutPage } from './pages/playout.js';
+import { policyPage } from './pages/policy.js';
 import { provinceDevicesPage } from './pages/province-devices.js';
 import { reconciliationPage } from './pages/reconciliation.js';
 import { schedulePage } from './pages/schedule.js';
@@ -54,6 +55,12 @@ export const ROUTES: readonly Route[] = [
     roles: ['monitor'],
     nav: 'Cụm loa toàn tỉnh',
     render: provinceDevicesPage,
+  },
+  {
+    pattern: '/quy-dinh',
+    roles: ['operator', 'approver', 'monitor'],
+    nav: 'Quy định phát sóng',
+    render: policyPage,
   },
   { pattern: '/nguoi-dung', roles: ['admin'], nav: 'Người dùng', render: usersPage },
   { pattern: '/chu-de', roles: ['admin'], nav: 'Chủ đề', render: topicsPage },

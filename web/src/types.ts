@@ -148,7 +148,8 @@ export interface PlannedItem {
   durationMs: number;
 }
 
-export type ShortfallReason = 'no-bulletin' | 'no-window-time' | 'rotation-limit' | 'past';
+export type ShortfallReason =
+  'no-bulletin' | 'no-window-time' | 'rotation-limit' | 'past' | 'policy';
 
 export interface Shortfall {
   kind: 'weekly' | 'daily';
@@ -174,6 +175,17 @@ export interface PlanResult {
   dryRun: boolean;
   items: PlannedItem[];
   shortfalls: Shortfall[];
+  /** Window time left unused for the broadcast policy. */
+  policyLimits?: PlanPolicyLimit[];
+}
+
+export interface PlanPolicyLimit {
+  windowId: string;
+  date: string;
+  rule: string;
+  startsAt: string;
+  endsAt: string;
+  message: string;
 }
 
 export type PlayoutOutcome = 'aired' | 'partial' | 'failed' | 'missed';
@@ -470,4 +482,47 @@ export interface ReconciliationReport {
   page: number;
   pageSize: number;
   lineCount: number;
+}
+
+/** The broadcast policy (GET/PUT /provinces/:province/policy, /communes/:commune/policy). */
+export interface QuietHours {
+  from: string;
+  to: string;
+}
+
+export interface BroadcastPolicy {
+  quietHours: QuietHours | null;
+  maxSessionMinutes: number;
+  maxDailyMinutes: number;
+  unattendedRelaysAtNight: boolean;
+}
+
+export type PolicyField = keyof BroadcastPolicy;
+export type PolicyOrigin = 'default' | 'province' | 'commune';
+
+export interface PolicyBreach {
+  type: 'window' | 'item';
+  communeCode: string;
+  id: string;
+  name?: string;
+  startTime?: string;
+  durationMinutes?: number;
+  bulletinId?: string;
+  startsAt?: string;
+  endsAt?: string;
+  rule: string;
+  message: string;
+  messageVi: string;
+}
+
+export interface PolicyView {
+  scope: 'province' | 'commune';
+  code: string;
+  policy: BroadcastPolicy;
+  sources: Record<PolicyField, PolicyOrigin>;
+  own: Partial<BroadcastPolicy>;
+  inherited: BroadcastPolicy;
+  nightHours: QuietHours;
+  updatedAt: string | null;
+  violations: PolicyBreach[];
 }

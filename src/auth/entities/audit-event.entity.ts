@@ -41,6 +41,7 @@ export const AUDIT_ACTIONS = [
   'device.credentials.revoked',
   'device.command.sent',
   'emergency.sent',
+  'policy.updated',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -18,6 +18,7 @@ import { DeviceReceipts1764900000400 } from './1764900000400-device-receipts';
 import { OfficialReports1764900000500 } from './1764900000500-official-reports';
 import { ApiKeys1764900000510 } from './1764900000510-api-keys';
 import { StatsFeed1765000000300 } from './1765000000300-stats-feed';
+import { BroadcastPolicy1765000000700 } from './1765000000700-broadcast-policy';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   OfficialReports1764900000500,
   ApiKeys1764900000510,
   StatsFeed1765000000300,
+  BroadcastPolicy1765000000700,
 ];

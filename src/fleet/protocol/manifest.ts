@@ -1,3 +1,4 @@
+import { BroadcastPolicy, quietHoursProblem } from '../../schedule/broadcast-policy';
 import { isZoneCode } from './identity';
 import { isId, isInstant, isObject, Parsed } from './payloads';
 
@@ -33,6 +34,11 @@ export interface Manifest {
   generatedAt: string;
   horizonUntil: string;
   items: ManifestItem[];
+  /**
+   * The commune's broadcast policy in force: the device refuses an item that breaks it (receipt
+   * `missed`, the rule in `reason`), whatever the manifest says. Absent from older servers.
+   */
+  policy?: BroadcastPolicy;
 }
 
 export function manifestPath(deviceId: string): string {
@@ -70,6 +76,28 @@ function itemProblem(item: unknown): string | null {
   return null;
 }
 
+function policyProblem(policy: unknown): string | null {
+  if (!isObject(policy)) return 'policy must be an object';
+  const quiet = policy.quietHours;
+  if (quiet !== null) {
+    if (!isObject(quiet) || typeof quiet.from !== 'string' || typeof quiet.to !== 'string') {
+      return 'policy.quietHours must be null or {from, to}';
+    }
+    const problem = quietHoursProblem({ from: quiet.from, to: quiet.to });
+    if (problem) return `policy.${problem}`;
+  }
+  for (const field of ['maxSessionMinutes', 'maxDailyMinutes'] as const) {
+    const value = policy[field];
+    if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > 1440) {
+      return `policy.${field} must be an integer from 1 to 1440`;
+    }
+  }
+  if (typeof policy.unattendedRelaysAtNight !== 'boolean') {
+    return 'policy.unattendedRelaysAtNight must be a boolean';
+  }
+  return null;
+}
+
 /** A manifest as the device received it (parsed JSON) → the typed manifest, or the problem. */
 export function parseManifest(value: unknown): Parsed<Manifest> {
   if (!isObject(value)) return { ok: false, error: 'a manifest is a JSON object' };
@@ -77,6 +105,10 @@ export function parseManifest(value: unknown): Parsed<Manifest> {
     return { ok: false, error: 'generatedAt and horizonUntil must be ISO 8601 instants' };
   }
   if (!Array.isArray(value.items)) return { ok: false, error: 'items must be a list' };
+  if (value.policy !== undefined) {
+    const problem = policyProblem(value.policy);
+    if (problem) return { ok: false, error: problem };
+  }
   for (const [index, item] of value.items.entries()) {
     const problem = itemProblem(item);
     if (problem) return { ok: false, error: `items[${index}]: ${problem}` };

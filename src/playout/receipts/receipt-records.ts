@@ -5,11 +5,13 @@ import { toInstant } from '../../database/columns';
 import { Device } from '../../fleet/entities/device.entity';
 import { ScheduleItem } from '../../schedule/entities/schedule-item.entity';
 import { itemTargetsDevice } from '../../schedule/item-zones';
+import { PolicyChecks } from '../../schedule/policy-checks';
 import { AsRunLedger } from '../as-run-ledger';
 import { AutomationRecorder } from '../automation-recorder';
 import { DeviceReceipt } from '../entities/device-receipt.entity';
 import { PlayoutRecord } from '../entities/playout-record.entity';
 import { AUTOMATION_ATTEMPT, nextAttempts } from '../log-checks';
+import { policyRefusalReason } from '../policy-refusal';
 import { communeCoverage } from './device-coverage';
 
 type ChainHead = Awaited<ReturnType<AsRunLedger['lockHead']>>;
@@ -28,6 +30,7 @@ export class ReceiptRecords {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly recorder: AutomationRecorder,
+    private readonly policy: PolicyChecks,
   ) {}
 
   /** The end of an item's grace: its record is written then at the latest. */
@@ -50,6 +53,14 @@ export class ReceiptRecords {
     const receipts = await manager.findBy(DeviceReceipt, { scheduleItemId: item.id });
     const targeted = await this.targetedDevices(manager, item);
     const coverage = communeCoverage(item.startsAt, targeted, receipts);
+    if (coverage.outcome === 'missed') {
+      // The boxes refused it for the broadcast policy (or were down): `failed` with the rule.
+      const violation = await this.policy.checkScheduled(manager, item);
+      if (violation) {
+        coverage.outcome = 'failed';
+        coverage.reason = `${policyRefusalReason(violation)}. ${coverage.reason}`;
+      }
+    }
     let record: PlayoutRecord;
     if (fromDevices.length === 0) {
       // The service's player recorded it (before the commune had devices): that record stands.

@@ -7,6 +7,7 @@ import {
   formatDateLong,
   formatSeconds,
   formatDurationMs,
+  formatTime,
   formatTimeSeconds,
   localDateOf,
   mondayOf,
@@ -23,6 +24,39 @@ function plays(count: number): string {
   return `${count} lượt phát`;
 }
 
+const POLICY_RULE_TEXT: Record<string, string> = {
+  POLICY_QUIET_HOURS: 'rơi vào giờ yên tĩnh',
+  POLICY_SESSION_TOO_LONG: 'quá thời lượng tối đa một buổi',
+  POLICY_DAILY_LIMIT: 'đã đạt tổng thời lượng tối đa trong ngày',
+};
+
+/** The window time the plan left unused for the broadcast policy, in Vietnamese. */
+function policyLimitsNote(
+  plan: PlanResult,
+  windows: ReadonlyMap<string, BroadcastWindow>,
+): HTMLElement | null {
+  const limits = plan.policyLimits ?? [];
+  if (limits.length === 0) return null;
+  return h(
+    'div',
+    { class: 'policy-limits' },
+    h('h3', null, `Thời gian không dùng do quy định phát sóng (${limits.length})`),
+    h(
+      'ul',
+      null,
+      limits.map((limit) =>
+        h(
+          'li',
+          { 'data-testid': 'policy-limit' },
+          limit.rule === 'POLICY_DAILY_LIMIT'
+            ? `${formatDate(limit.date)}: ${POLICY_RULE_TEXT[limit.rule]}`
+            : `${formatDate(limit.date)}, khung giờ ${windows.get(limit.windowId)?.name ?? ''}: ${formatTime(limit.startsAt)}–${formatTime(limit.endsAt)} ${POLICY_RULE_TEXT[limit.rule] ?? limit.rule}`,
+        ),
+      ),
+    ),
+  );
+}
+
 const REASON_TEXT: Record<Shortfall['reason'], string> = {
   'no-bulletin':
     'chưa có bản tin nào đã duyệt, âm thanh sẵn sàng, mang chủ đề này. Hãy tạo và duyệt thêm bản tin.',
@@ -31,6 +65,8 @@ const REASON_TEXT: Record<Shortfall['reason'], string> = {
   'rotation-limit':
     'các bản tin hiện có đã phát đủ số lần cho phép mỗi ngày. Hãy thêm bản tin khác cùng chủ đề.',
   past: 'khoảng thời gian này đã qua, không thể xếp lịch nữa.',
+  policy:
+    'đã đạt tổng thời lượng phát tối đa trong ngày theo quy định phát sóng. Xem mục "Quy định phát sóng".',
 };
 
 /** A shortfall in plain Vietnamese: what is missing, where, and why. */
@@ -223,6 +259,7 @@ export async function planPage(context: AppContext, match: RouteMatch): Promise<
                 ),
               ),
             ),
+        policyLimitsNote(plan, windows),
         planTable(plan.items, windows, context),
         applied ? null : h('div', { class: 'actions' }, applyButton),
       ),

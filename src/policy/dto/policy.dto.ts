@@ -1,0 +1,48 @@
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+
+const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+export class QuietHoursDto {
+  @Matches(TIME, { message: 'quietHours.from must be a local time HH:mm' })
+  from!: string;
+
+  @Matches(TIME, { message: 'quietHours.to must be a local time HH:mm' })
+  to!: string;
+}
+
+/**
+ * A province's or a commune's own policy: an absent field is inherited (a province from the
+ * defaults, a commune from its province). `quietHours: null` means none.
+ */
+export class PutPolicyDto {
+  @ValidateIf((body: PutPolicyDto) => body.quietHours !== null && body.quietHours !== undefined)
+  @ValidateNested()
+  @Type(() => QuietHoursDto)
+  quietHours?: QuietHoursDto | null;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  maxSessionMinutes?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  maxDailyMinutes?: number;
+
+  @IsOptional()
+  @IsBoolean()
+  unattendedRelaysAtNight?: boolean;
+}

@@ -1,0 +1,311 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager, In } from 'typeorm';
+import { Bulletin } from '../bulletins/entities/bulletin.entity';
+import { DomainError } from '../common/domain-error';
+import { formatLocalInstant, localDateOf, localMidnight, DAY_MS } from '../common/local-time';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { toInstant } from '../database/columns';
+import { GeoService } from '../geo/geo.service';
+import {
+  airtimeBefore,
+  checkItem,
+  checkWindow,
+  effectivePolicy,
+  EffectivePolicy,
+  PolicyItemKind,
+  PolicyOverrides,
+  policyKindOf,
+  PolicyRule,
+  PolicyViolation,
+} from './broadcast-policy';
+import { BroadcastPolicyRecord, PolicyScope } from './entities/broadcast-policy.entity';
+import { BroadcastWindow } from './entities/broadcast-window.entity';
+import { ScheduleItem, ScheduleItemStatus } from './entities/schedule-item.entity';
+import { OPEN_ITEM_STATUSES } from './program-log.repository';
+import { containingOccurrence, describeWindow } from './window-time';
+
+/** Items whose airtime the daily limit counts: on air, or still to be. */
+const AIRTIME_STATUSES: readonly ScheduleItemStatus[] = [
+  'planned',
+  'dispatched',
+  'aired',
+  'partial',
+];
+
+/** An item about to be saved (or checked at play time): its times, kind and, if saved, id. */
+export interface PolicyCandidate {
+  id?: string;
+  startsAt: Date;
+  endsAt: Date;
+  kind: PolicyItemKind;
+}
+
+/**
+ * What the checks need of a program-log item: a bulletin's (its priority decides an emergency)
+ * or a relay's (`sourceId`, no bulletin).
+ */
+export type PolicyItem = Pick<
+  ScheduleItem,
+  'id' | 'communeCode' | 'startsAt' | 'endsAt' | 'source'
+> & {
+  bulletinId: string | null;
+  sourceId?: string | null;
+};
+
+/** A window or an item that breaks the policy now (the answer of a tightened policy). */
+export type PolicyBreach =
+  | {
+      type: 'window';
+      communeCode: string;
+      id: string;
+      name: string;
+      startTime: string;
+      durationMinutes: number;
+      rule: PolicyRule;
+      message: string;
+      messageVi: string;
+    }
+  | {
+      type: 'item';
+      communeCode: string;
+      id: string;
+      bulletinId: string;
+      startsAt: string;
+      endsAt: string;
+      rule: PolicyRule;
+      message: string;
+      messageVi: string;
+    };
+
+/**
+ * The broadcast policy against the database: the effective policy of a province or commune, the
+ * check of one item against the commune's log (save time and play time), and what on the log
+ * breaks it. Every save path and the server's player go through `assertItem` / `checkScheduled`.
+ */
+@Injectable()
+export class PolicyChecks {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly geo: GeoService,
+  ) {}
+
+  async overrides(
+    manager: EntityManager,
+    scope: PolicyScope,
+    code: string,
+  ): Promise<PolicyOverrides> {
+    const record = await manager.findOneBy(BroadcastPolicyRecord, { scope, code });
+    return record?.rules ?? {};
+  }
+
+  async forProvince(manager: EntityManager, provinceCode: string): Promise<EffectivePolicy> {
+    return effectivePolicy(
+      this.config.policyDefaults,
+      await this.overrides(manager, 'province', provinceCode),
+    );
+  }
+
+  async forCommune(manager: EntityManager, communeCode: string): Promise<EffectivePolicy> {
+    const commune = this.geo.commune(communeCode);
+    return effectivePolicy(
+      this.config.policyDefaults,
+      await this.overrides(manager, 'province', commune.provinceCode),
+      await this.overrides(manager, 'commune', communeCode),
+    );
+  }
+
+  /** 409 with the rule when a recurring window breaks the commune's policy. */
+  async assertWindow(
+    manager: EntityManager,
+    communeCode: string,
+    window: Pick<BroadcastWindow, 'id' | 'name' | 'startTime' | 'durationMinutes'>,
+  ): Promise<void> {
+    const violation = checkWindow(await this.forCommune(manager, communeCode), window);
+    if (violation) {
+      throw new DomainError(violation.rule, violation.message, {
+        rule: violation.rule,
+        window: { id: window.id, name: window.name, description: describeWindow(window) },
+      });
+    }
+  }
+
+  /**
+   * 409 with the rule when the item (a bulletin or a relay, new or moved) would break the
+   * commune's policy on the log as it is: every save path calls this before it writes the item.
+   */
+  async assertItem(manager: EntityManager, item: PolicyItem): Promise<void> {
+    const candidate = await this.candidate(manager, item);
+    const violation = await this.checkOnLog(manager, item.communeCode, candidate, 'whole-day');
+    if (violation) {
+      throw new DomainError(violation.rule, violation.message, {
+        rule: violation.rule,
+        startsAt: formatLocalInstant(candidate.startsAt),
+        endsAt: formatLocalInstant(candidate.endsAt),
+      });
+    }
+  }
+
+  /**
+   * The rule a saved item breaks now, or null (the server player asks before it plays): the
+   * daily limit counts the day's items before it, so the ones past the limit are refused.
+   */
+  async checkScheduled(manager: EntityManager, item: PolicyItem): Promise<PolicyViolation | null> {
+    const candidate = await this.candidate(manager, item);
+    return this.checkOnLog(manager, item.communeCode, candidate, 'before');
+  }
+
+  private async candidate(manager: EntityManager, item: PolicyItem): Promise<PolicyCandidate> {
+    return {
+      id: item.id,
+      startsAt: item.startsAt,
+      endsAt: item.endsAt,
+      kind: (await this.kinds(manager, [item])).get(item.id)!,
+    };
+  }
+
+  /**
+   * What on the commune's log breaks its policy now: every window, and every open item that has
+   * not started (daily limit: the items past it in start order).
+   */
+  async breaches(manager: EntityManager, communeCode: string, now: Date): Promise<PolicyBreach[]> {
+    const policy = await this.forCommune(manager, communeCode);
+    const windows = await manager.findBy(BroadcastWindow, { communeCode });
+    const found: PolicyBreach[] = [];
+    for (const window of windows.sort((a, b) => a.startTime.localeCompare(b.startTime))) {
+      const violation = checkWindow(policy, window);
+      if (violation) {
+        found.push({
+          type: 'window',
+          communeCode,
+          id: window.id,
+          name: window.name,
+          startTime: window.startTime,
+          durationMinutes: window.durationMinutes,
+          rule: violation.rule,
+          message: violation.message,
+          messageVi: violation.messageVi,
+        });
+      }
+    }
+    const future = await manager
+      .createQueryBuilder(ScheduleItem, 'item')
+      .where('item.communeCode = :communeCode', { communeCode })
+      .andWhere('item.status IN (:...statuses)', { statuses: AIRTIME_STATUSES })
+      .andWhere('item.startsAt >= :from', { from: toInstant(localMidnight(localDateOf(now))) })
+      .orderBy('item.startsAt', 'ASC')
+      .addOrderBy('item.id', 'ASC')
+      .getMany();
+    const kinds = await this.kinds(manager, future);
+    const before = airtimeBefore(
+      future.map((item) => ({
+        id: item.id,
+        startsAt: item.startsAt.getTime(),
+        endsAt: item.endsAt.getTime(),
+        kind: kinds.get(item.id)!,
+      })),
+    );
+    for (const item of future) {
+      if (!OPEN_ITEM_STATUSES.includes(item.status) || item.startsAt <= now) continue;
+      const violation = checkItem(
+        policy,
+        {
+          startsAt: item.startsAt.getTime(),
+          endsAt: item.endsAt.getTime(),
+          kind: kinds.get(item.id)!,
+        },
+        {
+          sessionStartsAt: containingOccurrence(
+            windows,
+            item.startsAt.getTime(),
+            item.endsAt.getTime(),
+          )?.startsAt,
+          dayAirtimeBeforeMs: before.get(item.id),
+        },
+      );
+      if (violation) {
+        found.push({
+          type: 'item',
+          communeCode,
+          id: item.id,
+          bulletinId: item.bulletinId,
+          startsAt: formatLocalInstant(item.startsAt),
+          endsAt: formatLocalInstant(item.endsAt),
+          rule: violation.rule,
+          message: violation.message,
+          messageVi: violation.messageVi,
+        });
+      }
+    }
+    return found;
+  }
+
+  /**
+   * The item against the policy and the commune's log: its window occurrence (the session) and
+   * the day's airtime, either every other item of the day (`whole-day`, at save) or those that
+   * play before it (`before`, at play time).
+   */
+  private async checkOnLog(
+    manager: EntityManager,
+    communeCode: string,
+    candidate: PolicyCandidate,
+    count: 'whole-day' | 'before',
+  ): Promise<PolicyViolation | null> {
+    if (candidate.kind === 'emergency') return null;
+    const policy = await this.forCommune(manager, communeCode);
+    const windows = await manager.findBy(BroadcastWindow, { communeCode });
+    const start = candidate.startsAt.getTime();
+    const end = candidate.endsAt.getTime();
+    const dayStart = localMidnight(localDateOf(candidate.startsAt));
+    const dayItems = (
+      await manager
+        .createQueryBuilder(ScheduleItem, 'item')
+        .where('item.communeCode = :communeCode', { communeCode })
+        .andWhere('item.status IN (:...statuses)', { statuses: AIRTIME_STATUSES })
+        .andWhere('item.startsAt >= :from', { from: toInstant(dayStart) })
+        .andWhere('item.startsAt < :to', {
+          to: toInstant(new Date(dayStart.getTime() + DAY_MS)),
+        })
+        .getMany()
+    ).filter((item) => item.id !== candidate.id);
+    const kinds = await this.kinds(manager, dayItems);
+    const counted = dayItems.filter(
+      (item) =>
+        kinds.get(item.id) !== 'emergency' &&
+        (count === 'whole-day' ||
+          item.startsAt.getTime() < start ||
+          (item.startsAt.getTime() === start &&
+            candidate.id !== undefined &&
+            item.id < candidate.id)),
+    );
+    return checkItem(
+      policy,
+      { startsAt: start, endsAt: end, kind: candidate.kind },
+      {
+        sessionStartsAt: containingOccurrence(windows, start, end)?.startsAt,
+        dayAirtimeBeforeMs: counted.reduce((sum, item) => sum + item.durationMs, 0),
+      },
+    );
+  }
+
+  /** The policy kind of each item (its bulletin's priority read in one query per 500). */
+  private async kinds(
+    manager: EntityManager,
+    items: readonly PolicyItem[],
+  ): Promise<Map<string, PolicyItemKind>> {
+    const ids = [...new Set(items.flatMap((item) => (item.bulletinId ? [item.bulletinId] : [])))];
+    const priorities = new Map<string, string>();
+    for (let index = 0; index < ids.length; index += 500) {
+      const found = await manager.find(Bulletin, {
+        where: { id: In(ids.slice(index, index + 500)) },
+        select: { id: true, priority: true },
+      });
+      for (const bulletin of found) priorities.set(bulletin.id, bulletin.priority);
+    }
+    return new Map(
+      items.map((item) => [
+        item.id,
+        policyKindOf(item, item.bulletinId ? priorities.get(item.bulletinId) : null),
+      ]),
+    );
+  }
+}

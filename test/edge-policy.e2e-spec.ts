@@ -1,0 +1,151 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatLocalTime, localMsOfDay } from '../src/common/local-time';
+import { eventually, registerDevice } from './support/fleet-device';
+import { filesUnder } from './support/media-fixtures';
+import { insertScheduleItem } from './support/playout-fixtures';
+import { createActors, createApproved, HAM_RONG, THANH_HOA } from './support/schedule-fixtures';
+import { freePort } from './support/services';
+import {
+  BUILT_EDGE,
+  ServiceProcess,
+  startBuiltProcess,
+  startServiceProcess,
+} from './support/service-process';
+import { ADMIN, bearer, createTestStorage, startTestApp, TestStorage } from './support/test-app';
+
+jest.setTimeout(180000);
+
+interface RecordJson {
+  scheduleItemId: string;
+  outcome: string;
+  source: string;
+  reason: string | null;
+}
+
+/**
+ * An edge player (`node dist/edge/main.js`, file sink) against the real service: the province's
+ * quiet hours cover the present, an item written straight to the log (an import, a bug) falls
+ * in them. The box refuses it by the policy of its manifest (receipt `missed` with the rule), the
+ * commune's record is `failed` with the rule, and an emergency at the same hour plays.
+ */
+describe('edge player and the broadcast policy (e2e, real processes)', () => {
+  let storage: TestStorage;
+  let service: ServiceProcess | null = null;
+  let edge: ServiceProcess | null = null;
+
+  beforeAll(async () => {
+    storage = await createTestStorage();
+  });
+
+  afterAll(async () => {
+    await edge?.stop('SIGKILL');
+    await service?.stop();
+    await storage.dispose();
+  });
+
+  it('refuses an item in quiet hours at play time and lets an emergency through', async () => {
+    const [httpPort, mqttPort] = [await freePort(), await freePort()];
+    const origin = `http://127.0.0.1:${httpPort}`;
+    const app = await startTestApp(storage);
+    const admin = await app.login(ADMIN.username, ADMIN.password);
+    const who = await createActors(app, admin);
+    const device = await registerDevice(app, who.otherOperator, HAM_RONG, 'Cụm loa chợ');
+    const bulletin = (title: string, priority?: 'emergency') =>
+      createApproved(app, who.otherOperator, who.otherApprover, HAM_RONG, {
+        title,
+        topics: ['kinh-te-so'],
+        durationMs: 2000,
+        priority,
+      });
+    // Quiet hours around now, whatever the hour this runs at.
+    const minute = Math.floor(localMsOfDay(new Date()) / 60000);
+    await app
+      .http()
+      .put(`/api/v1/provinces/${THANH_HOA}/policy`)
+      .set(bearer(admin))
+      .send({
+        quietHours: {
+          from: formatLocalTime((minute + 1440 - 60) % 1440),
+          to: formatLocalTime((minute + 60) % 1440),
+        },
+      })
+      .expect(200);
+    // Time for the service and the box to start, enrol and sync on a loaded machine.
+    const base = Date.now() + 40000;
+    const refused = await insertScheduleItem(app, {
+      communeCode: HAM_RONG,
+      bulletinId: await bulletin('Tiếp âm nhập nhầm giờ'),
+      startsAt: new Date(base),
+      durationMs: 2000,
+    });
+    const urgent = await insertScheduleItem(app, {
+      communeCode: HAM_RONG,
+      bulletinId: await bulletin('Thông báo khẩn: lũ quét', 'emergency'),
+      startsAt: new Date(base + 4000),
+      durationMs: 2000,
+      source: 'emergency',
+    });
+    await app.close();
+
+    service = startServiceProcess({
+      ...storage.env,
+      PORT: String(httpPort),
+      MQTT_PORT: String(mqttPort),
+      PLAYOUT_RECEIPT_GRACE_MINUTES: '0',
+    });
+    await service.waitFor(/listening on/, 30000);
+    const dir = join(storage.dir, 'cho');
+    mkdirSync(dir, { recursive: true });
+    edge = startBuiltProcess(BUILT_EDGE, {
+      PATH: process.env.PATH,
+      NO_COLOR: '1',
+      EDGE_SERVER_URL: origin,
+      EDGE_ENROLMENT_CODE: device.enrolmentCode,
+      EDGE_DATA_DIR: join(dir, 'data'),
+      PLAYOUT_SINK: 'file',
+      PLAYOUT_ARCHIVE_DIR: join(dir, 'archive'),
+      EDGE_MAX_BACKOFF_SECONDS: '2',
+    });
+    await edge.waitFor(/Synced: 2 items/, base - Date.now());
+    await edge.waitFor(
+      new RegExp(`Receipt \\d+: ${refused.id} missed 0 ms \\(.*POLICY_QUIET_HOURS`),
+      base - Date.now() + 15000,
+    );
+    await edge.waitFor(new RegExp(`Receipt \\d+: ${urgent.id} aired 2000 ms`), 20000);
+    const archived = filesUnder(join(dir, 'archive'));
+    expect(archived.some((file) => file.includes(urgent.id))).toBe(true);
+    expect(archived.some((file) => file.includes(refused.id))).toBe(false);
+
+    const token = (
+      (await (
+        await fetch(`${origin}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(ADMIN),
+        })
+      ).json()) as { accessToken: string }
+    ).accessToken;
+    const records = await eventually(
+      async () => {
+        const response = await fetch(`${origin}/api/v1/communes/${HAM_RONG}/playout-log`, {
+          headers: bearer(token),
+        });
+        const rows = (await response.json()) as RecordJson[];
+        return rows.length >= 2 ? rows : undefined;
+      },
+      30000,
+      'both records from the receipts',
+    );
+    expect(records.find((record) => record.scheduleItemId === refused.id)).toMatchObject({
+      source: 'devices',
+      outcome: 'failed',
+      reason: expect.stringContaining('(POLICY_QUIET_HOURS)'),
+    });
+    // The emergency aired (the service's player may have taken it too: an emergency's job is due
+    // at once, before the box enrolled; that is not the policy's business).
+    expect(records.find((record) => record.scheduleItemId === urgent.id)).toMatchObject({
+      outcome: 'aired',
+    });
+  });
+});
