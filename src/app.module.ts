@@ -33,6 +33,7 @@ import { ReportsWorkerModule } from './reports/reports-worker.module';
 import { ReportsModule } from './reports/reports.module';
 import { ProgramLogModule } from './schedule/program-log.module';
 import { ProgramScheduleModule } from './schedule/schedule.module';
+import { SourcesModule } from './sources/sources.module';
 import { TopicsModule } from './topics/topics.module';
 import { WebModule } from './web/web.module';
 
@@ -115,6 +116,7 @@ export class AppModule {
         ProgramLogModule,
         BulletinsModule,
         ProgramScheduleModule,
+        SourcesModule,
         WebModule,
         DemoModule,
         PlayoutModule,

@@ -33,6 +33,7 @@ import { ChainCheck } from '../reports/entities/chain-check.entity';
 import { BroadcastWindow } from '../schedule/entities/broadcast-window.entity';
 import { CommuneSchedule } from '../schedule/entities/commune-schedule.entity';
 import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
+import { StreamSource } from '../sources/entities/stream-source.entity';
 import { Topic } from '../topics/entities/topic.entity';
 import { User } from '../users/entities/user.entity';
 import { AppSetting } from './app-setting.entity';
@@ -73,4 +74,5 @@ export const ENTITIES = [
   OfficialReportDraft,
   SigningCertificate,
   ApiKey,
+  StreamSource,
 ];

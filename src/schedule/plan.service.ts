@@ -24,6 +24,7 @@ import {
   Shortfall,
 } from './planner';
 import { CommuneDevices } from './commune-devices';
+import { bulletinIdsOf, itemTopics } from './item-content';
 import { assertKnownZones, itemsShareDevice, normalizeItemZones } from './item-zones';
 import { ProgramLogRepository } from './program-log.repository';
 import { ScheduleChanges } from './schedule-changes';
@@ -112,16 +113,13 @@ export class PlanService {
         new Date(start.getTime() - gapMs),
         new Date(end.getTime() + gapMs),
       );
-      const topics = await this.bulletins.topicsOf(
-        existing.map((item) => item.bulletinId),
-        manager,
-      );
+      const topics = await this.bulletins.topicsOf(bulletinIdsOf(existing), manager);
       const result = planCampaign({
         ...range,
         now: now.getTime(),
         windows: await this.windows.windowsOf(manager, communeCode),
         existing: existing.map((item) => ({
-          ...existingItem(item, topics.get(item.bulletinId) ?? []),
+          ...existingItem(item, itemTopics(item, topics)),
           sharesAir: itemsShareDevice(zones, item.zones, devicesZones),
         })),
         bulletins: candidates.map((record) => plannerBulletin(record, communeCode)),
@@ -191,7 +189,7 @@ export class PlanService {
       end,
       COUNTED_STATUSES,
     );
-    const topics = await this.bulletins.topicsOf(items.map((item) => item.bulletinId));
+    const topics = await this.bulletins.topicsOf(bulletinIdsOf(items));
     const progress = assessProgress(
       campaign,
       range.from,
@@ -199,7 +197,7 @@ export class PlanService {
       items.map((item) => ({
         startsAt: item.startsAt.getTime(),
         durationMs: item.durationMs,
-        topics: topics.get(item.bulletinId) ?? [],
+        topics: itemTopics(item, topics),
       })),
     );
     return { campaign: campaign.code, ...progress };
@@ -223,7 +221,8 @@ function clipToCampaign(range: DateRange, campaign: Campaign): DateRange {
 function existingItem(item: ScheduleItem, topics: readonly string[]): PlannerExistingItem {
   return {
     id: item.id,
-    bulletinId: item.bulletinId,
+    // A relay is a programme of its own to the planner (its topics count, it is never planned).
+    bulletinId: item.bulletinId ?? `relay-${item.id}`,
     startsAt: item.startsAt.getTime(),
     endsAt: item.endsAt.getTime(),
     durationMs: item.durationMs,

@@ -39,6 +39,9 @@ export const AUDIT_ACTIONS = [
   'device.credentials.revoked',
   'device.command.sent',
   'emergency.sent',
+  'source.created',
+  'source.updated',
+  'source.deleted',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

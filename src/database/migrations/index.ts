@@ -17,6 +17,7 @@ import { FleetAlerts1764900000300 } from './1764900000300-fleet-alerts';
 import { DeviceReceipts1764900000400 } from './1764900000400-device-receipts';
 import { OfficialReports1764900000500 } from './1764900000500-official-reports';
 import { ApiKeys1764900000510 } from './1764900000510-api-keys';
+import { RelaySources1765000000800 } from './1765000000800-relay-sources';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   DeviceReceipts1764900000400,
   OfficialReports1764900000500,
   ApiKeys1764900000510,
+  RelaySources1765000000800,
 ];
