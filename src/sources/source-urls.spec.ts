@@ -57,6 +57,9 @@ describe('relay source URLs (SSRF)', () => {
     expect(isInternalAddress('172.20.0.1')).toBe(true);
     expect(isInternalAddress('fd00::1')).toBe(true);
     expect(isInternalAddress('8.8.8.8')).toBe(false);
+    expect(isInternalAddress('203.0.113.10')).toBe(false);
+    expect(isInternalAddress('::ffff:7f00:1')).toBe(true);
+    expect(isInternalAddress('::ffff:808:808')).toBe(false);
     expect(isInternalAddress('2001:4860::8888')).toBe(false);
   });
 });

@@ -34,7 +34,6 @@ for (const [network, prefix] of [
   ['::1', 128],
   ['fc00::', 7],
   ['fe80::', 10],
-  ['::ffff:0:0', 96],
   ['ff00::', 8],
 ] as const) {
   INTERNAL.addSubnet(network, prefix, 'ipv6');
@@ -43,6 +42,12 @@ for (const [network, prefix] of [
 export function isInternalAddress(address: string): boolean {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
   if (mapped) return INTERNAL.check(mapped[1], 'ipv4');
+  const mappedHex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
+  if (mappedHex) {
+    const [high, low] = [parseInt(mappedHex[1], 16), parseInt(mappedHex[2], 16)];
+    const ipv4 = [high >> 8, high & 255, low >> 8, low & 255].join('.');
+    return INTERNAL.check(ipv4, 'ipv4');
+  }
   const family = isIP(address);
   if (family === 0) return true;
   return INTERNAL.check(address, family === 4 ? 'ipv4' : 'ipv6');
