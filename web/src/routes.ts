@@ -10,6 +10,7 @@ import { planPage } from './pages/plan.js';
 import { playoutPage } from './pages/playout.js';
 import { provinceDevicesPage } from './pages/province-devices.js';
 import { schedulePage } from './pages/schedule.js';
+import { sourcesPage } from './pages/sources.js';
 import { systemPage } from './pages/system.js';
 import { topicsPage } from './pages/topics.js';
 import { usersPage } from './pages/users.js';
@@ -42,6 +43,12 @@ export const ROUTES: readonly Route[] = [
     render: officialReportPage,
   },
   { pattern: '/chien-dich', roles: ['monitor', 'admin'], nav: 'Chiến dịch', render: campaignsPage },
+  {
+    pattern: '/nguon-tiep-am',
+    roles: ['monitor', 'admin'],
+    nav: 'Nguồn tiếp âm',
+    render: sourcesPage,
+  },
   {
     pattern: '/cum-loa-toan-tinh',
     roles: ['monitor'],

@@ -276,7 +276,8 @@ class RelayRun {
       const failure = this.current?.failure(plan.deadAirMs, now);
       if (failure) {
         this.failOver(failure);
-        lastSwitchAt = now;
+        // Falling to silence is no switch to hold back the primary's return.
+        if (this.current) lastSwitchAt = now;
       }
       if (this.current?.urlIndex !== 0) {
         if (!this.probe && now >= nextPrimaryCheck) {
@@ -289,7 +290,10 @@ class RelayRun {
           if (this.probe.failure(plan.deadAirMs, now)) {
             this.probe.kill();
             this.probe = null;
-          } else if (this.probe.healthy && now - lastSwitchAt >= this.timing.minSwitchMs) {
+          } else if (
+            this.probe.healthy &&
+            (this.current === null || now - lastSwitchAt >= this.timing.minSwitchMs)
+          ) {
             this.current?.kill();
             this.current = this.probe;
             this.current.goLive();
