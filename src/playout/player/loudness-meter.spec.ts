@@ -42,7 +42,7 @@ describe('relay loudness', () => {
   it('brings a quiet stream slowly up to the target and never boosts dead air', () => {
     const gain = new DynamicGain(-16);
     const meter = new LoudnessMeter(CHUNK_MS);
-    let out = Buffer.alloc(0);
+    let out: Buffer = Buffer.alloc(0);
     for (let index = 0; index < 500; index += 1) {
       const chunk = sineChunk(0.05, 1000, index * (CHUNK_BYTES / 4));
       meter.push(chunk);
