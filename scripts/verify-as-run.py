@@ -63,7 +63,10 @@ def load(data):
 
 def canonical(record):
     fields = dict(record, topics=sorted(set(record["topics"])))
-    return json.dumps({key: fields[key] for key in KEYS}, separators=(",", ":"), ensure_ascii=False)
+    chained = {key: fields[key] for key in KEYS}
+    if "segments" in record:  # a relay's record: its segments are hashed too (README)
+        chained["segments"] = record["segments"]
+    return json.dumps(chained, separators=(",", ":"), ensure_ascii=False)
 
 
 class Broken(Exception):

@@ -1,5 +1,7 @@
 import { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ScheduleChanges } from '../src/schedule/schedule-changes';
 import { archivePath } from '../src/playout/sinks/sink-targets';
@@ -16,6 +18,9 @@ import {
   TestStorage,
 } from './support/test-app';
 import { decodeMono, dominantTone } from './support/tone';
+import { runPython } from './support/python';
+
+const VERIFIER = readFileSync(join(__dirname, '..', 'scripts', 'verify-as-run.py'), 'utf8');
 
 const COMMUNE = '14797';
 const PROVINCE = '38';
@@ -80,6 +85,7 @@ describeWithIcecast('relays from a live Icecast stream, with failover (e2e)', ()
       PLAYOUT_PREROLL_MS: '3000',
       PLAYOUT_RECONCILE_SECONDS: '1',
       SOURCES_ALLOWED_HOSTS: '127.0.0.1',
+      SOURCES_CHECK_TIMEOUT_MS: '15000',
     });
     admin = await app.login(ADMIN.username, ADMIN.password);
   });
@@ -239,6 +245,21 @@ describeWithIcecast('relays from a live Icecast stream, with failover (e2e)', ()
       .set(bearer(admin))
       .expect(200)
       .expect((response) => expect(response.body).toMatchObject({ ok: true }));
+    // The segments are in the chain: the independent verifier recomputes it, and a changed
+    // segment breaks it.
+    const log = (
+      await app.http().get(`/api/v1/communes/${COMMUNE}/playout-log`).set(bearer(admin)).expect(200)
+    ).body as RecordBody[];
+    expect(await runPython(VERIFIER, JSON.stringify(log))).toMatch(/^ok/);
+    const forged = log.map((one) =>
+      one.scheduleItemId === item.id
+        ? {
+            ...one,
+            segments: one.segments!.map((segment) => ({ ...segment, url: url('/other.mp3') })),
+          }
+        : one,
+    );
+    await expect(runPython(VERIFIER, JSON.stringify(forged))).rejects.toThrow(/broken at seq/);
     stop(primary);
   });
 
@@ -276,5 +297,80 @@ describeWithIcecast('relays from a live Icecast stream, with failover (e2e)', ()
     ).body as { kind: string; message: string }[];
     expect(alerts).toEqual([expect.objectContaining({ kind: 'dead-air' })]);
     expect(alerts[0].message).toContain('Tiếp âm: VOV1');
+  });
+
+  it('checks a source: reachable, codec, format and the loudness of 10 s; a dead or mute URL says so', async () => {
+    const mute = createServer(() => undefined); // accepts, never answers
+    await new Promise<void>((resolve) => mute.listen(0, '127.0.0.1', resolve));
+    const mutePort = (mute.address() as AddressInfo).port;
+    try {
+      feed('/check.mp3', PRIMARY_HZ);
+      await waitForMount(port, '/check.mp3');
+      const sourceId = await createSource([
+        url('/check.mp3'),
+        url('/gone.mp3'),
+        `http://127.0.0.1:${mutePort}/stream`,
+      ]);
+      const startedAt = Date.now();
+      const checked = await app
+        .http()
+        .post(`/api/v1/provinces/${PROVINCE}/sources/${sourceId}/check`)
+        .set(bearer(admin))
+        .expect(200);
+      expect(Date.now() - startedAt).toBeLessThan(17000);
+      const [live, gone, hanging] = (
+        checked.body as {
+          urls: {
+            reachable: boolean;
+            codec: string;
+            sampleRate: number;
+            channels: number;
+            loudnessLufs: number;
+            error: string | null;
+          }[];
+        }
+      ).urls;
+      expect(live).toMatchObject({ reachable: true, codec: 'mp3', sampleRate: 44100, channels: 1 });
+      // A 440 Hz sine at ffmpeg's default amplitude (1/8): about -21 LUFS.
+      expect(live.loudnessLufs).toBeGreaterThan(-30);
+      expect(live.loudnessLufs).toBeLessThan(-10);
+      expect(gone).toMatchObject({ reachable: false });
+      expect(gone.error).toMatch(/404|Not Found/i);
+      expect(hanging).toMatchObject({ reachable: false });
+      expect(hanging.error).toBeTruthy();
+    } finally {
+      mute.close();
+    }
+  });
+
+  it('raises a dead-air alert for a bulletin that decodes to silence', async () => {
+    const silent = await insertReadyAudio(app, {
+      communeCode: COMMUNE,
+      provinceCode: PROVINCE,
+      durationMs: 12000,
+      frequency: 0,
+    });
+    const bulletin = await insertBulletin(app, {
+      communeCode: COMMUNE,
+      provinceCode: PROVINCE,
+      title: 'Bản tin bị hỏng tiếng',
+      topics: ['xa-hoi-so'],
+      audioId: silent.id,
+    });
+    const item = await insertScheduleItem(app, {
+      communeCode: COMMUNE,
+      bulletinId: bulletin.id,
+      startsAt: new Date(Date.now() + 4000),
+      durationMs: 12000,
+    });
+    app.app
+      .get(ScheduleChanges)
+      .emit({ communeCode: COMMUNE, kind: 'created', itemIds: [item.id] });
+    await recordOf(item.id, 30000);
+    const alerts = (
+      await app.http().get(`/api/v1/communes/${COMMUNE}/alerts`).set(bearer(admin)).expect(200)
+    ).body as { kind: string; message: string }[];
+    expect(alerts).toEqual([expect.objectContaining({ kind: 'dead-air' })]);
+    expect(alerts[0].message).toContain('Bản tin bị hỏng tiếng');
   });
 });
