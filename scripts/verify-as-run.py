@@ -47,6 +47,10 @@ def from_csv(text):
             "playedMs": int(row["playedMs"]),
             "correctsSeq": int(row["correctsSeq"]) if row["correctsSeq"] else None,
         })
+        if row.get("segments"):  # a relay's record
+            records[-1]["segments"] = json.loads(row["segments"])
+        else:
+            records[-1].pop("segments", None)
     return records
 
 

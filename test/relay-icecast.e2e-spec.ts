@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { localDateOf } from '../src/common/local-time';
 import { ScheduleChanges } from '../src/schedule/schedule-changes';
 import { archivePath } from '../src/playout/sinks/sink-targets';
 import type { RelaySegment } from '../src/playout/player/relay-segments';
@@ -260,6 +261,24 @@ describeWithIcecast('relays from a live Icecast stream, with failover (e2e)', ()
         : one,
     );
     await expect(runPython(VERIFIER, JSON.stringify(forged))).rejects.toThrow(/broken at seq/);
+    // So does the CSV export (segments in its last column).
+    const day = (ms: number) => localDateOf(new Date(ms));
+    const csv = await app
+      .http()
+      .get(
+        `/api/v1/reports/communes/${COMMUNE}/as-run?from=${day(startsAt - 86400000)}&to=${day(Date.now())}&format=csv`,
+      )
+      .set(bearer(admin))
+      .buffer(true)
+      .parse((response, done) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    const csvText = (csv.body as Buffer).toString('utf8');
+    expect(csvText).toContain('Tiếp âm: VOV1');
+    expect(await runPython(VERIFIER, csvText)).toMatch(/^ok/);
     stop(primary);
   });
 
