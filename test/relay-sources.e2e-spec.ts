@@ -5,6 +5,7 @@ import {
   createApproved,
   createWindow,
   HAC_THANH,
+  HAM_RONG,
   THANH_HOA,
 } from './support/schedule-fixtures';
 import { seedReadyAudio } from './support/audio-fixtures';
@@ -287,6 +288,27 @@ describe('relay sources and relay items (e2e)', () => {
       'Chính quyền số',
       'Tiếp âm: VOV1 – Thời sự',
     ]);
+  });
+
+  it('refuses a relay in a commune whose speaker clusters play its log (they cannot relay yet)', async () => {
+    await createWindow(app, who.otherOperator, HAM_RONG, {
+      name: 'Sáng',
+      startTime: '05:30',
+      durationMinutes: 30,
+    });
+    await app
+      .http()
+      .post(`/api/v1/communes/${HAM_RONG}/devices`)
+      .set(bearer(who.otherOperator))
+      .send({ name: 'Cụm loa thôn 1', zones: ['thon-1'] })
+      .expect(201);
+    const refused = await app
+      .http()
+      .post(`/api/v1/communes/${HAM_RONG}/schedule`)
+      .set(bearer(who.otherOperator))
+      .send({ sourceId: source.id, startsAt: at('2025-10-06', '05:40:00'), durationSeconds: 600 })
+      .expect(422);
+    expect(refused.body).toMatchObject({ code: 'RELAY_NOT_ON_DEVICES' });
   });
 
   it('refuses to delete a source a coming relay uses, until that relay is cancelled', async () => {
