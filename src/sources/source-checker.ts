@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock';
 import { FfmpegBinaries } from '../media/ffmpeg-binaries';
 import { ProcessRunner } from '../media/process-runner';
 import {
@@ -16,6 +17,7 @@ export class SourceChecker {
   constructor(
     private readonly binaries: FfmpegBinaries,
     private readonly runner: ProcessRunner,
+    private readonly clock: Clock,
   ) {}
 
   static unreachable(url: string, error: string): SourceCheckResult {
@@ -31,7 +33,7 @@ export class SourceChecker {
   }
 
   async check(url: string, timeoutMs: number): Promise<SourceCheckResult> {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = this.clock.nowMs() + timeoutMs;
     const timeoutText = `no answer within ${Math.round(timeoutMs / 1000)} s`;
     let json = '';
     const probe = await this.runner.run({
@@ -50,7 +52,7 @@ export class SourceChecker {
     const measure = await this.runner.run({
       command: this.binaries.ffmpegPath,
       args: loudnessStreamArgs(url),
-      timeoutMs: Math.max(1000, deadline - Date.now()),
+      timeoutMs: Math.max(1000, deadline - this.clock.nowMs()),
       onStderrLine: (line) => stderr.push(line),
     });
     const loudnessLufs = parseLoudness(stderr.join('\n'));
