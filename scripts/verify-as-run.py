@@ -47,6 +47,10 @@ def from_csv(text):
             "playedMs": int(row["playedMs"]),
             "correctsSeq": int(row["correctsSeq"]) if row["correctsSeq"] else None,
         })
+        if row.get("segments"):  # a relay's record
+            records[-1]["segments"] = json.loads(row["segments"])
+        else:
+            records[-1].pop("segments", None)
     return records
 
 
@@ -63,7 +67,10 @@ def load(data):
 
 def canonical(record):
     fields = dict(record, topics=sorted(set(record["topics"])))
-    return json.dumps({key: fields[key] for key in KEYS}, separators=(",", ":"), ensure_ascii=False)
+    chained = {key: fields[key] for key in KEYS}
+    if "segments" in record:  # a relay's record: its segments are hashed too (README)
+        chained["segments"] = record["segments"]
+    return json.dumps(chained, separators=(",", ":"), ensure_ascii=False)
 
 
 class Broken(Exception):

@@ -34,6 +34,7 @@ import { ReportsModule } from './reports/reports.module';
 import { ProgramLogModule } from './schedule/program-log.module';
 import { PolicyModule } from './policy/policy.module';
 import { ProgramScheduleModule } from './schedule/schedule.module';
+import { SourcesModule } from './sources/sources.module';
 import { TopicsModule } from './topics/topics.module';
 import { WebModule } from './web/web.module';
 
@@ -117,6 +118,7 @@ export class AppModule {
         BulletinsModule,
         ProgramScheduleModule,
         PolicyModule,
+        SourcesModule,
         WebModule,
         DemoModule,
         PlayoutModule,

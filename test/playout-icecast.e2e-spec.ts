@@ -1,7 +1,5 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
-import { join } from 'node:path';
 import { ScheduleChanges } from '../src/schedule/schedule-changes';
 import { insertBulletin, insertReadyAudio, insertScheduleItem } from './support/playout-fixtures';
 import {
@@ -13,47 +11,16 @@ import {
   TestStorage,
 } from './support/test-app';
 import { freePort } from './support/services';
+import {
+  describeWithIcecast,
+  ICECAST_SOURCE_PASSWORD,
+  sourceMounted,
+  startIcecast,
+} from './support/icecast';
 
-const ICECAST = '/usr/bin/icecast2';
 const COMMUNE = '14797';
-const SOURCE_PASSWORD = 'loa-xa-test-source';
 
 jest.setTimeout(60000);
-
-/** Debian's icecast2 on a port of its own, run as nobody (it refuses root). */
-function startIcecast(dir: string, port: number): ChildProcess {
-  const logs = join(dir, 'icecast-log');
-  mkdirSync(logs, { recursive: true });
-  chmodSync(dir, 0o777);
-  chmodSync(logs, 0o777);
-  const config = join(dir, 'icecast.xml');
-  writeFileSync(
-    config,
-    `<icecast>
-  <limits><sources>4</sources></limits>
-  <authentication>
-    <source-password>${SOURCE_PASSWORD}</source-password>
-    <admin-user>admin</admin-user><admin-password>loa-xa-test-admin</admin-password>
-  </authentication>
-  <hostname>127.0.0.1</hostname>
-  <listen-socket><port>${port}</port><bind-address>127.0.0.1</bind-address></listen-socket>
-  <paths>
-    <basedir>/usr/share/icecast2</basedir><logdir>${logs}</logdir>
-    <webroot>/usr/share/icecast2/web</webroot><adminroot>/usr/share/icecast2/admin</adminroot>
-  </paths>
-  <logging><errorlog>-</errorlog><loglevel>1</loglevel></logging>
-  <security><chroot>0</chroot><changeowner><user>nobody</user><group>nogroup</group></changeowner></security>
-</icecast>`,
-  );
-  return spawn(ICECAST, ['-c', config], { stdio: 'ignore' });
-}
-
-async function sourceMounted(port: number, mount: string): Promise<boolean> {
-  const response = await fetch(`http://127.0.0.1:${port}/status-json.xsl`);
-  const status = (await response.json()) as { icestats: { source?: unknown } };
-  const sources = [status.icestats.source ?? []].flat() as { listenurl: string }[];
-  return sources.some((source) => source.listenurl.endsWith(mount));
-}
 
 /** Listens to the mount like an IP speaker for `ms`; returns the bytes and the stream's name. */
 function listen(port: number, mount: string, ms: number): Promise<{ bytes: number; name: string }> {
@@ -74,8 +41,6 @@ function listen(port: number, mount: string, ms: number): Promise<{ bytes: numbe
   });
 }
 
-const describeWithIcecast = existsSync(ICECAST) ? describe : describe.skip;
-
 describeWithIcecast('playout to a local Icecast server (e2e)', () => {
   let storage: TestStorage;
   let app: TestApp;
@@ -85,20 +50,10 @@ describeWithIcecast('playout to a local Icecast server (e2e)', () => {
   beforeAll(async () => {
     storage = await createTestStorage();
     port = await freePort();
-    icecast = startIcecast(storage.dir, port);
-    for (let tries = 0; tries < 50; tries += 1) {
-      if (
-        await fetch(`http://127.0.0.1:${port}/status-json.xsl`).then(
-          () => true,
-          () => false,
-        )
-      )
-        break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    icecast = await startIcecast(storage.dir, port);
     app = await startTestApp(storage, {
       PLAYOUT_SINK: 'icecast',
-      PLAYOUT_ICECAST_URL: `icecast://source:${SOURCE_PASSWORD}@127.0.0.1:${port}/{commune}.mp3`,
+      PLAYOUT_ICECAST_URL: `icecast://source:${ICECAST_SOURCE_PASSWORD}@127.0.0.1:${port}/{commune}.mp3`,
       PLAYOUT_PREROLL_MS: '1500',
       PLAYOUT_RECONCILE_SECONDS: '1',
     });

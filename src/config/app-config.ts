@@ -130,6 +130,17 @@ export interface AppConfig {
     icecastUrl: string;
     /** Plays one worker runs at once (each holds two small ffmpeg processes). */
     concurrency: number;
+    /** Output quieter than −50 LUFS (short-term) this long is dead air (PLAYOUT_DEAD_AIR_SECONDS). */
+    deadAirSeconds: number;
+  };
+  sources: {
+    /**
+     * Hosts (names or addresses, lower case) a relay source may name although they are internal
+     * (loopback, private, link-local): SOURCES_ALLOWED_HOSTS, comma-separated; empty by default.
+     */
+    allowedHosts: string[];
+    /** A source check (probe and 10 s of loudness) gives up after this (SOURCES_CHECK_TIMEOUT_MS). */
+    checkTimeoutMs: number;
   };
   reports: {
     /** Every so often the roll-ups catch up with records written around them. */

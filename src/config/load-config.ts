@@ -339,6 +339,15 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
         'icecast://source:hackme@127.0.0.1:8000/{commune}.mp3',
       ),
       concurrency: read.int('PLAYOUT_CONCURRENCY', 64, 1, 1000),
+      deadAirSeconds: read.int('PLAYOUT_DEAD_AIR_SECONDS', 8, 2, 600),
+    },
+    sources: {
+      allowedHosts: read
+        .string('SOURCES_ALLOWED_HOSTS', '')
+        .split(',')
+        .map((host) => host.trim().toLowerCase())
+        .filter((host) => host !== ''),
+      checkTimeoutMs: read.int('SOURCES_CHECK_TIMEOUT_MS', 20000, 2000, 120000),
     },
     reports: {
       rollupCatchUpMinutes: read.int('REPORTS_ROLLUP_CATCH_UP_MINUTES', 15, 1, 24 * 60),

@@ -37,6 +37,7 @@ import { BroadcastPolicyRecord } from '../schedule/entities/broadcast-policy.ent
 import { BroadcastWindow } from '../schedule/entities/broadcast-window.entity';
 import { CommuneSchedule } from '../schedule/entities/commune-schedule.entity';
 import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
+import { StreamSource } from '../sources/entities/stream-source.entity';
 import { Topic } from '../topics/entities/topic.entity';
 import { User } from '../users/entities/user.entity';
 import { AppSetting } from './app-setting.entity';
@@ -81,4 +82,5 @@ export const ENTITIES = [
   DevicePresence,
   StatsPushTarget,
   StatsPushDelivery,
+  StreamSource,
 ];

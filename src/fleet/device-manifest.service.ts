@@ -4,6 +4,7 @@ import { Clock } from '../common/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Db } from '../database/db.service';
 import { MediaService } from '../media/media.service';
+import { bulletinIdsOf } from '../schedule/item-content';
 import { itemTargetsDevice } from '../schedule/item-zones';
 import { PolicyChecks } from '../schedule/policy-checks';
 import { OPEN_ITEM_STATUSES, ProgramLogRepository } from '../schedule/program-log.repository';
@@ -40,13 +41,18 @@ export class DeviceManifestService {
         OPEN_ITEM_STATUSES.includes(item.status) && itemTargetsDevice(item.zones, device.zones),
     );
     const records = new Map(
-      (await this.bulletins.recordsById(items.map((item) => item.bulletinId))).map((record) => [
+      (await this.bulletins.recordsById(bulletinIdsOf(items))).map((record) => [
         record.bulletin.id,
         record,
       ]),
     );
     const entries: ManifestItem[] = [];
     for (const item of items) {
+      if (item.bulletinId === null) {
+        // Relays do not reach devices yet: the protocol has no relay item (see docs).
+        this.logger.warn(`Relay ${item.id} left out of device ${device.id}'s manifest`);
+        continue;
+      }
       const record = records.get(item.bulletinId);
       const file =
         record?.audio?.status === 'ready' ? await this.media.rendition(record.audio) : null;

@@ -166,7 +166,7 @@ export class EmergenciesService {
     return {
       emergencyId: written.emergency.id,
       provinceCode,
-      bulletinId: first.bulletinId,
+      bulletinId: first.bulletinId!,
       startsAt: first.startsAt.toISOString(),
       endsAt: written.emergency.endsAt.toISOString(),
       communes: written.placed.map(({ item, interrupted }) => ({
@@ -270,7 +270,7 @@ export class EmergenciesService {
       scope: spec.scope,
       provinceCode: spec.provinceCode,
       communeCode: spec.communeCode,
-      bulletinId: spec.placed[0].item.bulletinId,
+      bulletinId: spec.placed[0].item.bulletinId!,
       zones: spec.zones,
       createdBy: actor.id,
       createdAt: now,

@@ -21,6 +21,7 @@ import {
   GENESIS_HASH,
   sortTopics,
 } from './hash-chain';
+import type { RelaySegment } from './player/relay-segments';
 
 /** A record before it takes its place in the chain. */
 export interface RecordDraft {
@@ -43,6 +44,8 @@ export interface RecordDraft {
   demo?: boolean;
   /** The devices' coverage, for records built from their receipts. */
   devices?: DeviceCoverage | null;
+  /** A relay's segments (hashed: see `canonicalJson`); absent for every other record. */
+  segments?: RelaySegment[] | null;
   /** `draftContentKey` of this draft when the caller computed it already (it is not hashed). */
   contentKey?: string;
 }
@@ -137,6 +140,7 @@ const RECORD_COLUMNS = [
   'devices_partial',
   'devices_missed',
   'devices_unreported',
+  'segments',
 ] as const;
 
 function recordValues(manager: EntityManager, record: PlayoutRecord): SqlValue[] {
@@ -169,6 +173,7 @@ function recordValues(manager: EntityManager, record: PlayoutRecord): SqlValue[]
     record.devicesPartial,
     record.devicesMissed,
     record.devicesUnreported,
+    record.segments ? JSON.stringify(record.segments) : null,
   ];
 }
 
@@ -272,6 +277,7 @@ export class AsRunLedger {
         devicesPartial: draft.devices?.partial ?? null,
         devicesMissed: draft.devices?.missed ?? null,
         devicesUnreported: draft.devices?.unreported ?? null,
+        segments: draft.segments ?? null,
       };
       prevHash = hash;
       return record;

@@ -5,6 +5,9 @@ import { Bulletin } from '../bulletins/entities/bulletin.entity';
 import { Clock } from '../common/clock';
 import { Db } from '../database/db.service';
 import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
+import { relayTitle } from '../schedule/schedule-item.view';
+import { StreamSource } from '../sources/entities/stream-source.entity';
+import type { RelaySegment } from './player/relay-segments';
 import { AsRunLedger, RecordDraft } from './as-run-ledger';
 import { PlayoutClaim } from './entities/playout-claim.entity';
 import { PlayoutOutcome, PlayoutRecord } from './entities/playout-record.entity';
@@ -18,6 +21,8 @@ export interface AutomationOutcome {
   endedAt: Date;
   playedMs: number;
   reason: string | null;
+  /** A relay's segments (what aired when); absent for a bulletin. */
+  segments?: RelaySegment[];
 }
 
 /** Why an item was recorded without the player having played it. */
@@ -114,16 +119,15 @@ export class AutomationRecorder {
     result: AutomationOutcome,
     extra: Partial<Pick<RecordDraft, 'source' | 'attempt' | 'correctsSeq' | 'devices'>> = {},
   ): Promise<PlayoutRecord> {
-    const bulletin = await manager.findOneBy(Bulletin, { id: item.bulletinId });
-    const topics = await manager.findBy(BulletinTopic, { bulletinId: item.bulletinId });
+    const { title, topics } = await itemContent(manager, item);
     const [record] = await this.ledger.append(manager, head, [
       {
         communeCode: item.communeCode,
         scheduleItemId: item.id,
         attempt: AUTOMATION_ATTEMPT,
         bulletinId: item.bulletinId,
-        title: bulletin?.title ?? null,
-        topics: topics.map((topic) => topic.topicCode),
+        title,
+        topics,
         startedAt: result.startedAt,
         endedAt: result.endedAt,
         playedMs: result.playedMs,
@@ -132,11 +136,29 @@ export class AutomationRecorder {
         correctsSeq: null,
         reason: result.reason,
         demo: item.demo,
+        // A relay's record always lists its segments (none when it never started).
+        segments: item.sourceId ? (result.segments ?? []) : null,
         ...extra,
       },
     ]);
     return record;
   }
+}
+
+/** The title and topics an item's record keeps: its bulletin's, or a relay's own. */
+async function itemContent(
+  manager: EntityManager,
+  item: ScheduleItem,
+): Promise<{ title: string | null; topics: string[] }> {
+  if (item.bulletinId === null) {
+    const source = item.sourceId
+      ? await manager.findOneBy(StreamSource, { id: item.sourceId })
+      : null;
+    return { title: relayTitle(source?.name ?? null), topics: item.topics ?? [] };
+  }
+  const bulletin = await manager.findOneBy(Bulletin, { id: item.bulletinId });
+  const topics = await manager.findBy(BulletinTopic, { bulletinId: item.bulletinId });
+  return { title: bulletin?.title ?? null, topics: topics.map((topic) => topic.topicCode) };
 }
 
 /** DESIGN.md: a missed record starts and ends at the planned start, with nothing played. */

@@ -115,3 +115,47 @@ describe('hash chain', () => {
     expect(contentKey(content, null)).not.toBe(contentKey(content, 'lý do'));
   });
 });
+
+describe("a relay's segments in the chain", () => {
+  const relay: ChainFields = {
+    ...first,
+    bulletinId: null,
+    segments: [
+      {
+        url: 'http://vov.example/vov1.mp3',
+        startedAt: '2025-10-01T22:30:00.012Z',
+        endedAt: '2025-10-01T22:31:00.012Z',
+        reason: 'start',
+      },
+      {
+        // keys in another order: the canonical form puts them back
+        reason: 'failed',
+        endedAt: '2025-10-01T22:32:05.512Z',
+        startedAt: '2025-10-01T22:31:00.012Z',
+        bulletinId: 'b1',
+      },
+    ],
+  };
+
+  it('adds them as a last key, and leaves records without segments as DESIGN.md has them', () => {
+    expect(canonicalJson({ ...first, segments: null })).toBe(FIRST_CANONICAL);
+    expect(canonicalJson({ ...first, segments: undefined })).toBe(FIRST_CANONICAL);
+    expect(canonicalJson(relay)).toBe(
+      FIRST_CANONICAL.replace(
+        '"bulletinId":"0b6a3c1d-2e4f-4a5b-9c8d-7e6f5a4b3c2d"',
+        '"bulletinId":null',
+      ).slice(0, -1) +
+        ',"segments":[{"url":"http://vov.example/vov1.mp3","startedAt":"2025-10-01T22:30:00.012Z",' +
+        '"endedAt":"2025-10-01T22:31:00.012Z","reason":"start"},{"bulletinId":"b1",' +
+        '"startedAt":"2025-10-01T22:31:00.012Z","endedAt":"2025-10-01T22:32:05.512Z","reason":"failed"}]}',
+    );
+  });
+
+  it('breaks the chain when a segment is changed', () => {
+    const hash = chainHash(GENESIS_HASH, relay);
+    const record: ChainedRecord = { ...relay, prevHash: GENESIS_HASH, hash };
+    expect(verifyChain([record])).toEqual({ ok: true, count: 1 });
+    const changed = { ...record, segments: [{ ...relay.segments![0], url: 'http://other/x.mp3' }] };
+    expect(verifyChain([changed])).toEqual({ ok: false, brokenAtSeq: 1 });
+  });
+});

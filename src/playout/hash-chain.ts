@@ -2,6 +2,7 @@ import { hash } from 'node:crypto';
 import { chainLinkHash, GENESIS_HASH } from '../common/chain-link';
 import type { CheckpointView } from './checkpoint.view';
 import type { PlayoutOutcome, PlayoutSource } from './entities/playout-record.entity';
+import type { RelaySegment } from './player/relay-segments';
 
 /** `prevHash` of a commune's first record. */
 export { GENESIS_HASH };
@@ -19,6 +20,8 @@ export interface ChainFields {
   outcome: PlayoutOutcome;
   source: PlayoutSource;
   correctsSeq: number | null;
+  /** A relay's segments; absent or null for every other record (and every older record). */
+  segments?: readonly RelaySegment[] | null;
 }
 
 export interface ChainedRecord extends ChainFields {
@@ -31,11 +34,34 @@ export function sortTopics(topics: readonly string[]): string[] {
   return [...new Set(topics)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/** A segment in canonical key order: what played (url, bulletinId or silence), when, why. */
+function canonicalSegment(segment: RelaySegment): Record<string, unknown> {
+  const what =
+    segment.url !== undefined
+      ? { url: segment.url }
+      : segment.bulletinId !== undefined
+        ? { bulletinId: segment.bulletinId }
+        : { silence: true };
+  return {
+    ...what,
+    startedAt: segment.startedAt,
+    endedAt: segment.endedAt,
+    reason: segment.reason,
+  };
+}
+
 /**
  * The canonical JSON of a record: no spaces, keys in exactly this order, topics sorted, instants
- * as UTC ISO 8601 with milliseconds and `Z`, absent values as `null`.
+ * as UTC ISO 8601 with milliseconds and `Z`, absent values as `null`. A relay's record adds one
+ * last key, `segments`, so what it relayed is as tamper-evident as its times; a record without
+ * segments (every record before relays existed) has exactly the DESIGN.md form, so old chains
+ * verify unchanged.
  */
 export function canonicalJson(record: ChainFields): string {
+  const segments =
+    record.segments === undefined || record.segments === null
+      ? {}
+      : { segments: record.segments.map(canonicalSegment) };
   return JSON.stringify({
     communeCode: record.communeCode,
     seq: record.seq,
@@ -48,6 +74,7 @@ export function canonicalJson(record: ChainFields): string {
     outcome: record.outcome,
     source: record.source,
     correctsSeq: record.correctsSeq ?? null,
+    ...segments,
   });
 }
 

@@ -5,6 +5,7 @@ import {
   PlayoutRecord,
   PlayoutSource,
 } from './entities/playout-record.entity';
+import type { RelaySegment } from './player/relay-segments';
 
 /**
  * A record as served (DESIGN.md `PlayoutRecord`, plus attempt, title and createdAt). Instants are
@@ -32,6 +33,8 @@ export interface PlayoutRecordView {
   createdAt: string;
   /** Records built from device receipts: how many targeted devices aired, partly aired, … */
   devices?: DeviceCoverage;
+  /** A relay's segments, in the chain (the hash covers them: see `canonicalJson`). */
+  segments?: RelaySegment[];
 }
 
 export function playoutRecordView(record: PlayoutRecord): PlayoutRecordView {
@@ -56,5 +59,6 @@ export function playoutRecordView(record: PlayoutRecord): PlayoutRecordView {
     hash: record.hash,
     createdAt: record.createdAt.toISOString(),
     ...(devices ? { devices } : {}),
+    ...(record.segments ? { segments: record.segments } : {}),
   };
 }

@@ -1,4 +1,6 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import type { AlertsService } from '../fleet/alerts.service';
+import type { RelayPlayer } from './player/relay-player';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Bulletin } from '../bulletins/entities/bulletin.entity';
@@ -95,6 +97,11 @@ function setup(items: ScheduleItem[], bulletinPriority: Bulletin['priority'] = '
     claims as unknown as PlayoutClaims,
     recorder as unknown as AutomationRecorder,
     player as unknown as Player,
+    { play: jest.fn() } as unknown as RelayPlayer,
+    {
+      raise: jest.fn(() => Promise.resolve()),
+      clear: jest.fn(() => Promise.resolve()),
+    } as unknown as AlertsService,
     clock,
     policy as unknown as PolicyChecks,
   );

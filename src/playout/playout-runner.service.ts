@@ -24,7 +24,13 @@ import { refusedByPolicy } from './policy-refusal';
 import { communeHasDevices } from './receipts/device-communes';
 import { CommuneOutputs, StopReason } from './player/commune-outputs';
 import { playedOutcome } from './player/play-outcome';
-import { Player } from './player/player';
+import { PlayControl, Player, PlayResult } from './player/player';
+import { RelayPlayer, RelayResult } from './player/relay-player';
+import { AlertsService } from '../fleet/alerts.service';
+import { formatLocalInstant } from '../common/local-time';
+import { relayTitle } from '../schedule/schedule-item.view';
+import { StreamSource } from '../sources/entities/stream-source.entity';
+import { assertSafeSourceUrl, resolveHostAddresses } from '../sources/source-urls';
 import { sinkTargetFor } from './sinks/sink-targets';
 
 /** What a play job did (the job's return value; tests and the benchmark read it). */
@@ -37,11 +43,24 @@ export interface RunSummary {
 
 const HEARTBEAT_MS = 2000;
 
-interface Playable {
-  bulletin: Bulletin;
-  renditionPath: string;
-  durationMs: number;
-}
+type Playable =
+  | {
+      kind: 'bulletin';
+      title: string;
+      emergency: boolean;
+      renditionPath: string;
+      durationMs: number;
+    }
+  | {
+      kind: 'relay';
+      title: string;
+      emergency: false;
+      urls: string[];
+      fallback: { bulletinId: string; renditionPath: string } | null;
+    };
+
+/** The one dead-air alert of a commune's output: raised on dead air, cleared by a sound play. */
+const DEAD_AIR_SUBJECT = 'output';
 
 /**
  * Runs one play job: checks the item is still due, claims it, waits for the commune's output,
@@ -64,6 +83,8 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
     private readonly claims: PlayoutClaims,
     private readonly recorder: AutomationRecorder,
     private readonly player: Player,
+    private readonly relayPlayer: RelayPlayer,
+    private readonly alerts: AlertsService,
     private readonly clock: Clock,
     private readonly policy: PolicyChecks,
   ) {
@@ -117,18 +138,18 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
       this.claims.heartbeat(item.id, this.owner, progressMs).catch(() => undefined);
     }, HEARTBEAT_MS);
     try {
-      const playable = await this.playable(item);
+      const playable = item.sourceId ? await this.relayable(item) : await this.playable(item);
       if (typeof playable === 'string') {
         return this.finish(item, this.failedNow(playable));
       }
       // Rules hold at play time too: an import, a bug or a policy tightened since never airs.
       const violation = await this.policy.checkScheduled(this.db.manager, item);
       if (violation) return this.finish(item, refusedByPolicy(violation, this.clock.now()));
-      const emergency = item.source === 'emergency' || playable.bulletin.priority === 'emergency';
+      const emergency = item.source === 'emergency' || playable.emergency;
       for (;;) {
         const hold = await this.outputs.acquire(
           item.communeCode,
-          { itemId: item.id, emergency, title: playable.bulletin.title },
+          { itemId: item.id, emergency, title: playable.title },
           this.stopping.signal,
         );
         if (!hold) {
@@ -139,21 +160,20 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
           if (this.lateMs(item) > this.config.playout.lateToleranceMs) {
             return this.finish(item, missedOutcome(item, MISSED_REASONS.tooLate));
           }
-          const result = await this.player.play(
-            {
-              renditionPath: playable.renditionPath,
-              startsAt: item.startsAt,
-              target: sinkTargetFor(this.config, item),
-              durationMs: playable.durationMs,
+          let deadAir = false;
+          const control: PlayControl = {
+            signal: hold.controller.signal,
+            onStarted: (startedAt) => {
+              this.claims.started(item.id, this.owner, startedAt).catch(() => undefined);
             },
-            {
-              signal: hold.controller.signal,
-              onStarted: (startedAt) => {
-                this.claims.started(item.id, this.owner, startedAt).catch(() => undefined);
-              },
-              onProgress: (playedMs) => (progressMs = playedMs),
+            onProgress: (playedMs) => (progressMs = playedMs),
+            onDeadAir: () => {
+              deadAir = true;
+              this.raiseDeadAir(item, playable.title);
             },
-          );
+          };
+          const result = await this.playOn(item, playable, control);
+          if (result.started && !deadAir) this.clearDeadAir(item);
           const reason = hold.controller.signal.reason as StopReason | undefined;
           if (!result.started) {
             if (reason?.kind === 'preempted') continue;
@@ -165,7 +185,12 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
           }
           // Free the output first: an emergency waiting for it starts before this is written.
           hold.release();
-          return this.finish(item, playedOutcome(result, reason), result.startErrorMs);
+          const segments = 'segments' in result ? { segments: result.segments } : {};
+          return this.finish(
+            item,
+            { ...playedOutcome(result, reason), ...segments },
+            result.startErrorMs,
+          );
         } finally {
           hold.release();
         }
@@ -204,10 +229,75 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
     return this.clock.nowMs() - item.startsAt.getTime();
   }
 
+  private playOn(
+    item: ScheduleItem,
+    playable: Playable,
+    control: PlayControl,
+  ): Promise<PlayResult | RelayResult> {
+    const deadAirMs = this.config.playout.deadAirSeconds * 1000;
+    const target = sinkTargetFor(this.config, item);
+    if (playable.kind === 'relay') {
+      return this.relayPlayer.play(
+        {
+          urls: playable.urls,
+          fallback: playable.fallback,
+          startsAt: item.startsAt,
+          durationMs: item.durationMs,
+          target,
+          targetLufs: this.config.audio.targetLufs,
+          deadAirMs,
+        },
+        control,
+      );
+    }
+    return this.player.play(
+      {
+        renditionPath: playable.renditionPath,
+        startsAt: item.startsAt,
+        target,
+        durationMs: playable.durationMs,
+        deadAirMs,
+      },
+      control,
+    );
+  }
+
+  private raiseDeadAir(item: ScheduleItem, title: string): void {
+    const seconds = this.config.playout.deadAirSeconds;
+    this.alerts
+      .raise({
+        communeCode: item.communeCode,
+        kind: 'dead-air',
+        subject: DEAD_AIR_SUBJECT,
+        message: `Đài xã ${item.communeCode} phát im lặng quá ${seconds} giây trong "${title}" (lúc ${formatLocalInstant(this.clock.now())})`,
+      })
+      .catch((error: unknown) => this.logger.error(`Dead-air alert not raised: ${String(error)}`));
+  }
+
+  private clearDeadAir(item: ScheduleItem): void {
+    this.alerts
+      .clear({ communeCode: item.communeCode, kind: 'dead-air', subject: DEAD_AIR_SUBJECT })
+      .catch((error: unknown) => this.logger.error(`Dead-air alert not cleared: ${String(error)}`));
+  }
+
   /** The bulletin and its processed rendition, or why it cannot play. */
   private async playable(item: ScheduleItem): Promise<Playable | string> {
-    const bulletin = await this.db.manager.findOneBy(Bulletin, { id: item.bulletinId });
+    const bulletin = await this.db.manager.findOneBy(Bulletin, { id: item.bulletinId! });
     if (!bulletin) return `bulletin ${item.bulletinId} not found`;
+    const rendition = await this.rendition(bulletin);
+    if (typeof rendition === 'string') return rendition;
+    return {
+      kind: 'bulletin',
+      title: bulletin.title,
+      emergency: bulletin.priority === 'emergency',
+      ...rendition,
+    };
+  }
+
+  /** A bulletin's processed rendition on disk, or why it cannot play. */
+  private async rendition(
+    bulletin: Bulletin,
+  ): Promise<{ renditionPath: string; durationMs: number } | string> {
     const asset = await this.db.manager.findOneBy(AudioAsset, { id: bulletin.audioId });
     if (!asset || asset.status !== 'ready' || !asset.durationMs) {
       return `audio ${bulletin.audioId} is not ready`;
@@ -218,6 +308,35 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
     } catch {
       return `the rendition of audio ${asset.id} is missing`;
     }
-    return { bulletin, renditionPath, durationMs: asset.durationMs };
+    return { renditionPath, durationMs: asset.durationMs };
+  }
+
+  /**
+   * A relay's source: its URLs (checked again against the URL rules: DNS may have changed since
+   * the source was saved) and its fallback bulletin when that can play.
+   */
+  private async relayable(item: ScheduleItem): Promise<Playable | string> {
+    const source = await this.db.manager.findOneBy(StreamSource, { id: item.sourceId! });
+    if (!source) return `source ${item.sourceId} not found`;
+    const urls: string[] = [];
+    for (const url of source.urls) {
+      try {
+        urls.push(
+          await assertSafeSourceUrl(url, this.config.sources.allowedHosts, resolveHostAddresses),
+        );
+      } catch (error) {
+        this.logger.warn(`Relay ${item.id}: ${(error as Error).message}`);
+      }
+    }
+    if (urls.length === 0) return `no URL of source "${source.name}" may be relayed`;
+    let fallback: { bulletinId: string; renditionPath: string } | null = null;
+    if (source.fallbackBulletinId) {
+      const bulletin = await this.db.manager.findOneBy(Bulletin, { id: source.fallbackBulletinId });
+      const rendition = bulletin ? await this.rendition(bulletin) : 'no fallback bulletin';
+      if (bulletin && typeof rendition !== 'string') {
+        fallback = { bulletinId: bulletin.id, renditionPath: rendition.renditionPath };
+      }
+    }
+    return { kind: 'relay', title: relayTitle(source.name), emergency: false, urls, fallback };
   }
 }

@@ -4,6 +4,8 @@ import { Bulletin } from '../bulletins/entities/bulletin.entity';
 import { DomainError } from '../common/domain-error';
 import { Commune } from '../geo/geo.types';
 import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
+import { relayTitle } from '../schedule/schedule-item.view';
+import { StreamSource } from '../sources/entities/stream-source.entity';
 import { TopicsService } from '../topics/topics.service';
 import { draftContentKey, RecordDraft } from './as-run-ledger';
 import { PostedSource, PostPlayoutRecordDto } from './dto/playout-record.dto';
@@ -66,11 +68,19 @@ export class RecordPreparer {
       throw invalid(`Item ${item.id} plays bulletin ${item.bulletinId}, not ${input.bulletinId}`);
     }
     const bulletin = bulletinId ? await this.bulletin(bulletinId) : null;
-    const title = input.title?.normalize('NFC') ?? bulletin?.title ?? null;
+    // A relay's record takes the relay's title and topics, as the player's would.
+    const relay = item && item.bulletinId === null && !input.bulletinId ? item : null;
+    const title =
+      input.title?.normalize('NFC') ??
+      bulletin?.title ??
+      (relay ? await this.relayTitleOf(relay) : null);
     if (!bulletin && title === null) {
       throw invalid('A record names a bulletin (bulletinId or scheduleItemId) or a title');
     }
-    const topics = sortTopics(input.topics ?? (bulletin ? await this.topicsOf(bulletin.id) : []));
+    const topics = sortTopics(
+      input.topics ??
+        (bulletin ? await this.topicsOf(bulletin.id) : relay ? (relay.topics ?? []) : []),
+    );
     await this.assertKnownTopics(topics);
     const times = this.times(input, item);
     if (
@@ -92,6 +102,13 @@ export class RecordPreparer {
       reason: input.reason?.normalize('NFC') ?? null,
     };
     return { ...fields, contentKey: draftContentKey(fields) };
+  }
+
+  private async relayTitleOf(item: ScheduleItem): Promise<string> {
+    const source = item.sourceId
+      ? await this.manager.findOneBy(StreamSource, { id: item.sourceId })
+      : null;
+    return relayTitle(source?.name ?? null);
   }
 
   private times(

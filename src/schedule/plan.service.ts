@@ -26,6 +26,7 @@ import {
 } from './planner';
 import { PolicyChecks } from './policy-checks';
 import { CommuneDevices } from './commune-devices';
+import { bulletinIdsOf, itemTopics } from './item-content';
 import { assertKnownZones, itemsShareDevice, normalizeItemZones } from './item-zones';
 import { ProgramLogRepository } from './program-log.repository';
 import { ScheduleChanges } from './schedule-changes';
@@ -122,17 +123,14 @@ export class PlanService {
         new Date(start.getTime() - gapMs),
         new Date(end.getTime() + gapMs),
       );
-      const topics = await this.bulletins.topicsOf(
-        existing.map((item) => item.bulletinId),
-        manager,
-      );
+      const topics = await this.bulletins.topicsOf(bulletinIdsOf(existing), manager);
       const policy = await this.policy.forCommune(manager, communeCode);
       const result = planCampaign({
         ...range,
         now: now.getTime(),
         windows: await this.windows.windowsOf(manager, communeCode),
         existing: existing.map((item) => ({
-          ...existingItem(item, topics.get(item.bulletinId) ?? []),
+          ...existingItem(item, itemTopics(item, topics)),
           sharesAir: itemsShareDevice(zones, item.zones, devicesZones),
           emergency: item.source === 'emergency',
         })),
@@ -209,7 +207,7 @@ export class PlanService {
       end,
       COUNTED_STATUSES,
     );
-    const topics = await this.bulletins.topicsOf(items.map((item) => item.bulletinId));
+    const topics = await this.bulletins.topicsOf(bulletinIdsOf(items));
     const progress = assessProgress(
       campaign,
       range.from,
@@ -217,7 +215,7 @@ export class PlanService {
       items.map((item) => ({
         startsAt: item.startsAt.getTime(),
         durationMs: item.durationMs,
-        topics: topics.get(item.bulletinId) ?? [],
+        topics: itemTopics(item, topics),
       })),
     );
     return { campaign: campaign.code, ...progress };
@@ -241,7 +239,8 @@ function clipToCampaign(range: DateRange, campaign: Campaign): DateRange {
 function existingItem(item: ScheduleItem, topics: readonly string[]): PlannerExistingItem {
   return {
     id: item.id,
-    bulletinId: item.bulletinId,
+    // A relay is a programme of its own to the planner (its topics count, it is never planned).
+    bulletinId: item.bulletinId ?? `relay-${item.id}`,
     startsAt: item.startsAt.getTime(),
     endsAt: item.endsAt.getTime(),
     durationMs: item.durationMs,

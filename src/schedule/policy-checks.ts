@@ -69,7 +69,7 @@ export type PolicyBreach =
       type: 'item';
       communeCode: string;
       id: string;
-      bulletinId: string;
+      bulletinId: string | null;
       startsAt: string;
       endsAt: string;
       rule: PolicyRule;

@@ -13,10 +13,19 @@ export interface ItemBulletin {
   topics: string[];
 }
 
+/** The relay title people read: "Tiếp âm: <tên nguồn>". */
+export function relayTitle(sourceName: string | null): string {
+  return `Tiếp âm: ${sourceName ?? 'nguồn đã xoá'}`;
+}
+
 export interface ScheduleItemView {
   id: string;
   communeCode: string;
-  bulletinId: string;
+  /** Null for a relay. */
+  bulletinId: string | null;
+  /** The stream source a relay plays; null for a bulletin. */
+  sourceId: string | null;
+  /** A relay's: "Tiếp âm: <tên nguồn>". */
   title: string | null;
   topics: string[];
   priority: BulletinPriority | null;
@@ -33,13 +42,20 @@ export interface ScheduleItemView {
   updatedAt: string;
 }
 
-export function scheduleItemView(item: ScheduleItem, bulletin?: ItemBulletin): ScheduleItemView {
+/** A relay's view takes `sourceName` (null: the source is gone) instead of a bulletin. */
+export function scheduleItemView(
+  item: ScheduleItem,
+  bulletin?: ItemBulletin,
+  sourceName?: string | null,
+): ScheduleItemView {
+  const relay = item.bulletinId === null;
   return {
     id: item.id,
     communeCode: item.communeCode,
     bulletinId: item.bulletinId,
-    title: bulletin?.title ?? null,
-    topics: bulletin?.topics ?? [],
+    sourceId: item.sourceId ?? null,
+    title: relay ? relayTitle(sourceName ?? null) : (bulletin?.title ?? null),
+    topics: relay ? (item.topics ?? []) : (bulletin?.topics ?? []),
     priority: bulletin?.priority ?? null,
     startsAt: formatLocalInstant(item.startsAt),
     endsAt: formatLocalInstant(item.endsAt),
@@ -57,7 +73,7 @@ export function scheduleItemView(item: ScheduleItem, bulletin?: ItemBulletin): S
 /** A short reference to an item, used in problems and change reports. */
 export interface ItemRef {
   id: string;
-  bulletinId: string;
+  bulletinId: string | null;
   startsAt: string;
   endsAt: string;
   status: ScheduleItemStatus;

@@ -137,7 +137,7 @@ export function assertNoOverlap(
       ),
   );
   if (!conflict) return;
-  const title = titles.get(conflict.bulletinId);
+  const title = titles.get(conflict.bulletinId ?? conflict.id);
   throw new DomainError(
     'SCHEDULE_OVERLAP',
     `The item overlaps item ${conflict.id}${title ? ` "${title}"` : ''} (${formatLocalInstant(conflict.startsAt)} – ${formatLocalInstant(conflict.endsAt)}) or comes within the ${gapMs / 1000} s gap`,

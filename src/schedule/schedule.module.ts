@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BulletinsModule } from '../bulletins/bulletins.module';
+import { SourcesModule } from '../sources/sources.module';
 import { CalendarController } from './calendar.controller';
 import { CalendarFeedGuard } from './calendar-feed.guard';
 import { CalendarFeedService } from './calendar-feed.service';
@@ -15,7 +16,7 @@ import { WindowsService } from './windows.service';
  * and change events live in the global ProgramLogModule.
  */
 @Module({
-  imports: [BulletinsModule],
+  imports: [BulletinsModule, SourcesModule],
   controllers: [WindowsController, ScheduleController, CalendarController],
   providers: [
     WindowsService,

@@ -40,6 +40,8 @@ import {
 } from './schedule-rules';
 import { PolicyChecks } from './policy-checks';
 import { WindowsService } from './windows.service';
+import { bulletinIdsOf } from './item-content';
+import { SourcesService } from '../sources/sources.service';
 
 /** The longest range one listing may span. */
 export const MAX_LIST_DAYS = 366;
@@ -71,6 +73,7 @@ export class ScheduleService {
     private readonly clock: Clock,
     private readonly communeDevices: CommuneDevices,
     private readonly policy: PolicyChecks,
+    private readonly sources: SourcesService,
   ) {}
 
   get gapMs(): number {
@@ -99,8 +102,9 @@ export class ScheduleService {
   }
 
   /**
-   * Adds an approved bulletin at `startsAt` for `zones` (absent: every device): inside a window,
-   * clear of the items that share a device with it, not in the past.
+   * Adds an approved bulletin, or a relay of a province source for `durationSeconds`, at
+   * `startsAt` for `zones` (absent: every device): inside a window, clear of the items that share
+   * a device with it, not in the past. Both kinds take this one path.
    */
   async create(
     communeCode: string,
@@ -111,21 +115,27 @@ export class ScheduleService {
     const startsAt = new Date(input.startsAt);
     const zones = normalizeItemZones(input.zones);
     const item = await this.db.write(async (manager) => {
-      const schedulable = await this.schedulable(manager, input.bulletinId, communeCode);
+      const content = await this.itemContent(manager, input, communeCode);
       const now = this.clock.now();
       assertNotPast(startsAt, now);
       await this.programLog.lock(manager, commune.code, now);
       const devicesZones = await this.communeDevices.zonesOfDevices(manager, communeCode);
       assertKnownZones(zones, devicesZones, communeCode);
-      const endsAt = new Date(startsAt.getTime() + schedulable.durationMs);
+      if (content.sourceId && devicesZones.length > 0) {
+        // Said at once rather than found out as a silent hour: clusters do not relay yet.
+        throw new DomainError(
+          'RELAY_NOT_ON_DEVICES',
+          `Commune ${communeCode} plays through its speaker clusters, which cannot relay a stream yet; relays play from the server only`,
+        );
+      }
+      const endsAt = new Date(startsAt.getTime() + content.durationMs);
       await this.assertSlotFree(manager, communeCode, { startsAt, endsAt, zones }, devicesZones);
       const item: ScheduleItem = {
         id: newId(),
         communeCode,
-        bulletinId: input.bulletinId,
+        ...content,
         startsAt,
         endsAt,
-        durationMs: schedulable.durationMs,
         status: 'planned',
         source: 'manual',
         zones,
@@ -152,14 +162,16 @@ export class ScheduleService {
     const startsAt = new Date(input.startsAt);
     await this.db.write(async (manager) => {
       const before = await this.find(manager, communeCode, itemId);
-      // Bulletin before commune: the lock order every writer follows.
-      const schedulable = await this.schedulable(manager, before.bulletinId, communeCode);
+      // Bulletin before commune: the lock order every writer follows. A relay keeps its length.
+      const durationMs = before.bulletinId
+        ? (await this.schedulable(manager, before.bulletinId, communeCode)).durationMs
+        : before.durationMs;
       const now = this.clock.now();
       await this.programLog.lock(manager, communeCode, now);
       const item = await this.find(manager, communeCode, itemId);
       this.assertOpen(item, now);
       assertNotPast(startsAt, now);
-      const endsAt = new Date(startsAt.getTime() + schedulable.durationMs);
+      const endsAt = new Date(startsAt.getTime() + durationMs);
       await this.assertSlotFree(
         manager,
         communeCode,
@@ -170,7 +182,7 @@ export class ScheduleService {
       await manager.update(
         ScheduleItem,
         { id: item.id },
-        { startsAt, endsAt, durationMs: schedulable.durationMs, status: 'planned', updatedAt: now },
+        { startsAt, endsAt, durationMs, status: 'planned', updatedAt: now },
       );
     });
     this.changes.emit({ communeCode, kind: 'moved', itemIds: [itemId] });
@@ -310,7 +322,7 @@ export class ScheduleService {
     manager: EntityManager,
     items: readonly ScheduleItem[],
   ): Promise<ScheduleItemView[]> {
-    const ids = [...new Set(items.map((item) => item.bulletinId))];
+    const ids = bulletinIdsOf(items);
     const bulletins = new Map<string, ItemBulletin>();
     const topics = await this.bulletins.topicsOf(ids, manager);
     for (let index = 0; index < ids.length; index += 500) {
@@ -323,10 +335,59 @@ export class ScheduleService {
         });
       }
     }
-    return items.map((item) => scheduleItemView(item, bulletins.get(item.bulletinId)));
+    const sourceNames = await this.sources.namesOf(
+      manager,
+      items.flatMap((item) => (item.sourceId ? [item.sourceId] : [])),
+    );
+    return items.map((item) =>
+      item.bulletinId === null
+        ? scheduleItemView(item, undefined, sourceNames.get(item.sourceId ?? '') ?? null)
+        : scheduleItemView(item, bulletins.get(item.bulletinId)),
+    );
   }
 
   // ----- helpers -----
+
+  /** What a new item plays: an approved bulletin, or a relay of one of the province's sources. */
+  private async itemContent(
+    manager: EntityManager,
+    input: CreateScheduleItemDto,
+    communeCode: string,
+  ): Promise<Pick<ScheduleItem, 'bulletinId' | 'sourceId' | 'topics' | 'durationMs'>> {
+    if (input.bulletinId !== undefined && input.sourceId !== undefined) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        'An item plays a bulletin (bulletinId) or relays a source (sourceId), not both',
+      );
+    }
+    if (input.sourceId === undefined) {
+      if (input.topics !== undefined || input.durationSeconds !== undefined) {
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          "topics and durationSeconds belong to relays; a bulletin's come from the bulletin",
+        );
+      }
+      const schedulable = await this.schedulable(manager, input.bulletinId!, communeCode);
+      return {
+        bulletinId: input.bulletinId!,
+        sourceId: null,
+        topics: null,
+        durationMs: schedulable.durationMs,
+      };
+    }
+    if (input.durationSeconds === undefined) {
+      throw new DomainError('VALIDATION_FAILED', 'A relay needs durationSeconds');
+    }
+    const source = await this.sources.forCommune(manager, input.sourceId, communeCode);
+    const topics = [...new Set(input.topics ?? [])].sort();
+    await this.topics.assertKnown(topics, manager);
+    return {
+      bulletinId: null,
+      sourceId: source.id,
+      topics,
+      durationMs: input.durationSeconds * 1000,
+    };
+  }
 
   /** Reads the bulletin share-locked (before the commune lock), and checks it may be scheduled. */
   private async schedulable(
@@ -364,7 +425,10 @@ export class ScheduleService {
         item.id !== slot.exceptItemId && itemsShareDevice(slot.zones, item.zones, devicesZones),
     );
     const titles = new Map(
-      (await this.describe(manager, neighbours)).map((view) => [view.bulletinId, view.title ?? '']),
+      (await this.describe(manager, neighbours)).map((view) => [
+        view.bulletinId ?? view.id,
+        view.title ?? '',
+      ]),
     );
     assertNoOverlap(neighbours, startsAt, endsAt, this.gapMs, titles);
   }

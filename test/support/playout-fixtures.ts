@@ -58,7 +58,10 @@ export async function insertScheduleItem(
   app: Pick<TestApp, 'app'>,
   spec: {
     communeCode: string;
-    bulletinId: string;
+    /** null for a relay (then `sourceId`). */
+    bulletinId: string | null;
+    sourceId?: string;
+    topics?: string[];
     startsAt: Date;
     durationMs: number;
     source?: ScheduleItem['source'];
@@ -73,6 +76,7 @@ export async function insertScheduleItem(
     id: randomUUID(),
     communeCode: spec.communeCode,
     bulletinId: spec.bulletinId,
+    ...(spec.sourceId ? { sourceId: spec.sourceId, topics: spec.topics ?? [] } : {}),
     startsAt: spec.startsAt,
     endsAt: new Date(spec.startsAt.getTime() + spec.durationMs),
     durationMs: spec.durationMs,

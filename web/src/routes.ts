@@ -12,6 +12,7 @@ import { policyPage } from './pages/policy.js';
 import { provinceDevicesPage } from './pages/province-devices.js';
 import { reconciliationPage } from './pages/reconciliation.js';
 import { schedulePage } from './pages/schedule.js';
+import { sourcesPage } from './pages/sources.js';
 import { systemPage } from './pages/system.js';
 import { topicsPage } from './pages/topics.js';
 import { usersPage } from './pages/users.js';
@@ -50,6 +51,12 @@ export const ROUTES: readonly Route[] = [
     render: reconciliationPage,
   },
   { pattern: '/chien-dich', roles: ['monitor', 'admin'], nav: 'Chiến dịch', render: campaignsPage },
+  {
+    pattern: '/nguon-tiep-am',
+    roles: ['monitor', 'admin'],
+    nav: 'Nguồn tiếp âm',
+    render: sourcesPage,
+  },
   {
     pattern: '/cum-loa-toan-tinh',
     roles: ['monitor'],

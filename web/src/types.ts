@@ -122,7 +122,9 @@ export type ScheduleItemStatus =
 export interface ScheduleItem {
   id: string;
   communeCode: string;
-  bulletinId: string;
+  /** null for a relay (tiếp âm), whose title is "Tiếp âm: <tên nguồn>". */
+  bulletinId: string | null;
+  sourceId: string | null;
   title: string | null;
   topics: string[];
   priority: BulletinPriority | null;
@@ -525,4 +527,25 @@ export interface PolicyView {
   nightHours: QuietHours;
   updatedAt: string | null;
   violations: PolicyBreach[];
+}
+
+/** A province's stream source for relays (nguồn tiếp âm). */
+export interface StreamSource {
+  id: string;
+  provinceCode: string;
+  name: string;
+  /** Primary first, then the backups. */
+  urls: string[];
+  fallbackBulletinId: string | null;
+}
+
+/** One URL's check: reachable, its format, and the loudness of its first 10 s. */
+export interface SourceCheck {
+  url: string;
+  reachable: boolean;
+  codec: string | null;
+  sampleRate: number | null;
+  channels: number | null;
+  loudnessLufs: number | null;
+  error: string | null;
 }

@@ -42,6 +42,9 @@ export const AUDIT_ACTIONS = [
   'device.command.sent',
   'emergency.sent',
   'policy.updated',
+  'source.created',
+  'source.updated',
+  'source.deleted',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

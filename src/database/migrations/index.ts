@@ -19,6 +19,7 @@ import { OfficialReports1764900000500 } from './1764900000500-official-reports';
 import { ApiKeys1764900000510 } from './1764900000510-api-keys';
 import { StatsFeed1765000000300 } from './1765000000300-stats-feed';
 import { BroadcastPolicy1765000000700 } from './1765000000700-broadcast-policy';
+import { RelaySources1765000000800 } from './1765000000800-relay-sources';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   ApiKeys1764900000510,
   StatsFeed1765000000300,
   BroadcastPolicy1765000000700,
+  RelaySources1765000000800,
 ];

@@ -1,5 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn, ValueTransformer } from 'typeorm';
 import { InstantColumn } from '../../database/columns';
+import type { RelaySegment } from '../player/relay-segments';
 
 export const PLAYOUT_OUTCOMES = ['aired', 'partial', 'failed', 'missed'] as const;
 export type PlayoutOutcome = (typeof PLAYOUT_OUTCOMES)[number];
@@ -149,6 +150,10 @@ export class PlayoutRecord {
 
   @Column({ type: 'integer', name: 'devices_unreported', nullable: true })
   devicesUnreported!: number | null;
+
+  /** A relay's segments (what played when, and why it switched); null for every other record. */
+  @Column({ type: 'simple-json', nullable: true })
+  segments?: RelaySegment[] | null;
 }
 
 /** The devices' coverage of a record built from receipts; null for the others. */

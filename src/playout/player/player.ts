@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { AudioSinks, SinkOutput } from '../sinks/audio-sinks';
 import { SinkTarget } from '../sinks/sink-args';
+import { LoudnessMeter } from './loudness-meter';
 import { CHUNK_MS, pcmBytesToMs } from './pcm';
 import { PcmSource } from './pcm-source';
 import { monotonicNow, sleep, waitUntil } from './precise-wait';
@@ -20,6 +21,8 @@ export interface PlayPlan {
   target: SinkTarget;
   /** The rendition's duration, for the processes' timeouts. */
   durationMs: number;
+  /** Output below −50 LUFS this long is dead air (`onDeadAir`); absent: not watched. */
+  deadAirMs?: number;
 }
 
 export interface PlayControl {
@@ -28,6 +31,8 @@ export interface PlayControl {
   /** The first audio reached the sink. */
   onStarted?(startedAt: Date): void;
   onProgress?(playedMs: number): void;
+  /** The output has been dead air for the plan's `deadAirMs` (called once per play). */
+  onDeadAir?(): void;
 }
 
 export type PlayResult =
@@ -119,13 +124,21 @@ export class Player {
     control.onStarted?.(startedAt);
     let lastProgress = 0;
     const elapsed = (): number => monotonicNow() - t0;
+    const meter = new LoudnessMeter(CHUNK_MS);
+    let deadAirReported = plan.deadAirMs === undefined;
+    if (first) meter.push(first);
 
     while (!control.signal.aborted && sink.running && !sinkError) {
       const due = elapsed() + LEAD_MS;
       while (pcmBytesToMs(writtenBytes) < due && source.available > 0) {
         const chunk = source.take()!;
         sink.input.write(chunk);
+        meter.push(chunk);
         writtenBytes += chunk.length;
+      }
+      if (!deadAirReported && meter.silentMs >= plan.deadAirMs!) {
+        deadAirReported = true;
+        control.onDeadAir?.();
       }
       if (source.exhausted) break;
       if (source.available === 0 && pcmBytesToMs(writtenBytes) < elapsed()) {

@@ -3,7 +3,13 @@ import { mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Writable } from 'node:stream';
 import { FfmpegBinaries } from '../../media/ffmpeg-binaries';
-import { commandArgs, decoderCommand, sinkCommand, SinkTarget } from './sink-args';
+import {
+  commandArgs,
+  decoderCommand,
+  sinkCommand,
+  SinkTarget,
+  streamDecoderCommand,
+} from './sink-args';
 import { PlayoutProcess, ProcessExit } from './playout-process';
 
 /** How long a sink may take to drain and close once its input ends. */
@@ -72,11 +78,16 @@ export class AudioSinks {
   }
 
   decode(renditionPath: string, timeoutMs: number): DecoderProcess {
-    const process = new PlayoutProcess(
-      this.binaries.ffmpegPath,
-      commandArgs(decoderCommand(renditionPath)),
-      timeoutMs,
-    );
+    return this.decoder(commandArgs(decoderCommand(renditionPath)), timeoutMs);
+  }
+
+  /** A decoder of a relay's stream URL (checked against the sources' rules before). */
+  decodeStream(url: string, timeoutMs: number): DecoderProcess {
+    return this.decoder(commandArgs(streamDecoderCommand(url)), timeoutMs);
+  }
+
+  private decoder(args: string[], timeoutMs: number): DecoderProcess {
+    const process = new PlayoutProcess(this.binaries.ffmpegPath, args, timeoutMs);
     process.stdin.end();
     return { output: process.stdout, exited: process.exited, kill: () => process.kill() };
   }

@@ -5,6 +5,7 @@ import {
   icecastUrlFor,
   parseDeviceSpec,
   sinkCommand,
+  streamDecoderCommand,
 } from './sink-args';
 import { archivePath } from './sink-targets';
 
@@ -32,6 +33,26 @@ describe('sink arguments', () => {
       '2',
       '-y',
       'pipe:1',
+    ]);
+  });
+
+  it('decodes a relay stream with network protocols only and an I/O timeout', () => {
+    const args = commandArgs(streamDecoderCommand('https://stream.vov.vn/vov1.m3u8'));
+    expect(args.slice(0, args.indexOf('-i'))).toEqual([
+      '-hide_banner',
+      '-nostats',
+      '-loglevel',
+      'error',
+      '-nostdin',
+      '-protocol_whitelist',
+      'http,https,tcp,tls,crypto',
+      '-rw_timeout',
+      '5000000',
+    ]);
+    expect(args.slice(args.indexOf('-i'))).toEqual([
+      '-i',
+      'https://stream.vov.vn/vov1.m3u8',
+      ...['-vn', '-map', '0:a:0', '-f', 's16le', '-ar', '48000', '-ac', '2', '-y', 'pipe:1'],
     ]);
   });
 

@@ -35,6 +35,29 @@ export function decoderCommand(renditionPath: string): FfmpegCommand {
   };
 }
 
+/** A stream that sends nothing for this long is given up by ffmpeg itself (microseconds). */
+const STREAM_IO_TIMEOUT_US = 5_000_000;
+
+/**
+ * Decodes a relay's stream (HTTP/Icecast or HLS) to raw PCM on standard output, at the pace the
+ * stream sends it. Only network protocols: an HLS playlist cannot make ffmpeg read a local file.
+ */
+export function streamDecoderCommand(url: string): FfmpegCommand {
+  return {
+    inputOptions: [
+      ...COMMON,
+      '-nostdin',
+      '-protocol_whitelist',
+      'http,https,tcp,tls,crypto',
+      '-rw_timeout',
+      String(STREAM_IO_TIMEOUT_US),
+    ],
+    input: url,
+    outputOptions: ['-vn', '-map', '0:a:0', ...RAW_PCM],
+    output: 'pipe:1',
+  };
+}
+
 /**
  * Takes raw PCM on standard input (written by the player in real time) to the sink. The process
  * is started before the item and waits on its input, so its start-up is not in the start error.

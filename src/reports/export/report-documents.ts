@@ -229,6 +229,8 @@ export const AS_RUN_COLUMNS = columns(
   ['hash', 'text'],
   ['title', 'text'],
   ['reason', 'text'],
+  // A relay's segments as JSON (hashed with it, README); empty for every other record.
+  ['segments', 'text'],
 );
 
 export function asRunTable(records: readonly PlayoutRecordView[]): ReportTable {
@@ -251,6 +253,7 @@ export function asRunTable(records: readonly PlayoutRecordView[]): ReportTable {
       hash: record.hash,
       title: record.title,
       reason: record.reason,
+      segments: record.segments ? JSON.stringify(record.segments) : null,
     })),
   };
 }

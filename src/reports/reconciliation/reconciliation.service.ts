@@ -8,6 +8,8 @@ import { toInstant } from '../../database/columns';
 import { Db } from '../../database/db.service';
 import { GeoService } from '../../geo/geo.service';
 import { ScheduleItem } from '../../schedule/entities/schedule-item.entity';
+import { relayTitle } from '../../schedule/schedule-item.view';
+import { StreamSource } from '../../sources/entities/stream-source.entity';
 import { AsRunReader } from '../as-run-reader';
 import { resolveRange } from '../report-range';
 import {
@@ -147,7 +149,7 @@ export class ReconciliationService {
         })),
       );
     }
-    const bulletinIds = [...new Set(found.map((item) => item.bulletinId))];
+    const bulletinIds = [...new Set(found.flatMap((item) => item.bulletinId ?? []))];
     const titles = new Map<string, string>();
     for (let start = 0; start < bulletinIds.length; start += 500) {
       const bulletins = await manager.find(Bulletin, {
@@ -156,10 +158,24 @@ export class ReconciliationService {
       });
       for (const bulletin of bulletins) titles.set(bulletin.id, bulletin.title);
     }
+    // A relay has no bulletin: its title is its source's, as the program log shows it.
+    const sourceIds = [...new Set(found.flatMap((item) => item.sourceId ?? []))];
+    const sourceNames = new Map<string, string>();
+    if (sourceIds.length > 0) {
+      const sources = await manager.find(StreamSource, {
+        select: { id: true, name: true },
+        where: { id: In(sourceIds) },
+      });
+      for (const source of sources) sourceNames.set(source.id, source.name);
+    }
     return found.map((item) => ({
       id: item.id,
       bulletinId: item.bulletinId,
-      title: titles.get(item.bulletinId) ?? null,
+      title: item.bulletinId
+        ? (titles.get(item.bulletinId) ?? null)
+        : item.sourceId
+          ? relayTitle(sourceNames.get(item.sourceId) ?? null)
+          : null,
       startsAt: item.startsAt,
       endsAt: item.endsAt,
       durationMs: item.durationMs,

@@ -64,7 +64,7 @@ export type MissedCause = (typeof MISSED_CAUSES)[number];
 /** An item of the program log as the reconciliation reads it. */
 export interface PlannedItem {
   id: string;
-  bulletinId: string;
+  bulletinId: string | null;
   title: string | null;
   startsAt: Date;
   endsAt: Date;

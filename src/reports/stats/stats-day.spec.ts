@@ -6,6 +6,7 @@ function item(spec: Partial<Omit<PlannedItem, 'startsAt'>> & { startsAt: string 
     communeCode: '14797',
     durationMs: 60_000,
     source: 'manual',
+    sourceId: null,
     topics: [],
     ...spec,
     startsAt: new Date(spec.startsAt),

@@ -8,6 +8,8 @@ export interface PlannedItem {
   startsAt: Date;
   durationMs: number;
   source: ScheduleItemSource;
+  /** The relayed stream source (tiếp âm); null for a bulletin's item. */
+  sourceId: string | null;
   topics: string[];
 }
 
@@ -23,13 +25,9 @@ export interface PlannedDay {
   relayMs: number;
 }
 
-/**
- * Whether an item relays a stream (tiếp âm) rather than playing a bulletin. The one place the
- * feed tells them apart: relays are being added as schedule items with a `source_id`; until
- * they exist no item is a relay, and `relayMinutes` is 0.
- */
-export function isRelayItem(item: PlannedItem & { sourceId?: string | null }): boolean {
-  return item.sourceId !== undefined && item.sourceId !== null;
+/** Whether an item relays a stream source (tiếp âm, `source_id`) rather than playing a bulletin. */
+export function isRelayItem(item: PlannedItem): boolean {
+  return item.sourceId !== null;
 }
 
 /** `commune|date` of a feed day. */

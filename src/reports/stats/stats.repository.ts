@@ -36,6 +36,7 @@ export class StatsRepository {
         .addSelect('item.starts_at', 'startsAt')
         .addSelect('item.duration_ms', 'durationMs')
         .addSelect('item.source', 'source')
+        .addSelect('item.source_id', 'sourceId')
         .addSelect('topic.topic_code', 'topic')
         .where('item.commune_code IN (:...codes)', { codes })
         .andWhere("item.status <> 'cancelled'")
@@ -49,6 +50,7 @@ export class StatsRepository {
           startsAt: string;
           durationMs: number | string;
           source: ScheduleItemSource;
+          sourceId: string | null;
           topic: string | null;
         }>();
       for (const row of rows) {
@@ -58,6 +60,7 @@ export class StatsRepository {
           startsAt: new Date(row.startsAt),
           durationMs: Number(row.durationMs),
           source: row.source,
+          sourceId: row.sourceId,
           topics: [],
         };
         if (row.topic !== null) item.topics.push(row.topic);

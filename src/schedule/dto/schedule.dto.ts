@@ -5,7 +5,11 @@ import {
   IsBoolean,
   IsIn,
   IsISO8601,
+  IsInt,
   IsOptional,
+  Max,
+  Min,
+  ValidateIf,
   IsString,
   IsUUID,
   Matches,
@@ -40,9 +44,30 @@ function ZonesProperty(): PropertyDecorator {
   };
 }
 
+/** The longest relay one item may hold (a window is at most a day). */
+export const MAX_RELAY_SECONDS = 6 * 3600;
+
+/** A bulletin (`bulletinId`), or a relay (`sourceId`, `durationSeconds`, optional `topics`). */
 export class CreateScheduleItemDto {
+  @ValidateIf((dto: CreateScheduleItemDto) => dto.sourceId === undefined)
+  @IsUUID(undefined, { message: 'bulletinId must be a UUID (or give sourceId for a relay)' })
+  bulletinId?: string;
+
+  @IsOptional()
   @IsUUID()
-  bulletinId!: string;
+  sourceId?: string;
+
+  @ValidateIf((dto: CreateScheduleItemDto) => dto.sourceId !== undefined)
+  @IsInt({ message: 'durationSeconds must be a whole number of seconds' })
+  @Min(10)
+  @Max(MAX_RELAY_SECONDS)
+  durationSeconds?: number;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @Matches(TOPIC_CODE_PATTERN, { each: true, message: 'topics must be topic codes' })
+  topics?: string[];
 
   @IsISO8601({ strict: true }, INSTANT_MESSAGE)
   @Matches(INSTANT_WITH_OFFSET, INSTANT_MESSAGE)

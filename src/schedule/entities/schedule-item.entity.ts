@@ -24,11 +24,15 @@ export const ACTIVE_ITEM_STATUSES: readonly ScheduleItemStatus[] = SCHEDULE_ITEM
 export const SCHEDULE_ITEM_SOURCES = ['manual', 'planner', 'emergency'] as const;
 export type ScheduleItemSource = (typeof SCHEDULE_ITEM_SOURCES)[number];
 
-/** One entry of a commune's program log (lịch phát sóng): a bulletin at an instant. */
+/**
+ * One entry of a commune's program log (lịch phát sóng): a bulletin at an instant, or a relay
+ * (tiếp âm) of a province's stream source for a set duration (`sourceId`, no bulletin).
+ */
 @Entity('schedule_item')
 @Index(['communeCode', 'startsAt'])
 @Index(['status', 'startsAt'])
 @Index(['bulletinId'])
+@Index(['sourceId'])
 export class ScheduleItem {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
@@ -36,13 +40,22 @@ export class ScheduleItem {
   @Column({ type: 'varchar', length: 5, name: 'commune_code' })
   communeCode!: string;
 
-  @Column({ type: 'varchar', length: 36, name: 'bulletin_id' })
-  bulletinId!: string;
+  /** Null for a relay. */
+  @Column({ type: 'varchar', length: 36, name: 'bulletin_id', nullable: true })
+  bulletinId!: string | null;
+
+  /** The stream source a relay plays (src/sources); null for a bulletin. */
+  @Column({ type: 'varchar', length: 36, name: 'source_id', nullable: true })
+  sourceId?: string | null;
+
+  /** A relay's topic codes, sorted (a bulletin's topics are the bulletin's); null otherwise. */
+  @Column({ type: 'simple-json', nullable: true })
+  topics?: string[] | null;
 
   @InstantColumn({ name: 'starts_at' })
   startsAt!: Date;
 
-  /** `startsAt` + the rendition's duration. */
+  /** `startsAt` + the rendition's duration (a relay: + its duration). */
   @InstantColumn({ name: 'ends_at' })
   endsAt!: Date;
 

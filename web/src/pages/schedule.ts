@@ -18,11 +18,17 @@ import {
 } from '../format.js';
 import { ITEM_SOURCE_LABEL, ITEM_STATUS_LABEL, PRIORITY_LABEL } from '../labels.js';
 import { href, navigate, Page, RouteMatch } from '../router.js';
-import type { BroadcastWindow, Bulletin, EmergencySummary, ScheduleItem } from '../types.js';
+import type {
+  BroadcastWindow,
+  Bulletin,
+  EmergencySummary,
+  ScheduleItem,
+  StreamSource,
+} from '../types.js';
 import { saveBlob } from '../ui/audio-player.js';
 import { confirmDialog, openDialog } from '../ui/dialog.js';
 import { openEmergencyDelivery } from '../ui/emergency-delivery.js';
-import { field, form, input, select } from '../ui/form.js';
+import { checkGroup, field, form, input, select } from '../ui/form.js';
 import { communeZones, zoneChoice } from '../ui/zones.js';
 import { isDemoBulletin } from '../ui/demo-banner.js';
 import { demoBadge, emptyState, toast } from '../ui/notice.js';
@@ -210,13 +216,20 @@ function dayView(
   );
 }
 
-async function addItemDialog(commune: string, date: string, onAdded: () => void): Promise<void> {
-  const [bulletins, zones] = await Promise.all([
+async function addItemDialog(
+  context: AppContext,
+  commune: string,
+  date: string,
+  onAdded: () => void,
+): Promise<void> {
+  const province = context.commune?.provinceCode ?? context.user.provinceCode;
+  const [bulletins, zones, sources] = await Promise.all([
     get<Bulletin[]>(`/communes/${commune}/bulletins?status=approved&includeLibrary=true`),
     communeZones(commune),
+    province ? get<StreamSource[]>(`/provinces/${province}/sources`) : Promise.resolve([]),
   ]);
   await openDialog('Thêm bản tin vào lịch', (close) => {
-    if (bulletins.length === 0) {
+    if (bulletins.length === 0 && sources.length === 0) {
       return h(
         'p',
         null,
@@ -230,6 +243,33 @@ async function addItemDialog(commune: string, date: string, onAdded: () => void)
         label: `${item.title} (${formatDurationMs(item.durationMs)})${item.library ? ' · thư viện tỉnh' : ''}`,
       })),
     );
+    const kind = select(
+      [
+        ...(bulletins.length > 0 ? [{ value: 'bulletin', label: 'Bản tin' }] : []),
+        ...(sources.length > 0 ? [{ value: 'relay', label: 'Tiếp âm (VOV, đài tỉnh)' }] : []),
+      ],
+      { name: 'kind' },
+    );
+    const source = select(sources.map((item) => ({ value: item.id, label: item.name })));
+    const minutes = input({ type: 'number', min: 1, max: 360, value: '30', required: true });
+    const topics = checkGroup(
+      'Chủ đề (không bắt buộc)',
+      context.topics.map((topic) => ({ value: topic.code, label: topic.name })),
+    );
+    const bulletinField = field('Bản tin đã duyệt', bulletin);
+    const relayFields = h(
+      'div',
+      null,
+      field('Nguồn tiếp âm', source),
+      field('Thời lượng tiếp âm (phút)', minutes),
+      topics.element,
+    );
+    const showKind = (): void => {
+      bulletinField.hidden = kind.value !== 'bulletin';
+      relayFields.hidden = kind.value !== 'relay';
+    };
+    kind.addEventListener('change', showKind);
+    showKind();
     const day = input({ type: 'date', value: date, required: true });
     const time = input({ type: 'time', value: '05:30', required: true, step: '60' });
     // A commune without clusters plays from the server: there is no zone to choose.
@@ -237,7 +277,9 @@ async function addItemDialog(commune: string, date: string, onAdded: () => void)
     return form(
       {},
       [
-        field('Bản tin đã duyệt', bulletin),
+        field('Loại', kind),
+        bulletinField,
+        relayFields,
         field('Ngày phát', day),
         field('Giờ bắt đầu', time),
         where?.element ?? null,
@@ -248,12 +290,24 @@ async function addItemDialog(commune: string, date: string, onAdded: () => void)
           message.show('Chọn ngày và giờ phát.');
           return;
         }
+        const what =
+          kind.value === 'relay'
+            ? {
+                sourceId: source.value,
+                durationSeconds: Math.round(Number(minutes.value) * 60),
+                ...(topics.values().length > 0 ? { topics: topics.values() } : {}),
+              }
+            : { bulletinId: bulletin.value };
         await post(`/communes/${commune}/schedule`, {
-          bulletinId: bulletin.value,
+          ...what,
           startsAt: localInstant(day.value, time.value),
           zones: where?.zones(),
         });
-        toast('Đã thêm bản tin vào lịch phát sóng.');
+        toast(
+          kind.value === 'relay'
+            ? 'Đã thêm tiếp âm vào lịch phát sóng.'
+            : 'Đã thêm bản tin vào lịch phát sóng.',
+        );
         close();
         onAdded();
       },
@@ -370,7 +424,7 @@ export async function programLogView(
               type: 'button',
               class: 'primary',
               onClick: () => {
-                addItemDialog(commune, from < today() ? today() : from, reload).catch(
+                addItemDialog(context, commune, from < today() ? today() : from, reload).catch(
                   (error: unknown) => toast(errorText(error), 'error'),
                 );
               },

@@ -1,0 +1,379 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../../common/clock';
+import { AudioSinks, DecoderProcess, SinkOutput } from '../sinks/audio-sinks';
+import { SinkTarget } from '../sinks/sink-args';
+import { DEAD_AIR_LUFS, DynamicGain, LoudnessMeter } from './loudness-meter';
+import { CHUNK_BYTES, CHUNK_MS, PCM_BYTES_PER_SECOND, pcmBytesToMs } from './pcm';
+import { PcmSource } from './pcm-source';
+import type { PlayControl, PlayResult } from './player';
+import { RelaySegment, SegmentContent, SegmentLog, SegmentReason } from './relay-segments';
+import { monotonicNow, sleep, waitUntil } from './precise-wait';
+
+/** Audio written ahead of real time, so the sink never starves (as the bulletin player). */
+const LEAD_MS = 100;
+/** Each switch may leave this much silence (the next stream connecting) in an `aired` relay. */
+const SWITCH_GAP_ALLOWANCE_MS = 2000;
+/** A probe of the primary must bring this much audio above the dead-air level to count as back. */
+const PROBE_HEALTHY_MS = 2000;
+
+/** How a relay watches its streams (issue 15's numbers by default; tests may shorten them). */
+export interface RelayTiming {
+  /** While off the primary, it is tried again this often. */
+  primaryCheckMs: number;
+  /** Going back to the primary waits this long after the last switch (no flapping). */
+  minSwitchMs: number;
+  /** A stream that sent audio and then nothing for this long has failed. */
+  stallMs: number;
+  /** A stream that has sent nothing this long after it was opened has failed. */
+  connectMs: number;
+  /** Audio a stream must have sent before it goes on air (network jitter). */
+  prebufferMs: number;
+}
+
+export const RELAY_TIMING: RelayTiming = {
+  primaryCheckMs: 10_000,
+  minSwitchMs: 30_000,
+  stallMs: 3_000,
+  connectMs: 6_000,
+  prebufferMs: 500,
+};
+
+export interface RelayPlan {
+  /** Primary first, then the backups, in order. */
+  urls: readonly string[];
+  /** The source's fallback bulletin, played when every stream failed; null: silence. */
+  fallback: { bulletinId: string; renditionPath: string } | null;
+  startsAt: Date;
+  /** Exactly this much is output, whatever the streams do. */
+  durationMs: number;
+  target: SinkTarget;
+  /** The station's loudness target; streams are brought to it on the fly. */
+  targetLufs: number;
+  /** Below −50 LUFS this long is dead air: the stream is left, and `onDeadAir` called. */
+  deadAirMs: number;
+  timing?: Partial<RelayTiming>;
+}
+
+export type RelayControl = PlayControl;
+
+export type RelayResult = PlayResult & { segments: RelaySegment[] };
+
+/** One input of a relay: a stream URL or the fallback bulletin, decoded to PCM. */
+class Feed {
+  readonly source: PcmSource;
+  readonly meter = new LoudnessMeter(CHUNK_MS);
+  private readonly openedAt = monotonicNow();
+  private lastChunkAt = monotonicNow();
+  private flowing = false;
+  private probedMs = 0;
+
+  constructor(
+    readonly content: SegmentContent,
+    /** Position in the source's URL list; null for the fallback bulletin. */
+    readonly urlIndex: number | null,
+    private readonly decoder: DecoderProcess,
+    private readonly timing: RelayTiming,
+  ) {
+    this.source = new PcmSource(decoder.output);
+  }
+
+  /** The next chunk for the air, once the stream has sent its prebuffer. */
+  take(): Buffer | undefined {
+    if (!this.flowing) {
+      const prebuffer = Math.ceil(this.timing.prebufferMs / CHUNK_MS);
+      if (this.source.available < prebuffer && !this.source.exhausted) return undefined;
+      this.flowing = true;
+    }
+    const chunk = this.source.take();
+    if (chunk) {
+      this.lastChunkAt = monotonicNow();
+      this.meter.push(chunk);
+    }
+    return chunk;
+  }
+
+  /** A probe reads what the stream sends (and measures it) without airing it. */
+  drain(): void {
+    for (let chunk = this.source.take(); chunk; chunk = this.source.take()) {
+      this.lastChunkAt = monotonicNow();
+      this.meter.push(chunk);
+      this.probedMs += CHUNK_MS;
+    }
+  }
+
+  /** A probe that brought enough audio, not dead air. */
+  get healthy(): boolean {
+    return this.probedMs >= PROBE_HEALTHY_MS && this.meter.shortTerm >= DEAD_AIR_LUFS;
+  }
+
+  /** Goes on air after a probe: buffers again before its first chunk. */
+  goLive(): void {
+    this.flowing = false;
+  }
+
+  /** Why this input must be left now, or null while it is fine. */
+  failure(deadAirMs: number, now = monotonicNow()): SegmentReason | null {
+    if (this.source.exhausted) return this.urlIndex === null ? 'exhausted' : 'failed';
+    const sentSomething = this.flowing || this.probedMs > 0;
+    if (
+      !sentSomething &&
+      this.source.available === 0 &&
+      now - this.openedAt > this.timing.connectMs
+    )
+      return 'failed';
+    if (
+      sentSomething &&
+      this.source.available === 0 &&
+      now - this.lastChunkAt > this.timing.stallMs
+    )
+      return 'stalled';
+    if (this.urlIndex !== null && this.meter.silentMs >= deadAirMs) return 'dead-air';
+    return null;
+  }
+
+  kill(): void {
+    this.decoder.kill();
+  }
+}
+
+/**
+ * Plays a relay (tiếp âm) for exactly its duration: pulls the source's stream, brings it to the
+ * station's loudness on the fly (a slow gain, see `DynamicGain`), and fails over when the stream
+ * fails, stalls or carries dead air: the next URL, then the fallback bulletin, then silence. Off
+ * the primary, it tries the primary every `primaryCheckMs` and goes back when the primary sends
+ * programme again, at most once per `minSwitchMs` after the last switch. Failing over is never
+ * delayed. The output is one sink for the whole relay; gaps while a stream connects are silence.
+ */
+@Injectable()
+export class RelayPlayer {
+  constructor(
+    private readonly sinks: AudioSinks,
+    private readonly clock: Clock,
+  ) {}
+
+  async play(plan: RelayPlan, control: RelayControl): Promise<RelayResult> {
+    const timing = { ...RELAY_TIMING, ...plan.timing };
+    const lateBudgetMs = Math.max(0, plan.startsAt.getTime() - this.clock.nowMs());
+    const timeoutMs = lateBudgetMs + plan.durationMs + 60_000;
+    let sink: SinkOutput;
+    try {
+      sink = this.sinks.open(plan.target, timeoutMs);
+    } catch (error) {
+      const message = (error as Error).message;
+      return { started: false, error: `The sink could not open: ${message}`, segments: [] };
+    }
+    const run = new RelayRun(plan, control, timing, sink, (url) =>
+      this.sinks.decodeStream(url, timeoutMs),
+    );
+    const fallbackDecoder = (path: string): DecoderProcess => this.sinks.decode(path, timeoutMs);
+    run.setFallbackDecoder(fallbackDecoder);
+    try {
+      run.open(0, 'start');
+      const untilStart = plan.startsAt.getTime() - this.clock.nowMs() - 50;
+      await run.prefill(untilStart);
+      if (control.signal.aborted) return { started: false, segments: [] };
+      if (!sink.running) {
+        const exit = await sink.exited;
+        const error = `The sink stopped before the start: ${exit.stderrTail}`;
+        return { started: false, error, segments: [] };
+      }
+      const target = monotonicNow() + (plan.startsAt.getTime() - this.clock.nowMs());
+      if (!(await waitUntil(target, control.signal))) return { started: false, segments: [] };
+      return await run.output(target);
+    } finally {
+      run.close();
+      if (sink.running) sink.kill();
+    }
+  }
+}
+
+/** The state of one relay while it plays. */
+class RelayRun {
+  private current: Feed | null = null;
+  private probe: Feed | null = null;
+  private fallbackUsed = false;
+  private pendingReason: SegmentReason = 'start';
+  private readonly log = new SegmentLog();
+  private readonly gain: DynamicGain;
+  private readonly outputMeter = new LoudnessMeter(CHUNK_MS);
+  private deadAirReported = false;
+  private switches = 0;
+  private fallbackDecoder!: (path: string) => DecoderProcess;
+
+  constructor(
+    private readonly plan: RelayPlan,
+    private readonly control: RelayControl,
+    private readonly timing: RelayTiming,
+    private readonly sink: SinkOutput,
+    private readonly decodeStream: (url: string) => DecoderProcess,
+  ) {
+    this.gain = new DynamicGain(plan.targetLufs);
+  }
+
+  setFallbackDecoder(decode: (path: string) => DecoderProcess): void {
+    this.fallbackDecoder = decode;
+  }
+
+  open(urlIndex: number, reason: SegmentReason): void {
+    const url = this.plan.urls[urlIndex];
+    this.current = new Feed({ url }, urlIndex, this.decodeStream(url), this.timing);
+    this.pendingReason = reason;
+  }
+
+  async prefill(untilStartMs: number): Promise<void> {
+    const chunks = Math.ceil(this.timing.prebufferMs / CHUNK_MS);
+    const source = this.current?.source;
+    if (!source) return;
+    await Promise.race([source.fill(chunks), sleep(untilStartMs, this.control.signal)]);
+  }
+
+  async output(target: number): Promise<RelayResult> {
+    const { plan, control, sink } = this;
+    const totalBytes = Math.round((plan.durationMs * PCM_BYTES_PER_SECOND) / 1000 / 4) * 4; // whole frames
+    let writtenBytes = 0;
+    let sinkError: string | undefined;
+    sink.input.once('error', (error: Error) => (sinkError ??= error.message));
+    const t0 = monotonicNow();
+    const startErrorMs = t0 - target;
+    const startedAt = new Date(plan.startsAt.getTime() + Math.round(startErrorMs));
+    control.onStarted?.(startedAt);
+    let lastSwitchAt = t0;
+    let nextPrimaryCheck = t0 + this.timing.primaryCheckMs;
+    let lastProgress = 0;
+    const elapsed = (): number => monotonicNow() - t0;
+    const silence = Buffer.alloc(CHUNK_BYTES);
+
+    while (!control.signal.aborted && sink.running && !sinkError && writtenBytes < totalBytes) {
+      const due = elapsed() + LEAD_MS;
+      while (pcmBytesToMs(writtenBytes) < due && writtenBytes < totalBytes) {
+        const feed = this.current;
+        const chunk = feed?.take();
+        let out: Buffer;
+        let content: SegmentContent;
+        if (chunk && feed) {
+          content = feed.content;
+          out = feed.urlIndex === null ? chunk : this.gain.apply(chunk, feed.meter.shortTerm);
+        } else {
+          content = { silence: true };
+          out = silence;
+        }
+        out = out.subarray(0, Math.min(out.length, totalBytes - writtenBytes));
+        sink.input.write(out);
+        this.outputMeter.push(out);
+        this.log.wrote(
+          content,
+          this.pendingReason,
+          pcmBytesToMs(writtenBytes),
+          pcmBytesToMs(out.length),
+        );
+        writtenBytes += out.length;
+      }
+      if (!this.deadAirReported && this.outputMeter.silentMs >= plan.deadAirMs) {
+        this.deadAirReported = true;
+        control.onDeadAir?.();
+      }
+      const now = monotonicNow();
+      const failure = this.current?.failure(plan.deadAirMs, now);
+      if (failure) {
+        this.failOver(failure);
+        // Falling to silence is no switch to hold back the primary's return.
+        if (this.current) lastSwitchAt = now;
+      }
+      if (this.current?.urlIndex !== 0) {
+        if (!this.probe && now >= nextPrimaryCheck) {
+          const url = plan.urls[0];
+          this.probe = new Feed({ url }, 0, this.decodeStream(url), this.timing);
+          nextPrimaryCheck = now + this.timing.primaryCheckMs;
+        }
+        if (this.probe) {
+          this.probe.drain();
+          if (this.probe.failure(plan.deadAirMs, now)) {
+            this.probe.kill();
+            this.probe = null;
+          } else if (
+            this.probe.healthy &&
+            (this.current === null || now - lastSwitchAt >= this.timing.minSwitchMs)
+          ) {
+            this.current?.kill();
+            this.current = this.probe;
+            this.current.goLive();
+            this.probe = null;
+            this.pendingReason = 'primary-back';
+            this.switches += 1;
+            lastSwitchAt = now;
+          }
+        }
+      }
+      if (elapsed() - lastProgress >= 1000) {
+        lastProgress = elapsed();
+        control.onProgress?.(Math.min(this.log.playedMs, Math.round(lastProgress)));
+      }
+      await sleep(CHUNK_MS, control.signal);
+    }
+
+    const totalMs = pcmBytesToMs(writtenBytes);
+    const ranToEnd = writtenBytes >= totalBytes && !control.signal.aborted && !sinkError;
+    if (ranToEnd && sink.running) await waitUntil(t0 + totalMs, control.signal);
+    const outputMs = ranToEnd ? totalMs : Math.max(0, Math.min(totalMs, Math.round(elapsed())));
+    const playedMs = Math.min(this.log.playedMs, outputMs);
+    let error = sinkError;
+    if (ranToEnd && !control.signal.aborted) {
+      const exit = await sink.finish();
+      if (exit.code !== 0 && exit.code !== null)
+        error ??= `The sink exited with ${exit.code}: ${exit.stderrTail}`;
+    } else {
+      if (!sink.running && !control.signal.aborted) {
+        const exit = await sink.exited;
+        error ??= `The sink stopped: ${exit.stderrTail || `exit ${exit.code ?? exit.signal}`}`;
+      }
+      sink.kill();
+      await sink.exited;
+    }
+    const allowanceMs = SWITCH_GAP_ALLOWANCE_MS * (this.switches + 1);
+    const completed =
+      ranToEnd && !control.signal.aborted && !error && plan.durationMs - playedMs <= allowanceMs;
+    if (ranToEnd && !completed && !error) {
+      error = `${Math.round((plan.durationMs - playedMs) / 1000)} giây tiếp âm là khoảng lặng (mọi luồng đều hỏng)`;
+    }
+    return {
+      started: true,
+      startedAt,
+      endedAt: new Date(startedAt.getTime() + outputMs),
+      playedMs,
+      completed,
+      startErrorMs,
+      error,
+      segments: this.log.segments(startedAt),
+    };
+  }
+
+  /** Leaves the current input for the next URL, then the fallback bulletin, then silence. */
+  private failOver(reason: SegmentReason): void {
+    const leaving = this.current;
+    leaving?.kill();
+    this.current = null;
+    this.pendingReason = reason;
+    this.switches += 1;
+    const nextUrl = leaving?.urlIndex === null ? null : (leaving?.urlIndex ?? -1) + 1;
+    if (nextUrl !== null && nextUrl < this.plan.urls.length) {
+      // The probe of the primary is already open: it is not opened twice.
+      this.open(nextUrl, reason);
+      return;
+    }
+    if (this.plan.fallback && !this.fallbackUsed) {
+      this.fallbackUsed = true;
+      const { bulletinId, renditionPath } = this.plan.fallback;
+      this.current = new Feed(
+        { bulletinId },
+        null,
+        this.fallbackDecoder(renditionPath),
+        this.timing,
+      );
+    }
+  }
+
+  close(): void {
+    this.current?.kill();
+    this.probe?.kill();
+  }
+}

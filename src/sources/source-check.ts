@@ -1,0 +1,90 @@
+import { parseEbur128Summary } from '../media/loudness';
+
+/** How much of a stream a check measures. */
+export const CHECK_SECONDS = 10;
+const NETWORK_ONLY = ['-protocol_whitelist', 'http,https,tcp,tls,crypto'];
+/** ffmpeg gives up on a stream that sends nothing for 5 s (microseconds). */
+const IO_TIMEOUT = ['-rw_timeout', '5000000'];
+
+export interface SourceCheckResult {
+  url: string;
+  reachable: boolean;
+  codec: string | null;
+  sampleRate: number | null;
+  channels: number | null;
+  /** Integrated loudness of the first 10 s; null when nothing was measured. */
+  loudnessLufs: number | null;
+  error: string | null;
+}
+
+/** ffprobe of the stream's first audio stream, as JSON. */
+export function probeStreamArgs(url: string): string[] {
+  return [
+    '-v',
+    'error',
+    ...NETWORK_ONLY,
+    ...IO_TIMEOUT,
+    '-select_streams',
+    'a:0',
+    '-show_entries',
+    'stream=codec_name,sample_rate,channels',
+    '-of',
+    'json',
+    url,
+  ];
+}
+
+/** 10 s of the stream through `ebur128` (its summary on stderr, no per-frame lines). */
+export function loudnessStreamArgs(url: string): string[] {
+  return [
+    '-hide_banner',
+    '-nostats',
+    '-nostdin',
+    '-loglevel',
+    'info',
+    ...NETWORK_ONLY,
+    ...IO_TIMEOUT,
+    '-t',
+    String(CHECK_SECONDS),
+    '-i',
+    url,
+    '-vn',
+    '-map',
+    '0:a:0',
+    '-af',
+    'ebur128=framelog=verbose',
+    '-f',
+    'null',
+    '-',
+  ];
+}
+
+export interface ProbedStream {
+  codec: string | null;
+  sampleRate: number | null;
+  channels: number | null;
+}
+
+/** ffprobe's JSON, or null when it names no audio stream. */
+export function parseProbe(json: string): ProbedStream | null {
+  try {
+    const parsed = JSON.parse(json) as {
+      streams?: { codec_name?: string; sample_rate?: string; channels?: number }[];
+    };
+    const stream = parsed.streams?.[0];
+    if (!stream) return null;
+    return {
+      codec: stream.codec_name ?? null,
+      sampleRate: stream.sample_rate ? Number(stream.sample_rate) : null,
+      channels: stream.channels ?? null,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** The integrated loudness of what was measured, from ffmpeg's stderr; null when none. */
+export function parseLoudness(stderr: string): number | null {
+  const summary = parseEbur128Summary(stderr);
+  return summary && Number.isFinite(summary.integratedLufs) ? summary.integratedLufs : null;
+}

@@ -1,0 +1,196 @@
+import { del, errorText, get, post } from '../api.js';
+import { AppContext } from '../context.js';
+import { h } from '../dom.js';
+import { navigate, Page } from '../router.js';
+import type { SourceCheck, StreamSource } from '../types.js';
+import { confirmDialog } from '../ui/dialog.js';
+import { actionButton, field, form, input } from '../ui/form.js';
+import { emptyState, toast } from '../ui/notice.js';
+
+/** The province whose sources the page shows: the monitor's, or the first for an admin. */
+function provinceOf(context: AppContext): string {
+  return context.province?.code ?? context.provinces[0]?.code ?? '';
+}
+
+function checkText(check: SourceCheck): string {
+  if (!check.reachable) return `Không kết nối được: ${check.error ?? 'không rõ lỗi'}`;
+  const format = [
+    check.codec ? check.codec.toUpperCase() : null,
+    check.sampleRate ? `${(check.sampleRate / 1000).toLocaleString('vi-VN')} kHz` : null,
+    check.channels === 1 ? 'mono' : check.channels === 2 ? 'stereo' : null,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const loudness =
+    check.loudnessLufs === null
+      ? `chưa đo được độ lớn${check.error ? ` (${check.error})` : ''}`
+      : `độ lớn 10 giây đầu ${check.loudnessLufs.toLocaleString('vi-VN')} LUFS`;
+  return `Kết nối được — ${format || 'không rõ định dạng'}; ${loudness}`;
+}
+
+function sourceRow(
+  source: StreamSource,
+  province: string,
+  onDelete: (source: StreamSource) => void,
+): HTMLElement {
+  const result = h('div', { class: 'muted', 'aria-live': 'polite' });
+  const check = actionButton(
+    'Kiểm tra',
+    async () => {
+      result.textContent = 'Đang kiểm tra (khoảng 10–20 giây)…';
+      const answer = await post<{ urls: SourceCheck[] }>(
+        `/provinces/${province}/sources/${source.id}/check`,
+      );
+      result.replaceChildren(
+        ...answer.urls.map((one, index) =>
+          h('div', null, `${index === 0 ? 'Chính' : `Dự phòng ${index}`}: ${checkText(one)}`),
+        ),
+      );
+    },
+    (error) => (result.textContent = errorText(error)),
+    { class: 'link-button', 'aria-label': `Kiểm tra nguồn ${source.name}` },
+  );
+  return h(
+    'tr',
+    null,
+    h('td', null, source.name),
+    h(
+      'td',
+      null,
+      source.urls.map((url, index) =>
+        h('div', null, h('span', { class: 'muted' }, index === 0 ? 'Chính: ' : 'Dự phòng: '), url),
+      ),
+      result,
+    ),
+    h('td', null, source.fallbackBulletinId ? 'Có bản tin thay thế' : 'Im lặng'),
+    h(
+      'td',
+      null,
+      check,
+      ' ',
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'link-button danger-text',
+          onClick: () => onDelete(source),
+          'aria-label': `Xoá nguồn ${source.name}`,
+        },
+        'Xoá',
+      ),
+    ),
+  );
+}
+
+/** Nguồn tiếp âm: the streams (VOV, the provincial station) the province's communes relay. */
+export async function sourcesPage(context: AppContext): Promise<Page> {
+  const province = provinceOf(context);
+  const sources = await get<StreamSource[]>(`/provinces/${province}/sources`);
+  const reload = (): void => navigate('/nguon-tiep-am');
+  const onDelete = (source: StreamSource): void => {
+    void confirmDialog({
+      title: 'Xoá nguồn tiếp âm?',
+      body: `Nguồn “${source.name}” sẽ bị xoá. Không xoá được khi lịch phát sắp tới còn tiếp âm nguồn này.`,
+      confirmLabel: 'Xoá nguồn',
+      cancelLabel: 'Giữ lại',
+      danger: true,
+    }).then(async (yes) => {
+      if (!yes) return;
+      try {
+        await del(`/provinces/${province}/sources/${source.id}`);
+        toast('Đã xoá nguồn tiếp âm.');
+        reload();
+      } catch (error) {
+        toast(errorText(error), 'error');
+      }
+    });
+  };
+  const name = input({ name: 'name', required: true, maxlength: 200, placeholder: 'Ví dụ: VOV1' });
+  const primary = input({
+    name: 'primary',
+    type: 'url',
+    required: true,
+    placeholder: 'https://…',
+  });
+  const backups = h('textarea', { name: 'backups', rows: 2, placeholder: 'Mỗi dòng một địa chỉ' });
+  const fallback = input({
+    name: 'fallbackBulletinId',
+    placeholder: 'Mã bản tin (không bắt buộc)',
+  });
+  const create = form(
+    { class: 'card form-grid', 'aria-label': 'Thêm nguồn tiếp âm' },
+    [
+      h('h2', null, 'Thêm nguồn tiếp âm'),
+      field('Tên nguồn', name),
+      field('Địa chỉ luồng chính', primary, 'Luồng HTTP/Icecast hoặc HLS (http hoặc https).'),
+      field('Địa chỉ dự phòng', backups, 'Dùng lần lượt khi luồng chính hỏng.'),
+      field(
+        'Bản tin thay thế',
+        fallback,
+        'Bản tin của thư viện tỉnh, phát khi mọi luồng đều hỏng; để trống thì phát im lặng.',
+      ),
+    ],
+    'Thêm nguồn',
+    async (message) => {
+      if (!name.value.trim()) return message.show('Nhập tên nguồn.');
+      if (!primary.value.trim()) return message.show('Nhập địa chỉ luồng chính.');
+      const urls = [
+        primary.value.trim(),
+        ...backups.value
+          .split('\n')
+          .map((line) => line.trim())
+          .filter(Boolean),
+      ];
+      await post(`/provinces/${province}/sources`, {
+        name: name.value.trim(),
+        urls,
+        ...(fallback.value.trim() ? { fallbackBulletinId: fallback.value.trim() } : {}),
+      });
+      toast('Đã thêm nguồn tiếp âm.');
+      reload();
+    },
+  );
+  const table =
+    sources.length === 0
+      ? emptyState('Chưa có nguồn tiếp âm nào.')
+      : h(
+          'div',
+          { class: 'table-wrap' },
+          h(
+            'table',
+            null,
+            h(
+              'thead',
+              null,
+              h(
+                'tr',
+                null,
+                h('th', null, 'Tên nguồn'),
+                h('th', null, 'Địa chỉ luồng'),
+                h('th', null, 'Khi mọi luồng hỏng'),
+                h('th', null, h('span', { class: 'sr-only' }, 'Thao tác')),
+              ),
+            ),
+            h(
+              'tbody',
+              null,
+              sources.map((source) => sourceRow(source, province, onDelete)),
+            ),
+          ),
+        );
+  return {
+    title: 'Nguồn tiếp âm',
+    node: h(
+      'div',
+      { class: 'page' },
+      h('h1', null, 'Nguồn tiếp âm'),
+      h(
+        'p',
+        { class: 'muted' },
+        'Các luồng phát thanh (VOV, đài tỉnh) mà các xã trong tỉnh được tiếp âm. Khi luồng chính hỏng hoặc im lặng, hệ thống chuyển sang luồng dự phòng, rồi bản tin thay thế.',
+      ),
+      table,
+      create.form,
+    ),
+  };
+}
