@@ -1,4 +1,4 @@
-import { get, post, upload } from '../api.js';
+import { ApiError, errorText, get, post, upload } from '../api.js';
 import { AppContext, communeCode } from '../context.js';
 import { h, uid } from '../dom.js';
 import { formatDurationMs } from '../format.js';
@@ -98,6 +98,18 @@ function progressBar(fraction: number, label: string): HTMLElement {
   return h('div', { class: 'progress' }, bar);
 }
 
+/** A refused upload in words about the file itself: it is not (readable) audio. */
+export function uploadRefusal(error: unknown, fileName: string): string | null {
+  if (!(error instanceof ApiError)) return null;
+  if (error.code === 'UNSUPPORTED_MEDIA') {
+    return `Tệp “${fileName}” không phải tệp âm thanh, nên chưa được tải lên. Hãy chọn một bản ghi âm MP3, WAV, M4A, OGG hoặc FLAC.`;
+  }
+  if (error.code === 'AUDIO_INVALID') {
+    return `Tệp “${fileName}” bị hỏng hoặc không có âm thanh nghe được, nên chưa được tải lên. Hãy ghi âm hoặc xuất lại tệp.`;
+  }
+  return null;
+}
+
 function uploadPanel(commune: string, tracker: AudioTracker): HTMLElement {
   const audioField = fileField(
     'Tệp ghi âm',
@@ -119,11 +131,19 @@ function uploadPanel(commune: string, tracker: AudioTracker): HTMLElement {
       const label = h('p', null, 'Đang tải lên… 0%');
       const bar = h('progress', { max: 100, value: 0, 'aria-label': 'Tiến độ tải lên' });
       progress.replaceChildren(label, h('div', { class: 'progress' }, bar));
-      const asset = await upload<AudioAsset>(`/communes/${commune}/audio`, data, (fraction) => {
-        const percent = Math.round(fraction * 100);
-        bar.value = percent;
-        label.textContent = percent >= 100 ? 'Đã tải lên.' : `Đang tải lên… ${percent}%`;
-      });
+      let asset: AudioAsset;
+      try {
+        asset = await upload<AudioAsset>(`/communes/${commune}/audio`, data, (fraction) => {
+          const percent = Math.round(fraction * 100);
+          bar.value = percent;
+          // The bytes are sent; whether they are audio the server says next.
+          label.textContent =
+            percent >= 100 ? 'Đã gửi tệp, đang kiểm tra…' : `Đang tải lên… ${percent}%`;
+        });
+      } catch (error) {
+        progress.replaceChildren();
+        return message.show(uploadRefusal(error, chosen.name) ?? errorText(error));
+      }
       tracker.track(asset);
     },
   ).form;
