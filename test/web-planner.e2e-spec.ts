@@ -154,6 +154,29 @@ describe('planner on any date, campaign status, refused uploads (e2e, Chromium)'
     await page.close();
   });
 
+  it('marks the topics the running campaign counts and warns when a bulletin would count for nothing', async () => {
+    const page = await browser.newTab('topics');
+    await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+    await page.getByRole('heading', { level: 1, name: 'Lịch phát sóng' }).waitFor();
+    await page.goto(`${baseUrl}/#/ban-tin/moi`);
+    await page.getByRole('heading', { level: 1, name: 'Tạo bản tin' }).waitFor();
+    // e2e-dang-chay (running) counts only Kinh tế số; e2e-sap-toi has not begun.
+    await expect(page.getByTestId('counted-topics').textContent()).resolves.toBe(
+      '★ Chủ đề được tính vào chỉ tiêu của chiến dịch đang diễn ra (Chiến dịch e2e-dang-chay): Kinh tế số.',
+    );
+    const warning = page.getByTestId('uncounted-warning');
+    await expect(warning.isHidden()).resolves.toBe(true);
+    await page.getByLabel('Xã hội số', { exact: true }).check();
+    await warning.waitFor({ state: 'visible' });
+    await expect(warning.textContent()).resolves.toContain(
+      'bản tin này sẽ không được tính vào chỉ tiêu',
+    );
+    await screenshot(page, 'chu-de-khong-duoc-tinh');
+    await page.getByLabel('Kinh tế số', { exact: true }).check();
+    await warning.waitFor({ state: 'hidden' });
+    await page.close();
+  });
+
   it('wrote no script errors to the console', () => {
     expect(browser.problems.filter((problem) => problem.kind === 'pageerror')).toEqual([]);
   });
