@@ -215,7 +215,12 @@ function markCountedTopics(
   for (const box of group.querySelectorAll<HTMLInputElement>('input[type=checkbox]')) {
     if (!counted.topics.has(box.value)) continue;
     // Beside the label, not in it: the box keeps its name; the hint below says the same in words.
-    box.parentElement?.after(
+    const label = box.parentElement;
+    if (!label) continue;
+    const pair = h('span', { class: 'counted-topic' });
+    label.replaceWith(pair);
+    pair.append(
+      label,
       h(
         'span',
         { class: 'counted-mark', 'aria-hidden': 'true', title: 'Được tính vào chỉ tiêu' },
@@ -229,12 +234,12 @@ function markCountedTopics(
   group.append(
     h(
       'p',
-      { class: 'small', 'data-testid': 'counted-topics' },
+      { class: 'small counted-hint', 'data-testid': 'counted-topics' },
       `★ Chủ đề được tính vào chỉ tiêu của chiến dịch đang diễn ra (${counted.names.join(', ')}): ${names.join(', ')}.`,
     ),
   );
   const warning = h('p', {
-    class: 'message message-warning',
+    class: 'message message-warning counted-hint',
     role: 'status',
     hidden: true,
     'data-testid': 'uncounted-warning',
