@@ -435,7 +435,7 @@ describe('reports (e2e)', () => {
 
   it('writes the same rows to CSV (BOM, pinned header) that Python reads back', async () => {
     const response = await getBinary(
-      `/reports/compliance?campaign=cds-2025&province=${PROVINCE}&format=csv`,
+      `/reports/compliance?campaign=cds-2025&province=${PROVINCE}&format=csv&columns=raw`,
       monitor,
     ).expect(200);
     expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
@@ -455,7 +455,7 @@ describe('reports (e2e)', () => {
 
   it('writes the same rows to XLSX (a sheet per view, typed cells, frozen header) that openpyxl reads', async () => {
     const response = await getBinary(
-      `/reports/compliance?campaign=cds-2025&province=${PROVINCE}&format=xlsx`,
+      `/reports/compliance?campaign=cds-2025&province=${PROVINCE}&format=xlsx&columns=raw`,
       monitor,
     ).expect(200);
     expect(response.headers['content-type']).toBe(
@@ -595,7 +595,7 @@ describe('reports (e2e)', () => {
     );
 
     const xlsx = await getBinary(
-      `/reports/summary?campaign=cds-2025&province=${PROVINCE}&format=xlsx`,
+      `/reports/summary?campaign=cds-2025&province=${PROVINCE}&format=xlsx&columns=raw`,
       monitor,
     ).expect(200);
     const book = JSON.parse(
@@ -619,7 +619,7 @@ describe('reports (e2e)', () => {
     );
 
     const csv = await getBinary(
-      `/reports/summary?campaign=cds-2025&province=${PROVINCE}&format=csv`,
+      `/reports/summary?campaign=cds-2025&province=${PROVINCE}&format=csv&columns=raw`,
       monitor,
     ).expect(200);
     const csvRows = JSON.parse(
@@ -708,7 +708,7 @@ describe('reports (e2e)', () => {
     });
 
     const csv = await getBinary(
-      `/reports/uplift?campaign=cds-2025&province=${PROVINCE}&format=csv`,
+      `/reports/uplift?campaign=cds-2025&province=${PROVINCE}&format=csv&columns=raw`,
       monitor,
     ).expect(200);
     const csvRows = JSON.parse(
@@ -820,7 +820,7 @@ describe('reports (e2e)', () => {
     }
 
     const csv = await getBinary(
-      `/reports/communes/${GOOD}?campaign=cds-2025&format=csv`,
+      `/reports/communes/${GOOD}?campaign=cds-2025&format=csv&columns=raw`,
       goodOperator,
     ).expect(200);
     const csvRows = JSON.parse(
@@ -838,7 +838,7 @@ describe('reports (e2e)', () => {
       ),
     );
     const xlsx = await getBinary(
-      `/reports/communes/${GOOD}?campaign=cds-2025&format=xlsx`,
+      `/reports/communes/${GOOD}?campaign=cds-2025&format=xlsx&columns=raw`,
       goodOperator,
     ).expect(200);
     const book = JSON.parse(

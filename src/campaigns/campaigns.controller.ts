@@ -2,25 +2,35 @@ import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../auth/access.decorators';
 import { AuthUser } from '../auth/auth-user';
+import { Clock } from '../common/clock';
+import { localDateOf } from '../common/local-time';
 import { campaignView, CampaignsService, CampaignView } from './campaigns.service';
 import { CreateCampaignDto, UpdateCampaignDto } from './dto/campaign.dto';
+import { Campaign } from './entities/campaign.entity';
 
 @ApiTags('campaigns')
 @ApiBearerAuth()
 @Controller('campaigns')
 export class CampaignsController {
-  constructor(private readonly campaigns: CampaignsService) {}
+  constructor(
+    private readonly campaigns: CampaignsService,
+    private readonly clock: Clock,
+  ) {}
 
-  /** National campaigns and the caller's province's (admins: all). */
+  private view(campaign: Campaign): CampaignView {
+    return campaignView(campaign, localDateOf(this.clock.now()));
+  }
+
+  /** National campaigns and the caller's province's (admins: all), each running, ended or upcoming. */
   @Get()
   async list(@CurrentUser() actor: AuthUser): Promise<CampaignView[]> {
-    return (await this.campaigns.list(actor)).map(campaignView);
+    return (await this.campaigns.list(actor)).map((campaign) => this.view(campaign));
   }
 
   /** 404 for another province's campaign, as for one that does not exist. */
   @Get(':code')
   async get(@Param('code') code: string, @CurrentUser() actor: AuthUser): Promise<CampaignView> {
-    return campaignView(await this.campaigns.getFor(code, actor));
+    return this.view(await this.campaigns.getFor(code, actor));
   }
 
   /** A monitor creates a campaign of their province; an admin a national one or any province's. */
@@ -30,7 +40,7 @@ export class CampaignsController {
     @Body() body: CreateCampaignDto,
     @CurrentUser() actor: AuthUser,
   ): Promise<CampaignView> {
-    return campaignView(await this.campaigns.create(body, actor));
+    return this.view(await this.campaigns.create(body, actor));
   }
 
   /** Admins change any campaign, a monitor their province's (a national one: 403). */
@@ -41,6 +51,6 @@ export class CampaignsController {
     @Body() body: UpdateCampaignDto,
     @CurrentUser() actor: AuthUser,
   ): Promise<CampaignView> {
-    return campaignView(await this.campaigns.update(code, body, actor));
+    return this.view(await this.campaigns.update(code, body, actor));
   }
 }

@@ -18,6 +18,17 @@ import { Campaign, CampaignRule } from './entities/campaign.entity';
 
 export const CAMPAIGNS_DIR = 'campaigns';
 
+/** Where today falls against a campaign's dates: what the lists show and the planner picks by. */
+export type CampaignStatus = 'running' | 'ended' | 'upcoming';
+
+export function campaignStatus(
+  campaign: Pick<Campaign, 'startsOn' | 'endsOn'>,
+  today: string,
+): CampaignStatus {
+  if (today < campaign.startsOn) return 'upcoming';
+  return today > campaign.endsOn ? 'ended' : 'running';
+}
+
 export interface CampaignView {
   code: string;
   name: string;
@@ -28,12 +39,24 @@ export interface CampaignView {
   endsOn: string;
   rules: CampaignRule[];
   minDailySeconds: number;
+  /** Against `today` (local date, Asia/Ho_Chi_Minh) when the view was made. */
+  status: CampaignStatus;
 }
 
-export function campaignView(campaign: Campaign): CampaignView {
+export function campaignView(campaign: Campaign, today: string): CampaignView {
   const { code, name, description, provinceCode, startsOn, endsOn, rules, minDailySeconds } =
     campaign;
-  return { code, name, description, provinceCode, startsOn, endsOn, rules, minDailySeconds };
+  return {
+    code,
+    name,
+    description,
+    provinceCode,
+    startsOn,
+    endsOn,
+    rules,
+    minDailySeconds,
+    status: campaignStatus(campaign, today),
+  };
 }
 
 /** Checks what class-validator cannot: real dates, their order, one rule per topic, a minimum in each rule. */

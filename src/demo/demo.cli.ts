@@ -2,11 +2,11 @@ import 'reflect-metadata';
 import { DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module';
-import { DomainError } from '../common/domain-error';
-import { ConfigError } from '../config/load-config';
 import { MediaWorkerModule } from '../media/media-worker.module';
+import { demoFailureText } from './demo-failure';
 import { DemoRemover } from './demo-remover';
 import { DemoSeeder } from './demo-seeder';
+import { DEMO_COMMUNE_NAME } from './demo.constants';
 
 /**
  * `npm run demo` / `npm run demo:remove`. Boots the application without HTTP, with the audio
@@ -51,7 +51,7 @@ async function run(remove: boolean): Promise<void> {
       return;
     }
     console.log(
-      'Đang tạo dữ liệu mẫu cho Phường Hạc Thành (tổng hợp giọng đọc mất khoảng một phút)…',
+      `Đang tạo dữ liệu mẫu cho ${DEMO_COMMUNE_NAME} (tổng hợp giọng đọc mất khoảng một phút)…`,
     );
     const summary = await app.get(DemoSeeder).seed();
     console.log(
@@ -64,10 +64,6 @@ async function run(remove: boolean): Promise<void> {
 }
 
 run(process.argv.includes('--remove')).catch((error: unknown) => {
-  if (error instanceof DomainError || error instanceof ConfigError) {
-    console.error(error.message);
-  } else {
-    console.error(error);
-  }
+  console.error(demoFailureText(error) ?? error);
   process.exit(1);
 });

@@ -13,8 +13,10 @@ import {
   ProvinceReportQueryDto,
   RebuildQueryDto,
   RecordsQueryDto,
+  ReportColumns,
   ReportFormat,
 } from './dto/report-query.dto';
+import { TopicsService } from '../topics/topics.service';
 import { attachment, CSV_TYPE, XLSX_TYPE } from './export/attachment';
 import { tableToCsv } from './export/csv-writer';
 import {
@@ -24,6 +26,7 @@ import {
   summaryDocument,
   upliftDocument,
 } from './export/report-documents';
+import { documentForPeople } from './export/people-columns';
 import { ReportDocument } from './export/report-table';
 import { documentToXlsx } from './export/xlsx-writer';
 import {
@@ -36,7 +39,8 @@ import {
 } from './reports.service';
 import { RollupRun, RollupsService } from './rollups.service';
 
-const FORMATS_NOTE = 'format=csv (UTF-8 with BOM, the first table) or xlsx (one sheet per table)';
+const FORMATS_NOTE =
+  'format=csv (UTF-8 with BOM, the first table) or xlsx (one sheet per table); for people by default (Vietnamese headers, minutes, Đạt/Chưa đạt), columns=raw for the JSON fields';
 
 /**
  * Monitoring views of the as-run log (báo cáo giám sát): province-wide views for the province's
@@ -53,6 +57,7 @@ export class ReportsController {
     private readonly chains: ChainChecksService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly topics: TopicsService,
   ) {}
 
   @Get('compliance')
@@ -66,7 +71,7 @@ export class ReportsController {
     @Query() query: ProvinceReportQueryDto,
   ): Promise<ComplianceReport | StreamableFile> {
     const report = await this.reports.compliance(query.campaign, query.province, query);
-    return this.render(query.format, report, complianceDocument);
+    return this.render(query, report, complianceDocument);
   }
 
   @Get('summary')
@@ -78,7 +83,7 @@ export class ReportsController {
   })
   async summary(@Query() query: ProvinceReportQueryDto): Promise<ProvinceSummary | StreamableFile> {
     const summary = await this.reports.provinceSummary(query.campaign, query.province, query);
-    return this.render(query.format, summary, summaryDocument);
+    return this.render(query, summary, summaryDocument);
   }
 
   @Get('uplift')
@@ -90,7 +95,7 @@ export class ReportsController {
   })
   async uplift(@Query() query: ProvinceReportQueryDto): Promise<UpliftReport | StreamableFile> {
     const report = await this.reports.uplift(query.campaign, query.province, query);
-    return this.render(query.format, report, upliftDocument);
+    return this.render(query, report, upliftDocument);
   }
 
   @Post('chain-checks')
@@ -113,7 +118,7 @@ export class ReportsController {
     @Query() query: CommuneReportQueryDto,
   ): Promise<CommuneDetail | StreamableFile> {
     const detail = await this.reports.communeDetail(query.campaign, commune, query);
-    return this.render(query.format, detail, communeDetailDocument);
+    return this.render(query, detail, communeDetailDocument);
   }
 
   @Get('communes/:commune/records')
@@ -168,12 +173,13 @@ export class ReportsController {
   }
 
   private async render<V>(
-    format: ReportFormat | undefined,
+    { format, columns }: { format?: ReportFormat; columns?: ReportColumns },
     view: V,
     toDocument: (view: V) => ReportDocument,
   ): Promise<V | StreamableFile> {
     if (format === undefined || format === 'json') return view;
-    const document = toDocument(view);
+    const raw = toDocument(view);
+    const document = columns === 'raw' ? raw : documentForPeople(raw, await this.topicNames());
     if (format === 'csv') {
       return attachment(tableToCsv(document.tables[0]), CSV_TYPE, `${document.fileName}.csv`);
     }
@@ -182,5 +188,9 @@ export class ReportsController {
       XLSX_TYPE,
       `${document.fileName}.xlsx`,
     );
+  }
+
+  private async topicNames(): Promise<Map<string, string>> {
+    return new Map((await this.topics.list()).map((topic) => [topic.code, topic.name]));
   }
 }

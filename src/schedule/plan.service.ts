@@ -222,15 +222,27 @@ export class PlanService {
   }
 }
 
-/** The part of [from, to] inside the campaign's dates; 422 when there is none. */
-function clipToCampaign(range: DateRange, campaign: Campaign): DateRange {
+/**
+ * The part of [from, to] inside the campaign's dates; 422 when there is none, saying whether the
+ * campaign had ended or not begun by then (`reason`), with its dates, so a client can say what to
+ * do (choose another campaign or other dates).
+ */
+export function clipToCampaign(range: DateRange, campaign: Campaign): DateRange {
   const from = range.from > campaign.startsOn ? range.from : campaign.startsOn;
   const to = range.to < campaign.endsOn ? range.to : campaign.endsOn;
   if (to < from) {
+    const ended = range.from > campaign.endsOn;
     throw new DomainError(
       'PLAN_RANGE_INVALID',
-      `${range.from} – ${range.to} is outside campaign ${campaign.code} (${campaign.startsOn} – ${campaign.endsOn})`,
-      { campaign: campaign.code, startsOn: campaign.startsOn, endsOn: campaign.endsOn },
+      ended
+        ? `Campaign ${campaign.code} ended on ${campaign.endsOn}, before ${range.from}: choose a running campaign (or ask the province's monitor to create one)`
+        : `Campaign ${campaign.code} starts on ${campaign.startsOn}, after ${range.to}: plan from ${campaign.startsOn}`,
+      {
+        reason: ended ? 'campaign-ended' : 'campaign-not-started',
+        campaign: campaign.code,
+        startsOn: campaign.startsOn,
+        endsOn: campaign.endsOn,
+      },
     );
   }
   return { from, to };

@@ -89,7 +89,8 @@ export const ERROR_MESSAGES: Record<string, string> = {
   BULLETIN_NOT_EMERGENCY: 'Chỉ bản tin mức khẩn cấp mới được phát khẩn cấp',
   EMERGENCY_NO_DEVICES: 'Không có cụm loa nào trong vùng đã chọn',
   COMMUNE_NOT_IN_PROVINCE: 'Xã này không thuộc tỉnh đã chọn',
-  PLAN_RANGE_INVALID: 'Khoảng ngày lập kế hoạch không hợp lệ',
+  PLAN_RANGE_INVALID:
+    'Khoảng ngày đã chọn nằm ngoài thời gian của chiến dịch: hãy chọn chiến dịch đang diễn ra hoặc ngày khác',
   ZONE_UNKNOWN: 'Vùng phát không có cụm loa nào của xã',
   PLAYOUT_RECORD_INVALID: 'Bản ghi nhật ký phát thanh không hợp lệ',
   PLAYOUT_CORRECTS_UNKNOWN: 'Không tìm thấy bản ghi cần đính chính',

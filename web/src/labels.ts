@@ -3,6 +3,7 @@ import type {
   AudioStatus,
   BulletinPriority,
   BulletinStatus,
+  CampaignStatus,
   DiscrepancyCode,
   MissedCause,
   PlayoutOutcome,
@@ -30,6 +31,12 @@ export const BULLETIN_STATUS_LABEL: Record<BulletinStatus, string> = {
   draft: 'Chờ duyệt',
   approved: 'Đã duyệt',
   archived: 'Lưu trữ',
+};
+
+export const CAMPAIGN_STATUS_LABEL: Record<CampaignStatus, string> = {
+  running: 'Đang diễn ra',
+  upcoming: 'Sắp diễn ra',
+  ended: 'Đã kết thúc',
 };
 
 export const AUDIO_STATUS_LABEL: Record<AudioStatus, string> = {

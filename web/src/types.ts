@@ -43,7 +43,11 @@ export interface Campaign {
   endsOn: string;
   rules: CampaignRule[];
   minDailySeconds: number;
+  /** Against the server's today. */
+  status: CampaignStatus;
 }
+
+export type CampaignStatus = 'running' | 'ended' | 'upcoming';
 
 export interface Province {
   code: string;

@@ -5,6 +5,10 @@ import { TOPIC_CODE_PATTERN } from '../../topics/dto/topic.dto';
 export const REPORT_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
+/** `people` (default): Vietnamese headers, names, minutes, Đạt/Chưa đạt; `raw`: the JSON's fields. */
+export const REPORT_COLUMNS = ['people', 'raw'] as const;
+export type ReportColumns = (typeof REPORT_COLUMNS)[number];
+
 export const AS_RUN_FORMATS = ['json', 'csv'] as const;
 export type AsRunFormat = (typeof AS_RUN_FORMATS)[number];
 
@@ -34,6 +38,16 @@ export class CommuneReportQueryDto extends DateRangeQueryDto {
   @IsOptional()
   @IsIn(REPORT_FORMATS)
   format?: ReportFormat;
+
+  @ApiPropertyOptional({
+    enum: REPORT_COLUMNS,
+    default: 'people',
+    description:
+      'CSV and XLSX only. people: Vietnamese headers, topic names, minutes (one decimal; a decimal comma in CSV), Đạt/Chưa đạt, codes kept as text. raw: the JSON field names and values (seconds, true/false, topic codes).',
+  })
+  @IsOptional()
+  @IsIn(REPORT_COLUMNS)
+  columns?: ReportColumns;
 }
 
 export class ProvinceReportQueryDto extends CommuneReportQueryDto {

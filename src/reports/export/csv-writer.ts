@@ -1,4 +1,4 @@
-import { CellValue, headerOf, ReportTable } from './report-table';
+import { CellKind, CellValue, headerOf, ReportTable } from './report-table';
 
 /** UTF-8 byte order mark: Excel reads the file as UTF-8 and shows Vietnamese correctly. */
 export const UTF8_BOM = '\ufeff';
@@ -19,11 +19,31 @@ export function csvCell(value: CellValue): string {
   return /[",\r\n]/.test(text) || text.trim() !== text ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** A code that only letters, digits and `-._` make: safe to hand to a spreadsheet as a formula. */
+const PLAIN_CODE = /^[0-9A-Za-z][0-9A-Za-z._-]*$/;
+
+/**
+ * A cell as its column's kind writes it. For people: a code as `="00004"`, the one CSV form that
+ * Excel and LibreOffice (formulas evaluated, their default on opening a file) both keep as text
+ * with its leading zeros; minutes with the decimal comma of vi-VN (`12,5`, quoted).
+ */
+export function csvField(kind: CellKind, value: CellValue): string {
+  if (kind === 'code' && typeof value === 'string' && PLAIN_CODE.test(value)) {
+    return `"=""${value}"""`;
+  }
+  if (kind === 'minutes' && typeof value === 'number') {
+    return csvCell(value.toFixed(1).replace('.', ','));
+  }
+  return csvCell(value);
+}
+
 /** RFC 4180 (CRLF, `"` quoting) with a BOM; the header row is the columns' headers (or keys). */
 export function tableToCsv(table: ReportTable): Buffer {
   const lines = [table.columns.map((column) => csvCell(headerOf(column))).join(',')];
   for (const row of table.rows) {
-    lines.push(table.columns.map((column) => csvCell(row[column.key] ?? null)).join(','));
+    lines.push(
+      table.columns.map((column) => csvField(column.kind, row[column.key] ?? null)).join(','),
+    );
   }
   return Buffer.from(`${UTF8_BOM}${lines.join('\r\n')}\r\n`, 'utf8');
 }

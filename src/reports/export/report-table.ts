@@ -6,6 +6,10 @@
 export type CellKind =
   /** Codes and names. */
   | 'text'
+  /** A code for people (`00004`): kept as text, leading zeros and all, when a spreadsheet opens it. */
+  | 'code'
+  /** Minutes with one decimal (exports for people). */
+  | 'minutes'
   /** Whole numbers (plays, days, seq). */
   | 'integer'
   /** Seconds with milliseconds. */

@@ -3,6 +3,8 @@ import { UTC_OFFSET_MS } from '../../common/local-time';
 import { CellKind, CellValue, headerOf, ReportDocument, ReportTable } from './report-table';
 
 const NUMBER_FORMATS: Partial<Record<CellKind, string>> = {
+  code: '@',
+  minutes: '0.0',
   integer: '0',
   seconds: '0.###',
   percent: '0.0',
@@ -12,6 +14,8 @@ const NUMBER_FORMATS: Partial<Record<CellKind, string>> = {
 
 const WIDTHS: Record<CellKind, number> = {
   text: 18,
+  code: 10,
+  minutes: 12,
   integer: 12,
   seconds: 14,
   percent: 12,

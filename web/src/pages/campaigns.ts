@@ -7,6 +7,7 @@ import type { Campaign, CampaignRule } from '../types.js';
 import { openDialog } from '../ui/dialog.js';
 import { field, form, input, select } from '../ui/form.js';
 import { emptyState, toast } from '../ui/notice.js';
+import { CAMPAIGN_STATUS_LABEL } from '../labels.js';
 
 interface RuleInputs {
   topic: string;
@@ -206,6 +207,24 @@ function campaignForm(
   ).form;
 }
 
+/** "Đang diễn ra", "Sắp diễn ra" or "Đã kết thúc", as a badge. */
+export function campaignStatusBadge(campaign: Campaign): HTMLElement {
+  return h(
+    'span',
+    { class: `badge campaign-${campaign.status}`, 'data-testid': 'campaign-status' },
+    CAMPAIGN_STATUS_LABEL[campaign.status],
+  );
+}
+
+/** Running first, then upcoming (soonest first), then ended (latest first). */
+export function byStatus(a: Campaign, b: Campaign): number {
+  const rank = { running: 0, upcoming: 1, ended: 2 } as const;
+  if (a.status !== b.status) return rank[a.status] - rank[b.status];
+  return a.status === 'upcoming'
+    ? a.startsOn.localeCompare(b.startsOn)
+    : b.startsOn.localeCompare(a.startsOn);
+}
+
 function ruleText(rule: CampaignRule): string {
   const parts: string[] = [];
   if (rule.minSecondsPerWeek) parts.push(`${formatSeconds(rule.minSecondsPerWeek)}/tuần`);
@@ -218,9 +237,7 @@ function ruleText(rule: CampaignRule): string {
  * edit; a monitor edits the province's own and may copy a national one as a start.
  */
 export async function campaignsPage(context: AppContext): Promise<Page> {
-  const campaigns = (await get<Campaign[]>('/campaigns')).sort((a, b) =>
-    b.startsOn.localeCompare(a.startsOn),
-  );
+  const campaigns = (await get<Campaign[]>('/campaigns')).sort(byStatus);
   const reload = (): void => navigate('/chien-dich');
   const edit = (campaign: Campaign | null): void =>
     void openDialog(campaign ? `Sửa chiến dịch ${campaign.code}` : 'Tạo chiến dịch', (close) =>
@@ -291,6 +308,7 @@ export async function campaignsPage(context: AppContext): Promise<Page> {
                 h(
                   'p',
                   { class: 'muted' },
+                  campaignStatusBadge(campaign),
                   h(
                     'span',
                     { class: campaign.provinceCode === null ? 'badge badge-national' : 'badge' },

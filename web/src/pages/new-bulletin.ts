@@ -1,11 +1,11 @@
-import { get, post, upload } from '../api.js';
+import { ApiError, errorText, get, post, upload } from '../api.js';
 import { AppContext, communeCode } from '../context.js';
 import { h, uid } from '../dom.js';
 import { formatDurationMs } from '../format.js';
 import { AUDIO_STATUS_LABEL, loudnessWarningText, PRIORITY_LABEL, VOICES } from '../labels.js';
 import { isCurrent, currentGeneration, onLeave } from '../lifecycle.js';
 import { navigate, Page } from '../router.js';
-import type { AudioAsset, Bulletin, BulletinPriority } from '../types.js';
+import type { AudioAsset, Bulletin, BulletinPriority, Campaign } from '../types.js';
 import { audioPlayer } from '../ui/audio-player.js';
 import { checkGroup, field, fileField, form, input, select } from '../ui/form.js';
 import { toast } from '../ui/notice.js';
@@ -98,6 +98,18 @@ function progressBar(fraction: number, label: string): HTMLElement {
   return h('div', { class: 'progress' }, bar);
 }
 
+/** A refused upload in words about the file itself: it is not (readable) audio. */
+export function uploadRefusal(error: unknown, fileName: string): string | null {
+  if (!(error instanceof ApiError)) return null;
+  if (error.code === 'UNSUPPORTED_MEDIA') {
+    return `Tệp “${fileName}” không phải tệp âm thanh, nên chưa được tải lên. Hãy chọn một bản ghi âm MP3, WAV, M4A, OGG hoặc FLAC.`;
+  }
+  if (error.code === 'AUDIO_INVALID') {
+    return `Tệp “${fileName}” bị hỏng hoặc không có âm thanh nghe được, nên chưa được tải lên. Hãy ghi âm hoặc xuất lại tệp.`;
+  }
+  return null;
+}
+
 function uploadPanel(commune: string, tracker: AudioTracker): HTMLElement {
   const audioField = fileField(
     'Tệp ghi âm',
@@ -119,11 +131,19 @@ function uploadPanel(commune: string, tracker: AudioTracker): HTMLElement {
       const label = h('p', null, 'Đang tải lên… 0%');
       const bar = h('progress', { max: 100, value: 0, 'aria-label': 'Tiến độ tải lên' });
       progress.replaceChildren(label, h('div', { class: 'progress' }, bar));
-      const asset = await upload<AudioAsset>(`/communes/${commune}/audio`, data, (fraction) => {
-        const percent = Math.round(fraction * 100);
-        bar.value = percent;
-        label.textContent = percent >= 100 ? 'Đã tải lên.' : `Đang tải lên… ${percent}%`;
-      });
+      let asset: AudioAsset;
+      try {
+        asset = await upload<AudioAsset>(`/communes/${commune}/audio`, data, (fraction) => {
+          const percent = Math.round(fraction * 100);
+          bar.value = percent;
+          // The bytes are sent; whether they are audio the server says next.
+          label.textContent =
+            percent >= 100 ? 'Đã gửi tệp, đang kiểm tra…' : `Đang tải lên… ${percent}%`;
+        });
+      } catch (error) {
+        progress.replaceChildren();
+        return message.show(uploadRefusal(error, chosen.name) ?? errorText(error));
+      }
       tracker.track(asset);
     },
   ).form;
@@ -168,13 +188,86 @@ function ttsPanel(commune: string, tracker: AudioTracker, text: HTMLTextAreaElem
   ).form;
 }
 
+/** The topics that the campaigns running today count, and those campaigns' names. */
+export function countedTopics(campaigns: readonly Campaign[]): {
+  topics: Set<string>;
+  names: string[];
+} {
+  const running = campaigns.filter((campaign) => campaign.status === 'running');
+  return {
+    topics: new Set(running.flatMap((campaign) => campaign.rules.map((rule) => rule.topic))),
+    names: running.map((campaign) => campaign.name),
+  };
+}
+
+/**
+ * Marks the topic boxes a running campaign counts (★, explained under the boxes) and warns, as
+ * the boxes change, when the chosen topics are counted by no running campaign.
+ */
+function markCountedTopics(
+  context: AppContext,
+  group: HTMLElement,
+  values: () => string[],
+  campaigns: readonly Campaign[],
+): void {
+  const counted = countedTopics(campaigns);
+  if (counted.topics.size === 0) return;
+  for (const box of group.querySelectorAll<HTMLInputElement>('input[type=checkbox]')) {
+    if (!counted.topics.has(box.value)) continue;
+    // Beside the label, not in it: the box keeps its name; the hint below says the same in words.
+    const label = box.parentElement;
+    if (!label) continue;
+    const pair = h('span', { class: 'counted-topic' });
+    label.replaceWith(pair);
+    pair.append(
+      label,
+      h(
+        'span',
+        { class: 'counted-mark', 'aria-hidden': 'true', title: 'Được tính vào chỉ tiêu' },
+        '★',
+      ),
+    );
+  }
+  const names = context.topics
+    .filter((topic) => counted.topics.has(topic.code))
+    .map((topic) => topic.name);
+  group.append(
+    h(
+      'p',
+      { class: 'small counted-hint', 'data-testid': 'counted-topics' },
+      `★ Chủ đề được tính vào chỉ tiêu của chiến dịch đang diễn ra (${counted.names.join(', ')}): ${names.join(', ')}.`,
+    ),
+  );
+  const warning = h('p', {
+    class: 'message message-warning counted-hint',
+    role: 'status',
+    hidden: true,
+    'data-testid': 'uncounted-warning',
+  });
+  group.append(warning);
+  group.addEventListener('change', () => {
+    const chosen = values();
+    const uncounted = chosen.length > 0 && !chosen.some((code) => counted.topics.has(code));
+    warning.hidden = !uncounted;
+    warning.textContent = uncounted
+      ? 'Các chủ đề đã chọn không được chiến dịch nào đang diễn ra tính: bản tin này sẽ không được tính vào chỉ tiêu. Hãy chọn thêm một chủ đề có dấu ★ nếu nội dung phù hợp.'
+      : '';
+  });
+}
+
 /** Tạo bản tin: upload a recording or synthesize a text, listen, then save it with its topics. */
-export function newBulletinPage(context: AppContext): Page {
+export async function newBulletinPage(context: AppContext): Promise<Page> {
   const commune = communeCode(context);
   const title = input({ name: 'title', required: true, maxlength: 200 });
   const topics = checkGroup(
     'Chủ đề (chọn ít nhất một)',
     context.topics.map((topic) => ({ value: topic.code, label: topic.name })),
+  );
+  markCountedTopics(
+    context,
+    topics.element,
+    () => topics.values(),
+    await get<Campaign[]>('/campaigns'),
   );
   const priority = select(
     (Object.keys(PRIORITY_LABEL) as BulletinPriority[]).map((value) => ({

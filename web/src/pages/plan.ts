@@ -1,4 +1,4 @@
-import { errorText, get, post } from '../api.js';
+import { ApiError, errorText, get, post } from '../api.js';
 import { AppContext, communeCode, topicName } from '../context.js';
 import { h } from '../dom.js';
 import {
@@ -13,11 +13,13 @@ import {
   mondayOf,
   today,
 } from '../format.js';
+import { CAMPAIGN_STATUS_LABEL } from '../labels.js';
 import { href, Page, RouteMatch } from '../router.js';
 import type { BroadcastWindow, Campaign, PlannedItem, PlanResult, Shortfall } from '../types.js';
 import { confirmDialog } from '../ui/dialog.js';
 import { field, form, input, select } from '../ui/form.js';
 import { emptyState, toast } from '../ui/notice.js';
+import { byStatus } from './campaigns.js';
 import { communeZones, zoneChoice } from '../ui/zones.js';
 
 function plays(count: number): string {
@@ -143,6 +145,51 @@ function planTable(
   );
 }
 
+/**
+ * Said above the form when no campaign runs today: the planner plans a campaign's days, so the
+ * operator learns why nothing can be planned now and who can change that.
+ */
+export function noRunningCampaignText(campaigns: readonly Campaign[]): string | null {
+  if (campaigns.some((campaign) => campaign.status === 'running')) return null;
+  const next = campaigns
+    .filter((campaign) => campaign.status === 'upcoming')
+    .sort((a, b) => a.startsOn.localeCompare(b.startsOn))[0];
+  if (next) {
+    return `Hôm nay chưa có chiến dịch nào đang diễn ra. Chiến dịch “${next.name}” bắt đầu ngày ${formatDate(next.startsOn)}: bạn có thể lập kế hoạch từ ngày đó.`;
+  }
+  const last = campaigns
+    .filter((campaign) => campaign.status === 'ended')
+    .sort((a, b) => b.endsOn.localeCompare(a.endsOn))[0];
+  const lastText = last
+    ? ` Chiến dịch gần nhất, “${last.name}”, đã kết thúc ngày ${formatDate(last.endsOn)}.`
+    : '';
+  return `Hôm nay không có chiến dịch nào đang diễn ra nên chưa lập kế hoạch được.${lastText} Hãy đề nghị giám sát viên của tỉnh tạo chiến dịch mới ở trang “Chiến dịch” (có thể sao chép chiến dịch cũ rồi đổi ngày). Trong lúc chờ, bạn vẫn xếp từng bản tin vào lịch phát sóng được.`;
+}
+
+function noRunningCampaign(campaigns: readonly Campaign[]): HTMLElement | null {
+  const text = noRunningCampaignText(campaigns);
+  return text
+    ? h(
+        'p',
+        { class: 'message message-warning', role: 'status', 'data-testid': 'no-campaign' },
+        text,
+      )
+    : null;
+}
+
+/** The planner's refusal of a range outside the campaign, with the campaign's dates and what to do. */
+export function planRefusalText(error: unknown, campaign: Campaign): string | null {
+  if (!(error instanceof ApiError) || error.code !== 'PLAN_RANGE_INVALID') return null;
+  const body = (error.body ?? {}) as { reason?: string; startsOn?: string; endsOn?: string };
+  if (body.reason === 'campaign-ended') {
+    return `Chiến dịch “${campaign.name}” đã kết thúc ngày ${formatDate(body.endsOn ?? campaign.endsOn)}, nên không lập kế hoạch cho những ngày này được. Hãy chọn một chiến dịch đang diễn ra; nếu không có, hãy đề nghị giám sát viên của tỉnh tạo chiến dịch mới.`;
+  }
+  if (body.reason === 'campaign-not-started') {
+    return `Chiến dịch “${campaign.name}” bắt đầu ngày ${formatDate(body.startsOn ?? campaign.startsOn)}: hãy chọn “Từ ngày”, “Đến ngày” từ ngày đó trở đi.`;
+  }
+  return null;
+}
+
 function totalSeconds(items: readonly PlannedItem[]): number {
   return items.reduce((sum, item) => sum + item.durationMs / 1000, 0);
 }
@@ -160,16 +207,16 @@ export async function planPage(context: AppContext, match: RouteMatch): Promise<
   ]);
   const windows = new Map(windowList.map((item) => [item.id, item]));
   const now = today();
-  const running = campaigns.filter((campaign) => campaign.endsOn >= now);
+  const ordered = [...campaigns].sort(byStatus);
   const chosen =
     campaigns.find((campaign) => campaign.code === match.query.get('campaign')) ??
-    running.sort((a, b) => a.startsOn.localeCompare(b.startsOn))[0] ??
-    campaigns[0];
+    ordered.find((campaign) => campaign.status !== 'ended') ??
+    ordered[0];
   const defaultFrom = chosen && chosen.startsOn > now ? chosen.startsOn : now;
   const campaign = select(
-    campaigns.map((item) => ({
+    ordered.map((item) => ({
       value: item.code,
-      label: `${item.name} (${formatDate(item.startsOn)} – ${formatDate(item.endsOn)})`,
+      label: `${item.name} (${formatDate(item.startsOn)} – ${formatDate(item.endsOn)}) · ${CAMPAIGN_STATUS_LABEL[item.status]}`,
     })),
     { value: chosen?.code },
   );
@@ -286,10 +333,19 @@ export async function planPage(context: AppContext, match: RouteMatch): Promise<
         to: to.value,
         zones: where?.zones(),
       };
-      const plan = await post<PlanResult>(`/communes/${commune}/schedule/plan`, {
-        ...lastRequest,
-        dryRun: true,
-      });
+      let plan: PlanResult;
+      try {
+        plan = await post<PlanResult>(`/communes/${commune}/schedule/plan`, {
+          ...lastRequest,
+          dryRun: true,
+        });
+      } catch (error) {
+        const chosenCampaign = campaigns.find((item) => item.code === campaign.value);
+        const refusal = chosenCampaign ? planRefusalText(error, chosenCampaign) : null;
+        if (refusal === null) throw error;
+        result.replaceChildren();
+        return message.show(refusal);
+      }
       showResult(plan, false);
     },
   );
@@ -304,6 +360,7 @@ export async function planPage(context: AppContext, match: RouteMatch): Promise<
         { class: 'muted' },
         'Hệ thống tự xếp các bản tin đã duyệt vào khung giờ phát để đạt chỉ tiêu từng chủ đề. Bạn xem trước kết quả, rồi mới áp dụng.',
       ),
+      noRunningCampaign(ordered),
       preview.form,
       result,
     ),

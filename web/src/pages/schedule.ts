@@ -41,6 +41,12 @@ export function windowAppliesOn(window: BroadcastWindow, date: string): boolean 
   );
 }
 
+/** "56 lượt phát (4 bản tin)": items are plays; a bulletin may play many times. */
+export function playsOf(items: readonly Pick<ScheduleItem, 'bulletinId'>[]): string {
+  const bulletins = new Set(items.map((item) => item.bulletinId)).size;
+  return items.length === 0 ? '0 lượt phát' : `${items.length} lượt phát (${bulletins} bản tin)`;
+}
+
 function windowMinutes(window: BroadcastWindow): { start: number; end: number } {
   const [hours, minutes] = window.startTime.split(':').map(Number);
   const start = hours * 60 + minutes;
@@ -188,7 +194,7 @@ function dayView(
       h(
         'span',
         { class: 'muted day-total' },
-        `${day.items.length} bản tin · ${formatDurationMs(totalMs)}`,
+        `${playsOf(day.items)} · ${formatDurationMs(totalMs)}`,
       ),
     ),
     windows.length === 0
@@ -457,7 +463,7 @@ export async function programLogView(
       h(
         'p',
         { class: 'muted' },
-        `${active.length} bản tin, tổng thời lượng ${formatDurationMs(totalMs)}.`,
+        `${playsOf(active)}, tổng thời lượng ${formatDurationMs(totalMs)}.`,
         windows.length === 0 && editable
           ? h(
               'span',

@@ -1,0 +1,39 @@
+import { DomainError } from '../common/domain-error';
+import { ConfigError } from '../config/load-config';
+import { DEMO_COMMUNE_NAME, DEMO_REMOVE_COMMAND } from './demo.constants';
+
+interface WindowDetail {
+  name?: string;
+  startTime?: string;
+  durationMinutes?: number;
+}
+
+/**
+ * What `npm run demo` prints when it stops: Vietnamese for the person at the terminal, saying
+ * what happened (nothing was changed: the seeder removes what it made) and what to do next.
+ * `null` for an error it has no words for (the CLI prints it as it is).
+ */
+export function demoFailureText(error: unknown): string | null {
+  if (error instanceof ConfigError) return `Cấu hình chưa đúng: ${error.message}`;
+  if (!(error instanceof DomainError)) return null;
+  const unchanged = 'Dữ liệu mẫu chưa được tạo, cơ sở dữ liệu không thay đổi.';
+  switch (error.code) {
+    case 'WINDOW_OVERLAP': {
+      const window = (error.details?.window ?? {}) as WindowDetail;
+      const which = window.name
+        ? ` “${window.name}” (${window.startTime ?? '?'}, ${window.durationMinutes ?? '?'} phút)`
+        : '';
+      return `${DEMO_COMMUNE_NAME} đã có khung giờ phát${which} trùng giờ với khung giờ của dữ liệu mẫu. ${unchanged} Dữ liệu mẫu dành cho xã chưa dùng thật: hãy thử trên một cơ sở dữ liệu khác (DATABASE_URL), hoặc xoá khung giờ đó rồi chạy lại lệnh.`;
+    }
+    case 'CONFLICT':
+      if (/admin/i.test(error.message)) {
+        return `Chưa có tài khoản quản trị: hãy chạy dịch vụ một lần (npm start) rồi chạy lại lệnh. ${unchanged}`;
+      }
+      if (/already/i.test(error.message)) {
+        return `Đã có dữ liệu mẫu trong cơ sở dữ liệu. Xoá trước bằng lệnh: ${DEMO_REMOVE_COMMAND}`;
+      }
+      break;
+  }
+  // The API's English detail is kept for whoever reads the logs.
+  return `Không tạo được dữ liệu mẫu (${error.code}: ${error.message}). ${unchanged}`;
+}

@@ -1,0 +1,183 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { addDays, localDateOf } from '../src/common/local-time';
+import { Browser, buildWebApp, launchBrowser, listen, screenshot, signIn } from './support/browser';
+import {
+  ADMIN,
+  bearer,
+  createTestStorage,
+  createUserAndLogin,
+  startTestApp,
+  TestApp,
+  TestStorage,
+} from './support/test-app';
+
+const COMMUNE = '14797'; // Phường Hạc Thành, Thanh Hóa
+const OPERATOR = { username: 'vanhanh.planner', password: 'vanhanh-password' };
+const MONITOR = { username: 'giamsat.planner', password: 'giamsat-password' };
+
+jest.setTimeout(120_000);
+
+/**
+ * Issue 16, item 1 and item 12: a fresh install on any date (only the seeded cds-2025, long over)
+ * must not dead-end the planner, and a refused upload says the file is not audio.
+ */
+describe('planner on any date, campaign status, refused uploads (e2e, Chromium)', () => {
+  let storage: TestStorage;
+  let app: TestApp;
+  let baseUrl: string;
+  let browser: Browser;
+  let admin: string;
+  const today = localDateOf(new Date());
+
+  beforeAll(async () => {
+    buildWebApp();
+    storage = await createTestStorage();
+    app = await startTestApp(storage);
+    baseUrl = await listen(app);
+    admin = await app.login(ADMIN.username, ADMIN.password);
+    await createUserAndLogin(app, admin, { ...OPERATOR, role: 'operator', communeCode: COMMUNE });
+    await createUserAndLogin(app, admin, { ...MONITOR, role: 'monitor', provinceCode: '38' });
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await storage?.dispose();
+  });
+
+  async function openPlanner(page: Page): Promise<void> {
+    await page.goto(`${baseUrl}/#/ke-hoach`);
+    await page.getByRole('heading', { level: 1, name: 'Lập kế hoạch chiến dịch' }).waitFor();
+  }
+
+  it('says plainly that no campaign runs, and why a preview is refused, instead of “không hợp lệ”', async () => {
+    const campaigns = await app.http().get('/api/v1/campaigns').set(bearer(admin)).expect(200);
+    expect(campaigns.body).toEqual([
+      expect.objectContaining({ code: 'cds-2025', endsOn: '2025-10-31', status: 'ended' }),
+    ]);
+
+    const page = await browser.newTab('operator');
+    await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+    await page.getByRole('heading', { level: 1, name: 'Lịch phát sóng' }).waitFor();
+    await openPlanner(page);
+    const notice = page.getByTestId('no-campaign');
+    await expect(notice.textContent()).resolves.toContain(
+      'Hôm nay không có chiến dịch nào đang diễn ra nên chưa lập kế hoạch được. Chiến dịch gần nhất, “',
+    );
+    await expect(notice.textContent()).resolves.toContain('đã kết thúc ngày 31/10/2025');
+    await expect(notice.textContent()).resolves.toContain(
+      'giám sát viên của tỉnh tạo chiến dịch mới',
+    );
+    await expect(
+      page.getByLabel('Chiến dịch', { exact: true }).locator('option').first().textContent(),
+    ).resolves.toContain('· Đã kết thúc');
+
+    await page.getByRole('button', { name: 'Xem trước (chạy thử)' }).click();
+    await page.getByText(/đã kết thúc ngày 31\/10\/2025, nên không lập kế hoạch/).waitFor();
+    await expect(page.getByText('Khoảng ngày lập kế hoạch không hợp lệ').count()).resolves.toBe(0);
+    await screenshot(page, 'ke-hoach-khong-co-chien-dich');
+    await page.close();
+  });
+
+  it('marks campaigns running, upcoming or ended, and preselects the running one', async () => {
+    for (const [code, startsOn, endsOn] of [
+      ['e2e-dang-chay', addDays(today, -3), addDays(today, 25)],
+      ['e2e-sap-toi', addDays(today, 40), addDays(today, 60)],
+    ]) {
+      await app
+        .http()
+        .post('/api/v1/campaigns')
+        .set(bearer(admin))
+        .send({
+          code,
+          name: `Chiến dịch ${code}`,
+          startsOn,
+          endsOn,
+          rules: [{ topic: 'kinh-te-so', minSecondsPerWeek: 600 }],
+        })
+        .expect(201);
+    }
+    const one = await app
+      .http()
+      .get('/api/v1/campaigns/e2e-sap-toi')
+      .set(bearer(admin))
+      .expect(200);
+    expect(one.body).toMatchObject({ status: 'upcoming' });
+
+    const monitor = await browser.newTab('monitor');
+    await signIn(monitor, baseUrl, MONITOR.username, MONITOR.password);
+    await monitor.getByRole('heading', { level: 1 }).first().waitFor();
+    await monitor.goto(`${baseUrl}/#/chien-dich`);
+    await monitor.getByRole('heading', { level: 1, name: 'Chiến dịch tuyên truyền' }).waitFor();
+    await expect(monitor.getByTestId('campaign-status').allTextContents()).resolves.toEqual([
+      'Đang diễn ra',
+      'Sắp diễn ra',
+      'Đã kết thúc',
+    ]);
+    await screenshot(monitor, 'chien-dich-trang-thai');
+    await monitor.close();
+
+    const page = await browser.newTab('operator-2');
+    await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+    await page.getByRole('heading', { level: 1, name: 'Lịch phát sóng' }).waitFor();
+    await openPlanner(page);
+    await expect(page.getByLabel('Chiến dịch', { exact: true }).inputValue()).resolves.toBe(
+      'e2e-dang-chay',
+    );
+    await expect(page.getByTestId('no-campaign').count()).resolves.toBe(0);
+    await page.close();
+  });
+
+  it('refuses a file that is not audio without first saying it was uploaded', async () => {
+    const fake = join(storage.dir, 'ban-tin-gia.mp3');
+    writeFileSync(fake, 'Đây không phải âm thanh, chỉ là chữ.\n'.repeat(200));
+    const page = await browser.newTab('upload');
+    await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+    await page.getByRole('heading', { level: 1, name: 'Lịch phát sóng' }).waitFor();
+    await page.goto(`${baseUrl}/#/ban-tin/moi`);
+    await page.getByRole('heading', { level: 1, name: 'Tạo bản tin' }).waitFor();
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      page.getByRole('button', { name: 'Chọn tệp: Tệp ghi âm' }).click(),
+    ]);
+    await chooser.setFiles(fake);
+    await page.getByRole('button', { name: 'Tải lên' }).click();
+    await page
+      .getByText('Tệp “ban-tin-gia.mp3” không phải tệp âm thanh, nên chưa được tải lên.')
+      .waitFor();
+    await expect(page.getByText('Đã tải lên.').count()).resolves.toBe(0);
+    await expect(page.getByText('Định dạng tệp không được hỗ trợ').count()).resolves.toBe(0);
+    await screenshot(page, 'tai-len-khong-phai-am-thanh');
+    await page.close();
+  });
+
+  it('marks the topics the running campaign counts and warns when a bulletin would count for nothing', async () => {
+    const page = await browser.newTab('topics');
+    await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+    await page.getByRole('heading', { level: 1, name: 'Lịch phát sóng' }).waitFor();
+    await page.goto(`${baseUrl}/#/ban-tin/moi`);
+    await page.getByRole('heading', { level: 1, name: 'Tạo bản tin' }).waitFor();
+    // e2e-dang-chay (running) counts only Kinh tế số; e2e-sap-toi has not begun.
+    await expect(page.getByTestId('counted-topics').textContent()).resolves.toBe(
+      '★ Chủ đề được tính vào chỉ tiêu của chiến dịch đang diễn ra (Chiến dịch e2e-dang-chay): Kinh tế số.',
+    );
+    const warning = page.getByTestId('uncounted-warning');
+    await expect(warning.isHidden()).resolves.toBe(true);
+    await page.getByLabel('Xã hội số', { exact: true }).check();
+    await warning.waitFor({ state: 'visible' });
+    await expect(warning.textContent()).resolves.toContain(
+      'bản tin này sẽ không được tính vào chỉ tiêu',
+    );
+    await screenshot(page, 'chu-de-khong-duoc-tinh');
+    await page.getByLabel('Kinh tế số', { exact: true }).check();
+    await warning.waitFor({ state: 'hidden' });
+    await page.close();
+  });
+
+  it('wrote no script errors to the console', () => {
+    expect(browser.problems.filter((problem) => problem.kind === 'pageerror')).toEqual([]);
+  });
+});
