@@ -90,7 +90,7 @@ async function drain(deviceId: string, store: EdgeStore, api: ServerApi): Promis
  * Hạc Thành registered and enrolled through the API with its own key, enrolled a day ago, and a
  * day of the commune's items, one a minute.
  */
-async function uploadToService(dir: string): Promise<{
+export async function uploadToService(dir: string): Promise<{
   ms: number;
   receipts: number;
   records: number;

@@ -14,6 +14,13 @@ export function sqlBoolean(manager: EntityManager, value: boolean): SqlValue {
   return manager.connection.options.type === 'sqlite' ? Number(value) : value;
 }
 
+/** Plain SQL written with `?` placeholders, as the driver takes it: `$1, $2, …` on PostgreSQL. */
+export function positional(manager: EntityManager, sql: string): string {
+  if (manager.connection.options.type === 'sqlite') return sql;
+  let index = 0;
+  return sql.replace(/\?/g, () => `$${++index}`);
+}
+
 /**
  * Inserts rows in multi-row `INSERT` statements of plain SQL, as many rows each as stay under
  * the parameter limit, in the caller's transaction. For bulk writes only: TypeORM's insert

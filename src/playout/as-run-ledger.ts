@@ -6,6 +6,7 @@ import { insertRows, sqlBoolean, SqlValue } from '../database/bulk-insert';
 import { toInstant } from '../database/columns';
 import { Db } from '../database/db.service';
 import { PlayoutChain } from './entities/playout-chain.entity';
+import { chunks, LOOKUP_CHUNK } from './log-checks';
 import {
   DeviceCoverage,
   PlayoutOutcome,
@@ -321,13 +322,22 @@ export class AsRunLedger {
     for (const record of records) {
       if (record.scheduleItemId) latest.set(record.scheduleItemId, record.outcome);
     }
+    // One UPDATE per outcome (a day of receipts settles hundreds of items at once).
+    const byOutcome = new Map<PlayoutOutcome, string[]>();
     for (const [itemId, outcome] of latest) {
-      await manager
-        .createQueryBuilder()
-        .update(ScheduleItem)
-        .set({ status: outcome, updatedAt: now })
-        .where('id = :itemId AND status <> :cancelled', { itemId, cancelled: 'cancelled' })
-        .execute();
+      const ids = byOutcome.get(outcome);
+      if (ids) ids.push(itemId);
+      else byOutcome.set(outcome, [itemId]);
+    }
+    for (const [outcome, itemIds] of byOutcome) {
+      for (const ids of chunks(itemIds, LOOKUP_CHUNK)) {
+        await manager
+          .createQueryBuilder()
+          .update(ScheduleItem)
+          .set({ status: outcome, updatedAt: now })
+          .where('id IN (:...ids) AND status <> :cancelled', { ids, cancelled: 'cancelled' })
+          .execute();
+      }
     }
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { BulletinTopic } from '../bulletins/entities/bulletin-topic.entity';
 import { Bulletin } from '../bulletins/entities/bulletin.entity';
 import { Clock } from '../common/clock';
@@ -8,7 +8,7 @@ import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
 import { AsRunLedger, RecordDraft } from './as-run-ledger';
 import { PlayoutClaim } from './entities/playout-claim.entity';
 import { PlayoutOutcome, PlayoutRecord } from './entities/playout-record.entity';
-import { AUTOMATION_ATTEMPT } from './log-checks';
+import { AUTOMATION_ATTEMPT, chunks, LOOKUP_CHUNK } from './log-checks';
 import { CLAIM_STALE_MS } from './playout-claims';
 
 /** What the player (or the missed-item check) says happened to an item. */
@@ -18,6 +18,20 @@ export interface AutomationOutcome {
   endedAt: Date;
   playedMs: number;
   reason: string | null;
+}
+
+type ChainHead = Awaited<ReturnType<AsRunLedger['lockHead']>>;
+
+/** What a record built from receipts sets beyond the player's defaults. */
+export type RecordExtra = Partial<
+  Pick<RecordDraft, 'source' | 'attempt' | 'correctsSeq' | 'devices'>
+>;
+
+/** One item's record for `appendMany`. */
+export interface ItemRecordEntry {
+  item: ScheduleItem;
+  result: AutomationOutcome;
+  extra?: RecordExtra;
 }
 
 /** Why an item was recorded without the player having played it. */
@@ -109,21 +123,48 @@ export class AutomationRecorder {
    */
   async append(
     manager: EntityManager,
-    head: Awaited<ReturnType<AsRunLedger['lockHead']>>,
+    head: ChainHead,
     item: ScheduleItem,
     result: AutomationOutcome,
-    extra: Partial<Pick<RecordDraft, 'source' | 'attempt' | 'correctsSeq' | 'devices'>> = {},
+    extra: RecordExtra = {},
   ): Promise<PlayoutRecord> {
-    const bulletin = await manager.findOneBy(Bulletin, { id: item.bulletinId });
-    const topics = await manager.findBy(BulletinTopic, { bulletinId: item.bulletinId });
-    const [record] = await this.ledger.append(manager, head, [
-      {
+    const [record] = await this.appendMany(manager, head, [{ item, result, extra }]);
+    return record;
+  }
+
+  /**
+   * `append` for many items of the head's commune in one go, in the order given: the bulletins
+   * and their topics read once, the records written by one ledger append.
+   */
+  async appendMany(
+    manager: EntityManager,
+    head: ChainHead,
+    entries: readonly ItemRecordEntry[],
+  ): Promise<PlayoutRecord[]> {
+    if (entries.length === 0) return [];
+    const bulletinIds = [...new Set(entries.map((entry) => entry.item.bulletinId))];
+    const titles = new Map<string, string>();
+    const topics = new Map<string, string[]>();
+    for (const ids of chunks(bulletinIds, LOOKUP_CHUNK)) {
+      for (const bulletin of await manager.findBy(Bulletin, { id: In(ids) })) {
+        titles.set(bulletin.id, bulletin.title);
+      }
+      for (const topic of await manager.findBy(BulletinTopic, { bulletinId: In(ids) })) {
+        const list = topics.get(topic.bulletinId);
+        if (list) list.push(topic.topicCode);
+        else topics.set(topic.bulletinId, [topic.topicCode]);
+      }
+    }
+    return this.ledger.append(
+      manager,
+      head,
+      entries.map(({ item, result, extra }) => ({
         communeCode: item.communeCode,
         scheduleItemId: item.id,
         attempt: AUTOMATION_ATTEMPT,
         bulletinId: item.bulletinId,
-        title: bulletin?.title ?? null,
-        topics: topics.map((topic) => topic.topicCode),
+        title: titles.get(item.bulletinId) ?? null,
+        topics: topics.get(item.bulletinId) ?? [],
         startedAt: result.startedAt,
         endedAt: result.endedAt,
         playedMs: result.playedMs,
@@ -133,9 +174,8 @@ export class AutomationRecorder {
         reason: result.reason,
         demo: item.demo,
         ...extra,
-      },
-    ]);
-    return record;
+      })),
+    );
   }
 }
 

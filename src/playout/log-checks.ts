@@ -5,7 +5,16 @@ import { PlayoutRecord } from './entities/playout-record.entity';
 import { PreparedRecord } from './record-preparer';
 
 /** Keys or ids per lookup query (under SQLite's bound-parameter limit). */
-const LOOKUP_CHUNK = 500;
+export const LOOKUP_CHUNK = 500;
+
+/** `values` in slices of at most `size`, for `IN (…)` lookups. */
+export function chunks<T>(values: readonly T[], size: number): T[][] {
+  const slices: T[][] = [];
+  for (let start = 0; start < values.length; start += size) {
+    slices.push(values.slice(start, start + size));
+  }
+  return slices;
+}
 
 /**
  * Checks of posted records against the commune's log, run under the chain-head lock so that
