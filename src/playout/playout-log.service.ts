@@ -5,6 +5,7 @@ import { AuditService } from '../auth/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { GroupCommit, Settled } from '../common/group-commit';
 import { newId } from '../common/ids';
 import { isLocalDate, addDays, localMidnight } from '../common/local-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -24,15 +25,23 @@ import { PlayoutRecord } from './entities/playout-record.entity';
 import { ChainVerdict } from './hash-chain';
 import {
   assertCorrectable,
+  communeKey,
+  effectiveRecordsAround,
   effectiveRecordsBetween,
-  existingByContent,
   existingContentKeys,
   firstOverlap,
+  Interval,
   IntervalIndex,
   nextAttempts,
+  recordsByKey,
 } from './log-checks';
 import { describePlace, ImportRow, RowError, RowPlace } from './import-rows';
-import { PreparedRecord, RecordPreparer, RecordTimeRules } from './record-preparer';
+import {
+  PreparedRecord,
+  RecordLookups,
+  RecordPreparer,
+  RecordTimeRules,
+} from './record-preparer';
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
@@ -58,6 +67,17 @@ export interface ImportResult extends PlayoutImportSummary {
   records: PlayoutRecord[];
 }
 
+/** One single post waiting for its group. */
+interface PostRequest {
+  communeCode: string;
+  input: PostPlayoutRecordDto;
+  idempotencyKey?: string;
+  actor: AuthUser;
+}
+
+/** Posts committed in one transaction at most: a group's statements stay a few hundred rows. */
+const MAX_POSTS_PER_GROUP = 200;
+
 export function sha256Hex(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
@@ -78,6 +98,12 @@ export class PlayoutLogService {
     private readonly clock: Clock,
     private readonly checkpoints: CheckpointsService,
   ) {}
+
+  /** Single posts, committed in groups (see `post`). */
+  private readonly posts = new GroupCommit<PostRequest, PostedRecordResult>(
+    (group) => this.db.write((manager) => this.postGroup(manager, group)),
+    MAX_POSTS_PER_GROUP,
+  );
 
   /** The commune's records in chain order; `from`/`to` keep those started on those local days. */
   async list(communeCode: string, query: PlayoutLogQueryDto): Promise<PlayoutRecord[]> {
@@ -111,7 +137,11 @@ export class PlayoutLogService {
     return this.checkpoints.verify(communeCode);
   }
 
-  /** One manual or imported record; idempotent by `Idempotency-Key` and by content. */
+  /**
+   * One manual or imported record; idempotent by `Idempotency-Key` and by content. Posts that
+   * arrive together are committed together (`GroupCommit`): one transaction for many, each
+   * still checked as if alone, in arrival order, and answered with its own record or error.
+   */
   async post(
     communeCode: string,
     input: PostPlayoutRecordDto,
@@ -119,52 +149,137 @@ export class PlayoutLogService {
     actor: AuthUser,
   ): Promise<PostedRecordResult> {
     assertIdempotencyKey(idempotencyKey);
-    const commune = this.geo.commune(communeCode);
-    return this.db.write(async (manager) => {
-      const head = await this.ledger.lockHead(manager, communeCode);
+    this.geo.commune(communeCode);
+    return this.posts.submit({ communeCode, input, idempotencyKey, actor });
+  }
+
+  /**
+   * The posts of a group, in one transaction: the chain heads of their communes locked, what
+   * they name read once, each post then checked in arrival order against the log and the posts
+   * accepted before it (idempotency key, same content, correction target, overlap), and the
+   * accepted ones appended, audited and answered together. A refused post only gets its error.
+   */
+  private async postGroup(
+    manager: EntityManager,
+    posts: readonly PostRequest[],
+  ): Promise<Settled<PostedRecordResult>[]> {
+    const heads = await this.ledger.lockHeads(
+      manager,
+      posts.map((post) => post.communeCode),
+    );
+    const lookups = new RecordLookups();
+    await lookups.learn(
+      manager,
+      this.topics,
+      posts.map((post) => post.input),
+    );
+    const rules = this.timeRules();
+    const prepared: (PreparedRecord | { error: unknown })[] = [];
+    for (const post of posts) {
       const preparer = new RecordPreparer(
         manager,
         this.topics,
-        commune,
-        this.timeRules(),
+        this.geo.commune(post.communeCode),
+        rules,
         'operator',
+        lookups,
       );
-      const prepared = await preparer.prepare(input);
-      const key = prepared.contentKey;
-      if (idempotencyKey) {
-        const earlier = await manager.findOneBy(PlayoutRecord, { communeCode, idempotencyKey });
-        if (earlier) {
-          if (earlier.contentKey !== key) {
-            throw new DomainError(
-              'IDEMPOTENCY_CONFLICT',
-              'This Idempotency-Key was used for a different record',
-              { seq: earlier.seq },
-            );
-          }
-          return { record: earlier, replayed: true };
+      prepared.push(await preparer.prepare(post.input).catch((error: unknown) => ({ error })));
+    }
+    const ready = prepared.flatMap((record, index) =>
+      'error' in record ? [] : [{ post: posts[index], record }],
+    );
+    const byKey = await recordsByKey(
+      manager,
+      'idempotencyKey',
+      ready.flatMap(({ post }) =>
+        post.idempotencyKey ? [{ communeCode: post.communeCode, key: post.idempotencyKey }] : [],
+      ),
+    );
+    const byContent = await recordsByKey(
+      manager,
+      'contentKey',
+      ready.map(({ post, record }) => ({ communeCode: post.communeCode, key: record.contentKey })),
+    );
+    const inEffect = new Map<string, IntervalIndex>();
+    for (const [communeCode, records] of await effectiveRecordsAround(
+      manager,
+      ready.map(({ post, record }) => ({
+        communeCode: post.communeCode,
+        from: record.startedAt,
+        to: record.endedAt,
+      })),
+    )) {
+      inEffect.set(communeCode, new IntervalIndex(records));
+    }
+
+    const group = new PostGroup(heads, inEffect);
+    for (const [index, post] of posts.entries()) {
+      const record = prepared[index];
+      if ('error' in record) {
+        group.refuse(index, record.error);
+        continue;
+      }
+      const keyed = post.idempotencyKey ? communeKey(post.communeCode, post.idempotencyKey) : null;
+      const earlier = keyed ? byKey.get(keyed) : undefined;
+      if (earlier) {
+        if (earlier.contentKey !== record.contentKey) group.refuse(index, keyConflict(earlier.seq));
+        else group.replay(index, earlier);
+        continue;
+      }
+      if (keyed && group.keyTaken(index, keyed, record.contentKey)) continue;
+      const same = byContent.get(communeKey(post.communeCode, record.contentKey));
+      if (same) {
+        group.replay(index, same);
+        continue;
+      }
+      if (group.contentTaken(index, post.communeCode, record.contentKey)) continue;
+      if (record.correctsSeq) {
+        const problem = await group.correctionProblem(manager, post.communeCode, record);
+        if (problem) {
+          group.refuse(index, problem);
+          continue;
         }
       }
-      const same = (await existingByContent(manager, communeCode, [prepared])).get(key);
-      if (same) return { record: same, replayed: true };
+      if (group.overlapRefused(index, post.communeCode, record)) continue;
+      group.accept(index, post.communeCode, record, keyed);
+    }
 
-      await this.assertFits(manager, head, prepared, new Set(), null);
-      const [record] = await this.appendPosted(manager, head, [prepared], {
-        idempotencyKey: idempotencyKey ?? null,
-        createdBy: actor.id,
-      });
-      await this.audit.record(
-        {
-          action: 'playout.recorded',
-          actor,
-          targetType: 'playout_record',
-          targetId: record.id,
-          communeCode,
-          detail: { seq: record.seq, outcome: record.outcome, correctsSeq: record.correctsSeq },
-        },
-        manager,
-      );
-      return { record, replayed: false };
+    const accepted = group.accepted.map((index) => ({ post: posts[index], index }));
+    const attempts = await nextAttempts(
+      manager,
+      accepted.flatMap(({ index }) => {
+        const record = prepared[index] as PreparedRecord;
+        return record.scheduleItemId ? [record.scheduleItemId] : [];
+      }),
+    );
+    const drafts = accepted.map(({ post, index }): RecordDraft => {
+      const record = prepared[index] as PreparedRecord;
+      let attempt = 1;
+      if (record.scheduleItemId) {
+        attempt = attempts.get(record.scheduleItemId) ?? 2;
+        attempts.set(record.scheduleItemId, attempt + 1);
+      }
+      return {
+        ...record,
+        attempt,
+        idempotencyKey: post.idempotencyKey ?? null,
+        createdBy: post.actor.id,
+      };
     });
+    const records = await this.ledger.appendMany(manager, heads, drafts);
+    await this.audit.recordAll(
+      records.map((record, position) => ({
+        action: 'playout.recorded',
+        actor: accepted[position].post.actor,
+        targetType: 'playout_record',
+        targetId: record.id,
+        communeCode: record.communeCode,
+        detail: { seq: record.seq, outcome: record.outcome, correctsSeq: record.correctsSeq },
+      })),
+      manager,
+    );
+    return group.answers(records);
   }
 
   /**
@@ -436,4 +551,150 @@ function spanOf(records: readonly PreparedRecord[]): { from: Date; to: Date } | 
     if (record.endedAt > to) to = record.endedAt;
   }
   return { from, to };
+}
+
+function keyConflict(seq: number): DomainError {
+  return new DomainError(
+    'IDEMPOTENCY_CONFLICT',
+    'This Idempotency-Key was used for a different record',
+    { seq },
+  );
+}
+
+function overlapError(clash: Interval): DomainError {
+  return new DomainError(
+    'PLAYOUT_OVERLAP',
+    `The record overlaps ${clash.seq ? `record ${clash.seq}` : 'another record of this request'} ` +
+      `(${clash.startedAt.toISOString()} – ${clash.endedAt.toISOString()})`,
+    { overlapsSeq: clash.seq ?? null },
+  );
+}
+
+/**
+ * The answers of a group of posts as they are decided, in arrival order. A post that repeats
+ * one accepted earlier in the group (same key, or same content), or that overlaps it, is
+ * answered once the group's records are appended, with the seq that post got: the answer it
+ * would have had, had the two come one after the other.
+ */
+class PostGroup {
+  readonly accepted: number[] = [];
+  private readonly decided = new Map<number, Settled<PostedRecordResult>>();
+  /** Answers that name another post of the group, by that post's index. */
+  private readonly deferred = new Map<number, { of: number; kind: 'replay' | 'conflict' }>();
+  private readonly overlapping = new Map<number, Interval>();
+  private readonly keys = new Map<string, { index: number; contentKey: string }>();
+  private readonly contents = new Map<string, number>();
+  private readonly corrected = new Map<string, Set<number>>();
+  private readonly added = new Map<string, number>();
+  private readonly owners = new Map<Interval, number>();
+
+  constructor(
+    private readonly heads: ReadonlyMap<string, PlayoutChain>,
+    private readonly inEffect: Map<string, IntervalIndex>,
+  ) {}
+
+  refuse(index: number, error: unknown): void {
+    this.decided.set(index, { ok: false, error });
+  }
+
+  replay(index: number, record: PlayoutRecord): void {
+    this.decided.set(index, { ok: true, value: { record, replayed: true } });
+  }
+
+  /** True (and answered) when an earlier post of the group took this key. */
+  keyTaken(index: number, keyed: string, contentKey: string): boolean {
+    const taken = this.keys.get(keyed);
+    if (!taken) return false;
+    this.deferred.set(index, {
+      of: taken.index,
+      kind: taken.contentKey === contentKey ? 'replay' : 'conflict',
+    });
+    return true;
+  }
+
+  /** True (and answered) when an earlier post of the group has the same content. */
+  contentTaken(index: number, communeCode: string, contentKey: string): boolean {
+    const taken = this.contents.get(communeKey(communeCode, contentKey));
+    if (taken === undefined) return false;
+    this.deferred.set(index, { of: taken, kind: 'replay' });
+    return true;
+  }
+
+  /** Why the correction cannot be taken (`assertCorrectable`, with the group's posts counted). */
+  async correctionProblem(
+    manager: EntityManager,
+    communeCode: string,
+    record: PreparedRecord,
+  ): Promise<unknown> {
+    const head = this.heads.get(communeCode)!;
+    const lastSeq = head.lastSeq + (this.added.get(communeCode) ?? 0);
+    const pending = this.corrected.get(communeCode) ?? new Set<number>();
+    try {
+      await assertCorrectable(manager, communeCode, lastSeq, record.correctsSeq!, pending);
+      return null;
+    } catch (error) {
+      return error;
+    }
+  }
+
+  /** True (and answered) when the record overlaps one in effect or accepted in the group. */
+  overlapRefused(index: number, communeCode: string, record: PreparedRecord): boolean {
+    if (record.endedAt <= record.startedAt) return false;
+    const clash = this.index(communeCode).firstOverlap(record);
+    if (!clash) return false;
+    if (this.owners.has(clash)) this.overlapping.set(index, clash);
+    else this.refuse(index, overlapError(clash));
+    return true;
+  }
+
+  accept(index: number, communeCode: string, record: PreparedRecord, keyed: string | null): void {
+    this.accepted.push(index);
+    if (keyed) this.keys.set(keyed, { index, contentKey: record.contentKey });
+    this.contents.set(communeKey(communeCode, record.contentKey), index);
+    this.added.set(communeCode, (this.added.get(communeCode) ?? 0) + 1);
+    const index_ = this.index(communeCode);
+    if (record.correctsSeq) {
+      const pending = this.corrected.get(communeCode) ?? new Set<number>();
+      pending.add(record.correctsSeq);
+      this.corrected.set(communeCode, pending);
+      index_.remove(record.correctsSeq);
+    }
+    const interval: Interval = { startedAt: record.startedAt, endedAt: record.endedAt };
+    this.owners.set(interval, index);
+    index_.add(interval);
+  }
+
+  /** Every post's answer, once `records` (of the accepted posts, in order) are appended. */
+  answers(records: readonly PlayoutRecord[]): Settled<PostedRecordResult>[] {
+    const appended = new Map<number, PlayoutRecord>(
+      this.accepted.map((index, position) => [index, records[position]]),
+    );
+    const total = this.decided.size + this.deferred.size + this.overlapping.size + appended.size;
+    return Array.from({ length: total }, (_, index): Settled<PostedRecordResult> => {
+      const record = appended.get(index);
+      if (record) return { ok: true, value: { record, replayed: false } };
+      const deferred = this.deferred.get(index);
+      if (deferred) {
+        const earlier = appended.get(deferred.of)!;
+        return deferred.kind === 'replay'
+          ? { ok: true, value: { record: earlier, replayed: true } }
+          : { ok: false, error: keyConflict(earlier.seq) };
+      }
+      const clash = this.overlapping.get(index);
+      if (clash) {
+        const owner = appended.get(this.owners.get(clash)!)!;
+        return { ok: false, error: overlapError({ ...clash, seq: owner.seq }) };
+      }
+      return this.decided.get(index)!;
+    });
+  }
+
+  private index(communeCode: string): IntervalIndex {
+    let index = this.inEffect.get(communeCode);
+    if (!index) {
+      index = new IntervalIndex();
+      this.inEffect.set(communeCode, index);
+    }
+    return index;
+  }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
-import { positional } from '../../database/bulk-insert';
+import { execute } from '../../database/bulk-insert';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { Device } from '../../fleet/entities/device.entity';
 import { ScheduleItem } from '../../schedule/entities/schedule-item.entity';
@@ -149,7 +149,7 @@ async function markCounted(
     const sql =
       `UPDATE device_receipt SET record_seq = CASE schedule_item_id ${cases} END ` +
       `WHERE record_seq IS NULL AND schedule_item_id IN (${slice.map(() => '?').join(', ')})`;
-    await manager.query(positional(manager, sql), parameters);
+    await execute(manager, sql, parameters);
   }
 }
 
