@@ -480,4 +480,3 @@ export class AsRunLedger {
       : reading;
   }
 }
-

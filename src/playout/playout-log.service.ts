@@ -36,12 +36,7 @@ import {
   recordsByKey,
 } from './log-checks';
 import { describePlace, ImportRow, RowError, RowPlace } from './import-rows';
-import {
-  PreparedRecord,
-  RecordLookups,
-  RecordPreparer,
-  RecordTimeRules,
-} from './record-preparer';
+import { PreparedRecord, RecordLookups, RecordPreparer, RecordTimeRules } from './record-preparer';
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
