@@ -55,11 +55,19 @@ export async function recordsByKey(
 ): Promise<Map<string, PlayoutRecord>> {
   const ids = new Set(wanted.map((one) => communeKey(one.communeCode, one.key)));
   const keys = [...new Set(wanted.map((one) => one.key))];
+  // Both columns constrained, so that the (commune_code, key) unique index answers.
+  const communes = [...new Set(wanted.map((one) => one.communeCode))];
   const found = new Map<string, PlayoutRecord>();
-  for (const slice of chunks(keys, LOOKUP_CHUNK)) {
-    for (const row of await manager.findBy(PlayoutRecord, { [column]: In(slice) })) {
-      const id = communeKey(row.communeCode, row[column]!);
-      if (ids.has(id)) found.set(id, row);
+  for (const slice of chunks(keys, LOOKUP_CHUNK / 2)) {
+    for (const codes of chunks(communes, LOOKUP_CHUNK / 2)) {
+      const rows = await manager.findBy(PlayoutRecord, {
+        communeCode: In(codes),
+        [column]: In(slice),
+      });
+      for (const row of rows) {
+        const id = communeKey(row.communeCode, row[column]!);
+        if (ids.has(id)) found.set(id, row);
+      }
     }
   }
   return found;
