@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync, KeyObject, randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { createHttpApp } from '../src/app.factory';
@@ -90,7 +90,7 @@ async function drain(deviceId: string, store: EdgeStore, api: ServerApi): Promis
  * Hạc Thành registered and enrolled through the API with its own key, enrolled a day ago, and a
  * day of the commune's items, one a minute.
  */
-async function uploadToService(dir: string): Promise<{
+export async function uploadToService(dir: string): Promise<{
   ms: number;
   receipts: number;
   records: number;
@@ -191,6 +191,7 @@ export const edgeBenchmark: Benchmark = {
   id: 'edge',
   title: 'Edge player: 200 plays with the link down, and a day of receipts uploaded',
   async run() {
+    const loadBefore = loadavg()[0];
     const dir = mkdtempSync(join(tmpdir(), 'loa-xa-bench-edge-'));
     const stub = new EdgeServerStub();
     try {
@@ -290,7 +291,11 @@ export const edgeBenchmark: Benchmark = {
       const service = await uploadToService(join(dir, 'service'));
 
       const met = (ok: boolean) => (ok ? 'met' : '**not met**');
+      const load = `${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after, on ${cpus().length} cores`;
       return [
+        `Machine load (1-minute average): ${load}; the machine is shared, and the start errors and`,
+        'upload times grow with its load.',
+        '',
         `An edge player (\`node dist-bench/src/edge/main.js\`, null sink: the decoder and sink`,
         `processes are real, nothing is heard) synced ${PLAYS} items of ${ITEM_MS} ms, ${SPACING_MS} ms apart,`,
         'from a server following docs/device-protocol.md (the test stub), which was then stopped:',
@@ -323,7 +328,11 @@ export const edgeBenchmark: Benchmark = {
         `the commune had ${DAY_OF_RECEIPTS} items that day, one a minute. Its receipts route checks`,
         'every receipt (shape, signature with the stored key, chain link, the item sent to the device)',
         'and, the cluster being the only one targeted, writes the commune’s record of each item in',
-        `the same transaction: ${service.records} records. Goal under ${UPLOAD_GOAL_MS / 1000} s: ${met(service.ms < UPLOAD_GOAL_MS && service.receipts === DAY_OF_RECEIPTS && received === DAY_OF_RECEIPTS)}.`,
+        `the same transaction: ${service.records} records. It works by upload, not by receipt: the`,
+        'items, the device’s chain and the commune’s devices are read once, signatures and links',
+        'are checked in memory, and receipts, records, topics and item statuses are written in',
+        'multi-row statements (5.37 s on 2026-12-03 before, one receipt and ~9 queries at a time).',
+        `Goal under ${UPLOAD_GOAL_MS / 1000} s: ${met(service.ms < UPLOAD_GOAL_MS && service.receipts === DAY_OF_RECEIPTS && received === DAY_OF_RECEIPTS)}.`,
       ].join('\n');
     } finally {
       await stub.stop();

@@ -5,6 +5,7 @@ import { mediaBenchmark } from './media.bench';
 import { nationalBenchmark } from './national.bench';
 import { plannerBenchmark } from './planner.bench';
 import { playoutBenchmark } from './playout.bench';
+import { postsBenchmark } from './posts.bench';
 import { reportsBenchmark } from './reports.bench';
 import { soakBenchmark } from './soak.bench';
 
@@ -12,6 +13,7 @@ import { soakBenchmark } from './soak.bench';
 export const BENCHMARKS: Benchmark[] = [
   plannerBenchmark,
   reportsBenchmark,
+  postsBenchmark,
   mediaBenchmark,
   playoutBenchmark,
   nationalBenchmark,

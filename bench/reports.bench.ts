@@ -23,7 +23,7 @@ const RECORDS_PER_DAY = 30;
 /** Days per batch request: ~300 records (~70 kB of JSON; the API takes up to 5,000). */
 const DAYS_PER_BATCH = 10;
 const REPORT_RUNS = 15;
-const INGEST_GOAL = 0.25;
+const INGEST_GOAL = 0.5;
 const REPORT_GOAL = 0.25;
 
 const TOPIC_SETS = [

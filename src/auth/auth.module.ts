@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -20,11 +21,16 @@ import { TokenService } from './token.service';
     UsersModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG, SettingsService],
-      useFactory: async (config: AppConfig, settings: SettingsService) => ({
-        secret: await resolveJwtSecret(config.auth, settings),
-        signOptions: { expiresIn: config.auth.jwtTtlSeconds, algorithm: JWT_ALGORITHM },
-        verifyOptions: { algorithms: [JWT_ALGORITHM] },
-      }),
+      useFactory: async (config: AppConfig, settings: SettingsService) => {
+        // A KeyObject made once: given the secret as a string, jsonwebtoken first tries (and
+        // fails) to parse it as a PEM public key on every verify, ~1.5 ms of CPU per request.
+        const key = createSecretKey(Buffer.from(await resolveJwtSecret(config.auth, settings)));
+        return {
+          secretOrKeyProvider: () => key,
+          signOptions: { expiresIn: config.auth.jwtTtlSeconds, algorithm: JWT_ALGORITHM },
+          verifyOptions: { algorithms: [JWT_ALGORITHM] },
+        };
+      },
     }),
   ],
   controllers: [AuthController, ApiKeysController],

@@ -14,6 +14,31 @@ export function sqlBoolean(manager: EntityManager, value: boolean): SqlValue {
   return manager.connection.options.type === 'sqlite' ? Number(value) : value;
 }
 
+/** Plain SQL written with `?` placeholders, as the driver takes it: `$1, $2, …` on PostgreSQL. */
+export function positional(manager: EntityManager, sql: string): string {
+  if (manager.connection.options.type === 'sqlite') return sql;
+  let index = 0;
+  return sql.replace(/\?/g, () => `$${++index}`);
+}
+
+/**
+ * Runs a plain SQL statement (`?` placeholders) in the caller's transaction; the number of rows
+ * it changed, when the driver tells (both do for UPDATE and DELETE).
+ */
+export async function execute(
+  manager: EntityManager,
+  sql: string,
+  parameters: readonly SqlValue[],
+): Promise<number | undefined> {
+  const text = positional(manager, sql);
+  if (!manager.queryRunner) {
+    await manager.query(text, [...parameters]);
+    return undefined;
+  }
+  const result = await manager.queryRunner.query(text, [...parameters], true);
+  return result.affected;
+}
+
 /**
  * Inserts rows in multi-row `INSERT` statements of plain SQL, as many rows each as stay under
  * the parameter limit, in the caller's transaction. For bulk writes only: TypeORM's insert

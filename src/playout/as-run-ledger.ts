@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, MoreThan } from 'typeorm';
 import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
-import { insertRows, sqlBoolean, SqlValue } from '../database/bulk-insert';
+import { execute, insertRows, sqlBoolean, SqlValue } from '../database/bulk-insert';
 import { toInstant } from '../database/columns';
 import { Db } from '../database/db.service';
 import { PlayoutChain } from './entities/playout-chain.entity';
+import { chunks, LOOKUP_CHUNK } from './log-checks';
 import {
   DeviceCoverage,
   PlayoutOutcome,
@@ -102,8 +103,9 @@ export interface ChainAnchor {
 
 /**
  * Work that must commit with every append (the reports' roll-ups): called in the append's
- * transaction, with the commune's chain head held, once per append with its records in seq
- * order. A hook that throws rolls the append back.
+ * transaction, with the chain heads held, once per append with its records: grouped by commune
+ * (a group commit appends to several), each commune's in seq order. A hook that throws rolls
+ * the append back.
  */
 export type AppendHook = (
   manager: EntityManager,
@@ -222,6 +224,38 @@ export class AsRunLedger {
     return head;
   }
 
+  /**
+   * `lockHead` for several communes at once (a group commit): two statements whatever their
+   * number, locked in commune-code order on PostgreSQL so that two such groups never deadlock.
+   */
+  async lockHeads(
+    manager: EntityManager,
+    communeCodes: readonly string[],
+  ): Promise<Map<string, PlayoutChain>> {
+    const codes = [...new Set(communeCodes)].sort();
+    const now = toInstant(this.clock.now());
+    await insertRows(
+      manager,
+      'playout_chain',
+      ['commune_code', 'last_seq', 'last_hash', 'updated_at'],
+      codes.map((code) => [code, 0, GENESIS_HASH, now]),
+      '(commune_code) DO NOTHING',
+    );
+    const heads = new Map<string, PlayoutChain>();
+    for (const slice of chunks(codes, LOOKUP_CHUNK)) {
+      const query = manager
+        .createQueryBuilder(PlayoutChain, 'head')
+        .where('head.commune_code IN (:...slice)', { slice })
+        .orderBy('head.commune_code', 'ASC');
+      if (!this.db.isSqlite) query.setLock('pessimistic_write');
+      for (const head of await query.getMany()) heads.set(head.communeCode, head);
+    }
+    for (const code of codes) {
+      if (!heads.has(code)) throw new Error(`Chain head of commune ${code} vanished`);
+    }
+    return heads;
+  }
+
   /** The commune's chain head, locked for the transaction when it exists; never creates it. */
   private headForUpdate(manager: EntityManager, communeCode: string): Promise<PlayoutChain | null> {
     const query = manager
@@ -237,18 +271,42 @@ export class AsRunLedger {
     head: PlayoutChain,
     drafts: readonly RecordDraft[],
   ): Promise<PlayoutRecord[]> {
-    if (drafts.length === 0) return [];
-    const now = this.clock.now();
-    let prevHash = head.lastHash;
-    let seq = head.lastSeq;
-    const records = drafts.map((draft): PlayoutRecord => {
+    for (const draft of drafts) {
       if (draft.communeCode !== head.communeCode) {
         throw new Error(`Draft of commune ${draft.communeCode} appended to ${head.communeCode}`);
       }
-      seq += 1;
+    }
+    return this.appendMany(manager, new Map([[head.communeCode, head]]), drafts);
+  }
+
+  /**
+   * Appends drafts of several communes, each commune's in the order given, in a few statements
+   * whatever their number (a group commit of many posts). `heads` come from `lockHead(s)` in
+   * `manager`; each is moved on. The records come back in the order of `drafts`.
+   */
+  async appendMany(
+    manager: EntityManager,
+    heads: ReadonlyMap<string, PlayoutChain>,
+    drafts: readonly RecordDraft[],
+  ): Promise<PlayoutRecord[]> {
+    if (drafts.length === 0) return [];
+    const now = this.clock.now();
+    const tips = new Map<string, { seq: number; hash: string; from: number }>();
+    const records = drafts.map((draft): PlayoutRecord => {
+      const head = heads.get(draft.communeCode);
+      if (!head) throw new Error(`Draft of commune ${draft.communeCode} without its chain head`);
+      let tip = tips.get(draft.communeCode);
+      if (!tip) {
+        tip = { seq: head.lastSeq, hash: head.lastHash, from: head.lastSeq };
+        tips.set(draft.communeCode, tip);
+      }
+      const prevHash = tip.hash;
+      const seq = tip.seq + 1;
       const topics = sortTopics(draft.topics);
       const hash = chainHash(prevHash, { ...draft, seq, topics });
-      const record: PlayoutRecord = {
+      tip.seq = seq;
+      tip.hash = hash;
+      return {
         id: newId(),
         communeCode: draft.communeCode,
         seq,
@@ -279,8 +337,6 @@ export class AsRunLedger {
         devicesUnreported: draft.devices?.unreported ?? null,
         segments: draft.segments ?? null,
       };
-      prevHash = hash;
-      return record;
     });
 
     // Plain multi-row INSERTs: a batch writes hundreds of records, and TypeORM's insert builder
@@ -297,24 +353,54 @@ export class AsRunLedger {
       ['record_id', 'topic_code'],
       records.flatMap((record) => record.topics.map((topicCode) => [record.id, topicCode])),
     );
-    const updated = await manager
-      .createQueryBuilder()
-      .update(PlayoutChain)
-      .set({ lastSeq: seq, lastHash: prevHash, updatedAt: now })
-      .where('commune_code = :communeCode AND last_seq = :lastSeq', {
-        communeCode: head.communeCode,
-        lastSeq: head.lastSeq,
-      })
-      .execute();
-    if (updated.affected !== undefined && updated.affected !== 1) {
-      throw new Error(`Chain head of commune ${head.communeCode} moved during an append`);
+    await this.moveHeads(manager, tips, now);
+    for (const [communeCode, tip] of tips) {
+      const head = heads.get(communeCode)!;
+      head.lastSeq = tip.seq;
+      head.lastHash = tip.hash;
+      head.updatedAt = now;
     }
-    head.lastSeq = seq;
-    head.lastHash = prevHash;
-    head.updatedAt = now;
     await this.followOnProgramLog(manager, records, now);
-    for (const hook of this.hooks) await hook(manager, records);
+    if (this.hooks.length > 0) {
+      // Each commune's records together, in seq order (the hooks' contract).
+      const byCommune = [...records].sort((a, b) =>
+        a.communeCode === b.communeCode ? a.seq - b.seq : a.communeCode < b.communeCode ? -1 : 1,
+      );
+      for (const hook of this.hooks) await hook(manager, byCommune);
+    }
     return records;
+  }
+
+  /**
+   * Moves the chain heads to their new tips in one statement a slice; each only from the seq it
+   * was read at, so a head another writer moved meanwhile fails the append.
+   */
+  private async moveHeads(
+    manager: EntityManager,
+    tips: ReadonlyMap<string, { seq: number; hash: string; from: number }>,
+    now: Date,
+  ): Promise<void> {
+    for (const slice of chunks([...tips], LOOKUP_CHUNK / 5)) {
+      const cases = slice.map(() => 'WHEN ? THEN CAST(? AS INTEGER)').join(' ');
+      const hashes = slice.map(() => 'WHEN ? THEN ?').join(' ');
+      const parameters: SqlValue[] = [];
+      for (const [code, tip] of slice) parameters.push(code, tip.seq);
+      for (const [code, tip] of slice) parameters.push(code, tip.hash);
+      parameters.push(toInstant(now));
+      for (const [code, tip] of slice) parameters.push(code, tip.from);
+      const affected = await execute(
+        manager,
+        `UPDATE playout_chain SET last_seq = CASE commune_code ${cases} END, ` +
+          `last_hash = CASE commune_code ${hashes} END, updated_at = ? ` +
+          `WHERE ${slice.map(() => '(commune_code = ? AND last_seq = ?)').join(' OR ')}`,
+        parameters,
+      );
+      if (affected !== undefined && affected !== slice.length) {
+        throw new Error(
+          `Chain head of commune(s) ${slice.map(([code]) => code).join(', ')} moved during an append`,
+        );
+      }
+    }
   }
 
   /** The program log's item statuses follow the as-run: the latest record of an item decides. */
@@ -327,13 +413,22 @@ export class AsRunLedger {
     for (const record of records) {
       if (record.scheduleItemId) latest.set(record.scheduleItemId, record.outcome);
     }
+    // One UPDATE per outcome (a day of receipts settles hundreds of items at once).
+    const byOutcome = new Map<PlayoutOutcome, string[]>();
     for (const [itemId, outcome] of latest) {
-      await manager
-        .createQueryBuilder()
-        .update(ScheduleItem)
-        .set({ status: outcome, updatedAt: now })
-        .where('id = :itemId AND status <> :cancelled', { itemId, cancelled: 'cancelled' })
-        .execute();
+      const ids = byOutcome.get(outcome);
+      if (ids) ids.push(itemId);
+      else byOutcome.set(outcome, [itemId]);
+    }
+    for (const [outcome, itemIds] of byOutcome) {
+      for (const ids of chunks(itemIds, LOOKUP_CHUNK)) {
+        await manager
+          .createQueryBuilder()
+          .update(ScheduleItem)
+          .set({ status: outcome, updatedAt: now })
+          .where('id IN (:...ids) AND status <> :cancelled', { ids, cancelled: 'cancelled' })
+          .execute();
+      }
     }
   }
 

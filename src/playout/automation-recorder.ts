@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { BulletinTopic } from '../bulletins/entities/bulletin-topic.entity';
 import { Bulletin } from '../bulletins/entities/bulletin.entity';
 import { Clock } from '../common/clock';
@@ -11,7 +11,7 @@ import type { RelaySegment } from './player/relay-segments';
 import { AsRunLedger, RecordDraft } from './as-run-ledger';
 import { PlayoutClaim } from './entities/playout-claim.entity';
 import { PlayoutOutcome, PlayoutRecord } from './entities/playout-record.entity';
-import { AUTOMATION_ATTEMPT } from './log-checks';
+import { AUTOMATION_ATTEMPT, chunks, LOOKUP_CHUNK } from './log-checks';
 import { CLAIM_STALE_MS } from './playout-claims';
 
 /** What the player (or the missed-item check) says happened to an item. */
@@ -23,6 +23,20 @@ export interface AutomationOutcome {
   reason: string | null;
   /** A relay's segments (what aired when); absent for a bulletin. */
   segments?: RelaySegment[];
+}
+
+type ChainHead = Awaited<ReturnType<AsRunLedger['lockHead']>>;
+
+/** What a record built from receipts sets beyond the player's defaults. */
+export type RecordExtra = Partial<
+  Pick<RecordDraft, 'source' | 'attempt' | 'correctsSeq' | 'devices'>
+>;
+
+/** One item's record for `appendMany`. */
+export interface ItemRecordEntry {
+  item: ScheduleItem;
+  result: AutomationOutcome;
+  extra?: RecordExtra;
 }
 
 /** Why an item was recorded without the player having played it. */
@@ -114,20 +128,39 @@ export class AutomationRecorder {
    */
   async append(
     manager: EntityManager,
-    head: Awaited<ReturnType<AsRunLedger['lockHead']>>,
+    head: ChainHead,
     item: ScheduleItem,
     result: AutomationOutcome,
-    extra: Partial<Pick<RecordDraft, 'source' | 'attempt' | 'correctsSeq' | 'devices'>> = {},
+    extra: RecordExtra = {},
   ): Promise<PlayoutRecord> {
-    const { title, topics } = await itemContent(manager, item);
-    const [record] = await this.ledger.append(manager, head, [
-      {
+    const [record] = await this.appendMany(manager, head, [{ item, result, extra }]);
+    return record;
+  }
+
+  /**
+   * `append` for many items of the head's commune in one go, in the order given: the bulletins
+   * and their topics read once, the records written by one ledger append.
+   */
+  async appendMany(
+    manager: EntityManager,
+    head: ChainHead,
+    entries: readonly ItemRecordEntry[],
+  ): Promise<PlayoutRecord[]> {
+    if (entries.length === 0) return [];
+    const contents = await itemContents(
+      manager,
+      entries.map((entry) => entry.item),
+    );
+    return this.ledger.append(
+      manager,
+      head,
+      entries.map(({ item, result, extra }) => ({
         communeCode: item.communeCode,
         scheduleItemId: item.id,
         attempt: AUTOMATION_ATTEMPT,
         bulletinId: item.bulletinId,
-        title,
-        topics,
+        title: contents.get(item.id)?.title ?? null,
+        topics: contents.get(item.id)?.topics ?? [],
         startedAt: result.startedAt,
         endedAt: result.endedAt,
         playedMs: result.playedMs,
@@ -139,26 +172,50 @@ export class AutomationRecorder {
         // A relay's record always lists its segments (none when it never started).
         segments: item.sourceId ? (result.segments ?? []) : null,
         ...extra,
-      },
-    ]);
-    return record;
+      })),
+    );
   }
 }
 
-/** The title and topics an item's record keeps: its bulletin's, or a relay's own. */
-async function itemContent(
+/**
+ * The title and topics each item's record keeps: its bulletin's, or a relay's own (its source's
+ * name, its own topics). Bulletins, topics and sources are read once for all the items.
+ */
+async function itemContents(
   manager: EntityManager,
-  item: ScheduleItem,
-): Promise<{ title: string | null; topics: string[] }> {
-  if (item.bulletinId === null) {
-    const source = item.sourceId
-      ? await manager.findOneBy(StreamSource, { id: item.sourceId })
-      : null;
-    return { title: relayTitle(source?.name ?? null), topics: item.topics ?? [] };
+  items: readonly ScheduleItem[],
+): Promise<Map<string, { title: string | null; topics: string[] }>> {
+  const bulletinIds = [...new Set(items.flatMap((item) => item.bulletinId ?? []))];
+  const sourceIds = [...new Set(items.flatMap((item) => item.sourceId ?? []))];
+  const titles = new Map<string, string>();
+  const topics = new Map<string, string[]>();
+  for (const ids of chunks(bulletinIds, LOOKUP_CHUNK)) {
+    for (const bulletin of await manager.findBy(Bulletin, { id: In(ids) })) {
+      titles.set(bulletin.id, bulletin.title);
+    }
+    for (const topic of await manager.findBy(BulletinTopic, { bulletinId: In(ids) })) {
+      const list = topics.get(topic.bulletinId);
+      if (list) list.push(topic.topicCode);
+      else topics.set(topic.bulletinId, [topic.topicCode]);
+    }
   }
-  const bulletin = await manager.findOneBy(Bulletin, { id: item.bulletinId });
-  const topics = await manager.findBy(BulletinTopic, { bulletinId: item.bulletinId });
-  return { title: bulletin?.title ?? null, topics: topics.map((topic) => topic.topicCode) };
+  const sourceNames = new Map<string, string>();
+  for (const ids of chunks(sourceIds, LOOKUP_CHUNK)) {
+    for (const source of await manager.findBy(StreamSource, { id: In(ids) })) {
+      sourceNames.set(source.id, source.name);
+    }
+  }
+  return new Map(
+    items.map((item) => [
+      item.id,
+      item.bulletinId === null
+        ? {
+            title: relayTitle(item.sourceId ? (sourceNames.get(item.sourceId) ?? null) : null),
+            topics: item.topics ?? [],
+          }
+        : { title: titles.get(item.bulletinId) ?? null, topics: topics.get(item.bulletinId) ?? [] },
+    ]),
+  );
 }
 
 /** DESIGN.md: a missed record starts and ends at the planned start, with nothing played. */

@@ -5,7 +5,16 @@ import { PlayoutRecord } from './entities/playout-record.entity';
 import { PreparedRecord } from './record-preparer';
 
 /** Keys or ids per lookup query (under SQLite's bound-parameter limit). */
-const LOOKUP_CHUNK = 500;
+export const LOOKUP_CHUNK = 500;
+
+/** `values` in slices of at most `size`, for `IN (…)` lookups. */
+export function chunks<T>(values: readonly T[], size: number): T[][] {
+  const slices: T[][] = [];
+  for (let start = 0; start < values.length; start += size) {
+    slices.push(values.slice(start, start + size));
+  }
+  return slices;
+}
 
 /**
  * Checks of posted records against the commune's log, run under the chain-head lock so that
@@ -26,6 +35,40 @@ export async function existingByContent(
       contentKey: In(keys.slice(start, start + LOOKUP_CHUNK)),
     });
     for (const row of rows) found.set(row.contentKey, row);
+  }
+  return found;
+}
+
+/** A key of a commune: `communeKey(communeCode, key)`. */
+export function communeKey(communeCode: string, key: string): string {
+  return `${communeCode}\n${key}`;
+}
+
+/**
+ * Records of several communes by one of their keys (`idempotencyKey` or `contentKey`), as
+ * `communeKey(communeCode, key)` → record: one lookup for a group of posts.
+ */
+export async function recordsByKey(
+  manager: EntityManager,
+  column: 'idempotencyKey' | 'contentKey',
+  wanted: readonly { communeCode: string; key: string }[],
+): Promise<Map<string, PlayoutRecord>> {
+  const ids = new Set(wanted.map((one) => communeKey(one.communeCode, one.key)));
+  const keys = [...new Set(wanted.map((one) => one.key))];
+  // Both columns constrained, so that the (commune_code, key) unique index answers.
+  const communes = [...new Set(wanted.map((one) => one.communeCode))];
+  const found = new Map<string, PlayoutRecord>();
+  for (const slice of chunks(keys, LOOKUP_CHUNK / 2)) {
+    for (const codes of chunks(communes, LOOKUP_CHUNK / 2)) {
+      const rows = await manager.findBy(PlayoutRecord, {
+        communeCode: In(codes),
+        [column]: In(slice),
+      });
+      for (const row of rows) {
+        const id = communeKey(row.communeCode, row[column]!);
+        if (ids.has(id)) found.set(id, row);
+      }
+    }
   }
   return found;
 }
@@ -125,6 +168,52 @@ export async function effectiveRecordsBetween(
       ),
     )
     .getMany();
+}
+
+/**
+ * `effectiveRecordsBetween` for several communes and spans at once (a group of posts): by
+ * commune code. Spans of one commune are merged into the one that covers them.
+ */
+export async function effectiveRecordsAround(
+  manager: EntityManager,
+  spans: readonly { communeCode: string; from: Date; to: Date }[],
+): Promise<Map<string, PlayoutRecord[]>> {
+  const merged = new Map<string, { from: Date; to: Date }>();
+  for (const span of spans) {
+    const known = merged.get(span.communeCode);
+    if (!known) merged.set(span.communeCode, { from: span.from, to: span.to });
+    else {
+      if (span.from < known.from) known.from = span.from;
+      if (span.to > known.to) known.to = span.to;
+    }
+  }
+  const found = new Map<string, PlayoutRecord[]>([...merged.keys()].map((code) => [code, []]));
+  for (const slice of chunks([...merged], LOOKUP_CHUNK / 5)) {
+    const rows = await manager
+      .createQueryBuilder(PlayoutRecord, 'record')
+      .where(
+        new Brackets((where) => {
+          slice.forEach(([communeCode, span], index) =>
+            where.orWhere(
+              `(record.commune_code = :c${index} AND record.started_at < :t${index} ` +
+                `AND record.ended_at > :f${index})`,
+              {
+                [`c${index}`]: communeCode,
+                [`f${index}`]: span.from.toISOString(),
+                [`t${index}`]: span.to.toISOString(),
+              },
+            ),
+          );
+        }),
+      )
+      .andWhere('record.ended_at > record.started_at')
+      .andWhere(
+        'NOT EXISTS (SELECT 1 FROM playout_record fix WHERE fix.commune_code = record.commune_code AND fix.corrects_seq = record.seq)',
+      )
+      .getMany();
+    for (const row of rows) found.get(row.communeCode)?.push(row);
+  }
+  return found;
 }
 
 /** The first record in effect that `record` would overlap, other than the one it corrects. */

@@ -5,6 +5,7 @@ import { AuditService } from '../auth/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { GroupCommit, Settled } from '../common/group-commit';
 import { newId } from '../common/ids';
 import { isLocalDate, addDays, localMidnight } from '../common/local-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -24,23 +25,22 @@ import { PlayoutRecord } from './entities/playout-record.entity';
 import { ChainVerdict } from './hash-chain';
 import {
   assertCorrectable,
+  communeKey,
+  effectiveRecordsAround,
   effectiveRecordsBetween,
-  existingByContent,
   existingContentKeys,
   firstOverlap,
   IntervalIndex,
   nextAttempts,
+  recordsByKey,
 } from './log-checks';
 import { describePlace, ImportRow, RowError, RowPlace } from './import-rows';
-import { PreparedRecord, RecordPreparer, RecordTimeRules } from './record-preparer';
+import { PreparedRecord, RecordLookups, RecordPreparer, RecordTimeRules } from './record-preparer';
+import { keyConflict, overlapError, PostedRecordResult, PostGroup } from './post-group';
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
-export interface PostedRecordResult {
-  record: PlayoutRecord;
-  /** True when the key or the content named a record that already existed. */
-  replayed: boolean;
-}
+export type { PostedRecordResult } from './post-group';
 
 export interface ImportRequest {
   kind: PlayoutImportKind;
@@ -57,6 +57,17 @@ export interface ImportResult extends PlayoutImportSummary {
   replayed: boolean;
   records: PlayoutRecord[];
 }
+
+/** One single post waiting for its group. */
+interface PostRequest {
+  communeCode: string;
+  input: PostPlayoutRecordDto;
+  idempotencyKey?: string;
+  actor: AuthUser;
+}
+
+/** Posts committed in one transaction at most: a group's statements stay a few hundred rows. */
+const MAX_POSTS_PER_GROUP = 200;
 
 export function sha256Hex(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
@@ -78,6 +89,12 @@ export class PlayoutLogService {
     private readonly clock: Clock,
     private readonly checkpoints: CheckpointsService,
   ) {}
+
+  /** Single posts, committed in groups (see `post`). */
+  private readonly posts = new GroupCommit<PostRequest, PostedRecordResult>(
+    (group) => this.db.write((manager) => this.postGroup(manager, group)),
+    MAX_POSTS_PER_GROUP,
+  );
 
   /** The commune's records in chain order; `from`/`to` keep those started on those local days. */
   async list(communeCode: string, query: PlayoutLogQueryDto): Promise<PlayoutRecord[]> {
@@ -111,7 +128,11 @@ export class PlayoutLogService {
     return this.checkpoints.verify(communeCode);
   }
 
-  /** One manual or imported record; idempotent by `Idempotency-Key` and by content. */
+  /**
+   * One manual or imported record; idempotent by `Idempotency-Key` and by content. Posts that
+   * arrive together are committed together (`GroupCommit`): one transaction for many, each
+   * still checked as if alone, in arrival order, and answered with its own record or error.
+   */
   async post(
     communeCode: string,
     input: PostPlayoutRecordDto,
@@ -119,52 +140,137 @@ export class PlayoutLogService {
     actor: AuthUser,
   ): Promise<PostedRecordResult> {
     assertIdempotencyKey(idempotencyKey);
-    const commune = this.geo.commune(communeCode);
-    return this.db.write(async (manager) => {
-      const head = await this.ledger.lockHead(manager, communeCode);
+    this.geo.commune(communeCode);
+    return this.posts.submit({ communeCode, input, idempotencyKey, actor });
+  }
+
+  /**
+   * The posts of a group, in one transaction: the chain heads of their communes locked, what
+   * they name read once, each post then checked in arrival order against the log and the posts
+   * accepted before it (idempotency key, same content, correction target, overlap), and the
+   * accepted ones appended, audited and answered together. A refused post only gets its error.
+   */
+  private async postGroup(
+    manager: EntityManager,
+    posts: readonly PostRequest[],
+  ): Promise<Settled<PostedRecordResult>[]> {
+    const heads = await this.ledger.lockHeads(
+      manager,
+      posts.map((post) => post.communeCode),
+    );
+    const lookups = new RecordLookups();
+    await lookups.learn(
+      manager,
+      this.topics,
+      posts.map((post) => post.input),
+    );
+    const rules = this.timeRules();
+    const prepared: (PreparedRecord | { error: unknown })[] = [];
+    for (const post of posts) {
       const preparer = new RecordPreparer(
         manager,
         this.topics,
-        commune,
-        this.timeRules(),
+        this.geo.commune(post.communeCode),
+        rules,
         'operator',
+        lookups,
       );
-      const prepared = await preparer.prepare(input);
-      const key = prepared.contentKey;
-      if (idempotencyKey) {
-        const earlier = await manager.findOneBy(PlayoutRecord, { communeCode, idempotencyKey });
-        if (earlier) {
-          if (earlier.contentKey !== key) {
-            throw new DomainError(
-              'IDEMPOTENCY_CONFLICT',
-              'This Idempotency-Key was used for a different record',
-              { seq: earlier.seq },
-            );
-          }
-          return { record: earlier, replayed: true };
+      prepared.push(await preparer.prepare(post.input).catch((error: unknown) => ({ error })));
+    }
+    const ready = prepared.flatMap((record, index) =>
+      'error' in record ? [] : [{ post: posts[index], record }],
+    );
+    const byKey = await recordsByKey(
+      manager,
+      'idempotencyKey',
+      ready.flatMap(({ post }) =>
+        post.idempotencyKey ? [{ communeCode: post.communeCode, key: post.idempotencyKey }] : [],
+      ),
+    );
+    const byContent = await recordsByKey(
+      manager,
+      'contentKey',
+      ready.map(({ post, record }) => ({ communeCode: post.communeCode, key: record.contentKey })),
+    );
+    const inEffect = new Map<string, IntervalIndex>();
+    for (const [communeCode, records] of await effectiveRecordsAround(
+      manager,
+      ready.map(({ post, record }) => ({
+        communeCode: post.communeCode,
+        from: record.startedAt,
+        to: record.endedAt,
+      })),
+    )) {
+      inEffect.set(communeCode, new IntervalIndex(records));
+    }
+
+    const group = new PostGroup(heads, inEffect);
+    for (const [index, post] of posts.entries()) {
+      const record = prepared[index];
+      if ('error' in record) {
+        group.refuse(index, record.error);
+        continue;
+      }
+      const keyed = post.idempotencyKey ? communeKey(post.communeCode, post.idempotencyKey) : null;
+      const earlier = keyed ? byKey.get(keyed) : undefined;
+      if (earlier) {
+        if (earlier.contentKey !== record.contentKey) group.refuse(index, keyConflict(earlier.seq));
+        else group.replay(index, earlier);
+        continue;
+      }
+      if (keyed && group.keyTaken(index, keyed, record.contentKey)) continue;
+      const same = byContent.get(communeKey(post.communeCode, record.contentKey));
+      if (same) {
+        group.replay(index, same);
+        continue;
+      }
+      if (group.contentTaken(index, post.communeCode, record.contentKey)) continue;
+      if (record.correctsSeq) {
+        const problem = await group.correctionProblem(manager, post.communeCode, record);
+        if (problem) {
+          group.refuse(index, problem);
+          continue;
         }
       }
-      const same = (await existingByContent(manager, communeCode, [prepared])).get(key);
-      if (same) return { record: same, replayed: true };
+      if (group.overlapRefused(index, post.communeCode, record)) continue;
+      group.accept(index, post.communeCode, record, keyed);
+    }
 
-      await this.assertFits(manager, head, prepared, new Set(), null);
-      const [record] = await this.appendPosted(manager, head, [prepared], {
-        idempotencyKey: idempotencyKey ?? null,
-        createdBy: actor.id,
-      });
-      await this.audit.record(
-        {
-          action: 'playout.recorded',
-          actor,
-          targetType: 'playout_record',
-          targetId: record.id,
-          communeCode,
-          detail: { seq: record.seq, outcome: record.outcome, correctsSeq: record.correctsSeq },
-        },
-        manager,
-      );
-      return { record, replayed: false };
+    const accepted = group.accepted.map((index) => ({ post: posts[index], index }));
+    const attempts = await nextAttempts(
+      manager,
+      accepted.flatMap(({ index }) => {
+        const record = prepared[index] as PreparedRecord;
+        return record.scheduleItemId ? [record.scheduleItemId] : [];
+      }),
+    );
+    const drafts = accepted.map(({ post, index }): RecordDraft => {
+      const record = prepared[index] as PreparedRecord;
+      let attempt = 1;
+      if (record.scheduleItemId) {
+        attempt = attempts.get(record.scheduleItemId) ?? 2;
+        attempts.set(record.scheduleItemId, attempt + 1);
+      }
+      return {
+        ...record,
+        attempt,
+        idempotencyKey: post.idempotencyKey ?? null,
+        createdBy: post.actor.id,
+      };
     });
+    const records = await this.ledger.appendMany(manager, heads, drafts);
+    await this.audit.recordAll(
+      records.map((record, position) => ({
+        action: 'playout.recorded',
+        actor: accepted[position].post.actor,
+        targetType: 'playout_record',
+        targetId: record.id,
+        communeCode: record.communeCode,
+        detail: { seq: record.seq, outcome: record.outcome, correctsSeq: record.correctsSeq },
+      })),
+      manager,
+    );
+    return group.answers(records);
   }
 
   /**
@@ -317,14 +423,7 @@ export class PlayoutLogService {
             record.endedAt,
           ),
         );
-    if (clash) {
-      throw new DomainError(
-        'PLAYOUT_OVERLAP',
-        `The record overlaps ${clash.seq ? `record ${clash.seq}` : 'another record of this request'} ` +
-          `(${clash.startedAt.toISOString()} – ${clash.endedAt.toISOString()})`,
-        { overlapsSeq: clash.seq ?? null },
-      );
-    }
+    if (clash) throw overlapError(clash);
   }
 
   private async appendPosted(

@@ -1,4 +1,4 @@
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { BulletinTopic } from '../bulletins/entities/bulletin-topic.entity';
 import { Bulletin } from '../bulletins/entities/bulletin.entity';
 import { DomainError } from '../common/domain-error';
@@ -10,6 +10,7 @@ import { TopicsService } from '../topics/topics.service';
 import { draftContentKey, RecordDraft } from './as-run-ledger';
 import { PostedSource, PostPlayoutRecordDto } from './dto/playout-record.dto';
 import { sortTopics } from './hash-chain';
+import { chunks, LOOKUP_CHUNK } from './log-checks';
 
 /** A posted record may end at most this far in the future (clock skew of the posting PC). */
 export const FUTURE_SKEW_MS = 5000;
@@ -42,16 +43,74 @@ function invalid(message: string, details?: Record<string, unknown>): DomainErro
 }
 
 /**
+ * What preparing records looks up (items, bulletins, their topics, known topic codes), read at
+ * once for many records, e.g. the posts of a group commit across communes. Only a cache by id:
+ * each preparer still checks that what it finds belongs to its commune.
+ */
+export class RecordLookups {
+  readonly items = new Map<string, ScheduleItem | null>();
+  readonly bulletins = new Map<string, Bulletin | null>();
+  readonly bulletinTopics = new Map<string, string[]>();
+  readonly knownTopics = new Set<string>();
+
+  /** Reads, a few statements in all, everything `inputs` name that is not known yet. */
+  async learn(
+    manager: EntityManager,
+    topics: TopicsService,
+    inputs: readonly PostPlayoutRecordDto[],
+  ): Promise<void> {
+    const itemIds = unseen(
+      inputs.flatMap((input) => (input.scheduleItemId ? [input.scheduleItemId] : [])),
+      this.items,
+    );
+    for (const id of itemIds) this.items.set(id, null);
+    for (const ids of chunks(itemIds, LOOKUP_CHUNK)) {
+      for (const item of await manager.findBy(ScheduleItem, { id: In(ids) })) {
+        this.items.set(item.id, item);
+      }
+    }
+    const bulletinIds = unseen(
+      inputs.flatMap((input) => {
+        const item = input.scheduleItemId ? this.items.get(input.scheduleItemId) : null;
+        return [input.bulletinId, item?.bulletinId].filter((id): id is string => !!id);
+      }),
+      this.bulletins,
+    );
+    for (const id of bulletinIds) this.bulletins.set(id, null);
+    for (const ids of chunks(bulletinIds, LOOKUP_CHUNK)) {
+      for (const bulletin of await manager.findBy(Bulletin, { id: In(ids) })) {
+        this.bulletins.set(bulletin.id, bulletin);
+        this.bulletinTopics.set(bulletin.id, []);
+      }
+      for (const row of await manager.findBy(BulletinTopic, { bulletinId: In(ids) })) {
+        this.bulletinTopics.get(row.bulletinId)?.push(row.topicCode);
+      }
+    }
+    const codes = new Set(inputs.flatMap((input) => input.topics ?? []));
+    for (const id of bulletinIds) {
+      for (const code of this.bulletinTopics.get(id) ?? []) codes.add(code);
+    }
+    const unknown = [...codes].filter((code) => !this.knownTopics.has(code));
+    if (unknown.length === 0) return;
+    for (const code of await topics.knownCodes(unknown, manager)) this.knownTopics.add(code);
+  }
+}
+
+function unseen(ids: readonly string[], known: ReadonlyMap<string, unknown>): string[] {
+  return [...new Set(ids)].filter((id) => !known.has(id));
+}
+
+/**
  * Turns posted records into drafts: resolves the item and bulletin (which must be the commune's,
  * or its province library's), defaults bulletin, title and topics from them, applies the
  * DESIGN.md rules for times (`missed` at the planned start with 0 played; `playedMs` defaults to
  * `endedAt − startedAt`) and refuses what cannot be true. One per request: it caches lookups.
  */
 export class RecordPreparer {
-  private readonly items = new Map<string, ScheduleItem | null>();
-  private readonly bulletins = new Map<string, Bulletin | null>();
-  private readonly bulletinTopics = new Map<string, string[]>();
-  private readonly knownTopics = new Set<string>();
+  private readonly items: Map<string, ScheduleItem | null>;
+  private readonly bulletins: Map<string, Bulletin | null>;
+  private readonly bulletinTopics: Map<string, string[]>;
+  private readonly knownTopics: Set<string>;
 
   constructor(
     private readonly manager: EntityManager,
@@ -59,7 +118,14 @@ export class RecordPreparer {
     private readonly commune: Commune,
     private readonly rules: RecordTimeRules,
     private readonly defaultSource: PostedSource,
-  ) {}
+    /** Lookups shared with other preparers of the same transaction (a group of posts). */
+    lookups: RecordLookups = new RecordLookups(),
+  ) {
+    this.items = lookups.items;
+    this.bulletins = lookups.bulletins;
+    this.bulletinTopics = lookups.bulletinTopics;
+    this.knownTopics = lookups.knownTopics;
+  }
 
   async prepare(input: PostPlayoutRecordDto): Promise<PreparedRecord> {
     const item = input.scheduleItemId ? await this.item(input.scheduleItemId) : null;

@@ -199,29 +199,55 @@ export async function applyToRollups(
   records: readonly CountedRecord[],
 ): Promise<void> {
   if (records.length === 0) return;
-  const communeCode = records[0].communeCode;
-  for (let index = 0; index < records.length; index += 1) {
-    const record = records[index];
-    if (record.communeCode !== communeCode) {
-      throw new Error(`Roll-up of commune ${communeCode} given a record of ${record.communeCode}`);
+  const groups = communeGroups(records);
+  const rolled = await rolledSeqsOf(manager, [...groups.keys()]);
+  const delta = new RollupDelta();
+  const saved: [string, number][] = [];
+  for (const [communeCode, list] of groups) {
+    const rolledSeq = rolled.get(communeCode) ?? 0;
+    const first = list[0].seq;
+    const last = list[list.length - 1].seq;
+    if (rolledSeq >= last) continue;
+    if (rolledSeq < first - 1) {
+      await rollUpFromLog(manager, communeCode, rolledSeq, first - 1);
     }
-    if (index > 0 && record.seq !== records[index - 1].seq + 1) {
-      throw new Error(`Roll-up of commune ${communeCode} given records out of seq order`);
-    }
+    await collect(
+      manager,
+      communeCode,
+      list.filter((record) => record.seq > rolledSeq),
+      delta,
+    );
+    saved.push([communeCode, last]);
   }
-  const rolledSeq = await rolledSeqOf(manager, communeCode);
-  const first = records[0].seq;
-  const last = records[records.length - 1].seq;
-  if (rolledSeq >= last) return;
-  if (rolledSeq < first - 1) {
-    await rollUpFromLog(manager, communeCode, rolledSeq, first - 1);
-  }
-  await rollUp(
+  await delta.write(manager);
+  await insertRows(
     manager,
-    communeCode,
-    records.filter((record) => record.seq > rolledSeq),
+    'airtime_rollup_state',
+    ['commune_code', 'rolled_seq'],
+    saved,
+    '(commune_code) DO UPDATE SET rolled_seq = EXCLUDED.rolled_seq',
   );
-  await saveRolledSeq(manager, communeCode, last, null);
+}
+
+/** The appended records by commune; each commune's must come together and in seq order. */
+function communeGroups(records: readonly CountedRecord[]): Map<string, CountedRecord[]> {
+  const groups = new Map<string, CountedRecord[]>();
+  let current: CountedRecord[] | undefined;
+  for (const record of records) {
+    if (current && current[0].communeCode === record.communeCode) {
+      if (record.seq !== current[current.length - 1].seq + 1) {
+        throw new Error(`Roll-up of commune ${record.communeCode} given records out of seq order`);
+      }
+      current.push(record);
+      continue;
+    }
+    if (groups.has(record.communeCode)) {
+      throw new Error(`Roll-up of commune ${record.communeCode} given records out of seq order`);
+    }
+    current = [record];
+    groups.set(record.communeCode, current);
+  }
+  return groups;
 }
 
 /** Rolls up what the commune's log holds beyond its roll-ups (records written around them). */
@@ -278,6 +304,20 @@ export async function laggingCommunes(
   return rows.map((row) => row.communeCode).sort();
 }
 
+async function rolledSeqsOf(
+  manager: EntityManager,
+  communeCodes: readonly string[],
+): Promise<Map<string, number>> {
+  const rolled = new Map<string, number>();
+  for (let start = 0; start < communeCodes.length; start += 500) {
+    const states = await manager.findBy(AirtimeRollupState, {
+      communeCode: In(communeCodes.slice(start, start + 500)),
+    });
+    for (const state of states) rolled.set(state.communeCode, state.rolledSeq);
+  }
+  return rolled;
+}
+
 async function rolledSeqOf(manager: EntityManager, communeCode: string): Promise<number> {
   const state = await manager.findOneBy(AirtimeRollupState, { communeCode });
   return state?.rolledSeq ?? 0;
@@ -330,6 +370,17 @@ async function rollUp(
   records: readonly CountedRecord[],
 ): Promise<void> {
   const delta = new RollupDelta();
+  await collect(manager, communeCode, records, delta);
+  await delta.write(manager);
+}
+
+/** What `rollUp` writes, added to `delta`. */
+async function collect(
+  manager: EntityManager,
+  communeCode: string,
+  records: readonly CountedRecord[],
+  delta: RollupDelta,
+): Promise<void> {
   const targets = [
     ...new Set(
       records.flatMap((record) =>
@@ -353,7 +404,6 @@ async function rollUp(
     }
   }
   for (const record of records) delta.add(record, 1);
-  await delta.write(manager);
 }
 
 /** The lowest seq that corrects each target from after it, from the whole log. */

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { KeyObject } from 'node:crypto';
+import { EntityManager, In } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { DomainError } from '../../common/domain-error';
 import { toInstant } from '../../database/columns';
@@ -7,7 +8,9 @@ import { insertRows } from '../../database/bulk-insert';
 import { Db } from '../../database/db.service';
 import { Device } from '../../fleet/entities/device.entity';
 import {
+  devicePublicKey,
   MAX_RECEIPTS_PER_BATCH,
+  Parsed,
   parseReceipt,
   Receipt,
   receiptProblem,
@@ -15,6 +18,7 @@ import {
 import { ScheduleItem } from '../../schedule/entities/schedule-item.entity';
 import { itemTargetsDevice } from '../../schedule/item-zones';
 import { AsRunLedger } from '../as-run-ledger';
+import { chunks, LOOKUP_CHUNK } from '../log-checks';
 import { DeviceReceipt } from '../entities/device-receipt.entity';
 import { claimedSeq, DeviceChain, sameReceipt } from './device-chain';
 import { AlertsService } from '../../fleet/alerts.service';
@@ -133,12 +137,14 @@ export class ReceiptIntake {
     const now = this.clock.now();
     const head = await this.ledger.lockHead(manager, device.communeCode);
     const chain = await DeviceChain.load(manager, device.id, list);
-    const items = new Map<string, ScheduleItem | null>();
+    const parsed = list.map(parseReceipt);
+    const items = await itemsNamed(manager, parsed);
+    const publicKey = device.publicKey ? devicePublicKey(device.publicKey) : null;
     const rows: DeviceReceipt[] = [];
     let duplicates = 0;
     let refusal: Refusal | undefined;
     for (const [index, raw] of list.entries()) {
-      const verdict = await this.judge(manager, device, chain, raw, items);
+      const verdict = judge(device, publicKey, chain, parsed[index], items);
       if (verdict.kind === 'duplicate') {
         duplicates += 1;
       } else if (verdict.kind === 'new') {
@@ -170,78 +176,81 @@ export class ReceiptIntake {
         null,
       ]),
     );
-    const touched = new Set(rows.map((row) => row.scheduleItemId));
-    for (const itemId of touched) {
+    const touched = [...new Set(rows.map((row) => row.scheduleItemId))].flatMap((itemId) => {
       const item = items.get(itemId);
-      if (item) await this.records.settle(manager, head, item, now);
-    }
+      return item ? [item] : [];
+    });
+    await this.records.settleMany(manager, head, touched, now);
     return { accepted: rows.length, duplicates, lastSeq: chain.lastSeq, refusal };
   }
+}
 
-  /**
-   * One receipt against the device's chain as held so far: genuine (shape, device, hash and
-   * signature) and linked first, then compared with the stored one at its seq, then its item.
-   */
-  private async judge(
-    manager: EntityManager,
-    device: Device,
-    chain: DeviceChain,
-    raw: unknown,
-    items: Map<string, ScheduleItem | null>,
-  ): Promise<Verdict> {
-    const refused = (problem: ReceiptProblem, message: string): Verdict => ({
-      kind: 'refused',
-      problem,
-      message,
-    });
-    const parsed = parseReceipt(raw);
-    if (!parsed.ok) return refused('invalid', parsed.error);
-    const receipt = parsed.value;
-    if (receipt.outcome !== 'missed' && (receipt.startedAt === null || receipt.endedAt === null)) {
-      return refused('invalid', `${receipt.outcome} receipts need startedAt and endedAt`);
+/** The schedule items the well-formed receipts name, read at once (absent ones map to null). */
+async function itemsNamed(
+  manager: EntityManager,
+  parsed: readonly Parsed<Receipt>[],
+): Promise<Map<string, ScheduleItem | null>> {
+  const ids = [...new Set(parsed.flatMap((one) => (one.ok ? [one.value.scheduleItemId] : [])))];
+  const items = new Map<string, ScheduleItem | null>(ids.map((id) => [id, null]));
+  for (const slice of chunks(ids, LOOKUP_CHUNK)) {
+    for (const item of await manager.findBy(ScheduleItem, { id: In(slice) })) {
+      items.set(item.id, item);
     }
-    if (receipt.deviceId !== device.id) {
-      return refused('wrong-device', `deviceId is not this device's id (${device.id})`);
-    }
-    const problem = device.publicKey
-      ? receiptProblem(receipt, device.publicKey)
-      : 'the device has no public key';
-    if (problem) return refused('bad-signature', problem);
-    const link = chain.linkProblem(receipt);
-    if (link) return refused(link.problem, link.message);
-    const stored = chain.at(receipt.seq);
-    if (stored) {
-      if (sameReceipt(receipt, stored)) return { kind: 'duplicate' };
-      return stored.hash === receipt.hash
-        ? refused('resigned', `seq ${receipt.seq} is stored with another signature`)
-        : refused('fork', `seq ${receipt.seq} is stored with other content (hash ${stored.hash})`);
-    }
-    if (!(await this.itemSent(manager, device, receipt, items))) {
-      return refused(
-        'not-sent',
-        `item ${receipt.scheduleItemId} is not an item of commune ${device.communeCode} ` +
-          "sent to this device's zones",
-      );
-    }
-    return { kind: 'new', receipt };
   }
+  return items;
+}
 
-  /** The item when it is one of the device's commune, sent to its zones; null otherwise. */
-  private async itemSent(
-    manager: EntityManager,
-    device: Device,
-    receipt: Receipt,
-    cache: Map<string, ScheduleItem | null>,
-  ): Promise<ScheduleItem | null> {
-    const id = receipt.scheduleItemId;
-    if (!cache.has(id)) cache.set(id, await manager.findOneBy(ScheduleItem, { id }));
-    const item = cache.get(id);
-    if (!item || item.communeCode !== device.communeCode) return null;
-    if (!itemTargetsDevice(item.zones, device.zones)) return null;
-    // A device enrolled after the item ended was never sent it.
-    if (!device.enrolledAt || device.enrolledAt > item.endsAt) return null;
-    return item;
+/**
+ * One receipt against the device's chain as held so far: genuine (shape, device, hash and
+ * signature) and linked first, then compared with the stored one at its seq, then its item.
+ */
+function judge(
+  device: Device,
+  publicKey: KeyObject | null,
+  chain: DeviceChain,
+  parsed: Parsed<Receipt>,
+  items: ReadonlyMap<string, ScheduleItem | null>,
+): Verdict {
+  const refused = (problem: ReceiptProblem, message: string): Verdict => ({
+    kind: 'refused',
+    problem,
+    message,
+  });
+  if (!parsed.ok) return refused('invalid', parsed.error);
+  const receipt = parsed.value;
+  if (receipt.outcome !== 'missed' && (receipt.startedAt === null || receipt.endedAt === null)) {
+    return refused('invalid', `${receipt.outcome} receipts need startedAt and endedAt`);
   }
+  if (receipt.deviceId !== device.id) {
+    return refused('wrong-device', `deviceId is not this device's id (${device.id})`);
+  }
+  const problem = publicKey ? receiptProblem(receipt, publicKey) : 'the device has no public key';
+  if (problem) return refused('bad-signature', problem);
+  const link = chain.linkProblem(receipt);
+  if (link) return refused(link.problem, link.message);
+  const stored = chain.at(receipt.seq);
+  if (stored) {
+    if (sameReceipt(receipt, stored)) return { kind: 'duplicate' };
+    return stored.hash === receipt.hash
+      ? refused('resigned', `seq ${receipt.seq} is stored with another signature`)
+      : refused('fork', `seq ${receipt.seq} is stored with other content (hash ${stored.hash})`);
+  }
+  if (!itemSent(device, items.get(receipt.scheduleItemId) ?? null)) {
+    return refused(
+      'not-sent',
+      `item ${receipt.scheduleItemId} is not an item of commune ${device.communeCode} ` +
+        "sent to this device's zones",
+    );
+  }
+  return { kind: 'new', receipt };
+}
+
+/** Whether the item is one of the device's commune, sent to its zones. */
+function itemSent(device: Device, item: ScheduleItem | null): boolean {
+  if (!item || item.communeCode !== device.communeCode) return false;
+  if (!itemTargetsDevice(item.zones, device.zones)) return false;
+  // A device enrolled after the item ended was never sent it.
+  return device.enrolledAt !== null && device.enrolledAt <= item.endsAt;
 }
 
 const PROBLEM_TEXT: Record<ReceiptProblem, string> = {

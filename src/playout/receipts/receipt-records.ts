@@ -1,16 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager, IsNull } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
+import { execute } from '../../database/bulk-insert';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { toInstant } from '../../database/columns';
 import { Device } from '../../fleet/entities/device.entity';
 import { ScheduleItem } from '../../schedule/entities/schedule-item.entity';
 import { itemTargetsDevice } from '../../schedule/item-zones';
 import { PolicyChecks } from '../../schedule/policy-checks';
 import { AsRunLedger } from '../as-run-ledger';
-import { AutomationRecorder } from '../automation-recorder';
+import { AutomationRecorder, ItemRecordEntry, RecordExtra } from '../automation-recorder';
 import { DeviceReceipt } from '../entities/device-receipt.entity';
 import { PlayoutRecord } from '../entities/playout-record.entity';
-import { AUTOMATION_ATTEMPT, nextAttempts } from '../log-checks';
+import { AUTOMATION_ATTEMPT, chunks, LOOKUP_CHUNK, nextAttempts } from '../log-checks';
 import { policyRefusalReason } from '../policy-refusal';
 import { communeCoverage } from './device-coverage';
 
@@ -45,66 +45,131 @@ export class ReceiptRecords {
     item: ScheduleItem,
     now: Date,
   ): Promise<PlayoutRecord | null> {
-    const records = await manager.find(PlayoutRecord, {
-      where: { scheduleItemId: item.id },
-      order: { seq: 'ASC' },
-    });
-    const fromDevices = records.filter((record) => record.source === 'devices');
-    const receipts = await manager.findBy(DeviceReceipt, { scheduleItemId: item.id });
-    const targeted = await this.targetedDevices(manager, item);
-    const coverage = communeCoverage(item.startsAt, targeted, receipts);
-    if (coverage.outcome === 'missed') {
-      // The boxes refused it for the broadcast policy (or were down): `failed` with the rule.
-      const violation = await this.policy.checkScheduled(manager, item);
-      if (violation) {
-        coverage.outcome = 'failed';
-        coverage.reason = `${policyRefusalReason(violation)}. ${coverage.reason}`;
-      }
-    }
-    let record: PlayoutRecord;
-    if (fromDevices.length === 0) {
-      // The service's player recorded it (before the commune had devices): that record stands.
-      if (records.some((earlier) => earlier.attempt === AUTOMATION_ATTEMPT)) return null;
-      const complete = coverage.devices.targeted > 0 && coverage.devices.unreported === 0;
-      if (!complete && now < this.graceEnd(item)) return null;
-      record = await this.recorder.append(manager, head, item, coverage, {
-        source: 'devices',
-        attempt: AUTOMATION_ATTEMPT,
-        devices: coverage.devices,
-      });
-    } else {
-      const latest = fromDevices[fromDevices.length - 1];
-      if (!receipts.some((receipt) => receipt.recordSeq === null)) return null;
-      // A person corrected the devices' record: their word stands; the receipts stay listed.
-      if (records.some((other) => other.correctsSeq === latest.seq)) return null;
-      const attempt = (await nextAttempts(manager, [item.id])).get(item.id)!;
-      record = await this.recorder.append(
-        manager,
-        head,
-        item,
-        { ...coverage, reason: LATE_PREFIX + coverage.reason },
-        { source: 'devices', attempt, correctsSeq: latest.seq, devices: coverage.devices },
-      );
-    }
-    await manager.update(
-      DeviceReceipt,
-      { scheduleItemId: item.id, recordSeq: IsNull() },
-      { recordSeq: record.seq },
-    );
-    return record;
+    const [record] = await this.settleMany(manager, head, [item], now);
+    return record ?? null;
   }
 
-  /** The enrolled devices of the commune the item went to (enrolled before it ended). */
-  private async targetedDevices(manager: EntityManager, item: ScheduleItem): Promise<string[]> {
-    const devices = await manager
-      .createQueryBuilder(Device, 'device')
-      .where('device.commune_code = :communeCode', { communeCode: item.communeCode })
-      .andWhere('device.enrolled_at IS NOT NULL AND device.enrolled_at <= :end', {
-        end: toInstant(item.endsAt),
-      })
-      .getMany();
-    return devices
-      .filter((device) => itemTargetsDevice(item.zones, device.zones))
-      .map((device) => device.id);
+  /**
+   * `settle` for many items of the head's commune at once (a day of receipts touches hundreds):
+   * their records, receipts and the commune's devices read once, the due records appended in
+   * the order of `items` by one ledger append, the receipts marked with one statement. Returns
+   * the records written.
+   */
+  async settleMany(
+    manager: EntityManager,
+    head: ChainHead,
+    items: readonly ScheduleItem[],
+    now: Date,
+  ): Promise<PlayoutRecord[]> {
+    if (items.length === 0) return [];
+    const ids = items.map((item) => item.id);
+    const records = new Map<string, PlayoutRecord[]>();
+    const receipts = new Map<string, DeviceReceipt[]>();
+    for (const slice of chunks(ids, LOOKUP_CHUNK)) {
+      const found = await manager.find(PlayoutRecord, {
+        where: { scheduleItemId: In(slice) },
+        order: { seq: 'ASC' },
+      });
+      for (const record of found) push(records, record.scheduleItemId!, record);
+      for (const receipt of await manager.findBy(DeviceReceipt, { scheduleItemId: In(slice) })) {
+        push(receipts, receipt.scheduleItemId, receipt);
+      }
+    }
+    const devices = await this.enrolledDevices(manager, head.communeCode);
+
+    const due: (ItemRecordEntry & { extra: RecordExtra })[] = [];
+    const corrections: string[] = [];
+    for (const item of items) {
+      const itemRecords = records.get(item.id) ?? [];
+      const itemReceipts = receipts.get(item.id) ?? [];
+      const fromDevices = itemRecords.filter((record) => record.source === 'devices');
+      const coverage = communeCoverage(item.startsAt, targetedDevices(devices, item), itemReceipts);
+      if (fromDevices.length === 0) {
+        // The service's player recorded it (before the commune had devices): that record stands.
+        if (itemRecords.some((earlier) => earlier.attempt === AUTOMATION_ATTEMPT)) continue;
+        const complete = coverage.devices.targeted > 0 && coverage.devices.unreported === 0;
+        if (!complete && now < this.graceEnd(item)) continue;
+        due.push({
+          item,
+          result: coverage,
+          extra: { source: 'devices', attempt: AUTOMATION_ATTEMPT, devices: coverage.devices },
+        });
+      } else {
+        const latest = fromDevices[fromDevices.length - 1];
+        if (!itemReceipts.some((receipt) => receipt.recordSeq === null)) continue;
+        // A person corrected the devices' record: their word stands; the receipts stay listed.
+        if (itemRecords.some((other) => other.correctsSeq === latest.seq)) continue;
+        corrections.push(item.id);
+        due.push({
+          item,
+          result: { ...coverage, reason: LATE_PREFIX + coverage.reason },
+          extra: { source: 'devices', correctsSeq: latest.seq, devices: coverage.devices },
+        });
+      }
+    }
+    if (due.length === 0) return [];
+    for (const entry of due) {
+      if (entry.result.outcome !== 'missed') continue;
+      // The boxes refused it for the broadcast policy (or were down): `failed` with the rule.
+      const violation = await this.policy.checkScheduled(manager, entry.item);
+      if (violation) {
+        entry.result = {
+          ...entry.result,
+          outcome: 'failed',
+          reason: `${policyRefusalReason(violation)}. ${entry.result.reason}`,
+        };
+      }
+    }
+    const attempts = await nextAttempts(manager, corrections);
+    for (const entry of due) {
+      if (entry.extra.correctsSeq) entry.extra.attempt = attempts.get(entry.item.id)!;
+    }
+    const written = await this.recorder.appendMany(manager, head, due);
+    await markCounted(manager, written);
+    return written;
   }
+
+  /** The enrolled devices of the commune (each item keeps those enrolled before it ended). */
+  private enrolledDevices(manager: EntityManager, communeCode: string): Promise<Device[]> {
+    return manager
+      .createQueryBuilder(Device, 'device')
+      .where('device.commune_code = :communeCode', { communeCode })
+      .andWhere('device.enrolled_at IS NOT NULL')
+      .getMany();
+  }
+}
+
+/** The devices of the commune the item went to (enrolled before it ended). */
+function targetedDevices(devices: readonly Device[], item: ScheduleItem): string[] {
+  return devices
+    .filter(
+      (device) =>
+        device.enrolledAt !== null &&
+        device.enrolledAt <= item.endsAt &&
+        itemTargetsDevice(item.zones, device.zones),
+    )
+    .map((device) => device.id);
+}
+
+/** The receipts each record counted for the first time carry its seq (one statement a slice). */
+async function markCounted(
+  manager: EntityManager,
+  records: readonly PlayoutRecord[],
+): Promise<void> {
+  for (const slice of chunks(records, LOOKUP_CHUNK / 2)) {
+    const cases = slice.map(() => 'WHEN ? THEN CAST(? AS INTEGER)').join(' ');
+    const parameters: (string | number)[] = [];
+    for (const record of slice) parameters.push(record.scheduleItemId!, record.seq);
+    for (const record of slice) parameters.push(record.scheduleItemId!);
+    const sql =
+      `UPDATE device_receipt SET record_seq = CASE schedule_item_id ${cases} END ` +
+      `WHERE record_seq IS NULL AND schedule_item_id IN (${slice.map(() => '?').join(', ')})`;
+    await execute(manager, sql, parameters);
+  }
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

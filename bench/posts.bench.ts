@@ -1,0 +1,301 @@
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { fork } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Database } from 'sqlite3';
+import { DataSource } from 'typeorm';
+import { createHttpApp } from '../src/app.factory';
+import { ManualClock } from '../src/common/manual-clock';
+import { dataSourceOptions, SQLITE_PRAGMAS } from '../src/database/data-source-options';
+import { GeoService } from '../src/geo/geo.service';
+import { PlayoutLogService } from '../src/playout/playout-log.service';
+import { deleteRedisKeys } from '../test/support/services';
+import { BENCH_REDIS_URL, benchEnv } from './bench-support';
+import { Benchmark } from './bench.types';
+import { distribution } from './playout.bench';
+import { PostsResult, PostsRun } from './posts-traffic';
+
+const PROVINCE = '38';
+const CONNECTIONS = 64;
+const POSTS = Number(process.env.BENCH_POSTS ?? 6000);
+const WARM_UP_POSTS = 500;
+const GOAL_PER_SECOND = 1000;
+const GOAL_P99_MS = 100;
+
+/** Runs the posts from a forked load process (its CPU is not the measured process's). */
+function load(run: PostsRun): Promise<PostsResult> {
+  const child = fork(join(__dirname, 'posts-load.js'), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise<PostsResult>((resolve, reject) => {
+    child.once('message', (result: PostsResult) => {
+      child.disconnect();
+      resolve(result);
+    });
+    child.once('exit', (code) => reject(new Error(`load process exited with ${code}`)));
+    child.send(run);
+  });
+}
+
+function sqliteRun(db: Database, sql: string, params: unknown[] = []): Promise<void> {
+  return new Promise((done, fail) =>
+    db.run(sql, params, (error) => (error ? fail(error) : done())),
+  );
+}
+
+function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>);
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+  });
+}
+
+const RAW_COLUMNS = [
+  'id',
+  'commune_code',
+  'seq',
+  'attempt',
+  'title',
+  'topics',
+  'started_at',
+  'ended_at',
+  'played_ms',
+  'outcome',
+  'source',
+  'prev_hash',
+  'hash',
+  'idempotency_key',
+  'content_key',
+  'created_at',
+  'demo',
+];
+
+/**
+ * The raw baselines' server (node:http, keep-alive): with `db`, each post is one INSERT of its
+ * row into `playout_record` of a fresh database of the same schema, committed on its own (no
+ * checks, no chain, no topics, no roll-ups), then answered 201 with the row; without, it is
+ * answered 201 at once (the HTTP floor of this machine and load process).
+ */
+async function rawServer(db: Database | null): Promise<{ server: Server; origin: string }> {
+  const seqs = new Map<string, number>();
+  const insert = `INSERT INTO playout_record (${RAW_COLUMNS.join(', ')}) VALUES (${RAW_COLUMNS.map(() => '?').join(', ')})`;
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    void (async () => {
+      const body = await readJson(request);
+      const communeCode = (request.url ?? '').split('/')[4];
+      const seq = (seqs.get(communeCode) ?? 0) + 1;
+      seqs.set(communeCode, seq);
+      const key = String(request.headers['idempotency-key']);
+      const row = [
+        randomUUID(),
+        communeCode,
+        seq,
+        1,
+        body.title,
+        JSON.stringify(body.topics),
+        body.startedAt,
+        body.endedAt,
+        body.playedMs,
+        body.outcome,
+        'operator',
+        '0'.repeat(64),
+        '0'.repeat(64),
+        key,
+        key,
+        new Date().toISOString(),
+        0,
+      ];
+      if (db) await sqliteRun(db, insert, row);
+      const answer = JSON.stringify(Object.fromEntries(RAW_COLUMNS.map((c, i) => [c, row[i]])));
+      response.writeHead(201, { 'Content-Type': 'application/json' }).end(answer);
+    })().catch((error: unknown) => response.writeHead(500).end(String(error)));
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+interface Measured {
+  result: PostsResult;
+  cpuMs: number;
+}
+
+async function measure(run: PostsRun): Promise<Measured> {
+  const cpu = process.cpuUsage();
+  const result = await load(run);
+  const used = process.cpuUsage(cpu);
+  return { result, cpuMs: (used.user + used.system) / 1000 };
+}
+
+function row(name: string, { result, cpuMs }: Measured, count: number): string {
+  const d = distribution(result.latencies);
+  const rate = (count / result.ms) * 1000;
+  const statuses = Object.entries(result.statuses)
+    .map(([status, n]) => `${n} × ${status}`)
+    .join(', ');
+  return (
+    `| ${name} | ${Math.round(rate).toLocaleString('en')} | ${d.p50.toFixed(1)} | ` +
+    `${d.p99.toFixed(1)} | ${d.max.toFixed(1)} | ${statuses} | ${((cpuMs / count) * 1000).toFixed(0)} µs |`
+  );
+}
+
+/**
+ * `npm run bench -- posts`: single as-run posts (`POST /communes/:commune/playout-log`, one
+ * record each, with an Idempotency-Key) from 64 keep-alive connections of a separate load
+ * process, over the 166 communes of Thanh Hóa at once, on SQLite; against a raw node:http
+ * server doing one INSERT per post, and the bare HTTP floor, in the same run.
+ */
+export const postsBenchmark: Benchmark = {
+  id: 'posts',
+  title: 'Single as-run posts: many communes at once, 64 keep-alive connections',
+  async run(): Promise<string> {
+    const dir = mkdtempSync(join(tmpdir(), 'loa-xa-bench-posts-'));
+    const prefix = `loa-xa-bench-${randomBytes(4).toString('hex')}`;
+    const clock = new ManualClock('2025-11-05T12:00:00+07:00');
+    const env = benchEnv(dir, prefix, { APP_ROLES: 'api', PORT: '0' });
+    const loadBefore = loadavg()[0];
+    let app: NestExpressApplication | undefined;
+    let raw: Database | undefined;
+    const servers: Server[] = [];
+    try {
+      app = await createHttpApp({ env, clock });
+      await app.listen(0, '127.0.0.1');
+      const origin = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+      const login = await fetch(`${origin}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username: env.ADMIN_USERNAME, password: env.ADMIN_PASSWORD }),
+      });
+      const { accessToken } = (await login.json()) as { accessToken: string };
+      const communes = app
+        .get(GeoService)
+        .communesOf(PROVINCE)
+        .map((commune) => commune.code);
+      const base = {
+        pathPrefix: '/api/v1/communes/',
+        pathSuffix: '/playout-log',
+        token: accessToken,
+        communes,
+        connections: CONNECTIONS,
+      };
+
+      await measure({ ...base, origin, count: WARM_UP_POSTS, date: '2025-10-01', tag: 'warm' });
+      const service = await measure({
+        ...base,
+        origin,
+        count: POSTS,
+        date: '2025-10-02',
+        tag: 'run',
+      });
+
+      // Nothing lost: every answered post is in the log, once, and every chain verifies.
+      const dataSource = app.get(DataSource);
+      const [{ stored }] = await dataSource.query<{ stored: number }[]>(
+        "SELECT COUNT(*) AS stored FROM playout_record WHERE idempotency_key LIKE 'run-%'",
+      );
+      const log = app.get(PlayoutLogService);
+      let broken = 0;
+      for (const commune of communes) {
+        if (!(await log.verify(commune)).ok) broken += 1;
+      }
+      await app.close();
+      app = undefined;
+
+      // Baselines, in the same run: one raw INSERT per post, and the bare HTTP floor.
+      const file = join(dir, 'raw.sqlite');
+      const schema = new DataSource(dataSourceOptions({ driver: 'sqlite', file }));
+      await schema.initialize();
+      await schema.destroy();
+      raw = new Database(file);
+      await sqliteRun(raw, 'PRAGMA journal_mode = WAL');
+      for (const pragma of SQLITE_PRAGMAS) await sqliteRun(raw, `PRAGMA ${pragma}`);
+      const rawInsert = await rawServer(raw);
+      servers.push(rawInsert.server);
+      const floor = await rawServer(null);
+      servers.push(floor.server);
+      const rawRun = await measure({
+        ...base,
+        origin: rawInsert.origin,
+        count: POSTS,
+        date: '2025-10-02',
+        tag: 'raw',
+      });
+      const floorRun = await measure({
+        ...base,
+        origin: floor.origin,
+        count: POSTS,
+        date: '2025-10-02',
+        tag: 'floor',
+      });
+      const loadAfter = loadavg()[0];
+
+      const answered = service.result.statuses['201'] ?? 0;
+      const rate = (POSTS / service.result.ms) * 1000;
+      const p99 = distribution(service.result.latencies).p99;
+      const lost = answered - Number(stored);
+      const met = rate >= GOAL_PER_SECOND && p99 <= GOAL_P99_MS && answered === POSTS && lost === 0;
+      return [
+        `${POSTS.toLocaleString('en')} single posts to \`POST /api/v1/communes/:commune/playout-log\``,
+        `(one \`aired\` record each, with an \`Idempotency-Key\`), spread over the ${communes.length}`,
+        `communes of Thanh Hóa (each commune's posts two minutes apart, so all of them are new and`,
+        `none overlaps), from ${CONNECTIONS} keep-alive connections of node:http in a separate load`,
+        'process, each sending its next post as soon as the previous one is answered. The service',
+        'runs in the benchmark process (API role, SQLite, WAL, each commit synced); after a warm-up',
+        `of ${WARM_UP_POSTS} posts. Posts that arrive while a transaction runs are committed together in`,
+        'the next one (group commit), each checked as if alone and answered with its own record or',
+        'error. Baselines in the same run, same load process: a node:http server doing one raw',
+        '`INSERT` of the post into `playout_record` per request, committed alone (no checks, chain,',
+        'topics, audit or roll-ups); and the same server answering without a database (the HTTP',
+        'floor). CPU is the measured process’s own, per post.',
+        '',
+        `Machine load (1-minute average): ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after, on ${cpus().length} cores; the machine is shared.`,
+        '',
+        '| server | posts/s | p50 (ms) | p99 (ms) | max (ms) | answers | CPU per post |',
+        '|---|---|---|---|---|---|---|',
+        row('**the service** (group commit)', service, POSTS),
+        row('raw: one INSERT per post, committed alone', rawRun, POSTS),
+        row('HTTP floor: node:http answering at once', floorRun, POSTS),
+        '',
+        `Nothing lost: ${answered.toLocaleString('en')} posts answered 201, ${Number(stored).toLocaleString('en')} records with their keys in the log, ` +
+          `${communes.length - broken} of ${communes.length} chains verify.`,
+        ...(service.result.failures.length > 0
+          ? ['', `First refusals: ${service.result.failures.join(' / ')}`]
+          : []),
+        '',
+        `Service ÷ raw single INSERTs: ${(rate / ((POSTS / rawRun.result.ms) * 1000)).toFixed(2)}. ` +
+          `Goal ≥ ${GOAL_PER_SECOND.toLocaleString('en')} posts/s with p99 ≤ ${GOAL_P99_MS} ms and nothing lost: ${met ? 'met' : '**not met**'}.`,
+        '',
+        'Where the time goes (CPU profile of the service taking 2,500 posts, 2026-12-03): the',
+        'ledger’s own work for a post — its share of the group’s lookups, hashing, multi-row',
+        'inserts, roll-ups and audit — is about 0.1 ms of CPU; the rest of each request is the HTTP',
+        'stack around it: Nest and express routing, helmet, the access guard (JWT check and the',
+        'user read from the database, ~0.2 ms), the validation pipe (~0.15 ms), pino-http (~0.25 ms)',
+        'and writing the JSON answer to the socket. Before this change the JWT check alone cost',
+        '~1.5 ms a request (jsonwebtoken parsed the HMAC secret as a PEM key and failed, every time;',
+        'the secret is now a KeyObject made once). With one core for the service, the CPU per post',
+        'above is its ceiling in posts/s (1,000,000 ÷ µs per post); the load process and other work',
+        'on the machine share the other core.',
+      ].join('\n');
+    } finally {
+      await app?.close();
+      for (const server of servers) {
+        server.closeAllConnections();
+        await new Promise((done) => server.close(done));
+      }
+      if (raw) await new Promise<void>((done) => raw!.close(() => done()));
+      await deleteRedisKeys(BENCH_REDIS_URL, prefix).catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
