@@ -7,6 +7,7 @@ import { plannerBenchmark } from './planner.bench';
 import { playoutBenchmark } from './playout.bench';
 import { reportsBenchmark } from './reports.bench';
 import { soakBenchmark } from './soak.bench';
+import { startupBenchmark } from './startup.bench';
 
 /** Every benchmark, in the order BENCHMARKS.md shows them. Add yours here. */
 export const BENCHMARKS: Benchmark[] = [
@@ -18,4 +19,5 @@ export const BENCHMARKS: Benchmark[] = [
   soakBenchmark,
   fleetBenchmark,
   edgeBenchmark,
+  startupBenchmark,
 ];
