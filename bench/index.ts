@@ -2,6 +2,7 @@ import { Benchmark } from './bench.types';
 import { fleetBenchmark } from './fleet.bench';
 import { edgeBenchmark } from './edge.bench';
 import { mediaBenchmark } from './media.bench';
+import { memoryBenchmark } from './memory.bench';
 import { nationalBenchmark } from './national.bench';
 import { plannerBenchmark } from './planner.bench';
 import { playoutBenchmark } from './playout.bench';
@@ -20,4 +21,5 @@ export const BENCHMARKS: Benchmark[] = [
   fleetBenchmark,
   edgeBenchmark,
   startupBenchmark,
+  memoryBenchmark,
 ];
