@@ -66,15 +66,13 @@ export class BulletinsRepository {
   ): Promise<Bulletin[]> {
     const { includeLibraryOf, ...rest } = filter;
     if (rest.communeCode !== undefined && includeLibraryOf !== undefined) {
-      // Two indexed queries rather than one OR that would scan every bulletin, sent together.
-      const [own, library] = await Promise.all([
-        this.list(rest, manager, shareLock),
-        this.list(
-          { ...rest, communeCode: undefined, libraryOf: includeLibraryOf },
-          manager,
-          shareLock,
-        ),
-      ]);
+      // Two indexed queries rather than one OR that would scan every bulletin.
+      const own = await this.list(rest, manager, shareLock);
+      const library = await this.list(
+        { ...rest, communeCode: undefined, libraryOf: includeLibraryOf },
+        manager,
+        shareLock,
+      );
       return [...own, ...library].sort(
         (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.id.localeCompare(b.id),
       );
@@ -122,23 +120,18 @@ export class BulletinsRepository {
     bulletins: readonly Bulletin[],
     manager: EntityManager = this.db.manager,
   ): Promise<BulletinRecord[]> {
+    const topics = await this.topicsOf(
+      bulletins.map((bulletin) => bulletin.id),
+      manager,
+    );
     const audioIds = [...new Set(bulletins.map((bulletin) => bulletin.audioId))];
     const audio = new Map<string, AudioAsset>();
-    const readAudio = async () => {
-      for (let index = 0; index < audioIds.length; index += CHUNK) {
-        const found = await manager.findBy(AudioAsset, {
-          id: In(audioIds.slice(index, index + CHUNK)),
-        });
-        for (const asset of found) audio.set(asset.id, asset);
-      }
-    };
-    const [topics] = await Promise.all([
-      this.topicsOf(
-        bulletins.map((bulletin) => bulletin.id),
-        manager,
-      ),
-      readAudio(),
-    ]);
+    for (let index = 0; index < audioIds.length; index += CHUNK) {
+      const found = await manager.findBy(AudioAsset, {
+        id: In(audioIds.slice(index, index + CHUNK)),
+      });
+      for (const asset of found) audio.set(asset.id, asset);
+    }
     return bulletins.map((bulletin) => ({
       bulletin,
       topics: topics.get(bulletin.id) ?? [],

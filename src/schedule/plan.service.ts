@@ -103,20 +103,15 @@ export class PlanService {
       );
       const now = this.clock.now();
       if (!dryRun) await this.programLog.lock(manager, communeCode, now);
-      const { start, end } = rangeInstants(range);
-      // Under the lock, the three reads at once: the database answers one while the previous
-      // answer is turned into entities (one connection: the answers are still in order).
-      const [devicesZones, existing, windows] = await Promise.all([
-        this.communeDevices.zonesOfDevices(manager, communeCode),
-        this.programLog.itemsTouching(
-          manager,
-          communeCode,
-          new Date(start.getTime() - gapMs),
-          new Date(end.getTime() + gapMs),
-        ),
-        this.windows.windowsOf(manager, communeCode),
-      ]);
+      const devicesZones = await this.communeDevices.zonesOfDevices(manager, communeCode);
       assertKnownZones(zones, devicesZones, communeCode);
+      const { start, end } = rangeInstants(range);
+      const existing = await this.programLog.itemsTouching(
+        manager,
+        communeCode,
+        new Date(start.getTime() - gapMs),
+        new Date(end.getTime() + gapMs),
+      );
       const topics = await this.bulletins.topicsOf(
         existing.map((item) => item.bulletinId),
         manager,
@@ -124,7 +119,7 @@ export class PlanService {
       const result = planCampaign({
         ...range,
         now: now.getTime(),
-        windows,
+        windows: await this.windows.windowsOf(manager, communeCode),
         existing: existing.map((item) => ({
           ...existingItem(item, topics.get(item.bulletinId) ?? []),
           sharesAir: itemsShareDevice(zones, item.zones, devicesZones),
