@@ -25,7 +25,7 @@ module.exports = {
   // A global option (Jest ignores it inside a project): end-to-end tests start real services.
   testTimeout: 60000,
   projects: [
-    project('unit', ['<rootDir>/src/**/*.spec.ts']),
+    project('unit', ['<rootDir>/src/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.js']),
     project('e2e', ['<rootDir>/test/**/*.e2e-spec.ts']),
   ],
 };

@@ -69,8 +69,15 @@ export class FfmpegBinaries implements OnModuleInit {
     );
   }
 
-  async onModuleInit(): Promise<void> {
-    const version = await this.version();
+  /**
+   * Logs which ffmpeg runs, without holding up the start: running `ffmpeg -version` took ~0.2 s
+   * of every start (bench/startup.bench.ts); the health check asks `version()` when it needs it.
+   */
+  onModuleInit(): void {
+    void this.version().then((version) => this.logVersion(version));
+  }
+
+  private logVersion(version: string | undefined): void {
     if (version) {
       this.logger.log(`ffmpeg ${version} (${this.ffmpeg?.origin}: ${this.ffmpeg?.path}); ffprobe ${this.ffprobe?.path}`);
     } else {

@@ -1,7 +1,13 @@
 import { plainAddPlaceholder } from '@signpdf/placeholder-plain';
 import signpdf from '@signpdf/signpdf';
 import { Signer, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
+
+/** node-forge, loaded by the first certificate read or signature rather than at start-up (~0.15 s). */
+function loadForge(): typeof Forge {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('node-forge') as typeof Forge;
+}
 
 /** What a PKCS#12 file holds that matters here. */
 export interface P12Summary {
@@ -10,9 +16,9 @@ export interface P12Summary {
 }
 
 interface P12Contents {
-  key: forge.pki.rsa.PrivateKey;
-  certificate: forge.pki.Certificate;
-  certificates: forge.pki.Certificate[];
+  key: Forge.pki.rsa.PrivateKey;
+  certificate: Forge.pki.Certificate;
+  certificates: Forge.pki.Certificate[];
 }
 
 /**
@@ -30,7 +36,8 @@ export function readP12(p12: Buffer, password: string): P12Summary {
 }
 
 function openP12(p12: Buffer, password: string): P12Contents {
-  let parsed: forge.pkcs12.Pkcs12Pfx;
+  const forge = loadForge();
+  let parsed: Forge.pkcs12.Pkcs12Pfx;
   try {
     const asn1 = forge.asn1.fromDer(forge.util.createBuffer(p12.toString('binary')));
     parsed = forge.pkcs12.pkcs12FromAsn1(asn1, false, password);
@@ -54,7 +61,7 @@ function openP12(p12: Buffer, password: string): P12Contents {
     parsed.getBags({ bagType: forge.pki.oids.certBag })[forge.pki.oids.certBag] ?? []
   ).flatMap((bag) => (bag.cert ? [bag.cert] : []));
   const certificate = certificates.find((candidate) => {
-    const publicKey = candidate.publicKey as forge.pki.rsa.PublicKey;
+    const publicKey = candidate.publicKey as Forge.pki.rsa.PublicKey;
     return publicKey.n?.equals(key.n) && publicKey.e?.equals(key.e);
   });
   if (!certificate) throw new Error('no certificate of the PKCS#12 file matches its private key');
@@ -67,7 +74,8 @@ function openP12(p12: Buffer, password: string): P12Contents {
  * encodes the value as UTF-8 again when it writes the certificate into the CMS, which would then
  * no longer be the CA's certificate: keep names decoded, so they are written back byte for byte.
  */
-function decodeUtf8Names(certificate: forge.pki.Certificate): void {
+function decodeUtf8Names(certificate: Forge.pki.Certificate): void {
+  const forge = loadForge();
   for (const attribute of [...certificate.subject.attributes, ...certificate.issuer.attributes]) {
     const tagged = attribute as { valueTagClass?: number; value?: unknown };
     if (tagged.valueTagClass === forge.asn1.Type.UTF8 && typeof tagged.value === 'string') {
@@ -87,6 +95,7 @@ class P12CmsSigner extends Signer {
   }
 
   override sign(pdf: Buffer, signingTime?: Date): Promise<Buffer> {
+    const forge = loadForge();
     const p7 = forge.pkcs7.createSignedData();
     p7.content = forge.util.createBuffer(pdf.toString('binary'));
     for (const certificate of this.contents.certificates) p7.addCertificate(certificate);
