@@ -387,20 +387,26 @@ How the pipeline gets there:
   the original's channels (the stereo downmix never peaks above them).
 - **No silence pass.** The silence bounds come from pass 1's momentary loudness (relative to the
   recording's own loudness); the render trims with \`atrim\`.
-- **Decisions on a sample, not on the file.** Eight 8-second windows spread over the recording
-  (64 s whatever its length; short recordings whole) are cut from the float WAV by seeking. On
-  them the render chain is encoded once to see what the MP3 encoder takes away (here
-  ${f(detail.codecLossLu)} LU; the rendition is aimed that much higher), and, when the peaks need a
-  limiter, the gain that lands on the target through it is searched (secant steps, each trial
-  predicting the whole file from its own loudness plus what the chain did to the sample). A
-  trial costs a fraction of a decode.
+- **Decisions on a sample, in one pass.** Eight 8-second windows spread over the recording
+  (64 s whatever its length; short recordings whole) are read from the float WAV by seeking, each
+  window an input of the same process. The graph splits them: the sample measured as it is, the
+  render chain encoded to MP3 (to see what the encoder takes away, here
+  ${f(detail.codecLossLu)} LU; the rendition is aimed that much higher) and, when the peaks need a
+  limiter, two more gains through it (a third and two thirds of the way to the peak excess).
+  Each branch predicts the whole file from its own loudness plus what the chain did to the
+  sample; when two of them lie close around the target (or one on it) the gain is read off the
+  line between them, and no further trial runs (otherwise secant trials follow, one at a time).
 - **Linear when possible.** When gain alone keeps the true peak under the limit with 1 dB left
   for the encoder, the render is one constant gain: what \`loudnorm\`'s linear mode does, without
   its 192 kHz resampling. Otherwise gain and a look-ahead limiter (\`alimiter\`), instead of
   \`loudnorm\`'s dynamic mode, which misses the target on speech (see the reference above).
-- **One render, one measurement.** Trim, gain, limiter and the MP3 encoder run in one process;
-  the MP3 is then decoded and measured once: the stored values, and the proof that the true peak
-  holds on the MP3 itself. Only a miss (more than 0.5 LU, or a true-peak overshoot) renders again.
+- **The MP3 measured while it is encoded.** ffmpeg 5.1 (the system's) cannot decode its own
+  output in the same process, so the encoder's packets go through the tee muxer to the rendition
+  file and to a pipe, and a second ffmpeg decodes and measures them as they come (integrated
+  loudness, LRA, true peak of the MP3 itself): the stored values, and the proof that the true
+  peak holds. The measurement no longer follows the render; it runs beside it on the other core.
+  The codec check's MP3 is measured the same way. Only a miss (more than 0.5 LU, or a true-peak
+  overshoot) renders again.
 `;
     } finally {
       if (app) await app.close();

@@ -329,7 +329,7 @@ export const SIDE_OUTPUT = 'pipe:3';
  * syntax in the path are escaped.
  */
 export function renditionTargets(path: string): string {
-  const escaped = path.replace(/[\\|'\[\]]/g, (char) => `\\${char}`);
+  const escaped = path.replace(/[\\|'[\]]/g, (char) => `\\${char}`);
   return `[f=mp3]${inputUrl(escaped)}|[f=mp3]${SIDE_OUTPUT}`;
 }
 

@@ -103,9 +103,9 @@ describe('PipelineRunner', () => {
 
     it('returns what the run made and the measurement of its MP3', async () => {
       const { adapter } = measuringAdapter(SUMMARY);
-      const result = await new PipelineRunner(adapter).withMeasuredMp3('render', ARGS, undefined, async (side) => {
+      const result = await new PipelineRunner(adapter).withMeasuredMp3('render', ARGS, undefined, (side) => {
         side.onSideOutput(Readable.from([Buffer.from('mp3 bytes')]));
-        return 'rendered';
+        return Promise.resolve('rendered');
       });
       expect(result.produced).toBe('rendered');
       expect(result.mp3.summary).toMatchObject({ integratedLufs: -16.1, truePeakDbtp: -2.1 });
@@ -113,9 +113,9 @@ describe('PipelineRunner', () => {
 
     it("stops the measurement when the run fails, and reports the run's failure", async () => {
       const { adapter, aborted } = measuringAdapter(SUMMARY);
-      const failing = new PipelineRunner(adapter).withMeasuredMp3('render', ARGS, undefined, async (side) => {
+      const failing = new PipelineRunner(adapter).withMeasuredMp3('render', ARGS, undefined, (side) => {
         side.onSideOutput(new PassThrough());
-        throw new PipelineError('render: ffmpeg exited with code 1', false);
+        return Promise.reject(new PipelineError('render: ffmpeg exited with code 1', false));
       });
       await expect(failing).rejects.toThrow('render: ffmpeg exited with code 1');
       expect(aborted()).toBe(true);
