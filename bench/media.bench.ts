@@ -195,6 +195,9 @@ interface JobRun {
   uploadS: number;
   endToEndS: number;
   measured: Loudness;
+  /** Wall and CPU seconds of the independent measurement of the rendition (decode + ebur128 with true peak). */
+  proofS: number;
+  proofCpuS: number;
   path: string | null;
 }
 
@@ -250,9 +253,12 @@ async function jobRun(
   const content = await fetch(`${base}/api/v1/audio/${id}/content`, { headers });
   const rendition = join(dir, `rendition-${id}.mp3`);
   writeFileSync(rendition, Buffer.from(await content.arrayBuffer()));
-  const measured = parseSummary(
-    await ffmpeg(['-i', rendition, '-af', 'ebur128=peak=true:framelog=verbose', '-f', 'null', '-']),
+  const proofCpuBefore = childrenCpuS();
+  const proof = await seconds(() =>
+    ffmpeg(['-i', rendition, '-af', 'ebur128=peak=true:framelog=verbose', '-f', 'null', '-']),
   );
+  const proofCpuS = childrenCpuS() - proofCpuBefore;
+  const measured = parseSummary(proof.result);
   // Delete it, so the next run uploads the same bytes as a new asset.
   await fetch(`${base}/api/v1/audio/${id}`, { method: 'DELETE', headers });
   return {
@@ -261,6 +267,8 @@ async function jobRun(
     uploadS,
     endToEndS,
     measured,
+    proofS: proof.s,
+    proofCpuS,
     path: asset.loudnormPath,
   };
 }
@@ -300,6 +308,15 @@ export const mediaBenchmark: Benchmark = {
       // (other processes on the machine) weighs on both alike.
       const ratio = median(jobs.map((job, i) => job.jobS / (floors[i].measure + floors[i].encode)));
       const cpuRatio = median(jobs.map((job, i) => job.cpuS / floors[i].cpuS));
+      // What the goal adds to the floor: the MP3 measured (true peak on the MP3 itself).
+      const proofS = median(jobs.map((job) => job.proofS));
+      const proofCpuS = median(jobs.map((job) => job.proofCpuS));
+      const proofRatio = median(
+        jobs.map((job, i) => job.jobS / (floors[i].measure + floors[i].encode + job.proofS)),
+      );
+      const proofCpuRatio = median(
+        jobs.map((job, i) => job.cpuS / (floors[i].cpuS + job.proofCpuS)),
+      );
 
       // One more run of the pipeline itself, for the time of each stage.
       const storage = app.get(MediaStorage);
@@ -365,7 +382,14 @@ ${rows}
 
 **Job ${f(ratio)} × the floor** (median of the runs' ratios; median job ${f(jobS)} s, median floor
 ${f(floorS)} s; goal ≤ ${f(GOAL, 1)} ×): ${met ? 'met' : 'NOT met'}. In CPU time of the ffmpeg processes, which other
-load on the machine does not inflate: ${f(cpuRatio)} × the floor.
+load on the machine inflates much less: ${f(cpuRatio)} × the floor.
+
+The goal asks for more than the floor does: the true peak proven on the MP3 itself, which takes
+a decode of the MP3 and a 4× oversampled meter (the independent measurement of each rendition:
+median ${f(proofS)} s wall, ${f(proofCpuS)} s CPU). Against the floor plus that measurement, the
+job is ${f(proofRatio)} × in wall time and ${f(proofCpuRatio)} × in CPU time. The job measures the MP3
+beside the encoder, on the other core, so with a core free it costs little wall time; on a machine
+whose cores are all busy it costs its CPU time.
 
 Where the job's time goes (one more run of the pipeline on the same file): analyse ${stage(t.analyse)} s,
 listen ${stage(t.listen)} s (codec check, encoder took ${f(detail.codecLossLu)} LU, and ${detail.gainTrials} gain trials beside it),
