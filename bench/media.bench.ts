@@ -373,7 +373,7 @@ LRA ${f(source.lra, 1)} LU. Target ${TARGET_LUFS} LUFS, true peak ≤ ${TRUE_PEA
 the same process, concurrency 1). Loudness of each rendition measured afterwards by an
 independent \`ffmpeg -af ebur128=peak=true\`. Upload = the HTTP request (streaming to disk,
 sha256, ffprobe, full decode check); end to end = upload start to \`ready\` seen by polling.
-Load = the machine's 1-minute load average when the round started (${cpus().length} cores, shared
+Load = the machine's 1-minute load average when the round started (${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, shared
 with other work: wall times grow with it, CPU times much less).
 
 | run | load | floor wall (s) | job wall (s) | job / floor | ffmpeg CPU job / floor (s) | rendition LUFS | true peak dBTP | LRA LU | path | upload (s) | end to end (s) |
