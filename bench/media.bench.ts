@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { createHttpApp } from '../src/app.factory';
@@ -19,8 +19,9 @@ import { Benchmark } from './bench.types';
 const execFileAsync = promisify(execFile);
 
 const SPEECH_SECONDS = 300;
-const RUNS = 3;
-const GOAL = 2.0;
+/** Rounds of floor + job (MEDIA_BENCH_RUNS overrides, e.g. 1 for a quick look). */
+const RUNS = Number(process.env.MEDIA_BENCH_RUNS ?? 5);
+const GOAL = 1.5;
 const TARGET_LUFS = -16;
 const TRUE_PEAK_LIMIT = -1.5;
 const BITRATE = '128k';
@@ -194,6 +195,9 @@ interface JobRun {
   uploadS: number;
   endToEndS: number;
   measured: Loudness;
+  /** Wall and CPU seconds of the independent measurement of the rendition (decode + ebur128 with true peak). */
+  proofS: number;
+  proofCpuS: number;
   path: string | null;
 }
 
@@ -249,9 +253,12 @@ async function jobRun(
   const content = await fetch(`${base}/api/v1/audio/${id}/content`, { headers });
   const rendition = join(dir, `rendition-${id}.mp3`);
   writeFileSync(rendition, Buffer.from(await content.arrayBuffer()));
-  const measured = parseSummary(
-    await ffmpeg(['-i', rendition, '-af', 'ebur128=peak=true:framelog=verbose', '-f', 'null', '-']),
+  const proofCpuBefore = childrenCpuS();
+  const proof = await seconds(() =>
+    ffmpeg(['-i', rendition, '-af', 'ebur128=peak=true:framelog=verbose', '-f', 'null', '-']),
   );
+  const proofCpuS = childrenCpuS() - proofCpuBefore;
+  const measured = parseSummary(proof.result);
   // Delete it, so the next run uploads the same bytes as a new asset.
   await fetch(`${base}/api/v1/audio/${id}`, { method: 'DELETE', headers });
   return {
@@ -260,6 +267,8 @@ async function jobRun(
     uploadS,
     endToEndS,
     measured,
+    proofS: proof.s,
+    proofCpuS,
     path: asset.loudnormPath,
   };
 }
@@ -287,7 +296,9 @@ export const mediaBenchmark: Benchmark = {
 
       const floors: { measure: number; encode: number; cpuS: number }[] = [];
       const jobs: JobRun[] = [];
+      const loads: number[] = [];
       for (let run = 0; run < RUNS; run += 1) {
+        loads.push(loadavg()[0]);
         floors.push(await floor(input, dir));
         jobs.push(await jobRun(app, base, token, input, dir));
       }
@@ -297,6 +308,15 @@ export const mediaBenchmark: Benchmark = {
       // (other processes on the machine) weighs on both alike.
       const ratio = median(jobs.map((job, i) => job.jobS / (floors[i].measure + floors[i].encode)));
       const cpuRatio = median(jobs.map((job, i) => job.cpuS / floors[i].cpuS));
+      // What the goal adds to the floor: the MP3 measured (true peak on the MP3 itself).
+      const proofS = median(jobs.map((job) => job.proofS));
+      const proofCpuS = median(jobs.map((job) => job.proofCpuS));
+      const proofRatio = median(
+        jobs.map((job, i) => job.jobS / (floors[i].measure + floors[i].encode + job.proofS)),
+      );
+      const proofCpuRatio = median(
+        jobs.map((job, i) => job.cpuS / (floors[i].cpuS + job.proofCpuS)),
+      );
 
       // One more run of the pipeline itself, for the time of each stage.
       const storage = app.get(MediaStorage);
@@ -318,6 +338,7 @@ export const mediaBenchmark: Benchmark = {
           const floorRun = floors[i].measure + floors[i].encode;
           return [
             i + 1,
+            f(loads[i], 1),
             `${f(floors[i].measure)} + ${f(floors[i].encode)} = ${f(floorRun)}`,
             f(job.jobS),
             f(job.jobS / floorRun),
@@ -338,7 +359,7 @@ export const mediaBenchmark: Benchmark = {
         ratio <= GOAL &&
         jobs.every(
           (job) =>
-            Math.abs(job.measured.integratedLufs - TARGET_LUFS) <= 1 &&
+            Math.abs(job.measured.integratedLufs - TARGET_LUFS) <= 0.5 &&
             job.measured.truePeakDbtp <= TRUE_PEAK_LIMIT,
         );
       return `
@@ -352,19 +373,28 @@ LRA ${f(source.lra, 1)} LU. Target ${TARGET_LUFS} LUFS, true peak ≤ ${TRUE_PEA
 the same process, concurrency 1). Loudness of each rendition measured afterwards by an
 independent \`ffmpeg -af ebur128=peak=true\`. Upload = the HTTP request (streaming to disk,
 sha256, ffprobe, full decode check); end to end = upload start to \`ready\` seen by polling.
+Load = the machine's 1-minute load average when the round started (${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, shared
+with other work: wall times grow with it, CPU times much less).
 
-| run | floor wall (s) | job wall (s) | job / floor | ffmpeg CPU job / floor (s) | rendition LUFS | true peak dBTP | LRA LU | path | upload (s) | end to end (s) |
-|---|---|---|---|---|---|---|---|---|---|---|
+| run | load | floor wall (s) | job wall (s) | job / floor | ffmpeg CPU job / floor (s) | rendition LUFS | true peak dBTP | LRA LU | path | upload (s) | end to end (s) |
+|---|---|---|---|---|---|---|---|---|---|---|---|
 ${rows}
 
 **Job ${f(ratio)} × the floor** (median of the runs' ratios; median job ${f(jobS)} s, median floor
 ${f(floorS)} s; goal ≤ ${f(GOAL, 1)} ×): ${met ? 'met' : 'NOT met'}. In CPU time of the ffmpeg processes, which other
-load on the machine does not inflate: ${f(cpuRatio)} × the floor.
+load on the machine inflates much less: ${f(cpuRatio)} × the floor.
+
+The goal asks for more than the floor does: the true peak proven on the MP3 itself, which takes
+a decode of the MP3 and a 4× oversampled meter (the independent measurement of each rendition:
+median ${f(proofS)} s wall, ${f(proofCpuS)} s CPU). Against the floor plus that measurement, the
+job is ${f(proofRatio)} × in wall time and ${f(proofCpuRatio)} × in CPU time. The job measures the MP3
+beside the encoder, on the other core, so with a core free it costs little wall time; on a machine
+whose cores are all busy it costs its CPU time.
 
 Where the job's time goes (one more run of the pipeline on the same file): analyse ${stage(t.analyse)} s,
-codec check ${stage(t.codecCheck)} s (encoder took ${f(detail.codecLossLu)} LU), gain search ${stage(t.search)} s
-(${detail.gainTrials} trials), render ${stage(t.render)} s (${detail.renders} render), measure the MP3 ${stage(t.measure)} s.
-Kept ${f(detail.bounds.endS - detail.bounds.startS, 1)} s of ${SPEECH_SECONDS} s; gain ${f(detail.plan.gainDb)} dB, path ${detail.plan.path}.
+listen ${stage(t.listen)} s (codec check, encoder took ${f(detail.codecLossLu)} LU, and ${detail.gainTrials} gain trials beside it),
+further gain trials ${stage(t.search)} s, render with the MP3 measured as it is written ${stage(t.render)} s
+(${detail.renders} render). Kept ${f(detail.bounds.endS - detail.bounds.startS, 1)} s of ${SPEECH_SECONDS} s; gain ${f(detail.plan.gainDb)} dB, path ${detail.plan.path}.
 
 For reference, the textbook two-pass \`loudnorm\` by hand (JSON pass, then linear=true with the
 measured values, MP3 encode) took **${f(textbook.s)} s** (${f(textbook.s / floorS, 1)} × the floor) and gave
@@ -381,20 +411,26 @@ How the pipeline gets there:
   the original's channels (the stereo downmix never peaks above them).
 - **No silence pass.** The silence bounds come from pass 1's momentary loudness (relative to the
   recording's own loudness); the render trims with \`atrim\`.
-- **Decisions on a sample, not on the file.** Eight 8-second windows spread over the recording
-  (64 s whatever its length; short recordings whole) are cut from the float WAV by seeking. On
-  them the render chain is encoded once to see what the MP3 encoder takes away (here
-  ${f(detail.codecLossLu)} LU; the rendition is aimed that much higher), and, when the peaks need a
-  limiter, the gain that lands on the target through it is searched (secant steps, each trial
-  predicting the whole file from its own loudness plus what the chain did to the sample). A
-  trial costs a fraction of a decode.
+- **Decisions on a sample, in one pass.** Eight 8-second windows spread over the recording
+  (64 s whatever its length; short recordings whole) are read from the float WAV by seeking, each
+  window an input of the same process. The graph splits them: the sample measured as it is, the
+  render chain encoded to MP3 (to see what the encoder takes away, here
+  ${f(detail.codecLossLu)} LU; the rendition is aimed that much higher) and, when the peaks need a
+  limiter, two more gains through it (a third and two thirds of the way to the peak excess).
+  Each branch predicts the whole file from its own loudness plus what the chain did to the
+  sample; when two of them lie close around the target (or one on it) the gain is read off the
+  line between them, and no further trial runs (otherwise secant trials follow, one at a time).
 - **Linear when possible.** When gain alone keeps the true peak under the limit with 1 dB left
   for the encoder, the render is one constant gain: what \`loudnorm\`'s linear mode does, without
   its 192 kHz resampling. Otherwise gain and a look-ahead limiter (\`alimiter\`), instead of
   \`loudnorm\`'s dynamic mode, which misses the target on speech (see the reference above).
-- **One render, one measurement.** Trim, gain, limiter and the MP3 encoder run in one process;
-  the MP3 is then decoded and measured once: the stored values, and the proof that the true peak
-  holds on the MP3 itself. Only a miss (more than 0.5 LU, or a true-peak overshoot) renders again.
+- **The MP3 measured while it is encoded.** ffmpeg 5.1 (the system's) cannot decode its own
+  output in the same process, so the encoder's packets go through the tee muxer to the rendition
+  file and to a pipe, and a second ffmpeg decodes and measures them as they come (integrated
+  loudness, LRA, true peak of the MP3 itself): the stored values, and the proof that the true
+  peak holds. The measurement no longer follows the render; it runs beside it on the other core.
+  The codec check's MP3 is measured the same way. Only a miss (more than 0.5 LU, or a true-peak
+  overshoot) renders again.
 `;
     } finally {
       if (app) await app.close();

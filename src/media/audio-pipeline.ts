@@ -5,7 +5,16 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Demuxer } from './audio-container';
 import { chooseDownmix } from './downmix';
 import { LoudnessWarning } from './entities/audio-asset.entity';
-import { analysisArgs, Downmix, measureArgs, METERS, mp3, renderArgs, wav } from './ffmpeg-args';
+import {
+  analysisArgs,
+  Downmix,
+  RenderChain,
+  measureArgs,
+  METERS,
+  renderArgs,
+  renditionTargets,
+  wav,
+} from './ffmpeg-args';
 import { JobProgress } from './ffmpeg-progress';
 import { GainFinder } from './gain-finder';
 import {
@@ -19,10 +28,12 @@ import {
   bestTrial,
   correctedPlan,
   initialPlan,
+  listeningGains,
   loudnessWarning,
   LoudnessTarget,
   NormalizationPlan,
   renderChain,
+  settledGain,
 } from './normalization-plan';
 import { PipelineError, PipelineRunner } from './pipeline-runner';
 import { analysisLimits } from './work-budget';
@@ -61,6 +72,7 @@ export interface PipelineOutcome {
   durationS: number;
   /** Renders it took (1 unless the encoded MP3 missed the target and was rendered again). */
   renders: number;
+  /** Gains tried through the limiter besides the codec check's (in its pass, then one by one). */
   gainTrials: number;
   /** LU the MP3 encoder took from the excerpt (the rendition was aimed that much higher). */
   codecLossLu: number;
@@ -70,20 +82,21 @@ export interface PipelineOutcome {
 
 export interface StageTimings {
   analyse: number;
-  codecCheck: number;
+  /** The listening pass: codec check and the gain trials beside it. */
+  listen: number;
+  /** Further gain trials, one at a time (none when the listening pass settled the gain). */
   search: number;
+  /** Render and encode, with the MP3 measured as it is written. */
   render: number;
-  measure: number;
 }
 
 /** Renders after which a rendition that still misses the true-peak limit fails the job. */
 const MAX_RENDERS = 3;
 
 const STAGES = [
-  { name: 'analyse', weight: 40 },
+  { name: 'analyse', weight: 45 },
   { name: 'search', weight: 10 },
-  { name: 'render', weight: 35 },
-  { name: 'measure', weight: 15 },
+  { name: 'render', weight: 45 },
 ];
 
 /**
@@ -92,10 +105,12 @@ const STAGES = [
  *    channels), the mono downmix resampled to 44.1 kHz and measured with true peak and momentary
  *    loudness (silence bounds), kept as float WAV; only when the channels cancel in the usual
  *    downmix (anti-phase, see downmix.ts) is the original decoded once more, to the other one;
- * 2. on a sample of it (64 s at most): what the MP3 encoder takes away, and, only if a limiter
- *    is needed, the gain that reaches the target through it (short measuring runs, no decode);
- * 3. render: trim silence, gain (and limiter), encode MP3, in one process;
- * 4. measure the MP3 as decoded by a listener; render again only if it misses the target.
+ * 2. listen, in one pass over a sample of it (64 s at most): what the MP3 encoder takes away and,
+ *    only if a limiter is needed, the loudness at three gains through it, which mostly settles
+ *    the gain (otherwise short trials follow, one at a time);
+ * 3. render: trim silence, gain (and limiter), encode MP3, in one process, while a second process
+ *    measures the MP3 as it is written (as a listener decodes it, true peak included); render
+ *    again only if it misses the target.
  */
 @Injectable()
 export class AudioPipeline {
@@ -123,7 +138,7 @@ export class AudioPipeline {
     const report = (stage: string, fraction: number): void =>
       run.onProgress?.(progress.at(stage, fraction));
     const analysedPath = join(input.workDir, 'analysed.wav');
-    const timings: StageTimings = { analyse: 0, codecCheck: 0, search: 0, render: 0, measure: 0 };
+    const timings: StageTimings = { analyse: 0, listen: 0, search: 0, render: 0 };
     const timed = async <T>(stage: keyof StageTimings, work: Promise<T>): Promise<T> => {
       const started = this.clock.nowMs();
       try {
@@ -145,80 +160,78 @@ export class AudioPipeline {
     }
 
     const fileLufs = analysis.summary.integratedLufs;
-    const sample = await timed(
-      'codecCheck',
-      this.gains.takeSample(input.workDir, analysedPath, bounds, fileLufs, run.signal),
-    );
-    const codec = await timed(
-      'codecCheck',
-      this.gains.codecCheck(
-        input.workDir,
-        sample,
+    const firstPlan = initialPlan(analysis.summary, this.target);
+    const listening = await timed(
+      'listen',
+      this.gains.listen(
+        analysedPath,
+        bounds,
         fileLufs,
-        initialPlan(analysis.summary, this.target),
+        firstPlan,
+        listeningGains(firstPlan, analysis.summary.truePeakDbtp),
         run.signal,
       ),
     );
-    const loss = codec.lossLu;
+    const loss = listening.lossLu;
     // Aim above the target by what the encoder takes away; the true-peak limit stays.
     const aim = { ...this.target, integratedLufs: this.target.integratedLufs + loss };
     let plan = initialPlan(analysis.summary, aim);
-    let gainTrials = 0;
+    let gainTrials = listening.trials.length - 1;
     if (plan.path === 'dynamic') {
       // The codec check's gain either kept the peaks under the limiter's ceiling or went through
-      // the same limiter: either way it is a point of the curve the search walks.
-      const trials = await timed(
-        'search',
-        this.gains.searchGain(sample, fileLufs, plan, aim, [codec.trial], run.signal, (done) =>
-          report('search', done),
-        ),
-      );
-      gainTrials = trials.length - 1;
-      plan = { ...plan, gainDb: bestTrial(trials, aim.integratedLufs).gainDb };
+      // the same limiter: either way it is a point of the curve, like the trials beside it.
+      let gainDb = settledGain(listening.trials, aim.integratedLufs);
+      if (gainDb === null) {
+        const trials = await timed(
+          'search',
+          this.gains.searchGain(listening.sample, fileLufs, plan, aim, listening.trials, run.signal, (done) =>
+            report('search', done),
+          ),
+        );
+        gainTrials = trials.length - 1;
+        gainDb = bestTrial(trials, aim.integratedLufs).gainDb;
+      }
+      plan = { ...plan, gainDb };
     }
     report('search', 1);
 
     const keptS = bounds.endS - bounds.startS;
     for (let renders = 1; ; renders += 1) {
-      const chain = renderChain(bounds, plan);
-      await timed(
-        'render',
-        this.runner.run('render', wav(analysedPath), renderArgs(chain, this.bitrateKbps), input.outputPath, {
-          signal: run.signal,
-          onProgress: (seconds) => report('render', seconds / keptS),
-        }),
-      );
       const measured = await timed(
-        'measure',
-        this.measure(input.outputPath, run.signal, (seconds) => report('measure', seconds / keptS)),
+        'render',
+        this.render(analysedPath, input.outputPath, renderChain(bounds, plan), run.signal, (seconds) =>
+          report('render', seconds / keptS),
+        ),
       );
       const outcome: PipelineOutcome = {
         input: analysis.original,
         downmix: { kind: analysis.downmix, summary: analysis.summary },
-        warning: loudnessWarning(measured.summary, this.target),
+        warning: loudnessWarning(measured, this.target),
         targetLufs: this.target.integratedLufs,
         bounds,
         plan,
-        rendition: measured.summary,
-        durationS: measured.durationS,
+        rendition: measured,
+        // The rendition is the kept range, sample for sample (the MP3's header carries the
+        // encoder delay, which decoders drop).
+        durationS: keptS,
         renders,
         gainTrials,
         codecLossLu: loss,
         timings: { ...timings },
       };
-      const next = correctedPlan(plan, measured.summary, this.target);
+      const next = correctedPlan(plan, measured, this.target);
       if (next === null) return outcome;
-      const peakOver = measured.summary.truePeakDbtp > this.target.truePeakDbtp;
+      const peakOver = measured.truePeakDbtp > this.target.truePeakDbtp;
       if (renders >= MAX_RENDERS) {
         if (peakOver) {
           throw new PipelineError(
-            `The rendition's true peak stays at ${measured.summary.truePeakDbtp} dBTP, above the ${this.target.truePeakDbtp} dBTP limit`,
+            `The rendition's true peak stays at ${measured.truePeakDbtp} dBTP, above the ${this.target.truePeakDbtp} dBTP limit`,
             true,
           );
         }
         return outcome;
       }
-      plan = renders === MAX_RENDERS - 1 && peakOver ? lastResortPlan(plan, measured.summary.truePeakDbtp, this.target) : next;
+      plan = renders === MAX_RENDERS - 1 && peakOver ? lastResortPlan(plan, measured.truePeakDbtp, this.target) : next;
     }
   }
 
@@ -318,19 +331,28 @@ export class AudioPipeline {
     };
   }
 
-  private async measure(
-    path: string,
+  /**
+   * Renders and encodes the MP3 (to `outputPath`), and measures the MP3 as it is written, as a
+   * listener decodes it: the stored values, and the proof that the true peak holds on the MP3.
+   */
+  private async render(
+    analysedPath: string,
+    outputPath: string,
+    chain: RenderChain,
     signal: AbortSignal | undefined,
     onProgress: (seconds: number) => void,
-  ): Promise<{ summary: LoudnessSummary & { truePeakDbtp: number }; durationS: number }> {
-    const { summary, outTimeS } = await this.runner.loudness('measure', mp3(path), measureArgs(), '-', {
-      signal,
-      onProgress,
-    });
+  ): Promise<LoudnessSummary & { truePeakDbtp: number }> {
+    const { mp3 } = await this.runner.withMeasuredMp3('render', measureArgs(), signal, (side) =>
+      this.runner.run('render', wav(analysedPath), renderArgs(chain, this.bitrateKbps), renditionTargets(outputPath), {
+        ...side,
+        onProgress,
+      }),
+    );
+    const { summary } = mp3;
     if (summary.truePeakDbtp === null) {
       throw new PipelineError('The rendition measurement has no true peak', false);
     }
-    return { summary: { ...summary, truePeakDbtp: summary.truePeakDbtp }, durationS: outTimeS };
+    return { ...summary, truePeakDbtp: summary.truePeakDbtp };
   }
 }
 

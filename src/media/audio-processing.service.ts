@@ -128,7 +128,7 @@ export class AudioProcessingService {
       }
       const t = outcome.timings;
       this.logger.log(
-        `Audio ${assetId} ready: ${outcome.rendition.integratedLufs} LUFS${outcome.warning ? ` (${outcome.warning}, target ${outcome.targetLufs})` : ''}, ${outcome.rendition.truePeakDbtp} dBTP, ${outcome.downmix.kind} downmix, ${outcome.plan.path}, ${outcome.renders} render(s), ${outcome.gainTrials} gain trial(s), codec ${outcome.codecLossLu} LU; ms: analyse ${t.analyse}, codec ${t.codecCheck}, search ${t.search}, render ${t.render}, measure ${t.measure}`,
+        `Audio ${assetId} ready: ${outcome.rendition.integratedLufs} LUFS${outcome.warning ? ` (${outcome.warning}, target ${outcome.targetLufs})` : ''}, ${outcome.rendition.truePeakDbtp} dBTP, ${outcome.downmix.kind} downmix, ${outcome.plan.path}, ${outcome.renders} render(s), ${outcome.gainTrials} gain trial(s), codec ${outcome.codecLossLu} LU; ms: analyse ${t.analyse}, listen ${t.listen}, search ${t.search}, render and measure ${t.render}`,
       );
       return outcome;
     } finally {

@@ -1,10 +1,10 @@
 import {
   analysisArgs,
-  codecCheckArgs,
   decimal,
   decodeCheckArgs,
   FfmpegArgs,
   gainTrialArgs,
+  listenArgs,
   loudnessArgs,
   measureArgs,
   monoDownmixFilter,
@@ -17,7 +17,8 @@ import {
   RenderChain,
   renderArgs,
   renderFilters,
-  sampleArgs,
+  renditionTargets,
+  windowsLength,
 } from './ffmpeg-args';
 
 const chain: RenderChain = {
@@ -141,26 +142,51 @@ describe('ffmpeg arguments', () => {
     );
   });
 
-  it('cuts sample windows into one file, each window its own seeking input', () => {
-    const args = sampleArgs([
+  it('listens to sample windows in one pass: each window its own seeking input, branches for the codec check and the trials', () => {
+    const windows = [
       { startS: 10, endS: 18 },
       { startS: 50.5, endS: 58.5 },
-    ]);
+    ];
+    const sampleChain = { ...chain, trimStartS: 0, trimEndS: windowsLength(windows), limiterCeilingDbfs: -2.5 };
+    const args = listenArgs(
+      { windows, measureSample: true, codec: sampleChain, trials: [{ ...sampleChain, gainDb: 8.5 }] },
+      128,
+    );
+    expect(windowsLength(windows)).toBe(16);
     expect(args.inputOptions).toEqual(['-v', 'info', '-ss', '10', '-t', '8']);
     expect(args.moreInputs).toEqual([['-ss', '50.5', '-t', '8']]);
+    const limiter = 'alimiter=limit=0.749894:attack=5:release=50:level=0';
     expect(args.outputOptions).toEqual([
       '-filter_complex',
       '[0:a:0]afade=t=in:d=0.01,afade=t=out:st=7.99:d=0.01[s0];' +
         '[1:a:0]afade=t=in:d=0.01,afade=t=out:st=7.99:d=0.01[s1];' +
-        '[s0][s1]concat=n=2:v=0:a=1,ebur128=framelog=verbose[sample]',
+        '[s0][s1]concat=n=2:v=0:a=1,asplit=3[raw][codec][t0];' +
+        '[raw]ebur128@sample=framelog=verbose,anullsink;' +
+        `[t0]atrim=start=0:end=16,asetpts=PTS-STARTPTS,volume=8.5dB,${limiter},ebur128@trial0=framelog=verbose,anullsink;` +
+        `[codec]atrim=start=0:end=16,asetpts=PTS-STARTPTS,volume=6.5dB,${limiter},ebur128@codec=framelog=verbose[encoded]`,
       '-map',
-      '[sample]',
+      '[encoded]',
       '-c:a',
-      'pcm_f32le',
+      'libmp3lame',
+      '-b:a',
+      '128k',
+      '-ar',
+      '44100',
+      '-ac',
+      '1',
       '-f',
-      'wav',
+      'mp3',
     ]);
-    expect(() => sampleArgs([])).toThrow();
+    expect(() => listenArgs({ windows: [], measureSample: false, codec: chain, trials: [] }, 128)).toThrow();
+  });
+
+  it('listens to a short recording whole, without joins', () => {
+    const args = listenArgs({ windows: [{ startS: 0.5, endS: 40 }], measureSample: false, codec: chain, trials: [] }, 128);
+    expect(args.inputOptions).toEqual(['-v', 'info', '-ss', '0.5', '-t', '39.5']);
+    expect(args.moreInputs).toEqual([]);
+    expect(args.outputOptions[1]).toBe(
+      '[0:a:0]asplit=1[codec];[codec]atrim=start=1.25:end=12.5,asetpts=PTS-STARTPTS,volume=6.5dB,ebur128@codec=framelog=verbose[encoded]',
+    );
   });
 
   it('a linear render is trim and gain only', () => {
@@ -189,31 +215,31 @@ describe('ffmpeg arguments', () => {
     expect(() => renderFilters({ ...chain, trimStartS: 5, trimEndS: 5 })).toThrow();
   });
 
-  it('encodes mono MP3 at 44.1 kHz with the configured bitrate and no copied tags', () => {
+  it('encodes mono MP3 at 44.1 kHz with the configured bitrate and no copied tags, through the tee muxer', () => {
     const args = renderArgs(chain, 96);
     expect(args.outputOptions).toEqual(
       expect.arrayContaining(['-c:a', 'libmp3lame', '-b:a', '96k', '-ar', '44100', '-ac', '1']),
     );
     expect(args.outputOptions.join(' ')).toContain('-map_metadata -1');
-    expect(args.outputOptions.slice(-2)).toEqual(['-f', 'mp3']);
+    expect(args.outputOptions.slice(-2)).toEqual(['-f', 'tee']);
   });
 
-  it('a gain trial measures integrated loudness without true peak', () => {
-    const filter = gainTrialArgs(chain).outputOptions[3];
-    expect(filter.endsWith(',ebur128=framelog=verbose')).toBe(true);
+  it('tees the rendition to its file and to the side output, escaping the tee syntax in the path', () => {
+    expect(renditionTargets('/media/renditions/a.mp3.1f.tmp')).toBe(
+      '[f=mp3]file:/media/renditions/a.mp3.1f.tmp|[f=mp3]pipe:3',
+    );
+    expect(renditionTargets("/m|e[d]i'a\\/a.mp3")).toBe("[f=mp3]file:/m\\|e\\[d\\]i\\'a\\\\/a.mp3|[f=mp3]pipe:3");
+  });
+
+  it('a gain trial reads the sample windows and measures integrated loudness without true peak', () => {
+    const args = gainTrialArgs([{ startS: 2, endS: 10 }], { ...chain, trimStartS: 0, trimEndS: 8 });
+    expect(args.inputOptions).toEqual(['-v', 'info', '-ss', '2', '-t', '8']);
+    const filter = args.outputOptions[1];
+    expect(filter.endsWith(',ebur128=framelog=verbose[measured]')).toBe(true);
     expect(filter).not.toContain('peak=true');
   });
 
-  it('the codec check encodes like the render and measures just before the encoder', () => {
-    const args = codecCheckArgs(chain, 128);
-    const render = renderArgs(chain, 128);
-    expect(args.inputOptions).toEqual(['-v', 'info']);
-    expect(args.outputOptions).toHaveLength(render.outputOptions.length);
-    const filter = args.outputOptions[args.outputOptions.indexOf('-af') + 1];
-    expect(filter).toBe(`${renderFilters(chain).join(',')},ebur128=framelog=verbose`);
-  });
-
-  it('the codec check measures integrated loudness only', () => {
+  it("the codec check's MP3 is measured for integrated loudness only", () => {
     expect(loudnessArgs().outputOptions).toEqual([
       '-map',
       '0:a:0',
@@ -234,10 +260,15 @@ describe('ffmpeg arguments', () => {
       analysisArgs(2),
       analysisArgs(6),
       analysisArgs(2, 'difference'),
-      gainTrialArgs({ ...chain, limiterCeilingDbfs: -3, compressor: { thresholdDbfs: -16, ratio: 2 } }),
+      gainTrialArgs(
+        [
+          { startS: 1, endS: 9 },
+          { startS: 20, endS: 28 },
+        ],
+        { ...chain, limiterCeilingDbfs: -3, compressor: { thresholdDbfs: -16, ratio: 2 } },
+      ),
       renderArgs(chain, 128),
-      codecCheckArgs(chain, 128),
-      sampleArgs([{ startS: 1, endS: 9 }]),
+      listenArgs({ windows: [{ startS: 1, endS: 9 }], measureSample: true, codec: chain, trials: [chain] }, 128),
       loudnessArgs(),
       measureArgs(),
     ]) {

@@ -144,12 +144,12 @@ export function analysisArgs(channels: number, downmix: Downmix = 'sum'): Ffmpeg
 }
 
 /**
- * Cuts windows out of the analysed audio into one short float WAV and measures its integrated
- * loudness on the way. Each window is its own input, opened at its position (`-ss`/`-t` on a
- * WAV seek exactly without reading what lies before), with 10 ms fades at the joins (a click at a
- * join would make the limiter work where the recording does not).
+ * Where the decisions listen: windows of the analysed audio, each its own input opened at its
+ * position (`-ss`/`-t` on a WAV seek exactly without reading what lies before), joined with 10 ms
+ * fades (a click at a join would make the limiter work where the recording does not). One window
+ * is used as it is.
  */
-export function sampleArgs(windows: readonly TimeRange[]): FfmpegArgs {
+function windowInputs(windows: readonly TimeRange[]): { first: string[]; more: string[][] } {
   if (windows.length === 0) throw new Error('No sample windows');
   const inputs = windows.map((window) => [
     '-ss',
@@ -157,23 +157,79 @@ export function sampleArgs(windows: readonly TimeRange[]): FfmpegArgs {
     '-t',
     decimal(window.endS - window.startS),
   ]);
+  return { first: inputs[0], more: inputs.slice(1) };
+}
+
+/** The graph that joins the window inputs into one stream, up to where `rest` continues it. */
+function joinedWindows(windows: readonly TimeRange[], rest: string): string {
+  if (windows.length === 1) return `[0:a:0]${rest}`;
   const faded = windows.map((window, i) => {
     const lengthS = window.endS - window.startS;
     return `[${i}:a:0]afade=t=in:d=0.01,afade=t=out:st=${decimal(Math.max(0, lengthS - 0.01))}:d=0.01[s${i}]`;
   });
-  const join = `${windows.map((_, i) => `[s${i}]`).join('')}concat=n=${windows.length}:v=0:a=1,ebur128=framelog=verbose[sample]`;
+  const join = `${windows.map((_, i) => `[s${i}]`).join('')}concat=n=${windows.length}:v=0:a=1,${rest}`;
+  return [...faded, join].join(';');
+}
+
+/** Seconds of audio the joined windows hold. */
+export function windowsLength(windows: readonly TimeRange[]): number {
+  return windows.reduce((total, window) => total + window.endS - window.startS, 0);
+}
+
+/** The named meters of the listening pass (`ebur128@<name>`). */
+export const LISTEN_METERS = {
+  /** The sample as it is. */
+  sample: 'sample',
+  /** The codec check's chain, just before the encoder. */
+  codec: 'codec',
+  trial: (index: number): string => `trial${index}`,
+};
+
+/** What one listening pass does on the sample windows. */
+export interface ListenPlan {
+  windows: readonly TimeRange[];
+  /** Measure the sample as it is (`ebur128@sample`). */
+  measureSample: boolean;
+  /** Rendered, measured (`ebur128@codec`) and encoded as MP3 to the output. */
+  codec: RenderChain;
+  /** Rendered and measured only (`ebur128@trial<i>`): points of the gain search. */
+  trials: readonly RenderChain[];
+}
+
+/**
+ * The decisions' one pass over the sample windows: the sample measured as it is, the codec
+ * check's chain measured just before the MP3 encoder (the MP3 goes to the output, read and
+ * measured by another process as it is written), and gain trials through the limiter, each a
+ * branch of the same graph (a branch costs a fraction of a process).
+ */
+export function listenArgs(plan: ListenPlan, bitrateKbps: number): FfmpegArgs {
+  const { first, more } = windowInputs(plan.windows);
+  const labels = [
+    ...(plan.measureSample ? ['raw'] : []),
+    'codec',
+    ...plan.trials.map((_, i) => `t${i}`),
+  ];
+  const graph = [
+    joinedWindows(plan.windows, `asplit=${labels.length}${labels.map((label) => `[${label}]`).join('')}`),
+  ];
+  if (plan.measureSample) graph.push(`[raw]ebur128@${LISTEN_METERS.sample}=framelog=verbose,anullsink`);
+  plan.trials.forEach((trial, i) =>
+    graph.push(
+      `[t${i}]${[...renderFilters(trial), `ebur128@${LISTEN_METERS.trial(i)}=framelog=verbose`].join(',')},anullsink`,
+    ),
+  );
+  graph.push(`[codec]${[...renderFilters(plan.codec), `ebur128@${LISTEN_METERS.codec}=framelog=verbose`].join(',')}[encoded]`);
   return {
-    inputOptions: ['-v', 'info', ...inputs[0]],
-    moreInputs: inputs.slice(1),
+    inputOptions: ['-v', 'info', ...first],
+    moreInputs: more,
     outputOptions: [
       '-filter_complex',
-      [...faded, join].join(';'),
+      graph.join(';'),
       '-map',
-      '[sample]',
-      '-c:a',
-      'pcm_f32le',
+      '[encoded]',
+      ...mp3Encoding(bitrateKbps),
       '-f',
-      'wav',
+      'mp3',
     ],
   };
 }
@@ -215,24 +271,35 @@ export function renderFilters(chain: RenderChain): string[] {
 }
 
 /**
- * One trial of the gain search on the analysed audio: the render chain without the encoder,
+ * One more trial of the gain search, on the sample windows: the render chain without the encoder,
  * measured by ebur128 (integrated loudness only, so no 192 kHz true-peak resampling).
  */
-export function gainTrialArgs(chain: RenderChain): FfmpegArgs {
+export function gainTrialArgs(windows: readonly TimeRange[], chain: RenderChain): FfmpegArgs {
+  const { first, more } = windowInputs(windows);
   return {
-    inputOptions: ['-v', 'info'],
+    inputOptions: ['-v', 'info', ...first],
+    moreInputs: more,
     outputOptions: [
+      '-filter_complex',
+      joinedWindows(windows, [...renderFilters(chain), 'ebur128=framelog=verbose[measured]'].join(',')),
       '-map',
-      '0:a:0',
-      '-af',
-      [...renderFilters(chain), 'ebur128=framelog=verbose'].join(','),
+      '[measured]',
       '-f',
       'null',
     ],
   };
 }
 
-/** Pass 2: the render chain and the MP3 encoder, one process. */
+function mp3Encoding(bitrateKbps: number): string[] {
+  return ['-c:a', 'libmp3lame', '-b:a', `${bitrateKbps}k`, '-ar', String(RENDITION_SAMPLE_RATE), '-ac', '1'];
+}
+
+/**
+ * Pass 2: the render chain and the MP3 encoder, one process. The encoded MP3 goes through the tee
+ * muxer (see `renditionTargets`) to the rendition file and, as it is written, to the process that
+ * measures it. The tee muxer has no size of its own, so `-fs` does not bound it: `-t` does (a
+ * constant bitrate MP3's size follows its duration).
+ */
 export function renderArgs(chain: RenderChain, bitrateKbps: number): FfmpegArgs {
   return {
     inputOptions: ['-v', 'error'],
@@ -243,33 +310,30 @@ export function renderArgs(chain: RenderChain, bitrateKbps: number): FfmpegArgs 
       '-1',
       '-af',
       renderFilters(chain).join(','),
-      '-c:a',
-      'libmp3lame',
-      '-b:a',
-      `${bitrateKbps}k`,
-      '-ar',
-      String(RENDITION_SAMPLE_RATE),
-      '-ac',
-      '1',
+      ...mp3Encoding(bitrateKbps),
       '-f',
-      'mp3',
+      'tee',
     ],
   };
 }
 
 /**
- * The codec check: the render chain and the encoder, with the loudness measured just before
- * encoding (ebur128 passes the audio on), so the same run gives "before" and the MP3 "after".
+ * A process's file descriptor 3 (a pipe the process runner opens): where an encoded MP3 goes to
+ * be measured by a second process while it is written.
  */
-export function codecCheckArgs(chain: RenderChain, bitrateKbps: number): FfmpegArgs {
-  const render = renderArgs(chain, bitrateKbps);
-  const filterAt = render.outputOptions.indexOf('-af') + 1;
-  const outputOptions = [...render.outputOptions];
-  outputOptions[filterAt] = `${outputOptions[filterAt]},ebur128=framelog=verbose`;
-  return { inputOptions: ['-v', 'info'], outputOptions };
+export const SIDE_OUTPUT = 'pipe:3';
+
+/**
+ * The tee muxer's targets: the same MP3 packets to the rendition file (seekable, so it gets its
+ * Xing/LAME header with the encoder delay) and to the side output. Special characters of the tee
+ * syntax in the path are escaped.
+ */
+export function renditionTargets(path: string): string {
+  const escaped = path.replace(/[\\|'[\]]/g, (char) => `\\${char}`);
+  return `[f=mp3]${inputUrl(escaped)}|[f=mp3]${SIDE_OUTPUT}`;
 }
 
-/** Integrated loudness of a file as it is (no filters, no true peak): the codec check. */
+/** Integrated loudness of an input as it is (no filters, no true peak): the codec check's MP3. */
 export function loudnessArgs(): FfmpegArgs {
   return {
     inputOptions: ['-v', 'info'],
@@ -287,9 +351,14 @@ export function measureArgs(): FfmpegArgs {
 
 /** A file an ffmpeg pass reads, with the one demuxer allowed to open it. */
 export interface MediaInput {
+  /** A file path, or for `pipe` the file descriptor. */
   path: string;
   demuxer: Demuxer;
+  /** `file` unless the input is another process's output coming through standard input. */
+  protocol?: InputProtocol;
 }
+
+export type InputProtocol = 'file' | 'pipe';
 
 /**
  * Options before every input of user data (and of the work files made from it): the demuxer is
@@ -297,15 +366,15 @@ export interface MediaInput {
  * another), only the `file` protocol may be opened, and a QuickTime file may not pull its samples
  * from another file through an external data reference.
  */
-export function inputGuardOptions(demuxer: Demuxer): string[] {
-  const options = ['-protocol_whitelist', 'file', '-format_whitelist', demuxer, '-f', demuxer];
+export function inputGuardOptions(demuxer: Demuxer, protocol: InputProtocol = 'file'): string[] {
+  const options = ['-protocol_whitelist', protocol, '-format_whitelist', demuxer, '-f', demuxer];
   if (demuxer === 'mov') options.push('-enable_drefs', '0', '-use_absolute_path', '0');
   return options;
 }
 
 /** The input as a `file:` URL, so no part of its name can be read as another protocol. */
-export function inputUrl(path: string): string {
-  return `file:${path}`;
+export function inputUrl(path: string, protocol: InputProtocol = 'file'): string {
+  return `${protocol}:${path}`;
 }
 
 /** How much one ffmpeg pass may write: output duration and output file size. */
@@ -341,7 +410,12 @@ export function wav(path: string): MediaInput {
   return { path, demuxer: 'wav' };
 }
 
-/** A rendition (or the codec check's encoding): MP3. */
+/** A rendition: MP3. */
 export function mp3(path: string): MediaInput {
   return { path, demuxer: 'mp3' };
+}
+
+/** An MP3 coming from another ffmpeg process, on standard input. */
+export function pipedMp3(): MediaInput {
+  return { path: '0', demuxer: 'mp3', protocol: 'pipe' };
 }

@@ -1,5 +1,5 @@
 import { AppConfig } from '../config/app-config';
-import { floatWavBytes, sampleArgs, wav } from './ffmpeg-args';
+import { floatWavBytes, gainTrialArgs, pipedMp3, wav } from './ffmpeg-args';
 import { FfmpegAdapter, FfmpegFailure } from './ffmpeg.adapter';
 import { FfmpegBinaries } from './ffmpeg-binaries';
 import { ProcessOutcome, ProcessRunner, ProcessSpec } from './process-runner';
@@ -37,11 +37,14 @@ describe('FfmpegAdapter', () => {
     const adapter = new FfmpegAdapter(config, binaries, new FakeRunner({}));
     const args = adapter.commandLine(
       wav('/media/work/a/analysed.wav'),
-      sampleArgs([
-        { startS: 10, endS: 18 },
-        { startS: 50, endS: 58 },
-      ]),
-      '/media/work/a/sample.wav',
+      gainTrialArgs(
+        [
+          { startS: 10, endS: 18 },
+          { startS: 50, endS: 58 },
+        ],
+        { trimStartS: 0, trimEndS: 16, gainDb: 3, limiterCeilingDbfs: -2.5, compressor: null },
+      ),
+      '-',
     );
     const guard = ['-protocol_whitelist', 'file', '-format_whitelist', 'wav', '-f', 'wav'];
     expect(args.slice(0, 18)).toEqual([
@@ -70,7 +73,23 @@ describe('FfmpegAdapter', () => {
       '-i',
     ]);
     expect(args).toContain('-progress');
-    expect(args[args.length - 1]).toBe('/media/work/a/sample.wav');
+    expect(args[args.length - 1]).toBe('-');
+  });
+
+  it('reads a piped MP3 from standard input, through the mp3 demuxer and the pipe protocol only', () => {
+    const adapter = new FfmpegAdapter(config, binaries, new FakeRunner({}));
+    const args = adapter.commandLine(pipedMp3(), { inputOptions: [], outputOptions: ['-f', 'null'] }, '-');
+    const input = args.indexOf('-i');
+    expect(args.slice(input - 6, input + 2)).toEqual([
+      '-protocol_whitelist',
+      'pipe',
+      '-format_whitelist',
+      'mp3',
+      '-f',
+      'mp3',
+      '-i',
+      'pipe:0',
+    ]);
   });
 
   it('bounds every output by MEDIA_MAX_DURATION_SECONDS, or by tighter limits of the run', () => {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import ffmpeg from 'fluent-ffmpeg';
+import { Readable } from 'node:stream';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import {
   FfmpegArgs,
@@ -40,6 +41,10 @@ export interface FfmpegRunOptions {
   allowFailure?: boolean;
   /** Tighter bounds than the adapter's own (every run is bounded by MEDIA_MAX_DURATION_SECONDS). */
   limits?: OutputLimits;
+  /** Standard input of a `pipe` input (another ffmpeg's side output). */
+  stdinFrom?: Readable;
+  /** What ffmpeg writes to `SIDE_OUTPUT` (file descriptor 3). */
+  onSideOutput?: (stream: Readable) => void;
 }
 
 export interface FfmpegRunResult {
@@ -96,8 +101,8 @@ export class FfmpegAdapter {
     limits: OutputLimits = this.defaultLimits(),
   ): string[] {
     const timeLimitS = Math.ceil(this.config.ffmpeg.timeoutMs / 1000);
-    const url = inputUrl(input.path);
-    const guard = inputGuardOptions(input.demuxer);
+    const url = inputUrl(input.path, input.protocol);
+    const guard = inputGuardOptions(input.demuxer, input.protocol);
     const command = ffmpeg()
       .input(url)
       .inputOptions([
@@ -141,6 +146,8 @@ export class FfmpegAdapter {
         }
       },
       onStderrLine: options.onStderrLine,
+      stdinFrom: options.stdinFrom,
+      onSideOutput: options.onSideOutput,
     });
     this.assertFinished('ffmpeg', outcome, this.config.ffmpeg.timeoutMs, options.allowFailure);
     return { exitCode: outcome.exitCode, outTimeS, outBytes, stderrTail: outcome.stderrTail };

@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { join } from 'node:path';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import {
-  codecCheckArgs,
   gainTrialArgs,
+  LISTEN_METERS,
+  listenArgs,
   loudnessArgs,
-  mp3,
-  sampleArgs,
+  SIDE_OUTPUT,
   TimeRange,
   wav,
+  windowsLength,
 } from './ffmpeg-args';
 import {
   codecLoss,
@@ -22,13 +22,22 @@ import {
 } from './normalization-plan';
 import { PipelineRunner } from './pipeline-runner';
 
-/** Where the codec check and the gain search listen. */
+/** Where the codec check and the gain search listen: windows of the analysed audio. */
 export interface Sample {
-  path: string;
-  /** The part of `path` to use. */
-  range: TimeRange;
+  analysedPath: string;
+  /** The kept range of a short recording, or windows spread over a long one. */
+  windows: TimeRange[];
   /** Its integrated loudness as it is. */
   lufs: number;
+}
+
+/** What one listening pass learnt. */
+export interface Listening {
+  sample: Sample;
+  /** LU the MP3 encoder took from the sample (see `codecLoss`). */
+  lossLu: number;
+  /** The codec check's gain first, then the gains tried beside it, each with its prediction. */
+  trials: GainTrial[];
 }
 
 /**
@@ -49,63 +58,52 @@ export class GainFinder {
   }
 
   /**
-   * The kept range of a short recording (its loudness is the file's: silence is gated out), or
-   * windows spread over a long one cut into a small file and measured on the way.
+   * One pass over the sample: the plan's chain encoded as MP3 (measured before the encoder, and
+   * the MP3 measured as it is written by a second process), and the chain at each of
+   * `trialGains` measured, all branches of one graph. A short recording is its own sample (its
+   * loudness is the file's: silence is gated out); windows of a long one are measured as they are.
    */
-  async takeSample(
-    workDir: string,
+  async listen(
     analysedPath: string,
     bounds: TimeRange,
     fileLufs: number,
-    signal?: AbortSignal,
-  ): Promise<Sample> {
-    const windows = sampleWindows(bounds);
-    if (windows.length === 1) return { path: analysedPath, range: windows[0], lufs: fileLufs };
-    const path = join(workDir, 'sample.wav');
-    const { summary, outTimeS } = await this.runner.loudness(
-      'sample',
-      wav(analysedPath),
-      sampleArgs(windows),
-      path,
-      { signal },
-    );
-    return { path, range: { startS: 0, endS: outTimeS }, lufs: summary.integratedLufs };
-  }
-
-  /**
-   * What the MP3 encoder takes away from this recording: the sample rendered with the plan and
-   * encoded (measured just before the encoder), then the MP3 measured. The "before" is also a
-   * point of the gain search.
-   */
-  async codecCheck(
-    workDir: string,
-    sample: Sample,
-    fileLufs: number,
     plan: NormalizationPlan,
+    trialGains: readonly number[],
     signal?: AbortSignal,
-  ): Promise<{ lossLu: number; trial: GainTrial }> {
-    const chain = renderChain(sample.range, plan);
-    const probePath = join(workDir, 'codec-check.mp3');
-    const before = await this.runner.loudness(
-      'codec check',
-      wav(sample.path),
-      codecCheckArgs(chain, this.bitrateKbps),
-      probePath,
-      { signal },
+  ): Promise<Listening> {
+    const windows = sampleWindows(bounds);
+    const whole = windows.length === 1;
+    const chain = (gainDb: number) =>
+      renderChain({ startS: 0, endS: windowsLength(windows) }, { ...plan, gainDb });
+    const args = listenArgs(
+      { windows, measureSample: !whole, codec: chain(plan.gainDb), trials: trialGains.map(chain) },
+      this.bitrateKbps,
     );
-    const after = await this.runner.loudness('codec check', mp3(probePath), loudnessArgs(), '-', {
+    const trialMeters = trialGains.map((_, i) => LISTEN_METERS.trial(i));
+    const meters = [LISTEN_METERS.codec, ...trialMeters, ...(whole ? [] : [LISTEN_METERS.sample])];
+    const { produced, mp3 } = await this.runner.withMeasuredMp3(
+      'codec check',
+      loudnessArgs(),
       signal,
-    });
+      (side) => this.runner.meters('codec check', wav(analysedPath), args, meters, SIDE_OUTPUT, side),
+    );
+    const levels = produced.summaries;
+    const sampleLufs = whole ? fileLufs : levels[LISTEN_METERS.sample].integratedLufs;
+    const predict = (lufs: number) => predictedLoudness(fileLufs, sampleLufs, lufs);
     return {
-      lossLu: codecLoss(before.summary.integratedLufs, after.summary.integratedLufs),
-      trial: {
-        gainDb: plan.gainDb,
-        integratedLufs: predictedLoudness(fileLufs, sample.lufs, before.summary.integratedLufs),
-      },
+      sample: { analysedPath, windows, lufs: sampleLufs },
+      lossLu: codecLoss(levels[LISTEN_METERS.codec].integratedLufs, mp3.summary.integratedLufs),
+      trials: [
+        { gainDb: plan.gainDb, integratedLufs: predict(levels[LISTEN_METERS.codec].integratedLufs) },
+        ...trialGains.map((gainDb, i) => ({
+          gainDb,
+          integratedLufs: predict(levels[trialMeters[i]].integratedLufs),
+        })),
+      ],
     };
   }
 
-  /** The gain that lands the whole recording on `aim` through the plan's limiter. */
+  /** More trials, one at a time, until one lands the whole recording on `aim` through the plan's limiter. */
   async searchGain(
     sample: Sample,
     fileLufs: number,
@@ -116,11 +114,12 @@ export class GainFinder {
     onProgress?: (fraction: number) => void,
   ): Promise<GainTrial[]> {
     const trials = [...known];
+    const range = { startS: 0, endS: windowsLength(sample.windows) };
     for (let gainDb = nextGainTrial(trials, aim.integratedLufs); gainDb !== null; ) {
       const processed = await this.runner.loudness(
         'gain search',
-        wav(sample.path),
-        gainTrialArgs(renderChain(sample.range, { ...plan, gainDb })),
+        wav(sample.analysedPath),
+        gainTrialArgs(sample.windows, renderChain(range, { ...plan, gainDb })),
         '-',
         { signal },
       );

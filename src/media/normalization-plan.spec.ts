@@ -8,7 +8,9 @@ import {
   loudnessWarning,
   LoudnessTarget,
   MAX_GAIN_DB,
+  listeningGains,
   nextGainTrial,
+  settledGain,
   predictedLoudness,
   sampleWindows,
 } from './normalization-plan';
@@ -98,6 +100,45 @@ describe('gain search', () => {
     ).toBeNull();
     const five = [1, 2, 3, 4, 5].map((gainDb) => ({ gainDb, integratedLufs: -30 + gainDb * 0.1 }));
     expect(nextGainTrial(five, -16)).toBeNull();
+  });
+
+  it('draws the secant through the trials around the target when there are such', () => {
+    const trials: GainTrial[] = [
+      { gainDb: 10, integratedLufs: -17.4 },
+      { gainDb: 12, integratedLufs: -16.3 },
+      { gainDb: 14, integratedLufs: -15.5 },
+    ];
+    // Between 12 and 14 (not through the last two by order): 12 + 0.3 / 0.4 × 1 … from the nearest.
+    expect(nextGainTrial(trials, -16)).toBe(12.75);
+    // All below the target: the two nearest it.
+    expect(nextGainTrial(trials.slice(0, 2), -15)).toBe(14.36);
+  });
+
+  it('settles the gain from the pass beside the codec check: a trial on target, or the line between two close around it', () => {
+    const trials: GainTrial[] = [
+      { gainDb: 9.9, integratedLufs: -17.4 },
+      { gainDb: 11.9, integratedLufs: -16.35 },
+      { gainDb: 13.9, integratedLufs: -15.5 },
+    ];
+    expect(settledGain(trials, -15.55)).toBe(13.9);
+    expect(settledGain(trials, -16)).toBe(12.72);
+    // Around the target but 1.05 LU apart: another trial is needed.
+    expect(settledGain(trials, -16.9)).toBeNull();
+    // Beyond the trials: another trial is needed.
+    expect(settledGain(trials, -15)).toBeNull();
+    expect(settledGain([], -16)).toBeNull();
+  });
+
+  it('tries gains beside the codec check only when a limiter works, spread up to the peak excess', () => {
+    const linear = { path: 'linear' as const, gainDb: 7, limiterCeilingDbfs: null, compressor: null };
+    expect(listeningGains(linear, -10)).toEqual([]);
+    const dynamic = { path: 'dynamic' as const, gainDb: 9.9, limiterCeilingDbfs: -2.5, compressor: null };
+    // True peak −6.4 + 9.9 = 3.5 dBTP, 6 dB over the ceiling.
+    expect(listeningGains(dynamic, -6.4)).toEqual([11.9, 13.9]);
+    // At least 1 dB apart, at most 4 dB, and never past the maximum gain.
+    expect(listeningGains(dynamic, -12)).toEqual([10.9, 11.9]);
+    expect(listeningGains(dynamic, 20)).toEqual([13.9, 17.9]);
+    expect(listeningGains({ ...dynamic, gainDb: 39.5 }, -30)).toEqual([40]);
   });
 
   it('picks the trial closest to the target', () => {

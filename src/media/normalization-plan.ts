@@ -76,27 +76,83 @@ export const GAIN_SEARCH_MAX_TRIALS = 5;
  * The next gain to try, or null when the search is over (close enough, out of trials, or the
  * limiter no longer lets more gain through). Loudness after a limiter grows more slowly than the
  * gain, so the first step assumes slope 1 (it stays under the target) and later steps use the
- * secant through the last two trials.
+ * secant through two trials: the two around the target when there are such, else the two
+ * nearest it.
  */
 export function nextGainTrial(trials: readonly GainTrial[], targetLufs: number): number | null {
   if (trials.length === 0) throw new Error('The search starts from a first trial');
-  const last = trials[trials.length - 1];
-  if (Math.abs(last.integratedLufs - targetLufs) <= GAIN_SEARCH_TOLERANCE_LU) return null;
+  const best = bestTrial(trials, targetLufs);
+  if (Math.abs(best.integratedLufs - targetLufs) <= GAIN_SEARCH_TOLERANCE_LU) return null;
   if (trials.length >= GAIN_SEARCH_MAX_TRIALS) return null;
   let next: number;
   if (trials.length === 1) {
-    next = last.gainDb + (targetLufs - last.integratedLufs);
+    next = best.gainDb + (targetLufs - best.integratedLufs);
   } else {
-    const previous = trials[trials.length - 2];
-    const slope =
-      (last.integratedLufs - previous.integratedLufs) / (last.gainDb - previous.gainDb || 1e-9);
+    const [low, high] = secantPair(trials, targetLufs);
+    const slope = (high.integratedLufs - low.integratedLufs) / (high.gainDb - low.gainDb || 1e-9);
     if (!(slope > 0.02)) return null;
     // A secant step on a concave curve can overshoot; never move more than 12 dB at once.
-    const step = Math.max(-12, Math.min(12, (targetLufs - last.integratedLufs) / slope));
-    next = last.gainDb + step;
+    const step = Math.max(-12, Math.min(12, (targetLufs - best.integratedLufs) / slope));
+    next = best.gainDb + step;
   }
   next = round2(Math.min(MAX_GAIN_DB, next));
   return trials.some((trial) => Math.abs(trial.gainDb - next) < 0.005) ? null : next;
+}
+
+/** Two trials to draw the secant through, lower gain first (see `nextGainTrial`). */
+function secantPair(trials: readonly GainTrial[], targetLufs: number): [GainTrial, GainTrial] {
+  const byGain = [...trials].sort((a, b) => a.gainDb - b.gainDb);
+  const bracket = bracketOf(byGain, targetLufs);
+  if (bracket) return bracket;
+  const nearest = [...trials]
+    .sort((a, b) => Math.abs(a.integratedLufs - targetLufs) - Math.abs(b.integratedLufs - targetLufs))
+    .slice(0, 2)
+    .sort((a, b) => a.gainDb - b.gainDb);
+  return [nearest[0], nearest[1]];
+}
+
+/** Neighbouring trials (by gain) whose loudness lies on either side of the target. */
+function bracketOf(byGain: readonly GainTrial[], targetLufs: number): [GainTrial, GainTrial] | null {
+  for (let i = 1; i < byGain.length; i += 1) {
+    const [low, high] = [byGain[i - 1], byGain[i]];
+    if (low.integratedLufs <= targetLufs && targetLufs <= high.integratedLufs) return [low, high];
+  }
+  return null;
+}
+
+/**
+ * Trials beside the codec check's gain for a plan with a limiter, in the same pass: a third and
+ * two thirds of the way to where the gain would lift the true peak over the limiter's ceiling by
+ * as much again, so that most recordings' target lies between two of them. None for a linear plan.
+ */
+export function listeningGains(plan: NormalizationPlan, truePeakDbtp: number | null): number[] {
+  if (plan.path !== 'dynamic' || plan.limiterCeilingDbfs === null) return [];
+  const overCeiling = (truePeakDbtp ?? 0) + plan.gainDb - plan.limiterCeilingDbfs;
+  const span = Math.min(12, Math.max(3, overCeiling));
+  return [span / 3, (2 * span) / 3]
+    .map((step) => round2(Math.min(MAX_GAIN_DB, plan.gainDb + step)))
+    .filter((gainDb, i, gains) => gainDb > plan.gainDb && gains.indexOf(gainDb) === i);
+}
+
+/** Two trials around the target at most this far apart in loudness are joined by a straight line. */
+export const INTERPOLATION_MAX_SPAN_LU = 1.0;
+
+/**
+ * The gain that lands on the target without another trial, or null when one is needed: a trial
+ * within the search tolerance, or the straight line between two trials close around the target
+ * (loudness through a limiter is a smooth, concave curve of the gain: over a span of 1 LU the
+ * line is off by less than ebur128's 0.1 LU resolution, and the rendition is measured anyway).
+ */
+export function settledGain(trials: readonly GainTrial[], targetLufs: number): number | null {
+  if (trials.length === 0) return null;
+  const best = bestTrial(trials, targetLufs);
+  if (Math.abs(best.integratedLufs - targetLufs) <= GAIN_SEARCH_TOLERANCE_LU) return best.gainDb;
+  const bracket = bracketOf([...trials].sort((a, b) => a.gainDb - b.gainDb), targetLufs);
+  if (!bracket) return null;
+  const [low, high] = bracket;
+  const rise = high.integratedLufs - low.integratedLufs;
+  if (rise > INTERPOLATION_MAX_SPAN_LU || rise <= 0) return null;
+  return round2(low.gainDb + ((targetLufs - low.integratedLufs) / rise) * (high.gainDb - low.gainDb));
 }
 
 /** The trial closest to the target (ties: the quieter one, which limits less). */

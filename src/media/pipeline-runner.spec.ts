@@ -1,3 +1,4 @@
+import { PassThrough, Readable } from 'node:stream';
 import { MediaInput, wav, mp3 } from './ffmpeg-args';
 import { FfmpegAdapter, FfmpegFailure, FfmpegRunOptions, FfmpegRunResult } from './ffmpeg.adapter';
 import { PipelineError, PipelineRunner } from './pipeline-runner';
@@ -76,5 +77,78 @@ describe('PipelineRunner', () => {
     const retry = new PipelineRunner(adapter([], timeout)).run('render', wav('in'), ARGS, 'out');
     await expect(retry).rejects.toBeInstanceOf(PipelineError);
     await expect(retry).rejects.toMatchObject({ permanent: false });
+  });
+
+  describe('an encoding run measured as it writes', () => {
+    /** An adapter whose piped run (the measurement) waits for its input or its abort. */
+    function measuringAdapter(summary: string[]): { adapter: FfmpegAdapter; aborted: () => boolean } {
+      let aborted = false;
+      const adapter = {
+        run: (input: MediaInput, _args: unknown, _output: string, options: FfmpegRunOptions = {}) =>
+          new Promise<FfmpegRunResult>((resolve, reject) => {
+            expect(input.protocol).toBe('pipe');
+            options.signal?.addEventListener('abort', () => {
+              aborted = true;
+              reject(new FfmpegFailure('aborted', 'ffmpeg was stopped', [], null));
+            });
+            options.stdinFrom?.on('end', () => {
+              for (const line of summary) options.onStderrLine?.(line);
+              resolve({ exitCode: 0, outTimeS: 3, outBytes: 0, stderrTail: [] });
+            });
+            options.stdinFrom?.resume();
+          }),
+      } as unknown as FfmpegAdapter;
+      return { adapter, aborted: () => aborted };
+    }
+
+    it('returns what the run made and the measurement of its MP3', async () => {
+      const { adapter } = measuringAdapter(SUMMARY);
+      const result = await new PipelineRunner(adapter).withMeasuredMp3('render', ARGS, undefined, (side) => {
+        side.onSideOutput(Readable.from([Buffer.from('mp3 bytes')]));
+        return Promise.resolve('rendered');
+      });
+      expect(result.produced).toBe('rendered');
+      expect(result.mp3.summary).toMatchObject({ integratedLufs: -16.1, truePeakDbtp: -2.1 });
+    });
+
+    it("stops the measurement when the run fails, and reports the run's failure", async () => {
+      const { adapter, aborted } = measuringAdapter(SUMMARY);
+      const failing = new PipelineRunner(adapter).withMeasuredMp3('render', ARGS, undefined, (side) => {
+        side.onSideOutput(new PassThrough());
+        return Promise.reject(new PipelineError('render: ffmpeg exited with code 1', false));
+      });
+      await expect(failing).rejects.toThrow('render: ffmpeg exited with code 1');
+      expect(aborted()).toBe(true);
+    });
+
+    it('stops the run when the measurement fails', async () => {
+      const { adapter } = measuringAdapter(['no summary here']);
+      let runStopped = false;
+      const failing = new PipelineRunner(adapter).withMeasuredMp3('render', ARGS, undefined, (side) => {
+        side.onSideOutput(Readable.from([Buffer.from('x')]));
+        return new Promise((_, reject) =>
+          side.signal.addEventListener('abort', () => {
+            runStopped = true;
+            reject(new PipelineError('render: ffmpeg was stopped', false));
+          }),
+        );
+      });
+      await expect(failing).rejects.toThrow('render: measuring the MP3: ffmpeg gave no loudness measurement');
+      expect(runStopped).toBe(true);
+    });
+
+    it('stops both when the job is cancelled', async () => {
+      const { adapter, aborted } = measuringAdapter(SUMMARY);
+      const job = new AbortController();
+      const running = new PipelineRunner(adapter).withMeasuredMp3('render', ARGS, job.signal, (side) => {
+        side.onSideOutput(new PassThrough());
+        return new Promise((_, reject) =>
+          side.signal.addEventListener('abort', () => reject(new PipelineError('render: ffmpeg was stopped', false))),
+        );
+      });
+      job.abort();
+      await expect(running).rejects.toThrow('stopped');
+      expect(aborted()).toBe(true);
+    });
   });
 });

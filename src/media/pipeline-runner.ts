@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { PassThrough, Readable } from 'node:stream';
 import { looksLikeCorruptInput } from './audio-inspection';
-import { FfmpegArgs, MediaInput } from './ffmpeg-args';
+import { FfmpegArgs, MediaInput, pipedMp3 } from './ffmpeg-args';
 import { FfmpegAdapter, FfmpegFailure, FfmpegRunOptions, FfmpegRunResult } from './ffmpeg.adapter';
 import { LoudnessSummary, parseEbur128Summary } from './loudness';
 
@@ -80,6 +81,47 @@ export class PipelineRunner {
       summaries[meter] = summary;
     }
     return { summaries, outTimeS, outBytes };
+  }
+
+  /**
+   * An encoding run and the measurement of what it encodes, at once: `produce` starts a run that
+   * writes an MP3 to its side output (`SIDE_OUTPUT`), and a second ffmpeg decodes and measures that
+   * MP3 (`measure`, one ebur128) as it comes, so measuring the encoded audio costs no pass of its
+   * own. When either fails the other is stopped; the first failure is the one reported.
+   */
+  async withMeasuredMp3<T>(
+    name: string,
+    measure: FfmpegArgs,
+    signal: AbortSignal | undefined,
+    produce: (side: { signal: AbortSignal; onSideOutput: (stream: Readable) => void }) => Promise<T>,
+  ): Promise<{ produced: T; mp3: { summary: LoudnessSummary; outTimeS: number } }> {
+    const both = new AbortController();
+    const stop = (): void => both.abort();
+    if (signal?.aborted) stop();
+    signal?.addEventListener('abort', stop, { once: true });
+    let failure: unknown;
+    const failed = (error: unknown): never => {
+      failure ??= error;
+      stop();
+      throw error;
+    };
+    const encoded = new PassThrough();
+    try {
+      const producing = produce({
+        signal: both.signal,
+        onSideOutput: (stream) => stream.pipe(encoded),
+      }).catch(failed);
+      const measuring = this.loudness(`${name}: measuring the MP3`, pipedMp3(), measure, '-', {
+        signal: both.signal,
+        stdinFrom: encoded,
+      }).catch(failed);
+      const [produced, mp3] = await Promise.allSettled([producing, measuring]);
+      if (produced.status === 'rejected' || mp3.status === 'rejected') throw failure;
+      return { produced: produced.value, mp3: { summary: mp3.value.summary, outTimeS: mp3.value.outTimeS } };
+    } finally {
+      signal?.removeEventListener('abort', stop);
+      encoded.destroy();
+    }
   }
 
   private async runKeepingLog(

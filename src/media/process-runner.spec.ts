@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { LineSplitter, ProcessRunner } from './process-runner';
 
 /** True while a process with this pid runs (a zombie waiting to be reaped does not count). */
@@ -49,6 +50,29 @@ describe('ProcessRunner (real processes)', () => {
     });
     expect(lines).toEqual(['a', 'b']);
     expect(outcome).toMatchObject({ exitCode: 3, timedOut: false, aborted: false, stderrTail: ['oops'] });
+  });
+
+  it("pipes one process's side output (descriptor 3) into another's standard input", async () => {
+    const received: string[] = [];
+    let side: Readable | undefined;
+    const writer = runner.run({
+      command: 'sh',
+      args: ['-c', 'printf "một\\nhai\\n" >&3; echo progress'],
+      timeoutMs: 5000,
+      onSideOutput: (stream) => (side = stream),
+    });
+    expect(side).toBeDefined();
+    const reader = runner.run({
+      command: 'cat',
+      args: [],
+      stdinFrom: side,
+      timeoutMs: 5000,
+      onStdoutLine: (line) => received.push(line),
+    });
+    const [wrote, read] = await Promise.all([writer, reader]);
+    expect(wrote.exitCode).toBe(0);
+    expect(read.exitCode).toBe(0);
+    expect(received).toEqual(['một', 'hai']);
   });
 
   it('feeds standard input', async () => {

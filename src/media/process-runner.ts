@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, StdioOptions } from 'node:child_process';
+import { Readable } from 'node:stream';
 
 export interface ProcessSpec {
   command: string;
@@ -10,6 +11,13 @@ export interface ProcessSpec {
   signal?: AbortSignal;
   /** Written to the process's standard input, which is then closed. */
   stdin?: string;
+  /** Streamed into the process's standard input (closed when the stream ends). */
+  stdinFrom?: Readable;
+  /**
+   * Gets the reading end of a pipe the process writes on its file descriptor 3 (another
+   * process's input, e.g. `pipe:3` for ffmpeg).
+   */
+  onSideOutput?: (stream: Readable) => void;
   onStdoutLine?: (line: string) => void;
   onStderrLine?: (line: string) => void;
 }
@@ -65,10 +73,10 @@ export class ProcessRunner implements BeforeApplicationShutdown {
         resolve({ exitCode: null, signal: null, timedOut: false, aborted: true, stderrTail: [] });
         return;
       }
-      const child = spawn(spec.command, spec.args, {
-        detached: true,
-        stdio: [spec.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-      });
+      const piped = spec.stdin !== undefined || spec.stdinFrom !== undefined;
+      const stdio: StdioOptions = [piped ? 'pipe' : 'ignore', 'pipe', 'pipe'];
+      if (spec.onSideOutput) stdio.push('pipe');
+      const child = spawn(spec.command, spec.args, { detached: true, stdio });
       this.running.add(child);
       let timedOut = false;
       let aborted = false;
@@ -81,10 +89,12 @@ export class ProcessRunner implements BeforeApplicationShutdown {
       });
       child.stdout?.setEncoding('utf8').on('data', (chunk: string) => stdout.push(chunk));
       child.stderr?.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
-      if (spec.stdin !== undefined && child.stdin) {
-        child.stdin.on('error', () => undefined);
-        child.stdin.end(spec.stdin, 'utf8');
-      }
+      // A process that exits without reading all its input is judged by its exit, not by EPIPE.
+      child.stdin?.on('error', () => undefined);
+      if (spec.stdin !== undefined) child.stdin?.end(spec.stdin, 'utf8');
+      if (spec.stdinFrom && child.stdin) spec.stdinFrom.pipe(child.stdin);
+      const side = child.stdio[3];
+      if (spec.onSideOutput && side instanceof Readable) spec.onSideOutput(side);
       const timer = setTimeout(() => {
         timedOut = true;
         this.killGroup(child);

@@ -5,9 +5,6 @@ import { floatWavBytes, mp3Bytes, OutputLimits } from './ffmpeg-args';
 /** Seconds of margin over a recording's length before a pass is cut. */
 const DURATION_MARGIN_S = 1;
 
-/** The gain search and codec check listen to at most this much of a recording (float WAV). */
-const SAMPLE_MAX_S = 70;
-
 export interface WorkShape {
   /** Decoded length of the original, as the upload check measured it (0 when unknown). */
   durationS: number;
@@ -34,17 +31,12 @@ export function analysisLimits(shape: WorkShape, maxDurationS: number): OutputLi
 }
 
 /**
- * Bytes one processing run holds at most: the analysed audio, the sample, the codec check's MP3
- * and the rendition being written.
+ * Bytes one processing run holds at most: the analysed audio and the rendition being written (the
+ * codec check and the gain trials read windows of the analysed audio and write no file).
  */
 export function workBytesNeeded(shape: WorkShape, maxDurationS: number, bitrateKbps: number): number {
   const analysis = analysisLimits(shape, maxDurationS);
-  return (
-    analysis.maxBytes +
-    floatWavBytes(SAMPLE_MAX_S, 1, 0) +
-    mp3Bytes(SAMPLE_MAX_S, bitrateKbps) +
-    mp3Bytes(analysis.maxSeconds, bitrateKbps)
-  );
+  return analysis.maxBytes + mp3Bytes(analysis.maxSeconds, bitrateKbps);
 }
 
 interface Waiter {
