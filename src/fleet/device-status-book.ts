@@ -1,10 +1,8 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { Mutex } from '../common/mutex';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DevicesRepository } from './devices.repository';
 import { Device } from './entities/device.entity';
-
-/** How long a taken status may wait before it is written with the others. */
-export const STATUS_WRITE_INTERVAL_MS = 1000;
 
 /** The columns a status sets. */
 export type StatusValues = Partial<
@@ -26,7 +24,7 @@ export type StatusValues = Partial<
  * The fleet's statuses between the broker and the database, in the process that takes them. A
  * fleet's statuses (2,500 devices every 30 s: 83 a second) were one transaction each; here the
  * last values of each device wait in memory and are written together, one transaction at most
- * every STATUS_WRITE_INTERVAL_MS (at most one UPDATE per device, `lastSeenAt` the time of
+ * every DEVICE_STATUS_WRITE_MS, 1 s by default (at most one UPDATE per device, `lastSeenAt` the time of
  * receipt). A status that changes whether the device is online, or may change its alerts, is
  * written at once by the caller (`writeNow`): what reads the database for those (an emergency's
  * targeting, the alert sweep of the scheduler process) is never behind by a batch. The devices
@@ -47,7 +45,10 @@ export class DeviceStatusBook implements OnModuleDestroy {
   /** Writes one after the other, so a device's values reach the database in the order taken. */
   private readonly writes = new Mutex();
 
-  constructor(private readonly devices: DevicesRepository) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly devices: DevicesRepository,
+  ) {}
 
   /** The device as last known here, read from the database the first time (null: none). */
   async device(id: string): Promise<Device | null> {
@@ -115,7 +116,7 @@ export class DeviceStatusBook implements OnModuleDestroy {
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.flush();
-    }, STATUS_WRITE_INTERVAL_MS);
+    }, this.config.fleet.statusWriteMs);
     // Never what keeps a process alive: closing the application writes the rest (above).
     this.timer.unref();
   }
@@ -129,7 +130,8 @@ export class DeviceStatusBook implements OnModuleDestroy {
       this.logger.warn(
         `Fleet: writing ${batch.size} device statuses failed, will retry: ${(error as Error).message}`,
       );
-      for (const [id, values] of batch) this.pending.set(id, { ...values, ...this.pending.get(id) });
+      for (const [id, values] of batch)
+        this.pending.set(id, { ...values, ...this.pending.get(id) });
       this.flushSoon();
     } finally {
       this.inFlight = new Map();

@@ -65,12 +65,11 @@ interface BrokerThreadData {
  * the server subscribed to, and the completions of its publishes, one postMessage each.
  */
 function brokerThread(): void {
-  const { parentPort, workerData } =
-    require('node:worker_threads') as typeof import('node:worker_threads');
+  const threads = require('node:worker_threads') as typeof import('node:worker_threads');
   const { createServer } = require('node:net') as typeof import('node:net');
-  const data = workerData as BrokerThreadData;
+  const data = threads.workerData as BrokerThreadData;
   const { Aedes } = require(data.aedesPath) as typeof import('aedes');
-  const port = parentPort!;
+  const port = threads.parentPort!;
   const send = (message: FromBroker) => port.postMessage(message);
   /** MQTT 3.1.1 CONNACK return code 4: bad user name or password. */
   const refused = (message: string): AuthenticateError =>

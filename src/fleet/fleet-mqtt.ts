@@ -47,6 +47,7 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
   private dynsec: MosquittoDynsec | null = null;
   /** Messages are handled one after the other, so a device's statuses are applied in order. */
   private queue: Promise<void> = Promise.resolve();
+  private stopping = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -73,7 +74,9 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
         onMessage: (topic, payload) => this.receive(topic, payload),
         onError: (message) => this.logger.debug(message),
         onFailure: (message) => {
-          this.logger.error(`Fleet: ${message}; devices cannot reach the service until it restarts`);
+          this.logger.error(
+            `Fleet: ${message}; devices cannot reach the service until it restarts`,
+          );
           this.link.attach(null);
         },
       });
@@ -84,6 +87,8 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
 
   async onModuleDestroy(): Promise<void> {
     this.link.attach(null);
+    // What comes while the broker closes (its devices' Last Wills) is not the devices' doing.
+    this.stopping = true;
     if (this.client) await this.client.endAsync(true).catch(() => undefined);
     this.client = null;
     if (this.broker) await this.broker.close();
@@ -166,6 +171,7 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
 
   /** A message on the server's subscriptions (from the embedded broker or MQTT_URL's). */
   private receive(topic: string, payload: Buffer): void {
+    if (this.stopping) return;
     const target = parseDeviceTopic(topic);
     // An empty retained message only clears the topic (a deleted device).
     if (!target || payload.length === 0) return;

@@ -22,7 +22,10 @@ export function brokerGrant(identity: BrokerIdentity): BrokerGrant {
   const { communeCode, deviceId } = identity;
   return {
     subscribe: [deviceTopic(communeCode, deviceId, 'cmd')],
-    publish: [deviceTopic(communeCode, deviceId, 'status'), deviceTopic(communeCode, deviceId, 'ack')],
+    publish: [
+      deviceTopic(communeCode, deviceId, 'status'),
+      deviceTopic(communeCode, deviceId, 'ack'),
+    ],
   };
 }
 
