@@ -5,7 +5,9 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { secretHash } from '../src/fleet/device-credentials';
 import { MAX_KEEPALIVE_SECONDS } from '../src/fleet/protocol';
+import { Env } from '../src/config/load-config';
 import { newDevicePublicKey } from '../test/support/fleet-device';
+import { MOSQUITTO_PATH, startMosquitto } from '../test/support/mosquitto';
 import { deleteRedisKeys } from '../test/support/services';
 import { BENCH_REDIS_URL, benchEnv } from './bench-support';
 import { Benchmark } from './bench.types';
@@ -398,6 +400,182 @@ async function emergencyFanOut(
   };
 }
 
+async function startService(env: Env): Promise<{ service: ChildProcess; api: Api }> {
+  const service = forkBench('fleet-service.js');
+  const serviceReady = nextMessage(service, (message) =>
+    (message as FleetProcessReady).mode === 'service'
+      ? (message as Extract<FleetProcessReady, { mode: 'service' }>)
+      : undefined,
+  );
+  service.send({ mode: 'service', env } satisfies FleetProcessStart);
+  const { httpPort } = await serviceReady;
+  const api: Api = { base: `http://127.0.0.1:${httpPort}/api/v1`, token: '' };
+  const login = await call<{ accessToken: string }>(api, 'POST', '/auth/login', {
+    username: 'admin',
+    password: 'bench-admin-password',
+  });
+  api.token = login.accessToken;
+  return { service, api };
+}
+
+interface EnrolledDevice {
+  deviceId: string;
+  communeCode: string;
+  mqtt: { url: string; username: string; password: string };
+}
+
+/** Registration and enrolment of the fleet over the province's communes, through the API. */
+async function seedFleet(
+  api: Api,
+  communes: { code: string }[],
+  total: number,
+  log: (line: string) => void,
+): Promise<{
+  fleet: BenchDevice[];
+  enrolled: EnrolledDevice[];
+  registerMs: number;
+  enrolMs: number;
+}> {
+  const plan = Array.from({ length: total }, (_, index) => ({
+    communeCode: communes[index % communes.length].code,
+    number: Math.floor(index / communes.length) + 1,
+  }));
+  const registerStarted = Date.now();
+  const registered = await pool(plan, SEED_CONCURRENCY, ({ communeCode, number }) =>
+    call<{ id: string; enrolmentCode: string }>(api, 'POST', `/communes/${communeCode}/devices`, {
+      name: `Cụm loa số ${number}`,
+      zones: [`thon-${number}`],
+    }).then((created) => ({ ...created, communeCode })),
+  );
+  const registerMs = Date.now() - registerStarted;
+  log(`  registered ${total} devices in ${registerMs} ms`);
+  const publicKeys = registered.map(() => newDevicePublicKey());
+  const enrolStarted = Date.now();
+  const anonymous: Api = { base: api.base, token: '' };
+  const enrolled = await pool(registered, SEED_CONCURRENCY, (device, index) =>
+    call<EnrolledDevice>(anonymous, 'POST', '/devices/enrol', {
+      code: device.enrolmentCode,
+      publicKey: publicKeys[index],
+    }),
+  );
+  const enrolMs = Date.now() - enrolStarted;
+  log(`  enrolled ${total} devices in ${enrolMs} ms`);
+  const fleet: BenchDevice[] = enrolled.map((device, index) => ({
+    deviceId: device.deviceId,
+    communeCode: device.communeCode,
+    password: device.mqtt.password,
+    index,
+  }));
+  return { fleet, enrolled, registerMs, enrolMs };
+}
+
+/** Connects the fleet's clients (in DEVICE_PROCESSES processes) to `url`. */
+async function connectFleet(
+  url: string,
+  fleet: BenchDevice[],
+): Promise<{ devices: ChildProcess[]; connected: number; failed: number }> {
+  const devices = Array.from({ length: DEVICE_PROCESSES }, () => forkBench('fleet-devices.js'));
+  const reports = devices.map((child) => nextMessage(child, ofType<ConnectedReport>('connected')));
+  devices.forEach((child, n) => {
+    child.send({
+      type: 'connect',
+      url,
+      devices: fleet.filter((_, index) => index % DEVICE_PROCESSES === n),
+      keepaliveSeconds: MAX_KEEPALIVE_SECONDS,
+      connectPerSecond: CONNECT_PER_SECOND / DEVICE_PROCESSES,
+    } satisfies DevicesRequest);
+  });
+  const connected = await Promise.all(reports);
+  return {
+    devices,
+    connected: connected.reduce((sum, report) => sum + report.connected, 0),
+    failed: connected.reduce((sum, report) => sum + report.failed, 0),
+  };
+}
+
+interface MosquittoFanOut extends FanOut {
+  connected: number;
+  failed: number;
+}
+
+/**
+ * The production set-up: a second service with MQTT_URL pointing at a Mosquitto of the
+ * benchmark's own (dynamic security, devices provisioned at enrolment, as the compose file runs
+ * it), its own database and fleet, the same fan-out under the same status load.
+ */
+async function mosquittoFanOut(
+  communes: { code: string }[],
+  total: number,
+  log: (line: string) => void,
+): Promise<MosquittoFanOut> {
+  const dir = mkdtempSync(join(tmpdir(), 'loa-xa-bench-fleet-mosquitto-'));
+  const prefix = `loa-xa-bench-${randomBytes(4).toString('hex')}`;
+  let service: ChildProcess | undefined;
+  let devices: ChildProcess[] = [];
+  const mosquitto = await startMosquitto(dir, 'dynsec');
+  try {
+    const started = await startService(
+      benchEnv(dir, prefix, {
+        APP_ROLES: 'api',
+        MQTT_URL: mosquitto.serviceUrl,
+        MQTT_DEVICE_AUTH: 'mosquitto-dynsec',
+        MQTT_PUBLIC_URL: mosquitto.url,
+      }),
+    );
+    service = started.service;
+    const { fleet } = await seedFleet(started.api, communes, total, log);
+    const fleetConnected = await connectFleet(mosquitto.url, fleet);
+    devices = fleetConnected.devices;
+    const { connected, failed } = fleetConnected;
+    log(`  ${connected} devices connected to Mosquitto`);
+    // One round of statuses first, so the service knows every device online, as in (a).
+    const t0 = Date.now() + 500;
+    for (const child of devices) {
+      child.send({
+        type: 'start-status',
+        t0,
+        intervalMs: STATUS_INTERVAL_MS,
+        total,
+      } satisfies DevicesRequest);
+    }
+    await sleep(t0 - Date.now() + STATUS_INTERVAL_MS + 1000);
+    await Promise.all(
+      devices.map((child) => {
+        const reply = nextMessage(child, ofType<StoppedReport>('stopped'));
+        child.send({ type: 'stop-status' } satisfies DevicesRequest);
+        return reply;
+      }),
+    );
+    const fanOut = await emergencyFanOut(started.api, service, devices, total, communes);
+    return { ...fanOut, connected, failed };
+  } finally {
+    for (const child of devices) await stopChild(child, { type: 'close' }).catch(() => undefined);
+    if (service) await stopChild(service).catch(() => undefined);
+    mosquitto.stop();
+    await deleteRedisKeys(BENCH_REDIS_URL, prefix).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** What the fan-out through Mosquitto shows, for the report. */
+function mosquittoParagraph(fanOut: MosquittoFanOut, total: number): string {
+  const met = fanOut.missing === 0 && fanOut.acked.p99 <= FANOUT_GOAL_P99_MS;
+  return (
+    "**Through Mosquitto** (the production compose file's broker: Debian's Mosquitto of the " +
+    "machine on a port of the benchmark's own, dynamic security, each device provisioned at " +
+    'enrolment; a second service with `MQTT_URL` and `MQTT_DEVICE_AUTH=mosquitto-dynsec`, its own ' +
+    `database and fleet of ${total.toLocaleString('en')}, ${fanOut.connected} connected, ` +
+    `${fanOut.failed} failed): targeted ${fanOut.targeted}, online ${fanOut.online}, commands the ` +
+    `broker took before the answer ${fanOut.published}, answered in ` +
+    `${fanOut.responseMs.toLocaleString('en')} ms; p99 to the acknowledgement ${fanOut.acked.p99} ms ` +
+    `(goal ${met ? 'met' : '**not met**'}${fanOut.missing > 0 ? `, ${fanOut.missing} never acknowledged` : ''}). ` +
+    'Here the service publishes each command to Mosquitto over its MQTT connection (QoS 1, a PUBACK ' +
+    'each) and takes the acknowledgements as a client; Mosquitto routes them in a process of its ' +
+    `own. The service used ${fanOut.cpuMs.toLocaleString('en')} ms of CPU ` +
+    `(${fanOut.mainCpuMs.toLocaleString('en')} ms on its main thread) until the last acknowledgement.`
+  );
+}
+
 interface SizingInput {
   /** CPU milliseconds per status: the whole service, its main thread, and the broker alone. */
   serviceMs: number;
@@ -514,63 +692,10 @@ export const fleetBenchmark: Benchmark = {
     const loadBefore = loadavg()[0];
     try {
       // The service, in a process of its own.
-      const service = forkBench('fleet-service.js');
+      const { service, api } = await startService(benchEnv(dir, prefix, { APP_ROLES: 'api' }));
       children.push(service);
-      const serviceReady = nextMessage(service, (message) =>
-        (message as FleetProcessReady).mode === 'service'
-          ? (message as Extract<FleetProcessReady, { mode: 'service' }>)
-          : undefined,
-      );
-      service.send({
-        mode: 'service',
-        env: benchEnv(dir, prefix, { APP_ROLES: 'api' }),
-      } satisfies FleetProcessStart);
-      const { httpPort } = await serviceReady;
-      const api: Api = { base: `http://127.0.0.1:${httpPort}/api/v1`, token: '' };
-      const login = await call<{ accessToken: string }>(api, 'POST', '/auth/login', {
-        username: 'admin',
-        password: 'bench-admin-password',
-      });
-      api.token = login.accessToken;
-
-      // Registration and enrolment, through the API.
       const communes = await call<{ code: string }[]>(api, 'GET', `/communes?province=${PROVINCE}`);
-      const plan = Array.from({ length: total }, (_, index) => ({
-        communeCode: communes[index % communes.length].code,
-        number: Math.floor(index / communes.length) + 1,
-      }));
-      const registerStarted = Date.now();
-      const registered = await pool(plan, SEED_CONCURRENCY, ({ communeCode, number }) =>
-        call<{ id: string; enrolmentCode: string }>(
-          api,
-          'POST',
-          `/communes/${communeCode}/devices`,
-          { name: `Cụm loa số ${number}`, zones: [`thon-${number}`] },
-        ).then((created) => ({ ...created, communeCode })),
-      );
-      const registerMs = Date.now() - registerStarted;
-      log(`  registered ${total} devices in ${registerMs} ms`);
-      const publicKeys = registered.map(() => newDevicePublicKey());
-      const enrolStarted = Date.now();
-      const anonymous: Api = { base: api.base, token: '' };
-      const enrolled = await pool(registered, SEED_CONCURRENCY, (device, index) =>
-        call<{
-          deviceId: string;
-          communeCode: string;
-          mqtt: { url: string; username: string; password: string };
-        }>(anonymous, 'POST', '/devices/enrol', {
-          code: device.enrolmentCode,
-          publicKey: publicKeys[index],
-        }),
-      );
-      const enrolMs = Date.now() - enrolStarted;
-      log(`  enrolled ${total} devices in ${enrolMs} ms`);
-      const fleet: BenchDevice[] = enrolled.map((device, index) => ({
-        deviceId: device.deviceId,
-        communeCode: device.communeCode,
-        password: device.mqtt.password,
-        index,
-      }));
+      const { fleet, enrolled, registerMs, enrolMs } = await seedFleet(api, communes, total, log);
       const serviceUrl = enrolled[0].mqtt.url;
 
       // Baseline: the same broker set-up and clients, without the service.
@@ -623,11 +748,17 @@ export const fleetBenchmark: Benchmark = {
       // (b) The emergency fan-out to every device, under the same status load.
       log('  emergency fan-out');
       const fanOut = await emergencyFanOut(api, service, measured.devices, fleet.length, communes);
-      const loadAfter = loadavg()[0];
-
       for (const child of measured.devices) {
         await stopChild(child, { type: 'close' });
       }
+      // (b') The production set-up, when the machine has Debian's Mosquitto (FLEET_MOSQUITTO=0: skip).
+      let viaMosquitto: MosquittoFanOut | null = null;
+      if (MOSQUITTO_PATH && process.env.FLEET_MOSQUITTO !== '0') {
+        await stopChild(service);
+        log('  emergency fan-out through Mosquitto (MQTT_URL, dynamic security)');
+        viaMosquitto = await mosquittoFanOut(communes, total, log);
+      }
+      const loadAfter = loadavg()[0];
 
       const rate = (phase: PhaseResult) => phase.acknowledged / phase.seconds;
       const cpuShare = (phase: PhaseResult) => phase.cpuSeconds / phase.seconds;
@@ -706,6 +837,13 @@ export const fleetBenchmark: Benchmark = {
         `| the device received its command | ${cells(fanOut.received)} |`,
         `| **the device sent its acknowledgement** | ${cells(fanOut.acked)} |`,
         `| the server recorded it (\`acknowledgedAt\` in \`GET /emergencies/:id\`) | ${cells(fanOut.recorded)} |`,
+        ...(viaMosquitto
+          ? [
+              `| via Mosquitto (\`MQTT_URL\`): the device received its command | ${cells(viaMosquitto.received)} |`,
+              `| **via Mosquitto: the device sent its acknowledgement** | ${cells(viaMosquitto.acked)} |`,
+              `| via Mosquitto: the server recorded it | ${cells(viaMosquitto.recorded)} |`,
+            ]
+          : []),
         '',
         `Goal p99 ≤ ${FANOUT_GOAL_P99_MS} ms from the request to the acknowledgement: ` +
           `**${fanOut.missing === 0 && fanOut.acked.p99 <= FANOUT_GOAL_P99_MS ? 'met' : 'not met'}**` +
@@ -726,6 +864,7 @@ export const fleetBenchmark: Benchmark = {
               `its own the fan-out would take about ${fmtMs(fanOut.cpuMs)} ms (an estimate, not a measurement).`
             : 'time: the fan-out is bound by its own work, not by the shared machine.'),
         '',
+        ...(viaMosquitto ? [mosquittoParagraph(viaMosquitto, total), ''] : []),
         `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}; load (1-minute load average): ${loadBefore.toFixed(1)} ` +
           `before, ${loadAfter.toFixed(1)} after. The machine was shared with other work; CPU ` +
           "figures are the processes' own CPU time, latencies are wall-clock and suffer from it.",
