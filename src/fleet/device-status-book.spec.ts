@@ -98,13 +98,20 @@ describe('DeviceStatusBook', () => {
     expect(book.current(device('b'))).toEqual(device('b'));
   });
 
-  it('writes one device at once when asked, the others with the batch', async () => {
-    book.take((await book.device('a'))!, { state: 'offline' });
-    book.take((await book.device('b'))!, { lastSeenAt: at(1) });
-    await book.writeNow('a');
-    expect(written).toEqual([new Map([['a', { state: 'offline' }]])]);
-    await book.flush();
-    expect(written[1]).toEqual(new Map([['b', { lastSeenAt: at(1) }]]));
+  it('writes at once when asked, with whatever else waits, in one transaction', async () => {
+    book.take((await book.device('a'))!, { lastSeenAt: at(1) });
+    book.take((await book.device('b'))!, { state: 'offline' });
+    book.writeSoon();
+    book.take((await book.device('c'))!, { state: 'offline' });
+    book.writeSoon();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(written).toEqual([
+      new Map<string, StatusValues>([
+        ['a', { lastSeenAt: at(1) }],
+        ['b', { state: 'offline' }],
+        ['c', { state: 'offline' }],
+      ]),
+    ]);
   });
 
   it('keeps a batch that failed to write, under the values taken since, and writes it later', async () => {

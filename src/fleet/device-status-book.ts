@@ -26,9 +26,9 @@ export type StatusValues = Partial<
  * last values of each device wait in memory and are written together, one transaction at most
  * every DEVICE_STATUS_WRITE_MS, 1 s by default (at most one UPDATE per device, `lastSeenAt` the time of
  * receipt). A status that changes whether the device is online, or may change its alerts, is
- * written at once by the caller (`writeNow`): what reads the database for those (an emergency's
- * targeting, the alert sweep of the scheduler process) is never behind by a batch. The devices
- * routes overlay what is not written yet (`current`).
+ * written at once (`writeSoon`): what reads the database for those (an emergency's targeting,
+ * the alert sweep of the scheduler process) is not behind by a batch. The devices routes and the
+ * alert evaluation overlay what is not written yet (`current`).
  *
  * It also keeps each device as last known here (read once, then every status applied), so a
  * status of a known device costs no read. A change to a device made through this process
@@ -42,6 +42,7 @@ export class DeviceStatusBook implements OnModuleDestroy {
   /** The batch being written, still overlaid until it is committed. */
   private inFlight = new Map<string, StatusValues>();
   private timer: NodeJS.Timeout | null = null;
+  private urgent: NodeJS.Immediate | null = null;
   /** Writes one after the other, so a device's values reach the database in the order taken. */
   private readonly writes = new Mutex();
 
@@ -70,13 +71,15 @@ export class DeviceStatusBook implements OnModuleDestroy {
     return after;
   }
 
-  /** Writes what waits for this device now. */
-  writeNow(id: string): Promise<void> {
-    return this.writes.run(async () => {
-      const values = this.pending.get(id);
-      if (!values) return;
-      this.pending.delete(id);
-      await this.write(new Map([[id, values]]));
+  /**
+   * Writes what waits as soon as the database takes it, not with the next batch: the statuses
+   * that came meanwhile (a cell tower's thousand Last Wills) go in the same transaction.
+   */
+  writeSoon(): void {
+    if (this.urgent) return;
+    this.urgent = setImmediate(() => {
+      this.urgent = null;
+      void this.flush();
     });
   }
 
@@ -106,6 +109,8 @@ export class DeviceStatusBook implements OnModuleDestroy {
 
   /** Whatever was taken is written before the database closes (it closes after this hook). */
   async onModuleDestroy(): Promise<void> {
+    if (this.urgent) clearImmediate(this.urgent);
+    this.urgent = null;
     await this.flush();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;

@@ -473,7 +473,7 @@ export class DevicesService {
    * Keeps the device's status current from a status message on its own topic, received at
    * `receivedAt` (its `lastSeenAt`); a `playing` item is reported to the emergency records as
    * the device's start. The values are taken by the status book, written with its next batch
-   * unless the caller writes them at once (`writeStatusNow`). Answers the device before and
+   * unless the caller has them written at once (`writeStatusesSoon`). Answers the device before and
    * after, whether it has just come online (it was offline or never seen: its pending emergency
    * commands are sent again) and whether its shown status changed. Null: no such device in that
    * commune.
@@ -503,9 +503,9 @@ export class DevicesService {
     };
   }
 
-  /** Writes the device's statuses taken so far now, not with the next batch. */
-  writeStatusNow(deviceId: string): Promise<void> {
-    return this.statuses.writeNow(deviceId);
+  /** Has the statuses taken so far written as soon as the database takes them. */
+  writeStatusesSoon(): void {
+    this.statuses.writeSoon();
   }
 
   /** Writes every status taken so far (the broker has stopped: nothing may be lost). */

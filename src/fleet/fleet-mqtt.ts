@@ -205,9 +205,10 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
       if (!recorded) return await this.deviceAlerts.evaluateDevice(target.deviceId);
       // A status that changes whether the device is online, or may change its alerts, is written
       // at once: the emergencies' targeting and the alert sweep (perhaps another process) read
-      // the database. The others wait for the status book's next batch.
+      // the database. The others wait for the status book's next batch. The evaluation here
+      // reads the device with what is not written yet.
       if (recorded.changed || this.deviceAlerts.mayChange(recorded.before, recorded.after)) {
-        await this.devices.writeStatusNow(target.deviceId);
+        this.devices.writeStatusesSoon();
         await this.deviceAlerts.evaluateDevice(target.deviceId);
       }
       // Not awaited: the next messages need not wait for the broker to take the resent commands.
