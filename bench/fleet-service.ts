@@ -1,19 +1,17 @@
-import mqtt from 'mqtt';
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Env } from '../src/config/load-config';
 import { secretMatches } from '../src/fleet/device-credentials';
 import { EmbeddedBroker } from '../src/fleet/embedded-broker';
-import { allDevicesFilter, isDeviceId, MAX_KEEPALIVE_SECONDS } from '../src/fleet/protocol';
+import { allDevicesFilter, isDeviceId } from '../src/fleet/protocol';
 
 /**
  * The measured process of the fleet benchmark (bench/fleet.bench.ts), forked so that its CPU and
  * memory are its own (the devices and the benchmark's HTTP calls live in other processes):
  * - `service`: the whole service (API and its embedded broker, status handling, database);
  * - `broker`: the baseline, the same `EmbeddedBroker` (same keepalive limit, per-client
- *   authentication and access rules) with the devices' credentials in memory, and one
- *   subscriber on every device's status and acknowledgements, as the service's own client is,
- *   that only counts what it receives: the broker's work without the service's.
+ *   authentication and access rules, on its own thread) with the devices' credentials in memory,
+ *   subscribed inside the broker to every device's status and acknowledgements as the service
+ *   is, only counting what it receives: the broker's work without the service's.
  */
 export type FleetProcessStart =
   | { mode: 'service'; env: Env }
@@ -80,14 +78,11 @@ async function startBroker(
   devices: { deviceId: string; communeCode: string; passwordHash: string }[],
 ): Promise<FleetProcessReady> {
   const known = new Map(devices.map((device) => [device.deviceId, device]));
-  const servicePassword = randomBytes(32).toString('base64url');
+  let received = 0;
   const broker = await EmbeddedBroker.start({
     host: '127.0.0.1',
     port: 0,
     authenticate: (clientId, username, password) => {
-      if (username === 'loa-xa-server') {
-        return Promise.resolve(password === servicePassword ? { kind: 'service' } : null);
-      }
       const device = known.get(username);
       if (clientId !== username || !isDeviceId(username) || !device) return Promise.resolve(null);
       return Promise.resolve(
@@ -96,25 +91,19 @@ async function startBroker(
           : null,
       );
     },
+    // The service's own subscriptions, taken on the process's main thread as the service does.
+    subscriptions: [allDevicesFilter('status'), allDevicesFilter('ack')],
+    onMessage: () => {
+      received += 1;
+    },
     onError: () => undefined,
+    onFailure: (message) => {
+      console.error(message);
+      process.exit(1);
+    },
   });
-  const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`, {
-    username: 'loa-xa-server',
-    password: servicePassword,
-    clientId: `loa-xa-server-${randomBytes(6).toString('hex')}`,
-    keepalive: MAX_KEEPALIVE_SECONDS,
-    clean: true,
-  });
-  let received = 0;
-  client.on('message', () => {
-    received += 1;
-  });
-  await client.subscribeAsync([allDevicesFilter('status'), allDevicesFilter('ack')], { qos: 1 });
   process.once('disconnect', () => {
-    void client
-      .endAsync(true)
-      .then(() => broker.close())
-      .finally(() => process.exit(0));
+    void broker.close().finally(() => process.exit(0));
   });
   counted = () => received;
   return { mode: 'broker', mqttPort: broker.port };

@@ -181,6 +181,8 @@ export interface AppConfig {
     enrolmentMinutes: number;
     /** How far ahead a device's manifest reaches (its items and their audio). */
     manifestHours: number;
+    /** Statuses of devices online and steady are written together at most this often. */
+    statusWriteMs: number;
     /** Failed enrolments allowed per client address in `enrolThrottleTtlSeconds`. */
     enrolThrottleLimit: number;
     enrolThrottleTtlSeconds: number;

@@ -280,9 +280,11 @@ describe('fleet settings', () => {
       mqttPublicUrl: undefined,
       enrolmentMinutes: 1440,
       manifestHours: 72,
+      statusWriteMs: 1000,
     });
     expect(loadConfig({ DEVICE_MANIFEST_HOURS: '24' }).fleet.manifestHours).toBe(24);
     expect(() => loadConfig({ DEVICE_MANIFEST_HOURS: '0' })).toThrow(/DEVICE_MANIFEST_HOURS/);
+    expect(() => loadConfig({ DEVICE_STATUS_WRITE_MS: '0' })).toThrow(/DEVICE_STATUS_WRITE_MS/);
   });
 
   it('reads an external broker, port 0 for tests, and refuses what is not an MQTT URL', () => {

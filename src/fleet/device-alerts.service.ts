@@ -9,6 +9,7 @@ import {
   deviceAlertConditions,
   statusAlertsQuiet,
 } from './device-alerts';
+import { DeviceStatusBook } from './device-status-book';
 import { DevicesRepository } from './devices.repository';
 import { Alert, AlertKind } from './entities/alert.entity';
 import { Device } from './entities/device.entity';
@@ -27,6 +28,7 @@ export class DeviceAlerts {
     private readonly devices: DevicesRepository,
     private readonly repository: AlertsRepository,
     private readonly alerts: AlertsService,
+    private readonly statuses: DeviceStatusBook,
     private readonly clock: Clock,
   ) {}
 
@@ -34,25 +36,23 @@ export class DeviceAlerts {
   private readonly evaluated = new Set<string>();
 
   /**
-   * After a status: evaluates the device unless it was quiet before and is quiet after (online,
-   * nothing to raise) and was evaluated here already, so its alerts are clear and stay so. That
-   * is nearly every status of a healthy fleet, which then costs no read at all.
+   * Whether a status may change the device's alerts: not when the device was quiet before and
+   * is quiet after (online, nothing to raise) and was evaluated here already, so its alerts are
+   * clear and stay so. That is nearly every status of a healthy fleet, which then costs nothing.
    */
-  async evaluateStatus(before: Device, after: Device): Promise<void> {
+  mayChange(before: Device, after: Device): boolean {
     const now = this.clock.now();
-    if (
+    return !(
       this.evaluated.has(after.id) &&
       statusAlertsQuiet(before, now) &&
       statusAlertsQuiet(after, now)
-    ) {
-      return;
-    }
-    await this.evaluateDevice(after.id);
+    );
   }
 
   async evaluateDevice(deviceId: string): Promise<void> {
     this.evaluated.add(deviceId);
-    const device = await this.devices.find(deviceId);
+    const found = await this.devices.find(deviceId);
+    const device = found && this.statuses.current(found);
     const open = await this.repository.openOfKinds(DEVICE_STATUS_ALERT_KINDS, deviceId);
     const windows = device ? await this.repository.windowsOf([device.communeCode]) : [];
     await this.apply(device?.apiTokenHash ? device : null, windows, open);
@@ -64,7 +64,8 @@ export class DeviceAlerts {
    * sweep puts it right.
    */
   async sweep(): Promise<void> {
-    const devices = await this.devices.listEnrolled();
+    // Statuses this process took and has not written yet count (the API process's sweep).
+    const devices = (await this.devices.listEnrolled()).map((d) => this.statuses.current(d));
     const open = await this.repository.openOfKinds(DEVICE_STATUS_ALERT_KINDS);
     const communes = [...new Set(devices.map((device) => device.communeCode))];
     const windows = groupBy(await this.repository.windowsOf(communes), (w) => w.communeCode);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, IsNull, Not } from 'typeorm';
 import { Db } from '../database/db.service';
+import type { StatusValues } from './device-status-book';
 import { DeviceCommand } from './entities/device-command.entity';
 import { Device } from './entities/device.entity';
 
@@ -77,8 +78,11 @@ export class DevicesRepository {
     return (result.affected ?? 0) === 1;
   }
 
-  async updateStatus(id: string, values: Partial<Device>): Promise<void> {
-    await this.db.write((manager) => manager.update(Device, { id }, values));
+  /** Each device's status values, in one transaction (a device deleted meanwhile: no row). */
+  async updateStatuses(values: ReadonlyMap<string, StatusValues>): Promise<void> {
+    await this.db.write(async (manager) => {
+      for (const [id, columns] of values) await manager.update(Device, { id }, columns);
+    });
   }
 
   async insertCommand(command: DeviceCommand): Promise<void> {

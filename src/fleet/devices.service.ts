@@ -16,6 +16,7 @@ import {
   secretMatches,
 } from './device-credentials';
 import { DeviceAlerts } from './device-alerts.service';
+import { DeviceStatusBook, StatusValues } from './device-status-book';
 import { deviceStatus } from './device-status';
 import { DevicesRepository } from './devices.repository';
 import {
@@ -126,6 +127,26 @@ export function commandView(command: DeviceCommand): CommandView {
   };
 }
 
+/** The columns a status message sets; an `offline` one (a Last Will) only marks the device so. */
+export function statusValues(status: StatusMessage, receivedAt: Date): StatusValues {
+  if (status.status === 'offline') {
+    return { state: 'offline', playingItemId: null, playingStartedAt: null };
+  }
+  const values: StatusValues = { state: status.status, lastSeenAt: receivedAt };
+  if (status.playing !== undefined) {
+    values.playingItemId = status.playing?.scheduleItemId ?? null;
+    values.playingStartedAt = status.playing ? new Date(status.playing.startedAt) : null;
+  }
+  if (status.clockSkewMs !== undefined) values.clockSkewMs = status.clockSkewMs;
+  if (status.cachedUntil !== undefined) {
+    values.cachedUntil = status.cachedUntil === null ? null : new Date(status.cachedUntil);
+  }
+  if (status.volume !== undefined) values.volume = status.volume;
+  if (status.power !== undefined) values.power = status.power;
+  if (status.version !== undefined) values.version = status.version;
+  return values;
+}
+
 function normalizeZones(zones: string[] | undefined): string[] {
   return [...new Set(zones ?? [])].sort();
 }
@@ -153,6 +174,7 @@ export class DevicesService {
     private readonly deviceAlerts: DeviceAlerts,
     private readonly recorder: FleetRecorder,
     private readonly presence: DevicePresenceRecorder,
+    private readonly statuses: DeviceStatusBook,
     private readonly clock: Clock,
   ) {}
 
@@ -214,16 +236,17 @@ export class DevicesService {
     };
   }
 
-  list(communeCode: string): Promise<Device[]> {
+  async list(communeCode: string): Promise<Device[]> {
     this.geo.commune(communeCode);
-    return this.devices.listByCommune(communeCode);
+    const devices = await this.devices.listByCommune(communeCode);
+    return devices.map((device) => this.statuses.current(device));
   }
 
   async listProvince(provinceCode: string, status?: DeviceViewStatus): Promise<Device[]> {
     this.geo.province(provinceCode);
-    const devices = (await this.devices.listByProvince(provinceCode)).filter(
-      (device) => status === undefined || deviceStatus(device) === status,
-    );
+    const devices = (await this.devices.listByProvince(provinceCode))
+      .map((device) => this.statuses.current(device))
+      .filter((device) => status === undefined || deviceStatus(device) === status);
     // Stable sort: within a status, the repository's order (commune, name) stays.
     return devices.sort((a, b) => STATUS_ORDER[deviceStatus(a)] - STATUS_ORDER[deviceStatus(b)]);
   }
@@ -232,7 +255,7 @@ export class DevicesService {
     const device = await this.devices.find(id);
     if (!device || device.communeCode !== communeCode)
       throw notFound('DEVICE_NOT_FOUND', 'Device', id);
-    return device;
+    return this.statuses.current(device);
   }
 
   async update(
@@ -241,7 +264,7 @@ export class DevicesService {
     body: UpdateDeviceDto,
     actor: AuthUser,
   ): Promise<Device> {
-    return this.db.write(async (manager) => {
+    const updated = await this.db.write(async (manager) => {
       const device = await this.devices.find(id, manager);
       if (!device || device.communeCode !== communeCode)
         throw notFound('DEVICE_NOT_FOUND', 'Device', id);
@@ -263,6 +286,8 @@ export class DevicesService {
       );
       return device;
     });
+    this.statuses.forget(id);
+    return this.statuses.current(updated);
   }
 
   /** Deletes the device: its API token and broker password stop working at once. */
@@ -284,6 +309,7 @@ export class DevicesService {
         manager,
       );
     });
+    this.statuses.forget(id);
     await this.endBrokerSession(communeCode, id, true);
     await this.settleAlerts(id);
   }
@@ -321,6 +347,7 @@ export class DevicesService {
         manager,
       );
     });
+    this.statuses.forget(id);
     await this.endBrokerSession(communeCode, id, false);
     await this.settleAlerts(id);
     return { enrolmentCode: code, enrolmentExpiresAt: expiresAt.toISOString() };
@@ -348,9 +375,10 @@ export class DevicesService {
       );
       return found;
     });
+    this.statuses.forget(id);
     await this.endBrokerSession(communeCode, id, false);
     await this.settleAlerts(id);
-    return device;
+    return this.statuses.current(device);
   }
 
   /**
@@ -420,6 +448,7 @@ export class DevicesService {
     });
     if (!enrolled)
       throw new DomainError('ENROLMENT_CODE_USED', 'This enrolment code was already used');
+    this.statuses.forget(device.id);
     await ticket.succeeded();
     return {
       deviceId: device.id,
@@ -443,41 +472,24 @@ export class DevicesService {
   }
 
   /**
-   * Keeps the device's status current from a status message on its own topic; a `playing` item
-   * is reported to the emergency records as the device's start. Answers the device before and
-   * after, and whether it has just come online (it was offline or never seen): its pending
-   * emergency commands are sent again. Null: no such device in that commune.
+   * Keeps the device's status current from a status message on its own topic, received at
+   * `receivedAt` (its `lastSeenAt`); a `playing` item is reported to the emergency records as
+   * the device's start. The values are taken by the status book, written with its next batch
+   * unless the caller has them written at once (`writeStatusesSoon`). Answers the device before and
+   * after, whether it has just come online (it was offline or never seen: its pending emergency
+   * commands are sent again) and whether its shown status changed. Null: no such device in that
+   * commune.
    */
   async recordStatus(
     communeCode: string,
     deviceId: string,
     status: StatusMessage,
-  ): Promise<{ before: Device; after: Device; cameOnline: boolean } | null> {
-    const device = await this.devices.find(deviceId);
+    receivedAt: Date,
+  ): Promise<{ before: Device; after: Device; cameOnline: boolean; changed: boolean } | null> {
+    const device = await this.statuses.device(deviceId);
     if (!device || device.communeCode !== communeCode) return null;
-    if (status.status === 'offline') {
-      const offline: Partial<Device> = {
-        state: 'offline',
-        playingItemId: null,
-        playingStartedAt: null,
-      };
-      await this.devices.updateStatus(deviceId, offline);
-      return { before: device, after: { ...device, ...offline }, cameOnline: false };
-    }
-    const values: Partial<Device> = { state: status.status, lastSeenAt: this.clock.now() };
-    if (status.playing !== undefined) {
-      values.playingItemId = status.playing?.scheduleItemId ?? null;
-      values.playingStartedAt = status.playing ? new Date(status.playing.startedAt) : null;
-    }
-    if (status.clockSkewMs !== undefined) values.clockSkewMs = status.clockSkewMs;
-    if (status.cachedUntil !== undefined) {
-      values.cachedUntil = status.cachedUntil === null ? null : new Date(status.cachedUntil);
-    }
-    if (status.volume !== undefined) values.volume = status.volume;
-    if (status.power !== undefined) values.power = status.power;
-    if (status.version !== undefined) values.version = status.version;
-    await this.devices.updateStatus(deviceId, values);
-    this.presence.seen(device, values.lastSeenAt as Date);
+    const after = this.statuses.take(device, statusValues(status, receivedAt));
+    if (status.status !== 'offline') this.presence.seen(device, receivedAt);
     if (status.playing) {
       this.recorder.start({
         deviceId,
@@ -485,11 +497,23 @@ export class DevicesService {
         startedAt: new Date(status.playing.startedAt),
       });
     }
+    const shown = deviceStatus(device);
     return {
       before: device,
-      after: { ...device, ...values },
-      cameOnline: deviceStatus(device) !== 'online',
+      after,
+      cameOnline: status.status !== 'offline' && shown !== 'online',
+      changed: shown !== deviceStatus(after),
     };
+  }
+
+  /** Has the statuses taken so far written as soon as the database takes them. */
+  writeStatusesSoon(): void {
+    this.statuses.writeSoon();
+  }
+
+  /** Writes every status taken so far (the broker has stopped: nothing may be lost). */
+  flushStatuses(): Promise<void> {
+    return this.statuses.flush();
   }
 
   /**

@@ -6,7 +6,7 @@ import {
   OnModuleDestroy,
 } from '@nestjs/common';
 import mqtt, { MqttClient } from 'mqtt';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DeviceAlerts } from './device-alerts.service';
@@ -31,21 +31,13 @@ import {
   parseStatus,
 } from './protocol';
 
-/** The embedded broker's username for the server's own client (its password is per process). */
-const SERVICE_USERNAME = 'loa-xa-server';
-
-function sameSecret(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
-
 /**
  * The fleet's MQTT side, in the process that serves the API: without MQTT_URL it starts the
- * embedded broker on MQTT_PORT first; then it connects as a client (to that broker or to
- * MQTT_URL), subscribes to every device's status and acknowledgements and keeps the database
- * current from them (and the device's alerts: see DeviceAlerts), and lends the services a link
- * to publish commands.
+ * embedded broker on MQTT_PORT (on a thread of its own) and subscribes inside it; with MQTT_URL
+ * it connects to that broker as a client. Either way it takes every device's status and
+ * acknowledgements and keeps the database current from them (statuses in batches: see
+ * DeviceStatusBook; the device's alerts: see DeviceAlerts), and lends the services a link to
+ * publish commands.
  */
 @Injectable()
 export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttLink {
@@ -55,6 +47,7 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
   private dynsec: MosquittoDynsec | null = null;
   /** Messages are handled one after the other, so a device's statuses are applied in order. */
   private queue: Promise<void> = Promise.resolve();
+  private stopping = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -72,19 +65,21 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
       if (fleet.deviceAuth === 'mosquitto-dynsec') this.dynsec = new MosquittoDynsec(this.client);
       this.logger.log(`Fleet: using the MQTT broker at ${this.redacted(fleet.mqttUrl)}`);
     } else {
-      const password = randomBytes(32).toString('base64url');
       this.broker = await EmbeddedBroker.start({
         host: fleet.mqttHost,
         port: fleet.mqttPort,
-        authenticate: (clientId, username, given) =>
-          this.authenticate(clientId, username, given, password),
+        authenticate: (clientId, username, password) =>
+          this.authenticate(clientId, username, password),
+        subscriptions: [allDevicesFilter('status'), allDevicesFilter('ack')],
+        onMessage: (topic, payload) => this.receive(topic, payload),
         onError: (message) => this.logger.debug(message),
+        onFailure: (message) => {
+          this.logger.error(
+            `Fleet: ${message}; devices cannot reach the service until it restarts`,
+          );
+          this.link.attach(null);
+        },
       });
-      this.client = this.connect(`mqtt://127.0.0.1:${this.broker.port}`, {
-        username: SERVICE_USERNAME,
-        password,
-      });
-      await this.connected(this.client);
       this.logger.log(`Fleet: embedded MQTT broker on ${fleet.mqttHost}:${this.broker.port}`);
     }
     this.link.attach(this);
@@ -92,11 +87,15 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
 
   async onModuleDestroy(): Promise<void> {
     this.link.attach(null);
+    // What comes while the broker closes (its devices' Last Wills) is not the devices' doing.
+    this.stopping = true;
     if (this.client) await this.client.endAsync(true).catch(() => undefined);
     this.client = null;
-    await this.queue;
     if (this.broker) await this.broker.close();
     this.broker = null;
+    await this.queue;
+    // No status comes any more: what was taken is written before the database closes.
+    await this.devices.flushStatuses();
   }
 
   async publish(
@@ -104,7 +103,7 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
     payload: Buffer,
     options: { qos: 0 | 1; retain: boolean },
   ): Promise<void> {
-    // The embedded broker takes the server's messages in-process.
+    // The embedded broker takes the server's messages through its thread's message port.
     if (this.broker) return this.broker.publish(topic, payload, options);
     if (!this.client?.connected) throw new Error('not connected to the MQTT broker');
     await this.client.publishAsync(topic, payload, options);
@@ -139,11 +138,7 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
     clientId: string,
     username: string,
     password: string,
-    servicePassword: string,
   ): Promise<BrokerIdentity | null> {
-    if (username === SERVICE_USERNAME) {
-      return sameSecret(password, servicePassword) ? { kind: 'service' } : null;
-    }
     // Pinned by the protocol: a device's client id is its device id, and so is its username.
     if (clientId !== username || !isDeviceId(username)) return null;
     const device = await this.devices.authenticateBroker(username, password);
@@ -169,48 +164,53 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
     client.on('error', (error) => this.logger.warn(`Fleet: MQTT: ${error.message}`));
     client.on('message', (topic, payload) => {
       if (topic === DYNSEC_RESPONSE_TOPIC) return this.dynsec?.receive(payload);
-      const target = parseDeviceTopic(topic);
-      // An empty retained message only clears the topic (a deleted device).
-      if (!target || payload.length === 0) return;
-      // Acknowledgements are taken at once, stamped with their arrival: they need no order with
-      // statuses, and an emergency's must not wait behind its 2,500 devices' statuses.
-      if (target.kind === 'ack') return this.handleAck(target, payload);
-      if (target.kind === 'status') {
-        this.queue = this.queue.then(() => this.handleStatus(target, payload));
-      }
+      this.receive(topic, payload);
     });
     return client;
   }
 
-  private connected(client: MqttClient): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error('The server could not connect to its embedded MQTT broker')),
-        10000,
-      );
-      client.once('connect', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+  /** A message on the server's subscriptions (from the embedded broker or MQTT_URL's). */
+  private receive(topic: string, payload: Buffer): void {
+    if (this.stopping) return;
+    const target = parseDeviceTopic(topic);
+    // An empty retained message only clears the topic (a deleted device).
+    if (!target || payload.length === 0) return;
+    // Acknowledgements are taken at once, stamped with their arrival: they need no order with
+    // statuses, and an emergency's must not wait behind its 2,500 devices' statuses.
+    if (target.kind === 'ack') return this.handleAck(target, payload);
+    if (target.kind === 'status') {
+      const receivedAt = this.clock.now();
+      this.queue = this.queue.then(() => this.handleStatus(target, payload, receivedAt));
+    }
   }
 
-  private async handleStatus(target: DeviceTopic, payload: Buffer): Promise<void> {
+  private async handleStatus(
+    target: DeviceTopic,
+    payload: Buffer,
+    receivedAt: Date,
+  ): Promise<void> {
     const status = parseStatus(payload);
     if (!status.ok) {
       this.logger.warn(`Fleet: bad status from ${target.deviceId}: ${status.error}`);
       return;
     }
     try {
-      const receivedAt = this.clock.now();
       const recorded = await this.devices.recordStatus(
         target.communeCode,
         target.deviceId,
         status.value,
+        receivedAt,
       );
       // No such device (deleted): its alerts, if any are left, are cleared.
       if (!recorded) return await this.deviceAlerts.evaluateDevice(target.deviceId);
-      await this.deviceAlerts.evaluateStatus(recorded.before, recorded.after);
+      // A status that changes whether the device is online, or may change its alerts, is written
+      // at once: the emergencies' targeting and the alert sweep (perhaps another process) read
+      // the database. The others wait for the status book's next batch. The evaluation here
+      // reads the device with what is not written yet.
+      if (recorded.changed || this.deviceAlerts.mayChange(recorded.before, recorded.after)) {
+        this.devices.writeStatusesSoon();
+        await this.deviceAlerts.evaluateDevice(target.deviceId);
+      }
       // Not awaited: the next messages need not wait for the broker to take the resent commands.
       if (recorded.cameOnline) {
         void this.emergencies.resendPending(target.communeCode, target.deviceId, receivedAt);

@@ -4,6 +4,7 @@ import { AlertsController, ProvinceAlertsController } from './alerts.controller'
 import { AlertsRepository } from './alerts.repository';
 import { AlertsService } from './alerts.service';
 import { DeviceAlerts } from './device-alerts.service';
+import { DeviceStatusBook } from './device-status-book';
 import { DeviceAuthenticator } from '../auth/device-caller';
 import { BulletinsModule } from '../bulletins/bulletins.module';
 import { MediaModule } from '../media/media.module';
@@ -57,6 +58,7 @@ import { ProgramScheduleModule } from '../schedule/schedule.module';
   providers: [
     DevicesRepository,
     DevicesService,
+    DeviceStatusBook,
     DeviceManifestService,
     SyncPusher,
     EnrolmentLimiter,
