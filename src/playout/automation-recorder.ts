@@ -178,42 +178,69 @@ export class AutomationRecorder {
 }
 
 /**
+ * The title people read for each item: its bulletin's, or for a relay (no bulletin) its source's
+ * ("Tiếp âm: …"), as the program log shows it. Bulletins and sources are read once for all.
+ */
+export async function itemTitles(
+  manager: EntityManager,
+  items: readonly ScheduleItem[],
+): Promise<Map<string, string | null>> {
+  const bulletinIds = [...new Set(items.flatMap((item) => item.bulletinId ?? []))];
+  const sourceIds = [...new Set(items.flatMap((item) => item.sourceId ?? []))];
+  const titles = new Map<string, string>();
+  for (const ids of chunks(bulletinIds, LOOKUP_CHUNK)) {
+    const bulletins = await manager.find(Bulletin, {
+      select: { id: true, title: true },
+      where: { id: In(ids) },
+    });
+    for (const bulletin of bulletins) titles.set(bulletin.id, bulletin.title);
+  }
+  const sourceNames = new Map<string, string>();
+  for (const ids of chunks(sourceIds, LOOKUP_CHUNK)) {
+    const sources = await manager.find(StreamSource, {
+      select: { id: true, name: true },
+      where: { id: In(ids) },
+    });
+    for (const source of sources) sourceNames.set(source.id, source.name);
+  }
+  return new Map(
+    items.map((item) => [
+      item.id,
+      item.bulletinId !== null
+        ? (titles.get(item.bulletinId) ?? null)
+        : item.sourceId
+          ? relayTitle(sourceNames.get(item.sourceId) ?? null)
+          : null,
+    ]),
+  );
+}
+
+/**
  * The title and topics each item's record keeps: its bulletin's, or a relay's own (its source's
- * name, its own topics). Bulletins, topics and sources are read once for all the items.
+ * name, its own topics). Read once for all the items.
  */
 async function itemContents(
   manager: EntityManager,
   items: readonly ScheduleItem[],
 ): Promise<Map<string, { title: string | null; topics: string[] }>> {
+  const titles = await itemTitles(manager, items);
   const bulletinIds = [...new Set(items.flatMap((item) => item.bulletinId ?? []))];
-  const sourceIds = [...new Set(items.flatMap((item) => item.sourceId ?? []))];
-  const titles = new Map<string, string>();
   const topics = new Map<string, string[]>();
   for (const ids of chunks(bulletinIds, LOOKUP_CHUNK)) {
-    for (const bulletin of await manager.findBy(Bulletin, { id: In(ids) })) {
-      titles.set(bulletin.id, bulletin.title);
-    }
     for (const topic of await manager.findBy(BulletinTopic, { bulletinId: In(ids) })) {
       const list = topics.get(topic.bulletinId);
       if (list) list.push(topic.topicCode);
       else topics.set(topic.bulletinId, [topic.topicCode]);
     }
   }
-  const sourceNames = new Map<string, string>();
-  for (const ids of chunks(sourceIds, LOOKUP_CHUNK)) {
-    for (const source of await manager.findBy(StreamSource, { id: In(ids) })) {
-      sourceNames.set(source.id, source.name);
-    }
-  }
   return new Map(
     items.map((item) => [
       item.id,
-      item.bulletinId === null
-        ? {
-            title: relayTitle(item.sourceId ? (sourceNames.get(item.sourceId) ?? null) : null),
-            topics: item.topics ?? [],
-          }
-        : { title: titles.get(item.bulletinId) ?? null, topics: topics.get(item.bulletinId) ?? [] },
+      {
+        title: titles.get(item.id) ?? null,
+        topics:
+          item.bulletinId === null ? (item.topics ?? []) : (topics.get(item.bulletinId) ?? []),
+      },
     ]),
   );
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
-import { Bulletin } from '../../bulletins/entities/bulletin.entity';
+import { itemTitles } from '../../playout/automation-recorder';
 import { Clock } from '../../common/clock';
 import { addDays, localMidnight } from '../../common/local-time';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
@@ -8,8 +8,6 @@ import { toInstant } from '../../database/columns';
 import { Db } from '../../database/db.service';
 import { GeoService } from '../../geo/geo.service';
 import { ScheduleItem } from '../../schedule/entities/schedule-item.entity';
-import { relayTitle } from '../../schedule/schedule-item.view';
-import { StreamSource } from '../../sources/entities/stream-source.entity';
 import { AsRunReader } from '../as-run-reader';
 import { resolveRange } from '../report-range';
 import {
@@ -149,33 +147,11 @@ export class ReconciliationService {
         })),
       );
     }
-    const bulletinIds = [...new Set(found.flatMap((item) => item.bulletinId ?? []))];
-    const titles = new Map<string, string>();
-    for (let start = 0; start < bulletinIds.length; start += 500) {
-      const bulletins = await manager.find(Bulletin, {
-        select: { id: true, title: true },
-        where: { id: In(bulletinIds.slice(start, start + 500)) },
-      });
-      for (const bulletin of bulletins) titles.set(bulletin.id, bulletin.title);
-    }
-    // A relay has no bulletin: its title is its source's, as the program log shows it.
-    const sourceIds = [...new Set(found.flatMap((item) => item.sourceId ?? []))];
-    const sourceNames = new Map<string, string>();
-    if (sourceIds.length > 0) {
-      const sources = await manager.find(StreamSource, {
-        select: { id: true, name: true },
-        where: { id: In(sourceIds) },
-      });
-      for (const source of sources) sourceNames.set(source.id, source.name);
-    }
+    const titles = await itemTitles(manager, found);
     return found.map((item) => ({
       id: item.id,
       bulletinId: item.bulletinId,
-      title: item.bulletinId
-        ? (titles.get(item.bulletinId) ?? null)
-        : item.sourceId
-          ? relayTitle(sourceNames.get(item.sourceId) ?? null)
-          : null,
+      title: titles.get(item.id) ?? null,
       startsAt: item.startsAt,
       endsAt: item.endsAt,
       durationMs: item.durationMs,
