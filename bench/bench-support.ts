@@ -28,6 +28,7 @@ export function benchEnv(dir: string, prefix: string, extra: Env = {}): Env {
     PATH: process.env.PATH,
     // Benchmarks play at the wall-clock time: the default quiet hours would refuse them at night.
     POLICY_DEFAULT_QUIET_HOURS: 'none',
+    POLICY_DEFAULT_UNATTENDED_RELAYS_AT_NIGHT: 'true',
     ...extra,
   };
 }

@@ -25,7 +25,11 @@ import {
 } from './support/test-app';
 
 /** The production default, whatever the harness uses for real-time tests. */
-const DEFAULT_QUIET = { POLICY_DEFAULT_QUIET_HOURS: '21:30-05:30' };
+/** The service's real defaults, which the test harness relaxes for real-time tests. */
+const REAL_DEFAULTS = {
+  POLICY_DEFAULT_QUIET_HOURS: '21:30-05:30',
+  POLICY_DEFAULT_UNATTENDED_RELAYS_AT_NIGHT: 'false',
+};
 
 const at = (date: string, time: string) => `${date}T${time}+07:00`;
 
@@ -51,7 +55,7 @@ describe('broadcast policy (e2e)', () => {
   const clock = new ManualClock('2025-10-05T08:00:00+07:00');
 
   beforeAll(async () => {
-    storage = await createTestStorage(DEFAULT_QUIET);
+    storage = await createTestStorage(REAL_DEFAULTS);
     app = await startTestApp(storage, {}, { clock });
     who = await createActors(app, await app.login(ADMIN.username, ADMIN.password));
     sang = await createWindow(app, who.operator, HAC_THANH, {
@@ -343,7 +347,7 @@ describe('broadcast policy at play time (e2e, file sink, real time)', () => {
   let admin: string;
 
   beforeAll(async () => {
-    storage = await createTestStorage(DEFAULT_QUIET);
+    storage = await createTestStorage(REAL_DEFAULTS);
     app = await startTestApp(storage, {
       PLAYOUT_SINK: 'file',
       PLAYOUT_LATE_TOLERANCE_MS: '4000',

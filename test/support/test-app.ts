@@ -64,6 +64,10 @@ export async function createTestStorage(extraEnv: Env = {}): Promise<TestStorage
     // sets them (test/policy.e2e-spec.ts does), or TEST_POLICY_DEFAULT_QUIET_HOURS=21:30-05:30
     // runs any file under the real default (schedule, planner and demo pass that way).
     POLICY_DEFAULT_QUIET_HOURS: process.env.TEST_POLICY_DEFAULT_QUIET_HOURS ?? 'none',
+    // Likewise the night of unattended relays (22:00–05:00 local): a relay test run at night
+    // would be refused at play time (the CI of session 5 ran at 22:3x and lost both relay tests).
+    POLICY_DEFAULT_UNATTENDED_RELAYS_AT_NIGHT:
+      process.env.TEST_POLICY_DEFAULT_UNATTENDED_RELAYS_AT_NIGHT ?? 'true',
     ...extraEnv,
   };
   return {
