@@ -269,9 +269,8 @@ describe('editing windows, items and bulletins (e2e)', () => {
         returnedToDraft: true,
         status: 'draft',
       });
-      expect(rehearsal.body.cancelledItems.map((one: { id: string }) => one.id)).toContain(
-        future.id,
-      );
+      const cancelled = (rehearsal.body as { cancelledItems: { id: string }[] }).cancelledItems;
+      expect(cancelled.map((one) => one.id)).toContain(future.id);
       const unchanged = await api('get', `/bulletins/${news40s}`).expect(200);
       expect(unchanged.body).toMatchObject({
         status: 'approved',

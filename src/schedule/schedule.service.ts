@@ -238,7 +238,7 @@ export class ScheduleService {
     const now = this.clock.now();
     this.assertOpen(item, now);
     const durationMs = item.bulletinId
-      ? (await this.schedulable(manager, item.bulletinId, communeCode)).durationMs
+      ? (await this.schedulable(manager, item.bulletinId, communeCode, 'none')).durationMs
       : item.durationMs;
     const windows = await this.windows.windowsOf(manager, communeCode);
     const today = localDateOf(now);
@@ -481,13 +481,17 @@ export class ScheduleService {
     };
   }
 
-  /** Reads the bulletin share-locked (before the commune lock), and checks it may be scheduled. */
+  /**
+   * Reads the bulletin share-locked (before the commune lock) in a write, unlocked in a read (a
+   * lock needs a transaction), and checks it may be scheduled.
+   */
   private async schedulable(
     manager: EntityManager,
     bulletinId: string,
     communeCode: string,
+    lock: 'share' | 'none' = 'share',
   ): Promise<SchedulableBulletin> {
-    const record = await this.bulletins.findRecord(bulletinId, manager, 'share');
+    const record = await this.bulletins.findRecord(bulletinId, manager, lock);
     const schedulable = assertSchedulable(record, bulletinId, this.geo.commune(communeCode));
     await this.topics.assertKnown(schedulable.record.topics, manager);
     return schedulable;
