@@ -185,4 +185,18 @@ describe('editing in a browser (e2e, Chromium)', () => {
     expect(browser.problems).toEqual([]);
     await page.close();
   });
+
+  it('deletes a window with its plays in one confirmation that counts them', async () => {
+    const page = await open('Khung giờ phát');
+    await page.getByRole('button', { name: 'Xoá khung giờ Sáng' }).click();
+    await page.getByTestId('delete-count').getByText('2 lượt phát').waitFor();
+    await screenshot(page, 'edit-04-xoa-khung-gio');
+    await page.getByRole('button', { name: 'Xoá và huỷ 2 lượt phát' }).click();
+    await page.getByText('Đã xoá khung giờ phát và huỷ 2 lượt phát.').waitFor();
+    await page.getByText('Chưa có khung giờ phát nào.').waitFor();
+    expect((await item(items[1])).status).toBe('cancelled');
+    expect((await item(items[2])).status).toBe('cancelled');
+    expect(browser.problems).toEqual([]);
+    await page.close();
+  });
 });
