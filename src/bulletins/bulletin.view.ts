@@ -44,6 +44,8 @@ export interface BulletinChangeView extends BulletinView {
   returnedToDraft: boolean;
   /** Future items taken off the log because of the change. */
   cancelledItems: CancelledItemView[];
+  /** True when nothing was written (`?dryRun=true`). */
+  dryRun: boolean;
 }
 
 export function bulletinView(

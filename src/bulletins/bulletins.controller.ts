@@ -16,7 +16,12 @@ import { AuthUser } from '../auth/auth-user';
 import { JsonBodyLimit } from '../common/json-body';
 import { BulletinChangeView, BulletinView } from './bulletin.view';
 import { BulletinsService } from './bulletins.service';
-import { CreateBulletinDto, ListBulletinsQueryDto, UpdateBulletinDto } from './dto/bulletin.dto';
+import {
+  CreateBulletinDto,
+  DryRunQueryDto,
+  ListBulletinsQueryDto,
+  UpdateBulletinDto,
+} from './dto/bulletin.dto';
 
 const PROVINCE_PARAM = { source: 'params', name: 'province' } as const;
 
@@ -78,14 +83,18 @@ export class BulletinsController {
     return this.bulletins.get(id, actor);
   }
 
-  /** A new audio or other topics send an approved bulletin back to draft and cancel its future items. */
+  /**
+   * A new audio, text or topics send an approved bulletin back to draft and cancel its future
+   * items; `?dryRun=true` says so and writes nothing.
+   */
   @Patch('bulletins/:id')
   update(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: UpdateBulletinDto,
+    @Query() query: DryRunQueryDto,
     @CurrentUser() actor: AuthUser,
   ): Promise<BulletinChangeView> {
-    return this.bulletins.update(id, body, actor);
+    return this.bulletins.update(id, body, actor, query.dryRun ?? false);
   }
 
   @HttpCode(200)

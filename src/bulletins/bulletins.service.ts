@@ -99,17 +99,26 @@ export class BulletinsService {
   }
 
   /**
-   * Edits a bulletin. A new audio or a different set of topics changes what was approved: the
-   * bulletin goes back to draft and its future items come off the log (both reported).
+   * Edits a bulletin. A new audio, another text or a different set of topics changes what was
+   * approved: the bulletin goes back to draft and its future items come off the log (both
+   * reported). A new title alone does not (the as-run log keeps the title that aired). `dryRun`
+   * answers what the edit would do and writes nothing.
    */
-  async update(id: string, input: UpdateBulletinDto, actor: AuthUser): Promise<BulletinChangeView> {
-    const outcome = await this.db.write(async (manager) => {
+  async update(
+    id: string,
+    input: UpdateBulletinDto,
+    actor: AuthUser,
+    dryRun = false,
+  ): Promise<BulletinChangeView> {
+    const run = dryRun ? this.db.rehearse.bind(this.db) : this.db.write.bind(this.db);
+    const outcome = await run(async (manager) => {
       const record = await this.editable(manager, id, actor);
       const { bulletin } = record;
       const before = { ...bulletin, topics: record.topics };
       const now = this.clock.now();
       const topicsChanged = input.topics !== undefined && !sameSet(input.topics, record.topics);
       const audioChanged = input.audioId !== undefined && input.audioId !== bulletin.audioId;
+      const bodyChanged = input.body !== undefined && (input.body ?? null) !== bulletin.body;
       if (input.topics) await this.topics.assertKnown(input.topics, manager);
       let audio = record.audio;
       if (audioChanged && input.audioId) {
@@ -120,7 +129,8 @@ export class BulletinsService {
       if (input.body !== undefined) bulletin.body = input.body;
       bulletin.priority = input.priority ?? bulletin.priority;
       bulletin.updatedAt = now;
-      const returnedToDraft = bulletin.status === 'approved' && (topicsChanged || audioChanged);
+      const returnedToDraft =
+        bulletin.status === 'approved' && (topicsChanged || audioChanged || bodyChanged);
       let cancelled: ScheduleItem[] = [];
       if (returnedToDraft) {
         bulletin.status = 'draft';
@@ -133,9 +143,11 @@ export class BulletinsService {
           actor,
           'bulletin.unapproved',
           {
-            changed: [topicsChanged ? 'topics' : null, audioChanged ? 'audio' : null].filter(
-              Boolean,
-            ),
+            changed: [
+              topicsChanged ? 'topics' : null,
+              audioChanged ? 'audio' : null,
+              bodyChanged ? 'body' : null,
+            ].filter(Boolean),
           },
         );
       }
@@ -159,8 +171,11 @@ export class BulletinsService {
       }
       return { record: { bulletin, topics, audio }, returnedToDraft, cancelled };
     });
-    this.emitCancelled(outcome.cancelled);
-    return this.changeView(outcome.record, outcome.returnedToDraft, outcome.cancelled);
+    if (!dryRun) this.emitCancelled(outcome.cancelled);
+    return {
+      ...this.changeView(outcome.record, outcome.returnedToDraft, outcome.cancelled),
+      dryRun,
+    };
   }
 
   /** The commune's approver (the province's monitor for the library) approves; the audio must be ready. */
@@ -411,7 +426,7 @@ export class BulletinsService {
       communeCode: item.communeCode,
       startsAt: formatLocalInstant(item.startsAt),
     }));
-    return { ...view(record), returnedToDraft, cancelledItems };
+    return { ...view(record), returnedToDraft, cancelledItems, dryRun: false };
   }
 
   private notFound(id: string): DomainError {

@@ -98,3 +98,9 @@ export function formatLocalInstant(instant: Date): string {
   const shifted = new Date(instant.getTime() + UTC_OFFSET_MS).toISOString();
   return `${shifted.slice(0, 23)}+07:00`;
 }
+
+/** "06/12 06:00": the local day, month and time people read in a message. */
+export function formatDayMonthTime(instant: Date): string {
+  const shifted = new Date(instant.getTime() + UTC_OFFSET_MS).toISOString();
+  return `${shifted.slice(8, 10)}/${shifted.slice(5, 7)} ${shifted.slice(11, 16)}`;
+}

@@ -29,6 +29,21 @@ export class Db implements OnModuleInit {
     return this.dataSource.manager;
   }
 
+  /** Runs `work` as `write` does and rolls it back: what a change would do, left unwritten. */
+  async rehearse<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const rollback = new Error('rehearsal');
+    let outcome: { value: T } | undefined;
+    try {
+      await this.write(async (manager) => {
+        outcome = { value: await work(manager) };
+        throw rollback;
+      });
+    } catch (error) {
+      if (error !== rollback) throw error;
+    }
+    return outcome!.value;
+  }
+
   write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     if (this.isSqlite) {
       return this.writeLock.run(() => this.dataSource.transaction(work));

@@ -1,17 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { BulletinTopic } from '../bulletins/entities/bulletin-topic.entity';
-import { Bulletin } from '../bulletins/entities/bulletin.entity';
 import { Clock } from '../common/clock';
 import { Db } from '../database/db.service';
 import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
-import { relayTitle } from '../schedule/schedule-item.view';
-import { StreamSource } from '../sources/entities/stream-source.entity';
 import type { RelaySegment } from './player/relay-segments';
 import { AsRunLedger, RecordDraft } from './as-run-ledger';
 import { PlayoutClaim } from './entities/playout-claim.entity';
 import { PlayoutOutcome, PlayoutRecord } from './entities/playout-record.entity';
 import { AUTOMATION_ATTEMPT, chunks, LOOKUP_CHUNK } from './log-checks';
+import { itemTitles } from '../schedule/item-titles';
+
+export { itemTitles };
 import { CLAIM_STALE_MS } from './playout-claims';
 
 /** What the player (or the missed-item check) says happened to an item. */
@@ -175,44 +175,6 @@ export class AutomationRecorder {
       })),
     );
   }
-}
-
-/**
- * The title people read for each item: its bulletin's, or for a relay (no bulletin) its source's
- * ("Tiếp âm: …"), as the program log shows it. Bulletins and sources are read once for all.
- */
-export async function itemTitles(
-  manager: EntityManager,
-  items: readonly ScheduleItem[],
-): Promise<Map<string, string | null>> {
-  const bulletinIds = [...new Set(items.flatMap((item) => item.bulletinId ?? []))];
-  const sourceIds = [...new Set(items.flatMap((item) => item.sourceId ?? []))];
-  const titles = new Map<string, string>();
-  for (const ids of chunks(bulletinIds, LOOKUP_CHUNK)) {
-    const bulletins = await manager.find(Bulletin, {
-      select: { id: true, title: true },
-      where: { id: In(ids) },
-    });
-    for (const bulletin of bulletins) titles.set(bulletin.id, bulletin.title);
-  }
-  const sourceNames = new Map<string, string>();
-  for (const ids of chunks(sourceIds, LOOKUP_CHUNK)) {
-    const sources = await manager.find(StreamSource, {
-      select: { id: true, name: true },
-      where: { id: In(ids) },
-    });
-    for (const source of sources) sourceNames.set(source.id, source.name);
-  }
-  return new Map(
-    items.map((item) => [
-      item.id,
-      item.bulletinId !== null
-        ? (titles.get(item.bulletinId) ?? null)
-        : item.sourceId
-          ? relayTitle(sourceNames.get(item.sourceId) ?? null)
-          : null,
-    ]),
-  );
 }
 
 /**

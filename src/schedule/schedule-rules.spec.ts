@@ -123,7 +123,11 @@ describe('schedule rules', () => {
     const after = thrown(at('2025-10-06T05:30:31+07:00', 10));
     expect(after).toMatchObject({
       code: 'SCHEDULE_OVERLAP',
-      details: { conflictingItem: { id: 'i1', title: 'Kinh tế số' }, gapSeconds: 2 },
+      details: {
+        conflictingItem: { id: 'i1', title: 'Kinh tế số', localTime: '06/10 05:30' },
+        gapSeconds: 2,
+        nearestFreeSlot: null,
+      },
     });
     expect(thrown(at('2025-10-06T05:29:49+07:00', 10)).code).toBe('SCHEDULE_OVERLAP');
   });

@@ -1,6 +1,6 @@
 import { BulletinRecord } from '../bulletins/bulletins.repository';
 import { DomainError } from '../common/domain-error';
-import { formatLocalInstant, localDateOf } from '../common/local-time';
+import { formatDayMonthTime, formatLocalInstant, localDateOf } from '../common/local-time';
 import { Commune } from '../geo/geo.types';
 import { ScheduleItem } from './entities/schedule-item.entity';
 import { itemRef } from './schedule-item.view';
@@ -118,15 +118,39 @@ export function assertInsideWindow(
   );
 }
 
-/** No other item of the commune within `gapMs` of [startsAt, endsAt); the problem names it. */
-export function assertNoOverlap(
+/** Where a refused item would fit instead: the nearest free start in the same window occurrence. */
+export interface FreeSlot {
+  startsAt: Date;
+  endsAt: Date;
+  windowName: string;
+}
+
+/** How a slot reads in a problem: the instants, and "06/12 06:00" for messages. */
+export interface SlotDetails {
+  startsAt: string;
+  endsAt: string;
+  /** "06/12 06:00". */
+  localTime: string;
+  windowName: string;
+}
+
+export function slotDetails(slot: FreeSlot): SlotDetails {
+  return {
+    startsAt: formatLocalInstant(slot.startsAt),
+    endsAt: formatLocalInstant(slot.endsAt),
+    localTime: formatDayMonthTime(slot.startsAt),
+    windowName: slot.windowName,
+  };
+}
+
+/** The first item within `gapMs` of [startsAt, endsAt), if any. */
+export function findOverlap(
   neighbours: readonly ScheduleItem[],
   startsAt: Date,
   endsAt: Date,
   gapMs: number,
-  titles: ReadonlyMap<string, string>,
-): void {
-  const conflict = neighbours.find(
+): ScheduleItem | undefined {
+  return neighbours.find(
     (item) =>
       !keepsGap(
         startsAt.getTime(),
@@ -136,11 +160,37 @@ export function assertNoOverlap(
         gapMs,
       ),
   );
+}
+
+/**
+ * No other item of the commune within `gapMs` of [startsAt, endsAt); the problem names it (title,
+ * local time) and the nearest free slot, when there is one.
+ */
+export function assertNoOverlap(
+  neighbours: readonly ScheduleItem[],
+  startsAt: Date,
+  endsAt: Date,
+  gapMs: number,
+  titles: ReadonlyMap<string, string | null>,
+  nearestFree: FreeSlot | null = null,
+): void {
+  const conflict = findOverlap(neighbours, startsAt, endsAt, gapMs);
   if (!conflict) return;
-  const title = titles.get(conflict.bulletinId ?? conflict.id);
+  const title = titles.get(conflict.id) ?? titles.get(conflict.bulletinId ?? conflict.id) ?? null;
+  const proposal = nearestFree
+    ? `; the nearest free time in window ${nearestFree.windowName} is ${formatLocalInstant(nearestFree.startsAt)}`
+    : '; no free time in the same window holds it';
   throw new DomainError(
     'SCHEDULE_OVERLAP',
-    `The item overlaps item ${conflict.id}${title ? ` "${title}"` : ''} (${formatLocalInstant(conflict.startsAt)} – ${formatLocalInstant(conflict.endsAt)}) or comes within the ${gapMs / 1000} s gap`,
-    { conflictingItem: { ...itemRef(conflict), title: title ?? null }, gapSeconds: gapMs / 1000 },
+    `The item overlaps item ${conflict.id}${title ? ` "${title}"` : ''} (${formatLocalInstant(conflict.startsAt)} – ${formatLocalInstant(conflict.endsAt)}) or comes within the ${gapMs / 1000} s gap${proposal}`,
+    {
+      conflictingItem: {
+        ...itemRef(conflict),
+        title,
+        localTime: formatDayMonthTime(conflict.startsAt),
+      },
+      gapSeconds: gapMs / 1000,
+      nearestFreeSlot: nearestFree ? slotDetails(nearestFree) : null,
+    },
   );
 }

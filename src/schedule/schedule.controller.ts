@@ -15,6 +15,7 @@ import { AuthUser } from '../auth/auth-user';
 import {
   CancelScheduleItemDto,
   CreateScheduleItemDto,
+  FreeSlotsQueryDto,
   GapsQueryDto,
   MoveScheduleItemDto,
   PlanDto,
@@ -22,7 +23,7 @@ import {
 } from './dto/schedule.dto';
 import { GapsView, PlanService, PlanView } from './plan.service';
 import { ScheduleItemView } from './schedule-item.view';
-import { ScheduleService } from './schedule.service';
+import { FreeSlotsView, ScheduleService } from './schedule.service';
 
 @ApiTags('schedule')
 @ApiBearerAuth()
@@ -77,14 +78,25 @@ export class ScheduleController {
     return this.schedule.get(commune, itemId);
   }
 
-  /** Moves an item that has not started. */
+  /** Free times an item that has not started could move to, one per window occurrence. */
+  @Get('items/:itemId/slots')
+  slots(
+    @Param('commune') commune: string,
+    @Param('itemId', new ParseUUIDPipe()) itemId: string,
+    @Query() query: FreeSlotsQueryDto,
+  ): Promise<FreeSlotsView> {
+    return this.schedule.freeSlots(commune, itemId, query.days ?? 7);
+  }
+
+  /** Moves an item that has not started, with the checks of a new item. */
   @Patch('items/:itemId')
   move(
     @Param('commune') commune: string,
     @Param('itemId', new ParseUUIDPipe()) itemId: string,
     @Body() body: MoveScheduleItemDto,
+    @CurrentUser() actor: AuthUser,
   ): Promise<ScheduleItemView> {
-    return this.schedule.move(commune, itemId, body);
+    return this.schedule.move(commune, itemId, body, actor);
   }
 
   /** Takes an item that has not started off the log; it stays listed as `cancelled`. */

@@ -8,7 +8,7 @@ import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
-import { localDateOf } from '../common/local-time';
+import { addDays, eachDate, formatLocalInstant, localDateOf } from '../common/local-time';
 import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
 import { TopicsService } from '../topics/topics.service';
@@ -34,17 +34,40 @@ import {
 import {
   assertInsideWindow,
   assertNoOverlap,
+  findOverlap,
   assertNotPast,
   assertSchedulable,
   SchedulableBulletin,
+  SlotDetails,
+  slotDetails,
 } from './schedule-rules';
 import { PolicyChecks } from './policy-checks';
 import { WindowsService } from './windows.service';
 import { bulletinIdsOf } from './item-content';
+import { itemTitles } from './item-titles';
+import { firstFit, nearestFit } from './free-slots';
+import { containingOccurrence, occurrencesOn } from './window-time';
 import { SourcesService } from '../sources/sources.service';
 
 /** The longest range one listing may span. */
 export const MAX_LIST_DAYS = 366;
+
+/** A proposed slot starts at least this far ahead, so that it is still ahead when chosen. */
+const SLOT_LEAD_MS = 60_000;
+
+/** One free time an item could move to (`GET …/items/:itemId/slots`). */
+export interface FreeSlotView extends SlotDetails {
+  windowId: string;
+  date: string;
+  /** The window occurrence the item is in now. */
+  sameOccurrence: boolean;
+}
+
+export interface FreeSlotsView {
+  itemId: string;
+  durationMs: number;
+  slots: FreeSlotView[];
+}
 
 /** An emergency item written in a transaction, and the items it interrupts or delays. */
 export interface PlacedEmergency {
@@ -158,6 +181,7 @@ export class ScheduleService {
     communeCode: string,
     itemId: string,
     input: MoveScheduleItemDto,
+    actor: AuthUser,
   ): Promise<ScheduleItemView> {
     const startsAt = new Date(input.startsAt);
     await this.db.write(async (manager) => {
@@ -184,9 +208,77 @@ export class ScheduleService {
         { id: item.id },
         { startsAt, endsAt, durationMs, status: 'planned', updatedAt: now },
       );
+      await this.audit.record(
+        {
+          action: 'schedule.moved',
+          actor,
+          targetType: 'schedule_item',
+          targetId: item.id,
+          communeCode,
+          detail: {
+            from: formatLocalInstant(item.startsAt),
+            to: formatLocalInstant(startsAt),
+          },
+        },
+        manager,
+      );
     });
     this.changes.emit({ communeCode, kind: 'moved', itemIds: [itemId] });
     return this.get(communeCode, itemId);
+  }
+
+  /**
+   * Where an item that has not started could move: in each window occurrence of the next `days`
+   * days, the earliest free time that holds it, clear of the items sharing a device with it and
+   * within the broadcast policy. The move itself checks all again (`move`).
+   */
+  async freeSlots(communeCode: string, itemId: string, days: number): Promise<FreeSlotsView> {
+    const manager = this.db.manager;
+    const item = await this.find(manager, communeCode, itemId);
+    const now = this.clock.now();
+    this.assertOpen(item, now);
+    const durationMs = item.bulletinId
+      ? (await this.schedulable(manager, item.bulletinId, communeCode, 'none')).durationMs
+      : item.durationMs;
+    const windows = await this.windows.windowsOf(manager, communeCode);
+    const today = localDateOf(now);
+    const notBefore = now.getTime() + SLOT_LEAD_MS;
+    const occurrences = eachDate(today, addDays(today, days - 1))
+      .flatMap((date) => occurrencesOn(windows, date))
+      .filter((occurrence) => occurrence.endsAt > notBefore);
+    const current = containingOccurrence(windows, item.startsAt.getTime(), item.endsAt.getTime());
+    const view: FreeSlotsView = { itemId, durationMs, slots: [] };
+    if (occurrences.length === 0) return view;
+    const busy = (
+      await this.sharingDevice(
+        manager,
+        communeCode,
+        { zones: item.zones, exceptItemId: item.id },
+        await this.communeDevices.zonesOfDevices(manager, communeCode),
+        new Date(occurrences[0].startsAt - this.gapMs),
+        new Date(occurrences[occurrences.length - 1].endsAt + this.gapMs),
+      )
+    ).map((other) => ({ startsAt: other.startsAt.getTime(), endsAt: other.endsAt.getTime() }));
+    for (const occurrence of occurrences) {
+      const start = firstFit(occurrence, busy, durationMs, this.gapMs, notBefore);
+      if (start === null) continue;
+      const startsAt = new Date(start);
+      const endsAt = new Date(start + durationMs);
+      try {
+        await this.policy.assertItem(manager, { ...item, startsAt, endsAt });
+      } catch (error) {
+        if (error instanceof DomainError) continue;
+        throw error;
+      }
+      view.slots.push({
+        windowId: occurrence.windowId,
+        ...slotDetails({ startsAt, endsAt, windowName: occurrence.name }),
+        date: occurrence.date,
+        sameOccurrence:
+          current?.windowId === occurrence.windowId && current.date === occurrence.date,
+      });
+    }
+    return view;
   }
 
   /** Takes an item that has not started off the log (it stays listed as `cancelled`). */
@@ -389,13 +481,17 @@ export class ScheduleService {
     };
   }
 
-  /** Reads the bulletin share-locked (before the commune lock), and checks it may be scheduled. */
+  /**
+   * Reads the bulletin share-locked (before the commune lock) in a write, unlocked in a read (a
+   * lock needs a transaction), and checks it may be scheduled.
+   */
   private async schedulable(
     manager: EntityManager,
     bulletinId: string,
     communeCode: string,
+    lock: 'share' | 'none' = 'share',
   ): Promise<SchedulableBulletin> {
-    const record = await this.bulletins.findRecord(bulletinId, manager, 'share');
+    const record = await this.bulletins.findRecord(bulletinId, manager, lock);
     const schedulable = assertSchedulable(record, bulletinId, this.geo.commune(communeCode));
     await this.topics.assertKnown(schedulable.record.topics, manager);
     return schedulable;
@@ -403,7 +499,8 @@ export class ScheduleService {
 
   /**
    * Inside a window, and clear (with the gap) of every item that shares a device with it: items
-   * whose zones hold no device in common may overlap (itemsShareDevice).
+   * whose zones hold no device in common may overlap (itemsShareDevice). A refusal names the item
+   * in the way and the nearest free time of the same window occurrence.
    */
   private async assertSlotFree(
     manager: EntityManager,
@@ -412,25 +509,66 @@ export class ScheduleService {
     devicesZones: readonly string[][],
   ): Promise<void> {
     const { startsAt, endsAt } = slot;
-    assertInsideWindow(await this.windows.windowsOf(manager, communeCode), startsAt, endsAt);
-    const neighbours = (
-      await this.programLog.itemsTouching(
-        manager,
-        communeCode,
-        new Date(startsAt.getTime() - this.gapMs),
-        new Date(endsAt.getTime() + this.gapMs),
-      )
-    ).filter(
+    const windows = await this.windows.windowsOf(manager, communeCode);
+    assertInsideWindow(windows, startsAt, endsAt);
+    const neighbours = await this.sharingDevice(
+      manager,
+      communeCode,
+      slot,
+      devicesZones,
+      new Date(startsAt.getTime() - this.gapMs),
+      new Date(endsAt.getTime() + this.gapMs),
+    );
+    if (!findOverlap(neighbours, startsAt, endsAt, this.gapMs)) return;
+    const occurrence = containingOccurrence(windows, startsAt.getTime(), endsAt.getTime())!;
+    const busy = await this.sharingDevice(
+      manager,
+      communeCode,
+      slot,
+      devicesZones,
+      new Date(occurrence.startsAt - this.gapMs),
+      new Date(occurrence.endsAt + this.gapMs),
+    );
+    const durationMs = endsAt.getTime() - startsAt.getTime();
+    const start = nearestFit(
+      occurrence,
+      busy.map((item) => ({ startsAt: item.startsAt.getTime(), endsAt: item.endsAt.getTime() })),
+      durationMs,
+      this.gapMs,
+      startsAt.getTime(),
+      this.clock.now().getTime(),
+    );
+    const nearest =
+      start === null
+        ? null
+        : {
+            startsAt: new Date(start),
+            endsAt: new Date(start + durationMs),
+            windowName: occurrence.name,
+          };
+    assertNoOverlap(
+      neighbours,
+      startsAt,
+      endsAt,
+      this.gapMs,
+      await itemTitles(manager, neighbours),
+      nearest,
+    );
+  }
+
+  /** Items in [from, to) that share a device with the slot, the slot's own item left out. */
+  private async sharingDevice(
+    manager: EntityManager,
+    communeCode: string,
+    slot: { zones: string[] | null; exceptItemId?: string },
+    devicesZones: readonly string[][],
+    from: Date,
+    to: Date,
+  ): Promise<ScheduleItem[]> {
+    return (await this.programLog.itemsTouching(manager, communeCode, from, to)).filter(
       (item) =>
         item.id !== slot.exceptItemId && itemsShareDevice(slot.zones, item.zones, devicesZones),
     );
-    const titles = new Map(
-      (await this.describe(manager, neighbours)).map((view) => [
-        view.bulletinId ?? view.id,
-        view.title ?? '',
-      ]),
-    );
-    assertNoOverlap(neighbours, startsAt, endsAt, this.gapMs, titles);
   }
 
   private async find(

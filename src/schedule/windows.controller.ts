@@ -45,7 +45,7 @@ export class WindowsController {
     return this.windows.get(commune, id);
   }
 
-  /** 409 with the items a shrink would leave outside, unless `?dropItems=true`. */
+  /** 409 naming the items a change would leave outside, unless `?moveItems` / `?dropItems`; `?dryRun` writes nothing. */
   @Patch(':id')
   update(
     @Param('commune') commune: string,
@@ -54,10 +54,10 @@ export class WindowsController {
     @Query() query: DropItemsQueryDto,
     @CurrentUser() actor: AuthUser,
   ): Promise<WindowChangeView> {
-    return this.windows.update(commune, id, body, query.dropItems ?? false, actor);
+    return this.windows.update(commune, id, body, query, actor);
   }
 
-  /** 409 with the items left outside every window, unless `?dropItems=true`. */
+  /** 409 naming the items left outside every window, unless `?dropItems=true`; `?dryRun` writes nothing. */
   @Delete(':id')
   delete(
     @Param('commune') commune: string,
@@ -65,6 +65,6 @@ export class WindowsController {
     @Query() query: DropItemsQueryDto,
     @CurrentUser() actor: AuthUser,
   ): Promise<WindowDeletedView> {
-    return this.windows.delete(commune, id, query.dropItems ?? false, actor);
+    return this.windows.delete(commune, id, query, actor);
   }
 }

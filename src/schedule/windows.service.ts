@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { changedFields } from '../auth/audit-changes';
 import { AuditService } from '../auth/audit.service';
@@ -6,7 +6,15 @@ import { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { newId } from '../common/ids';
-import { isLocalDate } from '../common/local-time';
+import {
+  formatDayMonthTime,
+  formatLocalInstant,
+  isLocalDate,
+  localDateOf,
+} from '../common/local-time';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { Busy, nearestFit } from './free-slots';
+import { itemTitles } from './item-titles';
 import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
 import { CreateWindowDto, UpdateWindowDto } from './dto/window.dto';
@@ -20,8 +28,10 @@ import {
   containingOccurrence,
   describeWindow,
   MINUTES_PER_DAY,
+  occurrencesOn,
   startMinutes,
   windowsOverlap,
+  WindowSpec,
 } from './window-time';
 import { windowView, WindowView } from './window.view';
 
@@ -35,15 +45,38 @@ const WINDOW_FIELDS = [
   'validTo',
 ] as const satisfies readonly (keyof BroadcastWindow)[];
 
+/** Moved items start this far ahead at least, so that the player has not taken them yet. */
+const MOVE_LEAD_MS = 60_000;
+
+/** What the change does to future items left outside every window (`?dropItems`, `?moveItems`). */
+export interface LeftItemsOptions {
+  dropItems?: boolean;
+  moveItems?: boolean;
+  dryRun?: boolean;
+}
+
+/** An item as a window change reports it: what plays, when ("06/12 06:00"), and where it went. */
+export interface ItemSummary extends ItemRef {
+  title: string | null;
+  localTime: string;
+  movedTo?: string;
+  movedToLocalTime?: string;
+}
+
 export interface WindowChangeView extends WindowView {
   /** Future items the change left outside every window, taken off the log. */
-  droppedItems: ItemRef[];
+  droppedItems: ItemSummary[];
+  /** Future items moved into the window's new time. */
+  movedItems: ItemSummary[];
+  /** True when nothing was written (`?dryRun=true`). */
+  dryRun: boolean;
 }
 
 export interface WindowDeletedView {
   id: string;
-  deleted: true;
-  droppedItems: ItemRef[];
+  deleted: boolean;
+  droppedItems: ItemSummary[];
+  dryRun: boolean;
 }
 
 /** The on-air windows (khung giờ phát) of a commune. */
@@ -57,6 +90,7 @@ export class WindowsService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly policy: PolicyChecks,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async list(communeCode: string): Promise<WindowView[]> {
@@ -108,16 +142,17 @@ export class WindowsService {
 
   /**
    * Changes a window. Future items the change would leave outside every window are reported
-   * (409) unless `dropItems`, which takes them off the log.
+   * (409) unless `moveItems` (moved into the window's new time where they fit) or `dropItems`
+   * (taken off the log); `dryRun` answers the outcome and writes nothing.
    */
   async update(
     communeCode: string,
     id: string,
     input: UpdateWindowDto,
-    dropItems: boolean,
+    options: LeftItemsOptions,
     actor: AuthUser,
   ): Promise<WindowChangeView> {
-    const outcome = await this.db.write(async (manager) => {
+    const outcome = await this.run(options, async (manager) => {
       const now = this.clock.now();
       await this.programLog.lock(manager, communeCode, now);
       const window = await this.find(manager, communeCode, id);
@@ -141,17 +176,16 @@ export class WindowsService {
       if (next.startTime !== window.startTime || next.durationMinutes !== window.durationMinutes) {
         await this.policy.assertWindow(manager, communeCode, next);
       }
-      const dropped = await this.dropLeftOutside(
-        manager,
-        communeCode,
-        windows,
-        [...others, next],
-        dropItems,
-        now,
-        window,
-        actor,
-      );
       await manager.save(BroadcastWindow, next);
+      const settled = await this.settleLeftOutside(manager, communeCode, {
+        before: windows,
+        after: [...others, next],
+        changed: window,
+        target: next,
+        options,
+        now,
+        actor,
+      });
       await this.audit.record(
         {
           action: 'window.updated',
@@ -161,43 +195,45 @@ export class WindowsService {
           communeCode,
           detail: {
             changes: changedFields(window, next, WINDOW_FIELDS),
-            droppedItems: dropped.map((item) => item.id),
+            droppedItems: settled.dropped.map((item) => item.id),
+            movedItems: settled.moved.map((item) => item.id),
           },
         },
         manager,
       );
-      return { window: next, dropped };
+      return { window: next, ...settled };
     });
-    this.changes.emit({
-      communeCode,
-      kind: 'cancelled',
-      itemIds: outcome.dropped.map((item) => item.id),
-    });
-    return { ...windowView(outcome.window), droppedItems: outcome.dropped.map(itemRef) };
+    if (!options.dryRun) this.emitSettled(communeCode, outcome);
+    return {
+      ...windowView(outcome.window),
+      droppedItems: outcome.dropped,
+      movedItems: outcome.moved,
+      dryRun: options.dryRun ?? false,
+    };
   }
 
+  /** Deletes a window; its future items as `update` handles them (only dropping applies). */
   async delete(
     communeCode: string,
     id: string,
-    dropItems: boolean,
+    options: LeftItemsOptions,
     actor: AuthUser,
   ): Promise<WindowDeletedView> {
-    const dropped = await this.db.write(async (manager) => {
+    const outcome = await this.run(options, async (manager) => {
       const now = this.clock.now();
       await this.programLog.lock(manager, communeCode, now);
       const window = await this.find(manager, communeCode, id);
       const windows = await this.windowsOf(manager, communeCode);
       const others = windows.filter((other) => other.id !== id);
-      const items = await this.dropLeftOutside(
-        manager,
-        communeCode,
-        windows,
-        others,
-        dropItems,
+      const settled = await this.settleLeftOutside(manager, communeCode, {
+        before: windows,
+        after: others,
+        changed: window,
+        target: null,
+        options,
         now,
-        window,
         actor,
-      );
+      });
       await manager.delete(BroadcastWindow, { id });
       await this.audit.record(
         {
@@ -206,14 +242,22 @@ export class WindowsService {
           targetType: 'window',
           targetId: id,
           communeCode,
-          detail: { window: windowView(window), droppedItems: items.map((item) => item.id) },
+          detail: {
+            window: windowView(window),
+            droppedItems: settled.dropped.map((item) => item.id),
+          },
         },
         manager,
       );
-      return items;
+      return settled;
     });
-    this.changes.emit({ communeCode, kind: 'cancelled', itemIds: dropped.map((item) => item.id) });
-    return { id, deleted: true, droppedItems: dropped.map(itemRef) };
+    if (!options.dryRun) this.emitSettled(communeCode, outcome);
+    return {
+      id,
+      deleted: !options.dryRun,
+      droppedItems: outcome.dropped,
+      dryRun: options.dryRun ?? false,
+    };
   }
 
   private async find(
@@ -235,50 +279,174 @@ export class WindowsService {
     return window;
   }
 
-  /** Future open items inside some window now and inside none after the change. */
-  private async dropLeftOutside(
+  private run<T>(
+    options: LeftItemsOptions,
+    work: (manager: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    return options.dryRun ? this.db.rehearse(work) : this.db.write(work);
+  }
+
+  private emitSettled(
+    communeCode: string,
+    settled: { moved: readonly ItemSummary[]; dropped: readonly ItemSummary[] },
+  ): void {
+    const moved = settled.moved.map((item) => item.id);
+    const dropped = settled.dropped.map((item) => item.id);
+    if (moved.length > 0) this.changes.emit({ communeCode, kind: 'moved', itemIds: moved });
+    this.changes.emit({ communeCode, kind: 'cancelled', itemIds: dropped });
+  }
+
+  /**
+   * Future open items inside some window now and inside none after the change: moved into the
+   * changed window's new time on their day where they fit (`moveItems`), the rest taken off the
+   * log (`dropItems`); otherwise a 409 that names them and says how many would fit.
+   */
+  private async settleLeftOutside(
     manager: EntityManager,
     communeCode: string,
-    before: readonly BroadcastWindow[],
-    after: readonly BroadcastWindow[],
-    dropItems: boolean,
-    now: Date,
-    changed: BroadcastWindow,
-    actor: AuthUser,
-  ): Promise<ScheduleItem[]> {
+    change: {
+      before: readonly BroadcastWindow[];
+      after: readonly BroadcastWindow[];
+      changed: BroadcastWindow;
+      target: BroadcastWindow | null;
+      options: LeftItemsOptions;
+      now: Date;
+      actor: AuthUser;
+    },
+  ): Promise<{ moved: ItemSummary[]; dropped: ItemSummary[] }> {
+    const { before, after, changed, target, options, now, actor } = change;
     const future = await this.programLog.futureOpenItems(manager, { communeCode }, now);
     const leftOutside = future.filter((item) => {
       const start = item.startsAt.getTime();
       const end = item.endsAt.getTime();
       return containingOccurrence(before, start, end) && !containingOccurrence(after, start, end);
     });
-    if (leftOutside.length === 0) return [];
-    if (!dropItems) {
+    if (leftOutside.length === 0) return { moved: [], dropped: [] };
+    const staying = future.filter((item) => !leftOutside.includes(item));
+    const placements = placeInWindow(leftOutside, staying, before, target, {
+      gapMs: this.config.schedule.gapSeconds * 1000,
+      notBefore: now.getTime() + MOVE_LEAD_MS,
+    });
+    const titles = await itemTitles(manager, leftOutside);
+    const summary = (item: ScheduleItem, at?: Placement): ItemSummary => ({
+      ...itemRef(item),
+      title: titles.get(item.id) ?? null,
+      localTime: formatDayMonthTime(item.startsAt),
+      ...(at
+        ? {
+            movedTo: formatLocalInstant(at.startsAt),
+            movedToLocalTime: formatDayMonthTime(at.startsAt),
+          }
+        : {}),
+    });
+    const movable = options.moveItems ? placements.filter((placement) => placement.fits) : [];
+    const unplaced = leftOutside.filter(
+      (item) => !movable.some((placement) => placement.item.id === item.id),
+    );
+    if (unplaced.length > 0 && !options.dropItems) {
+      const fitting = placements.filter((placement) => placement.fits).length;
       throw new DomainError(
         'WINDOW_HAS_ITEMS',
-        `The change to window ${describeWindow(changed)} would leave ${leftOutside.length} future item(s) outside every window; repeat with dropItems=true to take them off the log`,
-        { windowId: changed.id, items: leftOutside.map(itemRef) },
+        `The change to window ${describeWindow(changed)} would leave ${unplaced.length} future item(s) outside every window (${fitting} of ${leftOutside.length} fit in its new time); repeat with moveItems=true to move those that fit, dropItems=true to take the rest off the log`,
+        {
+          windowId: changed.id,
+          itemCount: leftOutside.length,
+          movableCount: target ? fitting : 0,
+          items: unplaced.map((item) => summary(item)),
+        },
       );
     }
-    await this.programLog.cancel(
-      manager,
-      leftOutside,
-      `Window ${describeWindow(changed)} changed or removed`,
-      now,
-    );
-    await this.audit.record(
-      {
-        action: 'schedule.cancelled',
-        actor,
-        targetType: 'window',
-        targetId: changed.id,
-        communeCode,
-        detail: { reason: 'window changed or removed', items: leftOutside.map((item) => item.id) },
-      },
-      manager,
-    );
-    return leftOutside;
+    for (const placement of movable) {
+      await this.policy.assertItem(manager, { ...placement.item, ...placement.at! });
+      await manager.update(
+        ScheduleItem,
+        { id: placement.item.id },
+        { ...placement.at!, updatedAt: now },
+      );
+    }
+    if (movable.length > 0) {
+      await this.audit.record(
+        {
+          action: 'schedule.moved',
+          actor,
+          targetType: 'window',
+          targetId: changed.id,
+          communeCode,
+          detail: {
+            reason: 'window changed',
+            items: movable.map((placement) => ({
+              id: placement.item.id,
+              from: formatLocalInstant(placement.item.startsAt),
+              to: formatLocalInstant(placement.at!.startsAt),
+            })),
+          },
+        },
+        manager,
+      );
+    }
+    if (unplaced.length > 0) {
+      await this.programLog.cancel(
+        manager,
+        unplaced,
+        `Window ${describeWindow(changed)} changed or removed`,
+        now,
+      );
+      await this.audit.record(
+        {
+          action: 'schedule.cancelled',
+          actor,
+          targetType: 'window',
+          targetId: changed.id,
+          communeCode,
+          detail: { reason: 'window changed or removed', items: unplaced.map((item) => item.id) },
+        },
+        manager,
+      );
+    }
+    return {
+      moved: movable.map((placement) => summary(placement.item, placement.at)),
+      dropped: unplaced.map((item) => summary(item)),
+    };
   }
+}
+
+interface Placement {
+  startsAt: Date;
+  endsAt: Date;
+}
+
+/**
+ * Where each item left outside goes in the target window's occurrence on its day: at the same
+ * offset from the window's start as before when that time is free, else the nearest free time;
+ * items keep their order and their lengths, and clear the items that stay (and each other).
+ */
+export function placeInWindow(
+  items: readonly ScheduleItem[],
+  staying: readonly ScheduleItem[],
+  before: readonly WindowSpec[],
+  target: WindowSpec | null,
+  rule: { gapMs: number; notBefore: number },
+): { item: ScheduleItem; fits: boolean; at?: Placement }[] {
+  const busy: Busy[] = staying.map((item) => ({
+    startsAt: item.startsAt.getTime(),
+    endsAt: item.endsAt.getTime(),
+  }));
+  return [...items]
+    .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime())
+    .map((item) => {
+      const start = item.startsAt.getTime();
+      const occurrence = target
+        ? occurrencesOn([target], localDateOf(item.startsAt))[0]
+        : undefined;
+      if (!occurrence) return { item, fits: false };
+      const old = containingOccurrence(before, start, item.endsAt.getTime());
+      const wanted = occurrence.startsAt + (old ? start - old.startsAt : 0);
+      const fit = nearestFit(occurrence, busy, item.durationMs, rule.gapMs, wanted, rule.notBefore);
+      if (fit === null) return { item, fits: false };
+      const at = { startsAt: new Date(fit), endsAt: new Date(fit + item.durationMs) };
+      busy.push({ startsAt: fit, endsAt: fit + item.durationMs });
+      return { item, fits: true, at };
+    });
 }
 
 /** A window must not cross midnight and its validity dates must be real and in order. */

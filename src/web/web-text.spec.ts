@@ -21,6 +21,28 @@ describe('web app text', () => {
     );
   });
 
+  it('names what is in the way when the problem does: the item, its time and the nearest free time', () => {
+    expect(
+      vietnameseError(409, 'SCHEDULE_OVERLAP', 'english', {
+        conflictingItem: { title: 'Kinh tế số', localTime: '06/10 05:30' },
+        nearestFreeSlot: { windowName: 'Sáng', localTime: '06/10 05:31' },
+      }),
+    ).toBe(
+      'Trùng giờ với “Kinh tế số” lúc 06/10 05:30. Giờ trống gần nhất trong khung Sáng: 06/10 05:31',
+    );
+    expect(
+      vietnameseError(409, 'SCHEDULE_OVERLAP', 'english', {
+        conflictingItem: { title: null, localTime: '06/10 05:30' },
+        nearestFreeSlot: null,
+      }),
+    ).toBe('Trùng giờ với một mục khác lúc 06/10 05:30. Khung giờ này không còn chỗ trống đủ dài');
+    expect(
+      vietnameseError(409, 'WINDOW_OVERLAP', 'english', {
+        window: { name: 'Sáng', startTime: '05:30', endTime: '06:00' },
+      }),
+    ).toBe('Khung giờ phát trùng với khung “Sáng” (05:30–06:00)');
+  });
+
   it('keeps the English detail where it names the field, and falls back by status, then to the message', () => {
     expect(vietnameseError(400, 'VALIDATION_FAILED', 'title must be shorter')).toBe(
       'Dữ liệu nhập chưa hợp lệ (title must be shorter)',

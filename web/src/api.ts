@@ -31,7 +31,7 @@ function problemOf(status: number, body: unknown): ApiError {
   return new ApiError(
     status,
     problem.code,
-    vietnameseError(status, problem.code, detail),
+    vietnameseError(status, problem.code, detail, body),
     detail,
     body,
   );

@@ -138,7 +138,58 @@ const DETAILED = new Set([
   'PLAYOUT_ITEM_TIME_MISMATCH',
 ]);
 
-export function vietnameseError(status: number, code: string | undefined, message: string): string {
+interface NamedItem {
+  title?: string | null;
+  localTime?: string;
+}
+
+interface NamedWindow {
+  name?: string;
+  startTime?: string;
+  endTime?: string;
+}
+
+/**
+ * Codes whose problem names what is in the way (an item, a window, a free time): the Vietnamese
+ * text names it too, built here from the problem's fields and nowhere else.
+ */
+const NAMING: Record<string, (problem: Record<string, unknown>) => string | null> = {
+  SCHEDULE_OVERLAP: (problem) => {
+    const other = problem.conflictingItem as NamedItem | undefined;
+    if (!other?.localTime) return null;
+    const free = problem.nearestFreeSlot as (NamedItem & { windowName?: string }) | null;
+    const name = other.title ? `“${other.title}”` : 'một mục khác';
+    return (
+      `Trùng giờ với ${name} lúc ${other.localTime}` +
+      (free?.localTime
+        ? `. Giờ trống gần nhất trong khung ${free.windowName ?? ''}: ${free.localTime}`
+        : '. Khung giờ này không còn chỗ trống đủ dài')
+    );
+  },
+  WINDOW_OVERLAP: (problem) => {
+    const other = problem.window as NamedWindow | undefined;
+    if (!other?.name) return null;
+    return `Khung giờ phát trùng với khung “${other.name}” (${other.startTime}–${other.endTime})`;
+  },
+  WINDOW_HAS_ITEMS: (problem) => {
+    const count = problem.itemCount;
+    if (typeof count !== 'number') return null;
+    return `Thay đổi này làm ${count} lượt phát nằm ngoài khung giờ; hãy chọn dời hoặc huỷ các lượt phát đó`;
+  },
+};
+
+export function vietnameseError(
+  status: number,
+  code: string | undefined,
+  message: string,
+  problem?: unknown,
+): string {
+  const naming = code ? NAMING[code] : undefined;
+  const named =
+    naming && typeof problem === 'object' && problem !== null
+      ? naming(problem as Record<string, unknown>)
+      : null;
+  if (named) return named;
   const known = code ? ERROR_MESSAGES[code] : undefined;
   if (known) return code && DETAILED.has(code) && message ? `${known} (${message})` : known;
   const general = BY_STATUS[status];

@@ -22,6 +22,7 @@ export const AUDIT_ACTIONS = [
   'schedule.cancelled',
   'schedule.emergency',
   'schedule.planned',
+  'schedule.moved',
   'window.updated',
   'ics.token.rotated',
   'ics.token.revoked',

@@ -96,6 +96,14 @@ export class ListBulletinsQueryDto {
   includeLibrary?: boolean;
 }
 
+export class DryRunQueryDto {
+  /** Answer what the edit would do (back to draft, items cancelled) and write nothing. */
+  @IsOptional()
+  @Transform(queryBoolean)
+  @IsBoolean()
+  dryRun?: boolean;
+}
+
 /** Query strings carry text: "true" and "false" become booleans, anything else fails validation. */
 function queryBoolean({ value }: { value: unknown }): unknown {
   return value === 'true' ? true : value === 'false' ? false : value;

@@ -1,3 +1,4 @@
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -81,6 +82,16 @@ export class MoveScheduleItemDto {
   @IsISO8601({ strict: true }, INSTANT_MESSAGE)
   @Matches(INSTANT_WITH_OFFSET, INSTANT_MESSAGE)
   startsAt!: string;
+}
+
+export class FreeSlotsQueryDto {
+  /** How many days ahead, today included (7 by default). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(31)
+  days?: number;
 }
 
 export class CancelScheduleItemDto {

@@ -96,6 +96,21 @@ export class DropItemsQueryDto {
   @Transform(queryBoolean)
   @IsBoolean()
   dropItems?: boolean;
+
+  /**
+   * Move the future items the change leaves outside into the changed window's new time, on the
+   * same day, where they fit (those that do not are dropped with `dropItems`, refused otherwise).
+   */
+  @IsOptional()
+  @Transform(queryBoolean)
+  @IsBoolean()
+  moveItems?: boolean;
+
+  /** Answer what the change would do (items moved, dropped, or the refusal) and write nothing. */
+  @IsOptional()
+  @Transform(queryBoolean)
+  @IsBoolean()
+  dryRun?: boolean;
 }
 
 /** Query strings carry text: "true" and "false" become booleans, anything else fails validation. */

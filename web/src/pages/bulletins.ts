@@ -14,6 +14,7 @@ import { audioPlayer } from '../ui/audio-player.js';
 import { confirmDialog } from '../ui/dialog.js';
 import { isDemoBulletin } from '../ui/demo-banner.js';
 import { demoBadge, emptyState, toast } from '../ui/notice.js';
+import { editBulletinDialog } from './edit-bulletin.js';
 
 export function topicChips(context: AppContext, topics: readonly string[]): HTMLElement {
   return h(
@@ -135,6 +136,19 @@ export async function bulletinsPage(context: AppContext, match: RouteMatch): Pro
       );
     }
     if (own && bulletin.status !== 'archived') {
+      actions.push(
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'small link-button',
+            'aria-label': `Sửa bản tin ${bulletin.title}`,
+            onClick: () =>
+              void editBulletinDialog(context, commune, bulletin).then((done) => done && reload()),
+          },
+          'Sửa',
+        ),
+      );
       actions.push(
         h(
           'button',

@@ -26,6 +26,7 @@ import type {
   StreamSource,
 } from '../types.js';
 import { saveBlob } from '../ui/audio-player.js';
+import { moveItemDialog } from '../ui/move-item.js';
 import { confirmDialog, openDialog } from '../ui/dialog.js';
 import { openEmergencyDelivery } from '../ui/emergency-delivery.js';
 import { checkGroup, field, form, input, select } from '../ui/form.js';
@@ -87,13 +88,18 @@ interface DayData {
   items: ScheduleItem[];
 }
 
+/** What an editable program log lets a person do with an item that has not started. */
+interface ItemActions {
+  cancel: (item: ScheduleItem) => void;
+  move: (item: ScheduleItem) => void;
+}
+
 function itemRow(
   context: AppContext,
   item: ScheduleItem,
-  onCancel: ((item: ScheduleItem) => void) | null,
+  actions: ItemActions | null,
 ): HTMLElement {
-  const cancellable =
-    onCancel && item.status === 'planned' && Date.parse(item.startsAt) > Date.now();
+  const open = actions && item.status === 'planned' && Date.parse(item.startsAt) > Date.now();
   return h(
     'li',
     { class: 'item-row', 'data-testid': 'schedule-item' },
@@ -123,27 +129,38 @@ function itemRow(
     ),
     h('span', { class: 'muted' }, ITEM_SOURCE_LABEL[item.source]),
     statusBadge(item),
-    cancellable
+    open
       ? h(
-          'button',
-          {
-            type: 'button',
-            class: 'link-button',
-            onClick: () => onCancel(item),
-            'aria-label': `Huỷ ${item.title ?? 'bản tin'} lúc ${formatTime(item.startsAt)}`,
-          },
-          'Huỷ',
+          'span',
+          { class: 'nowrap' },
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'link-button',
+              onClick: () => actions.move(item),
+              'aria-label': `Dời giờ ${item.title ?? 'bản tin'} lúc ${formatTime(item.startsAt)}`,
+            },
+            'Dời giờ',
+          ),
+          ' ',
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'link-button',
+              onClick: () => actions.cancel(item),
+              'aria-label': `Huỷ ${item.title ?? 'bản tin'} lúc ${formatTime(item.startsAt)}`,
+            },
+            'Huỷ',
+          ),
         )
       : null,
   );
 }
 
 /** One day: each window with its strip and its items, then what falls outside any window. */
-function dayView(
-  context: AppContext,
-  day: DayData,
-  onCancel: ((item: ScheduleItem) => void) | null,
-): HTMLElement {
+function dayView(context: AppContext, day: DayData, actions: ItemActions | null): HTMLElement {
   const isToday = day.date === today();
   const windows = day.windows
     .filter((window) => windowAppliesOn(window, day.date))
@@ -175,7 +192,7 @@ function dayView(
           ? h(
               'ul',
               { class: 'item-list' },
-              inside.map((item) => itemRow(context, item, onCancel)),
+              inside.map((item) => itemRow(context, item, actions)),
             )
           : h('p', { class: 'muted small' }, 'Chưa có bản tin trong khung giờ này.'),
       ),
@@ -215,7 +232,7 @@ function dayView(
           h(
             'ul',
             { class: 'item-list' },
-            outside.map((item) => itemRow(context, item, onCancel)),
+            outside.map((item) => itemRow(context, item, actions)),
           ),
         )
       : null,
@@ -349,24 +366,28 @@ export async function programLogView(
     .filter((item) => item.status !== 'cancelled')
     .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
   const reload = (): void => navigate(path, { view, date: anchor });
-  const onCancel = editable
-    ? (item: ScheduleItem): void => {
-        void confirmDialog({
-          title: 'Huỷ mục trong lịch?',
-          body: `${item.title ?? 'Bản tin'} lúc ${formatTime(item.startsAt)} ngày ${formatDate(localDateOf(item.startsAt))} sẽ không được phát.`,
-          confirmLabel: 'Huỷ mục này',
-          cancelLabel: 'Giữ lại',
-          danger: true,
-        }).then(async (yes) => {
-          if (!yes) return;
-          try {
-            await post(`/communes/${commune}/schedule/items/${item.id}/cancel`, {});
-            toast('Đã huỷ mục trong lịch.');
-            reload();
-          } catch (error) {
-            toast(errorText(error), 'error');
-          }
-        });
+  const cancel = (item: ScheduleItem): void => {
+    void confirmDialog({
+      title: 'Huỷ mục trong lịch?',
+      body: `${item.title ?? 'Bản tin'} lúc ${formatTime(item.startsAt)} ngày ${formatDate(localDateOf(item.startsAt))} sẽ không được phát.`,
+      confirmLabel: 'Huỷ mục này',
+      cancelLabel: 'Giữ lại',
+      danger: true,
+    }).then(async (yes) => {
+      if (!yes) return;
+      try {
+        await post(`/communes/${commune}/schedule/items/${item.id}/cancel`, {});
+        toast('Đã huỷ mục trong lịch.');
+        reload();
+      } catch (error) {
+        toast(errorText(error), 'error');
+      }
+    });
+  };
+  const actions: ItemActions | null = editable
+    ? {
+        cancel,
+        move: (item) => void moveItemDialog(commune, item).then((moved) => moved && reload()),
       }
     : null;
   const days = eachDate(from, to).map((date) => ({
@@ -488,7 +509,7 @@ export async function programLogView(
           return date >= from && date <= to;
         }),
       ),
-      days.map((day) => dayView(context, day, onCancel)),
+      days.map((day) => dayView(context, day, actions)),
     ),
   };
 }

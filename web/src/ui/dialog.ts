@@ -78,3 +78,57 @@ export function openDialog(
     dialog.showModal();
   });
 }
+
+export interface Choice {
+  value: string;
+  label: string;
+  danger?: boolean;
+}
+
+/**
+ * A modal question with several answers (move the items, or drop them): resolves with the chosen
+ * value, or null when the person backs out.
+ */
+export function chooseDialog(
+  title: string,
+  body: Child,
+  choices: readonly Choice[],
+  cancelLabel = 'Quay lại',
+): Promise<string | null> {
+  return new Promise((resolve) => {
+    const cancel = h('button', { type: 'submit', value: '', class: 'secondary' }, cancelLabel);
+    const dialog = h(
+      'dialog',
+      { class: 'dialog', 'aria-labelledby': 'dlg-title' },
+      h(
+        'form',
+        { method: 'dialog' },
+        h('h2', { id: 'dlg-title' }, title),
+        h('div', { class: 'dialog-body' }, body),
+        h(
+          'div',
+          { class: 'actions' },
+          choices.map((choice, index) =>
+            h(
+              'button',
+              {
+                type: 'submit',
+                value: choice.value,
+                class: choice.danger ? 'danger' : index === 0 ? 'primary' : 'secondary',
+              },
+              choice.label,
+            ),
+          ),
+          cancel,
+        ),
+      ),
+    );
+    dialog.addEventListener('close', () => {
+      resolve(dialog.returnValue || null);
+      dialog.remove();
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    cancel.focus();
+  });
+}

@@ -1,0 +1,202 @@
+import { ManualClock } from '../src/common/manual-clock';
+import {
+  Browser,
+  buildWebApp,
+  eventually,
+  launchBrowser,
+  listen,
+  screenshot,
+  signIn,
+} from './support/browser';
+import { Actors, createActors, createApproved, HAC_THANH } from './support/schedule-fixtures';
+import {
+  ADMIN,
+  bearer,
+  createTestStorage,
+  startTestApp,
+  TestApp,
+  TestStorage,
+} from './support/test-app';
+
+jest.setTimeout(180_000);
+
+interface Item {
+  id: string;
+  startsAt: string;
+  status: string;
+}
+
+const at = (date: string, time: string) => `${date}T${time}+07:00`;
+/** createActors' operator of Hạc Thành, with this test's prefix; its password is `<name>-password`. */
+const PREFIX = 'edit-';
+const OPERATOR = `${PREFIX}van-hanh-hac-thanh`;
+
+/**
+ * Editing by clicks: a window moved with its items, a bulletin's text changed after approval, an
+ * item moved to a free time the server proposes. The browser's clock shows the service's.
+ */
+describe('editing in a browser (e2e, Chromium)', () => {
+  const clock = new ManualClock('2025-10-06T05:00:00+07:00');
+  let storage: TestStorage;
+  let app: TestApp;
+  let browser: Browser;
+  let baseUrl: string;
+  let who: Actors;
+  let news: string;
+  let other: string;
+  const items: string[] = [];
+
+  beforeAll(async () => {
+    buildWebApp();
+    storage = await createTestStorage();
+    app = await startTestApp(storage, {}, { clock });
+    baseUrl = await listen(app);
+    who = await createActors(app, await app.login(ADMIN.username, ADMIN.password), PREFIX);
+    await app
+      .http()
+      .post(`/api/v1/communes/${HAC_THANH}/windows`)
+      .set(bearer(who.operator))
+      .send({
+        name: 'Sáng',
+        daysOfWeek: [1, 2, 3, 4, 5, 6, 7],
+        startTime: '05:30',
+        durationMinutes: 30,
+      })
+      .expect(201);
+    news = await createApproved(app, who.operator, who.approver, HAC_THANH, {
+      title: 'Ngày hội toàn dân học tập số',
+      topics: ['xa-hoi-so'],
+      durationMs: 40000,
+      body: 'Hưởng ứng Ngày hội toàn dân học tập số 10/10.',
+    });
+    other = await createApproved(app, who.operator, who.approver, HAC_THANH, {
+      title: 'Đi từng ngõ, gõ từng nhà',
+      topics: ['xa-hoi-so'],
+      durationMs: 30000,
+    });
+    for (const [bulletinId, startsAt] of [
+      [news, at('2025-10-07', '05:35:00')],
+      [other, at('2025-10-07', '05:45:00')],
+      [other, at('2025-10-08', '05:30:00')],
+    ]) {
+      const response = await app
+        .http()
+        .post(`/api/v1/communes/${HAC_THANH}/schedule`)
+        .set(bearer(who.operator))
+        .send({ bulletinId, startsAt })
+        .expect(201);
+      items.push((response.body as Item).id);
+    }
+    browser = await launchBrowser();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await storage?.dispose();
+  });
+
+  const item = async (id: string): Promise<Item> =>
+    (
+      await app
+        .http()
+        .get(`/api/v1/communes/${HAC_THANH}/schedule/items/${id}`)
+        .set(bearer(who.operator))
+        .expect(200)
+    ).body as Item;
+
+  const open = async (nav: string) => {
+    const page = await browser.newTab('operator');
+    await page.clock.setFixedTime(clock.now());
+    await signIn(page, baseUrl, OPERATOR, `${OPERATOR}-password`);
+    await page
+      .getByRole('navigation', { name: 'Chức năng' })
+      .getByRole('link', { name: nav, exact: true })
+      .click();
+    return page;
+  };
+
+  it('moves a window to a new time and its items with it, in one question', async () => {
+    const page = await open('Khung giờ phát');
+    await page.getByRole('button', { name: 'Sửa khung giờ Sáng' }).click();
+    await page
+      .getByRole('form', { name: 'Sửa khung giờ phát' })
+      .getByLabel('Giờ bắt đầu')
+      .fill('06:00');
+    await page.getByRole('button', { name: 'Lưu thay đổi' }).click();
+    const question = page.getByTestId('left-outside');
+    await question.getByText('3 lượt phát', { exact: false }).waitFor();
+    await question.getByText('07/10 05:35 → 07/10 06:05 — Ngày hội toàn dân học tập số').waitFor();
+    await screenshot(page, 'edit-01-doi-khung-gio');
+    await page.getByRole('button', { name: 'Dời 3 lượt vào giờ mới' }).click();
+    await page.getByText('Đã lưu khung giờ phát. Đã dời 3 lượt phát.').waitFor();
+    await page.getByRole('cell', { name: '06:00–06:30' }).waitFor();
+    expect(await item(items[0])).toMatchObject({
+      startsAt: at('2025-10-07', '06:05:00.000'),
+      status: 'planned',
+    });
+    expect((await item(items[2])).startsAt).toBe(at('2025-10-08', '06:00:00.000'));
+    expect(browser.problems).toEqual([]);
+    await page.close();
+  });
+
+  it('moves an item to a free time the server proposes', async () => {
+    const page = await open('Lịch phát sóng');
+    const row = page.getByTestId('schedule-item').filter({ hasText: 'Đi từng ngõ' }).first();
+    await row.getByRole('button', { name: /^Dời giờ/ }).click();
+    const slots = page.getByTestId('move-slot');
+    await eventually(
+      () => slots.count(),
+      (count) => count >= 3,
+    );
+    await screenshot(page, 'edit-02-doi-gio-ban-tin');
+    // Today's occurrence (06/10 06:00–06:30) is free: the first proposal.
+    await slots.first().click();
+    await page.getByText('Đã dời “Đi từng ngõ, gõ từng nhà” sang 06/10 06:00.').waitFor();
+    expect((await item(items[1])).startsAt).toBe(at('2025-10-06', '06:00:00.000'));
+    expect(browser.problems).toEqual([]);
+    await page.close();
+  });
+
+  it('edits an approved bulletin, saying before saving that it goes back for approval', async () => {
+    const page = await open('Bản tin');
+    await page.getByRole('button', { name: 'Sửa bản tin Ngày hội toàn dân học tập số' }).click();
+    await page
+      .getByRole('textbox', { name: 'Văn bản', exact: true })
+      .fill('Hưởng ứng Ngày hội toàn dân học tập số ngày 10/10/2025.');
+    await page.getByRole('button', { name: 'Lưu thay đổi' }).click();
+    const warning = page.getByTestId('reapproval-warning');
+    await warning.getByText('1 lượt phát', { exact: false }).waitFor();
+    await screenshot(page, 'edit-03-sua-ban-tin');
+    // Nothing is written before the operator agrees.
+    expect((await item(items[0])).status).toBe('planned');
+    await page.getByRole('button', { name: 'Lưu và gửi duyệt lại' }).click();
+    await page.getByText('Đã lưu bản tin, đang chờ duyệt lại; đã huỷ 1 lượt phát.').waitFor();
+    const bulletin = await app
+      .http()
+      .get(`/api/v1/bulletins/${news}`)
+      .set(bearer(who.operator))
+      .expect(200);
+    expect(bulletin.body).toMatchObject({
+      status: 'draft',
+      body: 'Hưởng ứng Ngày hội toàn dân học tập số ngày 10/10/2025.',
+    });
+    expect((await item(items[0])).status).toBe('cancelled');
+    expect(browser.problems).toEqual([]);
+    await page.close();
+  });
+
+  it('deletes a window with its plays in one confirmation that counts them', async () => {
+    const page = await open('Khung giờ phát');
+    await page.getByRole('button', { name: 'Xoá khung giờ Sáng' }).click();
+    await page.getByTestId('delete-count').getByText('2 lượt phát').waitFor();
+    await screenshot(page, 'edit-04-xoa-khung-gio');
+    await page.getByRole('button', { name: 'Xoá và huỷ 2 lượt phát' }).click();
+    await page.getByText('Đã xoá khung giờ phát và huỷ 2 lượt phát.').waitFor();
+    await page.getByText('Chưa có khung giờ phát nào.').waitFor();
+    expect((await item(items[1])).status).toBe('cancelled');
+    expect((await item(items[2])).status).toBe('cancelled');
+    expect(browser.problems).toEqual([]);
+    await page.close();
+  });
+});
