@@ -119,11 +119,15 @@ describe('live announcements (e2e, ws, file sink, real time)', () => {
   const records = async (commune: string) =>
     (await app.http().get(`/api/v1/communes/${commune}/playout-log`).set(bearer(admin)).expect(200))
       .body as RecordJson[];
-  const audioCount = async (commune: string, token: string) =>
-    (
-      (await app.http().get(`/api/v1/communes/${commune}/audio`).set(bearer(token)).expect(200))
-        .body as unknown[]
-    ).length;
+  const audioCount = async (commune: string, token: string): Promise<number> => {
+    const listed = await app
+      .http()
+      .get(`/api/v1/communes/${commune}/audio`)
+      .set(bearer(token))
+      .expect(200);
+    expect(Array.isArray(listed.body)).toBe(true);
+    return (listed.body as unknown[]).length;
+  };
 
   async function waitForRecords(commune: string, count: number, timeoutMs = 15000) {
     const deadline = Date.now() + timeoutMs;
@@ -253,6 +257,26 @@ describe('live announcements (e2e, ws, file sink, real time)', () => {
     expect((await openLive(HAM_RONG, otherOperator)).status).toBe(201);
   });
 
+  it('respects the quiet hours (409 POLICY_QUIET_HOURS): live speech is not exempt', async () => {
+    const QUIET = '14845';
+    const quietApprover = await createUserAndLogin(app, admin, {
+      username: 'live-lanh-dao-quiet',
+      role: 'approver',
+      communeCode: QUIET,
+    });
+    const local = (offsetMinutes: number) =>
+      new Date(Date.now() + 7 * 3600_000 + offsetMinutes * 60_000).toISOString().slice(11, 16);
+    await app
+      .http()
+      .put(`/api/v1/communes/${QUIET}/policy`)
+      .set(bearer(quietApprover))
+      .send({ quietHours: { from: local(-60), to: local(60) } })
+      .expect(200);
+    const refused = await openLive(QUIET, quietApprover);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'POLICY_QUIET_HOURS' });
+  });
+
   it('refuses a commune that plays through devices (409), not pretending to reach them', async () => {
     const user = await createUserAndLogin(app, admin, {
       username: 'live-van-hanh-devices',
@@ -342,6 +366,30 @@ describe('live announcements (e2e, ws, file sink, real time)', () => {
       .set(bearer(admin))
       .expect(200);
     expect(verify.body).toEqual({ ok: true, count: 2 });
+
+    // Tagged with a campaign topic, the speech counts in the compliance report like a bulletin.
+    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    await app
+      .http()
+      .post('/api/v1/campaigns')
+      .set(bearer(admin))
+      .send({
+        code: 'live-test',
+        name: 'Phát trực tiếp thử',
+        startsOn: today,
+        endsOn: today,
+        rules: [{ topic: 'chinh-quyen-so', minSecondsPerWeek: 60 }],
+      })
+      .expect(201);
+    const report = await app
+      .http()
+      .get(`/api/v1/reports/compliance?campaign=live-test&province=${THANH_HOA}`)
+      .set(bearer(admin))
+      .expect(200);
+    const row = (
+      report.body.rows as { communeCode: string; topic: string; airedSeconds: number }[]
+    ).find((found) => found.communeCode === HAC_THANH && found.topic === 'chinh-quyen-so');
+    expect(row?.airedSeconds).toBeGreaterThanOrEqual(Math.floor(live.playedMs / 1000));
   });
 
   it('refuses live while an emergency plays (409) and is cut by one that starts', async () => {
