@@ -399,7 +399,7 @@ describe('live announcements (e2e, ws, file sink, real time)', () => {
     const speaking = speaker.speak(660, 15000);
     await speaker.waitFor('on-air');
     await sleep(2000);
-    const urgent = await emergencyBulletin(CUT, 6000);
+    const urgent = await emergencyBulletin(CUT, 15000);
     const emergency = await app
       .http()
       .post(`/api/v1/communes/${CUT}/schedule/emergency`)
@@ -409,13 +409,23 @@ describe('live announcements (e2e, ws, file sink, real time)', () => {
     const ended = await speaker.waitFor('ended');
     expect(ended).toMatchObject({ outcome: 'partial', cutByEmergency: true });
     await speaking;
-    // The emergency is on air now: a new live session is refused.
-    await sleep(1500);
+    // The emergency is on air now (the status says so): a new live session is refused.
+    const deadline = Date.now() + 10000;
+    for (;;) {
+      const status = await app
+        .http()
+        .get(`/api/v1/communes/${CUT}/live`)
+        .set(bearer(approver))
+        .expect(200);
+      if (status.body.emergencyOnAir === true) break;
+      if (Date.now() > deadline) throw new Error('The emergency never showed as on air');
+      await sleep(100);
+    }
     const refused = await openLive(CUT, approver);
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ statusCode: 409, code: 'LIVE_EMERGENCY_ON_AIR' });
 
-    const found = await waitForRecords(CUT, 2, 20000);
+    const found = await waitForRecords(CUT, 2, 30000);
     const live = found.find((record) => record.source === 'live')!;
     expect(live).toMatchObject({ outcome: 'partial', title: 'Phát trực tiếp: Lê Thị Hoa' });
     expect(live.reason).toContain('Khẩn cấp: lũ quét');

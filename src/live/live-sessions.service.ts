@@ -61,8 +61,9 @@ interface Session {
   expiresAt: number;
   connected: boolean;
   input: LiveInput;
-  controller: AbortController;
   recording: LiveRecording | null;
+  /** Speech that arrived before the recording's file was open. */
+  unrecorded: Buffer[];
   playing: Promise<void> | null;
   ended: Promise<LiveEvent> | null;
   endCause: EndCause | null;
@@ -175,8 +176,8 @@ export class LiveSessionsService implements BeforeApplicationShutdown {
       expiresAt: now + TICKET_TTL_MS,
       connected: false,
       input: new LiveInput(),
-      controller: new AbortController(),
       recording: null,
+      unrecorded: [],
       playing: null,
       ended: null,
       endCause: null,
@@ -222,7 +223,8 @@ export class LiveSessionsService implements BeforeApplicationShutdown {
       this.assertNoEmergency(session.communeCode);
       session.playing = this.play(session);
     }
-    session.recording?.write(pcm);
+    if (session.recording) session.recording.write(pcm);
+    else session.unrecorded.push(pcm);
     session.input.push(pcm);
   }
 
@@ -257,10 +259,9 @@ export class LiveSessionsService implements BeforeApplicationShutdown {
       return;
     }
     session.interrupted = before?.priority === 'normal' ? before.title : null;
-    const forward = (): void => session.controller.abort(hold.controller.signal.reason);
-    hold.controller.signal.addEventListener('abort', forward, { once: true });
-    const path = await this.storage.newIncomingPath('wav');
-    session.recording = new LiveRecording(path);
+    const recording = new LiveRecording(await this.storage.newIncomingPath('wav'));
+    for (const pcm of session.unrecorded.splice(0)) recording.write(pcm);
+    session.recording = recording;
     let result: PlayResult;
     try {
       result = await livePlayer.play(
@@ -294,10 +295,8 @@ export class LiveSessionsService implements BeforeApplicationShutdown {
 
   private async settle(session: Session): Promise<LiveEvent> {
     if (session.idleTimer) clearInterval(session.idleTimer);
+    // What was said still airs; a shutdown stops the output through `stopping`.
     session.input.end();
-    if (session.endCause === 'shutdown' || session.endCause === 'bad-frame') {
-      session.controller.abort({ kind: 'shutdown' } satisfies StopReason);
-    }
     try {
       if (session.playing) await session.playing;
     } catch (error) {
@@ -330,10 +329,7 @@ export class LiveSessionsService implements BeforeApplicationShutdown {
         ? session.endCause === 'connection-lost'
           ? 'Mất kết nối với người nói: phiên tự kết thúc'
           : null
-        : (stopReasonText(reason, result.error) ??
-          (session.endCause === 'bad-frame'
-            ? 'Dữ liệu âm thanh không hợp lệ: phiên dừng'
-            : 'Hết thời lượng tối đa của phiên trực tiếp'));
+        : (stopReasonText(reason, result.error) ?? 'Hết thời lượng tối đa của phiên trực tiếp');
     const record = await this.db.write(async (manager) => {
       const head = await this.ledger.lockHead(manager, session.communeCode);
       const [written] = await this.ledger.append(manager, head, [
