@@ -392,6 +392,30 @@ describe('live announcements (e2e, ws, file sink, real time)', () => {
     expect(row?.airedSeconds).toBeGreaterThanOrEqual(Math.floor(live.playedMs / 1000));
   });
 
+  it('ends a session whose speaker went silent (connection lost) and logs what aired', async () => {
+    const SILENT = '14848';
+    const speakerToken = await createUserAndLogin(app, admin, {
+      username: 'live-van-hanh-silent',
+      role: 'operator',
+      communeCode: SILENT,
+    });
+    const opened = await openLive(SILENT, speakerToken);
+    expect(opened.status).toBe(201);
+    const speaker = await Speaker.connect(baseUrl, opened.body.ticket as string);
+    await speaker.speak(660, 2000);
+    // The socket stays open but no audio comes: the service ends the session by itself.
+    const ended = await speaker.waitFor('ended', 15000);
+    expect(ended).toMatchObject({
+      outcome: 'aired',
+      reason: expect.stringContaining('Mất kết nối'),
+    });
+    const [record] = await waitForRecords(SILENT, 1);
+    expect(record).toMatchObject({ source: 'live', outcome: 'aired' });
+    // The 2 s of speech, then the silence that aired until the loss was noticed (5 s).
+    expect(record.playedMs).toBeGreaterThan(6000);
+    expect(record.playedMs).toBeLessThan(9500);
+  });
+
   it('refuses live while an emergency plays (409) and is cut by one that starts', async () => {
     const opened = await openLive(CUT, approver);
     expect(opened.status).toBe(201);
