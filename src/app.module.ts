@@ -16,6 +16,7 @@ import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { GeoModule } from './geo/geo.module';
 import { HealthModule } from './health/health.module';
+import { LiveModule } from './live/live.module';
 import { FleetMqttModule } from './fleet/fleet-mqtt.module';
 import { FleetSchedulerModule } from './fleet/fleet-scheduler.module';
 import { FleetModule } from './fleet/fleet.module';
@@ -126,6 +127,8 @@ export class AppModule {
         FleetModule,
         // Devices reach the service that serves the API: the broker side lives there only.
         ...(options.http && roles.has('api') ? [FleetMqttModule] : []),
+        // Live speech arrives over the API's HTTP server (its socket), and plays on this process's player.
+        ...(options.http && roles.has('api') ? [LiveModule] : []),
         // The queue dashboard is HTTP: only a process that serves the API mounts it.
         ...(roles.has('api') ? [QueueDashboardModule] : []),
         ...(roleModules(roles) ?? []),

@@ -142,6 +142,10 @@ export interface AppConfig {
     /** A source check (probe and 10 s of loudness) gives up after this (SOURCES_CHECK_TIMEOUT_MS). */
     checkTimeoutMs: number;
   };
+  live: {
+    /** The longest live announcement; the output stops there (LIVE_MAX_MINUTES, in seconds). */
+    maxSeconds: number;
+  };
   reports: {
     /** Every so often the roll-ups catch up with records written around them. */
     rollupCatchUpMinutes: number;

@@ -349,6 +349,9 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
         .filter((host) => host !== ''),
       checkTimeoutMs: read.int('SOURCES_CHECK_TIMEOUT_MS', 20000, 2000, 120000),
     },
+    live: {
+      maxSeconds: read.int('LIVE_MAX_MINUTES', 30, 1, 240) * 60,
+    },
     reports: {
       rollupCatchUpMinutes: read.int('REPORTS_ROLLUP_CATCH_UP_MINUTES', 15, 1, 24 * 60),
       chainCheckMinutes: read.int('REPORTS_CHAIN_CHECK_MINUTES', 10, 1, 24 * 60),

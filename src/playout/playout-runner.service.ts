@@ -73,7 +73,8 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
   private readonly logger = new Logger(PlayoutRunner.name);
   /** Who holds a claim: this process. */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  private readonly outputs = new CommuneOutputs();
+  /** The communes' outputs; live announcements (src/live) take them through this too. */
+  readonly outputs = new CommuneOutputs();
   private readonly stopping = new AbortController();
   private readonly active = new Set<Promise<RunSummary>>();
 

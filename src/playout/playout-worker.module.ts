@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { LivePlayer } from './player/live-player';
 import { Player } from './player/player';
 import { RelayPlayer } from './player/relay-player';
 import { PlayoutModule } from './playout.module';
@@ -9,7 +10,7 @@ import { AudioSinks } from './sinks/audio-sinks';
 /** Worker role: the player, its sinks and the `playout` queue processor. */
 @Module({
   imports: [PlayoutModule],
-  providers: [AudioSinks, Player, RelayPlayer, PlayoutRunner, PlayoutProcessor],
-  exports: [PlayoutRunner],
+  providers: [AudioSinks, Player, RelayPlayer, LivePlayer, PlayoutRunner, PlayoutProcessor],
+  exports: [PlayoutRunner, LivePlayer],
 })
 export class PlayoutWorkerModule {}

@@ -40,7 +40,7 @@ export interface Browser {
  * Headless Chromium with a fresh profile and nothing that talks to the network on its own
  * (no updates, sync, QUIC or background requests), at 1366×768.
  */
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `No Chromium at ${CHROMIUM_PATH}: install Debian's package (apt-get install chromium) or set CHROMIUM_PATH`,
@@ -60,6 +60,7 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
     viewport: { width: 1366, height: 768 },
     locale: 'vi-VN',

@@ -30,6 +30,14 @@ export const ERROR_MESSAGES: Record<string, string> = {
   CAMPAIGN_EXISTS: 'Mã chiến dịch này đã tồn tại',
   AUDIO_IN_USE: 'Tệp âm thanh đang được bản tin sử dụng',
   WINDOW_OVERLAP: 'Khung giờ phát trùng với một khung giờ khác',
+  LIVE_EMERGENCY_ON_AIR:
+    'Đang phát bản tin khẩn cấp: chưa thể phát trực tiếp, hãy chờ bản tin kết thúc',
+  LIVE_ALREADY_ON_AIR: 'Xã đang có một phiên phát trực tiếp khác',
+  LIVE_DEVICES_UNSUPPORTED:
+    'Xã phát qua cụm loa: chưa hỗ trợ phát trực tiếp tới cụm loa, hãy ghi âm thành bản tin',
+  LIVE_UNAVAILABLE: 'Máy chủ này không chạy bộ phát: không thể phát trực tiếp',
+  LIVE_TICKET_INVALID: 'Phiên phát trực tiếp đã hết hạn, hãy bấm bắt đầu lại',
+  LIVE_BAD_FRAME: 'Dữ liệu âm thanh gửi lên không hợp lệ, phiên phát đã dừng',
   WINDOW_HAS_ITEMS: 'Khung giờ này còn bản tin trong lịch phát, hãy gỡ chúng trước',
   SCHEDULE_OVERLAP: 'Trùng giờ với một bản tin khác trong lịch phát sóng',
   POLICY_QUIET_HOURS:

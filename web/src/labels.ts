@@ -68,6 +68,7 @@ export const SOURCE_LABEL: Record<PlayoutSource, string> = {
   operator: 'Xác nhận thủ công',
   import: 'Nhập từ tệp',
   devices: 'Theo biên nhận cụm loa',
+  live: 'Phát trực tiếp',
 };
 
 export const ITEM_SOURCE_LABEL: Record<'manual' | 'planner' | 'emergency', string> = {

@@ -4,6 +4,7 @@ import { communePage } from './pages/commune.js';
 import { dashboardPage } from './pages/dashboard.js';
 import { devicesPage } from './pages/devices.js';
 import { approvalsPage, bulletinsPage } from './pages/bulletins.js';
+import { livePage } from './pages/live.js';
 import { newBulletinPage } from './pages/new-bulletin.js';
 import { officialReportPage } from './pages/official-report.js';
 import { planPage } from './pages/plan.js';
@@ -28,6 +29,7 @@ export const ROUTES: readonly Route[] = [
   { pattern: '/ban-tin/moi', roles: COMMUNE, nav: 'Tạo bản tin', render: newBulletinPage },
   { pattern: '/duyet', roles: ['approver'], nav: 'Duyệt', render: approvalsPage },
   { pattern: '/ke-hoach', roles: COMMUNE, nav: 'Kế hoạch chiến dịch', render: planPage },
+  { pattern: '/truc-tiep', roles: COMMUNE, nav: 'Phát trực tiếp', render: livePage },
   { pattern: '/nhat-ky', roles: COMMUNE, nav: 'Nhật ký phát thanh', render: playoutPage },
   { pattern: '/khung-gio', roles: COMMUNE, nav: 'Khung giờ phát', render: windowsPage },
   { pattern: '/cum-loa', roles: COMMUNE, nav: 'Cụm loa', render: devicesPage },

@@ -195,7 +195,7 @@ export interface PlanPolicyLimit {
 }
 
 export type PlayoutOutcome = 'aired' | 'partial' | 'failed' | 'missed';
-export type PlayoutSource = 'automation' | 'operator' | 'import' | 'devices';
+export type PlayoutSource = 'automation' | 'operator' | 'import' | 'devices' | 'live';
 
 export interface PlayoutRecord {
   id: string;

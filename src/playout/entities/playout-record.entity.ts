@@ -5,8 +5,11 @@ import type { RelaySegment } from '../player/relay-segments';
 export const PLAYOUT_OUTCOMES = ['aired', 'partial', 'failed', 'missed'] as const;
 export type PlayoutOutcome = (typeof PLAYOUT_OUTCOMES)[number];
 
-/** `devices`: built by the service from the signed play receipts of the commune's devices. */
-export const PLAYOUT_SOURCES = ['automation', 'operator', 'import', 'devices'] as const;
+/**
+ * `devices`: built by the service from the signed play receipts of the commune's devices;
+ * `live`: a live announcement (src/live), who spoke in `createdBy` and the title.
+ */
+export const PLAYOUT_SOURCES = ['automation', 'operator', 'import', 'devices', 'live'] as const;
 export type PlayoutSource = (typeof PLAYOUT_SOURCES)[number];
 
 /** Topic codes stored as the JSON array that was hashed (sorted), e.g. `["kinh-te-so"]`. */

@@ -1,14 +1,32 @@
 /** Why a play was stopped before its end. */
 export type StopReason =
-  | { kind: 'preempted'; byItemId: string; title: string | null }
+  /** `live`: taken by a live announcement (`byItemId` is the live session's id). */
+  | { kind: 'preempted'; byItemId: string; title: string | null; live?: boolean }
   | { kind: 'shutdown' }
   /** A cluster told to stop (`stop`) or to switch its amplifiers off (`power off`). */
   | { kind: 'stopped'; by: 'command' | 'power-off' };
+
+/**
+ * How a play ranks on the output: an emergency takes it from anything else, live speech from a
+ * normal or priority item; equal or lower ranks wait their turn.
+ */
+export type OutputPriority = 'normal' | 'live' | 'emergency';
+
+const RANK: Record<OutputPriority, number> = { normal: 0, live: 1, emergency: 2 };
+
+/** What holds a commune's output now. */
+export interface OnAir {
+  itemId: string;
+  title: string | null;
+  priority: OutputPriority;
+}
 
 /** One play's hold on its commune's output. */
 export interface OutputHold {
   readonly itemId: string;
   readonly emergency: boolean;
+  readonly priority: OutputPriority;
+  readonly title: string | null;
   readonly controller: AbortController;
   release(): void;
 }
@@ -20,25 +38,38 @@ interface Holder {
 
 /**
  * One output per commune: a play holds it from just before its start to its end. An emergency
- * takes it at once (the holder is stopped, reason `preempted`); anything else waits its turn.
+ * takes it at once from anything else, live speech from a normal or priority item (the holder is
+ * stopped, reason `preempted`); anything else waits its turn.
  */
 export class CommuneOutputs {
   private readonly holders = new Map<string, Holder>();
 
+  /** What holds the commune's output now, if anything. */
+  onAir(communeCode: string): OnAir | null {
+    const hold = this.holders.get(communeCode)?.hold;
+    return hold ? { itemId: hold.itemId, title: hold.title, priority: hold.priority } : null;
+  }
+
   async acquire(
     communeCode: string,
-    request: { itemId: string; emergency: boolean; title: string | null },
+    request: { itemId: string; emergency: boolean; title: string | null; live?: boolean },
     signal: AbortSignal,
   ): Promise<OutputHold | null> {
+    const priority: OutputPriority = request.emergency
+      ? 'emergency'
+      : request.live
+        ? 'live'
+        : 'normal';
     for (;;) {
       if (signal.aborted) return null;
       const current = this.holders.get(communeCode);
       if (!current) break;
-      if (request.emergency && !current.hold.emergency) {
+      if (RANK[priority] > RANK[current.hold.priority]) {
         const reason: StopReason = {
           kind: 'preempted',
           byItemId: request.itemId,
           title: request.title,
+          ...(priority === 'live' ? { live: true } : {}),
         };
         current.hold.controller.abort(reason);
       }
@@ -52,6 +83,8 @@ export class CommuneOutputs {
     const hold: OutputHold = {
       itemId: request.itemId,
       emergency: request.emergency,
+      priority,
+      title: request.title,
       controller,
       release: () => {
         signal.removeEventListener('abort', forward);

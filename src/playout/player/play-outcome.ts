@@ -15,6 +15,9 @@ export function stopReasonText(
   reason: StopReason | undefined,
   error: string | undefined,
 ): string | null {
+  if (reason?.kind === 'preempted' && reason.live) {
+    return `Ngắt để phát trực tiếp${reason.title ? ` (${reason.title})` : ''}`;
+  }
   if (reason?.kind === 'preempted') {
     return `Ngắt để phát bản tin khẩn cấp${reason.title ? ` "${reason.title}"` : ''}`;
   }

@@ -1,0 +1,191 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ScheduleChanges } from '../src/schedule/schedule-changes';
+import { Browser, buildWebApp, launchBrowser, listen, screenshot, signIn } from './support/browser';
+import { insertBulletin, insertReadyAudio, insertScheduleItem } from './support/playout-fixtures';
+import { createActors, HAC_THANH, THANH_HOA } from './support/schedule-fixtures';
+import {
+  ADMIN,
+  bearer,
+  createTestStorage,
+  startTestApp,
+  TestApp,
+  TestStorage,
+} from './support/test-app';
+import { decodeMono, dominantTone } from './support/tone';
+
+jest.setTimeout(180_000);
+
+interface RecordJson {
+  scheduleItemId: string | null;
+  title: string;
+  startedAt: string;
+  endedAt: string;
+  playedMs: number;
+  outcome: string;
+  source: string;
+  reason: string | null;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The fake microphone: 880 Hz bursts (0.5 s on, 0.25 s off), 48 kHz mono WAV; Chromium loops it. */
+function fakeMicrophone(path: string): void {
+  execFileSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    "sine=frequency=880:sample_rate=48000:duration=12,volume='if(lt(mod(t,0.75),0.5),0.5,0)':eval=frame",
+    '-ac',
+    '1',
+    '-c:a',
+    'pcm_s16le',
+    '-y',
+    path,
+  ]);
+}
+
+describe('web app: Phát trực tiếp from Chromium with a fake microphone (e2e, file sink)', () => {
+  let storage: TestStorage;
+  let app: TestApp;
+  let baseUrl: string;
+  let browser: Browser;
+  let admin: string;
+  let operator: string;
+
+  beforeAll(async () => {
+    buildWebApp();
+    storage = await createTestStorage();
+    app = await startTestApp(storage, {
+      PLAYOUT_SINK: 'file',
+      PLAYOUT_PREROLL_MS: '1500',
+      PLAYOUT_RECONCILE_SECONDS: '1',
+    });
+    baseUrl = await listen(app);
+    admin = await app.login(ADMIN.username, ADMIN.password);
+    operator = (await createActors(app, admin, 'web-live-')).operator;
+    const wav = join(storage.dir, 'micro.wav');
+    fakeMicrophone(wav);
+    browser = await launchBrowser([
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-audio-capture=${wav}`,
+      '--autoplay-policy=no-user-gesture-required',
+    ]);
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await storage?.dispose();
+  });
+
+  it('speaks over a playing bulletin: on air within 3 s, archived, recorded, logged as live', async () => {
+    const audio = await insertReadyAudio(app, {
+      communeCode: HAC_THANH,
+      provinceCode: THANH_HOA,
+      durationMs: 30000,
+      frequency: 440,
+    });
+    const bulletin = await insertBulletin(app, {
+      communeCode: HAC_THANH,
+      provinceCode: THANH_HOA,
+      title: 'Hướng dẫn nộp hồ sơ trực tuyến',
+      topics: ['chinh-quyen-so'],
+      audioId: audio.id,
+    });
+    const item = await insertScheduleItem(app, {
+      communeCode: HAC_THANH,
+      bulletinId: bulletin.id,
+      startsAt: new Date(Date.now() + 2500),
+      durationMs: 30000,
+    });
+    app.app
+      .get(ScheduleChanges)
+      .emit({ communeCode: HAC_THANH, kind: 'created', itemIds: [item.id] });
+
+    const page = await browser.newTab('live');
+    await signIn(
+      page,
+      baseUrl,
+      'web-live-van-hanh-hac-thanh',
+      'web-live-van-hanh-hac-thanh-password',
+    );
+    await sleep(4000);
+    await page.getByRole('link', { name: 'Phát trực tiếp' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Phát trực tiếp' }).waitFor();
+    await page.getByText(/Đang phát “Hướng dẫn nộp hồ sơ trực tuyến”/).waitFor();
+    await screenshot(page, '40-phat-truc-tiep');
+    const clickedAt = Date.now();
+    await page.getByRole('button', { name: 'BẮT ĐẦU PHÁT TRỰC TIẾP' }).click();
+    await page.getByText(/^ĐANG PHÁT TRỰC TIẾP từ/).waitFor({ timeout: 10000 });
+    // The level meter moves with the microphone; only the stop button is offered.
+    await page.waitForFunction(
+      "Number(document.querySelector('[role=meter]')?.getAttribute('aria-valuenow')) > 10",
+    );
+    expect(await page.getByRole('button', { name: 'BẮT ĐẦU PHÁT TRỰC TIẾP' }).isHidden()).toBe(
+      true,
+    );
+    await screenshot(page, '41-dang-phat-truc-tiep');
+    await sleep(5000);
+    await page.getByRole('button', { name: 'DỪNG PHÁT' }).click();
+    await page.getByText(/^Đã phát trực tiếp/).waitFor({ timeout: 15000 });
+
+    const log = async () =>
+      (
+        await app
+          .http()
+          .get(`/api/v1/communes/${HAC_THANH}/playout-log`)
+          .set(bearer(operator))
+          .expect(200)
+      ).body as RecordJson[];
+    let found = await log();
+    for (let i = 0; i < 40 && found.length < 2; i++) {
+      await sleep(250);
+      found = await log();
+    }
+    const interrupted = found.find((record) => record.scheduleItemId === item.id)!;
+    expect(interrupted).toMatchObject({ outcome: 'partial' });
+    expect(interrupted.reason).toContain('Ngắt để phát trực tiếp');
+    const live = found.find((record) => record.source === 'live')!;
+    expect(live).toMatchObject({
+      outcome: 'aired',
+      title: 'Phát trực tiếp: web-live-van-hanh-hac-thanh',
+    });
+    // On air within 3 s of the click (the click precedes the microphone and the first frame).
+    expect(Date.parse(live.startedAt) - clickedAt).toBeLessThan(3000);
+    expect(live.playedMs).toBeGreaterThan(4000);
+    expect(live.playedMs).toBeLessThan(9000);
+
+    // The file sink's archive holds the microphone's 880 Hz bursts from its first seconds.
+    const dir = join(storage.env.MEDIA_DIR!, 'archive');
+    const files = readdirSync(dir, { recursive: true }) as string[];
+    const archived = files.filter((file) => /-live-.*\.mp3$/.test(file));
+    expect(archived).toHaveLength(1);
+    const samples = decodeMono(join(dir, archived[0]));
+    const heard = [0, 250, 500, 750, 1000, 1250, 1500].map((from) =>
+      dominantTone(samples, from, from + 250, [440, 880]),
+    );
+    expect(heard).toContain(880);
+    expect(heard).not.toContain(440);
+
+    // The recording is an audio asset of the commune; the chain verifies.
+    const assets = (
+      await app.http().get(`/api/v1/communes/${HAC_THANH}/audio`).set(bearer(operator)).expect(200)
+    ).body as { originalName: string | null }[];
+    expect(assets.some((asset) => /^phat-truc-tiep-/.test(asset.originalName ?? ''))).toBe(true);
+    const verify = await app
+      .http()
+      .get(`/api/v1/communes/${HAC_THANH}/playout-log/verify`)
+      .set(bearer(admin))
+      .expect(200);
+    expect(verify.body).toMatchObject({ ok: true });
+    await screenshot(page, '42-da-phat-truc-tiep');
+    expect(browser.problems).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,304 @@
+import { errorText, get, post } from '../api.js';
+import { AppContext, communeCode } from '../context.js';
+import { h } from '../dom.js';
+import { vietnameseError } from '../errors-vi.js';
+import { formatClock, formatTime } from '../format.js';
+import { onLeave } from '../lifecycle.js';
+import { Page } from '../router.js';
+import { messageBox } from '../ui/notice.js';
+
+interface LiveStatus {
+  available: boolean;
+  emergencyOnAir: boolean;
+  interrupts: string | null;
+  onAir: { id: string; speaker: string } | null;
+  maxSeconds: number;
+}
+
+interface OpenedLive {
+  id: string;
+  ticket: string;
+  socketPath: string;
+  interrupts: string | null;
+  maxSeconds: number;
+}
+
+type ServerMessage =
+  | { type: 'on-air'; startedAt: string; interrupted: string | null }
+  | {
+      type: 'ended';
+      outcome: string;
+      playedMs: number;
+      reason: string | null;
+      recordSeq: number | null;
+      cutByEmergency: boolean;
+    }
+  | { type: 'error'; statusCode: number; code?: string; message: string };
+
+/** The page sends 40 ms frames of 16-bit mono at 48 kHz, the service's live frame format. */
+const SAMPLE_RATE = 48000;
+const FRAME_SAMPLES = 1920;
+
+const MIC_ERRORS: Record<string, string> = {
+  NotFoundError: 'Không tìm thấy micrô trên máy này. Hãy cắm micrô rồi thử lại.',
+  NotAllowedError:
+    'Trình duyệt chưa được phép dùng micrô. Hãy cho phép truy cập micrô (biểu tượng ổ khoá trên thanh địa chỉ) rồi thử lại.',
+  NotReadableError: 'Micrô đang bị một chương trình khác sử dụng.',
+};
+
+/** Float samples (−1…1) to 16-bit little-endian PCM. */
+function toPcm16(samples: Float32Array): ArrayBuffer {
+  const out = new DataView(new ArrayBuffer(samples.length * 2));
+  for (let i = 0; i < samples.length; i++) {
+    const value = Math.max(-1, Math.min(1, samples[i]));
+    out.setInt16(i * 2, value < 0 ? value * 0x8000 : value * 0x7fff, true);
+  }
+  return out.buffer;
+}
+
+/** Microphone capture: 40 ms frames to `onFrame`, the level (0…1) to `onLevel`. */
+interface Capture {
+  stop(): void;
+}
+
+async function startCapture(
+  onFrame: (frame: ArrayBuffer) => void,
+  onLevel: (level: number) => void,
+): Promise<Capture> {
+  const stream = await navigator.mediaDevices.getUserMedia({
+    // A broadcast microphone, not a call: the call processing (echo cancelling, noise
+    // suppression, automatic gain) would pump and colour the voice on the loudspeakers.
+    audio: {
+      channelCount: 1,
+      echoCancellation: false,
+      noiseSuppression: false,
+      autoGainControl: false,
+    },
+  });
+  const context = new AudioContext({ sampleRate: SAMPLE_RATE });
+  const source = context.createMediaStreamSource(stream);
+  // ScriptProcessorNode: enough for speech, and no worklet module to serve.
+  const processor = context.createScriptProcessor(2048, 1, 1);
+  const pending = new Float32Array(FRAME_SAMPLES);
+  let filled = 0;
+  processor.onaudioprocess = (event) => {
+    const samples = event.inputBuffer.getChannelData(0);
+    let sum = 0;
+    for (const sample of samples) {
+      sum += sample * sample;
+      pending[filled++] = sample;
+      if (filled === FRAME_SAMPLES) {
+        onFrame(toPcm16(pending));
+        filled = 0;
+      }
+    }
+    onLevel(Math.min(1, Math.sqrt(sum / samples.length) * 4));
+  };
+  source.connect(processor);
+  processor.connect(context.destination);
+  return {
+    stop() {
+      processor.disconnect();
+      source.disconnect();
+      for (const track of stream.getTracks()) track.stop();
+      void context.close();
+    },
+  };
+}
+
+/** "Phát trực tiếp": an operator or approver speaks to the commune's loudspeakers. */
+export async function livePage(context: AppContext): Promise<Page> {
+  const commune = communeCode(context);
+  const status = await get<LiveStatus>(`/communes/${commune}/live`);
+  const message = messageBox();
+  const situation = h('p', { class: 'live-situation' });
+  const startButton = h(
+    'button',
+    { type: 'button', class: 'primary live-button' },
+    'BẮT ĐẦU PHÁT TRỰC TIẾP',
+  );
+  const stopButton = h(
+    'button',
+    { type: 'button', class: 'danger live-button', hidden: true },
+    'DỪNG PHÁT',
+  );
+  const meterFill = h('div', { class: 'live-level-fill' });
+  const meter = h(
+    'div',
+    {
+      class: 'live-level',
+      role: 'meter',
+      'aria-label': 'Mức âm thanh micrô',
+      'aria-valuemin': '0',
+      'aria-valuemax': '100',
+      'aria-valuenow': '0',
+    },
+    meterFill,
+  );
+  const showLevel = (level: number): void => {
+    const percent = Math.round(level * 100);
+    meterFill.style.width = `${percent}%`;
+    meter.setAttribute('aria-valuenow', String(percent));
+  };
+  const elapsed = h('p', { class: 'live-elapsed', role: 'timer', 'aria-live': 'off' }, '0:00');
+  const onAirLabel = h('p', { class: 'live-on-air', role: 'status' });
+
+  const describe = (current: LiveStatus): void => {
+    if (current.emergencyOnAir) {
+      situation.textContent =
+        'Đang phát bản tin khẩn cấp: hãy chờ bản tin kết thúc rồi mới phát trực tiếp.';
+    } else if (current.onAir) {
+      situation.textContent = `${current.onAir.speaker} đang phát trực tiếp.`;
+    } else if (current.interrupts) {
+      situation.textContent = `Đang phát “${current.interrupts}”. Khi bạn bắt đầu, bản tin này sẽ bị ngắt và ghi vào nhật ký là phát một phần.`;
+    } else {
+      situation.textContent = 'Loa của xã đang không phát gì: không có bản tin nào bị ngắt.';
+    }
+    startButton.disabled = !current.available || current.emergencyOnAir || !!current.onAir;
+    if (!current.available) {
+      message.show(
+        'Xã phát qua cụm loa hoặc máy chủ không chạy bộ phát: chưa thể phát trực tiếp từ trang này.',
+        'info',
+      );
+    }
+  };
+  describe(status);
+
+  let socket: WebSocket | null = null;
+  let capture: Capture | null = null;
+  let timer: number | null = null;
+  let stopping = false;
+  let ended = false;
+
+  const reset = (): void => {
+    capture?.stop();
+    capture = null;
+    if (timer !== null) window.clearInterval(timer);
+    timer = null;
+    showLevel(0);
+    startButton.hidden = false;
+    stopButton.hidden = true;
+    onAirLabel.textContent = '';
+    void get<LiveStatus>(`/communes/${commune}/live`)
+      .then(describe)
+      .catch(() => undefined);
+  };
+
+  const handle = (data: ServerMessage): void => {
+    if (data.type === 'on-air') {
+      onAirLabel.textContent = `ĐANG PHÁT TRỰC TIẾP từ ${formatTime(data.startedAt)}${data.interrupted ? ` (đã ngắt “${data.interrupted}”)` : ''}`;
+      return;
+    }
+    if (data.type === 'error') {
+      ended = true;
+      message.show(vietnameseError(data.statusCode, data.code, data.message));
+      return;
+    }
+    ended = true;
+    if (data.cutByEmergency) {
+      message.show('Bản tin khẩn cấp bắt đầu phát: phiên phát trực tiếp đã bị ngắt.');
+    } else if (data.outcome === 'not-started') {
+      message.show('Phiên phát trực tiếp kết thúc trước khi lên sóng.', 'info');
+    } else {
+      message.show(
+        `Đã phát trực tiếp ${formatClock(data.playedMs)}; bản ghi âm được lưu vào kho âm thanh và nhật ký phát thanh.`,
+        'success',
+      );
+    }
+  };
+
+  const start = async (): Promise<void> => {
+    message.show(null);
+    startButton.disabled = true;
+    stopping = false;
+    ended = false;
+    let opened: OpenedLive;
+    try {
+      opened = await post<OpenedLive>(`/communes/${commune}/live`, {});
+    } catch (error) {
+      message.show(errorText(error));
+      startButton.disabled = false;
+      return;
+    }
+    const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
+    const ws = new WebSocket(
+      `${scheme}//${window.location.host}${opened.socketPath}?ticket=${encodeURIComponent(opened.ticket)}`,
+    );
+    ws.binaryType = 'arraybuffer';
+    socket = ws;
+    ws.addEventListener('message', (event) => {
+      if (typeof event.data === 'string') handle(JSON.parse(event.data) as ServerMessage);
+    });
+    ws.addEventListener('close', () => {
+      if (!stopping && !ended) {
+        message.show('Mất kết nối tới máy chủ: phiên phát trực tiếp đã tự kết thúc.');
+      }
+      socket = null;
+      reset();
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        ws.addEventListener('open', () => resolve(), { once: true });
+        ws.addEventListener('error', () => reject(new Error('socket')), { once: true });
+      });
+      capture = await startCapture((frame) => {
+        if (ws.readyState === WebSocket.OPEN) ws.send(frame);
+      }, showLevel);
+    } catch (error) {
+      const name = error instanceof DOMException ? error.name : '';
+      stopping = true;
+      ws.close();
+      message.show(
+        MIC_ERRORS[name] ??
+          (name
+            ? 'Không mở được micrô. Hãy kiểm tra micrô rồi thử lại.'
+            : 'Không kết nối được tới máy chủ để phát trực tiếp.'),
+      );
+      startButton.disabled = false;
+      return;
+    }
+    const began = Date.now();
+    startButton.hidden = true;
+    stopButton.hidden = false;
+    stopButton.focus();
+    timer = window.setInterval(() => {
+      elapsed.textContent = formatClock(Date.now() - began);
+    }, 250);
+  };
+
+  const stop = (): void => {
+    stopping = true;
+    capture?.stop();
+    capture = null;
+    if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'stop' }));
+    stopButton.disabled = true;
+    window.setTimeout(() => (stopButton.disabled = false), 1000);
+  };
+
+  startButton.addEventListener('click', () => void start());
+  stopButton.addEventListener('click', stop);
+  onLeave(() => {
+    if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'stop' }));
+    capture?.stop();
+    if (timer !== null) window.clearInterval(timer);
+  });
+
+  return {
+    title: 'Phát trực tiếp',
+    node: h(
+      'section',
+      { class: 'live-page' },
+      h('h1', null, 'Phát trực tiếp'),
+      h(
+        'p',
+        null,
+        `Nói qua micrô của máy này ra loa của xã (trễ không quá 3 giây). Lời nói được ghi âm, lưu vào kho âm thanh và ghi vào nhật ký phát thanh. Bản tin khẩn cấp luôn được ưu tiên và sẽ ngắt phiên phát trực tiếp; giờ yên tĩnh vẫn áp dụng. Mỗi phiên dài tối đa ${Math.round(status.maxSeconds / 60)} phút.`,
+      ),
+      situation,
+      message.element,
+      h('div', { class: 'live-controls' }, startButton, stopButton),
+      onAirLabel,
+      h('div', { class: 'live-meter-row' }, h('span', null, 'Mức micrô'), meter, elapsed),
+    ),
+  };
+}
