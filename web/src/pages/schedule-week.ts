@@ -109,11 +109,7 @@ function openItem(context: AppContext, item: ScheduleItem, input: WeekCalendarIn
         h('dd', null, ITEM_STATUS_LABEL[item.status]),
         itemKind(item) !== 'bulletin' ? h('dt', null, 'Loại') : null,
         itemKind(item) !== 'bulletin'
-          ? h(
-              'dd',
-              null,
-              itemKind(item) === 'relay' ? 'Tiếp âm' : PRIORITY_LABEL.emergency,
-            )
+          ? h('dd', null, itemKind(item) === 'relay' ? 'Tiếp âm' : PRIORITY_LABEL.emergency)
           : null,
       ),
       h(
@@ -270,7 +266,10 @@ export function weekCalendar(context: AppContext, input: WeekCalendarInput): HTM
           track,
           h(
             'span',
-            { class: `week-free${free === 0 ? ' week-free-none' : ''}`, 'data-testid': 'week-free' },
+            {
+              class: `week-free${free === 0 ? ' week-free-none' : ''}`,
+              'data-testid': 'week-free',
+            },
             free === 0 ? 'Đã kín' : `Trống ${free} phút`,
           ),
         );
@@ -322,4 +321,3 @@ export function weekCalendar(context: AppContext, input: WeekCalendarInput): HTM
     ),
   );
 }
-
