@@ -1,7 +1,7 @@
 import { get } from '../api.js';
 import { AppContext, communeCode, topicName } from '../context.js';
 import { h } from '../dom.js';
-import { addDays, formatDate, formatNumber, mondayOf, today } from '../format.js';
+import { addDays, formatDate, formatDayMonth, formatNumber, mondayOf, today } from '../format.js';
 import { topicColour } from '../labels.js';
 import { href, Page, RouteMatch } from '../router.js';
 import type { Campaign, CommuneDetail, ComplianceRow, ScheduleItem } from '../types.js';
@@ -158,7 +158,27 @@ export async function operatorHomePage(context: AppContext, match: RouteMatch): 
     campaigns,
     context.commune?.provinceCode ?? context.user.provinceCode,
   );
-  const title = 'Tiến độ tuần này';
+  const current = monday === mondayOf(today());
+  const title = current
+    ? 'Tiến độ tuần này'
+    : `Tiến độ tuần ${formatDayMonth(monday)} – ${formatDayMonth(sunday)}`;
+  const pager = h(
+    'div',
+    { class: 'pager' },
+    h(
+      'a',
+      { href: href('/tien-do', { date: addDays(monday, -7) }), class: 'button secondary small' },
+      '← Tuần trước',
+    ),
+    current
+      ? null
+      : h('a', { href: href('/tien-do'), class: 'button secondary small' }, 'Tuần này'),
+    h(
+      'a',
+      { href: href('/tien-do', { date: addDays(monday, 7) }), class: 'button secondary small' },
+      'Tuần sau →',
+    ),
+  );
   if (!campaign) {
     return {
       title,
@@ -166,6 +186,7 @@ export async function operatorHomePage(context: AppContext, match: RouteMatch): 
         'div',
         { class: 'page page-home' },
         h('h1', null, title),
+        pager,
         emptyState(
           'Hôm nay không có chiến dịch nào đang diễn ra nên chưa có chỉ tiêu để theo dõi. Xem lịch phát sóng hoặc trang “Kế hoạch chiến dịch” để biết chiến dịch sắp tới.',
         ),
@@ -202,6 +223,7 @@ export async function operatorHomePage(context: AppContext, match: RouteMatch): 
       'div',
       { class: 'page page-home' },
       h('h1', null, title),
+      pager,
       h(
         'p',
         { class: 'muted' },

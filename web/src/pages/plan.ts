@@ -158,10 +158,19 @@ export function fixLink(context: AppContext, fix: ShortfallFix): HTMLElement | n
   }
 }
 
-function daysText(dates: readonly string[]): string {
-  return dates.length === 1
-    ? `ngày ${formatDate(dates[0])}`
-    : `${dates.length} ngày: ${dates.map((date) => `${weekdayShort(isoDayOfWeek(date))} ${formatDayMonth(date)}`).join(', ')}`;
+function dayLabel(date: string): string {
+  return `${weekdayShort(isoDayOfWeek(date))} ${formatDayMonth(date)}`;
+}
+
+/** "ngày 07/12", "3 ngày: T2 07/12, T4 09/12, T6 11/12", "14 ngày liền, T2 07/12 – CN 20/12". */
+export function daysText(dates: readonly string[]): string {
+  if (dates.length === 1) return `ngày ${formatDate(dates[0])}`;
+  const consecutive = dates.every(
+    (date, index) => index === 0 || addDays(dates[index - 1], 1) === date,
+  );
+  return consecutive
+    ? `${dates.length} ngày liền, ${dayLabel(dates[0])} – ${dayLabel(dates[dates.length - 1])}`
+    : `${dates.length} ngày: ${dates.map(dayLabel).join(', ')}`;
 }
 
 /**
@@ -174,20 +183,18 @@ export function shortfallGroupText(context: AppContext, group: ShortfallGroup): 
     return `Còn thiếu tới ${formatSeconds(group.maxMissingSeconds)} mỗi ngày cho tổng thời lượng tuyên truyền chiến dịch (mọi chủ đề cộng lại), ${daysText(group.dates)}. Lý do: ${causeText(group)}.`;
   }
   const weeks = group.weeks;
-  if (group.maxMissingSeconds > 0) {
-    missing.push(
-      `${weeks.length > 1 ? 'tới ' : ''}${formatSeconds(group.maxMissingSeconds)}${weeks.length > 1 ? ' mỗi tuần' : ''}`,
-    );
-  }
-  if (group.maxMissingPlays > 0) {
-    missing.push(
-      `${weeks.length > 1 ? 'tới ' : ''}${plays(group.maxMissingPlays)}${weeks.length > 1 ? ' mỗi tuần' : ''}`,
-    );
-  }
+  if (group.maxMissingSeconds > 0) missing.push(formatSeconds(group.maxMissingSeconds));
+  if (group.maxMissingPlays > 0) missing.push(plays(group.maxMissingPlays));
+  const amount =
+    missing.length === 0
+      ? 'một phần chỉ tiêu'
+      : weeks.length > 1
+        ? `tới ${missing.join(' và ')} mỗi tuần`
+        : missing.join(' và ');
   const span = weeks
     .map((week) => `${formatDayMonth(week.from)} – ${formatDayMonth(week.to)}`)
     .join(', ');
-  return `Còn thiếu ${missing.join(' và ') || 'một phần chỉ tiêu'} cho chủ đề “${topicName(context, group.topic ?? '')}”, ${weeks.length > 1 ? `${weeks.length} tuần` : 'tuần'} ${span}. Lý do: ${causeText(group)}.`;
+  return `Còn thiếu ${amount} cho chủ đề “${topicName(context, group.topic ?? '')}”, ${weeks.length > 1 ? `${weeks.length} tuần` : 'tuần'} ${span}. Lý do: ${causeText(group)}.`;
 }
 
 function shortfallGroupsList(context: AppContext, groups: readonly ShortfallGroup[]): HTMLElement {

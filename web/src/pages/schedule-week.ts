@@ -141,6 +141,7 @@ function block(
   item: ScheduleItem,
   span: { start: number; end: number },
   input: WeekCalendarInput,
+  heightPx = Infinity,
 ): HTMLElement {
   const length = Math.max(1, span.end - span.start);
   const from = Math.max(span.start, minutesOfDay(item.startsAt));
@@ -152,7 +153,7 @@ function block(
     'button',
     {
       type: 'button',
-      class: `week-block week-block-${kind}`,
+      class: `week-block week-block-${kind}${((to - from) / length) * heightPx < TEXT_MIN_PX ? ' week-block-thin' : ''}`,
       'data-status': item.status,
       'data-testid': 'week-block',
       'data-kind': kind,
@@ -185,10 +186,16 @@ export function freeMinutes(window: BroadcastWindow, items: readonly ScheduleIte
   return Math.max(0, Math.floor(end - start - taken));
 }
 
-/** The cell height of a window: a minute is 4 px, within 72–240 px. */
+/**
+ * The cell height of a window: a minute is 5 px (a 30-minute window is 150 px, so two windows of
+ * a week fit one screen), within 90–300 px; a longer window is drawn denser.
+ */
 function cellHeight(window: BroadcastWindow): number {
-  return Math.min(240, Math.max(72, window.durationMinutes * 4));
+  return Math.min(300, Math.max(90, window.durationMinutes * 5));
 }
+
+/** Below this height a block shows its colour only; its time and title are in its label. */
+const TEXT_MIN_PX = 13;
 
 /**
  * The week as a calendar: a column per day (Mon–Sun, today marked), a row per window of the
@@ -252,7 +259,7 @@ export function weekCalendar(context: AppContext, input: WeekCalendarInput): HTM
         const track = h(
           'div',
           { class: 'week-track' },
-          inside.map((item) => block(context, item, { start, end }, input)),
+          inside.map((item) => block(context, item, { start, end }, input, cellHeight(window))),
         );
         track.style.height = `${cellHeight(window)}px`;
         return h(

@@ -493,13 +493,16 @@ export async function programLogView(
           : null,
       ),
       toolbar,
-      h(
-        'div',
-        { class: 'legend', 'aria-hidden': 'true' },
-        (['planned', 'aired', 'partial', 'missed', 'failed'] as const).map((status) =>
-          h('span', { class: `legend-item status-${status}` }, ITEM_STATUS_LABEL[status]),
-        ),
-      ),
+      // The calendar colours items by topic (its own legend); the list by status.
+      view === 'week' && layout === 'calendar'
+        ? null
+        : h(
+            'div',
+            { class: 'legend', 'aria-hidden': 'true' },
+            (['planned', 'aired', 'partial', 'missed', 'failed'] as const).map((status) =>
+              h('span', { class: `legend-item status-${status}` }, ITEM_STATUS_LABEL[status]),
+            ),
+          ),
       emergencyList(
         emergencies.filter((emergency) => {
           const date = localDateOf(emergency.createdAt);
