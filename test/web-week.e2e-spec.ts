@@ -22,6 +22,34 @@ jest.setTimeout(180_000);
 /** The page's getComputedStyle (the tests compile without the DOM library). */
 type StyleReader = { getComputedStyle(element: unknown): { backgroundColor: string } };
 
+/** The parts of a page element the checks read (the tests compile without the DOM library). */
+interface PageElement {
+  getAttribute(name: string): string | null;
+  getBoundingClientRect(): { width: number; height: number };
+  parentElement: PageElement | null;
+  querySelector(selector: string): PageElement | null;
+}
+
+/** The days' dates (one self-contained function: it runs in the page). */
+const dates = (elements: unknown[]): (string | null)[] =>
+  elements.map((element) => (element as PageElement).getAttribute('data-date'));
+
+/** Its width and height, and its parent's or a part's, in px. */
+const heights = (element: unknown): number[] => {
+  const block = element as PageElement;
+  return [
+    block.getBoundingClientRect().height,
+    block.parentElement!.getBoundingClientRect().height,
+  ];
+};
+const widths = (element: unknown): number[] => {
+  const row = element as PageElement;
+  return [
+    row.querySelector('.progress-planned')!.getBoundingClientRect().width,
+    row.querySelector('.progress-bar')!.getBoundingClientRect().width,
+  ];
+};
+
 /** An element's computed background colour (evaluated in the page). */
 const BACKGROUND = (element: unknown): string =>
   (globalThis as unknown as StyleReader).getComputedStyle(element).backgroundColor;
@@ -153,11 +181,9 @@ describe('week calendar, week progress and plan preview (e2e, Chromium)', () => 
     await openWeek(page, nextMonday, 'calendar');
     const calendar = page.getByTestId('week-calendar');
     await calendar.waitFor();
-    await expect(
-      page
-        .getByTestId('week-day')
-        .evaluateAll((days) => days.map((day) => day.getAttribute('data-date'))),
-    ).resolves.toEqual([0, 1, 2, 3, 4, 5, 6].map((offset) => addDays(nextMonday, offset)));
+    await expect(page.getByTestId('week-day').evaluateAll(dates)).resolves.toEqual(
+      [0, 1, 2, 3, 4, 5, 6].map((offset) => addDays(nextMonday, offset)),
+    );
     await expect(page.getByTestId('week-day').first().textContent()).resolves.toMatch(
       new RegExp(`^T2 ${nextMonday.slice(8, 10)}/${nextMonday.slice(5, 7)}`),
     );
@@ -185,10 +211,7 @@ describe('week calendar, week progress and plan preview (e2e, Chromium)', () => 
       await legendKinhTe.evaluate(BACKGROUND),
     );
     // A block's height is its share of the window: one minute of thirty.
-    const [blockHeight, trackHeight] = await kinhTe.evaluate((block) => [
-      block.getBoundingClientRect().height,
-      block.parentElement!.getBoundingClientRect().height,
-    ]);
+    const [blockHeight, trackHeight] = await kinhTe.evaluate(heights);
     expect(blockHeight / trackHeight).toBeGreaterThan(0.8 / 30);
     expect(blockHeight / trackHeight).toBeLessThan(1.2 / 30);
     // Empty windows show all their time free; the emergency outside windows is drawn apart.
@@ -267,10 +290,7 @@ describe('week calendar, week progress and plan preview (e2e, Chromium)', () => 
       'Còn thiếu 8 phút · 3 lượt',
     );
     // The bars: the planned part is a fifth of the target's width.
-    const [planned, whole] = await kinhTe.evaluate((row) => [
-      row.querySelector('.progress-planned')!.getBoundingClientRect().width,
-      row.querySelector('.progress-bar')!.getBoundingClientRect().width,
-    ]);
+    const [planned, whole] = await kinhTe.evaluate(widths);
     expect(Math.abs(planned / whole - 0.2)).toBeLessThan(0.02);
     const link = page.getByTestId('plan-missing');
     await expect(link.textContent()).resolves.toBe('Lập kế hoạch cho phần còn thiếu (4 chủ đề)');
@@ -293,7 +313,7 @@ describe('week calendar, week progress and plan preview (e2e, Chromium)', () => 
     );
     await page.getByRole('heading', { level: 1, name: 'Lập kế hoạch chiến dịch' }).waitFor();
     await page.getByRole('button', { name: 'Xem trước (chạy thử)' }).click();
-    const shortfalls = page.getByTestId('shortfall');
+    const shortfalls = page.getByTestId('shortfall-group');
     await shortfalls.first().waitFor();
     const texts = await shortfalls.allTextContents();
     // Fourteen days short of the daily minimum for one cause: one line, not fourteen.

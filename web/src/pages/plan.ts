@@ -208,10 +208,14 @@ function shortfallGroupsList(context: AppContext, groups: readonly ShortfallGrou
       groups.map((group) =>
         h(
           'li',
-          { 'data-testid': 'shortfall', 'data-cause': group.cause },
+          { 'data-testid': 'shortfall-group', 'data-cause': group.cause },
           group.topic ? topicChip(context, group.topic) : null,
           group.topic ? ' ' : null,
-          h('span', { class: 'shortfall-text' }, shortfallGroupText(context, group)),
+          h(
+            'span',
+            { class: 'shortfall-text', 'data-testid': 'shortfall' },
+            shortfallGroupText(context, group),
+          ),
           ' ',
           fixLink(context, group.fix),
         ),
