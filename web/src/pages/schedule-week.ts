@@ -286,7 +286,7 @@ export function weekCalendar(context: AppContext, input: WeekCalendarInput): HTM
   const outside = input.items.filter((item) => !placed.has(item.id));
   return h(
     'div',
-    { class: 'week-calendar-wrap' },
+    { class: 'week-calendar-wrap table-wrap' },
     h(
       'div',
       {
