@@ -270,8 +270,9 @@ describe('web app in a browser (e2e, Chromium)', () => {
         .set(bearer(admin))
         .expect(200)
     ).body as { status: string }[];
+    // The week opens as a calendar: one block per item.
     await eventually(
-      () => page.getByTestId('schedule-item').count(),
+      () => page.getByTestId('week-block').count(),
       (count) => count === week.filter((item) => item.status !== 'cancelled').length,
     );
     await screenshot(page, '07-lich-phat-song-tuan');

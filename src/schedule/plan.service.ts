@@ -25,6 +25,7 @@ import {
   Shortfall,
 } from './planner';
 import { PolicyChecks } from './policy-checks';
+import { ShortfallGroup } from './shortfall-groups';
 import { CommuneDevices } from './commune-devices';
 import { bulletinIdsOf, itemTopics } from './item-content';
 import { assertKnownZones, itemsShareDevice, normalizeItemZones } from './item-zones';
@@ -59,6 +60,8 @@ export interface PlanView {
   dryRun: boolean;
   items: PlanItemView[];
   shortfalls: Shortfall[];
+  /** The shortfalls grouped: one line per rule and cause, its days, and the fix. */
+  shortfallGroups: ShortfallGroup[];
   /** The targets measured on the log with the plan applied. */
   progress: CampaignProgress;
   /** Window time the plan did not use because it breaks the broadcast policy. */
@@ -181,6 +184,7 @@ export class PlanService {
         zones,
       })),
       shortfalls: result.shortfalls,
+      shortfallGroups: result.shortfallGroups,
       progress: result.progress,
       policyLimits: result.policyLimits.map((limit) => ({
         ...limit,

@@ -408,3 +408,151 @@ describe('planCampaign', () => {
     });
   });
 });
+
+describe('planCampaign: grouped shortfalls and their true causes', () => {
+  /** One 60 s bulletin per topic, as a commune's first week has. */
+  const fourBulletins = (): PlannerBulletin[] =>
+    TOPICS.map((topic, index) => ({
+      id: `only-${topic}`,
+      topics: [topic],
+      durationMs: 60000,
+      library: false,
+      approvedAt: index,
+    }));
+
+  const week = (overrides: Partial<PlannerInput>): PlannerInput =>
+    baseInput({ from: '2025-10-06', to: '2025-10-12', bulletins: fourBulletins(), ...overrides });
+
+  it('says one line for seven days short for one reason: one play per window occurrence', () => {
+    // Two windows a day and four bulletins: at most 8 plays (8 min) a day, 10 min required.
+    const plan = planCampaign(
+      week({
+        targets: {
+          rules: TOPICS.map((topic) => ({ topic, minPlaysPerWeek: 1 })),
+          minDailySeconds: 600,
+        },
+      }),
+    );
+    expect(plan.shortfalls.filter((s) => s.kind === 'daily')).toHaveLength(7);
+    const daily = plan.shortfallGroups.filter((group) => group.kind === 'daily');
+    expect(daily).toHaveLength(1);
+    expect(daily[0]).toMatchObject({
+      topic: null,
+      cause: 'one-per-occurrence',
+      count: 7,
+      dates: eachDate('2025-10-06', '2025-10-12'),
+      maxMissingSeconds: 120,
+      // Each new bulletin adds two plays a day (one per window): one more covers 2 min.
+      fix: { action: 'add-bulletins', topic: null, count: 1 },
+    });
+    // No topic advice for a total that has no topic.
+    expect(daily[0].message).toBe(
+      'Daily campaign airtime is short on 7 days (2025-10-06, 2025-10-07, 2025-10-08 and 4 more): a bulletin plays at most once per window occurrence, and each of the 4 bulletins is already in every occurrence with room; add 1 bulletin tagged with a campaign topic',
+    );
+    expect(plan.shortfalls[0].reason).toBe('rotation-limit');
+  });
+
+  it('names the topic and the number of bulletins to add when one per window is the limit', () => {
+    const plan = planCampaign(
+      week({
+        to: '2025-10-19',
+        targets: { rules: [{ topic: 'kinh-te-so', minPlaysPerWeek: 20 }], minDailySeconds: 0 },
+      }),
+    );
+    // One kinh-te-so bulletin: 2 plays a day, 14 a week, 6 missing in each of two weeks.
+    expect(plan.shortfallGroups).toEqual([
+      expect.objectContaining({
+        kind: 'weekly',
+        topic: 'kinh-te-so',
+        cause: 'one-per-occurrence',
+        weeks: [
+          { week: '2025-W41', from: '2025-10-06', to: '2025-10-12' },
+          { week: '2025-W42', from: '2025-10-13', to: '2025-10-19' },
+        ],
+        missingPlays: 12,
+        fix: { action: 'add-bulletins', topic: 'kinh-te-so', count: 1 },
+      }),
+    ]);
+  });
+
+  it('names the daily play limit (PLANNER_MAX_PLAYS_PER_BULLETIN_PER_DAY) when that is the limit', () => {
+    const many: WindowSpec[] = ['05:00', '07:00', '11:00', '17:00', '19:00'].map((startTime) => ({
+      id: `w${startTime}`,
+      name: `Khung ${startTime}`,
+      daysOfWeek: [1, 2, 3, 4, 5, 6, 7],
+      startTime,
+      durationMinutes: 10,
+      validFrom: null,
+      validTo: null,
+    }));
+    const plan = planCampaign(
+      week({
+        windows: many,
+        maxPlaysPerBulletinPerDay: 3,
+        targets: { rules: [{ topic: 'kinh-te-so', minPlaysPerWeek: 28 }], minDailySeconds: 0 },
+      }),
+    );
+    // Five windows a day but three plays a day: 21 of 28.
+    expect(plan.items).toHaveLength(21);
+    expect(plan.shortfallGroups).toEqual([
+      expect.objectContaining({
+        cause: 'daily-play-limit',
+        missingPlays: 7,
+        fix: { action: 'add-bulletins', topic: 'kinh-te-so', count: 1 },
+      }),
+    ]);
+    expect(plan.shortfallGroups[0].message).toContain(
+      'each of the 1 bulletins already plays 3 times a day (PLANNER_MAX_PLAYS_PER_BULLETIN_PER_DAY)',
+    );
+  });
+
+  it('asks for more minutes in a named window when the time is what lacks', () => {
+    const short: WindowSpec[] = [
+      { ...windows[0], durationMinutes: 2 },
+      { ...windows[1], durationMinutes: 3 },
+    ];
+    const plan = planCampaign(
+      week({
+        windows: short,
+        bulletins: [
+          ...fourBulletins(),
+          ...TOPICS.map((topic, index) => ({
+            id: `second-${topic}`,
+            topics: [topic],
+            durationMs: 60000,
+            library: false,
+            approvedAt: 10 + index,
+          })),
+        ],
+        targets: {
+          rules: TOPICS.map((topic) => ({ topic, minPlaysPerWeek: 1 })),
+          minDailySeconds: 600,
+        },
+      }),
+    );
+    const daily = plan.shortfallGroups.filter((group) => group.kind === 'daily');
+    expect(daily).toHaveLength(1);
+    // 2 + 3 min of windows hold three one-minute bulletins with their 2 s gaps: 7 min a day are
+    // missing, 7 more bulletins with their gaps need 7 min 14 s: 8 more minutes in Chiều.
+    expect(daily[0]).toMatchObject({
+      cause: 'no-window-time',
+      count: 7,
+      fix: { action: 'extend-window', windowId: 'chieu', windowName: 'Chiều', minutes: 8 },
+    });
+  });
+
+  it('keeps different causes on different lines and groups the weeks of a missing topic', () => {
+    const plan = planCampaign(
+      baseInput({ bulletins: bulletins().filter((b) => !b.topics.includes('xa-hoi-so')) }),
+    );
+    expect(plan.shortfallGroups).toEqual([
+      expect.objectContaining({
+        topic: 'xa-hoi-so',
+        cause: 'no-bulletin',
+        count: 2,
+        dates: eachDate('2025-10-06', '2025-10-19'),
+        fix: { action: 'add-bulletins', topic: 'xa-hoi-so', count: 1 },
+      }),
+    ]);
+  });
+});

@@ -14,6 +14,14 @@ import {
 import { CampaignRule } from '../campaigns/entities/campaign.entity';
 import { BroadcastPolicy, describeHours, hoursWithin, PolicyRule } from './broadcast-policy';
 import { Occurrence, occurrencesOn, WindowSpec } from './window-time';
+import {
+  describeCause,
+  describeFix,
+  groupShortfalls,
+  ShortfallCause,
+  ShortfallFix,
+  ShortfallGroup,
+} from './shortfall-groups';
 
 /** A bulletin the planner may place: approved, audio ready, schedulable by the commune. */
 export interface PlannerBulletin {
@@ -101,13 +109,21 @@ export interface Shortfall {
   requiredPlays: number;
   scheduledPlays: number;
   missingPlays: number;
+  /** The coarse reason (kept for clients that read it); `cause` says precisely what stopped it. */
   reason: ShortfallReason;
+  cause: ShortfallCause;
+  /** The concrete step that removes the cause. */
+  fix: ShortfallFix;
+  /** How many bulletins could have gone. */
+  bulletins: number;
   message: string;
 }
 
 export interface PlanResult {
   items: PlannedItem[];
   shortfalls: Shortfall[];
+  /** The shortfalls, one line per rule and cause, with the days each affects. */
+  shortfallGroups: ShortfallGroup[];
   /** The targets measured on the log as it would be with the plan. */
   progress: CampaignProgress;
   /** Window time left unused for the broadcast policy. */
@@ -137,7 +153,33 @@ interface Slot {
 
 interface Failure {
   reason: ShortfallReason;
+  cause: ShortfallCause;
+  fix: ShortfallFix;
+  bulletins: number;
   message: string;
+}
+
+const REASON_OF_CAUSE: Record<ShortfallCause, ShortfallReason> = {
+  'no-bulletin': 'no-bulletin',
+  past: 'past',
+  'no-window': 'no-window-time',
+  'no-window-time': 'no-window-time',
+  'one-per-occurrence': 'rotation-limit',
+  'daily-play-limit': 'rotation-limit',
+  'policy-daily-limit': 'policy',
+};
+
+function failure(
+  cause: ShortfallCause,
+  fix: ShortfallFix,
+  bulletins: number,
+  message: string,
+): Failure {
+  return { reason: REASON_OF_CAUSE[cause], cause, fix, bulletins, message };
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** What the planner knows of a bulletin, by index: candidates first, then others on the log. */
@@ -262,7 +304,9 @@ class PlanBuilder {
     const policyLimits = [...this.policyLimits].sort(
       (a, b) => a.startsAt - b.startsAt || a.windowId.localeCompare(b.windowId),
     );
-    return { items, shortfalls: this.shortfalls(progress), progress, policyLimits };
+    const shortfalls = this.shortfalls(progress);
+    const shortfallGroups = groupShortfalls(shortfalls, this.input.maxPlaysPerBulletinPerDay);
+    return { items, shortfalls, shortfallGroups, progress, policyLimits };
   }
 
   // ----- setup -----
@@ -423,19 +467,26 @@ class PlanBuilder {
     }
   }
 
-  /** How far a rule is from met in the week, in plays (missing airtime ÷ mean bulletin length). */
-  private ruleNeed(week: number, rule: number): number {
+  /** What a rule still misses in the week. */
+  private ruleMissing(week: number, rule: number): { missingMs: number; missingPlays: number } {
     const { minSecondsPerWeek = 0, minPlaysPerWeek = 0 } = this.rules[rule];
     const days = this.segments[week].days;
     const key = week * this.rules.length + rule;
-    const missingMs = Math.max(
-      0,
-      Math.ceil((minSecondsPerWeek * days) / 7) * 1000 - this.msByWeekRule[key],
-    );
-    const missingPlays = Math.max(
-      0,
-      Math.ceil((minPlaysPerWeek * days) / 7) - this.playsByWeekRule[key],
-    );
+    return {
+      missingMs: Math.max(
+        0,
+        Math.ceil((minSecondsPerWeek * days) / 7) * 1000 - this.msByWeekRule[key],
+      ),
+      missingPlays: Math.max(
+        0,
+        Math.ceil((minPlaysPerWeek * days) / 7) - this.playsByWeekRule[key],
+      ),
+    };
+  }
+
+  /** How far a rule is from met in the week, in plays (missing airtime ÷ mean bulletin length). */
+  private ruleNeed(week: number, rule: number): number {
+    const { missingMs, missingPlays } = this.ruleMissing(week, rule);
     if (missingMs === 0 && missingPlays === 0) return 0;
     const meanMs = this.meanMsByRule[rule];
     return Math.max(missingPlays, meanMs > 0 ? missingMs / meanMs : 1);
@@ -637,62 +688,205 @@ class PlanBuilder {
     return free;
   }
 
+  /**
+   * Why none of `candidates` can go on `day` now, checked in the order the placing checks:
+   * plays a day, the policy's daily airtime, then room in a window the bulletin is not yet in.
+   */
+  private dayCause(day: number, candidates: readonly number[]): ShortfallCause {
+    if (this.dates[day] < this.today) return 'past';
+    const slots = this.slotsByDay[day];
+    if (slots.length === 0) return 'no-window';
+    const count = this.bulletins.length;
+    const eligible = candidates.filter(
+      (bulletin) =>
+        this.playsByDayBulletin[day * count + bulletin] < this.input.maxPlaysPerBulletinPerDay,
+    );
+    if (eligible.length === 0) return 'daily-play-limit';
+    const dailyMs = (this.input.policy?.maxDailyMinutes ?? Infinity) * 60000;
+    const allowed = eligible.filter(
+      (bulletin) => this.airtimeMsByDay[day] + this.bulletins[bulletin].durationMs <= dailyMs,
+    );
+    if (allowed.length === 0) return 'policy-daily-limit';
+    const fits = allowed.some((bulletin) =>
+      slots.some((slot) => this.fit(slot, this.bulletins[bulletin].durationMs) !== null),
+    );
+    // It fits a window but was not placed: only the window's own copy of it stood in the way.
+    return fits ? 'one-per-occurrence' : 'no-window-time';
+  }
+
+  /** The cause over several days: the bulletins' limits first (more bulletins help there). */
+  private daysCause(days: readonly number[], candidates: readonly number[]): ShortfallCause {
+    const causes = days.map((day) => this.dayCause(day, candidates));
+    const tally = (cause: ShortfallCause) => causes.filter((item) => item === cause).length;
+    const perOccurrence = tally('one-per-occurrence');
+    const perDay = tally('daily-play-limit');
+    if (perOccurrence + perDay > 0) {
+      return perOccurrence >= perDay ? 'one-per-occurrence' : 'daily-play-limit';
+    }
+    if (tally('no-window-time') > 0) return 'no-window-time';
+    if (tally('policy-daily-limit') > 0) return 'policy-daily-limit';
+    return causes.every((cause) => cause === 'past') && causes.length > 0 ? 'past' : 'no-window';
+  }
+
+  /** How many more bulletins cover the need, each playing where the rotation lets it. */
+  private bulletinsNeeded(
+    days: readonly number[],
+    candidates: readonly number[],
+    missingMs: number,
+    missingPlays: number,
+  ): number {
+    const meanMs =
+      candidates.reduce((sum, index) => sum + this.bulletins[index].durationMs, 0) /
+      Math.max(1, candidates.length);
+    const plays = Math.max(missingPlays, meanMs > 0 ? Math.ceil(missingMs / meanMs) : 1);
+    const perBulletin = days.reduce(
+      (sum, day) =>
+        sum + Math.min(this.input.maxPlaysPerBulletinPerDay, this.slotsByDay[day].length),
+      0,
+    );
+    return Math.max(1, Math.ceil(plays / Math.max(1, perBulletin)));
+  }
+
+  /**
+   * The window to lengthen (the one on most of the days, the later of the day among equals) and by
+   * how much: each day's share of the missing airtime, at least the shortest bulletin, plus the gaps.
+   */
+  private extendFix(days: readonly number[], missingMs: number, shortestMs: number): ShortfallFix {
+    const tally = new Map<string, { name: string; count: number; minute: number }>();
+    for (const day of days) {
+      for (const { occurrence } of this.slotsByDay[day]) {
+        const entry = tally.get(occurrence.windowId) ?? {
+          name: occurrence.name,
+          count: 0,
+          minute: minutesIn(occurrence.startsAt),
+        };
+        entry.count += 1;
+        tally.set(occurrence.windowId, entry);
+      }
+    }
+    const [windowId, chosen] = [...tally.entries()].sort(
+      ([, a], [, b]) => b.count - a.count || b.minute - a.minute,
+    )[0] ?? ['', { name: '' }];
+    if (!windowId) return { action: 'add-window' };
+    const perDay = Math.max(shortestMs, Math.ceil(missingMs / Math.max(1, days.length)));
+    return {
+      action: 'extend-window',
+      windowId,
+      windowName: chosen.name,
+      // Each bulletin that fits in the new time brings its gap.
+      minutes: Math.ceil(
+        (perDay + this.input.gapMs * Math.ceil(perDay / Math.max(1, shortestMs))) / 60000,
+      ),
+    };
+  }
+
   private explainTime(
     days: readonly number[],
     candidates: readonly number[],
     where: string,
     what: string,
+    topic: string | null,
+    missing: { missingMs: number; missingPlays: number },
   ): Failure {
-    const slots = days.flatMap((day) => this.slotsByDay[day]);
-    if (days.length > 0 && days.every((day) => this.dailyLimited.has(day))) {
-      return {
-        reason: 'policy',
-        message: `The broadcast policy's daily limit of ${this.input.policy?.maxDailyMinutes} min of airtime is reached ${where}`,
-      };
-    }
-    if (slots.length === 0) {
-      return { reason: 'no-window-time', message: `No on-air window falls ${where}` };
-    }
+    const cause = this.daysCause(days, candidates);
+    const bulletins = candidates.length;
+    const max = this.input.maxPlaysPerBulletinPerDay;
     const shortest = Math.min(...candidates.map((index) => this.bulletins[index].durationMs));
-    const free = slots.reduce((sum, slot) => sum + this.freeMs(slot), 0);
-    if (!slots.some((slot) => this.fit(slot, shortest) !== null)) {
-      return {
-        reason: 'no-window-time',
-        message: `Only ${describeSeconds(free / 1000)} of window time is left ${where}, too little for the shortest ${what} bulletin (${describeSeconds(shortest / 1000)})`,
-      };
+    switch (cause) {
+      case 'past':
+        return failure(cause, { action: 'none' }, bulletins, `The days ${where} are past`);
+      case 'no-window':
+        return failure(
+          cause,
+          { action: 'add-window' },
+          bulletins,
+          `No on-air window falls ${where}`,
+        );
+      case 'policy-daily-limit':
+        return failure(
+          cause,
+          { action: 'raise-daily-limit' },
+          bulletins,
+          `The broadcast policy's daily limit of ${this.input.policy?.maxDailyMinutes} min of airtime is reached ${where}`,
+        );
+      case 'no-window-time': {
+        const slots = days.flatMap((day) => this.slotsByDay[day]);
+        const free = slots.reduce((sum, slot) => sum + this.freeMs(slot), 0);
+        const fix = this.extendFix(days, missing.missingMs, shortest);
+        return failure(
+          cause,
+          fix,
+          bulletins,
+          `Only ${describeSeconds(free / 1000)} of window time is left ${where}, too little for the shortest ${what} bulletin (${describeSeconds(shortest / 1000)}); ${describeFix(fix)}`,
+        );
+      }
+      default: {
+        const fix: ShortfallFix = {
+          action: 'add-bulletins',
+          topic,
+          count: this.bulletinsNeeded(days, candidates, missing.missingMs, missing.missingPlays),
+        };
+        return failure(
+          cause,
+          fix,
+          bulletins,
+          `${capitalized(describeCause(cause, bulletins, max, topic))} ${where}; ${describeFix(fix)}`,
+        );
+      }
     }
-    return {
-      reason: 'rotation-limit',
-      message: `Each of the ${candidates.length} ${what} bulletins already plays in every window with room left ${where} or reached ${this.input.maxPlaysPerBulletinPerDay} plays a day; add bulletins or window time`,
-    };
   }
 
   private explainWeek(week: number, rule: number, days: readonly number[]): Failure {
     const segment = this.segments[week];
     const topic = this.rules[rule].topic;
+    const missing = this.ruleMissing(week, rule);
     if (this.candidatesByRule[rule].length === 0) {
-      return {
-        reason: 'no-bulletin',
-        message: `No approved bulletin with ready audio is tagged ${topic}`,
-      };
+      const count = this.bulletinsNeeded(days, [], 0, missing.missingPlays);
+      return failure(
+        'no-bulletin',
+        { action: 'add-bulletins', topic, count },
+        0,
+        `No approved bulletin with ready audio is tagged ${topic}`,
+      );
     }
     if (segment.to < this.today) {
-      return { reason: 'past', message: `Week ${segment.week} is already past` };
+      return failure(
+        'past',
+        { action: 'none' },
+        this.candidatesByRule[rule].length,
+        `Week ${segment.week} is already past`,
+      );
     }
     const where = `in week ${segment.week} (${segment.from} – ${segment.to})`;
-    return this.explainTime(days, this.candidatesByRule[rule], where, topic);
+    return this.explainTime(days, this.candidatesByRule[rule], where, topic, topic, missing);
   }
 
   private explainDay(day: number): Failure {
     const date = this.dates[day];
+    const missingMs = Math.max(
+      0,
+      this.input.targets.minDailySeconds * 1000 - this.campaignMsByDay[day],
+    );
     if (this.campaignCandidates.length === 0) {
-      return {
-        reason: 'no-bulletin',
-        message: 'No approved bulletin with ready audio is tagged with a topic of the campaign',
-      };
+      return failure(
+        'no-bulletin',
+        { action: 'add-bulletins', topic: null, count: 1 },
+        0,
+        'No approved bulletin with ready audio is tagged with a topic of the campaign',
+      );
     }
-    if (date < this.today) return { reason: 'past', message: `${date} is already past` };
-    return this.explainTime([day], this.campaignCandidates, `on ${date}`, 'campaign');
+    if (date < this.today) {
+      return failure(
+        'past',
+        { action: 'none' },
+        this.campaignCandidates.length,
+        `${date} is already past`,
+      );
+    }
+    return this.explainTime([day], this.campaignCandidates, `on ${date}`, 'campaign', null, {
+      missingMs,
+      missingPlays: 0,
+    });
   }
 
   private shortfalls(progress: CampaignProgress): Shortfall[] {
@@ -717,6 +911,9 @@ class PlanBuilder {
           scheduledPlays: row.scheduledPlays,
           missingPlays: row.missingPlays,
           reason: failure.reason,
+          cause: failure.cause,
+          fix: failure.fix,
+          bulletins: failure.bulletins,
           message: `${describeTopicGap(week, row)}: ${failure.message}`,
         });
       });
@@ -738,6 +935,9 @@ class PlanBuilder {
         scheduledPlays: 0,
         missingPlays: 0,
         reason: failure.reason,
+        cause: failure.cause,
+        fix: failure.fix,
+        bulletins: failure.bulletins,
         message: `${describeDayGap(row)}: ${failure.message}`,
       });
     });

@@ -115,3 +115,30 @@ export const MISSED_CAUSE_LABEL: Record<MissedCause, string> = {
   'no-devices': 'Không có cụm loa trong vùng phát',
   'no-record': 'Không có bản ghi nhật ký',
 };
+
+/**
+ * One colour per topic, the same on every page (calendar blocks, chips, progress bars): a topic's
+ * place in the topic list picks it, so the four campaign topics, listed first, never share one.
+ * Each pair is a fill and a text colour with at least 4.5:1 contrast.
+ */
+const TOPIC_PALETTE: readonly { fill: string; text: string }[] = [
+  { fill: '#1d5fa8', text: '#ffffff' },
+  { fill: '#b45309', text: '#ffffff' },
+  { fill: '#15803d', text: '#ffffff' },
+  { fill: '#7e22ce', text: '#ffffff' },
+  { fill: '#0e7490', text: '#ffffff' },
+  { fill: '#be185d', text: '#ffffff' },
+  { fill: '#4d7c0f', text: '#ffffff' },
+  { fill: '#9f1239', text: '#ffffff' },
+];
+
+/** A topic's colour; a topic outside the list and an item with no topic are grey. */
+export function topicColour(
+  topics: readonly { code: string }[],
+  code: string | null | undefined,
+): { fill: string; text: string } {
+  const index = code ? topics.findIndex((topic) => topic.code === code) : -1;
+  return index === -1
+    ? { fill: '#64748b', text: '#ffffff' }
+    : TOPIC_PALETTE[index % TOPIC_PALETTE.length];
+}

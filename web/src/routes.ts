@@ -24,6 +24,7 @@ const COMMUNE = ['operator', 'approver'] as const;
 
 /** Every page, in the order of the navigation bar. Paths are Vietnamese without diacritics. */
 export const ROUTES: readonly Route[] = [
+  { pattern: '/tien-do', roles: COMMUNE, nav: 'Tiến độ tuần', render: dashboardPage },
   { pattern: '/lich', roles: COMMUNE, nav: 'Lịch phát sóng', render: schedulePage },
   { pattern: '/ban-tin', roles: COMMUNE, nav: 'Bản tin', render: bulletinsPage },
   { pattern: '/ban-tin/moi', roles: COMMUNE, nav: 'Tạo bản tin', render: newBulletinPage },

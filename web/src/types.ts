@@ -171,6 +171,42 @@ export interface Shortfall {
   scheduledPlays: number;
   missingPlays: number;
   reason: ShortfallReason;
+  cause?: ShortfallCause;
+  message: string;
+}
+
+/** What stopped the planner, precisely (see src/schedule/shortfall-groups.ts). */
+export type ShortfallCause =
+  | 'no-bulletin'
+  | 'past'
+  | 'no-window'
+  | 'no-window-time'
+  | 'one-per-occurrence'
+  | 'daily-play-limit'
+  | 'policy-daily-limit';
+
+export type ShortfallFix =
+  | { action: 'add-bulletins'; topic: string | null; count: number }
+  | { action: 'extend-window'; windowId: string; windowName: string; minutes: number }
+  | { action: 'add-window' }
+  | { action: 'raise-daily-limit' }
+  | { action: 'none' };
+
+/** One line of the plan preview: the shortfalls of one rule with one cause, and the fix. */
+export interface ShortfallGroup {
+  kind: 'weekly' | 'daily';
+  topic: string | null;
+  cause: ShortfallCause;
+  fix: ShortfallFix;
+  dates: string[];
+  weeks: { week: string; from: string; to: string }[];
+  missingSeconds: number;
+  missingPlays: number;
+  maxMissingSeconds: number;
+  maxMissingPlays: number;
+  bulletins: number;
+  maxPlaysPerBulletinPerDay: number;
+  count: number;
   message: string;
 }
 
@@ -181,6 +217,7 @@ export interface PlanResult {
   dryRun: boolean;
   items: PlannedItem[];
   shortfalls: Shortfall[];
+  shortfallGroups: ShortfallGroup[];
   /** Window time left unused for the broadcast policy. */
   policyLimits?: PlanPolicyLimit[];
 }

@@ -1,5 +1,5 @@
 import { errorText, get, getBlob } from '../api.js';
-import { AppContext, topicName } from '../context.js';
+import { AppContext, isCommuneUser, topicName } from '../context.js';
 import { h } from '../dom.js';
 import { formatDate, formatNumber, formatPercent, formatSeconds } from '../format.js';
 import { href, navigate, Page, RouteMatch } from '../router.js';
@@ -8,6 +8,7 @@ import { saveBlob } from '../ui/audio-player.js';
 import { field, input, select } from '../ui/form.js';
 import { emptyState, toast } from '../ui/notice.js';
 import { dashboardExtras } from './dashboard-extras.js';
+import { operatorHomePage } from './operator-home.js';
 
 export interface ReportFilter {
   campaign: Campaign;
@@ -202,8 +203,13 @@ function exportButtons(filter: ReportFilter): HTMLElement {
   );
 }
 
-/** Báo cáo tuân thủ: the province at a glance, commune × topic, with drill-down and exports. */
+/**
+ * Báo cáo tuân thủ: the province at a glance, commune × topic, with drill-down and exports. A
+ * commune's user gets the commune's week instead (operator-home.ts).
+ */
 export async function dashboardPage(context: AppContext, match: RouteMatch): Promise<Page> {
+  // A commune's user sees its own week against the targets, not the province's grid.
+  if (isCommuneUser(context)) return operatorHomePage(context, match);
   const province = context.user.provinceCode ?? match.query.get('province') ?? '38';
   // A province is judged by the national campaigns and its own.
   const campaigns = (await get<Campaign[]>('/campaigns'))

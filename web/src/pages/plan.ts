@@ -5,22 +5,35 @@ import {
   addDays,
   formatDate,
   formatDateLong,
+  formatDayMonth,
   formatSeconds,
   formatDurationMs,
   formatTime,
   formatTimeSeconds,
+  isoDayOfWeek,
   localDateOf,
   mondayOf,
   today,
+  weekdayShort,
 } from '../format.js';
 import { CAMPAIGN_STATUS_LABEL } from '../labels.js';
 import { href, Page, RouteMatch } from '../router.js';
-import type { BroadcastWindow, Campaign, PlannedItem, PlanResult, Shortfall } from '../types.js';
+import type {
+  BroadcastWindow,
+  Campaign,
+  PlannedItem,
+  PlanResult,
+  Shortfall,
+  ShortfallCause,
+  ShortfallFix,
+  ShortfallGroup,
+} from '../types.js';
 import { confirmDialog } from '../ui/dialog.js';
 import { field, form, input, select } from '../ui/form.js';
 import { emptyState, toast } from '../ui/notice.js';
 import { byStatus } from './campaigns.js';
 import { communeZones, zoneChoice } from '../ui/zones.js';
+import { topicChip } from '../ui/topic-chip.js';
 
 function plays(count: number): string {
   return `${count} lượt phát`;
@@ -90,6 +103,127 @@ export function shortfallText(context: AppContext, shortfall: Shortfall): string
   return `Còn thiếu ${what} cho ${subject} (cần ${formatSeconds(shortfall.requiredSeconds)}${shortfall.requiredPlays > 0 ? `, ${plays(shortfall.requiredPlays)}` : ''}; kế hoạch có ${formatSeconds(shortfall.scheduledSeconds)}${shortfall.requiredPlays > 0 ? `, ${plays(shortfall.scheduledPlays)}` : ''}). Lý do: ${REASON_TEXT[shortfall.reason]}`;
 }
 
+/** The planner's true cause, in Vietnamese. */
+export function causeText(group: ShortfallGroup): string {
+  const texts: Record<ShortfallCause, string> = {
+    'no-bulletin':
+      group.topic === null
+        ? 'chưa có bản tin nào đã duyệt, âm thanh sẵn sàng, mang một chủ đề của chiến dịch'
+        : 'chưa có bản tin nào đã duyệt, âm thanh sẵn sàng, mang chủ đề này',
+    past: 'những ngày này đã qua, không xếp lịch được nữa',
+    'no-window': 'những ngày này không có khung giờ phát nào',
+    'no-window-time':
+      'các khung giờ phát đã kín: thời gian còn trống ngắn hơn bản tin ngắn nhất có thể xếp',
+    'one-per-occurrence': `mỗi bản tin chỉ được phát một lần trong mỗi khung giờ, và ${group.bulletins === 1 ? 'bản tin duy nhất' : `cả ${group.bulletins} bản tin`} hiện có đã được xếp vào mọi khung giờ còn chỗ`,
+    'daily-play-limit': `mỗi bản tin được phát tối đa ${group.maxPlaysPerBulletinPerDay} lần một ngày (PLANNER_MAX_PLAYS_PER_BULLETIN_PER_DAY), và ${group.bulletins === 1 ? 'bản tin duy nhất' : `cả ${group.bulletins} bản tin`} hiện có đã phát đủ ${group.maxPlaysPerBulletinPerDay} lần`,
+    'policy-daily-limit': 'đã đạt tổng thời lượng phát tối đa trong ngày theo quy định phát sóng',
+  };
+  return texts[group.cause];
+}
+
+/** The concrete fix as a link to the page that does it; null when nothing can be done. */
+export function fixLink(context: AppContext, fix: ShortfallFix): HTMLElement | null {
+  switch (fix.action) {
+    case 'add-bulletins':
+      return h(
+        'a',
+        {
+          href: href('/ban-tin/moi', fix.topic ? { topic: fix.topic } : {}),
+          class: 'button secondary small fix',
+        },
+        fix.topic
+          ? `Thêm ${fix.count} bản tin ${topicName(context, fix.topic)}`
+          : `Thêm ${fix.count} bản tin mang một chủ đề của chiến dịch`,
+      );
+    case 'extend-window':
+      return h(
+        'a',
+        { href: href('/khung-gio'), class: 'button secondary small fix' },
+        `Mở thêm ${fix.minutes} phút khung ${fix.windowName}`,
+      );
+    case 'add-window':
+      return h(
+        'a',
+        { href: href('/khung-gio'), class: 'button secondary small fix' },
+        'Thêm khung giờ phát cho những ngày này',
+      );
+    case 'raise-daily-limit':
+      return h(
+        'a',
+        { href: href('/quy-dinh'), class: 'button secondary small fix' },
+        'Xem “Quy định phát sóng”',
+      );
+    case 'none':
+      return null;
+  }
+}
+
+function dayLabel(date: string): string {
+  return `${weekdayShort(isoDayOfWeek(date))} ${formatDayMonth(date)}`;
+}
+
+/** "ngày 07/12", "3 ngày: T2 07/12, T4 09/12, T6 11/12", "14 ngày liền, T2 07/12 – CN 20/12". */
+export function daysText(dates: readonly string[]): string {
+  if (dates.length === 1) return `ngày ${formatDate(dates[0])}`;
+  const consecutive = dates.every(
+    (date, index) => index === 0 || addDays(dates[index - 1], 1) === date,
+  );
+  return consecutive
+    ? `${dates.length} ngày liền, ${dayLabel(dates[0])} – ${dayLabel(dates[dates.length - 1])}`
+    : `${dates.length} ngày: ${dates.map(dayLabel).join(', ')}`;
+}
+
+/**
+ * One line per rule and cause: "Còn thiếu … cho … Lý do: … " and the fix. A daily total names no
+ * topic; a group of days names them once.
+ */
+export function shortfallGroupText(context: AppContext, group: ShortfallGroup): string {
+  const missing: string[] = [];
+  if (group.kind === 'daily') {
+    return `Còn thiếu tới ${formatSeconds(group.maxMissingSeconds)} mỗi ngày cho tổng thời lượng tuyên truyền chiến dịch (mọi chủ đề cộng lại), ${daysText(group.dates)}. Lý do: ${causeText(group)}.`;
+  }
+  const weeks = group.weeks;
+  if (group.maxMissingSeconds > 0) missing.push(formatSeconds(group.maxMissingSeconds));
+  if (group.maxMissingPlays > 0) missing.push(plays(group.maxMissingPlays));
+  const amount =
+    missing.length === 0
+      ? 'một phần chỉ tiêu'
+      : weeks.length > 1
+        ? `tới ${missing.join(' và ')} mỗi tuần`
+        : missing.join(' và ');
+  const span = weeks
+    .map((week) => `${formatDayMonth(week.from)} – ${formatDayMonth(week.to)}`)
+    .join(', ');
+  return `Còn thiếu ${amount} cho chủ đề “${topicName(context, group.topic ?? '')}”, ${weeks.length > 1 ? `${weeks.length} tuần` : 'tuần'} ${span}. Lý do: ${causeText(group)}.`;
+}
+
+function shortfallGroupsList(context: AppContext, groups: readonly ShortfallGroup[]): HTMLElement {
+  return h(
+    'div',
+    { class: 'shortfalls' },
+    h('h3', null, `Chưa đạt chỉ tiêu (${groups.length})`),
+    h(
+      'ul',
+      null,
+      groups.map((group) =>
+        h(
+          'li',
+          { 'data-testid': 'shortfall-group', 'data-cause': group.cause },
+          group.topic ? topicChip(context, group.topic) : null,
+          group.topic ? ' ' : null,
+          h(
+            'span',
+            { class: 'shortfall-text', 'data-testid': 'shortfall' },
+            shortfallGroupText(context, group),
+          ),
+          ' ',
+          fixLink(context, group.fix),
+        ),
+      ),
+    ),
+  );
+}
+
 function planTable(
   items: readonly PlannedItem[],
   windows: ReadonlyMap<string, BroadcastWindow>,
@@ -133,7 +267,7 @@ function planTable(
                 h(
                   'span',
                   { class: 'topics' },
-                  item.topics.map((code) => h('span', { class: 'chip' }, topicName(context, code))),
+                  item.topics.map((code) => topicChip(context, code)),
                 ),
               ),
               h('span', { class: 'muted' }, windows.get(item.windowId)?.name ?? ''),
@@ -288,27 +422,43 @@ export async function planPage(context: AppContext, match: RouteMatch): Promise<
               )
             : null,
         ),
+        // Apply stays in view on a long preview (sticky at the top of the card).
+        applied
+          ? null
+          : h(
+              'div',
+              { class: 'actions sticky-actions', 'data-testid': 'plan-apply-bar' },
+              applyButton,
+              h(
+                'span',
+                { class: 'muted' },
+                shortfalls.length === 0
+                  ? 'Đạt đủ chỉ tiêu.'
+                  : `Còn ${(plan.shortfallGroups ?? []).length} điểm chưa đạt chỉ tiêu (xem bên dưới).`,
+              ),
+            ),
         shortfalls.length === 0
           ? h(
               'p',
               { class: 'message message-success' },
               'Kế hoạch đạt đủ mọi chỉ tiêu của chiến dịch trong khoảng ngày đã chọn.',
             )
-          : h(
-              'div',
-              { class: 'shortfalls' },
-              h('h3', null, `Chưa đạt chỉ tiêu (${shortfalls.length})`),
-              h(
-                'ul',
-                null,
-                shortfalls.map((shortfall) =>
-                  h('li', { 'data-testid': 'shortfall' }, shortfallText(context, shortfall)),
+          : plan.shortfallGroups
+            ? shortfallGroupsList(context, plan.shortfallGroups)
+            : h(
+                'div',
+                { class: 'shortfalls' },
+                h('h3', null, `Chưa đạt chỉ tiêu (${shortfalls.length})`),
+                h(
+                  'ul',
+                  null,
+                  shortfalls.map((shortfall) =>
+                    h('li', { 'data-testid': 'shortfall' }, shortfallText(context, shortfall)),
+                  ),
                 ),
               ),
-            ),
         policyLimitsNote(plan, windows),
         planTable(plan.items, windows, context),
-        applied ? null : h('div', { class: 'actions' }, applyButton),
       ),
     );
   };

@@ -1,5 +1,5 @@
 import { errorText, get, getBlob, post } from '../api.js';
-import { AppContext, communeCode, topicName } from '../context.js';
+import { AppContext, communeCode } from '../context.js';
 import { h } from '../dom.js';
 import {
   addDays,
@@ -9,7 +9,6 @@ import {
   formatDurationMs,
   formatTime,
   formatTimeSeconds,
-  isoDayOfWeek,
   localDateOf,
   localInstant,
   minutesOfDay,
@@ -33,25 +32,23 @@ import { checkGroup, field, form, input, select } from '../ui/form.js';
 import { communeZones, zoneChoice } from '../ui/zones.js';
 import { isDemoBulletin } from '../ui/demo-banner.js';
 import { demoBadge, emptyState, toast } from '../ui/notice.js';
+import { topicChip } from '../ui/topic-chip.js';
+import {
+  type ItemActions,
+  rememberedLayout,
+  rememberLayout,
+  weekCalendar,
+  WeekLayout,
+  windowAppliesOn,
+  windowMinutes,
+} from './schedule-week.js';
 
-export function windowAppliesOn(window: BroadcastWindow, date: string): boolean {
-  return (
-    window.daysOfWeek.includes(isoDayOfWeek(date)) &&
-    (window.validFrom === null || window.validFrom <= date) &&
-    (window.validTo === null || window.validTo >= date)
-  );
-}
+export { windowAppliesOn };
 
 /** "56 lượt phát (4 bản tin)": items are plays; a bulletin may play many times. */
 export function playsOf(items: readonly Pick<ScheduleItem, 'bulletinId'>[]): string {
   const bulletins = new Set(items.map((item) => item.bulletinId)).size;
   return items.length === 0 ? '0 lượt phát' : `${items.length} lượt phát (${bulletins} bản tin)`;
-}
-
-function windowMinutes(window: BroadcastWindow): { start: number; end: number } {
-  const [hours, minutes] = window.startTime.split(':').map(Number);
-  const start = hours * 60 + minutes;
-  return { start, end: start + window.durationMinutes };
 }
 
 function statusBadge(item: ScheduleItem): HTMLElement {
@@ -88,12 +85,6 @@ interface DayData {
   items: ScheduleItem[];
 }
 
-/** What an editable program log lets a person do with an item that has not started. */
-interface ItemActions {
-  cancel: (item: ScheduleItem) => void;
-  move: (item: ScheduleItem) => void;
-}
-
 function itemRow(
   context: AppContext,
   item: ScheduleItem,
@@ -116,7 +107,7 @@ function itemRow(
       h(
         'span',
         { class: 'topics' },
-        item.topics.map((code) => h('span', { class: 'chip' }, topicName(context, code))),
+        item.topics.map((code) => topicChip(context, code)),
       ),
       item.zones
         ? h(
@@ -354,6 +345,9 @@ export async function programLogView(
   path: string,
 ): Promise<Page> {
   const view = match.query.get('view') === 'day' ? 'day' : 'week';
+  const asked = match.query.get('layout');
+  const layout: WeekLayout = asked === 'list' || asked === 'calendar' ? asked : rememberedLayout();
+  if (asked === 'list' || asked === 'calendar') rememberLayout(asked);
   const anchor = match.query.get('date') ?? today();
   const from = view === 'day' ? anchor : mondayOf(anchor);
   const to = view === 'day' ? anchor : addDays(from, 6);
@@ -365,7 +359,7 @@ export async function programLogView(
   const active = items
     .filter((item) => item.status !== 'cancelled')
     .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
-  const reload = (): void => navigate(path, { view, date: anchor });
+  const reload = (): void => navigate(path, { view, date: anchor, layout });
   const cancel = (item: ScheduleItem): void => {
     void confirmDialog({
       title: 'Huỷ mục trong lịch?',
@@ -396,7 +390,8 @@ export async function programLogView(
     items: active.filter((item) => localDateOf(item.startsAt) === date),
   }));
   const step = view === 'day' ? 1 : 7;
-  const nav = (date: string, nextView = view): string => href(path, { view: nextView, date });
+  const nav = (date: string, nextView = view, nextLayout = layout): string =>
+    href(path, { view: nextView, date, layout: nextLayout });
   const toolbar = h(
     'div',
     { class: 'toolbar' },
@@ -422,6 +417,24 @@ export async function programLogView(
         'Cả tuần',
       ),
     ),
+    view === 'week'
+      ? h(
+          'div',
+          { class: 'segmented', role: 'group', 'aria-label': 'Cách xem tuần' },
+          (['calendar', 'list'] as const).map((option) =>
+            h(
+              'a',
+              {
+                href: nav(anchor, 'week', option),
+                class: layout === option ? 'active' : '',
+                'aria-current': layout === option ? 'true' : undefined,
+                'data-testid': `layout-${option}`,
+              },
+              option === 'calendar' ? 'Dạng lịch' : 'Danh sách',
+            ),
+          ),
+        )
+      : null,
     h(
       'div',
       { class: 'pager' },
@@ -496,20 +509,25 @@ export async function programLogView(
           : null,
       ),
       toolbar,
-      h(
-        'div',
-        { class: 'legend', 'aria-hidden': 'true' },
-        (['planned', 'aired', 'partial', 'missed', 'failed'] as const).map((status) =>
-          h('span', { class: `legend-item status-${status}` }, ITEM_STATUS_LABEL[status]),
-        ),
-      ),
+      // The calendar colours items by topic (its own legend); the list by status.
+      view === 'week' && layout === 'calendar'
+        ? null
+        : h(
+            'div',
+            { class: 'legend', 'aria-hidden': 'true' },
+            (['planned', 'aired', 'partial', 'missed', 'failed'] as const).map((status) =>
+              h('span', { class: `legend-item status-${status}` }, ITEM_STATUS_LABEL[status]),
+            ),
+          ),
       emergencyList(
         emergencies.filter((emergency) => {
           const date = localDateOf(emergency.createdAt);
           return date >= from && date <= to;
         }),
       ),
-      days.map((day) => dayView(context, day, actions)),
+      view === 'week' && layout === 'calendar'
+        ? weekCalendar(context, { from, windows, items: active, actions })
+        : days.map((day) => dayView(context, day, actions)),
     ),
   };
 }

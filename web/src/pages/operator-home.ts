@@ -1,0 +1,282 @@
+import { get } from '../api.js';
+import { AppContext, communeCode, topicName } from '../context.js';
+import { h } from '../dom.js';
+import { addDays, formatDate, formatDayMonth, formatNumber, mondayOf, today } from '../format.js';
+import { topicColour } from '../labels.js';
+import { href, Page, RouteMatch } from '../router.js';
+import type { Campaign, CommuneDetail, ComplianceRow, ScheduleItem } from '../types.js';
+import { emptyState } from '../ui/notice.js';
+import { topicChip } from '../ui/topic-chip.js';
+
+/** One topic's week: what the as-run log says aired, what the log still plans, what is missing. */
+export interface TopicWeek {
+  topic: string;
+  requiredSeconds: number;
+  requiredPlays: number;
+  airedSeconds: number;
+  airedPlays: number;
+  plannedSeconds: number;
+  plannedPlays: number;
+  missingSeconds: number;
+  missingPlays: number;
+}
+
+/** Items that will still air: on the log, not yet aired or failed. */
+const STILL_PLANNED = new Set(['planned', 'dispatched']);
+
+/**
+ * The report's rows (aired and required, both computed by the server from the as-run log and
+ * the campaign's rules) beside the program log's items still to air; only the difference is
+ * taken here.
+ */
+export function topicWeeks(
+  rows: readonly ComplianceRow[],
+  items: readonly ScheduleItem[],
+): TopicWeek[] {
+  return rows.map((row) => {
+    const planned = items.filter(
+      (item) => STILL_PLANNED.has(item.status) && item.topics.includes(row.topic),
+    );
+    const plannedSeconds = planned.reduce((sum, item) => sum + item.durationMs / 1000, 0);
+    return {
+      topic: row.topic,
+      requiredSeconds: row.requiredSeconds,
+      requiredPlays: row.requiredPlays,
+      airedSeconds: row.airedSeconds,
+      airedPlays: row.plays,
+      plannedSeconds,
+      plannedPlays: planned.length,
+      missingSeconds: Math.max(0, row.requiredSeconds - row.airedSeconds - plannedSeconds),
+      missingPlays: Math.max(0, row.requiredPlays - row.plays - planned.length),
+    };
+  });
+}
+
+function minutes(seconds: number): string {
+  return formatNumber(Math.round(seconds / 6) / 10);
+}
+
+/** A bar: aired (full colour), planned (pale), missing (hatched red), on the target's scale. */
+function bar(context: AppContext, week: TopicWeek): HTMLElement {
+  const colour = topicColour(context.topics, week.topic);
+  const scale = Math.max(
+    week.requiredSeconds,
+    week.airedSeconds + week.plannedSeconds + week.missingSeconds,
+    1,
+  );
+  const part = (className: string, seconds: number, label: string): HTMLElement | null => {
+    if (seconds <= 0) return null;
+    const element = h('span', { class: `progress-part ${className}`, title: label });
+    element.style.width = `${(seconds / scale) * 100}%`;
+    if (className === 'progress-aired') element.style.background = colour.fill;
+    if (className === 'progress-planned') element.style.borderColor = colour.fill;
+    return element;
+  };
+  const met = week.missingSeconds === 0 && week.missingPlays === 0;
+  const name = topicName(context, week.topic);
+  return h(
+    'li',
+    { class: 'progress-row', 'data-testid': 'topic-progress', 'data-topic': week.topic },
+    h(
+      'div',
+      { class: 'progress-head' },
+      topicChip(context, week.topic),
+      ' ',
+      met ? '✓ Đủ chỉ tiêu' : '',
+    ),
+    h(
+      'div',
+      {
+        class: 'progress-bar',
+        role: 'img',
+        'aria-label': `${name}: đã phát ${minutes(week.airedSeconds)} phút, đã lên lịch ${minutes(week.plannedSeconds)} phút, còn thiếu ${minutes(week.missingSeconds)} phút trên ${minutes(week.requiredSeconds)} phút`,
+      },
+      part('progress-aired', week.airedSeconds, 'Đã phát'),
+      part('progress-planned', week.plannedSeconds, 'Đã lên lịch'),
+      part('progress-missing', week.missingSeconds, 'Còn thiếu'),
+    ),
+    h(
+      'p',
+      { class: 'progress-numbers small' },
+      h(
+        'span',
+        { 'data-testid': 'aired' },
+        `Đã phát ${minutes(week.airedSeconds)} phút · ${week.airedPlays} lượt`,
+      ),
+      ' · ',
+      h(
+        'span',
+        { 'data-testid': 'planned' },
+        `Đã lên lịch ${minutes(week.plannedSeconds)} phút · ${week.plannedPlays} lượt`,
+      ),
+      ' · ',
+      h(
+        'span',
+        { 'data-testid': 'missing', class: met ? '' : 'progress-missing-text' },
+        `Còn thiếu ${minutes(week.missingSeconds)} phút · ${week.missingPlays} lượt`,
+      ),
+      h(
+        'span',
+        { class: 'muted' },
+        ` (chỉ tiêu ${minutes(week.requiredSeconds)} phút${week.requiredPlays > 0 ? `, ${week.requiredPlays} lượt` : ''})`,
+      ),
+    ),
+  );
+}
+
+/** The campaign a commune works for today: a running one of its province or of the nation. */
+export function runningCampaign(
+  campaigns: readonly Campaign[],
+  provinceCode: string | null,
+): Campaign | null {
+  return (
+    campaigns
+      .filter(
+        (campaign) =>
+          campaign.status === 'running' &&
+          (campaign.provinceCode === null || campaign.provinceCode === provinceCode),
+      )
+      // The province's own campaign is the nearer instruction; then the one ending first.
+      .sort(
+        (a, b) =>
+          Number(b.provinceCode !== null) - Number(a.provinceCode !== null) ||
+          a.endsOn.localeCompare(b.endsOn),
+      )[0] ?? null
+  );
+}
+
+/**
+ * Trang chủ của đài xã: this week's progress on each topic of the running campaign (aired,
+ * planned, missing), with a link to plan what is missing.
+ */
+export async function operatorHomePage(context: AppContext, match: RouteMatch): Promise<Page> {
+  const commune = communeCode(context);
+  const monday = mondayOf(match.query.get('date') ?? today());
+  const sunday = addDays(monday, 6);
+  const campaigns = await get<Campaign[]>('/campaigns');
+  const campaign = runningCampaign(
+    campaigns,
+    context.commune?.provinceCode ?? context.user.provinceCode,
+  );
+  const current = monday === mondayOf(today());
+  const title = current
+    ? 'Tiến độ tuần này'
+    : `Tiến độ tuần ${formatDayMonth(monday)} – ${formatDayMonth(sunday)}`;
+  const pager = h(
+    'div',
+    { class: 'pager' },
+    h(
+      'a',
+      { href: href('/tien-do', { date: addDays(monday, -7) }), class: 'button secondary small' },
+      '← Tuần trước',
+    ),
+    current
+      ? null
+      : h('a', { href: href('/tien-do'), class: 'button secondary small' }, 'Tuần này'),
+    h(
+      'a',
+      { href: href('/tien-do', { date: addDays(monday, 7) }), class: 'button secondary small' },
+      'Tuần sau →',
+    ),
+  );
+  if (!campaign) {
+    return {
+      title,
+      node: h(
+        'div',
+        { class: 'page page-home' },
+        h('h1', null, title),
+        pager,
+        emptyState(
+          'Hôm nay không có chiến dịch nào đang diễn ra nên chưa có chỉ tiêu để theo dõi. Xem lịch phát sóng hoặc trang “Kế hoạch chiến dịch” để biết chiến dịch sắp tới.',
+        ),
+        h('p', null, h('a', { href: href('/lich') }, 'Xem lịch phát sóng tuần này')),
+      ),
+    };
+  }
+  const [detail, items] = await Promise.all([
+    get<CommuneDetail>(
+      `/reports/communes/${commune}?${new URLSearchParams({ campaign: campaign.code, from: monday, to: sunday }).toString()}`,
+    ),
+    get<ScheduleItem[]>(`/communes/${commune}/schedule?from=${monday}&to=${sunday}`),
+  ]);
+  const weeks = topicWeeks(detail.rows, items);
+  const missing = weeks.filter((week) => week.missingSeconds > 0 || week.missingPlays > 0);
+  const planLink = h(
+    'a',
+    {
+      href: href('/ke-hoach', {
+        campaign: campaign.code,
+        from: today() > detail.from ? today() : detail.from,
+        to: detail.to,
+      }),
+      class: missing.length > 0 ? 'button primary' : 'button secondary',
+      'data-testid': 'plan-missing',
+    },
+    missing.length > 0
+      ? `Lập kế hoạch cho phần còn thiếu (${missing.length} chủ đề)`
+      : 'Mở kế hoạch chiến dịch',
+  );
+  return {
+    title,
+    node: h(
+      'div',
+      { class: 'page page-home' },
+      h('h1', null, title),
+      pager,
+      h(
+        'p',
+        { class: 'muted' },
+        `${campaign.name} · tuần ${formatDate(detail.from)} – ${formatDate(detail.to)}. “Đã phát” theo nhật ký phát thanh; “Đã lên lịch” là các lượt còn chờ phát trong lịch.`,
+      ),
+      h(
+        'section',
+        { class: 'card' },
+        h(
+          'div',
+          { class: 'section-head' },
+          h('h2', null, 'Chỉ tiêu theo chủ đề'),
+          h(
+            'div',
+            { class: 'legend progress-legend', 'aria-hidden': 'true' },
+            h(
+              'span',
+              { class: 'legend-item' },
+              h('span', { class: 'swatch swatch-aired' }),
+              ' Đã phát',
+            ),
+            h(
+              'span',
+              { class: 'legend-item' },
+              h('span', { class: 'swatch swatch-planned' }),
+              ' Đã lên lịch',
+            ),
+            h(
+              'span',
+              { class: 'legend-item' },
+              h('span', { class: 'swatch swatch-missing' }),
+              ' Còn thiếu',
+            ),
+          ),
+        ),
+        weeks.length === 0
+          ? emptyState('Chiến dịch không có chỉ tiêu theo chủ đề trong tuần này.')
+          : h(
+              'ul',
+              { class: 'progress-list' },
+              weeks.map((week) => bar(context, week)),
+            ),
+        h(
+          'div',
+          { class: 'actions' },
+          planLink,
+          h(
+            'a',
+            { href: href('/lich', { view: 'week', date: monday }), class: 'button secondary' },
+            'Xem lịch tuần',
+          ),
+        ),
+      ),
+    ),
+  };
+}

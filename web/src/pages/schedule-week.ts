@@ -1,0 +1,339 @@
+import { AppContext } from '../context.js';
+import { h } from '../dom.js';
+import {
+  addDays,
+  eachDate,
+  formatDate,
+  formatDayMonth,
+  formatDurationMs,
+  formatTime,
+  isoDayOfWeek,
+  localDateOf,
+  minutesOfDay,
+  today,
+  weekdayShort,
+} from '../format.js';
+import { ITEM_STATUS_LABEL, PRIORITY_LABEL, topicColour } from '../labels.js';
+import type { BroadcastWindow, ScheduleItem } from '../types.js';
+import { openDialog } from '../ui/dialog.js';
+import { topicChip } from '../ui/topic-chip.js';
+
+/** How the week shows: a calendar (days × windows) or the list of days. */
+export type WeekLayout = 'calendar' | 'list';
+
+const LAYOUT_KEY = 'loa-xa.schedule.layout';
+
+/** The layout the user chose last (remembered in the browser); the calendar at first. */
+export function rememberedLayout(): WeekLayout {
+  try {
+    return localStorage.getItem(LAYOUT_KEY) === 'list' ? 'list' : 'calendar';
+  } catch {
+    return 'calendar';
+  }
+}
+
+export function rememberLayout(layout: WeekLayout): void {
+  try {
+    localStorage.setItem(LAYOUT_KEY, layout);
+  } catch {
+    // Private mode without storage: the choice lasts for the page only.
+  }
+}
+
+export function windowAppliesOn(window: BroadcastWindow, date: string): boolean {
+  return (
+    window.daysOfWeek.includes(isoDayOfWeek(date)) &&
+    (window.validFrom === null || window.validFrom <= date) &&
+    (window.validTo === null || window.validTo >= date)
+  );
+}
+
+export function windowMinutes(window: BroadcastWindow): { start: number; end: number } {
+  const [hours, minutes] = window.startTime.split(':').map(Number);
+  const start = hours * 60 + minutes;
+  return { start, end: start + window.durationMinutes };
+}
+
+/** Relays (tiếp âm) and emergencies look different from bulletins at a glance. */
+export function itemKind(item: ScheduleItem): 'emergency' | 'relay' | 'bulletin' {
+  if (item.priority === 'emergency' || item.source === 'emergency') return 'emergency';
+  return item.bulletinId === null ? 'relay' : 'bulletin';
+}
+
+/** What an editable program log lets a person do with an item that has not started. */
+export interface ItemActions {
+  cancel: (item: ScheduleItem) => void;
+  move: (item: ScheduleItem) => void;
+}
+
+export interface WeekCalendarInput {
+  from: string;
+  windows: readonly BroadcastWindow[];
+  /** The week's items, cancelled ones left out. */
+  items: readonly ScheduleItem[];
+  /** Null when the viewer may not change the log (a monitor's drill-down). */
+  actions: ItemActions | null;
+}
+
+function cancellable(item: ScheduleItem): boolean {
+  return item.status === 'planned' && Date.parse(item.startsAt) > Date.now();
+}
+
+/** The item's details, its cancel button and the actions other changes register. */
+function openItem(context: AppContext, item: ScheduleItem, input: WeekCalendarInput): void {
+  void openDialog(item.title ?? 'Bản tin', (close) =>
+    h(
+      'div',
+      { class: 'item-detail', 'data-testid': 'item-detail' },
+      h(
+        'dl',
+        { class: 'facts' },
+        h('dt', null, 'Thời gian'),
+        h(
+          'dd',
+          null,
+          `${formatDate(localDateOf(item.startsAt))}, ${formatTime(item.startsAt)}–${formatTime(item.endsAt)} (${formatDurationMs(item.durationMs)})`,
+        ),
+        h('dt', null, 'Chủ đề'),
+        h(
+          'dd',
+          null,
+          item.topics.length > 0
+            ? item.topics.map((code) => topicChip(context, code))
+            : h('span', { class: 'muted' }, 'Không có'),
+        ),
+        h('dt', null, 'Trạng thái'),
+        h('dd', null, ITEM_STATUS_LABEL[item.status]),
+        itemKind(item) !== 'bulletin' ? h('dt', null, 'Loại') : null,
+        itemKind(item) !== 'bulletin'
+          ? h('dd', null, itemKind(item) === 'relay' ? 'Tiếp âm' : PRIORITY_LABEL.emergency)
+          : null,
+      ),
+      h(
+        'div',
+        { class: 'actions item-actions' },
+        input.actions && cancellable(item)
+          ? [
+              h(
+                'button',
+                {
+                  type: 'button',
+                  onClick: () => {
+                    close();
+                    input.actions?.move(item);
+                  },
+                },
+                'Dời giờ',
+              ),
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'danger',
+                  onClick: () => {
+                    close();
+                    input.actions?.cancel(item);
+                  },
+                },
+                'Huỷ mục này',
+              ),
+            ]
+          : null,
+        h('button', { type: 'button', class: 'secondary', onClick: close }, 'Đóng'),
+      ),
+    ),
+  );
+}
+
+function block(
+  context: AppContext,
+  item: ScheduleItem,
+  span: { start: number; end: number },
+  input: WeekCalendarInput,
+  heightPx = Infinity,
+): HTMLElement {
+  const length = Math.max(1, span.end - span.start);
+  const from = Math.max(span.start, minutesOfDay(item.startsAt));
+  const to = Math.min(span.end, Math.max(from + 0.5, minutesOfDay(item.endsAt)));
+  const kind = itemKind(item);
+  const colour = topicColour(context.topics, item.topics[0]);
+  const label = `${formatTime(item.startsAt)} ${item.title ?? 'Bản tin'} (${formatDurationMs(item.durationMs)}), ${ITEM_STATUS_LABEL[item.status]}`;
+  const element = h(
+    'button',
+    {
+      type: 'button',
+      class: `week-block week-block-${kind}${((to - from) / length) * heightPx < TEXT_MIN_PX ? ' week-block-thin' : ''}`,
+      'data-status': item.status,
+      'data-testid': 'week-block',
+      'data-kind': kind,
+      'data-topic': item.topics[0] ?? '',
+      title: label,
+      'aria-label': label,
+      onClick: () => openItem(context, item, input),
+    },
+    h('span', { class: 'week-block-time' }, formatTime(item.startsAt)),
+    ' ',
+    h('span', { class: 'week-block-title' }, item.title ?? ''),
+  );
+  element.style.top = `${((from - span.start) / length) * 100}%`;
+  element.style.height = `${((to - from) / length) * 100}%`;
+  if (kind === 'bulletin') {
+    element.style.background = colour.fill;
+    element.style.color = colour.text;
+  }
+  return element;
+}
+
+/** Minutes of a window occurrence not taken by items (what the operator can still fill). */
+export function freeMinutes(window: BroadcastWindow, items: readonly ScheduleItem[]): number {
+  const { start, end } = windowMinutes(window);
+  const taken = items.reduce((sum, item) => {
+    const from = Math.max(start, minutesOfDay(item.startsAt));
+    const to = Math.min(end, minutesOfDay(item.startsAt) + item.durationMs / 60000);
+    return sum + Math.max(0, to - from);
+  }, 0);
+  return Math.max(0, Math.floor(end - start - taken));
+}
+
+/**
+ * The cell height of a window: a minute is 5 px (a 30-minute window is 150 px, so two windows of
+ * a week fit one screen), within 90–300 px; a longer window is drawn denser.
+ */
+function cellHeight(window: BroadcastWindow): number {
+  return Math.min(300, Math.max(90, window.durationMinutes * 5));
+}
+
+/** Below this height a block shows its colour only; its time and title are in its label. */
+const TEXT_MIN_PX = 13;
+
+/**
+ * The week as a calendar: a column per day (Mon–Sun, today marked), a row per window of the
+ * commune; each item a block sized by its duration in its topic's colour, relays and emergencies
+ * drawn apart, and each window's free minutes under it. Items outside every window follow.
+ */
+export function weekCalendar(context: AppContext, input: WeekCalendarInput): HTMLElement {
+  const dates = eachDate(input.from, addDays(input.from, 6));
+  const current = today();
+  const windows = [...input.windows].sort((a, b) => a.startTime.localeCompare(b.startTime));
+  const placed = new Set<string>();
+  const itemsIn = (window: BroadcastWindow, date: string): ScheduleItem[] => {
+    const { start, end } = windowMinutes(window);
+    return input.items.filter((item) => {
+      if (localDateOf(item.startsAt) !== date) return false;
+      const minute = minutesOfDay(item.startsAt);
+      return minute >= start && minute < end;
+    });
+  };
+  const head = h(
+    'div',
+    { class: 'week-row week-head' },
+    h('div', { class: 'week-corner' }, 'Khung giờ'),
+    dates.map((date) =>
+      h(
+        'div',
+        {
+          class: `week-day-head${date === current ? ' week-today' : ''}`,
+          'data-testid': 'week-day',
+          'data-date': date,
+        },
+        h('strong', null, weekdayShort(isoDayOfWeek(date))),
+        ' ',
+        formatDayMonth(date),
+        date === current ? h('span', { class: 'badge badge-today' }, 'Hôm nay') : null,
+      ),
+    ),
+  );
+  const rows = windows.map((window) => {
+    const { start, end } = windowMinutes(window);
+    return h(
+      'div',
+      { class: 'week-row' },
+      h(
+        'div',
+        { class: 'week-window' },
+        h('strong', null, window.name),
+        h('span', { class: 'muted' }, `${window.startTime}–${window.endTime}`),
+      ),
+      dates.map((date) => {
+        if (!windowAppliesOn(window, date)) {
+          return h(
+            'div',
+            { class: `week-cell week-cell-off${date === current ? ' week-today' : ''}` },
+            h('span', { class: 'muted small' }, 'Không phát'),
+          );
+        }
+        const inside = itemsIn(window, date);
+        inside.forEach((item) => placed.add(item.id));
+        const free = freeMinutes(window, inside);
+        const track = h(
+          'div',
+          { class: 'week-track' },
+          inside.map((item) => block(context, item, { start, end }, input, cellHeight(window))),
+        );
+        track.style.height = `${cellHeight(window)}px`;
+        return h(
+          'div',
+          {
+            class: `week-cell${date === current ? ' week-today' : ''}`,
+            'data-testid': 'week-cell',
+            'data-date': date,
+            'data-window': window.id,
+          },
+          track,
+          h(
+            'span',
+            {
+              class: `week-free${free === 0 ? ' week-free-none' : ''}`,
+              'data-testid': 'week-free',
+            },
+            free === 0 ? 'Đã kín' : `Trống ${free} phút`,
+          ),
+        );
+      }),
+    );
+  });
+  const outside = input.items.filter((item) => !placed.has(item.id));
+  return h(
+    'div',
+    { class: 'week-calendar-wrap table-wrap' },
+    h(
+      'div',
+      {
+        class: 'week-calendar',
+        role: 'region',
+        'aria-label': 'Lịch tuần theo khung giờ',
+        'data-testid': 'week-calendar',
+      },
+      head,
+      windows.length === 0
+        ? h('p', { class: 'muted week-empty' }, 'Xã chưa có khung giờ phát.')
+        : rows,
+    ),
+    outside.length > 0
+      ? h(
+          'div',
+          { class: 'week-outside' },
+          h('h3', null, 'Ngoài khung giờ (phát khẩn cấp, tiếp âm)'),
+          h(
+            'div',
+            { class: 'week-outside-list' },
+            outside.map((item) => {
+              const element = block(context, item, { start: 0, end: 1440 }, input);
+              element.style.removeProperty('top');
+              element.style.removeProperty('height');
+              element.classList.add('week-block-inline');
+              element.prepend(`${formatDayMonth(localDateOf(item.startsAt))} `);
+              return element;
+            }),
+          ),
+        )
+      : null,
+    h(
+      'div',
+      { class: 'legend week-legend', 'aria-hidden': 'true' },
+      context.topics.slice(0, 8).map((topic) => topicChip(context, topic.code)),
+      h('span', { class: 'legend-item week-legend-relay' }, 'Tiếp âm'),
+      h('span', { class: 'legend-item week-legend-emergency' }, 'Khẩn cấp'),
+    ),
+  );
+}
