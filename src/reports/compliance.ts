@@ -3,6 +3,7 @@ import { isMet, requirementFor } from '../campaigns/targets';
 import { daysInclusive } from '../common/local-time';
 import { Airtime, msToSeconds } from './airtime';
 import { CommuneTopicAirtime, DateRange } from './airtime.repository';
+import { passedPart } from './report-range';
 
 /** The pinned row of `GET /reports/compliance` (DESIGN.md): one per commune × required topic. */
 export interface ComplianceRow {
@@ -14,6 +15,13 @@ export interface ComplianceRow {
   requiredSeconds: number;
   requiredPlays: number;
   met: boolean;
+  /**
+   * The same targets pro rata over the range's passed days only (`passedPart`): what the commune
+   * should have aired by now. Equal to the range's while the range is wholly past.
+   */
+  requiredSecondsToDate: number;
+  requiredPlaysToDate: number;
+  metToDate: boolean;
 }
 
 export interface NamedCommune {
@@ -66,10 +74,13 @@ export interface CommuneCompliance {
   metAll: boolean;
   topicsMet: number;
   topicsRequired: number;
+  /** Every required topic met against its target to date (the range's passed days). */
+  metAllToDate: boolean;
+  topicsMetToDate: number;
   /** Campaign airtime over the range, each record once (whatever number of campaign topics). */
   campaignSeconds: number;
   minDailySeconds: number;
-  /** Days of the range whose campaign airtime stayed under `minDailySeconds`. */
+  /** Passed days of the range whose campaign airtime stayed under `minDailySeconds`. */
   daysBelowMinimum: number;
   campaign: CampaignStatus;
   chain: ChainState;
@@ -118,16 +129,21 @@ export function airtimeAt(table: AirtimeTable, communeCode: string, topic: strin
   return table.get(communeCode)?.get(topic) ?? NO_AIRTIME;
 }
 
-/** One row per commune × rule, communes in the given order, rules in the campaign's. */
+/**
+ * One row per commune × rule, communes in the given order, rules in the campaign's; targets over
+ * `days`, and to date over `daysPassed` (the range's passed days; all of them by default).
+ */
 export function complianceRows(
   communes: readonly NamedCommune[],
   rules: readonly CampaignRule[],
   days: number,
   airtime: AirtimeTable,
+  daysPassed: number = days,
 ): ComplianceRow[] {
   return communes.flatMap((commune) =>
     rules.map((rule): ComplianceRow => {
       const requirement = requirementFor(rule, days);
+      const toDate = requirementFor(rule, daysPassed);
       const aired = airtimeAt(airtime, commune.code, rule.topic);
       const airedSeconds = msToSeconds(aired.airedMs);
       return {
@@ -139,6 +155,9 @@ export function complianceRows(
         requiredSeconds: requirement.requiredSeconds,
         requiredPlays: requirement.requiredPlays,
         met: isMet(requirement, airedSeconds, aired.plays),
+        requiredSecondsToDate: toDate.requiredSeconds,
+        requiredPlaysToDate: toDate.requiredPlays,
+        metToDate: isMet(toDate, airedSeconds, aired.plays),
       };
     }),
   );
@@ -175,13 +194,16 @@ export function campaignStatusOf(
       topicsRequired,
     };
   }
+  // Airtime through today, targets over the passed days: a running campaign's progress to date.
+  const passed = passedPart({ from: campaign.startsOn, to: campaign.endsOn }, today);
   const rows = complianceRows(
     [{ code: communeCode, name: '' }],
     campaign.rules,
     period.days,
     airtime,
+    passed?.days ?? 0,
   );
-  const topicsMet = rows.filter((row) => row.met).length;
+  const topicsMet = rows.filter((row) => row.metToDate).length;
   const allMet = topicsMet === topicsRequired;
   const over = today > campaign.endsOn;
   return {
@@ -211,7 +233,8 @@ export function communeCompliance(
   extra: {
     campaignMs: number;
     minDailySeconds: number;
-    days: number;
+    /** The range's passed days (`passedPart`), and those of them at the minimum. */
+    daysPassed: number;
     daysAtMinimum: number;
     campaign: CampaignStatus;
     chain: ChainState;
@@ -219,15 +242,18 @@ export function communeCompliance(
   },
 ): CommuneCompliance {
   const topicsMet = own.filter((row) => row.met).length;
+  const topicsMetToDate = own.filter((row) => row.metToDate).length;
   return {
     communeCode: commune.code,
     communeName: commune.name,
     metAll: topicsMet === own.length,
     topicsMet,
     topicsRequired: own.length,
+    metAllToDate: topicsMetToDate === own.length,
+    topicsMetToDate,
     campaignSeconds: msToSeconds(extra.campaignMs),
     minDailySeconds: extra.minDailySeconds,
-    daysBelowMinimum: extra.minDailySeconds > 0 ? extra.days - extra.daysAtMinimum : 0,
+    daysBelowMinimum: extra.minDailySeconds > 0 ? extra.daysPassed - extra.daysAtMinimum : 0,
     campaign: extra.campaign,
     chain: extra.chain,
     coverage: extra.coverage ?? coverageOf(undefined),

@@ -23,7 +23,7 @@ import {
   rowsByCommune,
 } from './compliance';
 import { DayTopic, provinceTotals, ProvinceTotals } from './province-summary';
-import { baselineOf, resolveRange } from './report-range';
+import { baselineOf, passedPart, resolveRange } from './report-range';
 import { RollupsService } from './rollups.service';
 import {
   upliftRows,
@@ -46,8 +46,16 @@ interface ReportHeader {
   days: number;
 }
 
+/** How much of the range is over (`passedPart`): what the rows' `…ToDate` targets cover. */
+export interface RangeProgress {
+  /** Days of the range before today. */
+  daysPassed: number;
+  /** The last of them; null when none has passed. */
+  through: string | null;
+}
+
 /** `GET /reports/compliance` (pinned: campaign, from, to, rows). */
-export interface ComplianceReport extends ReportHeader {
+export interface ComplianceReport extends ReportHeader, RangeProgress {
   province: string;
   minDailySeconds: number;
   rows: ComplianceRow[];
@@ -71,12 +79,14 @@ export interface UpliftReport extends ReportHeader {
 
 export interface CommuneDay {
   date: string;
+  /** Over (before today); a day not over is never below the minimum. */
+  passed: boolean;
   campaignSeconds: number;
   belowMinimum: boolean;
   topics: DayTopic[];
 }
 
-export interface CommuneDetail extends ReportHeader {
+export interface CommuneDetail extends ReportHeader, RangeProgress {
   communeCode: string;
   communeName: string;
   minDailySeconds: number;
@@ -100,6 +110,7 @@ export interface RecordsReport {
 interface Compliance {
   rows: ComplianceRow[];
   communes: CommuneCompliance[];
+  progress: RangeProgress;
 }
 
 function named(commune: Commune): NamedCommune {
@@ -139,13 +150,14 @@ export class ReportsService {
   ): Promise<ComplianceReport> {
     const { campaign, range } = await this.campaignAndRange(campaignCode, provinceCode, query);
     const communes = this.geo.communesOf(provinceCode).map(named);
-    const { rows, communes: perCommune } = await this.assess(campaign, communes, range);
+    const { rows, communes: perCommune, progress } = await this.assess(campaign, communes, range);
     return {
       campaign: campaign.code,
       province: provinceCode,
       from: range.from,
       to: range.to,
       days: range.days,
+      ...progress,
       minDailySeconds: campaign.minDailySeconds,
       rows,
       communes: perCommune,
@@ -241,7 +253,7 @@ export class ReportsService {
     const commune = named(this.geo.commune(communeCode));
     // One commune: verify its chain now rather than trust the kept verdict.
     const chain = await this.chains.verify(communeCode);
-    const { rows, communes } = await this.assess(campaign, [commune], range, chain);
+    const { rows, communes, progress } = await this.assess(campaign, [commune], range, chain);
     const topics = topicsOf(campaign);
     const byDateTopic = new Map(
       (await this.airtime.byDateTopic([communeCode], range, topics)).map((row) => [
@@ -263,15 +275,18 @@ export class ReportsService {
       from: range.from,
       to: range.to,
       days: range.days,
+      ...progress,
       minDailySeconds: campaign.minDailySeconds,
       summary: communes[0],
       rows,
       daily: eachDate(range.from, range.to).map((date): CommuneDay => {
         const campaignMs = campaignByDate.get(date) ?? 0;
+        const passed = progress.through !== null && date <= progress.through;
         return {
           date,
+          passed,
           campaignSeconds: msToSeconds(campaignMs),
-          belowMinimum: campaignMs < minDailyMs,
+          belowMinimum: passed && campaignMs < minDailyMs,
           topics: topics.map((topic) => {
             const row = byDateTopic.get(`${date}|${topic}`);
             return {
@@ -333,16 +348,22 @@ export class ReportsService {
     const overCampaign = samePeriod
       ? inRange
       : airtimeTable(period ? await this.airtime.byCommuneTopic(codes, period, topics) : []);
-    const days = new Map(
-      (
-        await this.airtime.campaignDaysByCommune(
-          codes,
-          range,
-          campaign,
-          campaign.minDailySeconds * 1000,
-        )
-      ).map((row) => [row.communeCode, row]),
-    );
+    const passed = passedPart(range, today);
+    const campaignDays = async (period: DateRange | null) =>
+      new Map(
+        (period
+          ? await this.airtime.campaignDaysByCommune(
+              codes,
+              period,
+              campaign,
+              campaign.minDailySeconds * 1000,
+            )
+          : []
+        ).map((row) => [row.communeCode, row]),
+      );
+    const days = await campaignDays(range);
+    // Days at the minimum are counted on the passed days only (today's may still get there).
+    const passedDays = passed?.to === range.to ? days : await campaignDays(passed);
     const coverage = new Map(
       (await this.airtime.deviceCoverage(codes, range)).map((row) => [row.communeCode, row]),
     );
@@ -350,16 +371,18 @@ export class ReportsService {
       ? new Map(codes.map((code) => [code, chainOverride]))
       : await this.chains.states(codes);
 
-    const rows = complianceRows(communes, campaign.rules, range.days, inRange);
+    const daysPassed = passed?.days ?? 0;
+    const rows = complianceRows(communes, campaign.rules, range.days, inRange, daysPassed);
     const byCommune = rowsByCommune(rows);
     return {
       rows,
+      progress: { daysPassed, through: passed?.to ?? null },
       communes: communes.map((commune) =>
         communeCompliance(commune, byCommune.get(commune.code) ?? [], {
           campaignMs: days.get(commune.code)?.campaignMs ?? 0,
-          daysAtMinimum: days.get(commune.code)?.daysAtMinimum ?? 0,
+          daysAtMinimum: passedDays.get(commune.code)?.daysAtMinimum ?? 0,
           minDailySeconds: campaign.minDailySeconds,
-          days: range.days,
+          daysPassed,
           campaign: campaignStatusOf(campaign, today, overCampaign, commune.code),
           chain: chains.get(commune.code) as ChainState,
           coverage: coverageOf(coverage.get(commune.code)),
