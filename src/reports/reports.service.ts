@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { Campaign } from '../campaigns/entities/campaign.entity';
 import { Clock } from '../common/clock';
+import { PlayoutOutcome, PlayoutSource } from '../playout/entities/playout-record.entity';
 import { eachDate, localDateOf } from '../common/local-time';
 import { Commune } from '../geo/geo.types';
 import { GeoService } from '../geo/geo.service';
@@ -95,15 +96,33 @@ export interface CommuneDetail extends ReportHeader, RangeProgress {
   daily: CommuneDay[];
 }
 
+/** What narrows a commune's records beyond the range, and the page asked. */
+export interface RecordsFilter {
+  topic?: string;
+  date?: string;
+  outcome?: PlayoutOutcome;
+  source?: PlayoutSource;
+  limit?: number;
+  offset?: number;
+}
+
 export interface RecordsReport {
   communeCode: string;
   communeName: string;
   from: string;
   to: string;
   topic: string | null;
-  /** Sums of the records in effect: the numbers the reports show for this commune and range. */
+  date: string | null;
+  outcome: PlayoutOutcome | null;
+  source: PlayoutSource | null;
+  /** Sums of the matching records in effect (every page): with no other filter than the topic, the numbers the reports show for this commune and range. */
   airedSeconds: number;
   plays: number;
+  /** Matching records, all pages. */
+  total: number;
+  offset: number;
+  /** Null when every matching record is in `records`. */
+  limit: number | null;
   records: CountedRecordView[];
 }
 
@@ -300,27 +319,45 @@ export class ReportsService {
     };
   }
 
-  /** The as-run records behind a commune's numbers over a range (and topic). */
+  /**
+   * The as-run records behind a commune's numbers over a range, narrowed by topic, day, outcome
+   * and source, one page of them (seq order) with the total and sums of all that match.
+   */
   async records(
     communeCode: string,
     query: Required<RangeQuery>,
-    topic?: string,
+    filter: RecordsFilter = {},
   ): Promise<RecordsReport> {
     const range = resolveRange(query, { from: query.from, to: query.to });
     const commune = this.geo.commune(communeCode);
-    const records = await this.asRun.countedRecords(communeCode, range, topic);
-    const counted = records.filter((record) => record.inEffect);
+    // Corrections are resolved over the whole range before narrowing, so each record still
+    // says whether a later one replaced it.
+    const matching = (await this.asRun.countedRecords(communeCode, range, filter.topic)).filter(
+      (record) =>
+        (!filter.date || record.date === filter.date) &&
+        (!filter.outcome || record.outcome === filter.outcome) &&
+        (!filter.source || record.source === filter.source),
+    );
+    const counted = matching.filter((record) => record.inEffect);
+    const offset = filter.offset ?? 0;
+    const limit = filter.limit ?? null;
     return {
       communeCode,
       communeName: commune.name,
       from: range.from,
       to: range.to,
-      topic: topic ?? null,
+      topic: filter.topic ?? null,
+      date: filter.date ?? null,
+      outcome: filter.outcome ?? null,
+      source: filter.source ?? null,
       airedSeconds: msToSeconds(
         counted.reduce((sum, record) => sum + Math.round(record.countedSeconds * 1000), 0),
       ),
       plays: counted.reduce((sum, record) => sum + record.countedPlays, 0),
-      records,
+      total: matching.length,
+      offset,
+      limit,
+      records: matching.slice(offset, limit === null ? undefined : offset + limit),
     };
   }
 
