@@ -32,6 +32,7 @@ import { checkGroup, field, form, input, select } from '../ui/form.js';
 import { communeZones, zoneChoice } from '../ui/zones.js';
 import { isDemoBulletin } from '../ui/demo-banner.js';
 import { demoBadge, emptyState, toast } from '../ui/notice.js';
+import { dateInput, timeInput } from '../ui/date-input.js';
 
 export function windowAppliesOn(window: BroadcastWindow, date: string): boolean {
   return (
@@ -276,8 +277,8 @@ async function addItemDialog(
     };
     kind.addEventListener('change', showKind);
     showKind();
-    const day = input({ type: 'date', value: date, required: true });
-    const time = input({ type: 'time', value: '05:30', required: true, step: '60' });
+    const day = dateInput({ value: date, required: true });
+    const time = timeInput({ value: '05:30', required: true, step: '60' });
     // A commune without clusters plays from the server: there is no zone to choose.
     const where = zones.length > 0 ? zoneChoice(zones) : null;
     return form(

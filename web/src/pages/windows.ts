@@ -7,6 +7,7 @@ import type { BroadcastWindow } from '../types.js';
 import { confirmDialog } from '../ui/dialog.js';
 import { checkGroup, field, form, input } from '../ui/form.js';
 import { emptyState, toast } from '../ui/notice.js';
+import { timeInput } from '../ui/date-input.js';
 
 const DAYS = [1, 2, 3, 4, 5, 6, 7];
 
@@ -102,7 +103,7 @@ export async function windowsPage(context: AppContext): Promise<Page> {
     });
   };
   const name = input({ name: 'name', required: true, maxlength: 100, placeholder: 'Ví dụ: Sáng' });
-  const start = input({ name: 'startTime', type: 'time', required: true, value: '05:30' });
+  const start = timeInput({ name: 'startTime', required: true, value: '05:30' });
   const duration = input({
     name: 'durationMinutes',
     type: 'number',
