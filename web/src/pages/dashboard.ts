@@ -47,6 +47,10 @@ export function cellClass(row: ComplianceRow): string {
 
 const minutes = (seconds: number): string => formatNumber(Math.round(seconds / 6) / 10);
 
+/** ` · 3/4 lượt`, or nothing for a topic without a plays target. */
+const plays = (aired: number, required: number): string =>
+  required > 0 ? ` · ${aired}/${required} lượt` : '';
+
 /**
  * `12,5/20 phút · 3/4 lượt`; while the range runs, the targets to date and the whole range's:
  * `12,5/20 phút đến hôm nay (cả đợt 310) · 3/4 lượt`.
@@ -56,11 +60,11 @@ export function cellText(row: ComplianceRow): string {
     row.requiredSecondsToDate !== row.requiredSeconds ||
     row.requiredPlaysToDate !== row.requiredPlays;
   if (!running) {
-    return `${minutes(row.airedSeconds)}/${minutes(row.requiredSeconds)} phút · ${row.plays}/${row.requiredPlays} lượt`;
+    return `${minutes(row.airedSeconds)}/${minutes(row.requiredSeconds)} phút${plays(row.plays, row.requiredPlays)}`;
   }
   return (
     `${minutes(row.airedSeconds)}/${minutes(row.requiredSecondsToDate)} phút đến hôm nay (cả đợt ${minutes(row.requiredSeconds)})` +
-    ` · ${row.plays}/${row.requiredPlaysToDate} lượt`
+    plays(row.plays, row.requiredPlaysToDate)
   );
 }
 
@@ -249,7 +253,13 @@ function tiles(report: ComplianceReport): HTMLElement {
       'div',
       { class: 'tile', 'data-testid': 'tile-met' },
       h('span', { class: 'tile-value' }, `${metAll}/${communes.length}`),
-      h('span', { class: 'tile-label' }, 'xã đạt đủ chỉ tiêu mọi chủ đề'),
+      h(
+        'span',
+        { class: 'tile-label' },
+        report.daysPassed < report.days
+          ? 'xã đạt tiến độ mọi chủ đề đến nay'
+          : 'xã đạt đủ chỉ tiêu mọi chủ đề',
+      ),
     ),
     h(
       'div',
@@ -405,7 +415,7 @@ export async function dashboardPage(context: AppContext, match: RouteMatch): Pro
         `${campaign.name} · ${context.provinces.find((item) => item.code === province)?.fullName ?? province} · từ ${formatDate(report.from)} đến ${formatDate(report.to)}. Số liệu lấy từ nhật ký phát thanh (thực phát), không phải lịch dự kiến.`,
       ),
       progressNote(report)
-        ? h('p', { class: 'notice', 'data-testid': 'progress-note' }, progressNote(report))
+        ? h('p', { class: 'progress-note', 'data-testid': 'progress-note' }, progressNote(report))
         : null,
       filters,
       tiles(report),
