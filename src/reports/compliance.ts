@@ -15,13 +15,18 @@ export interface ComplianceRow {
   requiredSeconds: number;
   requiredPlays: number;
   met: boolean;
-  /**
-   * The same targets pro rata over the range's passed days only (`passedPart`): what the commune
-   * should have aired by now. Equal to the range's while the range is wholly past.
-   */
-  requiredSecondsToDate: number;
-  requiredPlaysToDate: number;
-  metToDate: boolean;
+}
+
+/**
+ * A row's targets pro rata over the range's passed days only (`passedPart`): what the commune
+ * should have aired by now, and whether it did. Equal to the row's while the range is wholly past.
+ * Served beside the pinned rows (in `communes[].toDate`), whose keys stay the pinned ones.
+ */
+export interface TopicToDate {
+  topic: string;
+  requiredSeconds: number;
+  requiredPlays: number;
+  met: boolean;
 }
 
 export interface NamedCommune {
@@ -74,7 +79,9 @@ export interface CommuneCompliance {
   metAll: boolean;
   topicsMet: number;
   topicsRequired: number;
-  /** Every required topic met against its target to date (the range's passed days). */
+  /** Its rows' targets to date (the range's passed days), in the rows' order. */
+  toDate: TopicToDate[];
+  /** Every required topic met against its target to date. */
   metAllToDate: boolean;
   topicsMetToDate: number;
   /** Campaign airtime over the range, each record once (whatever number of campaign topics). */
@@ -129,21 +136,16 @@ export function airtimeAt(table: AirtimeTable, communeCode: string, topic: strin
   return table.get(communeCode)?.get(topic) ?? NO_AIRTIME;
 }
 
-/**
- * One row per commune × rule, communes in the given order, rules in the campaign's; targets over
- * `days`, and to date over `daysPassed` (the range's passed days; all of them by default).
- */
+/** One row per commune × rule, communes in the given order, rules in the campaign's. */
 export function complianceRows(
   communes: readonly NamedCommune[],
   rules: readonly CampaignRule[],
   days: number,
   airtime: AirtimeTable,
-  daysPassed: number = days,
 ): ComplianceRow[] {
   return communes.flatMap((commune) =>
     rules.map((rule): ComplianceRow => {
       const requirement = requirementFor(rule, days);
-      const toDate = requirementFor(rule, daysPassed);
       const aired = airtimeAt(airtime, commune.code, rule.topic);
       const airedSeconds = msToSeconds(aired.airedMs);
       return {
@@ -155,12 +157,27 @@ export function complianceRows(
         requiredSeconds: requirement.requiredSeconds,
         requiredPlays: requirement.requiredPlays,
         met: isMet(requirement, airedSeconds, aired.plays),
-        requiredSecondsToDate: toDate.requiredSeconds,
-        requiredPlaysToDate: toDate.requiredPlays,
-        metToDate: isMet(toDate, airedSeconds, aired.plays),
       };
     }),
   );
+}
+
+/** The targets to date of rows: their rules pro rata over `daysPassed`, against their airtime. */
+export function rowsToDate(
+  rows: readonly ComplianceRow[],
+  rules: readonly CampaignRule[],
+  daysPassed: number,
+): TopicToDate[] {
+  const byTopic = new Map(rules.map((rule) => [rule.topic, rule]));
+  return rows.map((row): TopicToDate => {
+    const rule = byTopic.get(row.topic) ?? { topic: row.topic };
+    const requirement = requirementFor(rule, daysPassed);
+    return {
+      topic: row.topic,
+      ...requirement,
+      met: isMet(requirement, row.airedSeconds, row.plays),
+    };
+  });
 }
 
 /**
@@ -201,9 +218,10 @@ export function campaignStatusOf(
     campaign.rules,
     period.days,
     airtime,
-    passed?.days ?? 0,
   );
-  const topicsMet = rows.filter((row) => row.metToDate).length;
+  const topicsMet = rowsToDate(rows, campaign.rules, passed?.days ?? 0).filter(
+    (row) => row.met,
+  ).length;
   const allMet = topicsMet === topicsRequired;
   const over = today > campaign.endsOn;
   return {
@@ -239,16 +257,27 @@ export function communeCompliance(
     campaign: CampaignStatus;
     chain: ChainState;
     coverage?: Coverage;
+    /** Its rows' targets to date (`rowsToDate`); by default the rows' own (a past range). */
+    toDate?: TopicToDate[];
   },
 ): CommuneCompliance {
   const topicsMet = own.filter((row) => row.met).length;
-  const topicsMetToDate = own.filter((row) => row.metToDate).length;
+  const toDate =
+    extra.toDate ??
+    own.map((row) => ({
+      topic: row.topic,
+      requiredSeconds: row.requiredSeconds,
+      requiredPlays: row.requiredPlays,
+      met: row.met,
+    }));
+  const topicsMetToDate = toDate.filter((row) => row.met).length;
   return {
     communeCode: commune.code,
     communeName: commune.name,
     metAll: topicsMet === own.length,
     topicsMet,
     topicsRequired: own.length,
+    toDate,
     metAllToDate: topicsMetToDate === own.length,
     topicsMetToDate,
     campaignSeconds: msToSeconds(extra.campaignMs),

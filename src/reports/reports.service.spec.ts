@@ -94,16 +94,19 @@ describe('ReportsService: a running campaign, judged on its passed days', () => 
     const report = await service(clock).compliance(CAMPAIGN.code, '38', {});
     expect(report).toMatchObject({ from: '2026-12-01', to: '2026-12-31', days: 31 });
     expect(report).toMatchObject({ daysPassed: 2, through: '2026-12-02' });
-    expect(report.rows[0]).toMatchObject({
+    expect(report.rows[0]).toEqual({
+      communeCode: COMMUNE.code,
+      communeName: COMMUNE.name,
+      topic: 'kinh-te-so',
       airedSeconds: 600,
       plays: 15,
       requiredSeconds: 3100,
       requiredPlays: 31,
       met: false,
-      requiredSecondsToDate: 200,
-      requiredPlaysToDate: 2,
-      metToDate: true,
     });
+    expect(report.communes[0].toDate).toEqual([
+      { topic: 'kinh-te-so', requiredSeconds: 200, requiredPlays: 2, met: true },
+    ]);
     // Two days over, both under 300 s; today (400 s so far) and the 28 days to come are not.
     expect(report.communes[0]).toMatchObject({
       daysBelowMinimum: 2,
@@ -118,7 +121,7 @@ describe('ReportsService: a running campaign, judged on its passed days', () => 
     const clock = new ManualClock('2026-12-01T01:00:00.000Z');
     const report = await service(clock).compliance(CAMPAIGN.code, '38', {});
     expect(report).toMatchObject({ daysPassed: 0, through: null });
-    expect(report.rows[0]).toMatchObject({ requiredSecondsToDate: 0, metToDate: true });
+    expect(report.communes[0].toDate[0]).toMatchObject({ requiredSeconds: 0, met: true });
     expect(report.communes[0].daysBelowMinimum).toBe(0);
   });
 
@@ -126,7 +129,7 @@ describe('ReportsService: a running campaign, judged on its passed days', () => 
     const clock = new ManualClock('2027-01-05T03:00:00.000Z');
     const report = await service(clock).compliance(CAMPAIGN.code, '38', {});
     expect(report).toMatchObject({ daysPassed: 31, through: '2026-12-31' });
-    expect(report.rows[0]).toMatchObject({ requiredSecondsToDate: 3100, metToDate: false });
+    expect(report.communes[0].toDate[0]).toMatchObject({ requiredSeconds: 3100, met: false });
     // 31 days, one of them (the 3rd) at the minimum.
     expect(report.communes[0].daysBelowMinimum).toBe(30);
     expect(report.communes[0].campaign.status).toBe('not-met');

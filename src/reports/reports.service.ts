@@ -22,6 +22,7 @@ import {
   complianceRows,
   NamedCommune,
   rowsByCommune,
+  rowsToDate,
 } from './compliance';
 import { DayTopic, provinceTotals, ProvinceTotals } from './province-summary';
 import { baselineOf, passedPart, resolveRange } from './report-range';
@@ -47,7 +48,7 @@ interface ReportHeader {
   days: number;
 }
 
-/** How much of the range is over (`passedPart`): what the rows' `…ToDate` targets cover. */
+/** How much of the range is over (`passedPart`): what the communes' `toDate` targets cover. */
 export interface RangeProgress {
   /** Days of the range before today. */
   daysPassed: number;
@@ -409,7 +410,7 @@ export class ReportsService {
       : await this.chains.states(codes);
 
     const daysPassed = passed?.days ?? 0;
-    const rows = complianceRows(communes, campaign.rules, range.days, inRange, daysPassed);
+    const rows = complianceRows(communes, campaign.rules, range.days, inRange);
     const byCommune = rowsByCommune(rows);
     return {
       rows,
@@ -420,6 +421,7 @@ export class ReportsService {
           daysAtMinimum: passedDays.get(commune.code)?.daysAtMinimum ?? 0,
           minDailySeconds: campaign.minDailySeconds,
           daysPassed,
+          toDate: rowsToDate(byCommune.get(commune.code) ?? [], campaign.rules, daysPassed),
           campaign: campaignStatusOf(campaign, today, overCampaign, commune.code),
           chain: chains.get(commune.code) as ChainState,
           coverage: coverageOf(coverage.get(commune.code)),

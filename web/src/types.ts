@@ -245,10 +245,14 @@ export interface ComplianceRow {
   requiredSeconds: number;
   requiredPlays: number;
   met: boolean;
-  /** The targets pro rata over the range's passed days (before today), and whether they are met. */
-  requiredSecondsToDate: number;
-  requiredPlaysToDate: number;
-  metToDate: boolean;
+}
+
+/** A row's targets pro rata over the range's passed days (before today), and whether they are met. */
+export interface TopicToDate {
+  topic: string;
+  requiredSeconds: number;
+  requiredPlays: number;
+  met: boolean;
 }
 
 /** How much of a report's range is over: the days before today, the last of them. */
@@ -286,6 +290,8 @@ export interface CommuneCompliance {
   metAll: boolean;
   topicsMet: number;
   topicsRequired: number;
+  /** Its rows' targets to date, in the rows' order. */
+  toDate: TopicToDate[];
   metAllToDate: boolean;
   topicsMetToDate: number;
   campaignSeconds: number;

@@ -8,7 +8,7 @@ import { stackedBarChart } from '../ui/chart.js';
 import { emptyState } from '../ui/notice.js';
 import { dailySeries } from './dashboard-extras.js';
 import { communeRecords } from './commune-records.js';
-import { cellClass, cellText, progressNote } from './dashboard.js';
+import { cellClass, cellsOf, cellText, progressNote } from './dashboard.js';
 import { programLogView } from './schedule.js';
 
 const CAMPAIGN_STATUS_TEXT: Record<CommuneDetail['summary']['campaign']['status'], string> = {
@@ -85,12 +85,12 @@ export async function communePage(context: AppContext, match: RouteMatch): Promi
         h(
           'ul',
           { class: 'topic-status' },
-          detail.rows.map((row) =>
+          cellsOf(detail.rows, [summary]).map((row) =>
             h(
               'li',
               { class: `cell ${cellClass(row)}` },
               h('strong', null, topicName(context, row.topic)),
-              h('span', null, `${row.metToDate ? 'Đạt' : 'Chưa đạt'} · ${cellText(row)}`),
+              h('span', null, `${row.toDate.met ? 'Đạt' : 'Chưa đạt'} · ${cellText(row)}`),
             ),
           ),
         ),

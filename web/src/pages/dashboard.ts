@@ -3,7 +3,14 @@ import { AppContext, topicName } from '../context.js';
 import { h } from '../dom.js';
 import { formatDate, formatNumber, formatPercent, formatSeconds } from '../format.js';
 import { href, navigate, Page, RouteMatch } from '../router.js';
-import type { Campaign, ComplianceReport, ComplianceRow, RangeProgress } from '../types.js';
+import type {
+  Campaign,
+  CommuneCompliance,
+  ComplianceReport,
+  ComplianceRow,
+  RangeProgress,
+  TopicToDate,
+} from '../types.js';
 import { saveBlob } from '../ui/audio-player.js';
 import { field, input, select } from '../ui/form.js';
 import { emptyState, toast } from '../ui/notice.js';
@@ -27,22 +34,46 @@ export function reportQuery(filter: ReportFilter, extra: Record<string, string> 
   }).toString();
 }
 
-/**
- * How far a row is towards its target to date (the server's pro rata over the passed days):
- * 1 when met, the lower of its airtime and plays ratios otherwise.
- */
-export function progressOf(row: ComplianceRow): number {
-  if (row.metToDate) return 1;
+/** A grid cell: a pinned row and its target to date (the server's pro rata over the passed days). */
+export interface Cell extends ComplianceRow {
+  toDate: TopicToDate;
+}
+
+/** The rows with their targets to date (from each commune's `toDate`, by topic). */
+export function cellsOf(
+  rows: readonly ComplianceRow[],
+  communes: readonly CommuneCompliance[],
+): Cell[] {
+  const toDate = new Map(
+    communes.flatMap((commune) =>
+      commune.toDate.map((target) => [`${commune.communeCode}|${target.topic}`, target] as const),
+    ),
+  );
+  return rows.map((row) => ({
+    ...row,
+    toDate: toDate.get(`${row.communeCode}|${row.topic}`) ?? {
+      topic: row.topic,
+      requiredSeconds: row.requiredSeconds,
+      requiredPlays: row.requiredPlays,
+      met: row.met,
+    },
+  }));
+}
+
+/** How far a cell is towards its target to date: 1 when met, its lower ratio otherwise. */
+export function progressOf(cell: Cell): number {
+  const target = cell.toDate;
+  if (target.met) return 1;
   return Math.min(
-    row.requiredSecondsToDate > 0 ? row.airedSeconds / row.requiredSecondsToDate : 1,
-    row.requiredPlaysToDate > 0 ? row.plays / row.requiredPlaysToDate : 1,
+    target.requiredSeconds > 0 ? cell.airedSeconds / target.requiredSeconds : 1,
+    target.requiredPlays > 0 ? cell.plays / target.requiredPlays : 1,
   );
 }
 
 /** The cell's colour class against the target to date: met, nearly (half or more), far. */
-export function cellClass(row: ComplianceRow): string {
-  if (row.metToDate) return 'cell-met';
-  return progressOf(row) >= 0.5 ? 'cell-near' : 'cell-short';
+export function cellClass(cell: Cell): string {
+  if (cell.toDate.met) return 'cell-met';
+  return progressOf(cell) >= 0.5 ? 'cell-near' : 'cell-short';
 }
 
 const minutes = (seconds: number): string => formatNumber(Math.round(seconds / 6) / 10);
@@ -55,16 +86,16 @@ const plays = (aired: number, required: number): string =>
  * `12,5/20 phút · 3/4 lượt`; while the range runs, the targets to date and the whole range's:
  * `12,5/20 phút đến hôm nay (cả đợt 310) · 3/4 lượt`.
  */
-export function cellText(row: ComplianceRow): string {
+export function cellText(cell: Cell): string {
+  const target = cell.toDate;
   const running =
-    row.requiredSecondsToDate !== row.requiredSeconds ||
-    row.requiredPlaysToDate !== row.requiredPlays;
+    target.requiredSeconds !== cell.requiredSeconds || target.requiredPlays !== cell.requiredPlays;
   if (!running) {
-    return `${minutes(row.airedSeconds)}/${minutes(row.requiredSeconds)} phút${plays(row.plays, row.requiredPlays)}`;
+    return `${minutes(cell.airedSeconds)}/${minutes(cell.requiredSeconds)} phút${plays(cell.plays, cell.requiredPlays)}`;
   }
   return (
-    `${minutes(row.airedSeconds)}/${minutes(row.requiredSecondsToDate)} phút đến hôm nay (cả đợt ${minutes(row.requiredSeconds)})` +
-    plays(row.plays, row.requiredPlaysToDate)
+    `${minutes(cell.airedSeconds)}/${minutes(target.requiredSeconds)} phút đến hôm nay (cả đợt ${minutes(cell.requiredSeconds)})` +
+    plays(cell.plays, target.requiredPlays)
   );
 }
 
@@ -80,7 +111,7 @@ export function progressNote(report: RangeProgress): string | null {
 interface CommuneRow {
   code: string;
   name: string;
-  cells: Map<string, ComplianceRow>;
+  cells: Map<string, Cell>;
   metAll: boolean;
   /** The lowest progress to date of its topics (0 … 1). */
   progress: number;
@@ -88,14 +119,14 @@ interface CommuneRow {
 
 /** The grid's rows: the report's communes, each with its cells by topic. */
 function byCommune(report: ComplianceReport): CommuneRow[] {
-  const cells = new Map<string, Map<string, ComplianceRow>>();
-  for (const row of report.rows) {
-    const topics = cells.get(row.communeCode) ?? new Map<string, ComplianceRow>();
+  const cells = new Map<string, Map<string, Cell>>();
+  for (const row of cellsOf(report.rows, report.communes)) {
+    const topics = cells.get(row.communeCode) ?? new Map<string, Cell>();
     topics.set(row.topic, row);
     cells.set(row.communeCode, topics);
   }
   return report.communes.map((commune) => {
-    const own = cells.get(commune.communeCode) ?? new Map<string, ComplianceRow>();
+    const own = cells.get(commune.communeCode) ?? new Map<string, Cell>();
     return {
       code: commune.communeCode,
       name: commune.communeName,
@@ -243,7 +274,7 @@ function grid(
 function tiles(report: ComplianceReport): HTMLElement {
   const communes = report.communes;
   const metAll = communes.filter((commune) => commune.metAllToDate).length;
-  const cellsMet = report.rows.filter((row) => row.metToDate).length;
+  const cellsMet = report.communes.reduce((sum, commune) => sum + commune.topicsMetToDate, 0);
   const aired = communes.reduce((sum, commune) => sum + commune.campaignSeconds, 0);
   const broken = communes.filter((commune) => commune.chain.ok === false).length;
   return h(
