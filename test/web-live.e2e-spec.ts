@@ -70,12 +70,14 @@ describe('web app: Phát trực tiếp from Chromium with a fake microphone (e2e
     operator = (await createActors(app, admin, 'web-live-')).operator;
     const wav = join(storage.dir, 'micro.wav');
     fakeMicrophone(wav);
-    browser = await launchBrowser([
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      `--use-file-for-fake-audio-capture=${wav}`,
-      '--autoplay-policy=no-user-gesture-required',
-    ]);
+    browser = await launchBrowser({
+      extraArgs: [
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream',
+        `--use-file-for-fake-audio-capture=${wav}`,
+        '--autoplay-policy=no-user-gesture-required',
+      ],
+    });
   }, 180_000);
 
   afterAll(async () => {

@@ -5,6 +5,7 @@ import {
   communeCompliance,
   complianceRows,
   rowsByCommune,
+  rowsToDate,
   shortfallOf,
 } from './compliance';
 
@@ -98,6 +99,35 @@ describe('compliance rows', () => {
     });
   });
 
+  it('pro-rates the targets to date over the passed days only', () => {
+    // Day 3 of a 31-day range: 2 days are over; 600 s/week → 172 s, 7 plays/week → 2 plays.
+    const rows = complianceRows(COMMUNES, CAMPAIGN.rules, 31, airtime);
+    expect(rows[0]).toMatchObject({ requiredSeconds: 2658, requiredPlays: 31, met: false });
+    expect(rowsToDate(rows, CAMPAIGN.rules, 2)[0]).toEqual({
+      topic: 'kinh-te-so',
+      requiredSeconds: 172,
+      requiredPlays: 2,
+      met: true,
+    });
+    // Nothing passed: nothing is due yet, every row is on track.
+    const none = rowsToDate(
+      complianceRows(COMMUNES, CAMPAIGN.rules, 31, airtimeTable([])),
+      CAMPAIGN.rules,
+      0,
+    );
+    expect(none.every((row) => row.met && row.requiredSeconds === 0)).toBe(true);
+    // A past range: to date is the range itself.
+    const past = complianceRows(COMMUNES, CAMPAIGN.rules, 7, airtime);
+    expect(rowsToDate(past, CAMPAIGN.rules, 7)).toEqual(
+      past.map(({ topic, requiredSeconds, requiredPlays, met }) => ({
+        topic,
+        requiredSeconds,
+        requiredPlays,
+        met,
+      })),
+    );
+  });
+
   it('summarizes a commune: all met, days under the daily minimum', () => {
     const rows = complianceRows(COMMUNES, CAMPAIGN.rules, 7, airtime);
     const status = campaignStatusOf(CAMPAIGN, '2025-11-01', airtime, '14797');
@@ -106,7 +136,7 @@ describe('compliance rows', () => {
     const summary = communeCompliance(COMMUNES[1], grouped.get('14812') ?? [], {
       campaignMs: 600_000,
       minDailySeconds: 300,
-      days: 7,
+      daysPassed: 7,
       daysAtMinimum: 5,
       campaign: status,
       chain: CHAIN,
@@ -122,7 +152,7 @@ describe('compliance rows', () => {
     const noMinimum = communeCompliance(COMMUNES[0], grouped.get('14797') ?? [], {
       campaignMs: 0,
       minDailySeconds: 0,
-      days: 7,
+      daysPassed: 7,
       daysAtMinimum: 0,
       campaign: status,
       chain: CHAIN,
@@ -165,9 +195,19 @@ describe('standing on the whole campaign', () => {
       through: '2025-10-10',
       topicsMet: 2,
     });
+    // Judged on the 9 days that are over on the 10th, with the airtime aired through today.
     expect(campaignStatusOf(CAMPAIGN, '2025-10-10', perDay(9), '14797')).toMatchObject({
+      status: 'on-track',
+      topicsMet: 2,
+    });
+    expect(campaignStatusOf(CAMPAIGN, '2025-10-10', perDay(8), '14797')).toMatchObject({
       status: 'behind',
       topicsMet: 1,
+    });
+    // The first day: nothing is over yet, nothing is behind.
+    expect(campaignStatusOf(CAMPAIGN, '2025-10-01', perDay(0), '14797')).toMatchObject({
+      status: 'on-track',
+      topicsMet: 2,
     });
     expect(campaignStatusOf(CAMPAIGN, '2025-11-02', perDay(31), '14797')).toMatchObject({
       status: 'met',

@@ -3,6 +3,7 @@ import { isMet, requirementFor } from '../campaigns/targets';
 import { daysInclusive } from '../common/local-time';
 import { Airtime, msToSeconds } from './airtime';
 import { CommuneTopicAirtime, DateRange } from './airtime.repository';
+import { passedPart } from './report-range';
 
 /** The pinned row of `GET /reports/compliance` (DESIGN.md): one per commune × required topic. */
 export interface ComplianceRow {
@@ -11,6 +12,18 @@ export interface ComplianceRow {
   topic: string;
   airedSeconds: number;
   plays: number;
+  requiredSeconds: number;
+  requiredPlays: number;
+  met: boolean;
+}
+
+/**
+ * A row's targets pro rata over the range's passed days only (`passedPart`): what the commune
+ * should have aired by now, and whether it did. Equal to the row's while the range is wholly past.
+ * Served beside the pinned rows (in `communes[].toDate`), whose keys stay the pinned ones.
+ */
+export interface TopicToDate {
+  topic: string;
   requiredSeconds: number;
   requiredPlays: number;
   met: boolean;
@@ -66,10 +79,15 @@ export interface CommuneCompliance {
   metAll: boolean;
   topicsMet: number;
   topicsRequired: number;
+  /** Its rows' targets to date (the range's passed days), in the rows' order. */
+  toDate: TopicToDate[];
+  /** Every required topic met against its target to date. */
+  metAllToDate: boolean;
+  topicsMetToDate: number;
   /** Campaign airtime over the range, each record once (whatever number of campaign topics). */
   campaignSeconds: number;
   minDailySeconds: number;
-  /** Days of the range whose campaign airtime stayed under `minDailySeconds`. */
+  /** Passed days of the range whose campaign airtime stayed under `minDailySeconds`. */
   daysBelowMinimum: number;
   campaign: CampaignStatus;
   chain: ChainState;
@@ -144,6 +162,24 @@ export function complianceRows(
   );
 }
 
+/** The targets to date of rows: their rules pro rata over `daysPassed`, against their airtime. */
+export function rowsToDate(
+  rows: readonly ComplianceRow[],
+  rules: readonly CampaignRule[],
+  daysPassed: number,
+): TopicToDate[] {
+  const byTopic = new Map(rules.map((rule) => [rule.topic, rule]));
+  return rows.map((row): TopicToDate => {
+    const rule = byTopic.get(row.topic) ?? { topic: row.topic };
+    const requirement = requirementFor(rule, daysPassed);
+    return {
+      topic: row.topic,
+      ...requirement,
+      met: isMet(requirement, row.airedSeconds, row.plays),
+    };
+  });
+}
+
 /**
  * The part of the campaign to judge on `today`: its whole window once over, the days so far
  * (today included) while it runs, null before it starts.
@@ -175,13 +211,17 @@ export function campaignStatusOf(
       topicsRequired,
     };
   }
+  // Airtime through today, targets over the passed days: a running campaign's progress to date.
+  const passed = passedPart({ from: campaign.startsOn, to: campaign.endsOn }, today);
   const rows = complianceRows(
     [{ code: communeCode, name: '' }],
     campaign.rules,
     period.days,
     airtime,
   );
-  const topicsMet = rows.filter((row) => row.met).length;
+  const topicsMet = rowsToDate(rows, campaign.rules, passed?.days ?? 0).filter(
+    (row) => row.met,
+  ).length;
   const allMet = topicsMet === topicsRequired;
   const over = today > campaign.endsOn;
   return {
@@ -211,23 +251,38 @@ export function communeCompliance(
   extra: {
     campaignMs: number;
     minDailySeconds: number;
-    days: number;
+    /** The range's passed days (`passedPart`), and those of them at the minimum. */
+    daysPassed: number;
     daysAtMinimum: number;
     campaign: CampaignStatus;
     chain: ChainState;
     coverage?: Coverage;
+    /** Its rows' targets to date (`rowsToDate`); by default the rows' own (a past range). */
+    toDate?: TopicToDate[];
   },
 ): CommuneCompliance {
   const topicsMet = own.filter((row) => row.met).length;
+  const toDate =
+    extra.toDate ??
+    own.map((row) => ({
+      topic: row.topic,
+      requiredSeconds: row.requiredSeconds,
+      requiredPlays: row.requiredPlays,
+      met: row.met,
+    }));
+  const topicsMetToDate = toDate.filter((row) => row.met).length;
   return {
     communeCode: commune.code,
     communeName: commune.name,
     metAll: topicsMet === own.length,
     topicsMet,
     topicsRequired: own.length,
+    toDate,
+    metAllToDate: topicsMetToDate === own.length,
+    topicsMetToDate,
     campaignSeconds: msToSeconds(extra.campaignMs),
     minDailySeconds: extra.minDailySeconds,
-    daysBelowMinimum: extra.minDailySeconds > 0 ? extra.days - extra.daysAtMinimum : 0,
+    daysBelowMinimum: extra.minDailySeconds > 0 ? extra.daysPassed - extra.daysAtMinimum : 0,
     campaign: extra.campaign,
     chain: extra.chain,
     coverage: extra.coverage ?? coverageOf(undefined),

@@ -34,7 +34,7 @@ describe('province totals', () => {
     communeCompliance(commune, rowsByCommune(rows).get(commune.code) ?? [], {
       campaignMs: 0,
       minDailySeconds: 10,
-      days: 2,
+      daysPassed: 2,
       daysAtMinimum: index === 1 ? 2 : 0,
       campaign: campaignStatusOf(campaign, '2025-11-01', airtime, commune.code),
       chain: {

@@ -1,6 +1,6 @@
 import { DomainError } from '../common/domain-error';
 import { addDays, eachDate } from '../common/local-time';
-import { baselineOf, resolveRange, splitByMonths } from './report-range';
+import { baselineOf, passedPart, resolveRange, splitByMonths } from './report-range';
 
 const CAMPAIGN = { from: '2025-10-01', to: '2025-10-31' };
 
@@ -88,5 +88,19 @@ describe('report ranges', () => {
         expect({ from, to, covered }).toEqual({ from, to, covered: eachDate(from, to) });
       }
     }
+  });
+});
+
+describe('passed days', () => {
+  it('counts the days of a range before today, never today nor the future', () => {
+    expect(passedPart(CAMPAIGN, '2025-10-01')).toBeNull();
+    expect(passedPart(CAMPAIGN, '2025-09-15')).toBeNull();
+    expect(passedPart(CAMPAIGN, '2025-10-03')).toEqual({
+      from: '2025-10-01',
+      to: '2025-10-02',
+      days: 2,
+    });
+    expect(passedPart(CAMPAIGN, '2025-11-01')).toEqual({ ...CAMPAIGN, days: 31 });
+    expect(passedPart(CAMPAIGN, '2026-12-03')).toEqual({ ...CAMPAIGN, days: 31 });
   });
 });

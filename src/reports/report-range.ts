@@ -66,3 +66,15 @@ export function splitByMonths(range: DateRange): MonthSplit {
   if (lastWholeEnd < range.to) days.push({ from: addDays(lastWholeEnd, 1), to: range.to });
   return { months: { from: monthOf(firstWhole), to: monthOf(lastWholeEnd) }, days };
 }
+
+/**
+ * The days of `range` that are over on `today`: the single notion of "passed days" every report
+ * uses. Today is not one of them (its airtime is still coming), so a running campaign is judged
+ * on its complete days and a day is "below the minimum" only once it has ended. Null when none.
+ */
+export function passedPart(range: DateRange, today: string): (DateRange & { days: number }) | null {
+  const yesterday = addDays(today, -1);
+  if (yesterday < range.from) return null;
+  const to = yesterday < range.to ? yesterday : range.to;
+  return { from: range.from, to, days: daysInclusive(range.from, to) };
+}

@@ -123,12 +123,17 @@ export class ReportsController {
 
   @Get('communes/:commune/records')
   @CommuneScope()
-  @ApiOperation({ summary: 'The as-run records behind the numbers, with what each counts' })
+  @ApiOperation({
+    summary: 'The as-run records behind the numbers, with what each counts',
+    description:
+      'Filter by topic, date, outcome and source; page with limit and offset (total and the sums cover every matching record).',
+  })
   records(
     @Param('commune') commune: string,
     @Query() query: RecordsQueryDto,
   ): Promise<RecordsReport> {
-    return this.reports.records(commune, query, query.topic);
+    const { from, to, ...filter } = query;
+    return this.reports.records(commune, { from, to }, filter);
   }
 
   @Get('communes/:commune/as-run')

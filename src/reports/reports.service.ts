@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CampaignsService } from '../campaigns/campaigns.service';
 import { Campaign } from '../campaigns/entities/campaign.entity';
 import { Clock } from '../common/clock';
+import { PlayoutOutcome, PlayoutSource } from '../playout/entities/playout-record.entity';
 import { eachDate, localDateOf } from '../common/local-time';
 import { Commune } from '../geo/geo.types';
 import { GeoService } from '../geo/geo.service';
@@ -21,9 +22,10 @@ import {
   complianceRows,
   NamedCommune,
   rowsByCommune,
+  rowsToDate,
 } from './compliance';
 import { DayTopic, provinceTotals, ProvinceTotals } from './province-summary';
-import { baselineOf, resolveRange } from './report-range';
+import { baselineOf, passedPart, resolveRange } from './report-range';
 import { RollupsService } from './rollups.service';
 import {
   upliftRows,
@@ -46,8 +48,16 @@ interface ReportHeader {
   days: number;
 }
 
+/** How much of the range is over (`passedPart`): what the communes' `toDate` targets cover. */
+export interface RangeProgress {
+  /** Days of the range before today. */
+  daysPassed: number;
+  /** The last of them; null when none has passed. */
+  through: string | null;
+}
+
 /** `GET /reports/compliance` (pinned: campaign, from, to, rows). */
-export interface ComplianceReport extends ReportHeader {
+export interface ComplianceReport extends ReportHeader, RangeProgress {
   province: string;
   minDailySeconds: number;
   rows: ComplianceRow[];
@@ -71,12 +81,14 @@ export interface UpliftReport extends ReportHeader {
 
 export interface CommuneDay {
   date: string;
+  /** Over (before today); a day not over is never below the minimum. */
+  passed: boolean;
   campaignSeconds: number;
   belowMinimum: boolean;
   topics: DayTopic[];
 }
 
-export interface CommuneDetail extends ReportHeader {
+export interface CommuneDetail extends ReportHeader, RangeProgress {
   communeCode: string;
   communeName: string;
   minDailySeconds: number;
@@ -85,21 +97,40 @@ export interface CommuneDetail extends ReportHeader {
   daily: CommuneDay[];
 }
 
+/** What narrows a commune's records beyond the range, and the page asked. */
+export interface RecordsFilter {
+  topic?: string;
+  date?: string;
+  outcome?: PlayoutOutcome;
+  source?: PlayoutSource;
+  limit?: number;
+  offset?: number;
+}
+
 export interface RecordsReport {
   communeCode: string;
   communeName: string;
   from: string;
   to: string;
   topic: string | null;
-  /** Sums of the records in effect: the numbers the reports show for this commune and range. */
+  date: string | null;
+  outcome: PlayoutOutcome | null;
+  source: PlayoutSource | null;
+  /** Sums of the matching records in effect (every page): with no other filter than the topic, the numbers the reports show for this commune and range. */
   airedSeconds: number;
   plays: number;
+  /** Matching records, all pages. */
+  total: number;
+  offset: number;
+  /** Null when every matching record is in `records`. */
+  limit: number | null;
   records: CountedRecordView[];
 }
 
 interface Compliance {
   rows: ComplianceRow[];
   communes: CommuneCompliance[];
+  progress: RangeProgress;
 }
 
 function named(commune: Commune): NamedCommune {
@@ -139,13 +170,14 @@ export class ReportsService {
   ): Promise<ComplianceReport> {
     const { campaign, range } = await this.campaignAndRange(campaignCode, provinceCode, query);
     const communes = this.geo.communesOf(provinceCode).map(named);
-    const { rows, communes: perCommune } = await this.assess(campaign, communes, range);
+    const { rows, communes: perCommune, progress } = await this.assess(campaign, communes, range);
     return {
       campaign: campaign.code,
       province: provinceCode,
       from: range.from,
       to: range.to,
       days: range.days,
+      ...progress,
       minDailySeconds: campaign.minDailySeconds,
       rows,
       communes: perCommune,
@@ -241,7 +273,7 @@ export class ReportsService {
     const commune = named(this.geo.commune(communeCode));
     // One commune: verify its chain now rather than trust the kept verdict.
     const chain = await this.chains.verify(communeCode);
-    const { rows, communes } = await this.assess(campaign, [commune], range, chain);
+    const { rows, communes, progress } = await this.assess(campaign, [commune], range, chain);
     const topics = topicsOf(campaign);
     const byDateTopic = new Map(
       (await this.airtime.byDateTopic([communeCode], range, topics)).map((row) => [
@@ -263,15 +295,18 @@ export class ReportsService {
       from: range.from,
       to: range.to,
       days: range.days,
+      ...progress,
       minDailySeconds: campaign.minDailySeconds,
       summary: communes[0],
       rows,
       daily: eachDate(range.from, range.to).map((date): CommuneDay => {
         const campaignMs = campaignByDate.get(date) ?? 0;
+        const passed = progress.through !== null && date <= progress.through;
         return {
           date,
+          passed,
           campaignSeconds: msToSeconds(campaignMs),
-          belowMinimum: campaignMs < minDailyMs,
+          belowMinimum: passed && campaignMs < minDailyMs,
           topics: topics.map((topic) => {
             const row = byDateTopic.get(`${date}|${topic}`);
             return {
@@ -285,27 +320,45 @@ export class ReportsService {
     };
   }
 
-  /** The as-run records behind a commune's numbers over a range (and topic). */
+  /**
+   * The as-run records behind a commune's numbers over a range, narrowed by topic, day, outcome
+   * and source, one page of them (seq order) with the total and sums of all that match.
+   */
   async records(
     communeCode: string,
     query: Required<RangeQuery>,
-    topic?: string,
+    filter: RecordsFilter = {},
   ): Promise<RecordsReport> {
     const range = resolveRange(query, { from: query.from, to: query.to });
     const commune = this.geo.commune(communeCode);
-    const records = await this.asRun.countedRecords(communeCode, range, topic);
-    const counted = records.filter((record) => record.inEffect);
+    // Corrections are resolved over the whole range before narrowing, so each record still
+    // says whether a later one replaced it.
+    const matching = (await this.asRun.countedRecords(communeCode, range, filter.topic)).filter(
+      (record) =>
+        (!filter.date || record.date === filter.date) &&
+        (!filter.outcome || record.outcome === filter.outcome) &&
+        (!filter.source || record.source === filter.source),
+    );
+    const counted = matching.filter((record) => record.inEffect);
+    const offset = filter.offset ?? 0;
+    const limit = filter.limit ?? null;
     return {
       communeCode,
       communeName: commune.name,
       from: range.from,
       to: range.to,
-      topic: topic ?? null,
+      topic: filter.topic ?? null,
+      date: filter.date ?? null,
+      outcome: filter.outcome ?? null,
+      source: filter.source ?? null,
       airedSeconds: msToSeconds(
         counted.reduce((sum, record) => sum + Math.round(record.countedSeconds * 1000), 0),
       ),
       plays: counted.reduce((sum, record) => sum + record.countedPlays, 0),
-      records,
+      total: matching.length,
+      offset,
+      limit,
+      records: matching.slice(offset, limit === null ? undefined : offset + limit),
     };
   }
 
@@ -333,16 +386,22 @@ export class ReportsService {
     const overCampaign = samePeriod
       ? inRange
       : airtimeTable(period ? await this.airtime.byCommuneTopic(codes, period, topics) : []);
-    const days = new Map(
-      (
-        await this.airtime.campaignDaysByCommune(
-          codes,
-          range,
-          campaign,
-          campaign.minDailySeconds * 1000,
-        )
-      ).map((row) => [row.communeCode, row]),
-    );
+    const passed = passedPart(range, today);
+    const campaignDays = async (period: DateRange | null) =>
+      new Map(
+        (period
+          ? await this.airtime.campaignDaysByCommune(
+              codes,
+              period,
+              campaign,
+              campaign.minDailySeconds * 1000,
+            )
+          : []
+        ).map((row) => [row.communeCode, row]),
+      );
+    const days = await campaignDays(range);
+    // Days at the minimum are counted on the passed days only (today's may still get there).
+    const passedDays = passed?.to === range.to ? days : await campaignDays(passed);
     const coverage = new Map(
       (await this.airtime.deviceCoverage(codes, range)).map((row) => [row.communeCode, row]),
     );
@@ -350,16 +409,19 @@ export class ReportsService {
       ? new Map(codes.map((code) => [code, chainOverride]))
       : await this.chains.states(codes);
 
+    const daysPassed = passed?.days ?? 0;
     const rows = complianceRows(communes, campaign.rules, range.days, inRange);
     const byCommune = rowsByCommune(rows);
     return {
       rows,
+      progress: { daysPassed, through: passed?.to ?? null },
       communes: communes.map((commune) =>
         communeCompliance(commune, byCommune.get(commune.code) ?? [], {
           campaignMs: days.get(commune.code)?.campaignMs ?? 0,
-          daysAtMinimum: days.get(commune.code)?.daysAtMinimum ?? 0,
+          daysAtMinimum: passedDays.get(commune.code)?.daysAtMinimum ?? 0,
           minDailySeconds: campaign.minDailySeconds,
-          days: range.days,
+          daysPassed,
+          toDate: rowsToDate(byCommune.get(commune.code) ?? [], campaign.rules, daysPassed),
           campaign: campaignStatusOf(campaign, today, overCampaign, commune.code),
           chain: chains.get(commune.code) as ChainState,
           coverage: coverageOf(coverage.get(commune.code)),

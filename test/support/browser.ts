@@ -40,7 +40,14 @@ export interface Browser {
  * Headless Chromium with a fresh profile and nothing that talks to the network on its own
  * (no updates, sync, QUIC or background requests), at 1366×768.
  */
-export async function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
+export async function launchBrowser(
+  options: {
+    locale?: string;
+    viewport?: { width: number; height: number };
+    /** More Chromium flags (a fake microphone, say). */
+    extraArgs?: readonly string[];
+  } = {},
+): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `No Chromium at ${CHROMIUM_PATH}: install Debian's package (apt-get install chromium) or set CHROMIUM_PATH`,
@@ -60,10 +67,12 @@ export async function launchBrowser(extraArgs: readonly string[] = []): Promise<
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      ...extraArgs,
+      // The browser's own language (date and time fields follow it unless the page decides).
+      `--lang=${options.locale ?? 'vi-VN'}`,
+      ...(options.extraArgs ?? []),
     ],
-    viewport: { width: 1366, height: 768 },
-    locale: 'vi-VN',
+    viewport: options.viewport ?? { width: 1366, height: 768 },
+    locale: options.locale ?? 'vi-VN',
     timezoneId: 'Asia/Ho_Chi_Minh',
     acceptDownloads: true,
     downloadsPath: downloads,

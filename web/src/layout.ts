@@ -93,6 +93,8 @@ export function renderShell(
       for (const entry of links) {
         const active = exact ? entry.path === path : path.startsWith(`${entry.path}/`);
         entry.link.classList.toggle('active', active);
+        // On a narrow screen the bar scrolls: keep the current tab in sight.
+        if (active) entry.link.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
         if (active) entry.link.setAttribute('aria-current', 'page');
         else entry.link.removeAttribute('aria-current');
       }

@@ -284,7 +284,22 @@ export interface ComplianceRow {
   met: boolean;
 }
 
-export interface ComplianceReport {
+/** A row's targets pro rata over the range's passed days (before today), and whether they are met. */
+export interface TopicToDate {
+  topic: string;
+  requiredSeconds: number;
+  requiredPlays: number;
+  met: boolean;
+}
+
+/** How much of a report's range is over: the days before today, the last of them. */
+export interface RangeProgress {
+  days: number;
+  daysPassed: number;
+  through: string | null;
+}
+
+export interface ComplianceReport extends RangeProgress {
   campaign: string;
   from: string;
   to: string;
@@ -312,6 +327,10 @@ export interface CommuneCompliance {
   metAll: boolean;
   topicsMet: number;
   topicsRequired: number;
+  /** Its rows' targets to date, in the rows' order. */
+  toDate: TopicToDate[];
+  metAllToDate: boolean;
+  topicsMetToDate: number;
   campaignSeconds: number;
   minDailySeconds: number;
   daysBelowMinimum: number;
@@ -395,17 +414,41 @@ export interface UpliftReport {
   rows: UpliftRow[];
 }
 
-export interface CommuneDetail {
+export interface CommuneDetail extends RangeProgress {
   campaign: string;
   from: string;
   to: string;
-  days: number;
   communeCode: string;
   communeName: string;
   minDailySeconds: number;
   summary: CommuneCompliance;
   rows: ComplianceRow[];
-  daily: { date: string; campaignSeconds: number; belowMinimum: boolean; topics: DayTopic[] }[];
+  daily: {
+    date: string;
+    passed: boolean;
+    campaignSeconds: number;
+    belowMinimum: boolean;
+    topics: DayTopic[];
+  }[];
+}
+
+/** A record with what it counts for (`GET /reports/communes/:c/records`). */
+export interface CountedRecord extends PlayoutRecord {
+  date: string;
+  inEffect: boolean;
+  correctedBySeq: number | null;
+  countedSeconds: number;
+  countedPlays: number;
+}
+
+/** One page of a commune's records, narrowed; `total` and the sums cover every match. */
+export interface RecordsPage {
+  total: number;
+  offset: number;
+  limit: number | null;
+  airedSeconds: number;
+  plays: number;
+  records: CountedRecord[];
 }
 
 export type DeviceStatus = 'online' | 'offline' | 'never-seen';

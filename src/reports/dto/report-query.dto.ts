@@ -1,5 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import {
+  PLAYOUT_OUTCOMES,
+  PLAYOUT_SOURCES,
+  PlayoutOutcome,
+  PlayoutSource,
+} from '../../playout/entities/playout-record.entity';
 import { TOPIC_CODE_PATTERN } from '../../topics/dto/topic.dto';
 
 export const REPORT_FORMATS = ['json', 'csv', 'xlsx'] as const;
@@ -67,11 +74,50 @@ export class RequiredRangeQueryDto {
   to!: string;
 }
 
+/** The longest page of records one answer holds. */
+export const MAX_RECORDS_PAGE = 500;
+
 export class RecordsQueryDto extends RequiredRangeQueryDto {
   @ApiPropertyOptional({ description: 'Only records tagged with this topic.' })
   @IsOptional()
   @Matches(TOPIC_CODE_PATTERN, { message: 'topic must be a topic code' })
   topic?: string;
+
+  @ApiPropertyOptional({
+    description: 'Only records counted on this local day (within the range).',
+  })
+  @IsOptional()
+  @Matches(DATE_PATTERN, DATE_MESSAGE)
+  date?: string;
+
+  @ApiPropertyOptional({ enum: PLAYOUT_OUTCOMES, description: 'Only records with this outcome.' })
+  @IsOptional()
+  @IsIn(PLAYOUT_OUTCOMES)
+  outcome?: PlayoutOutcome;
+
+  @ApiPropertyOptional({ enum: PLAYOUT_SOURCES, description: 'Only records from this source.' })
+  @IsOptional()
+  @IsIn(PLAYOUT_SOURCES)
+  source?: PlayoutSource;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: MAX_RECORDS_PAGE,
+    description: 'Records per page (seq order); without it, every matching record.',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_RECORDS_PAGE)
+  limit?: number;
+
+  @ApiPropertyOptional({ minimum: 0, default: 0, description: 'Matching records to skip.' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset?: number;
 }
 
 export class AsRunExportQueryDto extends RequiredRangeQueryDto {

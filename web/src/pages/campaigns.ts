@@ -8,6 +8,7 @@ import { openDialog } from '../ui/dialog.js';
 import { field, form, input, select } from '../ui/form.js';
 import { emptyState, toast } from '../ui/notice.js';
 import { CAMPAIGN_STATUS_LABEL } from '../labels.js';
+import { dateInput } from '../ui/date-input.js';
 
 interface RuleInputs {
   topic: string;
@@ -114,8 +115,8 @@ function campaignForm(
     placeholder: template ? `vd: ${template.code}-tinh` : 'vd: cds-2026',
   });
   const name = input({ required: true, value: source?.name ?? '', maxlength: 200 });
-  const startsOn = input({ type: 'date', required: true, value: source?.startsOn ?? '' });
-  const endsOn = input({ type: 'date', required: true, value: source?.endsOn ?? '' });
+  const startsOn = dateInput({ required: true, value: source?.startsOn ?? '' });
+  const endsOn = dateInput({ required: true, value: source?.endsOn ?? '' });
   const daily = input({
     type: 'number',
     min: 0,

@@ -7,8 +7,8 @@ import type { Campaign, CommuneDetail } from '../types.js';
 import { stackedBarChart } from '../ui/chart.js';
 import { emptyState } from '../ui/notice.js';
 import { dailySeries } from './dashboard-extras.js';
-import { cellClass, cellText } from './dashboard.js';
-import { playoutLogView } from './playout.js';
+import { communeRecords } from './commune-records.js';
+import { cellClass, cellsOf, cellText, progressNote } from './dashboard.js';
 import { programLogView } from './schedule.js';
 
 const CAMPAIGN_STATUS_TEXT: Record<CommuneDetail['summary']['campaign']['status'], string> = {
@@ -44,19 +44,12 @@ export async function communePage(context: AppContext, match: RouteMatch): Promi
   const detail = await get<CommuneDetail>(`/reports/communes/${code}?${query.toString()}`);
   const topics = campaign.rules.map((rule) => rule.topic);
   const path = `/bao-cao/xa/${code}`;
-  // The as-run log of the report's range (the range form of the log changes both).
-  const logMatch: RouteMatch = {
-    params: match.params,
-    query: new URLSearchParams({
-      ...Object.fromEntries(match.query),
-      from: detail.from,
-      to: detail.to,
-    }),
-  };
+  // The as-run log of the report's range, a page at a time.
   const [schedule, log] = await Promise.all([
     programLogView(context, code, match, false, path),
-    playoutLogView(context, code, logMatch, false, path),
+    communeRecords(context, code, detail, topics, match, path),
   ]);
+  const note = progressNote(detail);
   const summary = detail.summary;
   return {
     title: detail.communeName,
@@ -73,6 +66,7 @@ export async function communePage(context: AppContext, match: RouteMatch): Promi
         ),
       ),
       h('h1', null, detail.communeName),
+      note ? h('p', { class: 'progress-note', 'data-testid': 'progress-note' }, note) : null,
       h(
         'p',
         { class: 'muted' },
@@ -91,19 +85,19 @@ export async function communePage(context: AppContext, match: RouteMatch): Promi
         h(
           'ul',
           { class: 'topic-status' },
-          detail.rows.map((row) =>
+          cellsOf(detail.rows, [summary]).map((row) =>
             h(
               'li',
               { class: `cell ${cellClass(row)}` },
               h('strong', null, topicName(context, row.topic)),
-              h('span', null, `${row.met ? 'Đạt' : 'Chưa đạt'} · ${cellText(row)}`),
+              h('span', null, `${row.toDate.met ? 'Đạt' : 'Chưa đạt'} · ${cellText(row)}`),
             ),
           ),
         ),
         h(
           'p',
           { class: 'small' },
-          `Tổng thời lượng tuyên truyền chiến dịch: ${formatSeconds(summary.campaignSeconds)}. Số ngày dưới mức tối thiểu ${formatSeconds(detail.minDailySeconds)}/ngày: ${summary.daysBelowMinimum}.` +
+          `Tổng thời lượng tuyên truyền chiến dịch: ${formatSeconds(summary.campaignSeconds)}. Số ngày dưới mức tối thiểu ${formatSeconds(detail.minDailySeconds)}/ngày: ${summary.daysBelowMinimum}/${detail.daysPassed} ngày đã qua.` +
             (summary.coverage.percent === null
               ? ''
               : ` Độ phủ cụm loa: ${summary.coverage.aired}/${summary.coverage.targeted} lượt cụm phát đủ (${summary.coverage.percent.toLocaleString('vi-VN')}%).`),
@@ -119,7 +113,7 @@ export async function communePage(context: AppContext, match: RouteMatch): Promi
         ),
       ),
       schedule.node,
-      log.node,
+      log,
     ),
   };
 }

@@ -3,12 +3,20 @@ import { AppContext, isCommuneUser, topicName } from '../context.js';
 import { h } from '../dom.js';
 import { formatDate, formatNumber, formatPercent, formatSeconds } from '../format.js';
 import { href, navigate, Page, RouteMatch } from '../router.js';
-import type { Campaign, ComplianceReport, ComplianceRow } from '../types.js';
+import type {
+  Campaign,
+  CommuneCompliance,
+  ComplianceReport,
+  ComplianceRow,
+  RangeProgress,
+  TopicToDate,
+} from '../types.js';
 import { saveBlob } from '../ui/audio-player.js';
 import { field, input, select } from '../ui/form.js';
 import { emptyState, toast } from '../ui/notice.js';
 import { dashboardExtras } from './dashboard-extras.js';
 import { operatorHomePage } from './operator-home.js';
+import { dateInput } from '../ui/date-input.js';
 
 export interface ReportFilter {
   campaign: Campaign;
@@ -27,42 +35,170 @@ export function reportQuery(filter: ReportFilter, extra: Record<string, string> 
   }).toString();
 }
 
-/** The cell's colour class: met, nearly (half or more), far. */
-export function cellClass(row: ComplianceRow): string {
-  if (row.met) return 'cell-met';
-  const ratios = [
-    row.requiredSeconds > 0 ? row.airedSeconds / row.requiredSeconds : 1,
-    row.requiredPlays > 0 ? row.plays / row.requiredPlays : 1,
-  ];
-  return Math.min(...ratios) >= 0.5 ? 'cell-near' : 'cell-short';
+/** A grid cell: a pinned row and its target to date (the server's pro rata over the passed days). */
+export interface Cell extends ComplianceRow {
+  toDate: TopicToDate;
 }
 
-export function cellText(row: ComplianceRow): string {
-  const minutes = (seconds: number): string => formatNumber(Math.round(seconds / 6) / 10);
-  return `${minutes(row.airedSeconds)}/${minutes(row.requiredSeconds)} phút · ${row.plays}/${row.requiredPlays} lượt`;
+/** The rows with their targets to date (from each commune's `toDate`, by topic). */
+export function cellsOf(
+  rows: readonly ComplianceRow[],
+  communes: readonly CommuneCompliance[],
+): Cell[] {
+  const toDate = new Map(
+    communes.flatMap((commune) =>
+      commune.toDate.map((target) => [`${commune.communeCode}|${target.topic}`, target] as const),
+    ),
+  );
+  return rows.map((row) => ({
+    ...row,
+    toDate: toDate.get(`${row.communeCode}|${row.topic}`) ?? {
+      topic: row.topic,
+      requiredSeconds: row.requiredSeconds,
+      requiredPlays: row.requiredPlays,
+      met: row.met,
+    },
+  }));
+}
+
+/** How far a cell is towards its target to date: 1 when met, its lower ratio otherwise. */
+export function progressOf(cell: Cell): number {
+  const target = cell.toDate;
+  if (target.met) return 1;
+  return Math.min(
+    target.requiredSeconds > 0 ? cell.airedSeconds / target.requiredSeconds : 1,
+    target.requiredPlays > 0 ? cell.plays / target.requiredPlays : 1,
+  );
+}
+
+/** The cell's colour class against the target to date: met, nearly (half or more), far. */
+export function cellClass(cell: Cell): string {
+  if (cell.toDate.met) return 'cell-met';
+  return progressOf(cell) >= 0.5 ? 'cell-near' : 'cell-short';
+}
+
+const minutes = (seconds: number): string => formatNumber(Math.round(seconds / 6) / 10);
+
+/** ` · 3/4 lượt`, or nothing for a topic without a plays target. */
+const plays = (aired: number, required: number): string =>
+  required > 0 ? ` · ${aired}/${required} lượt` : '';
+
+/**
+ * `12,5/20 phút · 3/4 lượt`; while the range runs, the targets to date and the whole range's:
+ * `12,5/20 phút đến hôm nay (cả đợt 310) · 3/4 lượt`.
+ */
+export function cellText(cell: Cell): string {
+  const target = cell.toDate;
+  const running =
+    target.requiredSeconds !== cell.requiredSeconds || target.requiredPlays !== cell.requiredPlays;
+  if (!running) {
+    return `${minutes(cell.airedSeconds)}/${minutes(cell.requiredSeconds)} phút${plays(cell.plays, cell.requiredPlays)}`;
+  }
+  return (
+    `${minutes(cell.airedSeconds)}/${minutes(target.requiredSeconds)} phút đến hôm nay (cả đợt ${minutes(cell.requiredSeconds)})` +
+    plays(cell.plays, target.requiredPlays)
+  );
+}
+
+/** A line saying how much of a running range the numbers cover; null once it is over. */
+export function progressNote(report: RangeProgress): string | null {
+  if (report.daysPassed >= report.days) return null;
+  if (report.through === null) {
+    return 'Đợt này mới bắt đầu: chưa có ngày nào kết thúc, chưa tính chỉ tiêu.';
+  }
+  return `Đang diễn ra: đã qua ${report.daysPassed}/${report.days} ngày (đến hết ${formatDate(report.through)}); chỉ tiêu được tính theo số ngày đã qua.`;
 }
 
 interface CommuneRow {
   code: string;
   name: string;
-  cells: Map<string, ComplianceRow>;
+  cells: Map<string, Cell>;
   metAll: boolean;
+  /** The lowest progress to date of its topics (0 … 1). */
+  progress: number;
 }
 
 /** The grid's rows: the report's communes, each with its cells by topic. */
 function byCommune(report: ComplianceReport): CommuneRow[] {
-  const cells = new Map<string, Map<string, ComplianceRow>>();
-  for (const row of report.rows) {
-    const topics = cells.get(row.communeCode) ?? new Map<string, ComplianceRow>();
+  const cells = new Map<string, Map<string, Cell>>();
+  for (const row of cellsOf(report.rows, report.communes)) {
+    const topics = cells.get(row.communeCode) ?? new Map<string, Cell>();
     topics.set(row.topic, row);
     cells.set(row.communeCode, topics);
   }
-  return report.communes.map((commune) => ({
-    code: commune.communeCode,
-    name: commune.communeName,
-    cells: cells.get(commune.communeCode) ?? new Map<string, ComplianceRow>(),
-    metAll: commune.metAll,
-  }));
+  return report.communes.map((commune) => {
+    const own = cells.get(commune.communeCode) ?? new Map<string, Cell>();
+    return {
+      code: commune.communeCode,
+      name: commune.communeName,
+      cells: own,
+      metAll: commune.metAllToDate,
+      progress: Math.min(1, ...[...own.values()].map(progressOf)),
+    };
+  });
+}
+
+export const SORTS = { worst: 'Chậm nhất trước', best: 'Tốt nhất trước', name: 'Theo tên' };
+export type SortName = keyof typeof SORTS;
+
+function sortCommunes(communes: CommuneRow[], sort: SortName): CommuneRow[] {
+  const byName = (a: CommuneRow, b: CommuneRow): number => a.name.localeCompare(b.name, 'vi');
+  if (sort === 'name') return communes.sort(byName);
+  const sign = sort === 'worst' ? 1 : -1;
+  return communes.sort((a, b) => sign * (a.progress - b.progress) || byName(a, b));
+}
+
+/** The progress band of a commune for the overview's colours (tenths, 0 … 10). */
+function band(progress: number): number {
+  return Math.max(0, Math.min(10, Math.floor(progress * 10)));
+}
+
+/**
+ * The whole province in one block: a small tile per commune, coloured by its progress to date,
+ * a link to the commune; the order of the grid below.
+ */
+function overview(filter: ReportFilter, communes: readonly CommuneRow[]): HTMLElement {
+  const met = communes.filter((commune) => commune.metAll).length;
+  return h(
+    'section',
+    { class: 'card overview', 'aria-label': 'Toàn tỉnh' },
+    h(
+      'div',
+      { class: 'section-head' },
+      h('h2', null, `Toàn tỉnh: ${met}/${communes.length} xã đạt tiến độ`),
+      h(
+        'div',
+        { class: 'legend', 'aria-hidden': 'true' },
+        h('span', { class: 'legend-item overview-0' }, 'Chưa phát'),
+        h('span', { class: 'legend-item overview-5' }, 'Một nửa'),
+        h('span', { class: 'legend-item overview-10' }, 'Đạt'),
+      ),
+    ),
+    h(
+      'ul',
+      { class: 'overview-grid', 'data-testid': 'province-overview' },
+      communes.map((commune) =>
+        h(
+          'li',
+          null,
+          h(
+            'a',
+            {
+              class: `overview-tile overview-${band(commune.progress)}`,
+              href: href(`/bao-cao/xa/${commune.code}`, {
+                campaign: filter.campaign.code,
+                from: filter.from,
+                to: filter.to,
+              }),
+              title: `${commune.name}: ${formatPercent(commune.progress)} chỉ tiêu đến nay`,
+              'aria-label': `${commune.name}: ${formatPercent(commune.progress)}`,
+            },
+            '',
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 function grid(
@@ -138,8 +274,8 @@ function grid(
 
 function tiles(report: ComplianceReport): HTMLElement {
   const communes = report.communes;
-  const metAll = communes.filter((commune) => commune.metAll).length;
-  const cellsMet = report.rows.filter((row) => row.met).length;
+  const metAll = communes.filter((commune) => commune.metAllToDate).length;
+  const cellsMet = report.communes.reduce((sum, commune) => sum + commune.topicsMetToDate, 0);
   const aired = communes.reduce((sum, commune) => sum + commune.campaignSeconds, 0);
   const broken = communes.filter((commune) => commune.chain.ok === false).length;
   return h(
@@ -149,7 +285,13 @@ function tiles(report: ComplianceReport): HTMLElement {
       'div',
       { class: 'tile', 'data-testid': 'tile-met' },
       h('span', { class: 'tile-value' }, `${metAll}/${communes.length}`),
-      h('span', { class: 'tile-label' }, 'xã đạt đủ chỉ tiêu mọi chủ đề'),
+      h(
+        'span',
+        { class: 'tile-label' },
+        report.daysPassed < report.days
+          ? 'xã đạt tiến độ mọi chủ đề đến nay'
+          : 'xã đạt đủ chỉ tiêu mọi chủ đề',
+      ),
     ),
     h(
       'div',
@@ -235,10 +377,12 @@ export async function dashboardPage(context: AppContext, match: RouteMatch): Pro
     to: match.query.get('to') ?? campaign.endsOn,
   };
   const onlyShort = match.query.get('short') === '1';
+  const sortParam = match.query.get('sort');
+  const sort: SortName = sortParam && sortParam in SORTS ? (sortParam as SortName) : 'worst';
   const search = (match.query.get('q') ?? '').trim();
   const report = await get<ComplianceReport>(`/reports/compliance?${reportQuery(filter)}`);
   const topics = campaign.rules.map((rule) => rule.topic);
-  const all = byCommune(report).sort((a, b) => a.name.localeCompare(b.name, 'vi'));
+  const all = sortCommunes(byCommune(report), sort);
   const needle = search.normalize('NFC').toLowerCase();
   const shown = all.filter(
     (commune) =>
@@ -253,10 +397,14 @@ export async function dashboardPage(context: AppContext, match: RouteMatch): Pro
     context.provinces.map((item) => ({ value: item.code, label: item.name })),
     { value: province, name: 'province', disabled: Boolean(context.user.provinceCode) },
   );
-  const from = input({ type: 'date', value: report.from, name: 'from' });
-  const to = input({ type: 'date', value: report.to, name: 'to' });
+  const from = dateInput({ value: report.from, name: 'from' });
+  const to = dateInput({ value: report.to, name: 'to' });
   const query = input({ type: 'search', value: search, name: 'q', placeholder: 'Tên xã, phường' });
   const short = h('input', { type: 'checkbox', checked: onlyShort, name: 'short' });
+  const sortSelect = select(
+    Object.entries(SORTS).map(([value, label]) => ({ value, label })),
+    { value: sort, name: 'sort' },
+  );
   const filters = h(
     'form',
     {
@@ -272,6 +420,7 @@ export async function dashboardPage(context: AppContext, match: RouteMatch): Pro
           to: changedCampaign ? undefined : to.value,
           q: query.value.trim() || undefined,
           short: short.checked ? '1' : undefined,
+          sort: sortSelect.value === 'worst' ? undefined : sortSelect.value,
         });
       },
     },
@@ -280,6 +429,7 @@ export async function dashboardPage(context: AppContext, match: RouteMatch): Pro
     field('Từ ngày', from),
     field('Đến ngày', to),
     field('Tìm xã', query),
+    field('Sắp xếp', sortSelect),
     h('label', { class: 'check' }, short, ' Chỉ xã chưa đạt'),
     h('button', { type: 'submit', class: 'primary' }, 'Xem báo cáo'),
   );
@@ -301,8 +451,12 @@ export async function dashboardPage(context: AppContext, match: RouteMatch): Pro
         { class: 'muted' },
         `${campaign.name} · ${context.provinces.find((item) => item.code === province)?.fullName ?? province} · từ ${formatDate(report.from)} đến ${formatDate(report.to)}. Số liệu lấy từ nhật ký phát thanh (thực phát), không phải lịch dự kiến.`,
       ),
+      progressNote(report)
+        ? h('p', { class: 'progress-note', 'data-testid': 'progress-note' }, progressNote(report))
+        : null,
       filters,
       tiles(report),
+      overview(filter, all),
       extras,
       h(
         'section',

@@ -5,6 +5,7 @@ import { Page } from '../router.js';
 import type { Campaign } from '../types.js';
 import { saveBlob } from '../ui/audio-player.js';
 import { actionButton, field, form, input, select } from '../ui/form.js';
+import { dateInput } from '../ui/date-input.js';
 import { toast } from '../ui/notice.js';
 import { statsPushSection } from './stats-push.js';
 
@@ -54,8 +55,8 @@ export async function officialReportPage(context: AppContext): Promise<Page> {
     context.provinces.map((item) => ({ value: item.code, label: item.name })),
     { value: context.user.provinceCode ?? '38', disabled: !hasRole(context, 'admin') },
   );
-  const from = input({ type: 'date' });
-  const to = input({ type: 'date' });
+  const from = dateInput();
+  const to = dateInput();
   const lines = Object.fromEntries(LINE_FIELDS.map(([key]) => [key, input({})])) as Record<
     (typeof LINE_FIELDS)[number][0],
     HTMLInputElement

@@ -29,11 +29,12 @@ import type {
   ShortfallGroup,
 } from '../types.js';
 import { confirmDialog } from '../ui/dialog.js';
-import { field, form, input, select } from '../ui/form.js';
+import { field, form, select } from '../ui/form.js';
 import { emptyState, toast } from '../ui/notice.js';
 import { byStatus } from './campaigns.js';
 import { communeZones, zoneChoice } from '../ui/zones.js';
 import { topicChip } from '../ui/topic-chip.js';
+import { dateInput } from '../ui/date-input.js';
 
 function plays(count: number): string {
   return `${count} lượt phát`;
@@ -354,13 +355,11 @@ export async function planPage(context: AppContext, match: RouteMatch): Promise<
     })),
     { value: chosen?.code },
   );
-  const from = input({
-    type: 'date',
+  const from = dateInput({
     value: match.query.get('from') ?? defaultFrom,
     required: true,
   });
-  const to = input({
-    type: 'date',
+  const to = dateInput({
     value: match.query.get('to') ?? addDays(mondayOf(from.value), 6),
     required: true,
   });

@@ -26,6 +26,7 @@ import { openDialog } from '../ui/dialog.js';
 import { field, fileField, form, input, select } from '../ui/form.js';
 import { isDemoBulletin } from '../ui/demo-banner.js';
 import { demoBadge, emptyState, toast } from '../ui/notice.js';
+import { dateInput, timeInput } from '../ui/date-input.js';
 
 /** Items whose outcome the automation did not record as aired: candidates for confirmation. */
 const UNCONFIRMED = new Set(['planned', 'dispatched', 'missed', 'failed']);
@@ -118,9 +119,8 @@ function confirmDialogFor(commune: string, item: ScheduleItem, onDone: () => voi
       { value: 'missed', label: 'Không phát (bị lỡ)' },
       { value: 'failed', label: 'Phát bị lỗi' },
     ]);
-    const date = input({ type: 'date', value: localDateOf(item.startsAt), required: true });
-    const time = input({
-      type: 'time',
+    const date = dateInput({ value: localDateOf(item.startsAt), required: true });
+    const time = timeInput({
       value: formatTimeSeconds(item.startsAt),
       step: '1',
       required: true,
@@ -280,8 +280,8 @@ export async function playoutLogView(
         UNCONFIRMED.has(item.status) && Date.parse(item.startsAt) < now && !settled.has(item.id),
     )
     .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
-  const fromInput = input({ type: 'date', value: from });
-  const toInput = input({ type: 'date', value: to });
+  const fromInput = dateInput({ value: from });
+  const toInput = dateInput({ value: to });
   const range = h(
     'form',
     {

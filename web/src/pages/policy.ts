@@ -13,6 +13,7 @@ import type {
 } from '../types.js';
 import { field, form, input } from '../ui/form.js';
 import { emptyState, toast } from '../ui/notice.js';
+import { timeInput } from '../ui/date-input.js';
 
 const ORIGIN: Record<PolicyOrigin, string> = {
   default: 'Mặc định',
@@ -157,8 +158,8 @@ function violationsList(view: PolicyView, communeName: Map<string, string>): HTM
 function policyForm(view: PolicyView, path: string, onSaved: () => void): HTMLElement {
   const current = view.policy;
   const hasQuiet = input({ type: 'checkbox', checked: current.quietHours !== null });
-  const from = input({ type: 'time', value: current.quietHours?.from ?? '21:30' });
-  const to = input({ type: 'time', value: current.quietHours?.to ?? '05:30' });
+  const from = timeInput({ value: current.quietHours?.from ?? '21:30' });
+  const to = timeInput({ value: current.quietHours?.to ?? '05:30' });
   const session = input({ type: 'number', min: 1, max: 1440, value: current.maxSessionMinutes });
   const daily = input({ type: 'number', min: 1, max: 1440, value: current.maxDailyMinutes });
   const relays = input({ type: 'checkbox', checked: current.unattendedRelaysAtNight });

@@ -19,9 +19,10 @@ import type {
   ReconciliationReport,
 } from '../types.js';
 import { saveBlob } from '../ui/audio-player.js';
-import { field, form, input, select } from '../ui/form.js';
+import { field, form, select } from '../ui/form.js';
 import { emptyState, toast } from '../ui/notice.js';
 import { stackOnPhone } from '../ui/table.js';
+import { dateInput } from '../ui/date-input.js';
 
 const PATH = '/doi-soat';
 const PAGE_SIZE = 50;
@@ -247,8 +248,8 @@ export async function reconciliationPage(context: AppContext, match: RouteMatch)
     communes.map((item) => ({ value: item.code, label: item.name })),
     { value: commune, disabled: Boolean(context.user.communeCode) },
   );
-  const fromInput = input({ type: 'date', value: from, required: true });
-  const toInput = input({ type: 'date', value: to, required: true });
+  const fromInput = dateInput({ value: from, required: true });
+  const toInput = dateInput({ value: to, required: true });
   const filter = form(
     { 'aria-label': 'Chọn xã và khoảng ngày', class: 'inline-form' },
     [

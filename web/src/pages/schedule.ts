@@ -42,6 +42,7 @@ import {
   windowAppliesOn,
   windowMinutes,
 } from './schedule-week.js';
+import { dateInput, timeInput } from '../ui/date-input.js';
 
 export { windowAppliesOn };
 
@@ -284,8 +285,8 @@ async function addItemDialog(
     };
     kind.addEventListener('change', showKind);
     showKind();
-    const day = input({ type: 'date', value: date, required: true });
-    const time = input({ type: 'time', value: '05:30', required: true, step: '60' });
+    const day = dateInput({ value: date, required: true });
+    const time = timeInput({ value: '05:30', required: true, step: '60' });
     // A commune without clusters plays from the server: there is no zone to choose.
     const where = zones.length > 0 ? zoneChoice(zones) : null;
     return form(

@@ -3,6 +3,7 @@ import { AppContext, hasRole } from '../context.js';
 import { h } from '../dom.js';
 import { formatDate, formatDateTime } from '../format.js';
 import { field, form, input } from '../ui/form.js';
+import { dateInput } from '../ui/date-input.js';
 import { emptyState, toast } from '../ui/notice.js';
 
 interface PushTarget {
@@ -97,7 +98,7 @@ export function statsPushSection(
   const list = h('div');
   const url = input({ type: 'url', placeholder: 'https://…' });
   const secret = input({ type: 'password', autocomplete: 'new-password' });
-  const startsOn = input({ type: 'date' });
+  const startsOn = dateInput();
 
   const load = async (): Promise<void> => {
     let state: PushState;

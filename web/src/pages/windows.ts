@@ -7,6 +7,7 @@ import type { BroadcastWindow } from '../types.js';
 import { chooseDialog, confirmDialog, openDialog } from '../ui/dialog.js';
 import { checkGroup, field, form, input } from '../ui/form.js';
 import { emptyState, MessageBox, toast } from '../ui/notice.js';
+import { timeInput } from '../ui/date-input.js';
 
 const DAYS = [1, 2, 3, 4, 5, 6, 7];
 
@@ -141,9 +142,8 @@ function windowFields(window: BroadcastWindow | null): {
     placeholder: 'Ví dụ: Sáng',
     value: window?.name ?? '',
   });
-  const start = input({
+  const start = timeInput({
     name: 'startTime',
-    type: 'time',
     required: true,
     value: window?.startTime ?? '05:30',
   });

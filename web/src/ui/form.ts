@@ -96,6 +96,16 @@ export function form(
   element.addEventListener('submit', (event) => {
     event.preventDefault();
     if (busy) return;
+    // A field that knows its text is wrong (a date or time typed amiss) says so before sending.
+    const wrong = [...element.elements].find(
+      (control): control is HTMLInputElement =>
+        control instanceof HTMLInputElement && control.validity.customError,
+    );
+    if (wrong) {
+      message.show(wrong.validationMessage);
+      wrong.focus();
+      return;
+    }
     busy = true;
     submit.disabled = true;
     element.setAttribute('aria-busy', 'true');

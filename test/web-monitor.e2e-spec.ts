@@ -1,0 +1,275 @@
+import type { Page } from 'playwright-core';
+import { SlotBook } from './support/as-run-data';
+import {
+  buildWebApp,
+  elementsPastRightEdge,
+  launchBrowser,
+  listen,
+  screenshot,
+  signIn,
+} from './support/browser';
+import {
+  ADMIN,
+  bearer,
+  createTestStorage,
+  createUserAndLogin,
+  startTestApp,
+  TestApp,
+  TestStorage,
+} from './support/test-app';
+
+jest.setTimeout(300_000);
+
+const PROVINCE = '38';
+const GOOD = '14797';
+const CAMPAIGN = 'cds-dang-chay';
+const MONITOR = { username: 'giamsat.web', password: 'giamsat-password' };
+const OPERATOR = { username: 'vanhanh.web', password: 'vanhanh-password' };
+const PHONE = { width: 390, height: 844 };
+
+function localToday(): string {
+  return new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+}
+
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+const dmy = (iso: string): string => iso.split('-').reverse().join('/');
+
+/**
+ * A monitor checks a province during a running campaign, and an operator types a time, in an
+ * English Chromium (dates must still read dd/mm/yyyy, times 24 h); then both go through their
+ * main pages on a phone, where no page may be wider than the screen. The campaign started two
+ * days before today, whatever today is: the service and the browser run on the real clock.
+ */
+describe('monitor views, dates and phones in a browser (e2e, Chromium)', () => {
+  let storage: TestStorage;
+  let app: TestApp;
+  let baseUrl: string;
+  let admin: string;
+  let operatorToken: string;
+  let communeCount: number;
+  const today = localToday();
+  const startsOn = addDays(today, -2);
+
+  beforeAll(async () => {
+    buildWebApp();
+    storage = await createTestStorage();
+    app = await startTestApp(storage, { APP_ROLES: 'api' });
+    baseUrl = await listen(app);
+    admin = await app.login(ADMIN.username, ADMIN.password);
+    await createUserAndLogin(app, admin, { ...MONITOR, role: 'monitor', provinceCode: PROVINCE });
+    operatorToken = await createUserAndLogin(app, admin, {
+      ...OPERATOR,
+      role: 'operator',
+      communeCode: GOOD,
+    });
+    await app
+      .http()
+      .post('/api/v1/campaigns')
+      .set(bearer(admin))
+      .send({
+        code: CAMPAIGN,
+        name: 'Chiến dịch đang chạy',
+        startsOn,
+        endsOn: addDays(today, 27),
+        rules: [
+          { topic: 'kinh-te-so', minSecondsPerWeek: 700, minPlaysPerWeek: 7 },
+          { topic: 'xa-hoi-so', minSecondsPerWeek: 700 },
+        ],
+        minDailySeconds: 300,
+      })
+      .expect(201);
+    // 60 records on the campaign's first day (600 s: at the minimum), none on the second.
+    const slots = new SlotBook();
+    const records = Array.from({ length: 60 }, (_, index) => {
+      const start = slots.take(GOOD, startsOn) as string;
+      return index % 10 === 9
+        ? {
+            outcome: 'missed',
+            title: `Bản tin ${index}`,
+            topics: ['kinh-te-so'],
+            startedAt: start,
+            reason: 'Mất điện',
+          }
+        : {
+            outcome: 'aired',
+            title: `Bản tin ${index}`,
+            topics: [index % 2 ? 'kinh-te-so' : 'xa-hoi-so'],
+            startedAt: start,
+            endedAt: new Date(Date.parse(start) + 11_000).toISOString(),
+            source: 'import',
+          };
+    });
+    await app
+      .http()
+      .post(`/api/v1/communes/${GOOD}/playout-log/batch`)
+      .set(bearer(admin))
+      .send({ records })
+      .expect(201);
+    const communes = await app
+      .http()
+      .get(`/api/v1/communes?province=${PROVINCE}`)
+      .set(bearer(admin))
+      .expect(200);
+    communeCount = (communes.body as unknown[]).length;
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await storage?.dispose();
+  });
+
+  it('shows the province to date, worst first, with an overview, in an English browser', async () => {
+    const browser = await launchBrowser({ locale: 'en-US' });
+    try {
+      const page = await browser.newTab('monitor');
+      expect(await page.evaluate('navigator.language')).toBe('en-US');
+      await signIn(page, baseUrl, MONITOR.username, MONITOR.password);
+      await page.goto(`${baseUrl}/#/bao-cao?campaign=${CAMPAIGN}`);
+      await page.getByTestId('progress-note').waitFor();
+      expect(await page.getByTestId('progress-note').innerText()).toContain(
+        `đã qua 2/30 ngày (đến hết ${dmy(addDays(today, -1))})`,
+      );
+      // The dates read dd/mm/yyyy in an English browser.
+      expect(await page.getByLabel('Từ ngày').inputValue()).toBe(dmy(startsOn));
+      expect(await page.getByLabel('Đến ngày').inputValue()).toBe(dmy(addDays(today, 27)));
+      const tiles = page.getByTestId('province-overview').locator('a');
+      expect(await tiles.count()).toBe(communeCount);
+      // Worst first: a commune that aired nothing heads the grid, the one that aired is last.
+      const names = await page.locator('[data-testid=compliance-grid] tbody th').allInnerTexts();
+      expect(names).toHaveLength(communeCount);
+      expect(names[names.length - 1]).toBe('Phường Hạc Thành');
+      const cell = await page.locator('[data-testid=compliance-grid] tbody tr').last().innerText();
+      expect(cell).toContain('phút đến hôm nay');
+      await screenshot(page, 'monitor-province-en', true);
+
+      // A date typed dd/mm/yyyy reaches the report as the ISO date.
+      await page.getByLabel('Từ ngày').fill(dmy(addDays(today, -1)));
+      await page.getByRole('button', { name: 'Xem báo cáo' }).click();
+      await page.waitForURL(new RegExp(`from=${addDays(today, -1)}`));
+
+      // The commune's tile leads to its drill-down: two passed days, records a page at a time.
+      await page.goto(`${baseUrl}/#/bao-cao?campaign=${CAMPAIGN}`);
+      await page.getByRole('link', { name: /^Phường Hạc Thành: / }).click();
+      await page.getByRole('heading', { name: 'Phường Hạc Thành', level: 1 }).waitFor();
+      expect(await page.locator('main').innerText()).toContain(': 1/2 ngày đã qua.');
+      expect(await page.getByTestId('records-range').first().innerText()).toBe('Bản ghi 1–50 / 60');
+      expect(await page.getByTestId('playout-record').count()).toBe(50);
+      // The records' pager (the program log above has a week pager of its own).
+      const records = page.locator('.commune-records');
+      await records.getByRole('link', { name: 'Sau →' }).first().click();
+      await page.getByText('Bản ghi 51–60 / 60').first().waitFor();
+      expect(await page.getByTestId('playout-record').count()).toBe(10);
+      await records.getByLabel('Kết quả').selectOption('missed');
+      await records.getByRole('button', { name: 'Lọc' }).click();
+      await page.getByText('Bản ghi 1–6 / 6').first().waitFor();
+      await screenshot(page, 'monitor-commune-en', true);
+      expect(browser.problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('takes a 24 h time typed in an English browser', async () => {
+    const browser = await launchBrowser({ locale: 'en-US' });
+    try {
+      const page = await browser.newTab('operator');
+      await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+      await page.goto(`${baseUrl}/#/khung-gio`);
+      const start = page.getByLabel('Giờ bắt đầu');
+      expect(await start.inputValue()).toBe('05:30');
+      await page.getByLabel('Tên khung giờ').fill('Chiều');
+      await start.fill('17:45');
+      await page.getByRole('button', { name: 'Thêm khung giờ' }).click();
+      await page.getByText('Đã thêm khung giờ phát.').waitFor();
+      const windows = await app
+        .http()
+        .get(`/api/v1/communes/${GOOD}/windows`)
+        .set(bearer(operatorToken))
+        .expect(200);
+      expect((windows.body as { startTime: string }[]).map((window) => window.startTime)).toEqual([
+        '17:45',
+      ]);
+      // A time that is not a 24 h time is refused by the form, not sent.
+      await page.getByLabel('Tên khung giờ').fill('Tối');
+      await start.fill('25:10');
+      await page.getByRole('button', { name: 'Thêm khung giờ' }).click();
+      await page.getByText('Nhập giờ theo dạng 24 giờ, ví dụ 17:30.').waitFor();
+      const after = await app
+        .http()
+        .get(`/api/v1/communes/${GOOD}/windows`)
+        .set(bearer(operatorToken))
+        .expect(200);
+      expect(after.body).toHaveLength(1);
+      await screenshot(page, 'operator-windows-en');
+      expect(browser.problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  async function widthOf(
+    page: Page,
+    name: string,
+  ): Promise<{ name: string; width: number; past: string[] }> {
+    await page.locator('main h1').first().waitFor();
+    await page.waitForLoadState('networkidle');
+    const width = await page.evaluate<number>('document.scrollingElement.scrollWidth');
+    await screenshot(page, `phone-${name}`);
+    return { name, width, past: width > PHONE.width ? await elementsPastRightEdge(page) : [] };
+  }
+
+  it('fits every main page of an operator and a monitor on a 390 px phone', async () => {
+    const browser = await launchBrowser({ locale: 'en-US', viewport: PHONE });
+    try {
+      const operator = await browser.newTab('operator');
+      await signIn(operator, baseUrl, OPERATOR.username, OPERATOR.password);
+      const results = [];
+      for (const path of [
+        'lich',
+        'ban-tin',
+        'ban-tin/moi',
+        `ke-hoach?campaign=${CAMPAIGN}`,
+        'nhat-ky',
+        'khung-gio',
+        'cum-loa',
+        'quy-dinh',
+        'bao-cao-chinh-thuc',
+        'doi-soat',
+      ]) {
+        await operator.goto(`${baseUrl}/#/${path}`);
+        results.push(await widthOf(operator, `operator-${path.split('?')[0].replace('/', '-')}`));
+      }
+      // The emergency button is compact, the tab bar scrolls and shows it can.
+      const button = await operator.locator('.emergency-button').boundingBox();
+      expect(button?.height).toBeLessThan(48);
+      expect(button?.width).toBeLessThan(PHONE.width / 2);
+      const tabs = await operator.evaluate<{ scrolls: boolean; hint: string }>(`(() => {
+        const nav = document.querySelector('nav.tabs');
+        return { scrolls: nav.scrollWidth > nav.clientWidth, hint: getComputedStyle(nav).backgroundImage };
+      })()`);
+      expect(tabs.scrolls).toBe(true);
+      expect(tabs.hint).toContain('gradient');
+
+      const monitor = await browser.newTab('monitor');
+      await signIn(monitor, baseUrl, MONITOR.username, MONITOR.password);
+      for (const path of [
+        `bao-cao?campaign=${CAMPAIGN}`,
+        `bao-cao/xa/${GOOD}?campaign=${CAMPAIGN}`,
+        'chien-dich',
+        'nguon-tiep-am',
+        'cum-loa-toan-tinh',
+        'quy-dinh',
+      ]) {
+        await monitor.goto(`${baseUrl}/#/${path}`);
+        results.push(await widthOf(monitor, `monitor-${path.split('?')[0].replace(/\//g, '-')}`));
+      }
+      expect(results.filter((result) => result.width > PHONE.width)).toEqual([]);
+      expect(browser.problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
