@@ -142,8 +142,9 @@ describe('editing in a browser (e2e, Chromium)', () => {
 
   it('moves an item to a free time the server proposes', async () => {
     const page = await open('Lịch phát sóng');
-    const row = page.getByTestId('schedule-item').filter({ hasText: 'Đi từng ngõ' }).first();
-    await row.getByRole('button', { name: /^Dời giờ/ }).click();
+    // The week opens as a calendar: the item's block, then "Dời giờ" in its details.
+    await page.getByTestId('week-block').filter({ hasText: 'Đi từng ngõ' }).first().click();
+    await page.getByTestId('item-detail').getByRole('button', { name: 'Dời giờ' }).click();
     const slots = page.getByTestId('move-slot');
     await eventually(
       () => slots.count(),
