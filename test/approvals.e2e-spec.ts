@@ -225,4 +225,37 @@ describe('approvals inbox, bulk review and notices (e2e)', () => {
     const notices = await get('/notices?unread=true', who.operator).expect(200);
     expect(notices.body.items[0]).toMatchObject({ kind: 'bulletin.approved', bulletinId: e.id });
   });
+
+  it('previews the reading of a pasted text through the same cleaning and normalizer as synthesis', async () => {
+    // As a PDF copy gives it: an empty line after every printed line.
+    const pasted = [
+      'Mô hình chính quyền ',
+      '02 cấp, từ ngày 10/10/2025, UBND xã ',
+      'tuyên truy-',
+      'ền.',
+      '- Đạt 85% hồ sơ',
+    ].join('\n\n');
+    const preview = await post('/tts/preview', who.operator, { text: pasted }).expect(200);
+    expect(preview.body).toEqual({
+      cleaned:
+        'Mô hình chính quyền 02 cấp, từ ngày 10/10/2025, UBND xã tuyên truyền.\nĐạt 85% hồ sơ.',
+      spoken:
+        'Mô hình chính quyền hai cấp, từ ngày mười tháng mười năm hai nghìn không trăm hai mươi lăm, ' +
+        'Ủy ban nhân dân xã tuyên truyền.\nĐạt tám mươi lăm phần trăm hồ sơ.',
+      readings: [
+        { written: '02 cấp', spoken: 'hai cấp' },
+        {
+          written: 'ngày 10/10/2025',
+          spoken: 'ngày mười tháng mười năm hai nghìn không trăm hai mươi lăm',
+        },
+        { written: 'UBND', spoken: 'Ủy ban nhân dân' },
+        { written: '85%', spoken: 'tám mươi lăm phần trăm' },
+      ],
+    });
+    await post('/tts/preview', who.operator, { text: '' }).expect(400);
+    await post('/tts/preview', who.operator, {}).expect(400);
+    await app.http().post('/api/v1/tts/preview').send({ text: 'UBND' }).expect(401);
+    const audit = await get('/audit?action=bulletin.sent-back', who.admin).expect(200);
+    expect(JSON.stringify(audit.body)).toContain('Sửa lại số liệu tỉ lệ hồ sơ trực tuyến');
+  });
 });
