@@ -16,7 +16,7 @@ import { openDialog } from '../ui/dialog.js';
 import { isDemoBulletin } from '../ui/demo-banner.js';
 import { refreshMenuCounts } from '../ui/menu-counts.js';
 import { demoBadge, emptyState, messageBox, toast } from '../ui/notice.js';
-import { priorityBadge, topicChips } from './bulletins.js';
+import { approveBulletin, priorityBadge, topicChips } from './bulletins.js';
 
 export function personName(person: Person | null): string {
   return person ? (person.displayName ?? person.username) : 'không rõ';
@@ -102,7 +102,26 @@ function approvalCard(
     ),
     item.body ? h('blockquote', { class: 'bulletin-body' }, item.body) : null,
     ready
-      ? audioPlayer(item.audioId, 'Nghe trước khi duyệt')
+      ? h(
+          'div',
+          { class: 'actions' },
+          audioPlayer(item.audioId, 'Nghe trước khi duyệt'),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'primary small',
+              'aria-label': `Duyệt “${item.title}”`,
+              onClick: () =>
+                void approveBulletin(item).then((done) => {
+                  if (!done) return;
+                  void refreshMenuCounts();
+                  navigate('/duyet');
+                }),
+            },
+            'Duyệt bản tin này',
+          ),
+        )
       : h(
           'p',
           { class: 'muted' },
@@ -181,7 +200,7 @@ export async function approvalsPage(context: AppContext): Promise<Page> {
         'p',
         { class: 'muted', 'data-testid': 'approval-count' },
         inbox.count === 0
-          ? 'Không có bản tin nào chờ duyệt.'
+          ? 'Chỉ bản tin đã duyệt mới được đưa vào lịch phát sóng.'
           : `${inbox.count} bản tin chờ duyệt. Nghe lại, chọn rồi duyệt hoặc trả lại (kèm lý do) nhiều bản tin một lần. Chỉ bản tin đã duyệt mới được đưa vào lịch phát sóng.`,
       ),
       message.element,

@@ -19,10 +19,14 @@ interface MenuCounts {
 let current: MenuCounts | null = null;
 let timer: number | null = null;
 
+/**
+ * The number is shown, not read as part of the link's or button's name ("Duyệt" stays "Duyệt"):
+ * screen readers get it as the owner's description.
+ */
 function setBadge(badge: HTMLElement, count: number, label: string): void {
   badge.hidden = count === 0;
   badge.textContent = String(count);
-  badge.setAttribute('aria-label', `${count} ${label}`);
+  badge.parentElement?.setAttribute('title', count === 0 ? '' : `${count} ${label}`);
 }
 
 /** Asks the server again for the counts the menu shows. */
@@ -84,12 +88,18 @@ export function attachMenuCounts(context: AppContext, shell: { root: HTMLElement
   const tab = shell.root.querySelector<HTMLAnchorElement>('nav a[href="#/duyet"]');
   let approvals: HTMLElement | null = null;
   if (tab && context.user.role === 'approver') {
-    approvals = h('span', { class: 'count-badge', hidden: true, 'data-testid': 'approvals-badge' });
+    approvals = h('span', {
+      class: 'count-badge',
+      hidden: true,
+      'aria-hidden': 'true',
+      'data-testid': 'approvals-badge',
+    });
     tab.append(' ', approvals);
   }
   const bellCount = h('span', {
     class: 'count-badge',
     hidden: true,
+    'aria-hidden': 'true',
     'data-testid': 'notices-badge',
   });
   const bell = h(
