@@ -20,6 +20,8 @@ export interface BulletinView {
   status: BulletinStatus;
   approvedBy: string | null;
   approvedAt: string | null;
+  /** The approver sent the draft back: when and why (it waits for the operator's change). */
+  sentBack: { at: string; by: string | null; reason: string | null } | null;
   createdBy: string | null;
   createdAt: string;
   updatedAt: string;
@@ -72,6 +74,13 @@ export function bulletinView(
     status: bulletin.status,
     approvedBy: bulletin.approvedBy,
     approvedAt: bulletin.approvedAt ? formatLocalInstant(bulletin.approvedAt) : null,
+    sentBack: bulletin.sentBackAt
+      ? {
+          at: formatLocalInstant(bulletin.sentBackAt),
+          by: bulletin.sentBackBy ?? null,
+          reason: bulletin.sentBackReason ?? null,
+        }
+      : null,
     createdBy: bulletin.createdBy,
     createdAt: formatLocalInstant(bulletin.createdAt),
     updatedAt: formatLocalInstant(bulletin.updatedAt),

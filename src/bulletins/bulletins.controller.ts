@@ -14,6 +14,8 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CommuneScope, CurrentUser, ProvinceScope, Roles } from '../auth/access.decorators';
 import { AuthUser } from '../auth/auth-user';
 import { JsonBodyLimit } from '../common/json-body';
+import { ApprovalInboxView, ApprovalSummaryView, ReviewResultView } from './approval.view';
+import { ApprovalsService } from './approvals.service';
 import { BulletinChangeView, BulletinView } from './bulletin.view';
 import { BulletinsService } from './bulletins.service';
 import {
@@ -22,6 +24,7 @@ import {
   ListBulletinsQueryDto,
   UpdateBulletinDto,
 } from './dto/bulletin.dto';
+import { ReviewBulletinsDto } from './dto/review.dto';
 
 const PROVINCE_PARAM = { source: 'params', name: 'province' } as const;
 
@@ -33,7 +36,10 @@ export const BULLETIN_BODY_LIMIT_BYTES = 256 * 1024;
 @JsonBodyLimit(BULLETIN_BODY_LIMIT_BYTES)
 @Controller()
 export class BulletinsController {
-  constructor(private readonly bulletins: BulletinsService) {}
+  constructor(
+    private readonly bulletins: BulletinsService,
+    private readonly approvals: ApprovalsService,
+  ) {}
 
   @CommuneScope()
   @Post('communes/:commune/bulletins')
@@ -103,7 +109,32 @@ export class BulletinsController {
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentUser() actor: AuthUser,
   ): Promise<BulletinView> {
-    return this.bulletins.approve(id, actor);
+    return this.approvals.approveOne(id, actor);
+  }
+
+  /** The approver's inbox: drafts waiting for them, oldest first, with who submitted each. */
+  @Roles('approver', 'monitor', 'admin')
+  @Get('approvals')
+  inbox(@CurrentUser() actor: AuthUser): Promise<ApprovalInboxView> {
+    return this.approvals.inbox(actor);
+  }
+
+  /** Approve or send back (with a reason) several bulletins at once: all change, or none. */
+  @Roles('approver', 'monitor', 'admin')
+  @HttpCode(200)
+  @Post('approvals/review')
+  review(
+    @Body() body: ReviewBulletinsDto,
+    @CurrentUser() actor: AuthUser,
+  ): Promise<ReviewResultView> {
+    return this.approvals.review(body, actor);
+  }
+
+  /** How many of the commune's drafts wait for approval or were sent back, and who approves. */
+  @CommuneScope()
+  @Get('communes/:commune/approvals/summary')
+  approvalSummary(@Param('commune') commune: string): Promise<ApprovalSummaryView> {
+    return this.approvals.summary(commune);
   }
 
   @HttpCode(200)

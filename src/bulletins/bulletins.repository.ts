@@ -15,6 +15,8 @@ export interface BulletinFilter {
   includeLibraryOf?: string;
   status?: BulletinStatus;
   topic?: string;
+  /** Drafts the approver sent back (true) or those waiting for the approver (false). */
+  sentBack?: boolean;
 }
 
 /** A bulletin with what scheduling needs to know of it. */
@@ -91,6 +93,9 @@ export class BulletinsRepository {
         .andWhere('bulletin.provinceCode = :libraryOf', { libraryOf: filter.libraryOf });
     }
     if (filter.status) query.andWhere('bulletin.status = :status', { status: filter.status });
+    if (filter.sentBack !== undefined) {
+      query.andWhere(`bulletin.sentBackAt IS ${filter.sentBack ? 'NOT ' : ''}NULL`);
+    }
     if (filter.topic) {
       query.andWhere(
         'EXISTS (SELECT 1 FROM bulletin_topic tag WHERE tag.bulletin_id = bulletin.id AND tag.topic_code = :topic)',

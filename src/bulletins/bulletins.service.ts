@@ -15,7 +15,7 @@ import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
 import { ProgramLogRepository } from '../schedule/program-log.repository';
 import { ScheduleChanges } from '../schedule/schedule-changes';
 import { TopicsService } from '../topics/topics.service';
-import { canApproveBulletin, canEditBulletin, canReadBulletin, isLibrary } from './bulletin-access';
+import { canEditBulletin, canReadBulletin } from './bulletin-access';
 import { BulletinChangeView, bulletinView, BulletinView, CancelledItemView } from './bulletin.view';
 import { BulletinRecord, BulletinsRepository } from './bulletins.repository';
 import { CreateBulletinDto, ListBulletinsQueryDto, UpdateBulletinDto } from './dto/bulletin.dto';
@@ -129,6 +129,10 @@ export class BulletinsService {
       if (input.body !== undefined) bulletin.body = input.body;
       bulletin.priority = input.priority ?? bulletin.priority;
       bulletin.updatedAt = now;
+      // An edit answers the approver's sending back: the draft waits for approval again.
+      bulletin.sentBackAt = null;
+      bulletin.sentBackBy = null;
+      bulletin.sentBackReason = null;
       const returnedToDraft =
         bulletin.status === 'approved' && (topicsChanged || audioChanged || bodyChanged);
       let cancelled: ScheduleItem[] = [];
@@ -176,46 +180,6 @@ export class BulletinsService {
       ...this.changeView(outcome.record, outcome.returnedToDraft, outcome.cancelled),
       dryRun,
     };
-  }
-
-  /** The commune's approver (the province's monitor for the library) approves; the audio must be ready. */
-  async approve(id: string, actor: AuthUser): Promise<BulletinView> {
-    return this.db.write(async (manager) => {
-      const record = await this.bulletins.findRecord(id, manager, 'update');
-      if (!record) throw this.notFound(id);
-      const { bulletin } = record;
-      if (!canReadBulletin(actor, bulletin)) throw this.forbidden(bulletin, 'read');
-      if (!canApproveBulletin(actor, bulletin)) {
-        throw new DomainError(
-          'FORBIDDEN',
-          isLibrary(bulletin)
-            ? `Only a monitor of the bulletin's province or an admin may approve library bulletin ${id}`
-            : `Only an approver of the bulletin's commune or an admin may approve bulletin ${id}`,
-        );
-      }
-      this.assertNotArchived(bulletin);
-      if (bulletin.status === 'approved') return view(record);
-      this.assertAudioReady(record);
-      const now = this.clock.now();
-      bulletin.status = 'approved';
-      bulletin.approvedBy = actor.id;
-      bulletin.approvedAt = now;
-      bulletin.updatedAt = now;
-      await manager.save(Bulletin, bulletin);
-      await this.audit.record(
-        {
-          action: 'bulletin.approved',
-          actor,
-          targetType: 'bulletin',
-          targetId: bulletin.id,
-          communeCode: bulletin.communeCode,
-          provinceCode: bulletin.provinceCode,
-          detail: { title: bulletin.title, topics: record.topics },
-        },
-        manager,
-      );
-      return view(record);
-    });
   }
 
   /** Retires a bulletin: it cannot be scheduled any more and its future items come off the log. */
@@ -355,17 +319,6 @@ export class BulletinsService {
       );
     }
     return audio;
-  }
-
-  private assertAudioReady(record: BulletinRecord): void {
-    const status = record.audio?.status ?? null;
-    if (status !== 'ready' || !record.audio?.durationMs) {
-      throw new DomainError(
-        'AUDIO_NOT_READY',
-        `Audio ${record.bulletin.audioId} of bulletin ${record.bulletin.id} is not ready (${status ?? 'missing'})`,
-        { bulletinId: record.bulletin.id, audioId: record.bulletin.audioId, audioStatus: status },
-      );
-    }
   }
 
   private assertNotArchived(bulletin: Bulletin): void {

@@ -40,6 +40,7 @@ import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
 import { StreamSource } from '../sources/entities/stream-source.entity';
 import { Topic } from '../topics/entities/topic.entity';
 import { User } from '../users/entities/user.entity';
+import { UserNotice } from '../notices/entities/user-notice.entity';
 import { AppSetting } from './app-setting.entity';
 
 /** Every entity of the schema, in one list (the service and standalone tools share it). */
@@ -83,4 +84,5 @@ export const ENTITIES = [
   StatsPushTarget,
   StatsPushDelivery,
   StreamSource,
+  UserNotice,
 ];

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { In } from 'typeorm';
 import { AuthUser } from '../auth/auth-user';
+import { ApprovalsService } from '../bulletins/approvals.service';
 import { BulletinsService } from '../bulletins/bulletins.service';
 import { Bulletin } from '../bulletins/entities/bulletin.entity';
 import { CampaignsService } from '../campaigns/campaigns.service';
@@ -159,7 +160,7 @@ export class DemoSeeder {
         actor,
       );
       await this.flag(Bulletin, [bulletin.id]);
-      await service.approve(bulletin.id, actor);
+      await this.service(ApprovalsService).approveOne(bulletin.id, actor);
       made.push({
         id: bulletin.id,
         title: spec.title,

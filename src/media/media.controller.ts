@@ -33,9 +33,15 @@ import { AuthUser } from '../auth/auth-user';
 import { JsonBodyLimit } from '../common/json-body';
 import { AudioAssetView } from './audio-asset.view';
 import { AudioUploadInterceptor } from './audio-upload.interceptor';
-import { ListAudioQueryDto, SynthesizeAudioDto, UploadAudioDto } from './dto/audio.dto';
+import {
+  ListAudioQueryDto,
+  PreviewReadingDto,
+  SynthesizeAudioDto,
+  UploadAudioDto,
+} from './dto/audio.dto';
 import { HashedFile } from './hashing-disk-storage';
 import { IngestResult, MediaService, UploadedAudio } from './media.service';
+import { ReadingPreview } from './tts/reading-preview';
 
 type UploadRequest = Request & { file?: Express.Multer.File & HashedFile };
 
@@ -114,6 +120,16 @@ export class MediaController {
     @CurrentUser() user: AuthUser,
   ): Promise<AudioAssetView> {
     return respond(await this.media.synthesize(this.media.communeOwner(commune), body, user), response);
+  }
+
+  /** How a text will be read, before anything is synthesized: the same cleaning and normalizer. */
+  @Post('tts/preview')
+  @HttpCode(200)
+  @JsonBodyLimit(TTS_BODY_LIMIT_BYTES)
+  @ApiResponse({ status: 200, description: 'The cleaned text, what is read, and each reading' })
+  @ApiResponse({ status: 422, description: 'Text longer than TTS_MAX_CHARS' })
+  previewReading(@Body() body: PreviewReadingDto): ReadingPreview {
+    return this.media.previewReading(body.text);
   }
 
   @Get('communes/:commune/audio')

@@ -22,7 +22,7 @@ import { ListAudioQueryDto, SynthesizeAudioDto } from './dto/audio.dto';
 import { AudioAsset, AudioSource } from './entities/audio-asset.entity';
 import { IncomingFile, MediaStorage, RenditionFile } from './media-storage';
 import { resolveVoice, TtsEngine, TtsFailure } from './tts/tts-engine';
-import { normalizeVietnameseText } from './tts/vietnamese-text';
+import { ReadingPreview, readingPreview, textForSpeech } from './tts/reading-preview';
 
 /** Who owns new audio: a commune, or (communeCode null) a province's library. */
 export interface AudioOwner {
@@ -144,22 +144,19 @@ export class MediaService {
     }
   }
 
+  /** What synthesis would read for this text, with each number, date and abbreviation's reading. */
+  previewReading(input: string): ReadingPreview {
+    this.assertSpeakableLength(input.trim());
+    return readingPreview(input);
+  }
+
   async synthesize(
     owner: AudioOwner,
     input: SynthesizeAudioDto,
     actor: AuthUser,
   ): Promise<IngestResult> {
     const text = input.text.trim();
-    const length = [...text].length;
-    if (length === 0) throw new DomainError('VALIDATION_FAILED', 'text must not be empty');
-    const maxChars = this.config.audio.ttsMaxChars;
-    if (length > maxChars) {
-      throw new DomainError(
-        'TTS_TEXT_TOO_LONG',
-        `The text has ${length} characters; at most ${maxChars} can be read in one recording`,
-        { maxChars, length },
-      );
-    }
+    this.assertSpeakableLength(text);
     const voice = resolveVoice(input.voice);
     if (voice === null) {
       throw new DomainError(
@@ -167,7 +164,7 @@ export class MediaService {
         `Unknown voice "${input.voice}": use Bắc, Trung or Nam`,
       );
     }
-    const spoken = normalizeVietnameseText(text);
+    const spoken = textForSpeech(text);
     if (spoken === '') throw new DomainError('VALIDATION_FAILED', 'The text has nothing to read');
     const path = await this.storage.newIncomingPath('wav');
     try {
@@ -186,6 +183,19 @@ export class MediaService {
       }, actor);
     } finally {
       await this.storage.remove(path);
+    }
+  }
+
+  private assertSpeakableLength(text: string): void {
+    const length = [...text].length;
+    if (length === 0) throw new DomainError('VALIDATION_FAILED', 'text must not be empty');
+    const maxChars = this.config.audio.ttsMaxChars;
+    if (length > maxChars) {
+      throw new DomainError(
+        'TTS_TEXT_TOO_LONG',
+        `The text has ${length} characters; at most ${maxChars} can be read in one recording`,
+        { maxChars, length },
+      );
     }
   }
 

@@ -52,6 +52,9 @@ export const ERROR_MESSAGES: Record<string, string> = {
   SCHEDULE_IN_PAST: 'Không thể xếp lịch vào thời điểm đã qua',
   SCHEDULE_ITEM_CLOSED: 'Mục này đã phát hoặc đã huỷ, không thể thay đổi',
   BULLETIN_ARCHIVED: 'Bản tin đã lưu trữ, không dùng được nữa',
+  BULLETIN_NOT_WAITING: 'Bản tin không còn chờ duyệt (đã duyệt hoặc đã trả lại)',
+  REVIEW_REFUSED:
+    'Không bản tin nào được duyệt hay trả lại: có bản tin không hợp lệ trong danh sách chọn',
   BULLETIN_IN_USE:
     'Bản tin đã có trong lịch phát sóng hoặc nhật ký phát thanh nên không xoá được; hãy lưu trữ bản tin thay vì xoá',
   SOURCE_IN_USE:

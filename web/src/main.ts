@@ -17,6 +17,7 @@ import {
 import type { LoginResult } from './types.js';
 import { showDemoBanner } from './ui/demo-banner.js';
 import { openEmergency } from './ui/emergency.js';
+import { attachMenuCounts, detachMenuCounts, refreshMenuCounts } from './ui/menu-counts.js';
 import { loading } from './ui/notice.js';
 import { stackOnPhone } from './ui/table.js';
 
@@ -26,6 +27,7 @@ let shell: Shell | null = null;
 
 function showLogin(notice: string | null): void {
   leavePage();
+  detachMenuCounts();
   context = null;
   shell = null;
   document.title = 'Đăng nhập · Loa xã';
@@ -60,6 +62,7 @@ async function enter(): Promise<void> {
     emergency: isCommuneUser(loaded) ? () => void openEmergency(loaded) : null,
   });
   mount(root, shell.root);
+  attachMenuCounts(loaded, shell);
   await showDemoBanner(loaded, shell.banner);
   await renderRoute();
 }
@@ -73,6 +76,7 @@ async function renderRoute(): Promise<void> {
     return;
   }
   shell.setActive(found.route.pattern);
+  void refreshMenuCounts();
   const generation = leavePage();
   const main = shell.main;
   if (!found.route.roles.includes(context.user.role)) {

@@ -105,7 +105,67 @@ export interface Bulletin {
   status: BulletinStatus;
   approvedBy: string | null;
   approvedAt: string | null;
+  /** The approver sent the draft back: when and why. */
+  sentBack?: { at: string; by: string | null; reason: string | null } | null;
   createdAt: string;
+}
+
+export interface Person {
+  id: string;
+  username: string;
+  displayName: string | null;
+}
+
+export interface ApprovalItem extends Bulletin {
+  submittedBy: Person | null;
+}
+
+export interface ApprovalInbox {
+  count: number;
+  items: ApprovalItem[];
+}
+
+export interface ApprovalSummary {
+  communeCode: string;
+  waiting: number;
+  sentBack: number;
+  approvers: Person[];
+}
+
+export type ReviewDecision = 'approve' | 'send-back';
+
+export interface ReviewResult {
+  decision: ReviewDecision;
+  changed: number;
+  alreadyApproved: string[];
+  bulletins: Bulletin[];
+}
+
+export interface UserNotice {
+  id: string;
+  kind: 'bulletin.approved' | 'bulletin.sent-back';
+  bulletinId: string | null;
+  title: string;
+  reason: string | null;
+  actorName: string | null;
+  createdAt: string;
+  read: boolean;
+}
+
+export interface NoticeList {
+  unread: number;
+  items: UserNotice[];
+}
+
+export interface Reading {
+  written: string;
+  spoken: string;
+}
+
+export interface ReadingPreview {
+  cleaned: string;
+  spoken: string;
+  readings: Reading[];
 }
 
 export interface BroadcastWindow {

@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = [
   'bulletin.updated',
   'bulletin.approved',
   'bulletin.unapproved',
+  'bulletin.sent-back',
   'bulletin.archived',
   'bulletin.deleted',
   'window.deleted',

@@ -50,6 +50,19 @@ export class Bulletin {
   @InstantColumn({ name: 'approved_at', nullable: true })
   approvedAt!: Date | null;
 
+  /**
+   * Set when the approver sent the draft back with a reason; it then waits for the operator, not
+   * the approver, until an edit submits it again. Optional so that older writers may omit it.
+   */
+  @InstantColumn({ name: 'sent_back_at', nullable: true })
+  sentBackAt?: Date | null;
+
+  @Column({ type: 'varchar', length: 36, name: 'sent_back_by', nullable: true })
+  sentBackBy?: string | null;
+
+  @Column({ type: 'text', name: 'sent_back_reason', nullable: true })
+  sentBackReason?: string | null;
+
   @Column({ type: 'varchar', length: 36, name: 'created_by', nullable: true })
   createdBy!: string | null;
 

@@ -41,3 +41,14 @@ export class ListAudioQueryDto {
   @Max(500)
   limit?: number;
 }
+
+export class PreviewReadingDto {
+  @ApiProperty({
+    description:
+      'Text as typed or pasted (from a PDF letter too): answered cleaned, as it will be read, and with each number, date and abbreviation beside its reading.',
+    example: 'Mô hình chính quyền 02 cấp, từ ngày 10/10/2025, UBND xã…',
+  })
+  @IsString()
+  @IsNotEmpty()
+  text!: string;
+}

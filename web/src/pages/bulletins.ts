@@ -171,6 +171,13 @@ export async function bulletinsPage(context: AppContext, match: RouteMatch): Pro
         isDemoBulletin(bulletin.id) ? demoBadge() : null,
         bulletin.library ? h('span', { class: 'badge' }, 'Thư viện tỉnh') : null,
         h('div', { class: 'muted small' }, `Tạo lúc ${formatDateTime(bulletin.createdAt)}`),
+        bulletin.sentBack
+          ? h(
+              'p',
+              { class: 'inline-error sent-back-note', 'data-testid': 'sent-back' },
+              `Bị trả lại lúc ${formatDateTime(bulletin.sentBack.at)}: ${bulletin.sentBack.reason ?? ''} — sửa bản tin để gửi duyệt lại.`,
+            )
+          : null,
       ),
       h('td', null, topicChips(context, bulletin.topics)),
       h('td', null, priorityBadge(bulletin)),
@@ -250,72 +257,6 @@ export async function bulletinsPage(context: AppContext, match: RouteMatch): Pro
               h('tbody', null, rows),
             ),
           ),
-    ),
-  };
-}
-
-/** Duyệt: drafts waiting for the commune leader, each with its text and a player. */
-export async function approvalsPage(context: AppContext): Promise<Page> {
-  const commune = communeCode(context);
-  const drafts = await get<Bulletin[]>(`/communes/${commune}/bulletins?status=draft`);
-  drafts.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  const reload = (): void => navigate('/duyet');
-  const cards = drafts.map((bulletin) =>
-    h(
-      'article',
-      { class: 'card approval', 'data-testid': 'approval-card' },
-      h(
-        'header',
-        { class: 'card-head' },
-        h('h2', null, bulletin.title, isDemoBulletin(bulletin.id) ? demoBadge() : null),
-        priorityBadge(bulletin),
-      ),
-      topicChips(context, bulletin.topics),
-      h(
-        'p',
-        { class: 'muted small' },
-        `Tạo lúc ${formatDateTime(bulletin.createdAt)} · thời lượng ${formatDurationMs(bulletin.durationMs)}`,
-      ),
-      bulletin.body ? h('blockquote', { class: 'bulletin-body' }, bulletin.body) : null,
-      loudnessWarning(bulletin, 'message message-error'),
-      bulletin.audioStatus === 'ready'
-        ? audioPlayer(bulletin.audioId, 'Nghe trước khi duyệt')
-        : h(
-            'p',
-            { class: 'muted' },
-            `Âm thanh: ${bulletin.audioStatus ? AUDIO_STATUS_LABEL[bulletin.audioStatus] : '—'}`,
-          ),
-      h(
-        'div',
-        { class: 'actions' },
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'primary',
-            disabled: bulletin.audioStatus !== 'ready',
-            'aria-label': `Duyệt “${bulletin.title}”`,
-            onClick: () => void approveBulletin(bulletin).then((done) => done && reload()),
-          },
-          'Duyệt bản tin này',
-        ),
-      ),
-    ),
-  );
-  return {
-    title: 'Duyệt bản tin',
-    node: h(
-      'div',
-      { class: 'page' },
-      h('h1', null, 'Duyệt bản tin'),
-      h(
-        'p',
-        { class: 'muted' },
-        'Nghe lại từng bản tin trước khi duyệt. Chỉ bản tin đã duyệt mới được đưa vào lịch phát sóng.',
-      ),
-      cards.length === 0
-        ? emptyState('Không có bản tin nào chờ duyệt.')
-        : h('div', { class: 'cards' }, cards),
     ),
   };
 }

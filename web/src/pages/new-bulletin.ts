@@ -5,7 +5,7 @@ import { formatDurationMs } from '../format.js';
 import { AUDIO_STATUS_LABEL, loudnessWarningText, PRIORITY_LABEL, VOICES } from '../labels.js';
 import { isCurrent, currentGeneration, onLeave } from '../lifecycle.js';
 import { navigate, Page } from '../router.js';
-import type { AudioAsset, Bulletin, BulletinPriority, Campaign } from '../types.js';
+import type { AudioAsset, Bulletin, BulletinPriority, Campaign, ReadingPreview } from '../types.js';
 import { audioPlayer } from '../ui/audio-player.js';
 import { checkGroup, field, fileField, form, input, select } from '../ui/form.js';
 import { toast } from '../ui/notice.js';
@@ -164,14 +164,40 @@ function ttsPanel(commune: string, tracker: AudioTracker, text: HTMLTextAreaElem
       ),
     ),
   );
+  const preview = h('div', { class: 'reading-preview', 'data-testid': 'reading-preview' });
+  const previewButton = h(
+    'button',
+    { type: 'button', class: 'secondary', 'data-testid': 'preview-reading' },
+    'Làm sạch và xem cách đọc',
+  );
+  previewButton.addEventListener('click', () => {
+    if (!text.value.trim()) {
+      preview.replaceChildren(h('p', { class: 'message message-error' }, 'Nhập nội dung cần đọc.'));
+      return;
+    }
+    previewButton.disabled = true;
+    post<ReadingPreview>('/tts/preview', { text: text.value })
+      .then((result) => {
+        // Joined lines and items as sentences are what will be read: the operator keeps them.
+        text.value = result.cleaned;
+        preview.replaceChildren(readingPreviewView(result));
+      })
+      .catch((error: unknown) =>
+        preview.replaceChildren(h('p', { class: 'message message-error' }, errorText(error))),
+      )
+      .finally(() => {
+        previewButton.disabled = false;
+      });
+  });
   return form(
     { class: 'panel-form', 'aria-label': 'Tạo bản tin từ văn bản' },
     [
       field(
         'Nội dung bản tin',
         text,
-        'Gõ hoặc dán văn bản tiếng Việt có dấu. Số, ngày tháng được đọc thành chữ.',
+        'Gõ hoặc dán văn bản tiếng Việt có dấu (dán từ công văn PDF cũng được: các dòng bị ngắt sẽ được nối lại). Số, ngày tháng, chữ viết tắt được đọc thành chữ; bấm “Làm sạch và xem cách đọc” để kiểm tra trước.',
       ),
+      preview,
       voices,
     ],
     'Tạo giọng đọc',
@@ -185,7 +211,55 @@ function ttsPanel(commune: string, tracker: AudioTracker, text: HTMLTextAreaElem
       });
       tracker.track(asset);
     },
+    [previewButton],
   ).form;
+}
+
+/** Each number, date and abbreviation beside its reading, and the whole text as it will be read. */
+function readingPreviewView(result: ReadingPreview): HTMLElement {
+  return h(
+    'div',
+    { class: 'card' },
+    h('h3', null, 'Cách đọc'),
+    result.readings.length === 0
+      ? h(
+          'p',
+          { class: 'muted' },
+          'Không có số, ngày tháng hay chữ viết tắt nào cần đọc thành chữ.',
+        )
+      : h(
+          'table',
+          { class: 'readings' },
+          h(
+            'thead',
+            null,
+            h(
+              'tr',
+              null,
+              h('th', { scope: 'col' }, 'Viết'),
+              h('th', { scope: 'col' }, 'Sẽ đọc là'),
+            ),
+          ),
+          h(
+            'tbody',
+            null,
+            result.readings.map((reading) =>
+              h(
+                'tr',
+                { 'data-testid': 'reading' },
+                h('td', null, reading.written),
+                h('td', null, reading.spoken),
+              ),
+            ),
+          ),
+        ),
+    h(
+      'details',
+      null,
+      h('summary', null, 'Toàn bộ văn bản sẽ được đọc'),
+      h('p', { class: 'bulletin-body' }, result.spoken),
+    ),
+  );
 }
 
 /** The topics that the campaigns running today count, and those campaigns' names. */

@@ -18,6 +18,7 @@ import {
 import { ITEM_SOURCE_LABEL, ITEM_STATUS_LABEL, PRIORITY_LABEL } from '../labels.js';
 import { href, navigate, Page, RouteMatch } from '../router.js';
 import type {
+  ApprovalSummary,
   BroadcastWindow,
   Bulletin,
   EmergencySummary,
@@ -26,6 +27,7 @@ import type {
 } from '../types.js';
 import { saveBlob } from '../ui/audio-player.js';
 import { moveItemDialog } from '../ui/move-item.js';
+import { waitingText } from './approvals.js';
 import { confirmDialog, openDialog } from '../ui/dialog.js';
 import { openEmergencyDelivery } from '../ui/emergency-delivery.js';
 import { checkGroup, field, form, input, select } from '../ui/form.js';
@@ -238,18 +240,30 @@ async function addItemDialog(
   onAdded: () => void,
 ): Promise<void> {
   const province = context.commune?.provinceCode ?? context.user.provinceCode;
-  const [bulletins, zones, sources] = await Promise.all([
+  const [bulletins, zones, sources, waiting] = await Promise.all([
     get<Bulletin[]>(`/communes/${commune}/bulletins?status=approved&includeLibrary=true`),
     communeZones(commune),
     province ? get<StreamSource[]>(`/provinces/${province}/sources`) : Promise.resolve([]),
+    get<ApprovalSummary>(`/communes/${commune}/approvals/summary`).then(waitingText),
   ]);
   await openDialog('Thêm bản tin vào lịch', (close) => {
     if (bulletins.length === 0 && sources.length === 0) {
       return h(
-        'p',
-        null,
-        'Chưa có bản tin nào được duyệt. ',
-        h('a', { href: href('/ban-tin/moi'), onClick: close }, 'Tạo bản tin'),
+        'div',
+        { 'data-testid': 'no-approved' },
+        h('p', null, 'Chưa có bản tin nào được duyệt để xếp lịch.'),
+        waiting ? h('p', { class: 'message message-info' }, waiting) : null,
+        h(
+          'p',
+          null,
+          h(
+            'a',
+            { href: href('/ban-tin', { status: 'draft' }), onClick: close },
+            'Xem bản tin chờ duyệt',
+          ),
+          ' · ',
+          h('a', { href: href('/ban-tin/moi'), onClick: close }, 'Tạo bản tin'),
+        ),
       );
     }
     const bulletin = select(

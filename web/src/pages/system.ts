@@ -42,6 +42,7 @@ const ACTION_LABEL: Record<string, string> = {
   'audio.deleted': 'Xoá tệp âm thanh',
   'bulletin.approved': 'Duyệt bản tin',
   'bulletin.unapproved': 'Bản tin trở lại chờ duyệt',
+  'bulletin.sent-back': 'Trả lại bản tin (kèm lý do)',
   'bulletin.archived': 'Lưu trữ bản tin',
   'bulletin.deleted': 'Xoá bản tin',
   'window.deleted': 'Xoá khung giờ phát',

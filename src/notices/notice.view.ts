@@ -1,0 +1,31 @@
+import { formatLocalInstant } from '../common/local-time';
+import { NoticeKind, UserNotice } from './entities/user-notice.entity';
+
+export interface NoticeView {
+  id: string;
+  kind: NoticeKind;
+  bulletinId: string | null;
+  title: string;
+  reason: string | null;
+  actorName: string | null;
+  createdAt: string;
+  read: boolean;
+}
+
+export interface NoticeListView {
+  unread: number;
+  items: NoticeView[];
+}
+
+export function noticeView(notice: UserNotice): NoticeView {
+  return {
+    id: notice.id,
+    kind: notice.kind,
+    bulletinId: notice.bulletinId,
+    title: notice.title,
+    reason: notice.reason,
+    actorName: notice.actorName,
+    createdAt: formatLocalInstant(notice.createdAt),
+    read: notice.readAt !== null,
+  };
+}

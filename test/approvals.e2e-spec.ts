@@ -1,0 +1,261 @@
+import { ManualClock } from '../src/common/manual-clock';
+import { seedAudio } from './support/audio-fixtures';
+import {
+  Actors,
+  createActors,
+  createDraft,
+  HAC_THANH,
+  HAM_RONG,
+  THANH_HOA,
+} from './support/schedule-fixtures';
+import {
+  ADMIN,
+  bearer,
+  createTestStorage,
+  startTestApp,
+  TestApp,
+  TestStorage,
+} from './support/test-app';
+
+jest.setTimeout(60000);
+
+interface InboxBody {
+  count: number;
+  items: {
+    id: string;
+    title: string;
+    topics: string[];
+    durationMs: number;
+    submittedBy: { username: string } | null;
+  }[];
+}
+
+describe('approvals inbox, bulk review and notices (e2e)', () => {
+  let storage: TestStorage;
+  let app: TestApp;
+  let who: Actors;
+  const clock = new ManualClock('2025-10-05T08:00:00+07:00');
+
+  beforeAll(async () => {
+    storage = await createTestStorage();
+    app = await startTestApp(storage, {}, { clock });
+    who = await createActors(app, await app.login(ADMIN.username, ADMIN.password));
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await storage.dispose();
+  });
+
+  const get = (path: string, token: string) => app.http().get(`/api/v1${path}`).set(bearer(token));
+  const post = (path: string, token: string, body: object = {}) =>
+    app.http().post(`/api/v1${path}`).set(bearer(token)).send(body);
+  const draft = (title: string, token = who.operator, commune = HAC_THANH) =>
+    createDraft(app, token, commune, { title, topics: ['kinh-te-so'], durationMs: 30000 });
+
+  it('lists what waits for the approver, counts it for the operator, and approves several at once', async () => {
+    const a = await draft('Thanh toán không dùng tiền mặt');
+    clock.advance(60_000);
+    const b = await draft('Nộp hồ sơ trực tuyến');
+    clock.advance(60_000);
+    const c = await draft('Sàn thương mại điện tử');
+    await draft('Bản tin của xã khác', who.otherOperator, HAM_RONG);
+
+    const inbox = (await get('/approvals', who.approver).expect(200)).body as InboxBody;
+    expect(inbox.count).toBe(3);
+    expect(inbox.items.map((item) => item.id)).toEqual([a.id, b.id, c.id]);
+    expect(inbox.items[0]).toMatchObject({
+      title: 'Thanh toán không dùng tiền mặt',
+      topics: ['kinh-te-so'],
+      durationMs: 30000,
+      submittedBy: { username: 'van-hanh-hac-thanh' },
+    });
+    await get('/approvals', who.operator).expect(403);
+
+    const summary = await get(`/communes/${HAC_THANH}/approvals/summary`, who.operator).expect(200);
+    expect(summary.body).toMatchObject({
+      communeCode: HAC_THANH,
+      waiting: 3,
+      sentBack: 0,
+      approvers: [{ username: 'lanh-dao-hac-thanh' }],
+    });
+    await get(`/communes/${HAM_RONG}/approvals/summary`, who.operator).expect(403);
+
+    const review = await post('/approvals/review', who.approver, {
+      decision: 'approve',
+      bulletinIds: [a.id, b.id],
+    }).expect(200);
+    expect(review.body).toMatchObject({ decision: 'approve', changed: 2, alreadyApproved: [] });
+    const reviewed = review.body as { bulletins: { status: string }[] };
+    expect(reviewed.bulletins.map((bulletin) => bulletin.status)).toEqual(['approved', 'approved']);
+    expect((await get('/approvals', who.approver).expect(200)).body.count).toBe(1);
+
+    // Approving again is not an error: it says nothing changed.
+    const again = await post('/approvals/review', who.approver, {
+      decision: 'approve',
+      bulletinIds: [a.id],
+    }).expect(200);
+    expect(again.body).toMatchObject({ changed: 0, alreadyApproved: [a.id] });
+
+    const notices = await get('/notices', who.operator).expect(200);
+    expect(notices.body.unread).toBe(2);
+    expect(notices.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          kind: 'bulletin.approved',
+          bulletinId: a.id,
+          actorName: 'lanh-dao-hac-thanh',
+          read: false,
+        }),
+        expect.objectContaining({ kind: 'bulletin.approved', bulletinId: b.id }),
+      ]),
+    );
+    expect((await get('/notices', who.approver).expect(200)).body).toEqual({
+      unread: 0,
+      items: [],
+    });
+  });
+
+  it('sends back with a reason, tells the operator, and an edit submits the draft again', async () => {
+    const d = await draft('Bản tin cần sửa');
+    await post('/approvals/review', who.approver, {
+      decision: 'send-back',
+      bulletinIds: [d.id],
+    }).expect(400);
+    await post('/approvals/review', who.approver, {
+      decision: 'send-back',
+      bulletinIds: [d.id],
+      reason: '  ',
+    }).expect(400);
+    clock.advance(60_000);
+    const sent = await post('/approvals/review', who.approver, {
+      decision: 'send-back',
+      bulletinIds: [d.id],
+      reason: 'Sửa lại số liệu tỉ lệ hồ sơ trực tuyến',
+    }).expect(200);
+    expect(sent.body).toMatchObject({ decision: 'send-back', changed: 1 });
+    expect(sent.body.bulletins[0]).toMatchObject({
+      status: 'draft',
+      sentBack: { reason: 'Sửa lại số liệu tỉ lệ hồ sơ trực tuyến' },
+    });
+    const inbox = (await get('/approvals', who.approver).expect(200)).body as InboxBody;
+    expect(inbox.items.map((item) => item.id)).not.toContain(d.id);
+    const summary = await get(`/communes/${HAC_THANH}/approvals/summary`, who.operator).expect(200);
+    expect(summary.body.sentBack).toBe(1);
+
+    const notices = await get('/notices?unread=true', who.operator).expect(200);
+    expect(notices.body.items[0]).toMatchObject({
+      kind: 'bulletin.sent-back',
+      bulletinId: d.id,
+      reason: 'Sửa lại số liệu tỉ lệ hồ sơ trực tuyến',
+    });
+    const read = await post('/notices/read', who.operator, {
+      ids: [notices.body.items[0].id],
+    }).expect(200);
+    expect(read.body.marked).toBe(1);
+    expect(read.body.unread).toBe(notices.body.unread - 1);
+    expect((await post('/notices/read', who.operator).expect(200)).body.unread).toBe(0);
+
+    // Sending back twice is refused: it no longer waits.
+    const twice = await post('/approvals/review', who.approver, {
+      decision: 'send-back',
+      bulletinIds: [d.id],
+      reason: 'Lần nữa',
+    }).expect(409);
+    expect(twice.body.code).toBe('REVIEW_REFUSED');
+
+    await app
+      .http()
+      .patch(`/api/v1/bulletins/${d.id}`)
+      .set(bearer(who.operator))
+      .send({ title: 'Bản tin đã sửa' })
+      .expect(200);
+    const back = (await get('/approvals', who.approver).expect(200)).body as InboxBody;
+    expect(back.items.map((item) => item.id)).toContain(d.id);
+  });
+
+  it('changes nothing when one bulletin of the request cannot be reviewed', async () => {
+    const ok = await draft('Sẵn sàng duyệt');
+    const processingAudio = await seedAudio(
+      app,
+      { ownerCode: HAC_THANH, communeCode: HAC_THANH, provinceCode: THANH_HOA, durationMs: 0 },
+      'processing',
+    );
+    const notReady = await post(`/communes/${HAC_THANH}/bulletins`, who.operator, {
+      title: 'Âm thanh đang xử lý',
+      topics: ['xa-hoi-so'],
+      audioId: processingAudio,
+    }).expect(201);
+    const refused = await post('/approvals/review', who.approver, {
+      decision: 'approve',
+      bulletinIds: [ok.id, notReady.body.id],
+    }).expect(409);
+    expect(refused.body.code).toBe('REVIEW_REFUSED');
+    expect(refused.body.problems).toEqual([
+      expect.objectContaining({ bulletinId: notReady.body.id, code: 'AUDIO_NOT_READY' }),
+    ]);
+    const still = await get(`/bulletins/${ok.id}`, who.operator).expect(200);
+    expect(still.body.status).toBe('draft');
+
+    // Another commune's bulletin: forbidden, and nothing changes either.
+    const foreign = await draft('Của Hàm Rồng', who.otherOperator, HAM_RONG);
+    await post('/approvals/review', who.approver, {
+      decision: 'approve',
+      bulletinIds: [ok.id, foreign.id],
+    }).expect(403);
+    expect((await get(`/bulletins/${ok.id}`, who.operator).expect(200)).body.status).toBe('draft');
+
+    await post('/approvals/review', who.operator, {
+      decision: 'approve',
+      bulletinIds: [ok.id],
+    }).expect(403);
+    await post('/approvals/review', who.approver, { decision: 'approve', bulletinIds: [] }).expect(
+      400,
+    );
+    await post('/approvals/review', who.approver, {
+      decision: 'publish',
+      bulletinIds: [ok.id],
+    }).expect(400);
+  });
+
+  it('the single approve route also notices the operator', async () => {
+    const e = await draft('Duyệt từng bản tin');
+    clock.advance(60_000);
+    await post(`/bulletins/${e.id}/approve`, who.approver).expect(200);
+    const notices = await get('/notices?unread=true', who.operator).expect(200);
+    expect(notices.body.items[0]).toMatchObject({ kind: 'bulletin.approved', bulletinId: e.id });
+  });
+
+  it('previews the reading of a pasted text through the same cleaning and normalizer as synthesis', async () => {
+    // As a PDF copy gives it: an empty line after every printed line.
+    const pasted = [
+      'Mô hình chính quyền ',
+      '02 cấp, từ ngày 10/10/2025, UBND xã ',
+      'tuyên truy-',
+      'ền.',
+      '- Đạt 85% hồ sơ',
+    ].join('\n\n');
+    const preview = await post('/tts/preview', who.operator, { text: pasted }).expect(200);
+    expect(preview.body).toEqual({
+      cleaned:
+        'Mô hình chính quyền 02 cấp, từ ngày 10/10/2025, UBND xã tuyên truyền.\nĐạt 85% hồ sơ.',
+      spoken:
+        'Mô hình chính quyền hai cấp, từ ngày mười tháng mười năm hai nghìn không trăm hai mươi lăm, ' +
+        'Ủy ban nhân dân xã tuyên truyền.\nĐạt tám mươi lăm phần trăm hồ sơ.',
+      readings: [
+        { written: '02 cấp', spoken: 'hai cấp' },
+        {
+          written: 'ngày 10/10/2025',
+          spoken: 'ngày mười tháng mười năm hai nghìn không trăm hai mươi lăm',
+        },
+        { written: 'UBND', spoken: 'Ủy ban nhân dân' },
+        { written: '85%', spoken: 'tám mươi lăm phần trăm' },
+      ],
+    });
+    await post('/tts/preview', who.operator, { text: '' }).expect(400);
+    await post('/tts/preview', who.operator, {}).expect(400);
+    await app.http().post('/api/v1/tts/preview').send({ text: 'UBND' }).expect(401);
+    const audit = await get('/audit?action=bulletin.sent-back', who.admin).expect(200);
+    expect(JSON.stringify(audit.body)).toContain('Sửa lại số liệu tỉ lệ hồ sơ trực tuyến');
+  });
+});

@@ -1,0 +1,226 @@
+import {
+  Browser,
+  buildWebApp,
+  elementsPastRightEdge,
+  eventually,
+  horizontalOverflow,
+  launchBrowser,
+  listen,
+  screenshot,
+  signIn,
+} from './support/browser';
+import { createDraft, HAC_THANH } from './support/schedule-fixtures';
+import {
+  ADMIN,
+  createTestStorage,
+  createUserAndLogin,
+  startTestApp,
+  TestApp,
+  TestStorage,
+} from './support/test-app';
+
+const OPERATOR = {
+  username: 'vanhanh.duyet',
+  password: 'vanhanh-password',
+  displayName: 'Trần Thị Soạn',
+};
+const MONITOR = { username: 'giamsat.duyet', password: 'giamsat-password' };
+const APPROVER = {
+  username: 'lanhdao.duyet',
+  password: 'lanhdao-password',
+  displayName: 'Lê Văn Duyệt',
+};
+
+jest.setTimeout(180_000);
+
+/** Issue 16, item 5: the approver's badge and inbox, approving two at once, the operator's notice. */
+describe('approvals inbox in the web app (e2e, Chromium)', () => {
+  let storage: TestStorage;
+  let app: TestApp;
+  let baseUrl: string;
+  let browser: Browser;
+  let operator: string;
+  const titles = [
+    'Thanh toán không dùng tiền mặt',
+    'Nộp hồ sơ trực tuyến',
+    'Học tập số cho người cao tuổi',
+  ];
+
+  beforeAll(async () => {
+    buildWebApp();
+    storage = await createTestStorage();
+    app = await startTestApp(storage);
+    baseUrl = await listen(app);
+    const admin = await app.login(ADMIN.username, ADMIN.password);
+    const operatorSpec = { ...OPERATOR, role: 'operator' as const, communeCode: HAC_THANH };
+    const approverSpec = { ...APPROVER, role: 'approver' as const, communeCode: HAC_THANH };
+    operator = await createUserAndLogin(app, admin, operatorSpec);
+    await createUserAndLogin(app, admin, approverSpec);
+    await createUserAndLogin(app, admin, { ...MONITOR, role: 'monitor', provinceCode: '38' });
+    for (const title of titles) {
+      await createDraft(app, operator, HAC_THANH, {
+        title,
+        topics: ['kinh-te-so'],
+        durationMs: 20000,
+      });
+    }
+    browser = await launchBrowser();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await storage?.dispose();
+  });
+
+  it('tells the operator how many wait and for whom, instead of “no approved bulletin”', async () => {
+    const page = await browser.newTab('operator-before');
+    await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+    await page.getByRole('heading', { level: 1, name: 'Lịch phát sóng' }).waitFor();
+    await page.getByRole('button', { name: '+ Thêm bản tin vào lịch' }).click();
+    const note = page.getByTestId('no-approved');
+    await note.waitFor();
+    await expect(note.textContent()).resolves.toContain('3 bản tin đang chờ Lê Văn Duyệt duyệt.');
+    await screenshot(page, 'duyet-nguoi-van-hanh-cho-duyet');
+    await page.close();
+  });
+
+  it('shows the approver a badge, approves two at once, and the operator sees the notices', async () => {
+    const page = await browser.newTab('approver');
+    await signIn(page, baseUrl, APPROVER.username, APPROVER.password);
+    const badge = page.getByTestId('approvals-badge');
+    await eventually(
+      () => badge.textContent(),
+      (text) => text === '3',
+    );
+    await screenshot(page, 'duyet-huy-hieu');
+
+    await page.getByRole('link', { name: /Duyệt/ }).first().click();
+    await page.getByRole('heading', { level: 1, name: 'Duyệt bản tin' }).waitFor();
+    const cards = page.getByTestId('approval-card');
+    await expect(cards.count()).resolves.toBe(3);
+    await expect(cards.first().textContent()).resolves.toContain('Trần Thị Soạn gửi lúc');
+    await expect(
+      cards
+        .first()
+        .getByRole('button', { name: /Nghe trước khi duyệt/ })
+        .count(),
+    ).resolves.toBe(1);
+
+    await page.getByLabel(`Chọn “${titles[0]}”`).check();
+    await page.getByLabel(`Chọn “${titles[1]}”`).check();
+    await page.getByTestId('approve-selected').click();
+    await page.getByText('Đã duyệt 2 bản tin.').waitFor();
+    await eventually(
+      () => cards.count(),
+      (count) => count === 1,
+    );
+    await eventually(
+      () => badge.textContent(),
+      (text) => text === '1',
+    );
+    await screenshot(page, 'duyet-sau-khi-duyet-hai');
+
+    // Send the last one back with a reason.
+    await page.getByLabel(`Chọn “${titles[2]}”`).check();
+    await page.getByTestId('send-back-selected').click();
+    await page.getByLabel('Lý do trả lại').fill('Bổ sung địa điểm lớp học');
+    await page.getByRole('button', { name: 'Trả lại', exact: true }).click();
+    await page.getByText('Đã trả lại 1 bản tin.').waitFor();
+    await eventually(
+      () => badge.isHidden(),
+      (hidden) => hidden,
+    );
+    await page.close();
+
+    const operatorPage = await browser.newTab('operator-after');
+    await signIn(operatorPage, baseUrl, OPERATOR.username, OPERATOR.password);
+    const bell = operatorPage.getByTestId('notices-badge');
+    await eventually(
+      () => bell.textContent(),
+      (text) => text === '3',
+    );
+    await operatorPage.getByTestId('notices-button').click();
+    const notices = operatorPage.getByTestId('notice');
+    await notices.first().waitFor();
+    const texts = await notices.allTextContents();
+    expect(texts.filter((text) => text.includes('Lê Văn Duyệt đã duyệt'))).toHaveLength(2);
+    expect(texts.find((text) => text.includes('đã trả lại'))).toContain(
+      'Lý do: Bổ sung địa điểm lớp học',
+    );
+    await screenshot(operatorPage, 'duyet-thong-bao-nguoi-van-hanh');
+    await operatorPage.keyboard.press('Escape');
+    await eventually(
+      () => bell.isHidden(),
+      (hidden) => hidden,
+    );
+
+    await operatorPage.goto(`${baseUrl}/#/ban-tin`);
+    await operatorPage.getByTestId('sent-back').waitFor();
+    await expect(operatorPage.getByTestId('sent-back').textContent()).resolves.toContain(
+      'Bổ sung địa điểm lớp học',
+    );
+    await operatorPage.close();
+  });
+
+  it('previews how the pasted letter will be read before synthesis', async () => {
+    const page = await browser.newTab('tts-preview');
+    await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+    await page.goto(`${baseUrl}/#/ban-tin/moi`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await page.getByRole('tab', { name: 'Tạo bản tin từ văn bản' }).click();
+    const box = page.locator('textarea[name="text"]');
+    await box.fill(
+      'Mô hình chính quyền \n\n02 cấp từ ngày 10/10/2025 của \n\nUBND xã.\n- Tỉ lệ đạt 85% \n\nhồ sơ.',
+    );
+    await page.getByTestId('preview-reading').click();
+    await page.getByTestId('reading').first().waitFor();
+    const rows = await page.getByTestId('reading').allTextContents();
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        '02 cấphai cấp',
+        'ngày 10/10/2025ngày mười tháng mười năm hai nghìn không trăm hai mươi lăm',
+        'UBNDỦy ban nhân dân',
+        '85%tám mươi lăm phần trăm',
+      ]),
+    );
+    await expect(box.inputValue()).resolves.toBe(
+      'Mô hình chính quyền 02 cấp từ ngày 10/10/2025 của UBND xã.\nTỉ lệ đạt 85% hồ sơ.',
+    );
+    await screenshot(page, 'tts-xem-cach-doc');
+    await page.close();
+  });
+
+  /** What the print stylesheet leaves on an A4 page (794 px wide at 96 dpi): no menus or buttons, nothing cut. */
+  async function printedOnA4(
+    path: string,
+    user: { username: string; password: string },
+    name: string,
+  ): Promise<void> {
+    const page = await browser.newTab(`print-${name}`);
+    await signIn(page, baseUrl, user.username, user.password);
+    await page.goto(`${baseUrl}/#${path}`);
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+    await page.waitForLoadState('networkidle');
+    await page.setViewportSize({ width: 794, height: 1123 });
+    await page.emulateMedia({ media: 'print' });
+    const visible = await page.evaluate<
+      string[]
+    >(`[...document.querySelectorAll('nav, header.topbar, button, .toolbar')]
+      .filter((element) => element.getClientRects().length > 0)
+      .map((element) => element.tagName.toLowerCase() + ' ' + (element.textContent ?? '').trim().slice(0, 30))`);
+    expect(visible).toEqual([]);
+    const overflow = await horizontalOverflow(page);
+    expect({ overflow, spilling: overflow > 0 ? await elementsPastRightEdge(page) : [] }).toEqual({
+      overflow: 0,
+      spilling: [],
+    });
+    await screenshot(page, name, true);
+    await page.close();
+  }
+
+  it('prints the week’s schedule and the province report on A4 without menus or buttons', async () => {
+    await printedOnA4('/lich', OPERATOR, 'in-lich-tuan');
+    await printedOnA4('/bao-cao', MONITOR, 'in-bao-cao-tinh');
+  });
+});

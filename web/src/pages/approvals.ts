@@ -1,0 +1,242 @@
+import { errorText, get, post } from '../api.js';
+import type { AppContext } from '../context.js';
+import { h } from '../dom.js';
+import { formatDateTime, formatDurationMs } from '../format.js';
+import { AUDIO_STATUS_LABEL } from '../labels.js';
+import { navigate, Page } from '../router.js';
+import type {
+  ApprovalInbox,
+  ApprovalItem,
+  ApprovalSummary,
+  Person,
+  ReviewResult,
+} from '../types.js';
+import { audioPlayer } from '../ui/audio-player.js';
+import { openDialog } from '../ui/dialog.js';
+import { isDemoBulletin } from '../ui/demo-banner.js';
+import { refreshMenuCounts } from '../ui/menu-counts.js';
+import { demoBadge, emptyState, messageBox, toast } from '../ui/notice.js';
+import { approveBulletin, priorityBadge, topicChips } from './bulletins.js';
+
+export function personName(person: Person | null): string {
+  return person ? (person.displayName ?? person.username) : 'không rõ';
+}
+
+/** Asks why the bulletins go back; resolves the reason, or null when the approver gives up. */
+function askReason(count: number): Promise<string | null> {
+  let reason: string | null = null;
+  return openDialog(`Trả lại ${count} bản tin`, (close) => {
+    const field = h('textarea', {
+      name: 'reason',
+      rows: 3,
+      maxlength: 1000,
+      required: true,
+      'aria-label': 'Lý do trả lại',
+    });
+    const message = messageBox();
+    return h(
+      'form',
+      {
+        class: 'form',
+        onSubmit: (event: Event) => {
+          event.preventDefault();
+          if (field.value.trim().length < 3) {
+            message.show('Hãy ghi lý do trả lại (ít nhất 3 ký tự) để người soạn biết cần sửa gì.');
+            return;
+          }
+          reason = field.value.trim();
+          close();
+        },
+      },
+      h('label', null, 'Lý do (người soạn sẽ nhận được):', field),
+      message.element,
+      h(
+        'div',
+        { class: 'actions' },
+        h('button', { type: 'submit', class: 'danger' }, 'Trả lại'),
+        h('button', { type: 'button', class: 'secondary', onClick: close }, 'Huỷ'),
+      ),
+    );
+  }).then(() => reason);
+}
+
+/** What the server did, in one sentence. */
+function reviewSummary(result: ReviewResult): string {
+  if (result.decision === 'send-back') return `Đã trả lại ${result.changed} bản tin.`;
+  const already = result.alreadyApproved.length;
+  return (
+    `Đã duyệt ${result.changed} bản tin.` +
+    (already > 0 ? ` ${already} bản tin đã được duyệt từ trước, không thay đổi.` : '')
+  );
+}
+
+function approvalCard(
+  context: AppContext,
+  item: ApprovalItem,
+  onToggle: () => void,
+): { node: HTMLElement; box: HTMLInputElement } {
+  const ready = item.audioStatus === 'ready';
+  const box = h('input', {
+    type: 'checkbox',
+    value: item.id,
+    disabled: !ready,
+    'aria-label': `Chọn “${item.title}”`,
+    'data-testid': 'approval-select',
+    onChange: onToggle,
+  });
+  const node = h(
+    'article',
+    { class: 'card approval', 'data-testid': 'approval-card' },
+    h(
+      'header',
+      { class: 'card-head' },
+      h('label', { class: 'check' }, box, h('h2', null, item.title)),
+      isDemoBulletin(item.id) ? demoBadge() : null,
+      priorityBadge(item),
+    ),
+    topicChips(context, item.topics),
+    h(
+      'p',
+      { class: 'muted small' },
+      `${personName(item.submittedBy)} gửi lúc ${formatDateTime(item.createdAt)} · thời lượng ${formatDurationMs(item.durationMs)}`,
+    ),
+    item.body ? h('blockquote', { class: 'bulletin-body' }, item.body) : null,
+    ready
+      ? h(
+          'div',
+          { class: 'actions' },
+          audioPlayer(item.audioId, 'Nghe trước khi duyệt'),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'primary small',
+              'aria-label': `Duyệt “${item.title}”`,
+              onClick: () =>
+                void approveBulletin(item).then((done) => {
+                  if (!done) return;
+                  void refreshMenuCounts();
+                  navigate('/duyet');
+                }),
+            },
+            'Duyệt bản tin này',
+          ),
+        )
+      : h(
+          'p',
+          { class: 'muted' },
+          `Âm thanh: ${item.audioStatus ? AUDIO_STATUS_LABEL[item.audioStatus] : '—'} (chưa duyệt được)`,
+        ),
+  );
+  return { node, box };
+}
+
+/** Duyệt: the approver's inbox; listen, tick several, approve or send back (with a reason) at once. */
+export async function approvalsPage(context: AppContext): Promise<Page> {
+  const inbox = await get<ApprovalInbox>('/approvals');
+  const message = messageBox();
+  const approve = h(
+    'button',
+    { type: 'button', class: 'primary', disabled: true, 'data-testid': 'approve-selected' },
+    'Duyệt',
+  );
+  const sendBack = h(
+    'button',
+    { type: 'button', class: 'secondary', disabled: true, 'data-testid': 'send-back-selected' },
+    'Trả lại…',
+  );
+  const cards = inbox.items.map((item) => approvalCard(context, item, () => update()));
+  const selected = (): string[] => cards.filter((card) => card.box.checked).map((c) => c.box.value);
+  const all = h('input', {
+    type: 'checkbox',
+    'data-testid': 'approval-select-all',
+    onChange: (event: Event) => {
+      const checked = (event.target as HTMLInputElement).checked;
+      for (const card of cards) if (!card.box.disabled) card.box.checked = checked;
+      update();
+    },
+  });
+  function update(): void {
+    const count = selected().length;
+    approve.disabled = count === 0;
+    sendBack.disabled = count === 0;
+    approve.textContent = count > 0 ? `Duyệt ${count} bản tin đã chọn` : 'Duyệt';
+    sendBack.textContent = count > 0 ? `Trả lại ${count} bản tin…` : 'Trả lại…';
+  }
+  async function review(decision: 'approve' | 'send-back'): Promise<void> {
+    const bulletinIds = selected();
+    if (bulletinIds.length === 0) return;
+    let reason: string | undefined;
+    if (decision === 'send-back') {
+      const given = await askReason(bulletinIds.length);
+      if (given === null) return;
+      reason = given;
+    }
+    approve.disabled = true;
+    sendBack.disabled = true;
+    try {
+      const result = await post<ReviewResult>('/approvals/review', {
+        decision,
+        bulletinIds,
+        ...(reason ? { reason } : {}),
+      });
+      toast(reviewSummary(result));
+      void refreshMenuCounts();
+      navigate('/duyet');
+    } catch (error) {
+      message.show(`Không có thay đổi nào. ${errorText(error)}`);
+      update();
+    }
+  }
+  approve.addEventListener('click', () => void review('approve'));
+  sendBack.addEventListener('click', () => void review('send-back'));
+  return {
+    title: 'Duyệt bản tin',
+    node: h(
+      'div',
+      { class: 'page' },
+      h('h1', null, 'Duyệt bản tin'),
+      h(
+        'p',
+        { class: 'muted', 'data-testid': 'approval-count' },
+        inbox.count === 0
+          ? 'Chỉ bản tin đã duyệt mới được đưa vào lịch phát sóng.'
+          : `${inbox.count} bản tin chờ duyệt. Nghe lại, chọn rồi duyệt hoặc trả lại (kèm lý do) nhiều bản tin một lần. Chỉ bản tin đã duyệt mới được đưa vào lịch phát sóng.`,
+      ),
+      message.element,
+      cards.length === 0
+        ? emptyState('Không có bản tin nào chờ duyệt.')
+        : [
+            h(
+              'div',
+              { class: 'toolbar approval-toolbar' },
+              h('label', { class: 'check' }, all, ' Chọn tất cả'),
+              approve,
+              sendBack,
+            ),
+            h(
+              'div',
+              { class: 'cards' },
+              cards.map((card) => card.node),
+            ),
+          ],
+    ),
+  };
+}
+
+/** What waits in the commune and on whom, for the operator ("4 bản tin đang chờ … duyệt"). */
+export function waitingText(summary: ApprovalSummary): string | null {
+  const parts: string[] = [];
+  if (summary.waiting > 0) {
+    const names = summary.approvers.map(personName);
+    parts.push(
+      names.length > 0
+        ? `${summary.waiting} bản tin đang chờ ${names.join(' hoặc ')} duyệt.`
+        : `${summary.waiting} bản tin đang chờ duyệt, nhưng xã chưa có tài khoản người duyệt: hãy nhờ quản trị viên tạo.`,
+    );
+  }
+  if (summary.sentBack > 0) {
+    parts.push(`${summary.sentBack} bản tin bị trả lại, cần sửa rồi gửi duyệt lại.`);
+  }
+  return parts.length > 0 ? parts.join(' ') : null;
+}
