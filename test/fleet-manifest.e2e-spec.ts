@@ -127,7 +127,7 @@ describe('fleet: device manifests and resumable audio downloads (e2e)', () => {
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
         sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
         bytes: expect.any(Number),
-        url: `/api/v1/audio/${zoned.audio.id}/content`,
+        url: `/api/v1/audio/${zoned.audio!.id}/content`,
       },
     });
     expect(everyZone).toMatchObject({ zones: null, priority: 'normal' });
