@@ -11,7 +11,13 @@ import { OPEN_ITEM_STATUSES, ProgramLogRepository } from '../schedule/program-lo
 import { Device } from './entities/device.entity';
 import { StreamSource } from '../sources/entities/stream-source.entity';
 import { In } from 'typeorm';
-import { audioContentPath, Manifest, MANIFEST_PROTOCOL, ManifestAudio, ManifestItem } from './protocol';
+import {
+  audioContentPath,
+  Manifest,
+  MANIFEST_PROTOCOL,
+  ManifestAudio,
+  ManifestItem,
+} from './protocol';
 
 /**
  * The manifest of a device: the open (planned or dispatched) items of its commune that have not
