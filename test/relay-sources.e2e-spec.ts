@@ -1,7 +1,6 @@
-import type { AddressInfo } from 'node:net';
 import { ManualClock } from '../src/common/manual-clock';
 import { Manifest, manifestPath, parseManifest } from '../src/fleet/protocol';
-import { deviceGet, enrolNewDevice } from './support/fleet-device';
+import { enrolNewDevice } from './support/fleet-device';
 import {
   Actors,
   createActors,
@@ -309,12 +308,10 @@ describe('relay sources and relay items (e2e)', () => {
       .send({ sourceId: source.id, startsAt: at('2025-10-06', '05:40:00'), durationSeconds: 600 })
       .expect(201);
     const relayId = (created.body as { id: string }).id;
-    const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     const manifestOf = async (protocol?: number): Promise<Manifest> => {
       const path = manifestPath(device.deviceId, protocol);
-      const response = await deviceGet(baseUrl, path, device.apiToken);
-      expect(response.status).toBe(200);
-      const parsed = parseManifest(JSON.parse(response.body.toString('utf8')));
+      const response = await app.http().get(path).set(bearer(device.apiToken)).expect(200);
+      const parsed = parseManifest(response.body);
       if (!parsed.ok) throw new Error(`invalid manifest: ${parsed.error}`);
       return parsed.value;
     };

@@ -40,7 +40,12 @@ function getPinned(pinned: PinnedUrl, timeoutMs: number): Promise<IncomingMessag
   };
   const request = pinned.url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const outgoing = request(pinned.url, options, resolve);
+    const outgoing = request(pinned.url, options, (response) => {
+      // Answered: from now on a stream may sit idle under back-pressure (the player is ahead);
+      // a stream that stops sending is the player's to notice (it stalls, and is left).
+      outgoing.setTimeout(0);
+      resolve(response);
+    });
     outgoing.once('timeout', () => outgoing.destroy(new Error('no answer in time')));
     outgoing.once('error', reject);
     outgoing.end();
