@@ -198,7 +198,9 @@ describe('fleet: device manifests and resumable audio downloads (e2e)', () => {
     });
 
     // The sha256 of a rendition made before it was stored is kept once computed.
-    const asset = await app.app.get(Db).manager.findOneByOrFail(AudioAsset, { id: entry.audio!.id });
+    const asset = await app.app
+      .get(Db)
+      .manager.findOneByOrFail(AudioAsset, { id: entry.audio!.id });
     expect([asset.renditionSha256, asset.renditionBytes]).toEqual([
       entry.audio!.sha256,
       entry.audio!.bytes,

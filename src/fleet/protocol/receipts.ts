@@ -135,9 +135,7 @@ export function sealReceipt(
     playedMs: fields.playedMs,
     outcome: fields.outcome,
     reason: fields.reason,
-    ...(fields.segments
-      ? { segments: fields.segments.map(canonicalSegment) }
-      : {}),
+    ...(fields.segments ? { segments: fields.segments.map(canonicalSegment) } : {}),
   };
   const prevHash = previous ? previous.hash : RECEIPT_GENESIS_HASH;
   const hash = receiptHash(prevHash, chained);
