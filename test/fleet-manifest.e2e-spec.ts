@@ -127,7 +127,7 @@ describe('fleet: device manifests and resumable audio downloads (e2e)', () => {
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
         sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
         bytes: expect.any(Number),
-        url: `/api/v1/audio/${zoned.audio.id}/content`,
+        url: `/api/v1/audio/${zoned.audio!.id}/content`,
       },
     });
     expect(everyZone).toMatchObject({ zones: null, priority: 'normal' });
@@ -160,37 +160,37 @@ describe('fleet: device manifests and resumable audio downloads (e2e)', () => {
 
   it('resumes a cut audio download with Range and If-Range; the bytes match the manifest', async () => {
     const [entry] = (await manifestOf(thon1)).items;
-    const etag = `"${entry.audio.sha256}"`;
-    const half = Math.floor(entry.audio.bytes / 2);
+    const etag = `"${entry.audio!.sha256}"`;
+    const half = Math.floor(entry.audio!.bytes / 2);
 
     // The link drops half way through the download.
-    const cut = await deviceGet(baseUrl, entry.audio.url, thon1.apiToken, {}, half);
+    const cut = await deviceGet(baseUrl, entry.audio!.url, thon1.apiToken, {}, half);
     expect(cut.status).toBe(200);
     expect(cut.headers['accept-ranges']).toBe('bytes');
     expect(cut.headers.etag).toBe(etag);
     expect(cut.body).toHaveLength(half);
 
-    const rest = await deviceGet(baseUrl, entry.audio.url, thon1.apiToken, {
+    const rest = await deviceGet(baseUrl, entry.audio!.url, thon1.apiToken, {
       Range: `bytes=${half}-`,
       'If-Range': etag,
     });
     expect(rest.status).toBe(206);
     expect(rest.headers['content-range']).toBe(
-      `bytes ${half}-${entry.audio.bytes - 1}/${entry.audio.bytes}`,
+      `bytes ${half}-${entry.audio!.bytes - 1}/${entry.audio!.bytes}`,
     );
     const joined = Buffer.concat([cut.body, rest.body]);
-    expect(joined).toHaveLength(entry.audio.bytes);
-    expect(createHash('sha256').update(joined).digest('hex')).toBe(entry.audio.sha256);
+    expect(joined).toHaveLength(entry.audio!.bytes);
+    expect(createHash('sha256').update(joined).digest('hex')).toBe(entry.audio!.sha256);
 
     // A rendition that changed since (another ETag): the whole file again, not a wrong piece.
-    const stale = await deviceGet(baseUrl, entry.audio.url, thon1.apiToken, {
+    const stale = await deviceGet(baseUrl, entry.audio!.url, thon1.apiToken, {
       Range: `bytes=${half}-`,
       'If-Range': '"0000"',
     });
-    expect([stale.status, stale.body.length]).toEqual([200, entry.audio.bytes]);
+    expect([stale.status, stale.body.length]).toEqual([200, entry.audio!.bytes]);
 
-    const beyond = await deviceGet(baseUrl, entry.audio.url, thon1.apiToken, {
-      Range: `bytes=${entry.audio.bytes}-`,
+    const beyond = await deviceGet(baseUrl, entry.audio!.url, thon1.apiToken, {
+      Range: `bytes=${entry.audio!.bytes}-`,
     });
     expect(beyond.status).toBe(416);
     expect(JSON.parse(beyond.body.toString('utf8'))).toMatchObject({
@@ -198,19 +198,21 @@ describe('fleet: device manifests and resumable audio downloads (e2e)', () => {
     });
 
     // The sha256 of a rendition made before it was stored is kept once computed.
-    const asset = await app.app.get(Db).manager.findOneByOrFail(AudioAsset, { id: entry.audio.id });
+    const asset = await app.app
+      .get(Db)
+      .manager.findOneByOrFail(AudioAsset, { id: entry.audio!.id });
     expect([asset.renditionSha256, asset.renditionBytes]).toEqual([
-      entry.audio.sha256,
-      entry.audio.bytes,
+      entry.audio!.sha256,
+      entry.audio!.bytes,
     ]);
   });
 
   it("refuses another commune's device the audio, and keeps users' access as it was", async () => {
     const [entry] = (await manifestOf(thon1)).items;
-    const refused = await deviceGet(baseUrl, entry.audio.url, foreign.apiToken);
+    const refused = await deviceGet(baseUrl, entry.audio!.url, foreign.apiToken);
     expect(refused.status).toBe(403);
     expect(JSON.parse(refused.body.toString('utf8'))).toMatchObject({ code: 'FORBIDDEN' });
-    const invalid = await deviceGet(baseUrl, entry.audio.url, 'lxd_' + 'x'.repeat(43));
+    const invalid = await deviceGet(baseUrl, entry.audio!.url, 'lxd_' + 'x'.repeat(43));
     expect(invalid.status).toBe(401);
     // The province library is every commune's of the province.
     const library = await seedReadyAudio(app, {
@@ -224,13 +226,13 @@ describe('fleet: device manifests and resumable audio downloads (e2e)', () => {
 
     const own = await app
       .http()
-      .get(entry.audio.url)
+      .get(entry.audio!.url)
       .set(bearer(who.operator))
       .set('Range', 'bytes=0-9')
       .expect(206);
-    expect(own.headers.etag).toBe(`"${entry.audio.sha256}"`);
-    await app.http().get(entry.audio.url).set(bearer(who.otherOperator)).expect(403);
-    await app.http().get(entry.audio.url).set(bearer(who.monitor)).expect(200);
+    expect(own.headers.etag).toBe(`"${entry.audio!.sha256}"`);
+    await app.http().get(entry.audio!.url).set(bearer(who.otherOperator)).expect(403);
+    await app.http().get(entry.audio!.url).set(bearer(who.monitor)).expect(200);
   });
 
   it('pushes one sync to the online devices a change concerns, and their manifest holds it', async () => {

@@ -1,4 +1,6 @@
 import { ManualClock } from '../src/common/manual-clock';
+import { Manifest, manifestPath, parseManifest } from '../src/fleet/protocol';
+import { enrolNewDevice } from './support/fleet-device';
 import {
   Actors,
   createActors,
@@ -290,25 +292,47 @@ describe('relay sources and relay items (e2e)', () => {
     ]);
   });
 
-  it('refuses a relay in a commune whose speaker clusters play its log (they cannot relay yet)', async () => {
+  it('puts a relay on the log of a commune whose speaker clusters play it, in their protocol 2 manifest', async () => {
     await createWindow(app, who.otherOperator, HAM_RONG, {
       name: 'Sáng',
       startTime: '05:30',
       durationMinutes: 30,
     });
-    await app
-      .http()
-      .post(`/api/v1/communes/${HAM_RONG}/devices`)
-      .set(bearer(who.otherOperator))
-      .send({ name: 'Cụm loa thôn 1', zones: ['thon-1'] })
-      .expect(201);
-    const refused = await app
+    const device = await enrolNewDevice(app, who.otherOperator, HAM_RONG, 'Cụm loa thôn 1', [
+      'thon-1',
+    ]);
+    const created = await app
       .http()
       .post(`/api/v1/communes/${HAM_RONG}/schedule`)
       .set(bearer(who.otherOperator))
       .send({ sourceId: source.id, startsAt: at('2025-10-06', '05:40:00'), durationSeconds: 600 })
-      .expect(422);
-    expect(refused.body).toMatchObject({ code: 'RELAY_NOT_ON_DEVICES' });
+      .expect(201);
+    const relayId = (created.body as { id: string }).id;
+    const manifestOf = async (protocol?: number): Promise<Manifest> => {
+      const path = manifestPath(device.deviceId, protocol);
+      const response = await app.http().get(path).set(bearer(device.apiToken)).expect(200);
+      const parsed = parseManifest(response.body);
+      if (!parsed.ok) throw new Error(`invalid manifest: ${parsed.error}`);
+      return parsed.value;
+    };
+    // A protocol 1 box is not sent what it cannot play.
+    expect((await manifestOf()).items).toEqual([]);
+    const v2 = await manifestOf(2);
+    expect(v2.protocol).toBe(2);
+    expect(v2.items).toEqual([
+      expect.objectContaining({
+        scheduleItemId: relayId,
+        kind: 'relay',
+        durationMs: 600000,
+        relay: expect.objectContaining({ sourceName: source.name, urls: source.urls }),
+      }),
+    ]);
+    await app
+      .http()
+      .post(`/api/v1/communes/${HAM_RONG}/schedule/items/${relayId}/cancel`)
+      .set(bearer(who.otherOperator))
+      .send({ reason: 'Thử nghiệm' })
+      .expect(200);
   });
 
   it('refuses to delete a source a coming relay uses, until that relay is cancelled', async () => {

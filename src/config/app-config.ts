@@ -139,6 +139,11 @@ export interface AppConfig {
      * (loopback, private, link-local): SOURCES_ALLOWED_HOSTS, comma-separated; empty by default.
      */
     allowedHosts: string[];
+    /**
+     * DNS servers (`address[:port]`) that resolve source hosts instead of the system resolver:
+     * SOURCES_DNS_SERVERS, comma-separated; empty (the system's) by default.
+     */
+    dnsServers: string[];
     /** A source check (probe and 10 s of loudness) gives up after this (SOURCES_CHECK_TIMEOUT_MS). */
     checkTimeoutMs: number;
   };

@@ -347,6 +347,11 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
         .split(',')
         .map((host) => host.trim().toLowerCase())
         .filter((host) => host !== ''),
+      dnsServers: read
+        .string('SOURCES_DNS_SERVERS', '')
+        .split(',')
+        .map((server) => server.trim())
+        .filter((server) => server !== ''),
       checkTimeoutMs: read.int('SOURCES_CHECK_TIMEOUT_MS', 20000, 2000, 120000),
     },
     live: {

@@ -1,9 +1,10 @@
 /**
  * End of the span from `nowMs` for which every item's audio is cached and verified: the start
- * of the first item (not yet ended) whose audio is not, else the manifest's horizon.
+ * of the first item (not yet ended) whose audio is not, else the manifest's horizon. A relay's
+ * audio is its fallback bulletin's: a relay counts as cached when that is.
  */
 export function cachedUntil(
-  items: readonly { startsAt: number; durationMs: number; audio: { id: string } }[],
+  items: readonly { startsAt: number; durationMs: number; audio: { id: string } | null }[],
   verified: ReadonlySet<string>,
   horizonUntil: string | null,
   nowMs: number,
@@ -11,7 +12,9 @@ export function cachedUntil(
   if (horizonUntil === null) return null;
   for (const item of items) {
     if (item.startsAt + item.durationMs <= nowMs) continue;
-    if (!verified.has(item.audio.id)) return new Date(Math.max(item.startsAt, nowMs)).toISOString();
+    // A relay without a fallback bulletin has nothing to cache.
+    if (item.audio && !verified.has(item.audio.id))
+      return new Date(Math.max(item.startsAt, nowMs)).toISOString();
   }
   return new Date(Date.parse(horizonUntil)).toISOString();
 }

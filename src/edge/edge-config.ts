@@ -19,6 +19,10 @@ export interface EdgeConfig {
   lateToleranceMs: number;
   /** How long before an item's start the player checks its audio and opens the sink. */
   prerollMs: number;
+  /** The station's loudness target: relays are brought to it on the fly. */
+  targetLufs: number;
+  /** Output below −50 LUFS this long is dead air: a relay fails over. */
+  deadAirMs: number;
   /** The manifest is fetched this often (and on `sync`, on start, on reconnecting). */
   syncIntervalMs: number;
   /** Status is published at least this often while connected. */
@@ -96,6 +100,8 @@ export function loadEdgeConfig(env: Env, version: string, cwd = process.cwd()): 
     },
     lateToleranceMs: read.int('PLAYOUT_LATE_TOLERANCE_MS', 60000, 0, 24 * 3600 * 1000),
     prerollMs: read.int('PLAYOUT_PREROLL_MS', 3000, 500, 60000),
+    targetLufs: read.number('AUDIO_TARGET_LUFS', -16, -70, -5),
+    deadAirMs: read.int('PLAYOUT_DEAD_AIR_SECONDS', 8, 2, 600) * 1000,
     syncIntervalMs: read.int('EDGE_SYNC_SECONDS', 300, 5, 24 * 3600) * 1000,
     statusIntervalMs: read.int('EDGE_STATUS_SECONDS', 30, 1, 60) * 1000,
     mqttUrl,

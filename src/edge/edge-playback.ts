@@ -2,16 +2,18 @@ import { Logger } from '@nestjs/common';
 import { KeyObject } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { Clock } from '../common/clock';
-import { Receipt, ReceiptFields, receiptInstant } from '../fleet/protocol';
+import { ManifestAudio, Receipt, ReceiptFields, receiptInstant } from '../fleet/protocol';
 import { CommuneOutputs, StopReason } from '../playout/player/commune-outputs';
 import { playedOutcome } from '../playout/player/play-outcome';
-import { Player } from '../playout/player/player';
+import { PlayControl, Player, PlayResult } from '../playout/player/player';
+import { RelayPlayer, RelayResult } from '../playout/player/relay-player';
 import { SinkTarget } from '../playout/sinks/sink-args';
 import { sinkTargetOf } from '../playout/sinks/sink-targets';
 import type { AudioCache } from './audio-cache';
 import type { EdgeConfig } from './edge-config';
 import { edgePolicyViolation, policyRefusalReason } from './edge-policy';
 import type { EdgeStore, StoredItem } from './edge-store';
+import { relayReceiptNote } from './edge-relay';
 
 /** Why an item was not played (receipt reasons, Vietnamese: people read them). */
 export const EDGE_REASONS = {
@@ -59,6 +61,7 @@ export class EdgePlayback {
     private readonly store: EdgeStore,
     private readonly cache: AudioCache,
     private readonly player: Player,
+    private readonly relayPlayer: RelayPlayer,
     private readonly clock: Clock,
     private readonly privateKey: KeyObject,
     private readonly onChange: (receipt?: Receipt) => void,
@@ -183,20 +186,9 @@ export class EdgePlayback {
       this.logger.warn(`Item ${item.scheduleItemId} refused: ${violation.message}`);
       return this.missed(item, policyRefusalReason(violation));
     }
-    if (!(await this.cache.check(item.audio))) {
-      // Corrupt or missing: fetch again while there is time, never play an unchecked file.
-      this.logger.warn(`Audio ${item.audio.id} of ${item.scheduleItemId} not in the cache intact`);
-      this.onChange();
-      const fetched = await Promise.race([
-        this.cache.fetch(item.audio).catch(() => false),
-        new Promise<false>((resolve) =>
-          setTimeout(() => resolve(false), Math.max(0, item.startsAt - this.clock.nowMs())),
-        ),
-      ]);
-      if (!fetched || !(await this.cache.check(item.audio))) {
-        return this.missed(item, EDGE_REASONS.notCached);
-      }
-    }
+    const cached = item.audio !== null && (await this.ensureCached(item, item.audio));
+    // A relay plays without its fallback bulletin rather than not at all.
+    if (!cached && !item.relay) return this.missed(item, EDGE_REASONS.notCached);
     for (;;) {
       const hold = await this.outputs.acquire(
         this.communeCode,
@@ -213,32 +205,24 @@ export class EdgePlayback {
         }
         let lastWrite = 0;
         const startsAt = new Date(item.startsAt);
-        const result = await this.player.play(
-          {
-            renditionPath: this.cache.path(item.audio.id),
-            startsAt,
-            target: this.target(item.scheduleItemId, startsAt),
-            durationMs: item.durationMs,
+        const result = await this.playOn(item, cached, startsAt, {
+          signal: hold.controller.signal,
+          onStarted: (startedAt) => {
+            this.current = {
+              itemId: item.scheduleItemId,
+              startedAt,
+              abort: (reason) => hold.controller.abort(reason),
+            };
+            void this.store.markPlaying(item.scheduleItemId, startedAt.getTime());
+            this.starts.get(item.scheduleItemId)?.(startedAt);
+            this.onChange();
           },
-          {
-            signal: hold.controller.signal,
-            onStarted: (startedAt) => {
-              this.current = {
-                itemId: item.scheduleItemId,
-                startedAt,
-                abort: (reason) => hold.controller.abort(reason),
-              };
-              void this.store.markPlaying(item.scheduleItemId, startedAt.getTime());
-              this.starts.get(item.scheduleItemId)?.(startedAt);
-              this.onChange();
-            },
-            onProgress: (playedMs) => {
-              if (playedMs - lastWrite < PROGRESS_WRITE_MS) return;
-              lastWrite = playedMs;
-              void this.store.markProgress(item.scheduleItemId, playedMs);
-            },
+          onProgress: (playedMs) => {
+            if (playedMs - lastWrite < PROGRESS_WRITE_MS) return;
+            lastWrite = playedMs;
+            void this.store.markProgress(item.scheduleItemId, playedMs);
           },
-        );
+        });
         if (this.current?.itemId === item.scheduleItemId) this.current = null;
         const reason = hold.controller.signal.reason as StopReason | undefined;
         if (!result.started) {
@@ -258,18 +242,79 @@ export class EdgePlayback {
           );
         }
         const played = playedOutcome(result, reason);
+        const segments = 'segments' in result ? result.segments : undefined;
         return await this.settle({
           scheduleItemId: item.scheduleItemId,
           startedAt: receiptInstant(played.startedAt),
           endedAt: receiptInstant(played.endedAt),
           playedMs: played.playedMs,
           outcome: played.outcome === 'failed' ? 'missed' : played.outcome,
-          reason: played.reason,
+          reason: segments ? relayReceiptNote(played.reason, segments) : played.reason,
+          ...(segments ? { segments } : {}),
         });
       } finally {
         hold.release();
       }
     }
+  }
+
+  /**
+   * The audio in the cache and verified; when it is not, fetched again while there is time
+   * (never an unchecked file played).
+   */
+  private async ensureCached(item: StoredItem, audio: ManifestAudio): Promise<boolean> {
+    if (await this.cache.check(audio)) return true;
+    this.logger.warn(`Audio ${audio.id} of ${item.scheduleItemId} not in the cache intact`);
+    this.onChange();
+    const fetched = await Promise.race([
+      this.cache.fetch(audio).catch(() => false),
+      new Promise<false>((resolve) =>
+        setTimeout(() => resolve(false), Math.max(0, item.startsAt - this.clock.nowMs())),
+      ),
+    ]);
+    return fetched && (await this.cache.check(audio));
+  }
+
+  /**
+   * A bulletin from the cache, or a relay with the server's own relay player: its streams in
+   * failover order, then its fallback bulletin from the cache (when `cached`), then silence.
+   * With the link down, every stream fails at once and the fallback plays: the segments say so.
+   */
+  private playOn(
+    item: StoredItem,
+    cached: boolean,
+    startsAt: Date,
+    control: PlayControl,
+  ): Promise<PlayResult | RelayResult> {
+    const target = this.target(item.scheduleItemId, startsAt);
+    const { relay, audio } = item;
+    if (relay) {
+      const fallback =
+        cached && audio && relay.fallbackBulletinId
+          ? { bulletinId: relay.fallbackBulletinId, renditionPath: this.cache.path(audio.id) }
+          : null;
+      return this.relayPlayer.play(
+        {
+          urls: relay.urls,
+          fallback,
+          startsAt,
+          durationMs: item.durationMs,
+          target,
+          targetLufs: this.config.targetLufs,
+          deadAirMs: this.config.deadAirMs,
+        },
+        control,
+      );
+    }
+    return this.player.play(
+      {
+        renditionPath: this.cache.path(audio!.id),
+        startsAt,
+        target,
+        durationMs: item.durationMs,
+      },
+      control,
+    );
   }
 
   private target(itemId: string, startsAt: Date): SinkTarget {

@@ -19,6 +19,7 @@ function stored(id: string, time: string, minutes: number, priority = 'normal'):
     priority,
     zones: null,
     audio: { id: 'a', sha256: '0'.repeat(64), bytes: 1, url: '/api/v1/audio/a/content' },
+    relay: null,
     firstSeenAt: 0,
   };
 }

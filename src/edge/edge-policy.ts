@@ -10,7 +10,8 @@ import type { StoredItem } from './edge-store';
 export { policyRefusalReason } from '../playout/policy-refusal';
 
 function kindOf(item: StoredItem): PolicyItemKind {
-  return item.priority === 'emergency' ? 'emergency' : 'bulletin';
+  if (item.priority === 'emergency') return 'emergency';
+  return item.relay ? 'relay' : 'bulletin';
 }
 
 /**

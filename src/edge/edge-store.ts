@@ -4,7 +4,14 @@ import { dirname } from 'node:path';
 import { Database } from 'sqlite3';
 import { Mutex } from '../common/mutex';
 import type { BroadcastPolicy } from '../schedule/broadcast-policy';
-import { Manifest, ManifestItem, Receipt, ReceiptFields, sealReceipt } from '../fleet/protocol';
+import {
+  Manifest,
+  ManifestAudio,
+  ManifestRelay,
+  Receipt,
+  ReceiptFields,
+  sealReceipt,
+} from '../fleet/protocol';
 
 type Row = Record<string, string | number | null>;
 
@@ -55,6 +62,7 @@ export class EdgeStore {
     const store = new EdgeStore(db);
     await store.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=5000;');
     await store.exec(SCHEMA);
+    await store.addColumnIfMissing('items', 'relay', 'TEXT');
     return store;
   }
 
@@ -93,21 +101,24 @@ export class EdgeStore {
         for (const item of manifest.items) {
           await this.run(
             `INSERT OR REPLACE INTO items (schedule_item_id, starts_at, duration_ms, priority, zones,
-               audio_id, audio_sha256, audio_bytes, audio_url, first_seen_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+               audio_id, audio_sha256, audio_bytes, audio_url, first_seen_at, relay)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
             [
               item.scheduleItemId,
               Date.parse(item.startsAt),
               item.durationMs,
               item.priority,
               item.zones === null ? null : JSON.stringify(item.zones),
-              item.audio.id,
-              item.audio.sha256,
-              item.audio.bytes,
-              item.audio.url,
+              // A relay without a fallback bulletin has no audio: empty columns stand for none.
+              item.audio?.id ?? '',
+              item.audio?.sha256 ?? '',
+              item.audio?.bytes ?? 0,
+              item.audio?.url ?? '',
               known.get(item.scheduleItemId) ?? nowMs,
+              item.kind === 'relay' && item.relay ? JSON.stringify(item.relay) : null,
             ],
           );
+          if (!item.audio) continue;
           await this.run('INSERT OR IGNORE INTO audio (id, sha256, bytes) VALUES (?, ?, ?)', [
             item.audio.id,
             item.audio.sha256,
@@ -307,6 +318,13 @@ export class EdgeStore {
     }
   }
 
+  /** Journals made by an older version gain the column (SQLite has no ADD COLUMN IF NOT EXISTS). */
+  private async addColumnIfMissing(table: string, column: string, type: string): Promise<void> {
+    const columns = await this.all(`PRAGMA table_info(${table})`);
+    if (columns.some((row) => row.name === column)) return;
+    await this.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+  }
+
   private exec(sql: string): Promise<void> {
     return new Promise((resolve, reject) =>
       this.db.exec(sql, (error) => (error ? reject(error) : resolve())),
@@ -342,7 +360,10 @@ export interface StoredItem {
   durationMs: number;
   priority: string;
   zones: string[] | null;
-  audio: ManifestItem['audio'];
+  /** A bulletin's audio, or a relay's fallback bulletin's; null for a relay without one. */
+  audio: ManifestAudio | null;
+  /** A relay's source (protocol 2); null for a bulletin. */
+  relay: ManifestRelay | null;
   firstSeenAt: number;
 }
 
@@ -353,12 +374,16 @@ function toItem(row: Row): StoredItem {
     durationMs: Number(row.duration_ms),
     priority: String(row.priority),
     zones: row.zones === null ? null : (JSON.parse(String(row.zones)) as string[]),
-    audio: {
-      id: String(row.audio_id),
-      sha256: String(row.audio_sha256),
-      bytes: Number(row.audio_bytes),
-      url: String(row.audio_url),
-    },
+    audio:
+      row.audio_id === ''
+        ? null
+        : {
+            id: String(row.audio_id),
+            sha256: String(row.audio_sha256),
+            bytes: Number(row.audio_bytes),
+            url: String(row.audio_url),
+          },
+    relay: row.relay ? (JSON.parse(String(row.relay)) as ManifestRelay) : null,
     firstSeenAt: Number(row.first_seen_at),
   };
 }

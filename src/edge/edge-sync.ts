@@ -51,6 +51,7 @@ export class EdgeSync {
     const verified = await this.store.verifiedAudio();
     const seen = new Set<string>();
     for (const item of await this.store.items()) {
+      if (!item.audio) continue;
       if (item.startsAt + item.durationMs <= Date.now() || seen.has(item.audio.id)) continue;
       seen.add(item.audio.id);
       if (verified.has(item.audio.id) && (await this.cache.looksIntact(item.audio))) continue;

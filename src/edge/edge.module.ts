@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { Clock, SystemClock } from '../common/clock';
 import { FfmpegBinaries } from '../media/ffmpeg-binaries';
 import { Player } from '../playout/player/player';
+import { RelayPlayer } from '../playout/player/relay-player';
 import { AudioSinks } from '../playout/sinks/audio-sinks';
 import { EDGE_CONFIG, EdgeConfig } from './edge-config';
 import { EdgeService } from './edge.service';
@@ -24,6 +25,7 @@ export class EdgeModule {
         },
         AudioSinks,
         Player,
+        RelayPlayer,
         EdgeService,
       ],
     };

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Clock } from '../common/clock';
 import { StatusMessage } from '../fleet/protocol';
 import { Player } from '../playout/player/player';
+import { RelayPlayer } from '../playout/player/relay-player';
 import { sleep } from '../playout/player/precise-wait';
 import { AudioCache } from './audio-cache';
 import { BrokerLink, EdgeAck, EdgeCommand } from './broker-link';
@@ -49,6 +50,7 @@ export class EdgeService implements OnApplicationBootstrap, BeforeApplicationShu
   constructor(
     @Inject(EDGE_CONFIG) private readonly config: EdgeConfig,
     private readonly player: Player,
+    private readonly relayPlayer: RelayPlayer,
     private readonly clock: Clock,
   ) {}
 
@@ -74,6 +76,7 @@ export class EdgeService implements OnApplicationBootstrap, BeforeApplicationShu
       store,
       cache,
       this.player,
+      this.relayPlayer,
       this.clock,
       privateKey,
       (receipt) => {
@@ -227,6 +230,7 @@ export class EdgeService implements OnApplicationBootstrap, BeforeApplicationShu
       item = await parts.store.item(scheduleItemId);
     }
     if (!item) throw new Error(`item ${scheduleItemId} is not in this cluster's manifest`);
+    if (!item.audio || item.relay) throw new Error(`item ${scheduleItemId} is not a bulletin`);
     if (!(await parts.cache.check(item.audio))) {
       await parts.cache.fetch(item.audio);
       if (!(await parts.cache.check(item.audio))) {

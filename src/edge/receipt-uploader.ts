@@ -57,7 +57,7 @@ export class ReceiptUploader {
   private async round(): Promise<void> {
     for (;;) {
       if (this.stopped) return;
-      const batch = await this.store.unsentReceipts(this.batchSize);
+      const batch = withinBodyLimit(await this.store.unsentReceipts(this.batchSize));
       if (batch.length === 0) {
         this.failures = 0;
         return;
@@ -95,4 +95,19 @@ export class ReceiptUploader {
     const held = batch.filter((receipt) => receipt.seq <= lastSeq).map((receipt) => receipt.seq);
     if (held.length > 0) await this.store.markUploaded(held, Date.now());
   }
+}
+
+/** The server refuses bodies over 400 kB; relay receipts with their segments run larger. */
+const MAX_BATCH_BYTES = 350_000;
+
+/** The oldest receipts of `batch` whose JSON stays under the body limit (at least one). */
+function withinBodyLimit<T>(batch: readonly T[]): T[] {
+  let bytes = 0;
+  const kept: T[] = [];
+  for (const receipt of batch) {
+    bytes += Buffer.byteLength(JSON.stringify(receipt)) + 1;
+    if (kept.length > 0 && bytes > MAX_BATCH_BYTES) break;
+    kept.push(receipt);
+  }
+  return kept;
 }

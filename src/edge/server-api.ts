@@ -3,7 +3,7 @@ import { stat, truncate } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { manifestPath, Receipt } from '../fleet/protocol';
+import { MANIFEST_PROTOCOL, manifestPath, Receipt } from '../fleet/protocol';
 
 /** What enrolment answers (docs/device-protocol.md, "Enrolment"). */
 export interface Enrolment {
@@ -69,7 +69,7 @@ export class ServerApi {
   }
 
   async manifest(deviceId: string): Promise<unknown> {
-    const response = await this.request('GET', manifestPath(deviceId));
+    const response = await this.request('GET', manifestPath(deviceId, MANIFEST_PROTOCOL));
     if (response.status !== 200) throw await refusal(response, 'Manifest refused');
     return await response.json();
   }

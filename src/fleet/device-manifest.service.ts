@@ -9,7 +9,15 @@ import { itemTargetsDevice } from '../schedule/item-zones';
 import { PolicyChecks } from '../schedule/policy-checks';
 import { OPEN_ITEM_STATUSES, ProgramLogRepository } from '../schedule/program-log.repository';
 import { Device } from './entities/device.entity';
-import { audioContentPath, Manifest, ManifestItem } from './protocol';
+import { StreamSource } from '../sources/entities/stream-source.entity';
+import { In } from 'typeorm';
+import {
+  audioContentPath,
+  Manifest,
+  MANIFEST_PROTOCOL,
+  ManifestAudio,
+  ManifestItem,
+} from './protocol';
 
 /**
  * The manifest of a device: the open (planned or dispatched) items of its commune that have not
@@ -31,7 +39,11 @@ export class DeviceManifestService {
     private readonly policy: PolicyChecks,
   ) {}
 
-  async manifest(device: Device): Promise<Manifest> {
+  /**
+   * `protocol` is the version the device asked for: 1 (bulletins only) or 2, which adds relay
+   * items (their URLs, and their fallback bulletin's audio to cache like any bulletin's).
+   */
+  async manifest(device: Device, protocol = 1): Promise<Manifest> {
     const now = this.clock.now();
     const horizon = new Date(now.getTime() + this.config.fleet.manifestHours * 3600 * 1000);
     const items = (
@@ -40,48 +52,81 @@ export class DeviceManifestService {
       (item) =>
         OPEN_ITEM_STATUSES.includes(item.status) && itemTargetsDevice(item.zones, device.zones),
     );
-    const records = new Map(
-      (await this.bulletins.recordsById(bulletinIdsOf(items))).map((record) => [
-        record.bulletin.id,
-        record,
-      ]),
+    const relays = protocol >= MANIFEST_PROTOCOL;
+    const sources = relays ? await this.sourcesOf(items) : new Map<string, StreamSource>();
+    const fallbackIds = [...sources.values()].flatMap((source) =>
+      source.fallbackBulletinId ? [source.fallbackBulletinId] : [],
     );
-    const entries: ManifestItem[] = [];
-    for (const item of items) {
-      if (item.bulletinId === null) {
-        // Relays do not reach devices yet: the protocol has no relay item (see docs).
-        this.logger.warn(`Relay ${item.id} left out of device ${device.id}'s manifest`);
-        continue;
-      }
-      const record = records.get(item.bulletinId);
+    const records = new Map(
+      (await this.bulletins.recordsById([...bulletinIdsOf(items), ...fallbackIds])).map(
+        (record) => [record.bulletin.id, record],
+      ),
+    );
+    const audioOf = async (bulletinId: string): Promise<ManifestAudio | null> => {
+      const record = records.get(bulletinId);
       const file =
         record?.audio?.status === 'ready' ? await this.media.rendition(record.audio) : null;
-      if (!record || !record.audio || !file) {
-        // The player would fail it too; the device cannot fetch what is not there.
-        this.logger.warn(`Item ${item.id} left out of device ${device.id}'s manifest: no audio`);
-        continue;
-      }
-      entries.push({
+      if (!record?.audio || !file) return null;
+      const id = record.audio.id;
+      return { id, sha256: file.sha256, bytes: file.bytes, url: audioContentPath(id) };
+    };
+    const entries: ManifestItem[] = [];
+    for (const item of items) {
+      const common = {
         scheduleItemId: item.id,
         startsAt: item.startsAt.toISOString(),
         durationMs: item.durationMs,
         zones: item.zones,
-        priority: record.bulletin.priority,
-        audio: {
-          id: record.audio.id,
-          sha256: file.sha256,
-          bytes: file.bytes,
-          url: audioContentPath(record.audio.id),
-        },
-      });
+      };
+      if (item.bulletinId === null) {
+        const source = item.sourceId ? sources.get(item.sourceId) : undefined;
+        if (!source) {
+          // Protocol 1 has no relay item; a deleted source has nothing to relay.
+          this.logger.warn(`Relay ${item.id} left out of device ${device.id}'s manifest`);
+          continue;
+        }
+        const fallbackId = source.fallbackBulletinId;
+        const audio = fallbackId ? await audioOf(fallbackId) : null;
+        entries.push({
+          ...common,
+          priority: 'normal',
+          kind: 'relay',
+          audio,
+          relay: {
+            sourceName: source.name,
+            urls: source.urls,
+            fallbackBulletinId: audio ? fallbackId : null,
+          },
+        });
+        continue;
+      }
+      const audio = await audioOf(item.bulletinId);
+      if (!audio) {
+        // The player would fail it too; the device cannot fetch what is not there.
+        this.logger.warn(`Item ${item.id} left out of device ${device.id}'s manifest: no audio`);
+        continue;
+      }
+      const priority = records.get(item.bulletinId)!.bulletin.priority;
+      entries.push({ ...common, priority, ...(relays ? { kind: 'bulletin' } : {}), audio });
     }
     const { quietHours, maxSessionMinutes, maxDailyMinutes, unattendedRelaysAtNight } =
       await this.policy.forCommune(this.db.manager, device.communeCode);
     return {
+      ...(relays ? { protocol: MANIFEST_PROTOCOL } : {}),
       generatedAt: now.toISOString(),
       horizonUntil: horizon.toISOString(),
       items: entries,
       policy: { quietHours, maxSessionMinutes, maxDailyMinutes, unattendedRelaysAtNight },
     };
+  }
+
+  /** The stream sources the relay items name. */
+  private async sourcesOf(
+    items: readonly { sourceId?: string | null }[],
+  ): Promise<Map<string, StreamSource>> {
+    const ids = [...new Set(items.flatMap((item) => (item.sourceId ? [item.sourceId] : [])))];
+    if (ids.length === 0) return new Map();
+    const found = await this.db.manager.findBy(StreamSource, { id: In(ids) });
+    return new Map(found.map((source) => [source.id, source]));
   }
 }

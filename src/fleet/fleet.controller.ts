@@ -210,11 +210,19 @@ export class DeviceApiController {
   @DeviceRoute()
   @UseGuards(DeviceGuard)
   @Get(':id/manifest')
-  manifest(@Param('id', uuid) id: string, @Req() request: DeviceRequest): Promise<Manifest> {
+  manifest(
+    @Param('id', uuid) id: string,
+    @Req() request: DeviceRequest,
+    @Query('protocol') protocol?: string,
+  ): Promise<Manifest> {
     const device = request.device!;
     if (device.id !== id) {
       throw new DomainError('FORBIDDEN', 'A device reads its own manifest only');
     }
-    return this.manifests.manifest(device);
+    if (protocol !== undefined && !/^[1-9]\d{0,2}$/.test(protocol)) {
+      throw new DomainError('VALIDATION_FAILED', 'protocol must be a version number (1, 2)');
+    }
+    // A version above the server's gets the server's own: the answer's `protocol` says which.
+    return this.manifests.manifest(device, protocol === undefined ? 1 : Number(protocol));
   }
 }

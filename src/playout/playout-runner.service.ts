@@ -30,7 +30,8 @@ import { AlertsService } from '../fleet/alerts.service';
 import { formatLocalInstant } from '../common/local-time';
 import { relayTitle } from '../schedule/schedule-item.view';
 import { StreamSource } from '../sources/entities/stream-source.entity';
-import { assertSafeSourceUrl, resolveHostAddresses } from '../sources/source-urls';
+import { streamRulesOf } from '../sources/pinned-stream-puller';
+import { assertSafeSourceUrl } from '../sources/source-urls';
 import { sinkTargetFor } from './sinks/sink-targets';
 
 /** What a play job did (the job's return value; tests and the benchmark read it). */
@@ -323,7 +324,11 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
     for (const url of source.urls) {
       try {
         urls.push(
-          await assertSafeSourceUrl(url, this.config.sources.allowedHosts, resolveHostAddresses),
+          await assertSafeSourceUrl(
+            url,
+            this.config.sources.allowedHosts,
+            streamRulesOf(this.config).lookup,
+          ),
         );
       } catch (error) {
         this.logger.warn(`Relay ${item.id}: ${(error as Error).message}`);

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { LivePlayer } from './player/live-player';
 import { Player } from './player/player';
-import { RelayPlayer } from './player/relay-player';
+import { PinnedStreamPuller } from '../sources/pinned-stream-puller';
+import { RelayPlayer, StreamPuller } from './player/relay-player';
 import { PlayoutModule } from './playout.module';
 import { PlayoutProcessor } from './playout.processor';
 import { PlayoutRunner } from './playout-runner.service';
@@ -10,7 +11,16 @@ import { AudioSinks } from './sinks/audio-sinks';
 /** Worker role: the player, its sinks and the `playout` queue processor. */
 @Module({
   imports: [PlayoutModule],
-  providers: [AudioSinks, Player, RelayPlayer, LivePlayer, PlayoutRunner, PlayoutProcessor],
+  providers: [
+    AudioSinks,
+    Player,
+    RelayPlayer,
+    LivePlayer,
+    // Relay streams pulled with the sources' URL rules on every connection (DNS pinned, redirects checked).
+    { provide: StreamPuller, useClass: PinnedStreamPuller },
+    PlayoutRunner,
+    PlayoutProcessor,
+  ],
   exports: [PlayoutRunner, LivePlayer],
 })
 export class PlayoutWorkerModule {}

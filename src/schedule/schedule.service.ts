@@ -144,13 +144,6 @@ export class ScheduleService {
       await this.programLog.lock(manager, commune.code, now);
       const devicesZones = await this.communeDevices.zonesOfDevices(manager, communeCode);
       assertKnownZones(zones, devicesZones, communeCode);
-      if (content.sourceId && devicesZones.length > 0) {
-        // Said at once rather than found out as a silent hour: clusters do not relay yet.
-        throw new DomainError(
-          'RELAY_NOT_ON_DEVICES',
-          `Commune ${communeCode} plays through its speaker clusters, which cannot relay a stream yet; relays play from the server only`,
-        );
-      }
       const endsAt = new Date(startsAt.getTime() + content.durationMs);
       await this.assertSlotFree(manager, communeCode, { startsAt, endsAt, zones }, devicesZones);
       const item: ScheduleItem = {

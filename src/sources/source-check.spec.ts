@@ -1,17 +1,17 @@
 import { loudnessStreamArgs, parseLoudness, parseProbe, probeStreamArgs } from './source-check';
 
 describe('source checks', () => {
-  it('probes and measures 10 s of a stream over network protocols only', () => {
-    const url = 'https://stream.vov.vn/vov1.mp3';
-    expect(probeStreamArgs(url)).toEqual(
-      expect.arrayContaining(['-protocol_whitelist', 'http,https,tcp,tls,crypto', url]),
+  it('probes and measures 10 s of a stream from its standard input, opening nothing else', () => {
+    expect(probeStreamArgs()).toEqual(
+      expect.arrayContaining(['-protocol_whitelist', 'pipe', 'pipe:0']),
     );
-    const measure = loudnessStreamArgs(url);
+    const measure = loudnessStreamArgs();
+    expect(measure).toEqual(expect.arrayContaining(['-protocol_whitelist', 'pipe']));
     expect(measure.slice(measure.indexOf('-t'), measure.indexOf('-t') + 4)).toEqual([
       '-t',
       '10',
       '-i',
-      url,
+      'pipe:0',
     ]);
     expect(measure).toContain('ebur128=framelog=verbose');
   });

@@ -2,9 +2,12 @@ import { parseEbur128Summary } from '../media/loudness';
 
 /** How much of a stream a check measures. */
 export const CHECK_SECONDS = 10;
-const NETWORK_ONLY = ['-protocol_whitelist', 'http,https,tcp,tls,crypto'];
-/** ffmpeg gives up on a stream that sends nothing for 5 s (microseconds). */
-const IO_TIMEOUT = ['-rw_timeout', '5000000'];
+/**
+ * The stream's bytes arrive on standard input, pulled in Node with the URL rules on every
+ * connection (`pullSource`): ffmpeg and ffprobe may open nothing else.
+ */
+const PIPE_ONLY = ['-protocol_whitelist', 'pipe'];
+const PIPED_INPUT = 'pipe:0';
 
 export interface SourceCheckResult {
   url: string;
@@ -17,37 +20,35 @@ export interface SourceCheckResult {
   error: string | null;
 }
 
-/** ffprobe of the stream's first audio stream, as JSON. */
-export function probeStreamArgs(url: string): string[] {
+/** ffprobe of the piped stream's first audio stream, as JSON. */
+export function probeStreamArgs(): string[] {
   return [
     '-v',
     'error',
-    ...NETWORK_ONLY,
-    ...IO_TIMEOUT,
+    ...PIPE_ONLY,
     '-select_streams',
     'a:0',
     '-show_entries',
     'stream=codec_name,sample_rate,channels',
     '-of',
     'json',
-    url,
+    PIPED_INPUT,
   ];
 }
 
-/** 10 s of the stream through `ebur128` (its summary on stderr, no per-frame lines). */
-export function loudnessStreamArgs(url: string): string[] {
+/** 10 s of the piped stream through `ebur128` (its summary on stderr, no per-frame lines). */
+export function loudnessStreamArgs(): string[] {
   return [
     '-hide_banner',
     '-nostats',
     '-nostdin',
     '-loglevel',
     'info',
-    ...NETWORK_ONLY,
-    ...IO_TIMEOUT,
+    ...PIPE_ONLY,
     '-t',
     String(CHECK_SECONDS),
     '-i',
-    url,
+    PIPED_INPUT,
     '-vn',
     '-map',
     '0:a:0',

@@ -1,4 +1,4 @@
-import { lookup } from 'node:dns/promises';
+import { lookup, Resolver } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { DomainError } from '../common/domain-error';
 
@@ -57,17 +57,25 @@ function refused(url: string, why: string): DomainError {
   return new DomainError('SOURCE_URL_REFUSED', `Stream URL "${url}" refused: ${why}`, { url });
 }
 
+/** A URL checked against the rules, its host pinned to the one address to connect to. */
+export interface PinnedUrl {
+  url: URL;
+  /** The address the check approved: the connection goes there, never to a new lookup. */
+  address: string;
+}
+
 /**
  * Checks a source URL before it is saved, checked or played: `http:` or `https:` only (no
  * `file:`, `rtmp:`, …), no user or password in it, and a host that is not, and does not resolve
  * to, an internal address, unless the host (or one of its addresses) is on SOURCES_ALLOWED_HOSTS.
- * Answers the URL as URL parsing writes it.
+ * Resolves the host once and answers the address to connect to: whoever fetches the URL connects
+ * there, so a name that resolves elsewhere a moment later (DNS rebinding) changes nothing.
  */
-export async function assertSafeSourceUrl(
+export async function pinSourceUrl(
   raw: string,
   allowedHosts: readonly string[],
   lookup: HostLookup,
-): Promise<string> {
+): Promise<PinnedUrl> {
   let url: URL;
   try {
     url = new URL(raw.trim());
@@ -80,7 +88,6 @@ export async function assertSafeSourceUrl(
   if (url.username || url.password) throw refused(raw, 'credentials in the URL are not kept');
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   const allowed = new Set(allowedHosts);
-  if (allowed.has(host)) return url.toString();
   let addresses: string[];
   if (isIP(host)) {
     addresses = [host];
@@ -92,9 +99,36 @@ export async function assertSafeSourceUrl(
     }
     if (addresses.length === 0) throw refused(raw, `the host ${host} does not resolve`);
   }
+  if (allowed.has(host)) return { url, address: addresses[0] };
   const internal = addresses.find((address) => isInternalAddress(address) && !allowed.has(address));
   if (internal) {
     throw refused(raw, `${host} is an internal address (${internal}); see SOURCES_ALLOWED_HOSTS`);
   }
-  return url.toString();
+  return { url, address: addresses[0] };
+}
+
+/** `pinSourceUrl` for saving: the URL as URL parsing writes it. */
+export async function assertSafeSourceUrl(
+  raw: string,
+  allowedHosts: readonly string[],
+  lookup: HostLookup,
+): Promise<string> {
+  return (await pinSourceUrl(raw, allowedHosts, lookup)).url.toString();
+}
+
+/**
+ * A `HostLookup` that asks the given DNS servers (`SOURCES_DNS_SERVERS`, `address[:port]`) for
+ * A and AAAA records instead of the system resolver.
+ */
+export function resolverLookup(servers: readonly string[]): HostLookup {
+  const resolver = new Resolver({ timeout: 2000, tries: 2 });
+  resolver.setServers([...servers]);
+  return async (host) => {
+    const answers = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]);
+    const addresses = answers.flatMap((answer) =>
+      answer.status === 'fulfilled' ? answer.value : [],
+    );
+    if (addresses.length === 0) throw new Error(`${host} does not resolve`);
+    return addresses;
+  };
 }

@@ -17,7 +17,8 @@ import { CreateSourceDto, UpdateSourceDto } from './dto/source.dto';
 import { StreamSource } from './entities/stream-source.entity';
 import { SourceCheckResult } from './source-check';
 import { SourceChecker } from './source-checker';
-import { assertSafeSourceUrl, resolveHostAddresses } from './source-urls';
+import { streamRulesOf } from './pinned-stream-puller';
+import { assertSafeSourceUrl, HostLookup } from './source-urls';
 
 export interface SourceView {
   id: string;
@@ -41,12 +42,11 @@ export function sourceView(source: StreamSource): SourceView {
   };
 }
 
-const resolveHost = resolveHostAddresses;
-
 /**
  * A province's stream sources for relays: monitors and admins keep them, the province's commune
  * users read them (to put relays on their logs). Every URL passes `assertSafeSourceUrl` when it
- * is saved and again when it is checked or played, since the service fetches it.
+ * is saved and again when it is checked or played, since the service fetches it; the fetches
+ * themselves (`pullSource`) check again the address they connect to and every redirect.
  */
 @Injectable()
 export class SourcesService {
@@ -57,7 +57,12 @@ export class SourcesService {
     private readonly audit: AuditService,
     private readonly checker: SourceChecker,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.lookup = streamRulesOf(config).lookup;
+  }
+
+  /** Host names resolved as every fetch of a source resolves them (SOURCES_DNS_SERVERS). */
+  private readonly lookup: HostLookup;
 
   async list(provinceCode: string, user: AuthUser): Promise<SourceView[]> {
     this.assertReader(provinceCode, user);
@@ -204,7 +209,7 @@ export class SourcesService {
     const urls = await Promise.all(
       source.urls.map(async (url) => {
         try {
-          await assertSafeSourceUrl(url, this.config.sources.allowedHosts, resolveHost);
+          await assertSafeSourceUrl(url, this.config.sources.allowedHosts, this.lookup);
         } catch (error) {
           return SourceChecker.unreachable(url, (error as Error).message);
         }
@@ -234,7 +239,7 @@ export class SourcesService {
   /** The URLs a relay may fetch now (checked again: DNS may have changed since it was saved). */
   safeUrls(urls: readonly string[]): Promise<string[]> {
     return Promise.all(
-      urls.map((url) => assertSafeSourceUrl(url, this.config.sources.allowedHosts, resolveHost)),
+      urls.map((url) => assertSafeSourceUrl(url, this.config.sources.allowedHosts, this.lookup)),
     ).then((safe) => {
       if (new Set(safe).size !== safe.length) {
         throw new DomainError('VALIDATION_FAILED', 'urls must not repeat a URL');

@@ -47,7 +47,10 @@ export async function startIcecast(dir: string, port: number): Promise<ChildProc
 
 export async function sourceMounted(port: number, mount: string): Promise<boolean> {
   const response = await fetch(`http://127.0.0.1:${port}/status-json.xsl`);
-  const status = (await response.json()) as { icestats: { source?: unknown } };
+  // Icecast's status page is not always valid JSON while a source connects: asked again then.
+  const status = (await response.json().catch(() => ({ icestats: {} }))) as {
+    icestats: { source?: unknown };
+  };
   const sources = [status.icestats.source ?? []].flat() as { listenurl: string }[];
   return sources.some((source) => source.listenurl.endsWith(mount));
 }

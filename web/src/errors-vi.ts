@@ -60,8 +60,6 @@ export const ERROR_MESSAGES: Record<string, string> = {
   SOURCE_IN_USE:
     'Nguồn tiếp âm đang được dùng trong lịch phát sóng sắp tới nên không xoá được; hãy gỡ các mục tiếp âm đó trước',
   SOURCE_NOT_FOUND: 'Không tìm thấy nguồn tiếp âm',
-  RELAY_NOT_ON_DEVICES:
-    'Xã này phát qua các cụm loa, mà cụm loa chưa tiếp âm được luồng trực tuyến; hiện chỉ tiếp âm được từ máy chủ',
   SOURCE_URL_REFUSED:
     'Địa chỉ luồng không được chấp nhận: chỉ dùng http/https tới máy chủ bên ngoài (không dùng địa chỉ nội bộ)',
   PLAYOUT_OVERLAP: 'Trùng thời gian với một lần phát đã ghi trong nhật ký',

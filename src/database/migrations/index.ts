@@ -20,6 +20,7 @@ import { ApiKeys1764900000510 } from './1764900000510-api-keys';
 import { StatsFeed1765000000300 } from './1765000000300-stats-feed';
 import { BroadcastPolicy1765000000700 } from './1765000000700-broadcast-policy';
 import { RelaySources1765000000800 } from './1765000000800-relay-sources';
+import { ReceiptSegments1765000001200 } from './1765000001200-receipt-segments';
 import { ApprovalReview1765000001500 } from './1765000001500-approval-review';
 
 /** Every migration, oldest first. Add new ones at the end. */
@@ -46,5 +47,6 @@ export const MIGRATIONS = [
   StatsFeed1765000000300,
   BroadcastPolicy1765000000700,
   RelaySources1765000000800,
+  ReceiptSegments1765000001200,
   ApprovalReview1765000001500,
 ];

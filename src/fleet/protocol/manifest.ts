@@ -15,6 +15,22 @@ export interface ManifestAudio {
   url: string;
 }
 
+/**
+ * The manifest version a device asks for (`?protocol=2`) and the server answers with. Version 1
+ * (no parameter) carries bulletins only; version 2 adds relay items.
+ */
+export const MANIFEST_PROTOCOL = 2;
+
+/** A relay (tiếp âm) of a stream source, from protocol 2 on. */
+export interface ManifestRelay {
+  /** The source's name, for people (`VOV1`). */
+  sourceName: string;
+  /** Stream URLs (HTTP/Icecast or HLS), the primary first, then the backups in failover order. */
+  urls: string[];
+  /** The source's fallback bulletin, whose audio is the item's `audio`; null: none (silence). */
+  fallbackBulletinId: string | null;
+}
+
 /** One item a device is to play. */
 export interface ManifestItem {
   scheduleItemId: string;
@@ -23,7 +39,11 @@ export interface ManifestItem {
   /** The item's zones; null: every device of the commune. */
   zones: string[] | null;
   priority: ManifestPriority;
-  audio: ManifestAudio;
+  /** Absent (protocol 1) or `bulletin`: `audio` is played; `relay`: `relay` is, see there. */
+  kind?: 'bulletin' | 'relay';
+  /** A bulletin's audio; for a relay, its fallback bulletin's audio, or null when it has none. */
+  audio: ManifestAudio | null;
+  relay?: ManifestRelay;
 }
 
 /**
@@ -31,6 +51,8 @@ export interface ManifestItem {
  * (DEVICE_MANIFEST_HOURS ahead), in start order. Instants in UTC with milliseconds.
  */
 export interface Manifest {
+  /** 2 when the server answered a `?protocol=2` request; absent: protocol 1. */
+  protocol?: number;
   generatedAt: string;
   horizonUntil: string;
   items: ManifestItem[];
@@ -41,9 +63,13 @@ export interface Manifest {
   policy?: BroadcastPolicy;
 }
 
-export function manifestPath(deviceId: string): string {
-  return `/api/v1/devices/${deviceId}/manifest`;
+export function manifestPath(deviceId: string, protocol?: number): string {
+  const path = `/api/v1/devices/${deviceId}/manifest`;
+  return protocol === undefined ? path : `${path}?protocol=${protocol}`;
 }
+
+/** Relay URLs a manifest may carry. */
+export const MAX_RELAY_URLS = 5;
 
 export function audioContentPath(audioId: string): string {
   return `/api/v1/audio/${audioId}/content`;
@@ -62,7 +88,36 @@ function itemProblem(item: unknown): string | null {
   if (!MANIFEST_PRIORITIES.includes(item.priority as ManifestPriority)) {
     return `priority must be one of ${MANIFEST_PRIORITIES.join(', ')}`;
   }
-  const audio = item.audio;
+  if (item.kind !== undefined && item.kind !== 'bulletin' && item.kind !== 'relay') {
+    return 'kind must be bulletin or relay';
+  }
+  if (item.kind === 'relay') {
+    const problem = relayProblem(item.relay);
+    if (problem) return problem;
+    if (item.audio === null) return null;
+  }
+  return audioProblem(item.audio);
+}
+
+function relayProblem(relay: unknown): string | null {
+  if (!isObject(relay)) return 'relay must be an object';
+  if (typeof relay.sourceName !== 'string' || relay.sourceName.length === 0) {
+    return 'relay.sourceName must be a non-empty string';
+  }
+  const urls = relay.urls;
+  if (!Array.isArray(urls) || urls.length === 0 || urls.length > MAX_RELAY_URLS) {
+    return `relay.urls must hold 1 to ${MAX_RELAY_URLS} URLs`;
+  }
+  if (!urls.every((url) => typeof url === 'string' && /^https?:\/\//.test(url))) {
+    return 'relay.urls must be http or https URLs';
+  }
+  if (relay.fallbackBulletinId !== null && !isId(relay.fallbackBulletinId)) {
+    return 'relay.fallbackBulletinId must be null or an id';
+  }
+  return null;
+}
+
+function audioProblem(audio: unknown): string | null {
   if (!isObject(audio) || !isId(audio.id)) return 'audio.id must be an id';
   if (typeof audio.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(audio.sha256)) {
     return 'audio.sha256 must be 64 lower-case hex digits';

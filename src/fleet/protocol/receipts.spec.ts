@@ -101,3 +101,81 @@ describe('play receipts', () => {
     expect(parseReceipt([]).ok).toBe(false);
   });
 });
+
+describe("a relay's segments in its receipt (protocol 2)", () => {
+  const segments = [
+    {
+      url: 'http://vov.example.vn/vov1.mp3',
+      startedAt: '2026-12-03T07:00:00.004Z',
+      endedAt: '2026-12-03T07:00:20.004Z',
+      reason: 'start' as const,
+    },
+    {
+      silence: true as const,
+      startedAt: '2026-12-03T07:00:20.004Z',
+      endedAt: '2026-12-03T07:00:21.004Z',
+      reason: 'failed' as const,
+    },
+    {
+      bulletinId: '019ae3a1-0000-7000-8000-000000000001',
+      startedAt: '2026-12-03T07:00:21.004Z',
+      endedAt: '2026-12-03T07:00:30.004Z',
+      reason: 'failed' as const,
+    },
+  ];
+  const relay = { ...aired, playedMs: 29000, segments };
+
+  it('adds them as the last canonical key, content first; a receipt without them is unchanged', () => {
+    const canonical = receiptCanonical({ ...relay, seq: 1 });
+    expect(canonical).toBe(
+      receiptCanonical({ ...aired, playedMs: 29000, seq: 1 }).slice(0, -1) +
+        ',"segments":[{"url":"http://vov.example.vn/vov1.mp3","startedAt":"2026-12-03T07:00:00.004Z",' +
+        '"endedAt":"2026-12-03T07:00:20.004Z","reason":"start"},{"silence":true,' +
+        '"startedAt":"2026-12-03T07:00:20.004Z","endedAt":"2026-12-03T07:00:21.004Z","reason":"failed"},' +
+        '{"bulletinId":"019ae3a1-0000-7000-8000-000000000001","startedAt":"2026-12-03T07:00:21.004Z",' +
+        '"endedAt":"2026-12-03T07:00:30.004Z","reason":"failed"}]}',
+    );
+    // Key order as sent does not matter: the canonical form fixes it.
+    const shuffled = segments.map(({ startedAt, endedAt, reason, ...content }) => ({
+      reason,
+      endedAt,
+      startedAt,
+      ...content,
+    }));
+    expect(receiptCanonical({ ...relay, seq: 1, segments: shuffled })).toBe(canonical);
+  });
+
+  it('signs them: a changed segment fails the check, a parsed copy passes', () => {
+    const { privateKey, publicKey } = keys();
+    const sealed = sealReceipt(null, relay, privateKey);
+    const parsed = parseReceipt(JSON.parse(JSON.stringify(sealed)));
+    expect(parsed.ok && receiptProblem(parsed.value, publicKey)).toBeNull();
+    const forged: Receipt = {
+      ...sealed,
+      segments: sealed.segments!.map((segment, index) =>
+        index === 0 ? { ...segment, endedAt: '2026-12-03T07:00:29.004Z' } : segment,
+      ),
+    };
+    expect(receiptProblem(forged, publicKey)).toBe('hash does not match the receipt');
+    const dropped: Receipt = { ...sealed, segments: undefined };
+    expect(receiptProblem(dropped, publicKey)).toBe('hash does not match the receipt');
+  });
+
+  it('refuses malformed segments', () => {
+    const { privateKey } = keys();
+    const sealed = sealReceipt(null, relay, privateKey);
+    const withSegments = (list: unknown) => parseReceipt({ ...sealed, segments: list });
+    expect(withSegments('x')).toMatchObject({ ok: false });
+    expect(withSegments([{ ...segments[0], bulletinId: 'b' }])).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('exactly one of url, bulletinId, silence'),
+    });
+    expect(withSegments([{ ...segments[0], reason: 'bored' }])).toMatchObject({ ok: false });
+    expect(withSegments([{ ...segments[0], endedAt: '2026-12-03T06:59:00.000Z' }])).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('before'),
+    });
+    expect(withSegments([{ ...segments[1], silence: false }])).toMatchObject({ ok: false });
+    expect(withSegments([{ ...segments[0], extra: 1 }])).toMatchObject({ ok: false });
+  });
+});

@@ -11,6 +11,34 @@ import type { Parsed } from './payloads';
 export const RECEIPT_OUTCOMES = ['aired', 'partial', 'missed'] as const;
 export type ReceiptOutcome = (typeof RECEIPT_OUTCOMES)[number];
 
+/** Why a relay's output changed to what a segment plays (docs/device-protocol.md). */
+export const RECEIPT_SEGMENT_REASONS = [
+  'start',
+  'failed',
+  'stalled',
+  'dead-air',
+  'primary-back',
+  'exhausted',
+] as const;
+export type ReceiptSegmentReason = (typeof RECEIPT_SEGMENT_REASONS)[number];
+
+/**
+ * One stretch of a relay's output (protocol 2): exactly one of `url` (a stream), `bulletinId`
+ * (the fallback bulletin) or `silence: true`, then its span and why it began.
+ */
+export interface ReceiptSegment {
+  url?: string;
+  bulletinId?: string;
+  silence?: true;
+  startedAt: string;
+  endedAt: string;
+  reason: ReceiptSegmentReason;
+}
+
+/** Segments one receipt may carry (a relay switches at most every few seconds). */
+export const MAX_RECEIPT_SEGMENTS = 200;
+const MAX_SEGMENT_URL_LENGTH = 2000;
+
 /** The fields the hash covers, in the order of the canonical form. */
 export interface ReceiptFields {
   deviceId: string;
@@ -23,6 +51,8 @@ export interface ReceiptFields {
   outcome: ReceiptOutcome;
   /** Why it was not aired in full (Vietnamese, for people), or null. */
   reason: string | null;
+  /** A relay's segments (protocol 2), the last key of the canonical form; absent otherwise. */
+  segments?: ReceiptSegment[];
 }
 
 export interface Receipt extends ReceiptFields {
@@ -47,7 +77,26 @@ export function receiptInstant(value: Date | null | undefined): string | null {
   return value ? value.toISOString() : null;
 }
 
-/** JSON without whitespace, exactly these keys in this order, null when absent. */
+/** A segment's canonical keys: its content (`url`, `bulletinId` or `silence`), then its span. */
+function canonicalSegment(segment: ReceiptSegment): ReceiptSegment {
+  const content =
+    segment.url !== undefined
+      ? { url: segment.url }
+      : segment.bulletinId !== undefined
+        ? { bulletinId: segment.bulletinId }
+        : { silence: true as const };
+  return {
+    ...content,
+    startedAt: segment.startedAt,
+    endedAt: segment.endedAt,
+    reason: segment.reason,
+  };
+}
+
+/**
+ * JSON without whitespace, exactly these keys in this order, null when absent; `segments` is a
+ * last key only when the receipt has them (protocol 2), so a protocol 1 receipt hashes as before.
+ */
 export function receiptCanonical(fields: ReceiptFields): string {
   return JSON.stringify({
     deviceId: fields.deviceId,
@@ -58,6 +107,7 @@ export function receiptCanonical(fields: ReceiptFields): string {
     playedMs: fields.playedMs,
     outcome: fields.outcome,
     reason: fields.reason ?? null,
+    ...(fields.segments ? { segments: fields.segments.map(canonicalSegment) } : {}),
   });
 }
 
@@ -85,6 +135,7 @@ export function sealReceipt(
     playedMs: fields.playedMs,
     outcome: fields.outcome,
     reason: fields.reason,
+    ...(fields.segments ? { segments: fields.segments.map(canonicalSegment) } : {}),
   };
   const prevHash = previous ? previous.hash : RECEIPT_GENESIS_HASH;
   const hash = receiptHash(prevHash, chained);
@@ -132,6 +183,51 @@ function isShortId(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= 64;
 }
 
+function isCanonicalInstant(value: unknown): value is string {
+  return value !== null && isInstantOrNull(value);
+}
+
+/** Why a receipt's `segments` are malformed, or null. */
+function segmentsProblem(segments: unknown): string | null {
+  if (!Array.isArray(segments) || segments.length > MAX_RECEIPT_SEGMENTS) {
+    return `segments must be a list of at most ${MAX_RECEIPT_SEGMENTS}`;
+  }
+  for (const [index, segment] of segments.entries()) {
+    const fail = (why: string) => `segments[${index}]: ${why}`;
+    if (!isObject(segment)) return fail('not an object');
+    const contents = ['url', 'bulletinId', 'silence'].filter((key) => segment[key] !== undefined);
+    if (contents.length !== 1) return fail('needs exactly one of url, bulletinId, silence');
+    if (
+      segment.url !== undefined &&
+      (typeof segment.url !== 'string' ||
+        segment.url.length === 0 ||
+        segment.url.length > MAX_SEGMENT_URL_LENGTH)
+    ) {
+      return fail(`url must be a string of at most ${MAX_SEGMENT_URL_LENGTH} characters`);
+    }
+    if (segment.bulletinId !== undefined && !isShortId(segment.bulletinId)) {
+      return fail('bulletinId must be a non-empty string');
+    }
+    if (segment.silence !== undefined && segment.silence !== true) {
+      return fail('silence must be true');
+    }
+    if (!isCanonicalInstant(segment.startedAt) || !isCanonicalInstant(segment.endedAt)) {
+      return fail('startedAt and endedAt must be UTC instants like 2026-12-03T07:00:00.000Z');
+    }
+    if (Date.parse(segment.endedAt) < Date.parse(segment.startedAt)) {
+      return fail('endedAt is before startedAt');
+    }
+    if (!(RECEIPT_SEGMENT_REASONS as readonly unknown[]).includes(segment.reason)) {
+      return fail(`reason must be one of ${RECEIPT_SEGMENT_REASONS.join(', ')}`);
+    }
+    const extra = Object.keys(segment).filter(
+      (key) => !['url', 'bulletinId', 'silence', 'startedAt', 'endedAt', 'reason'].includes(key),
+    );
+    if (extra.length > 0) return fail(`unknown key ${extra[0]}`);
+  }
+  return null;
+}
+
 /** A receipt as JSON gives it (shape only: see `receiptProblem` for the hash and signature). */
 export function parseReceipt(raw: unknown): Parsed<Receipt> {
   const fail = (error: string): Parsed<Receipt> => ({ ok: false, error });
@@ -160,6 +256,10 @@ export function parseReceipt(raw: unknown): Parsed<Receipt> {
       `reason must be null or a string of at most ${MAX_RECEIPT_REASON_LENGTH} characters`,
     );
   }
+  if (raw.segments !== undefined) {
+    const problem = segmentsProblem(raw.segments);
+    if (problem) return fail(problem);
+  }
   if (typeof raw.prevHash !== 'string' || !HEX_HASH.test(raw.prevHash)) {
     return fail('prevHash must be 64 lower-case hex digits');
   }
@@ -180,6 +280,11 @@ export function parseReceipt(raw: unknown): Parsed<Receipt> {
       playedMs: raw.playedMs,
       outcome: raw.outcome as ReceiptOutcome,
       reason: raw.reason,
+      ...(raw.segments !== undefined
+        ? {
+            segments: (raw.segments as ReceiptSegment[]).map(canonicalSegment),
+          }
+        : {}),
       prevHash: raw.prevHash,
       hash: raw.hash,
       signature: raw.signature,

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { InstantColumn } from '../../database/columns';
-import type { ReceiptOutcome } from '../../fleet/protocol';
+import type { ReceiptOutcome, ReceiptSegment } from '../../fleet/protocol';
 
 /**
  * A play receipt as its device signed it (docs/device-protocol.md): one row per device and seq,
@@ -38,6 +38,10 @@ export class DeviceReceipt {
 
   @Column({ type: 'text', nullable: true })
   reason!: string | null;
+
+  /** A relay's segments as the device signed them (protocol 2); null otherwise. */
+  @Column({ type: 'simple-json', nullable: true })
+  segments!: ReceiptSegment[] | null;
 
   @Column({ type: 'varchar', length: 64, name: 'prev_hash' })
   prevHash!: string;

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { AudioSinks, DecoderProcess, SinkOutput } from '../sinks/audio-sinks';
 import { SinkTarget } from '../sinks/sink-args';
@@ -137,6 +137,15 @@ class Feed {
 }
 
 /**
+ * Opens a relay's stream URL as a decoder of raw PCM. The server's (`PinnedStreamPuller`) pulls
+ * the stream in Node with the sources' URL rules on every connection and pipes it to ffmpeg;
+ * without one, ffmpeg opens the URL itself (`AudioSinks.decodeStream`).
+ */
+export abstract class StreamPuller {
+  abstract open(url: string, timeoutMs: number): DecoderProcess;
+}
+
+/**
  * Plays a relay (tiếp âm) for exactly its duration: pulls the source's stream, brings it to the
  * station's loudness on the fly (a slow gain, see `DynamicGain`), and fails over when the stream
  * fails, stalls or carries dead air: the next URL, then the fallback bulletin, then silence. Off
@@ -149,6 +158,7 @@ export class RelayPlayer {
   constructor(
     private readonly sinks: AudioSinks,
     private readonly clock: Clock,
+    @Optional() private readonly puller?: StreamPuller,
   ) {}
 
   async play(plan: RelayPlan, control: RelayControl): Promise<RelayResult> {
@@ -163,7 +173,7 @@ export class RelayPlayer {
       return { started: false, error: `The sink could not open: ${message}`, segments: [] };
     }
     const run = new RelayRun(plan, control, timing, sink, (url) =>
-      this.sinks.decodeStream(url, timeoutMs),
+      this.puller ? this.puller.open(url, timeoutMs) : this.sinks.decodeStream(url, timeoutMs),
     );
     const fallbackDecoder = (path: string): DecoderProcess => this.sinks.decode(path, timeoutMs);
     run.setFallbackDecoder(fallbackDecoder);

@@ -13,6 +13,7 @@ export function storedReceipt(row: DeviceReceipt): Receipt {
     playedMs: row.playedMs,
     outcome: row.outcome,
     reason: row.reason,
+    ...(row.segments ? { segments: row.segments } : {}),
     prevHash: row.prevHash,
     hash: row.hash,
     signature: row.signature,

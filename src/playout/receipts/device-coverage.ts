@@ -1,4 +1,4 @@
-import type { ReceiptOutcome } from '../../fleet/protocol';
+import type { ReceiptOutcome, ReceiptSegment } from '../../fleet/protocol';
 import type { AutomationOutcome } from '../automation-recorder';
 import type { DeviceCoverage } from '../entities/playout-record.entity';
 
@@ -8,6 +8,8 @@ export interface CountedReceipt {
   startedAt: string | null;
   playedMs: number;
   outcome: ReceiptOutcome;
+  /** A relay's segments, as the device signed them (protocol 2). */
+  segments?: ReceiptSegment[] | null;
 }
 
 /** The commune's record of an item, from its devices' receipts. */
@@ -27,17 +29,21 @@ function better(a: CountedReceipt, b: CountedReceipt): CountedReceipt {
 function span(
   plays: readonly CountedReceipt[],
   plannedStart: Date,
-): { startedAt: Date; playedMs: number } {
+): { startedAt: Date; playedMs: number; segments?: ReceiptSegment[] } {
   let startedAt = Infinity;
   let playedMs = 0;
+  let longest: CountedReceipt | undefined;
   for (const play of plays) {
     if (play.startedAt !== null) startedAt = Math.min(startedAt, Date.parse(play.startedAt));
+    if (!longest || play.playedMs > longest.playedMs) longest = play;
     playedMs = Math.max(playedMs, play.playedMs);
   }
   // The intake refuses plays without a start; the planned start stands in all the same.
   return {
     startedAt: new Date(Number.isFinite(startedAt) ? startedAt : plannedStart.getTime()),
     playedMs,
+    // A relay's record lists the segments of the box that played the most programme.
+    ...(longest?.segments ? { segments: longest.segments } : {}),
   };
 }
 
@@ -90,12 +96,13 @@ export function communeCoverage(
       devices: coverage,
     };
   }
-  const { startedAt, playedMs } = span(counted, plannedStart);
+  const { startedAt, playedMs, segments } = span(counted, plannedStart);
   return {
     outcome: aired.length > 0 ? 'aired' : 'partial',
     startedAt,
     endedAt: new Date(startedAt.getTime() + playedMs),
     playedMs,
+    ...(segments ? { segments } : {}),
     reason,
     devices: coverage,
   };
