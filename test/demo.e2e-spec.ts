@@ -212,8 +212,15 @@ describe('npm run demo (e2e)', () => {
       expect(await operator.getByTestId('demo-banner').textContent()).toContain(
         'npm run demo:remove',
       );
-      await operator.getByTestId('schedule-item').first().getByText('Mẫu').waitFor();
+      // The week opens as a calendar: a sample item says so on its block and in its details.
+      const block = operator.getByTestId('week-block').first();
+      await block.waitFor();
+      expect(await block.getAttribute('aria-label')).toContain('dữ liệu mẫu');
       await screenshot(operator, '23-mau-lich-phat-song');
+      // Seconds-long sample items are thin blocks that overlap: opened from the keyboard.
+      await block.press('Enter');
+      await operator.getByTestId('item-detail').getByText('Mẫu').waitFor();
+      await operator.getByTestId('item-detail').getByRole('button', { name: 'Đóng' }).click();
       await operator
         .getByRole('navigation', { name: 'Chức năng' })
         .getByRole('link', { name: 'Bản tin', exact: true })

@@ -15,7 +15,9 @@ import {
 } from '../format.js';
 import { ITEM_STATUS_LABEL, PRIORITY_LABEL, topicColour } from '../labels.js';
 import type { BroadcastWindow, ScheduleItem } from '../types.js';
+import { isDemoBulletin } from '../ui/demo-banner.js';
 import { openDialog } from '../ui/dialog.js';
+import { demoBadge } from '../ui/notice.js';
 import { topicChip } from '../ui/topic-chip.js';
 
 /** How the week shows: a calendar (days × windows) or the list of days. */
@@ -103,7 +105,12 @@ function openItem(context: AppContext, item: ScheduleItem, input: WeekCalendarIn
             : h('span', { class: 'muted' }, 'Không có'),
         ),
         h('dt', null, 'Trạng thái'),
-        h('dd', null, ITEM_STATUS_LABEL[item.status]),
+        h(
+          'dd',
+          null,
+          ITEM_STATUS_LABEL[item.status],
+          isDemoBulletin(item.bulletinId) ? [' ', demoBadge()] : null,
+        ),
         itemKind(item) !== 'bulletin' ? h('dt', null, 'Loại') : null,
         itemKind(item) !== 'bulletin'
           ? h('dd', null, itemKind(item) === 'relay' ? 'Tiếp âm' : PRIORITY_LABEL.emergency)
@@ -157,7 +164,8 @@ function block(
   const to = Math.min(span.end, Math.max(from + 0.5, minutesOfDay(item.endsAt)));
   const kind = itemKind(item);
   const colour = topicColour(context.topics, item.topics[0]);
-  const label = `${formatTime(item.startsAt)} ${item.title ?? 'Bản tin'} (${formatDurationMs(item.durationMs)}), ${ITEM_STATUS_LABEL[item.status]}`;
+  const demo = isDemoBulletin(item.bulletinId);
+  const label = `${formatTime(item.startsAt)} ${item.title ?? 'Bản tin'} (${formatDurationMs(item.durationMs)}), ${ITEM_STATUS_LABEL[item.status]}${demo ? ', dữ liệu mẫu' : ''}`;
   const element = h(
     'button',
     {
@@ -166,6 +174,7 @@ function block(
       'data-status': item.status,
       'data-testid': 'week-block',
       'data-kind': kind,
+      'data-demo': demo ? 'true' : null,
       'data-topic': item.topics[0] ?? '',
       title: label,
       'aria-label': label,
