@@ -2,7 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ScheduleChanges } from '../src/schedule/schedule-changes';
-import { Browser, buildWebApp, launchBrowser, listen, screenshot, signIn } from './support/browser';
+import {
+  Browser,
+  buildWebApp,
+  eventually,
+  launchBrowser,
+  listen,
+  screenshot,
+  signIn,
+} from './support/browser';
 import { insertBulletin, insertReadyAudio, insertScheduleItem } from './support/playout-fixtures';
 import { createActors, HAC_THANH, THANH_HOA } from './support/schedule-fixtures';
 import {
@@ -126,8 +134,13 @@ describe('web app: Phát trực tiếp from Chromium with a fake microphone (e2e
     await page.getByRole('button', { name: 'BẮT ĐẦU PHÁT TRỰC TIẾP' }).click();
     await page.getByText(/^ĐANG PHÁT TRỰC TIẾP từ/).waitFor({ timeout: 10000 });
     // The level meter moves with the microphone; only the stop button is offered.
-    await page.waitForFunction(
-      "Number(document.querySelector('[role=meter]')?.getAttribute('aria-valuenow')) > 10",
+    // Polled from here: the page's Content-Security-Policy forbids the eval that a string
+    // predicate of waitForFunction needs.
+    const meter = page.getByRole('meter');
+    await eventually(
+      async () => Number(await meter.getAttribute('aria-valuenow')),
+      (level) => level > 10,
+      10_000,
     );
     expect(await page.getByRole('button', { name: 'BẮT ĐẦU PHÁT TRỰC TIẾP' }).isHidden()).toBe(
       true,

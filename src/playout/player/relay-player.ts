@@ -270,12 +270,10 @@ class RelayRun {
         out = out.subarray(0, Math.min(out.length, totalBytes - writtenBytes));
         sink.input.write(out);
         this.outputMeter.push(out);
-        this.log.wrote(
-          content,
-          this.pendingReason,
-          pcmBytesToMs(writtenBytes),
-          pcmBytesToMs(out.length),
-        );
+        // Both ends from the byte positions, so that consecutive writes meet exactly.
+        const fromMs = pcmBytesToMs(writtenBytes);
+        const toMs = pcmBytesToMs(writtenBytes + out.length);
+        this.log.wrote(content, this.pendingReason, fromMs, toMs - fromMs);
         writtenBytes += out.length;
       }
       if (!this.deadAirReported && this.outputMeter.silentMs >= plan.deadAirMs) {

@@ -52,4 +52,16 @@ describe('a relay segment log', () => {
       'primary-back',
     ]);
   });
+
+  it('tiles exactly when rounded positions disagree by a millisecond', () => {
+    const log = new SegmentLog();
+    // Chunks of 201 bytes: each rounds to 1 ms alone, 201 × 2 bytes to 2 ms, 201 × 3 to 3 ms…
+    log.wrote(primary, 'start', 0, 101);
+    log.wrote(backup, 'failed', 100, 50);
+    const segments = log.segments(start);
+    expect(segments.map((segment) => [segment.startedAt, segment.endedAt])).toEqual([
+      ['2025-10-06T05:40:00.000Z', '2025-10-06T05:40:00.101Z'],
+      ['2025-10-06T05:40:00.101Z', '2025-10-06T05:40:00.150Z'],
+    ]);
+  });
 });

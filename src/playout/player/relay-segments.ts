@@ -59,8 +59,10 @@ export class SegmentLog {
       this.current.toMs = fromMs + ms;
       return;
     }
+    // A new segment begins where the last one ended, whatever rounding the caller's sums carry.
+    const from = this.current?.toMs ?? fromMs;
     if (this.current) this.closed.push(this.current);
-    this.current = { content, reason, fromMs, toMs: fromMs + ms };
+    this.current = { content, reason, fromMs: from, toMs: fromMs + ms };
   }
 
   get playedMs(): number {
@@ -74,10 +76,11 @@ export class SegmentLog {
 
   segments(startedAt: Date): RelaySegment[] {
     const all = this.current ? [...this.closed, this.current] : this.closed;
+    const at = (ms: number): string => new Date(Math.round(startedAt.getTime() + ms)).toISOString();
     return all.map((segment) => ({
       ...segment.content,
-      startedAt: new Date(startedAt.getTime() + segment.fromMs).toISOString(),
-      endedAt: new Date(startedAt.getTime() + segment.toMs).toISOString(),
+      startedAt: at(segment.fromMs),
+      endedAt: at(segment.toMs),
       reason: segment.reason,
     }));
   }
