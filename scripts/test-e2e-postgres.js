@@ -31,6 +31,10 @@ async function reachable() {
  * (web-*.e2e-spec.ts are the browser suites), relay items by relay-sources and relay-network.
  * The two relay suites that play Icecast streams (on the server, on an edge player) keep their
  * segments in text columns, which PostgreSQL returns as written, as SQLite does.
+ * The edge players' suite (edge.e2e) tests the cluster process and its own SQLite state; the
+ * service's side of it (enrolment, manifests, receipts) runs on PostgreSQL in fleet*.e2e and
+ * receipts.e2e. security-http tests body limits, overload and the docs' access
+ * against the built service: its one database read (a bulletin's owner) is in security-domain.
  * A file named on the command line always runs.
  */
 const ONCE_ON_SQLITE = [
@@ -41,6 +45,8 @@ const ONCE_ON_SQLITE = [
   '/test/edge-policy\\.e2e-spec\\.ts$',
   '/test/relay-icecast\\.e2e-spec\\.ts$',
   '/test/edge-relay\\.e2e-spec\\.ts$',
+  '/test/edge\\.e2e-spec\\.ts$',
+  '/test/security-http\\.e2e-spec\\.ts$',
 ];
 
 (async () => {
