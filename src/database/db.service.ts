@@ -44,9 +44,16 @@ export class Db implements OnModuleInit {
     return outcome!.value;
   }
 
-  write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  /**
+   * `urgent`: a write that something on the air waits for (a play's claim before its start) goes
+   * ahead of the writes queued on SQLite (as-run records, heartbeats), which can wait.
+   */
+  write<T>(
+    work: (manager: EntityManager) => Promise<T>,
+    options: { urgent?: boolean } = {},
+  ): Promise<T> {
     if (this.isSqlite) {
-      return this.writeLock.run(() => this.dataSource.transaction(work));
+      return this.writeLock.run(() => this.dataSource.transaction(work), options);
     }
     return this.dataSource.transaction(work);
   }

@@ -25,42 +25,47 @@ export class PlayoutClaims {
    * silent before any audio went out (a process that died while waiting to start).
    */
   claim(item: ScheduleItem, owner: string): Promise<boolean> {
-    return this.db.write(async (manager) => {
-      const now = this.clock.now();
-      const existing = await manager.findOneBy(PlayoutClaim, {
-        scheduleItemId: item.id,
-        attempt: AUTOMATION_ATTEMPT,
-      });
-      if (existing) {
-        const silentSince = (existing.heartbeatAt ?? existing.claimedAt).getTime();
-        if (existing.outputStartedAt || now.getTime() - silentSince < CLAIM_STALE_MS) return false;
-        const taken = await manager
-          .createQueryBuilder()
-          .update(PlayoutClaim)
-          .set({ owner, claimedAt: now, heartbeatAt: now, progressMs: 0 })
-          .where('schedule_item_id = :id AND attempt = :attempt AND owner = :previous', {
-            id: item.id,
-            attempt: AUTOMATION_ATTEMPT,
-            previous: existing.owner,
-          })
-          .andWhere('output_started_at IS NULL')
-          .execute();
-        if (taken.affected === 0) return false;
-      } else {
-        await manager.insert(PlayoutClaim, {
+    // The play waits on its claim before it may start: ahead of records and heartbeats.
+    return this.db.write(
+      async (manager) => {
+        const now = this.clock.now();
+        const existing = await manager.findOneBy(PlayoutClaim, {
           scheduleItemId: item.id,
           attempt: AUTOMATION_ATTEMPT,
-          communeCode: item.communeCode,
-          owner,
-          claimedAt: now,
-          outputStartedAt: null,
-          progressMs: 0,
-          heartbeatAt: now,
         });
-      }
-      await markDispatched(manager, item.id, now);
-      return true;
-    });
+        if (existing) {
+          const silentSince = (existing.heartbeatAt ?? existing.claimedAt).getTime();
+          if (existing.outputStartedAt || now.getTime() - silentSince < CLAIM_STALE_MS)
+            return false;
+          const taken = await manager
+            .createQueryBuilder()
+            .update(PlayoutClaim)
+            .set({ owner, claimedAt: now, heartbeatAt: now, progressMs: 0 })
+            .where('schedule_item_id = :id AND attempt = :attempt AND owner = :previous', {
+              id: item.id,
+              attempt: AUTOMATION_ATTEMPT,
+              previous: existing.owner,
+            })
+            .andWhere('output_started_at IS NULL')
+            .execute();
+          if (taken.affected === 0) return false;
+        } else {
+          await manager.insert(PlayoutClaim, {
+            scheduleItemId: item.id,
+            attempt: AUTOMATION_ATTEMPT,
+            communeCode: item.communeCode,
+            owner,
+            claimedAt: now,
+            outputStartedAt: null,
+            progressMs: 0,
+            heartbeatAt: now,
+          });
+        }
+        await markDispatched(manager, item.id, now);
+        return true;
+      },
+      { urgent: true },
+    );
   }
 
   async started(itemId: string, owner: string, at: Date): Promise<void> {

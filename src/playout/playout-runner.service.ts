@@ -136,8 +136,15 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
     if (!(await this.claims.claim(item, this.owner))) return skipped('claimed by another player');
 
     let progressMs = 0;
+    let beating = false;
     const heartbeat = setInterval(() => {
-      this.claims.heartbeat(item.id, this.owner, progressMs).catch(() => undefined);
+      // One at a time: on a busy SQLite, beats queued behind each other only lengthen its queue.
+      if (beating) return;
+      beating = true;
+      this.claims
+        .heartbeat(item.id, this.owner, progressMs)
+        .catch(() => undefined)
+        .finally(() => (beating = false));
     }, HEARTBEAT_MS);
     try {
       const playable = item.sourceId ? await this.relayable(item) : await this.playable(item);

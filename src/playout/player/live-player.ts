@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { AudioSinks, SinkOutput } from '../sinks/audio-sinks';
+import { closeSink } from '../sinks/close-sink';
 import { SinkTarget } from '../sinks/sink-args';
 import { LiveInput } from './live-input';
 import { CHUNK_BYTES, CHUNK_MS, pcmBytesToMs } from './pcm';
@@ -86,25 +87,14 @@ export class LivePlayer {
       await sleep(CHUNK_MS, control.signal);
     }
     const totalMs = pcmBytesToMs(writtenBytes);
-    let error = sinkError;
     if (!control.signal.aborted && !sinkError && sink.running) {
       // What is written airs when real time catches up; then the sink closes cleanly.
       await sleep(Math.max(0, totalMs - elapsed()), control.signal);
     }
     const playedMs = Math.max(0, Math.min(totalMs, Math.round(elapsed())));
-    if (!control.signal.aborted && sink.running) {
-      const exit = await sink.finish();
-      if (exit.code !== 0 && exit.code !== null) {
-        error ??= `The sink exited with ${exit.code}: ${exit.stderrTail}`;
-      }
-    } else {
-      if (!sink.running && !control.signal.aborted) {
-        const exit = await sink.exited;
-        error ??= `The sink stopped: ${exit.stderrTail || `exit ${exit.code ?? exit.signal}`}`;
-      }
-      sink.kill();
-      await sink.exited;
-    }
+    const aborted = control.signal.aborted;
+    const sinkEnd = await closeSink(sink, { clean: !aborted && sink.running, aborted });
+    const error = sinkError ?? sinkEnd;
     return {
       started: true,
       startedAt,

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { AudioSinks, SinkOutput } from '../sinks/audio-sinks';
+import { closeSink } from '../sinks/close-sink';
 import { SinkTarget } from '../sinks/sink-args';
 import { LoudnessMeter } from './loudness-meter';
 import { CHUNK_MS, pcmBytesToMs } from './pcm';
@@ -158,20 +159,8 @@ export class Player {
     const completed =
       source.exhausted && !control.signal.aborted && !sinkError && elapsed() >= totalMs;
     const playedMs = completed ? totalMs : Math.max(0, Math.min(totalMs, Math.round(elapsed())));
-    let error = sinkError ?? source.failure?.message;
-    if (completed) {
-      const exit = await sink.finish();
-      if (exit.code !== 0 && exit.code !== null)
-        error ??= `The sink exited with ${exit.code}: ${exit.stderrTail}`;
-    } else {
-      if (!sink.running && !control.signal.aborted) {
-        const exit = await sink.exited;
-        error ??= `The sink stopped: ${exit.stderrTail || `exit ${exit.code ?? exit.signal}`}`;
-      }
-      // Cut off now: what is still buffered must not air after the stop.
-      sink.kill();
-      await sink.exited;
-    }
+    const sinkEnd = await closeSink(sink, { clean: completed, aborted: control.signal.aborted });
+    const error = sinkError ?? source.failure?.message ?? sinkEnd;
     return {
       started: true,
       startedAt,

@@ -1,6 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { AudioSinks, DecoderProcess, SinkOutput } from '../sinks/audio-sinks';
+import { closeSink } from '../sinks/close-sink';
 import { SinkTarget } from '../sinks/sink-args';
 import { DEAD_AIR_LUFS, DynamicGain, LoudnessMeter } from './loudness-meter';
 import { CHUNK_BYTES, CHUNK_MS, PCM_BYTES_PER_SECOND, pcmBytesToMs } from './pcm';
@@ -324,19 +325,9 @@ class RelayRun {
     if (ranToEnd && sink.running) await waitUntil(t0 + totalMs, control.signal);
     const outputMs = ranToEnd ? totalMs : Math.max(0, Math.min(totalMs, Math.round(elapsed())));
     const playedMs = Math.min(this.log.playedMs, outputMs);
-    let error = sinkError;
-    if (ranToEnd && !control.signal.aborted) {
-      const exit = await sink.finish();
-      if (exit.code !== 0 && exit.code !== null)
-        error ??= `The sink exited with ${exit.code}: ${exit.stderrTail}`;
-    } else {
-      if (!sink.running && !control.signal.aborted) {
-        const exit = await sink.exited;
-        error ??= `The sink stopped: ${exit.stderrTail || `exit ${exit.code ?? exit.signal}`}`;
-      }
-      sink.kill();
-      await sink.exited;
-    }
+    const aborted = control.signal.aborted;
+    const sinkEnd = await closeSink(sink, { clean: ranToEnd && !aborted, aborted });
+    let error = sinkError ?? sinkEnd;
     const allowanceMs = SWITCH_GAP_ALLOWANCE_MS * (this.switches + 1);
     const completed =
       ranToEnd && !control.signal.aborted && !error && plan.durationMs - playedMs <= allowanceMs;
