@@ -331,7 +331,7 @@ function totalSeconds(items: readonly PlannedItem[]): number {
 
 /**
  * Kế hoạch chiến dịch: the planner fills the windows to meet the campaign's targets. A dry run is
- * always shown first; applying it is a second, confirmed step.
+ * always shown first (at once, for a running campaign); applying it is a second, confirmed step.
  */
 export async function planPage(context: AppContext, match: RouteMatch): Promise<Page> {
   const commune = communeCode(context);
@@ -498,6 +498,13 @@ export async function planPage(context: AppContext, match: RouteMatch): Promise<
       showResult(plan, false);
     },
   );
+  // With a running campaign and windows to fill, the dry run is what the operator came for: it
+  // is shown at once (once the page is on screen), and applying it is the one step left.
+  if (chosen?.status === 'running' && windowList.length > 0) {
+    window.setTimeout(() => {
+      if (preview.form.isConnected) preview.form.requestSubmit();
+    }, 0);
+  }
   return {
     title: 'Kế hoạch chiến dịch',
     node: h(
