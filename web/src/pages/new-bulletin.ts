@@ -210,6 +210,9 @@ function ttsPanel(commune: string, tracker: AudioTracker, text: HTMLTextAreaElem
       if (!text.value.trim()) return message.show('Nhập nội dung cần đọc.');
       const voice = voices.querySelector<HTMLInputElement>('input:checked')?.value;
       tracker.reset();
+      // Text pasted from a PDF is read as cleaned (lines joined, items as sentences), whether or
+      // not the operator looked at the reading first: the voice must not pause mid-phrase.
+      text.value = (await post<ReadingPreview>('/tts/preview', { text: text.value })).cleaned;
       const asset = await post<AudioAsset>(`/communes/${commune}/audio/tts`, {
         text: text.value.trim(),
         voice,
