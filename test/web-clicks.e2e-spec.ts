@@ -351,6 +351,10 @@ describe('an operator’s week and a monitor’s province, counted in clicks (e2
           expect(cell.badges.reduce((sum, badge) => sum + badge, 0)).toBe(cell.shared);
         }
         expect(cells.some((cell) => cell.badges.some((badge) => badge > 1))).toBe(true);
+        // Today's column is in view, even on a phone (the week opens scrolled to it).
+        const todayBox = await page.locator('.week-day-head.week-today').boundingBox();
+        expect(todayBox).not.toBeNull();
+        expect((todayBox?.x ?? 0) + (todayBox?.width ?? 0)).toBeLessThanOrEqual(run.viewport.width);
         await fits(page, run);
         await screenshot(page, `dem-${run.name}-07-lich-tuan`);
         await go(page, 'Tiến độ tuần');

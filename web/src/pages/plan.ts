@@ -487,6 +487,8 @@ export async function planPage(context: AppContext, match: RouteMatch): Promise<
       zones: where?.zones(),
     };
     const run = ++latest;
+    // What was shown answered other choices: it goes while this dry run runs.
+    result.replaceChildren(h('p', { class: 'muted', role: 'status' }, 'Đang chạy thử kế hoạch…'));
     let plan: PlanResult;
     try {
       plan = await post<PlanResult>(`/communes/${commune}/schedule/plan`, {
@@ -495,10 +497,10 @@ export async function planPage(context: AppContext, match: RouteMatch): Promise<
       });
     } catch (error) {
       if (run !== latest) return;
+      result.replaceChildren();
       const chosenCampaign = campaigns.find((item) => item.code === campaign.value);
       const refusal = chosenCampaign ? planRefusalText(error, chosenCampaign) : null;
       if (refusal === null) throw error;
-      result.replaceChildren();
       return message.show(refusal);
     }
     if (run !== latest) return;

@@ -403,7 +403,7 @@ export function weekCalendar(context: AppContext, input: WeekCalendarInput): HTM
     );
   });
   const outside = input.items.filter((item) => !placed.has(item.id));
-  return h(
+  const wrap = h(
     'div',
     { class: 'week-calendar-wrap table-wrap' },
     h(
@@ -446,4 +446,18 @@ export function weekCalendar(context: AppContext, input: WeekCalendarInput): HTM
       h('span', { class: 'legend-item week-legend-emergency' }, 'Khẩn cấp'),
     ),
   );
+  // On a phone the week is wider than the screen: it opens scrolled to today, not to Monday.
+  globalThis.setTimeout(() => scrollToToday(wrap), 0);
+  return wrap;
+}
+
+/** Scrolls the calendar sideways so that today's column follows the (sticky) window names. */
+function scrollToToday(wrap: HTMLElement): void {
+  const todayHead = wrap.querySelector('.week-day-head.week-today');
+  const corner = wrap.querySelector('.week-corner');
+  if (!wrap.isConnected || !todayHead || !corner) return;
+  const frame = wrap.getBoundingClientRect();
+  const column = todayHead.getBoundingClientRect();
+  if (column.right <= frame.right) return;
+  wrap.scrollLeft += column.left - corner.getBoundingClientRect().right - 4;
 }
