@@ -229,9 +229,9 @@ export interface BlockPlace {
 }
 
 /**
- * Places the items of a window occurrence (minutes from its start, sorted by start): each as tall
- * as its duration but at least `minPx`; items whose drawn blocks would overlap share a slot, side
- * by side, so none hides another.
+ * Places the items of a window occurrence (minutes from its start, sorted by start): each at its
+ * start, as tall as its duration but at least `minPx`; items whose drawn blocks would overlap
+ * share a slot and stand side by side in it, so none hides another.
  */
 export function placeBlocks(
   spans: readonly { from: number; to: number }[],
@@ -255,11 +255,9 @@ export function placeBlocks(
       end += 1;
     }
     const columns = end - index;
-    const top = drawn[index].top;
     for (let member = index; member < end; member += 1) {
       places.push({
-        top: columns > 1 ? top : drawn[member].top,
-        height: columns > 1 ? bottom - top : drawn[member].height,
+        ...drawn[member],
         column: member - index,
         columns,
         first: member === index,
