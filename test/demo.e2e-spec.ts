@@ -194,8 +194,8 @@ describe('npm run demo (e2e)', () => {
       await screenshot(monitor, '20-mau-bao-cao-tuan-thu');
       await monitor.getByRole('heading', { name: /^Xã × chủ đề/ }).scrollIntoViewIfNeeded();
       await screenshot(monitor, '20b-mau-luoi-xa-chu-de');
+      // Ticking the box shows only those at once.
       await monitor.getByLabel('Chỉ xã chưa đạt').check();
-      await monitor.getByRole('button', { name: 'Xem báo cáo' }).click();
       // Only Phường Hàm Rồng meets every target.
       await monitor.getByText('Xã × chủ đề (165/166 xã)').waitFor();
       await screenshot(monitor, '21-mau-xa-chua-dat');
@@ -212,12 +212,18 @@ describe('npm run demo (e2e)', () => {
       expect(await operator.getByTestId('demo-banner').textContent()).toContain(
         'npm run demo:remove',
       );
-      // The week opens as a calendar: a sample item says so on its block and in its details.
+      // The operator lands on the week's progress; the program log's week opens as a calendar,
+      // where a sample item says so on its block and in its details.
+      await operator.getByRole('heading', { level: 1, name: 'Tiến độ tuần này' }).waitFor();
+      await operator
+        .getByRole('navigation', { name: 'Chức năng' })
+        .getByRole('link', { name: 'Lịch phát sóng', exact: true })
+        .click();
       const block = operator.getByTestId('week-block').first();
       await block.waitFor();
       expect(await block.getAttribute('aria-label')).toContain('dữ liệu mẫu');
       await screenshot(operator, '23-mau-lich-phat-song');
-      // Seconds-long sample items are thin blocks that overlap: opened from the keyboard.
+      // Opened from the keyboard, as well as by a click.
       await block.press('Enter');
       await operator.getByTestId('item-detail').getByText('Mẫu').waitFor();
       await operator.getByTestId('item-detail').getByRole('button', { name: 'Đóng' }).click();

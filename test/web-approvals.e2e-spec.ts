@@ -76,6 +76,10 @@ describe('approvals inbox in the web app (e2e, Chromium)', () => {
   it('tells the operator how many wait and for whom, instead of “no approved bulletin”', async () => {
     const page = await browser.newTab('operator-before');
     await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+    await page
+      .getByRole('navigation', { name: 'Chức năng' })
+      .getByRole('link', { name: 'Lịch phát sóng', exact: true })
+      .click();
     await page.getByRole('heading', { level: 1, name: 'Lịch phát sóng' }).waitFor();
     await page.getByRole('button', { name: '+ Thêm bản tin vào lịch' }).click();
     const note = page.getByTestId('no-approved');

@@ -116,8 +116,12 @@ describe('web app: emergency to the clusters of a zone, and its delivery (e2e, C
     expect(device.commands).toHaveLength(1);
     expect(device.commands[0]).toMatchObject({ type: 'play-emergency' });
 
-    // The program log (the page shown) lists it with its delivery.
+    // The program log lists it with its delivery.
     await delivery.getByLabel('Đóng').click();
+    await page
+      .getByRole('navigation', { name: 'Chức năng' })
+      .getByRole('link', { name: 'Lịch phát sóng', exact: true })
+      .click();
     await page.getByRole('heading', { level: 1, name: 'Lịch phát sóng' }).waitFor();
     await page.getByRole('link', { name: 'Hôm nay', exact: true }).click();
     await page.getByRole('heading', { name: 'Phát khẩn cấp tới cụm loa' }).waitFor();

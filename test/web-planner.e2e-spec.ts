@@ -61,7 +61,7 @@ describe('planner on any date, campaign status, refused uploads (e2e, Chromium)'
 
     const page = await browser.newTab('operator');
     await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
-    await page.getByRole('heading', { level: 1, name: 'Lịch phát sóng' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Tiến độ tuần này' }).waitFor();
     await openPlanner(page);
     const notice = page.getByTestId('no-campaign');
     await expect(notice.textContent()).resolves.toContain(
@@ -122,7 +122,7 @@ describe('planner on any date, campaign status, refused uploads (e2e, Chromium)'
 
     const page = await browser.newTab('operator-2');
     await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
-    await page.getByRole('heading', { level: 1, name: 'Lịch phát sóng' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Tiến độ tuần này' }).waitFor();
     await openPlanner(page);
     await expect(page.getByLabel('Chiến dịch', { exact: true }).inputValue()).resolves.toBe(
       'e2e-dang-chay',
@@ -136,15 +136,15 @@ describe('planner on any date, campaign status, refused uploads (e2e, Chromium)'
     writeFileSync(fake, 'Đây không phải âm thanh, chỉ là chữ.\n'.repeat(200));
     const page = await browser.newTab('upload');
     await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
-    await page.getByRole('heading', { level: 1, name: 'Lịch phát sóng' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Tiến độ tuần này' }).waitFor();
     await page.goto(`${baseUrl}/#/ban-tin/moi`);
     await page.getByRole('heading', { level: 1, name: 'Tạo bản tin' }).waitFor();
     const [chooser] = await Promise.all([
       page.waitForEvent('filechooser'),
       page.getByRole('button', { name: 'Chọn tệp: Tệp ghi âm' }).click(),
     ]);
+    // Choosing the file uploads it.
     await chooser.setFiles(fake);
-    await page.getByRole('button', { name: 'Tải lên' }).click();
     await page
       .getByText('Tệp “ban-tin-gia.mp3” không phải tệp âm thanh, nên chưa được tải lên.')
       .waitFor();
@@ -157,7 +157,7 @@ describe('planner on any date, campaign status, refused uploads (e2e, Chromium)'
   it('marks the topics the running campaign counts and warns when a bulletin would count for nothing', async () => {
     const page = await browser.newTab('topics');
     await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
-    await page.getByRole('heading', { level: 1, name: 'Lịch phát sóng' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Tiến độ tuần này' }).waitFor();
     await page.goto(`${baseUrl}/#/ban-tin/moi`);
     await page.getByRole('heading', { level: 1, name: 'Tạo bản tin' }).waitFor();
     // e2e-dang-chay (running) counts only Kinh tế số; e2e-sap-toi has not begun.

@@ -210,10 +210,14 @@ describe('week calendar, week progress and plan preview (e2e, Chromium)', () => 
     await expect(kinhTe.evaluate(BACKGROUND)).resolves.toBe(
       await legendKinhTe.evaluate(BACKGROUND),
     );
-    // A block's height is its share of the window: one minute of thirty.
+    // A block's height is its share of the window (one minute of thirty), but never below 18 px
+    // so that it can be seen and hit; the four, two minutes apart, share a slot side by side
+    // under a badge that counts them.
     const [blockHeight, trackHeight] = await kinhTe.evaluate(heights);
-    expect(blockHeight / trackHeight).toBeGreaterThan(0.8 / 30);
-    expect(blockHeight / trackHeight).toBeLessThan(1.2 / 30);
+    expect(blockHeight).toBeCloseTo(Math.max(18, trackHeight / 30), 0);
+    await expect(mondayMorning.getByTestId('week-slot-count').allTextContents()).resolves.toEqual([
+      '4',
+    ]);
     // Empty windows show all their time free; the emergency outside windows is drawn apart.
     await expect(
       page

@@ -128,7 +128,7 @@ describe('web app in a browser (e2e, Chromium)', () => {
   it('lets an operator set windows, upload a recording and synthesize a text', async () => {
     const page = await browser.newTab('operator');
     await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
-    await heading(page, 'Lịch phát sóng');
+    await heading(page, 'Tiến độ tuần này');
     await expect(page.getByTestId('place').textContent()).resolves.toContain('Phường Hạc Thành');
 
     await go(page, 'Khung giờ phát', 'Khung giờ phát');
@@ -153,8 +153,8 @@ describe('web app in a browser (e2e, Chromium)', () => {
       page.getByRole('button', { name: 'Chọn tệp: Tệp ghi âm' }).click(),
     ]);
     await chooser.setFiles(recording);
+    // Choosing the file uploads it.
     await page.getByText('ban-tin-ghi-am.wav').waitFor();
-    await page.getByRole('button', { name: 'Tải lên' }).click();
     await audioReady(page);
     await page.getByLabel('Tiêu đề').fill('Chuyển đổi số: nhanh hơn, hiệu quả hơn, gần dân hơn');
     await page.getByLabel('Chính quyền số').check();
@@ -561,7 +561,10 @@ describe('web app in a browser (e2e, Chromium)', () => {
     const page = await browser.newTab('phone');
     await page.setViewportSize({ width: 390, height: 844 });
     await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
-    await heading(page, 'Lịch phát sóng');
+    await heading(page, 'Tiến độ tuần này');
+    expect(await elementsPastRightEdge(page)).toEqual([]);
+    expect(await horizontalOverflow(page)).toBe(0);
+    await go(page, 'Lịch phát sóng', 'Lịch phát sóng');
     expect(await elementsPastRightEdge(page)).toEqual([]);
     expect(await horizontalOverflow(page)).toBe(0);
     await screenshot(page, '17-dien-thoai-lich');
@@ -606,7 +609,7 @@ describe('web app in a browser (e2e, Chromium)', () => {
     const page = await browser.newTab('skewed-clock');
     await page.clock.setFixedTime(new Date(Date.now() + 2 * 86_400_000));
     await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
-    await heading(page, 'Lịch phát sóng');
+    await heading(page, 'Tiến độ tuần này');
     await go(page, 'Bản tin', 'Bản tin');
     expect(await page.getByRole('button', { name: 'Đăng xuất' }).count()).toBe(1);
     await page.close();

@@ -78,8 +78,8 @@ export const ROUTES: readonly Route[] = [
   { pattern: '/he-thong', roles: ['admin'], nav: 'Hệ thống', render: systemPage },
 ];
 
+/** Where a user lands: an operator on the week's progress, an approver on the program log. */
 export function homePath(context: AppContext): string {
-  return context.user.role === 'operator' || context.user.role === 'approver'
-    ? '/lich'
-    : '/bao-cao';
+  if (context.user.role === 'operator') return '/tien-do';
+  return context.user.role === 'approver' ? '/lich' : '/bao-cao';
 }

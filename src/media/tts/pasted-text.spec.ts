@@ -35,6 +35,24 @@ describe('cleanPastedText', () => {
     );
   });
 
+  it('joins a double-spaced passage copied without its last empty line just the same', () => {
+    const lines = [
+      '- Triển khai các hoạt động hưởng ứng Ngày Chuyển đổi số quốc gia năm ',
+      '',
+      '2025 và chủ trì triển khai Chiến dịch “Đi từng ngõ, gõ từng nhà, hướng dẫn ',
+      '',
+      'từng người dân kỹ năng số, sử dụng các dịch vụ số” thông qua hoạt động của ',
+      '',
+      'Tổ công nghệ số cộng đồng tại địa phương.  ',
+    ];
+    const expected =
+      'Triển khai các hoạt động hưởng ứng Ngày Chuyển đổi số quốc gia năm 2025 và chủ trì triển ' +
+      'khai Chiến dịch “Đi từng ngõ, gõ từng nhà, hướng dẫn từng người dân kỹ năng số, sử dụng ' +
+      'các dịch vụ số” thông qua hoạt động của Tổ công nghệ số cộng đồng tại địa phương.';
+    expect(cleanPastedText(lines.join('\n'))).toBe(expected);
+    expect(cleanPastedText([...lines, ''].join('\n'))).toBe(expected);
+  });
+
   it('undoes end-of-line hyphenation but keeps compound abbreviations and spaced dashes', () => {
     expect(cleanPastedText('tuyên truy-\nền rộng rãi')).toBe('tuyên truyền rộng rãi.');
     expect(cleanPastedText('Phòng VH-\nXH cấp xã')).toBe('Phòng VH-XH cấp xã.');

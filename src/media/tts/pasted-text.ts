@@ -41,16 +41,16 @@ export function cleanPastedText(input: string): string {
     .join('\n');
 }
 
-/** A PDF copied line by line often puts an empty line after every line: then they mean nothing. */
+/**
+ * A PDF copied line by line often puts an empty line after every line: then they mean nothing.
+ * Judged on the gaps between text lines only, so a passage copied without its last empty line
+ * (four printed lines, three gaps) reads the same as one copied with it.
+ */
 function isDoubleSpaced(lines: readonly string[]): boolean {
-  let text = 0;
-  let textThenBlank = 0;
-  for (let index = 0; index < lines.length - 1; index += 1) {
-    if (lines[index] === '') continue;
-    text += 1;
-    if (lines[index + 1] === '') textThenBlank += 1;
-  }
-  return text >= 4 && textThenBlank / text >= 0.7;
+  const text = lines.map((line, index) => (line === '' ? -1 : index)).filter((index) => index >= 0);
+  const gaps = text.slice(0, -1);
+  const blankAfter = gaps.filter((index) => lines[index + 1] === '').length;
+  return gaps.length >= 3 && blankAfter / gaps.length >= 0.7;
 }
 
 const ITEM = /^(?:[-–•+*]\s+|\d{1,2}[.)]\s+|[a-zđ][.)]\s+|[IVX]{1,4}\.\s+)/u;

@@ -235,7 +235,7 @@ function grid(
         communes.map((commune) =>
           h(
             'tr',
-            null,
+            { 'data-progress': String(commune.progress) },
             h(
               'th',
               { scope: 'row' },
@@ -405,7 +405,11 @@ export async function dashboardPage(context: AppContext, match: RouteMatch): Pro
     Object.entries(SORTS).map(([value, label]) => ({ value, label })),
     { value: sort, name: 'sort' },
   );
-  const filters = h(
+  // Ticking "only failing" or choosing an order shows it at once (no second click on the button).
+  const applyNow = (): void => filters.requestSubmit();
+  short.addEventListener('change', applyNow);
+  sortSelect.addEventListener('change', applyNow);
+  const filters: HTMLFormElement = h(
     'form',
     {
       class: 'filters card',

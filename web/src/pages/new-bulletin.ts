@@ -118,7 +118,7 @@ function uploadPanel(commune: string, tracker: AudioTracker): HTMLElement {
   );
   const file = audioField.input;
   const progress = h('div', { class: 'upload-progress' });
-  return form(
+  const panel = form(
     { class: 'panel-form', 'aria-label': 'Tải tệp ghi âm' },
     [audioField.element, progress],
     'Tải lên',
@@ -147,6 +147,11 @@ function uploadPanel(commune: string, tracker: AudioTracker): HTMLElement {
       tracker.track(asset);
     },
   ).form;
+  // Choosing the file is the operator's intent: it uploads at once ("Tải lên" sends it again).
+  file.addEventListener('change', () => {
+    if (file.files?.length) panel.requestSubmit();
+  });
+  return panel;
 }
 
 function ttsPanel(commune: string, tracker: AudioTracker, text: HTMLTextAreaElement): HTMLElement {
@@ -205,6 +210,9 @@ function ttsPanel(commune: string, tracker: AudioTracker, text: HTMLTextAreaElem
       if (!text.value.trim()) return message.show('Nhập nội dung cần đọc.');
       const voice = voices.querySelector<HTMLInputElement>('input:checked')?.value;
       tracker.reset();
+      // Text pasted from a PDF is read as cleaned (lines joined, items as sentences), whether or
+      // not the operator looked at the reading first: the voice must not pause mid-phrase.
+      text.value = (await post<ReadingPreview>('/tts/preview', { text: text.value })).cleaned;
       const asset = await post<AudioAsset>(`/communes/${commune}/audio/tts`, {
         text: text.value.trim(),
         voice,
@@ -402,6 +410,40 @@ export async function newBulletinPage(context: AppContext): Promise<Page> {
       tabs[next].focus();
     });
   });
+  // "Lưu và tạo bản tin khác" keeps the page (and the chosen audio tab) for the next bulletin:
+  // a week's bulletins are made one after another.
+  let another = false;
+  const saveAndNext = h(
+    'button',
+    {
+      type: 'submit',
+      class: 'secondary',
+      onClick: () => {
+        another = true;
+      },
+    },
+    'Lưu và tạo bản tin khác',
+  );
+  const startNext = (): void => {
+    title.value = '';
+    topics.set([]);
+    topics.element.dispatchEvent(new Event('change'));
+    priority.selectedIndex = 0;
+    body.value = '';
+    ttsText.value = '';
+    panels.tts.querySelector('[data-testid=reading-preview]')?.replaceChildren();
+    const file = panels.upload.querySelector<HTMLInputElement>('input[type=file]');
+    if (file) {
+      file.value = '';
+      file.dispatchEvent(new Event('change'));
+    }
+    panels.upload.querySelector('.upload-progress')?.replaceChildren();
+    tracker.reset();
+    saveButtonState(false);
+    window.scrollTo(0, 0);
+    const tts = !panelWrappers[1].hidden;
+    (tts ? ttsText : tabs[0]).focus({ preventScroll: true });
+  };
   const save = form(
     { class: 'card form-grid', 'aria-label': 'Thông tin bản tin' },
     [
@@ -417,6 +459,8 @@ export async function newBulletinPage(context: AppContext): Promise<Page> {
     ],
     'Lưu bản tin',
     async (message) => {
+      const next = another;
+      another = false;
       const asset = tracker.asset;
       if (!asset || asset.status !== 'ready') {
         return message.show('Cần có âm thanh đã xử lý xong trước khi lưu bản tin.');
@@ -431,12 +475,15 @@ export async function newBulletinPage(context: AppContext): Promise<Page> {
         ...(body.value.trim() ? { body: body.value.trim() } : {}),
       });
       toast(`Đã lưu bản tin “${created.title}”, đang chờ duyệt.`);
-      navigate('/ban-tin');
+      if (next) startNext();
+      else navigate('/ban-tin');
     },
+    [saveAndNext],
   );
-  const submit = save.form.querySelector<HTMLButtonElement>('button[type=submit]');
   saveButtonState = (ready) => {
-    if (submit) submit.setAttribute('aria-disabled', ready ? 'false' : 'true');
+    for (const button of save.form.querySelectorAll('button[type=submit]')) {
+      button.setAttribute('aria-disabled', ready ? 'false' : 'true');
+    }
   };
   saveButtonState(false);
   return {

@@ -4,7 +4,14 @@ import { h } from '../dom.js';
 import { addDays, formatDate, formatDayMonth, formatNumber, mondayOf, today } from '../format.js';
 import { topicColour } from '../labels.js';
 import { href, Page, RouteMatch } from '../router.js';
-import type { Campaign, CommuneDetail, ComplianceRow, ScheduleItem } from '../types.js';
+import type {
+  BroadcastWindow,
+  Bulletin,
+  Campaign,
+  CommuneDetail,
+  ComplianceRow,
+  ScheduleItem,
+} from '../types.js';
 import { emptyState } from '../ui/notice.js';
 import { topicChip } from '../ui/topic-chip.js';
 
@@ -146,6 +153,52 @@ export function runningCampaign(
 }
 
 /**
+ * What a commune still lacks before a week can be planned (windows, bulletins, approval), each
+ * with the page that does it; nothing when it lacks none.
+ */
+export function firstSteps(
+  windows: readonly BroadcastWindow[],
+  bulletins: readonly Bulletin[],
+): HTMLElement | null {
+  const live = bulletins.filter((bulletin) => bulletin.status !== 'archived');
+  const approved = live.filter((bulletin) => bulletin.status === 'approved').length;
+  const steps: { text: string; path: string; link: string }[] = [];
+  if (windows.length === 0) {
+    steps.push({
+      text: 'Xã chưa có khung giờ phát: bản tin chỉ được xếp lịch trong các khung giờ.',
+      path: '/khung-gio',
+      link: 'Thêm khung giờ phát',
+    });
+  }
+  if (live.length === 0) {
+    steps.push({
+      text: 'Chưa có bản tin nào: tải lên bản ghi âm hoặc tạo từ văn bản.',
+      path: '/ban-tin/moi',
+      link: 'Tạo bản tin',
+    });
+  } else if (approved === 0) {
+    steps.push({
+      text: `${live.length} bản tin đang chờ lãnh đạo duyệt; kế hoạch chỉ xếp bản tin đã duyệt.`,
+      path: '/ban-tin',
+      link: 'Xem bản tin',
+    });
+  }
+  if (steps.length === 0) return null;
+  return h(
+    'section',
+    { class: 'card', 'data-testid': 'first-steps' },
+    h('h2', null, 'Việc cần làm trước khi lập kế hoạch'),
+    h(
+      'ol',
+      { class: 'first-steps' },
+      steps.map((step) =>
+        h('li', null, `${step.text} `, h('a', { href: href(step.path) }, step.link)),
+      ),
+    ),
+  );
+}
+
+/**
  * Trang chủ của đài xã: this week's progress on each topic of the running campaign (aired,
  * planned, missing), with a link to plan what is missing.
  */
@@ -194,11 +247,13 @@ export async function operatorHomePage(context: AppContext, match: RouteMatch): 
       ),
     };
   }
-  const [detail, items] = await Promise.all([
+  const [detail, items, windows, bulletins] = await Promise.all([
     get<CommuneDetail>(
       `/reports/communes/${commune}?${new URLSearchParams({ campaign: campaign.code, from: monday, to: sunday }).toString()}`,
     ),
     get<ScheduleItem[]>(`/communes/${commune}/schedule?from=${monday}&to=${sunday}`),
+    get<BroadcastWindow[]>(`/communes/${commune}/windows`),
+    get<Bulletin[]>(`/communes/${commune}/bulletins`),
   ]);
   const weeks = topicWeeks(detail.rows, items);
   const missing = weeks.filter((week) => week.missingSeconds > 0 || week.missingPlays > 0);
@@ -229,6 +284,7 @@ export async function operatorHomePage(context: AppContext, match: RouteMatch): 
         { class: 'muted' },
         `${campaign.name} · tuần ${formatDate(detail.from)} – ${formatDate(detail.to)}. “Đã phát” theo nhật ký phát thanh; “Đã lên lịch” là các lượt còn chờ phát trong lịch.`,
       ),
+      firstSteps(windows, bulletins),
       h(
         'section',
         { class: 'card' },

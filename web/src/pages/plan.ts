@@ -30,7 +30,7 @@ import type {
 } from '../types.js';
 import { confirmDialog } from '../ui/dialog.js';
 import { field, form, select } from '../ui/form.js';
-import { emptyState, toast } from '../ui/notice.js';
+import { emptyState, MessageBox, toast } from '../ui/notice.js';
 import { byStatus } from './campaigns.js';
 import { communeZones, zoneChoice } from '../ui/zones.js';
 import { topicChip } from '../ui/topic-chip.js';
@@ -331,7 +331,7 @@ function totalSeconds(items: readonly PlannedItem[]): number {
 
 /**
  * Kế hoạch chiến dịch: the planner fills the windows to meet the campaign's targets. A dry run is
- * always shown first; applying it is a second, confirmed step.
+ * always shown first (at once, for a running campaign); applying it is a second, confirmed step.
  */
 export async function planPage(context: AppContext, match: RouteMatch): Promise<Page> {
   const commune = communeCode(context);
@@ -471,33 +471,50 @@ export async function planPage(context: AppContext, match: RouteMatch): Promise<
       where?.element ?? null,
     ],
     'Xem trước (chạy thử)',
-    async (message) => {
-      if (!campaign.value) return message.show('Chưa có chiến dịch nào.');
-      if (!from.value || !to.value || to.value < from.value) {
-        return message.show('Chọn khoảng ngày hợp lệ: “Đến ngày” không được trước “Từ ngày”.');
-      }
-      lastRequest = {
-        campaign: campaign.value,
-        from: from.value,
-        to: to.value,
-        zones: where?.zones(),
-      };
-      let plan: PlanResult;
-      try {
-        plan = await post<PlanResult>(`/communes/${commune}/schedule/plan`, {
-          ...lastRequest,
-          dryRun: true,
-        });
-      } catch (error) {
-        const chosenCampaign = campaigns.find((item) => item.code === campaign.value);
-        const refusal = chosenCampaign ? planRefusalText(error, chosenCampaign) : null;
-        if (refusal === null) throw error;
-        result.replaceChildren();
-        return message.show(refusal);
-      }
-      showResult(plan, false);
-    },
+    (message) => runPreview(message),
   );
+  // Only the latest dry run is shown (the one run on opening may answer after the operator's).
+  let latest = 0;
+  async function runPreview(message: MessageBox): Promise<void> {
+    if (!campaign.value) return message.show('Chưa có chiến dịch nào.');
+    if (!from.value || !to.value || to.value < from.value) {
+      return message.show('Chọn khoảng ngày hợp lệ: “Đến ngày” không được trước “Từ ngày”.');
+    }
+    const request = {
+      campaign: campaign.value,
+      from: from.value,
+      to: to.value,
+      zones: where?.zones(),
+    };
+    const run = ++latest;
+    // What was shown answered other choices: it goes while this dry run runs.
+    result.replaceChildren(h('p', { class: 'muted', role: 'status' }, 'Đang chạy thử kế hoạch…'));
+    let plan: PlanResult;
+    try {
+      plan = await post<PlanResult>(`/communes/${commune}/schedule/plan`, {
+        ...request,
+        dryRun: true,
+      });
+    } catch (error) {
+      if (run !== latest) return;
+      result.replaceChildren();
+      const chosenCampaign = campaigns.find((item) => item.code === campaign.value);
+      const refusal = chosenCampaign ? planRefusalText(error, chosenCampaign) : null;
+      if (refusal === null) throw error;
+      return message.show(refusal);
+    }
+    if (run !== latest) return;
+    lastRequest = request;
+    showResult(plan, false);
+  }
+  // With a running campaign and windows to fill, the dry run is what the operator came for: it
+  // is shown at once (once the page is on screen), and applying it is the one step left.
+  if (chosen?.status === 'running' && windowList.length > 0) {
+    window.setTimeout(() => {
+      if (!preview.form.isConnected) return;
+      runPreview(preview.message).catch((error: unknown) => preview.message.showError(error));
+    }, 0);
+  }
   return {
     title: 'Kế hoạch chiến dịch',
     node: h(

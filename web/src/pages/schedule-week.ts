@@ -214,6 +214,106 @@ function cellHeight(window: BroadcastWindow): number {
 
 /** Below this height a block shows its colour only; its time and title are in its label. */
 const TEXT_MIN_PX = 13;
+/** No block is drawn lower than this: a seconds-long item stays a block one can see and hit. */
+export const BLOCK_MIN_PX = 18;
+
+/** Where a block sits in its cell's track, in pixels, and beside how many others. */
+export interface BlockPlace {
+  top: number;
+  height: number;
+  /** Its column among the items that share its slot, and how many share it. */
+  column: number;
+  columns: number;
+  /** The first item of the shared slot (where its count badge goes). */
+  first: boolean;
+}
+
+/**
+ * Places the items of a window occurrence (minutes from its start, sorted by start): each at its
+ * start, as tall as its duration but at least `minPx`; items whose drawn blocks would overlap
+ * share a slot and stand side by side in it, so none hides another.
+ */
+export function placeBlocks(
+  spans: readonly { from: number; to: number }[],
+  length: number,
+  heightPx: number,
+  minPx = BLOCK_MIN_PX,
+): BlockPlace[] {
+  const scale = heightPx / Math.max(1, length);
+  const drawn = spans.map(({ from, to }) => {
+    const height = Math.max(minPx, (to - from) * scale);
+    const top = Math.min(Math.max(0, from * scale), Math.max(0, heightPx - height));
+    return { top, height };
+  });
+  const places: BlockPlace[] = [];
+  let index = 0;
+  while (index < drawn.length) {
+    let bottom = drawn[index].top + drawn[index].height;
+    let end = index + 1;
+    while (end < drawn.length && drawn[end].top < bottom - 0.5) {
+      bottom = Math.max(bottom, drawn[end].top + drawn[end].height);
+      end += 1;
+    }
+    const columns = end - index;
+    for (let member = index; member < end; member += 1) {
+      places.push({
+        ...drawn[member],
+        column: member - index,
+        columns,
+        first: member === index,
+      });
+    }
+    index = end;
+  }
+  return places;
+}
+
+/**
+ * The blocks of a window occurrence, each at least BLOCK_MIN_PX high; items that share a slot
+ * stand side by side under a badge that counts them.
+ */
+function placedBlocks(
+  context: AppContext,
+  items: readonly ScheduleItem[],
+  window: BroadcastWindow,
+  input: WeekCalendarInput,
+): HTMLElement[] {
+  const { start, end } = windowMinutes(window);
+  const height = cellHeight(window);
+  const sorted = [...items].sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+  const places = placeBlocks(
+    sorted.map((item) => {
+      const from = Math.max(start, minutesOfDay(item.startsAt)) - start;
+      return { from, to: Math.min(end, minutesOfDay(item.endsAt)) - start };
+    }),
+    end - start,
+    height,
+  );
+  return sorted.flatMap((item, index) => {
+    const place = places[index];
+    const element = block(context, item, { start, end }, input, height);
+    element.style.top = `${place.top}px`;
+    element.style.height = `${place.height}px`;
+    element.classList.toggle('week-block-thin', place.height < TEXT_MIN_PX);
+    if (place.columns === 1) return [element];
+    element.style.left = `calc(${(place.column / place.columns) * 100}% + 2px)`;
+    element.style.width = `calc(${100 / place.columns}% - 4px)`;
+    element.classList.add('week-block-shared');
+    if (!place.first) return [element];
+    const badge = h(
+      'span',
+      {
+        class: 'week-slot-count',
+        'data-testid': 'week-slot-count',
+        title: `${place.columns} mục cùng lúc`,
+        'aria-hidden': 'true',
+      },
+      String(place.columns),
+    );
+    badge.style.top = `${place.top}px`;
+    return [element, badge];
+  });
+}
 
 /**
  * The week as a calendar: a column per day (Mon–Sun, today marked), a row per window of the
@@ -253,7 +353,6 @@ export function weekCalendar(context: AppContext, input: WeekCalendarInput): HTM
     ),
   );
   const rows = windows.map((window) => {
-    const { start, end } = windowMinutes(window);
     return h(
       'div',
       { class: 'week-row' },
@@ -277,7 +376,7 @@ export function weekCalendar(context: AppContext, input: WeekCalendarInput): HTM
         const track = h(
           'div',
           { class: 'week-track' },
-          inside.map((item) => block(context, item, { start, end }, input, cellHeight(window))),
+          placedBlocks(context, inside, window, input),
         );
         track.style.height = `${cellHeight(window)}px`;
         return h(
@@ -302,7 +401,7 @@ export function weekCalendar(context: AppContext, input: WeekCalendarInput): HTM
     );
   });
   const outside = input.items.filter((item) => !placed.has(item.id));
-  return h(
+  const wrap = h(
     'div',
     { class: 'week-calendar-wrap table-wrap' },
     h(
@@ -345,4 +444,18 @@ export function weekCalendar(context: AppContext, input: WeekCalendarInput): HTM
       h('span', { class: 'legend-item week-legend-emergency' }, 'Khẩn cấp'),
     ),
   );
+  // On a phone the week is wider than the screen: it opens scrolled to today, not to Monday.
+  globalThis.setTimeout(() => scrollToToday(wrap), 0);
+  return wrap;
+}
+
+/** Scrolls the calendar sideways so that today's column follows the (sticky) window names. */
+function scrollToToday(wrap: HTMLElement): void {
+  const todayHead = wrap.querySelector('.week-day-head.week-today');
+  const corner = wrap.querySelector('.week-corner');
+  if (!wrap.isConnected || !todayHead || !corner) return;
+  const frame = wrap.getBoundingClientRect();
+  const column = todayHead.getBoundingClientRect();
+  if (column.right <= frame.right) return;
+  wrap.scrollLeft += column.left - corner.getBoundingClientRect().right - 4;
 }
