@@ -185,6 +185,17 @@ async function measure(dir: string, prefix: string): Promise<string> {
     `| creating the application: every module’s init, below | ${ms(typical.createMs)} |`,
     ...steps.map(([step, value]) => `| &nbsp;&nbsp;${step} | ${ms(value)} |`),
     `| listening | ${ms(typical.listenMs)} |`,
+    '',
+    'The API docs are built on their first request since 2026-12-03 (they were 88 ms of the',
+    'creation at load 8.8); the modules only the HTTP process imports (`import()` in',
+    'app.module.ts) are loaded with the others here. Where the loading goes (a CPU profile of',
+    '`npm start` to healthy, 2026-12-03 at load ~11, ~2.5 s of CPU to load the modules whatever',
+    'the load): compiling them (V8 `wrapSafe`, and NestJS 12’s own packages, ES modules that',
+    '`require` loads, compiled and lexed as such), resolving and reading ~2,200 files (`stat`,',
+    '`realpath`, `package.json` reads), and garbage collection (~15 % of the start). A code cache',
+    'would take most of the compiling: `v8-compile-cache` cannot compile ES modules, and Node 20',
+    'has no module compile cache (Node 22’s `module.enableCompileCache()`); a bundle of the',
+    'service in one file would take the resolving. Neither is done yet.',
   ].join('\n');
 }
 

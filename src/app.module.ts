@@ -16,8 +16,6 @@ import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { GeoModule } from './geo/geo.module';
 import { HealthModule } from './health/health.module';
-import { LiveModule } from './live/live.module';
-import { FleetMqttModule } from './fleet/fleet-mqtt.module';
 import { FleetSchedulerModule } from './fleet/fleet-scheduler.module';
 import { FleetModule } from './fleet/fleet.module';
 import { FfmpegModule } from './media/ffmpeg.module';
@@ -27,7 +25,6 @@ import { MediaModule } from './media/media.module';
 import { PlayoutSchedulerModule } from './playout/playout-scheduler.module';
 import { PlayoutWorkerModule } from './playout/playout-worker.module';
 import { PlayoutModule } from './playout/playout.module';
-import { QueueDashboardModule } from './queue/queue-dashboard.module';
 import { QueueModule } from './queue/queue.module';
 import { ReportsSchedulerModule } from './reports/reports-scheduler.module';
 import { ReportsWorkerModule } from './reports/reports-worker.module';
@@ -75,6 +72,34 @@ const SCHEDULER_MODULES: NonNullable<DynamicModule['imports']> = [
   PlayoutSchedulerModule,
   FleetSchedulerModule,
 ];
+
+/**
+ * Modules only a process that serves HTTP uses, loaded (`import()`) only by such a process: with
+ * them bull-board, the MQTT client and broker, and the live socket's `ws` were loaded by every
+ * worker and scheduler process too, and never used there (BENCHMARKS.md, Memory).
+ */
+function httpModules(
+  options: AppModuleOptions,
+  roles: ReadonlySet<AppRole>,
+): Promise<DynamicModule>[] {
+  if (!roles.has('api')) return [];
+  // The queue dashboard is HTTP: only a process that serves the API mounts it.
+  const modules = [
+    import('./queue/queue-dashboard.module').then(({ QueueDashboardModule }) => ({
+      module: QueueDashboardModule,
+    })),
+  ];
+  if (!options.http) return modules;
+  return [
+    ...modules,
+    // Devices reach the service that serves the API: the broker side lives there only.
+    import('./fleet/fleet-mqtt.module').then(({ FleetMqttModule }) => ({
+      module: FleetMqttModule,
+    })),
+    // Live speech arrives over the API's HTTP server (its socket), and plays on this process's player.
+    import('./live/live.module').then(({ LiveModule }) => ({ module: LiveModule })),
+  ];
+}
 
 function requestId(request: IncomingMessage): string {
   const header = request.headers['x-request-id'];
@@ -125,12 +150,7 @@ export class AppModule {
         PlayoutModule,
         ReportsModule,
         FleetModule,
-        // Devices reach the service that serves the API: the broker side lives there only.
-        ...(options.http && roles.has('api') ? [FleetMqttModule] : []),
-        // Live speech arrives over the API's HTTP server (its socket), and plays on this process's player.
-        ...(options.http && roles.has('api') ? [LiveModule] : []),
-        // The queue dashboard is HTTP: only a process that serves the API mounts it.
-        ...(roles.has('api') ? [QueueDashboardModule] : []),
+        ...httpModules(options, roles),
         ...(roleModules(roles) ?? []),
       ],
     };

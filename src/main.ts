@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { createHttpApp } from './app.factory';
 import { AppModule } from './app.module';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { ConfigError, loadConfig } from './config/load-config';
@@ -18,6 +17,8 @@ async function bootstrap(): Promise<void> {
     throw error;
   }
   if (roles.has('api')) {
+    // Loaded only here: a worker or scheduler process has no use for helmet and the API docs.
+    const { createHttpApp } = await import('./app.factory');
     const app = await createHttpApp();
     const config = app.get<AppConfig>(APP_CONFIG);
     await app.listen(config.port);
