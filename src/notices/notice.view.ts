@@ -1,20 +1,20 @@
 import { formatLocalInstant } from '../common/local-time';
 import { NoticeKind, UserNotice } from './entities/user-notice.entity';
 
-export interface NoticeView {
-  id: string;
-  kind: NoticeKind;
-  bulletinId: string | null;
-  title: string;
-  reason: string | null;
-  actorName: string | null;
-  createdAt: string;
-  read: boolean;
+export class NoticeView {
+  id!: string;
+  kind!: NoticeKind;
+  bulletinId!: string | null;
+  title!: string;
+  reason!: string | null;
+  actorName!: string | null;
+  createdAt!: string;
+  read!: boolean;
 }
 
-export interface NoticeListView {
-  unread: number;
-  items: NoticeView[];
+export class NoticeListView {
+  unread!: number;
+  items!: NoticeView[];
 }
 
 export function noticeView(notice: UserNotice): NoticeView {
