@@ -25,6 +25,13 @@ export class NewEnrolmentCode {
   enrolmentExpiresAt!: string;
 }
 
+/** `POST /communes/:commune/devices`: the new device and its one-time enrolment code. */
+export class CreatedDeviceView extends NewEnrolmentCode {
+  id!: string;
+  name!: string;
+  zones!: string[];
+}
+
 export class EnrolmentResult {
   deviceId!: string;
   communeCode!: string;

@@ -34,6 +34,20 @@ export class EmergencyDeviceRef {
   communeCode!: string;
 }
 
+export class EmergencyTargetRef extends EmergencyDeviceRef {
+  onlineWhenSent!: boolean;
+}
+
+export class EmergencyAcknowledgementRef extends EmergencyDeviceRef {
+  acknowledgedAt!: string;
+  ok!: boolean;
+  error!: string | null;
+}
+
+export class EmergencyStartRef extends EmergencyDeviceRef {
+  startedAt!: string;
+}
+
 /** `GET /emergencies/:id`: who was targeted, who acknowledged, who started, who was offline. */
 export class EmergencyReport {
   id!: string;
@@ -47,13 +61,9 @@ export class EmergencyReport {
   endsAt!: string;
   /** Whether its items are still on air (a device that reconnects now still gets it). */
   running!: boolean;
-  targeted!: (EmergencyDeviceRef & { onlineWhenSent: boolean })[];
-  acknowledged!: (EmergencyDeviceRef & {
-    acknowledgedAt: string;
-    ok: boolean;
-    error: string | null;
-  })[];
-  started!: (EmergencyDeviceRef & { startedAt: string })[];
+  targeted!: EmergencyTargetRef[];
+  acknowledged!: EmergencyAcknowledgementRef[];
+  started!: EmergencyStartRef[];
   /** Offline when it was sent and not acknowledged since. */
   offline!: EmergencyDeviceRef[];
 }

@@ -29,3 +29,9 @@ export function noticeView(notice: UserNotice): NoticeView {
     read: notice.readAt !== null,
   };
 }
+
+/** `POST /notices/read`: how many were marked, how many stay unread. */
+export class NoticesReadView {
+  marked!: number;
+  unread!: number;
+}

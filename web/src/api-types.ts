@@ -1667,6 +1667,18 @@ export interface components {
       /** @description What the web app translates (web/src/errors-vi.ts) */
       code: components['schemas']['ErrorCode'];
     };
+    Province: {
+      code: string;
+      name: string;
+      fullName: string;
+    };
+    CommuneView: {
+      code: string;
+      name: string;
+      /** @enum {string} */
+      kind: 'xa' | 'phuong' | 'dac-khu';
+      provinceCode: string;
+    };
     LoginDto: {
       username: string;
       password: string;
@@ -1775,6 +1787,11 @@ export interface components {
       name?: string;
       description?: string;
     };
+    CampaignRule: {
+      topic: string;
+      minSecondsPerWeek?: number;
+      minPlaysPerWeek?: number;
+    };
     CampaignView: {
       code: string;
       name: string;
@@ -1783,7 +1800,7 @@ export interface components {
       provinceCode: string | null;
       startsOn: string;
       endsOn: string;
-      rules: Record<string, never>[];
+      rules: components['schemas']['CampaignRule'][];
       minDailySeconds: number;
       /**
        * @description Against `today` (local date, Asia/Ho_Chi_Minh) when the view was made.
@@ -2293,6 +2310,13 @@ export interface components {
       };
       removeCommand: string;
     };
+    DeviceCoverage: {
+      targeted: number;
+      aired: number;
+      partial: number;
+      missed: number;
+      unreported: number;
+    };
     PlayoutRecordView: {
       id: string;
       communeCode: string;
@@ -2315,7 +2339,7 @@ export interface components {
       hash: string;
       createdAt: string;
       /** @description Records built from device receipts: how many targeted devices aired, partly aired, … */
-      devices?: Record<string, never>;
+      devices?: components['schemas']['DeviceCoverage'];
       /** @description A relay's segments, in the chain (the hash covers them: see `canonicalJson`). */
       segments?: Record<string, never>[];
     };
@@ -2548,6 +2572,13 @@ export interface components {
       zones?: string[];
       location?: components['schemas']['DeviceLocationDto'];
     };
+    CreatedDeviceView: {
+      id: string;
+      name: string;
+      zones: string[];
+      enrolmentCode: string;
+      enrolmentExpiresAt: string;
+    };
     DeviceView: {
       id: string;
       communeCode: string;
@@ -2719,6 +2750,26 @@ export interface components {
       }[];
       devices: components['schemas']['FanOutSummary'];
     };
+    EmergencyTargetRef: {
+      onlineWhenSent: boolean;
+      deviceId: string;
+      name: string;
+      communeCode: string;
+    };
+    EmergencyAcknowledgementRef: {
+      acknowledgedAt: string;
+      ok: boolean;
+      error: string | null;
+      deviceId: string;
+      name: string;
+      communeCode: string;
+    };
+    EmergencyStartRef: {
+      startedAt: string;
+      deviceId: string;
+      name: string;
+      communeCode: string;
+    };
     EmergencyDeviceRef: {
       deviceId: string;
       name: string;
@@ -2737,9 +2788,9 @@ export interface components {
       endsAt: string;
       /** @description Whether its items are still on air (a device that reconnects now still gets it). */
       running: boolean;
-      targeted: Record<string, never>[];
-      acknowledged: Record<string, never>[];
-      started: Record<string, never>[];
+      targeted: components['schemas']['EmergencyTargetRef'][];
+      acknowledged: components['schemas']['EmergencyAcknowledgementRef'][];
+      started: components['schemas']['EmergencyStartRef'][];
       /** @description Offline when it was sent and not acknowledged since. */
       offline: components['schemas']['EmergencyDeviceRef'][];
     };
@@ -2809,6 +2860,10 @@ export interface components {
       /** @description The notices to mark read; all of the caller's when absent. */
       ids?: string[];
     };
+    NoticesReadView: {
+      marked: number;
+      unread: number;
+    };
   };
   responses: never;
   parameters: never;
@@ -2832,7 +2887,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>[];
+          'application/json': components['schemas']['Province'][];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -2860,7 +2915,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>[];
+          'application/json': components['schemas']['CommuneView'][];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -6208,7 +6263,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
+          'application/json': components['schemas']['CreatedDeviceView'];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -7149,7 +7204,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['NoticesReadView'];
+        };
       };
       /** @description Refused: the problem, with a code the web app translates */
       '4XX': {

@@ -14,40 +14,15 @@ export type LoginResult = Schemas['LoginResult'];
 
 export type Topic = Schemas['TopicView'];
 
-export interface CampaignRule {
-  topic: string;
-  minSecondsPerWeek?: number;
-  minPlaysPerWeek?: number;
-}
+export type CampaignRule = Schemas['CampaignRule'];
 
-export interface Campaign {
-  code: string;
-  name: string;
-  description: string | null;
-  /** null: national (admins edit it); else the province whose monitors edit it. */
-  provinceCode: string | null;
-  startsOn: string;
-  endsOn: string;
-  rules: CampaignRule[];
-  minDailySeconds: number;
-  /** Against the server's today. */
-  status: CampaignStatus;
-}
+export type Campaign = Schemas['CampaignView'];
 
 export type CampaignStatus = 'running' | 'ended' | 'upcoming';
 
-export interface Province {
-  code: string;
-  name: string;
-  fullName: string;
-}
+export type Province = Schemas['Province'];
 
-export interface Commune {
-  code: string;
-  name: string;
-  kind: 'xa' | 'phuong' | 'dac-khu';
-  provinceCode: string;
-}
+export type Commune = Schemas['CommuneView'];
 
 export type AudioStatus = 'queued' | 'processing' | 'ready' | 'failed';
 
@@ -392,23 +367,7 @@ export type FleetAlert = Schemas['AlertView'];
 export type EmergencyDeviceRef = Schemas['EmergencyDeviceRef'];
 
 /** GET /emergencies/:id: the delivery of an emergency, cluster by cluster. */
-export interface EmergencyReport {
-  id: string;
-  scope: 'commune' | 'province';
-  bulletinId: string;
-  zones: string[] | null;
-  createdAt: string;
-  endsAt: string;
-  running: boolean;
-  targeted: (EmergencyDeviceRef & { onlineWhenSent: boolean })[];
-  acknowledged: (EmergencyDeviceRef & {
-    acknowledgedAt: string;
-    ok: boolean;
-    error: string | null;
-  })[];
-  started: (EmergencyDeviceRef & { startedAt: string })[];
-  offline: EmergencyDeviceRef[];
-}
+export type EmergencyReport = Schemas['EmergencyReport'];
 
 /** GET /communes/:commune/emergencies: one of the recent emergencies, with counts. */
 export type EmergencySummary = Schemas['EmergencySummary'];
