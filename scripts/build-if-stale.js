@@ -99,6 +99,6 @@ function buildIfStale(root, always = false) {
   return true;
 }
 
-module.exports = { staleReason, writeStamp, buildIfStale, STAMP };
+module.exports = { latestChange, staleReason, writeStamp, buildIfStale, STAMP };
 
 if (require.main === module) buildIfStale(process.cwd(), process.argv.includes('--always'));

@@ -1,10 +1,11 @@
 import { INestApplication, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { createApiDocument } from './api-document';
 import { AppModule, AppModuleOptions } from './app.module';
 import { TokenService } from './auth/token.service';
 import { LoadShedder, loadShedding } from './common/load-shedder';
@@ -22,6 +23,16 @@ const API_DOCS_PATHS = [`/${API_DOCS_PATH}`, `/${API_DOCS_PATH}-json`, `/${API_D
 
 function isHealthCheck(request: Request): boolean {
   return request.path.replace(/\/+$/, '') === HEALTH_PATH;
+}
+
+/** The web app (src/web) lives outside the API prefix: its page at `/`, its files at `/assets/…`. */
+export function useApiPrefix(app: INestApplication): void {
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: '/', method: RequestMethod.GET },
+      { path: 'assets/*path', method: RequestMethod.GET },
+    ],
+  });
 }
 
 /** Middleware, pipes, filters and docs shared by `main.ts` and the end-to-end tests. */
@@ -42,13 +53,7 @@ export function configureHttpApp(app: INestApplication): void {
       },
     }),
   );
-  // The web app (src/web) lives outside the API prefix: its page at `/`, its files at `/assets/…`.
-  app.setGlobalPrefix(API_PREFIX, {
-    exclude: [
-      { path: '/', method: RequestMethod.GET },
-      { path: 'assets/*path', method: RequestMethod.GET },
-    ],
-  });
+  useApiPrefix(app);
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new ProblemFilter());
   app.enableShutdownHooks();
@@ -66,22 +71,7 @@ function configureApiDocs(app: INestApplication, config: AppConfig): void {
   }
   // Built on the first request for the docs (and kept), not at every start: scanning every
   // route and DTO took ~90 ms of the start-up (BENCHMARKS.md, Start-up).
-  const document = () =>
-    SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('Loa xã API')
-        .setDescription('Lập lịch, phát và kiểm tra nhật ký bản tin trên đài truyền thanh cơ sở')
-        .setVersion('1')
-        .addBearerAuth()
-        .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
-        .addTag(
-          'stats',
-          'Open statistics feed (schemaVersion 1) per commune and day, and its signed daily push: ' +
-            'docs/stats-feed.md',
-        )
-        .build(),
-    );
+  const document = () => createApiDocument(app);
   SwaggerModule.setup(API_DOCS_PATH, app, document, {
     jsonDocumentUrl: `${API_DOCS_PATH}-json`,
     yamlDocumentUrl: `${API_DOCS_PATH}-yaml`,

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { EDGE_REASONS } from '../src/edge/edge-playback';
 import { Receipt, receiptProblem } from '../src/fleet/protocol';
 import { archivePath } from '../src/playout/sinks/sink-targets';
-import { eventually, registerDevice } from './support/fleet-device';
+import { registerDevice } from './support/fleet-device';
+import { eventually } from './support/eventually';
 import { durationOf } from './support/media-fixtures';
 import { canUseNetns, createLinkedNamespace, LinkedNamespace } from './support/netns';
 import { insertScheduleItem } from './support/playout-fixtures';
@@ -174,21 +175,19 @@ if (!canUseNetns || process.env.TEST_DB === 'postgres') {
             `/api/v1/communes/${HAC_THANH}/devices`,
           )
         ).find((device) => device.id === id)?.status;
-      await eventually(
-        async () => ((await statusOf(behind.id)) === 'online' ? true : undefined),
-        20000,
-        'the namespaced cluster online',
-      );
+      await eventually(async () => ((await statusOf(behind.id)) === 'online' ? true : undefined), {
+        timeoutMs: 20000,
+        what: 'the namespaced cluster online',
+      });
       expect(Date.now()).toBeLessThan(base - 10000);
 
       // The link dies: packets dropped, nothing closed. The service notices by the keepalive.
       await sleep(base - 9000 - Date.now());
       netns!.down();
-      await eventually(
-        async () => ((await statusOf(behind.id)) === 'offline' ? true : undefined),
-        8000,
-        'the cluster behind the dead link offline (Last Will)',
-      );
+      await eventually(async () => ((await statusOf(behind.id)) === 'offline' ? true : undefined), {
+        timeoutMs: 8000,
+        what: 'the cluster behind the dead link offline (Last Will)',
+      });
       expect(await statusOf(hostA.id)).toBe('online');
 
       // SIGKILL three seconds into i3, and start it again, still behind the dead link.
@@ -215,11 +214,10 @@ if (!canUseNetns || process.env.TEST_DB === 'postgres') {
 
       // The link comes back: the box reconnects, its receipts reach the service.
       netns!.up();
-      await eventually(
-        async () => ((await statusOf(behind.id)) === 'online' ? true : undefined),
-        30000,
-        'the namespaced cluster online again',
-      );
+      await eventually(async () => ((await statusOf(behind.id)) === 'online' ? true : undefined), {
+        timeoutMs: 30000,
+        what: 'the namespaced cluster online again',
+      });
       const log = await eventually(
         async () => {
           const records = await api<RecordRow[]>(
@@ -229,8 +227,7 @@ if (!canUseNetns || process.env.TEST_DB === 'postgres') {
           );
           return records.length >= 4 ? records : undefined;
         },
-        60000,
-        'the commune records of the four items',
+        { timeoutMs: 60000, what: 'the commune records of the four items' },
       );
       expect(log).toHaveLength(4);
       const recordOf = (id: string) => log.find((record) => record.scheduleItemId === id)!;

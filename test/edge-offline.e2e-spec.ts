@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Receipt, receiptProblem, RECEIPT_GENESIS_HASH } from '../src/fleet/protocol';
 import { EDGE_REASONS } from '../src/edge/edge-playback';
 import { archivePath } from '../src/playout/sinks/sink-targets';
-import { eventually } from './support/fleet-device';
+import { eventually } from './support/eventually';
 import { EdgeServerStub, StubAudio, stubAudio } from './support/edge-server-stub';
 import { durationOf, ffmpeg } from './support/media-fixtures';
 import { BUILT_EDGE, ServiceProcess, startBuiltProcess } from './support/service-process';
@@ -183,11 +183,10 @@ describeOnce('edge player offline (e2e, real processes)', () => {
       return { identity, list: stub.receipts.get(identity.deviceId) ?? [] };
     };
     for (const edge of [restarted1, restarted2]) {
-      await eventually(
-        () => Promise.resolve(receipts(edge).list.length >= 4 || undefined),
-        20000,
-        'receipts',
-      );
+      await eventually(() => Promise.resolve(receipts(edge).list.length >= 4 || undefined), {
+        timeoutMs: 20000,
+        what: 'receipts',
+      });
     }
     const byItem = (list: Receipt[]) =>
       new Map(list.map((receipt) => [receipt.scheduleItemId, receipt]));
@@ -231,8 +230,7 @@ describeOnce('edge player offline (e2e, real processes)', () => {
     });
     await eventually(
       () => Promise.resolve(existsSync(join(restarted2.dataDir, 'audio', short.id)) || undefined),
-      15000,
-      'the corrupted audio fetched again',
+      { timeoutMs: 15000, what: 'the corrupted audio fetched again' },
     );
     expect(readFileSync(join(restarted2.dataDir, 'audio', short.id))).toEqual(short.bytes);
     expect(stub.log.filter((line) => line.includes(short.id)).length).toBeGreaterThan(

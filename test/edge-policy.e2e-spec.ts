@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatLocalTime, localMsOfDay } from '../src/common/local-time';
-import { eventually, registerDevice } from './support/fleet-device';
+import { registerDevice } from './support/fleet-device';
+import { eventually } from './support/eventually';
 import { filesUnder } from './support/media-fixtures';
 import { insertScheduleItem } from './support/playout-fixtures';
 import { createActors, createApproved, HAM_RONG, THANH_HOA } from './support/schedule-fixtures';
@@ -134,8 +135,7 @@ describe('edge player and the broadcast policy (e2e, real processes)', () => {
         const rows = (await response.json()) as RecordJson[];
         return rows.length >= 2 ? rows : undefined;
       },
-      30000,
-      'both records from the receipts',
+      { timeoutMs: 30000, what: 'both records from the receipts' },
     );
     expect(records.find((record) => record.scheduleItemId === refused.id)).toMatchObject({
       source: 'devices',

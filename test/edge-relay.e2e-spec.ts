@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { Receipt, receiptProblem } from '../src/fleet/protocol';
 import type { RelaySegment } from '../src/playout/player/relay-segments';
 import { archivePath } from '../src/playout/sinks/sink-targets';
-import { eventually, registerDevice } from './support/fleet-device';
+import { registerDevice } from './support/fleet-device';
+import { eventually } from './support/eventually';
 import { describeWithIcecast, feedTone, startIcecast, waitForMount } from './support/icecast';
 import { insertBulletin, insertReadyAudio, insertScheduleItem } from './support/playout-fixtures';
 import { createActors, HAC_THANH } from './support/schedule-fixtures';
@@ -192,8 +193,7 @@ describeWithIcecast('relays on an edge player, with failover (e2e, real processe
         const { body } = await call(admin2, 'GET', `/api/v1/communes/${HAC_THANH}/playout-log`);
         return (body as RecordRow[]).find((row) => row.scheduleItemId === item.id);
       },
-      durationMs + 40000,
-      "the commune's record of the relay",
+      { timeoutMs: durationMs + 40000, what: "the commune's record of the relay" },
     );
     expect(record).toMatchObject({
       outcome: 'aired',
@@ -210,8 +210,10 @@ describeWithIcecast('relays on an edge player, with failover (e2e, real processe
         );
         return (body as Receipt[]).length > 0 ? (body as Receipt[]) : undefined;
       },
-      10000,
-      `the receipts behind record ${record.seq}: ${JSON.stringify(record)}`,
+      {
+        timeoutMs: 10000,
+        what: `the receipts behind record ${record.seq}: ${JSON.stringify(record)}`,
+      },
     );
     expect(receipts).toHaveLength(1);
     const [receipt] = receipts;

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { EdgeStore } from '../src/edge/edge-store';
 import { receiptProblem } from '../src/fleet/protocol';
 import { archivePath } from '../src/playout/sinks/sink-targets';
-import { eventually, registerDevice } from './support/fleet-device';
+import { registerDevice } from './support/fleet-device';
+import { eventually } from './support/eventually';
 import { durationOf, filesUnder } from './support/media-fixtures';
 import { insertScheduleItem } from './support/playout-fixtures';
 import { createActors, createApproved, HAC_THANH } from './support/schedule-fixtures';
@@ -146,8 +147,7 @@ describe('edge players against the service (e2e, real processes)', () => {
           ? rows
           : undefined;
       },
-      20000,
-      'both clusters online with their cache',
+      { timeoutMs: 20000, what: 'both clusters online with their cache' },
     );
     const command = await api<{ id: string }>(
       admin,
@@ -155,19 +155,25 @@ describe('edge players against the service (e2e, real processes)', () => {
       `/api/v1/communes/${HAC_THANH}/devices/${thon1.id}/commands`,
       { type: 'volume', volume: 40 },
     );
-    const acked = await eventually(async () => {
-      const view = await api<{ ok: boolean | null }>(
-        admin,
-        'GET',
-        `/api/v1/communes/${HAC_THANH}/devices/${thon1.id}/commands/${command.id}`,
-      );
-      return view.ok === null ? undefined : view;
-    }, 15000);
+    const acked = await eventually(
+      async () => {
+        const view = await api<{ ok: boolean | null }>(
+          admin,
+          'GET',
+          `/api/v1/communes/${HAC_THANH}/devices/${thon1.id}/commands/${command.id}`,
+        );
+        return view.ok === null ? undefined : view;
+      },
+      { timeoutMs: 15000 },
+    );
     expect(acked.ok).toBe(true);
-    const row = await eventually(async () => {
-      const found = (await devices()).find((device) => device.id === thon1.id);
-      return found?.volume === 40 ? found : undefined;
-    }, 15000);
+    const row = await eventually(
+      async () => {
+        const found = (await devices()).find((device) => device.id === thon1.id);
+        return found?.volume === 40 ? found : undefined;
+      },
+      { timeoutMs: 15000 },
+    );
     expect(row).toMatchObject({
       version: expect.stringMatching(/^loa-xa-edge /),
       publicKey: identity('thon-1').publicKey,
@@ -182,14 +188,17 @@ describe('edge players against the service (e2e, real processes)', () => {
       `/api/v1/communes/${HAC_THANH}/devices/${thon2.id}/commands`,
       { type: 'play-emergency', scheduleItemId: urgent.id },
     );
-    const started = await eventually(async () => {
-      const view = await api<{ ok: boolean | null; error: string | null }>(
-        admin,
-        'GET',
-        `/api/v1/communes/${HAC_THANH}/devices/${thon2.id}/commands/${emergency.id}`,
-      );
-      return view.ok === null ? undefined : view;
-    }, 15000);
+    const started = await eventually(
+      async () => {
+        const view = await api<{ ok: boolean | null; error: string | null }>(
+          admin,
+          'GET',
+          `/api/v1/communes/${HAC_THANH}/devices/${thon2.id}/commands/${emergency.id}`,
+        );
+        return view.ok === null ? undefined : view;
+      },
+      { timeoutMs: 15000 },
+    );
     expect(started).toMatchObject({ ok: true, error: null });
     await edges[1].waitFor(new RegExp(`Receipt 1: ${urgent.id} aired 2000 ms`), 10000);
     const emergencyFile = filesUnder(join(dir('thon-2'), 'archive')).find((file) =>
@@ -234,8 +243,7 @@ describe('edge players against the service (e2e, real processes)', () => {
         const rows = await api<DeviceRow[]>(again, 'GET', `/api/v1/communes/${HAC_THANH}/devices`);
         return rows.every((device) => device.status === 'online') ? rows : undefined;
       },
-      30000,
-      'both clusters online again',
+      { timeoutMs: 30000, what: 'both clusters online again' },
     );
 
     // Their receipts reach the service, which builds the commune's as-run log from them.
@@ -256,8 +264,7 @@ describe('edge players against the service (e2e, real processes)', () => {
         );
         return records.length >= 2 ? records : undefined;
       },
-      60000,
-      'the commune records built from the receipts',
+      { timeoutMs: 60000, what: 'the commune records built from the receipts' },
     );
     const recordOf = (id: string) => log.find((record) => record.scheduleItemId === id);
     expect(recordOf(i1.id)).toMatchObject({

@@ -3,12 +3,8 @@ import { Db } from '../src/database/db.service';
 import mqtt from 'mqtt';
 import { CommandMessage, deviceTopic, encodeMessage } from '../src/fleet/protocol';
 import { seedReadyAudio } from './support/audio-fixtures';
-import {
-  DeviceCredentials,
-  eventually,
-  newDevicePublicKey,
-  SimulatedDevice,
-} from './support/fleet-device';
+import { DeviceCredentials, newDevicePublicKey, SimulatedDevice } from './support/fleet-device';
+import { eventually } from './support/eventually';
 import { MOSQUITTO_PATH, startMosquitto, TestMosquitto } from './support/mosquitto';
 import {
   Actors,
@@ -210,8 +206,7 @@ describe.each(BROKERS)('emergency to the fleet, $name (e2e)', ({ mosquitto: exte
         ).expect(200);
         return view.body.status === 'online' ? true : undefined;
       },
-      10000,
-      `${credentials.deviceId} online`,
+      { timeoutMs: 10000, what: `${credentials.deviceId} online` },
     );
     return device;
   }
@@ -252,8 +247,7 @@ describe.each(BROKERS)('emergency to the fleet, $name (e2e)', ({ mosquitto: exte
           ? current
           : undefined;
       },
-      10000,
-      'acknowledgements and starts',
+      { timeoutMs: 10000, what: 'acknowledgements and starts' },
     );
     expect(names(done.targeted)).toEqual([
       'Cụm loa thôn 1 – bến đò',
@@ -324,8 +318,7 @@ describe.each(BROKERS)('emergency to the fleet, $name (e2e)', ({ mosquitto: exte
         const current = await report(communeEmergency);
         return current.offline.length === 0 ? current : undefined;
       },
-      10000,
-      'the late device',
+      { timeoutMs: 10000, what: 'the late device' },
     );
     expect(names(done.acknowledged)).toContain('Cụm loa thôn 1 – bến đò');
     // The same command (its id), sent again when the device came back.
@@ -361,8 +354,7 @@ describe.each(BROKERS)('emergency to the fleet, $name (e2e)', ({ mosquitto: exte
         const current = await report(id, who.monitor);
         return current.started.length === 5 ? current : undefined;
       },
-      10000,
-      'every device of the province',
+      { timeoutMs: 10000, what: 'every device of the province' },
     );
     expect(done.scope).toBe('province');
     expect(new Set(done.acknowledged.map((ref) => ref.communeCode))).toEqual(
@@ -513,8 +505,7 @@ describe.each(BROKERS)('emergency to the fleet, $name (e2e)', ({ mosquitto: exte
           const view = await get(`/communes/${HAC_THANH}/devices/${box.deviceId}`, who.operator);
           return view.body.status === status ? true : undefined;
         },
-        10000,
-        `the box ${status}`,
+        { timeoutMs: 10000, what: `the box ${status}` },
       );
     await first.status({ status: 'online' });
     await shown('online');
@@ -557,8 +548,7 @@ describe.each(BROKERS)('emergency to the fleet, $name (e2e)', ({ mosquitto: exte
             const current = await report(id);
             return current.acknowledged.length === 1 ? current : undefined;
           },
-          10000,
-          'the refusal',
+          { timeoutMs: 10000, what: 'the refusal' },
         );
         expect(refused).toHaveLength(1);
         expect(done.acknowledged).toEqual([

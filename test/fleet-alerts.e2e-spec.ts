@@ -1,11 +1,7 @@
 import { ManualClock } from '../src/common/manual-clock';
 import { AlertsService } from '../src/fleet/alerts.service';
-import {
-  DeviceCredentials,
-  enrolNewDevice,
-  eventually,
-  SimulatedDevice,
-} from './support/fleet-device';
+import { DeviceCredentials, enrolNewDevice, SimulatedDevice } from './support/fleet-device';
+import { eventually } from './support/eventually';
 import {
   ADMIN,
   bearer,
@@ -110,8 +106,7 @@ describe('fleet alerts: offline in a window, short cache, skewed clock (e2e)', (
         const found = open.map((alert) => alert.kind).sort();
         return JSON.stringify(found) === JSON.stringify([...kinds].sort()) ? open : undefined;
       },
-      10000,
-      `open alerts ${kinds.join(', ') || '(none)'}`,
+      { timeoutMs: 10000, what: `open alerts ${kinds.join(', ') || '(none)'}` },
     );
   }
 

@@ -7,10 +7,10 @@ import { AudioAsset } from '../src/media/entities/audio-asset.entity';
 import {
   DeviceCredentials,
   deviceGet,
-  eventually,
   enrolNewDevice,
   SimulatedDevice,
 } from './support/fleet-device';
+import { eventually } from './support/eventually';
 import { seedReadyAudio } from './support/audio-fixtures';
 import { insertScheduleItem } from './support/playout-fixtures';
 import {
@@ -258,8 +258,7 @@ describe('fleet: device manifests and resumable audio downloads (e2e)', () => {
           );
           return online.length === 2 ? true : undefined;
         },
-        10000,
-        'both devices online',
+        { timeoutMs: 10000, what: 'both devices online' },
       );
       await createWindow(app, who.operator, HAC_THANH, {
         name: 'Chiều',
@@ -278,11 +277,10 @@ describe('fleet: device manifests and resumable audio downloads (e2e)', () => {
       // Three changes for thôn 1 in a row: one sync, to thôn 1's cluster only.
       const added = [await add('15:10:00', ['thon-1']), await add('15:11:00', ['thon-1'])];
       added.push(await add('15:12:00', ['thon-1']));
-      await eventually(
-        () => Promise.resolve(one.commands.length > 0 ? true : undefined),
-        5000,
-        'a sync',
-      );
+      await eventually(() => Promise.resolve(one.commands.length > 0 ? true : undefined), {
+        timeoutMs: 5000,
+        what: 'a sync',
+      });
       await new Promise((resolve) => setTimeout(resolve, 1500));
       expect(one.commands).toEqual([{ id: expect.any(String), type: 'sync' }]);
       expect(two.commands).toEqual([]);
@@ -300,16 +298,14 @@ describe('fleet: device manifests and resumable audio downloads (e2e)', () => {
 
       // An item for every cluster: both fetch.
       const everyone = await add('15:20:00');
-      await eventually(
-        () => Promise.resolve(two.commands.length > 0 ? true : undefined),
-        5000,
-        'sync 2',
-      );
-      await eventually(
-        () => Promise.resolve(one.commands.length > 1 ? true : undefined),
-        5000,
-        'sync 1',
-      );
+      await eventually(() => Promise.resolve(two.commands.length > 0 ? true : undefined), {
+        timeoutMs: 5000,
+        what: 'sync 2',
+      });
+      await eventually(() => Promise.resolve(one.commands.length > 1 ? true : undefined), {
+        timeoutMs: 5000,
+        what: 'sync 1',
+      });
       expect((await manifestOf(thon2)).items.map((entry) => entry.scheduleItemId)).toContain(
         everyone,
       );

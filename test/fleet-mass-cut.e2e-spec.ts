@@ -3,7 +3,8 @@ import { Db } from '../src/database/db.service';
 import { newMqttPassword, secretHash } from '../src/fleet/device-credentials';
 import { Device } from '../src/fleet/entities/device.entity';
 import { FleetMqtt } from '../src/fleet/fleet-mqtt';
-import { DeviceCredentials, eventually, SimulatedDevice } from './support/fleet-device';
+import { DeviceCredentials, SimulatedDevice } from './support/fleet-device';
+import { eventually } from './support/eventually';
 import { HAC_THANH, THANH_HOA } from './support/schedule-fixtures';
 import { createTestStorage, startTestApp, TestApp, TestStorage } from './support/test-app';
 
@@ -86,18 +87,16 @@ describe('a whole fleet cut at once, embedded broker (e2e)', () => {
         devices.slice(i, i + 250).map((device) => device.status({ status: 'online' })),
       );
     }
-    await eventually(
-      async () => ((await states()).get('online') === DEVICES ? true : undefined),
-      60000,
-    );
+    await eventually(async () => ((await states()).get('online') === DEVICES ? true : undefined), {
+      timeoutMs: 60000,
+    });
 
     for (const device of devices) device.cut();
 
-    await eventually(
-      async () => ((await states()).get('offline') === DEVICES ? true : undefined),
-      60000,
-      'every Last Will',
-    );
+    await eventually(async () => ((await states()).get('offline') === DEVICES ? true : undefined), {
+      timeoutMs: 60000,
+      what: 'every Last Will',
+    });
     expect(await states()).toEqual(new Map([['offline', DEVICES]]));
   }, 180000);
 

@@ -1,6 +1,7 @@
 import { ManualClock } from '../src/common/manual-clock';
 import { Db } from '../src/database/db.service';
-import { enrolNewDevice, eventually, SimulatedDevice } from './support/fleet-device';
+import { enrolNewDevice, SimulatedDevice } from './support/fleet-device';
+import { eventually } from './support/eventually';
 import {
   ADMIN,
   bearer,

@@ -3,10 +3,10 @@ import { parseCommand } from '../src/fleet/protocol';
 import {
   DeviceCredentials,
   enrolNewDevice,
-  eventually,
   newDevicePublicKey,
   SimulatedDevice,
 } from './support/fleet-device';
+import { eventually } from './support/eventually';
 import { MOSQUITTO_PATH, startMosquitto, TestMosquitto } from './support/mosquitto';
 import {
   ADMIN,
@@ -377,8 +377,7 @@ describe('fleet: devices, enrolment, broker, status and commands (e2e)', () => {
         const current = await view(credentials.deviceId);
         return current.status === 'offline' ? current : undefined;
       },
-      60000,
-      'the Last Will',
+      { timeoutMs: 60000, what: 'the Last Will' },
     );
     expect(Date.now() - cutAt).toBeLessThan(60000);
     expect(offline).toMatchObject({ lastSeenAt: online.lastSeenAt, volume: 60 });
@@ -644,8 +643,7 @@ describe('fleet: devices, enrolment, broker, status and commands (e2e)', () => {
     deviceA.cut();
     await eventually(
       async () => ((await view(a.deviceId)).status === 'offline' ? true : undefined),
-      60000,
-      'the Last Will through Mosquitto',
+      { timeoutMs: 60000, what: 'the Last Will through Mosquitto' },
     );
   });
 });
@@ -757,8 +755,7 @@ describe('fleet: devices, enrolment, broker, status and commands (e2e)', () => {
       deviceA.cut();
       await eventually(
         async () => ((await view(a.deviceId)).status === 'offline' ? true : undefined),
-        60000,
-        'the Last Will through Mosquitto',
+        { timeoutMs: 60000, what: 'the Last Will through Mosquitto' },
       );
     });
   },

@@ -7,12 +7,12 @@ import { verifySignature } from '../src/reports/stats/push/stats-push-signature'
 import { localInstant, RecordInput, ServedRecord } from './support/as-run-data';
 import { HttpReceiver } from './support/http-receiver';
 import {
-  eventually,
   newDevicePublicKey,
   registerDevice,
   SimulatedDevice,
   DeviceCredentials,
 } from './support/fleet-device';
+import { eventually } from './support/eventually';
 import { insertBulletin, insertScheduleItem } from './support/playout-fixtures';
 import { HAC_THANH, HAM_RONG, THANH_HOA } from './support/schedule-fixtures';
 import {
@@ -70,8 +70,7 @@ async function settled(job: Job): Promise<string> {
       const state = await job.getState();
       return ['waiting', 'active', 'prioritized', 'delayed'].includes(state) ? undefined : state;
     },
-    30_000,
-    `job ${job.id}`,
+    { timeoutMs: 30_000, what: `job ${job.id}` },
   );
 }
 
@@ -205,8 +204,7 @@ describe('statistics feed fields and its daily push (e2e)', () => {
           .query<{ local_date: string }[]>('SELECT local_date FROM device_presence');
         return rows.length > 0 ? rows : undefined;
       },
-      10_000,
-      'the cluster online',
+      { timeoutMs: 10_000, what: 'the cluster online' },
     );
     await device.close();
   }, 120_000);
@@ -319,8 +317,7 @@ describe('statistics feed fields and its daily push (e2e)', () => {
         const state = await pushState();
         return state.deliveries[0]?.status === 'delivered' ? state : undefined;
       },
-      30_000,
-      'the delivery',
+      { timeoutMs: 30_000, what: 'the delivery' },
     );
     expect(delivered.deliveries).toEqual([
       expect.objectContaining({
@@ -381,8 +378,7 @@ describe('statistics feed fields and its daily push (e2e)', () => {
           ? current
           : undefined;
       },
-      30_000,
-      'the second revision',
+      { timeoutMs: 30_000, what: 'the second revision' },
     );
     expect(state.deliveries.map((item) => [item.revision, item.status])).toEqual([
       [2, 'delivered'],

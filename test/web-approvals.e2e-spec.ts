@@ -2,13 +2,13 @@ import {
   Browser,
   buildWebApp,
   elementsPastRightEdge,
-  eventually,
   horizontalOverflow,
   launchBrowser,
   listen,
   screenshot,
   signIn,
 } from './support/browser';
+import { eventually } from './support/eventually';
 import { createDraft, HAC_THANH } from './support/schedule-fixtures';
 import {
   ADMIN,

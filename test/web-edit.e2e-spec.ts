@@ -1,13 +1,6 @@
 import { ManualClock } from '../src/common/manual-clock';
-import {
-  Browser,
-  buildWebApp,
-  eventually,
-  launchBrowser,
-  listen,
-  screenshot,
-  signIn,
-} from './support/browser';
+import { Browser, buildWebApp, launchBrowser, listen, screenshot, signIn } from './support/browser';
+import { eventually } from './support/eventually';
 import { Actors, createActors, createApproved, HAC_THANH } from './support/schedule-fixtures';
 import {
   ADMIN,

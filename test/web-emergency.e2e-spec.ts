@@ -1,11 +1,7 @@
 import { parseCommand } from '../src/fleet/protocol';
 import { Browser, buildWebApp, launchBrowser, listen, screenshot, signIn } from './support/browser';
-import {
-  DeviceCredentials,
-  eventually,
-  newDevicePublicKey,
-  SimulatedDevice,
-} from './support/fleet-device';
+import { DeviceCredentials, newDevicePublicKey, SimulatedDevice } from './support/fleet-device';
+import { eventually } from './support/eventually';
 import { createActors, createApproved, HAC_THANH } from './support/schedule-fixtures';
 import {
   ADMIN,

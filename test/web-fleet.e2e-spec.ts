@@ -5,10 +5,10 @@ import { Browser, buildWebApp, launchBrowser, listen, screenshot, signIn } from 
 import {
   DeviceCredentials,
   enrolNewDevice,
-  eventually,
   newDevicePublicKey,
   SimulatedDevice,
 } from './support/fleet-device';
+import { eventually } from './support/eventually';
 import { createApproved, createWindow } from './support/schedule-fixtures';
 import {
   ADMIN,

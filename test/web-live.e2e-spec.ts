@@ -2,15 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ScheduleChanges } from '../src/schedule/schedule-changes';
-import {
-  Browser,
-  buildWebApp,
-  eventually,
-  launchBrowser,
-  listen,
-  screenshot,
-  signIn,
-} from './support/browser';
+import { Browser, buildWebApp, launchBrowser, listen, screenshot, signIn } from './support/browser';
+import { eventually } from './support/eventually';
 import { insertBulletin, insertReadyAudio, insertScheduleItem } from './support/playout-fixtures';
 import { createActors, HAC_THANH, THANH_HOA } from './support/schedule-fixtures';
 import {
@@ -140,7 +133,7 @@ describe('web app: Phát trực tiếp from Chromium with a fake microphone (e2e
     await eventually(
       async () => Number(await meter.getAttribute('aria-valuenow')),
       (level) => level > 10,
-      10_000,
+      { timeoutMs: 10_000 },
     );
     expect(await page.getByRole('button', { name: 'BẮT ĐẦU PHÁT TRỰC TIẾP' }).isHidden()).toBe(
       true,

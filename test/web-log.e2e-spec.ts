@@ -1,14 +1,7 @@
 import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/manual-clock';
-import {
-  Browser,
-  buildWebApp,
-  eventually,
-  launchBrowser,
-  listen,
-  screenshot,
-  signIn,
-} from './support/browser';
+import { Browser, buildWebApp, launchBrowser, listen, screenshot, signIn } from './support/browser';
+import { eventually } from './support/eventually';
 import {
   ADMIN,
   bearer,
@@ -78,7 +71,7 @@ describe('as-run log confirmation in a browser (e2e, Chromium)', () => {
             }
           ).status,
         (status) => status === 'ready',
-        60_000,
+        { timeoutMs: 60_000 },
       );
       const title = index === 0 ? 'Ngày hội toàn dân học tập số' : 'Đi từng ngõ, gõ từng nhà';
       const bulletin = await app

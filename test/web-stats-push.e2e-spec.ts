@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import type { Page } from 'playwright-core';
 import { QueueName } from '../src/queue/queue.constants';
 import { Browser, buildWebApp, launchBrowser, listen, screenshot, signIn } from './support/browser';
-import { eventually } from './support/fleet-device';
+import { eventually } from './support/eventually';
 import { HttpReceiver } from './support/http-receiver';
 import { THANH_HOA } from './support/schedule-fixtures';
 import {
@@ -80,11 +80,10 @@ describe('web app: the daily push of the statistics feed (e2e, Chromium)', () =>
     // The sweep the scheduler runs: yesterday, the last finished day, goes out.
     const queue = app.app.get<Queue>(getQueueToken(QueueName.Maintenance));
     await queue.add('maintenance.stats-push', {}, { jobId: 'web-sweep' });
-    await eventually(
-      () => Promise.resolve(receiver.accepted().length > 0 ? true : undefined),
-      20_000,
-      'the push',
-    );
+    await eventually(() => Promise.resolve(receiver.accepted().length > 0 ? true : undefined), {
+      timeoutMs: 20_000,
+      what: 'the push',
+    });
     await eventually(
       async () => {
         const state = await app
@@ -96,8 +95,7 @@ describe('web app: the daily push of the statistics feed (e2e, Chromium)', () =>
           ? true
           : undefined;
       },
-      20_000,
-      'the delivery noted',
+      { timeoutMs: 20_000, what: 'the delivery noted' },
     );
 
     const monitorPage = await browser.newTab('stats-push-monitor');

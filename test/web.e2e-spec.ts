@@ -7,13 +7,13 @@ import {
   Browser,
   buildWebApp,
   elementsPastRightEdge,
-  eventually,
   horizontalOverflow,
   launchBrowser,
   listen,
   screenshot,
   signIn,
 } from './support/browser';
+import { eventually } from './support/eventually';
 import {
   ADMIN,
   bearer,
@@ -461,7 +461,7 @@ describe('web app in a browser (e2e, Chromium)', () => {
           }
         ).status,
       (status) => status === 'ready' || status === 'failed',
-      60_000,
+      { timeoutMs: 60_000 },
     );
     const created = await app
       .http()

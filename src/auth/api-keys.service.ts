@@ -5,15 +5,7 @@ import { Db } from '../database/db.service';
 import { AuditService } from './audit.service';
 import { AuthUser } from './auth-user';
 import { ApiKey } from './entities/api-key.entity';
-
-export interface CreatedApiKey {
-  id: string;
-  provinceCode: string;
-  name: string;
-  /** Shown this once; only its SHA-256 is kept. */
-  key: string;
-  createdAt: string;
-}
+import { CreatedApiKey } from './api-key.view';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -69,3 +61,5 @@ export class ApiKeysService {
     };
   }
 }
+
+export { CreatedApiKey } from './api-key.view';

@@ -2,19 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
-import { UsersService, UserView } from '../users/users.service';
+import { UsersService } from '../users/users.service';
 import { AuditService } from './audit.service';
 import { LoginAudit } from './login-audit';
 import { LoginLimiter } from './login-limiter';
 import { PasswordHasher } from './password-hasher';
 import { TokenService } from './token.service';
-
-export interface LoginResult {
-  accessToken: string;
-  tokenType: 'Bearer';
-  expiresAt: string;
-  user: UserView;
-}
+import { LoginResult } from './login.view';
 
 @Injectable()
 export class AuthService {
@@ -64,3 +58,5 @@ export class AuthService {
     return { accessToken, tokenType: 'Bearer', expiresAt, user: this.users.view(user) };
   }
 }
+
+export { LoginResult } from './login.view';

@@ -2,38 +2,38 @@ import { BulletinView } from './bulletin.view';
 import { ReviewDecision } from './dto/review.dto';
 
 /** A person as the web app names them. */
-export interface PersonView {
-  id: string;
-  username: string;
-  displayName: string | null;
+export class PersonView {
+  id!: string;
+  username!: string;
+  displayName!: string | null;
 }
 
 /** A bulletin in the approver's inbox, with who submitted it. */
-export interface ApprovalItemView extends BulletinView {
-  submittedBy: PersonView | null;
+export class ApprovalItemView extends BulletinView {
+  submittedBy!: PersonView | null;
 }
 
-export interface ApprovalInboxView {
-  count: number;
-  items: ApprovalItemView[];
+export class ApprovalInboxView {
+  count!: number;
+  items!: ApprovalItemView[];
 }
 
 /** What waits in a commune, and who may approve it (for the operator). */
-export interface ApprovalSummaryView {
-  communeCode: string;
+export class ApprovalSummaryView {
+  communeCode!: string;
   /** Drafts waiting for the approver. */
-  waiting: number;
+  waiting!: number;
   /** Drafts the approver sent back, waiting for the operator's change. */
-  sentBack: number;
-  approvers: PersonView[];
+  sentBack!: number;
+  approvers!: PersonView[];
 }
 
 /** The answer of a review: every bulletin named changed (or was already in that state). */
-export interface ReviewResultView {
-  decision: ReviewDecision;
+export class ReviewResultView {
+  decision!: ReviewDecision;
   /** How many changed state. */
-  changed: number;
+  changed!: number;
   /** Named but already approved (approve only): nothing to do. */
-  alreadyApproved: string[];
-  bulletins: BulletinView[];
+  alreadyApproved!: string[];
+  bulletins!: BulletinView[];
 }

@@ -2,52 +2,52 @@ import { formatLocalInstant } from '../common/local-time';
 import { AudioAsset, LoudnessWarning } from '../media/entities/audio-asset.entity';
 import { Bulletin, BulletinPriority, BulletinStatus } from './entities/bulletin.entity';
 
-export interface BulletinView {
-  id: string;
-  communeCode: string | null;
-  provinceCode: string;
+export class BulletinView {
+  id!: string;
+  communeCode!: string | null;
+  provinceCode!: string;
   /** True for the province library. */
-  library: boolean;
-  title: string;
-  body: string | null;
-  topics: string[];
-  audioId: string;
-  audioStatus: AudioAsset['status'] | null;
+  library!: boolean;
+  title!: string;
+  body!: string | null;
+  topics!: string[];
+  audioId!: string;
+  audioStatus!: AudioAsset['status'] | null;
   /** Set when the audio could not be brought to the loudness target (too quiet a recording). */
-  audioLoudnessWarning: AudioLoudnessWarningView | null;
-  durationMs: number | null;
-  priority: BulletinPriority;
-  status: BulletinStatus;
-  approvedBy: string | null;
-  approvedAt: string | null;
+  audioLoudnessWarning!: AudioLoudnessWarningView | null;
+  durationMs!: number | null;
+  priority!: BulletinPriority;
+  status!: BulletinStatus;
+  approvedBy!: string | null;
+  approvedAt!: string | null;
   /** The approver sent the draft back: when and why (it waits for the operator's change). */
-  sentBack: { at: string; by: string | null; reason: string | null } | null;
-  createdBy: string | null;
-  createdAt: string;
-  updatedAt: string;
+  sentBack!: { at: string; by: string | null; reason: string | null } | null;
+  createdBy!: string | null;
+  createdAt!: string;
+  updatedAt!: string;
 }
 
-export interface AudioLoudnessWarningView {
-  warning: LoudnessWarning;
+export class AudioLoudnessWarningView {
+  warning!: LoudnessWarning;
   /** What the rendition reached (LUFS). */
-  integratedLufs: number;
-  targetLufs: number;
+  integratedLufs!: number;
+  targetLufs!: number;
 }
 
 /** A schedule item taken off the log as a consequence of a change to its bulletin. */
-export interface CancelledItemView {
-  id: string;
-  communeCode: string;
-  startsAt: string;
+export class CancelledItemView {
+  id!: string;
+  communeCode!: string;
+  startsAt!: string;
 }
 
-export interface BulletinChangeView extends BulletinView {
+export class BulletinChangeView extends BulletinView {
   /** The change sent an approved bulletin back to draft. */
-  returnedToDraft: boolean;
+  returnedToDraft!: boolean;
   /** Future items taken off the log because of the change. */
-  cancelledItems: CancelledItemView[];
+  cancelledItems!: CancelledItemView[];
   /** True when nothing was written (`?dryRun=true`). */
-  dryRun: boolean;
+  dryRun!: boolean;
 }
 
 export function bulletinView(

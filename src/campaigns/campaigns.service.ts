@@ -15,11 +15,9 @@ import { TopicsService } from '../topics/topics.service';
 import { appliesToProvince, canEditCampaign, canReadCampaign } from './campaign-access';
 import { CreateCampaignDto, UpdateCampaignDto } from './dto/campaign.dto';
 import { Campaign, CampaignRule } from './entities/campaign.entity';
+import { CampaignStatus, CampaignView } from './campaign.view';
 
 export const CAMPAIGNS_DIR = 'campaigns';
-
-/** Where today falls against a campaign's dates: what the lists show and the planner picks by. */
-export type CampaignStatus = 'running' | 'ended' | 'upcoming';
 
 export function campaignStatus(
   campaign: Pick<Campaign, 'startsOn' | 'endsOn'>,
@@ -27,20 +25,6 @@ export function campaignStatus(
 ): CampaignStatus {
   if (today < campaign.startsOn) return 'upcoming';
   return today > campaign.endsOn ? 'ended' : 'running';
-}
-
-export interface CampaignView {
-  code: string;
-  name: string;
-  description: string | null;
-  /** null: a national campaign (admins edit it); else the province whose monitors edit it. */
-  provinceCode: string | null;
-  startsOn: string;
-  endsOn: string;
-  rules: CampaignRule[];
-  minDailySeconds: number;
-  /** Against `today` (local date, Asia/Ho_Chi_Minh) when the view was made. */
-  status: CampaignStatus;
 }
 
 export function campaignView(campaign: Campaign, today: string): CampaignView {
@@ -289,3 +273,5 @@ function newCampaign(input: CreateCampaignDto, provinceCode: string | null, now:
     updatedAt: now,
   };
 }
+
+export { CampaignStatus, CampaignView } from './campaign.view';

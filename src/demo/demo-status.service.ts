@@ -7,17 +7,7 @@ import { PlayoutRecord } from '../playout/entities/playout-record.entity';
 import { BroadcastWindow } from '../schedule/entities/broadcast-window.entity';
 import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
 import { DEMO_REMOVE_COMMAND } from './demo.constants';
-
-export interface DemoStatus {
-  /** Some sample data is in the database. */
-  present: boolean;
-  /** Communes holding sample data (that the caller may read). */
-  communes: { code: string; name: string }[];
-  /** The caller's readable sample bulletins: the UI labels them and their items and records. */
-  bulletinIds: string[];
-  counts: { windows: number; bulletins: number; scheduleItems: number; playoutRecords: number };
-  removeCommand: string;
-}
+import { DemoStatus } from './demo-status.view';
 
 /** What `npm run demo` left in the database, so the web app can label it as sample data. */
 @Injectable()
@@ -85,3 +75,5 @@ export class DemoStatusService {
     return new Map(rows.map((row) => [row.communeCode, Number(row.count)]));
   }
 }
+
+export { DemoStatus } from './demo-status.view';

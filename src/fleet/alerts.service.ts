@@ -6,6 +6,7 @@ import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
 import { AlertScope, AlertsRepository } from './alerts.repository';
 import { Alert, AlertKind } from './entities/alert.entity';
+import { AlertView } from './alert.view';
 
 /** Which alert: at most one of each identity is open at a time. */
 export interface AlertIdentity {
@@ -20,17 +21,6 @@ export interface AlertIdentity {
 export interface RaisedAlert extends AlertIdentity {
   /** Vietnamese, names the cluster (see `clusterLabel` in device-alerts.ts). */
   message: string;
-}
-
-export interface AlertView {
-  id: string;
-  kind: AlertKind;
-  communeCode: string;
-  communeName: string;
-  deviceId: string | null;
-  message: string;
-  since: string;
-  clearedAt: string | null;
 }
 
 export interface AlertListOptions {
@@ -152,3 +142,5 @@ export class AlertsService {
     };
   }
 }
+
+export { AlertView } from './alert.view';

@@ -41,48 +41,7 @@ import {
   publicKeyProblem,
   StatusMessage,
 } from './protocol';
-
-export interface DeviceView {
-  id: string;
-  communeCode: string;
-  name: string;
-  zones: string[];
-  location: { lat: number; lon: number; note: string | null } | null;
-  status: DeviceViewStatus;
-  lastSeenAt: string | null;
-  playing: { scheduleItemId: string; startedAt: string } | null;
-  clockSkewMs: number | null;
-  cachedUntil: string | null;
-  volume: number | null;
-  power: 'on' | 'off' | null;
-  version: string | null;
-  publicKey: string | null;
-  enrolled: boolean;
-  enrolledAt: string | null;
-}
-
-export interface NewEnrolmentCode {
-  enrolmentCode: string;
-  enrolmentExpiresAt: string;
-}
-
-export interface EnrolmentResult {
-  deviceId: string;
-  communeCode: string;
-  apiToken: string;
-  mqtt: { url: string; username: string; password: string };
-}
-
-export interface CommandView {
-  id: string;
-  deviceId: string;
-  type: DeviceCommand['type'];
-  params: Record<string, unknown>;
-  createdAt: string;
-  acknowledgedAt: string | null;
-  ok: boolean | null;
-  error: string | null;
-}
+import { DeviceView, NewEnrolmentCode, EnrolmentResult, CommandView } from './device.view';
 
 /** Offline clusters first in a province's list: they are what a monitor looks for. */
 const STATUS_ORDER: Record<DeviceViewStatus, number> = { offline: 0, 'never-seen': 1, online: 2 };
@@ -669,3 +628,5 @@ export class DevicesService {
     }
   }
 }
+
+export { DeviceView, NewEnrolmentCode, EnrolmentResult, CommandView } from './device.view';

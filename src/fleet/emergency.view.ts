@@ -4,71 +4,81 @@ import { EmergencyDevice } from './entities/emergency-device.entity';
 import { Emergency } from './entities/emergency.entity';
 
 /** How the fan-out went when the request was answered. */
-export interface FanOutSummary {
+export class FanOutSummary {
   /** Devices the emergency targets. */
-  targeted: number;
+  targeted!: number;
   /** Of those, online when it was sent. */
-  online: number;
+  online!: number;
   /** Commands the broker took (QoS 1 PUBACK) before the answer. */
-  published: number;
+  published!: number;
 }
 
-export interface CommuneEmergencyView extends EmergencyView {
-  emergencyId: string;
-  devices: FanOutSummary;
+export class CommuneEmergencyView extends EmergencyView {
+  emergencyId!: string;
+  devices!: FanOutSummary;
 }
 
-export interface ProvinceEmergencyView {
-  emergencyId: string;
-  provinceCode: string;
-  bulletinId: string;
-  startsAt: string;
-  endsAt: string;
-  communes: { communeCode: string; scheduleItemId: string; interrupts: ItemRef[] }[];
-  devices: FanOutSummary;
+export class ProvinceEmergencyView {
+  emergencyId!: string;
+  provinceCode!: string;
+  bulletinId!: string;
+  startsAt!: string;
+  endsAt!: string;
+  communes!: { communeCode: string; scheduleItemId: string; interrupts: ItemRef[] }[];
+  devices!: FanOutSummary;
 }
 
-export interface EmergencyDeviceRef {
-  deviceId: string;
-  name: string;
-  communeCode: string;
+export class EmergencyDeviceRef {
+  deviceId!: string;
+  name!: string;
+  communeCode!: string;
+}
+
+export class EmergencyTargetRef extends EmergencyDeviceRef {
+  onlineWhenSent!: boolean;
+}
+
+export class EmergencyAcknowledgementRef extends EmergencyDeviceRef {
+  acknowledgedAt!: string;
+  ok!: boolean;
+  error!: string | null;
+}
+
+export class EmergencyStartRef extends EmergencyDeviceRef {
+  startedAt!: string;
 }
 
 /** `GET /emergencies/:id`: who was targeted, who acknowledged, who started, who was offline. */
-export interface EmergencyReport {
-  id: string;
-  scope: Emergency['scope'];
-  provinceCode: string;
-  communeCode: string | null;
-  bulletinId: string;
-  zones: string[] | null;
-  createdBy: string | null;
-  createdAt: string;
-  endsAt: string;
+export class EmergencyReport {
+  id!: string;
+  scope!: Emergency['scope'];
+  provinceCode!: string;
+  communeCode!: string | null;
+  bulletinId!: string;
+  zones!: string[] | null;
+  createdBy!: string | null;
+  createdAt!: string;
+  endsAt!: string;
   /** Whether its items are still on air (a device that reconnects now still gets it). */
-  running: boolean;
-  targeted: (EmergencyDeviceRef & { onlineWhenSent: boolean })[];
-  acknowledged: (EmergencyDeviceRef & {
-    acknowledgedAt: string;
-    ok: boolean;
-    error: string | null;
-  })[];
-  started: (EmergencyDeviceRef & { startedAt: string })[];
+  running!: boolean;
+  targeted!: EmergencyTargetRef[];
+  acknowledged!: EmergencyAcknowledgementRef[];
+  started!: EmergencyStartRef[];
   /** Offline when it was sent and not acknowledged since. */
-  offline: EmergencyDeviceRef[];
+  offline!: EmergencyDeviceRef[];
 }
 
-export interface EmergencySummary {
-  id: string;
-  scope: Emergency['scope'];
-  bulletinId: string;
-  zones: string[] | null;
-  createdAt: string;
-  endsAt: string;
-  running: boolean;
-  targeted: number;
-  acknowledged: number;
-  started: number;
+export class EmergencySummary {
+  id!: string;
+  scope!: Emergency['scope'];
+  bulletinId!: string;
+  zones!: string[] | null;
+  createdAt!: string;
+  endsAt!: string;
+  running!: boolean;
+  targeted!: number;
+  acknowledged!: number;
+  started!: number;
 }
 
 function emergencyHead(emergency: Emergency, now: Date) {

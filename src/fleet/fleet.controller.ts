@@ -36,6 +36,7 @@ import {
   EnrolmentResult,
   NewEnrolmentCode,
 } from './devices.service';
+import { CreatedDeviceView } from './device.view';
 import {
   CreateDeviceDto,
   DeviceCommandDto,
@@ -61,7 +62,7 @@ export class CommuneDevicesController {
     @Param('commune') commune: string,
     @Body() body: CreateDeviceDto,
     @CurrentUser() actor: AuthUser,
-  ): Promise<{ id: string; name: string; zones: string[] } & NewEnrolmentCode> {
+  ): Promise<CreatedDeviceView> {
     const created = await this.devices.create(commune, body, actor);
     return {
       id: created.device.id,

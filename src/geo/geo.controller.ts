@@ -2,19 +2,13 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { IsOptional, Matches } from 'class-validator';
 import { GeoService } from './geo.service';
-import { Commune, Province } from './geo.types';
+import { Province } from './geo.types';
+import { CommuneView } from './geo.view';
 
 export class ListCommunesQueryDto {
   @IsOptional()
   @Matches(/^\d{2}$/, { message: 'province must be a 2-digit province code' })
   province?: string;
-}
-
-export interface CommuneView {
-  code: string;
-  name: string;
-  kind: Commune['kind'];
-  provinceCode: string;
 }
 
 @ApiTags('geo')

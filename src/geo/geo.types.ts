@@ -1,19 +1,6 @@
+export { Commune, Province } from './geo.view';
+
 export type CommuneKind = 'xa' | 'phuong' | 'dac-khu';
-
-export interface Province {
-  code: string;
-  name: string;
-  fullName: string;
-}
-
-export interface Commune {
-  code: string;
-  /** Full Vietnamese name, e.g. "Phường Hạc Thành". */
-  name: string;
-  shortName: string;
-  kind: CommuneKind;
-  provinceCode: string;
-}
 
 /** One entry of config/vn-admin-units.json. */
 export interface RawProvince {

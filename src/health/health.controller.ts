@@ -5,18 +5,7 @@ import type { Response } from 'express';
 import { Public } from '../auth/access.decorators';
 import { FfmpegBinaries } from '../media/ffmpeg-binaries';
 import { RedisClient } from '../queue/redis-client.provider';
-
-export interface DependencyState {
-  status: 'up' | 'down';
-  [key: string]: unknown;
-}
-
-export interface HealthView {
-  status: 'ok' | 'error';
-  db: DependencyState;
-  redis: DependencyState;
-  ffmpeg: DependencyState;
-}
+import { DependencyState, HealthView } from './health.view';
 
 @ApiTags('health')
 @Controller('health')
@@ -62,3 +51,5 @@ export class HealthController {
       : { status: 'down' };
   }
 }
+
+export { DependencyState, HealthView } from './health.view';

@@ -27,6 +27,7 @@ import { TopicsService } from '../topics/topics.service';
 import { User } from '../users/entities/user.entity';
 import { OpenLiveDto } from './dto/live.dto';
 import { LiveRecording } from './live-recording';
+import { LiveStatus, OpenedLive } from './live.view';
 
 /** A ticket not used to open the socket within this is forgotten. */
 const TICKET_TTL_MS = 30_000;
@@ -72,25 +73,6 @@ interface Session {
   interrupted: string | null;
   notify(event: LiveEvent): void;
   summary: LiveEvent | null;
-}
-
-export interface LiveStatus {
-  /** This process runs the player and the commune has no devices: live can start here. */
-  available: boolean;
-  emergencyOnAir: boolean;
-  /** What a live session would interrupt now (a title), if anything. */
-  interrupts: string | null;
-  onAir: { id: string; speaker: string } | null;
-  maxSeconds: number;
-}
-
-export interface OpenedLive {
-  id: string;
-  /** One-time secret for the socket (`?ticket=`), valid 30 s. */
-  ticket: string;
-  socketPath: string;
-  interrupts: string | null;
-  maxSeconds: number;
 }
 
 /**
@@ -431,3 +413,5 @@ function notStarted(): LiveEvent {
     cutByEmergency: false,
   };
 }
+
+export { LiveStatus, OpenedLive } from './live.view';

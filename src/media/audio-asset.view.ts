@@ -8,37 +8,37 @@ import {
 } from './entities/audio-asset.entity';
 
 /** An audio asset as the API serves it. */
-export interface AudioAssetView {
-  id: string;
-  status: AudioStatus;
+export class AudioAssetView {
+  id!: string;
+  status!: AudioStatus;
   /** 0–100 while processing; 100 when ready. */
-  progress: number;
-  durationMs: number | null;
-  integratedLufs: number | null;
-  truePeakDbtp: number | null;
-  lra: number | null;
+  progress!: number;
+  durationMs!: number | null;
+  integratedLufs!: number | null;
+  truePeakDbtp!: number | null;
+  lra!: number | null;
   /** `linear`: one constant gain; `dynamic`: gain with limiting (see normalization-plan.ts). */
-  loudnormPath: LoudnormPath | null;
+  loudnormPath!: LoudnormPath | null;
   /**
    * `too-quiet`: the recording could not be brought to the target within the gain limit; the
    * rendition plays at `integratedLufs`, below `targetLufs`. Null when the rendition is on target.
    */
-  loudnessWarning: LoudnessWarning | null;
+  loudnessWarning!: LoudnessWarning | null;
   /** The station target the rendition was normalized to (LUFS). */
-  targetLufs: number | null;
-  error: string | null;
-  communeCode: string | null;
-  provinceCode: string;
-  source: AudioSource;
-  originalName: string | null;
-  originalBytes: number;
-  sha256: string;
+  targetLufs!: number | null;
+  error!: string | null;
+  communeCode!: string | null;
+  provinceCode!: string;
+  source!: AudioSource;
+  originalName!: string | null;
+  originalBytes!: number;
+  sha256!: string;
   /**
    * The original as uploaded. Its loudness and true peak are measured as ITU-R BS.1770 defines
    * them (all channels, weighted by layout), before the mono downmix; assets processed before
    * migration 1764700000100 keep the figures of their downmix.
    */
-  input: {
+  input!: {
     format: string | null;
     codec: string | null;
     channels: number | null;
@@ -48,20 +48,20 @@ export interface AudioAssetView {
     truePeakDbtp: number | null;
     lra: number | null;
   };
-  processing: {
+  processing!: {
     gainDb: number | null;
     trimStartMs: number | null;
     trimEndMs: number | null;
     attempts: number;
   };
-  tts: { text: string; voice: string | null } | null;
-  renditionBytes: number | null;
+  tts!: { text: string; voice: string | null } | null;
+  renditionBytes!: number | null;
   /** Where the processed MP3 is served once ready. */
-  contentUrl: string | null;
-  createdBy: string | null;
-  createdAt: string;
-  updatedAt: string;
-  readyAt: string | null;
+  contentUrl!: string | null;
+  createdBy!: string | null;
+  createdAt!: string;
+  updatedAt!: string;
+  readyAt!: string | null;
 }
 
 export function audioAssetView(asset: AudioAsset): AudioAssetView {

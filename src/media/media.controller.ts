@@ -31,6 +31,7 @@ import {
 } from '../auth/access.decorators';
 import { AuthUser } from '../auth/auth-user';
 import { JsonBodyLimit } from '../common/json-body';
+import { ProblemDto } from '../common/problem.dto';
 import { AudioAssetView } from './audio-asset.view';
 import { AudioUploadInterceptor } from './audio-upload.interceptor';
 import {
@@ -61,16 +62,22 @@ function respond(result: IngestResult, response: Response): AudioAssetView {
 export const TTS_BODY_LIMIT_BYTES = 1024 * 1024;
 
 const UPLOAD_RESPONSES = [
-  ApiResponse({ status: 202, description: 'Accepted: queued for processing' }),
-  ApiResponse({ status: 200, description: 'The same bytes were uploaded before: that asset' }),
-  ApiResponse({ status: 413, description: 'Larger than AUDIO_MAX_UPLOAD_BYTES' }),
+  ApiResponse({ status: 202, description: 'Accepted: queued for processing', type: AudioAssetView }),
+  ApiResponse({
+    status: 200,
+    description: 'The same bytes were uploaded before: that asset',
+    type: AudioAssetView,
+  }),
+  ApiResponse({ status: 413, description: 'Larger than AUDIO_MAX_UPLOAD_BYTES', type: ProblemDto }),
   ApiResponse({
     status: 415,
     description: 'Not audio in an accepted container (judged by content, not by name)',
+    type: ProblemDto,
   }),
   ApiResponse({
     status: 422,
     description: 'Empty, truncated, corrupt, too short, or longer than MEDIA_MAX_DURATION_SECONDS',
+    type: ProblemDto,
   }),
   ApiResponse({
     status: 507,
@@ -111,8 +118,12 @@ export class MediaController {
   @CommuneScope()
   @HttpCode(202)
   @JsonBodyLimit(TTS_BODY_LIMIT_BYTES)
-  @ApiResponse({ status: 202, description: 'Synthesized and queued for processing' })
-  @ApiResponse({ status: 422, description: 'Text longer than TTS_MAX_CHARS' })
+  @ApiResponse({
+    status: 202,
+    description: 'Synthesized and queued for processing',
+    type: AudioAssetView,
+  })
+  @ApiResponse({ status: 422, description: 'Text longer than TTS_MAX_CHARS', type: ProblemDto })
   async synthesize(
     @Param('commune') commune: string,
     @Body() body: SynthesizeAudioDto,
@@ -127,7 +138,7 @@ export class MediaController {
   @HttpCode(200)
   @JsonBodyLimit(TTS_BODY_LIMIT_BYTES)
   @ApiResponse({ status: 200, description: 'The cleaned text, what is read, and each reading' })
-  @ApiResponse({ status: 422, description: 'Text longer than TTS_MAX_CHARS' })
+  @ApiResponse({ status: 422, description: 'Text longer than TTS_MAX_CHARS', type: ProblemDto })
   previewReading(@Body() body: PreviewReadingDto): ReadingPreview {
     return this.media.previewReading(body.text);
   }
@@ -179,7 +190,10 @@ export class MediaController {
   }
 
   @Get('audio/:id')
-  @ApiOkResponse({ description: 'Status, progress and the measured loudness of the rendition' })
+  @ApiOkResponse({
+    description: 'Status, progress and the measured loudness of the rendition',
+    type: AudioAssetView,
+  })
   get(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser): Promise<AudioAssetView> {
     return this.media.get(id, user);
   }
@@ -194,8 +208,8 @@ export class MediaController {
   @ApiProduces('audio/mpeg')
   @ApiResponse({ status: 200, description: 'The MP3 rendition' })
   @ApiResponse({ status: 206, description: 'A byte range of it' })
-  @ApiResponse({ status: 409, description: 'Not processed yet' })
-  @ApiResponse({ status: 416, description: 'A range outside the file' })
+  @ApiResponse({ status: 409, description: 'Not processed yet', type: ProblemDto })
+  @ApiResponse({ status: 416, description: 'A range outside the file', type: ProblemDto })
   async content(
     @Param('id', ParseUUIDPipe) id: string,
     @Req() request: AuthenticatedRequest,
@@ -225,7 +239,7 @@ export class MediaController {
 
   @Delete('audio/:id')
   @HttpCode(204)
-  @ApiResponse({ status: 409, description: 'A bulletin uses it' })
+  @ApiResponse({ status: 409, description: 'A bulletin uses it', type: ProblemDto })
   async delete(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser): Promise<void> {
     await this.media.delete(id, user);
   }

@@ -1,20 +1,20 @@
 import { formatLocalInstant } from '../common/local-time';
 import { NoticeKind, UserNotice } from './entities/user-notice.entity';
 
-export interface NoticeView {
-  id: string;
-  kind: NoticeKind;
-  bulletinId: string | null;
-  title: string;
-  reason: string | null;
-  actorName: string | null;
-  createdAt: string;
-  read: boolean;
+export class NoticeView {
+  id!: string;
+  kind!: NoticeKind;
+  bulletinId!: string | null;
+  title!: string;
+  reason!: string | null;
+  actorName!: string | null;
+  createdAt!: string;
+  read!: boolean;
 }
 
-export interface NoticeListView {
-  unread: number;
-  items: NoticeView[];
+export class NoticeListView {
+  unread!: number;
+  items!: NoticeView[];
 }
 
 export function noticeView(notice: UserNotice): NoticeView {
@@ -28,4 +28,10 @@ export function noticeView(notice: UserNotice): NoticeView {
     createdAt: formatLocalInstant(notice.createdAt),
     read: notice.readAt !== null,
   };
+}
+
+/** `POST /notices/read`: how many were marked, how many stay unread. */
+export class NoticesReadView {
+  marked!: number;
+  unread!: number;
 }

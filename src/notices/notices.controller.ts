@@ -4,7 +4,7 @@ import { CurrentUser } from '../auth/access.decorators';
 import { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
 import { ListNoticesQueryDto, MarkNoticesReadDto } from './dto/notice.dto';
-import { NoticeListView, noticeView } from './notice.view';
+import { NoticeListView, NoticesReadView, noticeView } from './notice.view';
 import { NoticesRepository } from './notices.repository';
 
 /** The caller's own notices (any role): newest first, with the unread count the menu shows. */
@@ -34,7 +34,7 @@ export class NoticesController {
   async markRead(
     @Body() body: MarkNoticesReadDto,
     @CurrentUser() actor: AuthUser,
-  ): Promise<{ marked: number; unread: number }> {
+  ): Promise<NoticesReadView> {
     const marked = await this.notices.markRead(actor.id, body.ids, this.clock.now());
     return { marked, unread: await this.notices.unreadCount(actor.id) };
   }

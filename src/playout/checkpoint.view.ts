@@ -1,13 +1,13 @@
 import { PlayoutCheckpoint } from './entities/playout-checkpoint.entity';
 
 /** A checkpoint as served: the signed claim, the key that signed it and the signature. */
-export interface CheckpointView {
-  communeCode: string;
-  seq: number;
-  hash: string;
-  signedAt: string;
-  keyId: string;
-  signature: string;
+export class CheckpointView {
+  communeCode!: string;
+  seq!: number;
+  hash!: string;
+  signedAt!: string;
+  keyId!: string;
+  signature!: string;
 }
 
 export function checkpointView(checkpoint: PlayoutCheckpoint): CheckpointView {

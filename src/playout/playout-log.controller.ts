@@ -38,6 +38,7 @@ import { CheckpointsService } from './checkpoints.service';
 import { ChainVerdict } from './hash-chain';
 import { ImportResult, PlayoutLogService, sha256Hex } from './playout-log.service';
 import { playoutRecordView, PlayoutRecordView } from './playout-record.view';
+import { ImportResultView } from './import-result.view';
 
 /** A batch of up to 5,000 as-run records is a few megabytes of JSON. */
 export const BATCH_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
@@ -50,14 +51,6 @@ const IDEMPOTENCY_HEADER = {
   required: false,
   description: 'Repeating a request with the same key returns the first result.',
 };
-
-export interface ImportResultView {
-  id: string;
-  imported: number;
-  duplicates: number;
-  replayed: boolean;
-  records: PlayoutRecordView[];
-}
 
 function importView(result: ImportResult): ImportResultView {
   return {
@@ -217,3 +210,5 @@ export class PlayoutLogController {
     return importView(result);
   }
 }
+
+export { ImportResultView } from './import-result.view';

@@ -12,25 +12,25 @@ import type { RelaySegment } from './player/relay-segments';
  * UTC ISO 8601 with milliseconds and `Z`, exactly as the chain hashes them, so anyone can
  * recompute `hash` from this JSON alone.
  */
-export interface PlayoutRecordView {
-  id: string;
-  communeCode: string;
-  seq: number;
-  scheduleItemId: string | null;
-  attempt: number;
-  bulletinId: string | null;
-  title: string | null;
-  topics: string[];
-  startedAt: string;
-  endedAt: string;
-  playedMs: number;
-  outcome: PlayoutOutcome;
-  source: PlayoutSource;
-  correctsSeq: number | null;
-  reason: string | null;
-  prevHash: string;
-  hash: string;
-  createdAt: string;
+export class PlayoutRecordView {
+  id!: string;
+  communeCode!: string;
+  seq!: number;
+  scheduleItemId!: string | null;
+  attempt!: number;
+  bulletinId!: string | null;
+  title!: string | null;
+  topics!: string[];
+  startedAt!: string;
+  endedAt!: string;
+  playedMs!: number;
+  outcome!: PlayoutOutcome;
+  source!: PlayoutSource;
+  correctsSeq!: number | null;
+  reason!: string | null;
+  prevHash!: string;
+  hash!: string;
+  createdAt!: string;
   /** Records built from device receipts: how many targeted devices aired, partly aired, … */
   devices?: DeviceCoverage;
   /** A relay's segments, in the chain (the hash covers them: see `canonicalJson`). */

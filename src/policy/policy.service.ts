@@ -15,10 +15,7 @@ import {
   loosenedFields,
   NIGHT_HOURS,
   POLICY_FIELDS,
-  PolicyField,
-  PolicyOrigin,
   PolicyOverrides,
-  QuietHours,
   quietHoursProblem,
 } from '../schedule/broadcast-policy';
 import { BroadcastPolicyRecord, PolicyScope } from '../schedule/entities/broadcast-policy.entity';
@@ -28,24 +25,7 @@ import { PolicyBreach, PolicyChecks } from '../schedule/policy-checks';
 import { OPEN_ITEM_STATUSES } from '../schedule/program-log.repository';
 import { toInstant } from '../database/columns';
 import { PutPolicyDto } from './dto/policy.dto';
-
-export interface PolicyView {
-  scope: PolicyScope;
-  code: string;
-  /** The policy in force. */
-  policy: BroadcastPolicy;
-  /** Where each value of `policy` comes from. */
-  sources: Record<PolicyField, PolicyOrigin>;
-  /** What this province or commune set itself. */
-  own: PolicyOverrides;
-  /** What it inherits: the province's policy for a commune, the defaults for a province. */
-  inherited: BroadcastPolicy;
-  /** The night of `unattendedRelaysAtNight`. */
-  nightHours: QuietHours;
-  updatedAt: string | null;
-  /** What on the program logs breaks the policy now (refused at play time until fixed). */
-  violations: PolicyBreach[];
-}
+import { PolicyView } from './policy.view';
 
 /**
  * The broadcast policy of provinces (their monitors set it) and communes (their approvers may
@@ -245,3 +225,5 @@ function overridesOf(input: PutPolicyDto): PolicyOverrides {
   }
   return rules;
 }
+
+export { PolicyView } from './policy.view';

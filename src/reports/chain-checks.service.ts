@@ -9,12 +9,7 @@ import { CheckpointsService } from '../playout/checkpoints.service';
 import { PlayoutLogService } from '../playout/playout-log.service';
 import { ChainState } from './compliance';
 import { ChainCheck } from './entities/chain-check.entity';
-
-export interface ChainCheckRun {
-  checked: number;
-  /** Communes whose chain is broken. */
-  broken: string[];
-}
+import { ChainCheckRun } from './chain-check.view';
 
 function stateOf(
   check: ChainCheck | undefined,
@@ -166,3 +161,5 @@ function chunks<T>(items: readonly T[], size = 500): T[][] {
   }
   return parts;
 }
+
+export { ChainCheckRun } from './chain-check.view';

@@ -5,11 +5,7 @@ import { AsRunLedger } from '../playout/as-run-ledger';
 import { PlayoutChain } from '../playout/entities/playout-chain.entity';
 import { AirtimeRollupState } from './entities/airtime-daily.entity';
 import { catchUpCommune, laggingCommunes, rebuildCommune } from './rollups';
-
-export interface RollupRun {
-  communes: number;
-  records: number;
-}
+import { RollupRun } from './rollup.view';
 
 /**
  * Catch-up and rebuild of the daily roll-ups. Appends keep them current by themselves
@@ -64,3 +60,5 @@ export class RollupsService {
     return [...new Set([...heads, ...states].map((row) => row.communeCode))];
   }
 }
+
+export { RollupRun } from './rollup.view';

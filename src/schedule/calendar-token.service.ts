@@ -9,19 +9,7 @@ import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
 import { CommuneSchedule } from './entities/commune-schedule.entity';
 import { ProgramLogRepository } from './program-log.repository';
-
-export interface CalendarTokenStatus {
-  communeCode: string;
-  active: boolean;
-  createdAt: string | null;
-}
-
-export interface CalendarLink extends CalendarTokenStatus {
-  /** Shown once: only its hash is kept. */
-  token: string;
-  /** Path of the subscribable feed, relative to the server. */
-  path: string;
-}
+import { CalendarTokenStatus, CalendarLink } from './calendar-token.view';
 
 function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
@@ -123,3 +111,5 @@ export class CalendarTokenService {
     return expected.length === actual.length && timingSafeEqual(expected, actual);
   }
 }
+
+export { CalendarTokenStatus, CalendarLink } from './calendar-token.view';

@@ -7,10 +7,10 @@ import {
 } from './entities/schedule-item.entity';
 
 /** What an item's view shows of its bulletin. */
-export interface ItemBulletin {
-  title: string;
-  priority: BulletinPriority;
-  topics: string[];
+export class ItemBulletin {
+  title!: string;
+  priority!: BulletinPriority;
+  topics!: string[];
 }
 
 /** The relay title people read: "Tiếp âm: <tên nguồn>". */
@@ -18,28 +18,28 @@ export function relayTitle(sourceName: string | null): string {
   return `Tiếp âm: ${sourceName ?? 'nguồn đã xoá'}`;
 }
 
-export interface ScheduleItemView {
-  id: string;
-  communeCode: string;
+export class ScheduleItemView {
+  id!: string;
+  communeCode!: string;
   /** Null for a relay. */
-  bulletinId: string | null;
+  bulletinId!: string | null;
   /** The stream source a relay plays; null for a bulletin. */
-  sourceId: string | null;
+  sourceId!: string | null;
   /** A relay's: "Tiếp âm: <tên nguồn>". */
-  title: string | null;
-  topics: string[];
-  priority: BulletinPriority | null;
-  startsAt: string;
-  endsAt: string;
-  durationMs: number;
-  status: ScheduleItemStatus;
-  source: ScheduleItemSource;
+  title!: string | null;
+  topics!: string[];
+  priority!: BulletinPriority | null;
+  startsAt!: string;
+  endsAt!: string;
+  durationMs!: number;
+  status!: ScheduleItemStatus;
+  source!: ScheduleItemSource;
   /** The zones the item goes to; null: every device of the commune. */
-  zones: string[] | null;
-  cancelReason: string | null;
-  createdBy: string | null;
-  createdAt: string;
-  updatedAt: string;
+  zones!: string[] | null;
+  cancelReason!: string | null;
+  createdBy!: string | null;
+  createdAt!: string;
+  updatedAt!: string;
 }
 
 /** A relay's view takes `sourceName` (null: the source is gone) instead of a bulletin. */
@@ -71,12 +71,12 @@ export function scheduleItemView(
 }
 
 /** A short reference to an item, used in problems and change reports. */
-export interface ItemRef {
-  id: string;
-  bulletinId: string | null;
-  startsAt: string;
-  endsAt: string;
-  status: ScheduleItemStatus;
+export class ItemRef {
+  id!: string;
+  bulletinId!: string | null;
+  startsAt!: string;
+  endsAt!: string;
+  status!: ScheduleItemStatus;
 }
 
 export function itemRef(item: ScheduleItem): ItemRef {

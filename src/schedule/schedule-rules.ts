@@ -12,6 +12,7 @@ import {
   WindowSpec,
   containingOccurrence,
 } from './window-time';
+import { SlotDetails } from './schedule.view';
 
 /** What an item of this bulletin will be: its duration comes from the processed audio. */
 export interface SchedulableBulletin {
@@ -125,15 +126,6 @@ export interface FreeSlot {
   windowName: string;
 }
 
-/** How a slot reads in a problem: the instants, and "06/12 06:00" for messages. */
-export interface SlotDetails {
-  startsAt: string;
-  endsAt: string;
-  /** "06/12 06:00". */
-  localTime: string;
-  windowName: string;
-}
-
 export function slotDetails(slot: FreeSlot): SlotDetails {
   return {
     startsAt: formatLocalInstant(slot.startsAt),
@@ -194,3 +186,5 @@ export function assertNoOverlap(
     },
   );
 }
+
+export { SlotDetails } from './schedule.view';

@@ -24,13 +24,7 @@ import { ScheduleItem } from './entities/schedule-item.entity';
 import { assertKnownZones, itemsShareDevice, normalizeItemZones } from './item-zones';
 import { OPEN_ITEM_STATUSES, ProgramLogRepository } from './program-log.repository';
 import { ScheduleChanges } from './schedule-changes';
-import {
-  ItemBulletin,
-  ItemRef,
-  itemRef,
-  scheduleItemView,
-  ScheduleItemView,
-} from './schedule-item.view';
+import { ItemBulletin, itemRef, scheduleItemView, ScheduleItemView } from './schedule-item.view';
 import {
   assertInsideWindow,
   assertNoOverlap,
@@ -38,7 +32,6 @@ import {
   assertNotPast,
   assertSchedulable,
   SchedulableBulletin,
-  SlotDetails,
   slotDetails,
 } from './schedule-rules';
 import { PolicyChecks } from './policy-checks';
@@ -48,37 +41,13 @@ import { itemTitles } from './item-titles';
 import { firstFit, nearestFit } from './free-slots';
 import { containingOccurrence, occurrencesOn } from './window-time';
 import { SourcesService } from '../sources/sources.service';
+import { FreeSlotsView, PlacedEmergency, EmergencyView } from './schedule.view';
 
 /** The longest range one listing may span. */
 export const MAX_LIST_DAYS = 366;
 
 /** A proposed slot starts at least this far ahead, so that it is still ahead when chosen. */
 const SLOT_LEAD_MS = 60_000;
-
-/** One free time an item could move to (`GET …/items/:itemId/slots`). */
-export interface FreeSlotView extends SlotDetails {
-  windowId: string;
-  date: string;
-  /** The window occurrence the item is in now. */
-  sameOccurrence: boolean;
-}
-
-export interface FreeSlotsView {
-  itemId: string;
-  durationMs: number;
-  slots: FreeSlotView[];
-}
-
-/** An emergency item written in a transaction, and the items it interrupts or delays. */
-export interface PlacedEmergency {
-  item: ScheduleItem;
-  interrupted: ScheduleItem[];
-}
-
-export interface EmergencyView extends ScheduleItemView {
-  /** Items on the log that the emergency bulletin interrupts or delays. */
-  interrupts: ItemRef[];
-}
 
 /** The program log of a commune: add, move, cancel and list items; emergencies. */
 @Injectable()
@@ -592,3 +561,5 @@ export class ScheduleService {
     }
   }
 }
+
+export { FreeSlotView, FreeSlotsView, PlacedEmergency, EmergencyView } from './schedule.view';

@@ -1,19 +1,22 @@
-import { formatLocalInstant, formatLocalTime } from '../common/local-time';
+import { formatLocalInstant } from '../common/local-time';
 import { BroadcastWindow } from './entities/broadcast-window.entity';
+import { ItemRef } from './schedule-item.view';
+
+import { formatLocalTime } from '../common/local-time';
 import { endMinutes } from './window-time';
 
-export interface WindowView {
-  id: string;
-  communeCode: string;
-  name: string;
-  daysOfWeek: number[];
-  startTime: string;
-  endTime: string;
-  durationMinutes: number;
-  validFrom: string | null;
-  validTo: string | null;
-  createdAt: string;
-  updatedAt: string;
+export class WindowView {
+  id!: string;
+  communeCode!: string;
+  name!: string;
+  daysOfWeek!: number[];
+  startTime!: string;
+  endTime!: string;
+  durationMinutes!: number;
+  validFrom!: string | null;
+  validTo!: string | null;
+  createdAt!: string;
+  updatedAt!: string;
 }
 
 export function windowView(window: BroadcastWindow): WindowView {
@@ -30,4 +33,28 @@ export function windowView(window: BroadcastWindow): WindowView {
     createdAt: formatLocalInstant(window.createdAt),
     updatedAt: formatLocalInstant(window.updatedAt),
   };
+}
+
+export class WindowChangeView extends WindowView {
+  /** Future items the change left outside every window, taken off the log. */
+  droppedItems!: ItemSummary[];
+  /** Future items moved into the window's new time. */
+  movedItems!: ItemSummary[];
+  /** True when nothing was written (`?dryRun=true`). */
+  dryRun!: boolean;
+}
+
+export class WindowDeletedView {
+  id!: string;
+  deleted!: boolean;
+  droppedItems!: ItemSummary[];
+  dryRun!: boolean;
+}
+
+/** An item as a window change reports it: what plays, when ("06/12 06:00"), and where it went. */
+export class ItemSummary extends ItemRef {
+  title!: string | null;
+  localTime!: string;
+  movedTo?: string;
+  movedToLocalTime?: string;
 }

@@ -23,7 +23,7 @@ import { ScheduleItem } from './entities/schedule-item.entity';
 import { PolicyChecks } from './policy-checks';
 import { ProgramLogRepository } from './program-log.repository';
 import { ScheduleChanges } from './schedule-changes';
-import { ItemRef, itemRef } from './schedule-item.view';
+import { itemRef } from './schedule-item.view';
 import {
   containingOccurrence,
   describeWindow,
@@ -34,6 +34,8 @@ import {
   WindowSpec,
 } from './window-time';
 import { windowView, WindowView } from './window.view';
+import { WindowChangeView, WindowDeletedView } from './window.view';
+import { ItemSummary } from './window.view';
 
 /** What a window edit may change, as the audit trail lists it. */
 const WINDOW_FIELDS = [
@@ -53,30 +55,6 @@ export interface LeftItemsOptions {
   dropItems?: boolean;
   moveItems?: boolean;
   dryRun?: boolean;
-}
-
-/** An item as a window change reports it: what plays, when ("06/12 06:00"), and where it went. */
-export interface ItemSummary extends ItemRef {
-  title: string | null;
-  localTime: string;
-  movedTo?: string;
-  movedToLocalTime?: string;
-}
-
-export interface WindowChangeView extends WindowView {
-  /** Future items the change left outside every window, taken off the log. */
-  droppedItems: ItemSummary[];
-  /** Future items moved into the window's new time. */
-  movedItems: ItemSummary[];
-  /** True when nothing was written (`?dryRun=true`). */
-  dryRun: boolean;
-}
-
-export interface WindowDeletedView {
-  id: string;
-  deleted: boolean;
-  droppedItems: ItemSummary[];
-  dryRun: boolean;
 }
 
 /** The on-air windows (khung giờ phát) of a commune. */
@@ -480,3 +458,7 @@ function assertNoOverlap(window: BroadcastWindow, others: readonly BroadcastWind
     );
   }
 }
+
+export { WindowChangeView, WindowDeletedView } from './window.view';
+
+export { ItemSummary } from './window.view';

@@ -19,16 +19,7 @@ import { SourceCheckResult } from './source-check';
 import { SourceChecker } from './source-checker';
 import { streamRulesOf } from './pinned-stream-puller';
 import { assertSafeSourceUrl, HostLookup } from './source-urls';
-
-export interface SourceView {
-  id: string;
-  provinceCode: string;
-  name: string;
-  urls: string[];
-  fallbackBulletinId: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+import { SourceView } from './source.view';
 
 export function sourceView(source: StreamSource): SourceView {
   return {
@@ -303,3 +294,5 @@ export class SourcesService {
     throw new DomainError('FORBIDDEN', `No access to the sources of province ${provinceCode}`);
   }
 }
+
+export { SourceView } from './source.view';

@@ -5,12 +5,7 @@ import { AuthUser } from '../auth/auth-user';
 import { CreateTopicDto, UpdateTopicDto } from './dto/topic.dto';
 import { Topic } from './entities/topic.entity';
 import { TopicsService } from './topics.service';
-
-export interface TopicView {
-  code: string;
-  name: string;
-  description: string | null;
-}
+import { TopicView } from './topic.view';
 
 function view(topic: Topic): TopicView {
   return { code: topic.code, name: topic.name, description: topic.description };
@@ -48,3 +43,5 @@ export class TopicsController {
     return view(await this.topics.update(code, body, actor));
   }
 }
+
+export { TopicView } from './topic.view';

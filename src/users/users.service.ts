@@ -12,6 +12,7 @@ import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
 import { CreateUserDto, ListUsersQueryDto, UpdateUserDto } from './dto/user.dto';
 import { User, UserRole } from './entities/user.entity';
+import { UserView } from './user.view';
 
 /** What a user edit may change, as the audit trail lists it (never the password's hash). */
 const USER_FIELDS = [
@@ -21,18 +22,6 @@ const USER_FIELDS = [
   'disabled',
   'displayName',
 ] as const satisfies readonly (keyof User)[];
-
-export interface UserView {
-  id: string;
-  username: string;
-  role: UserRole;
-  displayName: string | null;
-  communeCode: string | null;
-  provinceCode: string | null;
-  disabled: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
 
 interface Scope {
   communeCode: string | null;
@@ -283,3 +272,5 @@ export class UsersService implements OnApplicationBootstrap {
     }
   }
 }
+
+export { UserView } from './user.view';

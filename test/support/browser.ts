@@ -134,23 +134,3 @@ export async function elementsPastRightEdge(page: Page): Promise<string[]> {
     .map((element) => element.tagName.toLowerCase() + '.' + element.className + ' ' + Math.round(element.getBoundingClientRect().right))
     .slice(0, 20)`);
 }
-
-/** Polls `read` until `accept` holds (the page updates after a request), or fails with the last value. */
-export async function eventually<T>(
-  read: () => Promise<T>,
-  accept: (value: T) => boolean,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!accept(value)) {
-    if (Date.now() > deadline) {
-      throw new Error(
-        `Condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await read();
-  }
-  return value;
-}

@@ -3,7 +3,7 @@ import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { eventually } from './fleet-device';
+import { eventually } from './eventually';
 import { freePort } from './services';
 
 /** Debian's Mosquitto, when the machine has it. */
@@ -90,8 +90,7 @@ export async function startMosquitto(
         .connectAsync(serviceUrl, { reconnectPeriod: 0, connectTimeout: 1000 }, false)
         .then((client) => client.endAsync().then(() => true))
         .catch(() => undefined),
-    10000,
-    'Mosquitto',
+    { timeoutMs: 10000, what: 'Mosquitto' },
   );
   return { url, serviceUrl, stop: () => child.kill('SIGTERM') };
 }

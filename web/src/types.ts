@@ -1,161 +1,58 @@
-/** The API's answers, as the web app reads them (see DESIGN.md and /api/docs). */
+/**
+ * The API's answers, as the web app reads them: aliases of the types generated from the API
+ * document (api-types.ts, `npm run api:types`), and by hand what the document does not describe yet.
+ */
+import type { components } from './api-types';
+
+type Schemas = components['schemas'];
 
 export type Role = 'admin' | 'monitor' | 'operator' | 'approver';
 
-export interface User {
-  id: string;
-  username: string;
-  role: Role;
-  displayName: string | null;
-  communeCode: string | null;
-  provinceCode: string | null;
-  disabled: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
+export type User = Schemas['UserView'];
 
-export interface LoginResult {
-  accessToken: string;
-  tokenType: 'Bearer';
-  expiresAt: string;
-  user: User;
-}
+export type LoginResult = Schemas['LoginResult'];
 
-export interface Topic {
-  code: string;
-  name: string;
-  description: string | null;
-}
+export type Topic = Schemas['TopicView'];
 
-export interface CampaignRule {
-  topic: string;
-  minSecondsPerWeek?: number;
-  minPlaysPerWeek?: number;
-}
+export type CampaignRule = Schemas['CampaignRule'];
 
-export interface Campaign {
-  code: string;
-  name: string;
-  description: string | null;
-  /** null: national (admins edit it); else the province whose monitors edit it. */
-  provinceCode: string | null;
-  startsOn: string;
-  endsOn: string;
-  rules: CampaignRule[];
-  minDailySeconds: number;
-  /** Against the server's today. */
-  status: CampaignStatus;
-}
+export type Campaign = Schemas['CampaignView'];
 
 export type CampaignStatus = 'running' | 'ended' | 'upcoming';
 
-export interface Province {
-  code: string;
-  name: string;
-  fullName: string;
-}
+export type Province = Schemas['Province'];
 
-export interface Commune {
-  code: string;
-  name: string;
-  kind: 'xa' | 'phuong' | 'dac-khu';
-  provinceCode: string;
-}
+export type Commune = Schemas['CommuneView'];
 
 export type AudioStatus = 'queued' | 'processing' | 'ready' | 'failed';
 
-export interface AudioAsset {
-  id: string;
-  status: AudioStatus;
-  progress: number;
-  durationMs: number | null;
-  integratedLufs: number | null;
-  truePeakDbtp: number | null;
-  /** `too-quiet`: the rendition stays below the target (see loudnessWarningText). */
-  loudnessWarning: LoudnessWarning | null;
-  targetLufs: number | null;
-  error: string | null;
-}
+export type AudioAsset = Schemas['AudioAssetView'];
 
 export type LoudnessWarning = 'too-quiet';
 
 /** What the loudspeakers get when the recording could not reach the target. */
-export interface AudioLoudnessWarning {
-  warning: LoudnessWarning;
-  integratedLufs: number;
-  targetLufs: number;
-}
+export type AudioLoudnessWarning = Schemas['AudioLoudnessWarningView'];
 
 export type BulletinPriority = 'normal' | 'priority' | 'emergency';
 export type BulletinStatus = 'draft' | 'approved' | 'archived';
 
-export interface Bulletin {
-  id: string;
-  communeCode: string | null;
-  provinceCode: string;
-  library: boolean;
-  title: string;
-  body: string | null;
-  topics: string[];
-  audioId: string;
-  audioStatus: AudioStatus | null;
-  audioLoudnessWarning: AudioLoudnessWarning | null;
-  durationMs: number | null;
-  priority: BulletinPriority;
-  status: BulletinStatus;
-  approvedBy: string | null;
-  approvedAt: string | null;
-  /** The approver sent the draft back: when and why. */
-  sentBack?: { at: string; by: string | null; reason: string | null } | null;
-  createdAt: string;
-}
+export type Bulletin = Schemas['BulletinView'];
 
-export interface Person {
-  id: string;
-  username: string;
-  displayName: string | null;
-}
+export type Person = Schemas['PersonView'];
 
-export interface ApprovalItem extends Bulletin {
-  submittedBy: Person | null;
-}
+export type ApprovalItem = Schemas['ApprovalItemView'];
 
-export interface ApprovalInbox {
-  count: number;
-  items: ApprovalItem[];
-}
+export type ApprovalInbox = Schemas['ApprovalInboxView'];
 
-export interface ApprovalSummary {
-  communeCode: string;
-  waiting: number;
-  sentBack: number;
-  approvers: Person[];
-}
+export type ApprovalSummary = Schemas['ApprovalSummaryView'];
 
 export type ReviewDecision = 'approve' | 'send-back';
 
-export interface ReviewResult {
-  decision: ReviewDecision;
-  changed: number;
-  alreadyApproved: string[];
-  bulletins: Bulletin[];
-}
+export type ReviewResult = Schemas['ReviewResultView'];
 
-export interface UserNotice {
-  id: string;
-  kind: 'bulletin.approved' | 'bulletin.sent-back';
-  bulletinId: string | null;
-  title: string;
-  reason: string | null;
-  actorName: string | null;
-  createdAt: string;
-  read: boolean;
-}
+export type UserNotice = Schemas['NoticeView'];
 
-export interface NoticeList {
-  unread: number;
-  items: UserNotice[];
-}
+export type NoticeList = Schemas['NoticeListView'];
 
 export interface Reading {
   written: string;
@@ -168,39 +65,12 @@ export interface ReadingPreview {
   readings: Reading[];
 }
 
-export interface BroadcastWindow {
-  id: string;
-  communeCode: string;
-  name: string;
-  daysOfWeek: number[];
-  startTime: string;
-  endTime: string;
-  durationMinutes: number;
-  validFrom: string | null;
-  validTo: string | null;
-}
+export type BroadcastWindow = Schemas['WindowView'];
 
 export type ScheduleItemStatus =
   'planned' | 'dispatched' | 'aired' | 'partial' | 'failed' | 'missed' | 'cancelled';
 
-export interface ScheduleItem {
-  id: string;
-  communeCode: string;
-  /** null for a relay (tiếp âm), whose title is "Tiếp âm: <tên nguồn>". */
-  bulletinId: string | null;
-  sourceId: string | null;
-  title: string | null;
-  topics: string[];
-  priority: BulletinPriority | null;
-  startsAt: string;
-  endsAt: string;
-  durationMs: number;
-  status: ScheduleItemStatus;
-  source: 'manual' | 'planner' | 'emergency';
-  /** The zones the item goes to; null: every cluster of the commune. */
-  zones: string[] | null;
-  cancelReason: string | null;
-}
+export type ScheduleItem = Schemas['ScheduleItemView'];
 
 export interface PlannedItem {
   /** null in a dry run (nothing was written). */
@@ -294,44 +164,15 @@ export interface PlanPolicyLimit {
 export type PlayoutOutcome = 'aired' | 'partial' | 'failed' | 'missed';
 export type PlayoutSource = 'automation' | 'operator' | 'import' | 'devices' | 'live';
 
-export interface PlayoutRecord {
-  id: string;
-  communeCode: string;
-  seq: number;
-  scheduleItemId: string | null;
-  bulletinId: string | null;
-  title: string | null;
-  topics: string[];
-  startedAt: string;
-  endedAt: string;
-  playedMs: number;
-  outcome: PlayoutOutcome;
-  source: PlayoutSource;
-  correctsSeq: number | null;
-  reason: string | null;
-  prevHash: string;
-  hash: string;
-}
+export type PlayoutRecord = Schemas['PlayoutRecordView'];
 
 /** A signed checkpoint of a commune's chain (GET …/playout-log/checkpoints). */
-export interface Checkpoint {
-  communeCode: string;
-  seq: number;
-  hash: string;
-  signedAt: string;
-  keyId: string;
-  signature: string;
-}
+export type Checkpoint = Schemas['CheckpointView'];
 
 export type ChainVerdict =
   { ok: true; count: number } | { ok: false; brokenAtSeq: number; checkpoint?: Checkpoint };
 
-export interface ImportResult {
-  id: string;
-  imported: number;
-  duplicates: number;
-  replayed: boolean;
-}
+export type ImportResult = Schemas['ImportResultView'];
 
 export interface ComplianceRow {
   communeCode: string;
@@ -514,74 +355,22 @@ export interface RecordsPage {
 export type DeviceStatus = 'online' | 'offline' | 'never-seen';
 
 /** A speaker cluster (cụm loa) as GET /communes/:commune/devices lists it. */
-export interface Device {
-  id: string;
-  communeCode: string;
-  name: string;
-  zones: string[];
-  status: DeviceStatus;
-  lastSeenAt: string | null;
-  playing: { scheduleItemId: string; startedAt: string } | null;
-  volume: number | null;
-  power: 'on' | 'off' | null;
-  version: string | null;
-  enrolled: boolean;
-}
+export type Device = Schemas['DeviceView'];
 
 export type AlertKind =
   'device-offline' | 'cache-incomplete' | 'clock-skew' | 'receipt-refused' | 'dead-air';
 
 /** A fleet alert (GET /communes/:commune/alerts, /provinces/:province/alerts). */
-export interface FleetAlert {
-  id: string;
-  kind: AlertKind;
-  communeCode: string;
-  communeName: string;
-  deviceId: string | null;
-  message: string;
-  since: string;
-  clearedAt: string | null;
-}
+export type FleetAlert = Schemas['AlertView'];
 
 /** A cluster an emergency targeted, by name. */
-export interface EmergencyDeviceRef {
-  deviceId: string;
-  name: string;
-  communeCode: string;
-}
+export type EmergencyDeviceRef = Schemas['EmergencyDeviceRef'];
 
 /** GET /emergencies/:id: the delivery of an emergency, cluster by cluster. */
-export interface EmergencyReport {
-  id: string;
-  scope: 'commune' | 'province';
-  bulletinId: string;
-  zones: string[] | null;
-  createdAt: string;
-  endsAt: string;
-  running: boolean;
-  targeted: (EmergencyDeviceRef & { onlineWhenSent: boolean })[];
-  acknowledged: (EmergencyDeviceRef & {
-    acknowledgedAt: string;
-    ok: boolean;
-    error: string | null;
-  })[];
-  started: (EmergencyDeviceRef & { startedAt: string })[];
-  offline: EmergencyDeviceRef[];
-}
+export type EmergencyReport = Schemas['EmergencyReport'];
 
 /** GET /communes/:commune/emergencies: one of the recent emergencies, with counts. */
-export interface EmergencySummary {
-  id: string;
-  scope: 'commune' | 'province';
-  bulletinId: string;
-  zones: string[] | null;
-  createdAt: string;
-  endsAt: string;
-  running: boolean;
-  targeted: number;
-  acknowledged: number;
-  started: number;
-}
+export type EmergencySummary = Schemas['EmergencySummary'];
 
 /** Planned versus aired (GET /reports/communes/:commune/reconciliation). */
 export type DiscrepancyCode =
@@ -674,14 +463,7 @@ export interface PolicyView {
 }
 
 /** A province's stream source for relays (nguồn tiếp âm). */
-export interface StreamSource {
-  id: string;
-  provinceCode: string;
-  name: string;
-  /** Primary first, then the backups. */
-  urls: string[];
-  fallbackBulletinId: string | null;
-}
+export type StreamSource = Schemas['SourceView'];
 
 /** One URL's check: reachable, its format, and the loudness of its first 10 s. */
 export interface SourceCheck {

@@ -1,8 +1,8 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { InstantColumn, LocalDateColumn } from '../../database/columns';
 
-export interface CampaignRule {
-  topic: string;
+export class CampaignRule {
+  topic!: string;
   minSecondsPerWeek?: number;
   minPlaysPerWeek?: number;
 }

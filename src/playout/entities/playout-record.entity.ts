@@ -31,12 +31,12 @@ const topicsTransformer: ValueTransformer = {
  * How many of the devices an item was sent to played it, by their receipts: `aired` the whole
  * item, `partial` part of it, `missed` nothing (missed or failed), `unreported` no receipt yet.
  */
-export interface DeviceCoverage {
-  targeted: number;
-  aired: number;
-  partial: number;
-  missed: number;
-  unreported: number;
+export class DeviceCoverage {
+  targeted!: number;
+  aired!: number;
+  partial!: number;
+  missed!: number;
+  unreported!: number;
 }
 
 /**

@@ -23,6 +23,7 @@ import { DeviceReceipt } from '../entities/device-receipt.entity';
 import { claimedSeq, DeviceChain, sameReceipt } from './device-chain';
 import { AlertsService } from '../../fleet/alerts.service';
 import { ReceiptRecords } from './receipt-records';
+import { ReceiptUploadResult } from './receipt.view';
 
 /** Receipts in one upload (a day of one cluster's plays is a few dozen). */
 export const MAX_RECEIPTS_PER_UPLOAD = MAX_RECEIPTS_PER_BATCH;
@@ -30,15 +31,6 @@ export const MAX_RECEIPTS_PER_UPLOAD = MAX_RECEIPTS_PER_BATCH;
 /** Why a receipt was refused (the `problem` of the answer). */
 export type ReceiptProblem =
   'invalid' | 'wrong-device' | 'bad-signature' | 'gap' | 'fork' | 'resigned' | 'not-sent';
-
-export interface ReceiptUploadResult {
-  /** New receipts stored. */
-  accepted: number;
-  /** Exact copies of receipts stored before (idempotent). */
-  duplicates: number;
-  /** The device's last stored seq (0: none). */
-  lastSeq: number;
-}
 
 interface Refusal {
   index: number;
@@ -290,3 +282,5 @@ function newRow(device: Device, receipt: Receipt, now: Date): DeviceReceipt {
     recordSeq: null,
   };
 }
+
+export { ReceiptUploadResult } from './receipt.view';

@@ -21,24 +21,13 @@ import {
   OfficialText,
 } from './official-content';
 import { findFontDir, renderOfficialPdf } from './official-pdf.writer';
+import { OfficialDraftView } from './official-draft.view';
 
 /** Which report: a province's (its monitors, admins) or a commune's own (its users too). */
 export interface OfficialScope extends RangeQuery {
   campaign: string;
   province?: string;
   commune?: string;
-}
-
-export interface OfficialDraftView {
-  id: string;
-  campaign: string;
-  province: string;
-  commune: string | null;
-  from: string | null;
-  to: string | null;
-  text: OfficialText;
-  createdAt: string;
-  updatedAt: string;
 }
 
 function draftView(draft: OfficialReportDraft): OfficialDraftView {
@@ -258,3 +247,5 @@ export class OfficialReportsService {
     };
   }
 }
+
+export { OfficialDraftView } from './official-draft.view';

@@ -10,13 +10,8 @@ import { GeoService } from '../../geo/geo.service';
 import { ScheduleItem } from '../../schedule/entities/schedule-item.entity';
 import { AsRunReader } from '../as-run-reader';
 import { resolveRange } from '../report-range';
-import {
-  CodeTotal,
-  DiscrepancyCode,
-  PlannedItem,
-  reconcile,
-  ReconciliationLine,
-} from './reconciliation';
+import { CodeTotal, DiscrepancyCode, PlannedItem, reconcile } from './reconciliation';
+import { ReconciliationReport } from './reconciliation.view';
 
 export interface ReconciliationQuery {
   from: string;
@@ -27,27 +22,6 @@ export interface ReconciliationQuery {
 }
 
 export const DEFAULT_PAGE_SIZE = 50;
-
-/** `GET /reports/communes/:commune/reconciliation`: the totals, and a page of the lines. */
-export interface ReconciliationReport {
-  communeCode: string;
-  communeName: string;
-  from: string;
-  to: string;
-  /** The tolerance each way, for on time and for short. */
-  toleranceSeconds: number;
-  /** Every code, zeros included, over all the lines of the range. */
-  totals: CodeTotal[];
-  plannedSeconds: number;
-  airedSeconds: number;
-  /** The lines (of `code` when given) on this page; all of them in the exports. */
-  lines: ReconciliationLine[];
-  code: DiscrepancyCode | null;
-  page: number;
-  pageSize: number;
-  /** Lines of `code` (or all) over the range. */
-  lineCount: number;
-}
 
 /**
  * Reads the commune's program log and its as-run log (through the reports' AsRunReader, so the
@@ -160,3 +134,5 @@ export class ReconciliationService {
     }));
   }
 }
+
+export { ReconciliationReport } from './reconciliation.view';

@@ -9,13 +9,7 @@ import { SigningCertificate } from '../entities/signing-certificate.entity';
 import { OfficialReportModel } from '../official-content';
 import { loadSealingKey, openPassword, sealPassword } from './password-box';
 import { readP12, signPdf } from './pdf-signature';
-
-export interface SigningCertificateView {
-  provinceCode: string;
-  subject: string;
-  notAfter: string;
-  uploadedAt: string;
-}
+import { SigningCertificateView } from './signing-certificate.view';
 
 function view(row: SigningCertificate): SigningCertificateView {
   return {
@@ -122,3 +116,5 @@ export class SigningCertificatesService {
     return this.key;
   }
 }
+
+export { SigningCertificateView } from './signing-certificate.view';

@@ -7,38 +7,11 @@ import { addDays, localDateOf } from '../../../common/local-time';
 import { APP_CONFIG, AppConfig } from '../../../config/app-config';
 import { Db } from '../../../database/db.service';
 import { loadSealingKey, openPassword, sealPassword } from '../../official/signing/password-box';
-import { StatsPushDelivery, StatsPushStatus } from '../entities/stats-push-delivery.entity';
+import { StatsPushDelivery } from '../entities/stats-push-delivery.entity';
 import { StatsPushTarget } from '../entities/stats-push-target.entity';
 import { idempotencyKey } from './stats-push-signature';
-
-/** A province's push target as served: the secret never, only that one is set. */
-export interface StatsPushTargetView {
-  provinceCode: string;
-  url: string;
-  startsOn: string;
-  secretSet: true;
-  updatedAt: string;
-}
-
-export interface StatsPushDeliveryView {
-  date: string;
-  revision: number;
-  idempotencyKey: string;
-  status: StatsPushStatus;
-  attempts: number;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  lastAttemptAt: string | null;
-  deliveredAt: string | null;
-  createdAt: string;
-}
-
-export interface StatsPushState {
-  provinceCode: string;
-  target: StatsPushTargetView | null;
-  /** The latest deliveries, newest day first (each revision of a day on its own). */
-  deliveries: StatsPushDeliveryView[];
-}
+import { StatsPushTargetView, StatsPushState } from './stats-push.view';
+import { StatsPushDeliveryView } from './stats-push.view';
 
 /** Deliveries shown by the status route. */
 const SHOWN_DELIVERIES = 100;
@@ -166,3 +139,7 @@ export class StatsPushTargetsService {
     return this.key;
   }
 }
+
+export { StatsPushTargetView, StatsPushState } from './stats-push.view';
+
+export { StatsPushDeliveryView } from './stats-push.view';

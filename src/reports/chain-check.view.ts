@@ -1,0 +1,5 @@
+export class ChainCheckRun {
+  checked!: number;
+  /** Communes whose chain is broken. */
+  broken!: string[];
+}

@@ -1,0 +1,6 @@
+export class SigningCertificateView {
+  provinceCode!: string;
+  subject!: string;
+  notAfter!: string;
+  uploadedAt!: string;
+}

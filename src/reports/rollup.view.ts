@@ -1,0 +1,4 @@
+export class RollupRun {
+  communes!: number;
+  records!: number;
+}

@@ -1,0 +1,5 @@
+export class TopicView {
+  code!: string;
+  name!: string;
+  description!: string | null;
+}
