@@ -7,13 +7,13 @@ import { countedPage, newActionCount, writeActionCount } from './support/action-
 import { SlotBook } from './support/as-run-data';
 import {
   elementsPastRightEdge,
-  eventually,
   horizontalOverflow,
   launchBrowser,
   buildWebApp,
   listen,
   screenshot,
 } from './support/browser';
+import { eventually } from './support/eventually';
 import { createActors, HAC_THANH, HAM_RONG } from './support/schedule-fixtures';
 import {
   ADMIN,

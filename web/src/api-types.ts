@@ -1447,6 +1447,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/admin/queue-session': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post: operations['QueueDashboardController_open'];
+    delete: operations['QueueDashboardController_close'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/communes/{commune}/live': {
     parameters: {
       query?: never;
@@ -1459,22 +1475,6 @@ export interface paths {
     /** Opens a session: 201 with a one-time ticket for `GET /api/v1/live/socket?ticket=…`. */
     post: operations['LiveController_open'];
     delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/admin/queue-session': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    post: operations['QueueDashboardController_open'];
-    delete: operations['QueueDashboardController_close'];
     options?: never;
     head?: never;
     patch?: never;
@@ -6884,6 +6884,58 @@ export interface operations {
       };
     };
   };
+  QueueDashboardController_open: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Refused: the problem, with a code the web app translates */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  QueueDashboardController_close: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Refused: the problem, with a code the web app translates */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
   LiveController_status: {
     parameters: {
       query?: never;
@@ -6936,58 +6988,6 @@ export interface operations {
         content: {
           'application/json': components['schemas']['OpenedLive'];
         };
-      };
-      /** @description Refused: the problem, with a code the web app translates */
-      '4XX': {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ProblemDto'];
-        };
-      };
-    };
-  };
-  QueueDashboardController_open: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Refused: the problem, with a code the web app translates */
-      '4XX': {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ProblemDto'];
-        };
-      };
-    };
-  };
-  QueueDashboardController_close: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
       };
       /** @description Refused: the problem, with a code the web app translates */
       '4XX': {
