@@ -18,21 +18,12 @@ const PROBLEM_REF = '#/components/schemas/ProblemDto';
  */
 const NOT_DESCRIBED_YET = [
   'POST /api/v1/tts/preview',
-  'GET /api/v1/audio/{id}/content',
   'POST /api/v1/communes/{commune}/schedule/plan',
   'GET /api/v1/communes/{commune}/schedule/gaps',
   'POST /api/v1/provinces/{province}/sources/{id}/check',
   'GET /api/v1/communes/{commune}/playout-log/verify',
   'GET /api/v1/checkpoint-key',
   'GET /api/v1/communes/{commune}/playout-log/{seq}/receipts',
-  'GET /api/v1/reports/compliance',
-  'GET /api/v1/reports/summary',
-  'GET /api/v1/reports/uplift',
-  'GET /api/v1/reports/communes/{commune}',
-  'GET /api/v1/reports/communes/{commune}/records',
-  'GET /api/v1/reports/communes/{commune}/as-run',
-  'GET /api/v1/reports/communes/{commune}/reconciliation',
-  'GET /api/v1/reports/official',
   'GET /api/v1/devices/{id}/manifest',
 ];
 

@@ -17,7 +17,6 @@ import {
   ApiBody,
   ApiConsumes,
   ApiOkResponse,
-  ApiProduces,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
@@ -30,6 +29,7 @@ import {
   ProvinceScope,
 } from '../auth/access.decorators';
 import { AuthUser } from '../auth/auth-user';
+import { ApiFileResponse } from '../common/api-responses';
 import { JsonBodyLimit } from '../common/json-body';
 import { ProblemDto } from '../common/problem.dto';
 import { AudioAssetView } from './audio-asset.view';
@@ -205,9 +205,8 @@ export class MediaController {
    */
   @Get('audio/:id/content')
   @DevicesToo()
-  @ApiProduces('audio/mpeg')
-  @ApiResponse({ status: 200, description: 'The MP3 rendition' })
-  @ApiResponse({ status: 206, description: 'A byte range of it' })
+  @ApiFileResponse('The MP3 rendition', ['audio/mpeg'])
+  @ApiFileResponse('A byte range of it', ['audio/mpeg'], 206)
   @ApiResponse({ status: 409, description: 'Not processed yet', type: ProblemDto })
   @ApiResponse({ status: 416, description: 'A range outside the file', type: ProblemDto })
   async content(

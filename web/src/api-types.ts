@@ -2402,14 +2402,314 @@ export interface components {
       /** @description The device's last stored seq (0: none). */
       lastSeq: number;
     };
+    ComplianceRow: {
+      communeCode: string;
+      communeName: string;
+      topic: string;
+      airedSeconds: number;
+      plays: number;
+      requiredSeconds: number;
+      requiredPlays: number;
+      met: boolean;
+    };
+    TopicToDate: {
+      topic: string;
+      requiredSeconds: number;
+      requiredPlays: number;
+      met: boolean;
+    };
+    CampaignStatus: {
+      /**
+       * @description `met`/`not-met` once the campaign is over; `on-track`/`behind` while it runs.
+       * @enum {string}
+       */
+      status: 'not-started' | 'on-track' | 'behind' | 'met' | 'not-met';
+      /** @description The days measured: from the campaign's start through its end, or through today. */
+      from: string;
+      through: string | null;
+      topicsMet: number;
+      topicsRequired: number;
+    };
+    ChainState: {
+      /** @description The last verdict; null while the chain was never verified. */
+      ok: boolean | null;
+      /** @description Records verified (when ok). */
+      count: number;
+      brokenAtSeq: number | null;
+      /** @description When it was verified; null when never (or nothing to verify: no records). */
+      checkedAt: string | null;
+      /** @description Records appended since that verification, which it does not cover yet. */
+      uncheckedRecords: number;
+      /** @description The commune's latest signed checkpoint (GET /checkpoint-key verifies it); null when none. */
+      checkpoint: components['schemas']['CheckpointView'] | null;
+    };
+    Coverage: {
+      targeted: number;
+      aired: number;
+      percent: number | null;
+    };
+    CommuneCompliance: {
+      communeCode: string;
+      communeName: string;
+      /** @description Every required topic met over the range. */
+      metAll: boolean;
+      topicsMet: number;
+      topicsRequired: number;
+      /** @description Its rows' targets to date (the range's passed days), in the rows' order. */
+      toDate: components['schemas']['TopicToDate'][];
+      /** @description Every required topic met against its target to date. */
+      metAllToDate: boolean;
+      topicsMetToDate: number;
+      /** @description Campaign airtime over the range, each record once (whatever number of campaign topics). */
+      campaignSeconds: number;
+      minDailySeconds: number;
+      /** @description Passed days of the range whose campaign airtime stayed under `minDailySeconds`. */
+      daysBelowMinimum: number;
+      campaign: components['schemas']['CampaignStatus'];
+      chain: components['schemas']['ChainState'];
+      coverage: components['schemas']['Coverage'];
+    };
+    ComplianceReport: {
+      /** @description Days of the range before today. */
+      daysPassed: number;
+      /** @description The last of them; null when none has passed. */
+      through: string | null;
+      province: string;
+      minDailySeconds: number;
+      rows: components['schemas']['ComplianceRow'][];
+      communes: components['schemas']['CommuneCompliance'][];
+      campaign: string;
+      from: string;
+      to: string;
+      days: number;
+    };
+    CommuneRef: {
+      communeCode: string;
+      communeName: string;
+    };
+    Laggard: {
+      communeCode: string;
+      communeName: string;
+      shortfallSeconds: number;
+      shortfallPlays: number;
+      topicsMissed: string[];
+      daysBelowMinimum: number;
+    };
+    TopicTotal: {
+      topic: string;
+      airedSeconds: number;
+      plays: number;
+      /** @description What each commune needs over the range. */
+      requiredSeconds: number;
+      requiredPlays: number;
+      communesMet: number;
+    };
+    DayTopic: {
+      topic: string;
+      airedSeconds: number;
+      plays: number;
+    };
+    DayTotal: {
+      date: string;
+      /** @description Campaign airtime of all communes, each record once. */
+      campaignSeconds: number;
+      communesBelowMinimum: number;
+      topics: components['schemas']['DayTopic'][];
+    };
+    ProvinceSummary: {
+      communes: number;
+      communesMeetingAll: number;
+      meetingAll: components['schemas']['CommuneRef'][];
+      /** @description Communes missing a target, the largest shortfall (seconds, then plays) first. */
+      laggards: components['schemas']['Laggard'][];
+      byTopic: components['schemas']['TopicTotal'][];
+      byDay: components['schemas']['DayTotal'][];
+      province: string;
+      provinceName: string;
+      minDailySeconds: number;
+      campaign: string;
+      from: string;
+      to: string;
+      days: number;
+    };
+    UpliftTotals: {
+      airedSeconds: number;
+      baselineSeconds: number;
+      changeSeconds: number;
+      changePercent: number | null;
+      communesUp: number;
+      communesDown: number;
+      communesUnchanged: number;
+    };
+    UpliftRow: {
+      communeCode: string;
+      communeName: string;
+      airedSeconds: number;
+      baselineSeconds: number;
+      changeSeconds: number;
+      /** @description Change against the baseline in percent (one decimal); null when the baseline is 0. */
+      changePercent: number | null;
+    };
+    UpliftTopicRow: {
+      communeCode: string;
+      communeName: string;
+      airedSeconds: number;
+      baselineSeconds: number;
+      changeSeconds: number;
+      /** @description Change against the baseline in percent (one decimal); null when the baseline is 0. */
+      changePercent: number | null;
+      topic: string;
+      plays: number;
+      baselinePlays: number;
+    };
+    UpliftReport: {
+      province: string;
+      baselineFrom: string;
+      baselineTo: string;
+      totals: components['schemas']['UpliftTotals'];
+      rows: components['schemas']['UpliftRow'][];
+      topics: components['schemas']['UpliftTopicRow'][];
+      campaign: string;
+      from: string;
+      to: string;
+      days: number;
+    };
     ChainCheckRun: {
       checked: number;
       /** @description Communes whose chain is broken. */
       broken: string[];
     };
+    CommuneDay: {
+      date: string;
+      /** @description Over (before today); a day not over is never below the minimum. */
+      passed: boolean;
+      campaignSeconds: number;
+      belowMinimum: boolean;
+      topics: components['schemas']['DayTopic'][];
+    };
+    CommuneDetail: {
+      /** @description Days of the range before today. */
+      daysPassed: number;
+      /** @description The last of them; null when none has passed. */
+      through: string | null;
+      communeCode: string;
+      communeName: string;
+      minDailySeconds: number;
+      summary: components['schemas']['CommuneCompliance'];
+      rows: components['schemas']['ComplianceRow'][];
+      daily: components['schemas']['CommuneDay'][];
+      campaign: string;
+      from: string;
+      to: string;
+      days: number;
+    };
+    CountedRecordView: {
+      id: string;
+      communeCode: string;
+      seq: number;
+      scheduleItemId: string | null;
+      attempt: number;
+      bulletinId: string | null;
+      title: string | null;
+      topics: string[];
+      startedAt: string;
+      endedAt: string;
+      playedMs: number;
+      /** @enum {string} */
+      outcome: 'failed' | 'aired' | 'partial' | 'missed';
+      /** @enum {string} */
+      source: 'automation' | 'operator' | 'import' | 'devices' | 'live';
+      correctsSeq: number | null;
+      reason: string | null;
+      prevHash: string;
+      hash: string;
+      createdAt: string;
+      /** @description Records built from device receipts: how many targeted devices aired, partly aired, … */
+      devices?: components['schemas']['DeviceCoverage'];
+      /** @description A relay's segments, in the chain (the hash covers them: see `canonicalJson`). */
+      segments?: Record<string, never>[];
+      /** @description The local day it counts on. */
+      date: string;
+      /** @description False when a later record corrects (replaces) it. */
+      inEffect: boolean;
+      correctedBySeq: number | null;
+      countedSeconds: number;
+      countedPlays: number;
+    };
+    RecordsReport: {
+      communeCode: string;
+      communeName: string;
+      from: string;
+      to: string;
+      topic: string | null;
+      date: string | null;
+      /** @enum {string|null} */
+      outcome: 'failed' | 'aired' | 'partial' | 'missed' | null;
+      /** @enum {string|null} */
+      source: 'automation' | 'operator' | 'import' | 'devices' | 'live' | null;
+      /** @description Sums of the matching records in effect (every page): with no other filter than the topic, the numbers the reports show for this commune and range. */
+      airedSeconds: number;
+      plays: number;
+      /** @description Matching records, all pages. */
+      total: number;
+      offset: number;
+      /** @description Null when every matching record is in `records`. */
+      limit: number | null;
+      records: components['schemas']['CountedRecordView'][];
+    };
+    ChainHead: {
+      lastSeq: number;
+      lastHash: string;
+    };
+    ChainLink: {
+      seq: number;
+      prevHash: string;
+      hash: string;
+    };
+    AsRunExport: {
+      communeCode: string;
+      communeName: string;
+      from: string;
+      to: string;
+      genesisHash: string;
+      head: components['schemas']['ChainHead'];
+      verify: Record<string, never>;
+      records: components['schemas']['PlayoutRecordView'][];
+      links: components['schemas']['ChainLink'][];
+      checkpoints: components['schemas']['CheckpointView'][];
+    };
     RollupRun: {
       communes: number;
       records: number;
+    };
+    ReconciliationReport: {
+      communeCode: string;
+      communeName: string;
+      from: string;
+      to: string;
+      /** @description The tolerance each way, for on time and for short. */
+      toleranceSeconds: number;
+      /** @description Every code, zeros included, over all the lines of the range. */
+      totals: Record<string, never>[];
+      plannedSeconds: number;
+      airedSeconds: number;
+      /** @description The lines (of `code` when given) on this page; all of them in the exports. */
+      lines: Record<string, never>[];
+      /** @enum {string|null} */
+      code:
+        | 'missed'
+        | 'pending'
+        | 'cancelled'
+        | 'short'
+        | 'on-time'
+        | 'late'
+        | 'early'
+        | 'unscheduled'
+        | null;
+      page: number;
+      pageSize: number;
+      /** @description Lines of `code` (or all) over the range. */
+      lineCount: number;
     };
     OfficialTextDto: {
       parentBody?: string;
@@ -3799,14 +4099,18 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'audio/mpeg': string;
+        };
       };
       /** @description A byte range of it */
       206: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'audio/mpeg': string;
+        };
       };
       /** @description Not processed yet */
       409: {
@@ -3814,7 +4118,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'audio/mpeg': components['schemas']['ProblemDto'];
+          'application/json': components['schemas']['ProblemDto'];
         };
       };
       /** @description A range outside the file */
@@ -3823,7 +4127,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'audio/mpeg': components['schemas']['ProblemDto'];
+          'application/json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -5491,17 +5795,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The compliance report, or its file */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
-          'text/csv; charset=utf-8': Record<string, never>;
-          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': Record<
-            string,
-            never
-          >;
+          'application/json': components['schemas']['ComplianceReport'];
+          'text/csv; charset=utf-8': string;
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -5535,17 +5837,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The summary, or its file */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
-          'text/csv; charset=utf-8': Record<string, never>;
-          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': Record<
-            string,
-            never
-          >;
+          'application/json': components['schemas']['ProvinceSummary'];
+          'text/csv; charset=utf-8': string;
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -5579,17 +5879,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The uplift report, or its file */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
-          'text/csv; charset=utf-8': Record<string, never>;
-          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': Record<
-            string,
-            never
-          >;
+          'application/json': components['schemas']['UpliftReport'];
+          'text/csv; charset=utf-8': string;
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -5654,17 +5952,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The commune's report, or its file */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
-          'text/csv; charset=utf-8': Record<string, never>;
-          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': Record<
-            string,
-            never
-          >;
+          'application/json': components['schemas']['CommuneDetail'];
+          'text/csv; charset=utf-8': string;
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -5711,7 +6007,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
+          'application/json': components['schemas']['RecordsReport'];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -5742,13 +6038,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The as-run export, or its CSV */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
-          'text/csv; charset=utf-8': Record<string, never>;
+          'application/json': components['schemas']['AsRunExport'];
+          'text/csv; charset=utf-8': string;
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -5824,18 +6121,16 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description A page of the reconciliation, or all of it as a file */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
-          'text/csv; charset=utf-8': Record<string, never>;
-          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': Record<
-            string,
-            never
-          >;
-          'application/xml; charset=utf-8': Record<string, never>;
+          'application/json': components['schemas']['ReconciliationReport'];
+          'text/csv; charset=utf-8': string;
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+          'application/xml; charset=utf-8': string;
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -5871,11 +6166,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The PDF (signed when asked) */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/pdf': string;
+        };
       };
       /** @description Refused: the problem, with a code the web app translates */
       '4XX': {
