@@ -20,10 +20,6 @@ const NOT_DESCRIBED_YET = [
   'POST /api/v1/tts/preview',
   'POST /api/v1/communes/{commune}/schedule/plan',
   'GET /api/v1/communes/{commune}/schedule/gaps',
-  'POST /api/v1/provinces/{province}/sources/{id}/check',
-  'GET /api/v1/communes/{commune}/playout-log/verify',
-  'GET /api/v1/checkpoint-key',
-  'GET /api/v1/communes/{commune}/playout-log/{seq}/receipts',
   'GET /api/v1/devices/{id}/manifest',
 ];
 

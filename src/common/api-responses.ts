@@ -38,3 +38,16 @@ export function ApiFileResponse(
 ): MethodDecorator {
   return ApiResponse({ status, description, content: files(mediaTypes) });
 }
+
+/** The schema of a value that is one of `views` (a union of classes). */
+export function oneOfSchema(...views: Type<unknown>[]): { oneOf: { $ref: string }[] } {
+  return { oneOf: views.map((view) => ({ $ref: getSchemaPath(view) })) };
+}
+
+/** A 200 whose JSON is one of `views`: the union the plugin cannot read from a return type. */
+export function ApiOkOneOf(description: string, ...views: Type<unknown>[]): MethodDecorator {
+  return applyDecorators(
+    ApiExtraModels(...views),
+    ApiOkResponse({ description, schema: oneOfSchema(...views) }),
+  );
+}

@@ -2293,6 +2293,21 @@ export interface components {
        */
       fallbackBulletinId?: string | null;
     };
+    SourceCheckResult: {
+      url: string;
+      reachable: boolean;
+      codec: string | null;
+      sampleRate: number | null;
+      channels: number | null;
+      /** @description Integrated loudness of the first 10 s; null when nothing was measured. */
+      loudnessLufs: number | null;
+      error: string | null;
+    };
+    SourceCheckView: {
+      id: string;
+      /** @description In the source's order. */
+      urls: components['schemas']['SourceCheckResult'][];
+    };
     DemoStatus: {
       /** @description Some sample data is in the database. */
       present: boolean;
@@ -2343,6 +2358,12 @@ export interface components {
       /** @description A relay's segments, in the chain (the hash covers them: see `canonicalJson`). */
       segments?: Record<string, never>[];
     };
+    ChainIntactView: {
+      /** @enum {boolean} */
+      ok: true;
+      /** @description Records verified. */
+      count: number;
+    };
     CheckpointView: {
       communeCode: string;
       seq: number;
@@ -2350,6 +2371,12 @@ export interface components {
       signedAt: string;
       keyId: string;
       signature: string;
+    };
+    ChainBrokenView: {
+      /** @enum {boolean} */
+      ok: false;
+      brokenAtSeq: number;
+      checkpoint?: components['schemas']['CheckpointView'];
     };
     PostPlayoutRecordDto: {
       /** @enum {string} */
@@ -2394,6 +2421,15 @@ export interface components {
       replayed: boolean;
       records: components['schemas']['PlayoutRecordView'][];
     };
+    CheckpointKeyView: {
+      keyId: string;
+      /** @enum {string} */
+      algorithm: 'Ed25519';
+      /** @description The raw 32-byte public key, base64. */
+      publicKey: string;
+      /** @description The same key as SubjectPublicKeyInfo PEM (`openssl pkeyutl -pubin -inkey`). */
+      publicKeyPem: string;
+    };
     ReceiptUploadResult: {
       /** @description New receipts stored. */
       accepted: number;
@@ -2401,6 +2437,29 @@ export interface components {
       duplicates: number;
       /** @description The device's last stored seq (0: none). */
       lastSeq: number;
+    };
+    ReceiptView: {
+      deviceId: string;
+      seq: number;
+      scheduleItemId: string;
+      /** @description UTC instant with three decimals and `Z` (`2026-12-03T07:00:00.000Z`), or null. */
+      startedAt: string | null;
+      endedAt: string | null;
+      playedMs: number;
+      /** @enum {string} */
+      outcome: 'aired' | 'partial' | 'missed';
+      /** @description Why it was not aired in full (Vietnamese, for people), or null. */
+      reason: string | null;
+      /** @description A relay's segments (protocol 2), the last key of the canonical form; absent otherwise. */
+      segments?: Record<string, never>[];
+      prevHash: string;
+      /** @description `sha256_hex(prevHash + "\n" + canonical)`. */
+      hash: string;
+      /** @description Base64 of the Ed25519 signature over the 32 raw bytes of `hash`. */
+      signature: string;
+      receivedAt: string;
+      /** @description The commune record that first counted it. */
+      recordSeq: number | null;
     };
     ComplianceRow: {
       communeCode: string;
@@ -2667,13 +2726,13 @@ export interface components {
       hash: string;
     };
     AsRunExport: {
+      verify: components['schemas']['ChainIntactView'] | components['schemas']['ChainBrokenView'];
       communeCode: string;
       communeName: string;
       from: string;
       to: string;
       genesisHash: string;
       head: components['schemas']['ChainHead'];
-      verify: Record<string, never>;
       records: components['schemas']['PlayoutRecordView'][];
       links: components['schemas']['ChainLink'][];
       checkpoints: components['schemas']['CheckpointView'][];
@@ -5402,7 +5461,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SourceCheckView'];
+        };
       };
       /** @description Refused: the problem, with a code the web app translates */
       '4XX': {
@@ -5526,12 +5587,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The verdict: intact with the count, or where it breaks */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
+          'application/json':
+            components['schemas']['ChainIntactView'] | components['schemas']['ChainBrokenView'];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -5700,7 +5763,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
+          'application/json': components['schemas']['CheckpointKeyView'];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -5761,7 +5824,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>[];
+          'application/json': components['schemas']['ReceiptView'][];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
