@@ -137,7 +137,10 @@ export class MediaController {
   @Post('tts/preview')
   @HttpCode(200)
   @JsonBodyLimit(TTS_BODY_LIMIT_BYTES)
-  @ApiResponse({ status: 200, description: 'The cleaned text, what is read, and each reading' })
+  @ApiOkResponse({
+    description: 'The cleaned text, what is read, and each reading',
+    type: ReadingPreview,
+  })
   @ApiResponse({ status: 422, description: 'Text longer than TTS_MAX_CHARS', type: ProblemDto })
   previewReading(@Body() body: PreviewReadingDto): ReadingPreview {
     return this.media.previewReading(body.text);

@@ -1,3 +1,7 @@
+import { ShortfallGroup } from './plan.view';
+
+export { ShortfallGroup };
+
 /**
  * What stopped the planner, precisely:
  * - `no-bulletin`: no approved bulletin with ready audio carries the topic (or any campaign topic);
@@ -40,29 +44,6 @@ export interface GroupableShortfall {
   fix: ShortfallFix;
   /** How many bulletins could have gone (for the cause's wording). */
   bulletins: number;
-}
-
-/** One line of the preview: every shortfall of one rule with one cause and one fix. */
-export interface ShortfallGroup {
-  kind: 'weekly' | 'daily';
-  topic: string | null;
-  cause: ShortfallCause;
-  fix: ShortfallFix;
-  /** The days it affects: each day of a daily group, the days of each week of a weekly one. */
-  dates: string[];
-  /** The ISO weeks it affects, with their parts inside the range. */
-  weeks: { week: string; from: string; to: string }[];
-  /** The sum over the grouped shortfalls. */
-  missingSeconds: number;
-  missingPlays: number;
-  /** The largest single shortfall (a day's or a week's). */
-  maxMissingSeconds: number;
-  maxMissingPlays: number;
-  bulletins: number;
-  maxPlaysPerBulletinPerDay: number;
-  /** How many shortfalls the line stands for. */
-  count: number;
-  message: string;
 }
 
 function fixKey(fix: ShortfallFix): string {

@@ -1931,6 +1931,18 @@ export interface components {
        */
       text: string;
     };
+    Reading: {
+      written: string;
+      spoken: string;
+    };
+    ReadingPreview: {
+      /** @description The text after cleaning (joined lines, items as sentences): what the operator may keep. */
+      cleaned: string;
+      /** @description Exactly what goes to the synthesizer. */
+      spoken: string;
+      /** @description Each distinct number, date, time, percentage or abbreviation, in order of first appearance. */
+      readings: components['schemas']['Reading'][];
+    };
     CreateBulletinDto: {
       title: string;
       topics: string[];
@@ -2202,6 +2214,161 @@ export interface components {
       to: string;
       dryRun?: boolean;
       zones?: string[] | null;
+    };
+    PlanItemView: {
+      /** @description null in a dry run (nothing was written). */
+      id: string | null;
+      bulletinId: string;
+      title: string;
+      topics: string[];
+      windowId: string;
+      startsAt: string;
+      endsAt: string;
+      durationMs: number;
+      /** @description The zones the item goes to; null: every device of the commune. */
+      zones: string[] | null;
+    };
+    Shortfall: {
+      /** @enum {string} */
+      kind: 'daily' | 'weekly';
+      /** @description The rule's topic (weekly), null for the daily campaign minimum. */
+      topic: string | null;
+      week: string;
+      from: string;
+      to: string;
+      date: string | null;
+      requiredSeconds: number;
+      scheduledSeconds: number;
+      missingSeconds: number;
+      requiredPlays: number;
+      scheduledPlays: number;
+      missingPlays: number;
+      /**
+       * @description The coarse reason (kept for clients that read it); `cause` says precisely what stopped it.
+       * @enum {string}
+       */
+      reason: 'policy' | 'no-bulletin' | 'past' | 'no-window-time' | 'rotation-limit';
+      /** @enum {string} */
+      cause:
+        | 'no-bulletin'
+        | 'past'
+        | 'no-window'
+        | 'no-window-time'
+        | 'one-per-occurrence'
+        | 'daily-play-limit'
+        | 'policy-daily-limit';
+      /** @description The concrete step that removes the cause. */
+      fix: Record<string, never>;
+      /** @description How many bulletins could have gone. */
+      bulletins: number;
+      message: string;
+    };
+    ShortfallWeek: {
+      week: string;
+      from: string;
+      to: string;
+    };
+    ShortfallGroup: {
+      /** @enum {string} */
+      kind: 'daily' | 'weekly';
+      topic: string | null;
+      /** @enum {string} */
+      cause:
+        | 'no-bulletin'
+        | 'past'
+        | 'no-window'
+        | 'no-window-time'
+        | 'one-per-occurrence'
+        | 'daily-play-limit'
+        | 'policy-daily-limit';
+      fix: Record<string, never>;
+      /** @description The days it affects: each day of a daily group, the days of each week of a weekly one. */
+      dates: string[];
+      /** @description The ISO weeks it affects, with their parts inside the range. */
+      weeks: components['schemas']['ShortfallWeek'][];
+      /** @description The sum over the grouped shortfalls. */
+      missingSeconds: number;
+      missingPlays: number;
+      /** @description The largest single shortfall (a day's or a week's). */
+      maxMissingSeconds: number;
+      maxMissingPlays: number;
+      bulletins: number;
+      maxPlaysPerBulletinPerDay: number;
+      /** @description How many shortfalls the line stands for. */
+      count: number;
+      message: string;
+    };
+    TopicProgress: {
+      topic: string;
+      requiredSeconds: number;
+      scheduledSeconds: number;
+      missingSeconds: number;
+      requiredPlays: number;
+      scheduledPlays: number;
+      missingPlays: number;
+      met: boolean;
+    };
+    WeekProgress: {
+      topics: components['schemas']['TopicProgress'][];
+      /** @description ISO week, e.g. `2025-W41`. */
+      week: string;
+      from: string;
+      to: string;
+      days: number;
+    };
+    DayProgress: {
+      date: string;
+      requiredSeconds: number;
+      scheduledSeconds: number;
+      missingSeconds: number;
+      met: boolean;
+    };
+    CampaignProgress: {
+      from: string;
+      to: string;
+      met: boolean;
+      weeks: components['schemas']['WeekProgress'][];
+      days: components['schemas']['DayProgress'][];
+      /** @description One sentence per unmet row: "The log is 6 min short on kinh-te-so in week 2025-W41 …". */
+      gaps: string[];
+    };
+    PolicyLimitView: {
+      windowId: string;
+      date: string;
+      /** @enum {string} */
+      rule:
+        | 'POLICY_QUIET_HOURS'
+        | 'POLICY_SESSION_TOO_LONG'
+        | 'POLICY_DAILY_LIMIT'
+        | 'POLICY_UNATTENDED_RELAY';
+      /** @description The unusable stretch (the whole day for the daily limit). */
+      startsAt: string;
+      endsAt: string;
+      message: string;
+    };
+    PlanView: {
+      campaign: string;
+      from: string;
+      to: string;
+      dryRun: boolean;
+      items: components['schemas']['PlanItemView'][];
+      shortfalls: components['schemas']['Shortfall'][];
+      /** @description The shortfalls grouped: one line per rule and cause, its days, and the fix. */
+      shortfallGroups: components['schemas']['ShortfallGroup'][];
+      /** @description The targets measured on the log with the plan applied. */
+      progress: components['schemas']['CampaignProgress'];
+      /** @description Window time the plan did not use because it breaks the broadcast policy. */
+      policyLimits: components['schemas']['PolicyLimitView'][];
+    };
+    GapsView: {
+      from: string;
+      to: string;
+      met: boolean;
+      weeks: components['schemas']['WeekProgress'][];
+      days: components['schemas']['DayProgress'][];
+      /** @description One sentence per unmet row: "The log is 6 min short on kinh-te-so in week 2025-W41 …". */
+      gaps: string[];
+      campaign: string;
     };
     FreeSlotView: {
       windowId: string;
@@ -3010,6 +3177,50 @@ export interface components {
         username: string;
         password: string;
       };
+    };
+    ManifestAudioView: {
+      id: string;
+      sha256: string;
+      bytes: number;
+      /** @description Path on the server (`/api/v1/audio/<id>/content`), with `Range`; its ETag is `"<sha256>"`. */
+      url: string;
+    };
+    ManifestRelayView: {
+      /** @description The source's name, for people (`VOV1`). */
+      sourceName: string;
+      /** @description Stream URLs (HTTP/Icecast or HLS), the primary first, then the backups in failover order. */
+      urls: string[];
+      /** @description The source's fallback bulletin, whose audio is the item's `audio`; null: none (silence). */
+      fallbackBulletinId: string | null;
+    };
+    ManifestItemView: {
+      scheduleItemId: string;
+      startsAt: string;
+      durationMs: number;
+      /** @description The item's zones; null: every device of the commune. */
+      zones: string[] | null;
+      /** @enum {string} */
+      priority: 'emergency' | 'normal' | 'priority';
+      /**
+       * @description Absent (protocol 1) or `bulletin`: `audio` is played; `relay`: `relay` is, see there.
+       * @enum {string}
+       */
+      kind?: 'bulletin' | 'relay';
+      /** @description A bulletin's audio; for a relay, its fallback bulletin's audio, or null when it has none. */
+      audio: components['schemas']['ManifestAudioView'] | null;
+      relay?: components['schemas']['ManifestRelayView'];
+    };
+    ManifestView: {
+      /** @description 2 when the server answered a `?protocol=2` request; absent: protocol 1. */
+      protocol?: number;
+      generatedAt: string;
+      horizonUntil: string;
+      items: components['schemas']['ManifestItemView'][];
+      /**
+       * @description The commune's broadcast policy in force: the device refuses an item that breaks it (receipt
+       *     `missed`, the rule in `reason`), whatever the manifest says. Absent from older servers.
+       */
+      policy?: Record<string, never>;
     };
     AlertView: {
       id: string;
@@ -3907,7 +4118,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ReadingPreview'];
+        };
       };
       /** @description Text longer than TTS_MAX_CHARS */
       422: {
@@ -4852,7 +5065,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
+          'application/json': components['schemas']['PlanView'];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -4886,7 +5099,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
+          'application/json': components['schemas']['GapsView'];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -7003,7 +7216,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
+          'application/json': components['schemas']['ManifestView'];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
