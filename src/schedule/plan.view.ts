@@ -1,11 +1,53 @@
 import type { PolicyRule } from './broadcast-policy';
 import type { ShortfallReason } from './planner';
-import type { ShortfallCause, ShortfallFix } from './shortfall-groups';
+import { ApiExtraModels, ApiProperty } from '@nestjs/swagger';
+import { oneOfSchema } from '../common/api-responses';
+import type { ShortfallCause } from './shortfall-groups';
 
 /*
  * The campaign planner's answers (`POST …/schedule/plan`, `GET …/schedule/gaps`) as classes, which
  * the Swagger CLI plugin reads into the API document. The planner builds them as plain objects.
  */
+
+/** Fix: add `count` approved bulletins of `topic` (null: any topic of the campaign). */
+export class AddBulletinsFix {
+  @ApiProperty({ enum: ['add-bulletins'] })
+  action!: 'add-bulletins';
+  topic!: string | null;
+  count!: number;
+}
+
+/** Fix: lengthen the window by `minutes`. */
+export class ExtendWindowFix {
+  @ApiProperty({ enum: ['extend-window'] })
+  action!: 'extend-window';
+  windowId!: string;
+  windowName!: string;
+  minutes!: number;
+}
+
+/** Fix: add an on-air window. */
+export class AddWindowFix {
+  @ApiProperty({ enum: ['add-window'] })
+  action!: 'add-window';
+}
+
+/** Fix: raise the broadcast policy's daily limit. */
+export class RaiseDailyLimitFix {
+  @ApiProperty({ enum: ['raise-daily-limit'] })
+  action!: 'raise-daily-limit';
+}
+
+/** No step removes the cause (the days are over). */
+export class NoFix {
+  @ApiProperty({ enum: ['none'] })
+  action!: 'none';
+}
+
+/** The concrete step that removes the cause. */
+export type ShortfallFix =
+  AddBulletinsFix | ExtendWindowFix | AddWindowFix | RaiseDailyLimitFix | NoFix;
+const FIXES = [AddBulletinsFix, ExtendWindowFix, AddWindowFix, RaiseDailyLimitFix, NoFix];
 
 export class TopicProgress {
   topic!: string;
@@ -55,6 +97,7 @@ export class GapsView extends CampaignProgress {
 }
 
 /** A rule the plan cannot meet, with the numbers and the reason in words. */
+@ApiExtraModels(...FIXES)
 export class Shortfall {
   kind!: 'weekly' | 'daily';
   /** The rule's topic (weekly), null for the daily campaign minimum. */
@@ -73,6 +116,7 @@ export class Shortfall {
   reason!: ShortfallReason;
   cause!: ShortfallCause;
   /** The concrete step that removes the cause. */
+  @ApiProperty(oneOfSchema(...FIXES))
   fix!: ShortfallFix;
   /** How many bulletins could have gone. */
   bulletins!: number;
@@ -87,10 +131,12 @@ export class ShortfallWeek {
 }
 
 /** One line of the preview: every shortfall of one rule with one cause and one fix. */
+@ApiExtraModels(...FIXES)
 export class ShortfallGroup {
   kind!: 'weekly' | 'daily';
   topic!: string | null;
   cause!: ShortfallCause;
+  @ApiProperty(oneOfSchema(...FIXES))
   fix!: ShortfallFix;
   /** The days it affects: each day of a daily group, the days of each week of a weekly one. */
   dates!: string[];

@@ -1,6 +1,8 @@
 import { ShortfallGroup } from './plan.view';
+import type { ShortfallFix } from './plan.view';
 
 export { ShortfallGroup };
+export type { ShortfallFix };
 
 /**
  * What stopped the planner, precisely:
@@ -22,14 +24,6 @@ export type ShortfallCause =
   | 'one-per-occurrence'
   | 'daily-play-limit'
   | 'policy-daily-limit';
-
-/** The concrete step that removes the cause. `topic` null: any topic of the campaign. */
-export type ShortfallFix =
-  | { action: 'add-bulletins'; topic: string | null; count: number }
-  | { action: 'extend-window'; windowId: string; windowName: string; minutes: number }
-  | { action: 'add-window' }
-  | { action: 'raise-daily-limit' }
-  | { action: 'none' };
 
 /** The fields of a shortfall the grouping reads (see `Shortfall` in planner.ts). */
 export interface GroupableShortfall {

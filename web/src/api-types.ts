@@ -2228,7 +2228,39 @@ export interface components {
       /** @description The zones the item goes to; null: every device of the commune. */
       zones: string[] | null;
     };
+    AddBulletinsFix: {
+      /** @enum {string} */
+      action: 'add-bulletins';
+      topic: string | null;
+      count: number;
+    };
+    ExtendWindowFix: {
+      /** @enum {string} */
+      action: 'extend-window';
+      windowId: string;
+      windowName: string;
+      minutes: number;
+    };
+    AddWindowFix: {
+      /** @enum {string} */
+      action: 'add-window';
+    };
+    RaiseDailyLimitFix: {
+      /** @enum {string} */
+      action: 'raise-daily-limit';
+    };
+    NoFix: {
+      /** @enum {string} */
+      action: 'none';
+    };
     Shortfall: {
+      /** @description The concrete step that removes the cause. */
+      fix:
+        | components['schemas']['AddBulletinsFix']
+        | components['schemas']['ExtendWindowFix']
+        | components['schemas']['AddWindowFix']
+        | components['schemas']['RaiseDailyLimitFix']
+        | components['schemas']['NoFix'];
       /** @enum {string} */
       kind: 'daily' | 'weekly';
       /** @description The rule's topic (weekly), null for the daily campaign minimum. */
@@ -2257,8 +2289,6 @@ export interface components {
         | 'one-per-occurrence'
         | 'daily-play-limit'
         | 'policy-daily-limit';
-      /** @description The concrete step that removes the cause. */
-      fix: Record<string, never>;
       /** @description How many bulletins could have gone. */
       bulletins: number;
       message: string;
@@ -2269,6 +2299,12 @@ export interface components {
       to: string;
     };
     ShortfallGroup: {
+      fix:
+        | components['schemas']['AddBulletinsFix']
+        | components['schemas']['ExtendWindowFix']
+        | components['schemas']['AddWindowFix']
+        | components['schemas']['RaiseDailyLimitFix']
+        | components['schemas']['NoFix'];
       /** @enum {string} */
       kind: 'daily' | 'weekly';
       topic: string | null;
@@ -2281,7 +2317,6 @@ export interface components {
         | 'one-per-occurrence'
         | 'daily-play-limit'
         | 'policy-daily-limit';
-      fix: Record<string, never>;
       /** @description The days it affects: each day of a daily group, the days of each week of a weekly one. */
       dates: string[];
       /** @description The ISO weeks it affects, with their parts inside the range. */
@@ -2908,6 +2943,57 @@ export interface components {
       communes: number;
       records: number;
     };
+    CodeTotal: {
+      /** @enum {string} */
+      code:
+        'missed' | 'pending' | 'cancelled' | 'short' | 'on-time' | 'late' | 'early' | 'unscheduled';
+      count: number;
+      plannedSeconds: number;
+      airedSeconds: number;
+    };
+    ReconciliationLine: {
+      /** @enum {string} */
+      code:
+        'missed' | 'pending' | 'cancelled' | 'short' | 'on-time' | 'late' | 'early' | 'unscheduled';
+      /** @description The item's id, the schedule id a traffic system echoes back; null for an unscheduled play. */
+      scheduleItemId: string | null;
+      bulletinId: string | null;
+      title: string | null;
+      /** @description Local ISO 8601 (+07:00). */
+      plannedStart: string | null;
+      plannedSeconds: number | null;
+      /** @enum {string|null} */
+      itemStatus:
+        'failed' | 'aired' | 'partial' | 'missed' | 'planned' | 'dispatched' | 'cancelled' | null;
+      /** @description The record that stands for the item (a correction when `replacesSeq` is set). */
+      recordSeq: number | null;
+      replacesSeq: number | null;
+      /** @description Other records in effect naming the same item. */
+      otherSeqs: number[];
+      /** @enum {string|null} */
+      outcome: 'failed' | 'aired' | 'partial' | 'missed' | null;
+      /** @enum {string|null} */
+      source: 'automation' | 'operator' | 'import' | 'devices' | 'live' | null;
+      airedStart: string | null;
+      airedSeconds: number | null;
+      /** @description Aired start minus planned start (negative: early). */
+      offsetSeconds: number | null;
+      lateBySeconds: number | null;
+      shortBySeconds: number | null;
+      /** @enum {string|null} */
+      causeCode:
+        | 'play-error'
+        | 'not-played'
+        | 'devices-offline'
+        | 'devices-missed'
+        | 'no-devices'
+        | 'no-record'
+        | null;
+      /** @description Why (Vietnamese): the record's error or cause, the cancellation's reason. */
+      cause: string | null;
+      devicesTargeted: number | null;
+      devicesAired: number | null;
+    };
     ReconciliationReport: {
       communeCode: string;
       communeName: string;
@@ -2916,11 +3002,11 @@ export interface components {
       /** @description The tolerance each way, for on time and for short. */
       toleranceSeconds: number;
       /** @description Every code, zeros included, over all the lines of the range. */
-      totals: Record<string, never>[];
+      totals: components['schemas']['CodeTotal'][];
       plannedSeconds: number;
       airedSeconds: number;
       /** @description The lines (of `code` when given) on this page; all of them in the exports. */
-      lines: Record<string, never>[];
+      lines: components['schemas']['ReconciliationLine'][];
       /** @enum {string|null} */
       code:
         | 'missed'
