@@ -2441,25 +2441,89 @@ export interface components {
       /** @description Path of the subscribable feed, relative to the server. */
       path: string;
     };
+    PolicyWindowBreach: {
+      /** @enum {string} */
+      type: 'window';
+      communeCode: string;
+      id: string;
+      name: string;
+      startTime: string;
+      durationMinutes: number;
+      /** @enum {string} */
+      rule:
+        | 'POLICY_QUIET_HOURS'
+        | 'POLICY_SESSION_TOO_LONG'
+        | 'POLICY_DAILY_LIMIT'
+        | 'POLICY_UNATTENDED_RELAY';
+      message: string;
+      messageVi: string;
+    };
+    PolicyItemBreach: {
+      /** @enum {string} */
+      type: 'item';
+      communeCode: string;
+      id: string;
+      bulletinId: string | null;
+      startsAt: string;
+      endsAt: string;
+      /** @enum {string} */
+      rule:
+        | 'POLICY_QUIET_HOURS'
+        | 'POLICY_SESSION_TOO_LONG'
+        | 'POLICY_DAILY_LIMIT'
+        | 'POLICY_UNATTENDED_RELAY';
+      message: string;
+      messageVi: string;
+    };
+    QuietHoursView: {
+      from: string;
+      to: string;
+    };
+    BroadcastPolicyView: {
+      /** @description No part of a window, item or relay may fall in them; null: none. */
+      quietHours: components['schemas']['QuietHoursView'] | null;
+      /** @description The longest session: a window occurrence, and what may air from its start. */
+      maxSessionMinutes: number;
+      /** @description The most airtime of a local day (emergencies not counted). */
+      maxDailyMinutes: number;
+      /** @description Whether relays may run during the night hours (NIGHT_HOURS) with nobody at the station. */
+      unattendedRelaysAtNight: boolean;
+    };
+    PolicySourcesView: {
+      /** @enum {string} */
+      quietHours: 'default' | 'province' | 'commune';
+      /** @enum {string} */
+      maxSessionMinutes: 'default' | 'province' | 'commune';
+      /** @enum {string} */
+      maxDailyMinutes: 'default' | 'province' | 'commune';
+      /** @enum {string} */
+      unattendedRelaysAtNight: 'default' | 'province' | 'commune';
+    };
+    PolicyOverridesView: {
+      quietHours?: components['schemas']['QuietHoursView'] | null;
+      maxSessionMinutes?: number;
+      maxDailyMinutes?: number;
+      unattendedRelaysAtNight?: boolean;
+    };
     PolicyView: {
+      /** @description What on the program logs breaks the policy now (refused at play time until fixed). */
+      violations: (
+        components['schemas']['PolicyWindowBreach'] | components['schemas']['PolicyItemBreach']
+      )[];
       /** @enum {string} */
       scope: 'province' | 'commune';
       code: string;
       /** @description The policy in force. */
-      policy: Record<string, never>;
+      policy: components['schemas']['BroadcastPolicyView'];
       /** @description Where each value of `policy` comes from. */
-      sources: {
-        [key: string]: unknown;
-      };
+      sources: components['schemas']['PolicySourcesView'];
       /** @description What this province or commune set itself. */
-      own: Record<string, never>;
+      own: components['schemas']['PolicyOverridesView'];
       /** @description What it inherits: the province's policy for a commune, the defaults for a province. */
-      inherited: Record<string, never>;
+      inherited: components['schemas']['BroadcastPolicyView'];
       /** @description The night of `unattendedRelaysAtNight`. */
-      nightHours: Record<string, never>;
+      nightHours: components['schemas']['QuietHoursView'];
       updatedAt: string | null;
-      /** @description What on the program logs breaks the policy now (refused at play time until fixed). */
-      violations: Record<string, never>[];
     };
     QuietHoursDto: {
       from: string;
@@ -2534,6 +2598,21 @@ export interface components {
       missed: number;
       unreported: number;
     };
+    RelaySegmentView: {
+      /**
+       * @description Neither: silence (no stream and no fallback, or the moment a switch takes).
+       * @enum {boolean}
+       */
+      silence?: true;
+      /** @description The stream played; absent for the fallback bulletin and for silence. */
+      url?: string;
+      /** @description The source's fallback bulletin; absent otherwise. */
+      bulletinId?: string;
+      startedAt: string;
+      endedAt: string;
+      /** @enum {string} */
+      reason: 'start' | 'failed' | 'stalled' | 'dead-air' | 'primary-back' | 'exhausted';
+    };
     PlayoutRecordView: {
       id: string;
       communeCode: string;
@@ -2558,7 +2637,7 @@ export interface components {
       /** @description Records built from device receipts: how many targeted devices aired, partly aired, … */
       devices?: components['schemas']['DeviceCoverage'];
       /** @description A relay's segments, in the chain (the hash covers them: see `canonicalJson`). */
-      segments?: Record<string, never>[];
+      segments?: components['schemas']['RelaySegmentView'][];
     };
     ChainIntactView: {
       /** @enum {boolean} */
@@ -2888,7 +2967,7 @@ export interface components {
       /** @description Records built from device receipts: how many targeted devices aired, partly aired, … */
       devices?: components['schemas']['DeviceCoverage'];
       /** @description A relay's segments, in the chain (the hash covers them: see `canonicalJson`). */
-      segments?: Record<string, never>[];
+      segments?: components['schemas']['RelaySegmentView'][];
       /** @description The local day it counts on. */
       date: string;
       /** @description False when a later record corrects (replaces) it. */
@@ -3054,6 +3133,25 @@ export interface components {
       commune?: string;
       text?: components['schemas']['OfficialTextDto'];
     };
+    OfficialTextView: {
+      /** @description The body above the issuer (cơ quan chủ quản), e.g. "UBND TỈNH THANH HÓA". */
+      parentBody: string;
+      /** @description The issuer (cơ quan ban hành), e.g. "SỞ KHOA HỌC VÀ CÔNG NGHỆ". */
+      issuingBody: string;
+      /** @description Số và ký hiệu, written after "Số: " (blank number until the văn thư registers it). */
+      documentNumber: string;
+      /** @description The place of the dateline. */
+      place: string;
+      /** @description Trích yếu nội dung. */
+      subject: string;
+      paragraphs: string[];
+      /** @description Nơi nhận, one line each. */
+      recipients: string[];
+      /** @description Quyền hạn ký (e.g. "KT. GIÁM ĐỐC"); empty when the head signs. */
+      signerAuthority: string;
+      signerTitle: string;
+      signerName: string;
+    };
     OfficialDraftView: {
       id: string;
       campaign: string;
@@ -3061,7 +3159,7 @@ export interface components {
       commune: string | null;
       from: string | null;
       to: string | null;
-      text: Record<string, never>;
+      text: components['schemas']['OfficialTextView'];
       createdAt: string;
       updatedAt: string;
     };

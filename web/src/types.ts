@@ -1,7 +1,6 @@
 /**
  * The API's answers, as the web app reads them: aliases of the types generated from the API
- * document (api-types.ts, `npm run api:types`), and by hand what the document does not describe yet
- * (the broadcast policy's nested fields).
+ * document (api-types.ts, `npm run api:types`), and by hand what the document does not describe yet.
  */
 import type { components } from './api-types';
 
@@ -172,47 +171,16 @@ export type ReconciliationLine = Schemas['ReconciliationLine'];
 export type ReconciliationReport = Schemas['ReconciliationReport'];
 
 /** The broadcast policy (GET/PUT /provinces/:province/policy, /communes/:commune/policy). */
-export interface QuietHours {
-  from: string;
-  to: string;
-}
+export type QuietHours = Schemas['QuietHoursView'];
 
-export interface BroadcastPolicy {
-  quietHours: QuietHours | null;
-  maxSessionMinutes: number;
-  maxDailyMinutes: number;
-  unattendedRelaysAtNight: boolean;
-}
+export type BroadcastPolicy = Schemas['BroadcastPolicyView'];
 
 export type PolicyField = keyof BroadcastPolicy;
 export type PolicyOrigin = 'default' | 'province' | 'commune';
 
-export interface PolicyBreach {
-  type: 'window' | 'item';
-  communeCode: string;
-  id: string;
-  name?: string;
-  startTime?: string;
-  durationMinutes?: number;
-  bulletinId?: string;
-  startsAt?: string;
-  endsAt?: string;
-  rule: string;
-  message: string;
-  messageVi: string;
-}
+export type PolicyBreach = PolicyView['violations'][number];
 
-export interface PolicyView {
-  scope: 'province' | 'commune';
-  code: string;
-  policy: BroadcastPolicy;
-  sources: Record<PolicyField, PolicyOrigin>;
-  own: Partial<BroadcastPolicy>;
-  inherited: BroadcastPolicy;
-  nightHours: QuietHours;
-  updatedAt: string | null;
-  violations: PolicyBreach[];
-}
+export type PolicyView = Schemas['PolicyView'];
 
 /** A province's stream source for relays (nguồn tiếp âm). */
 export type StreamSource = Schemas['SourceView'];
