@@ -1,4 +1,4 @@
-import type { BroadcastPolicy } from '../schedule/broadcast-policy';
+import { BroadcastPolicyView } from '../policy/policy.view';
 import type {
   Manifest,
   ManifestAudio,
@@ -61,5 +61,5 @@ export class ManifestView implements Manifest {
    * The commune's broadcast policy in force: the device refuses an item that breaks it (receipt
    * `missed`, the rule in `reason`), whatever the manifest says. Absent from older servers.
    */
-  policy?: BroadcastPolicy;
+  policy?: BroadcastPolicyView;
 }

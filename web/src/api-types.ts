@@ -2732,7 +2732,7 @@ export interface components {
       /** @description Why it was not aired in full (Vietnamese, for people), or null. */
       reason: string | null;
       /** @description A relay's segments (protocol 2), the last key of the canonical form; absent otherwise. */
-      segments?: Record<string, never>[];
+      segments?: components['schemas']['RelaySegmentView'][];
       prevHash: string;
       /** @description `sha256_hex(prevHash + "\n" + canonical)`. */
       hash: string;
@@ -3404,7 +3404,7 @@ export interface components {
        * @description The commune's broadcast policy in force: the device refuses an item that breaks it (receipt
        *     `missed`, the rule in `reason`), whatever the manifest says. Absent from older servers.
        */
-      policy?: Record<string, never>;
+      policy?: components['schemas']['BroadcastPolicyView'];
     };
     AlertView: {
       id: string;

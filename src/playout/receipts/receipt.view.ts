@@ -1,4 +1,5 @@
-import type { Receipt, ReceiptOutcome, ReceiptSegment } from '../../fleet/protocol/receipts';
+import type { Receipt, ReceiptOutcome } from '../../fleet/protocol/receipts';
+import { RelaySegmentView } from '../playout-record.view';
 
 export class ReceiptUploadResult {
   /** New receipts stored. */
@@ -22,7 +23,7 @@ export class ReceiptView implements Receipt {
   /** Why it was not aired in full (Vietnamese, for people), or null. */
   reason!: string | null;
   /** A relay's segments (protocol 2), the last key of the canonical form; absent otherwise. */
-  segments?: ReceiptSegment[];
+  segments?: RelaySegmentView[];
   prevHash!: string;
   /** `sha256_hex(prevHash + "\n" + canonical)`. */
   hash!: string;
