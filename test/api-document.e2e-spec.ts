@@ -3,7 +3,8 @@ import { join } from 'node:path';
 
 /**
  * The OpenAPI document (/api/docs-json) describes what each route answers: a schema for every
- * success (not a bare `{"type":"object"}`), and the one problem schema for every refusal. It is
+ * success (not a bare `{"type":"object"}`, nor a view with one inside: a file is its media type with
+ * a binary schema), and the one problem schema for every refusal. It is
  * the document of the build, whose Swagger plugin reads the views' properties (ts-jest does not
  * run the plugin), made as `npm run api:types` makes it (the server built first when stale).
  */
@@ -36,6 +37,7 @@ interface Operation {
 }
 interface ApiDocument {
   paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, Schema> };
 }
 
 function apiDocument(): ApiDocument {
@@ -100,6 +102,15 @@ describe('the OpenAPI document', () => {
     expect(undescribed.filter((name) => !NOT_DESCRIBED_YET.includes(name))).toEqual([]);
     expect(NOT_DESCRIBED_YET.filter((name) => !undescribed.includes(name))).toEqual([]);
     expect(operations(document).length).toBeGreaterThan(100);
+  });
+
+  it('describes every property of every schema (no bare object inside a view)', () => {
+    const bare = Object.entries(document.components.schemas).flatMap(([name, schema]) =>
+      Object.entries(schema.properties ?? {})
+        .filter(([, property]) => isBare(property))
+        .map(([property]) => `${name}.${property}`),
+    );
+    expect(bare).toEqual([]);
   });
 
   it('answers every refusal of every operation with the one problem schema', () => {
