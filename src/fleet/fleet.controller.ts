@@ -26,6 +26,7 @@ import { AuthUser } from '../auth/auth-user';
 import { DomainError } from '../common/domain-error';
 import { JsonBodyLimit } from '../common/json-body';
 import { DeviceManifestService } from './device-manifest.service';
+import { ManifestView } from './manifest.view';
 import { DeviceGuard, DeviceRequest } from './device.guard';
 import {
   CommandView,
@@ -44,7 +45,6 @@ import {
   EnrolDto,
   UpdateDeviceDto,
 } from './dto/device.dto';
-import { Manifest } from './protocol';
 
 const uuid = new ParseUUIDPipe();
 
@@ -215,7 +215,7 @@ export class DeviceApiController {
     @Param('id', uuid) id: string,
     @Req() request: DeviceRequest,
     @Query('protocol') protocol?: string,
-  ): Promise<Manifest> {
+  ): Promise<ManifestView> {
     const device = request.device!;
     if (device.id !== id) {
       throw new DomainError('FORBIDDEN', 'A device reads its own manifest only');

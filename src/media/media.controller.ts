@@ -17,7 +17,6 @@ import {
   ApiBody,
   ApiConsumes,
   ApiOkResponse,
-  ApiProduces,
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
@@ -30,6 +29,7 @@ import {
   ProvinceScope,
 } from '../auth/access.decorators';
 import { AuthUser } from '../auth/auth-user';
+import { ApiFileResponse } from '../common/api-responses';
 import { JsonBodyLimit } from '../common/json-body';
 import { ProblemDto } from '../common/problem.dto';
 import { AudioAssetView } from './audio-asset.view';
@@ -137,7 +137,10 @@ export class MediaController {
   @Post('tts/preview')
   @HttpCode(200)
   @JsonBodyLimit(TTS_BODY_LIMIT_BYTES)
-  @ApiResponse({ status: 200, description: 'The cleaned text, what is read, and each reading' })
+  @ApiOkResponse({
+    description: 'The cleaned text, what is read, and each reading',
+    type: ReadingPreview,
+  })
   @ApiResponse({ status: 422, description: 'Text longer than TTS_MAX_CHARS', type: ProblemDto })
   previewReading(@Body() body: PreviewReadingDto): ReadingPreview {
     return this.media.previewReading(body.text);
@@ -205,9 +208,8 @@ export class MediaController {
    */
   @Get('audio/:id/content')
   @DevicesToo()
-  @ApiProduces('audio/mpeg')
-  @ApiResponse({ status: 200, description: 'The MP3 rendition' })
-  @ApiResponse({ status: 206, description: 'A byte range of it' })
+  @ApiFileResponse('The MP3 rendition', ['audio/mpeg'])
+  @ApiFileResponse('A byte range of it', ['audio/mpeg'], 206)
   @ApiResponse({ status: 409, description: 'Not processed yet', type: ProblemDto })
   @ApiResponse({ status: 416, description: 'A range outside the file', type: ProblemDto })
   async content(

@@ -12,6 +12,9 @@ import {
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { CheckpointKeyView } from './checkpoint.view';
+
+export { CheckpointKeyView };
 
 /** The fields of a checkpoint that its signature covers. */
 export interface CheckpointClaim {
@@ -20,16 +23,6 @@ export interface CheckpointClaim {
   hash: string;
   /** UTC ISO 8601 with milliseconds and `Z`. */
   signedAt: string;
-}
-
-/** `GET /checkpoint-key`: what anyone needs to check a checkpoint's signature. */
-export interface CheckpointKeyView {
-  keyId: string;
-  algorithm: 'Ed25519';
-  /** The raw 32-byte public key, base64. */
-  publicKey: string;
-  /** The same key as SubjectPublicKeyInfo PEM (`openssl pkeyutl -pubin -inkey`). */
-  publicKeyPem: string;
 }
 
 /**

@@ -10,6 +10,16 @@ export class CheckpointView {
   signature!: string;
 }
 
+/** `GET /checkpoint-key`: what anyone needs to check a checkpoint's signature. */
+export class CheckpointKeyView {
+  keyId!: string;
+  algorithm!: 'Ed25519';
+  /** The raw 32-byte public key, base64. */
+  publicKey!: string;
+  /** The same key as SubjectPublicKeyInfo PEM (`openssl pkeyutl -pubin -inkey`). */
+  publicKeyPem!: string;
+}
+
 export function checkpointView(checkpoint: PlayoutCheckpoint): CheckpointView {
   return {
     communeCode: checkpoint.communeCode,

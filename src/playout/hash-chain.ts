@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { chainLinkHash, GENESIS_HASH } from '../common/chain-link';
-import type { CheckpointView } from './checkpoint.view';
+import type { ChainBrokenView, ChainIntactView } from './chain-verdict.view';
 import type { PlayoutOutcome, PlayoutSource } from './entities/playout-record.entity';
 import type { RelaySegment } from './player/relay-segments';
 
@@ -106,12 +106,8 @@ function hashMatches(prevHash: string, record: ChainedRecord): boolean {
   }
 }
 
-/**
- * `checkpoint`: the signed checkpoint the log no longer matches, when that is what broke it
- * (the records themselves may chain perfectly: rewritten and re-hashed).
- */
-export type ChainVerdict =
-  { ok: true; count: number } | { ok: false; brokenAtSeq: number; checkpoint?: CheckpointView };
+/** The verdict on a chain (the two classes say what each side holds). */
+export type ChainVerdict = ChainIntactView | ChainBrokenView;
 
 /**
  * Walks a commune's chain record by record in seq order (so a long chain streams). A record

@@ -24,6 +24,7 @@ import {
 import type { Request, Response } from 'express';
 import { CommuneScope, CurrentUser, Roles } from '../auth/access.decorators';
 import { AuthUser } from '../auth/auth-user';
+import { ApiOkOneOf } from '../common/api-responses';
 import { DomainError } from '../common/domain-error';
 import { JsonBodyLimit } from '../common/json-body';
 import { decodeUtf8, importRowsFromCsv } from './as-run-csv';
@@ -35,6 +36,7 @@ import {
 import { PlayoutBatchBody } from './dto/playout-batch.body';
 import { CheckpointView } from './checkpoint.view';
 import { CheckpointsService } from './checkpoints.service';
+import { ChainBrokenView, ChainIntactView } from './chain-verdict.view';
 import { ChainVerdict } from './hash-chain';
 import { ImportResult, PlayoutLogService, sha256Hex } from './playout-log.service';
 import { playoutRecordView, PlayoutRecordView } from './playout-record.view';
@@ -96,6 +98,11 @@ export class PlayoutLogController {
   }
 
   @Get('verify')
+  @ApiOkOneOf(
+    'The verdict: intact with the count, or where it breaks',
+    ChainIntactView,
+    ChainBrokenView,
+  )
   @ApiOperation({
     summary:
       'Recomputes the hash chain and checks it against the signed checkpoints; names the first broken seq',

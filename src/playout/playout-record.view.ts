@@ -5,7 +5,22 @@ import {
   PlayoutRecord,
   PlayoutSource,
 } from './entities/playout-record.entity';
-import type { RelaySegment } from './player/relay-segments';
+import { ApiProperty } from '@nestjs/swagger';
+import type { RelaySegment, SegmentReason } from './player/relay-segments';
+
+/** One stretch of a relay's output: a stream URL, the fallback bulletin, or silence. */
+export class RelaySegmentView implements RelaySegment {
+  /** The stream played; absent for the fallback bulletin and for silence. */
+  url?: string;
+  /** The source's fallback bulletin; absent otherwise. */
+  bulletinId?: string;
+  /** Neither: silence (no stream and no fallback, or the moment a switch takes). */
+  @ApiProperty({ type: 'boolean', enum: [true], required: false })
+  silence?: true;
+  startedAt!: string;
+  endedAt!: string;
+  reason!: SegmentReason;
+}
 
 /**
  * A record as served (DESIGN.md `PlayoutRecord`, plus attempt, title and createdAt). Instants are
@@ -34,7 +49,7 @@ export class PlayoutRecordView {
   /** Records built from device receipts: how many targeted devices aired, partly aired, … */
   devices?: DeviceCoverage;
   /** A relay's segments, in the chain (the hash covers them: see `canonicalJson`). */
-  segments?: RelaySegment[];
+  segments?: RelaySegmentView[];
 }
 
 export function playoutRecordView(record: PlayoutRecord): PlayoutRecordView {

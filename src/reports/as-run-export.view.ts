@@ -1,3 +1,6 @@
+import { ApiExtraModels, ApiProperty } from '@nestjs/swagger';
+import { oneOfSchema } from '../common/api-responses';
+import { ChainBrokenView, ChainIntactView } from '../playout/chain-verdict.view';
 import { ChainVerdict } from '../playout/hash-chain';
 import { CheckpointView } from '../playout/checkpoint.view';
 import { PlayoutRecordView } from '../playout/playout-record.view';
@@ -14,6 +17,7 @@ import { ChainHead, ChainLink } from './as-run-reader';
  * cut off the export is missed. `checkpoints` are the signed checkpoints from the range's first
  * record on, to check the export against with the published key.
  */
+@ApiExtraModels(ChainIntactView, ChainBrokenView)
 export class AsRunExport {
   communeCode!: string;
   communeName!: string;
@@ -21,6 +25,7 @@ export class AsRunExport {
   to!: string;
   genesisHash!: string;
   head!: ChainHead;
+  @ApiProperty(oneOfSchema(ChainIntactView, ChainBrokenView))
   verify!: ChainVerdict;
   records!: PlayoutRecordView[];
   links!: ChainLink[];

@@ -5,32 +5,12 @@ import { PlayoutChain } from '../playout/entities/playout-chain.entity';
 import { PlayoutRecord } from '../playout/entities/playout-record.entity';
 import { GENESIS_HASH } from '../playout/hash-chain';
 import { PlayoutLogService } from '../playout/playout-log.service';
-import { playoutRecordView, PlayoutRecordView } from '../playout/playout-record.view';
+import { playoutRecordView } from '../playout/playout-record.view';
 import { airtimeOf, countedDate, firstCorrectors, msToSeconds } from './airtime';
 import { DateRange } from './airtime.repository';
+import { ChainHead, ChainLink, CountedRecordView } from './report.view';
 
-/** An as-run record with what it counts for in the reports (the drill-down). */
-export interface CountedRecordView extends PlayoutRecordView {
-  /** The local day it counts on. */
-  date: string;
-  /** False when a later record corrects (replaces) it. */
-  inEffect: boolean;
-  correctedBySeq: number | null;
-  countedSeconds: number;
-  countedPlays: number;
-}
-
-export interface ChainHead {
-  lastSeq: number;
-  lastHash: string;
-}
-
-/** A record's place in the chain without its content. */
-export interface ChainLink {
-  seq: number;
-  prevHash: string;
-  hash: string;
-}
+export { ChainHead, ChainLink, CountedRecordView };
 
 /**
  * Reads of the raw as-run log for reports: the records behind a number, and the export an

@@ -4,30 +4,16 @@ import { daysInclusive } from '../common/local-time';
 import { Airtime, msToSeconds } from './airtime';
 import { CommuneTopicAirtime, DateRange } from './airtime.repository';
 import { passedPart } from './report-range';
+import {
+  CampaignStatus,
+  ChainState,
+  CommuneCompliance,
+  ComplianceRow,
+  Coverage,
+  TopicToDate,
+} from './report.view';
 
-/** The pinned row of `GET /reports/compliance` (DESIGN.md): one per commune × required topic. */
-export interface ComplianceRow {
-  communeCode: string;
-  communeName: string;
-  topic: string;
-  airedSeconds: number;
-  plays: number;
-  requiredSeconds: number;
-  requiredPlays: number;
-  met: boolean;
-}
-
-/**
- * A row's targets pro rata over the range's passed days only (`passedPart`): what the commune
- * should have aired by now, and whether it did. Equal to the row's while the range is wholly past.
- * Served beside the pinned rows (in `communes[].toDate`), whose keys stay the pinned ones.
- */
-export interface TopicToDate {
-  topic: string;
-  requiredSeconds: number;
-  requiredPlays: number;
-  met: boolean;
-}
+export { CampaignStatus, ChainState, CommuneCompliance, ComplianceRow, Coverage, TopicToDate };
 
 export interface NamedCommune {
   code: string;
@@ -40,70 +26,8 @@ export interface CampaignWindow {
   rules: readonly CampaignRule[];
 }
 
-import type { CheckpointView } from '../playout/checkpoint.view';
-
-/** The state of a commune's hash chain as last verified (the playout module's `verify`). */
-export interface ChainState {
-  /** The last verdict; null while the chain was never verified. */
-  ok: boolean | null;
-  /** Records verified (when ok). */
-  count: number;
-  brokenAtSeq: number | null;
-  /** When it was verified; null when never (or nothing to verify: no records). */
-  checkedAt: string | null;
-  /** Records appended since that verification, which it does not cover yet. */
-  uncheckedRecords: number;
-  /** The commune's latest signed checkpoint (GET /checkpoint-key verifies it); null when none. */
-  checkpoint: CheckpointView | null;
-}
-
 export const CAMPAIGN_STATUSES = ['not-started', 'on-track', 'behind', 'met', 'not-met'] as const;
 export type CampaignStatusName = (typeof CAMPAIGN_STATUSES)[number];
-
-/** How a commune stands on the whole campaign, whatever range the report shows. */
-export interface CampaignStatus {
-  /** `met`/`not-met` once the campaign is over; `on-track`/`behind` while it runs. */
-  status: CampaignStatusName;
-  /** The days measured: from the campaign's start through its end, or through today. */
-  from: string;
-  through: string | null;
-  topicsMet: number;
-  topicsRequired: number;
-}
-
-/** Per-commune fields beside the pinned rows. */
-export interface CommuneCompliance {
-  communeCode: string;
-  communeName: string;
-  /** Every required topic met over the range. */
-  metAll: boolean;
-  topicsMet: number;
-  topicsRequired: number;
-  /** Its rows' targets to date (the range's passed days), in the rows' order. */
-  toDate: TopicToDate[];
-  /** Every required topic met against its target to date. */
-  metAllToDate: boolean;
-  topicsMetToDate: number;
-  /** Campaign airtime over the range, each record once (whatever number of campaign topics). */
-  campaignSeconds: number;
-  minDailySeconds: number;
-  /** Passed days of the range whose campaign airtime stayed under `minDailySeconds`. */
-  daysBelowMinimum: number;
-  campaign: CampaignStatus;
-  chain: ChainState;
-  coverage: Coverage;
-}
-
-/**
- * Of the clusters a commune's items were sent to (one per item and cluster), how many aired
- * them whole, from its records built from receipts; `percent` null for a commune without any
- * (no devices: its airtime is the server's as before). Airtime and compliance do not change.
- */
-export interface Coverage {
-  targeted: number;
-  aired: number;
-  percent: number | null;
-}
 
 export function coverageOf(sum: { targeted: number; aired: number } | undefined): Coverage {
   if (!sum || sum.targeted === 0) return { targeted: 0, aired: 0, percent: null };

@@ -2,44 +2,9 @@ import { eachDate } from '../common/local-time';
 import { msToSeconds } from './airtime';
 import { DateCampaignAirtime, DateTopicAirtime } from './airtime.repository';
 import { CommuneCompliance, ComplianceRow, rowsByCommune, shortfallOf } from './compliance';
+import { CommuneRef, DayTopic, DayTotal, Laggard, TopicTotal } from './report.view';
 
-export interface CommuneRef {
-  communeCode: string;
-  communeName: string;
-}
-
-/** A commune missing some target, with what it still lacks. */
-export interface Laggard extends CommuneRef {
-  shortfallSeconds: number;
-  shortfallPlays: number;
-  topicsMissed: string[];
-  daysBelowMinimum: number;
-}
-
-export interface TopicTotal {
-  topic: string;
-  airedSeconds: number;
-  plays: number;
-  /** What each commune needs over the range. */
-  requiredSeconds: number;
-  requiredPlays: number;
-  communesMet: number;
-}
-
-export interface DayTopic {
-  topic: string;
-  airedSeconds: number;
-  plays: number;
-}
-
-/** One day of the province: a point of each chart series. */
-export interface DayTotal {
-  date: string;
-  /** Campaign airtime of all communes, each record once. */
-  campaignSeconds: number;
-  communesBelowMinimum: number;
-  topics: DayTopic[];
-}
+export { CommuneRef, DayTopic, DayTotal, Laggard, TopicTotal };
 
 export interface ProvinceTotals {
   communes: number;

@@ -1,8 +1,9 @@
 import { Controller, Get, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CommuneScope, CurrentUser, ProvinceScope, Roles } from '../auth/access.decorators';
 import { AuthUser } from '../auth/auth-user';
 import { AuditService } from '../auth/audit.service';
+import { ApiJsonOrFile } from '../common/api-responses';
 import { Clock } from '../common/clock';
 import { AsRunExport, AsRunExportService } from './as-run-export.service';
 import { ChainCheckRun, ChainChecksService } from './chain-checks.service';
@@ -62,7 +63,7 @@ export class ReportsController {
 
   @Get('compliance')
   @ProvinceScope()
-  @ApiProduces('application/json', CSV_TYPE, XLSX_TYPE)
+  @ApiJsonOrFile(ComplianceReport, 'The compliance report, or its file', CSV_TYPE, XLSX_TYPE)
   @ApiOperation({
     summary: 'Aired vs required airtime and plays per commune × required topic',
     description: FORMATS_NOTE,
@@ -76,7 +77,7 @@ export class ReportsController {
 
   @Get('summary')
   @ProvinceScope()
-  @ApiProduces('application/json', CSV_TYPE, XLSX_TYPE)
+  @ApiJsonOrFile(ProvinceSummary, 'The summary, or its file', CSV_TYPE, XLSX_TYPE)
   @ApiOperation({
     summary: 'The province at a glance: communes meeting every target, laggards, totals',
     description: `${FORMATS_NOTE}; the CSV holds the laggards`,
@@ -88,7 +89,7 @@ export class ReportsController {
 
   @Get('uplift')
   @ProvinceScope()
-  @ApiProduces('application/json', CSV_TYPE, XLSX_TYPE)
+  @ApiJsonOrFile(UpliftReport, 'The uplift report, or its file', CSV_TYPE, XLSX_TYPE)
   @ApiOperation({
     summary: 'Campaign airtime against the same number of days just before the range',
     description: FORMATS_NOTE,
@@ -108,7 +109,7 @@ export class ReportsController {
 
   @Get('communes/:commune')
   @CommuneScope()
-  @ApiProduces('application/json', CSV_TYPE, XLSX_TYPE)
+  @ApiJsonOrFile(CommuneDetail, "The commune's report, or its file", CSV_TYPE, XLSX_TYPE)
   @ApiOperation({
     summary: "A commune's daily airtime by topic, its compliance and its chain (verified now)",
     description: `${FORMATS_NOTE}; the CSV holds the days × topics`,
@@ -138,7 +139,7 @@ export class ReportsController {
 
   @Get('communes/:commune/as-run')
   @CommuneScope()
-  @ApiProduces('application/json', CSV_TYPE)
+  @ApiJsonOrFile(AsRunExport, 'The as-run export, or its CSV', CSV_TYPE)
   @ApiOperation({
     summary: 'The as-run log of a range with its chain fields, for outside verification',
     description: 'format=csv: UTF-8 with BOM; topics as the JSON array that was hashed',

@@ -8,7 +8,7 @@ import { Commune } from '../geo/geo.types';
 import { GeoService } from '../geo/geo.service';
 import { msToSeconds } from './airtime';
 import { AirtimeRepository, DateRange } from './airtime.repository';
-import { AsRunReader, CountedRecordView } from './as-run-reader';
+import { AsRunReader } from './as-run-reader';
 import { ChainChecksService } from './chain-checks.service';
 import {
   airtimeTable,
@@ -24,28 +24,31 @@ import {
   rowsByCommune,
   rowsToDate,
 } from './compliance';
-import { DayTopic, provinceTotals, ProvinceTotals } from './province-summary';
+import { provinceTotals } from './province-summary';
 import { baselineOf, passedPart, resolveRange } from './report-range';
 import { RollupsService } from './rollups.service';
+import { upliftRows, upliftTopicRows, upliftTotals } from './uplift';
 import {
-  upliftRows,
-  UpliftRow,
-  upliftTopicRows,
-  UpliftTopicRow,
-  upliftTotals,
-  UpliftTotals,
-} from './uplift';
+  CommuneDay,
+  CommuneDetail,
+  ComplianceReport,
+  ProvinceSummary,
+  RecordsReport,
+  UpliftReport,
+} from './report.view';
+
+export {
+  CommuneDay,
+  CommuneDetail,
+  ComplianceReport,
+  ProvinceSummary,
+  RecordsReport,
+  UpliftReport,
+};
 
 export interface RangeQuery {
   from?: string;
   to?: string;
-}
-
-interface ReportHeader {
-  campaign: string;
-  from: string;
-  to: string;
-  days: number;
 }
 
 /** How much of the range is over (`passedPart`): what the communes' `toDate` targets cover. */
@@ -56,47 +59,6 @@ export interface RangeProgress {
   through: string | null;
 }
 
-/** `GET /reports/compliance` (pinned: campaign, from, to, rows). */
-export interface ComplianceReport extends ReportHeader, RangeProgress {
-  province: string;
-  minDailySeconds: number;
-  rows: ComplianceRow[];
-  communes: CommuneCompliance[];
-}
-
-export interface ProvinceSummary extends ReportHeader, ProvinceTotals {
-  province: string;
-  provinceName: string;
-  minDailySeconds: number;
-}
-
-export interface UpliftReport extends ReportHeader {
-  province: string;
-  baselineFrom: string;
-  baselineTo: string;
-  totals: UpliftTotals;
-  rows: UpliftRow[];
-  topics: UpliftTopicRow[];
-}
-
-export interface CommuneDay {
-  date: string;
-  /** Over (before today); a day not over is never below the minimum. */
-  passed: boolean;
-  campaignSeconds: number;
-  belowMinimum: boolean;
-  topics: DayTopic[];
-}
-
-export interface CommuneDetail extends ReportHeader, RangeProgress {
-  communeCode: string;
-  communeName: string;
-  minDailySeconds: number;
-  summary: CommuneCompliance;
-  rows: ComplianceRow[];
-  daily: CommuneDay[];
-}
-
 /** What narrows a commune's records beyond the range, and the page asked. */
 export interface RecordsFilter {
   topic?: string;
@@ -105,26 +67,6 @@ export interface RecordsFilter {
   source?: PlayoutSource;
   limit?: number;
   offset?: number;
-}
-
-export interface RecordsReport {
-  communeCode: string;
-  communeName: string;
-  from: string;
-  to: string;
-  topic: string | null;
-  date: string | null;
-  outcome: PlayoutOutcome | null;
-  source: PlayoutSource | null;
-  /** Sums of the matching records in effect (every page): with no other filter than the topic, the numbers the reports show for this commune and range. */
-  airedSeconds: number;
-  plays: number;
-  /** Matching records, all pages. */
-  total: number;
-  offset: number;
-  /** Null when every matching record is in `records`. */
-  limit: number | null;
-  records: CountedRecordView[];
 }
 
 interface Compliance {

@@ -1,32 +1,8 @@
 import { Airtime, msToSeconds } from './airtime';
 import { AirtimeTable, airtimeAt, NamedCommune } from './compliance';
+import { UpliftRow, UpliftTopicRow, UpliftTotals } from './report.view';
 
-/** A commune's campaign airtime in the range against the same number of days before it. */
-export interface UpliftRow {
-  communeCode: string;
-  communeName: string;
-  airedSeconds: number;
-  baselineSeconds: number;
-  changeSeconds: number;
-  /** Change against the baseline in percent (one decimal); null when the baseline is 0. */
-  changePercent: number | null;
-}
-
-export interface UpliftTopicRow extends UpliftRow {
-  topic: string;
-  plays: number;
-  baselinePlays: number;
-}
-
-export interface UpliftTotals {
-  airedSeconds: number;
-  baselineSeconds: number;
-  changeSeconds: number;
-  changePercent: number | null;
-  communesUp: number;
-  communesDown: number;
-  communesUnchanged: number;
-}
+export { UpliftRow, UpliftTopicRow, UpliftTotals };
 
 export function changePercent(currentMs: number, baselineMs: number): number | null {
   if (baselineMs === 0) return null;

@@ -1,6 +1,15 @@
 import { CampaignRule } from '../campaigns/entities/campaign.entity';
 import { isMet, requirementFor } from '../campaigns/targets';
 import { eachDate, isoWeek, localDateOf } from '../common/local-time';
+import {
+  CampaignProgress,
+  DayProgress,
+  TopicProgress,
+  WeekProgress,
+  WeekSegment,
+} from './plan.view';
+
+export { CampaignProgress, DayProgress, TopicProgress, WeekProgress, WeekSegment };
 
 /** The rules of a campaign that a program log is measured against. */
 export interface CampaignTargets {
@@ -13,48 +22,6 @@ export interface CountedItem {
   startsAt: number;
   durationMs: number;
   topics: readonly string[];
-}
-
-/** The part of one ISO week that falls inside a date range. */
-export interface WeekSegment {
-  /** ISO week, e.g. `2025-W41`. */
-  week: string;
-  from: string;
-  to: string;
-  days: number;
-}
-
-export interface TopicProgress {
-  topic: string;
-  requiredSeconds: number;
-  scheduledSeconds: number;
-  missingSeconds: number;
-  requiredPlays: number;
-  scheduledPlays: number;
-  missingPlays: number;
-  met: boolean;
-}
-
-export interface WeekProgress extends WeekSegment {
-  topics: TopicProgress[];
-}
-
-export interface DayProgress {
-  date: string;
-  requiredSeconds: number;
-  scheduledSeconds: number;
-  missingSeconds: number;
-  met: boolean;
-}
-
-export interface CampaignProgress {
-  from: string;
-  to: string;
-  met: boolean;
-  weeks: WeekProgress[];
-  days: DayProgress[];
-  /** One sentence per unmet row: "The log is 6 min short on kinh-te-so in week 2025-W41 …". */
-  gaps: string[];
 }
 
 const weekLabels = new Map<string, string>();

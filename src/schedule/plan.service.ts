@@ -12,70 +12,27 @@ import { formatLocalInstant } from '../common/local-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
-import { assessProgress, CampaignProgress } from './campaign-progress';
+import { assessProgress } from './campaign-progress';
 import { checkDateRange, DateRange, rangeInstants } from './date-range';
 import { GapsQueryDto, PlanDto } from './dto/schedule.dto';
 import { ScheduleItem, ScheduleItemStatus } from './entities/schedule-item.entity';
-import {
-  planCampaign,
-  PlannedItem,
-  PlannerBulletin,
-  PlannerExistingItem,
-  PolicyLimit,
-  Shortfall,
-} from './planner';
+import { planCampaign, PlannedItem, PlannerBulletin, PlannerExistingItem } from './planner';
 import { PolicyChecks } from './policy-checks';
-import { ShortfallGroup } from './shortfall-groups';
 import { CommuneDevices } from './commune-devices';
 import { bulletinIdsOf, itemTopics } from './item-content';
 import { assertKnownZones, itemsShareDevice, normalizeItemZones } from './item-zones';
 import { ProgramLogRepository } from './program-log.repository';
 import { ScheduleChanges } from './schedule-changes';
 import { WindowsService } from './windows.service';
+import { GapsView, PlanItemView, PlanView, PolicyLimitView } from './plan.view';
+
+export { GapsView, PlanItemView, PlanView, PolicyLimitView };
 
 /** Items whose airtime the targets count: on the log and not (yet) known to have failed. */
 export const COUNTED_STATUSES: readonly ScheduleItemStatus[] = ['planned', 'dispatched', 'aired'];
 
 /** A plan may span at most this many days. */
 export const MAX_PLAN_DAYS = 366;
-
-export interface PlanItemView {
-  /** null in a dry run (nothing was written). */
-  id: string | null;
-  bulletinId: string;
-  title: string;
-  topics: string[];
-  windowId: string;
-  startsAt: string;
-  endsAt: string;
-  durationMs: number;
-  /** The zones the item goes to; null: every device of the commune. */
-  zones: string[] | null;
-}
-
-export interface PlanView {
-  campaign: string;
-  from: string;
-  to: string;
-  dryRun: boolean;
-  items: PlanItemView[];
-  shortfalls: Shortfall[];
-  /** The shortfalls grouped: one line per rule and cause, its days, and the fix. */
-  shortfallGroups: ShortfallGroup[];
-  /** The targets measured on the log with the plan applied. */
-  progress: CampaignProgress;
-  /** Window time the plan did not use because it breaks the broadcast policy. */
-  policyLimits: PolicyLimitView[];
-}
-
-export interface PolicyLimitView extends Omit<PolicyLimit, 'startsAt' | 'endsAt'> {
-  startsAt: string;
-  endsAt: string;
-}
-
-export interface GapsView extends CampaignProgress {
-  campaign: string;
-}
 
 /** The campaign planner over a commune's program log, and how far the log is from the targets. */
 @Injectable()

@@ -22,6 +22,9 @@ import {
   ShortfallFix,
   ShortfallGroup,
 } from './shortfall-groups';
+import { Shortfall } from './plan.view';
+
+export { Shortfall };
 
 /** A bulletin the planner may place: approved, audio ready, schedulable by the commune. */
 export interface PlannerBulletin {
@@ -93,31 +96,6 @@ export interface PlannedItem {
 
 export type ShortfallReason =
   'no-bulletin' | 'no-window-time' | 'rotation-limit' | 'past' | 'policy';
-
-/** A rule the plan cannot meet, with the numbers and the reason in words. */
-export interface Shortfall {
-  kind: 'weekly' | 'daily';
-  /** The rule's topic (weekly), null for the daily campaign minimum. */
-  topic: string | null;
-  week: string;
-  from: string;
-  to: string;
-  date: string | null;
-  requiredSeconds: number;
-  scheduledSeconds: number;
-  missingSeconds: number;
-  requiredPlays: number;
-  scheduledPlays: number;
-  missingPlays: number;
-  /** The coarse reason (kept for clients that read it); `cause` says precisely what stopped it. */
-  reason: ShortfallReason;
-  cause: ShortfallCause;
-  /** The concrete step that removes the cause. */
-  fix: ShortfallFix;
-  /** How many bulletins could have gone. */
-  bulletins: number;
-  message: string;
-}
 
 export interface PlanResult {
   items: PlannedItem[];

@@ -15,7 +15,6 @@ import {
   PolicyItemKind,
   PolicyOverrides,
   policyKindOf,
-  PolicyRule,
   PolicyViolation,
 } from './broadcast-policy';
 import { BroadcastPolicyRecord, PolicyScope } from './entities/broadcast-policy.entity';
@@ -23,6 +22,7 @@ import { BroadcastWindow } from './entities/broadcast-window.entity';
 import { ScheduleItem, ScheduleItemStatus } from './entities/schedule-item.entity';
 import { OPEN_ITEM_STATUSES } from './program-log.repository';
 import { containingOccurrence, describeWindow } from './window-time';
+import type { PolicyItemBreach, PolicyWindowBreach } from '../policy/policy.view';
 
 /** Items whose airtime the daily limit counts: on air, or still to be. */
 const AIRTIME_STATUSES: readonly ScheduleItemStatus[] = [
@@ -53,29 +53,7 @@ export type PolicyItem = Pick<
 };
 
 /** A window or an item that breaks the policy now (the answer of a tightened policy). */
-export type PolicyBreach =
-  | {
-      type: 'window';
-      communeCode: string;
-      id: string;
-      name: string;
-      startTime: string;
-      durationMinutes: number;
-      rule: PolicyRule;
-      message: string;
-      messageVi: string;
-    }
-  | {
-      type: 'item';
-      communeCode: string;
-      id: string;
-      bulletinId: string | null;
-      startsAt: string;
-      endsAt: string;
-      rule: PolicyRule;
-      message: string;
-      messageVi: string;
-    };
+export type PolicyBreach = PolicyWindowBreach | PolicyItemBreach;
 
 /**
  * The broadcast policy against the database: the effective policy of a province or commune, the

@@ -1,3 +1,9 @@
+import { ShortfallGroup } from './plan.view';
+import type { ShortfallFix } from './plan.view';
+
+export { ShortfallGroup };
+export type { ShortfallFix };
+
 /**
  * What stopped the planner, precisely:
  * - `no-bulletin`: no approved bulletin with ready audio carries the topic (or any campaign topic);
@@ -19,14 +25,6 @@ export type ShortfallCause =
   | 'daily-play-limit'
   | 'policy-daily-limit';
 
-/** The concrete step that removes the cause. `topic` null: any topic of the campaign. */
-export type ShortfallFix =
-  | { action: 'add-bulletins'; topic: string | null; count: number }
-  | { action: 'extend-window'; windowId: string; windowName: string; minutes: number }
-  | { action: 'add-window' }
-  | { action: 'raise-daily-limit' }
-  | { action: 'none' };
-
 /** The fields of a shortfall the grouping reads (see `Shortfall` in planner.ts). */
 export interface GroupableShortfall {
   kind: 'weekly' | 'daily';
@@ -40,29 +38,6 @@ export interface GroupableShortfall {
   fix: ShortfallFix;
   /** How many bulletins could have gone (for the cause's wording). */
   bulletins: number;
-}
-
-/** One line of the preview: every shortfall of one rule with one cause and one fix. */
-export interface ShortfallGroup {
-  kind: 'weekly' | 'daily';
-  topic: string | null;
-  cause: ShortfallCause;
-  fix: ShortfallFix;
-  /** The days it affects: each day of a daily group, the days of each week of a weekly one. */
-  dates: string[];
-  /** The ISO weeks it affects, with their parts inside the range. */
-  weeks: { week: string; from: string; to: string }[];
-  /** The sum over the grouped shortfalls. */
-  missingSeconds: number;
-  missingPlays: number;
-  /** The largest single shortfall (a day's or a week's). */
-  maxMissingSeconds: number;
-  maxMissingPlays: number;
-  bulletins: number;
-  maxPlaysPerBulletinPerDay: number;
-  /** How many shortfalls the line stands for. */
-  count: number;
-  message: string;
 }
 
 function fixKey(fix: ShortfallFix): string {

@@ -1,4 +1,7 @@
 import { parseEbur128Summary } from '../media/loudness';
+import { SourceCheckResult } from './source.view';
+
+export { SourceCheckResult };
 
 /** How much of a stream a check measures. */
 export const CHECK_SECONDS = 10;
@@ -8,17 +11,6 @@ export const CHECK_SECONDS = 10;
  */
 const PIPE_ONLY = ['-protocol_whitelist', 'pipe'];
 const PIPED_INPUT = 'pipe:0';
-
-export interface SourceCheckResult {
-  url: string;
-  reachable: boolean;
-  codec: string | null;
-  sampleRate: number | null;
-  channels: number | null;
-  /** Integrated loudness of the first 10 s; null when nothing was measured. */
-  loudnessLufs: number | null;
-  error: string | null;
-}
 
 /** ffprobe of the piped stream's first audio stream, as JSON. */
 export function probeStreamArgs(): string[] {

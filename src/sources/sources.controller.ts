@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, ProvinceScope, Roles } from '../auth/access.decorators';
 import { AuthUser } from '../auth/auth-user';
 import { CreateSourceDto, UpdateSourceDto } from './dto/source.dto';
-import { SourceCheckResult } from './source-check';
+import { SourceCheckView } from './source.view';
 import { SourcesService, SourceView } from './sources.service';
 
 const SCOPE = { source: 'params', name: 'province' } as const;
@@ -71,10 +71,7 @@ export class SourcesController {
   @ProvinceScope(SCOPE)
   @Post(':id/check')
   @HttpCode(200)
-  check(
-    @Param('province') province: string,
-    @Param('id') id: string,
-  ): Promise<{ id: string; urls: SourceCheckResult[] }> {
+  check(@Param('province') province: string, @Param('id') id: string): Promise<SourceCheckView> {
     return this.sources.check(province, id);
   }
 }

@@ -15,11 +15,10 @@ import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
 import { OPEN_ITEM_STATUSES } from '../schedule/program-log.repository';
 import { CreateSourceDto, UpdateSourceDto } from './dto/source.dto';
 import { StreamSource } from './entities/stream-source.entity';
-import { SourceCheckResult } from './source-check';
 import { SourceChecker } from './source-checker';
 import { streamRulesOf } from './pinned-stream-puller';
 import { assertSafeSourceUrl, HostLookup } from './source-urls';
-import { SourceView } from './source.view';
+import { SourceCheckView, SourceView } from './source.view';
 
 export function sourceView(source: StreamSource): SourceView {
   return {
@@ -192,10 +191,7 @@ export class SourcesService {
   }
 
   /** Each URL: reachable, codec, sample rate, channels and the loudness of 10 s. */
-  async check(
-    provinceCode: string,
-    id: string,
-  ): Promise<{ id: string; urls: SourceCheckResult[] }> {
+  async check(provinceCode: string, id: string): Promise<SourceCheckView> {
     const source = await this.find(this.db.manager, provinceCode, id);
     const urls = await Promise.all(
       source.urls.map(async (url) => {

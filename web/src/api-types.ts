@@ -1931,6 +1931,18 @@ export interface components {
        */
       text: string;
     };
+    Reading: {
+      written: string;
+      spoken: string;
+    };
+    ReadingPreview: {
+      /** @description The text after cleaning (joined lines, items as sentences): what the operator may keep. */
+      cleaned: string;
+      /** @description Exactly what goes to the synthesizer. */
+      spoken: string;
+      /** @description Each distinct number, date, time, percentage or abbreviation, in order of first appearance. */
+      readings: components['schemas']['Reading'][];
+    };
     CreateBulletinDto: {
       title: string;
       topics: string[];
@@ -2203,6 +2215,196 @@ export interface components {
       dryRun?: boolean;
       zones?: string[] | null;
     };
+    PlanItemView: {
+      /** @description null in a dry run (nothing was written). */
+      id: string | null;
+      bulletinId: string;
+      title: string;
+      topics: string[];
+      windowId: string;
+      startsAt: string;
+      endsAt: string;
+      durationMs: number;
+      /** @description The zones the item goes to; null: every device of the commune. */
+      zones: string[] | null;
+    };
+    AddBulletinsFix: {
+      /** @enum {string} */
+      action: 'add-bulletins';
+      topic: string | null;
+      count: number;
+    };
+    ExtendWindowFix: {
+      /** @enum {string} */
+      action: 'extend-window';
+      windowId: string;
+      windowName: string;
+      minutes: number;
+    };
+    AddWindowFix: {
+      /** @enum {string} */
+      action: 'add-window';
+    };
+    RaiseDailyLimitFix: {
+      /** @enum {string} */
+      action: 'raise-daily-limit';
+    };
+    NoFix: {
+      /** @enum {string} */
+      action: 'none';
+    };
+    Shortfall: {
+      /** @description The concrete step that removes the cause. */
+      fix:
+        | components['schemas']['AddBulletinsFix']
+        | components['schemas']['ExtendWindowFix']
+        | components['schemas']['AddWindowFix']
+        | components['schemas']['RaiseDailyLimitFix']
+        | components['schemas']['NoFix'];
+      /** @enum {string} */
+      kind: 'daily' | 'weekly';
+      /** @description The rule's topic (weekly), null for the daily campaign minimum. */
+      topic: string | null;
+      week: string;
+      from: string;
+      to: string;
+      date: string | null;
+      requiredSeconds: number;
+      scheduledSeconds: number;
+      missingSeconds: number;
+      requiredPlays: number;
+      scheduledPlays: number;
+      missingPlays: number;
+      /**
+       * @description The coarse reason (kept for clients that read it); `cause` says precisely what stopped it.
+       * @enum {string}
+       */
+      reason: 'policy' | 'no-bulletin' | 'past' | 'no-window-time' | 'rotation-limit';
+      /** @enum {string} */
+      cause:
+        | 'no-bulletin'
+        | 'past'
+        | 'no-window'
+        | 'no-window-time'
+        | 'one-per-occurrence'
+        | 'daily-play-limit'
+        | 'policy-daily-limit';
+      /** @description How many bulletins could have gone. */
+      bulletins: number;
+      message: string;
+    };
+    ShortfallWeek: {
+      week: string;
+      from: string;
+      to: string;
+    };
+    ShortfallGroup: {
+      fix:
+        | components['schemas']['AddBulletinsFix']
+        | components['schemas']['ExtendWindowFix']
+        | components['schemas']['AddWindowFix']
+        | components['schemas']['RaiseDailyLimitFix']
+        | components['schemas']['NoFix'];
+      /** @enum {string} */
+      kind: 'daily' | 'weekly';
+      topic: string | null;
+      /** @enum {string} */
+      cause:
+        | 'no-bulletin'
+        | 'past'
+        | 'no-window'
+        | 'no-window-time'
+        | 'one-per-occurrence'
+        | 'daily-play-limit'
+        | 'policy-daily-limit';
+      /** @description The days it affects: each day of a daily group, the days of each week of a weekly one. */
+      dates: string[];
+      /** @description The ISO weeks it affects, with their parts inside the range. */
+      weeks: components['schemas']['ShortfallWeek'][];
+      /** @description The sum over the grouped shortfalls. */
+      missingSeconds: number;
+      missingPlays: number;
+      /** @description The largest single shortfall (a day's or a week's). */
+      maxMissingSeconds: number;
+      maxMissingPlays: number;
+      bulletins: number;
+      maxPlaysPerBulletinPerDay: number;
+      /** @description How many shortfalls the line stands for. */
+      count: number;
+      message: string;
+    };
+    TopicProgress: {
+      topic: string;
+      requiredSeconds: number;
+      scheduledSeconds: number;
+      missingSeconds: number;
+      requiredPlays: number;
+      scheduledPlays: number;
+      missingPlays: number;
+      met: boolean;
+    };
+    WeekProgress: {
+      topics: components['schemas']['TopicProgress'][];
+      /** @description ISO week, e.g. `2025-W41`. */
+      week: string;
+      from: string;
+      to: string;
+      days: number;
+    };
+    DayProgress: {
+      date: string;
+      requiredSeconds: number;
+      scheduledSeconds: number;
+      missingSeconds: number;
+      met: boolean;
+    };
+    CampaignProgress: {
+      from: string;
+      to: string;
+      met: boolean;
+      weeks: components['schemas']['WeekProgress'][];
+      days: components['schemas']['DayProgress'][];
+      /** @description One sentence per unmet row: "The log is 6 min short on kinh-te-so in week 2025-W41 …". */
+      gaps: string[];
+    };
+    PolicyLimitView: {
+      windowId: string;
+      date: string;
+      /** @enum {string} */
+      rule:
+        | 'POLICY_QUIET_HOURS'
+        | 'POLICY_SESSION_TOO_LONG'
+        | 'POLICY_DAILY_LIMIT'
+        | 'POLICY_UNATTENDED_RELAY';
+      /** @description The unusable stretch (the whole day for the daily limit). */
+      startsAt: string;
+      endsAt: string;
+      message: string;
+    };
+    PlanView: {
+      campaign: string;
+      from: string;
+      to: string;
+      dryRun: boolean;
+      items: components['schemas']['PlanItemView'][];
+      shortfalls: components['schemas']['Shortfall'][];
+      /** @description The shortfalls grouped: one line per rule and cause, its days, and the fix. */
+      shortfallGroups: components['schemas']['ShortfallGroup'][];
+      /** @description The targets measured on the log with the plan applied. */
+      progress: components['schemas']['CampaignProgress'];
+      /** @description Window time the plan did not use because it breaks the broadcast policy. */
+      policyLimits: components['schemas']['PolicyLimitView'][];
+    };
+    GapsView: {
+      from: string;
+      to: string;
+      met: boolean;
+      weeks: components['schemas']['WeekProgress'][];
+      days: components['schemas']['DayProgress'][];
+      /** @description One sentence per unmet row: "The log is 6 min short on kinh-te-so in week 2025-W41 …". */
+      gaps: string[];
+      campaign: string;
+    };
     FreeSlotView: {
       windowId: string;
       date: string;
@@ -2239,25 +2441,89 @@ export interface components {
       /** @description Path of the subscribable feed, relative to the server. */
       path: string;
     };
+    PolicyWindowBreach: {
+      /** @enum {string} */
+      type: 'window';
+      communeCode: string;
+      id: string;
+      name: string;
+      startTime: string;
+      durationMinutes: number;
+      /** @enum {string} */
+      rule:
+        | 'POLICY_QUIET_HOURS'
+        | 'POLICY_SESSION_TOO_LONG'
+        | 'POLICY_DAILY_LIMIT'
+        | 'POLICY_UNATTENDED_RELAY';
+      message: string;
+      messageVi: string;
+    };
+    PolicyItemBreach: {
+      /** @enum {string} */
+      type: 'item';
+      communeCode: string;
+      id: string;
+      bulletinId: string | null;
+      startsAt: string;
+      endsAt: string;
+      /** @enum {string} */
+      rule:
+        | 'POLICY_QUIET_HOURS'
+        | 'POLICY_SESSION_TOO_LONG'
+        | 'POLICY_DAILY_LIMIT'
+        | 'POLICY_UNATTENDED_RELAY';
+      message: string;
+      messageVi: string;
+    };
+    QuietHoursView: {
+      from: string;
+      to: string;
+    };
+    BroadcastPolicyView: {
+      /** @description No part of a window, item or relay may fall in them; null: none. */
+      quietHours: components['schemas']['QuietHoursView'] | null;
+      /** @description The longest session: a window occurrence, and what may air from its start. */
+      maxSessionMinutes: number;
+      /** @description The most airtime of a local day (emergencies not counted). */
+      maxDailyMinutes: number;
+      /** @description Whether relays may run during the night hours (NIGHT_HOURS) with nobody at the station. */
+      unattendedRelaysAtNight: boolean;
+    };
+    PolicySourcesView: {
+      /** @enum {string} */
+      quietHours: 'default' | 'province' | 'commune';
+      /** @enum {string} */
+      maxSessionMinutes: 'default' | 'province' | 'commune';
+      /** @enum {string} */
+      maxDailyMinutes: 'default' | 'province' | 'commune';
+      /** @enum {string} */
+      unattendedRelaysAtNight: 'default' | 'province' | 'commune';
+    };
+    PolicyOverridesView: {
+      quietHours?: components['schemas']['QuietHoursView'] | null;
+      maxSessionMinutes?: number;
+      maxDailyMinutes?: number;
+      unattendedRelaysAtNight?: boolean;
+    };
     PolicyView: {
+      /** @description What on the program logs breaks the policy now (refused at play time until fixed). */
+      violations: (
+        components['schemas']['PolicyWindowBreach'] | components['schemas']['PolicyItemBreach']
+      )[];
       /** @enum {string} */
       scope: 'province' | 'commune';
       code: string;
       /** @description The policy in force. */
-      policy: Record<string, never>;
+      policy: components['schemas']['BroadcastPolicyView'];
       /** @description Where each value of `policy` comes from. */
-      sources: {
-        [key: string]: unknown;
-      };
+      sources: components['schemas']['PolicySourcesView'];
       /** @description What this province or commune set itself. */
-      own: Record<string, never>;
+      own: components['schemas']['PolicyOverridesView'];
       /** @description What it inherits: the province's policy for a commune, the defaults for a province. */
-      inherited: Record<string, never>;
+      inherited: components['schemas']['BroadcastPolicyView'];
       /** @description The night of `unattendedRelaysAtNight`. */
-      nightHours: Record<string, never>;
+      nightHours: components['schemas']['QuietHoursView'];
       updatedAt: string | null;
-      /** @description What on the program logs breaks the policy now (refused at play time until fixed). */
-      violations: Record<string, never>[];
     };
     QuietHoursDto: {
       from: string;
@@ -2293,6 +2559,21 @@ export interface components {
        */
       fallbackBulletinId?: string | null;
     };
+    SourceCheckResult: {
+      url: string;
+      reachable: boolean;
+      codec: string | null;
+      sampleRate: number | null;
+      channels: number | null;
+      /** @description Integrated loudness of the first 10 s; null when nothing was measured. */
+      loudnessLufs: number | null;
+      error: string | null;
+    };
+    SourceCheckView: {
+      id: string;
+      /** @description In the source's order. */
+      urls: components['schemas']['SourceCheckResult'][];
+    };
     DemoStatus: {
       /** @description Some sample data is in the database. */
       present: boolean;
@@ -2316,6 +2597,21 @@ export interface components {
       partial: number;
       missed: number;
       unreported: number;
+    };
+    RelaySegmentView: {
+      /**
+       * @description Neither: silence (no stream and no fallback, or the moment a switch takes).
+       * @enum {boolean}
+       */
+      silence?: true;
+      /** @description The stream played; absent for the fallback bulletin and for silence. */
+      url?: string;
+      /** @description The source's fallback bulletin; absent otherwise. */
+      bulletinId?: string;
+      startedAt: string;
+      endedAt: string;
+      /** @enum {string} */
+      reason: 'start' | 'failed' | 'stalled' | 'dead-air' | 'primary-back' | 'exhausted';
     };
     PlayoutRecordView: {
       id: string;
@@ -2341,7 +2637,13 @@ export interface components {
       /** @description Records built from device receipts: how many targeted devices aired, partly aired, … */
       devices?: components['schemas']['DeviceCoverage'];
       /** @description A relay's segments, in the chain (the hash covers them: see `canonicalJson`). */
-      segments?: Record<string, never>[];
+      segments?: components['schemas']['RelaySegmentView'][];
+    };
+    ChainIntactView: {
+      /** @enum {boolean} */
+      ok: true;
+      /** @description Records verified. */
+      count: number;
     };
     CheckpointView: {
       communeCode: string;
@@ -2350,6 +2652,12 @@ export interface components {
       signedAt: string;
       keyId: string;
       signature: string;
+    };
+    ChainBrokenView: {
+      /** @enum {boolean} */
+      ok: false;
+      brokenAtSeq: number;
+      checkpoint?: components['schemas']['CheckpointView'];
     };
     PostPlayoutRecordDto: {
       /** @enum {string} */
@@ -2394,6 +2702,15 @@ export interface components {
       replayed: boolean;
       records: components['schemas']['PlayoutRecordView'][];
     };
+    CheckpointKeyView: {
+      keyId: string;
+      /** @enum {string} */
+      algorithm: 'Ed25519';
+      /** @description The raw 32-byte public key, base64. */
+      publicKey: string;
+      /** @description The same key as SubjectPublicKeyInfo PEM (`openssl pkeyutl -pubin -inkey`). */
+      publicKeyPem: string;
+    };
     ReceiptUploadResult: {
       /** @description New receipts stored. */
       accepted: number;
@@ -2402,14 +2719,388 @@ export interface components {
       /** @description The device's last stored seq (0: none). */
       lastSeq: number;
     };
+    ReceiptView: {
+      deviceId: string;
+      seq: number;
+      scheduleItemId: string;
+      /** @description UTC instant with three decimals and `Z` (`2026-12-03T07:00:00.000Z`), or null. */
+      startedAt: string | null;
+      endedAt: string | null;
+      playedMs: number;
+      /** @enum {string} */
+      outcome: 'aired' | 'partial' | 'missed';
+      /** @description Why it was not aired in full (Vietnamese, for people), or null. */
+      reason: string | null;
+      /** @description A relay's segments (protocol 2), the last key of the canonical form; absent otherwise. */
+      segments?: components['schemas']['RelaySegmentView'][];
+      prevHash: string;
+      /** @description `sha256_hex(prevHash + "\n" + canonical)`. */
+      hash: string;
+      /** @description Base64 of the Ed25519 signature over the 32 raw bytes of `hash`. */
+      signature: string;
+      receivedAt: string;
+      /** @description The commune record that first counted it. */
+      recordSeq: number | null;
+    };
+    ComplianceRow: {
+      communeCode: string;
+      communeName: string;
+      topic: string;
+      airedSeconds: number;
+      plays: number;
+      requiredSeconds: number;
+      requiredPlays: number;
+      met: boolean;
+    };
+    TopicToDate: {
+      topic: string;
+      requiredSeconds: number;
+      requiredPlays: number;
+      met: boolean;
+    };
+    CampaignStatus: {
+      /**
+       * @description `met`/`not-met` once the campaign is over; `on-track`/`behind` while it runs.
+       * @enum {string}
+       */
+      status: 'not-started' | 'on-track' | 'behind' | 'met' | 'not-met';
+      /** @description The days measured: from the campaign's start through its end, or through today. */
+      from: string;
+      through: string | null;
+      topicsMet: number;
+      topicsRequired: number;
+    };
+    ChainState: {
+      /** @description The last verdict; null while the chain was never verified. */
+      ok: boolean | null;
+      /** @description Records verified (when ok). */
+      count: number;
+      brokenAtSeq: number | null;
+      /** @description When it was verified; null when never (or nothing to verify: no records). */
+      checkedAt: string | null;
+      /** @description Records appended since that verification, which it does not cover yet. */
+      uncheckedRecords: number;
+      /** @description The commune's latest signed checkpoint (GET /checkpoint-key verifies it); null when none. */
+      checkpoint: components['schemas']['CheckpointView'] | null;
+    };
+    Coverage: {
+      targeted: number;
+      aired: number;
+      percent: number | null;
+    };
+    CommuneCompliance: {
+      communeCode: string;
+      communeName: string;
+      /** @description Every required topic met over the range. */
+      metAll: boolean;
+      topicsMet: number;
+      topicsRequired: number;
+      /** @description Its rows' targets to date (the range's passed days), in the rows' order. */
+      toDate: components['schemas']['TopicToDate'][];
+      /** @description Every required topic met against its target to date. */
+      metAllToDate: boolean;
+      topicsMetToDate: number;
+      /** @description Campaign airtime over the range, each record once (whatever number of campaign topics). */
+      campaignSeconds: number;
+      minDailySeconds: number;
+      /** @description Passed days of the range whose campaign airtime stayed under `minDailySeconds`. */
+      daysBelowMinimum: number;
+      campaign: components['schemas']['CampaignStatus'];
+      chain: components['schemas']['ChainState'];
+      coverage: components['schemas']['Coverage'];
+    };
+    ComplianceReport: {
+      /** @description Days of the range before today. */
+      daysPassed: number;
+      /** @description The last of them; null when none has passed. */
+      through: string | null;
+      province: string;
+      minDailySeconds: number;
+      rows: components['schemas']['ComplianceRow'][];
+      communes: components['schemas']['CommuneCompliance'][];
+      campaign: string;
+      from: string;
+      to: string;
+      days: number;
+    };
+    CommuneRef: {
+      communeCode: string;
+      communeName: string;
+    };
+    Laggard: {
+      communeCode: string;
+      communeName: string;
+      shortfallSeconds: number;
+      shortfallPlays: number;
+      topicsMissed: string[];
+      daysBelowMinimum: number;
+    };
+    TopicTotal: {
+      topic: string;
+      airedSeconds: number;
+      plays: number;
+      /** @description What each commune needs over the range. */
+      requiredSeconds: number;
+      requiredPlays: number;
+      communesMet: number;
+    };
+    DayTopic: {
+      topic: string;
+      airedSeconds: number;
+      plays: number;
+    };
+    DayTotal: {
+      date: string;
+      /** @description Campaign airtime of all communes, each record once. */
+      campaignSeconds: number;
+      communesBelowMinimum: number;
+      topics: components['schemas']['DayTopic'][];
+    };
+    ProvinceSummary: {
+      communes: number;
+      communesMeetingAll: number;
+      meetingAll: components['schemas']['CommuneRef'][];
+      /** @description Communes missing a target, the largest shortfall (seconds, then plays) first. */
+      laggards: components['schemas']['Laggard'][];
+      byTopic: components['schemas']['TopicTotal'][];
+      byDay: components['schemas']['DayTotal'][];
+      province: string;
+      provinceName: string;
+      minDailySeconds: number;
+      campaign: string;
+      from: string;
+      to: string;
+      days: number;
+    };
+    UpliftTotals: {
+      airedSeconds: number;
+      baselineSeconds: number;
+      changeSeconds: number;
+      changePercent: number | null;
+      communesUp: number;
+      communesDown: number;
+      communesUnchanged: number;
+    };
+    UpliftRow: {
+      communeCode: string;
+      communeName: string;
+      airedSeconds: number;
+      baselineSeconds: number;
+      changeSeconds: number;
+      /** @description Change against the baseline in percent (one decimal); null when the baseline is 0. */
+      changePercent: number | null;
+    };
+    UpliftTopicRow: {
+      communeCode: string;
+      communeName: string;
+      airedSeconds: number;
+      baselineSeconds: number;
+      changeSeconds: number;
+      /** @description Change against the baseline in percent (one decimal); null when the baseline is 0. */
+      changePercent: number | null;
+      topic: string;
+      plays: number;
+      baselinePlays: number;
+    };
+    UpliftReport: {
+      province: string;
+      baselineFrom: string;
+      baselineTo: string;
+      totals: components['schemas']['UpliftTotals'];
+      rows: components['schemas']['UpliftRow'][];
+      topics: components['schemas']['UpliftTopicRow'][];
+      campaign: string;
+      from: string;
+      to: string;
+      days: number;
+    };
     ChainCheckRun: {
       checked: number;
       /** @description Communes whose chain is broken. */
       broken: string[];
     };
+    CommuneDay: {
+      date: string;
+      /** @description Over (before today); a day not over is never below the minimum. */
+      passed: boolean;
+      campaignSeconds: number;
+      belowMinimum: boolean;
+      topics: components['schemas']['DayTopic'][];
+    };
+    CommuneDetail: {
+      /** @description Days of the range before today. */
+      daysPassed: number;
+      /** @description The last of them; null when none has passed. */
+      through: string | null;
+      communeCode: string;
+      communeName: string;
+      minDailySeconds: number;
+      summary: components['schemas']['CommuneCompliance'];
+      rows: components['schemas']['ComplianceRow'][];
+      daily: components['schemas']['CommuneDay'][];
+      campaign: string;
+      from: string;
+      to: string;
+      days: number;
+    };
+    CountedRecordView: {
+      id: string;
+      communeCode: string;
+      seq: number;
+      scheduleItemId: string | null;
+      attempt: number;
+      bulletinId: string | null;
+      title: string | null;
+      topics: string[];
+      startedAt: string;
+      endedAt: string;
+      playedMs: number;
+      /** @enum {string} */
+      outcome: 'failed' | 'aired' | 'partial' | 'missed';
+      /** @enum {string} */
+      source: 'automation' | 'operator' | 'import' | 'devices' | 'live';
+      correctsSeq: number | null;
+      reason: string | null;
+      prevHash: string;
+      hash: string;
+      createdAt: string;
+      /** @description Records built from device receipts: how many targeted devices aired, partly aired, … */
+      devices?: components['schemas']['DeviceCoverage'];
+      /** @description A relay's segments, in the chain (the hash covers them: see `canonicalJson`). */
+      segments?: components['schemas']['RelaySegmentView'][];
+      /** @description The local day it counts on. */
+      date: string;
+      /** @description False when a later record corrects (replaces) it. */
+      inEffect: boolean;
+      correctedBySeq: number | null;
+      countedSeconds: number;
+      countedPlays: number;
+    };
+    RecordsReport: {
+      communeCode: string;
+      communeName: string;
+      from: string;
+      to: string;
+      topic: string | null;
+      date: string | null;
+      /** @enum {string|null} */
+      outcome: 'failed' | 'aired' | 'partial' | 'missed' | null;
+      /** @enum {string|null} */
+      source: 'automation' | 'operator' | 'import' | 'devices' | 'live' | null;
+      /** @description Sums of the matching records in effect (every page): with no other filter than the topic, the numbers the reports show for this commune and range. */
+      airedSeconds: number;
+      plays: number;
+      /** @description Matching records, all pages. */
+      total: number;
+      offset: number;
+      /** @description Null when every matching record is in `records`. */
+      limit: number | null;
+      records: components['schemas']['CountedRecordView'][];
+    };
+    ChainHead: {
+      lastSeq: number;
+      lastHash: string;
+    };
+    ChainLink: {
+      seq: number;
+      prevHash: string;
+      hash: string;
+    };
+    AsRunExport: {
+      verify: components['schemas']['ChainIntactView'] | components['schemas']['ChainBrokenView'];
+      communeCode: string;
+      communeName: string;
+      from: string;
+      to: string;
+      genesisHash: string;
+      head: components['schemas']['ChainHead'];
+      records: components['schemas']['PlayoutRecordView'][];
+      links: components['schemas']['ChainLink'][];
+      checkpoints: components['schemas']['CheckpointView'][];
+    };
     RollupRun: {
       communes: number;
       records: number;
+    };
+    CodeTotal: {
+      /** @enum {string} */
+      code:
+        'missed' | 'pending' | 'cancelled' | 'short' | 'on-time' | 'late' | 'early' | 'unscheduled';
+      count: number;
+      plannedSeconds: number;
+      airedSeconds: number;
+    };
+    ReconciliationLine: {
+      /** @enum {string} */
+      code:
+        'missed' | 'pending' | 'cancelled' | 'short' | 'on-time' | 'late' | 'early' | 'unscheduled';
+      /** @description The item's id, the schedule id a traffic system echoes back; null for an unscheduled play. */
+      scheduleItemId: string | null;
+      bulletinId: string | null;
+      title: string | null;
+      /** @description Local ISO 8601 (+07:00). */
+      plannedStart: string | null;
+      plannedSeconds: number | null;
+      /** @enum {string|null} */
+      itemStatus:
+        'failed' | 'aired' | 'partial' | 'missed' | 'planned' | 'dispatched' | 'cancelled' | null;
+      /** @description The record that stands for the item (a correction when `replacesSeq` is set). */
+      recordSeq: number | null;
+      replacesSeq: number | null;
+      /** @description Other records in effect naming the same item. */
+      otherSeqs: number[];
+      /** @enum {string|null} */
+      outcome: 'failed' | 'aired' | 'partial' | 'missed' | null;
+      /** @enum {string|null} */
+      source: 'automation' | 'operator' | 'import' | 'devices' | 'live' | null;
+      airedStart: string | null;
+      airedSeconds: number | null;
+      /** @description Aired start minus planned start (negative: early). */
+      offsetSeconds: number | null;
+      lateBySeconds: number | null;
+      shortBySeconds: number | null;
+      /** @enum {string|null} */
+      causeCode:
+        | 'play-error'
+        | 'not-played'
+        | 'devices-offline'
+        | 'devices-missed'
+        | 'no-devices'
+        | 'no-record'
+        | null;
+      /** @description Why (Vietnamese): the record's error or cause, the cancellation's reason. */
+      cause: string | null;
+      devicesTargeted: number | null;
+      devicesAired: number | null;
+    };
+    ReconciliationReport: {
+      communeCode: string;
+      communeName: string;
+      from: string;
+      to: string;
+      /** @description The tolerance each way, for on time and for short. */
+      toleranceSeconds: number;
+      /** @description Every code, zeros included, over all the lines of the range. */
+      totals: components['schemas']['CodeTotal'][];
+      plannedSeconds: number;
+      airedSeconds: number;
+      /** @description The lines (of `code` when given) on this page; all of them in the exports. */
+      lines: components['schemas']['ReconciliationLine'][];
+      /** @enum {string|null} */
+      code:
+        | 'missed'
+        | 'pending'
+        | 'cancelled'
+        | 'short'
+        | 'on-time'
+        | 'late'
+        | 'early'
+        | 'unscheduled'
+        | null;
+      page: number;
+      pageSize: number;
+      /** @description Lines of `code` (or all) over the range. */
+      lineCount: number;
     };
     OfficialTextDto: {
       parentBody?: string;
@@ -2442,6 +3133,25 @@ export interface components {
       commune?: string;
       text?: components['schemas']['OfficialTextDto'];
     };
+    OfficialTextView: {
+      /** @description The body above the issuer (cơ quan chủ quản), e.g. "UBND TỈNH THANH HÓA". */
+      parentBody: string;
+      /** @description The issuer (cơ quan ban hành), e.g. "SỞ KHOA HỌC VÀ CÔNG NGHỆ". */
+      issuingBody: string;
+      /** @description Số và ký hiệu, written after "Số: " (blank number until the văn thư registers it). */
+      documentNumber: string;
+      /** @description The place of the dateline. */
+      place: string;
+      /** @description Trích yếu nội dung. */
+      subject: string;
+      paragraphs: string[];
+      /** @description Nơi nhận, one line each. */
+      recipients: string[];
+      /** @description Quyền hạn ký (e.g. "KT. GIÁM ĐỐC"); empty when the head signs. */
+      signerAuthority: string;
+      signerTitle: string;
+      signerName: string;
+    };
     OfficialDraftView: {
       id: string;
       campaign: string;
@@ -2449,7 +3159,7 @@ export interface components {
       commune: string | null;
       from: string | null;
       to: string | null;
-      text: Record<string, never>;
+      text: components['schemas']['OfficialTextView'];
       createdAt: string;
       updatedAt: string;
     };
@@ -2651,6 +3361,50 @@ export interface components {
         username: string;
         password: string;
       };
+    };
+    ManifestAudioView: {
+      id: string;
+      sha256: string;
+      bytes: number;
+      /** @description Path on the server (`/api/v1/audio/<id>/content`), with `Range`; its ETag is `"<sha256>"`. */
+      url: string;
+    };
+    ManifestRelayView: {
+      /** @description The source's name, for people (`VOV1`). */
+      sourceName: string;
+      /** @description Stream URLs (HTTP/Icecast or HLS), the primary first, then the backups in failover order. */
+      urls: string[];
+      /** @description The source's fallback bulletin, whose audio is the item's `audio`; null: none (silence). */
+      fallbackBulletinId: string | null;
+    };
+    ManifestItemView: {
+      scheduleItemId: string;
+      startsAt: string;
+      durationMs: number;
+      /** @description The item's zones; null: every device of the commune. */
+      zones: string[] | null;
+      /** @enum {string} */
+      priority: 'emergency' | 'normal' | 'priority';
+      /**
+       * @description Absent (protocol 1) or `bulletin`: `audio` is played; `relay`: `relay` is, see there.
+       * @enum {string}
+       */
+      kind?: 'bulletin' | 'relay';
+      /** @description A bulletin's audio; for a relay, its fallback bulletin's audio, or null when it has none. */
+      audio: components['schemas']['ManifestAudioView'] | null;
+      relay?: components['schemas']['ManifestRelayView'];
+    };
+    ManifestView: {
+      /** @description 2 when the server answered a `?protocol=2` request; absent: protocol 1. */
+      protocol?: number;
+      generatedAt: string;
+      horizonUntil: string;
+      items: components['schemas']['ManifestItemView'][];
+      /**
+       * @description The commune's broadcast policy in force: the device refuses an item that breaks it (receipt
+       *     `missed`, the rule in `reason`), whatever the manifest says. Absent from older servers.
+       */
+      policy?: components['schemas']['BroadcastPolicyView'];
     };
     AlertView: {
       id: string;
@@ -3548,7 +4302,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ReadingPreview'];
+        };
       };
       /** @description Text longer than TTS_MAX_CHARS */
       422: {
@@ -3799,14 +4555,18 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'audio/mpeg': string;
+        };
       };
       /** @description A byte range of it */
       206: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'audio/mpeg': string;
+        };
       };
       /** @description Not processed yet */
       409: {
@@ -3814,7 +4574,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'audio/mpeg': components['schemas']['ProblemDto'];
+          'application/json': components['schemas']['ProblemDto'];
         };
       };
       /** @description A range outside the file */
@@ -3823,7 +4583,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'audio/mpeg': components['schemas']['ProblemDto'];
+          'application/json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -4489,7 +5249,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
+          'application/json': components['schemas']['PlanView'];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -4523,7 +5283,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
+          'application/json': components['schemas']['GapsView'];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -5098,7 +5858,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SourceCheckView'];
+        };
       };
       /** @description Refused: the problem, with a code the web app translates */
       '4XX': {
@@ -5222,12 +5984,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The verdict: intact with the count, or where it breaks */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
+          'application/json':
+            components['schemas']['ChainIntactView'] | components['schemas']['ChainBrokenView'];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -5396,7 +6160,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
+          'application/json': components['schemas']['CheckpointKeyView'];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -5457,7 +6221,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>[];
+          'application/json': components['schemas']['ReceiptView'][];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -5491,17 +6255,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The compliance report, or its file */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
-          'text/csv; charset=utf-8': Record<string, never>;
-          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': Record<
-            string,
-            never
-          >;
+          'application/json': components['schemas']['ComplianceReport'];
+          'text/csv; charset=utf-8': string;
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -5535,17 +6297,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The summary, or its file */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
-          'text/csv; charset=utf-8': Record<string, never>;
-          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': Record<
-            string,
-            never
-          >;
+          'application/json': components['schemas']['ProvinceSummary'];
+          'text/csv; charset=utf-8': string;
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -5579,17 +6339,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The uplift report, or its file */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
-          'text/csv; charset=utf-8': Record<string, never>;
-          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': Record<
-            string,
-            never
-          >;
+          'application/json': components['schemas']['UpliftReport'];
+          'text/csv; charset=utf-8': string;
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -5654,17 +6412,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The commune's report, or its file */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
-          'text/csv; charset=utf-8': Record<string, never>;
-          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': Record<
-            string,
-            never
-          >;
+          'application/json': components['schemas']['CommuneDetail'];
+          'text/csv; charset=utf-8': string;
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -5711,7 +6467,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
+          'application/json': components['schemas']['RecordsReport'];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -5742,13 +6498,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The as-run export, or its CSV */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
-          'text/csv; charset=utf-8': Record<string, never>;
+          'application/json': components['schemas']['AsRunExport'];
+          'text/csv; charset=utf-8': string;
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -5824,18 +6581,16 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description A page of the reconciliation, or all of it as a file */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
-          'text/csv; charset=utf-8': Record<string, never>;
-          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': Record<
-            string,
-            never
-          >;
-          'application/xml; charset=utf-8': Record<string, never>;
+          'application/json': components['schemas']['ReconciliationReport'];
+          'text/csv; charset=utf-8': string;
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+          'application/xml; charset=utf-8': string;
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -5871,11 +6626,14 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description The PDF (signed when asked) */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/pdf': string;
+        };
       };
       /** @description Refused: the problem, with a code the web app translates */
       '4XX': {
@@ -6642,7 +7400,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': Record<string, never>;
+          'application/json': components['schemas']['ManifestView'];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */

@@ -54,16 +54,9 @@ export type UserNotice = Schemas['NoticeView'];
 
 export type NoticeList = Schemas['NoticeListView'];
 
-export interface Reading {
-  written: string;
-  spoken: string;
-}
+export type Reading = Schemas['Reading'];
 
-export interface ReadingPreview {
-  cleaned: string;
-  spoken: string;
-  readings: Reading[];
-}
+export type ReadingPreview = Schemas['ReadingPreview'];
 
 export type BroadcastWindow = Schemas['WindowView'];
 
@@ -72,38 +65,12 @@ export type ScheduleItemStatus =
 
 export type ScheduleItem = Schemas['ScheduleItemView'];
 
-export interface PlannedItem {
-  /** null in a dry run (nothing was written). */
-  id: string | null;
-  bulletinId: string;
-  title: string;
-  topics: string[];
-  windowId: string;
-  startsAt: string;
-  endsAt: string;
-  durationMs: number;
-}
+export type PlannedItem = Schemas['PlanItemView'];
 
 export type ShortfallReason =
   'no-bulletin' | 'no-window-time' | 'rotation-limit' | 'past' | 'policy';
 
-export interface Shortfall {
-  kind: 'weekly' | 'daily';
-  topic: string | null;
-  week: string;
-  from: string;
-  to: string;
-  date: string | null;
-  requiredSeconds: number;
-  scheduledSeconds: number;
-  missingSeconds: number;
-  requiredPlays: number;
-  scheduledPlays: number;
-  missingPlays: number;
-  reason: ShortfallReason;
-  cause?: ShortfallCause;
-  message: string;
-}
+export type Shortfall = Schemas['Shortfall'];
 
 /** What stopped the planner, precisely (see src/schedule/shortfall-groups.ts). */
 export type ShortfallCause =
@@ -115,51 +82,14 @@ export type ShortfallCause =
   | 'daily-play-limit'
   | 'policy-daily-limit';
 
-export type ShortfallFix =
-  | { action: 'add-bulletins'; topic: string | null; count: number }
-  | { action: 'extend-window'; windowId: string; windowName: string; minutes: number }
-  | { action: 'add-window' }
-  | { action: 'raise-daily-limit' }
-  | { action: 'none' };
+export type ShortfallFix = ShortfallGroup['fix'];
 
 /** One line of the plan preview: the shortfalls of one rule with one cause, and the fix. */
-export interface ShortfallGroup {
-  kind: 'weekly' | 'daily';
-  topic: string | null;
-  cause: ShortfallCause;
-  fix: ShortfallFix;
-  dates: string[];
-  weeks: { week: string; from: string; to: string }[];
-  missingSeconds: number;
-  missingPlays: number;
-  maxMissingSeconds: number;
-  maxMissingPlays: number;
-  bulletins: number;
-  maxPlaysPerBulletinPerDay: number;
-  count: number;
-  message: string;
-}
+export type ShortfallGroup = Schemas['ShortfallGroup'];
 
-export interface PlanResult {
-  campaign: string;
-  from: string;
-  to: string;
-  dryRun: boolean;
-  items: PlannedItem[];
-  shortfalls: Shortfall[];
-  shortfallGroups: ShortfallGroup[];
-  /** Window time left unused for the broadcast policy. */
-  policyLimits?: PlanPolicyLimit[];
-}
+export type PlanResult = Schemas['PlanView'];
 
-export interface PlanPolicyLimit {
-  windowId: string;
-  date: string;
-  rule: string;
-  startsAt: string;
-  endsAt: string;
-  message: string;
-}
+export type PlanPolicyLimit = Schemas['PolicyLimitView'];
 
 export type PlayoutOutcome = 'aired' | 'partial' | 'failed' | 'missed';
 export type PlayoutSource = 'automation' | 'operator' | 'import' | 'devices' | 'live';
@@ -169,29 +99,14 @@ export type PlayoutRecord = Schemas['PlayoutRecordView'];
 /** A signed checkpoint of a commune's chain (GET …/playout-log/checkpoints). */
 export type Checkpoint = Schemas['CheckpointView'];
 
-export type ChainVerdict =
-  { ok: true; count: number } | { ok: false; brokenAtSeq: number; checkpoint?: Checkpoint };
+export type ChainVerdict = Schemas['ChainIntactView'] | Schemas['ChainBrokenView'];
 
 export type ImportResult = Schemas['ImportResultView'];
 
-export interface ComplianceRow {
-  communeCode: string;
-  communeName: string;
-  topic: string;
-  airedSeconds: number;
-  plays: number;
-  requiredSeconds: number;
-  requiredPlays: number;
-  met: boolean;
-}
+export type ComplianceRow = Schemas['ComplianceRow'];
 
 /** A row's targets pro rata over the range's passed days (before today), and whether they are met. */
-export interface TopicToDate {
-  topic: string;
-  requiredSeconds: number;
-  requiredPlays: number;
-  met: boolean;
-}
+export type TopicToDate = Schemas['TopicToDate'];
 
 /** How much of a report's range is over: the days before today, the last of them. */
 export interface RangeProgress {
@@ -200,157 +115,29 @@ export interface RangeProgress {
   through: string | null;
 }
 
-export interface ComplianceReport extends RangeProgress {
-  campaign: string;
-  from: string;
-  to: string;
-  province: string;
-  minDailySeconds: number;
-  rows: ComplianceRow[];
-  communes: CommuneCompliance[];
-}
+export type ComplianceReport = Schemas['ComplianceReport'];
 
-export interface ChainState {
-  /** The last verdict; null while the chain was never verified. */
-  ok: boolean | null;
-  count: number;
-  brokenAtSeq: number | null;
-  checkedAt: string | null;
-  /** Records appended since that verification. */
-  uncheckedRecords: number;
-}
+export type ChainState = Schemas['ChainState'];
 
 export type CampaignStatusName = 'not-started' | 'on-track' | 'behind' | 'met' | 'not-met';
 
-export interface CommuneCompliance {
-  communeCode: string;
-  communeName: string;
-  metAll: boolean;
-  topicsMet: number;
-  topicsRequired: number;
-  /** Its rows' targets to date, in the rows' order. */
-  toDate: TopicToDate[];
-  metAllToDate: boolean;
-  topicsMetToDate: number;
-  campaignSeconds: number;
-  minDailySeconds: number;
-  daysBelowMinimum: number;
-  campaign: {
-    status: CampaignStatusName;
-    from: string;
-    through: string | null;
-    topicsMet: number;
-    topicsRequired: number;
-  };
-  chain: ChainState;
-  /** Clusters sent an item and those that aired it whole (percent null: no clusters' records). */
-  coverage: { targeted: number; aired: number; percent: number | null };
-}
+export type CommuneCompliance = Schemas['CommuneCompliance'];
 
-export interface DayTopic {
-  topic: string;
-  airedSeconds: number;
-  plays: number;
-}
+export type DayTopic = Schemas['DayTopic'];
 
-export interface ProvinceSummary {
-  campaign: string;
-  from: string;
-  to: string;
-  days: number;
-  province: string;
-  provinceName: string;
-  minDailySeconds: number;
-  communes: number;
-  communesMeetingAll: number;
-  laggards: {
-    communeCode: string;
-    communeName: string;
-    shortfallSeconds: number;
-    shortfallPlays: number;
-    topicsMissed: string[];
-    daysBelowMinimum: number;
-  }[];
-  byTopic: {
-    topic: string;
-    airedSeconds: number;
-    plays: number;
-    requiredSeconds: number;
-    requiredPlays: number;
-    communesMet: number;
-  }[];
-  byDay: {
-    date: string;
-    campaignSeconds: number;
-    communesBelowMinimum: number;
-    topics: DayTopic[];
-  }[];
-}
+export type ProvinceSummary = Schemas['ProvinceSummary'];
 
-export interface UpliftRow {
-  communeCode: string;
-  communeName: string;
-  airedSeconds: number;
-  baselineSeconds: number;
-  changeSeconds: number;
-  changePercent: number | null;
-}
+export type UpliftRow = Schemas['UpliftRow'];
 
-export interface UpliftReport {
-  campaign: string;
-  from: string;
-  to: string;
-  province: string;
-  baselineFrom: string;
-  baselineTo: string;
-  totals: {
-    airedSeconds: number;
-    baselineSeconds: number;
-    changeSeconds: number;
-    changePercent: number | null;
-    communesUp: number;
-    communesDown: number;
-    communesUnchanged: number;
-  };
-  rows: UpliftRow[];
-}
+export type UpliftReport = Schemas['UpliftReport'];
 
-export interface CommuneDetail extends RangeProgress {
-  campaign: string;
-  from: string;
-  to: string;
-  communeCode: string;
-  communeName: string;
-  minDailySeconds: number;
-  summary: CommuneCompliance;
-  rows: ComplianceRow[];
-  daily: {
-    date: string;
-    passed: boolean;
-    campaignSeconds: number;
-    belowMinimum: boolean;
-    topics: DayTopic[];
-  }[];
-}
+export type CommuneDetail = Schemas['CommuneDetail'];
 
 /** A record with what it counts for (`GET /reports/communes/:c/records`). */
-export interface CountedRecord extends PlayoutRecord {
-  date: string;
-  inEffect: boolean;
-  correctedBySeq: number | null;
-  countedSeconds: number;
-  countedPlays: number;
-}
+export type CountedRecord = Schemas['CountedRecordView'];
 
 /** One page of a commune's records, narrowed; `total` and the sums cover every match. */
-export interface RecordsPage {
-  total: number;
-  offset: number;
-  limit: number | null;
-  airedSeconds: number;
-  plays: number;
-  records: CountedRecord[];
-}
+export type RecordsPage = Schemas['RecordsReport'];
 
 export type DeviceStatus = 'online' | 'offline' | 'never-seen';
 
@@ -379,99 +166,24 @@ export type DiscrepancyCode =
 export type MissedCause =
   'play-error' | 'not-played' | 'devices-offline' | 'devices-missed' | 'no-devices' | 'no-record';
 
-export interface ReconciliationLine {
-  code: DiscrepancyCode;
-  scheduleItemId: string | null;
-  bulletinId: string | null;
-  title: string | null;
-  plannedStart: string | null;
-  plannedSeconds: number | null;
-  itemStatus: ScheduleItemStatus | null;
-  recordSeq: number | null;
-  replacesSeq: number | null;
-  otherSeqs: number[];
-  outcome: PlayoutOutcome | null;
-  source: PlayoutSource | null;
-  airedStart: string | null;
-  airedSeconds: number | null;
-  offsetSeconds: number | null;
-  lateBySeconds: number | null;
-  shortBySeconds: number | null;
-  causeCode: MissedCause | null;
-  cause: string | null;
-  devicesTargeted: number | null;
-  devicesAired: number | null;
-}
+export type ReconciliationLine = Schemas['ReconciliationLine'];
 
-export interface ReconciliationReport {
-  communeCode: string;
-  communeName: string;
-  from: string;
-  to: string;
-  toleranceSeconds: number;
-  totals: { code: DiscrepancyCode; count: number; plannedSeconds: number; airedSeconds: number }[];
-  plannedSeconds: number;
-  airedSeconds: number;
-  lines: ReconciliationLine[];
-  code: DiscrepancyCode | null;
-  page: number;
-  pageSize: number;
-  lineCount: number;
-}
+export type ReconciliationReport = Schemas['ReconciliationReport'];
 
 /** The broadcast policy (GET/PUT /provinces/:province/policy, /communes/:commune/policy). */
-export interface QuietHours {
-  from: string;
-  to: string;
-}
+export type QuietHours = Schemas['QuietHoursView'];
 
-export interface BroadcastPolicy {
-  quietHours: QuietHours | null;
-  maxSessionMinutes: number;
-  maxDailyMinutes: number;
-  unattendedRelaysAtNight: boolean;
-}
+export type BroadcastPolicy = Schemas['BroadcastPolicyView'];
 
 export type PolicyField = keyof BroadcastPolicy;
 export type PolicyOrigin = 'default' | 'province' | 'commune';
 
-export interface PolicyBreach {
-  type: 'window' | 'item';
-  communeCode: string;
-  id: string;
-  name?: string;
-  startTime?: string;
-  durationMinutes?: number;
-  bulletinId?: string;
-  startsAt?: string;
-  endsAt?: string;
-  rule: string;
-  message: string;
-  messageVi: string;
-}
+export type PolicyBreach = PolicyView['violations'][number];
 
-export interface PolicyView {
-  scope: 'province' | 'commune';
-  code: string;
-  policy: BroadcastPolicy;
-  sources: Record<PolicyField, PolicyOrigin>;
-  own: Partial<BroadcastPolicy>;
-  inherited: BroadcastPolicy;
-  nightHours: QuietHours;
-  updatedAt: string | null;
-  violations: PolicyBreach[];
-}
+export type PolicyView = Schemas['PolicyView'];
 
 /** A province's stream source for relays (nguồn tiếp âm). */
 export type StreamSource = Schemas['SourceView'];
 
 /** One URL's check: reachable, its format, and the loudness of its first 10 s. */
-export interface SourceCheck {
-  url: string;
-  reachable: boolean;
-  codec: string | null;
-  sampleRate: number | null;
-  channels: number | null;
-  loudnessLufs: number | null;
-  error: string | null;
-}
+export type SourceCheck = Schemas['SourceCheckResult'];

@@ -1,20 +1,9 @@
 import { cleanPastedText } from './pasted-text';
 import { normalizeVietnameseText } from './vietnamese-text';
 
-/** A piece of the text the voice will not read as written, and how it will read it. */
-export interface Reading {
-  written: string;
-  spoken: string;
-}
+import { Reading, ReadingPreview } from './reading-preview.view';
 
-export interface ReadingPreview {
-  /** The text after cleaning (joined lines, items as sentences): what the operator may keep. */
-  cleaned: string;
-  /** Exactly what goes to the synthesizer. */
-  spoken: string;
-  /** Each distinct number, date, time, percentage or abbreviation, in order of first appearance. */
-  readings: Reading[];
-}
+export { Reading, ReadingPreview };
 
 /** What the synthesizer receives for a text typed or pasted by the operator: the one path. */
 export function textForSpeech(text: string): string {

@@ -2,17 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { LessThanOrEqual } from 'typeorm';
 import { notFound } from '../../common/domain-error';
 import { Db } from '../../database/db.service';
-import { Receipt } from '../../fleet/protocol';
 import { DeviceReceipt } from '../entities/device-receipt.entity';
 import { PlayoutRecord } from '../entities/playout-record.entity';
 import { storedReceipt } from './device-chain';
+import { ReceiptView } from './receipt.view';
 
-/** A receipt as served: exactly what the device signed, and when and where the server took it. */
-export interface ReceiptView extends Receipt {
-  receivedAt: string;
-  /** The commune record that first counted it. */
-  recordSeq: number | null;
-}
+export { ReceiptView };
 
 @Injectable()
 export class ReceiptsLog {

@@ -9,9 +9,10 @@ import {
   Query,
   StreamableFile,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../../auth/access.decorators';
 import { AuthUser } from '../../auth/auth-user';
+import { ApiFileResponse } from '../../common/api-responses';
 import { DomainError } from '../../common/domain-error';
 import {
   CreateOfficialDraftDto,
@@ -46,7 +47,7 @@ export class OfficialReportsController {
   ) {}
 
   @Get()
-  @ApiProduces(PDF_TYPE)
+  @ApiFileResponse('The PDF (signed when asked)', [PDF_TYPE])
   @ApiOperation({
     summary: 'The official report (PDF, NĐ 30/2020 layout) of a province or a commune',
     description:

@@ -1,7 +1,8 @@
 import { Controller, Get, Param, Query, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { CommuneScope } from '../../auth/access.decorators';
+import { ApiJsonOrFile } from '../../common/api-responses';
 import { Clock } from '../../common/clock';
 import { tableToCsv } from '../export/csv-writer';
 import { documentToXlsx } from '../export/xlsx-writer';
@@ -25,7 +26,13 @@ export class ReconciliationController {
 
   @Get('communes/:commune/reconciliation')
   @CommuneScope()
-  @ApiProduces('application/json', CSV_TYPE, XLSX_TYPE, XML_TYPE)
+  @ApiJsonOrFile(
+    ReconciliationReport,
+    'A page of the reconciliation, or all of it as a file',
+    CSV_TYPE,
+    XLSX_TYPE,
+    XML_TYPE,
+  )
   @ApiOperation({
     summary: 'Every program-log item beside what aired, with a discrepancy code, and totals',
     description:

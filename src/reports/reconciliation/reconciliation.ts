@@ -7,6 +7,9 @@ import type {
 import type { ScheduleItemStatus } from '../../schedule/entities/schedule-item.entity';
 import { msToSeconds } from '../airtime';
 import type { DateRange } from '../airtime.repository';
+import { CodeTotal, ReconciliationLine } from './reconciliation.view';
+
+export { CodeTotal, ReconciliationLine };
 
 /**
  * Planned versus aired (đối soát kế hoạch – thực tế): every item of a commune's program log
@@ -89,43 +92,6 @@ export interface AiredRecord {
   reason: string | null;
   inEffect: boolean;
   devices?: DeviceCoverage;
-}
-
-export interface ReconciliationLine {
-  code: DiscrepancyCode;
-  /** The item's id, the schedule id a traffic system echoes back; null for an unscheduled play. */
-  scheduleItemId: string | null;
-  bulletinId: string | null;
-  title: string | null;
-  /** Local ISO 8601 (+07:00). */
-  plannedStart: string | null;
-  plannedSeconds: number | null;
-  itemStatus: ScheduleItemStatus | null;
-  /** The record that stands for the item (a correction when `replacesSeq` is set). */
-  recordSeq: number | null;
-  replacesSeq: number | null;
-  /** Other records in effect naming the same item. */
-  otherSeqs: number[];
-  outcome: PlayoutOutcome | null;
-  source: PlayoutSource | null;
-  airedStart: string | null;
-  airedSeconds: number | null;
-  /** Aired start minus planned start (negative: early). */
-  offsetSeconds: number | null;
-  lateBySeconds: number | null;
-  shortBySeconds: number | null;
-  causeCode: MissedCause | null;
-  /** Why (Vietnamese): the record's error or cause, the cancellation's reason. */
-  cause: string | null;
-  devicesTargeted: number | null;
-  devicesAired: number | null;
-}
-
-export interface CodeTotal {
-  code: DiscrepancyCode;
-  count: number;
-  plannedSeconds: number;
-  airedSeconds: number;
 }
 
 export interface Reconciliation {
