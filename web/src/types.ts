@@ -67,20 +67,12 @@ export type ScheduleItem = Schemas['ScheduleItemView'];
 
 export type PlannedItem = Schemas['PlanItemView'];
 
-export type ShortfallReason =
-  'no-bulletin' | 'no-window-time' | 'rotation-limit' | 'past' | 'policy';
-
 export type Shortfall = Schemas['Shortfall'];
 
+export type ShortfallReason = Shortfall['reason'];
+
 /** What stopped the planner, precisely (see src/schedule/shortfall-groups.ts). */
-export type ShortfallCause =
-  | 'no-bulletin'
-  | 'past'
-  | 'no-window'
-  | 'no-window-time'
-  | 'one-per-occurrence'
-  | 'daily-play-limit'
-  | 'policy-daily-limit';
+export type ShortfallCause = ShortfallGroup['cause'];
 
 export type ShortfallFix = ShortfallGroup['fix'];
 
@@ -187,3 +179,8 @@ export type StreamSource = Schemas['SourceView'];
 
 /** One URL's check: reachable, its format, and the loudness of its first 10 s. */
 export type SourceCheck = Schemas['SourceCheckResult'];
+
+/** An official report's draft: its words, editable before issuing (numbers never are). */
+export type OfficialDraft = Schemas['OfficialDraftView'];
+
+export type OfficialText = OfficialDraft['text'];

@@ -2,31 +2,12 @@ import { get, getBlob, patch, post } from '../api.js';
 import { AppContext, hasRole } from '../context.js';
 import { h } from '../dom.js';
 import { Page } from '../router.js';
-import type { Campaign } from '../types.js';
+import type { Campaign, OfficialDraft, OfficialText } from '../types.js';
 import { saveBlob } from '../ui/audio-player.js';
 import { actionButton, field, form, input, select } from '../ui/form.js';
 import { dateInput } from '../ui/date-input.js';
 import { toast } from '../ui/notice.js';
 import { statsPushSection } from './stats-push.js';
-
-/** The words of an official report (numbers are never edited: the server computes them). */
-interface OfficialText {
-  parentBody: string;
-  issuingBody: string;
-  documentNumber: string;
-  place: string;
-  subject: string;
-  paragraphs: string[];
-  recipients: string[];
-  signerAuthority: string;
-  signerTitle: string;
-  signerName: string;
-}
-
-interface OfficialDraft {
-  id: string;
-  text: OfficialText;
-}
 
 const LINE_FIELDS = [
   ['parentBody', 'Cơ quan chủ quản'],
