@@ -35,6 +35,10 @@ async function reachable() {
  * service's side of it (enrolment, manifests, receipts) runs on PostgreSQL in fleet*.e2e and
  * receipts.e2e. security-http tests body limits, overload and the docs' access
  * against the built service: its one database read (a bulletin's owner) is in security-domain.
+ * live tests the microphone's audio path: its writes are one as-run record through the ledger
+ * (playout-log) and an audio asset (media). security-media feeds hostile files to ffmpeg: its
+ * database path is a bulletin's upload (bulletins, media). start-up tests which modules each role
+ * loads and how soon it answers, not what it stores.
  * A file named on the command line always runs.
  */
 const ONCE_ON_SQLITE = [
@@ -47,6 +51,9 @@ const ONCE_ON_SQLITE = [
   '/test/edge-relay\\.e2e-spec\\.ts$',
   '/test/edge\\.e2e-spec\\.ts$',
   '/test/security-http\\.e2e-spec\\.ts$',
+  '/test/live\\.e2e-spec\\.ts$',
+  '/test/security-media\\.e2e-spec\\.ts$',
+  '/test/start-up\\.e2e-spec\\.ts$',
 ];
 
 (async () => {
