@@ -8,6 +8,7 @@ import { AuthUser } from '../auth/auth-user';
 import { PasswordHasher } from '../auth/password-hasher';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { positional, sqlBoolean } from '../database/bulk-insert';
 import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
 import { CreateUserDto, ListUsersQueryDto, UpdateUserDto } from './dto/user.dto';
@@ -22,6 +23,20 @@ const USER_FIELDS = [
   'disabled',
   'displayName',
 ] as const satisfies readonly (keyof User)[];
+
+/** An active user as a token's check needs them. */
+export interface ActiveUser extends AuthUser {
+  tokenVersion: number;
+}
+
+interface ActiveUserRow {
+  id: string;
+  username: string;
+  role: UserRole;
+  commune_code: string | null;
+  province_code: string | null;
+  token_version: number | string;
+}
 
 interface Scope {
   communeCode: string | null;
@@ -87,9 +102,31 @@ export class UsersService implements OnApplicationBootstrap {
     return this.db.manager.findOneBy(User, { username });
   }
 
-  async findActive(id: string): Promise<User | null> {
-    const user = await this.db.manager.findOneBy(User, { id });
-    return user && !user.disabled ? user : null;
+  /**
+   * The user behind a token, if not disabled: who they are and their token version, read on every
+   * authenticated request, so a revocation (a new version, or disabled) counts at once. One
+   * plain query: TypeORM's `findOneBy` spent ~0.1 ms of CPU building it (bench/posts.bench.ts).
+   */
+  async findActive(id: string): Promise<ActiveUser | null> {
+    const manager = this.db.manager;
+    const rows = await manager.query<ActiveUserRow[]>(
+      positional(
+        manager,
+        'SELECT id, username, role, commune_code, province_code, token_version FROM "user" ' +
+          'WHERE id = ? AND disabled = ?',
+      ),
+      [id, sqlBoolean(manager, false)],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      id: row.id,
+      username: row.username,
+      role: row.role,
+      communeCode: row.commune_code,
+      provinceCode: row.province_code,
+      tokenVersion: Number(row.token_version),
+    };
   }
 
   async get(id: string): Promise<User> {
