@@ -142,13 +142,8 @@ export class AccessGuard implements CanActivate {
     if (!user || user.tokenVersion !== payload.ver) {
       throw new DomainError('UNAUTHENTICATED', 'Token no longer valid');
     }
-    return {
-      id: user.id,
-      username: user.username,
-      role: user.role,
-      communeCode: user.communeCode,
-      provinceCode: user.provinceCode,
-    };
+    const { tokenVersion: _, ...caller } = user;
+    return caller;
   }
 }
 

@@ -1,5 +1,4 @@
 import {
-  Body,
   Controller,
   Get,
   Headers,
@@ -33,7 +32,7 @@ import {
   PostPlayoutBatchDto,
   PostPlayoutRecordDto,
 } from './dto/playout-record.dto';
-import { PlayoutBatchBody } from './dto/playout-batch.body';
+import { PlayoutBatchBody, PlayoutRecordBody } from './dto/playout-batch.body';
 import { CheckpointView } from './checkpoint.view';
 import { CheckpointsService } from './checkpoints.service';
 import { ChainBrokenView, ChainIntactView } from './chain-verdict.view';
@@ -131,10 +130,11 @@ export class PlayoutLogController {
   @Post()
   @HttpCode(201)
   @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiBody({ type: PostPlayoutRecordDto })
   @ApiOperation({ summary: 'A record confirmed by an operator, or imported' })
   async post(
     @Param('commune') commune: string,
-    @Body() body: PostPlayoutRecordDto,
+    @PlayoutRecordBody() body: PostPlayoutRecordDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @CurrentUser() actor: AuthUser,
     @Res({ passthrough: true }) response: Response,

@@ -1,6 +1,6 @@
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Campaign } from '../campaigns/entities/campaign.entity';
-import { insertRows } from '../database/bulk-insert';
+import { insertRows, positional } from '../database/bulk-insert';
 import { topicsOfSet } from './airtime';
 import { CampaignAirtimeDaily, CampaignAirtimeMonthly } from './entities/campaign-airtime.entity';
 import { AirtimeTopicSet } from './entities/airtime-daily.entity';
@@ -139,31 +139,44 @@ export class CampaignDelta {
     );
   }
 
-  /** The day rows the change touches, as they are now (absent: no row yet). */
+  /**
+   * The day rows the change touches, as they are now (absent: no row yet). One plain query per
+   * CHUNK days whatever the communes: a group of single posts touches a day of each of many
+   * communes, and a query per commune was most of the reading of each post (bench/posts.bench.ts).
+   * It asks for every campaign × commune × date of the chunk and keeps the days asked for.
+   */
   private async currentDays(manager: EntityManager): Promise<Map<string, number>> {
-    const groups = new Map<
-      string,
-      { campaignCode: string; communeCode: string; dates: string[] }
-    >();
-    for (const day of this.days.values()) {
-      const id = `${day.campaignCode}\n${day.communeCode}`;
-      const group = groups.get(id);
-      if (group) group.dates.push(day.localDate);
-      else groups.set(id, { ...day, dates: [day.localDate] });
-    }
+    const days = [...this.days.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const found = new Map<string, number>();
-    for (const { campaignCode, communeCode, dates } of groups.values()) {
-      for (let start = 0; start < dates.length; start += CHUNK) {
-        const rows = await manager.find(CampaignAirtimeDaily, {
-          where: { campaignCode, communeCode, localDate: In(dates.slice(start, start + CHUNK)) },
-        });
-        for (const row of rows) {
-          found.set(`${campaignCode}\n${communeCode}\n${row.localDate}`, Number(row.airedMs));
-        }
+    for (let start = 0; start < days.length; start += CHUNK) {
+      const chunk = days.slice(start, start + CHUNK);
+      const campaigns = [...new Set(chunk.map(([, day]) => day.campaignCode))];
+      const communes = [...new Set(chunk.map(([, day]) => day.communeCode))];
+      const dates = [...new Set(chunk.map(([, day]) => day.localDate))];
+      const marks = (values: readonly string[]) => values.map(() => '?').join(', ');
+      const rows = await manager.query<DayRow[]>(
+        positional(
+          manager,
+          'SELECT campaign_code, commune_code, local_date, aired_ms FROM campaign_airtime_daily ' +
+            `WHERE campaign_code IN (${marks(campaigns)}) AND commune_code IN (${marks(communes)}) ` +
+            `AND local_date IN (${marks(dates)})`,
+        ),
+        [...campaigns, ...communes, ...dates],
+      );
+      for (const row of rows) {
+        const id = `${row.campaign_code}\n${row.commune_code}\n${row.local_date}`;
+        if (this.days.has(id)) found.set(id, Number(row.aired_ms));
       }
     }
     return found;
   }
+}
+
+interface DayRow {
+  campaign_code: string;
+  commune_code: string;
+  local_date: string;
+  aired_ms: number | string;
 }
 
 /** Whether a campaign edit changes what its roll-ups hold. */

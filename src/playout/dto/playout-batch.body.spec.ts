@@ -7,6 +7,7 @@ import {
   isPlainlyValidBatch,
   isPlainlyValidRecord,
   PlayoutBatchPipe,
+  PlayoutRecordPipe,
   RECORD_CHECKS,
 } from './playout-batch.body';
 import { MAX_BATCH_RECORDS, PostPlayoutBatchDto, PostPlayoutRecordDto } from './playout-record.dto';
@@ -175,5 +176,31 @@ describe('the batch body fast path', () => {
     // A null optional field goes the slow way and is taken there, as before.
     const withNull = { records: [{ outcome: 'aired', title: 'Bản tin', reason: null }] };
     await expect(pipe.transform(withNull)).resolves.toBeInstanceOf(PostPlayoutBatchDto);
+  });
+
+  it('takes a single plainly valid record as it is, and answers any other as the pipe does', async () => {
+    const pipe = new PlayoutRecordPipe();
+    const valid = { outcome: 'aired', title: 'Bản tin', startedAt: '2025-10-01T05:30:00Z' };
+    await expect(pipe.transform(valid)).resolves.toBe(valid);
+    for (const body of [
+      { outcome: 'aired', title: '' },
+      { outcome: 'lost' },
+      { outcome: 'aired', note: 'x' },
+      { title: 'Bản tin' },
+      [valid],
+      'aired',
+      undefined,
+    ]) {
+      const expected = await validationPipe()
+        .transform(body, { type: 'body', metatype: PostPlayoutRecordDto })
+        .then(
+          () => null,
+          (error: DomainError) => error.message,
+        );
+      expect(expected).not.toBeNull();
+      await expect(pipe.transform(body)).rejects.toThrow(expected as string);
+    }
+    const withNull = { outcome: 'aired', title: 'Bản tin', reason: null };
+    await expect(pipe.transform(withNull)).resolves.toBeInstanceOf(PostPlayoutRecordDto);
   });
 });
