@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { Player } from './player/player';
 import { RelayPlayer } from './player/relay-player';
+import { StationOutputs } from './player/station-outputs';
 import { PlayoutModule } from './playout.module';
 import { PlayoutProcessor } from './playout.processor';
 import { PlayoutRunner } from './playout-runner.service';
@@ -9,7 +9,7 @@ import { AudioSinks } from './sinks/audio-sinks';
 /** Worker role: the player, its sinks and the `playout` queue processor. */
 @Module({
   imports: [PlayoutModule],
-  providers: [AudioSinks, Player, RelayPlayer, PlayoutRunner, PlayoutProcessor],
+  providers: [AudioSinks, RelayPlayer, StationOutputs, PlayoutRunner, PlayoutProcessor],
   exports: [PlayoutRunner],
 })
 export class PlayoutWorkerModule {}
