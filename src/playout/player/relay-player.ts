@@ -45,7 +45,7 @@ export interface RelayPlan {
   /** Exactly this much is output, whatever the streams do. */
   durationMs: number;
   target: SinkTarget;
-  /** The output's lead over real time: streams buffer this much more before they go on air. */
+  /** The output's lead over real time: the output reads the relay's first audio this early. */
   leadMs: number;
   /** The station's loudness target; streams are brought to it on the fly. */
   targetLufs: number;
@@ -155,7 +155,6 @@ export class RelayPlayer {
   /** Opens the primary and buffers it until just before the start; the input then goes on the output. */
   async open(plan: RelayPlan, control: RelayControl): Promise<RelayInput> {
     const timing = { ...RELAY_TIMING, ...plan.timing };
-    timing.prebufferMs += plan.leadMs;
     const lateBudgetMs = Math.max(0, plan.startsAt.getTime() - this.clock.nowMs());
     const timeoutMs = lateBudgetMs + plan.durationMs + 60_000;
     const input = new RelayInput(
