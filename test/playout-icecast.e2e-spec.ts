@@ -168,10 +168,11 @@ describeWithIcecast('playout to a local Icecast server (e2e)', () => {
   it('keeps the mount up between items: a listener connected before an item records it whole', async () => {
     const mount = `/${COMMUNE}.mp3`;
     const items: { id: string; frequency: number; durationMs: number; startsAt: Date }[] = [];
-    const base = Date.now();
+    const plays: { frequency: number; durationMs: number; offsetMs: number; bulletinId: string }[] =
+      [];
     for (const [frequency, durationMs, offsetMs] of [
-      [660, 1500, 4000],
-      [440, 3000, 7500],
+      [660, 1500, 5000],
+      [440, 3000, 8500],
     ]) {
       const audio = await insertReadyAudio(app, {
         communeCode: COMMUNE,
@@ -186,10 +187,14 @@ describeWithIcecast('playout to a local Icecast server (e2e)', () => {
         topics: ['xa-hoi-so'],
         audioId: audio.id,
       });
+      plays.push({ frequency, durationMs, offsetMs, bulletinId: bulletin.id });
+    }
+    const base = Date.now();
+    for (const { frequency, durationMs, offsetMs, bulletinId } of plays) {
       const startsAt = new Date(base + offsetMs);
       const item = await insertScheduleItem(app, {
         communeCode: COMMUNE,
-        bulletinId: bulletin.id,
+        bulletinId,
         startsAt,
         durationMs,
       });
