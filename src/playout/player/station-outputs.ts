@@ -101,7 +101,7 @@ export class StationOutputs implements OnApplicationShutdown {
       new PcmSource(decoder.output),
       decoder,
       plan.deadAirMs,
-      control.onDeadAir,
+      () => control.onDeadAir?.(),
     );
     const untilStart = plan.startsAt.getTime() - this.clock.nowMs() - this.leadMs - 50;
     await Promise.race([input.source.fill(PREFILL_CHUNKS), sleep(untilStart, control.signal)]);
@@ -186,8 +186,8 @@ export class StationOutputs implements OnApplicationShutdown {
       tap,
       lateToleranceMs: this.config.playout.lateToleranceMs,
       signal: control.signal,
-      onStarted: control.onStarted,
-      onProgress: control.onProgress,
+      onStarted: (startedAt) => control.onStarted?.(startedAt),
+      onProgress: (playedMs) => control.onProgress?.(playedMs),
     });
   }
 
