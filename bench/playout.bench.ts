@@ -222,6 +222,8 @@ export interface PlayResults {
   startErrors: number[];
   /** Plays that did not air (missed, failed, or no record yet once the last should have ended). */
   notAired: number;
+  /** Why they did not air, counted. */
+  notAiredWhy?: string[];
 }
 
 /**
@@ -237,6 +239,14 @@ export async function playResults(
   const lastEnd = Math.max(...seeded.map((item) => item.endsAt.getTime()));
   await sleep(lastEnd - Date.now() + 3000);
   const db = context.get(Db);
+  // On a saturated machine the last records may come later: wait for them up to 30 s more.
+  for (let waited = 0; waited < 30000; waited += 1000) {
+    const recorded = await db.manager.countBy(PlayoutRecord, {
+      scheduleItemId: In(seeded.map((item) => item.id)),
+    });
+    if (recorded >= seeded.length) break;
+    await sleep(1000);
+  }
   // The rows as stored: a bulk insert may hand the objects it was given back with their
   // generated columns (the ids among them) matched to the wrong rows, on SQLite.
   const items = await db.manager.findBy(ScheduleItem, { id: In(seeded.map((item) => item.id)) });
@@ -245,7 +255,15 @@ export async function playResults(
   });
   const byItem = new Map(records.map((record) => [record.scheduleItemId, record]));
   const aired = items.filter((item) => byItem.get(item.id)?.outcome === 'aired');
+  const why = new Map<string, number>();
+  for (const item of items) {
+    const record = byItem.get(item.id);
+    if (record?.outcome === 'aired') continue;
+    const key = record ? `${record.outcome}: ${record.reason ?? ''}` : 'no record';
+    why.set(key, (why.get(key) ?? 0) + 1);
+  }
   return {
+    notAiredWhy: [...why].map(([reason, count]) => `${count} × ${reason}`),
     startErrors: aired.map(
       (item) => byItem.get(item.id)!.startedAt.getTime() - item.startsAt.getTime(),
     ),
@@ -255,9 +273,10 @@ export async function playResults(
 
 /** Start errors of plays that must all air. */
 async function measurePlays(context: INestApplicationContext, mediaDir: string): Promise<number[]> {
-  const { startErrors, notAired } = await playResults(context, mediaDir);
+  const { startErrors, notAired, notAiredWhy } = await playResults(context, mediaDir);
   if (notAired > 0) {
-    throw new Error(`${notAired} of ${notAired + startErrors.length} plays did not air`);
+    const why = (notAiredWhy ?? []).join('; ');
+    throw new Error(`${notAired} of ${notAired + startErrors.length} plays did not air: ${why}`);
   }
   return startErrors;
 }
