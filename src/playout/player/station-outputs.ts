@@ -97,11 +97,8 @@ export class StationOutputs implements OnApplicationShutdown {
   ): Promise<OutputPlayResult> {
     const timeoutMs = this.timeoutMs(plan.startsAt, plan.durationMs);
     const decoder = this.sinks.decode(plan.renditionPath, timeoutMs);
-    const input = new RenditionInput(
-      new PcmSource(decoder.output),
-      decoder,
-      plan.deadAirMs,
-      () => control.onDeadAir?.(),
+    const input = new RenditionInput(new PcmSource(decoder.output), decoder, plan.deadAirMs, () =>
+      control.onDeadAir?.(),
     );
     const untilStart = plan.startsAt.getTime() - this.clock.nowMs() - this.leadMs - 50;
     await Promise.race([input.source.fill(PREFILL_CHUNKS), sleep(untilStart, control.signal)]);
