@@ -105,7 +105,7 @@ export class LiveSessionsService implements BeforeApplicationShutdown {
 
   async status(communeCode: string): Promise<LiveStatus> {
     this.forgetExpired();
-    const onAir = this.runner()?.outputs.onAir(communeCode) ?? null;
+    const onAir = this.runner()?.liveHolds.onAir(communeCode) ?? null;
     const session = this.sessionOf(communeCode);
     return {
       available: this.runner() !== null && !(await communeHasDevices(this.db.manager, communeCode)),
@@ -170,7 +170,7 @@ export class LiveSessionsService implements BeforeApplicationShutdown {
       summary: null,
     };
     this.sessions.set(session.id, session);
-    const onAir = runner.outputs.onAir(communeCode);
+    const onAir = runner.liveHolds.onAir(communeCode);
     return {
       id: session.id,
       ticket: session.ticket,
@@ -230,8 +230,8 @@ export class LiveSessionsService implements BeforeApplicationShutdown {
     const runner = this.runner()!;
     const livePlayer = this.moduleRef.get(LivePlayer, { strict: false });
     const itemId = `live-${session.id}`;
-    const before = runner.outputs.onAir(session.communeCode);
-    const hold = await runner.outputs.acquire(
+    const before = runner.liveHolds.onAir(session.communeCode);
+    const hold = await runner.liveHolds.acquire(
       session.communeCode,
       { itemId, emergency: false, live: true, title: `Phát trực tiếp: ${session.speakerName}` },
       this.stopping.signal,
@@ -373,7 +373,7 @@ export class LiveSessionsService implements BeforeApplicationShutdown {
   }
 
   private assertNoEmergency(communeCode: string): void {
-    if (this.runner()?.outputs.onAir(communeCode)?.priority === 'emergency') {
+    if (this.runner()?.liveHolds.onAir(communeCode)?.priority === 'emergency') {
       throw new DomainError(
         'LIVE_EMERGENCY_ON_AIR',
         'An emergency bulletin is on air in this commune: live speech waits until it ends',

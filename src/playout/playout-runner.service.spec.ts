@@ -1,6 +1,5 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import type { AlertsService } from '../fleet/alerts.service';
-import type { RelayPlayer } from './player/relay-player';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Bulletin } from '../bulletins/entities/bulletin.entity';
@@ -15,7 +14,8 @@ import { AutomationOutcome, AutomationRecorder } from './automation-recorder';
 import { PlayoutClaims } from './playout-claims';
 import { PolicyChecks } from '../schedule/policy-checks';
 import { PlayoutRunner } from './playout-runner.service';
-import { PlayControl, PlayPlan, PlayResult, Player } from './player/player';
+import { PlayControl, PlayPlan, PlayResult } from './player/player';
+import type { StationOutputs } from './player/station-outputs';
 
 const NOW = new Date('2025-10-01T05:30:00.000+07:00');
 
@@ -96,8 +96,12 @@ function setup(items: ScheduleItem[], bulletinPriority: Bulletin['priority'] = '
     db,
     claims as unknown as PlayoutClaims,
     recorder as unknown as AutomationRecorder,
-    player as unknown as Player,
-    { play: jest.fn() } as unknown as RelayPlayer,
+    // The output's own placing, ranks and cut-ins: station-output.spec.ts.
+    {
+      playRendition: (_item: unknown, plan: PlayPlan, control: PlayControl) =>
+        player.play(plan, control),
+      playRelay: jest.fn(),
+    } as unknown as StationOutputs,
     {
       raise: jest.fn(() => Promise.resolve()),
       clear: jest.fn(() => Promise.resolve()),
@@ -224,7 +228,7 @@ describe('PlayoutRunner', () => {
     });
   });
 
-  it('lets an emergency interrupt the commune: the item is partial, the emergency airs', async () => {
+  it('records an item the output cut off for an emergency partial, naming the emergency', async () => {
     const { runner, player, recorded } = setup(
       [
         item({ id: 'normal', bulletinId: 'bulletin-normal' }),
@@ -232,22 +236,32 @@ describe('PlayoutRunner', () => {
       ],
       'normal',
     );
-    // The first play (the normal item) runs until something stops it; the emergency airs.
-    player.play.mockImplementation((plan, control) =>
+    // The output cuts the normal item at the emergency's first chunk and says who cut it.
+    player.play.mockImplementation((plan) =>
       player.play.mock.calls.length === 1
-        ? playUntilStopped(plan, control)
+        ? Promise.resolve({
+            ...aired(plan, 1200),
+            completed: false,
+            preemptedBy: { itemId: 'urgent', title: 'Bản tin urgent' },
+          } as PlayResult)
         : Promise.resolve(aired(plan, 3000)),
     );
-    const normal = runner.run({ scheduleItemId: 'normal' });
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    const urgent = runner.run({ scheduleItemId: 'urgent' });
-    expect(await normal).toMatchObject({ action: 'partial' });
-    expect(await urgent).toMatchObject({ action: 'aired' });
+    expect(await runner.run({ scheduleItemId: 'normal' })).toMatchObject({ action: 'partial' });
+    expect(await runner.run({ scheduleItemId: 'urgent' })).toMatchObject({ action: 'aired' });
     expect(recorded.map((entry) => [entry.itemId, entry.outcome.outcome])).toEqual([
       ['normal', 'partial'],
       ['urgent', 'aired'],
     ]);
     expect(recorded[0].outcome.reason).toBe('Ngắt để phát bản tin khẩn cấp "Bản tin urgent"');
+  });
+
+  it('records an item the output could only start past the tolerance missed', async () => {
+    const { runner, player, recorded } = setup([item()]);
+    player.play.mockResolvedValue({ started: false, missed: true } as PlayResult);
+    expect(await runner.run({ scheduleItemId: 'item-1' })).toMatchObject({ action: 'missed' });
+    expect(recorded).toEqual([
+      { itemId: 'item-1', outcome: expect.objectContaining({ outcome: 'missed' }) },
+    ]);
   });
 
   it('at shutdown stops a play, records it partial, and gives back items not yet started', async () => {

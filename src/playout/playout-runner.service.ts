@@ -24,8 +24,10 @@ import { refusedByPolicy } from './policy-refusal';
 import { communeHasDevices } from './receipts/device-communes';
 import { CommuneOutputs, StopReason } from './player/commune-outputs';
 import { playedOutcome } from './player/play-outcome';
-import { PlayControl, Player, PlayResult } from './player/player';
-import { RelayPlayer, RelayResult } from './player/relay-player';
+import { PlayControl } from './player/player';
+import { OutputPlayResult, StationOutputs } from './player/station-outputs';
+import type { OutputPriority } from './player/station-output';
+import type { RelayResult } from './player/relay-player';
 import { AlertsService } from '../fleet/alerts.service';
 import { formatLocalInstant } from '../common/local-time';
 import { relayTitle } from '../schedule/schedule-item.view';
@@ -40,6 +42,8 @@ export interface RunSummary {
   action: 'skipped' | 'aired' | 'partial' | 'failed' | 'missed';
   detail?: string;
   startErrorMs?: number;
+  /** When the first audio reached the sink against the instant it aired (negative: ahead). */
+  arrivalMs?: number;
 }
 
 const HEARTBEAT_MS = 2000;
@@ -49,6 +53,7 @@ type Playable =
       kind: 'bulletin';
       title: string;
       emergency: boolean;
+      priority: OutputPriority;
       renditionPath: string;
       durationMs: number;
     }
@@ -64,18 +69,19 @@ type Playable =
 const DEAD_AIR_SUBJECT = 'output';
 
 /**
- * Runs one play job: checks the item is still due, claims it, waits for the commune's output,
- * plays it on time through the configured sink and writes its as-run record. An item whose start
- * passed by more than PLAYOUT_LATE_TOLERANCE_MS is recorded `missed`, never played late. At
- * shutdown, plays are stopped and logged `partial` before the process exits.
+ * Runs one play job: checks the item is still due, claims it, places it on its commune's
+ * continuous output (`StationOutputs`), which starts it at its sample position or when a higher
+ * rank lets it, and writes its as-run record. An item whose start passed by more than
+ * PLAYOUT_LATE_TOLERANCE_MS is recorded `missed`, never played late. At shutdown, plays are
+ * stopped and logged `partial` before the process exits.
  */
 @Injectable()
 export class PlayoutRunner implements BeforeApplicationShutdown {
   private readonly logger = new Logger(PlayoutRunner.name);
   /** Who holds a claim: this process. */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  /** The communes' outputs; live announcements (src/live) take them through this too. */
-  readonly outputs = new CommuneOutputs();
+  /** Live announcements' holds (interim: until live plays on the station output). */
+  readonly liveHolds = new CommuneOutputs();
   private readonly stopping = new AbortController();
   private readonly active = new Set<Promise<RunSummary>>();
 
@@ -84,8 +90,7 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
     private readonly db: Db,
     private readonly claims: PlayoutClaims,
     private readonly recorder: AutomationRecorder,
-    private readonly player: Player,
-    private readonly relayPlayer: RelayPlayer,
+    private readonly outputs: StationOutputs,
     private readonly alerts: AlertsService,
     private readonly clock: Clock,
     private readonly policy: PolicyChecks,
@@ -155,55 +160,55 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
       const violation = await this.policy.checkScheduled(this.db.manager, item);
       if (violation) return this.finish(item, refusedByPolicy(violation, this.clock.now()));
       const emergency = item.source === 'emergency' || playable.emergency;
-      for (;;) {
-        const hold = await this.outputs.acquire(
-          item.communeCode,
-          { itemId: item.id, emergency, title: playable.title },
-          this.stopping.signal,
-        );
-        if (!hold) {
+      if (this.lateMs(item) > this.config.playout.lateToleranceMs) {
+        return this.finish(item, missedOutcome(item, MISSED_REASONS.tooLate));
+      }
+      let deadAir = false;
+      const control: PlayControl = {
+        signal: this.stopping.signal,
+        onStarted: (startedAt) => {
+          this.claims.started(item.id, this.owner, startedAt).catch(() => undefined);
+        },
+        onProgress: (playedMs) => (progressMs = playedMs),
+        onDeadAir: () => {
+          deadAir = true;
+          this.raiseDeadAir(item, playable.title);
+        },
+      };
+      const priority: OutputPriority = emergency
+        ? 'emergency'
+        : playable.kind === 'bulletin'
+          ? playable.priority
+          : 'normal';
+      const result = await this.playOn(item, playable, priority, control);
+      if (result.started && !deadAir) this.clearDeadAir(item);
+      if (!result.started) {
+        if ('missed' in result && result.missed) {
+          return this.finish(item, missedOutcome(item, MISSED_REASONS.tooLate));
+        }
+        if (this.stopping.signal.aborted) {
           await this.claims.release(item.id, this.owner);
           return skipped('the service is stopping');
         }
-        try {
-          if (this.lateMs(item) > this.config.playout.lateToleranceMs) {
-            return this.finish(item, missedOutcome(item, MISSED_REASONS.tooLate));
-          }
-          let deadAir = false;
-          const control: PlayControl = {
-            signal: hold.controller.signal,
-            onStarted: (startedAt) => {
-              this.claims.started(item.id, this.owner, startedAt).catch(() => undefined);
-            },
-            onProgress: (playedMs) => (progressMs = playedMs),
-            onDeadAir: () => {
-              deadAir = true;
-              this.raiseDeadAir(item, playable.title);
-            },
-          };
-          const result = await this.playOn(item, playable, control);
-          if (result.started && !deadAir) this.clearDeadAir(item);
-          const reason = hold.controller.signal.reason as StopReason | undefined;
-          if (!result.started) {
-            if (reason?.kind === 'preempted') continue;
-            if (reason?.kind === 'shutdown') {
-              await this.claims.release(item.id, this.owner);
-              return skipped('the service is stopping');
-            }
-            return this.finish(item, this.failedNow(result.error ?? 'output did not start'));
-          }
-          // Free the output first: an emergency waiting for it starts before this is written.
-          hold.release();
-          const segments = 'segments' in result ? { segments: result.segments } : {};
-          return this.finish(
-            item,
-            { ...playedOutcome(result, reason), ...segments },
-            result.startErrorMs,
-          );
-        } finally {
-          hold.release();
-        }
+        return this.finish(item, this.failedNow(result.error ?? 'output did not start'));
       }
+      const reason: StopReason | undefined =
+        'preemptedBy' in result && result.preemptedBy
+          ? {
+              kind: 'preempted',
+              byItemId: result.preemptedBy.itemId,
+              title: result.preemptedBy.title,
+            }
+          : this.stopping.signal.aborted
+            ? (this.stopping.signal.reason as StopReason)
+            : undefined;
+      const segments = 'segments' in result ? { segments: result.segments } : {};
+      const summary = await this.finish(
+        item,
+        { ...playedOutcome(result, reason), ...segments },
+        result.startErrorMs,
+      );
+      return 'arrivalMs' in result ? { ...summary, arrivalMs: result.arrivalMs } : summary;
     } finally {
       clearInterval(heartbeat);
     }
@@ -241,12 +246,20 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
   private playOn(
     item: ScheduleItem,
     playable: Playable,
+    priority: OutputPriority,
     control: PlayControl,
-  ): Promise<PlayResult | RelayResult> {
+  ): Promise<OutputPlayResult | RelayResult> {
     const deadAirMs = this.config.playout.deadAirSeconds * 1000;
     const target = sinkTargetFor(this.config, item);
+    const onOutput = {
+      itemId: item.id,
+      communeCode: item.communeCode,
+      title: playable.title,
+      priority,
+    };
     if (playable.kind === 'relay') {
-      return this.relayPlayer.play(
+      return this.outputs.playRelay(
+        onOutput,
         {
           urls: playable.urls,
           fallback: playable.fallback,
@@ -259,7 +272,8 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
         control,
       );
     }
-    return this.player.play(
+    return this.outputs.playRendition(
+      onOutput,
       {
         renditionPath: playable.renditionPath,
         startsAt: item.startsAt,
@@ -299,6 +313,7 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
       kind: 'bulletin',
       title: bulletin.title,
       emergency: bulletin.priority === 'emergency',
+      priority: bulletin.priority,
       ...rendition,
     };
   }
