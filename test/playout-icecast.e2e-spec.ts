@@ -217,7 +217,11 @@ describeWithIcecast('playout to a local Icecast server (e2e)', () => {
     const samples = decodeMono(path);
     const candidates = [440, 660];
     const first = toneRuns(samples, 660, candidates);
-    const second = toneRuns(samples, 440, candidates);
+    // Icecast hands a new listener its burst (the last seconds it sent) first: the tail of the
+    // first test's 440 Hz item may open the recording; only what came after the 660 Hz item counts.
+    const second = toneRuns(samples, 440, candidates).filter(
+      (run) => first.length === 1 && run.fromMs > first[0].toMs,
+    );
     // Each item heard once, whole (its first second too), as long as its rendition (50 ms blocks,
     // one block of margin at each edge for the MP3 frames and the block grid).
     expect(first).toHaveLength(1);

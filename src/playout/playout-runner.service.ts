@@ -22,7 +22,7 @@ import {
 import { PlayoutClaims } from './playout-claims';
 import { refusedByPolicy } from './policy-refusal';
 import { communeHasDevices } from './receipts/device-communes';
-import { CommuneOutputs, StopReason } from './player/commune-outputs';
+import { StopReason } from './player/commune-outputs';
 import { playedOutcome } from './player/play-outcome';
 import { PlayControl } from './player/player';
 import { OutputPlayResult, StationOutputs } from './player/station-outputs';
@@ -80,8 +80,6 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
   private readonly logger = new Logger(PlayoutRunner.name);
   /** Who holds a claim: this process. */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  /** Live announcements' holds (interim: until live plays on the station output). */
-  readonly liveHolds = new CommuneOutputs();
   private readonly stopping = new AbortController();
   private readonly active = new Set<Promise<RunSummary>>();
 
@@ -198,6 +196,7 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
               kind: 'preempted',
               byItemId: result.preemptedBy.itemId,
               title: result.preemptedBy.title,
+              ...(result.preemptedBy.priority === 'live' ? { live: true } : {}),
             }
           : this.stopping.signal.aborted
             ? (this.stopping.signal.reason as StopReason)

@@ -21,6 +21,6 @@ import { AudioSinks } from './sinks/audio-sinks';
     PlayoutRunner,
     PlayoutProcessor,
   ],
-  exports: [PlayoutRunner, LivePlayer],
+  exports: [PlayoutRunner, LivePlayer, StationOutputs],
 })
 export class PlayoutWorkerModule {}

@@ -3,7 +3,13 @@ import type { SinkOutput } from '../sinks/audio-sinks';
 import type { ProcessExit } from '../sinks/playout-process';
 import { CHUNK_BYTES, PCM_BYTES_PER_SECOND } from './pcm';
 import { monotonicNow } from './precise-wait';
-import { OutputPriority, PcmInput, PlacementResult, StationOutput } from './station-output';
+import {
+  NO_AUDIO,
+  OutputPriority,
+  PcmInput,
+  PlacementResult,
+  StationOutput,
+} from './station-output';
 
 /** A sink that keeps every byte written to it, as the process's stdin would receive them. */
 function recordingSink(): SinkOutput & { bytes(): Buffer } {
@@ -146,6 +152,78 @@ describe('StationOutput', () => {
     expect(aired).toMatchObject({ started: true, completed: true, startErrorMs: 0 });
     const bytes = sink.bytes();
     expect(span(bytes, 1000).last).toBe(span(bytes, 4000).first);
+  });
+
+  it('lets live speech cut into a priority item and an emergency cut into live', async () => {
+    const { sink, openedAt } = open();
+    const item = place(1000, new Date(openedAt + 350), 2000, 'priority');
+    const live = place(5000, new Date(openedAt + 700), 2000, 'live');
+    const urgent = place(4000, new Date(openedAt + 1100), 200, 'emergency');
+    // What the writer (the lead ahead of real time) is on: live speech, before the emergency.
+    await new Promise((resolve) => setTimeout(resolve, openedAt + 600 - Date.now()));
+    expect(output!.onAir()).toEqual({
+      itemId: 'item-5000',
+      title: 'Bản tin 5000',
+      priority: 'live',
+    });
+    const [cut, spoken, aired] = await Promise.all([item, live, urgent]);
+    expect(cut).toMatchObject({ completed: false, preemptedBy: { priority: 'live' } });
+    expect(spoken).toMatchObject({ completed: false, preemptedBy: { priority: 'emergency' } });
+    expect(aired).toMatchObject({ completed: true, startErrorMs: 0 });
+    const bytes = sink.bytes();
+    expect(span(bytes, 1000).last).toBe(span(bytes, 5000).first);
+    expect(span(bytes, 5000).last).toBe(span(bytes, 4000).first);
+  });
+
+  it("counts an item's start from its first audio at or after its position, not the silence before it", async () => {
+    const { sink, openedAt } = open();
+    const startsAt = new Date(openedAt + 400);
+    const audio = constant(6000, 200);
+    let readyAt = 0;
+    const slow: PcmInput = {
+      // A decoder with nothing yet until 150 ms past the item's position.
+      read: () =>
+        Date.now() < openedAt + 550 - 300 ? undefined : ((readyAt ||= Date.now()), audio.read()),
+      close: () => audio.close(),
+    };
+    const result = await output!.place({
+      itemId: 'slow',
+      title: null,
+      priority: 'normal',
+      startsAt,
+      input: slow,
+      lateToleranceMs: 60000,
+      signal: new AbortController().signal,
+    });
+    if (!result.started) throw new Error('not started');
+    expect(readyAt).toBeGreaterThan(0);
+    // Its time is its audio only; the start says how late the first audio came.
+    expect(result.playedMs).toBe(200);
+    expect(result.completed).toBe(true);
+    expect(result.startErrorMs).toBeGreaterThanOrEqual(100);
+    expect(result.startErrorMs).toBeLessThan(260);
+    expect(ms(span(sink.bytes(), 6000).first) - 400).toBeCloseTo(result.startErrorMs, 0);
+  });
+
+  it('takes off, unstarted, an input that ends before any audio or has none within the tolerance', async () => {
+    const { openedAt } = open();
+    const base = { title: null, priority: 'normal' as const, signal: new AbortController().signal };
+    const empty = output!.place({
+      ...base,
+      itemId: 'empty',
+      startsAt: new Date(openedAt + 350),
+      input: { read: () => null, close: () => undefined },
+      lateToleranceMs: 60000,
+    });
+    const silent = output!.place({
+      ...base,
+      itemId: 'silent',
+      startsAt: new Date(openedAt + 400),
+      input: { read: () => undefined, close: () => undefined },
+      lateToleranceMs: 200,
+    });
+    expect(await empty).toEqual({ started: false, error: NO_AUDIO });
+    expect(await silent).toEqual({ started: false, missed: true });
   });
 
   it('lets a normal item wait for the one on air, and a higher rank go first', async () => {

@@ -31,8 +31,9 @@ function cutsInto(challenger: OutputPriority, onAir: OutputPriority): boolean {
 export interface PcmInput {
   /**
    * The next audio (any whole number of frames; the output splits it as it needs). `undefined`:
-   * nothing ready now, silence is written in its place and counts as the input's time; `null`:
-   * the input has ended.
+   * nothing ready now, silence is written in its place; before the input's first audio that
+   * silence is not its time (it starts at its first audio, late by that much), after it, it is;
+   * `null`: the input has ended.
    */
   read(): Buffer | null | undefined;
   /** Taken off the output (ended, cut off or stopped): release its processes. */
@@ -56,6 +57,13 @@ export interface Placement {
   onProgress?(playedMs: number): void;
 }
 
+/** What took a placement off the air. */
+export interface PreemptedBy {
+  itemId: string;
+  title: string | null;
+  priority: OutputPriority;
+}
+
 export type PlacementResult =
   | { started: false; missed?: boolean; error?: string }
   | {
@@ -66,7 +74,7 @@ export type PlacementResult =
       /** The input ran to its end and all of it aired. */
       completed: boolean;
       /** Cut off by a higher rank. */
-      preemptedBy?: { itemId: string; title: string | null };
+      preemptedBy?: PreemptedBy;
       /** Its first sample's position on the output against the planned one (ms, + is late). */
       startErrorMs: number;
       /**
@@ -86,7 +94,7 @@ interface Entry {
   writtenBytes: number;
   leftover?: Buffer;
   endByte?: number;
-  preemptedBy?: { itemId: string; title: string | null };
+  preemptedBy?: PreemptedBy;
   completed?: boolean;
   error?: string;
   lastProgressAt?: number;
@@ -102,6 +110,8 @@ function bytesToMs(bytes: number): number {
 }
 
 const SILENCE = Buffer.alloc(CHUNK_BYTES);
+/** A placement's input ended before it gave any audio. */
+export const NO_AUDIO = 'The input ended before any audio';
 
 /**
  * One commune's continuous output: a single sink that stays open (or none: the `file` sink's
@@ -146,6 +156,13 @@ export class StationOutput {
   /** False once its sink failed or it was closed: a new output is opened instead. */
   get usable(): boolean {
     return !this.closed && this.failure === null;
+  }
+
+  /** What is on air now, if anything (a live session asks what it interrupts). */
+  onAir(): { itemId: string; title: string | null; priority: OutputPriority } | null {
+    const placement = this.active?.placement;
+    if (!placement) return null;
+    return { itemId: placement.itemId, title: placement.title, priority: placement.priority };
   }
 
   /** Nothing placed or on air. */
@@ -217,7 +234,7 @@ export class StationOutput {
     let offset = 0;
     while (offset < CHUNK_BYTES) {
       const position = this.writtenBytes + offset;
-      this.arbitrate(position, now);
+      this.arbitrate(position);
       const boundary = this.nextBoundary(position);
       const span = Math.min(CHUNK_BYTES - offset, boundary - position);
       const entry = this.active;
@@ -227,6 +244,22 @@ export class StationOutput {
       }
       let data = entry.leftover ?? entry.placement.input.read();
       entry.leftover = undefined;
+      if (entry.firstByte === undefined) {
+        // Due but no audio yet: silence, which is not the item's time; it starts at its first audio.
+        if (data === undefined) {
+          if (bytesToMs(position - entry.startByte) > entry.placement.lateToleranceMs) {
+            this.dropWaiting(entry, { started: false, missed: true });
+          } else {
+            offset += span;
+          }
+          continue;
+        }
+        if (data === null) {
+          this.dropWaiting(entry, { started: false, error: NO_AUDIO });
+          continue;
+        }
+        this.begin(entry, position, now);
+      }
       if (data === null) {
         entry.completed = true;
         this.endActive(position);
@@ -245,35 +278,38 @@ export class StationOutput {
   }
 
   /** Whoever should be on air at `position`: a cut-in, or the best due placement. */
-  private arbitrate(position: number, now: number): void {
+  private arbitrate(position: number): void {
     if (this.active) {
       const onAir = this.active;
       const challenger = this.best(position, (entry) =>
         cutsInto(entry.placement.priority, onAir.placement.priority),
       );
       if (!challenger) return;
-      onAir.preemptedBy = {
-        itemId: challenger.placement.itemId,
-        title: challenger.placement.title,
-      };
-      this.endActive(position);
+      if (onAir.firstByte === undefined) {
+        // Not started yet: it waits again, behind the challenger, as any lower rank would.
+        this.active = null;
+        this.pending.push(onAir);
+      } else {
+        onAir.preemptedBy = {
+          itemId: challenger.placement.itemId,
+          title: challenger.placement.title,
+          priority: challenger.placement.priority,
+        };
+        this.endActive(position);
+      }
     }
     for (;;) {
       const next = this.best(position, () => true);
       if (!next) return;
       this.pending.splice(this.pending.indexOf(next), 1);
       const lateMs = bytesToMs(position - next.startByte);
-      if (lateMs > next.placement.lateToleranceMs) {
+      if (lateMs > next.placement.lateToleranceMs && next.firstByte === undefined) {
         next.placement.input.close();
         next.placement.tap?.kill();
         next.resolve({ started: false, missed: true });
         continue;
       }
-      next.firstByte = position;
-      next.firstWriteAt = now;
-      next.lastProgressAt = now;
       this.active = next;
-      next.placement.onStarted?.(this.startedAt(next));
       return;
     }
   }
@@ -302,6 +338,22 @@ export class StationOutput {
     return boundary;
   }
 
+  /** The entry's first real audio goes out at `position`: that is its start. */
+  private begin(entry: Entry, position: number, now: number): void {
+    entry.firstByte = position;
+    entry.firstWriteAt = now;
+    entry.lastProgressAt = now;
+    entry.placement.onStarted?.(this.startedAt(entry));
+  }
+
+  /** Takes off an entry that never started (no audio in time, or none at all). */
+  private dropWaiting(entry: Entry, result: PlacementResult): void {
+    if (this.active === entry) this.active = null;
+    entry.placement.input.close();
+    entry.placement.tap?.kill();
+    entry.resolve(result);
+  }
+
   private startedAt(entry: Entry): Date {
     const { startsAt } = entry.placement;
     return new Date(startsAt.getTime() + Math.round(bytesToMs(entry.firstByte! - entry.startByte)));
@@ -323,7 +375,7 @@ export class StationOutput {
       void this.resolveEnded(entry);
     }
     const entry = this.active;
-    if (entry && now - entry.lastProgressAt! >= 1000) {
+    if (entry?.firstByte !== undefined && now - entry.lastProgressAt! >= 1000) {
       entry.lastProgressAt = now;
       entry.placement.onProgress?.(Math.round(Math.max(0, now - this.monoAt(entry.firstByte!))));
     }
@@ -363,7 +415,10 @@ export class StationOutput {
       entry.resolve({ started: false });
     }
     const entry = this.active;
-    if (entry?.placement.signal.aborted) this.cutOff(entry, entry.error);
+    if (entry?.placement.signal.aborted) {
+      if (entry.firstByte === undefined) this.dropWaiting(entry, { started: false });
+      else this.cutOff(entry, entry.error);
+    }
     for (const ended of [...this.ending]) {
       if (!ended.placement.signal.aborted) continue;
       this.ending.splice(this.ending.indexOf(ended), 1);
@@ -393,7 +448,11 @@ export class StationOutput {
       entry.placement.tap?.kill();
       entry.resolve({ started: false, error });
     }
-    if (this.active) this.cutOff(this.active, error);
+    if (this.active?.firstByte === undefined && this.active) {
+      this.dropWaiting(this.active, { started: false, error });
+    } else if (this.active) {
+      this.cutOff(this.active, error);
+    }
     for (const entry of this.ending.splice(0)) {
       const aired = Math.min(entry.endByte!, this.airedByte()) - entry.firstByte!;
       entry.error = entry.endByte! > this.airedByte() ? error : entry.error;

@@ -7,14 +7,16 @@ import { LoudnessMeter } from './loudness-meter';
 import { CHUNK_MS } from './pcm';
 import { PcmSource } from './pcm-source';
 import type { PlayControl, PlayPlan, PlayResult } from './player';
-import { sleep } from './precise-wait';
 import { RelayPlan, RelayPlayer, RelayResult } from './relay-player';
-import { OutputPriority, PcmInput, PlacementResult, StationOutput } from './station-output';
+import {
+  NO_AUDIO,
+  OutputPriority,
+  PcmInput,
+  PlacementResult,
+  PreemptedBy,
+  StationOutput,
+} from './station-output';
 
-/** Audio decoded before the start, so the first write has something to send at once. */
-const PREFILL_CHUNKS = 25;
-/** A decoder that has produced nothing by then is broken. */
-const DECODE_START_TIMEOUT_MS = 5000;
 /** A continuous sink runs until the service stops (the longest timer Node keeps). */
 const CONTINUOUS_TIMEOUT_MS = 2 ** 31 - 1;
 
@@ -32,7 +34,7 @@ export type OutputPlayResult = PlayResult &
     | { started: false; missed?: boolean }
     | {
         started: true;
-        preemptedBy?: { itemId: string; title: string | null };
+        preemptedBy?: PreemptedBy;
         arrivalMs: number;
       }
   );
@@ -89,7 +91,10 @@ export class StationOutputs implements OnApplicationShutdown {
     return this.config.playout.outputLeadMs;
   }
 
-  /** Plays a bulletin's rendition on its commune's output at `plan.startsAt`. */
+  /**
+   * Plays a bulletin's rendition on its commune's output at `plan.startsAt`: placed at once, its
+   * decoder filling while it waits; it starts at its first audio at or after its position.
+   */
   async playRendition(
     item: OutputItem,
     plan: PlayPlan,
@@ -100,23 +105,6 @@ export class StationOutputs implements OnApplicationShutdown {
     const input = new RenditionInput(new PcmSource(decoder.output), decoder, plan.deadAirMs, () =>
       control.onDeadAir?.(),
     );
-    const untilStart = plan.startsAt.getTime() - this.clock.nowMs() - this.leadMs - 50;
-    await Promise.race([input.source.fill(PREFILL_CHUNKS), sleep(untilStart, control.signal)]);
-    if (input.source.available === 0) {
-      await Promise.race([input.source.fill(1), sleep(DECODE_START_TIMEOUT_MS, control.signal)]);
-    }
-    if (control.signal.aborted) {
-      decoder.kill();
-      return { started: false };
-    }
-    if (input.source.available === 0) {
-      decoder.kill();
-      const exit = await decoder.exited;
-      return {
-        started: false,
-        error: `The audio could not be decoded: ${exit.stderrTail || 'no audio'}`,
-      };
-    }
     const placed = await this.place(
       item,
       plan.target,
@@ -125,6 +113,13 @@ export class StationOutputs implements OnApplicationShutdown {
       input,
       control,
     );
+    if (!placed.started && placed.error === NO_AUDIO) {
+      const exit = await decoder.exited;
+      return {
+        started: false,
+        error: `The audio could not be decoded: ${exit.stderrTail || 'no audio'}`,
+      };
+    }
     const failure = input.source.failure?.message;
     return this.asPlayResult(placed, failure);
   }
@@ -163,6 +158,7 @@ export class StationOutputs implements OnApplicationShutdown {
     durationMs: number,
     input: PcmInput,
     control: PlayControl,
+    lateToleranceMs = this.config.playout.lateToleranceMs,
   ): Promise<PlacementResult> {
     let output: StationOutput;
     let tap: SinkOutput | undefined;
@@ -181,11 +177,16 @@ export class StationOutputs implements OnApplicationShutdown {
       startsAt,
       input,
       tap,
-      lateToleranceMs: this.config.playout.lateToleranceMs,
+      lateToleranceMs,
       signal: control.signal,
       onStarted: (startedAt) => control.onStarted?.(startedAt),
       onProgress: (playedMs) => control.onProgress?.(playedMs),
     });
+  }
+
+  /** What is on the commune's output now, if anything. */
+  onAir(communeCode: string): ReturnType<StationOutput['onAir']> {
+    return this.outputs.get(communeCode)?.output.onAir() ?? null;
   }
 
   /** Closes every output (after the runner has stopped its plays). */
