@@ -21,7 +21,11 @@ import { deleteRedisKeys } from '../test/support/services';
 import { BENCH_REDIS_URL, benchEnv } from './bench-support';
 
 const COMMUNES = ['14797', '14758', '14812', '14818'];
-const PLAYS_PER_COMMUNE = 50;
+/** Plays a phase (BENCH_PLAYOUT_PLAYS, default 200), spread over the communes. */
+const PLAYS_PER_PHASE = Number(process.env.BENCH_PLAYOUT_PLAYS ?? 200);
+const PLAYS_PER_COMMUNE = Math.max(1, Math.round(PLAYS_PER_PHASE / 4));
+/** BENCH_PLAYOUT_PHASES=loaded: the run with both cores busy alone (the short reproduction). */
+const LOADED_ONLY = process.env.BENCH_PLAYOUT_PHASES === 'loaded';
 export const ITEM_MS = 1000;
 export const SPACING_MS = 2500;
 const FIRST_START_MS = 8000;
@@ -331,6 +335,8 @@ function row(name: string, d: Distribution): string {
 
 interface Phase {
   plays: Distribution;
+  /** How long before its planned start each play was placed on the output. */
+  placedAhead: Distribution;
   /** When each play's first sample was handed to the sink, against the instant it airs. */
   arrivals: Distribution;
   bull: Distribution;
@@ -361,9 +367,19 @@ async function measurePhase(load: () => { stop(): void }[]): Promise<Phase> {
     const arrivals = summaries
       .filter((summary) => summary.action === 'aired' && summary.arrivalMs !== undefined)
       .map((summary) => Math.round(summary.arrivalMs!));
+    const placedAhead = summaries
+      .filter((summary) => summary.action === 'aired' && summary.placedAheadMs !== undefined)
+      .map((summary) => Math.round(summary.placedAheadMs!));
     const bull = distribution(await measureDelayedJobs(BENCH_REDIS_URL, prefix));
     const loadAfter = loadavg()[0];
-    return { plays, arrivals: distribution(arrivals), bull, loadBefore, loadAfter };
+    return {
+      plays,
+      placedAhead: distribution(placedAhead),
+      arrivals: distribution(arrivals),
+      bull,
+      loadBefore,
+      loadAfter,
+    };
   } finally {
     for (const each of loads) each.stop();
     await context.close();
@@ -376,6 +392,7 @@ function phaseRows(name: string, phase: Phase): string[] {
   return [
     row(`${name}: output start error (sample position − planned start)`, phase.plays),
     row(`${name}: first audio handed to the sink − its air instant`, phase.arrivals),
+    row(`${name}: placed on the output before its start`, phase.placedAhead),
     row(`${name}: BullMQ delayed job alone (start − due)`, phase.bull),
   ];
 }
@@ -385,37 +402,50 @@ export const playoutBenchmark: Benchmark = {
   id: 'playout',
   title: 'Playout start error: 200 plays on a busy machine, against BullMQ delayed jobs',
   async run(): Promise<string> {
-    const oneCore = await measurePhase(() => [busyAudioCore()]);
+    const loadAtStart = loadavg()[0];
+    const oneCore = LOADED_ONLY ? null : await measurePhase(() => [busyAudioCore()]);
     const loaded = await measurePhase(() => [busyAudioCore(), busyCpuCore()]);
     const met = (phase: Phase) =>
       phase.plays.p99 <= GOAL.p99 && phase.plays.max <= GOAL.max ? 'met' : 'not met';
+    const phases = oneCore
+      ? 'Two runs: one core'
+      : 'One run (BENCH_PLAYOUT_PHASES=loaded): both cores';
     return [
-      `${oneCore.plays.count} plays of ${ITEM_MS / 1000} s items on ${COMMUNES.length} communes ` +
-        `(${PLAYS_PER_COMMUNE} each, ${SPACING_MS / 1000} s apart) through the real path: ` +
-        "program log → dispatcher → BullMQ delayed job → player → the commune's continuous " +
+      `${loaded.plays.count} plays a run of ${ITEM_MS / 1000} s items on ${COMMUNES.length} communes ` +
+        `(${PLAYS_PER_COMMUNE} each, ${SPACING_MS / 1000} s apart; BENCH_PLAYOUT_PLAYS) through the real path: ` +
+        "program log → dispatcher → BullMQ delayed job → player (each commune's next items " +
+        "claimed ahead, `PLAYOUT_CLAIM_AHEAD_MS`) → the commune's continuous " +
         'output (`null` sink: one ffmpeg a commune, open all along, silence between items), ' +
         'preroll 3000 ms, output lead `PLAYOUT_OUTPUT_LEAD_MS` 500 ms. The output start error ' +
         "is where the item's first sample sits in the output against its planned instant (the " +
         "as-run record's `startedAt` is that position's instant); beside it, when the chunk " +
         'holding that sample was written to the sink against the instant it airs (negative: ' +
-        'ahead, as it should be; positive: the writer was late and the output had a gap). Two ' +
-        'runs: one core kept busy by ffmpeg loudness analysis and MP3 encoding (the audio ' +
-        "queue's work); then both cores, the same ffmpeg work plus a CPU-bound process at " +
-        `normal priority. In each run, the baseline: ${BULL_JOBS} BullMQ delayed jobs alone, ` +
+        'ahead, as it should be; positive: the writer was late and the output had a gap), and ' +
+        'how long before its start each play was placed on the output. ' +
+        `${phases} kept busy by ffmpeg loudness analysis and MP3 encoding (the audio ` +
+        "queue's work)" +
+        (oneCore
+          ? '; then both cores, the same ffmpeg work plus a CPU-bound process at normal priority. '
+          : ' plus a CPU-bound process at normal priority. ') +
+        `In each run, the baseline: ${BULL_JOBS} BullMQ delayed jobs alone, ` +
         "lateness of the job's start after its due time.",
       '',
       '| ms | n | p50 | p99 | max | min |',
       '|---|---|---|---|---|---|',
-      ...phaseRows('One core busy', oneCore),
+      ...(oneCore ? phaseRows('One core busy', oneCore) : []),
       ...phaseRows('Both cores busy', loaded),
       '',
-      `Goal: p99 ≤ ${GOAL.p99} ms and max ≤ ${GOAL.max} ms — one core busy: ` +
-        `**${met(oneCore)}**; both cores busy: **${met(loaded)}**.`,
+      `Goal: p99 ≤ ${GOAL.p99} ms and max ≤ ${GOAL.max} ms — ` +
+        (oneCore ? `one core busy: **${met(oneCore)}**; ` : '') +
+        `both cores busy: **${met(loaded)}**.`,
       '',
-      `Machine load (1-minute load average on ${cpus().length} cores): ` +
-        `${oneCore.loadBefore.toFixed(1)} before and ${oneCore.loadAfter.toFixed(1)} after the ` +
-        `first run, ${loaded.loadBefore.toFixed(1)} and ${loaded.loadAfter.toFixed(1)} the ` +
-        'second (the machine is shared: other work adds to the load the bench makes).',
+      `Machine load (1-minute load average on ${cpus().length} cores): ${loadAtStart.toFixed(1)} ` +
+        'when the bench began; ' +
+        (oneCore
+          ? `${oneCore.loadBefore.toFixed(1)} before and ${oneCore.loadAfter.toFixed(1)} after the one-core run, `
+          : '') +
+        `${loaded.loadBefore.toFixed(1)} before and ${loaded.loadAfter.toFixed(1)} after the ` +
+        'loaded run (the machine is shared: other work adds to the load the bench makes).',
     ].join('\n');
   },
 };

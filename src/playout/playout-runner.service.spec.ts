@@ -76,6 +76,9 @@ function setup(items: ScheduleItem[], bulletinPriority: Bulletin['priority'] = '
     started: jest.fn().mockResolvedValue(undefined),
     heartbeat: jest.fn().mockResolvedValue(undefined),
     release: jest.fn().mockResolvedValue(undefined),
+    claimAhead: jest.fn().mockResolvedValue([]),
+    holds: jest.fn().mockResolvedValue(true),
+    renew: jest.fn().mockResolvedValue(undefined),
   };
   const recorded: { itemId: string; outcome: AutomationOutcome }[] = [];
   const recorder = {
@@ -153,6 +156,41 @@ describe('PlayoutRunner', () => {
         outcome: expect.objectContaining({ outcome: 'aired', playedMs: 5000, reason: null }),
       },
     ]);
+  });
+
+  it("claims the commune's next items ahead in one write and plays them from its own timer", async () => {
+    const next = item({
+      id: 'item-2',
+      startsAt: new Date(NOW.getTime() + 4000),
+      endsAt: new Date(NOW.getTime() + 9000),
+    });
+    const { runner, claims, player, recorded } = setup([item(), next]);
+    player.play.mockImplementation((plan) => Promise.resolve(aired(plan)));
+    claims.claimAhead.mockResolvedValueOnce([{ id: 'item-2', startsAt: next.startsAt }]);
+    await runner.run({ scheduleItemId: 'item-1' });
+    expect(claims.claimAhead).toHaveBeenCalledWith(
+      '14797',
+      runner.owner,
+      item().startsAt,
+      new Date(NOW.getTime() + 60000),
+    );
+    player.play.mockImplementation(
+      (plan) => new Promise((resolve) => setTimeout(() => resolve(aired(plan)), 400)),
+    );
+    // Its timer fires at its preroll (3 s before its start, 1 s from now): no claim, no job.
+    await new Promise((resolve) => setTimeout(resolve, 1150));
+    expect(claims.holds).toHaveBeenCalledWith('item-2', runner.owner);
+    expect(claims.claim).toHaveBeenCalledTimes(1);
+    expect(player.play).toHaveBeenCalledTimes(2);
+    // Its job, coming while it plays, shares that play: it is not played twice.
+    const summary = await runner.run({
+      scheduleItemId: 'item-2',
+      startsAt: next.startsAt.toISOString(),
+    });
+    expect(summary).toMatchObject({ scheduleItemId: 'item-2', action: 'aired' });
+    expect(player.play).toHaveBeenCalledTimes(2);
+    expect(recorded.map((row) => row.itemId)).toEqual(['item-1', 'item-2']);
+    await runner.beforeApplicationShutdown();
   });
 
   it('does not play an item the broadcast policy refuses, and records it failed with the rule', async () => {

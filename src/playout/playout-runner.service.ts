@@ -44,6 +44,8 @@ export interface RunSummary {
   startErrorMs?: number;
   /** When the first audio reached the sink against the instant it aired (negative: ahead). */
   arrivalMs?: number;
+  /** How long before its planned start the play was placed on the output (the benchmark's). */
+  placedAheadMs?: number;
 }
 
 const HEARTBEAT_MS = 2000;
@@ -82,6 +84,14 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly stopping = new AbortController();
   private readonly active = new Set<Promise<RunSummary>>();
+  /** Plays running here, by item: a job and this process's own timer for it share one. */
+  private readonly running = new Map<string, Promise<RunSummary>>();
+  /** Items claimed ahead (`claimAhead`) and the timers that will play them. */
+  private readonly ahead = new Map<string, NodeJS.Timeout>();
+  /** Communes whose next items are being claimed now (one claim-ahead a commune at a time). */
+  private readonly claimingAhead = new Set<string>();
+  private readonly lease: NodeJS.Timeout;
+  private renewing = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -95,15 +105,27 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
   ) {
     // Every play listens to the shutdown signal.
     setMaxListeners(0, this.stopping.signal);
+    // The lease on the items claimed ahead: one write renews them all.
+    this.lease = setInterval(() => this.renewAhead(), HEARTBEAT_MS);
+    this.lease.unref();
   }
 
   run(payload: JobOf<'playout.play'>): Promise<RunSummary> {
+    const id = payload.scheduleItemId;
+    const already = this.running.get(id);
+    if (already) return already;
     const running = this.execute(payload).catch((error: unknown) => {
-      this.logger.error(`Play of item ${payload.scheduleItemId} failed: ${String(error)}`);
+      this.logger.error(`Play of item ${id} failed: ${String(error)}`);
       throw error;
     });
     this.active.add(running);
-    void running.finally(() => this.active.delete(running)).catch(() => undefined);
+    this.running.set(id, running);
+    void running
+      .finally(() => {
+        this.active.delete(running);
+        if (this.running.get(id) === running) this.running.delete(id);
+      })
+      .catch(() => undefined);
     return running;
   }
 
@@ -111,7 +133,51 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
   async beforeApplicationShutdown(): Promise<void> {
     const reason: StopReason = { kind: 'shutdown' };
     this.stopping.abort(reason);
+    clearInterval(this.lease);
+    const held = [...this.ahead.keys()];
+    for (const timer of this.ahead.values()) clearTimeout(timer);
+    this.ahead.clear();
     await Promise.allSettled([...this.active]);
+    // Claimed ahead but not begun: another instance may take them.
+    if (held.length > 0) await this.claims.release(held, this.owner).catch(() => undefined);
+  }
+
+  /**
+   * Claims the commune's next items (up to PLAYOUT_CLAIM_AHEAD_MS after `after`) in one write and
+   * sets this process's own timers to play them at their preroll, so that their claims are not on
+   * their critical path: an item is placed on the output seconds before its start however long
+   * the database's write queue is then. Their jobs, here or on another instance, find the claim.
+   */
+  private claimNext(communeCode: string, after: Date): void {
+    const aheadMs = this.config.playout.claimAheadMs;
+    if (aheadMs === 0 || this.claimingAhead.has(communeCode) || this.stopping.signal.aborted)
+      return;
+    this.claimingAhead.add(communeCode);
+    const until = new Date(this.clock.nowMs() + aheadMs);
+    this.claims
+      .claimAhead(communeCode, this.owner, after, until)
+      .then((items) => {
+        for (const item of items) {
+          if (this.stopping.signal.aborted) break;
+          const inMs = item.startsAt.getTime() - this.config.playout.prerollMs - this.clock.nowMs();
+          const payload = { scheduleItemId: item.id, startsAt: item.startsAt.toISOString() };
+          const timer = setTimeout(() => void this.run(payload).catch(() => undefined), inMs);
+          this.ahead.set(item.id, timer);
+        }
+      })
+      .catch((error: unknown) =>
+        this.logger.warn(`Items of ${communeCode} not claimed ahead: ${String(error)}`),
+      )
+      .finally(() => this.claimingAhead.delete(communeCode));
+  }
+
+  private renewAhead(): void {
+    if (this.renewing || this.ahead.size === 0) return;
+    this.renewing = true;
+    this.claims
+      .renew(this.owner, [...this.ahead.keys()])
+      .catch(() => undefined)
+      .finally(() => (this.renewing = false));
   }
 
   private async execute(payload: JobOf<'playout.play'>): Promise<RunSummary> {
@@ -121,6 +187,11 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
       detail,
     });
     if (this.stopping.signal.aborted) return skipped('the service is stopping');
+    const aheadTimer = this.ahead.get(payload.scheduleItemId);
+    if (aheadTimer) {
+      clearTimeout(aheadTimer);
+      this.ahead.delete(payload.scheduleItemId);
+    }
     const item = await this.db.manager.findOneBy(ScheduleItem, { id: payload.scheduleItemId });
     if (!item || !OPEN_ITEM_STATUSES.includes(item.status)) return skipped('not on the log');
     if (payload.startsAt && item.startsAt.toISOString() !== payload.startsAt) {
@@ -136,7 +207,12 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
         ? this.summary(item, record.outcome, MISSED_REASONS.notTaken)
         : skipped('taken elsewhere');
     }
-    if (!(await this.claims.claim(item, this.owner))) return skipped('claimed by another player');
+    // Claimed ahead here: a read confirms it is still ours (no wait on the write queue).
+    const claimed = aheadTimer
+      ? await this.claims.holds(item.id, this.owner)
+      : await this.claims.claim(item, this.owner);
+    if (!claimed) return skipped('claimed by another player');
+    this.claimNext(item.communeCode, item.startsAt);
 
     let progressMs = 0;
     let beating = false;
@@ -178,6 +254,7 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
         : playable.kind === 'bulletin'
           ? playable.priority
           : 'normal';
+      const placedAheadMs = -this.lateMs(item);
       const result = await this.playOn(item, playable, priority, control);
       if (result.started && !deadAir) this.clearDeadAir(item);
       if (!result.started) {
@@ -207,7 +284,9 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
         { ...playedOutcome(result, reason), ...segments },
         result.startErrorMs,
       );
-      return 'arrivalMs' in result ? { ...summary, arrivalMs: result.arrivalMs } : summary;
+      return 'arrivalMs' in result
+        ? { ...summary, arrivalMs: result.arrivalMs, placedAheadMs }
+        : { ...summary, placedAheadMs };
     } finally {
       clearInterval(heartbeat);
     }

@@ -377,7 +377,7 @@ export class StationOutput {
     const entry = this.active;
     if (entry?.firstByte !== undefined && now - entry.lastProgressAt! >= 1000) {
       entry.lastProgressAt = now;
-      entry.placement.onProgress?.(Math.round(Math.max(0, now - this.monoAt(entry.firstByte!))));
+      entry.placement.onProgress?.(Math.round(Math.max(0, now - this.monoAt(entry.firstByte))));
     }
   }
 
