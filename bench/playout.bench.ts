@@ -30,6 +30,8 @@ export const ITEM_MS = 1000;
 export const SPACING_MS = 2500;
 const FIRST_START_MS = 8000;
 const BULL_JOBS = 200;
+/** The output's lead in the bench (PLAYOUT_OUTPUT_LEAD_MS's default). */
+const LEAD_MS = 500;
 /** The playout goal for start errors, in ms (DESIGN.md). */
 export const PLAYOUT_GOAL = { p99: 20, max: 50 };
 const GOAL = PLAYOUT_GOAL;
@@ -337,6 +339,8 @@ interface Phase {
   plays: Distribution;
   /** How long before its planned start each play was placed on the output. */
   placedAhead: Distribution;
+  /** Plays that started later than the goal's max: placed in time (their audio came late) or not. */
+  late: { count: number; placedInTime: number; placedLate: number };
   /** When each play's first sample was handed to the sink, against the instant it airs. */
   arrivals: Distribution;
   bull: Distribution;
@@ -370,9 +374,21 @@ async function measurePhase(load: () => { stop(): void }[]): Promise<Phase> {
     const placedAhead = summaries
       .filter((summary) => summary.action === 'aired' && summary.placedAheadMs !== undefined)
       .map((summary) => Math.round(summary.placedAheadMs!));
+    const lateOnes = summaries.filter(
+      (summary) => summary.action === 'aired' && (summary.startErrorMs ?? 0) > GOAL.max,
+    );
+    const placedInTime = lateOnes.filter(
+      (summary) => (summary.placedAheadMs ?? 0) >= LEAD_MS,
+    ).length;
+    const late = {
+      count: lateOnes.length,
+      placedInTime,
+      placedLate: lateOnes.length - placedInTime,
+    };
     const bull = distribution(await measureDelayedJobs(BENCH_REDIS_URL, prefix));
     const loadAfter = loadavg()[0];
     return {
+      late,
       plays,
       placedAhead: distribution(placedAhead),
       arrivals: distribution(arrivals),
@@ -395,6 +411,16 @@ function phaseRows(name: string, phase: Phase): string[] {
     row(`${name}: placed on the output before its start`, phase.placedAhead),
     row(`${name}: BullMQ delayed job alone (start − due)`, phase.bull),
   ];
+}
+
+/** Where the late starts of a run come from (measured: when each was placed, against the lead). */
+function lateLine(name: string, phase: Phase): string {
+  return (
+    `${name}: ${phase.late.count} plays started more than ${GOAL.max} ms late; ` +
+    `${phase.late.placedInTime} of them were placed on the output at least the lead ` +
+    `(${LEAD_MS} ms) before their start, so their first audio came late (the decoder ` +
+    `had none at their position), ${phase.late.placedLate} were placed later than that.`
+  );
 }
 
 /** `npm run bench -- playout`: start errors of real plays with the null sink, against BullMQ. */
@@ -434,6 +460,9 @@ export const playoutBenchmark: Benchmark = {
       '|---|---|---|---|---|---|',
       ...(oneCore ? phaseRows('One core busy', oneCore) : []),
       ...phaseRows('Both cores busy', loaded),
+      '',
+      ...(oneCore ? [lateLine('One core busy', oneCore)] : []),
+      lateLine('Both cores busy', loaded),
       '',
       `Goal: p99 ≤ ${GOAL.p99} ms and max ≤ ${GOAL.max} ms — ` +
         (oneCore ? `one core busy: **${met(oneCore)}**; ` : '') +
