@@ -164,8 +164,11 @@ export class RelayPlayer {
     @Optional() private readonly puller?: StreamPuller,
   ) {}
 
-  /** Opens the primary and buffers it until just before the start; the input then goes on the output. */
-  async open(plan: RelayPlan, control: RelayControl): Promise<RelayInput> {
+  /**
+   * Opens the primary: the input buffers it while it waits on the output, which reads it from
+   * its start position on.
+   */
+  openInput(plan: RelayPlan, control: RelayControl): RelayInput {
     const timing = { ...RELAY_TIMING, ...plan.timing };
     const lateBudgetMs = Math.max(0, plan.startsAt.getTime() - this.clock.nowMs());
     const timeoutMs = lateBudgetMs + plan.durationMs + 60_000;
@@ -178,6 +181,12 @@ export class RelayPlayer {
       (path) => this.sinks.decode(path, timeoutMs),
     );
     input.open(0, 'start');
+    return input;
+  }
+
+  /** Opens the primary and buffers it until just before the start (a relay on a sink of its own). */
+  async open(plan: RelayPlan, control: RelayControl): Promise<RelayInput> {
+    const input = this.openInput(plan, control);
     await input.prefill(plan.startsAt.getTime() - this.clock.nowMs() - plan.leadMs - 50);
     return input;
   }

@@ -124,17 +124,14 @@ export class StationOutputs implements OnApplicationShutdown {
     return this.asPlayResult(placed, failure);
   }
 
-  /** Plays a relay on its commune's output: streams buffered ahead, then placed at its start. */
+  /** Plays a relay on its commune's output: placed at once, its primary buffering meanwhile. */
   async playRelay(
     item: OutputItem,
     plan: Omit<RelayPlan, 'leadMs'>,
     control: PlayControl,
   ): Promise<OutputPlayResult & RelayResult> {
-    const input = await this.relays.open({ ...plan, leadMs: this.leadMs }, control);
-    if (control.signal.aborted) {
-      input.close();
-      return { started: false, segments: [] };
-    }
+    // Placed at once, as a bulletin: its stream buffers while it waits for its position.
+    const input = this.relays.openInput({ ...plan, leadMs: this.leadMs }, control);
     const placed = await this.place(
       item,
       plan.target,
