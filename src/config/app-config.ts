@@ -132,6 +132,17 @@ export interface AppConfig {
     concurrency: number;
     /** Output quieter than −50 LUFS (short-term) this long is dead air (PLAYOUT_DEAD_AIR_SECONDS). */
     deadAirSeconds: number;
+    /**
+     * A commune's continuous output writes this far ahead of real time (PLAYOUT_OUTPUT_LEAD_MS):
+     * an event loop held up for less than this never delays a start or leaves a gap.
+     */
+    outputLeadMs: number;
+    /**
+     * When the player takes an item, it also claims the commune's items starting within this
+     * much (PLAYOUT_CLAIM_AHEAD_MS, 0: off) in one write and plays them from its own timers, so
+     * their claims never wait on the database at their preroll.
+     */
+    claimAheadMs: number;
   };
   sources: {
     /**

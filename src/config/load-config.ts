@@ -340,6 +340,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       ),
       concurrency: read.int('PLAYOUT_CONCURRENCY', 64, 1, 1000),
       deadAirSeconds: read.int('PLAYOUT_DEAD_AIR_SECONDS', 8, 2, 600),
+      outputLeadMs: read.int('PLAYOUT_OUTPUT_LEAD_MS', 500, 60, 5000),
+      claimAheadMs: read.int('PLAYOUT_CLAIM_AHEAD_MS', 60000, 0, 3600 * 1000),
     },
     sources: {
       allowedHosts: read

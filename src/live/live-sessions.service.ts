@@ -18,6 +18,7 @@ import { LiveInput } from '../playout/player/live-input';
 import { LivePlayer } from '../playout/player/live-player';
 import { stopReasonText } from '../playout/player/play-outcome';
 import { PlayResult } from '../playout/player/player';
+import { StationOutputs } from '../playout/player/station-outputs';
 import { PlayoutRunner } from '../playout/playout-runner.service';
 import { communeHasDevices } from '../playout/receipts/device-communes';
 import { sinkTargetFor } from '../playout/sinks/sink-targets';
@@ -105,13 +106,12 @@ export class LiveSessionsService implements BeforeApplicationShutdown {
 
   async status(communeCode: string): Promise<LiveStatus> {
     this.forgetExpired();
-    const onAir = this.runner()?.outputs.onAir(communeCode) ?? null;
+    const onAir = this.onAir(communeCode);
     const session = this.sessionOf(communeCode);
     return {
       available: this.runner() !== null && !(await communeHasDevices(this.db.manager, communeCode)),
       emergencyOnAir: onAir?.priority === 'emergency',
-      interrupts:
-        onAir && onAir.priority === 'normal' ? (onAir.title ?? 'Bản tin đang phát') : null,
+      interrupts: interruptible(onAir) ? (onAir!.title ?? 'Bản tin đang phát') : null,
       onAir: session ? { id: session.id, speaker: session.speakerName } : null,
       maxSeconds: this.config.live.maxSeconds,
     };
@@ -170,12 +170,12 @@ export class LiveSessionsService implements BeforeApplicationShutdown {
       summary: null,
     };
     this.sessions.set(session.id, session);
-    const onAir = runner.outputs.onAir(communeCode);
+    const onAir = this.onAir(communeCode);
     return {
       id: session.id,
       ticket: session.ticket,
       socketPath: LIVE_SOCKET_PATH,
-      interrupts: onAir?.priority === 'normal' ? (onAir.title ?? 'Bản tin đang phát') : null,
+      interrupts: interruptible(onAir) ? (onAir!.title ?? 'Bản tin đang phát') : null,
       maxSeconds: this.config.live.maxSeconds,
     };
   }
@@ -227,49 +227,46 @@ export class LiveSessionsService implements BeforeApplicationShutdown {
   }
 
   private async play(session: Session): Promise<void> {
-    const runner = this.runner()!;
     const livePlayer = this.moduleRef.get(LivePlayer, { strict: false });
     const itemId = `live-${session.id}`;
-    const before = runner.outputs.onAir(session.communeCode);
-    const hold = await runner.outputs.acquire(
-      session.communeCode,
-      { itemId, emergency: false, live: true, title: `Phát trực tiếp: ${session.speakerName}` },
-      this.stopping.signal,
-    );
-    if (!hold) {
-      session.input.end();
-      return;
-    }
-    session.interrupted = before?.priority === 'normal' ? before.title : null;
+    const before = this.onAir(session.communeCode);
+    session.interrupted = interruptible(before) ? before!.title : null;
     const recording = new LiveRecording(await this.storage.newIncomingPath('wav'));
     for (const pcm of session.unrecorded.splice(0)) recording.write(pcm);
     session.recording = recording;
-    let result: PlayResult;
-    try {
-      result = await livePlayer.play(
-        {
-          target: sinkTargetFor(this.config, {
-            id: itemId,
-            communeCode: session.communeCode,
-            startsAt: this.clock.now(),
+    const result = await livePlayer.play(
+      {
+        itemId,
+        communeCode: session.communeCode,
+        title: `Phát trực tiếp: ${session.speakerName}`,
+        target: sinkTargetFor(this.config, {
+          id: itemId,
+          communeCode: session.communeCode,
+          startsAt: this.clock.now(),
+        }),
+        maxMs: this.config.live.maxSeconds * 1000,
+      },
+      session.input,
+      {
+        signal: this.stopping.signal,
+        onStarted: (startedAt) =>
+          session.notify({
+            type: 'on-air',
+            startedAt: startedAt.toISOString(),
+            interrupted: session.interrupted,
           }),
-          maxMs: this.config.live.maxSeconds * 1000,
-        },
-        session.input,
-        {
-          signal: hold.controller.signal,
-          onStarted: (startedAt) =>
-            session.notify({
-              type: 'on-air',
-              startedAt: startedAt.toISOString(),
-              interrupted: session.interrupted,
-            }),
-        },
-      );
-    } finally {
-      hold.release();
-    }
-    const reason = hold.controller.signal.reason as StopReason | undefined;
+      },
+    );
+    const reason: StopReason | undefined =
+      result.started && result.preemptedBy
+        ? {
+            kind: 'preempted',
+            byItemId: result.preemptedBy.itemId,
+            title: result.preemptedBy.title,
+          }
+        : this.stopping.signal.aborted
+          ? (this.stopping.signal.reason as StopReason)
+          : undefined;
     session.summary = await this.keep(session, result, reason);
     // Cut by an emergency or at the longest session: the speaker's page is told and let go.
     if (!session.endCause) void this.end(session.id, 'stopped');
@@ -373,7 +370,7 @@ export class LiveSessionsService implements BeforeApplicationShutdown {
   }
 
   private assertNoEmergency(communeCode: string): void {
-    if (this.runner()?.outputs.onAir(communeCode)?.priority === 'emergency') {
+    if (this.onAir(communeCode)?.priority === 'emergency') {
       throw new DomainError(
         'LIVE_EMERGENCY_ON_AIR',
         'An emergency bulletin is on air in this commune: live speech waits until it ends',
@@ -392,6 +389,12 @@ export class LiveSessionsService implements BeforeApplicationShutdown {
     }
   }
 
+  /** What the commune's output airs now (in this process), if anything. */
+  private onAir(communeCode: string): OnAir | null {
+    if (!this.runner()) return null;
+    return this.moduleRef.get(StationOutputs, { strict: false }).onAir(communeCode);
+  }
+
   /** The player of this process, when it runs one (the `worker` role). */
   private runner(): PlayoutRunner | null {
     try {
@@ -400,6 +403,13 @@ export class LiveSessionsService implements BeforeApplicationShutdown {
       return null;
     }
   }
+}
+
+type OnAir = ReturnType<StationOutputs['onAir']>;
+
+/** What live speech cuts into (anything but an emergency: that refuses it). */
+function interruptible(onAir: OnAir): boolean {
+  return onAir !== null && onAir.priority !== 'emergency' && onAir.priority !== 'live';
 }
 
 function notStarted(): LiveEvent {

@@ -1,6 +1,5 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import type { AlertsService } from '../fleet/alerts.service';
-import type { RelayPlayer } from './player/relay-player';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Bulletin } from '../bulletins/entities/bulletin.entity';
@@ -15,7 +14,8 @@ import { AutomationOutcome, AutomationRecorder } from './automation-recorder';
 import { PlayoutClaims } from './playout-claims';
 import { PolicyChecks } from '../schedule/policy-checks';
 import { PlayoutRunner } from './playout-runner.service';
-import { PlayControl, PlayPlan, PlayResult, Player } from './player/player';
+import { PlayControl, PlayPlan, PlayResult } from './player/player';
+import type { StationOutputs } from './player/station-outputs';
 
 const NOW = new Date('2025-10-01T05:30:00.000+07:00');
 
@@ -76,6 +76,9 @@ function setup(items: ScheduleItem[], bulletinPriority: Bulletin['priority'] = '
     started: jest.fn().mockResolvedValue(undefined),
     heartbeat: jest.fn().mockResolvedValue(undefined),
     release: jest.fn().mockResolvedValue(undefined),
+    claimAhead: jest.fn().mockResolvedValue([]),
+    holds: jest.fn().mockResolvedValue(true),
+    renew: jest.fn().mockResolvedValue(undefined),
   };
   const recorded: { itemId: string; outcome: AutomationOutcome }[] = [];
   const recorder = {
@@ -96,8 +99,12 @@ function setup(items: ScheduleItem[], bulletinPriority: Bulletin['priority'] = '
     db,
     claims as unknown as PlayoutClaims,
     recorder as unknown as AutomationRecorder,
-    player as unknown as Player,
-    { play: jest.fn() } as unknown as RelayPlayer,
+    // The output's own placing, ranks and cut-ins: station-output.spec.ts.
+    {
+      playRendition: (_item: unknown, plan: PlayPlan, control: PlayControl) =>
+        player.play(plan, control),
+      playRelay: jest.fn(),
+    } as unknown as StationOutputs,
     {
       raise: jest.fn(() => Promise.resolve()),
       clear: jest.fn(() => Promise.resolve()),
@@ -149,6 +156,41 @@ describe('PlayoutRunner', () => {
         outcome: expect.objectContaining({ outcome: 'aired', playedMs: 5000, reason: null }),
       },
     ]);
+  });
+
+  it("claims the commune's next items ahead in one write and plays them from its own timer", async () => {
+    const next = item({
+      id: 'item-2',
+      startsAt: new Date(NOW.getTime() + 4000),
+      endsAt: new Date(NOW.getTime() + 9000),
+    });
+    const { runner, claims, player, recorded } = setup([item(), next]);
+    player.play.mockImplementation((plan) => Promise.resolve(aired(plan)));
+    claims.claimAhead.mockResolvedValueOnce([{ id: 'item-2', startsAt: next.startsAt }]);
+    await runner.run({ scheduleItemId: 'item-1' });
+    expect(claims.claimAhead).toHaveBeenCalledWith(
+      '14797',
+      runner.owner,
+      item().startsAt,
+      new Date(NOW.getTime() + 60000),
+    );
+    player.play.mockImplementation(
+      (plan) => new Promise((resolve) => setTimeout(() => resolve(aired(plan)), 400)),
+    );
+    // Its timer fires at its preroll (3 s before its start, 1 s from now): no claim, no job.
+    await new Promise((resolve) => setTimeout(resolve, 1150));
+    expect(claims.holds).toHaveBeenCalledWith('item-2', runner.owner);
+    expect(claims.claim).toHaveBeenCalledTimes(1);
+    expect(player.play).toHaveBeenCalledTimes(2);
+    // Its job, coming while it plays, shares that play: it is not played twice.
+    const summary = await runner.run({
+      scheduleItemId: 'item-2',
+      startsAt: next.startsAt.toISOString(),
+    });
+    expect(summary).toMatchObject({ scheduleItemId: 'item-2', action: 'aired' });
+    expect(player.play).toHaveBeenCalledTimes(2);
+    expect(recorded.map((row) => row.itemId)).toEqual(['item-1', 'item-2']);
+    await runner.beforeApplicationShutdown();
   });
 
   it('does not play an item the broadcast policy refuses, and records it failed with the rule', async () => {
@@ -224,7 +266,7 @@ describe('PlayoutRunner', () => {
     });
   });
 
-  it('lets an emergency interrupt the commune: the item is partial, the emergency airs', async () => {
+  it('records an item the output cut off for an emergency partial, naming the emergency', async () => {
     const { runner, player, recorded } = setup(
       [
         item({ id: 'normal', bulletinId: 'bulletin-normal' }),
@@ -232,22 +274,32 @@ describe('PlayoutRunner', () => {
       ],
       'normal',
     );
-    // The first play (the normal item) runs until something stops it; the emergency airs.
-    player.play.mockImplementation((plan, control) =>
+    // The output cuts the normal item at the emergency's first chunk and says who cut it.
+    player.play.mockImplementation((plan) =>
       player.play.mock.calls.length === 1
-        ? playUntilStopped(plan, control)
+        ? Promise.resolve({
+            ...aired(plan, 1200),
+            completed: false,
+            preemptedBy: { itemId: 'urgent', title: 'Bản tin urgent' },
+          } as PlayResult)
         : Promise.resolve(aired(plan, 3000)),
     );
-    const normal = runner.run({ scheduleItemId: 'normal' });
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    const urgent = runner.run({ scheduleItemId: 'urgent' });
-    expect(await normal).toMatchObject({ action: 'partial' });
-    expect(await urgent).toMatchObject({ action: 'aired' });
+    expect(await runner.run({ scheduleItemId: 'normal' })).toMatchObject({ action: 'partial' });
+    expect(await runner.run({ scheduleItemId: 'urgent' })).toMatchObject({ action: 'aired' });
     expect(recorded.map((entry) => [entry.itemId, entry.outcome.outcome])).toEqual([
       ['normal', 'partial'],
       ['urgent', 'aired'],
     ]);
     expect(recorded[0].outcome.reason).toBe('Ngắt để phát bản tin khẩn cấp "Bản tin urgent"');
+  });
+
+  it('records an item the output could only start past the tolerance missed', async () => {
+    const { runner, player, recorded } = setup([item()]);
+    player.play.mockResolvedValue({ started: false, missed: true } as PlayResult);
+    expect(await runner.run({ scheduleItemId: 'item-1' })).toMatchObject({ action: 'missed' });
+    expect(recorded).toEqual([
+      { itemId: 'item-1', outcome: expect.objectContaining({ outcome: 'missed' }) },
+    ]);
   });
 
   it('at shutdown stops a play, records it partial, and gives back items not yet started', async () => {

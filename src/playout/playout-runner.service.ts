@@ -22,10 +22,12 @@ import {
 import { PlayoutClaims } from './playout-claims';
 import { refusedByPolicy } from './policy-refusal';
 import { communeHasDevices } from './receipts/device-communes';
-import { CommuneOutputs, StopReason } from './player/commune-outputs';
+import { StopReason } from './player/commune-outputs';
 import { playedOutcome } from './player/play-outcome';
-import { PlayControl, Player, PlayResult } from './player/player';
-import { RelayPlayer, RelayResult } from './player/relay-player';
+import { PlayControl } from './player/player';
+import { OutputPlayResult, StationOutputs } from './player/station-outputs';
+import type { OutputPriority } from './player/station-output';
+import type { RelayResult } from './player/relay-player';
 import { AlertsService } from '../fleet/alerts.service';
 import { formatLocalInstant } from '../common/local-time';
 import { relayTitle } from '../schedule/schedule-item.view';
@@ -40,6 +42,10 @@ export interface RunSummary {
   action: 'skipped' | 'aired' | 'partial' | 'failed' | 'missed';
   detail?: string;
   startErrorMs?: number;
+  /** When the first audio reached the sink against the instant it aired (negative: ahead). */
+  arrivalMs?: number;
+  /** How long before its planned start the play was placed on the output (the benchmark's). */
+  placedAheadMs?: number;
 }
 
 const HEARTBEAT_MS = 2000;
@@ -49,6 +55,7 @@ type Playable =
       kind: 'bulletin';
       title: string;
       emergency: boolean;
+      priority: OutputPriority;
       renditionPath: string;
       durationMs: number;
     }
@@ -64,43 +71,61 @@ type Playable =
 const DEAD_AIR_SUBJECT = 'output';
 
 /**
- * Runs one play job: checks the item is still due, claims it, waits for the commune's output,
- * plays it on time through the configured sink and writes its as-run record. An item whose start
- * passed by more than PLAYOUT_LATE_TOLERANCE_MS is recorded `missed`, never played late. At
- * shutdown, plays are stopped and logged `partial` before the process exits.
+ * Runs one play job: checks the item is still due, claims it, places it on its commune's
+ * continuous output (`StationOutputs`), which starts it at its sample position or when a higher
+ * rank lets it, and writes its as-run record. An item whose start passed by more than
+ * PLAYOUT_LATE_TOLERANCE_MS is recorded `missed`, never played late. At shutdown, plays are
+ * stopped and logged `partial` before the process exits.
  */
 @Injectable()
 export class PlayoutRunner implements BeforeApplicationShutdown {
   private readonly logger = new Logger(PlayoutRunner.name);
   /** Who holds a claim: this process. */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  /** The communes' outputs; live announcements (src/live) take them through this too. */
-  readonly outputs = new CommuneOutputs();
   private readonly stopping = new AbortController();
   private readonly active = new Set<Promise<RunSummary>>();
+  /** Plays running here, by item: a job and this process's own timer for it share one. */
+  private readonly running = new Map<string, Promise<RunSummary>>();
+  /** Items claimed ahead (`claimAhead`) and the timers that will play them. */
+  private readonly ahead = new Map<string, NodeJS.Timeout>();
+  /** Communes whose next items are being claimed now (one claim-ahead a commune at a time). */
+  private readonly claimingAhead = new Set<string>();
+  private readonly lease: NodeJS.Timeout;
+  private renewing = false;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly db: Db,
     private readonly claims: PlayoutClaims,
     private readonly recorder: AutomationRecorder,
-    private readonly player: Player,
-    private readonly relayPlayer: RelayPlayer,
+    private readonly outputs: StationOutputs,
     private readonly alerts: AlertsService,
     private readonly clock: Clock,
     private readonly policy: PolicyChecks,
   ) {
     // Every play listens to the shutdown signal.
     setMaxListeners(0, this.stopping.signal);
+    // The lease on the items claimed ahead: one write renews them all.
+    this.lease = setInterval(() => this.renewAhead(), HEARTBEAT_MS);
+    this.lease.unref();
   }
 
   run(payload: JobOf<'playout.play'>): Promise<RunSummary> {
+    const id = payload.scheduleItemId;
+    const already = this.running.get(id);
+    if (already) return already;
     const running = this.execute(payload).catch((error: unknown) => {
-      this.logger.error(`Play of item ${payload.scheduleItemId} failed: ${String(error)}`);
+      this.logger.error(`Play of item ${id} failed: ${String(error)}`);
       throw error;
     });
     this.active.add(running);
-    void running.finally(() => this.active.delete(running)).catch(() => undefined);
+    this.running.set(id, running);
+    void running
+      .finally(() => {
+        this.active.delete(running);
+        if (this.running.get(id) === running) this.running.delete(id);
+      })
+      .catch(() => undefined);
     return running;
   }
 
@@ -108,7 +133,51 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
   async beforeApplicationShutdown(): Promise<void> {
     const reason: StopReason = { kind: 'shutdown' };
     this.stopping.abort(reason);
+    clearInterval(this.lease);
+    const held = [...this.ahead.keys()];
+    for (const timer of this.ahead.values()) clearTimeout(timer);
+    this.ahead.clear();
     await Promise.allSettled([...this.active]);
+    // Claimed ahead but not begun: another instance may take them.
+    if (held.length > 0) await this.claims.release(held, this.owner).catch(() => undefined);
+  }
+
+  /**
+   * Claims the commune's next items (up to PLAYOUT_CLAIM_AHEAD_MS after `after`) in one write and
+   * sets this process's own timers to play them at their preroll, so that their claims are not on
+   * their critical path: an item is placed on the output seconds before its start however long
+   * the database's write queue is then. Their jobs, here or on another instance, find the claim.
+   */
+  private claimNext(communeCode: string, after: Date): void {
+    const aheadMs = this.config.playout.claimAheadMs;
+    if (aheadMs === 0 || this.claimingAhead.has(communeCode) || this.stopping.signal.aborted)
+      return;
+    this.claimingAhead.add(communeCode);
+    const until = new Date(this.clock.nowMs() + aheadMs);
+    this.claims
+      .claimAhead(communeCode, this.owner, after, until)
+      .then((items) => {
+        for (const item of items) {
+          if (this.stopping.signal.aborted) break;
+          const inMs = item.startsAt.getTime() - this.config.playout.prerollMs - this.clock.nowMs();
+          const payload = { scheduleItemId: item.id, startsAt: item.startsAt.toISOString() };
+          const timer = setTimeout(() => void this.run(payload).catch(() => undefined), inMs);
+          this.ahead.set(item.id, timer);
+        }
+      })
+      .catch((error: unknown) =>
+        this.logger.warn(`Items of ${communeCode} not claimed ahead: ${String(error)}`),
+      )
+      .finally(() => this.claimingAhead.delete(communeCode));
+  }
+
+  private renewAhead(): void {
+    if (this.renewing || this.ahead.size === 0) return;
+    this.renewing = true;
+    this.claims
+      .renew(this.owner, [...this.ahead.keys()])
+      .catch(() => undefined)
+      .finally(() => (this.renewing = false));
   }
 
   private async execute(payload: JobOf<'playout.play'>): Promise<RunSummary> {
@@ -118,6 +187,11 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
       detail,
     });
     if (this.stopping.signal.aborted) return skipped('the service is stopping');
+    const aheadTimer = this.ahead.get(payload.scheduleItemId);
+    if (aheadTimer) {
+      clearTimeout(aheadTimer);
+      this.ahead.delete(payload.scheduleItemId);
+    }
     const item = await this.db.manager.findOneBy(ScheduleItem, { id: payload.scheduleItemId });
     if (!item || !OPEN_ITEM_STATUSES.includes(item.status)) return skipped('not on the log');
     if (payload.startsAt && item.startsAt.toISOString() !== payload.startsAt) {
@@ -133,7 +207,12 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
         ? this.summary(item, record.outcome, MISSED_REASONS.notTaken)
         : skipped('taken elsewhere');
     }
-    if (!(await this.claims.claim(item, this.owner))) return skipped('claimed by another player');
+    // Claimed ahead here: a read confirms it is still ours (no wait on the write queue).
+    const claimed = aheadTimer
+      ? await this.claims.holds(item.id, this.owner)
+      : await this.claims.claim(item, this.owner);
+    if (!claimed) return skipped('claimed by another player');
+    this.claimNext(item.communeCode, item.startsAt);
 
     let progressMs = 0;
     let beating = false;
@@ -155,55 +234,59 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
       const violation = await this.policy.checkScheduled(this.db.manager, item);
       if (violation) return this.finish(item, refusedByPolicy(violation, this.clock.now()));
       const emergency = item.source === 'emergency' || playable.emergency;
-      for (;;) {
-        const hold = await this.outputs.acquire(
-          item.communeCode,
-          { itemId: item.id, emergency, title: playable.title },
-          this.stopping.signal,
-        );
-        if (!hold) {
+      if (this.lateMs(item) > this.config.playout.lateToleranceMs) {
+        return this.finish(item, missedOutcome(item, MISSED_REASONS.tooLate));
+      }
+      let deadAir = false;
+      const control: PlayControl = {
+        signal: this.stopping.signal,
+        onStarted: (startedAt) => {
+          this.claims.started(item.id, this.owner, startedAt).catch(() => undefined);
+        },
+        onProgress: (playedMs) => (progressMs = playedMs),
+        onDeadAir: () => {
+          deadAir = true;
+          this.raiseDeadAir(item, playable.title);
+        },
+      };
+      const priority: OutputPriority = emergency
+        ? 'emergency'
+        : playable.kind === 'bulletin'
+          ? playable.priority
+          : 'normal';
+      const placedAheadMs = -this.lateMs(item);
+      const result = await this.playOn(item, playable, priority, control);
+      if (result.started && !deadAir) this.clearDeadAir(item);
+      if (!result.started) {
+        if ('missed' in result && result.missed) {
+          return this.finish(item, missedOutcome(item, MISSED_REASONS.tooLate));
+        }
+        if (this.stopping.signal.aborted) {
           await this.claims.release(item.id, this.owner);
           return skipped('the service is stopping');
         }
-        try {
-          if (this.lateMs(item) > this.config.playout.lateToleranceMs) {
-            return this.finish(item, missedOutcome(item, MISSED_REASONS.tooLate));
-          }
-          let deadAir = false;
-          const control: PlayControl = {
-            signal: hold.controller.signal,
-            onStarted: (startedAt) => {
-              this.claims.started(item.id, this.owner, startedAt).catch(() => undefined);
-            },
-            onProgress: (playedMs) => (progressMs = playedMs),
-            onDeadAir: () => {
-              deadAir = true;
-              this.raiseDeadAir(item, playable.title);
-            },
-          };
-          const result = await this.playOn(item, playable, control);
-          if (result.started && !deadAir) this.clearDeadAir(item);
-          const reason = hold.controller.signal.reason as StopReason | undefined;
-          if (!result.started) {
-            if (reason?.kind === 'preempted') continue;
-            if (reason?.kind === 'shutdown') {
-              await this.claims.release(item.id, this.owner);
-              return skipped('the service is stopping');
-            }
-            return this.finish(item, this.failedNow(result.error ?? 'output did not start'));
-          }
-          // Free the output first: an emergency waiting for it starts before this is written.
-          hold.release();
-          const segments = 'segments' in result ? { segments: result.segments } : {};
-          return this.finish(
-            item,
-            { ...playedOutcome(result, reason), ...segments },
-            result.startErrorMs,
-          );
-        } finally {
-          hold.release();
-        }
+        return this.finish(item, this.failedNow(result.error ?? 'output did not start'));
       }
+      const reason: StopReason | undefined =
+        'preemptedBy' in result && result.preemptedBy
+          ? {
+              kind: 'preempted',
+              byItemId: result.preemptedBy.itemId,
+              title: result.preemptedBy.title,
+              ...(result.preemptedBy.priority === 'live' ? { live: true } : {}),
+            }
+          : this.stopping.signal.aborted
+            ? (this.stopping.signal.reason as StopReason)
+            : undefined;
+      const segments = 'segments' in result ? { segments: result.segments } : {};
+      const summary = await this.finish(
+        item,
+        { ...playedOutcome(result, reason), ...segments },
+        result.startErrorMs,
+      );
+      return 'arrivalMs' in result
+        ? { ...summary, arrivalMs: result.arrivalMs, placedAheadMs }
+        : { ...summary, placedAheadMs };
     } finally {
       clearInterval(heartbeat);
     }
@@ -241,12 +324,20 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
   private playOn(
     item: ScheduleItem,
     playable: Playable,
+    priority: OutputPriority,
     control: PlayControl,
-  ): Promise<PlayResult | RelayResult> {
+  ): Promise<OutputPlayResult | RelayResult> {
     const deadAirMs = this.config.playout.deadAirSeconds * 1000;
     const target = sinkTargetFor(this.config, item);
+    const onOutput = {
+      itemId: item.id,
+      communeCode: item.communeCode,
+      title: playable.title,
+      priority,
+    };
     if (playable.kind === 'relay') {
-      return this.relayPlayer.play(
+      return this.outputs.playRelay(
+        onOutput,
         {
           urls: playable.urls,
           fallback: playable.fallback,
@@ -259,7 +350,8 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
         control,
       );
     }
-    return this.player.play(
+    return this.outputs.playRendition(
+      onOutput,
       {
         renditionPath: playable.renditionPath,
         startsAt: item.startsAt,
@@ -299,6 +391,7 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
       kind: 'bulletin',
       title: bulletin.title,
       emergency: bulletin.priority === 'emergency',
+      priority: bulletin.priority,
       ...rendition,
     };
   }

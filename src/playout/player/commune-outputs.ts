@@ -6,27 +6,10 @@ export type StopReason =
   /** A cluster told to stop (`stop`) or to switch its amplifiers off (`power off`). */
   | { kind: 'stopped'; by: 'command' | 'power-off' };
 
-/**
- * How a play ranks on the output: an emergency takes it from anything else, live speech from a
- * normal or priority item; equal or lower ranks wait their turn.
- */
-export type OutputPriority = 'normal' | 'live' | 'emergency';
-
-const RANK: Record<OutputPriority, number> = { normal: 0, live: 1, emergency: 2 };
-
-/** What holds a commune's output now. */
-export interface OnAir {
-  itemId: string;
-  title: string | null;
-  priority: OutputPriority;
-}
-
 /** One play's hold on its commune's output. */
 export interface OutputHold {
   readonly itemId: string;
   readonly emergency: boolean;
-  readonly priority: OutputPriority;
-  readonly title: string | null;
   readonly controller: AbortController;
   release(): void;
 }
@@ -37,39 +20,27 @@ interface Holder {
 }
 
 /**
- * One output per commune: a play holds it from just before its start to its end. An emergency
- * takes it at once from anything else, live speech from a normal or priority item (the holder is
- * stopped, reason `preempted`); anything else waits its turn.
+ * The edge player's holds on its one output (a device plays items as whole files through
+ * `Player`; the server's communes have a continuous `StationOutput` instead). One output per commune: a play holds it from just before its start to its end. An emergency
+ * takes it at once (the holder is stopped, reason `preempted`); anything else waits its turn.
  */
 export class CommuneOutputs {
   private readonly holders = new Map<string, Holder>();
 
-  /** What holds the commune's output now, if anything. */
-  onAir(communeCode: string): OnAir | null {
-    const hold = this.holders.get(communeCode)?.hold;
-    return hold ? { itemId: hold.itemId, title: hold.title, priority: hold.priority } : null;
-  }
-
   async acquire(
     communeCode: string,
-    request: { itemId: string; emergency: boolean; title: string | null; live?: boolean },
+    request: { itemId: string; emergency: boolean; title: string | null },
     signal: AbortSignal,
   ): Promise<OutputHold | null> {
-    const priority: OutputPriority = request.emergency
-      ? 'emergency'
-      : request.live
-        ? 'live'
-        : 'normal';
     for (;;) {
       if (signal.aborted) return null;
       const current = this.holders.get(communeCode);
       if (!current) break;
-      if (RANK[priority] > RANK[current.hold.priority]) {
+      if (request.emergency && !current.hold.emergency) {
         const reason: StopReason = {
           kind: 'preempted',
           byItemId: request.itemId,
           title: request.title,
-          ...(priority === 'live' ? { live: true } : {}),
         };
         current.hold.controller.abort(reason);
       }
@@ -83,8 +54,6 @@ export class CommuneOutputs {
     const hold: OutputHold = {
       itemId: request.itemId,
       emergency: request.emergency,
-      priority,
-      title: request.title,
       controller,
       release: () => {
         signal.removeEventListener('abort', forward);

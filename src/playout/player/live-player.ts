@@ -1,108 +1,100 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
-import { AudioSinks, SinkOutput } from '../sinks/audio-sinks';
-import { closeSink } from '../sinks/close-sink';
 import { SinkTarget } from '../sinks/sink-args';
 import { LiveInput } from './live-input';
-import { CHUNK_BYTES, CHUNK_MS, pcmBytesToMs } from './pcm';
+import { PCM_BYTES_PER_SECOND } from './pcm';
 import type { PlayControl, PlayResult } from './player';
-import { monotonicNow, sleep } from './precise-wait';
+import { PcmInput, PreemptedBy } from './station-output';
+import { StationOutputs } from './station-outputs';
 
-/** Speech gathered before the first write: absorbs the network's jitter (10 × 20 ms). */
+/** Speech gathered before the session is placed: absorbs the network's jitter (10 × 20 ms). */
 const JITTER_CHUNKS = 10;
-/** Audio written ahead of real time, as the player does. */
-const LEAD_MS = 100;
 /** Speech queued beyond this is dropped, oldest first, so the delay stays bounded. */
 const MAX_QUEUED_CHUNKS = 50;
-const SILENCE = Buffer.alloc(CHUNK_BYTES);
 
 export interface LivePlan {
+  /** The session's id on the output (`live-<session>`) and what it is called there. */
+  itemId: string;
+  communeCode: string;
+  title: string;
   target: SinkTarget;
-  /** The longest a session may run; the output stops there. */
+  /** The longest a session may run; the output takes it off there. */
   maxMs: number;
 }
 
+/** A live session's outcome: a player's result, and what cut it when something did. */
+export type LiveResult = PlayResult & { preemptedBy?: PreemptedBy };
+
 /**
- * Plays live speech (a `LiveInput`) to a sink in real time: starts once a little speech is
- * queued, writes what arrived and silence when the speaker's audio is late (so the output keeps
- * time), and drops what would make the delay grow. Ends when the input ends and is drained, on an
- * abort (preemption, shutdown), at `maxMs`, or when the sink fails. The seam of live speech in
- * the player: whatever owns the output engine plays a `LiveInput` at priority `live`.
+ * Live speech as an input of the commune's output: what arrived, silence while the speaker's
+ * audio is late (so the output keeps time), the oldest dropped when it would make the delay grow;
+ * ends when the speaker stops and the queue is drained, or at `maxMs`.
+ */
+class LivePcmInput implements PcmInput {
+  private readBytes = 0;
+
+  constructor(
+    private readonly speech: LiveInput,
+    private readonly maxBytes: number,
+  ) {}
+
+  read(): Buffer | null | undefined {
+    if (this.readBytes >= this.maxBytes) return null;
+    this.speech.dropOldest(MAX_QUEUED_CHUNKS);
+    const chunk = this.speech.take();
+    if (!chunk) return this.speech.ended ? null : undefined;
+    const out = chunk.subarray(0, Math.min(chunk.length, this.maxBytes - this.readBytes));
+    this.readBytes += out.length;
+    return out;
+  }
+
+  /** Taken off at `maxMs` with speech still coming (the session ran to its longest). */
+  get cutAtMax(): boolean {
+    return this.readBytes >= this.maxBytes && !(this.speech.ended && this.speech.available === 0);
+  }
+
+  close(): void {
+    this.speech.end();
+  }
+}
+
+/**
+ * Plays live speech (a `LiveInput`) on the commune's continuous output at rank `live`: it cuts
+ * into a normal or priority item at the next chunk, and an emergency cuts into it. Placed once a
+ * little speech is queued, at the output's current position (the lead is its only delay).
  */
 @Injectable()
 export class LivePlayer {
   constructor(
-    private readonly sinks: AudioSinks,
+    private readonly outputs: StationOutputs,
     private readonly clock: Clock,
   ) {}
 
-  async play(plan: LivePlan, input: LiveInput, control: PlayControl): Promise<PlayResult> {
-    let sink: SinkOutput;
-    try {
-      sink = this.sinks.open(plan.target, plan.maxMs + 60000);
-    } catch (error) {
-      return { started: false, error: `The sink could not open: ${(error as Error).message}` };
-    }
-    try {
-      await input.fill(JITTER_CHUNKS, control.signal);
-      if (control.signal.aborted || input.available === 0) return { started: false };
-      if (!sink.running) {
-        const exit = await sink.exited;
-        return { started: false, error: `The sink stopped before the start: ${exit.stderrTail}` };
-      }
-      return await this.output(plan, input, control, sink);
-    } finally {
-      if (sink.running) sink.kill();
-    }
-  }
-
-  private async output(
-    plan: LivePlan,
-    input: LiveInput,
-    control: PlayControl,
-    sink: SinkOutput,
-  ): Promise<PlayResult> {
-    let sinkError: string | undefined;
-    sink.input.once('error', (error: Error) => (sinkError ??= error.message));
-    const startedAt = this.clock.now();
-    const t0 = monotonicNow();
-    control.onStarted?.(startedAt);
-    const elapsed = (): number => monotonicNow() - t0;
-    let writtenBytes = 0;
-    let drained = false;
-    while (!control.signal.aborted && sink.running && !sinkError && elapsed() < plan.maxMs) {
-      input.dropOldest(MAX_QUEUED_CHUNKS);
-      const due = Math.min(elapsed() + LEAD_MS, plan.maxMs);
-      while (pcmBytesToMs(writtenBytes) < due) {
-        const chunk = input.take() ?? (input.ended ? undefined : SILENCE);
-        if (!chunk) break;
-        sink.input.write(chunk);
-        writtenBytes += chunk.length;
-      }
-      if (input.ended && input.available === 0) {
-        drained = true;
-        break;
-      }
-      control.onProgress?.(Math.min(pcmBytesToMs(writtenBytes), Math.round(elapsed())));
-      await sleep(CHUNK_MS, control.signal);
-    }
-    const totalMs = pcmBytesToMs(writtenBytes);
-    if (!control.signal.aborted && !sinkError && sink.running) {
-      // What is written airs when real time catches up; then the sink closes cleanly.
-      await sleep(Math.max(0, totalMs - elapsed()), control.signal);
-    }
-    const playedMs = Math.max(0, Math.min(totalMs, Math.round(elapsed())));
-    const aborted = control.signal.aborted;
-    const sinkEnd = await closeSink(sink, { clean: !aborted && sink.running, aborted });
-    const error = sinkError ?? sinkEnd;
+  async play(plan: LivePlan, input: LiveInput, control: PlayControl): Promise<LiveResult> {
+    await input.fill(JITTER_CHUNKS, control.signal);
+    if (control.signal.aborted || input.available === 0) return { started: false };
+    const maxBytes = Math.round((plan.maxMs * PCM_BYTES_PER_SECOND) / 1000 / 4) * 4;
+    const speech = new LivePcmInput(input, maxBytes);
+    const placed = await this.outputs.place(
+      { itemId: plan.itemId, communeCode: plan.communeCode, title: plan.title, priority: 'live' },
+      plan.target,
+      this.clock.now(),
+      plan.maxMs,
+      speech,
+      control,
+      // Speech starts where the output is, however far its lead has written.
+      Number.POSITIVE_INFINITY,
+    );
+    if (!placed.started) return placed;
     return {
       started: true,
-      startedAt,
-      endedAt: new Date(startedAt.getTime() + playedMs),
-      playedMs,
-      completed: drained && !control.signal.aborted && !error,
+      startedAt: placed.startedAt,
+      endedAt: placed.endedAt,
+      playedMs: placed.playedMs,
+      completed: placed.completed && !speech.cutAtMax,
       startErrorMs: 0,
-      error,
+      error: placed.error,
+      preemptedBy: placed.preemptedBy,
     };
   }
 }

@@ -1,17 +1,16 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { Clock } from '../../common/clock';
-import { AudioSinks, DecoderProcess, SinkOutput } from '../sinks/audio-sinks';
-import { closeSink } from '../sinks/close-sink';
+import { AudioSinks, DecoderProcess } from '../sinks/audio-sinks';
 import { SinkTarget } from '../sinks/sink-args';
 import { DEAD_AIR_LUFS, DynamicGain, LoudnessMeter } from './loudness-meter';
 import { CHUNK_BYTES, CHUNK_MS, PCM_BYTES_PER_SECOND, pcmBytesToMs } from './pcm';
 import { PcmSource } from './pcm-source';
 import type { PlayControl, PlayResult } from './player';
 import { RelaySegment, SegmentContent, SegmentLog, SegmentReason } from './relay-segments';
-import { monotonicNow, sleep, waitUntil } from './precise-wait';
-
-/** Audio written ahead of real time, so the sink never starves (as the bulletin player). */
-const LEAD_MS = 100;
+import { monotonicNow, sleep } from './precise-wait';
+import { PcmInput, PlacementResult, StationOutput } from './station-output';
+/** A relay on a sink of its own writes this far ahead of real time (as the bulletin player). */
+const OWN_SINK_LEAD_MS = 100;
 /** Each switch may leave this much silence (the next stream connecting) in an `aired` relay. */
 const SWITCH_GAP_ALLOWANCE_MS = 2000;
 /** A probe of the primary must bring this much audio above the dead-air level to count as back. */
@@ -48,6 +47,8 @@ export interface RelayPlan {
   /** Exactly this much is output, whatever the streams do. */
   durationMs: number;
   target: SinkTarget;
+  /** The output's lead over real time: the output reads the relay's first audio this early. */
+  leadMs: number;
   /** The station's loudness target; streams are brought to it on the fly. */
   targetLufs: number;
   /** Below −50 LUFS this long is dead air: the stream is left, and `onDeadAir` called. */
@@ -152,7 +153,8 @@ export abstract class StreamPuller {
  * fails, stalls or carries dead air: the next URL, then the fallback bulletin, then silence. Off
  * the primary, it tries the primary every `primaryCheckMs` and goes back when the primary sends
  * programme again, at most once per `minSwitchMs` after the last switch. Failing over is never
- * delayed. The output is one sink for the whole relay; gaps while a stream connects are silence.
+ * delayed. A relay is one input of the commune's continuous output (`StationOutput`); gaps while
+ * a stream connects are silence.
  */
 @Injectable()
 export class RelayPlayer {
@@ -162,44 +164,70 @@ export class RelayPlayer {
     @Optional() private readonly puller?: StreamPuller,
   ) {}
 
-  async play(plan: RelayPlan, control: RelayControl): Promise<RelayResult> {
+  /**
+   * Opens the primary: the input buffers it while it waits on the output, which reads it from
+   * its start position on.
+   */
+  openInput(plan: RelayPlan, control: RelayControl): RelayInput {
     const timing = { ...RELAY_TIMING, ...plan.timing };
     const lateBudgetMs = Math.max(0, plan.startsAt.getTime() - this.clock.nowMs());
     const timeoutMs = lateBudgetMs + plan.durationMs + 60_000;
-    let sink: SinkOutput;
+    const input = new RelayInput(
+      plan,
+      control,
+      timing,
+      (url) =>
+        this.puller ? this.puller.open(url, timeoutMs) : this.sinks.decodeStream(url, timeoutMs),
+      (path) => this.sinks.decode(path, timeoutMs),
+    );
+    input.open(0, 'start');
+    return input;
+  }
+
+  /** Opens the primary and buffers it until just before the start (a relay on a sink of its own). */
+  async open(plan: RelayPlan, control: RelayControl): Promise<RelayInput> {
+    const input = this.openInput(plan, control);
+    await input.prefill(plan.startsAt.getTime() - this.clock.nowMs() - plan.leadMs - 50);
+    return input;
+  }
+
+  /**
+   * A relay on a sink of its own (the edge player, which has no station output): a one-item
+   * `StationOutput` on that sink, closed after the relay.
+   */
+  async play(plan: Omit<RelayPlan, 'leadMs'>, control: RelayControl): Promise<RelayResult> {
+    const lateBudgetMs = Math.max(0, plan.startsAt.getTime() - this.clock.nowMs());
+    let output: StationOutput;
     try {
-      sink = this.sinks.open(plan.target, timeoutMs);
+      const sink = this.sinks.open(plan.target, lateBudgetMs + plan.durationMs + 60_000);
+      output = new StationOutput(sink, OWN_SINK_LEAD_MS, () => this.clock.nowMs());
     } catch (error) {
       const message = (error as Error).message;
       return { started: false, error: `The sink could not open: ${message}`, segments: [] };
     }
-    const run = new RelayRun(plan, control, timing, sink, (url) =>
-      this.puller ? this.puller.open(url, timeoutMs) : this.sinks.decodeStream(url, timeoutMs),
-    );
-    const fallbackDecoder = (path: string): DecoderProcess => this.sinks.decode(path, timeoutMs);
-    run.setFallbackDecoder(fallbackDecoder);
     try {
-      run.open(0, 'start');
-      const untilStart = plan.startsAt.getTime() - this.clock.nowMs() - 50;
-      await run.prefill(untilStart);
-      if (control.signal.aborted) return { started: false, segments: [] };
-      if (!sink.running) {
-        const exit = await sink.exited;
-        const error = `The sink stopped before the start: ${exit.stderrTail}`;
-        return { started: false, error, segments: [] };
-      }
-      const target = monotonicNow() + (plan.startsAt.getTime() - this.clock.nowMs());
-      if (!(await waitUntil(target, control.signal))) return { started: false, segments: [] };
-      return await run.output(target);
+      const input = await this.open({ ...plan, leadMs: OWN_SINK_LEAD_MS }, control);
+      const placed = await output.place({
+        itemId: 'relay',
+        title: null,
+        priority: 'normal',
+        startsAt: plan.startsAt,
+        input,
+        // As before the output: a relay of its own starts however late it is ready.
+        lateToleranceMs: Number.POSITIVE_INFINITY,
+        signal: control.signal,
+        onStarted: (startedAt) => control.onStarted?.(startedAt),
+        onProgress: (playedMs) => control.onProgress?.(playedMs),
+      });
+      return input.result(placed);
     } finally {
-      run.close();
-      if (sink.running) sink.kill();
+      await output.close(control.signal.aborted);
     }
   }
 }
 
-/** The state of one relay while it plays. */
-class RelayRun {
+/** The state of one relay while it plays: an input of the commune's output. */
+export class RelayInput implements PcmInput {
   private current: Feed | null = null;
   private probe: Feed | null = null;
   private fallbackUsed = false;
@@ -209,20 +237,21 @@ class RelayRun {
   private readonly outputMeter = new LoudnessMeter(CHUNK_MS);
   private deadAirReported = false;
   private switches = 0;
-  private fallbackDecoder!: (path: string) => DecoderProcess;
+  private readonly totalBytes: number;
+  private writtenBytes = 0;
+  private lastSwitchAt = 0;
+  private nextPrimaryCheck = 0;
+  private startedReading = false;
 
   constructor(
     private readonly plan: RelayPlan,
     private readonly control: RelayControl,
     private readonly timing: RelayTiming,
-    private readonly sink: SinkOutput,
     private readonly decodeStream: (url: string) => DecoderProcess,
+    private readonly decodeFallback: (path: string) => DecoderProcess,
   ) {
     this.gain = new DynamicGain(plan.targetLufs);
-  }
-
-  setFallbackDecoder(decode: (path: string) => DecoderProcess): void {
-    this.fallbackDecoder = decode;
+    this.totalBytes = Math.round((plan.durationMs * PCM_BYTES_PER_SECOND) / 1000 / 4) * 4; // whole frames
   }
 
   open(urlIndex: number, reason: SegmentReason): void {
@@ -238,111 +267,97 @@ class RelayRun {
     await Promise.race([source.fill(chunks), sleep(untilStartMs, this.control.signal)]);
   }
 
-  async output(target: number): Promise<RelayResult> {
-    const { plan, control, sink } = this;
-    const totalBytes = Math.round((plan.durationMs * PCM_BYTES_PER_SECOND) / 1000 / 4) * 4; // whole frames
-    let writtenBytes = 0;
-    let sinkError: string | undefined;
-    sink.input.once('error', (error: Error) => (sinkError ??= error.message));
-    const t0 = monotonicNow();
-    const startErrorMs = t0 - target;
-    const startedAt = new Date(plan.startsAt.getTime() + Math.round(startErrorMs));
-    control.onStarted?.(startedAt);
-    let lastSwitchAt = t0;
-    let nextPrimaryCheck = t0 + this.timing.primaryCheckMs;
-    let lastProgress = 0;
-    const elapsed = (): number => monotonicNow() - t0;
-    const silence = Buffer.alloc(CHUNK_BYTES);
-
-    while (!control.signal.aborted && sink.running && !sinkError && writtenBytes < totalBytes) {
-      const due = elapsed() + LEAD_MS;
-      while (pcmBytesToMs(writtenBytes) < due && writtenBytes < totalBytes) {
-        const feed = this.current;
-        const chunk = feed?.take();
-        let out: Buffer;
-        let content: SegmentContent;
-        if (chunk && feed) {
-          content = feed.content;
-          out = feed.urlIndex === null ? chunk : this.gain.apply(chunk, feed.meter.shortTerm);
-        } else {
-          content = { silence: true };
-          out = silence;
-        }
-        out = out.subarray(0, Math.min(out.length, totalBytes - writtenBytes));
-        sink.input.write(out);
-        this.outputMeter.push(out);
-        // Both ends from the byte positions, so that consecutive writes meet exactly.
-        const fromMs = pcmBytesToMs(writtenBytes);
-        const toMs = pcmBytesToMs(writtenBytes + out.length);
-        this.log.wrote(content, this.pendingReason, fromMs, toMs - fromMs);
-        writtenBytes += out.length;
-      }
-      if (!this.deadAirReported && this.outputMeter.silentMs >= plan.deadAirMs) {
-        this.deadAirReported = true;
-        control.onDeadAir?.();
-      }
-      const now = monotonicNow();
-      const failure = this.current?.failure(plan.deadAirMs, now);
-      if (failure) {
-        this.failOver(failure);
-        // Falling to silence is no switch to hold back the primary's return.
-        if (this.current) lastSwitchAt = now;
-      }
-      if (this.current?.urlIndex !== 0) {
-        if (!this.probe && now >= nextPrimaryCheck) {
-          const url = plan.urls[0];
-          this.probe = new Feed({ url }, 0, this.decodeStream(url), this.timing);
-          nextPrimaryCheck = now + this.timing.primaryCheckMs;
-        }
-        if (this.probe) {
-          this.probe.drain();
-          if (this.probe.failure(plan.deadAirMs, now)) {
-            this.probe.kill();
-            this.probe = null;
-          } else if (
-            this.probe.healthy &&
-            (this.current === null || now - lastSwitchAt >= this.timing.minSwitchMs)
-          ) {
-            this.current?.kill();
-            this.current = this.probe;
-            this.current.goLive();
-            this.probe = null;
-            this.pendingReason = 'primary-back';
-            this.switches += 1;
-            lastSwitchAt = now;
-          }
-        }
-      }
-      if (elapsed() - lastProgress >= 1000) {
-        lastProgress = elapsed();
-        control.onProgress?.(Math.min(this.log.playedMs, Math.round(lastProgress)));
-      }
-      await sleep(CHUNK_MS, control.signal);
+  /** The relay's next chunk: the current stream (gain applied), or silence; null after its duration. */
+  read(): Buffer | null {
+    if (this.writtenBytes >= this.totalBytes) return null;
+    const now = monotonicNow();
+    if (!this.startedReading) {
+      this.startedReading = true;
+      this.lastSwitchAt = now;
+      this.nextPrimaryCheck = now + this.timing.primaryCheckMs;
     }
+    this.watch(now);
+    const feed = this.current;
+    const chunk = feed?.take();
+    let out: Buffer;
+    let content: SegmentContent;
+    if (chunk && feed) {
+      content = feed.content;
+      out = feed.urlIndex === null ? chunk : this.gain.apply(chunk, feed.meter.shortTerm);
+    } else {
+      content = { silence: true };
+      out = Buffer.alloc(CHUNK_BYTES);
+    }
+    out = out.subarray(0, Math.min(out.length, this.totalBytes - this.writtenBytes));
+    this.outputMeter.push(out);
+    this.log.wrote(
+      content,
+      this.pendingReason,
+      pcmBytesToMs(this.writtenBytes),
+      pcmBytesToMs(out.length),
+    );
+    this.writtenBytes += out.length;
+    if (!this.deadAirReported && this.outputMeter.silentMs >= this.plan.deadAirMs) {
+      this.deadAirReported = true;
+      this.control.onDeadAir?.();
+    }
+    return out;
+  }
 
-    const totalMs = pcmBytesToMs(writtenBytes);
-    const ranToEnd = writtenBytes >= totalBytes && !control.signal.aborted && !sinkError;
-    if (ranToEnd && sink.running) await waitUntil(t0 + totalMs, control.signal);
-    const outputMs = ranToEnd ? totalMs : Math.max(0, Math.min(totalMs, Math.round(elapsed())));
-    const playedMs = Math.min(this.log.playedMs, outputMs);
-    const aborted = control.signal.aborted;
-    const sinkEnd = await closeSink(sink, { clean: ranToEnd && !aborted, aborted });
-    let error = sinkError ?? sinkEnd;
+  /** Fails over from a failed input, and probes the primary while off it. */
+  private watch(now: number): void {
+    const { plan } = this;
+    const failure = this.current?.failure(plan.deadAirMs, now);
+    if (failure) {
+      this.failOver(failure);
+      // Falling to silence is no switch to hold back the primary's return.
+      if (this.current) this.lastSwitchAt = now;
+    }
+    if (this.current?.urlIndex === 0) return;
+    if (!this.probe && now >= this.nextPrimaryCheck) {
+      const url = plan.urls[0];
+      this.probe = new Feed({ url }, 0, this.decodeStream(url), this.timing);
+      this.nextPrimaryCheck = now + this.timing.primaryCheckMs;
+    }
+    if (!this.probe) return;
+    this.probe.drain();
+    if (this.probe.failure(plan.deadAirMs, now)) {
+      this.probe.kill();
+      this.probe = null;
+    } else if (
+      this.probe.healthy &&
+      (this.current === null || now - this.lastSwitchAt >= this.timing.minSwitchMs)
+    ) {
+      this.current?.kill();
+      this.current = this.probe;
+      this.current.goLive();
+      this.probe = null;
+      this.pendingReason = 'primary-back';
+      this.switches += 1;
+      this.lastSwitchAt = now;
+    }
+  }
+
+  /** The relay's outcome from what the output aired of it. */
+  result(placed: PlacementResult): RelayResult {
+    if (!placed.started) return { ...placed, segments: [] };
+    const { plan } = this;
+    const playedMs = Math.min(this.log.playedMs, placed.playedMs);
+    const ranToEnd = placed.completed;
+    let error = placed.error;
     const allowanceMs = SWITCH_GAP_ALLOWANCE_MS * (this.switches + 1);
-    const completed =
-      ranToEnd && !control.signal.aborted && !error && plan.durationMs - playedMs <= allowanceMs;
+    const completed = ranToEnd && !error && plan.durationMs - playedMs <= allowanceMs;
     if (ranToEnd && !completed && !error) {
       error = `${Math.round((plan.durationMs - playedMs) / 1000)} giây tiếp âm là khoảng lặng (mọi luồng đều hỏng)`;
     }
     return {
-      started: true,
-      startedAt,
-      endedAt: new Date(startedAt.getTime() + outputMs),
+      ...placed,
       playedMs,
       completed,
-      startErrorMs,
       error,
-      segments: this.log.segments(startedAt),
+      segments: this.log
+        .segments(placed.startedAt)
+        .filter((segment) => Date.parse(segment.startedAt) < placed.endedAt.getTime()),
     };
   }
 
@@ -365,7 +380,7 @@ class RelayRun {
       this.current = new Feed(
         { bulletinId },
         null,
-        this.fallbackDecoder(renditionPath),
+        this.decodeFallback(renditionPath),
         this.timing,
       );
     }
