@@ -749,6 +749,17 @@ describe('as-run log (e2e)', () => {
       expect(served.records[3].topics).toEqual(['kinh-te-so', 'xa-hoi-so']);
       expect(recomputeChain(all)).toEqual({ ok: true });
       expect(await verify(IMPORTS)).toEqual({ ok: true, count: before.length + batch.length });
+      // The check reads the chain a page at a time: a change far past its first page is named.
+      const changed = before.length + batch.length - 2;
+      const dataSource = app.app.get(DataSource);
+      const shift = (ms: number) =>
+        dataSource.query(
+          `UPDATE playout_record SET played_ms = played_ms + ${ms} WHERE commune_code = '${IMPORTS}' AND seq = ${changed}`,
+        );
+      await shift(1);
+      expect(await verify(IMPORTS)).toEqual({ ok: false, brokenAtSeq: changed });
+      await shift(-1);
+      expect(await verify(IMPORTS)).toEqual({ ok: true, count: before.length + batch.length });
 
       const topicRows: { record_id: string; topic_code: string }[] = await app.app
         .get(DataSource)

@@ -11,6 +11,13 @@ import { createTestStorage, TestStorage } from './support/test-app';
  */
 const HTTP_ONLY = ['@bull-board/nestjs', 'mqtt', 'ws'] as const;
 
+/** The `cache_size` of the process's SQLite connection. */
+async function pageCache(context: INestApplicationContext): Promise<number> {
+  const { DataSource } = await import('typeorm');
+  const rows: { cache_size: number }[] = await context.get(DataSource).query('PRAGMA cache_size');
+  return rows[0].cache_size;
+}
+
 describe('modules by role', () => {
   let storage: TestStorage;
   let loaded: Set<string>;
@@ -41,6 +48,8 @@ describe('modules by role', () => {
     );
     try {
       expect([...loaded]).toEqual([]);
+      // It takes no as-run ingest: SQLite's page cache stays small (8 MiB, in KiB below 0).
+      expect(await pageCache(context)).toBe(-8192);
     } finally {
       await context.close();
     }
@@ -54,6 +63,7 @@ describe('modules by role', () => {
     try {
       await app.listen(0);
       expect([...loaded].sort()).toEqual([...HTTP_ONLY].sort());
+      expect(await pageCache(app)).toBe(-32768);
       const { default: request } = await import('supertest');
       // The dashboard's own guard answers (no session cookie): the module is mounted.
       const response = await request(app.getHttpServer()).get('/api/v1/admin/queues');

@@ -1,5 +1,5 @@
 import { loadConfig } from '../config/load-config';
-import { PasswordHasher } from './password-hasher';
+import { HASH_WORKER_IDLE_MS, PasswordHasher } from './password-hasher';
 
 function hasher(env: Record<string, string> = {}): PasswordHasher {
   return new PasswordHasher(loadConfig({ PASSWORD_SCRYPT_COST: '10', ...env }, '/tmp'));
@@ -56,6 +56,24 @@ describe('password hasher', () => {
       expect(small.load).toBe(0);
     } finally {
       await small.onModuleDestroy();
+    }
+  });
+
+  it('ends a worker that has been idle a while, and starts one again for the next hash', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    const idle = hasher({ PASSWORD_HASH_WORKERS: '1' });
+    try {
+      const hash = await idle.hash('mật-khẩu');
+      expect(idle.workers).toBe(1);
+      jest.advanceTimersByTime(HASH_WORKER_IDLE_MS - 1);
+      expect(idle.workers).toBe(1);
+      jest.advanceTimersByTime(1);
+      expect(idle.workers).toBe(0);
+      await expect(idle.verify('mật-khẩu', hash)).resolves.toBe(true);
+      expect(idle.workers).toBe(1);
+    } finally {
+      jest.useRealTimers();
+      await idle.onModuleDestroy();
     }
   });
 });

@@ -46,7 +46,17 @@ interface Pending {
 interface Slot {
   worker: Worker;
   current?: Pending;
+  /** Ends the worker once it has had nothing to do for HASH_WORKER_IDLE_MS. */
+  idle?: NodeJS.Timeout;
+  retired?: boolean;
 }
+
+/**
+ * An idle hash worker is ended after this long: each holds a V8 isolate of its own (~10 MB
+ * resident, measured 2026-12-03), which a process that sees a login now and then need not keep;
+ * the next login starts one again (a few ms).
+ */
+export const HASH_WORKER_IDLE_MS = 30_000;
 
 function format(log2N: number, salt: Buffer, key: Buffer): string {
   return [
@@ -116,6 +126,11 @@ export class PasswordHasher implements OnModuleDestroy {
     return actual.length === expected.length && timingSafeEqual(actual, expected);
   }
 
+  /** Worker threads alive now. */
+  get workers(): number {
+    return this.slots.length;
+  }
+
   /** Hashes running or waiting now. */
   get load(): number {
     return this.slots.filter((slot) => slot.current).length + this.queue.length;
@@ -126,7 +141,12 @@ export class PasswordHasher implements OnModuleDestroy {
     for (const pending of this.queue.splice(0)) {
       pending.reject(new DomainError('PASSWORD_HASHER_BUSY', 'The service is stopping'));
     }
-    await Promise.all(this.slots.splice(0).map((slot) => slot.worker.terminate()));
+    await Promise.all(
+      this.slots.splice(0).map((slot) => {
+        clearTimeout(slot.idle);
+        return slot.worker.terminate();
+      }),
+    );
   }
 
   private run(job: ScryptJob): Promise<Buffer> {
@@ -188,12 +208,14 @@ export class PasswordHasher implements OnModuleDestroy {
     };
     worker.on('error', fail);
     worker.on('exit', (code) => {
-      if (!this.closed) fail(new Error(`password hash worker exited with code ${code}`));
+      if (!this.closed && !slot.retired)
+        fail(new Error(`password hash worker exited with code ${code}`));
     });
     return slot;
   }
 
   private start(slot: Slot, pending: Pending): void {
+    clearTimeout(slot.idle);
     slot.current = pending;
     slot.worker.postMessage(pending.job);
   }
@@ -201,5 +223,14 @@ export class PasswordHasher implements OnModuleDestroy {
   private next(slot: Slot): void {
     const waiting = this.queue.shift();
     if (waiting) this.start(slot, waiting);
+    else slot.idle = setTimeout(() => this.retire(slot), HASH_WORKER_IDLE_MS).unref();
+  }
+
+  private retire(slot: Slot): void {
+    const index = this.slots.indexOf(slot);
+    if (index < 0 || slot.current) return;
+    this.slots.splice(index, 1);
+    slot.retired = true;
+    void slot.worker.terminate();
   }
 }

@@ -1,6 +1,6 @@
 import * as sqlite3 from 'sqlite3';
 import { DataSourceOptions } from 'typeorm';
-import { DatabaseConfig } from '../config/app-config';
+import { AppRole, DatabaseConfig } from '../config/app-config';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
@@ -16,7 +16,8 @@ const quietSqlite3 = { ...sqlite3, verbose: () => quietSqlite3 };
 
 /**
  * Settings of the service's SQLite connection beyond TypeORM's (WAL, busy timeout, foreign keys),
- * applied once it is open (`Db`). Neither weakens durability: every commit is still synced.
+ * applied once it is open (`Db`), in a process that serves the API. Neither weakens durability:
+ * every commit is still synced.
  */
 export const SQLITE_PRAGMAS = [
   // 32 MiB of page cache instead of 2 MiB: the indexes that a batch of as-run records updates stay
@@ -27,6 +28,19 @@ export const SQLITE_PRAGMAS = [
   // both, a province-month of as-run batches ingested 1.5 × faster (bench/reports.bench.ts).
   'wal_autocheckpoint = 10000',
 ] as const;
+
+/**
+ * The settings for a process with these roles. One without the API takes no as-run ingest, so
+ * its page cache stays at 8 MiB: the 32 MiB were filled by the chain check's reading of every
+ * chain, pages no one reads again (a worker 24 MB more resident for it, bench/memory.bench.ts),
+ * and the check ran no slower with 8.
+ */
+export function sqlitePragmas(roles: ReadonlySet<AppRole>): readonly string[] {
+  if (roles.has('api')) return SQLITE_PRAGMAS;
+  return SQLITE_PRAGMAS.map((pragma) =>
+    pragma.startsWith('cache_size') ? 'cache_size = -8192' : pragma,
+  );
+}
 
 /** TypeORM options for the configured database: migrations only, never `synchronize`. */
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {

@@ -16,6 +16,7 @@ import {
 import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
 import {
   chainHash,
+  ChainedRecord,
   ChainVerdict,
   ChainWalker,
   contentKey,
@@ -86,7 +87,33 @@ export function draftContentKey(draft: ContentFields): string {
   );
 }
 
-const VERIFY_PAGE = 1000;
+/**
+ * Records read at a time by the chain check. Small on purpose: a page lives while it is read and
+ * hashed, so a page larger than the young generation (`--max-semi-space-size=2`, `npm start`)
+ * survives its collections and is promoted, to stay as garbage in the old space until a full
+ * collection. Checking 166 chains of 930 records (2026-12-03, `--max-semi-space-size=2`): pages
+ * of 1,000 whole records, heap peak 21 → 92 MB, RSS +120 MB, 7.1 s of CPU; 100 records of the
+ * chained fields only, heap peak 24.5 MB, RSS +37 MB (SQLite's page cache), 3.7 s.
+ */
+const VERIFY_PAGE = 100;
+
+/** What the chain check reads of a record: the hashed fields, the links, nothing else. */
+const CHAIN_SELECT = {
+  communeCode: true,
+  seq: true,
+  scheduleItemId: true,
+  bulletinId: true,
+  topics: true,
+  startedAt: true,
+  endedAt: true,
+  playedMs: true,
+  outcome: true,
+  source: true,
+  correctsSeq: true,
+  segments: true,
+  prevHash: true,
+  hash: true,
+} as const satisfies { [field in keyof ChainedRecord]-?: true };
 
 /** A reading of a commune's chain: the verdict, and the last record that chained well. */
 export interface ChainReading {
@@ -469,6 +496,7 @@ export class AsRunLedger {
     for (;;) {
       const page = await manager.find(PlayoutRecord, {
         where: { communeCode, seq: MoreThan(after) },
+        select: CHAIN_SELECT,
         order: { seq: 'ASC' },
         take: VERIFY_PAGE,
       });
