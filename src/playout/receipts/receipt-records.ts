@@ -115,7 +115,8 @@ export class ReceiptRecords {
     }
     if (due.length === 0) return [];
     for (const entry of due) {
-      if (entry.result.outcome !== 'missed') continue;
+      // Live speech was checked against the policy when it began (quiet hours).
+      if (entry.result.outcome !== 'missed' || entry.item.source === 'live') continue;
       // The boxes refused it for the broadcast policy (or were down): `failed` with the rule.
       const violation = await this.policy.checkScheduled(manager, entry.item);
       if (violation) {
