@@ -64,17 +64,23 @@ export class Speaker {
 
   /**
    * Sends a recording (s16le mono 48 kHz, as `recordedTone` makes it) in real time, 40 ms a
-   * frame; resolves with when the first frame went.
+   * frame, to its end or until `quiet()`; resolves with when the first frame went.
    */
   async speakRecording(pcm: Buffer): Promise<number> {
+    this.sending = true;
     const started = Date.now();
-    for (let index = 0; index * FRAME_BYTES < pcm.length; index++) {
+    for (let index = 0; index * FRAME_BYTES < pcm.length && this.sending; index++) {
       if (this.ws.readyState !== WebSocket.OPEN) break;
       this.ws.send(pcm.subarray(index * FRAME_BYTES, (index + 1) * FRAME_BYTES));
       const due = started + (index + 1) * 40;
       await sleep(Math.max(0, due - Date.now()));
     }
     return started;
+  }
+
+  /** Stops sending (the socket stays open). */
+  quiet(): void {
+    this.sending = false;
   }
 
   async waitFor(type: string, timeoutMs = 15000): Promise<Message> {
