@@ -136,10 +136,12 @@ describe('live announcements to speaker clusters (e2e, real processes)', () => {
       topics: ['xa-hoi-so'],
       audioId: audio.id,
     });
-    // Far enough ahead for the service and both clusters to start and cache it.
+    // Far enough ahead for the service and the clusters to start and cache it; for zone thon-1
+    // only, so that cluster 2, back during the session, has nothing else to start then.
     const item = await insertScheduleItem(app, {
       communeCode: HAC_THANH,
       bulletinId: bulletin.id,
+      zones: ['thon-1'],
       startsAt: new Date(Date.now() + 50000),
       durationMs: 60000,
     });
@@ -154,7 +156,7 @@ describe('live announcements to speaker clusters (e2e, real processes)', () => {
     const one = startEdge('thon-1', first.enrolmentCode);
     const two = startEdge('thon-2', second.enrolmentCode);
     await one.waitFor(/Synced: 1 items, cached until 20/, 60000);
-    await two.waitFor(/Synced: 1 items, cached until 20/, 60000);
+    await two.waitFor(/Synced: 0 items/, 60000);
     // Cluster 2 goes offline (a clean stop says so at once) before the session begins.
     await two.stop('SIGTERM');
     edges.delete('thon-2');
@@ -210,6 +212,12 @@ describe('live announcements to speaker clusters (e2e, real processes)', () => {
         `/api/v1/communes/${HAC_THANH}/playout-log/${record.seq}/receipts`,
       )
     ).body as Receipt[];
+    // What each cluster said (on a failure, the reason a cluster did not play).
+    const said = receipts.map((receipt) => receipt.reason ?? receipt.outcome);
+    expect(said).toHaveLength(2);
+    expect(said).toEqual(
+      expect.arrayContaining(['aired', expect.stringMatching(/vào phiên phát trực tiếp muộn/)]),
+    );
     expect({ record, receipts }).toMatchObject({
       record: {
         source: 'live',

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { LIVE_FRAME } from '../playout/player/live-input';
 import { liveDecoderCommand, liveEncoderCommand } from './live-stream-args';
-import { LiveStream } from './live-stream';
+import { frameStart, LiveStream } from './live-stream';
 
 /** A second of a 440 Hz tone in the live frame's format. */
 function tone(): Buffer {
@@ -35,6 +35,12 @@ describe('LiveStream', () => {
     expect(a[0]).toBe(0xff);
     expect(a[1] & 0xe0).toBe(0xe0);
     expect(stream.listen(new PassThrough())).toBe(false);
+  });
+
+  it('starts a joining listener at a frame header', () => {
+    expect(frameStart(Buffer.from([0x12, 0xff, 0x00, 0xff, 0xfb, 0x90]))).toBe(3);
+    expect(frameStart(Buffer.from([0xff, 0xf3, 0x00]))).toBe(0);
+    expect(frameStart(Buffer.from([0x00, 0xff]))).toBe(-1);
   });
 
   it('encodes for devices without probing and decodes with the device token', () => {

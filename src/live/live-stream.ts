@@ -14,6 +14,8 @@ const MAX_BACKLOG_BYTES = 64 * 1024;
 export class LiveStream {
   private readonly encoder: PlayoutProcess;
   private readonly listeners = new Set<Writable>();
+  /** Listeners that have not had a byte yet: they start at an MP3 frame's header. */
+  private readonly joining = new Set<Writable>();
   private ended = false;
   readonly finished: Promise<void>;
 
@@ -42,8 +44,10 @@ export class LiveStream {
   listen(listener: Writable): boolean {
     if (this.ended) return false;
     this.listeners.add(listener);
+    this.joining.add(listener);
     const forget = (): void => {
       this.listeners.delete(listener);
+      this.joining.delete(listener);
     };
     listener.once('close', forget);
     listener.once('error', forget);
@@ -68,7 +72,25 @@ export class LiveStream {
         this.listeners.delete(listener);
         continue;
       }
+      if (this.joining.has(listener)) {
+        const header = frameStart(data);
+        if (header < 0) continue;
+        this.joining.delete(listener);
+        listener.write(header === 0 ? data : data.subarray(header));
+        continue;
+      }
       listener.write(data);
     }
   }
+}
+
+/**
+ * Where the first MPEG audio layer III frame header starts in `data` (-1: none): a device that
+ * joins mid-session gets the stream from a frame, so its decoder needs no resynchronisation.
+ */
+export function frameStart(data: Buffer): number {
+  for (let index = 0; index + 1 < data.length; index++) {
+    if (data[index] === 0xff && (data[index + 1] & 0xe6) === 0xe2) return index;
+  }
+  return -1;
 }
