@@ -136,12 +136,12 @@ describe('live announcements to speaker clusters (e2e, real processes)', () => {
       topics: ['xa-hoi-so'],
       audioId: audio.id,
     });
-    // Far enough ahead for the service and the clusters to start and cache it; for zone thon-1
-    // only, so that cluster 2, back during the session, has nothing else to start then.
+    // Far enough ahead for the service and both clusters to start and cache it. Cluster 2, back
+    // during the session, starts it late and is preempted before its start: it waits for the
+    // live play instead of taking the output back again and again.
     const item = await insertScheduleItem(app, {
       communeCode: HAC_THANH,
       bulletinId: bulletin.id,
-      zones: ['thon-1'],
       startsAt: new Date(Date.now() + 50000),
       durationMs: 60000,
     });
@@ -156,7 +156,7 @@ describe('live announcements to speaker clusters (e2e, real processes)', () => {
     const one = startEdge('thon-1', first.enrolmentCode);
     const two = startEdge('thon-2', second.enrolmentCode);
     await one.waitFor(/Synced: 1 items, cached until 20/, 60000);
-    await two.waitFor(/Synced: 0 items/, 60000);
+    await two.waitFor(/Synced: 1 items, cached until 20/, 60000);
     // Cluster 2 goes offline (a clean stop says so at once) before the session begins.
     await two.stop('SIGTERM');
     edges.delete('thon-2');
@@ -257,7 +257,8 @@ describe('live announcements to speaker clusters (e2e, real processes)', () => {
     // The bulletin in progress was interrupted: partial on cluster 1, as for an emergency.
     const bulletinRecord = await eventually(
       async () => (await log()).find((row) => row.scheduleItemId === item.id),
-      { timeoutMs: 30000, what: "the bulletin's record" },
+      // Cluster 2 plays it after the live speech (late, within the tolerance), whole: 60 s.
+      { timeoutMs: 100000, what: "the bulletin's record" },
     );
     expect(bulletinRecord.source).toBe('devices');
     const bulletinReceipts = (

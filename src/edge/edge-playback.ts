@@ -310,7 +310,13 @@ export class EdgePlayback {
         if (this.current?.itemId === item.scheduleItemId) this.current = null;
         const reason = hold.controller.signal.reason as StopReason | undefined;
         if (!result.started) {
-          if (reason?.kind === 'preempted') continue;
+          if (reason?.kind === 'preempted') {
+            // Wait for the play that took the output (live speech, an emergency): taking it back
+            // at once would be preempted again and again, and hold the other up.
+            hold.release();
+            await this.active.get(reason.byItemId);
+            continue;
+          }
           if (reason?.kind === 'shutdown') {
             await this.store.dropClaim(item.scheduleItemId);
             return;
