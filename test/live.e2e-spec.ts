@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { WebSocket } from 'ws';
 import { ScheduleChanges } from '../src/schedule/schedule-changes';
 import { listen } from './support/browser';
+import { Speaker } from './support/live-speaker';
 import { newDevicePublicKey } from './support/fleet-device';
 import { insertBulletin, insertReadyAudio, insertScheduleItem } from './support/playout-fixtures';
 import { createActors, HAC_THANH, HAM_RONG, THANH_HOA } from './support/schedule-fixtures';
@@ -36,75 +36,7 @@ interface RecordJson {
   topics: string[];
 }
 
-interface Message {
-  type: string;
-  [key: string]: unknown;
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** 40 ms of a sine at `frequency` (s16le mono 48 kHz), as the page sends it. */
-function toneFrame(frequency: number, index: number): Buffer {
-  const samples = 1920;
-  const frame = Buffer.alloc(samples * 2);
-  for (let i = 0; i < samples; i++) {
-    const t = (index * samples + i) / 48000;
-    frame.writeInt16LE(Math.round(0.3 * 32767 * Math.sin(2 * Math.PI * frequency * t)), i * 2);
-  }
-  return frame;
-}
-
-/** A speaker's socket: its messages, and how it closed. */
-class Speaker {
-  readonly messages: Message[] = [];
-  readonly closed: Promise<{ code: number; reason: string }>;
-  private sending = false;
-
-  constructor(readonly ws: WebSocket) {
-    ws.on('message', (data: Buffer) =>
-      this.messages.push(JSON.parse(data.toString('utf8')) as Message),
-    );
-    this.closed = new Promise((resolve) =>
-      ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })),
-    );
-  }
-
-  static async connect(baseUrl: string, ticket: string): Promise<Speaker> {
-    const ws = new WebSocket(
-      `${baseUrl.replace('http', 'ws')}/api/v1/live/socket?ticket=${ticket}`,
-    );
-    const speaker = new Speaker(ws);
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
-    return speaker;
-  }
-
-  /** Sends a tone in real time (40 ms frames) for `ms`, or until the socket closes. */
-  async speak(frequency: number, ms: number): Promise<void> {
-    this.sending = true;
-    const started = Date.now();
-    for (let index = 0; Date.now() - started < ms && this.sending; index++) {
-      if (this.ws.readyState !== WebSocket.OPEN) break;
-      this.ws.send(toneFrame(frequency, index));
-      const due = started + (index + 1) * 40;
-      await sleep(Math.max(0, due - Date.now()));
-    }
-  }
-
-  async waitFor(type: string, timeoutMs = 15000): Promise<Message> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.messages.find((message) => message.type === type);
-      if (found) return found;
-      if (Date.now() > deadline) {
-        throw new Error(`No ${type} message; got ${JSON.stringify(this.messages)}`);
-      }
-      await sleep(50);
-    }
-  }
-}
 
 describe('live announcements (e2e, ws, file sink, real time)', () => {
   let storage: TestStorage;
@@ -277,7 +209,7 @@ describe('live announcements (e2e, ws, file sink, real time)', () => {
     expect(refused.body).toMatchObject({ code: 'POLICY_QUIET_HOURS' });
   });
 
-  it('refuses a commune that plays through devices (409), not pretending to reach them', async () => {
+  it('offers a commune with devices its zones, and refuses zones no device is in', async () => {
     const user = await createUserAndLogin(app, admin, {
       username: 'live-van-hanh-devices',
       role: 'operator',
@@ -287,16 +219,26 @@ describe('live announcements (e2e, ws, file sink, real time)', () => {
       .http()
       .post(`/api/v1/communes/${DEVICES}/devices`)
       .set(bearer(user))
-      .send({ name: 'Cụm loa chợ' })
+      .send({ name: 'Cụm loa chợ', zones: ['thon-cho'] })
       .expect(201);
     await app
       .http()
       .post('/api/v1/devices/enrol')
       .send({ code: created.body.enrolmentCode, publicKey: newDevicePublicKey() })
       .expect(201);
-    const refused = await openLive(DEVICES, user);
+    const status = await app
+      .http()
+      .get(`/api/v1/communes/${DEVICES}/live`)
+      .set(bearer(user))
+      .expect(200);
+    expect(status.body).toMatchObject({ available: true, zones: ['thon-cho'], onAir: null });
+    const refused = await openLive(DEVICES, user, { zones: ['thon-khac'] });
     expect(refused.status).toBe(409);
-    expect(refused.body).toMatchObject({ code: 'LIVE_DEVICES_UNSUPPORTED' });
+    expect(refused.body).toMatchObject({ code: 'LIVE_NO_DEVICES', zones: ['thon-khac'] });
+    // A commune without devices has one output: zones mean nothing there.
+    const noZones = await openLive(HAC_THANH, operator, { zones: ['thon-1'] });
+    expect(noZones.status).toBe(400);
+    expect(noZones.body).toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
   it('interrupts a normal item, airs the speech within 3 s, records and logs it', async () => {

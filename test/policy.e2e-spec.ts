@@ -209,6 +209,15 @@ describe('broadcast policy (e2e)', () => {
       maxSessionMinutes: 20,
       maxDailyMinutes: 2,
     }).expect(200);
+    // A live announcement of a minute that day is not held to the daily airtime.
+    await insertScheduleItem(app, {
+      communeCode: HAC_THANH,
+      bulletinId: null,
+      startsAt: new Date(at('2025-10-07', '06:00:00')),
+      durationMs: 60000,
+      source: 'live',
+      status: 'dispatched',
+    });
     // 2025-10-07 holds 30 s + 40 s: another 40 s makes 110 s of the 120 allowed; 30 s more does not fit.
     await schedule(bulletin40s, at('2025-10-07', '05:30:00')).expect(201);
     const daily = await schedule(bulletin30s, at('2025-10-07', '05:35:00')).expect(409);

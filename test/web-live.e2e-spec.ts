@@ -1,11 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { ScheduleItem } from '../src/schedule/entities/schedule-item.entity';
 import { ScheduleChanges } from '../src/schedule/schedule-changes';
 import { Browser, buildWebApp, launchBrowser, listen, screenshot, signIn } from './support/browser';
 import { eventually } from './support/eventually';
+import { enrolNewDevice } from './support/fleet-device';
 import { insertBulletin, insertReadyAudio, insertScheduleItem } from './support/playout-fixtures';
-import { createActors, HAC_THANH, THANH_HOA } from './support/schedule-fixtures';
+import { createActors, HAC_THANH, HAM_RONG, THANH_HOA } from './support/schedule-fixtures';
 import {
   ADMIN,
   bearer,
@@ -57,6 +60,7 @@ describe('web app: Phát trực tiếp from Chromium with a fake microphone (e2e
   let browser: Browser;
   let admin: string;
   let operator: string;
+  let otherOperator: string;
 
   beforeAll(async () => {
     buildWebApp();
@@ -68,7 +72,7 @@ describe('web app: Phát trực tiếp from Chromium with a fake microphone (e2e
     });
     baseUrl = await listen(app);
     admin = await app.login(ADMIN.username, ADMIN.password);
-    operator = (await createActors(app, admin, 'web-live-')).operator;
+    ({ operator, otherOperator } = await createActors(app, admin, 'web-live-'));
     const wav = join(storage.dir, 'micro.wav');
     fakeMicrophone(wav);
     browser = await launchBrowser({
@@ -193,6 +197,40 @@ describe('web app: Phát trực tiếp from Chromium with a fake microphone (e2e
       .expect(200);
     expect(verify.body).toMatchObject({ ok: true });
     await screenshot(page, '42-da-phat-truc-tiep');
+    expect(browser.problems).toEqual([]);
+    await page.close();
+  });
+
+  it('speaks to the speaker clusters of chosen zones in a commune that has them', async () => {
+    await enrolNewDevice(app, otherOperator, HAM_RONG, 'Cụm loa chợ', ['thon-1', 'thon-2']);
+    const page = await browser.newTab('live-devices');
+    await signIn(
+      page,
+      baseUrl,
+      'web-live-van-hanh-ham-rong',
+      'web-live-van-hanh-ham-rong-password',
+    );
+    await page.getByRole('link', { name: 'Phát trực tiếp' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Phát trực tiếp' }).waitFor();
+    await page.getByText(/^Xã phát qua cụm loa/).waitFor();
+    expect(await page.getByText(/chưa thể phát trực tiếp/).count()).toBe(0);
+    await page.getByRole('checkbox', { name: 'thon-2' }).check();
+    expect(await page.getByRole('checkbox', { name: 'thon-1' }).isChecked()).toBe(false);
+    await screenshot(page, '43-phat-truc-tiep-cum-loa');
+    await page.getByRole('button', { name: 'BẮT ĐẦU PHÁT TRỰC TIẾP' }).click();
+    await page.getByText(/^ĐANG PHÁT TRỰC TIẾP từ/).waitFor({ timeout: 10000 });
+    await sleep(2000);
+    await page.getByRole('button', { name: 'DỪNG PHÁT' }).click();
+    await page.getByText(/^Đã phát trực tiếp .* tới các cụm loa/).waitFor({ timeout: 15000 });
+    // The session is a live item of the chosen zone on the commune's program log.
+    const items = await app.app
+      .get(DataSource)
+      .getRepository(ScheduleItem)
+      .findBy({ communeCode: HAM_RONG, source: 'live' });
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ zones: ['thon-2'], bulletinId: null });
+    expect(items[0].durationMs).toBeGreaterThan(1000);
+    expect(items[0].durationMs).toBeLessThan(10000);
     expect(browser.problems).toEqual([]);
     await page.close();
   });

@@ -3,10 +3,13 @@ import { KeyObject } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { Clock } from '../common/clock';
 import { ManifestAudio, Receipt, ReceiptFields, receiptInstant } from '../fleet/protocol';
-import { CommuneOutputs, StopReason } from '../playout/player/commune-outputs';
+import { CommuneOutputs, OutputHold, StopReason } from '../playout/player/commune-outputs';
+import { LiveInput } from '../playout/player/live-input';
+import { LivePlayer } from '../playout/player/live-player';
 import { playedOutcome } from '../playout/player/play-outcome';
 import { PlayControl, Player, PlayResult } from '../playout/player/player';
 import { RelayPlayer, RelayResult } from '../playout/player/relay-player';
+import type { DecoderProcess } from '../playout/sinks/audio-sinks';
 import { SinkTarget } from '../playout/sinks/sink-args';
 import { sinkTargetOf } from '../playout/sinks/sink-targets';
 import type { AudioCache } from './audio-cache';
@@ -14,6 +17,7 @@ import type { EdgeConfig } from './edge-config';
 import { edgePolicyViolation, policyRefusalReason } from './edge-policy';
 import type { EdgeStore, StoredItem } from './edge-store';
 import { relayReceiptNote } from './edge-relay';
+import { LiveOrder, liveOutcome, wholeSamples } from './edge-live';
 
 /** Why an item was not played (receipt reasons, Vietnamese: people read them). */
 export const EDGE_REASONS = {
@@ -23,7 +27,12 @@ export const EDGE_REASONS = {
   tooLate: 'Cụm loa bận, đến lượt thì đã quá giờ phát',
   powerOff: 'Cụm loa đang tắt theo lệnh',
   stoppedBeforeStart: 'Dừng theo lệnh từ máy chủ trước khi phát',
+  noLiveStream:
+    'Không nhận được luồng phát trực tiếp từ máy chủ (phiên đã kết thúc hoặc mất kết nối)',
 } as const;
+
+/** The longest a live play may last here; the server ends the stream well before. */
+const LIVE_MAX_MS = 4 * 3600 * 1000;
 
 const TICK_MS = 250;
 const PROGRESS_WRITE_MS = 2000;
@@ -62,6 +71,7 @@ export class EdgePlayback {
     private readonly cache: AudioCache,
     private readonly player: Player,
     private readonly relayPlayer: RelayPlayer,
+    private readonly live: { player: LivePlayer; open(url: string): DecoderProcess },
     private readonly clock: Clock,
     private readonly privateKey: KeyObject,
     private readonly onChange: (receipt?: Receipt) => void,
@@ -129,6 +139,19 @@ export class EdgePlayback {
     return this.begin({ ...item, startsAt }, true) ?? null;
   }
 
+  /**
+   * `play-live`: the live speech from the server's stream, at once, before any normal item (an
+   * emergency still wins); resolves with its start (null when nothing came). Ends with the
+   * stream. A session already played or playing here is not started again.
+   */
+  async playLive(order: LiveOrder): Promise<Date | null> {
+    const waiting = this.startWaiters.get(order.scheduleItemId);
+    if (waiting) return waiting;
+    const play = await this.store.play(order.scheduleItemId);
+    if (play) return play.startedAt === null ? null : new Date(play.startedAt);
+    return (await this.track(order.scheduleItemId, () => this.runLive(order))) ?? null;
+  }
+
   /** Items due within the preroll start; items whose time passed while down are `missed`. */
   private async tick(): Promise<void> {
     if (this.ticking || this.stopping.signal.aborted) return;
@@ -155,23 +178,97 @@ export class EdgePlayback {
   }
 
   private begin(item: StoredItem, emergency: boolean): Promise<Date | null> | undefined {
-    if (this.active.has(item.scheduleItemId)) return this.startWaiters.get(item.scheduleItemId);
-    const started = new Promise<Date | null>((resolve) =>
-      this.starts.set(item.scheduleItemId, resolve),
-    );
-    this.startWaiters.set(item.scheduleItemId, started);
-    const run = this.run(item, emergency)
-      .catch((error: unknown) =>
-        this.logger.error(`Play of ${item.scheduleItemId} failed: ${String(error)}`),
-      )
+    return this.track(item.scheduleItemId, () => this.run(item, emergency));
+  }
+
+  /** Runs a play once per item; resolves with its start (null when it did not start). */
+  private track(itemId: string, play: () => Promise<void>): Promise<Date | null> | undefined {
+    if (this.active.has(itemId)) return this.startWaiters.get(itemId);
+    const started = new Promise<Date | null>((resolve) => this.starts.set(itemId, resolve));
+    this.startWaiters.set(itemId, started);
+    const run = play()
+      .catch((error: unknown) => this.logger.error(`Play of ${itemId} failed: ${String(error)}`))
       .finally(() => {
-        this.starts.get(item.scheduleItemId)?.(null);
-        this.starts.delete(item.scheduleItemId);
-        this.startWaiters.delete(item.scheduleItemId);
-        this.active.delete(item.scheduleItemId);
+        this.starts.get(itemId)?.(null);
+        this.starts.delete(itemId);
+        this.startWaiters.delete(itemId);
+        this.active.delete(itemId);
       });
-    this.active.set(item.scheduleItemId, run);
+    this.active.set(itemId, run);
     return started;
+  }
+
+  /** The callbacks of a play: on air (journal, status, `current`), progress marks. */
+  private control(itemId: string, hold: OutputHold): PlayControl {
+    let lastWrite = 0;
+    return {
+      signal: hold.controller.signal,
+      onStarted: (startedAt) => {
+        this.current = { itemId, startedAt, abort: (reason) => hold.controller.abort(reason) };
+        void this.store.markPlaying(itemId, startedAt.getTime());
+        this.starts.get(itemId)?.(startedAt);
+        this.onChange();
+      },
+      onProgress: (playedMs) => {
+        if (playedMs - lastWrite < PROGRESS_WRITE_MS) return;
+        lastWrite = playedMs;
+        void this.store.markProgress(itemId, playedMs);
+      },
+    };
+  }
+
+  private async runLive(order: LiveOrder): Promise<void> {
+    const itemId = order.scheduleItemId;
+    const missed = (reason: string): Promise<void> =>
+      this.settle({
+        scheduleItemId: itemId,
+        startedAt: null,
+        endedAt: null,
+        playedMs: 0,
+        outcome: 'missed',
+        reason,
+      });
+    if (!(await this.store.claimPlay(itemId))) return;
+    if (this.power === 'off') return missed(EDGE_REASONS.powerOff);
+    const hold = await this.outputs.acquire(
+      this.communeCode,
+      { itemId, emergency: false, live: true, title: null },
+      this.stopping.signal,
+    );
+    if (!hold) return this.store.dropClaim(itemId);
+    const decoder = this.live.open(order.url);
+    const input = new LiveInput();
+    const cut = wholeSamples();
+    decoder.output.on('data', (data: Buffer) => input.push(cut(data)));
+    decoder.output.once('close', () => input.end());
+    try {
+      const result = await this.live.player.playOnOwnSink(
+        { target: this.target(itemId, this.clock.now()), maxMs: LIVE_MAX_MS },
+        input,
+        this.control(itemId, hold),
+      );
+      if (this.current?.itemId === itemId) this.current = null;
+      const reason = hold.controller.signal.reason as StopReason | undefined;
+      if (!result.started) {
+        if (reason?.kind === 'shutdown') return await this.store.dropClaim(itemId);
+        if (reason?.kind === 'stopped') return await missed(EDGE_REASONS.stoppedBeforeStart);
+        const exit = result.error ? null : await decoder.exited;
+        const why = result.error ?? exit?.stderrTail;
+        return await missed(EDGE_REASONS.noLiveStream + (why ? `: ${why.slice(0, 200)}` : ''));
+      }
+      const played = liveOutcome(playedOutcome(result, reason), order);
+      await this.settle({
+        scheduleItemId: itemId,
+        startedAt: receiptInstant(played.startedAt),
+        endedAt: receiptInstant(played.endedAt),
+        playedMs: played.playedMs,
+        outcome: played.outcome === 'failed' ? 'missed' : played.outcome,
+        reason: played.reason,
+      });
+    } finally {
+      decoder.kill();
+      hold.release();
+    }
   }
 
   private async run(item: StoredItem, emergency: boolean): Promise<void> {
@@ -203,30 +300,23 @@ export class EdgePlayback {
         if (this.clock.nowMs() - item.startsAt > this.config.lateToleranceMs) {
           return await this.missed(item, EDGE_REASONS.tooLate);
         }
-        let lastWrite = 0;
         const startsAt = new Date(item.startsAt);
-        const result = await this.playOn(item, cached, startsAt, {
-          signal: hold.controller.signal,
-          onStarted: (startedAt) => {
-            this.current = {
-              itemId: item.scheduleItemId,
-              startedAt,
-              abort: (reason) => hold.controller.abort(reason),
-            };
-            void this.store.markPlaying(item.scheduleItemId, startedAt.getTime());
-            this.starts.get(item.scheduleItemId)?.(startedAt);
-            this.onChange();
-          },
-          onProgress: (playedMs) => {
-            if (playedMs - lastWrite < PROGRESS_WRITE_MS) return;
-            lastWrite = playedMs;
-            void this.store.markProgress(item.scheduleItemId, playedMs);
-          },
-        });
+        const result = await this.playOn(
+          item,
+          cached,
+          startsAt,
+          this.control(item.scheduleItemId, hold),
+        );
         if (this.current?.itemId === item.scheduleItemId) this.current = null;
         const reason = hold.controller.signal.reason as StopReason | undefined;
         if (!result.started) {
-          if (reason?.kind === 'preempted') continue;
+          if (reason?.kind === 'preempted') {
+            // Wait for the play that took the output (live speech, an emergency): taking it back
+            // at once would be preempted again and again, and hold the other up.
+            hold.release();
+            await this.active.get(reason.byItemId);
+            continue;
+          }
           if (reason?.kind === 'shutdown') {
             await this.store.dropClaim(item.scheduleItemId);
             return;

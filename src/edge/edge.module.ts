@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Clock, SystemClock } from '../common/clock';
 import { FfmpegBinaries } from '../media/ffmpeg-binaries';
+import { LivePlayer } from '../playout/player/live-player';
 import { Player } from '../playout/player/player';
 import { RelayPlayer } from '../playout/player/relay-player';
 import { AudioSinks } from '../playout/sinks/audio-sinks';
@@ -26,6 +27,7 @@ export class EdgeModule {
         AudioSinks,
         Player,
         RelayPlayer,
+        LivePlayer,
         EdgeService,
       ],
     };

@@ -8,9 +8,15 @@ import {
 import { join } from 'node:path';
 import { Clock } from '../common/clock';
 import { StatusMessage } from '../fleet/protocol';
+import { FfmpegBinaries } from '../media/ffmpeg-binaries';
+import { LivePlayer } from '../playout/player/live-player';
 import { Player } from '../playout/player/player';
 import { RelayPlayer } from '../playout/player/relay-player';
 import { sleep } from '../playout/player/precise-wait';
+import { DecoderProcess } from '../playout/sinks/audio-sinks';
+import { PlayoutProcess } from '../playout/sinks/playout-process';
+import { commandArgs } from '../playout/sinks/sink-args';
+import { liveDecoderCommand } from '../live/live-stream-args';
 import { AudioCache } from './audio-cache';
 import { BrokerLink, EdgeAck, EdgeCommand } from './broker-link';
 import { EDGE_CONFIG, EdgeConfig } from './edge-config';
@@ -22,6 +28,8 @@ import { ReceiptUploader } from './receipt-uploader';
 import { ServerApi } from './server-api';
 
 const STATUS_DEBOUNCE_MS = 200;
+/** A live stream's decoder never outlives this (the server ends a session long before). */
+const LIVE_DECODER_TIMEOUT_MS = 4 * 3600 * 1000;
 
 interface Parts {
   store: EdgeStore;
@@ -51,6 +59,8 @@ export class EdgeService implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(EDGE_CONFIG) private readonly config: EdgeConfig,
     private readonly player: Player,
     private readonly relayPlayer: RelayPlayer,
+    private readonly livePlayer: LivePlayer,
+    private readonly binaries: FfmpegBinaries,
     private readonly clock: Clock,
   ) {}
 
@@ -77,6 +87,10 @@ export class EdgeService implements OnApplicationBootstrap, BeforeApplicationShu
       cache,
       this.player,
       this.relayPlayer,
+      {
+        player: this.livePlayer,
+        open: (url) => this.openLiveStream(url, identity.apiToken),
+      },
       this.clock,
       privateKey,
       (receipt) => {
@@ -214,6 +228,11 @@ export class EdgeService implements OnApplicationBootstrap, BeforeApplicationShu
       case 'stop':
         parts.playback.stopCurrent('command');
         return {};
+      case 'play-live': {
+        const startedAt = await parts.playback.playLive(command);
+        if (!startedAt) throw new Error(`live item ${command.scheduleItemId} did not start`);
+        return { startedAt: startedAt.toISOString() };
+      }
       case 'play-emergency':
         // A command kept by the broker while the box was offline, for an emergency now over.
         if (command.endsAt && Date.parse(command.endsAt) <= this.clock.nowMs()) {
@@ -221,6 +240,18 @@ export class EdgeService implements OnApplicationBootstrap, BeforeApplicationShu
         }
         return this.emergency(parts, command.scheduleItemId);
     }
+  }
+
+  /** The server's live stream (`play-live`'s path), decoded as it arrives. */
+  private openLiveStream(path: string, apiToken: string): DecoderProcess {
+    const url = new URL(path, this.config.serverUrl).toString();
+    const process = new PlayoutProcess(
+      this.binaries.ffmpegPath,
+      commandArgs(liveDecoderCommand(url, apiToken)),
+      LIVE_DECODER_TIMEOUT_MS,
+    );
+    process.stdin.end();
+    return { output: process.stdout, exited: process.exited, kill: () => process.kill() };
   }
 
   private async emergency(parts: Parts, scheduleItemId: string): Promise<Partial<EdgeAck>> {

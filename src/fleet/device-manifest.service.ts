@@ -50,7 +50,10 @@ export class DeviceManifestService {
       await this.programLog.itemsTouching(this.db.manager, device.communeCode, now, horizon)
     ).filter(
       (item) =>
-        OPEN_ITEM_STATUSES.includes(item.status) && itemTargetsDevice(item.zones, device.zones),
+        OPEN_ITEM_STATUSES.includes(item.status) &&
+        // A live announcement reaches the devices by its `play-live` command, not the manifest.
+        item.source !== 'live' &&
+        itemTargetsDevice(item.zones, device.zones),
     );
     const relays = protocol >= MANIFEST_PROTOCOL;
     const sources = relays ? await this.sourcesOf(items) : new Map<string, StreamSource>();

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DeviceAlerts } from './device-alerts.service';
+import { DeviceArrivals } from './device-arrivals';
 import { DevicesService } from './devices.service';
 import { EmbeddedBroker } from './embedded-broker';
 import { EmergenciesService } from './emergencies.service';
@@ -56,6 +57,7 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
     private readonly emergencies: EmergenciesService,
     private readonly link: FleetLink,
     private readonly clock: Clock,
+    private readonly arrivals: DeviceArrivals,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -214,6 +216,7 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
       // Not awaited: the next messages need not wait for the broker to take the resent commands.
       if (recorded.cameOnline) {
         void this.emergencies.resendPending(target.communeCode, target.deviceId, receivedAt);
+        this.arrivals.arrived(target.communeCode, target.deviceId, receivedAt);
       }
     } catch (error) {
       this.logger.error(`Fleet: status of ${target.deviceId}: ${(error as Error).message}`);

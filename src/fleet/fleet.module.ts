@@ -24,6 +24,7 @@ import {
   ProvinceDevicesController,
 } from './fleet.controller';
 import { FleetLink } from './fleet-link';
+import { DeviceArrivals } from './device-arrivals';
 import { SyncPusher } from './sync-pusher';
 
 import { FleetRecorder } from './fleet-recorder';
@@ -63,6 +64,7 @@ import { ProgramScheduleModule } from '../schedule/schedule.module';
     SyncPusher,
     EnrolmentLimiter,
     FleetLink,
+    DeviceArrivals,
     DeviceGuard,
     AlertsRepository,
     AlertsService,
@@ -80,6 +82,7 @@ import { ProgramScheduleModule } from '../schedule/schedule.module';
     DevicesService,
     EmergenciesService,
     FleetLink,
+    DeviceArrivals,
     AlertsService,
     DeviceAlerts,
     DeviceAuthenticator,

@@ -21,12 +21,15 @@ import { PlayResult } from '../playout/player/player';
 import { StationOutputs } from '../playout/player/station-outputs';
 import { PlayoutRunner } from '../playout/playout-runner.service';
 import { communeHasDevices } from '../playout/receipts/device-communes';
+import { pcmBytesToMs } from '../playout/player/pcm';
 import { sinkTargetFor } from '../playout/sinks/sink-targets';
 import { hoursOverlap } from '../schedule/broadcast-policy';
+import { liveTitle } from '../schedule/schedule-item.view';
 import { PolicyChecks } from '../schedule/policy-checks';
 import { TopicsService } from '../topics/topics.service';
 import { User } from '../users/entities/user.entity';
 import { OpenLiveDto } from './dto/live.dto';
+import { FleetLive, LiveFleet } from './live-fleet';
 import { LiveRecording } from './live-recording';
 import { LiveStatus, OpenedLive } from './live.view';
 
@@ -51,6 +54,8 @@ export type LiveEvent =
       recordSeq: number | null;
       audioId: string | null;
       cutByEmergency: boolean;
+      /** On devices: the live item on the program log (its record comes from their receipts). */
+      scheduleItemId: string | null;
     };
 
 interface Session {
@@ -59,6 +64,9 @@ interface Session {
   actor: AuthUser;
   speakerName: string;
   topics: string[];
+  /** Null: the server's own output; else the devices of these zones (`[]`: every device). */
+  devices: { zones: string[] | null } | null;
+  fleet: FleetLive | null;
   ticket: string;
   expiresAt: number;
   connected: boolean;
@@ -82,7 +90,8 @@ interface Session {
  * (it interrupts normal and priority items; an emergency refuses it and cuts it); it is recorded,
  * kept as an audio asset of the commune (normalized by the media pipeline) and logged as one
  * as-run record with `source: 'live'`. Runs where the player runs (the `worker` role beside
- * `api`); a commune with devices is refused until edge players can pull a live stream.
+ * `api`). In a commune with devices the speech goes to them instead (`LiveFleet`: an item on the
+ * program log, a stream, a command each), and the record comes from their receipts.
  */
 @Injectable()
 export class LiveSessionsService implements BeforeApplicationShutdown {
@@ -100,36 +109,54 @@ export class LiveSessionsService implements BeforeApplicationShutdown {
     private readonly storage: MediaStorage,
     private readonly topics: TopicsService,
     private readonly policy: PolicyChecks,
+    private readonly fleet: LiveFleet,
   ) {
     setMaxListeners(0, this.stopping.signal);
   }
 
   async status(communeCode: string): Promise<LiveStatus> {
     this.forgetExpired();
-    const onAir = this.onAir(communeCode);
     const session = this.sessionOf(communeCode);
+    if (await communeHasDevices(this.db.manager, communeCode)) {
+      return {
+        available: true,
+        emergencyOnAir: await this.fleet.emergencyOnAir(communeCode),
+        interrupts: null,
+        onAir: session ? { id: session.id, speaker: session.speakerName } : null,
+        maxSeconds: this.config.live.maxSeconds,
+        devices: true,
+        zones: await this.fleet.zones(communeCode),
+      };
+    }
+    const onAir = this.onAir(communeCode);
     return {
-      available: this.runner() !== null && !(await communeHasDevices(this.db.manager, communeCode)),
+      available: this.runner() !== null,
       emergencyOnAir: onAir?.priority === 'emergency',
       interrupts: interruptible(onAir) ? (onAir!.title ?? 'Bản tin đang phát') : null,
       onAir: session ? { id: session.id, speaker: session.speakerName } : null,
       maxSeconds: this.config.live.maxSeconds,
+      devices: false,
+      zones: [],
     };
   }
 
   async open(communeCode: string, input: OpenLiveDto, actor: AuthUser): Promise<OpenedLive> {
     this.forgetExpired();
     const runner = this.runner();
-    if (!runner) {
+    const zones = input.zones ? [...new Set(input.zones)].sort() : null;
+    const devices = (await communeHasDevices(this.db.manager, communeCode)) ? { zones } : null;
+    if (devices) {
+      await this.fleet.targets(communeCode, zones);
+      if (await this.fleet.emergencyOnAir(communeCode)) throw emergencyOnAir();
+    } else if (zones) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        'zones: the commune has no devices; its live speech plays on its one output',
+      );
+    } else if (!runner) {
       throw new DomainError(
         'LIVE_UNAVAILABLE',
         'This process does not run the player (APP_ROLES without worker): live announcements need the api and worker roles in one process',
-      );
-    }
-    if (await communeHasDevices(this.db.manager, communeCode)) {
-      throw new DomainError(
-        'LIVE_DEVICES_UNSUPPORTED',
-        'The commune plays through its devices (edge players), which cannot receive live speech yet; record it as a bulletin instead',
       );
     }
     this.assertNoEmergency(communeCode);
@@ -154,6 +181,8 @@ export class LiveSessionsService implements BeforeApplicationShutdown {
       actor,
       speakerName: user?.displayName || actor.username,
       topics,
+      devices,
+      fleet: null,
       ticket: randomBytes(24).toString('base64url'),
       expiresAt: now + TICKET_TTL_MS,
       connected: false,
@@ -203,11 +232,12 @@ export class LiveSessionsService implements BeforeApplicationShutdown {
     session.lastFrameAt = this.clock.nowMs();
     if (!session.playing) {
       this.assertNoEmergency(session.communeCode);
-      session.playing = this.play(session);
+      session.playing = session.devices ? this.playOnDevices(session) : this.play(session);
     }
     if (session.recording) session.recording.write(pcm);
     else session.unrecorded.push(pcm);
-    session.input.push(pcm);
+    if (session.fleet) session.fleet.stream.write(pcm);
+    else if (!session.devices) session.input.push(pcm);
   }
 
   /** The session ends (stop, socket closed, bad frame); resolves with what it amounted to. */
@@ -238,7 +268,7 @@ export class LiveSessionsService implements BeforeApplicationShutdown {
       {
         itemId,
         communeCode: session.communeCode,
-        title: `Phát trực tiếp: ${session.speakerName}`,
+        title: liveTitle(session.speakerName),
         target: sinkTargetFor(this.config, {
           id: itemId,
           communeCode: session.communeCode,
@@ -269,6 +299,55 @@ export class LiveSessionsService implements BeforeApplicationShutdown {
           : undefined;
     session.summary = await this.keep(session, result, reason);
     // Cut by an emergency or at the longest session: the speaker's page is told and let go.
+    if (!session.endCause) void this.end(session.id, 'stopped');
+  }
+
+  /**
+   * On the commune's devices: the item, the stream and the commands at the first words, then the
+   * speech goes to the stream until the session ends (or reaches its longest), and the recording
+   * is kept. The record is written from the devices' receipts.
+   */
+  private async playOnDevices(session: Session): Promise<void> {
+    const maxMs = this.config.live.maxSeconds * 1000;
+    const fleet = await this.fleet.begin(
+      {
+        id: session.id,
+        communeCode: session.communeCode,
+        zones: session.devices!.zones,
+        topics: session.topics,
+      },
+      session.actor,
+    );
+    const recording = new LiveRecording(await this.storage.newIncomingPath('wav'));
+    for (const pcm of session.unrecorded.splice(0)) {
+      recording.write(pcm);
+      fleet.stream.write(pcm);
+    }
+    session.recording = recording;
+    session.fleet = fleet;
+    session.notify({
+      type: 'on-air',
+      startedAt: fleet.item.startsAt.toISOString(),
+      interrupted: null,
+    });
+    const longest = AbortSignal.any([this.stopping.signal, AbortSignal.timeout(maxMs)]);
+    // Nothing is pushed to the input here: it resolves when the session ends, or at the longest.
+    await session.input.fill(1, longest);
+    // The recording is mono: half the bytes of the player's stereo PCM.
+    const spokenMs = Math.min(maxMs, pcmBytesToMs(recording.bytes * 2));
+    await this.fleet.finish(fleet, spokenMs);
+    await recording.close();
+    const audioId = await this.keepRecording(session, recording);
+    session.summary = {
+      type: 'ended',
+      outcome: 'aired',
+      playedMs: spokenMs,
+      reason: session.input.ended ? null : 'Hết thời lượng tối đa của phiên trực tiếp',
+      recordSeq: null,
+      audioId,
+      cutByEmergency: false,
+      scheduleItemId: fleet.item.id,
+    };
     if (!session.endCause) void this.end(session.id, 'stopped');
   }
 
@@ -317,7 +396,7 @@ export class LiveSessionsService implements BeforeApplicationShutdown {
           scheduleItemId: null,
           attempt: 1,
           bulletinId: null,
-          title: `Phát trực tiếp: ${session.speakerName}`,
+          title: liveTitle(session.speakerName),
           topics: session.topics,
           startedAt: result.startedAt,
           endedAt: result.endedAt,
@@ -339,6 +418,7 @@ export class LiveSessionsService implements BeforeApplicationShutdown {
       recordSeq: record.seq,
       audioId,
       cutByEmergency,
+      scheduleItemId: null,
     };
   }
 
@@ -371,10 +451,7 @@ export class LiveSessionsService implements BeforeApplicationShutdown {
 
   private assertNoEmergency(communeCode: string): void {
     if (this.onAir(communeCode)?.priority === 'emergency') {
-      throw new DomainError(
-        'LIVE_EMERGENCY_ON_AIR',
-        'An emergency bulletin is on air in this commune: live speech waits until it ends',
-      );
+      throw emergencyOnAir();
     }
   }
 
@@ -412,6 +489,13 @@ function interruptible(onAir: OnAir): boolean {
   return onAir !== null && onAir.priority !== 'emergency' && onAir.priority !== 'live';
 }
 
+function emergencyOnAir(): DomainError {
+  return new DomainError(
+    'LIVE_EMERGENCY_ON_AIR',
+    'An emergency bulletin is on air in this commune: live speech waits until it ends',
+  );
+}
+
 function notStarted(): LiveEvent {
   return {
     type: 'ended',
@@ -421,6 +505,7 @@ function notStarted(): LiveEvent {
     recordSeq: null,
     audioId: null,
     cutByEmergency: false,
+    scheduleItemId: null,
   };
 }
 

@@ -1,11 +1,15 @@
 export class LiveStatus {
-  /** This process runs the player and the commune has no devices: live can start here. */
+  /** Live can start here: the commune has devices, or this process runs the player. */
   available!: boolean;
   emergencyOnAir!: boolean;
   /** What a live session would interrupt now (a title), if anything. */
   interrupts!: string | null;
   onAir!: { id: string; speaker: string } | null;
   maxSeconds!: number;
+  /** The commune plays through its devices (speaker clusters): a session goes to them. */
+  devices!: boolean;
+  /** The zones of the commune's devices a session may be sent to; empty without devices. */
+  zones!: string[];
 }
 
 export class OpenedLive {

@@ -29,7 +29,7 @@ type ChainHead = Awaited<ReturnType<AsRunLedger['lockHead']>>;
 
 /** What a record built from receipts sets beyond the player's defaults. */
 export type RecordExtra = Partial<
-  Pick<RecordDraft, 'source' | 'attempt' | 'correctsSeq' | 'devices'>
+  Pick<RecordDraft, 'source' | 'attempt' | 'correctsSeq' | 'devices' | 'createdBy'>
 >;
 
 /** One item's record for `appendMany`. */

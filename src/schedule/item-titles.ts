@@ -2,7 +2,8 @@ import { EntityManager, In } from 'typeorm';
 import { Bulletin } from '../bulletins/entities/bulletin.entity';
 import { StreamSource } from '../sources/entities/stream-source.entity';
 import { ScheduleItem } from './entities/schedule-item.entity';
-import { relayTitle } from './schedule-item.view';
+import { User } from '../users/entities/user.entity';
+import { liveTitle, relayTitle } from './schedule-item.view';
 
 /** Ids per `IN (…)` lookup. */
 const LOOKUP_CHUNK = 500;
@@ -15,7 +16,7 @@ function chunks<T>(values: readonly T[]): T[][] {
 
 /**
  * The title people read for each item: its bulletin's, or for a relay (no bulletin) its source's
- * ("Tiếp âm: …"), as the program log shows it. Bulletins and sources are read once for all.
+ * ("Tiếp âm: …"), for a live announcement who spoke ("Phát trực tiếp: …"), as the program log shows it. Bulletins and sources are read once for all.
  */
 export async function itemTitles(
   manager: EntityManager,
@@ -39,14 +40,27 @@ export async function itemTitles(
     });
     for (const source of sources) sourceNames.set(source.id, source.name);
   }
+  const speakerIds = [
+    ...new Set(items.flatMap((item) => (item.source === 'live' ? (item.createdBy ?? []) : []))),
+  ];
+  const speakers = new Map<string, string>();
+  for (const ids of chunks(speakerIds)) {
+    const users = await manager.find(User, {
+      select: { id: true, username: true, displayName: true },
+      where: { id: In(ids) },
+    });
+    for (const user of users) speakers.set(user.id, user.displayName || user.username);
+  }
   return new Map(
     items.map((item) => [
       item.id,
-      item.bulletinId !== null
-        ? (titles.get(item.bulletinId) ?? null)
-        : item.sourceId
-          ? relayTitle(sourceNames.get(item.sourceId) ?? null)
-          : null,
+      item.source === 'live'
+        ? liveTitle(speakers.get(item.createdBy ?? '') ?? null)
+        : item.bulletinId !== null
+          ? (titles.get(item.bulletinId) ?? null)
+          : item.sourceId
+            ? relayTitle(sourceNames.get(item.sourceId) ?? null)
+            : null,
     ]),
   );
 }

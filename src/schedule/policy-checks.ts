@@ -249,6 +249,8 @@ export class PolicyChecks {
     const counted = dayItems.filter(
       (item) =>
         kinds.get(item.id) !== 'emergency' &&
+        // Live speech is not held to the daily airtime (README, "Phát trực tiếp").
+        item.source !== 'live' &&
         (count === 'whole-day' ||
           item.startsAt.getTime() < start ||
           (item.startsAt.getTime() === start &&

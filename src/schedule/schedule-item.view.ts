@@ -18,6 +18,11 @@ export function relayTitle(sourceName: string | null): string {
   return `Tiếp âm: ${sourceName ?? 'nguồn đã xoá'}`;
 }
 
+/** A live announcement's title: who spoke (null: the user is gone). */
+export function liveTitle(speaker: string | null): string {
+  return speaker ? `Phát trực tiếp: ${speaker}` : 'Phát trực tiếp';
+}
+
 export class ScheduleItemView {
   id!: string;
   communeCode!: string;
@@ -54,7 +59,12 @@ export function scheduleItemView(
     communeCode: item.communeCode,
     bulletinId: item.bulletinId,
     sourceId: item.sourceId ?? null,
-    title: relay ? relayTitle(sourceName ?? null) : (bulletin?.title ?? null),
+    title:
+      item.source === 'live'
+        ? liveTitle(null)
+        : relay
+          ? relayTitle(sourceName ?? null)
+          : (bulletin?.title ?? null),
     topics: relay ? (item.topics ?? []) : (bulletin?.topics ?? []),
     priority: bulletin?.priority ?? null,
     startsAt: formatLocalInstant(item.startsAt),

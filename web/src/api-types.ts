@@ -1480,6 +1480,27 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/devices/{id}/live/{sessionId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The speech of a live session as it is spoken: MP3 mono 64 kb/s, chunked, from where the
+     *     session is now, ending when the session ends. The device's own id only (403); a session not
+     *     on air for the device (another commune or zone, or over) is 404.
+     */
+    get: operations['LiveStreamController_stream'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/users': {
     parameters: {
       query?: never;
@@ -1593,7 +1614,8 @@ export interface components {
       | 'WINDOW_OVERLAP'
       | 'LIVE_EMERGENCY_ON_AIR'
       | 'LIVE_ALREADY_ON_AIR'
-      | 'LIVE_DEVICES_UNSUPPORTED'
+      | 'LIVE_NO_DEVICES'
+      | 'LIVE_SESSION_NOT_FOUND'
       | 'LIVE_UNAVAILABLE'
       | 'LIVE_TICKET_INVALID'
       | 'LIVE_BAD_FRAME'
@@ -2200,7 +2222,7 @@ export interface components {
       /** @enum {string} */
       status: 'failed' | 'aired' | 'partial' | 'missed' | 'planned' | 'dispatched' | 'cancelled';
       /** @enum {string} */
-      source: 'emergency' | 'manual' | 'planner';
+      source: 'emergency' | 'live' | 'manual' | 'planner';
       /** @description The zones the item goes to; null: every device of the commune. */
       zones: string[] | null;
       cancelReason: string | null;
@@ -3338,7 +3360,7 @@ export interface components {
       id: string;
       deviceId: string;
       /** @enum {string} */
-      type: 'sync' | 'volume' | 'power' | 'play-emergency' | 'stop';
+      type: 'sync' | 'volume' | 'power' | 'play-emergency' | 'stop' | 'play-live';
       params: {
         [key: string]: unknown;
       };
@@ -3457,7 +3479,7 @@ export interface components {
       /** @enum {string} */
       status: 'failed' | 'aired' | 'partial' | 'missed' | 'planned' | 'dispatched' | 'cancelled';
       /** @enum {string} */
-      source: 'emergency' | 'manual' | 'planner';
+      source: 'emergency' | 'live' | 'manual' | 'planner';
       /** @description The zones the item goes to; null: every device of the commune. */
       zones: string[] | null;
       cancelReason: string | null;
@@ -3549,7 +3571,7 @@ export interface components {
       offline: components['schemas']['EmergencyDeviceRef'][];
     };
     LiveStatus: {
-      /** @description This process runs the player and the commune has no devices: live can start here. */
+      /** @description Live can start here: the commune has devices, or this process runs the player. */
       available: boolean;
       emergencyOnAir: boolean;
       /** @description What a live session would interrupt now (a title), if anything. */
@@ -3559,6 +3581,10 @@ export interface components {
         speaker: string;
       };
       maxSeconds: number;
+      /** @description The commune plays through its devices (speaker clusters): a session goes to them. */
+      devices: boolean;
+      /** @description The zones of the commune's devices a session may be sent to; empty without devices. */
+      zones: string[];
     };
     OpenLiveDto: {
       /**
@@ -3567,6 +3593,13 @@ export interface components {
        *     ]
        */
       topics?: string[];
+      /**
+       * @description The zones whose devices play it (a commune with devices); left out: every device.
+       * @example [
+       *       "thon-1"
+       *     ]
+       */
+      zones?: string[];
     };
     OpenedLive: {
       id: string;
@@ -7745,6 +7778,38 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['OpenedLive'];
+        };
+      };
+      /** @description Refused: the problem, with a code the web app translates */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  LiveStreamController_stream: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        sessionId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The live speech, MP3 as it is spoken (chunked) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'audio/mpeg': string;
         };
       };
       /** @description Refused: the problem, with a code the web app translates */

@@ -33,8 +33,8 @@ export const ERROR_MESSAGES: Record<string, string> = {
   LIVE_EMERGENCY_ON_AIR:
     'Đang phát bản tin khẩn cấp: chưa thể phát trực tiếp, hãy chờ bản tin kết thúc',
   LIVE_ALREADY_ON_AIR: 'Xã đang có một phiên phát trực tiếp khác',
-  LIVE_DEVICES_UNSUPPORTED:
-    'Xã phát qua cụm loa: chưa hỗ trợ phát trực tiếp tới cụm loa, hãy ghi âm thành bản tin',
+  LIVE_NO_DEVICES: 'Không có cụm loa nào (đã kích hoạt) trong vùng đã chọn',
+  LIVE_SESSION_NOT_FOUND: 'Phiên phát trực tiếp không còn phát tới cụm loa này',
   LIVE_UNAVAILABLE: 'Máy chủ này không chạy bộ phát: không thể phát trực tiếp',
   LIVE_TICKET_INVALID: 'Phiên phát trực tiếp đã hết hạn, hãy bấm bắt đầu lại',
   LIVE_BAD_FRAME: 'Dữ liệu âm thanh gửi lên không hợp lệ, phiên phát đã dừng',

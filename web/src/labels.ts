@@ -71,10 +71,11 @@ export const SOURCE_LABEL: Record<PlayoutSource, string> = {
   live: 'Phát trực tiếp',
 };
 
-export const ITEM_SOURCE_LABEL: Record<'manual' | 'planner' | 'emergency', string> = {
+export const ITEM_SOURCE_LABEL: Record<'manual' | 'planner' | 'emergency' | 'live', string> = {
   manual: 'Xếp tay',
   planner: 'Theo kế hoạch',
   emergency: 'Khẩn cấp',
+  live: 'Phát trực tiếp',
 };
 
 export const COMMUNE_KIND_LABEL: Record<'xa' | 'phuong' | 'dac-khu', string> = {

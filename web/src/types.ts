@@ -88,6 +88,10 @@ export type PlayoutSource = 'automation' | 'operator' | 'import' | 'devices' | '
 
 export type PlayoutRecord = Schemas['PlayoutRecordView'];
 
+export type LiveStatus = Schemas['LiveStatus'];
+
+export type OpenedLive = Schemas['OpenedLive'];
+
 /** A signed checkpoint of a commune's chain (GET …/playout-log/checkpoints). */
 export type Checkpoint = Schemas['CheckpointView'];
 

@@ -14,7 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import {
-  COMMAND_TYPES,
+  OPERATOR_COMMAND_TYPES,
   CommandType,
   MAX_ZONES_PER_DEVICE,
   POWER_STATES,
@@ -98,7 +98,7 @@ export class EnrolDto {
 }
 
 export class DeviceCommandDto {
-  @IsIn(COMMAND_TYPES)
+  @IsIn(OPERATOR_COMMAND_TYPES)
   type!: CommandType;
 
   @IsOptional()

@@ -36,8 +36,23 @@ export interface StatusMessage {
 /** The Last Will every device sets on its status topic, retained. */
 export const LAST_WILL: StatusMessage = { status: 'offline' };
 
-export const COMMAND_TYPES = ['sync', 'volume', 'power', 'play-emergency', 'stop'] as const;
+export const COMMAND_TYPES = [
+  'sync',
+  'volume',
+  'power',
+  'play-emergency',
+  'stop',
+  'play-live',
+] as const;
 export type CommandType = (typeof COMMAND_TYPES)[number];
+
+/** Commands people send through the API; `play-live` is the service's own (a live session). */
+export const OPERATOR_COMMAND_TYPES = COMMAND_TYPES.filter((type) => type !== 'play-live');
+
+/** The live stream path of a device: `url` of a `play-live`, with the device's token. */
+export function liveStreamPath(deviceId: string, sessionId: string): string {
+  return `/api/v1/devices/${deviceId}/live/${sessionId}`;
+}
 
 /** Server → device on `…/cmd`, QoS 1. */
 export type CommandMessage =
@@ -54,6 +69,16 @@ export type CommandMessage =
        * offline and its broker session kept the command) refuses it: `{ok: false, error: "expired"}`.
        */
       endsAt?: string;
+    }
+  | {
+      id: string;
+      type: 'play-live';
+      /** The live item on the program log; the device's receipt names it. */
+      scheduleItemId: string;
+      /** Path on the server (`/api/v1/devices/<id>/live/<sessionId>`): MP3, as it is spoken. */
+      url: string;
+      /** When the speaker began (ISO 8601); the device plays from where the stream is now. */
+      startsAt: string;
     };
 
 /** A command without its id: what a caller asks for. */
@@ -221,6 +246,22 @@ export function parseCommandRequest(raw: unknown): Parsed<CommandRequest> {
         command.endsAt = raw.endsAt;
       }
       return { ok: true, value: command };
+    }
+    case 'play-live': {
+      if (!isId(raw.scheduleItemId)) return fail('scheduleItemId must be a non-empty string');
+      if (typeof raw.url !== 'string' || !raw.url.startsWith('/') || raw.url.length > 200) {
+        return fail('url must be a path on the server');
+      }
+      if (!isInstant(raw.startsAt)) return fail('startsAt must be an ISO 8601 instant');
+      return {
+        ok: true,
+        value: {
+          type: 'play-live',
+          scheduleItemId: raw.scheduleItemId,
+          url: raw.url,
+          startsAt: raw.startsAt,
+        },
+      };
     }
     default:
       return fail(`type must be one of ${COMMAND_TYPES.join(', ')}`);

@@ -9,6 +9,7 @@ import {
   maySubscribe,
   parseAck,
   parseManifest,
+  liveStreamPath,
   parseCommand,
   parseCommandRequest,
   parseDeviceTopic,
@@ -125,6 +126,15 @@ describe('commands and acks', () => {
       },
     });
     expect(parseCommandRequest({ type: 'stop' })).toEqual({ ok: true, value: { type: 'stop' } });
+    const live = {
+      id: 'c4',
+      type: 'play-live',
+      scheduleItemId: 's2',
+      url: liveStreamPath('d1', 'l1'),
+      startsAt: '2026-12-03T07:00:00.000Z',
+    };
+    expect(parseCommand(JSON.stringify({ ...live, extra: 1 }))).toEqual({ ok: true, value: live });
+    expect(live.url).toBe('/api/v1/devices/d1/live/l1');
   });
 
   it('refuses bad commands', () => {
@@ -134,6 +144,12 @@ describe('commands and acks', () => {
     expect(parseCommandRequest({ type: 'volume' }).ok).toBe(false);
     expect(parseCommandRequest({ type: 'power', power: true }).ok).toBe(false);
     expect(parseCommandRequest({ type: 'play-emergency' }).ok).toBe(false);
+    const live = { type: 'play-live', scheduleItemId: 's2', url: '/api/v1/devices/d1/live/l1' };
+    expect(parseCommandRequest(live).ok).toBe(false);
+    expect(
+      parseCommandRequest({ ...live, startsAt: '2026-12-03T07:00:00Z', url: 'http://x/' }).ok,
+    ).toBe(false);
+    expect(parseCommandRequest({ ...live, startsAt: 'now' }).ok).toBe(false);
     expect(
       parseCommandRequest({ type: 'play-emergency', scheduleItemId: 's1', endsAt: 'tomorrow' }).ok,
     ).toBe(false);

@@ -1,10 +1,17 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { Clock } from '../../common/clock';
+import { AudioSinks } from '../sinks/audio-sinks';
 import { SinkTarget } from '../sinks/sink-args';
 import { LiveInput } from './live-input';
 import { PCM_BYTES_PER_SECOND } from './pcm';
 import type { PlayControl, PlayResult } from './player';
-import { PcmInput, PreemptedBy } from './station-output';
+import {
+  OWN_SINK_LEAD_MS,
+  PcmInput,
+  PlacementResult,
+  PreemptedBy,
+  StationOutput,
+} from './station-output';
 import { StationOutputs } from './station-outputs';
 
 /** Speech gathered before the session is placed: absorbs the network's jitter (10 × 20 ms). */
@@ -59,32 +66,85 @@ class LivePcmInput implements PcmInput {
 }
 
 /**
- * Plays live speech (a `LiveInput`) on the commune's continuous output at rank `live`: it cuts
- * into a normal or priority item at the next chunk, and an emergency cuts into it. Placed once a
- * little speech is queued, at the output's current position (the lead is its only delay).
+ * Plays live speech (a `LiveInput`) at rank `live`: on the server, on the commune's continuous
+ * output, where it cuts into a normal or priority item at the next chunk and an emergency cuts
+ * into it; on an edge player, on a sink of its own (the player's holds rank it there). Placed
+ * once a little speech is queued, at the output's current position (the lead is its only delay).
  */
 @Injectable()
 export class LivePlayer {
   constructor(
-    private readonly outputs: StationOutputs,
+    private readonly sinks: AudioSinks,
     private readonly clock: Clock,
+    /** The server's commune outputs (the worker role); an edge player has none. */
+    @Optional() private readonly outputs?: StationOutputs,
   ) {}
 
-  async play(plan: LivePlan, input: LiveInput, control: PlayControl): Promise<LiveResult> {
+  /** On the commune's continuous output (the server). */
+  play(plan: LivePlan, input: LiveInput, control: PlayControl): Promise<LiveResult> {
+    const outputs = this.outputs;
+    if (!outputs) throw new Error('Live speech on a commune output needs the station outputs');
+    return this.run(plan.maxMs, input, control, (speech) =>
+      outputs.place(
+        { itemId: plan.itemId, communeCode: plan.communeCode, title: plan.title, priority: 'live' },
+        plan.target,
+        this.clock.now(),
+        plan.maxMs,
+        speech,
+        control,
+        // Speech starts where the output is, however far its lead has written.
+        Number.POSITIVE_INFINITY,
+      ),
+    );
+  }
+
+  /**
+   * On a sink of its own (the edge player, which has no station output): a one-item
+   * `StationOutput` on that sink, closed after the speech.
+   */
+  playOnOwnSink(
+    plan: Pick<LivePlan, 'target' | 'maxMs'>,
+    input: LiveInput,
+    control: PlayControl,
+  ): Promise<LiveResult> {
+    return this.run(plan.maxMs, input, control, async (speech) => {
+      let output: StationOutput;
+      try {
+        const sink = this.sinks.open(plan.target, plan.maxMs + 60_000);
+        output = new StationOutput(sink, OWN_SINK_LEAD_MS, () => this.clock.nowMs());
+      } catch (error) {
+        speech.close();
+        return { started: false, error: `The sink could not open: ${(error as Error).message}` };
+      }
+      try {
+        return await output.place({
+          itemId: 'live',
+          title: null,
+          priority: 'live',
+          startsAt: this.clock.now(),
+          input: speech,
+          lateToleranceMs: Number.POSITIVE_INFINITY,
+          signal: control.signal,
+          onStarted: (startedAt) => control.onStarted?.(startedAt),
+          onProgress: (playedMs) => control.onProgress?.(playedMs),
+        });
+      } finally {
+        await output.close(control.signal.aborted);
+      }
+    });
+  }
+
+  private async run(
+    maxMs: number,
+    input: LiveInput,
+    control: PlayControl,
+    place: (speech: LivePcmInput) => Promise<PlacementResult>,
+  ): Promise<LiveResult> {
     await input.fill(JITTER_CHUNKS, control.signal);
     if (control.signal.aborted || input.available === 0) return { started: false };
-    const maxBytes = Math.round((plan.maxMs * PCM_BYTES_PER_SECOND) / 1000 / 4) * 4;
+    const maxBytes = Math.round((maxMs * PCM_BYTES_PER_SECOND) / 1000 / 4) * 4;
     const speech = new LivePcmInput(input, maxBytes);
-    const placed = await this.outputs.place(
-      { itemId: plan.itemId, communeCode: plan.communeCode, title: plan.title, priority: 'live' },
-      plan.target,
-      this.clock.now(),
-      plan.maxMs,
-      speech,
-      control,
-      // Speech starts where the output is, however far its lead has written.
-      Number.POSITIVE_INFINITY,
-    );
+    const placed = await place(speech);
     if (!placed.started) return placed;
     return {
       started: true,

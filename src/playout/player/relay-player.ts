@@ -8,9 +8,7 @@ import { PcmSource } from './pcm-source';
 import type { PlayControl, PlayResult } from './player';
 import { RelaySegment, SegmentContent, SegmentLog, SegmentReason } from './relay-segments';
 import { monotonicNow, sleep } from './precise-wait';
-import { PcmInput, PlacementResult, StationOutput } from './station-output';
-/** A relay on a sink of its own writes this far ahead of real time (as the bulletin player). */
-const OWN_SINK_LEAD_MS = 100;
+import { OWN_SINK_LEAD_MS, PcmInput, PlacementResult, StationOutput } from './station-output';
 /** Each switch may leave this much silence (the next stream connecting) in an `aired` relay. */
 const SWITCH_GAP_ALLOWANCE_MS = 2000;
 /** A probe of the primary must bring this much audio above the dead-air level to count as back. */

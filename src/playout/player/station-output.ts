@@ -4,6 +4,12 @@ import { CHUNK_BYTES, CHUNK_MS, PCM_BYTES_PER_SECOND } from './pcm';
 import { monotonicNow, sleep } from './precise-wait';
 
 /**
+ * A one-item output on a sink of its own (the edge player's relays and live speech) writes this
+ * far ahead of real time.
+ */
+export const OWN_SINK_LEAD_MS = 100;
+
+/**
  * Who wins a commune's output, highest first. `emergency` and `live` cut into anything below them
  * at the next chunk; the others wait for the output to be free and then go by rank.
  */

@@ -20,8 +20,8 @@ const LATE_PREFIX = 'Biên nhận đến muộn. ';
 
 /**
  * The commune's as-run record of an item, built from its devices' receipts (`source` devices,
- * attempt 1, one per item): written once every targeted device has reported, or once the grace
- * after the item's end is over. Receipts arriving after it add a correction (`correctsSeq`) with
+ * `live` for a live announcement; attempt 1, one per item): written once every targeted device
+ * has reported, or once the grace after the item's end is over. Receipts arriving after it add a correction (`correctsSeq`) with
  * the new coverage; the log stays append-only. Every call runs with the commune's chain head
  * held, so two instances (the upload and the grace sweep) never write the same record twice.
  */
@@ -82,7 +82,8 @@ export class ReceiptRecords {
     for (const item of items) {
       const itemRecords = records.get(item.id) ?? [];
       const itemReceipts = receipts.get(item.id) ?? [];
-      const fromDevices = itemRecords.filter((record) => record.source === 'devices');
+      const source = recordSourceOf(item);
+      const fromDevices = itemRecords.filter((record) => record.source === source);
       const coverage = communeCoverage(item.startsAt, targetedDevices(devices, item), itemReceipts);
       if (fromDevices.length === 0) {
         // The service's player recorded it (before the commune had devices): that record stands.
@@ -92,7 +93,12 @@ export class ReceiptRecords {
         due.push({
           item,
           result: coverage,
-          extra: { source: 'devices', attempt: AUTOMATION_ATTEMPT, devices: coverage.devices },
+          extra: {
+            source,
+            attempt: AUTOMATION_ATTEMPT,
+            devices: coverage.devices,
+            ...speakerOf(item),
+          },
         });
       } else {
         const latest = fromDevices[fromDevices.length - 1];
@@ -103,13 +109,14 @@ export class ReceiptRecords {
         due.push({
           item,
           result: { ...coverage, reason: LATE_PREFIX + coverage.reason },
-          extra: { source: 'devices', correctsSeq: latest.seq, devices: coverage.devices },
+          extra: { source, correctsSeq: latest.seq, devices: coverage.devices, ...speakerOf(item) },
         });
       }
     }
     if (due.length === 0) return [];
     for (const entry of due) {
-      if (entry.result.outcome !== 'missed') continue;
+      // Live speech was checked against the policy when it began (quiet hours).
+      if (entry.result.outcome !== 'missed' || entry.item.source === 'live') continue;
       // The boxes refused it for the broadcast policy (or were down): `failed` with the rule.
       const violation = await this.policy.checkScheduled(manager, entry.item);
       if (violation) {
@@ -137,6 +144,18 @@ export class ReceiptRecords {
       .andWhere('device.enrolled_at IS NOT NULL')
       .getMany();
   }
+}
+
+/**
+ * A record built from receipts is `devices`; a live announcement's is `live`, as on the server's
+ * own output, and names who spoke (`createdBy`).
+ */
+function recordSourceOf(item: ScheduleItem): 'devices' | 'live' {
+  return item.source === 'live' ? 'live' : 'devices';
+}
+
+function speakerOf(item: ScheduleItem): { createdBy?: string | null } {
+  return item.source === 'live' ? { createdBy: item.createdBy } : {};
 }
 
 /** The devices of the commune the item went to (enrolled before it ended). */

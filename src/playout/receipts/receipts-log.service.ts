@@ -21,7 +21,7 @@ export class ReceiptsLog {
   async receiptsBehind(communeCode: string, seq: number): Promise<ReceiptView[]> {
     const record = await this.db.manager.findOneBy(PlayoutRecord, { communeCode, seq });
     if (!record) throw notFound('NOT_FOUND', 'As-run record', String(seq));
-    if (record.source !== 'devices' || !record.scheduleItemId) return [];
+    if (record.devicesTargeted === null || !record.scheduleItemId) return [];
     const rows = await this.db.manager.find(DeviceReceipt, {
       where: {
         communeCode,

@@ -32,7 +32,7 @@ const INSTANT_MESSAGE = {
  * The zones an item goes to (`thon-1`), each holding a device of the commune; absent or null:
  * every device of the commune. A zone code is the devices' (the fleet protocol's ZONE_PATTERN).
  */
-function ZonesProperty(): PropertyDecorator {
+export function ZonesProperty(): PropertyDecorator {
   return (target, key) => {
     IsOptional()(target, key);
     IsArray()(target, key);

@@ -21,7 +21,8 @@ export const ACTIVE_ITEM_STATUSES: readonly ScheduleItemStatus[] = SCHEDULE_ITEM
   (status) => status !== 'cancelled',
 );
 
-export const SCHEDULE_ITEM_SOURCES = ['manual', 'planner', 'emergency'] as const;
+/** `live`: a live announcement played by the commune's devices (src/live), placed when it begins. */
+export const SCHEDULE_ITEM_SOURCES = ['manual', 'planner', 'emergency', 'live'] as const;
 export type ScheduleItemSource = (typeof SCHEDULE_ITEM_SOURCES)[number];
 
 /**

@@ -5,23 +5,8 @@ import { vietnameseError } from '../errors-vi.js';
 import { formatClock, formatTime } from '../format.js';
 import { onLeave } from '../lifecycle.js';
 import { Page } from '../router.js';
+import type { LiveStatus, OpenedLive } from '../types.js';
 import { messageBox } from '../ui/notice.js';
-
-interface LiveStatus {
-  available: boolean;
-  emergencyOnAir: boolean;
-  interrupts: string | null;
-  onAir: { id: string; speaker: string } | null;
-  maxSeconds: number;
-}
-
-interface OpenedLive {
-  id: string;
-  ticket: string;
-  socketPath: string;
-  interrupts: string | null;
-  maxSeconds: number;
-}
 
 type ServerMessage =
   | { type: 'on-air'; startedAt: string; interrupted: string | null }
@@ -32,6 +17,7 @@ type ServerMessage =
       reason: string | null;
       recordSeq: number | null;
       cutByEmergency: boolean;
+      scheduleItemId: string | null;
     }
   | { type: 'error'; statusCode: number; code?: string; message: string };
 
@@ -140,6 +126,21 @@ export async function livePage(context: AppContext): Promise<Page> {
     meterFill.style.width = `${percent}%`;
     meter.setAttribute('aria-valuenow', String(percent));
   };
+  // A commune with zones: the speaker may pick some (none ticked: every cluster).
+  const zoneBoxes = status.zones.map((zone) =>
+    h('input', { type: 'checkbox', name: 'zone', value: zone }),
+  );
+  const zonePicker =
+    zoneBoxes.length > 0
+      ? h(
+          'fieldset',
+          { class: 'live-zones' },
+          h('legend', null, 'Phát tới vùng (không chọn: mọi cụm loa của xã)'),
+          ...zoneBoxes.map((box) => h('label', null, box, ` ${box.value}`)),
+        )
+      : null;
+  const chosenZones = (): string[] =>
+    zoneBoxes.filter((box) => box.checked).map((box) => box.value);
   const elapsed = h('p', { class: 'live-elapsed', role: 'timer', 'aria-live': 'off' }, '0:00');
   const onAirLabel = h('p', { class: 'live-on-air', role: 'status' });
 
@@ -149,6 +150,9 @@ export async function livePage(context: AppContext): Promise<Page> {
         'Đang phát bản tin khẩn cấp: hãy chờ bản tin kết thúc rồi mới phát trực tiếp.';
     } else if (current.onAir) {
       situation.textContent = `${current.onAir.speaker} đang phát trực tiếp.`;
+    } else if (current.devices) {
+      situation.textContent =
+        'Xã phát qua cụm loa: lời nói được phát tới các cụm loa đang hoạt động và ngắt bản tin thường đang phát trên đó. Cụm loa mất kết nối sẽ tự vào phiên khi có kết nối trở lại.';
     } else if (current.interrupts) {
       situation.textContent = `Đang phát “${current.interrupts}”. Khi bạn bắt đầu, bản tin này sẽ bị ngắt và ghi vào nhật ký là phát một phần.`;
     } else {
@@ -156,10 +160,7 @@ export async function livePage(context: AppContext): Promise<Page> {
     }
     startButton.disabled = !current.available || current.emergencyOnAir || !!current.onAir;
     if (!current.available) {
-      message.show(
-        'Xã phát qua cụm loa hoặc máy chủ không chạy bộ phát: chưa thể phát trực tiếp từ trang này.',
-        'info',
-      );
+      message.show('Máy chủ này không chạy bộ phát: chưa thể phát trực tiếp từ trang này.', 'info');
     }
   };
   describe(status);
@@ -199,6 +200,11 @@ export async function livePage(context: AppContext): Promise<Page> {
       message.show('Bản tin khẩn cấp bắt đầu phát: phiên phát trực tiếp đã bị ngắt.');
     } else if (data.outcome === 'not-started') {
       message.show('Phiên phát trực tiếp kết thúc trước khi lên sóng.', 'info');
+    } else if (data.scheduleItemId) {
+      message.show(
+        `Đã phát trực tiếp ${formatClock(data.playedMs)} tới các cụm loa; bản ghi âm được lưu vào kho âm thanh, nhật ký phát thanh ghi theo biên nhận của từng cụm loa.`,
+        'success',
+      );
     } else {
       message.show(
         `Đã phát trực tiếp ${formatClock(data.playedMs)}; bản ghi âm được lưu vào kho âm thanh và nhật ký phát thanh.`,
@@ -214,7 +220,11 @@ export async function livePage(context: AppContext): Promise<Page> {
     ended = false;
     let opened: OpenedLive;
     try {
-      opened = await post<OpenedLive>(`/communes/${commune}/live`, {});
+      const zones = chosenZones();
+      opened = await post<OpenedLive>(
+        `/communes/${commune}/live`,
+        zones.length > 0 ? { zones } : {},
+      );
     } catch (error) {
       message.show(errorText(error));
       startButton.disabled = false;
@@ -295,6 +305,7 @@ export async function livePage(context: AppContext): Promise<Page> {
         `Nói qua micrô của máy này ra loa của xã (trễ không quá 3 giây). Lời nói được ghi âm, lưu vào kho âm thanh và ghi vào nhật ký phát thanh. Bản tin khẩn cấp luôn được ưu tiên và sẽ ngắt phiên phát trực tiếp; giờ yên tĩnh vẫn áp dụng. Mỗi phiên dài tối đa ${Math.round(status.maxSeconds / 60)} phút.`,
       ),
       situation,
+      zonePicker,
       message.element,
       h('div', { class: 'live-controls' }, startButton, stopButton),
       onAirLabel,
