@@ -38,7 +38,9 @@ async function reachable() {
  * live tests the microphone's audio path: its writes are one as-run record through the ledger
  * (playout-log) and an audio asset (media). security-media feeds hostile files to ffmpeg: its
  * database path is a bulletin's upload (bulletins, media). start-up tests which modules each role
- * loads and how soon it answers, not what it stores.
+ * loads and how soon it answers, not what it stores. live-devices plays live speech on edge
+ * player processes: its database path (an item on the log, the receipts, the record built from
+ * them) runs on PostgreSQL in schedule, receipts and fleet*.e2e.
  * A file named on the command line always runs.
  */
 const ONCE_ON_SQLITE = [
@@ -54,6 +56,7 @@ const ONCE_ON_SQLITE = [
   '/test/live\\.e2e-spec\\.ts$',
   '/test/security-media\\.e2e-spec\\.ts$',
   '/test/start-up\\.e2e-spec\\.ts$',
+  '/test/live-devices\\.e2e-spec\\.ts$',
 ];
 
 (async () => {
