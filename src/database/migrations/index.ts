@@ -22,6 +22,7 @@ import { BroadcastPolicy1765000000700 } from './1765000000700-broadcast-policy';
 import { RelaySources1765000000800 } from './1765000000800-relay-sources';
 import { ReceiptSegments1765000001200 } from './1765000001200-receipt-segments';
 import { ApprovalReview1765000001500 } from './1765000001500-approval-review';
+import { DeviceCoverageIndex1765000002500 } from './1765000002500-device-coverage-index';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   RelaySources1765000000800,
   ReceiptSegments1765000001200,
   ApprovalReview1765000001500,
+  DeviceCoverageIndex1765000002500,
 ];

@@ -52,6 +52,9 @@ export class DeviceCoverage {
 @Index(['communeCode', 'startedAt'])
 @Index(['communeCode', 'correctsSeq'])
 @Index(['startedAt'])
+@Index('IDX_playout_record_device_coverage', ['communeCode', 'startedAt'], {
+  where: "source = 'devices'",
+})
 export class PlayoutRecord {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
