@@ -70,4 +70,42 @@ describe('one output per commune', () => {
     expect(playing!.controller.signal.reason).toEqual({ kind: 'shutdown' });
     expect(await waiting).toBeNull();
   });
+
+  it('lets live speech stop a normal item, an emergency stop live, and live wait for an emergency', async () => {
+    const outputs = new CommuneOutputs();
+    const normal = await outputs.acquire(
+      '14797',
+      { itemId: 'a', emergency: false, title: 'Tin' },
+      never,
+    );
+    const live = outputs.acquire(
+      '14797',
+      { itemId: 'live-1', emergency: false, live: true, title: 'Trực tiếp' },
+      never,
+    );
+    expect(normal!.controller.signal.reason).toEqual({
+      kind: 'preempted',
+      byItemId: 'live-1',
+      title: 'Trực tiếp',
+      live: true,
+    } satisfies StopReason);
+    normal!.release();
+    const liveHold = (await live)!;
+    expect(liveHold.priority).toBe('live');
+    const urgent = outputs.acquire('14797', { itemId: 'e', emergency: true, title: 'Lũ' }, never);
+    expect(liveHold.controller.signal.reason).toMatchObject({ kind: 'preempted', byItemId: 'e' });
+    liveHold.release();
+    const urgentHold = (await urgent)!;
+    expect(urgentHold.priority).toBe('emergency');
+    // Live speech never stops an emergency: it waits (the live module refuses it before that).
+    const secondLive = outputs.acquire(
+      '14797',
+      { itemId: 'live-2', emergency: false, live: true, title: null },
+      never,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(urgentHold.controller.signal.aborted).toBe(false);
+    urgentHold.release();
+    (await secondLive)!.release();
+  });
 });
