@@ -5,13 +5,7 @@ import { SinkTarget } from '../sinks/sink-args';
 import { LiveInput } from './live-input';
 import { PCM_BYTES_PER_SECOND } from './pcm';
 import type { PlayControl, PlayResult } from './player';
-import {
-  OWN_SINK_LEAD_MS,
-  PcmInput,
-  PlacementResult,
-  PreemptedBy,
-  StationOutput,
-} from './station-output';
+import { onOwnSink, PcmInput, PlacementResult, PreemptedBy } from './station-output';
 import { StationOutputs } from './station-outputs';
 
 /** Speech gathered before the session is placed: absorbs the network's jitter (10 × 20 ms). */
@@ -107,31 +101,29 @@ export class LivePlayer {
     input: LiveInput,
     control: PlayControl,
   ): Promise<LiveResult> {
-    return this.run(plan.maxMs, input, control, async (speech) => {
-      let output: StationOutput;
-      try {
-        const sink = this.sinks.open(plan.target, plan.maxMs + 60_000);
-        output = new StationOutput(sink, OWN_SINK_LEAD_MS, () => this.clock.nowMs());
-      } catch (error) {
-        speech.close();
-        return { started: false, error: `The sink could not open: ${(error as Error).message}` };
-      }
-      try {
-        return await output.place({
-          itemId: 'live',
-          title: null,
-          priority: 'live',
-          startsAt: this.clock.now(),
-          input: speech,
-          lateToleranceMs: Number.POSITIVE_INFINITY,
-          signal: control.signal,
-          onStarted: (startedAt) => control.onStarted?.(startedAt),
-          onProgress: (playedMs) => control.onProgress?.(playedMs),
-        });
-      } finally {
-        await output.close(control.signal.aborted);
-      }
-    });
+    return this.run(plan.maxMs, input, control, (speech) =>
+      onOwnSink(
+        () => this.sinks.open(plan.target, plan.maxMs + 60_000),
+        () => this.clock.nowMs(),
+        control.signal,
+        (output) =>
+          output.place({
+            itemId: 'live',
+            title: null,
+            priority: 'live',
+            startsAt: this.clock.now(),
+            input: speech,
+            lateToleranceMs: Number.POSITIVE_INFINITY,
+            signal: control.signal,
+            onStarted: (startedAt) => control.onStarted?.(startedAt),
+            onProgress: (playedMs) => control.onProgress?.(playedMs),
+          }),
+        (error): PlacementResult => {
+          speech.close();
+          return { started: false, error };
+        },
+      ),
+    );
   }
 
   private async run(

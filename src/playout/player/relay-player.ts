@@ -8,7 +8,7 @@ import { PcmSource } from './pcm-source';
 import type { PlayControl, PlayResult } from './player';
 import { RelaySegment, SegmentContent, SegmentLog, SegmentReason } from './relay-segments';
 import { monotonicNow, sleep } from './precise-wait';
-import { OWN_SINK_LEAD_MS, PcmInput, PlacementResult, StationOutput } from './station-output';
+import { onOwnSink, OWN_SINK_LEAD_MS, PcmInput, PlacementResult } from './station-output';
 /** Each switch may leave this much silence (the next stream connecting) in an `aired` relay. */
 const SWITCH_GAP_ALLOWANCE_MS = 2000;
 /** A probe of the primary must bring this much audio above the dead-air level to count as back. */
@@ -195,32 +195,28 @@ export class RelayPlayer {
    */
   async play(plan: Omit<RelayPlan, 'leadMs'>, control: RelayControl): Promise<RelayResult> {
     const lateBudgetMs = Math.max(0, plan.startsAt.getTime() - this.clock.nowMs());
-    let output: StationOutput;
-    try {
-      const sink = this.sinks.open(plan.target, lateBudgetMs + plan.durationMs + 60_000);
-      output = new StationOutput(sink, OWN_SINK_LEAD_MS, () => this.clock.nowMs());
-    } catch (error) {
-      const message = (error as Error).message;
-      return { started: false, error: `The sink could not open: ${message}`, segments: [] };
-    }
-    try {
-      const input = await this.open({ ...plan, leadMs: OWN_SINK_LEAD_MS }, control);
-      const placed = await output.place({
-        itemId: 'relay',
-        title: null,
-        priority: 'normal',
-        startsAt: plan.startsAt,
-        input,
-        // As before the output: a relay of its own starts however late it is ready.
-        lateToleranceMs: Number.POSITIVE_INFINITY,
-        signal: control.signal,
-        onStarted: (startedAt) => control.onStarted?.(startedAt),
-        onProgress: (playedMs) => control.onProgress?.(playedMs),
-      });
-      return input.result(placed);
-    } finally {
-      await output.close(control.signal.aborted);
-    }
+    return onOwnSink(
+      () => this.sinks.open(plan.target, lateBudgetMs + plan.durationMs + 60_000),
+      () => this.clock.nowMs(),
+      control.signal,
+      async (output) => {
+        const input = await this.open({ ...plan, leadMs: OWN_SINK_LEAD_MS }, control);
+        const placed = await output.place({
+          itemId: 'relay',
+          title: null,
+          priority: 'normal',
+          startsAt: plan.startsAt,
+          input,
+          // As before the output: a relay of its own starts however late it is ready.
+          lateToleranceMs: Number.POSITIVE_INFINITY,
+          signal: control.signal,
+          onStarted: (startedAt) => control.onStarted?.(startedAt),
+          onProgress: (playedMs) => control.onProgress?.(playedMs),
+        });
+        return input.result(placed);
+      },
+      (error): RelayResult => ({ started: false, error, segments: [] }),
+    );
   }
 }
 

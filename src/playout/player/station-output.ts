@@ -475,3 +475,29 @@ export class StationOutput {
     this.onFailed(error);
   }
 }
+
+/**
+ * Plays on a one-item output of a sink of its own (the edge player, which has no continuous
+ * output: its relays and live speech): opens the sink, hands `play` the output, and closes it
+ * afterwards, cut off at once when the play was stopped. A sink that cannot open is `failed`'s
+ * answer, with the reason.
+ */
+export async function onOwnSink<T>(
+  openSink: () => SinkOutput,
+  wallNowMs: () => number,
+  signal: AbortSignal,
+  play: (output: StationOutput) => Promise<T>,
+  failed: (error: string) => T,
+): Promise<T> {
+  let output: StationOutput;
+  try {
+    output = new StationOutput(openSink(), OWN_SINK_LEAD_MS, wallNowMs);
+  } catch (error) {
+    return failed(`The sink could not open: ${(error as Error).message}`);
+  }
+  try {
+    return await play(output);
+  } finally {
+    await output.close(signal.aborted);
+  }
+}
