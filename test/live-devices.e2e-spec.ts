@@ -42,6 +42,7 @@ interface RecordRow {
 interface Identity {
   deviceId: string;
   publicKey: string;
+  apiToken: string;
 }
 
 /** The files a cluster's `file` sink wrote, under its archive folder. */
@@ -180,6 +181,26 @@ describe('live announcements to speaker clusters (e2e, real processes)', () => {
     const speaker = await Speaker.connect(origin, (opened.body as { ticket: string }).ticket);
     const speaking = speaker.speakRecording(speech);
     const onAir = await speaker.waitFor('on-air');
+    // The session's stream is for the commune's clusters, each on its own id, with its own token.
+    const stream = (deviceId: string, token: string | null) =>
+      fetch(`${origin}/api/v1/devices/${deviceId}/live/${(opened.body as { id: string }).id}`, {
+        headers: token ? bearer(token) : {},
+      });
+    const refusals = [
+      [await stream(identityOf('thon-1').deviceId, null), 401, 'UNAUTHENTICATED'],
+      [await stream(identityOf('thon-1').deviceId, operator), 401, 'UNAUTHENTICATED'],
+      [
+        await stream(identityOf('thon-2').deviceId, identityOf('thon-1').apiToken),
+        403,
+        'FORBIDDEN',
+      ],
+    ] as const;
+    for (const [answer, status, code] of refusals) {
+      expect({ status: answer.status, body: await answer.json() }).toMatchObject({
+        status,
+        body: { code },
+      });
+    }
     // Cluster 2 comes back 6 s into the session (past the 5 s a joiner may be late and still
     // count as aired): it is told then, and joins; the speaker goes on 8 s more.
     await sleep(6000);
@@ -279,15 +300,7 @@ describe('live announcements to speaker clusters (e2e, real processes)', () => {
     // The stream is gone with the session: 404 to the device.
     const sessionId = (opened.body as { id: string }).id;
     const gone = await fetch(`${origin}/api/v1/devices/${idOne.deviceId}/live/${sessionId}`, {
-      headers: bearer(
-        (
-          JSON.parse(
-            readFileSync(join(storage.dir, 'thon-1', 'data', 'identity.json'), 'utf8'),
-          ) as {
-            apiToken: string;
-          }
-        ).apiToken,
-      ),
+      headers: bearer(idOne.apiToken),
     });
     expect(gone.status).toBe(404);
     expect(await gone.json()).toMatchObject({ code: 'LIVE_SESSION_NOT_FOUND' });
