@@ -23,7 +23,14 @@ describe('insertRows', () => {
 
   it('binds a value the rows share once and names it by number in each row (SQLite)', async () => {
     const { manager, statements } = recording('sqlite');
-    await insertRows(manager, 'item', ['id', 'commune', 'bulletin', 'status'], rows);
+    await insertRows(
+      manager,
+      'item',
+      ['id', 'commune', 'bulletin', 'status'],
+      rows,
+      undefined,
+      true,
+    );
     expect(statements).toEqual([
       {
         sql: 'INSERT INTO item (id, commune, bulletin, status) VALUES (?3, ?1, ?4, ?2), (?5, ?1, ?6, ?2), (?7, ?1, ?8, ?2)',
@@ -40,11 +47,31 @@ describe('insertRows', () => {
       ['id', 'commune'],
       rows.slice(0, 2).map((row) => row.slice(0, 2)),
       'DO NOTHING',
+      true,
     );
     expect(statements).toEqual([
       {
         sql: 'INSERT INTO item (id, commune) VALUES ($2, $1), ($3, $1) ON CONFLICT DO NOTHING',
         parameters: ['14797', 'i1', 'i2'],
+      },
+    ]);
+  });
+
+  it('binds every value in row order unless asked to share', async () => {
+    const { manager, statements } = recording('sqlite');
+    await insertRows(
+      manager,
+      'item',
+      ['id', 'commune'],
+      [
+        ['i1', 'c'],
+        ['i2', 'c'],
+      ],
+    );
+    expect(statements).toEqual([
+      {
+        sql: 'INSERT INTO item (id, commune) VALUES (?, ?), (?, ?)',
+        parameters: ['i1', 'c', 'i2', 'c'],
       },
     ]);
   });

@@ -47,10 +47,10 @@ export async function execute(
  * `onConflict` is the rest of an `ON CONFLICT` clause, the same on SQLite (≥ 3.24) and
  * PostgreSQL: `DO NOTHING`, or `(key columns) DO UPDATE SET …`.
  *
- * A column that holds the same value in every row of a statement (a plan's commune, status,
- * author and times) is bound once and named in each row by number (`?3` on SQLite, `$3` on
- * PostgreSQL): binding is a good part of the driver's work on the main thread, and a plan's
- * 149 rows of 14 columns bind 754 values instead of 2,086.
+ * With `bindSharedOnce`, a column that holds the same value in every row of a statement (a
+ * plan's commune, status, author and times) is bound once and named in each row by number (`?3`
+ * on SQLite, `$3` on PostgreSQL): binding is a good part of the driver's work on the main
+ * thread, and a plan's 149 rows of 14 columns bind 754 values instead of 2,086.
  */
 export async function insertRows(
   manager: EntityManager,
@@ -58,8 +58,9 @@ export async function insertRows(
   columns: readonly string[],
   rows: readonly (readonly SqlValue[])[],
   onConflict?: string,
+  bindSharedOnce = false,
 ): Promise<void> {
-  const mark = manager.connection.options.type === 'sqlite' ? '?' : '$';
+  const sqlite = manager.connection.options.type === 'sqlite';
   const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
   const head = `INSERT INTO ${table} (${columns.join(', ')}) VALUES `;
   const conflict = onConflict ? ` ON CONFLICT ${onConflict}` : '';
@@ -74,16 +75,19 @@ export async function insertRows(
     // The parameter number of each column whose value is the same in every row, else 0.
     const shared = columns.map((_, column) => {
       const value = chunk[0][column];
-      if (chunk.some((row) => row[column] !== value)) return 0;
+      if (!bindSharedOnce || chunk.some((row) => row[column] !== value)) return 0;
       parameters.push(value);
       return parameters.length;
     });
+    // Plain `?` on SQLite unless some value is named by number (SQLite numbers `?` in order).
+    const numbered = !sqlite || shared.some((number) => number > 0);
     const tuples: string[] = [];
     for (const row of chunk) {
       const placeholders: string[] = [];
       for (const [column, value] of row.entries()) {
         if (shared[column] === 0) parameters.push(value);
-        placeholders.push(`${mark}${shared[column] || parameters.length}`);
+        const number = shared[column] || parameters.length;
+        placeholders.push(numbered ? `${sqlite ? '?' : '$'}${number}` : '?');
       }
       tuples.push(`(${placeholders.join(', ')})`);
     }
