@@ -56,6 +56,25 @@ function yieldToPlayers(): Promise<void> {
 /** Items looked up in one query. */
 const ID_CHUNK = 500;
 
+/** Starts in [fromMs, toMs) want a play job now. */
+interface Horizon {
+  fromMs: number;
+  toMs: number;
+}
+
+/**
+ * The changed items whose start may fall in the horizon: those the change gives a start for only
+ * when it does (a plan of a month ahead asks for a day's items), every item otherwise.
+ */
+function itemsInHorizon(change: ScheduleChange, horizon: Horizon): string[] {
+  const { itemIds, startsAt } = change;
+  if (!startsAt || startsAt.length !== itemIds.length) return itemIds;
+  return itemIds.filter((_, index) => {
+    const start = startsAt[index].getTime();
+    return start >= horizon.fromMs && start < horizon.toMs;
+  });
+}
+
 /**
  * Keeps Redis in step with the program log (the database is the truth): one delayed job
  * `play-<itemId>` per open item starting within the horizon, due `PLAYOUT_PREROLL_MS` before the
@@ -105,13 +124,17 @@ export class PlayoutDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   private async reconcileItemsNow(change: ScheduleChange): Promise<ReconcileResult> {
     const now = this.clock.now();
+    const horizon = this.horizon(now);
+    const inHorizon = itemsInHorizon(change, horizon);
     const due = new Map<string, ScheduleItem>();
-    for (let start = 0; start < change.itemIds.length; start += ID_CHUNK) {
-      const ids = change.itemIds.slice(start, start + ID_CHUNK);
-      for (const item of await this.dueItems(now, ids)) due.set(item.id, item);
+    for (let start = 0; start < inHorizon.length; start += ID_CHUNK) {
+      const ids = inHorizon.slice(start, start + ID_CHUNK);
+      for (const item of await this.dueItems(horizon, now, ids)) due.set(item.id, item);
     }
+    // A new item outside the horizon has no job and wants none yet; a changed one may have one.
+    const settled = change.kind === 'created' ? inHorizon : change.itemIds;
     const settling = new Settling();
-    for (const [index, itemId] of change.itemIds.entries()) {
+    for (const [index, itemId] of settled.entries()) {
       if (index % PAGE === PAGE - 1) await yieldToPlayers();
       // New items have new ids: no job of theirs can be in the queue yet.
       const queued =
@@ -129,7 +152,7 @@ export class PlayoutDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   private async reconcileNow(): Promise<ReconcileResult> {
     const now = this.clock.now();
-    const items = await this.dueItems(now);
+    const items = await this.dueItems(this.horizon(now), now);
     const pending = await this.pendingJobs();
     const settling = new Settling();
     const wanted = new Set<string>();
@@ -221,18 +244,13 @@ export class PlayoutDispatcher implements OnApplicationBootstrap, OnModuleDestro
    * the tolerance are left to the overdue check, which records them missed. Items of communes
    * with devices are the clusters' to play: no job.
    */
-  private dueItems(now: Date, ids?: readonly string[]): Promise<ScheduleItem[]> {
-    const { lateToleranceMs, horizonHours } = this.config.playout;
+  private dueItems(horizon: Horizon, now: Date, ids?: readonly string[]): Promise<ScheduleItem[]> {
     const query = this.db.manager.createQueryBuilder(ScheduleItem, 'item');
     if (ids) query.where('item.id IN (:...ids)', { ids });
     return query
       .andWhere('item.status IN (:...open)', { open: [...OPEN_ITEM_STATUSES] })
-      .andWhere('item.startsAt >= :from', {
-        from: toInstant(new Date(now.getTime() - lateToleranceMs)),
-      })
-      .andWhere('item.startsAt < :to', {
-        to: toInstant(new Date(now.getTime() + horizonHours * 3600 * 1000)),
-      })
+      .andWhere('item.startsAt >= :from', { from: toInstant(new Date(horizon.fromMs)) })
+      .andWhere('item.startsAt < :to', { to: toInstant(new Date(horizon.toMs)) })
       .andWhere(
         `NOT EXISTS (SELECT 1 FROM playout_claim claim WHERE claim.schedule_item_id = item.id
           AND (claim.output_started_at IS NOT NULL OR claim.heartbeat_at > :fresh))`,
@@ -240,6 +258,15 @@ export class PlayoutDispatcher implements OnApplicationBootstrap, OnModuleDestro
       )
       .andWhere(`NOT ${communeHasDevicesSql('item')}`)
       .getMany();
+  }
+
+  /** The starts an item may have and want a job: from the tolerance ago to the horizon ahead. */
+  private horizon(now: Date): Horizon {
+    const { lateToleranceMs, horizonHours } = this.config.playout;
+    return {
+      fromMs: now.getTime() - lateToleranceMs,
+      toMs: now.getTime() + horizonHours * 3600 * 1000,
+    };
   }
 
   private options(item: ScheduleItem, payload: JobOf<'playout.play'>, now: Date) {

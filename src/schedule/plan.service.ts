@@ -122,8 +122,14 @@ export class PlanService {
     const { result, rows, candidates } = dryRun
       ? await run(this.db.manager)
       : await this.db.write(run);
-    if (!dryRun)
-      this.changes.emit({ communeCode, kind: 'created', itemIds: rows.map((row) => row.id) });
+    if (!dryRun) {
+      this.changes.emit({
+        communeCode,
+        kind: 'created',
+        itemIds: rows.map((row) => row.id),
+        startsAt: rows.map((row) => row.startsAt),
+      });
+    }
     const byId = new Map(candidates.map((record) => [record.bulletin.id, record]));
     return {
       campaign: campaign.code,

@@ -83,13 +83,21 @@ export class PolicyChecks {
     );
   }
 
+  /**
+   * The commune's effective policy: its province's and its own overrides, read in one query
+   * (every plan and every save of an item asks for it).
+   */
   async forCommune(manager: EntityManager, communeCode: string): Promise<EffectivePolicy> {
     const commune = this.geo.commune(communeCode);
-    return effectivePolicy(
-      this.config.policyDefaults,
-      await this.overrides(manager, 'province', commune.provinceCode),
-      await this.overrides(manager, 'commune', communeCode),
-    );
+    const records = await manager.find(BroadcastPolicyRecord, {
+      where: [
+        { scope: 'province', code: commune.provinceCode },
+        { scope: 'commune', code: communeCode },
+      ],
+    });
+    const rulesOf = (scope: PolicyScope) =>
+      records.find((record) => record.scope === scope)?.rules ?? {};
+    return effectivePolicy(this.config.policyDefaults, rulesOf('province'), rulesOf('commune'));
   }
 
   /** 409 with the rule when a recurring window breaks the commune's policy. */

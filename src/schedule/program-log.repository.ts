@@ -164,6 +164,8 @@ export class ProgramLogRepository {
       'schedule_item',
       ITEM_COLUMNS,
       items.map((item) => itemColumnValues(manager, item)),
+      undefined,
+      true,
     );
   }
 }

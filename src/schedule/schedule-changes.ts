@@ -8,6 +8,12 @@ export interface ScheduleChange {
   communeCode: string;
   kind: ScheduleChangeKind;
   itemIds: string[];
+  /**
+   * Each item's start as committed, in the order of `itemIds`, when the emitter has them at hand
+   * (the planner): a listener may then leave alone the items outside the times it cares for
+   * without reading them back.
+   */
+  startsAt?: readonly Date[];
 }
 
 export type ScheduleChangeListener = (change: ScheduleChange) => void | Promise<void>;
