@@ -25,6 +25,7 @@ function measured(integratedLufs: number, truePeakDbtp: number, lra = 4): Loudne
     lraLowLufs: integratedLufs - 3,
     lraHighLufs: integratedLufs + 1,
     truePeakDbtp,
+    samplePeakDbfs: truePeakDbtp - 0.3,
   };
 }
 
