@@ -26,7 +26,9 @@ describe('together', () => {
       await new Promise((resolve) => setTimeout(resolve, 1));
       throw new Error('silent recording');
     };
-    await expect(together([untilAborted(stopped, 'meter'), failing])).rejects.toThrow('silent recording');
+    await expect(together([untilAborted(stopped, 'meter'), failing])).rejects.toThrow(
+      'silent recording',
+    );
     expect(stopped).toEqual(['meter']);
   });
 
@@ -35,7 +37,9 @@ describe('together', () => {
     const throwing = (): Promise<number> => {
       throw new Error('bad arguments');
     };
-    await expect(together([untilAborted(stopped, 'meter'), throwing])).rejects.toThrow('bad arguments');
+    await expect(together([untilAborted(stopped, 'meter'), throwing])).rejects.toThrow(
+      'bad arguments',
+    );
     expect(stopped).toEqual(['meter']);
   });
 

@@ -29,7 +29,9 @@ export async function together<T extends readonly unknown[]>(
       }),
     );
     if (failures.length > 0) throw failures[0];
-    return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
+    return settled.map(
+      (result) => (result as PromiseFulfilledResult<unknown>).value,
+    ) as unknown as T;
   } finally {
     signal?.removeEventListener('abort', stop);
   }

@@ -113,13 +113,17 @@ const STAGES = [
 
 /**
  * The broadcast rendition of one recording, in as few decodes as possible:
- * 1. analyse (one decode of the original): the original measured as it is (ITU-R BS.1770, all
- *    channels), the mono downmix resampled to 44.1 kHz and measured with true peak and momentary
- *    loudness (silence bounds), kept as float WAV; only when the channels cancel in the usual
- *    downmix (anti-phase, see downmix.ts) is the original decoded once more, to the other one;
+ * 1. analyse, two processes at once, one a core (a decode of the original each; decoding is a
+ *    small part of the work): the original measured as it is (ITU-R BS.1770, all channels, true
+ *    peak) by one; by the other the mono downmix resampled to 44.1 kHz and measured with its
+ *    sample peak and momentary loudness (silence bounds), kept as float WAV, and the other
+ *    downmix's loudness (anti-phase, see downmix.ts: only when the channels cancel is the
+ *    original decoded once more, to the other downmix);
  * 2. listen, in one pass over a sample of it (64 s at most): what the MP3 encoder takes away and,
  *    only if a limiter is needed, the loudness at three gains through it, which mostly settles
- *    the gain (otherwise short trials follow, one at a time);
+ *    the gain (otherwise short trials follow, one at a time). It starts when the downmix is
+ *    measured, with the downmixes' sample peaks standing in for the original's true peak, while
+ *    the original's meter finishes; it is made again only when the true peak changes the plan;
  * 3. render: trim silence, gain (and limiter), encode MP3, in one process, while a second process
  *    measures the MP3 as it is written (as a listener decodes it, true peak included); render
  *    again only if it misses the target.
