@@ -87,7 +87,7 @@ function harness(scenario: Scenario) {
   }
   const calls: string[] = [];
   const runner = {
-    loudness: jest.fn((name: string, _input: unknown, _args: FfmpegArgs, _output: string, options: { signal?: AbortSignal }) => {
+    loudness: jest.fn((name: string, _input: unknown, _args: FfmpegArgs, _output: string, options: { signal?: AbortSignal; onStderrLine?: (line: string) => void }) => {
       calls.push(`start ${name}`);
       killedOnAbort(options.signal, name, exited, original.reject);
       return original.promise.finally(() => calls.push(`end ${name}`));
