@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { join } from 'node:path';
 import { Clock } from '../common/clock';
+import { together } from '../common/together';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Demuxer } from './audio-container';
-import { together } from '../common/together';
 import { chooseDownmix, originalPeakBound } from './downmix';
 import { LoudnessWarning } from './entities/audio-asset.entity';
 import {
@@ -197,10 +197,10 @@ export class AudioPipeline {
       run.signal,
     );
     const { analysis, bounds } = heard;
-    const input1770 = original ?? analysis.summary;
+    const inputFigures = original ?? analysis.summary;
     const summary = {
       ...analysis.summary,
-      truePeakDbtp: analysis.summary.truePeakDbtp ?? input1770.truePeakDbtp,
+      truePeakDbtp: analysis.summary.truePeakDbtp ?? inputFigures.truePeakDbtp,
     };
     const fileLufs = summary.integratedLufs;
     const firstPlan = initialPlan(summary, this.target);
@@ -244,7 +244,7 @@ export class AudioPipeline {
         ),
       );
       const outcome: PipelineOutcome = {
-        input: input1770,
+        input: inputFigures,
         downmix: { kind: analysis.downmix, summary },
         warning: loudnessWarning(measured, this.target),
         targetLufs: this.target.integratedLufs,
