@@ -392,7 +392,7 @@ beside the encoder, on the other core, so with a core free it costs little wall 
 whose cores are all busy it costs its CPU time.
 
 Where the job's time goes (one more run of the pipeline on the same file): analyse ${stage(t.analyse)} s
-(the downmix process; the original's meter beside it and the listening pass ${stage(t.original)} s),
+(the downmix process; the original's true-peak meter took ${stage(t.original)} s beside it and the listening pass),
 listen ${stage(t.listen)} s (${detail.listenings === 1 ? 'one pass' : `${detail.listenings} passes, the plan changed by the true peak`}: codec check, encoder took ${f(detail.codecLossLu)} LU, and ${detail.gainTrials} gain trials beside it),
 further gain trials ${stage(t.search)} s, render with the MP3 measured as it is written ${stage(t.render)} s
 (${detail.renders} render). Kept ${f(detail.bounds.endS - detail.bounds.startS, 1)} s of ${SPEECH_SECONDS} s; gain ${f(detail.plan.gainDb)} dB, path ${detail.plan.path}.
