@@ -391,8 +391,9 @@ job is ${f(proofRatio)} × in wall time and ${f(proofCpuRatio)} × in CPU time. 
 beside the encoder, on the other core, so with a core free it costs little wall time; on a machine
 whose cores are all busy it costs its CPU time.
 
-Where the job's time goes (one more run of the pipeline on the same file): analyse ${stage(t.analyse)} s,
-listen ${stage(t.listen)} s (codec check, encoder took ${f(detail.codecLossLu)} LU, and ${detail.gainTrials} gain trials beside it),
+Where the job's time goes (one more run of the pipeline on the same file): analyse ${stage(t.analyse)} s
+(the downmix process; the original's true-peak meter took ${stage(t.original)} s beside it and the listening pass),
+listen ${stage(t.listen)} s (${detail.listenings === 1 ? 'one pass' : `${detail.listenings} passes, the plan changed by the true peak`}: codec check, encoder took ${f(detail.codecLossLu)} LU, and ${detail.gainTrials} gain trials beside it),
 further gain trials ${stage(t.search)} s, render with the MP3 measured as it is written ${stage(t.render)} s
 (${detail.renders} render). Kept ${f(detail.bounds.endS - detail.bounds.startS, 1)} s of ${SPEECH_SECONDS} s; gain ${f(detail.plan.gainDb)} dB, path ${detail.plan.path}.
 
@@ -401,12 +402,19 @@ measured values, MP3 encode) took **${f(textbook.s)} s** (${f(textbook.s / floor
 ${f(textbook.out.integratedLufs, 1)} LUFS, true peak ${f(textbook.out.truePeakDbtp, 1)} dBTP.
 
 How the pipeline gets there:
-- **One decode of the original.** Pass 1 splits the decoded original (\`asplit\`): the original
-  is measured as ITU-R BS.1770 defines it, all channels, with true peak (the stored input
-  figures); the (L+R)/2 downmix is resampled to 44.1 kHz, measured (integrated loudness, LRA,
-  and the 100 ms momentary loudness that locates leading and trailing silence) and kept as float
-  WAV, so no later pass decodes the original again; the (L−R)/2 downmix is measured only, to see
-  anti-phase channels cancel (only such a recording is decoded once more). \`loudnorm\`'s own
+- **Pass 1 in two processes, one a core.** The original is decoded twice at once (decoding is
+  a small part of the work): one process measures it as ITU-R BS.1770 defines it, all channels,
+  with true peak (the stored input figures, and the true peak that decides the plan); the other
+  makes the (L+R)/2 downmix, resampled to 44.1 kHz, measured (integrated loudness, LRA, sample
+  peak, and the 100 ms momentary loudness that locates leading and trailing silence) and kept as
+  float WAV, so no later pass decodes the original again, and measures the (L−R)/2 downmix's
+  loudness and sample peak, to see anti-phase channels cancel (only such a recording is decoded
+  once more). The 4× oversampled true peak is most of pass 1's work; the downmix process ends
+  first, and the listening pass starts then, planned with the bound the two downmixes' sample
+  peaks put on the original's (|L|, |R| ≤ |S| + |D|), beside the original's meter. When the
+  measured true peak gives another plan (linear instead of dynamic, or the reverse), the
+  listening pass is made again with it: the result is the one a pipeline that waited would give.
+  When either process fails, the other is stopped before the job fails. \`loudnorm\`'s own
   first pass resamples everything to 192 kHz; \`ebur128\` oversamples only for the true peak, of
   the original's channels (the stereo downmix never peaks above them).
 - **No silence pass.** The silence bounds come from pass 1's momentary loudness (relative to the
@@ -416,7 +424,8 @@ How the pipeline gets there:
   window an input of the same process. The graph splits them: the sample measured as it is, the
   render chain encoded to MP3 (to see what the encoder takes away, here
   ${f(detail.codecLossLu)} LU; the rendition is aimed that much higher) and, when the peaks need a
-  limiter, two more gains through it (a third and two thirds of the way to the peak excess).
+  limiter, two more gains through it (a third and two thirds of the way to the downmix's
+  sample-peak excess over the limiter's ceiling, what the limiter will take off).
   Each branch predicts the whole file from its own loudness plus what the chain did to the
   sample; when two of them lie close around the target (or one on it) the gain is read off the
   line between them, and no further trial runs (otherwise secant trials follow, one at a time).

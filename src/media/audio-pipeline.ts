@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { join } from 'node:path';
 import { Clock } from '../common/clock';
+import { together } from '../common/together';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Demuxer } from './audio-container';
-import { chooseDownmix } from './downmix';
+import { chooseDownmix, originalPeakBound } from './downmix';
 import { LoudnessWarning } from './entities/audio-asset.entity';
 import {
   analysisArgs,
@@ -11,12 +12,14 @@ import {
   RenderChain,
   measureArgs,
   METERS,
+  originalMeterArgs,
+  OutputLimits,
   renderArgs,
   renditionTargets,
   wav,
 } from './ffmpeg-args';
 import { JobProgress } from './ffmpeg-progress';
-import { GainFinder } from './gain-finder';
+import { GainFinder, Listening } from './gain-finder';
 import {
   LoudnessSummary,
   MomentaryFrame,
@@ -33,6 +36,7 @@ import {
   LoudnessTarget,
   NormalizationPlan,
   renderChain,
+  samePlan,
   settledGain,
 } from './normalization-plan';
 import { PipelineError, PipelineRunner } from './pipeline-runner';
@@ -74,6 +78,11 @@ export interface PipelineOutcome {
   renders: number;
   /** Gains tried through the limiter besides the codec check's (in its pass, then one by one). */
   gainTrials: number;
+  /**
+   * Listening passes run: 2 when the plan made before the original's true peak was known took
+   * another path than the measured one, and the pass was made again with the right plan.
+   */
+  listenings: number;
   /** LU the MP3 encoder took from the excerpt (the rendition was aimed that much higher). */
   codecLossLu: number;
   /** Wall time of each stage, in milliseconds. */
@@ -81,7 +90,10 @@ export interface PipelineOutcome {
 }
 
 export interface StageTimings {
+  /** The downmix: decoded, measured, kept as float WAV. */
   analyse: number;
+  /** The original's own meter (true peak), beside `analyse` and `listen`, on the other core. */
+  original: number;
   /** The listening pass: codec check and the gain trials beside it. */
   listen: number;
   /** Further gain trials, one at a time (none when the listening pass settled the gain). */
@@ -101,13 +113,17 @@ const STAGES = [
 
 /**
  * The broadcast rendition of one recording, in as few decodes as possible:
- * 1. analyse (one decode of the original): the original measured as it is (ITU-R BS.1770, all
- *    channels), the mono downmix resampled to 44.1 kHz and measured with true peak and momentary
- *    loudness (silence bounds), kept as float WAV; only when the channels cancel in the usual
- *    downmix (anti-phase, see downmix.ts) is the original decoded once more, to the other one;
+ * 1. analyse, two processes at once, one a core (a decode of the original each; decoding is a
+ *    small part of the work): the original measured as it is (ITU-R BS.1770, all channels, true
+ *    peak) by one; by the other the mono downmix resampled to 44.1 kHz and measured with its
+ *    sample peak and momentary loudness (silence bounds), kept as float WAV, and the other
+ *    downmix's loudness (anti-phase, see downmix.ts: only when the channels cancel is the
+ *    original decoded once more, to the other downmix);
  * 2. listen, in one pass over a sample of it (64 s at most): what the MP3 encoder takes away and,
  *    only if a limiter is needed, the loudness at three gains through it, which mostly settles
- *    the gain (otherwise short trials follow, one at a time);
+ *    the gain (otherwise short trials follow, one at a time). It starts when the downmix is
+ *    measured, with the downmixes' sample peaks standing in for the original's true peak, while
+ *    the original's meter finishes; it is made again only when the true peak changes the plan;
  * 3. render: trim silence, gain (and limiter), encode MP3, in one process, while a second process
  *    measures the MP3 as it is written (as a listener decodes it, true peak included); render
  *    again only if it misses the target.
@@ -138,7 +154,7 @@ export class AudioPipeline {
     const report = (stage: string, fraction: number): void =>
       run.onProgress?.(progress.at(stage, fraction));
     const analysedPath = join(input.workDir, 'analysed.wav');
-    const timings: StageTimings = { analyse: 0, listen: 0, search: 0, render: 0 };
+    const timings: StageTimings = { analyse: 0, original: 0, listen: 0, search: 0, render: 0 };
     const timed = async <T>(stage: keyof StageTimings, work: Promise<T>): Promise<T> => {
       const started = this.clock.nowMs();
       try {
@@ -147,35 +163,59 @@ export class AudioPipeline {
         timings[stage] += this.clock.nowMs() - started;
       }
     };
-
-    const analysis = await timed(
-      'analyse',
-      this.analyse(input, analysedPath, run.signal, (seconds) =>
-        report('analyse', seconds / Math.max(input.durationS, 0.001)),
-      ),
+    const limits = analysisLimits(
+      { durationS: input.durationS, channels: input.channels, sampleRate: input.sampleRate },
+      this.maxDurationS,
     );
-    const bounds = speechBounds(analysis.frames, analysis.summary.integratedLufs, analysis.durationS);
-    if (bounds === null || analysis.summary.integratedLufs <= -70) {
-      throw new PipelineError('The recording is silent: nothing in it is loud enough to broadcast', true);
+
+    // Pass 1 in two processes, one a core: the original's meter (its true peak is most of the
+    // work), and the downmix, after which the listening pass starts at once with a plan from the
+    // downmix's figures. When either fails the other is stopped (no process outlives the job).
+    const [original, heard] = await together(
+      [
+        (signal) =>
+          input.channels === 1 ? Promise.resolve(null) : timed('original', this.measureOriginal(input, limits, signal)),
+        async (signal) => {
+          const analysis = await timed(
+            'analyse',
+            this.analyse(input, analysedPath, limits, signal, (seconds) =>
+              report('analyse', seconds / Math.max(input.durationS, 0.001)),
+            ),
+          );
+          const bounds = speechBounds(analysis.frames, analysis.summary.integratedLufs, analysis.durationS);
+          if (bounds === null || analysis.summary.integratedLufs <= -70) {
+            throw new PipelineError('The recording is silent: nothing in it is loud enough to broadcast', true);
+          }
+          const provisional = initialPlan(
+            { ...analysis.summary, truePeakDbtp: analysis.summary.truePeakDbtp ?? analysis.peakBoundDbfs },
+            this.target,
+          );
+          const listening = await timed('listen', this.listen(analysedPath, bounds, analysis.summary, provisional, signal));
+          return { analysis, bounds, provisional, listening };
+        },
+      ],
+      run.signal,
+    );
+    const { analysis, bounds } = heard;
+    const inputFigures = original ?? analysis.summary;
+    const summary = {
+      ...analysis.summary,
+      truePeakDbtp: analysis.summary.truePeakDbtp ?? inputFigures.truePeakDbtp,
+    };
+    const fileLufs = summary.integratedLufs;
+    const firstPlan = initialPlan(summary, this.target);
+    let listening = heard.listening;
+    let listenings = 1;
+    if (!samePlan(firstPlan, heard.provisional)) {
+      // The original's true peak put the recording on the other path: listen again as the plan
+      // says, so the result is the one a pipeline waiting for the true peak would give.
+      listening = await timed('listen', this.listen(analysedPath, bounds, summary, firstPlan, run.signal));
+      listenings += 1;
     }
-
-    const fileLufs = analysis.summary.integratedLufs;
-    const firstPlan = initialPlan(analysis.summary, this.target);
-    const listening = await timed(
-      'listen',
-      this.gains.listen(
-        analysedPath,
-        bounds,
-        fileLufs,
-        firstPlan,
-        listeningGains(firstPlan, analysis.summary.truePeakDbtp),
-        run.signal,
-      ),
-    );
     const loss = listening.lossLu;
     // Aim above the target by what the encoder takes away; the true-peak limit stays.
     const aim = { ...this.target, integratedLufs: this.target.integratedLufs + loss };
-    let plan = initialPlan(analysis.summary, aim);
+    let plan = initialPlan(summary, aim);
     let gainTrials = listening.trials.length - 1;
     if (plan.path === 'dynamic') {
       // The codec check's gain either kept the peaks under the limiter's ceiling or went through
@@ -204,8 +244,8 @@ export class AudioPipeline {
         ),
       );
       const outcome: PipelineOutcome = {
-        input: analysis.original,
-        downmix: { kind: analysis.downmix, summary: analysis.summary },
+        input: inputFigures,
+        downmix: { kind: analysis.downmix, summary },
         warning: loudnessWarning(measured, this.target),
         targetLufs: this.target.integratedLufs,
         bounds,
@@ -216,6 +256,7 @@ export class AudioPipeline {
         durationS: keptS,
         renders,
         gainTrials,
+        listenings,
         codecLossLu: loss,
         timings: { ...timings },
       };
@@ -236,28 +277,65 @@ export class AudioPipeline {
   }
 
   /**
-   * Pass 1. A recording with several channels is measured as it is and through both downmixes in
-   * one decode; when the usual downmix cancels (see `chooseDownmix`) the other one is made in a
-   * second decode, which only such recordings pay.
+   * The listening pass for a plan: gain trials placed from the downmix's sample peak, which the
+   * downmix process measures, so the pass needs nothing from the original's meter but the plan.
+   */
+  private listen(
+    analysedPath: string,
+    bounds: SpeechBounds,
+    downmix: LoudnessSummary,
+    plan: NormalizationPlan,
+    signal: AbortSignal | undefined,
+  ): Promise<Listening> {
+    return this.gains.listen(
+      analysedPath,
+      bounds,
+      downmix.integratedLufs,
+      plan,
+      listeningGains(plan, downmix.samplePeakDbfs),
+      signal,
+    );
+  }
+
+  /** Pass 1's other process: the original as ITU-R BS.1770 measures it, true peak included. */
+  private async measureOriginal(
+    input: PipelineInput,
+    limits: OutputLimits,
+    signal: AbortSignal,
+  ): Promise<LoudnessSummary> {
+    const run = await this.runner.loudness(
+      'original',
+      { path: input.originalPath, demuxer: input.demuxer },
+      originalMeterArgs(),
+      '-',
+      { signal, limits },
+    );
+    refuseIfCut(run, limits);
+    return run.summary;
+  }
+
+  /**
+   * Pass 1's downmix process. A recording with several channels is measured through both
+   * downmixes in one decode; when the usual downmix cancels (see `chooseDownmix`) the other one is
+   * made in a second decode, which only such recordings pay. The summary's true peak is null for
+   * a stereo `sum` downmix (the original's bounds it); `peakBoundDbfs` stands in for it until the
+   * original's meter has measured it.
    */
   private async analyse(
     input: PipelineInput,
     analysedPath: string,
-    signal: AbortSignal | undefined,
+    limits: OutputLimits,
+    signal: AbortSignal,
     onProgress: (seconds: number) => void,
   ): Promise<{
-    original: LoudnessSummary;
     summary: LoudnessSummary;
+    peakBoundDbfs: number | null;
     downmix: Downmix;
     frames: MomentaryFrame[];
     durationS: number;
   }> {
     let frames: MomentaryFrame[] = [];
     const original = { path: input.originalPath, demuxer: input.demuxer };
-    const limits = analysisLimits(
-      { durationS: input.durationS, channels: input.channels, sampleRate: input.sampleRate },
-      this.maxDurationS,
-    );
     const options = {
       signal,
       onProgress,
@@ -267,51 +345,27 @@ export class AudioPipeline {
         if (frame) frames.push(frame);
       },
     };
-    // Stopped by -t or by -fs: the original decodes to more than it was accepted with.
-    const refuseIfCut = (run: { outTimeS: number; outBytes: number }) => {
-      if (run.outTimeS >= limits.maxSeconds - 0.05 || run.outBytes >= limits.maxBytes) {
-        throw new PipelineError(
-          `The recording decodes to more than the ${limits.maxSeconds.toFixed(1)} s it was accepted with; decoding was cut there`,
-          true,
-        );
-      }
-    };
     if (input.channels === 1) {
       // A mono original is its own downmix: its one measurement is both.
-      const run = await this.runner.loudness(
-        'analyse',
-        original,
-        analysisArgs(1),
-        analysedPath,
-        options,
-      );
-      refuseIfCut(run);
-      return {
-        original: run.summary,
-        summary: run.summary,
-        downmix: 'sum',
-        frames,
-        durationS: run.outTimeS,
-      };
+      const run = await this.runner.loudness('analyse', original, analysisArgs(1), analysedPath, options);
+      refuseIfCut(run, limits);
+      const { summary } = run;
+      return { summary, peakBoundDbfs: summary.truePeakDbtp, downmix: 'sum', frames, durationS: run.outTimeS };
     }
     const run = await this.runner.meters(
       'analyse',
       original,
       analysisArgs(input.channels, 'sum'),
-      [METERS.original, METERS.downmix, METERS.difference],
+      [METERS.downmix, METERS.difference],
       analysedPath,
       options,
     );
-    refuseIfCut(run);
-    const originalSummary = run.summaries[METERS.original];
-    if (chooseDownmix(run.summaries[METERS.downmix], run.summaries[METERS.difference]) === 'sum') {
-      // A stereo downmix is measured without true peak: the original's bounds it (analysisArgs).
-      const downmix = run.summaries[METERS.downmix];
-      const summary = {
-        ...downmix,
-        truePeakDbtp: downmix.truePeakDbtp ?? originalSummary.truePeakDbtp,
-      };
-      return { original: originalSummary, summary, downmix: 'sum', frames, durationS: run.outTimeS };
+    refuseIfCut(run, limits);
+    const sum = run.summaries[METERS.downmix];
+    const difference = run.summaries[METERS.difference];
+    if (chooseDownmix(sum, difference) === 'sum') {
+      const peakBoundDbfs = originalPeakBound(sum.samplePeakDbfs, difference.samplePeakDbfs);
+      return { summary: sum, peakBoundDbfs, downmix: 'sum', frames, durationS: run.outTimeS };
     }
     frames = [];
     const again = await this.runner.loudness(
@@ -321,10 +375,10 @@ export class AudioPipeline {
       analysedPath,
       options,
     );
-    refuseIfCut(again);
+    refuseIfCut(again, limits);
     return {
-      original: originalSummary,
       summary: again.summary,
+      peakBoundDbfs: again.summary.truePeakDbtp,
       downmix: 'difference',
       frames,
       durationS: again.outTimeS,
@@ -353,6 +407,16 @@ export class AudioPipeline {
       throw new PipelineError('The rendition measurement has no true peak', false);
     }
     return { ...summary, truePeakDbtp: summary.truePeakDbtp };
+  }
+}
+
+/** Stopped by -t or by -fs: the original decodes to more than it was accepted with. */
+function refuseIfCut(run: { outTimeS: number; outBytes: number }, limits: OutputLimits): void {
+  if (run.outTimeS >= limits.maxSeconds - 0.05 || run.outBytes >= limits.maxBytes) {
+    throw new PipelineError(
+      `The recording decodes to more than the ${limits.maxSeconds.toFixed(1)} s it was accepted with; decoding was cut there`,
+      true,
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-import { CANCELLATION_MARGIN_LU, chooseDownmix } from './downmix';
+import { CANCELLATION_MARGIN_LU, chooseDownmix, originalPeakBound } from './downmix';
 import { LoudnessSummary } from './loudness';
 
 function at(integratedLufs: number): LoudnessSummary {
@@ -9,6 +9,7 @@ function at(integratedLufs: number): LoudnessSummary {
     lraLowLufs: integratedLufs,
     lraHighLufs: integratedLufs,
     truePeakDbtp: null,
+    samplePeakDbfs: null,
   };
 }
 
@@ -39,5 +40,16 @@ describe('chooseDownmix', () => {
     expect(chooseDownmix(at(-30), at(-30 + CANCELLATION_MARGIN_LU))).toBe('sum');
     expect(chooseDownmix(at(-30), at(-30 + CANCELLATION_MARGIN_LU + 0.1))).toBe('difference');
     expect(chooseDownmix(at(-70), at(-70))).toBe('sum');
+  });
+});
+
+describe('originalPeakBound', () => {
+  it("bounds the original's samples by the sum of the downmixes' peaks", () => {
+    // A centred voice: nothing in the difference, the sum is the channels.
+    expect(originalPeakBound(-6.3, Number.NEGATIVE_INFINITY)).toBe(-6.3);
+    // Equal peaks add up to 6 dB more.
+    expect(originalPeakBound(-12, -12)).toBe(-5.98);
+    expect(originalPeakBound(Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY)).toBe(Number.NEGATIVE_INFINITY);
+    expect(originalPeakBound(-6, null)).toBeNull();
   });
 });

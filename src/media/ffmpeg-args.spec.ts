@@ -1,5 +1,6 @@
 import {
   analysisArgs,
+  originalMeterArgs,
   decimal,
   decodeCheckArgs,
   FfmpegArgs,
@@ -104,16 +105,15 @@ describe('ffmpeg arguments', () => {
     });
   });
 
-  it('pass 1 measures the original, both downmixes, and keeps the sum as float audio, in one decode', () => {
+  it('pass 1 keeps the sum as float audio and measures both downmixes (sample peak) in one decode', () => {
     const args = analysisArgs(2);
     expect(args.inputOptions).toEqual(['-v', 'info', '-guess_layout_max', '8']);
     expect(args.moreInputs).toBeUndefined();
     expect(args.outputOptions).toEqual([
       '-filter_complex',
-      '[0:a:0]asplit=3[original][sum][difference];' +
-        '[original]ebur128@original=peak=true:framelog=verbose,anullsink;' +
-        '[difference]pan=mono|c0=0.5*c0-0.5*c1,ebur128@difference=framelog=verbose,anullsink;' +
-        '[sum]pan=mono|c0=0.5*c0+0.5*c1,aresample=44100,ebur128@downmix=framelog=info[analysed]',
+      '[0:a:0]asplit=2[sum][difference];' +
+        '[difference]pan=mono|c0=0.5*c0-0.5*c1,ebur128@difference=peak=sample:framelog=verbose,anullsink;' +
+        '[sum]pan=mono|c0=0.5*c0+0.5*c1,aresample=44100,ebur128@downmix=peak=sample:framelog=info[analysed]',
       '-map',
       '[analysed]',
       '-c:a',
@@ -121,9 +121,17 @@ describe('ffmpeg arguments', () => {
       '-f',
       'wav',
     ]);
+    expect(args.outputOptions[1]).not.toContain('peak=true');
     expect(analysisArgs(6).outputOptions[1]).toContain(
-      '[sum]aformat=channel_layouts=mono,aresample=44100,ebur128@downmix=peak=true:framelog=info[analysed]',
+      '[sum]aformat=channel_layouts=mono,aresample=44100,ebur128@downmix=peak=sample+true:framelog=info[analysed]',
     );
+  });
+
+  it("pass 1's other process measures the original as it is, all channels, with true peak", () => {
+    expect(originalMeterArgs()).toEqual({
+      inputOptions: ['-v', 'info', '-guess_layout_max', '8'],
+      outputOptions: ['-map', '0:a:0', '-af', 'ebur128=peak=true:framelog=verbose', '-f', 'null'],
+    });
   });
 
   it('pass 1 of a mono original measures it once; the difference pass keeps only the downmix', () => {
@@ -131,14 +139,14 @@ describe('ffmpeg arguments', () => {
       '-map',
       '0:a:0',
       '-af',
-      'aresample=44100,ebur128=peak=true:framelog=info',
+      'aresample=44100,ebur128=peak=sample+true:framelog=info',
       '-c:a',
       'pcm_f32le',
       '-f',
       'wav',
     ]);
     expect(analysisArgs(2, 'difference').outputOptions[3]).toBe(
-      'pan=mono|c0=0.5*c0-0.5*c1,aresample=44100,ebur128=peak=true:framelog=info',
+      'pan=mono|c0=0.5*c0-0.5*c1,aresample=44100,ebur128=peak=sample+true:framelog=info',
     );
   });
 
@@ -260,6 +268,7 @@ describe('ffmpeg arguments', () => {
       analysisArgs(2),
       analysisArgs(6),
       analysisArgs(2, 'difference'),
+      originalMeterArgs(),
       gainTrialArgs(
         [
           { startS: 1, endS: 9 },

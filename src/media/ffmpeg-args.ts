@@ -70,14 +70,13 @@ export function monoDownmixFilter(channels: number, downmix: Downmix = 'sum'): s
 }
 
 /**
- * The named ebur128 meters of pass 1 (`ebur128@<name>`; ffmpeg prefixes each one's log lines,
- * summary included, with the name):
- * - `original`: the recording as uploaded, all its channels, as ITU-R BS.1770 measures it: ebur128
- *   weights each channel by the layout (L, R, C 1.0, surrounds 1.41, LFE left out);
+ * The named ebur128 meters of pass 1's downmix process (`ebur128@<name>`; ffmpeg prefixes each
+ * one's log lines, summary included, with the name):
  * - `downmix`: the mono downmix the rendition is made from (its momentary loudness is logged);
- * - `difference`: the `difference` downmix, integrated loudness only, to see cancellation.
+ * - `difference`: the `difference` downmix, integrated loudness and sample peak only, to see
+ *   cancellation.
  */
-export const METERS = { original: 'original', downmix: 'downmix', difference: 'difference' } as const;
+export const METERS = { downmix: 'downmix', difference: 'difference' } as const;
 
 /**
  * ebur128 weights channels by the stream's channel layout. A file that declares none (a WAV
@@ -103,23 +102,37 @@ export function decodeCheckArgs(): FfmpegArgs {
 }
 
 /**
+ * Pass 1 of a recording with several channels, beside `analysisArgs` (another process, so the two
+ * share the cores): the original measured as ITU-R BS.1770 defines it, all its channels, with true
+ * peak: the stored input figures, and for stereo the true peak that decides the plan. The 4×
+ * oversampling of the true peak is most of pass 1's work; it runs once, here.
+ */
+export function originalMeterArgs(): FfmpegArgs {
+  return {
+    inputOptions: ['-v', 'info', '-guess_layout_max', String(GUESS_LAYOUT_MAX_CHANNELS)],
+    outputOptions: ['-map', '0:a:0', '-af', 'ebur128=peak=true:framelog=verbose', '-f', 'null'],
+  };
+}
+
+/**
  * Pass 1, one decode of the original: downmix to mono, resample to the rendition rate, measure
- * (EBU R128 integrated loudness, loudness range, true peak, and the momentary loudness every
- * 100 ms, which locates leading and trailing silence), and keep the result as 32-bit float WAV so
- * later passes neither decode the original again nor lose precision.
+ * (EBU R128 integrated loudness, loudness range, sample peak, true peak where it is needed, and
+ * the momentary loudness every 100 ms, which locates leading and trailing silence), and keep the
+ * result as 32-bit float WAV so later passes neither decode the original again nor lose precision.
+ * The sample peak is what the render's (sample-peak) limiter sees, and places the gain trials.
  *
- * With several channels the same decode is split (asplit) three ways: the original measured as
- * it is (`original`, true peak included), the `sum` downmix measured and kept (`downmix`), and the
- * `difference` downmix measured only (`difference`); the stereo downmix's true peak is not measured
- * (see `downmixPeak`). A mono original is its own downmix: its one
- * meter serves for both. With `downmix = 'difference'` (the rare second pass after cancellation
- * was found) only the kept downmix is measured.
+ * With several channels the decode is split (asplit) two ways: the `sum` downmix measured and
+ * kept (`downmix`), and the `difference` downmix measured only (`difference`, integrated loudness
+ * and sample peak). The original itself is measured by another process at the same time
+ * (`originalMeterArgs`). The stereo downmix's true peak is not measured (see `downmixPeak`). A
+ * mono original is its own downmix: its one meter serves for both. With `downmix = 'difference'`
+ * (the rare second pass after cancellation was found) only the kept downmix is measured.
  */
 export function analysisArgs(channels: number, downmix: Downmix = 'sum'): FfmpegArgs {
   const kept = [
     monoDownmixFilter(channels, downmix),
     `aresample=${RENDITION_SAMPLE_RATE}`,
-    'ebur128=peak=true:framelog=info',
+    'ebur128=peak=sample+true:framelog=info',
   ].filter((filter): filter is string => filter !== null);
   const encode = ['-c:a', 'pcm_f32le', '-f', 'wav'];
   const inputOptions = ['-v', 'info', '-guess_layout_max', String(GUESS_LAYOUT_MAX_CHANNELS)];
@@ -129,12 +142,11 @@ export function analysisArgs(channels: number, downmix: Downmix = 'sum'): Ffmpeg
   // (L±R)/2 never peaks above the louder channel, true peak included (the interpolation is
   // linear): for stereo the original's true peak bounds the downmix's, and the costly 4×
   // oversampling runs once, on the original. Other downmixes (libswresample's matrix) may add up.
-  const downmixPeak = channels === 2 ? '' : 'peak=true:';
-  kept[kept.length - 1] = `ebur128@${METERS.downmix}=${downmixPeak}framelog=info`;
+  const downmixPeak = channels === 2 ? 'sample' : 'sample+true';
+  kept[kept.length - 1] = `ebur128@${METERS.downmix}=peak=${downmixPeak}:framelog=info`;
   const graph = [
-    '[0:a:0]asplit=3[original][sum][difference]',
-    `[original]ebur128@${METERS.original}=peak=true:framelog=verbose,anullsink`,
-    `[difference]${monoDownmixFilter(channels, 'difference')},ebur128@${METERS.difference}=framelog=verbose,anullsink`,
+    '[0:a:0]asplit=2[sum][difference]',
+    `[difference]${monoDownmixFilter(channels, 'difference')},ebur128@${METERS.difference}=peak=sample:framelog=verbose,anullsink`,
     `[sum]${kept.join(',')}[analysed]`,
   ];
   return {

@@ -26,12 +26,24 @@ describe('ebur128 output', () => {
       lraLowLufs: -24,
       lraHighLufs: -18.8,
       truePeakDbtp: -0.4,
+      samplePeakDbfs: null,
     });
   });
 
   it('reads a summary without true peak, and with a sample peak section', () => {
     const text = SUMMARY.replace(/ {2}True peak:[\s\S]*$/, '  Sample peak:\n    Peak:       -3.0 dBFS\n');
-    expect(parseEbur128Summary(text)).toMatchObject({ integratedLufs: -19.4, truePeakDbtp: null });
+    expect(parseEbur128Summary(text)).toMatchObject({
+      integratedLufs: -19.4,
+      truePeakDbtp: null,
+      samplePeakDbfs: -3,
+    });
+  });
+
+  it('reads the sample peak and the true peak when the meter logs both', () => {
+    const text = SUMMARY.replace('  True peak:', '  Sample peak:\n    Peak:       -6.3 dBFS\n\n  True peak:');
+    expect(parseEbur128Summary(text)).toMatchObject({ truePeakDbtp: -0.4, samplePeakDbfs: -6.3 });
+    const silent = text.replace('-6.3 dBFS', '-inf dBFS');
+    expect(parseEbur128Summary(silent)).toMatchObject({ samplePeakDbfs: Number.NEGATIVE_INFINITY });
   });
 
   it('reads silence as -70 LUFS and -inf peak', () => {

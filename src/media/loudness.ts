@@ -13,6 +13,8 @@ export interface LoudnessSummary {
   lraHighLufs: number;
   /** Null when the filter ran without `peak=true`. */
   truePeakDbtp: number | null;
+  /** Highest sample (dBFS); null when the filter ran without `peak=sample`. */
+  samplePeakDbfs: number | null;
 }
 
 export interface MomentaryFrame {
@@ -56,6 +58,7 @@ export function parseEbur128Summary(stderr: string, meter?: string): LoudnessSum
   const integrated = section('Integrated loudness:');
   const range = section('Loudness range:');
   const peak = section('True peak:');
+  const samplePeak = section('Sample peak:');
   const integratedLufs = value(integrated, 'I');
   const thresholdLufs = value(integrated, 'Threshold');
   const lra = value(range, 'LRA');
@@ -77,6 +80,7 @@ export function parseEbur128Summary(stderr: string, meter?: string): LoudnessSum
     lraLowLufs,
     lraHighLufs,
     truePeakDbtp: value(peak, 'Peak'),
+    samplePeakDbfs: value(samplePeak, 'Peak'),
   };
 }
 

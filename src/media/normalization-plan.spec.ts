@@ -10,6 +10,7 @@ import {
   MAX_GAIN_DB,
   listeningGains,
   nextGainTrial,
+  samePlan,
   settledGain,
   predictedLoudness,
   sampleWindows,
@@ -25,6 +26,7 @@ function measured(integratedLufs: number, truePeakDbtp: number, lra = 4): Loudne
     lraLowLufs: integratedLufs - 3,
     lraHighLufs: integratedLufs + 1,
     truePeakDbtp,
+    samplePeakDbfs: truePeakDbtp - 0.3,
   };
 }
 
@@ -139,6 +141,18 @@ describe('gain search', () => {
     expect(listeningGains(dynamic, -12)).toEqual([10.9, 11.9]);
     expect(listeningGains(dynamic, 20)).toEqual([13.9, 17.9]);
     expect(listeningGains({ ...dynamic, gainDb: 39.5 }, -30)).toEqual([40]);
+  });
+
+  it('tells plans that render alike from those that do not', () => {
+    const linear = initialPlan(measured(-23, -12), target);
+    const dynamic = initialPlan(measured(-23, -9), target);
+    expect(samePlan(linear, { ...linear })).toBe(true);
+    expect(samePlan(linear, dynamic)).toBe(false);
+    expect(samePlan(dynamic, { ...dynamic, gainDb: dynamic.gainDb + 0.01 })).toBe(false);
+    const compressed = { ...dynamic, compressor: { thresholdDbfs: -16, ratio: 2 } };
+    expect(samePlan(compressed, { ...compressed, compressor: { thresholdDbfs: -16, ratio: 2 } })).toBe(true);
+    expect(samePlan(compressed, { ...compressed, compressor: { thresholdDbfs: -16, ratio: 2.5 } })).toBe(false);
+    expect(samePlan(compressed, dynamic)).toBe(false);
   });
 
   it('picks the trial closest to the target', () => {

@@ -122,16 +122,28 @@ function bracketOf(byGain: readonly GainTrial[], targetLufs: number): [GainTrial
 
 /**
  * Trials beside the codec check's gain for a plan with a limiter, in the same pass: a third and
- * two thirds of the way to where the gain would lift the true peak over the limiter's ceiling by
- * as much again, so that most recordings' target lies between two of them. None for a linear plan.
+ * two thirds of the way to where the gain would lift the peak over the limiter's ceiling by as
+ * much again, so that most recordings' target lies between two of them. `peakDbfs` is the sample
+ * peak of the analysed downmix: what the (sample-peak) limiter sees. None for a linear plan.
  */
-export function listeningGains(plan: NormalizationPlan, truePeakDbtp: number | null): number[] {
+export function listeningGains(plan: NormalizationPlan, peakDbfs: number | null): number[] {
   if (plan.path !== 'dynamic' || plan.limiterCeilingDbfs === null) return [];
-  const overCeiling = (truePeakDbtp ?? 0) + plan.gainDb - plan.limiterCeilingDbfs;
+  const overCeiling = (peakDbfs ?? 0) + plan.gainDb - plan.limiterCeilingDbfs;
   const span = Math.min(12, Math.max(3, overCeiling));
   return [span / 3, (2 * span) / 3]
     .map((step) => round2(Math.min(MAX_GAIN_DB, plan.gainDb + step)))
     .filter((gainDb, i, gains) => gainDb > plan.gainDb && gains.indexOf(gainDb) === i);
+}
+
+/** Whether two plans render alike (the listening pass made for one serves the other). */
+export function samePlan(a: NormalizationPlan, b: NormalizationPlan): boolean {
+  return (
+    a.path === b.path &&
+    a.gainDb === b.gainDb &&
+    a.limiterCeilingDbfs === b.limiterCeilingDbfs &&
+    a.compressor?.thresholdDbfs === b.compressor?.thresholdDbfs &&
+    a.compressor?.ratio === b.compressor?.ratio
+  );
 }
 
 /** Two trials around the target at most this far apart in loudness are joined by a straight line. */

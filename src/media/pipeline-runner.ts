@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PassThrough, Readable } from 'node:stream';
+import { together } from '../common/together';
 import { looksLikeCorruptInput } from './audio-inspection';
 import { FfmpegArgs, MediaInput, pipedMp3 } from './ffmpeg-args';
 import { FfmpegAdapter, FfmpegFailure, FfmpegRunOptions, FfmpegRunResult } from './ffmpeg.adapter';
@@ -95,31 +96,21 @@ export class PipelineRunner {
     signal: AbortSignal | undefined,
     produce: (side: { signal: AbortSignal; onSideOutput: (stream: Readable) => void }) => Promise<T>,
   ): Promise<{ produced: T; mp3: { summary: LoudnessSummary; outTimeS: number } }> {
-    const both = new AbortController();
-    const stop = (): void => both.abort();
-    if (signal?.aborted) stop();
-    signal?.addEventListener('abort', stop, { once: true });
-    let failure: unknown;
-    const failed = (error: unknown): never => {
-      failure ??= error;
-      stop();
-      throw error;
-    };
     const encoded = new PassThrough();
     try {
-      const producing = produce({
-        signal: both.signal,
-        onSideOutput: (stream) => stream.pipe(encoded),
-      }).catch(failed);
-      const measuring = this.loudness(`${name}: measuring the MP3`, pipedMp3(), measure, '-', {
-        signal: both.signal,
-        stdinFrom: encoded,
-      }).catch(failed);
-      const [produced, mp3] = await Promise.allSettled([producing, measuring]);
-      if (produced.status === 'rejected' || mp3.status === 'rejected') throw failure;
-      return { produced: produced.value, mp3: { summary: mp3.value.summary, outTimeS: mp3.value.outTimeS } };
+      const [produced, mp3] = await together(
+        [
+          (both) => produce({ signal: both, onSideOutput: (stream) => stream.pipe(encoded) }),
+          (both) =>
+            this.loudness(`${name}: measuring the MP3`, pipedMp3(), measure, '-', {
+              signal: both,
+              stdinFrom: encoded,
+            }),
+        ],
+        signal,
+      );
+      return { produced, mp3: { summary: mp3.summary, outTimeS: mp3.outTimeS } };
     } finally {
-      signal?.removeEventListener('abort', stop);
       encoded.destroy();
     }
   }
