@@ -1,4 +1,5 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
@@ -84,15 +85,14 @@ async function freePort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
-/** The node options of `npm start` (package.json), so that each process runs as it would there. */
-function startFlags(): string[] {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-    scripts: Record<string, string>;
-  };
-  const match = /^node (.*?)\s*dist\/main\.js$/.exec(pkg.scripts.start);
-  if (!match) throw new Error(`npm start is not "node … dist/main.js": ${pkg.scripts.start}`);
-  return match[1].split(/\s+/).filter(Boolean);
+/** What `npm start` runs the service with (scripts/start.js). */
+interface StartSettings {
+  NODE_FLAGS: string[];
+  serviceEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
 }
+
+/** The node options and environment of `npm start`, so that each process runs as it would there. */
+const startSettings = createRequire(__filename)(join(ROOT, 'scripts', 'start.js')) as StartSettings;
 
 /** A service process of the built service, with the memory reporter preloaded. */
 class ServiceUnderTest {
@@ -105,9 +105,10 @@ class ServiceUnderTest {
     readonly env: NodeJS.ProcessEnv,
     readonly port: number | null,
   ) {
-    this.child = spawn(process.execPath, [...startFlags(), '--expose-gc', '-r', REPORTER, MAIN], {
+    const flags = [...startSettings.NODE_FLAGS, '--expose-gc', '-r', REPORTER, MAIN];
+    this.child = spawn(process.execPath, flags, {
       cwd: ROOT,
-      env,
+      env: startSettings.serviceEnv(env),
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     this.child.on('message', (answer: ReporterAnswer) => {
@@ -290,7 +291,10 @@ async function sampleUntil(
 
 const mb = (value: number) => `${value.toFixed(0)} MB`;
 
-async function prepare(dir: string, prefix: string): Promise<{ records: number; seconds: number }> {
+async function prepare(
+  dir: string,
+  prefix: string,
+): Promise<{ records: number; seconds: number }> {
   const port = await freePort();
   const env = { ...process.env, ...benchEnv(dir, prefix, { PORT: String(port) }) };
   const demo = spawnSync(process.execPath, [join(ROOT, 'dist', 'demo', 'demo.cli.js')], {
@@ -494,7 +498,11 @@ function report(
     `(${FROM} – ${TO}, 30 a day, through the batch route in ${prep.seconds.toFixed(0)} s). Then the built service`,
     '(`dist/main.js`) in two deployments at the same time, each on its own copy of that database',
     'and its own Redis prefix: the roles `api`, `worker` and `scheduler` as three processes, and',
-    `all three roles in one process, each with the node options of \`npm start\` (\`${startFlags().join(' ')}\`). Each is sampled every 5 s (resident set and V8`,
+    `all three roles in one process, each with the node options and environment of \`npm start\` (\`${startSettings.NODE_FLAGS.join(' ')}\`, \`${Object.entries(
+      startSettings.serviceEnv({}),
+    )
+      .map(([name, value]) => `${name}=${value}`)
+      .join(' ')}\`). Each is sampled every 5 s (resident set and V8`,
     `heap used, from the process): ${IDLE_MS / 60_000} min idle, ${SOAK_MINUTES} min under load, ${IDLE_MS / 60_000} min idle again. The load, to`,
     `each deployment's HTTP process: an as-run batch (a commune-day, 30 records) every ${BATCH_EVERY_MS / 1000} s and`,
     `the province-month compliance report every ${REPORT_EVERY_MS / 1000} s. A growth is judged on the heap after a full`,
