@@ -55,19 +55,34 @@ describe('modules by role', () => {
     }
   });
 
-  it('the process that serves the API loads them, and mounts the queue dashboard', async () => {
+  it('the process that serves the API loads them but the MQTT client, and mounts the queue dashboard', async () => {
     const { createHttpApp } = await import('../src/app.factory');
     const app: INestApplication = await createHttpApp({
       env: { ...storage.env, APP_ROLES: 'api' },
     });
     try {
       await app.listen(0);
-      expect([...loaded].sort()).toEqual([...HTTP_ONLY].sort());
+      // The embedded broker (no MQTT_URL) needs no MQTT client library.
+      expect([...loaded].sort()).toEqual(HTTP_ONLY.filter((name) => name !== 'mqtt').sort());
       expect(await pageCache(app)).toBe(-32768);
       const { default: request } = await import('supertest');
       // The dashboard's own guard answers (no session cookie): the module is mounted.
       const response = await request(app.getHttpServer()).get('/api/v1/admin/queues');
       expect(response.status).toBe(401);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('the process that serves the API loads the MQTT client when MQTT_URL names a broker', async () => {
+    const { createHttpApp } = await import('../src/app.factory');
+    // Nothing listens there: the client keeps trying, which is all this needs.
+    const app: INestApplication = await createHttpApp({
+      env: { ...storage.env, APP_ROLES: 'api', MQTT_URL: 'mqtt://127.0.0.1:9' },
+    });
+    try {
+      await app.listen(0);
+      expect(loaded.has('mqtt')).toBe(true);
     } finally {
       await app.close();
     }
