@@ -291,10 +291,7 @@ async function sampleUntil(
 
 const mb = (value: number) => `${value.toFixed(0)} MB`;
 
-async function prepare(
-  dir: string,
-  prefix: string,
-): Promise<{ records: number; seconds: number }> {
+async function prepare(dir: string, prefix: string): Promise<{ records: number; seconds: number }> {
   const port = await freePort();
   const env = { ...process.env, ...benchEnv(dir, prefix, { PORT: String(port) }) };
   const demo = spawnSync(process.execPath, [join(ROOT, 'dist', 'demo', 'demo.cli.js')], {
@@ -539,20 +536,31 @@ function report(
     '(`src/playout/as-run-ledger.ts`): checking 166 chains of 930 records alone went from a heap',
     'peak of 92 MB and RSS +120 MB to 24.5 MB and +37 MB, and from 7.1 to 3.7 s of CPU. The +37 MB',
     'left were SQLite’s page cache, filled by pages the check does not read again: a process',
-    'without the API (no as-run ingest) now keeps an 8 MiB cache instead of 32 MiB (+13 MB).',
+    'without the API (no as-run ingest) then kept an 8 MiB cache instead of 32 MiB (+13 MB).',
     'A password-hash worker thread (after the first login) held ~10 MB; it now ends after 30 s idle.',
     '',
     'What is left in the `api` process (idle, then under the report, `/proc/<pid>/smaps` and V8’s',
     'heap spaces, 2026-12-03 22:40): the node binary 48 MB (shared, clean); the V8 heap 65 MB',
     '(old space 53, large objects 5, code 2, young 4); the embedded MQTT broker’s thread, an',
-    'isolate with aedes, ~20 MB (measured alone: 43 → 64 MB RSS); the rest native (~15 MB: malloc,',
-    'sqlite3, libuv): 148–159 MB idle. The report then fills SQLite’s 32 MiB page cache (one',
-    'anonymous mapping of 33.6 MB appears): 184–195 MB under load. The floor of this codebase on',
-    'Node 20 is therefore ~48 + ~55 (heap) + ~15 = ~120 MB for a process that serves nothing;',
-    'the API with ingest adds its page cache (32 MiB, kept for the ingest’s speed, see',
-    '“Reports”) and, without `MQTT_URL`, the broker’s thread. An API under 150 MB would need an',
-    'external broker (`MQTT_URL`, −20 MB) and a smaller page cache for it (−24 MB), neither done.',
-    'The step of the `api` at minute 10 (+33 MB, kept after a collection) was not explained yet.',
+    'isolate with aedes, ~20 MB (measured alone: 41 → 62 MB RSS; a smaller young generation or',
+    'code range for the thread, `resourceLimits`, changed nothing); the rest native (~15 MB: malloc,',
+    'sqlite3, libuv). The floor of this codebase on Node 20 is therefore ~48 + ~55 (heap) + ~15 =',
+    '~120 MB for a process that serves nothing, and the API adds the broker’s thread (without',
+    '`MQTT_URL`) and what its requests fill: SQLite’s page cache and malloc’s arenas.',
+    '',
+    'Since 2026-12-04 (an `api` process alone on this data under this load for 3 min, RSS from',
+    '`/proc/<pid>/status`, machine load 9–12, in turns): `npm start` (`scripts/start.js`) and the',
+    'image run the service with `MALLOC_ARENA_MAX=2`. sqlite3 runs each statement on one of libuv’s',
+    'pool threads, and glibc gives each thread an arena of its own (up to 8 per core); memory freed',
+    'in one arena serves no other, so (the likely cause) the page cache and the statements’ buffers',
+    'were held more than once: peak 196 → 174 MB, idle 148 → 133 MB, the same CPU. SQLite’s page cache is 8 MiB',
+    'in every process (the API’s was 32 MiB): peak 174 → 158 MB (16 MiB: 169 MB); a province-month',
+    'of batches through the API took no more CPU with it (32 MiB 75 / 70 s, 16 MiB 69 / 66 s,',
+    '8 MiB 69 / 62 s, the service and the demo, in turns). The MQTT client library is loaded only',
+    'with `MQTT_URL`. Fixing malloc’s trim and mmap thresholds (`MALLOC_TRIM_THRESHOLD_`,',
+    '`MALLOC_MMAP_THRESHOLD_` at 128 KiB) gained 3 MB, within the noise: not kept.',
+    'The step of the `api` at minute 10 of the run of 2026-12-03 (+33 MB, kept after a collection)',
+    'is about the size of the 32 MiB page cache: perhaps one more arena filling; not checked yet.',
     '',
     'RSS / V8 heap used (MB), the last sample of each minute:',
     '',
