@@ -1,4 +1,5 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
@@ -84,15 +85,14 @@ async function freePort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
-/** The node options of `npm start` (package.json), so that each process runs as it would there. */
-function startFlags(): string[] {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-    scripts: Record<string, string>;
-  };
-  const match = /^node (.*?)\s*dist\/main\.js$/.exec(pkg.scripts.start);
-  if (!match) throw new Error(`npm start is not "node … dist/main.js": ${pkg.scripts.start}`);
-  return match[1].split(/\s+/).filter(Boolean);
+/** What `npm start` runs the service with (scripts/start.js). */
+interface StartSettings {
+  NODE_FLAGS: string[];
+  serviceEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
 }
+
+/** The node options and environment of `npm start`, so that each process runs as it would there. */
+const startSettings = createRequire(__filename)(join(ROOT, 'scripts', 'start.js')) as StartSettings;
 
 /** A service process of the built service, with the memory reporter preloaded. */
 class ServiceUnderTest {
@@ -105,9 +105,10 @@ class ServiceUnderTest {
     readonly env: NodeJS.ProcessEnv,
     readonly port: number | null,
   ) {
-    this.child = spawn(process.execPath, [...startFlags(), '--expose-gc', '-r', REPORTER, MAIN], {
+    const flags = [...startSettings.NODE_FLAGS, '--expose-gc', '-r', REPORTER, MAIN];
+    this.child = spawn(process.execPath, flags, {
       cwd: ROOT,
-      env,
+      env: startSettings.serviceEnv(env),
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     this.child.on('message', (answer: ReporterAnswer) => {
@@ -494,7 +495,11 @@ function report(
     `(${FROM} – ${TO}, 30 a day, through the batch route in ${prep.seconds.toFixed(0)} s). Then the built service`,
     '(`dist/main.js`) in two deployments at the same time, each on its own copy of that database',
     'and its own Redis prefix: the roles `api`, `worker` and `scheduler` as three processes, and',
-    `all three roles in one process, each with the node options of \`npm start\` (\`${startFlags().join(' ')}\`). Each is sampled every 5 s (resident set and V8`,
+    `all three roles in one process, each with the node options and environment of \`npm start\` (\`${startSettings.NODE_FLAGS.join(' ')}\`, \`${Object.entries(
+      startSettings.serviceEnv({}),
+    )
+      .map(([name, value]) => `${name}=${value}`)
+      .join(' ')}\`). Each is sampled every 5 s (resident set and V8`,
     `heap used, from the process): ${IDLE_MS / 60_000} min idle, ${SOAK_MINUTES} min under load, ${IDLE_MS / 60_000} min idle again. The load, to`,
     `each deployment's HTTP process: an as-run batch (a commune-day, 30 records) every ${BATCH_EVERY_MS / 1000} s and`,
     `the province-month compliance report every ${REPORT_EVERY_MS / 1000} s. A growth is judged on the heap after a full`,
@@ -531,20 +536,32 @@ function report(
     '(`src/playout/as-run-ledger.ts`): checking 166 chains of 930 records alone went from a heap',
     'peak of 92 MB and RSS +120 MB to 24.5 MB and +37 MB, and from 7.1 to 3.7 s of CPU. The +37 MB',
     'left were SQLite’s page cache, filled by pages the check does not read again: a process',
-    'without the API (no as-run ingest) now keeps an 8 MiB cache instead of 32 MiB (+13 MB).',
+    'without the API (no as-run ingest) then kept an 8 MiB cache instead of 32 MiB (+13 MB).',
     'A password-hash worker thread (after the first login) held ~10 MB; it now ends after 30 s idle.',
     '',
     'What is left in the `api` process (idle, then under the report, `/proc/<pid>/smaps` and V8’s',
     'heap spaces, 2026-12-03 22:40): the node binary 48 MB (shared, clean); the V8 heap 65 MB',
     '(old space 53, large objects 5, code 2, young 4); the embedded MQTT broker’s thread, an',
-    'isolate with aedes, ~20 MB (measured alone: 43 → 64 MB RSS); the rest native (~15 MB: malloc,',
-    'sqlite3, libuv): 148–159 MB idle. The report then fills SQLite’s 32 MiB page cache (one',
-    'anonymous mapping of 33.6 MB appears): 184–195 MB under load. The floor of this codebase on',
-    'Node 20 is therefore ~48 + ~55 (heap) + ~15 = ~120 MB for a process that serves nothing;',
-    'the API with ingest adds its page cache (32 MiB, kept for the ingest’s speed, see',
-    '“Reports”) and, without `MQTT_URL`, the broker’s thread. An API under 150 MB would need an',
-    'external broker (`MQTT_URL`, −20 MB) and a smaller page cache for it (−24 MB), neither done.',
-    'The step of the `api` at minute 10 (+33 MB, kept after a collection) was not explained yet.',
+    'isolate with aedes, ~20 MB (measured alone: 41 → 62 MB RSS; a smaller young generation or',
+    'code range for the thread, `resourceLimits`, changed nothing); the rest native (~15 MB: malloc,',
+    'sqlite3, libuv). The floor of this codebase on Node 20 is therefore ~48 + ~55 (heap) + ~15 =',
+    '~120 MB for a process that serves nothing, and the API adds the broker’s thread (without',
+    '`MQTT_URL`) and what its requests fill: SQLite’s page cache and malloc’s arenas.',
+    '',
+    'Since 2026-12-04 (an `api` process alone on this data under this load for 3 min, RSS from',
+    '`/proc/<pid>/status`, machine load 9–12, in turns): `npm start` (`scripts/start.js`) and the',
+    'image run the service with `MALLOC_ARENA_MAX=2`. sqlite3 runs each statement on one of libuv’s',
+    'pool threads, and glibc gives each thread an arena of its own (up to 8 per core); memory freed',
+    'in one arena serves no other, so (the likely cause) the page cache and the statements’ buffers',
+    'were held more than once: peak 196 → 174 MB, idle 148 → 133 MB, the same CPU. SQLite’s page cache is 8 MiB',
+    'in every process (the API’s was 32 MiB): peak 174 → 158 MB (16 MiB: 169 MB); a province-month',
+    'of batches through the API took no more CPU with it (32 MiB 75 / 70 s, 16 MiB 69 / 66 s,',
+    '8 MiB 69 / 62 s, the service and the demo, in turns). The MQTT client library is loaded only',
+    'with `MQTT_URL`. Fixing malloc’s trim and mmap thresholds (`MALLOC_TRIM_THRESHOLD_`,',
+    '`MALLOC_MMAP_THRESHOLD_` at 128 KiB) gained 3 MB, within the noise: not kept.',
+    'The step of the `api` at minute 10 of the run of 2026-12-03 (+33 MB, kept after a collection)',
+    'is about the size of the 32 MiB page cache, perhaps one more arena filling; a run with the',
+    'settings above (2026-12-04 14:02, load 6.8) showed no step and no growth of the heap.',
     '',
     'RSS / V8 heap used (MB), the last sample of each minute:',
     '',

@@ -18,7 +18,7 @@ describe('the service database connection (e2e)', () => {
   });
 
   onSqlite(
-    'on SQLite: WAL, a 32 MiB page cache, fewer checkpoints, every commit synced',
+    'on SQLite: WAL, an 8 MiB page cache, fewer checkpoints, every commit synced',
     async () => {
       const dataSource = app.app.get(DataSource);
       const pragma = async (name: string): Promise<unknown> => {
@@ -26,7 +26,7 @@ describe('the service database connection (e2e)', () => {
         return Object.values(row)[0];
       };
       expect(await pragma('journal_mode')).toBe('wal');
-      expect(await pragma('cache_size')).toBe(-32768);
+      expect(await pragma('cache_size')).toBe(-8192);
       expect(await pragma('wal_autocheckpoint')).toBe(10000);
       // FULL (2): a commit the API answered survives a power cut.
       expect(await pragma('synchronous')).toBe(2);

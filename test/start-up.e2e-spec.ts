@@ -48,26 +48,41 @@ describe('modules by role', () => {
     );
     try {
       expect([...loaded]).toEqual([]);
-      // It takes no as-run ingest: SQLite's page cache stays small (8 MiB, in KiB below 0).
+      // SQLite's page cache: 8 MiB (in KiB below 0), as in the API's process.
       expect(await pageCache(context)).toBe(-8192);
     } finally {
       await context.close();
     }
   });
 
-  it('the process that serves the API loads them, and mounts the queue dashboard', async () => {
+  it('the process that serves the API loads them but the MQTT client, and mounts the queue dashboard', async () => {
     const { createHttpApp } = await import('../src/app.factory');
     const app: INestApplication = await createHttpApp({
       env: { ...storage.env, APP_ROLES: 'api' },
     });
     try {
       await app.listen(0);
-      expect([...loaded].sort()).toEqual([...HTTP_ONLY].sort());
-      expect(await pageCache(app)).toBe(-32768);
+      // The embedded broker (no MQTT_URL) needs no MQTT client library.
+      expect([...loaded].sort()).toEqual(HTTP_ONLY.filter((name) => name !== 'mqtt').sort());
+      expect(await pageCache(app)).toBe(-8192);
       const { default: request } = await import('supertest');
       // The dashboard's own guard answers (no session cookie): the module is mounted.
       const response = await request(app.getHttpServer()).get('/api/v1/admin/queues');
       expect(response.status).toBe(401);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('the process that serves the API loads the MQTT client when MQTT_URL names a broker', async () => {
+    const { createHttpApp } = await import('../src/app.factory');
+    // Nothing listens there: the client keeps trying, which is all this needs.
+    const app: INestApplication = await createHttpApp({
+      env: { ...storage.env, APP_ROLES: 'api', MQTT_URL: 'mqtt://127.0.0.1:9' },
+    });
+    try {
+      await app.listen(0);
+      expect(loaded.has('mqtt')).toBe(true);
     } finally {
       await app.close();
     }

@@ -1,6 +1,6 @@
 import * as sqlite3 from 'sqlite3';
 import { DataSourceOptions } from 'typeorm';
-import { AppRole, DatabaseConfig } from '../config/app-config';
+import { DatabaseConfig } from '../config/app-config';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
@@ -16,31 +16,20 @@ const quietSqlite3 = { ...sqlite3, verbose: () => quietSqlite3 };
 
 /**
  * Settings of the service's SQLite connection beyond TypeORM's (WAL, busy timeout, foreign keys),
- * applied once it is open (`Db`), in a process that serves the API. Neither weakens durability:
- * every commit is still synced.
+ * applied once it is open (`Db`). Neither weakens durability: every commit is still synced.
  */
 export const SQLITE_PRAGMAS = [
-  // 32 MiB of page cache instead of 2 MiB: the indexes that a batch of as-run records updates stay
-  // in memory between requests instead of being read back from the file for every insert.
-  'cache_size = -32768',
+  // 8 MiB of page cache instead of 2 MiB: the index pages that a batch of as-run records updates
+  // stay in memory between requests instead of being read back from the file for every insert.
+  // 32 MiB ingested a province-month no faster (CPU 75 / 70 s against 69 / 62 s with 8 MiB, in
+  // turns) and the pages that a report or the chain check read once filled it: 16–24 MB more
+  // resident in each process (bench/memory.bench.ts).
+  'cache_size = -8192',
   // Copy the WAL into the database every ~40 MB instead of every 4 MB, so a page that many
   // commits touch (an index page, a roll-up row) is written back once for all of them. With
   // both, a province-month of as-run batches ingested 1.5 × faster (bench/reports.bench.ts).
   'wal_autocheckpoint = 10000',
 ] as const;
-
-/**
- * The settings for a process with these roles. One without the API takes no as-run ingest, so
- * its page cache stays at 8 MiB: the 32 MiB were filled by the chain check's reading of every
- * chain, pages no one reads again (a worker 24 MB more resident for it, bench/memory.bench.ts),
- * and the check ran no slower with 8.
- */
-export function sqlitePragmas(roles: ReadonlySet<AppRole>): readonly string[] {
-  if (roles.has('api')) return SQLITE_PRAGMAS;
-  return SQLITE_PRAGMAS.map((pragma) =>
-    pragma.startsWith('cache_size') ? 'cache_size = -8192' : pragma,
-  );
-}
 
 /** TypeORM options for the configured database: migrations only, never `synchronize`. */
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {

@@ -1,9 +1,8 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Mutex } from '../common/mutex';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { sqlitePragmas } from './data-source-options';
+import { SQLITE_PRAGMAS } from './data-source-options';
 
 /**
  * The one way to write. SQLite gives TypeORM a single connection, so two overlapping
@@ -14,15 +13,12 @@ import { sqlitePragmas } from './data-source-options';
 export class Db implements OnModuleInit {
   private readonly writeLock = new Mutex();
 
-  constructor(
-    @InjectDataSource() readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  constructor(@InjectDataSource() readonly dataSource: DataSource) {}
 
   /** TypeORM keeps one SQLite connection, so its settings are made once, here. */
   async onModuleInit(): Promise<void> {
     if (!this.isSqlite) return;
-    for (const pragma of sqlitePragmas(this.config.roles)) {
+    for (const pragma of SQLITE_PRAGMAS) {
       await this.dataSource.query(`PRAGMA ${pragma}`);
     }
   }

@@ -5,7 +5,7 @@ import {
   OnApplicationBootstrap,
   OnModuleDestroy,
 } from '@nestjs/common';
-import mqtt, { MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { randomBytes } from 'node:crypto';
 import { Clock } from '../common/clock';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -63,7 +63,7 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
   async onApplicationBootstrap(): Promise<void> {
     const fleet = this.config.fleet;
     if (fleet.mqttUrl) {
-      this.client = this.connect(fleet.mqttUrl, {});
+      this.client = await this.connect(fleet.mqttUrl, {});
       if (fleet.deviceAuth === 'mosquitto-dynsec') this.dynsec = new MosquittoDynsec(this.client);
       this.logger.log(`Fleet: using the MQTT broker at ${this.redacted(fleet.mqttUrl)}`);
     } else {
@@ -147,8 +147,14 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
     return device ? { kind: 'device', deviceId: device.id, communeCode: device.communeCode } : null;
   }
 
-  private connect(url: string, credentials: { username?: string; password?: string }): MqttClient {
-    const client = mqtt.connect(url, {
+  private async connect(
+    url: string,
+    credentials: { username?: string; password?: string },
+  ): Promise<MqttClient> {
+    // Loaded only here: with the embedded broker (no MQTT_URL) the client library and its
+    // dependencies are never used, and left unloaded they cost the process no memory.
+    const { connect } = await import('mqtt');
+    const client = connect(url, {
       ...credentials,
       clientId: `loa-xa-server-${randomBytes(6).toString('hex')}`,
       keepalive: MAX_KEEPALIVE_SECONDS,
