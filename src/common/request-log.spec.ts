@@ -50,6 +50,8 @@ describe('request log', () => {
 
     const completed = lines.find((line) => line.msg === 'request completed');
     const request = completed?.req as { id: string; url: string; headers: Record<string, string> };
+    expect(completed?.reqId).toBe('req-1');
+    expect(completed?.res).toMatchObject({ statusCode: 200 });
     expect(request.id).toBe('req-1');
     expect(request.url).toBe('/api/v1/communes/12345/playout-log');
     expect(request.headers.authorization).toBe(REDACTED);
@@ -58,6 +60,22 @@ describe('request log', () => {
     expect(JSON.stringify(lines)).not.toMatch(/secret-token|secret-cookie/);
     expect(requests[0].headers.authorization).toBe('Bearer secret-token');
     expect(requests[0].headers.cookie).toBe('session=secret-cookie');
+  });
+
+  it('binds the request loggers to the request id, not to the whole request', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const loggers: { bindings(): Record<string, unknown> }[] = [];
+    const { server, origin } = await loggingServer(lines, (request) => {
+      loggers.push((request as IncomingMessage & { log: (typeof loggers)[number] }).log);
+    });
+    try {
+      const response = await fetch(origin, { headers: { 'X-Request-Id': 'req-2' } });
+      await response.text();
+    } finally {
+      server.closeAllConnections();
+      await new Promise((done) => server.close(done));
+    }
+    expect(loggers[0].bindings()).toEqual({ reqId: 'req-2' });
   });
 
   it('hides exactly the headers that pino-http redact hid, and only when they are there', () => {

@@ -45,7 +45,14 @@ function requestId(request: IncomingMessage): string {
   return typeof header === 'string' && /^[\w.-]{1,64}$/.test(header) ? header : randomUUID();
 }
 
-/** pino-http's options for the API: request ids, the request serializer, health left out. */
+/**
+ * pino-http's options for the API: request ids, the request serializer, health left out.
+ * The loggers of a request (`req.log`, what Nest's logger writes with during the request) are
+ * bound to its id only, and the request is written into its "request completed" or
+ * "request errored" line when that line is written: pino serializes a child logger's bindings
+ * when the child is made, so binding the whole request cost its serialization at every request,
+ * even at a level that writes nothing (~3 % of a single as-run post's CPU).
+ */
 export function requestLogOptions(level: string): Options {
   return {
     level,
@@ -55,6 +62,16 @@ export function requestLogOptions(level: string): Options {
       return id;
     },
     serializers: { req: serializeRequest },
+    quietReqLogger: true,
+    quietResLogger: true,
+    customSuccessObject: (request, _response, fields: Record<string, unknown>) => ({
+      req: request,
+      ...fields,
+    }),
+    customErrorObject: (request, _response, _error, fields: Record<string, unknown>) => ({
+      req: request,
+      ...fields,
+    }),
     autoLogging: { ignore: (request) => request.url === '/api/v1/health' },
   };
 }
