@@ -297,6 +297,16 @@ export const postsBenchmark: Benchmark = {
         'Node 20) ~3 %, the ledger’s own JavaScript under a tenth. With one core for the service,',
         'the CPU per post above is its ceiling in posts/s (1,000,000 ÷ µs per post); the load',
         'process, the other helpers’ work and the lead share the machine’s two cores.',
+        '',
+        'Since (2026-12-04): the reads a group of posts makes (chain heads, records by key, the',
+        'records in effect around each post: only their seq and times, in seq order), the topic',
+        'check and the campaigns read for the roll-ups are plain SQL, one query each, with no',
+        'TypeORM entity built per row; the audit rows of a group are multi-row INSERTs of plain',
+        'SQL. The request log no longer uses pino’s `redact` (fast-redact at every request): a',
+        'request serializer writes `authorization` and `cookie` as `[Redacted]`; and a request’s',
+        'loggers are bound to its id only, the request being written into its “request completed”',
+        'line when that line is written, where pino-http serialized it into a child logger at',
+        'every request, even at a level that writes nothing (as here, `LOG_LEVEL=silent`).',
       ].join('\n');
     } finally {
       await app?.close();

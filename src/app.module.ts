@@ -1,12 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import { AuditModule } from './auth/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { BulletinsModule } from './bulletins/bulletins.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
+import { requestLogOptions } from './common/request-log';
 import { CommonModule } from './common/common.module';
 import { APP_CONFIG, AppConfig, AppRole } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
@@ -101,11 +100,6 @@ function httpModules(
   ];
 }
 
-function requestId(request: IncomingMessage): string {
-  const header = request.headers['x-request-id'];
-  return typeof header === 'string' && /^[\w.-]{1,64}$/.test(header) ? header : randomUUID();
-}
-
 @Module({})
 export class AppModule {
   static register(options: AppModuleOptions = {}): DynamicModule {
@@ -117,16 +111,7 @@ export class AppModule {
         LoggerModule.forRootAsync({
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig) => ({
-            pinoHttp: {
-              level: config.logLevel,
-              genReqId: (request, response) => {
-                const id = requestId(request);
-                response.setHeader('x-request-id', id);
-                return id;
-              },
-              redact: ['req.headers.authorization', 'req.headers.cookie'],
-              autoLogging: { ignore: (request) => request.url === '/api/v1/health' },
-            },
+            pinoHttp: requestLogOptions(config.logLevel),
           }),
         }),
         CommonModule.register(options.clock),

@@ -3,6 +3,8 @@ import { EntityManager } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
+import { insertRows } from '../database/bulk-insert';
+import { toInstant } from '../database/columns';
 import { Db } from '../database/db.service';
 import { AuthUser } from './auth-user';
 import { AuditAction, AuditEvent } from './entities/audit-event.entity';
@@ -21,6 +23,21 @@ export interface AuditEntry {
   ip?: string | null;
   detail?: Record<string, unknown>;
 }
+
+/** The columns of `audit_event`, in the order `recordAll` gives the values. */
+const AUDIT_COLUMNS = [
+  'id',
+  'at',
+  'action',
+  'actor_id',
+  'actor_username',
+  'target_type',
+  'target_id',
+  'commune_code',
+  'province_code',
+  'ip',
+  'detail',
+] as const;
 
 export interface AuditQuery {
   action?: AuditAction;
@@ -46,15 +63,32 @@ export class AuditService {
     }
   }
 
-  /** Records several events of one change in its transaction, in a few statements. */
+  /**
+   * Records several events of one change in its transaction: plain multi-row INSERTs (a group
+   * of posts audits up to 200 records; TypeORM's insert builder cost more than the rows).
+   */
   async recordAll(entries: readonly AuditEntry[], manager: EntityManager): Promise<void> {
-    const events = entries.map((entry) => this.event(entry));
-    for (let start = 0; start < events.length; start += 50) {
-      await manager.insert(
-        AuditEvent,
-        events.slice(start, start + 50) as QueryDeepPartialEntity<AuditEvent>[],
-      );
-    }
+    await insertRows(
+      manager,
+      'audit_event',
+      AUDIT_COLUMNS,
+      entries.map((entry) => {
+        const event = this.event(entry);
+        return [
+          event.id,
+          toInstant(event.at),
+          event.action,
+          event.actorId,
+          event.actorUsername,
+          event.targetType,
+          event.targetId,
+          event.communeCode,
+          event.provinceCode,
+          event.ip,
+          event.detail === null ? null : JSON.stringify(event.detail),
+        ];
+      }),
+    );
   }
 
   private event(entry: AuditEntry): AuditEvent {

@@ -94,3 +94,21 @@ export async function insertRows(
     await manager.query(head + tuples.join(', ') + conflict, parameters);
   }
 }
+
+/**
+ * Reads rows with a plain SQL query (`?` placeholders) in the caller's transaction, as the driver
+ * returns them: no entity is built. Column aliases and value conversions are the caller's
+ * (PostgreSQL returns `bigint` and `numeric` as strings, booleans as booleans; SQLite 0/1).
+ */
+export async function selectRows<Row>(
+  manager: EntityManager,
+  sql: string,
+  parameters: readonly SqlValue[],
+): Promise<Row[]> {
+  return manager.query<Row[]>(positional(manager, sql), [...parameters]);
+}
+
+/** `?, ?, …`: one placeholder per value, for `IN (…)`. */
+export function placeholders(count: number): string {
+  return Array.from({ length: count }, () => '?').join(', ');
+}

@@ -2,7 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, MoreThan } from 'typeorm';
 import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
-import { execute, insertRows, sqlBoolean, SqlValue } from '../database/bulk-insert';
+import {
+  execute,
+  insertRows,
+  placeholders,
+  selectRows,
+  sqlBoolean,
+  SqlValue,
+} from '../database/bulk-insert';
 import { toInstant } from '../database/columns';
 import { Db } from '../database/db.service';
 import { PlayoutChain } from './entities/playout-chain.entity';
@@ -139,6 +146,14 @@ export type AppendHook = (
   records: readonly PlayoutRecord[],
 ) => Promise<void>;
 
+/** A `playout_chain` row as `lockHeads` reads it. */
+interface HeadRow {
+  communeCode: string;
+  lastSeq: number | string;
+  lastHash: string;
+  updatedAt: string;
+}
+
 /** The columns of `playout_record`, in the order of `recordValues`. */
 const RECORD_COLUMNS = [
   'id',
@@ -269,13 +284,24 @@ export class AsRunLedger {
       '(commune_code) DO NOTHING',
     );
     const heads = new Map<string, PlayoutChain>();
+    // Plain SQL: one query for the group, no entity built per head.
+    const lock = this.db.isSqlite ? '' : ' FOR UPDATE';
     for (const slice of chunks(codes, LOOKUP_CHUNK)) {
-      const query = manager
-        .createQueryBuilder(PlayoutChain, 'head')
-        .where('head.commune_code IN (:...slice)', { slice })
-        .orderBy('head.commune_code', 'ASC');
-      if (!this.db.isSqlite) query.setLock('pessimistic_write');
-      for (const head of await query.getMany()) heads.set(head.communeCode, head);
+      const rows = await selectRows<HeadRow>(
+        manager,
+        'SELECT commune_code AS "communeCode", last_seq AS "lastSeq", last_hash AS "lastHash", ' +
+          `updated_at AS "updatedAt" FROM playout_chain WHERE commune_code IN ` +
+          `(${placeholders(slice.length)}) ORDER BY commune_code${lock}`,
+        slice,
+      );
+      for (const row of rows) {
+        heads.set(row.communeCode, {
+          communeCode: row.communeCode,
+          lastSeq: Number(row.lastSeq),
+          lastHash: row.lastHash,
+          updatedAt: new Date(row.updatedAt),
+        });
+      }
     }
     for (const code of codes) {
       if (!heads.has(code)) throw new Error(`Chain head of commune ${code} vanished`);

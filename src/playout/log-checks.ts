@@ -1,8 +1,11 @@
-import { Brackets, EntityManager, In } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
+import { placeholders, selectRows, SqlValue } from '../database/bulk-insert';
+import { toInstant } from '../database/columns';
 import { DomainError } from '../common/domain-error';
 import { PlayoutClaim } from './entities/playout-claim.entity';
 import { PlayoutRecord } from './entities/playout-record.entity';
 import { PreparedRecord } from './record-preparer';
+import { RECORD_SELECT, recordFromRow, RecordRow } from './record-rows';
 
 /** Keys or ids per lookup query (under SQLite's bound-parameter limit). */
 export const LOOKUP_CHUNK = 500;
@@ -46,7 +49,7 @@ export function communeKey(communeCode: string, key: string): string {
 
 /**
  * Records of several communes by one of their keys (`idempotencyKey` or `contentKey`), as
- * `communeKey(communeCode, key)` → record: one lookup for a group of posts.
+ * `communeKey(communeCode, key)` → record: one lookup for a group of posts, in plain SQL.
  */
 export async function recordsByKey(
   manager: EntityManager,
@@ -57,16 +60,20 @@ export async function recordsByKey(
   const keys = [...new Set(wanted.map((one) => one.key))];
   // Both columns constrained, so that the (commune_code, key) unique index answers.
   const communes = [...new Set(wanted.map((one) => one.communeCode))];
+  const name = column === 'idempotencyKey' ? 'idempotency_key' : 'content_key';
   const found = new Map<string, PlayoutRecord>();
   for (const slice of chunks(keys, LOOKUP_CHUNK / 2)) {
     for (const codes of chunks(communes, LOOKUP_CHUNK / 2)) {
-      const rows = await manager.findBy(PlayoutRecord, {
-        communeCode: In(codes),
-        [column]: In(slice),
-      });
+      const rows = await selectRows<RecordRow>(
+        manager,
+        `SELECT ${RECORD_SELECT} FROM playout_record ` +
+          `WHERE commune_code IN (${placeholders(codes.length)}) ` +
+          `AND ${name} IN (${placeholders(slice.length)})`,
+        [...codes, ...slice],
+      );
       for (const row of rows) {
         const id = communeKey(row.communeCode, row[column]!);
-        if (ids.has(id)) found.set(id, row);
+        if (ids.has(id)) found.set(id, recordFromRow(row));
       }
     }
   }
@@ -142,42 +149,75 @@ export function overlaps(a: Interval, b: Interval): boolean {
   );
 }
 
+/** A record in effect, as the overlap checks see it. */
+export type EffectiveRecord = Required<Interval>;
+
+interface EffectiveRow {
+  communeCode: string;
+  seq: number | string;
+  startedAt: string;
+  endedAt: string;
+}
+
+/**
+ * Records in effect (not corrected) with a duration that meet one of the spans, each span
+ * `(commune_code = ? AND started_at < ? AND ended_at > ?)`, in seq order: plain SQL, only the
+ * columns the overlap checks read.
+ */
+async function effectiveRows(
+  manager: EntityManager,
+  spans: readonly (readonly [string, { from: Date; to: Date }])[],
+): Promise<EffectiveRow[]> {
+  const parameters: SqlValue[] = [];
+  for (const [communeCode, span] of spans) {
+    parameters.push(communeCode, toInstant(span.to), toInstant(span.from));
+  }
+  return selectRows<EffectiveRow>(
+    manager,
+    'SELECT record.commune_code AS "communeCode", record.seq, ' +
+      'record.started_at AS "startedAt", record.ended_at AS "endedAt" ' +
+      'FROM playout_record record WHERE (' +
+      spans
+        .map(() => '(record.commune_code = ? AND record.started_at < ? AND record.ended_at > ?)')
+        .join(' OR ') +
+      ') AND record.ended_at > record.started_at ' +
+      'AND NOT EXISTS (SELECT 1 FROM playout_record fix ' +
+      'WHERE fix.commune_code = record.commune_code AND fix.corrects_seq = record.seq) ' +
+      'ORDER BY record.commune_code, record.seq',
+    parameters,
+  );
+}
+
+function effectiveFromRow(row: EffectiveRow): EffectiveRecord {
+  return {
+    seq: Number(row.seq),
+    startedAt: new Date(row.startedAt),
+    endedAt: new Date(row.endedAt),
+  };
+}
+
 /**
  * Records of the commune still in effect (not corrected) that have a duration and meet the
- * span from `from` to `to`.
+ * span from `from` to `to`, in seq order.
  */
 export async function effectiveRecordsBetween(
   manager: EntityManager,
   communeCode: string,
   from: Date,
   to: Date,
-): Promise<PlayoutRecord[]> {
-  return manager
-    .createQueryBuilder(PlayoutRecord, 'record')
-    .where('record.commune_code = :communeCode', { communeCode })
-    .andWhere('record.started_at < :to AND record.ended_at > :from', {
-      from: from.toISOString(),
-      to: to.toISOString(),
-    })
-    .andWhere('record.ended_at > record.started_at')
-    .andWhere(
-      new Brackets((where) =>
-        where.where(
-          'NOT EXISTS (SELECT 1 FROM playout_record fix WHERE fix.commune_code = record.commune_code AND fix.corrects_seq = record.seq)',
-        ),
-      ),
-    )
-    .getMany();
+): Promise<EffectiveRecord[]> {
+  return (await effectiveRows(manager, [[communeCode, { from, to }]])).map(effectiveFromRow);
 }
 
 /**
  * `effectiveRecordsBetween` for several communes and spans at once (a group of posts): by
- * commune code. Spans of one commune are merged into the one that covers them.
+ * commune code, each commune's in seq order. Spans of one commune are merged into the one
+ * that covers them.
  */
 export async function effectiveRecordsAround(
   manager: EntityManager,
   spans: readonly { communeCode: string; from: Date; to: Date }[],
-): Promise<Map<string, PlayoutRecord[]>> {
+): Promise<Map<string, EffectiveRecord[]>> {
   const merged = new Map<string, { from: Date; to: Date }>();
   for (const span of spans) {
     const known = merged.get(span.communeCode);
@@ -187,31 +227,11 @@ export async function effectiveRecordsAround(
       if (span.to > known.to) known.to = span.to;
     }
   }
-  const found = new Map<string, PlayoutRecord[]>([...merged.keys()].map((code) => [code, []]));
+  const found = new Map<string, EffectiveRecord[]>([...merged.keys()].map((code) => [code, []]));
   for (const slice of chunks([...merged], LOOKUP_CHUNK / 5)) {
-    const rows = await manager
-      .createQueryBuilder(PlayoutRecord, 'record')
-      .where(
-        new Brackets((where) => {
-          slice.forEach(([communeCode, span], index) =>
-            where.orWhere(
-              `(record.commune_code = :c${index} AND record.started_at < :t${index} ` +
-                `AND record.ended_at > :f${index})`,
-              {
-                [`c${index}`]: communeCode,
-                [`f${index}`]: span.from.toISOString(),
-                [`t${index}`]: span.to.toISOString(),
-              },
-            ),
-          );
-        }),
-      )
-      .andWhere('record.ended_at > record.started_at')
-      .andWhere(
-        'NOT EXISTS (SELECT 1 FROM playout_record fix WHERE fix.commune_code = record.commune_code AND fix.corrects_seq = record.seq)',
-      )
-      .getMany();
-    for (const row of rows) found.get(row.communeCode)?.push(row);
+    for (const row of await effectiveRows(manager, slice)) {
+      found.get(row.communeCode)?.push(effectiveFromRow(row));
+    }
   }
   return found;
 }

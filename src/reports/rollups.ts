@@ -1,5 +1,5 @@
 import { Between, EntityManager, In } from 'typeorm';
-import { insertRows, SqlValue } from '../database/bulk-insert';
+import { insertRows, placeholders, selectRows, SqlValue } from '../database/bulk-insert';
 import { PlayoutChain } from '../playout/entities/playout-chain.entity';
 import { PlayoutRecord } from '../playout/entities/playout-record.entity';
 import {
@@ -310,10 +310,15 @@ async function rolledSeqsOf(
 ): Promise<Map<string, number>> {
   const rolled = new Map<string, number>();
   for (let start = 0; start < communeCodes.length; start += 500) {
-    const states = await manager.findBy(AirtimeRollupState, {
-      communeCode: In(communeCodes.slice(start, start + 500)),
-    });
-    for (const state of states) rolled.set(state.communeCode, state.rolledSeq);
+    // Plain SQL: every append of a group of posts reads the states of its communes.
+    const codes = communeCodes.slice(start, start + 500);
+    const states = await selectRows<{ communeCode: string; rolledSeq: number | string }>(
+      manager,
+      'SELECT commune_code AS "communeCode", rolled_seq AS "rolledSeq" ' +
+        `FROM airtime_rollup_state WHERE commune_code IN (${placeholders(codes.length)})`,
+      codes,
+    );
+    for (const state of states) rolled.set(state.communeCode, Number(state.rolledSeq));
   }
   return rolled;
 }

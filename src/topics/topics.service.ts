@@ -1,13 +1,14 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { changedFields } from '../auth/audit-changes';
 import { AuditService } from '../auth/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { placeholders, selectRows } from '../database/bulk-insert';
 import { Db } from '../database/db.service';
 import { CreateTopicDto, UpdateTopicDto } from './dto/topic.dto';
 import { Topic } from './entities/topic.entity';
@@ -68,10 +69,13 @@ export class TopicsService implements OnApplicationBootstrap {
     const unique = [...new Set(codes)];
     const known = new Set<string>();
     for (let start = 0; start < unique.length; start += LOOKUP_CHUNK) {
-      const found = await manager.find(Topic, {
-        select: { code: true },
-        where: { code: In(unique.slice(start, start + LOOKUP_CHUNK)) },
-      });
+      const slice = unique.slice(start, start + LOOKUP_CHUNK);
+      // Plain SQL: every post and import checks its topics here, and only the codes are read.
+      const found = await selectRows<{ code: string }>(
+        manager,
+        `SELECT code FROM topic WHERE code IN (${placeholders(slice.length)})`,
+        slice,
+      );
       for (const topic of found) known.add(topic.code);
     }
     return known;

@@ -16,16 +16,19 @@ export type PlayoutSource = (typeof PLAYOUT_SOURCES)[number];
 const topicsTransformer: ValueTransformer = {
   to: (topics: string[] | undefined): string | undefined =>
     topics === undefined ? undefined : JSON.stringify(topics),
-  from: (value: string): string[] => {
-    try {
-      const parsed: unknown = JSON.parse(value);
-      if (Array.isArray(parsed) && parsed.every((code) => typeof code === 'string')) return parsed;
-    } catch {
-      // fall through: a damaged value is kept as it is, so the chain check sees the change.
-    }
-    return [value];
-  },
+  from: (value: string): string[] => topicsFromColumn(value),
 };
+
+/** The topic codes of a stored `topics` value; a damaged value is kept as it is. */
+export function topicsFromColumn(value: string): string[] {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (Array.isArray(parsed) && parsed.every((code) => typeof code === 'string')) return parsed;
+  } catch {
+    // fall through: a damaged value is kept as it is, so the chain check sees the change.
+  }
+  return [value];
+}
 
 /**
  * How many of the devices an item was sent to played it, by their receipts: `aired` the whole
