@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/manual-clock';
 import { Receipt, receiptProblem } from '../src/fleet/protocol';
 import { DeviceReceipt } from '../src/playout/entities/device-receipt.entity';
+import { AsRunLedger } from '../src/playout/as-run-ledger';
 import { OverdueItems } from '../src/playout/overdue-items.service';
 import { PlayoutDispatcher } from '../src/playout/playout-dispatcher.service';
 import { PlayoutRecordView } from '../src/playout/playout-record.view';
@@ -392,5 +393,32 @@ describe('receipts: the commune as-run log from what its speakers played (e2e)',
       .set(bearer(operator))
       .send({ receipts: a.journal })
       .expect(401);
+  });
+
+  it('links the receipts to their record before it is written: no read sees the record without them', async () => {
+    const next = await item('2026-12-05T08:00:00.000Z', ['thon-2']);
+    clock.set('2026-12-05T08:02:00Z');
+    // What the transaction holds the moment the record is in the log: on SQLite's one
+    // connection, any request read in between (the log, then the record's receipts) sees it.
+    const seen: { seq: number; receipts: number }[] = [];
+    const unregister = app.app.get(AsRunLedger).onAppend(async (manager, records) => {
+      for (const record of records.filter((one) => one.scheduleItemId === next.id)) {
+        const receipts = await manager.countBy(DeviceReceipt, {
+          scheduleItemId: next.id,
+          recordSeq: record.seq,
+        });
+        seen.push({ seq: record.seq, receipts });
+      }
+    });
+    try {
+      await c
+        .upload([c.played(airedPlay(next.id, '2026-12-05T08:00:00.006Z', ITEM_MS))])
+        .expect(200);
+    } finally {
+      unregister();
+    }
+    const [record] = await recordsOf(next.id);
+    expect(record).toMatchObject({ outcome: 'aired', devices: { targeted: 1, aired: 1 } });
+    expect(seen).toEqual([{ seq: record.seq, receipts: 1 }]);
   });
 });

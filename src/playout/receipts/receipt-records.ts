@@ -131,8 +131,20 @@ export class ReceiptRecords {
     for (const entry of due) {
       if (entry.extra.correctsSeq) entry.extra.attempt = attempts.get(entry.item.id)!;
     }
+    // The receipts name their records' seqs before the records exist, not after: on SQLite's
+    // one connection a read between two statements of this transaction (the log, then a
+    // record's receipts) sees the record only with the receipts it counts.
+    const firstSeq = head.lastSeq + 1;
+    await markCounted(
+      manager,
+      due.map((entry, index) => ({ scheduleItemId: entry.item.id, seq: firstSeq + index })),
+    );
     const written = await this.recorder.appendMany(manager, head, due);
-    await markCounted(manager, written);
+    for (const [index, record] of written.entries()) {
+      if (record.seq !== firstSeq + index) {
+        throw new Error(`Record of item ${record.scheduleItemId} took seq ${record.seq}`);
+      }
+    }
     return written;
   }
 
@@ -170,16 +182,16 @@ function targetedDevices(devices: readonly Device[], item: ScheduleItem): string
     .map((device) => device.id);
 }
 
-/** The receipts each record counted for the first time carry its seq (one statement a slice). */
+/** The receipts each record counts for the first time carry its seq (one statement a slice). */
 async function markCounted(
   manager: EntityManager,
-  records: readonly PlayoutRecord[],
+  records: readonly { scheduleItemId: string; seq: number }[],
 ): Promise<void> {
   for (const slice of chunks(records, LOOKUP_CHUNK / 2)) {
     const cases = slice.map(() => 'WHEN ? THEN CAST(? AS INTEGER)').join(' ');
     const parameters: (string | number)[] = [];
-    for (const record of slice) parameters.push(record.scheduleItemId!, record.seq);
-    for (const record of slice) parameters.push(record.scheduleItemId!);
+    for (const record of slice) parameters.push(record.scheduleItemId, record.seq);
+    for (const record of slice) parameters.push(record.scheduleItemId);
     const sql =
       `UPDATE device_receipt SET record_seq = CASE schedule_item_id ${cases} END ` +
       `WHERE record_seq IS NULL AND schedule_item_id IN (${slice.map(() => '?').join(', ')})`;
