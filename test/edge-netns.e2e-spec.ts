@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { EDGE_REASONS } from '../src/edge/edge-playback';
 import { Receipt, receiptProblem } from '../src/fleet/protocol';
 import { archivePath } from '../src/playout/sinks/sink-targets';
-import { registerDevice } from './support/fleet-device';
+import { ON_TIME_MS, registerDevice } from './support/fleet-device';
 import { eventually } from './support/eventually';
 import { durationOf } from './support/media-fixtures';
 import { canUseNetns, createLinkedNamespace, LinkedNamespace } from './support/netns';
@@ -272,7 +272,7 @@ if (!canUseNetns || process.env.TEST_DB === 'postgres') {
       for (const receipt of all) {
         expect(receiptProblem(receipt, keys.get(receipt.deviceId)!)).toBeNull();
         const late = Date.parse(receipt.startedAt!) - planned.get(receipt.scheduleItemId)!;
-        expect(Math.abs(late)).toBeLessThan(50);
+        expect(Math.abs(late)).toBeLessThan(ON_TIME_MS);
       }
       // Never twice: the cut item has one receipt, partial, from the restarted box.
       const cut = all.filter((receipt) => receipt.scheduleItemId === i3.id);

@@ -7,6 +7,7 @@ import { EDGE_REASONS } from '../src/edge/edge-playback';
 import { archivePath } from '../src/playout/sinks/sink-targets';
 import { eventually } from './support/eventually';
 import { EdgeServerStub, StubAudio, stubAudio } from './support/edge-server-stub';
+import { ON_TIME_MS } from './support/fleet-device';
 import { durationOf, ffmpeg } from './support/media-fixtures';
 import { BUILT_EDGE, ServiceProcess, startBuiltProcess } from './support/service-process';
 
@@ -210,7 +211,7 @@ describeOnce('edge player offline (e2e, real processes)', () => {
     ] as const) {
       expect(receipt?.outcome).toBe('aired');
       expect(Math.abs(Date.parse(receipt!.startedAt!) - Date.parse(planned.startsAt))).toBeLessThan(
-        50,
+        ON_TIME_MS,
       );
       expect(Math.abs(receipt!.playedMs - planned.durationMs)).toBeLessThan(100);
     }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { EdgeStore } from '../src/edge/edge-store';
 import { receiptProblem } from '../src/fleet/protocol';
 import { archivePath } from '../src/playout/sinks/sink-targets';
-import { registerDevice } from './support/fleet-device';
+import { ON_TIME_MS, registerDevice } from './support/fleet-device';
 import { eventually } from './support/eventually';
 import { durationOf, filesUnder } from './support/media-fixtures';
 import { insertScheduleItem } from './support/playout-fixtures';
@@ -228,7 +228,7 @@ describe('edge players against the service (e2e, real processes)', () => {
         expect(receipt.outcome).toBe('aired');
         const planned = receipt.scheduleItemId === i1.id ? i1 : i2;
         expect(Math.abs(Date.parse(receipt.startedAt!) - planned.startsAt.getTime())).toBeLessThan(
-          50,
+          ON_TIME_MS,
         );
       }
     }
@@ -278,7 +278,7 @@ describe('edge players against the service (e2e, real processes)', () => {
       devices: { targeted: 1, aired: 1, partial: 0, missed: 0, unreported: 0 },
     });
     expect(Math.abs(Date.parse(recordOf(i1.id)!.startedAt) - i1.startsAt.getTime())).toBeLessThan(
-      50,
+      ON_TIME_MS,
     );
     expect(
       await api<{ ok: boolean }>(again, 'GET', `/api/v1/communes/${HAC_THANH}/playout-log/verify`),
