@@ -168,13 +168,13 @@ export class AudioPipeline {
       this.maxDurationS,
     );
 
-    // Pass 1 in two processes, one a core: the original's meter (its true peak is most of the
-    // work), and the downmix, after which the listening pass starts at once with a plan from the
-    // downmix's figures. When either fails the other is stopped (no process outlives the job).
-    const [original, heard] = await together(
+    // Pass 1 in two processes, one a core: the downmix, after which the listening pass starts at
+    // once with a plan from the downmix's figures, and the original's meter (its true peak is most
+    // of the work). The downmix is on the job's critical path, so it is spawned first (a spawn
+    // holds the event loop for some milliseconds). When either fails the other is stopped (no
+    // process outlives the job).
+    const [heard, original] = await together(
       [
-        (signal) =>
-          input.channels === 1 ? Promise.resolve(null) : timed('original', this.measureOriginal(input, limits, signal)),
         async (signal) => {
           const analysis = await timed(
             'analyse',
@@ -193,6 +193,8 @@ export class AudioPipeline {
           const listening = await timed('listen', this.listen(analysedPath, bounds, analysis.summary, provisional, signal));
           return { analysis, bounds, provisional, listening };
         },
+        (signal) =>
+          input.channels === 1 ? Promise.resolve(null) : timed('original', this.measureOriginal(input, limits, signal)),
       ],
       run.signal,
     );
