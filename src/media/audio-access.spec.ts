@@ -1,7 +1,11 @@
 import { AuthUser } from '../auth/auth-user';
 import { canDeviceReadAudio, canReadAudio, canWriteAudio } from './audio-access';
 
-const user = (role: AuthUser['role'], communeCode: string | null, provinceCode: string | null): AuthUser => ({
+const user = (
+  role: AuthUser['role'],
+  communeCode: string | null,
+  provinceCode: string | null,
+): AuthUser => ({
   id: role,
   username: role,
   role,

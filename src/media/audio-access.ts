@@ -11,14 +11,22 @@ type Owned = Pick<AudioAsset, 'communeCode' | 'provinceCode'>;
  */
 export function canReadAudio(user: AuthUser, asset: Owned): boolean {
   if (asset.communeCode !== null) {
-    return canAccessCommune(user, { code: asset.communeCode, provinceCode: asset.provinceCode }, 'read');
+    return canAccessCommune(
+      user,
+      { code: asset.communeCode, provinceCode: asset.provinceCode },
+      'read',
+    );
   }
   return canAccessProvince(user, asset.provinceCode) || user.provinceCode === asset.provinceCode;
 }
 
 export function canWriteAudio(user: AuthUser, asset: Owned): boolean {
   if (asset.communeCode !== null) {
-    return canAccessCommune(user, { code: asset.communeCode, provinceCode: asset.provinceCode }, 'write');
+    return canAccessCommune(
+      user,
+      { code: asset.communeCode, provinceCode: asset.provinceCode },
+      'write',
+    );
   }
   return canAccessProvince(user, asset.provinceCode);
 }
@@ -37,5 +45,7 @@ export function canDeviceReadAudio(device: DeviceCaller, asset: Owned): boolean 
 export type AudioReader = { user: AuthUser } | { device: DeviceCaller };
 
 export function canRead(reader: AudioReader, asset: Owned): boolean {
-  return 'user' in reader ? canReadAudio(reader.user, asset) : canDeviceReadAudio(reader.device, asset);
+  return 'user' in reader
+    ? canReadAudio(reader.user, asset)
+    : canDeviceReadAudio(reader.device, asset);
 }

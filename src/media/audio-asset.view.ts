@@ -99,7 +99,10 @@ export function audioAssetView(asset: AudioAsset): AudioAssetView {
       trimEndMs: asset.trimEndMs,
       attempts: asset.attempts,
     },
-    tts: asset.source === 'tts' && asset.ttsText !== null ? { text: asset.ttsText, voice: asset.ttsVoice } : null,
+    tts:
+      asset.source === 'tts' && asset.ttsText !== null
+        ? { text: asset.ttsText, voice: asset.ttsVoice }
+        : null,
     renditionBytes: asset.renditionBytes,
     contentUrl: asset.status === 'ready' ? `/api/v1/audio/${asset.id}/content` : null,
     createdBy: asset.createdBy,

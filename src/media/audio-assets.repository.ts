@@ -3,7 +3,12 @@ import { EntityManager, In } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Clock } from '../common/clock';
 import { Db } from '../database/db.service';
-import { AudioAsset, AudioStatus, LoudnessWarning, LoudnormPath } from './entities/audio-asset.entity';
+import {
+  AudioAsset,
+  AudioStatus,
+  LoudnessWarning,
+  LoudnormPath,
+} from './entities/audio-asset.entity';
 
 /** What a finished processing run stores on the asset. */
 export interface ProcessingResult {

@@ -1,7 +1,11 @@
 import { id3TagLength, identifyContainer, sniffContainer } from './audio-container';
 
 const bytes = (...parts: (string | number[])[]): Buffer =>
-  Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part, 'latin1') : Buffer.from(part))));
+  Buffer.concat(
+    parts.map((part) =>
+      typeof part === 'string' ? Buffer.from(part, 'latin1') : Buffer.from(part),
+    ),
+  );
 
 const ZEROS = new Array<number>(48).fill(0);
 
@@ -13,7 +17,16 @@ describe('sniffContainer', () => {
     ['flac', bytes('fLaC', ZEROS)],
     ['ogg', bytes('OggS', ZEROS)],
     ['matroska', bytes([0x1a, 0x45, 0xdf, 0xa3], ZEROS)],
-    ['asf', bytes([0x30, 0x26, 0xb2, 0x75, 0x8e, 0x66, 0xcf, 0x11, 0xa6, 0xd9, 0x00, 0xaa, 0x00, 0x62, 0xce, 0x6c], ZEROS)],
+    [
+      'asf',
+      bytes(
+        [
+          0x30, 0x26, 0xb2, 0x75, 0x8e, 0x66, 0xcf, 0x11, 0xa6, 0xd9, 0x00, 0xaa, 0x00, 0x62, 0xce,
+          0x6c,
+        ],
+        ZEROS,
+      ),
+    ],
     ['amr', bytes('#!AMR\n', ZEROS)],
     ['mov', bytes([0, 0, 0, 0x20], 'ftypM4A ', ZEROS)],
     ['aac', bytes([0xff, 0xf1, 0x50, 0x80, 0x02, 0x1f, 0xfc], ZEROS)],
@@ -43,7 +56,11 @@ describe('sniffContainer', () => {
 
 describe('identifyContainer', () => {
   const id3 = (body: number, rest: Buffer): Buffer =>
-    Buffer.concat([bytes('ID3', [4, 0, 0, 0, 0, (body >> 7) & 0x7f, body & 0x7f]), Buffer.alloc(body), rest]);
+    Buffer.concat([
+      bytes('ID3', [4, 0, 0, 0, 0, (body >> 7) & 0x7f, body & 0x7f]),
+      Buffer.alloc(body),
+      rest,
+    ]);
 
   it('measures an ID3 tag (sync-safe size, optional footer)', () => {
     expect(id3TagLength(bytes('ID3', [4, 0, 0, 0, 0, 1, 0], ZEROS))).toBe(10 + 128);
@@ -58,7 +75,10 @@ describe('identifyContainer', () => {
   });
 
   it('refuses a playlist or a container hidden behind an ID3 tag', async () => {
-    for (const inner of [bytes('#EXTM3U\n/media/x.mp3\n', ZEROS), bytes([0, 0, 0, 0x20], 'ftypM4A ', ZEROS)]) {
+    for (const inner of [
+      bytes('#EXTM3U\n/media/x.mp3\n', ZEROS),
+      bytes([0, 0, 0, 0x20], 'ftypM4A ', ZEROS),
+    ]) {
       const file = id3(20, inner);
       const readAt = (offset: number) => Promise.resolve(file.subarray(offset, offset + 64));
       expect(await identifyContainer(file.subarray(0, 64), readAt)).toBeNull();

@@ -12,7 +12,13 @@ import {
 const mp3 = JSON.stringify({
   streams: [
     { codec_type: 'video', codec_name: 'mjpeg' },
-    { codec_type: 'audio', codec_name: 'mp3', channels: 2, sample_rate: '44100', duration: '10.866939' },
+    {
+      codec_type: 'audio',
+      codec_name: 'mp3',
+      channels: 2,
+      sample_rate: '44100',
+      duration: '10.866939',
+    },
   ],
   format: { format_name: 'mp3', duration: '10.866939' },
 });
@@ -84,7 +90,10 @@ describe('assessDecode', () => {
 
   it('refuses recordings too short to measure', () => {
     expect(
-      assessDecode({ ...probe, declaredDurationS: 0.2 }, { exitCode: 0, decodedS: 0.2, errors: [] }),
+      assessDecode(
+        { ...probe, declaredDurationS: 0.2 },
+        { exitCode: 0, decodedS: 0.2, errors: [] },
+      ),
     ).toMatchObject({ reason: 'too-short' });
   });
 
@@ -97,7 +106,10 @@ describe('assessDecode', () => {
 describe('tool messages', () => {
   it('drops the log prefix and the server path', () => {
     expect(
-      cleanToolMessage('[mp3float @ 0x55d230936440] /srv/media/incoming/abc.part: invalid frame', '/srv/media/incoming/abc.part'),
+      cleanToolMessage(
+        '[mp3float @ 0x55d230936440] /srv/media/incoming/abc.part: invalid frame',
+        '/srv/media/incoming/abc.part',
+      ),
     ).toBe('input: invalid frame');
   });
 

@@ -13,13 +13,7 @@ export interface ProbedAudio {
 }
 
 export type RejectionReason =
-  | 'empty'
-  | 'not-audio'
-  | 'no-audio-stream'
-  | 'truncated'
-  | 'corrupt'
-  | 'too-short'
-  | 'too-long';
+  'empty' | 'not-audio' | 'no-audio-stream' | 'truncated' | 'corrupt' | 'too-short' | 'too-long';
 
 /** Why an upload is refused, in words a user can act on. */
 export interface Rejection {
@@ -99,7 +93,11 @@ export function unsupportedContainer(): Rejection {
  * decoding, and from the decoded length (which a decode capped just past `maxS` cannot exceed by
  * much) when the header said less.
  */
-export function durationRejection(seconds: number | null, maxS: number, decoded = false): Rejection | null {
+export function durationRejection(
+  seconds: number | null,
+  maxS: number,
+  decoded = false,
+): Rejection | null {
   if (seconds === null || seconds <= maxS) return null;
   const limit = formatDuration(maxS);
   return {

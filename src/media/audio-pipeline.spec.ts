@@ -8,7 +8,13 @@ import { NormalizationPlan } from './normalization-plan';
 import { PipelineError, PipelineRunner } from './pipeline-runner';
 
 const CONFIG = {
-  audio: { targetLufs: -16, truePeakDbtp: -1.5, lra: 11, bitrateKbps: 128, maxDurationSeconds: 1800 },
+  audio: {
+    targetLufs: -16,
+    truePeakDbtp: -1.5,
+    lra: 11,
+    bitrateKbps: 128,
+    maxDurationSeconds: 1800,
+  },
 } as AppConfig;
 
 const INPUT: PipelineInput = {
@@ -35,7 +41,11 @@ function summary(integratedLufs: number, peaks: Partial<LoudnessSummary> = {}): 
 }
 
 /** A promise settled from outside, as a running process is. */
-function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
+function deferred<T>(): {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+} {
   let resolve!: (value: T) => void;
   let reject!: (error: unknown) => void;
   const promise = new Promise<T>((res, rej) => {
@@ -46,7 +56,12 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reje
 }
 
 /** Rejects, as a killed ffmpeg does, when the signal aborts (a moment later: the process exits). */
-function killedOnAbort(signal: AbortSignal | undefined, name: string, exited: string[], reject: (e: unknown) => void): void {
+function killedOnAbort(
+  signal: AbortSignal | undefined,
+  name: string,
+  exited: string[],
+  reject: (e: unknown) => void,
+): void {
   signal?.addEventListener('abort', () =>
     setTimeout(() => {
       exited.push(name);
@@ -56,7 +71,8 @@ function killedOnAbort(signal: AbortSignal | undefined, name: string, exited: st
 }
 
 async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i += 1) await new Promise((resolve) => setImmediate(resolve));
+  for (let i = 0; i < 200 && !condition(); i += 1)
+    await new Promise((resolve) => setImmediate(resolve));
   if (!condition()) throw new Error('Never happened');
 }
 
@@ -87,11 +103,19 @@ function harness(scenario: Scenario) {
   }
   const calls: string[] = [];
   const runner = {
-    loudness: jest.fn((name: string, _input: unknown, _args: FfmpegArgs, _output: string, options: { signal?: AbortSignal; onStderrLine?: (line: string) => void }) => {
-      calls.push(`start ${name}`);
-      killedOnAbort(options.signal, name, exited, original.reject);
-      return original.promise.finally(() => calls.push(`end ${name}`));
-    }),
+    loudness: jest.fn(
+      (
+        name: string,
+        _input: unknown,
+        _args: FfmpegArgs,
+        _output: string,
+        options: { signal?: AbortSignal; onStderrLine?: (line: string) => void },
+      ) => {
+        calls.push(`start ${name}`);
+        killedOnAbort(options.signal, name, exited, original.reject);
+        return original.promise.finally(() => calls.push(`end ${name}`));
+      },
+    ),
     meters: jest.fn(
       (
         name: string,
@@ -116,10 +140,14 @@ function harness(scenario: Scenario) {
       },
     ),
     withMeasuredMp3: jest.fn(() =>
-      Promise.resolve({ produced: undefined, mp3: { summary: summary(-16.1, { truePeakDbtp: -2.4 }), outTimeS: 300 } }),
+      Promise.resolve({
+        produced: undefined,
+        mp3: { summary: summary(-16.1, { truePeakDbtp: -2.4 }), outTimeS: 300 },
+      }),
     ),
   };
-  const listenings: { plan: NormalizationPlan; gains: readonly number[]; signal?: AbortSignal }[] = [];
+  const listenings: { plan: NormalizationPlan; gains: readonly number[]; signal?: AbortSignal }[] =
+    [];
   const gains = {
     listen: jest.fn(
       (
@@ -165,14 +193,27 @@ describe('AudioPipeline pass 1 in two processes', () => {
     expect(h.calls).toEqual(['start analyse', 'end analyse', 'start original', 'listen']);
     // Gain 7 dB: the bound of the downmixes' peaks (−12) + 7 stays under −2.5, linear; so does
     // the measured true peak.
-    h.original.resolve({ summary: summary(-22.8, { truePeakDbtp: -11.8 }), outTimeS: 300, outBytes: 0 });
+    h.original.resolve({
+      summary: summary(-22.8, { truePeakDbtp: -11.8 }),
+      outTimeS: 300,
+      outBytes: 0,
+    });
     const outcome = await running;
     expect(h.gains.listen).toHaveBeenCalledTimes(1);
     expect(outcome.listenings).toBe(1);
-    expect(outcome.plan).toEqual({ path: 'linear', gainDb: 7.3, limiterCeilingDbfs: null, compressor: null });
+    expect(outcome.plan).toEqual({
+      path: 'linear',
+      gainDb: 7.3,
+      limiterCeilingDbfs: null,
+      compressor: null,
+    });
     // The stored input figures are the original's; the plan's true peak is the original's too.
     expect(outcome.input).toMatchObject({ integratedLufs: -22.8, truePeakDbtp: -11.8 });
-    expect(outcome.downmix.summary).toMatchObject({ integratedLufs: -23, truePeakDbtp: -11.8, samplePeakDbfs: -12 });
+    expect(outcome.downmix.summary).toMatchObject({
+      integratedLufs: -23,
+      truePeakDbtp: -11.8,
+      samplePeakDbfs: -12,
+    });
   });
 
   it("listens again when the original's true peak takes the other path, with the result of a pipeline that waited for it", async () => {
@@ -201,11 +242,20 @@ describe('AudioPipeline pass 1 in two processes', () => {
     const { timings: _t1, listenings: _l1, ...redoneResult } = again;
     const { timings: _t2, listenings: _l2, ...directResult } = once;
     expect(redoneResult).toEqual(directResult);
-    expect(again.plan).toEqual({ path: 'dynamic', gainDb: 7, limiterCeilingDbfs: -2.5, compressor: null });
+    expect(again.plan).toEqual({
+      path: 'dynamic',
+      gainDb: 7,
+      limiterCeilingDbfs: -2.5,
+      compressor: null,
+    });
   });
 
   it("stops the original's meter when the downmix shows a silent recording, and fails once it has exited", async () => {
-    const h = harness({ ...CENTRED, sum: summary(-70, { samplePeakDbfs: -80 }), momentaryLufs: -80 });
+    const h = harness({
+      ...CENTRED,
+      sum: summary(-70, { samplePeakDbfs: -80 }),
+      momentaryLufs: -80,
+    });
     await expect(h.pipeline.process(INPUT)).rejects.toThrow('The recording is silent');
     expect(h.exited).toEqual(['original']);
     expect(h.gains.listen).not.toHaveBeenCalled();
@@ -216,7 +266,9 @@ describe('AudioPipeline pass 1 in two processes', () => {
     const listenExited: string[] = [];
     h.gains.listen.mockImplementationOnce((_a, _b, _c, _d, _e, signal?: AbortSignal) => {
       h.calls.push('listen');
-      return new Promise<Listening>((_resolve, reject) => killedOnAbort(signal, 'codec check', listenExited, reject));
+      return new Promise<Listening>((_resolve, reject) =>
+        killedOnAbort(signal, 'codec check', listenExited, reject),
+      );
     });
     const running = h.pipeline.process(INPUT);
     await until(() => h.calls.includes('listen'));
@@ -240,10 +292,18 @@ describe('AudioPipeline pass 1 in two processes', () => {
     const h = harness(CENTRED);
     const mono = summary(-23, { truePeakDbtp: -5, samplePeakDbfs: -5.2 });
     h.runner.loudness.mockImplementationOnce(
-      (name: string, _input: unknown, _args: FfmpegArgs, _output: string, options: { onStderrLine?: (line: string) => void }) => {
+      (
+        name: string,
+        _input: unknown,
+        _args: FfmpegArgs,
+        _output: string,
+        options: { onStderrLine?: (line: string) => void },
+      ) => {
         h.calls.push(`start ${name}`);
         for (let t = 0.5; t <= 300; t += 0.5) {
-          options.onStderrLine?.(`[Parsed_ebur128_1 @ 0x1] t: ${t} TARGET:-23 LUFS M: -23 S: -23 I: -23 LUFS`);
+          options.onStderrLine?.(
+            `[Parsed_ebur128_1 @ 0x1] t: ${t} TARGET:-23 LUFS M: -23 S: -23 I: -23 LUFS`,
+          );
         }
         return Promise.resolve({ summary: mono, outTimeS: 300, outBytes: 1000 });
       },

@@ -182,19 +182,34 @@ export class AudioPipeline {
               report('analyse', seconds / Math.max(input.durationS, 0.001)),
             ),
           );
-          const bounds = speechBounds(analysis.frames, analysis.summary.integratedLufs, analysis.durationS);
+          const bounds = speechBounds(
+            analysis.frames,
+            analysis.summary.integratedLufs,
+            analysis.durationS,
+          );
           if (bounds === null || analysis.summary.integratedLufs <= -70) {
-            throw new PipelineError('The recording is silent: nothing in it is loud enough to broadcast', true);
+            throw new PipelineError(
+              'The recording is silent: nothing in it is loud enough to broadcast',
+              true,
+            );
           }
           const provisional = initialPlan(
-            { ...analysis.summary, truePeakDbtp: analysis.summary.truePeakDbtp ?? analysis.peakBoundDbfs },
+            {
+              ...analysis.summary,
+              truePeakDbtp: analysis.summary.truePeakDbtp ?? analysis.peakBoundDbfs,
+            },
             this.target,
           );
-          const listening = await timed('listen', this.listen(analysedPath, bounds, analysis.summary, provisional, signal));
+          const listening = await timed(
+            'listen',
+            this.listen(analysedPath, bounds, analysis.summary, provisional, signal),
+          );
           return { analysis, bounds, provisional, listening };
         },
         (signal) =>
-          input.channels === 1 ? Promise.resolve(null) : timed('original', this.measureOriginal(input, limits, signal)),
+          input.channels === 1
+            ? Promise.resolve(null)
+            : timed('original', this.measureOriginal(input, limits, signal)),
       ],
       run.signal,
     );
@@ -211,7 +226,10 @@ export class AudioPipeline {
     if (!samePlan(firstPlan, heard.provisional)) {
       // The original's true peak put the recording on the other path: listen again as the plan
       // says, so the result is the one a pipeline waiting for the true peak would give.
-      listening = await timed('listen', this.listen(analysedPath, bounds, summary, firstPlan, run.signal));
+      listening = await timed(
+        'listen',
+        this.listen(analysedPath, bounds, summary, firstPlan, run.signal),
+      );
       listenings += 1;
     }
     const loss = listening.lossLu;
@@ -226,8 +244,14 @@ export class AudioPipeline {
       if (gainDb === null) {
         const trials = await timed(
           'search',
-          this.gains.searchGain(listening.sample, fileLufs, plan, aim, listening.trials, run.signal, (done) =>
-            report('search', done),
+          this.gains.searchGain(
+            listening.sample,
+            fileLufs,
+            plan,
+            aim,
+            listening.trials,
+            run.signal,
+            (done) => report('search', done),
           ),
         );
         gainTrials = trials.length - 1;
@@ -241,8 +265,12 @@ export class AudioPipeline {
     for (let renders = 1; ; renders += 1) {
       const measured = await timed(
         'render',
-        this.render(analysedPath, input.outputPath, renderChain(bounds, plan), run.signal, (seconds) =>
-          report('render', seconds / keptS),
+        this.render(
+          analysedPath,
+          input.outputPath,
+          renderChain(bounds, plan),
+          run.signal,
+          (seconds) => report('render', seconds / keptS),
         ),
       );
       const outcome: PipelineOutcome = {
@@ -274,7 +302,10 @@ export class AudioPipeline {
         }
         return outcome;
       }
-      plan = renders === MAX_RENDERS - 1 && peakOver ? lastResortPlan(plan, measured.truePeakDbtp, this.target) : next;
+      plan =
+        renders === MAX_RENDERS - 1 && peakOver
+          ? lastResortPlan(plan, measured.truePeakDbtp, this.target)
+          : next;
     }
   }
 
@@ -349,10 +380,22 @@ export class AudioPipeline {
     };
     if (input.channels === 1) {
       // A mono original is its own downmix: its one measurement is both.
-      const run = await this.runner.loudness('analyse', original, analysisArgs(1), analysedPath, options);
+      const run = await this.runner.loudness(
+        'analyse',
+        original,
+        analysisArgs(1),
+        analysedPath,
+        options,
+      );
       refuseIfCut(run, limits);
       const { summary } = run;
-      return { summary, peakBoundDbfs: summary.truePeakDbtp, downmix: 'sum', frames, durationS: run.outTimeS };
+      return {
+        summary,
+        peakBoundDbfs: summary.truePeakDbtp,
+        downmix: 'sum',
+        frames,
+        durationS: run.outTimeS,
+      };
     }
     const run = await this.runner.meters(
       'analyse',
@@ -399,10 +442,16 @@ export class AudioPipeline {
     onProgress: (seconds: number) => void,
   ): Promise<LoudnessSummary & { truePeakDbtp: number }> {
     const { mp3 } = await this.runner.withMeasuredMp3('render', measureArgs(), signal, (side) =>
-      this.runner.run('render', wav(analysedPath), renderArgs(chain, this.bitrateKbps), renditionTargets(outputPath), {
-        ...side,
-        onProgress,
-      }),
+      this.runner.run(
+        'render',
+        wav(analysedPath),
+        renderArgs(chain, this.bitrateKbps),
+        renditionTargets(outputPath),
+        {
+          ...side,
+          onProgress,
+        },
+      ),
     );
     const { summary } = mp3;
     if (summary.truePeakDbtp === null) {

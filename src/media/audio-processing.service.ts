@@ -173,10 +173,12 @@ class ProgressWriter {
     this.pending = null;
     this.lastValue = value;
     this.lastWrittenAt = this.clock.nowMs();
-    this.writing = this.writing.then(() => this.write(value)).then(
-      () => undefined,
-      () => undefined,
-    );
+    this.writing = this.writing
+      .then(() => this.write(value))
+      .then(
+        () => undefined,
+        () => undefined,
+      );
   }
 
   /** Waits for the writes under way (the last value reported is not forced). */

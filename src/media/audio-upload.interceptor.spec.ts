@@ -1,6 +1,10 @@
 import { MulterError } from 'multer';
 import { DomainError } from '../common/domain-error';
-import { declaredTooLarge, MULTIPART_OVERHEAD_BYTES, uploadError } from './audio-upload.interceptor';
+import {
+  declaredTooLarge,
+  MULTIPART_OVERHEAD_BYTES,
+  uploadError,
+} from './audio-upload.interceptor';
 
 describe('declaredTooLarge', () => {
   const limit = 3 * 1024 * 1024;

@@ -49,7 +49,9 @@ describe('originalPeakBound', () => {
     expect(originalPeakBound(-6.3, Number.NEGATIVE_INFINITY)).toBe(-6.3);
     // Equal peaks add up to 6 dB more.
     expect(originalPeakBound(-12, -12)).toBe(-5.98);
-    expect(originalPeakBound(Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY)).toBe(Number.NEGATIVE_INFINITY);
+    expect(originalPeakBound(Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY)).toBe(
+      Number.NEGATIVE_INFINITY,
+    );
     expect(originalPeakBound(-6, null)).toBeNull();
   });
 });

@@ -35,7 +35,10 @@ export function chooseDownmix(sum: LoudnessSummary, difference: LoudnessSummary)
  * |S| + |D|. Pass 1 plans with it until the original's own true peak is measured (that meter
  * runs beside it); the true peak is usually within a fraction of a dB of it. Null when unknown.
  */
-export function originalPeakBound(sumPeakDbfs: number | null, differencePeakDbfs: number | null): number | null {
+export function originalPeakBound(
+  sumPeakDbfs: number | null,
+  differencePeakDbfs: number | null,
+): number | null {
   if (sumPeakDbfs === null || differencePeakDbfs === null) return null;
   const amplitude = 10 ** (sumPeakDbfs / 20) + 10 ** (differencePeakDbfs / 20);
   return amplitude > 0 ? Math.round(2000 * Math.log10(amplitude)) / 100 : Number.NEGATIVE_INFINITY;

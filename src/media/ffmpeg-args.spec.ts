@@ -49,7 +49,9 @@ describe('ffmpeg arguments', () => {
     expect(monoDownmixFilter(2)).toBe('pan=mono|c0=0.5*c0+0.5*c1');
     expect(monoDownmixFilter(2, 'difference')).toBe('pan=mono|c0=0.5*c0-0.5*c1');
     expect(monoDownmixFilter(6)).toBe('aformat=channel_layouts=mono');
-    expect(monoDownmixFilter(6, 'difference')).toBe('aformat=channel_layouts=stereo,pan=mono|c0=0.5*c0-0.5*c1');
+    expect(monoDownmixFilter(6, 'difference')).toBe(
+      'aformat=channel_layouts=stereo,pan=mono|c0=0.5*c0-0.5*c1',
+    );
   });
 
   it('probes as JSON with format and streams, through the one demuxer and the file protocol', () => {
@@ -155,9 +157,19 @@ describe('ffmpeg arguments', () => {
       { startS: 10, endS: 18 },
       { startS: 50.5, endS: 58.5 },
     ];
-    const sampleChain = { ...chain, trimStartS: 0, trimEndS: windowsLength(windows), limiterCeilingDbfs: -2.5 };
+    const sampleChain = {
+      ...chain,
+      trimStartS: 0,
+      trimEndS: windowsLength(windows),
+      limiterCeilingDbfs: -2.5,
+    };
     const args = listenArgs(
-      { windows, measureSample: true, codec: sampleChain, trials: [{ ...sampleChain, gainDb: 8.5 }] },
+      {
+        windows,
+        measureSample: true,
+        codec: sampleChain,
+        trials: [{ ...sampleChain, gainDb: 8.5 }],
+      },
       128,
     );
     expect(windowsLength(windows)).toBe(16);
@@ -185,11 +197,16 @@ describe('ffmpeg arguments', () => {
       '-f',
       'mp3',
     ]);
-    expect(() => listenArgs({ windows: [], measureSample: false, codec: chain, trials: [] }, 128)).toThrow();
+    expect(() =>
+      listenArgs({ windows: [], measureSample: false, codec: chain, trials: [] }, 128),
+    ).toThrow();
   });
 
   it('listens to a short recording whole, without joins', () => {
-    const args = listenArgs({ windows: [{ startS: 0.5, endS: 40 }], measureSample: false, codec: chain, trials: [] }, 128);
+    const args = listenArgs(
+      { windows: [{ startS: 0.5, endS: 40 }], measureSample: false, codec: chain, trials: [] },
+      128,
+    );
     expect(args.inputOptions).toEqual(['-v', 'info', '-ss', '0.5', '-t', '39.5']);
     expect(args.moreInputs).toEqual([]);
     expect(args.outputOptions[1]).toBe(
@@ -236,7 +253,9 @@ describe('ffmpeg arguments', () => {
     expect(renditionTargets('/media/renditions/a.mp3.1f.tmp')).toBe(
       '[f=mp3]file:/media/renditions/a.mp3.1f.tmp|[f=mp3]pipe:3',
     );
-    expect(renditionTargets("/m|e[d]i'a\\/a.mp3")).toBe("[f=mp3]file:/m\\|e\\[d\\]i\\'a\\\\/a.mp3|[f=mp3]pipe:3");
+    expect(renditionTargets("/m|e[d]i'a\\/a.mp3")).toBe(
+      "[f=mp3]file:/m\\|e\\[d\\]i\\'a\\\\/a.mp3|[f=mp3]pipe:3",
+    );
   });
 
   it('a gain trial reads the sample windows and measures integrated loudness without true peak', () => {
@@ -277,7 +296,10 @@ describe('ffmpeg arguments', () => {
         { ...chain, limiterCeilingDbfs: -3, compressor: { thresholdDbfs: -16, ratio: 2 } },
       ),
       renderArgs(chain, 128),
-      listenArgs({ windows: [{ startS: 1, endS: 9 }], measureSample: true, codec: chain, trials: [chain] }, 128),
+      listenArgs(
+        { windows: [{ startS: 1, endS: 9 }], measureSample: true, codec: chain, trials: [chain] },
+        128,
+      ),
       loudnessArgs(),
       measureArgs(),
     ]) {

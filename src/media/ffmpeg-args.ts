@@ -66,7 +66,9 @@ export function monoDownmixFilter(channels: number, downmix: Downmix = 'sum'): s
   if (channels === 1) return null;
   const pair = downmix === 'sum' ? 'pan=mono|c0=0.5*c0+0.5*c1' : 'pan=mono|c0=0.5*c0-0.5*c1';
   if (channels === 2) return pair;
-  return downmix === 'sum' ? 'aformat=channel_layouts=mono' : `aformat=channel_layouts=stereo,${pair}`;
+  return downmix === 'sum'
+    ? 'aformat=channel_layouts=mono'
+    : `aformat=channel_layouts=stereo,${pair}`;
 }
 
 /**
@@ -87,7 +89,16 @@ export const GUESS_LAYOUT_MAX_CHANNELS = 8;
 
 /** Arguments of ffprobe: format and streams as JSON, the input opened as `inputArgs` says. */
 export function probeArgs(input: MediaInput): string[] {
-  return ['-v', 'error', ...inputGuardOptions(input.demuxer), '-print_format', 'json', '-show_format', '-show_streams', inputUrl(input.path)];
+  return [
+    '-v',
+    'error',
+    ...inputGuardOptions(input.demuxer),
+    '-print_format',
+    'json',
+    '-show_format',
+    '-show_streams',
+    inputUrl(input.path),
+  ];
 }
 
 /**
@@ -222,15 +233,21 @@ export function listenArgs(plan: ListenPlan, bitrateKbps: number): FfmpegArgs {
     ...plan.trials.map((_, i) => `t${i}`),
   ];
   const graph = [
-    joinedWindows(plan.windows, `asplit=${labels.length}${labels.map((label) => `[${label}]`).join('')}`),
+    joinedWindows(
+      plan.windows,
+      `asplit=${labels.length}${labels.map((label) => `[${label}]`).join('')}`,
+    ),
   ];
-  if (plan.measureSample) graph.push(`[raw]ebur128@${LISTEN_METERS.sample}=framelog=verbose,anullsink`);
+  if (plan.measureSample)
+    graph.push(`[raw]ebur128@${LISTEN_METERS.sample}=framelog=verbose,anullsink`);
   plan.trials.forEach((trial, i) =>
     graph.push(
       `[t${i}]${[...renderFilters(trial), `ebur128@${LISTEN_METERS.trial(i)}=framelog=verbose`].join(',')},anullsink`,
     ),
   );
-  graph.push(`[codec]${[...renderFilters(plan.codec), `ebur128@${LISTEN_METERS.codec}=framelog=verbose`].join(',')}[encoded]`);
+  graph.push(
+    `[codec]${[...renderFilters(plan.codec), `ebur128@${LISTEN_METERS.codec}=framelog=verbose`].join(',')}[encoded]`,
+  );
   return {
     inputOptions: ['-v', 'info', ...first],
     moreInputs: more,
@@ -293,7 +310,10 @@ export function gainTrialArgs(windows: readonly TimeRange[], chain: RenderChain)
     moreInputs: more,
     outputOptions: [
       '-filter_complex',
-      joinedWindows(windows, [...renderFilters(chain), 'ebur128=framelog=verbose[measured]'].join(',')),
+      joinedWindows(
+        windows,
+        [...renderFilters(chain), 'ebur128=framelog=verbose[measured]'].join(','),
+      ),
       '-map',
       '[measured]',
       '-f',
@@ -303,7 +323,16 @@ export function gainTrialArgs(windows: readonly TimeRange[], chain: RenderChain)
 }
 
 function mp3Encoding(bitrateKbps: number): string[] {
-  return ['-c:a', 'libmp3lame', '-b:a', `${bitrateKbps}k`, '-ar', String(RENDITION_SAMPLE_RATE), '-ac', '1'];
+  return [
+    '-c:a',
+    'libmp3lame',
+    '-b:a',
+    `${bitrateKbps}k`,
+    '-ar',
+    String(RENDITION_SAMPLE_RATE),
+    '-ac',
+    '1',
+  ];
 }
 
 /**

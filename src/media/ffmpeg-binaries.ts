@@ -19,7 +19,10 @@ function isExecutable(path: string): boolean {
 }
 
 /** The first executable `name` on PATH, or undefined. */
-export function findOnPath(name: string, pathVariable = process.env.PATH ?? ''): string | undefined {
+export function findOnPath(
+  name: string,
+  pathVariable = process.env.PATH ?? '',
+): string | undefined {
   return pathVariable
     .split(delimiter)
     .filter((dir) => dir !== '')
@@ -63,7 +66,9 @@ export class FfmpegBinaries implements OnModuleInit {
   private versionText?: string;
 
   constructor(@Inject(APP_CONFIG) config: Pick<AppConfig, 'ffmpeg'>) {
-    this.ffmpeg = chooseBinary(config.ffmpeg.ffmpegPath, findOnPath('ffmpeg'), () => bundledPath('@ffmpeg-installer/ffmpeg'));
+    this.ffmpeg = chooseBinary(config.ffmpeg.ffmpegPath, findOnPath('ffmpeg'), () =>
+      bundledPath('@ffmpeg-installer/ffmpeg'),
+    );
     this.ffprobe = chooseBinary(config.ffmpeg.ffprobePath, findOnPath('ffprobe'), () =>
       bundledPath('@ffprobe-installer/ffprobe'),
     );
@@ -79,7 +84,9 @@ export class FfmpegBinaries implements OnModuleInit {
 
   private logVersion(version: string | undefined): void {
     if (version) {
-      this.logger.log(`ffmpeg ${version} (${this.ffmpeg?.origin}: ${this.ffmpeg?.path}); ffprobe ${this.ffprobe?.path}`);
+      this.logger.log(
+        `ffmpeg ${version} (${this.ffmpeg?.origin}: ${this.ffmpeg?.path}); ffprobe ${this.ffprobe?.path}`,
+      );
     } else {
       this.logger.warn('No working ffmpeg found: set FFMPEG_PATH or install ffmpeg');
     }
@@ -90,8 +97,11 @@ export class FfmpegBinaries implements OnModuleInit {
     if (this.versionText) return this.versionText;
     if (!this.ffmpeg) return undefined;
     const output = await new Promise<string | undefined>((resolve) => {
-      execFile(this.ffmpeg!.path, ['-hide_banner', '-version'], { timeout: 10000, killSignal: 'SIGKILL' }, (error, stdout) =>
-        resolve(error ? undefined : stdout),
+      execFile(
+        this.ffmpeg!.path,
+        ['-hide_banner', '-version'],
+        { timeout: 10000, killSignal: 'SIGKILL' },
+        (error, stdout) => resolve(error ? undefined : stdout),
       );
     });
     this.versionText = output ? firstVersionLine(output) : undefined;

@@ -5,7 +5,10 @@ import { FfmpegBinaries } from './ffmpeg-binaries';
 import { ProcessOutcome, ProcessRunner, ProcessSpec } from './process-runner';
 
 const config = { ffmpeg: { timeoutMs: 600_000 }, audio: { maxDurationSeconds: 7200 } } as AppConfig;
-const binaries = { ffmpegPath: '/usr/bin/ffmpeg', ffprobePath: '/usr/bin/ffprobe' } as FfmpegBinaries;
+const binaries = {
+  ffmpegPath: '/usr/bin/ffmpeg',
+  ffprobePath: '/usr/bin/ffprobe',
+} as FfmpegBinaries;
 
 class FakeRunner extends ProcessRunner {
   specs: ProcessSpec[] = [];
@@ -32,7 +35,6 @@ class FakeRunner extends ProcessRunner {
 }
 
 describe('FfmpegAdapter', () => {
-
   it('builds the command line with fluent-ffmpeg: shared options, inputs, progress, output', () => {
     const adapter = new FfmpegAdapter(config, binaries, new FakeRunner({}));
     const args = adapter.commandLine(
@@ -78,7 +80,11 @@ describe('FfmpegAdapter', () => {
 
   it('reads a piped MP3 from standard input, through the mp3 demuxer and the pipe protocol only', () => {
     const adapter = new FfmpegAdapter(config, binaries, new FakeRunner({}));
-    const args = adapter.commandLine(pipedMp3(), { inputOptions: [], outputOptions: ['-f', 'null'] }, '-');
+    const args = adapter.commandLine(
+      pipedMp3(),
+      { inputOptions: [], outputOptions: ['-f', 'null'] },
+      '-',
+    );
     const input = args.indexOf('-i');
     expect(args.slice(input - 6, input + 2)).toEqual([
       '-protocol_whitelist',
@@ -95,10 +101,29 @@ describe('FfmpegAdapter', () => {
   it('bounds every output by MEDIA_MAX_DURATION_SECONDS, or by tighter limits of the run', () => {
     const adapter = new FfmpegAdapter(config, binaries, new FakeRunner({}));
     const output = (args: string[]) => args.slice(args.indexOf('-progress'));
-    const byDefault = output(adapter.commandLine(wav('/w/a.wav'), { inputOptions: [], outputOptions: ['-f', 'null'] }, '-'));
-    expect(byDefault).toEqual(['-progress', 'pipe:1', '-f', 'null', '-t', '7201', '-fs', String(floatWavBytes(7201, 2, 48000)), '-']);
+    const byDefault = output(
+      adapter.commandLine(
+        wav('/w/a.wav'),
+        { inputOptions: [], outputOptions: ['-f', 'null'] },
+        '-',
+      ),
+    );
+    expect(byDefault).toEqual([
+      '-progress',
+      'pipe:1',
+      '-f',
+      'null',
+      '-t',
+      '7201',
+      '-fs',
+      String(floatWavBytes(7201, 2, 48000)),
+      '-',
+    ]);
     const tight = output(
-      adapter.commandLine(wav('/w/a.wav'), { inputOptions: [], outputOptions: [] }, '/w/b.wav', { maxSeconds: 30.5, maxBytes: 5000 }),
+      adapter.commandLine(wav('/w/a.wav'), { inputOptions: [], outputOptions: [] }, '/w/b.wav', {
+        maxSeconds: 30.5,
+        maxBytes: 5000,
+      }),
     );
     expect(tight).toEqual(['-progress', 'pipe:1', '-t', '30.5', '-fs', '5000', '/w/b.wav']);
   });
@@ -136,7 +161,10 @@ describe('FfmpegAdapter', () => {
     await expect(run({ exitCode: null, signal: 'SIGKILL', aborted: true })).rejects.toMatchObject({
       kind: 'aborted',
     });
-    const failed = run({ exitCode: 1, stderrTail: ['in.wav: Invalid data found when processing input'] });
+    const failed = run({
+      exitCode: 1,
+      stderrTail: ['in.wav: Invalid data found when processing input'],
+    });
     await expect(failed).rejects.toBeInstanceOf(FfmpegFailure);
     await expect(failed).rejects.toThrow(/exited with code 1: in.wav: Invalid data found/);
   });

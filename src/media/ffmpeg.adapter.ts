@@ -154,7 +154,10 @@ export class FfmpegAdapter {
   }
 
   /** ffprobe's JSON description of a file (format and streams), read by its one demuxer. */
-  async probe(input: MediaInput, signal?: AbortSignal): Promise<{ json: string; exitCode: number | null }> {
+  async probe(
+    input: MediaInput,
+    signal?: AbortSignal,
+  ): Promise<{ json: string; exitCode: number | null }> {
     const timeoutMs = Math.min(PROBE_TIMEOUT_MS, this.config.ffmpeg.timeoutMs);
     const lines: string[] = [];
     const outcome = await this.runner.run({
@@ -194,7 +197,10 @@ export class FfmpegAdapter {
       );
     }
     if (outcome.exitCode !== 0 && !allowFailure) {
-      const last = outcome.stderrTail.filter((line) => line.trim() !== '').slice(-3).join(' | ');
+      const last = outcome.stderrTail
+        .filter((line) => line.trim() !== '')
+        .slice(-3)
+        .join(' | ');
       throw new FfmpegFailure(
         'failed',
         `${tool} exited with code ${outcome.exitCode}${last ? `: ${last}` : ''}`,

@@ -85,7 +85,8 @@ export class GainFinder {
       'codec check',
       loudnessArgs(),
       signal,
-      (side) => this.runner.meters('codec check', wav(analysedPath), args, meters, SIDE_OUTPUT, side),
+      (side) =>
+        this.runner.meters('codec check', wav(analysedPath), args, meters, SIDE_OUTPUT, side),
     );
     const levels = produced.summaries;
     const sampleLufs = whole ? fileLufs : levels[LISTEN_METERS.sample].integratedLufs;
@@ -94,7 +95,10 @@ export class GainFinder {
       sample: { analysedPath, windows, lufs: sampleLufs },
       lossLu: codecLoss(levels[LISTEN_METERS.codec].integratedLufs, mp3.summary.integratedLufs),
       trials: [
-        { gainDb: plan.gainDb, integratedLufs: predict(levels[LISTEN_METERS.codec].integratedLufs) },
+        {
+          gainDb: plan.gainDb,
+          integratedLufs: predict(levels[LISTEN_METERS.codec].integratedLufs),
+        },
         ...trialGains.map((gainDb, i) => ({
           gainDb,
           integratedLufs: predict(levels[trialMeters[i]].integratedLufs),
@@ -115,7 +119,7 @@ export class GainFinder {
   ): Promise<GainTrial[]> {
     const trials = [...known];
     const range = { startS: 0, endS: windowsLength(sample.windows) };
-    for (let gainDb = nextGainTrial(trials, aim.integratedLufs); gainDb !== null; ) {
+    for (let gainDb = nextGainTrial(trials, aim.integratedLufs); gainDb !== null;) {
       const processed = await this.runner.loudness(
         'gain search',
         wav(sample.analysedPath),

@@ -31,7 +31,10 @@ describe('ebur128 output', () => {
   });
 
   it('reads a summary without true peak, and with a sample peak section', () => {
-    const text = SUMMARY.replace(/ {2}True peak:[\s\S]*$/, '  Sample peak:\n    Peak:       -3.0 dBFS\n');
+    const text = SUMMARY.replace(
+      / {2}True peak:[\s\S]*$/,
+      '  Sample peak:\n    Peak:       -3.0 dBFS\n',
+    );
     expect(parseEbur128Summary(text)).toMatchObject({
       integratedLufs: -19.4,
       truePeakDbtp: null,
@@ -40,7 +43,10 @@ describe('ebur128 output', () => {
   });
 
   it('reads the sample peak and the true peak when the meter logs both', () => {
-    const text = SUMMARY.replace('  True peak:', '  Sample peak:\n    Peak:       -6.3 dBFS\n\n  True peak:');
+    const text = SUMMARY.replace(
+      '  True peak:',
+      '  Sample peak:\n    Peak:       -6.3 dBFS\n\n  True peak:',
+    );
     expect(parseEbur128Summary(text)).toMatchObject({ truePeakDbtp: -0.4, samplePeakDbfs: -6.3 });
     const silent = text.replace('-6.3 dBFS', '-inf dBFS');
     expect(parseEbur128Summary(silent)).toMatchObject({ samplePeakDbfs: Number.NEGATIVE_INFINITY });
@@ -54,7 +60,7 @@ describe('ebur128 output', () => {
     });
   });
 
-  it('reads each named meter\'s last summary when several meters log', () => {
+  it("reads each named meter's last summary when several meters log", () => {
     const meter = (name: string, text: string): string =>
       text.replace('[Parsed_ebur128_2 @ 0x55cd2b79fa40]', `[ebur128@${name} @ 0x5556df2f6740]`);
     const text = [
@@ -62,13 +68,25 @@ describe('ebur128 output', () => {
       meter('downmix', SUMMARY.replace('-19.4 LUFS', '-70.0 LUFS')),
       meter('original', SUMMARY.replace('-19.4 LUFS', '-70.0 LUFS')),
       meter('downmix', SUMMARY.replace('-19.4 LUFS', '-22.1 LUFS')),
-      meter('difference', SUMMARY.replace(/ {2}True peak:[\s\S]*$/, '').replace('-19.4 LUFS', '-40.5 LUFS')),
+      meter(
+        'difference',
+        SUMMARY.replace(/ {2}True peak:[\s\S]*$/, '').replace('-19.4 LUFS', '-40.5 LUFS'),
+      ),
       meter('original', SUMMARY.replace('-0.4 dBFS', '-1.2 dBFS')),
       '[out#0/wav @ 0x1] video:0kB audio:1875kB',
     ].join('');
-    expect(parseEbur128Summary(text, 'original')).toMatchObject({ integratedLufs: -19.4, truePeakDbtp: -1.2 });
-    expect(parseEbur128Summary(text, 'downmix')).toMatchObject({ integratedLufs: -22.1, truePeakDbtp: -0.4 });
-    expect(parseEbur128Summary(text, 'difference')).toMatchObject({ integratedLufs: -40.5, truePeakDbtp: null });
+    expect(parseEbur128Summary(text, 'original')).toMatchObject({
+      integratedLufs: -19.4,
+      truePeakDbtp: -1.2,
+    });
+    expect(parseEbur128Summary(text, 'downmix')).toMatchObject({
+      integratedLufs: -22.1,
+      truePeakDbtp: -0.4,
+    });
+    expect(parseEbur128Summary(text, 'difference')).toMatchObject({
+      integratedLufs: -40.5,
+      truePeakDbtp: null,
+    });
     expect(parseEbur128Summary(text, 'missing')).toBeNull();
   });
 
@@ -83,9 +101,13 @@ describe('ebur128 output', () => {
       ),
     ).toEqual({ t: 2.39998, lufs: -21.3 });
     expect(
-      parseEbur128Frame('[Parsed_ebur128_2 @ 0x5] t: 0.0999773  TARGET:-23 LUFS    M:-120.7 S:-120.7     I: -70.0 LUFS'),
+      parseEbur128Frame(
+        '[Parsed_ebur128_2 @ 0x5] t: 0.0999773  TARGET:-23 LUFS    M:-120.7 S:-120.7     I: -70.0 LUFS',
+      ),
     ).toEqual({ t: 0.0999773, lufs: -120.7 });
-    expect(parseEbur128Frame('[Parsed_ebur128_2 @ 0x5] t: 15.6  TARGET:-23 LUFS    M:   nan S:   nan')).toEqual({
+    expect(
+      parseEbur128Frame('[Parsed_ebur128_2 @ 0x5] t: 15.6  TARGET:-23 LUFS    M:   nan S:   nan'),
+    ).toEqual({
       t: 15.6,
       lufs: Number.NEGATIVE_INFINITY,
     });
@@ -99,7 +121,10 @@ describe('speechBounds', () => {
     const result = [];
     for (let t = 0.1; t <= durationS + 1e-9; t += 0.1) {
       const windowStart = t - 0.4;
-      result.push({ t: Math.round(t * 10) / 10, lufs: t > from && windowStart < to ? speech : silence });
+      result.push({
+        t: Math.round(t * 10) / 10,
+        lufs: t > from && windowStart < to ? speech : silence,
+      });
     }
     return result;
   }

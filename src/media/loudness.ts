@@ -38,7 +38,8 @@ function parseLevel(text: string): number {
  * never ran, or ffmpeg stopped before the end).
  */
 export function parseEbur128Summary(stderr: string, meter?: string): LoudnessSummary | null {
-  const start = meter === undefined ? stderr.lastIndexOf('Summary:') : meterSummaryStart(stderr, meter);
+  const start =
+    meter === undefined ? stderr.lastIndexOf('Summary:') : meterSummaryStart(stderr, meter);
   if (start < 0) return null;
   // A named meter's block ends where the next log line with a `[name @ 0x…]` prefix begins.
   const end = meter === undefined ? -1 : stderr.slice(start).search(/\n\[/);
@@ -91,7 +92,8 @@ export function parseEbur128Summary(stderr: string, meter?: string): LoudnessSum
 function meterSummaryStart(stderr: string, meter: string): number {
   const pattern = new RegExp(String.raw`\[ebur128@${meter} @ [^\]]*\] Summary:`, 'g');
   let start = -1;
-  for (const match of stderr.matchAll(pattern)) start = match.index + match[0].length - 'Summary:'.length;
+  for (const match of stderr.matchAll(pattern))
+    start = match.index + match[0].length - 'Summary:'.length;
   return start;
 }
 

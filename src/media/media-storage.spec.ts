@@ -36,7 +36,10 @@ describe('MediaStorage renditions', () => {
     const temp = await storage.renditionTempPath('a1');
     writeFileSync(temp, bytes);
     const file = await storage.commitRendition(temp, 'a1');
-    expect(file).toEqual({ bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+    expect(file).toEqual({
+      bytes: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    });
     expect(existsSync(temp)).toBe(false);
     expect(readFileSync(storage.renditionPath('a1')).equals(bytes)).toBe(true);
     // Hashed while it was flushed, before the rename: the temporary file was read, in 1 MiB chunks.

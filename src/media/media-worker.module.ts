@@ -10,6 +10,13 @@ import { WorkBudget } from './work-budget';
 /** The `audio` queue's worker: the processing pipeline (worker role). */
 @Module({
   imports: [MediaModule],
-  providers: [AudioProcessor, AudioProcessingService, AudioPipeline, PipelineRunner, GainFinder, WorkBudget],
+  providers: [
+    AudioProcessor,
+    AudioProcessingService,
+    AudioPipeline,
+    PipelineRunner,
+    GainFinder,
+    WorkBudget,
+  ],
 })
 export class MediaWorkerModule {}

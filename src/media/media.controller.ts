@@ -62,7 +62,11 @@ function respond(result: IngestResult, response: Response): AudioAssetView {
 export const TTS_BODY_LIMIT_BYTES = 1024 * 1024;
 
 const UPLOAD_RESPONSES = [
-  ApiResponse({ status: 202, description: 'Accepted: queued for processing', type: AudioAssetView }),
+  ApiResponse({
+    status: 202,
+    description: 'Accepted: queued for processing',
+    type: AudioAssetView,
+  }),
   ApiResponse({
     status: 200,
     description: 'The same bytes were uploaded before: that asset',
@@ -81,7 +85,8 @@ const UPLOAD_RESPONSES = [
   }),
   ApiResponse({
     status: 507,
-    description: 'The owner\'s storage quota (MEDIA_COMMUNE_QUOTA_BYTES) or the work space is exceeded',
+    description:
+      "The owner's storage quota (MEDIA_COMMUNE_QUOTA_BYTES) or the work space is exceeded",
   }),
 ];
 
@@ -110,7 +115,11 @@ export class MediaController {
     @Res({ passthrough: true }) response: Response,
     @CurrentUser() user: AuthUser,
   ): Promise<AudioAssetView> {
-    const result = await this.media.upload(this.media.communeOwner(commune), uploaded(request), user);
+    const result = await this.media.upload(
+      this.media.communeOwner(commune),
+      uploaded(request),
+      user,
+    );
     return respond(result, response);
   }
 
@@ -130,7 +139,10 @@ export class MediaController {
     @Res({ passthrough: true }) response: Response,
     @CurrentUser() user: AuthUser,
   ): Promise<AudioAssetView> {
-    return respond(await this.media.synthesize(this.media.communeOwner(commune), body, user), response);
+    return respond(
+      await this.media.synthesize(this.media.communeOwner(commune), body, user),
+      response,
+    );
   }
 
   /** How a text will be read, before anything is synthesized: the same cleaning and normalizer. */
@@ -148,7 +160,10 @@ export class MediaController {
 
   @Get('communes/:commune/audio')
   @CommuneScope()
-  list(@Param('commune') commune: string, @Query() query: ListAudioQueryDto): Promise<AudioAssetView[]> {
+  list(
+    @Param('commune') commune: string,
+    @Query() query: ListAudioQueryDto,
+  ): Promise<AudioAssetView[]> {
     return this.media.list(this.media.communeOwner(commune), query);
   }
 
@@ -165,7 +180,11 @@ export class MediaController {
     @Res({ passthrough: true }) response: Response,
     @CurrentUser() user: AuthUser,
   ): Promise<AudioAssetView> {
-    const result = await this.media.upload(this.media.provinceOwner(province), uploaded(request), user);
+    const result = await this.media.upload(
+      this.media.provinceOwner(province),
+      uploaded(request),
+      user,
+    );
     return respond(result, response);
   }
 
@@ -179,7 +198,10 @@ export class MediaController {
     @Res({ passthrough: true }) response: Response,
     @CurrentUser() user: AuthUser,
   ): Promise<AudioAssetView> {
-    return respond(await this.media.synthesize(this.media.provinceOwner(province), body, user), response);
+    return respond(
+      await this.media.synthesize(this.media.provinceOwner(province), body, user),
+      response,
+    );
   }
 
   /** The province library: everyone of the province reads it. */
@@ -197,7 +219,10 @@ export class MediaController {
     description: 'Status, progress and the measured loudness of the rendition',
     type: AudioAssetView,
   })
-  get(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser): Promise<AudioAssetView> {
+  get(
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentUser() user: AuthUser,
+  ): Promise<AudioAssetView> {
     return this.media.get(id, user);
   }
 
@@ -242,7 +267,10 @@ export class MediaController {
   @Delete('audio/:id')
   @HttpCode(204)
   @ApiResponse({ status: 409, description: 'A bulletin uses it', type: ProblemDto })
-  async delete(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser): Promise<void> {
+  async delete(
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentUser() user: AuthUser,
+  ): Promise<void> {
     await this.media.delete(id, user);
   }
 }

@@ -29,6 +29,13 @@ import { ttsEngineProvider } from './tts/tts.providers';
     ttsEngineProvider,
     { provide: AudioUsage, useClass: BulletinAudioUsage },
   ],
-  exports: [AudioAssetsRepository, AudioQueue, MediaStorage, FfmpegAdapter, ProcessRunner, MediaService],
+  exports: [
+    AudioAssetsRepository,
+    AudioQueue,
+    MediaStorage,
+    FfmpegAdapter,
+    ProcessRunner,
+    MediaService,
+  ],
 })
 export class MediaModule {}

@@ -76,8 +76,10 @@ function rejectionError(rejection: Rejection): DomainError {
 /** The client's file name as metadata: no folders, no control characters, at most 255 characters. */
 export function cleanFileName(name: string | undefined | null): string | null {
   if (!name) return null;
-  // eslint-disable-next-line no-control-regex
-  const cleaned = basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  const cleaned = basename(name.replace(/\\/g, '/'))
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim();
   return cleaned === '' ? null : cleaned.slice(0, 255);
 }
 
@@ -113,7 +115,11 @@ export class MediaService {
 
   communeOwner(communeCode: string): AudioOwner {
     const commune = this.geo.commune(communeCode);
-    return { ownerCode: commune.code, communeCode: commune.code, provinceCode: commune.provinceCode };
+    return {
+      ownerCode: commune.code,
+      communeCode: commune.code,
+      provinceCode: commune.provinceCode,
+    };
   }
 
   provinceOwner(provinceCode: string): AudioOwner {
@@ -133,12 +139,17 @@ export class MediaService {
       );
     }
     try {
-      return await this.ingest(owner, file, {
-        source: 'upload',
-        originalName: cleanFileName(file.originalName),
-        ttsText: null,
-        ttsVoice: null,
-      }, actor);
+      return await this.ingest(
+        owner,
+        file,
+        {
+          source: 'upload',
+          originalName: cleanFileName(file.originalName),
+          ttsText: null,
+          ttsVoice: null,
+        },
+        actor,
+      );
     } finally {
       await this.storage.remove(file.path);
     }
@@ -175,12 +186,17 @@ export class MediaService {
         throw error;
       }
       const file = await this.storage.describe(path);
-      return await this.ingest(owner, file, {
-        source: 'tts',
-        originalName: null,
-        ttsText: text,
-        ttsVoice: this.tts.voiceId(voice),
-      }, actor);
+      return await this.ingest(
+        owner,
+        file,
+        {
+          source: 'tts',
+          originalName: null,
+          ttsText: text,
+          ttsVoice: this.tts.voiceId(voice),
+        },
+        actor,
+      );
     } finally {
       await this.storage.remove(path);
     }
@@ -209,10 +225,17 @@ export class MediaService {
   }
 
   /** The province library: readable by everyone of the province. */
-  listLibrary(provinceCode: string, query: ListAudioQueryDto, actor: AuthUser): Promise<AudioAssetView[]> {
+  listLibrary(
+    provinceCode: string,
+    query: ListAudioQueryDto,
+    actor: AuthUser,
+  ): Promise<AudioAssetView[]> {
     const owner = this.provinceOwner(provinceCode);
     if (!canReadAudio(actor, owner)) {
-      throw new DomainError('FORBIDDEN', `No access to the audio library of province ${provinceCode}`);
+      throw new DomainError(
+        'FORBIDDEN',
+        `No access to the audio library of province ${provinceCode}`,
+      );
     }
     return this.list(owner, query);
   }
@@ -233,8 +256,11 @@ export class MediaService {
       );
     }
     const file = await this.rendition(asset);
-    if (!file) throw new DomainError('AUDIO_NOT_FOUND', `The rendition of audio ${id} is missing`, { id });
-    const stem = asset.originalName ? basename(asset.originalName, extname(asset.originalName)) : '';
+    if (!file)
+      throw new DomainError('AUDIO_NOT_FOUND', `The rendition of audio ${id} is missing`, { id });
+    const stem = asset.originalName
+      ? basename(asset.originalName, extname(asset.originalName))
+      : '';
     return { path: this.storage.renditionPath(id), fileName: `${stem || id}.mp3`, ...file };
   }
 
@@ -261,7 +287,11 @@ export class MediaService {
     await this.db.write(async (manager) => {
       if (!(await this.assets.findById(id, manager))) throw this.notFound(id);
       if (await this.usage.isInUse(id, manager)) {
-        throw new DomainError('AUDIO_IN_USE', `Audio ${id} is used by a bulletin and cannot be deleted`, { id });
+        throw new DomainError(
+          'AUDIO_IN_USE',
+          `Audio ${id} is used by a bulletin and cannot be deleted`,
+          { id },
+        );
       }
       await this.assets.delete(id, manager);
       await this.audit.record(
@@ -300,7 +330,9 @@ export class MediaService {
     if (isRejection(inspected)) throw rejectionError(inspected);
     this.assertWorkFits(inspected);
     // The rendition to come: the recording's length at the MP3 bitrate.
-    const renditionBytes = Math.ceil(inspected.decodedDurationS * this.config.audio.bitrateKbps * 125);
+    const renditionBytes = Math.ceil(
+      inspected.decodedDurationS * this.config.audio.bitrateKbps * 125,
+    );
     const asset = this.newAsset(owner, file, meta, inspected, actor);
     try {
       await this.db.write(async (manager) => {
@@ -329,7 +361,11 @@ export class MediaService {
    * MEDIA_COMMUNE_QUOTA_BYTES: what the owner stores (originals and renditions) plus `adding`
    * must fit, or the upload is refused (507) before anything is kept.
    */
-  private async assertQuota(owner: AudioOwner, adding: number, manager?: EntityManager): Promise<void> {
+  private async assertQuota(
+    owner: AudioOwner,
+    adding: number,
+    manager?: EntityManager,
+  ): Promise<void> {
     const quota = this.config.audio.quotaBytes;
     const stored = await this.assets.storedBytes(owner.ownerCode, manager);
     if (stored + adding <= quota) return;

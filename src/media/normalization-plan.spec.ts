@@ -132,9 +132,19 @@ describe('gain search', () => {
   });
 
   it('tries gains beside the codec check only when a limiter works, spread up to the peak excess', () => {
-    const linear = { path: 'linear' as const, gainDb: 7, limiterCeilingDbfs: null, compressor: null };
+    const linear = {
+      path: 'linear' as const,
+      gainDb: 7,
+      limiterCeilingDbfs: null,
+      compressor: null,
+    };
     expect(listeningGains(linear, -10)).toEqual([]);
-    const dynamic = { path: 'dynamic' as const, gainDb: 9.9, limiterCeilingDbfs: -2.5, compressor: null };
+    const dynamic = {
+      path: 'dynamic' as const,
+      gainDb: 9.9,
+      limiterCeilingDbfs: -2.5,
+      compressor: null,
+    };
     // True peak −6.4 + 9.9 = 3.5 dBTP, 6 dB over the ceiling.
     expect(listeningGains(dynamic, -6.4)).toEqual([11.9, 13.9]);
     // At least 1 dB apart, at most 4 dB, and never past the maximum gain.
@@ -150,8 +160,12 @@ describe('gain search', () => {
     expect(samePlan(linear, dynamic)).toBe(false);
     expect(samePlan(dynamic, { ...dynamic, gainDb: dynamic.gainDb + 0.01 })).toBe(false);
     const compressed = { ...dynamic, compressor: { thresholdDbfs: -16, ratio: 2 } };
-    expect(samePlan(compressed, { ...compressed, compressor: { thresholdDbfs: -16, ratio: 2 } })).toBe(true);
-    expect(samePlan(compressed, { ...compressed, compressor: { thresholdDbfs: -16, ratio: 2.5 } })).toBe(false);
+    expect(
+      samePlan(compressed, { ...compressed, compressor: { thresholdDbfs: -16, ratio: 2 } }),
+    ).toBe(true);
+    expect(
+      samePlan(compressed, { ...compressed, compressor: { thresholdDbfs: -16, ratio: 2.5 } }),
+    ).toBe(false);
     expect(samePlan(compressed, dynamic)).toBe(false);
   });
 
@@ -196,7 +210,9 @@ describe('correctedPlan', () => {
     const full = { ...plan, gainDb: MAX_GAIN_DB };
     expect(correctedPlan(full, { integratedLufs: -25.1, truePeakDbtp: -20 }, target)).toBeNull();
     // Still corrected when the gain was not at its limit, or the peak is over.
-    expect(correctedPlan(plan, { integratedLufs: -25.1, truePeakDbtp: -20 }, target)?.gainDb).toBe(16.1);
+    expect(correctedPlan(plan, { integratedLufs: -25.1, truePeakDbtp: -20 }, target)?.gainDb).toBe(
+      16.1,
+    );
     expect(correctedPlan(full, { integratedLufs: -25.1, truePeakDbtp: -1 }, target)).not.toBeNull();
   });
 });

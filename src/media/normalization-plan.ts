@@ -105,14 +105,19 @@ function secantPair(trials: readonly GainTrial[], targetLufs: number): [GainTria
   const bracket = bracketOf(byGain, targetLufs);
   if (bracket) return bracket;
   const nearest = [...trials]
-    .sort((a, b) => Math.abs(a.integratedLufs - targetLufs) - Math.abs(b.integratedLufs - targetLufs))
+    .sort(
+      (a, b) => Math.abs(a.integratedLufs - targetLufs) - Math.abs(b.integratedLufs - targetLufs),
+    )
     .slice(0, 2)
     .sort((a, b) => a.gainDb - b.gainDb);
   return [nearest[0], nearest[1]];
 }
 
 /** Neighbouring trials (by gain) whose loudness lies on either side of the target. */
-function bracketOf(byGain: readonly GainTrial[], targetLufs: number): [GainTrial, GainTrial] | null {
+function bracketOf(
+  byGain: readonly GainTrial[],
+  targetLufs: number,
+): [GainTrial, GainTrial] | null {
   for (let i = 1; i < byGain.length; i += 1) {
     const [low, high] = [byGain[i - 1], byGain[i]];
     if (low.integratedLufs <= targetLufs && targetLufs <= high.integratedLufs) return [low, high];
@@ -159,12 +164,17 @@ export function settledGain(trials: readonly GainTrial[], targetLufs: number): n
   if (trials.length === 0) return null;
   const best = bestTrial(trials, targetLufs);
   if (Math.abs(best.integratedLufs - targetLufs) <= GAIN_SEARCH_TOLERANCE_LU) return best.gainDb;
-  const bracket = bracketOf([...trials].sort((a, b) => a.gainDb - b.gainDb), targetLufs);
+  const bracket = bracketOf(
+    [...trials].sort((a, b) => a.gainDb - b.gainDb),
+    targetLufs,
+  );
   if (!bracket) return null;
   const [low, high] = bracket;
   const rise = high.integratedLufs - low.integratedLufs;
   if (rise > INTERPOLATION_MAX_SPAN_LU || rise <= 0) return null;
-  return round2(low.gainDb + ((targetLufs - low.integratedLufs) / rise) * (high.gainDb - low.gainDb));
+  return round2(
+    low.gainDb + ((targetLufs - low.integratedLufs) / rise) * (high.gainDb - low.gainDb),
+  );
 }
 
 /** The trial closest to the target (ties: the quieter one, which limits less). */
@@ -205,7 +215,10 @@ export const SAMPLE_OPTIONS: SampleOptions = { windowS: 8, windows: 8, wholeBelo
  * and an encoder's effect on loudness are local, so a spread sample shows them at a fraction of
  * the cost of the whole file.
  */
-export function sampleWindows(bounds: TimeRange, options: SampleOptions = SAMPLE_OPTIONS): TimeRange[] {
+export function sampleWindows(
+  bounds: TimeRange,
+  options: SampleOptions = SAMPLE_OPTIONS,
+): TimeRange[] {
   const kept = bounds.endS - bounds.startS;
   if (kept <= options.wholeBelowS) return [{ startS: bounds.startS, endS: bounds.endS }];
   const stride = kept / options.windows;
@@ -263,7 +276,8 @@ export function correctedPlan(
   if (overshoot <= 0 && miss > 0 && plan.gainDb >= MAX_GAIN_DB) return null;
   const gainDb = round2(Math.min(MAX_GAIN_DB, plan.gainDb + miss));
   if (overshoot > 0) {
-    const ceiling = (plan.limiterCeilingDbfs ?? target.truePeakDbtp - ENCODER_HEADROOM_DB) - overshoot - 0.3;
+    const ceiling =
+      (plan.limiterCeilingDbfs ?? target.truePeakDbtp - ENCODER_HEADROOM_DB) - overshoot - 0.3;
     return { ...plan, path: 'dynamic', gainDb, limiterCeilingDbfs: round2(ceiling) };
   }
   return { ...plan, gainDb };
@@ -278,7 +292,9 @@ export function loudnessWarning(
   rendition: RenditionCheck,
   target: LoudnessTarget,
 ): LoudnessWarning | null {
-  return rendition.integratedLufs < target.integratedLufs - RENDITION_TOLERANCE_LU ? 'too-quiet' : null;
+  return rendition.integratedLufs < target.integratedLufs - RENDITION_TOLERANCE_LU
+    ? 'too-quiet'
+    : null;
 }
 
 function round2(value: number): number {

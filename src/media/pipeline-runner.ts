@@ -54,7 +54,13 @@ export class PipelineRunner {
     output = '-',
     options: FfmpegRunOptions = {},
   ): Promise<{ summary: LoudnessSummary; outTimeS: number; outBytes: number }> {
-    const { stderr, outTimeS, outBytes } = await this.runKeepingLog(name, input, args, output, options);
+    const { stderr, outTimeS, outBytes } = await this.runKeepingLog(
+      name,
+      input,
+      args,
+      output,
+      options,
+    );
     const summary = parseEbur128Summary(stderr);
     if (!summary) throw new PipelineError(`${name}: ffmpeg gave no loudness measurement`, false);
     return { summary, outTimeS, outBytes };
@@ -72,7 +78,13 @@ export class PipelineRunner {
     output = '-',
     options: FfmpegRunOptions = {},
   ): Promise<{ summaries: Record<M, LoudnessSummary>; outTimeS: number; outBytes: number }> {
-    const { stderr, outTimeS, outBytes } = await this.runKeepingLog(name, input, args, output, options);
+    const { stderr, outTimeS, outBytes } = await this.runKeepingLog(
+      name,
+      input,
+      args,
+      output,
+      options,
+    );
     const summaries = {} as Record<M, LoudnessSummary>;
     for (const meter of meters) {
       const summary = parseEbur128Summary(stderr, meter);
@@ -94,7 +106,10 @@ export class PipelineRunner {
     name: string,
     measure: FfmpegArgs,
     signal: AbortSignal | undefined,
-    produce: (side: { signal: AbortSignal; onSideOutput: (stream: Readable) => void }) => Promise<T>,
+    produce: (side: {
+      signal: AbortSignal;
+      onSideOutput: (stream: Readable) => void;
+    }) => Promise<T>,
   ): Promise<{ produced: T; mp3: { summary: LoudnessSummary; outTimeS: number } }> {
     const encoded = new PassThrough();
     try {

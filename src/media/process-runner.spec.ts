@@ -49,7 +49,12 @@ describe('ProcessRunner (real processes)', () => {
       onStdoutLine: (line) => lines.push(line),
     });
     expect(lines).toEqual(['a', 'b']);
-    expect(outcome).toMatchObject({ exitCode: 3, timedOut: false, aborted: false, stderrTail: ['oops'] });
+    expect(outcome).toMatchObject({
+      exitCode: 3,
+      timedOut: false,
+      aborted: false,
+      stderrTail: ['oops'],
+    });
   });
 
   it("pipes one process's side output (descriptor 3) into another's standard input", async () => {

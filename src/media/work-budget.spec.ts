@@ -2,7 +2,8 @@ import { AppConfig } from '../config/app-config';
 import { floatWavBytes, mp3Bytes } from './ffmpeg-args';
 import { analysisLimits, WorkBudget, workBytesNeeded } from './work-budget';
 
-const budget = (maxBytes: number) => new WorkBudget({ audio: { workMaxBytes: maxBytes } } as AppConfig);
+const budget = (maxBytes: number) =>
+  new WorkBudget({ audio: { workMaxBytes: maxBytes } } as AppConfig);
 
 describe('analysisLimits', () => {
   it('cuts the pass over an original at its own length, never past the maximum', () => {
@@ -10,8 +11,12 @@ describe('analysisLimits', () => {
       maxSeconds: 61,
       maxBytes: floatWavBytes(61, 1, 44100),
     });
-    expect(analysisLimits({ durationS: 9000, channels: 2, sampleRate: 48000 }, 7200).maxSeconds).toBe(7201);
-    expect(analysisLimits({ durationS: 0, channels: 2, sampleRate: 48000 }, 600).maxSeconds).toBe(601);
+    expect(
+      analysisLimits({ durationS: 9000, channels: 2, sampleRate: 48000 }, 7200).maxSeconds,
+    ).toBe(7201);
+    expect(analysisLimits({ durationS: 0, channels: 2, sampleRate: 48000 }, 600).maxSeconds).toBe(
+      601,
+    );
     // The analysed audio is at most stereo at 48 kHz, whatever the original holds.
     expect(analysisLimits({ durationS: 60, channels: 8, sampleRate: 96000 }, 7200).maxBytes).toBe(
       floatWavBytes(61, 2, 48000),
@@ -21,7 +26,9 @@ describe('analysisLimits', () => {
   it('counts the analysed audio and the rendition in the work a run needs', () => {
     const shape = { durationS: 600, channels: 1, sampleRate: 44100 };
     const analysis = analysisLimits(shape, 7200);
-    expect(workBytesNeeded(shape, 7200, 128)).toBe(analysis.maxBytes + mp3Bytes(analysis.maxSeconds, 128));
+    expect(workBytesNeeded(shape, 7200, 128)).toBe(
+      analysis.maxBytes + mp3Bytes(analysis.maxSeconds, 128),
+    );
   });
 });
 

@@ -34,7 +34,11 @@ export function analysisLimits(shape: WorkShape, maxDurationS: number): OutputLi
  * Bytes one processing run holds at most: the analysed audio and the rendition being written (the
  * codec check and the gain trials read windows of the analysed audio and write no file).
  */
-export function workBytesNeeded(shape: WorkShape, maxDurationS: number, bitrateKbps: number): number {
+export function workBytesNeeded(
+  shape: WorkShape,
+  maxDurationS: number,
+  bitrateKbps: number,
+): number {
   const analysis = analysisLimits(shape, maxDurationS);
   return analysis.maxBytes + mp3Bytes(analysis.maxSeconds, bitrateKbps);
 }
@@ -66,7 +70,9 @@ export class WorkBudget {
   /** Waits until `bytes` fit, reserves them, and returns the release (call it once). */
   async reserve(bytes: number, signal?: AbortSignal): Promise<() => void> {
     if (bytes > this.maxBytes) {
-      throw new Error(`A run needs ${bytes} bytes of work space; MEDIA_WORK_MAX_BYTES is ${this.maxBytes}`);
+      throw new Error(
+        `A run needs ${bytes} bytes of work space; MEDIA_WORK_MAX_BYTES is ${this.maxBytes}`,
+      );
     }
     signal?.throwIfAborted();
     if (this.waiting.length > 0 || this.inUse + bytes > this.maxBytes) {

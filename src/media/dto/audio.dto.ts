@@ -23,7 +23,11 @@ export class SynthesizeAudioDto {
 
 /** The multipart body of an upload (documentation only; multer reads it). */
 export class UploadAudioDto {
-  @ApiProperty({ type: 'string', format: 'binary', description: 'The recording, any format ffprobe decodes' })
+  @ApiProperty({
+    type: 'string',
+    format: 'binary',
+    description: 'The recording, any format ffprobe decodes',
+  })
   file!: unknown;
 }
 

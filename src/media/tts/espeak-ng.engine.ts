@@ -34,7 +34,17 @@ export class EspeakNgEngine extends TtsEngine {
     try {
       outcome = await this.runner.run({
         command: this.binary,
-        args: ['-v', this.voiceId(voice), '-s', String(this.wordsPerMinute), '-b', '1', '--stdin', '-w', outputPath],
+        args: [
+          '-v',
+          this.voiceId(voice),
+          '-s',
+          String(this.wordsPerMinute),
+          '-b',
+          '1',
+          '--stdin',
+          '-w',
+          outputPath,
+        ],
         stdin: text,
         timeoutMs: this.timeoutMs,
       });
@@ -42,11 +52,18 @@ export class EspeakNgEngine extends TtsEngine {
       throw new TtsFailure(`espeak-ng could not start: ${(error as Error).message}`);
     }
     if (outcome.timedOut) {
-      throw new TtsFailure(`espeak-ng ran longer than ${Math.round(this.timeoutMs / 1000)} s and was killed`);
+      throw new TtsFailure(
+        `espeak-ng ran longer than ${Math.round(this.timeoutMs / 1000)} s and was killed`,
+      );
     }
     if (outcome.exitCode !== 0) {
-      const detail = outcome.stderrTail.filter((line) => line.trim() !== '').slice(-2).join(' | ');
-      throw new TtsFailure(`espeak-ng failed (exit ${outcome.exitCode ?? outcome.signal})${detail ? `: ${detail}` : ''}`);
+      const detail = outcome.stderrTail
+        .filter((line) => line.trim() !== '')
+        .slice(-2)
+        .join(' | ');
+      throw new TtsFailure(
+        `espeak-ng failed (exit ${outcome.exitCode ?? outcome.signal})${detail ? `: ${detail}` : ''}`,
+      );
     }
   }
 }

@@ -61,7 +61,9 @@ function startsItem(line: string): boolean {
 
 /** "2. UBND các xã, phường" then "Ngoài triển khai…": a numbered heading has no full stop. */
 function isHeading(current: string, next: string): boolean {
-  return /^(?:\d{1,2}|[IVX]{1,4})[.)]\s/.test(current) && current.length <= 80 && /^\p{Lu}/u.test(next);
+  return (
+    /^(?:\d{1,2}|[IVX]{1,4})[.)]\s/.test(current) && current.length <= 80 && /^\p{Lu}/u.test(next)
+  );
 }
 
 function endsSentence(text: string): boolean {

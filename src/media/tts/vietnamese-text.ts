@@ -78,9 +78,15 @@ function escapeRegExp(text: string): string {
 }
 
 function expandAbbreviations(text: string): string {
-  let result = text.replace(new RegExp(String.raw`${NOT_BEFORE}TP\.?\s+(?=\p{Lu})`, 'gu'), 'thành phố ');
+  let result = text.replace(
+    new RegExp(String.raw`${NOT_BEFORE}TP\.?\s+(?=\p{Lu})`, 'gu'),
+    'thành phố ',
+  );
   for (const [short, long] of ABBREVIATIONS) {
-    result = result.replace(new RegExp(`${NOT_BEFORE}${escapeRegExp(short)}${NOT_AFTER}`, 'gu'), long);
+    result = result.replace(
+      new RegExp(`${NOT_BEFORE}${escapeRegExp(short)}${NOT_AFTER}`, 'gu'),
+      long,
+    );
   }
   return result;
 }
