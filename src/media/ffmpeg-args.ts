@@ -238,8 +238,9 @@ export function listenArgs(plan: ListenPlan, bitrateKbps: number): FfmpegArgs {
       `asplit=${labels.length}${labels.map((label) => `[${label}]`).join('')}`,
     ),
   ];
-  if (plan.measureSample)
+  if (plan.measureSample) {
     graph.push(`[raw]ebur128@${LISTEN_METERS.sample}=framelog=verbose,anullsink`);
+  }
   plan.trials.forEach((trial, i) =>
     graph.push(
       `[t${i}]${[...renderFilters(trial), `ebur128@${LISTEN_METERS.trial(i)}=framelog=verbose`].join(',')},anullsink`,

@@ -107,8 +107,9 @@ export class MediaStorage {
   async freshWorkDir(assetId: string): Promise<string> {
     const root = mediaPaths.work(this.mediaDir);
     for (const name of await listDir(root)) {
-      if (name.startsWith(`${assetId}-`))
+      if (name.startsWith(`${assetId}-`)) {
         await rm(join(root, name), { recursive: true, force: true });
+      }
     }
     const dir = join(root, `${assetId}-${randomUUID().slice(0, 8)}`);
     await mkdir(dir, { recursive: true });

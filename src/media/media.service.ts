@@ -256,8 +256,9 @@ export class MediaService {
       );
     }
     const file = await this.rendition(asset);
-    if (!file)
+    if (!file) {
       throw new DomainError('AUDIO_NOT_FOUND', `The rendition of audio ${id} is missing`, { id });
+    }
     const stem = asset.originalName
       ? basename(asset.originalName, extname(asset.originalName))
       : '';
