@@ -1,3 +1,5 @@
+// First: libraries loaded below find the deferral installed (deferred-requires.ts).
+import './defer-requires';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';

@@ -1,4 +1,6 @@
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { createTestStorage, TestStorage } from './support/test-app';
 
 /**
@@ -136,5 +138,103 @@ describe('the API docs', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('library parts the service does not use', () => {
+  /**
+   * Run in a node process of its own, as `main.ts` runs the deferral (Jest loads modules through
+   * its own registry, not Node's loader): each deferred part of TypeORM and class-validator stays
+   * unloaded until it is used, and works when it is (BENCHMARKS.md, Memory).
+   */
+  const probe = `
+    const { deferRequires } = require(${JSON.stringify(resolve(__dirname, '../dist/deferred-requires.js'))});
+    deferRequires();
+    const parts = {
+      mysql: '/typeorm/driver/mysql/',
+      postgres: '/typeorm/driver/postgres/',
+      sqlite: '/typeorm/driver/sqlite/',
+      glob: '/glob/dist/',
+      formatter: '/@sqltools/formatter/',
+      highlight: '/sql-highlight/',
+      phone: '/libphonenumber-js/',
+      email: '/validator/lib/isEmail.js',
+      uuid: '/validator/lib/isUUID.js',
+    };
+    const loaded = () => Object.fromEntries(Object.entries(parts).map(([name, part]) =>
+      [name, Object.keys(require.cache).some((file) => file.includes(part))]));
+    const { DataSource } = require('typeorm');
+    const { PlatformTools } = require('typeorm/platform/PlatformTools');
+    const { isEmail, isPhoneNumber, validate, IsUUID } = require('class-validator');
+    (async () => {
+      const report = { atLoad: loaded() };
+      const sqlite = new DataSource({ type: 'sqlite', database: ':memory:' });
+      await sqlite.initialize();
+      report.sqlite = await sqlite.query('SELECT 1 AS one');
+      report.withSqlite = loaded();
+      report.email = [isEmail('tram@loaxa.vn'), isEmail('loa xã')];
+      report.phone = [isPhoneNumber('+84 912 345 678', 'VN'), isPhoneNumber('0912', 'VN')];
+      class Bulletin {}
+      IsUUID('4')(Bulletin.prototype, 'id');
+      const bulletin = Object.assign(new Bulletin(), { id: 'không phải uuid' });
+      report.uuid = (await validate(bulletin)).map((error) => Object.keys(error.constraints));
+      report.sql = [PlatformTools.formatSql('select 1', 'sqlite'), PlatformTools.highlightSql('SELECT 1').includes('SELECT')];
+      const postgres = new DataSource({
+        type: 'postgres',
+        url: process.env.PG_URL,
+        entities: [process.env.NO_ENTITIES + '/*.js'],
+      });
+      await postgres.initialize();
+      report.postgres = await postgres.query('SELECT 1 AS one');
+      report.withAll = loaded();
+      await postgres.destroy();
+      await sqlite.destroy();
+      process.stdout.write(JSON.stringify(report));
+    })().catch((error) => { console.error(error); process.exit(1); });
+  `;
+
+  it('are required on first use: the chosen database driver, glob, validators, SQL formatting', () => {
+    const output = execFileSync(process.execPath, ['-e', probe], {
+      cwd: resolve(__dirname, '..'),
+      env: {
+        ...process.env,
+        PG_URL: process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+        NO_ENTITIES: resolve(__dirname, 'support', 'no-such-folder'),
+      },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    const none = {
+      mysql: false,
+      postgres: false,
+      sqlite: false,
+      glob: false,
+      formatter: false,
+      highlight: false,
+      phone: false,
+      email: false,
+      uuid: false,
+    };
+    expect(JSON.parse(output)).toEqual({
+      atLoad: none,
+      sqlite: [{ one: 1 }],
+      withSqlite: { ...none, sqlite: true },
+      email: [true, false],
+      phone: [true, false],
+      uuid: [['isUuid']],
+      sql: [expect.stringMatching(/^select\s+1$/), true],
+      postgres: [{ one: 1 }],
+      withAll: {
+        ...none,
+        postgres: true,
+        sqlite: true,
+        glob: true,
+        formatter: true,
+        highlight: true,
+        phone: true,
+        email: true,
+        uuid: true,
+      },
+    });
   });
 });
