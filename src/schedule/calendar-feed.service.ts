@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import ical, { ICalEventStatus } from 'ical-generator';
+import type * as IcalGenerator from 'ical-generator';
 import { Clock } from '../common/clock';
 import { addDays, localDateOf, TIME_ZONE } from '../common/local-time';
 import { Db } from '../database/db.service';
@@ -31,6 +31,12 @@ export function eventUid(itemId: string): string {
   return `${itemId}@loa-xa`;
 }
 
+/** ical-generator, loaded by the first calendar feed, not in every process at start. */
+function loadIcalGenerator(): typeof IcalGenerator {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('ical-generator') as typeof IcalGenerator;
+}
+
 /** The program log of a commune as an RFC 5545 calendar: one VEVENT per item. */
 @Injectable()
 export class CalendarFeedService {
@@ -56,6 +62,7 @@ export class CalendarFeedService {
     const views = await this.schedule.describe(this.db.manager, items);
     const topicNames = new Map((await this.topics.list()).map((topic) => [topic.code, topic.name]));
 
+    const { default: ical, ICalEventStatus } = loadIcalGenerator();
     const calendar = ical({
       name: `Lịch phát sóng – ${commune.name}`,
       description: `Lịch phát sóng của đài truyền thanh ${commune.name}`,

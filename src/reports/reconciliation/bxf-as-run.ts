@@ -1,4 +1,4 @@
-import { XMLBuilder } from 'fast-xml-parser';
+import type * as FastXmlParser from 'fast-xml-parser';
 import { localDateOf, localMsOfDay } from '../../common/local-time';
 import type { ReconciliationLine } from './reconciliation';
 
@@ -97,9 +97,16 @@ function basicAsRun(line: ReconciliationLine): Record<string, unknown> {
   };
 }
 
+/** fast-xml-parser, loaded by the first BXF export, not in every process at start. */
+function loadXmlParser(): typeof FastXmlParser {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('fast-xml-parser') as typeof FastXmlParser;
+}
+
 /** The as-run message (UTF-8 XML text). */
 export function bxfAsRunXml(input: BxfAsRunInput): string {
   const events = input.lines.filter((line) => line.code !== 'pending');
+  const { XMLBuilder } = loadXmlParser();
   const builder = new XMLBuilder({
     ignoreAttributes: false,
     attributeNamePrefix: '@_',
