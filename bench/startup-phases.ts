@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   /* eslint-disable @typescript-eslint/no-require-imports */
   // As main.ts does first: what libraries require and may never use waits for its first use.
-  require(join(root, 'dist', 'defer-requires.js'));
+  require(join(root, 'dist', 'deferred-requires.js'));
   const factory = require(join(root, 'dist', 'app.factory.js')) as Factory;
   // The modules only the HTTP process imports (app.module.ts, `import()` at creation): loaded
   // here too, so that their time counts as loading and their hooks are timed below.

@@ -2,7 +2,8 @@ import Module from 'node:module';
 
 /**
  * Modules that a library requires when it is loaded but uses only on a path this service may
- * not take: each is required when one of its exports is first read, not before.
+ * not take: once this module is loaded, each is required when one of its exports is first read,
+ * not before.
  *
  * - TypeORM's `DriverFactory` requires all eighteen of its drivers (MySQL, SQL Server, Oracle,
  *   SAP, Spanner, MongoDB, React Native…, ~1.3 MB of source) and uses the one the data source
@@ -18,7 +19,7 @@ import Module from 'node:module';
  * `(0, isEmail_1.default)(…)`), which is what makes deferring it safe; a module whose exports are
  * copied at load (an ES module's import of it, `__exportStar`) must not be listed.
  */
-export interface DeferredRequire {
+interface DeferredRequire {
   /** The requiring file, by its path. */
   parent(filename: string): boolean;
   /** Which of its requests wait until used. */
@@ -30,7 +31,7 @@ export interface DeferredRequire {
   esModule?: boolean;
 }
 
-export const DEFERRED_REQUIRES: readonly DeferredRequire[] = [
+const DEFERRED_REQUIRES: readonly DeferredRequire[] = [
   {
     parent: (filename) => filename.endsWith('/typeorm/driver/DriverFactory.js'),
     deferred: (request) => request.startsWith('./') && !request.includes('MissingDriverError'),
@@ -83,20 +84,20 @@ function onFirstUse(load: () => object, esModule: boolean | undefined): object {
 
 /**
  * Installs the deferral in Node's CommonJS loader (`Module._load`, the hook that tools such as
- * require-in-the-middle use); returns what removes it. Only `main.ts` installs it: the process
- * that runs the service, not the tests, which load modules through Jest's own registry.
+ * require-in-the-middle use). Run once, when `main.ts` imports this module before any library:
+ * in the process that runs the service, not in the tests, which load modules through Jest's own
+ * registry.
  */
-export function deferRequires(rules: readonly DeferredRequire[] = DEFERRED_REQUIRES): () => void {
+function deferRequires(): void {
   const original = moduleLoader._load;
   moduleLoader._load = function deferringLoad(request, parent, isMain) {
     const from = parent?.filename;
     const rule = from
-      ? rules.find((candidate) => candidate.parent(from) && candidate.deferred(request))
+      ? DEFERRED_REQUIRES.find((candidate) => candidate.parent(from) && candidate.deferred(request))
       : undefined;
     if (!rule) return original.call(this, request, parent, isMain);
     return onFirstUse(() => original.call(this, request, parent, isMain) as object, rule.esModule);
   };
-  return () => {
-    moduleLoader._load = original;
-  };
 }
+
+deferRequires();

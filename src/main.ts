@@ -1,5 +1,5 @@
-// First: libraries loaded below find the deferral installed (deferred-requires.ts).
-import './defer-requires';
+// First: the libraries loaded below find the deferral of their unused parts installed.
+import './deferred-requires';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';

@@ -148,8 +148,7 @@ describe('library parts the service does not use', () => {
    * unloaded until it is used, and works when it is (BENCHMARKS.md, Memory).
    */
   const probe = `
-    const { deferRequires } = require(${JSON.stringify(resolve(__dirname, '../dist/deferred-requires.js'))});
-    deferRequires();
+    require(${JSON.stringify(resolve(__dirname, '../dist/deferred-requires.js'))});
     const parts = {
       mysql: '/typeorm/driver/mysql/',
       postgres: '/typeorm/driver/postgres/',
