@@ -1,0 +1,169 @@
+'use strict';
+/**
+ * The end-to-end runs: on SQLite, and again on PostgreSQL (a throwaway database per test file).
+ * Which suites each takes and which need the machine to themselves (scripts/test-e2e-all.js,
+ * `npm test`; scripts/test-e2e-postgres.js runs the PostgreSQL pass alone). The suite lists are
+ * path patterns as Jest takes them (regular expressions).
+ */
+const { spawn } = require('node:child_process');
+const { createInterface } = require('node:readline');
+const { Client } = require('pg');
+
+const JEST = require.resolve('jest/bin/jest');
+const PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/**
+ * Suites whose subject is audio, timing, a browser or a device process, where the database only
+ * stores what the SQLite pass already checked: the PostgreSQL pass leaves them out (about twelve
+ * minutes of CI). Each database path they touch is covered on PostgreSQL by an API suite:
+ * faults and crashes by media and playout-dispatch, loudness by media, the edge player's policy
+ * by policy and edge, the web app's reads and writes by the API suites of each route
+ * (web-*.e2e-spec.ts are the browser suites), relay items by relay-sources and relay-network.
+ * The two relay suites that play Icecast streams (on the server, on an edge player) keep their
+ * segments in text columns, which PostgreSQL returns as written, as SQLite does.
+ * The edge players' suite (edge.e2e) tests the cluster process and its own SQLite state; the
+ * service's side of it (enrolment, manifests, receipts) runs on PostgreSQL in fleet*.e2e and
+ * receipts.e2e. security-http tests body limits, overload and the docs' access
+ * against the built service: its one database read (a bulletin's owner) is in security-domain.
+ * live tests the microphone's audio path: its writes are one as-run record through the ledger
+ * (playout-log) and an audio asset (media). security-media feeds hostile files to ffmpeg: its
+ * database path is a bulletin's upload (bulletins, media). start-up tests which modules each role
+ * loads and how soon it answers, not what it stores. live-devices plays live speech on edge
+ * player processes: its database path (an item on the log, the receipts, the record built from
+ * them) runs on PostgreSQL in schedule, receipts and fleet*.e2e.
+ */
+const ONCE_ON_SQLITE = [
+  '/test/web[^/]*\\.e2e-spec\\.ts$',
+  '/test/playout-faults\\.e2e-spec\\.ts$',
+  '/test/security-loudness\\.e2e-spec\\.ts$',
+  '/test/media-crash\\.e2e-spec\\.ts$',
+  '/test/edge-policy\\.e2e-spec\\.ts$',
+  '/test/relay-icecast\\.e2e-spec\\.ts$',
+  '/test/edge-relay\\.e2e-spec\\.ts$',
+  '/test/edge\\.e2e-spec\\.ts$',
+  '/test/security-http\\.e2e-spec\\.ts$',
+  '/test/live\\.e2e-spec\\.ts$',
+  '/test/security-media\\.e2e-spec\\.ts$',
+  '/test/start-up\\.e2e-spec\\.ts$',
+  '/test/live-devices\\.e2e-spec\\.ts$',
+];
+
+/**
+ * Suites that hold the wall clock to account while something plays: an item must start within
+ * its tolerance, a cluster must cache it before its start, a killed process must be found within
+ * seconds, a job must still be running when it is killed. They run with the machine to
+ * themselves; the others (API, reports, browser suites) run both databases' passes side by side.
+ */
+const REAL_TIME = [
+  '/test/edge[^/]*\\.e2e-spec\\.ts$',
+  '/test/live[^/]*\\.e2e-spec\\.ts$',
+  '/test/web-live\\.e2e-spec\\.ts$',
+  '/test/playout(-dispatch|-faults|-icecast)?\\.e2e-spec\\.ts$',
+  '/test/relay-icecast\\.e2e-spec\\.ts$',
+  '/test/media-crash\\.e2e-spec\\.ts$',
+  '/test/security-loudness\\.e2e-spec\\.ts$',
+  '/test/multi-instance\\.e2e-spec\\.ts$',
+];
+
+/** Whether the PostgreSQL server of the tests answers (it says why on stderr when not). */
+async function postgresAnswers() {
+  const client = new Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch (error) {
+    console.error(`PostgreSQL at ${PG_ADMIN_URL} does not answer: ${error.message}`);
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * 'run' when the tests' PostgreSQL answers. Where none does: 'fail' in CI (CI=true), where that is
+ * a failure; elsewhere 'skip', with a message that says how to point the run at a server.
+ */
+async function postgresOrSkip() {
+  if (await postgresAnswers()) return 'run';
+  if (process.env.CI === 'true') return 'fail';
+  console.log(
+    'Skipping the PostgreSQL end-to-end run (set TEST_PG_ADMIN_URL to point at a server).',
+  );
+  return 'skip';
+}
+
+/**
+ * Jest's arguments for one run of the e2e project, one file after another: on `database`
+ * ('sqlite' or 'postgres', which leaves out ONCE_ON_SQLITE), of the real-time suites only
+ * (`realTime` true), none of them (false) or all (undefined).
+ */
+function jestArguments(database, realTime) {
+  const ignored = ['/node_modules/'];
+  if (database === 'postgres') ignored.push(...ONCE_ON_SQLITE);
+  if (realTime === false) ignored.push(...REAL_TIME);
+  return [
+    '--selectProjects',
+    'e2e',
+    '--runInBand',
+    ...(realTime === true ? ['--testPathPatterns', ...REAL_TIME] : []),
+    '--testPathIgnorePatterns',
+    ...ignored,
+  ];
+}
+
+/** The environment of a run on `database`. */
+function databaseEnv(database) {
+  return database === 'postgres' ? { ...process.env, TEST_DB: 'postgres' } : { ...process.env };
+}
+
+const running = new Set();
+
+/**
+ * Runs Jest with `args` and `env`, each line of its output on ours after `[label] `; resolves
+ * to its exit code (1 when a signal ended it) and its duration in seconds.
+ */
+function runJest(label, args, env) {
+  const started = Date.now();
+  const child = spawn(process.execPath, [JEST, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  for (const [stream, out] of [
+    [child.stdout, process.stdout],
+    [child.stderr, process.stderr],
+  ]) {
+    createInterface({ input: stream }).on('line', (line) => out.write(`[${label}] ${line}\n`));
+  }
+  return new Promise((resolve) => {
+    child.on('error', (error) => {
+      console.error(`[${label}] ${error.message}`);
+    });
+    child.on('close', (code) => {
+      running.delete(child);
+      resolve({ label, code: code ?? 1, seconds: Math.round((Date.now() - started) / 1000) });
+    });
+  });
+}
+
+/** Stops the runs still going when this process is stopped, then stops it. */
+function stopRunsOnSignals() {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => {
+      for (const child of running) child.kill(signal);
+      process.exit(1);
+    });
+  }
+}
+
+module.exports = {
+  JEST,
+  ONCE_ON_SQLITE,
+  REAL_TIME,
+  postgresOrSkip,
+  jestArguments,
+  databaseEnv,
+  runJest,
+  stopRunsOnSignals,
+};

@@ -1,0 +1,61 @@
+'use strict';
+const { execFileSync } = require('node:child_process');
+const { readdirSync } = require('node:fs');
+const { basename, join } = require('node:path');
+const { JEST, ONCE_ON_SQLITE, REAL_TIME, databaseEnv, jestArguments } = require('./e2e-runs');
+
+const SUITES = readdirSync(join(__dirname, '..', 'test'))
+  .filter((name) => name.endsWith('.e2e-spec.ts'))
+  .sort();
+
+/** The suite files Jest would run with these arguments, by name. */
+function listed(database, realTime) {
+  const output = execFileSync(
+    process.execPath,
+    [JEST, ...jestArguments(database, realTime), '--listTests'],
+    { encoding: 'utf8', env: databaseEnv(database) },
+  );
+  return output
+    .split('\n')
+    .filter((line) => line.endsWith('.e2e-spec.ts'))
+    .map((path) => basename(path))
+    .sort();
+}
+
+describe('the end-to-end runs of npm test', () => {
+  it('name only suites that exist, each pattern at least one', () => {
+    for (const pattern of [...ONCE_ON_SQLITE, ...REAL_TIME]) {
+      const regex = new RegExp(pattern);
+      expect({ pattern, matches: SUITES.some((name) => regex.test(`/test/${name}`)) }).toEqual({
+        pattern,
+        matches: true,
+      });
+    }
+  });
+
+  it.each(['sqlite', 'postgres'])(
+    'run every suite of the %s pass once: the others side by side, then the real-time ones',
+    (database) => {
+      const all = listed(database);
+      const others = listed(database, false);
+      const realTime = listed(database, true);
+      expect([...others, ...realTime].sort()).toEqual(all);
+      expect(others.filter((name) => realTime.includes(name))).toEqual([]);
+      expect(realTime).toEqual(expect.arrayContaining(['edge-offline.e2e-spec.ts']));
+      expect(others).toEqual(expect.arrayContaining(['reports.e2e-spec.ts']));
+    },
+  );
+
+  it('leave the suites that run once out of the PostgreSQL pass, and only those', () => {
+    const onSqlite = listed('sqlite');
+    const onPostgres = listed('postgres');
+    expect(onSqlite).toEqual(SUITES);
+    expect(onSqlite.filter((name) => !onPostgres.includes(name))).toEqual(
+      SUITES.filter((name) =>
+        ONCE_ON_SQLITE.some((pattern) => new RegExp(pattern).test(`/test/${name}`)),
+      ),
+    );
+    expect(onPostgres).toEqual(expect.arrayContaining(['edge-offline.e2e-spec.ts']));
+    expect(onPostgres).not.toContain('web-clicks.e2e-spec.ts');
+  });
+});
