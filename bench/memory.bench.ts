@@ -349,15 +349,11 @@ interface Group {
   firstDay: string;
 }
 
-function verdictOf(result: RoleResult): {
-  peakRss: number;
-  peak: Sample;
-  growthMb: number;
-  ok: boolean;
-} {
+/** The sample with the most RSS, the heap's growth over the load, and whether the goal held. */
+function verdictOf(result: RoleResult): { peak: Sample; growthMb: number; ok: boolean } {
   const peak = result.samples.reduce((top, sample) => (sample.rssMb > top.rssMb ? sample : top));
   const growthMb = result.collected.endOfLoad - result.collected.beforeLoad;
-  return { peakRss: peak.rssMb, peak, growthMb, ok: peak.rssMb <= GOAL_MB };
+  return { peak, growthMb, ok: peak.rssMb <= GOAL_MB };
 }
 
 /** When a sample was taken, as minutes:seconds from the start of the measurement. */
@@ -473,10 +469,10 @@ function report(
   load: number,
 ): string {
   const summary = results.map((result) => {
-    const { peakRss, peak, growthMb, ok } = verdictOf(result);
+    const { peak, growthMb, ok } = verdictOf(result);
     const idle = result.samples.filter((sample) => sample.phase === 'idle');
     const idleRss = idle.length > 0 ? idle[idle.length - 1].rssMb : NaN;
-    return `| ${result.role} | ${mb(idleRss)} | **${mb(peakRss)}** (${ok ? 'met' : 'NOT met'}) at ${clockOf(peak)}, ${peak.phase}, heap ${mb(peak.heapMb)} | ${mb(result.rssAfterCollect.endOfLoad)} / ${mb(result.rssAfterCollect.after)} | ${result.collected.beforeLoad.toFixed(1)} → ${result.collected.endOfLoad.toFixed(1)} → ${result.collected.after.toFixed(1)} MB (${growthMb >= 0 ? '+' : ''}${growthMb.toFixed(1)}) |`;
+    return `| ${result.role} | ${mb(idleRss)} | **${mb(peak.rssMb)}** (${ok ? 'met' : 'NOT met'}) at ${clockOf(peak)}, ${peak.phase}, heap ${mb(peak.heapMb)} | ${mb(result.rssAfterCollect.endOfLoad)} / ${mb(result.rssAfterCollect.after)} | ${result.collected.beforeLoad.toFixed(1)} → ${result.collected.endOfLoad.toFixed(1)} → ${result.collected.after.toFixed(1)} MB (${growthMb >= 0 ? '+' : ''}${growthMb.toFixed(1)}) |`;
   });
   // One row a minute: each process's RSS / V8 heap used (sampled without forcing a collection).
   const minutes = Math.ceil(
