@@ -93,6 +93,9 @@ async function postgresOrSkip() {
   return 'skip';
 }
 
+/** Jest's arguments for the e2e project, one file after another. */
+const E2E_IN_BAND = ['--selectProjects', 'e2e', '--runInBand'];
+
 /**
  * Jest's arguments for one run of the e2e project, one file after another: on `database`
  * ('sqlite' or 'postgres', which leaves out ONCE_ON_SQLITE), of the real-time suites only
@@ -103,9 +106,7 @@ function jestArguments(database, realTime) {
   if (database === 'postgres') ignored.push(...ONCE_ON_SQLITE);
   if (realTime === false) ignored.push(...REAL_TIME);
   return [
-    '--selectProjects',
-    'e2e',
-    '--runInBand',
+    ...E2E_IN_BAND,
     ...(realTime === true ? ['--testPathPatterns', ...REAL_TIME] : []),
     '--testPathIgnorePatterns',
     ...ignored,
@@ -159,6 +160,7 @@ function stopRunsOnSignals() {
 
 module.exports = {
   JEST,
+  E2E_IN_BAND,
   ONCE_ON_SQLITE,
   REAL_TIME,
   postgresOrSkip,

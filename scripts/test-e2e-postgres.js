@@ -7,13 +7,13 @@
  * A file named on the command line always runs; other arguments go to Jest.
  */
 const { spawnSync } = require('node:child_process');
-const { JEST, databaseEnv, jestArguments, postgresOrSkip } = require('./e2e-runs');
+const { E2E_IN_BAND, JEST, databaseEnv, jestArguments, postgresOrSkip } = require('./e2e-runs');
 
 (async () => {
   const answer = await postgresOrSkip();
   if (answer !== 'run') process.exit(answer === 'fail' ? 1 : 0);
   const named = process.argv.slice(2).some((arg) => !arg.startsWith('-'));
-  const args = named ? ['--selectProjects', 'e2e', '--runInBand'] : jestArguments('postgres');
+  const args = named ? E2E_IN_BAND : jestArguments('postgres');
   const result = spawnSync(process.execPath, [JEST, ...args, ...process.argv.slice(2)], {
     stdio: 'inherit',
     env: databaseEnv('postgres'),
