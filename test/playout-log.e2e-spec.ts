@@ -3,7 +3,19 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { Bulletin } from '../src/bulletins/entities/bulletin.entity';
+import { selectRows } from '../src/database/bulk-insert';
+import { Db } from '../src/database/db.service';
+import { AsRunLedger } from '../src/playout/as-run-ledger';
 import { MAX_BATCH_RECORDS } from '../src/playout/dto/playout-record.dto';
+import { PlayoutRecord } from '../src/playout/entities/playout-record.entity';
+import {
+  CHAINED_SELECT,
+  chainedFromRow,
+  ChainedRow,
+  RECORD_SELECT,
+  recordFromRow,
+  RecordRow,
+} from '../src/playout/record-rows';
 import { ScheduleItem } from '../src/schedule/entities/schedule-item.entity';
 import { insertBulletin, insertScheduleItem } from './support/playout-fixtures';
 import { runPython } from './support/python';
@@ -22,6 +34,8 @@ const HAC_THANH = '14797';
 const TAMPERED = '14758';
 const PARALLEL = '14812';
 const IMPORTS = '14818';
+/** Xã Mường Lát: a relay's record, written by the ledger itself. */
+const RELAYED = '14845';
 const OTHER_PROVINCE = '00004';
 
 interface RecordJson {
@@ -304,6 +318,90 @@ describe('as-run log (e2e)', () => {
       `DELETE FROM playout_record WHERE commune_code = '${TAMPERED}' AND seq = 4`,
     );
     expect(await verify(TAMPERED)).toEqual({ ok: false, brokenAtSeq: 4 });
+  });
+
+  it("reads records as plain rows exactly as TypeORM builds them, a relay's segments too", async () => {
+    // A relay's record with the devices' coverage, the fields no post through the API sets.
+    await app.app.get(Db).write(async (manager) => {
+      const ledger = app.app.get(AsRunLedger);
+      const head = await ledger.lockHead(manager, RELAYED);
+      await ledger.append(manager, head, [
+        {
+          communeCode: RELAYED,
+          scheduleItemId: null,
+          attempt: 1,
+          bulletinId: null,
+          title: 'Tiếp sóng Đài Phát thanh và Truyền hình Thanh Hóa',
+          topics: ['xa-hoi-so', 'chinh-quyen-so'],
+          startedAt: new Date('2025-10-04T23:00:00.000Z'),
+          endedAt: new Date('2025-10-04T23:30:00.000Z'),
+          playedMs: 1_790_000,
+          outcome: 'partial',
+          source: 'devices',
+          correctsSeq: null,
+          reason: 'Mất tín hiệu nguồn 10 giây',
+          devices: { targeted: 14, aired: 12, partial: 1, missed: 1, unreported: 0 },
+          segments: [
+            {
+              url: 'http://127.0.0.1:8000/thanh-hoa.mp3',
+              startedAt: '2025-10-04T23:00:00.000Z',
+              endedAt: '2025-10-04T23:15:00.000Z',
+              reason: 'start',
+            },
+            {
+              silence: true,
+              startedAt: '2025-10-04T23:15:00.000Z',
+              endedAt: '2025-10-04T23:15:10.000Z',
+              reason: 'stalled',
+            },
+          ],
+        },
+      ]);
+    });
+    const { manager } = app.app.get(DataSource);
+    const entities = await manager.find(PlayoutRecord, {
+      order: { communeCode: 'ASC', seq: 'ASC' },
+    });
+    const order = 'ORDER BY commune_code, seq';
+    const rows = await selectRows<RecordRow>(
+      manager,
+      `SELECT ${RECORD_SELECT} FROM playout_record ${order}`,
+      [],
+    );
+    expect(new Set(entities.map((record) => record.communeCode))).toEqual(
+      new Set([HAC_THANH, TAMPERED, RELAYED]),
+    );
+    expect(rows.map(recordFromRow)).toEqual(entities);
+    const chained = await selectRows<ChainedRow>(
+      manager,
+      `SELECT ${CHAINED_SELECT} FROM playout_record ${order}`,
+      [],
+    );
+    expect(chained.map(chainedFromRow)).toEqual(
+      entities.map((record) => ({
+        communeCode: record.communeCode,
+        seq: record.seq,
+        scheduleItemId: record.scheduleItemId,
+        bulletinId: record.bulletinId,
+        topics: record.topics,
+        startedAt: record.startedAt,
+        endedAt: record.endedAt,
+        playedMs: record.playedMs,
+        outcome: record.outcome,
+        source: record.source,
+        correctsSeq: record.correctsSeq,
+        segments: record.segments,
+        prevHash: record.prevHash,
+        hash: record.hash,
+      })),
+    );
+
+    // The chain check reads those rows: what a relay played is covered by its hash.
+    expect(await verify(RELAYED)).toEqual({ ok: true, count: 1 });
+    await manager.query(
+      `UPDATE playout_record SET segments = REPLACE(segments, 'stalled', 'failed') WHERE commune_code = '${RELAYED}'`,
+    );
+    expect(await verify(RELAYED)).toEqual({ ok: false, brokenAtSeq: 1 });
   });
 
   it('is idempotent by Idempotency-Key and by content', async () => {

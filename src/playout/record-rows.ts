@@ -1,3 +1,4 @@
+import type { ChainedRecord } from './hash-chain';
 import type { RelaySegment } from './player/relay-segments';
 import {
   PlayoutOutcome,
@@ -9,8 +10,27 @@ import {
 /**
  * `playout_record` rows read with plain SQL (`selectRows`), turned into records as TypeORM would
  * build them, without its per-row bookkeeping: the group commit of single posts reads the
- * records its keys name in one query, and building entities cost more than the query.
+ * records its keys name in one query, and building entities cost more than the query; the chain
+ * check reads every record of a chain, and TypeORM's entities were most of what it allocated.
  */
+
+/** The columns the chain covers and its links (`ChainedRecord`), aliased to the field names. */
+export const CHAINED_SELECT = [
+  'commune_code AS "communeCode"',
+  'seq',
+  'schedule_item_id AS "scheduleItemId"',
+  'bulletin_id AS "bulletinId"',
+  'topics',
+  'started_at AS "startedAt"',
+  'ended_at AS "endedAt"',
+  'played_ms AS "playedMs"',
+  'outcome',
+  'source',
+  'corrects_seq AS "correctsSeq"',
+  'segments',
+  'prev_hash AS "prevHash"',
+  'hash',
+].join(', ');
 
 /** The columns of a whole record, aliased to the entity's field names. */
 export const RECORD_SELECT = [
@@ -45,15 +65,12 @@ export const RECORD_SELECT = [
   'segments',
 ].join(', ');
 
-/** A row of `RECORD_SELECT` as either driver returns it. */
-export interface RecordRow {
-  id: string;
+/** A row of `CHAINED_SELECT` as either driver returns it. */
+export interface ChainedRow {
   communeCode: string;
   seq: number | string;
   scheduleItemId: string | null;
-  attempt: number | string;
   bulletinId: string | null;
-  title: string | null;
   topics: string;
   startedAt: string;
   endedAt: string;
@@ -61,9 +78,17 @@ export interface RecordRow {
   outcome: PlayoutOutcome;
   source: PlayoutSource;
   correctsSeq: number | string | null;
-  reason: string | null;
+  segments: string | null;
   prevHash: string;
   hash: string;
+}
+
+/** A row of `RECORD_SELECT` as either driver returns it. */
+export interface RecordRow extends ChainedRow {
+  id: string;
+  attempt: number | string;
+  title: string | null;
+  reason: string | null;
   idempotencyKey: string | null;
   contentKey: string;
   importId: string | null;
@@ -75,23 +100,25 @@ export interface RecordRow {
   devicesPartial: number | string | null;
   devicesMissed: number | string | null;
   devicesUnreported: number | string | null;
-  segments: string | null;
 }
 
 function numberOrNull(value: number | string | null): number | null {
   return value === null ? null : Number(value);
 }
 
-/** What the entity's column options and transformers make of a row. */
-export function recordFromRow(row: RecordRow): PlayoutRecord {
+/** A record's chained fields as the entity holds them. */
+export type ChainedColumns = Required<ChainedRecord> & {
+  topics: string[];
+  segments: RelaySegment[] | null;
+};
+
+/** What the entity's column options and transformers make of the chained columns. */
+export function chainedFromRow(row: ChainedRow): ChainedColumns {
   return {
-    id: row.id,
     communeCode: row.communeCode,
     seq: Number(row.seq),
     scheduleItemId: row.scheduleItemId,
-    attempt: Number(row.attempt),
     bulletinId: row.bulletinId,
-    title: row.title,
     topics: topicsFromColumn(row.topics),
     startedAt: new Date(row.startedAt),
     endedAt: new Date(row.endedAt),
@@ -99,9 +126,20 @@ export function recordFromRow(row: RecordRow): PlayoutRecord {
     outcome: row.outcome,
     source: row.source,
     correctsSeq: numberOrNull(row.correctsSeq),
-    reason: row.reason,
+    segments: row.segments === null ? null : (JSON.parse(row.segments) as RelaySegment[]),
     prevHash: row.prevHash,
     hash: row.hash,
+  };
+}
+
+/** What the entity's column options and transformers make of a row. */
+export function recordFromRow(row: RecordRow): PlayoutRecord {
+  return {
+    ...chainedFromRow(row),
+    id: row.id,
+    attempt: Number(row.attempt),
+    title: row.title,
+    reason: row.reason,
     idempotencyKey: row.idempotencyKey,
     contentKey: row.contentKey,
     importId: row.importId,
@@ -113,6 +151,5 @@ export function recordFromRow(row: RecordRow): PlayoutRecord {
     devicesPartial: numberOrNull(row.devicesPartial),
     devicesMissed: numberOrNull(row.devicesMissed),
     devicesUnreported: numberOrNull(row.devicesUnreported),
-    segments: row.segments === null ? null : (JSON.parse(row.segments) as RelaySegment[]),
   };
 }
