@@ -17,6 +17,8 @@ export interface ReporterAnswer {
   heapTotal: number;
   external: number;
   arrayBuffers: number;
+  /** The most resident memory the process has had so far (bytes): the kernel's, between samples too. */
+  maxRss: number;
   snapshot?: string;
 }
 
@@ -27,7 +29,13 @@ if (process.send) {
     let snapshot: string | undefined;
     if (message.kind === 'snapshot') snapshot = writeHeapSnapshot(message.path);
     else if (message.collect) collectGarbage?.();
-    const answer: ReporterAnswer = { id: message.id, ...process.memoryUsage(), snapshot };
+    const answer: ReporterAnswer = {
+      id: message.id,
+      ...process.memoryUsage(),
+      // getrusage's ru_maxrss, in KiB.
+      maxRss: process.resourceUsage().maxRSS * 1024,
+      snapshot,
+    };
     process.send?.(answer);
   });
   // After the listener: adding one takes a reference on the channel again.
