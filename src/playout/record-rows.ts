@@ -15,7 +15,7 @@ import {
  */
 
 /** The columns the chain covers and its links (`ChainedRecord`), aliased to the field names. */
-export const CHAINED_SELECT = [
+const CHAINED_COLUMNS = [
   'commune_code AS "communeCode"',
   'seq',
   'schedule_item_id AS "scheduleItemId"',
@@ -30,27 +30,18 @@ export const CHAINED_SELECT = [
   'segments',
   'prev_hash AS "prevHash"',
   'hash',
-].join(', ');
+];
+
+/** What the chain check reads of a record (`ChainedRow`). */
+export const CHAINED_SELECT = CHAINED_COLUMNS.join(', ');
 
 /** The columns of a whole record, aliased to the entity's field names. */
 export const RECORD_SELECT = [
+  ...CHAINED_COLUMNS,
   'id',
-  'commune_code AS "communeCode"',
-  'seq',
-  'schedule_item_id AS "scheduleItemId"',
   'attempt',
-  'bulletin_id AS "bulletinId"',
   'title',
-  'topics',
-  'started_at AS "startedAt"',
-  'ended_at AS "endedAt"',
-  'played_ms AS "playedMs"',
-  'outcome',
-  'source',
-  'corrects_seq AS "correctsSeq"',
   'reason',
-  'prev_hash AS "prevHash"',
-  'hash',
   'idempotency_key AS "idempotencyKey"',
   'content_key AS "contentKey"',
   'import_id AS "importId"',
@@ -62,7 +53,6 @@ export const RECORD_SELECT = [
   'devices_partial AS "devicesPartial"',
   'devices_missed AS "devicesMissed"',
   'devices_unreported AS "devicesUnreported"',
-  'segments',
 ].join(', ');
 
 /** A row of `CHAINED_SELECT` as either driver returns it. */
