@@ -55,11 +55,10 @@ export class AuditService {
 
   /** Records an event; pass the manager of the transaction that does the audited change. */
   async record(entry: AuditEntry, manager?: EntityManager): Promise<void> {
-    const event = this.event(entry);
     if (manager) {
-      await manager.insert(AuditEvent, event as QueryDeepPartialEntity<AuditEvent>);
+      await this.recordAll([entry], manager);
     } else {
-      await this.db.write((m) => m.insert(AuditEvent, event as QueryDeepPartialEntity<AuditEvent>));
+      await this.db.write((m) => this.recordAll([entry], m));
     }
   }
 

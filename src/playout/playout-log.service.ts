@@ -9,6 +9,8 @@ import { GroupCommit, Settled } from '../common/group-commit';
 import { newId } from '../common/ids';
 import { isLocalDate, addDays, localMidnight } from '../common/local-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { insertRows } from '../database/bulk-insert';
+import { toInstant } from '../database/columns';
 import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
 import { TopicsService } from '../topics/topics.service';
@@ -364,16 +366,33 @@ export class PlayoutLogService {
         { importId, createdBy: actor.id },
       );
       const summary: PlayoutImportSummary = { imported: records.length, duplicates };
-      await manager.insert(PlayoutImport, {
-        id: importId,
-        communeCode,
-        kind: request.kind,
-        idempotencyKey: request.idempotencyKey ?? null,
-        bodySha256: request.bodySha256,
-        summary,
-        createdBy: actor.id,
-        createdAt: this.clock.now(),
-      });
+      // Plain SQL: TypeORM's insert builder would read the row back after writing it.
+      await insertRows(
+        manager,
+        'playout_import',
+        [
+          'id',
+          'commune_code',
+          'kind',
+          'idempotency_key',
+          'body_sha256',
+          'summary',
+          'created_by',
+          'created_at',
+        ],
+        [
+          [
+            importId,
+            communeCode,
+            request.kind,
+            request.idempotencyKey ?? null,
+            request.bodySha256,
+            JSON.stringify(summary),
+            actor.id,
+            toInstant(this.clock.now()),
+          ],
+        ],
+      );
       await this.audit.record(
         {
           action: 'playout.imported',
