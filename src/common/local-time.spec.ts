@@ -21,6 +21,13 @@ describe('local time (Asia/Ho_Chi_Minh, UTC+7)', () => {
     expect(isLocalDate('2025-02-29')).toBe(false);
     expect(isLocalDate('2025-13-01')).toBe(false);
     expect(isLocalDate('01/10/2025')).toBe(false);
+    expect(isLocalDate('2000-02-29')).toBe(true);
+    expect(isLocalDate('1900-02-29')).toBe(false);
+    expect(isLocalDate('2025-04-31')).toBe(false);
+    expect(isLocalDate('2025-12-31')).toBe(true);
+    expect(isLocalDate('2025-00-10')).toBe(false);
+    expect(isLocalDate('2025-10-00')).toBe(false);
+    expect(isLocalDate('0099-01-01')).toBe(false);
   });
 
   it('recognizes ISO 8601 instants with an offset on real calendar days only', () => {

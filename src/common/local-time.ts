@@ -9,12 +9,24 @@ export const DAY_MS = 24 * 3600 * 1000;
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
+/** Days of each month of a common year. */
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * True for a day the Gregorian calendar has. Arithmetic, not `Date`: a batch checks two instants
+ * a record, and building a `Date` to read it back was most of that check's time. Years before 100
+ * are refused, as `Date.UTC` (which reads them as 19xx) made them before.
+ */
+function isCalendarDay(year: number, month: number, day: number): boolean {
+  if (year < 100 || month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : MONTH_DAYS[month - 1]);
+}
+
 /** True for a real calendar date written `YYYY-MM-DD`. */
 export function isLocalDate(value: string): boolean {
   const match = DATE_PATTERN.exec(value);
-  if (!match) return false;
-  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-  return date.toISOString().slice(0, 10) === value;
+  return match !== null && isCalendarDay(Number(match[1]), Number(match[2]), Number(match[3]));
 }
 
 /**
@@ -31,7 +43,7 @@ export const INSTANT_PATTERN =
 export function isIsoInstant(value: unknown): value is string {
   if (typeof value !== 'string') return false;
   const match = INSTANT_PATTERN.exec(value);
-  return match !== null && isLocalDate(`${match[1]}-${match[2]}-${match[3]}`);
+  return match !== null && isCalendarDay(Number(match[1]), Number(match[2]), Number(match[3]));
 }
 
 /** Minutes after local midnight for `HH:mm`, or null. */
