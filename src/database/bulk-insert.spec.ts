@@ -1,3 +1,4 @@
+import sqlite3 from 'sqlite3';
 import { EntityManager } from 'typeorm';
 import { insertRows, SqlValue } from './bulk-insert';
 
@@ -21,7 +22,7 @@ describe('insertRows', () => {
     ['i3', '14797', 'b1', 'planned'],
   ];
 
-  it('binds a value the rows share once and names it by number in each row (SQLite)', async () => {
+  it('binds a value the rows share once, numbers the first row and repeats one tuple (SQLite)', async () => {
     const { manager, statements } = recording('sqlite');
     await insertRows(
       manager,
@@ -33,7 +34,7 @@ describe('insertRows', () => {
     );
     expect(statements).toEqual([
       {
-        sql: 'INSERT INTO item (id, commune, bulletin, status) VALUES (?3, ?1, ?4, ?2), (?5, ?1, ?6, ?2), (?7, ?1, ?8, ?2)',
+        sql: 'INSERT INTO item (id, commune, bulletin, status) VALUES (?3, ?1, ?4, ?2), (?, ?1, ?, ?2), (?, ?1, ?, ?2)',
         parameters: ['14797', 'planned', 'i1', 'b1', 'i2', 'b2', 'i3', 'b1'],
       },
     ]);
@@ -74,6 +75,44 @@ describe('insertRows', () => {
         parameters: ['i1', 'c', 'i2', 'c'],
       },
     ]);
+  });
+
+  it('stores every value in its place in a real SQLite database, shared or not', async () => {
+    const db = new sqlite3.Database(':memory:');
+    const run = (sql: string, parameters: SqlValue[] = []) =>
+      new Promise<unknown[]>((resolve, reject) =>
+        db.all(sql, parameters, (error, result) => (error ? reject(error) : resolve(result))),
+      );
+    const manager = {
+      connection: { options: { type: 'sqlite' } },
+      query: run,
+    } as unknown as EntityManager;
+    try {
+      await run('CREATE TABLE item (id TEXT, commune TEXT, bulletin TEXT, status TEXT, n INTEGER)');
+      // Shared columns before, between and after the others; a shared value in the first column.
+      const many: SqlValue[][] = Array.from({ length: 700 }, (_, index) => [
+        'same',
+        `i${index}`,
+        '14797',
+        index % 3 === 0 ? 'b1' : `b${index}`,
+        index,
+      ]);
+      const columns = ['status', 'id', 'commune', 'bulletin', 'n'];
+      await insertRows(manager, 'item', columns, many, undefined, true);
+      await insertRows(manager, 'item', columns, many.slice(0, 2), undefined, false);
+      const stored = await run('SELECT status, id, commune, bulletin, n FROM item ORDER BY rowid');
+      expect(stored).toEqual(
+        [...many, ...many.slice(0, 2)].map(([status, id, commune, bulletin, n]) => ({
+          status,
+          id,
+          commune,
+          bulletin,
+          n,
+        })),
+      );
+    } finally {
+      await new Promise((resolve) => db.close(resolve));
+    }
   });
 
   it('refuses a row of the wrong length before writing anything', async () => {

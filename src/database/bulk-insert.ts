@@ -79,20 +79,47 @@ export async function insertRows(
       parameters.push(value);
       return parameters.length;
     });
-    // Plain `?` on SQLite unless some value is named by number (SQLite numbers `?` in order).
-    const numbered = !sqlite || shared.some((number) => number > 0);
-    const tuples: string[] = [];
+    const sharedCount = parameters.length;
     for (const row of chunk) {
-      const placeholders: string[] = [];
-      for (const [column, value] of row.entries()) {
-        if (shared[column] === 0) parameters.push(value);
-        const number = shared[column] || parameters.length;
-        placeholders.push(numbered ? `${sqlite ? '?' : '$'}${number}` : '?');
+      for (let column = 0; column < row.length; column += 1) {
+        if (shared[column] === 0) parameters.push(row[column]);
       }
-      tuples.push(`(${placeholders.join(', ')})`);
     }
-    await manager.query(head + tuples.join(', ') + conflict, parameters);
+    const values = sqlite
+      ? sqliteTuples(shared, sharedCount, chunk.length)
+      : postgresTuples(shared, sharedCount, chunk.length);
+    await manager.query(head + values + conflict, parameters);
   }
+}
+
+/**
+ * The VALUES tuples on SQLite: the first tuple numbers its values (`?3`), every other tuple is the
+ * same text, a bare `?` for each value of its own and `?n` for a shared one. SQLite gives a bare
+ * `?` the largest number given so far plus one, so once the first tuple has numbered the shared
+ * values and its own, the bare ones follow in row order. The text is built once a statement, not
+ * once a value (a batch's statement has thousands).
+ */
+function sqliteTuples(shared: readonly number[], sharedCount: number, rowCount: number): string {
+  if (sharedCount === 0) {
+    return Array<string>(rowCount).fill(`(${shared.map(() => '?').join(', ')})`).join(', ');
+  }
+  let next = sharedCount;
+  const first = shared.map((number) => `?${number || (next += 1)}`);
+  const rest = shared.map((number) => (number ? `?${number}` : '?'));
+  const tuples = Array<string>(rowCount).fill(`(${rest.join(', ')})`);
+  tuples[0] = `(${first.join(', ')})`;
+  return tuples.join(', ');
+}
+
+/** The VALUES tuples on PostgreSQL, where every parameter is numbered (`$3`). */
+function postgresTuples(shared: readonly number[], sharedCount: number, rowCount: number): string {
+  const own = shared.filter((number) => number === 0).length;
+  const tuples: string[] = [];
+  for (let row = 0; row < rowCount; row += 1) {
+    let next = sharedCount + row * own;
+    tuples.push(`(${shared.map((number) => `$${number || (next += 1)}`).join(', ')})`);
+  }
+  return tuples.join(', ');
 }
 
 /**
