@@ -58,6 +58,21 @@ describe('insertRows', () => {
     ]);
   });
 
+  it('puts as many rows in a statement as the values of their own leave room for', async () => {
+    const shared = recording('sqlite');
+    const many: SqlValue[][] = Array.from({ length: 3000 }, (_, index) => [`i${index}`, 'c', 1]);
+    await insertRows(shared.manager, 'item', ['id', 'commune', 'n'], many, undefined, true);
+    // 7,998 parameters left after the two shared values, one of its own a row: one statement.
+    expect(shared.statements).toHaveLength(1);
+    expect(shared.statements[0].parameters).toHaveLength(3002);
+    const unshared = recording('sqlite');
+    await insertRows(unshared.manager, 'item', ['id', 'commune', 'n'], many);
+    // 8,000 parameters, three a row: 2,666 rows, then the other 334.
+    expect(unshared.statements.map((statement) => statement.parameters.length)).toEqual([
+      7998, 1002,
+    ]);
+  });
+
   it('binds every value in row order unless asked to share', async () => {
     const { manager, statements } = recording('sqlite');
     await insertRows(
@@ -90,7 +105,8 @@ describe('insertRows', () => {
     try {
       await run('CREATE TABLE item (id TEXT, commune TEXT, bulletin TEXT, status TEXT, n INTEGER)');
       // Shared columns before, between and after the others; a shared value in the first column.
-      const many: SqlValue[][] = Array.from({ length: 700 }, (_, index) => [
+      // 5,000 rows of 3 values of their own: two statements (2,666 rows fit in the first).
+      const many: SqlValue[][] = Array.from({ length: 5000 }, (_, index) => [
         'same',
         `i${index}`,
         '14797',

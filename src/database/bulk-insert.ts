@@ -47,10 +47,10 @@ export async function execute(
  * `onConflict` is the rest of an `ON CONFLICT` clause, the same on SQLite (≥ 3.24) and
  * PostgreSQL: `DO NOTHING`, or `(key columns) DO UPDATE SET …`.
  *
- * With `bindSharedOnce`, a column that holds the same value in every row of a statement (a
- * plan's commune, status, author and times) is bound once and named in each row by number (`?3`
- * on SQLite, `$3` on PostgreSQL): binding is a good part of the driver's work on the main
- * thread, and a plan's 149 rows of 14 columns bind 754 values instead of 2,086.
+ * With `bindSharedOnce`, a column that holds the same value in every row (a plan's commune,
+ * status, author and times) is bound once a statement and named in each row by number (`?3` on
+ * SQLite, `$3` on PostgreSQL): binding is a good part of the driver's work on the main thread,
+ * and a plan's 149 rows of 14 columns bind 754 values instead of 2,086.
  */
 export async function insertRows(
   manager: EntityManager,
@@ -61,7 +61,6 @@ export async function insertRows(
   bindSharedOnce = false,
 ): Promise<void> {
   const sqlite = manager.connection.options.type === 'sqlite';
-  const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
   const head = `INSERT INTO ${table} (${columns.join(', ')}) VALUES `;
   const conflict = onConflict ? ` ON CONFLICT ${onConflict}` : '';
   for (const row of rows) {
@@ -69,17 +68,22 @@ export async function insertRows(
       throw new Error(`A row of ${row.length} values for ${columns.length} columns of ${table}`);
     }
   }
+  if (rows.length === 0) return;
+  // The parameter number of each column whose value is the same in every row, else 0.
+  const sharedValues: SqlValue[] = [];
+  const shared = columns.map((_, column) => {
+    const value = rows[0][column];
+    if (!bindSharedOnce || rows.some((row) => row[column] !== value)) return 0;
+    sharedValues.push(value);
+    return sharedValues.length;
+  });
+  const sharedCount = sharedValues.length;
+  const own = columns.length - sharedCount;
+  // As many rows a statement as their own values leave room for (a batch's 300 records in one).
+  const perStatement = Math.max(1, Math.floor((MAX_PARAMETERS - sharedCount) / Math.max(own, 1)));
   for (let start = 0; start < rows.length; start += perStatement) {
     const chunk = rows.slice(start, start + perStatement);
-    const parameters: SqlValue[] = [];
-    // The parameter number of each column whose value is the same in every row, else 0.
-    const shared = columns.map((_, column) => {
-      const value = chunk[0][column];
-      if (!bindSharedOnce || chunk.some((row) => row[column] !== value)) return 0;
-      parameters.push(value);
-      return parameters.length;
-    });
-    const sharedCount = parameters.length;
+    const parameters = [...sharedValues];
     for (const row of chunk) {
       for (let column = 0; column < row.length; column += 1) {
         if (shared[column] === 0) parameters.push(row[column]);
@@ -101,7 +105,9 @@ export async function insertRows(
  */
 function sqliteTuples(shared: readonly number[], sharedCount: number, rowCount: number): string {
   if (sharedCount === 0) {
-    return Array<string>(rowCount).fill(`(${shared.map(() => '?').join(', ')})`).join(', ');
+    return Array<string>(rowCount)
+      .fill(`(${shared.map(() => '?').join(', ')})`)
+      .join(', ');
   }
   let next = sharedCount;
   const first = shared.map((number) => `?${number || (next += 1)}`);
