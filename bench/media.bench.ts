@@ -394,8 +394,8 @@ whose cores are all busy it costs its CPU time.
 The ratio depends on the machine as well as on the code: the job runs two processes at a time
 (the downmix beside the original's meter, the render beside the MP3's measurement), the floor
 one. The same pipeline, no line of it changed, measured 1.58–1.65 × on the machine of 2026-12-04
-(job 4.47–4.50 s, floors 2.72–2.83 s, load 1.2–1.8) and 1.30–1.44 × in eight runs on that of
-2026-12-05 before this table's (job 3.75–4.20 s, floors 2.71–3.10 s, load 1.4–2.0), and about
+(job 4.47–4.50 s, floors 2.72–2.83 s, load 1.2–1.8) and 1.30–1.55 × in ten runs on that of
+2026-12-05 before this table's (job 3.75–4.86 s, floors 2.71–3.26 s, load 1.1–2.0), and about
 2 × in CPU time on both: with its second core taken, a machine would give about the CPU ratio.
 
 Where the job's time goes (one more run of the pipeline on the same file): analyse ${stage(t.analyse)} s
