@@ -91,35 +91,36 @@ export async function insertRows(
     }
     const values = sqlite
       ? sqliteTuples(shared, sharedCount, chunk.length)
-      : postgresTuples(shared, sharedCount, chunk.length);
+      : postgresTuples(shared, sharedCount, own, chunk.length);
     await manager.query(head + values + conflict, parameters);
   }
 }
 
 /**
- * The VALUES tuples on SQLite: the first tuple numbers its values (`?3`), every other tuple is the
- * same text, a bare `?` for each value of its own and `?n` for a shared one. SQLite gives a bare
- * `?` the largest number given so far plus one, so once the first tuple has numbered the shared
- * values and its own, the bare ones follow in row order. The text is built once a statement, not
- * once a value (a batch's statement has thousands).
+ * The VALUES tuples on SQLite: every tuple is the same text, a bare `?` for each value of its own
+ * and `?n` for a shared one, except that with shared values the first tuple numbers its own too.
+ * SQLite gives a bare `?` the largest number given so far plus one, so once the first tuple has
+ * numbered the shared values and its own, the bare ones follow in row order. The text is built
+ * once a statement, not once a value (a batch's statement has thousands).
  */
 function sqliteTuples(shared: readonly number[], sharedCount: number, rowCount: number): string {
-  if (sharedCount === 0) {
-    return Array<string>(rowCount)
-      .fill(`(${shared.map(() => '?').join(', ')})`)
-      .join(', ');
+  const tuples = Array<string>(rowCount).fill(
+    `(${shared.map((number) => (number ? `?${number}` : '?')).join(', ')})`,
+  );
+  if (sharedCount > 0) {
+    let next = sharedCount;
+    tuples[0] = `(${shared.map((number) => `?${number || (next += 1)}`).join(', ')})`;
   }
-  let next = sharedCount;
-  const first = shared.map((number) => `?${number || (next += 1)}`);
-  const rest = shared.map((number) => (number ? `?${number}` : '?'));
-  const tuples = Array<string>(rowCount).fill(`(${rest.join(', ')})`);
-  tuples[0] = `(${first.join(', ')})`;
   return tuples.join(', ');
 }
 
 /** The VALUES tuples on PostgreSQL, where every parameter is numbered (`$3`). */
-function postgresTuples(shared: readonly number[], sharedCount: number, rowCount: number): string {
-  const own = shared.filter((number) => number === 0).length;
+function postgresTuples(
+  shared: readonly number[],
+  sharedCount: number,
+  own: number,
+  rowCount: number,
+): string {
   const tuples: string[] = [];
   for (let row = 0; row < rowCount; row += 1) {
     let next = sharedCount + row * own;
