@@ -324,6 +324,21 @@ export const postsBenchmark: Benchmark = {
         'margin would take keeping the main thread at work while SQLite works (the next group',
         'checked during the current one’s statements, its reads on a second connection): not',
         'attempted.',
+        '',
+        'A look on a slower machine (2026-12-05 from 08:15 UTC, the same code; within minutes the raw',
+        'server gave 1,205–1,880 posts/s and the HTTP floor 3,547–6,386): the service gave 664–1,003',
+        'posts/s with p99 137–211 ms, 0.50–0.65 of the raw server. Timing each group (not kept): the',
+        'groups alternate in size, 41 and 23 posts (the 64 connections split in two), and each takes',
+        '30–65 ms whatever its size; a group’s BEGIN waits p50 8.8 ms, at most 55 ms, for its answer,',
+        'the main thread being busy answering the previous group’s posts and taking in the next ones;',
+        'the event loop is busy 74–79 % of the run (`performance.eventLoopUtilization`). Taking the',
+        'roll-ups’ twelve statements out of every group (an experiment, not kept; three runs each, in',
+        'turns) changed nothing that the machine’s noise did not hide: service ÷ raw 0.50–0.65 without',
+        'them, 0.50–0.58 with them. So fewer round trips a group is not the lever; the main thread’s',
+        'own work per post is, spread thin (a profile under `node:inspector`): Express checks 92',
+        'layers before this route’s, the request log (pino-http builds a logger for the request even',
+        'when nothing is written) ~8 % of the busy time, the response ~4 %, the ledger and its checks',
+        'a few per cent each.',
       ].join('\n');
     } finally {
       await app?.close();
