@@ -2,17 +2,24 @@
 const { execFileSync } = require('node:child_process');
 const { readdirSync } = require('node:fs');
 const { basename, join } = require('node:path');
-const { JEST, ONCE_ON_SQLITE, REAL_TIME, databaseEnv, jestArguments } = require('./e2e-runs');
+const {
+  JEST,
+  ONCE_ON_SQLITE,
+  REAL_TIME,
+  SQLITE_AFTER_POSTGRES,
+  databaseEnv,
+  jestArguments,
+} = require('./e2e-runs');
 
 const SUITES = readdirSync(join(__dirname, '..', 'test'))
   .filter((name) => name.endsWith('.e2e-spec.ts'))
   .sort();
 
 /** The suite files Jest would run with these arguments, by name. */
-function listed(database, realTime) {
+function listed(database, realTime, part) {
   const output = execFileSync(
     process.execPath,
-    [JEST, ...jestArguments(database, realTime), '--listTests'],
+    [JEST, ...jestArguments(database, realTime, part), '--listTests'],
     { encoding: 'utf8', env: databaseEnv(database) },
   );
   return output
@@ -24,7 +31,7 @@ function listed(database, realTime) {
 
 describe('the end-to-end runs of npm test', () => {
   it('name only suites that exist, each pattern at least one', () => {
-    for (const pattern of [...ONCE_ON_SQLITE, ...REAL_TIME]) {
+    for (const pattern of [...ONCE_ON_SQLITE, ...REAL_TIME, ...SQLITE_AFTER_POSTGRES]) {
       const regex = new RegExp(pattern);
       expect({ pattern, matches: SUITES.some((name) => regex.test(`/test/${name}`)) }).toEqual({
         pattern,
@@ -45,6 +52,15 @@ describe('the end-to-end runs of npm test', () => {
       expect(others).toEqual(expect.arrayContaining(['reports.e2e-spec.ts']));
     },
   );
+
+  it('split the SQLite pass of the first step in two lanes that together run it once', () => {
+    const others = listed('sqlite', false);
+    const main = listed('sqlite', false, 'main');
+    const afterPostgres = listed('sqlite', false, 'after-postgres');
+    expect([...main, ...afterPostgres].sort()).toEqual(others);
+    expect(main.filter((name) => afterPostgres.includes(name))).toEqual([]);
+    expect(afterPostgres).toEqual(['web-clicks.e2e-spec.ts', 'web.e2e-spec.ts']);
+  });
 
   it('leave the suites that run once out of the PostgreSQL pass, and only those', () => {
     const onSqlite = listed('sqlite');
