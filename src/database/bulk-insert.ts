@@ -107,10 +107,7 @@ function sqliteTuples(shared: readonly number[], sharedCount: number, rowCount: 
   const tuples = Array<string>(rowCount).fill(
     `(${shared.map((number) => (number ? `?${number}` : '?')).join(', ')})`,
   );
-  if (sharedCount > 0) {
-    let next = sharedCount;
-    tuples[0] = `(${shared.map((number) => `?${number || (next += 1)}`).join(', ')})`;
-  }
+  if (sharedCount > 0) tuples[0] = numberedTuple(shared, '?', sharedCount);
   return tuples.join(', ');
 }
 
@@ -123,10 +120,15 @@ function postgresTuples(
 ): string {
   const tuples: string[] = [];
   for (let row = 0; row < rowCount; row += 1) {
-    let next = sharedCount + row * own;
-    tuples.push(`(${shared.map((number) => `$${number || (next += 1)}`).join(', ')})`);
+    tuples.push(numberedTuple(shared, '$', sharedCount + row * own));
   }
   return tuples.join(', ');
+}
+
+/** A tuple naming every value by number: a shared one by its own, the row's from `after` + 1 on. */
+function numberedTuple(shared: readonly number[], sign: '?' | '$', after: number): string {
+  let next = after;
+  return `(${shared.map((number) => `${sign}${number || (next += 1)}`).join(', ')})`;
 }
 
 /**
