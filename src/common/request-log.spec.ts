@@ -9,6 +9,8 @@ import { REDACTED, requestLogOptions, serializeRequest } from './request-log';
 async function loggingServer(
   lines: Record<string, unknown>[],
   seen: (request: IncomingMessage) => void,
+  level = 'info',
+  arriving: (request: IncomingMessage) => void = () => undefined,
 ): Promise<{ server: Server; origin: string }> {
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -18,8 +20,9 @@ async function loggingServer(
       done();
     },
   });
-  const log = pinoHttp({ ...requestLogOptions('info'), logger: pino({ level: 'info' }, stream) });
+  const log = pinoHttp({ ...requestLogOptions(level), logger: pino({ level }, stream) });
   const server = createServer((request, response) => {
+    arriving(request);
     log(request, response);
     seen(request);
     response.end('ok');
@@ -76,6 +79,36 @@ describe('request log', () => {
       await new Promise((done) => server.close(done));
     }
     expect(loggers[0].bindings()).toEqual({ reqId: 'req-2' });
+  });
+
+  it('serializes a request only for a line it writes', async () => {
+    // pino's request serializer reads `info` first (hapi's), and nothing else here reads it.
+    const reads: number[] = [];
+    const counting = (request: IncomingMessage): void => {
+      const index = reads.push(0) - 1;
+      Object.defineProperty(request, 'info', {
+        get: () => {
+          reads[index] += 1;
+          return undefined;
+        },
+      });
+    };
+    for (const level of ['silent', 'info']) {
+      const lines: Record<string, unknown>[] = [];
+      const { server, origin } = await loggingServer(lines, () => undefined, level, counting);
+      try {
+        const response = await fetch(origin);
+        await response.text();
+        await new Promise((done) => setImmediate(done));
+      } finally {
+        server.closeAllConnections();
+        await new Promise((done) => server.close(done));
+      }
+      expect(lines.filter((line) => line.msg === 'request completed')).toHaveLength(
+        level === 'info' ? 1 : 0,
+      );
+    }
+    expect(reads).toEqual([0, 1]);
   });
 
   it('hides exactly the headers that pino-http redact hid, and only when they are there', () => {
