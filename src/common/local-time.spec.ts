@@ -12,6 +12,7 @@ import {
   localMidnight,
   localMsOfDay,
   parseLocalTime,
+  utcIso,
 } from './local-time';
 
 describe('local time (Asia/Ho_Chi_Minh, UTC+7)', () => {
@@ -86,5 +87,26 @@ describe('local time (Asia/Ho_Chi_Minh, UTC+7)', () => {
     expect(formatLocalInstant(new Date('2025-09-30T22:30:00.000Z'))).toBe(
       '2025-10-01T05:30:00.000+07:00',
     );
+  });
+
+  it('writes an instant exactly as toISOString does, and refuses what it refuses', () => {
+    const edges = [
+      0, 1, 999, 1000, 59_999, 86_399_999, 86_400_000, 951_782_400_000, 951_868_799_999,
+      4_107_542_400_000, 4_107_628_799_999, 1_759_296_600_000, 253_402_300_799_999,
+      253_402_300_800_000, -1, -86_400_001, -62_198_755_200_000, 8.64e15, -8.64e15, 1.5, -0.5,
+    ];
+    // Every day of 1970–2100 at a moving time of day, and a spread over the rest.
+    const spread = Array.from(
+      { length: 48_000 },
+      (_, day) => day * 86_400_000 + ((day * 7_919_017) % 86_400_000),
+    );
+    const years = Array.from({ length: 20_000 }, (_, index) => index * 12_670_115_213 + 3_599_999);
+    const wrong = [...edges, ...spread, ...years].filter(
+      (ms) => utcIso(ms) !== new Date(ms).toISOString(),
+    );
+    expect(wrong).toEqual([]);
+    for (const ms of [Number.NaN, Infinity, 8.64e15 + 1]) {
+      expect(() => utcIso(ms)).toThrow(RangeError);
+    }
   });
 });

@@ -9,6 +9,54 @@ export const DAY_MS = 24 * 3600 * 1000;
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
+/** 10000-01-01T00:00:00.000Z: from there on `toISOString` writes six-digit years. */
+const YEAR_10000_MS = 253_402_300_800_000;
+
+function pad2(value: number): string {
+  return value < 10 ? `0${value}` : `${value}`;
+}
+
+/**
+ * `new Date(ms).toISOString()` (`2025-10-01T05:30:00.000Z`), by arithmetic: a third of its time.
+ * Every as-run record writes four or more instants (its canonical JSON twice, its row, its view),
+ * and `toISOString` was ~0.6 µs each. Outside years 1970–9999, and for what is not an instant,
+ * it is `toISOString` itself (which throws `RangeError` for an invalid one).
+ */
+export function utcIso(ms: number): string {
+  if (!(ms >= 0 && ms < YEAR_10000_MS) || !Number.isInteger(ms)) {
+    return new Date(ms).toISOString();
+  }
+  const days = Math.floor(ms / DAY_MS);
+  // The civil date of a day count since 1970-01-01 (H. Hinnant's `civil_from_days`, days ≥ 0).
+  const shifted = days + 719_468;
+  const era = Math.floor(shifted / 146_097);
+  const dayOfEra = shifted - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra -
+      Math.floor(dayOfEra / 1460) +
+      Math.floor(dayOfEra / 36_524) -
+      Math.floor(dayOfEra / 146_096)) /
+      365,
+  );
+  const dayOfYear =
+    dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
+  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  let rest = ms - days * DAY_MS;
+  const hours = Math.floor(rest / 3_600_000);
+  rest -= hours * 3_600_000;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  const millis = rest - seconds * 1000;
+  return (
+    `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)}` +
+    `T${pad2(hours)}:${pad2(minutes)}:${pad2(seconds)}.${String(millis).padStart(3, '0')}Z`
+  );
+}
+
 /** Days of each month of a common year. */
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
@@ -68,7 +116,7 @@ export function localDateTime(date: string, minutes: number): Date {
 
 /** The local date an instant falls on. */
 export function localDateOf(instant: Date): string {
-  return new Date(instant.getTime() + UTC_OFFSET_MS).toISOString().slice(0, 10);
+  return utcIso(instant.getTime() + UTC_OFFSET_MS).slice(0, 10);
 }
 
 /** Milliseconds since local midnight of the instant's local date. */
@@ -77,7 +125,7 @@ export function localMsOfDay(instant: Date): number {
 }
 
 export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00.000Z`) + days * DAY_MS).toISOString().slice(0, 10);
+  return utcIso(Date.parse(`${date}T00:00:00.000Z`) + days * DAY_MS).slice(0, 10);
 }
 
 /** Number of days from `from` to `to`, both included. */
@@ -107,12 +155,11 @@ export function isoWeek(date: string): { year: number; week: number } {
 
 /** An instant served to clients: ISO 8601 with the +07:00 offset. */
 export function formatLocalInstant(instant: Date): string {
-  const shifted = new Date(instant.getTime() + UTC_OFFSET_MS).toISOString();
-  return `${shifted.slice(0, 23)}+07:00`;
+  return `${utcIso(instant.getTime() + UTC_OFFSET_MS).slice(0, 23)}+07:00`;
 }
 
 /** "06/12 06:00": the local day, month and time people read in a message. */
 export function formatDayMonthTime(instant: Date): string {
-  const shifted = new Date(instant.getTime() + UTC_OFFSET_MS).toISOString();
+  const shifted = utcIso(instant.getTime() + UTC_OFFSET_MS);
   return `${shifted.slice(8, 10)}/${shifted.slice(5, 7)} ${shifted.slice(11, 16)}`;
 }

@@ -1,4 +1,5 @@
 import { Column, ColumnOptions, ValueTransformer } from 'typeorm';
+import { utcIso } from '../common/local-time';
 
 /**
  * Instants are stored as fixed-width UTC ISO 8601 strings (`2025-10-01T05:30:00.000Z`): the same
@@ -7,13 +8,14 @@ import { Column, ColumnOptions, ValueTransformer } from 'typeorm';
  */
 export const instantTransformer: ValueTransformer = {
   to: (value: Date | null | undefined): string | null | undefined =>
-    value instanceof Date ? value.toISOString() : value,
+    value instanceof Date ? toInstant(value) : value,
   from: (value: string | null | undefined): Date | null | undefined =>
     value === null || value === undefined ? value : new Date(value),
 };
 
+/** The stored (and canonical) form of an instant: `date.toISOString()`. */
 export function toInstant(date: Date): string {
-  return date.toISOString();
+  return utcIso(date.getTime());
 }
 
 export function InstantColumn(

@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { chainLinkHash, GENESIS_HASH } from '../common/chain-link';
+import { toInstant } from '../database/columns';
 import type { ChainBrokenView, ChainIntactView } from './chain-verdict.view';
 import type { PlayoutOutcome, PlayoutSource } from './entities/playout-record.entity';
 import type { RelaySegment } from './player/relay-segments';
@@ -68,8 +69,8 @@ export function canonicalJson(record: ChainFields): string {
     scheduleItemId: record.scheduleItemId ?? null,
     bulletinId: record.bulletinId ?? null,
     topics: sortTopics(record.topics),
-    startedAt: record.startedAt.toISOString(),
-    endedAt: record.endedAt.toISOString(),
+    startedAt: toInstant(record.startedAt),
+    endedAt: toInstant(record.endedAt),
     playedMs: record.playedMs,
     outcome: record.outcome,
     source: record.source,

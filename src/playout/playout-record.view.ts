@@ -7,6 +7,7 @@ import {
 } from './entities/playout-record.entity';
 import { ApiProperty } from '@nestjs/swagger';
 import type { RelaySegment, SegmentReason } from './player/relay-segments';
+import { toInstant } from '../database/columns';
 
 /** One stretch of a relay's output: a stream URL, the fallback bulletin, or silence. */
 export class RelaySegmentView implements RelaySegment {
@@ -63,8 +64,8 @@ export function playoutRecordView(record: PlayoutRecord): PlayoutRecordView {
     bulletinId: record.bulletinId,
     title: record.title,
     topics: record.topics,
-    startedAt: record.startedAt.toISOString(),
-    endedAt: record.endedAt.toISOString(),
+    startedAt: toInstant(record.startedAt),
+    endedAt: toInstant(record.endedAt),
     playedMs: record.playedMs,
     outcome: record.outcome,
     source: record.source,
@@ -72,7 +73,7 @@ export function playoutRecordView(record: PlayoutRecord): PlayoutRecordView {
     reason: record.reason,
     prevHash: record.prevHash,
     hash: record.hash,
-    createdAt: record.createdAt.toISOString(),
+    createdAt: toInstant(record.createdAt),
     ...(devices ? { devices } : {}),
     ...(record.segments ? { segments: record.segments } : {}),
   };
