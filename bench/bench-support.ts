@@ -1,3 +1,4 @@
+import { fork } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { Env } from '../src/config/load-config';
 
@@ -31,4 +32,34 @@ export function benchEnv(dir: string, prefix: string, extra: Env = {}): Env {
     POLICY_DEFAULT_UNATTENDED_RELAYS_AT_NIGHT: 'true',
     ...extra,
   };
+}
+
+/** What a load process may send before its answer: that it has its run and starts it now. */
+export const LOAD_STARTED = 'load-started';
+
+/**
+ * Sends `run` to a load process forked from `file` (a script of this folder) and gives its
+ * answer: the load's CPU is not the measured process's. `started` is called when the process
+ * says it starts (`LOAD_STARTED`), after the run has crossed to it.
+ */
+export function inLoadProcess<Run, Result>(
+  file: string,
+  run: Run,
+  started: () => void = () => undefined,
+): Promise<Result> {
+  const child = fork(join(__dirname, file), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise<Result>((done, fail) => {
+    child.on('message', (message: Result | typeof LOAD_STARTED) => {
+      if (message === LOAD_STARTED) {
+        started();
+        return;
+      }
+      child.disconnect();
+      done(message);
+    });
+    child.once('exit', (code) => fail(new Error(`load process ${file} exited with ${code}`)));
+    child.send(run as object);
+  });
 }

@@ -1,4 +1,5 @@
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
+import { postOver } from './http-post';
 import { postOf, PostsResult, PostsRun } from './posts-traffic';
 
 /**
@@ -13,45 +14,20 @@ async function runPosts(run: PostsRun): Promise<PostsResult> {
   const statuses: Record<string, number> = {};
   const failures: string[] = [];
   let next = 0;
-  const send = (n: number): Promise<void> =>
-    new Promise((done) => {
-      const post = posts[n];
-      const started = performance.now();
-      const body = Buffer.from(post.body);
-      const req = request(
-        `${run.origin}${run.pathPrefix}${post.commune}${run.pathSuffix}`,
-        {
-          method: 'POST',
-          agent,
-          headers: {
-            Authorization: `Bearer ${run.token}`,
-            'Content-Type': 'application/json',
-            'Content-Length': body.length,
-            'Idempotency-Key': post.idempotencyKey,
-          },
-        },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => {
-            latencies[n] = performance.now() - started;
-            const status = String(response.statusCode);
-            statuses[status] = (statuses[status] ?? 0) + 1;
-            if (status !== '201' && failures.length < 5) {
-              failures.push(`${status} ${Buffer.concat(chunks).toString().slice(0, 300)}`);
-            }
-            done();
-          });
-        },
-      );
-      req.on('error', (error) => {
-        latencies[n] = performance.now() - started;
-        statuses.error = (statuses.error ?? 0) + 1;
-        if (failures.length < 5) failures.push(String(error));
-        done();
-      });
-      req.end(body);
-    });
+  const send = async (n: number): Promise<void> => {
+    const post = posts[n];
+    const answer = await postOver(
+      agent,
+      `${run.origin}${run.pathPrefix}${post.commune}${run.pathSuffix}`,
+      { Authorization: `Bearer ${run.token}`, 'Idempotency-Key': post.idempotencyKey },
+      post.body,
+    );
+    latencies[n] = answer.ms;
+    statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
+    if (answer.status !== '201' && failures.length < 5) {
+      failures.push(`${answer.status} ${answer.text.slice(0, 300)}`);
+    }
+  };
   const started = performance.now();
   await Promise.all(
     Array.from({ length: run.connections }, async () => {

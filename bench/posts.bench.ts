@@ -1,5 +1,4 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { fork } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +13,7 @@ import { dataSourceOptions, SQLITE_PRAGMAS } from '../src/database/data-source-o
 import { GeoService } from '../src/geo/geo.service';
 import { PlayoutLogService } from '../src/playout/playout-log.service';
 import { deleteRedisKeys } from '../test/support/services';
-import { BENCH_REDIS_URL, benchEnv } from './bench-support';
+import { BENCH_REDIS_URL, benchEnv, inLoadProcess } from './bench-support';
 import { Benchmark } from './bench.types';
 import { distribution } from './playout.bench';
 import { PostsResult, PostsRun } from './posts-traffic';
@@ -25,21 +24,6 @@ const POSTS = Number(process.env.BENCH_POSTS ?? 6000);
 const WARM_UP_POSTS = 500;
 const GOAL_PER_SECOND = 1000;
 const GOAL_P99_MS = 100;
-
-/** Runs the posts from a forked load process (its CPU is not the measured process's). */
-function load(run: PostsRun): Promise<PostsResult> {
-  const child = fork(join(__dirname, 'posts-load.js'), [], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  return new Promise<PostsResult>((resolve, reject) => {
-    child.once('message', (result: PostsResult) => {
-      child.disconnect();
-      resolve(result);
-    });
-    child.once('exit', (code) => reject(new Error(`load process exited with ${code}`)));
-    child.send(run);
-  });
-}
 
 function sqliteRun(db: Database, sql: string, params: unknown[] = []): Promise<void> {
   return new Promise((done, fail) =>
@@ -133,7 +117,7 @@ interface Measured {
 
 async function measure(run: PostsRun): Promise<Measured> {
   const cpu = process.cpuUsage();
-  const result = await load(run);
+  const result = await inLoadProcess<PostsRun, PostsResult>('posts-load.js', run);
   const used = process.cpuUsage(cpu);
   return { result, cpuMs: (used.user + used.system) / 1000 };
 }

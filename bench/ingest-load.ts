@@ -1,0 +1,57 @@
+import { Agent } from 'node:http';
+import { LOAD_STARTED } from './bench-support';
+import { postOver } from './http-post';
+
+/** What the ingest of the reports benchmark sends: each body to its URL, one after another. */
+export interface IngestRun {
+  token: string;
+  requests: { url: string; body: string }[];
+}
+
+export interface IngestResult {
+  /** From the first request sent to the last answer. */
+  ms: number;
+  statuses: Record<string, number>;
+  /** The first answer other than 201, if any. */
+  failure: string | null;
+}
+
+/**
+ * The load process of the reports benchmark's ingest (bench/reports.bench.ts), forked so that
+ * its CPU is not the measured process's: one keep-alive connection of node:http, each request
+ * sent once the previous one is answered.
+ */
+async function runIngest(run: IngestRun): Promise<IngestResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const statuses: Record<string, number> = {};
+  let failure: string | null = null;
+  process.send?.(LOAD_STARTED);
+  const started = performance.now();
+  for (const request of run.requests) {
+    const answer = await postOver(
+      agent,
+      request.url,
+      { Authorization: `Bearer ${run.token}` },
+      request.body,
+    );
+    statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
+    if (answer.status !== '201') {
+      failure = `${answer.status} ${answer.text.slice(0, 300)}`;
+      break;
+    }
+  }
+  const ms = performance.now() - started;
+  agent.destroy();
+  return { ms, statuses, failure };
+}
+
+process.on('message', (run: IngestRun) => {
+  runIngest(run).then(
+    (result) => process.send?.(result),
+    (error: Error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+});
+process.once('disconnect', () => process.exit(0));
