@@ -323,6 +323,17 @@ export const postsBenchmark: Benchmark = {
         'layers before this route’s, the request log (pino-http builds a logger for the request even',
         'when nothing is written) ~8 % of the busy time, the response ~4 %, the ledger and its checks',
         'a few per cent each.',
+        '',
+        'Measured apart since (2026-12-05 from 11:40 UTC, a real Express app, 3,000 requests of a',
+        'node:http client a round, in turns): the request log’s middleware took 60 µs a request, 47 µs',
+        'since a request is serialized only into a line that is written, not into the child logger',
+        'pino-http makes for every request; the profile’s ~8 % weighed its many small calls more than',
+        'they cost. The API’s Express router holds 158 layers, this route the 93rd (middleware,',
+        'the API docs, the web app’s files, then every controller’s routes in module order). Written',
+        'by arithmetic, an instant takes ~0.2 µs instead of `toISOString`’s ~0.6 µs, four to six of',
+        'them a post. Each saves about a per cent of a post’s CPU; this table is of the code with both,',
+        'on this afternoon’s slower machine: the raw server gave 1,133–1,918 posts/s in its runs (2,489 in',
+        'the morning’s table), the service 755–1,092 posts/s with p99 114–156 ms.',
       ].join('\n');
     } finally {
       await app?.close();
