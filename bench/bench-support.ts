@@ -63,3 +63,17 @@ export function inLoadProcess<Run, Result>(
     child.send(run as object);
   });
 }
+
+/** The load process’s side of `inLoadProcess`: runs what it is sent and answers with the result. */
+export function answerRuns<Run, Result>(runner: (run: Run) => Promise<Result>): void {
+  process.on('message', (run: Run) => {
+    runner(run).then(
+      (result) => process.send?.(result),
+      (error: Error) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  });
+  process.once('disconnect', () => process.exit(0));
+}

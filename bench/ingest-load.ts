@@ -1,5 +1,5 @@
 import { Agent } from 'node:http';
-import { LOAD_STARTED } from './bench-support';
+import { answerRuns, LOAD_STARTED } from './bench-support';
 import { postOver } from './http-post';
 
 /** What the ingest of the reports benchmark sends: each body to its URL, one after another. */
@@ -45,13 +45,4 @@ async function runIngest(run: IngestRun): Promise<IngestResult> {
   return { ms, statuses, failure };
 }
 
-process.on('message', (run: IngestRun) => {
-  runIngest(run).then(
-    (result) => process.send?.(result),
-    (error: Error) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-});
-process.once('disconnect', () => process.exit(0));
+answerRuns(runIngest);

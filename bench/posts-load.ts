@@ -1,4 +1,5 @@
 import { Agent } from 'node:http';
+import { answerRuns } from './bench-support';
 import { postOver } from './http-post';
 import { postOf, PostsResult, PostsRun } from './posts-traffic';
 
@@ -39,13 +40,4 @@ async function runPosts(run: PostsRun): Promise<PostsResult> {
   return { ms, latencies, statuses, failures };
 }
 
-process.on('message', (run: PostsRun) => {
-  runPosts(run).then(
-    (result) => process.send?.(result),
-    (error: Error) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-});
-process.once('disconnect', () => process.exit(0));
+answerRuns(runPosts);
