@@ -1,4 +1,5 @@
 import { ManualClock } from '../src/common/manual-clock';
+import { ProgramLogRepository } from '../src/schedule/program-log.repository';
 import { seedReadyAudio } from './support/audio-fixtures';
 import {
   Actors,
@@ -9,6 +10,7 @@ import {
   HAM_RONG,
   THANH_HOA,
 } from './support/schedule-fixtures';
+import { createUserAndLogin } from './support/test-app';
 import {
   ADMIN,
   bearer,
@@ -18,6 +20,7 @@ import {
   TestStorage,
 } from './support/test-app';
 
+const BIM_SON = '14812';
 const REQUIRED = ['chinh-quyen-so', 'kinh-te-so', 'xa-hoi-so', 'mo-hinh-2-cap'];
 const CAMPAIGN = {
   code: 'cds-thu-nghiem',
@@ -331,6 +334,122 @@ describe('campaign planner (e2e)', () => {
         .expect(200)
     ).body as Window[];
     expect(violations(items, windows, topicsOf, CAMPAIGN, 2000)).toEqual([]);
+  });
+
+  it('plans a province in one request: each commune as its own plan would, a line each', async () => {
+    const planProvince = (body: object, token = who.monitor, province = THANH_HOA) =>
+      app.http().post(`/api/v1/provinces/${province}/schedule/plan`).set(bearer(token)).send(body);
+    const body = { campaign: CAMPAIGN.code, from: '2025-10-06', to: '2025-10-19' };
+    // Bỉm Sơn: windows and bulletins of its own, nothing planned yet.
+    for (const [name, startTime] of [
+      ['Sáng', '05:45'],
+      ['Chiều', '17:30'],
+    ]) {
+      await createWindow(app, who.admin, BIM_SON, { name, startTime, durationMinutes: 30 });
+    }
+    for (const [index, topic] of REQUIRED.entries()) {
+      const id = await createApproved(app, who.admin, who.admin, BIM_SON, {
+        title: `Bỉm Sơn: bản tin ${topic}`,
+        topics: [topic],
+        durationMs: 40000 + index * 5000,
+      });
+      topicsOf.set(id, [topic]);
+    }
+    const own = await plan({ ...body, dryRun: true }, who.admin, BIM_SON).expect(200);
+    expect(own.body.items.length).toBeGreaterThan(0);
+
+    const dry = await planProvince({ ...body, dryRun: true }).expect(200);
+    const communes = dry.body.communes as {
+      communeCode: string;
+      communeName: string;
+      itemCount: number;
+      met: boolean;
+      shortfallGroups: { fix: { action: string } }[];
+    }[];
+    expect(communes).toHaveLength(166);
+    const line = (code: string) => communes.find((commune) => commune.communeCode === code);
+    expect(line(BIM_SON)).toEqual({
+      communeCode: BIM_SON,
+      communeName: 'Phường Bỉm Sơn',
+      itemCount: own.body.items.length,
+      met: own.body.progress.met,
+      shortfallGroups: own.body.shortfallGroups,
+    });
+    // Hạc Thành and Hàm Rồng were planned above: nothing to add, every target met.
+    expect(line(HAC_THANH)).toMatchObject({ itemCount: 0, met: true, shortfallGroups: [] });
+    expect(line(HAM_RONG)).toMatchObject({ itemCount: 0, met: true });
+    // A commune without windows or bulletins of its own: nothing planned, the fixes say what to add.
+    expect(line('14845')).toMatchObject({ communeName: 'Xã Mường Lát', itemCount: 0, met: false });
+    expect(line('14845')?.shortfallGroups.map((group) => group.fix.action)).toEqual(
+      expect.arrayContaining(['add-window', 'add-bulletins']),
+    );
+    expect(dry.body).toMatchObject({
+      dryRun: true,
+      itemCount: own.body.items.length,
+      metCount: communes.filter((commune) => commune.met).length,
+    });
+    expect(await log(BIM_SON)).toEqual([]);
+
+    // A write that fails once its rows are in: the whole plan is rolled back, nothing stays.
+    const programLog = app.app.get(ProgramLogRepository);
+    const insertMany = programLog.insertMany.bind(programLog);
+    const failing = jest
+      .spyOn(programLog, 'insertMany')
+      .mockImplementationOnce(async (manager, rows) => {
+        await insertMany(manager, rows);
+        throw new Error('disk I/O error');
+      });
+    await planProvince({ ...body, communes: [BIM_SON] }).expect(500);
+    failing.mockRestore();
+    expect(await log(BIM_SON)).toEqual([]);
+
+    const real = await planProvince({ ...body, communes: [BIM_SON, HAC_THANH] }).expect(200);
+    expect(real.body).toMatchObject({ dryRun: false, itemCount: own.body.items.length });
+    expect(
+      (real.body.communes as { communeCode: string }[]).map((commune) => commune.communeCode),
+    ).toEqual([HAC_THANH, BIM_SON]);
+    const items = await log(BIM_SON);
+    const strip = (list: { bulletinId: string; startsAt: string; endsAt: string }[]) =>
+      list.map(({ bulletinId, startsAt, endsAt }) => ({ bulletinId, startsAt, endsAt }));
+    expect(strip(items)).toEqual(strip(own.body.items));
+    expect(items.every((item) => item.status === 'planned')).toBe(true);
+    const audit = await app
+      .http()
+      .get('/api/v1/audit?action=schedule.planned')
+      .set(bearer(who.admin))
+      .expect(200);
+    expect(audit.body).toContainEqual(
+      expect.objectContaining({
+        action: 'schedule.planned',
+        actorUsername: 'giam-sat-thanh-hoa',
+        communeCode: BIM_SON,
+        detail: expect.objectContaining({ items: items.length, shortfalls: 0 }),
+      }),
+    );
+    // Planned again: nothing to add.
+    const again = await planProvince({ ...body, communes: [BIM_SON] }).expect(200);
+    expect(again.body).toMatchObject({ itemCount: 0, metCount: 1 });
+    expect(await log(BIM_SON)).toHaveLength(items.length);
+
+    // Who may, and what is refused.
+    await planProvince(body, who.operator).expect(403);
+    const otherMonitor = await createUserAndLogin(app, who.admin, {
+      username: 'giam-sat-ha-noi',
+      role: 'monitor',
+      provinceCode: '01',
+    });
+    await planProvince(body, otherMonitor).expect(403);
+    const foreign = await planProvince({ ...body, communes: [BIM_SON, '00004'] }).expect(422);
+    expect(foreign.body).toMatchObject({
+      code: 'COMMUNE_NOT_IN_PROVINCE',
+      commune: '00004',
+    });
+    await planProvince({ ...body, communes: ['99999'] }).expect(404);
+    await planProvince({ ...body, communes: [] }).expect(400);
+    await planProvince({ ...body, communes: ['1479'] }).expect(400);
+    await planProvince({ ...body, zones: ['thon-1'] }).expect(400);
+    await planProvince({ ...body, from: '2025-11-01', to: '2025-11-07' }).expect(422);
+    expect(await log(BIM_SON)).toHaveLength(items.length);
   });
 
   it('plans only inside the campaign and refuses bad requests', async () => {

@@ -170,15 +170,55 @@ export class BulletinsRepository {
     manager: EntityManager = this.db.manager,
     shareLock = false,
   ): Promise<BulletinRecord[]> {
-    const bulletins = await this.list(
-      { communeCode, includeLibraryOf: provinceCode, status: 'approved' },
+    const byCommune = await this.schedulableByAll([communeCode], provinceCode, manager, shareLock);
+    return byCommune.get(communeCode) ?? [];
+  }
+
+  /**
+   * `schedulableBy` for several communes of one province (a province's plan), by commune, in a
+   * few queries: their own approved bulletins, the library once, their topics and audio.
+   */
+  async schedulableByAll(
+    communeCodes: readonly string[],
+    provinceCode: string,
+    manager: EntityManager = this.db.manager,
+    shareLock = false,
+  ): Promise<Map<string, BulletinRecord[]>> {
+    const own: Bulletin[] = [];
+    for (let index = 0; index < communeCodes.length; index += CHUNK) {
+      const query = manager
+        .createQueryBuilder(Bulletin, 'bulletin')
+        .where('bulletin.communeCode IN (:...codes)', {
+          codes: communeCodes.slice(index, index + CHUNK),
+        })
+        .andWhere('bulletin.status = :status', { status: 'approved' });
+      if (shareLock && !this.db.isSqlite) query.setLock('pessimistic_read');
+      own.push(...(await query.getMany()));
+    }
+    const library = await this.list(
+      { libraryOf: provinceCode, status: 'approved' },
       manager,
       shareLock,
     );
-    const records = await this.records(bulletins, manager);
-    return records.filter(
+    const schedulable = (await this.records([...own, ...library], manager)).filter(
       (record) => record.audio?.status === 'ready' && (record.audio.durationMs ?? 0) > 0,
     );
+    const shared = schedulable.filter((record) => record.bulletin.communeCode === null);
+    const byCommune = new Map<string, BulletinRecord[]>(
+      communeCodes.map((code) => [code, [...shared]]),
+    );
+    for (const record of schedulable) {
+      const code = record.bulletin.communeCode;
+      if (code !== null) byCommune.get(code)?.push(record);
+    }
+    for (const records of byCommune.values()) {
+      records.sort(
+        (a, b) =>
+          b.bulletin.createdAt.getTime() - a.bulletin.createdAt.getTime() ||
+          a.bulletin.id.localeCompare(b.bulletin.id),
+      );
+    }
+    return byCommune;
   }
 
   async replaceTopics(

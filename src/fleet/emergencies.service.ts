@@ -121,16 +121,9 @@ export class EmergenciesService {
     actor: AuthUser,
   ): Promise<ProvinceEmergencyView> {
     this.geo.province(provinceCode);
-    const requested = input.communes ? [...new Set(input.communes)].sort() : null;
-    for (const code of requested ?? []) {
-      if (this.geo.commune(code).provinceCode !== provinceCode) {
-        throw new DomainError(
-          'COMMUNE_NOT_IN_PROVINCE',
-          `Commune ${code} is not in province ${provinceCode}`,
-          { commune: code, province: provinceCode },
-        );
-      }
-    }
+    const requested = input.communes
+      ? this.geo.communesIn(provinceCode, input.communes).map((commune) => commune.code)
+      : null;
     const written = await this.db.write(async (manager) => {
       const provinceDevices = await this.emergencies.devicesOf(manager, { provinceCode });
       const communes =

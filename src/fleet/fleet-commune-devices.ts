@@ -10,7 +10,13 @@ export class FleetCommuneDevices extends CommuneDevices {
     super();
   }
 
-  async zonesOfDevices(manager: EntityManager, communeCode: string): Promise<string[][]> {
-    return (await this.devices.listByCommune(communeCode, manager)).map((device) => device.zones);
+  async zonesOfDevicesIn(
+    manager: EntityManager,
+    communeCodes: readonly string[],
+  ): Promise<Map<string, string[][]>> {
+    const devices = await this.devices.listByCommunes(communeCodes, manager);
+    return new Map(
+      [...devices].map(([code, list]) => [code, list.map((device) => device.zones)] as const),
+    );
   }
 }

@@ -64,4 +64,23 @@ export class GeoService {
     this.province(provinceCode);
     return this.communesByProvince.get(provinceCode) ?? [];
   }
+
+  /**
+   * The communes of `codes` (each once, in code order), each of the province: 404 for a code no
+   * commune has, 422 COMMUNE_NOT_IN_PROVINCE for one of another province.
+   */
+  communesIn(provinceCode: string, codes: readonly string[]): Commune[] {
+    this.province(provinceCode);
+    return [...new Set(codes)].sort().map((code) => {
+      const commune = this.commune(code);
+      if (commune.provinceCode !== provinceCode) {
+        throw new DomainError(
+          'COMMUNE_NOT_IN_PROVINCE',
+          `Commune ${code} is not in province ${provinceCode}`,
+          { commune: code, province: provinceCode },
+        );
+      }
+      return commune;
+    });
+  }
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../auth/audit.service';
 import { AuthUser } from '../auth/auth-user';
@@ -14,9 +15,15 @@ import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
 import { assessProgress } from './campaign-progress';
 import { checkDateRange, DateRange, rangeInstants } from './date-range';
-import { GapsQueryDto, PlanDto } from './dto/schedule.dto';
+import { GapsQueryDto, PlanDto, ProvincePlanDto } from './dto/schedule.dto';
 import { ScheduleItem, ScheduleItemStatus } from './entities/schedule-item.entity';
-import { planCampaign, PlannedItem, PlannerBulletin, PlannerExistingItem } from './planner';
+import {
+  planCampaign,
+  PlannedItem,
+  PlannerBulletin,
+  PlannerExistingItem,
+  PlanResult,
+} from './planner';
 import { PolicyChecks } from './policy-checks';
 import { CommuneDevices } from './commune-devices';
 import { bulletinIdsOf, itemTopics } from './item-content';
@@ -24,15 +31,23 @@ import { assertKnownZones, itemsShareDevice, normalizeItemZones } from './item-z
 import { ProgramLogRepository } from './program-log.repository';
 import { ScheduleChanges } from './schedule-changes';
 import { WindowsService } from './windows.service';
-import { GapsView, PlanItemView, PlanView, PolicyLimitView } from './plan.view';
+import { GapsView, PlanItemView, PlanView, PolicyLimitView, ProvincePlanView } from './plan.view';
 
-export { GapsView, PlanItemView, PlanView, PolicyLimitView };
+export { GapsView, PlanItemView, PlanView, PolicyLimitView, ProvincePlanView };
 
 /** Items whose airtime the targets count: on the log and not (yet) known to have failed. */
 export const COUNTED_STATUSES: readonly ScheduleItemStatus[] = ['planned', 'dispatched', 'aired'];
 
 /** A plan may span at most this many days. */
 export const MAX_PLAN_DAYS = 366;
+
+/** One commune's part of a plan: the planner's result, the rows written, the bulletins it had. */
+interface CommunePlan {
+  communeCode: string;
+  result: PlanResult;
+  rows: ScheduleItem[];
+  candidates: BulletinRecord[];
+}
 
 /** The campaign planner over a commune's program log, and how far the log is from the targets. */
 @Injectable()
@@ -61,75 +76,13 @@ export class PlanService {
     const campaign = await this.campaigns.forProvince(input.campaign, commune.provinceCode);
     const range = clipToCampaign(checkDateRange(input, MAX_PLAN_DAYS), campaign);
     const dryRun = input.dryRun ?? false;
-    const gapMs = this.config.schedule.gapSeconds * 1000;
     const zones = normalizeItemZones(input.zones);
-
-    const run = async (manager: EntityManager) => {
-      // Bulletins (share-locked) before the commune lock: the lock order every writer follows.
-      const candidates = await this.bulletins.schedulableBy(
-        communeCode,
-        commune.provinceCode,
-        manager,
-        !dryRun,
-      );
-      const now = this.clock.now();
-      if (!dryRun) await this.programLog.lock(manager, communeCode, now);
-      const devicesZones = await this.communeDevices.zonesOfDevices(manager, communeCode);
-      assertKnownZones(zones, devicesZones, communeCode);
-      const { start, end } = rangeInstants(range);
-      const existing = await this.programLog.itemsTouching(
-        manager,
-        communeCode,
-        new Date(start.getTime() - gapMs),
-        new Date(end.getTime() + gapMs),
-      );
-      const topics = await this.bulletins.topicsOf(bulletinIdsOf(existing), manager);
-      const policy = await this.policy.forCommune(manager, communeCode);
-      const result = planCampaign({
-        ...range,
-        now: now.getTime(),
-        windows: await this.windows.windowsOf(manager, communeCode),
-        existing: existing.map((item) => ({
-          ...existingItem(item, itemTopics(item, topics)),
-          sharesAir: itemsShareDevice(zones, item.zones, devicesZones),
-          emergency: item.source === 'emergency',
-        })),
-        bulletins: candidates.map((record) => plannerBulletin(record, communeCode)),
-        targets: campaign,
-        gapMs,
-        maxPlaysPerBulletinPerDay: this.config.schedule.maxPlaysPerBulletinPerDay,
-        policy,
-      });
-      const rows = result.items.map((item) => scheduleRow(item, communeCode, zones, actor, now));
-      if (!dryRun && rows.length > 0) {
-        await this.programLog.insertMany(manager, rows);
-        await this.audit.record(
-          {
-            action: 'schedule.planned',
-            actor,
-            targetType: 'campaign',
-            targetId: campaign.code,
-            communeCode,
-            provinceCode: commune.provinceCode,
-            detail: { ...range, zones, items: rows.length, shortfalls: result.shortfalls.length },
-          },
-          manager,
-        );
-      }
-      return { result, rows, candidates };
-    };
-
-    const { result, rows, candidates } = dryRun
-      ? await run(this.db.manager)
-      : await this.db.write(run);
-    if (!dryRun) {
-      this.changes.emit({
-        communeCode,
-        kind: 'created',
-        itemIds: rows.map((row) => row.id),
-        startsAt: rows.map((row) => row.startsAt),
-      });
-    }
+    const [{ result, rows, candidates }] = await this.planCommunes(
+      commune.provinceCode,
+      [communeCode],
+      { campaign, range, dryRun, zones },
+      actor,
+    );
     const byId = new Map(candidates.map((record) => [record.bulletin.id, record]));
     return {
       campaign: campaign.code,
@@ -155,6 +108,158 @@ export class PlanService {
         endsAt: formatLocalInstant(new Date(limit.endsAt)),
       })),
     };
+  }
+
+  /**
+   * Plans every commune of the province (or those of `communes`) for every device, as each
+   * commune's own plan would, in one transaction: what the province's monitor does when a campaign
+   * starts. The answer is a line a commune: the items planned and what still lacks, with the fix.
+   */
+  async planProvince(
+    provinceCode: string,
+    input: ProvincePlanDto,
+    actor: AuthUser,
+  ): Promise<ProvincePlanView> {
+    const communes = input.communes
+      ? this.geo.communesIn(provinceCode, input.communes)
+      : this.geo.communesOf(provinceCode);
+    const campaign = await this.campaigns.forProvince(input.campaign, provinceCode);
+    const range = clipToCampaign(checkDateRange(input, MAX_PLAN_DAYS), campaign);
+    const dryRun = input.dryRun ?? false;
+    const plans = await this.planCommunes(
+      provinceCode,
+      communes.map((commune) => commune.code),
+      { campaign, range, dryRun, zones: null },
+      actor,
+    );
+    const lines = plans.map(({ communeCode, result }, index) => ({
+      communeCode,
+      communeName: communes[index].name,
+      itemCount: result.items.length,
+      met: result.progress.met,
+      shortfallGroups: result.shortfallGroups,
+    }));
+    return {
+      campaign: campaign.code,
+      ...range,
+      dryRun,
+      itemCount: lines.reduce((sum, line) => sum + line.itemCount, 0),
+      metCount: lines.filter((line) => line.met).length,
+      communes: lines,
+    };
+  }
+
+  /**
+   * The planning of each commune in one transaction (none with `dryRun`): the reads of all the
+   * communes in a few queries, each commune planned on its own log, the items of all in a few
+   * multi-row INSERTs and an audit event a commune, then one change a commune for the player.
+   */
+  private async planCommunes(
+    provinceCode: string,
+    communeCodes: readonly string[],
+    plan: { campaign: Campaign; range: DateRange; dryRun: boolean; zones: string[] | null },
+    actor: AuthUser,
+  ): Promise<CommunePlan[]> {
+    const { campaign, range, dryRun, zones } = plan;
+    const gapMs = this.config.schedule.gapSeconds * 1000;
+    const run = async (manager: EntityManager): Promise<CommunePlan[]> => {
+      // Bulletins (share-locked) before the communes' locks: the lock order every writer follows.
+      const candidates = await this.bulletins.schedulableByAll(
+        communeCodes,
+        provinceCode,
+        manager,
+        !dryRun,
+      );
+      const now = this.clock.now();
+      if (!dryRun) await this.programLog.lockAll(manager, communeCodes, now);
+      const devicesZones = await this.communeDevices.zonesOfDevicesIn(manager, communeCodes);
+      for (const code of communeCodes) assertKnownZones(zones, devicesZones.get(code)!, code);
+      const { start, end } = rangeInstants(range);
+      const existing = await this.programLog.itemsTouchingAny(
+        manager,
+        communeCodes,
+        new Date(start.getTime() - gapMs),
+        new Date(end.getTime() + gapMs),
+      );
+      const topics = await this.bulletins.topicsOf(
+        bulletinIdsOf([...existing.values()].flat()),
+        manager,
+      );
+      const policies = await this.policy.forCommunes(manager, communeCodes);
+      const windows = await this.windows.windowsOfAll(manager, communeCodes);
+      const planOne = (communeCode: string): CommunePlan => {
+        const result = planCampaign({
+          ...range,
+          now: now.getTime(),
+          windows: windows.get(communeCode)!,
+          existing: existing.get(communeCode)!.map((item) => ({
+            ...existingItem(item, itemTopics(item, topics)),
+            sharesAir: itemsShareDevice(zones, item.zones, devicesZones.get(communeCode)!),
+            emergency: item.source === 'emergency',
+          })),
+          bulletins: candidates
+            .get(communeCode)!
+            .map((record) => plannerBulletin(record, communeCode)),
+          targets: campaign,
+          gapMs,
+          maxPlaysPerBulletinPerDay: this.config.schedule.maxPlaysPerBulletinPerDay,
+          policy: policies.get(communeCode)!,
+        });
+        const rows = result.items.map((item) => scheduleRow(item, communeCode, zones, actor, now));
+        return { communeCode, result, rows, candidates: candidates.get(communeCode)! };
+      };
+      const plans: CommunePlan[] = [];
+      // A commune's items are written (on the database's side) while the next ones are planned;
+      // between two communes the event loop turns (a player's timer, a finished INSERT).
+      const writes: Promise<void>[] = [];
+      try {
+        for (const communeCode of communeCodes) {
+          const one = planOne(communeCode);
+          plans.push(one);
+          if (!dryRun && one.rows.length > 0) {
+            const write = this.programLog.insertMany(manager, one.rows);
+            write.catch(() => undefined); // settled below; no unhandled rejection meanwhile
+            writes.push(write);
+          }
+          await nextTurn();
+        }
+      } catch (error) {
+        await Promise.allSettled(writes);
+        throw error;
+      }
+      for (const write of await Promise.allSettled(writes)) {
+        if (write.status === 'rejected') throw write.reason;
+      }
+      const written = plans.filter((one) => one.rows.length > 0);
+      if (!dryRun && written.length > 0) {
+        await this.audit.recordAll(
+          written.map(({ communeCode, result, rows }) => ({
+            action: 'schedule.planned',
+            actor,
+            targetType: 'campaign',
+            targetId: campaign.code,
+            communeCode,
+            provinceCode,
+            detail: { ...range, zones, items: rows.length, shortfalls: result.shortfalls.length },
+          })),
+          manager,
+        );
+      }
+      return plans;
+    };
+
+    const plans = dryRun ? await run(this.db.manager) : await this.db.write(run);
+    if (!dryRun) {
+      for (const { communeCode, rows } of plans) {
+        this.changes.emit({
+          communeCode,
+          kind: 'created',
+          itemIds: rows.map((row) => row.id),
+          startsAt: rows.map((row) => row.startsAt),
+        });
+      }
+    }
+    return plans;
   }
 
   /** How far the current log is from the campaign's targets, without planning. */

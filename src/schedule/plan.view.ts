@@ -195,3 +195,27 @@ export class PlanView {
   /** Window time the plan did not use because it breaks the broadcast policy. */
   policyLimits!: PolicyLimitView[];
 }
+
+/** One commune's line of a province's plan. */
+export class CommunePlanLine {
+  communeCode!: string;
+  communeName!: string;
+  /** Items planned (in a dry run: that would be). */
+  itemCount!: number;
+  /** Whether the log, with the plan applied, meets every target over the range. */
+  met!: boolean;
+  /** What still lacks: one line per rule and cause, its days, and the fix. */
+  shortfallGroups!: ShortfallGroup[];
+}
+
+/** `POST /provinces/:province/schedule/plan`: each commune's plan, in one transaction. */
+export class ProvincePlanView {
+  campaign!: string;
+  from!: string;
+  to!: string;
+  dryRun!: boolean;
+  itemCount!: number;
+  /** Communes whose log meets every target with the plan applied. */
+  metCount!: number;
+  communes!: CommunePlanLine[];
+}

@@ -1,20 +1,32 @@
-import { EntityManager } from 'typeorm';
+import { EntityManager, FindOperator } from 'typeorm';
 import { loadConfig } from '../config/load-config';
 import { GeoService } from '../geo/geo.service';
 import { BroadcastPolicyRecord } from './entities/broadcast-policy.entity';
 import { PolicyChecks } from './policy-checks';
 
+/** The codes a `where` matches: one, or those of an `In(…)`. */
+const codesOf = (code: string | FindOperator<string[]>): string[] =>
+  typeof code === 'string' ? [code] : code.value;
+
 /** PolicyChecks over a manager holding these policy rows; `find` is its only way in. */
 function setup(rows: Pick<BroadcastPolicyRecord, 'scope' | 'code' | 'rules'>[]) {
-  const find = jest.fn((_entity: unknown, options: { where: { scope: string; code: string }[] }) =>
-    Promise.resolve(
-      rows.filter((row) =>
-        options.where.some((where) => where.scope === row.scope && where.code === row.code),
+  const find = jest.fn(
+    (
+      _entity: unknown,
+      options: { where: { scope: string; code: string | FindOperator<string[]> }[] },
+    ) =>
+      Promise.resolve(
+        rows.filter((row) =>
+          options.where.some(
+            (where) => where.scope === row.scope && codesOf(where.code).includes(row.code),
+          ),
+        ),
       ),
-    ),
   );
   const manager = { find } as unknown as EntityManager;
-  const geo = { commune: () => ({ code: '14797', provinceCode: '38' }) } as unknown as GeoService;
+  const geo = {
+    commune: (code: string) => ({ code, provinceCode: code === '00004' ? '01' : '38' }),
+  } as unknown as GeoService;
   const checks = new PolicyChecks(loadConfig({}), geo);
   return { checks, manager, find };
 }
@@ -42,5 +54,26 @@ describe('PolicyChecks.forCommune', () => {
     const policy = await checks.forCommune(manager, '14797');
     expect(policy.maxDailyMinutes).toBe(240);
     expect(Object.values(policy.sources).every((source) => source === 'default')).toBe(true);
+  });
+});
+
+describe('PolicyChecks.forCommunes', () => {
+  it("gives each commune its own and its province's overrides, in one query", async () => {
+    const { checks, manager, find } = setup([
+      { scope: 'province', code: '38', rules: { maxDailyMinutes: 120, maxSessionMinutes: 45 } },
+      { scope: 'province', code: '01', rules: { maxSessionMinutes: 20 } },
+      { scope: 'commune', code: '14797', rules: { maxDailyMinutes: 90 } },
+      { scope: 'commune', code: '14800', rules: { maxSessionMinutes: 10 } },
+    ]);
+    const policies = await checks.forCommunes(manager, ['14797', '14800', '14812', '00004']);
+    expect(find).toHaveBeenCalledTimes(1);
+    const rule = (code: string) => {
+      const policy = policies.get(code)!;
+      return [policy.maxDailyMinutes, policy.maxSessionMinutes];
+    };
+    expect(rule('14797')).toEqual([90, 45]);
+    expect(rule('14800')).toEqual([120, 10]);
+    expect(rule('14812')).toEqual([120, 45]);
+    expect(rule('00004')).toEqual([240, 20]);
   });
 });

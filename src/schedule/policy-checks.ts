@@ -88,16 +88,37 @@ export class PolicyChecks {
    * (every plan and every save of an item asks for it).
    */
   async forCommune(manager: EntityManager, communeCode: string): Promise<EffectivePolicy> {
-    const commune = this.geo.commune(communeCode);
-    const records = await manager.find(BroadcastPolicyRecord, {
-      where: [
-        { scope: 'province', code: commune.provinceCode },
-        { scope: 'commune', code: communeCode },
-      ],
-    });
-    const rulesOf = (scope: PolicyScope) =>
-      records.find((record) => record.scope === scope)?.rules ?? {};
-    return effectivePolicy(this.config.policyDefaults, rulesOf('province'), rulesOf('commune'));
+    return (await this.forCommunes(manager, [communeCode])).get(communeCode)!;
+  }
+
+  /** `forCommune` for several communes, their provinces' and their own overrides in one query. */
+  async forCommunes(
+    manager: EntityManager,
+    communeCodes: readonly string[],
+  ): Promise<Map<string, EffectivePolicy>> {
+    const communes = communeCodes.map((code) => this.geo.commune(code));
+    const provinces = [...new Set(communes.map((commune) => commune.provinceCode))];
+    const overrides = new Map<string, PolicyOverrides>();
+    for (let start = 0; start < communeCodes.length; start += 500) {
+      const codes = communeCodes.slice(start, start + 500);
+      const records = await manager.find(BroadcastPolicyRecord, {
+        where: [
+          ...(start === 0 ? [{ scope: 'province' as const, code: In(provinces) }] : []),
+          { scope: 'commune', code: In(codes) },
+        ],
+      });
+      for (const record of records) overrides.set(`${record.scope}:${record.code}`, record.rules);
+    }
+    return new Map(
+      communes.map((commune) => [
+        commune.code,
+        effectivePolicy(
+          this.config.policyDefaults,
+          overrides.get(`province:${commune.provinceCode}`) ?? {},
+          overrides.get(`commune:${commune.code}`) ?? {},
+        ),
+      ]),
+    );
   }
 
   /** 409 with the rule when a recurring window breaks the commune's policy. */

@@ -6,6 +6,7 @@ import { CalendarFeedGuard } from './calendar-feed.guard';
 import { CalendarFeedService } from './calendar-feed.service';
 import { CalendarTokenService } from './calendar-token.service';
 import { PlanService } from './plan.service';
+import { ProvincePlanController } from './province-plan.controller';
 import { ScheduleController } from './schedule.controller';
 import { ScheduleService } from './schedule.service';
 import { WindowsController } from './windows.controller';
@@ -17,7 +18,7 @@ import { WindowsService } from './windows.service';
  */
 @Module({
   imports: [BulletinsModule, SourcesModule],
-  controllers: [WindowsController, ScheduleController, CalendarController],
+  controllers: [WindowsController, ScheduleController, ProvincePlanController, CalendarController],
   providers: [
     WindowsService,
     ScheduleService,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { changedFields } from '../auth/audit-changes';
 import { AuditService } from '../auth/audit.service';
 import { AuthUser } from '../auth/auth-user';
@@ -82,13 +82,30 @@ export class WindowsService {
 
   /** Loads a commune's windows, ordered by start time. */
   async windowsOf(manager: EntityManager, communeCode: string): Promise<BroadcastWindow[]> {
-    const windows = await manager.findBy(BroadcastWindow, { communeCode });
-    return windows.sort(
-      (a, b) =>
-        a.startTime.localeCompare(b.startTime) ||
-        a.name.localeCompare(b.name) ||
-        a.id.localeCompare(b.id),
-    );
+    return (await this.windowsOfAll(manager, [communeCode])).get(communeCode) ?? [];
+  }
+
+  /** `windowsOf` for several communes in one query (a province's plan), by commune. */
+  async windowsOfAll(
+    manager: EntityManager,
+    communeCodes: readonly string[],
+  ): Promise<Map<string, BroadcastWindow[]>> {
+    const byCommune = new Map<string, BroadcastWindow[]>(communeCodes.map((code) => [code, []]));
+    for (let start = 0; start < communeCodes.length; start += 500) {
+      const codes = communeCodes.slice(start, start + 500);
+      for (const window of await manager.findBy(BroadcastWindow, { communeCode: In(codes) })) {
+        byCommune.get(window.communeCode)?.push(window);
+      }
+    }
+    for (const windows of byCommune.values()) {
+      windows.sort(
+        (a, b) =>
+          a.startTime.localeCompare(b.startTime) ||
+          a.name.localeCompare(b.name) ||
+          a.id.localeCompare(b.id),
+      );
+    }
+    return byCommune;
   }
 
   async create(communeCode: string, input: CreateWindowDto, actor: AuthUser): Promise<WindowView> {

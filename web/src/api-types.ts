@@ -576,6 +576,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/provinces/{province}/schedule/plan': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Plans every commune of the province (or `communes`) in one transaction, each as its own plan
+     *     would; `dryRun` writes nothing. A line a commune: items planned, targets met, what lacks.
+     */
+    post: operations['ProvincePlanController_plan'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/communes/{commune}/schedule.ics': {
     parameters: {
       query?: never;
@@ -2231,11 +2251,11 @@ export interface components {
       updatedAt: string;
     };
     PlanDto: {
+      zones?: string[] | null;
       campaign: string;
       from: string;
       to: string;
       dryRun?: boolean;
-      zones?: string[] | null;
     };
     PlanItemView: {
       /** @description null in a dry run (nothing was written). */
@@ -2448,6 +2468,34 @@ export interface components {
     };
     CancelScheduleItemDto: {
       reason?: string;
+    };
+    ProvincePlanDto: {
+      /** @description The communes (of the province) to plan; left out: every commune of the province. */
+      communes?: string[];
+      campaign: string;
+      from: string;
+      to: string;
+      dryRun?: boolean;
+    };
+    CommunePlanLine: {
+      communeCode: string;
+      communeName: string;
+      /** @description Items planned (in a dry run: that would be). */
+      itemCount: number;
+      /** @description Whether the log, with the plan applied, meets every target over the range. */
+      met: boolean;
+      /** @description What still lacks: one line per rule and cause, its days, and the fix. */
+      shortfallGroups: components['schemas']['ShortfallGroup'][];
+    };
+    ProvincePlanView: {
+      campaign: string;
+      from: string;
+      to: string;
+      dryRun: boolean;
+      itemCount: number;
+      /** @description Communes whose log meets every target with the plan applied. */
+      metCount: number;
+      communes: components['schemas']['CommunePlanLine'][];
     };
     CalendarTokenStatus: {
       communeCode: string;
@@ -5452,6 +5500,40 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ScheduleItemView'];
+        };
+      };
+      /** @description Refused: the problem, with a code the web app translates */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  ProvincePlanController_plan: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        province: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ProvincePlanDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProvincePlanView'];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */

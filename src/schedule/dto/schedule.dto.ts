@@ -128,7 +128,8 @@ export class ScheduleRangeQueryDto {
   status?: ScheduleItemStatus;
 }
 
-export class PlanDto {
+/** What a plan covers: the campaign, the local dates (both included), and whether to write. */
+class PlanRangeDto {
   @Matches(TOPIC_CODE_PATTERN, { message: 'campaign must be a campaign code' })
   campaign!: string;
 
@@ -141,9 +142,22 @@ export class PlanDto {
   @IsOptional()
   @IsBoolean()
   dryRun?: boolean;
+}
 
+export class PlanDto extends PlanRangeDto {
   @ZonesProperty()
   zones?: string[] | null;
+}
+
+/** `POST /provinces/:province/schedule/plan`: every device of each commune. */
+export class ProvincePlanDto extends PlanRangeDto {
+  /** The communes (of the province) to plan; left out: every commune of the province. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @Matches(/^\d{5}$/, { each: true, message: 'each commune must be a 5-digit commune code' })
+  communes?: string[];
 }
 
 export class GapsQueryDto {
