@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { addDays, localDateOf } from '../src/common/local-time';
 import { Browser, buildWebApp, launchBrowser, listen, screenshot, signIn } from './support/browser';
+import { createApproved, createWindow } from './support/schedule-fixtures';
 import {
   ADMIN,
   bearer,
@@ -174,6 +175,61 @@ describe('planner on any date, campaign status, refused uploads (e2e, Chromium)'
     await screenshot(page, 'chu-de-khong-duoc-tinh');
     await page.getByLabel('Kinh tế số', { exact: true }).check();
     await warning.waitFor({ state: 'hidden' });
+    await page.close();
+  });
+
+  it('plans every commune of the province from the monitor’s page, a preview first', async () => {
+    await createWindow(app, admin, COMMUNE, {
+      name: 'Tối',
+      startTime: '19:00',
+      durationMinutes: 30,
+    });
+    await createApproved(app, admin, admin, COMMUNE, {
+      title: 'Đưa nông sản Thanh Hóa lên sàn thương mại điện tử',
+      topics: ['kinh-te-so'],
+      durationMs: 90_000,
+    });
+    const from = addDays(today, 1);
+    const to = addDays(today, 7);
+    const page = await browser.newTab('province-plan');
+    await signIn(page, baseUrl, MONITOR.username, MONITOR.password);
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+    await page.getByRole('link', { name: 'Kế hoạch cho các xã' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Lập kế hoạch cho các xã' }).waitFor();
+    await expect(page.getByLabel('Chiến dịch', { exact: true }).inputValue()).resolves.toBe(
+      'e2e-dang-chay',
+    );
+    await page.getByLabel('Từ ngày').fill(from);
+    await page.getByLabel('Đến ngày').fill(to);
+    await page.getByRole('button', { name: 'Xem trước (chạy thử)' }).click();
+    const summary = page.getByTestId('province-plan-summary');
+    await summary.waitFor();
+    await expect(summary.textContent()).resolves.toMatch(/lượt phát mới cho 166 xã; \d+\/166 xã/);
+    await expect(page.getByTestId('province-plan-row').count()).resolves.toBe(166);
+    const hacThanh = page.locator(`[data-testid="province-plan-row"][data-commune="${COMMUNE}"]`);
+    const planned = Number(await hacThanh.locator('td').nth(1).textContent());
+    expect(planned).toBeGreaterThan(0);
+    // A commune with neither windows nor bulletins: nothing planned, and why.
+    const muongLat = page.locator('[data-testid="province-plan-row"][data-commune="14845"]');
+    await expect(muongLat.textContent()).resolves.toContain('Chưa đạt');
+    await expect(muongLat.textContent()).resolves.toContain('Lý do: chưa có bản tin nào đã duyệt');
+    const schedule = () =>
+      app
+        .http()
+        .get(`/api/v1/communes/${COMMUNE}/schedule?from=${from}&to=${to}`)
+        .set(bearer(admin))
+        .expect(200);
+    expect((await schedule()).body).toEqual([]);
+    await screenshot(page, 'ke-hoach-cho-cac-xa');
+
+    await page
+      .getByRole('button', { name: `Áp dụng kế hoạch (${planned} lượt phát cho 1 xã)` })
+      .click();
+    await page.getByRole('button', { name: 'Áp dụng', exact: true }).click();
+    await page.getByRole('heading', { level: 2, name: 'Kế hoạch đã áp dụng' }).waitFor();
+    const items = (await schedule()).body as { status: string }[];
+    expect(items).toHaveLength(planned);
+    expect(items.every((item) => item.status === 'planned')).toBe(true);
     await page.close();
   });
 

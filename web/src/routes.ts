@@ -12,6 +12,7 @@ import { planPage } from './pages/plan.js';
 import { playoutPage } from './pages/playout.js';
 import { policyPage } from './pages/policy.js';
 import { provinceDevicesPage } from './pages/province-devices.js';
+import { provincePlanPage } from './pages/province-plan.js';
 import { reconciliationPage } from './pages/reconciliation.js';
 import { schedulePage } from './pages/schedule.js';
 import { sourcesPage } from './pages/sources.js';
@@ -55,6 +56,12 @@ export const ROUTES: readonly Route[] = [
     render: reconciliationPage,
   },
   { pattern: '/chien-dich', roles: ['monitor', 'admin'], nav: 'Chiến dịch', render: campaignsPage },
+  {
+    pattern: '/ke-hoach-tinh',
+    roles: ['monitor', 'admin'],
+    nav: 'Kế hoạch cho các xã',
+    render: provincePlanPage,
+  },
   {
     pattern: '/nguon-tiep-am',
     roles: ['monitor', 'admin'],

@@ -81,6 +81,11 @@ export type ShortfallGroup = Schemas['ShortfallGroup'];
 
 export type PlanResult = Schemas['PlanView'];
 
+/** `POST /provinces/:province/schedule/plan`: a line a commune. */
+export type ProvincePlanResult = Schemas['ProvincePlanView'];
+
+export type CommunePlanLine = Schemas['CommunePlanLine'];
+
 export type PlanPolicyLimit = Schemas['PolicyLimitView'];
 
 export type PlayoutOutcome = 'aired' | 'partial' | 'failed' | 'missed';

@@ -1,0 +1,233 @@
+import { errorText, get, post } from '../api.js';
+import { AppContext, hasRole } from '../context.js';
+import { h } from '../dom.js';
+import { addDays, formatDate, mondayOf, today } from '../format.js';
+import { CAMPAIGN_STATUS_LABEL } from '../labels.js';
+import { href, Page, RouteMatch } from '../router.js';
+import type { Campaign, CommunePlanLine, ProvincePlanResult } from '../types.js';
+import { confirmDialog } from '../ui/dialog.js';
+import { dateInput } from '../ui/date-input.js';
+import { field, form, select } from '../ui/form.js';
+import { MessageBox, toast } from '../ui/notice.js';
+import { byStatus } from './campaigns.js';
+import { planRefusalText, shortfallGroupText } from './plan.js';
+
+/** The communes' lines: those short of a target first (most groups first), then by name. */
+function communeRows(context: AppContext, lines: readonly CommunePlanLine[]): HTMLElement {
+  const ordered = [...lines].sort(
+    (a, b) =>
+      Number(a.met) - Number(b.met) ||
+      b.shortfallGroups.length - a.shortfallGroups.length ||
+      a.communeName.localeCompare(b.communeName, 'vi'),
+  );
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      { 'data-testid': 'province-plan-table' },
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th', null, 'Xã, phường'),
+          h('th', { class: 'num' }, 'Lượt phát mới'),
+          h('th', null, 'Chỉ tiêu'),
+          h('th', null, 'Còn thiếu'),
+        ),
+      ),
+      h(
+        'tbody',
+        null,
+        ordered.map((line) =>
+          h(
+            'tr',
+            { 'data-testid': 'province-plan-row', 'data-commune': line.communeCode },
+            h(
+              'td',
+              null,
+              h('a', { href: href(`/bao-cao/xa/${line.communeCode}`) }, line.communeName),
+            ),
+            h('td', { class: 'num' }, String(line.itemCount)),
+            h(
+              'td',
+              null,
+              h(
+                'span',
+                { class: line.met ? 'badge badge-ok' : 'badge badge-warning' },
+                line.met ? 'Đạt' : 'Chưa đạt',
+              ),
+            ),
+            h(
+              'td',
+              null,
+              line.shortfallGroups.length === 0
+                ? null
+                : h(
+                    'ul',
+                    { class: 'province-plan-gaps' },
+                    line.shortfallGroups.map((group) =>
+                      h('li', null, shortfallGroupText(context, group)),
+                    ),
+                  ),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/**
+ * Kế hoạch cho các xã: the province's monitor plans every commune of the province at once when
+ * a campaign starts (each commune as its own plan would: free window time, its bulletins and the
+ * province library). A dry run first, a line a commune; applying it is a second, confirmed step.
+ */
+export async function provincePlanPage(context: AppContext, match: RouteMatch): Promise<Page> {
+  const campaigns = (await get<Campaign[]>('/campaigns')).sort(byStatus);
+  const admin = hasRole(context, 'admin');
+  const province = select(
+    context.provinces.map((item) => ({ value: item.code, label: item.name })),
+    { value: match.query.get('province') ?? context.user.provinceCode ?? '38' },
+  );
+  const chosen =
+    campaigns.find((campaign) => campaign.code === match.query.get('campaign')) ??
+    campaigns.find((campaign) => campaign.status !== 'ended') ??
+    campaigns[0];
+  const now = today();
+  const campaign = select(
+    campaigns.map((item) => ({
+      value: item.code,
+      label: `${item.name} (${formatDate(item.startsOn)} – ${formatDate(item.endsOn)}) · ${CAMPAIGN_STATUS_LABEL[item.status]}`,
+    })),
+    { value: chosen?.code },
+  );
+  const from = dateInput({
+    value: chosen && chosen.startsOn > now ? chosen.startsOn : now,
+    required: true,
+  });
+  const to = dateInput({ value: addDays(mondayOf(from.value), 6), required: true });
+  const result = h('div', { class: 'plan-result', 'aria-live': 'polite' });
+  let lastRequest: { province: string; campaign: string; from: string; to: string } | null = null;
+
+  const showResult = (plan: ProvincePlanResult, applied: boolean): void => {
+    const communes = plan.communes.length;
+    const receiving = plan.communes.filter((line) => line.itemCount > 0).length;
+    const applyButton = h(
+      'button',
+      { type: 'button', class: 'primary', disabled: plan.itemCount === 0 },
+      `Áp dụng kế hoạch (${plan.itemCount} lượt phát cho ${receiving} xã)`,
+    );
+    applyButton.addEventListener('click', () => {
+      const request = lastRequest;
+      if (!request) return;
+      void confirmDialog({
+        title: 'Áp dụng kế hoạch cho các xã?',
+        body: `${plan.itemCount} lượt phát sẽ được thêm vào lịch phát sóng của ${receiving} xã từ ${formatDate(plan.from)} đến ${formatDate(plan.to)}. Người vận hành của mỗi xã thấy và có thể sửa các lượt phát này.`,
+        confirmLabel: 'Áp dụng',
+        cancelLabel: 'Chưa',
+      }).then(async (yes) => {
+        if (!yes) return;
+        applyButton.disabled = true;
+        try {
+          const { province: code, ...body } = request;
+          const done = await post<ProvincePlanResult>(`/provinces/${code}/schedule/plan`, {
+            ...body,
+            dryRun: false,
+          });
+          toast(`Đã thêm ${done.itemCount} lượt phát vào lịch phát sóng của các xã.`);
+          showResult(done, true);
+        } catch (error) {
+          applyButton.disabled = false;
+          toast(errorText(error), 'error');
+        }
+      });
+    });
+    result.replaceChildren(
+      h(
+        'section',
+        { class: 'card' },
+        h('h2', null, applied ? 'Kế hoạch đã áp dụng' : 'Xem trước kế hoạch (chưa lưu)'),
+        h(
+          'p',
+          { 'data-testid': 'province-plan-summary' },
+          `Từ ${formatDate(plan.from)} đến ${formatDate(plan.to)}: ${plan.itemCount} lượt phát mới cho ${communes} xã; ${plan.metCount}/${communes} xã đạt đủ chỉ tiêu${applied ? '' : ' nếu áp dụng'}.`,
+        ),
+        applied
+          ? null
+          : h(
+              'div',
+              { class: 'actions sticky-actions' },
+              applyButton,
+              h(
+                'span',
+                { class: 'muted' },
+                'Xã chưa đạt cần thêm bản tin hoặc khung giờ phát: xem cột “Còn thiếu”.',
+              ),
+            ),
+        communeRows(context, plan.communes),
+      ),
+    );
+  };
+
+  async function runPreview(message: MessageBox): Promise<void> {
+    if (!campaign.value) return message.show('Chưa có chiến dịch nào.');
+    if (!from.value || !to.value || to.value < from.value) {
+      return message.show('Chọn khoảng ngày hợp lệ: “Đến ngày” không được trước “Từ ngày”.');
+    }
+    const request = {
+      province: admin ? province.value : (context.user.provinceCode ?? ''),
+      campaign: campaign.value,
+      from: from.value,
+      to: to.value,
+    };
+    result.replaceChildren(
+      h('p', { class: 'muted', role: 'status' }, 'Đang chạy thử kế hoạch cho các xã…'),
+    );
+    let plan: ProvincePlanResult;
+    try {
+      const { province: code, ...body } = request;
+      plan = await post<ProvincePlanResult>(`/provinces/${code}/schedule/plan`, {
+        ...body,
+        dryRun: true,
+      });
+    } catch (error) {
+      result.replaceChildren();
+      const chosenCampaign = campaigns.find((item) => item.code === campaign.value);
+      const refusal = chosenCampaign ? planRefusalText(error, chosenCampaign) : null;
+      if (refusal === null) throw error;
+      return message.show(refusal);
+    }
+    lastRequest = request;
+    showResult(plan, false);
+  }
+
+  const preview = form(
+    { class: 'card form-row', 'aria-label': 'Chọn chiến dịch và khoảng ngày' },
+    [
+      admin ? field('Tỉnh, thành phố', province) : null,
+      field('Chiến dịch', campaign),
+      field('Từ ngày', from),
+      field('Đến ngày', to),
+    ],
+    'Xem trước (chạy thử)',
+    (message) => runPreview(message),
+  );
+  return {
+    title: 'Kế hoạch cho các xã',
+    node: h(
+      'div',
+      { class: 'page' },
+      h('h1', null, 'Lập kế hoạch cho các xã'),
+      h(
+        'p',
+        { class: 'muted' },
+        'Khi chiến dịch bắt đầu, hệ thống xếp bản tin đã duyệt của từng xã và thư viện của tỉnh vào khung giờ phát còn trống của mọi xã trong tỉnh, như mỗi xã tự lập kế hoạch. Các lượt phát đã có được giữ nguyên. Bạn xem trước kết quả từng xã, rồi mới áp dụng.',
+      ),
+      preview.form,
+      result,
+    ),
+  };
+}
