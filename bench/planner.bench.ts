@@ -243,10 +243,42 @@ async function measure(context: INestApplicationContext, clock: ManualClock): Pr
   const dryRunMs = [...dryRuns].sort((a, b) => a - b)[Math.floor(ROUNDS / 2)];
   const byTime = [...rounds].sort((a, b) => a.totalMs - b.totalMs);
   const { totalMs, cpuMs, perCommune, shortfalls } = byTime[Math.floor(byTime.length / 2)];
+
+  // The province in one request (`PlanService.planProvince`): the same plans in one transaction.
+  const provinceRounds: Round[] = [];
+  let provinceItems = 0;
+  for (let round = 0; round < ROUNDS; round += 1) {
+    await db.write((manager) => manager.query('DELETE FROM schedule_item'));
+    const cpuBefore = process.cpuUsage();
+    const started = process.hrtime.bigint();
+    const plan = await planner.planProvince(PROVINCE, CAMPAIGN, ACTOR);
+    const roundMs = elapsedMs(started);
+    const cpu = process.cpuUsage(cpuBefore);
+    provinceItems = plan.itemCount;
+    provinceRounds.push({
+      totalMs: roundMs,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      perCommune: [],
+      shortfalls: plan.communes.reduce(
+        (sum, line) => sum + line.shortfallGroups.reduce((count, group) => count + group.count, 0),
+        0,
+      ),
+    });
+    await dispatcher.reconcile();
+  }
+  const province = [...provinceRounds].sort((a, b) => a.totalMs - b.totalMs)[
+    Math.floor(ROUNDS / 2)
+  ];
+
   await db.write((manager) => manager.query('DELETE FROM schedule_item'));
   await planProvince(planner, communes);
   await dispatcher.reconcile();
   const planned = await db.manager.find(ScheduleItem);
+  if (provinceItems !== planned.length || province.shortfalls !== shortfalls) {
+    throw new Error(
+      `The province's plan (${provinceItems} items, ${province.shortfalls} shortfalls) differs from the communes' plans (${planned.length}, ${shortfalls})`,
+    );
+  }
 
   // Baselines: the same rows (new ids, made as the service makes them) written raw into the same
   // table, one transaction per commune as the planner commits, then all in one transaction.
@@ -267,21 +299,24 @@ async function measure(context: INestApplicationContext, clock: ManualClock): Pr
 
   const sorted = [...perCommune].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)];
-  const verdict = totalMs <= GOAL_SECONDS * 1000 ? 'met' : 'not met';
+  const verdict = province.totalMs <= GOAL_SECONDS * 1000 ? 'met' : 'not met';
   return [
     `Plans \`${CAMPAIGN.campaign}\` (${CAMPAIGN.from} – ${CAMPAIGN.to}: 31 days, four required`,
     'topics at 600 s and 7 plays a week, 300 s of campaign airtime a day) for each of the 166',
-    'communes of Thanh Hóa, one after another through `PlanService.plan` on SQLite, as the',
-    'operators’ requests would: read bulletins, windows and the log, lock the commune, plan, write',
-    `the items, commit. Each commune has two daily 30-minute windows and ${BULLETINS_PER_COMMUNE}`,
+    'communes of Thanh Hóa on SQLite, two ways: the province in one request',
+    '(`PlanService.planProvince`, `POST /provinces/38/schedule/plan`, since 2026-12-05: every',
+    'commune planned as its own plan would, in one transaction), and one commune a request, one',
+    'after another through `PlanService.plan`, as the operators’ requests would: read bulletins,',
+    'windows and the log, lock the commune, plan, write the items, commit. Both make the same',
+    `items (checked: the same count and shortfalls). Each commune has two daily 30-minute windows and ${BULLETINS_PER_COMMUNE}`,
     'approved bulletins of 25–90 s. Whatever listens to program-log changes (the playout',
     'dispatcher) runs in the same process during the measurement, as it would in the service.',
-    `The province is planned ${ROUNDS} times over, the program log emptied between rounds; the`,
-    'table gives the median round.',
+    `Each way plans the province ${ROUNDS} times over, the program log emptied between rounds; the`,
+    'table gives the median round. The goal is judged on the province in one request.',
     '',
     `Machine load (1-minute average) when the run started: ${loadavg()[0].toFixed(1)} on ${cpus().length} cores; the wall-clock figures grow with it, the CPU time much less.`,
     '',
-    'Where the time goes (a CPU profile of one round, `node --cpu-prof`, and the time each SQL',
+    'Where the time goes one commune a request (a CPU profile of one round, `node --cpu-prof`, and the time each SQL',
     'statement took to answer, 2026-12-03 at load ~3): of ~2.2 s, about 1.1 s the main thread',
     'waits for SQLite (its own thread): the INSERT of a commune’s ~149 rows (14 columns, four',
     'index entries and a foreign-key check each) ~3.2 ms, the COMMIT with its sync ~1.9 ms, the',
@@ -322,19 +357,40 @@ async function measure(context: INestApplicationContext, clock: ManualClock): Pr
     'that day (a shared value bound once for all of a statement’s rows, the VALUES text built once',
     'a statement) apply to the plan’s items too, within the noise here.',
     '',
+    'The province in one request (2026-12-05 afternoon, a slower machine: one commune a request',
+    'took 5.3–6.2 s, median of five runs, against 2.0–2.4 s that morning). What one commune a',
+    'request cannot avoid, 166 synced commits and seven reads each, goes: the reads of all the',
+    'communes are a few queries (bulletins and the library, devices, the log, policies, windows),',
+    'the items of a commune are inserted on SQLite’s thread while the next communes are planned on',
+    'the main thread, and one commit ends it: 1.65–1.93 s in two runs (the table’s the last), and',
+    '1.9–2.3 s before the INSERTs overlapped the planning. Its floor is the longer of the raw',
+    'insert of the same rows in one transaction (below) and the main thread’s work: in a CPU',
+    'profile of one round (2.3 s with the profiler on) the main thread was busy ~2.0 s (the',
+    'planning and its date arithmetic ~0.7 s, V8 itself, unattributed, ~0.5 s, binding the',
+    'INSERTs’ values ~0.3 s, TypeORM building the read entities ~0.2 s, garbage collection',
+    '~0.2 s) and idle ~0.3 s, waiting for the last INSERTs and the commit. On this machine the raw',
+    'insert alone takes as long as the goal; the ratio to it is the figure to compare across',
+    'machines. The request holds the single SQLite writer for the whole province (other writes',
+    'wait up to ~2 s); between two communes the event loop turns, so players’ timers and reads go',
+    'on.',
+    '',
     '| measure | value |',
     '|---|---|',
     `| communes planned / items written / shortfalls | ${communes.length} / ${planned.length} / ${shortfalls} |`,
-    `| **total planning time** (median of ${ROUNDS} rounds) | **${seconds(totalMs)} s** (goal ≤ ${GOAL_SECONDS} s: ${verdict}) |`,
-    `| the rounds | ${rounds.map((round) => `${seconds(round.totalMs)} s`).join(' / ')} |`,
-    `| CPU time of this process during the planning | ${seconds(cpuMs)} s |`,
+    `| **the province in one request** (\`planProvince\`, median of ${ROUNDS} rounds) | **${seconds(province.totalMs)} s** (goal ≤ ${GOAL_SECONDS} s: ${verdict}) |`,
+    `| its rounds | ${provinceRounds.map((round) => `${seconds(round.totalMs)} s`).join(' / ')} |`,
+    `| CPU time of this process during the province’s plan | ${seconds(province.cpuMs)} s |`,
+    `| one commune a request, 166 requests (\`plan\`, median of ${ROUNDS} rounds) | ${seconds(totalMs)} s |`,
+    `| their rounds | ${rounds.map((round) => `${seconds(round.totalMs)} s`).join(' / ')} |`,
+    `| CPU time of this process during the communes’ requests | ${seconds(cpuMs)} s |`,
     `| per commune: median / slowest | ${median.toFixed(1)} ms / ${sorted[sorted.length - 1].toFixed(1)} ms |`,
     `| the planning algorithm alone, in memory (\`planCampaign\`) | ${seconds(pureMs)} s |`,
     `| baseline: raw insert of the same rows, one transaction per commune | ${seconds(rawPerCommuneMs)} s |`,
     `| baseline: raw insert of the same rows, one transaction | ${seconds(rawMs)} s |`,
-    `| planning ÷ raw insert per commune | ${(totalMs / rawPerCommuneMs).toFixed(1)}× |`,
+    `| the province’s plan ÷ raw insert in one transaction | ${(province.totalMs / rawMs).toFixed(1)}× |`,
+    `| one commune a request ÷ raw insert per commune | ${(totalMs / rawPerCommuneMs).toFixed(1)}× |`,
     `| the same requests as dry runs: every read and the planning, nothing written (median of ${ROUNDS}) | ${seconds(dryRunMs)} s |`,
-    `| floor of this design: dry runs + raw insert per commune | ${seconds(dryRunMs + rawPerCommuneMs)} s |`,
+    `| floor of one commune a request: dry runs + raw insert per commune | ${seconds(dryRunMs + rawPerCommuneMs)} s |`,
   ].join('\n');
 }
 
