@@ -163,20 +163,9 @@ export class BulletinsRepository {
     return result;
   }
 
-  /** Approved bulletins with ready audio that the commune may schedule: its own and its province library. */
-  async schedulableBy(
-    communeCode: string,
-    provinceCode: string,
-    manager: EntityManager = this.db.manager,
-    shareLock = false,
-  ): Promise<BulletinRecord[]> {
-    const byCommune = await this.schedulableByAll([communeCode], provinceCode, manager, shareLock);
-    return byCommune.get(communeCode) ?? [];
-  }
-
   /**
-   * `schedulableBy` for several communes of one province (a province's plan), by commune, in a
-   * few queries: their own approved bulletins, the library once, their topics and audio.
+   * Approved bulletins with ready audio that each commune (of one province) may schedule: its own
+   * and the province library, by commune, newest first, in a few queries.
    */
   async schedulableByAll(
     communeCodes: readonly string[],
