@@ -1,4 +1,5 @@
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsUUID } from 'class-validator';
+import { ProvinceCommunesProperty } from '../../geo/communes-property';
 
 export class ProvinceEmergencyDto {
   @IsUUID()
@@ -8,10 +9,6 @@ export class ProvinceEmergencyDto {
    * The communes (of the province) that play it; left out: every commune of the province that
    * has devices.
    */
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(1000)
-  @Matches(/^\d{5}$/, { each: true, message: 'each commune must be a 5-digit commune code' })
+  @ProvinceCommunesProperty()
   communes?: string[];
 }

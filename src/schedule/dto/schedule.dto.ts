@@ -17,6 +17,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import { MAX_ZONES_PER_DEVICE, ZONE_MESSAGE, ZONE_PATTERN } from '../../fleet/protocol/identity';
+import { ProvinceCommunesProperty } from '../../geo/communes-property';
 import { TOPIC_CODE_PATTERN } from '../../topics/dto/topic.dto';
 import { SCHEDULE_ITEM_STATUSES, ScheduleItemStatus } from '../entities/schedule-item.entity';
 import { LOCAL_DATE_PATTERN } from './window.dto';
@@ -152,11 +153,7 @@ export class PlanDto extends PlanRangeDto {
 /** `POST /provinces/:province/schedule/plan`: every device of each commune. */
 export class ProvincePlanDto extends PlanRangeDto {
   /** The communes (of the province) to plan; left out: every commune of the province. */
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(1000)
-  @Matches(/^\d{5}$/, { each: true, message: 'each commune must be a 5-digit commune code' })
+  @ProvinceCommunesProperty()
   communes?: string[];
 }
 

@@ -325,6 +325,34 @@ export function planRefusalText(error: unknown, campaign: Campaign): string | nu
   return null;
 }
 
+/**
+ * The plan's “Áp dụng …” button: asks first, then runs `apply`; it stays disabled while that runs
+ * (and after, as the applied plan replaces it), and a refusal is said in a toast.
+ */
+export function confirmedApplyButton(
+  label: string,
+  enabled: boolean,
+  question: { title: string; body: string },
+  apply: () => Promise<void>,
+): HTMLButtonElement {
+  const button = h('button', { type: 'button', class: 'primary', disabled: !enabled }, label);
+  button.addEventListener('click', () => {
+    void confirmDialog({ ...question, confirmLabel: 'Áp dụng', cancelLabel: 'Chưa' }).then(
+      async (yes) => {
+        if (!yes) return;
+        button.disabled = true;
+        try {
+          await apply();
+        } catch (error) {
+          button.disabled = false;
+          toast(errorText(error), 'error');
+        }
+      },
+    );
+  });
+  return button;
+}
+
 function totalSeconds(items: readonly PlannedItem[]): number {
   return items.reduce((sum, item) => sum + item.durationMs / 1000, 0);
 }
@@ -370,35 +398,24 @@ export async function planPage(context: AppContext, match: RouteMatch): Promise<
 
   const showResult = (plan: PlanResult, applied: boolean): void => {
     const shortfalls = plan.shortfalls;
-    const applyButton = h(
-      'button',
-      { type: 'button', class: 'primary', disabled: plan.items.length === 0 },
+    const applyButton = confirmedApplyButton(
       `Áp dụng kế hoạch (${plan.items.length} lượt phát)`,
-    );
-    applyButton.addEventListener('click', () => {
-      const request = lastRequest;
-      if (!request) return;
-      void confirmDialog({
+      plan.items.length > 0,
+      {
         title: 'Áp dụng kế hoạch?',
         body: `${plan.items.length} lượt phát sẽ được thêm vào lịch phát sóng từ ${formatDate(plan.from)} đến ${formatDate(plan.to)}.`,
-        confirmLabel: 'Áp dụng',
-        cancelLabel: 'Chưa',
-      }).then(async (yes) => {
-        if (!yes) return;
-        applyButton.disabled = true;
-        try {
-          const done = await post<PlanResult>(`/communes/${commune}/schedule/plan`, {
-            ...request,
-            dryRun: false,
-          });
-          toast(`Đã thêm ${done.items.length} lượt phát vào lịch phát sóng.`);
-          showResult(done, true);
-        } catch (error) {
-          applyButton.disabled = false;
-          toast(errorText(error), 'error');
-        }
-      });
-    });
+      },
+      async () => {
+        const request = lastRequest;
+        if (!request) return;
+        const done = await post<PlanResult>(`/communes/${commune}/schedule/plan`, {
+          ...request,
+          dryRun: false,
+        });
+        toast(`Đã thêm ${done.items.length} lượt phát vào lịch phát sóng.`);
+        showResult(done, true);
+      },
+    );
     result.replaceChildren(
       h(
         'section',

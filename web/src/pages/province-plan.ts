@@ -1,16 +1,15 @@
-import { errorText, get, post } from '../api.js';
+import { get, post } from '../api.js';
 import { AppContext, hasRole } from '../context.js';
 import { h } from '../dom.js';
 import { addDays, formatDate, mondayOf, today } from '../format.js';
 import { CAMPAIGN_STATUS_LABEL } from '../labels.js';
 import { href, Page, RouteMatch } from '../router.js';
 import type { Campaign, CommunePlanLine, ProvincePlanResult } from '../types.js';
-import { confirmDialog } from '../ui/dialog.js';
 import { dateInput } from '../ui/date-input.js';
 import { field, form, select } from '../ui/form.js';
 import { MessageBox, toast } from '../ui/notice.js';
 import { byStatus } from './campaigns.js';
-import { planRefusalText, shortfallGroupText } from './plan.js';
+import { confirmedApplyButton, planRefusalText, shortfallGroupText } from './plan.js';
 
 /** The communes' lines: those short of a target first (most groups first), then by name. */
 function communeRows(context: AppContext, lines: readonly CommunePlanLine[]): HTMLElement {
@@ -115,36 +114,25 @@ export async function provincePlanPage(context: AppContext, match: RouteMatch): 
   const showResult = (plan: ProvincePlanResult, applied: boolean): void => {
     const communes = plan.communes.length;
     const receiving = plan.communes.filter((line) => line.itemCount > 0).length;
-    const applyButton = h(
-      'button',
-      { type: 'button', class: 'primary', disabled: plan.itemCount === 0 },
+    const applyButton = confirmedApplyButton(
       `Áp dụng kế hoạch (${plan.itemCount} lượt phát cho ${receiving} xã)`,
-    );
-    applyButton.addEventListener('click', () => {
-      const request = lastRequest;
-      if (!request) return;
-      void confirmDialog({
+      plan.itemCount > 0,
+      {
         title: 'Áp dụng kế hoạch cho các xã?',
         body: `${plan.itemCount} lượt phát sẽ được thêm vào lịch phát sóng của ${receiving} xã từ ${formatDate(plan.from)} đến ${formatDate(plan.to)}. Người vận hành của mỗi xã thấy và có thể sửa các lượt phát này.`,
-        confirmLabel: 'Áp dụng',
-        cancelLabel: 'Chưa',
-      }).then(async (yes) => {
-        if (!yes) return;
-        applyButton.disabled = true;
-        try {
-          const { province: code, ...body } = request;
-          const done = await post<ProvincePlanResult>(`/provinces/${code}/schedule/plan`, {
-            ...body,
-            dryRun: false,
-          });
-          toast(`Đã thêm ${done.itemCount} lượt phát vào lịch phát sóng của các xã.`);
-          showResult(done, true);
-        } catch (error) {
-          applyButton.disabled = false;
-          toast(errorText(error), 'error');
-        }
-      });
-    });
+      },
+      async () => {
+        const request = lastRequest;
+        if (!request) return;
+        const { province: code, ...body } = request;
+        const done = await post<ProvincePlanResult>(`/provinces/${code}/schedule/plan`, {
+          ...body,
+          dryRun: false,
+        });
+        toast(`Đã thêm ${done.itemCount} lượt phát vào lịch phát sóng của các xã.`);
+        showResult(done, true);
+      },
+    );
     result.replaceChildren(
       h(
         'section',
