@@ -89,7 +89,7 @@ export async function provincePlanPage(context: AppContext, match: RouteMatch): 
   const admin = hasRole(context, 'admin');
   const province = select(
     context.provinces.map((item) => ({ value: item.code, label: item.name })),
-    { value: match.query.get('province') ?? context.user.provinceCode ?? '38' },
+    { value: match.query.get('province') ?? context.user.provinceCode ?? undefined },
   );
   const chosen =
     campaigns.find((campaign) => campaign.code === match.query.get('campaign')) ??
