@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In, IsNull, Not } from 'typeorm';
+import { readByCommune } from '../database/by-commune';
 import { Db } from '../database/db.service';
 import type { StatusValues } from './device-status-book';
 import { DeviceCommand } from './entities/device-command.entity';
 import { Device } from './entities/device.entity';
-
-/** Codes bound in one `IN (…)`. */
-const IN_CHUNK = 500;
 
 /** Database access for devices and their commands. */
 @Injectable()
@@ -33,19 +31,16 @@ export class DevicesRepository {
   }
 
   /** The devices of these communes, by commune (each in `listByCommune`'s order), in few queries. */
-  async listByCommunes(
+  listByCommunes(
     communeCodes: readonly string[],
     manager: EntityManager = this.db.manager,
   ): Promise<Map<string, Device[]>> {
-    const byCommune = new Map<string, Device[]>(communeCodes.map((code) => [code, []]));
-    for (let start = 0; start < communeCodes.length; start += IN_CHUNK) {
-      const devices = await manager.find(Device, {
-        where: { communeCode: In(communeCodes.slice(start, start + IN_CHUNK)) },
+    return readByCommune(communeCodes, (codes) =>
+      manager.find(Device, {
+        where: { communeCode: In(codes) },
         order: { name: 'ASC', id: 'ASC' },
-      });
-      for (const device of devices) byCommune.get(device.communeCode)?.push(device);
-    }
-    return byCommune;
+      }),
+    );
   }
 
   listByProvince(provinceCode: string): Promise<Device[]> {

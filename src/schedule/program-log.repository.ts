@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { insertRows, sqlBoolean, SqlValue } from '../database/bulk-insert';
+import { readByCommune } from '../database/by-commune';
 import { toInstant } from '../database/columns';
 import { Db } from '../database/db.service';
 import { ScheduleItem, ScheduleItemStatus } from './entities/schedule-item.entity';
@@ -51,20 +52,17 @@ export class ProgramLogRepository {
     from: Date,
     to: Date,
   ): Promise<Map<string, ScheduleItem[]>> {
-    const byCommune = new Map<string, ScheduleItem[]>(communeCodes.map((code) => [code, []]));
-    for (let start = 0; start < communeCodes.length; start += 500) {
-      const items = await manager
+    return readByCommune(communeCodes, (codes) =>
+      manager
         .createQueryBuilder(ScheduleItem, 'item')
-        .where('item.communeCode IN (:...codes)', { codes: communeCodes.slice(start, start + 500) })
+        .where('item.communeCode IN (:...codes)', { codes })
         .andWhere('item.status <> :cancelled', { cancelled: 'cancelled' })
         .andWhere('item.startsAt < :to', { to: toInstant(to) })
         .andWhere('item.endsAt > :from', { from: toInstant(from) })
         .orderBy('item.startsAt', 'ASC')
         .addOrderBy('item.id', 'ASC')
-        .getMany();
-      for (const item of items) byCommune.get(item.communeCode)!.push(item);
-    }
-    return byCommune;
+        .getMany(),
+    );
   }
 
   /** Non-cancelled items of the commune that share some time with [from, to). */

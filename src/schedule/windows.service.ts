@@ -15,6 +15,7 @@ import {
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Busy, nearestFit } from './free-slots';
 import { itemTitles } from './item-titles';
+import { readByCommune } from '../database/by-commune';
 import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
 import { CreateWindowDto, UpdateWindowDto } from './dto/window.dto';
@@ -90,13 +91,9 @@ export class WindowsService {
     manager: EntityManager,
     communeCodes: readonly string[],
   ): Promise<Map<string, BroadcastWindow[]>> {
-    const byCommune = new Map<string, BroadcastWindow[]>(communeCodes.map((code) => [code, []]));
-    for (let start = 0; start < communeCodes.length; start += 500) {
-      const codes = communeCodes.slice(start, start + 500);
-      for (const window of await manager.findBy(BroadcastWindow, { communeCode: In(codes) })) {
-        byCommune.get(window.communeCode)?.push(window);
-      }
-    }
+    const byCommune = await readByCommune(communeCodes, (codes) =>
+      manager.findBy(BroadcastWindow, { communeCode: In(codes) }),
+    );
     for (const windows of byCommune.values()) {
       windows.sort(
         (a, b) =>
