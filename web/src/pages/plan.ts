@@ -353,6 +353,70 @@ export function confirmedApplyButton(
   return button;
 }
 
+/** The plan pages' choice of a campaign and dates, with what keeps a dry run from going. */
+export interface PlanRangeFields {
+  /** The campaigns, running first (`byStatus`). */
+  ordered: Campaign[];
+  /** The campaign chosen when the page opens. */
+  chosen: Campaign | undefined;
+  campaign: HTMLSelectElement;
+  from: HTMLInputElement;
+  to: HTMLInputElement;
+  /** Why no dry run can go with the fields as they are, in words; null when it can. */
+  problem(): string | null;
+  /** The planner's refusal of the chosen dates, in words; any other error is thrown again. */
+  refusal(error: unknown): string;
+}
+
+/**
+ * The campaign and date fields of the plan pages, from the link (`campaign`, `from`, `to`) or
+ * else the first campaign not ended, from its start (or today) to the end of that week.
+ */
+export function planRangeFields(
+  campaigns: readonly Campaign[],
+  query: URLSearchParams,
+): PlanRangeFields {
+  const now = today();
+  const ordered = [...campaigns].sort(byStatus);
+  const chosen =
+    campaigns.find((item) => item.code === query.get('campaign')) ??
+    ordered.find((item) => item.status !== 'ended') ??
+    ordered[0];
+  const defaultFrom = chosen && chosen.startsOn > now ? chosen.startsOn : now;
+  const campaign = select(
+    ordered.map((item) => ({
+      value: item.code,
+      label: `${item.name} (${formatDate(item.startsOn)} – ${formatDate(item.endsOn)}) · ${CAMPAIGN_STATUS_LABEL[item.status]}`,
+    })),
+    { value: chosen?.code },
+  );
+  const from = dateInput({ value: query.get('from') ?? defaultFrom, required: true });
+  const to = dateInput({
+    value: query.get('to') ?? addDays(mondayOf(from.value), 6),
+    required: true,
+  });
+  return {
+    ordered,
+    chosen,
+    campaign,
+    from,
+    to,
+    problem: () => {
+      if (!campaign.value) return 'Chưa có chiến dịch nào.';
+      if (!from.value || !to.value || to.value < from.value) {
+        return 'Chọn khoảng ngày hợp lệ: “Đến ngày” không được trước “Từ ngày”.';
+      }
+      return null;
+    },
+    refusal: (error) => {
+      const selected = campaigns.find((item) => item.code === campaign.value);
+      const text = selected ? planRefusalText(error, selected) : null;
+      if (text === null) throw error;
+      return text;
+    },
+  };
+}
+
 function totalSeconds(items: readonly PlannedItem[]): number {
   return items.reduce((sum, item) => sum + item.durationMs / 1000, 0);
 }
@@ -369,28 +433,8 @@ export async function planPage(context: AppContext, match: RouteMatch): Promise<
     communeZones(commune),
   ]);
   const windows = new Map(windowList.map((item) => [item.id, item]));
-  const now = today();
-  const ordered = [...campaigns].sort(byStatus);
-  const chosen =
-    campaigns.find((campaign) => campaign.code === match.query.get('campaign')) ??
-    ordered.find((campaign) => campaign.status !== 'ended') ??
-    ordered[0];
-  const defaultFrom = chosen && chosen.startsOn > now ? chosen.startsOn : now;
-  const campaign = select(
-    ordered.map((item) => ({
-      value: item.code,
-      label: `${item.name} (${formatDate(item.startsOn)} – ${formatDate(item.endsOn)}) · ${CAMPAIGN_STATUS_LABEL[item.status]}`,
-    })),
-    { value: chosen?.code },
-  );
-  const from = dateInput({
-    value: match.query.get('from') ?? defaultFrom,
-    required: true,
-  });
-  const to = dateInput({
-    value: match.query.get('to') ?? addDays(mondayOf(from.value), 6),
-    required: true,
-  });
+  const range = planRangeFields(campaigns, match.query);
+  const { ordered, chosen, campaign, from, to } = range;
   const result = h('div', { class: 'plan-result', 'aria-live': 'polite' });
   let lastRequest: { campaign: string; from: string; to: string; zones?: string[] } | null = null;
   // A commune without clusters plays from the server: there is no zone to choose.
@@ -493,10 +537,8 @@ export async function planPage(context: AppContext, match: RouteMatch): Promise<
   // Only the latest dry run is shown (the one run on opening may answer after the operator's).
   let latest = 0;
   async function runPreview(message: MessageBox): Promise<void> {
-    if (!campaign.value) return message.show('Chưa có chiến dịch nào.');
-    if (!from.value || !to.value || to.value < from.value) {
-      return message.show('Chọn khoảng ngày hợp lệ: “Đến ngày” không được trước “Từ ngày”.');
-    }
+    const problem = range.problem();
+    if (problem !== null) return message.show(problem);
     const request = {
       campaign: campaign.value,
       from: from.value,
@@ -515,10 +557,7 @@ export async function planPage(context: AppContext, match: RouteMatch): Promise<
     } catch (error) {
       if (run !== latest) return;
       result.replaceChildren();
-      const chosenCampaign = campaigns.find((item) => item.code === campaign.value);
-      const refusal = chosenCampaign ? planRefusalText(error, chosenCampaign) : null;
-      if (refusal === null) throw error;
-      return message.show(refusal);
+      return message.show(range.refusal(error));
     }
     if (run !== latest) return;
     lastRequest = request;

@@ -1,15 +1,12 @@
 import { get, post } from '../api.js';
 import { AppContext, hasRole } from '../context.js';
 import { h } from '../dom.js';
-import { addDays, formatDate, mondayOf, today } from '../format.js';
-import { CAMPAIGN_STATUS_LABEL } from '../labels.js';
+import { formatDate } from '../format.js';
 import { href, Page, RouteMatch } from '../router.js';
 import type { Campaign, CommunePlanLine, ProvincePlanResult } from '../types.js';
-import { dateInput } from '../ui/date-input.js';
 import { field, form, select } from '../ui/form.js';
 import { MessageBox, toast } from '../ui/notice.js';
-import { byStatus } from './campaigns.js';
-import { confirmedApplyButton, planRefusalText, shortfallGroupText } from './plan.js';
+import { confirmedApplyButton, planRangeFields, shortfallGroupText } from './plan.js';
 
 /** The communes' lines: those short of a target first (most groups first), then by name. */
 function communeRows(context: AppContext, lines: readonly CommunePlanLine[]): HTMLElement {
@@ -85,29 +82,13 @@ function communeRows(context: AppContext, lines: readonly CommunePlanLine[]): HT
  * province library). A dry run first, a line a commune; applying it is a second, confirmed step.
  */
 export async function provincePlanPage(context: AppContext, match: RouteMatch): Promise<Page> {
-  const campaigns = (await get<Campaign[]>('/campaigns')).sort(byStatus);
+  const range = planRangeFields(await get<Campaign[]>('/campaigns'), match.query);
+  const { campaign, from, to } = range;
   const admin = hasRole(context, 'admin');
   const province = select(
     context.provinces.map((item) => ({ value: item.code, label: item.name })),
     { value: match.query.get('province') ?? context.user.provinceCode ?? undefined },
   );
-  const chosen =
-    campaigns.find((campaign) => campaign.code === match.query.get('campaign')) ??
-    campaigns.find((campaign) => campaign.status !== 'ended') ??
-    campaigns[0];
-  const now = today();
-  const campaign = select(
-    campaigns.map((item) => ({
-      value: item.code,
-      label: `${item.name} (${formatDate(item.startsOn)} – ${formatDate(item.endsOn)}) · ${CAMPAIGN_STATUS_LABEL[item.status]}`,
-    })),
-    { value: chosen?.code },
-  );
-  const from = dateInput({
-    value: chosen && chosen.startsOn > now ? chosen.startsOn : now,
-    required: true,
-  });
-  const to = dateInput({ value: addDays(mondayOf(from.value), 6), required: true });
   const result = h('div', { class: 'plan-result', 'aria-live': 'polite' });
   let lastRequest: { province: string; campaign: string; from: string; to: string } | null = null;
 
@@ -161,10 +142,8 @@ export async function provincePlanPage(context: AppContext, match: RouteMatch): 
   };
 
   async function runPreview(message: MessageBox): Promise<void> {
-    if (!campaign.value) return message.show('Chưa có chiến dịch nào.');
-    if (!from.value || !to.value || to.value < from.value) {
-      return message.show('Chọn khoảng ngày hợp lệ: “Đến ngày” không được trước “Từ ngày”.');
-    }
+    const problem = range.problem();
+    if (problem !== null) return message.show(problem);
     const request = {
       province: admin ? province.value : (context.user.provinceCode ?? ''),
       campaign: campaign.value,
@@ -183,10 +162,7 @@ export async function provincePlanPage(context: AppContext, match: RouteMatch): 
       });
     } catch (error) {
       result.replaceChildren();
-      const chosenCampaign = campaigns.find((item) => item.code === campaign.value);
-      const refusal = chosenCampaign ? planRefusalText(error, chosenCampaign) : null;
-      if (refusal === null) throw error;
-      return message.show(refusal);
+      return message.show(range.refusal(error));
     }
     lastRequest = request;
     showResult(plan, false);
