@@ -445,6 +445,8 @@ describe('campaign planner (e2e)', () => {
       commune: '00004',
     });
     await planProvince({ ...body, communes: ['99999'] }).expect(404);
+    await planProvince(body, who.admin, '99').expect(404);
+    await planProvince(body, who.admin, 'thanh-hoa').expect(400);
     await planProvince({ ...body, communes: [] }).expect(400);
     await planProvince({ ...body, communes: ['1479'] }).expect(400);
     await planProvince({ ...body, zones: ['thon-1'] }).expect(400);
