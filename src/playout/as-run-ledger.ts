@@ -23,10 +23,12 @@ import {
 } from './entities/playout-record.entity';
 import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
 import {
+  canonicalTail,
   chainHash,
+  chainHashOfTail,
   ChainVerdict,
   ChainWalker,
-  contentKey,
+  contentKeyOfTail,
   GENESIS_HASH,
   sortTopics,
 } from './hash-chain';
@@ -57,6 +59,8 @@ export interface RecordDraft {
   segments?: RelaySegment[] | null;
   /** `draftContentKey` of this draft when the caller computed it already (it is not hashed). */
   contentKey?: string;
+  /** `canonicalTail` of this draft when the caller computed it already (`draftKeys`). */
+  canonicalTail?: string;
 }
 
 /** The fields that make two posts "the same record". */
@@ -77,21 +81,30 @@ export type ContentFields = Pick<
 
 /** The content key of a draft: what makes two posts "the same record". */
 export function draftContentKey(draft: ContentFields): string {
-  return contentKey(
-    {
-      communeCode: draft.communeCode,
-      scheduleItemId: draft.scheduleItemId,
-      bulletinId: draft.bulletinId,
-      topics: draft.topics,
-      startedAt: draft.startedAt,
-      endedAt: draft.endedAt,
-      playedMs: draft.playedMs,
-      outcome: draft.outcome,
-      source: draft.source,
-      correctsSeq: draft.correctsSeq,
-    },
-    draft.reason,
-  );
+  return draftKeys(draft).contentKey;
+}
+
+/**
+ * `draftContentKey`, with the draft's canonical tail: given to the ledger with the draft, the
+ * chain hash reuses it instead of writing the record's canonical JSON a second time. For a draft
+ * without segments (the tail has none).
+ */
+export function draftKeys(draft: ContentFields): { contentKey: string; canonicalTail: string } {
+  const tail = canonicalTail({
+    scheduleItemId: draft.scheduleItemId,
+    bulletinId: draft.bulletinId,
+    topics: draft.topics,
+    startedAt: draft.startedAt,
+    endedAt: draft.endedAt,
+    playedMs: draft.playedMs,
+    outcome: draft.outcome,
+    source: draft.source,
+    correctsSeq: draft.correctsSeq,
+  });
+  return {
+    contentKey: contentKeyOfTail(draft.communeCode, tail, draft.reason),
+    canonicalTail: tail,
+  };
 }
 
 /**
@@ -331,7 +344,11 @@ export class AsRunLedger {
       const prevHash = tip.hash;
       const seq = tip.seq + 1;
       const topics = sortTopics(draft.topics);
-      const hash = chainHash(prevHash, { ...draft, seq, topics });
+      // A draft's tail holds no segments: one with segments is hashed from its fields.
+      const hash =
+        draft.canonicalTail !== undefined && !draft.segments
+          ? chainHashOfTail(prevHash, draft.communeCode, seq, draft.canonicalTail)
+          : chainHash(prevHash, { ...draft, seq, topics });
       tip.seq = seq;
       tip.hash = hash;
       return {

@@ -1,9 +1,14 @@
+import { createHash } from 'node:crypto';
+import { draftKeys } from './as-run-ledger';
 import {
   canonicalJson,
+  canonicalTail,
   ChainedRecord,
   chainHash,
+  chainHashOfTail,
   ChainFields,
   contentKey,
+  contentKeyOfTail,
   GENESIS_HASH,
   sortTopics,
   verifyChain,
@@ -113,6 +118,31 @@ describe('hash chain', () => {
     );
     expect(contentKey(content, null)).not.toBe(contentKey({ ...content, playedMs: 125499 }, null));
     expect(contentKey(content, null)).not.toBe(contentKey(content, 'lý do'));
+  });
+
+  it('keeps the content keys already stored: sha256 of the canonical form at seq 0, "\\n", the reason', () => {
+    const { seq: _seq, ...content } = second;
+    const stored = (reason: string) =>
+      createHash('sha256')
+        .update(`${canonicalJson({ ...content, seq: 0 })}\n${reason}`)
+        .digest('hex');
+    expect(contentKey(content, 'Mất điện')).toBe(stored('Mất điện'));
+    expect(contentKey(content, null)).toBe(stored(''));
+  });
+
+  it('hashes a record from its prepared tail exactly as from its fields, content key and chain', () => {
+    for (const record of [first, second, { ...first, communeCode: '00001', seq: 12345 }]) {
+      const tail = canonicalTail(record);
+      expect(canonicalJson(record)).toBe(
+        `{"communeCode":"${record.communeCode}","seq":${record.seq}${tail}`,
+      );
+      expect(chainHashOfTail(GENESIS_HASH, record.communeCode, record.seq, tail)).toBe(
+        chainHash(GENESIS_HASH, record),
+      );
+      expect(contentKeyOfTail(record.communeCode, tail, 'lý do')).toBe(contentKey(record, 'lý do'));
+      const keys = draftKeys({ ...record, reason: 'lý do' });
+      expect(keys).toEqual({ contentKey: contentKey(record, 'lý do'), canonicalTail: tail });
+    }
   });
 });
 

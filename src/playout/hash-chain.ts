@@ -51,21 +51,37 @@ function canonicalSegment(segment: RelaySegment): Record<string, unknown> {
   };
 }
 
+/** The fields of a record's canonical JSON after its commune and seq (see `canonicalTail`). */
+export type TailFields = Omit<ChainFields, 'communeCode' | 'seq'>;
+
 /**
  * The canonical JSON of a record: no spaces, keys in exactly this order, topics sorted, instants
  * as UTC ISO 8601 with milliseconds and `Z`, absent values as `null`. A relay's record adds one
  * last key, `segments`, so what it relayed is as tamper-evident as its times; a record without
  * segments (every record before relays existed) has exactly the DESIGN.md form, so old chains
- * verify unchanged.
+ * verify unchanged. Written as its head (commune and seq) and its tail (every other field), so
+ * that a record's content key and its chain hash share the tail (`canonicalTail`).
  */
 export function canonicalJson(record: ChainFields): string {
+  return canonicalHead(record.communeCode, record.seq) + canonicalTail(record);
+}
+
+/** `{"communeCode":…,"seq":…`: the start of the canonical JSON. */
+function canonicalHead(communeCode: string, seq: number): string {
+  return `{"communeCode":${JSON.stringify(communeCode)},"seq":${JSON.stringify(seq)}`;
+}
+
+/**
+ * The rest of the canonical JSON after `seq`, from `,"scheduleItemId":` to the closing brace.
+ * The same for a record's content key (seq 0) and its place in the chain: a record prepared once
+ * carries it to the ledger, which hashes it without writing the record's JSON again.
+ */
+export function canonicalTail(record: TailFields): string {
   const segments =
     record.segments === undefined || record.segments === null
       ? {}
       : { segments: record.segments.map(canonicalSegment) };
-  return JSON.stringify({
-    communeCode: record.communeCode,
-    seq: record.seq,
+  const json = JSON.stringify({
     scheduleItemId: record.scheduleItemId ?? null,
     bulletinId: record.bulletinId ?? null,
     topics: sortTopics(record.topics),
@@ -77,6 +93,7 @@ export function canonicalJson(record: ChainFields): string {
     correctsSeq: record.correctsSeq ?? null,
     ...segments,
   });
+  return `,${json.slice(1)}`;
 }
 
 /** One-shot `crypto.hash`: half the cost of a Hash object for a record's few hundred bytes. */
@@ -89,13 +106,27 @@ export function chainHash(prevHash: string, record: ChainFields): string {
   return chainLinkHash(prevHash, canonicalJson(record));
 }
 
+/** `chainHash` of a record whose `canonicalTail` is known. */
+export function chainHashOfTail(
+  prevHash: string,
+  communeCode: string,
+  seq: number,
+  tail: string,
+): string {
+  return chainLinkHash(prevHash, canonicalHead(communeCode, seq) + tail);
+}
+
 /**
- * A key for "the same record", whatever its place in the chain: the canonical form without
- * `seq` and the commune, plus the reason. Two posts of the same record make one.
+ * A key for "the same record", whatever its place in the chain: the canonical form with `seq` 0,
+ * plus the reason. Two posts of the same record make one.
  */
 export function contentKey(record: Omit<ChainFields, 'seq'>, reason: string | null): string {
-  const canonical = canonicalJson({ ...record, seq: 0 });
-  return sha256Hex(`${canonical}\n${reason ?? ''}`);
+  return contentKeyOfTail(record.communeCode, canonicalTail(record), reason);
+}
+
+/** `contentKey` of a record whose `canonicalTail` is known. */
+export function contentKeyOfTail(communeCode: string, tail: string, reason: string | null): string {
+  return sha256Hex(`${canonicalHead(communeCode, 0)}${tail}\n${reason ?? ''}`);
 }
 
 /** False too when a stored field no longer reads as a value (an instant that is not one). */

@@ -25,6 +25,7 @@ function candidate(start: number, length: number, correctsSeq: number | null): P
     correctsSeq,
     reason: null,
     contentKey: `${start}-${length}`,
+    canonicalTail: '',
   };
 }
 

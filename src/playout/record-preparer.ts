@@ -7,7 +7,7 @@ import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
 import { relayTitle } from '../schedule/schedule-item.view';
 import { StreamSource } from '../sources/entities/stream-source.entity';
 import { TopicsService } from '../topics/topics.service';
-import { draftContentKey, RecordDraft } from './as-run-ledger';
+import { draftKeys, RecordDraft } from './as-run-ledger';
 import { PostedSource, PostPlayoutRecordDto } from './dto/playout-record.dto';
 import { sortTopics } from './hash-chain';
 import { chunks, LOOKUP_CHUNK } from './log-checks';
@@ -36,7 +36,10 @@ export interface RecordTimeRules {
  * A posted record checked and completed, with its content key, but not yet numbered: the
  * attempt is set under the lock.
  */
-export type PreparedRecord = Omit<RecordDraft, 'attempt' | 'contentKey'> & { contentKey: string };
+export type PreparedRecord = Omit<RecordDraft, 'attempt' | 'contentKey' | 'canonicalTail'> & {
+  contentKey: string;
+  canonicalTail: string;
+};
 
 function invalid(message: string, details?: Record<string, unknown>): DomainError {
   return new DomainError('PLAYOUT_RECORD_INVALID', message, details);
@@ -167,7 +170,7 @@ export class RecordPreparer {
       correctsSeq: input.correctsSeq ?? null,
       reason: input.reason?.normalize('NFC') ?? null,
     };
-    return { ...fields, contentKey: draftContentKey(fields) };
+    return { ...fields, ...draftKeys(fields) };
   }
 
   private async relayTitleOf(item: ScheduleItem): Promise<string> {
