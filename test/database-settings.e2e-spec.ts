@@ -32,4 +32,40 @@ describe('the service database connection (e2e)', () => {
       expect(await pragma('synchronous')).toBe(2);
     },
   );
+
+  it('reads as-run records by time through their commune: no index on started_at alone', async () => {
+    const dataSource = app.app.get(DataSource);
+    const indexesByTime = async (): Promise<string[][]> => {
+      const runner = dataSource.createQueryRunner();
+      try {
+        const table = await runner.getTable('playout_record');
+        return (table?.indices ?? [])
+          .filter((index) => index.columnNames.includes('started_at'))
+          .map((index) => [...index.columnNames, ...(index.where ? ['(partial)'] : [])]);
+      } finally {
+        await runner.release();
+      }
+    };
+    expect((await indexesByTime()).sort()).toEqual([
+      ['commune_code', 'started_at'],
+      ['commune_code', 'started_at', '(partial)'],
+    ]);
+    // The migration's way down puts the old index back, and its way up takes it away again.
+    await dataSource.undoLastMigration();
+    expect(await indexesByTime()).toContainEqual(['started_at']);
+    await dataSource.runMigrations();
+    expect(await indexesByTime()).not.toContainEqual(['started_at']);
+  });
+
+  onSqlite('plans a province’s records over a month by commune and start', async () => {
+    const dataSource = app.app.get(DataSource);
+    const plan = await dataSource.query<{ detail: string }[]>(
+      'EXPLAIN QUERY PLAN SELECT SUM(played_ms) FROM playout_record ' +
+        'WHERE commune_code IN (?, ?, ?) AND started_at >= ? AND started_at < ?',
+      ['14797', '14800', '14803', '2025-09-30T17:00:00.000Z', '2025-10-31T17:00:00.000Z'],
+    );
+    expect(plan.map((step) => step.detail).join('; ')).toMatch(
+      /USING INDEX \S+ \(commune_code=\? AND started_at>\? AND started_at<\?\)/,
+    );
+  });
 });

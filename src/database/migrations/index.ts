@@ -23,6 +23,7 @@ import { RelaySources1765000000800 } from './1765000000800-relay-sources';
 import { ReceiptSegments1765000001200 } from './1765000001200-receipt-segments';
 import { ApprovalReview1765000001500 } from './1765000001500-approval-review';
 import { DeviceCoverageIndex1765000002500 } from './1765000002500-device-coverage-index';
+import { DropStartedAtIndex1765000002600 } from './1765000002600-drop-started-at-index';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   ReceiptSegments1765000001200,
   ApprovalReview1765000001500,
   DeviceCoverageIndex1765000002500,
+  DropStartedAtIndex1765000002600,
 ];

@@ -54,7 +54,6 @@ export class DeviceCoverage {
 @Index(['communeCode', 'contentKey'], { unique: true })
 @Index(['communeCode', 'startedAt'])
 @Index(['communeCode', 'correctsSeq'])
-@Index(['startedAt'])
 @Index('IDX_playout_record_device_coverage', ['communeCode', 'startedAt'], {
   where: "source = 'devices'",
 })
