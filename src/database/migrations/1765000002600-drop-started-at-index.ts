@@ -8,7 +8,7 @@ const INDEX = 'IDX_e43065a1307ef7d9470eb83bea';
  * `IN (…)`, then `started_at`), which `(commune_code, started_at)` serves; the index on
  * `started_at` alone served none, and every append paid for it: a batch's records, spread over
  * its days, landed on leaf pages of the whole province's days (a province-month ingested in
- * 11.3–12.2 s without it against 12.9–15.0 s with it, bench/reports.bench.ts).
+ * 11.3–12.2 s without it against 12.9–13.9 s with it, bench/reports.bench.ts).
  */
 export class DropStartedAtIndex1765000002600 implements MigrationInterface {
   name = 'DropStartedAtIndex1765000002600';
