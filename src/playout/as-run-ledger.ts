@@ -90,17 +90,8 @@ export function draftContentKey(draft: ContentFields): string {
  * without segments (the tail has none).
  */
 export function draftKeys(draft: ContentFields): { contentKey: string; canonicalTail: string } {
-  const tail = canonicalTail({
-    scheduleItemId: draft.scheduleItemId,
-    bulletinId: draft.bulletinId,
-    topics: draft.topics,
-    startedAt: draft.startedAt,
-    endedAt: draft.endedAt,
-    playedMs: draft.playedMs,
-    outcome: draft.outcome,
-    source: draft.source,
-    correctsSeq: draft.correctsSeq,
-  });
+  // A content key never covers segments, even when a full draft is given as its content fields.
+  const tail = canonicalTail({ ...draft, segments: null });
   return {
     contentKey: contentKeyOfTail(draft.communeCode, tail, draft.reason),
     canonicalTail: tail,
