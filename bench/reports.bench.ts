@@ -163,12 +163,11 @@ async function rawInsert(
   const db = new Database(file);
   // The service's connection settings (page cache, checkpoints), so that only the writing differs.
   for (const pragma of SQLITE_PRAGMAS) await sqliteRun(db, `PRAGMA ${pragma}`);
-  const columns = transactions[0].map((table) => Object.keys(table.rows[0]));
   const started = process.hrtime.bigint();
   for (const tables of transactions) {
     await sqliteRun(db, 'BEGIN');
-    for (const [index, table] of tables.entries()) {
-      if (table.rows.length > 0) await write(db, table, columns[index]);
+    for (const table of tables) {
+      if (table.rows.length > 0) await write(db, table, Object.keys(table.rows[0]));
     }
     await sqliteRun(db, 'COMMIT');
   }
