@@ -453,13 +453,28 @@ describe('planned versus aired (e2e)', () => {
       ]);
       expect(download.suggestedFilename()).toBe(`as-run-bxf_${HAC_THANH}_${DAY}_${DAY}.xml`);
 
-      // The commune's operator, on a phone: their own commune, no sideways scrolling.
+      // The commune's operator, on a phone: their own commune, no sideways scrolling. The
+      // sample-data status answers late, as on a slow link, and the page is opened as soon as
+      // the menu shows: it renders once, not again when the app's start-up catches up.
       const phone = await browser.newTab('phone');
       await phone.setViewportSize({ width: 390, height: 844 });
+      await phone.route('**/api/v1/demo', async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        await route.continue();
+      });
+      const demoAnswered = phone.waitForResponse((response) =>
+        response.url().endsWith('/api/v1/demo'),
+      );
+      const reportReads: string[] = [];
+      phone.on('request', (sent) => {
+        if (sent.url().includes('/reconciliation?')) reportReads.push(sent.url());
+      });
       await signIn(phone, baseUrl, 'van-hanh-hac-thanh', 'van-hanh-hac-thanh-password');
       await phone.goto(`${baseUrl}/#/doi-soat?from=${DAY}&to=${DAY}`);
+      await demoAnswered;
       await phone.getByTestId('reconciliation-line').first().waitFor();
       expect(await phone.getByTestId('reconciliation-line').count()).toBe(10);
+      expect(reportReads).toHaveLength(1);
       expect(await elementsPastRightEdge(phone)).toEqual([]);
       expect(await horizontalOverflow(phone)).toBe(0);
       await screenshot(phone, 'reconciliation-phone');

@@ -56,14 +56,18 @@ async function enter(): Promise<void> {
     return;
   }
   const loaded = await loadContext(current);
-  context = loaded;
-  shell = renderShell(loaded, ROUTES, {
+  const built = renderShell(loaded, ROUTES, {
     logout,
     emergency: isCommuneUser(loaded) ? () => void openEmergency(loaded) : null,
   });
+  // Which bulletins are sample data is known before any page renders (they are marked “Mẫu”).
+  // The shell goes up after that, and the page with it: a link followed while the shell is up
+  // renders after this first page, and no later render of this one replaces it.
+  await showDemoBanner(loaded, built.banner);
+  context = loaded;
+  shell = built;
   mount(root, shell.root);
   attachMenuCounts(loaded, shell);
-  await showDemoBanner(loaded, shell.banner);
   await renderRoute();
 }
 
