@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BrowserContext, chromium, Page } from 'playwright-core';
+import { staleReason } from '../../scripts/build-if-stale';
 import { TestApp } from './test-app';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
@@ -11,8 +12,13 @@ export const SCREENSHOT_DIR = join(REPO_ROOT, 'test-output', 'screenshots');
 /** Debian's package (`apt-get install chromium`); CI installs it in .ci/run. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Compiles web/src into web/dist, as `npm run build` does, so the test serves current code. */
+/**
+ * Compiles web/src into web/dist, as `npm run build` does, so the test serves current code;
+ * nothing when the last build is current (`npm test` has just built: a compile is ~5 s, and
+ * suites running side by side would otherwise rewrite web/dist under each other's pages).
+ */
 export function buildWebApp(): void {
+  if (staleReason(REPO_ROOT) === null) return;
   execFileSync(
     process.execPath,
     [require.resolve('typescript/bin/tsc'), '-p', 'web/tsconfig.json'],
