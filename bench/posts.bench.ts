@@ -338,9 +338,15 @@ export const postsBenchmark: Benchmark = {
         'On the faster machine of 2026-12-05 evening (2 × Intel Xeon; the raw server 3,085–3,577',
         'posts/s, 159–185 µs a post) the same code gave 1,584–1,873 posts/s with p99 63–106 ms in',
         'eight runs, the goal met in seven; the one over (p99 105.6 ms, max 107.7 ms) was before the index',
-        'on `started_at` alone went (see the ingest), the five since gave p99 63–88 ms. This table is',
-        'the last run. As before, the service keeps about half the raw server’s rate (0.52–0.57 in the',
-        'first three runs).',
+        'on `started_at` alone went (see the ingest), the five since gave p99 63–88 ms. As before, the',
+        'service kept about half the raw server’s rate (0.52–0.57 in the first three runs).',
+        '',
+        'This table: a slower machine again (2026-12-05 21:06–21:12 UTC, 2 × AMD EPYC; the raw server',
+        '1,656–1,768 posts/s, 420–464 µs a post). The same code gave 886–1,050 posts/s with p99',
+        '132–158 ms in three runs (this table’s the first; 1,047–1,199 µs a post), 0.50–0.62 of the raw',
+        'server: not met. A profile of one run (under `node:inspector`) shows the spread of the',
+        'afternoon’s: the main thread idle ~31 % of the time, garbage collection ~10 %, Express’s',
+        'router, helmet and Nest’s middleware ~10 %, the request log ~4 %, the ledger a few per cent.',
       ].join('\n');
     } finally {
       await app?.close();
