@@ -64,6 +64,8 @@ async function enter(): Promise<void> {
   // The shell goes up after that, and the page with it: a link followed while the shell is up
   // renders after this first page, and no later render of this one replaces it.
   await showDemoBanner(loaded, built.banner);
+  // Signed out or expired meanwhile: the login page that replaced this start stays.
+  if (session() !== current) return;
   context = loaded;
   shell = built;
   mount(root, shell.root);
