@@ -98,6 +98,19 @@ describe('prepared statements on SQLite', () => {
     expect(preparedCount(manager)).toBe(32);
   });
 
+  it('answers the runs of a statement dropped from the cache before SQLite prepared it', async () => {
+    const manager = dataSource.manager;
+    await insertRows(manager, 'item', ['id', 'commune', 'n'], [['i1', '14797', 1]]);
+    const first = selectRows(manager, 'SELECT id FROM item WHERE n = ?', [1]);
+    // 80 kB of other statements given at once: the first is dropped while still being prepared.
+    const others = Array.from({ length: 40 }, (_, n) =>
+      selectRows(manager, `SELECT n FROM item WHERE id = ? /* ${'x'.repeat(2000)} ${n} */`, ['i1']),
+    );
+    expect(preparedCount(manager)).toBeLessThan(41);
+    await expect(first).resolves.toEqual([{ id: 'i1' }]);
+    await expect(Promise.all(others)).resolves.toEqual(others.map(() => [{ n: 1 }]));
+  });
+
   it('lets the data source close with statements kept', async () => {
     await selectRows(dataSource.manager, 'SELECT id FROM item', []);
     expect(preparedCount(dataSource.manager)).toBe(1);

@@ -55,7 +55,7 @@ class StatementCache {
       return kept;
     }
     if (sql.length > LONGEST_CACHED) return null;
-    const fresh = prepare(database, sql, () => this.drop(sql));
+    const fresh: Kept = prepare(database, sql, () => this.drop(sql, fresh));
     this.statements.set(sql, fresh);
     this.characters += sql.length;
     for (const [oldest] of this.statements) {
@@ -65,13 +65,19 @@ class StatementCache {
     return fresh;
   }
 
-  /** Finalizes the statement of `sql` once the runs already given to it are done. */
-  drop(sql: string): void {
-    const kept = this.statements.get(sql);
-    if (!kept) return;
+  /**
+   * Forgets the statement of `sql` (only if it is still `kept`, when given) and finalizes it
+   * after the runs given to it: sqlite3 queues the finalizing behind them, and runs still waiting
+   * for the preparing are given to it before.
+   */
+  drop(sql: string, kept = this.statements.get(sql)): void {
+    if (!kept || this.statements.get(sql) !== kept) return;
     this.statements.delete(sql);
     this.characters -= sql.length;
-    kept.statement.finalize();
+    // With a callback, an error of the finalizing is never emitted as an 'error' event.
+    const finalize = () => kept.statement.finalize(() => undefined);
+    if (kept.prepared) finalize();
+    else kept.ready.then(finalize, finalize);
   }
 
   clear(): void {
@@ -154,7 +160,7 @@ export function runPrepared<Row>(
       rows?: Row[],
     ) {
       if (error) {
-        cache.drop(sql);
+        cache.drop(sql, kept);
         fail(error);
         return;
       }
