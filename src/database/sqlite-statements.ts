@@ -5,7 +5,7 @@ import type { SqlValue } from './bulk-insert';
 /**
  * Characters of SQL kept prepared per connection. A prepared statement holds ~20 bytes of
  * SQLite's memory a character of its text (a 100-row INSERT of as-run records: 11.6 kB of text,
- * 224 kB prepared, node 24, sqlite3 5), so this keeps ~1.3 MB: the ~30 statements of an as-run
+ * 224 kB prepared; node 20, sqlite3 6), so this keeps ~1.3 MB: the ~30 statements of an as-run
  * batch's transaction take 57 kB (bench/reports.bench.ts), and the memory goal leaves little
  * room (BENCHMARKS.md, 142 MB of 150 at the API's peak).
  */
@@ -22,9 +22,9 @@ export interface StatementResult<Row> {
 /**
  * The plain-SQL helpers' statements on SQLite, prepared once and run again. sqlite3's
  * `Database#all` and `#run` prepare a statement, run it and finalize it every time: a 300-row
- * INSERT of as-run records took 4.9 ms so, 4.2 ms prepared once (SQLite parsing the text
- * and generating its code each time), and a small statement of a write (chain head, roll-ups,
- * audit) 85–110 µs against ~45 µs. The least recently used statements go first once the kept
+ * INSERT of as-run records took 4.9 ms that way against 4.2 ms prepared once (SQLite parsing
+ * its text and generating its code each time), and a small statement of a write (chain head,
+ * roll-ups, audit) 85–110 µs against ~45 µs. The least recently used statements go first once the kept
  * text passes `CACHED_CHARACTERS`.
  *
  * A cached statement runs its calls one at a time and in the order they were made (sqlite3
@@ -92,7 +92,10 @@ class StatementCache {
 /** A statement of the cache, and whether SQLite has prepared it yet. */
 interface Kept {
   statement: Statement;
-  /** Settles when SQLite has prepared it: a run given to a statement whose preparing failed would never be answered by sqlite3, so runs wait for this until `prepared`. */
+  /**
+   * Settles when SQLite has prepared it: sqlite3 never answers a run given to a statement whose
+   * preparing failed, so runs wait for this until `prepared`.
+   */
   ready: Promise<void>;
   prepared: boolean;
 }
