@@ -43,8 +43,9 @@ export async function execute(
 }
 
 /**
- * Inserts rows in multi-row `INSERT` statements of plain SQL, as many rows each as stay under
- * the parameter limit, in the caller's transaction. For bulk writes only: TypeORM's insert
+ * Inserts rows in multi-row `INSERT` statements of plain SQL, in the caller's transaction: on
+ * SQLite statements of the same size given at once (`insertPipelined`), on PostgreSQL as many
+ * rows each as stay under the parameter limit. For bulk writes only: TypeORM's insert
  * builder spends several microseconds of bookkeeping on each parameter, more than the database
  * takes to store it. `rows` hold column values in the order of `columns`, already converted.
  * `onConflict` is the rest of an `ON CONFLICT` clause, the same on SQLite (≥ 3.24) and
