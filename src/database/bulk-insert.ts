@@ -115,8 +115,9 @@ const PIPELINED_VALUES = 1500;
  * `insertRows` on SQLite: statements of the same number of rows, run as one prepared statement
  * given all its runs at once, so that the main thread converts the values of the next while
  * SQLite writes the previous (the ingest of 40 communes ~3 % faster than with a batch's 300
- * records in one statement, in turns); the rows left over go last, in a statement of their own. The rows keep their order. False when the
- * statements cannot be kept prepared (the caller then writes them as usual).
+ * records in one statement, in turns); the rows left over go last, in a statement of their own.
+ * The rows keep their order. False when the statements cannot be kept prepared (the caller then
+ * writes them as usual).
  */
 async function insertPipelined(
   manager: EntityManager,

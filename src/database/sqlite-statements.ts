@@ -24,8 +24,8 @@ export interface StatementResult<Row> {
  * `Database#all` and `#run` prepare a statement, run it and finalize it every time: a 300-row
  * INSERT of as-run records took 4.9 ms that way against 4.2 ms prepared once (SQLite parsing
  * its text and generating its code each time), and a small statement of a write (chain head,
- * roll-ups, audit) 85–110 µs against ~45 µs. The least recently used statements go first once the kept
- * text passes `CACHED_CHARACTERS`.
+ * roll-ups, audit) 85–110 µs against ~45 µs. The least recently used statements go first once
+ * the kept text passes `CACHED_CHARACTERS`.
  *
  * A cached statement runs its calls one at a time and in the order they were made (sqlite3
  * queues them on the statement), so the runs of one statement can be issued without awaiting
@@ -35,7 +35,7 @@ class StatementCache {
   private readonly statements = new Map<string, Kept>();
   private characters = 0;
 
-  constructor(database: Database) {
+  constructor(private readonly database: Database) {
     // An unfinalized statement makes SQLite refuse to close the connection (SQLITE_BUSY), and
     // TypeORM closes it through `close`: the cached statements are finalized first.
     const close = database.close.bind(database);
@@ -46,7 +46,7 @@ class StatementCache {
   }
 
   /** The statement of `sql`, prepared now if it is not kept; null for a long one. */
-  kept(database: Database, sql: string): Kept | null {
+  kept(sql: string): Kept | null {
     const kept = this.statements.get(sql);
     if (kept) {
       // Most recently used last: the Map's order is the eviction order.
@@ -55,7 +55,7 @@ class StatementCache {
       return kept;
     }
     if (sql.length > LONGEST_CACHED) return null;
-    const fresh: Kept = prepare(database, sql, () => this.drop(sql, fresh));
+    const fresh: Kept = prepare(this.database, sql, () => this.drop(sql, fresh));
     this.statements.set(sql, fresh);
     this.characters += sql.length;
     for (const [oldest] of this.statements) {
@@ -152,7 +152,7 @@ export function runPrepared<Row>(
   const database = sqliteConnection(manager);
   if (!database) return null;
   const cache = cacheOf(database);
-  const kept = cache.kept(database, sql);
+  const kept = cache.kept(sql);
   if (!kept) return null;
   const values = [...parameters];
   return new Promise((resolve, reject) => {
