@@ -820,6 +820,82 @@ describe('as-run log (e2e)', () => {
       await app.http().post(url).set(bearer(admin)).send({ records: [] }).expect(400);
     });
 
+    it('answers only the counts to a client that prefers the minimal return (RFC 7240)', async () => {
+      const before = await records(IMPORTS);
+      const batch = Array.from({ length: 20 }, (_, index) => {
+        const start = Date.parse('2025-10-11T01:00:00Z') + index * 60000;
+        return {
+          outcome: 'aired',
+          title: `Bản tin chính quyền số ${index + 1}`,
+          topics: ['chinh-quyen-so'],
+          startedAt: new Date(start).toISOString(),
+          endedAt: new Date(start + 40000).toISOString(),
+        };
+      });
+      const url = `/api/v1/communes/${IMPORTS}/playout-log/batch`;
+      const minimal = await app
+        .http()
+        .post(url)
+        .set(bearer(admin))
+        .set('Idempotency-Key', 'lo-minimal')
+        .set('Prefer', 'respond-async, return=minimal')
+        .send({ records: batch })
+        .expect(201);
+      expect(minimal.body).toEqual({
+        id: expect.any(String),
+        imported: 20,
+        duplicates: 0,
+        replayed: false,
+      });
+      expect(minimal.headers['preference-applied']).toBe('return=minimal');
+      expect(minimal.headers.vary).toMatch(/\bPrefer\b/);
+      const written = (await records(IMPORTS)).slice(before.length);
+      expect(written.map((record) => record.title)).toEqual(batch.map((record) => record.title));
+      expect(await verify(IMPORTS)).toEqual({ ok: true, count: before.length + 20 });
+
+      // The same request again, without the preference: the first result, with its records.
+      const replay = await app
+        .http()
+        .post(url)
+        .set(bearer(admin))
+        .set('Idempotency-Key', 'lo-minimal')
+        .send({ records: batch })
+        .expect(201);
+      expect(replay.headers['preference-applied']).toBeUndefined();
+      expect(replay.body).toMatchObject({ id: minimal.body.id, replayed: true, imported: 20 });
+      expect(replay.body.records).toEqual(written);
+
+      // A CSV import honours it too; another value of `return` is the full answer.
+      const csv = [
+        'startedAt,endedAt,outcome,title,topics',
+        '2025-10-11T10:00:00+07:00,2025-10-11T10:01:00+07:00,aired,Bản tin kinh tế số,kinh-te-so',
+      ].join('\n');
+      const imported = await app
+        .http()
+        .post(`/api/v1/communes/${IMPORTS}/playout-log/import`)
+        .set(bearer(admin))
+        .set('Prefer', 'return=minimal')
+        .set('Content-Type', 'text/csv')
+        .send(csv)
+        .expect(201);
+      expect(imported.body).toEqual({
+        id: expect.any(String),
+        imported: 1,
+        duplicates: 0,
+        replayed: false,
+      });
+      expect(imported.headers['preference-applied']).toBe('return=minimal');
+      const full = await app
+        .http()
+        .post(url)
+        .set(bearer(admin))
+        .set('Prefer', 'return=representation')
+        .send({ records: batch.slice(1) })
+        .expect(201);
+      expect(full.headers['preference-applied']).toBeUndefined();
+      expect(full.body).toMatchObject({ imported: 0, duplicates: 19, records: [] });
+    });
+
     it('writes the largest batch in several statements, each record with its topic rows', async () => {
       const before = await records(IMPORTS);
       const first = Date.parse('2025-10-12T00:00:00Z');

@@ -338,7 +338,13 @@ describe('web app in a browser (e2e, Chromium)', () => {
       ].join('\n'),
     );
     await page.getByLabel('Tệp CSV (UTF-8)', { exact: true }).setInputFiles(csv);
-    await page.getByRole('button', { name: 'Nhập tệp' }).click();
+    const [answer] = await Promise.all([
+      page.waitForResponse((response) => response.url().endsWith('/playout-log/import')),
+      page.getByRole('button', { name: 'Nhập tệp' }).click(),
+    ]);
+    // The page shows only the counts, so it asks for no copy of the records written.
+    expect(answer.headers()['preference-applied']).toBe('return=minimal');
+    expect(await answer.json()).not.toHaveProperty('records');
     await page.getByText('Đã nhập 2 bản ghi').waitFor();
     await eventually(
       () => page.getByTestId('playout-record').count(),

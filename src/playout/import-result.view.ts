@@ -5,5 +5,6 @@ export class ImportResultView {
   imported!: number;
   duplicates!: number;
   replayed!: boolean;
-  records!: PlayoutRecordView[];
+  /** Every record written (or, replayed, written the first time); absent for `Prefer: return=minimal`. */
+  records?: PlayoutRecordView[];
 }

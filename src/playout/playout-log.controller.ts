@@ -26,6 +26,7 @@ import { AuthUser } from '../auth/auth-user';
 import { ApiOkOneOf } from '../common/api-responses';
 import { DomainError } from '../common/domain-error';
 import { JsonBodyLimit } from '../common/json-body';
+import { prefersMinimalReturn, RETURN_MINIMAL } from '../common/prefer';
 import { decodeUtf8, importRowsFromCsv } from './as-run-csv';
 import {
   PlayoutLogQueryDto,
@@ -53,14 +54,36 @@ const IDEMPOTENCY_HEADER = {
   description: 'Repeating a request with the same key returns the first result.',
 };
 
-function importView(result: ImportResult): ImportResultView {
-  return {
+const PREFER_HEADER = {
+  name: 'Prefer',
+  required: false,
+  description:
+    '`return=minimal` (RFC 7240): the answer leaves out `records` (a batch of 300 records ' +
+    'answers ~180 kB with them); `Preference-Applied` says so.',
+};
+
+/**
+ * An import's answer: with every record it wrote, unless the client prefers the minimal return
+ * (an edge player or importer on a metered link that needs only the counts).
+ */
+function importView(
+  result: ImportResult,
+  prefer: string | undefined,
+  response: Response,
+): ImportResultView {
+  const view: ImportResultView = {
     id: result.id,
     imported: result.imported,
     duplicates: result.duplicates,
     replayed: result.replayed,
-    records: result.records.map(playoutRecordView),
   };
+  response.vary('Prefer');
+  if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
+  if (prefersMinimalReturn(prefer)) {
+    response.setHeader('Preference-Applied', RETURN_MINIMAL);
+    return view;
+  }
+  return { ...view, records: result.records.map(playoutRecordView) };
 }
 
 async function readBody(request: Request, limit: number): Promise<Buffer> {
@@ -148,12 +171,14 @@ export class PlayoutLogController {
   @JsonBodyLimit(BATCH_BODY_LIMIT_BYTES)
   @HttpCode(201)
   @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiHeader(PREFER_HEADER)
   @ApiBody({ type: PostPlayoutBatchDto })
   @ApiOperation({ summary: 'Many records in one transaction: all or nothing' })
   async batch(
     @Param('commune') commune: string,
     @PlayoutBatchBody() body: PostPlayoutBatchDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers('prefer') prefer: string | undefined,
     @CurrentUser() actor: AuthUser,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ImportResultView> {
@@ -167,13 +192,13 @@ export class PlayoutLogController {
       },
       actor,
     );
-    if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
-    return importView(result);
+    return importView(result, prefer, response);
   }
 
   @Post('import')
   @HttpCode(201)
   @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiHeader(PREFER_HEADER)
   @ApiConsumes('text/csv', 'multipart/form-data')
   @ApiBody({
     schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } },
@@ -185,6 +210,7 @@ export class PlayoutLogController {
     @Req() request: Request,
     @UploadedFile() file: { buffer: Buffer } | undefined,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers('prefer') prefer: string | undefined,
     @CurrentUser() actor: AuthUser,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ImportResultView> {
@@ -213,8 +239,7 @@ export class PlayoutLogController {
       { kind: 'csv', rows, rowErrors: errors, bodySha256: sha256Hex(bytes), idempotencyKey },
       actor,
     );
-    if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
-    return importView(result);
+    return importView(result, prefer, response);
   }
 }
 

@@ -2770,7 +2770,8 @@ export interface components {
       imported: number;
       duplicates: number;
       replayed: boolean;
-      records: components['schemas']['PlayoutRecordView'][];
+      /** @description Every record written (or, replayed, written the first time); absent for `Prefer: return=minimal`. */
+      records?: components['schemas']['PlayoutRecordView'][];
     };
     CheckpointKeyView: {
       keyId: string;
@@ -6184,6 +6185,8 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
+        /** @description `return=minimal` (RFC 7240): the answer leaves out `records` (a batch of 300 records answers ~180 kB with them); `Preference-Applied` says so. */
+        Prefer?: string;
         /** @description Repeating a request with the same key returns the first result. */
         'Idempotency-Key'?: string;
       };
@@ -6221,6 +6224,8 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
+        /** @description `return=minimal` (RFC 7240): the answer leaves out `records` (a batch of 300 records answers ~180 kB with them); `Preference-Applied` says so. */
+        Prefer?: string;
         /** @description Repeating a request with the same key returns the first result. */
         'Idempotency-Key'?: string;
       };

@@ -118,11 +118,12 @@ export function upload<T>(
   path: string,
   form: FormData,
   onProgress: (fraction: number) => void,
+  headers: Record<string, string> = {},
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const request = new XMLHttpRequest();
     request.open('POST', `${API_BASE}${path}`);
-    for (const [name, value] of Object.entries(authHeaders())) {
+    for (const [name, value] of Object.entries({ ...authHeaders(), ...headers })) {
       request.setRequestHeader(name, value);
     }
     request.responseType = 'json';

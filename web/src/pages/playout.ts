@@ -221,10 +221,13 @@ function importForm(commune: string, onDone: () => void): HTMLElement {
       const data = new FormData();
       data.append('file', chosen);
       try {
+        // Only the counts are shown: the records written would come back for nothing (a month's
+        // CSV is megabytes of them).
         const result = await upload<ImportResult>(
           `/communes/${commune}/playout-log/import`,
           data,
           () => undefined,
+          { Prefer: 'return=minimal' },
         );
         toast(
           `Đã nhập ${result.imported} bản ghi${result.duplicates ? `, bỏ qua ${result.duplicates} bản ghi trùng` : ''}.`,
