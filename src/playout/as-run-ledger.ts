@@ -23,7 +23,7 @@ import {
 } from './entities/playout-record.entity';
 import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
 import {
-  canonicalTail,
+  canonicalTailWithoutSegments,
   chainHash,
   chainHashOfTail,
   ChainVerdict,
@@ -91,7 +91,7 @@ export function draftContentKey(draft: ContentFields): string {
  */
 export function draftKeys(draft: ContentFields): { contentKey: string; canonicalTail: string } {
   // A content key never covers segments, even when a full draft is given as its content fields.
-  const tail = canonicalTail({ ...draft, segments: null });
+  const tail = canonicalTailWithoutSegments(draft);
   return {
     contentKey: contentKeyOfTail(draft.communeCode, tail, draft.reason),
     canonicalTail: tail,

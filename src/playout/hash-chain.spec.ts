@@ -144,6 +144,36 @@ describe('hash chain', () => {
       expect(keys).toEqual({ contentKey: contentKey(record, 'lý do'), canonicalTail: tail });
     }
   });
+
+  it('writes each value as JSON.stringify of the fields as one object would, escapes included', () => {
+    // The form as JSON.stringify writes it: the tail is built piece by piece, and must not differ.
+    const asOneObject = (record: ChainFields) =>
+      JSON.stringify({
+        communeCode: record.communeCode,
+        seq: record.seq,
+        scheduleItemId: record.scheduleItemId ?? null,
+        bulletinId: record.bulletinId ?? null,
+        topics: sortTopics(record.topics),
+        startedAt: record.startedAt.toISOString(),
+        endedAt: record.endedAt.toISOString(),
+        playedMs: record.playedMs,
+        outcome: record.outcome,
+        source: record.source,
+        correctsSeq: record.correctsSeq ?? null,
+      });
+    const odd: ChainFields = {
+      ...first,
+      scheduleItemId: 'a"b\\c\n\u0001 Đài "xã"',
+      bulletinId: '\u2028\ud800',
+      topics: ['xa-hoi-so', 'chinh-quyen-so', 'xa-hoi-so', 'Z', 'kinh-te-so'],
+      startedAt: new Date('1999-12-31T23:59:59.999Z'),
+      correctsSeq: 2147483647,
+    };
+    for (const record of [first, second, odd, { ...second, topics: [] }]) {
+      expect(canonicalJson(record)).toBe(asOneObject(record));
+      expect(draftKeys({ ...record, reason: null }).canonicalTail).toBe(canonicalTail(record));
+    }
+  });
 });
 
 describe("a relay's segments in the chain", () => {

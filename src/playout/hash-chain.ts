@@ -77,23 +77,46 @@ function canonicalHead(communeCode: string, seq: number): string {
  * carries it to the ledger, which hashes it without writing the record's JSON again.
  */
 export function canonicalTail(record: TailFields): string {
-  const segments =
-    record.segments === undefined || record.segments === null
-      ? {}
-      : { segments: record.segments.map(canonicalSegment) };
-  const json = JSON.stringify({
-    scheduleItemId: record.scheduleItemId ?? null,
-    bulletinId: record.bulletinId ?? null,
-    topics: sortTopics(record.topics),
-    startedAt: toInstant(record.startedAt),
-    endedAt: toInstant(record.endedAt),
-    playedMs: record.playedMs,
-    outcome: record.outcome,
-    source: record.source,
-    correctsSeq: record.correctsSeq ?? null,
-    ...segments,
-  });
-  return `,${json.slice(1)}`;
+  const fields = canonicalFields(record);
+  if (record.segments === undefined || record.segments === null) return `${fields}}`;
+  return `${fields},"segments":${JSON.stringify(record.segments.map(canonicalSegment))}}`;
+}
+
+/** `canonicalTail` of the record as if it had no segments (what a content key covers). */
+export function canonicalTailWithoutSegments(record: TailFields): string {
+  return `${canonicalFields(record)}}`;
+}
+
+/**
+ * The tail's fields up to `correctsSeq`, written piece by piece: what `JSON.stringify` of them as
+ * one object gives, at a third of its time (a fresh object a record, then its keys walked: ~4 µs
+ * of a batch's ~55 µs a record). Each value goes through `JSON.stringify` for its escaping; an
+ * instant is ASCII digits and signs, quoted as it is.
+ */
+function canonicalFields(record: TailFields): string {
+  const topics = record.topics;
+  return (
+    `,"scheduleItemId":${jsonOrNull(record.scheduleItemId)}` +
+    `,"bulletinId":${jsonOrNull(record.bulletinId)}` +
+    `,"topics":${JSON.stringify(isSortedSet(topics) ? topics : sortTopics(topics))}` +
+    `,"startedAt":"${toInstant(record.startedAt)}","endedAt":"${toInstant(record.endedAt)}"` +
+    `,"playedMs":${JSON.stringify(record.playedMs)}` +
+    `,"outcome":${JSON.stringify(record.outcome)},"source":${JSON.stringify(record.source)}` +
+    `,"correctsSeq":${jsonOrNull(record.correctsSeq)}`
+  );
+}
+
+/** A value as `JSON.stringify` writes it inside an object, `null` for an absent one. */
+function jsonOrNull(value: string | number | null | undefined): string {
+  return value === null || value === undefined ? 'null' : JSON.stringify(value);
+}
+
+/** True when `topics` is already in `sortTopics` order (strictly increasing: no repeats). */
+function isSortedSet(topics: readonly string[]): boolean {
+  for (let index = 1; index < topics.length; index += 1) {
+    if (!(topics[index - 1] < topics[index])) return false;
+  }
+  return true;
 }
 
 /** One-shot `crypto.hash`: half the cost of a Hash object for a record's few hundred bytes. */
