@@ -9,7 +9,7 @@ import { GroupCommit, Settled } from '../common/group-commit';
 import { newId } from '../common/ids';
 import { isLocalDate, addDays, localMidnight } from '../common/local-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { insertRows } from '../database/bulk-insert';
+import { insertRows, selectRows } from '../database/bulk-insert';
 import { toInstant } from '../database/columns';
 import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
@@ -466,16 +466,23 @@ export class PlayoutLogService {
     return this.ledger.append(manager, head, drafts);
   }
 
+  /**
+   * The first import of the commune that this request repeats (same key, or same kind and body),
+   * or null. Plain SQL, one statement each way: every import asks, before it writes anything.
+   */
   private async earlierImport(
     manager: EntityManager,
     communeCode: string,
     request: ImportRequest,
-  ): Promise<PlayoutImport | null> {
+  ): Promise<EarlierImport | null> {
+    const select =
+      'SELECT id, commune_code AS "communeCode", kind, body_sha256 AS "bodySha256", summary ' +
+      'FROM playout_import WHERE commune_code = ? AND ';
     if (request.idempotencyKey) {
-      const byKey = await manager.findOneBy(PlayoutImport, {
+      const [byKey] = await selectRows<EarlierImportRow>(manager, `${select}idempotency_key = ?`, [
         communeCode,
-        idempotencyKey: request.idempotencyKey,
-      });
+        request.idempotencyKey,
+      ]);
       if (byKey) {
         if (byKey.bodySha256 !== request.bodySha256 || byKey.kind !== request.kind) {
           throw new DomainError(
@@ -484,22 +491,45 @@ export class PlayoutLogService {
             { importId: byKey.id },
           );
         }
-        return byKey;
+        return earlierOf(byKey);
       }
     }
-    return manager.findOne(PlayoutImport, {
-      where: { communeCode, kind: request.kind, bodySha256: request.bodySha256 },
-      order: { createdAt: 'ASC' },
-    });
+    const [byBody] = await selectRows<EarlierImportRow>(
+      manager,
+      `${select}kind = ? AND body_sha256 = ? ORDER BY created_at LIMIT 1`,
+      [communeCode, request.kind, request.bodySha256],
+    );
+    return byBody ? earlierOf(byBody) : null;
   }
 
-  private async replay(manager: EntityManager, earlier: PlayoutImport): Promise<ImportResult> {
+  private async replay(manager: EntityManager, earlier: EarlierImport): Promise<ImportResult> {
     const records = await manager.find(PlayoutRecord, {
       where: { communeCode: earlier.communeCode, importId: earlier.id },
       order: { seq: 'ASC' },
     });
     return { id: earlier.id, ...earlier.summary, replayed: true, records };
   }
+}
+
+/** An earlier import as `earlierImport` reads it. */
+interface EarlierImportRow {
+  id: string;
+  communeCode: string;
+  kind: PlayoutImportKind;
+  bodySha256: string;
+  /** `PlayoutImportSummary` as JSON text (the column is TypeORM's `simple-json`). */
+  summary: string;
+}
+
+/** What a replay needs of the earlier import. */
+type EarlierImport = Pick<PlayoutImport, 'id' | 'communeCode' | 'summary'>;
+
+function earlierOf(row: EarlierImportRow): EarlierImport {
+  return {
+    id: row.id,
+    communeCode: row.communeCode,
+    summary: JSON.parse(row.summary) as PlayoutImportSummary,
+  };
 }
 
 function assertIdempotencyKey(key: string | undefined): void {
