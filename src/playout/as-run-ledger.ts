@@ -174,7 +174,12 @@ const RECORD_COLUMNS = [
   'segments',
 ] as const;
 
-function recordValues(manager: EntityManager, record: PlayoutRecord): SqlValue[] {
+/** `createdAt`: `toInstant(record.createdAt)`, the same for every record of an append. */
+function recordValues(
+  manager: EntityManager,
+  record: PlayoutRecord,
+  createdAt: string,
+): SqlValue[] {
   return [
     record.id,
     record.communeCode,
@@ -197,7 +202,7 @@ function recordValues(manager: EntityManager, record: PlayoutRecord): SqlValue[]
     record.contentKey,
     record.importId,
     record.createdBy,
-    toInstant(record.createdAt),
+    createdAt,
     sqlBoolean(manager, record.demo),
     record.devicesTargeted,
     record.devicesAired,
@@ -379,11 +384,12 @@ export class AsRunLedger {
     // would spend more time on its parameters than the database on the rows. A batch's records
     // share their commune, source, import, author, creation time and the columns it leaves empty:
     // each of those is bound once a statement (about half of a record's 29 values).
+    const createdAt = toInstant(now);
     await insertRows(
       manager,
       'playout_record',
       RECORD_COLUMNS,
-      records.map((record) => recordValues(manager, record)),
+      records.map((record) => recordValues(manager, record, createdAt)),
       undefined,
       true,
     );

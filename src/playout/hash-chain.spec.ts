@@ -84,6 +84,11 @@ describe('hash chain', () => {
       'kinh-te-so',
       'xa-hoi-so',
     ]);
+    // In order already: a copy; repeats side by side are still dropped.
+    const sorted = ['chinh-quyen-so', 'kinh-te-so'];
+    expect(sortTopics(sorted)).toEqual(sorted);
+    expect(sortTopics(sorted)).not.toBe(sorted);
+    expect(sortTopics(['kinh-te-so', 'kinh-te-so'])).toEqual(['kinh-te-so']);
   });
 
   it('verifies an intact chain and counts it', () => {

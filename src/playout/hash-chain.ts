@@ -30,8 +30,13 @@ export interface ChainedRecord extends ChainFields {
   hash: string;
 }
 
-/** Topic codes in the order the chain uses: code-unit (for ASCII codes, byte) order, no repeats. */
+/**
+ * Topic codes in the order the chain uses: code-unit (for ASCII codes, byte) order, no repeats.
+ * A new array; codes already in that order (a record's, each time it is written again) are
+ * copied without the set and the sort.
+ */
 export function sortTopics(topics: readonly string[]): string[] {
+  if (isSortedSet(topics)) return topics.slice();
   return [...new Set(topics)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
