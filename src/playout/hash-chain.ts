@@ -94,9 +94,9 @@ export function canonicalTailWithoutSegments(record: TailFields): string {
 
 /**
  * The tail's fields up to `correctsSeq`, written piece by piece: what `JSON.stringify` of them as
- * one object gives, at a third of its time (a fresh object a record, then its keys walked: ~4 µs
- * of a batch's ~55 µs a record). Each value goes through `JSON.stringify` for its escaping; an
- * instant is ASCII digits and signs, quoted as it is.
+ * one object gives, without the object built for each record and its keys walked (a content key
+ * with its tail 11–12 → 5–6 µs a record, 2 × AMD EPYC, node 20). Each value goes through
+ * `JSON.stringify` for its escaping; an instant is ASCII digits and signs, quoted as it is.
  */
 function canonicalFields(record: TailFields): string {
   const topics = record.topics;

@@ -63,10 +63,10 @@ const PREFER_HEADER = {
 };
 
 /**
- * An import's answer: with every record it wrote, unless the client prefers the minimal return
- * (an edge player or importer on a metered link that needs only the counts).
+ * An import's answer and its headers: with every record it wrote, unless the client prefers the
+ * minimal return (an edge player or importer on a metered link that needs only the counts).
  */
-function importView(
+function answerImport(
   result: ImportResult,
   prefer: string | undefined,
   response: Response,
@@ -192,7 +192,7 @@ export class PlayoutLogController {
       },
       actor,
     );
-    return importView(result, prefer, response);
+    return answerImport(result, prefer, response);
   }
 
   @Post('import')
@@ -239,7 +239,7 @@ export class PlayoutLogController {
       { kind: 'csv', rows, rowErrors: errors, bodySha256: sha256Hex(bytes), idempotencyKey },
       actor,
     );
-    return importView(result, prefer, response);
+    return answerImport(result, prefer, response);
   }
 }
 
