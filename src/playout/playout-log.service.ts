@@ -290,7 +290,7 @@ export class PlayoutLogService {
     return this.db.write(async (manager) => {
       const head = await this.ledger.lockHead(manager, communeCode);
       const earlier = await this.earlierImport(manager, communeCode, request);
-      if (earlier) return this.replay(manager, earlier);
+      if (earlier) return this.replay(manager, communeCode, earlier);
       if (request.rowErrors && request.rowErrors.length > 0 && request.rows.length === 0) {
         throw importInvalid(request.rowErrors);
       }
@@ -476,7 +476,7 @@ export class PlayoutLogService {
     request: ImportRequest,
   ): Promise<EarlierImport | null> {
     const select =
-      'SELECT id, commune_code AS "communeCode", kind, body_sha256 AS "bodySha256", summary ' +
+      'SELECT id, kind, body_sha256 AS "bodySha256", summary ' +
       'FROM playout_import WHERE commune_code = ? AND ';
     if (request.idempotencyKey) {
       const [byKey] = await selectRows<EarlierImportRow>(manager, `${select}idempotency_key = ?`, [
@@ -502,9 +502,13 @@ export class PlayoutLogService {
     return byBody ? earlierOf(byBody) : null;
   }
 
-  private async replay(manager: EntityManager, earlier: EarlierImport): Promise<ImportResult> {
+  private async replay(
+    manager: EntityManager,
+    communeCode: string,
+    earlier: EarlierImport,
+  ): Promise<ImportResult> {
     const records = await manager.find(PlayoutRecord, {
-      where: { communeCode: earlier.communeCode, importId: earlier.id },
+      where: { communeCode, importId: earlier.id },
       order: { seq: 'ASC' },
     });
     return { id: earlier.id, ...earlier.summary, replayed: true, records };
@@ -514,7 +518,6 @@ export class PlayoutLogService {
 /** An earlier import as `earlierImport` reads it. */
 interface EarlierImportRow {
   id: string;
-  communeCode: string;
   kind: PlayoutImportKind;
   bodySha256: string;
   /** `PlayoutImportSummary` as JSON text (the column is TypeORM's `simple-json`). */
@@ -522,12 +525,11 @@ interface EarlierImportRow {
 }
 
 /** What a replay needs of the earlier import. */
-type EarlierImport = Pick<PlayoutImport, 'id' | 'communeCode' | 'summary'>;
+type EarlierImport = Pick<PlayoutImport, 'id' | 'summary'>;
 
 function earlierOf(row: EarlierImportRow): EarlierImport {
   return {
     id: row.id,
-    communeCode: row.communeCode,
     summary: JSON.parse(row.summary) as PlayoutImportSummary,
   };
 }
