@@ -6,6 +6,7 @@ import { AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DRAIN_LIMIT_BYTES } from '../src/common/problem.filter';
 import { AppConfig, APP_CONFIG } from '../src/config/app-config';
 import { AudioPipeline } from '../src/media/audio-pipeline';
 import { mediaPaths } from '../src/media/media-paths';
@@ -97,6 +98,97 @@ async function decodedSeconds(inputOptions: string[], path: string): Promise<num
 async function eventually(check: () => boolean, timeoutMs = 3000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+interface ChunkedOutcome {
+  status: number;
+  body: ProblemBody;
+  /** Bytes of the body the client had written when the answer's head arrived. */
+  sentAtAnswer: number;
+  /** The connection was closed within 3 s of the answer while the client went on sending. */
+  closedByServer: boolean;
+  headers: http.IncomingHttpHeaders;
+}
+
+/**
+ * Streams a chunked multipart upload of up to `offered` random bytes, 64 KiB every 2 ms, and
+ * goes on sending after the answer: resolves with the answer once the connection is closed, and
+ * fails if it closes with no answer. Past `busyAfterBytes` the client blocks its event loop for
+ * `busyMs` after each chunk, as a client on a loaded machine does.
+ */
+function chunkedUpload(
+  port: number,
+  path: string,
+  token: string,
+  options: { offered: number; busyAfterBytes?: number; busyMs?: number },
+): Promise<ChunkedOutcome> {
+  const chunk = randomBytes(64 * 1024);
+  return new Promise<ChunkedOutcome>((resolve, reject) => {
+    const request = http.request({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path,
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'multipart/form-data; boundary=loa',
+        'Transfer-Encoding': 'chunked',
+      },
+    });
+    let sent = 0;
+    let closed = false;
+    let answered = false;
+    request.on('close', () => {
+      closed = true;
+      if (!answered) {
+        clearInterval(pace);
+        reject(new Error(`the connection closed with no answer after ${sent} bytes sent`));
+      }
+    });
+    request.on('error', () => undefined);
+    request.write(
+      '--loa\r\nContent-Disposition: form-data; name="file"; filename="lon.wav"\r\nContent-Type: audio/wav\r\n\r\n',
+    );
+    const pace = setInterval(() => {
+      if (closed || sent >= options.offered) {
+        clearInterval(pace);
+        if (!closed) request.end();
+        return;
+      }
+      sent += chunk.length;
+      request.write(chunk);
+      if (options.busyMs && sent > (options.busyAfterBytes ?? 0)) {
+        const until = Date.now() + options.busyMs;
+        while (Date.now() < until) {
+          // Busy: the event loop reads nothing meanwhile.
+        }
+      }
+    }, 2);
+    request.on('response', (response) => {
+      answered = true;
+      const sentAtAnswer = sent;
+      const parts: Buffer[] = [];
+      response.on('data', (part: Buffer) => parts.push(part));
+      response.on('end', () => {
+        // The client goes on sending; the server must hang up by itself.
+        void eventually(() => closed, 3000).then(() => {
+          clearInterval(pace);
+          request.destroy();
+          try {
+            resolve({
+              status: response.statusCode ?? 0,
+              body: JSON.parse(Buffer.concat(parts).toString()) as ProblemBody,
+              sentAtAnswer,
+              closedByServer: closed,
+              headers: response.headers,
+            });
+          } catch (error) {
+            reject(error instanceof Error ? error : new Error(String(error)));
+          }
+        });
+      });
+    });
+  });
 }
 
 /** A free TCP port on 127.0.0.1. */
@@ -518,66 +610,8 @@ describe('security: media uploads (e2e)', () => {
       const before = filesUnder(mediaDir);
       // 256 MiB offered at about 32 MB/s: 8 s to send it all.
       const offered = 256 * 1024 * 1024;
-      const chunk = randomBytes(64 * 1024);
-      const outcome = await new Promise<{
-        status: number;
-        body: ProblemBody;
-        sentAtAnswer: number;
-        closedByServer: boolean;
-        headers: http.IncomingHttpHeaders;
-      }>((resolve, reject) => {
-        const request = http.request({
-          host: '127.0.0.1',
-          port,
-          method: 'POST',
-          path: `/api/v1/communes/${HAC_THANH}/audio`,
-          headers: {
-            Authorization: `Bearer ${operator}`,
-            'Content-Type': 'multipart/form-data; boundary=loa',
-            'Transfer-Encoding': 'chunked',
-          },
-        });
-        let sent = 0;
-        let closed = false;
-        request.on('close', () => {
-          closed = true;
-        });
-        request.on('error', () => undefined);
-        request.write(
-          '--loa\r\nContent-Disposition: form-data; name="file"; filename="lon.wav"\r\nContent-Type: audio/wav\r\n\r\n',
-        );
-        const pace = setInterval(() => {
-          if (closed || sent >= offered) {
-            clearInterval(pace);
-            if (!closed) request.end();
-            return;
-          }
-          sent += chunk.length;
-          request.write(chunk);
-        }, 2);
-        request.on('response', (response) => {
-          const sentAtAnswer = sent;
-          const parts: Buffer[] = [];
-          response.on('data', (part: Buffer) => parts.push(part));
-          response.on('end', () => {
-            // The client goes on sending; the server must hang up by itself.
-            void eventually(() => closed, 3000).then(() => {
-              clearInterval(pace);
-              request.destroy();
-              try {
-                resolve({
-                  status: response.statusCode ?? 0,
-                  body: JSON.parse(Buffer.concat(parts).toString()) as ProblemBody,
-                  sentAtAnswer,
-                  closedByServer: closed,
-                  headers: response.headers,
-                });
-              } catch (error) {
-                reject(error instanceof Error ? error : new Error(String(error)));
-              }
-            });
-          });
-        });
+      const outcome = await chunkedUpload(port, `/api/v1/communes/${HAC_THANH}/audio`, operator, {
+        offered,
       });
       expect(outcome.status).toBe(413);
       expect(outcome.body).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
@@ -585,6 +619,26 @@ describe('security: media uploads (e2e)', () => {
       expect(outcome.closedByServer).toBe(true);
       expect(outcome.sentAtAnswer).toBeGreaterThan(UPLOAD_LIMIT);
       expect(outcome.sentAtAnswer).toBeLessThan(offered / 2);
+      await eventually(() => filesUnder(mediaDir).join() === before.join());
+      expect(filesUnder(mediaDir)).toEqual(before);
+    });
+
+    it('still answers 413 to a client too busy to read at once: the close does not reset the connection under it', async () => {
+      await quiet();
+      const before = filesUnder(mediaDir);
+      // Past the limit and the bytes the service drains, the client spends 15 ms of every 64 KiB
+      // it sends on other work, as a loaded machine would: the answer and the close reach it
+      // while it is busy, and its next write comes before it reads them.
+      for (let round = 0; round < 4; round += 1) {
+        const outcome = await chunkedUpload(port, `/api/v1/communes/${HAC_THANH}/audio`, operator, {
+          offered: 64 * 1024 * 1024,
+          busyAfterBytes: UPLOAD_LIMIT + DRAIN_LIMIT_BYTES,
+          busyMs: 15,
+        });
+        expect(outcome.status).toBe(413);
+        expect(outcome.body).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+        expect(outcome.closedByServer).toBe(true);
+      }
       await eventually(() => filesUnder(mediaDir).join() === before.join());
       expect(filesUnder(mediaDir)).toEqual(before);
     });

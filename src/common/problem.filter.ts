@@ -155,13 +155,37 @@ export function sendProblem(
 }
 
 /**
- * Bodies up to this size are read and dropped before an error answer; past it the answer goes out
- * and the connection is closed. Closing with unread bytes makes the kernel reset the connection,
- * and a reset can drop the answer the client has not read yet: the bound is above the largest
- * JSON body a route takes (4 MB), so that a refused body of any plausible size still gets its
- * answer. Reading and dropping costs no parsing.
+ * Bodies up to this size are read and dropped before an error answer, and the connection stays
+ * open for the client's next request; past it the answer goes out and the connection is closed
+ * (closeAfterAnswer). The bound is above the largest JSON body a route takes (4 MB), so that a
+ * refused body of any plausible size keeps its connection. Reading and dropping costs no parsing.
  */
 export const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
+
+/** How long a connection closed with its request body unread goes on reading and dropping it. */
+export const LINGER_MS = 2000;
+
+/**
+ * Makes the answer the connection's last, and the close one that does not lose it. Node destroys
+ * the socket as soon as that answer is written; with request bytes still unread, the kernel then
+ * resets the connection, and a client still sending (a browser or curl uploading) can meet the
+ * reset before it has read the answer: its next write fails and the 413 or 401 is lost as a
+ * network error. So the write side is shut after the answer (the client reads it, then the end
+ * of the stream), what the client still sends is read and dropped, and the socket is destroyed
+ * once the client has closed its side, or after LINGER_MS (a lingering close).
+ */
+export function closeAfterAnswer(response: Response): void {
+  response.setHeader('Connection', 'close');
+  const socket = response.socket;
+  if (!socket) return;
+  // What Node's server calls once the answer marked `Connection: close` is written.
+  socket.destroySoon = () => {
+    if (socket.writable) socket.end();
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+  };
+}
 
 /**
  * Access is decided before the body is read, so an upload can be refused while the client is still
@@ -185,7 +209,7 @@ export function afterBody(request: Request, response: Response, send: () => void
     if (sent) return;
     sent = true;
     request.off('data', onData);
-    if (closeConnection) response.setHeader('Connection', 'close');
+    if (closeConnection) closeAfterAnswer(response);
     send();
   };
   const onData = (chunk: Buffer) => {

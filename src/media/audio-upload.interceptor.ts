@@ -5,6 +5,7 @@ import { rm } from 'node:fs/promises';
 import { finalize, Observable } from 'rxjs';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
+import { closeAfterAnswer } from '../common/problem.filter';
 import { HashingDiskStorage } from './hashing-disk-storage';
 import { MediaStorage } from './media-storage';
 
@@ -103,7 +104,7 @@ export class AudioUploadInterceptor implements NestInterceptor {
     }
     if (declaredTooLarge(request.headers['content-length'], this.maxBytes)) {
       // Not a byte of it is read: the answer goes out at once and the connection is closed.
-      response.setHeader('Connection', 'close');
+      closeAfterAnswer(response);
       throw tooLarge(this.maxBytes);
     }
     await new Promise<void>((resolve, reject) => {
