@@ -59,7 +59,11 @@ describe('the end-to-end runs of npm test', () => {
     const afterPostgres = listed('sqlite', false, 'after-postgres');
     expect([...main, ...afterPostgres].sort()).toEqual(others);
     expect(main.filter((name) => afterPostgres.includes(name))).toEqual([]);
-    expect(afterPostgres).toEqual(['web-clicks.e2e-spec.ts', 'web.e2e-spec.ts']);
+    expect(afterPostgres).toEqual([
+      'web-clicks.e2e-spec.ts',
+      'web-monitor.e2e-spec.ts',
+      'web.e2e-spec.ts',
+    ]);
   });
 
   it('leave the suites that run once out of the PostgreSQL pass, and only those', () => {
