@@ -1,4 +1,4 @@
-import { fork } from 'node:child_process';
+import { ChildProcess, fork } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { Env } from '../src/config/load-config';
 
@@ -38,33 +38,68 @@ export function benchEnv(dir: string, prefix: string, extra: Env = {}): Env {
 export const LOAD_STARTED = 'load-started';
 
 /**
- * Sends `run` to a load process forked from `file` (a script of this folder) and gives its
- * answer: the load's CPU is not the measured process's. `started` is called when the process
- * says it starts (`LOAD_STARTED`), after the run has crossed to it.
+ * A load process forked from `file` (a script of this folder), kept for several runs: the load's
+ * CPU is not the measured process's, and what it keeps between runs (its compiled code, its
+ * keep-alive connections) lets a warm-up warm the client as well as the server.
  */
-export function inLoadProcess<Run, Result>(
+export class LoadProcess<Run, Result> {
+  private readonly child: ChildProcess;
+  private exited: Error | null = null;
+
+  constructor(private readonly file: string) {
+    this.child = fork(join(__dirname, file), [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.child.once('exit', (code) => {
+      this.exited = new Error(`load process ${file} exited with ${code}`);
+    });
+  }
+
+  /**
+   * Sends `run` and gives its answer. `started` is called when the process says it starts
+   * (`LOAD_STARTED`), after the run has crossed to it. One run at a time.
+   */
+  run(run: Run, started: () => void = () => undefined): Promise<Result> {
+    if (this.exited) return Promise.reject(this.exited);
+    return new Promise<Result>((done, fail) => {
+      const onMessage = (message: Result | typeof LOAD_STARTED) => {
+        if (message === LOAD_STARTED) {
+          started();
+          return;
+        }
+        this.child.off('exit', onExit);
+        this.child.off('message', onMessage);
+        done(message);
+      };
+      const onExit = (code: number | null) =>
+        fail(new Error(`load process ${this.file} exited with ${code}`));
+      this.child.on('message', onMessage);
+      this.child.once('exit', onExit);
+      this.child.send(run as object);
+    });
+  }
+
+  /** Lets the process end (it exits when disconnected). */
+  close(): void {
+    if (this.child.connected) this.child.disconnect();
+  }
+}
+
+/** Sends `run` to a load process of its own, which ends with the run (see `LoadProcess`). */
+export async function inLoadProcess<Run, Result>(
   file: string,
   run: Run,
   started: () => void = () => undefined,
 ): Promise<Result> {
-  const child = fork(join(__dirname, file), [], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  return new Promise<Result>((done, fail) => {
-    child.on('message', (message: Result | typeof LOAD_STARTED) => {
-      if (message === LOAD_STARTED) {
-        started();
-        return;
-      }
-      child.disconnect();
-      done(message);
-    });
-    child.once('exit', (code) => fail(new Error(`load process ${file} exited with ${code}`)));
-    child.send(run as object);
-  });
+  const load = new LoadProcess<Run, Result>(file);
+  try {
+    return await load.run(run, started);
+  } finally {
+    load.close();
+  }
 }
 
-/** The load process’s side of `inLoadProcess`: runs what it is sent and answers with the result. */
+/** A load process’s side of `LoadProcess`: runs what it is sent and answers with the result. */
 export function answerRuns<Run, Result>(runner: (run: Run) => Promise<Result>): void {
   process.on('message', (run: Run) => {
     runner(run).then(

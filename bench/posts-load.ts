@@ -3,13 +3,22 @@ import { answerRuns } from './bench-support';
 import { postOver } from './http-post';
 import { postOf, PostsResult, PostsRun } from './posts-traffic';
 
+/** Each origin's keep-alive connections, kept from one run to the next (a warm-up's to its run). */
+const agents = new Map<string, Agent>();
+
 /**
  * The load process of the single-posts benchmark (bench/posts.bench.ts), forked so that its CPU
  * is not the measured process's: `connections` keep-alive clients of node:http, each sending
  * its next post as soon as the previous one is answered (a closed loop, as autocannon does).
+ * The connections to an origin stay open after a run, so the run after a warm-up starts on
+ * warm connections, as the clients of a service that is taking posts do.
  */
 async function runPosts(run: PostsRun): Promise<PostsResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: run.connections });
+  let agent = agents.get(run.origin);
+  if (!agent) {
+    agent = new Agent({ keepAlive: true, maxSockets: run.connections });
+    agents.set(run.origin, agent);
+  }
   const posts = Array.from({ length: run.count }, (_, n) => postOf(run, n));
   const latencies = new Array<number>(run.count);
   const statuses: Record<string, number> = {};
@@ -36,7 +45,6 @@ async function runPosts(run: PostsRun): Promise<PostsResult> {
     }),
   );
   const ms = performance.now() - started;
-  agent.destroy();
   return { ms, latencies, statuses, failures };
 }
 

@@ -13,7 +13,7 @@ import { dataSourceOptions, SQLITE_PRAGMAS } from '../src/database/data-source-o
 import { GeoService } from '../src/geo/geo.service';
 import { PlayoutLogService } from '../src/playout/playout-log.service';
 import { deleteRedisKeys } from '../test/support/services';
-import { BENCH_REDIS_URL, benchEnv, inLoadProcess } from './bench-support';
+import { BENCH_REDIS_URL, benchEnv, LoadProcess } from './bench-support';
 import { Benchmark } from './bench.types';
 import { distribution } from './playout.bench';
 import { PostsResult, PostsRun } from './posts-traffic';
@@ -115,9 +115,9 @@ interface Measured {
   cpuMs: number;
 }
 
-async function measure(run: PostsRun): Promise<Measured> {
+async function measure(load: LoadProcess<PostsRun, PostsResult>, run: PostsRun): Promise<Measured> {
   const cpu = process.cpuUsage();
-  const result = await inLoadProcess<PostsRun, PostsResult>('posts-load.js', run);
+  const result = await load.run(run);
   const used = process.cpuUsage(cpu);
   return { result, cpuMs: (used.user + used.system) / 1000 };
 }
@@ -152,6 +152,9 @@ export const postsBenchmark: Benchmark = {
     let app: NestExpressApplication | undefined;
     let raw: Database | undefined;
     const servers: Server[] = [];
+    // One load process for the whole run: each server is warmed up by the same clients that then
+    // measure it, on the same keep-alive connections.
+    const load = new LoadProcess<PostsRun, PostsResult>('posts-load.js');
     try {
       app = await createHttpApp({ env, clock });
       await app.listen(0, '127.0.0.1');
@@ -174,8 +177,10 @@ export const postsBenchmark: Benchmark = {
         connections: CONNECTIONS,
       };
 
-      await measure({ ...base, origin, count: WARM_UP_POSTS, date: '2025-10-01', tag: 'warm' });
-      const service = await measure({
+      const warmUp = (origin: string, tag: string) =>
+        measure(load, { ...base, origin, count: WARM_UP_POSTS, date: '2025-10-01', tag });
+      await warmUp(origin, 'warm');
+      const service = await measure(load, {
         ...base,
         origin,
         count: POSTS,
@@ -208,14 +213,16 @@ export const postsBenchmark: Benchmark = {
       servers.push(rawInsert.server);
       const floor = await rawServer(null);
       servers.push(floor.server);
-      const rawRun = await measure({
+      await warmUp(rawInsert.origin, 'raw-warm');
+      const rawRun = await measure(load, {
         ...base,
         origin: rawInsert.origin,
         count: POSTS,
         date: '2025-10-02',
         tag: 'raw',
       });
-      const floorRun = await measure({
+      await warmUp(floor.origin, 'floor-warm');
+      const floorRun = await measure(load, {
         ...base,
         origin: floor.origin,
         count: POSTS,
@@ -235,13 +242,14 @@ export const postsBenchmark: Benchmark = {
         `communes of Thanh Hóa (each commune's posts two minutes apart, so all of them are new and`,
         `none overlaps), from ${CONNECTIONS} keep-alive connections of node:http in a separate load`,
         'process, each sending its next post as soon as the previous one is answered. The service',
-        'runs in the benchmark process (API role, SQLite, WAL, each commit synced); after a warm-up',
-        `of ${WARM_UP_POSTS} posts. Posts that arrive while a transaction runs are committed together in`,
-        'the next one (group commit), each checked as if alone and answered with its own record or',
-        'error. Baselines in the same run, same load process: a node:http server doing one raw',
-        '`INSERT` of the post into `playout_record` per request, committed alone (no checks, chain,',
-        'topics, audit or roll-ups); and the same server answering without a database (the HTTP',
-        'floor). CPU is the measured process’s own, per post.',
+        'runs in the benchmark process (API role, SQLite, WAL, each commit synced). Each server is',
+        `first warmed up with ${WARM_UP_POSTS} posts of another day by the same load process, whose`,
+        'connections stay open into the measured run. Posts that arrive while a transaction runs are',
+        'committed together in the next one (group commit), each checked as if alone and answered',
+        'with its own record or error. Baselines in the same run, same load process: a node:http',
+        'server doing one raw `INSERT` of the post into `playout_record` per request, committed alone',
+        '(no checks, chain, topics, audit or roll-ups); and the same server answering without a',
+        'database (the HTTP floor). CPU is the measured process’s own, per post.',
         '',
         `Machine load (1-minute average): ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after, on ${cpus().length} cores; the machine is shared.`,
         '',
@@ -385,6 +393,7 @@ export const postsBenchmark: Benchmark = {
         'access is decided are written for Express.',
       ].join('\n');
     } finally {
+      load.close();
       await app?.close();
       for (const server of servers) {
         server.closeAllConnections();
