@@ -34,6 +34,12 @@ export function benchEnv(dir: string, prefix: string, extra: Env = {}): Env {
   };
 }
 
+/** The middle value (of an even count, the upper of the two in the middle): the benchmarks' rounds. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
 /** What a load process may send before its answer: that it has its run and starts it now. */
 export const LOAD_STARTED = 'load-started';
 

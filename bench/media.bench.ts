@@ -13,7 +13,7 @@ import { AudioPipeline, PipelineOutcome } from '../src/media/audio-pipeline';
 import { MediaStorage } from '../src/media/media-storage';
 import { QueueName } from '../src/queue/queue.constants';
 import { deleteRedisKeys } from '../test/support/services';
-import { BENCH_REDIS_URL, benchEnv } from './bench-support';
+import { BENCH_REDIS_URL, benchEnv, median } from './bench-support';
 import { Benchmark } from './bench.types';
 
 const execFileAsync = promisify(execFile);
@@ -71,11 +71,6 @@ function childrenCpuS(): number {
   } catch {
     return Number.NaN;
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 const SAMPLE_TEXT =

@@ -14,7 +14,7 @@ import { topicSetKey } from '../src/reports/airtime';
 import { ReportsService } from '../src/reports/reports.service';
 import { Benchmark } from './bench.types';
 import { deleteRedisKeys, withPg } from '../test/support/services';
-import { BENCH_REDIS_URL, benchEnv } from './bench-support';
+import { BENCH_REDIS_URL, benchEnv, median } from './bench-support';
 
 const PG_ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 /** A campaign over the whole year, so the year is its window (its own roll-ups apply). */
@@ -57,11 +57,6 @@ const DAY_SETS = [
 const RECORDS_PER_COMMUNE_DAY = 10;
 /** Assumed on-disk bytes of one as-run record with its indexes (hash chain, topics, title). */
 const BYTES_PER_RECORD = 900;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 async function timed<T>(runs: number, work: () => Promise<T>): Promise<{ ms: number; last: T }> {
   const times: number[] = [];

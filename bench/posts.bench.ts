@@ -13,7 +13,7 @@ import { dataSourceOptions, SQLITE_PRAGMAS } from '../src/database/data-source-o
 import { GeoService } from '../src/geo/geo.service';
 import { PlayoutLogService } from '../src/playout/playout-log.service';
 import { deleteRedisKeys } from '../test/support/services';
-import { BENCH_REDIS_URL, benchEnv, LoadProcess } from './bench-support';
+import { BENCH_REDIS_URL, benchEnv, LoadProcess, median } from './bench-support';
 import { Benchmark } from './bench.types';
 import { distribution } from './playout.bench';
 import { PostsResult, PostsRun } from './posts-traffic';
@@ -132,12 +132,6 @@ interface Summary {
   cpuMicros: number;
   statuses: Record<string, number>;
   rounds: { rate: number; p99: number }[];
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function summarize(rounds: Measured[], count: number): Summary {

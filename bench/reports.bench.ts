@@ -14,7 +14,7 @@ import { GeoService } from '../src/geo/geo.service';
 import { ReportsService } from '../src/reports/reports.service';
 import { Benchmark } from './bench.types';
 import { deleteRedisKeys } from '../test/support/services';
-import { BENCH_REDIS_URL, benchEnv, inLoadProcess } from './bench-support';
+import { BENCH_REDIS_URL, benchEnv, inLoadProcess, median } from './bench-support';
 import type { IngestResult, IngestRun } from './ingest-load';
 
 const PROVINCE = '38';
@@ -126,11 +126,6 @@ function assertSameSums(
         JSON.stringify(differing[0]),
     );
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 type Raw = Record<string, string | number | null>;

@@ -6,7 +6,7 @@ import { AddressInfo, createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { deleteRedisKeys } from '../test/support/services';
-import { BENCH_REDIS_URL, benchEnv } from './bench-support';
+import { BENCH_REDIS_URL, benchEnv, median } from './bench-support';
 import { Benchmark } from './bench.types';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -21,11 +21,6 @@ interface Phases {
   createMs: number;
   listenMs: number;
   steps: Record<string, number>;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 function ms(value: number): string {
