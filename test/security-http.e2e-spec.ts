@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { insertBulletin, insertReadyAudio, insertScheduleItem } from './support/playout-fixtures';
@@ -92,6 +93,58 @@ const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** What a probe of health saw: the status (0 when the request failed) and the time to the answer. */
+interface HealthAnswer {
+  status: number;
+  ms: number;
+}
+
+/** The probe's script: a GET of health on a new connection every 100 ms from `from` to `until`. */
+const HEALTH_PROBE = `
+const http = require('node:http');
+const [port, from, until] = process.argv.slice(1).map(Number);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+const get = () =>
+  new Promise((resolve) => {
+    const started = performance.now();
+    const done = (status) => resolve({ status, ms: performance.now() - started });
+    http
+      .get({ host: '127.0.0.1', port, path: '/api/v1/health', agent: false }, (response) => {
+        response.resume();
+        response.on('end', () => done(response.statusCode));
+      })
+      .on('error', () => done(0));
+  });
+(async () => {
+  const answers = [];
+  await sleep(from - Date.now());
+  while (Date.now() < until) {
+    answers.push(await get());
+    await sleep(100);
+  }
+  process.stdout.write(JSON.stringify(answers));
+})();
+`;
+
+/**
+ * Health as a client of its own sees it, from `from` to `until` (epoch ms): a process apart, so
+ * that this one, busy encoding and sending the attack's megabytes, does not delay the answers
+ * it reads (CI failed once on a 1,062 ms answer read here, on a shared machine running two
+ * suites at once).
+ */
+function probeHealth(port: number, from: number, until: number): Promise<HealthAnswer[]> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['-e', HEALTH_PROBE, String(port), String(from), String(until)],
+      (error: Error | null, stdout: string) => {
+        if (error) reject(error);
+        else resolve(JSON.parse(stdout) as HealthAnswer[]);
+      },
+    );
+  });
+}
+
 describe('security: HTTP bodies, errors, overload, docs (e2e)', () => {
   let storage: TestStorage;
 
@@ -169,14 +222,7 @@ describe('security: HTTP bodies, errors, overload, docs (e2e)', () => {
       const attackUntil = startsAt.getTime() + 3000;
 
       // Health, every 100 ms, from 4 s before the start to 3 s after.
-      const health: RawAnswer[] = [];
-      const probing = (async () => {
-        await sleep(startsAt.getTime() - 4000 - Date.now());
-        while (Date.now() < attackUntil) {
-          health.push(await send(port, { method: 'GET', path: '/api/v1/health' }));
-          await sleep(100);
-        }
-      })();
+      const probing = probeHealth(port, startsAt.getTime() - 4000, attackUntil);
 
       const refusals: { label: string; answer: RawAnswer }[] = [];
       const attack = (label: string, spec: Parameters<typeof send>[1]) =>
@@ -212,7 +258,7 @@ describe('security: HTTP bodies, errors, overload, docs (e2e)', () => {
           attack('batch, malformed, no token', { path: batchPath, body: '{"records": [' }),
         ]);
       }
-      await probing;
+      const health = await probing;
 
       const expected: Record<string, [number, string]> = {
         'login, 3.8 MB nested, no token': [413, 'PAYLOAD_TOO_LARGE'],
