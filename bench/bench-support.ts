@@ -1,4 +1,5 @@
 import { ChildProcess, fork } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { Env } from '../src/config/load-config';
 
@@ -40,24 +41,53 @@ export function median(values: readonly number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
+/** What `npm start` runs the service with (scripts/start.js). */
+interface StartSettings {
+  NODE_FLAGS: string[];
+  serviceEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+}
+
+/**
+ * The node options and environment of `npm start`, so that a measured service process runs as
+ * it would there.
+ */
+export const startSettings = createRequire(__filename)(
+  resolve(__dirname, '..', '..', 'scripts', 'start.js'),
+) as StartSettings;
+
 /** What a load process may send before its answer: that it has its run and starts it now. */
 export const LOAD_STARTED = 'load-started';
 
+/** How a `BenchChild` is forked: node options, and the environment (the benchmark's by default). */
+export interface BenchChildOptions {
+  execArgv?: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
 /**
- * A load process forked from `file` (a script of this folder), kept for several runs: the load's
- * CPU is not the measured process's, and what it keeps between runs (its compiled code, its
- * keep-alive connections) lets a warm-up warm the client as well as the server.
+ * A process forked from `file` (a script of this folder) that answers runs one at a time
+ * (`answerRuns`), kept for several runs: a load process, whose CPU is not the measured
+ * process's and whose keep-alive connections and compiled code a warm-up warms as well as the
+ * server's; or a measured service, forked with the options of `npm start`.
  */
-export class LoadProcess<Run, Result> {
+export class BenchChild<Run, Result> {
   private readonly child: ChildProcess;
   private exited: Error | null = null;
+  private readonly exit: Promise<void>;
 
-  constructor(private readonly file: string) {
+  constructor(
+    private readonly file: string,
+    options: BenchChildOptions = {},
+  ) {
     this.child = fork(join(__dirname, file), [], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      ...options,
     });
-    this.child.once('exit', (code) => {
-      this.exited = new Error(`load process ${file} exited with ${code}`);
+    this.exit = new Promise((done) => {
+      this.child.once('exit', (code) => {
+        this.exited = new Error(`bench process ${file} exited with ${code}`);
+        done();
+      });
     });
   }
 
@@ -78,35 +108,42 @@ export class LoadProcess<Run, Result> {
         done(message);
       };
       const onExit = (code: number | null) =>
-        fail(new Error(`load process ${this.file} exited with ${code}`));
+        fail(new Error(`bench process ${this.file} exited with ${code}`));
       this.child.on('message', onMessage);
       this.child.once('exit', onExit);
       this.child.send(run as object);
     });
   }
 
-  /** Lets the process end (it exits when disconnected). */
-  close(): void {
+  /** Lets the process end (it ends its work and exits when disconnected), and waits for it. */
+  async close(): Promise<void> {
     if (this.child.connected) this.child.disconnect();
+    await this.exit;
   }
 }
 
-/** Sends `run` to a load process of its own, which ends with the run (see `LoadProcess`). */
+/** Sends `run` to a load process of its own, which ends with the run (see `BenchChild`). */
 export async function inLoadProcess<Run, Result>(
   file: string,
   run: Run,
   started: () => void = () => undefined,
 ): Promise<Result> {
-  const load = new LoadProcess<Run, Result>(file);
+  const load = new BenchChild<Run, Result>(file);
   try {
     return await load.run(run, started);
   } finally {
-    load.close();
+    await load.close();
   }
 }
 
-/** A load process’s side of `LoadProcess`: runs what it is sent and answers with the result. */
-export function answerRuns<Run, Result>(runner: (run: Run) => Promise<Result>): void {
+/**
+ * A forked process's side of `BenchChild`: runs what it is sent and answers with the result;
+ * when disconnected, ends its work (`end`) and exits.
+ */
+export function answerRuns<Run, Result>(
+  runner: (run: Run) => Promise<Result>,
+  end: () => Promise<void> = () => Promise.resolve(),
+): void {
   process.on('message', (run: Run) => {
     runner(run).then(
       (result) => process.send?.(result),
@@ -116,5 +153,13 @@ export function answerRuns<Run, Result>(runner: (run: Run) => Promise<Result>): 
       },
     );
   });
-  process.once('disconnect', () => process.exit(0));
+  process.once('disconnect', () => {
+    end().then(
+      () => process.exit(0),
+      (error: Error) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  });
 }

@@ -1,5 +1,4 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
@@ -11,7 +10,7 @@ import { parseAdminUnits } from '../src/geo/admin-units';
 import { ADMIN_UNITS_FILE } from '../src/geo/geo.service';
 import { RawProvince } from '../src/geo/geo.types';
 import { deleteRedisKeys } from '../test/support/services';
-import { BENCH_REDIS_URL, benchEnv } from './bench-support';
+import { BENCH_REDIS_URL, benchEnv, startSettings } from './bench-support';
 import { Benchmark } from './bench.types';
 import type { ReporterAnswer, ReporterAsk } from './memory-reporter';
 
@@ -84,15 +83,6 @@ async function freePort(): Promise<number> {
 }
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-
-/** What `npm start` runs the service with (scripts/start.js). */
-interface StartSettings {
-  NODE_FLAGS: string[];
-  serviceEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
-}
-
-/** The node options and environment of `npm start`, so that each process runs as it would there. */
-const startSettings = createRequire(__filename)(join(ROOT, 'scripts', 'start.js')) as StartSettings;
 
 /** A service process of the built service, with the memory reporter preloaded. */
 class ServiceUnderTest {

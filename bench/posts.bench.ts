@@ -1,4 +1,3 @@
-import { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -7,15 +6,12 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Database } from 'sqlite3';
 import { DataSource } from 'typeorm';
-import { createHttpApp } from '../src/app.factory';
-import { ManualClock } from '../src/common/manual-clock';
 import { dataSourceOptions, SQLITE_PRAGMAS } from '../src/database/data-source-options';
-import { GeoService } from '../src/geo/geo.service';
-import { PlayoutLogService } from '../src/playout/playout-log.service';
 import { deleteRedisKeys } from '../test/support/services';
-import { BENCH_REDIS_URL, benchEnv, LoadProcess, median } from './bench-support';
+import { BENCH_REDIS_URL, benchEnv, BenchChild, median, startSettings } from './bench-support';
 import { Benchmark } from './bench.types';
 import { distribution } from './playout.bench';
+import { PostsServiceAnswer, PostsServiceAsk } from './posts-service';
 import { PostsResult, PostsRun } from './posts-traffic';
 
 const PROVINCE = '38';
@@ -111,16 +107,39 @@ async function rawServer(db: Database | null): Promise<{ server: Server; origin:
   return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
+type ServiceProcess = BenchChild<PostsServiceAsk, PostsServiceAnswer>;
+
+/** The service process's answer to `ask`, of the same type. */
+async function askService<K extends PostsServiceAsk['type']>(
+  service: ServiceProcess,
+  ask: Extract<PostsServiceAsk, { type: K }>,
+): Promise<Extract<PostsServiceAnswer, { type: K }>> {
+  const answer = await service.run(ask);
+  if (answer.type !== ask.type) throw new Error(`Asked ${ask.type}, answered ${answer.type}`);
+  return answer as Extract<PostsServiceAnswer, { type: K }>;
+}
+
+/** The CPU (µs) used so far by the process that serves `origin`. */
+type CpuClock = () => Promise<number>;
+
+const ownCpu: CpuClock = () => {
+  const { user, system } = process.cpuUsage();
+  return Promise.resolve(user + system);
+};
+
 interface Measured {
   result: PostsResult;
   cpuMs: number;
 }
 
-async function measure(load: LoadProcess<PostsRun, PostsResult>, run: PostsRun): Promise<Measured> {
-  const cpu = process.cpuUsage();
+async function measure(
+  load: BenchChild<PostsRun, PostsResult>,
+  run: PostsRun,
+  cpu: CpuClock,
+): Promise<Measured> {
+  const before = await cpu();
   const result = await load.run(run);
-  const used = process.cpuUsage(cpu);
-  return { result, cpuMs: (used.user + used.system) / 1000 };
+  return { result, cpuMs: ((await cpu()) - before) / 1000 };
 }
 
 /** What the table gives of a server's rounds: the medians of each figure, and each round's. */
@@ -183,29 +202,31 @@ export const postsBenchmark: Benchmark = {
   async run(): Promise<string> {
     const dir = mkdtempSync(join(tmpdir(), 'loa-xa-bench-posts-'));
     const prefix = `loa-xa-bench-${randomBytes(4).toString('hex')}`;
-    const clock = new ManualClock('2025-11-05T12:00:00+07:00');
     const env = benchEnv(dir, prefix, { APP_ROLES: 'api', PORT: '0' });
     const loadBefore = loadavg()[0];
-    let app: NestExpressApplication | undefined;
     let raw: Database | undefined;
     const servers: Server[] = [];
+    // The service in a process of its own, run as `npm start` runs it.
+    const serviceProcess: ServiceProcess = new BenchChild('posts-service.js', {
+      execArgv: startSettings.NODE_FLAGS,
+      env: startSettings.serviceEnv(process.env),
+    });
     // One load process for the whole run: each server is warmed up by the same clients that then
     // measure it, on the same keep-alive connections.
-    const load = new LoadProcess<PostsRun, PostsResult>('posts-load.js');
+    const load = new BenchChild<PostsRun, PostsResult>('posts-load.js');
     try {
-      app = await createHttpApp({ env, clock });
-      await app.listen(0, '127.0.0.1');
-      const origin = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+      const { origin, communes } = await askService(serviceProcess, {
+        type: 'start',
+        env,
+        now: '2025-11-05T12:00:00+07:00',
+        province: PROVINCE,
+      });
       const login = await fetch(`${origin}/api/v1/auth/login`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ username: env.ADMIN_USERNAME, password: env.ADMIN_PASSWORD }),
       });
       const { accessToken } = (await login.json()) as { accessToken: string };
-      const communes = app
-        .get(GeoService)
-        .communesOf(PROVINCE)
-        .map((commune) => commune.code);
       const base = {
         pathPrefix: '/api/v1/communes/',
         pathSuffix: '/playout-log',
@@ -229,61 +250,76 @@ export const postsBenchmark: Benchmark = {
 
       // Each server warmed up, then the three measured in turns, round after round, so that a
       // change in the shared machine's speed weighs on all three alike. Each round on its day.
-      const origins = [origin, rawInsert.origin, floor.origin];
-      for (const [index, server] of origins.entries()) {
-        await measure(load, {
-          ...base,
-          origin: server,
-          count: WARM_UP_POSTS,
-          date: '2025-10-01',
-          tag: `warm-${index}`,
-        });
+      const serviceCpu: CpuClock = async () =>
+        (await askService(serviceProcess, { type: 'cpu' })).micros;
+      const targets: [string, CpuClock][] = [
+        [origin, serviceCpu],
+        [rawInsert.origin, ownCpu],
+        [floor.origin, ownCpu],
+      ];
+      for (const [index, [server, cpu]] of targets.entries()) {
+        await measure(
+          load,
+          {
+            ...base,
+            origin: server,
+            count: WARM_UP_POSTS,
+            date: '2025-10-01',
+            tag: `warm-${index}`,
+          },
+          cpu,
+        );
       }
-      const measured: Measured[][] = origins.map(() => []);
+      const measured: Measured[][] = targets.map(() => []);
       for (let round = 0; round < ROUNDS; round += 1) {
-        for (const [index, server] of origins.entries()) {
+        for (const [index, [server, cpu]] of targets.entries()) {
           measured[index].push(
-            await measure(load, {
-              ...base,
-              origin: server,
-              count: POSTS,
-              date: `2025-10-${String(2 + round).padStart(2, '0')}`,
-              tag: `run-${round}`,
-            }),
+            await measure(
+              load,
+              {
+                ...base,
+                origin: server,
+                count: POSTS,
+                date: `2025-10-${String(2 + round).padStart(2, '0')}`,
+                tag: `run-${round}`,
+              },
+              cpu,
+            ),
           );
         }
       }
       const [service, rawRun, floorRun] = measured.map((rounds) => summarize(rounds, POSTS));
 
       // Nothing lost: every answered post is in the log, once, and every chain verifies.
-      const dataSource = app.get(DataSource);
-      const [{ stored }] = await dataSource.query<{ stored: number }[]>(
-        "SELECT COUNT(*) AS stored FROM playout_record WHERE idempotency_key LIKE 'run-%'",
-      );
-      const log = app.get(PlayoutLogService);
-      let broken = 0;
-      for (const commune of communes) {
-        if (!(await log.verify(commune)).ok) broken += 1;
-      }
+      const { stored, broken } = await askService(serviceProcess, {
+        type: 'check',
+        keyPrefix: 'run-',
+        communes,
+      });
       const failures = measured[0].flatMap(({ result }) => result.failures).slice(0, 5);
-      await app.close();
-      app = undefined;
       const loadAfter = loadavg()[0];
 
       const answered = service.statuses['201'] ?? 0;
-      const lost = answered - Number(stored);
+      const lost = answered - stored;
       const met =
         service.rate >= GOAL_PER_SECOND &&
         service.p99 <= GOAL_P99_MS &&
         answered === POSTS * ROUNDS &&
         lost === 0;
+      const deployed = [
+        ...startSettings.NODE_FLAGS,
+        ...Object.entries(startSettings.serviceEnv({})).map(([name, value]) => `${name}=${value}`),
+      ]
+        .map((setting) => `\`${setting}\``)
+        .join(', ');
       return [
         `${POSTS.toLocaleString('en')} single posts to \`POST /api/v1/communes/:commune/playout-log\``,
         `(one \`aired\` record each, with an \`Idempotency-Key\`), spread over the ${communes.length}`,
         `communes of Thanh Hóa (each commune's posts two minutes apart, so all of them are new and`,
         `none overlaps), from ${CONNECTIONS} keep-alive connections of node:http in a separate load`,
         'process, each sending its next post as soon as the previous one is answered. The service',
-        'runs in the benchmark process (API role, SQLite, WAL, each commit synced). Posts that arrive',
+        'runs in a process of its own (API role, SQLite, WAL, each commit synced), with the node',
+        `options and environment of \`npm start\` (${deployed}). Posts that arrive`,
         'while a transaction runs are committed together in the next one (group commit), each',
         'checked as if alone and answered with its own record or error. Baselines in the same run,',
         'same load process: a node:http server doing one raw `INSERT` of the post into',
@@ -304,7 +340,7 @@ export const postsBenchmark: Benchmark = {
         row('raw: one INSERT per post, committed alone', rawRun),
         row('HTTP floor: node:http answering at once', floorRun),
         '',
-        `Nothing lost: ${answered.toLocaleString('en')} posts answered 201, ${Number(stored).toLocaleString('en')} records with their keys in the log, ` +
+        `Nothing lost: ${answered.toLocaleString('en')} posts answered 201, ${stored.toLocaleString('en')} records with their keys in the log, ` +
           `${communes.length - broken} of ${communes.length} chains verify.`,
         ...(failures.length > 0 ? ['', `First refusals: ${failures.join(' / ')}`] : []),
         '',
@@ -463,8 +499,8 @@ export const postsBenchmark: Benchmark = {
         'paragraphs above give: the main thread’s own work a post, most of it the HTTP stack’s.',
       ].join('\n');
     } finally {
-      load.close();
-      await app?.close();
+      await load.close();
+      await serviceProcess.close();
       for (const server of servers) {
         server.closeAllConnections();
         await new Promise((done) => server.close(done));
