@@ -45,6 +45,8 @@ export function median(values: readonly number[]): number {
 interface StartSettings {
   NODE_FLAGS: string[];
   serviceEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+  /** Runs `entry` with `args` in a node process with NODE_FLAGS and the service's environment. */
+  launch(entry: string, args?: string[]): void;
 }
 
 /**
@@ -58,7 +60,7 @@ export const startSettings = createRequire(__filename)(
 /** What a load process may send before its answer: that it has its run and starts it now. */
 export const LOAD_STARTED = 'load-started';
 
-/** How a `BenchChild` is forked: node options, and the environment (the benchmark's by default). */
+/** How a `BenchChild` is forked: node options (none by default), and the environment (the benchmark's by default). */
 export interface BenchChildOptions {
   execArgv?: string[];
   env?: NodeJS.ProcessEnv;
@@ -81,7 +83,10 @@ export class BenchChild<Run, Result> {
   ) {
     this.child = fork(join(__dirname, file), [], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      ...options,
+      // Not the benchmark's own options (those of `npm start`, see run.ts) unless asked for: a
+      // load process runs with Node's defaults.
+      execArgv: options.execArgv ?? [],
+      env: options.env,
     });
     this.exit = new Promise((done) => {
       this.child.once('exit', (code) => {

@@ -33,9 +33,12 @@ function serviceEnv(env) {
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-/** Runs `entry` (a script) in a node process with NODE_FLAGS and SERVICE_ENV, as its parent. */
-function launch(entry) {
-  const child = spawn(process.execPath, [...NODE_FLAGS, entry], {
+/**
+ * Runs `entry` (a script) with `args` in a node process with NODE_FLAGS and SERVICE_ENV, as its
+ * parent. The benchmarks run themselves so (bench/run.ts), to measure the service as deployed.
+ */
+function launch(entry, args = []) {
+  const child = spawn(process.execPath, [...NODE_FLAGS, entry, ...args], {
     env: serviceEnv(process.env),
     stdio: 'inherit',
   });

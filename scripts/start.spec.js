@@ -7,14 +7,17 @@ const { serviceEnv } = require('./start');
 
 const LAUNCHER = join(__dirname, 'start.js');
 
-/** The launcher running `source` as the service; its output, exit code and signal. */
-function launch(source, env, whenStarted) {
+/** The launcher running `source` as the service (with `args`); its output, exit code and signal. */
+function launch(source, env, whenStarted, args) {
   const dir = mkdtempSync(join(tmpdir(), 'loa-xa-start-'));
   const entry = join(dir, 'service.js');
   writeFileSync(entry, source);
   const child = spawn(
     process.execPath,
-    ['-e', `require(${JSON.stringify(LAUNCHER)}).launch(${JSON.stringify(entry)})`],
+    [
+      '-e',
+      `require(${JSON.stringify(LAUNCHER)}).launch(${JSON.stringify(entry)}, ${JSON.stringify(args)})`,
+    ],
     { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let output = '';
@@ -42,6 +45,16 @@ describe('npm start (scripts/start.js)', () => {
     expect(JSON.parse(output)).toEqual(['2', ['--max-semi-space-size=2']]);
     // It exits as the service did.
     expect(code).toBe(3);
+  });
+
+  it("passes a script's arguments on, after the node options", async () => {
+    const { output } = await launch(
+      'console.log(JSON.stringify([process.execArgv, process.argv.slice(2)]));',
+      {},
+      null,
+      ['posts', 'reports'],
+    );
+    expect(JSON.parse(output)).toEqual([['--max-semi-space-size=2'], ['posts', 'reports']]);
   });
 
   it("keeps the operator's own MALLOC_ARENA_MAX", () => {
