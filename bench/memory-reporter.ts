@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { writeHeapSnapshot } from 'node:v8';
 
 /**
@@ -17,12 +18,27 @@ export interface ReporterAnswer {
   heapTotal: number;
   external: number;
   arrayBuffers: number;
-  /** The most resident memory the process has had so far (bytes): the kernel's, between samples too. */
+  /**
+   * The most resident memory the process has had so far (bytes): the kernel's high-water mark,
+   * between samples too.
+   */
   maxRss: number;
   snapshot?: string;
 }
 
 const collectGarbage = (globalThis as { gc?: () => void }).gc;
+
+/**
+ * The process's peak resident set (bytes): `VmHWM` of /proc/self/status, the high-water mark of
+ * its own address space since it was executed. Not getrusage's `ru_maxrss`: Linux carries into
+ * it the resident set the forked copy of the parent had at `exec`, so a service spawned by a
+ * benchmark process of 536 MB reported 536 MB however little it used.
+ */
+function peakRss(): number {
+  const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  if (!match) throw new Error('No VmHWM in /proc/self/status');
+  return Number(match[1]) * 1024;
+}
 
 if (process.send) {
   process.on('message', (message: ReporterRequest) => {
@@ -32,8 +48,7 @@ if (process.send) {
     const answer: ReporterAnswer = {
       id: message.id,
       ...process.memoryUsage(),
-      // getrusage's ru_maxrss, in KiB.
-      maxRss: process.resourceUsage().maxRSS * 1024,
+      maxRss: peakRss(),
       snapshot,
     };
     process.send?.(answer);
