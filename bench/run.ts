@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const sections = BENCHMARKS.map(
     (benchmark) => fresh.get(benchmark.title) ?? previous.get(benchmark.title),
   ).filter((section): section is string => section !== undefined);
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}, run with \`${process.execArgv.join(' ')}\` as \`npm start\` runs the service; sections measured before 2026-12-06 10:25 UTC ran with Node's defaults`;
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}, run with \`${process.execArgv.join(' ')}\` as \`npm start\` runs the service; sections measured before 2026-12-06 10:24 UTC ran with Node's defaults`;
   const text = [
     '# Benchmarks',
     '',
