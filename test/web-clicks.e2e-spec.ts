@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { addDays, localDateOf } from '../src/common/local-time';
+import { ManualClock } from '../src/common/manual-clock';
 import { countedPage, newActionCount, writeActionCount } from './support/action-counter';
 import { SlotBook } from './support/as-run-data';
 import {
@@ -11,6 +12,7 @@ import {
   launchBrowser,
   buildWebApp,
   listen,
+  midweekMorning,
   screenshot,
 } from './support/browser';
 import { eventually } from './support/eventually';
@@ -108,7 +110,7 @@ const password = (username: string): string => `${username}-password`;
  * and three TTS bulletins on the four campaign topics, approval by the approver in a second
  * browser, plan, check the week) counted click by click, and a monitor's check of the province;
  * both on a desktop and on a phone, where nothing may spill past the right edge. The campaign
- * runs around today, whatever today is.
+ * runs around the test's clock, mid-week of the week the test runs in.
  */
 describe('an operator’s week and a monitor’s province, counted in clicks (e2e, Chromium)', () => {
   let storage: TestStorage;
@@ -116,12 +118,15 @@ describe('an operator’s week and a monitor’s province, counted in clicks (e2
   let baseUrl: string;
   let admin: string;
   let recording: string;
-  const today = localDateOf(new Date());
+  // The service and the browser on a clock of the test's own, mid-week: "this week" has
+  // windows ahead to plan and show at whatever hour the test runs.
+  const clock = new ManualClock(midweekMorning());
+  const today = localDateOf(clock.now());
 
   beforeAll(async () => {
     buildWebApp();
     storage = await createTestStorage();
-    app = await startTestApp(storage);
+    app = await startTestApp(storage, {}, { clock });
     baseUrl = await listen(app);
     admin = await app.login(ADMIN.username, ADMIN.password);
     await createActors(app, admin);
@@ -197,7 +202,7 @@ describe('an operator’s week and a monitor’s province, counted in clicks (e2
 
   async function approveAll(run: Run): Promise<void> {
     // The approver works in a browser of their own.
-    const browser = await launchBrowser({ viewport: run.viewport });
+    const browser = await launchBrowser({ viewport: run.viewport, fixedTime: clock.now() });
     try {
       const count = newActionCount();
       const page = countedPage(await browser.newTab('approver'), count);
@@ -225,7 +230,7 @@ describe('an operator’s week and a monitor’s province, counted in clicks (e2
   describe.each(RUNS)('at $viewport.width×$viewport.height', (run) => {
     it('takes the operator through the week from an empty commune in at most 25 clicks', async () => {
       const started = Date.now();
-      const browser = await launchBrowser({ viewport: run.viewport });
+      const browser = await launchBrowser({ viewport: run.viewport, fixedTime: clock.now() });
       const count = newActionCount();
       try {
         const page = countedPage(await browser.newTab('operator'), count);
@@ -410,7 +415,7 @@ describe('an operator’s week and a monitor’s province, counted in clicks (e2
         .send({ records })
         .expect(201);
 
-      const browser = await launchBrowser({ viewport: run.viewport });
+      const browser = await launchBrowser({ viewport: run.viewport, fixedTime: clock.now() });
       const count = newActionCount();
       try {
         const page = countedPage(await browser.newTab('monitor'), count);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BrowserContext, chromium, Page } from 'playwright-core';
 import { staleReason } from '../../scripts/build-if-stale';
+import { addDays, isoDayOfWeek, localDateOf, localDateTime } from '../../src/common/local-time';
 import { TestApp } from './test-app';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
@@ -43,6 +44,17 @@ export interface Browser {
 }
 
 /**
+ * Wednesday 08:00 in Vietnam of the week the tests run in: a moment with most of a week's
+ * windows still ahead, for tests that plan or show "this week" on a clock of their own
+ * (at 18:30 on a Sunday the week has nothing left to plan or show).
+ */
+export function midweekMorning(): Date {
+  const today = localDateOf(new Date());
+  const monday = addDays(today, 1 - isoDayOfWeek(today));
+  return localDateTime(addDays(monday, 2), 8 * 60);
+}
+
+/**
  * Headless Chromium with a fresh profile and nothing that talks to the network on its own
  * (no updates, sync, QUIC or background requests), at 1366×768.
  */
@@ -52,6 +64,8 @@ export async function launchBrowser(
     viewport?: { width: number; height: number };
     /** More Chromium flags (a fake microphone, say). */
     extraArgs?: readonly string[];
+    /** The time every tab's clock shows, standing still (the service's `ManualClock`'s). */
+    fixedTime?: Date;
   } = {},
 ): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
@@ -83,6 +97,7 @@ export async function launchBrowser(
     acceptDownloads: true,
     downloadsPath: downloads,
   });
+  if (options.fixedTime) await context.clock.setFixedTime(options.fixedTime);
   const problems: Browser['problems'] = [];
   // The persistent context opens with one blank tab; it is not used.
   for (const page of context.pages()) await page.close();
