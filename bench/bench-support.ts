@@ -57,6 +57,16 @@ export const startSettings = createRequire(__filename)(
   resolve(__dirname, '..', '..', 'scripts', 'start.js'),
 ) as StartSettings;
 
+/** `npm start`'s node options and environment as the benchmarks' prose names them: `--flag`, `NAME=value`. */
+export function startSettingsText(): string {
+  return [
+    ...startSettings.NODE_FLAGS,
+    ...Object.entries(startSettings.serviceEnv({})).map(([name, value]) => `${name}=${value}`),
+  ]
+    .map((setting) => `\`${setting}\``)
+    .join(', ');
+}
+
 /** What a load process may send before its answer: that it has its run and starts it now. */
 export const LOAD_STARTED = 'load-started';
 

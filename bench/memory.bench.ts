@@ -10,7 +10,7 @@ import { parseAdminUnits } from '../src/geo/admin-units';
 import { ADMIN_UNITS_FILE } from '../src/geo/geo.service';
 import { RawProvince } from '../src/geo/geo.types';
 import { deleteRedisKeys } from '../test/support/services';
-import { BENCH_REDIS_URL, benchEnv, startSettings } from './bench-support';
+import { BENCH_REDIS_URL, benchEnv, startSettings, startSettingsText } from './bench-support';
 import { Benchmark } from './bench.types';
 import type { ReporterAnswer, ReporterAsk } from './memory-reporter';
 
@@ -512,11 +512,7 @@ function report(
     `(${FROM} – ${TO}, 30 a day, through the batch route in ${prep.seconds.toFixed(0)} s). Then the built service`,
     '(`dist/main.js`) in two deployments at the same time, each on its own copy of that database',
     'and its own Redis prefix: the roles `api`, `worker` and `scheduler` as three processes, and',
-    `all three roles in one process, each with the node options and environment of \`npm start\` (\`${startSettings.NODE_FLAGS.join(' ')}\`, \`${Object.entries(
-      startSettings.serviceEnv({}),
-    )
-      .map(([name, value]) => `${name}=${value}`)
-      .join(' ')}\`). Each is sampled every 5 s (resident set and V8`,
+    `all three roles in one process, each with the node options and environment of \`npm start\` (${startSettingsText()}). Each is sampled every 5 s (resident set and V8`,
     `heap used, from the process, and the most resident memory it has had so far, the kernel's`,
     'high-water mark `VmHWM`, which a spike between two samples raises too: the goal is judged on that):',
     `${IDLE_MS / 60_000} min idle, ${SOAK_MINUTES} min under load, ${IDLE_MS / 60_000} min idle again. The load, to`,

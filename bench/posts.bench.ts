@@ -8,7 +8,14 @@ import { Database } from 'sqlite3';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, SQLITE_PRAGMAS } from '../src/database/data-source-options';
 import { deleteRedisKeys } from '../test/support/services';
-import { BENCH_REDIS_URL, benchEnv, BenchChild, median, startSettings } from './bench-support';
+import {
+  BENCH_REDIS_URL,
+  benchEnv,
+  BenchChild,
+  median,
+  startSettings,
+  startSettingsText,
+} from './bench-support';
 import { Benchmark } from './bench.types';
 import { distribution } from './playout.bench';
 import { PostsServiceAnswer, PostsServiceAsk } from './posts-service';
@@ -306,12 +313,6 @@ export const postsBenchmark: Benchmark = {
         service.p99 <= GOAL_P99_MS &&
         answered === POSTS * ROUNDS &&
         lost === 0;
-      const deployed = [
-        ...startSettings.NODE_FLAGS,
-        ...Object.entries(startSettings.serviceEnv({})).map(([name, value]) => `${name}=${value}`),
-      ]
-        .map((setting) => `\`${setting}\``)
-        .join(', ');
       return [
         `${POSTS.toLocaleString('en')} single posts to \`POST /api/v1/communes/:commune/playout-log\``,
         `(one \`aired\` record each, with an \`Idempotency-Key\`), spread over the ${communes.length}`,
@@ -319,7 +320,7 @@ export const postsBenchmark: Benchmark = {
         `none overlaps), from ${CONNECTIONS} keep-alive connections of node:http in a separate load`,
         'process, each sending its next post as soon as the previous one is answered. The service',
         'runs in a process of its own (API role, SQLite, WAL, each commit synced), with the node',
-        `options and environment of \`npm start\` (${deployed}). Posts that arrive`,
+        `options and environment of \`npm start\` (${startSettingsText()}). Posts that arrive`,
         'while a transaction runs are committed together in the next one (group commit), each',
         'checked as if alone and answered with its own record or error. Baselines in the same run,',
         'same load process: a node:http server doing one raw `INSERT` of the post into',

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { addDays, isoDayOfWeek, localDateOf } from '../src/common/local-time';
+import { addDays, localDateOf } from '../src/common/local-time';
 import {
   Browser,
   buildWebApp,
@@ -10,6 +10,7 @@ import {
   horizontalOverflow,
   launchBrowser,
   listen,
+  mondayOf,
   screenshot,
   signIn,
 } from './support/browser';
@@ -23,10 +24,6 @@ import {
   TestApp,
   TestStorage,
 } from './support/test-app';
-
-function mondayOf(date: string): string {
-  return addDays(date, 1 - isoDayOfWeek(date));
-}
 
 const COMMUNE = '14797'; // Phường Hạc Thành, Thanh Hóa
 const OPERATOR = { username: 'vanhanh.hacthanh', password: 'vanhanh-password' };

@@ -43,15 +43,18 @@ export interface Browser {
   close(): Promise<void>;
 }
 
+/** The Monday of `date`'s week (ISO weeks, Monday to Sunday). */
+export function mondayOf(date: string): string {
+  return addDays(date, 1 - isoDayOfWeek(date));
+}
+
 /**
  * Wednesday 08:00 in Vietnam of the week the tests run in: a moment with most of a week's
  * windows still ahead, for tests that plan or show "this week" on a clock of their own
  * (at 18:30 on a Sunday the week has nothing left to plan or show).
  */
 export function midweekMorning(): Date {
-  const today = localDateOf(new Date());
-  const monday = addDays(today, 1 - isoDayOfWeek(today));
-  return localDateTime(addDays(monday, 2), 8 * 60);
+  return localDateTime(addDays(mondayOf(localDateOf(new Date())), 2), 8 * 60);
 }
 
 /**
