@@ -83,6 +83,7 @@ export async function insertRows(
   });
   const sharedCount = sharedValues.length;
   const own = columns.length - sharedCount;
+  const textKey = `${sqlite ? '?' : '$'}${head}${conflict}\n${shared.join(',')}\n`;
   const statement = (chunk: readonly (readonly SqlValue[])[]) => {
     const parameters = [...sharedValues];
     for (const row of chunk) {
@@ -90,10 +91,13 @@ export async function insertRows(
         if (shared[column] === 0) parameters.push(row[column]);
       }
     }
-    const values = sqlite
-      ? sqliteTuples(shared, sharedCount, chunk.length)
-      : postgresTuples(shared, sharedCount, own, chunk.length);
-    return { sql: head + values + conflict, parameters };
+    const sql = statementTexts.get(textKey + chunk.length, () => {
+      const values = sqlite
+        ? sqliteTuples(shared, sharedCount, chunk.length)
+        : postgresTuples(shared, sharedCount, own, chunk.length);
+      return head + values + conflict;
+    });
+    return { sql, parameters };
   };
   if (sqlite && (await insertPipelined(manager, rows, own, statement))) return;
   // As many rows a statement as their own values leave room for (a batch's 300 records in one).
@@ -103,6 +107,32 @@ export async function insertRows(
     await manager.query(sql, parameters);
   }
 }
+
+/**
+ * The texts of recent multi-row INSERTs, by shape (table, columns, shared values, rows): the same
+ * string each time. A batch's statement is ~11 kB of text; written afresh for every statement, it
+ * was also hashed afresh by the statement cache's lookup (`sqlite-statements.ts`), where the same
+ * string object keeps its hash. Bounded: a shape seen once (an odd row count) is soon forgotten.
+ */
+class TextMemo {
+  private readonly texts = new Map<string, string>();
+
+  constructor(private readonly capacity: number) {}
+
+  get(key: string, write: () => string): string {
+    let text = this.texts.get(key);
+    if (text !== undefined) return text;
+    text = write();
+    if (this.texts.size >= this.capacity) {
+      // The oldest shape goes first (a Map keeps insertion order).
+      this.texts.delete(this.texts.keys().next().value as string);
+    }
+    this.texts.set(key, text);
+    return text;
+  }
+}
+
+const statementTexts = new TextMemo(256);
 
 /**
  * Values of their own a statement of `insertPipelined` binds: 100 as-run records of 15.
