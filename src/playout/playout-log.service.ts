@@ -31,7 +31,6 @@ import {
   effectiveRecordsAround,
   effectiveRecordsBetween,
   existingContentKeys,
-  firstOverlap,
   IntervalIndex,
   nextAttempts,
   recordsByKey,
@@ -170,14 +169,16 @@ export class PlayoutLogService {
     const prepared: (PreparedRecord | { error: unknown })[] = [];
     for (const post of posts) {
       const preparer = new RecordPreparer(
-        manager,
-        this.topics,
         this.geo.commune(post.communeCode),
         rules,
         'operator',
         lookups,
       );
-      prepared.push(await preparer.prepare(post.input).catch((error: unknown) => ({ error })));
+      try {
+        prepared.push(preparer.prepare(post.input));
+      } catch (error) {
+        prepared.push({ error });
+      }
     }
     const ready = prepared.flatMap((record, index) =>
       'error' in record ? [] : [{ post: posts[index], record }],
@@ -296,18 +297,17 @@ export class PlayoutLogService {
       }
 
       const errors: RowError[] = [...(request.rowErrors ?? [])];
-      const preparer = new RecordPreparer(
+      const lookups = new RecordLookups();
+      await lookups.learn(
         manager,
         this.topics,
-        commune,
-        this.timeRules(),
-        'import',
+        request.rows.map((row) => row.input),
       );
-      await preparer.learnTopics(request.rows.flatMap((row) => row.input.topics ?? []));
+      const preparer = new RecordPreparer(commune, this.timeRules(), 'import', lookups);
       const prepared: { place: RowPlace; record: PreparedRecord }[] = [];
       for (const row of request.rows) {
         try {
-          prepared.push({ place: row.place, record: await preparer.prepare(row.input) });
+          prepared.push({ place: row.place, record: preparer.prepare(row.input) });
         } catch (error) {
           errors.push(rowError(row.place, error));
         }
@@ -343,7 +343,9 @@ export class PlayoutLogService {
           continue;
         }
         try {
-          await this.assertFits(manager, head, row.record, corrected, inEffect);
+          // Awaited only when it reads (a correction): a batch's records are checked in a row.
+          const reading = this.fits(manager, head, row.record, corrected, inEffect);
+          if (reading) await reading;
         } catch (error) {
           errors.push(rowError(row.place, error));
           continue;
@@ -412,37 +414,25 @@ export class PlayoutLogService {
     return { now: this.clock.now(), lateToleranceMs: this.config.playout.lateToleranceMs };
   }
 
-  /** Checks that need the lock: the correction target, and overlap with records in effect. */
-  private async assertFits(
+  /**
+   * Checks that need the lock: the correction target (read only for a correction), and overlap
+   * with the records in effect. Without a correction nothing is read, nor awaited.
+   */
+  private fits(
     manager: EntityManager,
     head: PlayoutChain,
     record: PreparedRecord,
     corrected: ReadonlySet<number>,
-    /** Records in effect around it, or null to look them up. */
-    inEffect: IntervalIndex | null,
-  ): Promise<void> {
-    if (record.correctsSeq) {
-      await assertCorrectable(
-        manager,
-        head.communeCode,
-        head.lastSeq,
-        record.correctsSeq,
-        corrected,
-      );
-    }
-    if (record.endedAt <= record.startedAt) return;
-    const clash = inEffect
-      ? inEffect.firstOverlap(record)
-      : firstOverlap(
-          record,
-          await effectiveRecordsBetween(
-            manager,
-            head.communeCode,
-            record.startedAt,
-            record.endedAt,
-          ),
-        );
-    if (clash) throw overlapError(clash);
+    inEffect: IntervalIndex,
+  ): Promise<void> | void {
+    if (!record.correctsSeq) return assertNoOverlap(record, inEffect);
+    return assertCorrectable(
+      manager,
+      head.communeCode,
+      head.lastSeq,
+      record.correctsSeq,
+      corrected,
+    ).then(() => assertNoOverlap(record, inEffect));
   }
 
   private async appendPosted(
@@ -575,6 +565,13 @@ function clip(text: string, chars: number): string {
 
 function sortKey(error: RowError): number {
   return 'line' in error ? error.line : error.index;
+}
+
+/** Refuses a record that overlaps one in effect (other than the one it corrects). */
+function assertNoOverlap(record: PreparedRecord, inEffect: IntervalIndex): void {
+  if (record.endedAt <= record.startedAt) return;
+  const clash = inEffect.firstOverlap(record);
+  if (clash) throw overlapError(clash);
 }
 
 function spanOf(records: readonly PreparedRecord[]): { from: Date; to: Date } | null {

@@ -55,8 +55,15 @@ export class RecordLookups {
   readonly bulletins = new Map<string, Bulletin | null>();
   readonly bulletinTopics = new Map<string, string[]>();
   readonly knownTopics = new Set<string>();
+  /** Relay sources' names by id (null: the source is gone). */
+  readonly sourceNames = new Map<string, string | null>();
+  /** Topic codes looked up and not found. */
+  readonly unknownTopics = new Set<string>();
 
-  /** Reads, a few statements in all, everything `inputs` name that is not known yet. */
+  /**
+   * Reads, a few statements in all, everything `inputs` name that is not known yet: what
+   * `RecordPreparer.prepare` needs of them, so that preparing a record reads nothing.
+   */
   async learn(
     manager: EntityManager,
     topics: TopicsService,
@@ -89,13 +96,37 @@ export class RecordLookups {
         this.bulletinTopics.get(row.bulletinId)?.push(row.topicCode);
       }
     }
+    const sourceIds = unseen(
+      itemIds.flatMap((id) => {
+        const item = this.items.get(id);
+        return item && item.bulletinId === null && item.sourceId ? [item.sourceId] : [];
+      }),
+      this.sourceNames,
+    );
+    for (const id of sourceIds) this.sourceNames.set(id, null);
+    for (const ids of chunks(sourceIds, LOOKUP_CHUNK)) {
+      for (const source of await manager.findBy(StreamSource, { id: In(ids) })) {
+        this.sourceNames.set(source.id, source.name);
+      }
+    }
     const codes = new Set(inputs.flatMap((input) => input.topics ?? []));
+    for (const input of inputs) {
+      // A relay's record takes the relay's topics.
+      const item = input.scheduleItemId ? this.items.get(input.scheduleItemId) : null;
+      if (item && item.bulletinId === null) for (const code of item.topics ?? []) codes.add(code);
+    }
     for (const id of bulletinIds) {
       for (const code of this.bulletinTopics.get(id) ?? []) codes.add(code);
     }
-    const unknown = [...codes].filter((code) => !this.knownTopics.has(code));
+    const unknown = [...codes].filter(
+      (code) => !this.knownTopics.has(code) && !this.unknownTopics.has(code),
+    );
     if (unknown.length === 0) return;
-    for (const code of await topics.knownCodes(unknown, manager)) this.knownTopics.add(code);
+    const known = await topics.knownCodes(unknown, manager);
+    for (const code of unknown) {
+      if (known.has(code)) this.knownTopics.add(code);
+      else this.unknownTopics.add(code);
+    }
   }
 }
 
@@ -107,50 +138,44 @@ function unseen(ids: readonly string[], known: ReadonlyMap<string, unknown>): st
  * Turns posted records into drafts: resolves the item and bulletin (which must be the commune's,
  * or its province library's), defaults bulletin, title and topics from them, applies the
  * DESIGN.md rules for times (`missed` at the planned start with 0 played; `playedMs` defaults to
- * `endedAt − startedAt`) and refuses what cannot be true. One per request: it caches lookups.
+ * `endedAt − startedAt`) and refuses what cannot be true. It reads nothing: what a record names
+ * is looked up beforehand, for all the records at once (`RecordLookups.learn`), and a record is
+ * prepared without a turn of the event loop (a batch's hundreds of records, one after another).
  */
 export class RecordPreparer {
-  private readonly items: Map<string, ScheduleItem | null>;
-  private readonly bulletins: Map<string, Bulletin | null>;
-  private readonly bulletinTopics: Map<string, string[]>;
-  private readonly knownTopics: Set<string>;
-
   constructor(
-    private readonly manager: EntityManager,
-    private readonly topics: TopicsService,
     private readonly commune: Commune,
     private readonly rules: RecordTimeRules,
     private readonly defaultSource: PostedSource,
-    /** Lookups shared with other preparers of the same transaction (a group of posts). */
-    lookups: RecordLookups = new RecordLookups(),
-  ) {
-    this.items = lookups.items;
-    this.bulletins = lookups.bulletins;
-    this.bulletinTopics = lookups.bulletinTopics;
-    this.knownTopics = lookups.knownTopics;
-  }
+    /** What the records name, learned before they are prepared (`RecordLookups.learn`). */
+    private readonly lookups: RecordLookups,
+  ) {}
 
-  async prepare(input: PostPlayoutRecordDto): Promise<PreparedRecord> {
-    const item = input.scheduleItemId ? await this.item(input.scheduleItemId) : null;
+  prepare(input: PostPlayoutRecordDto): PreparedRecord {
+    const item = input.scheduleItemId ? this.item(input.scheduleItemId) : null;
     const bulletinId = input.bulletinId ?? item?.bulletinId ?? null;
     if (item && input.bulletinId && input.bulletinId !== item.bulletinId) {
       throw invalid(`Item ${item.id} plays bulletin ${item.bulletinId}, not ${input.bulletinId}`);
     }
-    const bulletin = bulletinId ? await this.bulletin(bulletinId) : null;
+    const bulletin = bulletinId ? this.bulletin(bulletinId) : null;
     // A relay's record takes the relay's title and topics, as the player's would.
     const relay = item && item.bulletinId === null && !input.bulletinId ? item : null;
     const title =
       input.title?.normalize('NFC') ??
       bulletin?.title ??
-      (relay ? await this.relayTitleOf(relay) : null);
+      (relay ? relayTitle(this.learned(this.lookups.sourceNames, relay.sourceId ?? null)) : null);
     if (!bulletin && title === null) {
       throw invalid('A record names a bulletin (bulletinId or scheduleItemId) or a title');
     }
     const topics = sortTopics(
       input.topics ??
-        (bulletin ? await this.topicsOf(bulletin.id) : relay ? (relay.topics ?? []) : []),
+        (bulletin
+          ? (this.lookups.bulletinTopics.get(bulletin.id) ?? [])
+          : relay
+            ? (relay.topics ?? [])
+            : []),
     );
-    await this.assertKnownTopics(topics);
+    this.assertKnownTopics(topics);
     const times = this.times(input, item);
     if (
       (input.outcome === 'failed' || input.outcome === 'missed' || input.correctsSeq) &&
@@ -171,13 +196,6 @@ export class RecordPreparer {
       reason: input.reason?.normalize('NFC') ?? null,
     };
     return { ...fields, ...draftKeys(fields) };
-  }
-
-  private async relayTitleOf(item: ScheduleItem): Promise<string> {
-    const source = item.sourceId
-      ? await this.manager.findOneBy(StreamSource, { id: item.sourceId })
-      : null;
-    return relayTitle(source?.name ?? null);
   }
 
   private times(
@@ -265,9 +283,8 @@ export class RecordPreparer {
     }
   }
 
-  private async item(id: string): Promise<ScheduleItem> {
-    if (!this.items.has(id)) this.items.set(id, await this.manager.findOneBy(ScheduleItem, { id }));
-    const item = this.items.get(id);
+  private item(id: string): ScheduleItem {
+    const item = this.learned(this.lookups.items, id);
     if (!item || item.communeCode !== this.commune.code) {
       throw new DomainError(
         'SCHEDULE_ITEM_NOT_FOUND',
@@ -278,10 +295,8 @@ export class RecordPreparer {
     return item;
   }
 
-  private async bulletin(id: string): Promise<Bulletin> {
-    if (!this.bulletins.has(id))
-      this.bulletins.set(id, await this.manager.findOneBy(Bulletin, { id }));
-    const bulletin = this.bulletins.get(id);
+  private bulletin(id: string): Bulletin {
+    const bulletin = this.learned(this.lookups.bulletins, id);
     const visible =
       bulletin &&
       (bulletin.communeCode === this.commune.code ||
@@ -296,31 +311,24 @@ export class RecordPreparer {
     return bulletin;
   }
 
-  private async topicsOf(bulletinId: string): Promise<string[]> {
-    let codes = this.bulletinTopics.get(bulletinId);
-    if (!codes) {
-      const rows = await this.manager.findBy(BulletinTopic, { bulletinId });
-      codes = rows.map((row) => row.topicCode);
-      this.bulletinTopics.set(bulletinId, codes);
-    }
-    return codes;
+  /** What `learn` read for `id`; a record naming what was not learned is a caller's mistake. */
+  private learned<T>(lookup: ReadonlyMap<string, T>, id: string | null): T | null {
+    if (id === null) return null;
+    if (!lookup.has(id)) throw new Error(`${id} was not looked up before preparing the record`);
+    return lookup.get(id)!;
   }
 
-  /**
-   * Looks up at once every topic that the records about to be prepared name, so that checking
-   * each of them needs no query. Unknown codes are left out: the record naming one is refused.
-   */
-  async learnTopics(codes: Iterable<string>): Promise<void> {
-    const unseen = [...new Set(codes)].filter((code) => !this.knownTopics.has(code));
-    if (unseen.length === 0) return;
-    for (const code of await this.topics.knownCodes(unseen, this.manager)) {
-      this.knownTopics.add(code);
+  /** Throws TOPIC_UNKNOWN naming every code of the record that is not a known topic. */
+  private assertKnownTopics(codes: readonly string[]): void {
+    if (codes.every((code) => this.lookups.knownTopics.has(code))) return;
+    const unknown = codes.filter((code) => !this.lookups.knownTopics.has(code));
+    for (const code of unknown) {
+      if (!this.lookups.unknownTopics.has(code)) {
+        throw new Error(`Topic ${code} was not looked up before preparing the record`);
+      }
     }
-  }
-
-  private async assertKnownTopics(codes: string[]): Promise<void> {
-    if (codes.every((code) => this.knownTopics.has(code))) return;
-    await this.topics.assertKnown(codes, this.manager);
-    for (const code of codes) this.knownTopics.add(code);
+    throw new DomainError('TOPIC_UNKNOWN', `Unknown topic: ${unknown.join(', ')}`, {
+      topics: unknown,
+    });
   }
 }
