@@ -1,6 +1,6 @@
 import sqlite3 from 'sqlite3';
 import { EntityManager } from 'typeorm';
-import { insertRows, SqlValue } from './bulk-insert';
+import { insertRows, settleAll, SqlValue } from './bulk-insert';
 
 /** A manager of the given driver that records the statements it is given. */
 function recording(type: 'sqlite' | 'postgres') {
@@ -137,5 +137,25 @@ describe('insertRows', () => {
       insertRows(manager, 'item', ['id', 'commune'], [['i1', 'c'], ['i2']]),
     ).rejects.toThrow('A row of 1 values for 2 columns of item');
     expect(statements).toEqual([]);
+  });
+});
+
+describe('settleAll', () => {
+  it('gives the values in the order of the runs', async () => {
+    const later = new Promise<string>((resolve) => setTimeout(() => resolve('b'), 20));
+    await expect(settleAll([Promise.resolve(1), later])).resolves.toEqual([1, 'b']);
+  });
+
+  it('throws the first failure only once every run has settled', async () => {
+    const settled: string[] = [];
+    const failing = Promise.reject(new Error('UNIQUE constraint failed'));
+    const slow = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        settled.push('slow');
+        resolve();
+      }, 30),
+    );
+    await expect(settleAll([failing, slow])).rejects.toThrow('UNIQUE constraint failed');
+    expect(settled).toEqual(['slow']);
   });
 });

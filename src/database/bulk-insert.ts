@@ -171,16 +171,30 @@ async function insertPipelined(
     if (!running) return false;
     runs.push(running);
   }
-  // Every run settles before the first failure is thrown: none is left unawaited.
-  const outcomes = await Promise.allSettled(runs);
-  const failure = outcomes.find((outcome) => outcome.status === 'rejected');
-  if (failure) throw failure.reason;
+  await settleAll(runs);
   if (whole < rows.length) {
     const running = run(rows.slice(whole));
     if (!running) return false;
     await running;
   }
   return true;
+}
+
+/**
+ * `Promise.all` for statements of one transaction given at once (independent writes, reads
+ * that need nothing of them): every one settles before the first failure is thrown, so none is
+ * still running, or left unawaited, when the transaction rolls back. On SQLite they queue on the
+ * connection and run one after another without waiting for the main thread between them; on
+ * PostgreSQL the client sends them in order.
+ */
+export async function settleAll<T extends readonly unknown[]>(
+  runs: readonly [...{ [K in keyof T]: Promise<T[K]> }],
+): Promise<T> {
+  const outcomes: PromiseSettledResult<unknown>[] = await Promise.allSettled(
+    runs as readonly Promise<unknown>[],
+  );
+  for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
+  return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value) as [...T];
 }
 
 /**

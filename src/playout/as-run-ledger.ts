@@ -7,6 +7,7 @@ import {
   insertRows,
   placeholders,
   selectRows,
+  settleAll,
   sqlBoolean,
   SqlValue,
 } from '../database/bulk-insert';
@@ -384,29 +385,33 @@ export class AsRunLedger {
     // would spend more time on its parameters than the database on the rows. A batch's records
     // share their commune, source, import, author, creation time and the columns it leaves empty:
     // each of those is bound once a statement (about half of a record's 29 values).
+    // The records, their topics, the heads and the program log are written together: none reads
+    // what another writes, so their statements go at once. The hooks read the records after.
     const createdAt = toInstant(now);
-    await insertRows(
-      manager,
-      'playout_record',
-      RECORD_COLUMNS,
-      records.map((record) => recordValues(manager, record, createdAt)),
-      undefined,
-      true,
-    );
-    await insertRows(
-      manager,
-      'playout_record_topic',
-      ['record_id', 'topic_code'],
-      records.flatMap((record) => record.topics.map((topicCode) => [record.id, topicCode])),
-    );
-    await this.moveHeads(manager, tips, now);
+    await settleAll([
+      insertRows(
+        manager,
+        'playout_record',
+        RECORD_COLUMNS,
+        records.map((record) => recordValues(manager, record, createdAt)),
+        undefined,
+        true,
+      ),
+      insertRows(
+        manager,
+        'playout_record_topic',
+        ['record_id', 'topic_code'],
+        records.flatMap((record) => record.topics.map((topicCode) => [record.id, topicCode])),
+      ),
+      this.moveHeads(manager, tips, now),
+      this.followOnProgramLog(manager, records, now),
+    ]);
     for (const [communeCode, tip] of tips) {
       const head = heads.get(communeCode)!;
       head.lastSeq = tip.seq;
       head.lastHash = tip.hash;
       head.updatedAt = now;
     }
-    await this.followOnProgramLog(manager, records, now);
     if (this.hooks.length > 0) {
       // Each commune's records together, in seq order (the hooks' contract).
       const byCommune = [...records].sort((a, b) =>

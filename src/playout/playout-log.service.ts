@@ -9,7 +9,7 @@ import { GroupCommit, Settled } from '../common/group-commit';
 import { newId } from '../common/ids';
 import { isLocalDate, addDays, localMidnight } from '../common/local-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { insertRows, selectRows } from '../database/bulk-insert';
+import { insertRows, selectRows, settleAll } from '../database/bulk-insert';
 import { toInstant } from '../database/columns';
 import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
@@ -361,51 +361,54 @@ export class PlayoutLogService {
       if (errors.length > 0) throw importInvalid(errors);
 
       const importId = newId();
-      const records = await this.appendPosted(
-        manager,
-        head,
-        accepted.map((row) => row.record),
-        { importId, createdBy: actor.id },
-      );
-      const summary: PlayoutImportSummary = { imported: records.length, duplicates };
-      // Plain SQL: TypeORM's insert builder would read the row back after writing it.
-      await insertRows(
-        manager,
-        'playout_import',
-        [
-          'id',
-          'commune_code',
-          'kind',
-          'idempotency_key',
-          'body_sha256',
-          'summary',
-          'created_by',
-          'created_at',
-        ],
-        [
+      // Every accepted record is appended: the import's row and its audit row go beside them.
+      const summary: PlayoutImportSummary = { imported: accepted.length, duplicates };
+      const [records] = await settleAll([
+        this.appendPosted(
+          manager,
+          head,
+          accepted.map((row) => row.record),
+          { importId, createdBy: actor.id },
+        ),
+        // Plain SQL: TypeORM's insert builder would read the row back after writing it.
+        insertRows(
+          manager,
+          'playout_import',
           [
-            importId,
-            communeCode,
-            request.kind,
-            request.idempotencyKey ?? null,
-            request.bodySha256,
-            JSON.stringify(summary),
-            actor.id,
-            toInstant(this.clock.now()),
+            'id',
+            'commune_code',
+            'kind',
+            'idempotency_key',
+            'body_sha256',
+            'summary',
+            'created_by',
+            'created_at',
           ],
-        ],
-      );
-      await this.audit.record(
-        {
-          action: 'playout.imported',
-          actor,
-          targetType: 'playout_import',
-          targetId: importId,
-          communeCode,
-          detail: { kind: request.kind, ...summary },
-        },
-        manager,
-      );
+          [
+            [
+              importId,
+              communeCode,
+              request.kind,
+              request.idempotencyKey ?? null,
+              request.bodySha256,
+              JSON.stringify(summary),
+              actor.id,
+              toInstant(this.clock.now()),
+            ],
+          ],
+        ),
+        this.audit.record(
+          {
+            action: 'playout.imported',
+            actor,
+            targetType: 'playout_import',
+            targetId: importId,
+            communeCode,
+            detail: { kind: request.kind, ...summary },
+          },
+          manager,
+        ),
+      ]);
       return { id: importId, ...summary, replayed: false, records };
     });
   }

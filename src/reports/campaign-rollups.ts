@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { Campaign } from '../campaigns/entities/campaign.entity';
-import { insertRows, positional } from '../database/bulk-insert';
+import { insertRows, selectRows, settleAll } from '../database/bulk-insert';
 import { topicsOfSet } from './airtime';
 import { CampaignAirtimeDaily, CampaignAirtimeMonthly } from './entities/campaign-airtime.entity';
 import { AirtimeTopicSet } from './entities/airtime-daily.entity';
@@ -45,9 +45,11 @@ export async function campaignsForAppend(manager: EntityManager): Promise<Campai
     await manager.query('SELECT pg_advisory_xact_lock_shared($1)', [CAMPAIGN_ROLLUP_LOCK]);
   }
   // Plain SQL: every append reads them, and building entities cost more than the query.
-  const rows = await manager.query<CampaignRow[]>(
+  const rows = await selectRows<CampaignRow>(
+    manager,
     'SELECT code, starts_on AS "startsOn", ends_on AS "endsOn", rules, ' +
       'min_daily_seconds AS "minDailySeconds" FROM campaign',
+    [],
   );
   return rows.map((row) => ({
     code: row.code,
@@ -127,34 +129,36 @@ export class CampaignDelta {
         });
       }
     }
-    await insertRows(
-      manager,
-      'campaign_airtime_daily',
-      ['campaign_code', 'commune_code', 'local_date', 'aired_ms'],
-      [...this.days.values()].map((day) => [
-        day.campaignCode,
-        day.communeCode,
-        day.localDate,
-        day.airedMs,
-      ]),
-      '(campaign_code, commune_code, local_date) DO UPDATE SET ' +
-        'aired_ms = campaign_airtime_daily.aired_ms + EXCLUDED.aired_ms',
-    );
-    await insertRows(
-      manager,
-      'campaign_airtime_monthly',
-      ['campaign_code', 'commune_code', 'month', 'aired_ms', 'days_at_minimum'],
-      [...months.values()].map((row) => [
-        row.campaignCode,
-        row.communeCode,
-        row.month,
-        row.airedMs,
-        row.daysAtMinimum,
-      ]),
-      '(campaign_code, commune_code, month) DO UPDATE SET ' +
-        'aired_ms = campaign_airtime_monthly.aired_ms + EXCLUDED.aired_ms, ' +
-        'days_at_minimum = campaign_airtime_monthly.days_at_minimum + EXCLUDED.days_at_minimum',
-    );
+    await settleAll([
+      insertRows(
+        manager,
+        'campaign_airtime_daily',
+        ['campaign_code', 'commune_code', 'local_date', 'aired_ms'],
+        [...this.days.values()].map((day) => [
+          day.campaignCode,
+          day.communeCode,
+          day.localDate,
+          day.airedMs,
+        ]),
+        '(campaign_code, commune_code, local_date) DO UPDATE SET ' +
+          'aired_ms = campaign_airtime_daily.aired_ms + EXCLUDED.aired_ms',
+      ),
+      insertRows(
+        manager,
+        'campaign_airtime_monthly',
+        ['campaign_code', 'commune_code', 'month', 'aired_ms', 'days_at_minimum'],
+        [...months.values()].map((row) => [
+          row.campaignCode,
+          row.communeCode,
+          row.month,
+          row.airedMs,
+          row.daysAtMinimum,
+        ]),
+        '(campaign_code, commune_code, month) DO UPDATE SET ' +
+          'aired_ms = campaign_airtime_monthly.aired_ms + EXCLUDED.aired_ms, ' +
+          'days_at_minimum = campaign_airtime_monthly.days_at_minimum + EXCLUDED.days_at_minimum',
+      ),
+    ]);
   }
 
   /**
@@ -172,13 +176,11 @@ export class CampaignDelta {
       const communes = [...new Set(chunk.map(([, day]) => day.communeCode))];
       const dates = [...new Set(chunk.map(([, day]) => day.localDate))];
       const marks = (values: readonly string[]) => values.map(() => '?').join(', ');
-      const rows = await manager.query<DayRow[]>(
-        positional(
-          manager,
-          'SELECT campaign_code, commune_code, local_date, aired_ms FROM campaign_airtime_daily ' +
-            `WHERE campaign_code IN (${marks(campaigns)}) AND commune_code IN (${marks(communes)}) ` +
-            `AND local_date IN (${marks(dates)})`,
-        ),
+      const rows = await selectRows<DayRow>(
+        manager,
+        'SELECT campaign_code, commune_code, local_date, aired_ms FROM campaign_airtime_daily ' +
+          `WHERE campaign_code IN (${marks(campaigns)}) AND commune_code IN (${marks(communes)}) ` +
+          `AND local_date IN (${marks(dates)})`,
         [...campaigns, ...communes, ...dates],
       );
       for (const row of rows) {

@@ -1,5 +1,5 @@
 import { Between, EntityManager, In } from 'typeorm';
-import { insertRows, placeholders, selectRows, SqlValue } from '../database/bulk-insert';
+import { insertRows, placeholders, selectRows, settleAll, SqlValue } from '../database/bulk-insert';
 import { PlayoutChain } from '../playout/entities/playout-chain.entity';
 import { PlayoutRecord } from '../playout/entities/playout-record.entity';
 import {
@@ -72,41 +72,52 @@ export class RollupDelta {
     return this.byTopic.size === 0 && this.bySet.size === 0;
   }
 
+  /**
+   * Writes the changes. The roll-up tables are written independently of each other, so their
+   * statements go at once; the campaigns' rows follow the campaigns' read, beside them.
+   */
   async write(manager: EntityManager): Promise<void> {
     const topicRows = changedOnly(this.byTopic);
     const setRows = changedOnly(this.bySet);
-    await registerTopicSets(manager, [...new Set(setRows.map((row) => row.key))]);
-    await upsertAdding(
-      manager,
-      'airtime_daily',
-      ['commune_code', 'local_date', 'topic_code'],
-      topicRows.map((row) => [row.communeCode, row.localDate, row.key, row.airedMs, row.plays]),
-    );
-    await upsertAdding(
-      manager,
-      'airtime_monthly',
-      ['commune_code', 'topic_code', 'month'],
-      monthsOf(topicRows).map((row) => [
-        row.communeCode,
-        row.topicCode,
-        row.month,
-        row.airedMs,
-        row.plays,
-      ]),
-    );
-    await upsertAdding(
-      manager,
-      'airtime_daily_set',
-      ['commune_code', 'local_date', 'topic_set'],
-      setRows.map((row) => [row.communeCode, row.localDate, row.key, row.airedMs, row.plays]),
-    );
-    if (setRows.length === 0) return;
-    const campaigns = new CampaignDelta(await campaignsForAppend(manager));
-    for (const row of setRows) {
-      campaigns.addSet(row.communeCode, row.localDate, row.key, row.airedMs);
-    }
-    await campaigns.write(manager);
+    await settleAll([
+      registerTopicSets(manager, [...new Set(setRows.map((row) => row.key))]),
+      upsertAdding(
+        manager,
+        'airtime_daily',
+        ['commune_code', 'local_date', 'topic_code'],
+        topicRows.map((row) => [row.communeCode, row.localDate, row.key, row.airedMs, row.plays]),
+      ),
+      upsertAdding(
+        manager,
+        'airtime_monthly',
+        ['commune_code', 'topic_code', 'month'],
+        monthsOf(topicRows).map((row) => [
+          row.communeCode,
+          row.topicCode,
+          row.month,
+          row.airedMs,
+          row.plays,
+        ]),
+      ),
+      upsertAdding(
+        manager,
+        'airtime_daily_set',
+        ['commune_code', 'local_date', 'topic_set'],
+        setRows.map((row) => [row.communeCode, row.localDate, row.key, row.airedMs, row.plays]),
+      ),
+      writeCampaignDays(manager, setRows),
+    ]);
   }
+}
+
+/** The campaigns' rows that changed set rows touch (nothing is read when none changed). */
+async function writeCampaignDays(manager: EntityManager, setRows: readonly DeltaRow[]) {
+  if (setRows.length === 0) return;
+  const campaigns = new CampaignDelta(await campaignsForAppend(manager));
+  for (const row of setRows) {
+    campaigns.addSet(row.communeCode, row.localDate, row.key, row.airedMs);
+  }
+  await campaigns.write(manager);
 }
 
 /** The rows whose sums change (a row never written stays absent, as in the raw GROUP BY). */
@@ -219,14 +230,16 @@ export async function applyToRollups(
     );
     saved.push([communeCode, last]);
   }
-  await delta.write(manager);
-  await insertRows(
-    manager,
-    'airtime_rollup_state',
-    ['commune_code', 'rolled_seq'],
-    saved,
-    '(commune_code) DO UPDATE SET rolled_seq = EXCLUDED.rolled_seq',
-  );
+  await settleAll([
+    delta.write(manager),
+    insertRows(
+      manager,
+      'airtime_rollup_state',
+      ['commune_code', 'rolled_seq'],
+      saved,
+      '(commune_code) DO UPDATE SET rolled_seq = EXCLUDED.rolled_seq',
+    ),
+  ]);
 }
 
 /** The appended records by commune; each commune's must come together and in seq order. */
