@@ -313,19 +313,23 @@ export class PlayoutLogService {
         }
       }
 
-      const existing = await existingContentKeys(
-        manager,
-        communeCode,
-        prepared.map((row) => row.record),
-      );
+      // The log's records the rows repeat, and those in effect around them: read together.
+      const window = spanOf(prepared.map((row) => row.record));
+      const [existing, effective] = await settleAll([
+        existingContentKeys(
+          manager,
+          communeCode,
+          prepared.map((row) => row.record),
+        ),
+        window
+          ? effectiveRecordsBetween(manager, communeCode, window.from, window.to)
+          : Promise.resolve([]),
+      ]);
+      const inEffect = new IntervalIndex(effective);
       const accepted: { place: RowPlace; record: PreparedRecord }[] = [];
       const seen = new Map<string, RowPlace>();
       const corrected = new Set<number>();
       let duplicates = 0;
-      const window = spanOf(prepared.map((row) => row.record));
-      const inEffect = new IntervalIndex(
-        window ? await effectiveRecordsBetween(manager, communeCode, window.from, window.to) : [],
-      );
       for (const row of prepared) {
         const key = row.record.contentKey;
         const twin = seen.get(key);

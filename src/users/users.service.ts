@@ -9,7 +9,7 @@ import { PasswordHasher } from '../auth/password-hasher';
 import { Clock } from '../common/clock';
 import { GroupCommit, Settled } from '../common/group-commit';
 import { DomainError } from '../common/domain-error';
-import { positional, sqlBoolean } from '../database/bulk-insert';
+import { placeholders, selectRows, sqlBoolean } from '../database/bulk-insert';
 import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
 import { CreateUserDto, ListUsersQueryDto, UpdateUserDto } from './dto/user.dto';
@@ -124,12 +124,11 @@ export class UsersService implements OnApplicationBootstrap {
   private async readActive(ids: readonly string[]): Promise<Settled<ActiveUser | null>[]> {
     const manager = this.db.manager;
     const distinct = [...new Set(ids)];
-    const rows = await manager.query<ActiveUserRow[]>(
-      positional(
-        manager,
-        'SELECT id, username, role, commune_code, province_code, token_version FROM "user" ' +
-          `WHERE id IN (${distinct.map(() => '?').join(', ')}) AND disabled = ?`,
-      ),
+    // Prepared once on SQLite and run again (`selectRows`): every authenticated request reads it.
+    const rows = await selectRows<ActiveUserRow>(
+      manager,
+      'SELECT id, username, role, commune_code, province_code, token_version FROM "user" ' +
+        `WHERE id IN (${placeholders(distinct.length)}) AND disabled = ?`,
       [...distinct, sqlBoolean(manager, false)],
     );
     const found = new Map(rows.map((row) => [row.id, row]));
