@@ -2,7 +2,17 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { addDays, localDateOf } from '../src/common/local-time';
-import { Browser, buildWebApp, launchBrowser, listen, screenshot, signIn } from './support/browser';
+import { ManualClock } from '../src/common/manual-clock';
+import { formatDate } from '../web/src/format';
+import {
+  Browser,
+  buildWebApp,
+  launchBrowser,
+  listen,
+  mondayOf,
+  screenshot,
+  signIn,
+} from './support/browser';
 import { createApproved, createWindow } from './support/schedule-fixtures';
 import {
   ADMIN,
@@ -30,12 +40,14 @@ describe('planner on any date, campaign status, refused uploads (e2e, Chromium)'
   let baseUrl: string;
   let browser: Browser;
   let admin: string;
-  const today = localDateOf(new Date());
+  // The service's clock: the time of day, except where a test sets another.
+  const clock = new ManualClock(new Date());
+  const today = localDateOf(clock.now());
 
   beforeAll(async () => {
     buildWebApp();
     storage = await createTestStorage();
-    app = await startTestApp(storage);
+    app = await startTestApp(storage, {}, { clock });
     baseUrl = await listen(app);
     admin = await app.login(ADMIN.username, ADMIN.password);
     await createUserAndLogin(app, admin, { ...OPERATOR, role: 'operator', communeCode: COMMUNE });
@@ -231,6 +243,33 @@ describe('planner on any date, campaign status, refused uploads (e2e, Chromium)'
     expect(items).toHaveLength(planned);
     expect(items.every((item) => item.status === 'planned')).toBe(true);
     await page.close();
+  });
+
+  it('opens the plan on a Sunday evening at the coming week, not at the evening that is left', async () => {
+    // The Sunday of this week, at 20:00 in Việt Nam: the day's windows (Tối, 19:00) are past.
+    const sunday = addDays(mondayOf(today), 6);
+    clock.set(`${sunday}T20:00:00+07:00`);
+    const evening = await launchBrowser({ fixedTime: clock.now() });
+    try {
+      const page = await evening.newTab('operator-sunday');
+      await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+      await page.getByRole('heading', { level: 1, name: 'Tiến độ tuần này' }).waitFor();
+      await openPlanner(page);
+      await expect(page.getByLabel('Từ ngày').inputValue()).resolves.toBe(formatDate(sunday));
+      await expect(page.getByLabel('Đến ngày').inputValue()).resolves.toBe(
+        formatDate(addDays(sunday, 7)),
+      );
+      await page.getByRole('button', { name: 'Xem trước (chạy thử)' }).click();
+      await page.getByRole('heading', { name: 'Xem trước kế hoạch (chưa lưu)' }).waitFor();
+      await page
+        .getByText(`Từ ${formatDate(sunday)} đến ${formatDate(addDays(sunday, 7))}:`)
+        .waitFor();
+      await screenshot(page, 'ke-hoach-toi-chu-nhat');
+      expect(evening.problems).toEqual([]);
+    } finally {
+      await evening.close();
+      clock.set(new Date());
+    }
   });
 
   it('wrote no script errors to the console', () => {

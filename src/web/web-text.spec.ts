@@ -7,6 +7,7 @@ import {
   localDateOf,
   localInstant,
   mondayOf,
+  planWeekEnd,
 } from '../../web/src/format';
 
 describe('web app text', () => {
@@ -63,6 +64,10 @@ describe('web app text', () => {
     expect(formatTime('2025-10-05T22:30:00Z')).toBe('05:30');
     expect(localInstant('2025-10-06', '05:30')).toBe('2025-10-06T05:30:00+07:00');
     expect(mondayOf('2025-10-12')).toBe('2025-10-06');
+    // A plan runs to the week's Sunday; from a Sunday, to the next one.
+    expect(planWeekEnd('2025-10-06')).toBe('2025-10-12');
+    expect(planWeekEnd('2025-10-11')).toBe('2025-10-12');
+    expect(planWeekEnd('2025-10-12')).toBe('2025-10-19');
     expect(formatSeconds(150)).toBe('2 phút 30 giây');
     expect(formatSeconds(3720)).toBe('1 giờ 2 phút');
     expect(formatSeconds(0)).toBe('0 giây');

@@ -30,6 +30,16 @@ export function mondayOf(date: string): string {
   return addDays(date, 1 - isoDayOfWeek(date));
 }
 
+/**
+ * The last day a plan starting `from` covers unless told otherwise: the Sunday of its week, or of
+ * the next week when `from` is itself a Sunday. On a Sunday the week has that one day left, its
+ * windows mostly past by the evening, and it is the day the coming week is planned.
+ */
+export function planWeekEnd(from: string): string {
+  const sunday = addDays(mondayOf(from), 6);
+  return sunday === from ? addDays(sunday, 7) : sunday;
+}
+
 export function eachDate(from: string, to: string): string[] {
   const dates: string[] = [];
   for (let date = from; date <= to; date = addDays(date, 1)) dates.push(date);

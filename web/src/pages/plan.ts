@@ -12,7 +12,7 @@ import {
   formatTimeSeconds,
   isoDayOfWeek,
   localDateOf,
-  mondayOf,
+  planWeekEnd,
   today,
   weekdayShort,
 } from '../format.js';
@@ -370,7 +370,8 @@ export interface PlanRangeFields {
 
 /**
  * The campaign and date fields of the plan pages, from the link (`campaign`, `from`, `to`) or
- * else the first campaign not ended, from its start (or today) to the end of that week.
+ * else the first campaign not ended, from its start (or today) to the end of that week (of the
+ * next one from a Sunday: `planWeekEnd`).
  */
 export function planRangeFields(
   campaigns: readonly Campaign[],
@@ -392,7 +393,7 @@ export function planRangeFields(
   );
   const from = dateInput({ value: query.get('from') ?? defaultFrom, required: true });
   const to = dateInput({
-    value: query.get('to') ?? addDays(mondayOf(from.value), 6),
+    value: query.get('to') ?? planWeekEnd(from.value),
     required: true,
   });
   return {
