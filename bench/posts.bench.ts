@@ -509,6 +509,14 @@ export const postsBenchmark: Benchmark = {
         'The deployed young generation costs a post 12–20 % more CPU here; the goal is met with it on',
         'this machine, by 11–20 ms of p99, where on the AMD machine of the morning it was not met',
         'even with Node’s defaults.',
+        '',
+        'On 2 × AMD EPYC again (2026-12-06 from 13:30 UTC), as deployed: with the code of the',
+        'morning 970 posts/s, p99 145 ms (1,149 µs of CPU a post; the raw server 2,214 posts/s),',
+        'not met. With the ingest’s changes of that afternoon (an append’s independent writes',
+        'and the roll-ups’ given at once, the user’s read prepared), one run: 997 posts/s, p99',
+        '134 ms (1,154 µs a post; the raw server 1,995 posts/s, 0.50 of it): not met; then this',
+        'table’s run. On this kind of machine the goal is not met: a post’s CPU is still ~1.1 ms,',
+        'most of it the HTTP stack around it (see above).',
       ].join('\n');
     } finally {
       await load.close();
