@@ -327,10 +327,9 @@ export const reportsBenchmark: Benchmark = {
       let requests: RawTable[][] = [];
       let base = '';
       let token = '';
-      let dir = root;
       for (let round = 0; round < ROUNDS; round += 1) {
         await app?.close();
-        dir = join(root, `round-${round}`);
+        const dir = join(root, `round-${round}`);
         mkdirSync(dir);
         const prefix = `loa-xa-bench-${randomBytes(4).toString('hex')}`;
         prefixes.push(prefix);
