@@ -3,16 +3,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { addDays, localDateOf } from '../src/common/local-time';
 import { ManualClock } from '../src/common/manual-clock';
-import { formatDate } from '../web/src/format';
-import {
-  Browser,
-  buildWebApp,
-  launchBrowser,
-  listen,
-  mondayOf,
-  screenshot,
-  signIn,
-} from './support/browser';
+import { formatDate, mondayOf } from '../web/src/format';
+import { Browser, buildWebApp, launchBrowser, listen, screenshot, signIn } from './support/browser';
 import { createApproved, createWindow } from './support/schedule-fixtures';
 import {
   ADMIN,

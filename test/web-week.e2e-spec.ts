@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { addDays, localDateOf, localDateTime } from '../src/common/local-time';
+import { mondayOf } from '../web/src/format';
 import { Browser, buildWebApp, launchBrowser, listen, screenshot, signIn } from './support/browser';
 import { insertScheduleItem } from './support/playout-fixtures';
 import { createApproved, createDraft, createWindow, HAC_THANH } from './support/schedule-fixtures';
@@ -53,11 +54,6 @@ const widths = (element: unknown): number[] => {
 /** An element's computed background colour (evaluated in the page). */
 const BACKGROUND = (element: unknown): string =>
   (globalThis as unknown as StyleReader).getComputedStyle(element).backgroundColor;
-
-function mondayOf(date: string): string {
-  const day = new Date(`${date}T00:00:00Z`).getUTCDay();
-  return addDays(date, -((day + 6) % 7));
-}
 
 /**
  * Issue 16, items 3 and 4: the program log as a week calendar (days × windows, topic colours,

@@ -10,10 +10,10 @@ import {
   horizontalOverflow,
   launchBrowser,
   listen,
-  mondayOf,
   screenshot,
   signIn,
 } from './support/browser';
+import { mondayOf } from '../web/src/format';
 import { eventually } from './support/eventually';
 import {
   ADMIN,

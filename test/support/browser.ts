@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BrowserContext, chromium, Page } from 'playwright-core';
 import { staleReason } from '../../scripts/build-if-stale';
-import { addDays, isoDayOfWeek, localDateOf, localDateTime } from '../../src/common/local-time';
+import { addDays, localDateOf, localDateTime } from '../../src/common/local-time';
+import { mondayOf } from '../../web/src/format';
 import { TestApp } from './test-app';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
@@ -41,11 +42,6 @@ export interface Browser {
   /** Console errors and uncaught exceptions, by tab. */
   problems: { tab: string; kind: 'console' | 'pageerror'; text: string }[];
   close(): Promise<void>;
-}
-
-/** The Monday of `date`'s week (ISO weeks, Monday to Sunday). */
-export function mondayOf(date: string): string {
-  return addDays(date, 1 - isoDayOfWeek(date));
 }
 
 /**
