@@ -314,13 +314,10 @@ export class PlayoutLogService {
       }
 
       // The log's records the rows repeat, and those in effect around them: read together.
-      const window = spanOf(prepared.map((row) => row.record));
+      const preparedRecords = prepared.map((row) => row.record);
+      const window = spanOf(preparedRecords);
       const [existing, effective] = await settleAll([
-        existingContentKeys(
-          manager,
-          communeCode,
-          prepared.map((row) => row.record),
-        ),
+        existingContentKeys(manager, communeCode, preparedRecords),
         window
           ? effectiveRecordsBetween(manager, communeCode, window.from, window.to)
           : Promise.resolve([]),

@@ -96,11 +96,13 @@ export class RecordLookups {
         this.bulletinTopics.get(row.bulletinId)?.push(row.topicCode);
       }
     }
+    // A relay's record takes the relay's title (its source's name) and topics.
+    const relays = inputs.flatMap((input) => {
+      const item = input.scheduleItemId ? this.items.get(input.scheduleItemId) : null;
+      return item && item.bulletinId === null ? [item] : [];
+    });
     const sourceIds = unseen(
-      itemIds.flatMap((id) => {
-        const item = this.items.get(id);
-        return item && item.bulletinId === null && item.sourceId ? [item.sourceId] : [];
-      }),
+      relays.flatMap((item) => (item.sourceId ? [item.sourceId] : [])),
       this.sourceNames,
     );
     for (const id of sourceIds) this.sourceNames.set(id, null);
@@ -109,12 +111,10 @@ export class RecordLookups {
         this.sourceNames.set(source.id, source.name);
       }
     }
-    const codes = new Set(inputs.flatMap((input) => input.topics ?? []));
-    for (const input of inputs) {
-      // A relay's record takes the relay's topics.
-      const item = input.scheduleItemId ? this.items.get(input.scheduleItemId) : null;
-      if (item && item.bulletinId === null) for (const code of item.topics ?? []) codes.add(code);
-    }
+    const codes = new Set([
+      ...inputs.flatMap((input) => input.topics ?? []),
+      ...relays.flatMap((item) => item.topics ?? []),
+    ]);
     for (const id of bulletinIds) {
       for (const code of this.bulletinTopics.get(id) ?? []) codes.add(code);
     }
