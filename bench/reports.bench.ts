@@ -285,7 +285,7 @@ interface Batch {
 }
 
 /** The month to ingest: the province's communes (`BENCH_REPORTS_COMMUNES` for fewer), cut into batches. */
-function monthOf(geo: GeoService): { communes: string[]; batches: Batch[] } {
+function provinceMonth(geo: GeoService): { communes: string[]; batches: Batch[] } {
   const communes = geo
     .communesOf(PROVINCE)
     .map((commune) => commune.code)
@@ -342,7 +342,7 @@ export const reportsBenchmark: Benchmark = {
           password: env.ADMIN_PASSWORD,
         });
         token = (login.json as { accessToken: string }).accessToken;
-        month ??= monthOf(app.get(GeoService));
+        month ??= provinceMonth(app.get(GeoService));
 
         // Ingest through HTTP: validation, hash chain, duplicates and overlap checks, roll-ups.
         // Sent by a load process, one request after another (its CPU is not this process's); the
