@@ -237,9 +237,11 @@ describe('planner on any date, campaign status, refused uploads (e2e, Chromium)'
     await page.close();
   });
 
-  it('opens the plan on a Sunday evening at the coming week, not at the evening that is left', async () => {
-    // The Sunday of this week, at 20:00 in Việt Nam: the day's windows (Tối, 19:00) are past.
-    const sunday = addDays(mondayOf(today), 6);
+  it('opens the plan on a Sunday evening at the coming week, and says the evening is over', async () => {
+    // A Sunday at 20:00 in Việt Nam, three weeks on (nothing is planned in its week: the plan
+    // applied above reaches seven days from today), inside e2e-dang-chay: the day's windows
+    // (Tối, 19:00) are over.
+    const sunday = addDays(mondayOf(today), 20);
     clock.set(`${sunday}T20:00:00+07:00`);
     const evening = await launchBrowser({ fixedTime: clock.now() });
     try {
@@ -256,6 +258,13 @@ describe('planner on any date, campaign status, refused uploads (e2e, Chromium)'
       await page
         .getByText(`Từ ${formatDate(sunday)} đến ${formatDate(addDays(sunday, 7))}:`)
         .waitFor();
+      // The week's kinh-te-so minutes could only go on that Sunday, whose windows are over: the
+      // reason says so, and no window is offered more minutes (it was “đã kín”, “Mở thêm … Tối”).
+      const shortfall = page.getByText(
+        'Lý do: các khung giờ phát của những ngày này đã qua, không xếp lịch được nữa.',
+      );
+      await expect(shortfall.textContent()).resolves.toContain('Kinh tế số');
+      await expect(page.getByRole('link', { name: /^Mở thêm/ }).count()).resolves.toBe(0);
       await screenshot(page, 'ke-hoach-toi-chu-nhat');
       expect(evening.problems).toEqual([]);
     } finally {

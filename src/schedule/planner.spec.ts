@@ -541,6 +541,37 @@ describe('planCampaign: grouped shortfalls and their true causes', () => {
     });
   });
 
+  it("says a day's windows are over on its evening, and asks for no window to be lengthened", () => {
+    // Sunday 12/10 at 20:00: Sáng (05:30) and Chiều (17:00) are over; so is the day for a plan.
+    const evening = week({
+      from: '2025-10-12',
+      to: '2025-10-12',
+      now: localDateTime('2025-10-12', 20 * 60).getTime(),
+      targets: { rules: [{ topic: 'kinh-te-so', minPlaysPerWeek: 1 }], minDailySeconds: 60 },
+    });
+    const plan = planCampaign(evening);
+    expect(plan.items).toEqual([]);
+    expect(plan.shortfalls.map((s) => [s.kind, s.reason])).toEqual([
+      ['weekly', 'past'],
+      ['daily', 'past'],
+    ]);
+    expect(plan.shortfalls[1].message).toContain('The on-air windows on 2025-10-12 are over');
+    expect(plan.shortfallGroups.map((group) => [group.cause, group.fix])).toEqual([
+      ['past', { action: 'none' }],
+      ['past', { action: 'none' }],
+    ]);
+
+    // At 17:10 Chiều still has 20 minutes: the day is planned there.
+    const lateInput = { ...evening, now: localDateTime('2025-10-12', 17 * 60 + 10).getTime() };
+    const late = planCampaign(lateInput);
+    expect(late.shortfalls).toEqual([]);
+    expect(late.items.length).toBeGreaterThan(0);
+    for (const item of late.items) {
+      expect(item.startsAt).toBeGreaterThanOrEqual(lateInput.now);
+      expect(containingOccurrence(windows, item.startsAt, item.endsAt)?.windowId).toBe('chieu');
+    }
+  });
+
   it('keeps different causes on different lines and groups the weeks of a missing topic', () => {
     const plan = planCampaign(
       baseInput({ bulletins: bulletins().filter((b) => !b.topics.includes('xa-hoi-so')) }),

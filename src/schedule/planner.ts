@@ -182,6 +182,11 @@ function ceilToSecond(ms: number): number {
   return Math.ceil(ms / 1000) * 1000;
 }
 
+/** Whether the occurrence is over by the plan's `now`: nothing can start in it any more. */
+function isOver(slot: Slot): boolean {
+  return slot.openFrom >= slot.closesAt;
+}
+
 /**
  * Fills free window time so that every rule of the campaign is met in every ISO week of the
  * range and every day reaches the daily minimum. Pure and deterministic: the same input gives
@@ -672,8 +677,10 @@ class PlanBuilder {
    */
   private dayCause(day: number, candidates: readonly number[]): ShortfallCause {
     if (this.dates[day] < this.today) return 'past';
-    const slots = this.slotsByDay[day];
-    if (slots.length === 0) return 'no-window';
+    if (this.slotsByDay[day].length === 0) return 'no-window';
+    // Today's windows that are over by now are as past as yesterday's: none can take a play.
+    const slots = this.slotsByDay[day].filter((slot) => !isOver(slot));
+    if (slots.length === 0) return 'past';
     const count = this.bulletins.length;
     const eligible = candidates.filter(
       (bulletin) =>
@@ -732,7 +739,8 @@ class PlanBuilder {
   private extendFix(days: readonly number[], missingMs: number, shortestMs: number): ShortfallFix {
     const tally = new Map<string, { name: string; count: number; minute: number }>();
     for (const day of days) {
-      for (const { occurrence } of this.slotsByDay[day]) {
+      // A window that is over by now cannot take the missing time, however long it were.
+      for (const { occurrence } of this.slotsByDay[day].filter((slot) => !isOver(slot))) {
         const entry = tally.get(occurrence.windowId) ?? {
           name: occurrence.name,
           count: 0,
@@ -772,7 +780,12 @@ class PlanBuilder {
     const shortest = Math.min(...candidates.map((index) => this.bulletins[index].durationMs));
     switch (cause) {
       case 'past':
-        return failure(cause, { action: 'none' }, bulletins, `The days ${where} are past`);
+        return failure(
+          cause,
+          { action: 'none' },
+          bulletins,
+          `The on-air windows ${where} are over`,
+        );
       case 'no-window':
         return failure(
           cause,

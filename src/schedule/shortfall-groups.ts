@@ -87,7 +87,7 @@ export function describeCause(
     case 'no-bulletin':
       return `no approved bulletin with ready audio is tagged ${topic ?? 'with a topic of the campaign'}`;
     case 'past':
-      return 'the days are past';
+      return "the days' on-air windows are over";
     case 'no-window':
       return 'no on-air window falls on these days';
     case 'no-window-time':

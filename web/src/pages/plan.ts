@@ -80,7 +80,7 @@ const REASON_TEXT: Record<Shortfall['reason'], string> = {
     'các khung giờ phát không còn đủ thời gian trống. Hãy thêm khung giờ phát hoặc kéo dài khung giờ.',
   'rotation-limit':
     'các bản tin hiện có đã phát đủ số lần cho phép mỗi ngày. Hãy thêm bản tin khác cùng chủ đề.',
-  past: 'khoảng thời gian này đã qua, không thể xếp lịch nữa.',
+  past: 'các khung giờ phát của khoảng thời gian này đã qua, không thể xếp lịch nữa.',
   policy:
     'đã đạt tổng thời lượng phát tối đa trong ngày theo quy định phát sóng. Xem mục "Quy định phát sóng".',
 };
@@ -111,7 +111,7 @@ export function causeText(group: ShortfallGroup): string {
       group.topic === null
         ? 'chưa có bản tin nào đã duyệt, âm thanh sẵn sàng, mang một chủ đề của chiến dịch'
         : 'chưa có bản tin nào đã duyệt, âm thanh sẵn sàng, mang chủ đề này',
-    past: 'những ngày này đã qua, không xếp lịch được nữa',
+    past: 'các khung giờ phát của những ngày này đã qua, không xếp lịch được nữa',
     'no-window': 'những ngày này không có khung giờ phát nào',
     'no-window-time':
       'các khung giờ phát đã kín: thời gian còn trống ngắn hơn bản tin ngắn nhất có thể xếp',
