@@ -1,4 +1,6 @@
+import { Database } from 'sqlite3';
 import { DataSource } from 'typeorm';
+import { Db } from '../src/database/db.service';
 import { DropStartedAtIndex1765000002600 } from '../src/database/migrations/1765000002600-drop-started-at-index';
 import { createTestStorage, startTestApp, TestApp, TestStorage } from './support/test-app';
 
@@ -31,6 +33,42 @@ describe('the service database connection (e2e)', () => {
       expect(await pragma('wal_autocheckpoint')).toBe(10000);
       // FULL (2): a commit the API answered survives a power cut.
       expect(await pragma('synchronous')).toBe(2);
+    },
+  );
+
+  onSqlite(
+    'on SQLite: a write holds the write lock from its start, so another process’s commit cannot make it fail',
+    async () => {
+      // Another process on the same file (the demo's command while the service runs): its own
+      // connection, with the service's busy timeout.
+      const file = storage.env.DATABASE_URL!.replace(/^sqlite:/, '');
+      const other = new Database(file);
+      const run = (sql: string, params: string[] = []) =>
+        new Promise<void>((done, fail) =>
+          other.run(sql, params, (error) => (error ? fail(error) : done())),
+        );
+      try {
+        await run('PRAGMA busy_timeout = 10000');
+        let othersWrite: Promise<void> | undefined;
+        await app.app.get(Db).write(async (manager) => {
+          // A read first, then the other process writes and commits while this one goes on.
+          await manager.query('SELECT COUNT(*) AS n FROM app_setting');
+          othersWrite = run("INSERT INTO app_setting (key, value) VALUES ('e2e.other', 'b')");
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          // Begun deferred, this write failed at once: SQLITE_BUSY, the read above being stale.
+          await manager.query("INSERT INTO app_setting (key, value) VALUES ('e2e.mine', 'a')");
+        });
+        // The other process waited for this commit (its busy timeout), then wrote.
+        await othersWrite;
+        const rows = await app.app
+          .get(DataSource)
+          .query<{ key: string }[]>(
+            "SELECT key FROM app_setting WHERE key LIKE 'e2e.%' ORDER BY rowid",
+          );
+        expect(rows.map((row) => row.key)).toEqual(['e2e.mine', 'e2e.other']);
+      } finally {
+        await new Promise<void>((done) => other.close(() => done()));
+      }
     },
   );
 
