@@ -55,7 +55,7 @@ async function run(remove: boolean): Promise<void> {
     );
     const summary = await app.get(DemoSeeder).seed();
     console.log(
-      `Đã tạo dữ liệu mẫu: ${summary.windows} khung giờ, ${summary.bulletins} bản tin đã duyệt, ${summary.scheduleItems} mục lịch phát tuần này, ${summary.playoutRecords} bản ghi nhật ký phát thanh (chiến dịch cds-2025) cho ${summary.communes.length} xã.`,
+      `Đã tạo dữ liệu mẫu: ${summary.windows} khung giờ, ${summary.bulletins} bản tin đã duyệt, ${summary.scheduleItems} mục lịch phát trong 7 ngày tới (từ hôm nay), ${summary.playoutRecords} bản ghi nhật ký phát thanh (chiến dịch cds-2025) cho ${summary.communes.length} xã.`,
     );
     console.log('Xoá toàn bộ dữ liệu mẫu: npm run demo:remove');
   } finally {
