@@ -242,6 +242,14 @@ describe('week calendar, week progress and plan preview (e2e, Chromium)', () => 
     await expect(page.locator('.week-day-head.week-today').getAttribute('data-date')).resolves.toBe(
       today,
     );
+    // The week before: every window is over, and none says it has minutes free.
+    await page.getByRole('link', { name: '← Tuần trước' }).click();
+    await page.locator(`[data-testid="week-day"][data-date="${lastMonday}"]`).waitFor();
+    const lastWeek = await page.getByTestId('week-free').allTextContents();
+    expect(lastWeek.length).toBeGreaterThan(0);
+    expect(new Set(lastWeek)).toEqual(new Set(['Đã qua']));
+    await page.getByRole('link', { name: 'Tuần sau →' }).click();
+    await page.locator(`[data-testid="week-day"][data-date="${thisMonday}"]`).waitFor();
     await page.getByRole('link', { name: 'Tuần sau →' }).click();
     await page.locator(`[data-testid="week-day"][data-date="${nextMonday}"]`).waitFor();
     await page.close();

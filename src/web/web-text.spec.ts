@@ -8,6 +8,7 @@ import {
   localInstant,
   mondayOf,
   planWeekEnd,
+  windowOver,
 } from '../../web/src/format';
 
 describe('web app text', () => {
@@ -71,5 +72,18 @@ describe('web app text', () => {
     expect(formatSeconds(150)).toBe('2 phút 30 giây');
     expect(formatSeconds(3720)).toBe('1 giờ 2 phút');
     expect(formatSeconds(0)).toBe('0 giây');
+  });
+
+  it('says a window is over once its end has passed in Việt Nam, not before', () => {
+    // A window of 17:00–17:45. 10:44 UTC is 17:44 in Việt Nam: it still runs; at 17:45 it is over.
+    const end = 17 * 60 + 45;
+    expect(windowOver('2025-10-12', end, Date.parse('2025-10-12T10:44:00Z'))).toBe(false);
+    expect(windowOver('2025-10-12', end, Date.parse('2025-10-12T10:45:00Z'))).toBe(true);
+    // Days before today are over whatever the hour; days after are not.
+    expect(windowOver('2025-10-11', end, Date.parse('2025-10-12T00:00:00Z'))).toBe(true);
+    expect(windowOver('2025-10-13', end, Date.parse('2025-10-12T16:59:00Z'))).toBe(false);
+    // 17:00 UTC is already the next day in Việt Nam: the 12th is over, the 13th has not begun.
+    expect(windowOver('2025-10-12', end, Date.parse('2025-10-12T17:00:00Z'))).toBe(true);
+    expect(windowOver('2025-10-13', end, Date.parse('2025-10-12T17:00:00Z'))).toBe(false);
   });
 });

@@ -102,6 +102,15 @@ export function localInstant(date: string, time: string): string {
   return `${date}T${time.length === 5 ? `${time}:00` : time}+07:00`;
 }
 
+/**
+ * Whether a window's occurrence on `date` that ends `endMinute` minutes after that day's local
+ * midnight is over at `now`: its time can take nothing more.
+ */
+export function windowOver(date: string, endMinute: number, now: Date | number): boolean {
+  const current = localDateOf(now);
+  return date < current || (date === current && endMinute <= minutesOfDay(now));
+}
+
 /** Minutes since local midnight of an instant. */
 export function minutesOfDay(instant: Date | number | string): number {
   const local = localParts(instant);

@@ -10,6 +10,7 @@ import {
   isoDayOfWeek,
   localDateOf,
   minutesOfDay,
+  windowOver,
   today,
   weekdayShort,
 } from '../format.js';
@@ -372,7 +373,9 @@ export function weekCalendar(context: AppContext, input: WeekCalendarInput): HTM
         }
         const inside = itemsIn(window, date);
         inside.forEach((item) => placed.add(item.id));
-        const free = freeMinutes(window, inside);
+        // A window that is over has no free time left, however little it held.
+        const over = windowOver(date, windowMinutes(window).end, Date.now());
+        const free = over ? 0 : freeMinutes(window, inside);
         const track = h(
           'div',
           { class: 'week-track' },
@@ -394,7 +397,7 @@ export function weekCalendar(context: AppContext, input: WeekCalendarInput): HTM
               class: `week-free${free === 0 ? ' week-free-none' : ''}`,
               'data-testid': 'week-free',
             },
-            free === 0 ? 'Đã kín' : `Trống ${free} phút`,
+            over ? 'Đã qua' : free === 0 ? 'Đã kín' : `Trống ${free} phút`,
           ),
         );
       }),
