@@ -289,4 +289,71 @@ describe('web app: Cụm loa page (e2e, Chromium)', () => {
     expect(await rows.first().getAttribute('data-device')).toBe(west.deviceId);
     expect(browser.problems).toEqual([]);
   });
+
+  // Last: the tests above count the commune's and the province's clusters.
+  it('registers a cluster from the page, shows its code once, and a new code revokes the old box', async () => {
+    const page = await browser.newTab('dang-ky-cum-loa');
+    await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+    await page.goto(`${baseUrl}/#/cum-loa`);
+    const register = page.getByRole('form', { name: 'Đăng ký cụm loa' });
+    await register.waitFor();
+    const count = async () =>
+      (
+        await app
+          .http()
+          .get(`/api/v1/communes/${COMMUNE}/devices`)
+          .set(bearer(operator))
+          .expect(200)
+      ).body.length as number;
+    const before = await count();
+
+    // Zones typed as names, not codes: said plainly, nothing registered.
+    await register.getByLabel('Tên cụm loa').fill('Cụm loa thôn Bắc');
+    await register.getByLabel(/Vùng phát/).fill('Thôn Bắc');
+    await register.getByRole('button', { name: 'Đăng ký và lấy mã' }).click();
+    await register.getByText('Mã vùng phát không hợp lệ: Thôn, Bắc.').waitFor();
+    expect(await count()).toBe(before);
+
+    await register.getByLabel(/Vùng phát/).fill('thon-bac, tdp-1');
+    await register.getByRole('button', { name: 'Đăng ký và lấy mã' }).click();
+    const shown = page.getByTestId('enrolment-code');
+    await shown.waitFor();
+    const code = (await shown.locator('.enrolment-code').innerText()).trim();
+    expect(code.length).toBeGreaterThan(8);
+    await expect(shown.textContent()).resolves.toContain('Mã chỉ dùng được một lần, hết hạn lúc');
+    await screenshot(page, 'cum-loa-ma-dang-ky');
+    await page.getByRole('button', { name: 'Đã ghi lại mã' }).click();
+    const row = page.getByRole('row', { name: /Cụm loa thôn Bắc/ });
+    await row.getByText('Chưa kết nối').waitFor();
+    // The zones as the service keeps them: each once, in order.
+    await row.getByText('tdp-1, thon-bac').waitFor();
+    expect(await count()).toBe(before + 1);
+
+    // The technician's box enrols with the code read out.
+    const first = await app
+      .http()
+      .post('/api/v1/devices/enrol')
+      .send({ code, publicKey: newDevicePublicKey() })
+      .expect(201);
+    const box = first.body as DeviceCredentials;
+    await app.http().get('/api/v1/devices/me').set(bearer(box.apiToken)).expect(200);
+
+    // A new code (a replaced box): asked first, then the old box is out and the new code enrols.
+    await page.getByRole('button', { name: 'Cấp mã đăng ký mới cho Cụm loa thôn Bắc' }).click();
+    await page.getByRole('dialog').getByText('Cụm loa đang dùng sẽ bị thu hồi').waitFor();
+    await page.getByRole('button', { name: 'Cấp mã mới', exact: true }).click();
+    await shown.waitFor();
+    const second = (await shown.locator('.enrolment-code').innerText()).trim();
+    expect(second).not.toBe(code);
+    await page.getByRole('button', { name: 'Đã ghi lại mã' }).click();
+    await app.http().get('/api/v1/devices/me').set(bearer(box.apiToken)).expect(401);
+    await app
+      .http()
+      .post('/api/v1/devices/enrol')
+      .send({ code: second, publicKey: newDevicePublicKey() })
+      .expect(201);
+    expect(await count()).toBe(before + 1);
+    expect(browser.problems).toEqual([]);
+    await page.close();
+  });
 });

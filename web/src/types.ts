@@ -145,6 +145,9 @@ export type DeviceStatus = 'online' | 'offline' | 'never-seen';
 /** A speaker cluster (cụm loa) as GET /communes/:commune/devices lists it. */
 export type Device = Schemas['DeviceView'];
 
+/** A cluster's single-use enrolment code, as registering it or issuing a new one gives it. */
+export type EnrolmentCode = Schemas['NewEnrolmentCode'];
+
 export type AlertKind =
   'device-offline' | 'cache-incomplete' | 'clock-skew' | 'receipt-refused' | 'dead-air';
 

@@ -3,9 +3,89 @@ import { AppContext, communeCode } from '../context.js';
 import { h } from '../dom.js';
 import { formatDateTime } from '../format.js';
 import { navigate, Page } from '../router.js';
-import type { Device, FleetAlert } from '../types.js';
+import type { Device, EnrolmentCode, FleetAlert } from '../types.js';
 import { alertList } from '../ui/alerts.js';
+import { confirmDialog, openDialog } from '../ui/dialog.js';
+import { field, form, input } from '../ui/form.js';
 import { emptyState, toast } from '../ui/notice.js';
+
+/** A zone code as the server takes it (src/fleet/protocol/identity.ts). */
+const ZONE_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
+
+/**
+ * The enrolment code of a cluster just registered (or given a new code), to read out to the
+ * technician who sets up the box: it is shown this once, and works once, until it expires.
+ */
+function showEnrolmentCode(name: string, code: EnrolmentCode): Promise<void> {
+  return openDialog(`Mã đăng ký của cụm loa “${name}”`, (close) =>
+    h(
+      'div',
+      { 'data-testid': 'enrolment-code' },
+      h('p', null, 'Đọc mã này cho kỹ thuật viên lắp đặt cụm loa:'),
+      h('p', { class: 'enrolment-code' }, h('strong', null, code.enrolmentCode)),
+      h(
+        'p',
+        null,
+        `Mã chỉ dùng được một lần, hết hạn lúc ${formatDateTime(code.enrolmentExpiresAt)}. `,
+        'Kỹ thuật viên khởi động cụm loa với mã này (biến EDGE_ENROLMENT_CODE); cụm loa tự tạo khoá, ',
+        'nhận thông tin kết nối và hiện trong danh sách là “Đang hoạt động”.',
+      ),
+      h(
+        'p',
+        { class: 'muted' },
+        'Mã chỉ hiện lần này. Nếu mất mã hoặc mã hết hạn, chọn “Cấp mã mới” ở dòng của cụm loa.',
+      ),
+      h(
+        'div',
+        { class: 'actions' },
+        h('button', { type: 'button', class: 'primary', onClick: close }, 'Đã ghi lại mã'),
+      ),
+    ),
+  );
+}
+
+/** The form that registers a cluster: its name and the zones (thôn, tổ dân phố) it covers. */
+function registerForm(commune: string): HTMLFormElement {
+  const name = input({
+    name: 'name',
+    required: true,
+    maxlength: 100,
+    placeholder: 'Ví dụ: Cụm loa thôn 1',
+  });
+  const zones = input({ name: 'zones', placeholder: 'Ví dụ: thon-1, tdp-bac-son' });
+  return form(
+    { class: 'card form-grid', 'aria-label': 'Đăng ký cụm loa' },
+    [
+      h('h2', null, 'Đăng ký cụm loa'),
+      field('Tên cụm loa', name),
+      field('Vùng phát (mã thôn, tổ dân phố; để trống nếu phát cả xã)', zones),
+    ],
+    'Đăng ký và lấy mã',
+    async (message) => {
+      const wanted = zones.value
+        .split(/[,\s]+/)
+        .map((zone) => zone.trim())
+        .filter((zone) => zone.length > 0);
+      if (!name.value.trim()) {
+        message.show('Nhập tên cụm loa.');
+        return;
+      }
+      const wrong = wanted.filter((zone) => !ZONE_PATTERN.test(zone));
+      if (wrong.length > 0) {
+        message.show(
+          `Mã vùng phát không hợp lệ: ${wrong.join(', ')}. Mỗi mã gồm 1–32 chữ thường không dấu, chữ số hoặc dấu “-”, bắt đầu bằng chữ hoặc số.`,
+        );
+        return;
+      }
+      const created = await post<EnrolmentCode & { name: string }>(`/communes/${commune}/devices`, {
+        name: name.value.trim(),
+        zones: wanted,
+      });
+      await showEnrolmentCode(created.name, created);
+      navigate('/cum-loa');
+    },
+  ).form;
+}
 
 const STATUS_TEXT: Record<Device['status'], string> = {
   online: 'Đang hoạt động',
@@ -46,12 +126,36 @@ export async function devicesPage(context: AppContext): Promise<Page> {
       toast(errorText(error), 'error');
     }
   };
+  /** A new code revokes what the box enrolled with: it must enrol again (a replaced box, a lost code). */
+  const newCode = async (device: Device) => {
+    const yes = await confirmDialog({
+      title: `Cấp mã đăng ký mới cho “${device.name}”?`,
+      body: h(
+        'p',
+        null,
+        'Cụm loa đang dùng sẽ bị thu hồi thông tin kết nối và ngừng nhận lịch phát cho tới khi được đăng ký lại bằng mã mới. Dùng khi thay thiết bị, hoặc khi mã cũ bị mất hay hết hạn.',
+      ),
+      confirmLabel: 'Cấp mã mới',
+      cancelLabel: 'Giữ nguyên',
+      danger: true,
+    });
+    if (!yes) return;
+    try {
+      const code = await post<EnrolmentCode>(
+        `/communes/${commune}/devices/${device.id}/enrolment-code`,
+      );
+      await showEnrolmentCode(device.name, code);
+      navigate('/cum-loa');
+    } catch (error) {
+      toast(errorText(error), 'error');
+    }
+  };
   const button = (label: string, aria: string, onClick: () => void) =>
     h('button', { type: 'button', class: 'link-button', 'aria-label': aria, onClick }, label);
 
   const table =
     devices.length === 0
-      ? emptyState('Xã chưa đăng ký cụm loa nào.')
+      ? emptyState('Xã chưa đăng ký cụm loa nào. Đăng ký từng cụm ở biểu mẫu bên dưới.')
       : h(
           'div',
           { class: 'table-wrap' },
@@ -98,6 +202,12 @@ export async function devicesPage(context: AppContext): Promise<Page> {
                           { type: 'sync' },
                           `Đã gửi lệnh đồng bộ tới ${device.name}.`,
                         ),
+                    ),
+                    ' · ',
+                    button(
+                      'Cấp mã mới',
+                      `Cấp mã đăng ký mới cho ${device.name}`,
+                      () => void newCode(device),
                     ),
                     ' · ',
                     device.power === 'off'
@@ -149,6 +259,7 @@ export async function devicesPage(context: AppContext): Promise<Page> {
           'Làm mới',
         ),
       ),
+      registerForm(commune),
     ),
   };
 }
