@@ -238,10 +238,11 @@ describe('planner on any date, campaign status, refused uploads (e2e, Chromium)'
   });
 
   it('opens the plan on a Sunday evening at the coming week, and says the evening is over', async () => {
-    // A Sunday at 20:00 in Việt Nam, three weeks on (nothing is planned in its week: the plan
-    // applied above reaches seven days from today), inside e2e-dang-chay: the day's windows
-    // (Tối, 19:00) are over.
-    const sunday = addDays(mondayOf(today), 20);
+    // A Sunday at 20:00 in Việt Nam: the first after the plan applied above (to seven days from
+    // today), so nothing is planned on it, and at most two weeks on, so that it and the week after
+    // are inside e2e-dang-chay (to today + 25) whatever today's weekday. Its windows (Tối, 19:00)
+    // are over.
+    const sunday = addDays(mondayOf(addDays(today, 8)), 6);
     clock.set(`${sunday}T20:00:00+07:00`);
     const evening = await launchBrowser({ fixedTime: clock.now() });
     try {
