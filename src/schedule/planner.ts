@@ -182,11 +182,6 @@ function ceilToSecond(ms: number): number {
   return Math.ceil(ms / 1000) * 1000;
 }
 
-/** Whether the occurrence is over by the plan's `now`: nothing can start in it any more. */
-function isOver(slot: Slot): boolean {
-  return slot.openFrom >= slot.closesAt;
-}
-
 /**
  * Fills free window time so that every rule of the campaign is met in every ISO week of the
  * range and every day reaches the daily minimum. Pure and deterministic: the same input gives
@@ -657,6 +652,11 @@ class PlanBuilder {
     return days;
   }
 
+  /** The day's occurrences not over by the plan's `now`: those something can still start in. */
+  private openSlots(day: number): Slot[] {
+    return this.slotsByDay[day].filter((slot) => slot.openFrom < slot.closesAt);
+  }
+
   private freeMs(slot: Slot): number {
     const { gapMs } = this.input;
     let cursor = ceilToSecond(slot.openFrom);
@@ -679,7 +679,7 @@ class PlanBuilder {
     if (this.dates[day] < this.today) return 'past';
     if (this.slotsByDay[day].length === 0) return 'no-window';
     // Today's windows that are over by now are as past as yesterday's: none can take a play.
-    const slots = this.slotsByDay[day].filter((slot) => !isOver(slot));
+    const slots = this.openSlots(day);
     if (slots.length === 0) return 'past';
     const count = this.bulletins.length;
     const eligible = candidates.filter(
@@ -740,7 +740,7 @@ class PlanBuilder {
     const tally = new Map<string, { name: string; count: number; minute: number }>();
     for (const day of days) {
       // A window that is over by now cannot take the missing time, however long it were.
-      for (const { occurrence } of this.slotsByDay[day].filter((slot) => !isOver(slot))) {
+      for (const { occurrence } of this.openSlots(day)) {
         const entry = tally.get(occurrence.windowId) ?? {
           name: occurrence.name,
           count: 0,
