@@ -145,8 +145,11 @@ export type DeviceStatus = 'online' | 'offline' | 'never-seen';
 /** A speaker cluster (cụm loa) as GET /communes/:commune/devices lists it. */
 export type Device = Schemas['DeviceView'];
 
-/** A cluster's single-use enrolment code, as registering it or issuing a new one gives it. */
+/** A cluster's single-use enrolment code, as issuing a new one gives it. */
 export type EnrolmentCode = Schemas['NewEnrolmentCode'];
+
+/** A cluster just registered, with its single-use enrolment code. */
+export type CreatedDevice = Schemas['CreatedDeviceView'];
 
 export type AlertKind =
   'device-offline' | 'cache-incomplete' | 'clock-skew' | 'receipt-refused' | 'dead-air';

@@ -3,7 +3,7 @@ import { AppContext, communeCode } from '../context.js';
 import { h } from '../dom.js';
 import { formatDateTime } from '../format.js';
 import { navigate, Page } from '../router.js';
-import type { Device, EnrolmentCode, FleetAlert } from '../types.js';
+import type { CreatedDevice, Device, EnrolmentCode, FleetAlert } from '../types.js';
 import { alertList } from '../ui/alerts.js';
 import { confirmDialog, openDialog } from '../ui/dialog.js';
 import { field, form, input } from '../ui/form.js';
@@ -77,7 +77,7 @@ function registerForm(commune: string): HTMLFormElement {
         );
         return;
       }
-      const created = await post<EnrolmentCode & { name: string }>(`/communes/${commune}/devices`, {
+      const created = await post<CreatedDevice>(`/communes/${commune}/devices`, {
         name: name.value.trim(),
         zones: wanted,
       });

@@ -324,6 +324,7 @@ function placedBlocks(
 export function weekCalendar(context: AppContext, input: WeekCalendarInput): HTMLElement {
   const dates = eachDate(input.from, addDays(input.from, 6));
   const current = today();
+  const now = Date.now();
   const windows = [...input.windows].sort((a, b) => a.startTime.localeCompare(b.startTime));
   const placed = new Set<string>();
   const itemsIn = (window: BroadcastWindow, date: string): ScheduleItem[] => {
@@ -374,7 +375,7 @@ export function weekCalendar(context: AppContext, input: WeekCalendarInput): HTM
         const inside = itemsIn(window, date);
         inside.forEach((item) => placed.add(item.id));
         // A window that is over has no free time left, however little it held.
-        const over = windowOver(date, windowMinutes(window).end, Date.now());
+        const over = windowOver(date, windowMinutes(window).end, now);
         const free = over ? 0 : freeMinutes(window, inside);
         const track = h(
           'div',
