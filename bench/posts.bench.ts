@@ -526,6 +526,21 @@ export const postsBenchmark: Benchmark = {
         '1,019 and 1,094 posts/s, p99 152 and 139 ms; 4 MB 1,069 and 1,138 posts/s, p99 114 and',
         '126 ms; 8 MB 1,032 and 1,169 posts/s, p99 130 and 115 ms; the raw server 1,972–2,486',
         'posts/s in the same runs: within the machine’s noise, none under 100 ms.',
+        '',
+        'The two levers left, measured on another fresh machine of the same kind (2026-12-06 from',
+        '19:45 UTC; one run of the code as it is: 1,035 posts/s, p99 123 ms, 1,096 µs a post, the raw',
+        'server 2,126 posts/s). Checkpoints: the service with `wal_autocheckpoint` at 1,000,000 pages',
+        '(none during a run) against its 10,000, two runs each in turns: 1,114 and 991 posts/s, p99 118',
+        'and 123 ms, against 1,013 and 1,143 posts/s, p99 133 and 106 ms: within the noise, so the',
+        'WAL’s copies into the database are not what keeps the p99 up. Nest on Fastify instead of',
+        'Express (`@nestjs/platform-fastify` 12.6, a separate minimal app, not the service: a guard, a',
+        'JSON body of one record, the hot route after 90 others, 30,000 posts from 64 keep-alive',
+        'connections, three runs each in turns): 207–265 µs of CPU a post on Express (4,000–5,100',
+        'posts/s), 32–62 µs on Fastify (14,600–29,600 posts/s); the 90 routes before the hot one cost',
+        'Express ~15 µs of it. Moved to Fastify, the service would save ~150–200 µs of its ~1,100 µs a',
+        'post, about a sixth: on this machine ~1,250 posts/s and a p99 near 100 ms by Little’s law (64',
+        'posts in flight), at the goal’s edge rather than past it, for a move of every Express-bound',
+        'part (uploads, helmet, the queue dashboard, the request log, the web app’s files). Not done.',
       ].join('\n');
     } finally {
       await load.close();
