@@ -353,6 +353,86 @@ describe('official reports (e2e)', () => {
     await get(`/reports/official?draft=${draft.id}`, foreignMonitor).expect(403);
   });
 
+  it("finds a report's drafts by campaign, scope and range; a new one starts with the scope's signer and recipients", async () => {
+    type Text = {
+      signerName: string;
+      documentNumber: string;
+      subject: string;
+      recipients: string[];
+    };
+    type Draft = { id: string; from: string | null; to: string | null; text: Text };
+    const commune = `campaign=${CAMPAIGN}&commune=${GOOD}`;
+    const half = `${commune}&from=2025-10-01&to=2025-10-15`;
+    const startingOf = async (query: string, token = operator): Promise<Text> =>
+      (await get(`/reports/official/text?${query}`, token).expect(200)).body as Text;
+    const draftsOf = async (query: string): Promise<Draft[]> =>
+      (await get(`/reports/official/drafts?${query}`, operator).expect(200)).body as Draft[];
+
+    // No draft yet: the defaults, shown before anything is saved.
+    const fresh = await startingOf(commune);
+    expect(fresh).toMatchObject({
+      issuingBody: 'UBND PHƯỜNG HẠC THÀNH',
+      signerAuthority: 'TM. ỦY BAN NHÂN DÂN',
+      signerName: '',
+    });
+    expect(fresh.subject).toContain('từ ngày 01/10/2025 đến ngày 31/10/2025');
+    await expect(draftsOf(commune)).resolves.toEqual([]);
+
+    const recipients = ['Sở Khoa học và Công nghệ (để b/c);', 'Đảng ủy phường;', 'Lưu: VT.'];
+    const made = (
+      await app
+        .http()
+        .post('/api/v1/reports/official/drafts')
+        .set(bearer(operator))
+        .send({
+          campaign: CAMPAIGN,
+          commune: GOOD,
+          from: '2025-10-01',
+          to: '2025-10-15',
+          text: { signerName: 'Lê Văn Ký', documentNumber: '07/BC-UBND', recipients },
+        })
+        .expect(201)
+    ).body as Draft;
+    // A draft belongs to its range: the whole campaign is another report.
+    await expect(draftsOf(half)).resolves.toEqual([expect.objectContaining({ id: made.id })]);
+    await expect(draftsOf(commune)).resolves.toEqual([]);
+
+    // The next report of the commune starts with its signer and recipients, not its number or subject.
+    const next = await startingOf(commune);
+    expect(next).toMatchObject({ signerName: 'Lê Văn Ký', recipients });
+    expect(next.documentNumber).toBe(fresh.documentNumber);
+    expect(next.subject).toBe(fresh.subject);
+    const whole = (
+      await app
+        .http()
+        .post('/api/v1/reports/official/drafts')
+        .set(bearer(operator))
+        .send({ campaign: CAMPAIGN, commune: GOOD })
+        .expect(201)
+    ).body as Draft;
+    expect(whole).toMatchObject({ from: null, to: null, text: { signerName: 'Lê Văn Ký' } });
+    await expect(draftsOf(commune)).resolves.toEqual([expect.objectContaining({ id: whole.id })]);
+    // The province's reports keep their own words.
+    expect(
+      (await startingOf(`campaign=${CAMPAIGN}&province=${PROVINCE}`, monitor)).signerName,
+    ).not.toBe('Lê Văn Ký');
+
+    for (const path of ['drafts', 'text']) {
+      await get(
+        `/reports/official/${path}?campaign=${CAMPAIGN}&commune=${LAGGING}`,
+        operator,
+      ).expect(403);
+      await get(
+        `/reports/official/${path}?campaign=${CAMPAIGN}&province=${PROVINCE}`,
+        foreignMonitor,
+      ).expect(403);
+      const missing = await get(`/reports/official/${path}?commune=${GOOD}`, operator).expect(400);
+      expect(missing.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+    }
+    const unknown = await get(`/reports/official/text?campaign=khong-co&commune=${GOOD}`, operator);
+    expect(unknown.status).toBe(404);
+  });
+
   it('signs the report (PAdES) with the uploaded PKCS#12; pdfsig finds it valid, and invalid once changed', async () => {
     const url = `/reports/official?campaign=${CAMPAIGN}&province=${PROVINCE}&signed=true`;
     const none = await get(url, monitor).expect(404);

@@ -13,8 +13,9 @@ import {
   screenshot,
   signIn,
 } from './support/browser';
-import { mondayOf } from '../web/src/format';
+import { formatDate, mondayOf } from '../web/src/format';
 import { eventually } from './support/eventually';
+import { pdfText } from './support/pdf-tools';
 import {
   ADMIN,
   bearer,
@@ -421,28 +422,51 @@ describe('web app in a browser (e2e, Chromium)', () => {
       .expect(200);
     expect(copied.body).toMatchObject({ provinceCode: '38', minDailySeconds: 300 });
 
-    // The official report: the words drafted in the form, the PDF downloaded.
+    // The official report: its words shown before anything is saved (the defaults), kept when
+    // the range changes, and the PDF downloaded as shown.
     await go(page, 'Báo cáo chính thức', 'Báo cáo chính thức');
     await page.getByLabel('Chiến dịch').selectOption(CAMPAIGN);
-    await page.getByLabel('Họ tên người ký').fill('Nguyễn Văn Tước');
-    await page.getByRole('button', { name: 'Lưu dự thảo' }).click();
-    await page.getByText('Đã lưu dự thảo báo cáo').waitFor();
-    await expect(page.getByLabel('Trích yếu').inputValue()).resolves.toContain(
-      'Kết quả phát thanh chiến dịch',
-    );
+    const draftState = page.getByTestId('official-draft-state');
+    await draftState.getByText(/^Báo cáo này chưa có dự thảo/).waitFor();
     await expect(page.getByLabel('Cơ quan ban hành').inputValue()).resolves.toBe(
       'SỞ KHOA HỌC VÀ CÔNG NGHỆ',
     );
+    await expect(page.getByLabel('Trích yếu').inputValue()).resolves.toContain(
+      'Kết quả phát thanh chiến dịch “Tuyên truyền chuyển đổi số (tuần thử)”',
+    );
+    await page.getByLabel('Họ tên người ký').fill('Nguyễn Văn Tước');
+    // Another range is another report: the words typed for the first are saved into its draft,
+    // the signer carried over, the subject the new range's.
+    await page.getByLabel('Đến ngày').fill(formatDate(today));
+    await page.getByLabel('Đến ngày').press('Tab');
+    await page.getByText('Đã lưu lời đang soạn vào dự thảo của báo cáo trước').waitFor();
+    await draftState.getByText(/^Báo cáo này chưa có dự thảo/).waitFor();
+    await expect(page.getByLabel('Trích yếu').inputValue()).resolves.toContain(
+      `đến ngày ${formatDate(today)}`,
+    );
+    await expect(page.getByLabel('Họ tên người ký').inputValue()).resolves.toBe('Nguyễn Văn Tước');
     await screenshot(page, '12-bao-cao-chinh-thuc');
     const [pdfDownload] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Tải PDF', exact: true }).click(),
     ]);
-    expect(
-      readFileSync(await pdfDownload.path())
-        .subarray(0, 5)
-        .toString(),
-    ).toBe('%PDF-');
+    const pdf = readFileSync(await pdfDownload.path());
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const pdfWords = pdfText(pdf).replace(/\s+/g, ' ');
+    expect(pdfWords).toContain('Nguyễn Văn Tước');
+    expect(pdfWords).toContain(`đến ngày ${formatDate(today)}`);
+    await draftState.getByText(/^Dự thảo đã lưu lúc/).waitFor();
+    // Both reports have their draft now, with the signer's name.
+    for (const range of ['', `&to=${today}`]) {
+      const drafts = (
+        await app
+          .http()
+          .get(`/api/v1/reports/official/drafts?campaign=${CAMPAIGN}&province=38${range}`)
+          .set(bearer(admin))
+          .expect(200)
+      ).body as { text: { signerName: string } }[];
+      expect(drafts.map((draft) => draft.text.signerName)).toEqual(['Nguyễn Văn Tước']);
+    }
     expect(pdfDownload.suggestedFilename()).toMatch(/^bao-cao_.*\.pdf$/);
     await page.close();
   });

@@ -1070,10 +1070,34 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /**
+     * The drafts of one report, the last changed first
+     * @description `campaign` with `province` or `commune`, and `from`, `to` as the draft was made with them (none: the campaign's range).
+     */
+    get: operations['OfficialReportsController_listDrafts'];
     put?: never;
     /** A draft of an official report's words (numbers are never stored) */
     post: operations['OfficialReportsController_createDraft'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/reports/official/text': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The words a new draft of a report starts with
+     * @description The default words for the campaign and range, with the standing words (bodies, place, signer, recipients) of the scope's last changed draft over them.
+     */
+    get: operations['OfficialReportsController_startingText'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -6766,6 +6790,44 @@ export interface operations {
       };
     };
   };
+  OfficialReportsController_listDrafts: {
+    parameters: {
+      query: {
+        /** @description First local day (Asia/Ho_Chi_Minh), inclusive. */
+        from?: string;
+        /** @description Last local day, inclusive. */
+        to?: string;
+        campaign: string;
+        /** @description A province report (two digits). */
+        province?: string;
+        /** @description A commune's own report (five digits). */
+        commune?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OfficialDraftView'][];
+        };
+      };
+      /** @description Refused: the problem, with a code the web app translates */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
   OfficialReportsController_createDraft: {
     parameters: {
       query?: never;
@@ -6785,6 +6847,44 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['OfficialDraftView'];
+        };
+      };
+      /** @description Refused: the problem, with a code the web app translates */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  OfficialReportsController_startingText: {
+    parameters: {
+      query: {
+        /** @description First local day (Asia/Ho_Chi_Minh), inclusive. */
+        from?: string;
+        /** @description Last local day, inclusive. */
+        to?: string;
+        campaign: string;
+        /** @description A province report (two digits). */
+        province?: string;
+        /** @description A commune's own report (five digits). */
+        commune?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OfficialTextView'];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */

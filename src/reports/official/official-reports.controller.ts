@@ -17,9 +17,11 @@ import { DomainError } from '../../common/domain-error';
 import {
   CreateOfficialDraftDto,
   OfficialReportQueryDto,
+  OfficialScopeDto,
   OfficialTextDto,
 } from './dto/official-report.dto';
 import { OfficialReportModel } from './official-content';
+import { OfficialTextView } from './official-draft.view';
 import { OfficialDraftView, OfficialReportsService } from './official-reports.service';
 import { SigningCertificatesService } from './signing/signing-certificates.service';
 
@@ -84,6 +86,32 @@ export class OfficialReportsController {
   ): Promise<OfficialDraftView> {
     const { text, ...scope } = body;
     return this.official.createDraft(scope, { ...text }, user);
+  }
+
+  @Get('drafts')
+  @ApiOperation({
+    summary: 'The drafts of one report, the last changed first',
+    description:
+      '`campaign` with `province` or `commune`, and `from`, `to` as the draft was made with them (none: the campaign\'s range).',
+  })
+  listDrafts(
+    @Query() query: OfficialScopeDto,
+    @CurrentUser() user: AuthUser,
+  ): Promise<OfficialDraftView[]> {
+    return this.official.listDrafts(query, user);
+  }
+
+  @Get('text')
+  @ApiOperation({
+    summary: 'The words a new draft of a report starts with',
+    description:
+      "The default words for the campaign and range, with the standing words (bodies, place, signer, recipients) of the scope's last changed draft over them.",
+  })
+  startingText(
+    @Query() query: OfficialScopeDto,
+    @CurrentUser() user: AuthUser,
+  ): Promise<OfficialTextView> {
+    return this.official.startingText(query, user);
   }
 
   @Get('drafts/:id')

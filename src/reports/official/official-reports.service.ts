@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { IsNull } from 'typeorm';
 import { AuthUser, canAccessCommune, canAccessProvince } from '../../auth/auth-user';
 import { CampaignsService } from '../../campaigns/campaigns.service';
 import { Clock } from '../../common/clock';
@@ -43,6 +44,17 @@ function draftView(draft: OfficialReportDraft): OfficialDraftView {
     updatedAt: draft.updatedAt.toISOString(),
   };
 }
+
+/** The words that stay from one report of a scope to the next (not its number, subject or opening). */
+const STANDING_WORDS = [
+  'parentBody',
+  'issuingBody',
+  'place',
+  'signerAuthority',
+  'signerTitle',
+  'signerName',
+  'recipients',
+] as const satisfies readonly (keyof OfficialText)[];
 
 /** The words given (a DTO's fields left out are present as undefined: they change nothing). */
 function givenWords(text: Partial<OfficialText>): Partial<OfficialText> {
@@ -185,23 +197,58 @@ export class OfficialReportsService {
     return renderOfficialPdf(model, { fontDir: this.fontDir, beforeEnd });
   }
 
-  /** A new draft: the default words with the given ones over them. */
+  /**
+   * The words a new draft of this report starts with: the defaults for its campaign and range,
+   * with the standing words (the bodies, the place, the signer, the recipients) of the scope's
+   * last changed draft over them, so that they are typed once, not for every report.
+   */
+  async startingText(scope: OfficialScope, user: AuthUser): Promise<OfficialText> {
+    const { province, commune } = this.resolveScope(scope, user);
+    const model = await this.model(scope, user);
+    const last = await this.db.manager.findOne(OfficialReportDraft, {
+      where: { provinceCode: province, communeCode: commune ?? IsNull() },
+      order: { updatedAt: 'DESC' },
+    });
+    if (!last) return model.text;
+    const standing = Object.fromEntries(
+      STANDING_WORDS.map((key) => [key, last.text[key]] as const),
+    ) as Pick<OfficialText, (typeof STANDING_WORDS)[number]>;
+    return { ...model.text, ...standing };
+  }
+
+  /** The drafts of one report (its campaign, scope and range, none = the campaign's), last changed first. */
+  async listDrafts(scope: OfficialScope, user: AuthUser): Promise<OfficialDraftView[]> {
+    const { province, commune } = this.resolveScope(scope, user);
+    const drafts = await this.db.manager.find(OfficialReportDraft, {
+      where: {
+        campaignCode: scope.campaign,
+        provinceCode: province,
+        communeCode: commune ?? IsNull(),
+        from: scope.from ?? IsNull(),
+        to: scope.to ?? IsNull(),
+      },
+      order: { updatedAt: 'DESC' },
+    });
+    return drafts.map(draftView);
+  }
+
+  /** A new draft: the starting words (`startingText`) with the given ones over them. */
   async createDraft(
     scope: OfficialScope,
     text: Partial<OfficialText>,
     user: AuthUser,
   ): Promise<OfficialDraftView> {
     const { province, commune } = this.resolveScope(scope, user, 'write');
-    const model = await this.model(scope, user);
+    const starting = await this.startingText(scope, user);
     const now = this.clock.now();
     const draft: OfficialReportDraft = {
       id: randomUUID(),
-      campaignCode: model.numbers.campaignCode,
+      campaignCode: scope.campaign,
       provinceCode: province,
       communeCode: commune,
       from: scope.from ?? null,
       to: scope.to ?? null,
-      text: { ...model.text, ...givenWords(text) },
+      text: { ...starting, ...givenWords(text) },
       createdBy: user.id,
       createdAt: now,
       updatedAt: now,

@@ -1,5 +1,6 @@
 import { get, getBlob, patch, post } from '../api.js';
 import { AppContext, hasRole } from '../context.js';
+import { formatDateTime } from '../format.js';
 import { h } from '../dom.js';
 import { Page } from '../router.js';
 import type { Campaign, OfficialDraft, OfficialText } from '../types.js';
@@ -45,7 +46,16 @@ export async function officialReportPage(context: AppContext): Promise<Page> {
   const subject = h('textarea', { rows: 2 });
   const paragraphs = h('textarea', { rows: 6 });
   const recipients = h('textarea', { rows: 4 });
-  let draft: OfficialDraft | null = null;
+  const state = h('p', { class: 'muted', 'data-testid': 'official-draft-state' });
+  // The report whose words the fields show (campaign, scope, range as the API's query names
+  // them) and its draft once saved; `edited` while they hold words not saved yet.
+  let shown: { report: Record<string, string>; draft: OfficialDraft | null } | null = null;
+  let edited = false;
+  for (const element of [...Object.values(lines), subject, paragraphs, recipients]) {
+    element.addEventListener('input', () => {
+      edited = true;
+    });
+  }
 
   const show = (text: OfficialText): void => {
     for (const [key] of LINE_FIELDS) lines[key].value = text[key];
@@ -53,8 +63,14 @@ export async function officialReportPage(context: AppContext): Promise<Page> {
     paragraphs.value = text.paragraphs.join('\n\n');
     recipients.value = text.recipients.join('\n');
   };
-  const words = (): Partial<OfficialText> => ({
-    ...Object.fromEntries(LINE_FIELDS.map(([key]) => [key, lines[key].value.trim()])),
+  const words = (): OfficialText => ({
+    // The number keeps its leading blank: the room where the clerk writes the number by hand.
+    ...(Object.fromEntries(
+      LINE_FIELDS.map(([key]) => {
+        const value = lines[key].value;
+        return [key, key === 'documentNumber' ? value.trimEnd() : value.trim()];
+      }),
+    ) as Pick<OfficialText, (typeof LINE_FIELDS)[number][0]>),
     subject: subject.value.trim(),
     paragraphs: paragraphs.value
       .split(/\n\s*\n/)
@@ -65,8 +81,64 @@ export async function officialReportPage(context: AppContext): Promise<Page> {
       .map((item) => item.trim())
       .filter(Boolean),
   });
+  /** The report the fields above choose. */
+  const chosen = (): Record<string, string> => ({
+    campaign: campaign.value,
+    ...scopeOf(context, province),
+    ...(from.value ? { from: from.value } : {}),
+    ...(to.value ? { to: to.value } : {}),
+  });
+  const showDraft = (report: Record<string, string>, draft: OfficialDraft): OfficialDraft => {
+    shown = { report, draft };
+    edited = false;
+    show(draft.text);
+    state.textContent = `Dự thảo đã lưu lúc ${formatDateTime(draft.updatedAt)}.`;
+    return draft;
+  };
+  /** Saves the words shown into their report's draft (made the first time). */
+  const save = async (): Promise<OfficialDraft> => {
+    if (!shown) throw new Error('Hãy chọn chiến dịch của báo cáo');
+    const { report, draft } = shown;
+    edited = false;
+    return showDraft(
+      report,
+      draft
+        ? await patch<OfficialDraft>(`/reports/official/drafts/${draft.id}`, words())
+        : await post<OfficialDraft>('/reports/official/drafts', { ...report, text: words() }),
+    );
+  };
+  // The words of the report chosen: its last saved draft's, else the words it starts with (the
+  // signer and recipients of the last draft among them). Words typed for the report shown
+  // before are saved into its draft first, so that changing the dates loses nothing.
+  let loads = 0;
+  const queryOf = (report: Record<string, string>): string =>
+    new URLSearchParams(report).toString();
+  const load = async (): Promise<void> => {
+    const report = chosen();
+    const query = queryOf(report);
+    // The same report chosen again (a field left as it was) keeps what is being typed.
+    if (shown && queryOf(shown.report) === query) return;
+    const ticket = ++loads;
+    if (shown && edited) {
+      await save();
+      toast('Đã lưu lời đang soạn vào dự thảo của báo cáo trước');
+    }
+    const [saved] = await get<OfficialDraft[]>(`/reports/official/drafts?${query}`);
+    const starting = saved ? null : await get<OfficialText>(`/reports/official/text?${query}`);
+    if (ticket !== loads) return; // another choice was made meanwhile
+    if (saved) {
+      showDraft(report, saved);
+    } else if (starting) {
+      shown = { report, draft: null };
+      edited = false;
+      show(starting);
+      state.textContent =
+        'Báo cáo này chưa có dự thảo: lời dưới đây là lời mặc định, người ký và nơi nhận như ở dự thảo gần nhất (nếu có).';
+    }
+  };
+  // The PDF of what the page shows: its words saved first, then the report rendered from them.
   const download = async (signed: boolean): Promise<void> => {
-    if (!draft) throw new Error('Hãy lưu dự thảo trước khi tải báo cáo');
+    const draft = await save();
     const { blob, fileName } = await getBlob(
       `/reports/official?draft=${draft.id}${signed ? '&signed=true' : ''}`,
     );
@@ -80,6 +152,7 @@ export async function officialReportPage(context: AppContext): Promise<Page> {
       context.user.communeCode ? null : field('Tỉnh, thành phố', province),
       field('Từ ngày', from, 'Để trống: từ ngày bắt đầu chiến dịch'),
       field('Đến ngày', to, 'Để trống: đến ngày kết thúc chiến dịch'),
+      state,
       LINE_FIELDS.map(([key, label]) => field(label, lines[key])),
       field('Trích yếu', subject),
       field('Nội dung mở đầu', paragraphs, 'Các đoạn cách nhau một dòng trống'),
@@ -87,27 +160,7 @@ export async function officialReportPage(context: AppContext): Promise<Page> {
     ],
     'Lưu dự thảo',
     async () => {
-      if (draft) {
-        draft = await patch<OfficialDraft>(`/reports/official/drafts/${draft.id}`, words());
-      } else {
-        const range = {
-          ...(from.value ? { from: from.value } : {}),
-          ...(to.value ? { to: to.value } : {}),
-        };
-        // The first save takes the default words; the ones filled in replace them.
-        const given = Object.fromEntries(
-          Object.entries(words()).filter(([, value]) =>
-            Array.isArray(value) ? value.length > 0 : value !== '',
-          ),
-        );
-        draft = await post<OfficialDraft>('/reports/official/drafts', {
-          campaign: campaign.value,
-          ...scopeOf(context, province),
-          ...range,
-          text: given,
-        });
-      }
-      show(draft.text);
+      await save();
       toast('Đã lưu dự thảo báo cáo');
     },
     [
@@ -126,6 +179,20 @@ export async function officialReportPage(context: AppContext): Promise<Page> {
           ),
     ],
   );
+  const reload = (): void => {
+    handle.message.show(null);
+    // A date typed amiss waits for its correction (its field says what is wrong).
+    if (from.validity.customError || to.validity.customError) return;
+    load().catch((error: unknown) => handle.message.showError(error));
+  };
+  for (const chooser of [campaign, province, from, to]) {
+    chooser.addEventListener('change', reload);
+  }
+  if (campaigns.length > 0) {
+    await load().catch((error: unknown) => handle.message.showError(error));
+  } else {
+    state.textContent = 'Chưa có chiến dịch nào để báo cáo.';
+  }
   const push = context.user.communeCode ? null : statsPushSection(context, () => province.value);
   if (push) {
     await push.load();
@@ -140,7 +207,7 @@ export async function officialReportPage(context: AppContext): Promise<Page> {
       h(
         'p',
         null,
-        'Báo cáo theo thể thức Nghị định 30/2020/NĐ-CP. Chỉ sửa được phần lời; số liệu lấy từ nhật ký phát thanh khi tải báo cáo.',
+        'Báo cáo theo thể thức Nghị định 30/2020/NĐ-CP. Chỉ sửa được phần lời; số liệu lấy từ nhật ký phát thanh khi tải báo cáo. Tải PDF lưu lời đang soạn vào dự thảo của báo cáo rồi tải.',
       ),
       handle.form,
       push?.element,
