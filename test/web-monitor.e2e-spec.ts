@@ -259,6 +259,8 @@ describe('monitor views, dates and phones in a browser (e2e, Chromium)', () => {
         `bao-cao?campaign=${CAMPAIGN}`,
         `bao-cao/xa/${GOOD}?campaign=${CAMPAIGN}`,
         'chien-dich',
+        'thu-vien',
+        'thu-vien/moi',
         'nguon-tiep-am',
         'cum-loa-toan-tinh',
         'quy-dinh',

@@ -42,6 +42,24 @@ export function isCommuneUser(context: AppContext): boolean {
   return hasRole(context, 'operator', 'approver');
 }
 
+/** Whose bulletins a page makes and lists: a commune's own, or its province's library. */
+export interface BulletinOwner {
+  /** The owner in the API's paths: `/communes/14797` or `/provinces/38`. */
+  api: string;
+  /** The province library (its monitor's), not a commune's own bulletins. */
+  library: boolean;
+  /** The web app's list of them. */
+  listPath: '/ban-tin' | '/thu-vien';
+}
+
+/** A commune user's commune, or a monitor's province library. */
+export function bulletinOwner(context: AppContext): BulletinOwner {
+  const { communeCode: commune, provinceCode: province } = context.user;
+  if (commune) return { api: `/communes/${commune}`, library: false, listPath: '/ban-tin' };
+  if (!province) throw new Error('This page needs a commune or a province');
+  return { api: `/provinces/${province}`, library: true, listPath: '/thu-vien' };
+}
+
 /** The commune an operator page acts on; pages that call it are only routed for commune users. */
 export function communeCode(context: AppContext): string {
   const code = context.user.communeCode;

@@ -56,6 +56,8 @@ export const ROUTES: readonly Route[] = [
     render: reconciliationPage,
   },
   { pattern: '/chien-dich', roles: ['monitor', 'admin'], nav: 'Chiến dịch', render: campaignsPage },
+  { pattern: '/thu-vien', roles: ['monitor'], nav: 'Thư viện bản tin', render: bulletinsPage },
+  { pattern: '/thu-vien/moi', roles: ['monitor'], render: newBulletinPage },
   {
     pattern: '/ke-hoach-tinh',
     roles: ['monitor', 'admin'],

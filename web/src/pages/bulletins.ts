@@ -1,5 +1,5 @@
 import { errorText, get, post } from '../api.js';
-import { AppContext, communeCode, hasRole, topicName } from '../context.js';
+import { AppContext, bulletinOwner, hasRole, topicName } from '../context.js';
 import { h } from '../dom.js';
 import { formatDateTime, formatDurationMs } from '../format.js';
 import {
@@ -106,21 +106,26 @@ const FILTERS: { value: BulletinStatus | ''; label: string }[] = [
   { value: 'archived', label: 'Lưu trữ' },
 ];
 
-/** Bản tin: the commune's bulletins (and the province library) with topics, priority, status. */
+/**
+ * Bản tin: the commune's bulletins (and, asked, the province library) with topics, priority,
+ * status; for a monitor, Thư viện bản tin: the province library, which the monitor approves.
+ */
 export async function bulletinsPage(context: AppContext, match: RouteMatch): Promise<Page> {
-  const commune = communeCode(context);
+  const owner = bulletinOwner(context);
+  const heading = owner.library ? 'Thư viện bản tin của tỉnh' : 'Bản tin';
   const status = (match.query.get('status') ?? '') as BulletinStatus | '';
-  const library = match.query.get('library') === '1';
+  const library = !owner.library && match.query.get('library') === '1';
   const query = new URLSearchParams();
   if (status) query.set('status', status);
   if (library) query.set('includeLibrary', 'true');
-  const bulletins = await get<Bulletin[]>(`/communes/${commune}/bulletins?${query.toString()}`);
+  const bulletins = await get<Bulletin[]>(`${owner.api}/bulletins?${query.toString()}`);
   bulletins.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   const reload = (): void =>
-    navigate('/ban-tin', { status: status || undefined, library: library ? '1' : undefined });
-  const isApprover = hasRole(context, 'approver', 'admin');
+    navigate(owner.listPath, { status: status || undefined, library: library ? '1' : undefined });
+  // A commune's approver approves its drafts; the province's monitor, the library's.
+  const isApprover = hasRole(context, 'approver', 'admin', 'monitor');
   const rows = bulletins.map((bulletin) => {
-    const own = !bulletin.library;
+    const own = bulletin.library === owner.library;
     const actions: HTMLElement[] = [];
     if (own && isApprover && bulletin.status === 'draft' && bulletin.audioStatus === 'ready') {
       actions.push(
@@ -144,7 +149,7 @@ export async function bulletinsPage(context: AppContext, match: RouteMatch): Pro
             class: 'small link-button',
             'aria-label': `Sửa bản tin ${bulletin.title}`,
             onClick: () =>
-              void editBulletinDialog(context, commune, bulletin).then((done) => done && reload()),
+              void editBulletinDialog(context, owner, bulletin).then((done) => done && reload()),
           },
           'Sửa',
         ),
@@ -169,7 +174,7 @@ export async function bulletinsPage(context: AppContext, match: RouteMatch): Pro
         null,
         h('strong', null, bulletin.title),
         isDemoBulletin(bulletin.id) ? demoBadge() : null,
-        bulletin.library ? h('span', { class: 'badge' }, 'Thư viện tỉnh') : null,
+        bulletin.library && !owner.library ? h('span', { class: 'badge' }, 'Thư viện tỉnh') : null,
         h('div', { class: 'muted small' }, `Tạo lúc ${formatDateTime(bulletin.createdAt)}`),
         bulletin.sentBack
           ? h(
@@ -188,16 +193,23 @@ export async function bulletinsPage(context: AppContext, match: RouteMatch): Pro
     );
   });
   return {
-    title: 'Bản tin',
+    title: heading,
     node: h(
       'div',
       { class: 'page' },
       h(
         'div',
         { class: 'page-head' },
-        h('h1', null, 'Bản tin'),
-        h('a', { href: href('/ban-tin/moi'), class: 'button primary' }, '+ Tạo bản tin'),
+        h('h1', null, heading),
+        h('a', { href: href(`${owner.listPath}/moi`), class: 'button primary' }, '+ Tạo bản tin'),
       ),
+      owner.library
+        ? h(
+            'p',
+            { class: 'muted' },
+            'Mọi xã, phường trong tỉnh được xếp bản tin đã duyệt của thư viện vào lịch phát, và bản tin được tính vào chỉ tiêu như bản tin của xã. Giám sát viên của tỉnh duyệt các bản tin này.',
+          )
+        : null,
       h(
         'div',
         { class: 'toolbar' },
@@ -208,7 +220,7 @@ export async function bulletinsPage(context: AppContext, match: RouteMatch): Pro
             h(
               'a',
               {
-                href: href('/ban-tin', {
+                href: href(owner.listPath, {
                   status: filter.value || undefined,
                   library: library ? '1' : undefined,
                 }),
@@ -219,20 +231,22 @@ export async function bulletinsPage(context: AppContext, match: RouteMatch): Pro
             ),
           ),
         ),
-        h(
-          'label',
-          { class: 'check' },
-          h('input', {
-            type: 'checkbox',
-            checked: library,
-            onChange: (event: Event) =>
-              navigate('/ban-tin', {
-                status: status || undefined,
-                library: (event.target as HTMLInputElement).checked ? '1' : undefined,
+        owner.library
+          ? null
+          : h(
+              'label',
+              { class: 'check' },
+              h('input', {
+                type: 'checkbox',
+                checked: library,
+                onChange: (event: Event) =>
+                  navigate('/ban-tin', {
+                    status: status || undefined,
+                    library: (event.target as HTMLInputElement).checked ? '1' : undefined,
+                  }),
               }),
-          }),
-          ' Gồm cả thư viện bản tin của tỉnh',
-        ),
+              ' Gồm cả thư viện bản tin của tỉnh',
+            ),
       ),
       rows.length === 0
         ? emptyState('Chưa có bản tin nào.')

@@ -1,5 +1,5 @@
 import { ApiError, get, patch, post, upload } from '../api.js';
-import { AppContext } from '../context.js';
+import { AppContext, BulletinOwner } from '../context.js';
 import { h } from '../dom.js';
 import { formatDateTime } from '../format.js';
 import type { AudioAsset, Bulletin } from '../types.js';
@@ -48,7 +48,7 @@ function sameTopics(a: readonly string[], b: readonly string[]): boolean {
  */
 export function editBulletinDialog(
   context: AppContext,
-  commune: string,
+  owner: BulletinOwner,
   bulletin: Bulletin,
 ): Promise<boolean> {
   let saved = false;
@@ -80,7 +80,7 @@ export function editBulletinDialog(
         data.append('file', chosen);
         let asset: AudioAsset;
         try {
-          asset = await upload<AudioAsset>(`/communes/${commune}/audio`, data, () => undefined);
+          asset = await upload<AudioAsset>(`${owner.api}/audio`, data, () => undefined);
         } catch (error) {
           const refusal = uploadRefusal(error, chosen.name);
           if (refusal) throw new Error(refusal);
@@ -89,7 +89,7 @@ export function editBulletinDialog(
         return (await readyAudio(asset, message)).id;
       }
       if (resynthesize.checked) {
-        const asset = await post<AudioAsset>(`/communes/${commune}/audio/tts`, {
+        const asset = await post<AudioAsset>(`${owner.api}/audio/tts`, {
           text: body.value.trim(),
         });
         return (await readyAudio(asset, message)).id;

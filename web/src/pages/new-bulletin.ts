@@ -1,5 +1,5 @@
 import { ApiError, errorText, get, post, upload } from '../api.js';
-import { AppContext, communeCode } from '../context.js';
+import { AppContext, BulletinOwner, bulletinOwner } from '../context.js';
 import { h, uid } from '../dom.js';
 import { formatDurationMs } from '../format.js';
 import { AUDIO_STATUS_LABEL, loudnessWarningText, PRIORITY_LABEL, VOICES } from '../labels.js';
@@ -110,7 +110,7 @@ export function uploadRefusal(error: unknown, fileName: string): string | null {
   return null;
 }
 
-function uploadPanel(commune: string, tracker: AudioTracker): HTMLElement {
+function uploadPanel(owner: BulletinOwner, tracker: AudioTracker): HTMLElement {
   const audioField = fileField(
     'Tệp ghi âm',
     { accept: 'audio/*,.mp3,.wav,.m4a,.ogg,.flac', name: 'file' },
@@ -133,7 +133,7 @@ function uploadPanel(commune: string, tracker: AudioTracker): HTMLElement {
       progress.replaceChildren(label, h('div', { class: 'progress' }, bar));
       let asset: AudioAsset;
       try {
-        asset = await upload<AudioAsset>(`/communes/${commune}/audio`, data, (fraction) => {
+        asset = await upload<AudioAsset>(`${owner.api}/audio`, data, (fraction) => {
           const percent = Math.round(fraction * 100);
           bar.value = percent;
           // The bytes are sent; whether they are audio the server says next.
@@ -154,7 +154,11 @@ function uploadPanel(commune: string, tracker: AudioTracker): HTMLElement {
   return panel;
 }
 
-function ttsPanel(commune: string, tracker: AudioTracker, text: HTMLTextAreaElement): HTMLElement {
+function ttsPanel(
+  owner: BulletinOwner,
+  tracker: AudioTracker,
+  text: HTMLTextAreaElement,
+): HTMLElement {
   const name = `voice-${uid()}`;
   const voices = h(
     'fieldset',
@@ -213,7 +217,7 @@ function ttsPanel(commune: string, tracker: AudioTracker, text: HTMLTextAreaElem
       // Text pasted from a PDF is read as cleaned (lines joined, items as sentences), whether or
       // not the operator looked at the reading first: the voice must not pause mid-phrase.
       text.value = (await post<ReadingPreview>('/tts/preview', { text: text.value })).cleaned;
-      const asset = await post<AudioAsset>(`/communes/${commune}/audio/tts`, {
+      const asset = await post<AudioAsset>(`${owner.api}/audio/tts`, {
         text: text.value.trim(),
         voice,
       });
@@ -337,9 +341,13 @@ function markCountedTopics(
   });
 }
 
-/** Tạo bản tin: upload a recording or synthesize a text, listen, then save it with its topics. */
+/**
+ * Tạo bản tin: upload a recording or synthesize a text, listen, then save it with its topics; a
+ * commune's own, or (for a monitor) one of the province library, which every commune may schedule.
+ */
 export async function newBulletinPage(context: AppContext): Promise<Page> {
-  const commune = communeCode(context);
+  const owner = bulletinOwner(context);
+  const heading = owner.library ? 'Tạo bản tin cho thư viện tỉnh' : 'Tạo bản tin';
   const title = input({ name: 'title', required: true, maxlength: 200 });
   const topics = checkGroup(
     'Chủ đề (chọn ít nhất một)',
@@ -365,8 +373,8 @@ export async function newBulletinPage(context: AppContext): Promise<Page> {
     saveButtonState(true);
   });
   const panels = {
-    upload: uploadPanel(commune, tracker),
-    tts: ttsPanel(commune, tracker, ttsText),
+    upload: uploadPanel(owner, tracker),
+    tts: ttsPanel(owner, tracker, ttsText),
   };
   const tabs = (['upload', 'tts'] as const).map((key) =>
     h(
@@ -467,7 +475,7 @@ export async function newBulletinPage(context: AppContext): Promise<Page> {
       }
       if (!title.value.trim()) return message.show('Nhập tiêu đề bản tin.');
       if (topics.values().length === 0) return message.show('Chọn ít nhất một chủ đề.');
-      const created = await post<Bulletin>(`/communes/${commune}/bulletins`, {
+      const created = await post<Bulletin>(`${owner.api}/bulletins`, {
         title: title.value.trim(),
         topics: topics.values(),
         audioId: asset.id,
@@ -476,7 +484,7 @@ export async function newBulletinPage(context: AppContext): Promise<Page> {
       });
       toast(`Đã lưu bản tin “${created.title}”, đang chờ duyệt.`);
       if (next) startNext();
-      else navigate('/ban-tin');
+      else navigate(owner.listPath);
     },
     [saveAndNext],
   );
@@ -487,11 +495,11 @@ export async function newBulletinPage(context: AppContext): Promise<Page> {
   };
   saveButtonState(false);
   return {
-    title: 'Tạo bản tin',
+    title: heading,
     node: h(
       'div',
       { class: 'page page-new-bulletin' },
-      h('h1', null, 'Tạo bản tin'),
+      h('h1', null, heading),
       h(
         'section',
         { class: 'card' },

@@ -2,9 +2,10 @@ import { del, errorText, get, post } from '../api.js';
 import { AppContext } from '../context.js';
 import { h } from '../dom.js';
 import { navigate, Page } from '../router.js';
-import type { SourceCheck, StreamSource } from '../types.js';
+import { formatDurationMs } from '../format.js';
+import type { Bulletin, SourceCheck, StreamSource } from '../types.js';
 import { confirmDialog } from '../ui/dialog.js';
-import { actionButton, field, form, input } from '../ui/form.js';
+import { actionButton, field, form, input, select } from '../ui/form.js';
 import { emptyState, toast } from '../ui/notice.js';
 
 /** The province whose sources the page shows: the monitor's, or the first for an admin. */
@@ -31,8 +32,10 @@ function checkText(check: SourceCheck): string {
 function sourceRow(
   source: StreamSource,
   province: string,
+  library: readonly Bulletin[],
   onDelete: (source: StreamSource) => void,
 ): HTMLElement {
+  const fallback = library.find((bulletin) => bulletin.id === source.fallbackBulletinId);
   const result = h('div', { class: 'muted', 'aria-live': 'polite' });
   const check = actionButton(
     'Kiểm tra',
@@ -62,7 +65,15 @@ function sourceRow(
       ),
       result,
     ),
-    h('td', null, source.fallbackBulletinId ? 'Có bản tin thay thế' : 'Im lặng'),
+    h(
+      'td',
+      null,
+      fallback
+        ? `Phát bản tin “${fallback.title}”`
+        : source.fallbackBulletinId
+          ? 'Phát bản tin thay thế'
+          : 'Im lặng',
+    ),
     h(
       'td',
       null,
@@ -85,7 +96,10 @@ function sourceRow(
 /** Nguồn tiếp âm: the streams (VOV, the provincial station) the province's communes relay. */
 export async function sourcesPage(context: AppContext): Promise<Page> {
   const province = provinceOf(context);
-  const sources = await get<StreamSource[]>(`/provinces/${province}/sources`);
+  const [sources, library] = await Promise.all([
+    get<StreamSource[]>(`/provinces/${province}/sources`),
+    get<Bulletin[]>(`/provinces/${province}/bulletins`),
+  ]);
   const reload = (): void => navigate('/nguon-tiep-am');
   const onDelete = (source: StreamSource): void => {
     void confirmDialog({
@@ -113,10 +127,18 @@ export async function sourcesPage(context: AppContext): Promise<Page> {
     placeholder: 'https://…',
   });
   const backups = h('textarea', { name: 'backups', rows: 2, placeholder: 'Mỗi dòng một địa chỉ' });
-  const fallback = input({
-    name: 'fallbackBulletinId',
-    placeholder: 'Mã bản tin (không bắt buộc)',
-  });
+  const fallback = select(
+    [
+      { value: '', label: 'Không có: phát im lặng' },
+      ...library
+        .filter((bulletin) => bulletin.status === 'approved')
+        .map((bulletin) => ({
+          value: bulletin.id,
+          label: `${bulletin.title} (${formatDurationMs(bulletin.durationMs)})`,
+        })),
+    ],
+    { name: 'fallbackBulletinId' },
+  );
   const create = form(
     { class: 'card form-grid', 'aria-label': 'Thêm nguồn tiếp âm' },
     [
@@ -127,7 +149,7 @@ export async function sourcesPage(context: AppContext): Promise<Page> {
       field(
         'Bản tin thay thế',
         fallback,
-        'Bản tin của thư viện tỉnh, phát khi mọi luồng đều hỏng; để trống thì phát im lặng.',
+        'Bản tin đã duyệt của thư viện tỉnh (trang “Thư viện bản tin”), phát khi mọi luồng đều hỏng.',
       ),
     ],
     'Thêm nguồn',
@@ -144,7 +166,7 @@ export async function sourcesPage(context: AppContext): Promise<Page> {
       await post(`/provinces/${province}/sources`, {
         name: name.value.trim(),
         urls,
-        ...(fallback.value.trim() ? { fallbackBulletinId: fallback.value.trim() } : {}),
+        ...(fallback.value ? { fallbackBulletinId: fallback.value } : {}),
       });
       toast('Đã thêm nguồn tiếp âm.');
       reload();
@@ -174,7 +196,7 @@ export async function sourcesPage(context: AppContext): Promise<Page> {
             h(
               'tbody',
               null,
-              sources.map((source) => sourceRow(source, province, onDelete)),
+              sources.map((source) => sourceRow(source, province, library, onDelete)),
             ),
           ),
         );
