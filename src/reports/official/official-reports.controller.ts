@@ -92,7 +92,7 @@ export class OfficialReportsController {
   @ApiOperation({
     summary: 'The drafts of one report, the last changed first',
     description:
-      '`campaign` with `province` or `commune`, and `from`, `to` as the draft was made with them (none: the campaign\'s range).',
+      "`campaign` with `province` or `commune`, and `from`, `to` as the draft was made with them (none: the campaign's range).",
   })
   listDrafts(
     @Query() query: OfficialScopeDto,
