@@ -10,6 +10,11 @@ const transform = {
   '/node_modules/(@nestjs|aedes)/.+\\.js$': '<rootDir>/test/jest/esm-to-cjs.transformer.js',
 };
 const transformIgnorePatterns = ['/node_modules/(?!(@nestjs|aedes)/)'];
+/**
+ * The web app's modules import each other as the browser loads them (`./format.js`); the tests
+ * that read them (src/web/*.spec.ts) take the TypeScript beside that name.
+ */
+const moduleNameMapper = { '^(\\.{1,2}/.*)\\.js$': '$1' };
 
 const project = (displayName, testMatch, extra = {}) => ({
   displayName,
@@ -18,6 +23,7 @@ const project = (displayName, testMatch, extra = {}) => ({
   testMatch,
   transform,
   transformIgnorePatterns,
+  moduleNameMapper,
   ...extra,
 });
 

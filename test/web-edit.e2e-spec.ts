@@ -152,6 +152,56 @@ describe('editing in a browser (e2e, Chromium)', () => {
     await page.close();
   });
 
+  it('adds a bulletin at the free time the server proposes after a refusal, to the second', async () => {
+    const page = await open('Lịch phát sóng');
+    await page.getByRole('button', { name: '+ Thêm bản tin vào lịch' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog
+      .getByLabel('Bản tin đã duyệt')
+      .selectOption({ label: 'Đi từng ngõ, gõ từng nhà (30 giây)' });
+    await dialog.getByLabel('Ngày phát').fill('08/10/2025');
+    // 06:00 on the 8th holds another play of it (moved there with its window).
+    await dialog.getByLabel('Giờ bắt đầu').fill('06:00');
+    await dialog.getByRole('button', { name: 'Thêm vào lịch' }).click();
+    const take = dialog.getByTestId('take-free-time');
+    await take.waitFor();
+    // The proposal is just after that play and the gap: not on a whole minute, which the field
+    // (to the minute) could not take, and the message says it to the second.
+    const label = (await take.textContent()) ?? '';
+    expect(label).toMatch(/^Thêm vào lúc 06:00:\d\d$/);
+    const time = label.slice(-8);
+    await dialog
+      .getByText(
+        `Trùng giờ với “Đi từng ngõ, gõ từng nhà” lúc 08/10 06:00. Giờ trống gần nhất trong khung Sáng: 08/10 ${time}`,
+      )
+      .waitFor();
+    await screenshot(page, 'edit-025-gio-trong-gan-nhat');
+    await take.click();
+    await page.getByText('Đã thêm bản tin vào lịch phát sóng.').waitFor();
+    const log = (
+      await app
+        .http()
+        .get(`/api/v1/communes/${HAC_THANH}/schedule?from=2025-10-08&to=2025-10-08`)
+        .set(bearer(who.operator))
+        .expect(200)
+    ).body as Item[];
+    const added = log.find((entry) => entry.startsAt === at('2025-10-08', `${time}.000`));
+    expect(added).toMatchObject({ status: 'planned' });
+    // The tests after this one count the window's plays without it.
+    await app
+      .http()
+      .post(`/api/v1/communes/${HAC_THANH}/schedule/items/${added!.id}/cancel`)
+      .set(bearer(who.operator))
+      .send({})
+      .expect(200);
+    // Chromium logs the refused request itself; nothing else may go wrong.
+    const refused = browser.problems.filter((problem) => problem.text.includes('status of 409'));
+    expect(refused).toHaveLength(1);
+    expect(browser.problems).toEqual(refused);
+    browser.problems.length = 0;
+    await page.close();
+  });
+
   it('edits an approved bulletin, saying before saving that it goes back for approval', async () => {
     const page = await open('Bản tin');
     await page.getByRole('button', { name: 'Sửa bản tin Ngày hội toàn dân học tập số' }).click();

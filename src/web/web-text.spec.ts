@@ -2,7 +2,9 @@ import { ERROR_STATUS, ErrorCode } from '../common/error-codes';
 import { ERROR_MESSAGES, vietnameseError } from '../../web/src/errors-vi';
 import {
   formatDate,
+  formatDayStart,
   formatSeconds,
+  formatStartTime,
   formatTime,
   localDateOf,
   localInstant,
@@ -31,6 +33,24 @@ describe('web app text', () => {
       }),
     ).toBe(
       'Trùng giờ với “Kinh tế số” lúc 06/10 05:30. Giờ trống gần nhất trong khung Sáng: 06/10 05:31',
+    );
+    // The free time after an item is rarely on a whole minute: said to the second, from its
+    // instant (`localTime` stops at the minute, and 05:30 would overlap again).
+    expect(
+      vietnameseError(409, 'SCHEDULE_OVERLAP', 'english', {
+        conflictingItem: {
+          title: 'Kinh tế số',
+          startsAt: '2025-10-06T05:30:00.000+07:00',
+          localTime: '06/10 05:30',
+        },
+        nearestFreeSlot: {
+          windowName: 'Sáng',
+          startsAt: '2025-10-06T05:30:47.000+07:00',
+          localTime: '06/10 05:30',
+        },
+      }),
+    ).toBe(
+      'Trùng giờ với “Kinh tế số” lúc 06/10 05:30. Giờ trống gần nhất trong khung Sáng: 06/10 05:30:47',
     );
     expect(
       vietnameseError(409, 'SCHEDULE_OVERLAP', 'english', {
@@ -63,6 +83,10 @@ describe('web app text', () => {
     // 22:30 UTC is 05:30 the next morning in Việt Nam.
     expect(localDateOf('2025-10-05T22:30:00Z')).toBe('2025-10-06');
     expect(formatTime('2025-10-05T22:30:00Z')).toBe('05:30');
+    // An item's start: to the second only where it has seconds.
+    expect(formatStartTime('2025-10-05T22:30:00Z')).toBe('05:30');
+    expect(formatStartTime('2025-10-05T22:30:47Z')).toBe('05:30:47');
+    expect(formatDayStart('2025-10-05T22:30:47Z')).toBe('06/10 05:30:47');
     expect(localInstant('2025-10-06', '05:30')).toBe('2025-10-06T05:30:00+07:00');
     expect(mondayOf('2025-10-12')).toBe('2025-10-06');
     // A plan runs to the week's Sunday; from a Sunday, to the next one.

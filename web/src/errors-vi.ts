@@ -1,3 +1,5 @@
+import { formatDayStart } from './format.js';
+
 /**
  * The API answers errors in English with a stable `code`; users read them in Vietnamese. A code
  * missing here falls back to the status, then to the API's English message.
@@ -149,7 +151,14 @@ const DETAILED = new Set([
 
 interface NamedItem {
   title?: string | null;
+  /** The local instant it starts (`2025-10-06T05:30:47.000+07:00`). */
+  startsAt?: string;
   localTime?: string;
+}
+
+/** An item's day and start to the second where it has seconds (`localTime` stops at minutes). */
+function startOf(item: NamedItem): string | undefined {
+  return item.startsAt ? formatDayStart(item.startsAt) : item.localTime;
 }
 
 interface NamedWindow {
@@ -165,13 +174,15 @@ interface NamedWindow {
 const NAMING: Record<string, (problem: Record<string, unknown>) => string | null> = {
   SCHEDULE_OVERLAP: (problem) => {
     const other = problem.conflictingItem as NamedItem | undefined;
-    if (!other?.localTime) return null;
+    const otherStart = other && startOf(other);
+    if (!other || !otherStart) return null;
     const free = problem.nearestFreeSlot as (NamedItem & { windowName?: string }) | null;
+    const freeStart = free && startOf(free);
     const name = other.title ? `“${other.title}”` : 'một mục khác';
     return (
-      `Trùng giờ với ${name} lúc ${other.localTime}` +
-      (free?.localTime
-        ? `. Giờ trống gần nhất trong khung ${free.windowName ?? ''}: ${free.localTime}`
+      `Trùng giờ với ${name} lúc ${otherStart}` +
+      (freeStart
+        ? `. Giờ trống gần nhất trong khung ${free.windowName ?? ''}: ${freeStart}`
         : '. Khung giờ này không còn chỗ trống đủ dài')
     );
   },

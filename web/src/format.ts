@@ -92,6 +92,21 @@ export function formatTimeSeconds(instant: Date | number | string): string {
   return `${formatTime(instant)}:${seconds}`;
 }
 
+/**
+ * When an item starts: `05:30`, or `05:30:47` when it does not start on a whole minute (an item
+ * placed after another starts when that one ends, and a time to the minute would overlap it).
+ */
+export function formatStartTime(instant: Date | number | string): string {
+  return localParts(instant).getUTCSeconds() === 0
+    ? formatTime(instant)
+    : formatTimeSeconds(instant);
+}
+
+/** `06/10 05:30:47`: an item's day and start, as a conflict names it. */
+export function formatDayStart(instant: Date | number | string): string {
+  return `${formatDayMonth(localDateOf(instant))} ${formatStartTime(instant)}`;
+}
+
 /** `06/10/2025 05:30`. */
 export function formatDateTime(instant: Date | number | string): string {
   return `${formatDate(localDateOf(instant))} ${formatTime(instant)}`;

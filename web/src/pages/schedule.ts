@@ -1,4 +1,4 @@
-import { errorText, get, getBlob, post } from '../api.js';
+import { ApiError, errorText, get, getBlob, post } from '../api.js';
 import { AppContext, communeCode } from '../context.js';
 import { h } from '../dom.js';
 import {
@@ -7,6 +7,7 @@ import {
   formatDate,
   formatDateLong,
   formatDurationMs,
+  formatStartTime,
   formatTime,
   formatTimeSeconds,
   localDateOf,
@@ -233,6 +234,13 @@ function dayView(context: AppContext, day: DayData, actions: ItemActions | null)
   );
 }
 
+/** The free start an overlap refusal proposes (`nearestFreeSlot`), if it proposes one. */
+function nearestFreeStart(error: unknown): string | null {
+  if (!(error instanceof ApiError) || error.code !== 'SCHEDULE_OVERLAP') return null;
+  const body = error.body as { nearestFreeSlot?: { startsAt?: string } | null } | undefined;
+  return body?.nearestFreeSlot?.startsAt ?? null;
+}
+
 async function addItemDialog(
   context: AppContext,
   commune: string,
@@ -303,7 +311,33 @@ async function addItemDialog(
     const time = timeInput({ value: '05:30', required: true, step: '60' });
     // A commune without clusters plays from the server: there is no zone to choose.
     const where = zones.length > 0 ? zoneChoice(zones) : null;
-    return form(
+    // After a refusal for overlap, the free time the service proposes, often to the second (just
+    // after the item in the way), which the field (to the minute) cannot take: one click takes it.
+    const takeFree = h('button', {
+      type: 'button',
+      class: 'secondary',
+      hidden: true,
+      'data-testid': 'take-free-time',
+    });
+    const add = async (startsAt: string): Promise<void> => {
+      const what =
+        kind.value === 'relay'
+          ? {
+              sourceId: source.value,
+              durationSeconds: Math.round(Number(minutes.value) * 60),
+              ...(topics.values().length > 0 ? { topics: topics.values() } : {}),
+            }
+          : { bulletinId: bulletin.value };
+      await post(`/communes/${commune}/schedule`, { ...what, startsAt, zones: where?.zones() });
+      toast(
+        kind.value === 'relay'
+          ? 'Đã thêm tiếp âm vào lịch phát sóng.'
+          : 'Đã thêm bản tin vào lịch phát sóng.',
+      );
+      close();
+      onAdded();
+    };
+    const handle = form(
       {},
       [
         field('Loại', kind),
@@ -315,33 +349,33 @@ async function addItemDialog(
       ],
       'Thêm vào lịch',
       async (message) => {
+        takeFree.hidden = true;
         if (!day.value || !time.value) {
           message.show('Chọn ngày và giờ phát.');
           return;
         }
-        const what =
-          kind.value === 'relay'
-            ? {
-                sourceId: source.value,
-                durationSeconds: Math.round(Number(minutes.value) * 60),
-                ...(topics.values().length > 0 ? { topics: topics.values() } : {}),
-              }
-            : { bulletinId: bulletin.value };
-        await post(`/communes/${commune}/schedule`, {
-          ...what,
-          startsAt: localInstant(day.value, time.value),
-          zones: where?.zones(),
-        });
-        toast(
-          kind.value === 'relay'
-            ? 'Đã thêm tiếp âm vào lịch phát sóng.'
-            : 'Đã thêm bản tin vào lịch phát sóng.',
-        );
-        close();
-        onAdded();
+        try {
+          await add(localInstant(day.value, time.value));
+        } catch (error) {
+          const free = nearestFreeStart(error);
+          if (free) {
+            takeFree.textContent = `Thêm vào lúc ${formatStartTime(free)}`;
+            takeFree.onclick = () => {
+              takeFree.disabled = true;
+              add(free)
+                .catch((again: unknown) => handle.message.showError(again))
+                .finally(() => {
+                  takeFree.disabled = false;
+                });
+            };
+            takeFree.hidden = false;
+          }
+          throw error;
+        }
       },
-      [h('button', { type: 'button', class: 'secondary', onClick: close }, 'Đóng')],
-    ).form;
+      [takeFree, h('button', { type: 'button', class: 'secondary', onClick: close }, 'Đóng')],
+    );
+    return handle.form;
   });
 }
 

@@ -1,6 +1,13 @@
 import { errorText, get, patch } from '../api.js';
 import { h } from '../dom.js';
-import { formatDateLong, formatDurationMs, formatTime, localDateOf } from '../format.js';
+import {
+  formatDayStart,
+  formatDateLong,
+  formatDurationMs,
+  formatStartTime,
+  formatTime,
+  localDateOf,
+} from '../format.js';
 import type { ScheduleItem } from '../types.js';
 import { openDialog } from './dialog.js';
 import { loading, messageBox, toast } from './notice.js';
@@ -42,7 +49,7 @@ export function moveItemDialog(commune: string, item: ScheduleItem): Promise<boo
       try {
         await patch(`/communes/${commune}/schedule/items/${item.id}`, { startsAt: slot.startsAt });
         moved = true;
-        toast(`Đã dời “${name}” sang ${slot.localTime}.`);
+        toast(`Đã dời “${name}” sang ${formatDayStart(slot.startsAt)}.`);
         close();
       } catch (error) {
         message.show(errorText(error));
@@ -67,7 +74,7 @@ export function moveItemDialog(commune: string, item: ScheduleItem): Promise<boo
                   const button = h(
                     'button',
                     { type: 'button', class: 'secondary small', 'data-testid': 'move-slot' },
-                    `${formatDateLong(slot.date)} · ${formatTime(slot.startsAt)} · khung ${slot.windowName}${slot.sameOccurrence ? ' (cùng khung)' : ''}`,
+                    `${formatDateLong(slot.date)} · ${formatStartTime(slot.startsAt)} · khung ${slot.windowName}${slot.sameOccurrence ? ' (cùng khung)' : ''}`,
                   );
                   button.addEventListener('click', () => void choose(slot, button));
                   return h('li', null, button);
