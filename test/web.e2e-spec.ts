@@ -567,9 +567,32 @@ describe('web app in a browser (e2e, Chromium)', () => {
     expect(campaign.body).toMatchObject({ minDailySeconds: 360 });
     await go(page, 'Chủ đề', 'Chủ đề tuyên truyền');
     await screenshot(page, '15-chu-de');
+    // A relay added (by the API here): its audit row must read in Vietnamese too.
+    await app
+      .http()
+      .post('/api/v1/provinces/38/sources')
+      .set(bearer(admin))
+      .send({ name: 'VOV1', urls: ['http://203.0.113.10:8000/vov1.mp3'] })
+      .expect(201);
     await go(page, 'Hệ thống', 'Hệ thống');
     await expect(page.getByText('Hoạt động', { exact: true }).count()).resolves.toBe(3);
     await screenshot(page, '16-he-thong');
+    // The audit trail: no action left as the API's code, and a filter by action and days.
+    const auditRows = page.getByTestId('audit-row');
+    await auditRows.first().waitFor();
+    const actions = await auditRows.locator('td:nth-child(2)').allTextContents();
+    expect(actions.filter((text) => /^[a-z_-]+(\.[a-z_-]+)+$/.test(text))).toEqual([]);
+    const auditFilter = page.getByRole('form', { name: 'Lọc nhật ký thao tác' });
+    await auditFilter.getByLabel('Thao tác').selectOption({ label: 'Thêm nguồn tiếp âm' });
+    await auditFilter.getByRole('button', { name: 'Lọc' }).click();
+    await page.getByTestId('audit-summary').getByText('1 thao tác, mới nhất trước.').waitFor();
+    await expect(auditRows.allTextContents()).resolves.toEqual([
+      expect.stringMatching(/Thêm nguồn tiếp âmadminNguồn tiếp âm/),
+    ]);
+    await auditFilter.getByLabel('Từ ngày').fill(formatDate(addDays(today, 1)));
+    await auditFilter.getByRole('button', { name: 'Lọc' }).click();
+    await page.getByText('Không có thao tác nào khớp bộ lọc.').waitFor();
+    await expect(auditRows.count()).resolves.toBe(0);
     // The queue dashboard (bull-board, English, not part of the web app) opens in a new tab with
     // the admin's session: the API sets a cookie for the dashboard's path only.
     const [queues] = await Promise.all([

@@ -199,3 +199,6 @@ export type SourceCheck = Schemas['SourceCheckResult'];
 export type OfficialDraft = Schemas['OfficialDraftView'];
 
 export type OfficialText = OfficialDraft['text'];
+
+/** One action of the audit trail (`GET /audit`, admins). */
+export type AuditEvent = Schemas['AuditEvent'];

@@ -1,9 +1,11 @@
 import { errorText, get, post } from '../api.js';
 import type { AppContext } from '../context.js';
 import { h } from '../dom.js';
-import { formatDateTime } from '../format.js';
+import { formatDateTime, localInstant } from '../format.js';
+import type { AuditEvent } from '../types.js';
 import type { Page } from '../router.js';
-import { actionButton } from '../ui/form.js';
+import { dateInput } from '../ui/date-input.js';
+import { actionButton, field, form, select } from '../ui/form.js';
 import { toast } from '../ui/notice.js';
 
 interface DependencyState {
@@ -18,48 +20,58 @@ interface Health {
   ffmpeg: DependencyState;
 }
 
-interface AuditEvent {
-  id: string;
-  at: string;
-  action: string;
-  actorUsername: string | null;
-  targetType: string | null;
-  targetId: string | null;
-  communeCode: string | null;
-  ip: string | null;
-}
-
-const ACTION_LABEL: Record<string, string> = {
+/** Every action the audit trail records, in Vietnamese (the API's list: none is left in English). */
+const ACTION_LABEL: Record<AuditEvent['action'], string> = {
   'login.succeeded': 'Đăng nhập',
   'login.failed': 'Đăng nhập thất bại',
+  'login.rate_limited': 'Đăng nhập bị chặn tạm thời (sai nhiều lần)',
   'user.created': 'Tạo người dùng',
   'user.updated': 'Sửa người dùng',
   'user.deleted': 'Xoá người dùng',
+  'auth.api-key.created': 'Tạo khoá API',
   'topic.created': 'Tạo chủ đề',
   'topic.updated': 'Sửa chủ đề',
   'campaign.created': 'Tạo chiến dịch',
   'campaign.updated': 'Sửa chiến dịch',
   'audio.deleted': 'Xoá tệp âm thanh',
+  'bulletin.updated': 'Sửa bản tin',
   'bulletin.approved': 'Duyệt bản tin',
   'bulletin.unapproved': 'Bản tin trở lại chờ duyệt',
   'bulletin.sent-back': 'Trả lại bản tin (kèm lý do)',
   'bulletin.archived': 'Lưu trữ bản tin',
   'bulletin.deleted': 'Xoá bản tin',
-  'window.deleted': 'Xoá khung giờ phát',
   'window.updated': 'Sửa khung giờ phát',
+  'window.deleted': 'Xoá khung giờ phát',
+  'schedule.planned': 'Áp dụng kế hoạch chiến dịch',
+  'schedule.moved': 'Dời giờ mục trong lịch',
   'schedule.cancelled': 'Huỷ mục trong lịch',
   'schedule.emergency': 'Phát khẩn cấp',
-  'schedule.planned': 'Áp dụng kế hoạch chiến dịch',
+  'emergency.sent': 'Gửi lệnh khẩn cấp tới cụm loa',
+  'policy.updated': 'Sửa quy định phát sóng',
   'ics.token.rotated': 'Tạo liên kết lịch',
   'ics.token.revoked': 'Thu hồi liên kết lịch',
   'playout.recorded': 'Ghi nhật ký phát thanh',
   'playout.imported': 'Nhập nhật ký từ tệp',
   'playout.checkpoint.signed': 'Ký mốc kiểm chứng nhật ký',
   'reports.rollups.rebuilt': 'Tính lại số liệu báo cáo',
+  'reports.signing-certificate.uploaded': 'Tải lên chứng thư số ký báo cáo',
+  'reports.stats-push.configured': 'Cấu hình gửi số liệu thống kê',
+  'reports.stats-push.removed': 'Bỏ cấu hình gửi số liệu thống kê',
+  'device.created': 'Đăng ký cụm loa',
+  'device.updated': 'Sửa cụm loa',
+  'device.deleted': 'Xoá cụm loa',
+  'device.enrolment_code.issued': 'Cấp mã đăng ký cụm loa',
+  'device.enrolled': 'Cụm loa nhận chứng thực',
+  'device.credentials.revoked': 'Thu hồi chứng thực cụm loa',
+  'device.command.sent': 'Gửi lệnh tới cụm loa',
+  'source.created': 'Thêm nguồn tiếp âm',
+  'source.updated': 'Sửa nguồn tiếp âm',
+  'source.deleted': 'Xoá nguồn tiếp âm',
 };
 
 const TARGET_LABEL: Record<string, string> = {
   user: 'Người dùng',
+  api_key: 'Khoá API',
   topic: 'Chủ đề',
   campaign: 'Chiến dịch',
   audio: 'Tệp âm thanh',
@@ -69,10 +81,18 @@ const TARGET_LABEL: Record<string, string> = {
   broadcast_window: 'Khung giờ phát',
   schedule_item: 'Mục trong lịch phát',
   commune_schedule: 'Lịch phát sóng',
+  calendar: 'Liên kết lịch',
+  emergency: 'Lệnh khẩn cấp',
+  commune: 'Xã, phường',
+  province: 'Tỉnh',
+  device: 'Cụm loa',
+  stream_source: 'Nguồn tiếp âm',
   playout_record: 'Nhật ký phát thanh',
   playout_import: 'Tệp nhập nhật ký',
   playout_checkpoint: 'Mốc kiểm chứng nhật ký',
   airtime_rollup: 'Số liệu báo cáo',
+  signing_certificate: 'Chứng thư số',
+  stats_push_target: 'Nơi nhận số liệu thống kê',
 };
 
 const DEPENDENCY_LABEL: Record<'db' | 'redis' | 'ffmpeg', string> = {
@@ -92,9 +112,102 @@ async function health(): Promise<Health> {
   }
 }
 
+/** Events shown at most: the latest first, the filter narrowing them. */
+const AUDIT_LIMIT = 200;
+
+function auditRow(event: AuditEvent): HTMLElement {
+  return h(
+    'tr',
+    { 'data-testid': 'audit-row' },
+    h('td', { class: 'nowrap' }, formatDateTime(event.at)),
+    h('td', null, ACTION_LABEL[event.action]),
+    h('td', null, event.actorUsername ?? '—'),
+    h(
+      'td',
+      { class: 'small' },
+      [
+        event.targetType ? (TARGET_LABEL[event.targetType] ?? event.targetType) : null,
+        event.communeCode
+          ? `xã ${event.communeCode}`
+          : event.provinceCode
+            ? `tỉnh ${event.provinceCode}`
+            : null,
+      ]
+        .filter(Boolean)
+        .join(' · ') || '—',
+    ),
+    h('td', { class: 'small' }, event.ip ?? '—'),
+  );
+}
+
+/**
+ * Nhật ký thao tác: the latest actions, narrowed by action and by days (in Việt Nam), as an
+ * admin looking into who did something asks.
+ */
+async function auditSection(): Promise<HTMLElement> {
+  const action = select([
+    { value: '', label: 'Mọi thao tác' },
+    ...(Object.entries(ACTION_LABEL) as [AuditEvent['action'], string][])
+      .sort(([, a], [, b]) => a.localeCompare(b, 'vi'))
+      .map(([value, label]) => ({ value, label })),
+  ]);
+  const from = dateInput();
+  const to = dateInput();
+  const summary = h('p', { class: 'muted', 'data-testid': 'audit-summary' });
+  const rows = h('tbody');
+  const show = async (): Promise<void> => {
+    const query = new URLSearchParams({ limit: String(AUDIT_LIMIT) });
+    if (action.value) query.set('action', action.value);
+    if (from.value) query.set('from', localInstant(from.value, '00:00:00'));
+    if (to.value) query.set('to', localInstant(to.value, '23:59:59'));
+    const events = await get<AuditEvent[]>(`/audit?${query.toString()}`);
+    rows.replaceChildren(...events.map(auditRow));
+    summary.textContent =
+      events.length === 0
+        ? 'Không có thao tác nào khớp bộ lọc.'
+        : events.length < AUDIT_LIMIT
+          ? `${events.length} thao tác, mới nhất trước.`
+          : `${AUDIT_LIMIT} thao tác mới nhất khớp bộ lọc; thu hẹp khoảng ngày để xem các thao tác cũ hơn.`;
+  };
+  const filter = form(
+    { class: 'filters', 'aria-label': 'Lọc nhật ký thao tác' },
+    [field('Thao tác', action), field('Từ ngày', from), field('Đến ngày', to)],
+    'Lọc',
+    () => show(),
+  );
+  await show();
+  return h(
+    'section',
+    { class: 'card' },
+    h('h2', null, 'Nhật ký thao tác'),
+    filter.form,
+    summary,
+    h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        null,
+        h(
+          'thead',
+          null,
+          h(
+            'tr',
+            null,
+            ['Thời điểm', 'Thao tác', 'Người thực hiện', 'Đối tượng', 'Địa chỉ IP'].map((label) =>
+              h('th', { scope: 'col' }, label),
+            ),
+          ),
+        ),
+        rows,
+      ),
+    ),
+  );
+}
+
 /** Hệ thống: the service's health, the queue dashboard and the audit trail (admins). */
 export async function systemPage(_context: AppContext): Promise<Page> {
-  const [state, events] = await Promise.all([health(), get<AuditEvent[]>('/audit?limit=50')]);
+  const [state, audit] = await Promise.all([health(), auditSection()]);
   const openQueues = actionButton(
     'Mở bảng theo dõi hàng đợi',
     async () => {
@@ -144,56 +257,7 @@ export async function systemPage(_context: AppContext): Promise<Page> {
         ),
         openQueues,
       ),
-      h(
-        'section',
-        { class: 'card' },
-        h('h2', null, 'Nhật ký thao tác (50 mục gần nhất)'),
-        h(
-          'div',
-          { class: 'table-wrap' },
-          h(
-            'table',
-            null,
-            h(
-              'thead',
-              null,
-              h(
-                'tr',
-                null,
-                ['Thời điểm', 'Thao tác', 'Người thực hiện', 'Đối tượng', 'Địa chỉ IP'].map(
-                  (label) => h('th', { scope: 'col' }, label),
-                ),
-              ),
-            ),
-            h(
-              'tbody',
-              null,
-              events.map((event) =>
-                h(
-                  'tr',
-                  null,
-                  h('td', { class: 'nowrap' }, formatDateTime(event.at)),
-                  h('td', null, ACTION_LABEL[event.action] ?? event.action),
-                  h('td', null, event.actorUsername ?? '—'),
-                  h(
-                    'td',
-                    { class: 'small' },
-                    [
-                      event.targetType
-                        ? (TARGET_LABEL[event.targetType] ?? event.targetType)
-                        : null,
-                      event.communeCode ? `xã ${event.communeCode}` : null,
-                    ]
-                      .filter(Boolean)
-                      .join(' · ') || '—',
-                  ),
-                  h('td', { class: 'small' }, event.ip ?? '—'),
-                ),
-              ),
-            ),
-          ),
-        ),
-      ),
+      audit,
     ),
   };
 }
