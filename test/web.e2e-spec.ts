@@ -326,6 +326,34 @@ describe('web app in a browser (e2e, Chromium)', () => {
     await go(page, 'Nhật ký phát thanh', 'Nhật ký phát thanh');
     await page.getByTestId('chain').waitFor();
     const yesterday = addDays(today, -1);
+    // A file with mistakes first: nothing is imported, each wrong row is named in Vietnamese.
+    const wrong = join(storage.dir, 'nhat-ky-sai.csv');
+    writeFileSync(
+      wrong,
+      [
+        'startedAt,endedAt,outcome,title,topics',
+        `${yesterday} 06:00:00,${yesterday} 06:01:00,aired,Bản tin đúng,chinh-quyen-so`,
+        `${yesterday} 07:00:00,${yesterday} 06:01:00,aired,Giờ kết thúc trước giờ bắt đầu,kinh-te-so`,
+        `${yesterday} 08:00:00,${yesterday} 08:01:00,aired`,
+      ].join('\n'),
+    );
+    await page.getByLabel('Tệp CSV (UTF-8)', { exact: true }).setInputFiles(wrong);
+    await page.getByRole('button', { name: 'Nhập tệp' }).click();
+    await page
+      .getByText(
+        'Tệp có 2 dòng không hợp lệ nên chưa nhập bản ghi nào: sửa các dòng được liệt kê rồi nhập lại',
+      )
+      .waitFor();
+    await expect(page.locator('.import-errors li').allTextContents()).resolves.toEqual([
+      'Dòng 3: Bản ghi nhật ký phát thanh không hợp lệ (endedAt is before startedAt)',
+      'Dòng 4: Số ô của dòng khác số cột của dòng tên cột (3 cell(s), the header has 5)',
+    ]);
+    await expect(page.getByTestId('playout-record').count()).resolves.toBe(0);
+    // Chromium logs the refused request itself.
+    const refused = browser.problems.filter((problem) => problem.text.includes('status of 422'));
+    expect(refused).toHaveLength(1);
+    browser.problems.splice(browser.problems.indexOf(refused[0]), 1);
+
     const csv = join(storage.dir, 'nhat-ky.csv');
     writeFileSync(
       csv,

@@ -124,6 +124,10 @@ export const ERROR_MESSAGES: Record<string, string> = {
   INTERNAL_ERROR: 'Máy chủ gặp lỗi, vui lòng thử lại',
   SERVICE_UNAVAILABLE: 'Dịch vụ tạm thời không sẵn sàng',
   OVERLOADED: 'Máy chủ đang quá tải, vui lòng thử lại sau giây lát',
+  // A CSV import's rows (`errors[].code` of PLAYOUT_IMPORT_INVALID), not answers of their own.
+  CSV_EMPTY: 'Tệp trống',
+  CSV_HEADER: 'Dòng tên cột không đúng',
+  CSV_CELLS: 'Số ô của dòng khác số cột của dòng tên cột',
 };
 
 const BY_STATUS: Record<number, string> = {
@@ -147,6 +151,8 @@ const DETAILED = new Set([
   'PLAYOUT_RECORD_INVALID',
   'PLAYOUT_TIME_OUT_OF_RANGE',
   'PLAYOUT_ITEM_TIME_MISMATCH',
+  'CSV_HEADER',
+  'CSV_CELLS',
 ]);
 
 interface NamedItem {
@@ -185,6 +191,12 @@ const NAMING: Record<string, (problem: Record<string, unknown>) => string | null
         ? `. Giờ trống gần nhất trong khung ${free.windowName ?? ''}: ${freeStart}`
         : '. Khung giờ này không còn chỗ trống đủ dài')
     );
+  },
+  // Its rows are listed one by one (`errors`): the message counts them, in Vietnamese.
+  PLAYOUT_IMPORT_INVALID: (problem) => {
+    const count = problem.errorCount;
+    if (typeof count !== 'number') return null;
+    return `Tệp có ${count} dòng không hợp lệ nên chưa nhập bản ghi nào: sửa các dòng được liệt kê rồi nhập lại`;
   },
   WINDOW_OVERLAP: (problem) => {
     const other = problem.window as NamedWindow | undefined;

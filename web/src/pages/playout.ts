@@ -1,6 +1,7 @@
 import { ApiError, get, post, upload } from '../api.js';
 import { AppContext, communeCode, topicName } from '../context.js';
 import { h } from '../dom.js';
+import { vietnameseError } from '../errors-vi.js';
 import {
   addDays,
   formatClock,
@@ -190,14 +191,23 @@ function confirmDialogFor(commune: string, item: ScheduleItem, onDone: () => voi
 function importErrors(error: unknown): HTMLElement | null {
   if (!(error instanceof ApiError)) return null;
   const body = error.body as
-    { errors?: { line?: number; message?: string }[]; errorCount?: number } | undefined;
+    | { errors?: { line?: number; code?: string; message?: string }[]; errorCount?: number }
+    | undefined;
   if (!body?.errors?.length) return null;
   const shown = body.errors.slice(0, 20);
   const more = (body.errorCount ?? body.errors.length) - shown.length;
   return h(
     'ul',
     { class: 'import-errors' },
-    shown.map((row) => h('li', null, row.line ? `Dòng ${row.line}: ` : '', row.message ?? '')),
+    // Each row's problem as the app says any other (the column names are the file's own).
+    shown.map((row) =>
+      h(
+        'li',
+        null,
+        row.line ? `Dòng ${row.line}: ` : '',
+        vietnameseError(422, row.code, row.message ?? ''),
+      ),
+    ),
     more > 0 ? h('li', null, `… và ${more} dòng lỗi khác.`) : null,
   );
 }
@@ -206,7 +216,7 @@ function importForm(commune: string, onDone: () => void): HTMLElement {
   const csvField = fileField(
     'Tệp CSV (UTF-8)',
     { accept: '.csv,text/csv', name: 'file' },
-    'Dòng đầu là tên cột: startedAt, endedAt, playedMs, outcome, title, bulletinId, scheduleItemId, topics, reason. Giờ không ghi múi giờ được hiểu là giờ Việt Nam.',
+    'Dòng đầu là tên cột: startedAt, endedAt, playedMs, outcome, title, bulletinId, scheduleItemId, topics, reason. Giờ ghi như 2025-10-06 05:30:00 hoặc 06/10/2025 05:30; giờ không ghi múi giờ được hiểu là giờ Việt Nam. Tệp có dòng sai thì không dòng nào được nhập.',
   );
   const file = csvField.input;
   const details = h('div');
