@@ -431,6 +431,11 @@ describe('official reports (e2e)', () => {
     }
     const unknown = await get(`/reports/official/text?campaign=khong-co&commune=${GOOD}`, operator);
     expect(unknown.status).toBe(404);
+    const backwards = await get(
+      `/reports/official/text?${commune}&from=2025-10-20&to=2025-10-01`,
+      operator,
+    ).expect(400);
+    expect(backwards.body).toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
   it('signs the report (PAdES) with the uploaded PKCS#12; pdfsig finds it valid, and invalid once changed', async () => {

@@ -138,7 +138,10 @@ export function officialCommunes(sources: OfficialSources): OfficialCommune[] {
 }
 
 /** The words a report starts with, before its author edits them. */
-export function defaultText(numbers: OfficialNumbers, communeName: string | null): OfficialText {
+export function defaultText(
+  numbers: Pick<OfficialNumbers, 'from' | 'to' | 'provinceName' | 'campaignName'>,
+  communeName: string | null,
+): OfficialText {
   const range = `từ ngày ${dateText(numbers.from)} đến ngày ${dateText(numbers.to)}`;
   const provinceUpper = numbers.provinceName.toLocaleUpperCase('vi');
   const where = communeName ?? `các xã, phường trên địa bàn tỉnh ${numbers.provinceName}`;

@@ -11,6 +11,7 @@ import { Db } from '../../database/db.service';
 import { GeoService } from '../../geo/geo.service';
 import { TopicsService } from '../../topics/topics.service';
 import { ChainChecksService } from '../chain-checks.service';
+import { resolveRange } from '../report-range';
 import { RangeQuery, ReportsService } from '../reports.service';
 import { UpliftRow, UpliftTotals } from '../uplift';
 import { OfficialReportDraft } from './entities/official-report-draft.entity';
@@ -204,16 +205,22 @@ export class OfficialReportsService {
    */
   async startingText(scope: OfficialScope, user: AuthUser): Promise<OfficialText> {
     const { province, commune } = this.resolveScope(scope, user);
-    const model = await this.model(scope, user);
+    // The default words need the campaign and the range, not the report's numbers.
+    const campaign = await this.campaigns.forProvince(scope.campaign, province);
+    const range = resolveRange(scope, { from: campaign.startsOn, to: campaign.endsOn });
+    const defaults = defaultText(
+      { ...range, provinceName: this.geo.province(province).name, campaignName: campaign.name },
+      commune ? this.geo.commune(commune).name : null,
+    );
     const last = await this.db.manager.findOne(OfficialReportDraft, {
       where: { provinceCode: province, communeCode: commune ?? IsNull() },
       order: { updatedAt: 'DESC' },
     });
-    if (!last) return model.text;
+    if (!last) return defaults;
     const standing = Object.fromEntries(
       STANDING_WORDS.map((key) => [key, last.text[key]] as const),
     ) as Pick<OfficialText, (typeof STANDING_WORDS)[number]>;
-    return { ...model.text, ...standing };
+    return { ...defaults, ...standing };
   }
 
   /** The drafts of one report (its campaign, scope and range, none = the campaign's), last changed first. */
