@@ -99,13 +99,19 @@ export async function officialReportPage(context: AppContext): Promise<Page> {
   const save = async (): Promise<OfficialDraft> => {
     if (!shown) throw new Error('Hãy chọn chiến dịch của báo cáo');
     const { report, draft } = shown;
+    // Saving now: a change of report meanwhile does not save them a second time.
     edited = false;
-    return showDraft(
-      report,
-      draft
-        ? await patch<OfficialDraft>(`/reports/official/drafts/${draft.id}`, words())
-        : await post<OfficialDraft>('/reports/official/drafts', { ...report, text: words() }),
-    );
+    try {
+      return showDraft(
+        report,
+        draft
+          ? await patch<OfficialDraft>(`/reports/official/drafts/${draft.id}`, words())
+          : await post<OfficialDraft>('/reports/official/drafts', { ...report, text: words() }),
+      );
+    } catch (error) {
+      edited = true;
+      throw error;
+    }
   };
   // The words of the report chosen: its last saved draft's, else the words it starts with (the
   // signer and recipients of the last draft among them). Words typed for the report shown
