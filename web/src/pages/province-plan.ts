@@ -3,10 +3,67 @@ import { AppContext, hasRole } from '../context.js';
 import { h } from '../dom.js';
 import { formatDate } from '../format.js';
 import { href, Page, RouteMatch } from '../router.js';
-import type { Campaign, CommunePlanLine, ProvincePlanResult } from '../types.js';
+import type { Campaign, CommunePlanLine, ProvincePlanResult, ShortfallCause } from '../types.js';
 import { field, form, select } from '../ui/form.js';
 import { MessageBox, toast } from '../ui/notice.js';
 import { confirmedApplyButton, planRangeFields, shortfallGroupText } from './plan.js';
+
+/** Why communes fall short, in a monitor's words (one commune's line says it in full). */
+const CAUSE_SUMMARY: Record<ShortfallCause, string> = {
+  'no-window':
+    'không có khung giờ phát nào trong những ngày này (người vận hành của xã thêm ở trang “Khung giờ phát”)',
+  'no-bulletin': 'thiếu bản tin đã duyệt, âm thanh sẵn sàng, cho một chủ đề của chiến dịch',
+  'no-window-time': 'có khung giờ phát đã kín',
+  'one-per-occurrence':
+    'đã xếp mọi bản tin hiện có vào mọi khung giờ còn chỗ (mỗi bản tin một lần mỗi khung giờ)',
+  'daily-play-limit': 'đã phát mỗi bản tin hiện có đủ số lần tối đa trong ngày',
+  'policy-daily-limit': 'đã đạt tổng thời lượng phát tối đa trong ngày theo quy định phát sóng',
+  past: 'có những ngày mà các khung giờ phát đã qua',
+};
+
+/**
+ * How many communes each cause holds back, the most first: a province's first plan finds most
+ * communes without windows or bulletins, which 166 lines would each say again. The library's
+ * bulletins count for every commune: for a missing topic, the monitor can add one there.
+ */
+function causeSummary(context: AppContext, lines: readonly CommunePlanLine[]): HTMLElement | null {
+  const communes = new Map<ShortfallCause, number>();
+  for (const line of lines) {
+    for (const cause of new Set(line.shortfallGroups.map((group) => group.cause))) {
+      communes.set(cause, (communes.get(cause) ?? 0) + 1);
+    }
+  }
+  if (communes.size === 0) return null;
+  const library = context.user.role === 'monitor';
+  return h(
+    'div',
+    { 'data-testid': 'province-plan-causes' },
+    h('h3', null, 'Vì sao các xã chưa đạt'),
+    h(
+      'ul',
+      null,
+      [...communes.entries()]
+        .sort(([, a], [, b]) => b - a)
+        .map(([cause, count]) =>
+          h(
+            'li',
+            null,
+            `${count} xã ${CAUSE_SUMMARY[cause]}`,
+            cause === 'no-bulletin' && library
+              ? [
+                  ' — ',
+                  h(
+                    'a',
+                    { href: href('/thu-vien/moi') },
+                    'thêm bản tin vào thư viện tỉnh để mọi xã được xếp',
+                  ),
+                ]
+              : null,
+          ),
+        ),
+    ),
+  );
+}
 
 /** The communes' lines: those short of a target first (most groups first), then by name. */
 function communeRows(context: AppContext, lines: readonly CommunePlanLine[]): HTMLElement {
@@ -59,13 +116,19 @@ function communeRows(context: AppContext, lines: readonly CommunePlanLine[]): HT
             h(
               'td',
               null,
+              // Folded: one line a commune; its shortfalls in full when opened.
               line.shortfallGroups.length === 0
                 ? null
                 : h(
-                    'ul',
-                    { class: 'province-plan-gaps' },
-                    line.shortfallGroups.map((group) =>
-                      h('li', null, shortfallGroupText(context, group)),
+                    'details',
+                    { class: 'province-plan-details' },
+                    h('summary', null, `${line.shortfallGroups.length} mục còn thiếu`),
+                    h(
+                      'ul',
+                      { class: 'province-plan-gaps' },
+                      line.shortfallGroups.map((group) =>
+                        h('li', null, shortfallGroupText(context, group)),
+                      ),
                     ),
                   ),
             ),
@@ -122,7 +185,7 @@ export async function provincePlanPage(context: AppContext, match: RouteMatch): 
         h(
           'p',
           { 'data-testid': 'province-plan-summary' },
-          `Từ ${formatDate(plan.from)} đến ${formatDate(plan.to)}: ${plan.itemCount} lượt phát mới cho ${communes} xã; ${plan.metCount}/${communes} xã đạt đủ chỉ tiêu${applied ? '' : ' nếu áp dụng'}.`,
+          `Từ ${formatDate(plan.from)} đến ${formatDate(plan.to)}: ${plan.itemCount} lượt phát mới cho ${receiving}/${communes} xã; ${plan.metCount}/${communes} xã đạt đủ chỉ tiêu${applied ? '' : ' nếu áp dụng'}.`,
         ),
         applied
           ? null
@@ -136,6 +199,7 @@ export async function provincePlanPage(context: AppContext, match: RouteMatch): 
                 'Xã chưa đạt cần thêm bản tin hoặc khung giờ phát: xem cột “Còn thiếu”.',
               ),
             ),
+        causeSummary(context, plan.communes),
         communeRows(context, plan.communes),
       ),
     );
