@@ -85,7 +85,9 @@ describe("web app: the province library, a monitor's bulletins for every commune
     const [made] = await library();
     expect(made).toMatchObject({ title: TITLE, status: 'draft', library: true });
 
-    // The province's monitor approves the library's bulletins.
+    // The province's monitor approves the library's bulletins: the tab counts those waiting.
+    const waiting = nav(page).getByTestId('approvals-badge');
+    await waiting.getByText('1', { exact: true }).waitFor();
     await row.getByRole('button', { name: 'Duyệt' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Duyệt' }).click();
     await page.getByText(`Đã duyệt “${TITLE}”.`).waitFor();
@@ -95,6 +97,7 @@ describe("web app: the province library, a monitor's bulletins for every commune
       .getByText('Đã duyệt')
       .waitFor();
     await expect(library()).resolves.toEqual([expect.objectContaining({ status: 'approved' })]);
+    await waiting.waitFor({ state: 'hidden' });
     await screenshot(page, '45-thu-vien-ban-tin', true);
 
     // A relay's fallback is chosen by its title, among the library's approved bulletins.

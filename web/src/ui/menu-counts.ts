@@ -10,7 +10,7 @@ import { emptyState } from './notice.js';
 const REFRESH_MS = 60_000;
 
 interface MenuCounts {
-  /** The badge on the approver's "Duyệt" tab, if the user has one. */
+  /** The badge on the tab of what the user approves, if the user has one. */
   approvals: HTMLElement | null;
   bell: HTMLButtonElement;
   bellCount: HTMLElement;
@@ -80,14 +80,22 @@ async function showNotices(): Promise<void> {
   await openDialog('Thông báo', () => body);
 }
 
+/** The tab that holds what the user approves: a commune's drafts, or the province library's. */
+const INBOX_TAB: Partial<Record<AppContext['user']['role'], string>> = {
+  approver: '#/duyet',
+  monitor: '#/thu-vien',
+};
+
 /**
- * The menu's counts: a bell with the user's unread notices (every role) and, for approvers, the
- * number of bulletins waiting on the "Duyệt" tab. Refreshed every minute and after each review.
+ * The menu's counts: a bell with the user's unread notices (every role) and, for approvers and
+ * monitors, the number of bulletins waiting for them on the "Duyệt" or "Thư viện bản tin" tab.
+ * Refreshed every minute and after each review.
  */
 export function attachMenuCounts(context: AppContext, shell: { root: HTMLElement }): void {
-  const tab = shell.root.querySelector<HTMLAnchorElement>('nav a[href="#/duyet"]');
+  const inbox = INBOX_TAB[context.user.role];
+  const tab = inbox ? shell.root.querySelector<HTMLAnchorElement>(`nav a[href="${inbox}"]`) : null;
   let approvals: HTMLElement | null = null;
-  if (tab && context.user.role === 'approver') {
+  if (tab) {
     approvals = h('span', {
       class: 'count-badge',
       hidden: true,
