@@ -176,6 +176,13 @@ describe('editing in a browser (e2e, Chromium)', () => {
       )
       .waitFor();
     await screenshot(page, 'edit-025-gio-trong-gan-nhat');
+    // The proposal holds for what was refused: another time hides it until the next refusal.
+    await dialog.getByLabel('Giờ bắt đầu').fill('06:10');
+    await dialog.getByLabel('Giờ bắt đầu').press('Tab');
+    await take.waitFor({ state: 'hidden' });
+    await dialog.getByLabel('Giờ bắt đầu').fill('06:00');
+    await dialog.getByRole('button', { name: 'Thêm vào lịch' }).click();
+    await take.getByText(`Thêm vào lúc ${time}`).waitFor();
     await take.click();
     await page.getByText('Đã thêm bản tin vào lịch phát sóng.').waitFor();
     const log = (
@@ -196,7 +203,7 @@ describe('editing in a browser (e2e, Chromium)', () => {
       .expect(200);
     // Chromium logs the refused request itself; nothing else may go wrong.
     const refused = browser.problems.filter((problem) => problem.text.includes('status of 409'));
-    expect(refused).toHaveLength(1);
+    expect(refused).toHaveLength(2);
     expect(browser.problems).toEqual(refused);
     browser.problems.length = 0;
     await page.close();

@@ -319,6 +319,12 @@ async function addItemDialog(
       hidden: true,
       'data-testid': 'take-free-time',
     });
+    // The proposal holds for what was refused: another choice hides it.
+    for (const chosen of [kind, bulletin, source, minutes, day, time]) {
+      chosen.addEventListener('change', () => {
+        takeFree.hidden = true;
+      });
+    }
     const add = async (startsAt: string): Promise<void> => {
       const what =
         kind.value === 'relay'
