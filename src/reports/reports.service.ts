@@ -305,7 +305,7 @@ export class ReportsService {
   }
 
   /** The campaign (national, or the province's: 404 otherwise) and the range it resolves. */
-  private async campaignAndRange(campaignCode: string, provinceCode: string, query: RangeQuery) {
+  async campaignAndRange(campaignCode: string, provinceCode: string, query: RangeQuery) {
     const campaign = await this.campaigns.forProvince(campaignCode, provinceCode);
     const range = resolveRange(query, { from: campaign.startsOn, to: campaign.endsOn });
     return { campaign, range };

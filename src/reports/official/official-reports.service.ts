@@ -11,7 +11,6 @@ import { Db } from '../../database/db.service';
 import { GeoService } from '../../geo/geo.service';
 import { TopicsService } from '../../topics/topics.service';
 import { ChainChecksService } from '../chain-checks.service';
-import { resolveRange } from '../report-range';
 import { RangeQuery, ReportsService } from '../reports.service';
 import { UpliftRow, UpliftTotals } from '../uplift';
 import { OfficialReportDraft } from './entities/official-report-draft.entity';
@@ -206,8 +205,11 @@ export class OfficialReportsService {
   async startingText(scope: OfficialScope, user: AuthUser): Promise<OfficialText> {
     const { province, commune } = this.resolveScope(scope, user);
     // The default words need the campaign and the range, not the report's numbers.
-    const campaign = await this.campaigns.forProvince(scope.campaign, province);
-    const range = resolveRange(scope, { from: campaign.startsOn, to: campaign.endsOn });
+    const { campaign, range } = await this.reports.campaignAndRange(
+      scope.campaign,
+      province,
+      scope,
+    );
     const defaults = defaultText(
       { ...range, provinceName: this.geo.province(province).name, campaignName: campaign.name },
       commune ? this.geo.commune(commune).name : null,
