@@ -34,7 +34,7 @@ function causeSummary(context: AppContext, lines: readonly CommunePlanLine[]): H
     }
   }
   if (communes.size === 0) return null;
-  const library = context.user.role === 'monitor';
+  const library = hasRole(context, 'monitor');
   return h(
     'div',
     { 'data-testid': 'province-plan-causes' },

@@ -31,7 +31,7 @@ import { moveItemDialog } from '../ui/move-item.js';
 import { waitingText } from './approvals.js';
 import { confirmDialog, openDialog } from '../ui/dialog.js';
 import { openEmergencyDelivery } from '../ui/emergency-delivery.js';
-import { checkGroup, field, form, input, select } from '../ui/form.js';
+import { actionButton, checkGroup, field, form, input, select } from '../ui/form.js';
 import { communeZones, zoneChoice } from '../ui/zones.js';
 import { isDemoBulletin } from '../ui/demo-banner.js';
 import { demoBadge, emptyState, toast } from '../ui/notice.js';
@@ -313,12 +313,13 @@ async function addItemDialog(
     const where = zones.length > 0 ? zoneChoice(zones) : null;
     // After a refusal for overlap, the free time the service proposes, often to the second (just
     // after the item in the way), which the field (to the minute) cannot take: one click takes it.
-    const takeFree = h('button', {
-      type: 'button',
-      class: 'secondary',
-      hidden: true,
-      'data-testid': 'take-free-time',
-    });
+    let proposed = '';
+    const takeFree = actionButton(
+      '',
+      () => add(proposed),
+      (error) => handle.message.showError(error),
+      { class: 'secondary', hidden: true, 'data-testid': 'take-free-time' },
+    );
     // The proposal holds for what was refused: another choice hides it.
     for (const chosen of [kind, bulletin, source, minutes, day, time]) {
       chosen.addEventListener('change', () => {
@@ -365,15 +366,8 @@ async function addItemDialog(
         } catch (error) {
           const free = nearestFreeStart(error);
           if (free) {
+            proposed = free;
             takeFree.textContent = `Thêm vào lúc ${formatStartTime(free)}`;
-            takeFree.onclick = () => {
-              takeFree.disabled = true;
-              add(free)
-                .catch((again: unknown) => handle.message.showError(again))
-                .finally(() => {
-                  takeFree.disabled = false;
-                });
-            };
             takeFree.hidden = false;
           }
           throw error;
