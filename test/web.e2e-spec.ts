@@ -613,7 +613,11 @@ describe('web app in a browser (e2e, Chromium)', () => {
     const auditFilter = page.getByRole('form', { name: 'Lọc nhật ký thao tác' });
     await auditFilter.getByLabel('Thao tác').selectOption({ label: 'Thêm nguồn tiếp âm' });
     await auditFilter.getByRole('button', { name: 'Lọc' }).click();
-    await page.getByTestId('audit-summary').getByText('1 thao tác, mới nhất trước.').waitFor();
+    // Exactly: the unfiltered trail's '31 thao tác, …' holds these words too.
+    await page
+      .getByTestId('audit-summary')
+      .getByText('1 thao tác, mới nhất trước.', { exact: true })
+      .waitFor();
     await expect(auditRows.allTextContents()).resolves.toEqual([
       expect.stringMatching(/Thêm nguồn tiếp âmadminNguồn tiếp âm/),
     ]);
