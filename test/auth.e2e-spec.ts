@@ -292,6 +292,20 @@ describe('authentication, users and the audit trail (e2e)', () => {
     expect(events).toContainEqual(
       expect.objectContaining({ action: 'user.deleted', targetId: id, actorUsername: 'admin' }),
     );
+    // Where it happened is named as a person reads it: the commune and its province.
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        action: 'user.created',
+        targetId: id,
+        communeCode: '14797',
+        communeName: 'Phường Hạc Thành',
+        provinceName: 'Tỉnh Thanh Hoá',
+      }),
+    );
+    expect(events.find((event) => event.action === 'login.failed')).toMatchObject({
+      communeName: null,
+      provinceName: null,
+    });
     // Failed logins are aggregated per address and window (test/security-login covers it).
     expect(events).toContainEqual(
       expect.objectContaining({

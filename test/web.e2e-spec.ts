@@ -610,6 +610,11 @@ describe('web app in a browser (e2e, Chromium)', () => {
     await auditRows.first().waitFor();
     const actions = await auditRows.locator('td:nth-child(2)').allTextContents();
     expect(actions.filter((text) => /^[a-z_-]+(\.[a-z_-]+)+$/.test(text))).toEqual([]);
+    // Where each happened is named, not given as its code.
+    const targets = await auditRows.locator('td:nth-child(4)').allTextContents();
+    expect(targets).toContain('Người dùng · Phường Hạc Thành');
+    expect(targets).toContain('Nguồn tiếp âm · Tỉnh Thanh Hoá');
+    expect(targets.filter((text) => /xã \d|tỉnh \d/.test(text))).toEqual([]);
     const auditFilter = page.getByRole('form', { name: 'Lọc nhật ký thao tác' });
     await auditFilter.getByLabel('Thao tác').selectOption({ label: 'Thêm nguồn tiếp âm' });
     await auditFilter.getByRole('button', { name: 'Lọc' }).click();

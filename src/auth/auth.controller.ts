@@ -9,7 +9,8 @@ import { AuthService, LoginResult } from './auth.service';
 import { AuthUser } from './auth-user';
 import { AuditQueryDto } from './dto/audit-query.dto';
 import { LoginDto } from './dto/login.dto';
-import { AuditEvent } from './entities/audit-event.entity';
+import { GeoService } from '../geo/geo.service';
+import { AuditEventView } from './audit-event.view';
 
 /** A login is a username (≤ 64) and a password (≤ 256): a few hundred bytes of JSON. */
 export const LOGIN_BODY_LIMIT_BYTES = 4 * 1024;
@@ -21,6 +22,7 @@ export class AuthController {
     private readonly auth: AuthService,
     private readonly users: UsersService,
     private readonly audit: AuditService,
+    private readonly geo: GeoService,
   ) {}
 
   @Public()
@@ -40,12 +42,21 @@ export class AuthController {
   @ApiBearerAuth()
   @Roles('admin')
   @Get('audit')
-  list(@Query() query: AuditQueryDto): Promise<AuditEvent[]> {
-    return this.audit.list({
+  async list(@Query() query: AuditQueryDto): Promise<AuditEventView[]> {
+    const events = await this.audit.list({
       action: query.action,
       from: query.from ? new Date(query.from) : undefined,
       to: query.to ? new Date(query.to) : undefined,
       limit: query.limit ?? 100,
+    });
+    return events.map((event) => {
+      const commune = event.communeCode ? this.geo.findCommune(event.communeCode) : undefined;
+      const provinceCode = event.provinceCode ?? commune?.provinceCode;
+      return {
+        ...event,
+        communeName: commune?.name ?? null,
+        provinceName: provinceCode ? (this.geo.findProvince(provinceCode)?.fullName ?? null) : null,
+      };
     });
   }
 }

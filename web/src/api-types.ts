@@ -1768,7 +1768,11 @@ export interface components {
       expiresAt: string;
       user: components['schemas']['UserView'];
     };
-    AuditEvent: {
+    AuditEventView: {
+      /** @description "Phường Hạc Thành" for `communeCode` 14797; null without one (or a code no longer listed). */
+      communeName: string | null;
+      /** @description "Tỉnh Thanh Hóa" for `provinceCode` 38 (or the commune's province), "Thành phố Hà Nội" for 01. */
+      provinceName: string | null;
       id: string;
       /** Format: date-time */
       at: string;
@@ -3913,7 +3917,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['AuditEvent'][];
+          'application/json': components['schemas']['AuditEventView'][];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */

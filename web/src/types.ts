@@ -201,4 +201,4 @@ export type OfficialDraft = Schemas['OfficialDraftView'];
 export type OfficialText = OfficialDraft['text'];
 
 /** One action of the audit trail (`GET /audit`, admins). */
-export type AuditEvent = Schemas['AuditEvent'];
+export type AuditEvent = Schemas['AuditEventView'];

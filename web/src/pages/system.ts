@@ -128,9 +128,9 @@ function auditRow(event: AuditEvent): HTMLElement {
       [
         event.targetType ? (TARGET_LABEL[event.targetType] ?? event.targetType) : null,
         event.communeCode
-          ? `xã ${event.communeCode}`
+          ? (event.communeName ?? `xã ${event.communeCode}`)
           : event.provinceCode
-            ? `tỉnh ${event.provinceCode}`
+            ? (event.provinceName ?? `tỉnh ${event.provinceCode}`)
             : null,
       ]
         .filter(Boolean)
