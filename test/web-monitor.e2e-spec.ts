@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { mondayOf } from '../web/src/format';
 import { SlotBook } from './support/as-run-data';
 import {
   buildWebApp,
@@ -204,6 +205,50 @@ describe('monitor views, dates and phones in a browser (e2e, Chromium)', () => {
         .expect(200);
       expect(after.body).toHaveLength(1);
       await screenshot(page, 'operator-windows-en');
+      expect(browser.problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("opens an ended campaign's commune on the campaign's last week and keeps the campaign while paging", async () => {
+    // A campaign that ended weeks ago: its commune's program log is of its weeks, not this one.
+    const endsOn = addDays(today, -30);
+    await app
+      .http()
+      .post('/api/v1/campaigns')
+      .set(bearer(admin))
+      .send({
+        code: 'cds-da-xong',
+        name: 'Chiến dịch đã kết thúc',
+        startsOn: addDays(endsOn, -20),
+        endsOn,
+        rules: [{ topic: 'kinh-te-so', minSecondsPerWeek: 700 }],
+        minDailySeconds: 300,
+      })
+      .expect(201);
+    const lastMonday = mondayOf(endsOn);
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newTab('monitor');
+      await signIn(page, baseUrl, MONITOR.username, MONITOR.password);
+      await page.goto(`${baseUrl}/#/bao-cao/xa/${GOOD}?campaign=cds-da-xong`);
+      await page.getByText(/^Chiến dịch đã kết thúc · từ /).waitFor();
+      const range = page.locator('.pager .range-label');
+      await range.getByText(`${dmy(lastMonday)} – ${dmy(addDays(lastMonday, 6))}`).waitFor();
+      // A week back is still that campaign's report, a week earlier.
+      await page.getByRole('link', { name: '← Tuần trước' }).click();
+      await range
+        .getByText(`${dmy(addDays(lastMonday, -7))} – ${dmy(addDays(lastMonday, -1))}`)
+        .waitFor();
+      await page.getByText(/^Chiến dịch đã kết thúc · từ /).waitFor();
+      expect(new URL(page.url()).hash).toContain('campaign=cds-da-xong');
+      // The running campaign opens on this week.
+      await page.goto(`${baseUrl}/#/bao-cao/xa/${GOOD}?campaign=${CAMPAIGN}`);
+      await page.getByText(/^Chiến dịch đang chạy · từ /).waitFor();
+      await range
+        .getByText(`${dmy(mondayOf(today))} – ${dmy(addDays(mondayOf(today), 6))}`)
+        .waitFor();
       expect(browser.problems).toEqual([]);
     } finally {
       await browser.close();

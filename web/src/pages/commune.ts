@@ -1,7 +1,7 @@
 import { get } from '../api.js';
 import { AppContext, topicName } from '../context.js';
 import { h } from '../dom.js';
-import { formatDate, formatSeconds } from '../format.js';
+import { formatDate, formatSeconds, today } from '../format.js';
 import { href, Page, RouteMatch } from '../router.js';
 import type { Campaign, CommuneDetail } from '../types.js';
 import { stackedBarChart } from '../ui/chart.js';
@@ -46,7 +46,13 @@ export async function communePage(context: AppContext, match: RouteMatch): Promi
   const path = `/bao-cao/xa/${code}`;
   // The as-run log of the report's range, a page at a time.
   const [schedule, log] = await Promise.all([
-    programLogView(context, code, match, false, path),
+    // The program log opens on the report's range: today's week while it runs, else its last
+    // (or, not started, its first) week: today held within the range, the middle of the three.
+    programLogView(context, code, match, {
+      editable: false,
+      path,
+      firstDate: [detail.from, today(), detail.to].sort()[1],
+    }),
     communeRecords(context, code, detail, topics, match, path),
   ]);
   const note = progressNote(detail);

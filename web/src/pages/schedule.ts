@@ -382,7 +382,16 @@ async function addItemDialog(
 /** Lịch phát sóng: today's or this week's program log of the commune, window by window. */
 export async function schedulePage(context: AppContext, match: RouteMatch): Promise<Page> {
   const commune = communeCode(context);
-  return programLogView(context, commune, match, true, '/lich');
+  return programLogView(context, commune, match, { editable: true, path: '/lich' });
+}
+
+interface ProgramLogOptions {
+  /** The commune's users change it; a monitor's drill-down reads it. */
+  editable: boolean;
+  /** The page it is on; its other query parameters (a report's campaign, dates) are kept. */
+  path: string;
+  /** The day shown first when the address names none (today by default). */
+  firstDate?: string;
 }
 
 /** The program log, editable by the commune's users, read-only for monitors (drill-down). */
@@ -390,14 +399,14 @@ export async function programLogView(
   context: AppContext,
   commune: string,
   match: RouteMatch,
-  editable: boolean,
-  path: string,
+  { editable, path, firstDate = today() }: ProgramLogOptions,
 ): Promise<Page> {
   const view = match.query.get('view') === 'day' ? 'day' : 'week';
   const asked = match.query.get('layout');
   const layout: WeekLayout = asked === 'list' || asked === 'calendar' ? asked : rememberedLayout();
   if (asked === 'list' || asked === 'calendar') rememberLayout(asked);
-  const anchor = match.query.get('date') ?? today();
+  const anchor = match.query.get('date') ?? firstDate;
+  const pageQuery = Object.fromEntries(match.query);
   const from = view === 'day' ? anchor : mondayOf(anchor);
   const to = view === 'day' ? anchor : addDays(from, 6);
   const [windows, items, emergencies] = await Promise.all([
@@ -408,7 +417,7 @@ export async function programLogView(
   const active = items
     .filter((item) => item.status !== 'cancelled')
     .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
-  const reload = (): void => navigate(path, { view, date: anchor, layout });
+  const reload = (): void => navigate(path, { ...pageQuery, view, date: anchor, layout });
   const cancel = (item: ScheduleItem): void => {
     void confirmDialog({
       title: 'Huỷ mục trong lịch?',
@@ -440,7 +449,7 @@ export async function programLogView(
   }));
   const step = view === 'day' ? 1 : 7;
   const nav = (date: string, nextView = view, nextLayout = layout): string =>
-    href(path, { view: nextView, date, layout: nextLayout });
+    href(path, { ...pageQuery, view: nextView, date, layout: nextLayout });
   const toolbar = h(
     'div',
     { class: 'toolbar' },
