@@ -15,6 +15,7 @@ import { confirmDialog } from '../ui/dialog.js';
 import { isDemoBulletin } from '../ui/demo-banner.js';
 import { demoBadge, emptyState, toast } from '../ui/notice.js';
 import { editBulletinDialog } from './edit-bulletin.js';
+import { ACTIONS_COLUMN, tableHead } from '../ui/table.js';
 
 export function topicChips(context: AppContext, topics: readonly string[]): HTMLElement {
   return h(
@@ -256,18 +257,15 @@ export async function bulletinsPage(context: AppContext, match: RouteMatch): Pro
             h(
               'table',
               { class: 'bulletins' },
-              h(
-                'thead',
-                null,
-                h(
-                  'tr',
-                  null,
-                  ['Tiêu đề', 'Chủ đề', 'Mức ưu tiên', 'Trạng thái', 'Thời lượng', 'Âm thanh'].map(
-                    (label) => h('th', { scope: 'col' }, label),
-                  ),
-                  h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Thao tác')),
-                ),
-              ),
+              tableHead([
+                'Tiêu đề',
+                'Chủ đề',
+                'Mức ưu tiên',
+                'Trạng thái',
+                'Thời lượng',
+                'Âm thanh',
+                ACTIONS_COLUMN,
+              ]),
               h('tbody', null, rows),
             ),
           ),

@@ -9,6 +9,7 @@ import { field, form, input, select } from '../ui/form.js';
 import { emptyState, toast } from '../ui/notice.js';
 import { CAMPAIGN_STATUS_LABEL } from '../labels.js';
 import { dateInput } from '../ui/date-input.js';
+import { tableHead } from '../ui/table.js';
 
 interface RuleInputs {
   topic: string;
@@ -128,17 +129,7 @@ function campaignForm(
   const table = h(
     'table',
     { class: 'rules-table' },
-    h(
-      'thead',
-      null,
-      h(
-        'tr',
-        null,
-        h('th', null, 'Chủ đề'),
-        h('th', null, 'Phút/tuần'),
-        h('th', null, 'Lượt/tuần'),
-      ),
-    ),
+    tableHead(['Chủ đề', 'Phút/tuần', 'Lượt/tuần']),
     h(
       'tbody',
       null,

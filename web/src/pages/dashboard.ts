@@ -17,6 +17,7 @@ import { emptyState, toast } from '../ui/notice.js';
 import { dashboardExtras } from './dashboard-extras.js';
 import { operatorHomePage } from './operator-home.js';
 import { dateInput } from '../ui/date-input.js';
+import { tableHead } from '../ui/table.js';
 
 export interface ReportFilter {
   campaign: Campaign;
@@ -219,16 +220,7 @@ function grid(
         { class: 'sr-only' },
         'Mức đạt chỉ tiêu theo xã và chủ đề: thời lượng đã phát trên thời lượng yêu cầu, số lượt phát trên số lượt yêu cầu.',
       ),
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          h('th', { scope: 'col' }, 'Xã, phường'),
-          topics.map((topic) => h('th', { scope: 'col' }, topicName(context, topic))),
-        ),
-      ),
+      tableHead(['Xã, phường', ...topics.map((topic) => topicName(context, topic))]),
       h(
         'tbody',
         null,

@@ -8,6 +8,7 @@ import { alertList } from '../ui/alerts.js';
 import { confirmDialog, openDialog } from '../ui/dialog.js';
 import { field, form, input } from '../ui/form.js';
 import { emptyState, toast } from '../ui/notice.js';
+import { ACTIONS_COLUMN, tableHead } from '../ui/table.js';
 
 /** A zone code as the server takes it (src/fleet/protocol/identity.ts). */
 const ZONE_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
@@ -162,21 +163,15 @@ export async function devicesPage(context: AppContext): Promise<Page> {
           h(
             'table',
             null,
-            h(
-              'thead',
-              null,
-              h(
-                'tr',
-                null,
-                h('th', null, 'Cụm loa'),
-                h('th', null, 'Trạng thái'),
-                h('th', null, 'Vùng phát'),
-                h('th', null, 'Lần cuối thấy'),
-                h('th', null, 'Âm lượng'),
-                h('th', null, 'Nguồn'),
-                h('th', null, h('span', { class: 'sr-only' }, 'Thao tác')),
-              ),
-            ),
+            tableHead([
+              'Cụm loa',
+              'Trạng thái',
+              'Vùng phát',
+              'Lần cuối thấy',
+              'Âm lượng',
+              'Nguồn',
+              ACTIONS_COLUMN,
+            ]),
             h(
               'tbody',
               null,

@@ -9,6 +9,7 @@ import type { AudioAsset, Bulletin, BulletinPriority, Campaign, ReadingPreview }
 import { audioPlayer } from '../ui/audio-player.js';
 import { checkGroup, field, fileField, form, input, select } from '../ui/form.js';
 import { toast } from '../ui/notice.js';
+import { tableHead } from '../ui/table.js';
 
 const POLL_MS = 1000;
 
@@ -242,16 +243,7 @@ function readingPreviewView(result: ReadingPreview): HTMLElement {
       : h(
           'table',
           { class: 'readings' },
-          h(
-            'thead',
-            null,
-            h(
-              'tr',
-              null,
-              h('th', { scope: 'col' }, 'Viết'),
-              h('th', { scope: 'col' }, 'Sẽ đọc là'),
-            ),
-          ),
+          tableHead(['Viết', 'Sẽ đọc là']),
           h(
             'tbody',
             null,

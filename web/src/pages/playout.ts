@@ -28,6 +28,7 @@ import { field, fileField, form, input, select } from '../ui/form.js';
 import { isDemoBulletin } from '../ui/demo-banner.js';
 import { demoBadge, emptyState, toast } from '../ui/notice.js';
 import { dateInput, timeInput } from '../ui/date-input.js';
+import { tableHead } from '../ui/table.js';
 
 /** Items whose outcome the automation did not record as aired: candidates for confirmation. */
 const UNCONFIRMED = new Set(['planned', 'dispatched', 'missed', 'failed']);
@@ -59,17 +60,7 @@ export function recordsTable(context: AppContext, records: readonly PlayoutRecor
     h(
       'table',
       { class: 'records' },
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          ['Số', 'Thời gian', 'Bản tin', 'Chủ đề', 'Kết quả', 'Đã phát', 'Nguồn'].map((label) =>
-            h('th', { scope: 'col' }, label),
-          ),
-        ),
-      ),
+      tableHead(['Số', 'Thời gian', 'Bản tin', 'Chủ đề', 'Kết quả', 'Đã phát', 'Nguồn']),
       h(
         'tbody',
         null,

@@ -14,6 +14,7 @@ import type {
 import { field, form, input } from '../ui/form.js';
 import { emptyState, toast } from '../ui/notice.js';
 import { timeInput } from '../ui/date-input.js';
+import { tableHead } from '../ui/table.js';
 
 const ORIGIN: Record<PolicyOrigin, string> = {
   default: 'Mặc định',
@@ -58,18 +59,7 @@ function valuesTable(view: PolicyView): HTMLElement {
     h(
       'table',
       { 'aria-label': 'Quy định đang áp dụng' },
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          h('th', null, 'Quy định'),
-          h('th', null, 'Đang áp dụng'),
-          h('th', null, 'Nguồn'),
-          h('th', null, inheritedLabel),
-        ),
-      ),
+      tableHead(['Quy định', 'Đang áp dụng', 'Nguồn', inheritedLabel]),
       h(
         'tbody',
         null,
@@ -121,18 +111,12 @@ function violationsList(view: PolicyView, communeName: Map<string, string>): HTM
       h(
         'table',
         null,
-        h(
-          'thead',
-          null,
-          h(
-            'tr',
-            null,
-            view.scope === 'province' ? h('th', null, 'Xã, phường') : null,
-            h('th', null, 'Khung giờ, mục phát'),
-            h('th', null, 'Quy định'),
-            h('th', null, 'Chi tiết'),
-          ),
-        ),
+        tableHead([
+          view.scope === 'province' ? 'Xã, phường' : null,
+          'Khung giờ, mục phát',
+          'Quy định',
+          'Chi tiết',
+        ]),
         h(
           'tbody',
           null,

@@ -7,6 +7,7 @@ import type { Commune, Device, DeviceStatus, FleetAlert } from '../types.js';
 import { alertList } from '../ui/alerts.js';
 import { emptyState } from '../ui/notice.js';
 import { statusBadge } from './devices.js';
+import { tableHead } from '../ui/table.js';
 
 const PATH = '/cum-loa-toan-tinh';
 
@@ -51,19 +52,13 @@ export async function provinceDevicesPage(context: AppContext, match: RouteMatch
           h(
             'table',
             null,
-            h(
-              'thead',
-              null,
-              h(
-                'tr',
-                null,
-                h('th', null, 'Cụm loa'),
-                h('th', null, 'Xã, phường'),
-                h('th', null, 'Trạng thái'),
-                h('th', null, 'Lần cuối thấy'),
-                h('th', { class: 'num' }, 'Cảnh báo'),
-              ),
-            ),
+            tableHead([
+              'Cụm loa',
+              'Xã, phường',
+              'Trạng thái',
+              'Lần cuối thấy',
+              { label: 'Cảnh báo', class: 'num' },
+            ]),
             h(
               'tbody',
               null,

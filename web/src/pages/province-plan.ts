@@ -7,6 +7,7 @@ import type { Campaign, CommunePlanLine, ProvincePlanResult, ShortfallCause } fr
 import { field, form, select } from '../ui/form.js';
 import { MessageBox, toast } from '../ui/notice.js';
 import { confirmedApplyButton, planRangeFields, shortfallGroupText } from './plan.js';
+import { tableHead } from '../ui/table.js';
 
 /** Why communes fall short, in a monitor's words (one commune's line says it in full). */
 const CAUSE_SUMMARY: Record<ShortfallCause, string> = {
@@ -79,18 +80,7 @@ function communeRows(context: AppContext, lines: readonly CommunePlanLine[]): HT
     h(
       'table',
       { 'data-testid': 'province-plan-table' },
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          h('th', null, 'Xã, phường'),
-          h('th', { class: 'num' }, 'Lượt phát mới'),
-          h('th', null, 'Chỉ tiêu'),
-          h('th', null, 'Còn thiếu'),
-        ),
-      ),
+      tableHead(['Xã, phường', { label: 'Lượt phát mới', class: 'num' }, 'Chỉ tiêu', 'Còn thiếu']),
       h(
         'tbody',
         null,

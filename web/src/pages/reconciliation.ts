@@ -21,7 +21,7 @@ import type {
 import { saveBlob } from '../ui/audio-player.js';
 import { field, form, select } from '../ui/form.js';
 import { emptyState, toast } from '../ui/notice.js';
-import { stackOnPhone } from '../ui/table.js';
+import { stackOnPhone, tableHead } from '../ui/table.js';
 import { dateInput } from '../ui/date-input.js';
 
 const PATH = '/doi-soat';
@@ -85,24 +85,16 @@ function linesTable(lines: readonly ReconciliationLine[]): HTMLElement {
   const table = h(
     'table',
     { class: 'reconciliation' },
-    h(
-      'thead',
-      null,
-      h(
-        'tr',
-        null,
-        [
-          'Giờ theo lịch',
-          'Bản tin',
-          'Thời lượng theo lịch',
-          'Giờ phát thực tế',
-          'Đã phát',
-          'Sai lệch',
-          'Chi tiết',
-          'Nguồn',
-        ].map((label) => h('th', { scope: 'col' }, label)),
-      ),
-    ),
+    tableHead([
+      'Giờ theo lịch',
+      'Bản tin',
+      'Thời lượng theo lịch',
+      'Giờ phát thực tế',
+      'Đã phát',
+      'Sai lệch',
+      'Chi tiết',
+      'Nguồn',
+    ]),
     h(
       'tbody',
       null,
@@ -131,17 +123,7 @@ function totalsTable(report: ReconciliationReport, query: Record<string, string>
   const table = h(
     'table',
     { class: 'reconciliation-totals', 'aria-label': 'Tổng hợp theo loại sai lệch' },
-    h(
-      'thead',
-      null,
-      h(
-        'tr',
-        null,
-        ['Sai lệch', 'Số mục', 'Thời lượng theo lịch', 'Thời lượng đã phát'].map((label) =>
-          h('th', { scope: 'col' }, label),
-        ),
-      ),
-    ),
+    tableHead(['Sai lệch', 'Số mục', 'Thời lượng theo lịch', 'Thời lượng đã phát']),
     h(
       'tbody',
       null,

@@ -7,6 +7,7 @@ import type { Bulletin, SourceCheck, StreamSource } from '../types.js';
 import { confirmDialog } from '../ui/dialog.js';
 import { actionButton, field, form, input, select } from '../ui/form.js';
 import { emptyState, toast } from '../ui/notice.js';
+import { ACTIONS_COLUMN, tableHead } from '../ui/table.js';
 
 /** The province whose sources the page shows: the monitor's, or the first for an admin. */
 function provinceOf(context: AppContext): string {
@@ -181,18 +182,7 @@ export async function sourcesPage(context: AppContext): Promise<Page> {
           h(
             'table',
             null,
-            h(
-              'thead',
-              null,
-              h(
-                'tr',
-                null,
-                h('th', null, 'Tên nguồn'),
-                h('th', null, 'Địa chỉ luồng'),
-                h('th', null, 'Khi mọi luồng hỏng'),
-                h('th', null, h('span', { class: 'sr-only' }, 'Thao tác')),
-              ),
-            ),
+            tableHead(['Tên nguồn', 'Địa chỉ luồng', 'Khi mọi luồng hỏng', ACTIONS_COLUMN]),
             h(
               'tbody',
               null,

@@ -5,6 +5,7 @@ import { formatDate, formatDateTime } from '../format.js';
 import { field, form, input } from '../ui/form.js';
 import { dateInput } from '../ui/date-input.js';
 import { emptyState, toast } from '../ui/notice.js';
+import { tableHead } from '../ui/table.js';
 
 interface PushTarget {
   url: string;
@@ -43,20 +44,14 @@ function deliveriesTable(deliveries: readonly PushDelivery[]): HTMLElement {
     h(
       'table',
       { 'aria-label': 'Các lần gửi số liệu' },
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          h('th', null, 'Ngày số liệu'),
-          h('th', { class: 'num' }, 'Lần sửa'),
-          h('th', null, 'Trạng thái'),
-          h('th', { class: 'num' }, 'Số lần gửi'),
-          h('th', null, 'Kết quả lần cuối'),
-          h('th', null, 'Lúc nhận'),
-        ),
-      ),
+      tableHead([
+        'Ngày số liệu',
+        { label: 'Lần sửa', class: 'num' },
+        'Trạng thái',
+        { label: 'Số lần gửi', class: 'num' },
+        'Kết quả lần cuối',
+        'Lúc nhận',
+      ]),
       h(
         'tbody',
         null,

@@ -7,6 +7,7 @@ import type { Page } from '../router.js';
 import { dateInput } from '../ui/date-input.js';
 import { actionButton, field, form, select } from '../ui/form.js';
 import { toast } from '../ui/notice.js';
+import { tableHead } from '../ui/table.js';
 
 interface DependencyState {
   status: 'up' | 'down';
@@ -188,17 +189,7 @@ async function auditSection(): Promise<HTMLElement> {
       h(
         'table',
         null,
-        h(
-          'thead',
-          null,
-          h(
-            'tr',
-            null,
-            ['Thời điểm', 'Thao tác', 'Người thực hiện', 'Đối tượng', 'Địa chỉ IP'].map((label) =>
-              h('th', { scope: 'col' }, label),
-            ),
-          ),
-        ),
+        tableHead(['Thời điểm', 'Thao tác', 'Người thực hiện', 'Đối tượng', 'Địa chỉ IP']),
         rows,
       ),
     ),

@@ -6,6 +6,7 @@ import type { Topic } from '../types.js';
 import { openDialog } from '../ui/dialog.js';
 import { field, form, input } from '../ui/form.js';
 import { toast } from '../ui/notice.js';
+import { ACTIONS_COLUMN, tableHead } from '../ui/table.js';
 
 function topicForm(existing: Topic | null, close: () => void, onDone: () => void): HTMLElement {
   const code = input({
@@ -74,18 +75,7 @@ export async function topicsPage(context: AppContext): Promise<Page> {
         h(
           'table',
           null,
-          h(
-            'thead',
-            null,
-            h(
-              'tr',
-              null,
-              h('th', { scope: 'col' }, 'Mã'),
-              h('th', { scope: 'col' }, 'Tên chủ đề'),
-              h('th', { scope: 'col' }, 'Mô tả'),
-              h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Thao tác')),
-            ),
-          ),
+          tableHead(['Mã', 'Tên chủ đề', 'Mô tả', ACTIONS_COLUMN]),
           h(
             'tbody',
             null,

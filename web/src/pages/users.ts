@@ -8,6 +8,7 @@ import type { Commune, Role, User } from '../types.js';
 import { confirmDialog, openDialog } from '../ui/dialog.js';
 import { field, form, input, select } from '../ui/form.js';
 import { emptyState, toast } from '../ui/notice.js';
+import { ACTIONS_COLUMN, tableHead } from '../ui/table.js';
 
 const ROLES: Role[] = ['operator', 'approver', 'monitor', 'admin'];
 
@@ -196,23 +197,15 @@ export async function usersPage(context: AppContext, match: RouteMatch): Promise
             h(
               'table',
               null,
-              h(
-                'thead',
-                null,
-                h(
-                  'tr',
-                  null,
-                  [
-                    'Tên đăng nhập',
-                    'Họ và tên',
-                    'Vai trò',
-                    'Phạm vi',
-                    'Trạng thái',
-                    'Cập nhật',
-                  ].map((label) => h('th', { scope: 'col' }, label)),
-                  h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Thao tác')),
-                ),
-              ),
+              tableHead([
+                'Tên đăng nhập',
+                'Họ và tên',
+                'Vai trò',
+                'Phạm vi',
+                'Trạng thái',
+                'Cập nhật',
+                ACTIONS_COLUMN,
+              ]),
               h(
                 'tbody',
                 null,

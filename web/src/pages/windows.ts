@@ -8,6 +8,7 @@ import { chooseDialog, confirmDialog, openDialog } from '../ui/dialog.js';
 import { checkGroup, field, form, input } from '../ui/form.js';
 import { emptyState, MessageBox, toast } from '../ui/notice.js';
 import { timeInput } from '../ui/date-input.js';
+import { ACTIONS_COLUMN, tableHead } from '../ui/table.js';
 
 const DAYS = [1, 2, 3, 4, 5, 6, 7];
 
@@ -66,20 +67,14 @@ function windowTable(
     h(
       'table',
       null,
-      h(
-        'thead',
-        null,
-        h(
-          'tr',
-          null,
-          h('th', null, 'Tên khung giờ'),
-          h('th', null, 'Giờ phát'),
-          h('th', null, 'Thời lượng'),
-          h('th', null, 'Ngày trong tuần'),
-          h('th', null, 'Hiệu lực'),
-          h('th', null, h('span', { class: 'sr-only' }, 'Thao tác')),
-        ),
-      ),
+      tableHead([
+        'Tên khung giờ',
+        'Giờ phát',
+        'Thời lượng',
+        'Ngày trong tuần',
+        'Hiệu lực',
+        ACTIONS_COLUMN,
+      ]),
       h(
         'tbody',
         null,

@@ -1,5 +1,6 @@
 import { h, svg } from '../dom.js';
 import { formatDate, formatDayMonth, formatNumber } from '../format.js';
+import { tableHead } from './table.js';
 
 export interface Series {
   key: string;
@@ -135,17 +136,7 @@ export function stackedBarChart(
       h(
         'table',
         null,
-        h(
-          'thead',
-          null,
-          h(
-            'tr',
-            null,
-            h('th', { scope: 'col' }, 'Ngày'),
-            series.map((entry) => h('th', { scope: 'col' }, entry.label)),
-            h('th', { scope: 'col' }, 'Tổng'),
-          ),
-        ),
+        tableHead(['Ngày', ...series.map((entry) => entry.label), 'Tổng']),
         h(
           'tbody',
           null,
