@@ -144,6 +144,17 @@ describe('monitor views, dates and phones in a browser (e2e, Chromium)', () => {
       expect(names[names.length - 1]).toBe('Phường Hạc Thành');
       const cell = await page.locator('[data-testid=compliance-grid] tbody tr').last().innerText();
       expect(cell).toContain('phút đến hôm nay');
+      // A cell's mark says what its colour says: the target to date met or not.
+      const marks = await page.evaluate<[boolean, string][]>(
+        `[...document.querySelectorAll('[data-testid=compliance-grid] td.cell')].map((cell) =>
+          [cell.classList.contains('cell-met'), cell.querySelector('.cell-mark').textContent])`,
+      );
+      expect(marks.length).toBeGreaterThan(0);
+      expect(marks.filter(([met, mark]) => mark !== (met ? '✓' : '✗'))).toEqual([]);
+      // The uplift counts the days that have ended, not the 28 still to come as silence.
+      await expect(page.getByTestId('uplift').innerText()).resolves.toContain(
+        `từ ${dmy(startsOn)} đến ${dmy(addDays(today, -1))}`,
+      );
       await screenshot(page, 'monitor-province-en', true);
 
       // A date typed dd/mm/yyyy reaches the report as the ISO date.
@@ -167,6 +178,62 @@ describe('monitor views, dates and phones in a browser (e2e, Chromium)', () => {
       await records.getByRole('button', { name: 'Lọc' }).click();
       await page.getByText('Bản ghi 1–6 / 6').first().waitFor();
       await screenshot(page, 'monitor-commune-en', true);
+      expect(browser.problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('judges no commune on the first day of a campaign, when no day has ended', async () => {
+    await app
+      .http()
+      .post('/api/v1/campaigns')
+      .set(bearer(admin))
+      .send({
+        code: 'cds-hom-nay',
+        name: 'Chiến dịch bắt đầu hôm nay',
+        startsOn: today,
+        endsOn: addDays(today, 13),
+        rules: [{ topic: 'kinh-te-so', minSecondsPerWeek: 700 }],
+        minDailySeconds: 300,
+      })
+      .expect(201);
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newTab('monitor');
+      await signIn(page, baseUrl, MONITOR.username, MONITOR.password);
+      await page.goto(`${baseUrl}/#/bao-cao?campaign=cds-hom-nay`);
+      await page
+        .getByText('Đợt này mới bắt đầu: chưa có ngày nào kết thúc, chưa tính chỉ tiêu.')
+        .waitFor();
+      // Not '166/166 xã đạt tiến độ' and every cell green: nothing is judged yet.
+      const met = page.getByTestId('tile-met');
+      await expect(met.locator('.tile-value').innerText()).resolves.toBe('—');
+      await page
+        .getByRole('heading', { name: 'Toàn tỉnh: chưa tính tiến độ (đợt mới bắt đầu)' })
+        .waitFor();
+      const grid = page.getByTestId('compliance-grid');
+      await expect(grid.locator('td.cell-met, td.cell-near, td.cell-short').count()).resolves.toBe(
+        0,
+      );
+      await expect(grid.locator('td.cell-pending').count()).resolves.toBe(communeCount);
+      await expect(grid.locator('td.cell-pending .sr-only').first().innerText()).resolves.toBe(
+        'Chưa tính:',
+      );
+      await page
+        .getByTestId('uplift')
+        .getByText('Chưa tính: chưa có ngày nào của đợt này kết thúc.')
+        .waitFor();
+      await expect(page.locator('.overview-tile.overview-pending').count()).resolves.toBe(
+        communeCount,
+      );
+      await screenshot(page, 'monitor-province-first-day');
+      // The commune's page says the same.
+      await page.goto(`${baseUrl}/#/bao-cao/xa/${GOOD}?campaign=cds-hom-nay`);
+      await page
+        .getByText('Chưa tính tiến độ: chưa có ngày nào kết thúc.', { exact: false })
+        .waitFor();
+      await expect(page.locator('.topic-status li').innerText()).resolves.toContain('Chưa tính ·');
       expect(browser.problems).toEqual([]);
     } finally {
       await browser.close();

@@ -8,7 +8,7 @@ import { stackedBarChart } from '../ui/chart.js';
 import { emptyState } from '../ui/notice.js';
 import { dailySeries } from './dashboard-extras.js';
 import { communeRecords } from './commune-records.js';
-import { cellClass, cellsOf, cellText, progressNote } from './dashboard.js';
+import { cellsOf, cellState, cellText, judged, progressNote } from './dashboard.js';
 import { programLogView } from './schedule.js';
 
 const CAMPAIGN_STATUS_TEXT: Record<CommuneDetail['summary']['campaign']['status'], string> = {
@@ -76,7 +76,10 @@ export async function communePage(context: AppContext, match: RouteMatch): Promi
       h(
         'p',
         { class: 'muted' },
-        `${campaign.name} · từ ${formatDate(detail.from)} đến ${formatDate(detail.to)} · ${CAMPAIGN_STATUS_TEXT[summary.campaign.status]} (${summary.campaign.topicsMet}/${summary.campaign.topicsRequired} chủ đề).`,
+        `${campaign.name} · từ ${formatDate(detail.from)} đến ${formatDate(detail.to)} · ` +
+          (judged(detail) || summary.campaign.status === 'not-started'
+            ? `${CAMPAIGN_STATUS_TEXT[summary.campaign.status]} (${summary.campaign.topicsMet}/${summary.campaign.topicsRequired} chủ đề).`
+            : 'Chưa tính tiến độ: chưa có ngày nào kết thúc.'),
         ' ',
         h(
           'a',
@@ -91,14 +94,15 @@ export async function communePage(context: AppContext, match: RouteMatch): Promi
         h(
           'ul',
           { class: 'topic-status' },
-          cellsOf(detail.rows, [summary]).map((row) =>
-            h(
+          cellsOf(detail.rows, [summary]).map((row) => {
+            const state = cellState(row, judged(detail));
+            return h(
               'li',
-              { class: `cell ${cellClass(row)}` },
+              { class: `cell ${state.class}` },
               h('strong', null, topicName(context, row.topic)),
-              h('span', null, `${row.toDate.met ? 'Đạt' : 'Chưa đạt'} · ${cellText(row)}`),
-            ),
-          ),
+              h('span', null, `${state.word} · ${cellText(row)}`),
+            );
+          }),
         ),
         h(
           'p',

@@ -173,9 +173,16 @@ export async function dashboardExtras(
 ): Promise<void> {
   const topics = filter.campaign.rules.map((rule) => rule.topic);
   const query = reportQuery({ ...filter, from: report.from, to: report.to });
+  // The uplift of the days that have ended: a running range's days still to come would count as
+  // silence against the full days before it (−93 % after two days of thirty).
+  const through = report.through;
   const [summary, uplift] = await Promise.allSettled([
     get<ProvinceSummary>(`/reports/summary?${query}`),
-    get<UpliftReport>(`/reports/uplift?${query}`),
+    through === null
+      ? null
+      : get<UpliftReport>(
+          `/reports/uplift?${reportQuery({ ...filter, from: report.from, to: through })}`,
+        ),
   ]);
   slot.replaceChildren(
     h(
@@ -197,9 +204,16 @@ export async function dashboardExtras(
       h(
         'div',
         { class: 'extras-side' },
-        uplift.status === 'fulfilled'
-          ? upliftCard(uplift.value, filter)
-          : h('p', { class: 'message message-error' }, errorText(uplift.reason)),
+        uplift.status === 'rejected'
+          ? h('p', { class: 'message message-error' }, errorText(uplift.reason))
+          : uplift.value === null
+            ? h(
+                'section',
+                { class: 'card', 'data-testid': 'uplift' },
+                h('h2', null, 'Mức tăng so với trước chiến dịch'),
+                h('p', { class: 'muted' }, 'Chưa tính: chưa có ngày nào của đợt này kết thúc.'),
+              )
+            : upliftCard(uplift.value, filter),
         chainCard(report, filter),
       ),
     ),

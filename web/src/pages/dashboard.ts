@@ -78,6 +78,25 @@ export function cellClass(cell: Cell): string {
   return progressOf(cell) >= 0.5 ? 'cell-near' : 'cell-short';
 }
 
+/**
+ * Whether a range has targets to judge yet: on a campaign's first day no day has ended, every
+ * target to date is nothing, and "met" would say nothing true.
+ */
+export function judged(report: RangeProgress): boolean {
+  return report.through !== null;
+}
+
+/** A cell as read: its colour, its mark (for those who do not see the colour) and its word. */
+export function cellState(
+  cell: Cell,
+  isJudged: boolean,
+): { class: string; mark: string; word: string } {
+  if (!isJudged) return { class: 'cell-pending', mark: '–', word: 'Chưa tính' };
+  return cell.toDate.met
+    ? { class: cellClass(cell), mark: '✓', word: 'Đạt' }
+    : { class: cellClass(cell), mark: '✗', word: 'Chưa đạt' };
+}
+
 const minutes = (seconds: number): string => formatNumber(Math.round(seconds / 6) / 10);
 
 /** ` · 3/4 lượt`, or nothing for a topic without a plays target. */
@@ -158,7 +177,11 @@ function band(progress: number): number {
  * The whole province in one block: a small tile per commune, coloured by its progress to date,
  * a link to the commune; the order of the grid below.
  */
-function overview(filter: ReportFilter, communes: readonly CommuneRow[]): HTMLElement {
+function overview(
+  filter: ReportFilter,
+  communes: readonly CommuneRow[],
+  isJudged: boolean,
+): HTMLElement {
   const met = communes.filter((commune) => commune.metAll).length;
   return h(
     'section',
@@ -166,7 +189,13 @@ function overview(filter: ReportFilter, communes: readonly CommuneRow[]): HTMLEl
     h(
       'div',
       { class: 'section-head' },
-      h('h2', null, `Toàn tỉnh: ${met}/${communes.length} xã đạt tiến độ`),
+      h(
+        'h2',
+        null,
+        isJudged
+          ? `Toàn tỉnh: ${met}/${communes.length} xã đạt tiến độ`
+          : 'Toàn tỉnh: chưa tính tiến độ (đợt mới bắt đầu)',
+      ),
       h(
         'div',
         { class: 'legend', 'aria-hidden': 'true' },
@@ -185,14 +214,18 @@ function overview(filter: ReportFilter, communes: readonly CommuneRow[]): HTMLEl
           h(
             'a',
             {
-              class: `overview-tile overview-${band(commune.progress)}`,
+              class: `overview-tile ${isJudged ? `overview-${band(commune.progress)}` : 'overview-pending'}`,
               href: href(`/bao-cao/xa/${commune.code}`, {
                 campaign: filter.campaign.code,
                 from: filter.from,
                 to: filter.to,
               }),
-              title: `${commune.name}: ${formatPercent(commune.progress)} chỉ tiêu đến nay`,
-              'aria-label': `${commune.name}: ${formatPercent(commune.progress)}`,
+              title: isJudged
+                ? `${commune.name}: ${formatPercent(commune.progress)} chỉ tiêu đến nay`
+                : `${commune.name}: chưa tính`,
+              'aria-label': isJudged
+                ? `${commune.name}: ${formatPercent(commune.progress)}`
+                : `${commune.name}: chưa tính`,
             },
             '',
           ),
@@ -207,6 +240,7 @@ function grid(
   filter: ReportFilter,
   communes: readonly CommuneRow[],
   topics: readonly string[],
+  isJudged: boolean,
 ): HTMLElement {
   if (communes.length === 0) return emptyState('Không có xã nào khớp bộ lọc.');
   return h(
@@ -246,14 +280,15 @@ function grid(
             topics.map((topic) => {
               const row = commune.cells.get(topic);
               if (!row) return h('td', { class: 'cell-none' }, '—');
+              const state = cellState(row, isJudged);
               return h(
                 'td',
                 {
-                  class: `cell ${cellClass(row)}`,
+                  class: `cell ${state.class}`,
                   title: `${commune.name} · ${topicName(context, topic)}`,
                 },
-                h('span', { class: 'cell-mark', 'aria-hidden': 'true' }, row.met ? '✓' : '✗'),
-                h('span', { class: 'sr-only' }, row.met ? 'Đạt: ' : 'Chưa đạt: '),
+                h('span', { class: 'cell-mark', 'aria-hidden': 'true' }, state.mark),
+                h('span', { class: 'sr-only' }, `${state.word}: `),
                 cellText(row),
               );
             }),
@@ -266,6 +301,7 @@ function grid(
 
 function tiles(report: ComplianceReport): HTMLElement {
   const communes = report.communes;
+  const isJudged = judged(report);
   const metAll = communes.filter((commune) => commune.metAllToDate).length;
   const cellsMet = report.communes.reduce((sum, commune) => sum + commune.topicsMetToDate, 0);
   const aired = communes.reduce((sum, commune) => sum + commune.campaignSeconds, 0);
@@ -276,13 +312,15 @@ function tiles(report: ComplianceReport): HTMLElement {
     h(
       'div',
       { class: 'tile', 'data-testid': 'tile-met' },
-      h('span', { class: 'tile-value' }, `${metAll}/${communes.length}`),
+      h('span', { class: 'tile-value' }, isJudged ? `${metAll}/${communes.length}` : '—'),
       h(
         'span',
         { class: 'tile-label' },
-        report.daysPassed < report.days
-          ? 'xã đạt tiến độ mọi chủ đề đến nay'
-          : 'xã đạt đủ chỉ tiêu mọi chủ đề',
+        !isJudged
+          ? 'xã đạt tiến độ: chưa tính, chưa có ngày nào kết thúc'
+          : report.daysPassed < report.days
+            ? 'xã đạt tiến độ mọi chủ đề đến nay'
+            : 'xã đạt đủ chỉ tiêu mọi chủ đề',
       ),
     ),
     h(
@@ -291,7 +329,7 @@ function tiles(report: ComplianceReport): HTMLElement {
       h(
         'span',
         { class: 'tile-value' },
-        report.rows.length ? formatPercent(cellsMet / report.rows.length) : '—',
+        isJudged && report.rows.length ? formatPercent(cellsMet / report.rows.length) : '—',
       ),
       h('span', { class: 'tile-label' }, 'ô xã × chủ đề đã đạt'),
     ),
@@ -452,7 +490,7 @@ export async function dashboardPage(context: AppContext, match: RouteMatch): Pro
         : null,
       filters,
       tiles(report),
-      overview(filter, all),
+      overview(filter, all, judged(report)),
       extras,
       h(
         'section',
@@ -469,7 +507,7 @@ export async function dashboardPage(context: AppContext, match: RouteMatch): Pro
             h('span', { class: 'legend-item cell-short' }, 'Dưới một nửa'),
           ),
         ),
-        grid(context, filter, shown, topics),
+        grid(context, filter, shown, topics, judged(report)),
       ),
     ),
   };
