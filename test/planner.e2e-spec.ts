@@ -138,6 +138,7 @@ describe('campaign planner (e2e)', () => {
   let app: TestApp;
   let who: Actors;
   const topicsOf = new Map<string, string[]>();
+  let emergencyId: string;
   const clock = new ManualClock('2025-10-05T08:00:00+07:00');
 
   beforeAll(async () => {
@@ -162,6 +163,13 @@ describe('campaign planner (e2e)', () => {
         topicsOf.set(id, [topic]);
       }
     }
+    // A storm warning tagged with a campaign topic: played at once when it comes, never planned.
+    emergencyId = await createApproved(app, who.operator, who.approver, HAC_THANH, {
+      title: 'Cảnh báo bão số 15',
+      topics: ['xa-hoi-so'],
+      durationMs: 20000,
+      priority: 'emergency',
+    });
   });
 
   afterAll(async () => {
@@ -218,6 +226,11 @@ describe('campaign planner (e2e)', () => {
     const dry = await plan({ ...body, dryRun: true }).expect(200);
     expect(dry.body).toMatchObject({ dryRun: true, shortfalls: [], progress: { met: true } });
     expect(dry.body.items.length).toBeGreaterThan(0);
+    expect(
+      (dry.body.items as { bulletinId: string }[]).filter(
+        (item) => item.bulletinId === emergencyId,
+      ),
+    ).toEqual([]);
     expect((dry.body.items as { id: string | null }[]).every((item) => item.id === null)).toBe(
       true,
     );

@@ -164,11 +164,15 @@ export class PlanService {
     const gapMs = this.config.schedule.gapSeconds * 1000;
     const run = async (manager: EntityManager): Promise<CommunePlan[]> => {
       // Bulletins (share-locked) before the communes' locks: the lock order every writer follows.
-      const candidates = await this.bulletins.schedulableByAll(
-        communeCodes,
-        provinceCode,
-        manager,
-        !dryRun,
+      // An emergency bulletin (a storm warning) is played at once by the commune (TT 39), never
+      // planned as a campaign's airtime.
+      const candidates = new Map(
+        [
+          ...(await this.bulletins.schedulableByAll(communeCodes, provinceCode, manager, !dryRun)),
+        ].map(([code, records]) => [
+          code,
+          records.filter((record) => record.bulletin.priority !== 'emergency'),
+        ]),
       );
       const now = this.clock.now();
       if (!dryRun) await this.programLog.lockAll(manager, communeCodes, now);
