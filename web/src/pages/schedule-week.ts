@@ -57,6 +57,37 @@ export function windowMinutes(window: BroadcastWindow): { start: number; end: nu
   return { start, end: start + window.durationMinutes };
 }
 
+/**
+ * The first time from `date` on (up to a week later) that a window is open and still ahead of
+ * `now` by a minute: its start, or the next whole minute of a window under way. Null when no
+ * window opens that week.
+ */
+export function firstOpenTime(
+  windows: readonly BroadcastWindow[],
+  date: string,
+  now: Date | number,
+): { date: string; time: string } | null {
+  const current = localDateOf(now);
+  for (let offset = 0; offset < 7; offset += 1) {
+    const day = addDays(date, offset);
+    if (day < current) continue;
+    const earliest = day === current ? Math.floor(minutesOfDay(now)) + 2 : 0;
+    const starts = windows
+      .filter((window) => windowAppliesOn(window, day))
+      .map(windowMinutes)
+      .map(({ start, end }) => ({ start: Math.max(start, earliest), end }))
+      .filter(({ start, end }) => start < end)
+      .map(({ start }) => start)
+      .sort((a, b) => a - b);
+    if (starts.length > 0) {
+      const minute = starts[0];
+      const pad = (value: number): string => String(value).padStart(2, '0');
+      return { date: day, time: `${pad(Math.floor(minute / 60))}:${pad(minute % 60)}` };
+    }
+  }
+  return null;
+}
+
 /** Relays (tiếp âm) and emergencies look different from bulletins at a glance. */
 export function itemKind(item: ScheduleItem): 'emergency' | 'relay' | 'bulletin' {
   if (item.priority === 'emergency' || item.source === 'emergency') return 'emergency';

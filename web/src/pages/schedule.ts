@@ -37,6 +37,7 @@ import { isDemoBulletin } from '../ui/demo-banner.js';
 import { demoBadge, emptyState, toast } from '../ui/notice.js';
 import { topicChip } from '../ui/topic-chip.js';
 import {
+  firstOpenTime,
   type ItemActions,
   rememberedLayout,
   rememberLayout,
@@ -244,9 +245,12 @@ function nearestFreeStart(error: unknown): string | null {
 async function addItemDialog(
   context: AppContext,
   commune: string,
+  windows: readonly BroadcastWindow[],
   date: string,
   onAdded: () => void,
 ): Promise<void> {
+  // The first time a window is open from the day shown on, so that adding at once succeeds.
+  const first = firstOpenTime(windows, date, Date.now()) ?? { date, time: '05:30' };
   const province = context.commune?.provinceCode ?? context.user.provinceCode;
   const [bulletins, zones, sources, waiting] = await Promise.all([
     get<Bulletin[]>(`/communes/${commune}/bulletins?status=approved&includeLibrary=true`),
@@ -307,8 +311,8 @@ async function addItemDialog(
     };
     kind.addEventListener('change', showKind);
     showKind();
-    const day = dateInput({ value: date, required: true });
-    const time = timeInput({ value: '05:30', required: true, step: '60' });
+    const day = dateInput({ value: first.date, required: true });
+    const time = timeInput({ value: first.time, required: true, step: '60' });
     // A commune without clusters plays from the server: there is no zone to choose.
     const where = zones.length > 0 ? zoneChoice(zones) : null;
     // After a refusal for overlap, the free time the service proposes, often to the second (just
@@ -522,9 +526,13 @@ export async function programLogView(
               type: 'button',
               class: 'primary',
               onClick: () => {
-                addItemDialog(context, commune, from < today() ? today() : from, reload).catch(
-                  (error: unknown) => toast(errorText(error), 'error'),
-                );
+                addItemDialog(
+                  context,
+                  commune,
+                  windows,
+                  from < today() ? today() : from,
+                  reload,
+                ).catch((error: unknown) => toast(errorText(error), 'error'));
               },
             },
             '+ Thêm bản tin vào lịch',
