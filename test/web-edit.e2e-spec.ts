@@ -215,6 +215,10 @@ describe('editing in a browser (e2e, Chromium)', () => {
     await page
       .getByRole('textbox', { name: 'Văn bản', exact: true })
       .fill('Hưởng ứng Ngày hội toàn dân học tập số ngày 10/10/2025.');
+    // The priority is edited as the new bulletin's form sets it.
+    const priority = page.getByRole('dialog').getByLabel('Mức ưu tiên');
+    await expect(priority.inputValue()).resolves.toBe('normal');
+    await priority.selectOption({ label: 'Ưu tiên' });
     await page.getByRole('button', { name: 'Lưu thay đổi' }).click();
     const warning = page.getByTestId('reapproval-warning');
     await warning.getByText('1 lượt phát', { exact: false }).waitFor();
@@ -231,6 +235,7 @@ describe('editing in a browser (e2e, Chromium)', () => {
     expect(bulletin.body).toMatchObject({
       status: 'draft',
       body: 'Hưởng ứng Ngày hội toàn dân học tập số ngày 10/10/2025.',
+      priority: 'priority',
     });
     expect((await item(items[0])).status).toBe('cancelled');
     expect(browser.problems).toEqual([]);

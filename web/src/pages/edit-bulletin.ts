@@ -2,9 +2,10 @@ import { ApiError, get, patch, post, upload } from '../api.js';
 import { AppContext, BulletinOwner } from '../context.js';
 import { h } from '../dom.js';
 import { formatDateTime } from '../format.js';
-import type { AudioAsset, Bulletin } from '../types.js';
+import { PRIORITY_LABEL } from '../labels.js';
+import type { AudioAsset, Bulletin, BulletinPriority } from '../types.js';
 import { confirmDialog, openDialog } from '../ui/dialog.js';
-import { checkGroup, field, fileField, form, input } from '../ui/form.js';
+import { checkGroup, field, fileField, form, input, select } from '../ui/form.js';
 import { MessageBox, toast } from '../ui/notice.js';
 import { uploadRefusal } from './new-bulletin.js';
 
@@ -41,7 +42,7 @@ function sameTopics(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /**
- * "Sửa bản tin": title, text, topics, and a new audio (another recording, or the text read again
+ * "Sửa bản tin": title, text, topics, priority, and a new audio (another recording, or the text read again
  * by the synthetic voice). When the edit sends an approved bulletin back for approval, a rehearsal
  * of the save says so, and which future plays are cancelled, before anything is written.
  * Resolves true once saved.
@@ -60,6 +61,13 @@ export function editBulletinDialog(
       'Chủ đề (chọn ít nhất một)',
       context.topics.map((topic) => ({ value: topic.code, label: topic.name })),
       bulletin.topics,
+    );
+    const priority = select(
+      (Object.keys(PRIORITY_LABEL) as BulletinPriority[]).map((value) => ({
+        value,
+        label: PRIORITY_LABEL[value],
+      })),
+      { value: bulletin.priority },
     );
     const audioFile = fileField(
       'Thay tệp ghi âm (không bắt buộc)',
@@ -102,6 +110,11 @@ export function editBulletinDialog(
         field('Tiêu đề', title),
         field('Văn bản', body, 'Văn bản đọc hoặc kèm theo bản tin.'),
         topics.element,
+        field(
+          'Mức ưu tiên',
+          priority,
+          'Khẩn cấp: dùng cho tin phát ngay, ngắt chương trình đang phát.',
+        ),
         audioFile.element,
         resynthesizeLabel,
       ],
@@ -116,6 +129,7 @@ export function editBulletinDialog(
         if (title.value.trim() !== bulletin.title) change.title = title.value.trim();
         if (body.value.trim() !== (bulletin.body ?? '')) change.body = body.value.trim() || null;
         if (!sameTopics(topics.values(), bulletin.topics)) change.topics = topics.values();
+        if (priority.value !== bulletin.priority) change.priority = priority.value;
         try {
           const audioId = await newAudio(message);
           if (audioId) change.audioId = audioId;
