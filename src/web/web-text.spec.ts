@@ -12,6 +12,8 @@ import {
   planWeekEnd,
   windowOver,
 } from '../../web/src/format';
+import { DISCREPANCY_LABEL, ITEM_STATUS_LABEL } from '../../web/src/labels';
+import { DISCREPANCY_LABELS } from '../reports/reconciliation/reconciliation-labels';
 
 describe('web app text', () => {
   it('has a Vietnamese message for every error code the API can answer', () => {
@@ -109,5 +111,10 @@ describe('web app text', () => {
     // 17:00 UTC is already the next day in Việt Nam: the 12th is over, the 13th has not begun.
     expect(windowOver('2025-10-12', end, Date.parse('2025-10-12T17:00:00Z'))).toBe(true);
     expect(windowOver('2025-10-13', end, Date.parse('2025-10-12T17:00:00Z'))).toBe(false);
+  });
+
+  it('names a cancelled item as the program log does (Đã huỷ), on the page and in the exports', () => {
+    expect(DISCREPANCY_LABEL.cancelled).toBe(ITEM_STATUS_LABEL.cancelled);
+    expect(DISCREPANCY_LABELS).toEqual(DISCREPANCY_LABEL);
   });
 });

@@ -103,7 +103,7 @@ export const DISCREPANCY_LABEL: Record<DiscrepancyCode, string> = {
   early: 'Phát sớm',
   short: 'Phát thiếu',
   missed: 'Không phát',
-  cancelled: 'Đã hủy',
+  cancelled: 'Đã huỷ',
   unscheduled: 'Phát ngoài lịch',
   pending: 'Chưa đến hạn',
 };

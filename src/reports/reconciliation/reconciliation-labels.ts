@@ -7,7 +7,7 @@ export const DISCREPANCY_LABELS: Record<DiscrepancyCode, string> = {
   early: 'Phát sớm',
   short: 'Phát thiếu',
   missed: 'Không phát',
-  cancelled: 'Đã hủy',
+  cancelled: 'Đã huỷ',
   unscheduled: 'Phát ngoài lịch',
   pending: 'Chưa đến hạn',
 };
