@@ -143,6 +143,11 @@ describe('editing in a browser (e2e, Chromium)', () => {
       () => slots.count(),
       (count) => count >= 3,
     );
+    // Where it is placed now (moved with its window to 06:15), not said to be playing.
+    await page
+      .getByTestId('move-slots')
+      .getByText('Đang xếp lúc 06:15 Thứ Ba, 07/10/2025, dài 30 giây.', { exact: false })
+      .waitFor();
     await screenshot(page, 'edit-02-doi-gio-ban-tin');
     // Today's occurrence (06/10 06:00–06:30) is free: the first proposal.
     await slots.first().click();

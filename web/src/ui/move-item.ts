@@ -5,7 +5,6 @@ import {
   formatDateLong,
   formatDurationMs,
   formatStartTime,
-  formatTime,
   localDateOf,
 } from '../format.js';
 import type { ScheduleItem } from '../types.js';
@@ -63,7 +62,7 @@ export function moveItemDialog(commune: string, item: ScheduleItem): Promise<boo
           h(
             'p',
             { class: 'muted small' },
-            `Đang phát lúc ${formatTime(item.startsAt)} ${formatDateLong(localDateOf(item.startsAt))}, dài ${formatDurationMs(found.durationMs)}. Chọn giờ trống sớm nhất của một khung giờ:`,
+            `Đang xếp lúc ${formatStartTime(item.startsAt)} ${formatDateLong(localDateOf(item.startsAt))}, dài ${formatDurationMs(found.durationMs)}. Chọn giờ trống sớm nhất của một khung giờ:`,
           ),
           slots.length === 0
             ? h('p', null, `Không còn giờ trống nào đủ dài trong ${SLOT_DAYS} ngày tới.`)
