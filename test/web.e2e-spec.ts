@@ -154,6 +154,9 @@ describe('web app in a browser (e2e, Chromium)', () => {
     // Choosing the file uploads it.
     await page.getByText('ban-tin-ghi-am.wav').waitFor();
     await audioReady(page);
+    // The upload's progress went when the server took the file; the ready audio stands alone.
+    await expect(page.getByLabel('Tiến độ tải lên').count()).resolves.toBe(0);
+    await expect(page.getByText('Đã gửi tệp, đang kiểm tra…').count()).resolves.toBe(0);
     await page.getByLabel('Tiêu đề').fill('Chuyển đổi số: nhanh hơn, hiệu quả hơn, gần dân hơn');
     await page.getByLabel('Chính quyền số').check();
     await page.getByLabel('Kinh tế số', { exact: true }).check();

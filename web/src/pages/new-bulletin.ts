@@ -145,6 +145,8 @@ function uploadPanel(owner: BulletinOwner, tracker: AudioTracker): HTMLElement {
         progress.replaceChildren();
         return message.show(uploadRefusal(error, chosen.name) ?? errorText(error));
       }
+      // The server took the file: its processing, then the ready audio, say the rest.
+      progress.replaceChildren();
       tracker.track(asset);
     },
   ).form;
