@@ -164,6 +164,19 @@ describe('approvals inbox in the web app (e2e, Chromium)', () => {
     await expect(operatorPage.getByTestId('sent-back').textContent()).resolves.toContain(
       'Bổ sung địa điểm lớp học',
     );
+    // It waits for the operator now, not for the approver: its badge and its filter say so.
+    const sentBackRow = operatorPage.getByTestId('bulletin-row').filter({ hasText: titles[2] });
+    await sentBackRow.getByText('Bị trả lại', { exact: true }).waitFor();
+    await expect(sentBackRow.getByText('Chờ duyệt', { exact: true }).count()).resolves.toBe(0);
+    const filters = operatorPage.getByRole('group', { name: 'Lọc theo trạng thái' });
+    await filters.getByRole('link', { name: 'Chờ duyệt' }).click();
+    await operatorPage.getByText('Chưa có bản tin nào.').waitFor();
+    await filters.getByRole('link', { name: 'Bị trả lại' }).click();
+    await operatorPage.getByTestId('sent-back').waitFor();
+    await expect(operatorPage.getByTestId('bulletin-row').allTextContents()).resolves.toEqual([
+      expect.stringContaining(titles[2]),
+    ]);
+    await screenshot(operatorPage, 'duyet-ban-tin-bi-tra-lai');
     await operatorPage.close();
   });
 

@@ -12,7 +12,7 @@ import {
   planWeekEnd,
   windowOver,
 } from '../../web/src/format';
-import { DISCREPANCY_LABEL, ITEM_STATUS_LABEL } from '../../web/src/labels';
+import { bulletinState, DISCREPANCY_LABEL, ITEM_STATUS_LABEL } from '../../web/src/labels';
 import { DISCREPANCY_LABELS } from '../reports/reconciliation/reconciliation-labels';
 
 describe('web app text', () => {
@@ -116,5 +116,12 @@ describe('web app text', () => {
   it('names a cancelled item as the program log does (Đã huỷ), on the page and in the exports', () => {
     expect(DISCREPANCY_LABEL.cancelled).toBe(ITEM_STATUS_LABEL.cancelled);
     expect(DISCREPANCY_LABELS).toEqual(DISCREPANCY_LABEL);
+  });
+
+  it('names a draft the approver sent back as such, not as waiting for approval', () => {
+    const sentBack = { at: '2025-10-06T09:00:00+07:00', by: null, reason: 'Bổ sung địa điểm' };
+    expect(bulletinState({ status: 'draft', sentBack })).toBe('sent-back');
+    expect(bulletinState({ status: 'draft', sentBack: null })).toBe('draft');
+    expect(bulletinState({ status: 'approved', sentBack: null })).toBe('approved');
   });
 });

@@ -1,6 +1,7 @@
 import { formatLufs } from './format.js';
 import type {
   AudioStatus,
+  Bulletin,
   BulletinPriority,
   BulletinStatus,
   CampaignStatus,
@@ -27,8 +28,23 @@ export const PRIORITY_LABEL: Record<BulletinPriority, string> = {
   emergency: 'Khẩn cấp',
 };
 
-export const BULLETIN_STATUS_LABEL: Record<BulletinStatus, string> = {
+/**
+ * A bulletin's state as its operator reads it: a draft the approver sent back waits for the
+ * operator's change, not for the approver (it has left the approver's inbox).
+ */
+export type BulletinState = BulletinStatus | 'sent-back';
+
+export function bulletinState(bulletin: {
+  status: BulletinStatus;
+  // The API sends null when it was not sent back (its generated type says the object only).
+  sentBack: Bulletin['sentBack'] | null;
+}): BulletinState {
+  return bulletin.status === 'draft' && bulletin.sentBack ? 'sent-back' : bulletin.status;
+}
+
+export const BULLETIN_STATE_LABEL: Record<BulletinState, string> = {
   draft: 'Chờ duyệt',
+  'sent-back': 'Bị trả lại',
   approved: 'Đã duyệt',
   archived: 'Lưu trữ',
 };

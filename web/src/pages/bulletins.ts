@@ -4,12 +4,14 @@ import { h } from '../dom.js';
 import { formatDateTime, formatDurationMs } from '../format.js';
 import {
   AUDIO_STATUS_LABEL,
-  BULLETIN_STATUS_LABEL,
+  BULLETIN_STATE_LABEL,
+  BulletinState,
+  bulletinState,
   loudnessWarningText,
   PRIORITY_LABEL,
 } from '../labels.js';
 import { href, navigate, Page, RouteMatch } from '../router.js';
-import type { Bulletin, BulletinStatus } from '../types.js';
+import type { Bulletin } from '../types.js';
 import { audioPlayer } from '../ui/audio-player.js';
 import { confirmDialog } from '../ui/dialog.js';
 import { isDemoBulletin } from '../ui/demo-banner.js';
@@ -34,11 +36,8 @@ export function priorityBadge(bulletin: Bulletin): HTMLElement {
 }
 
 export function statusBadge(bulletin: Bulletin): HTMLElement {
-  return h(
-    'span',
-    { class: `badge bulletin-${bulletin.status}` },
-    BULLETIN_STATUS_LABEL[bulletin.status],
-  );
+  const state = bulletinState(bulletin);
+  return h('span', { class: `badge bulletin-${state}` }, BULLETIN_STATE_LABEL[state]);
 }
 
 function audioCell(bulletin: Bulletin): HTMLElement | string {
@@ -100,11 +99,12 @@ async function archiveBulletin(bulletin: Bulletin): Promise<boolean> {
   }
 }
 
-const FILTERS: { value: BulletinStatus | ''; label: string }[] = [
+const FILTERS: { value: BulletinState | ''; label: string }[] = [
   { value: '', label: 'Tất cả' },
-  { value: 'draft', label: 'Chờ duyệt' },
-  { value: 'approved', label: 'Đã duyệt' },
-  { value: 'archived', label: 'Lưu trữ' },
+  { value: 'draft', label: BULLETIN_STATE_LABEL.draft },
+  { value: 'sent-back', label: BULLETIN_STATE_LABEL['sent-back'] },
+  { value: 'approved', label: BULLETIN_STATE_LABEL.approved },
+  { value: 'archived', label: BULLETIN_STATE_LABEL.archived },
 ];
 
 /**
@@ -114,12 +114,15 @@ const FILTERS: { value: BulletinStatus | ''; label: string }[] = [
 export async function bulletinsPage(context: AppContext, match: RouteMatch): Promise<Page> {
   const owner = bulletinOwner(context);
   const heading = owner.library ? 'Thư viện bản tin của tỉnh' : 'Bản tin';
-  const status = (match.query.get('status') ?? '') as BulletinStatus | '';
+  const status = (match.query.get('status') ?? '') as BulletinState | '';
   const library = !owner.library && match.query.get('library') === '1';
   const query = new URLSearchParams();
-  if (status) query.set('status', status);
+  // The API knows drafts; which of them were sent back the page tells apart.
+  if (status) query.set('status', status === 'sent-back' ? 'draft' : status);
   if (library) query.set('includeLibrary', 'true');
-  const bulletins = await get<Bulletin[]>(`${owner.api}/bulletins?${query.toString()}`);
+  const bulletins = (await get<Bulletin[]>(`${owner.api}/bulletins?${query.toString()}`)).filter(
+    (bulletin) => !status || bulletinState(bulletin) === status,
+  );
   bulletins.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   const reload = (): void =>
     navigate(owner.listPath, { status: status || undefined, library: library ? '1' : undefined });
