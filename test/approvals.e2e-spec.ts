@@ -258,4 +258,22 @@ describe('approvals inbox, bulk review and notices (e2e)', () => {
     const audit = await get('/audit?action=bulletin.sent-back', who.admin).expect(200);
     expect(JSON.stringify(audit.body)).toContain('Sửa lại số liệu tỉ lệ hồ sơ trực tuyến');
   });
+
+  it('lists an emergency waiting for approval before older bulletins', async () => {
+    clock.advance(60_000);
+    const older = await draft('Lịch tiêm chủng tháng 10');
+    clock.advance(60_000);
+    const urgent = await createDraft(app, who.operator, HAC_THANH, {
+      title: 'Cảnh báo lũ quét',
+      topics: ['kinh-te-so'],
+      durationMs: 30000,
+      priority: 'emergency',
+    });
+    const inbox = (await get('/approvals', who.approver).expect(200)).body as InboxBody;
+    const ids = inbox.items.map((item) => item.id);
+    expect(ids[0]).toBe(urgent.id);
+    // The rest stay first come, first served: the older one is the last of them.
+    expect(ids.at(-1)).toBe(older.id);
+    expect(ids.length).toBeGreaterThan(2);
+  });
 });

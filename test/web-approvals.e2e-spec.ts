@@ -180,6 +180,49 @@ describe('approvals inbox in the web app (e2e, Chromium)', () => {
     await operatorPage.close();
   });
 
+  it('puts a waiting emergency first for the approver, and names it in the operator’s emergency dialog', async () => {
+    await createDraft(app, operator, HAC_THANH, {
+      title: 'Hướng dẫn nộp thuế điện tử',
+      topics: ['kinh-te-so'],
+      durationMs: 20000,
+    });
+    await createDraft(app, operator, HAC_THANH, {
+      title: 'Cảnh báo lũ quét',
+      topics: ['kinh-te-so'],
+      durationMs: 20000,
+      priority: 'emergency',
+    });
+    const operatorPage = await browser.newTab('operator-emergency');
+    await signIn(operatorPage, baseUrl, OPERATOR.username, OPERATOR.password);
+    await operatorPage.getByRole('button', { name: 'Phát khẩn cấp' }).click();
+    const waiting = operatorPage.getByTestId('emergency-waiting');
+    await waiting.waitFor();
+    await expect(waiting.textContent()).resolves.toContain(
+      '1 bản tin khẩn cấp đang chờ Lê Văn Duyệt duyệt: “Cảnh báo lũ quét”.',
+    );
+    await expect(waiting.getByRole('link', { name: 'Tạo bản tin' }).count()).resolves.toBe(0);
+    await screenshot(operatorPage, 'duyet-khan-cap-dang-cho');
+    await operatorPage.close();
+
+    const page = await browser.newTab('approver-emergency');
+    await signIn(page, baseUrl, APPROVER.username, APPROVER.password);
+    await page.goto(`${baseUrl}/#/duyet`);
+    const cards = page.getByTestId('approval-card');
+    // After the older drafts and the newer normal one, yet first.
+    await eventually(
+      () => cards.count(),
+      (count) => count >= 2,
+    );
+    const first = cards.first();
+    await expect(first.textContent()).resolves.toContain('Cảnh báo lũ quét');
+    await first.getByText('Khẩn cấp', { exact: true }).waitFor();
+    await expect(page.getByTestId('approval-count').textContent()).resolves.toContain(
+      'trong đó 1 bản tin khẩn cấp xếp trên cùng',
+    );
+    await screenshot(page, 'duyet-khan-cap-dau-tien');
+    await page.close();
+  });
+
   it('previews how the pasted letter will be read before synthesis', async () => {
     const page = await browser.newTab('tts-preview');
     await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);

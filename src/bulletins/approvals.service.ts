@@ -25,6 +25,11 @@ function view(record: BulletinRecord): BulletinView {
   return bulletinView(record.bulletin, record.topics, record.audio);
 }
 
+/** An emergency bulletin waits for no one: it comes before the rest, each kept in its order. */
+function emergencyFirst(a: BulletinRecord, b: BulletinRecord): number {
+  return Number(b.bulletin.priority === 'emergency') - Number(a.bulletin.priority === 'emergency');
+}
+
 function person(user: User): PersonView {
   return { id: user.id, username: user.username, displayName: user.displayName };
 }
@@ -44,14 +49,17 @@ export class ApprovalsService {
     private readonly clock: Clock,
   ) {}
 
-  /** The drafts the caller may approve and that wait for it, oldest first (first come, first served). */
+  /**
+   * The drafts the caller may approve and that wait for it: emergencies first, then oldest first
+   * (first come, first served).
+   */
   async inbox(actor: AuthUser): Promise<ApprovalInboxView> {
     const bulletins = await this.bulletins.list({
       ...this.inboxScope(actor),
       status: 'draft',
       sentBack: false,
     });
-    const records = (await this.bulletins.records(bulletins)).reverse();
+    const records = (await this.bulletins.records(bulletins)).reverse().sort(emergencyFirst);
     const submitters = await this.people(records.map((record) => record.bulletin.createdBy));
     const items: ApprovalItemView[] = records.map((record) => ({
       ...view(record),

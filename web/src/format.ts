@@ -1,3 +1,5 @@
+import type { Person } from './types.js';
+
 /** Dates, times and durations as Vietnamese readers write them, always in Asia/Ho_Chi_Minh. */
 
 export const TIME_ZONE = 'Asia/Ho_Chi_Minh';
@@ -171,4 +173,9 @@ export function formatLufs(value: number): string {
 
 export function formatPercent(fraction: number): string {
   return `${NUMBER.format(Math.round(fraction * 100))}%`;
+}
+
+/** A person as people call them: the display name, else the username. */
+export function personName(person: Person | null): string {
+  return person ? (person.displayName ?? person.username) : 'không rõ';
 }

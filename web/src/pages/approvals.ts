@@ -1,26 +1,16 @@
 import { errorText, get, post } from '../api.js';
 import type { AppContext } from '../context.js';
 import { h } from '../dom.js';
-import { formatDateTime, formatDurationMs } from '../format.js';
+import { formatDateTime, formatDurationMs, personName } from '../format.js';
 import { AUDIO_STATUS_LABEL } from '../labels.js';
 import { navigate, Page } from '../router.js';
-import type {
-  ApprovalInbox,
-  ApprovalItem,
-  ApprovalSummary,
-  Person,
-  ReviewResult,
-} from '../types.js';
+import type { ApprovalInbox, ApprovalItem, ApprovalSummary, ReviewResult } from '../types.js';
 import { audioPlayer } from '../ui/audio-player.js';
 import { openDialog } from '../ui/dialog.js';
 import { isDemoBulletin } from '../ui/demo-banner.js';
 import { refreshMenuCounts } from '../ui/menu-counts.js';
 import { demoBadge, emptyState, messageBox, toast } from '../ui/notice.js';
 import { approveBulletin, priorityBadge, topicChips } from './bulletins.js';
-
-export function personName(person: Person | null): string {
-  return person ? (person.displayName ?? person.username) : 'không rõ';
-}
 
 /** Asks why the bulletins go back; resolves the reason, or null when the approver gives up. */
 function askReason(count: number): Promise<string | null> {
@@ -60,6 +50,12 @@ function askReason(count: number): Promise<string | null> {
   }).then(() => reason);
 }
 
+/** The emergencies among what waits, which the inbox lists first. */
+function emergencyNote(inbox: ApprovalInbox): string {
+  const count = inbox.items.filter((item) => item.priority === 'emergency').length;
+  return count > 0 ? `, trong đó ${count} bản tin khẩn cấp xếp trên cùng` : '';
+}
+
 /** What the server did, in one sentence. */
 function reviewSummary(result: ReviewResult): string {
   if (result.decision === 'send-back') return `Đã trả lại ${result.changed} bản tin.`;
@@ -86,7 +82,10 @@ function approvalCard(
   });
   const node = h(
     'article',
-    { class: 'card approval', 'data-testid': 'approval-card' },
+    {
+      class: `card approval${item.priority === 'emergency' ? ' approval-emergency' : ''}`,
+      'data-testid': 'approval-card',
+    },
     h(
       'header',
       { class: 'card-head' },
@@ -201,7 +200,7 @@ export async function approvalsPage(context: AppContext): Promise<Page> {
         { class: 'muted', 'data-testid': 'approval-count' },
         inbox.count === 0
           ? 'Chỉ bản tin đã duyệt mới được đưa vào lịch phát sóng.'
-          : `${inbox.count} bản tin chờ duyệt. Nghe lại, chọn rồi duyệt hoặc trả lại (kèm lý do) nhiều bản tin một lần. Chỉ bản tin đã duyệt mới được đưa vào lịch phát sóng.`,
+          : `${inbox.count} bản tin chờ duyệt${emergencyNote(inbox)}. Nghe lại, chọn rồi duyệt hoặc trả lại (kèm lý do) nhiều bản tin một lần. Chỉ bản tin đã duyệt mới được đưa vào lịch phát sóng.`,
       ),
       message.element,
       cards.length === 0

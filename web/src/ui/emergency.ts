@@ -1,9 +1,10 @@
 import { get, post } from '../api.js';
 import { AppContext, communeCode } from '../context.js';
 import { h } from '../dom.js';
-import { formatDurationMs, formatTime } from '../format.js';
+import { formatDurationMs, formatTime, personName } from '../format.js';
+import { bulletinState } from '../labels.js';
 import { href } from '../router.js';
-import type { Bulletin, Device, ScheduleItem } from '../types.js';
+import type { ApprovalSummary, Bulletin, Device, ScheduleItem } from '../types.js';
 import { openDialog } from './dialog.js';
 import { openEmergencyDelivery } from './emergency-delivery.js';
 import { checkGroup, form } from './form.js';
@@ -58,6 +59,69 @@ function zoneChoice(devices: readonly Device[]): {
   };
 }
 
+interface WaitingEmergencies {
+  bulletins: Bulletin[];
+  approvers: string[];
+}
+
+/** The commune's emergency bulletins waiting for its approver, and who that is. */
+async function waitingEmergencies(commune: string): Promise<WaitingEmergencies> {
+  const [drafts, summary] = await Promise.all([
+    get<Bulletin[]>(`/communes/${commune}/bulletins?status=draft`),
+    get<ApprovalSummary>(`/communes/${commune}/approvals/summary`),
+  ]);
+  return {
+    bulletins: drafts.filter(
+      (bulletin) => bulletin.priority === 'emergency' && bulletinState(bulletin) === 'draft',
+    ),
+    approvers: summary.approvers.map(personName),
+  };
+}
+
+/**
+ * With no approved emergency bulletin: those already waiting for the approver, named, so that the
+ * operator asks for their approval rather than makes another; else the way to make one.
+ */
+function noEmergencyBulletin(waiting: WaitingEmergencies, close: () => void): HTMLElement {
+  if (waiting.bulletins.length === 0) {
+    return h(
+      'div',
+      null,
+      h(
+        'p',
+        null,
+        'Chưa có bản tin khẩn cấp nào đã duyệt. Tạo bản tin với mức ưu tiên “Khẩn cấp” và trình duyệt trước.',
+      ),
+      h(
+        'a',
+        { href: href('/ban-tin/moi'), class: 'button primary', onClick: close },
+        'Tạo bản tin',
+      ),
+    );
+  }
+  const { approvers } = waiting;
+  const by =
+    approvers.length > 0
+      ? `${approvers.join(' hoặc ')} duyệt`
+      : 'duyệt (xã chưa có tài khoản người duyệt: hãy nhờ quản trị viên tạo)';
+  const titles = waiting.bulletins.map((bulletin) => `“${bulletin.title}”`).join(', ');
+  return h(
+    'div',
+    { 'data-testid': 'emergency-waiting' },
+    h(
+      'p',
+      null,
+      `Chưa có bản tin khẩn cấp nào đã duyệt. ${waiting.bulletins.length} bản tin khẩn cấp đang chờ ${by}: ${titles}. ` +
+        'Hãy đề nghị duyệt ngay, không cần tạo bản tin mới.',
+    ),
+    h(
+      'a',
+      { href: href('/ban-tin', { status: 'draft' }), class: 'button secondary', onClick: close },
+      'Xem bản tin chờ duyệt',
+    ),
+  );
+}
+
 /**
  * Phát khẩn cấp: plays an approved emergency bulletin at once, interrupting the program. Two
  * deliberate steps: choose the bulletin, then tick the confirmation before the red button works.
@@ -66,6 +130,7 @@ export async function openEmergency(context: AppContext): Promise<void> {
   const commune = communeCode(context);
   let bulletins: Bulletin[];
   let devices: Device[];
+  let waiting: WaitingEmergencies | null = null;
   try {
     const [approved, registered] = await Promise.all([
       get<Bulletin[]>(`/communes/${commune}/bulletins?status=approved&includeLibrary=true`),
@@ -75,6 +140,7 @@ export async function openEmergency(context: AppContext): Promise<void> {
       (bulletin) => bulletin.priority === 'emergency' && bulletin.audioStatus === 'ready',
     );
     devices = registered;
+    if (bulletins.length === 0) waiting = await waitingEmergencies(commune);
   } catch (error) {
     toast(error instanceof Error ? error.message : String(error), 'error');
     return;
@@ -82,22 +148,7 @@ export async function openEmergency(context: AppContext): Promise<void> {
   await openDialog(
     'Phát khẩn cấp',
     (close) => {
-      if (bulletins.length === 0) {
-        return h(
-          'div',
-          null,
-          h(
-            'p',
-            null,
-            'Chưa có bản tin khẩn cấp nào đã duyệt. Tạo bản tin với mức ưu tiên “Khẩn cấp” và trình duyệt trước.',
-          ),
-          h(
-            'a',
-            { href: href('/ban-tin/moi'), class: 'button primary', onClick: close },
-            'Tạo bản tin',
-          ),
-        );
-      }
+      if (waiting) return noEmergencyBulletin(waiting, close);
       const choices = bulletins.map((bulletin, index) =>
         h(
           'label',
