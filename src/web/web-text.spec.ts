@@ -12,7 +12,13 @@ import {
   planWeekEnd,
   windowOver,
 } from '../../web/src/format';
-import { bulletinState, DISCREPANCY_LABEL, ITEM_STATUS_LABEL } from '../../web/src/labels';
+import {
+  bulletinState,
+  causeText,
+  DISCREPANCY_LABEL,
+  ITEM_STATUS_LABEL,
+} from '../../web/src/labels';
+import type { ShortfallGroup } from '../../web/src/types';
 import { DISCREPANCY_LABELS } from '../reports/reconciliation/reconciliation-labels';
 
 describe('web app text', () => {
@@ -123,5 +129,12 @@ describe('web app text', () => {
     expect(bulletinState({ status: 'draft', sentBack })).toBe('sent-back');
     expect(bulletinState({ status: 'draft', sentBack: null })).toBe('draft');
     expect(bulletinState({ status: 'approved', sentBack: null })).toBe('approved');
+  });
+
+  it("says the plan's daily play limit in an operator's words, not the setting's name", () => {
+    const group = { cause: 'daily-play-limit', bulletins: 2, maxPlaysPerBulletinPerDay: 3 };
+    expect(causeText(group as ShortfallGroup)).toBe(
+      'mỗi bản tin được phát tối đa 3 lần một ngày, và cả 2 bản tin hiện có đã phát đủ 3 lần',
+    );
   });
 });

@@ -11,6 +11,8 @@ import type {
   PlayoutSource,
   Role,
   ScheduleItemStatus,
+  ShortfallCause,
+  ShortfallGroup,
 } from './types.js';
 
 /** Vietnamese names of the API's enumerations. */
@@ -158,4 +160,22 @@ export function topicColour(
   return index === -1
     ? { fill: '#64748b', text: '#ffffff' }
     : TOPIC_PALETTE[index % TOPIC_PALETTE.length];
+}
+
+/** The planner's true cause, in Vietnamese. */
+export function causeText(group: ShortfallGroup): string {
+  const texts: Record<ShortfallCause, string> = {
+    'no-bulletin':
+      group.topic === null
+        ? 'chưa có bản tin nào đã duyệt, âm thanh sẵn sàng, mang một chủ đề của chiến dịch'
+        : 'chưa có bản tin nào đã duyệt, âm thanh sẵn sàng, mang chủ đề này',
+    past: 'các khung giờ phát của những ngày này đã qua, không xếp lịch được nữa',
+    'no-window': 'những ngày này không có khung giờ phát nào',
+    'no-window-time':
+      'các khung giờ phát đã kín: thời gian còn trống ngắn hơn bản tin ngắn nhất có thể xếp',
+    'one-per-occurrence': `mỗi bản tin chỉ được phát một lần trong mỗi khung giờ, và ${group.bulletins === 1 ? 'bản tin duy nhất' : `cả ${group.bulletins} bản tin`} hiện có đã được xếp vào mọi khung giờ còn chỗ`,
+    'daily-play-limit': `mỗi bản tin được phát tối đa ${group.maxPlaysPerBulletinPerDay} lần một ngày, và ${group.bulletins === 1 ? 'bản tin duy nhất' : `cả ${group.bulletins} bản tin`} hiện có đã phát đủ ${group.maxPlaysPerBulletinPerDay} lần`,
+    'policy-daily-limit': 'đã đạt tổng thời lượng phát tối đa trong ngày theo quy định phát sóng',
+  };
+  return texts[group.cause];
 }

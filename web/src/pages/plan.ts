@@ -16,7 +16,7 @@ import {
   today,
   weekdayShort,
 } from '../format.js';
-import { CAMPAIGN_STATUS_LABEL } from '../labels.js';
+import { CAMPAIGN_STATUS_LABEL, causeText } from '../labels.js';
 import { href, Page, RouteMatch } from '../router.js';
 import type {
   BroadcastWindow,
@@ -24,7 +24,6 @@ import type {
   PlannedItem,
   PlanResult,
   Shortfall,
-  ShortfallCause,
   ShortfallFix,
   ShortfallGroup,
 } from '../types.js';
@@ -102,24 +101,6 @@ export function shortfallText(context: AppContext, shortfall: Shortfall): string
       ? `tổng thời lượng tuyên truyền chiến dịch trong ${where}`
       : `chủ đề “${topicName(context, shortfall.topic ?? '')}” trong ${where}`;
   return `Còn thiếu ${what} cho ${subject} (cần ${formatSeconds(shortfall.requiredSeconds)}${shortfall.requiredPlays > 0 ? `, ${plays(shortfall.requiredPlays)}` : ''}; kế hoạch có ${formatSeconds(shortfall.scheduledSeconds)}${shortfall.requiredPlays > 0 ? `, ${plays(shortfall.scheduledPlays)}` : ''}). Lý do: ${REASON_TEXT[shortfall.reason]}`;
-}
-
-/** The planner's true cause, in Vietnamese. */
-export function causeText(group: ShortfallGroup): string {
-  const texts: Record<ShortfallCause, string> = {
-    'no-bulletin':
-      group.topic === null
-        ? 'chưa có bản tin nào đã duyệt, âm thanh sẵn sàng, mang một chủ đề của chiến dịch'
-        : 'chưa có bản tin nào đã duyệt, âm thanh sẵn sàng, mang chủ đề này',
-    past: 'các khung giờ phát của những ngày này đã qua, không xếp lịch được nữa',
-    'no-window': 'những ngày này không có khung giờ phát nào',
-    'no-window-time':
-      'các khung giờ phát đã kín: thời gian còn trống ngắn hơn bản tin ngắn nhất có thể xếp',
-    'one-per-occurrence': `mỗi bản tin chỉ được phát một lần trong mỗi khung giờ, và ${group.bulletins === 1 ? 'bản tin duy nhất' : `cả ${group.bulletins} bản tin`} hiện có đã được xếp vào mọi khung giờ còn chỗ`,
-    'daily-play-limit': `mỗi bản tin được phát tối đa ${group.maxPlaysPerBulletinPerDay} lần một ngày (PLANNER_MAX_PLAYS_PER_BULLETIN_PER_DAY), và ${group.bulletins === 1 ? 'bản tin duy nhất' : `cả ${group.bulletins} bản tin`} hiện có đã phát đủ ${group.maxPlaysPerBulletinPerDay} lần`,
-    'policy-daily-limit': 'đã đạt tổng thời lượng phát tối đa trong ngày theo quy định phát sóng',
-  };
-  return texts[group.cause];
 }
 
 /** The concrete fix as a link to the page that does it; null when nothing can be done. */
