@@ -127,6 +127,13 @@ describe('readingPreview', () => {
     ]);
   });
 
+  it('shows the abbreviations of commune bulletins (CCCD, BHYT) as words', () => {
+    expect(readingPreview('Mang theo CCCD, thẻ BHYT.').readings).toEqual([
+      { written: 'CCCD', spoken: 'căn cước công dân' },
+      { written: 'BHYT', spoken: 'bảo hiểm y tế' },
+    ]);
+  });
+
   it('previews exactly what synthesis reads', () => {
     expect(readingPreview(PASSAGE).spoken).toBe(textForSpeech(PASSAGE));
     expect(textForSpeech(PASSAGE)).toContain('từ ngày mồng một tháng mười năm hai nghìn');

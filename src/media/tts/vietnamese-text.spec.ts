@@ -29,6 +29,16 @@ describe('normalizeVietnameseText', () => {
     ['V/v tuyên truyền', 'Về việc tuyên truyền'],
     ['Sở KH&CN và CNTT', 'Sở khoa học và công nghệ và công nghệ thông tin'],
     ['TP. Thanh Hóa', 'thành phố Thanh Hóa'],
+    ['mang theo CCCD và thẻ BHYT', 'mang theo căn cước công dân và thẻ bảo hiểm y tế'],
+    ['đóng BHXH tự nguyện', 'đóng bảo hiểm xã hội tự nguyện'],
+    ['học sinh THCS, THPT', 'học sinh trung học cơ sở, trung học phổ thông'],
+    ['Ủy ban MTTQ xã', 'Ủy ban Mặt trận Tổ quốc xã'],
+    ['BCĐ 35 của xã', 'Ban Chỉ đạo ba mươi lăm của xã'],
+    ['Phòng VH-XH', 'Phòng văn hóa-xã hội'],
+    ['công tác PCCC và ATGT', 'công tác phòng cháy chữa cháy và an toàn giao thông'],
+    ['nộp hồ sơ TTHC trên Cổng DVC', 'nộp hồ sơ thủ tục hành chính trên Cổng dịch vụ công'],
+    // A product's name stays as written: its reading is not ours to guess.
+    ['cài ứng dụng VNeID', 'cài ứng dụng VNeID'],
     ['Quyết định số 505/QĐ-TTg', 'Quyết định số năm trăm lẻ năm quyết định-Thủ tướng'],
     [
       'giai đoạn 2021-2025',
