@@ -338,19 +338,25 @@ describe('web app in a browser (e2e, Chromium)', () => {
         `${yesterday} 06:00:00,${yesterday} 06:01:00,aired,Bản tin đúng,chinh-quyen-so`,
         `${yesterday} 07:00:00,${yesterday} 06:01:00,aired,Giờ kết thúc trước giờ bắt đầu,kinh-te-so`,
         `${yesterday} 08:00:00,${yesterday} 08:01:00,aired`,
+        `31/02/2026 05:30,${yesterday} 09:01:00,aired,Ngày không có thật,kinh-te-so`,
       ].join('\n'),
     );
     await page.getByLabel('Tệp CSV (UTF-8)', { exact: true }).setInputFiles(wrong);
     await page.getByRole('button', { name: 'Nhập tệp' }).click();
     await page
       .getByText(
-        'Tệp có 2 dòng không hợp lệ nên chưa nhập bản ghi nào: sửa các dòng được liệt kê rồi nhập lại',
+        'Tệp có 3 dòng không hợp lệ nên chưa nhập bản ghi nào: sửa các dòng được liệt kê rồi nhập lại',
       )
       .waitFor();
     await expect(page.locator('.import-errors li').allTextContents()).resolves.toEqual([
       'Dòng 3: Bản ghi nhật ký phát thanh không hợp lệ (endedAt is before startedAt)',
-      'Dòng 4: Số ô của dòng khác số cột của dòng tên cột (3 cell(s), the header has 5)',
+      'Dòng 4: Dòng có 3 ô, dòng tên cột có 5 cột',
+      'Dòng 5: Cột startedAt “31/02/2026 05:30” không phải ngày giờ có thật (ghi như 06/10/2025 05:30 hoặc 2025-10-06 05:30:00)',
     ]);
+    // The hint names every column the import reads.
+    await expect(page.getByText(/^Dòng đầu là tên cột:/).textContent()).resolves.toContain(
+      'reason, correctsSeq.',
+    );
     await expect(page.getByTestId('playout-record').count()).resolves.toBe(0);
     // Chromium logs the refused request itself.
     const refused = browser.problems.filter((problem) => problem.text.includes('status of 422'));

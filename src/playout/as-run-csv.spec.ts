@@ -1,4 +1,10 @@
-import { decodeUtf8, importRowsFromCsv, parseCsv, parseInstantCell } from './as-run-csv';
+import {
+  CSV_COLUMNS,
+  decodeUtf8,
+  importRowsFromCsv,
+  parseCsv,
+  parseInstantCell,
+} from './as-run-csv';
 
 describe('as-run CSV', () => {
   it('parses RFC 4180 quoting, CRLF, and tells the line each record starts on', () => {
@@ -84,5 +90,42 @@ describe('as-run CSV', () => {
     expect(missing.errors[0].message).toContain('startedAt, outcome');
     const empty = await importRowsFromCsv('');
     expect(empty.errors[0]).toMatchObject({ line: 1, code: 'CSV_EMPTY' });
+  });
+
+  it('gives what is wrong as fields too, for the web app to word in Vietnamese', async () => {
+    const header = await importRowsFromCsv('Ngày,Giờ,Tên,startedAt,outcome\nx,y,z,a,b');
+    expect(header.errors[0].header).toEqual({
+      problem: 'unknown-columns',
+      names: ['Ngày', 'Giờ', 'Tên'],
+      more: 0,
+      columns: CSV_COLUMNS,
+    });
+    const missing = await importRowsFromCsv('endedAt,title\nx,y');
+    expect(missing.errors[0].header).toEqual({
+      problem: 'missing-columns',
+      names: ['startedAt', 'outcome'],
+    });
+    const { errors } = await importRowsFromCsv(
+      [
+        'startedAt,outcome,playedMs,title',
+        '31/02/2026 05:30,aired,abc,Bản tin',
+        '2026-02-01 05:30,phát rồi,1000,Bản tin',
+        '2026-02-01 06:30,aired,1000',
+      ].join('\n'),
+    );
+    expect(errors).toEqual([
+      expect.objectContaining({
+        line: 2,
+        cells: [
+          { column: 'startedAt', value: '31/02/2026 05:30', reason: 'not-date-time' },
+          { column: 'playedMs', value: 'abc', reason: 'not-whole-number' },
+        ],
+      }),
+      expect.objectContaining({
+        line: 3,
+        cells: [{ column: 'outcome', value: 'phát rồi', reason: 'isIn' }],
+      }),
+      expect.objectContaining({ line: 4, code: 'CSV_CELLS', cellCount: 3, columnCount: 4 }),
+    ]);
   });
 });

@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate, ValidationError } from 'class-validator';
 import { isIsoInstant, localMidnight } from '../common/local-time';
 import { PostPlayoutRecordDto } from './dto/playout-record.dto';
-import { ImportRow, RowError } from './import-rows';
+import { CellProblem, HeaderProblem, ImportRow, RowError } from './import-rows';
 
 /**
  * CSV as-run logs from other systems (documented in README.md, "Nhật ký phát thanh / As-run
@@ -43,7 +43,13 @@ export function quoteCell(value: string): string {
   const chars = [...value];
   return chars.length <= QUOTED_CHARS
     ? `"${value}"`
-    : `"${chars.slice(0, QUOTED_CHARS).join('')}…" (${chars.length} characters)`;
+    : `"${shortCell(value)}" (${chars.length} characters)`;
+}
+
+/** A cell's first characters, as a row error's `cells` carry it. */
+function shortCell(value: string): string {
+  const chars = [...value];
+  return chars.length <= QUOTED_CHARS ? value : `${chars.slice(0, QUOTED_CHARS).join('')}…`;
 }
 
 export interface CsvLine {
@@ -198,13 +204,25 @@ function messagesOf(errors: ValidationError[]): string[] {
   return errors.flatMap((error) => Object.values(error.constraints ?? {}));
 }
 
+/** The failed constraints as cells: the column, its text and the constraint's name. */
+function cellProblemsOf(errors: ValidationError[], cells: Map<string, string>): CellProblem[] {
+  return errors.flatMap((error) =>
+    Object.keys(error.constraints ?? {}).map((reason) => ({
+      column: error.property,
+      value: shortCell(cells.get(error.property) ?? ''),
+      reason,
+    })),
+  );
+}
+
 /** A CSV row's cells as the same record a JSON post would carry, or what is wrong with it. */
 function rowInput(
   columns: CsvColumn[],
   cells: string[],
-): { input: Record<string, unknown> } | { problems: string[] } {
+): { input: Record<string, unknown> } | { problems: string[]; cells: CellProblem[] } {
   const input: Record<string, unknown> = { source: 'import' };
   const problems: string[] = [];
+  const wrong: CellProblem[] = [];
   columns.forEach((column, position) => {
     const value = (cells[position] ?? '').trim().normalize('NFC');
     if (value === '') return;
@@ -214,6 +232,7 @@ function rowInput(
         const instant = parseInstantCell(value);
         if (instant === null) {
           problems.push(`${column} ${quoteCell(value)} is not a date and time`);
+          wrong.push({ column, value: shortCell(value), reason: 'not-date-time' });
         } else {
           input[column] = instant;
         }
@@ -221,9 +240,12 @@ function rowInput(
       }
       case 'playedMs':
       case 'correctsSeq':
-        if (!/^\d{1,10}$/.test(value))
+        if (!/^\d{1,10}$/.test(value)) {
           problems.push(`${column} ${quoteCell(value)} is not a whole number`);
-        else input[column] = Number(value);
+          wrong.push({ column, value: shortCell(value), reason: 'not-whole-number' });
+        } else {
+          input[column] = Number(value);
+        }
         break;
       case 'topics':
         input.topics = value.split(/[|,;\s]+/).filter((code) => code !== '');
@@ -235,7 +257,7 @@ function rowInput(
         input[column] = value;
     }
   });
-  return problems.length > 0 ? { problems } : { input };
+  return problems.length > 0 ? { problems, cells: wrong } : { input };
 }
 
 /**
@@ -260,9 +282,9 @@ export async function importRowsFromCsv(
   const [header, ...body] = lines;
   if (!header)
     return { rows: [], errors: [{ line: 1, code: 'CSV_EMPTY', message: 'The file is empty' }] };
-  const headerError = (message: string) => ({
+  const headerError = (message: string, problem: HeaderProblem) => ({
     rows: [],
-    errors: [{ line: header.line, code: 'CSV_HEADER', message }],
+    errors: [{ line: header.line, code: 'CSV_HEADER', message, header: problem }],
   });
   const columns = header.cells.map(columnOf);
   const unknown = header.cells.filter((_, position) => !columns[position]);
@@ -271,16 +293,38 @@ export async function importRowsFromCsv(
     if (unknown.length > LISTED_NAMES) listed.push(`${unknown.length - LISTED_NAMES} more`);
     return headerError(
       `Unknown column(s): ${listed.join(', ')}; the columns are ${CSV_COLUMNS.join(', ')}`,
+      {
+        problem: 'unknown-columns',
+        names: unknown.slice(0, LISTED_NAMES).map((name) => shortCell(name.trim())),
+        more: Math.max(0, unknown.length - LISTED_NAMES),
+        columns: CSV_COLUMNS,
+      },
     );
   }
   const known = columns as CsvColumn[];
   const repeated = known.filter((column, position) => known.indexOf(column) !== position);
-  if (repeated.length > 0) return headerError(`Column(s) named twice: ${repeated.join(', ')}`);
+  if (repeated.length > 0) {
+    return headerError(`Column(s) named twice: ${repeated.join(', ')}`, {
+      problem: 'repeated-columns',
+      names: repeated,
+    });
+  }
   const missing = REQUIRED_COLUMNS.filter((column) => !known.includes(column));
-  if (missing.length > 0) return headerError(`Missing column(s): ${missing.join(', ')}`);
-  if (body.length === 0) return headerError('The file has a header but no rows');
+  if (missing.length > 0) {
+    return headerError(`Missing column(s): ${missing.join(', ')}`, {
+      problem: 'missing-columns',
+      names: missing,
+    });
+  }
+  if (body.length === 0) {
+    return headerError('The file has a header but no rows', { problem: 'no-rows' });
+  }
   if (body.length > MAX_CSV_ROWS) {
-    return headerError(`At most ${MAX_CSV_ROWS} rows per file, got ${body.length}`);
+    return headerError(`At most ${MAX_CSV_ROWS} rows per file, got ${body.length}`, {
+      problem: 'too-many-rows',
+      rows: body.length,
+      maxRows: MAX_CSV_ROWS,
+    });
   }
 
   const rows: ImportRow[] = [];
@@ -291,20 +335,31 @@ export async function importRowsFromCsv(
         line,
         code: 'CSV_CELLS',
         message: `${cells.length} cell(s), the header has ${known.length}`,
+        cellCount: cells.length,
+        columnCount: known.length,
       });
       continue;
     }
     const parsed = rowInput(known, cells);
     if ('problems' in parsed) {
-      errors.push({ line, code: 'VALIDATION_FAILED', message: parsed.problems.join('; ') });
+      errors.push({
+        line,
+        code: 'VALIDATION_FAILED',
+        message: parsed.problems.join('; '),
+        cells: parsed.cells,
+      });
       continue;
     }
     const input = plainToInstance(PostPlayoutRecordDto, parsed.input);
-    const problems = messagesOf(
-      await validate(input, { whitelist: true, forbidNonWhitelisted: true }),
-    );
-    if (problems.length > 0) {
-      errors.push({ line, code: 'VALIDATION_FAILED', message: problems.join('; ') });
+    const failed = await validate(input, { whitelist: true, forbidNonWhitelisted: true });
+    if (failed.length > 0) {
+      const text = new Map(known.map((column, position) => [column, cells[position].trim()]));
+      errors.push({
+        line,
+        code: 'VALIDATION_FAILED',
+        message: messagesOf(failed).join('; '),
+        cells: cellProblemsOf(failed, text),
+      });
     } else {
       rows.push({ place: { line }, input });
     }

@@ -8,8 +8,38 @@ export interface ImportRow {
   input: PostPlayoutRecordDto;
 }
 
-/** A refused row: where, a code, and what is wrong, in English. */
-export type RowError = RowPlace & { code: string; message: string };
+/** A CSV cell that is wrong: its column, what it holds (quoted short) and why, as a key. */
+export interface CellProblem {
+  column: string;
+  value: string;
+  /** `not-date-time`, `not-whole-number`, or the failed class-validator constraint (`isIn`…). */
+  reason: string;
+}
+
+/** What is wrong with a CSV's header line, and the names at fault. */
+export interface HeaderProblem {
+  problem: 'unknown-columns' | 'repeated-columns' | 'missing-columns' | 'no-rows' | 'too-many-rows';
+  names?: string[];
+  /** How many unknown names there are beyond `names`. */
+  more?: number;
+  /** The columns the import reads (for unknown ones). */
+  columns?: readonly string[];
+  rows?: number;
+  maxRows?: number;
+}
+
+/**
+ * A refused row: where, a code, and what is wrong, in English; a CSV row's problems also as
+ * fields (`cells`, `header`, the counts of `CSV_CELLS`), which the web app words in Vietnamese.
+ */
+export type RowError = RowPlace & {
+  code: string;
+  message: string;
+  cells?: CellProblem[];
+  header?: HeaderProblem;
+  cellCount?: number;
+  columnCount?: number;
+};
 
 export function describePlace(place: RowPlace): string {
   return 'line' in place ? `line ${place.line}` : `records[${place.index}]`;

@@ -131,6 +131,49 @@ describe('web app text', () => {
     expect(bulletinState({ status: 'approved', sentBack: null })).toBe('approved');
   });
 
+  it("words a CSV import's wrong rows in Vietnamese from their fields, with no English", () => {
+    const columns = ['startedAt', 'endedAt', 'correctsSeq'];
+    const row = (code: string, fields: Record<string, unknown>): string =>
+      vietnameseError(422, code, 'english detail', {
+        line: 2,
+        code,
+        message: 'english',
+        ...fields,
+      });
+    expect(
+      row('VALIDATION_FAILED', {
+        cells: [
+          { column: 'startedAt', value: '31/02/2026 05:30', reason: 'not-date-time' },
+          { column: 'playedMs', value: 'abc', reason: 'not-whole-number' },
+          { column: 'outcome', value: 'phát rồi', reason: 'isIn' },
+        ],
+      }),
+    ).toBe(
+      'Cột startedAt “31/02/2026 05:30” không phải ngày giờ có thật (ghi như 06/10/2025 05:30 hoặc 2025-10-06 05:30:00); ' +
+        'Cột playedMs “abc” không phải số nguyên; Cột outcome “phát rồi” không phải giá trị được chấp nhận',
+    );
+    expect(
+      row('CSV_HEADER', {
+        header: { problem: 'unknown-columns', names: ['Ngày', 'Giờ'], more: 0, columns },
+      }),
+    ).toBe(
+      'Dòng tên cột có cột không đọc được: “Ngày”, “Giờ”; các cột đọc được là startedAt, endedAt, correctsSeq',
+    );
+    expect(row('CSV_HEADER', { header: { problem: 'missing-columns', names: ['outcome'] } })).toBe(
+      'Dòng tên cột thiếu cột bắt buộc “outcome”',
+    );
+    expect(row('CSV_CELLS', { cellCount: 3, columnCount: 5 })).toBe(
+      'Dòng có 3 ô, dòng tên cột có 5 cột',
+    );
+    expect(row('CSV_ENCODING', {})).toBe(
+      'Tệp không phải văn bản UTF-8: hãy lưu lại tệp với bảng mã UTF-8 (trong Excel chọn “CSV UTF-8”)',
+    );
+    // The refusal itself, for a file that is not UTF-8 (its one row says why).
+    expect(vietnameseError(422, 'PLAYOUT_IMPORT_INVALID', 'The file is not UTF-8 text')).toBe(
+      'Tệp nhập nhật ký có dòng không hợp lệ',
+    );
+  });
+
   it("says the plan's daily play limit in an operator's words, not the setting's name", () => {
     const group = { cause: 'daily-play-limit', bulletins: 2, maxPlaysPerBulletinPerDay: 3 };
     expect(causeText(group as ShortfallGroup)).toBe(

@@ -128,6 +128,12 @@ export const ERROR_MESSAGES: Record<string, string> = {
   CSV_EMPTY: 'Tệp trống',
   CSV_HEADER: 'Dòng tên cột không đúng',
   CSV_CELLS: 'Số ô của dòng khác số cột của dòng tên cột',
+  CSV_ENCODING:
+    'Tệp không phải văn bản UTF-8: hãy lưu lại tệp với bảng mã UTF-8 (trong Excel chọn “CSV UTF-8”)',
+  CSV_SYNTAX:
+    'Dấu ngoặc kép không đúng chỗ hoặc chưa đóng: ô có dấu " phải đặt cả ô trong ngoặc kép',
+  CSV_TOO_MANY_CELLS: 'Dòng có quá nhiều ô',
+  CSV_CELL_TOO_LONG: 'Có ô dài quá 4.000 ký tự',
 };
 
 const BY_STATUS: Record<number, string> = {
@@ -147,13 +153,66 @@ const BY_STATUS: Record<number, string> = {
 /** Codes whose English detail says which field is wrong: worth showing beside the Vietnamese. */
 const DETAILED = new Set([
   'VALIDATION_FAILED',
-  'PLAYOUT_IMPORT_INVALID',
   'PLAYOUT_RECORD_INVALID',
   'PLAYOUT_TIME_OUT_OF_RANGE',
   'PLAYOUT_ITEM_TIME_MISMATCH',
-  'CSV_HEADER',
-  'CSV_CELLS',
 ]);
+
+/** Why a CSV cell is wrong (`cells[].reason` of an import's row): the parser's or the constraint's. */
+const CELL_REASONS: Record<string, string> = {
+  'not-date-time':
+    'không phải ngày giờ có thật (ghi như 06/10/2025 05:30 hoặc 2025-10-06 05:30:00)',
+  'not-whole-number': 'không phải số nguyên',
+  isIn: 'không phải giá trị được chấp nhận',
+  isUuid: 'không phải mã hợp lệ',
+  isInt: 'không phải số nguyên',
+  min: 'nhỏ quá mức cho phép',
+  max: 'lớn quá mức cho phép',
+  minLength: 'không được để trống',
+  maxLength: 'dài quá mức cho phép',
+  matches: 'có mã chủ đề không hợp lệ',
+  arrayMaxSize: 'có quá nhiều chủ đề',
+};
+
+interface CellProblem {
+  column?: string;
+  value?: string;
+  reason?: string;
+}
+
+interface HeaderProblem {
+  problem?: string;
+  names?: string[];
+  more?: number;
+  columns?: string[];
+  rows?: number;
+  maxRows?: number;
+}
+
+const quoted = (names: readonly string[] = []): string =>
+  names.map((name) => `“${name}”`).join(', ');
+
+/** A CSV header's problem in Vietnamese; the names are the file's own or the import's columns. */
+function headerText(header: HeaderProblem): string | null {
+  switch (header.problem) {
+    case 'unknown-columns':
+      return (
+        `Dòng tên cột có cột không đọc được: ${quoted(header.names)}` +
+        (header.more ? ` và ${header.more} cột khác` : '') +
+        (header.columns ? `; các cột đọc được là ${header.columns.join(', ')}` : '')
+      );
+    case 'repeated-columns':
+      return `Dòng tên cột ghi hai lần cột ${quoted(header.names)}`;
+    case 'missing-columns':
+      return `Dòng tên cột thiếu cột bắt buộc ${quoted(header.names)}`;
+    case 'no-rows':
+      return 'Tệp chỉ có dòng tên cột, chưa có dòng nhật ký nào';
+    case 'too-many-rows':
+      return `Mỗi tệp nhập tối đa ${header.maxRows} dòng, tệp này có ${header.rows} dòng`;
+    default:
+      return null;
+  }
+}
 
 interface NamedItem {
   title?: string | null;
@@ -198,6 +257,25 @@ const NAMING: Record<string, (problem: Record<string, unknown>) => string | null
     if (typeof count !== 'number') return null;
     return `Tệp có ${count} dòng không hợp lệ nên chưa nhập bản ghi nào: sửa các dòng được liệt kê rồi nhập lại`;
   },
+  // A CSV row's wrong cells: the column as the file names it, its text, and why.
+  VALIDATION_FAILED: (problem) => {
+    const cells = problem.cells as CellProblem[] | undefined;
+    if (!Array.isArray(cells) || cells.length === 0) return null;
+    return cells
+      .map(
+        (cell) =>
+          `Cột ${cell.column} “${cell.value}” ${CELL_REASONS[cell.reason ?? ''] ?? 'không hợp lệ'}`,
+      )
+      .join('; ');
+  },
+  CSV_HEADER: (problem) =>
+    typeof problem.header === 'object' && problem.header !== null
+      ? headerText(problem.header)
+      : null,
+  CSV_CELLS: (problem) =>
+    typeof problem.cellCount === 'number' && typeof problem.columnCount === 'number'
+      ? `Dòng có ${problem.cellCount} ô, dòng tên cột có ${problem.columnCount} cột`
+      : null,
   WINDOW_OVERLAP: (problem) => {
     const other = problem.window as NamedWindow | undefined;
     if (!other?.name) return null;

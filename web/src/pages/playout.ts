@@ -196,7 +196,7 @@ function importErrors(error: unknown): HTMLElement | null {
         'li',
         null,
         row.line ? `Dòng ${row.line}: ` : '',
-        vietnameseError(422, row.code, row.message ?? ''),
+        vietnameseError(422, row.code, row.message ?? '', row),
       ),
     ),
     more > 0 ? h('li', null, `… và ${more} dòng lỗi khác.`) : null,
@@ -207,7 +207,7 @@ function importForm(commune: string, onDone: () => void): HTMLElement {
   const csvField = fileField(
     'Tệp CSV (UTF-8)',
     { accept: '.csv,text/csv', name: 'file' },
-    'Dòng đầu là tên cột: startedAt, endedAt, playedMs, outcome, title, bulletinId, scheduleItemId, topics, reason. Giờ ghi như 2025-10-06 05:30:00 hoặc 06/10/2025 05:30; giờ không ghi múi giờ được hiểu là giờ Việt Nam. Tệp có dòng sai thì không dòng nào được nhập.',
+    'Dòng đầu là tên cột: startedAt, endedAt, playedMs, outcome, title, bulletinId, scheduleItemId, topics, reason, correctsSeq. Giờ ghi như 2025-10-06 05:30:00 hoặc 06/10/2025 05:30; giờ không ghi múi giờ được hiểu là giờ Việt Nam. Tệp có dòng sai thì không dòng nào được nhập.',
   );
   const file = csvField.input;
   const details = h('div');
