@@ -569,7 +569,23 @@ describe('web app in a browser (e2e, Chromium)', () => {
     await page.getByRole('cell', { name: OPERATOR.username, exact: true }).waitFor();
     await page.getByRole('button', { name: '+ Tạo người dùng' }).click();
     const dialog = page.getByRole('dialog');
+    // A wrong username or a short password is named in Vietnamese before anything is sent.
+    const creations: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && request.url().endsWith('/users')) creations.push('post');
+    });
+    await dialog.getByLabel('Tên đăng nhập').fill('lê');
+    await dialog.getByLabel('Mật khẩu').fill('ngan');
+    await dialog.getByRole('button', { name: 'Tạo người dùng' }).click();
+    await dialog
+      .getByText('Tên đăng nhập phải dài 3–64 ký tự: chữ thường, số, “.”, “-”, “_”', {
+        exact: true,
+      })
+      .waitFor();
     await dialog.getByLabel('Tên đăng nhập').fill('vanhanh2.hacthanh');
+    await dialog.getByRole('button', { name: 'Tạo người dùng' }).click();
+    await dialog.getByText('Mật khẩu phải có ít nhất 8 ký tự', { exact: true }).waitFor();
+    expect(creations).toEqual([]);
     await dialog.getByLabel('Họ và tên').fill('Lê Thị Hoa');
     await dialog.getByLabel('Mật khẩu').fill('mat-khau-du-dai');
     await dialog.getByLabel('Vai trò').selectOption('operator');

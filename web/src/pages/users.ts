@@ -37,7 +37,10 @@ function userForm(
   const username = input({
     required: true,
     autocomplete: 'off',
-    pattern: '[a-z0-9._-]{3,64}',
+    // Upper case is lowered when sent. The dash escaped: browsers read a pattern with the `v`
+    // flag, where an unescaped one made the whole pattern invalid, so never checked.
+    pattern: '[A-Za-z0-9._\\-]{3,64}',
+    title: 'phải dài 3–64 ký tự: chữ thường, số, “.”, “-”, “_”',
     value: existing?.username ?? '',
     disabled: Boolean(existing),
   });

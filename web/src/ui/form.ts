@@ -67,6 +67,22 @@ export function checkGroup(
   };
 }
 
+/**
+ * What is wrong with a shown input, named by its label, or null: its own message where it set one
+ * (a date or time), else its constraint's (`required`, `minlength`, `pattern` described by `title`).
+ */
+export function constraintText(control: HTMLInputElement): string | null {
+  const validity = control.validity;
+  if (validity.valid || control.closest('[hidden]')) return null;
+  if (validity.customError) return control.validationMessage;
+  const label = control.labels?.[0]?.textContent?.trim() || 'Ô này';
+  if (validity.valueMissing) return `Chưa nhập ${label.toLowerCase()}`;
+  if (validity.tooShort) return `${label} phải có ít nhất ${control.minLength} ký tự`;
+  if (validity.tooLong) return `${label} chỉ được dài tối đa ${control.maxLength} ký tự`;
+  if (validity.patternMismatch && control.title) return `${label} ${control.title}`;
+  return `${label} chưa hợp lệ`;
+}
+
 export interface FormHandle {
   form: HTMLFormElement;
   message: MessageBox;
@@ -96,15 +112,15 @@ export function form(
   element.addEventListener('submit', (event) => {
     event.preventDefault();
     if (busy) return;
-    // A field that knows its text is wrong (a date or time typed amiss) says so before sending.
-    const wrong = [...element.elements].find(
-      (control): control is HTMLInputElement =>
-        control instanceof HTMLInputElement && control.validity.customError,
-    );
-    if (wrong) {
-      message.show(wrong.validationMessage);
-      wrong.focus();
-      return;
+    // A field whose text breaks its own constraints (a date typed amiss, a password too short)
+    // says so before sending, in Vietnamese: the API would answer in English.
+    for (const control of element.elements) {
+      const text = control instanceof HTMLInputElement ? constraintText(control) : null;
+      if (text && control instanceof HTMLInputElement) {
+        message.show(text);
+        control.focus();
+        return;
+      }
     }
     busy = true;
     submit.disabled = true;
