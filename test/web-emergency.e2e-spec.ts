@@ -91,6 +91,10 @@ describe('web app: emergency to the clusters of a zone, and its delivery (e2e, C
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel(/Khẩn cấp: nước lũ lên nhanh/).waitFor();
     await dialog.getByLabel(/Mọi cụm loa của xã \(3\)/).waitFor();
+    // Before the red button: how many clusters would hear it now.
+    await expect(dialog.getByTestId('emergency-clusters').innerText()).resolves.toBe(
+      '1/3 cụm loa của xã đang kết nối. Cụm loa mất kết nối nhận lệnh khi kết nối lại, nếu bản tin còn đang phát.',
+    );
     await dialog.getByLabel('Chỉ các vùng đã chọn').check();
     await dialog.getByRole('button', { name: 'PHÁT NGAY' }).click();
     await dialog.getByText('Hãy đánh dấu ô xác nhận trước khi phát.').waitFor();

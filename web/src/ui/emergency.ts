@@ -59,6 +59,30 @@ function zoneChoice(devices: readonly Device[]): {
   };
 }
 
+/**
+ * How many of the commune's clusters would hear it now. Those not connected get the command when
+ * they come back while the emergency is still on air; none connected is said as a warning.
+ */
+function clustersNow(devices: readonly Device[]): HTMLElement | null {
+  if (devices.length === 0) return null;
+  const online = devices.filter((device) => device.status === 'online').length;
+  if (online === 0) {
+    return h(
+      'p',
+      { class: 'message message-error', 'data-testid': 'emergency-clusters' },
+      `Không cụm loa nào của xã đang kết nối (0/${devices.length}): bản tin chỉ phát ra loa ở cụm nào kết nối lại khi bản tin còn đang phát.`,
+    );
+  }
+  return h(
+    'p',
+    { class: 'small', 'data-testid': 'emergency-clusters' },
+    `${online}/${devices.length} cụm loa của xã đang kết nối.`,
+    online < devices.length
+      ? ' Cụm loa mất kết nối nhận lệnh khi kết nối lại, nếu bản tin còn đang phát.'
+      : '',
+  );
+}
+
 interface WaitingEmergencies {
   bulletins: Bulletin[];
   approvers: string[];
@@ -169,6 +193,7 @@ export async function openEmergency(context: AppContext): Promise<void> {
         [
           h('fieldset', { class: 'choice-list' }, h('legend', null, 'Bản tin khẩn cấp'), choices),
           where.element,
+          clustersNow(devices),
           h(
             'p',
             { class: 'warning' },
