@@ -609,7 +609,17 @@ describe('web app in a browser (e2e, Chromium)', () => {
       .filter({ hasText: 'Tuyên truyền chuyển đổi số (tuần thử)' })
       .getByRole('button', { name: 'Sửa' })
       .click();
-    await dialog.getByLabel('Thời lượng tuyên truyền tối thiểu mỗi ngày (phút)').fill('6');
+    // A value below its field's minimum is named before sending; one between the arrows' half
+    // minutes is the user's to give.
+    const daily = dialog.getByLabel('Thời lượng tuyên truyền tối thiểu mỗi ngày (phút)');
+    await daily.fill('-1');
+    await dialog.getByRole('button', { name: 'Lưu thay đổi' }).click();
+    await dialog
+      .getByText('Thời lượng tuyên truyền tối thiểu mỗi ngày (phút) phải từ 0 trở lên', {
+        exact: true,
+      })
+      .waitFor();
+    await daily.fill('6.25');
     await dialog.getByRole('button', { name: 'Lưu thay đổi' }).click();
     await page.getByText('Đã lưu chiến dịch.').waitFor();
     const campaign = await app
@@ -617,7 +627,7 @@ describe('web app in a browser (e2e, Chromium)', () => {
       .get(`/api/v1/campaigns/${CAMPAIGN}`)
       .set(bearer(admin))
       .expect(200);
-    expect(campaign.body).toMatchObject({ minDailySeconds: 360 });
+    expect(campaign.body).toMatchObject({ minDailySeconds: 375 });
     await go(page, 'Chủ đề', 'Chủ đề tuyên truyền');
     await screenshot(page, '15-chu-de');
     // A relay added (by the API here): its audit row must read in Vietnamese too.

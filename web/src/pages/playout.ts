@@ -117,10 +117,11 @@ function confirmDialogFor(commune: string, item: ScheduleItem, onDone: () => voi
       step: '1',
       required: true,
     });
+    // To the tenth of a minute, as its value is given (0.3 for an 18 s bulletin).
     const playedMinutes = input({
       type: 'number',
       min: 0,
-      step: '0.5',
+      step: '0.1',
       value: String(Math.round((item.durationMs / 60000) * 10) / 10),
     });
     const reason = h('textarea', { rows: 2, maxlength: 1000 });

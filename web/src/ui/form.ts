@@ -80,6 +80,12 @@ export function constraintText(control: HTMLInputElement): string | null {
   if (validity.tooShort) return `${label} phải có ít nhất ${control.minLength} ký tự`;
   if (validity.tooLong) return `${label} chỉ được dài tối đa ${control.maxLength} ký tự`;
   if (validity.patternMismatch && control.title) return `${label} ${control.title}`;
+  if (validity.badInput) return `${label} phải là một số`;
+  if (validity.rangeUnderflow) return `${label} phải từ ${control.min} trở lên`;
+  if (validity.rangeOverflow) return `${label} không được quá ${control.max}`;
+  // A step is the arrows' (half minutes of a weekly target): a value between them is the user's
+  // to give (700 s a week is 11,67 minutes), and the API judges it.
+  if (validity.stepMismatch) return null;
   return `${label} chưa hợp lệ`;
 }
 
