@@ -557,7 +557,7 @@ describe('program log (e2e)', () => {
           'out = []',
           "for e in cal.walk('VEVENT'):",
           "    s = e['DTSTART']",
-          "    out.append({'uid': str(e['UID']), 'tzid': s.params.get('TZID'), 'start': e.decoded('DTSTART').isoformat(), 'end': e.decoded('DTEND').isoformat(), 'status': str(e.get('STATUS')), 'summary': str(e['SUMMARY'])})",
+          "    out.append({'uid': str(e['UID']), 'tzid': s.params.get('TZID'), 'start': e.decoded('DTSTART').isoformat(), 'end': e.decoded('DTEND').isoformat(), 'status': str(e.get('STATUS')), 'summary': str(e['SUMMARY']), 'description': str(e.get('DESCRIPTION'))})",
           "print(json.dumps({'events': out, 'timezones': [str(t['TZID']) for t in cal.walk('VTIMEZONE')]}))",
         ].join('\n'),
         ics,
@@ -571,6 +571,7 @@ describe('program log (e2e)', () => {
               end: string;
               status: string;
               summary: string;
+              description: string;
             }[];
             timezones: string[];
           },
@@ -596,6 +597,14 @@ describe('program log (e2e)', () => {
           status: item.status === 'cancelled' ? 'CANCELLED' : 'CONFIRMED',
           summary: item.title,
         });
+      }
+      // A cancelled item's event says so as the web app spells it.
+      const cancelled = items.filter((item) => item.status === 'cancelled');
+      expect(cancelled.length).toBeGreaterThan(0);
+      for (const item of cancelled) {
+        expect(
+          parsed.events.find((event) => event.uid === `${item.id}@loa-xa`)?.description,
+        ).toContain('Trạng thái: Đã huỷ');
       }
       const again = await app
         .http()

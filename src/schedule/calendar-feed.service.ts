@@ -23,7 +23,7 @@ const STATUS_TEXT: Record<ScheduleItemStatus, string> = {
   partial: 'Phát một phần',
   failed: 'Phát lỗi',
   missed: 'Bỏ lỡ',
-  cancelled: 'Đã hủy',
+  cancelled: 'Đã huỷ',
 };
 
 /** Stable across feeds, so a subscribed calendar updates an event instead of adding one. */
@@ -87,7 +87,7 @@ export class CalendarFeedService {
           `Chủ đề: ${topics || 'không có'}`,
           `Thời lượng: ${Math.round(item.durationMs / 1000)} giây`,
           `Trạng thái: ${STATUS_TEXT[item.status]}`,
-          ...(item.cancelReason ? [`Lý do hủy: ${item.cancelReason}`] : []),
+          ...(item.cancelReason ? [`Lý do huỷ: ${item.cancelReason}`] : []),
         ].join('\n'),
       });
     });
