@@ -1,4 +1,4 @@
-import { firstOpenTime } from '../../web/src/pages/schedule-week';
+import { firstOpenTime } from '../../web/src/format';
 import type { BroadcastWindow } from '../../web/src/types';
 
 const window = (startTime: string, daysOfWeek = [1, 2, 3, 4, 5, 6, 7]): BroadcastWindow =>

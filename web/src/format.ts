@@ -1,4 +1,4 @@
-import type { Person } from './types.js';
+import type { BroadcastWindow, Person } from './types.js';
 
 /** Dates, times and durations as Vietnamese readers write them, always in Asia/Ho_Chi_Minh. */
 
@@ -126,6 +126,51 @@ export function localInstant(date: string, time: string): string {
 export function windowOver(date: string, endMinute: number, now: Date | number): boolean {
   const current = localDateOf(now);
   return date < current || (date === current && endMinute <= minutesOfDay(now));
+}
+
+export function windowAppliesOn(window: BroadcastWindow, date: string): boolean {
+  return (
+    window.daysOfWeek.includes(isoDayOfWeek(date)) &&
+    (window.validFrom === null || window.validFrom <= date) &&
+    (window.validTo === null || window.validTo >= date)
+  );
+}
+
+export function windowMinutes(window: BroadcastWindow): { start: number; end: number } {
+  const [hours, minutes] = window.startTime.split(':').map(Number);
+  const start = hours * 60 + minutes;
+  return { start, end: start + window.durationMinutes };
+}
+
+/**
+ * The first time from `date` on (up to a week later) that a window is open and still ahead of
+ * `now` by a minute: its start, or the next whole minute of a window under way. Null when no
+ * window opens that week.
+ */
+export function firstOpenTime(
+  windows: readonly BroadcastWindow[],
+  date: string,
+  now: Date | number,
+): { date: string; time: string } | null {
+  const current = localDateOf(now);
+  for (let offset = 0; offset < 7; offset += 1) {
+    const day = addDays(date, offset);
+    if (day < current) continue;
+    const earliest = day === current ? Math.floor(minutesOfDay(now)) + 2 : 0;
+    const starts = windows
+      .filter((window) => windowAppliesOn(window, day))
+      .map(windowMinutes)
+      .map(({ start, end }) => ({ start: Math.max(start, earliest), end }))
+      .filter(({ start, end }) => start < end)
+      .map(({ start }) => start)
+      .sort((a, b) => a - b);
+    if (starts.length > 0) {
+      const minute = starts[0];
+      const pad = (value: number): string => String(value).padStart(2, '0');
+      return { date: day, time: `${pad(Math.floor(minute / 60))}:${pad(minute % 60)}` };
+    }
+  }
+  return null;
 }
 
 /** Minutes since local midnight of an instant. */

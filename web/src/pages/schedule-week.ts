@@ -13,6 +13,8 @@ import {
   windowOver,
   today,
   weekdayShort,
+  windowAppliesOn,
+  windowMinutes,
 } from '../format.js';
 import { ITEM_STATUS_LABEL, PRIORITY_LABEL, topicColour } from '../labels.js';
 import type { BroadcastWindow, ScheduleItem } from '../types.js';
@@ -41,51 +43,6 @@ export function rememberLayout(layout: WeekLayout): void {
   } catch {
     // Private mode without storage: the choice lasts for the page only.
   }
-}
-
-export function windowAppliesOn(window: BroadcastWindow, date: string): boolean {
-  return (
-    window.daysOfWeek.includes(isoDayOfWeek(date)) &&
-    (window.validFrom === null || window.validFrom <= date) &&
-    (window.validTo === null || window.validTo >= date)
-  );
-}
-
-export function windowMinutes(window: BroadcastWindow): { start: number; end: number } {
-  const [hours, minutes] = window.startTime.split(':').map(Number);
-  const start = hours * 60 + minutes;
-  return { start, end: start + window.durationMinutes };
-}
-
-/**
- * The first time from `date` on (up to a week later) that a window is open and still ahead of
- * `now` by a minute: its start, or the next whole minute of a window under way. Null when no
- * window opens that week.
- */
-export function firstOpenTime(
-  windows: readonly BroadcastWindow[],
-  date: string,
-  now: Date | number,
-): { date: string; time: string } | null {
-  const current = localDateOf(now);
-  for (let offset = 0; offset < 7; offset += 1) {
-    const day = addDays(date, offset);
-    if (day < current) continue;
-    const earliest = day === current ? Math.floor(minutesOfDay(now)) + 2 : 0;
-    const starts = windows
-      .filter((window) => windowAppliesOn(window, day))
-      .map(windowMinutes)
-      .map(({ start, end }) => ({ start: Math.max(start, earliest), end }))
-      .filter(({ start, end }) => start < end)
-      .map(({ start }) => start)
-      .sort((a, b) => a - b);
-    if (starts.length > 0) {
-      const minute = starts[0];
-      const pad = (value: number): string => String(value).padStart(2, '0');
-      return { date: day, time: `${pad(Math.floor(minute / 60))}:${pad(minute % 60)}` };
-    }
-  }
-  return null;
 }
 
 /** Relays (tiếp âm) and emergencies look different from bulletins at a glance. */

@@ -15,6 +15,9 @@ import {
   minutesOfDay,
   mondayOf,
   today,
+  firstOpenTime,
+  windowAppliesOn,
+  windowMinutes,
 } from '../format.js';
 import { ITEM_SOURCE_LABEL, ITEM_STATUS_LABEL, PRIORITY_LABEL } from '../labels.js';
 import { href, navigate, Page, RouteMatch } from '../router.js';
@@ -37,14 +40,11 @@ import { isDemoBulletin } from '../ui/demo-banner.js';
 import { demoBadge, emptyState, toast } from '../ui/notice.js';
 import { topicChip } from '../ui/topic-chip.js';
 import {
-  firstOpenTime,
   type ItemActions,
   rememberedLayout,
   rememberLayout,
   weekCalendar,
   WeekLayout,
-  windowAppliesOn,
-  windowMinutes,
 } from './schedule-week.js';
 import { dateInput, timeInput } from '../ui/date-input.js';
 
