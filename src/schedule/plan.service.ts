@@ -164,15 +164,11 @@ export class PlanService {
     const gapMs = this.config.schedule.gapSeconds * 1000;
     const run = async (manager: EntityManager): Promise<CommunePlan[]> => {
       // Bulletins (share-locked) before the communes' locks: the lock order every writer follows.
-      // An emergency bulletin (a storm warning) is played at once by the commune (TT 39), never
-      // planned as a campaign's airtime.
-      const candidates = new Map(
-        [
-          ...(await this.bulletins.schedulableByAll(communeCodes, provinceCode, manager, !dryRun)),
-        ].map(([code, records]) => [
-          code,
-          records.filter((record) => record.bulletin.priority !== 'emergency'),
-        ]),
+      const candidates = await this.bulletins.schedulableByAll(
+        communeCodes,
+        provinceCode,
+        manager,
+        !dryRun,
       );
       const now = this.clock.now();
       if (!dryRun) await this.programLog.lockAll(manager, communeCodes, now);
@@ -201,8 +197,11 @@ export class PlanService {
             sharesAir: itemsShareDevice(zones, item.zones, devicesZones.get(communeCode)!),
             emergency: item.source === 'emergency',
           })),
+          // An emergency bulletin (a storm warning) is played at once by the commune (TT 39),
+          // never planned as a campaign's airtime.
           bulletins: candidates
             .get(communeCode)!
+            .filter((record) => record.bulletin.priority !== 'emergency')
             .map((record) => plannerBulletin(record, communeCode)),
           targets: campaign,
           gapMs,

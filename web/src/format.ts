@@ -162,12 +162,10 @@ export function firstOpenTime(
       .map(windowMinutes)
       .map(({ start, end }) => ({ start: Math.max(start, earliest), end }))
       .filter(({ start, end }) => start < end)
-      .map(({ start }) => start)
-      .sort((a, b) => a - b);
+      .map(({ start }) => start);
     if (starts.length > 0) {
-      const minute = starts[0];
-      const pad = (value: number): string => String(value).padStart(2, '0');
-      return { date: day, time: `${pad(Math.floor(minute / 60))}:${pad(minute % 60)}` };
+      const midnight = Date.parse(localInstant(day, '00:00'));
+      return { date: day, time: formatTime(midnight + Math.min(...starts) * 60_000) };
     }
   }
   return null;
@@ -223,4 +221,9 @@ export function formatPercent(fraction: number): string {
 /** A person as people call them: the display name, else the username. */
 export function personName(person: Person | null): string {
   return person ? (person.displayName ?? person.username) : 'không rõ';
+}
+
+/** Any one of them (the approvers a draft waits for): `Lê Văn Duyệt hoặc Trần Thị Ký`. */
+export function anyOf(people: readonly Person[]): string {
+  return people.map(personName).join(' hoặc ');
 }

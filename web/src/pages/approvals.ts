@@ -1,7 +1,7 @@
 import { errorText, get, post } from '../api.js';
 import type { AppContext } from '../context.js';
 import { h } from '../dom.js';
-import { formatDateTime, formatDurationMs, personName } from '../format.js';
+import { anyOf, formatDateTime, formatDurationMs, personName } from '../format.js';
 import { AUDIO_STATUS_LABEL } from '../labels.js';
 import { navigate, Page } from '../router.js';
 import type { ApprovalInbox, ApprovalItem, ApprovalSummary, ReviewResult } from '../types.js';
@@ -227,10 +227,9 @@ export async function approvalsPage(context: AppContext): Promise<Page> {
 export function waitingText(summary: ApprovalSummary): string | null {
   const parts: string[] = [];
   if (summary.waiting > 0) {
-    const names = summary.approvers.map(personName);
     parts.push(
-      names.length > 0
-        ? `${summary.waiting} bản tin đang chờ ${names.join(' hoặc ')} duyệt.`
+      summary.approvers.length > 0
+        ? `${summary.waiting} bản tin đang chờ ${anyOf(summary.approvers)} duyệt.`
         : `${summary.waiting} bản tin đang chờ duyệt, nhưng xã chưa có tài khoản người duyệt: hãy nhờ quản trị viên tạo.`,
     );
   }

@@ -56,6 +56,7 @@ export async function communePage(context: AppContext, match: RouteMatch): Promi
     communeRecords(context, code, detail, topics, match, path),
   ]);
   const note = progressNote(detail);
+  const isJudged = judged(detail);
   const summary = detail.summary;
   return {
     title: detail.communeName,
@@ -77,7 +78,7 @@ export async function communePage(context: AppContext, match: RouteMatch): Promi
         'p',
         { class: 'muted' },
         `${campaign.name} · từ ${formatDate(detail.from)} đến ${formatDate(detail.to)} · ` +
-          (judged(detail) || summary.campaign.status === 'not-started'
+          (isJudged || summary.campaign.status === 'not-started'
             ? `${CAMPAIGN_STATUS_TEXT[summary.campaign.status]} (${summary.campaign.topicsMet}/${summary.campaign.topicsRequired} chủ đề).`
             : 'Chưa tính tiến độ: chưa có ngày nào kết thúc.'),
         ' ',
@@ -95,7 +96,7 @@ export async function communePage(context: AppContext, match: RouteMatch): Promi
           'ul',
           { class: 'topic-status' },
           cellsOf(detail.rows, [summary]).map((row) => {
-            const state = cellState(row, judged(detail));
+            const state = cellState(row, isJudged);
             return h(
               'li',
               { class: `cell ${state.class}` },

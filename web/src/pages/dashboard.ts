@@ -299,9 +299,8 @@ function grid(
   );
 }
 
-function tiles(report: ComplianceReport): HTMLElement {
+function tiles(report: ComplianceReport, isJudged: boolean): HTMLElement {
   const communes = report.communes;
-  const isJudged = judged(report);
   const metAll = communes.filter((commune) => commune.metAllToDate).length;
   const cellsMet = report.communes.reduce((sum, commune) => sum + commune.topicsMetToDate, 0);
   const aired = communes.reduce((sum, commune) => sum + commune.campaignSeconds, 0);
@@ -411,6 +410,7 @@ export async function dashboardPage(context: AppContext, match: RouteMatch): Pro
   const sort: SortName = sortParam && sortParam in SORTS ? (sortParam as SortName) : 'worst';
   const search = (match.query.get('q') ?? '').trim();
   const report = await get<ComplianceReport>(`/reports/compliance?${reportQuery(filter)}`);
+  const isJudged = judged(report);
   const topics = campaign.rules.map((rule) => rule.topic);
   const all = sortCommunes(byCommune(report), sort);
   const needle = search.normalize('NFC').toLowerCase();
@@ -489,8 +489,8 @@ export async function dashboardPage(context: AppContext, match: RouteMatch): Pro
         ? h('p', { class: 'progress-note', 'data-testid': 'progress-note' }, progressNote(report))
         : null,
       filters,
-      tiles(report),
-      overview(filter, all, judged(report)),
+      tiles(report, isJudged),
+      overview(filter, all, isJudged),
       extras,
       h(
         'section',
@@ -507,7 +507,7 @@ export async function dashboardPage(context: AppContext, match: RouteMatch): Pro
             h('span', { class: 'legend-item cell-short' }, 'Dưới một nửa'),
           ),
         ),
-        grid(context, filter, shown, topics, judged(report)),
+        grid(context, filter, shown, topics, isJudged),
       ),
     ),
   };

@@ -1,10 +1,10 @@
 import { get, post } from '../api.js';
 import { AppContext, communeCode } from '../context.js';
 import { h } from '../dom.js';
-import { formatDurationMs, formatTime, personName } from '../format.js';
+import { anyOf, formatDurationMs, formatTime } from '../format.js';
 import { bulletinState } from '../labels.js';
 import { href } from '../router.js';
-import type { ApprovalSummary, Bulletin, Device, ScheduleItem } from '../types.js';
+import type { ApprovalSummary, Bulletin, Device, Person, ScheduleItem } from '../types.js';
 import { openDialog } from './dialog.js';
 import { openEmergencyDelivery } from './emergency-delivery.js';
 import { checkGroup, form } from './form.js';
@@ -85,7 +85,7 @@ function clustersNow(devices: readonly Device[]): HTMLElement | null {
 
 interface WaitingEmergencies {
   bulletins: Bulletin[];
-  approvers: string[];
+  approvers: Person[];
 }
 
 /** The commune's emergency bulletins waiting for its approver, and who that is. */
@@ -98,7 +98,7 @@ async function waitingEmergencies(commune: string): Promise<WaitingEmergencies> 
     bulletins: drafts.filter(
       (bulletin) => bulletin.priority === 'emergency' && bulletinState(bulletin) === 'draft',
     ),
-    approvers: summary.approvers.map(personName),
+    approvers: summary.approvers,
   };
 }
 
@@ -126,7 +126,7 @@ function noEmergencyBulletin(waiting: WaitingEmergencies, close: () => void): HT
   const { approvers } = waiting;
   const by =
     approvers.length > 0
-      ? `${approvers.join(' hoặc ')} duyệt`
+      ? `${anyOf(approvers)} duyệt`
       : 'duyệt (xã chưa có tài khoản người duyệt: hãy nhờ quản trị viên tạo)';
   const titles = waiting.bulletins.map((bulletin) => `“${bulletin.title}”`).join(', ');
   return h(

@@ -121,8 +121,9 @@ export function form(
     // A field whose text breaks its own constraints (a date typed amiss, a password too short)
     // says so before sending, in Vietnamese: the API would answer in English.
     for (const control of element.elements) {
-      const text = control instanceof HTMLInputElement ? constraintText(control) : null;
-      if (text && control instanceof HTMLInputElement) {
+      if (!(control instanceof HTMLInputElement)) continue;
+      const text = constraintText(control);
+      if (text) {
         message.show(text);
         control.focus();
         return;
