@@ -189,11 +189,19 @@ describe('authentication, users and the audit trail (e2e)', () => {
       .send({ disabled: true })
       .expect(200);
     await app.http().get('/api/v1/auth/me').set(bearer(token)).expect(401);
-    await app
+    // With its password, the account's holder learns it is disabled; without, nobody does.
+    const disabled = await app
       .http()
       .post('/api/v1/auth/login')
       .send({ username: 'phe-duyet-1', password: 'phe-duyet-1-password' })
+      .expect(403);
+    expect(disabled.body).toMatchObject({ code: 'ACCOUNT_DISABLED' });
+    const guessed = await app
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ username: 'phe-duyet-1', password: 'doan-mo-mat-khau' })
       .expect(401);
+    expect(guessed.body).toMatchObject({ code: 'INVALID_CREDENTIALS' });
     await app
       .http()
       .patch(`/api/v1/users/${id}`)

@@ -30,6 +30,12 @@ const COMMUNE = '14797'; // Phường Hạc Thành, Thanh Hóa
 const OPERATOR = { username: 'vanhanh.hacthanh', password: 'vanhanh-password' };
 const APPROVER = { username: 'lanhdao.hacthanh', password: 'lanhdao-password' };
 const MONITOR = { username: 'giamsat.thanhhoa', password: 'giamsat-password' };
+const LOCKED = {
+  username: 'nghiviec.hacthanh',
+  password: 'nghiviec-password',
+  role: 'operator',
+  communeCode: COMMUNE,
+} as const;
 const CAMPAIGN = 'e2e-tuan-cds';
 
 /** Sentences of the provincial letter (cong-van-so-khcn-thanh-hoa-2025.txt). */
@@ -120,6 +126,29 @@ describe('web app in a browser (e2e, Chromium)', () => {
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
     await page.getByText('Sai tên đăng nhập hoặc mật khẩu').waitFor();
     expect(page.url()).not.toContain('password');
+
+    // A locked account's holder, with the right password, is told to ask an admin.
+    await createUserAndLogin(app, admin, LOCKED);
+    const users = await app
+      .http()
+      .get('/api/v1/users?commune=14797')
+      .set(bearer(admin))
+      .expect(200);
+    const locked = (users.body as { id: string; username: string }[]).find(
+      (user) => user.username === LOCKED.username,
+    )!;
+    await app
+      .http()
+      .patch(`/api/v1/users/${locked.id}`)
+      .set(bearer(admin))
+      .send({ disabled: true })
+      .expect(200);
+    await page.getByLabel('Tên đăng nhập').fill(LOCKED.username);
+    await page.getByLabel('Mật khẩu').fill(LOCKED.password);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page
+      .getByText('Tài khoản này đã bị khoá, vui lòng liên hệ quản trị viên để mở khoá')
+      .waitFor();
     await page.close();
   });
 

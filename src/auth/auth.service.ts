@@ -47,6 +47,11 @@ export class AuthService {
         !user ? 'unknown-user' : user.disabled ? 'disabled' : 'wrong-password',
         user ? { id: user.id, username: user.username } : null,
       );
+      // Only the one who knows the password learns the account is disabled, so they can ask an
+      // admin instead of retrying; to anyone else it is a wrong password like any other.
+      if (user?.disabled && passwordOk) {
+        throw new DomainError('ACCOUNT_DISABLED', 'This account is disabled; ask an administrator');
+      }
       throw new DomainError('INVALID_CREDENTIALS', 'Invalid username or password');
     }
     await ticket.succeeded();

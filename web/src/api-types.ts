@@ -1626,6 +1626,7 @@ export interface components {
       | 'INVALID_CREDENTIALS'
       | 'ENROLMENT_CODE_UNKNOWN'
       | 'FORBIDDEN'
+      | 'ACCOUNT_DISABLED'
       | 'CAMPAIGN_NATIONAL'
       | 'NOT_FOUND'
       | 'ROUTE_NOT_FOUND'

@@ -13,6 +13,7 @@ export const ERROR_MESSAGES: Record<string, string> = {
   PASSWORD_HASHER_BUSY: 'Máy chủ đang bận xử lý đăng nhập, vui lòng thử lại sau giây lát',
   LOGIN_LIMITER_UNAVAILABLE: 'Tạm thời chưa đăng nhập được, vui lòng thử lại sau',
   FORBIDDEN: 'Tài khoản của bạn không có quyền thực hiện thao tác này',
+  ACCOUNT_DISABLED: 'Tài khoản này đã bị khoá, vui lòng liên hệ quản trị viên để mở khoá',
   CAMPAIGN_NATIONAL:
     'Chiến dịch toàn quốc chỉ quản trị viên sửa được; hãy sao chép thành chiến dịch riêng của tỉnh',
   NOT_FOUND: 'Không tìm thấy dữ liệu yêu cầu',
