@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
@@ -38,6 +38,9 @@ const AUDIT_COLUMNS = [
   'ip',
   'detail',
 ] as const;
+
+/** Target ids per query of `ofTargets` (well under SQLite's limit of bound parameters). */
+const TARGETS_CHUNK = 500;
 
 export interface AuditQuery {
   action?: AuditAction;
@@ -134,6 +137,28 @@ export class AuditService {
       actorUsername: patch.actorUsername,
       detail: patch.detail,
     } as QueryDeepPartialEntity<AuditEvent>);
+  }
+
+  /**
+   * The events of one action about these targets (a bulletin's send-backs), oldest first, in a few
+   * queries by the target index.
+   */
+  async ofTargets(
+    action: AuditAction,
+    targetIds: readonly string[],
+    manager: EntityManager = this.db.manager,
+  ): Promise<AuditEvent[]> {
+    const unique = [...new Set(targetIds)];
+    const events: AuditEvent[] = [];
+    for (let index = 0; index < unique.length; index += TARGETS_CHUNK) {
+      events.push(
+        ...(await manager.findBy(AuditEvent, {
+          targetId: In(unique.slice(index, index + TARGETS_CHUNK)),
+          action,
+        })),
+      );
+    }
+    return events.sort((a, b) => a.at.getTime() - b.at.getTime() || a.id.localeCompare(b.id));
   }
 
   async list(query: AuditQuery): Promise<AuditEvent[]> {

@@ -4,6 +4,7 @@ import { AuditService } from '../auth/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { formatLocalInstant } from '../common/local-time';
 import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
 import { NoticesRepository, NewNotice } from '../notices/notices.repository';
@@ -14,12 +15,14 @@ import {
   ApprovalSummaryView,
   PersonView,
   ReviewResultView,
+  SendBackHistoryView,
 } from './approval.view';
 import { canApproveBulletin, canReadBulletin, isLibrary } from './bulletin-access';
 import { bulletinView, BulletinView } from './bulletin.view';
 import { BulletinFilter, BulletinRecord, BulletinsRepository } from './bulletins.repository';
 import { ReviewBulletinsDto, ReviewDecision } from './dto/review.dto';
 import { Bulletin } from './entities/bulletin.entity';
+import { SendBackHistory, sendBackHistories, sendBackReason } from './send-back-history';
 
 function view(record: BulletinRecord): BulletinView {
   return bulletinView(record.bulletin, record.topics, record.audio);
@@ -32,6 +35,26 @@ function emergencyFirst(a: BulletinRecord, b: BulletinRecord): number {
 
 function person(user: User): PersonView {
   return { id: user.id, username: user.username, displayName: user.displayName };
+}
+
+/** The approver is named as the users list names them now, else as the audit trail recorded. */
+function sendBackHistoryView(
+  history: SendBackHistory,
+  people: ReadonlyMap<string, PersonView>,
+): SendBackHistoryView {
+  const { latest } = history;
+  const recorded =
+    latest.actorId !== null && latest.actorUsername !== null
+      ? { id: latest.actorId, username: latest.actorUsername, displayName: null }
+      : null;
+  return {
+    count: history.count,
+    latest: {
+      at: formatLocalInstant(latest.at),
+      by: people.get(latest.actorId ?? '') ?? recorded,
+      reason: sendBackReason(latest),
+    },
+  };
 }
 
 /**
@@ -51,7 +74,8 @@ export class ApprovalsService {
 
   /**
    * The drafts the caller may approve and that wait for it: emergencies first, then oldest first
-   * (first come, first served).
+   * (first come, first served). A draft submitted again after a send-back carries that history,
+   * from the audit trail, so the approver can check the reason was answered.
    */
   async inbox(actor: AuthUser): Promise<ApprovalInboxView> {
     const bulletins = await this.bulletins.list({
@@ -60,11 +84,24 @@ export class ApprovalsService {
       sentBack: false,
     });
     const records = (await this.bulletins.records(bulletins)).reverse().sort(emergencyFirst);
-    const submitters = await this.people(records.map((record) => record.bulletin.createdBy));
-    const items: ApprovalItemView[] = records.map((record) => ({
-      ...view(record),
-      submittedBy: submitters.get(record.bulletin.createdBy ?? '') ?? null,
-    }));
+    const histories = sendBackHistories(
+      await this.audit.ofTargets(
+        'bulletin.sent-back',
+        records.map((record) => record.bulletin.id),
+      ),
+    );
+    const people = await this.people([
+      ...records.map((record) => record.bulletin.createdBy),
+      ...[...histories.values()].map((history) => history.latest.actorId),
+    ]);
+    const items: ApprovalItemView[] = records.map((record) => {
+      const history = histories.get(record.bulletin.id);
+      return {
+        ...view(record),
+        submittedBy: people.get(record.bulletin.createdBy ?? '') ?? null,
+        sendBacks: history ? sendBackHistoryView(history, people) : null,
+      };
+    });
     return { count: items.length, items };
   }
 

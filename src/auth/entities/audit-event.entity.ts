@@ -53,6 +53,7 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 /** Who did what, when: logins (failed too), user changes, approvals, deletions. */
 @Entity('audit_event')
 @Index(['at'])
+@Index('IDX_audit_event_target', ['targetId', 'action'])
 export class AuditEvent {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
