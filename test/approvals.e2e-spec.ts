@@ -27,6 +27,11 @@ interface InboxBody {
     topics: string[];
     durationMs: number;
     submittedBy: { username: string } | null;
+    sentBack: object | null;
+    sendBacks: {
+      count: number;
+      latest: { at: string; by: { username: string } | null; reason: string | null };
+    } | null;
   }[];
 }
 
@@ -172,6 +177,42 @@ describe('approvals inbox, bulk review and notices (e2e)', () => {
       .expect(200);
     const back = (await get('/approvals', who.approver).expect(200)).body as InboxBody;
     expect(back.items.map((item) => item.id)).toContain(d.id);
+    // The approver sees that it was sent back before, when, by whom and why.
+    const resubmitted = back.items.find((item) => item.id === d.id);
+    expect(resubmitted?.sentBack).toBeNull();
+    expect(resubmitted?.sendBacks).toEqual({
+      count: 1,
+      latest: {
+        at: '2025-10-05T08:03:00.000+07:00',
+        by: expect.objectContaining({ username: 'lanh-dao-hac-thanh' }),
+        reason: 'Sửa lại số liệu tỉ lệ hồ sơ trực tuyến',
+      },
+    });
+    expect(back.items.filter((item) => item.id !== d.id).map((item) => item.sendBacks)).toEqual(
+      back.items.filter((item) => item.id !== d.id).map(() => null),
+    );
+
+    // A second send-back: the count grows and the latest is the new one.
+    clock.advance(60_000);
+    await post('/approvals/review', who.approver, {
+      decision: 'send-back',
+      bulletinIds: [d.id],
+      reason: 'Còn thiếu nguồn số liệu',
+    }).expect(200);
+    await app
+      .http()
+      .patch(`/api/v1/bulletins/${d.id}`)
+      .set(bearer(who.operator))
+      .send({ body: 'Theo số liệu của Sở Khoa học và Công nghệ.' })
+      .expect(200);
+    const again = (await get('/approvals', who.approver).expect(200)).body as InboxBody;
+    expect(again.items.find((item) => item.id === d.id)?.sendBacks).toEqual({
+      count: 2,
+      latest: expect.objectContaining({
+        at: '2025-10-05T08:04:00.000+07:00',
+        reason: 'Còn thiếu nguồn số liệu',
+      }),
+    });
   });
 
   it('changes nothing when one bulletin of the request cannot be reviewed', async () => {
