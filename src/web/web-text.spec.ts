@@ -17,6 +17,7 @@ import {
   causeText,
   DISCREPANCY_LABEL,
   ITEM_STATUS_LABEL,
+  sendBackText,
 } from '../../web/src/labels';
 import type { ShortfallGroup } from '../../web/src/types';
 import { DISCREPANCY_LABELS } from '../reports/reconciliation/reconciliation-labels';
@@ -129,6 +130,17 @@ describe('web app text', () => {
     expect(bulletinState({ status: 'draft', sentBack })).toBe('sent-back');
     expect(bulletinState({ status: 'draft', sentBack: null })).toBe('draft');
     expect(bulletinState({ status: 'approved', sentBack: null })).toBe('approved');
+  });
+
+  it('tells the approver how often a resubmitted draft was sent back, the latest when, by whom, why', () => {
+    const by = { id: 'u1', username: 'lanh-dao', displayName: 'Lê Văn Duyệt' };
+    const latest = { at: '2025-10-03T14:05:00.000+07:00', by, reason: 'Thiếu nguồn số liệu' };
+    expect(sendBackText({ count: 1, latest })).toBe(
+      'Đã trả lại 1 lần — lúc 03/10/2025 14:05 bởi Lê Văn Duyệt: “Thiếu nguồn số liệu”',
+    );
+    expect(sendBackText({ count: 3, latest: { ...latest, by: null, reason: null } })).toBe(
+      'Đã trả lại 3 lần — lần gần nhất lúc 03/10/2025 14:05 bởi không rõ',
+    );
   });
 
   it("words a CSV import's wrong rows in Vietnamese from their fields, with no English", () => {

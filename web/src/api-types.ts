@@ -2116,6 +2116,17 @@ export interface components {
       username: string;
       displayName: string | null;
     };
+    SendBackView: {
+      at: string;
+      /** @description Null when the audit trail names no user (none is expected). */
+      by: components['schemas']['PersonView'] | null;
+      reason: string | null;
+    };
+    SendBackHistoryView: {
+      /** @description Every send-back of the bulletin, the latest included. */
+      count: number;
+      latest: components['schemas']['SendBackView'];
+    };
     ApprovalItemView: {
       id: string;
       communeCode: string | null;
@@ -2146,6 +2157,8 @@ export interface components {
       createdAt: string;
       updatedAt: string;
       submittedBy: components['schemas']['PersonView'] | null;
+      /** @description Its earlier send-backs, when the operator submitted it again after one; else null. */
+      sendBacks: components['schemas']['SendBackHistoryView'] | null;
     };
     ApprovalInboxView: {
       count: number;

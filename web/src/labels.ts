@@ -1,4 +1,4 @@
-import { formatLufs } from './format.js';
+import { formatDateTime, formatLufs, personName } from './format.js';
 import type {
   AudioStatus,
   Bulletin,
@@ -11,6 +11,7 @@ import type {
   PlayoutSource,
   Role,
   ScheduleItemStatus,
+  SendBackHistory,
   ShortfallCause,
   ShortfallGroup,
 } from './types.js';
@@ -50,6 +51,17 @@ export const BULLETIN_STATE_LABEL: Record<BulletinState, string> = {
   approved: 'Đã duyệt',
   archived: 'Lưu trữ',
 };
+
+/**
+ * A draft submitted again after being sent back, for the approver to check that the reason was
+ * answered: "Đã trả lại 2 lần — lần gần nhất lúc 03/10/2025 14:05 bởi Lê Văn Duyệt: “…”".
+ */
+export function sendBackText(history: SendBackHistory): string {
+  const { latest } = history;
+  const when = history.count > 1 ? 'lần gần nhất lúc' : 'lúc';
+  const reason = latest.reason ? `: “${latest.reason}”` : '';
+  return `Đã trả lại ${history.count} lần — ${when} ${formatDateTime(latest.at)} bởi ${personName(latest.by)}${reason}`;
+}
 
 export const CAMPAIGN_STATUS_LABEL: Record<CampaignStatus, string> = {
   running: 'Đang diễn ra',

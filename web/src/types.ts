@@ -42,6 +42,8 @@ export type Person = Schemas['PersonView'];
 
 export type ApprovalItem = Schemas['ApprovalItemView'];
 
+export type SendBackHistory = Schemas['SendBackHistoryView'];
+
 export type ApprovalInbox = Schemas['ApprovalInboxView'];
 
 export type ApprovalSummary = Schemas['ApprovalSummaryView'];

@@ -2,7 +2,7 @@ import { errorText, get, post } from '../api.js';
 import type { AppContext } from '../context.js';
 import { h } from '../dom.js';
 import { anyOf, formatDateTime, formatDurationMs, personName } from '../format.js';
-import { AUDIO_STATUS_LABEL } from '../labels.js';
+import { AUDIO_STATUS_LABEL, sendBackText } from '../labels.js';
 import { navigate, Page } from '../router.js';
 import type { ApprovalInbox, ApprovalItem, ApprovalSummary, ReviewResult } from '../types.js';
 import { audioPlayer } from '../ui/audio-player.js';
@@ -99,6 +99,13 @@ function approvalCard(
       { class: 'muted small' },
       `${personName(item.submittedBy)} gửi lúc ${formatDateTime(item.createdAt)} · thời lượng ${formatDurationMs(item.durationMs)}`,
     ),
+    item.sendBacks
+      ? h(
+          'p',
+          { class: 'message message-warning sent-back-note', 'data-testid': 'approval-sent-back' },
+          sendBackText(item.sendBacks),
+        )
+      : null,
     item.body ? h('blockquote', { class: 'bulletin-body' }, item.body) : null,
     ready
       ? h(
