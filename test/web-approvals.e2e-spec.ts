@@ -12,6 +12,7 @@ import { eventually } from './support/eventually';
 import { createDraft, HAC_THANH } from './support/schedule-fixtures';
 import {
   ADMIN,
+  bearer,
   createTestStorage,
   createUserAndLogin,
   startTestApp,
@@ -40,6 +41,7 @@ describe('approvals inbox in the web app (e2e, Chromium)', () => {
   let baseUrl: string;
   let browser: Browser;
   let operator: string;
+  const ids: string[] = [];
   const titles = [
     'Thanh toán không dùng tiền mặt',
     'Nộp hồ sơ trực tuyến',
@@ -58,11 +60,12 @@ describe('approvals inbox in the web app (e2e, Chromium)', () => {
     await createUserAndLogin(app, admin, approverSpec);
     await createUserAndLogin(app, admin, { ...MONITOR, role: 'monitor', provinceCode: '38' });
     for (const title of titles) {
-      await createDraft(app, operator, HAC_THANH, {
+      const draft = await createDraft(app, operator, HAC_THANH, {
         title,
         topics: ['kinh-te-so'],
         durationMs: 20000,
       });
+      ids.push(draft.id);
     }
     browser = await launchBrowser();
   }, 180_000);
@@ -178,6 +181,27 @@ describe('approvals inbox in the web app (e2e, Chromium)', () => {
     ]);
     await screenshot(operatorPage, 'duyet-ban-tin-bi-tra-lai');
     await operatorPage.close();
+  });
+
+  it('shows the approver that a draft submitted again was sent back before: when, by whom, why', async () => {
+    // The operator answers the send-back of the test before.
+    await app
+      .http()
+      .patch(`/api/v1/bulletins/${ids[2]}`)
+      .set(bearer(operator))
+      .send({ body: 'Lớp học tại nhà văn hoá thôn Đông, 8 giờ sáng Chủ nhật.' })
+      .expect(200);
+    const page = await browser.newTab('approver-resubmitted');
+    await signIn(page, baseUrl, APPROVER.username, APPROVER.password);
+    await page.goto(`${baseUrl}/#/duyet`);
+    const card = page.getByTestId('approval-card').filter({ hasText: titles[2] });
+    const note = card.getByTestId('approval-sent-back');
+    await note.waitFor();
+    await expect(note.textContent()).resolves.toMatch(
+      /^Đã trả lại 1 lần — lúc \d{2}\/\d{2}\/\d{4} \d{2}:\d{2} bởi Lê Văn Duyệt: “Bổ sung địa điểm lớp học”$/,
+    );
+    await screenshot(page, 'duyet-ban-tin-gui-lai');
+    await page.close();
   });
 
   it('puts a waiting emergency first for the approver, and names it in the operator’s emergency dialog', async () => {
