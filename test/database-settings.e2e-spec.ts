@@ -2,6 +2,7 @@ import { Database } from 'sqlite3';
 import { DataSource } from 'typeorm';
 import { Db } from '../src/database/db.service';
 import { DropStartedAtIndex1765000002600 } from '../src/database/migrations/1765000002600-drop-started-at-index';
+import { AuditTargetIndex1765000002700 } from '../src/database/migrations/1765000002700-audit-target-index';
 import { createTestStorage, startTestApp, TestApp, TestStorage } from './support/test-app';
 
 const onSqlite = process.env.TEST_DB === 'postgres' ? it.skip : it;
@@ -100,6 +101,46 @@ describe('the service database connection (e2e)', () => {
     } finally {
       await runner.release();
     }
+  });
+
+  it('finds the audit events of some targets (the inbox’s send-backs) by their target index', async () => {
+    const dataSource = app.app.get(DataSource);
+    const targetIndexes = async (): Promise<string[][]> => {
+      const runner = dataSource.createQueryRunner();
+      try {
+        const table = await runner.getTable('audit_event');
+        return (
+          (table?.indices ?? [])
+            .filter((index) => index.columnNames.includes('target_id'))
+            // PostgreSQL's table description lists an index's columns in no set order.
+            .map((index) => [...index.columnNames].sort())
+        );
+      } finally {
+        await runner.release();
+      }
+    };
+    expect(await targetIndexes()).toEqual([['action', 'target_id']]);
+    const migration = new AuditTargetIndex1765000002700();
+    const runner = dataSource.createQueryRunner();
+    try {
+      await migration.down(runner);
+      expect(await targetIndexes()).toEqual([]);
+      await migration.up(runner);
+      expect(await targetIndexes()).toEqual([['action', 'target_id']]);
+    } finally {
+      await runner.release();
+    }
+  });
+
+  onSqlite('plans the send-backs of the inbox’s bulletins by the audit target index', async () => {
+    const dataSource = app.app.get(DataSource);
+    const plan = await dataSource.query<{ detail: string }[]>(
+      'EXPLAIN QUERY PLAN SELECT * FROM audit_event WHERE target_id IN (?, ?) AND action = ?',
+      ['b1', 'b2', 'bulletin.sent-back'],
+    );
+    expect(plan.map((step) => step.detail).join('; ')).toMatch(
+      /USING INDEX IDX_audit_event_target \(target_id=\? AND action=\?\)/,
+    );
   });
 
   onSqlite('plans a province’s records over a month by commune and start', async () => {
