@@ -147,6 +147,8 @@ describe('approvals inbox, bulk review and notices (e2e)', () => {
     expect(inbox.items.map((item) => item.id)).not.toContain(d.id);
     const summary = await get(`/communes/${HAC_THANH}/approvals/summary`, who.operator).expect(200);
     expect(summary.body.sentBack).toBe(1);
+    // While it waits for the operator, `sentBack` says it all.
+    expect((await get(`/bulletins/${d.id}`, who.operator).expect(200)).body.sendBacks).toBeNull();
 
     const notices = await get('/notices?unread=true', who.operator).expect(200);
     expect(notices.body.items[0]).toMatchObject({
@@ -191,6 +193,17 @@ describe('approvals inbox, bulk review and notices (e2e)', () => {
     expect(back.items.filter((item) => item.id !== d.id).map((item) => item.sendBacks)).toEqual(
       back.items.filter((item) => item.id !== d.id).map(() => null),
     );
+    // The bulletin's own view says the same, for the approver and the operator alike.
+    const one = await get(`/bulletins/${d.id}`, who.operator).expect(200);
+    expect(one.body.sendBacks).toEqual(resubmitted?.sendBacks);
+    const listed = await get(`/communes/${HAC_THANH}/bulletins?status=draft`, who.approver).expect(
+      200,
+    );
+    const byId = new Map(
+      (listed.body as InboxBody['items']).map((item) => [item.id, item.sendBacks]),
+    );
+    expect(byId.get(d.id)).toEqual(resubmitted?.sendBacks);
+    expect([...byId].filter(([, sendBacks]) => sendBacks !== null)).toHaveLength(1);
 
     // A second send-back: the count grows and the latest is the new one.
     clock.advance(60_000);

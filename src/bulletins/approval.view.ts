@@ -1,33 +1,9 @@
-import { BulletinView } from './bulletin.view';
+import { BulletinView, BulletinWithSendBacksView, PersonView } from './bulletin.view';
 import { ReviewDecision } from './dto/review.dto';
 
-/** A person as the web app names them. */
-export class PersonView {
-  id!: string;
-  username!: string;
-  displayName!: string | null;
-}
-
-/** One time the approver sent a bulletin back: when, who, why. */
-export class SendBackView {
-  at!: string;
-  /** Null when the audit trail names no user (none is expected). */
-  by!: PersonView | null;
-  reason!: string | null;
-}
-
-/** How often a bulletin was sent back before, and the latest time, so its fix can be checked. */
-export class SendBackHistoryView {
-  /** Every send-back of the bulletin, the latest included. */
-  count!: number;
-  latest!: SendBackView;
-}
-
 /** A bulletin in the approver's inbox, with who submitted it. */
-export class ApprovalItemView extends BulletinView {
+export class ApprovalItemView extends BulletinWithSendBacksView {
   submittedBy!: PersonView | null;
-  /** Its earlier send-backs, when the operator submitted it again after one; else null. */
-  sendBacks!: SendBackHistoryView | null;
 }
 
 export class ApprovalInboxView {

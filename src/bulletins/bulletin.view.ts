@@ -27,6 +27,37 @@ export class BulletinView {
   updatedAt!: string;
 }
 
+/** A person as the web app names them. */
+export class PersonView {
+  id!: string;
+  username!: string;
+  displayName!: string | null;
+}
+
+/** One time the approver sent a bulletin back: when, who, why. */
+export class SendBackView {
+  at!: string;
+  /** Null when the audit trail names no user (none is expected). */
+  by!: PersonView | null;
+  reason!: string | null;
+}
+
+/** How often a bulletin was sent back before, and the latest time, so its fix can be checked. */
+export class SendBackHistoryView {
+  /** Every send-back of the bulletin, the latest included. */
+  count!: number;
+  latest!: SendBackView;
+}
+
+/** A bulletin as the read routes give it: a draft waiting again says how it was sent back before. */
+export class BulletinWithSendBacksView extends BulletinView {
+  /**
+   * The send-backs of a draft that waits for approval again after the operator's change (the
+   * audit trail keeps them); null for any other bulletin.
+   */
+  sendBacks!: SendBackHistoryView | null;
+}
+
 export class AudioLoudnessWarningView {
   warning!: LoudnessWarning;
   /** What the rendition reached (LUFS). */

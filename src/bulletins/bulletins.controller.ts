@@ -16,7 +16,7 @@ import { AuthUser } from '../auth/auth-user';
 import { JsonBodyLimit } from '../common/json-body';
 import { ApprovalInboxView, ApprovalSummaryView, ReviewResultView } from './approval.view';
 import { ApprovalsService } from './approvals.service';
-import { BulletinChangeView, BulletinView } from './bulletin.view';
+import { BulletinChangeView, BulletinView, BulletinWithSendBacksView } from './bulletin.view';
 import { BulletinsService } from './bulletins.service';
 import {
   CreateBulletinDto,
@@ -56,7 +56,7 @@ export class BulletinsController {
   list(
     @Param('commune') commune: string,
     @Query() query: ListBulletinsQueryDto,
-  ): Promise<BulletinView[]> {
+  ): Promise<BulletinWithSendBacksView[]> {
     return this.bulletins.listForCommune(commune, query);
   }
 
@@ -77,7 +77,7 @@ export class BulletinsController {
   listLibrary(
     @Param('province') province: string,
     @Query() query: ListBulletinsQueryDto,
-  ): Promise<BulletinView[]> {
+  ): Promise<BulletinWithSendBacksView[]> {
     return this.bulletins.listLibrary(province, query);
   }
 
@@ -85,7 +85,7 @@ export class BulletinsController {
   get(
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentUser() actor: AuthUser,
-  ): Promise<BulletinView> {
+  ): Promise<BulletinWithSendBacksView> {
     return this.bulletins.get(id, actor);
   }
 

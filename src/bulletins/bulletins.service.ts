@@ -16,7 +16,14 @@ import { ProgramLogRepository } from '../schedule/program-log.repository';
 import { ScheduleChanges } from '../schedule/schedule-changes';
 import { TopicsService } from '../topics/topics.service';
 import { canEditBulletin, canReadBulletin } from './bulletin-access';
-import { BulletinChangeView, bulletinView, BulletinView, CancelledItemView } from './bulletin.view';
+import { ApprovalsService } from './approvals.service';
+import {
+  BulletinChangeView,
+  bulletinView,
+  BulletinView,
+  BulletinWithSendBacksView,
+  CancelledItemView,
+} from './bulletin.view';
 import { BulletinRecord, BulletinsRepository } from './bulletins.repository';
 import { CreateBulletinDto, ListBulletinsQueryDto, UpdateBulletinDto } from './dto/bulletin.dto';
 import { Bulletin } from './entities/bulletin.entity';
@@ -49,6 +56,7 @@ export class BulletinsService {
     private readonly topics: TopicsService,
     private readonly geo: GeoService,
     private readonly audit: AuditService,
+    private readonly approvals: ApprovalsService,
     private readonly clock: Clock,
   ) {}
 
@@ -70,7 +78,10 @@ export class BulletinsService {
     return this.create({ communeCode: null, provinceCode }, input, actor);
   }
 
-  async listForCommune(communeCode: string, query: ListBulletinsQueryDto): Promise<BulletinView[]> {
+  async listForCommune(
+    communeCode: string,
+    query: ListBulletinsQueryDto,
+  ): Promise<BulletinWithSendBacksView[]> {
     const commune = this.geo.commune(communeCode);
     const bulletins = await this.bulletins.list({
       communeCode,
@@ -78,24 +89,28 @@ export class BulletinsService {
       status: query.status,
       topic: query.topic,
     });
-    return (await this.bulletins.records(bulletins)).map(view);
+    return this.withSendBacks(await this.bulletins.records(bulletins));
   }
 
-  async listLibrary(provinceCode: string, query: ListBulletinsQueryDto): Promise<BulletinView[]> {
+  async listLibrary(
+    provinceCode: string,
+    query: ListBulletinsQueryDto,
+  ): Promise<BulletinWithSendBacksView[]> {
     this.geo.province(provinceCode);
     const bulletins = await this.bulletins.list({
       libraryOf: provinceCode,
       status: query.status,
       topic: query.topic,
     });
-    return (await this.bulletins.records(bulletins)).map(view);
+    return this.withSendBacks(await this.bulletins.records(bulletins));
   }
 
-  async get(id: string, actor: AuthUser): Promise<BulletinView> {
+  async get(id: string, actor: AuthUser): Promise<BulletinWithSendBacksView> {
     const record = await this.bulletins.findRecord(id);
     if (!record) throw this.notFound(id);
     if (!canReadBulletin(actor, record.bulletin)) throw this.forbidden(record.bulletin, 'read');
-    return view(record);
+    const [withSendBacks] = await this.withSendBacks([record]);
+    return withSendBacks;
   }
 
   /**
@@ -242,6 +257,19 @@ export class BulletinsService {
   }
 
   // ----- helpers -----
+
+  /** The views, a draft waiting for approval again with how it was sent back before. */
+  private async withSendBacks(
+    records: readonly BulletinRecord[],
+  ): Promise<BulletinWithSendBacksView[]> {
+    const sendBacks = await this.approvals.earlierSendBacks(
+      records.map((record) => record.bulletin),
+    );
+    return records.map((record) => ({
+      ...view(record),
+      sendBacks: sendBacks.get(record.bulletin.id) ?? null,
+    }));
+  }
 
   private async create(
     owner: Owner,

@@ -2060,6 +2060,57 @@ export interface components {
       createdAt: string;
       updatedAt: string;
     };
+    PersonView: {
+      id: string;
+      username: string;
+      displayName: string | null;
+    };
+    SendBackView: {
+      at: string;
+      /** @description Null when the audit trail names no user (none is expected). */
+      by: components['schemas']['PersonView'] | null;
+      reason: string | null;
+    };
+    SendBackHistoryView: {
+      /** @description Every send-back of the bulletin, the latest included. */
+      count: number;
+      latest: components['schemas']['SendBackView'];
+    };
+    BulletinWithSendBacksView: {
+      id: string;
+      communeCode: string | null;
+      provinceCode: string;
+      /** @description True for the province library. */
+      library: boolean;
+      title: string;
+      body: string | null;
+      topics: string[];
+      audioId: string;
+      /** @enum {string|null} */
+      audioStatus: 'failed' | 'queued' | 'processing' | 'ready' | null;
+      /** @description Set when the audio could not be brought to the loudness target (too quiet a recording). */
+      audioLoudnessWarning: components['schemas']['AudioLoudnessWarningView'] | null;
+      durationMs: number | null;
+      /** @enum {string} */
+      priority: 'emergency' | 'normal' | 'priority';
+      /** @enum {string} */
+      status: 'draft' | 'approved' | 'archived';
+      approvedBy: string | null;
+      approvedAt: string | null;
+      sentBack: {
+        at: string;
+        by: string | null;
+        reason: string | null;
+      };
+      createdBy: string | null;
+      createdAt: string;
+      updatedAt: string;
+      /**
+       * @description The send-backs of a draft that waits for approval again after the operator's change (the
+       *     audit trail keeps them); null for any other bulletin.
+       */
+      sendBacks: components['schemas']['SendBackHistoryView'] | null;
+    };
     UpdateBulletinDto: {
       title?: string;
       topics?: string[];
@@ -2111,22 +2162,6 @@ export interface components {
       /** @description True when nothing was written (`?dryRun=true`). */
       dryRun: boolean;
     };
-    PersonView: {
-      id: string;
-      username: string;
-      displayName: string | null;
-    };
-    SendBackView: {
-      at: string;
-      /** @description Null when the audit trail names no user (none is expected). */
-      by: components['schemas']['PersonView'] | null;
-      reason: string | null;
-    };
-    SendBackHistoryView: {
-      /** @description Every send-back of the bulletin, the latest included. */
-      count: number;
-      latest: components['schemas']['SendBackView'];
-    };
     ApprovalItemView: {
       id: string;
       communeCode: string | null;
@@ -2156,9 +2191,12 @@ export interface components {
       createdBy: string | null;
       createdAt: string;
       updatedAt: string;
-      submittedBy: components['schemas']['PersonView'] | null;
-      /** @description Its earlier send-backs, when the operator submitted it again after one; else null. */
+      /**
+       * @description The send-backs of a draft that waits for approval again after the operator's change (the
+       *     audit trail keeps them); null for any other bulletin.
+       */
       sendBacks: components['schemas']['SendBackHistoryView'] | null;
+      submittedBy: components['schemas']['PersonView'] | null;
     };
     ApprovalInboxView: {
       count: number;
@@ -4742,7 +4780,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['BulletinView'][];
+          'application/json': components['schemas']['BulletinWithSendBacksView'][];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -4811,7 +4849,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['BulletinView'][];
+          'application/json': components['schemas']['BulletinWithSendBacksView'][];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -4875,7 +4913,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['BulletinView'];
+          'application/json': components['schemas']['BulletinWithSendBacksView'];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
