@@ -183,7 +183,7 @@ describe('approvals inbox in the web app (e2e, Chromium)', () => {
     await operatorPage.close();
   });
 
-  it('shows the approver that a draft submitted again was sent back before: when, by whom, why', async () => {
+  it('shows that a draft submitted again was sent back before (when, by whom, why): on the approver’s card and in the operator’s list', async () => {
     // The operator answers the send-back of the test before.
     await app
       .http()
@@ -202,6 +202,19 @@ describe('approvals inbox in the web app (e2e, Chromium)', () => {
     );
     await screenshot(page, 'duyet-ban-tin-gui-lai');
     await page.close();
+
+    // The operator's list says it too: answered, waiting for approval again.
+    const operatorPage = await browser.newTab('operator-resubmitted');
+    await signIn(operatorPage, baseUrl, OPERATOR.username, OPERATOR.password);
+    await operatorPage.goto(`${baseUrl}/#/ban-tin`);
+    const row = operatorPage.getByTestId('bulletin-row').filter({ hasText: titles[2] });
+    await row.getByText('Chờ duyệt', { exact: true }).waitFor();
+    await expect(row.getByTestId('earlier-sent-back').textContent()).resolves.toMatch(
+      /^Đã trả lại 1 lần — lúc .+ bởi Lê Văn Duyệt: “Bổ sung địa điểm lớp học”\. Đã sửa, đang chờ duyệt lại\.$/,
+    );
+    await expect(operatorPage.getByTestId('earlier-sent-back').count()).resolves.toBe(1);
+    await expect(operatorPage.getByTestId('sent-back').count()).resolves.toBe(0);
+    await operatorPage.close();
   });
 
   it('puts a waiting emergency first for the approver, and names it in the operator’s emergency dialog', async () => {

@@ -38,6 +38,9 @@ export type BulletinStatus = 'draft' | 'approved' | 'archived';
 
 export type Bulletin = Schemas['BulletinView'];
 
+/** A bulletin as the read routes give it: a draft waiting again says how it was sent back. */
+export type ListedBulletin = Schemas['BulletinWithSendBacksView'];
+
 export type Person = Schemas['PersonView'];
 
 export type ApprovalItem = Schemas['ApprovalItemView'];

@@ -9,9 +9,10 @@ import {
   bulletinState,
   loudnessWarningText,
   PRIORITY_LABEL,
+  sendBackText,
 } from '../labels.js';
 import { href, navigate, Page, RouteMatch } from '../router.js';
-import type { Bulletin } from '../types.js';
+import type { Bulletin, ListedBulletin } from '../types.js';
 import { audioPlayer } from '../ui/audio-player.js';
 import { confirmDialog } from '../ui/dialog.js';
 import { isDemoBulletin } from '../ui/demo-banner.js';
@@ -120,9 +121,9 @@ export async function bulletinsPage(context: AppContext, match: RouteMatch): Pro
   // The API knows drafts; which of them were sent back the page tells apart.
   if (status) query.set('status', status === 'sent-back' ? 'draft' : status);
   if (library) query.set('includeLibrary', 'true');
-  const bulletins = (await get<Bulletin[]>(`${owner.api}/bulletins?${query.toString()}`)).filter(
-    (bulletin) => !status || bulletinState(bulletin) === status,
-  );
+  const bulletins = (
+    await get<ListedBulletin[]>(`${owner.api}/bulletins?${query.toString()}`)
+  ).filter((bulletin) => !status || bulletinState(bulletin) === status);
   bulletins.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   const reload = (): void =>
     navigate(owner.listPath, { status: status || undefined, library: library ? '1' : undefined });
@@ -185,6 +186,13 @@ export async function bulletinsPage(context: AppContext, match: RouteMatch): Pro
               'p',
               { class: 'inline-error sent-back-note', 'data-testid': 'sent-back' },
               `Bị trả lại lúc ${formatDateTime(bulletin.sentBack.at)}: ${bulletin.sentBack.reason ?? ''} — sửa bản tin để gửi duyệt lại.`,
+            )
+          : null,
+        bulletin.sendBacks
+          ? h(
+              'p',
+              { class: 'muted small sent-back-note', 'data-testid': 'earlier-sent-back' },
+              `${sendBackText(bulletin.sendBacks)}. Đã sửa, đang chờ duyệt lại.`,
             )
           : null,
       ),
