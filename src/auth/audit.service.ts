@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
@@ -7,7 +7,7 @@ import { insertRows } from '../database/bulk-insert';
 import { toInstant } from '../database/columns';
 import { Db } from '../database/db.service';
 import { AuthUser } from './auth-user';
-import { AuditAction, AuditEvent } from './entities/audit-event.entity';
+import { AuditAction, AuditEvent, SEND_BACK_CONDITION } from './entities/audit-event.entity';
 
 export interface AuditEntry {
   /** Given when the caller updates the row later (an aggregated entry); generated otherwise. */
@@ -39,7 +39,7 @@ const AUDIT_COLUMNS = [
   'detail',
 ] as const;
 
-/** Target ids per query of `ofTargets` (well under SQLite's limit of bound parameters). */
+/** Bulletin ids per query of `sendBacksOf` (well under SQLite's limit of bound parameters). */
 const TARGETS_CHUNK = 500;
 
 export interface AuditQuery {
@@ -139,23 +139,30 @@ export class AuditService {
     } as QueryDeepPartialEntity<AuditEvent>);
   }
 
-  /**
-   * The events of one action about these targets (a bulletin's send-backs), oldest first, in a few
-   * queries by the target index.
-   */
-  async ofTargets(
-    action: AuditAction,
-    targetIds: readonly string[],
+  /** The query of `sendBacksOf` for some bulletins, by the partial index of send-backs. */
+  sendBacksQuery(
+    bulletinIds: readonly string[],
+    manager: EntityManager = this.db.manager,
+  ): SelectQueryBuilder<AuditEvent> {
+    return manager
+      .createQueryBuilder(AuditEvent, 'event')
+      .where('event.targetId IN (:...bulletinIds)', { bulletinIds })
+      .andWhere(SEND_BACK_CONDITION);
+  }
+
+  /** The send-backs of these bulletins, oldest first, in a few queries whatever their number. */
+  async sendBacksOf(
+    bulletinIds: readonly string[],
     manager: EntityManager = this.db.manager,
   ): Promise<AuditEvent[]> {
-    const unique = [...new Set(targetIds)];
+    const unique = [...new Set(bulletinIds)];
     const events: AuditEvent[] = [];
     for (let index = 0; index < unique.length; index += TARGETS_CHUNK) {
       events.push(
-        ...(await manager.findBy(AuditEvent, {
-          targetId: In(unique.slice(index, index + TARGETS_CHUNK)),
-          action,
-        })),
+        ...(await this.sendBacksQuery(
+          unique.slice(index, index + TARGETS_CHUNK),
+          manager,
+        ).getMany()),
       );
     }
     return events.sort((a, b) => a.at.getTime() - b.at.getTime() || a.id.localeCompare(b.id));

@@ -107,10 +107,7 @@ export class ApprovalsService {
     );
     if (waiting.length === 0) return new Map();
     const histories = sendBackHistories(
-      await this.audit.ofTargets(
-        'bulletin.sent-back',
-        waiting.map((bulletin) => bulletin.id),
-      ),
+      await this.audit.sendBacksOf(waiting.map((bulletin) => bulletin.id)),
     );
     const approvers = await this.people(
       [...histories.values()].map(({ latest }) => latest.actorId),

@@ -8,7 +8,7 @@ export interface SendBackHistory {
 
 /**
  * The send-back history of each bulletin named by these `bulletin.sent-back` events, oldest first
- * as `AuditService.ofTargets` gives them. The audit trail is where a send-back stays: the
+ * as `AuditService.sendBacksOf` gives them. The audit trail is where a send-back stays: the
  * bulletin's own `sentBack*` columns are cleared by the edit that answers it.
  */
 export function sendBackHistories(events: readonly AuditEvent[]): Map<string, SendBackHistory> {

@@ -50,10 +50,17 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
+/**
+ * The condition of the partial index of send-backs, which a query repeats word for word for
+ * SQLite and PostgreSQL to use the index (a bound parameter in its place would not do).
+ */
+export const SEND_BACK_CONDITION = "action = 'bulletin.sent-back'";
+
 /** Who did what, when: logins (failed too), user changes, approvals, deletions. */
 @Entity('audit_event')
 @Index(['at'])
-@Index('IDX_audit_event_target', ['targetId', 'action'])
+/** The send-backs by bulletin, for the approver's inbox (`AuditService.sendBacksOf`). */
+@Index('IDX_audit_event_send_back', ['targetId'], { where: SEND_BACK_CONDITION })
 export class AuditEvent {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;

@@ -24,7 +24,7 @@ import { ReceiptSegments1765000001200 } from './1765000001200-receipt-segments';
 import { ApprovalReview1765000001500 } from './1765000001500-approval-review';
 import { DeviceCoverageIndex1765000002500 } from './1765000002500-device-coverage-index';
 import { DropStartedAtIndex1765000002600 } from './1765000002600-drop-started-at-index';
-import { AuditTargetIndex1765000002700 } from './1765000002700-audit-target-index';
+import { AuditSendBackIndex1765000002700 } from './1765000002700-audit-send-back-index';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -54,5 +54,5 @@ export const MIGRATIONS = [
   ApprovalReview1765000001500,
   DeviceCoverageIndex1765000002500,
   DropStartedAtIndex1765000002600,
-  AuditTargetIndex1765000002700,
+  AuditSendBackIndex1765000002700,
 ];
