@@ -446,7 +446,8 @@ describe('as-run log (e2e)', () => {
     await app.http().post(`/api/v1/communes/${HAC_THANH}/playout-log`).send(valid).expect(401);
     await post('99999', admin, valid).expect(404);
 
-    const bad: [string, object, number, string?][] = [
+    // The name, the body, the status, the code, and the rule of a record check's refusal.
+    const bad: [string, object, number, string?, object?][] = [
       ['no outcome', { ...valid, outcome: undefined }, 400],
       ['unknown outcome', { ...valid, outcome: 'played' }, 400],
       ['automation source', { ...valid, source: 'automation' }, 400],
@@ -462,6 +463,7 @@ describe('as-run log (e2e)', () => {
         { ...valid, endedAt: at('2025-10-05T05:29:00.000') },
         422,
         'PLAYOUT_RECORD_INVALID',
+        { rule: 'ended-before-started' },
       ],
       [
         'in the future',
@@ -473,20 +475,41 @@ describe('as-run log (e2e)', () => {
         422,
         'PLAYOUT_TIME_OUT_OF_RANGE',
       ],
-      ['played longer than it ran', { ...valid, playedMs: 60001 }, 422, 'PLAYOUT_RECORD_INVALID'],
-      ['aired nothing', { ...valid, playedMs: 0 }, 422, 'PLAYOUT_RECORD_INVALID'],
       [
-        'missed with audio',
-        { ...valid, outcome: 'missed', reason: 'x', playedMs: 5 },
+        'played longer than it ran',
+        { ...valid, playedMs: 60001 },
         422,
         'PLAYOUT_RECORD_INVALID',
+        { rule: 'played-longer-than-span', playedMs: 60001, spanMs: 60000 },
       ],
-      ['failed without reason', { ...valid, outcome: 'failed' }, 422, 'PLAYOUT_RECORD_INVALID'],
+      [
+        'aired nothing',
+        { ...valid, playedMs: 0 },
+        422,
+        'PLAYOUT_RECORD_INVALID',
+        { rule: 'nothing-played', outcome: 'aired' },
+      ],
+      [
+        'missed with audio',
+        // Ending when it starts, as a missed record does: refused for its audio alone.
+        { ...valid, outcome: 'missed', reason: 'x', endedAt: valid.startedAt, playedMs: 5 },
+        422,
+        'PLAYOUT_RECORD_INVALID',
+        { rule: 'missed-played', playedMs: 5 },
+      ],
+      [
+        'failed without reason',
+        { ...valid, outcome: 'failed' },
+        422,
+        'PLAYOUT_RECORD_INVALID',
+        { rule: 'reason-required', outcome: 'failed', correctsSeq: null },
+      ],
       [
         'neither bulletin nor title',
         { ...valid, bulletinId: undefined, topics: ['kinh-te-so'] },
         422,
         'PLAYOUT_RECORD_INVALID',
+        { rule: 'no-bulletin-or-title' },
       ],
       [
         "another province's bulletin",
@@ -506,7 +529,13 @@ describe('as-run log (e2e)', () => {
         422,
         'PLAYOUT_CORRECTS_UNKNOWN',
       ],
-      ['correction without reason', { ...valid, correctsSeq: 1 }, 422, 'PLAYOUT_RECORD_INVALID'],
+      [
+        'correction without reason',
+        { ...valid, correctsSeq: 1 },
+        422,
+        'PLAYOUT_RECORD_INVALID',
+        { rule: 'reason-required', outcome: 'aired', correctsSeq: 1 },
+      ],
       [
         'overlaps seq 1',
         {
@@ -518,11 +547,12 @@ describe('as-run log (e2e)', () => {
         'PLAYOUT_OVERLAP',
       ],
     ];
-    for (const [name, body, status, code] of bad) {
+    for (const [name, body, status, code, refusal] of bad) {
       const response = await post(HAC_THANH, operator, body);
       expect({ name, status: response.status }).toEqual({ name, status });
       expect(response.body).toMatchObject({ statusCode: status, message: expect.any(String) });
       if (code) expect(response.body).toMatchObject({ code });
+      if (refusal) expect({ name, ...response.body }).toMatchObject({ name, ...refusal });
     }
     await post(HAC_THANH, operator, valid, 'khoa co dau cach').expect(400);
     await post(HAC_THANH, operator, valid, 'k'.repeat(201)).expect(400);
@@ -721,6 +751,13 @@ describe('as-run log (e2e)', () => {
         .expect(422);
       expect(response.body).toMatchObject({ code: 'PLAYOUT_IMPORT_INVALID' });
       const errors = (response.body as { errors: { line: number; code: string }[] }).errors;
+      // A row the record checks refuse names the rule, as a single post's refusal does.
+      expect(response.body.errors[0]).toEqual({
+        line: 3,
+        code: 'PLAYOUT_RECORD_INVALID',
+        message: 'endedAt is before startedAt',
+        rule: 'ended-before-started',
+      });
       expect(errors.map((error) => [error.line, error.code])).toEqual([
         [3, 'PLAYOUT_RECORD_INVALID'],
         [4, 'VALIDATION_FAILED'],
@@ -788,6 +825,7 @@ describe('as-run log (e2e)', () => {
           ...batch[10],
           startedAt: new Date(Date.parse(batch[10].startedAt) + 10000).toISOString(),
         },
+        batch[20],
       ];
       const refused = await app
         .http()
@@ -796,7 +834,16 @@ describe('as-run log (e2e)', () => {
         .send({ records: broken })
         .expect(422);
       expect(refused.body).toMatchObject({
-        errors: [{ index: 300, code: 'PLAYOUT_OVERLAP' }],
+        errors: [
+          { index: 300, code: 'PLAYOUT_OVERLAP' },
+          {
+            index: 301,
+            code: 'PLAYOUT_RECORD_INVALID',
+            message: 'Repeats records[20]',
+            rule: 'repeats-row',
+            repeats: { index: 20 },
+          },
+        ],
       });
       expect(await records(IMPORTS)).toEqual(before);
 

@@ -1,4 +1,5 @@
 import { PostPlayoutRecordDto } from './dto/playout-record.dto';
+import type { RecordRefusal } from './record-refusal.view';
 
 /** Where a row of an import came from: a CSV line, or a position in a batch's `records`. */
 export type RowPlace = { line: number } | { index: number };
@@ -29,8 +30,9 @@ export interface HeaderProblem {
 }
 
 /**
- * A refused row: where, a code, and what is wrong, in English; a CSV row's problems also as
- * fields (`cells`, `header`, the counts of `CSV_CELLS`), which the web app words in Vietnamese.
+ * A refused row: where, a code, and what is wrong, in English; its problems also as fields (a
+ * CSV row's `cells`, `header`, the counts of `CSV_CELLS`; the `rule` of a record the checks
+ * refuse, `PLAYOUT_RECORD_INVALID`, with its values), which the web app words in Vietnamese.
  */
 export type RowError = RowPlace & {
   code: string;
@@ -39,7 +41,7 @@ export type RowError = RowPlace & {
   header?: HeaderProblem;
   cellCount?: number;
   columnCount?: number;
-};
+} & Partial<RecordRefusal>;
 
 export function describePlace(place: RowPlace): string {
   return 'line' in place ? `line ${place.line}` : `records[${place.index}]`;

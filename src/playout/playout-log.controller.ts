@@ -16,15 +16,18 @@ import {
   ApiBearerAuth,
   ApiBody,
   ApiConsumes,
+  ApiExtraModels,
   ApiHeader,
   ApiOperation,
   ApiTags,
+  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CommuneScope, CurrentUser, Roles } from '../auth/access.decorators';
 import { AuthUser } from '../auth/auth-user';
-import { ApiOkOneOf } from '../common/api-responses';
+import { ApiOkOneOf, oneOfSchema } from '../common/api-responses';
 import { DomainError } from '../common/domain-error';
+import { ProblemDto } from '../common/problem.dto';
 import { JsonBodyLimit } from '../common/json-body';
 import { prefersMinimalReturn, RETURN_MINIMAL } from '../common/prefer';
 import { decodeUtf8, importRowsFromCsv } from './as-run-csv';
@@ -41,6 +44,7 @@ import { ChainVerdict } from './hash-chain';
 import { ImportResult, PlayoutLogService, sha256Hex } from './playout-log.service';
 import { playoutRecordView, PlayoutRecordView } from './playout-record.view';
 import { ImportResultView } from './import-result.view';
+import { RecordRefusalView } from './record-refusal.view';
 
 /** A batch of up to 5,000 as-run records is a few megabytes of JSON. */
 export const BATCH_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
@@ -155,6 +159,14 @@ export class PlayoutLogController {
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiBody({ type: PostPlayoutRecordDto })
   @ApiOperation({ summary: 'A record confirmed by an operator, or imported' })
+  @ApiExtraModels(RecordRefusalView)
+  @ApiUnprocessableEntityResponse({
+    description:
+      'Refused: by a record check (PLAYOUT_RECORD_INVALID, naming its rule), or for a time or ' +
+      "topic (PLAYOUT_TIME_OUT_OF_RANGE, TOPIC_UNKNOWN…). An import's or batch's refused rows " +
+      '(PLAYOUT_IMPORT_INVALID, `errors`) carry the same rule and values',
+    schema: oneOfSchema(RecordRefusalView, ProblemDto),
+  })
   async post(
     @Param('commune') commune: string,
     @PlayoutRecordBody() body: PostPlayoutRecordDto,

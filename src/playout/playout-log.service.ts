@@ -36,7 +36,14 @@ import {
   recordsByKey,
 } from './log-checks';
 import { describePlace, ImportRow, RowError, RowPlace } from './import-rows';
-import { PreparedRecord, RecordLookups, RecordPreparer, RecordTimeRules } from './record-preparer';
+import {
+  invalid,
+  PreparedRecord,
+  RecordLookups,
+  RecordPreparer,
+  RecordTimeRules,
+} from './record-preparer';
+import { RecordRefusal } from './record-refusal.view';
 import { keyConflict, overlapError, PostedRecordResult, PostGroup } from './post-group';
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
@@ -331,11 +338,11 @@ export class PlayoutLogService {
         const key = row.record.contentKey;
         const twin = seen.get(key);
         if (twin) {
-          errors.push({
-            ...row.place,
-            code: 'PLAYOUT_RECORD_INVALID',
-            message: `Repeats ${describePlace(twin)}`,
+          const repeated = invalid(`Repeats ${describePlace(twin)}`, {
+            rule: 'repeats-row',
+            repeats: twin,
           });
+          errors.push(rowError(row.place, repeated));
           continue;
         }
         seen.set(key, row.place);
@@ -537,9 +544,12 @@ function assertIdempotencyKey(key: string | undefined): void {
   }
 }
 
+/** A row's refusal; a record check's (`invalid`) with its rule and values, as a post's has them. */
 function rowError(place: RowPlace, error: unknown): RowError {
-  if (error instanceof DomainError) return { ...place, code: error.code, message: error.message };
-  throw error;
+  if (!(error instanceof DomainError)) throw error;
+  const refusal =
+    error.code === 'PLAYOUT_RECORD_INVALID' ? (error.details as RecordRefusal | undefined) : null;
+  return { ...refusal, ...place, code: error.code, message: error.message };
 }
 
 /** Rows an import refusal lists (`errorCount` tells how many there were): a short answer. */

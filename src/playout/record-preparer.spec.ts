@@ -6,6 +6,7 @@ import { Commune } from '../geo/geo.types';
 import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
 import { StreamSource } from '../sources/entities/stream-source.entity';
 import { TopicsService } from '../topics/topics.service';
+import { PostPlayoutRecordDto } from './dto/playout-record.dto';
 import { RecordLookups, RecordPreparer } from './record-preparer';
 
 const COMMUNE = { code: '14797', provinceCode: '38' } as Commune;
@@ -20,6 +21,9 @@ const relay = {
   startsAt: new Date('2025-10-06T05:40:00+07:00'),
   endsAt: new Date('2025-10-06T05:50:00+07:00'),
 } as ScheduleItem;
+
+/** A bulletin no store holds (a record naming it with a relay's item names another's). */
+const OTHER_BULLETIN = '33333333-3333-4333-8333-333333333333';
 
 /** A manager holding one relay item and its source, counting the reads it is asked for. */
 function store() {
@@ -97,6 +101,103 @@ describe('RecordPreparer', () => {
       code: 'TOPIC_UNKNOWN',
       message: 'Unknown topic: khong-co',
     });
+  });
+
+  it('names the rule each check refuses by, with its values, beside the English message', async () => {
+    const start = '2025-10-06T05:41:00+07:00';
+    const end = '2025-10-06T05:42:00+07:00';
+    const program = { title: 'Bản tin Kinh tế số', startedAt: start, endedAt: end };
+    const cases: [PostPlayoutRecordDto, string, Record<string, unknown>][] = [
+      [
+        { ...program, scheduleItemId: relay.id, bulletinId: OTHER_BULLETIN, outcome: 'aired' },
+        `Item ${relay.id} plays bulletin null, not ${OTHER_BULLETIN}`,
+        {
+          rule: 'item-bulletin-mismatch',
+          scheduleItemId: relay.id,
+          itemBulletinId: null,
+          bulletinId: OTHER_BULLETIN,
+        },
+      ],
+      [
+        { startedAt: start, endedAt: end, outcome: 'aired' },
+        'A record names a bulletin (bulletinId or scheduleItemId) or a title',
+        { rule: 'no-bulletin-or-title' },
+      ],
+      [
+        { ...program, outcome: 'failed' },
+        'reason is required for failed and missed records and for corrections',
+        { rule: 'reason-required', outcome: 'failed', correctsSeq: null },
+      ],
+      [
+        { ...program, outcome: 'aired', correctsSeq: 4 },
+        'reason is required for failed and missed records and for corrections',
+        { rule: 'reason-required', outcome: 'aired', correctsSeq: 4 },
+      ],
+      [
+        { title: program.title, outcome: 'missed', reason: 'Mất điện' },
+        'A missed record without scheduleItemId needs startedAt',
+        { rule: 'missed-needs-start' },
+      ],
+      [
+        { scheduleItemId: relay.id, startedAt: start, outcome: 'missed', reason: 'Mất điện' },
+        "A missed record starts at the item's planned start 2025-10-05T22:40:00.000Z",
+        { rule: 'missed-not-at-planned-start', plannedStart: '2025-10-05T22:40:00.000Z' },
+      ],
+      [
+        { ...program, outcome: 'missed', reason: 'Mất điện' },
+        'A missed record ends when it starts (endedAt = startedAt)',
+        { rule: 'missed-ends-at-start' },
+      ],
+      [
+        { title: program.title, startedAt: start, playedMs: 5, outcome: 'missed', reason: 'x' },
+        'A missed record has playedMs 0',
+        { rule: 'missed-played', playedMs: 5 },
+      ],
+      [
+        { title: program.title, startedAt: start, outcome: 'partial' },
+        'An partial record needs startedAt and endedAt',
+        { rule: 'times-required', outcome: 'partial' },
+      ],
+      [
+        { ...program, startedAt: end, endedAt: start, outcome: 'aired' },
+        'endedAt is before startedAt',
+        { rule: 'ended-before-started' },
+      ],
+      [
+        { ...program, startedAt: '2025-10-01T05:00:00+07:00', outcome: 'aired' },
+        'A record spans at most 24 hours',
+        { rule: 'longer-than-a-day', spanMs: 434_520_000, maxMs: 86_400_000 },
+      ],
+      [
+        { ...program, playedMs: 60_001, outcome: 'aired' },
+        'playedMs 60001 is longer than endedAt − startedAt (60000 ms)',
+        { rule: 'played-longer-than-span', playedMs: 60_001, spanMs: 60_000 },
+      ],
+      [
+        { ...program, playedMs: 0, outcome: 'partial' },
+        'An partial record has played some audio (playedMs > 0)',
+        { rule: 'nothing-played', outcome: 'partial' },
+      ],
+    ];
+    const { manager, topics } = store();
+    const lookups = new RecordLookups();
+    await lookups.learn(
+      manager,
+      topics,
+      cases.map(([input]) => input),
+    );
+    const preparer = new RecordPreparer(COMMUNE, RULES, 'import', lookups);
+    for (const [input, message, details] of cases) {
+      let refusal: unknown;
+      try {
+        preparer.prepare(input);
+      } catch (error) {
+        refusal = error;
+      }
+      expect(refusal).toBeInstanceOf(DomainError);
+      expect(refusal).toMatchObject({ code: 'PLAYOUT_RECORD_INVALID', message });
+      expect((refusal as DomainError).details).toEqual(details);
+    }
   });
 
   it('will not prepare a record naming what was not learned (a caller’s mistake, not a read)', () => {

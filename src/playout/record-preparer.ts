@@ -11,6 +11,7 @@ import { draftKeys, RecordDraft } from './as-run-ledger';
 import { PostedSource, PostPlayoutRecordDto } from './dto/playout-record.dto';
 import { sortTopics } from './hash-chain';
 import { chunks, LOOKUP_CHUNK } from './log-checks';
+import { RecordRefusal } from './record-refusal.view';
 
 /** A posted record may end at most this far in the future (clock skew of the posting PC). */
 export const FUTURE_SKEW_MS = 5000;
@@ -41,8 +42,9 @@ export type PreparedRecord = Omit<RecordDraft, 'attempt' | 'contentKey' | 'canon
   canonicalTail: string;
 };
 
-function invalid(message: string, details?: Record<string, unknown>): DomainError {
-  return new DomainError('PLAYOUT_RECORD_INVALID', message, details);
+/** A record the checks refuse: the English message, and the rule with its values as details. */
+export function invalid(message: string, refusal: RecordRefusal): DomainError {
+  return new DomainError('PLAYOUT_RECORD_INVALID', message, refusal);
 }
 
 /**
@@ -155,7 +157,12 @@ export class RecordPreparer {
     const item = input.scheduleItemId ? this.item(input.scheduleItemId) : null;
     const bulletinId = input.bulletinId ?? item?.bulletinId ?? null;
     if (item && input.bulletinId && input.bulletinId !== item.bulletinId) {
-      throw invalid(`Item ${item.id} plays bulletin ${item.bulletinId}, not ${input.bulletinId}`);
+      throw invalid(`Item ${item.id} plays bulletin ${item.bulletinId}, not ${input.bulletinId}`, {
+        rule: 'item-bulletin-mismatch',
+        scheduleItemId: item.id,
+        itemBulletinId: item.bulletinId,
+        bulletinId: input.bulletinId,
+      });
     }
     const bulletin = bulletinId ? this.bulletin(bulletinId) : null;
     // A relay's record takes the relay's title and topics, as the player's would.
@@ -165,7 +172,9 @@ export class RecordPreparer {
       bulletin?.title ??
       (relay ? relayTitle(this.learned(this.lookups.sourceNames, relay.sourceId ?? null)) : null);
     if (!bulletin && title === null) {
-      throw invalid('A record names a bulletin (bulletinId or scheduleItemId) or a title');
+      throw invalid('A record names a bulletin (bulletinId or scheduleItemId) or a title', {
+        rule: 'no-bulletin-or-title',
+      });
     }
     const topics = sortTopics(
       input.topics ??
@@ -181,7 +190,11 @@ export class RecordPreparer {
       (input.outcome === 'failed' || input.outcome === 'missed' || input.correctsSeq) &&
       !input.reason
     ) {
-      throw invalid('reason is required for failed and missed records and for corrections');
+      throw invalid('reason is required for failed and missed records and for corrections', {
+        rule: 'reason-required',
+        outcome: input.outcome,
+        correctsSeq: input.correctsSeq ?? null,
+      });
     }
     const fields = {
       communeCode: this.commune.code,
@@ -207,36 +220,64 @@ export class RecordPreparer {
     if (input.outcome === 'missed') {
       const planned = item?.startsAt ?? null;
       const start = startedAt ?? planned;
-      if (!start) throw invalid('A missed record without scheduleItemId needs startedAt');
+      if (!start) {
+        throw invalid('A missed record without scheduleItemId needs startedAt', {
+          rule: 'missed-needs-start',
+        });
+      }
       if (planned && start.getTime() !== planned.getTime()) {
         throw invalid(
           `A missed record starts at the item's planned start ${planned.toISOString()}`,
+          { rule: 'missed-not-at-planned-start', plannedStart: planned.toISOString() },
         );
       }
       if (endedAt && endedAt.getTime() !== start.getTime()) {
-        throw invalid('A missed record ends when it starts (endedAt = startedAt)');
+        throw invalid('A missed record ends when it starts (endedAt = startedAt)', {
+          rule: 'missed-ends-at-start',
+        });
       }
       if (input.playedMs !== undefined && input.playedMs !== 0) {
-        throw invalid('A missed record has playedMs 0');
+        throw invalid('A missed record has playedMs 0', {
+          rule: 'missed-played',
+          playedMs: input.playedMs,
+        });
       }
       this.assertInRange(start, 'startedAt');
       return { startedAt: start, endedAt: start, playedMs: 0 };
     }
     if (!startedAt || !endedAt) {
-      throw invalid(`An ${input.outcome} record needs startedAt and endedAt`);
+      throw invalid(`An ${input.outcome} record needs startedAt and endedAt`, {
+        rule: 'times-required',
+        outcome: input.outcome,
+      });
     }
     const spanMs = endedAt.getTime() - startedAt.getTime();
-    if (spanMs < 0) throw invalid('endedAt is before startedAt');
-    if (spanMs > MAX_RECORD_MS) throw invalid('A record spans at most 24 hours');
+    if (spanMs < 0) {
+      throw invalid('endedAt is before startedAt', { rule: 'ended-before-started' });
+    }
+    if (spanMs > MAX_RECORD_MS) {
+      throw invalid('A record spans at most 24 hours', {
+        rule: 'longer-than-a-day',
+        spanMs,
+        maxMs: MAX_RECORD_MS,
+      });
+    }
     this.assertInRange(startedAt, 'startedAt');
     this.assertInRange(endedAt, 'endedAt');
     if (item) this.assertAroundItem(startedAt, item);
     const playedMs = input.playedMs ?? spanMs;
     if (playedMs > spanMs) {
-      throw invalid(`playedMs ${playedMs} is longer than endedAt − startedAt (${spanMs} ms)`);
+      throw invalid(`playedMs ${playedMs} is longer than endedAt − startedAt (${spanMs} ms)`, {
+        rule: 'played-longer-than-span',
+        playedMs,
+        spanMs,
+      });
     }
     if ((input.outcome === 'aired' || input.outcome === 'partial') && playedMs === 0) {
-      throw invalid(`An ${input.outcome} record has played some audio (playedMs > 0)`);
+      throw invalid(`An ${input.outcome} record has played some audio (playedMs > 0)`, {
+        rule: 'nothing-played',
+        outcome: input.outcome,
+      });
     }
     return { startedAt, endedAt, playedMs };
   }

@@ -2809,6 +2809,68 @@ export interface components {
       brokenAtSeq: number;
       checkpoint?: components['schemas']['CheckpointView'];
     };
+    /**
+     * @description Which check refused the record, a stable identifier: `item-bulletin-mismatch`: `bulletinId` is not the bulletin of the item `scheduleItemId` (`itemBulletinId`, null for a relay); `no-bulletin-or-title`: neither a bulletin (`bulletinId`, `scheduleItemId`) nor a `title`; `reason-required`: no `reason` for a `failed` or `missed` record or a correction (`outcome`, `correctsSeq`); `missed-needs-start`: a `missed` record without `scheduleItemId` has no `startedAt`; `missed-not-at-planned-start`: a `missed` record does not start at its item's planned start (`plannedStart`); `missed-ends-at-start`: `endedAt` of a `missed` record is not its `startedAt`; `missed-played`: a `missed` record has `playedMs` other than 0; `times-required`: an `aired`, `partial` or `failed` record lacks `startedAt` or `endedAt`; `ended-before-started`: `endedAt` is before `startedAt`; `longer-than-a-day`: the record spans `spanMs`, more than `maxMs` (24 hours); `played-longer-than-span`: `playedMs` is longer than `endedAt − startedAt` (`spanMs`); `nothing-played`: an `aired` or `partial` record has `playedMs` 0; `repeats-row`: an import's row repeats an earlier row of the same import (`repeats`)
+     * @enum {string}
+     */
+    RecordRule:
+      | 'item-bulletin-mismatch'
+      | 'no-bulletin-or-title'
+      | 'reason-required'
+      | 'missed-needs-start'
+      | 'missed-not-at-planned-start'
+      | 'missed-ends-at-start'
+      | 'missed-played'
+      | 'times-required'
+      | 'ended-before-started'
+      | 'longer-than-a-day'
+      | 'played-longer-than-span'
+      | 'nothing-played'
+      | 'repeats-row';
+    RecordRefusalView: {
+      /** @example 409 */
+      statusCode: number;
+      /**
+       * @description The HTTP reason phrase
+       * @example Conflict
+       */
+      error: string;
+      /** @description What went wrong, in English; a list for a body that failed validation */
+      message: string | string[];
+      /** @description What the web app translates (web/src/errors-vi.ts) */
+      code: components['schemas']['ErrorCode'];
+      /** @description Which check refused the record, a stable identifier: `item-bulletin-mismatch`: `bulletinId` is not the bulletin of the item `scheduleItemId` (`itemBulletinId`, null for a relay); `no-bulletin-or-title`: neither a bulletin (`bulletinId`, `scheduleItemId`) nor a `title`; `reason-required`: no `reason` for a `failed` or `missed` record or a correction (`outcome`, `correctsSeq`); `missed-needs-start`: a `missed` record without `scheduleItemId` has no `startedAt`; `missed-not-at-planned-start`: a `missed` record does not start at its item's planned start (`plannedStart`); `missed-ends-at-start`: `endedAt` of a `missed` record is not its `startedAt`; `missed-played`: a `missed` record has `playedMs` other than 0; `times-required`: an `aired`, `partial` or `failed` record lacks `startedAt` or `endedAt`; `ended-before-started`: `endedAt` is before `startedAt`; `longer-than-a-day`: the record spans `spanMs`, more than `maxMs` (24 hours); `played-longer-than-span`: `playedMs` is longer than `endedAt − startedAt` (`spanMs`); `nothing-played`: an `aired` or `partial` record has `playedMs` 0; `repeats-row`: an import's row repeats an earlier row of the same import (`repeats`) */
+      rule: components['schemas']['RecordRule'];
+      /** @description `repeats-row`: the earlier row, `{line}` of a CSV or `{index}` in a batch's `records`. */
+      repeats?:
+        | {
+            line: number;
+          }
+        | {
+            index: number;
+          };
+      /** @description `item-bulletin-mismatch`: the item named. */
+      scheduleItemId?: string;
+      /** @description `item-bulletin-mismatch`: the item's bulletin (null for a relay). */
+      itemBulletinId?: string | null;
+      /** @description `item-bulletin-mismatch`: the bulletin the record named. */
+      bulletinId?: string;
+      /**
+       * @description `reason-required`, `times-required`, `nothing-played`: the record's outcome.
+       * @enum {string}
+       */
+      outcome?: 'failed' | 'aired' | 'partial' | 'missed';
+      /** @description `reason-required`: the seq a correction corrects (null for no correction). */
+      correctsSeq?: number | null;
+      /** @description `missed-not-at-planned-start`: the item's planned start (UTC ISO 8601). */
+      plannedStart?: string;
+      /** @description `missed-played`, `played-longer-than-span`: the record's `playedMs`. */
+      playedMs?: number;
+      /** @description `longer-than-a-day`, `played-longer-than-span`: `endedAt − startedAt` in milliseconds. */
+      spanMs?: number;
+      /** @description `longer-than-a-day`: the longest a record spans, in milliseconds. */
+      maxMs?: number;
+    };
     PostPlayoutRecordDto: {
       /** @enum {string} */
       outcome: 'aired' | 'partial' | 'failed' | 'missed';
@@ -6156,6 +6218,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['PlayoutRecordView'];
+        };
+      };
+      /** @description Refused: by a record check (PLAYOUT_RECORD_INVALID, naming its rule), or for a time or topic (PLAYOUT_TIME_OUT_OF_RANGE, TOPIC_UNKNOWN…). An import's or batch's refused rows (PLAYOUT_IMPORT_INVALID, `errors`) carry the same rule and values */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json':
+            components['schemas']['RecordRefusalView'] | components['schemas']['ProblemDto'];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
