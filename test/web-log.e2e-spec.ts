@@ -127,6 +127,20 @@ describe('as-run log confirmation in a browser (e2e, Chromium)', () => {
       .click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Giờ bắt đầu thực tế').fill('05:31:00');
+    // Played in part, but 0 minutes: the API's record check says why, in Vietnamese.
+    await dialog.getByLabel('Kết quả').selectOption('partial');
+    await dialog.getByLabel('Thời lượng đã phát (phút)').fill('0');
+    await dialog.getByRole('button', { name: 'Ghi vào nhật ký' }).click();
+    await dialog
+      .getByText(
+        'Bản ghi có kết quả “Phát một phần” phải có thời lượng đã phát (playedMs) lớn hơn 0',
+        { exact: true },
+      )
+      .waitFor();
+    const refused = browser.problems.filter((problem) => problem.text.includes('status of 422'));
+    expect(refused).toHaveLength(1);
+    browser.problems.splice(browser.problems.indexOf(refused[0]), 1);
+    await dialog.getByLabel('Kết quả').selectOption('aired');
     await dialog.getByRole('button', { name: 'Ghi vào nhật ký' }).click();
     await page.getByText('Đã ghi vào nhật ký phát thanh.').waitFor();
     await eventually(

@@ -368,19 +368,23 @@ describe('web app in a browser (e2e, Chromium)', () => {
         `${yesterday} 07:00:00,${yesterday} 06:01:00,aired,Giờ kết thúc trước giờ bắt đầu,kinh-te-so`,
         `${yesterday} 08:00:00,${yesterday} 08:01:00,aired`,
         `31/02/2026 05:30,${yesterday} 09:01:00,aired,Ngày không có thật,kinh-te-so`,
+        `${yesterday} 10:00:00,${yesterday} 10:01:00,failed,Phát lỗi không ghi lý do,kinh-te-so`,
+        `${yesterday} 06:00:00,${yesterday} 06:01:00,aired,Bản tin đúng,chinh-quyen-so`,
       ].join('\n'),
     );
     await page.getByLabel('Tệp CSV (UTF-8)', { exact: true }).setInputFiles(wrong);
     await page.getByRole('button', { name: 'Nhập tệp' }).click();
     await page
       .getByText(
-        'Tệp có 3 dòng không hợp lệ nên chưa nhập bản ghi nào: sửa các dòng được liệt kê rồi nhập lại',
+        'Tệp có 5 dòng không hợp lệ nên chưa nhập bản ghi nào: sửa các dòng được liệt kê rồi nhập lại',
       )
       .waitFor();
     await expect(page.locator('.import-errors li').allTextContents()).resolves.toEqual([
-      'Dòng 3: Bản ghi nhật ký phát thanh không hợp lệ (endedAt is before startedAt)',
+      'Dòng 3: Giờ kết thúc (endedAt) sớm hơn giờ bắt đầu (startedAt)',
       'Dòng 4: Dòng có 3 ô, dòng tên cột có 5 cột',
       'Dòng 5: Cột startedAt “31/02/2026 05:30” không phải ngày giờ có thật (ghi như 06/10/2025 05:30 hoặc 2025-10-06 05:30:00)',
+      'Dòng 6: Bản ghi có kết quả “Phát lỗi” cần ghi lý do (reason)',
+      'Dòng 7: Trùng hoàn toàn với dòng 2 của tệp',
     ]);
     // The hint names every column the import reads.
     await expect(page.getByText(/^Dòng đầu là tên cột:/).textContent()).resolves.toContain(

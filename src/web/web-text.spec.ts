@@ -20,6 +20,7 @@ import {
   sendBackText,
 } from '../../web/src/labels';
 import type { ShortfallGroup } from '../../web/src/types';
+import { RECORD_RULES } from '../playout/record-refusal.view';
 import { DISCREPANCY_LABELS } from '../reports/reconciliation/reconciliation-labels';
 
 describe('web app text', () => {
@@ -183,6 +184,95 @@ describe('web app text', () => {
     // The refusal itself, for a file that is not UTF-8 (its one row says why).
     expect(vietnameseError(422, 'PLAYOUT_IMPORT_INVALID', 'The file is not UTF-8 text')).toBe(
       'Tệp nhập nhật ký có dòng không hợp lệ',
+    );
+  });
+
+  it('words every rule the record checks refuse by in Vietnamese, with the values it names', () => {
+    const english = 'endedAt is before startedAt';
+    const refused = (refusal: Record<string, unknown>): string =>
+      vietnameseError(422, 'PLAYOUT_RECORD_INVALID', english, {
+        code: 'PLAYOUT_RECORD_INVALID',
+        message: english,
+        ...refusal,
+      });
+    const worded: [Record<string, unknown>, string][] = [
+      [
+        { rule: 'item-bulletin-mismatch', itemBulletinId: null },
+        'Mục trong lịch phát sóng phát một bản tin khác với bản tin đã ghi (bulletinId)',
+      ],
+      [
+        { rule: 'no-bulletin-or-title' },
+        'Bản ghi cần có bản tin (bulletinId hoặc scheduleItemId) hoặc tên chương trình (title)',
+      ],
+      [
+        { rule: 'reason-required', outcome: 'failed', correctsSeq: null },
+        'Bản ghi có kết quả “Phát lỗi” cần ghi lý do (reason)',
+      ],
+      [
+        { rule: 'reason-required', outcome: 'missed', correctsSeq: 4 },
+        'Bản ghi có kết quả “Bị lỡ” cần ghi lý do (reason)',
+      ],
+      [
+        { rule: 'reason-required', outcome: 'aired', correctsSeq: 4 },
+        'Bản ghi đính chính bản ghi số 4 cần ghi lý do (reason)',
+      ],
+      [
+        { rule: 'missed-needs-start' },
+        'Bản ghi có kết quả “Bị lỡ” mà không gắn với mục nào trong lịch phát sóng (scheduleItemId) thì cần có giờ bắt đầu (startedAt)',
+      ],
+      [
+        { rule: 'missed-not-at-planned-start', plannedStart: '2025-10-05T22:40:00.000Z' },
+        'Bản ghi có kết quả “Bị lỡ” phải bắt đầu đúng giờ đã xếp của mục trong lịch phát sóng (06/10 05:40)',
+      ],
+      [
+        { rule: 'missed-ends-at-start' },
+        'Bản ghi có kết quả “Bị lỡ” phải kết thúc ngay lúc bắt đầu (endedAt bằng startedAt)',
+      ],
+      [
+        { rule: 'missed-played', playedMs: 1500 },
+        'Bản ghi có kết quả “Bị lỡ” phải có thời lượng đã phát bằng 0 (playedMs đang là 1.500)',
+      ],
+      [
+        { rule: 'times-required', outcome: 'partial' },
+        'Bản ghi có kết quả “Phát một phần” cần có cả giờ bắt đầu (startedAt) và giờ kết thúc (endedAt)',
+      ],
+      [{ rule: 'ended-before-started' }, 'Giờ kết thúc (endedAt) sớm hơn giờ bắt đầu (startedAt)'],
+      [
+        { rule: 'longer-than-a-day', spanMs: 90_000_000, maxMs: 86_400_000 },
+        'Bản ghi dài 25 giờ, quá mức tối đa 24 giờ: hãy kiểm tra ngày của giờ bắt đầu và giờ kết thúc',
+      ],
+      [
+        { rule: 'played-longer-than-span', playedMs: 60_001, spanMs: 60_000 },
+        'Thời lượng đã phát (playedMs 60.001 ms) dài hơn khoảng từ giờ bắt đầu đến giờ kết thúc (60.000 ms)',
+      ],
+      [
+        { rule: 'nothing-played', outcome: 'aired' },
+        'Bản ghi có kết quả “Đã phát” phải có thời lượng đã phát (playedMs) lớn hơn 0',
+      ],
+      [{ rule: 'repeats-row', repeats: { line: 3 } }, 'Trùng hoàn toàn với dòng 3 của tệp'],
+      [
+        { rule: 'repeats-row', repeats: { index: 20 } },
+        'Trùng hoàn toàn với bản ghi thứ 21 của lô (records[20])',
+      ],
+    ];
+    for (const [refusal, text] of worded) expect(refused(refusal)).toBe(text);
+    // Every rule the server names is worded here.
+    expect(new Set(worded.map(([refusal]) => refusal.rule))).toEqual(new Set(RECORD_RULES));
+    // An import's row of that code is worded the same (playout.ts passes the row as the problem).
+    expect(
+      vietnameseError(422, 'PLAYOUT_RECORD_INVALID', english, {
+        line: 3,
+        code: 'PLAYOUT_RECORD_INVALID',
+        message: english,
+        rule: 'ended-before-started',
+      }),
+    ).toBe('Giờ kết thúc (endedAt) sớm hơn giờ bắt đầu (startedAt)');
+    // A rule this app does not know, or a value missing, keeps the English beside the Vietnamese.
+    expect(refused({ rule: 'some-new-rule' })).toBe(
+      'Bản ghi nhật ký phát thanh không hợp lệ (endedAt is before startedAt)',
+    );
+    expect(refused({ rule: 'missed-played' })).toBe(
+      'Bản ghi nhật ký phát thanh không hợp lệ (endedAt is before startedAt)',
     );
   });
 

@@ -1,4 +1,6 @@
-import { formatDayStart } from './format.js';
+import { formatDayStart, formatDurationMs, formatNumber } from './format.js';
+import { OUTCOME_LABEL } from './labels.js';
+import type { RecordRefusal, RecordRule } from './types.js';
 
 /**
  * The API answers errors in English with a stable `code`; users read them in Vietnamese. A code
@@ -215,6 +217,63 @@ function headerText(header: HeaderProblem): string | null {
   }
 }
 
+/** A record named by its outcome as the log's table labels it (Bản ghi có kết quả “Bị lỡ”). */
+function recordOf(outcome: RecordRefusal['outcome']): string {
+  return outcome ? `Bản ghi có kết quả “${OUTCOME_LABEL[outcome]}”` : 'Bản ghi';
+}
+
+const MISSED = recordOf('missed');
+
+type RecordRuleWording = (refusal: RecordRefusal) => string | null;
+
+/**
+ * Why the record checks refused a record (`rule` of PLAYOUT_RECORD_INVALID, a post's or an import
+ * row's), from the values the rule names; null when a value it needs is absent. The field names
+ * in brackets are the CSV's columns.
+ */
+const RECORD_RULES: Record<RecordRule, RecordRuleWording> = {
+  'item-bulletin-mismatch': () =>
+    'Mục trong lịch phát sóng phát một bản tin khác với bản tin đã ghi (bulletinId)',
+  'no-bulletin-or-title': () =>
+    'Bản ghi cần có bản tin (bulletinId hoặc scheduleItemId) hoặc tên chương trình (title)',
+  'reason-required': ({ outcome, correctsSeq }) =>
+    outcome !== 'failed' && outcome !== 'missed' && correctsSeq
+      ? `Bản ghi đính chính bản ghi số ${correctsSeq} cần ghi lý do (reason)`
+      : `${recordOf(outcome)} cần ghi lý do (reason)`,
+  'missed-needs-start': () =>
+    `${MISSED} mà không gắn với mục nào trong lịch phát sóng (scheduleItemId) thì cần có giờ bắt đầu (startedAt)`,
+  'missed-not-at-planned-start': ({ plannedStart }) =>
+    plannedStart
+      ? `${MISSED} phải bắt đầu đúng giờ đã xếp của mục trong lịch phát sóng (${formatDayStart(plannedStart)})`
+      : null,
+  'missed-ends-at-start': () => `${MISSED} phải kết thúc ngay lúc bắt đầu (endedAt bằng startedAt)`,
+  'missed-played': ({ playedMs }) =>
+    playedMs === undefined
+      ? null
+      : `${MISSED} phải có thời lượng đã phát bằng 0 (playedMs đang là ${formatNumber(playedMs)})`,
+  'times-required': ({ outcome }) =>
+    `${recordOf(outcome)} cần có cả giờ bắt đầu (startedAt) và giờ kết thúc (endedAt)`,
+  'ended-before-started': () => 'Giờ kết thúc (endedAt) sớm hơn giờ bắt đầu (startedAt)',
+  'longer-than-a-day': ({ spanMs, maxMs }) =>
+    spanMs === undefined || maxMs === undefined
+      ? null
+      : `Bản ghi dài ${formatDurationMs(spanMs)}, quá mức tối đa ${formatDurationMs(maxMs)}: ` +
+        'hãy kiểm tra ngày của giờ bắt đầu và giờ kết thúc',
+  'played-longer-than-span': ({ playedMs, spanMs }) =>
+    playedMs === undefined || spanMs === undefined
+      ? null
+      : `Thời lượng đã phát (playedMs ${formatNumber(playedMs)} ms) dài hơn khoảng từ giờ bắt đầu ` +
+        `đến giờ kết thúc (${formatNumber(spanMs)} ms)`,
+  'nothing-played': ({ outcome }) =>
+    `${recordOf(outcome)} phải có thời lượng đã phát (playedMs) lớn hơn 0`,
+  'repeats-row': ({ repeats }) =>
+    repeats && 'line' in repeats
+      ? `Trùng hoàn toàn với dòng ${repeats.line} của tệp`
+      : repeats && 'index' in repeats
+        ? `Trùng hoàn toàn với bản ghi thứ ${repeats.index + 1} của lô (records[${repeats.index}])`
+        : null,
+};
+
 interface NamedItem {
   title?: string | null;
   /** The local instant it starts (`2025-10-06T05:30:47.000+07:00`). */
@@ -257,6 +316,13 @@ const NAMING: Record<string, (problem: Record<string, unknown>) => string | null
     const count = problem.errorCount;
     if (typeof count !== 'number') return null;
     return `Tệp có ${count} dòng không hợp lệ nên chưa nhập bản ghi nào: sửa các dòng được liệt kê rồi nhập lại`;
+  },
+  // A post's or an import row's record, refused by a check: the check's rule, worded.
+  PLAYOUT_RECORD_INVALID: (problem) => {
+    const refusal = problem as RecordRefusal;
+    // A rule this app does not know yet (a newer server) keeps the English detail.
+    const wording = RECORD_RULES[refusal.rule] as RecordRuleWording | undefined;
+    return wording ? wording(refusal) : null;
   },
   // A CSV row's wrong cells: the column as the file names it, its text, and why.
   VALIDATION_FAILED: (problem) => {

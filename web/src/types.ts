@@ -109,6 +109,14 @@ export type ChainVerdict = Schemas['ChainIntactView'] | Schemas['ChainBrokenView
 
 export type ImportResult = Schemas['ImportResultView'];
 
+/**
+ * A record refused by its checks (PLAYOUT_RECORD_INVALID): the rule and the values it names. An
+ * import's refused row of that code carries the same fields.
+ */
+export type RecordRefusal = Schemas['RecordRefusalView'];
+
+export type RecordRule = Schemas['RecordRule'];
+
 export type ComplianceRow = Schemas['ComplianceRow'];
 
 /** A row's targets pro rata over the range's passed days (before today), and whether they are met. */
