@@ -128,4 +128,24 @@ describe('as-run CSV', () => {
       expect.objectContaining({ line: 4, code: 'CSV_CELLS', cellCount: 3, columnCount: 4 }),
     ]);
   });
+
+  it('says the unreadable cells in English too, quoting a long one short with its length', async () => {
+    const long = '1'.repeat(59) + 'x'.repeat(11);
+    const { errors } = await importRowsFromCsv(
+      ['startedAt,outcome,playedMs,title', `31/02/2026 05:30,aired,${long},Bản tin`].join('\n'),
+    );
+    expect(errors).toEqual([
+      {
+        line: 2,
+        code: 'VALIDATION_FAILED',
+        message:
+          'startedAt "31/02/2026 05:30" is not a date and time; ' +
+          `playedMs "${long.slice(0, 60)}…" (70 characters) is not a whole number`,
+        cells: [
+          { column: 'startedAt', value: '31/02/2026 05:30', reason: 'not-date-time' },
+          { column: 'playedMs', value: `${long.slice(0, 60)}…`, reason: 'not-whole-number' },
+        ],
+      },
+    ]);
+  });
 });

@@ -215,13 +215,33 @@ function cellProblemsOf(errors: ValidationError[], cells: Map<string, string>): 
   );
 }
 
-/** A CSV row's cells as the same record a JSON post would carry, or what is wrong with it. */
+/** Why the reader refuses a cell, as the English message says it. */
+const UNREADABLE: Record<string, string> = {
+  'not-date-time': 'is not a date and time',
+  'not-whole-number': 'is not a whole number',
+};
+
+/** A row of cells the reader cannot read: the English message, and the cells as fields. */
+function unreadableRow(line: number, wrong: CellProblem[]): RowError {
+  return {
+    line,
+    code: 'VALIDATION_FAILED',
+    message: wrong
+      .map((cell) => `${cell.column} ${quoteCell(cell.value)} ${UNREADABLE[cell.reason]}`)
+      .join('; '),
+    cells: wrong.map((cell) => ({ ...cell, value: shortCell(cell.value) })),
+  };
+}
+
+/**
+ * A CSV row's cells as the same record a JSON post would carry, or the cells it cannot read
+ * (their whole text).
+ */
 function rowInput(
   columns: CsvColumn[],
   cells: string[],
-): { input: Record<string, unknown> } | { problems: string[]; cells: CellProblem[] } {
+): { input: Record<string, unknown> } | { wrong: CellProblem[] } {
   const input: Record<string, unknown> = { source: 'import' };
-  const problems: string[] = [];
   const wrong: CellProblem[] = [];
   columns.forEach((column, position) => {
     const value = (cells[position] ?? '').trim().normalize('NFC');
@@ -231,8 +251,7 @@ function rowInput(
       case 'endedAt': {
         const instant = parseInstantCell(value);
         if (instant === null) {
-          problems.push(`${column} ${quoteCell(value)} is not a date and time`);
-          wrong.push({ column, value: shortCell(value), reason: 'not-date-time' });
+          wrong.push({ column, value, reason: 'not-date-time' });
         } else {
           input[column] = instant;
         }
@@ -241,8 +260,7 @@ function rowInput(
       case 'playedMs':
       case 'correctsSeq':
         if (!/^\d{1,10}$/.test(value)) {
-          problems.push(`${column} ${quoteCell(value)} is not a whole number`);
-          wrong.push({ column, value: shortCell(value), reason: 'not-whole-number' });
+          wrong.push({ column, value, reason: 'not-whole-number' });
         } else {
           input[column] = Number(value);
         }
@@ -257,7 +275,7 @@ function rowInput(
         input[column] = value;
     }
   });
-  return problems.length > 0 ? { problems, cells: wrong } : { input };
+  return wrong.length > 0 ? { wrong } : { input };
 }
 
 /**
@@ -341,13 +359,8 @@ export async function importRowsFromCsv(
       continue;
     }
     const parsed = rowInput(known, cells);
-    if ('problems' in parsed) {
-      errors.push({
-        line,
-        code: 'VALIDATION_FAILED',
-        message: parsed.problems.join('; '),
-        cells: parsed.cells,
-      });
+    if ('wrong' in parsed) {
+      errors.push(unreadableRow(line, parsed.wrong));
       continue;
     }
     const input = plainToInstance(PostPlayoutRecordDto, parsed.input);
