@@ -20,14 +20,12 @@ import {
   ApiHeader,
   ApiOperation,
   ApiTags,
-  ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CommuneScope, CurrentUser, Roles } from '../auth/access.decorators';
 import { AuthUser } from '../auth/auth-user';
-import { ApiOkOneOf, oneOfSchema } from '../common/api-responses';
+import { ApiOkOneOf } from '../common/api-responses';
 import { DomainError } from '../common/domain-error';
-import { ProblemDto } from '../common/problem.dto';
 import { JsonBodyLimit } from '../common/json-body';
 import { prefersMinimalReturn, RETURN_MINIMAL } from '../common/prefer';
 import { decodeUtf8, importRowsFromCsv } from './as-run-csv';
@@ -51,6 +49,14 @@ export const BATCH_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
 /** Largest CSV accepted, raw or as a multipart `file`. */
 export const MAX_CSV_BYTES = 10 * 1024 * 1024;
+
+/** What the operations say of a record their checks refuse (the problem's fields beyond its code). */
+const RECORD_REFUSAL =
+  'A record the checks refuse is 422 PLAYOUT_RECORD_INVALID with the fields of RecordRefusalView: ' +
+  'the `rule` that refused it (RecordRule) and the values it names.';
+const ROW_REFUSAL =
+  'A refusal (422 PLAYOUT_IMPORT_INVALID) lists the bad rows in `errors`; a row the record checks ' +
+  'refuse (PLAYOUT_RECORD_INVALID) carries the fields of RecordRefusalView, its `rule` and values.';
 
 const IDEMPOTENCY_HEADER = {
   name: 'Idempotency-Key',
@@ -158,15 +164,11 @@ export class PlayoutLogController {
   @HttpCode(201)
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiBody({ type: PostPlayoutRecordDto })
-  @ApiOperation({ summary: 'A record confirmed by an operator, or imported' })
-  @ApiExtraModels(RecordRefusalView)
-  @ApiUnprocessableEntityResponse({
-    description:
-      'Refused: by a record check (PLAYOUT_RECORD_INVALID, naming its rule), or for a time or ' +
-      "topic (PLAYOUT_TIME_OUT_OF_RANGE, TOPIC_UNKNOWN…). An import's or batch's refused rows " +
-      '(PLAYOUT_IMPORT_INVALID, `errors`) carry the same rule and values',
-    schema: oneOfSchema(RecordRefusalView, ProblemDto),
+  @ApiOperation({
+    summary: 'A record confirmed by an operator, or imported',
+    description: RECORD_REFUSAL,
   })
+  @ApiExtraModels(RecordRefusalView)
   async post(
     @Param('commune') commune: string,
     @PlayoutRecordBody() body: PostPlayoutRecordDto,
@@ -185,7 +187,10 @@ export class PlayoutLogController {
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiHeader(PREFER_HEADER)
   @ApiBody({ type: PostPlayoutBatchDto })
-  @ApiOperation({ summary: 'Many records in one transaction: all or nothing' })
+  @ApiOperation({
+    summary: 'Many records in one transaction: all or nothing',
+    description: ROW_REFUSAL,
+  })
   async batch(
     @Param('commune') commune: string,
     @PlayoutBatchBody() body: PostPlayoutBatchDto,
@@ -215,7 +220,10 @@ export class PlayoutLogController {
   @ApiBody({
     schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } },
   })
-  @ApiOperation({ summary: 'A CSV as-run log (UTF-8; columns in README.md): all or nothing' })
+  @ApiOperation({
+    summary: 'A CSV as-run log (UTF-8; columns in README.md): all or nothing',
+    description: ROW_REFUSAL,
+  })
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: MAX_CSV_BYTES, files: 1 } }))
   async import(
     @Param('commune') commune: string,

@@ -741,7 +741,10 @@ export interface paths {
     /** Records in chain order, with seq, prevHash and hash */
     get: operations['PlayoutLogController_list'];
     put?: never;
-    /** A record confirmed by an operator, or imported */
+    /**
+     * A record confirmed by an operator, or imported
+     * @description A record the checks refuse is 422 PLAYOUT_RECORD_INVALID with the fields of RecordRefusalView: the `rule` that refused it (RecordRule) and the values it names.
+     */
     post: operations['PlayoutLogController_post'];
     delete?: never;
     options?: never;
@@ -793,7 +796,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Many records in one transaction: all or nothing */
+    /**
+     * Many records in one transaction: all or nothing
+     * @description A refusal (422 PLAYOUT_IMPORT_INVALID) lists the bad rows in `errors`; a row the record checks refuse (PLAYOUT_RECORD_INVALID) carries the fields of RecordRefusalView, its `rule` and values.
+     */
     post: operations['PlayoutLogController_batch'];
     delete?: never;
     options?: never;
@@ -810,7 +816,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** A CSV as-run log (UTF-8; columns in README.md): all or nothing */
+    /**
+     * A CSV as-run log (UTF-8; columns in README.md): all or nothing
+     * @description A refusal (422 PLAYOUT_IMPORT_INVALID) lists the bad rows in `errors`; a row the record checks refuse (PLAYOUT_RECORD_INVALID) carries the fields of RecordRefusalView, its `rule` and values.
+     */
     post: operations['PlayoutLogController_import'];
     delete?: never;
     options?: never;
@@ -6218,16 +6227,6 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['PlayoutRecordView'];
-        };
-      };
-      /** @description Refused: by a record check (PLAYOUT_RECORD_INVALID, naming its rule), or for a time or topic (PLAYOUT_TIME_OUT_OF_RANGE, TOPIC_UNKNOWN…). An import's or batch's refused rows (PLAYOUT_IMPORT_INVALID, `errors`) carry the same rule and values */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json':
-            components['schemas']['RecordRefusalView'] | components['schemas']['ProblemDto'];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
