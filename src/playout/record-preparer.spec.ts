@@ -155,7 +155,7 @@ describe('RecordPreparer', () => {
       ],
       [
         { title: program.title, startedAt: start, outcome: 'partial' },
-        'An partial record needs startedAt and endedAt',
+        'A partial record needs startedAt and endedAt',
         { rule: 'times-required', outcome: 'partial' },
       ],
       [
@@ -175,7 +175,7 @@ describe('RecordPreparer', () => {
       ],
       [
         { ...program, playedMs: 0, outcome: 'partial' },
-        'An partial record has played some audio (playedMs > 0)',
+        'A partial record must have played some audio (playedMs > 0)',
         { rule: 'nothing-played', outcome: 'partial' },
       ],
     ];

@@ -12,6 +12,7 @@ import { PostedSource, PostPlayoutRecordDto } from './dto/playout-record.dto';
 import { sortTopics } from './hash-chain';
 import { chunks, LOOKUP_CHUNK } from './log-checks';
 import { RecordRefusal } from './record-refusal.view';
+import { PlayoutOutcome } from './entities/playout-record.entity';
 
 /** A posted record may end at most this far in the future (clock skew of the posting PC). */
 export const FUTURE_SKEW_MS = 5000;
@@ -41,6 +42,11 @@ export type PreparedRecord = Omit<RecordDraft, 'attempt' | 'contentKey' | 'canon
   contentKey: string;
   canonicalTail: string;
 };
+
+/** 'An aired record', 'A partial record': the outcome with its article, to start a message. */
+function aRecord(outcome: PlayoutOutcome): string {
+  return `${outcome === 'aired' ? 'An' : 'A'} ${outcome} record`;
+}
 
 /** A record the checks refuse: the English message, and the rule with its values as details. */
 export function invalid(message: string, refusal: RecordRefusal): DomainError {
@@ -246,7 +252,7 @@ export class RecordPreparer {
       return { startedAt: start, endedAt: start, playedMs: 0 };
     }
     if (!startedAt || !endedAt) {
-      throw invalid(`An ${input.outcome} record needs startedAt and endedAt`, {
+      throw invalid(`${aRecord(input.outcome)} needs startedAt and endedAt`, {
         rule: 'times-required',
         outcome: input.outcome,
       });
@@ -274,7 +280,7 @@ export class RecordPreparer {
       });
     }
     if ((input.outcome === 'aired' || input.outcome === 'partial') && playedMs === 0) {
-      throw invalid(`An ${input.outcome} record has played some audio (playedMs > 0)`, {
+      throw invalid(`${aRecord(input.outcome)} must have played some audio (playedMs > 0)`, {
         rule: 'nothing-played',
         outcome: input.outcome,
       });
