@@ -227,6 +227,19 @@ describe('fleet: devices, enrolment, broker, status and commands (e2e)', () => {
       },
     });
     expect((await view(created.id)).publicKey).toBe(publicKey);
+    // The cluster enrolled itself: the audit trail names it as the commune does.
+    const audit = await app
+      .http()
+      .get('/api/v1/audit?action=device.enrolled')
+      .set(bearer(admin))
+      .expect(200);
+    expect(audit.body).toContainEqual(
+      expect.objectContaining({
+        actorUsername: `device:${created.id}`,
+        targetId: created.id,
+        detail: { name: 'Cụm loa thôn 2' },
+      }),
+    );
 
     const reused = await enrol(created.enrolmentCode);
     expect([reused.status, reused.body.code]).toEqual([409, 'ENROLMENT_CODE_USED']);

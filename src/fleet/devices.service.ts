@@ -400,6 +400,8 @@ export class DevicesService {
           targetId: device.id,
           communeCode: device.communeCode,
           ip,
+          // The cluster acts itself, by no person's name: the trail names it as the commune does.
+          detail: { name: device.name },
         },
         manager,
       );

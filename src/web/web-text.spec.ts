@@ -13,6 +13,7 @@ import {
   windowOver,
 } from '../../web/src/format';
 import {
+  auditActorText,
   bulletinState,
   causeText,
   DISCREPANCY_LABEL,
@@ -281,5 +282,18 @@ describe('web app text', () => {
     expect(causeText(group as ShortfallGroup)).toBe(
       'mỗi bản tin được phát tối đa 3 lần một ngày, và cả 2 bản tin hiện có đã phát đủ 3 lần',
     );
+  });
+
+  it('names the actor of an audit event: a person by username, a cluster by its name', () => {
+    expect(auditActorText({ actorUsername: 'vanhanh.hacthanh', detail: null })).toBe(
+      'vanhanh.hacthanh',
+    );
+    const device = 'device:01a24e57-09d4-7b00-af0f-dafd4b32cd6f';
+    expect(auditActorText({ actorUsername: device, detail: { name: 'Cụm loa thôn 1' } })).toBe(
+      'Cụm loa “Cụm loa thôn 1”',
+    );
+    // Enrolments recorded before the name was kept.
+    expect(auditActorText({ actorUsername: device, detail: null })).toBe('Cụm loa');
+    expect(auditActorText({ actorUsername: null, detail: null })).toBe('—');
   });
 });

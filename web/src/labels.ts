@@ -1,5 +1,6 @@
 import { formatDateTime, formatLufs, personName } from './format.js';
 import type {
+  AuditEvent,
   AudioStatus,
   Bulletin,
   BulletinPriority,
@@ -190,4 +191,16 @@ export function causeText(group: ShortfallGroup): string {
     'policy-daily-limit': 'đã đạt tổng thời lượng phát tối đa trong ngày theo quy định phát sóng',
   };
   return texts[group.cause];
+}
+
+/**
+ * Who did what the audit trail lists: a person's username, or a cluster that enrolled itself
+ * (`device:<id>`), by the name it had then.
+ */
+export function auditActorText(event: Pick<AuditEvent, 'actorUsername' | 'detail'>): string {
+  const actor = event.actorUsername;
+  if (!actor) return '—';
+  if (!actor.startsWith('device:')) return actor;
+  const name = event.detail?.name;
+  return typeof name === 'string' && name ? `Cụm loa “${name}”` : 'Cụm loa';
 }

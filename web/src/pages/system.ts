@@ -2,6 +2,7 @@ import { errorText, get, post } from '../api.js';
 import type { AppContext } from '../context.js';
 import { h } from '../dom.js';
 import { formatDateTime, localInstant } from '../format.js';
+import { auditActorText } from '../labels.js';
 import type { AuditEvent } from '../types.js';
 import type { Page } from '../router.js';
 import { dateInput } from '../ui/date-input.js';
@@ -122,7 +123,7 @@ function auditRow(event: AuditEvent): HTMLElement {
     { 'data-testid': 'audit-row' },
     h('td', { class: 'nowrap' }, formatDateTime(event.at)),
     h('td', null, ACTION_LABEL[event.action]),
-    h('td', null, event.actorUsername ?? '—'),
+    h('td', null, auditActorText(event)),
     h(
       'td',
       { class: 'small' },
