@@ -115,7 +115,7 @@ describe('exports for people', () => {
     expect(table.rows[0]).toEqual({
       'kinh-te-so': 1.5,
       topicsMissed: 'Kinh tế số; Xã hội số',
-      chainOk: 'Bị phá vỡ',
+      chainOk: 'Bị can thiệp',
       belowMinimum: 'Chưa đạt',
       campaignStatus: 'Chậm tiến độ',
     });

@@ -27,7 +27,7 @@ type Conversion =
   | 'met'
   /** true (below the minimum) → Chưa đạt, false → Đạt. */
   | 'notMet'
-  /** The hash chain: true → Nguyên vẹn, false → Bị phá vỡ. */
+  /** The hash chain: true → Toàn vẹn, false → Bị can thiệp (the words of the web app and the official report). */
   | 'chain'
   /** A commune's campaign status code to its words. */
   | 'campaignStatus';
@@ -114,7 +114,7 @@ function convert(conversion: Conversion, value: CellValue, topics: TopicNames): 
     case 'notMet':
       return yesNo(value, 'Chưa đạt', 'Đạt');
     case 'chain':
-      return yesNo(value, 'Nguyên vẹn', 'Bị phá vỡ');
+      return yesNo(value, 'Toàn vẹn', 'Bị can thiệp');
     case 'campaignStatus':
       return CAMPAIGN_STATUS_WORDS[String(value)] ?? value;
     default:

@@ -181,7 +181,7 @@ export function defaultText(
 /** The chain's verdict in words. */
 export function chainStatusText(chain: ChainState, head: ChainHead | null): string {
   if (!head || head.seq === 0) return 'Chưa có nhật ký';
-  if (chain.ok === false) return `Hỏng tại bản ghi ${chain.brokenAtSeq ?? '?'}`;
+  if (chain.ok === false) return `Bị can thiệp tại bản ghi ${chain.brokenAtSeq ?? '?'}`;
   if (chain.ok === null) return 'Chưa kiểm tra';
   if (chain.uncheckedRecords > 0) {
     return `Toàn vẹn đến bản ghi ${head.seq - chain.uncheckedRecords}`;
