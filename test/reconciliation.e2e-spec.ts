@@ -322,6 +322,11 @@ describe('planned versus aired (e2e)', () => {
     expect(rows[0].startsWith('Mã sai lệch,Sai lệch,Giờ phát theo lịch')).toBe(true);
     expect(rows).toHaveLength(11);
     expect(rows.filter((row) => row.startsWith('late,Phát muộn,'))).toHaveLength(1);
+    // A record's outcome and source: the code, then the words the as-run log page uses.
+    expect(rows[0]).toContain(',Mã kết quả,Kết quả nhật ký,Mã nguồn bản ghi,Nguồn bản ghi,');
+    expect(rows.find((row) => row.startsWith('late,'))).toMatch(
+      /,aired,Đã phát,(automation,Tự động|operator,Xác nhận thủ công|import,Nhập từ tệp),/,
+    );
 
     const xlsx = await get(url(HAC_THANH, '&format=xlsx'), monitor)
       .buffer(true)

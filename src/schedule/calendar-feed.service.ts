@@ -22,7 +22,7 @@ const STATUS_TEXT: Record<ScheduleItemStatus, string> = {
   aired: 'Đã phát',
   partial: 'Phát một phần',
   failed: 'Phát lỗi',
-  missed: 'Bỏ lỡ',
+  missed: 'Bị lỡ',
   cancelled: 'Đã huỷ',
 };
 

@@ -18,11 +18,17 @@ import {
   causeText,
   DISCREPANCY_LABEL,
   ITEM_STATUS_LABEL,
+  OUTCOME_LABEL,
   sendBackText,
+  SOURCE_LABEL,
 } from '../../web/src/labels';
 import type { ShortfallGroup } from '../../web/src/types';
 import { RECORD_RULES } from '../playout/record-refusal.view';
-import { DISCREPANCY_LABELS } from '../reports/reconciliation/reconciliation-labels';
+import {
+  DISCREPANCY_LABELS,
+  OUTCOME_LABELS,
+  SOURCE_LABELS,
+} from '../reports/reconciliation/reconciliation-labels';
 
 describe('web app text', () => {
   it('has a Vietnamese message for every error code the API can answer', () => {
@@ -125,6 +131,12 @@ describe('web app text', () => {
   it('names a cancelled item as the program log does (Đã huỷ), on the page and in the exports', () => {
     expect(DISCREPANCY_LABEL.cancelled).toBe(ITEM_STATUS_LABEL.cancelled);
     expect(DISCREPANCY_LABELS).toEqual(DISCREPANCY_LABEL);
+  });
+
+  it('names outcomes and sources in the reconciliation exports as the as-run log page does', () => {
+    expect(OUTCOME_LABELS).toEqual(OUTCOME_LABEL);
+    expect(SOURCE_LABELS).toEqual(SOURCE_LABEL);
+    expect(OUTCOME_LABEL.missed).toBe(ITEM_STATUS_LABEL.missed);
   });
 
   it('names a draft the approver sent back as such, not as waiting for approval', () => {

@@ -1,6 +1,11 @@
 import { labelledColumns, ReportDocument } from '../export/report-table';
 import type { ReconciliationReport } from './reconciliation.service';
-import { DISCREPANCY_LABELS, MISSED_CAUSE_LABELS } from './reconciliation-labels';
+import {
+  DISCREPANCY_LABELS,
+  MISSED_CAUSE_LABELS,
+  OUTCOME_LABELS,
+  SOURCE_LABELS,
+} from './reconciliation-labels';
 
 /**
  * The reconciliation as tables for people: Vietnamese headers, the codes kept as text beside
@@ -20,8 +25,10 @@ const LINE_COLUMNS = labelledColumns(
   ['title', 'text', 'Bản tin'],
   ['causeCode', 'text', 'Mã nguyên nhân'],
   ['cause', 'text', 'Nguyên nhân'],
-  ['outcome', 'text', 'Kết quả nhật ký'],
-  ['source', 'text', 'Nguồn bản ghi'],
+  ['outcome', 'text', 'Mã kết quả'],
+  ['outcomeLabel', 'text', 'Kết quả nhật ký'],
+  ['source', 'text', 'Mã nguồn bản ghi'],
+  ['sourceLabel', 'text', 'Nguồn bản ghi'],
   ['recordSeq', 'integer', 'Số thứ tự bản ghi'],
   ['replacesSeq', 'integer', 'Đính chính bản ghi'],
   ['devicesTargeted', 'integer', 'Cụm loa được giao'],
@@ -59,7 +66,9 @@ export function reconciliationDocument(report: ReconciliationReport): ReportDocu
           causeCode: line.causeCode,
           cause: line.cause ?? (line.causeCode ? MISSED_CAUSE_LABELS[line.causeCode] : null),
           outcome: line.outcome,
+          outcomeLabel: line.outcome ? OUTCOME_LABELS[line.outcome] : null,
           source: line.source,
+          sourceLabel: line.source ? SOURCE_LABELS[line.source] : null,
           recordSeq: line.recordSeq,
           replacesSeq: line.replacesSeq,
           devicesTargeted: line.devicesTargeted,
