@@ -299,6 +299,10 @@ describe('fleet: devices, enrolment, broker, status and commands (e2e)', () => {
         mqtt: { ...a.mqtt, username: b.deviceId },
       }),
     ).rejects.toThrow(/Bad username or password|Not authorized/i);
+    // No keepalive, or one past 30 s: CONNACK return code 6, as the device protocol says.
+    for (const keepalive of [0, 60]) {
+      await expect(SimulatedDevice.connect(a, { keepalive })).rejects.toMatchObject({ code: 6 });
+    }
 
     const deviceA = await connect(a);
     const deviceB = await connect(b);
