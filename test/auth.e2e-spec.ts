@@ -188,7 +188,9 @@ describe('authentication, users and the audit trail (e2e)', () => {
       .set(bearer(admin))
       .send({ disabled: true })
       .expect(200);
-    await app.http().get('/api/v1/auth/me').set(bearer(token)).expect(401);
+    // The token's holder is told why it no longer works.
+    const locked = await app.http().get('/api/v1/auth/me').set(bearer(token)).expect(401);
+    expect(locked.body).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'account-disabled' });
     // With its password, the account's holder learns it is disabled; without, nobody does.
     const disabled = await app
       .http()
@@ -213,7 +215,16 @@ describe('authentication, users and the audit trail (e2e)', () => {
       .post('/api/v1/auth/login')
       .send({ username: 'phe-duyet-1', password: 'phe-duyet-1-password' })
       .expect(401);
-    await app.login('phe-duyet-1', 'mat-khau-moi-1');
+    const renewed = await app.login('phe-duyet-1', 'mat-khau-moi-1');
+    await app
+      .http()
+      .patch(`/api/v1/users/${id}`)
+      .set(bearer(admin))
+      .send({ password: 'mat-khau-moi-2' })
+      .expect(200);
+    const changed = await app.http().get('/api/v1/auth/me').set(bearer(renewed)).expect(401);
+    expect(changed.body).toMatchObject({ reason: 'credentials-changed' });
+    await app.login('phe-duyet-1', 'mat-khau-moi-2');
     await app
       .http()
       .patch(`/api/v1/users/${id}`)
@@ -264,7 +275,7 @@ describe('authentication, users and the audit trail (e2e)', () => {
   });
 
   it('records logins (failed too), user changes and deletions in the audit trail', async () => {
-    await createUserAndLogin(app, admin, {
+    const deletedToken = await createUserAndLogin(app, admin, {
       username: 'se-bi-xoa',
       role: 'operator',
       communeCode: '14797',
@@ -279,6 +290,8 @@ describe('authentication, users and the audit trail (e2e)', () => {
     )!.id;
     await app.http().delete(`/api/v1/users/${id}`).set(bearer(admin)).expect(204);
     await app.http().delete(`/api/v1/users/${id}`).set(bearer(admin)).expect(404);
+    const gone = await app.http().get('/api/v1/auth/me').set(bearer(deletedToken)).expect(401);
+    expect(gone.body).toMatchObject({ reason: 'account-deleted' });
 
     const audit = await app.http().get('/api/v1/audit?limit=1000').set(bearer(admin)).expect(200);
     const events = audit.body as {

@@ -750,7 +750,10 @@ describe('web app in a browser (e2e, Chromium)', () => {
       .getByRole('navigation', { name: 'Chức năng' })
       .getByRole('link', { name: 'Bản tin', exact: true })
       .click();
-    await page.getByText('Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.').waitFor();
+    // The login page says why: the API told the app the password changed.
+    await page
+      .getByText('Mật khẩu hoặc quyền của tài khoản vừa được thay đổi. Vui lòng đăng nhập lại.')
+      .waitFor();
     await expect(page.evaluate<number>('sessionStorage.length')).resolves.toBe(0);
 
     await signIn(page, baseUrl, APPROVER.username, 'lanhdao-password-2');

@@ -140,7 +140,9 @@ export class AccessGuard implements CanActivate {
     if (!payload) throw new DomainError('UNAUTHENTICATED', 'Invalid or expired token');
     const user = await this.users.findActive(payload.sub);
     if (!user || user.tokenVersion !== payload.ver) {
-      throw new DomainError('UNAUTHENTICATED', 'Token no longer valid');
+      throw new DomainError('UNAUTHENTICATED', 'Token no longer valid', {
+        reason: user ? 'credentials-changed' : await this.users.inactiveReason(payload.sub),
+      });
     }
     const { tokenVersion: _, ...caller } = user;
     return caller;

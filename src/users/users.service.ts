@@ -150,6 +150,15 @@ export class UsersService implements OnApplicationBootstrap {
     });
   }
 
+  /**
+   * Why a signed token's user is not active: locked by an admin, or gone. Asked only when a token
+   * is refused, to tell its holder (who held a valid token of the account) why the session ended.
+   */
+  async inactiveReason(id: string): Promise<'account-disabled' | 'account-deleted'> {
+    const user = await this.db.manager.findOne(User, { where: { id }, select: { disabled: true } });
+    return user?.disabled ? 'account-disabled' : 'account-deleted';
+  }
+
   async get(id: string): Promise<User> {
     const user = await this.db.manager.findOneBy(User, { id });
     if (!user) throw new DomainError('USER_NOT_FOUND', `User ${id} not found`, { id });

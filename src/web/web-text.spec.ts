@@ -1,5 +1,5 @@
 import { ERROR_STATUS, ErrorCode } from '../common/error-codes';
-import { ERROR_MESSAGES, vietnameseError } from '../../web/src/errors-vi';
+import { ERROR_MESSAGES, sessionEndText, vietnameseError } from '../../web/src/errors-vi';
 import {
   formatDate,
   formatDayStart,
@@ -307,5 +307,16 @@ describe('web app text', () => {
     // Enrolments recorded before the name was kept.
     expect(auditActorText({ actorUsername: device, detail: null })).toBe('Cụm loa');
     expect(auditActorText({ actorUsername: null, detail: null })).toBe('—');
+  });
+
+  it('says why a session ended, by the reason the API gave for refusing its token', () => {
+    expect(sessionEndText('account-disabled')).toBe(
+      'Tài khoản của bạn đã bị khoá. Vui lòng liên hệ quản trị viên để mở khoá.',
+    );
+    expect(sessionEndText('account-deleted')).toBe('Tài khoản của bạn đã bị xoá khỏi hệ thống.');
+    expect(sessionEndText('credentials-changed')).toContain('vừa được thay đổi');
+    // The token ran out (no reason), or a reason a newer server gives.
+    expect(sessionEndText()).toBe('Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.');
+    expect(sessionEndText('something-new')).toBe(sessionEndText());
   });
 });

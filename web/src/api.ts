@@ -42,9 +42,11 @@ function authHeaders(): Record<string, string> {
   return token ? { Authorization: `Bearer ${token}` } : {};
 }
 
-/** A 401 on an authenticated call means the token expired or was revoked. */
-function checkUnauthorized(status: number): void {
-  if (status === 401 && session()) expire();
+/** A 401 on an authenticated call means the token expired or was revoked (the body says why). */
+function checkUnauthorized(status: number, body: unknown): void {
+  if (status !== 401 || !session()) return;
+  const reason = (body as { reason?: unknown } | null)?.reason;
+  expire(typeof reason === 'string' ? reason : undefined);
 }
 
 export interface RequestOptions {
@@ -85,7 +87,7 @@ export async function api<T>(
   const response = await send(method, path, options);
   const body = await parseBody(response);
   if (!response.ok) {
-    checkUnauthorized(response.status);
+    checkUnauthorized(response.status, body);
     throw problemOf(response.status, body);
   }
   return body as T;
@@ -102,8 +104,9 @@ export const del = (path: string) => api<void>('DELETE', path);
 export async function getBlob(path: string): Promise<{ blob: Blob; fileName: string | null }> {
   const response = await send('GET', path, {});
   if (!response.ok) {
-    checkUnauthorized(response.status);
-    throw problemOf(response.status, await parseBody(response));
+    const body = await parseBody(response);
+    checkUnauthorized(response.status, body);
+    throw problemOf(response.status, body);
   }
   const disposition = response.headers.get('Content-Disposition') ?? '';
   const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
@@ -136,7 +139,7 @@ export function upload<T>(
         onProgress(1);
         resolve(body as T);
       } else {
-        checkUnauthorized(request.status);
+        checkUnauthorized(request.status, body);
         reject(problemOf(request.status, body));
       }
     });

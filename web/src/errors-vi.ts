@@ -376,3 +376,17 @@ export function vietnameseError(
 }
 
 export const NETWORK_ERROR = 'Không kết nối được tới máy chủ. Kiểm tra mạng rồi thử lại.';
+
+/** Why the session ended, as the login page says it: the API's `reason` for refusing the token. */
+export function sessionEndText(reason?: string): string {
+  switch (reason) {
+    case 'account-disabled':
+      return 'Tài khoản của bạn đã bị khoá. Vui lòng liên hệ quản trị viên để mở khoá.';
+    case 'account-deleted':
+      return 'Tài khoản của bạn đã bị xoá khỏi hệ thống.';
+    case 'credentials-changed':
+      return 'Mật khẩu hoặc quyền của tài khoản vừa được thay đổi. Vui lòng đăng nhập lại.';
+    default:
+      return 'Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.';
+  }
+}

@@ -1,6 +1,7 @@
 import { errorText } from './api.js';
 import { AppContext, isCommuneUser, loadContext } from './context.js';
 import { h, mount } from './dom.js';
+import { sessionEndText } from './errors-vi.js';
 import { renderShell, Shell } from './layout.js';
 import { isCurrent, leavePage } from './lifecycle.js';
 import { loginPage } from './pages/login.js';
@@ -119,7 +120,7 @@ async function renderRoute(): Promise<void> {
   }
 }
 
-onSessionExpired(() => showLogin('Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.'));
+onSessionExpired((reason) => showLogin(sessionEndText(reason)));
 window.addEventListener('hashchange', () => void renderRoute());
 
 if (restoreSession()) {

@@ -39,7 +39,8 @@ export function localDeadline(token: string, serverExpiresAt: string): string {
 
 const KEY = 'loa-xa.session';
 
-type ExpiryListener = () => void;
+/** `reason`: why the API refused the token (its problem's `reason`), absent when it ran out. */
+type ExpiryListener = (reason?: string) => void;
 
 let current: Session | null = null;
 let expiryTimer: number | undefined;
@@ -109,8 +110,8 @@ export function endSession(): void {
 }
 
 /** The token ran out or the API refused it: forget it and let the app show the login page. */
-export function expire(): void {
+export function expire(reason?: string): void {
   const hadSession = current !== null;
   endSession();
-  if (hadSession) onExpiry();
+  if (hadSession) onExpiry(reason);
 }
