@@ -1,5 +1,5 @@
 import { PostPlayoutRecordDto } from './dto/playout-record.dto';
-import type { RecordRefusal } from './record-refusal.view';
+import type { RefusalFields } from './record-refusal.view';
 
 /** Where a row of an import came from: a CSV line, or a position in a batch's `records`. */
 export type RowPlace = { line: number } | { index: number };
@@ -31,8 +31,10 @@ export interface HeaderProblem {
 
 /**
  * A refused row: where, a code, and what is wrong, in English; its problems also as fields (a
- * CSV row's `cells`, `header`, the counts of `CSV_CELLS`; the `rule` of a record the checks
- * refuse, `PLAYOUT_RECORD_INVALID`, with its values), which the web app words in Vietnamese.
+ * CSV row's `cells`, `header`, the counts of `CSV_CELLS`; a refused record's, as a single post's
+ * problem has them: the `rule` of `PLAYOUT_RECORD_INVALID` with its values, the times of
+ * `PLAYOUT_TIME_OUT_OF_RANGE`, the record in the way of `PLAYOUT_OVERLAP`…), which the web app
+ * words in Vietnamese.
  */
 export type RowError = RowPlace & {
   code: string;
@@ -41,7 +43,7 @@ export type RowError = RowPlace & {
   header?: HeaderProblem;
   cellCount?: number;
   columnCount?: number;
-} & Partial<RecordRefusal>;
+} & RefusalFields;
 
 export function describePlace(place: RowPlace): string {
   return 'line' in place ? `line ${place.line}` : `records[${place.index}]`;

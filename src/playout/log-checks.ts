@@ -4,7 +4,9 @@ import { toInstant } from '../database/columns';
 import { DomainError } from '../common/domain-error';
 import { PlayoutClaim } from './entities/playout-claim.entity';
 import { PlayoutRecord } from './entities/playout-record.entity';
+import type { RowPlace } from './import-rows';
 import { PreparedRecord } from './record-preparer';
+import type { CorrectionRefusal } from './record-refusal.view';
 import { RECORD_SELECT, recordFromRow, RecordRow } from './record-rows';
 
 /** Keys or ids per lookup query (under SQLite's bound-parameter limit). */
@@ -117,7 +119,7 @@ export async function assertCorrectable(
     throw new DomainError(
       'PLAYOUT_CORRECTS_UNKNOWN',
       `correctsSeq ${correctsSeq}: commune ${communeCode} has no record with that seq`,
-      { correctsSeq },
+      { correctsSeq } satisfies CorrectionRefusal,
     );
   }
   const already =
@@ -127,15 +129,19 @@ export async function assertCorrectable(
     throw new DomainError(
       'PLAYOUT_ALREADY_CORRECTED',
       `Record ${correctsSeq} is already corrected; correct the correction instead`,
-      { correctsSeq },
+      { correctsSeq } satisfies CorrectionRefusal,
     );
   }
 }
 
+/** A record's span as the overlap checks see it, with what an overlap's refusal names of it. */
 export interface Interval {
   seq?: number;
   startedAt: Date;
   endedAt: Date;
+  title?: string | null;
+  /** The import's row it came from, for a record of the same import (it has no seq yet). */
+  row?: RowPlace;
 }
 
 /** True when both have a duration and share some of it (touching ends do not overlap). */
@@ -149,19 +155,20 @@ export function overlaps(a: Interval, b: Interval): boolean {
 }
 
 /** A record in effect, as the overlap checks see it. */
-export type EffectiveRecord = Required<Interval>;
+export type EffectiveRecord = Required<Omit<Interval, 'row'>>;
 
 interface EffectiveRow {
   communeCode: string;
   seq: number | string;
   startedAt: string;
   endedAt: string;
+  title: string | null;
 }
 
 /**
  * Records in effect (not corrected) with a duration that meet one of the spans, each span
  * `(commune_code = ? AND started_at < ? AND ended_at > ?)`, in seq order: plain SQL, only the
- * columns the overlap checks read.
+ * columns the overlap checks read and an overlap's refusal names.
  */
 async function effectiveRows(
   manager: EntityManager,
@@ -174,7 +181,7 @@ async function effectiveRows(
   return selectRows<EffectiveRow>(
     manager,
     'SELECT record.commune_code AS "communeCode", record.seq, ' +
-      'record.started_at AS "startedAt", record.ended_at AS "endedAt" ' +
+      'record.started_at AS "startedAt", record.ended_at AS "endedAt", record.title ' +
       'FROM playout_record record WHERE (' +
       spans
         .map(() => '(record.commune_code = ? AND record.started_at < ? AND record.ended_at > ?)')
@@ -192,6 +199,7 @@ function effectiveFromRow(row: EffectiveRow): EffectiveRecord {
     seq: Number(row.seq),
     startedAt: new Date(row.startedAt),
     endedAt: new Date(row.endedAt),
+    title: row.title,
   };
 }
 

@@ -42,7 +42,7 @@ import { ChainVerdict } from './hash-chain';
 import { ImportResult, PlayoutLogService, sha256Hex } from './playout-log.service';
 import { playoutRecordView, PlayoutRecordView } from './playout-record.view';
 import { ImportResultView } from './import-result.view';
-import { RecordRefusalView } from './record-refusal.view';
+import { REFUSAL_VIEWS } from './record-refusal.view';
 
 /** A batch of up to 5,000 as-run records is a few megabytes of JSON. */
 export const BATCH_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
@@ -50,13 +50,18 @@ export const BATCH_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 /** Largest CSV accepted, raw or as a multipart `file`. */
 export const MAX_CSV_BYTES = 10 * 1024 * 1024;
 
-/** What the operations say of a record their checks refuse (the problem's fields beyond its code). */
-const RECORD_REFUSAL =
-  'A record the checks refuse is 422 PLAYOUT_RECORD_INVALID with the fields of RecordRefusalView: ' +
-  'the `rule` that refused it (RecordRule) and the values it names.';
+/** Each refusal of a record with fields beyond the problem's, and the view that documents them. */
+const REFUSALS =
+  'PLAYOUT_RECORD_INVALID (422): RecordRefusalView, the `rule` that refused it (RecordRule) and ' +
+  'the values it names; PLAYOUT_TIME_OUT_OF_RANGE (422): TimeOutOfRangeView; ' +
+  'PLAYOUT_ITEM_TIME_MISMATCH (422): ItemTimeMismatchView; TOPIC_UNKNOWN (422): UnknownTopicsView; ' +
+  'PLAYOUT_OVERLAP (409): OverlapView; PLAYOUT_CORRECTS_UNKNOWN (422) and ' +
+  'PLAYOUT_ALREADY_CORRECTED (409): CorrectionRefusalView.';
+/** What the operations say of a record they refuse (the problem's fields beyond its code). */
+const RECORD_REFUSAL = `A refused record's problem carries the values it names as fields: ${REFUSALS}`;
 const ROW_REFUSAL =
-  'A refusal (422 PLAYOUT_IMPORT_INVALID) lists the bad rows in `errors`; a row the record checks ' +
-  'refuse (PLAYOUT_RECORD_INVALID) carries the fields of RecordRefusalView, its `rule` and values.';
+  'A refusal (422 PLAYOUT_IMPORT_INVALID) lists the bad rows in `errors`; each row carries the ' +
+  `fields a single post of its record would be refused with: ${REFUSALS}`;
 
 const IDEMPOTENCY_HEADER = {
   name: 'Idempotency-Key',
@@ -168,7 +173,7 @@ export class PlayoutLogController {
     summary: 'A record confirmed by an operator, or imported',
     description: RECORD_REFUSAL,
   })
-  @ApiExtraModels(RecordRefusalView)
+  @ApiExtraModels(...REFUSAL_VIEWS)
   async post(
     @Param('commune') commune: string,
     @PlayoutRecordBody() body: PostPlayoutRecordDto,

@@ -43,7 +43,7 @@ import {
   RecordPreparer,
   RecordTimeRules,
 } from './record-preparer';
-import { RecordRefusal } from './record-refusal.view';
+import { RefusalFields } from './record-refusal.view';
 import { keyConflict, overlapError, PostedRecordResult, PostGroup } from './post-group';
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
@@ -363,7 +363,8 @@ export class PlayoutLogService {
           corrected.add(correctsSeq);
           inEffect.remove(correctsSeq);
         }
-        inEffect.add(row.record);
+        const { startedAt, endedAt, title } = row.record;
+        inEffect.add({ startedAt, endedAt, title, row: row.place });
         accepted.push(row);
       }
       if (errors.length > 0) throw importInvalid(errors);
@@ -544,12 +545,11 @@ function assertIdempotencyKey(key: string | undefined): void {
   }
 }
 
-/** A row's refusal; a record check's (`invalid`) with its rule and values, as a post's has them. */
+/** A row's refusal, with the values it names as fields, as a single post's problem has them. */
 function rowError(place: RowPlace, error: unknown): RowError {
   if (!(error instanceof DomainError)) throw error;
-  const refusal =
-    error.code === 'PLAYOUT_RECORD_INVALID' ? (error.details as RecordRefusal | undefined) : null;
-  return { ...refusal, ...place, code: error.code, message: error.message };
+  const fields = error.details as RefusalFields | undefined;
+  return { ...fields, ...place, code: error.code, message: error.message };
 }
 
 /** Rows an import refusal lists (`errorCount` tells how many there were): a short answer. */

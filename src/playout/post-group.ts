@@ -4,7 +4,9 @@ import { Settled } from '../common/group-commit';
 import { PlayoutChain } from './entities/playout-chain.entity';
 import { PlayoutRecord } from './entities/playout-record.entity';
 import { assertCorrectable, communeKey, Interval, IntervalIndex } from './log-checks';
+import { describePlace } from './import-rows';
 import { PreparedRecord } from './record-preparer';
+import { Overlap } from './record-refusal.view';
 
 /** One single post's answer: its record, and whether the post repeated one already stored. */
 export interface PostedRecordResult {
@@ -21,12 +23,24 @@ export function keyConflict(seq: number): DomainError {
   );
 }
 
+/** PLAYOUT_OVERLAP naming the record in the way: its seq (or import row), times and title. */
 export function overlapError(clash: Interval): DomainError {
+  const other = clash.seq
+    ? `record ${clash.seq}`
+    : clash.row
+      ? describePlace(clash.row)
+      : 'another record of this request';
+  const overlap: Overlap = {
+    overlapsSeq: clash.seq ?? null,
+    overlapsStartedAt: clash.startedAt.toISOString(),
+    overlapsEndedAt: clash.endedAt.toISOString(),
+    overlapsTitle: clash.title ?? null,
+    ...(clash.row ? { overlapsRow: clash.row } : {}),
+  };
   return new DomainError(
     'PLAYOUT_OVERLAP',
-    `The record overlaps ${clash.seq ? `record ${clash.seq}` : 'another record of this request'} ` +
-      `(${clash.startedAt.toISOString()} – ${clash.endedAt.toISOString()})`,
-    { overlapsSeq: clash.seq ?? null },
+    `The record overlaps ${other} (${overlap.overlapsStartedAt} – ${overlap.overlapsEndedAt})`,
+    overlap,
   );
 }
 
@@ -119,7 +133,11 @@ export class PostGroup {
       this.corrected.set(communeCode, pending);
       index_.remove(record.correctsSeq);
     }
-    const interval: Interval = { startedAt: record.startedAt, endedAt: record.endedAt };
+    const interval: Interval = {
+      startedAt: record.startedAt,
+      endedAt: record.endedAt,
+      title: record.title,
+    };
     this.owners.set(interval, index);
     index_.add(interval);
   }

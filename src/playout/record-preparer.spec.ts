@@ -100,7 +100,68 @@ describe('RecordPreparer', () => {
     expect(refusal).toMatchObject({
       code: 'TOPIC_UNKNOWN',
       message: 'Unknown topic: khong-co',
+      details: { topics: ['khong-co'] },
     });
+  });
+
+  it('names the times a time refusal is about: the time, the range, the item planned', async () => {
+    const program = { title: 'Bản tin Kinh tế số', outcome: 'aired' as const };
+    const cases: [PostPlayoutRecordDto, string, Record<string, unknown>][] = [
+      [
+        {
+          ...program,
+          startedAt: '2025-10-06T12:00:00+07:00',
+          endedAt: '2025-10-06T12:01:00+07:00',
+        },
+        'PLAYOUT_TIME_OUT_OF_RANGE',
+        { field: 'endedAt', time: '2025-10-06T05:01:00.000Z', latest: '2025-10-06T05:00:05.000Z' },
+      ],
+      [
+        {
+          ...program,
+          startedAt: '2019-12-31T23:59:00+07:00',
+          endedAt: '2020-01-01T00:01:00+07:00',
+        },
+        'PLAYOUT_TIME_OUT_OF_RANGE',
+        {
+          field: 'startedAt',
+          time: '2019-12-31T16:59:00.000Z',
+          earliest: '2019-12-31T17:00:00.000Z',
+        },
+      ],
+      [
+        {
+          scheduleItemId: relay.id,
+          startedAt: '2025-10-06T05:52:00+07:00',
+          endedAt: '2025-10-06T05:53:00+07:00',
+          outcome: 'aired',
+        },
+        'PLAYOUT_ITEM_TIME_MISMATCH',
+        {
+          scheduleItemId: relay.id,
+          startedAt: '2025-10-05T22:52:00.000Z',
+          plannedStart: '2025-10-05T22:40:00.000Z',
+          plannedEnd: '2025-10-05T22:50:00.000Z',
+          earliest: '2025-10-05T22:39:00.000Z',
+          latest: '2025-10-05T22:51:00.000Z',
+          earlyToleranceMs: 60_000,
+          lateToleranceMs: 60_000,
+        },
+      ],
+    ];
+    const { manager, topics } = store();
+    const lookups = new RecordLookups();
+    await lookups.learn(
+      manager,
+      topics,
+      cases.map(([input]) => input),
+    );
+    const preparer = new RecordPreparer(COMMUNE, RULES, 'import', lookups);
+    for (const [input, code, details] of cases) {
+      expect(() => preparer.prepare(input)).toThrow(
+        expect.objectContaining({ code, details }) as Error,
+      );
+    }
   });
 
   it('names the rule each check refuses by, with its values, beside the English message', async () => {

@@ -6,12 +6,12 @@ import { Commune } from '../geo/geo.types';
 import { ScheduleItem } from '../schedule/entities/schedule-item.entity';
 import { relayTitle } from '../schedule/schedule-item.view';
 import { StreamSource } from '../sources/entities/stream-source.entity';
-import { TopicsService } from '../topics/topics.service';
+import { TopicsService, unknownTopics } from '../topics/topics.service';
 import { draftKeys, RecordDraft } from './as-run-ledger';
 import { PostedSource, PostPlayoutRecordDto } from './dto/playout-record.dto';
 import { sortTopics } from './hash-chain';
 import { chunks, LOOKUP_CHUNK } from './log-checks';
-import { RecordRefusal } from './record-refusal.view';
+import { ItemTimeMismatch, RecordRefusal, TimeOutOfRange } from './record-refusal.view';
 import { PlayoutOutcome } from './entities/playout-record.entity';
 
 /** A posted record may end at most this far in the future (clock skew of the posting PC). */
@@ -291,18 +291,20 @@ export class RecordPreparer {
   /** Not before the service's epoch, not after now (give or take the posting PC's clock). */
   private assertInRange(instant: Date, field: 'startedAt' | 'endedAt'): void {
     const latest = this.rules.now.getTime() + FUTURE_SKEW_MS;
+    const time = instant.toISOString();
     if (instant.getTime() > latest) {
       throw new DomainError(
         'PLAYOUT_TIME_OUT_OF_RANGE',
-        `${field} ${instant.toISOString()} is in the future: a record tells what has happened`,
-        { field, latest: new Date(latest).toISOString() },
+        `${field} ${time} is in the future: a record tells what has happened`,
+        { field, time, latest: new Date(latest).toISOString() } satisfies TimeOutOfRange,
       );
     }
     if (instant < EARLIEST_RECORD) {
+      const earliest = EARLIEST_RECORD.toISOString();
       throw new DomainError(
         'PLAYOUT_TIME_OUT_OF_RANGE',
-        `${field} ${instant.toISOString()} is before ${EARLIEST_RECORD.toISOString()}, the earliest record the log takes`,
-        { field, earliest: EARLIEST_RECORD.toISOString() },
+        `${field} ${time} is before ${earliest}, the earliest record the log takes`,
+        { field, time, earliest } satisfies TimeOutOfRange,
       );
     }
   }
@@ -313,19 +315,24 @@ export class RecordPreparer {
    * an item of another day is refused and leaves the item as it was.
    */
   private assertAroundItem(startedAt: Date, item: ScheduleItem): void {
-    const earliest = item.startsAt.getTime() - ITEM_EARLY_TOLERANCE_MS;
-    const latest = item.endsAt.getTime() + this.rules.lateToleranceMs;
-    if (startedAt.getTime() < earliest || startedAt.getTime() > latest) {
+    const earliest = new Date(item.startsAt.getTime() - ITEM_EARLY_TOLERANCE_MS);
+    const latest = new Date(item.endsAt.getTime() + this.rules.lateToleranceMs);
+    if (startedAt < earliest || startedAt > latest) {
       throw new DomainError(
         'PLAYOUT_ITEM_TIME_MISMATCH',
         `startedAt ${startedAt.toISOString()} is not around item ${item.id}, planned ` +
           `${item.startsAt.toISOString()} – ${item.endsAt.toISOString()}: a record of it starts ` +
-          `between ${new Date(earliest).toISOString()} and ${new Date(latest).toISOString()}`,
+          `between ${earliest.toISOString()} and ${latest.toISOString()}`,
         {
           scheduleItemId: item.id,
-          earliest: new Date(earliest).toISOString(),
-          latest: new Date(latest).toISOString(),
-        },
+          startedAt: startedAt.toISOString(),
+          plannedStart: item.startsAt.toISOString(),
+          plannedEnd: item.endsAt.toISOString(),
+          earliest: earliest.toISOString(),
+          latest: latest.toISOString(),
+          earlyToleranceMs: ITEM_EARLY_TOLERANCE_MS,
+          lateToleranceMs: this.rules.lateToleranceMs,
+        } satisfies ItemTimeMismatch,
       );
     }
   }
@@ -374,8 +381,6 @@ export class RecordPreparer {
         throw new Error(`Topic ${code} was not looked up before preparing the record`);
       }
     }
-    throw new DomainError('TOPIC_UNKNOWN', `Unknown topic: ${unknown.join(', ')}`, {
-      topics: unknown,
-    });
+    throw unknownTopics(unknown);
   }
 }

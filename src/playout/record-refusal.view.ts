@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
 import { ProblemDto } from '../common/problem.dto';
 import { PlayoutOutcome } from './entities/playout-record.entity';
 import type { RowPlace } from './import-rows';
@@ -53,6 +53,15 @@ const RULE_MEANINGS: Record<RecordRule, string> = {
 
 export const RECORD_RULES = Object.keys(RULE_MEANINGS) as RecordRule[];
 
+/** A row's place, `{line}` of a CSV or `{index}` in a batch's `records`, in the document. */
+const ROW_PLACE: ApiPropertyOptions = {
+  required: false,
+  oneOf: [
+    { type: 'object', properties: { line: { type: 'integer' } }, required: ['line'] },
+    { type: 'object', properties: { index: { type: 'integer' } }, required: ['index'] },
+  ],
+};
+
 /**
  * A record refused by its checks (422 `PLAYOUT_RECORD_INVALID`): the problem with the `rule` and
  * the values it names. An import's or batch's refused row carries the same fields.
@@ -85,12 +94,127 @@ export class RecordRefusalView extends ProblemDto {
   /** `longer-than-a-day`: the longest a record spans, in milliseconds. */
   maxMs?: number;
   /** `repeats-row`: the earlier row, `{line}` of a CSV or `{index}` in a batch's `records`. */
-  @ApiProperty({
-    required: false,
-    oneOf: [
-      { type: 'object', properties: { line: { type: 'integer' } }, required: ['line'] },
-      { type: 'object', properties: { index: { type: 'integer' } }, required: ['index'] },
-    ],
-  })
+  @ApiProperty(ROW_PLACE)
   repeats?: RowPlace;
 }
+
+/*
+ * The other refusals of a record, on a single post and on an import's or batch's row alike: each
+ * code's values as fields beside the English message, for a client to word in its language.
+ */
+
+/** `PLAYOUT_TIME_OUT_OF_RANGE`: a time the log does not take, and the bound it passes. */
+export type TimeOutOfRange = {
+  field: 'startedAt' | 'endedAt';
+  time: string;
+  earliest?: string;
+  latest?: string;
+};
+
+/** `PLAYOUT_ITEM_TIME_MISMATCH`: a record's start, its item's planned times and the tolerances. */
+export type ItemTimeMismatch = {
+  scheduleItemId: string;
+  startedAt: string;
+  plannedStart: string;
+  plannedEnd: string;
+  earliest: string;
+  latest: string;
+  earlyToleranceMs: number;
+  lateToleranceMs: number;
+};
+
+/** `TOPIC_UNKNOWN`: the codes that are no topic. */
+export type UnknownTopics = {
+  topics: string[];
+};
+
+/** `PLAYOUT_OVERLAP`: the record in effect that the refused one overlaps. */
+export type Overlap = {
+  overlapsSeq: number | null;
+  overlapsStartedAt: string;
+  overlapsEndedAt: string;
+  overlapsTitle: string | null;
+  overlapsRow?: RowPlace;
+};
+
+/** `PLAYOUT_CORRECTS_UNKNOWN`, `PLAYOUT_ALREADY_CORRECTED`: the seq the correction names. */
+export type CorrectionRefusal = {
+  correctsSeq: number;
+};
+
+/** 422 `PLAYOUT_TIME_OUT_OF_RANGE`: a time before the log's first day, or in the future. */
+export class TimeOutOfRangeView extends ProblemDto implements TimeOutOfRange {
+  /** Which time of the record. */
+  field!: 'startedAt' | 'endedAt';
+  /** That time (UTC ISO 8601). */
+  time!: string;
+  /** A time too early: the earliest the log takes (either this or `latest`). */
+  earliest?: string;
+  /** A time in the future: the latest the log takes, the service's clock and 5 seconds. */
+  latest?: string;
+}
+
+/**
+ * 422 `PLAYOUT_ITEM_TIME_MISMATCH`: a record of an item starts from `earlyToleranceMs` before the
+ * item's planned start to `lateToleranceMs` after its planned end (`earliest` to `latest`).
+ */
+export class ItemTimeMismatchView extends ProblemDto implements ItemTimeMismatch {
+  /** The item the record names. */
+  scheduleItemId!: string;
+  /** The record's start (UTC ISO 8601). */
+  startedAt!: string;
+  /** The item's planned start. */
+  plannedStart!: string;
+  /** The item's planned end. */
+  plannedEnd!: string;
+  /** The earliest start of a record of the item. */
+  earliest!: string;
+  /** The latest start of a record of the item. */
+  latest!: string;
+  /** How long before the planned start a record may start, in milliseconds. */
+  earlyToleranceMs!: number;
+  /** How long after the planned end a record may start (`PLAYOUT_LATE_TOLERANCE_MS`). */
+  lateToleranceMs!: number;
+}
+
+/** 422 `TOPIC_UNKNOWN`: topic codes no topic has. */
+export class UnknownTopicsView extends ProblemDto implements UnknownTopics {
+  /** The unknown codes. */
+  topics!: string[];
+}
+
+/** 409 `PLAYOUT_OVERLAP`: the record in effect that the refused one overlaps. */
+export class OverlapView extends ProblemDto implements Overlap {
+  /** Its seq; null for a record of the same request not yet numbered. */
+  overlapsSeq!: number | null;
+  /** Its start (UTC ISO 8601). */
+  overlapsStartedAt!: string;
+  /** Its end (UTC ISO 8601). */
+  overlapsEndedAt!: string;
+  /** Its title (null for a record without one). */
+  overlapsTitle!: string | null;
+  /** An import's earlier row it is, `{line}` of a CSV or `{index}` in a batch's `records`. */
+  @ApiProperty(ROW_PLACE)
+  overlapsRow?: RowPlace;
+}
+
+/** 422 `PLAYOUT_CORRECTS_UNKNOWN`, 409 `PLAYOUT_ALREADY_CORRECTED`: the seq named. */
+export class CorrectionRefusalView extends ProblemDto implements CorrectionRefusal {
+  /** The seq the correction names (`correctsSeq`). */
+  correctsSeq!: number;
+}
+
+/** The views of a record's refusals, as the API document lists them beside the problem. */
+export const REFUSAL_VIEWS = [
+  RecordRefusalView,
+  TimeOutOfRangeView,
+  ItemTimeMismatchView,
+  UnknownTopicsView,
+  OverlapView,
+  CorrectionRefusalView,
+];
+
+/** Any refusal's fields, as a refused row carries them beside its place, code and message. */
+export type RefusalFields = Partial<
+  RecordRefusal & TimeOutOfRange & ItemTimeMismatch & UnknownTopics & Overlap & CorrectionRefusal
+>;

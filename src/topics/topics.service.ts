@@ -17,6 +17,13 @@ export const TOPICS_FILE = 'topics.json';
 /** Codes per lookup query (under SQLite's bound-parameter limit). */
 const LOOKUP_CHUNK = 500;
 
+/** TOPIC_UNKNOWN (422) naming the codes no topic has (`topics`), wherever codes are checked. */
+export function unknownTopics(codes: readonly string[]): DomainError {
+  return new DomainError('TOPIC_UNKNOWN', `Unknown topic: ${codes.join(', ')}`, {
+    topics: [...codes],
+  });
+}
+
 @Injectable()
 export class TopicsService implements OnApplicationBootstrap {
   constructor(
@@ -87,9 +94,7 @@ export class TopicsService implements OnApplicationBootstrap {
     const known = await this.knownCodes(unique, manager);
     const unknown = unique.filter((code) => !known.has(code));
     if (unknown.length > 0) {
-      throw new DomainError('TOPIC_UNKNOWN', `Unknown topic: ${unknown.join(', ')}`, {
-        topics: unknown,
-      });
+      throw unknownTopics(unknown);
     }
   }
 

@@ -743,7 +743,7 @@ export interface paths {
     put?: never;
     /**
      * A record confirmed by an operator, or imported
-     * @description A record the checks refuse is 422 PLAYOUT_RECORD_INVALID with the fields of RecordRefusalView: the `rule` that refused it (RecordRule) and the values it names.
+     * @description A refused record's problem carries the values it names as fields: PLAYOUT_RECORD_INVALID (422): RecordRefusalView, the `rule` that refused it (RecordRule) and the values it names; PLAYOUT_TIME_OUT_OF_RANGE (422): TimeOutOfRangeView; PLAYOUT_ITEM_TIME_MISMATCH (422): ItemTimeMismatchView; TOPIC_UNKNOWN (422): UnknownTopicsView; PLAYOUT_OVERLAP (409): OverlapView; PLAYOUT_CORRECTS_UNKNOWN (422) and PLAYOUT_ALREADY_CORRECTED (409): CorrectionRefusalView.
      */
     post: operations['PlayoutLogController_post'];
     delete?: never;
@@ -798,7 +798,7 @@ export interface paths {
     put?: never;
     /**
      * Many records in one transaction: all or nothing
-     * @description A refusal (422 PLAYOUT_IMPORT_INVALID) lists the bad rows in `errors`; a row the record checks refuse (PLAYOUT_RECORD_INVALID) carries the fields of RecordRefusalView, its `rule` and values.
+     * @description A refusal (422 PLAYOUT_IMPORT_INVALID) lists the bad rows in `errors`; each row carries the fields a single post of its record would be refused with: PLAYOUT_RECORD_INVALID (422): RecordRefusalView, the `rule` that refused it (RecordRule) and the values it names; PLAYOUT_TIME_OUT_OF_RANGE (422): TimeOutOfRangeView; PLAYOUT_ITEM_TIME_MISMATCH (422): ItemTimeMismatchView; TOPIC_UNKNOWN (422): UnknownTopicsView; PLAYOUT_OVERLAP (409): OverlapView; PLAYOUT_CORRECTS_UNKNOWN (422) and PLAYOUT_ALREADY_CORRECTED (409): CorrectionRefusalView.
      */
     post: operations['PlayoutLogController_batch'];
     delete?: never;
@@ -818,7 +818,7 @@ export interface paths {
     put?: never;
     /**
      * A CSV as-run log (UTF-8; columns in README.md): all or nothing
-     * @description A refusal (422 PLAYOUT_IMPORT_INVALID) lists the bad rows in `errors`; a row the record checks refuse (PLAYOUT_RECORD_INVALID) carries the fields of RecordRefusalView, its `rule` and values.
+     * @description A refusal (422 PLAYOUT_IMPORT_INVALID) lists the bad rows in `errors`; each row carries the fields a single post of its record would be refused with: PLAYOUT_RECORD_INVALID (422): RecordRefusalView, the `rule` that refused it (RecordRule) and the values it names; PLAYOUT_TIME_OUT_OF_RANGE (422): TimeOutOfRangeView; PLAYOUT_ITEM_TIME_MISMATCH (422): ItemTimeMismatchView; TOPIC_UNKNOWN (422): UnknownTopicsView; PLAYOUT_OVERLAP (409): OverlapView; PLAYOUT_CORRECTS_UNKNOWN (422) and PLAYOUT_ALREADY_CORRECTED (409): CorrectionRefusalView.
      */
     post: operations['PlayoutLogController_import'];
     delete?: never;
@@ -2879,6 +2879,118 @@ export interface components {
       spanMs?: number;
       /** @description `longer-than-a-day`: the longest a record spans, in milliseconds. */
       maxMs?: number;
+    };
+    TimeOutOfRangeView: {
+      /** @example 409 */
+      statusCode: number;
+      /**
+       * @description The HTTP reason phrase
+       * @example Conflict
+       */
+      error: string;
+      /** @description What went wrong, in English; a list for a body that failed validation */
+      message: string | string[];
+      /** @description What the web app translates (web/src/errors-vi.ts) */
+      code: components['schemas']['ErrorCode'];
+      /**
+       * @description Which time of the record.
+       * @enum {string}
+       */
+      field: 'startedAt' | 'endedAt';
+      /** @description That time (UTC ISO 8601). */
+      time: string;
+      /** @description A time too early: the earliest the log takes (either this or `latest`). */
+      earliest?: string;
+      /** @description A time in the future: the latest the log takes, the service's clock and 5 seconds. */
+      latest?: string;
+    };
+    ItemTimeMismatchView: {
+      /** @example 409 */
+      statusCode: number;
+      /**
+       * @description The HTTP reason phrase
+       * @example Conflict
+       */
+      error: string;
+      /** @description What went wrong, in English; a list for a body that failed validation */
+      message: string | string[];
+      /** @description What the web app translates (web/src/errors-vi.ts) */
+      code: components['schemas']['ErrorCode'];
+      /** @description The item the record names. */
+      scheduleItemId: string;
+      /** @description The record's start (UTC ISO 8601). */
+      startedAt: string;
+      /** @description The item's planned start. */
+      plannedStart: string;
+      /** @description The item's planned end. */
+      plannedEnd: string;
+      /** @description The earliest start of a record of the item. */
+      earliest: string;
+      /** @description The latest start of a record of the item. */
+      latest: string;
+      /** @description How long before the planned start a record may start, in milliseconds. */
+      earlyToleranceMs: number;
+      /** @description How long after the planned end a record may start (`PLAYOUT_LATE_TOLERANCE_MS`). */
+      lateToleranceMs: number;
+    };
+    UnknownTopicsView: {
+      /** @example 409 */
+      statusCode: number;
+      /**
+       * @description The HTTP reason phrase
+       * @example Conflict
+       */
+      error: string;
+      /** @description What went wrong, in English; a list for a body that failed validation */
+      message: string | string[];
+      /** @description What the web app translates (web/src/errors-vi.ts) */
+      code: components['schemas']['ErrorCode'];
+      /** @description The unknown codes. */
+      topics: string[];
+    };
+    OverlapView: {
+      /** @example 409 */
+      statusCode: number;
+      /**
+       * @description The HTTP reason phrase
+       * @example Conflict
+       */
+      error: string;
+      /** @description What went wrong, in English; a list for a body that failed validation */
+      message: string | string[];
+      /** @description What the web app translates (web/src/errors-vi.ts) */
+      code: components['schemas']['ErrorCode'];
+      /** @description An import's earlier row it is, `{line}` of a CSV or `{index}` in a batch's `records`. */
+      overlapsRow?:
+        | {
+            line: number;
+          }
+        | {
+            index: number;
+          };
+      /** @description Its seq; null for a record of the same request not yet numbered. */
+      overlapsSeq: number | null;
+      /** @description Its start (UTC ISO 8601). */
+      overlapsStartedAt: string;
+      /** @description Its end (UTC ISO 8601). */
+      overlapsEndedAt: string;
+      /** @description Its title (null for a record without one). */
+      overlapsTitle: string | null;
+    };
+    CorrectionRefusalView: {
+      /** @example 409 */
+      statusCode: number;
+      /**
+       * @description The HTTP reason phrase
+       * @example Conflict
+       */
+      error: string;
+      /** @description What went wrong, in English; a list for a body that failed validation */
+      message: string | string[];
+      /** @description What the web app translates (web/src/errors-vi.ts) */
+      code: components['schemas']['ErrorCode'];
+      /** @description The seq the correction names (`correctsSeq`). */
+      correctsSeq: number;
     };
     PostPlayoutRecordDto: {
       /** @enum {string} */
