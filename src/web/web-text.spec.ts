@@ -200,6 +200,118 @@ describe('web app text', () => {
     );
   });
 
+  it("words a record's other refusals in Vietnamese from their values, post or import row", () => {
+    const english = 'startedAt 2025-10-06T05:01:00.000Z is …';
+    const worded: [string, Record<string, unknown>, string][] = [
+      [
+        'PLAYOUT_TIME_OUT_OF_RANGE',
+        { field: 'endedAt', time: '2025-10-06T05:01:00.000Z', latest: '2025-10-06T05:00:05.000Z' },
+        'Giờ kết thúc (endedAt) 06/10/2025 12:01 là thời điểm trong tương lai: nhật ký chỉ ghi ' +
+          'những lần phát đã diễn ra, muộn nhất đến 06/10/2025 12:00',
+      ],
+      [
+        'PLAYOUT_TIME_OUT_OF_RANGE',
+        {
+          field: 'startedAt',
+          time: '1925-10-05T22:30:00.000Z',
+          earliest: '2019-12-31T17:00:00.000Z',
+        },
+        'Giờ bắt đầu (startedAt) 06/10/1925 05:30 sớm hơn 01/01/2020 00:00, thời điểm sớm nhất ' +
+          'nhật ký nhận: hãy kiểm tra năm đã ghi',
+      ],
+      [
+        'PLAYOUT_ITEM_TIME_MISMATCH',
+        {
+          scheduleItemId: '22222222-2222-4222-8222-222222222222',
+          startedAt: '2025-10-06T22:40:00.000Z',
+          plannedStart: '2025-10-05T22:40:00.000Z',
+          plannedEnd: '2025-10-05T22:50:30.000Z',
+          earliest: '2025-10-05T22:39:00.000Z',
+          latest: '2025-10-05T23:20:30.000Z',
+          earlyToleranceMs: 60_000,
+          lateToleranceMs: 1_800_000,
+        },
+        'Giờ bắt đầu (startedAt) 07/10 05:40 không khớp với mục trong lịch phát sóng đã xếp lúc ' +
+          '06/10 05:40–05:50:30: bản ghi của mục này phải bắt đầu từ 06/10 05:39 đến 06/10 06:20:30 ' +
+          '(sớm nhất 1 phút trước giờ bắt đầu, muộn nhất 30 phút sau giờ kết thúc của mục)',
+      ],
+      ['TOPIC_UNKNOWN', { topics: ['chu-de-la'] }, 'Không có chủ đề nào mang mã “chu-de-la”'],
+      [
+        'TOPIC_UNKNOWN',
+        { topics: ['chu-de-la', 'kinh-te'] },
+        'Không có chủ đề nào mang mã “chu-de-la”, “kinh-te”',
+      ],
+      [
+        'PLAYOUT_OVERLAP',
+        {
+          overlapsSeq: 12,
+          overlapsStartedAt: '2025-10-05T22:30:00.000Z',
+          overlapsEndedAt: '2025-10-05T22:45:00.000Z',
+          overlapsTitle: 'Bản tin Kinh tế số',
+        },
+        'Trùng thời gian với bản ghi số 12 trong nhật ký (“Bản tin Kinh tế số”, 06/10 05:30–05:45)',
+      ],
+      [
+        'PLAYOUT_OVERLAP',
+        {
+          overlapsSeq: null,
+          overlapsStartedAt: '2025-10-05T22:30:00.000Z',
+          overlapsEndedAt: '2025-10-05T22:31:00.000Z',
+          overlapsTitle: null,
+          overlapsRow: { line: 2 },
+        },
+        'Trùng thời gian với dòng 2 của tệp (06/10 05:30–05:31)',
+      ],
+      [
+        'PLAYOUT_OVERLAP',
+        {
+          overlapsSeq: null,
+          overlapsStartedAt: '2025-10-05T22:30:00.000Z',
+          overlapsEndedAt: '2025-10-05T22:31:00.000Z',
+          overlapsTitle: 'Tin ngắn',
+          overlapsRow: { index: 20 },
+        },
+        'Trùng thời gian với bản ghi thứ 21 của lô (records[20]) (“Tin ngắn”, 06/10 05:30–05:31)',
+      ],
+      [
+        'PLAYOUT_CORRECTS_UNKNOWN',
+        { correctsSeq: 999 },
+        'Không tìm thấy bản ghi số 999 cần đính chính (correctsSeq)',
+      ],
+      [
+        'PLAYOUT_ALREADY_CORRECTED',
+        { correctsSeq: 3 },
+        'Bản ghi số 3 đã được đính chính; muốn sửa tiếp thì đính chính bản ghi đính chính đó',
+      ],
+    ];
+    for (const [code, fields, text] of worded) {
+      const status = code === 'PLAYOUT_OVERLAP' || code === 'PLAYOUT_ALREADY_CORRECTED' ? 409 : 422;
+      // A single post's problem, and an import's row (playout.ts passes the row as the problem).
+      const problem = { statusCode: status, code, message: english, ...fields };
+      expect(vietnameseError(status, code, english, problem)).toBe(text);
+      expect(
+        vietnameseError(422, code, english, { line: 4, code, message: english, ...fields }),
+      ).toBe(text);
+    }
+    // A value missing (an older server) keeps the text of before, the English beside it if any.
+    expect(vietnameseError(422, 'PLAYOUT_TIME_OUT_OF_RANGE', english, { field: 'startedAt' })).toBe(
+      `${ERROR_MESSAGES.PLAYOUT_TIME_OUT_OF_RANGE} (${english})`,
+    );
+    expect(
+      vietnameseError(422, 'PLAYOUT_ITEM_TIME_MISMATCH', english, {
+        scheduleItemId: '22222222-2222-4222-8222-222222222222',
+        earliest: '2025-10-05T22:39:00.000Z',
+        latest: '2025-10-05T22:51:00.000Z',
+      }),
+    ).toBe(`${ERROR_MESSAGES.PLAYOUT_ITEM_TIME_MISMATCH} (${english})`);
+    expect(vietnameseError(409, 'PLAYOUT_OVERLAP', english, { overlapsSeq: 4 })).toBe(
+      ERROR_MESSAGES.PLAYOUT_OVERLAP,
+    );
+    expect(vietnameseError(422, 'TOPIC_UNKNOWN', english, { topics: [] })).toBe(
+      ERROR_MESSAGES.TOPIC_UNKNOWN,
+    );
+  });
+
   it('words every rule the record checks refuse by in Vietnamese, with the values it names', () => {
     const english = 'endedAt is before startedAt';
     const refused = (refusal: Record<string, unknown>): string =>

@@ -1,6 +1,20 @@
-import { formatDayStart, formatDurationMs, formatNumber } from './format.js';
+import {
+  formatDateTime,
+  formatDayStart,
+  formatDurationMs,
+  formatNumber,
+  formatStartTime,
+} from './format.js';
 import { OUTCOME_LABEL } from './labels.js';
-import type { RecordRefusal, RecordRule } from './types.js';
+import type {
+  CorrectionRefusal,
+  ItemTimeMismatch,
+  Overlap,
+  RecordRefusal,
+  RecordRule,
+  TimeOutOfRange,
+  UnknownTopics,
+} from './types.js';
 
 /**
  * The API answers errors in English with a stable `code`; users read them in Vietnamese. A code
@@ -266,13 +280,70 @@ const RECORD_RULES: Record<RecordRule, RecordRuleWording> = {
         `đến giờ kết thúc (${formatNumber(spanMs)} ms)`,
   'nothing-played': ({ outcome }) =>
     `${recordOf(outcome)} phải có thời lượng đã phát (playedMs) lớn hơn 0`,
-  'repeats-row': ({ repeats }) =>
-    repeats && 'line' in repeats
-      ? `Trùng hoàn toàn với dòng ${repeats.line} của tệp`
-      : repeats && 'index' in repeats
-        ? `Trùng hoàn toàn với bản ghi thứ ${repeats.index + 1} của lô (records[${repeats.index}])`
-        : null,
+  'repeats-row': ({ repeats }) => {
+    const row = repeats && rowName(repeats);
+    return row ? `Trùng hoàn toàn với ${row}` : null;
+  },
 };
+
+/** An import's row as the operator finds it: `dòng 3 của tệp`, `bản ghi thứ 21 của lô (records[20])`. */
+function rowName(place: { line: number } | { index: number }): string | null {
+  if ('line' in place) return `dòng ${place.line} của tệp`;
+  if ('index' in place) return `bản ghi thứ ${place.index + 1} của lô (records[${place.index}])`;
+  return null;
+}
+
+/** A record's time as the CSV's columns name it. */
+const TIME_FIELD: Record<TimeOutOfRange['field'], string> = {
+  startedAt: 'Giờ bắt đầu (startedAt)',
+  endedAt: 'Giờ kết thúc (endedAt)',
+};
+
+/** A time the log does not take: in the future, or before its first day (a typo in the year). */
+function outOfRangeText({ field, time, earliest, latest }: TimeOutOfRange): string | null {
+  const named = TIME_FIELD[field] as string | undefined;
+  if (!named || !time) return null;
+  if (latest) {
+    return (
+      `${named} ${formatDateTime(time)} là thời điểm trong tương lai: nhật ký chỉ ghi những lần phát ` +
+      `đã diễn ra, muộn nhất đến ${formatDateTime(latest)}`
+    );
+  }
+  if (earliest) {
+    return (
+      `${named} ${formatDateTime(time)} sớm hơn ${formatDateTime(earliest)}, thời điểm sớm nhất ` +
+      'nhật ký nhận: hãy kiểm tra năm đã ghi'
+    );
+  }
+  return null;
+}
+
+/** A record of an item starting outside the time around the item's planned start and end. */
+function itemTimeText(mismatch: ItemTimeMismatch): string | null {
+  const { startedAt, plannedStart, plannedEnd, earliest, latest } = mismatch;
+  const { earlyToleranceMs, lateToleranceMs } = mismatch;
+  if (!startedAt || !plannedStart || !plannedEnd || !earliest || !latest) return null;
+  if (earlyToleranceMs === undefined || lateToleranceMs === undefined) return null;
+  return (
+    `Giờ bắt đầu (startedAt) ${formatDayStart(startedAt)} không khớp với mục trong lịch phát sóng ` +
+    `đã xếp lúc ${formatDayStart(plannedStart)}–${formatStartTime(plannedEnd)}: bản ghi của mục ` +
+    `này phải bắt đầu từ ${formatDayStart(earliest)} đến ${formatDayStart(latest)} (sớm nhất ` +
+    `${formatDurationMs(earlyToleranceMs)} trước giờ bắt đầu, muộn nhất ` +
+    `${formatDurationMs(lateToleranceMs)} sau giờ kết thúc của mục)`
+  );
+}
+
+/** The record in the way: its seq in the log, or the import's earlier row; its title and times. */
+function overlapText(overlap: Overlap): string | null {
+  const { overlapsSeq, overlapsRow, overlapsTitle, overlapsStartedAt, overlapsEndedAt } = overlap;
+  if (!overlapsStartedAt || !overlapsEndedAt) return null;
+  const row = overlapsRow ? rowName(overlapsRow) : null;
+  const other = overlapsSeq
+    ? `bản ghi số ${overlapsSeq} trong nhật ký`
+    : (row ?? 'một bản ghi khác cùng gửi lên');
+  const times = `${formatDayStart(overlapsStartedAt)}–${formatStartTime(overlapsEndedAt)}`;
+  return `Trùng thời gian với ${other} (${overlapsTitle ? `“${overlapsTitle}”, ` : ''}${times})`;
+}
 
 interface NamedItem {
   title?: string | null;
@@ -323,6 +394,27 @@ const NAMING: Record<string, (problem: Record<string, unknown>) => string | null
     // A rule this app does not know yet (a newer server) keeps the English detail.
     const wording = RECORD_RULES[refusal.rule] as RecordRuleWording | undefined;
     return wording ? wording(refusal) : null;
+  },
+  // A post's or an import row's record refused for a time, a topic, or the record in its way.
+  PLAYOUT_TIME_OUT_OF_RANGE: (problem) => outOfRangeText(problem as TimeOutOfRange),
+  PLAYOUT_ITEM_TIME_MISMATCH: (problem) => itemTimeText(problem as ItemTimeMismatch),
+  TOPIC_UNKNOWN: (problem) => {
+    const { topics } = problem as UnknownTopics;
+    if (!Array.isArray(topics) || topics.length === 0) return null;
+    return `Không có chủ đề nào mang mã ${quoted(topics)}`;
+  },
+  PLAYOUT_OVERLAP: (problem) => overlapText(problem as Overlap),
+  PLAYOUT_CORRECTS_UNKNOWN: (problem) => {
+    const { correctsSeq } = problem as CorrectionRefusal;
+    return typeof correctsSeq === 'number'
+      ? `Không tìm thấy bản ghi số ${correctsSeq} cần đính chính (correctsSeq)`
+      : null;
+  },
+  PLAYOUT_ALREADY_CORRECTED: (problem) => {
+    const { correctsSeq } = problem as CorrectionRefusal;
+    return typeof correctsSeq === 'number'
+      ? `Bản ghi số ${correctsSeq} đã được đính chính; muốn sửa tiếp thì đính chính bản ghi đính chính đó`
+      : null;
   },
   // A CSV row's wrong cells: the column as the file names it, its text, and why.
   VALIDATION_FAILED: (problem) => {

@@ -117,6 +117,13 @@ export type RecordRefusal = Schemas['RecordRefusalView'];
 
 export type RecordRule = Schemas['RecordRule'];
 
+/** A record's other refusals, on a post or an import's row: the values each code names. */
+export type TimeOutOfRange = Schemas['TimeOutOfRangeView'];
+export type ItemTimeMismatch = Schemas['ItemTimeMismatchView'];
+export type UnknownTopics = Schemas['UnknownTopicsView'];
+export type Overlap = Schemas['OverlapView'];
+export type CorrectionRefusal = Schemas['CorrectionRefusalView'];
+
 export type ComplianceRow = Schemas['ComplianceRow'];
 
 /** A row's targets pro rata over the range's passed days (before today), and whether they are met. */
