@@ -446,7 +446,15 @@ describe('as-run log (e2e)', () => {
     await app.http().post(`/api/v1/communes/${HAC_THANH}/playout-log`).send(valid).expect(401);
     await post('99999', admin, valid).expect(404);
 
-    // The name, the body, the status, the code, and the rule of a record check's refusal.
+    // A record of this item starts from 05:59 to 06:03 (a minute early, a minute late).
+    const item = await insertScheduleItem(app, {
+      communeCode: HAC_THANH,
+      bulletinId: bulletin.id,
+      startsAt: new Date(at('2025-10-05T06:00:00.000')),
+      durationMs: 120000,
+    });
+    const future = Date.now() + 3600000;
+    // The name, the body, the status, the code, and the fields of the refusal (a check's rule).
     const bad: [string, object, number, string?, object?][] = [
       ['no outcome', { ...valid, outcome: undefined }, 400],
       ['unknown outcome', { ...valid, outcome: 'played' }, 400],
@@ -457,7 +465,13 @@ describe('as-run log (e2e)', () => {
       ['unknown field', { ...valid, seq: 7 }, 400],
       ['bad topic code', { ...valid, topics: ['Kinh tế số'] }, 400],
       ['not a uuid', { ...valid, bulletinId: 'ban-tin-1' }, 400],
-      ['unknown topic', { ...valid, topics: ['chu-de-la'] }, 422, 'TOPIC_UNKNOWN'],
+      [
+        'unknown topic',
+        { ...valid, topics: ['chu-de-la'] },
+        422,
+        'TOPIC_UNKNOWN',
+        { topics: ['chu-de-la'] },
+      ],
       [
         'ends before it starts',
         { ...valid, endedAt: at('2025-10-05T05:29:00.000') },
@@ -469,11 +483,48 @@ describe('as-run log (e2e)', () => {
         'in the future',
         {
           ...valid,
-          startedAt: new Date(Date.now() + 3600000).toISOString(),
-          endedAt: new Date(Date.now() + 3700000).toISOString(),
+          startedAt: new Date(future).toISOString(),
+          endedAt: new Date(future + 100000).toISOString(),
         },
         422,
         'PLAYOUT_TIME_OUT_OF_RANGE',
+        { field: 'startedAt', time: new Date(future).toISOString(), latest: expect.any(String) },
+      ],
+      [
+        'before the log began',
+        {
+          ...valid,
+          startedAt: at('2019-12-31T23:00:00.000'),
+          endedAt: at('2019-12-31T23:01:00.000'),
+        },
+        422,
+        'PLAYOUT_TIME_OUT_OF_RANGE',
+        {
+          field: 'startedAt',
+          time: '2019-12-31T16:00:00.000Z',
+          earliest: '2019-12-31T17:00:00.000Z',
+        },
+      ],
+      [
+        'a day after its item',
+        {
+          outcome: 'aired',
+          scheduleItemId: item.id,
+          startedAt: at('2025-10-06T06:00:00.000'),
+          endedAt: at('2025-10-06T06:02:00.000'),
+        },
+        422,
+        'PLAYOUT_ITEM_TIME_MISMATCH',
+        {
+          scheduleItemId: item.id,
+          startedAt: '2025-10-05T23:00:00.000Z',
+          plannedStart: '2025-10-04T23:00:00.000Z',
+          plannedEnd: '2025-10-04T23:02:00.000Z',
+          earliest: '2025-10-04T22:59:00.000Z',
+          latest: '2025-10-04T23:03:00.000Z',
+          earlyToleranceMs: 60000,
+          lateToleranceMs: 60000,
+        },
       ],
       [
         'played longer than it ran',
@@ -528,6 +579,7 @@ describe('as-run log (e2e)', () => {
         { ...valid, correctsSeq: 999, reason: 'sửa' },
         422,
         'PLAYOUT_CORRECTS_UNKNOWN',
+        { correctsSeq: 999 },
       ],
       [
         'correction without reason',
@@ -545,6 +597,12 @@ describe('as-run log (e2e)', () => {
         },
         409,
         'PLAYOUT_OVERLAP',
+        {
+          overlapsSeq: 1,
+          overlapsStartedAt: '2025-09-30T22:30:00.250Z',
+          overlapsEndedAt: '2025-09-30T22:32:00.250Z',
+          overlapsTitle: 'Bản tin chuyển đổi số: dịch vụ công trực tuyến toàn trình',
+        },
       ],
     ];
     for (const [name, body, status, code, refusal] of bad) {
@@ -758,6 +816,36 @@ describe('as-run log (e2e)', () => {
         message: 'endedAt is before startedAt',
         rule: 'ended-before-started',
       });
+      // So does any other refusal: the values it names, as a single post's problem has them.
+      expect(errors.filter((error) => error.line >= 6)).toEqual([
+        {
+          line: 6,
+          code: 'TOPIC_UNKNOWN',
+          message: 'Unknown topic: chu-de-la',
+          topics: ['chu-de-la'],
+        },
+        expect.objectContaining({ line: 8, code: 'CSV_CELLS' }),
+        {
+          line: 9,
+          code: 'PLAYOUT_OVERLAP',
+          message: expect.stringMatching(/^The record overlaps record 1 /) as string,
+          overlapsSeq: 1,
+          overlapsStartedAt: '2025-09-30T22:30:00.000Z',
+          overlapsEndedAt: '2025-09-30T22:35:00.000Z',
+          overlapsTitle: 'Bản tin sáng: Chuyển đổi số, người dân hưởng lợi',
+        },
+        {
+          line: 10,
+          code: 'PLAYOUT_OVERLAP',
+          message:
+            'The record overlaps line 2 (2025-10-07T22:30:00.000Z – 2025-10-07T22:31:00.000Z)',
+          overlapsSeq: null,
+          overlapsStartedAt: '2025-10-07T22:30:00.000Z',
+          overlapsEndedAt: '2025-10-07T22:31:00.000Z',
+          overlapsTitle: 'Tin hợp lệ',
+          overlapsRow: { line: 2 },
+        },
+      ]);
       expect(errors.map((error) => [error.line, error.code])).toEqual([
         [3, 'PLAYOUT_RECORD_INVALID'],
         [4, 'VALIDATION_FAILED'],
@@ -835,7 +923,13 @@ describe('as-run log (e2e)', () => {
         .expect(422);
       expect(refused.body).toMatchObject({
         errors: [
-          { index: 300, code: 'PLAYOUT_OVERLAP' },
+          {
+            index: 300,
+            code: 'PLAYOUT_OVERLAP',
+            overlapsSeq: null,
+            overlapsTitle: 'Bản tin tự động 11',
+            overlapsRow: { index: 10 },
+          },
           {
             index: 301,
             code: 'PLAYOUT_RECORD_INVALID',
