@@ -13,7 +13,7 @@ import {
   screenshot,
   signIn,
 } from './support/browser';
-import { formatDate, mondayOf } from '../web/src/format';
+import { formatDate, formatDayMonth, mondayOf } from '../web/src/format';
 import { eventually } from './support/eventually';
 import { pdfText } from './support/pdf-tools';
 import {
@@ -358,6 +358,7 @@ describe('web app in a browser (e2e, Chromium)', () => {
     await go(page, 'Nhật ký phát thanh', 'Nhật ký phát thanh');
     await page.getByTestId('chain').waitFor();
     const yesterday = addDays(today, -1);
+    const tomorrow = addDays(today, 1);
     // A file with mistakes first: nothing is imported, each wrong row is named in Vietnamese.
     const wrong = join(storage.dir, 'nhat-ky-sai.csv');
     writeFileSync(
@@ -370,13 +371,16 @@ describe('web app in a browser (e2e, Chromium)', () => {
         `31/02/2026 05:30,${yesterday} 09:01:00,aired,Ngày không có thật,kinh-te-so`,
         `${yesterday} 10:00:00,${yesterday} 10:01:00,failed,Phát lỗi không ghi lý do,kinh-te-so`,
         `${yesterday} 06:00:00,${yesterday} 06:01:00,aired,Bản tin đúng,chinh-quyen-so`,
+        `${tomorrow} 06:00:00,${tomorrow} 06:01:00,aired,Bản tin ngày mai,kinh-te-so`,
+        `${yesterday} 11:00:00,${yesterday} 11:01:00,aired,Chủ đề không có,chu-de-la`,
+        `${yesterday} 06:00:30,${yesterday} 06:02:00,aired,Chồng lên bản tin đúng,chinh-quyen-so`,
       ].join('\n'),
     );
     await page.getByLabel('Tệp CSV (UTF-8)', { exact: true }).setInputFiles(wrong);
     await page.getByRole('button', { name: 'Nhập tệp' }).click();
     await page
       .getByText(
-        'Tệp có 5 dòng không hợp lệ nên chưa nhập bản ghi nào: sửa các dòng được liệt kê rồi nhập lại',
+        'Tệp có 8 dòng không hợp lệ nên chưa nhập bản ghi nào: sửa các dòng được liệt kê rồi nhập lại',
       )
       .waitFor();
     await expect(page.locator('.import-errors li').allTextContents()).resolves.toEqual([
@@ -385,6 +389,16 @@ describe('web app in a browser (e2e, Chromium)', () => {
       'Dòng 5: Cột startedAt “31/02/2026 05:30” không phải ngày giờ có thật (ghi như 06/10/2025 05:30 hoặc 2025-10-06 05:30:00)',
       'Dòng 6: Bản ghi có kết quả “Phát lỗi” cần ghi lý do (reason)',
       'Dòng 7: Trùng hoàn toàn với dòng 2 của tệp',
+      // The latest time the log takes is the server's clock (and 5 seconds) when it refused.
+      expect.stringMatching(
+        new RegExp(
+          `^Dòng 8: Giờ bắt đầu \\(startedAt\\) ${formatDate(tomorrow)} 06:00 là thời điểm trong ` +
+            'tương lai: nhật ký chỉ ghi những lần phát đã diễn ra, muộn nhất đến ' +
+            `${formatDate(today)} \\d\\d:\\d\\d$`,
+        ),
+      ),
+      'Dòng 9: Không có chủ đề nào mang mã “chu-de-la”',
+      `Dòng 10: Trùng thời gian với dòng 2 của tệp (“Bản tin đúng”, ${formatDayMonth(yesterday)} 06:00–06:01)`,
     ]);
     // The hint names every column the import reads.
     await expect(page.getByText(/^Dòng đầu là tên cột:/).textContent()).resolves.toContain(
