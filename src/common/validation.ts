@@ -1,11 +1,19 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { DomainError } from './domain-error';
 
-function validationMessages(error: ValidationError): string[] {
-  const own = Object.values(error.constraints ?? {});
-  const nested = (error.children ?? []).flatMap((child) =>
-    validationMessages(child).map((message) => `${error.property}.${message}`),
+/**
+ * Each message of a failed check, named by the property's full path (`quietHours.from …`,
+ * `records.0.endedAt …`). class-validator names only the property itself (`$property`), so the
+ * parents' path goes in front, unless the message already begins with the whole path.
+ */
+export function validationMessages(error: ValidationError, parentPath?: string): string[] {
+  const path = parentPath === undefined ? error.property : `${parentPath}.${error.property}`;
+  const own = Object.values(error.constraints ?? {}).map((message) =>
+    parentPath === undefined || message.startsWith(`${path} `)
+      ? message
+      : `${parentPath}.${message}`,
   );
+  const nested = (error.children ?? []).flatMap((child) => validationMessages(child, path));
   return [...own, ...nested];
 }
 
@@ -16,6 +24,9 @@ export function validationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     exceptionFactory: (errors) =>
-      new DomainError('VALIDATION_FAILED', errors.flatMap(validationMessages).join('; ')),
+      new DomainError(
+        'VALIDATION_FAILED',
+        errors.flatMap((error) => validationMessages(error)).join('; '),
+      ),
   });
 }

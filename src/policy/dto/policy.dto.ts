@@ -11,12 +11,13 @@ import {
 } from 'class-validator';
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+const TIME_MESSAGE = { message: '$property must be a local time HH:mm' };
 
 export class QuietHoursDto {
-  @Matches(TIME, { message: 'quietHours.from must be a local time HH:mm' })
+  @Matches(TIME, TIME_MESSAGE)
   from!: string;
 
-  @Matches(TIME, { message: 'quietHours.to must be a local time HH:mm' })
+  @Matches(TIME, TIME_MESSAGE)
   to!: string;
 }
 

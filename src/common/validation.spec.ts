@@ -1,0 +1,66 @@
+import 'reflect-metadata';
+import { ArgumentMetadata, ValidationError } from '@nestjs/common';
+import { ValidationError as FailedCheck } from 'class-validator';
+import { CreateCampaignDto } from '../campaigns/dto/campaign.dto';
+import { PutPolicyDto } from '../policy/dto/policy.dto';
+import { DomainError } from './domain-error';
+import { validationMessages, validationPipe } from './validation';
+
+async function refusal(metatype: ArgumentMetadata['metatype'], body: unknown): Promise<string> {
+  try {
+    await validationPipe().transform(body, { type: 'body', metatype });
+  } catch (error) {
+    if (error instanceof DomainError) return error.message;
+    throw error;
+  }
+  throw new Error('the body was accepted');
+}
+
+function failed(property: string, constraints?: string[], children: ValidationError[] = []) {
+  const error = new FailedCheck();
+  error.property = property;
+  error.constraints = constraints && Object.fromEntries(constraints.map((m, i) => [`c${i}`, m]));
+  error.children = children;
+  return error;
+}
+
+describe('validationMessages', () => {
+  it('names a nested property by its path once', async () => {
+    expect(await refusal(PutPolicyDto, { quietHours: { from: '25:00', to: '05:00' } })).toBe(
+      'quietHours.from must be a local time HH:mm',
+    );
+  });
+
+  it('names a property of an array element by its index', async () => {
+    const message = await refusal(CreateCampaignDto, {
+      code: 'th-cds-2026',
+      name: 'Chuyển đổi số',
+      startsOn: '2026-01-01',
+      endsOn: '2026-12-31',
+      rules: [{ topic: 'Kinh tế số', minDailySeconds: 60 }],
+    });
+    expect(message).toContain('rules.0.topic must be a topic code');
+    expect(message).not.toContain('rules.0.rules');
+  });
+
+  it('does not repeat a path the message already begins with, at any depth', () => {
+    const error = failed('records', undefined, [
+      failed('0', undefined, [
+        failed('window', undefined, [
+          failed('from', ['records.0.window.from must be a local time HH:mm']),
+          failed('to', ['to must be a local time HH:mm']),
+        ]),
+      ]),
+    ]);
+    expect(validationMessages(error)).toEqual([
+      'records.0.window.from must be a local time HH:mm',
+      'records.0.window.to must be a local time HH:mm',
+    ]);
+  });
+
+  it('leaves a top-level message as it is', () => {
+    expect(validationMessages(failed('name', ['name must be a string']))).toEqual([
+      'name must be a string',
+    ]);
+  });
+});
