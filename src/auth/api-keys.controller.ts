@@ -5,13 +5,15 @@ import { GeoService } from '../geo/geo.service';
 import { CurrentUser, Roles } from './access.decorators';
 import { AuthUser } from './auth-user';
 import { ApiKeysService, CreatedApiKey } from './api-keys.service';
+import { NOT_BLANK, Trimmed } from '../common/text';
 
 export class CreateApiKeyDto {
   @Matches(/^\d{2}$/, { message: 'provinceCode must be a 2-digit province code' })
   provinceCode!: string;
 
+  @Trimmed()
   @IsString()
-  @MinLength(1)
+  @MinLength(1, NOT_BLANK)
   @MaxLength(200)
   name!: string;
 }

@@ -21,12 +21,14 @@ import {
   BulletinPriority,
   BulletinStatus,
 } from '../entities/bulletin.entity';
+import { NOT_BLANK, Trimmed } from '../../common/text';
 
 const TOPIC_MESSAGE = { each: true, message: 'each topic must be a topic code' };
 
 export class CreateBulletinDto {
+  @Trimmed()
   @IsString()
-  @MinLength(1)
+  @MinLength(1, NOT_BLANK)
   @MaxLength(200)
   title!: string;
 
@@ -52,8 +54,9 @@ export class CreateBulletinDto {
 
 export class UpdateBulletinDto {
   @IsOptional()
+  @Trimmed()
   @IsString()
-  @MinLength(1)
+  @MinLength(1, NOT_BLANK)
   @MaxLength(200)
   title?: string;
 

@@ -14,6 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { TOPIC_CODE_PATTERN } from '../../topics/dto/topic.dto';
+import { NOT_BLANK, Trimmed } from '../../common/text';
 
 export class CampaignRuleDto {
   @Matches(TOPIC_CODE_PATTERN, { message: 'topic must be a topic code' })
@@ -41,8 +42,9 @@ export class CreateCampaignDto {
   @MaxLength(40)
   code!: string;
 
+  @Trimmed()
   @IsString()
-  @MinLength(1)
+  @MinLength(1, NOT_BLANK)
   @MaxLength(200)
   name!: string;
 
@@ -81,8 +83,9 @@ export class CreateCampaignDto {
 
 export class UpdateCampaignDto {
   @IsOptional()
+  @Trimmed()
   @IsString()
-  @MinLength(1)
+  @MinLength(1, NOT_BLANK)
   @MaxLength(200)
   name?: string;
 

@@ -22,6 +22,7 @@ import {
   ZONE_MESSAGE,
   ZONE_PATTERN,
 } from '../protocol';
+import { NOT_BLANK, Trimmed } from '../../common/text';
 
 export class DeviceLocationDto {
   @IsNumber({ allowNaN: false, allowInfinity: false })
@@ -41,8 +42,9 @@ export class DeviceLocationDto {
 }
 
 export class CreateDeviceDto {
+  @Trimmed()
   @IsString()
-  @MinLength(1)
+  @MinLength(1, NOT_BLANK)
   @MaxLength(100)
   name!: string;
 
@@ -59,8 +61,9 @@ export class CreateDeviceDto {
 
 export class UpdateDeviceDto {
   @IsOptional()
+  @Trimmed()
   @IsString()
-  @MinLength(1)
+  @MinLength(1, NOT_BLANK)
   @MaxLength(100)
   name?: string;
 

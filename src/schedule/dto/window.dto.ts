@@ -15,14 +15,16 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
+import { NOT_BLANK, Trimmed } from '../../common/text';
 
 export const LOCAL_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_MESSAGE = { message: '$property must be a date YYYY-MM-DD' };
 const TIME_MESSAGE = { message: 'startTime must be a local time HH:mm' };
 
 export class CreateWindowDto {
+  @Trimmed()
   @IsString()
-  @MinLength(1)
+  @MinLength(1, NOT_BLANK)
   @MaxLength(100)
   name!: string;
 
@@ -55,8 +57,9 @@ export class CreateWindowDto {
 
 export class UpdateWindowDto {
   @IsOptional()
+  @Trimmed()
   @IsString()
-  @MinLength(1)
+  @MinLength(1, NOT_BLANK)
   @MaxLength(100)
   name?: string;
 

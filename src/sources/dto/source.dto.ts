@@ -8,14 +8,16 @@ import {
   MaxLength,
   MinLength,
 } from 'class-validator';
+import { NOT_BLANK, Trimmed } from '../../common/text';
 
 /** A source names at most this many URLs (a primary and its backups). */
 export const MAX_SOURCE_URLS = 5;
 const URL_MAX_LENGTH = 2000;
 
 export class CreateSourceDto {
+  @Trimmed()
   @IsString()
-  @MinLength(1)
+  @MinLength(1, NOT_BLANK)
   @MaxLength(200)
   name!: string;
 
@@ -33,8 +35,9 @@ export class CreateSourceDto {
 
 export class UpdateSourceDto {
   @IsOptional()
+  @Trimmed()
   @IsString()
-  @MinLength(1)
+  @MinLength(1, NOT_BLANK)
   @MaxLength(200)
   name?: string;
 

@@ -1,4 +1,5 @@
 import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { NOT_BLANK, Trimmed } from '../../common/text';
 
 export const TOPIC_CODE_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -9,8 +10,9 @@ export class CreateTopicDto {
   @MaxLength(40)
   code!: string;
 
+  @Trimmed()
   @IsString()
-  @MinLength(1)
+  @MinLength(1, NOT_BLANK)
   @MaxLength(200)
   name!: string;
 
@@ -22,8 +24,9 @@ export class CreateTopicDto {
 
 export class UpdateTopicDto {
   @IsOptional()
+  @Trimmed()
   @IsString()
-  @MinLength(1)
+  @MinLength(1, NOT_BLANK)
   @MaxLength(200)
   name?: string;
 

@@ -1,0 +1,15 @@
+import { Transform } from 'class-transformer';
+
+/**
+ * A text field read without its leading and trailing white space, before it is validated: a
+ * required name checked by `@MinLength(1, NOT_BLANK)` then refuses "   " instead of saving it
+ * blank. Anything not a string is left for `@IsString()` to refuse.
+ */
+export function Trimmed(): PropertyDecorator {
+  return Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim() : value,
+  );
+}
+
+/** The message of `@MinLength(1, NOT_BLANK)` on a trimmed field. */
+export const NOT_BLANK = { message: '$property must not be blank' };
