@@ -259,19 +259,32 @@ describe('authentication, users and the audit trail (e2e)', () => {
   it('keeps the last admin and refuses self-deletion', async () => {
     const me = await app.http().get('/api/v1/auth/me').set(bearer(admin)).expect(200);
     const id = (me.body as { id: string }).id;
-    await app.http().delete(`/api/v1/users/${id}`).set(bearer(admin)).expect(409);
-    await app
+    const selfDelete = await app
+      .http()
+      .delete(`/api/v1/users/${id}`)
+      .set(bearer(admin))
+      .expect(409);
+    expect(selfDelete.body).toMatchObject({
+      code: 'USER_SELF_DELETE',
+      message: 'An admin cannot delete their own account',
+    });
+    const disabled = await app
       .http()
       .patch(`/api/v1/users/${id}`)
       .set(bearer(admin))
       .send({ disabled: true })
       .expect(409);
-    await app
+    expect(disabled.body).toMatchObject({
+      code: 'USER_LAST_ADMIN',
+      message: 'The last active admin cannot be removed, disabled or demoted',
+    });
+    const demoted = await app
       .http()
       .patch(`/api/v1/users/${id}`)
       .set(bearer(admin))
       .send({ role: 'monitor', provinceCode: '38' })
       .expect(409);
+    expect(demoted.body).toMatchObject({ code: 'USER_LAST_ADMIN' });
   });
 
   it('records logins (failed too), user changes and deletions in the audit trail', async () => {

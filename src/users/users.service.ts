@@ -271,7 +271,7 @@ export class UsersService implements OnApplicationBootstrap {
 
   async remove(id: string, actor: AuthUser): Promise<void> {
     if (id === actor.id)
-      throw new DomainError('CONFLICT', 'An admin cannot delete their own account');
+      throw new DomainError('USER_SELF_DELETE', 'An admin cannot delete their own account');
     await this.db.write(async (manager) => {
       const user = await manager.findOneBy(User, { id });
       if (!user) throw new DomainError('USER_NOT_FOUND', `User ${id} not found`, { id });
@@ -296,7 +296,7 @@ export class UsersService implements OnApplicationBootstrap {
     const admins = await manager.findBy(User, { role: 'admin', disabled: false });
     if (!admins.some((admin) => admin.id !== exceptId)) {
       throw new DomainError(
-        'CONFLICT',
+        'USER_LAST_ADMIN',
         'The last active admin cannot be removed, disabled or demoted',
       );
     }

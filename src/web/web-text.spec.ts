@@ -82,6 +82,21 @@ describe('web app text', () => {
     ).toBe('Khung giờ phát trùng với khung “Sáng” (05:30–06:00)');
   });
 
+  it('words the last-admin guard instead of a generic conflict', () => {
+    expect(
+      vietnameseError(
+        409,
+        'USER_LAST_ADMIN',
+        'The last active admin cannot be removed, disabled or demoted',
+      ),
+    ).toBe(
+      'Không thể hạ quyền, khoá hay xoá quản trị viên cuối cùng đang hoạt động: hãy thêm một quản trị viên khác trước',
+    );
+    expect(
+      vietnameseError(409, 'USER_SELF_DELETE', 'An admin cannot delete their own account'),
+    ).toBe('Bạn không thể tự xoá tài khoản của mình; hãy nhờ một quản trị viên khác');
+  });
+
   it('keeps the English detail where it names the field, and falls back by status, then to the message', () => {
     expect(vietnameseError(400, 'VALIDATION_FAILED', 'title must be shorter')).toBe(
       'Dữ liệu nhập chưa hợp lệ (title must be shorter)',

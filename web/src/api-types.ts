@@ -1661,6 +1661,8 @@ export interface components {
       | 'NOT_ACCEPTABLE'
       | 'CONFLICT'
       | 'USERNAME_TAKEN'
+      | 'USER_LAST_ADMIN'
+      | 'USER_SELF_DELETE'
       | 'TOPIC_EXISTS'
       | 'CAMPAIGN_EXISTS'
       | 'AUDIO_IN_USE'

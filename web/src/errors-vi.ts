@@ -45,6 +45,9 @@ export const ERROR_MESSAGES: Record<string, string> = {
   ICS_TOKEN_NOT_FOUND: 'Liên kết lịch không còn hiệu lực',
   CONFLICT: 'Thao tác xung đột với dữ liệu hiện có',
   USERNAME_TAKEN: 'Tên đăng nhập này đã có người dùng',
+  USER_LAST_ADMIN:
+    'Không thể hạ quyền, khoá hay xoá quản trị viên cuối cùng đang hoạt động: hãy thêm một quản trị viên khác trước',
+  USER_SELF_DELETE: 'Bạn không thể tự xoá tài khoản của mình; hãy nhờ một quản trị viên khác',
   TOPIC_EXISTS: 'Mã chủ đề này đã tồn tại',
   CAMPAIGN_EXISTS: 'Mã chiến dịch này đã tồn tại',
   AUDIO_IN_USE: 'Tệp âm thanh đang được bản tin sử dụng',
