@@ -256,6 +256,74 @@ describe('authentication, users and the audit trail (e2e)', () => {
     await app.http().get('/api/v1/auth/me').set(bearer(fresh)).expect(200);
   });
 
+  it("clears a user's display name and a topic's description with null or an empty string", async () => {
+    const created = await app
+      .http()
+      .post('/api/v1/users')
+      .set(bearer(admin))
+      .send({
+        username: 'co-ten',
+        password: 'mat-khau-dai',
+        role: 'operator',
+        communeCode: '14797',
+        displayName: '  Nguyễn Thị Tên  ',
+      })
+      .expect(201);
+    const user = created.body as { id: string; displayName: string | null };
+    expect(user.displayName).toBe('Nguyễn Thị Tên');
+    for (const cleared of [null, '', '   ']) {
+      await app
+        .http()
+        .patch(`/api/v1/users/${user.id}`)
+        .set(bearer(admin))
+        .send({ displayName: 'Tên cũ' })
+        .expect(200);
+      const answer = await app
+        .http()
+        .patch(`/api/v1/users/${user.id}`)
+        .set(bearer(admin))
+        .send({ displayName: cleared })
+        .expect(200);
+      expect((answer.body as { displayName: string | null }).displayName).toBeNull();
+    }
+    // Left out, it stays.
+    await app
+      .http()
+      .patch(`/api/v1/users/${user.id}`)
+      .set(bearer(admin))
+      .send({ displayName: 'Tên mới' })
+      .expect(200);
+    const kept = await app
+      .http()
+      .patch(`/api/v1/users/${user.id}`)
+      .set(bearer(admin))
+      .send({ role: 'approver', communeCode: '14797' })
+      .expect(200);
+    expect((kept.body as { displayName: string | null }).displayName).toBe('Tên mới');
+
+    await app
+      .http()
+      .post('/api/v1/topics')
+      .set(bearer(admin))
+      .send({ code: 'co-mo-ta', name: 'Có mô tả', description: 'Sẽ bị xoá' })
+      .expect(201);
+    for (const cleared of [null, '']) {
+      await app
+        .http()
+        .patch('/api/v1/topics/co-mo-ta')
+        .set(bearer(admin))
+        .send({ description: 'Sẽ bị xoá' })
+        .expect(200);
+      const topic = await app
+        .http()
+        .patch('/api/v1/topics/co-mo-ta')
+        .set(bearer(admin))
+        .send({ description: cleared })
+        .expect(200);
+      expect((topic.body as { description: string | null }).description).toBeNull();
+    }
+  });
+
   it('keeps the last admin and refuses self-deletion', async () => {
     const me = await app.http().get('/api/v1/auth/me').set(bearer(admin)).expect(200);
     const id = (me.body as { id: string }).id;

@@ -13,3 +13,14 @@ export function Trimmed(): PropertyDecorator {
 
 /** The message of `@MinLength(1, NOT_BLANK)` on a trimmed field. */
 export const NOT_BLANK = { message: '$property must not be blank' };
+
+/**
+ * The new value of an optional text a PATCH may clear: left out keeps `current`, `null` or an empty
+ * (trimmed) string clears it.
+ */
+export function changedText(
+  input: string | null | undefined,
+  current: string | null,
+): string | null {
+  return input === undefined ? current : input || null;
+}

@@ -12,6 +12,7 @@ import { placeholders, selectRows } from '../database/bulk-insert';
 import { Db } from '../database/db.service';
 import { CreateTopicDto, UpdateTopicDto } from './dto/topic.dto';
 import { Topic } from './entities/topic.entity';
+import { changedText } from '../common/text';
 
 export const TOPICS_FILE = 'topics.json';
 /** Codes per lookup query (under SQLite's bound-parameter limit). */
@@ -109,7 +110,7 @@ export class TopicsService implements OnApplicationBootstrap {
       const topic: Topic = {
         code: input.code,
         name: input.name,
-        description: input.description ?? null,
+        description: input.description || null,
         createdAt: now,
         updatedAt: now,
       };
@@ -129,7 +130,7 @@ export class TopicsService implements OnApplicationBootstrap {
         throw new DomainError('TOPIC_NOT_FOUND', `Topic ${code} not found`, { topic: code });
       const before = { ...topic };
       topic.name = input.name ?? topic.name;
-      topic.description = input.description ?? topic.description;
+      topic.description = changedText(input.description, topic.description);
       topic.updatedAt = this.clock.now();
       await manager.save(Topic, topic);
       await this.audit.record(

@@ -15,6 +15,7 @@ import { GeoService } from '../geo/geo.service';
 import { CreateUserDto, ListUsersQueryDto, UpdateUserDto } from './dto/user.dto';
 import { User, UserRole } from './entities/user.entity';
 import { UserView } from './user.view';
+import { changedText } from '../common/text';
 
 /** What a user edit may change, as the audit trail lists it (never the password's hash). */
 const USER_FIELDS = [
@@ -191,7 +192,7 @@ export class UsersService implements OnApplicationBootstrap {
         username: input.username,
         passwordHash,
         role: input.role,
-        displayName: input.displayName ?? null,
+        displayName: input.displayName || null,
         ...scope,
         disabled: false,
         tokenVersion: 0,
@@ -243,7 +244,7 @@ export class UsersService implements OnApplicationBootstrap {
         role,
         ...scope,
         disabled,
-        displayName: input.displayName ?? user.displayName,
+        displayName: changedText(input.displayName, user.displayName),
         passwordHash: passwordHash ?? user.passwordHash,
         tokenVersion: revokeTokens ? user.tokenVersion + 1 : user.tokenVersion,
         updatedAt: this.clock.now(),

@@ -1867,7 +1867,8 @@ export interface components {
     };
     UpdateTopicDto: {
       name?: string;
-      description?: string;
+      /** @description `null` or an empty string clears it. */
+      description?: string | null;
     };
     CampaignRule: {
       topic: string;
@@ -3929,7 +3930,8 @@ export interface components {
       password: string;
       /** @enum {string} */
       role: 'admin' | 'monitor' | 'operator' | 'approver';
-      displayName?: string;
+      /** @description `null` or an empty string clears it. */
+      displayName?: string | null;
       communeCode?: string;
       provinceCode?: string;
     };
@@ -3937,7 +3939,8 @@ export interface components {
       password?: string;
       /** @enum {string} */
       role?: 'admin' | 'monitor' | 'operator' | 'approver';
-      displayName?: string;
+      /** @description `null` or an empty string clears it. */
+      displayName?: string | null;
       communeCode?: string;
       provinceCode?: string;
       disabled?: boolean;

@@ -17,6 +17,7 @@ export class CreateTopicDto {
   name!: string;
 
   @IsOptional()
+  @Trimmed()
   @IsString()
   @MaxLength(2000)
   description?: string;
@@ -30,8 +31,10 @@ export class UpdateTopicDto {
   @MaxLength(200)
   name?: string;
 
+  /** `null` or an empty string clears it. */
   @IsOptional()
+  @Trimmed()
   @IsString()
   @MaxLength(2000)
-  description?: string;
+  description?: string | null;
 }

@@ -8,6 +8,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { USER_ROLES, UserRole } from '../entities/user.entity';
+import { Trimmed } from '../../common/text';
 
 export class CreateUserDto {
   /** Lower-case letters, digits, dot, dash, underscore; 3 to 64 characters. */
@@ -25,10 +26,12 @@ export class CreateUserDto {
   @IsIn(USER_ROLES)
   role!: UserRole;
 
+  /** `null` or an empty string clears it. */
   @IsOptional()
+  @Trimmed()
   @IsString()
   @MaxLength(120)
-  displayName?: string;
+  displayName?: string | null;
 
   @IsOptional()
   @Matches(/^\d{5}$/, { message: 'communeCode must be a 5-digit commune code' })
@@ -50,10 +53,12 @@ export class UpdateUserDto {
   @IsIn(USER_ROLES)
   role?: UserRole;
 
+  /** `null` or an empty string clears it. */
   @IsOptional()
+  @Trimmed()
   @IsString()
   @MaxLength(120)
-  displayName?: string;
+  displayName?: string | null;
 
   @IsOptional()
   @Matches(/^\d{5}$/, { message: 'communeCode must be a 5-digit commune code' })

@@ -27,10 +27,8 @@ function topicForm(existing: Topic | null, close: () => void, onDone: () => void
     existing ? 'Lưu thay đổi' : 'Tạo chủ đề',
     async (message) => {
       if (!name.value.trim()) return message.show('Nhập tên chủ đề.');
-      const body = {
-        name: name.value.trim(),
-        ...(description.value.trim() ? { description: description.value.trim() } : {}),
-      };
+      // An emptied description is sent as null, which clears it; left out, it would stay.
+      const body = { name: name.value.trim(), description: description.value.trim() || null };
       if (existing) {
         await patch<Topic>(`/topics/${existing.code}`, body);
       } else {

@@ -104,9 +104,10 @@ function userForm(
     ],
     existing ? 'Lưu thay đổi' : 'Tạo người dùng',
     async () => {
-      const body: Record<string, string> = { role: role.value };
+      const body: Record<string, string | null> = { role: role.value };
       if (password.value) body.password = password.value;
-      if (displayName.value.trim()) body.displayName = displayName.value.trim();
+      // An emptied name is sent as null, which clears it; left out, the old name would stay.
+      if (displayName.value.trim() || existing) body.displayName = displayName.value.trim() || null;
       if (role.value === 'monitor') body.provinceCode = province.value;
       if (role.value === 'operator' || role.value === 'approver') body.communeCode = commune.value;
       if (existing) {
