@@ -140,7 +140,16 @@ describe('web app: Cụm loa page (e2e, Chromium)', () => {
 
     await page.getByRole('button', { name: 'Đồng bộ Cụm loa thôn Đông' }).click();
     await page.getByText('Đã gửi lệnh đồng bộ tới Cụm loa thôn Đông.').waitFor();
+    await eventually(() => Promise.resolve(device.commands.length === 1 ? true : undefined));
+    // Switching off makes every item due missed: it is asked first, and can be declined.
     await page.getByRole('button', { name: 'Tắt Cụm loa thôn Đông' }).click();
+    const ask = page.getByRole('dialog');
+    await ask.getByText('Tắt loa của cụm “Cụm loa thôn Đông”?').waitFor();
+    await ask.getByText('Các bản tin đến giờ phát sẽ bị lỡ cho tới khi bật lại.').waitFor();
+    await ask.getByRole('button', { name: 'Để loa bật', exact: true }).click();
+    await ask.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Tắt Cụm loa thôn Đông' }).click();
+    await ask.getByRole('button', { name: 'Tắt loa', exact: true }).click();
     await page.getByText('Đã gửi lệnh tắt tới Cụm loa thôn Đông.').waitFor();
     await screenshot(page, '25-cum-loa');
     await eventually(() => Promise.resolve(device.commands.length === 2 ? true : undefined));

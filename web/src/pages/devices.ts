@@ -151,6 +151,23 @@ export async function devicesPage(context: AppContext): Promise<Page> {
       toast(errorText(error), 'error');
     }
   };
+  /** Switched off, the amplifiers miss every item due until they are switched on again. */
+  const powerOff = async (device: Device) => {
+    const yes = await confirmDialog({
+      title: `Tắt loa của cụm “${device.name}”?`,
+      body: h(
+        'p',
+        null,
+        'Các bản tin đến giờ phát sẽ bị lỡ cho tới khi bật lại. Bật lại bằng nút “Bật” ở dòng của cụm loa.',
+      ),
+      confirmLabel: 'Tắt loa',
+      cancelLabel: 'Để loa bật',
+      danger: true,
+    });
+    if (yes) {
+      await command(device, { type: 'power', power: 'off' }, `Đã gửi lệnh tắt tới ${device.name}.`);
+    }
+  };
   const button = (label: string, aria: string, onClick: () => void) =>
     h('button', { type: 'button', class: 'link-button', 'aria-label': aria, onClick }, label);
 
@@ -216,16 +233,7 @@ export async function devicesPage(context: AppContext): Promise<Page> {
                               `Đã gửi lệnh bật tới ${device.name}.`,
                             ),
                         )
-                      : button(
-                          'Tắt',
-                          `Tắt ${device.name}`,
-                          () =>
-                            void command(
-                              device,
-                              { type: 'power', power: 'off' },
-                              `Đã gửi lệnh tắt tới ${device.name}.`,
-                            ),
-                        ),
+                      : button('Tắt', `Tắt ${device.name}`, () => void powerOff(device)),
                   ),
                 ),
               ),
