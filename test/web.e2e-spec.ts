@@ -726,6 +726,63 @@ describe('web app in a browser (e2e, Chromium)', () => {
     await page.close();
   });
 
+  it('waits for a slow commune list before saving a user, and never picks a commune itself', async () => {
+    const page = await browser.newTab('admin-slow-communes');
+    await signIn(page, baseUrl, ADMIN.username, ADMIN.password);
+    await heading(page, 'Báo cáo tuân thủ');
+    await go(page, 'Người dùng', 'Người dùng');
+    await page.getByRole('cell', { name: 'vanhanh2.hacthanh', exact: true }).waitFor();
+    // From here on, a province's communes take 3 s to come.
+    await page.route('**/api/v1/communes?province=*', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      await route.continue();
+    });
+    const sent: string[] = [];
+    page.on('request', (request) => {
+      if (/\/users(\/|$)/.test(request.url()) && request.method() !== 'GET') {
+        sent.push(`${request.method()} ${request.postData() ?? ''}`);
+      }
+    });
+    const dialog = page.getByRole('dialog');
+    const communeSelect = dialog.getByLabel('Xã, phường, đặc khu');
+
+    await page.getByRole('button', { name: '+ Tạo người dùng' }).click();
+    await dialog.getByText('Đang tải danh sách xã, phường…', { exact: true }).waitFor();
+    await dialog.getByLabel('Tên đăng nhập').fill('cham.hacthanh');
+    await dialog.getByLabel('Mật khẩu').fill('mat-khau-du-dai');
+    await dialog.getByLabel('Vai trò').selectOption('operator');
+    await dialog.getByRole('button', { name: 'Tạo người dùng' }).click();
+    await dialog.getByText('Danh sách xã, phường đang tải').waitFor();
+    await dialog
+      .getByText('Đang tải danh sách xã, phường…', { exact: true })
+      .waitFor({ state: 'detached', timeout: 10_000 });
+    // Loaded, nothing is chosen for the admin: the placeholder stays until a commune is picked.
+    await expect(communeSelect.inputValue()).resolves.toBe('');
+    await expect(communeSelect.locator('option').first().textContent()).resolves.toBe(
+      '— Chọn xã, phường —',
+    );
+    await dialog.getByRole('button', { name: 'Tạo người dùng' }).click();
+    await dialog.getByText('Chọn xã, phường cho tài khoản này.', { exact: true }).waitFor();
+    expect(sent).toEqual([]);
+    await dialog.getByText('Đóng', { exact: true }).click();
+
+    await page.getByRole('button', { name: 'Sửa tài khoản vanhanh2.hacthanh' }).click();
+    await dialog.getByRole('button', { name: 'Lưu thay đổi' }).click();
+    await dialog.getByText('Danh sách xã, phường đang tải').waitFor();
+    expect(sent).toEqual([]);
+    // Once loaded, the user's own commune is selected, and saving keeps it.
+    await eventually(
+      () => communeSelect.inputValue(),
+      (value) => value === COMMUNE,
+      { what: "the user's own commune selected" },
+    );
+    await dialog.getByRole('button', { name: 'Lưu thay đổi' }).click();
+    await page.getByText('Đã lưu tài khoản vanhanh2.hacthanh.').waitFor();
+    expect(sent).toHaveLength(1);
+    expect(JSON.parse(sent[0].slice('PATCH '.length))).toMatchObject({ communeCode: COMMUNE });
+    await page.unroute('**/api/v1/communes?province=*');
+  });
+
   it('fits a phone screen without sideways scrolling', async () => {
     const page = await browser.newTab('phone');
     await page.setViewportSize({ width: 390, height: 844 });

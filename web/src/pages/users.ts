@@ -24,6 +24,8 @@ function scopeText(
   return 'Toàn quốc';
 }
 
+const COMMUNE_PLACEHOLDER = '— Chọn xã, phường —';
+
 /**
  * Create or edit an account: the role decides whether a province or a commune is asked for. When
  * editing, the username stays and an empty password keeps the current one.
@@ -59,29 +61,56 @@ function userForm(
     context.provinces.map((item) => ({ value: item.code, label: item.name })),
     { value: existing?.provinceCode ?? context.province?.code ?? '38' },
   );
-  const commune = select([]);
+  // No commune is chosen for the admin: a new operator's lands where it is picked, never on the
+  // first of the list. An existing user's is selected once the list has come.
+  const commune = select([{ value: '', label: COMMUNE_PLACEHOLDER }]);
+  const communeHint = h('small', { class: 'hint', 'aria-live': 'polite' });
   const provinceField = field('Tỉnh, thành phố', province);
   const communeField = field('Xã, phường, đặc khu', commune);
+  communeField.append(communeHint);
+  let communesLoading: Promise<void> | null = null;
+  let communesAsked = 0;
   const loadCommunes = async (): Promise<void> => {
-    const list = await get<Commune[]>(`/communes?province=${province.value}`);
-    commune.replaceChildren(
-      ...list.map((item) =>
-        h(
-          'option',
-          { value: item.code, selected: item.code === existing?.communeCode },
-          `${item.name} (${item.code})`,
+    const asked = ++communesAsked;
+    commune.disabled = true;
+    communeHint.textContent = 'Đang tải danh sách xã, phường…';
+    try {
+      const list = await get<Commune[]>(`/communes?province=${province.value}`);
+      // A later province's list wins over an earlier one that answered late.
+      if (asked !== communesAsked) return;
+      const wanted = commune.value || existing?.communeCode || '';
+      commune.replaceChildren(
+        h('option', { value: '' }, COMMUNE_PLACEHOLDER),
+        ...list.map((item) =>
+          h(
+            'option',
+            { value: item.code, selected: item.code === wanted },
+            `${item.name} (${item.code})`,
+          ),
         ),
-      ),
-    );
+      );
+      communeHint.textContent = '';
+    } catch (error) {
+      if (asked === communesAsked) communeHint.textContent = 'Chưa tải được danh sách xã, phường.';
+      throw error;
+    } finally {
+      if (asked === communesAsked) {
+        commune.disabled = false;
+        communesLoading = null;
+      }
+    }
+  };
+  const reloadCommunes = (): void => {
+    communesLoading = loadCommunes().catch(() => undefined);
   };
   const sync = (): void => {
     provinceField.hidden = role.value === 'admin';
     communeField.hidden = role.value !== 'operator' && role.value !== 'approver';
   };
   role.addEventListener('change', sync);
-  province.addEventListener('change', () => void loadCommunes().catch(() => undefined));
+  province.addEventListener('change', reloadCommunes);
   sync();
-  void loadCommunes().catch(() => undefined);
+  reloadCommunes();
   return form(
     {},
     [
@@ -103,13 +132,24 @@ function userForm(
       communeField,
     ],
     existing ? 'Lưu thay đổi' : 'Tạo người dùng',
-    async () => {
+    async (message) => {
       const body: Record<string, string | null> = { role: role.value };
       if (password.value) body.password = password.value;
       // An emptied name is sent as null, which clears it; left out, the old name would stay.
       if (displayName.value.trim() || existing) body.displayName = displayName.value.trim() || null;
       if (role.value === 'monitor') body.provinceCode = province.value;
-      if (role.value === 'operator' || role.value === 'approver') body.communeCode = commune.value;
+      if (role.value === 'operator' || role.value === 'approver') {
+        if (communesLoading) {
+          message.show('Danh sách xã, phường đang tải, vui lòng chờ trong giây lát rồi lưu lại.');
+          return;
+        }
+        if (!commune.value) {
+          message.show('Chọn xã, phường cho tài khoản này.');
+          commune.focus();
+          return;
+        }
+        body.communeCode = commune.value;
+      }
       if (existing) {
         await patch<User>(`/users/${existing.id}`, body);
         toast(`Đã lưu tài khoản ${existing.username}.`);
