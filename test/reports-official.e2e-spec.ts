@@ -15,7 +15,7 @@ import {
   RecordInput,
   SlotBook,
 } from './support/as-run-data';
-import { pdfFonts, pdfPageImage, pdfSig, pdfText } from './support/pdf-tools';
+import { pdfFonts, pdfInfo, pdfPageImage, pdfSig, pdfText } from './support/pdf-tools';
 import { insertBulletin, insertScheduleItem } from './support/playout-fixtures';
 import { airedPlay, ReceiptDevice } from './support/receipt-device';
 import {
@@ -477,6 +477,13 @@ describe('official reports (e2e)', () => {
     expect(raw).toMatch(/\/ByteRange \[0 \d+ \d+ \d+\s*\]/);
     const check = pdfSig(signed);
     expect(check.stdout).toContain('Signature Validation: Signature is Valid.');
+    // Well-formed: the signature's build dictionary names the app as a PDF name, escaped
+    // (a raw space and UTF-8 there made poppler say "Dictionary key must be a name object").
+    expect(raw).toMatch(/\/App <<\s*\/Name \/Loa#20x#C3#A3\s*>>/);
+    const info = pdfInfo(signed);
+    expect(info.status).toBe(0);
+    expect(info.stderr).not.toContain('Syntax Error');
+    expect(check.stderr).not.toContain('Syntax Error');
     expect(check.stdout).toContain('Sở Khoa học và Công nghệ Thanh Hóa');
     expect(squeeze(pdfText(signed))).toContain('SỞ KHOA HỌC VÀ CÔNG NGHỆ');
 

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,24 +9,21 @@ export const PDF_PAGES_DIR = join(REPO_ROOT, 'test-output', 'pdf-pages');
 
 /**
  * Runs a poppler-utils tool (Debian's package; CI installs it in .ci/run) on a PDF written to a
- * scratch folder; returns its stdout and exit status (pdfsig exits non-zero on a bad signature).
+ * scratch folder; returns its stdout, stderr (where poppler reports syntax errors) and exit status
+ * (pdfsig exits non-zero on a bad signature).
  */
 function poppler(
   tool: string,
   pdf: Buffer,
   args: (file: string) => string[],
-): { stdout: string; status: number } {
+): { stdout: string; stderr: string; status: number } {
   const dir = mkdtempSync(join(tmpdir(), 'loa-xa-pdf-'));
   try {
     const file = join(dir, 'report.pdf');
     writeFileSync(file, pdf);
-    try {
-      const stdout = execFileSync(tool, args(file), { timeout: 30000, encoding: 'utf8' });
-      return { stdout, status: 0 };
-    } catch (error) {
-      const failed = error as { stdout?: string; status?: number };
-      return { stdout: failed.stdout ?? '', status: failed.status ?? 1 };
-    }
+    const run = spawnSync(tool, args(file), { timeout: 30000, encoding: 'utf8' });
+    if (run.error) throw run.error;
+    return { stdout: run.stdout, stderr: run.stderr, status: run.status ?? 1 };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -58,9 +55,14 @@ export function pdfFonts(pdf: Buffer): PdfFont[] {
     });
 }
 
-/** `pdfsig`: its report and exit status. */
-export function pdfSig(pdf: Buffer): { stdout: string; status: number } {
+/** `pdfsig`: its report, its complaints and exit status. */
+export function pdfSig(pdf: Buffer): { stdout: string; stderr: string; status: number } {
   return poppler('pdfsig', pdf, (file) => [file]);
+}
+
+/** `pdfinfo`: the document's information, and on stderr what poppler found malformed. */
+export function pdfInfo(pdf: Buffer): { stdout: string; stderr: string; status: number } {
+  return poppler('pdfinfo', pdf, (file) => [file]);
 }
 
 /** `pdftoppm -png -r 50` of one page, written to PDF_PAGES_DIR/<name>.png; returns the path. */

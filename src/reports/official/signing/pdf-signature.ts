@@ -2,6 +2,7 @@ import { plainAddPlaceholder } from '@signpdf/placeholder-plain';
 import signpdf from '@signpdf/signpdf';
 import { Signer, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
 import type Forge from 'node-forge';
+import { pdfNameText } from './pdf-name';
 
 /** node-forge, loaded by the first certificate read or signature rather than at start-up (~0.15 s). */
 function loadForge(): typeof Forge {
@@ -145,7 +146,9 @@ export async function signPdf(
     signingTime: info.signingTime,
     subFilter: SUBFILTER_ETSI_CADES_DETACHED,
     signatureLength: 16384,
-    appName: 'Loa xã',
+    // The build dictionary's /App /Name is a PDF name (Adobe's signature build dictionary
+    // reference), and the placeholder writes the text after a slash as it is: escaped here.
+    appName: pdfNameText('Loa xã'),
   });
   return signpdf.sign(withPlaceholder, new P12CmsSigner(openP12(p12, password)), info.signingTime);
 }
