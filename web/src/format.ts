@@ -48,6 +48,40 @@ export function eachDate(from: string, to: string): string[] {
   return dates;
 }
 
+/** Days from `from` to `to`, both counted: `2025-10-01` … `2025-10-31` is 31. */
+export function daysInclusive(from: string, to: string): number {
+  return (
+    Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1
+  );
+}
+
+/**
+ * The longest range of days the API takes: a report (MAX_REPORT_DAYS), a program log list
+ * (MAX_LIST_DAYS) and a plan (MAX_PLAN_DAYS) alike.
+ */
+export const MAX_RANGE_DAYS = 366;
+
+/**
+ * What is wrong with a range of days (`YYYY-MM-DD` each), in Vietnamese, or null: its start
+ * after its end, or more days than `maxDays`. An end left empty (the campaign's, today) is for
+ * the API to fill and is not judged here.
+ */
+export function dateRangeProblem(
+  from: string,
+  to: string,
+  maxDays: number = MAX_RANGE_DAYS,
+): string | null {
+  if (!from || !to) return null;
+  if (from > to) {
+    return `Ngày bắt đầu (${formatDate(from)}) phải trước hoặc bằng ngày kết thúc (${formatDate(to)})`;
+  }
+  const days = daysInclusive(from, to);
+  if (days > maxDays) {
+    return `Khoảng ngày dài tối đa ${formatNumber(maxDays)} ngày (đang chọn ${formatNumber(days)} ngày)`;
+  }
+  return null;
+}
+
 const WEEKDAYS = ['', 'Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy', 'Chủ nhật'];
 const WEEKDAYS_SHORT = ['', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'CN'];
 

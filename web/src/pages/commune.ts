@@ -1,7 +1,7 @@
 import { get } from '../api.js';
 import { AppContext, topicName } from '../context.js';
 import { h } from '../dom.js';
-import { formatDate, formatSeconds, today } from '../format.js';
+import { dateRangeProblem, formatDate, formatSeconds, today } from '../format.js';
 import { href, Page, RouteMatch } from '../router.js';
 import type { Campaign, CommuneDetail } from '../types.js';
 import { stackedBarChart } from '../ui/chart.js';
@@ -39,8 +39,10 @@ export async function communePage(context: AppContext, match: RouteMatch): Promi
   const query = new URLSearchParams({ campaign: campaign.code });
   const from = match.query.get('from');
   const to = match.query.get('to');
-  if (from) query.set('from', from);
-  if (to) query.set('to', to);
+  // A range the API would refuse (a link so made) shows the campaign's, and says why.
+  const refusal = dateRangeProblem(from ?? campaign.startsOn, to ?? campaign.endsOn);
+  if (from && !refusal) query.set('from', from);
+  if (to && !refusal) query.set('to', to);
   const detail = await get<CommuneDetail>(`/reports/communes/${code}?${query.toString()}`);
   const topics = campaign.rules.map((rule) => rule.topic);
   const path = `/bao-cao/xa/${code}`;
@@ -73,6 +75,13 @@ export async function communePage(context: AppContext, match: RouteMatch): Promi
         ),
       ),
       h('h1', null, detail.communeName),
+      refusal
+        ? h(
+            'p',
+            { class: 'message message-error', role: 'alert', 'data-testid': 'date-range-problem' },
+            `${refusal}: đang xem cả chiến dịch.`,
+          )
+        : null,
       note ? h('p', { class: 'progress-note', 'data-testid': 'progress-note' }, note) : null,
       h(
         'p',

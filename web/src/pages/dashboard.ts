@@ -1,7 +1,13 @@
 import { errorText, get, getBlob } from '../api.js';
 import { AppContext, isCommuneUser, topicName } from '../context.js';
 import { h } from '../dom.js';
-import { formatDate, formatNumber, formatPercent, formatSeconds } from '../format.js';
+import {
+  dateRangeProblem,
+  formatDate,
+  formatNumber,
+  formatPercent,
+  formatSeconds,
+} from '../format.js';
 import { href, navigate, Page, RouteMatch } from '../router.js';
 import type {
   Campaign,
@@ -16,7 +22,7 @@ import { field, input, select } from '../ui/form.js';
 import { emptyState, toast } from '../ui/notice.js';
 import { dashboardExtras } from './dashboard-extras.js';
 import { operatorHomePage } from './operator-home.js';
-import { dateInput } from '../ui/date-input.js';
+import { dateInput, dateRangeCheck } from '../ui/date-input.js';
 import { tableHead } from '../ui/table.js';
 
 export interface ReportFilter {
@@ -399,11 +405,17 @@ export async function dashboardPage(context: AppContext, match: RouteMatch): Pro
   }
   const campaign =
     campaigns.find((item) => item.code === match.query.get('campaign')) ?? campaigns[0];
+  const asked = {
+    from: match.query.get('from') ?? campaign.startsOn,
+    to: match.query.get('to') ?? campaign.endsOn,
+  };
+  // A range the API would refuse (a link so made) shows the campaign's, the asked dates kept in
+  // their fields with what is wrong beside them, rather than no page at all.
+  const refused = dateRangeProblem(asked.from, asked.to) !== null;
   const filter: ReportFilter = {
     campaign,
     province,
-    from: match.query.get('from') ?? campaign.startsOn,
-    to: match.query.get('to') ?? campaign.endsOn,
+    ...(refused ? { from: campaign.startsOn, to: campaign.endsOn } : asked),
   };
   const onlyShort = match.query.get('short') === '1';
   const sortParam = match.query.get('sort');
@@ -427,8 +439,10 @@ export async function dashboardPage(context: AppContext, match: RouteMatch): Pro
     context.provinces.map((item) => ({ value: item.code, label: item.name })),
     { value: province, name: 'province', disabled: Boolean(context.user.provinceCode) },
   );
-  const from = dateInput({ value: report.from, name: 'from' });
-  const to = dateInput({ value: report.to, name: 'to' });
+  const from = dateInput({ value: refused ? asked.from : report.from, name: 'from' });
+  const to = dateInput({ value: refused ? asked.to : report.to, name: 'to' });
+  const range = dateRangeCheck(from, to);
+  if (refused) range.ok();
   const query = input({ type: 'search', value: search, name: 'q', placeholder: 'Tên xã, phường' });
   const short = h('input', { type: 'checkbox', checked: onlyShort, name: 'short' });
   const sortSelect = select(
@@ -447,6 +461,8 @@ export async function dashboardPage(context: AppContext, match: RouteMatch): Pro
       onSubmit: (event: Event) => {
         event.preventDefault();
         const changedCampaign = campaignSelect.value !== campaign.code;
+        // A new campaign starts on its own range; the dates typed are for this one.
+        if (!changedCampaign && !range.check()) return;
         navigate('/bao-cao', {
           campaign: campaignSelect.value,
           province: context.user.provinceCode ? undefined : provinceSelect.value,
@@ -462,6 +478,7 @@ export async function dashboardPage(context: AppContext, match: RouteMatch): Pro
     field('Tỉnh, thành phố', provinceSelect),
     field('Từ ngày', from),
     field('Đến ngày', to),
+    range.element,
     field('Tìm xã', query),
     field('Sắp xếp', sortSelect),
     h('label', { class: 'check' }, short, ' Chỉ xã chưa đạt'),

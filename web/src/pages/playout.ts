@@ -4,6 +4,7 @@ import { h } from '../dom.js';
 import { vietnameseError } from '../errors-vi.js';
 import {
   addDays,
+  dateRangeProblem,
   formatClock,
   formatDate,
   formatDateTime,
@@ -27,7 +28,7 @@ import { openDialog } from '../ui/dialog.js';
 import { field, fileField, form, input, select } from '../ui/form.js';
 import { isDemoBulletin } from '../ui/demo-banner.js';
 import { demoBadge, emptyState, toast } from '../ui/notice.js';
-import { dateInput, timeInput } from '../ui/date-input.js';
+import { dateInput, dateRangeCheck, timeInput } from '../ui/date-input.js';
 import { tableHead } from '../ui/table.js';
 
 /** Items whose outcome the automation did not record as aired: candidates for confirmation. */
@@ -258,8 +259,12 @@ export async function playoutLogView(
   editable: boolean,
   path: string,
 ): Promise<Page> {
-  const to = match.query.get('to') ?? today();
-  const from = match.query.get('from') ?? addDays(to, -6);
+  const askedTo = match.query.get('to') ?? today();
+  const asked = { from: match.query.get('from') ?? addDays(askedTo, -6), to: askedTo };
+  // A range the API would refuse (a link so made) shows the last seven days, the asked dates
+  // kept in their fields with what is wrong beside them, rather than no page at all.
+  const refused = dateRangeProblem(asked.from, asked.to) !== null;
+  const { from, to } = refused ? { to: today(), from: addDays(today(), -6) } : asked;
   const [records, verdict, items] = await Promise.all([
     get<PlayoutRecord[]>(`/communes/${commune}/playout-log?from=${from}&to=${to}`),
     get<ChainVerdict>(`/communes/${commune}/playout-log/verify`),
@@ -285,14 +290,17 @@ export async function playoutLogView(
         UNCONFIRMED.has(item.status) && Date.parse(item.startsAt) < now && !settled.has(item.id),
     )
     .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
-  const fromInput = dateInput({ value: from });
-  const toInput = dateInput({ value: to });
+  const fromInput = dateInput({ value: asked.from });
+  const toInput = dateInput({ value: asked.to });
+  const rangeCheck = dateRangeCheck(fromInput, toInput);
+  if (refused) rangeCheck.ok();
   const range = h(
     'form',
     {
       class: 'toolbar',
       onSubmit: (event: Event) => {
         event.preventDefault();
+        if (!rangeCheck.check()) return;
         navigate(path, {
           ...Object.fromEntries(match.query),
           from: fromInput.value,
@@ -302,6 +310,7 @@ export async function playoutLogView(
     },
     field('Từ ngày', fromInput),
     field('Đến ngày', toInput),
+    rangeCheck.element,
     h('button', { type: 'submit', class: 'secondary' }, 'Xem'),
   );
   const airedMs = records

@@ -3,6 +3,7 @@ import { AppContext } from '../context.js';
 import { h } from '../dom.js';
 import {
   addDays,
+  dateRangeProblem,
   formatDate,
   formatNumber,
   formatSeconds,
@@ -22,7 +23,7 @@ import { saveBlob } from '../ui/audio-player.js';
 import { field, form, select } from '../ui/form.js';
 import { emptyState, toast } from '../ui/notice.js';
 import { stackOnPhone, tableHead } from '../ui/table.js';
-import { dateInput } from '../ui/date-input.js';
+import { dateInput, dateRangeCheck } from '../ui/date-input.js';
 
 const PATH = '/doi-soat';
 const PAGE_SIZE = 50;
@@ -220,8 +221,12 @@ export async function reconciliationPage(context: AppContext, match: RouteMatch)
   const province = context.user.provinceCode ?? match.query.get('province') ?? '38';
   const communes = await communesOf(context, province);
   const commune = context.user.communeCode ?? match.query.get('commune') ?? communes[0]?.code ?? '';
-  const to = match.query.get('to') ?? today();
-  const from = match.query.get('from') ?? addDays(to, -6);
+  const askedTo = match.query.get('to') ?? today();
+  const asked = { from: match.query.get('from') ?? addDays(askedTo, -6), to: askedTo };
+  // A range the API would refuse (a link so made) shows the last seven days, the asked dates
+  // kept in their fields with what is wrong beside them, rather than no page at all.
+  const refused = dateRangeProblem(asked.from, asked.to) !== null;
+  const { from, to } = refused ? { to: today(), from: addDays(today(), -6) } : asked;
   const code = match.query.get('code') ?? undefined;
   const page = match.query.get('page') ?? '1';
   const query: Record<string, string> = { commune, from, to };
@@ -230,17 +235,21 @@ export async function reconciliationPage(context: AppContext, match: RouteMatch)
     communes.map((item) => ({ value: item.code, label: item.name })),
     { value: commune, disabled: Boolean(context.user.communeCode) },
   );
-  const fromInput = dateInput({ value: from, required: true });
-  const toInput = dateInput({ value: to, required: true });
+  const fromInput = dateInput({ value: asked.from, required: true });
+  const toInput = dateInput({ value: asked.to, required: true });
+  const range = dateRangeCheck(fromInput, toInput);
+  if (refused) range.ok();
   const filter = form(
     { 'aria-label': 'Chọn xã và khoảng ngày', class: 'inline-form' },
     [
       context.user.communeCode ? null : field('Xã, phường', communeSelect),
       field('Từ ngày', fromInput),
       field('Đến ngày', toInput),
+      range.element,
     ],
     'Xem',
     async () => {
+      if (!range.check()) return;
       navigate(PATH, {
         commune: communeSelect.value,
         from: fromInput.value,

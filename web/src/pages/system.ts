@@ -5,7 +5,7 @@ import { formatDateTime, localInstant } from '../format.js';
 import { auditActorText } from '../labels.js';
 import type { AuditEvent } from '../types.js';
 import type { Page } from '../router.js';
-import { dateInput } from '../ui/date-input.js';
+import { dateInput, dateRangeCheck } from '../ui/date-input.js';
 import { actionButton, field, form, select } from '../ui/form.js';
 import { toast } from '../ui/notice.js';
 import { tableHead } from '../ui/table.js';
@@ -155,6 +155,8 @@ async function auditSection(): Promise<HTMLElement> {
   ]);
   const from = dateInput();
   const to = dateInput();
+  // The audit trail takes any length of days; only the order of the two is checked.
+  const range = dateRangeCheck(from, to, Number.POSITIVE_INFINITY);
   const summary = h('p', { class: 'muted', 'data-testid': 'audit-summary' });
   const rows = h('tbody');
   const show = async (): Promise<void> => {
@@ -173,9 +175,11 @@ async function auditSection(): Promise<HTMLElement> {
   };
   const filter = form(
     { class: 'filters', 'aria-label': 'Lọc nhật ký thao tác' },
-    [field('Thao tác', action), field('Từ ngày', from), field('Đến ngày', to)],
+    [field('Thao tác', action), field('Từ ngày', from), field('Đến ngày', to), range.element],
     'Lọc',
-    () => show(),
+    async () => {
+      if (range.check()) await show();
+    },
   );
   await show();
   return h(
