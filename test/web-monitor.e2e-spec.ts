@@ -184,6 +184,106 @@ describe('monitor views, dates and phones in a browser (e2e, Chromium)', () => {
     }
   });
 
+  it('says in Vietnamese beside the dates what is wrong with a range, keeps the form, sends nothing', async () => {
+    const later = addDays(today, 5);
+    const backwards = `Ngày bắt đầu (${dmy(later)}) phải trước hoặc bằng ngày kết thúc (${dmy(today)})`;
+    const tooLong = 'Khoảng ngày dài tối đa 366 ngày (đang chọn 401 ngày)';
+    const browser = await launchBrowser({ locale: 'en-US' });
+    try {
+      const page = await browser.newTab('monitor');
+      await signIn(page, baseUrl, MONITOR.username, MONITOR.password);
+      const problem = page.getByTestId('date-range-problem');
+
+      // Báo cáo chính thức: words typed for one report, then a range from after to.
+      await page.goto(`${baseUrl}/#/bao-cao-chinh-thuc`);
+      await page.getByTestId('official-draft-state').getByText(/./).waitFor();
+      const drafts = (to: string) =>
+        page.waitForResponse(
+          (response) =>
+            response.url().includes('/reports/official/drafts?') &&
+            response.url().includes(`campaign=${CAMPAIGN}`) &&
+            response.url().includes(`to=${to}`),
+        );
+      const chosen = drafts(today);
+      await page.getByLabel('Chiến dịch').selectOption(CAMPAIGN);
+      await page.getByLabel('Đến ngày').fill(dmy(today));
+      await page.getByLabel('Đến ngày').press('Tab');
+      await chosen;
+      await page.waitForLoadState('networkidle');
+      await page.getByLabel('Trích yếu').fill('Lời soạn cho báo cáo đến hôm nay');
+      const sent: string[] = [];
+      page.on('request', (request) => {
+        if (request.url().includes('/reports/official')) {
+          sent.push(`${request.method()} ${request.url()}`);
+        }
+      });
+      const downloads: string[] = [];
+      page.on('download', (download) => downloads.push(download.suggestedFilename()));
+      await page.getByLabel('Từ ngày').fill(dmy(later));
+      await page.getByLabel('Từ ngày').press('Tab');
+      await expect(problem.innerText()).resolves.toBe(backwards);
+      await page.getByRole('button', { name: 'Tải PDF', exact: true }).click();
+      await page.getByRole('button', { name: 'Tải PDF có chữ ký số' }).click();
+      await page.getByRole('button', { name: 'Lưu dự thảo' }).click();
+      await expect(problem.innerText()).resolves.toBe(backwards);
+      // The message sits right after the dates; the form and the words typed are still there.
+      await expect(
+        page.evaluate<string>(
+          "document.querySelector('[data-testid=date-range-problem]').previousElementSibling.querySelector('label').textContent",
+        ),
+      ).resolves.toBe('Đến ngày');
+      await expect(page.getByLabel('Trích yếu').inputValue()).resolves.toBe(
+        'Lời soạn cho báo cáo đến hôm nay',
+      );
+      await page.waitForTimeout(1000);
+      expect(downloads).toEqual([]);
+      expect(sent).toEqual([]);
+      // More days than a report covers.
+      await page.getByLabel('Từ ngày').fill(dmy(addDays(today, -400)));
+      await page.getByLabel('Từ ngày').press('Tab');
+      await expect(problem.innerText()).resolves.toBe(tooLong);
+      await page.getByRole('button', { name: 'Tải PDF', exact: true }).click();
+      await page.waitForTimeout(500);
+      expect(downloads).toEqual([]);
+      expect(sent).toEqual([]);
+      await screenshot(page, 'monitor-official-bad-range');
+
+      // Báo cáo tuân thủ: the filters stay, nothing is asked of the API.
+      await page.goto(`${baseUrl}/#/bao-cao?campaign=${CAMPAIGN}`);
+      await page.getByTestId('progress-note').waitFor();
+      const url = page.url();
+      await page.getByLabel('Từ ngày').fill(dmy(later));
+      await page.getByLabel('Đến ngày').fill(dmy(today));
+      await page.getByRole('button', { name: 'Xem báo cáo' }).click();
+      await expect(problem.innerText()).resolves.toBe(backwards);
+      expect(page.url()).toBe(url);
+      await page.getByLabel('Từ ngày').fill(dmy(addDays(today, -400)));
+      await page.getByRole('button', { name: 'Xem báo cáo' }).click();
+      await expect(problem.innerText()).resolves.toBe(tooLong);
+      expect(page.url()).toBe(url);
+      await page.getByRole('heading', { name: 'Báo cáo tuân thủ', level: 1 }).waitFor();
+      await screenshot(page, 'monitor-compliance-bad-range');
+
+      // A link with such a range: each page shows what it can, and says why in Vietnamese.
+      const links = [
+        `bao-cao?campaign=${CAMPAIGN}&from=${later}&to=${today}`,
+        `bao-cao/xa/${GOOD}?campaign=${CAMPAIGN}&from=${later}&to=${today}`,
+        `doi-soat?commune=${GOOD}&from=${later}&to=${today}`,
+      ];
+      for (const link of links) {
+        await page.goto(`${baseUrl}/#/${link}`);
+        await problem.first().waitFor();
+        await expect(problem.first().innerText()).resolves.toContain(backwards);
+        const text = await page.locator('main').innerText();
+        expect(text).not.toContain('Không tải được trang');
+        expect(text).not.toContain('must not be after');
+      }
+      expect(browser.problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('judges no commune on the first day of a campaign, when no day has ended', async () => {
     await app
       .http()

@@ -5,8 +5,8 @@ import { h } from '../dom.js';
 import { Page } from '../router.js';
 import type { Campaign, OfficialDraft, OfficialText } from '../types.js';
 import { saveBlob } from '../ui/audio-player.js';
-import { actionButton, field, form, input, select } from '../ui/form.js';
-import { dateInput } from '../ui/date-input.js';
+import { actionButton, constraintText, field, form, input, select } from '../ui/form.js';
+import { dateInput, dateRangeCheck } from '../ui/date-input.js';
 import { toast } from '../ui/notice.js';
 import { statsPushSection } from './stats-push.js';
 
@@ -39,6 +39,7 @@ export async function officialReportPage(context: AppContext): Promise<Page> {
   );
   const from = dateInput();
   const to = dateInput();
+  const range = dateRangeCheck(from, to);
   const lines = Object.fromEntries(LINE_FIELDS.map(([key]) => [key, input({})])) as Record<
     (typeof LINE_FIELDS)[number][0],
     HTMLInputElement
@@ -142,9 +143,31 @@ export async function officialReportPage(context: AppContext): Promise<Page> {
         'Báo cáo này chưa có dự thảo: lời dưới đây là lời mặc định, người ký và nơi nhận như ở dự thảo gần nhất (nếu có).';
     }
   };
+  /**
+   * Saves the words shown when they are the words of the report the fields choose; else says
+   * why not and gives null. After a refused range or a load that failed, the words shown are
+   * still the report before's: saving them (or downloading it) would not be what was asked.
+   */
+  const saveChosen = async (): Promise<OfficialDraft | null> => {
+    const dateProblem = constraintText(from) ?? constraintText(to);
+    if (dateProblem) {
+      handle.message.show(dateProblem);
+      return null;
+    }
+    if (!range.check()) return null;
+    if (shown && queryOf(shown.report) !== queryOf(chosen())) {
+      handle.message.show(
+        'Lời đang hiện là của báo cáo trước, chưa phải của chiến dịch và khoảng ngày đã chọn: chưa lưu, chưa tải. Hãy chọn lại để tải lời của báo cáo này.',
+      );
+      return null;
+    }
+    return save();
+  };
   // The PDF of what the page shows: its words saved first, then the report rendered from them.
   const download = async (signed: boolean): Promise<void> => {
-    const draft = await save();
+    handle.message.show(null);
+    const draft = await saveChosen();
+    if (!draft) return;
     const { blob, fileName } = await getBlob(
       `/reports/official?draft=${draft.id}${signed ? '&signed=true' : ''}`,
     );
@@ -158,6 +181,7 @@ export async function officialReportPage(context: AppContext): Promise<Page> {
       context.user.communeCode ? null : field('Tỉnh, thành phố', province),
       field('Từ ngày', from, 'Để trống: từ ngày bắt đầu chiến dịch'),
       field('Đến ngày', to, 'Để trống: đến ngày kết thúc chiến dịch'),
+      range.element,
       state,
       LINE_FIELDS.map(([key, label]) => field(label, lines[key])),
       field('Trích yếu', subject),
@@ -166,8 +190,7 @@ export async function officialReportPage(context: AppContext): Promise<Page> {
     ],
     'Lưu dự thảo',
     async () => {
-      await save();
-      toast('Đã lưu dự thảo báo cáo');
+      if (await saveChosen()) toast('Đã lưu dự thảo báo cáo');
     },
     [
       actionButton(
@@ -187,8 +210,9 @@ export async function officialReportPage(context: AppContext): Promise<Page> {
   );
   const reload = (): void => {
     handle.message.show(null);
-    // A date typed amiss waits for its correction (its field says what is wrong).
-    if (from.validity.customError || to.validity.customError) return;
+    // A date typed amiss, or a range the API would refuse, waits for its correction (said
+    // beside the dates): nothing is saved or loaded meanwhile.
+    if (from.validity.customError || to.validity.customError || !range.ok()) return;
     load().catch((error: unknown) => handle.message.showError(error));
   };
   for (const chooser of [campaign, province, from, to]) {
