@@ -1,6 +1,7 @@
 import { communeCoverage, CountedReceipt } from './device-coverage';
 
 const PLANNED = new Date('2026-12-03T05:30:00.000Z');
+const PLAN = { startsAt: PLANNED, durationMs: 60000 };
 
 function receipt(
   deviceId: string,
@@ -14,7 +15,7 @@ function receipt(
 describe('communeCoverage', () => {
   it('is aired when one device played the whole item: earliest start, longest play', () => {
     const result = communeCoverage(
-      PLANNED,
+      PLAN,
       ['a', 'b', 'c'],
       [
         receipt('a', 'aired', '2026-12-03T05:30:00.020Z', 60000),
@@ -31,7 +32,7 @@ describe('communeCoverage', () => {
 
   it('is partial when only parts aired, missed when nothing did, and counts the silent', () => {
     const partial = communeCoverage(
-      PLANNED,
+      PLAN,
       ['a', 'b'],
       [receipt('a', 'partial', '2026-12-03T05:30:00.000Z', 1000)],
     );
@@ -43,7 +44,7 @@ describe('communeCoverage', () => {
       missed: 0,
       unreported: 1,
     });
-    const missed = communeCoverage(PLANNED, ['a', 'b'], [receipt('a', 'missed', null, 0)]);
+    const missed = communeCoverage(PLAN, ['a', 'b'], [receipt('a', 'missed', null, 0)]);
     expect(missed).toMatchObject({
       outcome: 'missed',
       startedAt: PLANNED,
@@ -51,12 +52,12 @@ describe('communeCoverage', () => {
       playedMs: 0,
     });
     expect(missed.devices).toEqual({ targeted: 2, aired: 0, partial: 0, missed: 1, unreported: 1 });
-    expect(communeCoverage(PLANNED, [], []).devices.targeted).toBe(0);
+    expect(communeCoverage(PLAN, [], []).devices.targeted).toBe(0);
   });
 
   it("takes a device's best receipt, and counts a device that reported outside the targets", () => {
     const result = communeCoverage(
-      PLANNED,
+      PLAN,
       ['a'],
       [
         receipt('a', 'partial', '2026-12-03T05:30:00.000Z', 1000),
@@ -66,5 +67,19 @@ describe('communeCoverage', () => {
     );
     expect(result.outcome).toBe('aired');
     expect(result.devices).toEqual({ targeted: 2, aired: 1, partial: 0, missed: 1, unreported: 0 });
+  });
+
+  it("holds one device's absurd start and length to the item", () => {
+    const result = communeCoverage(
+      PLAN,
+      ['a', 'b'],
+      [
+        receipt('a', 'aired', '2026-10-03T05:30:00.000Z', 99999999),
+        receipt('b', 'aired', '2026-12-03T05:30:00.010Z', 59990),
+      ],
+    );
+    expect(result.startedAt.toISOString()).toBe('2026-12-03T05:29:00.000Z');
+    expect(result.playedMs).toBe(60000);
+    expect(result.endedAt.toISOString()).toBe('2026-12-03T05:30:00.000Z');
   });
 });

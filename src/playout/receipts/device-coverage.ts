@@ -1,6 +1,7 @@
 import type { ReceiptOutcome, ReceiptSegment } from '../../fleet/protocol';
 import type { AutomationOutcome } from '../automation-recorder';
 import type { DeviceCoverage } from '../entities/playout-record.entity';
+import { RECEIPT_CLOCK_TOLERANCE_MS } from './receipt-plausibility';
 
 /** What the commune record needs of a receipt. */
 export interface CountedReceipt {
@@ -10,6 +11,12 @@ export interface CountedReceipt {
   outcome: ReceiptOutcome;
   /** A relay's segments, as the device signed them (protocol 2). */
   segments?: ReceiptSegment[] | null;
+}
+
+/** What the commune record needs of the item: when it was planned, how long its audio is. */
+export interface PlannedItem {
+  startsAt: Date;
+  durationMs: number;
 }
 
 /** The commune's record of an item, from its devices' receipts. */
@@ -25,22 +32,31 @@ function better(a: CountedReceipt, b: CountedReceipt): CountedReceipt {
   return a.playedMs >= b.playedMs ? a : b;
 }
 
-/** Earliest start among `plays`, and the longest played (DESIGN.md principle 6). */
+/**
+ * Earliest start among `plays`, and the longest played (DESIGN.md principle 6), each held to the
+ * item: a start no earlier than the clock tolerance before its planned start, no longer than its
+ * audio. The intake refuses receipts beyond these; the clamp keeps one device's absurd value from
+ * standing for the commune all the same.
+ */
 function span(
   plays: readonly CountedReceipt[],
-  plannedStart: Date,
+  plan: PlannedItem,
 ): { startedAt: Date; playedMs: number; segments?: ReceiptSegment[] } {
+  const plannedStart = plan.startsAt.getTime();
+  const earliestStart = plannedStart - RECEIPT_CLOCK_TOLERANCE_MS;
   let startedAt = Infinity;
   let playedMs = 0;
   let longest: CountedReceipt | undefined;
   for (const play of plays) {
-    if (play.startedAt !== null) startedAt = Math.min(startedAt, Date.parse(play.startedAt));
+    if (play.startedAt !== null) {
+      startedAt = Math.min(startedAt, Math.max(earliestStart, Date.parse(play.startedAt)));
+    }
     if (!longest || play.playedMs > longest.playedMs) longest = play;
-    playedMs = Math.max(playedMs, play.playedMs);
+    playedMs = Math.max(playedMs, Math.min(play.playedMs, plan.durationMs));
   }
   // The intake refuses plays without a start; the planned start stands in all the same.
   return {
-    startedAt: new Date(Number.isFinite(startedAt) ? startedAt : plannedStart.getTime()),
+    startedAt: new Date(Number.isFinite(startedAt) ? startedAt : plannedStart),
     playedMs,
     // A relay's record lists the segments of the box that played the most programme.
     ...(longest?.segments ? { segments: longest.segments } : {}),
@@ -60,11 +76,11 @@ export function coverageReason(devices: DeviceCoverage): string {
  * The commune's outcome for an item from the receipts of its devices: `aired` when at least one
  * device played it whole, `partial` when some played part of it, `missed` otherwise. `startedAt`
  * is the earliest start among the devices of that outcome, `playedMs` the longest played, and
- * `endedAt` their sum. `targeted` are the devices the item was sent to; a device that reported
+ * `endedAt` their sum, each held to the item (`span`). `targeted` are the devices the item was sent to; a device that reported
  * without being among them now (its zones changed since) still counts.
  */
 export function communeCoverage(
-  plannedStart: Date,
+  plan: PlannedItem,
   targeted: readonly string[],
   receipts: readonly CountedReceipt[],
 ): CommuneCoverage {
@@ -89,14 +105,14 @@ export function communeCoverage(
   if (counted.length === 0) {
     return {
       outcome: 'missed',
-      startedAt: plannedStart,
-      endedAt: plannedStart,
+      startedAt: plan.startsAt,
+      endedAt: plan.startsAt,
       playedMs: 0,
       reason,
       devices: coverage,
     };
   }
-  const { startedAt, playedMs, segments } = span(counted, plannedStart);
+  const { startedAt, playedMs, segments } = span(counted, plan);
   return {
     outcome: aired.length > 0 ? 'aired' : 'partial',
     startedAt,

@@ -84,7 +84,7 @@ export class ReceiptRecords {
       const itemReceipts = receipts.get(item.id) ?? [];
       const source = recordSourceOf(item);
       const fromDevices = itemRecords.filter((record) => record.source === source);
-      const coverage = communeCoverage(item.startsAt, targetedDevices(devices, item), itemReceipts);
+      const coverage = communeCoverage(item, targetedDevices(devices, item), itemReceipts);
       if (fromDevices.length === 0) {
         // The service's player recorded it (before the commune had devices): that record stands.
         if (itemRecords.some((earlier) => earlier.attempt === AUTOMATION_ATTEMPT)) continue;
