@@ -25,6 +25,7 @@ import { ApprovalReview1765000001500 } from './1765000001500-approval-review';
 import { DeviceCoverageIndex1765000002500 } from './1765000002500-device-coverage-index';
 import { DropStartedAtIndex1765000002600 } from './1765000002600-drop-started-at-index';
 import { AuditSendBackIndex1765000002700 } from './1765000002700-audit-send-back-index';
+import { ReceiptRefused1765000002800 } from './1765000002800-receipt-refused';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   DeviceCoverageIndex1765000002500,
   DropStartedAtIndex1765000002600,
   AuditSendBackIndex1765000002700,
+  ReceiptRefused1765000002800,
 ];

@@ -1,12 +1,14 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { InstantColumn } from '../../database/columns';
 import type { ReceiptOutcome, ReceiptSegment } from '../../fleet/protocol';
+import type { ImplausibleProblem } from '../receipts/receipt-plausibility';
 
 /**
  * A play receipt as its device signed it (docs/device-protocol.md): one row per device and seq,
  * the instants kept as the exact text that was hashed, so the receipt served back checks with
- * the device's key. Only receipts that passed every check are stored; they are never changed
- * except `recordSeq`, which notes the commune's as-run record that first counted them.
+ * the device's key. Only genuine receipts that link into the device's chain are stored; they are
+ * never changed except `recordSeq`, which notes the commune's as-run record that first counted
+ * them. One whose play could not have happened is kept, so the chain goes on, with `refused`.
  */
 @Entity('device_receipt')
 @Index(['scheduleItemId'])
@@ -54,6 +56,10 @@ export class DeviceReceipt {
 
   @InstantColumn({ name: 'received_at' })
   receivedAt!: Date;
+
+  /** Why the receipt does not count as airtime (its play could not have happened); null: it counts. */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  refused!: ImplausibleProblem | null;
 
   /** The seq of the commune's record that first counted it; null until one is written. */
   @Column({ type: 'integer', name: 'record_seq', nullable: true })

@@ -40,6 +40,8 @@ export function claimedSeq(raw: unknown): number | null {
 export class DeviceChain {
   private constructor(
     private readonly bySeq: Map<number, Receipt>,
+    /** The problem each stored receipt of `bySeq` was refused for (absent: it counts). */
+    private readonly refusals: Map<number, string>,
     public lastSeq: number,
     private lastHash: string,
   ) {}
@@ -55,19 +57,28 @@ export class DeviceChain {
     });
     const seqs = list.map(claimedSeq).filter((seq): seq is number => seq !== null && seq >= 1);
     const bySeq = new Map<number, Receipt>();
+    const refusals = new Map<number, string>();
     if (last && seqs.length > 0) {
       const from = Math.max(1, Math.min(...seqs) - 1);
       const to = Math.min(last.seq, Math.max(...seqs));
       if (from <= to) {
         const rows = await manager.findBy(DeviceReceipt, { deviceId, seq: Between(from, to) });
-        for (const row of rows) bySeq.set(row.seq, storedReceipt(row));
+        for (const row of rows) {
+          bySeq.set(row.seq, storedReceipt(row));
+          if (row.refused) refusals.set(row.seq, row.refused);
+        }
       }
     }
-    return new DeviceChain(bySeq, last?.seq ?? 0, last?.hash ?? RECEIPT_GENESIS_HASH);
+    return new DeviceChain(bySeq, refusals, last?.seq ?? 0, last?.hash ?? RECEIPT_GENESIS_HASH);
   }
 
   at(seq: number): Receipt | undefined {
     return seq <= this.lastSeq ? this.bySeq.get(seq) : undefined;
+  }
+
+  /** The problem the stored receipt at `seq` was refused for; undefined when it counts. */
+  refusedAt(seq: number): string | undefined {
+    return this.refusals.get(seq);
   }
 
   /** Why the receipt does not link into the chain (a gap, or a prevHash it does not follow). */
@@ -93,8 +104,9 @@ export class DeviceChain {
     return null;
   }
 
-  append(receipt: Receipt): void {
+  append(receipt: Receipt, refused?: string): void {
     this.bySeq.set(receipt.seq, receipt);
+    if (refused) this.refusals.set(receipt.seq, refused);
     this.lastSeq = receipt.seq;
     this.lastHash = receipt.hash;
   }

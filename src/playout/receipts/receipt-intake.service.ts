@@ -1,7 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { KeyObject } from 'node:crypto';
 import { EntityManager, In } from 'typeorm';
 import { Clock } from '../../common/clock';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { DomainError } from '../../common/domain-error';
 import { toInstant } from '../../database/columns';
 import { insertRows } from '../../database/bulk-insert';
@@ -23,7 +24,8 @@ import { DeviceReceipt } from '../entities/device-receipt.entity';
 import { claimedSeq, DeviceChain, sameReceipt } from './device-chain';
 import { AlertsService } from '../../fleet/alerts.service';
 import { ReceiptRecords } from './receipt-records';
-import { ReceiptUploadResult } from './receipt.view';
+import { implausibility, ReceiptTimeRules } from './receipt-plausibility';
+import { ReceiptRejection, ReceiptUploadResult, RejectedReceiptView } from './receipt.view';
 
 /** Receipts in one upload (a day of one cluster's plays is a few dozen). */
 export const MAX_RECEIPTS_PER_UPLOAD = MAX_RECEIPTS_PER_BATCH;
@@ -40,8 +42,8 @@ interface Refusal {
 }
 
 type Verdict =
-  | { kind: 'new'; receipt: Receipt }
-  | { kind: 'duplicate' }
+  | { kind: 'new'; receipt: Receipt; rejected?: RejectedReceiptView }
+  | { kind: 'duplicate'; rejected?: RejectedReceiptView }
   | { kind: 'refused'; problem: ReceiptProblem; message: string };
 
 interface IntakeOutcome extends ReceiptUploadResult {
@@ -64,6 +66,7 @@ const RECEIPT_COLUMNS = [
   'signature',
   'received_at',
   'record_seq',
+  'refused',
 ] as const;
 
 /**
@@ -72,14 +75,20 @@ const RECEIPT_COLUMNS = [
  * item was sent to the device — before it is compared with what is stored: an exact copy of a
  * stored receipt is a duplicate (idempotent); anything else at a stored seq is a fork. The
  * first refused receipt stops the upload: the ones before it are kept and counted, it and the
- * ones after are not, and an alert `receipt-refused` is raised. All under the commune's chain
- * head, so the commune records the new receipts complete are written in the same transaction.
+ * ones after are not, and an alert `receipt-refused` is raised. A genuine, linked receipt whose
+ * play could not have happened (`implausibility`: in the future, far from the item's time, longer
+ * than the item, of an item cancelled before) is rejected, not refused: kept in the chain with
+ * its problem, so the device's later receipts still link, answered in `rejected`, and never
+ * counted as airtime; an alert `receipt-refused` (subject `rejected`) tells the operators. All
+ * under the commune's chain head, so the commune records the new receipts complete are written in
+ * the same transaction.
  */
 @Injectable()
 export class ReceiptIntake {
   private readonly logger = new Logger(ReceiptIntake.name);
 
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly db: Db,
     private readonly ledger: AsRunLedger,
     private readonly records: ReceiptRecords,
@@ -102,6 +111,7 @@ export class ReceiptIntake {
       communeCode: device.communeCode,
       deviceId: device.id,
     };
+    await this.noteRejected(device, result.rejected, result.accepted);
     if (!refusal) {
       await this.alerts.clear(identity).catch((error: unknown) => this.alertFailed(error));
       return result;
@@ -118,6 +128,36 @@ export class ReceiptIntake {
     );
   }
 
+  /**
+   * Rejected receipts are logged one by one and raise the device's alert `receipt-refused`
+   * (subject `rejected`) for the commune's operators; an upload whose new receipts all count
+   * clears it (the alert stays in the history).
+   */
+  private async noteRejected(
+    device: Device,
+    rejected: readonly RejectedReceiptView[],
+    accepted: number,
+  ): Promise<void> {
+    const identity = {
+      kind: 'receipt-refused' as const,
+      communeCode: device.communeCode,
+      deviceId: device.id,
+      subject: 'rejected',
+    };
+    for (const one of rejected) {
+      this.logger.warn(
+        `Receipt seq ${one.seq} of device ${device.id} rejected (${one.problem}): ${one.message}`,
+      );
+    }
+    const change =
+      rejected.length > 0
+        ? this.alerts.raise({ ...identity, message: rejectedText(device, rejected) })
+        : accepted > 0
+          ? this.alerts.clear(identity)
+          : null;
+    await change?.catch((error: unknown) => this.alertFailed(error));
+  }
+
   private alertFailed(error: unknown): void {
     this.logger.error(`Receipt alert not updated: ${String(error)}`);
   }
@@ -128,21 +168,26 @@ export class ReceiptIntake {
     list: readonly unknown[],
   ): Promise<IntakeOutcome> {
     const now = this.clock.now();
+    const rules: ReceiptTimeRules = { now, lateToleranceMs: this.config.playout.lateToleranceMs };
     const head = await this.ledger.lockHead(manager, device.communeCode);
     const chain = await DeviceChain.load(manager, device.id, list);
     const parsed = list.map(parseReceipt);
     const items = await itemsNamed(manager, parsed);
     const publicKey = device.publicKey ? devicePublicKey(device.publicKey) : null;
     const rows: DeviceReceipt[] = [];
+    const rejected: RejectedReceiptView[] = [];
     let duplicates = 0;
     let refusal: Refusal | undefined;
     for (const [index, raw] of list.entries()) {
-      const verdict = judge(device, publicKey, chain, parsed[index], items);
+      const verdict = judge(device, publicKey, chain, parsed[index], items, rules);
       if (verdict.kind === 'duplicate') {
         duplicates += 1;
+        if (verdict.rejected) rejected.push(verdict.rejected);
       } else if (verdict.kind === 'new') {
-        rows.push(newRow(device, verdict.receipt, now));
-        chain.append(verdict.receipt);
+        const problem = verdict.rejected?.problem ?? null;
+        rows.push(newRow(device, verdict.receipt, now, problem));
+        chain.append(verdict.receipt, problem ?? undefined);
+        if (verdict.rejected) rejected.push(verdict.rejected);
       } else {
         refusal = { index, seq: claimedSeq(raw), ...verdict };
         break;
@@ -168,14 +213,16 @@ export class ReceiptIntake {
         row.signature,
         toInstant(row.receivedAt),
         null,
+        row.refused,
       ]),
     );
-    const touched = [...new Set(rows.map((row) => row.scheduleItemId))].flatMap((itemId) => {
+    const counted = rows.filter((row) => row.refused === null);
+    const touched = [...new Set(counted.map((row) => row.scheduleItemId))].flatMap((itemId) => {
       const item = items.get(itemId);
       return item ? [item] : [];
     });
     await this.records.settleMany(manager, head, touched, now);
-    return { accepted: rows.length, duplicates, lastSeq: chain.lastSeq, refusal };
+    return { accepted: counted.length, duplicates, rejected, lastSeq: chain.lastSeq, refusal };
   }
 }
 
@@ -204,6 +251,7 @@ function judge(
   chain: DeviceChain,
   parsed: Parsed<Receipt>,
   items: ReadonlyMap<string, ScheduleItem | null>,
+  rules: ReceiptTimeRules,
 ): Verdict {
   const refused = (problem: ReceiptProblem, message: string): Verdict => ({
     kind: 'refused',
@@ -224,24 +272,32 @@ function judge(
   if (link) return refused(link.problem, link.message);
   const stored = chain.at(receipt.seq);
   if (stored) {
-    if (sameReceipt(receipt, stored)) return { kind: 'duplicate' };
+    if (sameReceipt(receipt, stored)) {
+      const problem = chain.refusedAt(receipt.seq) as ReceiptRejection | undefined;
+      if (!problem) return { kind: 'duplicate' };
+      const message = `seq ${receipt.seq} is stored, rejected (${problem}) when it was first sent`;
+      return { kind: 'duplicate', rejected: { seq: receipt.seq, problem, message } };
+    }
     return stored.hash === receipt.hash
       ? refused('resigned', `seq ${receipt.seq} is stored with another signature`)
       : refused('fork', `seq ${receipt.seq} is stored with other content (hash ${stored.hash})`);
   }
-  if (!itemSent(device, items.get(receipt.scheduleItemId) ?? null)) {
+  const item = items.get(receipt.scheduleItemId) ?? null;
+  if (!item || !itemSent(device, item)) {
     return refused(
       'not-sent',
       `item ${receipt.scheduleItemId} is not an item of commune ${device.communeCode} ` +
         "sent to this device's zones",
     );
   }
-  return { kind: 'new', receipt };
+  const implausible = implausibility(receipt, item, rules);
+  if (!implausible) return { kind: 'new', receipt };
+  return { kind: 'new', receipt, rejected: { seq: receipt.seq, ...implausible } };
 }
 
 /** Whether the item is one of the device's commune, sent to its zones. */
-function itemSent(device: Device, item: ScheduleItem | null): boolean {
-  if (!item || item.communeCode !== device.communeCode) return false;
+function itemSent(device: Device, item: ScheduleItem): boolean {
+  if (item.communeCode !== device.communeCode) return false;
   if (!itemTargetsDevice(item.zones, device.zones)) return false;
   // A device enrolled after the item ended was never sent it.
   return device.enrolledAt !== null && device.enrolledAt <= item.endsAt;
@@ -257,13 +313,35 @@ const PROBLEM_TEXT: Record<ReceiptProblem, string> = {
   'not-sent': 'mục phát không được gửi cho cụm loa này',
 };
 
+const REJECTION_TEXT: Record<ReceiptRejection, string> = {
+  future: 'giờ phát ghi trong biên nhận muộn hơn lúc gửi (đồng hồ của cụm loa sai?)',
+  'off-time': 'giờ bắt đầu phát cách xa giờ đã lên lịch của mục phát',
+  'too-long': 'thời lượng đã phát dài hơn âm thanh của mục phát',
+  cancelled: 'mục phát đã bị hủy trước khi phát',
+};
+
+/** The rejection alert's text: the cluster, how many receipts, the first one's problem. */
+function rejectedText(device: Device, rejected: readonly RejectedReceiptView[]): string {
+  const [first] = rejected;
+  const more = rejected.length > 1 ? ` (và ${rejected.length - 1} biên nhận khác)` : '';
+  return (
+    `Biên nhận phát số ${first.seq}${more} của cụm loa "${device.name}" không được tính vào ` +
+    `thời lượng phát: ${REJECTION_TEXT[first.problem]}`
+  );
+}
+
 /** The alert's text: Vietnamese, naming the cluster, the receipt and the problem. */
 function refusalText(device: Device, refusal: Refusal): string {
   const which = refusal.seq === null ? '' : ` số ${refusal.seq}`;
   return `Biên nhận phát${which} của cụm loa "${device.name}" bị từ chối: ${PROBLEM_TEXT[refusal.problem]}`;
 }
 
-function newRow(device: Device, receipt: Receipt, now: Date): DeviceReceipt {
+function newRow(
+  device: Device,
+  receipt: Receipt,
+  now: Date,
+  refused: ReceiptRejection | null,
+): DeviceReceipt {
   return {
     deviceId: receipt.deviceId,
     seq: receipt.seq,
@@ -280,6 +358,7 @@ function newRow(device: Device, receipt: Receipt, now: Date): DeviceReceipt {
     signature: receipt.signature,
     receivedAt: now,
     recordSeq: null,
+    refused,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Receipt } from '../../fleet/protocol';
 import type { ScheduleItem } from '../../schedule/entities/schedule-item.entity';
 import { ITEM_EARLY_TOLERANCE_MS } from '../record-preparer';
+import { ReceiptRejection } from './receipt.view';
 
 /**
  * How far a box's clock may be from the server's before its times are not believed: the minute a
@@ -12,7 +13,7 @@ export const RECEIPT_CLOCK_TOLERANCE_MS = ITEM_EARLY_TOLERANCE_MS;
 export const RECEIPT_LENGTH_TOLERANCE_MS = 5000;
 
 /** Why a genuine, linked receipt does not count as airtime (docs/device-protocol.md § 5). */
-export type ImplausibleProblem = 'future' | 'off-time' | 'too-long' | 'cancelled';
+export type ImplausibleProblem = ReceiptRejection;
 
 export interface Implausible {
   problem: ImplausibleProblem;
@@ -48,7 +49,7 @@ export function implausibility(
     const began = startedAt ?? item.startsAt.getTime();
     if (began > cancelledAt + RECEIPT_CLOCK_TOLERANCE_MS) {
       return {
-        problem: 'cancelled',
+        problem: ReceiptRejection.Cancelled,
         message:
           `item ${item.id} was cancelled at ${item.updatedAt.toISOString()}, before this ` +
           `${receipt.startedAt === null ? 'planned start' : 'play'} (${new Date(began).toISOString()})`,
@@ -59,7 +60,7 @@ export function implausibility(
   const latest = rules.now.getTime() + RECEIPT_CLOCK_TOLERANCE_MS;
   if (endedAt > latest) {
     return {
-      problem: 'future',
+      problem: ReceiptRejection.Future,
       message:
         `endedAt ${receipt.endedAt} is after the upload was received ` +
         `(${rules.now.toISOString()}): a receipt tells what has been played`,
@@ -73,7 +74,7 @@ export function implausibility(
   const latestStart = lastStart + RECEIPT_CLOCK_TOLERANCE_MS;
   if (startedAt < earliestStart || startedAt > latestStart) {
     return {
-      problem: 'off-time',
+      problem: ReceiptRejection.OffTime,
       message:
         `startedAt ${receipt.startedAt} is not around item ${item.id}'s planned start ` +
         `${item.startsAt.toISOString()}: a play of it starts between ` +
@@ -84,7 +85,7 @@ export function implausibility(
   const spanMs = endedAt - startedAt;
   if (receipt.playedMs > longest || spanMs > longest) {
     return {
-      problem: 'too-long',
+      problem: ReceiptRejection.TooLong,
       message:
         `playedMs ${receipt.playedMs} (endedAt − startedAt ${spanMs} ms) is longer than ` +
         `item ${item.id}'s ${item.durationMs} ms`,

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager, In, IsNull } from 'typeorm';
 import { execute } from '../../database/bulk-insert';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { Device } from '../../fleet/entities/device.entity';
@@ -71,7 +71,9 @@ export class ReceiptRecords {
         order: { seq: 'ASC' },
       });
       for (const record of found) push(records, record.scheduleItemId!, record);
-      for (const receipt of await manager.findBy(DeviceReceipt, { scheduleItemId: In(slice) })) {
+      // A refused receipt (its play could not have happened) is in its device's chain, not airtime.
+      const counted = { scheduleItemId: In(slice), refused: IsNull() };
+      for (const receipt of await manager.findBy(DeviceReceipt, counted)) {
         push(receipts, receipt.scheduleItemId, receipt);
       }
     }
@@ -194,7 +196,7 @@ async function markCounted(
     for (const record of slice) parameters.push(record.scheduleItemId);
     const sql =
       `UPDATE device_receipt SET record_seq = CASE schedule_item_id ${cases} END ` +
-      `WHERE record_seq IS NULL AND schedule_item_id IN (${slice.map(() => '?').join(', ')})`;
+      `WHERE record_seq IS NULL AND refused IS NULL AND schedule_item_id IN (${slice.map(() => '?').join(', ')})`;
     await execute(manager, sql, parameters);
   }
 }

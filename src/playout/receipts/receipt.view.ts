@@ -1,11 +1,36 @@
 import type { Receipt, ReceiptOutcome } from '../../fleet/protocol/receipts';
 import { RelaySegmentView } from '../playout-record.view';
 
+/** Why a stored receipt does not count as airtime: its play could not have happened. */
+export enum ReceiptRejection {
+  /** It ends after the upload was received (beyond the clock's minute). */
+  Future = 'future',
+  /** It starts too far from the item's planned start (before it, or past the late tolerance). */
+  OffTime = 'off-time',
+  /** It played longer than the item's audio. */
+  TooLong = 'too-long',
+  /** Its item was cancelled before the play began. */
+  Cancelled = 'cancelled',
+}
+
+/** A receipt kept in the device's chain but not counted, and why. */
+export class RejectedReceiptView {
+  seq!: number;
+  problem!: ReceiptRejection;
+  message!: string;
+}
+
 export class ReceiptUploadResult {
-  /** New receipts stored. */
+  /** New receipts stored and counted as airtime. */
   accepted!: number;
   /** Exact copies of receipts stored before (idempotent). */
   duplicates!: number;
+  /**
+   * Receipts stored in the device's chain (so `lastSeq` passes them and the box need not send
+   * them again) but not counted: their play could not have happened. New ones, and stored ones
+   * sent again.
+   */
+  rejected!: RejectedReceiptView[];
   /** The device's last stored seq (0: none). */
   lastSeq!: number;
 }
