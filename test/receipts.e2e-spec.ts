@@ -138,7 +138,12 @@ describe('receipts: the commune as-run log from what its speakers played (e2e)',
       a.played(airedPlay(everyone.id, '2026-12-03T08:00:00.012Z', ITEM_MS)),
       a.played(airedPlay(thon1.id, '2026-12-03T08:05:00.020Z', ITEM_MS)),
     ];
-    expect((await a.upload(fromA)).body).toEqual({ accepted: 2, duplicates: 0, lastSeq: 2 });
+    expect((await a.upload(fromA)).body).toEqual({
+      accepted: 2,
+      duplicates: 0,
+      rejected: [],
+      lastSeq: 2,
+    });
     expect(await log()).toEqual([]);
 
     const fromB = [
@@ -375,7 +380,12 @@ describe('receipts: the commune as-run log from what its speakers played (e2e)',
     expect(await refusalAlert(a.id)).toBeDefined();
     const again = await a.upload(a.journal).expect(200);
     expect(await refusalAlert(a.id)).toBeUndefined();
-    expect(again.body).toEqual({ accepted: 0, duplicates: a.journal.length, lastSeq: good.seq });
+    expect(again.body).toEqual({
+      accepted: 0,
+      duplicates: a.journal.length,
+      rejected: [],
+      lastSeq: good.seq,
+    });
     expect(await storedCount(a)).toBe(stored + 1);
     // B's upload completes the item (zone thon-1): still one record.
     await b.upload([b.played(airedPlay(next.id, '2026-12-04T08:00:00.009Z', ITEM_MS))]).expect(200);

@@ -3048,11 +3048,23 @@ export interface components {
       /** @description The same key as SubjectPublicKeyInfo PEM (`openssl pkeyutl -pubin -inkey`). */
       publicKeyPem: string;
     };
+    RejectedReceiptView: {
+      seq: number;
+      /** @enum {string} */
+      problem: 'future' | 'off-time' | 'too-long' | 'cancelled';
+      message: string;
+    };
     ReceiptUploadResult: {
-      /** @description New receipts stored. */
+      /** @description New receipts stored and counted as airtime. */
       accepted: number;
       /** @description Exact copies of receipts stored before (idempotent). */
       duplicates: number;
+      /**
+       * @description Receipts stored in the device's chain (so `lastSeq` passes them and the box need not send
+       *     them again) but not counted: their play could not have happened. New ones, and stored ones
+       *     sent again.
+       */
+      rejected: components['schemas']['RejectedReceiptView'][];
       /** @description The device's last stored seq (0: none). */
       lastSeq: number;
     };
