@@ -77,6 +77,22 @@ describe('implausibility', () => {
     expect(implausibility(receipt('2026-12-07T02:40:00.000Z', 300000), live, later)).toBeNull();
   });
 
+  it('lets a box that comes back online during an emergency play it then', () => {
+    // A storm warning of 3 minutes: its command is sent again to a box back online before its end.
+    const emergency = item({
+      source: 'emergency',
+      durationMs: 180000,
+      endsAt: new Date('2026-12-07T02:39:00.000Z'),
+    });
+    const later = { ...RULES, now: new Date('2026-12-07T03:00:00.000Z') };
+    expect(
+      implausibility(receipt('2026-12-07T02:38:30.000Z', 180000), emergency, later),
+    ).toBeNull();
+    expect(
+      implausibility(receipt('2026-12-07T02:41:00.000Z', 180000), emergency, later)?.problem,
+    ).toBe('off-time');
+  });
+
   it("refuses a play longer than the item's audio", () => {
     const played = implausibility(
       receipt('2026-12-07T02:36:00.000Z', 99999999, ITEM_MS),

@@ -31,8 +31,8 @@ export interface ReceiptTimeRules {
 /**
  * Whether a receipt tells a play that could have happened, judged against the item it names: not
  * after the upload was received, starting around the item's planned start (the box's own rule:
- * not before it, not later than the late tolerance; a live announcement's boxes join while it
- * lasts), not longer than the item's audio, and not of an item cancelled before the play began
+ * not before it, not later than the late tolerance; a live announcement's or an emergency's boxes
+ * join while it lasts), not longer than the item's audio, and not of an item cancelled before the play began
  * (a box that played an item before it was cancelled reports it truly). A `missed` receipt has no
  * times: only the cancellation is checked, against the item's planned start. Null: plausible.
  */
@@ -67,8 +67,10 @@ export function implausibility(
     };
   }
   const earliestStart = item.startsAt.getTime() - RECEIPT_CLOCK_TOLERANCE_MS;
+  // A live announcement's boxes join while it lasts; an emergency's command reaches a box that
+  // comes back online while it lasts (sent again then), and the box plays it at once.
   const lastStart =
-    item.source === 'live'
+    item.source === 'live' || item.source === 'emergency'
       ? item.endsAt.getTime()
       : item.startsAt.getTime() + rules.lateToleranceMs;
   const latestStart = lastStart + RECEIPT_CLOCK_TOLERANCE_MS;
