@@ -349,9 +349,7 @@ export class RelayInput implements PcmInput {
       playedMs,
       completed,
       error,
-      segments: this.log
-        .segments(placed.startedAt)
-        .filter((segment) => Date.parse(segment.startedAt) < placed.endedAt.getTime()),
+      segments: this.log.segments(placed.startedAt, placed.endedAt),
     };
   }
 

@@ -74,14 +74,23 @@ export class SegmentLog {
     return this.current?.content ?? null;
   }
 
-  segments(startedAt: Date): RelaySegment[] {
+  /**
+   * The segments of the relay that began at `startedAt` and ended at `endedAt` (the record's
+   * times): those that began before its end, the last one ending with it. The output's last chunk
+   * may run a millisecond past the end its placement measured (positions are rounded sums of
+   * chunks); a record whose segments end after it would not tile.
+   */
+  segments(startedAt: Date, endedAt: Date): RelaySegment[] {
     const all = this.current ? [...this.closed, this.current] : this.closed;
+    const endMs = endedAt.getTime() - startedAt.getTime();
     const at = (ms: number): string => new Date(Math.round(startedAt.getTime() + ms)).toISOString();
-    return all.map((segment) => ({
-      ...segment.content,
-      startedAt: at(segment.fromMs),
-      endedAt: at(segment.toMs),
-      reason: segment.reason,
-    }));
+    return all
+      .filter((segment) => Math.round(segment.fromMs) < endMs)
+      .map((segment) => ({
+        ...segment.content,
+        startedAt: at(segment.fromMs),
+        endedAt: at(Math.min(segment.toMs, endMs)),
+        reason: segment.reason,
+      }));
   }
 }
