@@ -149,7 +149,7 @@ export class DevicesService {
       id: newId(now.getTime()),
       communeCode,
       provinceCode: commune.provinceCode,
-      name: body.name.trim(),
+      name: body.name,
       zones: normalizeZones(body.zones),
       locationLat: null,
       locationLon: null,
@@ -227,7 +227,7 @@ export class DevicesService {
       const device = await this.devices.find(id, manager);
       if (!device || device.communeCode !== communeCode)
         throw notFound('DEVICE_NOT_FOUND', 'Device', id);
-      if (body.name !== undefined) device.name = body.name.trim();
+      if (body.name !== undefined) device.name = body.name;
       if (body.zones !== undefined) device.zones = normalizeZones(body.zones);
       applyLocation(device, body.location);
       device.updatedAt = this.clock.now();

@@ -81,7 +81,7 @@ export class SourcesService {
       const source: StreamSource = {
         id: newId(),
         provinceCode,
-        name: input.name.normalize('NFC').trim(),
+        name: input.name.normalize('NFC'),
         urls,
         fallbackBulletinId,
         createdBy: actor.id,
@@ -114,7 +114,7 @@ export class SourcesService {
     const urls = input.urls ? await this.safeUrls(input.urls) : undefined;
     const source = await this.db.write(async (manager) => {
       const source = await this.find(manager, provinceCode, id);
-      if (input.name !== undefined) source.name = input.name.normalize('NFC').trim();
+      if (input.name !== undefined) source.name = input.name.normalize('NFC');
       if (urls) source.urls = urls;
       if (input.fallbackBulletinId !== undefined) {
         source.fallbackBulletinId = await this.fallback(
