@@ -401,7 +401,7 @@ describe('authentication, users and the audit trail (e2e)', () => {
         targetId: id,
         communeCode: '14797',
         communeName: 'Phường Hạc Thành',
-        provinceName: 'Tỉnh Thanh Hoá',
+        provinceName: 'Tỉnh Thanh Hóa',
       }),
     );
     expect(events.find((event) => event.action === 'login.failed')).toMatchObject({

@@ -240,9 +240,9 @@ describe('official reports (e2e)', () => {
     for (const phrase of [
       'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
       'Độc lập - Tự do - Hạnh phúc',
-      'UBND TỈNH THANH HOÁ',
+      'UBND TỈNH THANH HÓA',
       'SỞ KHOA HỌC VÀ CÔNG NGHỆ',
-      'Thanh Hoá, ngày 10 tháng 11 năm 2025',
+      'Thanh Hóa, ngày 10 tháng 11 năm 2025',
       'BÁO CÁO',
       'Hưởng ứng Ngày Chuyển đổi số quốc gia năm 2025',
       'Nơi nhận:',

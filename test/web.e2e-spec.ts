@@ -695,7 +695,7 @@ describe('web app in a browser (e2e, Chromium)', () => {
     // Where each happened is named, not given as its code.
     const targets = await auditRows.locator('td:nth-child(4)').allTextContents();
     expect(targets).toContain('Người dùng · Phường Hạc Thành');
-    expect(targets).toContain('Nguồn tiếp âm · Tỉnh Thanh Hoá');
+    expect(targets).toContain('Nguồn tiếp âm · Tỉnh Thanh Hóa');
     expect(targets.filter((text) => /xã \d|tỉnh \d/.test(text))).toEqual([]);
     const auditFilter = page.getByRole('form', { name: 'Lọc nhật ký thao tác' });
     await auditFilter.getByLabel('Thao tác').selectOption({ label: 'Thêm nguồn tiếp âm' });

@@ -4,6 +4,6 @@ import { AuditEvent } from './entities/audit-event.entity';
 export class AuditEventView extends AuditEvent {
   /** "Phường Hạc Thành" for `communeCode` 14797; null without one (or a code no longer listed). */
   communeName!: string | null;
-  /** "Tỉnh Thanh Hoá" for `provinceCode` 38 (or the commune's province), "Thành phố Hà Nội" for 01. */
+  /** "Tỉnh Thanh Hóa" for `provinceCode` 38 (or the commune's province), "Thành phố Hà Nội" for 01. */
   provinceName!: string | null;
 }

@@ -1783,7 +1783,7 @@ export interface components {
     AuditEventView: {
       /** @description "Phường Hạc Thành" for `communeCode` 14797; null without one (or a code no longer listed). */
       communeName: string | null;
-      /** @description "Tỉnh Thanh Hoá" for `provinceCode` 38 (or the commune's province), "Thành phố Hà Nội" for 01. */
+      /** @description "Tỉnh Thanh Hóa" for `provinceCode` 38 (or the commune's province), "Thành phố Hà Nội" for 01. */
       provinceName: string | null;
       id: string;
       /** Format: date-time */
