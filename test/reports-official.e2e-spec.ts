@@ -15,7 +15,14 @@ import {
   RecordInput,
   SlotBook,
 } from './support/as-run-data';
-import { pdfFonts, pdfInfo, pdfPageImage, pdfSig, pdfText } from './support/pdf-tools';
+import {
+  pdfFonts,
+  pdfInfo,
+  pdfPageImage,
+  pdfSig,
+  pdfSignatureWords,
+  pdfText,
+} from './support/pdf-tools';
 import { insertBulletin, insertScheduleItem } from './support/playout-fixtures';
 import { airedPlay, ReceiptDevice } from './support/receipt-device';
 import {
@@ -484,8 +491,41 @@ describe('official reports (e2e)', () => {
     expect(info.status).toBe(0);
     expect(info.stderr).not.toContain('Syntax Error');
     expect(check.stderr).not.toContain('Syntax Error');
-    expect(check.stdout).toContain('Sở Khoa học và Công nghệ Thanh Hóa');
+    // pdfsig names the signer by the certificate, its Vietnamese as it is.
+    expect(check.stdout).toContain(
+      'Signer Certificate Common Name: Sở Khoa học và Công nghệ Thanh Hóa',
+    );
     expect(squeeze(pdfText(signed))).toContain('SỞ KHOA HỌC VÀ CÔNG NGHỆ');
+
+    // The signature dictionary's words (which pdfsig does not print) are PDF text strings,
+    // UTF-16BE after FE FF: a reader shows the signer's name and the place with their diacritics
+    // (they were UTF-16 encoded again as UTF-8, "Ã¾Ã¿" and two characters for each letter).
+    const draft = (
+      await app
+        .http()
+        .post('/api/v1/reports/official/drafts')
+        .set(bearer(monitor))
+        .send({
+          campaign: CAMPAIGN,
+          province: PROVINCE,
+          text: { signerName: 'Nguyễn Thị Ánh Tuyết', documentNumber: '131/BC-SKHCN' },
+        })
+        .expect(201)
+    ).body as { id: string; text: { subject: string } };
+    const byDraft = (
+      await getPdf(`/reports/official?draft=${draft.id}&signed=true`, monitor).expect(200)
+    ).body as Buffer;
+    expect(pdfSig(byDraft).stdout).toContain('Signature Validation: Signature is Valid.');
+    expect(byDraft.toString('latin1')).toMatch(/\/Name <FEFF[0-9A-F]+>/);
+    await expect(pdfSignatureWords(byDraft)).resolves.toEqual([
+      {
+        field: 'Signature1',
+        name: 'Nguyễn Thị Ánh Tuyết',
+        location: 'Thanh Hóa',
+        reason: `Ký phát hành: ${draft.text.subject}`,
+        contactInfo: 'SỞ KHOA HỌC VÀ CÔNG NGHỆ',
+      },
+    ]);
 
     // One byte of the signed content changed (inside the first byte range): the signature fails.
     const tampered = Buffer.from(signed);

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from './browser';
+import { runPython } from './python';
 
 /** Where the tests leave page images of the PDFs they check, to be looked at. */
 export const PDF_PAGES_DIR = join(REPO_ROOT, 'test-output', 'pdf-pages');
@@ -58,6 +59,39 @@ export function pdfFonts(pdf: Buffer): PdfFont[] {
 /** `pdfsig`: its report, its complaints and exit status. */
 export function pdfSig(pdf: Buffer): { stdout: string; stderr: string; status: number } {
   return poppler('pdfsig', pdf, (file) => [file]);
+}
+
+/** What a signature dictionary says in words (ISO 32000-1 table 252), as a reader decodes them. */
+export interface PdfSignatureWords {
+  field: string;
+  name: string | null;
+  location: string | null;
+  reason: string | null;
+  contactInfo: string | null;
+}
+
+/**
+ * Each signature field's /Name, /Location, /Reason and /ContactInfo, decoded by pypdf (Debian's
+ * python3-pypdf; CI installs it in .ci/run) as text strings: poppler's pdfsig prints the
+ * certificate's names, none of these. A string pypdf cannot decode as text comes back as the
+ * repr of its bytes, so a mis-encoded one shows as what it is.
+ */
+export async function pdfSignatureWords(pdf: Buffer): Promise<PdfSignatureWords[]> {
+  const script = `
+import base64, io, json, sys, pypdf
+reader = pypdf.PdfReader(io.BytesIO(base64.b64decode(sys.stdin.read())))
+def words(value):
+    return None if value is None else value if isinstance(value, str) else repr(value)
+out = []
+for name, field in (reader.get_fields() or {}).items():
+    if field.get("/FT") != "/Sig" or field.get("/V") is None:
+        continue
+    sig = field["/V"].get_object()
+    out.append({"field": name, "name": words(sig.get("/Name")), "location": words(sig.get("/Location")),
+                "reason": words(sig.get("/Reason")), "contactInfo": words(sig.get("/ContactInfo"))})
+print(json.dumps(out, ensure_ascii=False))
+`;
+  return JSON.parse(await runPython(script, pdf.toString('base64'))) as PdfSignatureWords[];
 }
 
 /** `pdfinfo`: the document's information, and on stderr what poppler found malformed. */

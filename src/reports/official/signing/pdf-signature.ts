@@ -3,6 +3,7 @@ import signpdf from '@signpdf/signpdf';
 import { Signer, SUBFILTER_ETSI_CADES_DETACHED } from '@signpdf/utils';
 import type Forge from 'node-forge';
 import { pdfNameText } from './pdf-name';
+import { pdfTextString } from './pdf-text-string';
 
 /** node-forge, loaded by the first certificate read or signature rather than at start-up (~0.15 s). */
 function loadForge(): typeof Forge {
@@ -126,10 +127,61 @@ export interface SignatureInfo {
   signingTime: Date;
 }
 
+/** The signature dictionary's text strings, by their keys. */
+const TEXT_KEYS = {
+  reason: 'Reason',
+  location: 'Location',
+  name: 'Name',
+  contactInfo: 'ContactInfo',
+} as const;
+
+type TextField = keyof typeof TEXT_KEYS;
+
+/**
+ * Stand-ins for the signature dictionary's text strings, each as long as the hex string that
+ * replaces it. The placeholder writes a non-ASCII text string as UTF-16 code units and then
+ * encodes that as UTF-8 (`FE FF` became `C3 BE C3 BF`: readers showed "Ã¾Ã¿" and every Vietnamese
+ * letter as two; @signpdf issue 174): it gets ASCII of the right length, which it writes as it is,
+ * and `withTextStrings` puts the UTF-16BE hex string in its place, byte for byte, so no offset of
+ * the update moves.
+ */
+function standIns(info: SignatureInfo): Record<TextField, { standIn: string; hex: string }> {
+  const fields = {} as Record<TextField, { standIn: string; hex: string }>;
+  for (const [field, letter] of [
+    ['reason', 'R'],
+    ['location', 'L'],
+    ['name', 'N'],
+    ['contactInfo', 'C'],
+  ] as const) {
+    const hex = pdfTextString(info[field]);
+    // `(…)` and `<…>` both take two delimiters.
+    fields[field] = { standIn: letter.repeat(hex.length - 2), hex };
+  }
+  return fields;
+}
+
+/** The update after `from` with each `/Key (stand-in)` written `/Key <FEFF…>`. */
+function withTextStrings(
+  pdf: Buffer,
+  from: number,
+  fields: Record<TextField, { standIn: string; hex: string }>,
+): Buffer {
+  const out = Buffer.from(pdf);
+  for (const field of Object.keys(TEXT_KEYS) as TextField[]) {
+    const { standIn, hex } = fields[field];
+    const written = `/${TEXT_KEYS[field]} (${standIn})`;
+    const at = out.indexOf(written, from, 'latin1');
+    if (at < 0) throw new Error(`the signature placeholder has no /${TEXT_KEYS[field]} to fill`);
+    out.write(`/${TEXT_KEYS[field]} ${hex}`, at, 'latin1');
+  }
+  return out;
+}
+
 /**
  * Signs a PDF (PAdES baseline, SubFilter ETSI.CAdES.detached): a signature dictionary with
  * /ByteRange and a /Contents placeholder is appended as an incremental update, then the CMS
  * detached signature (SHA-256, signing time and message digest signed) fills /Contents.
+ * /Reason, /Location, /Name and /ContactInfo are text strings in UTF-16BE with its byte order mark.
  */
 export async function signPdf(
   pdf: Buffer,
@@ -137,12 +189,13 @@ export async function signPdf(
   password: string,
   info: SignatureInfo,
 ): Promise<Buffer> {
+  const fields = standIns(info);
   const withPlaceholder = plainAddPlaceholder({
     pdfBuffer: pdf,
-    reason: info.reason,
-    location: info.location,
-    name: info.name,
-    contactInfo: info.contactInfo,
+    reason: fields.reason.standIn,
+    location: fields.location.standIn,
+    name: fields.name.standIn,
+    contactInfo: fields.contactInfo.standIn,
     signingTime: info.signingTime,
     subFilter: SUBFILTER_ETSI_CADES_DETACHED,
     signatureLength: 16384,
@@ -150,5 +203,7 @@ export async function signPdf(
     // reference), and the placeholder writes the text after a slash as it is: escaped here.
     appName: pdfNameText('Loa xã'),
   });
-  return signpdf.sign(withPlaceholder, new P12CmsSigner(openP12(p12, password)), info.signingTime);
+  // The placeholder appends to the PDF (less a trailing newline): the stand-ins are after it.
+  const update = withTextStrings(withPlaceholder, pdf.length - 2, fields);
+  return signpdf.sign(update, new P12CmsSigner(openP12(p12, password)), info.signingTime);
 }
