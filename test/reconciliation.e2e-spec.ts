@@ -17,6 +17,7 @@ import {
   screenshot,
   signIn,
 } from './support/browser';
+import { runPython } from './support/python';
 import { airedPlay, ReceiptDevice } from './support/receipt-device';
 import { HAC_THANH, HAM_RONG, THANH_HOA } from './support/schedule-fixtures';
 import {
@@ -328,10 +329,64 @@ describe('planned versus aired (e2e)', () => {
       /,aired,Đã phát,(automation,Tự động|operator,Xác nhận thủ công|import,Nhập từ tệp),/,
     );
 
+    // As a person reads it in a spreadsheet in Vietnamese: local times, seconds with a comma
+    // (Python's csv module reads the cells; a header names each).
+    const cells = JSON.parse(
+      await runPython(
+        `
+import csv, io, json, sys
+rows = list(csv.reader(io.StringIO(sys.stdin.buffer.read().decode("utf-8-sig"), newline="")))
+print(json.dumps([dict(zip(rows[0], row)) for row in rows[1:]], ensure_ascii=False))
+`,
+        csv.text,
+      ),
+    ) as Record<string, string>[];
+    expect(cells.find((row) => row['Mã sai lệch'] === 'late')).toMatchObject({
+      'Giờ phát theo lịch': `${DAY} 06:05:00`,
+      'Thời lượng theo lịch (giây)': '60,0',
+      'Giờ phát thực tế': `${DAY} 06:05:12`,
+      'Thời lượng đã phát (giây)': '60,0',
+      'Muộn (giây)': '12,5',
+      'Lệch giờ bắt đầu (giây)': '12,5',
+    });
+    expect(cells.find((row) => row['Mã sai lệch'] === 'early')).toMatchObject({
+      'Lệch giờ bắt đầu (giây)': '-5,0',
+      'Muộn (giây)': '',
+    });
+    expect(cells.find((row) => row['Mã sai lệch'] === 'unscheduled')).toMatchObject({
+      'Giờ phát theo lịch': '',
+      'Giờ phát thực tế': `${DAY} 07:00:00`,
+      'Thời lượng đã phát (giây)': '30,0',
+    });
+    expect(csv.text).not.toMatch(/\d\.\d|T\d\d:\d\d|\+07:00/);
+
     const xlsx = await get(url(HAC_THANH, '&format=xlsx'), monitor)
       .buffer(true)
       .parse(binary)
       .expect(200);
+    // openpyxl: times are dates, seconds numbers, as the CSV writes them.
+    const late = JSON.parse(
+      await runPython(
+        `
+import base64, io, json, sys, openpyxl
+sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(sys.stdin.read())))["Đối soát"]
+rows = list(sheet.iter_rows())
+header = [cell.value for cell in rows[0]]
+row = next(row for row in rows[1:] if row[0].value == "late")
+print(json.dumps({name: [cell.value, cell.data_type, cell.is_date, cell.number_format]
+                  for name, cell in zip(header, row)}, default=str, ensure_ascii=False))
+`,
+        (xlsx.body as Buffer).toString('base64'),
+      ),
+    ) as Record<string, [unknown, string, boolean, string]>;
+    expect(late['Giờ phát theo lịch']).toEqual([
+      `${DAY} 06:05:00`,
+      'd',
+      true,
+      'yyyy-mm-dd hh:mm:ss',
+    ]);
+    expect(late['Muộn (giây)']).toEqual([12.5, 'n', false, '0.0##']);
+    expect(late['Thời lượng theo lịch (giây)']).toEqual([60, 'n', false, '0.0##']);
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(xlsx.body as ArrayBuffer);
     expect(book.worksheets.map((sheet) => sheet.name)).toEqual(['Đối soát', 'Tổng hợp']);

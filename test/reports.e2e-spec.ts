@@ -741,6 +741,59 @@ describe('reports (e2e)', () => {
         row.changePercent === null ? '' : String(row.changePercent),
       ]),
     );
+
+    // For people (the default), every number as a spreadsheet in Vietnamese reads it: the
+    // percentages with the decimal comma of the minutes beside them (they were "116.3" beside
+    // "315,0"); in the XLSX they are numbers.
+    const comma = (value: number) => value.toFixed(1).replace('.', ',');
+    const minutes = (secondsValue: number) => comma(Math.round(secondsValue / 6) / 10);
+    const forPeople = await getBinary(
+      `/reports/uplift?campaign=cds-2025&province=${PROVINCE}&format=csv`,
+      monitor,
+    ).expect(200);
+    const peopleRows = JSON.parse(
+      await runPython(CSV_READER, (forPeople.body as Buffer).toString('utf8')),
+    ) as string[][];
+    expect(peopleRows[0]).toEqual([
+      'Mã xã',
+      'Tên xã',
+      'Đã phát (phút)',
+      'Trước chiến dịch (phút)',
+      'Thay đổi (phút)',
+      'Thay đổi (%)',
+    ]);
+    expect(peopleRows.slice(1)).toEqual(
+      expected.map((row) => [
+        `="${row.communeCode}"`,
+        row.communeName,
+        minutes(row.airedSeconds),
+        minutes(row.baselineSeconds),
+        minutes(row.changeSeconds).replace(/^-(0,0)$/, '$1'),
+        row.changePercent === null ? '' : comma(row.changePercent),
+      ]),
+    );
+    expect(expected.some((row) => row.changePercent !== null)).toBe(true);
+    expect(peopleRows.flat().join('|')).not.toMatch(/\d\.\d|'-/);
+    const peopleBook = JSON.parse(
+      await runPython(
+        XLSX_READER,
+        (
+          (
+            await getBinary(
+              `/reports/uplift?campaign=cds-2025&province=${PROVINCE}&format=xlsx`,
+              monitor,
+            ).expect(200)
+          ).body as Buffer
+        ).toString('base64'),
+      ),
+    ) as XlsxBook;
+    expect(peopleBook['Tăng thời lượng'].rows.slice(1).map((cells) => cells[5])).toEqual(
+      expected.map((row) =>
+        row.changePercent === null
+          ? { v: null, t: 'n', date: false }
+          : { v: row.changePercent, t: 'n', date: false },
+      ),
+    );
   });
 
   it("shows an operator their commune's daily airtime by topic, down to the records", async () => {

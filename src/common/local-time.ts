@@ -168,6 +168,15 @@ export function formatLocalInstant(instant: Date): string {
   return `${utcIso(instant.getTime() + UTC_OFFSET_MS).slice(0, 23)}+07:00`;
 }
 
+/**
+ * "2025-10-01 05:30:00": the local date and time as a spreadsheet reads them in any locale (the
+ * XLSX exports' `yyyy-mm-dd hh:mm:ss`); an offset or a `T` would keep the cell text.
+ */
+export function formatLocalDateTime(instant: Date): string {
+  const shifted = utcIso(instant.getTime() + UTC_OFFSET_MS);
+  return `${shifted.slice(0, 10)} ${shifted.slice(11, 19)}`;
+}
+
 /** "06/12 06:00": the local day, month and time people read in a message. */
 export function formatDayMonthTime(instant: Date): string {
   const shifted = utcIso(instant.getTime() + UTC_OFFSET_MS);

@@ -13,6 +13,7 @@ const TOPICS = new Map([
 /** Two pinned compliance rows of a commune whose code starts with zeros (Phường Ba Đình, Hà Nội). */
 const COMPLIANCE: ReportTable = {
   sheet: 'Tuân thủ',
+  readers: 'machines',
   columns: COMPLIANCE_COLUMNS,
   rows: [
     {
@@ -86,6 +87,7 @@ describe('exports for people', () => {
     const table = tableForPeople(
       {
         sheet: 'x',
+        readers: 'machines',
         columns: columns(
           ['kinh-te-so', 'seconds'],
           ['topicsMissed', 'text'],

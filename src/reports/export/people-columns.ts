@@ -137,6 +137,7 @@ export function tableForPeople(table: ReportTable, topics: TopicNames): ReportTa
   const plan = table.columns.map((column) => ({ column, read: peopleColumn(column, topics) }));
   return {
     sheet: table.sheet,
+    readers: 'people',
     columns: labelledColumns(
       ...plan.map(({ column, read: [header, conversion] }): [string, CellKind, string] => [
         column.key,

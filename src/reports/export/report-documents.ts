@@ -6,6 +6,7 @@ import { columns, ReportDocument, ReportTable } from './report-table';
 /**
  * Each view as tables: the first is what CSV carries, all of them are the XLSX sheets. Column
  * keys are the JSON field names; nested JSON objects are flattened (`chainOk`, `campaignStatus`).
+ * They are the machines' tables (`columns=raw`); `documentForPeople` makes people's of them.
  */
 
 /** The pinned columns of `GET /reports/compliance`, in their order. */
@@ -74,10 +75,16 @@ export function complianceDocument(report: ComplianceReport): ReportDocument {
     tables: [
       {
         sheet: 'Tuân thủ',
+        readers: 'machines',
         columns: COMPLIANCE_COLUMNS,
         rows: report.rows.map((row) => ({ ...row })),
       },
-      { sheet: 'Theo xã', columns: COMMUNE_COLUMNS, rows: report.communes.map(communeRow) },
+      {
+        sheet: 'Theo xã',
+        readers: 'machines',
+        columns: COMMUNE_COLUMNS,
+        rows: report.communes.map(communeRow),
+      },
     ],
   };
 }
@@ -89,6 +96,7 @@ export function summaryDocument(summary: ProvinceSummary): ReportDocument {
     tables: [
       {
         sheet: 'Chậm tiến độ',
+        readers: 'machines',
         columns: columns(
           ['communeCode', 'text'],
           ['communeName', 'text'],
@@ -104,11 +112,13 @@ export function summaryDocument(summary: ProvinceSummary): ReportDocument {
       },
       {
         sheet: 'Đạt mọi chỉ tiêu',
+        readers: 'machines',
         columns: columns(['communeCode', 'text'], ['communeName', 'text']),
         rows: summary.meetingAll.map((commune) => ({ ...commune })),
       },
       {
         sheet: 'Theo chủ đề',
+        readers: 'machines',
         columns: columns(
           ['topic', 'text'],
           ['airedSeconds', 'seconds'],
@@ -121,6 +131,7 @@ export function summaryDocument(summary: ProvinceSummary): ReportDocument {
       },
       {
         sheet: 'Theo ngày',
+        readers: 'machines',
         columns: columns(
           ['date', 'date'],
           ['campaignSeconds', 'seconds'],
@@ -153,11 +164,13 @@ export function upliftDocument(report: UpliftReport): ReportDocument {
     tables: [
       {
         sheet: 'Tăng thời lượng',
+        readers: 'machines',
         columns: UPLIFT_COLUMNS,
         rows: report.rows.map((row) => ({ ...row })),
       },
       {
         sheet: 'Theo chủ đề',
+        readers: 'machines',
         columns: [
           ...UPLIFT_COLUMNS.slice(0, 2),
           ...columns(['topic', 'text']),
@@ -176,6 +189,7 @@ export function communeDetailDocument(detail: CommuneDetail): ReportDocument {
     tables: [
       {
         sheet: 'Theo ngày và chủ đề',
+        readers: 'machines',
         columns: columns(
           ['date', 'date'],
           ['topic', 'text'],
@@ -188,6 +202,7 @@ export function communeDetailDocument(detail: CommuneDetail): ReportDocument {
       },
       {
         sheet: 'Theo ngày',
+        readers: 'machines',
         columns: columns(
           ['date', 'date'],
           ['campaignSeconds', 'seconds'],
@@ -201,10 +216,16 @@ export function communeDetailDocument(detail: CommuneDetail): ReportDocument {
       },
       {
         sheet: 'Tuân thủ',
+        readers: 'machines',
         columns: COMPLIANCE_COLUMNS,
         rows: detail.rows.map((row) => ({ ...row })),
       },
-      { sheet: 'Tổng quan', columns: COMMUNE_COLUMNS, rows: [communeRow(detail.summary)] },
+      {
+        sheet: 'Tổng quan',
+        readers: 'machines',
+        columns: COMMUNE_COLUMNS,
+        rows: [communeRow(detail.summary)],
+      },
     ],
   };
 }
@@ -236,6 +257,7 @@ export const AS_RUN_COLUMNS = columns(
 export function asRunTable(records: readonly PlayoutRecordView[]): ReportTable {
   return {
     sheet: 'Nhật ký phát thanh',
+    readers: 'machines',
     columns: AS_RUN_COLUMNS,
     rows: records.map((record) => ({
       communeCode: record.communeCode,

@@ -12,13 +12,13 @@ export type CellKind =
   | 'minutes'
   /** Whole numbers (plays, days, seq). */
   | 'integer'
-  /** Seconds with milliseconds. */
+  /** Seconds, to the millisecond. */
   | 'seconds'
   /** Percent with one decimal (null when undefined). */
   | 'percent'
   /** A local date `YYYY-MM-DD`. */
   | 'date'
-  /** An instant, ISO 8601 (CSV keeps the text; XLSX shows local time, Asia/Ho_Chi_Minh). */
+  /** An instant, ISO 8601: local time (Asia/Ho_Chi_Minh) in XLSX and in a CSV for people. */
   | 'instant'
   | 'boolean';
 
@@ -31,9 +31,17 @@ export interface TableColumn {
 
 export type CellValue = string | number | boolean | null;
 
+/**
+ * Who reads a table's file. People: the CSV writes each cell as a spreadsheet in Vietnamese
+ * (vi-VN) reads it and as the XLSX shows it (`cell-format.ts`). Machines: the JSON values as they
+ * are (a decimal point, ISO 8601 instants), the columns a program or a script relies on.
+ */
+export type TableReaders = 'people' | 'machines';
+
 export interface ReportTable {
   /** Sheet name (Vietnamese, at most 31 characters). */
   sheet: string;
+  readers: TableReaders;
   columns: readonly TableColumn[];
   rows: readonly Record<string, CellValue>[];
 }

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { columns } from './report-table';
+import { xlsxNumberFormat } from './cell-format';
 import { documentToXlsx, xlsxCell } from './xlsx-writer';
 
 describe('XLSX export', () => {
@@ -20,11 +21,13 @@ describe('XLSX export', () => {
         tables: [
           {
             sheet: 'Tuân thủ',
+            readers: 'machines',
             columns: columns(['topic', 'text'], ['plays', 'integer'], ['met', 'boolean']),
             rows: [{ topic: 'kinh-te-so', plays: 7, met: true }],
           },
           {
             sheet: 'Theo ngày',
+            readers: 'machines',
             columns: columns(['date', 'date'], ['campaignSeconds', 'seconds']),
             rows: [{ date: '2025-10-01', campaignSeconds: 300.25 }],
           },
@@ -43,5 +46,16 @@ describe('XLSX export', () => {
     expect(second.getCell('A2').value).toEqual(new Date('2025-10-01T00:00:00.000Z'));
     expect(second.getCell('A2').numFmt).toBe('yyyy-mm-dd');
     expect(second.getCell('B2').value).toBe(300.25);
+    expect(second.getCell('B2').numFmt).toBe('0.0##');
+  });
+
+  it('shows numbers as the CSV for people writes them: one decimal, seconds to the millisecond', () => {
+    // `0.###` showed a whole number of seconds as "300." (a decimal mark and nothing after it).
+    expect(xlsxNumberFormat('seconds')).toBe('0.0##');
+    expect(xlsxNumberFormat('minutes')).toBe('0.0');
+    expect(xlsxNumberFormat('percent')).toBe('0.0');
+    expect(xlsxNumberFormat('integer')).toBe('0');
+    expect(xlsxNumberFormat('code')).toBe('@');
+    expect(xlsxNumberFormat('text')).toBeUndefined();
   });
 });

@@ -1,16 +1,7 @@
 import type ExcelJS from 'exceljs';
 import { UTC_OFFSET_MS } from '../../common/local-time';
+import { xlsxNumberFormat } from './cell-format';
 import { CellKind, CellValue, headerOf, ReportDocument, ReportTable } from './report-table';
-
-const NUMBER_FORMATS: Partial<Record<CellKind, string>> = {
-  code: '@',
-  minutes: '0.0',
-  integer: '0',
-  seconds: '0.###',
-  percent: '0.0',
-  date: 'yyyy-mm-dd',
-  instant: 'yyyy-mm-dd hh:mm:ss',
-};
 
 const WIDTHS: Record<CellKind, number> = {
   text: 18,
@@ -39,6 +30,11 @@ export function xlsxCell(kind: CellKind, value: CellValue): ExcelJS.CellValue {
   }
 }
 
+function numberFormatStyle(kind: CellKind): Partial<ExcelJS.Style> {
+  const numFmt = xlsxNumberFormat(kind);
+  return numFmt ? { numFmt } : {};
+}
+
 function addSheet(workbook: ExcelJS.Workbook, table: ReportTable): void {
   const sheet = workbook.addWorksheet(table.sheet, {
     views: [{ state: 'frozen', xSplit: 0, ySplit: 1 }],
@@ -47,7 +43,7 @@ function addSheet(workbook: ExcelJS.Workbook, table: ReportTable): void {
     header: headerOf(column),
     key: column.key,
     width: Math.max(WIDTHS[column.kind], headerOf(column).length + 2),
-    style: NUMBER_FORMATS[column.kind] ? { numFmt: NUMBER_FORMATS[column.kind] } : {},
+    style: numberFormatStyle(column.kind),
   }));
   sheet.getRow(1).font = { bold: true };
   for (const row of table.rows) {

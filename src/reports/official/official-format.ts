@@ -1,3 +1,5 @@
+import { decimalComma } from '../../common/vi-number';
+
 /**
  * How numbers and dates are written in an administrative document (Nghị định 30/2020/NĐ-CP):
  * a decimal comma, dates as dd/mm/yyyy in the text and "ngày … tháng … năm …" in the dateline.
@@ -11,13 +13,6 @@ export function minutesText(seconds: number): string {
 /** Seconds as minutes with one decimal and a comma, no unit: 2658 → "44,3". */
 export function minutesNumber(seconds: number): string {
   return decimalComma(Math.round(seconds / 6) / 10, 1);
-}
-
-export function decimalComma(value: number, digits: number): string {
-  return value
-    .toFixed(digits)
-    .replace('.', ',')
-    .replace(/^-0,0$/, '0,0');
 }
 
 /** A change in percent with its sign, or "—" when there was nothing before: "+12,5%". */

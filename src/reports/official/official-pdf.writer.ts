@@ -1,15 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type PDFDocument from 'pdfkit';
+import { decimalComma } from '../../common/vi-number';
 import { chainStatusText, OfficialCommune, OfficialReportModel } from './official-content';
-import {
-  dateText,
-  datelineText,
-  decimalComma,
-  minutesNumber,
-  minutesText,
-  percentText,
-} from './official-format';
+import { dateText, datelineText, minutesNumber, minutesText, percentText } from './official-format';
 
 const FONT_FILES = {
   serif: 'LiberationSerif-Regular.ttf',

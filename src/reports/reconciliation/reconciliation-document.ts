@@ -51,6 +51,7 @@ export function reconciliationDocument(report: ReconciliationReport): ReportDocu
     tables: [
       {
         sheet: 'Đối soát',
+        readers: 'people',
         columns: LINE_COLUMNS,
         rows: report.lines.map((line) => ({
           code: line.code,
@@ -79,6 +80,7 @@ export function reconciliationDocument(report: ReconciliationReport): ReportDocu
       },
       {
         sheet: 'Tổng hợp',
+        readers: 'people',
         columns: TOTAL_COLUMNS,
         rows: report.totals.map((total) => ({
           ...total,
