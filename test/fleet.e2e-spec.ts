@@ -208,6 +208,23 @@ describe('fleet: devices, enrolment, broker, status and commands (e2e)', () => {
     const bad = await enrol(created.enrolmentCode, Buffer.alloc(31).toString('base64'));
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('VALIDATION_FAILED');
+    // Small-order points: node:crypto takes them, yet signatures under them forge for free.
+    for (const hex of [
+      '00'.repeat(32),
+      `01${'00'.repeat(31)}`,
+      'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+      `ed${'ff'.repeat(30)}7f`,
+    ]) {
+      const weak = await enrol(created.enrolmentCode, Buffer.from(hex, 'hex').toString('base64'));
+      expect([weak.status, weak.body.code, weak.body.message]).toEqual([
+        400,
+        'DEVICE_KEY_INVALID',
+        expect.stringMatching(
+          /^publicKey is not a safe Ed25519 public key: .*(small-order|non-canonical)/,
+        ),
+      ]);
+    }
+    expect((await view(created.id)).publicKey).toBeNull();
 
     const unknown = await enrol('AAAA-BBBB-CCCC');
     expect([unknown.status, unknown.body.code]).toEqual([401, 'ENROLMENT_CODE_UNKNOWN']);

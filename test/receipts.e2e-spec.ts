@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/manual-clock';
 import { Receipt, receiptProblem } from '../src/fleet/protocol';
+import { Device } from '../src/fleet/entities/device.entity';
 import { DeviceReceipt } from '../src/playout/entities/device-receipt.entity';
 import { AsRunLedger } from '../src/playout/as-run-ledger';
 import { OverdueItems } from '../src/playout/overdue-items.service';
@@ -430,5 +431,29 @@ describe('receipts: the commune as-run log from what its speakers played (e2e)',
     const [record] = await recordsOf(next.id);
     expect(record).toMatchObject({ outcome: 'aired', devices: { targeted: 1, aired: 1 } });
     expect(seen).toEqual([{ seq: record.seq, receipts: 1 }]);
+  });
+
+  it('believes no receipt under a small-order key a device enrolled with before such keys were refused', async () => {
+    const d = await ReceiptDevice.enrol(app, operator, HAC_THANH, 'Cụm loa thôn 9', ['thon-9']);
+    const target = await item('2026-12-06T08:00:00.000Z', ['thon-9']);
+    clock.set('2026-12-06T08:02:00Z');
+    // The identity point as its key: R = identity, S = 0 then verifies for any message.
+    const identity = Buffer.from(`01${'00'.repeat(31)}`, 'hex');
+    await app.app
+      .get(DataSource)
+      .manager.update(Device, { id: d.id }, { publicKey: identity.toString('base64') });
+    const forged = {
+      ...d.forge(null, airedPlay(target.id, '2026-12-06T08:00:00.004Z', ITEM_MS)),
+      signature: Buffer.concat([identity, Buffer.alloc(32)]).toString('base64'),
+    };
+    const response = await d.upload([forged]).expect(422);
+    expect(response.body).toMatchObject({
+      code: 'RECEIPT_REFUSED',
+      problem: 'bad-signature',
+      accepted: 0,
+      message: expect.stringMatching(/unsafe key .*small-order point.*enrol it again/),
+    });
+    expect(await storedCount(d)).toBe(0);
+    expect(await recordsOf(target.id)).toEqual([]);
   });
 });

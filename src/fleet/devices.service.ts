@@ -38,7 +38,8 @@ import {
   deviceTopic,
   encodeMessage,
   parseCommandRequest,
-  publicKeyProblem,
+  publicKeyPointProblem,
+  publicKeyShapeProblem,
   StatusMessage,
 } from './protocol';
 import { DeviceView, NewEnrolmentCode, EnrolmentResult, CommandView } from './device.view';
@@ -351,8 +352,10 @@ export class DevicesService {
     ip: string | null,
     apiHostname: string,
   ): Promise<EnrolmentResult> {
-    const keyProblem = publicKeyProblem(publicKey);
-    if (keyProblem) throw new DomainError('VALIDATION_FAILED', keyProblem);
+    const shapeProblem = publicKeyShapeProblem(publicKey);
+    if (shapeProblem) throw new DomainError('VALIDATION_FAILED', shapeProblem);
+    const pointProblem = publicKeyPointProblem(publicKey);
+    if (pointProblem) throw new DomainError('DEVICE_KEY_INVALID', pointProblem);
     const ticket = await this.limiter.begin(ip ?? 'unknown');
     const codeHash = secretHash(normalizeEnrolmentCode(code));
     const device = await this.devices.findByCodeHash(codeHash);

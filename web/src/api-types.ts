@@ -1631,6 +1631,7 @@ export interface components {
       | 'BAD_REQUEST'
       | 'MALFORMED_JSON'
       | 'JSON_TOO_DEEP'
+      | 'DEVICE_KEY_INVALID'
       | 'UNAUTHENTICATED'
       | 'INVALID_CREDENTIALS'
       | 'ENROLMENT_CODE_UNKNOWN'

@@ -106,6 +106,8 @@ export const ERROR_MESSAGES: Record<string, string> = {
     'Tệp chứng thư số không đọc được: sai mật khẩu, không phải PKCS#12 hoặc thiếu khóa bí mật',
   STATS_PUSH_NOT_CONFIGURED: 'Tỉnh chưa cấu hình địa chỉ nhận số liệu thống kê hằng ngày',
   ENROLMENT_CODE_UNKNOWN: 'Mã đăng ký cụm loa không đúng',
+  DEVICE_KEY_INVALID:
+    'Khóa công khai của cụm loa không an toàn (không phải khóa Ed25519 hợp lệ); cụm loa cần tạo cặp khóa mới',
   ENROLMENT_CODE_USED: 'Mã đăng ký cụm loa đã được dùng; hãy tạo mã mới',
   ENROLMENT_CODE_EXPIRED: 'Mã đăng ký cụm loa đã hết hạn; hãy tạo mã mới',
   ENROLMENT_RATE_LIMITED: 'Thử đăng ký cụm loa quá nhiều lần; vui lòng đợi rồi thử lại',

@@ -1,4 +1,5 @@
 import { createPublicKey, KeyObject } from 'node:crypto';
+import { ed25519PointProblem } from './ed25519-point';
 
 /** A zone: a short code the commune chooses (`thon-1`, `tdp-bac-son`). */
 export const ZONE_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
@@ -16,9 +17,15 @@ const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
 /**
  * A device's public key as enrolment takes it: base64 (standard alphabet, padded) of the 32 raw
- * bytes of an Ed25519 public key. Answers the problem, or null when the key is good.
+ * bytes of an Ed25519 public key that signatures can be trusted under. Answers the problem, or
+ * null when the key is good.
  */
 export function publicKeyProblem(value: unknown): string | null {
+  return publicKeyShapeProblem(value) ?? publicKeyPointProblem(value as string);
+}
+
+/** Why a value is not the base64 of 32 bytes, as enrolment takes a key, or null. */
+export function publicKeyShapeProblem(value: unknown): string | null {
   if (typeof value !== 'string') return 'publicKey must be a string';
   if (!/^[A-Za-z0-9+/]{43}=$/.test(value)) {
     return 'publicKey must be the base64 of 32 bytes (44 characters ending in "=")';
@@ -27,12 +34,17 @@ export function publicKeyProblem(value: unknown): string | null {
   if (raw.length !== 32 || raw.toString('base64') !== value) {
     return 'publicKey must be the base64 of 32 bytes';
   }
-  try {
-    devicePublicKey(value);
-  } catch {
-    return 'publicKey is not an Ed25519 public key';
-  }
   return null;
+}
+
+/**
+ * Why the base64 of 32 bytes is not an Ed25519 key a receipt's signature can be trusted under
+ * (not a point, a non-canonical encoding, a small-order point), or null. node:crypto takes any
+ * 32 bytes as a key, so this is checked here.
+ */
+export function publicKeyPointProblem(rawBase64: string): string | null {
+  const problem = ed25519PointProblem(Buffer.from(rawBase64, 'base64'));
+  return problem ? `publicKey is not a safe Ed25519 public key: ${problem}` : null;
 }
 
 /** A device's public key from the base64 of its 32 raw bytes (as enrolment takes it). */

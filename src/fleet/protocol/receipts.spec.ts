@@ -79,6 +79,21 @@ describe('play receipts', () => {
     expect(receiptProblem(relinked, publicKey)).toMatch(/seq 1/);
   });
 
+  it('refuses a malleated signature, its S raised by the group order (S ≥ L)', () => {
+    // node:crypto (OpenSSL) checks S < L as RFC 8032 asks; this holds it to that, as the same
+    // receipt with two signatures would otherwise both verify.
+    const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+    const { privateKey, publicKey } = keys();
+    const receipt = sealReceipt(null, aired, privateKey);
+    const signature = Buffer.from(receipt.signature, 'base64');
+    const s = BigInt(`0x${Buffer.from(signature.subarray(32)).reverse().toString('hex')}`);
+    const raised = Buffer.from((s + L).toString(16).padStart(64, '0'), 'hex').reverse();
+    expect(raised).toHaveLength(32);
+    const malleated = Buffer.concat([signature.subarray(0, 32), raised]).toString('base64');
+    expect(receiptProblem(receipt, publicKey)).toBeNull();
+    expect(receiptProblem({ ...receipt, signature: malleated }, publicKey)).toMatch(/signature/);
+  });
+
   it('refuses malformed receipts with the reason', () => {
     const { privateKey } = keys();
     const good = sealReceipt(null, aired, privateKey) as unknown as Record<string, unknown>;

@@ -10,6 +10,7 @@ import { Db } from '../../database/db.service';
 import { Device } from '../../fleet/entities/device.entity';
 import {
   devicePublicKey,
+  publicKeyPointProblem,
   MAX_RECEIPTS_PER_BATCH,
   Parsed,
   parseReceipt,
@@ -173,7 +174,7 @@ export class ReceiptIntake {
     const chain = await DeviceChain.load(manager, device.id, list);
     const parsed = list.map(parseReceipt);
     const items = await itemsNamed(manager, parsed);
-    const publicKey = device.publicKey ? devicePublicKey(device.publicKey) : null;
+    const publicKey = verifyingKey(device);
     const rows: DeviceReceipt[] = [];
     const rejected: RejectedReceiptView[] = [];
     let duplicates = 0;
@@ -242,12 +243,23 @@ async function itemsNamed(
 }
 
 /**
+ * The key the device's receipts are verified with, or why there is none. A key enrolled before
+ * small-order keys were refused is checked again: no receipt is believed under one.
+ */
+function verifyingKey(device: Device): KeyObject | string {
+  if (!device.publicKey) return 'the device has no public key';
+  const problem = publicKeyPointProblem(device.publicKey);
+  if (problem) return `the device enrolled with an unsafe key (${problem}): enrol it again`;
+  return devicePublicKey(device.publicKey);
+}
+
+/**
  * One receipt against the device's chain as held so far: genuine (shape, device, hash and
  * signature) and linked first, then compared with the stored one at its seq, then its item.
  */
 function judge(
   device: Device,
-  publicKey: KeyObject | null,
+  publicKey: KeyObject | string,
   chain: DeviceChain,
   parsed: Parsed<Receipt>,
   items: ReadonlyMap<string, ScheduleItem | null>,
@@ -266,7 +278,7 @@ function judge(
   if (receipt.deviceId !== device.id) {
     return refused('wrong-device', `deviceId is not this device's id (${device.id})`);
   }
-  const problem = publicKey ? receiptProblem(receipt, publicKey) : 'the device has no public key';
+  const problem = typeof publicKey === 'string' ? publicKey : receiptProblem(receipt, publicKey);
   if (problem) return refused('bad-signature', problem);
   const link = chain.linkProblem(receipt);
   if (link) return refused(link.problem, link.message);
