@@ -240,6 +240,62 @@ describe('authentication, users and the audit trail (e2e)', () => {
     expect(moved.body).toMatchObject({ role: 'monitor', provinceCode: '38', communeCode: null });
   });
 
+  it('refuses a password of white space only, at creation and at a change, and keeps a real one as typed', async () => {
+    const blank = await app
+      .http()
+      .post('/api/v1/users')
+      .set(bearer(admin))
+      .send({
+        username: 'mat-khau-trang',
+        password: ' '.repeat(8),
+        role: 'operator',
+        communeCode: '14797',
+      });
+    expect([blank.status, blank.body.code, blank.body.message]).toEqual([
+      400,
+      'VALIDATION_FAILED',
+      expect.stringContaining('password must not be blank or only white space'),
+    ]);
+    const none = await app.http().get('/api/v1/users?commune=14797').set(bearer(admin)).expect(200);
+    expect((none.body as { username: string }[]).map((user) => user.username)).not.toContain(
+      'mat-khau-trang',
+    );
+
+    // Spaces around a real password are part of it: login takes it exactly as typed.
+    const created = await app
+      .http()
+      .post('/api/v1/users')
+      .set(bearer(admin))
+      .send({
+        username: 'mat-khau-cach',
+        password: '  mat khau dai  ',
+        role: 'operator',
+        communeCode: '14797',
+      })
+      .expect(201);
+    const token = await app.login('mat-khau-cach', '  mat khau dai  ');
+    await app
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ username: 'mat-khau-cach', password: 'mat khau dai' })
+      .expect(401);
+
+    for (const password of ['\t'.repeat(10), '\u00a0'.repeat(8)]) {
+      const changed = await app
+        .http()
+        .patch(`/api/v1/users/${(created.body as { id: string }).id}`)
+        .set(bearer(admin))
+        .send({ password });
+      expect([changed.status, changed.body.message]).toEqual([
+        400,
+        expect.stringContaining('password must not be blank or only white space'),
+      ]);
+    }
+    // Nothing changed: the old password and the holder's token still work.
+    await app.http().get('/api/v1/auth/me').set(bearer(token)).expect(200);
+    await app.login('mat-khau-cach', '  mat khau dai  ');
+  });
+
   it('refuses an expired token', async () => {
     const me = await app.http().get('/api/v1/auth/me').set(bearer(admin)).expect(200);
     const jwt = app.app.get(JwtService);

@@ -632,6 +632,10 @@ describe('web app in a browser (e2e, Chromium)', () => {
     await dialog.getByLabel('Tên đăng nhập').fill('vanhanh2.hacthanh');
     await dialog.getByRole('button', { name: 'Tạo người dùng' }).click();
     await dialog.getByText('Mật khẩu phải có ít nhất 8 ký tự', { exact: true }).waitFor();
+    // Eight spaces are long enough, yet no password.
+    await dialog.getByLabel('Mật khẩu').fill(' '.repeat(8));
+    await dialog.getByRole('button', { name: 'Tạo người dùng' }).click();
+    await dialog.getByText('Mật khẩu không được chỉ gồm khoảng trắng', { exact: true }).waitFor();
     expect(creations).toEqual([]);
     await dialog.getByLabel('Họ và tên').fill('Lê Thị Hoa');
     await dialog.getByLabel('Mật khẩu').fill('mat-khau-du-dai');

@@ -1,4 +1,5 @@
 import { QuietHours, quietHoursProblem } from '../schedule/broadcast-policy';
+import { passwordProblem } from '../auth/password-rule';
 import { availableParallelism } from 'node:os';
 import { isIP } from 'node:net';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -227,9 +228,9 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
   if (nodeEnv === 'production' && (adminUsername === undefined || adminPassword === undefined)) {
     problems.push('ADMIN_USERNAME and ADMIN_PASSWORD are required when NODE_ENV=production');
   }
-  if (adminPassword !== undefined && adminPassword.length < 8) {
-    problems.push('ADMIN_PASSWORD must be at least 8 characters');
-  }
+  const adminPasswordProblem =
+    adminPassword === undefined ? null : passwordProblem(adminPassword, 'ADMIN_PASSWORD');
+  if (adminPasswordProblem) problems.push(adminPasswordProblem);
   const jwtSecret = read.optional('JWT_SECRET');
   if (jwtSecret !== undefined && jwtSecret.length < 32) {
     problems.push('JWT_SECRET must be at least 32 characters');

@@ -3938,9 +3938,10 @@ export interface components {
       maxSeconds: number;
     };
     CreateUserDto: {
+      /** @description At least one character that is not white space; kept as typed (not trimmed). */
+      password: string;
       /** @description Lower-case letters, digits, dot, dash, underscore; 3 to 64 characters. */
       username: string;
-      password: string;
       /** @enum {string} */
       role: 'admin' | 'monitor' | 'operator' | 'approver';
       /** @description `null` or an empty string clears it. */
@@ -3949,6 +3950,7 @@ export interface components {
       provinceCode?: string;
     };
     UpdateUserDto: {
+      /** @description At least one character that is not white space; kept as typed (not trimmed). */
       password?: string;
       /** @enum {string} */
       role?: 'admin' | 'monitor' | 'operator' | 'approver';

@@ -1,14 +1,7 @@
-import {
-  IsBoolean,
-  IsIn,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  MinLength,
-} from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { USER_ROLES, UserRole } from '../entities/user.entity';
 import { Trimmed } from '../../common/text';
+import { IsPassword } from '../../auth/password-rule';
 
 export class CreateUserDto {
   /** Lower-case letters, digits, dot, dash, underscore; 3 to 64 characters. */
@@ -18,9 +11,7 @@ export class CreateUserDto {
   })
   username!: string;
 
-  @IsString()
-  @MinLength(8)
-  @MaxLength(256)
+  @IsPassword()
   password!: string;
 
   @IsIn(USER_ROLES)
@@ -43,10 +34,9 @@ export class CreateUserDto {
 }
 
 export class UpdateUserDto {
+  /** A new password; left out keeps the current one. */
   @IsOptional()
-  @IsString()
-  @MinLength(8)
-  @MaxLength(256)
+  @IsPassword()
   password?: string;
 
   @IsOptional()

@@ -51,6 +51,10 @@ function userForm(
     type: 'password',
     required: !existing,
     minlength: 8,
+    maxlength: 256,
+    // The API's rule: some character that is not white space (spaces around one are kept).
+    pattern: '.*\\S.*',
+    title: 'không được chỉ gồm khoảng trắng',
     autocomplete: 'new-password',
   });
   const role = select(
