@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Receipt } from '../fleet/protocol';
 import { EdgeStore } from './edge-store';
-import { backoffMs, ReceiptUploader } from './receipt-uploader';
+import { Logger } from '@nestjs/common';
+import { backoffMs, ReceiptUploader, rejectionText } from './receipt-uploader';
 import { ServerApi } from './server-api';
 
 const DEVICE = '019ae3b2-7c4d-7a11-9c3e-5b2f0d1e8a90';
@@ -122,5 +123,56 @@ describe('receipt uploader', () => {
     for (let index = 1; index < receipts.length; index++) {
       expect(receipts[index].prevHash).toBe(receipts[index - 1].hash);
     }
+  });
+
+  it('logs each receipt the server kept without counting, for the technician, and sends none again', async () => {
+    const server = await receiptServer([
+      {
+        status: 200,
+        body: {
+          accepted: 1,
+          duplicates: 0,
+          rejected: [
+            { seq: 2, problem: 'future', message: 'endedAt 2026-12-07T02:36:14.000Z is after …' },
+            { seq: 'x', problem: 'future' },
+          ],
+          lastSeq: 2,
+        },
+      },
+      {
+        status: 200,
+        body: { accepted: 2, rejected: [{ seq: 4, problem: 'cancelled', message: 'item …' }] },
+      },
+    ]);
+    const warnings: string[] = [];
+    const warn = jest
+      .spyOn(Logger.prototype, 'warn')
+      .mockImplementation((message: unknown) => void warnings.push(String(message)));
+    const uploader = new ReceiptUploader(DEVICE, store, new ServerApi(server.origin), 30, 2);
+    try {
+      uploader.wake();
+      await until(() => uploader.drained());
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Rejected receipts are in the server's chain: marked sent, never posted again.
+      expect(server.posts).toEqual([[1, 2], [3, 4], [5]]);
+      expect(warnings).toHaveLength(2);
+      expect(warnings[0]).toMatch(
+        /^Receipt seq 2 \(item item-2, missed, — to —, 0 ms played\) is NOT counted as airtime by the server \(rejected: future\): .*clock is probably ahead, check its time sync \(NTP\)\. Server says: endedAt 2026-12-07T02:36:14\.000Z is after …\..*not sent again\.$/,
+      );
+      expect(warnings[1]).toMatch(/^Receipt seq 4 .*\(rejected: cancelled\): .*old manifest/);
+    } finally {
+      warn.mockRestore();
+      await uploader.stop();
+      await server.close();
+    }
+  });
+
+  it('words a rejection without the receipt or a known problem, and with the clock skew', () => {
+    const text = rejectionText({ seq: 9, problem: 'new-rule', message: '' }, undefined, -1500);
+    expect(text).toBe(
+      'Receipt seq 9 is NOT counted as airtime by the server (rejected: new-rule): its play ' +
+        "could not have happened as reported. Server says: —. This box's clock is now about " +
+        "1500 ms behind the server's. The server keeps it in this box’s chain, so it is not sent again.",
+    );
   });
 });

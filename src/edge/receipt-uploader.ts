@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { MAX_RECEIPTS_PER_BATCH } from '../fleet/protocol';
+import { MAX_RECEIPTS_PER_BATCH, Receipt, ReceiptRejectionNotice } from '../fleet/protocol';
 import type { EdgeStore } from './edge-store';
 import { ServerApi, ServerRefusal } from './server-api';
 
@@ -62,8 +62,9 @@ export class ReceiptUploader {
         this.failures = 0;
         return;
       }
+      let answer;
       try {
-        await this.api.uploadReceipts(this.deviceId, batch);
+        answer = await this.api.uploadReceipts(this.deviceId, batch);
       } catch (error) {
         this.failures++;
         const refused = error instanceof ServerRefusal && error.status < 500;
@@ -85,8 +86,13 @@ export class ReceiptUploader {
         return;
       }
       this.failures = 0;
+      // Rejected receipts are in the server's chain too: marked sent like the others, never resent.
       await this.markUpTo(batch, batch[batch.length - 1].seq);
       this.logger.log(`Receipts ${batch[0].seq}–${batch[batch.length - 1].seq} sent`);
+      for (const rejection of answer.rejected) {
+        const receipt = batch.find((one) => one.seq === rejection.seq);
+        this.logger.warn(rejectionText(rejection, receipt, this.api.clockSkewMs));
+      }
     }
   }
 
@@ -95,6 +101,42 @@ export class ReceiptUploader {
     const held = batch.filter((receipt) => receipt.seq <= lastSeq).map((receipt) => receipt.seq);
     if (held.length > 0) await this.store.markUploaded(held, Date.now());
   }
+}
+
+/** What a technician should look at for each `problem` of a rejected receipt. */
+const REJECTION_HINTS: Record<string, string> = {
+  future:
+    "it reports a play ending after the server's time: this box's clock is probably ahead, check its time sync (NTP)",
+  'off-time':
+    "it reports a start far from the item's planned time: this box's clock is probably wrong, check its time sync (NTP)",
+  'too-long':
+    'it reports a play longer than the item: check the box’s clock (a jump during the play) and its player',
+  cancelled:
+    'its item was cancelled before the play began: the box played from an old manifest, check that it fetches the manifest',
+};
+
+/**
+ * The box's log line for a receipt the server kept but does not count as airtime (so the commune
+ * has no record of that play): which play, why, what to check, and that it is not sent again.
+ */
+export function rejectionText(
+  rejection: ReceiptRejectionNotice,
+  receipt: Receipt | undefined,
+  clockSkewMs: number | undefined,
+): string {
+  const play = receipt
+    ? ` (item ${receipt.scheduleItemId}, ${receipt.outcome}, ${receipt.startedAt ?? '—'} to ${receipt.endedAt ?? '—'}, ${receipt.playedMs} ms played)`
+    : '';
+  const hint = REJECTION_HINTS[rejection.problem] ?? 'its play could not have happened as reported';
+  const skew =
+    clockSkewMs === undefined
+      ? ''
+      : ` This box's clock is now about ${Math.abs(clockSkewMs)} ms ${clockSkewMs >= 0 ? 'ahead of' : 'behind'} the server's.`;
+  return (
+    `Receipt seq ${rejection.seq}${play} is NOT counted as airtime by the server ` +
+    `(rejected: ${rejection.problem}): ${hint}. Server says: ${rejection.message || '—'}.${skew} ` +
+    'The server keeps it in this box’s chain, so it is not sent again.'
+  );
 }
 
 /** The server refuses bodies over 400 kB; relay receipts with their segments run larger. */

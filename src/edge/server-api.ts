@@ -3,7 +3,19 @@ import { stat, truncate } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { MANIFEST_PROTOCOL, manifestPath, Receipt } from '../fleet/protocol';
+import {
+  MANIFEST_PROTOCOL,
+  manifestPath,
+  Receipt,
+  ReceiptRejectionNotice,
+  receiptRejections,
+} from '../fleet/protocol';
+
+/** What the server answered a batch of receipts it took (docs/device-protocol.md §5). */
+export interface ReceiptUploadAnswer {
+  lastSeq: number | undefined;
+  rejected: ReceiptRejectionNotice[];
+}
 
 /** What enrolment answers (docs/device-protocol.md, "Enrolment"). */
 export interface Enrolment {
@@ -75,11 +87,11 @@ export class ServerApi {
   }
 
   /**
-   * Posts a batch; resolves with the last seq the server holds (`lastSeq`), when it says. A
-   * refusal (422 `RECEIPT_REFUSED`) carries `lastSeq` too: the receipts before the refused one
-   * were kept.
+   * Posts a batch; resolves with the last seq the server holds (`lastSeq`, when it says) and the
+   * receipts it kept without counting them (`rejected`). A refusal (422 `RECEIPT_REFUSED`)
+   * carries `lastSeq` too: the receipts before the refused one were kept.
    */
-  async uploadReceipts(deviceId: string, receipts: Receipt[]): Promise<number | undefined> {
+  async uploadReceipts(deviceId: string, receipts: Receipt[]): Promise<ReceiptUploadAnswer> {
     const response = await this.request('POST', `/api/v1/devices/${deviceId}/receipts`, {
       receipts,
     });
@@ -87,7 +99,10 @@ export class ServerApi {
       throw await refusal(response, 'Receipts refused');
     }
     const body = (await response.json().catch(() => ({}))) as { lastSeq?: unknown };
-    return typeof body.lastSeq === 'number' ? body.lastSeq : undefined;
+    return {
+      lastSeq: typeof body.lastSeq === 'number' ? body.lastSeq : undefined,
+      rejected: receiptRejections(body),
+    };
   }
 
   /**

@@ -144,6 +144,36 @@ export function sealReceipt(
 }
 
 /**
+ * A receipt the server keeps in the box's chain but does not count as airtime, as the answer to
+ * an upload lists it in `rejected` (docs/device-protocol.md §5, check 6): its play could not have
+ * happened as reported. The box does not send it again.
+ */
+export interface ReceiptRejectionNotice {
+  seq: number;
+  /** `future`, `off-time`, `too-long`, `cancelled` (a newer server may add others). */
+  problem: string;
+  /** The server's English detail. */
+  message: string;
+}
+
+/** The `rejected` entries of an upload's answer; malformed entries are left out. */
+export function receiptRejections(answer: unknown): ReceiptRejectionNotice[] {
+  const list = isObject(answer) ? answer.rejected : undefined;
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((entry: unknown) =>
+    isObject(entry) && Number.isInteger(entry.seq) && typeof entry.problem === 'string'
+      ? [
+          {
+            seq: entry.seq as number,
+            problem: entry.problem,
+            message: typeof entry.message === 'string' ? entry.message : '',
+          },
+        ]
+      : [],
+  );
+}
+
+/**
  * Why a well-formed receipt is not genuine (its hash does not match its content, or its
  * signature is not the device's), or null. The chain link (`prevHash` is the hash of the
  * device's receipt `seq - 1`) is the caller's to check: it needs the stored chain.
