@@ -2,11 +2,11 @@ import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/manual-clock';
 import { DeviceReceipt } from '../src/playout/entities/device-receipt.entity';
 import { PlayoutRecordView } from '../src/playout/playout-record.view';
-import { ReceiptUploadResult } from '../src/playout/receipts/receipt.view';
+import { RejectedReceiptListView, ReceiptUploadResult } from '../src/playout/receipts/receipt.view';
 import { ScheduleItem } from '../src/schedule/entities/schedule-item.entity';
 import { insertBulletin, insertScheduleItem } from './support/playout-fixtures';
 import { airedPlay, ReceiptDevice } from './support/receipt-device';
-import { HAC_THANH, THANH_HOA } from './support/schedule-fixtures';
+import { HAC_THANH, HAM_RONG, THANH_HOA } from './support/schedule-fixtures';
 import {
   ADMIN,
   bearer,
@@ -162,5 +162,61 @@ describe('receipts: a signed receipt of a play that could not have happened is n
       source: 'devices',
     });
     expect(await statusOf(normal.id)).toBe('aired');
+  });
+
+  it("lists a commune's rejected receipts with their items, to its users, by cluster", async () => {
+    const list = (token: string, query = '') =>
+      app.http().get(`/api/v1/communes/${HAC_THANH}/rejected-receipts${query}`).set(bearer(token));
+    const response = await list(operator).expect(200);
+    const rows = response.body as RejectedReceiptListView[];
+    // Newest first: one batch, so by seq; the counted seq 5 is not listed.
+    expect(rows.map((row) => [row.seq, row.problem])).toEqual([
+      [4, 'cancelled'],
+      [3, 'off-time'],
+      [2, 'too-long'],
+      [1, 'future'],
+    ]);
+    expect(rows[1]).toEqual({
+      deviceId: device.id,
+      deviceName: 'Cụm loa thôn 1 – đình',
+      seq: 3,
+      problem: 'off-time',
+      scheduleItemId: expect.any(String),
+      bulletinId,
+      title: 'Thông báo tiêm phòng',
+      itemStartsAt: '2026-12-07T02:10:00.000Z',
+      itemDurationMs: ITEM_MS,
+      startedAt: '2026-10-07T02:10:00.000Z',
+      endedAt: '2026-10-07T02:10:17.800Z',
+      playedMs: ITEM_MS,
+      outcome: 'aired',
+      receivedAt: '2026-12-07T02:33:46.000Z',
+    });
+    expect(rows[2]).toMatchObject({ problem: 'too-long', playedMs: 99999999 });
+
+    // One cluster's: this one's are all of them; another's has none.
+    const other = await ReceiptDevice.enrol(app, operator, HAC_THANH, 'Cụm loa thôn 2');
+    expect((await list(operator, `?device=${device.id}`).expect(200)).body).toEqual(rows);
+    expect((await list(operator, `?device=${other.id}`).expect(200)).body).toEqual([]);
+    const unknown = await list(operator, '?device=00000000-0000-4000-8000-000000000000');
+    expect([unknown.status, unknown.body.code]).toEqual([404, 'DEVICE_NOT_FOUND']);
+    expect((await list(operator, '?device=thon-1').expect(400)).body.code).toBe(
+      'VALIDATION_FAILED',
+    );
+
+    // The province's monitors read it; another commune's operators do not.
+    const admin = await app.login(ADMIN.username, ADMIN.password);
+    const monitor = await createUserAndLogin(app, admin, {
+      username: 'giam-sat-thanh-hoa',
+      role: 'monitor',
+      provinceCode: THANH_HOA,
+    });
+    expect((await list(monitor).expect(200)).body).toEqual(rows);
+    const elsewhere = await createUserAndLogin(app, admin, {
+      username: 'van-hanh-ham-rong',
+      role: 'operator',
+      communeCode: HAM_RONG,
+    });
+    await list(elsewhere).expect(403);
   });
 });

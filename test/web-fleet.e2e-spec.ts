@@ -9,6 +9,8 @@ import {
   SimulatedDevice,
 } from './support/fleet-device';
 import { eventually } from './support/eventually';
+import { insertBulletin, insertScheduleItem } from './support/playout-fixtures';
+import { airedPlay, ReceiptDevice } from './support/receipt-device';
 import { createApproved, createWindow } from './support/schedule-fixtures';
 import {
   ADMIN,
@@ -362,6 +364,55 @@ describe('web app: Cụm loa page (e2e, Chromium)', () => {
       .send({ code: second, publicKey: newDevicePublicKey() })
       .expect(201);
     expect(await count()).toBe(before + 1);
+    expect(browser.problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows the receipts a cluster sent that are not counted, and why, in Vietnamese', async () => {
+    const box = await ReceiptDevice.enrol(app, operator, COMMUNE, 'Cụm loa đình làng', ['dinh']);
+    const bulletin = await insertBulletin(app, {
+      communeCode: COMMUNE,
+      provinceCode: '38',
+      title: 'Lịch tiêm phòng cho trẻ',
+      topics: ['y-te'],
+    });
+    // Due in a few minutes (an item that ended before the box enrolled was never sent to it).
+    const startsAt = new Date((Math.floor(clock.now().getTime() / 60000) + 5) * 60000);
+    const item = await insertScheduleItem(app, {
+      communeCode: COMMUNE,
+      bulletinId: bulletin.id,
+      startsAt,
+      durationMs: 60000,
+      zones: ['dinh'],
+    });
+    // The box's clock was two hours behind: its play "began" long before the item's time.
+    const early = new Date(startsAt.getTime() - 2 * 3600000).toISOString();
+    const answer = await box.upload([box.played(airedPlay(item.id, early, 60000))]).expect(200);
+    expect(answer.body.rejected).toEqual([
+      expect.objectContaining({ seq: 1, problem: 'off-time' }),
+    ]);
+
+    const page = await browser.newTab('bien-nhan-khong-tinh');
+    await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+    await page.goto(`${baseUrl}/#/cum-loa`);
+    await page.getByRole('heading', { level: 2, name: 'Biên nhận phát không được tính' }).waitFor();
+    const row = page.getByRole('row').filter({ hasText: 'Lịch tiêm phòng cho trẻ' });
+    await row.getByText('Cụm loa đình làng').waitFor();
+    await row
+      .getByText(
+        'Giờ bắt đầu phát cách quá xa giờ đã xếp của mục phát: đồng hồ của cụm loa có thể bị sai',
+      )
+      .waitFor();
+    // The item's planned time and the box's reported play, local time.
+    const local = (at: Date) =>
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Asia/Ho_Chi_Minh',
+        hour: '2-digit',
+        minute: '2-digit',
+      }).format(at);
+    await row.getByText(new RegExp(`${local(startsAt)} \\(1 phút\\)`)).waitFor();
+    await row.getByText(new RegExp(`${local(new Date(early))}:00 – `)).waitFor();
+    await screenshot(page, '25b-bien-nhan-khong-tinh', true);
     expect(browser.problems).toEqual([]);
     await page.close();
   });

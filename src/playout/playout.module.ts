@@ -11,7 +11,11 @@ import { PlayoutLogController } from './playout-log.controller';
 import { PlayoutLogService } from './playout-log.service';
 import { ReceiptIntake } from './receipts/receipt-intake.service';
 import { ReceiptRecords } from './receipts/receipt-records';
-import { DeviceReceiptsController, RecordReceiptsController } from './receipts/receipts.controller';
+import {
+  DeviceReceiptsController,
+  RecordReceiptsController,
+  RejectedReceiptsController,
+} from './receipts/receipts.controller';
 import { ReceiptsLog } from './receipts/receipts-log.service';
 
 /**
@@ -25,6 +29,7 @@ import { ReceiptsLog } from './receipts/receipts-log.service';
     CheckpointKeyController,
     DeviceReceiptsController,
     RecordReceiptsController,
+    RejectedReceiptsController,
   ],
   providers: [
     AsRunLedger,

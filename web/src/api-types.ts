@@ -878,6 +878,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/communes/{commune}/rejected-receipts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Receipts kept in a cluster's chain but not counted (future, off-time, too-long, cancelled), newest first, at most 200 */
+    get: operations['RejectedReceiptsController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/reports/compliance': {
     parameters: {
       query?: never;
@@ -3091,6 +3108,29 @@ export interface components {
       receivedAt: string;
       /** @description The commune record that first counted it. */
       recordSeq: number | null;
+    };
+    RejectedReceiptListView: {
+      deviceId: string;
+      /** @description The cluster's name; null when it was removed since. */
+      deviceName: string | null;
+      seq: number;
+      /** @enum {string} */
+      problem: 'future' | 'off-time' | 'too-long' | 'cancelled';
+      scheduleItemId: string;
+      /** @description The bulletin the item plays (null for a relay) and its title. */
+      bulletinId: string | null;
+      title: string | null;
+      /** @description The item's planned start (UTC) and its length; null when the item is gone. */
+      itemStartsAt: string | null;
+      itemDurationMs: number | null;
+      /** @description What the cluster signed: UTC with three decimals and `Z`, or null for `missed`. */
+      startedAt: string | null;
+      endedAt: string | null;
+      playedMs: number;
+      /** @enum {string} */
+      outcome: 'aired' | 'partial' | 'missed';
+      /** @description When the server received it. */
+      receivedAt: string;
     };
     ComplianceRow: {
       communeCode: string;
@@ -6625,6 +6665,39 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ReceiptView'][];
+        };
+      };
+      /** @description Refused: the problem, with a code the web app translates */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  RejectedReceiptsController_list: {
+    parameters: {
+      query?: {
+        /** @description One cluster of the commune; left out: all of them. */
+        device?: string;
+      };
+      header?: never;
+      path: {
+        commune: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RejectedReceiptListView'][];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */

@@ -10,6 +10,7 @@ import type {
   MissedCause,
   PlayoutOutcome,
   PlayoutSource,
+  RejectedReceipt,
   Role,
   ScheduleItemStatus,
   SendBackHistory,
@@ -92,6 +93,18 @@ export const OUTCOME_LABEL: Record<PlayoutOutcome, string> = {
   partial: 'Phát một phần',
   failed: 'Phát lỗi',
   missed: 'Bị lỡ',
+};
+
+/**
+ * Why a cluster's receipt is not counted as airtime: its play could not have happened as it says
+ * (docs/device-protocol.md §5, check 6).
+ */
+export const RECEIPT_REJECTION_LABEL: Record<RejectedReceipt['problem'], string> = {
+  future: 'Giờ phát ghi trong biên nhận muộn hơn lúc máy chủ nhận: đồng hồ của cụm loa chạy nhanh',
+  'off-time':
+    'Giờ bắt đầu phát cách quá xa giờ đã xếp của mục phát: đồng hồ của cụm loa có thể bị sai',
+  'too-long': 'Thời lượng đã phát dài hơn thời lượng của mục phát',
+  cancelled: 'Mục phát đã bị huỷ trước giờ cụm loa báo phát',
 };
 
 export const SOURCE_LABEL: Record<PlayoutSource, string> = {

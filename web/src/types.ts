@@ -174,6 +174,12 @@ export type CreatedDevice = Schemas['CreatedDeviceView'];
 export type AlertKind =
   'device-offline' | 'cache-incomplete' | 'clock-skew' | 'receipt-refused' | 'dead-air';
 
+/**
+ * A receipt a cluster sent that the server keeps but does not count as airtime, with its item
+ * (GET /communes/:commune/rejected-receipts).
+ */
+export type RejectedReceipt = Schemas['RejectedReceiptListView'];
+
 /** A fleet alert (GET /communes/:commune/alerts, /provinces/:province/alerts). */
 export type FleetAlert = Schemas['AlertView'];
 

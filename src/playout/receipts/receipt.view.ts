@@ -58,3 +58,30 @@ export class ReceiptView implements Receipt {
   /** The commune record that first counted it. */
   recordSeq!: number | null;
 }
+
+/**
+ * A receipt of a commune's cluster that the server keeps in the cluster's chain but does not
+ * count as airtime (docs/device-protocol.md §5, check 6), with its item, for the people who
+ * look after the cluster.
+ */
+export class RejectedReceiptListView {
+  deviceId!: string;
+  /** The cluster's name; null when it was removed since. */
+  deviceName!: string | null;
+  seq!: number;
+  problem!: ReceiptRejection;
+  scheduleItemId!: string;
+  /** The bulletin the item plays (null for a relay) and its title. */
+  bulletinId!: string | null;
+  title!: string | null;
+  /** The item's planned start (UTC) and its length; null when the item is gone. */
+  itemStartsAt!: string | null;
+  itemDurationMs!: number | null;
+  /** What the cluster signed: UTC with three decimals and `Z`, or null for `missed`. */
+  startedAt!: string | null;
+  endedAt!: string | null;
+  playedMs!: number;
+  outcome!: ReceiptOutcome;
+  /** When the server received it. */
+  receivedAt!: string;
+}

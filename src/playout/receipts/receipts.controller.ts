@@ -6,6 +6,7 @@ import {
   Param,
   ParseIntPipe,
   Post,
+  Query,
   Req,
   UseGuards,
 } from '@nestjs/common';
@@ -19,7 +20,9 @@ import {
   ReceiptIntake,
   ReceiptUploadResult,
 } from './receipt-intake.service';
-import { ReceiptsLog, ReceiptView } from './receipts-log.service';
+import { RejectedReceiptsQueryDto } from '../dto/rejected-receipts.dto';
+import { RejectedReceiptListView } from './receipt.view';
+import { REJECTED_RECEIPTS_LIMIT, ReceiptsLog, ReceiptView } from './receipts-log.service';
 
 /** A receipt is about 500 bytes of JSON: the largest upload with room to spare. */
 const RECEIPTS_BODY_LIMIT_BYTES = MAX_RECEIPTS_PER_UPLOAD * 800;
@@ -65,5 +68,25 @@ export class RecordReceiptsController {
     @Param('seq', ParseIntPipe) seq: number,
   ): Promise<ReceiptView[]> {
     return this.log.receiptsBehind(commune, seq);
+  }
+}
+
+/** The receipts a commune's clusters sent that are kept but not counted as airtime. */
+@ApiTags('devices')
+@ApiBearerAuth()
+@CommuneScope()
+@Controller('communes/:commune/rejected-receipts')
+export class RejectedReceiptsController {
+  constructor(private readonly log: ReceiptsLog) {}
+
+  @Get()
+  @ApiOperation({
+    summary: `Receipts kept in a cluster's chain but not counted (future, off-time, too-long, cancelled), newest first, at most ${REJECTED_RECEIPTS_LIMIT}`,
+  })
+  list(
+    @Param('commune') commune: string,
+    @Query() query: RejectedReceiptsQueryDto,
+  ): Promise<RejectedReceiptListView[]> {
+    return this.log.rejectedReceipts(commune, query.device);
   }
 }

@@ -1,9 +1,22 @@
 import { errorText, get, post } from '../api.js';
 import { AppContext, communeCode } from '../context.js';
 import { h } from '../dom.js';
-import { formatDateTime } from '../format.js';
+import {
+  formatDate,
+  formatDateTime,
+  formatDurationMs,
+  formatTimeSeconds,
+  localDateOf,
+} from '../format.js';
+import { OUTCOME_LABEL, RECEIPT_REJECTION_LABEL } from '../labels.js';
 import { navigate, Page } from '../router.js';
-import type { CreatedDevice, Device, EnrolmentCode, FleetAlert } from '../types.js';
+import type {
+  CreatedDevice,
+  Device,
+  EnrolmentCode,
+  FleetAlert,
+  RejectedReceipt,
+} from '../types.js';
 import { alertList } from '../ui/alerts.js';
 import { confirmDialog, openDialog } from '../ui/dialog.js';
 import { field, form, input } from '../ui/form.js';
@@ -113,11 +126,79 @@ function powerText(device: Device): string {
  * Cụm loa: the commune's open alerts, then its speaker clusters, their status, and sync and power
  * commands.
  */
+/** What a cluster's receipt says it played: its times and length, or that it did not play. */
+function reportedPlay(receipt: RejectedReceipt): string {
+  if (!receipt.startedAt || !receipt.endedAt) return OUTCOME_LABEL[receipt.outcome];
+  return (
+    `${formatDate(localDateOf(receipt.startedAt))} ${formatTimeSeconds(receipt.startedAt)}` +
+    ` – ${formatTimeSeconds(receipt.endedAt)} (${formatDurationMs(receipt.playedMs)})`
+  );
+}
+
+/**
+ * The receipts the clusters sent that are kept but not counted as airtime: the commune's
+ * as-run log has no record of these plays. Nothing when there are none.
+ */
+function rejectedReceiptsSection(receipts: RejectedReceipt[]): HTMLElement | null {
+  if (receipts.length === 0) return null;
+  return h(
+    'section',
+    { 'aria-labelledby': 'rejected-receipts' },
+    h('h2', { id: 'rejected-receipts' }, 'Biên nhận phát không được tính'),
+    h(
+      'p',
+      { class: 'muted' },
+      'Cụm loa đã gửi các biên nhận này nhưng giờ phát ghi trong đó không thể đúng, nên không được tính vào thời lượng phát của xã. Thường do đồng hồ của cụm loa bị sai: hãy kiểm tra giờ trên thiết bị.',
+    ),
+    h(
+      'div',
+      { class: 'table-wrap' },
+      h(
+        'table',
+        null,
+        tableHead([
+          'Cụm loa',
+          'Biên nhận số',
+          'Bản tin',
+          'Giờ đã xếp',
+          'Cụm loa báo phát',
+          'Lý do không tính',
+          'Máy chủ nhận lúc',
+        ]),
+        h(
+          'tbody',
+          null,
+          receipts.map((receipt) =>
+            h(
+              'tr',
+              { 'data-receipt': `${receipt.deviceId}-${receipt.seq}` },
+              h('td', null, receipt.deviceName ?? 'Cụm loa đã xoá'),
+              h('td', null, String(receipt.seq)),
+              h('td', null, receipt.title ?? '—'),
+              h(
+                'td',
+                null,
+                receipt.itemStartsAt
+                  ? `${formatDateTime(receipt.itemStartsAt)} (${formatDurationMs(receipt.itemDurationMs)})`
+                  : '—',
+              ),
+              h('td', null, reportedPlay(receipt)),
+              h('td', null, RECEIPT_REJECTION_LABEL[receipt.problem] ?? receipt.problem),
+              h('td', null, formatDateTime(receipt.receivedAt)),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
 export async function devicesPage(context: AppContext): Promise<Page> {
   const commune = communeCode(context);
-  const [devices, alerts] = await Promise.all([
+  const [devices, alerts, rejected] = await Promise.all([
     get<Device[]>(`/communes/${commune}/devices`),
     get<FleetAlert[]>(`/communes/${commune}/alerts`),
+    get<RejectedReceipt[]>(`/communes/${commune}/rejected-receipts`),
   ]);
   const command = async (device: Device, body: Record<string, unknown>, done: string) => {
     try {
@@ -262,6 +343,7 @@ export async function devicesPage(context: AppContext): Promise<Page> {
           'Làm mới',
         ),
       ),
+      rejectedReceiptsSection(rejected),
       registerForm(commune),
     ),
   };
