@@ -70,6 +70,9 @@ const RECEIPT_COLUMNS = [
   'refused',
 ] as const;
 
+/** Device keys whose verdict is kept at once; more clears them (a province has a few thousand boxes). */
+const MAX_KEY_VERDICTS = 10_000;
+
 /**
  * Takes a device's receipts, oldest first. Each is checked — shape, signature with the device's
  * stored key, link to the device's chain (seq = last + 1, prevHash = last hash), and that its
@@ -87,6 +90,8 @@ const RECEIPT_COLUMNS = [
 @Injectable()
 export class ReceiptIntake {
   private readonly logger = new Logger(ReceiptIntake.name);
+  /** publicKeyPointProblem's verdict on each device key seen (null: safe). */
+  private readonly keyProblems = new Map<string, string | null>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -159,6 +164,23 @@ export class ReceiptIntake {
     await change?.catch((error: unknown) => this.alertFailed(error));
   }
 
+  /**
+   * The key the device's receipts are verified with, or why there is none. A key enrolled before
+   * small-order keys were refused is checked again: no receipt is believed under one. The check
+   * takes a few milliseconds of BigInt arithmetic, so its verdict is kept per key.
+   */
+  private verifyingKey(device: Device): KeyObject | string {
+    if (!device.publicKey) return 'the device has no public key';
+    let problem = this.keyProblems.get(device.publicKey);
+    if (problem === undefined) {
+      if (this.keyProblems.size >= MAX_KEY_VERDICTS) this.keyProblems.clear();
+      problem = publicKeyPointProblem(device.publicKey);
+      this.keyProblems.set(device.publicKey, problem);
+    }
+    if (problem) return `the device enrolled with an unsafe key (${problem}): enrol it again`;
+    return devicePublicKey(device.publicKey);
+  }
+
   private alertFailed(error: unknown): void {
     this.logger.error(`Receipt alert not updated: ${String(error)}`);
   }
@@ -174,7 +196,7 @@ export class ReceiptIntake {
     const chain = await DeviceChain.load(manager, device.id, list);
     const parsed = list.map(parseReceipt);
     const items = await itemsNamed(manager, parsed);
-    const publicKey = verifyingKey(device);
+    const publicKey = this.verifyingKey(device);
     const rows: DeviceReceipt[] = [];
     const rejected: RejectedReceiptView[] = [];
     let duplicates = 0;
@@ -240,17 +262,6 @@ async function itemsNamed(
     }
   }
   return items;
-}
-
-/**
- * The key the device's receipts are verified with, or why there is none. A key enrolled before
- * small-order keys were refused is checked again: no receipt is believed under one.
- */
-function verifyingKey(device: Device): KeyObject | string {
-  if (!device.publicKey) return 'the device has no public key';
-  const problem = publicKeyPointProblem(device.publicKey);
-  if (problem) return `the device enrolled with an unsafe key (${problem}): enrol it again`;
-  return devicePublicKey(device.publicKey);
 }
 
 /**
