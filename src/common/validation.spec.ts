@@ -1,8 +1,11 @@
 import 'reflect-metadata';
 import { ArgumentMetadata, ValidationError } from '@nestjs/common';
 import { ValidationError as FailedCheck } from 'class-validator';
+import { randomUUID } from 'node:crypto';
 import { CreateCampaignDto } from '../campaigns/dto/campaign.dto';
+import { CreateDeviceDto } from '../fleet/dto/device.dto';
 import { PutPolicyDto } from '../policy/dto/policy.dto';
+import { EmergencyDto } from '../schedule/dto/schedule.dto';
 import { DomainError } from './domain-error';
 import { validationMessages, validationPipe } from './validation';
 
@@ -62,5 +65,19 @@ describe('validationMessages', () => {
     expect(validationMessages(failed('name', ['name must be a string']))).toEqual([
       'name must be a string',
     ]);
+  });
+
+  it('says only the kind a value must be when it is of another kind', async () => {
+    expect(await refusal(CreateDeviceDto, { name: 'Cụm loa thôn 1', zones: 'thon-1' })).toBe(
+      'zones must be a list (array) of zone codes, e.g. ["thon-1"]',
+    );
+    expect(await refusal(EmergencyDto, { bulletinId: randomUUID(), zones: 'thon-1' })).toBe(
+      'zones must be a list (array) of zone codes, e.g. ["thon-1"]',
+    );
+    // Of the right kind, every failed check is said.
+    expect(await refusal(CreateDeviceDto, { name: 'Cụm loa thôn 1', zones: ['Thôn 1'] })).toContain(
+      'each zone must be 1 to 32 lower-case letters',
+    );
+    expect(await refusal(CreateDeviceDto, { name: 42 })).toBe('name must be a string');
   });
 });

@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  IsArray,
   IsIn,
   IsInt,
   IsNumber,
@@ -19,6 +20,7 @@ import {
   MAX_ZONES_PER_DEVICE,
   POWER_STATES,
   PowerState,
+  ZONE_LIST_MESSAGE,
   ZONE_MESSAGE,
   ZONE_PATTERN,
 } from '../protocol';
@@ -49,6 +51,7 @@ export class CreateDeviceDto {
   name!: string;
 
   @IsOptional()
+  @IsArray({ message: ZONE_LIST_MESSAGE })
   @ArrayMaxSize(MAX_ZONES_PER_DEVICE)
   @Matches(ZONE_PATTERN, { each: true, message: ZONE_MESSAGE })
   zones?: string[];
@@ -68,6 +71,7 @@ export class UpdateDeviceDto {
   name?: string;
 
   @IsOptional()
+  @IsArray({ message: ZONE_LIST_MESSAGE })
   @ArrayMaxSize(MAX_ZONES_PER_DEVICE)
   @Matches(ZONE_PATTERN, { each: true, message: ZONE_MESSAGE })
   zones?: string[];

@@ -8,6 +8,9 @@ export const MAX_ZONES_PER_DEVICE = 32;
 export const ZONE_MESSAGE =
   'each zone must be 1 to 32 lower-case letters, digits or "-", starting with a letter or digit';
 
+/** The problem of zones given as anything but an array (`"thon-1"` for `["thon-1"]`). */
+export const ZONE_LIST_MESSAGE = 'zones must be a list (array) of zone codes, e.g. ["thon-1"]';
+
 export function isZoneCode(value: unknown): value is string {
   return typeof value === 'string' && ZONE_PATTERN.test(value);
 }

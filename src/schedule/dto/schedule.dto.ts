@@ -16,7 +16,12 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
-import { MAX_ZONES_PER_DEVICE, ZONE_MESSAGE, ZONE_PATTERN } from '../../fleet/protocol/identity';
+import {
+  MAX_ZONES_PER_DEVICE,
+  ZONE_LIST_MESSAGE,
+  ZONE_MESSAGE,
+  ZONE_PATTERN,
+} from '../../fleet/protocol/identity';
 import { ProvinceCommunesProperty } from '../../geo/communes-property';
 import { TOPIC_CODE_PATTERN } from '../../topics/dto/topic.dto';
 import { SCHEDULE_ITEM_STATUSES, ScheduleItemStatus } from '../entities/schedule-item.entity';
@@ -36,7 +41,7 @@ const INSTANT_MESSAGE = {
 export function ZonesProperty(): PropertyDecorator {
   return (target, key) => {
     IsOptional()(target, key);
-    IsArray()(target, key);
+    IsArray({ message: ZONE_LIST_MESSAGE })(target, key);
     ArrayMinSize(1, { message: 'zones must name at least one zone (omit it for every device)' })(
       target,
       key,
@@ -108,7 +113,7 @@ export class EmergencyDto {
 
   /** The zones whose devices play it; left out: every device of the commune. */
   @IsOptional()
-  @IsArray()
+  @IsArray({ message: ZONE_LIST_MESSAGE })
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_ZONES_PER_DEVICE)
   @Matches(ZONE_PATTERN, { each: true, message: ZONE_MESSAGE })
