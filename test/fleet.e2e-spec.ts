@@ -203,6 +203,78 @@ describe('fleet: devices, enrolment, broker, status and commands (e2e)', () => {
     });
   });
 
+  it('refuses zones given as a string, saying they must be a list', async () => {
+    const created = await register('Cụm loa xóm Trại', ['xom-trai']);
+    for (const [method, path] of [
+      ['post', `/api/v1/communes/${HAC_THANH}/devices`],
+      ['patch', `/api/v1/communes/${HAC_THANH}/devices/${created.id}`],
+    ] as const) {
+      const response = await app
+        .http()
+        [method](path)
+        .set(bearer(operator))
+        .send({ name: 'Cụm loa xóm Trại (2)', zones: 'thon-1' })
+        .expect(400);
+      expect(response.body).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        message: 'zones must be a list (array) of zone codes, e.g. ["thon-1"]',
+      });
+    }
+    expect((await view(created.id)).zones).toEqual(['xom-trai']);
+  });
+
+  it('refuses a name another cluster of the commune has, on create and rename; another commune may use it', async () => {
+    const first = await register('Cụm loa Đình làng', ['dinh-lang']);
+    // Trimmed, NFC and in any case, it is the same name.
+    for (const name of [' cụm LOA đình LÀNG ', 'Cụm loa Đình làng'.normalize('NFD')]) {
+      const response = await app
+        .http()
+        .post(`/api/v1/communes/${HAC_THANH}/devices`)
+        .set(bearer(operator))
+        .send({ name })
+        .expect(409);
+      expect(response.body).toMatchObject({
+        code: 'DEVICE_NAME_TAKEN',
+        name: 'Cụm loa Đình làng',
+        deviceId: first.id,
+      });
+    }
+    // Another commune's cluster may have it.
+    await register('Cụm loa Đình làng', undefined, HAM_RONG, otherOperator);
+
+    const second = await register('Cụm loa Đình làng 2');
+    const rename = await app
+      .http()
+      .patch(`/api/v1/communes/${HAC_THANH}/devices/${second.id}`)
+      .set(bearer(operator))
+      .send({ name: 'CỤM LOA ĐÌNH LÀNG', zones: ['thon-9'] })
+      .expect(409);
+    expect(rename.body).toMatchObject({ code: 'DEVICE_NAME_TAKEN', name: 'Cụm loa Đình làng' });
+    // Nothing of the refused change was written.
+    expect(await view(second.id)).toMatchObject({ name: 'Cụm loa Đình làng 2', zones: [] });
+
+    // A cluster keeps its own name, written another way.
+    const own = await app
+      .http()
+      .patch(`/api/v1/communes/${HAC_THANH}/devices/${first.id}`)
+      .set(bearer(operator))
+      .send({ name: 'Cụm loa đình làng' })
+      .expect(200);
+    expect(own.body).toMatchObject({ name: 'Cụm loa đình làng' });
+    // Deleted, its name is free again.
+    await app
+      .http()
+      .delete(`/api/v1/communes/${HAC_THANH}/devices/${first.id}`)
+      .set(bearer(operator))
+      .expect(204);
+    await app
+      .http()
+      .patch(`/api/v1/communes/${HAC_THANH}/devices/${second.id}`)
+      .set(bearer(operator))
+      .send({ name: 'Cụm loa Đình làng' })
+      .expect(200);
+  });
+
   it('enrols a device once with a valid code; refuses bad keys, unknown, reused and expired codes', async () => {
     const created = await register('Cụm loa thôn 2', ['thon-2']);
     const bad = await enrol(created.enrolmentCode, Buffer.alloc(31).toString('base64'));

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/manual-clock';
-import { Receipt, receiptProblem } from '../src/fleet/protocol';
+import { rawPublicKeyBase64, Receipt, receiptProblem } from '../src/fleet/protocol';
 import { Device } from '../src/fleet/entities/device.entity';
 import { DeviceReceipt } from '../src/playout/entities/device-receipt.entity';
 import { AsRunLedger } from '../src/playout/as-run-ledger';
@@ -211,6 +211,24 @@ describe('receipts: the commune as-run log from what its speakers played (e2e)',
       .get(DataSource)
       .manager.findOneBy(ScheduleItem, { id: everyone.id });
     expect(item1?.status).toBe('aired');
+  });
+
+  it('refuses to delete a cluster with signed receipts: its public key is what checks them', async () => {
+    const stored = await storedCount(c);
+    expect(stored).toBeGreaterThan(0);
+    const refused = await app
+      .http()
+      .delete(`/api/v1/communes/${HAC_THANH}/devices/${c.id}`)
+      .set(bearer(operator))
+      .expect(409);
+    expect(refused.body).toMatchObject({
+      code: 'DEVICE_HAS_RECEIPTS',
+      name: 'Cụm loa thôn 2',
+      receiptCount: stored,
+    });
+    // Nothing was taken away: the cluster, its key and its receipts stay.
+    expect((await publicKeys()).get(c.id)).toBe(rawPublicKeyBase64(c.privateKey));
+    expect(await storedCount(c)).toBe(stored);
   });
 
   it('writes the record of an item with a silent device after the grace, then corrects it', async () => {

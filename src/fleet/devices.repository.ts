@@ -6,6 +6,9 @@ import type { StatusValues } from './device-status-book';
 import { DeviceCommand } from './entities/device-command.entity';
 import { Device } from './entities/device.entity';
 
+/** `pg_advisory_xact_lock` class of a commune's device names ("LoaX" + 2); the commune code is the key. */
+const DEVICE_NAMES_LOCK = 0x4c6f6158 + 2;
+
 /** Database access for devices and their commands. */
 @Injectable()
 export class DevicesRepository {
@@ -41,6 +44,33 @@ export class DevicesRepository {
         order: { name: 'ASC', id: 'ASC' },
       }),
     );
+  }
+
+  /**
+   * Holds the commune's device names until the transaction ends, so that two creates or renames
+   * to one name cannot both pass the check. SQLite: every write already holds the database's
+   * write lock from its start (Db.write); PostgreSQL: a transaction-scoped advisory lock.
+   */
+  async lockNames(communeCode: string, manager: EntityManager): Promise<void> {
+    if (this.db.isSqlite) return;
+    await manager.query('SELECT pg_advisory_xact_lock($1, $2)', [
+      DEVICE_NAMES_LOCK,
+      Number(communeCode),
+    ]);
+  }
+
+  /**
+   * How many signed play receipts the device has stored. They live in the playout module's table
+   * (`device_receipt`), checked against the device's public key kept here.
+   */
+  async receiptCount(id: string, manager: EntityManager): Promise<number> {
+    const row = await manager
+      .createQueryBuilder()
+      .select('COUNT(*)', 'count')
+      .from('device_receipt', 'receipt')
+      .where('receipt.device_id = :id', { id })
+      .getRawOne<{ count: number | string }>();
+    return Number(row?.count ?? 0);
   }
 
   listByProvince(provinceCode: string): Promise<Device[]> {

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { AuditService } from '../auth/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
@@ -107,6 +108,15 @@ export function statusValues(status: StatusMessage, receivedAt: Date): StatusVal
   return values;
 }
 
+/**
+ * A cluster's name as two names are compared within a commune: trimmed, runs of spaces as one,
+ * NFC (a name typed on a phone and one pasted from Word may compose “ộ” differently) and lower
+ * case in Vietnamese.
+ */
+export function deviceNameKey(name: string): string {
+  return name.trim().replace(/\s+/g, ' ').normalize('NFC').toLocaleLowerCase('vi');
+}
+
 function normalizeZones(zones: string[] | undefined): string[] {
   return [...new Set(zones ?? [])].sort();
 }
@@ -176,6 +186,7 @@ export class DevicesService {
     };
     applyLocation(device, body.location);
     await this.db.write(async (manager) => {
+      await this.checkNameFree(communeCode, device.name, null, manager);
       await this.devices.insert(device, manager);
       await this.audit.record(
         {
@@ -228,7 +239,10 @@ export class DevicesService {
       const device = await this.devices.find(id, manager);
       if (!device || device.communeCode !== communeCode)
         throw notFound('DEVICE_NOT_FOUND', 'Device', id);
-      if (body.name !== undefined) device.name = body.name;
+      if (body.name !== undefined) {
+        await this.checkNameFree(communeCode, body.name, id, manager);
+        device.name = body.name;
+      }
       if (body.zones !== undefined) device.zones = normalizeZones(body.zones);
       applyLocation(device, body.location);
       device.updatedAt = this.clock.now();
@@ -250,12 +264,25 @@ export class DevicesService {
     return this.statuses.current(updated);
   }
 
-  /** Deletes the device: its API token and broker password stop working at once. */
+  /**
+   * Deletes the device and its commands: its API token and broker password stop working at once.
+   * The commune's as-run log, its alerts and emergencies' deliveries keep what they say of it. A
+   * device that has stored signed receipts is refused: its public key, kept only on the device,
+   * is what checks them, so its credentials are revoked instead (a new enrolment code).
+   */
   async remove(communeCode: string, id: string, actor: AuthUser): Promise<void> {
     await this.db.write(async (manager) => {
       const device = await this.devices.find(id, manager);
       if (!device || device.communeCode !== communeCode)
         throw notFound('DEVICE_NOT_FOUND', 'Device', id);
+      const receipts = await this.devices.receiptCount(id, manager);
+      if (receipts > 0) {
+        throw new DomainError(
+          'DEVICE_HAS_RECEIPTS',
+          `Device "${device.name}" has ${receipts} signed play receipts, checked with its public key: revoke its credentials instead of deleting it`,
+          { name: device.name, receiptCount: receipts },
+        );
+      }
       await this.devices.delete(id, manager);
       await this.audit.record(
         {
@@ -586,6 +613,31 @@ export class DevicesService {
       );
     }
     return parsed.value;
+  }
+
+  /**
+   * Refuses a name another cluster of the commune has (`exceptId`: the cluster being renamed), as
+   * `deviceNameKey` compares them: two “Cụm loa thôn 1” would make the fleet, its alerts and the
+   * audit trail ambiguous. Inside the write's transaction, with the commune's names locked.
+   */
+  private async checkNameFree(
+    communeCode: string,
+    name: string,
+    exceptId: string | null,
+    manager: EntityManager,
+  ): Promise<void> {
+    await this.devices.lockNames(communeCode, manager);
+    const key = deviceNameKey(name);
+    const taken = (await this.devices.listByCommune(communeCode, manager)).find(
+      (other) => other.id !== exceptId && deviceNameKey(other.name) === key,
+    );
+    if (taken) {
+      throw new DomainError(
+        'DEVICE_NAME_TAKEN',
+        `Another cluster of commune ${communeCode} is named "${taken.name}"`,
+        { name: taken.name, deviceId: taken.id },
+      );
+    }
   }
 
   private enrolmentExpiry(now: Date): Date {

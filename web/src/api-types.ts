@@ -1708,6 +1708,8 @@ export interface components {
       | 'BULLETIN_NOT_WAITING'
       | 'REVIEW_REFUSED'
       | 'SOURCE_IN_USE'
+      | 'DEVICE_NAME_TAKEN'
+      | 'DEVICE_HAS_RECEIPTS'
       | 'PLAYOUT_OVERLAP'
       | 'PLAYOUT_ALREADY_CORRECTED'
       | 'IDEMPOTENCY_CONFLICT'
