@@ -43,6 +43,7 @@ interface DeviceView {
   power: string | null;
   version: string | null;
   publicKey: string | null;
+  lastStatusProblem: { at: string; problem: string } | null;
 }
 
 /** A cluster's view, as a user of its commune reads it. */
@@ -518,6 +519,55 @@ describe('fleet: devices, enrolment, broker, status and commands (e2e)', () => {
     await app.http().get('/api/v1/provinces/38/devices').set(bearer(operator)).expect(403);
   });
 
+  it('shows a malformed status: the device is talking, its last status problem is kept', async () => {
+    const credentials = await enrolled('Cụm loa thôn 10', ['thon-10']);
+    expect(await view(credentials.deviceId)).toMatchObject({
+      status: 'never-seen',
+      lastStatusProblem: null,
+    });
+    const device = await connect(credentials);
+    const receivedAt = clock.now().toISOString();
+    await device.client.publishAsync(device.topic('status'), Buffer.from('{"status": online'), {
+      qos: 1,
+      retain: true,
+    });
+    const bad = await eventually(async () => {
+      const current = await view(credentials.deviceId);
+      return current.lastStatusProblem ? current : undefined;
+    });
+    // Only the box may publish there: it counts as seen, online, with what was wrong.
+    expect(bad).toMatchObject({
+      status: 'online',
+      lastSeenAt: receivedAt,
+      lastStatusProblem: { at: receivedAt, problem: 'not JSON' },
+    });
+
+    clock.advance(30000);
+    await device.status({ status: 'online', volume: 150 } as never);
+    const volume = await eventually(async () => {
+      const current = await view(credentials.deviceId);
+      return current.lastStatusProblem?.problem !== 'not JSON' ? current : undefined;
+    });
+    expect(volume.lastStatusProblem).toEqual({
+      at: clock.now().toISOString(),
+      problem: 'volume must be an integer from 0 to 100',
+    });
+    expect(volume.volume).toBeNull();
+
+    // A good status later: seen after the problem, which stays as the last one.
+    clock.advance(30000);
+    await device.status({ status: 'online', volume: 70 });
+    const good = await eventually(async () => {
+      const current = await view(credentials.deviceId);
+      return current.volume === 70 ? current : undefined;
+    });
+    expect(good).toMatchObject({
+      status: 'online',
+      lastSeenAt: clock.now().toISOString(),
+      lastStatusProblem: volume.lastStatusProblem,
+    });
+  });
+
   it('sends commands on QoS 1 and records each acknowledgement', async () => {
     const credentials = await enrolled('Cụm loa thôn 6', ['thon-6']);
     const device = await connect(credentials);
@@ -745,6 +795,18 @@ describe('fleet: devices, enrolment, broker, status and commands (e2e)', () => {
       (await view(a.deviceId)).version === 'marker' ? true : undefined,
     );
     expect((await view(b.deviceId)).status).toBe('never-seen');
+
+    // A status the service cannot take, through Mosquitto: kept as A's last status problem.
+    await deviceA.client.publishAsync(
+      deviceA.topic('status'),
+      JSON.stringify({ status: 'online', power: 'standby' }),
+      { qos: 1, retain: true },
+    );
+    const problem = await eventually(
+      async () => (await view(a.deviceId)).lastStatusProblem ?? undefined,
+    );
+    expect(problem).toMatchObject({ problem: 'power must be on or off' });
+    expect((await view(a.deviceId)).status).toBe('online');
 
     deviceA.cut();
     await eventually(

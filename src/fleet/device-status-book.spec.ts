@@ -32,6 +32,8 @@ function device(id: string): Device {
     volume: 50,
     power: 'on',
     version: '1.0.0',
+    statusProblem: null,
+    statusProblemAt: null,
     createdAt: T0,
     updatedAt: T0,
   };

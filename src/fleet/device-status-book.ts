@@ -17,6 +17,8 @@ export type StatusValues = Partial<
     | 'volume'
     | 'power'
     | 'version'
+    | 'statusProblem'
+    | 'statusProblemAt'
   >
 >;
 

@@ -1,6 +1,14 @@
 import { DeviceViewStatus } from './dto/device.dto';
 import { DeviceCommand } from './entities/device-command.entity';
 
+/** The last status message of a cluster that the server could not take. */
+export class StatusProblemView {
+  /** When it came (the server's clock). */
+  at!: string;
+  /** What was wrong with it, in English (`volume must be an integer from 0 to 100`, `not JSON`). */
+  problem!: string;
+}
+
 export class DeviceView {
   id!: string;
   communeCode!: string;
@@ -18,6 +26,11 @@ export class DeviceView {
   publicKey!: string | null;
   enrolled!: boolean;
   enrolledAt!: string | null;
+  /**
+   * The last status message the server could not take, or null. It is the latest thing heard
+   * from the cluster when `at` is not before `lastSeenAt`.
+   */
+  lastStatusProblem!: StatusProblemView | null;
 }
 
 export class NewEnrolmentCode {

@@ -45,6 +45,19 @@ import {
 } from './protocol';
 import { DeviceView, NewEnrolmentCode, EnrolmentResult, CommandView } from './device.view';
 
+/** What a status did to its device (see `DevicesService.recordStatus`). */
+export interface RecordedStatus {
+  before: Device;
+  after: Device;
+  /** It was offline or never seen: its pending emergency commands are sent again. */
+  cameOnline: boolean;
+  /** Its shown status changed. */
+  changed: boolean;
+}
+
+/** The length of the `status_problem` column. */
+const STATUS_PROBLEM_MAX_LENGTH = 200;
+
 /** Offline clusters first in a province's list: they are what a monitor looks for. */
 const STATUS_ORDER: Record<DeviceViewStatus, number> = { offline: 0, 'never-seen': 1, online: 2 };
 
@@ -72,6 +85,10 @@ export function deviceView(device: Device): DeviceView {
     publicKey: device.publicKey,
     enrolled: device.apiTokenHash !== null,
     enrolledAt: device.enrolledAt?.toISOString() ?? null,
+    lastStatusProblem:
+      device.statusProblem !== null && device.statusProblemAt !== null
+        ? { at: device.statusProblemAt.toISOString(), problem: device.statusProblem }
+        : null,
   };
 }
 
@@ -181,6 +198,8 @@ export class DevicesService {
       volume: null,
       power: null,
       version: null,
+      statusProblem: null,
+      statusProblemAt: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -476,7 +495,7 @@ export class DevicesService {
     deviceId: string,
     status: StatusMessage,
     receivedAt: Date,
-  ): Promise<{ before: Device; after: Device; cameOnline: boolean; changed: boolean } | null> {
+  ): Promise<RecordedStatus | null> {
     const device = await this.statuses.device(deviceId);
     if (!device || device.communeCode !== communeCode) return null;
     const after = this.statuses.take(device, statusValues(status, receivedAt));
@@ -493,6 +512,36 @@ export class DevicesService {
       before: device,
       after,
       cameOnline: status.status !== 'offline' && shown !== 'online',
+      changed: shown !== deviceStatus(after),
+    };
+  }
+
+  /**
+   * Keeps a status message the server could not take (`problem`: what was wrong) as the device's
+   * last status problem. Only the device itself may publish on its status topic, so it is
+   * talking: it counts as seen at `receivedAt`, online (still playing what it was), like a live
+   * status that changes nothing else. Answers as `recordStatus`.
+   */
+  async recordStatusProblem(
+    communeCode: string,
+    deviceId: string,
+    problem: string,
+    receivedAt: Date,
+  ): Promise<RecordedStatus | null> {
+    const device = await this.statuses.device(deviceId);
+    if (!device || device.communeCode !== communeCode) return null;
+    const after = this.statuses.take(device, {
+      state: device.state === 'playing' ? 'playing' : 'online',
+      lastSeenAt: receivedAt,
+      statusProblem: problem.slice(0, STATUS_PROBLEM_MAX_LENGTH),
+      statusProblemAt: receivedAt,
+    });
+    this.presence.seen(device, receivedAt);
+    const shown = deviceStatus(device);
+    return {
+      before: device,
+      after,
+      cameOnline: shown !== 'online',
       changed: shown !== deviceStatus(after),
     };
   }

@@ -198,17 +198,23 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
     receivedAt: Date,
   ): Promise<void> {
     const status = parseStatus(payload);
-    if (!status.ok) {
-      this.logger.warn(`Fleet: bad status from ${target.deviceId}: ${status.error}`);
-      return;
-    }
+    // A status the server cannot take still comes from the device (only it may publish here):
+    // it is kept as the device's last status problem, for its operators to see.
+    if (!status.ok) this.logger.warn(`Fleet: bad status from ${target.deviceId}: ${status.error}`);
     try {
-      const recorded = await this.devices.recordStatus(
-        target.communeCode,
-        target.deviceId,
-        status.value,
-        receivedAt,
-      );
+      const recorded = status.ok
+        ? await this.devices.recordStatus(
+            target.communeCode,
+            target.deviceId,
+            status.value,
+            receivedAt,
+          )
+        : await this.devices.recordStatusProblem(
+            target.communeCode,
+            target.deviceId,
+            status.error,
+            receivedAt,
+          );
       // No such device (deleted): its alerts, if any are left, are cleared.
       if (!recorded) return await this.deviceAlerts.evaluateDevice(target.deviceId);
       // A status that changes whether the device is online, or may change its alerts, is written

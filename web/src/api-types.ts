@@ -3681,6 +3681,12 @@ export interface components {
       enrolmentCode: string;
       enrolmentExpiresAt: string;
     };
+    StatusProblemView: {
+      /** @description When it came (the server's clock). */
+      at: string;
+      /** @description What was wrong with it, in English (`volume must be an integer from 0 to 100`, `not JSON`). */
+      problem: string;
+    };
     DeviceView: {
       id: string;
       communeCode: string;
@@ -3707,6 +3713,11 @@ export interface components {
       publicKey: string | null;
       enrolled: boolean;
       enrolledAt: string | null;
+      /**
+       * @description The last status message the server could not take, or null. It is the latest thing heard
+       *     from the cluster when `at` is not before `lastSeenAt`.
+       */
+      lastStatusProblem: components['schemas']['StatusProblemView'] | null;
     };
     UpdateDeviceDto: {
       name?: string;

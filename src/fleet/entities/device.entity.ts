@@ -88,6 +88,16 @@ export class Device {
   @Column({ type: 'varchar', length: 64, nullable: true })
   version!: string | null;
 
+  /**
+   * What was wrong with the last status message the server could not take (its first problem, in
+   * English), and when it came; kept after later good statuses, as the last problem seen.
+   */
+  @Column({ type: 'varchar', length: 200, name: 'status_problem', nullable: true })
+  statusProblem!: string | null;
+
+  @InstantColumn({ name: 'status_problem_at', nullable: true })
+  statusProblemAt!: Date | null;
+
   @InstantColumn({ name: 'created_at' })
   createdAt!: Date;
 
