@@ -301,7 +301,7 @@ describe('web app: Cụm loa page (e2e, Chromium)', () => {
     expect(browser.problems).toEqual([]);
   });
 
-  // Last: the tests above count the commune's and the province's clusters.
+  // After the tests that count the commune's and the province's clusters (they would count these).
   it('registers a cluster from the page, shows its code once, and a new code revokes the old box', async () => {
     const page = await browser.newTab('dang-ky-cum-loa');
     await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
@@ -414,6 +414,144 @@ describe('web app: Cụm loa page (e2e, Chromium)', () => {
     await row.getByText(new RegExp(`${local(new Date(early))}:00 – `)).waitFor();
     await screenshot(page, '25b-bien-nhan-khong-tinh', true);
     expect(browser.problems).toEqual([]);
+    await page.close();
+  });
+
+  it('edits a cluster in a dialog, deletes one after asking, and words the refusals and a malformed status in Vietnamese', async () => {
+    // A box with a signed receipt of a play (its key checks it), and one that sends bad statuses.
+    const ferry = await ReceiptDevice.enrol(app, operator, COMMUNE, 'Cụm loa bến đò', ['ben-do']);
+    // Its item starts after its enrolment, and has played by the upload.
+    const startsAt = new Date(clock.nowMs() + 60_000);
+    const bulletin = await insertBulletin(app, {
+      communeCode: COMMUNE,
+      provinceCode: '38',
+      title: 'Lịch tiêm phòng cho gia súc',
+      topics: ['xa-hoi-so'],
+    });
+    const item = await insertScheduleItem(app, {
+      communeCode: COMMUNE,
+      bulletinId: bulletin.id,
+      startsAt,
+      durationMs: 60_000,
+      zones: ['ben-do'],
+    });
+    clock.advance(3 * 60_000);
+    const uploaded = await ferry.upload([
+      ferry.played(airedPlay(item.id, startsAt.toISOString(), 60_000)),
+    ]);
+    expect(uploaded.body).toMatchObject({ accepted: 1 });
+    const pump = await enrolNewDevice(app, operator, COMMUNE, 'Cụm loa trạm bơm', ['tram-bom']);
+    const pumpBox = await SimulatedDevice.connect(pump);
+    await pumpBox.status({ status: 'online', volume: 150 } as never);
+    const viewOf = async (id: string) =>
+      (
+        await app
+          .http()
+          .get(`/api/v1/communes/${COMMUNE}/devices/${id}`)
+          .set(bearer(operator))
+          .expect(200)
+      ).body as {
+        name: string;
+        zones: string[];
+        location: { lat: number; lon: number; note: string | null } | null;
+        lastStatusProblem: { at: string } | null;
+      };
+    await eventually(async () => (await viewOf(pump.deviceId)).lastStatusProblem ?? undefined);
+
+    const page = await browser.newTab('sua-xoa-cum-loa');
+    await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+    await page.goto(`${baseUrl}/#/cum-loa`);
+    await page.getByRole('heading', { level: 1, name: 'Cụm loa', exact: true }).waitFor();
+    const pumpRow = page.locator(`tr[data-device="${pump.deviceId}"]`);
+    await pumpRow.getByText('Đang hoạt động').waitFor();
+    await expect(pumpRow.getByTestId('status-problem').textContent()).resolves.toMatch(
+      /^Cụm loa gửi trạng thái không hợp lệ lúc \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}: âm lượng \(volume\) phải là số nguyên từ 0 đến 100\.$/,
+    );
+
+    // Edit: every refusal said in the dialog, in Vietnamese, and nothing saved meanwhile.
+    await page.getByRole('button', { name: 'Sửa Cụm loa bến đò' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Sửa cụm loa “Cụm loa bến đò”' });
+    await dialog.waitFor();
+    const save = dialog.getByRole('button', { name: 'Lưu thay đổi' });
+    await dialog.getByLabel('Tên cụm loa').fill('   ');
+    await save.click();
+    await dialog.getByText('Nhập tên cụm loa.').waitFor();
+    await dialog.getByLabel('Tên cụm loa').fill('cụm loa CHỢ');
+    await save.click();
+    await dialog
+      .getByText(
+        'Xã đã có cụm loa “Cụm loa chợ”; hãy đặt tên khác để phân biệt (tên không phân biệt chữ hoa, chữ thường)',
+      )
+      .waitFor();
+    await dialog.getByLabel('Tên cụm loa').fill('Cụm loa bến đò Nam');
+    await dialog.getByLabel(/Vùng phát/).fill('ben-do, Thôn Nam');
+    await save.click();
+    await dialog.getByText('Mã vùng phát không hợp lệ: Thôn, Nam.').waitFor();
+    await dialog.getByLabel(/Vùng phát/).fill('ben-do, thon-nam');
+    await dialog.getByLabel('Ghi chú vị trí').fill('Cạnh bến đò thôn Nam');
+    await save.click();
+    await dialog.getByText('Vị trí cần cả vĩ độ và kinh độ').waitFor();
+    await dialog.getByLabel('Vĩ độ').fill('19,8075');
+    await dialog.getByLabel('Kinh độ').fill('205.7');
+    await save.click();
+    await dialog.getByText('Kinh độ phải là một số từ -180 đến 180 (ví dụ 105.7764).').waitFor();
+    expect(await viewOf(ferry.id)).toMatchObject({ name: 'Cụm loa bến đò', zones: ['ben-do'] });
+    await dialog.getByLabel('Kinh độ').fill('105.7764');
+    await screenshot(page, 'cum-loa-sua');
+    await save.click();
+    await page.getByText('Đã lưu cụm loa “Cụm loa bến đò Nam”.').waitFor();
+    await dialog.waitFor({ state: 'detached' });
+    const ferryRow = page.locator(`tr[data-device="${ferry.id}"]`);
+    await ferryRow.getByText('Cụm loa bến đò Nam').waitFor();
+    await ferryRow.getByText('Cạnh bến đò thôn Nam').waitFor();
+    await ferryRow.getByText('ben-do, thon-nam').waitFor();
+    expect(await viewOf(ferry.id)).toMatchObject({
+      name: 'Cụm loa bến đò Nam',
+      zones: ['ben-do', 'thon-nam'],
+      location: { lat: 19.8075, lon: 105.7764, note: 'Cạnh bến đò thôn Nam' },
+    });
+
+    // Delete: asked first, saying what it does; declined, nothing happens.
+    await page.getByRole('button', { name: 'Xoá Cụm loa trạm bơm' }).click();
+    const ask = page.getByRole('dialog', { name: 'Xoá cụm loa “Cụm loa trạm bơm”?' });
+    await ask.getByText('thiết bị đang lắp ngừng kết nối ngay').waitFor();
+    await ask.getByText('Nhật ký phát thanh của xã, các cảnh báo').waitFor();
+    await ask.getByText('Cụm đã gửi biên nhận phát có chữ ký thì không xoá được').waitFor();
+    await ask.getByRole('button', { name: 'Giữ lại', exact: true }).click();
+    await ask.waitFor({ state: 'detached' });
+    await viewOf(pump.deviceId);
+    const closed = new Promise<void>((resolve) => pumpBox.client.once('close', () => resolve()));
+    await page.getByRole('button', { name: 'Xoá Cụm loa trạm bơm' }).click();
+    await ask.getByRole('button', { name: 'Xoá cụm loa', exact: true }).click();
+    await page.getByText('Đã xoá cụm loa “Cụm loa trạm bơm”.').waitFor();
+    await pumpRow.waitFor({ state: 'detached' });
+    await closed;
+    await app
+      .http()
+      .get(`/api/v1/communes/${COMMUNE}/devices/${pump.deviceId}`)
+      .set(bearer(operator))
+      .expect(404);
+
+    // The cluster whose receipt its key checks is refused, in the API's Vietnamese words.
+    await page.getByRole('button', { name: 'Xoá Cụm loa bến đò Nam' }).click();
+    await page
+      .getByRole('dialog', { name: 'Xoá cụm loa “Cụm loa bến đò Nam”?' })
+      .getByRole('button', { name: 'Xoá cụm loa', exact: true })
+      .click();
+    await page
+      .getByRole('alert')
+      .getByText(
+        'Cụm loa “Cụm loa bến đò Nam” đã gửi 1 biên nhận phát có chữ ký nên không xoá được: cần giữ khoá của cụm để kiểm chứng các biên nhận đó. Khi thay thiết bị, hãy dùng “Cấp mã mới”',
+      )
+      .waitFor();
+    await ferryRow.getByText('Cụm loa bến đò Nam').waitFor();
+    await viewOf(ferry.id);
+    const refused = browser.problems.filter(
+      (problem) => problem.tab === 'sua-xoa-cum-loa' && problem.text.includes('status of 409'),
+    );
+    expect(refused).toHaveLength(2);
+    expect(browser.problems).toEqual(refused);
+    await pumpBox.close();
     await page.close();
   });
 });

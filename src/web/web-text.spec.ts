@@ -1,5 +1,11 @@
 import { ERROR_STATUS, ErrorCode } from '../common/error-codes';
-import { ERROR_MESSAGES, sessionEndText, vietnameseError } from '../../web/src/errors-vi';
+import {
+  ERROR_MESSAGES,
+  sessionEndText,
+  statusProblemText,
+  vietnameseError,
+} from '../../web/src/errors-vi';
+import { parseStatus } from '../fleet/protocol';
 import {
   formatDate,
   formatDayStart,
@@ -31,6 +37,56 @@ import {
 } from '../reports/reconciliation/reconciliation-labels';
 
 describe('web app text', () => {
+  it("words a cluster's taken name and its refused deletion, naming the cluster", () => {
+    expect(
+      vietnameseError(409, 'DEVICE_NAME_TAKEN', 'english', {
+        name: 'Cụm loa thôn 1',
+        deviceId: 'x',
+      }),
+    ).toBe(
+      'Xã đã có cụm loa “Cụm loa thôn 1”; hãy đặt tên khác để phân biệt (tên không phân biệt chữ hoa, chữ thường)',
+    );
+    expect(
+      vietnameseError(409, 'DEVICE_HAS_RECEIPTS', 'english', {
+        name: 'Cụm loa chợ',
+        receiptCount: 1200,
+      }),
+    ).toMatch(/^Cụm loa “Cụm loa chợ” đã gửi 1\.200 biên nhận phát có chữ ký nên không xoá được/);
+    // Without the fields, the code's general words.
+    expect(vietnameseError(409, 'DEVICE_NAME_TAKEN', 'english', {})).toBe(
+      ERROR_MESSAGES.DEVICE_NAME_TAKEN,
+    );
+  });
+
+  it("words every problem the protocol finds in a cluster's status, in Vietnamese", () => {
+    const bad: unknown[] = [
+      Buffer.from('{"status": online'),
+      Buffer.alloc(17 * 1024, 32),
+      [],
+      { status: 'asleep' },
+      { status: 'online', ts: 'yesterday' },
+      { status: 'online', cachedUntil: 5 },
+      { status: 'online', volume: 150 },
+      { status: 'online', power: 'standby' },
+      { status: 'online', version: 'x'.repeat(65) },
+      { status: 'online', clockSkewMs: 1.5 },
+      { status: 'online', playing: { scheduleItemId: 'a' } },
+    ];
+    const problems = bad.map((payload) => {
+      const parsed = parseStatus(payload);
+      if (parsed.ok) throw new Error(`accepted: ${JSON.stringify(payload)}`);
+      return parsed.error;
+    });
+    expect(new Set(problems).size).toBe(bad.length);
+    const worded = problems.map(statusProblemText);
+    expect(worded.filter((text) => text.startsWith('“'))).toEqual([]);
+    expect(statusProblemText('volume must be an integer from 0 to 100')).toBe(
+      'âm lượng (volume) phải là số nguyên từ 0 đến 100',
+    );
+    // A problem a newer server finds: its English, quoted.
+    expect(statusProblemText('mood must be calm')).toBe('“mood must be calm”');
+  });
+
   it('has a Vietnamese message for every error code the API can answer', () => {
     const untranslated = (Object.keys(ERROR_STATUS) as ErrorCode[]).filter(
       (code) => !ERROR_MESSAGES[code],

@@ -97,6 +97,9 @@ export const ERROR_MESSAGES: Record<string, string> = {
   AUDIO_INVALID: 'Tệp không phải âm thanh hợp lệ hoặc bị hỏng',
   AUDIO_NOT_READY: 'Âm thanh chưa xử lý xong, vui lòng đợi',
   DEVICE_NOT_FOUND: 'Không tìm thấy cụm loa',
+  DEVICE_NAME_TAKEN: 'Xã đã có một cụm loa mang tên này; hãy đặt tên khác để phân biệt',
+  DEVICE_HAS_RECEIPTS:
+    'Cụm loa đã gửi biên nhận phát có chữ ký nên không xoá được: cần giữ khoá của cụm để kiểm chứng các biên nhận đó. Khi thay thiết bị, hãy dùng “Cấp mã mới”',
   DEVICE_COMMAND_NOT_FOUND: 'Không tìm thấy lệnh đã gửi tới cụm loa',
   EMERGENCY_NOT_FOUND: 'Không tìm thấy lần phát khẩn cấp này',
   OFFICIAL_DRAFT_NOT_FOUND: 'Không tìm thấy bản dự thảo báo cáo',
@@ -445,6 +448,14 @@ const NAMING: Record<string, (problem: Record<string, unknown>) => string | null
     if (!other?.name) return null;
     return `Khung giờ phát trùng với khung “${other.name}” (${other.startTime}–${other.endTime})`;
   },
+  DEVICE_NAME_TAKEN: (problem) =>
+    typeof problem.name === 'string'
+      ? `Xã đã có cụm loa “${problem.name}”; hãy đặt tên khác để phân biệt (tên không phân biệt chữ hoa, chữ thường)`
+      : null,
+  DEVICE_HAS_RECEIPTS: (problem) =>
+    typeof problem.name === 'string' && typeof problem.receiptCount === 'number'
+      ? `Cụm loa “${problem.name}” đã gửi ${formatNumber(problem.receiptCount)} biên nhận phát có chữ ký nên không xoá được: cần giữ khoá của cụm để kiểm chứng các biên nhận đó. Khi thay thiết bị, hãy dùng “Cấp mã mới”`
+      : null,
   WINDOW_HAS_ITEMS: (problem) => {
     const count = problem.itemCount;
     if (typeof count !== 'number') return null;
@@ -470,6 +481,29 @@ export function vietnameseError(
   if (general && status >= 500) return general;
   if (general) return message ? `${general} (${message})` : general;
   return message || `Lỗi ${status}`;
+}
+
+/**
+ * What was wrong with a cluster's status message, as the fleet protocol's validator says it in
+ * English (src/fleet/protocol/payloads.ts parseStatus), in Vietnamese: by the message's start.
+ */
+const STATUS_PROBLEMS: readonly (readonly [string, string])[] = [
+  ['message over', 'tin nhắn quá lớn'],
+  ['not JSON', 'nội dung không phải JSON'],
+  ['status must be a JSON object', 'nội dung không phải một đối tượng JSON'],
+  ['status must be one of', 'trường status phải là online, playing hoặc offline'],
+  ['ts ', 'thời điểm gửi (ts) không đúng dạng thời điểm ISO 8601'],
+  ['cachedUntil ', 'hạn bộ nhớ đệm (cachedUntil) không đúng dạng thời điểm ISO 8601'],
+  ['volume ', 'âm lượng (volume) phải là số nguyên từ 0 đến 100'],
+  ['power ', 'nguồn loa (power) phải là on hoặc off'],
+  ['version ', 'phiên bản (version) phải là chuỗi không quá 64 ký tự'],
+  ['clockSkewMs ', 'độ lệch đồng hồ (clockSkewMs) phải là số nguyên mili giây'],
+  ['playing ', 'mục đang phát (playing) phải là null hoặc {scheduleItemId, startedAt}'],
+];
+
+export function statusProblemText(problem: string): string {
+  const known = STATUS_PROBLEMS.find(([start]) => problem.startsWith(start));
+  return known ? known[1] : `“${problem}”`;
 }
 
 export const NETWORK_ERROR = 'Không kết nối được tới máy chủ. Kiểm tra mạng rồi thử lại.';

@@ -1,6 +1,7 @@
-import { errorText, get, post } from '../api.js';
+import { del, errorText, get, patch, post } from '../api.js';
 import { AppContext, communeCode } from '../context.js';
 import { h } from '../dom.js';
+import { statusProblemText } from '../errors-vi.js';
 import {
   formatDate,
   formatDateTime,
@@ -20,11 +21,31 @@ import type {
 import { alertList } from '../ui/alerts.js';
 import { confirmDialog, openDialog } from '../ui/dialog.js';
 import { field, form, input } from '../ui/form.js';
+import type { MessageBox } from '../ui/notice.js';
 import { emptyState, toast } from '../ui/notice.js';
 import { ACTIONS_COLUMN, tableHead } from '../ui/table.js';
 
 /** A zone code as the server takes it (src/fleet/protocol/identity.ts). */
 const ZONE_PATTERN = /^[a-z0-9][a-z0-9-]{0,31}$/;
+
+/**
+ * The zone codes typed (separated by commas or spaces), or null when one is wrong: the message
+ * then says which and why.
+ */
+function typedZones(text: string, message: MessageBox): string[] | null {
+  const zones = text
+    .split(/[,\s]+/)
+    .map((zone) => zone.trim())
+    .filter((zone) => zone.length > 0);
+  const wrong = zones.filter((zone) => !ZONE_PATTERN.test(zone));
+  if (wrong.length > 0) {
+    message.show(
+      `Mã vùng phát không hợp lệ: ${wrong.join(', ')}. Mỗi mã gồm 1–32 chữ thường không dấu, chữ số hoặc dấu “-”, bắt đầu bằng chữ hoặc số.`,
+    );
+    return null;
+  }
+  return zones;
+}
 
 /**
  * The enrolment code of a cluster just registered (or given a new code), to read out to the
@@ -76,21 +97,12 @@ function registerForm(commune: string): HTMLFormElement {
     ],
     'Đăng ký và lấy mã',
     async (message) => {
-      const wanted = zones.value
-        .split(/[,\s]+/)
-        .map((zone) => zone.trim())
-        .filter((zone) => zone.length > 0);
       if (!name.value.trim()) {
         message.show('Nhập tên cụm loa.');
         return;
       }
-      const wrong = wanted.filter((zone) => !ZONE_PATTERN.test(zone));
-      if (wrong.length > 0) {
-        message.show(
-          `Mã vùng phát không hợp lệ: ${wrong.join(', ')}. Mỗi mã gồm 1–32 chữ thường không dấu, chữ số hoặc dấu “-”, bắt đầu bằng chữ hoặc số.`,
-        );
-        return;
-      }
+      const wanted = typedZones(zones.value, message);
+      if (!wanted) return;
       const created = await post<CreatedDevice>(`/communes/${commune}/devices`, {
         name: name.value.trim(),
         zones: wanted,
@@ -99,6 +111,131 @@ function registerForm(commune: string): HTMLFormElement {
       navigate('/cum-loa');
     },
   ).form;
+}
+
+type DeviceLocation = NonNullable<Device['location']>;
+
+/**
+ * The location typed: null when all three fields are empty (none), undefined when something is
+ * wrong (the message says what). A note goes with coordinates, as the API keeps them.
+ */
+function typedLocation(
+  lat: HTMLInputElement,
+  lon: HTMLInputElement,
+  note: HTMLInputElement,
+  message: MessageBox,
+): DeviceLocation | null | undefined {
+  const [latText, lonText, noteText] = [lat.value.trim(), lon.value.trim(), note.value.trim()];
+  if (!latText && !lonText && !noteText) return null;
+  if (!latText || !lonText) {
+    message.show(
+      'Vị trí cần cả vĩ độ và kinh độ (ví dụ 19.8075 và 105.7764); ghi chú vị trí lưu kèm toạ độ. Để trống cả ba ô nếu không ghi vị trí.',
+    );
+    return undefined;
+  }
+  const latitude = Number(latText.replace(',', '.'));
+  const longitude = Number(lonText.replace(',', '.'));
+  if (!Number.isFinite(latitude) || latitude < -90 || latitude > 90) {
+    message.show('Vĩ độ phải là một số từ -90 đến 90 (ví dụ 19.8075).');
+    return undefined;
+  }
+  if (!Number.isFinite(longitude) || longitude < -180 || longitude > 180) {
+    message.show('Kinh độ phải là một số từ -180 đến 180 (ví dụ 105.7764).');
+    return undefined;
+  }
+  return { lat: latitude, lon: longitude, note: noteText || null };
+}
+
+function sameLocation(a: DeviceLocation | null, b: DeviceLocation | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.lat === b.lat && a.lon === b.lon && (a.note ?? null) === (b.note ?? null);
+}
+
+/**
+ * Edit a cluster: its name (unique in the commune, the API says), the zones it covers and where
+ * it stands. Only what changed is sent.
+ */
+function editForm(
+  commune: string,
+  device: Device,
+  close: () => void,
+  onDone: () => void,
+): HTMLElement {
+  const name = input({ name: 'name', required: true, maxlength: 100, value: device.name });
+  const zones = input({
+    name: 'zones',
+    value: device.zones.join(', '),
+    placeholder: 'Ví dụ: thon-1, tdp-bac-son',
+  });
+  const lat = input({
+    name: 'lat',
+    inputmode: 'decimal',
+    value: device.location ? String(device.location.lat) : '',
+    placeholder: 'Ví dụ: 19.8075',
+  });
+  const lon = input({
+    name: 'lon',
+    inputmode: 'decimal',
+    value: device.location ? String(device.location.lon) : '',
+    placeholder: 'Ví dụ: 105.7764',
+  });
+  const note = input({
+    name: 'note',
+    maxlength: 200,
+    value: device.location?.note ?? '',
+    placeholder: 'Ví dụ: Nhà văn hoá thôn 1',
+  });
+  return form(
+    { 'aria-label': `Sửa cụm loa ${device.name}` },
+    [
+      field('Tên cụm loa', name),
+      field('Vùng phát (mã thôn, tổ dân phố; để trống nếu phát cả xã)', zones),
+      field('Vĩ độ', lat),
+      field('Kinh độ', lon),
+      field('Ghi chú vị trí', note, 'Nơi đặt cụm loa, đi kèm vĩ độ và kinh độ.'),
+    ],
+    'Lưu thay đổi',
+    async (message) => {
+      const newName = name.value.trim();
+      if (!newName) {
+        message.show('Nhập tên cụm loa.');
+        name.focus();
+        return;
+      }
+      const wanted = typedZones(zones.value, message);
+      if (!wanted) return;
+      const location = typedLocation(lat, lon, note, message);
+      if (location === undefined) return;
+      const body: Record<string, unknown> = {};
+      if (newName !== device.name) body.name = newName;
+      if ([...new Set(wanted)].sort().join(',') !== device.zones.join(',')) body.zones = wanted;
+      if (!sameLocation(location, device.location)) body.location = location;
+      if (Object.keys(body).length === 0) {
+        message.show('Chưa có gì thay đổi.', 'info');
+        return;
+      }
+      await patch<Device>(`/communes/${commune}/devices/${device.id}`, body);
+      toast(`Đã lưu cụm loa “${newName}”.`);
+      close();
+      onDone();
+    },
+    [h('button', { type: 'button', class: 'secondary', onClick: close }, 'Đóng')],
+  ).form;
+}
+
+/**
+ * The last status the cluster sent that the server could not take, when it is the latest thing
+ * heard from it (a good status since: none).
+ */
+function statusProblem(device: Device): HTMLElement | null {
+  const problem = device.lastStatusProblem;
+  if (!problem) return null;
+  if (device.lastSeenAt && Date.parse(device.lastSeenAt) > Date.parse(problem.at)) return null;
+  return h(
+    'div',
+    { class: 'small status-problem', 'data-testid': 'status-problem', role: 'note' },
+    `Cụm loa gửi trạng thái không hợp lệ lúc ${formatDateTime(problem.at)}: ${statusProblemText(problem.problem)}.`,
+  );
 }
 
 const STATUS_TEXT: Record<Device['status'], string> = {
@@ -122,10 +259,6 @@ function powerText(device: Device): string {
   return device.power === 'on' ? 'Bật' : 'Tắt';
 }
 
-/**
- * Cụm loa: the commune's open alerts, then its speaker clusters, their status, and sync and power
- * commands.
- */
 /** What a cluster's receipt says it played: its times and length, or that it did not play. */
 function reportedPlay(receipt: RejectedReceipt): string {
   if (!receipt.startedAt || !receipt.endedAt) return OUTCOME_LABEL[receipt.outcome];
@@ -193,6 +326,10 @@ function rejectedReceiptsSection(receipts: RejectedReceipt[]): HTMLElement | nul
   );
 }
 
+/**
+ * Cụm loa: the commune's open alerts, then its speaker clusters, their status, sync and power
+ * commands, and their editing and deletion (operators and approvers: the page's only users).
+ */
 export async function devicesPage(context: AppContext): Promise<Page> {
   const commune = communeCode(context);
   const [devices, alerts, rejected] = await Promise.all([
@@ -249,6 +386,47 @@ export async function devicesPage(context: AppContext): Promise<Page> {
       await command(device, { type: 'power', power: 'off' }, `Đã gửi lệnh tắt tới ${device.name}.`);
     }
   };
+  const reload = (): void => navigate('/cum-loa');
+  const edit = (device: Device): void => {
+    void openDialog(`Sửa cụm loa “${device.name}”`, (close) =>
+      editForm(commune, device, close, reload),
+    );
+  };
+  /**
+   * What a deletion does (DevicesService.remove): the box's credentials stop working and its
+   * commands go; the commune's log, alerts and emergencies keep what they say of it; a cluster
+   * with signed receipts is refused by the API, said in Vietnamese by the toast.
+   */
+  const remove = async (device: Device) => {
+    const yes = await confirmDialog({
+      title: `Xoá cụm loa “${device.name}”?`,
+      body: h(
+        'div',
+        null,
+        h(
+          'p',
+          null,
+          'Cụm loa bị gỡ khỏi danh sách của xã: thiết bị đang lắp ngừng kết nối ngay, không nhận lịch phát và lệnh nữa; các lệnh đã gửi tới cụm bị xoá theo. Nhật ký phát thanh của xã, các cảnh báo và các lần phát khẩn cấp đã ghi vẫn giữ nguyên.',
+        ),
+        h(
+          'p',
+          null,
+          'Cụm đã gửi biên nhận phát có chữ ký thì không xoá được, vì cần khoá của cụm để kiểm chứng các biên nhận đó. Khi thay thiết bị, hãy dùng “Cấp mã mới”.',
+        ),
+      ),
+      confirmLabel: 'Xoá cụm loa',
+      cancelLabel: 'Giữ lại',
+      danger: true,
+    });
+    if (!yes) return;
+    try {
+      await del(`/communes/${commune}/devices/${device.id}`);
+      toast(`Đã xoá cụm loa “${device.name}”.`);
+      reload();
+    } catch (error) {
+      toast(errorText(error), 'error');
+    }
+  };
   const button = (label: string, aria: string, onClick: () => void) =>
     h('button', { type: 'button', class: 'link-button', 'aria-label': aria, onClick }, label);
 
@@ -277,8 +455,15 @@ export async function devicesPage(context: AppContext): Promise<Page> {
                 h(
                   'tr',
                   { 'data-device': device.id },
-                  h('td', null, device.name),
-                  h('td', null, statusBadge(device)),
+                  h(
+                    'td',
+                    null,
+                    device.name,
+                    device.location?.note
+                      ? h('div', { class: 'muted small' }, device.location.note)
+                      : null,
+                  ),
+                  h('td', null, statusBadge(device), statusProblem(device)),
                   h('td', null, device.zones.length > 0 ? device.zones.join(', ') : 'Cả xã'),
                   h('td', null, device.lastSeenAt ? formatDateTime(device.lastSeenAt) : '—'),
                   h('td', null, device.volume === null ? '—' : `${device.volume}%`),
@@ -315,6 +500,10 @@ export async function devicesPage(context: AppContext): Promise<Page> {
                             ),
                         )
                       : button('Tắt', `Tắt ${device.name}`, () => void powerOff(device)),
+                    ' · ',
+                    button('Sửa', `Sửa ${device.name}`, () => edit(device)),
+                    ' · ',
+                    button('Xoá', `Xoá ${device.name}`, () => void remove(device)),
                   ),
                 ),
               ),
@@ -339,7 +528,7 @@ export async function devicesPage(context: AppContext): Promise<Page> {
         null,
         h(
           'button',
-          { type: 'button', class: 'button secondary small', onClick: () => navigate('/cum-loa') },
+          { type: 'button', class: 'button secondary small', onClick: reload },
           'Làm mới',
         ),
       ),
