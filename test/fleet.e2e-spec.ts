@@ -262,6 +262,18 @@ describe('fleet: devices, enrolment, broker, status and commands (e2e)', () => {
       .send({ name: 'Cụm loa đình làng' })
       .expect(200);
     expect(own.body).toMatchObject({ name: 'Cụm loa đình làng' });
+    // Two creates of one new name at once: one is taken, the other refused.
+    const racing = await Promise.all(
+      ['Cụm loa Bến phà', 'cụm loa bến phà'].map((name) =>
+        app
+          .http()
+          .post(`/api/v1/communes/${HAC_THANH}/devices`)
+          .set(bearer(operator))
+          .send({ name }),
+      ),
+    );
+    expect(racing.map((response) => response.status).sort()).toEqual([201, 409]);
+
     // Deleted, its name is free again.
     await app
       .http()
