@@ -203,6 +203,11 @@ export interface AppConfig {
     manifestHours: number;
     /** Statuses of devices online and steady are written together at most this often. */
     statusWriteMs: number;
+    /**
+     * A device unheard-of for longer than this is offline, as if its Last Will had come: a clean
+     * DISCONNECT sends none, and a device sends a status at least every 60 s while it is online.
+     */
+    silentAfterSeconds: number;
     /** Failed enrolments allowed per client address in `enrolThrottleTtlSeconds`. */
     enrolThrottleLimit: number;
     enrolThrottleTtlSeconds: number;

@@ -281,8 +281,13 @@ describe('fleet settings', () => {
       enrolmentMinutes: 1440,
       manifestHours: 72,
       statusWriteMs: 1000,
+      silentAfterSeconds: 90,
     });
     expect(loadConfig({ DEVICE_MANIFEST_HOURS: '24' }).fleet.manifestHours).toBe(24);
+    expect(loadConfig({ DEVICE_SILENT_AFTER_SECONDS: '3' }).fleet.silentAfterSeconds).toBe(3);
+    expect(() => loadConfig({ DEVICE_SILENT_AFTER_SECONDS: '0' })).toThrow(
+      /DEVICE_SILENT_AFTER_SECONDS/,
+    );
     expect(() => loadConfig({ DEVICE_MANIFEST_HOURS: '0' })).toThrow(/DEVICE_MANIFEST_HOURS/);
     expect(() => loadConfig({ DEVICE_STATUS_WRITE_MS: '0' })).toThrow(/DEVICE_STATUS_WRITE_MS/);
   });

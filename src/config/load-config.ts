@@ -390,6 +390,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): AppConfig {
       enrolmentMinutes: read.int('DEVICE_ENROLMENT_MINUTES', 1440, 1, 90 * 24 * 60),
       manifestHours: read.int('DEVICE_MANIFEST_HOURS', 72, 1, 31 * 24),
       statusWriteMs: read.int('DEVICE_STATUS_WRITE_MS', 1000, 10, 600000),
+      silentAfterSeconds: read.int('DEVICE_SILENT_AFTER_SECONDS', 90, 1, 86400),
       enrolThrottleLimit: read.int('DEVICE_ENROL_THROTTLE_LIMIT', 20, 1, 100000),
       enrolThrottleTtlSeconds: read.int('DEVICE_ENROL_THROTTLE_TTL_SECONDS', 600, 1, 86400),
     },

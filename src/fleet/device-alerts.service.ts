@@ -10,6 +10,7 @@ import {
   statusAlertsQuiet,
 } from './device-alerts';
 import { DeviceStatusBook } from './device-status-book';
+import { livenessAt } from './device-status';
 import { DevicesRepository } from './devices.repository';
 import { Alert, AlertKind } from './entities/alert.entity';
 import { Device } from './entities/device.entity';
@@ -18,7 +19,7 @@ import { Device } from './entities/device.entity';
  * Raises and clears the alerts a device's status decides (offline in an on-air window, a cache
  * short of the next 24 h, a skewed clock): for one device when its status changes (the API
  * process's status handler), for every device on the scheduler's sweep (time alone opens a
- * window or shortens a cache). Only differences are written: an unchanged fleet costs three reads.
+ * window, shortens a cache, or makes a device silent too long: offline without a Last Will). Only differences are written: an unchanged fleet costs three reads.
  * An open alert whose message changed (a larger skew, a longer cache) gets the new message.
  */
 @Injectable()
@@ -41,11 +42,11 @@ export class DeviceAlerts {
    * clear and stay so. That is nearly every status of a healthy fleet, which then costs nothing.
    */
   mayChange(before: Device, after: Device): boolean {
-    const now = this.clock.now();
+    const at = livenessAt(this.config, this.clock.now());
     return !(
       this.evaluated.has(after.id) &&
-      statusAlertsQuiet(before, now) &&
-      statusAlertsQuiet(after, now)
+      statusAlertsQuiet(before, at) &&
+      statusAlertsQuiet(after, at)
     );
   }
 
@@ -89,8 +90,8 @@ export class DeviceAlerts {
   ): Promise<void> {
     const conditions: ReadonlyMap<AlertKind, string> = device
       ? deviceAlertConditions(device, {
+          ...livenessAt(this.config, this.clock.now()),
           windows,
-          now: this.clock.now(),
           offlineGraceMs: this.config.alerts.offlineGraceSeconds * 1000,
         })
       : new Map();

@@ -17,6 +17,9 @@ const MORNING = {
 /** 05:30 local on 2026-12-03. */
 const WINDOW_OPENS = Date.parse('2026-12-02T22:30:00Z');
 const GRACE = 60_000;
+/** Long enough that the fixture's last status (an hour before the window) has not aged out. */
+const NO_SILENCE = 86_400_000;
+const SILENT_AFTER = 90_000;
 
 function device(overrides: Partial<DeviceFacts> = {}): DeviceFacts {
   return {
@@ -31,10 +34,11 @@ function device(overrides: Partial<DeviceFacts> = {}): DeviceFacts {
   };
 }
 
-function at(ms: number, facts: DeviceFacts) {
+function at(ms: number, facts: DeviceFacts, silentAfterMs = NO_SILENCE) {
   return deviceAlertConditions(facts, {
     windows: [MORNING],
     now: new Date(ms),
+    silentAfterMs,
     offlineGraceMs: GRACE,
   });
 }
@@ -63,6 +67,19 @@ describe('deviceAlertConditions', () => {
     const heard = device({ state: 'offline', lastSeenAt: new Date(WINDOW_OPENS + 300_000) });
     expect(at(WINDOW_OPENS + 300_000 + GRACE - 1, heard).has('device-offline')).toBe(false);
     expect(at(WINDOW_OPENS + 300_000 + GRACE, heard).has('device-offline')).toBe(true);
+  });
+
+  it('says offline for a device silent too long (a clean DISCONNECT leaves no Last Will)', () => {
+    const heard = WINDOW_OPENS + 300_000;
+    const silent = device({ lastSeenAt: new Date(heard), cachedUntil: null });
+    expect([...at(heard + SILENT_AFTER, silent, SILENT_AFTER).keys()]).toEqual([
+      'cache-incomplete',
+    ]);
+    // Offline from then on: no cache alert for it, the offline one once the grace is over too.
+    expect([...at(heard + SILENT_AFTER + 1, silent, SILENT_AFTER).keys()]).toEqual([
+      'device-offline',
+    ]);
+    expect(at(heard + SILENT_AFTER + 1, silent).has('device-offline')).toBe(false);
   });
 
   it('says offline for an enrolled device never seen, counted from its enrolment', () => {
@@ -104,7 +121,7 @@ describe('deviceAlertConditions', () => {
 });
 
 describe('statusAlertsQuiet (a status that needs no alert evaluation)', () => {
-  const now = new Date(WINDOW_OPENS + 600_000);
+  const now = { now: new Date(WINDOW_OPENS + 600_000), silentAfterMs: NO_SILENCE };
 
   it('holds for a healthy online device, whatever the windows', () => {
     expect(statusAlertsQuiet(device(), now)).toBe(true);
@@ -117,7 +134,8 @@ describe('statusAlertsQuiet (a status that needs no alert evaluation)', () => {
     expect(statusAlertsQuiet(device({ clockSkewMs: 60_000 }), now)).toBe(false);
     expect(statusAlertsQuiet(device({ cachedUntil: null }), now)).toBe(false);
     expect(
-      statusAlertsQuiet(device({ cachedUntil: new Date(now.getTime() + 3_600_000) }), now),
+      statusAlertsQuiet(device({ cachedUntil: new Date(now.now.getTime() + 3_600_000) }), now),
     ).toBe(false);
+    expect(statusAlertsQuiet(device(), { ...now, silentAfterMs: SILENT_AFTER })).toBe(false);
   });
 });

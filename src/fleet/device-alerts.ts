@@ -1,6 +1,6 @@
 import { DAY_MS, localDateOf, UTC_OFFSET_MS } from '../common/local-time';
 import { describeWindow, occurrencesOn, WindowSpec } from '../schedule/window-time';
-import { deviceStatus } from './device-status';
+import { deviceStatus, Liveness } from './device-status';
 import type { Device } from './entities/device.entity';
 import type { AlertKind } from './entities/alert.entity';
 
@@ -22,10 +22,9 @@ export type DeviceFacts = Pick<
   'name' | 'state' | 'lastSeenAt' | 'apiTokenHash' | 'enrolledAt' | 'clockSkewMs' | 'cachedUntil'
 >;
 
-export interface DeviceAlertContext {
+export interface DeviceAlertContext extends Liveness {
   /** The commune's on-air windows. */
   windows: readonly WindowSpec[];
-  now: Date;
   offlineGraceMs: number;
 }
 
@@ -46,17 +45,17 @@ function shortLocal(instant: Date): string {
   return `${local.slice(11, 16)} ${local.slice(8, 10)}/${local.slice(5, 7)}`;
 }
 
-function isOnline(device: DeviceFacts): boolean {
-  return deviceStatus(device) === 'online';
+function isOnline(device: DeviceFacts, at: Liveness): boolean {
+  return deviceStatus(device, at) === 'online';
 }
 
 /**
  * The device-offline condition: the commune has an on-air window open now, the device is not
- * online, and it has been unheard-of (since its last status, or its enrolment) and the window
- * open for at least the grace.
+ * online (a Last Will, or silent too long), and it has been unheard-of (since its last status,
+ * or its enrolment) and the window open for at least the grace.
  */
 function offlineMessage(device: DeviceFacts, context: DeviceAlertContext): string | null {
-  if (isOnline(device)) return null;
+  if (isOnline(device, context)) return null;
   const now = context.now.getTime();
   const open = occurrencesOn(context.windows, localDateOf(context.now)).find(
     (occurrence) => occurrence.startsAt <= now && now < occurrence.endsAt,
@@ -68,8 +67,9 @@ function offlineMessage(device: DeviceFacts, context: DeviceAlertContext): strin
   return `${capitalized(clusterLabel(device.name))} mất kết nối trong khung giờ phát ${describeWindow(window)}`;
 }
 
-function cacheMessage(device: DeviceFacts, now: Date): string | null {
-  if (!isOnline(device)) return null;
+function cacheMessage(device: DeviceFacts, at: Liveness): string | null {
+  if (!isOnline(device, at)) return null;
+  const now = at.now;
   const until = device.cachedUntil;
   if (until !== null && until.getTime() >= now.getTime() + CACHE_AHEAD_MS) return null;
   const reach = until === null ? '' : ` (chỉ đến ${shortLocal(until)})`;
@@ -95,7 +95,7 @@ export function deviceAlertConditions(
   if (device.apiTokenHash === null) return conditions;
   const found: [DeviceStatusAlertKind, string | null][] = [
     ['device-offline', offlineMessage(device, context)],
-    ['cache-incomplete', cacheMessage(device, context.now)],
+    ['cache-incomplete', cacheMessage(device, context)],
     ['clock-skew', skewMessage(device)],
   ];
   for (const [kind, message] of found) if (message !== null) conditions.set(kind, message);
@@ -105,12 +105,12 @@ export function deviceAlertConditions(
 /**
  * Whether a device is online with nothing to raise now, whatever its commune's windows (those
  * only matter to a device that is not online): its status alerts are all clear. Time can only
- * bring a cache alert closer, so a device quiet now was quiet at every moment before.
+ * bring a cache alert (or silence) closer, so a device quiet now was quiet at every moment before.
  */
-export function statusAlertsQuiet(device: DeviceFacts, now: Date): boolean {
+export function statusAlertsQuiet(device: DeviceFacts, at: Liveness): boolean {
   return (
     device.apiTokenHash !== null &&
-    isOnline(device) &&
-    deviceAlertConditions(device, { windows: [], now, offlineGraceMs: 0 }).size === 0
+    isOnline(device, at) &&
+    deviceAlertConditions(device, { ...at, windows: [], offlineGraceMs: 0 }).size === 0
   );
 }

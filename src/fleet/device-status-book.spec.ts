@@ -23,6 +23,7 @@ function device(id: string): Device {
     apiTokenHash: 'hash',
     mqttPasswordHash: 'hash',
     enrolledAt: T0,
+    revokedAt: null,
     state: 'online',
     lastSeenAt: T0,
     playingItemId: null,

@@ -108,7 +108,7 @@ export class DevicesRepository {
     codeHash: string,
     values: Pick<
       Device,
-      'publicKey' | 'apiTokenHash' | 'mqttPasswordHash' | 'enrolledAt' | 'updatedAt'
+      'publicKey' | 'apiTokenHash' | 'mqttPasswordHash' | 'enrolledAt' | 'revokedAt' | 'updatedAt'
     > & {
       enrolmentUsedAt: Date;
     },

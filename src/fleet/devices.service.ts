@@ -18,7 +18,7 @@ import {
 } from './device-credentials';
 import { DeviceAlerts } from './device-alerts.service';
 import { DeviceStatusBook, StatusValues } from './device-status-book';
-import { deviceStatus } from './device-status';
+import { deviceStatus, Liveness, livenessAt } from './device-status';
 import { DevicesRepository } from './devices.repository';
 import {
   CreateDeviceDto,
@@ -61,7 +61,8 @@ const STATUS_PROBLEM_MAX_LENGTH = 200;
 /** Offline clusters first in a province's list: they are what a monitor looks for. */
 const STATUS_ORDER: Record<DeviceViewStatus, number> = { offline: 0, 'never-seen': 1, online: 2 };
 
-export function deviceView(device: Device): DeviceView {
+/** The device as the API shows it, its status as of `at` (`DevicesService.liveness`). */
+export function deviceView(device: Device, at: Liveness): DeviceView {
   return {
     id: device.id,
     communeCode: device.communeCode,
@@ -71,7 +72,7 @@ export function deviceView(device: Device): DeviceView {
       device.locationLat === null || device.locationLon === null
         ? null
         : { lat: device.locationLat, lon: device.locationLon, note: device.locationNote },
-    status: deviceStatus(device),
+    status: deviceStatus(device, at),
     lastSeenAt: device.lastSeenAt?.toISOString() ?? null,
     playing:
       device.playingItemId && device.playingStartedAt
@@ -134,6 +135,17 @@ export function deviceNameKey(name: string): string {
   return name.trim().replace(/\s+/g, ' ').normalize('NFC').toLocaleLowerCase('vi');
 }
 
+/**
+ * Takes the device's credentials away. `revokedAt` keeps the first revocation: a second one (a
+ * new code for a box that has not enrolled again) does not move it, so the items between the
+ * two stay unsent to it.
+ */
+function revoke(device: Device, now: Date): void {
+  if (device.apiTokenHash !== null) device.revokedAt = now;
+  device.apiTokenHash = null;
+  device.mqttPasswordHash = null;
+}
+
 function normalizeZones(zones: string[] | undefined): string[] {
   return [...new Set(zones ?? [])].sort();
 }
@@ -189,6 +201,7 @@ export class DevicesService {
       apiTokenHash: null,
       mqttPasswordHash: null,
       enrolledAt: null,
+      revokedAt: null,
       state: null,
       lastSeenAt: null,
       playingItemId: null,
@@ -226,6 +239,11 @@ export class DevicesService {
     };
   }
 
+  /** Now, for telling the devices' statuses (a device silent too long is offline). */
+  liveness(): Liveness {
+    return livenessAt(this.config, this.clock.now());
+  }
+
   async list(communeCode: string): Promise<Device[]> {
     this.geo.commune(communeCode);
     const devices = await this.devices.listByCommune(communeCode);
@@ -234,11 +252,14 @@ export class DevicesService {
 
   async listProvince(provinceCode: string, status?: DeviceViewStatus): Promise<Device[]> {
     this.geo.province(provinceCode);
+    const at = this.liveness();
     const devices = (await this.devices.listByProvince(provinceCode))
       .map((device) => this.statuses.current(device))
-      .filter((device) => status === undefined || deviceStatus(device) === status);
+      .filter((device) => status === undefined || deviceStatus(device, at) === status);
     // Stable sort: within a status, the repository's order (commune, name) stays.
-    return devices.sort((a, b) => STATUS_ORDER[deviceStatus(a)] - STATUS_ORDER[deviceStatus(b)]);
+    return devices.sort(
+      (a, b) => STATUS_ORDER[deviceStatus(a, at)] - STATUS_ORDER[deviceStatus(b, at)],
+    );
   }
 
   async get(communeCode: string, id: string): Promise<Device> {
@@ -338,8 +359,7 @@ export class DevicesService {
       device.enrolmentCodeHash = secretHash(normalizeEnrolmentCode(code));
       device.enrolmentExpiresAt = expiresAt;
       device.enrolmentUsedAt = null;
-      device.apiTokenHash = null;
-      device.mqttPasswordHash = null;
+      revoke(device, this.clock.now());
       device.updatedAt = this.clock.now();
       await this.devices.save(device, manager);
       await this.audit.record(
@@ -365,8 +385,7 @@ export class DevicesService {
       const found = await this.devices.find(id, manager);
       if (!found || found.communeCode !== communeCode)
         throw notFound('DEVICE_NOT_FOUND', 'Device', id);
-      found.apiTokenHash = null;
-      found.mqttPasswordHash = null;
+      revoke(found, this.clock.now());
       found.updatedAt = this.clock.now();
       await this.devices.save(found, manager);
       await this.audit.record(
@@ -425,6 +444,7 @@ export class DevicesService {
           apiTokenHash: secretHash(apiToken),
           mqttPasswordHash: secretHash(password),
           enrolledAt: now,
+          revokedAt: null,
           enrolmentUsedAt: now,
           updatedAt: now,
         },
@@ -507,12 +527,14 @@ export class DevicesService {
         startedAt: new Date(status.playing.startedAt),
       });
     }
-    const shown = deviceStatus(device);
+    // A device silent too long was offline: its status now brings it back online.
+    const at = livenessAt(this.config, receivedAt);
+    const shown = deviceStatus(device, at);
     return {
       before: device,
       after,
       cameOnline: status.status !== 'offline' && shown !== 'online',
-      changed: shown !== deviceStatus(after),
+      changed: shown !== deviceStatus(after, at),
     };
   }
 

@@ -4,6 +4,8 @@ import { toInstant } from '../database/columns';
 import { insertRows, sqlBoolean, SqlValue } from '../database/bulk-insert';
 import { Db } from '../database/db.service';
 import { DeviceCommand } from './entities/device-command.entity';
+import type { Device } from './entities/device.entity';
+import type { DeviceState } from './protocol';
 import { EmergencyDevice } from './entities/emergency-device.entity';
 import { Emergency } from './entities/emergency.entity';
 
@@ -26,23 +28,28 @@ export interface ReportedStart {
   startedAt: Date;
 }
 
-/** A device as an emergency targets it. */
-export interface FleetDevice {
-  id: string;
-  communeCode: string;
-  name: string;
-  zones: string[];
-  /** Online now, as the device's view says it (`deviceStatus`). */
-  online: boolean;
-}
+/**
+ * A device as an emergency reads it: whether it is a target (`deviceIsTargetable`) and whether
+ * it is online (`deviceStatus`) are the service's to tell.
+ */
+export type FleetDevice = Pick<
+  Device,
+  'id' | 'communeCode' | 'name' | 'zones' | 'state' | 'lastSeenAt' | 'enrolledAt' | 'revokedAt'
+>;
 
 interface RawDevice {
   id: string;
   commune_code: string;
   name: string;
   zones: string;
-  state: string | null;
+  state: DeviceState | null;
   last_seen_at: string | null;
+  enrolled_at: string | null;
+  revoked_at: string | null;
+}
+
+function instantOrNull(value: string | null): Date | null {
+  return value === null ? null : new Date(value);
 }
 
 interface RawTarget {
@@ -180,8 +187,8 @@ export class EmergenciesRepository {
     const rows = await manager.query<RawDevice[]>(
       placeholders(
         manager,
-        `SELECT id, commune_code, name, zones, state, last_seen_at FROM device WHERE ${condition} ` +
-          'ORDER BY commune_code, name, id',
+        'SELECT id, commune_code, name, zones, state, last_seen_at, enrolled_at, revoked_at ' +
+          `FROM device WHERE ${condition} ORDER BY commune_code, name, id`,
       ),
       parameters,
     );
@@ -190,7 +197,10 @@ export class EmergenciesRepository {
       communeCode: row.commune_code,
       name: row.name,
       zones: JSON.parse(row.zones) as string[],
-      online: row.last_seen_at !== null && (row.state === 'online' || row.state === 'playing'),
+      state: row.state,
+      lastSeenAt: instantOrNull(row.last_seen_at),
+      enrolledAt: instantOrNull(row.enrolled_at),
+      revokedAt: instantOrNull(row.revoked_at),
     }));
   }
 

@@ -1,16 +1,19 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditService } from '../auth/audit.service';
 import { AuthUser, canAccessCommune, canAccessProvince } from '../auth/auth-user';
 import { Clock } from '../common/clock';
 import { DomainError, notFound } from '../common/domain-error';
 import { newId } from '../common/ids';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
 import { EmergencyDto } from '../schedule/dto/schedule.dto';
 import { itemTargetsDevice } from '../schedule/item-zones';
 import { itemRef } from '../schedule/schedule-item.view';
 import { EmergencyView, PlacedEmergency, ScheduleService } from '../schedule/schedule.service';
+import { deviceStatus, livenessAt } from './device-status';
+import { deviceIsTargetable } from './device-targeting';
 import { ProvinceEmergencyDto } from './dto/emergency.dto';
 import { EmergenciesRepository, FleetDevice } from './emergencies.repository';
 import {
@@ -63,6 +66,7 @@ export class EmergenciesService {
     private readonly audit: AuditService,
     private readonly link: FleetLink,
     private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** A commune's emergency, to the devices of its zones (all of them without zones). */
@@ -273,11 +277,16 @@ export class EmergenciesService {
     const targets: EmergencyDevice[] = [];
     const outgoing: Outgoing[] = [];
     let online = 0;
-    for (const device of spec.devices) {
+    // Revoked (or never enrolled) clusters are not sent it: no box could take the command.
+    const targeted = spec.devices.filter((device) =>
+      deviceIsTargetable(device, items.get(device.communeCode)!),
+    );
+    const at = livenessAt(this.config, now);
+    for (const device of targeted) {
       const item = items.get(device.communeCode)!;
       const params = { scheduleItemId: item.id, endsAt: item.endsAt.toISOString() };
       const commandId = newId(now.getTime());
-      const isOnline = device.online;
+      const isOnline = deviceStatus(device, at) === 'online';
       if (isOnline) online += 1;
       commands.push({
         id: commandId,
@@ -324,7 +333,7 @@ export class EmergenciesService {
           bulletinId: emergency.bulletinId,
           zones: spec.zones,
           communes: [...items.keys()],
-          devices: spec.devices.length,
+          devices: targeted.length,
           online,
         },
       },

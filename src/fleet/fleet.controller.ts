@@ -75,12 +75,14 @@ export class CommuneDevicesController {
 
   @Get()
   async list(@Param('commune') commune: string): Promise<DeviceView[]> {
-    return (await this.devices.list(commune)).map(deviceView);
+    const devices = await this.devices.list(commune);
+    const at = this.devices.liveness();
+    return devices.map((device) => deviceView(device, at));
   }
 
   @Get(':id')
   async get(@Param('commune') commune: string, @Param('id', uuid) id: string): Promise<DeviceView> {
-    return deviceView(await this.devices.get(commune, id));
+    return deviceView(await this.devices.get(commune, id), this.devices.liveness());
   }
 
   @Roles('admin', 'operator', 'approver')
@@ -91,7 +93,7 @@ export class CommuneDevicesController {
     @Body() body: UpdateDeviceDto,
     @CurrentUser() actor: AuthUser,
   ): Promise<DeviceView> {
-    return deviceView(await this.devices.update(commune, id, body, actor));
+    return deviceView(await this.devices.update(commune, id, body, actor), this.devices.liveness());
   }
 
   @Roles('admin', 'operator', 'approver')
@@ -124,7 +126,10 @@ export class CommuneDevicesController {
     @Param('id', uuid) id: string,
     @CurrentUser() actor: AuthUser,
   ): Promise<DeviceView> {
-    return deviceView(await this.devices.revokeCredentials(commune, id, actor));
+    return deviceView(
+      await this.devices.revokeCredentials(commune, id, actor),
+      this.devices.liveness(),
+    );
   }
 
   @Roles('admin', 'operator', 'approver')
@@ -171,7 +176,9 @@ export class ProvinceDevicesController {
     @Param('province') province: string,
     @Query() query: DeviceListQueryDto,
   ): Promise<DeviceView[]> {
-    return (await this.devices.listProvince(province, query.status)).map(deviceView);
+    const devices = await this.devices.listProvince(province, query.status);
+    const at = this.devices.liveness();
+    return devices.map((device) => deviceView(device, at));
   }
 }
 
@@ -200,7 +207,7 @@ export class DeviceApiController {
   @UseGuards(DeviceGuard)
   @Get('me')
   me(@Req() request: DeviceRequest): DeviceView {
-    return deviceView(request.device!);
+    return deviceView(request.device!, this.devices.liveness());
   }
 
   /**

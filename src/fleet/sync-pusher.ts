@@ -75,8 +75,9 @@ export class SyncPusher implements OnModuleInit, OnModuleDestroy {
   async push(communeCode: string, itemIds: readonly string[]): Promise<number> {
     // Only the process that serves the API holds the broker connection.
     if (!this.link.optional()) return 0;
+    const at = this.service.liveness();
     const devices = (await this.devices.listByCommune(communeCode)).filter(
-      (device) => deviceStatus(device) === 'online',
+      (device) => deviceStatus(device, at) === 'online',
     );
     if (devices.length === 0) return 0;
     const items = await this.programLog.itemsByIds(this.db.manager, itemIds);

@@ -8,6 +8,8 @@ import { newId } from '../common/ids';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Db } from '../database/db.service';
 import { DeviceArrivals } from '../fleet/device-arrivals';
+import { deviceStatus } from '../fleet/device-status';
+import { deviceIsTargetable } from '../fleet/device-targeting';
 import { DevicesService } from '../fleet/devices.service';
 import { Device } from '../fleet/entities/device.entity';
 import { liveStreamPath } from '../fleet/protocol';
@@ -50,10 +52,15 @@ export class LiveFleet implements OnModuleInit {
     this.arrivals.listen((communeCode, deviceId) => this.joinLate(communeCode, deviceId));
   }
 
-  /** The enrolled devices of the commune a session for `zones` reaches (409 when none). */
+  /**
+   * The devices of the commune a session for `zones` starting now reaches: enrolled, not revoked
+   * (409 when none).
+   */
   async targets(communeCode: string, zones: string[] | null): Promise<Device[]> {
-    const devices = (await this.devices.list(communeCode)).filter(
-      (device) => device.enrolledAt !== null && itemTargetsDevice(zones, device.zones),
+    const now = this.clock.now();
+    const session = { zones, startsAt: now, endsAt: now };
+    const devices = (await this.devices.list(communeCode)).filter((device) =>
+      deviceIsTargetable(device, session),
     );
     if (devices.length === 0) {
       throw new DomainError(
@@ -124,9 +131,10 @@ export class LiveFleet implements OnModuleInit {
     };
     this.onAir.set(session.id, live);
     const devices = await this.targets(session.communeCode, session.zones).catch(() => []);
+    const at = this.devices.liveness();
     await Promise.all(
       devices
-        .filter((device) => device.state !== null && device.state !== 'offline')
+        .filter((device) => deviceStatus(device, at) === 'online')
         .map((device) => this.tell(live, device)),
     );
     return live;
@@ -170,7 +178,7 @@ export class LiveFleet implements OnModuleInit {
     for (const live of this.onAir.values()) {
       if (live.communeCode !== communeCode) continue;
       const device = (await this.devices.list(communeCode)).find((one) => one.id === deviceId);
-      if (device && itemTargetsDevice(live.item.zones, device.zones)) {
+      if (device && deviceIsTargetable(device, live.item)) {
         this.logger.log(`Device ${deviceId} back online: joins live session ${live.sessionId}`);
         await this.tell(live, device);
       }

@@ -26,6 +26,7 @@ import { DeviceCoverageIndex1765000002500 } from './1765000002500-device-coverag
 import { DropStartedAtIndex1765000002600 } from './1765000002600-drop-started-at-index';
 import { AuditSendBackIndex1765000002700 } from './1765000002700-audit-send-back-index';
 import { ReceiptRefused1765000002800 } from './1765000002800-receipt-refused';
+import { DeviceRevokedAt1765000002900 } from './1765000002900-device-revoked-at';
 import { DeviceStatusProblem1765000003150 } from './1765000003150-device-status-problem';
 
 /** Every migration, oldest first. Add new ones at the end. */
@@ -58,5 +59,6 @@ export const MIGRATIONS = [
   DropStartedAtIndex1765000002600,
   AuditSendBackIndex1765000002700,
   ReceiptRefused1765000002800,
+  DeviceRevokedAt1765000002900,
   DeviceStatusProblem1765000003150,
 ];

@@ -59,6 +59,13 @@ export class Device {
   @InstantColumn({ name: 'enrolled_at', nullable: true })
   enrolledAt!: Date | null;
 
+  /**
+   * When its credentials were revoked (a revocation or a new enrolment code); null while it holds
+   * credentials. Items that start after it are not sent to the device (`deviceIsTargetable`).
+   */
+  @InstantColumn({ name: 'revoked_at', nullable: true })
+  revokedAt!: Date | null;
+
   /** The last status the device reported (`offline` also by its Last Will); null: never. */
   @Column({ type: 'varchar', length: 16, nullable: true })
   state!: DeviceState | null;

@@ -18,7 +18,7 @@ import {
   receiptProblem,
 } from '../../fleet/protocol';
 import { ScheduleItem } from '../../schedule/entities/schedule-item.entity';
-import { itemTargetsDevice } from '../../schedule/item-zones';
+import { deviceIsTargetable } from '../../fleet/device-targeting';
 import { AsRunLedger } from '../as-run-ledger';
 import { chunks, LOOKUP_CHUNK } from '../log-checks';
 import { DeviceReceipt } from '../entities/device-receipt.entity';
@@ -320,10 +320,8 @@ function judge(
 
 /** Whether the item is one of the device's commune, sent to its zones. */
 function itemSent(device: Device, item: ScheduleItem): boolean {
-  if (item.communeCode !== device.communeCode) return false;
-  if (!itemTargetsDevice(item.zones, device.zones)) return false;
-  // A device enrolled after the item ended was never sent it.
-  return device.enrolledAt !== null && device.enrolledAt <= item.endsAt;
+  // A device enrolled after the item ended, or revoked before it started, was never sent it.
+  return item.communeCode === device.communeCode && deviceIsTargetable(device, item);
 }
 
 const PROBLEM_TEXT: Record<ReceiptProblem, string> = {

@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager, In, IsNull } from 'typeorm';
 import { execute } from '../../database/bulk-insert';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { deviceIsTargetable } from '../../fleet/device-targeting';
 import { Device } from '../../fleet/entities/device.entity';
 import { ScheduleItem } from '../../schedule/entities/schedule-item.entity';
-import { itemTargetsDevice } from '../../schedule/item-zones';
 import { PolicyChecks } from '../../schedule/policy-checks';
 import { AsRunLedger } from '../as-run-ledger';
 import { AutomationRecorder, ItemRecordEntry, RecordExtra } from '../automation-recorder';
@@ -150,7 +150,7 @@ export class ReceiptRecords {
     return written;
   }
 
-  /** The enrolled devices of the commune (each item keeps those enrolled before it ended). */
+  /** The devices of the commune ever enrolled (each item keeps those `deviceIsTargetable`). */
   private enrolledDevices(manager: EntityManager, communeCode: string): Promise<Device[]> {
     return manager
       .createQueryBuilder(Device, 'device')
@@ -172,16 +172,12 @@ function speakerOf(item: ScheduleItem): { createdBy?: string | null } {
   return item.source === 'live' ? { createdBy: item.createdBy } : {};
 }
 
-/** The devices of the commune the item went to (enrolled before it ended). */
+/**
+ * The devices of the commune the item went to (enrolled before it ended, not revoked before it
+ * started): the record waits for their receipts.
+ */
 function targetedDevices(devices: readonly Device[], item: ScheduleItem): string[] {
-  return devices
-    .filter(
-      (device) =>
-        device.enrolledAt !== null &&
-        device.enrolledAt <= item.endsAt &&
-        itemTargetsDevice(item.zones, device.zones),
-    )
-    .map((device) => device.id);
+  return devices.filter((device) => deviceIsTargetable(device, item)).map((device) => device.id);
 }
 
 /** The receipts each record counts for the first time carry its seq (one statement a slice). */
