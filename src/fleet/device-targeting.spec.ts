@@ -1,4 +1,4 @@
-import { deviceIsTargetable } from './device-targeting';
+import { deviceIsTargetable, deviceMayBeTargeted } from './device-targeting';
 
 const at = (time: string) => new Date(`2026-12-03T${time}:00.000Z`);
 const item = { zones: null, startsAt: at('08:00'), endsAt: at('08:10') };
@@ -20,5 +20,19 @@ describe('deviceIsTargetable', () => {
     expect(deviceIsTargetable({ ...enrolled, revokedAt: at('07:30') }, item)).toBe(false);
     expect(deviceIsTargetable({ ...enrolled, revokedAt: at('08:00') }, item)).toBe(false);
     expect(deviceIsTargetable({ ...enrolled, revokedAt: at('08:05') }, item)).toBe(true);
+  });
+});
+
+describe('deviceMayBeTargeted (an item starting now)', () => {
+  it('keeps a device not enrolled yet, not a revoked one', () => {
+    expect(deviceMayBeTargeted({ ...enrolled, enrolledAt: null }, item)).toBe(true);
+    expect(deviceMayBeTargeted(enrolled, item)).toBe(true);
+    expect(deviceMayBeTargeted({ ...enrolled, revokedAt: at('07:30') }, item)).toBe(false);
+    expect(
+      deviceMayBeTargeted(
+        { ...enrolled, enrolledAt: null, zones: ['thon-2'] },
+        { ...item, zones: ['thon-1'] },
+      ),
+    ).toBe(false);
   });
 });

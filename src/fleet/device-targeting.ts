@@ -21,3 +21,13 @@ export function deviceIsTargetable(device: TargetableDevice, item: TargetItem): 
   if (device.enrolledAt === null || device.enrolledAt > item.endsAt) return false;
   return device.revokedAt === null || device.revokedAt > item.startsAt;
 }
+
+/**
+ * For an item starting now (an emergency's fan-out): whether the device may still be its target
+ * by its end, so a command is recorded for it. A cluster not enrolled yet may enrol and connect
+ * while the item lasts (it is sent the command then, and `deviceIsTargetable` counts it from its
+ * enrolment); a revoked one is no target of anything that starts after its revocation.
+ */
+export function deviceMayBeTargeted(device: TargetableDevice, item: TargetItem): boolean {
+  return deviceIsTargetable({ ...device, enrolledAt: device.enrolledAt ?? item.startsAt }, item);
+}

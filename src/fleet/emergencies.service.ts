@@ -13,7 +13,7 @@ import { itemTargetsDevice } from '../schedule/item-zones';
 import { itemRef } from '../schedule/schedule-item.view';
 import { EmergencyView, PlacedEmergency, ScheduleService } from '../schedule/schedule.service';
 import { deviceStatus, livenessAt } from './device-status';
-import { deviceIsTargetable } from './device-targeting';
+import { deviceMayBeTargeted } from './device-targeting';
 import { ProvinceEmergencyDto } from './dto/emergency.dto';
 import { EmergenciesRepository, FleetDevice } from './emergencies.repository';
 import {
@@ -277,9 +277,9 @@ export class EmergenciesService {
     const targets: EmergencyDevice[] = [];
     const outgoing: Outgoing[] = [];
     let online = 0;
-    // Revoked (or never enrolled) clusters are not sent it: no box could take the command.
+    // A revoked cluster is not sent it; one not enrolled yet gets it if it connects in time.
     const targeted = spec.devices.filter((device) =>
-      deviceIsTargetable(device, items.get(device.communeCode)!),
+      deviceMayBeTargeted(device, items.get(device.communeCode)!),
     );
     const at = livenessAt(this.config, now);
     for (const device of targeted) {
