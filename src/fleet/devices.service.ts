@@ -559,12 +559,13 @@ export class DevicesService {
       statusProblemAt: receivedAt,
     });
     this.presence.seen(device, receivedAt);
-    const shown = deviceStatus(device);
+    const at = livenessAt(this.config, receivedAt);
+    const shown = deviceStatus(device, at);
     return {
       before: device,
       after,
       cameOnline: shown !== 'online',
-      changed: shown !== deviceStatus(after),
+      changed: shown !== deviceStatus(after, at),
     };
   }
 
