@@ -22,7 +22,7 @@ describe('normalizeVietnameseText', () => {
     ['mô hình chính quyền 02 cấp', 'mô hình chính quyền hai cấp'],
     ['tối thiểu 03 lĩnh vực', 'tối thiểu ba lĩnh vực'],
     ['công nghiệp 4.0', 'công nghiệp bốn chấm không'],
-    ['gọi 0912345678', 'gọi không chín một hai ba bốn năm sáu bảy tám'],
+
     ['thứ 4 và thứ 1', 'thứ tư và thứ nhất'],
     ['Thứ 7 hằng tuần', 'Thứ bảy hằng tuần'],
     ['UBND các xã, phường', 'Ủy ban nhân dân các xã, phường'],
@@ -37,9 +37,6 @@ describe('normalizeVietnameseText', () => {
     ['Phòng VH-XH', 'Phòng văn hóa-xã hội'],
     ['công tác PCCC và ATGT', 'công tác phòng cháy chữa cháy và an toàn giao thông'],
     ['nộp hồ sơ TTHC trên Cổng DVC', 'nộp hồ sơ thủ tục hành chính trên Cổng dịch vụ công'],
-    // A product's name stays as written: its reading is not ours to guess.
-    ['cài ứng dụng VNeID', 'cài ứng dụng VNeID'],
-    ['Quyết định số 505/QĐ-TTg', 'Quyết định số năm trăm lẻ năm quyết định-Thủ tướng'],
     [
       'giai đoạn 2021-2025',
       'giai đoạn hai nghìn không trăm hai mươi mốt đến hai nghìn không trăm hai mươi lăm',
@@ -53,9 +50,133 @@ describe('normalizeVietnameseText', () => {
     expect(normalizeVietnameseText(input)).toBe(expected);
   });
 
-  it('leaves what is not a date alone', () => {
-    expect(normalizeVietnameseText('tỉ lệ 45/60')).toBe('tỉ lệ bốn mươi lăm sáu mươi');
-    expect(normalizeVietnameseText('ngày 32/13')).toBe('ngày ba mươi hai mười ba');
+  it('reads what cannot be a date as a fraction or a ratio', () => {
+    expect(normalizeVietnameseText('tỉ lệ 45/60')).toBe('tỉ lệ bốn mươi lăm phần sáu mươi');
+    expect(normalizeVietnameseText('ngày 32/13')).toBe('ngày ba mươi hai trên mười ba');
+  });
+
+  describe('a/b: a date or a fraction, as the words around it say', () => {
+    const slashes: [string, string][] = [
+      ['Khoảng 1/2 số hộ chưa nộp', 'Khoảng một phần hai số hộ chưa nộp'],
+      ['Lũ làm ngập 2/3 diện tích lúa', 'Lũ làm ngập hai phần ba diện tích lúa'],
+      ['đã chiếm 3/4 tổng kinh phí', 'đã chiếm ba phần tư tổng kinh phí'],
+      ['1/2 dân số đã tiêm', 'một phần hai dân số đã tiêm'],
+      ['Họp vào ngày 1/2', 'Họp vào ngày mồng một tháng hai'],
+      ['nộp từ 1/2 đến 15/2', 'nộp từ mồng một tháng hai đến mười lăm tháng hai'],
+      ['Hạn nộp 1/2/2026', 'Hạn nộp mồng một tháng hai năm hai nghìn không trăm hai mươi sáu'],
+      ['nghỉ lễ 30/4 - 1/5', 'nghỉ lễ ba mươi tháng tư đến mồng một tháng năm'],
+      ['Kỷ niệm 2/9', 'Kỷ niệm mồng hai tháng chín'],
+      ['nộp trước 01/02 số tiền', 'nộp trước mồng một tháng hai số tiền'],
+      ['nhà số 12/3 đường Lê Lợi', 'nhà số mười hai trên ba đường Lê Lợi'],
+    ];
+    it.each(slashes)('reads %j as %j', (input, expected) => {
+      expect(normalizeVietnameseText(input)).toBe(expected);
+    });
+  });
+
+  describe('money ends in "đồng"', () => {
+    const money: [string, string][] = [
+      ['lệ phí 50.000đ', 'lệ phí năm mươi nghìn đồng'],
+      ['lệ phí 50.000 đ.', 'lệ phí năm mươi nghìn đồng.'],
+      ['mức 50.000 VNĐ', 'mức năm mươi nghìn đồng'],
+      ['mức 50.000 đồng', 'mức năm mươi nghìn đồng'],
+      ['hỗ trợ 1,5 triệu đồng', 'hỗ trợ một phẩy năm triệu đồng'],
+      ['hỗ trợ 1,5 triệu đ', 'hỗ trợ một phẩy năm triệu đồng'],
+      ['tổng 2 tỷ', 'tổng hai tỷ'],
+      ['thu 30.000đ/người', 'thu ba mươi nghìn đồng một người'],
+    ];
+    it.each(money)('reads %j as %j', (input, expected) => {
+      expect(normalizeVietnameseText(input)).toBe(expected);
+    });
+    it('leaves a letter "đ" that follows no number alone', () => {
+      expect(normalizeVietnameseText('theo điểm đ khoản 1')).toBe('theo điểm đ khoản một');
+    });
+  });
+
+  describe('phone numbers are read digit by digit, in their groups', () => {
+    const phones: [string, string][] = [
+      ['Liên hệ 0912.345.678', 'Liên hệ không chín một hai, ba bốn năm, sáu bảy tám'],
+      ['Liên hệ 0912 345 678.', 'Liên hệ không chín một hai, ba bốn năm, sáu bảy tám.'],
+      ['gọi 0912345678', 'gọi không chín một hai, ba bốn năm, sáu bảy tám'],
+      ['số máy 0237.3852.123', 'số máy không hai ba bảy, ba tám năm hai, một hai ba'],
+      ['đường dây nóng 1900 1234', 'đường dây nóng một chín không không, một hai ba bốn'],
+      ['tổng đài 19001234', 'tổng đài một chín không không, một hai ba bốn'],
+      ['Khi có cháy gọi 114', 'Khi có cháy gọi một một bốn'],
+      ['gọi ngay 113, 114 hoặc 115', 'gọi ngay một một ba, một một bốn hoặc một một năm'],
+    ];
+    it.each(phones)('reads %j as %j', (input, expected) => {
+      expect(normalizeVietnameseText(input)).toBe(expected);
+    });
+    it('reads 113 as a quantity where nothing calls it', () => {
+      expect(normalizeVietnameseText('có 113 hộ')).toBe('có một trăm mười ba hộ');
+    });
+  });
+
+  describe('times and their ranges', () => {
+    const times: [string, string][] = [
+      ['tiếp dân 8h-11h30', 'tiếp dân tám giờ đến mười một giờ ba mươi phút'],
+      ['từ 13h30 - 17h', 'từ mười ba giờ ba mươi phút đến mười bảy giờ'],
+      ['khai mạc lúc 14h', 'khai mạc lúc mười bốn giờ'],
+      ['tập trung 8 giờ 30', 'tập trung tám giờ ba mươi'],
+      ['từ 7 giờ - 9 giờ', 'từ bảy giờ đến chín giờ'],
+    ];
+    it.each(times)('reads %j as %j', (input, expected) => {
+      expect(normalizeVietnameseText(input)).toBe(expected);
+    });
+  });
+
+  describe('abbreviations of places, roads, documents and signatures', () => {
+    const abbreviations: [string, string][] = [
+      ['Công an P. Hàm Rồng', 'Công an phường Hàm Rồng'],
+      ['tại Q. Ba Đình và Q.1', 'tại quận Ba Đình và quận một'],
+      ['TP.Thanh Hóa', 'thành phố Thanh Hóa'],
+      ['UBND TT. Rừng Thông', 'Ủy ban nhân dân thị trấn Rừng Thông'],
+      ['dọc Q.Lộ 1A và QL45', 'dọc quốc lộ một A và quốc lộ bốn mươi lăm'],
+      ['Chủ tịch HĐND xã', 'Chủ tịch Hội đồng nhân dân xã'],
+      ['cài ứng dụng VNeID', 'cài ứng dụng vê en e ai đi'],
+      ['gọi SĐT trên', 'gọi số điện thoại trên'],
+      ['theo NĐ-CP', 'theo nghị định Chính phủ'],
+      ['theo TT số 39', 'theo thông tư số ba mươi chín'],
+      // "TT" on its own is not a circular: a centre, a team, a town.
+      ['Trung tâm TT', 'Trung tâm TT'],
+      [
+        'Thông tư số 39/2020/TT-BTTTT',
+        'Thông tư số ba mươi chín trên hai nghìn không trăm hai mươi, thông tư Bộ Thông tin và Truyền thông',
+      ],
+      [
+        'Nghị định 13/2023/NĐ-CP',
+        'Nghị định mười ba trên hai nghìn không trăm hai mươi ba, nghị định Chính phủ',
+      ],
+      ['Quyết định số 505/QĐ-TTg', 'Quyết định số năm trăm lẻ năm, quyết định Thủ tướng'],
+      [
+        'Công văn số 16650/UBND-CNXDKH',
+        'Công văn số mười sáu nghìn sáu trăm năm mươi, Ủy ban nhân dân CNXDKH',
+      ],
+      [
+        'Luật số 24/2018/QH14',
+        'Luật số hai mươi tư trên hai nghìn không trăm mười tám, Quốc hội mười bốn',
+      ],
+      ['Giám đốc Sở (để b/c); Phòng (để t/h)', 'Giám đốc Sở (để báo cáo); Phòng (để thực hiện)'],
+      ['Lưu: VT, CNTT.', 'Lưu: văn thư, công nghệ thông tin.'],
+      ['KT. GIÁM ĐỐC', 'ký thay GIÁM ĐỐC'],
+      ['Số: /SKHCN-CNTT', 'Số: Sở Khoa học và Công nghệ-công nghệ thông tin'],
+    ];
+    it.each(abbreviations)('reads %j as %j', (input, expected) => {
+      expect(normalizeVietnameseText(input)).toBe(expected);
+    });
+  });
+
+  it('reads a commune announcement with several of these together', () => {
+    expect(
+      normalizeVietnameseText(
+        'UBND P. Hàm Rồng thông báo: 2/3 số hộ đã nộp BHYT; từ ngày 1/2, tiếp dân 8h-11h30, ' +
+          'lệ phí 50.000đ, hotline 0912.345.678.',
+      ),
+    ).toBe(
+      'Ủy ban nhân dân phường Hàm Rồng thông báo: hai phần ba số hộ đã nộp bảo hiểm y tế; từ ngày ' +
+        'mồng một tháng hai, tiếp dân tám giờ đến mười một giờ ba mươi phút, lệ phí năm mươi nghìn ' +
+        'đồng, hotline không chín một hai, ba bốn năm, sáu bảy tám.',
+    );
   });
 
   it('keeps Vietnamese letters next to numbers intact', () => {

@@ -1,10 +1,11 @@
 import { doReadNumber, ReadingConfig } from 'read-vietnamese-number';
 
 /**
- * Text as a Vietnamese announcer reads it, before speech synthesis: numbers, dates, times,
- * percentages and the common administrative abbreviations become words ("10/10" → "mười tháng
- * mười", "05:30" → "năm giờ ba mươi phút", "UBND" → "Ủy ban nhân dân"). The synthesizer on its own
- * reads digits one by one or in English order. Pure; no I/O.
+ * Text as a Vietnamese announcer reads it, before speech synthesis: numbers, dates, fractions,
+ * times, money, phone numbers, document numbers and the common administrative abbreviations become
+ * words ("10/10" → "mười tháng mười", "2/3 số hộ" → "hai phần ba số hộ", "05:30" → "năm giờ ba
+ * mươi phút", "UBND" → "Ủy ban nhân dân"). The synthesizer on its own reads digits one by one or
+ * in English order. The rules are the table STEPS at the end, in the order they apply. Pure; no I/O.
  */
 export function normalizeVietnameseText(input: string): string {
   let text = input.normalize('NFC').replace(/\r\n?/g, '\n');
@@ -56,9 +57,14 @@ const WORD = String.raw`[\p{L}\p{N}]`;
 const NOT_BEFORE = String.raw`(?<!${WORD})`;
 const NOT_AFTER = String.raw`(?!${WORD})`;
 
+/** Abbreviations read the same wherever they stand. A longer one comes before its prefix. */
 const ABBREVIATIONS: [string, string][] = [
   ['V/v', 'Về việc'],
   ['v/v', 'về việc'],
+  // "Nơi nhận" of a letter: "(để b/c)", "(để t/h)", "(để p/h)".
+  ['b/c', 'báo cáo'],
+  ['t/h', 'thực hiện'],
+  ['p/h', 'phối hợp'],
   ['UBND', 'Ủy ban nhân dân'],
   ['HĐND', 'Hội đồng nhân dân'],
   ['SKHCN', 'Sở Khoa học và Công nghệ'],
@@ -73,6 +79,8 @@ const ABBREVIATIONS: [string, string][] = [
   ['VH', 'văn hóa'],
   ['XH', 'xã hội'],
   ['CCCD', 'căn cước công dân'],
+  // The identification app, as the police's own broadcasts say its name.
+  ['VNeID', 'vê en e ai đi'],
   ['BHYT', 'bảo hiểm y tế'],
   ['BHXH', 'bảo hiểm xã hội'],
   ['THCS', 'trung học cơ sở'],
@@ -81,9 +89,51 @@ const ABBREVIATIONS: [string, string][] = [
   ['ATGT', 'an toàn giao thông'],
   ['DVC', 'dịch vụ công'],
   ['TTHC', 'thủ tục hành chính'],
+  ['SĐT', 'số điện thoại'],
   ['QĐ', 'quyết định'],
+  ['NĐ-CP', 'nghị định Chính phủ'],
   ['NĐ', 'nghị định'],
   ['TTg', 'Thủ tướng'],
+];
+
+/**
+ * Codes read this way only inside a document's number ("39/2020/TT-BTTTT", "13/2023/NĐ-CP"):
+ * elsewhere "TT" may be a town (thị trấn) or a centre, "CP" a joint-stock company (công ty CP).
+ */
+const DOCUMENT_CODES: [string, string][] = [
+  ['TT', 'thông tư'],
+  ['CP', 'Chính phủ'],
+  ['NQ', 'nghị quyết'],
+  ['CT', 'chỉ thị'],
+  ['KH', 'kế hoạch'],
+  ['TB', 'thông báo'],
+  ['BC', 'báo cáo'],
+  ['HD', 'hướng dẫn'],
+  ['QH', 'Quốc hội'],
+  ['BTC', 'Bộ Tài chính'],
+  ['BCA', 'Bộ Công an'],
+  ['BYT', 'Bộ Y tế'],
+  ['BNV', 'Bộ Nội vụ'],
+  ['BGDĐT', 'Bộ Giáo dục và Đào tạo'],
+];
+
+/**
+ * Abbreviations read by what follows them: a place's kind before its name or number ("P. Hàm
+ * Rồng", "Q.1"), a road before its number ("Q.Lộ 1A", "QL45"), a signature's "KT. GIÁM ĐỐC".
+ * Announcements write names in full, so "P." before a capital is not taken for an initial.
+ */
+const CONTEXT_ABBREVIATIONS: [string, string][] = [
+  [String.raw`TP(?:\.\s*|\s+)(?=\p{Lu}|\d)`, 'thành phố '],
+  [String.raw`TT\.\s*(?=\p{Lu})`, 'thị trấn '],
+  [String.raw`TT(?=\s+(?:số\s+)?\d)`, 'thông tư'],
+  [String.raw`(?:Q\.\s*[Ll]ộ|QL\.?)\s*(?=\d)`, 'quốc lộ '],
+  [String.raw`P\.\s*(?=\p{Lu}|\d)`, 'phường '],
+  [String.raw`Q\.\s*(?=\p{Lu}|\d)`, 'quận '],
+  [String.raw`KT\.\s*(?=\p{Lu})`, 'ký thay '],
+  [String.raw`TM\.\s*(?=\p{Lu})`, 'thay mặt '],
+  [String.raw`TL\.\s*(?=\p{Lu})`, 'thừa lệnh '],
+  [String.raw`(?<=Lưu:?\s*)VT(?!\p{L})`, 'văn thư'],
+  [String.raw`(?<=doanh nghiệp\s+)VT(?!\p{L})`, 'viễn thông'],
 ];
 
 function escapeRegExp(text: string): string {
@@ -91,10 +141,10 @@ function escapeRegExp(text: string): string {
 }
 
 function expandAbbreviations(text: string): string {
-  let result = text.replace(
-    new RegExp(String.raw`${NOT_BEFORE}TP\.?\s+(?=\p{Lu})`, 'gu'),
-    'thành phố ',
-  );
+  let result = text;
+  for (const [pattern, long] of CONTEXT_ABBREVIATIONS) {
+    result = result.replace(new RegExp(`${NOT_BEFORE}${pattern}`, 'gu'), long);
+  }
   for (const [short, long] of ABBREVIATIONS) {
     result = result.replace(
       new RegExp(`${NOT_BEFORE}${escapeRegExp(short)}${NOT_AFTER}`, 'gu'),
@@ -108,11 +158,94 @@ function dropLinks(text: string): string {
   return text.replace(/\b(?:https?:\/\/|www\.)\S+/gi, ' ');
 }
 
-/** "01/10/2025–31/10/2025", "2021-2025": a range, read "đến". */
+/** One part of a document's issuing code: "TT", "BTTTT", "QH14" (the legislature's term). */
+function readDocumentCode(code: string): string {
+  const [, letters, term] = /^(.*?)(\d*)$/u.exec(code) ?? ['', code, ''];
+  const long =
+    DOCUMENT_CODES.find(([short]) => short === letters)?.[1] ??
+    ABBREVIATIONS.find(([short]) => short === letters)?.[1] ??
+    letters;
+  return term ? `${long} ${readInteger(String(Number(term)))}` : long;
+}
+
+const DOCUMENT_CODE = String.raw`\p{Lu}[\p{L}&]*\d*`;
+
+/**
+ * A document's number, its year and its issuing codes: "số 39/2020/TT-BTTTT" → "số ba mươi chín
+ * trên hai nghìn không trăm hai mươi, thông tư Bộ Thông tin và Truyền thông". Before dates, which
+ * would take "1/2020" for a month.
+ */
+function readDocumentNumbers(text: string): string {
+  return text.replace(
+    new RegExp(
+      String.raw`(?<![\d/])(\d{1,6})(?:\/(\d{4}))?\/(${DOCUMENT_CODE}(?:\s?-\s?${DOCUMENT_CODE})*)${NOT_AFTER}`,
+      'gu',
+    ),
+    (_match, number: string, year: string | undefined, codes: string) => {
+      const numberWords = readInteger(String(Number(number)));
+      const yearWords = year ? ` trên ${readInteger(year)}` : '';
+      const codeWords = codes
+        .split(/\s?-\s?/)
+        .map(readDocumentCode)
+        .join(' ');
+      return `${numberWords}${yearWords}, ${codeWords}`;
+    },
+  );
+}
+
+/** A phone number's digits in the groups it is written in, or the usual 4-3-3 (3-4-4). */
+function readPhoneNumber(written: string): string {
+  let groups = written.split(/[ .-]/);
+  if (groups.length === 1) {
+    const sizes: Record<number, number[]> = { 8: [4, 4], 10: [4, 3, 3], 11: [3, 4, 4] };
+    let at = 0;
+    groups = (sizes[written.length] ?? [written.length]).map((size) =>
+      written.slice(at, (at += size)),
+    );
+  }
+  return groups.map(readDigits).join(', ');
+}
+
+const PHONE_NUMBER = new RegExp(
+  String.raw`(?<![\p{L}\d.,])(?:` +
+    // Mobile and landline: 0912.345.678, 0912 345 678, 024-3825-1234, 0912345678.
+    String.raw`0\d{2,3}([ .-])\d{3,4}\1\d{3,4}|0\d{9,10}` +
+    // Hotlines: 1900 1234, 1800.123.456.
+    String.raw`|1[89]00(?:[ .]?\d{3}[ .]?\d{3}|[ .]?\d{4})` +
+    String.raw`)(?!\d|[.,]\d)`,
+  'gu',
+);
+
+/** The emergency numbers after a word that calls them: "gọi 113, 114 hoặc 115". */
+const EMERGENCY_NUMBERS = new RegExp(
+  String.raw`(?<=(?:gọi|gọi ngay|gọi điện|tổng đài|đường dây nóng|hotline|điện thoại|cấp cứu)(?:\s+số)?[:\s]\s*)` +
+    String.raw`11[345](?:\s*(?:,|và|hoặc|\/)\s*11[345])*(?!\d)`,
+  'giu',
+);
+
+function readPhoneNumbers(text: string): string {
+  return text
+    .replace(PHONE_NUMBER, (match) => {
+      const digits = match.replace(/\D/g, '').length;
+      return digits >= 8 && digits <= 11 ? readPhoneNumber(match) : match;
+    })
+    .replace(EMERGENCY_NUMBERS, (match) => match.replace(/\d+/g, readDigits));
+}
+
+/**
+ * "01/10/2025–31/10/2025", "2021-2025", "30/4 - 1/5", "8h-11h30", "7 giờ - 9 giờ": a range, read
+ * "đến". A hyphen elsewhere may join codes or words and stays.
+ */
 function readRanges(text: string): string {
   return text
     .replace(/(\d)\s*[–—]\s*(?=\d)/g, '$1 đến ')
-    .replace(/(?<!\d)(\d{4})-(?=\d{4}(?!\d))/g, '$1 đến ');
+    .replace(/(?<!\d)(\d{4})-(?=\d{4}(?!\d))/g, '$1 đến ')
+    .replace(
+      /(?<![\d/])(\d{1,2}\/\d{1,2}(?:\/\d{4})?)\s*-\s*(?=\d{1,2}\/\d{1,2}(?!\d))/g,
+      '$1 đến ',
+    )
+    .replace(/(?<![\d:])(\d{1,2}(?:h(?:\d{2})?|:\d{2}))\s*-\s*(?=\d{1,2}(?:h|:\d{2}))/g, '$1 đến ')
+    .replace(/(\d\s*giờ(?:\s*\d{1,2}(?:\s*phút)?)?)\s*-\s*(?=\d{1,2}\s*giờ)/g, '$1 đến ');
 }
 
 function readFullDates(text: string): string {
@@ -139,13 +272,50 @@ function readMonthYears(text: string): string {
   );
 }
 
-function readDayMonths(text: string): string {
+/** A word just before "a/b" that makes it a date: "ngày 1/2", "từ 1/2", "đến hết 1/2". */
+const DATE_BEFORE =
+  /(?<!\p{L})(?:ngày|hôm|mồng|mùng|từ|đến|tới|hết|trước|sau|sáng|trưa|chiều|tối|đêm|vào|lúc|hạn|lễ|dịp|Tết)\s*[(]?$/iu;
+/** The next date of a range after "a/b": "1/2 đến 5/2". */
+const RANGE_AFTER = /^\s*(?:đến|tới)\s+\d{1,2}\/\d{1,2}/u;
+/** A word just before "a/b" that makes it an address: "số 12/3", "ngõ 45/2". */
+const ADDRESS_BEFORE = /(?<!\p{L})(?:số|ngõ|ngách|hẻm|kiệt)\s*$/iu;
+/** A word just before "a/b" that makes it a part of a whole: "khoảng 1/2", "chiếm 2/3". */
+const FRACTION_BEFORE =
+  /(?<!\p{L})(?:khoảng|gần|hơn|trên|dưới|chiếm|đạt|còn|bằng|được|mất|giảm|tăng|thêm|chỉ|quá|tỉ lệ|tỷ lệ)\s*$/iu;
+/** The word after "a/b" that makes it a part of a whole: "1/2 số hộ", "2/3 diện tích". */
+const FRACTION_AFTER =
+  /^\s*(?:số|diện|dân|tổng|lượng|sản|khối|kinh|chi|thời|quãng|giá|mức|phần|quỹ|đất)(?!\p{L})/iu;
+
+function readFraction(numerator: number, denominator: number): string {
+  const below = denominator === 4 ? 'tư' : readInteger(String(denominator));
+  return `${readInteger(String(numerator))} phần ${below}`;
+}
+
+/**
+ * "a/b" without a year is a date or a fraction, as the words around it say. Rules, first that
+ * applies: a leading zero ("01/02") makes it a date; a date word before it or a range after it
+ * ("ngày 1/2", "từ 1/2 đến 5/2") a date; an address word before it ("số 12/3") "mười hai trên
+ * ba"; a quantity word before or after it ("chiếm 2/3", "1/2 số hộ") a fraction ("hai phần ba");
+ * otherwise a date if it can be one ("kỷ niệm 2/9"), else a ratio ("45/60" → "bốn mươi lăm trên
+ * sáu mươi").
+ */
+function readSlashPairs(text: string): string {
   return text.replace(
-    /(?<![\d/])(\d{1,2})\/(\d{1,2})(?![\d/])/g,
-    (match, day: string, month: string) => {
-      const d = Number(day);
-      const m = Number(month);
-      return isDayMonth(d, m) ? `${readDay(d)} tháng ${readMonth(m)}` : match;
+    /(?<![\d/.,])(\d{1,3})\/(\d{1,3})(?![\d/]|[.,]\d)/g,
+    (_match, first: string, second: string, offset: number, whole: string) => {
+      const a = Number(first);
+      const b = Number(second);
+      const before = whole.slice(Math.max(0, offset - 40), offset);
+      const after = whole.slice(offset + _match.length, offset + _match.length + 40);
+      const date = isDayMonth(a, b) ? `${readDay(a)} tháng ${readMonth(b)}` : null;
+      const ratio = `${readInteger(String(a))} trên ${readInteger(String(b))}`;
+      if (date && (/^0/.test(first) || /^0/.test(second))) return date;
+      if (date && (DATE_BEFORE.test(before) || RANGE_AFTER.test(after))) return date;
+      if (ADDRESS_BEFORE.test(before)) return ratio;
+      if (b > 0 && (FRACTION_BEFORE.test(before) || FRACTION_AFTER.test(after))) {
+        return readFraction(a, b);
+      }
+      return date ?? ratio;
     },
   );
 }
@@ -209,6 +379,30 @@ function readPercentages(text: string): string {
   );
 }
 
+/**
+ * Money: "50.000đ", "50.000 VNĐ", "1,5 triệu đ" end in "đồng"; "30.000đ/người" is "ba mươi nghìn
+ * đồng một người".
+ */
+function readMoney(text: string): string {
+  return text
+    .replace(
+      new RegExp(
+        String.raw`(?<![\d.,])${NUMBER_PATTERN}\s?(?:đồng|đ|Đ|VNĐ|VND|vnđ|vnd)${NOT_AFTER}`,
+        'gu',
+      ),
+      (_match, integral: string, separator?: string, fraction?: string) =>
+        `${readNumberToken(integral, separator, fraction)} đồng`,
+    )
+    .replace(
+      new RegExp(
+        String.raw`(?<!\p{L})(nghìn|ngàn|triệu|tỷ|tỉ)\s?(?:đ|VNĐ|VND|vnđ)${NOT_AFTER}`,
+        'gu',
+      ),
+      '$1 đồng',
+    )
+    .replace(/(?<!\p{L})đồng\s?\/\s?(?=\p{L})/gu, 'đồng một ');
+}
+
 function readNumbers(text: string): string {
   return text.replace(
     new RegExp(String.raw`(?<![\d.,])${NUMBER_PATTERN}(?![\d])(\p{L})?`, 'gu'),
@@ -218,23 +412,28 @@ function readNumbers(text: string): string {
   );
 }
 
-/** What is left between words: "16650/UBND" is read as two words, "&" as "và". */
+/**
+ * What is left between words: "Trang/Cổng" is read as two words, "&" as "và"; a slash left alone
+ * (an unfilled "Số: /SKHCN") is not read.
+ */
 function readSymbols(text: string): string {
-  return text
-    .replace(new RegExp(String.raw`(?<=${WORD})\/(?=${WORD})`, 'gu'), ' ')
-    .replace(/\s*&\s*/g, ' và ');
+  return text.replace(/\//g, ' ').replace(/\s*&\s*/g, ' và ');
 }
 
+/** The rules in the order they apply: each one sees the text the ones above it left. */
 const STEPS: ((text: string) => string)[] = [
-  dropLinks,
-  expandAbbreviations,
-  readRanges,
-  readFullDates,
-  readMonthYears,
-  readDayMonths,
-  readTimes,
-  readPercentages,
-  readOrdinals,
-  readNumbers,
-  readSymbols,
+  dropLinks, // "xem https://…" → "xem"
+  readDocumentNumbers, // "số 39/2020/TT-BTTTT" → "số ba mươi chín trên hai nghìn…, thông tư Bộ…"
+  expandAbbreviations, // "UBND P. Hàm Rồng" → "Ủy ban nhân dân phường Hàm Rồng"
+  readPhoneNumbers, // "0912.345.678" → "không chín một hai, ba bốn năm, sáu bảy tám"
+  readRanges, // "8h-11h30" → "8h đến 11h30"
+  readFullDates, // "1/2/2026" → "mồng một tháng hai năm hai nghìn…"
+  readMonthYears, // "tháng 10/2025" → "tháng mười năm hai nghìn…"
+  readSlashPairs, // "ngày 1/2" → "ngày mồng một tháng hai"; "1/2 số hộ" → "một phần hai số hộ"
+  readTimes, // "7h30" → "bảy giờ ba mươi phút"
+  readMoney, // "50.000đ" → "năm mươi nghìn đồng"
+  readPercentages, // "3,5 %" → "ba phẩy năm phần trăm"
+  readOrdinals, // "thứ 4" → "thứ tư"
+  readNumbers, // "16.650" → "mười sáu nghìn sáu trăm năm mươi"
+  readSymbols, // "Trang/Cổng" → "Trang Cổng", "&" → "và"
 ];
