@@ -313,6 +313,26 @@ describe('approvals inbox, bulk review and notices (e2e)', () => {
     expect(JSON.stringify(audit.body)).toContain('Sửa lại số liệu tỉ lệ hồ sơ trực tuyến');
   });
 
+  it('previews a commune announcement with fractions, money, phone numbers, hours and a circular read as words', async () => {
+    const text =
+      'UBND P. Hàm Rồng thông báo: 2/3 số hộ đã nộp BHYT; từ ngày 1/2, tiếp dân 8h-11h30, ' +
+      'lệ phí 50.000đ theo Thông tư số 39/2020/TT-BTTTT, liên hệ 0912.345.678.';
+    const preview = await post('/tts/preview', who.operator, { text }).expect(200);
+    expect(preview.body.spoken).toBe(
+      'Ủy ban nhân dân phường Hàm Rồng thông báo: hai phần ba số hộ đã nộp bảo hiểm y tế; từ ngày ' +
+        'mồng một tháng hai, tiếp dân tám giờ đến mười một giờ ba mươi phút, lệ phí năm mươi nghìn ' +
+        'đồng theo Thông tư số ba mươi chín trên hai nghìn không trăm hai mươi, thông tư Bộ Thông ' +
+        'tin và Truyền thông, liên hệ không chín một hai, ba bốn năm, sáu bảy tám.',
+    );
+    expect(preview.body.readings).toEqual(
+      expect.arrayContaining([
+        { written: '2/3 số', spoken: 'hai phần ba số' },
+        { written: 'ngày 1/2', spoken: 'ngày mồng một tháng hai' },
+        { written: '50.000đ', spoken: 'năm mươi nghìn đồng' },
+      ]),
+    );
+  });
+
   it('lists an emergency waiting for approval before older bulletins', async () => {
     clock.advance(60_000);
     const older = await draft('Lịch tiêm chủng tháng 10');

@@ -134,6 +134,29 @@ describe('readingPreview', () => {
     ]);
   });
 
+  it('shows fractions, money, phone numbers, time ranges and document numbers as they are read', () => {
+    const preview = readingPreview(
+      'UBND P. Hàm Rồng: 2/3 số hộ đã nộp, từ 1/2 thu 50.000đ, tiếp dân 8h-11h30, liên hệ ' +
+        '0912 345 678, cấp cứu gọi 115, theo Thông tư số 39/2020/TT-BTTTT và NĐ-CP.',
+    );
+    expect(preview.readings).toEqual([
+      { written: 'UBND', spoken: 'Ủy ban nhân dân' },
+      { written: 'P. Hàm', spoken: 'phường Hàm' },
+      { written: '2/3 số', spoken: 'hai phần ba số' },
+      { written: 'từ 1/2', spoken: 'từ mồng một tháng hai' },
+      { written: '50.000đ', spoken: 'năm mươi nghìn đồng' },
+      { written: '8h-11h30', spoken: 'tám giờ đến mười một giờ ba mươi phút' },
+      { written: '0912 345 678', spoken: 'không chín một hai, ba bốn năm, sáu bảy tám' },
+      { written: 'gọi 115', spoken: 'gọi một một năm' },
+      {
+        written: '39/2020/TT-BTTTT',
+        spoken:
+          'ba mươi chín trên hai nghìn không trăm hai mươi, thông tư Bộ Thông tin và Truyền thông',
+      },
+      { written: 'NĐ-CP', spoken: 'nghị định Chính phủ' },
+    ]);
+  });
+
   it('previews exactly what synthesis reads', () => {
     expect(readingPreview(PASSAGE).spoken).toBe(textForSpeech(PASSAGE));
     expect(textForSpeech(PASSAGE)).toContain('từ ngày mồng một tháng mười năm hai nghìn');

@@ -132,6 +132,7 @@ describe('normalizeVietnameseText', () => {
       ['TP.Thanh Hóa', 'thành phố Thanh Hóa'],
       ['UBND TT. Rừng Thông', 'Ủy ban nhân dân thị trấn Rừng Thông'],
       ['dọc Q.Lộ 1A và QL45', 'dọc quốc lộ một A và quốc lộ bốn mươi lăm'],
+      ['mở rộng Q.Lộ', 'mở rộng quốc lộ'],
       ['Chủ tịch HĐND xã', 'Chủ tịch Hội đồng nhân dân xã'],
       ['cài ứng dụng VNeID', 'cài ứng dụng vê en e ai đi'],
       ['gọi SĐT trên', 'gọi số điện thoại trên'],
