@@ -68,6 +68,9 @@ describe('normalizeVietnameseText', () => {
       ['Kỷ niệm 2/9', 'Kỷ niệm mồng hai tháng chín'],
       ['nộp trước 01/02 số tiền', 'nộp trước mồng một tháng hai số tiền'],
       ['nhà số 12/3 đường Lê Lợi', 'nhà số mười hai trên ba đường Lê Lợi'],
+      ['học sinh lớp 10/2', 'học sinh lớp mười trên hai'],
+      ['trực 24/7', 'trực hai mươi tư trên bảy'],
+      ['từ ngày 24/7', 'từ ngày hai mươi tư tháng bảy'],
     ];
     it.each(slashes)('reads %j as %j', (input, expected) => {
       expect(normalizeVietnameseText(input)).toBe(expected);
@@ -119,6 +122,8 @@ describe('normalizeVietnameseText', () => {
       ['khai mạc lúc 14h', 'khai mạc lúc mười bốn giờ'],
       ['tập trung 8 giờ 30', 'tập trung tám giờ ba mươi'],
       ['từ 7 giờ - 9 giờ', 'từ bảy giờ đến chín giờ'],
+      ['tiêm các ngày thứ 2-6', 'tiêm các ngày thứ hai đến thứ sáu'],
+      ['phạt từ 4 - 6 triệu đồng', 'phạt từ bốn đến sáu triệu đồng'],
     ];
     it.each(times)('reads %j as %j', (input, expected) => {
       expect(normalizeVietnameseText(input)).toBe(expected);

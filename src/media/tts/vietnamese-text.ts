@@ -234,8 +234,8 @@ function readPhoneNumbers(text: string): string {
 }
 
 /**
- * "01/10/2025–31/10/2025", "2021-2025", "30/4 - 1/5", "8h-11h30", "7 giờ - 9 giờ": a range, read
- * "đến". A hyphen elsewhere may join codes or words and stays.
+ * "01/10/2025–31/10/2025", "2021-2025", "30/4 - 1/5", "8h-11h30", "7 giờ - 9 giờ", "từ 4 - 6
+ * triệu", "thứ 2-6": a range, read "đến". A hyphen elsewhere may join codes or words and stays.
  */
 function readRanges(text: string): string {
   return text
@@ -246,7 +246,9 @@ function readRanges(text: string): string {
       '$1 đến ',
     )
     .replace(/(?<![\d:])(\d{1,2}(?:h(?:\d{2})?|:\d{2}))\s*-\s*(?=\d{1,2}(?:h|:\d{2}))/g, '$1 đến ')
-    .replace(/(\d\s*giờ(?:\s*\d{1,2}(?:\s*phút)?)?)\s*-\s*(?=\d{1,2}\s*giờ)/g, '$1 đến ');
+    .replace(/(\d\s*giờ(?:\s*\d{1,2}(?:\s*phút)?)?)\s*-\s*(?=\d{1,2}\s*giờ)/g, '$1 đến ')
+    .replace(/(?<!\p{L})([Tt]hứ\s+[2-7])\s*-\s*(?=[3-7](?!\d))/gu, '$1 đến thứ ')
+    .replace(/(?<!\p{L})([Tt]ừ\s+\d+(?:[.,]\d+)?)\s*-\s*(?=\d)/gu, '$1 đến ');
 }
 
 function readFullDates(text: string): string {
@@ -278,8 +280,8 @@ const DATE_BEFORE =
   /(?<!\p{L})(?:ngày|hôm|mồng|mùng|từ|đến|tới|hết|trước|sau|sáng|trưa|chiều|tối|đêm|vào|lúc|hạn|lễ|dịp|Tết)\s*[(]?$/iu;
 /** The next date of a range after "a/b": "1/2 đến 5/2". */
 const RANGE_AFTER = /^\s*(?:đến|tới)\s+\d{1,2}\/\d{1,2}/u;
-/** A word just before "a/b" that makes it an address: "số 12/3", "ngõ 45/2". */
-const ADDRESS_BEFORE = /(?<!\p{L})(?:số|ngõ|ngách|hẻm|kiệt)\s*$/iu;
+/** A word just before "a/b" that makes it a label: "số 12/3", "ngõ 45/2", "lớp 10/2". */
+const LABEL_BEFORE = /(?<!\p{L})(?:số|ngõ|ngách|hẻm|kiệt|lớp)\s*$/iu;
 /** A word just before "a/b" that makes it a part of a whole: "khoảng 1/2", "chiếm 2/3". */
 const FRACTION_BEFORE =
   /(?<!\p{L})(?:khoảng|gần|hơn|trên|dưới|chiếm|đạt|còn|bằng|được|mất|giảm|tăng|thêm|chỉ|quá|tỉ lệ|tỷ lệ)\s*$/iu;
@@ -295,8 +297,8 @@ function readFraction(numerator: number, denominator: number): string {
 /**
  * "a/b" without a year is a date or a fraction, as the words around it say. Rules, first that
  * applies: a leading zero ("01/02") makes it a date; a date word before it or a range after it
- * ("ngày 1/2", "từ 1/2 đến 5/2") a date; an address word before it ("số 12/3") "mười hai trên
- * ba"; a quantity word before or after it ("chiếm 2/3", "1/2 số hộ") a fraction ("hai phần ba");
+ * ("ngày 1/2", "từ 1/2 đến 5/2") a date; a label word before it ("số 12/3", "lớp 10/2") "mười hai
+ * trên ba", and so is "24/7"; a quantity word before or after it ("chiếm 2/3", "1/2 số hộ") a fraction ("hai phần ba");
  * otherwise a date if it can be one ("kỷ niệm 2/9"), else a ratio ("45/60" → "bốn mươi lăm trên
  * sáu mươi").
  */
@@ -312,7 +314,8 @@ function readSlashPairs(text: string): string {
       const ratio = `${readInteger(String(a))} trên ${readInteger(String(b))}`;
       if (date && (/^0/.test(first) || /^0/.test(second))) return date;
       if (date && (DATE_BEFORE.test(before) || RANGE_AFTER.test(after))) return date;
-      if (ADDRESS_BEFORE.test(before)) return ratio;
+      if (LABEL_BEFORE.test(before)) return ratio;
+      if (first === '24' && second === '7') return ratio; // round the clock
       if (b > 0 && (FRACTION_BEFORE.test(before) || FRACTION_AFTER.test(after))) {
         return readFraction(a, b);
       }
