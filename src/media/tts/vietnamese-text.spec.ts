@@ -124,6 +124,8 @@ describe('normalizeVietnameseText', () => {
       ['từ 7 giờ - 9 giờ', 'từ bảy giờ đến chín giờ'],
       ['tiêm các ngày thứ 2-6', 'tiêm các ngày thứ hai đến thứ sáu'],
       ['phạt từ 4 - 6 triệu đồng', 'phạt từ bốn đến sáu triệu đồng'],
+      ['phun thuốc 2-3 lần', 'phun thuốc hai đến ba lần'],
+      ['ngày 1-2-2026', 'ngày mồng một tháng hai năm hai nghìn không trăm hai mươi sáu'],
     ];
     it.each(times)('reads %j as %j', (input, expected) => {
       expect(normalizeVietnameseText(input)).toBe(expected);

@@ -235,7 +235,8 @@ function readPhoneNumbers(text: string): string {
 
 /**
  * "01/10/2025–31/10/2025", "2021-2025", "30/4 - 1/5", "8h-11h30", "7 giờ - 9 giờ", "từ 4 - 6
- * triệu", "thứ 2-6": a range, read "đến". A hyphen elsewhere may join codes or words and stays.
+ * triệu", "thứ 2-6", "2-3 lần": a range, read "đến". A hyphen elsewhere may join codes or words
+ * and stays.
  */
 function readRanges(text: string): string {
   return text
@@ -248,7 +249,8 @@ function readRanges(text: string): string {
     .replace(/(?<![\d:])(\d{1,2}(?:h(?:\d{2})?|:\d{2}))\s*-\s*(?=\d{1,2}(?:h|:\d{2}))/g, '$1 đến ')
     .replace(/(\d\s*giờ(?:\s*\d{1,2}(?:\s*phút)?)?)\s*-\s*(?=\d{1,2}\s*giờ)/g, '$1 đến ')
     .replace(/(?<!\p{L})([Tt]hứ\s+[2-7])\s*-\s*(?=[3-7](?!\d))/gu, '$1 đến thứ ')
-    .replace(/(?<!\p{L})([Tt]ừ\s+\d+(?:[.,]\d+)?)\s*-\s*(?=\d)/gu, '$1 đến ');
+    .replace(/(?<!\p{L})([Tt]ừ\s+\d+(?:[.,]\d+)?)\s*-\s*(?=\d)/gu, '$1 đến ')
+    .replace(/(?<![\d./-])(\d{1,3}) ?- ?(?=\d{1,3}\s+\p{Ll})/gu, '$1 đến ');
 }
 
 function readFullDates(text: string): string {
