@@ -9,12 +9,25 @@ import type { ShortfallCause } from './shortfall-groups';
  * the Swagger CLI plugin reads into the API document. The planner builds them as plain objects.
  */
 
-/** Fix: add `count` approved bulletins of `topic` (null: any topic of the campaign). */
+/**
+ * Fix: add `count` approved bulletins of `topic` (null: any topic of the campaign), each about
+ * `bulletinSeconds` long: the fewest that close the gap, each playing `playsEach` times in the
+ * window occurrences left.
+ */
 export class AddBulletinsFix {
   @ApiProperty({ enum: ['add-bulletins'] })
   action!: 'add-bulletins';
   topic!: string | null;
   count!: number;
+  /**
+   * True when the count is a floor, not the answer: no bulletin of the topic exists yet, so the
+   * count covers the missing plays but the airtime depends on the lengths of those recorded.
+   */
+  atLeast!: boolean;
+  /** The length the count takes for each new bulletin (the mean of those that could go); null when none could. */
+  bulletinSeconds!: number | null;
+  /** How many times one new bulletin can play in the window occurrences left (one per occurrence, the daily limit). */
+  playsEach!: number;
 }
 
 /** Fix: lengthen the window by `minutes`. */

@@ -443,11 +443,18 @@ describe('planCampaign: grouped shortfalls and their true causes', () => {
       dates: eachDate('2025-10-06', '2025-10-12'),
       maxMissingSeconds: 120,
       // Each new bulletin adds two plays a day (one per window): one more covers 2 min.
-      fix: { action: 'add-bulletins', topic: null, count: 1 },
+      fix: {
+        action: 'add-bulletins',
+        topic: null,
+        count: 1,
+        atLeast: false,
+        bulletinSeconds: 60,
+        playsEach: 2,
+      },
     });
     // No topic advice for a total that has no topic.
     expect(daily[0].message).toBe(
-      'Daily campaign airtime is short on 7 days (2025-10-06, 2025-10-07, 2025-10-08 and 4 more): a bulletin plays at most once per window occurrence, and each of the 4 bulletins is already in every occurrence with room; add 1 bulletin tagged with a campaign topic',
+      'Daily campaign airtime is short on 7 days (2025-10-06, 2025-10-07, 2025-10-08 and 4 more): a bulletin plays at most once per window occurrence, and each of the 4 bulletins is already in every occurrence with room; add 1 bulletin of about 60 s tagged with a campaign topic (each can play 2 times in the window occurrences left)',
     );
     expect(plan.shortfalls[0].reason).toBe('rotation-limit');
   });
@@ -470,7 +477,8 @@ describe('planCampaign: grouped shortfalls and their true causes', () => {
           { week: '2025-W42', from: '2025-10-13', to: '2025-10-19' },
         ],
         missingPlays: 12,
-        fix: { action: 'add-bulletins', topic: 'kinh-te-so', count: 1 },
+        // The one new bulletin can play 14 times in each week as well.
+        fix: expect.objectContaining({ topic: 'kinh-te-so', count: 1, playsEach: 14 }),
       }),
     ]);
   });
@@ -498,7 +506,8 @@ describe('planCampaign: grouped shortfalls and their true causes', () => {
       expect.objectContaining({
         cause: 'daily-play-limit',
         missingPlays: 7,
-        fix: { action: 'add-bulletins', topic: 'kinh-te-so', count: 1 },
+        // A new bulletin plays three times a day as well: 21 plays in the week.
+        fix: expect.objectContaining({ topic: 'kinh-te-so', count: 1, playsEach: 21 }),
       }),
     ]);
     expect(plan.shortfallGroups[0].message).toContain(
@@ -582,8 +591,136 @@ describe('planCampaign: grouped shortfalls and their true causes', () => {
         cause: 'no-bulletin',
         count: 2,
         dates: eachDate('2025-10-06', '2025-10-19'),
-        fix: { action: 'add-bulletins', topic: 'xa-hoi-so', count: 1 },
+        // Nothing tagged xa-hoi-so to measure the airtime by: the count is a floor.
+        fix: expect.objectContaining({ topic: 'xa-hoi-so', count: 1, atLeast: true }),
       }),
     ]);
+  });
+});
+
+describe('the advice to add bulletins counts the plays each new one can still get', () => {
+  const threeWindows: WindowSpec[] = [
+    ['sang', 'Sáng', '05:30'],
+    ['trua', 'Trưa', '11:00'],
+    ['chieu', 'Chiều', '17:00'],
+  ].map(([id, name, startTime]) => ({
+    id,
+    name,
+    daysOfWeek: [1, 2, 3, 4, 5, 6, 7],
+    startTime,
+    durationMinutes: 30,
+    validFrom: null,
+    validTo: null,
+  }));
+
+  /** `perTopic` bulletins of 12.7 s for each of the four topics, named `prefix-topic-n`. */
+  const short = (prefix: string, perTopic: number): PlannerBulletin[] =>
+    TOPICS.flatMap((topic, index) =>
+      Array.from({ length: perTopic }, (_unused, n) => ({
+        id: `${prefix}-${topic}-${n}`,
+        topics: [topic],
+        durationMs: 12700,
+        library: false,
+        approvedAt: index * 10 + n,
+      })),
+    );
+
+  /** More bulletins of 12.7 s, spread over the topics. */
+  const added = (count: number): PlannerBulletin[] =>
+    Array.from({ length: count }, (_unused, n) => ({
+      id: `added-${n}`,
+      topics: [TOPICS[n % TOPICS.length]],
+      durationMs: 12700,
+      library: false,
+      approvedAt: 100 + n,
+    }));
+
+  /** The tester's campaign (600 s and 7 plays a week a topic, 5 min a day) on 07/12/2026. */
+  const scenario = (overrides: Partial<PlannerInput>): PlannerInput =>
+    baseInput({
+      from: '2026-12-07',
+      to: '2026-12-13',
+      // 13:00: Sáng and Trưa are over, Chiều is the one occurrence left today.
+      now: localDateTime('2026-12-07', 13 * 60).getTime(),
+      windows: threeWindows,
+      targets: {
+        rules: TOPICS.map((topic) => ({ topic, minSecondsPerWeek: 600, minPlaysPerWeek: 7 })),
+        minDailySeconds: 300,
+      },
+      ...overrides,
+    });
+
+  const dailyGroup = (input: PlannerInput) =>
+    planCampaign(input).shortfallGroups.find(
+      (group) => group.kind === 'daily' && group.dates.includes('2026-12-07'),
+    );
+
+  it('asks for as many bulletins as the one occurrence left needs (the tester’s 07/12)', () => {
+    // Twelve bulletins of 12.7 s each play once in Chiều: 152.4 s of 300, 147.6 s missing.
+    const input = scenario({ bulletins: short('own', 3) });
+    const group = dailyGroup(input);
+    expect(group).toMatchObject({
+      cause: 'one-per-occurrence',
+      dates: ['2026-12-07'],
+      maxMissingSeconds: 147.6,
+      // Three plays a day were assumed before ("add 4"): one play each is left, 147.6 ÷ 12.7.
+      fix: {
+        action: 'add-bulletins',
+        topic: null,
+        count: 12,
+        atLeast: false,
+        bulletinSeconds: 12.7,
+        playsEach: 1,
+      },
+    });
+    expect(group?.message).toContain(
+      'add 12 bulletins of about 12.7 s tagged with a campaign topic (each can play 1 time in the window occurrences left)',
+    );
+    // Following the advice closes the day; one bulletin fewer does not: it is the minimum.
+    expect(dailyGroup({ ...input, bulletins: [...input.bulletins, ...added(12)] })).toBeUndefined();
+    expect(
+      dailyGroup({ ...input, bulletins: [...input.bulletins, ...added(11)] })?.maxMissingSeconds,
+    ).toBeGreaterThan(0);
+  });
+
+  it('on the last day of the period, with one occurrence left, gives the same count', () => {
+    const input = scenario({ to: '2026-12-07', bulletins: short('own', 3) });
+    expect(dailyGroup(input)?.fix).toMatchObject({ count: 12, playsEach: 1 });
+    expect(dailyGroup({ ...input, bulletins: [...input.bulletins, ...added(12)] })).toBeUndefined();
+  });
+
+  it('counts two plays each when two occurrences are left', () => {
+    // 10:00: Trưa and Chiều are left. Six bulletins play twice: 152.4 s, 147.6 s missing.
+    const input = scenario({
+      now: localDateTime('2026-12-07', 10 * 60).getTime(),
+      bulletins: short('own', 1).concat(short('more', 1)).slice(0, 6),
+    });
+    expect(dailyGroup(input)?.fix).toMatchObject({ count: 6, playsEach: 2 });
+    expect(dailyGroup({ ...input, bulletins: [...input.bulletins, ...added(6)] })).toBeUndefined();
+    expect(dailyGroup({ ...input, bulletins: [...input.bulletins, ...added(5)] })).toBeDefined();
+  });
+
+  it('counts the daily play limit on a day whose occurrences are all left', () => {
+    // 08/12 from the evening before: three occurrences, but at most two plays a day each.
+    const input = scenario({
+      from: '2026-12-08',
+      to: '2026-12-08',
+      now: localDateTime('2026-12-07', 20 * 60).getTime(),
+      maxPlaysPerBulletinPerDay: 2,
+      bulletins: short('own', 1).concat(short('more', 1)).slice(0, 6),
+    });
+    const group = planCampaign(input).shortfallGroups.find((g) => g.kind === 'daily');
+    // Six bulletins twice: 152.4 s; each new one adds 2 × 12.7 s.
+    expect(group).toMatchObject({
+      cause: 'daily-play-limit',
+      fix: { count: 6, playsEach: 2 },
+    });
+  });
+
+  it('says "at least" when no bulletin exists to measure the airtime by', () => {
+    const plan = planCampaign(scenario({ bulletins: [] }));
+    const daily = plan.shortfallGroups.find((group) => group.kind === 'daily');
+    expect(daily?.fix).toMatchObject({ count: 1, atLeast: true, bulletinSeconds: null });
+    expect(daily?.message).toContain('add at least 1 bulletin tagged with a campaign topic');
   });
 });

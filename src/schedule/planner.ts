@@ -22,7 +22,7 @@ import {
   ShortfallFix,
   ShortfallGroup,
 } from './shortfall-groups';
-import { Shortfall } from './plan.view';
+import { AddBulletinsFix, Shortfall } from './plan.view';
 
 export { Shortfall };
 
@@ -713,23 +713,39 @@ class PlanBuilder {
     return causes.every((cause) => cause === 'past') && causes.length > 0 ? 'past' : 'no-window';
   }
 
-  /** How many more bulletins cover the need, each playing where the rotation lets it. */
+  /**
+   * The fewest new bulletins that close the gap. A new bulletin (taken to be as long as the
+   * candidates on average; any length when there are none) plays at most once in each occurrence
+   * still open that has room for it, and at most `maxPlaysPerBulletinPerDay` a day: on an evening
+   * with one occurrence left, once. Missing plays and missing airtime each ask for their count.
+   */
   private bulletinsNeeded(
     days: readonly number[],
     candidates: readonly number[],
     missingMs: number,
     missingPlays: number,
-  ): number {
+  ): AddBulletinsFix {
     const meanMs =
       candidates.reduce((sum, index) => sum + this.bulletins[index].durationMs, 0) /
       Math.max(1, candidates.length);
-    const plays = Math.max(missingPlays, meanMs > 0 ? Math.ceil(missingMs / meanMs) : 1);
-    const perBulletin = days.reduce(
-      (sum, day) =>
-        sum + Math.min(this.input.maxPlaysPerBulletinPerDay, this.slotsByDay[day].length),
-      0,
-    );
-    return Math.max(1, Math.ceil(plays / Math.max(1, perBulletin)));
+    const playsEach = days.reduce((sum, day) => {
+      const open = this.openSlots(day).filter(
+        (slot) => meanMs === 0 || this.fit(slot, meanMs) !== null,
+      );
+      return sum + Math.min(this.input.maxPlaysPerBulletinPerDay, open.length);
+    }, 0);
+    const perBulletin = Math.max(1, playsEach);
+    const forPlays = Math.ceil(missingPlays / perBulletin);
+    const forAirtime = meanMs > 0 ? Math.ceil(missingMs / (meanMs * perBulletin)) : 0;
+    return {
+      action: 'add-bulletins',
+      topic: null,
+      count: Math.max(1, forPlays, forAirtime),
+      // Without a bulletin to measure, the airtime's count depends on lengths nobody knows yet.
+      atLeast: meanMs === 0 && missingMs > 0,
+      bulletinSeconds: meanMs > 0 ? Math.round(meanMs / 100) / 10 : null,
+      playsEach: perBulletin,
+    };
   }
 
   /**
@@ -813,9 +829,8 @@ class PlanBuilder {
       }
       default: {
         const fix: ShortfallFix = {
-          action: 'add-bulletins',
+          ...this.bulletinsNeeded(days, candidates, missing.missingMs, missing.missingPlays),
           topic,
-          count: this.bulletinsNeeded(days, candidates, missing.missingMs, missing.missingPlays),
         };
         return failure(
           cause,
@@ -832,10 +847,10 @@ class PlanBuilder {
     const topic = this.rules[rule].topic;
     const missing = this.ruleMissing(week, rule);
     if (this.candidatesByRule[rule].length === 0) {
-      const count = this.bulletinsNeeded(days, [], 0, missing.missingPlays);
+      const fix = this.bulletinsNeeded(days, [], missing.missingMs, missing.missingPlays);
       return failure(
         'no-bulletin',
-        { action: 'add-bulletins', topic, count },
+        { ...fix, topic },
         0,
         `No approved bulletin with ready audio is tagged ${topic}`,
       );
@@ -861,7 +876,7 @@ class PlanBuilder {
     if (this.campaignCandidates.length === 0) {
       return failure(
         'no-bulletin',
-        { action: 'add-bulletins', topic: null, count: 1 },
+        this.bulletinsNeeded([day], [], missingMs, 0),
         0,
         'No approved bulletin with ready audio is tagged with a topic of the campaign',
       );

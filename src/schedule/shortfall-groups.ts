@@ -54,7 +54,8 @@ function fixKey(fix: ShortfallFix): string {
 /** Two fixes of one kind: the larger one covers both. */
 function mergeFix(a: ShortfallFix, b: ShortfallFix): ShortfallFix {
   if (a.action === 'add-bulletins' && b.action === 'add-bulletins') {
-    return { ...a, count: Math.max(a.count, b.count) };
+    const larger = b.count > a.count ? b : a;
+    return { ...larger, atLeast: a.atLeast || b.atLeast };
   }
   if (a.action === 'extend-window' && b.action === 'extend-window') {
     return { ...a, minutes: Math.max(a.minutes, b.minutes) };
@@ -103,8 +104,12 @@ export function describeCause(
 
 export function describeFix(fix: ShortfallFix): string {
   switch (fix.action) {
-    case 'add-bulletins':
-      return `add ${fix.count} bulletin${fix.count === 1 ? '' : 's'} tagged ${fix.topic ?? 'with a campaign topic'}`;
+    case 'add-bulletins': {
+      const count = `${fix.atLeast ? 'at least ' : ''}${fix.count} bulletin${fix.count === 1 ? '' : 's'}`;
+      const length = fix.bulletinSeconds === null ? '' : ` of about ${fix.bulletinSeconds} s`;
+      const plays = `each can play ${fix.playsEach} time${fix.playsEach === 1 ? '' : 's'} in the window occurrences left`;
+      return `add ${count}${length} tagged ${fix.topic ?? 'with a campaign topic'} (${plays})`;
+    }
     case 'extend-window':
       return `open ${fix.minutes} more min in window ${fix.windowName}`;
     case 'add-window':

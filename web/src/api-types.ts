@@ -2387,6 +2387,15 @@ export interface components {
       action: 'add-bulletins';
       topic: string | null;
       count: number;
+      /**
+       * @description True when the count is a floor, not the answer: no bulletin of the topic exists yet, so the
+       *     count covers the missing plays but the airtime depends on the lengths of those recorded.
+       */
+      atLeast: boolean;
+      /** @description The length the count takes for each new bulletin (the mean of those that could go); null when none could. */
+      bulletinSeconds: number | null;
+      /** @description How many times one new bulletin can play in the window occurrences left (one per occurrence, the daily limit). */
+      playsEach: number;
     };
     ExtendWindowFix: {
       /** @enum {string} */

@@ -80,6 +80,7 @@ export type ShortfallReason = Shortfall['reason'];
 export type ShortfallCause = ShortfallGroup['cause'];
 
 export type ShortfallFix = ShortfallGroup['fix'];
+export type AddBulletinsFix = Extract<ShortfallFix, { action: 'add-bulletins' }>;
 
 /** One line of the plan preview: the shortfalls of one rule with one cause, and the fix. */
 export type ShortfallGroup = Schemas['ShortfallGroup'];

@@ -25,6 +25,7 @@ import type {
   PlanResult,
   Shortfall,
   ShortfallFix,
+  AddBulletinsFix,
   ShortfallGroup,
 } from '../types.js';
 import { confirmDialog } from '../ui/dialog.js';
@@ -103,6 +104,20 @@ export function shortfallText(context: AppContext, shortfall: Shortfall): string
   return `Còn thiếu ${what} cho ${subject} (cần ${formatSeconds(shortfall.requiredSeconds)}${shortfall.requiredPlays > 0 ? `, ${plays(shortfall.requiredPlays)}` : ''}; kế hoạch có ${formatSeconds(shortfall.scheduledSeconds)}${shortfall.requiredPlays > 0 ? `, ${plays(shortfall.scheduledPlays)}` : ''}). Lý do: ${REASON_TEXT[shortfall.reason]}`;
 }
 
+/**
+ * "Thêm 12 bản tin mang một chủ đề của chiến dịch (mỗi bản tin dài khoảng 13 giây, phát được 1
+ * lần trong các khung giờ còn lại)": the count and what it rests on, so the operator sees why that many.
+ */
+export function addBulletinsText(context: AppContext, fix: AddBulletinsFix): string {
+  const count = `${fix.atLeast ? 'ít nhất ' : ''}${fix.count}`;
+  const what = fix.topic
+    ? `Thêm ${count} bản tin ${topicName(context, fix.topic)}`
+    : `Thêm ${count} bản tin mang một chủ đề của chiến dịch`;
+  const length =
+    fix.bulletinSeconds === null ? '' : ` dài khoảng ${formatSeconds(fix.bulletinSeconds)},`;
+  return `${what} (mỗi bản tin${length} phát được ${fix.playsEach} lần trong các khung giờ còn lại)`;
+}
+
 /** The concrete fix as a link to the page that does it; null when nothing can be done. */
 export function fixLink(context: AppContext, fix: ShortfallFix): HTMLElement | null {
   switch (fix.action) {
@@ -113,9 +128,7 @@ export function fixLink(context: AppContext, fix: ShortfallFix): HTMLElement | n
           href: href('/ban-tin/moi', fix.topic ? { topic: fix.topic } : {}),
           class: 'button secondary small fix',
         },
-        fix.topic
-          ? `Thêm ${fix.count} bản tin ${topicName(context, fix.topic)}`
-          : `Thêm ${fix.count} bản tin mang một chủ đề của chiến dịch`,
+        addBulletinsText(context, fix),
       );
     case 'extend-window':
       return h(
