@@ -473,7 +473,41 @@ describe('campaign planner (e2e)', () => {
       from: '2025-11-01',
       to: '2025-11-07',
     }).expect(422);
-    expect(outside.body).toMatchObject({ code: 'PLAN_RANGE_INVALID' });
+    // On 05/10 the campaign is to run until 19/10: November is after its end, not an ended
+    // campaign (the tester's "đã kết thúc" for a running one).
+    expect(outside.body).toMatchObject({
+      code: 'PLAN_RANGE_INVALID',
+      reason: 'after-campaign-end',
+      endsOn: CAMPAIGN.endsOn,
+      message: `Campaign ${CAMPAIGN.code} ends on ${CAMPAIGN.endsOn}, before 2025-11-01: choose dates up to ${CAMPAIGN.endsOn}`,
+    });
+    // A week the campaign ends in is planned up to its last day.
+    const lastWeek = await plan({
+      campaign: CAMPAIGN.code,
+      from: '2025-10-13',
+      to: '2025-10-26',
+      dryRun: true,
+    }).expect(200);
+    expect(lastWeek.body).toMatchObject({ from: '2025-10-13', to: CAMPAIGN.endsOn });
+    expect(
+      (lastWeek.body as { items: { startsAt: string }[] }).items.every(
+        (item) => item.startsAt.slice(0, 10) <= CAMPAIGN.endsOn,
+      ),
+    ).toBe(true);
+    // Once the campaign is over, it has ended.
+    const before = clock.now();
+    clock.set('2025-10-20T08:00:00+07:00');
+    try {
+      const ended = await plan({
+        campaign: CAMPAIGN.code,
+        from: '2025-11-01',
+        to: '2025-11-07',
+        dryRun: true,
+      }).expect(422);
+      expect(ended.body).toMatchObject({ reason: 'campaign-ended' });
+    } finally {
+      clock.set(before);
+    }
     const clipped = await plan({
       campaign: CAMPAIGN.code,
       from: '2025-10-01',

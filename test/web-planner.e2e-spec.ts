@@ -133,6 +133,22 @@ describe('planner on any date, campaign status, refused uploads (e2e, Chromium)'
       'e2e-dang-chay',
     );
     await expect(page.getByTestId('no-campaign').count()).resolves.toBe(0);
+
+    // Days after the running campaign's end: it ends then, it has not "ended", and the
+    // operator is told which days to choose.
+    const endsOn = addDays(today, 25);
+    await page.goto(
+      `${baseUrl}/#/ke-hoach?campaign=e2e-dang-chay&from=${addDays(today, 30)}&to=${addDays(today, 36)}`,
+    );
+    await page.getByRole('heading', { level: 1, name: 'Lập kế hoạch chiến dịch' }).waitFor();
+    await page.getByRole('button', { name: 'Xem trước (chạy thử)' }).click();
+    await page
+      .getByText(
+        `Chiến dịch “Chiến dịch e2e-dang-chay” kết thúc ngày ${formatDate(endsOn)}; hãy chọn khoảng ngày đến hết ngày đó.`,
+      )
+      .waitFor();
+    await expect(page.getByText(/đã kết thúc/).count()).resolves.toBe(0);
+    await screenshot(page, 'ke-hoach-sau-ngay-ket-thuc');
     await page.close();
   });
 

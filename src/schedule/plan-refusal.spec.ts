@@ -4,9 +4,9 @@ import { clipToCampaign } from './plan.service';
 
 const CDS_2025 = { code: 'cds-2025', startsOn: '2025-10-01', endsOn: '2025-10-31' } as Campaign;
 
-function refusal(from: string, to: string): DomainError {
+function refusal(from: string, to: string, today = '2026-12-07'): DomainError {
   try {
-    clipToCampaign({ from, to }, CDS_2025);
+    clipToCampaign({ from, to }, CDS_2025, today);
   } catch (error) {
     return error as DomainError;
   }
@@ -15,7 +15,9 @@ function refusal(from: string, to: string): DomainError {
 
 describe('the planner’s range against the campaign', () => {
   it('clips a range to the campaign’s days', () => {
-    expect(clipToCampaign({ from: '2025-09-29', to: '2025-10-05' }, CDS_2025)).toEqual({
+    expect(
+      clipToCampaign({ from: '2025-09-29', to: '2025-10-05' }, CDS_2025, '2025-10-01'),
+    ).toEqual({
       from: '2025-10-01',
       to: '2025-10-05',
     });
@@ -30,6 +32,30 @@ describe('the planner’s range against the campaign', () => {
       campaign: 'cds-2025',
       startsOn: '2025-10-01',
       endsOn: '2025-10-31',
+    });
+  });
+
+  it('plans a range that runs past the end of a running campaign up to its last day', () => {
+    expect(
+      clipToCampaign({ from: '2025-10-27', to: '2025-11-02' }, CDS_2025, '2025-10-27'),
+    ).toEqual({ from: '2025-10-27', to: '2025-10-31' });
+  });
+
+  it('tells a range after a still running campaign’s end apart from an ended campaign', () => {
+    // 07/10/2025: the campaign runs; November lies after its end.
+    const error = refusal('2025-11-03', '2025-11-09', '2025-10-07');
+    expect(error.code).toBe('PLAN_RANGE_INVALID');
+    expect(error.message).toBe(
+      'Campaign cds-2025 ends on 2025-10-31, before 2025-11-03: choose dates up to 2025-10-31',
+    );
+    expect(error.details).toMatchObject({ reason: 'after-campaign-end', endsOn: '2025-10-31' });
+    // Its last day is still running.
+    expect(refusal('2025-11-01', '2025-11-01', '2025-10-31').details).toMatchObject({
+      reason: 'after-campaign-end',
+    });
+    // The day after, it has ended.
+    expect(refusal('2025-11-03', '2025-11-09', '2025-11-01').details).toMatchObject({
+      reason: 'campaign-ended',
     });
   });
 

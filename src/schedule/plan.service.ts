@@ -9,7 +9,7 @@ import { Campaign } from '../campaigns/entities/campaign.entity';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { newId } from '../common/ids';
-import { formatLocalInstant } from '../common/local-time';
+import { formatLocalInstant, localDateOf } from '../common/local-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
@@ -74,7 +74,7 @@ export class PlanService {
   async plan(communeCode: string, input: PlanDto, actor: AuthUser): Promise<PlanView> {
     const commune = this.geo.commune(communeCode);
     const campaign = await this.campaigns.forProvince(input.campaign, commune.provinceCode);
-    const range = clipToCampaign(checkDateRange(input, MAX_PLAN_DAYS), campaign);
+    const range = clipToCampaign(checkDateRange(input, MAX_PLAN_DAYS), campaign, this.today());
     const dryRun = input.dryRun ?? false;
     const zones = normalizeItemZones(input.zones);
     const [{ result, rows, candidates }] = await this.planCommunes(
@@ -124,7 +124,7 @@ export class PlanService {
       ? this.geo.communesIn(provinceCode, input.communes)
       : this.geo.communesOf(provinceCode);
     const campaign = await this.campaigns.forProvince(input.campaign, provinceCode);
-    const range = clipToCampaign(checkDateRange(input, MAX_PLAN_DAYS), campaign);
+    const range = clipToCampaign(checkDateRange(input, MAX_PLAN_DAYS), campaign, this.today());
     const dryRun = input.dryRun ?? false;
     const plans = await this.planCommunes(
       provinceCode,
@@ -273,7 +273,7 @@ export class PlanService {
       { from: query.from ?? campaign.startsOn, to: query.to ?? campaign.endsOn },
       MAX_PLAN_DAYS,
     );
-    const range = clipToCampaign(requested, campaign);
+    const range = clipToCampaign(requested, campaign, this.today());
     const { start, end } = rangeInstants(range);
     const items = await this.programLog.itemsStarting(
       this.db.manager,
@@ -295,32 +295,45 @@ export class PlanService {
     );
     return { campaign: campaign.code, ...progress };
   }
+  /** Today, local: whether a campaign before the range is over or still running. */
+  private today(): string {
+    return localDateOf(this.clock.now());
+  }
 }
 
 /**
- * The part of [from, to] inside the campaign's dates; 422 when there is none, saying whether the
- * campaign had ended or not begun by then (`reason`), with its dates, so a client can say what to
- * do (choose another campaign or other dates).
+ * The part of [from, to] inside the campaign's dates (a week the campaign ends in is planned up
+ * to its last day); 422 when there is none, saying why (`reason`), with the campaign's dates, so a
+ * client can say what to do:
+ * - `campaign-ended`: the campaign is over (before `today`): choose another campaign;
+ * - `after-campaign-end`: the campaign still runs but ends before the range: choose dates up to
+ *   its end;
+ * - `campaign-not-started`: the range is before the campaign: plan from its first day.
  */
-export function clipToCampaign(range: DateRange, campaign: Campaign): DateRange {
+export function clipToCampaign(range: DateRange, campaign: Campaign, today: string): DateRange {
   const from = range.from > campaign.startsOn ? range.from : campaign.startsOn;
   const to = range.to < campaign.endsOn ? range.to : campaign.endsOn;
-  if (to < from) {
-    const ended = range.from > campaign.endsOn;
+  if (to >= from) return { from, to };
+  const dates = { campaign: campaign.code, startsOn: campaign.startsOn, endsOn: campaign.endsOn };
+  if (range.from <= campaign.endsOn) {
     throw new DomainError(
       'PLAN_RANGE_INVALID',
-      ended
-        ? `Campaign ${campaign.code} ended on ${campaign.endsOn}, before ${range.from}: choose a running campaign (or ask the province's monitor to create one)`
-        : `Campaign ${campaign.code} starts on ${campaign.startsOn}, after ${range.to}: plan from ${campaign.startsOn}`,
-      {
-        reason: ended ? 'campaign-ended' : 'campaign-not-started',
-        campaign: campaign.code,
-        startsOn: campaign.startsOn,
-        endsOn: campaign.endsOn,
-      },
+      `Campaign ${campaign.code} starts on ${campaign.startsOn}, after ${range.to}: plan from ${campaign.startsOn}`,
+      { reason: 'campaign-not-started', ...dates },
     );
   }
-  return { from, to };
+  if (campaign.endsOn < today) {
+    throw new DomainError(
+      'PLAN_RANGE_INVALID',
+      `Campaign ${campaign.code} ended on ${campaign.endsOn}, before ${range.from}: choose a running campaign (or ask the province's monitor to create one)`,
+      { reason: 'campaign-ended', ...dates },
+    );
+  }
+  throw new DomainError(
+    'PLAN_RANGE_INVALID',
+    `Campaign ${campaign.code} ends on ${campaign.endsOn}, before ${range.from}: choose dates up to ${campaign.endsOn}`,
+    { reason: 'after-campaign-end', ...dates },
+  );
 }
 
 function existingItem(item: ScheduleItem, topics: readonly string[]): PlannerExistingItem {

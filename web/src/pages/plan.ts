@@ -313,6 +313,9 @@ export function planRefusalText(error: unknown, campaign: Campaign): string | nu
   if (body.reason === 'campaign-ended') {
     return `Chiến dịch “${campaign.name}” đã kết thúc ngày ${formatDate(body.endsOn ?? campaign.endsOn)}, nên không lập kế hoạch cho những ngày này được. Hãy chọn một chiến dịch đang diễn ra; nếu không có, hãy đề nghị giám sát viên của tỉnh tạo chiến dịch mới.`;
   }
+  if (body.reason === 'after-campaign-end') {
+    return `Chiến dịch “${campaign.name}” kết thúc ngày ${formatDate(body.endsOn ?? campaign.endsOn)}; hãy chọn khoảng ngày đến hết ngày đó.`;
+  }
   if (body.reason === 'campaign-not-started') {
     return `Chiến dịch “${campaign.name}” bắt đầu ngày ${formatDate(body.startsOn ?? campaign.startsOn)}: hãy chọn “Từ ngày”, “Đến ngày” từ ngày đó trở đi.`;
   }
