@@ -87,6 +87,12 @@ export type ShortfallGroup = Schemas['ShortfallGroup'];
 
 export type PlanResult = Schemas['PlanView'];
 
+/** `GET …/schedule/gaps`: the program log against the campaign, judged as the planner judges it. */
+export type GapsView = Schemas['GapsView'];
+
+/** One day of a range against the campaign's daily minimum. */
+export type DayProgress = Schemas['DayProgress'];
+
 /** `POST /provinces/:province/schedule/plan`: a line a commune. */
 export type ProvincePlanResult = Schemas['ProvincePlanView'];
 

@@ -1,5 +1,11 @@
 import { get } from '../api.js';
 import { AppContext, communeCode, topicName } from '../context.js';
+import {
+  dailyMinimum,
+  DailyMinimum,
+  dailyMinimumSummary,
+  dayMinimumText,
+} from '../daily-minimum.js';
 import { h } from '../dom.js';
 import { addDays, formatDate, formatDayMonth, formatNumber, mondayOf, today } from '../format.js';
 import { topicColour } from '../labels.js';
@@ -10,6 +16,7 @@ import type {
   Campaign,
   CommuneDetail,
   ComplianceRow,
+  GapsView,
   ScheduleItem,
 } from '../types.js';
 import { emptyState } from '../ui/notice.js';
@@ -131,6 +138,43 @@ function bar(context: AppContext, week: TopicWeek): HTMLElement {
   );
 }
 
+/** The daily minimum's card: the verdict, then each day of the week inside the campaign. */
+function dailyMinimumCard(minimum: DailyMinimum, now: string): HTMLElement {
+  return h(
+    'section',
+    { class: 'card', 'data-testid': 'daily-minimum', 'data-met': String(minimum.met) },
+    h('h2', null, 'Tối thiểu mỗi ngày'),
+    h(
+      'p',
+      {
+        class: minimum.met ? '' : 'progress-missing-text',
+        'data-testid': 'daily-minimum-summary',
+      },
+      dailyMinimumSummary(minimum),
+    ),
+    h(
+      'ul',
+      { class: 'daily-minimum-days small' },
+      minimum.days.map((day) =>
+        h(
+          'li',
+          {
+            'data-testid': 'day-minimum',
+            'data-date': day.date,
+            class: day.met ? '' : 'progress-missing-text',
+          },
+          dayMinimumText(day, now),
+        ),
+      ),
+    ),
+    h(
+      'p',
+      { class: 'muted small' },
+      'Tính cả bản tin đã phát và bản tin còn chờ phát trong lịch, như trang “Kế hoạch chiến dịch”.',
+    ),
+  );
+}
+
 /** The campaign a commune works for today: a running one of its province or of the nation. */
 export function runningCampaign(
   campaigns: readonly Campaign[],
@@ -199,6 +243,25 @@ export function firstSteps(
 }
 
 /**
+ * The week's days inside the campaign against its daily minimum, as the planner judges them;
+ * null when the campaign has none or the week lies outside it.
+ */
+async function weekMinimum(
+  commune: string,
+  campaign: Campaign,
+  monday: string,
+  sunday: string,
+): Promise<DailyMinimum | null> {
+  const from = monday > campaign.startsOn ? monday : campaign.startsOn;
+  const to = sunday < campaign.endsOn ? sunday : campaign.endsOn;
+  if (campaign.minDailySeconds <= 0 || to < from) return null;
+  const gaps = await get<GapsView>(
+    `/communes/${commune}/schedule/gaps?${new URLSearchParams({ campaign: campaign.code, from, to }).toString()}`,
+  );
+  return dailyMinimum(gaps.days, campaign.minDailySeconds, today());
+}
+
+/**
  * Trang chủ của đài xã: this week's progress on each topic of the running campaign (aired,
  * planned, missing), with a link to plan what is missing.
  */
@@ -247,16 +310,21 @@ export async function operatorHomePage(context: AppContext, match: RouteMatch): 
       ),
     };
   }
-  const [detail, items, windows, bulletins] = await Promise.all([
+  const [detail, items, windows, bulletins, minimum] = await Promise.all([
     get<CommuneDetail>(
       `/reports/communes/${commune}?${new URLSearchParams({ campaign: campaign.code, from: monday, to: sunday }).toString()}`,
     ),
     get<ScheduleItem[]>(`/communes/${commune}/schedule?from=${monday}&to=${sunday}`),
     get<BroadcastWindow[]>(`/communes/${commune}/windows`),
     get<Bulletin[]>(`/communes/${commune}/bulletins`),
+    weekMinimum(commune, campaign, monday, sunday),
   ]);
   const weeks = topicWeeks(detail.rows, items);
   const missing = weeks.filter((week) => week.missingSeconds > 0 || week.missingPlays > 0);
+  const missingParts = [
+    missing.length > 0 ? `${missing.length} chủ đề` : '',
+    minimum && minimum.open.length > 0 ? `${minimum.open.length} ngày dưới mức tối thiểu` : '',
+  ].filter((part) => part !== '');
   const planLink = h(
     'a',
     {
@@ -265,11 +333,11 @@ export async function operatorHomePage(context: AppContext, match: RouteMatch): 
         from: today() > detail.from ? today() : detail.from,
         to: detail.to,
       }),
-      class: missing.length > 0 ? 'button primary' : 'button secondary',
+      class: missingParts.length > 0 ? 'button primary' : 'button secondary',
       'data-testid': 'plan-missing',
     },
-    missing.length > 0
-      ? `Lập kế hoạch cho phần còn thiếu (${missing.length} chủ đề)`
+    missingParts.length > 0
+      ? `Lập kế hoạch cho phần còn thiếu (${missingParts.join(', ')})`
       : 'Mở kế hoạch chiến dịch',
   );
   return {
@@ -333,6 +401,7 @@ export async function operatorHomePage(context: AppContext, match: RouteMatch): 
           ),
         ),
       ),
+      minimum ? dailyMinimumCard(minimum, today()) : null,
     ),
   };
 }
