@@ -309,6 +309,25 @@ describe('live announcements (e2e, ws, file sink, real time)', () => {
       .expect(200);
     expect(verify.body).toEqual({ ok: true, count: 2 });
 
+    // The audit trail names who spoke, in the record's transaction, and the recording they made.
+    const audit = async (action: string) =>
+      (
+        (await app.http().get(`/api/v1/audit?action=${action}`).set(bearer(admin)).expect(200))
+          .body as { actorUsername: string; targetId: string; detail: Record<string, unknown> }[]
+      ).filter((event) => event.actorUsername === 'live-van-hanh-hac-thanh');
+    expect(await audit('live.aired')).toEqual([
+      expect.objectContaining({
+        targetId: live.id,
+        detail: expect.objectContaining({
+          sessionId: opened.body.id,
+          topics: ['chinh-quyen-so'],
+          seq: live.seq,
+          audioId: ended.audioId,
+        }),
+      }),
+    ]);
+    expect((await audit('audio.created')).map((event) => event.targetId)).toContain(ended.audioId);
+
     // Tagged with a campaign topic, the speech counts in the compliance report like a bulletin.
     const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
     await app

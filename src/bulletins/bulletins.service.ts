@@ -300,6 +300,23 @@ export class BulletinsService {
       await manager.insert(Bulletin, bulletin);
       const topics = [...new Set(input.topics)].sort();
       await this.bulletins.replaceTopics(manager, bulletin.id, topics);
+      await this.audit.record(
+        {
+          action: 'bulletin.created',
+          actor,
+          targetType: 'bulletin',
+          targetId: bulletin.id,
+          communeCode: bulletin.communeCode,
+          provinceCode: bulletin.provinceCode,
+          detail: {
+            title: bulletin.title,
+            topics,
+            audioId: bulletin.audioId,
+            priority: bulletin.priority,
+          },
+        },
+        manager,
+      );
       return bulletinView(bulletin, topics, audio);
     });
   }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import type { Writable } from 'node:stream';
 import { LessThanOrEqual, MoreThan, Not } from 'typeorm';
+import { AuditService } from '../auth/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
@@ -46,6 +47,7 @@ export class LiveFleet implements OnModuleInit {
     private readonly devices: DevicesService,
     private readonly arrivals: DeviceArrivals,
     private readonly binaries: FfmpegBinaries,
+    private readonly audit: AuditService,
   ) {}
 
   onModuleInit(): void {
@@ -122,7 +124,20 @@ export class LiveFleet implements OnModuleInit {
       updatedAt: now,
       demo: false,
     };
-    await this.db.write((manager) => manager.insert(ScheduleItem, item));
+    await this.db.write(async (manager) => {
+      await manager.insert(ScheduleItem, item);
+      await this.audit.record(
+        {
+          action: 'live.aired',
+          actor,
+          targetType: 'schedule_item',
+          targetId: item.id,
+          communeCode: session.communeCode,
+          detail: { sessionId: session.id, topics: session.topics, zones: session.zones },
+        },
+        manager,
+      );
+    });
     const live: FleetLive = {
       sessionId: session.id,
       communeCode: session.communeCode,

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/c
 import { ModuleRef } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import { AuditService } from '../auth/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
@@ -110,6 +111,7 @@ export class LiveSessionsService implements BeforeApplicationShutdown {
     private readonly topics: TopicsService,
     private readonly policy: PolicyChecks,
     private readonly fleet: LiveFleet,
+    private readonly audit: AuditService,
   ) {
     setMaxListeners(0, this.stopping.signal);
   }
@@ -408,6 +410,24 @@ export class LiveSessionsService implements BeforeApplicationShutdown {
           createdBy: session.actor.id,
         },
       ]);
+      await this.audit.record(
+        {
+          action: 'live.aired',
+          actor: session.actor,
+          targetType: 'playout_record',
+          targetId: written.id,
+          communeCode: session.communeCode,
+          detail: {
+            sessionId: session.id,
+            topics: session.topics,
+            seq: written.seq,
+            outcome,
+            playedMs: result.playedMs,
+            audioId,
+          },
+        },
+        manager,
+      );
       return written;
     });
     return {

@@ -341,6 +341,18 @@ export class MediaService {
         await this.assertQuota(owner, file.size + renditionBytes, manager);
         await this.storage.storeOriginal(file);
         await this.assets.insert(asset, manager);
+        await this.audit.record(
+          {
+            action: 'audio.created',
+            actor,
+            targetType: 'audio',
+            targetId: asset.id,
+            communeCode: asset.communeCode,
+            provinceCode: asset.provinceCode,
+            detail: { source: meta.source, originalName: asset.originalName, sha256: asset.sha256 },
+          },
+          manager,
+        );
       });
     } catch (error) {
       await this.db.write(async (manager) => {

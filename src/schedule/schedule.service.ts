@@ -132,6 +132,17 @@ export class ScheduleService {
       };
       await this.policy.assertItem(manager, item);
       await manager.insert(ScheduleItem, item);
+      await this.audit.record(
+        {
+          action: 'schedule.added',
+          actor,
+          targetType: 'schedule_item',
+          targetId: item.id,
+          communeCode,
+          detail: { ...itemRef(item), sourceId: item.sourceId, zones: item.zones },
+        },
+        manager,
+      );
       return item;
     });
     this.changes.emit({ communeCode, kind: 'created', itemIds: [item.id] });

@@ -128,6 +128,17 @@ export class WindowsService {
       assertNoOverlap(window, await this.windowsOf(manager, communeCode));
       await this.policy.assertWindow(manager, communeCode, window);
       await manager.insert(BroadcastWindow, window);
+      await this.audit.record(
+        {
+          action: 'window.created',
+          actor,
+          targetType: 'window',
+          targetId: window.id,
+          communeCode,
+          detail: { window: windowView(window) },
+        },
+        manager,
+      );
       return windowView(window);
     });
   }
