@@ -30,6 +30,7 @@ interface RecordJson {
   outcome: string;
   source: string;
   reason: string | null;
+  topics: string[];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -91,7 +92,21 @@ describe('web app: Phát trực tiếp from Chromium with a fake microphone (e2e
     await storage?.dispose();
   });
 
-  it('speaks over a playing bulletin: on air within 3 s, archived, recorded, logged as live', async () => {
+  it('speaks over a playing bulletin: on air within 3 s, archived, recorded, logged as live with its topics, made into a bulletin', async () => {
+    // A campaign running today: the page marks the topics it counts.
+    const today = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+    await app
+      .http()
+      .post('/api/v1/campaigns')
+      .set(bearer(admin))
+      .send({
+        code: 'web-live-cds',
+        name: 'Chuyển đổi số hôm nay',
+        startsOn: today,
+        endsOn: today,
+        rules: [{ topic: 'chinh-quyen-so', minSecondsPerWeek: 60 }],
+      })
+      .expect(201);
     const audio = await insertReadyAudio(app, {
       communeCode: HAC_THANH,
       provinceCode: THANH_HOA,
@@ -126,6 +141,9 @@ describe('web app: Phát trực tiếp from Chromium with a fake microphone (e2e
     await page.getByRole('link', { name: 'Phát trực tiếp' }).click();
     await page.getByRole('heading', { level: 1, name: 'Phát trực tiếp' }).waitFor();
     await page.getByText(/Đang phát “Hướng dẫn nộp hồ sơ trực tuyến”/).waitFor();
+    // The session's topics: the campaign's is starred, and chosen here.
+    expect(await page.getByTestId('counted-topics').textContent()).toContain('Chính quyền số');
+    await page.getByRole('checkbox', { name: 'Chính quyền số' }).check();
     await screenshot(page, '40-phat-truc-tiep');
     const clickedAt = Date.now();
     await page.getByRole('button', { name: 'BẮT ĐẦU PHÁT TRỰC TIẾP' }).click();
@@ -167,6 +185,7 @@ describe('web app: Phát trực tiếp from Chromium with a fake microphone (e2e
     expect(live).toMatchObject({
       outcome: 'aired',
       title: 'Phát trực tiếp: web-live-van-hanh-hac-thanh',
+      topics: ['chinh-quyen-so'],
     });
     // On air within 3 s of the click (the click precedes the microphone and the first frame).
     expect(Date.parse(live.startedAt) - clickedAt).toBeLessThan(3000);
@@ -188,8 +207,9 @@ describe('web app: Phát trực tiếp from Chromium with a fake microphone (e2e
     // The recording is an audio asset of the commune; the chain verifies.
     const assets = (
       await app.http().get(`/api/v1/communes/${HAC_THANH}/audio`).set(bearer(operator)).expect(200)
-    ).body as { originalName: string | null }[];
-    expect(assets.some((asset) => /^phat-truc-tiep-/.test(asset.originalName ?? ''))).toBe(true);
+    ).body as { id: string; originalName: string | null }[];
+    const recording = assets.find((asset) => /^phat-truc-tiep-/.test(asset.originalName ?? ''));
+    expect(recording).toBeDefined();
     const verify = await app
       .http()
       .get(`/api/v1/communes/${HAC_THANH}/playout-log/verify`)
@@ -197,6 +217,25 @@ describe('web app: Phát trực tiếp from Chromium with a fake microphone (e2e
       .expect(200);
     expect(verify.body).toMatchObject({ ok: true });
     await screenshot(page, '42-da-phat-truc-tiep');
+
+    // The page's link makes the recording a bulletin: Tạo bản tin opens with it chosen.
+    await page.getByRole('link', { name: 'Tạo bản tin từ bản ghi âm này' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Tạo bản tin' }).waitFor();
+    await page.getByText('Âm thanh đã sẵn sàng.').waitFor({ timeout: 60_000 });
+    await page.getByLabel('Tiêu đề').fill('Thông báo trực tiếp của xã');
+    await page.getByRole('checkbox', { name: 'Chính quyền số' }).check();
+    await page.getByRole('button', { name: 'Lưu bản tin', exact: true }).click();
+    await page.getByText('Đã lưu bản tin “Thông báo trực tiếp của xã”').waitFor();
+    const bulletins = (
+      await app
+        .http()
+        .get(`/api/v1/communes/${HAC_THANH}/bulletins`)
+        .set(bearer(operator))
+        .expect(200)
+    ).body as { title: string; audioId: string }[];
+    expect(bulletins.find((found) => found.title === 'Thông báo trực tiếp của xã')).toMatchObject({
+      audioId: recording!.id,
+    });
     expect(browser.problems).toEqual([]);
     await page.close();
   });

@@ -4,8 +4,10 @@ import { h } from '../dom.js';
 import { vietnameseError } from '../errors-vi.js';
 import { formatClock, formatTime } from '../format.js';
 import { onLeave } from '../lifecycle.js';
-import { Page } from '../router.js';
-import type { LiveStatus, OpenedLive } from '../types.js';
+import { href, Page } from '../router.js';
+import type { Campaign, LiveStatus, OpenedLive } from '../types.js';
+import { markCountedTopics } from '../ui/counted-topics.js';
+import { checkGroup } from '../ui/form.js';
 import { messageBox } from '../ui/notice.js';
 
 type ServerMessage =
@@ -16,6 +18,8 @@ type ServerMessage =
       playedMs: number;
       reason: string | null;
       recordSeq: number | null;
+      /** The recording, kept as an audio asset of the commune. */
+      audioId: string | null;
       cutByEmergency: boolean;
       scheduleItemId: string | null;
     }
@@ -141,6 +145,37 @@ export async function livePage(context: AppContext): Promise<Page> {
       : null;
   const chosenZones = (): string[] =>
     zoneBoxes.filter((box) => box.checked).map((box) => box.value);
+  // A session counts toward a campaign only through its topics, as a bulletin does.
+  const topics = checkGroup(
+    'Chủ đề của phiên (không bắt buộc; phiên được tính vào chỉ tiêu của các chủ đề đã chọn)',
+    context.topics.map((topic) => ({ value: topic.code, label: topic.name })),
+  );
+  topics.element.classList.add('live-topics');
+  markCountedTopics(
+    context,
+    topics.element,
+    () => topics.values(),
+    await get<Campaign[]>('/campaigns'),
+    'phiên phát trực tiếp này',
+  );
+  // After a session: where its recording went, and the way to make it a bulletin.
+  const recording = h('p', { class: 'live-recording', hidden: true });
+  const showRecording = (audioId: string | null): void => {
+    recording.hidden = audioId === null;
+    recording.replaceChildren(
+      ...(audioId === null
+        ? []
+        : [
+            'Bản ghi âm của phiên được lưu thành một tệp âm thanh của xã. ',
+            h(
+              'a',
+              { href: href('/ban-tin/moi', { audio: audioId }) },
+              'Tạo bản tin từ bản ghi âm này',
+            ),
+            ' để phát lại theo lịch (sau khi được duyệt).',
+          ]),
+    );
+  };
   const elapsed = h('p', { class: 'live-elapsed', role: 'timer', 'aria-live': 'off' }, '0:00');
   const onAirLabel = h('p', { class: 'live-on-air', role: 'status' });
 
@@ -179,6 +214,7 @@ export async function livePage(context: AppContext): Promise<Page> {
     showLevel(0);
     startButton.hidden = false;
     stopButton.hidden = true;
+    topics.element.disabled = false;
     onAirLabel.textContent = '';
     void get<LiveStatus>(`/communes/${commune}/live`)
       .then(describe)
@@ -196,18 +232,19 @@ export async function livePage(context: AppContext): Promise<Page> {
       return;
     }
     ended = true;
+    showRecording(data.audioId);
     if (data.cutByEmergency) {
       message.show('Bản tin khẩn cấp bắt đầu phát: phiên phát trực tiếp đã bị ngắt.');
     } else if (data.outcome === 'not-started') {
       message.show('Phiên phát trực tiếp kết thúc trước khi lên sóng.', 'info');
     } else if (data.scheduleItemId) {
       message.show(
-        `Đã phát trực tiếp ${formatClock(data.playedMs)} tới các cụm loa; bản ghi âm được lưu vào kho âm thanh, nhật ký phát thanh ghi theo biên nhận của từng cụm loa.`,
+        `Đã phát trực tiếp ${formatClock(data.playedMs)} tới các cụm loa; nhật ký phát thanh ghi phiên này theo biên nhận của từng cụm loa.`,
         'success',
       );
     } else {
       message.show(
-        `Đã phát trực tiếp ${formatClock(data.playedMs)}; bản ghi âm được lưu vào kho âm thanh và nhật ký phát thanh.`,
+        `Đã phát trực tiếp ${formatClock(data.playedMs)}; nhật ký phát thanh đã ghi phiên này.`,
         'success',
       );
     }
@@ -215,16 +252,18 @@ export async function livePage(context: AppContext): Promise<Page> {
 
   const start = async (): Promise<void> => {
     message.show(null);
+    showRecording(null);
     startButton.disabled = true;
     stopping = false;
     ended = false;
     let opened: OpenedLive;
     try {
       const zones = chosenZones();
-      opened = await post<OpenedLive>(
-        `/communes/${commune}/live`,
-        zones.length > 0 ? { zones } : {},
-      );
+      const chosenTopics = topics.values();
+      opened = await post<OpenedLive>(`/communes/${commune}/live`, {
+        ...(zones.length > 0 ? { zones } : {}),
+        ...(chosenTopics.length > 0 ? { topics: chosenTopics } : {}),
+      });
     } catch (error) {
       message.show(errorText(error));
       startButton.disabled = false;
@@ -268,6 +307,8 @@ export async function livePage(context: AppContext): Promise<Page> {
       return;
     }
     const began = Date.now();
+    // The session's topics were sent with it: they cannot change while it lasts.
+    topics.element.disabled = true;
     startButton.hidden = true;
     stopButton.hidden = false;
     stopButton.focus();
@@ -302,11 +343,13 @@ export async function livePage(context: AppContext): Promise<Page> {
       h(
         'p',
         null,
-        `Nói qua micrô của máy này ra loa của xã (trễ không quá 3 giây). Lời nói được ghi âm, lưu vào kho âm thanh và ghi vào nhật ký phát thanh. Bản tin khẩn cấp luôn được ưu tiên và sẽ ngắt phiên phát trực tiếp; giờ yên tĩnh vẫn áp dụng. Mỗi phiên dài tối đa ${Math.round(status.maxSeconds / 60)} phút.`,
+        `Nói qua micrô của máy này ra loa của xã (trễ không quá 3 giây). Lời nói được ghi vào nhật ký phát thanh và ghi âm thành một tệp âm thanh của xã, từ đó có thể tạo bản tin để phát lại. Bản tin khẩn cấp luôn được ưu tiên và sẽ ngắt phiên phát trực tiếp; giờ yên tĩnh vẫn áp dụng. Mỗi phiên dài tối đa ${Math.round(status.maxSeconds / 60)} phút.`,
       ),
       situation,
       zonePicker,
+      topics.element,
       message.element,
+      recording,
       h('div', { class: 'live-controls' }, startButton, stopButton),
       onAirLabel,
       h('div', { class: 'live-meter-row' }, h('span', null, 'Mức micrô'), meter, elapsed),

@@ -4,12 +4,13 @@ import { h, uid } from '../dom.js';
 import { formatDurationMs } from '../format.js';
 import { AUDIO_STATUS_LABEL, loudnessWarningText, PRIORITY_LABEL, VOICES } from '../labels.js';
 import { isCurrent, currentGeneration, onLeave } from '../lifecycle.js';
-import { navigate, Page } from '../router.js';
+import { navigate, Page, RouteMatch } from '../router.js';
 import type { AudioAsset, Bulletin, BulletinPriority, Campaign, ReadingPreview } from '../types.js';
 import { audioPlayer } from '../ui/audio-player.js';
 import { checkGroup, field, fileField, form, input, select } from '../ui/form.js';
 import { toast } from '../ui/notice.js';
 import { tableHead } from '../ui/table.js';
+import { markCountedTopics } from '../ui/counted-topics.js';
 
 const POLL_MS = 1000;
 
@@ -268,78 +269,12 @@ function readingPreviewView(result: ReadingPreview): HTMLElement {
   );
 }
 
-/** The topics that the campaigns running today count, and those campaigns' names. */
-export function countedTopics(campaigns: readonly Campaign[]): {
-  topics: Set<string>;
-  names: string[];
-} {
-  const running = campaigns.filter((campaign) => campaign.status === 'running');
-  return {
-    topics: new Set(running.flatMap((campaign) => campaign.rules.map((rule) => rule.topic))),
-    names: running.map((campaign) => campaign.name),
-  };
-}
-
-/**
- * Marks the topic boxes a running campaign counts (★, explained under the boxes) and warns, as
- * the boxes change, when the chosen topics are counted by no running campaign.
- */
-function markCountedTopics(
-  context: AppContext,
-  group: HTMLElement,
-  values: () => string[],
-  campaigns: readonly Campaign[],
-): void {
-  const counted = countedTopics(campaigns);
-  if (counted.topics.size === 0) return;
-  for (const box of group.querySelectorAll<HTMLInputElement>('input[type=checkbox]')) {
-    if (!counted.topics.has(box.value)) continue;
-    // Beside the label, not in it: the box keeps its name; the hint below says the same in words.
-    const label = box.parentElement;
-    if (!label) continue;
-    const pair = h('span', { class: 'counted-topic' });
-    label.replaceWith(pair);
-    pair.append(
-      label,
-      h(
-        'span',
-        { class: 'counted-mark', 'aria-hidden': 'true', title: 'Được tính vào chỉ tiêu' },
-        '★',
-      ),
-    );
-  }
-  const names = context.topics
-    .filter((topic) => counted.topics.has(topic.code))
-    .map((topic) => topic.name);
-  group.append(
-    h(
-      'p',
-      { class: 'small counted-hint', 'data-testid': 'counted-topics' },
-      `★ Chủ đề được tính vào chỉ tiêu của chiến dịch đang diễn ra (${counted.names.join(', ')}): ${names.join(', ')}.`,
-    ),
-  );
-  const warning = h('p', {
-    class: 'message message-warning counted-hint',
-    role: 'status',
-    hidden: true,
-    'data-testid': 'uncounted-warning',
-  });
-  group.append(warning);
-  group.addEventListener('change', () => {
-    const chosen = values();
-    const uncounted = chosen.length > 0 && !chosen.some((code) => counted.topics.has(code));
-    warning.hidden = !uncounted;
-    warning.textContent = uncounted
-      ? 'Các chủ đề đã chọn không được chiến dịch nào đang diễn ra tính: bản tin này sẽ không được tính vào chỉ tiêu. Hãy chọn thêm một chủ đề có dấu ★ nếu nội dung phù hợp.'
-      : '';
-  });
-}
-
 /**
  * Tạo bản tin: upload a recording or synthesize a text, listen, then save it with its topics; a
  * commune's own, or (for a monitor) one of the province library, which every commune may schedule.
+ * `?audio=<id>` starts from a recording already kept (a live announcement's).
  */
-export async function newBulletinPage(context: AppContext): Promise<Page> {
+export async function newBulletinPage(context: AppContext, match: RouteMatch): Promise<Page> {
   const owner = bulletinOwner(context);
   const heading = owner.library ? 'Tạo bản tin cho thư viện tỉnh' : 'Tạo bản tin';
   const title = input({ name: 'title', required: true, maxlength: 200 });
@@ -488,6 +423,20 @@ export async function newBulletinPage(context: AppContext): Promise<Page> {
     }
   };
   saveButtonState(false);
+  const kept = match.query.get('audio');
+  if (kept) {
+    try {
+      tracker.track(await get<AudioAsset>(`/audio/${encodeURIComponent(kept)}`));
+    } catch (error) {
+      tracker.element.replaceChildren(
+        h(
+          'p',
+          { class: 'message message-error', role: 'alert' },
+          `Không mở được bản ghi âm đã chọn (${errorText(error)}). Hãy tải tệp ghi âm lên.`,
+        ),
+      );
+    }
+  }
   return {
     title: heading,
     node: h(
