@@ -217,6 +217,19 @@ describe('live announcements to speaker clusters (e2e, real processes)', () => {
     const liveItemId = ended.scheduleItemId as string;
     expect(liveItemId).toEqual(expect.any(String));
     expect(Date.parse(onAir.startedAt as string) - firstFrameAt).toBeLessThan(3000);
+    // The audit trail names who spoke, written with the live item.
+    const adminToken = (
+      (await call('', 'POST', '/api/v1/auth/login', ADMIN)) as { body: { accessToken: string } }
+    ).body.accessToken;
+    const aired = (await call(adminToken, 'GET', '/api/v1/audit?action=live.aired')).body;
+    expect(aired).toEqual([
+      expect.objectContaining({
+        actorUsername: 'van-hanh-hac-thanh',
+        targetType: 'schedule_item',
+        targetId: liveItemId,
+        communeCode: HAC_THANH,
+      }),
+    ]);
 
     // The commune's record of the live item, from both clusters' receipts.
     const log = async () =>
