@@ -24,6 +24,7 @@ const CUT = '14812';
 const DEVICES = '14818';
 
 interface RecordJson {
+  id: string;
   seq: number;
   scheduleItemId: string | null;
   title: string;
