@@ -492,7 +492,7 @@ print(json.dumps({name: [cell.value, cell.data_type, cell.is_date, cell.number_f
       expect(await page.getByTestId('reconciliation-line').count()).toBe(10);
       const missedTotal = page.locator('[data-testid="reconciliation-total"][data-code="missed"]');
       expect(await missedTotal.locator('td').nth(1).textContent()).toBe('2');
-      for (const label of ['Tải CSV', 'Tải Excel', 'Tải as-run BXF (XML)']) {
+      for (const label of ['Tải CSV', 'Tải Excel', 'Tải nhật ký phát thanh BXF (XML)']) {
         expect(await page.getByRole('button', { name: label }).isVisible()).toBe(true);
       }
       await screenshot(page, 'reconciliation', true);
@@ -509,7 +509,7 @@ print(json.dumps({name: [cell.value, cell.data_type, cell.is_date, cell.number_f
 
       const [download] = await Promise.all([
         page.waitForEvent('download'),
-        page.getByRole('button', { name: 'Tải as-run BXF (XML)' }).click(),
+        page.getByRole('button', { name: 'Tải nhật ký phát thanh BXF (XML)' }).click(),
       ]);
       expect(download.suggestedFilename()).toBe(`as-run-bxf_${HAC_THANH}_${DAY}_${DAY}.xml`);
 

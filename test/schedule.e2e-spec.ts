@@ -129,6 +129,12 @@ describe('program log (e2e)', () => {
         durationMinutes: 31,
       }).expect(400);
       expect(midnight.body.message).toContain('midnight');
+      expect(midnight.body).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        rule: 'window-crosses-midnight',
+        startTime: '23:30',
+        durationMinutes: 31,
+      });
       for (const body of [
         { name: 'x', daysOfWeek: [0], startTime: '10:00', durationMinutes: 10 },
         { name: 'x', daysOfWeek: [8], startTime: '10:00', durationMinutes: 10 },

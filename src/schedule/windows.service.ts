@@ -458,6 +458,12 @@ export function assertWindowShape(window: BroadcastWindow): void {
     throw new DomainError(
       'VALIDATION_FAILED',
       `A window may not cross midnight: ${window.startTime} + ${window.durationMinutes} min ends the next day`,
+      // What the web app words in Vietnamese.
+      {
+        rule: 'window-crosses-midnight',
+        startTime: window.startTime,
+        durationMinutes: window.durationMinutes,
+      },
     );
   }
   for (const [field, value] of [

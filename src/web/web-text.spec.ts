@@ -157,6 +157,16 @@ describe('web app text', () => {
     expect(vietnameseError(400, 'VALIDATION_FAILED', 'title must be shorter')).toBe(
       'Dữ liệu nhập chưa hợp lệ (title must be shorter)',
     );
+    // A window across midnight (tester's report #11): its own words, not the English detail.
+    expect(
+      vietnameseError(400, 'VALIDATION_FAILED', 'A window may not cross midnight: …', {
+        rule: 'window-crosses-midnight',
+        startTime: '23:30',
+        durationMinutes: 60,
+      }),
+    ).toBe(
+      'Khung giờ phát phải kết thúc trong ngày: 23:30 cộng 60 phút là 00:30 ngày hôm sau. Hãy bắt đầu sớm hơn hoặc rút ngắn thời lượng',
+    );
     expect(vietnameseError(409, 'SOMETHING_NEW', 'clash')).toBe(
       'Thao tác xung đột với dữ liệu hiện có (clash)',
     );

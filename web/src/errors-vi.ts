@@ -4,6 +4,8 @@ import {
   formatDurationMs,
   formatNumber,
   formatStartTime,
+  formatTime,
+  localInstant,
 } from './format.js';
 import { OUTCOME_LABEL } from './labels.js';
 import type {
@@ -365,6 +367,15 @@ function startOf(item: NamedItem): string | undefined {
   return item.startsAt ? formatDayStart(item.startsAt) : item.localTime;
 }
 
+/** A window whose end falls on the next day: `23:30 + 60 phút` ends at 00:30 the next day. */
+function midnightText({ startTime, durationMinutes }: Record<string, unknown>): string | null {
+  if (typeof startTime !== 'string' || typeof durationMinutes !== 'number') return null;
+  const start = Date.parse(localInstant('2025-01-01', startTime));
+  if (Number.isNaN(start)) return null;
+  const endTime = formatTime(start + durationMinutes * 60_000);
+  return `Khung giờ phát phải kết thúc trong ngày: ${startTime} cộng ${formatNumber(durationMinutes)} phút là ${endTime} ngày hôm sau. Hãy bắt đầu sớm hơn hoặc rút ngắn thời lượng`;
+}
+
 interface NamedWindow {
   name?: string;
   startTime?: string;
@@ -426,6 +437,7 @@ const NAMING: Record<string, (problem: Record<string, unknown>) => string | null
   },
   // A CSV row's wrong cells: the column as the file names it, its text, and why.
   VALIDATION_FAILED: (problem) => {
+    if (problem.rule === 'window-crosses-midnight') return midnightText(problem);
     const cells = problem.cells as CellProblem[] | undefined;
     if (!Array.isArray(cells) || cells.length === 0) return null;
     return cells

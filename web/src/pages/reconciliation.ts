@@ -173,7 +173,7 @@ function exportButtons(commune: string, query: Record<string, string>): HTMLElem
     [
       ['csv', 'Tải CSV'],
       ['xlsx', 'Tải Excel'],
-      ['bxf', 'Tải as-run BXF (XML)'],
+      ['bxf', 'Tải nhật ký phát thanh BXF (XML)'],
     ] as const
   ).map(([format, label]) => {
     const button = h('button', { type: 'button', class: 'secondary' }, label);

@@ -68,14 +68,15 @@ function withValue(
   return element;
 }
 
-/** A date field: `dd/mm/yyyy` shown and typed, `value` is `YYYY-MM-DD`. */
+/** A date field: `dd/mm/yyyy` (`nn/tt/nnnn`) shown and typed, `value` is `YYYY-MM-DD`. */
 export function dateInput(attrs: Attrs = {}): HTMLInputElement {
   const { value, type: _type, ...rest } = attrs;
   const element = input({
     ...rest,
     inputmode: 'numeric',
     autocomplete: 'off',
-    placeholder: 'dd/mm/yyyy',
+    // ngày/tháng/năm, as the field's own message words it.
+    placeholder: 'nn/tt/nnnn',
     maxlength: 10,
     size: 10,
     class: `date-input${rest.class ? ` ${String(rest.class)}` : ''}`,
