@@ -183,6 +183,10 @@ describe('web app in a browser (e2e, Chromium)', () => {
     // Choosing the file uploads it.
     await page.getByText('ban-tin-ghi-am.wav').waitFor();
     await audioReady(page);
+    // Its loudness as Vietnamese write it: a real minus and a decimal comma (−16,1 LUFS).
+    await expect(page.locator('.ready-box').textContent()).resolves.toMatch(
+      /độ lớn −\d+(,\d)? LUFS/,
+    );
     // The upload's progress went when the server took the file; the ready audio stands alone.
     await expect(page.getByLabel('Tiến độ tải lên').count()).resolves.toBe(0);
     await expect(page.getByText('Đã gửi tệp, đang kiểm tra…').count()).resolves.toBe(0);

@@ -1,7 +1,7 @@
 import { ApiError, errorText, get, post, upload } from '../api.js';
 import { AppContext, BulletinOwner, bulletinOwner } from '../context.js';
 import { h, uid } from '../dom.js';
-import { formatDurationMs } from '../format.js';
+import { formatDurationMs, formatLufs } from '../format.js';
 import { AUDIO_STATUS_LABEL, loudnessWarningText, PRIORITY_LABEL, VOICES } from '../labels.js';
 import { isCurrent, currentGeneration, onLeave } from '../lifecycle.js';
 import { navigate, Page, RouteMatch } from '../router.js';
@@ -49,9 +49,7 @@ class AudioTracker {
             'p',
             { class: 'muted small' },
             `Thời lượng ${formatDurationMs(asset.durationMs)}`,
-            asset.integratedLufs !== null
-              ? ` · độ lớn ${asset.integratedLufs.toFixed(1)} LUFS`
-              : '',
+            asset.integratedLufs !== null ? ` · độ lớn ${formatLufs(asset.integratedLufs)}` : '',
           ),
           asset.loudnessWarning === 'too-quiet' &&
             asset.integratedLufs !== null &&
@@ -185,7 +183,7 @@ function ttsPanel(
   );
   previewButton.addEventListener('click', () => {
     if (!text.value.trim()) {
-      preview.replaceChildren(h('p', { class: 'message message-error' }, 'Nhập nội dung cần đọc.'));
+      preview.replaceChildren(h('p', { class: 'message message-error' }, NO_TEXT));
       return;
     }
     previewButton.disabled = true;
@@ -202,7 +200,7 @@ function ttsPanel(
         previewButton.disabled = false;
       });
   });
-  return form(
+  const handle = form(
     { class: 'panel-form', 'aria-label': 'Tạo bản tin từ văn bản' },
     [
       field(
@@ -215,7 +213,7 @@ function ttsPanel(
     ],
     'Tạo giọng đọc',
     async (message) => {
-      if (!text.value.trim()) return message.show('Nhập nội dung cần đọc.');
+      if (!text.value.trim()) return message.show(NO_TEXT);
       const voice = voices.querySelector<HTMLInputElement>('input:checked')?.value;
       tracker.reset();
       // Text pasted from a PDF is read as cleaned (lines joined, items as sentences), whether or
@@ -228,8 +226,17 @@ function ttsPanel(
       tracker.track(asset);
     },
     [previewButton],
-  ).form;
+  );
+  // Once there is text, "enter the text" no longer holds, under the form or in the preview.
+  text.addEventListener('input', () => {
+    if (!text.value.trim()) return;
+    if (handle.message.element.textContent === NO_TEXT) handle.message.show(null);
+    if (preview.textContent === NO_TEXT) preview.replaceChildren();
+  });
+  return handle.form;
 }
+
+const NO_TEXT = 'Nhập nội dung cần đọc.';
 
 /** Each number, date and abbreviation beside its reading, and the whole text as it will be read. */
 function readingPreviewView(result: ReadingPreview): HTMLElement {

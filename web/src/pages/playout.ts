@@ -9,6 +9,7 @@ import {
   formatDate,
   formatDateTime,
   formatDurationMs,
+  formatNumber,
   formatTime,
   formatTimeSeconds,
   localDateOf,
@@ -40,7 +41,7 @@ export function chainBadge(verdict: ChainVerdict): HTMLElement {
         'p',
         { class: 'chain chain-ok', 'data-testid': 'chain' },
         h('strong', null, 'Nhật ký toàn vẹn. '),
-        `Đã kiểm tra chuỗi băm của ${verdict.count} bản ghi: không có bản ghi nào bị sửa hay xoá.`,
+        `Đã kiểm tra chuỗi băm của ${formatNumber(verdict.count)} bản ghi: không có bản ghi nào bị sửa hay xoá.`,
       )
     : h(
         'p',
@@ -233,7 +234,7 @@ function importForm(commune: string, onDone: () => void): HTMLElement {
           { Prefer: 'return=minimal' },
         );
         toast(
-          `Đã nhập ${result.imported} bản ghi${result.duplicates ? `, bỏ qua ${result.duplicates} bản ghi trùng` : ''}.`,
+          `Đã nhập ${formatNumber(result.imported)} bản ghi${result.duplicates ? `, bỏ qua ${formatNumber(result.duplicates)} bản ghi trùng` : ''}.`,
         );
         onDone();
       } catch (error) {
@@ -327,7 +328,7 @@ export async function playoutLogView(
       h(
         'p',
         { class: 'muted' },
-        `${records.length} bản ghi từ ${formatDate(from)} đến ${formatDate(to)}, thực phát ${formatDurationMs(airedMs)}.`,
+        `${formatNumber(records.length)} bản ghi từ ${formatDate(from)} đến ${formatDate(to)}, thực phát ${formatDurationMs(airedMs)}.`,
       ),
       editable && pending.length > 0
         ? h(
