@@ -9,9 +9,13 @@ import { parseStatus } from '../fleet/protocol';
 import {
   formatDate,
   formatDayStart,
+  formatLufs,
+  formatNumber,
   formatSeconds,
   formatStartTime,
+  formatStartTimes,
   formatTime,
+  formatTimeSpan,
   localDateOf,
   localInstant,
   mondayOf,
@@ -185,6 +189,26 @@ describe('web app text', () => {
     expect(formatStartTime('2025-10-05T22:30:00Z')).toBe('05:30');
     expect(formatStartTime('2025-10-05T22:30:47Z')).toBe('05:30:47');
     expect(formatDayStart('2025-10-05T22:30:47Z')).toBe('06/10 05:30:47');
+    // An item's span: to the minute, or to the second where the minutes alone would be equal.
+    expect(formatTimeSpan('2025-10-05T22:30:00Z', '2025-10-05T22:45:00Z')).toBe('05:30–05:45');
+    expect(formatTimeSpan('2025-10-05T22:30:00Z', '2025-10-05T22:30:11Z')).toBe(
+      '05:30:00–05:30:11',
+    );
+    expect(formatTimeSpan('2025-10-05T22:30:00Z', '2025-10-05T22:33:08Z')).toBe(
+      '05:30:00–05:33:08',
+    );
+    // Times in one list read alike: all to the minute, or all to the second.
+    expect(formatStartTimes(['2025-10-06T10:00:00Z', '2025-10-06T04:02:00Z'])).toEqual([
+      '17:00',
+      '11:02',
+    ]);
+    expect(formatStartTimes(['2025-10-06T10:03:10Z', '2025-10-06T04:02:00Z'])).toEqual([
+      '17:03:10',
+      '11:02:00',
+    ]);
+    // Loudness and counts in Vietnamese: a decimal comma, a real minus, a thousands dot.
+    expect(formatLufs(-16.1)).toBe('−16,1 LUFS');
+    expect(formatNumber(1573)).toBe('1.573');
     expect(localInstant('2025-10-06', '05:30')).toBe('2025-10-06T05:30:00+07:00');
     expect(mondayOf('2025-10-12')).toBe('2025-10-06');
     // A plan runs to the week's Sunday; from a Sunday, to the next one.

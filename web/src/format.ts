@@ -138,6 +138,31 @@ export function formatStartTime(instant: Date | number | string): string {
     : formatTimeSeconds(instant);
 }
 
+/**
+ * When an item plays, `05:30–05:45`; to the second, `05:30:00–05:30:11`, when an end falls within
+ * a minute (an 11-second item would read `05:30–05:30`).
+ */
+export function formatTimeSpan(
+  startsAt: Date | number | string,
+  endsAt: Date | number | string,
+): string {
+  const wholeMinutes =
+    localParts(startsAt).getUTCSeconds() === 0 &&
+    localParts(endsAt).getUTCSeconds() === 0 &&
+    formatTime(startsAt) !== formatTime(endsAt);
+  const show = wholeMinutes ? formatTime : formatTimeSeconds;
+  return `${show(startsAt)}–${show(endsAt)}`;
+}
+
+/**
+ * Start times that stand in one list, all to the minute (`11:02`) or, when one of them falls
+ * within a minute, all to the second (`11:02:00`, `11:02:03`), so that they line up and compare.
+ */
+export function formatStartTimes(instants: readonly (Date | number | string)[]): string[] {
+  const toSecond = instants.some((instant) => localParts(instant).getUTCSeconds() !== 0);
+  return instants.map(toSecond ? formatTimeSeconds : formatTime);
+}
+
 /** `06/10 05:30:47`: an item's day and start, as a conflict names it. */
 export function formatDayStart(instant: Date | number | string): string {
   return `${formatDayMonth(localDateOf(instant))} ${formatStartTime(instant)}`;

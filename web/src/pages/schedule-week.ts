@@ -7,6 +7,7 @@ import {
   formatDayMonth,
   formatDurationMs,
   formatTime,
+  formatTimeSpan,
   isoDayOfWeek,
   localDateOf,
   minutesOfDay,
@@ -28,12 +29,25 @@ export type WeekLayout = 'calendar' | 'list';
 
 const LAYOUT_KEY = 'loa-xa.schedule.layout';
 
-/** The layout the user chose last (remembered in the browser); the calendar at first. */
+/**
+ * A phone's width (the stylesheet's breakpoint): the week's seven columns do not fit, and its
+ * items shrink to slivers one cannot read or hit, so the program log opens as today's list.
+ */
+export function narrowScreen(): boolean {
+  return globalThis.matchMedia?.('(max-width: 720px)').matches ?? false;
+}
+
+/**
+ * The layout the user chose last (remembered in the browser); at first the calendar, or the list
+ * on a narrow screen.
+ */
 export function rememberedLayout(): WeekLayout {
+  const fallback: WeekLayout = narrowScreen() ? 'list' : 'calendar';
   try {
-    return localStorage.getItem(LAYOUT_KEY) === 'list' ? 'list' : 'calendar';
+    const stored = localStorage.getItem(LAYOUT_KEY);
+    return stored === 'list' || stored === 'calendar' ? stored : fallback;
   } catch {
-    return 'calendar';
+    return fallback;
   }
 }
 
@@ -83,7 +97,7 @@ function openItem(context: AppContext, item: ScheduleItem, input: WeekCalendarIn
         h(
           'dd',
           null,
-          `${formatDate(localDateOf(item.startsAt))}, ${formatTime(item.startsAt)}–${formatTime(item.endsAt)} (${formatDurationMs(item.durationMs)})`,
+          `${formatDate(localDateOf(item.startsAt))}, ${formatTimeSpan(item.startsAt, item.endsAt)} (${formatDurationMs(item.durationMs)})`,
         ),
         h('dt', null, 'Chủ đề'),
         h(

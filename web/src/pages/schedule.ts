@@ -41,6 +41,7 @@ import { demoBadge, emptyState, toast } from '../ui/notice.js';
 import { topicChip } from '../ui/topic-chip.js';
 import {
   type ItemActions,
+  narrowScreen,
   rememberedLayout,
   rememberLayout,
   weekCalendar,
@@ -405,7 +406,10 @@ export async function programLogView(
   match: RouteMatch,
   { editable, path, firstDate = today() }: ProgramLogOptions,
 ): Promise<Page> {
-  const view = match.query.get('view') === 'day' ? 'day' : 'week';
+  const askedView = match.query.get('view');
+  // A phone opens on the day's list, where each item is a card with its title and its buttons.
+  const view =
+    askedView === 'day' || askedView === 'week' ? askedView : narrowScreen() ? 'day' : 'week';
   const asked = match.query.get('layout');
   const layout: WeekLayout = asked === 'list' || asked === 'calendar' ? asked : rememberedLayout();
   if (asked === 'list' || asked === 'calendar') rememberLayout(asked);

@@ -5,6 +5,7 @@ import {
   formatDateLong,
   formatDurationMs,
   formatStartTime,
+  formatStartTimes,
   localDateOf,
 } from '../format.js';
 import type { ScheduleItem } from '../types.js';
@@ -58,6 +59,7 @@ export function moveItemDialog(commune: string, item: ScheduleItem): Promise<boo
     get<FreeSlots>(`/communes/${commune}/schedule/items/${item.id}/slots?days=${SLOT_DAYS}`)
       .then((found) => {
         const slots = found.slots.filter((slot) => slot.startsAt !== item.startsAt);
+        const times = formatStartTimes(slots.map((slot) => slot.startsAt));
         body.replaceChildren(
           h(
             'p',
@@ -69,11 +71,11 @@ export function moveItemDialog(commune: string, item: ScheduleItem): Promise<boo
             : h(
                 'ul',
                 { class: 'slot-list' },
-                slots.map((slot) => {
+                slots.map((slot, index) => {
                   const button = h(
                     'button',
                     { type: 'button', class: 'secondary small', 'data-testid': 'move-slot' },
-                    `${formatDateLong(slot.date)} · ${formatStartTime(slot.startsAt)} · khung ${slot.windowName}${slot.sameOccurrence ? ' (cùng khung)' : ''}`,
+                    `${formatDateLong(slot.date)} · ${times[index]} · khung ${slot.windowName}${slot.sameOccurrence ? ' (cùng khung)' : ''}`,
                   );
                   button.addEventListener('click', () => void choose(slot, button));
                   return h('li', null, button);
