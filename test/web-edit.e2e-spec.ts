@@ -170,8 +170,8 @@ describe('editing in a browser (e2e, Chromium)', () => {
     await dialog.getByRole('button', { name: 'Thêm vào lịch' }).click();
     const take = dialog.getByTestId('take-free-time');
     await take.waitFor();
-    // The proposal is just after that play and the gap: not on a whole minute, which the field
-    // (to the minute) could not take, and the message says it to the second.
+    // The proposal is just after that play and the gap: not on a whole minute, and the message
+    // says it to the second.
     const label = (await take.textContent()) ?? '';
     expect(label).toMatch(/^Thêm vào lúc 06:00:\d\d$/);
     const time = label.slice(-8);

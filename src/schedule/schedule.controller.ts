@@ -13,6 +13,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CommuneScope, CurrentUser } from '../auth/access.decorators';
 import { AuthUser } from '../auth/auth-user';
 import {
+  BulletinSlotsQueryDto,
   CancelScheduleItemDto,
   CreateScheduleItemDto,
   FreeSlotsQueryDto,
@@ -23,7 +24,7 @@ import {
 } from './dto/schedule.dto';
 import { GapsView, PlanService, PlanView } from './plan.service';
 import { ScheduleItemView } from './schedule-item.view';
-import { FreeSlotsView, ScheduleService } from './schedule.service';
+import { BulletinSlotsView, FreeSlotsView, ScheduleService } from './schedule.service';
 
 @ApiTags('schedule')
 @ApiBearerAuth()
@@ -68,6 +69,15 @@ export class ScheduleController {
   @Get('gaps')
   gaps(@Param('commune') commune: string, @Query() query: GapsQueryDto): Promise<GapsView> {
     return this.planner.gaps(commune, query);
+  }
+
+  /** Free times a new item of an approved bulletin could take, one per window occurrence. */
+  @Get('slots')
+  bulletinSlots(
+    @Param('commune') commune: string,
+    @Query() query: BulletinSlotsQueryDto,
+  ): Promise<BulletinSlotsView> {
+    return this.schedule.bulletinSlots(commune, query.bulletinId, query.days ?? 7);
   }
 
   @Get('items/:itemId')

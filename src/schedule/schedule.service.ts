@@ -41,7 +41,13 @@ import { itemTitles } from './item-titles';
 import { firstFit, nearestFit } from './free-slots';
 import { containingOccurrence, occurrencesOn } from './window-time';
 import { SourcesService } from '../sources/sources.service';
-import { FreeSlotsView, PlacedEmergency, EmergencyView } from './schedule.view';
+import {
+  BulletinSlotsView,
+  FreeSlotsView,
+  FreeSlotView,
+  PlacedEmergency,
+  EmergencyView,
+} from './schedule.view';
 
 /** The longest range one listing may span. */
 export const MAX_LIST_DAYS = 366;
@@ -214,14 +220,76 @@ export class ScheduleService {
       ? (await this.schedulable(manager, item.bulletinId, communeCode, 'none')).durationMs
       : item.durationMs;
     const windows = await this.windows.windowsOf(manager, communeCode);
+    const current = containingOccurrence(windows, item.startsAt.getTime(), item.endsAt.getTime());
+    const slots = await this.earliestFits(manager, { ...item, durationMs }, days, now);
+    return {
+      itemId,
+      durationMs,
+      slots: slots.map((slot) => ({
+        ...slot,
+        sameOccurrence: current?.windowId === slot.windowId && current.date === slot.date,
+      })),
+    };
+  }
+
+  /**
+   * Where a new item of an approved bulletin, for every device of the commune, would fit: in each
+   * window occurrence of the next `days` days, the earliest free time, as `freeSlots` finds them.
+   * The "add to the schedule" dialog proposes the first; adding checks all again (`create`).
+   */
+  async bulletinSlots(
+    communeCode: string,
+    bulletinId: string,
+    days: number,
+  ): Promise<BulletinSlotsView> {
+    const manager = this.db.manager;
+    const { durationMs } = await this.schedulable(manager, bulletinId, communeCode, 'none');
+    const now = this.clock.now();
+    const draft: ScheduleItem = {
+      id: newId(),
+      communeCode,
+      bulletinId,
+      sourceId: null,
+      topics: null,
+      durationMs,
+      startsAt: now,
+      endsAt: now,
+      status: 'planned',
+      source: 'manual',
+      zones: null,
+      cancelReason: null,
+      createdBy: null,
+      createdAt: now,
+      updatedAt: now,
+      demo: false,
+    };
+    const slots = await this.earliestFits(manager, draft, days, now);
+    return {
+      bulletinId,
+      durationMs,
+      slots: slots.map((slot) => ({ ...slot, sameOccurrence: false })),
+    };
+  }
+
+  /**
+   * In each window occurrence of the next `days` days that is not over, the earliest time `item`
+   * (its length, its zones) fits: clear of the items sharing a device with it (itself aside) and
+   * within the broadcast policy.
+   */
+  private async earliestFits(
+    manager: EntityManager,
+    item: ScheduleItem,
+    days: number,
+    now: Date,
+  ): Promise<Omit<FreeSlotView, 'sameOccurrence'>[]> {
+    const communeCode = item.communeCode;
+    const windows = await this.windows.windowsOf(manager, communeCode);
     const today = localDateOf(now);
     const notBefore = now.getTime() + SLOT_LEAD_MS;
     const occurrences = eachDate(today, addDays(today, days - 1))
       .flatMap((date) => occurrencesOn(windows, date))
       .filter((occurrence) => occurrence.endsAt > notBefore);
-    const current = containingOccurrence(windows, item.startsAt.getTime(), item.endsAt.getTime());
-    const view: FreeSlotsView = { itemId, durationMs, slots: [] };
-    if (occurrences.length === 0) return view;
+    if (occurrences.length === 0) return [];
     const busy = (
       await this.sharingDevice(
         manager,
@@ -232,26 +300,25 @@ export class ScheduleService {
         new Date(occurrences[occurrences.length - 1].endsAt + this.gapMs),
       )
     ).map((other) => ({ startsAt: other.startsAt.getTime(), endsAt: other.endsAt.getTime() }));
+    const slots: Omit<FreeSlotView, 'sameOccurrence'>[] = [];
     for (const occurrence of occurrences) {
-      const start = firstFit(occurrence, busy, durationMs, this.gapMs, notBefore);
+      const start = firstFit(occurrence, busy, item.durationMs, this.gapMs, notBefore);
       if (start === null) continue;
       const startsAt = new Date(start);
-      const endsAt = new Date(start + durationMs);
+      const endsAt = new Date(start + item.durationMs);
       try {
         await this.policy.assertItem(manager, { ...item, startsAt, endsAt });
       } catch (error) {
         if (error instanceof DomainError) continue;
         throw error;
       }
-      view.slots.push({
+      slots.push({
         windowId: occurrence.windowId,
         ...slotDetails({ startsAt, endsAt, windowName: occurrence.name }),
         date: occurrence.date,
-        sameOccurrence:
-          current?.windowId === occurrence.windowId && current.date === occurrence.date,
       });
     }
-    return view;
+    return slots;
   }
 
   /** Takes an item that has not started off the log (it stays listed as `cancelled`). */
@@ -573,4 +640,10 @@ export class ScheduleService {
   }
 }
 
-export { FreeSlotView, FreeSlotsView, PlacedEmergency, EmergencyView } from './schedule.view';
+export {
+  BulletinSlotsView,
+  FreeSlotView,
+  FreeSlotsView,
+  PlacedEmergency,
+  EmergencyView,
+} from './schedule.view';

@@ -25,6 +25,14 @@ export class FreeSlotsView {
   slots!: FreeSlotView[];
 }
 
+/** Free times a new item of a bulletin would fit in (`GET …/schedule/slots`). */
+export class BulletinSlotsView {
+  bulletinId!: string;
+  durationMs!: number;
+  /** One per window occurrence, earliest first; `sameOccurrence` is always false. */
+  slots!: FreeSlotView[];
+}
+
 /** An emergency item written in a transaction, and the items it interrupts or delays. */
 export class PlacedEmergency {
   item!: ScheduleItem;

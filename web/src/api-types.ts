@@ -525,6 +525,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/communes/{commune}/schedule/slots': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Free times a new item of an approved bulletin could take, one per window occurrence. */
+    get: operations['ScheduleController_bulletinSlots'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/communes/{commune}/schedule/items/{itemId}': {
     parameters: {
       query?: never;
@@ -2583,6 +2600,12 @@ export interface components {
       /** @description "06/12 06:00". */
       localTime: string;
       windowName: string;
+    };
+    BulletinSlotsView: {
+      bulletinId: string;
+      durationMs: number;
+      /** @description One per window occurrence, earliest first; `sameOccurrence` is always false. */
+      slots: components['schemas']['FreeSlotView'][];
     };
     FreeSlotsView: {
       itemId: string;
@@ -5721,6 +5744,41 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['GapsView'];
+        };
+      };
+      /** @description Refused: the problem, with a code the web app translates */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  ScheduleController_bulletinSlots: {
+    parameters: {
+      query: {
+        /** @description The approved bulletin a new item would play. */
+        bulletinId: string;
+        /** @description How many days ahead, today included (7 by default). */
+        days?: number;
+      };
+      header?: never;
+      path: {
+        commune: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BulletinSlotsView'];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */

@@ -10,6 +10,9 @@ export type Role = 'admin' | 'monitor' | 'operator' | 'approver';
 
 export type User = Schemas['UserView'];
 
+/** Free times a new item of a bulletin would fit in, earliest first (`GET …/schedule/slots`). */
+export type BulletinSlots = Schemas['BulletinSlotsView'];
+
 export type LoginResult = Schemas['LoginResult'];
 
 export type Topic = Schemas['TopicView'];

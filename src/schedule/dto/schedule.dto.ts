@@ -100,6 +100,12 @@ export class FreeSlotsQueryDto {
   days?: number;
 }
 
+export class BulletinSlotsQueryDto extends FreeSlotsQueryDto {
+  /** The approved bulletin a new item would play. */
+  @IsUUID()
+  bulletinId!: string;
+}
+
 export class CancelScheduleItemDto {
   @IsOptional()
   @IsString()

@@ -3,6 +3,7 @@ import { AppContext, communeCode } from '../context.js';
 import { h } from '../dom.js';
 import {
   addDays,
+  daysInclusive,
   eachDate,
   formatDate,
   formatDateLong,
@@ -25,6 +26,7 @@ import type {
   ApprovalSummary,
   BroadcastWindow,
   Bulletin,
+  BulletinSlots,
   EmergencySummary,
   ScheduleItem,
   StreamSource,
@@ -243,6 +245,31 @@ function nearestFreeStart(error: unknown): string | null {
   return body?.nearestFreeSlot?.startsAt ?? null;
 }
 
+/** Days ahead `GET …/schedule/slots` looks in at most. */
+const SLOT_DAYS_MAX = 31;
+
+/**
+ * The first time from `date` on (a week) that a new item of the bulletin fits, as the service
+ * finds it (clear of other items, within the policy); null when none, or when it cannot say.
+ */
+async function firstFreeTime(
+  commune: string,
+  bulletinId: string,
+  date: string,
+): Promise<string | null> {
+  const days = daysInclusive(today(), date) + 6;
+  if (days > SLOT_DAYS_MAX) return null;
+  try {
+    const found = await get<BulletinSlots>(
+      `/communes/${commune}/schedule/slots?bulletinId=${bulletinId}&days=${days}`,
+    );
+    return found.slots.find((slot) => slot.date >= date)?.startsAt ?? null;
+  } catch {
+    // The proposal is a help: without it the dialog keeps the window's opening time.
+    return null;
+  }
+}
+
 async function addItemDialog(
   context: AppContext,
   commune: string,
@@ -313,11 +340,30 @@ async function addItemDialog(
     kind.addEventListener('change', showKind);
     showKind();
     const day = dateInput({ value: first.date, required: true });
-    const time = timeInput({ value: first.time, required: true, step: '60' });
+    // To the second: the first free time is often just after the item before it (17:03:08).
+    const time = timeInput({ value: first.time, required: true, step: '1' });
+    // The first free time of the chosen bulletin from the day shown on, until a person picks
+    // a day or a time of their own.
+    let pickedByHand = false;
+    for (const chosen of [day, time]) {
+      chosen.addEventListener('input', () => {
+        pickedByHand = true;
+      });
+    }
+    const proposeFreeTime = (): void => {
+      if (kind.value !== 'bulletin' || !bulletin.value) return;
+      void firstFreeTime(commune, bulletin.value, date).then((free) => {
+        if (!free || pickedByHand) return;
+        day.value = localDateOf(free);
+        time.value = formatTimeSeconds(free);
+      });
+    };
+    bulletin.addEventListener('change', proposeFreeTime);
+    proposeFreeTime();
     // A commune without clusters plays from the server: there is no zone to choose.
     const where = zones.length > 0 ? zoneChoice(zones) : null;
     // After a refusal for overlap, the free time the service proposes, often to the second (just
-    // after the item in the way), which the field (to the minute) cannot take: one click takes it.
+    // after the item in the way): one click takes it.
     let proposed = '';
     const takeFree = actionButton(
       '',
@@ -325,11 +371,15 @@ async function addItemDialog(
       (error) => handle.message.showError(error),
       { class: 'secondary', hidden: true, 'data-testid': 'take-free-time' },
     );
-    // The proposal holds for what was refused: another choice hides it.
+    // The refusal and its proposal hold for what was refused: another choice, even half typed,
+    // takes both away (an overlap named beside a time that now reads "25:99" misleads).
     for (const chosen of [kind, bulletin, source, minutes, day, time]) {
-      chosen.addEventListener('change', () => {
-        takeFree.hidden = true;
-      });
+      for (const event of ['input', 'change']) {
+        chosen.addEventListener(event, () => {
+          takeFree.hidden = true;
+          handle.message.show(null);
+        });
+      }
     }
     const add = async (startsAt: string): Promise<void> => {
       const what =

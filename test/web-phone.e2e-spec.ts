@@ -1,0 +1,317 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { addDays, localDateOf, localDateTime } from '../src/common/local-time';
+import { formatDateLong } from '../web/src/format';
+import { Browser, buildWebApp, launchBrowser, listen, screenshot, signIn } from './support/browser';
+import { eventually } from './support/eventually';
+import { insertScheduleItem } from './support/playout-fixtures';
+import { createApproved, createDraft, createWindow, HAC_THANH } from './support/schedule-fixtures';
+import {
+  ADMIN,
+  bearer,
+  createTestStorage,
+  createUserAndLogin,
+  startTestApp,
+  TestApp,
+  TestStorage,
+} from './support/test-app';
+
+const OPERATOR = { username: 'vanhanh.dienthoai', password: 'vanhanh-password' };
+const APPROVER = { username: 'lanhdao.dienthoai', password: 'lanhdao-password' };
+const PHONE = { width: 360, height: 740 };
+
+jest.setTimeout(180_000);
+
+/** The parts of a page element the checks read (the tests compile without the DOM library). */
+interface PageElement {
+  getBoundingClientRect(): { width: number; height: number };
+}
+const size = (element: unknown): number[] => {
+  const box = (element as PageElement).getBoundingClientRect();
+  return [box.width, box.height];
+};
+
+/**
+ * The tester's report of 2026-12-07 (#6, #10–#13): a commune operator on a 360 px phone, and the
+ * words and numbers the web app shows. Tomorrow's Chiều window holds a 3 min 8 s item at 17:00
+ * (so the first free time is 17:03:10, after the 2 s gap) and an 11-second item at 17:10.
+ */
+describe('the web app on an operator’s phone, in Vietnamese words and numbers (e2e, Chromium)', () => {
+  let storage: TestStorage;
+  let app: TestApp;
+  let baseUrl: string;
+  let browser: Browser;
+  let operator: string;
+  let draftId: string;
+  const today = localDateOf(new Date());
+  const tomorrow = addDays(today, 1);
+  const short = 'Tin ngắn mười một giây';
+  const long = 'Chuyển đổi số gắn với mô hình chính quyền 02 cấp';
+
+  beforeAll(async () => {
+    buildWebApp();
+    storage = await createTestStorage();
+    app = await startTestApp(storage);
+    baseUrl = await listen(app);
+    const admin = await app.login(ADMIN.username, ADMIN.password);
+    operator = await createUserAndLogin(app, admin, {
+      ...OPERATOR,
+      role: 'operator',
+      communeCode: HAC_THANH,
+    });
+    const approver = await createUserAndLogin(app, admin, {
+      ...APPROVER,
+      role: 'approver',
+      communeCode: HAC_THANH,
+    });
+    await createWindow(app, operator, HAC_THANH, {
+      name: 'Chiều',
+      startTime: '17:00',
+      durationMinutes: 30,
+    });
+    const longId = await createApproved(app, operator, approver, HAC_THANH, {
+      title: long,
+      topics: ['mo-hinh-2-cap'],
+      durationMs: 188_000,
+    });
+    const shortId = await createApproved(app, operator, approver, HAC_THANH, {
+      title: short,
+      topics: ['kinh-te-so'],
+      durationMs: 11_000,
+    });
+    draftId = (
+      await createDraft(app, operator, HAC_THANH, {
+        title: 'Bản tin chưa duyệt',
+        topics: ['kinh-te-so'],
+        durationMs: 20_000,
+      })
+    ).id;
+    await insertScheduleItem(app, {
+      communeCode: HAC_THANH,
+      bulletinId: longId,
+      startsAt: localDateTime(tomorrow, 17 * 60),
+      durationMs: 188_000,
+    });
+    await insertScheduleItem(app, {
+      communeCode: HAC_THANH,
+      bulletinId: shortId,
+      startsAt: localDateTime(tomorrow, 17 * 60 + 10),
+      durationMs: 11_000,
+    });
+    browser = await launchBrowser();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await storage?.dispose();
+  });
+
+  async function phoneTab(name: string): Promise<Page> {
+    const page = await browser.newTab(name);
+    await page.setViewportSize(PHONE);
+    await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+    return page;
+  }
+
+  /** The message of the open dialog's form (its role=alert box). */
+  const dialogMessage = (page: Page) => page.locator('dialog[open] .message').first();
+
+  // First: the layout a person picks is remembered in the browser, and the phone's tab shares it.
+  it('keeps the week calendar on a desktop and gives an 11-second item its seconds', async () => {
+    const page = await browser.newTab('desktop-week');
+    await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+    await page.goto(`${baseUrl}/#/lich?date=${tomorrow}`);
+    await page.getByTestId('week-calendar').waitFor();
+    await page.getByRole('button', { name: new RegExp(`^17:10 ${short}`) }).click();
+    const detail = page.getByTestId('item-detail');
+    await detail.waitFor();
+    await expect(detail.textContent()).resolves.toContain('17:10:00–17:10:11 (11 giây)');
+    await page.close();
+  });
+
+  it('opens the program log on a phone as today’s list, with titled items one can tap', async () => {
+    const page = await phoneTab('phone-schedule');
+    await page.goto(`${baseUrl}/#/lich`);
+    await page.getByRole('heading', { level: 1, name: 'Lịch phát sóng' }).waitFor();
+    await expect(
+      page.getByRole('link', { name: 'Hôm nay' }).getAttribute('aria-current'),
+    ).resolves.toBe('true');
+    await expect(page.getByTestId('week-calendar').count()).resolves.toBe(0);
+    await expect(page.locator('.range-label').textContent()).resolves.toBe(formatDateLong(today));
+
+    await page.getByRole('link', { name: 'Hôm sau →' }).click();
+    const items = page.getByTestId('schedule-item');
+    await items.first().waitFor();
+    await expect(items.count()).resolves.toBe(2);
+    await expect(items.nth(1).textContent()).resolves.toContain(short);
+    // "Dời giờ" and "Huỷ" are there to tap, at least 24 × 24 px (WCAG 2.5.8).
+    const [width, height] = await page
+      .getByRole('button', { name: new RegExp(`^Dời giờ ${short}`) })
+      .evaluate(size);
+    expect(width).toBeGreaterThanOrEqual(24);
+    expect(height).toBeGreaterThanOrEqual(24);
+
+    // "Cả tuần" on a phone is the list of days, not the seven columns.
+    await page.getByRole('link', { name: 'Cả tuần' }).click();
+    await page.getByRole('link', { name: 'Danh sách' }).waitFor();
+    await expect(
+      page.getByRole('link', { name: 'Danh sách' }).getAttribute('aria-current'),
+    ).resolves.toBe('true');
+    await expect(page.getByTestId('week-calendar').count()).resolves.toBe(0);
+    await screenshot(page, 'phone-lich-tuan');
+
+    // The move dialog's times all read to the second when one does (17:03:10 beside 17:00:00).
+    await page.goto(`${baseUrl}/#/lich?view=day&date=${tomorrow}`);
+    await page.getByRole('button', { name: new RegExp(`^Dời giờ ${short}`) }).click();
+    const slots = page.getByTestId('move-slot');
+    await slots.first().waitFor();
+    const texts = await slots.allTextContents();
+    expect(texts.some((text) => text.includes(' · 17:03:10 · '))).toBe(true);
+    expect(texts.some((text) => text.includes(' · 17:00:00 · '))).toBe(true);
+    for (const text of texts) expect(text).toMatch(/ · \d{2}:\d{2}:\d{2} · khung /);
+    await page.close();
+  });
+
+  it('proposes the first free time and replaces an overlap refusal with what is wrong with a new time', async () => {
+    const page = await phoneTab('phone-add');
+    await page.goto(`${baseUrl}/#/lich?view=day&date=${tomorrow}`);
+    await page.getByRole('button', { name: '+ Thêm bản tin vào lịch' }).click();
+    const day = page.getByLabel('Ngày phát');
+    const time = page.getByLabel('Giờ bắt đầu');
+    await time.waitFor();
+    await expect(day.getAttribute('placeholder')).resolves.toBe('nn/tt/nnnn');
+    // Whichever bulletin is chosen, 17:00 is taken and 17:03:10 is the first free time.
+    await eventually(
+      () => time.inputValue(),
+      (value) => value === '17:03:10',
+      { what: 'the first free time proposed' },
+    );
+    await expect(day.inputValue()).resolves.toBe(tomorrow.split('-').reverse().join('/'));
+
+    await time.fill('17:00');
+    await page.getByRole('button', { name: 'Thêm vào lịch' }).click();
+    await eventually(
+      () => dialogMessage(page).textContent(),
+      (text) => /Trùng giờ/.test(text ?? ''),
+    );
+    for (const typed of ['25:99', '7h']) {
+      await time.fill(typed);
+      await page.getByRole('button', { name: 'Thêm vào lịch' }).click();
+      await expect(dialogMessage(page).textContent()).resolves.toBe(
+        'Nhập giờ theo dạng 24 giờ, ví dụ 17:30:00.',
+      );
+    }
+    // A new time typed is a new question: the old refusal goes as soon as it is typed.
+    await time.fill('17:00');
+    await page.getByRole('button', { name: 'Thêm vào lịch' }).click();
+    await eventually(
+      () => dialogMessage(page).textContent(),
+      (text) => /Trùng giờ/.test(text ?? ''),
+    );
+    await time.fill('17:0');
+    await expect(dialogMessage(page).isHidden()).resolves.toBe(true);
+    await screenshot(page, 'phone-them-vao-lich');
+
+    // The API behind the proposal: a new item's free times; a draft is refused, bad input too.
+    const slots = await app
+      .http()
+      .get(`/api/v1/communes/${HAC_THANH}/schedule/slots?days=3`)
+      .query({ bulletinId: (await bulletinIdByTitle(short)) ?? '' })
+      .set(bearer(operator))
+      .expect(200);
+    expect(slots.body.durationMs).toBe(11_000);
+    const tomorrows = (
+      slots.body.slots as { date: string; startsAt: string; sameOccurrence: boolean }[]
+    ).find((slot) => slot.date === tomorrow);
+    expect(Date.parse(tomorrows?.startsAt ?? '')).toBe(Date.parse(`${tomorrow}T17:03:10+07:00`));
+    expect(tomorrows?.sameOccurrence).toBe(false);
+    await app
+      .http()
+      .get(`/api/v1/communes/${HAC_THANH}/schedule/slots?bulletinId=${draftId}`)
+      .set(bearer(operator))
+      .expect(422);
+    for (const query of ['', '?bulletinId=abc', `?bulletinId=${draftId}&days=0`]) {
+      await app
+        .http()
+        .get(`/api/v1/communes/${HAC_THANH}/schedule/slots${query}`)
+        .set(bearer(operator))
+        .expect(400);
+    }
+    await page.close();
+  });
+
+  async function bulletinIdByTitle(title: string): Promise<string | undefined> {
+    const response = await app
+      .http()
+      .get(`/api/v1/communes/${HAC_THANH}/bulletins`)
+      .set(bearer(operator))
+      .expect(200);
+    return (response.body as { id: string; title: string }[]).find(
+      (bulletin) => bulletin.title === title,
+    )?.id;
+  }
+
+  it('says in Vietnamese why a window may not cross midnight', async () => {
+    const page = await phoneTab('phone-windows');
+    await page.goto(`${baseUrl}/#/khung-gio`);
+    await page.getByLabel('Tên khung giờ').fill('Đêm');
+    await page.getByLabel('Giờ bắt đầu').fill('23:30');
+    await page.getByLabel('Thời lượng (phút)').fill('60');
+    await page.getByRole('button', { name: 'Thêm khung giờ' }).click();
+    const message = page.getByRole('alert').filter({ hasText: 'kết thúc trong ngày' });
+    await message.waitFor();
+    await expect(message.textContent()).resolves.toBe(
+      'Khung giờ phát phải kết thúc trong ngày: 23:30 cộng 60 phút là 00:30 ngày hôm sau. Hãy bắt đầu sớm hơn hoặc rút ngắn thời lượng',
+    );
+    await page.close();
+  });
+
+  it('takes "enter the text" away once the text-to-speech form has text', async () => {
+    const page = await phoneTab('phone-tts');
+    await page.goto(`${baseUrl}/#/ban-tin/moi`);
+    await page.getByRole('tab', { name: 'Tạo bản tin từ văn bản' }).click();
+    await page.getByRole('button', { name: 'Tạo giọng đọc' }).click();
+    const noText = page.getByText('Nhập nội dung cần đọc.');
+    await noText.waitFor();
+    await page.getByRole('button', { name: 'Làm sạch và xem cách đọc' }).click();
+    await expect(noText.count()).resolves.toBe(2);
+    await page.getByLabel('Nội dung bản tin').fill('Xin chào bà con.');
+    await expect(noText.count()).resolves.toBe(0);
+    await page.close();
+  });
+
+  it('counts the as-run records with a thousands dot (1.200 bản ghi)', async () => {
+    const page = await phoneTab('phone-log');
+    await page.goto(`${baseUrl}/#/nhat-ky`);
+    await page.getByTestId('chain').waitFor();
+    const yesterday = addDays(today, -1);
+    const clock = (seconds: number): string => new Date(seconds * 1000).toISOString().slice(11, 19);
+    const rows = Array.from({ length: 1200 }, (_, index) => {
+      const start = 6 * 3600 + index * 10;
+      return `${yesterday} ${clock(start)},${yesterday} ${clock(start + 5)},aired,Tin số ${index + 1},kinh-te-so`;
+    });
+    const file = join(storage.dir, 'nhat-ky-1200.csv');
+    writeFileSync(file, ['startedAt,endedAt,outcome,title,topics', ...rows].join('\n'));
+    await page.getByLabel('Tệp CSV (UTF-8)', { exact: true }).setInputFiles(file);
+    await page.getByRole('button', { name: 'Nhập tệp' }).click();
+    await page.getByText('Đã nhập 1.200 bản ghi').first().waitFor({ timeout: 60_000 });
+    await page.goto(`${baseUrl}/#/nhat-ky?from=${yesterday}&to=${yesterday}`);
+    await page.getByText(/^1\.200 bản ghi từ/).waitFor();
+    await page.getByText(/chuỗi băm của 1\.200 bản ghi/).waitFor();
+    await page.close();
+  });
+
+  it('wrote no script errors to the console', () => {
+    // The refusals the tests asked for (an overlap, a window across midnight) are the only ones.
+    expect(browser.problems).toEqual([
+      expect.objectContaining({ tab: 'phone-add', text: expect.stringContaining('status of 409') }),
+      expect.objectContaining({ tab: 'phone-add', text: expect.stringContaining('status of 409') }),
+      expect.objectContaining({
+        tab: 'phone-windows',
+        text: expect.stringContaining('status of 400'),
+      }),
+    ]);
+  });
+});
