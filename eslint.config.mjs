@@ -41,6 +41,12 @@ export default tseslint.config(
               name: 'fluent-ffmpeg',
               message: 'Import fluent-ffmpeg only in src/media/ffmpeg.adapter.ts.',
             },
+            {
+              name: 'class-validator',
+              importNames: ['IsOptional'],
+              message:
+                'IsOptional lets null through past every check: use Omittable (null refused) or Nullable (null clears) from src/common/validation.ts.',
+            },
           ],
         },
       ],

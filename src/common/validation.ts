@@ -1,5 +1,37 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { applyDecorators, ValidationError, ValidationPipe } from '@nestjs/common';
+import { IsDefined, ValidateIf } from 'class-validator';
 import { DomainError } from './domain-error';
+
+const NULLABLE = Symbol('nullable');
+
+/**
+ * A field that may be left out, but not sent as null: left out, it keeps its current value (or
+ * takes its default) and none of its checks run; null is refused, since the service has no null
+ * to take for it. class-validator's own `@IsOptional()` lets null through as well, past every
+ * other check: `{"topics": null}` reached the bulletin's edit as a changed set of topics.
+ */
+export function Omittable(): PropertyDecorator {
+  return applyDecorators(
+    ValidateIf((_object, value) => value !== undefined),
+    IsDefined({ message: '$property may be left out, but not null' }),
+  );
+}
+
+/**
+ * A field whose null means "none" (a text cleared, a limit removed): left out or null, none of
+ * its checks run. Only where the service takes null for it.
+ */
+export function Nullable(): PropertyDecorator {
+  return applyDecorators(
+    ValidateIf((_object, value) => value !== null && value !== undefined),
+    (target: object, key: string | symbol) => Reflect.defineMetadata(NULLABLE, true, target, key),
+  );
+}
+
+/** Whether `@Nullable()` lets null through for this property of a class's prototype. */
+export function isNullable(prototype: object, property: string): boolean {
+  return Reflect.getMetadata(NULLABLE, prototype, property) === true;
+}
 
 /**
  * class-validator's checks of a value's kind. A value of the wrong kind fails the others too, and
@@ -8,10 +40,26 @@ import { DomainError } from './domain-error';
  */
 const KIND_CHECKS = ['isArray', 'isString', 'isInt', 'isNumber', 'isBoolean', 'isObject'];
 
-/** The messages of a property's own failed checks: its kind's alone when that failed. */
-function ownMessages(constraints: Record<string, string>): string[] {
+/**
+ * The messages of one property's failed checks: a missing value is required (said once, by the
+ * check's own message when one says "required", else plainly); a null that may not be null says
+ * so once; any other value gets each distinct message of its checks.
+ */
+function ownMessages(error: ValidationError): string[] {
+  const constraints = error.constraints ?? {};
+  const messages = [...new Set(Object.values(constraints))];
+  if (messages.length === 0 || 'whitelistValidation' in constraints) return messages;
+  const missing = error.value === undefined && (error.children ?? []).length === 0;
+  if (missing) return firstSaying(messages, 'required') ?? [`${error.property} is required`];
+  if (error.value === null)
+    return firstSaying(messages, 'null') ?? [`${error.property} must not be null`];
   const kind = KIND_CHECKS.filter((check) => check in constraints);
-  return kind.length > 0 ? kind.map((check) => constraints[check]) : Object.values(constraints);
+  return kind.length > 0 ? [...new Set(kind.map((check) => constraints[check]))] : messages;
+}
+
+function firstSaying(messages: string[], word: string): string[] | undefined {
+  const saying = messages.find((message) => new RegExp(`\\b${word}\\b`).test(message));
+  return saying === undefined ? undefined : [saying];
 }
 
 /**
@@ -21,7 +69,7 @@ function ownMessages(constraints: Record<string, string>): string[] {
  */
 export function validationMessages(error: ValidationError, parentPath?: string): string[] {
   const path = parentPath === undefined ? error.property : `${parentPath}.${error.property}`;
-  const own = ownMessages(error.constraints ?? {}).map((message) =>
+  const own = ownMessages(error).map((message) =>
     parentPath === undefined || message.startsWith(`${path} `)
       ? message
       : `${parentPath}.${message}`,

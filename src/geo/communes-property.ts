@@ -1,4 +1,5 @@
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, Matches } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, Matches } from 'class-validator';
+import { Omittable } from '../common/validation';
 
 /**
  * An optional list of the province's communes that a province-wide action is limited to: one to
@@ -6,7 +7,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, Matches } from 'class-
  */
 export function ProvinceCommunesProperty(): PropertyDecorator {
   return (target, key) => {
-    IsOptional()(target, key);
+    Omittable()(target, key);
     IsArray()(target, key);
     ArrayMinSize(1)(target, key);
     ArrayMaxSize(1000)(target, key);

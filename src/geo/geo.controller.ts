@@ -1,12 +1,13 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
+import { Matches } from 'class-validator';
 import { GeoService } from './geo.service';
 import { Province } from './geo.types';
 import { CommuneView } from './geo.view';
+import { Omittable } from '../common/validation';
 
 export class ListCommunesQueryDto {
-  @IsOptional()
+  @Omittable()
   @Matches(/^\d{2}$/, { message: 'province must be a 2-digit province code' })
   province?: string;
 }

@@ -1,21 +1,22 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, Max, Min } from 'class-validator';
 import { AUDIT_ACTIONS, AuditAction } from '../entities/audit-event.entity';
+import { Omittable } from '../../common/validation';
 
 export class AuditQueryDto {
-  @IsOptional()
+  @Omittable()
   @IsIn(AUDIT_ACTIONS)
   action?: AuditAction;
 
-  @IsOptional()
+  @Omittable()
   @IsISO8601({ strict: true })
   from?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsISO8601({ strict: true })
   to?: string;
 
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(1)

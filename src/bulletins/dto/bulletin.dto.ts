@@ -6,13 +6,11 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
-  IsOptional,
   IsString,
   IsUUID,
   Matches,
   MaxLength,
   MinLength,
-  ValidateIf,
 } from 'class-validator';
 import { TOPIC_CODE_PATTERN } from '../../topics/dto/topic.dto';
 import {
@@ -22,6 +20,7 @@ import {
   BulletinStatus,
 } from '../entities/bulletin.entity';
 import { NOT_BLANK, Trimmed } from '../../common/text';
+import { Omittable, Nullable } from '../../common/validation';
 
 const TOPIC_MESSAGE = { each: true, message: 'each topic must be a topic code' };
 
@@ -42,25 +41,25 @@ export class CreateBulletinDto {
   @IsUUID()
   audioId!: string;
 
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(20000)
   body?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsIn(BULLETIN_PRIORITIES)
   priority?: BulletinPriority;
 }
 
 export class UpdateBulletinDto {
-  @IsOptional()
+  @Omittable()
   @Trimmed()
   @IsString()
   @MinLength(1, NOT_BLANK)
   @MaxLength(200)
   title?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(10)
@@ -68,32 +67,32 @@ export class UpdateBulletinDto {
   @Matches(TOPIC_CODE_PATTERN, TOPIC_MESSAGE)
   topics?: string[];
 
-  @IsOptional()
+  @Omittable()
   @IsUUID()
   audioId?: string;
 
   /** null clears the text. */
-  @ValidateIf((_object, value) => value !== null && value !== undefined)
+  @Nullable()
   @IsString()
   @MaxLength(20000)
   body?: string | null;
 
-  @IsOptional()
+  @Omittable()
   @IsIn(BULLETIN_PRIORITIES)
   priority?: BulletinPriority;
 }
 
 export class ListBulletinsQueryDto {
-  @IsOptional()
+  @Omittable()
   @IsIn(BULLETIN_STATUSES)
   status?: BulletinStatus;
 
-  @IsOptional()
+  @Omittable()
   @Matches(TOPIC_CODE_PATTERN, { message: 'topic must be a topic code' })
   topic?: string;
 
   /** Also list the province library, which the commune may schedule too. */
-  @IsOptional()
+  @Omittable()
   @Transform(queryBoolean)
   @IsBoolean()
   includeLibrary?: boolean;
@@ -101,7 +100,7 @@ export class ListBulletinsQueryDto {
 
 export class DryRunQueryDto {
   /** Answer what the edit would do (back to draft, items cancelled) and write nothing. */
-  @IsOptional()
+  @Omittable()
   @Transform(queryBoolean)
   @IsBoolean()
   dryRun?: boolean;

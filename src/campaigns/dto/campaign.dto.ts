@@ -4,7 +4,6 @@ import {
   ArrayMinSize,
   IsArray,
   IsInt,
-  IsOptional,
   IsString,
   Matches,
   Max,
@@ -15,18 +14,19 @@ import {
 } from 'class-validator';
 import { TOPIC_CODE_PATTERN } from '../../topics/dto/topic.dto';
 import { NOT_BLANK, Trimmed } from '../../common/text';
+import { Omittable, Nullable } from '../../common/validation';
 
 export class CampaignRuleDto {
   @Matches(TOPIC_CODE_PATTERN, { message: 'topic must be a topic code' })
   topic!: string;
 
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(1)
   @Max(7 * 24 * 3600)
   minSecondsPerWeek?: number;
 
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(1)
   @Max(10000)
@@ -48,7 +48,7 @@ export class CreateCampaignDto {
   @MaxLength(200)
   name!: string;
 
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(4000)
   description?: string;
@@ -57,7 +57,7 @@ export class CreateCampaignDto {
    * The province whose communes the campaign judges. A monitor's campaigns are their province's
    * (this may be left out); an admin leaves it out (or null) for a national campaign.
    */
-  @IsOptional()
+  @Nullable()
   @Matches(/^\d{2}$/, { message: 'provinceCode must be a province code of two digits' })
   provinceCode?: string | null;
 
@@ -74,7 +74,7 @@ export class CreateCampaignDto {
   @Type(() => CampaignRuleDto)
   rules!: CampaignRuleDto[];
 
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(0)
   @Max(24 * 3600)
@@ -82,27 +82,27 @@ export class CreateCampaignDto {
 }
 
 export class UpdateCampaignDto {
-  @IsOptional()
+  @Omittable()
   @Trimmed()
   @IsString()
   @MinLength(1, NOT_BLANK)
   @MaxLength(200)
   name?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(4000)
   description?: string;
 
-  @IsOptional()
+  @Omittable()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, DATE_MESSAGE)
   startsOn?: string;
 
-  @IsOptional()
+  @Omittable()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, DATE_MESSAGE)
   endsOn?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
@@ -110,7 +110,7 @@ export class UpdateCampaignDto {
   @Type(() => CampaignRuleDto)
   rules?: CampaignRuleDto[];
 
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(0)
   @Max(24 * 3600)

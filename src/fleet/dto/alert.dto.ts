@@ -1,18 +1,19 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, Max, Min } from 'class-validator';
+import { Omittable } from '../../common/validation';
 
 /** `?state=all` (or `?include=cleared`): the open alerts and those cleared in the last `days`. */
 export class AlertListQueryDto {
-  @IsOptional()
+  @Omittable()
   @IsIn(['open', 'all'])
   state?: 'open' | 'all';
 
-  @IsOptional()
+  @Omittable()
   @IsIn(['cleared'])
   include?: 'cleared';
 
   /** How far back cleared alerts go (history), in days; default 7. */
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(1)

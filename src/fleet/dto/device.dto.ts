@@ -5,7 +5,6 @@ import {
   IsIn,
   IsInt,
   IsNumber,
-  IsOptional,
   IsString,
   Matches,
   Max,
@@ -25,6 +24,7 @@ import {
   ZONE_PATTERN,
 } from '../protocol';
 import { NOT_BLANK, Trimmed } from '../../common/text';
+import { Omittable, Nullable } from '../../common/validation';
 
 export class DeviceLocationDto {
   @IsNumber({ allowNaN: false, allowInfinity: false })
@@ -37,7 +37,7 @@ export class DeviceLocationDto {
   @Max(180)
   lon!: number;
 
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(200)
   note?: string;
@@ -50,34 +50,34 @@ export class CreateDeviceDto {
   @MaxLength(100)
   name!: string;
 
-  @IsOptional()
+  @Omittable()
   @IsArray({ message: ZONE_LIST_MESSAGE })
   @ArrayMaxSize(MAX_ZONES_PER_DEVICE)
   @Matches(ZONE_PATTERN, { each: true, message: ZONE_MESSAGE })
   zones?: string[];
 
-  @IsOptional()
+  @Omittable()
   @ValidateNested()
   @Type(() => DeviceLocationDto)
   location?: DeviceLocationDto;
 }
 
 export class UpdateDeviceDto {
-  @IsOptional()
+  @Omittable()
   @Trimmed()
   @IsString()
   @MinLength(1, NOT_BLANK)
   @MaxLength(100)
   name?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsArray({ message: ZONE_LIST_MESSAGE })
   @ArrayMaxSize(MAX_ZONES_PER_DEVICE)
   @Matches(ZONE_PATTERN, { each: true, message: ZONE_MESSAGE })
   zones?: string[];
 
   /** `null` removes the location. */
-  @IsOptional()
+  @Nullable()
   @ValidateNested()
   @Type(() => DeviceLocationDto)
   location?: DeviceLocationDto | null;
@@ -87,7 +87,7 @@ export const DEVICE_VIEW_STATUSES = ['online', 'offline', 'never-seen'] as const
 export type DeviceViewStatus = (typeof DEVICE_VIEW_STATUSES)[number];
 
 export class DeviceListQueryDto {
-  @IsOptional()
+  @Omittable()
   @IsIn(DEVICE_VIEW_STATUSES)
   status?: DeviceViewStatus;
 }
@@ -108,17 +108,17 @@ export class DeviceCommandDto {
   @IsIn(OPERATOR_COMMAND_TYPES)
   type!: CommandType;
 
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(0)
   @Max(100)
   volume?: number;
 
-  @IsOptional()
+  @Omittable()
   @IsIn(POWER_STATES)
   power?: PowerState;
 
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MinLength(1)
   @MaxLength(64)

@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsOptional, Matches } from 'class-validator';
+import { ArrayMaxSize, IsArray, Matches } from 'class-validator';
 import { ZonesProperty } from '../../schedule/dto/schedule.dto';
 import { TOPIC_CODE_PATTERN } from '../../topics/dto/topic.dto';
+import { Omittable } from '../../common/validation';
 
 /**
  * `POST /communes/:commune/live`: a live announcement, optionally counted for campaign topics, and
@@ -9,7 +10,7 @@ import { TOPIC_CODE_PATTERN } from '../../topics/dto/topic.dto';
  */
 export class OpenLiveDto {
   @ApiPropertyOptional({ type: [String], example: ['chinh-quyen-so'] })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(20)
   @Matches(TOPIC_CODE_PATTERN, { each: true, message: 'topics must be topic codes' })

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsString, Max, Min } from 'class-validator';
 import { AUDIO_STATUSES, AudioStatus } from '../entities/audio-asset.entity';
+import { Omittable } from '../../common/validation';
 
 export class SynthesizeAudioDto {
   @ApiProperty({
@@ -16,7 +17,7 @@ export class SynthesizeAudioDto {
     description: 'Regional voice: Bắc (default), Trung or Nam (espeak-ng ids accepted too).',
     example: 'Bắc',
   })
-  @IsOptional()
+  @Omittable()
   @IsString()
   voice?: string;
 }
@@ -33,12 +34,12 @@ export class UploadAudioDto {
 
 export class ListAudioQueryDto {
   @ApiPropertyOptional({ enum: AUDIO_STATUSES })
-  @IsOptional()
+  @Omittable()
   @IsIn(AUDIO_STATUSES)
   status?: AudioStatus;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(1)

@@ -5,21 +5,21 @@ import {
   IsArray,
   IsBoolean,
   IsInt,
-  IsOptional,
   IsUUID,
   Max,
   Min,
 } from 'class-validator';
+import { Omittable } from '../../common/validation';
 
 export class ListNoticesQueryDto {
-  @IsOptional()
+  @Omittable()
   @Transform(({ value }: { value: unknown }) =>
     value === 'true' ? true : value === 'false' ? false : value,
   )
   @IsBoolean()
   unread?: boolean;
 
-  @IsOptional()
+  @Omittable()
   @Transform(({ value }: { value: unknown }) => Number(value))
   @IsInt()
   @Min(1)
@@ -29,7 +29,7 @@ export class ListNoticesQueryDto {
 
 export class MarkNoticesReadDto {
   /** The notices to mark read; all of the caller's when absent. */
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(200)

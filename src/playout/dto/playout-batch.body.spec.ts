@@ -93,21 +93,34 @@ describe('the batch body fast path', () => {
     expect(Object.keys(constraints).sort()).toEqual(Object.keys(RECORD_CHECKS).sort());
     expect(constraints).toEqual({
       outcome: ['isIn(aired,partial,failed,missed)'],
-      scheduleItemId: ['isOptional()', 'isUuid(all)'],
-      bulletinId: ['isOptional()', 'isUuid(all)'],
-      title: ['isOptional()', 'isString()', 'maxLength(300)', 'minLength(1)'],
+      scheduleItemId: ['conditionalValidation()', 'isDefined()', 'isUuid(all)'],
+      bulletinId: ['conditionalValidation()', 'isDefined()', 'isUuid(all)'],
+      title: [
+        'conditionalValidation()',
+        'isDefined()',
+        'isString()',
+        'maxLength(300)',
+        'minLength(1)',
+      ],
       topics: [
         'arrayMaxSize(20)',
+        'conditionalValidation()',
         'isArray()',
-        'isOptional()',
+        'isDefined()',
         `matches(${String(/^[a-z0-9]+(-[a-z0-9]+)*$/)},undefined)[each]`,
       ],
-      startedAt: ['isIsoInstant()', 'isOptional()'],
-      endedAt: ['isIsoInstant()', 'isOptional()'],
-      playedMs: ['isInt()', 'isOptional()', 'max(86400000)', 'min(0)'],
-      source: ['isIn(operator,import)', 'isOptional()'],
-      correctsSeq: ['isInt()', 'isOptional()', 'min(1)'],
-      reason: ['isOptional()', 'isString()', 'maxLength(1000)', 'minLength(1)'],
+      startedAt: ['conditionalValidation()', 'isDefined()', 'isIsoInstant()'],
+      endedAt: ['conditionalValidation()', 'isDefined()', 'isIsoInstant()'],
+      playedMs: ['conditionalValidation()', 'isDefined()', 'isInt()', 'max(86400000)', 'min(0)'],
+      source: ['conditionalValidation()', 'isDefined()', 'isIn(operator,import)'],
+      correctsSeq: ['conditionalValidation()', 'isDefined()', 'isInt()', 'min(1)'],
+      reason: [
+        'conditionalValidation()',
+        'isDefined()',
+        'isString()',
+        'maxLength(1000)',
+        'minLength(1)',
+      ],
     });
   });
 
@@ -173,9 +186,11 @@ describe('the batch body fast path', () => {
       expect(expected).not.toBeNull();
       await expect(pipe.transform(body)).rejects.toThrow(expected as string);
     }
-    // A null optional field goes the slow way and is taken there, as before.
+    // A null optional field goes the slow way, which refuses it (leave the field out instead).
     const withNull = { records: [{ outcome: 'aired', title: 'Bản tin', reason: null }] };
-    await expect(pipe.transform(withNull)).resolves.toBeInstanceOf(PostPlayoutBatchDto);
+    await expect(pipe.transform(withNull)).rejects.toThrow(
+      'records.0.reason may be left out, but not null',
+    );
   });
 
   it('takes a single plainly valid record as it is, and answers any other as the pipe does', async () => {
@@ -201,6 +216,6 @@ describe('the batch body fast path', () => {
       await expect(pipe.transform(body)).rejects.toThrow(expected as string);
     }
     const withNull = { outcome: 'aired', title: 'Bản tin', reason: null };
-    await expect(pipe.transform(withNull)).resolves.toBeInstanceOf(PostPlayoutRecordDto);
+    await expect(pipe.transform(withNull)).rejects.toThrow('reason may be left out, but not null');
   });
 });

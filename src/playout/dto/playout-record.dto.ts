@@ -6,7 +6,6 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
   IsUUID,
   Matches,
@@ -20,6 +19,7 @@ import {
 import { isIsoInstant } from '../../common/local-time';
 import { TOPIC_CODE_PATTERN } from '../../topics/dto/topic.dto';
 import { PLAYOUT_OUTCOMES, PlayoutOutcome } from '../entities/playout-record.entity';
+import { Omittable } from '../../common/validation';
 
 const INSTANT_MESSAGE =
   '$property must be an ISO 8601 instant with offset on a real calendar day, e.g. 2025-10-01T05:30:00.000+07:00';
@@ -49,59 +49,59 @@ export class PostPlayoutRecordDto {
   outcome!: PlayoutOutcome;
 
   @ApiPropertyOptional({ description: 'The program-log item that aired (or was missed).' })
-  @IsOptional()
+  @Omittable()
   @IsUUID('all')
   scheduleItemId?: string;
 
   @ApiPropertyOptional({ description: "Defaults to the item's bulletin." })
-  @IsOptional()
+  @Omittable()
   @IsUUID('all')
   bulletinId?: string;
 
   @ApiPropertyOptional({ description: 'Required when no bulletin is named (imported programs).' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MinLength(1)
   @MaxLength(MAX_TITLE_LENGTH)
   title?: string;
 
   @ApiPropertyOptional({ type: [String], description: "Topic codes; default: the bulletin's." })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(MAX_RECORD_TOPICS)
   @Matches(TOPIC_CODE_PATTERN, { each: true, message: 'each of topics must be a topic code' })
   topics?: string[];
 
   @ApiPropertyOptional({ example: '2025-10-01T05:30:00.000+07:00' })
-  @IsOptional()
+  @Omittable()
   @IsIsoInstant()
   startedAt?: string;
 
   @ApiPropertyOptional({ example: '2025-10-01T05:32:05.500+07:00' })
-  @IsOptional()
+  @Omittable()
   @IsIsoInstant()
   endedAt?: string;
 
   @ApiPropertyOptional({ description: 'Default: endedAt − startedAt.' })
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(0)
   @Max(MAX_PLAYED_MS)
   playedMs?: number;
 
   @ApiPropertyOptional({ enum: POSTED_SOURCES, default: 'operator' })
-  @IsOptional()
+  @Omittable()
   @IsIn(POSTED_SOURCES)
   source?: PostedSource;
 
   @ApiPropertyOptional({ description: 'The seq of this commune that this record corrects.' })
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(1)
   correctsSeq?: number;
 
   @ApiPropertyOptional({ description: 'Required for failed, missed and corrections.' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MinLength(1)
   @MaxLength(MAX_REASON_LENGTH)
@@ -122,12 +122,12 @@ const DATE_MESSAGE = { message: '$property must be a date YYYY-MM-DD' };
 
 export class PlayoutLogQueryDto {
   @ApiPropertyOptional({ description: 'First local day (Asia/Ho_Chi_Minh), inclusive.' })
-  @IsOptional()
+  @Omittable()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, DATE_MESSAGE)
   from?: string;
 
   @ApiPropertyOptional({ description: 'Last local day, inclusive.' })
-  @IsOptional()
+  @Omittable()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, DATE_MESSAGE)
   to?: string;
 }

@@ -1,8 +1,9 @@
-import { IsOptional, IsUUID } from 'class-validator';
+import { IsUUID } from 'class-validator';
+import { Omittable } from '../../common/validation';
 
 export class RejectedReceiptsQueryDto {
   /** One cluster of the commune; left out: all of them. */
-  @IsOptional()
+  @Omittable()
   @IsUUID('all', { message: 'device must be a device id' })
   device?: string;
 }

@@ -1,14 +1,6 @@
 import { Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsInt,
-  IsOptional,
-  Matches,
-  Max,
-  Min,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import { IsBoolean, IsInt, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { Omittable, Nullable } from '../../common/validation';
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 const TIME_MESSAGE = { message: '$property must be a local time HH:mm' };
@@ -26,24 +18,24 @@ export class QuietHoursDto {
  * defaults, a commune from its province). `quietHours: null` means none.
  */
 export class PutPolicyDto {
-  @ValidateIf((body: PutPolicyDto) => body.quietHours !== null && body.quietHours !== undefined)
+  @Nullable()
   @ValidateNested()
   @Type(() => QuietHoursDto)
   quietHours?: QuietHoursDto | null;
 
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(1)
   @Max(1440)
   maxSessionMinutes?: number;
 
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(1)
   @Max(1440)
   maxDailyMinutes?: number;
 
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   unattendedRelaysAtNight?: boolean;
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import {
   PLAYOUT_OUTCOMES,
   PLAYOUT_SOURCES,
@@ -8,6 +8,7 @@ import {
   PlayoutSource,
 } from '../../playout/entities/playout-record.entity';
 import { TOPIC_CODE_PATTERN } from '../../topics/dto/topic.dto';
+import { Omittable } from '../../common/validation';
 
 export const REPORT_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -25,12 +26,12 @@ const DATE_MESSAGE = { message: '$property must be a date YYYY-MM-DD' };
 /** A range of local days; both ends default to the campaign's window. */
 export class DateRangeQueryDto {
   @ApiPropertyOptional({ description: 'First local day (Asia/Ho_Chi_Minh), inclusive.' })
-  @IsOptional()
+  @Omittable()
   @Matches(DATE_PATTERN, DATE_MESSAGE)
   from?: string;
 
   @ApiPropertyOptional({ description: 'Last local day, inclusive.' })
-  @IsOptional()
+  @Omittable()
   @Matches(DATE_PATTERN, DATE_MESSAGE)
   to?: string;
 }
@@ -42,7 +43,7 @@ export class CommuneReportQueryDto extends DateRangeQueryDto {
   campaign!: string;
 
   @ApiPropertyOptional({ enum: REPORT_FORMATS, default: 'json' })
-  @IsOptional()
+  @Omittable()
   @IsIn(REPORT_FORMATS)
   format?: ReportFormat;
 
@@ -52,7 +53,7 @@ export class CommuneReportQueryDto extends DateRangeQueryDto {
     description:
       'CSV and XLSX only. people: Vietnamese headers, topic names, minutes (one decimal; a decimal comma in CSV), Đạt/Chưa đạt, codes kept as text. raw: the JSON field names and values (seconds, true/false, topic codes).',
   })
-  @IsOptional()
+  @Omittable()
   @IsIn(REPORT_COLUMNS)
   columns?: ReportColumns;
 }
@@ -79,24 +80,24 @@ export const MAX_RECORDS_PAGE = 500;
 
 export class RecordsQueryDto extends RequiredRangeQueryDto {
   @ApiPropertyOptional({ description: 'Only records tagged with this topic.' })
-  @IsOptional()
+  @Omittable()
   @Matches(TOPIC_CODE_PATTERN, { message: 'topic must be a topic code' })
   topic?: string;
 
   @ApiPropertyOptional({
     description: 'Only records counted on this local day (within the range).',
   })
-  @IsOptional()
+  @Omittable()
   @Matches(DATE_PATTERN, DATE_MESSAGE)
   date?: string;
 
   @ApiPropertyOptional({ enum: PLAYOUT_OUTCOMES, description: 'Only records with this outcome.' })
-  @IsOptional()
+  @Omittable()
   @IsIn(PLAYOUT_OUTCOMES)
   outcome?: PlayoutOutcome;
 
   @ApiPropertyOptional({ enum: PLAYOUT_SOURCES, description: 'Only records from this source.' })
-  @IsOptional()
+  @Omittable()
   @IsIn(PLAYOUT_SOURCES)
   source?: PlayoutSource;
 
@@ -105,7 +106,7 @@ export class RecordsQueryDto extends RequiredRangeQueryDto {
     maximum: MAX_RECORDS_PAGE,
     description: 'Records per page (seq order); without it, every matching record.',
   })
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -113,7 +114,7 @@ export class RecordsQueryDto extends RequiredRangeQueryDto {
   limit?: number;
 
   @ApiPropertyOptional({ minimum: 0, default: 0, description: 'Matching records to skip.' })
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(0)
@@ -122,14 +123,14 @@ export class RecordsQueryDto extends RequiredRangeQueryDto {
 
 export class AsRunExportQueryDto extends RequiredRangeQueryDto {
   @ApiPropertyOptional({ enum: AS_RUN_FORMATS, default: 'json' })
-  @IsOptional()
+  @Omittable()
   @IsIn(AS_RUN_FORMATS)
   format?: AsRunFormat;
 }
 
 export class RebuildQueryDto {
   @ApiPropertyOptional({ description: 'Only this commune (5 digits); default: every commune.' })
-  @IsOptional()
+  @Omittable()
   @Matches(/^\d{5}$/, { message: 'commune must be a 5-digit commune code' })
   commune?: string;
 }

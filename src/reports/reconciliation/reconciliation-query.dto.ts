@@ -1,8 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, Max, Min } from 'class-validator';
 import { RequiredRangeQueryDto } from '../dto/report-query.dto';
 import { DISCREPANCY_CODES, DiscrepancyCode } from './reconciliation';
+import { Omittable } from '../../common/validation';
 
 export const RECONCILIATION_FORMATS = ['json', 'csv', 'xlsx', 'bxf'] as const;
 export type ReconciliationFormat = (typeof RECONCILIATION_FORMATS)[number];
@@ -15,24 +16,24 @@ export class ReconciliationQueryDto extends RequiredRangeQueryDto {
     default: 'json',
     description: 'csv and xlsx: every line, Vietnamese headers; bxf: SMPTE BXF as-run XML',
   })
-  @IsOptional()
+  @Omittable()
   @IsIn(RECONCILIATION_FORMATS)
   format?: ReconciliationFormat;
 
   @ApiPropertyOptional({ enum: DISCREPANCY_CODES, description: 'Only lines of this code.' })
-  @IsOptional()
+  @Omittable()
   @IsIn(DISCREPANCY_CODES)
   code?: DiscrepancyCode;
 
   @ApiPropertyOptional({ default: 1, description: 'JSON: the page of lines, from 1.' })
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(1)
   page?: number;
 
   @ApiPropertyOptional({ default: 50, maximum: MAX_PAGE_SIZE })
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(1)

@@ -4,10 +4,10 @@ import {
   ArrayMinSize,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsISO8601,
   IsInt,
-  IsOptional,
   Max,
   Min,
   ValidateIf,
@@ -26,6 +26,7 @@ import { ProvinceCommunesProperty } from '../../geo/communes-property';
 import { TOPIC_CODE_PATTERN } from '../../topics/dto/topic.dto';
 import { SCHEDULE_ITEM_STATUSES, ScheduleItemStatus } from '../entities/schedule-item.entity';
 import { LOCAL_DATE_PATTERN } from './window.dto';
+import { Omittable, Nullable } from '../../common/validation';
 
 const DATE_MESSAGE = { message: '$property must be a date YYYY-MM-DD' };
 /** An instant must say its offset: `2025-10-06T05:30:00+07:00` or `…Z`. */
@@ -40,7 +41,7 @@ const INSTANT_MESSAGE = {
  */
 export function ZonesProperty(): PropertyDecorator {
   return (target, key) => {
-    IsOptional()(target, key);
+    Nullable()(target, key);
     IsArray({ message: ZONE_LIST_MESSAGE })(target, key);
     ArrayMinSize(1, { message: 'zones must name at least one zone (omit it for every device)' })(
       target,
@@ -60,17 +61,20 @@ export class CreateScheduleItemDto {
   @IsUUID(undefined, { message: 'bulletinId must be a UUID (or give sourceId for a relay)' })
   bulletinId?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsUUID()
   sourceId?: string;
 
-  @ValidateIf((dto: CreateScheduleItemDto) => dto.sourceId !== undefined)
+  @ValidateIf(
+    (dto: CreateScheduleItemDto) => dto.sourceId !== undefined || dto.durationSeconds !== undefined,
+  )
+  @IsDefined({ message: 'durationSeconds is required for a relay (sourceId)' })
   @IsInt({ message: 'durationSeconds must be a whole number of seconds' })
   @Min(10)
   @Max(MAX_RELAY_SECONDS)
   durationSeconds?: number;
 
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(20)
   @Matches(TOPIC_CODE_PATTERN, { each: true, message: 'topics must be topic codes' })
@@ -92,7 +96,7 @@ export class MoveScheduleItemDto {
 
 export class FreeSlotsQueryDto {
   /** How many days ahead, today included (7 by default). */
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -107,7 +111,7 @@ export class BulletinSlotsQueryDto extends FreeSlotsQueryDto {
 }
 
 export class CancelScheduleItemDto {
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(200)
   reason?: string;
@@ -118,7 +122,7 @@ export class EmergencyDto {
   bulletinId!: string;
 
   /** The zones whose devices play it; left out: every device of the commune. */
-  @IsOptional()
+  @Omittable()
   @IsArray({ message: ZONE_LIST_MESSAGE })
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_ZONES_PER_DEVICE)
@@ -127,15 +131,15 @@ export class EmergencyDto {
 }
 
 export class ScheduleRangeQueryDto {
-  @IsOptional()
+  @Omittable()
   @Matches(LOCAL_DATE_PATTERN, DATE_MESSAGE)
   from?: string;
 
-  @IsOptional()
+  @Omittable()
   @Matches(LOCAL_DATE_PATTERN, DATE_MESSAGE)
   to?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsIn(SCHEDULE_ITEM_STATUSES)
   status?: ScheduleItemStatus;
 }
@@ -151,7 +155,7 @@ class PlanRangeDto {
   @Matches(LOCAL_DATE_PATTERN, DATE_MESSAGE)
   to!: string;
 
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   dryRun?: boolean;
 }
@@ -172,27 +176,27 @@ export class GapsQueryDto {
   @Matches(TOPIC_CODE_PATTERN, { message: 'campaign must be a campaign code' })
   campaign!: string;
 
-  @IsOptional()
+  @Omittable()
   @Matches(LOCAL_DATE_PATTERN, DATE_MESSAGE)
   from?: string;
 
-  @IsOptional()
+  @Omittable()
   @Matches(LOCAL_DATE_PATTERN, DATE_MESSAGE)
   to?: string;
 }
 
 export class CalendarQueryDto {
   /** The commune's secret calendar token, instead of a bearer token. */
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(200)
   token?: string;
 
-  @IsOptional()
+  @Omittable()
   @Matches(LOCAL_DATE_PATTERN, DATE_MESSAGE)
   from?: string;
 
-  @IsOptional()
+  @Omittable()
   @Matches(LOCAL_DATE_PATTERN, DATE_MESSAGE)
   to?: string;
 }

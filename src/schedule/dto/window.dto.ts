@@ -6,16 +6,15 @@ import {
   IsArray,
   IsBoolean,
   IsInt,
-  IsOptional,
   IsString,
   Matches,
   Max,
   MaxLength,
   Min,
   MinLength,
-  ValidateIf,
 } from 'class-validator';
 import { NOT_BLANK, Trimmed } from '../../common/text';
+import { Omittable, Nullable } from '../../common/validation';
 
 export const LOCAL_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_MESSAGE = { message: '$property must be a date YYYY-MM-DD' };
@@ -46,24 +45,24 @@ export class CreateWindowDto {
   @Max(24 * 60)
   durationMinutes!: number;
 
-  @IsOptional()
+  @Omittable()
   @Matches(LOCAL_DATE_PATTERN, DATE_MESSAGE)
   validFrom?: string;
 
-  @IsOptional()
+  @Omittable()
   @Matches(LOCAL_DATE_PATTERN, DATE_MESSAGE)
   validTo?: string;
 }
 
 export class UpdateWindowDto {
-  @IsOptional()
+  @Omittable()
   @Trimmed()
   @IsString()
   @MinLength(1, NOT_BLANK)
   @MaxLength(100)
   name?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(7)
@@ -73,29 +72,29 @@ export class UpdateWindowDto {
   @Max(7, { each: true })
   daysOfWeek?: number[];
 
-  @IsOptional()
+  @Omittable()
   @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, TIME_MESSAGE)
   startTime?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(1)
   @Max(24 * 60)
   durationMinutes?: number;
 
   /** null removes the limit. */
-  @ValidateIf((_object, value) => value !== null && value !== undefined)
+  @Nullable()
   @Matches(LOCAL_DATE_PATTERN, DATE_MESSAGE)
   validFrom?: string | null;
 
-  @ValidateIf((_object, value) => value !== null && value !== undefined)
+  @Nullable()
   @Matches(LOCAL_DATE_PATTERN, DATE_MESSAGE)
   validTo?: string | null;
 }
 
 export class DropItemsQueryDto {
   /** Take the future items the change leaves outside every window off the log. */
-  @IsOptional()
+  @Omittable()
   @Transform(queryBoolean)
   @IsBoolean()
   dropItems?: boolean;
@@ -104,13 +103,13 @@ export class DropItemsQueryDto {
    * Move the future items the change leaves outside into the changed window's new time, on the
    * same day, where they fit (those that do not are dropped with `dropItems`, refused otherwise).
    */
-  @IsOptional()
+  @Omittable()
   @Transform(queryBoolean)
   @IsBoolean()
   moveItems?: boolean;
 
   /** Answer what the change would do (items moved, dropped, or the refusal) and write nothing. */
-  @IsOptional()
+  @Omittable()
   @Transform(queryBoolean)
   @IsBoolean()
   dryRun?: boolean;

@@ -2,13 +2,13 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
-  IsOptional,
   IsString,
   IsUUID,
   MaxLength,
   MinLength,
 } from 'class-validator';
 import { NOT_BLANK, Trimmed } from '../../common/text';
+import { Omittable, Nullable } from '../../common/validation';
 
 /** A source names at most this many URLs (a primary and its backups). */
 export const MAX_SOURCE_URLS = 5;
@@ -28,20 +28,20 @@ export class CreateSourceDto {
   @MaxLength(URL_MAX_LENGTH, { each: true })
   urls!: string[];
 
-  @IsOptional()
+  @Nullable()
   @IsUUID()
   fallbackBulletinId?: string | null;
 }
 
 export class UpdateSourceDto {
-  @IsOptional()
+  @Omittable()
   @Trimmed()
   @IsString()
   @MinLength(1, NOT_BLANK)
   @MaxLength(200)
   name?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMinSize(1, { message: 'urls must hold the primary stream URL, then any backups' })
   @ArrayMaxSize(MAX_SOURCE_URLS)
@@ -50,7 +50,7 @@ export class UpdateSourceDto {
   urls?: string[];
 
   /** null removes the fallback. */
-  @IsOptional()
+  @Nullable()
   @IsUUID()
   fallbackBulletinId?: string | null;
 }

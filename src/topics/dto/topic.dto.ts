@@ -1,5 +1,6 @@
-import { IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { NOT_BLANK, Trimmed } from '../../common/text';
+import { Omittable, Nullable } from '../../common/validation';
 
 export const TOPIC_CODE_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -16,7 +17,7 @@ export class CreateTopicDto {
   @MaxLength(200)
   name!: string;
 
-  @IsOptional()
+  @Omittable()
   @Trimmed()
   @IsString()
   @MaxLength(2000)
@@ -24,7 +25,7 @@ export class CreateTopicDto {
 }
 
 export class UpdateTopicDto {
-  @IsOptional()
+  @Omittable()
   @Trimmed()
   @IsString()
   @MinLength(1, NOT_BLANK)
@@ -32,7 +33,7 @@ export class UpdateTopicDto {
   name?: string;
 
   /** `null` or an empty string clears it. */
-  @IsOptional()
+  @Nullable()
   @Trimmed()
   @IsString()
   @MaxLength(2000)

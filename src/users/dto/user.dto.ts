@@ -1,7 +1,8 @@
-import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsString, Matches, MaxLength } from 'class-validator';
 import { USER_ROLES, UserRole } from '../entities/user.entity';
 import { Trimmed } from '../../common/text';
 import { IsPassword } from '../../auth/password-rule';
+import { Omittable, Nullable } from '../../common/validation';
 
 export class CreateUserDto {
   /** Lower-case letters, digits, dot, dash, underscore; 3 to 64 characters. */
@@ -18,61 +19,61 @@ export class CreateUserDto {
   role!: UserRole;
 
   /** `null` or an empty string clears it. */
-  @IsOptional()
+  @Nullable()
   @Trimmed()
   @IsString()
   @MaxLength(120)
   displayName?: string | null;
 
-  @IsOptional()
+  @Omittable()
   @Matches(/^\d{5}$/, { message: 'communeCode must be a 5-digit commune code' })
   communeCode?: string;
 
-  @IsOptional()
+  @Omittable()
   @Matches(/^\d{2}$/, { message: 'provinceCode must be a 2-digit province code' })
   provinceCode?: string;
 }
 
 export class UpdateUserDto {
   /** A new password; left out keeps the current one. */
-  @IsOptional()
+  @Omittable()
   @IsPassword()
   password?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsIn(USER_ROLES)
   role?: UserRole;
 
   /** `null` or an empty string clears it. */
-  @IsOptional()
+  @Nullable()
   @Trimmed()
   @IsString()
   @MaxLength(120)
   displayName?: string | null;
 
-  @IsOptional()
+  @Omittable()
   @Matches(/^\d{5}$/, { message: 'communeCode must be a 5-digit commune code' })
   communeCode?: string;
 
-  @IsOptional()
+  @Omittable()
   @Matches(/^\d{2}$/, { message: 'provinceCode must be a 2-digit province code' })
   provinceCode?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   disabled?: boolean;
 }
 
 export class ListUsersQueryDto {
-  @IsOptional()
+  @Omittable()
   @IsIn(USER_ROLES)
   role?: UserRole;
 
-  @IsOptional()
+  @Omittable()
   @Matches(/^\d{2}$/, { message: 'province must be a 2-digit province code' })
   province?: string;
 
-  @IsOptional()
+  @Omittable()
   @Matches(/^\d{5}$/, { message: 'commune must be a 5-digit commune code' })
   commune?: string;
 }

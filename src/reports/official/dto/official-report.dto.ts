@@ -4,7 +4,6 @@ import {
   ArrayMaxSize,
   IsArray,
   IsIn,
-  IsOptional,
   IsString,
   IsUUID,
   Matches,
@@ -13,6 +12,7 @@ import {
 } from 'class-validator';
 import { TOPIC_CODE_PATTERN } from '../../../topics/dto/topic.dto';
 import { DateRangeQueryDto } from '../../dto/report-query.dto';
+import { Omittable } from '../../../common/validation';
 
 /** Which report: `province` (monitors, admins) or `commune` (its own users too). */
 export class OfficialScopeDto extends DateRangeQueryDto {
@@ -22,12 +22,12 @@ export class OfficialScopeDto extends DateRangeQueryDto {
   campaign!: string;
 
   @ApiPropertyOptional({ example: '38', description: 'A province report (two digits).' })
-  @IsOptional()
+  @Omittable()
   @Matches(/^\d{2}$/, { message: 'province must be a 2-digit province code' })
   province?: string;
 
   @ApiPropertyOptional({ example: '14797', description: "A commune's own report (five digits)." })
-  @IsOptional()
+  @Omittable()
   @Matches(/^\d{5}$/, { message: 'commune must be a 5-digit commune code' })
   commune?: string;
 }
@@ -35,27 +35,27 @@ export class OfficialScopeDto extends DateRangeQueryDto {
 /** A report by scope (campaign and province or commune), or a draft's. */
 export class OfficialReportQueryDto extends DateRangeQueryDto {
   @ApiPropertyOptional({ example: 'cds-2025', description: 'Required without `draft`.' })
-  @IsOptional()
+  @Omittable()
   @Matches(TOPIC_CODE_PATTERN, { message: 'campaign must be a campaign code' })
   campaign?: string;
 
   @ApiPropertyOptional({ example: '38' })
-  @IsOptional()
+  @Omittable()
   @Matches(/^\d{2}$/, { message: 'province must be a 2-digit province code' })
   province?: string;
 
   @ApiPropertyOptional({ example: '14797' })
-  @IsOptional()
+  @Omittable()
   @Matches(/^\d{5}$/, { message: 'commune must be a 5-digit commune code' })
   commune?: string;
 
   @ApiPropertyOptional({ description: 'Render this draft (its scope, range and words).' })
-  @IsOptional()
+  @Omittable()
   @IsUUID()
   draft?: string;
 
   @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Sign it (PAdES B-B).' })
-  @IsOptional()
+  @Omittable()
   @IsIn(['true', 'false'])
   signed?: 'true' | 'false';
 }
@@ -65,34 +65,34 @@ const PARAGRAPH = 4000;
 
 /** The words an author may change; never a number. */
 export class OfficialTextDto {
-  @IsOptional() @IsString() @MaxLength(LINE) parentBody?: string;
-  @IsOptional() @IsString() @MaxLength(LINE) issuingBody?: string;
-  @IsOptional() @IsString() @MaxLength(100) documentNumber?: string;
-  @IsOptional() @IsString() @MaxLength(100) place?: string;
-  @IsOptional() @IsString() @MaxLength(1000) subject?: string;
+  @Omittable() @IsString() @MaxLength(LINE) parentBody?: string;
+  @Omittable() @IsString() @MaxLength(LINE) issuingBody?: string;
+  @Omittable() @IsString() @MaxLength(100) documentNumber?: string;
+  @Omittable() @IsString() @MaxLength(100) place?: string;
+  @Omittable() @IsString() @MaxLength(1000) subject?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(30)
   @IsString({ each: true })
   @MaxLength(PARAGRAPH, { each: true })
   paragraphs?: string[];
 
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(30)
   @IsString({ each: true })
   @MaxLength(LINE, { each: true })
   recipients?: string[];
 
-  @IsOptional() @IsString() @MaxLength(100) signerAuthority?: string;
-  @IsOptional() @IsString() @MaxLength(100) signerTitle?: string;
-  @IsOptional() @IsString() @MaxLength(100) signerName?: string;
+  @Omittable() @IsString() @MaxLength(100) signerAuthority?: string;
+  @Omittable() @IsString() @MaxLength(100) signerTitle?: string;
+  @Omittable() @IsString() @MaxLength(100) signerName?: string;
 }
 
 export class CreateOfficialDraftDto extends OfficialScopeDto {
   @ApiPropertyOptional({ type: OfficialTextDto })
-  @IsOptional()
+  @Omittable()
   @ValidateNested()
   @Type(() => OfficialTextDto)
   text?: OfficialTextDto;

@@ -1,4 +1,5 @@
-import { IsOptional, IsString, IsUrl, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsString, IsUrl, Matches, MaxLength, MinLength } from 'class-validator';
+import { Omittable } from '../../../common/validation';
 
 /** A province's push target: where its finished days go, and the secret that signs them. */
 export class StatsPushTargetDto {
@@ -17,7 +18,7 @@ export class StatsPushTargetDto {
   secret!: string;
 
   /** First local day pushed (default: the last finished day when first configured). */
-  @IsOptional()
+  @Omittable()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'startsOn must be a date YYYY-MM-DD' })
   startsOn?: string;
 }
