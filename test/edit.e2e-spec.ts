@@ -286,6 +286,59 @@ describe('editing windows, items and bulletins (e2e)', () => {
       await api('post', `/bulletins/${news40s}/approve`, who.approver).expect(200);
     });
 
+    it('refuses null for topics or audio (400) and keeps the approval and the items', async () => {
+      const future = (await schedule(news30s, at('2025-10-11', '05:31:00')).expect(201)).body;
+      const before = (await api('get', `/bulletins/${news30s}`).expect(200)).body;
+      expect(before.status).toBe('approved');
+      for (const query of ['?dryRun=true', '']) {
+        for (const [field, body] of [
+          ['topics', { topics: null }],
+          ['audioId', { audioId: null }],
+        ] as const) {
+          const refused = await api('patch', `/bulletins/${news30s}${query}`)
+            .send(body)
+            .expect(400);
+          expect(refused.body).toMatchObject({
+            code: 'VALIDATION_FAILED',
+            message: `${field} may be left out, but not null`,
+          });
+        }
+      }
+      const after = await api('get', `/bulletins/${news30s}`).expect(200);
+      expect(after.body).toMatchObject({
+        status: 'approved',
+        approvedAt: before.approvedAt,
+        topics: before.topics,
+        audioId: before.audioId,
+      });
+      expect((await item(future.id)).status).toBe('planned');
+    });
+
+    it('keeps the approval and the items for an edit whose values are the current ones', async () => {
+      const future = (await schedule(news40s, at('2025-10-11', '05:45:00')).expect(201)).body;
+      const before = (await api('get', `/bulletins/${news40s}`).expect(200)).body;
+      const same = {
+        title: before.title,
+        topics: [...(before.topics as string[])].reverse(),
+        audioId: before.audioId,
+        body: before.body,
+        priority: before.priority,
+      };
+      for (const query of ['?dryRun=true', '']) {
+        const edited = await api('patch', `/bulletins/${news40s}${query}`).send(same).expect(200);
+        expect(edited.body).toMatchObject({ status: 'approved', returnedToDraft: false });
+        expect(edited.body.cancelledItems).toEqual([]);
+      }
+      // A bulletin without text: an empty text is no text, not a change.
+      const noText = await api('patch', `/bulletins/${news30s}`).send({ body: '' }).expect(200);
+      expect(noText.body).toMatchObject({ status: 'approved', returnedToDraft: false });
+      const cleared = await api('patch', `/bulletins/${news30s}`).send({ body: null }).expect(200);
+      expect(cleared.body).toMatchObject({ status: 'approved', returnedToDraft: false });
+      const after = await api('get', `/bulletins/${news40s}`).expect(200);
+      expect(after.body).toMatchObject({ status: 'approved', approvedAt: before.approvedAt });
+      expect((await item(future.id)).status).toBe('planned');
+    });
+
     it('refuses an unknown topic with nothing written', async () => {
       const refused = await api('patch', `/bulletins/${news30s}`)
         .send({ title: 'Không lưu', topics: ['khong-co-chu-de-nay'] })

@@ -298,6 +298,17 @@ describe('media (e2e)', () => {
       .set(bearer(operator))
       .send({ text: 'Xin chào', voice: 'en-us' })
       .expect(400);
+    // null is no voice at all: a 400 naming the field, not a crash in resolveVoice.
+    const nullVoice = await app
+      .http()
+      .post(`/api/v1/communes/${HAC_THANH}/audio/tts`)
+      .set(bearer(operator))
+      .send({ text: 'Xin chào', voice: null })
+      .expect(400);
+    expect(nullVoice.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: 'voice may be left out, but not null',
+    });
     await app
       .http()
       .post(`/api/v1/communes/${HAC_THANH}/audio/tts`)

@@ -7,6 +7,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { newId } from '../common/ids';
 import { formatLocalInstant } from '../common/local-time';
+import { changedText } from '../common/text';
 import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
 import { AudioAsset } from '../media/entities/audio-asset.entity';
@@ -133,7 +134,9 @@ export class BulletinsService {
       const now = this.clock.now();
       const topicsChanged = input.topics !== undefined && !sameSet(input.topics, record.topics);
       const audioChanged = input.audioId !== undefined && input.audioId !== bulletin.audioId;
-      const bodyChanged = input.body !== undefined && (input.body ?? null) !== bulletin.body;
+      // By value: an empty text is no text, as a cleared one is stored (null).
+      const body = changedText(input.body, bulletin.body);
+      const bodyChanged = (body ?? '') !== (bulletin.body ?? '');
       if (input.topics) await this.topics.assertKnown(input.topics, manager);
       let audio = record.audio;
       if (audioChanged && input.audioId) {
@@ -141,7 +144,7 @@ export class BulletinsService {
         bulletin.audioId = input.audioId;
       }
       bulletin.title = input.title ?? bulletin.title;
-      if (input.body !== undefined) bulletin.body = input.body;
+      if (bodyChanged) bulletin.body = body;
       bulletin.priority = input.priority ?? bulletin.priority;
       bulletin.updatedAt = now;
       // An edit answers the approver's sending back: the draft waits for approval again.
