@@ -154,18 +154,23 @@ describe('broadcast policy (e2e)', () => {
     );
     expect(early.body).toMatchObject({ code: 'POLICY_QUIET_HOURS', rule: 'POLICY_QUIET_HOURS' });
     expect(early.body.message).toContain('21:30–05:30');
+    // The refused window was never saved: the refusal names it without an id.
+    expect(early.body.window).toEqual({ name: 'Sớm', description: expect.any(String) });
     const late = await window({ name: 'Khuya', startTime: '23:00', durationMinutes: 20 }).expect(
       409,
     );
     expect(late.body.code).toBe('POLICY_QUIET_HOURS');
     const long = await window({ name: 'Dài', startTime: '10:00', durationMinutes: 61 }).expect(409);
     expect(long.body.code).toBe('POLICY_SESSION_TOO_LONG');
+    expect(long.body.window).not.toHaveProperty('id');
     const moved = await http()
       .patch(`/api/v1/communes/${HAC_THANH}/windows/${toi}`)
       .set(bearer(who.operator))
       .send({ durationMinutes: 55 })
       .expect(409);
     expect(moved.body.code).toBe('POLICY_QUIET_HOURS');
+    // A saved window's refusal names it by its id.
+    expect(moved.body.window).toMatchObject({ id: toi });
   });
 
   it('lets a commune only tighten the province policy: a looser value is 422 with the rule', async () => {

@@ -121,17 +121,21 @@ export class PolicyChecks {
     );
   }
 
-  /** 409 with the rule when a recurring window breaks the commune's policy. */
+  /**
+   * 409 with the rule when a recurring window breaks the commune's policy. The refusal names the
+   * window by its id only when it is saved (`id`); a new window, refused, has none to give.
+   */
   async assertWindow(
     manager: EntityManager,
     communeCode: string,
-    window: Pick<BroadcastWindow, 'id' | 'name' | 'startTime' | 'durationMinutes'>,
+    window: Pick<BroadcastWindow, 'name' | 'startTime' | 'durationMinutes'> & { id?: string },
   ): Promise<void> {
     const violation = checkWindow(await this.forCommune(manager, communeCode), window);
     if (violation) {
+      const { id, name } = window;
       throw new DomainError(violation.rule, violation.message, {
         rule: violation.rule,
-        window: { id: window.id, name: window.name, description: describeWindow(window) },
+        window: { ...(id === undefined ? {} : { id }), name, description: describeWindow(window) },
       });
     }
   }

@@ -126,7 +126,8 @@ export class WindowsService {
     return this.db.write(async (manager) => {
       await this.programLog.lock(manager, communeCode, now);
       assertNoOverlap(window, await this.windowsOf(manager, communeCode));
-      await this.policy.assertWindow(manager, communeCode, window);
+      const { id: _unsaved, ...proposed } = window;
+      await this.policy.assertWindow(manager, communeCode, proposed);
       await manager.insert(BroadcastWindow, window);
       await this.audit.record(
         {
