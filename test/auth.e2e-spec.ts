@@ -378,6 +378,25 @@ describe('authentication, users and the audit trail (e2e)', () => {
         .expect(200);
       expect((topic.body as { description: string | null }).description).toBeNull();
     }
+    // The web app creates a topic without a description by sending null: none, as on an edit.
+    const without = await app
+      .http()
+      .post('/api/v1/topics')
+      .set(bearer(admin))
+      .send({ code: 'khong-mo-ta', name: 'Không mô tả', description: null })
+      .expect(201);
+    expect((without.body as { description: string | null }).description).toBeNull();
+    // A name, which a topic cannot be without, is never null.
+    const noName = await app
+      .http()
+      .patch('/api/v1/topics/co-mo-ta')
+      .set(bearer(admin))
+      .send({ name: null })
+      .expect(400);
+    expect(noName.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: 'name may be left out, but not null',
+    });
   });
 
   it('keeps the last admin and refuses self-deletion', async () => {

@@ -1905,7 +1905,8 @@ export interface components {
     CreateTopicDto: {
       code: string;
       name: string;
-      description?: string;
+      /** @description `null` or an empty string: no description. */
+      description?: string | null;
     };
     UpdateTopicDto: {
       name?: string;

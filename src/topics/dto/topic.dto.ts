@@ -17,11 +17,12 @@ export class CreateTopicDto {
   @MaxLength(200)
   name!: string;
 
-  @Omittable()
+  /** `null` or an empty string: no description. */
+  @Nullable()
   @Trimmed()
   @IsString()
   @MaxLength(2000)
-  description?: string;
+  description?: string | null;
 }
 
 export class UpdateTopicDto {
