@@ -1,4 +1,5 @@
 import { applyDecorators, ValidationError, ValidationPipe } from '@nestjs/common';
+import { Transform } from 'class-transformer';
 import { IsDefined, ValidateIf } from 'class-validator';
 import { DomainError } from './domain-error';
 
@@ -28,7 +29,21 @@ export function Nullable(): PropertyDecorator {
   );
 }
 
-/** Whether `@Nullable()` lets null through for this property of a class's prototype. */
+/**
+ * A field that may be left out, and whose null is taken as left out: for fields the API itself
+ * answers null (an as-run record's `scheduleItemId`, `bulletinId`, `title`, `correctsSeq`,
+ * `reason`), so that a record read back and posted again, or a tool that writes every absent
+ * value as null, is taken as before. The service never sees the null.
+ */
+export function NullAsAbsent(): PropertyDecorator {
+  return applyDecorators(
+    Transform(({ value }: { value: unknown }) => (value === null ? undefined : value)),
+    ValidateIf((_object, value) => value !== null && value !== undefined),
+    (target: object, key: string | symbol) => Reflect.defineMetadata(NULLABLE, true, target, key),
+  );
+}
+
+/** Whether `@Nullable()` or `@NullAsAbsent()` lets null through for this property of a class's prototype. */
 export function isNullable(prototype: object, property: string): boolean {
   return Reflect.getMetadata(NULLABLE, prototype, property) === true;
 }

@@ -93,15 +93,9 @@ describe('the batch body fast path', () => {
     expect(Object.keys(constraints).sort()).toEqual(Object.keys(RECORD_CHECKS).sort());
     expect(constraints).toEqual({
       outcome: ['isIn(aired,partial,failed,missed)'],
-      scheduleItemId: ['conditionalValidation()', 'isDefined()', 'isUuid(all)'],
-      bulletinId: ['conditionalValidation()', 'isDefined()', 'isUuid(all)'],
-      title: [
-        'conditionalValidation()',
-        'isDefined()',
-        'isString()',
-        'maxLength(300)',
-        'minLength(1)',
-      ],
+      scheduleItemId: ['conditionalValidation()', 'isUuid(all)'],
+      bulletinId: ['conditionalValidation()', 'isUuid(all)'],
+      title: ['conditionalValidation()', 'isString()', 'maxLength(300)', 'minLength(1)'],
       topics: [
         'arrayMaxSize(20)',
         'conditionalValidation()',
@@ -113,14 +107,8 @@ describe('the batch body fast path', () => {
       endedAt: ['conditionalValidation()', 'isDefined()', 'isIsoInstant()'],
       playedMs: ['conditionalValidation()', 'isDefined()', 'isInt()', 'max(86400000)', 'min(0)'],
       source: ['conditionalValidation()', 'isDefined()', 'isIn(operator,import)'],
-      correctsSeq: ['conditionalValidation()', 'isDefined()', 'isInt()', 'min(1)'],
-      reason: [
-        'conditionalValidation()',
-        'isDefined()',
-        'isString()',
-        'maxLength(1000)',
-        'minLength(1)',
-      ],
+      correctsSeq: ['conditionalValidation()', 'isInt()', 'min(1)'],
+      reason: ['conditionalValidation()', 'isString()', 'maxLength(1000)', 'minLength(1)'],
     });
   });
 
@@ -186,10 +174,16 @@ describe('the batch body fast path', () => {
       expect(expected).not.toBeNull();
       await expect(pipe.transform(body)).rejects.toThrow(expected as string);
     }
-    // A null optional field goes the slow way, which refuses it (leave the field out instead).
+    // A null optional field goes the slow way. Where the API's own records answer null
+    // (reason, correctsSeq, …) it is taken as left out; elsewhere it is refused.
     const withNull = { records: [{ outcome: 'aired', title: 'Bản tin', reason: null }] };
-    await expect(pipe.transform(withNull)).rejects.toThrow(
-      'records.0.reason may be left out, but not null',
+    const taken = (await pipe.transform(withNull)) as PostPlayoutBatchDto;
+    expect(taken).toBeInstanceOf(PostPlayoutBatchDto);
+    expect(taken.records[0]).not.toHaveProperty('reason', null);
+    expect(taken.records[0].reason).toBeUndefined();
+    const nullLength = { records: [{ outcome: 'aired', title: 'Bản tin', playedMs: null }] };
+    await expect(pipe.transform(nullLength)).rejects.toThrow(
+      'records.0.playedMs may be left out, but not null',
     );
   });
 
@@ -216,6 +210,10 @@ describe('the batch body fast path', () => {
       await expect(pipe.transform(body)).rejects.toThrow(expected as string);
     }
     const withNull = { outcome: 'aired', title: 'Bản tin', reason: null };
-    await expect(pipe.transform(withNull)).rejects.toThrow('reason may be left out, but not null');
+    await expect(pipe.transform(withNull)).resolves.toMatchObject({ reason: undefined });
+    const nullLength = { outcome: 'aired', title: 'Bản tin', playedMs: null };
+    await expect(pipe.transform(nullLength)).rejects.toThrow(
+      'playedMs may be left out, but not null',
+    );
   });
 });

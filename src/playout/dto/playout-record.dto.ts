@@ -19,7 +19,7 @@ import {
 import { isIsoInstant } from '../../common/local-time';
 import { TOPIC_CODE_PATTERN } from '../../topics/dto/topic.dto';
 import { PLAYOUT_OUTCOMES, PlayoutOutcome } from '../entities/playout-record.entity';
-import { Omittable } from '../../common/validation';
+import { NullAsAbsent, Omittable } from '../../common/validation';
 
 const INSTANT_MESSAGE =
   '$property must be an ISO 8601 instant with offset on a real calendar day, e.g. 2025-10-01T05:30:00.000+07:00';
@@ -49,17 +49,17 @@ export class PostPlayoutRecordDto {
   outcome!: PlayoutOutcome;
 
   @ApiPropertyOptional({ description: 'The program-log item that aired (or was missed).' })
-  @Omittable()
+  @NullAsAbsent()
   @IsUUID('all')
   scheduleItemId?: string;
 
   @ApiPropertyOptional({ description: "Defaults to the item's bulletin." })
-  @Omittable()
+  @NullAsAbsent()
   @IsUUID('all')
   bulletinId?: string;
 
   @ApiPropertyOptional({ description: 'Required when no bulletin is named (imported programs).' })
-  @Omittable()
+  @NullAsAbsent()
   @IsString()
   @MinLength(1)
   @MaxLength(MAX_TITLE_LENGTH)
@@ -95,13 +95,13 @@ export class PostPlayoutRecordDto {
   source?: PostedSource;
 
   @ApiPropertyOptional({ description: 'The seq of this commune that this record corrects.' })
-  @Omittable()
+  @NullAsAbsent()
   @IsInt()
   @Min(1)
   correctsSeq?: number;
 
   @ApiPropertyOptional({ description: 'Required for failed, missed and corrections.' })
-  @Omittable()
+  @NullAsAbsent()
   @IsString()
   @MinLength(1)
   @MaxLength(MAX_REASON_LENGTH)
