@@ -177,7 +177,7 @@ describe('the batch body fast path', () => {
     // A null optional field goes the slow way. Where the API's own records answer null
     // (reason, correctsSeq, …) it is taken as left out; elsewhere it is refused.
     const withNull = { records: [{ outcome: 'aired', title: 'Bản tin', reason: null }] };
-    const taken = (await pipe.transform(withNull));
+    const taken = await pipe.transform(withNull);
     expect(taken).toBeInstanceOf(PostPlayoutBatchDto);
     expect(taken.records[0]).not.toHaveProperty('reason', null);
     expect(taken.records[0].reason).toBeUndefined();
