@@ -79,8 +79,6 @@ const ABBREVIATIONS: [string, string][] = [
   ['VH', 'văn hóa'],
   ['XH', 'xã hội'],
   ['CCCD', 'căn cước công dân'],
-  // The identification app, as the police's own broadcasts say its name.
-  ['VNeID', 'vê en e ai đi'],
   ['BHYT', 'bảo hiểm y tế'],
   ['BHXH', 'bảo hiểm xã hội'],
   ['THCS', 'trung học cơ sở'],
