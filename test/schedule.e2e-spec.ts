@@ -187,6 +187,59 @@ describe('program log (e2e)', () => {
         durationMinutes: 10,
       }).expect(403);
     });
+
+    it('refuses a name another window of the commune has, on create and rename; another commune may have it', async () => {
+      const taken = { code: 'WINDOW_NAME_TAKEN', name: 'Sáng', windowId: sang };
+      // Compared trimmed, spaces folded, NFC and in any case: " SÁNG " and a decomposed "sáng".
+      for (const name of [' SÁNG ', 'sa\u0301ng']) {
+        const response = await post(`/communes/${HAC_THANH}/windows`, who.operator, {
+          name,
+          daysOfWeek: [1],
+          startTime: '20:00',
+          durationMinutes: 10,
+        }).expect(409);
+        expect(response.body).toMatchObject(taken);
+      }
+      const evening = await createWindow(app, who.operator, HAC_THANH, {
+        name: 'Tối  thứ Hai',
+        daysOfWeek: [1],
+        startTime: '20:00',
+        durationMinutes: 10,
+      });
+      const rename = (id: string, name: string) =>
+        app
+          .http()
+          .patch(`/api/v1/communes/${HAC_THANH}/windows/${id}`)
+          .set(bearer(who.operator))
+          .send({ name });
+      expect((await rename(evening, 'sáng').expect(409)).body).toMatchObject(taken);
+      // Its own name, written otherwise, is no conflict.
+      await rename(evening, 'Tối thứ hai').expect(200);
+      const windows = (
+        await app
+          .http()
+          .get(`/api/v1/communes/${HAC_THANH}/windows`)
+          .set(bearer(who.operator))
+          .expect(200)
+      ).body as { id: string; name: string }[];
+      expect(windows.find((window) => window.id === evening)?.name).toBe('Tối thứ hai');
+      const other = await createWindow(app, who.otherOperator, HAM_RONG, {
+        name: 'Sáng',
+        daysOfWeek: [1],
+        startTime: '05:30',
+        durationMinutes: 10,
+      });
+      for (const [commune, id, token] of [
+        [HAC_THANH, evening, who.operator],
+        [HAM_RONG, other, who.otherOperator],
+      ]) {
+        await app
+          .http()
+          .delete(`/api/v1/communes/${commune}/windows/${id}`)
+          .set(bearer(token))
+          .expect(200);
+      }
+    });
   });
 
   describe('adding items', () => {

@@ -24,3 +24,12 @@ export function changedText(
 ): string | null {
   return input === undefined ? current : input || null;
 }
+
+/**
+ * A name as two names are compared within a commune (a cluster's, an on-air window's): trimmed,
+ * runs of spaces as one, NFC (a name typed on a phone and one pasted from Word may compose “ộ”
+ * differently) and lower case in Vietnamese.
+ */
+export function nameKey(name: string): string {
+  return name.trim().replace(/\s+/g, ' ').normalize('NFC').toLocaleLowerCase('vi');
+}

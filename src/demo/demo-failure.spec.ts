@@ -14,6 +14,17 @@ describe('npm run demo: why it stopped, in Vietnamese', () => {
     expect(text).not.toMatch(/overlaps/);
   });
 
+  it('names the commune’s own window whose name the demo wants', () => {
+    const text = demoFailureText(
+      new DomainError('WINDOW_NAME_TAKEN', 'Another window of commune 16066 is named "sáng"', {
+        name: 'sáng',
+        windowId: 'x',
+      }),
+    );
+    expect(text).toContain('Phường Hạc Thành đã có khung giờ phát “sáng” trùng tên');
+    expect(text).toContain('đổi tên khung giờ đó rồi chạy lại lệnh');
+  });
+
   it('says how to get an admin, and how to remove an earlier demo', () => {
     expect(
       demoFailureText(

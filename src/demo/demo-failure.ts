@@ -25,6 +25,10 @@ export function demoFailureText(error: unknown): string | null {
         : '';
       return `${DEMO_COMMUNE_NAME} đã có khung giờ phát${which} trùng giờ với khung giờ của dữ liệu mẫu. ${unchanged} Dữ liệu mẫu dành cho xã chưa dùng thật: hãy thử trên một cơ sở dữ liệu khác (DATABASE_URL), hoặc xoá khung giờ đó rồi chạy lại lệnh.`;
     }
+    case 'WINDOW_NAME_TAKEN': {
+      const name = typeof error.details?.name === 'string' ? ` “${error.details.name}”` : '';
+      return `${DEMO_COMMUNE_NAME} đã có khung giờ phát${name} trùng tên với khung giờ của dữ liệu mẫu. ${unchanged} Dữ liệu mẫu dành cho xã chưa dùng thật: hãy thử trên một cơ sở dữ liệu khác (DATABASE_URL), hoặc đổi tên khung giờ đó rồi chạy lại lệnh.`;
+    }
     case 'CONFLICT':
       if (/admin/i.test(error.message)) {
         return `Chưa có tài khoản quản trị: hãy chạy dịch vụ một lần (npm start) rồi chạy lại lệnh. ${unchanged}`;

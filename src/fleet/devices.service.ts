@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { AuditService } from '../auth/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
+import { nameKey } from '../common/text';
 import { DomainError, notFound } from '../common/domain-error';
 import { newId } from '../common/ids';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -124,15 +125,6 @@ export function statusValues(status: StatusMessage, receivedAt: Date): StatusVal
   if (status.power !== undefined) values.power = status.power;
   if (status.version !== undefined) values.version = status.version;
   return values;
-}
-
-/**
- * A cluster's name as two names are compared within a commune: trimmed, runs of spaces as one,
- * NFC (a name typed on a phone and one pasted from Word may compose “ộ” differently) and lower
- * case in Vietnamese.
- */
-export function deviceNameKey(name: string): string {
-  return name.trim().replace(/\s+/g, ' ').normalize('NFC').toLocaleLowerCase('vi');
 }
 
 /**
@@ -689,7 +681,7 @@ export class DevicesService {
 
   /**
    * Refuses a name another cluster of the commune has (`exceptId`: the cluster being renamed), as
-   * `deviceNameKey` compares them: two “Cụm loa thôn 1” would make the fleet, its alerts and the
+   * `nameKey` compares them: two “Cụm loa thôn 1” would make the fleet, its alerts and the
    * audit trail ambiguous. Inside the write's transaction, with the commune's names locked.
    */
   private async checkNameFree(
@@ -699,9 +691,9 @@ export class DevicesService {
     manager: EntityManager,
   ): Promise<void> {
     await this.devices.lockNames(communeCode, manager);
-    const key = deviceNameKey(name);
+    const key = nameKey(name);
     const taken = (await this.devices.listByCommune(communeCode, manager)).find(
-      (other) => other.id !== exceptId && deviceNameKey(other.name) === key,
+      (other) => other.id !== exceptId && nameKey(other.name) === key,
     );
     if (taken) {
       throw new DomainError(

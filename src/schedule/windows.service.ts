@@ -6,6 +6,7 @@ import { AuthUser } from '../auth/auth-user';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { newId } from '../common/ids';
+import { nameKey } from '../common/text';
 import {
   formatDayMonthTime,
   formatLocalInstant,
@@ -125,7 +126,9 @@ export class WindowsService {
     assertWindowShape(window);
     return this.db.write(async (manager) => {
       await this.programLog.lock(manager, communeCode, now);
-      assertNoOverlap(window, await this.windowsOf(manager, communeCode));
+      const windows = await this.windowsOf(manager, communeCode);
+      assertNameFree(window, windows);
+      assertNoOverlap(window, windows);
       const { id: _unsaved, ...proposed } = window;
       await this.policy.assertWindow(manager, communeCode, proposed);
       await manager.insert(BroadcastWindow, window);
@@ -175,6 +178,7 @@ export class WindowsService {
       assertWindowShape(next);
       const windows = await this.windowsOf(manager, communeCode);
       const others = windows.filter((other) => other.id !== id);
+      assertNameFree(next, others);
       assertNoOverlap(next, others);
       // A rename of a window the policy has since outlawed stays possible; a new time is checked.
       if (next.startTime !== window.startTime || next.durationMinutes !== window.durationMinutes) {
@@ -477,6 +481,24 @@ export function assertWindowShape(window: BroadcastWindow): void {
   }
   if (window.validFrom !== null && window.validTo !== null && window.validTo < window.validFrom) {
     throw new DomainError('VALIDATION_FAILED', 'validTo must not be before validFrom');
+  }
+}
+
+/**
+ * Refuses a name another window of the commune has, as `nameKey` compares them: two “Sáng” would
+ * make every message that names a window ambiguous. Called inside the write's transaction after
+ * `ProgramLogRepository.lock`, whose row lock (PostgreSQL) or single writer (SQLite) keeps two
+ * requests from both finding the name free.
+ */
+function assertNameFree(window: BroadcastWindow, others: readonly BroadcastWindow[]): void {
+  const key = nameKey(window.name);
+  const taken = others.find((other) => other.id !== window.id && nameKey(other.name) === key);
+  if (taken) {
+    throw new DomainError(
+      'WINDOW_NAME_TAKEN',
+      `Another window of commune ${window.communeCode} is named "${taken.name}"`,
+      { name: taken.name, windowId: taken.id },
+    );
   }
 }
 

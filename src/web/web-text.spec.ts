@@ -62,6 +62,17 @@ describe('web app text', () => {
     );
   });
 
+  it("words a window's taken name, naming the window", () => {
+    expect(
+      vietnameseError(409, 'WINDOW_NAME_TAKEN', 'english', { name: 'Sáng', windowId: 'x' }),
+    ).toBe(
+      'Xã đã có khung giờ phát “Sáng”; hãy đặt tên khác để phân biệt (tên không phân biệt chữ hoa, chữ thường)',
+    );
+    expect(vietnameseError(409, 'WINDOW_NAME_TAKEN', 'english', {})).toBe(
+      ERROR_MESSAGES.WINDOW_NAME_TAKEN,
+    );
+  });
+
   it("words every problem the protocol finds in a cluster's status, in Vietnamese", () => {
     const bad: unknown[] = [
       Buffer.from('{"status": online'),

@@ -1703,6 +1703,7 @@ export interface components {
       | 'AUDIO_IN_USE'
       | 'AUDIO_CONTENT_NOT_READY'
       | 'WINDOW_OVERLAP'
+      | 'WINDOW_NAME_TAKEN'
       | 'LIVE_EMERGENCY_ON_AIR'
       | 'LIVE_ALREADY_ON_AIR'
       | 'LIVE_NO_DEVICES'

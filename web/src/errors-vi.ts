@@ -54,6 +54,7 @@ export const ERROR_MESSAGES: Record<string, string> = {
   CAMPAIGN_EXISTS: 'Mã chiến dịch này đã tồn tại',
   AUDIO_IN_USE: 'Tệp âm thanh đang được bản tin sử dụng',
   WINDOW_OVERLAP: 'Khung giờ phát trùng với một khung giờ khác',
+  WINDOW_NAME_TAKEN: 'Xã đã có một khung giờ phát mang tên này; hãy đặt tên khác để phân biệt',
   LIVE_EMERGENCY_ON_AIR:
     'Đang phát bản tin khẩn cấp: chưa thể phát trực tiếp, hãy chờ bản tin kết thúc',
   LIVE_ALREADY_ON_AIR: 'Xã đang có một phiên phát trực tiếp khác',
@@ -460,6 +461,10 @@ const NAMING: Record<string, (problem: Record<string, unknown>) => string | null
     if (!other?.name) return null;
     return `Khung giờ phát trùng với khung “${other.name}” (${other.startTime}–${other.endTime})`;
   },
+  WINDOW_NAME_TAKEN: (problem) =>
+    typeof problem.name === 'string'
+      ? `Xã đã có khung giờ phát “${problem.name}”; hãy đặt tên khác để phân biệt (tên không phân biệt chữ hoa, chữ thường)`
+      : null,
   DEVICE_NAME_TAKEN: (problem) =>
     typeof problem.name === 'string'
       ? `Xã đã có cụm loa “${problem.name}”; hãy đặt tên khác để phân biệt (tên không phân biệt chữ hoa, chữ thường)`
