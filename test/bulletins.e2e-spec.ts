@@ -368,8 +368,29 @@ describe('bulletins (e2e)', () => {
       .expect(409);
     expect(inUse.body).toMatchObject({ code: 'BULLETIN_IN_USE' });
 
+    // The rehearsal names the items it would cancel and writes nothing.
+    const rehearsal = await post(`/bulletins/${id}/archive?dryRun=true`, who.operator).expect(200);
+    expect(rehearsal.body).toMatchObject({
+      status: 'archived',
+      dryRun: true,
+      cancelledItems: [expect.objectContaining({ id: item.body.id })],
+    });
+    const untouched = await app
+      .http()
+      .get(`/api/v1/bulletins/${id}`)
+      .set(bearer(who.operator))
+      .expect(200);
+    expect(untouched.body).toMatchObject({ status: 'approved' });
+    const stillPlanned = await app
+      .http()
+      .get(`/api/v1/communes/${HAC_THANH}/schedule/items/${item.body.id}`)
+      .set(bearer(who.operator))
+      .expect(200);
+    expect(stillPlanned.body).toMatchObject({ status: 'planned', cancelReason: null });
+
     const archived = await post(`/bulletins/${id}/archive`, who.operator).expect(200);
     expect(archived.body).toMatchObject({
+      dryRun: false,
       status: 'archived',
       cancelledItems: [expect.objectContaining({ id: item.body.id })],
     });

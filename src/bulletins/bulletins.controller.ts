@@ -137,13 +137,15 @@ export class BulletinsController {
     return this.approvals.summary(commune);
   }
 
+  /** Archives a bulletin and cancels its future items; `?dryRun=true` counts them, writes nothing. */
   @HttpCode(200)
   @Post('bulletins/:id/archive')
   archive(
     @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() query: DryRunQueryDto,
     @CurrentUser() actor: AuthUser,
   ): Promise<BulletinChangeView> {
-    return this.bulletins.archive(id, actor);
+    return this.bulletins.archive(id, actor, query.dryRun ?? false);
   }
 
   @HttpCode(204)

@@ -200,9 +200,13 @@ export class BulletinsService {
     };
   }
 
-  /** Retires a bulletin: it cannot be scheduled any more and its future items come off the log. */
-  async archive(id: string, actor: AuthUser): Promise<BulletinChangeView> {
-    const outcome = await this.db.write(async (manager) => {
+  /**
+   * Retires a bulletin: it cannot be scheduled any more and its future items come off the log.
+   * `dryRun` answers which items would (the archive dialog counts them) and writes nothing.
+   */
+  async archive(id: string, actor: AuthUser, dryRun = false): Promise<BulletinChangeView> {
+    const run = dryRun ? this.db.rehearse.bind(this.db) : this.db.write.bind(this.db);
+    const outcome = await run(async (manager) => {
       const record = await this.editable(manager, id, actor);
       const { bulletin } = record;
       const now = this.clock.now();
@@ -219,8 +223,8 @@ export class BulletinsService {
       await manager.save(Bulletin, bulletin);
       return { record, cancelled };
     });
-    this.emitCancelled(outcome.cancelled);
-    return this.changeView(outcome.record, false, outcome.cancelled);
+    if (!dryRun) this.emitCancelled(outcome.cancelled);
+    return { ...this.changeView(outcome.record, false, outcome.cancelled), dryRun };
   }
 
   /** Deletes a bulletin that never reached the program log; otherwise archive it. */

@@ -433,6 +433,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /** Archives a bulletin and cancels its future items; `?dryRun=true` counts them, writes nothing. */
     post: operations['BulletinsController_archive'];
     delete?: never;
     options?: never;
@@ -5414,7 +5415,10 @@ export interface operations {
   };
   BulletinsController_archive: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Answer what the edit would do (back to draft, items cancelled) and write nothing. */
+        dryRun?: boolean;
+      };
       header?: never;
       path: {
         id: string;
