@@ -1,7 +1,7 @@
 import { errorText, get, post } from '../api.js';
 import { AppContext, bulletinOwner, hasRole, topicName } from '../context.js';
 import { h } from '../dom.js';
-import { formatDateTime, formatDurationMs } from '../format.js';
+import { formatDateTime, formatDurationMs, formatNumber } from '../format.js';
 import {
   AUDIO_STATUS_LABEL,
   BULLETIN_STATE_LABEL,
@@ -17,7 +17,7 @@ import { audioPlayer } from '../ui/audio-player.js';
 import { confirmDialog } from '../ui/dialog.js';
 import { isDemoBulletin } from '../ui/demo-banner.js';
 import { demoBadge, emptyState, toast } from '../ui/notice.js';
-import { editBulletinDialog } from './edit-bulletin.js';
+import { BulletinChange, editBulletinDialog } from './edit-bulletin.js';
 import { ACTIONS_COLUMN, tableHead } from '../ui/table.js';
 
 export function topicChips(context: AppContext, topics: readonly string[]): HTMLElement {
@@ -81,23 +81,48 @@ export async function approveBulletin(bulletin: Bulletin): Promise<boolean> {
   }
 }
 
+/**
+ * Archives after a confirmation that says how many scheduled airings it takes off the log, as the
+ * API's rehearsal (`?dryRun=true`) counts them; resolves true when it did.
+ */
 async function archiveBulletin(bulletin: Bulletin): Promise<boolean> {
+  const path = `/bulletins/${bulletin.id}/archive`;
+  let rehearsal: BulletinChange;
+  try {
+    rehearsal = await post<BulletinChange>(`${path}?dryRun=true`);
+  } catch (error) {
+    toast(errorText(error), 'error');
+    return false;
+  }
   const yes = await confirmDialog({
     title: 'Lưu trữ bản tin?',
-    body: `“${bulletin.title}” sẽ không được xếp lịch nữa; các lần phát sắp tới của bản tin bị gỡ khỏi lịch.`,
+    body: h(
+      'div',
+      { 'data-testid': 'archive-warning' },
+      h('p', null, `Lưu trữ bản tin “${bulletin.title}”? ${cancelledText(rehearsal)}`),
+      h('p', { class: 'muted small' }, 'Bản tin đã lưu trữ không được xếp lịch nữa.'),
+    ),
     confirmLabel: 'Lưu trữ',
     cancelLabel: 'Giữ lại',
     danger: true,
   });
   if (!yes) return false;
   try {
-    await post(`/bulletins/${bulletin.id}/archive`);
+    await post(path);
     toast(`Đã lưu trữ “${bulletin.title}”.`);
     return true;
   } catch (error) {
     toast(errorText(error), 'error');
     return false;
   }
+}
+
+/** The scheduled airings an archive takes off the log, in a sentence. */
+function cancelledText(change: BulletinChange): string {
+  const count = change.cancelledItems.length;
+  return count === 0
+    ? 'Không có lượt phát nào đã xếp bị huỷ.'
+    : `${formatNumber(count)} lượt phát đã xếp sẽ bị huỷ.`;
 }
 
 const FILTERS: { value: BulletinState | ''; label: string }[] = [

@@ -9,8 +9,11 @@ import { checkGroup, field, fileField, form, input, select } from '../ui/form.js
 import { MessageBox, toast } from '../ui/notice.js';
 import { uploadRefusal } from './new-bulletin.js';
 
-/** What `PATCH /bulletins/:id` answers: the bulletin, and what the edit did to its schedule. */
-interface BulletinChange extends Bulletin {
+/**
+ * What `PATCH /bulletins/:id` and `POST …/archive` answer: the bulletin, and what the change did
+ * (or, with `?dryRun=true`, would do) to its schedule.
+ */
+export interface BulletinChange extends Bulletin {
   returnedToDraft: boolean;
   cancelledItems: { id: string; communeCode: string; startsAt: string }[];
 }

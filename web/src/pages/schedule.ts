@@ -477,16 +477,31 @@ export async function programLogView(
     .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
   const reload = (): void => navigate(path, { ...pageQuery, view, date: anchor, layout });
   const cancel = (item: ScheduleItem): void => {
+    // Kept with the item (the reconciliation and the calendar feed show it); 200 as the API's.
+    const reason = input({ name: 'reason', maxlength: 200, autocomplete: 'off' });
     void confirmDialog({
       title: 'Huỷ mục trong lịch?',
-      body: `${item.title ?? 'Bản tin'} lúc ${formatTime(item.startsAt)} ngày ${formatDate(localDateOf(item.startsAt))} sẽ không được phát.`,
+      body: h(
+        'div',
+        null,
+        h(
+          'p',
+          null,
+          `${item.title ?? 'Bản tin'} lúc ${formatTime(item.startsAt)} ngày ${formatDate(localDateOf(item.startsAt))} sẽ không được phát.`,
+        ),
+        field('Lý do huỷ (không bắt buộc)', reason, 'Ví dụ: trùng lịch họp tổ dân phố'),
+      ),
       confirmLabel: 'Huỷ mục này',
       cancelLabel: 'Giữ lại',
       danger: true,
     }).then(async (yes) => {
       if (!yes) return;
+      const why = reason.value.trim();
       try {
-        await post(`/communes/${commune}/schedule/items/${item.id}/cancel`, {});
+        await post(
+          `/communes/${commune}/schedule/items/${item.id}/cancel`,
+          why ? { reason: why } : {},
+        );
         toast('Đã huỷ mục trong lịch.');
         reload();
       } catch (error) {
