@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { ManualClock } from '../src/common/manual-clock';
+import { BroadcastWindow } from '../src/schedule/entities/broadcast-window.entity';
 import { Db } from '../src/database/db.service';
 import { AudioAsset } from '../src/media/entities/audio-asset.entity';
 import { BulletinTopic } from '../src/bulletins/entities/bulletin-topic.entity';
@@ -223,6 +225,23 @@ describe('program log (e2e)', () => {
           .expect(200)
       ).body as { id: string; name: string }[];
       expect(windows.find((window) => window.id === evening)?.name).toBe('Tối thứ hai');
+      // A pair named alike before names were checked: each keeps its time edits until renamed.
+      const legacy = {
+        ...(await app.app.get(Db).manager.findOneByOrFail(BroadcastWindow, { id: evening })),
+      };
+      legacy.id = randomUUID();
+      legacy.name = 'Tối thứ Hai';
+      legacy.startTime = '21:00';
+      await app.app.get(Db).write((manager) => manager.insert(BroadcastWindow, legacy));
+      await app
+        .http()
+        .patch(`/api/v1/communes/${HAC_THANH}/windows/${legacy.id}`)
+        .set(bearer(who.operator))
+        .send({ startTime: '21:10' })
+        .expect(200);
+      expect((await rename(legacy.id, 'Tối muộn').expect(200)).body).toMatchObject({
+        name: 'Tối muộn',
+      });
       const other = await createWindow(app, who.otherOperator, HAM_RONG, {
         name: 'Sáng',
         daysOfWeek: [1],
@@ -231,6 +250,7 @@ describe('program log (e2e)', () => {
       });
       for (const [commune, id, token] of [
         [HAC_THANH, evening, who.operator],
+        [HAC_THANH, legacy.id, who.operator],
         [HAM_RONG, other, who.otherOperator],
       ]) {
         await app

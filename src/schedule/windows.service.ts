@@ -178,7 +178,8 @@ export class WindowsService {
       assertWindowShape(next);
       const windows = await this.windowsOf(manager, communeCode);
       const others = windows.filter((other) => other.id !== id);
-      assertNameFree(next, others);
+      // Two windows named alike before names were checked stay editable until one is renamed.
+      if (nameKey(next.name) !== nameKey(window.name)) assertNameFree(next, others);
       assertNoOverlap(next, others);
       // A rename of a window the policy has since outlawed stays possible; a new time is checked.
       if (next.startTime !== window.startTime || next.durationMinutes !== window.durationMinutes) {
