@@ -550,7 +550,11 @@ describe('program log (e2e)', () => {
       expect(dropped.body).toMatchObject({ endTime: '17:15' });
       expect((dropped.body.droppedItems as Item[]).map((item) => item.id)).toContain(late.body.id);
       const after = await list('2025-10-13');
-      expect(after.find((item) => item.id === late.body.id)?.status).toBe('cancelled');
+      expect(after.find((item) => item.id === late.body.id)).toMatchObject({
+        status: 'cancelled',
+        // The window as it was; the reconciliation page and the calendar feed show this reason.
+        cancelReason: 'Khung giờ phát Chiều (17:00–17:30) đã được sửa hoặc xoá',
+      });
       expect(after.find((item) => item.id === early.body.id)?.status).toBe('planned');
     });
 

@@ -138,7 +138,7 @@ describe('cancel and archive confirmations (e2e, Chromium)', () => {
     await page.getByText('Đã huỷ mục trong lịch.').waitFor();
     expect(await item(items[1])).toMatchObject({
       status: 'cancelled',
-      cancelReason: `Cancelled by ${OPERATOR}`,
+      cancelReason: `Huỷ bởi ${OPERATOR}`,
     });
     expect(browser.problems).toEqual([]);
     await page.close();
@@ -167,7 +167,7 @@ describe('cancel and archive confirmations (e2e, Chromium)', () => {
     expect(await bulletinStatus(twice)).toBe('archived');
     expect(await item(items[2])).toMatchObject({
       status: 'cancelled',
-      cancelReason: 'Bulletin archived',
+      cancelReason: 'Bản tin đã được lưu trữ',
     });
 
     await archiveButton('Tổ công nghệ số cộng đồng').click();

@@ -161,7 +161,7 @@ export class BulletinsService {
         cancelled = await this.takeOffLog(
           manager,
           bulletin,
-          'Bulletin changed after approval and returned to draft',
+          'Bản tin được sửa sau khi duyệt nên trở về bản nháp',
           actor,
           'bulletin.unapproved',
           {
@@ -213,7 +213,7 @@ export class BulletinsService {
       const cancelled = await this.takeOffLog(
         manager,
         bulletin,
-        'Bulletin archived',
+        'Bản tin đã được lưu trữ',
         actor,
         'bulletin.archived',
         { previousStatus: bulletin.status },

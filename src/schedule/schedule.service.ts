@@ -334,7 +334,7 @@ export class ScheduleService {
       const item = await this.find(manager, communeCode, itemId);
       if (item.status === 'cancelled') return false;
       this.assertOpen(item, now);
-      const reason = input.reason ?? `Cancelled by ${actor.username}`;
+      const reason = input.reason ?? `Huỷ bởi ${actor.username}`;
       await this.programLog.cancel(manager, [item], reason, now);
       await this.audit.record(
         {

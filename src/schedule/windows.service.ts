@@ -397,7 +397,7 @@ export class WindowsService {
       await this.programLog.cancel(
         manager,
         unplaced,
-        `Window ${describeWindow(changed)} changed or removed`,
+        `Khung giờ phát ${describeWindow(changed)} đã được sửa hoặc xoá`,
         now,
       );
       await this.audit.record(
