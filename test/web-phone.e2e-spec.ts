@@ -303,6 +303,65 @@ describe('the web app on an operator’s phone, in Vietnamese words and numbers 
     await page.close();
   });
 
+  it('opens the pages from a "Menu" on a phone and keeps the tabs on a desktop', async () => {
+    const page = await browser.newTab('phone-menu');
+    await page.setViewportSize(PHONE);
+    await signIn(page, baseUrl, APPROVER.username, APPROVER.password);
+    await page.goto(`${baseUrl}/#/tien-do`);
+    const menu = page.getByRole('button', { name: 'Menu' });
+    // The closed menu's list is out of the accessibility tree; the locators find it all the same.
+    const nav = page.getByRole('navigation', { name: 'Chức năng', includeHidden: true });
+    const link = (name: string) => nav.getByRole('link', { name, includeHidden: true });
+    await expect(page.getByTestId('nav-current').textContent()).resolves.toBe('Tiến độ tuần');
+    await expect(menu.getAttribute('aria-expanded')).resolves.toBe('false');
+    await expect(nav.isHidden()).resolves.toBe(true);
+    const navId = await nav.getAttribute('id');
+    await expect(menu.getAttribute('aria-controls')).resolves.toBe(navId);
+
+    // From the keyboard: the button opens the whole list, the current page marked; Escape closes.
+    await menu.focus();
+    await page.keyboard.press('Enter');
+    await expect(menu.getAttribute('aria-expanded')).resolves.toBe('true');
+    await expect(nav.isVisible()).resolves.toBe(true);
+    const approvals = link('Duyệt');
+    const live = link('Phát trực tiếp');
+    for (const tab of [approvals, live]) await expect(tab.isVisible()).resolves.toBe(true);
+    await expect(link('Tiến độ tuần').getAttribute('aria-current')).resolves.toBe('page');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Escape');
+    await expect(menu.getAttribute('aria-expanded')).resolves.toBe('false');
+    await expect(nav.isHidden()).resolves.toBe(true);
+    // Escape from inside the list hands the focus back to the button.
+    await expect(page.locator('button[aria-controls]:focus').textContent()).resolves.toContain(
+      'Menu',
+    );
+
+    // A tap opens it, choosing "Duyệt" lands there with the menu closed and the name in the bar.
+    await menu.click();
+    await screenshot(page, 'phone-menu');
+    await approvals.click();
+    await page.getByRole('heading', { level: 1, name: 'Duyệt bản tin' }).waitFor();
+    expect(page.url()).toMatch(/#\/duyet$/);
+    await expect(menu.getAttribute('aria-expanded')).resolves.toBe('false');
+    await expect(nav.isHidden()).resolves.toBe(true);
+    await expect(page.getByTestId('nav-current').textContent()).resolves.toBe('Duyệt');
+    await expect(approvals.getAttribute('aria-current')).resolves.toBe('page');
+    // Choosing the page already shown closes the menu too.
+    await menu.click();
+    await approvals.click();
+    await expect(menu.getAttribute('aria-expanded')).resolves.toBe('false');
+
+    // A desktop shows the same links as tabs, and no "Menu".
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await expect(menu.isHidden()).resolves.toBe(true);
+    await expect(nav.isVisible()).resolves.toBe(true);
+    for (const tab of [approvals, live]) await expect(tab.isVisible()).resolves.toBe(true);
+    const [width, height] = await link('Tiến độ tuần').evaluate(size);
+    expect(height).toBeLessThan(60);
+    expect(width).toBeLessThan(200);
+    await page.close();
+  });
+
   it('wrote no script errors to the console', () => {
     // The refusals the tests asked for (an overlap, a window across midnight) are the only ones.
     expect(browser.problems).toEqual([

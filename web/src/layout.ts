@@ -1,5 +1,5 @@
 import type { AppContext } from './context.js';
-import { h } from './dom.js';
+import { h, uid } from './dom.js';
 import { ROLE_LABEL } from './labels.js';
 import { href, Route } from './router.js';
 
@@ -30,8 +30,10 @@ export function renderShell(
     .filter((route) => route.nav && route.roles.includes(context.user.role))
     .map((route) => ({
       path: route.pattern,
+      name: route.nav ?? '',
       link: h('a', { href: href(route.pattern), class: 'nav-link' }, route.nav ?? ''),
     }));
+  const menu = phoneMenu(links.map((entry) => entry.link));
   const main = h('main', { id: 'main', tabindex: '-1' });
   const banner = h('div', { class: 'banner-slot' });
   const who = context.user.displayName ?? context.user.username;
@@ -76,11 +78,8 @@ export function renderShell(
         ),
       ),
     ),
-    h(
-      'nav',
-      { class: 'tabs', 'aria-label': 'Chức năng' },
-      links.map((entry) => entry.link),
-    ),
+    menu.bar,
+    menu.nav,
     banner,
     main,
   );
@@ -90,14 +89,70 @@ export function renderShell(
     banner,
     setActive(path) {
       const exact = links.some((entry) => entry.path === path);
+      menu.close();
+      menu.current.textContent = '';
       for (const entry of links) {
         const active = exact ? entry.path === path : path.startsWith(`${entry.path}/`);
         entry.link.classList.toggle('active', active);
+        if (active) menu.current.textContent = entry.name;
         // On a narrow screen the bar scrolls: keep the current tab in sight.
         if (active) entry.link.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
         if (active) entry.link.setAttribute('aria-current', 'page');
         else entry.link.removeAttribute('aria-current');
       }
     },
+  };
+}
+
+interface PhoneMenu {
+  /** The phone's bar: the "Menu" button and the current page's name. Hidden on a wide screen. */
+  bar: HTMLElement;
+  /** The one list of the role's pages: a row of tabs on a wide screen, the menu on a phone. */
+  nav: HTMLElement;
+  current: HTMLElement;
+  close(): void;
+}
+
+/**
+ * The navigation on a narrow screen (the stylesheet's 720 px): 13 tabs do not fit a phone's
+ * width, so the same links open as a list under a "Menu" button (a disclosure: aria-expanded,
+ * Escape closes, choosing a page closes). A wide screen shows them as tabs whatever the state.
+ */
+function phoneMenu(links: readonly HTMLAnchorElement[]): PhoneMenu {
+  const navId = uid('nav');
+  const nav = h('nav', { class: 'tabs', id: navId, 'aria-label': 'Chức năng' }, links);
+  const button = h(
+    'button',
+    {
+      type: 'button',
+      class: 'secondary small menu-button',
+      'aria-expanded': 'false',
+      'aria-controls': navId,
+    },
+    h('span', { 'aria-hidden': 'true' }, '☰ '),
+    'Menu',
+  );
+  const current = h('span', { class: 'nav-current', 'data-testid': 'nav-current' });
+  const setOpen = (open: boolean): void => {
+    nav.classList.toggle('open', open);
+    button.setAttribute('aria-expanded', String(open));
+  };
+  const isOpen = (): boolean => nav.classList.contains('open');
+  button.addEventListener('click', () => setOpen(!isOpen()));
+  // Choosing the page already shown changes no route: the click closes the menu all the same.
+  nav.addEventListener('click', (event) => {
+    if ((event.target as Element).closest('a')) setOpen(false);
+  });
+  document.addEventListener('keydown', (event) => {
+    if (event.key !== 'Escape' || !isOpen()) return;
+    const inside = nav.contains(document.activeElement);
+    setOpen(false);
+    if (inside) button.focus();
+  });
+  return {
+    bar: h('div', { class: 'nav-bar' }, button, current),
+    nav,
+    current,
+    close: () => setOpen(false),
   };
 }
