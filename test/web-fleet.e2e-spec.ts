@@ -467,6 +467,15 @@ describe('web app: Cụm loa page (e2e, Chromium)', () => {
     await expect(pumpRow.getByTestId('status-problem').textContent()).resolves.toMatch(
       /^Cụm loa gửi trạng thái không hợp lệ lúc \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}: âm lượng \(volume\) phải là số nguyên từ 0 đến 100\.$/,
     );
+    // The province's monitors see it on their list of the province's clusters, in the same words.
+    const monitorPage = await browser.newTab('cum-loa-toan-tinh-trang-thai');
+    await signIn(monitorPage, baseUrl, MONITOR.username, MONITOR.password);
+    await monitorPage.goto(`${baseUrl}/#/cum-loa-toan-tinh`);
+    const provincePumpRow = monitorPage.locator(`tr[data-device="${pump.deviceId}"]`);
+    await expect(provincePumpRow.getByTestId('status-problem').textContent()).resolves.toBe(
+      await pumpRow.getByTestId('status-problem').textContent(),
+    );
+    await monitorPage.close();
 
     // Edit: every refusal said in the dialog, in Vietnamese, and nothing saved meanwhile.
     await page.getByRole('button', { name: 'Sửa Cụm loa bến đò' }).click();

@@ -225,9 +225,9 @@ function editForm(
 
 /**
  * The last status the cluster sent that the server could not take, when it is the latest thing
- * heard from it (a good status since: none).
+ * heard from it (a good status since: none). The commune's and the province's lists both show it.
  */
-function statusProblem(device: Device): HTMLElement | null {
+export function statusProblem(device: Device): HTMLElement | null {
   const problem = device.lastStatusProblem;
   if (!problem) return null;
   if (device.lastSeenAt && Date.parse(device.lastSeenAt) > Date.parse(problem.at)) return null;

@@ -6,7 +6,7 @@ import { href, Page, RouteMatch } from '../router.js';
 import type { Commune, Device, DeviceStatus, FleetAlert } from '../types.js';
 import { alertList } from '../ui/alerts.js';
 import { emptyState } from '../ui/notice.js';
-import { statusBadge } from './devices.js';
+import { statusBadge, statusProblem } from './devices.js';
 import { tableHead } from '../ui/table.js';
 
 const PATH = '/cum-loa-toan-tinh';
@@ -68,7 +68,7 @@ export async function provinceDevicesPage(context: AppContext, match: RouteMatch
                   { 'data-device': device.id },
                   h('td', null, device.name),
                   h('td', null, communeName.get(device.communeCode) ?? device.communeCode),
-                  h('td', null, statusBadge(device)),
+                  h('td', null, statusBadge(device), statusProblem(device)),
                   h('td', null, device.lastSeenAt ? formatDateTime(device.lastSeenAt) : '—'),
                   h('td', { class: 'num' }, String(alertCount.get(device.id) ?? 0)),
                 ),
