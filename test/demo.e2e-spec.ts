@@ -1,4 +1,5 @@
 import { DomainError } from '../src/common/domain-error';
+import { addDays, localDateOf } from '../src/common/local-time';
 import { DEMO_BULLETINS } from '../src/demo/demo-content';
 import { DemoRemover } from '../src/demo/demo-remover';
 import { DemoSeeder } from '../src/demo/demo-seeder';
@@ -115,6 +116,16 @@ describe('npm run demo (e2e)', () => {
       bulletins: DEMO_BULLETINS.length,
     });
     expect(summary.scheduleItems).toBeGreaterThan(30);
+    // The coming week stands for a planned one: its items say "Theo kế hoạch", not "Xếp tay".
+    const today = localDateOf(clock.now());
+    const week = await app
+      .http()
+      .get(`/api/v1/communes/${HAC_THANH}/schedule?from=${today}&to=${addDays(today, 6)}`)
+      .set(bearer(admin))
+      .expect(200);
+    const sources = (week.body as { source: string }[]).map((item) => item.source);
+    expect(sources).toHaveLength(summary.scheduleItems);
+    expect(new Set(sources)).toEqual(new Set(['planner']));
     expect(summary.playoutRecords).toBeGreaterThan(1000);
 
     const status = await demoStatus();

@@ -193,6 +193,8 @@ export class DemoSeeder {
   /**
    * The coming week (today and the six days after), through the schedule service: in every
    * window still ahead, the bulletins one after another, rotating so each topic airs each day.
+   * Not through the planner: it plans for a running campaign, and the demo's (cds-2025) is over.
+   * The items are then marked as the planner marks its own (source `planner`).
    */
   private async planWeek(actor: AuthUser, bulletins: readonly HistoryBulletin[]): Promise<number> {
     const schedule = this.service(ScheduleService);
@@ -217,7 +219,11 @@ export class DemoSeeder {
               { bulletinId: bulletin.id, startsAt: new Date(startsAt).toISOString() },
               actor,
             );
-            await this.flag(ScheduleItem, [item.id]);
+            // Flagged at once (a failed run removes it); and it stands for a planned item, so it
+            // says so ("Theo kế hoạch", not "Xếp tay").
+            await this.db.write((manager) =>
+              manager.update(ScheduleItem, { id: item.id }, { demo: true, source: 'planner' }),
+            );
             ids.push(item.id);
           }
           startsAt += bulletin.durationMs + ITEM_GAP_MS;
