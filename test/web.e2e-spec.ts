@@ -105,6 +105,9 @@ describe('web app in a browser (e2e, Chromium)', () => {
   }
 
   async function go(page: Page, navLabel: string, title: string): Promise<void> {
+    // On a phone the pages are behind the "Menu" button.
+    const menu = page.getByRole('button', { name: 'Menu', exact: true });
+    if (await menu.isVisible()) await menu.click();
     await page
       .getByRole('navigation', { name: 'Chức năng' })
       .getByRole('link', { name: navLabel, exact: true })
