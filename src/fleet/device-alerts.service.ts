@@ -52,8 +52,9 @@ export class DeviceAlerts {
 
   async evaluateDevice(deviceId: string): Promise<void> {
     this.evaluated.add(deviceId);
+    const before = this.statuses.unwritten();
     const found = await this.devices.find(deviceId);
-    const device = found && this.statuses.current(found);
+    const device = found && this.statuses.current(found, before);
     const open = await this.repository.openOfKinds(DEVICE_STATUS_ALERT_KINDS, deviceId);
     const windows = device ? await this.repository.windowsOf([device.communeCode]) : [];
     await this.apply(device?.apiTokenHash ? device : null, windows, open);
@@ -66,7 +67,10 @@ export class DeviceAlerts {
    */
   async sweep(): Promise<void> {
     // Statuses this process took and has not written yet count (the API process's sweep).
-    const devices = (await this.devices.listEnrolled()).map((d) => this.statuses.current(d));
+    const before = this.statuses.unwritten();
+    const devices = (await this.devices.listEnrolled()).map((d) =>
+      this.statuses.current(d, before),
+    );
     const open = await this.repository.openOfKinds(DEVICE_STATUS_ALERT_KINDS);
     const communes = [...new Set(devices.map((device) => device.communeCode))];
     const windows = groupBy(await this.repository.windowsOf(communes), (w) => w.communeCode);

@@ -128,6 +128,29 @@ describe('DeviceStatusBook', () => {
     expect(written).toEqual([new Map([['a', { lastSeenAt: at(2), volume: 10 }]])]);
   });
 
+  it('lays a batch that committed during a read over the row that read returned', async () => {
+    const a = (await book.device('a'))!;
+    book.take(a, { lastSeenAt: at(5), state: 'online' });
+    // A read of the database begins; the row it will return was read before the batch commits.
+    const before = book.unwritten();
+    const rowBeforeCommit = { ...device('a'), lastSeenAt: null, state: null };
+    await book.flush();
+    expect(written).toEqual([new Map([['a', { lastSeenAt: at(5), state: 'online' }]])]);
+    // The book holds nothing any more: without `before` the stale row would be all there is.
+    expect(book.current(rowBeforeCommit)).toMatchObject({ lastSeenAt: null, state: null });
+    expect(book.current(rowBeforeCommit, before)).toMatchObject({
+      lastSeenAt: at(5),
+      state: 'online',
+    });
+    // A status taken after the read began still wins over what was waiting before it.
+    book.take(a, { lastSeenAt: at(6), volume: 80 });
+    expect(book.current(rowBeforeCommit, before)).toMatchObject({
+      lastSeenAt: at(6),
+      state: 'online',
+      volume: 80,
+    });
+  });
+
   it('writes what is left when the application closes', async () => {
     book.take((await book.device('a'))!, { lastSeenAt: at(1) });
     await book.onModuleDestroy();

@@ -22,6 +22,12 @@ export type StatusValues = Partial<
   >
 >;
 
+/** The status values a `DeviceStatusBook` had not written at one moment (`unwritten()`). */
+export interface UnwrittenStatuses {
+  readonly inFlight: ReadonlyMap<string, StatusValues>;
+  readonly pending: ReadonlyMap<string, StatusValues>;
+}
+
 /**
  * The fleet's statuses between the broker and the database, in the process that takes them. A
  * fleet's statuses (2,500 devices every 30 s: 83 a second) were one transaction each; here the
@@ -97,11 +103,27 @@ export class DeviceStatusBook implements OnModuleDestroy {
     });
   }
 
-  /** The device read from the database with the status values not written yet. */
-  current(device: Device): Device {
+  /**
+   * What is not written yet as a read of the database begins, for `current` after the read: a
+   * batch that commits while the read is under way may be missing from the row the read returns,
+   * and is no longer in the book when the read ends (a box's first status, read back as "never
+   * seen"). The maps are the book's own, never changed once replaced, so this copies nothing.
+   */
+  unwritten(): UnwrittenStatuses {
+    return { inFlight: this.inFlight, pending: this.pending };
+  }
+
+  /**
+   * The device read from the database with the status values not written yet: those of now and,
+   * given `before` (`unwritten()` taken before the read), those not written when the read began.
+   */
+  current(device: Device, before?: UnwrittenStatuses): Device {
+    const earlierWritten = before?.inFlight.get(device.id);
+    const earlierWaiting = before?.pending.get(device.id);
     const written = this.inFlight.get(device.id);
     const waiting = this.pending.get(device.id);
-    return written || waiting ? { ...device, ...written, ...waiting } : device;
+    if (!earlierWritten && !earlierWaiting && !written && !waiting) return device;
+    return { ...device, ...earlierWritten, ...earlierWaiting, ...written, ...waiting };
   }
 
   /** Its next status reads the device again (it was changed, or deleted). */

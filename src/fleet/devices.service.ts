@@ -238,15 +238,17 @@ export class DevicesService {
 
   async list(communeCode: string): Promise<Device[]> {
     this.geo.commune(communeCode);
+    const before = this.statuses.unwritten();
     const devices = await this.devices.listByCommune(communeCode);
-    return devices.map((device) => this.statuses.current(device));
+    return devices.map((device) => this.statuses.current(device, before));
   }
 
   async listProvince(provinceCode: string, status?: DeviceViewStatus): Promise<Device[]> {
     this.geo.province(provinceCode);
     const at = this.liveness();
+    const before = this.statuses.unwritten();
     const devices = (await this.devices.listByProvince(provinceCode))
-      .map((device) => this.statuses.current(device))
+      .map((device) => this.statuses.current(device, before))
       .filter((device) => status === undefined || deviceStatus(device, at) === status);
     // Stable sort: within a status, the repository's order (commune, name) stays.
     return devices.sort(
@@ -255,10 +257,11 @@ export class DevicesService {
   }
 
   async get(communeCode: string, id: string): Promise<Device> {
+    const before = this.statuses.unwritten();
     const device = await this.devices.find(id);
     if (!device || device.communeCode !== communeCode)
       throw notFound('DEVICE_NOT_FOUND', 'Device', id);
-    return this.statuses.current(device);
+    return this.statuses.current(device, before);
   }
 
   async update(
