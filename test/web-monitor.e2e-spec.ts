@@ -461,16 +461,24 @@ describe('monitor views, dates and phones in a browser (e2e, Chromium)', () => {
         await operator.goto(`${baseUrl}/#/${path}`);
         results.push(await widthOf(operator, `operator-${path.split('?')[0].replace('/', '-')}`));
       }
-      // The emergency button is compact, the tab bar scrolls and shows it can.
+      // The emergency button is compact; the pages open from "Menu" (c23a58f), as a list that
+      // fits the phone's width, not a strip of tabs that scrolls sideways.
       const button = await operator.locator('.emergency-button').boundingBox();
       expect(button?.height).toBeLessThan(48);
       expect(button?.width).toBeLessThan(PHONE.width / 2);
-      const tabs = await operator.evaluate<{ scrolls: boolean; hint: string }>(`(() => {
+      const nav = operator.getByRole('navigation', { name: 'Chức năng' });
+      await expect(nav.isVisible()).resolves.toBe(false);
+      await operator.getByRole('button', { name: 'Menu', exact: true }).click();
+      await nav.getByRole('link', { name: 'Phát trực tiếp', exact: true }).waitFor();
+      const menu = await operator.evaluate<{ scrolls: boolean; right: number }>(`(() => {
         const nav = document.querySelector('nav.tabs');
-        return { scrolls: nav.scrollWidth > nav.clientWidth, hint: getComputedStyle(nav).backgroundImage };
+        const right = Math.max(...[...nav.querySelectorAll('a')].map((a) => a.getBoundingClientRect().right));
+        return { scrolls: nav.scrollWidth > nav.clientWidth, right };
       })()`);
-      expect(tabs.scrolls).toBe(true);
-      expect(tabs.hint).toContain('gradient');
+      expect(menu.scrolls).toBe(false);
+      expect(menu.right).toBeLessThanOrEqual(PHONE.width);
+      await operator.keyboard.press('Escape');
+      await expect(nav.isVisible()).resolves.toBe(false);
 
       const monitor = await browser.newTab('monitor');
       await signIn(monitor, baseUrl, MONITOR.username, MONITOR.password);
