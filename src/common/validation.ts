@@ -38,8 +38,7 @@ export function Nullable(): PropertyDecorator {
 export function NullAsAbsent(): PropertyDecorator {
   return applyDecorators(
     Transform(({ value }: { value: unknown }) => (value === null ? undefined : value)),
-    ValidateIf((_object, value) => value !== null && value !== undefined),
-    (target: object, key: string | symbol) => Reflect.defineMetadata(NULLABLE, true, target, key),
+    Nullable(),
   );
 }
 
