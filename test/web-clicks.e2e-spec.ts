@@ -182,9 +182,12 @@ describe('an operator’s week and a monitor’s province, counted in clicks (e2
     expect(await horizontalOverflow(page)).toBe(0);
   }
 
-  /** The navigation bar's link (on a phone, behind the "Menu" button: one tap more). */
+  /**
+   * The navigation bar's link (on a phone, behind the "Danh mục" button: one tap more). The
+   * button's name carries what waits for approval ("Danh mục trang, 4 bản tin chờ duyệt").
+   */
   async function go(page: Page, label: string): Promise<void> {
-    const menu = page.getByRole('button', { name: 'Menu', exact: true });
+    const menu = page.getByRole('button', { name: /^Danh mục trang/ });
     if (await menu.isVisible()) await menu.click();
     await page
       .getByRole('navigation', { name: 'Chức năng' })
@@ -251,7 +254,7 @@ describe('an operator’s week and a monitor’s province, counted in clicks (e2
         await screenshot(page, `dem-${run.name}-01-trang-chu`);
 
         // Two windows: the first step's link (one tap, also on a phone, where the pages are
-        // behind "Menu").
+        // behind "Danh mục").
         await steps.getByRole('link', { name: 'Thêm khung giờ phát', exact: true }).click();
         await heading(page, 'Khung giờ phát');
         for (const [name, start] of [

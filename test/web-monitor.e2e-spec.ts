@@ -461,14 +461,14 @@ describe('monitor views, dates and phones in a browser (e2e, Chromium)', () => {
         await operator.goto(`${baseUrl}/#/${path}`);
         results.push(await widthOf(operator, `operator-${path.split('?')[0].replace('/', '-')}`));
       }
-      // The emergency button is compact; the pages open from "Menu" (c23a58f), as a list that
+      // The emergency button is compact; the pages open from "Danh mục" (c23a58f), as a list that
       // fits the phone's width, not a strip of tabs that scrolls sideways.
       const button = await operator.locator('.emergency-button').boundingBox();
       expect(button?.height).toBeLessThan(48);
       expect(button?.width).toBeLessThan(PHONE.width / 2);
       const nav = operator.getByRole('navigation', { name: 'Chức năng' });
       await expect(nav.isVisible()).resolves.toBe(false);
-      await operator.getByRole('button', { name: 'Menu', exact: true }).click();
+      await operator.getByRole('button', { name: /^Danh mục trang/ }).click();
       await nav.getByRole('link', { name: 'Phát trực tiếp', exact: true }).waitFor();
       const menu = await operator.evaluate<{ scrolls: boolean; right: number }>(`(() => {
         const nav = document.querySelector('nav.tabs');

@@ -43,6 +43,7 @@ describe('the web app on an operator’s phone, in Vietnamese words and numbers 
   let baseUrl: string;
   let browser: Browser;
   let operator: string;
+  let approver: string;
   let draftId: string;
   const today = localDateOf(new Date());
   const tomorrow = addDays(today, 1);
@@ -60,7 +61,7 @@ describe('the web app on an operator’s phone, in Vietnamese words and numbers 
       role: 'operator',
       communeCode: HAC_THANH,
     });
-    const approver = await createUserAndLogin(app, admin, {
+    approver = await createUserAndLogin(app, admin, {
       ...APPROVER,
       role: 'approver',
       communeCode: HAC_THANH,
@@ -303,20 +304,33 @@ describe('the web app on an operator’s phone, in Vietnamese words and numbers 
     await page.close();
   });
 
-  it('opens the pages from a "Menu" on a phone and keeps the tabs on a desktop', async () => {
+  it('opens the pages from "Danh mục" on a phone and keeps the tabs on a desktop', async () => {
     const page = await browser.newTab('phone-menu');
     await page.setViewportSize(PHONE);
     await signIn(page, baseUrl, APPROVER.username, APPROVER.password);
     await page.goto(`${baseUrl}/#/tien-do`);
-    const menu = page.getByRole('button', { name: 'Menu' });
+    // The button's visible word is short and Vietnamese; its name says what it opens, and holds
+    // the visible word (WCAG 2.5.3: "Danh mục" said aloud finds it).
+    const menu = page.getByRole('button', { name: /^Danh mục trang/ });
     // The closed menu's list is out of the accessibility tree; the locators find it all the same.
     const nav = page.getByRole('navigation', { name: 'Chức năng', includeHidden: true });
     const link = (name: string) => nav.getByRole('link', { name, includeHidden: true });
     await expect(page.getByTestId('nav-current').textContent()).resolves.toBe('Tiến độ tuần');
+    await expect(menu.textContent()).resolves.toMatch(/^☰ Danh mục/);
     await expect(menu.getAttribute('aria-expanded')).resolves.toBe('false');
     await expect(nav.isHidden()).resolves.toBe(true);
     const navId = await nav.getAttribute('id');
     await expect(menu.getAttribute('aria-controls')).resolves.toBe(navId);
+
+    // The draft waiting for this approver shows on the closed menu's button, and is in its name.
+    const badge = page.getByTestId('menu-badge');
+    await eventually(
+      () => menu.getAttribute('aria-label'),
+      (name) => name === 'Danh mục trang, 1 bản tin chờ duyệt',
+      { what: 'the waiting draft in the menu button’s name' },
+    );
+    await expect(badge.isVisible()).resolves.toBe(true);
+    await expect(badge.textContent()).resolves.toBe('1');
 
     // From the keyboard: the button opens the whole list, the current page marked; Escape closes.
     await menu.focus();
@@ -333,8 +347,24 @@ describe('the web app on an operator’s phone, in Vietnamese words and numbers 
     await expect(nav.isHidden()).resolves.toBe(true);
     // Escape from inside the list hands the focus back to the button.
     await expect(page.locator('button[aria-controls]:focus').textContent()).resolves.toContain(
-      'Menu',
+      'Danh mục',
     );
+
+    // A tap outside the open menu closes it: on the page's heading, which does nothing else.
+    await menu.click();
+    await expect(nav.isVisible()).resolves.toBe(true);
+    await page.getByRole('heading', { level: 1 }).click();
+    await expect(menu.getAttribute('aria-expanded')).resolves.toBe('false');
+    await expect(nav.isHidden()).resolves.toBe(true);
+    // A tap outside it on a button closes it and still presses the button.
+    await menu.click();
+    await page.getByTestId('notices-button').click();
+    const notices = page.getByRole('dialog', { name: 'Thông báo' });
+    await notices.waitFor();
+    await expect(menu.getAttribute('aria-expanded')).resolves.toBe('false');
+    await expect(nav.isHidden()).resolves.toBe(true);
+    await notices.getByRole('button', { name: 'Đóng' }).click();
+    await notices.waitFor({ state: 'detached' });
 
     // A tap opens it, choosing "Duyệt" lands there with the menu closed and the name in the bar.
     await menu.click();
@@ -351,7 +381,23 @@ describe('the web app on an operator’s phone, in Vietnamese words and numbers 
     await approvals.click();
     await expect(menu.getAttribute('aria-expanded')).resolves.toBe('false');
 
-    // A desktop shows the same links as tabs, and no "Menu".
+    // Nothing waits once the draft is approved: the count leaves the button and its name.
+    await app
+      .http()
+      .post(`/api/v1/bulletins/${draftId}/approve`)
+      .set(bearer(approver))
+      .send({})
+      .expect(200);
+    await menu.click();
+    await link('Tiến độ tuần').click();
+    await eventually(
+      () => menu.getAttribute('aria-label'),
+      (name) => name === 'Danh mục trang',
+      { what: 'the menu button’s name without a count' },
+    );
+    await expect(badge.isHidden()).resolves.toBe(true);
+
+    // A desktop shows the same links as tabs, and no menu button.
     await page.setViewportSize({ width: 1366, height: 768 });
     await expect(menu.isHidden()).resolves.toBe(true);
     await expect(nav.isVisible()).resolves.toBe(true);

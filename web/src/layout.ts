@@ -8,6 +8,11 @@ export interface Shell {
   main: HTMLElement;
   banner: HTMLElement;
   setActive(path: string): void;
+  /**
+   * How many things wait on a page of the menu (bulletins to approve), said on the phone's menu
+   * button too, since a closed menu hides the page's own count: `what` names them.
+   */
+  showWaiting(count: number, what: string): void;
 }
 
 function placeName(context: AppContext): string {
@@ -101,58 +106,96 @@ export function renderShell(
         else entry.link.removeAttribute('aria-current');
       }
     },
+    showWaiting: (count, what) => menu.showWaiting(count, what),
   };
 }
 
 interface PhoneMenu {
-  /** The phone's bar: the "Menu" button and the current page's name. Hidden on a wide screen. */
+  /** The phone's bar: the menu's button and the current page's name. Hidden on a wide screen. */
   bar: HTMLElement;
   /** The one list of the role's pages: a row of tabs on a wide screen, the menu on a phone. */
   nav: HTMLElement;
   current: HTMLElement;
   close(): void;
+  showWaiting: Shell['showWaiting'];
 }
+
+/** The menu button's accessible name: Vietnamese, and it holds the visible word (WCAG 2.5.3). */
+const MENU_NAME = 'Danh mục trang';
 
 /**
  * The navigation on a narrow screen (the stylesheet's 720 px): 13 tabs do not fit a phone's
- * width, so the same links open as a list under a "Menu" button (a disclosure: aria-expanded,
- * Escape closes, choosing a page closes). A wide screen shows them as tabs whatever the state.
+ * width, so the same links open as a list under a "Danh mục" button (a disclosure:
+ * aria-expanded; Escape, a tap outside it and choosing a page close it). A wide screen shows
+ * them as tabs whatever the state.
  */
 function phoneMenu(links: readonly HTMLAnchorElement[]): PhoneMenu {
   const navId = uid('nav');
   const nav = h('nav', { class: 'tabs', id: navId, 'aria-label': 'Chức năng' }, links);
+  // What waits behind a closed menu (bulletins to approve): shown on the button, which is all a
+  // phone shows of the menu. The name says it; the number itself is not read twice.
+  const badge = h('span', {
+    class: 'count-badge',
+    hidden: true,
+    'aria-hidden': 'true',
+    'data-testid': 'menu-badge',
+  });
   const button = h(
     'button',
     {
       type: 'button',
       class: 'secondary small menu-button',
+      'aria-label': MENU_NAME,
       'aria-expanded': 'false',
       'aria-controls': navId,
     },
     h('span', { 'aria-hidden': 'true' }, '☰ '),
-    'Menu',
+    'Danh mục',
+    ' ',
+    badge,
   );
   const current = h('span', { class: 'nav-current', 'data-testid': 'nav-current' });
-  const setOpen = (open: boolean): void => {
+  const isOpen = (): boolean => nav.classList.contains('open');
+  const onKey = (event: KeyboardEvent): void => {
+    if (event.key !== 'Escape') return;
+    const inside = nav.contains(document.activeElement);
+    setOpen(false);
+    if (inside) button.focus();
+  };
+  // A tap elsewhere closes the menu and still does what it was aimed at: the capture phase sees
+  // it before any handler could stop it, and nothing is prevented.
+  const onOutside = (event: MouseEvent): void => {
+    const target = event.target as Node | null;
+    if (target && (nav.contains(target) || button.contains(target))) return;
+    setOpen(false);
+  };
+  // The document's listeners are there only while the menu is open: a closed or discarded
+  // shell (after a logout) leaves none behind.
+  function setOpen(open: boolean): void {
     nav.classList.toggle('open', open);
     button.setAttribute('aria-expanded', String(open));
-  };
-  const isOpen = (): boolean => nav.classList.contains('open');
+    if (open) {
+      document.addEventListener('keydown', onKey);
+      document.addEventListener('click', onOutside, true);
+    } else {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('click', onOutside, true);
+    }
+  }
   button.addEventListener('click', () => setOpen(!isOpen()));
   // Choosing the page already shown changes no route: the click closes the menu all the same.
   nav.addEventListener('click', (event) => {
     if ((event.target as Element).closest('a')) setOpen(false);
-  });
-  document.addEventListener('keydown', (event) => {
-    if (event.key !== 'Escape' || !isOpen()) return;
-    const inside = nav.contains(document.activeElement);
-    setOpen(false);
-    if (inside) button.focus();
   });
   return {
     bar: h('div', { class: 'nav-bar' }, button, current),
     nav,
     current,
     close: () => setOpen(false),
+    showWaiting: (count, what) => {
+      badge.hidden = count === 0;
+      badge.textContent = String(count);
+      button.setAttribute('aria-label', count === 0 ? MENU_NAME : `${MENU_NAME}, ${count} ${what}`);
+    },
   };
 }

@@ -1,6 +1,7 @@
 import { get, post } from '../api.js';
 import type { AppContext } from '../context.js';
 import { h, mount } from '../dom.js';
+import type { Shell } from '../layout.js';
 import { formatDateTime } from '../format.js';
 import type { ApprovalInbox, NoticeList, UserNotice } from '../types.js';
 import { openDialog } from './dialog.js';
@@ -9,9 +10,14 @@ import { emptyState } from './notice.js';
 /** How often the menu asks again while the app stays open. */
 const REFRESH_MS = 60_000;
 
+/** What the menu's counts need of the shell. */
+type CountedShell = Pick<Shell, 'root' | 'showWaiting'>;
+
 interface MenuCounts {
   /** The badge on the tab of what the user approves, if the user has one. */
   approvals: HTMLElement | null;
+  /** The shell, which says the same count on the phone's menu button. */
+  shell: CountedShell;
   bell: HTMLButtonElement;
   bellCount: HTMLElement;
 }
@@ -29,6 +35,9 @@ function setBadge(badge: HTMLElement, count: number, label: string): void {
   badge.parentElement?.setAttribute('title', count === 0 ? '' : `${count} ${label}`);
 }
 
+/** What the approvals count counts. */
+const WAITING = 'bản tin chờ duyệt';
+
 /** Asks the server again for the counts the menu shows. */
 export async function refreshMenuCounts(): Promise<void> {
   const counts = current;
@@ -38,7 +47,10 @@ export async function refreshMenuCounts(): Promise<void> {
     counts.approvals ? get<ApprovalInbox>('/approvals').catch(() => null) : null,
   ]);
   if (notices) setBadge(counts.bellCount, notices.unread, 'thông báo chưa đọc');
-  if (counts.approvals && inbox) setBadge(counts.approvals, inbox.count, 'bản tin chờ duyệt');
+  if (counts.approvals && inbox) {
+    setBadge(counts.approvals, inbox.count, WAITING);
+    counts.shell.showWaiting(inbox.count, WAITING);
+  }
 }
 
 function noticeText(notice: UserNotice): string {
@@ -88,10 +100,11 @@ const INBOX_TAB: Partial<Record<AppContext['user']['role'], string>> = {
 
 /**
  * The menu's counts: a bell with the user's unread notices (every role) and, for approvers and
- * monitors, the number of bulletins waiting for them on the "Duyệt" or "Thư viện bản tin" tab.
+ * monitors, the number of bulletins waiting for them on the "Duyệt" or "Thư viện bản tin" tab
+ * (and, on a phone, on the menu's button, as the tab is hidden until the menu opens).
  * Refreshed every minute and after each review.
  */
-export function attachMenuCounts(context: AppContext, shell: { root: HTMLElement }): void {
+export function attachMenuCounts(context: AppContext, shell: CountedShell): void {
   const inbox = INBOX_TAB[context.user.role];
   const tab = inbox ? shell.root.querySelector<HTMLAnchorElement>(`nav a[href="${inbox}"]`) : null;
   let approvals: HTMLElement | null = null;
@@ -122,7 +135,7 @@ export function attachMenuCounts(context: AppContext, shell: { root: HTMLElement
     bellCount,
   );
   shell.root.querySelector('.account')?.prepend(bell);
-  current = { approvals, bell, bellCount };
+  current = { approvals, shell, bell, bellCount };
   if (timer !== null) window.clearInterval(timer);
   timer = window.setInterval(() => void refreshMenuCounts(), REFRESH_MS);
   void refreshMenuCounts();
