@@ -120,15 +120,25 @@ describe('editing windows, items and bulletins (e2e)', () => {
         startsAt: string;
         localTime: string;
         sameOccurrence: boolean;
+        freeStarts: { from: string; to: string }[];
       }[];
       expect(found.map((slot) => slot.date)).toEqual(['2025-10-06', '2025-10-07', '2025-10-08']);
+      // Where it is now: the whole window, itself aside, to the last start that ends by 06:00.
       expect(found.find((slot) => slot.date === '2025-10-07')).toMatchObject({
         sameOccurrence: true,
         startsAt: at('2025-10-07', '05:30:00.000'),
+        freeStarts: [
+          { from: at('2025-10-07', '05:30:00.000'), to: at('2025-10-07', '05:59:30.000') },
+        ],
       });
-      // On the 8th the 40 s bulletin holds 05:30: the proposal comes after it and the gap.
+      // On the 8th the 40 s bulletin holds 05:30: the proposal comes after it and the 2 s gap,
+      // and every start from there to 05:59:30 holds the item.
       const eighth = found.find((slot) => slot.date === '2025-10-08')!;
+      expect(eighth.startsAt).toBe(at('2025-10-08', '05:30:42.000'));
       expect(Date.parse(eighth.startsAt)).toBeGreaterThanOrEqual(Date.parse(blocker.endsAt));
+      expect(eighth.freeStarts).toEqual([
+        { from: eighth.startsAt, to: at('2025-10-08', '05:59:30.000') },
+      ]);
 
       const refused = await api('patch', `/communes/${HAC_THANH}/schedule/items/${moving.id}`)
         .send({ startsAt: blocker.startsAt })
@@ -144,6 +154,17 @@ describe('editing windows, items and bulletins (e2e)', () => {
         .send({ startsAt: eighth.startsAt })
         .expect(200);
       expect(moved.body).toMatchObject({ startsAt: eighth.startsAt, status: 'planned' });
+
+      // The range is honest at its end: its last start moves, one second later is refused.
+      const last = eighth.freeStarts[0].to;
+      await api('patch', `/communes/${HAC_THANH}/schedule/items/${moving.id}`)
+        .send({ startsAt: last })
+        .expect(200);
+      const late = await api('patch', `/communes/${HAC_THANH}/schedule/items/${moving.id}`)
+        .send({ startsAt: at('2025-10-08', '05:59:31') })
+        .expect(409);
+      expect(late.body.code).toBe('SCHEDULE_OUTSIDE_WINDOW');
+      expect((await item(moving.id)).startsAt).toBe(last);
     });
 
     it('refuses bad input with a 4xx JSON', async () => {

@@ -1,4 +1,4 @@
-import { firstFit, freeStretches, nearestFit } from './free-slots';
+import { fitRanges, freeStretches, nearestFit } from './free-slots';
 
 const MIN = 60_000;
 const window = { startsAt: 0, endsAt: 30 * MIN };
@@ -18,10 +18,35 @@ describe('free slots', () => {
   });
 
   it('finds the first stretch long enough, not before a given instant', () => {
-    expect(firstFit(window, busy, 4 * MIN, GAP, 0)).toBe(0);
-    expect(firstFit(window, busy, 6 * MIN, GAP, 0)).toBe(10 * MIN + GAP);
-    expect(firstFit(window, busy, 6 * MIN, GAP, 11 * MIN)).toBe(11 * MIN);
-    expect(firstFit(window, busy, 12 * MIN, GAP, 0)).toBeNull();
+    const firstFit = (durationMs: number, notBefore: number): number | null =>
+      fitRanges(window, busy, durationMs, GAP, notBefore)[0]?.first ?? null;
+    expect(firstFit(4 * MIN, 0)).toBe(0);
+    expect(firstFit(6 * MIN, 0)).toBe(10 * MIN + GAP);
+    expect(firstFit(6 * MIN, 11 * MIN)).toBe(11 * MIN);
+    expect(firstFit(12 * MIN, 0)).toBeNull();
+  });
+
+  it('gives every start that holds the item: each long enough stretch, first and last start', () => {
+    // 4 min: the first stretch (0–4:30) holds it from 0 to 0:30, the middle one (10:30–19:30)
+    // from 10:30 to 15:30, the last (25:30–30:00) from 25:30 to 26:00.
+    expect(fitRanges(window, busy, 4 * MIN, GAP, 0)).toEqual([
+      { first: 0, last: 30_000 },
+      { first: 10 * MIN + GAP, last: 15 * MIN + GAP },
+      { first: 25 * MIN + GAP, last: 26 * MIN },
+    ]);
+    // Exactly as long as a stretch: one start. A busy end off the second starts on the next one.
+    expect(fitRanges(window, busy, 4 * MIN + GAP, GAP, 0)[0]).toEqual({ first: 0, last: 0 });
+    const offSecond = [{ startsAt: 5 * MIN, endsAt: 10 * MIN + 400 }];
+    expect(fitRanges(window, offSecond, MIN, GAP, 0)[1]).toEqual({
+      first: 10 * MIN + GAP + 1000,
+      last: 29 * MIN,
+    });
+    // Not before 12:00, and nothing for a bulletin longer than every stretch.
+    expect(fitRanges(window, busy, 4 * MIN, GAP, 12 * MIN)).toEqual([
+      { first: 12 * MIN, last: 15 * MIN + GAP },
+      { first: 25 * MIN + GAP, last: 26 * MIN },
+    ]);
+    expect(fitRanges(window, busy, 12 * MIN, GAP, 0)).toEqual([]);
   });
 
   it('proposes the fit nearest to the wanted time, earlier or later', () => {

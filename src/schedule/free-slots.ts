@@ -36,18 +36,29 @@ export function freeStretches(
   return stretches.filter((stretch) => stretch.endsAt > stretch.startsAt);
 }
 
-/** The earliest start in the occurrence, not before `notBefore`, where the item fits; or null. */
-export function firstFit(
+/** Every start from `first` to `last` (whole seconds, both included), in epoch milliseconds. */
+export interface StartRange {
+  first: number;
+  last: number;
+}
+
+/**
+ * Where in the occurrence, not before `notBefore`, an item of `durationMs` may start: for each
+ * free stretch that holds it, its first and last start on a whole second, earliest first.
+ */
+export function fitRanges(
   occurrence: Pick<Occurrence, 'startsAt' | 'endsAt'>,
   busy: readonly Busy[],
   durationMs: number,
   gapMs: number,
   notBefore: number,
-): number | null {
-  const stretch = freeStretches(occurrence, busy, gapMs, notBefore).find(
-    (free) => free.endsAt - free.startsAt >= durationMs,
-  );
-  return stretch ? stretch.startsAt : null;
+): StartRange[] {
+  return freeStretches(occurrence, busy, gapMs, notBefore)
+    .map((free) => ({
+      first: free.startsAt,
+      last: Math.floor((free.endsAt - durationMs) / SECOND_MS) * SECOND_MS,
+    }))
+    .filter((range) => range.last >= range.first);
 }
 
 /**
@@ -63,10 +74,8 @@ export function nearestFit(
   notBefore: number,
 ): number | null {
   let best: number | null = null;
-  for (const free of freeStretches(occurrence, busy, gapMs, notBefore)) {
-    const latest = Math.floor((free.endsAt - durationMs) / SECOND_MS) * SECOND_MS;
-    if (latest < free.startsAt) continue;
-    const start = Math.min(Math.max(ceilSecond(wanted), free.startsAt), latest);
+  for (const range of fitRanges(occurrence, busy, durationMs, gapMs, notBefore)) {
+    const start = Math.min(Math.max(ceilSecond(wanted), range.first), range.last);
     if (best === null || Math.abs(start - wanted) < Math.abs(best - wanted)) best = start;
   }
   return best;

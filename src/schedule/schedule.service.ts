@@ -38,7 +38,7 @@ import { PolicyChecks } from './policy-checks';
 import { WindowsService } from './windows.service';
 import { bulletinIdsOf } from './item-content';
 import { itemTitles } from './item-titles';
-import { firstFit, nearestFit } from './free-slots';
+import { fitRanges, nearestFit } from './free-slots';
 import { containingOccurrence, occurrencesOn } from './window-time';
 import { SourcesService } from '../sources/sources.service';
 import {
@@ -209,7 +209,8 @@ export class ScheduleService {
   /**
    * Where an item that has not started could move: in each window occurrence of the next `days`
    * days, the earliest free time that holds it, clear of the items sharing a device with it and
-   * within the broadcast policy. The move itself checks all again (`move`).
+   * within the broadcast policy, and every other start clear of them. The move itself checks all
+   * again (`move`).
    */
   async freeSlots(communeCode: string, itemId: string, days: number): Promise<FreeSlotsView> {
     const manager = this.db.manager;
@@ -221,7 +222,7 @@ export class ScheduleService {
       : item.durationMs;
     const windows = await this.windows.windowsOf(manager, communeCode);
     const current = containingOccurrence(windows, item.startsAt.getTime(), item.endsAt.getTime());
-    const slots = await this.earliestFits(manager, { ...item, durationMs }, days, now);
+    const slots = await this.fitsByOccurrence(manager, { ...item, durationMs }, days, now);
     return {
       itemId,
       durationMs,
@@ -263,7 +264,7 @@ export class ScheduleService {
       updatedAt: now,
       demo: false,
     };
-    const slots = await this.earliestFits(manager, draft, days, now);
+    const slots = await this.fitsByOccurrence(manager, draft, days, now);
     return {
       bulletinId,
       durationMs,
@@ -273,10 +274,10 @@ export class ScheduleService {
 
   /**
    * In each window occurrence of the next `days` days that is not over, the earliest time `item`
-   * (its length, its zones) fits: clear of the items sharing a device with it (itself aside) and
-   * within the broadcast policy.
+   * (its length, its zones) fits, clear of the items sharing a device with it (itself aside) and
+   * within the broadcast policy; and every start there clear of those items.
    */
-  private async earliestFits(
+  private async fitsByOccurrence(
     manager: EntityManager,
     item: ScheduleItem,
     days: number,
@@ -302,10 +303,10 @@ export class ScheduleService {
     ).map((other) => ({ startsAt: other.startsAt.getTime(), endsAt: other.endsAt.getTime() }));
     const slots: Omit<FreeSlotView, 'sameOccurrence'>[] = [];
     for (const occurrence of occurrences) {
-      const start = firstFit(occurrence, busy, item.durationMs, this.gapMs, notBefore);
-      if (start === null) continue;
-      const startsAt = new Date(start);
-      const endsAt = new Date(start + item.durationMs);
+      const ranges = fitRanges(occurrence, busy, item.durationMs, this.gapMs, notBefore);
+      if (ranges.length === 0) continue;
+      const startsAt = new Date(ranges[0].first);
+      const endsAt = new Date(startsAt.getTime() + item.durationMs);
       try {
         await this.policy.assertItem(manager, { ...item, startsAt, endsAt });
       } catch (error) {
@@ -316,6 +317,10 @@ export class ScheduleService {
         windowId: occurrence.windowId,
         ...slotDetails({ startsAt, endsAt, windowName: occurrence.name }),
         date: occurrence.date,
+        freeStarts: ranges.map((range) => ({
+          from: formatLocalInstant(new Date(range.first)),
+          to: formatLocalInstant(new Date(range.last)),
+        })),
       });
     }
     return slots;

@@ -11,12 +11,27 @@ export class SlotDetails {
   windowName!: string;
 }
 
-/** One free time an item could move to (`GET …/items/:itemId/slots`). */
+/** Starts an item fits at: every whole second from `from` to `to`, both included. */
+export class FreeStartRange {
+  from!: string;
+  to!: string;
+}
+
+/**
+ * A window occurrence an item could move to (`GET …/items/:itemId/slots`): its earliest free time
+ * (`startsAt`), and every start it fits at there.
+ */
 export class FreeSlotView extends SlotDetails {
   windowId!: string;
   date!: string;
   /** The window occurrence the item is in now. */
   sameOccurrence!: boolean;
+  /**
+   * Every start in the occurrence where the item fits clear of the items sharing a device with
+   * it, earliest first; the first range begins at `startsAt`. The broadcast policy is checked at
+   * `startsAt`; a move or an addition checks the start it is given.
+   */
+  freeStarts!: FreeStartRange[];
 }
 
 export class FreeSlotsView {

@@ -2593,11 +2593,21 @@ export interface components {
       gaps: string[];
       campaign: string;
     };
+    FreeStartRange: {
+      from: string;
+      to: string;
+    };
     FreeSlotView: {
       windowId: string;
       date: string;
       /** @description The window occurrence the item is in now. */
       sameOccurrence: boolean;
+      /**
+       * @description Every start in the occurrence where the item fits clear of the items sharing a device with
+       *     it, earliest first; the first range begins at `startsAt`. The broadcast policy is checked at
+       *     `startsAt`; a move or an addition checks the start it is given.
+       */
+      freeStarts: components['schemas']['FreeStartRange'][];
       startsAt: string;
       endsAt: string;
       /** @description "06/12 06:00". */
