@@ -133,14 +133,16 @@ describe('editing in a browser (e2e, Chromium)', () => {
     await page.close();
   });
 
-  it('moves an item to a free time the server proposes', async () => {
+  it('moves an item to the window and free start one chooses', async () => {
     const page = await open('Lịch phát sóng');
     // The week opens as a calendar: the item's block, then "Dời giờ" in its details.
     await page.getByTestId('week-block').filter({ hasText: 'Đi từng ngõ' }).first().click();
     await page.getByTestId('item-detail').getByRole('button', { name: 'Dời giờ' }).click();
-    const slots = page.getByTestId('move-slot');
+    const dialog = page.getByRole('dialog');
+    const occurrence = dialog.getByLabel('Khung giờ');
+    const time = dialog.getByLabel('Giờ bắt đầu');
     await eventually(
-      () => slots.count(),
+      () => occurrence.locator('option').count(),
       (count) => count >= 3,
     );
     // Where it is placed now (moved with its window to 06:15), not said to be playing.
@@ -148,11 +150,24 @@ describe('editing in a browser (e2e, Chromium)', () => {
       .getByTestId('move-slots')
       .getByText('Đang xếp lúc 06:15 Thứ Ba, 07/10/2025, dài 30 giây.', { exact: false })
       .waitFor();
+    await expect(time.inputValue()).resolves.toBe('06:15:00');
     await screenshot(page, 'edit-02-doi-gio-ban-tin');
-    // Today's occurrence (06/10 06:00–06:30) is free: the first proposal.
-    await slots.first().click();
-    await page.getByText('Đã dời “Đi từng ngõ, gõ từng nhà” sang 06/10 06:00.').waitFor();
-    expect((await item(items[1])).startsAt).toBe(at('2025-10-06', '06:00:00.000'));
+    // Its own occurrence is free around the other item (06:05–06:05:40) and the 2 s gaps.
+    await dialog
+      .getByText('Giờ bắt đầu còn trống: 06:00:00–06:04:28, 06:05:42–06:29:30.')
+      .waitFor();
+    // Today's occurrence (06/10 06:00–06:30) is free: choosing it proposes its first start, and
+    // any other one in it may be typed. (The 8th's first free start is 06:00:32: all read to
+    // the second.)
+    await occurrence.selectOption({
+      label: 'Thứ Hai 06/10 · khung Sáng · trống từ 06:00:00',
+    });
+    await expect(time.inputValue()).resolves.toBe('06:00:00');
+    await dialog.getByText('Giờ bắt đầu còn trống: 06:00:00–06:29:30.').waitFor();
+    await time.fill('06:12');
+    await dialog.getByRole('button', { name: 'Dời giờ', exact: true }).click();
+    await page.getByText('Đã dời “Đi từng ngõ, gõ từng nhà” sang 06/10 06:12.').waitFor();
+    expect((await item(items[1])).startsAt).toBe(at('2025-10-06', '06:12:00.000'));
     expect(browser.problems).toEqual([]);
     await page.close();
   });

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { addDays, localDateOf, localDateTime } from '../src/common/local-time';
-import { formatDateLong } from '../web/src/format';
+import { formatDateLong, formatDayMonth, isoDayOfWeek, weekdayName } from '../web/src/format';
 import { Browser, buildWebApp, launchBrowser, listen, screenshot, signIn } from './support/browser';
 import { eventually } from './support/eventually';
 import { insertScheduleItem } from './support/playout-fixtures';
@@ -166,12 +166,15 @@ describe('the web app on an operator’s phone, in Vietnamese words and numbers 
     // The move dialog's times all read to the second when one does (17:03:10 beside 17:00:00).
     await page.goto(`${baseUrl}/#/lich?view=day&date=${tomorrow}`);
     await page.getByRole('button', { name: new RegExp(`^Dời giờ ${short}`) }).click();
-    const slots = page.getByTestId('move-slot');
-    await slots.first().waitFor();
-    const texts = await slots.allTextContents();
-    expect(texts.some((text) => text.includes(' · 17:03:10 · '))).toBe(true);
-    expect(texts.some((text) => text.includes(' · 17:00:00 · '))).toBe(true);
-    for (const text of texts) expect(text).toMatch(/ · \d{2}:\d{2}:\d{2} · khung /);
+    const occurrences = page.getByRole('dialog').getByLabel('Khung giờ').locator('option');
+    await occurrences.first().waitFor({ state: 'attached' });
+    const texts = await occurrences.allTextContents();
+    expect(texts).toContain(
+      `${weekdayName(isoDayOfWeek(tomorrow))} ${formatDayMonth(tomorrow)} · khung Chiều (đang xếp) · trống từ 17:03:10`,
+    );
+    expect(texts.some((text) => text.endsWith(' · trống từ 17:00:00'))).toBe(true);
+    for (const text of texts)
+      expect(text).toMatch(/ · khung Chiều.* · trống từ \d{2}:\d{2}:\d{2}$/);
     await page.close();
   });
 
@@ -240,6 +243,72 @@ describe('the web app on an operator’s phone, in Vietnamese words and numbers 
         .set(bearer(operator))
         .expect(400);
     }
+    await page.close();
+  });
+
+  it('moves an item to any free start of a window, to the second, and says why a time is refused', async () => {
+    const page = await phoneTab('phone-move');
+    await page.goto(`${baseUrl}/#/lich?view=day&date=${tomorrow}`);
+    await page.getByRole('button', { name: new RegExp(`^Dời giờ ${short}`) }).click();
+    const dialog = page.getByRole('dialog');
+    const occurrence = dialog.getByLabel('Khung giờ');
+    const time = dialog.getByLabel('Giờ bắt đầu');
+    await time.waitFor();
+    // It opens on where the item is: tomorrow's Chiều, at 17:10:00; the field says which starts
+    // are free there (the item itself aside: from after the 3 min 8 s item and the gap to the
+    // last start an 11-second item ends by 17:30).
+    const own = occurrence.locator('option:checked');
+    await expect(own.textContent()).resolves.toBe(
+      `${weekdayName(isoDayOfWeek(tomorrow))} ${formatDayMonth(tomorrow)} · khung Chiều (đang xếp) · trống từ 17:03:10`,
+    );
+    await expect(time.inputValue()).resolves.toBe('17:10:00');
+    await expect(time.getAttribute('aria-describedby')).resolves.toBeTruthy();
+    await dialog.getByText('Giờ bắt đầu còn trống: 17:03:10–17:29:49.').waitFor();
+    const shortId = (await bulletinIdByTitle(short)) ?? '';
+    const itemOf = async () => {
+      const response = await app
+        .http()
+        .get(`/api/v1/communes/${HAC_THANH}/schedule?from=${tomorrow}&to=${tomorrow}`)
+        .set(bearer(operator))
+        .expect(200);
+      return (response.body as { id: string; bulletinId: string; startsAt: string }[]).find(
+        (item) => item.bulletinId === shortId,
+      );
+    };
+    const before = await itemOf();
+
+    // 17:01 overlaps the long item: the server's refusal, in Vietnamese, and its nearest free time.
+    await time.fill('17:01');
+    await dialog.getByRole('button', { name: 'Dời giờ', exact: true }).click();
+    const day = tomorrow.split('-').reverse().slice(0, 2).join('/');
+    await eventually(
+      () => dialogMessage(page).textContent(),
+      (text) =>
+        text ===
+        `Trùng giờ với “${long}” lúc ${day} 17:00. Giờ trống gần nhất trong khung Chiều: ${day} 17:03:10`,
+      { what: 'the overlap refusal in the move dialog' },
+    );
+    await expect(dialog.getByTestId('take-free-time').textContent()).resolves.toBe(
+      'Dời vào lúc 17:03:10',
+    );
+    await expect(itemOf()).resolves.toMatchObject({ startsAt: before?.startsAt });
+    await screenshot(page, 'phone-doi-gio-trung');
+
+    // 17:20:30, not the earliest free time: the item moves there.
+    await time.fill('17:20:30');
+    await expect(dialogMessage(page).isHidden()).resolves.toBe(true);
+    await dialog.getByRole('button', { name: 'Dời giờ', exact: true }).click();
+    await page.getByText(`Đã dời “${short}” sang ${day} 17:20:30.`).waitFor();
+    await dialog.waitFor({ state: 'detached' });
+    const after = await itemOf();
+    expect(after?.id).toBe(before?.id);
+    expect(Date.parse(after?.startsAt ?? '')).toBe(Date.parse(`${tomorrow}T17:20:30+07:00`));
+    await page
+      .getByTestId('schedule-item')
+      .filter({ hasText: short })
+      .getByText('17:20:30')
+      .first()
+      .waitFor();
     await page.close();
   });
 
@@ -409,10 +478,14 @@ describe('the web app on an operator’s phone, in Vietnamese words and numbers 
   });
 
   it('wrote no script errors to the console', () => {
-    // The refusals the tests asked for (an overlap, a window across midnight) are the only ones.
+    // The refusals the tests asked for (overlaps, a window across midnight) are the only ones.
     expect(browser.problems).toEqual([
       expect.objectContaining({ tab: 'phone-add', text: expect.stringContaining('status of 409') }),
       expect.objectContaining({ tab: 'phone-add', text: expect.stringContaining('status of 409') }),
+      expect.objectContaining({
+        tab: 'phone-move',
+        text: expect.stringContaining('status of 409'),
+      }),
       expect.objectContaining({
         tab: 'phone-windows',
         text: expect.stringContaining('status of 400'),

@@ -1,4 +1,4 @@
-import { firstOpenTime } from '../../web/src/format';
+import { firstOpenTime, formatFreeStarts } from '../../web/src/format';
 import type { BroadcastWindow } from '../../web/src/types';
 
 const window = (startTime: string, daysOfWeek = [1, 2, 3, 4, 5, 6, 7]): BroadcastWindow =>
@@ -49,5 +49,25 @@ describe('the program log: where a new item first fits', () => {
       time: '07:00',
     });
     expect(firstOpenTime([], '2026-12-07', at('2026-12-07T08:00:00'))).toBeNull();
+  });
+});
+
+describe('the move dialog: the free starts of a window', () => {
+  const range = (from: string, to: string) => ({
+    from: `2025-10-06T${from}+07:00`,
+    to: `2025-10-06T${to}+07:00`,
+  });
+
+  it('reads to the minute when every start is on one, to the second when one is not', () => {
+    expect(formatFreeStarts([range('17:00:00', '17:29:00')])).toBe('17:00–17:29');
+    expect(formatFreeStarts([range('17:03:10', '17:09:47'), range('17:10:13', '17:29:49')])).toBe(
+      '17:03:10–17:09:47, 17:10:13–17:29:49',
+    );
+  });
+
+  it('names a range of one start by that start alone', () => {
+    expect(formatFreeStarts([range('17:00:00', '17:00:00'), range('17:10:00', '17:29:30')])).toBe(
+      '17:00:00, 17:10:00–17:29:30',
+    );
   });
 });

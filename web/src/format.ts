@@ -163,6 +163,20 @@ export function formatStartTimes(instants: readonly (Date | number | string)[]):
   return instants.map(toSecond ? formatTimeSeconds : formatTime);
 }
 
+/**
+ * Ranges of free starts, `17:03:10–17:09:47, 17:10:13–17:29:49` (one time alone when a range
+ * holds one start); to the second when any of them needs it.
+ */
+export function formatFreeStarts(ranges: readonly { from: string; to: string }[]): string {
+  const times = formatStartTimes(ranges.flatMap((range) => [range.from, range.to]));
+  return ranges
+    .map((range, index) => {
+      const [from, to] = [times[2 * index], times[2 * index + 1]];
+      return range.from === range.to ? from : `${from}–${to}`;
+    })
+    .join(', ');
+}
+
 /** `06/10 05:30:47`: an item's day and start, as a conflict names it. */
 export function formatDayStart(instant: Date | number | string): string {
   return `${formatDayMonth(localDateOf(instant))} ${formatStartTime(instant)}`;

@@ -13,6 +13,12 @@ export type User = Schemas['UserView'];
 /** Free times a new item of a bulletin would fit in, earliest first (`GET …/schedule/slots`). */
 export type BulletinSlots = Schemas['BulletinSlotsView'];
 
+/** A window occurrence an item could move to: its earliest free time and every free start. */
+export type FreeSlot = Schemas['FreeSlotView'];
+
+/** Where an item could move, one entry per window occurrence (`GET …/items/:id/slots`). */
+export type FreeSlots = Schemas['FreeSlotsView'];
+
 export type LoginResult = Schemas['LoginResult'];
 
 export type Topic = Schemas['TopicView'];

@@ -1,4 +1,4 @@
-import { ApiError, errorText, get, getBlob, post } from '../api.js';
+import { errorText, get, getBlob, post } from '../api.js';
 import { AppContext, communeCode } from '../context.js';
 import { h } from '../dom.js';
 import {
@@ -32,6 +32,7 @@ import type {
   StreamSource,
 } from '../types.js';
 import { saveBlob } from '../ui/audio-player.js';
+import { nearestFreeStart } from '../ui/free-time.js';
 import { moveItemDialog } from '../ui/move-item.js';
 import { waitingText } from './approvals.js';
 import { confirmDialog, openDialog } from '../ui/dialog.js';
@@ -236,13 +237,6 @@ function dayView(context: AppContext, day: DayData, actions: ItemActions | null)
         )
       : null,
   );
-}
-
-/** The free start an overlap refusal proposes (`nearestFreeSlot`), if it proposes one. */
-function nearestFreeStart(error: unknown): string | null {
-  if (!(error instanceof ApiError) || error.code !== 'SCHEDULE_OVERLAP') return null;
-  const body = error.body as { nearestFreeSlot?: { startsAt?: string } | null } | undefined;
-  return body?.nearestFreeSlot?.startsAt ?? null;
 }
 
 /** Days ahead `GET …/schedule/slots` looks in at most. */

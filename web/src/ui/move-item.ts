@@ -1,89 +1,142 @@
 import { errorText, get, patch } from '../api.js';
 import { h } from '../dom.js';
 import {
-  formatDayStart,
   formatDateLong,
+  formatDayMonth,
+  formatDayStart,
   formatDurationMs,
+  formatFreeStarts,
   formatStartTime,
   formatStartTimes,
+  formatTimeSeconds,
+  isoDayOfWeek,
   localDateOf,
+  localInstant,
+  weekdayName,
 } from '../format.js';
-import type { ScheduleItem } from '../types.js';
+import type { FreeSlot, FreeSlots, ScheduleItem } from '../types.js';
+import { timeInput } from './date-input.js';
 import { openDialog } from './dialog.js';
-import { loading, messageBox, toast } from './notice.js';
+import { actionButton, field, form, select } from './form.js';
+import { nearestFreeStart } from './free-time.js';
+import { loading, toast } from './notice.js';
 
-/** A free time the server proposes for an item (`GET …/schedule/items/:id/slots`). */
-export interface FreeSlot {
-  windowId: string;
-  windowName: string;
-  date: string;
-  startsAt: string;
-  endsAt: string;
-  localTime: string;
-  sameOccurrence: boolean;
-}
-
-interface FreeSlots {
-  itemId: string;
-  durationMs: number;
-  slots: FreeSlot[];
-}
-
-/** Days ahead the move proposes free times in. */
+/** Days ahead the move looks for free times in. */
 const SLOT_DAYS = 7;
 
 /**
- * "Dời giờ": asks the server for the free times an item fits in (one per window occurrence, the
- * next week), and moves it to the one chosen with the checks of a new item. Resolves true once it
- * moved. The program log list and the week calendar both call this.
+ * "Dời giờ": asks the server where the item fits (each window occurrence of the next week, with
+ * every start free there) and moves it to the occurrence and start the operator chooses, to the
+ * second. The server checks the move as it checks a new item: its refusal shows in the dialog,
+ * with the nearest free time it proposes one tap away. Resolves true once it moved. The program
+ * log list and the week calendar both call this.
  */
 export function moveItemDialog(commune: string, item: ScheduleItem): Promise<boolean> {
   let moved = false;
   const name = item.title ?? 'Bản tin';
   return openDialog(`Dời giờ: ${name}`, (close) => {
-    const message = messageBox();
     const body = h('div', { 'data-testid': 'move-slots' }, loading('Đang tìm giờ trống…'));
-    const choose = async (slot: FreeSlot, button: HTMLButtonElement): Promise<void> => {
-      button.disabled = true;
-      message.show(null);
-      try {
-        await patch(`/communes/${commune}/schedule/items/${item.id}`, { startsAt: slot.startsAt });
-        moved = true;
-        toast(`Đã dời “${name}” sang ${formatDayStart(slot.startsAt)}.`);
-        close();
-      } catch (error) {
-        message.show(errorText(error));
-        button.disabled = false;
-      }
+    const move = async (startsAt: string): Promise<void> => {
+      const done = await patch<ScheduleItem>(`/communes/${commune}/schedule/items/${item.id}`, {
+        startsAt,
+      });
+      moved = true;
+      toast(`Đã dời “${name}” sang ${formatDayStart(done.startsAt)}.`);
+      close();
     };
     get<FreeSlots>(`/communes/${commune}/schedule/items/${item.id}/slots?days=${SLOT_DAYS}`)
-      .then((found) => {
-        const slots = found.slots.filter((slot) => slot.startsAt !== item.startsAt);
-        const times = formatStartTimes(slots.map((slot) => slot.startsAt));
+      .then((found) =>
         body.replaceChildren(
           h(
             'p',
             { class: 'muted small' },
-            `Đang xếp lúc ${formatStartTime(item.startsAt)} ${formatDateLong(localDateOf(item.startsAt))}, dài ${formatDurationMs(found.durationMs)}. Chọn giờ trống sớm nhất của một khung giờ:`,
+            `Đang xếp lúc ${formatStartTime(item.startsAt)} ${formatDateLong(localDateOf(item.startsAt))}, dài ${formatDurationMs(found.durationMs)}.`,
           ),
-          slots.length === 0
+          found.slots.length === 0
             ? h('p', null, `Không còn giờ trống nào đủ dài trong ${SLOT_DAYS} ngày tới.`)
-            : h(
-                'ul',
-                { class: 'slot-list' },
-                slots.map((slot, index) => {
-                  const button = h(
-                    'button',
-                    { type: 'button', class: 'secondary small', 'data-testid': 'move-slot' },
-                    `${formatDateLong(slot.date)} · ${times[index]} · khung ${slot.windowName}${slot.sameOccurrence ? ' (cùng khung)' : ''}`,
-                  );
-                  button.addEventListener('click', () => void choose(slot, button));
-                  return h('li', null, button);
-                }),
-              ),
-        );
-      })
+            : moveForm(item, found.slots, move, close),
+        ),
+      )
       .catch((error: unknown) => body.replaceChildren(h('p', null, errorText(error))));
-    return h('div', null, body, message.element);
+    return body;
   }).then(() => moved);
+}
+
+/**
+ * The occurrence (its earliest free time in its name) and the start: the item's own start in its
+ * own occurrence, else the earliest free one, with the free starts beside the field.
+ */
+function moveForm(
+  item: ScheduleItem,
+  slots: readonly FreeSlot[],
+  move: (startsAt: string) => Promise<void>,
+  close: () => void,
+): HTMLFormElement {
+  const earliest = formatStartTimes(slots.map((slot) => slot.startsAt));
+  const own = slots.findIndex((slot) => slot.sameOccurrence);
+  const occurrence = select(
+    slots.map((slot, index) => ({
+      value: String(index),
+      // What tells them apart first: a phone's closed select shows only the start of it.
+      label: `${weekdayName(isoDayOfWeek(slot.date))} ${formatDayMonth(slot.date)} · khung ${slot.windowName}${slot.sameOccurrence ? ' (đang xếp)' : ''} · trống từ ${earliest[index]}`,
+    })),
+    { value: String(Math.max(own, 0)) },
+  );
+  const chosen = (): FreeSlot => slots[Number(occurrence.value)];
+  const freeText = (): string => `Giờ bắt đầu còn trống: ${formatFreeStarts(chosen().freeStarts)}.`;
+  const time = timeInput({ required: true, step: '1' });
+  const timeField = field('Giờ bắt đầu', time, freeText());
+  const showOccurrence = (): void => {
+    const slot = chosen();
+    time.value = formatTimeSeconds(slot.sameOccurrence ? item.startsAt : slot.startsAt);
+    const hint = timeField.querySelector('.hint');
+    if (hint) hint.textContent = freeText();
+  };
+  occurrence.addEventListener('change', showOccurrence);
+  showOccurrence();
+  // After an overlap refusal, the free time the server proposes nearest to the one refused.
+  let proposed = '';
+  const takeFree = actionButton(
+    '',
+    () => move(proposed),
+    (error) => handle.message.showError(error),
+    { class: 'secondary', hidden: true, 'data-testid': 'take-free-time' },
+  );
+  // A refusal and its proposal hold for what was refused: another choice takes both away.
+  for (const control of [occurrence, time]) {
+    for (const event of ['input', 'change']) {
+      control.addEventListener(event, () => {
+        takeFree.hidden = true;
+        handle.message.show(null);
+      });
+    }
+  }
+  const handle = form(
+    { 'aria-label': 'Dời giờ phát' },
+    [field('Khung giờ', occurrence), timeField],
+    'Dời giờ',
+    async (message) => {
+      takeFree.hidden = true;
+      const startsAt = localInstant(chosen().date, time.value);
+      if (Date.parse(startsAt) === Date.parse(item.startsAt)) {
+        message.show(
+          `Mục đang được xếp đúng lúc ${formatStartTime(item.startsAt)}: chọn giờ khác.`,
+        );
+        return;
+      }
+      try {
+        await move(startsAt);
+      } catch (error) {
+        const free = nearestFreeStart(error);
+        if (free) {
+          proposed = free;
+          takeFree.textContent = `Dời vào lúc ${formatStartTime(free)}`;
+          takeFree.hidden = false;
+        }
+        throw error;
+      }
+    },
+    [takeFree, h('button', { type: 'button', class: 'secondary', onClick: close }, 'Đóng')],
+  );
+  return handle.form;
 }
