@@ -34,9 +34,10 @@ export interface UnwrittenStatuses {
  * last values of each device wait in memory and are written together, one transaction at most
  * every DEVICE_STATUS_WRITE_MS, 1 s by default (at most one UPDATE per device, `lastSeenAt` the time of
  * receipt). A status that changes whether the device is online, or may change its alerts, is
- * written at once (`writeSoon`): what reads the database for those (an emergency's targeting,
- * the alert sweep of the scheduler process) is not behind by a batch. The devices routes and the
- * alert evaluation overlay what is not written yet (`current`).
+ * written at once (`writeSoon`): what reads the database for those in another process (the
+ * alert sweep of the scheduler process) is not behind by a batch. What reads them in this process
+ * (the devices routes, the alert evaluation, an emergency's targeting, the sync pushes) overlays
+ * what is not written yet: `unwritten()` before the read, `current(row, before)` after it.
  *
  * It also keeps each device as last known here (read once, then every status applied), so a
  * status of a known device costs no read. A change to a device made through this process
@@ -116,8 +117,9 @@ export class DeviceStatusBook implements OnModuleDestroy {
   /**
    * The device read from the database with the status values not written yet: those of now and,
    * given `before` (`unwritten()` taken before the read), those not written when the read began.
+   * Any read of the device's columns will do (an emergency reads only the ones it needs).
    */
-  current(device: Device, before?: UnwrittenStatuses): Device {
+  current<D extends Pick<Device, 'id'>>(device: D, before?: UnwrittenStatuses): D {
     const earlierWritten = before?.inFlight.get(device.id);
     const earlierWaiting = before?.pending.get(device.id);
     const written = this.inFlight.get(device.id);

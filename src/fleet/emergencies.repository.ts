@@ -30,12 +30,15 @@ export interface ReportedStart {
 
 /**
  * A device as an emergency reads it: whether it is a target (`deviceIsTargetable`) and whether
- * it is online (`deviceStatus`) are the service's to tell.
+ * it is online (`deviceStatus`, over the statuses not written yet) are the service's to tell.
  */
 export type FleetDevice = Pick<
   Device,
   'id' | 'communeCode' | 'name' | 'zones' | 'state' | 'lastSeenAt' | 'enrolledAt' | 'revokedAt'
 >;
+
+/** Which devices an emergency reads: those of some communes, or of a province. */
+export type EmergencyDevicesWhere = { communeCodes: readonly string[] } | { provinceCode: string };
 
 interface RawDevice {
   id: string;
@@ -173,10 +176,7 @@ export class EmergenciesRepository {
    * The devices of these communes as an emergency needs them (read raw, in the caller's
    * transaction), in commune and name order.
    */
-  async devicesOf(
-    manager: EntityManager,
-    where: { communeCodes: readonly string[] } | { provinceCode: string },
-  ): Promise<FleetDevice[]> {
+  async devicesOf(manager: EntityManager, where: EmergencyDevicesWhere): Promise<FleetDevice[]> {
     const [condition, parameters] =
       'provinceCode' in where
         ? ['province_code = ?', [where.provinceCode]]

@@ -13,9 +13,14 @@ import { itemTargetsDevice } from '../schedule/item-zones';
 import { itemRef } from '../schedule/schedule-item.view';
 import { EmergencyView, PlacedEmergency, ScheduleService } from '../schedule/schedule.service';
 import { deviceStatus, livenessAt } from './device-status';
+import { DeviceStatusBook } from './device-status-book';
 import { deviceMayBeTargeted } from './device-targeting';
 import { ProvinceEmergencyDto } from './dto/emergency.dto';
-import { EmergenciesRepository, FleetDevice } from './emergencies.repository';
+import {
+  EmergenciesRepository,
+  EmergencyDevicesWhere,
+  FleetDevice,
+} from './emergencies.repository';
 import {
   CommuneEmergencyView,
   emergencyReport,
@@ -65,6 +70,7 @@ export class EmergenciesService {
     private readonly geo: GeoService,
     private readonly audit: AuditService,
     private readonly link: FleetLink,
+    private readonly statuses: DeviceStatusBook,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -85,9 +91,9 @@ export class EmergenciesService {
         zones,
         actor,
       );
-      const devices = (
-        await this.emergencies.devicesOf(manager, { communeCodes: [communeCode] })
-      ).filter((device) => itemTargetsDevice(zones, device.zones));
+      const devices = (await this.devicesOf(manager, { communeCodes: [communeCode] })).filter(
+        (device) => itemTargetsDevice(zones, device.zones),
+      );
       if (zones !== null && devices.length === 0) {
         throw new DomainError(
           'EMERGENCY_NO_DEVICES',
@@ -129,7 +135,7 @@ export class EmergenciesService {
       ? this.geo.communesIn(provinceCode, input.communes).map((commune) => commune.code)
       : null;
     const written = await this.db.write(async (manager) => {
-      const provinceDevices = await this.emergencies.devicesOf(manager, { provinceCode });
+      const provinceDevices = await this.devicesOf(manager, { provinceCode });
       const communes =
         requested ?? [...new Set(provinceDevices.map((device) => device.communeCode))].sort();
       if (communes.length === 0) {
@@ -237,6 +243,20 @@ export class EmergenciesService {
   }
 
   // ----- helpers -----
+
+  /**
+   * The devices as they are now: the rows, with the statuses this process has taken and not
+   * written yet (a cluster online in the book is online when the emergency is sent), including a
+   * batch that commits while the rows are read (`unwritten()` before the read).
+   */
+  private async devicesOf(
+    manager: EntityManager,
+    where: EmergencyDevicesWhere,
+  ): Promise<FleetDevice[]> {
+    const before = this.statuses.unwritten();
+    const devices = await this.emergencies.devicesOf(manager, where);
+    return devices.map((device) => this.statuses.current(device, before));
+  }
 
   private async summaries(emergencies: Emergency[]): Promise<EmergencySummary[]> {
     const counts = await this.emergencies.counts(emergencies.map((emergency) => emergency.id));

@@ -218,9 +218,9 @@ export class FleetMqtt implements OnApplicationBootstrap, OnModuleDestroy, MqttL
       // No such device (deleted): its alerts, if any are left, are cleared.
       if (!recorded) return await this.deviceAlerts.evaluateDevice(target.deviceId);
       // A status that changes whether the device is online, or may change its alerts, is written
-      // at once: the emergencies' targeting and the alert sweep (perhaps another process) read
-      // the database. The others wait for the status book's next batch. The evaluation here
-      // reads the device with what is not written yet.
+      // at once: the alert sweep (perhaps another process) reads the database. The others wait
+      // for the status book's next batch. The evaluation here, like every reader in this process
+      // (an emergency's targeting among them), reads the device with what is not written yet.
       if (recorded.changed || this.deviceAlerts.mayChange(recorded.before, recorded.after)) {
         this.devices.writeStatusesSoon();
         await this.deviceAlerts.evaluateDevice(target.deviceId);
