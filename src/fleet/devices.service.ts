@@ -270,6 +270,7 @@ export class DevicesService {
     body: UpdateDeviceDto,
     actor: AuthUser,
   ): Promise<Device> {
+    const before = this.statuses.unwritten();
     const updated = await this.db.write(async (manager) => {
       const device = await this.devices.find(id, manager);
       if (!device || device.communeCode !== communeCode)
@@ -296,7 +297,7 @@ export class DevicesService {
       return device;
     });
     this.statuses.forget(id);
-    return this.statuses.current(updated);
+    return this.statuses.current(updated, before);
   }
 
   /**
@@ -376,6 +377,7 @@ export class DevicesService {
 
   /** Revokes the device's API token and broker password; the device stays registered. */
   async revokeCredentials(communeCode: string, id: string, actor: AuthUser): Promise<Device> {
+    const before = this.statuses.unwritten();
     const device = await this.db.write(async (manager) => {
       const found = await this.devices.find(id, manager);
       if (!found || found.communeCode !== communeCode)
@@ -398,7 +400,7 @@ export class DevicesService {
     this.statuses.forget(id);
     await this.endBrokerSession(communeCode, id, false);
     await this.settleAlerts(id);
-    return this.statuses.current(device);
+    return this.statuses.current(device, before);
   }
 
   /**

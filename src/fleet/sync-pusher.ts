@@ -4,6 +4,7 @@ import { itemTargetsDevice } from '../schedule/item-zones';
 import { ProgramLogRepository } from '../schedule/program-log.repository';
 import { ScheduleChange, ScheduleChanges } from '../schedule/schedule-changes';
 import { DevicesRepository } from './devices.repository';
+import { DeviceStatusBook } from './device-status-book';
 import { deviceStatus } from './device-status';
 import { DevicesService } from './devices.service';
 import { FleetLink } from './fleet-link';
@@ -33,6 +34,7 @@ export class SyncPusher implements OnModuleInit, OnModuleDestroy {
     private readonly db: Db,
     private readonly programLog: ProgramLogRepository,
     private readonly devices: DevicesRepository,
+    private readonly statuses: DeviceStatusBook,
     private readonly service: DevicesService,
     private readonly link: FleetLink,
   ) {}
@@ -76,9 +78,11 @@ export class SyncPusher implements OnModuleInit, OnModuleDestroy {
     // Only the process that serves the API holds the broker connection.
     if (!this.link.optional()) return 0;
     const at = this.service.liveness();
-    const devices = (await this.devices.listByCommune(communeCode)).filter(
-      (device) => deviceStatus(device, at) === 'online',
-    );
+    // With the statuses not written yet: a cluster that has just come online is sent its sync.
+    const before = this.statuses.unwritten();
+    const devices = (await this.devices.listByCommune(communeCode))
+      .map((device) => this.statuses.current(device, before))
+      .filter((device) => deviceStatus(device, at) === 'online');
     if (devices.length === 0) return 0;
     const items = await this.programLog.itemsByIds(this.db.manager, itemIds);
     const targeted = devices.filter((device) =>
