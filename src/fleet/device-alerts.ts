@@ -1,4 +1,5 @@
 import { DAY_MS, localDateOf, UTC_OFFSET_MS } from '../common/local-time';
+import { decimalComma } from '../common/vi-number';
 import { describeWindow, occurrencesOn, WindowSpec } from '../schedule/window-time';
 import { deviceStatus, Liveness } from './device-status';
 import type { Device } from './entities/device.entity';
@@ -27,8 +28,6 @@ export interface DeviceAlertContext extends Liveness {
   windows: readonly WindowSpec[];
   offlineGraceMs: number;
 }
-
-const SECONDS = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 });
 
 /** "cụm loa Thôn 1": a cluster named in a sentence (a name that says "Cụm …" already stays). */
 export function clusterLabel(name: string): string {
@@ -80,7 +79,7 @@ function skewMessage(device: DeviceFacts): string | null {
   const skew = device.clockSkewMs;
   if (skew === null || Math.abs(skew) <= MAX_CLOCK_SKEW_MS) return null;
   const direction = skew > 0 ? 'nhanh' : 'chậm';
-  return `Đồng hồ của ${clusterLabel(device.name)} lệch ${SECONDS.format(Math.abs(skew) / 1000)} giây (${direction})`;
+  return `Đồng hồ của ${clusterLabel(device.name)} lệch ${decimalComma(Math.abs(skew) / 1000, 0, 1)} giây (${direction})`;
 }
 
 /**

@@ -66,6 +66,11 @@ describe('broadcast policy', () => {
     expect(checkItem(POLICY, item('2026-12-03', '10:00', 46))?.rule).toBe(
       'POLICY_SESSION_TOO_LONG',
     );
+    // Minutes with a decimal comma, to one decimal, no thousands dot (src/common/vi-number.ts).
+    const halfMinuteOver = { ...late, endsAt: start + 45.5 * 60000 };
+    expect(checkItem(POLICY, halfMinuteOver, { sessionStartsAt: start })?.messageVi).toBe(
+      'Mục phát 17:44–17:45:30 ngày 03/12/2026 kết thúc sau 45,5 phút kể từ đầu buổi phát, quá giới hạn 45 phút một buổi',
+    );
   });
 
   it('keeps relays off the night unless unattended relays are allowed', () => {
@@ -92,6 +97,8 @@ describe('broadcast policy', () => {
       'POLICY_DAILY_LIMIT',
     );
     expect(checkItem(POLICY, b, { dayAirtimeBeforeMs: before.get('b') })).toBeNull();
+    const allDay = checkItem(OPEN, c, { dayAirtimeBeforeMs: 1400.25 * 60000 });
+    expect(allDay?.messageVi).toContain('tổng thời lượng phát trong ngày là 1441,3 phút');
   });
 
   it('checks recurring windows against quiet hours and the session length', () => {

@@ -7,6 +7,7 @@ import {
   localMsOfDay,
   parseLocalTime,
 } from '../common/local-time';
+import { decimalComma } from '../common/vi-number';
 
 /**
  * The broadcast policy (quy định phát sóng) and its rules, pure: a province sets it, its communes
@@ -377,5 +378,5 @@ function describeMinutes(ms: number): string {
 }
 
 function describeMinutesVi(ms: number): string {
-  return `${String(Math.round((ms / MINUTE_MS) * 10) / 10).replace('.', ',')} phút`;
+  return `${decimalComma(ms / MINUTE_MS, 0, 1)} phút`;
 }
