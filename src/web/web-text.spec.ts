@@ -31,6 +31,7 @@ import {
   OUTCOME_LABEL,
   sendBackText,
   SOURCE_LABEL,
+  sourceCheckText,
 } from '../../web/src/labels';
 import type { ShortfallGroup } from '../../web/src/types';
 import { RECORD_RULES } from '../playout/record-refusal.view';
@@ -220,6 +221,20 @@ describe('web app text', () => {
     // Loudness and counts in Vietnamese: a decimal comma, a real minus, a thousands dot.
     expect(formatLufs(-16.1)).toBe('−16,1 LUFS');
     expect(formatNumber(1573)).toBe('1.573');
+    expect(formatNumber(66.7)).toBe('66,7');
+    // A source's check: the sample rate and loudness with decimal commas, a real minus, one
+    // decimal of loudness (it was the browser's "-18,345 LUFS", a hyphen and three decimals).
+    expect(
+      sourceCheckText({
+        url: 'http://radio.example/live',
+        reachable: true,
+        codec: 'mp3',
+        sampleRate: 44100,
+        channels: 2,
+        loudnessLufs: -18.345,
+        error: null,
+      }),
+    ).toBe('Kết nối được — MP3, 44,1 kHz, stereo; độ lớn 10 giây đầu −18,3 LUFS');
     expect(localInstant('2025-10-06', '05:30')).toBe('2025-10-06T05:30:00+07:00');
     expect(mondayOf('2025-10-12')).toBe('2025-10-06');
     // A plan runs to the week's Sunday; from a Sunday, to the next one.

@@ -1,4 +1,4 @@
-import { formatDateTime, formatLufs, personName } from './format.js';
+import { formatDateTime, formatLufs, formatNumber, personName } from './format.js';
 import type {
   AuditEvent,
   AudioStatus,
@@ -16,6 +16,7 @@ import type {
   SendBackHistory,
   ShortfallCause,
   ShortfallGroup,
+  SourceCheck,
 } from './types.js';
 
 /** Vietnamese names of the API's enumerations. */
@@ -138,6 +139,26 @@ export const VOICES = [
 /** The warning an operator sees when a recording stays below the loudness target. */
 export function loudnessWarningText(integratedLufs: number, targetLufs: number): string {
   return `Bản ghi quá nhỏ: sau chuẩn hoá chỉ đạt ${formatLufs(integratedLufs)} (mục tiêu ${formatLufs(targetLufs)}). Nên thu âm lại.`;
+}
+
+/**
+ * What a check of a stream source found, as its monitor reads it: "Kết nối được — MP3, 44,1 kHz,
+ * stereo; độ lớn 10 giây đầu −18,3 LUFS" (decimal commas, a real minus, as the web writes numbers).
+ */
+export function sourceCheckText(check: SourceCheck): string {
+  if (!check.reachable) return `Không kết nối được: ${check.error ?? 'không rõ lỗi'}`;
+  const format = [
+    check.codec ? check.codec.toUpperCase() : null,
+    check.sampleRate ? `${formatNumber(check.sampleRate / 1000)} kHz` : null,
+    check.channels === 1 ? 'mono' : check.channels === 2 ? 'stereo' : null,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const loudness =
+    check.loudnessLufs === null
+      ? `chưa đo được độ lớn${check.error ? ` (${check.error})` : ''}`
+      : `độ lớn 10 giây đầu ${formatLufs(check.loudnessLufs)}`;
+  return `Kết nối được — ${format || 'không rõ định dạng'}; ${loudness}`;
 }
 
 /** The reconciliation's codes (the server's exports carry the same words). */

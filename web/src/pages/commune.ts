@@ -1,7 +1,7 @@
 import { get } from '../api.js';
 import { AppContext, topicName } from '../context.js';
 import { h } from '../dom.js';
-import { dateRangeProblem, formatDate, formatSeconds, today } from '../format.js';
+import { dateRangeProblem, formatDate, formatNumber, formatSeconds, today } from '../format.js';
 import { href, Page, RouteMatch } from '../router.js';
 import type { Campaign, CommuneDetail } from '../types.js';
 import { stackedBarChart } from '../ui/chart.js';
@@ -120,7 +120,7 @@ export async function communePage(context: AppContext, match: RouteMatch): Promi
           `Tổng thời lượng tuyên truyền chiến dịch: ${formatSeconds(summary.campaignSeconds)}. Số ngày dưới mức tối thiểu ${formatSeconds(detail.minDailySeconds)}/ngày: ${summary.daysBelowMinimum}/${detail.daysPassed} ngày đã qua.` +
             (summary.coverage.percent === null
               ? ''
-              : ` Độ phủ cụm loa: ${summary.coverage.aired}/${summary.coverage.targeted} lượt cụm phát đủ (${summary.coverage.percent.toLocaleString('vi-VN')}%).`),
+              : ` Độ phủ cụm loa: ${summary.coverage.aired}/${summary.coverage.targeted} lượt cụm phát đủ (${formatNumber(summary.coverage.percent)}%).`),
         ),
       ),
       h(

@@ -3,6 +3,7 @@ import { AppContext } from '../context.js';
 import { h } from '../dom.js';
 import { navigate, Page } from '../router.js';
 import { formatDurationMs } from '../format.js';
+import { sourceCheckText } from '../labels.js';
 import type { Bulletin, SourceCheck, StreamSource } from '../types.js';
 import { confirmDialog } from '../ui/dialog.js';
 import { actionButton, field, form, input, select } from '../ui/form.js';
@@ -12,22 +13,6 @@ import { ACTIONS_COLUMN, tableHead } from '../ui/table.js';
 /** The province whose sources the page shows: the monitor's, or the first for an admin. */
 function provinceOf(context: AppContext): string {
   return context.province?.code ?? context.provinces[0]?.code ?? '';
-}
-
-function checkText(check: SourceCheck): string {
-  if (!check.reachable) return `Không kết nối được: ${check.error ?? 'không rõ lỗi'}`;
-  const format = [
-    check.codec ? check.codec.toUpperCase() : null,
-    check.sampleRate ? `${(check.sampleRate / 1000).toLocaleString('vi-VN')} kHz` : null,
-    check.channels === 1 ? 'mono' : check.channels === 2 ? 'stereo' : null,
-  ]
-    .filter(Boolean)
-    .join(', ');
-  const loudness =
-    check.loudnessLufs === null
-      ? `chưa đo được độ lớn${check.error ? ` (${check.error})` : ''}`
-      : `độ lớn 10 giây đầu ${check.loudnessLufs.toLocaleString('vi-VN')} LUFS`;
-  return `Kết nối được — ${format || 'không rõ định dạng'}; ${loudness}`;
 }
 
 function sourceRow(
@@ -47,7 +32,7 @@ function sourceRow(
       );
       result.replaceChildren(
         ...answer.urls.map((one, index) =>
-          h('div', null, `${index === 0 ? 'Chính' : `Dự phòng ${index}`}: ${checkText(one)}`),
+          h('div', null, `${index === 0 ? 'Chính' : `Dự phòng ${index}`}: ${sourceCheckText(one)}`),
         ),
       );
     },
