@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In, IsNull, Not } from 'typeorm';
 import { readByCommune } from '../database/by-commune';
+import { toInstant } from '../database/columns';
 import { Db } from '../database/db.service';
 import type { StatusValues } from './device-status-book';
 import { DeviceCommand } from './entities/device-command.entity';
@@ -8,6 +9,16 @@ import { Device } from './entities/device.entity';
 
 /** `pg_advisory_xact_lock` class of a commune's device names ("LoaX" + 2); the commune code is the key. */
 const DEVICE_NAMES_LOCK = 0x4c6f6158 + 2;
+
+/** What an edit of a device (PATCH) may set. */
+export type DeviceEdit = Partial<
+  Pick<Device, 'name' | 'zones' | 'locationLat' | 'locationLon' | 'locationNote' | 'updatedAt'>
+>;
+
+/** What a revocation of a device's credentials may set besides them (a new enrolment code). */
+export type CredentialsEdit = Partial<
+  Pick<Device, 'enrolmentCodeHash' | 'enrolmentExpiresAt' | 'enrolmentUsedAt'>
+>;
 
 /** Database access for devices and their commands. */
 @Injectable()
@@ -89,8 +100,42 @@ export class DevicesRepository {
     return manager.insert(Device, device);
   }
 
-  save(device: Device, manager: EntityManager): Promise<Device> {
-    return manager.save(Device, device);
+  /**
+   * Sets these columns of the device and no others: the status columns belong to the status
+   * book's batches (`updateStatuses`), which PostgreSQL may commit between the caller's read of
+   * the device and this write. (TypeORM's `save` would write back every column that differs from
+   * the entity read, the statuses of that read among them.)
+   */
+  async update(id: string, values: DeviceEdit, manager: EntityManager): Promise<void> {
+    await manager.update(Device, { id }, values);
+  }
+
+  /**
+   * Takes the device's API token and broker password away, with `values` (a new enrolment code),
+   * in one UPDATE of those columns. `revokedAt` keeps the first revocation: it is set to `at` only
+   * if the row holds a token as the UPDATE runs: a second one (a new code for a box that has not
+   * enrolled again) does not move it, so the items between the two stay unsent to it, and an
+   * enrolment committed since the caller's read is revoked with its time.
+   */
+  async revokeCredentials(
+    id: string,
+    at: Date,
+    values: CredentialsEdit,
+    manager: EntityManager,
+  ): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .update(Device)
+      .set({
+        ...values,
+        apiTokenHash: null,
+        mqttPasswordHash: null,
+        revokedAt: () => 'CASE WHEN api_token_hash IS NULL THEN revoked_at ELSE :revokedAt END',
+        updatedAt: at,
+      })
+      .setParameter('revokedAt', toInstant(at))
+      .where('id = :id', { id })
+      .execute();
   }
 
   async delete(id: string, manager: EntityManager): Promise<boolean> {

@@ -20,7 +20,7 @@ import {
 import { DeviceAlerts } from './device-alerts.service';
 import { DeviceStatusBook, StatusValues } from './device-status-book';
 import { deviceStatus, Liveness, livenessAt } from './device-status';
-import { DevicesRepository } from './devices.repository';
+import { DeviceEdit, DevicesRepository } from './devices.repository';
 import {
   CreateDeviceDto,
   DeviceCommandDto,
@@ -127,26 +127,20 @@ export function statusValues(status: StatusMessage, receivedAt: Date): StatusVal
   return values;
 }
 
-/**
- * Takes the device's credentials away. `revokedAt` keeps the first revocation: a second one (a
- * new code for a box that has not enrolled again) does not move it, so the items between the
- * two stay unsent to it.
- */
-function revoke(device: Device, now: Date): void {
-  if (device.apiTokenHash !== null) device.revokedAt = now;
-  device.apiTokenHash = null;
-  device.mqttPasswordHash = null;
-}
-
 function normalizeZones(zones: string[] | undefined): string[] {
   return [...new Set(zones ?? [])].sort();
 }
 
-function applyLocation(device: Device, location: DeviceLocationDto | null | undefined): void {
-  if (location === undefined) return;
-  device.locationLat = location?.lat ?? null;
-  device.locationLon = location?.lon ?? null;
-  device.locationNote = location?.note ?? null;
+/** The location columns a body's `location` sets (null: none); none when it has no `location`. */
+function locationColumns(
+  location: DeviceLocationDto | null | undefined,
+): Partial<Pick<Device, 'locationLat' | 'locationLon' | 'locationNote'>> {
+  if (location === undefined) return {};
+  return {
+    locationLat: location?.lat ?? null,
+    locationLon: location?.lon ?? null,
+    locationNote: location?.note ?? null,
+  };
 }
 
 /** Devices of the communes: registration, enrolment and credentials, status, commands. */
@@ -207,8 +201,8 @@ export class DevicesService {
       statusProblemAt: null,
       createdAt: now,
       updatedAt: now,
+      ...locationColumns(body.location),
     };
-    applyLocation(device, body.location);
     await this.db.write(async (manager) => {
       await this.checkNameFree(communeCode, device.name, null, manager);
       await this.devices.insert(device, manager);
@@ -275,14 +269,16 @@ export class DevicesService {
       const device = await this.devices.find(id, manager);
       if (!device || device.communeCode !== communeCode)
         throw notFound('DEVICE_NOT_FOUND', 'Device', id);
+      const edit: DeviceEdit = { ...locationColumns(body.location), updatedAt: this.clock.now() };
       if (body.name !== undefined) {
         await this.checkNameFree(communeCode, body.name, id, manager);
-        device.name = body.name;
+        edit.name = body.name;
       }
-      if (body.zones !== undefined) device.zones = normalizeZones(body.zones);
-      applyLocation(device, body.location);
-      device.updatedAt = this.clock.now();
-      await this.devices.save(device, manager);
+      if (body.zones !== undefined) edit.zones = normalizeZones(body.zones);
+      // Only the edited columns: a status batch may have committed since the read (PostgreSQL).
+      await this.devices.update(id, edit, manager);
+      const edited = await this.devices.find(id, manager);
+      if (!edited) throw notFound('DEVICE_NOT_FOUND', 'Device', id);
       await this.audit.record(
         {
           action: 'device.updated',
@@ -294,7 +290,7 @@ export class DevicesService {
         },
         manager,
       );
-      return device;
+      return edited;
     });
     this.statuses.forget(id);
     return this.statuses.current(updated, before);
@@ -347,17 +343,22 @@ export class DevicesService {
     actor: AuthUser,
   ): Promise<NewEnrolmentCode> {
     const code = newEnrolmentCode();
-    const expiresAt = this.enrolmentExpiry(this.clock.now());
+    const now = this.clock.now();
+    const expiresAt = this.enrolmentExpiry(now);
     await this.db.write(async (manager) => {
       const device = await this.devices.find(id, manager);
       if (!device || device.communeCode !== communeCode)
         throw notFound('DEVICE_NOT_FOUND', 'Device', id);
-      device.enrolmentCodeHash = secretHash(normalizeEnrolmentCode(code));
-      device.enrolmentExpiresAt = expiresAt;
-      device.enrolmentUsedAt = null;
-      revoke(device, this.clock.now());
-      device.updatedAt = this.clock.now();
-      await this.devices.save(device, manager);
+      await this.devices.revokeCredentials(
+        id,
+        now,
+        {
+          enrolmentCodeHash: secretHash(normalizeEnrolmentCode(code)),
+          enrolmentExpiresAt: expiresAt,
+          enrolmentUsedAt: null,
+        },
+        manager,
+      );
       await this.audit.record(
         {
           action: 'device.enrolment_code.issued',
@@ -382,9 +383,9 @@ export class DevicesService {
       const found = await this.devices.find(id, manager);
       if (!found || found.communeCode !== communeCode)
         throw notFound('DEVICE_NOT_FOUND', 'Device', id);
-      revoke(found, this.clock.now());
-      found.updatedAt = this.clock.now();
-      await this.devices.save(found, manager);
+      await this.devices.revokeCredentials(id, this.clock.now(), {}, manager);
+      const revoked = await this.devices.find(id, manager);
+      if (!revoked) throw notFound('DEVICE_NOT_FOUND', 'Device', id);
       await this.audit.record(
         {
           action: 'device.credentials.revoked',
@@ -395,7 +396,7 @@ export class DevicesService {
         },
         manager,
       );
-      return found;
+      return revoked;
     });
     this.statuses.forget(id);
     await this.endBrokerSession(communeCode, id, false);
