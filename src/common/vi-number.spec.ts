@@ -1,4 +1,4 @@
-import { decimalComma } from './vi-number';
+import { decimalComma, viNumber } from './vi-number';
 
 describe('decimalComma', () => {
   it('writes a fixed number of decimals with a comma, no grouping', () => {
@@ -21,5 +21,30 @@ describe('decimalComma', () => {
     expect(decimalComma(-3.46, 1)).toBe('-3,5');
     expect(decimalComma(-0.04, 1)).toBe('0,0');
     expect(decimalComma(-0.0001, 1, 3)).toBe('0,0');
+  });
+});
+
+describe('viNumber', () => {
+  it('groups thousands with a dot and writes a decimal comma', () => {
+    expect(viNumber(3600)).toBe('3.600');
+    expect(viNumber(3600, 0, 1)).toBe('3.600');
+    expect(viNumber(1234.56, 0, 1)).toBe('1.234,6');
+    expect(viNumber(1234567.891, 1, 2)).toBe('1.234.567,89');
+    expect(viNumber(999)).toBe('999');
+    expect(viNumber(45.5, 0, 1)).toBe('45,5');
+    expect(viNumber(300, 1)).toBe('300,0');
+  });
+
+  it('keeps the sign of a negative number, not of one that rounds to zero', () => {
+    expect(viNumber(-1000)).toBe('-1.000');
+    expect(viNumber(-1234.56, 1)).toBe('-1.234,6');
+    expect(viNumber(-0.04, 1)).toBe('0,0');
+  });
+
+  it("writes a count as the web app's formatNumber (Intl vi-VN) shows it", () => {
+    const web = new Intl.NumberFormat('vi-VN');
+    for (const count of [0, 7, 999, 1000, 1573, 12345, 1_000_000, -2500]) {
+      expect(viNumber(count)).toBe(web.format(count));
+    }
   });
 });

@@ -112,13 +112,12 @@ describe('deviceAlertConditions', () => {
     expect(at(now, device({ clockSkewMs: -2500 })).get('clock-skew')).toBe(
       'Đồng hồ của cụm loa Thôn 1 lệch 2,5 giây (chậm)',
     );
-    // As the project writes numbers for people (src/common/vi-number.ts): no thousands dot,
-    // which reads as a decimal point to anyone who is not sure ("3.600 giây": 3,6 seconds?).
+    // Prose, as Vietnamese write it (viNumber): thousands grouped with a dot, a decimal comma.
     expect(at(now, device({ clockSkewMs: 3_600_000 })).get('clock-skew')).toBe(
-      'Đồng hồ của cụm loa Thôn 1 lệch 3600 giây (nhanh)',
+      'Đồng hồ của cụm loa Thôn 1 lệch 3.600 giây (nhanh)',
     );
     expect(at(now, device({ clockSkewMs: -1_234_560 })).get('clock-skew')).toBe(
-      'Đồng hồ của cụm loa Thôn 1 lệch 1234,6 giây (chậm)',
+      'Đồng hồ của cụm loa Thôn 1 lệch 1.234,6 giây (chậm)',
     );
   });
 

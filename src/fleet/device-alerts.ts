@@ -1,5 +1,5 @@
 import { DAY_MS, localDateOf, UTC_OFFSET_MS } from '../common/local-time';
-import { decimalComma } from '../common/vi-number';
+import { viNumber } from '../common/vi-number';
 import { describeWindow, occurrencesOn, WindowSpec } from '../schedule/window-time';
 import { deviceStatus, Liveness } from './device-status';
 import type { Device } from './entities/device.entity';
@@ -79,7 +79,7 @@ function skewMessage(device: DeviceFacts): string | null {
   const skew = device.clockSkewMs;
   if (skew === null || Math.abs(skew) <= MAX_CLOCK_SKEW_MS) return null;
   const direction = skew > 0 ? 'nhanh' : 'chậm';
-  return `Đồng hồ của ${clusterLabel(device.name)} lệch ${decimalComma(Math.abs(skew) / 1000, 0, 1)} giây (${direction})`;
+  return `Đồng hồ của ${clusterLabel(device.name)} lệch ${viNumber(Math.abs(skew) / 1000, 0, 1)} giây (${direction})`;
 }
 
 /**

@@ -66,7 +66,7 @@ describe('broadcast policy', () => {
     expect(checkItem(POLICY, item('2026-12-03', '10:00', 46))?.rule).toBe(
       'POLICY_SESSION_TOO_LONG',
     );
-    // Minutes with a decimal comma, to one decimal, no thousands dot (src/common/vi-number.ts).
+    // Minutes in Vietnamese prose (viNumber): a decimal comma, to one decimal.
     const halfMinuteOver = { ...late, endsAt: start + 45.5 * 60000 };
     expect(checkItem(POLICY, halfMinuteOver, { sessionStartsAt: start })?.messageVi).toBe(
       'Mục phát 17:44–17:45:30 ngày 03/12/2026 kết thúc sau 45,5 phút kể từ đầu buổi phát, quá giới hạn 45 phút một buổi',
@@ -97,8 +97,11 @@ describe('broadcast policy', () => {
       'POLICY_DAILY_LIMIT',
     );
     expect(checkItem(POLICY, b, { dayAirtimeBeforeMs: before.get('b') })).toBeNull();
+    // Thousands grouped with a dot, as Vietnamese prose writes them (viNumber).
     const allDay = checkItem(OPEN, c, { dayAirtimeBeforeMs: 1400.25 * 60000 });
-    expect(allDay?.messageVi).toContain('tổng thời lượng phát trong ngày là 1441,3 phút');
+    expect(allDay?.messageVi).toBe(
+      'Thêm mục phát 17:00–17:41 ngày 03/12/2026 thì tổng thời lượng phát trong ngày là 1.441,3 phút, quá giới hạn 1.440 phút một ngày',
+    );
   });
 
   it('checks recurring windows against quiet hours and the session length', () => {
@@ -114,6 +117,9 @@ describe('broadcast policy', () => {
     expect(
       checkWindow(POLICY, { name: 'Sáng', startTime: '05:30', durationMinutes: 45 }),
     ).toBeNull();
+    expect(
+      checkWindow(OPEN, { name: 'Cả ngày', startTime: '00:00', durationMinutes: 1200 })?.messageVi,
+    ).toBe('Khung giờ Cả ngày (00:00–20:00) dài 1.200 phút, quá giới hạn 600 phút một buổi');
   });
 
   it('lets a commune only tighten, and keeps the stricter value when the province tightens later', () => {

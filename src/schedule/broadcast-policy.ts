@@ -7,7 +7,7 @@ import {
   localMsOfDay,
   parseLocalTime,
 } from '../common/local-time';
-import { decimalComma } from '../common/vi-number';
+import { viNumber } from '../common/vi-number';
 
 /**
  * The broadcast policy (quy định phát sóng) and its rules, pure: a province sets it, its communes
@@ -258,7 +258,7 @@ export function checkItem(
     return {
       rule: 'POLICY_SESSION_TOO_LONG',
       message: `The item (${range}) ends ${describeMinutes(sessionMs)} after its session began, beyond the longest session of ${minutes} min`,
-      messageVi: `Mục phát ${rangeVi} kết thúc sau ${describeMinutesVi(sessionMs)} kể từ đầu buổi phát, quá giới hạn ${minutes} phút một buổi`,
+      messageVi: `Mục phát ${rangeVi} kết thúc sau ${describeMinutesVi(sessionMs)} kể từ đầu buổi phát, quá giới hạn ${viNumber(minutes)} phút một buổi`,
     };
   }
   if (
@@ -279,7 +279,7 @@ export function checkItem(
     return {
       rule: 'POLICY_DAILY_LIMIT',
       message: `With the item (${range}) the day's airtime reaches ${describeMinutes(dayMs)}, beyond the daily limit of ${minutes} min`,
-      messageVi: `Thêm mục phát ${rangeVi} thì tổng thời lượng phát trong ngày là ${describeMinutesVi(dayMs)}, quá giới hạn ${minutes} phút một ngày`,
+      messageVi: `Thêm mục phát ${rangeVi} thì tổng thời lượng phát trong ngày là ${describeMinutesVi(dayMs)}, quá giới hạn ${viNumber(minutes)} phút một ngày`,
     };
   }
   return null;
@@ -308,7 +308,7 @@ export function checkWindow(
     return {
       rule: 'POLICY_SESSION_TOO_LONG',
       message: `Window ${window.name} (${span}) lasts ${window.durationMinutes} min, beyond the longest session of ${minutes} min`,
-      messageVi: `Khung giờ ${window.name} (${span}) dài ${window.durationMinutes} phút, quá giới hạn ${minutes} phút một buổi`,
+      messageVi: `Khung giờ ${window.name} (${span}) dài ${viNumber(window.durationMinutes)} phút, quá giới hạn ${viNumber(minutes)} phút một buổi`,
     };
   }
   return null;
@@ -378,5 +378,5 @@ function describeMinutes(ms: number): string {
 }
 
 function describeMinutesVi(ms: number): string {
-  return `${decimalComma(ms / MINUTE_MS, 0, 1)} phút`;
+  return `${viNumber(ms / MINUTE_MS, 0, 1)} phút`;
 }
