@@ -10,6 +10,7 @@ import { minutesNumber, minutesText } from '../src/reports/official/official-for
 import {
   CAMPAIGN_TOPICS,
   datesBetween,
+  localInstant,
   Random,
   randomRecord,
   RecordInput,
@@ -737,5 +738,81 @@ describe("official reports: the clusters' coverage (e2e)", () => {
       pdfPageImage(pdf, 1, `official-coverage-${name}-p1`);
       pdfPageImage(pdf, 2, `official-coverage-${name}-p2`);
     }
+  });
+});
+
+describe('official reports: numbers in the thousands (e2e)', () => {
+  let storage: TestStorage;
+  let app: TestApp;
+  let monitor: string;
+  const clock = new ManualClock('2025-11-10T03:00:00.000Z');
+  /** Every day of October one 35-minute bulletin on the digital economy: 31 × 35 = 1085 minutes. */
+  const DAILY_MS = 35 * 60_000;
+
+  beforeAll(async () => {
+    storage = await createTestStorage();
+    app = await startTestApp(storage, {}, { clock });
+    const admin = await app.login(ADMIN.username, ADMIN.password);
+    monitor = await createUserAndLogin(app, admin, {
+      username: 'giam-sat-thanh-hoa',
+      role: 'monitor',
+      provinceCode: PROVINCE,
+    });
+    const aired = (startedAt: string, spanMs: number): RecordInput => ({
+      outcome: 'aired',
+      title: 'Kinh tế số: đưa nông sản xứ Thanh lên sàn thương mại điện tử',
+      topics: ['kinh-te-so'],
+      startedAt,
+      endedAt: new Date(Date.parse(startedAt) + spanMs).toISOString(),
+    });
+    // One minute in the month before: the campaign's airtime is 1085 times that, a change of +108400 %.
+    const records = [
+      aired(localInstant('2025-09-15', 6, 0), 60_000),
+      ...OCTOBER.map((date) => aired(localInstant(date, 6, 0), DAILY_MS)),
+    ];
+    await app
+      .http()
+      .post(`/api/v1/communes/${GOOD}/playout-log/batch`)
+      .set(bearer(admin))
+      .send({ records })
+      .expect(201);
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await storage?.dispose();
+  });
+
+  it('groups thousands of minutes and percent with a dot in the PDF, as Vietnamese prose does', async () => {
+    const json = (
+      await app
+        .http()
+        .get(`/api/v1/reports/compliance?campaign=${CAMPAIGN}&province=${PROVINCE}`)
+        .set(bearer(monitor))
+        .expect(200)
+    ).body as ComplianceJson;
+    const row = json.rows.find((one) => one.communeCode === GOOD && one.topic === 'kinh-te-so');
+    expect(row).toMatchObject({ airedSeconds: (OCTOBER.length * DAILY_MS) / 1000, plays: 31 });
+
+    const response = await app
+      .http()
+      .get(`/api/v1/reports/official?campaign=${CAMPAIGN}&province=${PROVINCE}`)
+      .set(bearer(monitor))
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
+    const text = squeeze(pdfText(response.body as Buffer));
+    // 1085 minutes and a change of (1085 − 1) / 1 = +108400 %, grouped as a person reads them.
+    expect(text).toContain(
+      'Tổng thời lượng chiến dịch: 1.085,0 phút; kỳ trước: 1,0 phút; thay đổi: +108.400,0%',
+    );
+    // The commune's cell in the table (its plays wrap below it) and its bar in the chart.
+    expect(text).toMatch(
+      /Phường Hạc Thành 0,0 \(0\) 1\.085,0 0,0 \(0\) 0,0 \(0\) 1\/4 0 \+108\.400,0% \(31\)/,
+    );
+    expect(text).toContain('Phường Hạc Thành 1.085,0 Phường Hàm Rồng 0,0');
+    expect(text).not.toMatch(/1085,0|108400,0/);
+    pdfPageImage(response.body as Buffer, 1, 'official-thousands-p1');
+    pdfPageImage(response.body as Buffer, 2, 'official-thousands-p2');
   });
 });

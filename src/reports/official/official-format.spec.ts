@@ -1,4 +1,10 @@
-import { datelineText, minutesText, percentText } from './official-format';
+import {
+  datelineText,
+  minutesNumber,
+  minutesText,
+  percentText,
+  shareText,
+} from './official-format';
 
 describe('official report formats', () => {
   it('writes minutes with one decimal and a comma', () => {
@@ -8,11 +14,27 @@ describe('official report formats', () => {
     expect(minutesText(2657.9)).toBe('44,3 phút');
   });
 
+  it('groups the thousands of minutes with a dot, as prose people read does (a PDF is not Excel)', () => {
+    expect(minutesText(65_130)).toBe('1.085,5 phút');
+    expect(minutesNumber(65_130)).toBe('1.085,5');
+    expect(minutesNumber(59_994)).toBe('999,9');
+    expect(minutesNumber(60_000)).toBe('1.000,0');
+    expect(minutesNumber(7_500_000)).toBe('125.000,0');
+  });
+
   it('writes a change in percent with its sign, or a dash without a baseline', () => {
     expect(percentText(12.5)).toBe('+12,5%');
     expect(percentText(-3)).toBe('-3,0%');
     expect(percentText(0)).toBe('0,0%');
     expect(percentText(null)).toBe('—');
+    expect(percentText(108_400)).toBe('+108.400,0%');
+    expect(percentText(-1234.56)).toBe('-1.234,6%');
+  });
+
+  it('writes a share in percent, or a dash when there is nothing to share', () => {
+    expect(shareText(50)).toBe('50,0%');
+    expect(shareText(66.666)).toBe('66,7%');
+    expect(shareText(null)).toBe('—');
   });
 
   it('puts a 0 before days under 10 and months 1 and 2 only (NĐ 30)', () => {

@@ -1,24 +1,31 @@
-import { decimalComma } from '../../common/vi-number';
+import { viNumber } from '../../common/vi-number';
 
 /**
  * How numbers and dates are written in an administrative document (Nghị định 30/2020/NĐ-CP):
- * a decimal comma, dates as dd/mm/yyyy in the text and "ngày … tháng … năm …" in the dateline.
+ * numbers as Vietnamese prose writes them (`viNumber`: thousands grouped with a dot, a decimal
+ * comma), in the sentences and in the tables alike, since people read both; dates as dd/mm/yyyy in
+ * the text and "ngày … tháng … năm …" in the dateline.
  */
 
-/** Seconds as minutes with one decimal and a comma: 2658 → "44,3 phút". */
+/** Seconds as minutes with one decimal: 2658 → "44,3 phút", 65_130 → "1.085,5 phút". */
 export function minutesText(seconds: number): string {
   return `${minutesNumber(seconds)} phút`;
 }
 
-/** Seconds as minutes with one decimal and a comma, no unit: 2658 → "44,3". */
+/** Seconds as minutes with one decimal, no unit: 2658 → "44,3", 65_130 → "1.085,5". */
 export function minutesNumber(seconds: number): string {
-  return decimalComma(Math.round(seconds / 6) / 10, 1);
+  return viNumber(Math.round(seconds / 6) / 10, 1);
 }
 
-/** A change in percent with its sign, or "—" when there was nothing before: "+12,5%". */
+/** A change in percent with its sign, or "—" when there was nothing before: "+12,5%", "+1.250,0%". */
 export function percentText(percent: number | null): string {
   if (percent === null) return '—';
-  return `${percent > 0 ? '+' : ''}${decimalComma(percent, 1)}%`;
+  return `${percent > 0 ? '+' : ''}${viNumber(percent, 1)}%`;
+}
+
+/** A share in percent, or "—" when there is nothing to share: "50,0%". */
+export function shareText(percent: number | null): string {
+  return percent === null ? '—' : `${viNumber(percent, 1)}%`;
 }
 
 /** "2025-10-05" → "05/10/2025". */

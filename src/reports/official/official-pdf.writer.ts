@@ -1,9 +1,16 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type PDFDocument from 'pdfkit';
-import { decimalComma } from '../../common/vi-number';
+import { viNumber } from '../../common/vi-number';
 import { chainStatusText, OfficialCommune, OfficialReportModel } from './official-content';
-import { dateText, datelineText, minutesNumber, minutesText, percentText } from './official-format';
+import {
+  dateText,
+  datelineText,
+  minutesNumber,
+  minutesText,
+  percentText,
+  shareText,
+} from './official-format';
 
 const FONT_FILES = {
   serif: 'LiberationSerif-Regular.ttf',
@@ -161,7 +168,7 @@ class OfficialPdf {
 
     this.heading('1. Chỉ tiêu của chiến dịch');
     this.paragraph(
-      `Chiến dịch: ${numbers.campaignName} (mã ${numbers.campaignCode}). Kỳ báo cáo từ ngày ${dateText(numbers.from)} đến ngày ${dateText(numbers.to)} (${numbers.days} ngày); thời lượng tối thiểu mỗi ngày: ${minutesText(numbers.minDailySeconds)}.`,
+      `Chiến dịch: ${numbers.campaignName} (mã ${numbers.campaignCode}). Kỳ báo cáo từ ngày ${dateText(numbers.from)} đến ngày ${dateText(numbers.to)} (${viNumber(numbers.days)} ngày); thời lượng tối thiểu mỗi ngày: ${minutesText(numbers.minDailySeconds)}.`,
     );
     this.table(
       [
@@ -173,15 +180,15 @@ class OfficialPdf {
       numbers.targets.map((target) => [
         target.topicName,
         minutesText(target.minSecondsPerWeek),
-        String(target.minPlaysPerWeek),
-        `${minutesText(target.requiredSeconds)}, ${target.requiredPlays} lượt`,
+        viNumber(target.minPlaysPerWeek),
+        `${minutesText(target.requiredSeconds)}, ${viNumber(target.requiredPlays)} lượt`,
       ]),
     );
 
     this.heading('2. Thời lượng phát theo chủ đề, mức đạt và số ngày dưới mức tối thiểu');
     const met = numbers.communes.filter((commune) => commune.topicsMet === commune.topicsRequired);
     this.paragraph(
-      `${met.length}/${numbers.communes.length} xã, phường đạt mọi chỉ tiêu. Mỗi ô ghi số phút đã phát và số lượt (trong ngoặc); cột "Tăng" so sánh với ${numbers.days} ngày liền trước (từ ${dateText(numbers.baselineFrom)} đến ${dateText(numbers.baselineTo)}).`,
+      `${viNumber(met.length)}/${viNumber(numbers.communes.length)} xã, phường đạt mọi chỉ tiêu. Mỗi ô ghi số phút đã phát và số lượt (trong ngoặc); cột "Tăng" so sánh với ${viNumber(numbers.days)} ngày liền trước (từ ${dateText(numbers.baselineFrom)} đến ${dateText(numbers.baselineTo)}).`,
     );
     const topicShare = 0.44 / Math.max(1, numbers.targets.length);
     this.table(
@@ -197,14 +204,16 @@ class OfficialPdf {
       ],
       numbers.communes.map((commune) => [
         commune.name,
-        ...commune.topics.map((cell) => `${minutesNumber(cell.airedSeconds)} (${cell.plays})`),
-        `${commune.topicsMet}/${commune.topicsRequired}`,
-        String(commune.daysBelowMinimum),
+        ...commune.topics.map(
+          (cell) => `${minutesNumber(cell.airedSeconds)} (${viNumber(cell.plays)})`,
+        ),
+        `${viNumber(commune.topicsMet)}/${viNumber(commune.topicsRequired)}`,
+        viNumber(commune.daysBelowMinimum),
         percentText(commune.uplift.changePercent),
       ]),
     );
     this.paragraph(
-      `Tổng thời lượng chiến dịch: ${minutesText(numbers.uplift.airedSeconds)}; kỳ trước: ${minutesText(numbers.uplift.baselineSeconds)}; thay đổi: ${percentText(numbers.uplift.changePercent)} (${numbers.uplift.communesUp} xã, phường tăng, ${numbers.uplift.communesDown} giảm, ${numbers.uplift.communesUnchanged} không đổi).`,
+      `Tổng thời lượng chiến dịch: ${minutesText(numbers.uplift.airedSeconds)}; kỳ trước: ${minutesText(numbers.uplift.baselineSeconds)}; thay đổi: ${percentText(numbers.uplift.changePercent)} (${viNumber(numbers.uplift.communesUp)} xã, phường tăng, ${viNumber(numbers.uplift.communesDown)} giảm, ${viNumber(numbers.uplift.communesUnchanged)} không đổi).`,
     );
 
     const bars = this.chartBars(numbers.communes);
@@ -229,12 +238,15 @@ class OfficialPdf {
       withLog.map((commune) => [
         commune.name,
         chainStatusText(commune.chain, commune.head),
+        // A record's number (seq), as the log and its exports write it: an identifier, not grouped.
         String(commune.head?.seq ?? 0),
         commune.head?.hash ?? '',
       ]),
     );
     const without = numbers.communes.length - withLog.length;
-    if (without > 0) this.paragraph(`${without} xã, phường còn lại chưa có nhật ký phát thanh.`);
+    if (without > 0) {
+      this.paragraph(`${viNumber(without)} xã, phường còn lại chưa có nhật ký phát thanh.`);
+    }
   }
 
   /** Per commune with clusters: items sent to its clusters (one per item and cluster) and aired whole. */
@@ -260,14 +272,14 @@ class OfficialPdf {
       ],
       withDevices.map((commune) => [
         commune.name,
-        String(commune.coverage.targeted),
-        String(commune.coverage.aired),
-        commune.coverage.percent === null ? '—' : `${decimalComma(commune.coverage.percent, 1)}%`,
+        viNumber(commune.coverage.targeted),
+        viNumber(commune.coverage.aired),
+        shareText(commune.coverage.percent),
       ]),
     );
     if (without > 0) {
       this.paragraph(
-        `${without} xã, phường còn lại chưa có cụm loa gửi biên nhận; thời lượng của các xã, phường này tính theo nhật ký của máy chủ.`,
+        `${viNumber(without)} xã, phường còn lại chưa có cụm loa gửi biên nhận; thời lượng của các xã, phường này tính theo nhật ký của máy chủ.`,
       );
     }
   }
