@@ -28,6 +28,13 @@ describe('liveOutcome', () => {
     expect(late.playedMs).toBe(10000);
   });
 
+  it('groups the thousands of a long lateness with a dot, as people read numbers', () => {
+    const late = liveOutcome(played('aired', 1_234_600), { startsAt: began });
+    expect(late.reason).toBe(
+      'Cụm loa vào phiên phát trực tiếp muộn 1.235 giây (mất kết nối hoặc bận)',
+    );
+  });
+
   it('leaves an interrupted play as it is', () => {
     const cut = played('partial', 20000);
     expect(liveOutcome(cut, { startsAt: began })).toBe(cut);

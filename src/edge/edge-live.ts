@@ -1,3 +1,4 @@
+import { viNumber } from '../common/vi-number';
 import type { PlayedOutcome } from '../playout/player/play-outcome';
 
 /** A `play-live` as the playback takes it. */
@@ -25,7 +26,7 @@ export function liveOutcome(
   return {
     ...played,
     outcome: 'partial',
-    reason: `Cụm loa vào phiên phát trực tiếp muộn ${Math.round(lateMs / 1000)} giây (mất kết nối hoặc bận)`,
+    reason: `Cụm loa vào phiên phát trực tiếp muộn ${viNumber(lateMs / 1000)} giây (mất kết nối hoặc bận)`,
   };
 }
 

@@ -1,3 +1,4 @@
+import { viNumber } from '../common/vi-number';
 import type { ReceiptSegment } from '../fleet/protocol';
 
 const msOf = (segment: ReceiptSegment): number =>
@@ -19,9 +20,9 @@ export function relayReceiptNote(
   const notes: string[] = [];
   if (reason) notes.push(reason);
   if (fallback > 0) {
-    notes.push(`Luồng tiếp âm không nhận được: phát bản tin dự phòng ${fallback} giây`);
+    notes.push(`Luồng tiếp âm không nhận được: phát bản tin dự phòng ${viNumber(fallback)} giây`);
   }
   // A switch's second of silence is not worth a note; a relay gone silent is.
-  if (silence >= 5) notes.push(`${silence} giây im lặng (mọi luồng đều hỏng)`);
+  if (silence >= 5) notes.push(`${viNumber(silence)} giây im lặng (mọi luồng đều hỏng)`);
   return notes.length > 0 ? notes.join('. ').slice(0, 500) : null;
 }

@@ -1,5 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { Clock } from '../../common/clock';
+import { viNumber } from '../../common/vi-number';
 import { AudioSinks, DecoderProcess } from '../sinks/audio-sinks';
 import { SinkTarget } from '../sinks/sink-args';
 import { DEAD_AIR_LUFS, DynamicGain, LoudnessMeter } from './loudness-meter';
@@ -13,6 +14,14 @@ import { onOwnSink, OWN_SINK_LEAD_MS, PcmInput, PlacementResult } from './statio
 const SWITCH_GAP_ALLOWANCE_MS = 2000;
 /** A probe of the primary must bring this much audio above the dead-air level to count as back. */
 const PROBE_HEALTHY_MS = 2000;
+
+/**
+ * Why a relay that ran to its end is not `aired`: how much of it was silence, in whole seconds
+ * ("3.600 giây tiếp âm là khoảng lặng …"), for the log's reason that people read.
+ */
+export function silentTailText(silentMs: number): string {
+  return `${viNumber(silentMs / 1000)} giây tiếp âm là khoảng lặng (mọi luồng đều hỏng)`;
+}
 
 /** How a relay watches its streams (issue 15's numbers by default; tests may shorten them). */
 export interface RelayTiming {
@@ -342,7 +351,7 @@ export class RelayInput implements PcmInput {
     const allowanceMs = SWITCH_GAP_ALLOWANCE_MS * (this.switches + 1);
     const completed = ranToEnd && !error && plan.durationMs - playedMs <= allowanceMs;
     if (ranToEnd && !completed && !error) {
-      error = `${Math.round((plan.durationMs - playedMs) / 1000)} giây tiếp âm là khoảng lặng (mọi luồng đều hỏng)`;
+      error = silentTailText(plan.durationMs - playedMs);
     }
     return {
       ...placed,
