@@ -19,6 +19,7 @@ import {
   missedOutcome,
   MISSED_REASONS,
 } from './automation-recorder';
+import { deadAirAlertText } from './dead-air-alert';
 import { PlayoutClaims } from './playout-claims';
 import { refusedByPolicy } from './policy-refusal';
 import { communeHasDevices } from './receipts/device-communes';
@@ -29,7 +30,6 @@ import { OutputPlayResult, StationOutputs } from './player/station-outputs';
 import type { OutputPriority } from './player/station-output';
 import type { RelayResult } from './player/relay-player';
 import { AlertsService } from '../fleet/alerts.service';
-import { formatLocalInstant } from '../common/local-time';
 import { relayTitle } from '../schedule/schedule-item.view';
 import { StreamSource } from '../sources/entities/stream-source.entity';
 import { streamRulesOf } from '../sources/pinned-stream-puller';
@@ -364,13 +364,17 @@ export class PlayoutRunner implements BeforeApplicationShutdown {
   }
 
   private raiseDeadAir(item: ScheduleItem, title: string): void {
-    const seconds = this.config.playout.deadAirSeconds;
     this.alerts
       .raise({
         communeCode: item.communeCode,
         kind: 'dead-air',
         subject: DEAD_AIR_SUBJECT,
-        message: `Đài xã ${item.communeCode} phát im lặng quá ${seconds} giây trong "${title}" (lúc ${formatLocalInstant(this.clock.now())})`,
+        message: deadAirAlertText(
+          item.communeCode,
+          this.config.playout.deadAirSeconds,
+          title,
+          this.clock.now(),
+        ),
       })
       .catch((error: unknown) => this.logger.error(`Dead-air alert not raised: ${String(error)}`));
   }

@@ -1,4 +1,4 @@
-import { communeCoverage, CountedReceipt } from './device-coverage';
+import { communeCoverage, CountedReceipt, coverageReason } from './device-coverage';
 
 const PLANNED = new Date('2026-12-03T05:30:00.000Z');
 const PLAN = { startsAt: PLANNED, durationMs: 60000 };
@@ -81,5 +81,24 @@ describe('communeCoverage', () => {
     expect(result.startedAt.toISOString()).toBe('2026-12-03T05:29:00.000Z');
     expect(result.playedMs).toBe(60000);
     expect(result.endedAt.toISOString()).toBe('2026-12-03T05:30:00.000Z');
+  });
+});
+
+describe('coverageReason', () => {
+  it('says how many clusters aired, part-aired, missed or have not reported the item', () => {
+    expect(coverageReason({ targeted: 3, aired: 1, partial: 1, missed: 0, unreported: 1 })).toBe(
+      'Theo biên nhận của 3 cụm loa: 1 phát đủ, 1 phát một phần, 0 không phát, 1 chưa báo cáo',
+    );
+    expect(coverageReason({ targeted: 0, aired: 0, partial: 0, missed: 0, unreported: 0 })).toBe(
+      'Không có cụm loa nào trong vùng phát của mục này',
+    );
+  });
+
+  it('groups thousands with a dot, as people read numbers', () => {
+    expect(
+      coverageReason({ targeted: 1250, aired: 1180, partial: 40, missed: 12, unreported: 18 }),
+    ).toBe(
+      'Theo biên nhận của 1.250 cụm loa: 1.180 phát đủ, 40 phát một phần, 12 không phát, 18 chưa báo cáo',
+    );
   });
 });

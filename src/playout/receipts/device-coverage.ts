@@ -1,3 +1,4 @@
+import { viNumber } from '../../common/vi-number';
 import type { ReceiptOutcome, ReceiptSegment } from '../../fleet/protocol';
 import type { AutomationOutcome } from '../automation-recorder';
 import type { DeviceCoverage } from '../entities/playout-record.entity';
@@ -66,9 +67,9 @@ function span(
 export function coverageReason(devices: DeviceCoverage): string {
   if (devices.targeted === 0) return 'Không có cụm loa nào trong vùng phát của mục này';
   return (
-    `Theo biên nhận của ${devices.targeted} cụm loa: ${devices.aired} phát đủ, ` +
-    `${devices.partial} phát một phần, ${devices.missed} không phát, ` +
-    `${devices.unreported} chưa báo cáo`
+    `Theo biên nhận của ${viNumber(devices.targeted)} cụm loa: ${viNumber(devices.aired)} phát đủ, ` +
+    `${viNumber(devices.partial)} phát một phần, ${viNumber(devices.missed)} không phát, ` +
+    `${viNumber(devices.unreported)} chưa báo cáo`
   );
 }
 

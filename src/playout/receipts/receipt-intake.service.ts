@@ -4,6 +4,7 @@ import { EntityManager, In } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { DomainError } from '../../common/domain-error';
+import { viNumber } from '../../common/vi-number';
 import { toInstant } from '../../database/columns';
 import { insertRows } from '../../database/bulk-insert';
 import { Db } from '../../database/db.service';
@@ -344,7 +345,7 @@ const REJECTION_TEXT: Record<ReceiptRejection, string> = {
 /** The rejection alert's text: the cluster, how many receipts, the first one's problem. */
 function rejectedText(device: Device, rejected: readonly RejectedReceiptView[]): string {
   const [first] = rejected;
-  const more = rejected.length > 1 ? ` (và ${rejected.length - 1} biên nhận khác)` : '';
+  const more = rejected.length > 1 ? ` (và ${viNumber(rejected.length - 1)} biên nhận khác)` : '';
   return (
     `Biên nhận phát số ${first.seq}${more} của cụm loa "${device.name}" không được tính vào ` +
     `thời lượng phát: ${REJECTION_TEXT[first.problem]}`
