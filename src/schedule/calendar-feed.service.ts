@@ -5,9 +5,8 @@ import { addDays, localDateOf, TIME_ZONE } from '../common/local-time';
 import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
 import { TopicsService } from '../topics/topics.service';
-import { VietnamTime, withVietnamTimezone } from './calendar-format';
+import { eventDescription, VietnamTime, withVietnamTimezone } from './calendar-format';
 import { checkDateRange, rangeInstants } from './date-range';
-import { ScheduleItemStatus } from './entities/schedule-item.entity';
 import { ProgramLogRepository } from './program-log.repository';
 import { ScheduleService } from './schedule.service';
 
@@ -15,16 +14,6 @@ import { ScheduleService } from './schedule.service';
 export const FEED_DAYS_BACK = 31;
 export const FEED_DAYS_AHEAD = 92;
 const MAX_FEED_DAYS = 400;
-
-const STATUS_TEXT: Record<ScheduleItemStatus, string> = {
-  planned: 'Đã lên lịch',
-  dispatched: 'Đã chuyển sang phát',
-  aired: 'Đã phát',
-  partial: 'Phát một phần',
-  failed: 'Phát lỗi',
-  missed: 'Bị lỡ',
-  cancelled: 'Đã huỷ',
-};
 
 /** Stable across feeds, so a subscribed calendar updates an event instead of adding one. */
 export function eventUid(itemId: string): string {
@@ -83,12 +72,7 @@ export class CalendarFeedService {
         summary: view.title ?? 'Bản tin',
         location: commune.name,
         status: item.status === 'cancelled' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
-        description: [
-          `Chủ đề: ${topics || 'không có'}`,
-          `Thời lượng: ${Math.round(item.durationMs / 1000)} giây`,
-          `Trạng thái: ${STATUS_TEXT[item.status]}`,
-          ...(item.cancelReason ? [`Lý do huỷ: ${item.cancelReason}`] : []),
-        ].join('\n'),
+        description: eventDescription(topics, item),
       });
     });
     return withVietnamTimezone(calendar.toString());

@@ -1,5 +1,5 @@
 import ical, { ICalEventStatus } from 'ical-generator';
-import { VietnamTime, withVietnamTimezone } from './calendar-format';
+import { eventDescription, VietnamTime, withVietnamTimezone } from './calendar-format';
 
 describe('calendar format', () => {
   it('writes Vietnam wall-clock times under TZID, DTSTAMP in UTC, and the VTIMEZONE', () => {
@@ -31,5 +31,25 @@ describe('calendar format', () => {
     expect(time.setZone('utc').toFormat('HHmmss')).toBe('223000');
     expect(time.toFormat('yyyyLLdd')).toBe('20251006');
     expect(() => time.setZone('Europe/Berlin')).toThrow(/only knows/);
+  });
+
+  it("describes an event's topics, length, status and cancellation, one line each", () => {
+    expect(
+      eventDescription('Chính quyền số, Kinh tế số', {
+        durationMs: 41_500,
+        status: 'cancelled',
+        cancelReason: 'Trùng lịch họp dân',
+      }),
+    ).toBe(
+      'Chủ đề: Chính quyền số, Kinh tế số\nThời lượng: 42 giây\nTrạng thái: Đã huỷ\nLý do huỷ: Trùng lịch họp dân',
+    );
+    expect(
+      eventDescription('', { durationMs: 40_000, status: 'planned', cancelReason: null }),
+    ).toBe('Chủ đề: không có\nThời lượng: 40 giây\nTrạng thái: Đã lên lịch');
+  });
+
+  it("groups the thousands of a long item's seconds with a dot, as people read numbers", () => {
+    const relay = { durationMs: 3_600_000, status: 'aired' as const, cancelReason: null };
+    expect(eventDescription('Tiếp âm', relay)).toContain('Thời lượng: 3.600 giây');
   });
 });

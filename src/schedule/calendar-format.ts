@@ -1,5 +1,7 @@
 import type { ICalLuxonDateTimeStub } from 'ical-generator';
 import { TIME_ZONE, UTC_OFFSET_MS } from '../common/local-time';
+import { viNumber } from '../common/vi-number';
+import type { ScheduleItem, ScheduleItemStatus } from './entities/schedule-item.entity';
 
 /**
  * Asia/Ho_Chi_Minh as an RFC 5545 VTIMEZONE: UTC+7 all year, no daylight saving since 1975.
@@ -74,4 +76,30 @@ export function withVietnamTimezone(ics: string): string {
   const index = ics.indexOf('BEGIN:VEVENT');
   if (index === -1) return ics;
   return `${ics.slice(0, index)}${VTIMEZONE_HO_CHI_MINH}\r\n${ics.slice(index)}`;
+}
+
+const STATUS_TEXT: Record<ScheduleItemStatus, string> = {
+  planned: 'Đã lên lịch',
+  dispatched: 'Đã chuyển sang phát',
+  aired: 'Đã phát',
+  partial: 'Phát một phần',
+  failed: 'Phát lỗi',
+  missed: 'Bị lỡ',
+  cancelled: 'Đã huỷ',
+};
+
+/**
+ * An event's description, one line each: its topics (their names), its length in seconds
+ * (grouped as prose writes numbers: "3.600 giây"), its status and why it was cancelled.
+ */
+export function eventDescription(
+  topics: string,
+  item: Pick<ScheduleItem, 'durationMs' | 'status' | 'cancelReason'>,
+): string {
+  return [
+    `Chủ đề: ${topics || 'không có'}`,
+    `Thời lượng: ${viNumber(item.durationMs / 1000)} giây`,
+    `Trạng thái: ${STATUS_TEXT[item.status]}`,
+    ...(item.cancelReason ? [`Lý do huỷ: ${item.cancelReason}`] : []),
+  ].join('\n');
 }
