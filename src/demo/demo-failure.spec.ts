@@ -14,6 +14,15 @@ describe('npm run demo: why it stopped, in Vietnamese', () => {
     expect(text).not.toMatch(/overlaps/);
   });
 
+  it('groups the thousands of a long window’s minutes with a dot', () => {
+    const text = demoFailureText(
+      new DomainError('WINDOW_OVERLAP', 'Window Cả ngày overlaps window Cả ngày (thật)', {
+        window: { name: 'Cả ngày (thật)', startTime: '00:00', durationMinutes: 1440 },
+      }),
+    );
+    expect(text).toContain('khung giờ phát “Cả ngày (thật)” (00:00, 1.440 phút)');
+  });
+
   it('names the commune’s own window whose name the demo wants', () => {
     const text = demoFailureText(
       new DomainError('WINDOW_NAME_TAKEN', 'Another window of commune 16066 is named "sáng"', {

@@ -1,4 +1,5 @@
 import { DomainError } from '../common/domain-error';
+import { viNumber } from '../common/vi-number';
 import { ConfigError } from '../config/load-config';
 import { DEMO_COMMUNE_NAME, DEMO_REMOVE_COMMAND } from './demo.constants';
 
@@ -7,6 +8,9 @@ interface WindowDetail {
   startTime?: string;
   durationMinutes?: number;
 }
+
+const minutes = (value: number | undefined): string =>
+  typeof value === 'number' ? viNumber(value) : '?';
 
 /**
  * What `npm run demo` prints when it stops: Vietnamese for the person at the terminal, saying
@@ -21,7 +25,7 @@ export function demoFailureText(error: unknown): string | null {
     case 'WINDOW_OVERLAP': {
       const window = (error.details?.window ?? {}) as WindowDetail;
       const which = window.name
-        ? ` “${window.name}” (${window.startTime ?? '?'}, ${window.durationMinutes ?? '?'} phút)`
+        ? ` “${window.name}” (${window.startTime ?? '?'}, ${minutes(window.durationMinutes)} phút)`
         : '';
       return `${DEMO_COMMUNE_NAME} đã có khung giờ phát${which} trùng giờ với khung giờ của dữ liệu mẫu. ${unchanged} Dữ liệu mẫu dành cho xã chưa dùng thật: hãy thử trên một cơ sở dữ liệu khác (DATABASE_URL), hoặc xoá khung giờ đó rồi chạy lại lệnh.`;
     }

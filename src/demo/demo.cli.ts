@@ -6,6 +6,7 @@ import { MediaWorkerModule } from '../media/media-worker.module';
 import { demoFailureText } from './demo-failure';
 import { DemoRemover } from './demo-remover';
 import { DemoSeeder } from './demo-seeder';
+import { removedText, seededText } from './demo-summary';
 import { DEMO_COMMUNE_NAME } from './demo.constants';
 
 /**
@@ -33,9 +34,7 @@ async function run(remove: boolean): Promise<void> {
         return;
       }
       const summary = await remover.remove(await app.get(DemoSeeder).admin());
-      console.log(
-        `Đã xoá dữ liệu mẫu: ${summary.windows} khung giờ, ${summary.bulletins} bản tin, ${summary.audio} tệp âm thanh, ${summary.scheduleItems} mục lịch phát, ${summary.playoutRecords} bản ghi nhật ký.`,
-      );
+      console.log(removedText(summary));
       if (summary.keptLogs.length > 0) {
         console.log(
           `Giữ lại nhật ký mẫu của xã ${summary.keptLogs.join(', ')}: đã có bản ghi thật nối sau trong chuỗi băm (nhật ký chỉ được ghi thêm, không được xoá).`,
@@ -54,9 +53,7 @@ async function run(remove: boolean): Promise<void> {
       `Đang tạo dữ liệu mẫu cho ${DEMO_COMMUNE_NAME} (tổng hợp giọng đọc mất khoảng một phút)…`,
     );
     const summary = await app.get(DemoSeeder).seed();
-    console.log(
-      `Đã tạo dữ liệu mẫu: ${summary.windows} khung giờ, ${summary.bulletins} bản tin đã duyệt, ${summary.scheduleItems} mục lịch phát trong 7 ngày tới (từ hôm nay), ${summary.playoutRecords} bản ghi nhật ký phát thanh (chiến dịch cds-2025) cho ${summary.communes.length} xã.`,
-    );
+    console.log(seededText(summary));
     console.log('Xoá toàn bộ dữ liệu mẫu: npm run demo:remove');
   } finally {
     await app.close();
