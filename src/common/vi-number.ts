@@ -1,8 +1,9 @@
 /**
  * Numbers in Vietnamese, two ways, by where they are read:
- * - `viNumber`: prose people read (alerts, notices, policy messages, the web pages): thousands
- *   grouped with a dot, a decimal comma, "3.600 giây", "1.234,6 giây", as vi-VN writes them and as
- *   the web app's `formatNumber` (Intl vi-VN) shows them.
+ * - `viNumber`: prose people read (alerts, notices, policy messages, log reasons, the calendar
+ *   feed, the official PDF's sentences and tables, the web pages): thousands grouped with a dot, a
+ *   decimal comma, "3.600 giây", "1.234,6 giây", as vi-VN writes them and as the web app's
+ *   `formatNumber` (Intl vi-VN) shows them. Not a record's number (seq): an identifier, ungrouped.
  * - `decimalComma`: cells of the exports (CSV, XLSX) and other values a program or a spreadsheet
  *   reads back: a decimal comma, no grouping, "1234,6". A grouped "1.234" is a thousand to Excel in
  *   vi-VN and one point something to everything else.
