@@ -84,15 +84,8 @@ describe('edge players against the service (e2e, real processes)', () => {
       });
     const everyone = await bulletin(2000, 'Thông báo chung');
     const village = await bulletin(3000, 'Họp thôn 1');
+    const urgent = await bulletin(2000, 'Thông báo khẩn: lũ quét', 'emergency');
     const base = Date.now() + 50000;
-    // An emergency on the log for later, which a play-emergency command brings forward.
-    const urgent = await insertScheduleItem(app, {
-      communeCode: HAC_THANH,
-      bulletinId: await bulletin(2000, 'Thông báo khẩn: lũ quét', 'emergency'),
-      startsAt: new Date(base + 3600000),
-      durationMs: 2000,
-      source: 'emergency',
-    });
     const i1 = await insertScheduleItem(app, {
       communeCode: HAC_THANH,
       bulletinId: everyone,
@@ -129,8 +122,8 @@ describe('edge players against the service (e2e, real processes)', () => {
       });
     };
     edges.push(startEdge('thon-1', thon1.enrolmentCode), startEdge('thon-2', thon2.enrolmentCode));
-    await edges[0].waitFor(/Synced: 3 items/, 30000);
-    await edges[1].waitFor(/Synced: 2 items/, 30000);
+    await edges[0].waitFor(/Synced: 2 items/, 30000);
+    await edges[1].waitFor(/Synced: 1 items/, 30000);
 
     // Status as the commune sees it, and a command answered.
     const devices = () => api<DeviceRow[]>(admin, 'GET', `/api/v1/communes/${HAC_THANH}/devices`);
@@ -180,29 +173,30 @@ describe('edge players against the service (e2e, real processes)', () => {
     });
     expect(Math.abs(row.clockSkewMs ?? 99999)).toBeLessThan(1500);
 
-    // play-emergency: played at once from the cache, acknowledged with its start.
+    // An emergency to thon-2's zone: its play-emergency names an item the box has not synced;
+    // it fetches it, plays it at once and acknowledges with its start.
     const sentAt = Date.now();
-    const emergency = await api<{ id: string }>(
+    const emergency = await api<{ id: string; emergencyId: string }>(
       admin,
       'POST',
-      `/api/v1/communes/${HAC_THANH}/devices/${thon2.id}/commands`,
-      { type: 'play-emergency', scheduleItemId: urgent.id },
+      `/api/v1/communes/${HAC_THANH}/schedule/emergency`,
+      { bulletinId: urgent, zones: ['thon-2'] },
     );
     const started = await eventually(
       async () => {
-        const view = await api<{ ok: boolean | null; error: string | null }>(
+        const view = await api<{ acknowledged: { ok: boolean; error: string | null }[] }>(
           admin,
           'GET',
-          `/api/v1/communes/${HAC_THANH}/devices/${thon2.id}/commands/${emergency.id}`,
+          `/api/v1/emergencies/${emergency.emergencyId}`,
         );
-        return view.ok === null ? undefined : view;
+        return view.acknowledged[0];
       },
       { timeoutMs: 15000 },
     );
     expect(started).toMatchObject({ ok: true, error: null });
-    await edges[1].waitFor(new RegExp(`Receipt 1: ${urgent.id} aired 2000 ms`), 10000);
+    await edges[1].waitFor(new RegExp(`Receipt 1: ${emergency.id} aired 2000 ms`), 10000);
     const emergencyFile = filesUnder(join(dir('thon-2'), 'archive')).find((file) =>
-      file.includes(urgent.id),
+      file.includes(emergency.id),
     );
     expect(await durationOf(join(dir('thon-2'), 'archive', emergencyFile!))).toBeCloseTo(2, 1);
     expect(Date.now() - sentAt).toBeLessThan(8000);
@@ -223,7 +217,7 @@ describe('edge players against the service (e2e, real processes)', () => {
       const receipts = await store.receipts();
       await store.close();
       expect(receipts.length).toBe(2);
-      for (const receipt of receipts.filter((played) => played.scheduleItemId !== urgent.id)) {
+      for (const receipt of receipts.filter((played) => played.scheduleItemId !== emergency.id)) {
         expect(receiptProblem(receipt, identity(name).publicKey)).toBeNull();
         expect(receipt.outcome).toBe('aired');
         const planned = receipt.scheduleItemId === i1.id ? i1 : i2;
@@ -262,7 +256,7 @@ describe('edge players against the service (e2e, real processes)', () => {
           'GET',
           `/api/v1/communes/${HAC_THANH}/playout-log`,
         );
-        return records.length >= 2 ? records : undefined;
+        return records.length >= 3 ? records : undefined;
       },
       { timeoutMs: 60000, what: 'the commune records built from the receipts' },
     );
@@ -273,6 +267,12 @@ describe('edge players against the service (e2e, real processes)', () => {
       devices: { targeted: 2, aired: 2, partial: 0, missed: 0, unreported: 0 },
     });
     expect(recordOf(i2.id)).toMatchObject({
+      outcome: 'aired',
+      source: 'devices',
+      devices: { targeted: 1, aired: 1, partial: 0, missed: 0, unreported: 0 },
+    });
+    // The emergency is on the log as thon-2 played it.
+    expect(recordOf(emergency.id)).toMatchObject({
       outcome: 'aired',
       source: 'devices',
       devices: { targeted: 1, aired: 1, partial: 0, missed: 0, unreported: 0 },

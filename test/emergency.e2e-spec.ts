@@ -3,6 +3,7 @@ import { Db } from '../src/database/db.service';
 import mqtt from 'mqtt';
 import { CommandMessage, deviceTopic, encodeMessage } from '../src/fleet/protocol';
 import { seedReadyAudio } from './support/audio-fixtures';
+import { insertScheduleItem } from './support/playout-fixtures';
 import { DeviceCredentials, newDevicePublicKey, SimulatedDevice } from './support/fleet-device';
 import { eventually } from './support/eventually';
 import { MOSQUITTO_PATH, startMosquitto, TestMosquitto } from './support/mosquitto';
@@ -467,6 +468,37 @@ describe.each(BROKERS)('emergency to the fleet, $name (e2e)', ({ mosquitto: exte
     }
     expect(await rowCounts(app)).toEqual(before);
     await get('/emergencies/01890a5d-ac96-774b-bcce-b180c2f4d8a1', who.admin).expect(404);
+  });
+
+  it('refuses play-emergency through the command route: an emergency goes through its own', async () => {
+    // A normal item at 17:00 and a made-up id: neither may reach a box as an emergency.
+    const normal = await insertScheduleItem(app, {
+      communeCode: HAC_THANH,
+      bulletinId: normalBulletin,
+      startsAt: new Date('2026-12-03T10:00:00Z'),
+      durationMs: 30000,
+    });
+    const before = await rowCounts(app);
+    const sentBefore = devices.a.commands.length;
+    const path = `/communes/${HAC_THANH}/devices/${ids.a.deviceId}/commands`;
+    for (const scheduleItemId of ['hello', normal.id]) {
+      const response = await post(path, who.operator, { type: 'play-emergency', scheduleItemId });
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED' });
+      expect(response.body.message).toContain(
+        'type play-emergency is not sent by hand: start the emergency with POST ' +
+          '/api/v1/communes/:commune/schedule/emergency',
+      );
+    }
+    expect(await rowCounts(app)).toEqual(before);
+    // A command sent after them is the next the box gets: nothing went out before it.
+    const sync = await post(path, who.operator, { type: 'sync' }).expect(202);
+    await eventually(() =>
+      Promise.resolve(devices.a.commands.length > sentBefore ? true : undefined),
+    );
+    expect(devices.a.commands.slice(sentBefore)).toEqual([{ id: sync.body.id, type: 'sync' }]);
+    const audit = await get('/audit?action=device.command.sent', who.admin).expect(200);
+    expect(JSON.stringify(audit.body)).not.toContain('play-emergency');
   });
 
   it('does not send a finished emergency to a device that comes back after its end', async () => {

@@ -3781,11 +3781,10 @@ export interface components {
     };
     DeviceCommandDto: {
       /** @enum {string} */
-      type: 'sync' | 'volume' | 'power' | 'play-emergency' | 'stop';
+      type: 'sync' | 'volume' | 'power' | 'stop';
       volume?: number;
       /** @enum {string} */
       power?: 'on' | 'off';
-      scheduleItemId?: string;
     };
     CommandView: {
       id: string;

@@ -12,10 +12,11 @@ import {
   Min,
   MinLength,
   ValidateNested,
+  ValidationArguments,
 } from 'class-validator';
 import {
   OPERATOR_COMMAND_TYPES,
-  CommandType,
+  OperatorCommandType,
   MAX_ZONES_PER_DEVICE,
   POWER_STATES,
   PowerState,
@@ -104,9 +105,23 @@ export class EnrolDto {
   publicKey!: string;
 }
 
+/**
+ * An emergency is not sent to one box by hand: without the emergency's checks, record and `endsAt`
+ * a box would play any item, unlogged, whenever it next connected. The answer says where to go.
+ */
+function commandTypeMessage({ value }: ValidationArguments): string {
+  const allowed = `type must be one of ${OPERATOR_COMMAND_TYPES.join(', ')}`;
+  if (value !== 'play-emergency') return allowed;
+  return (
+    'type play-emergency is not sent by hand: start the emergency with POST ' +
+    '/api/v1/communes/:commune/schedule/emergency {bulletinId, zones?}; a cluster that missed it ' +
+    `gets it again when it reconnects while it is on air (${allowed})`
+  );
+}
+
 export class DeviceCommandDto {
-  @IsIn(OPERATOR_COMMAND_TYPES)
-  type!: CommandType;
+  @IsIn(OPERATOR_COMMAND_TYPES, { message: commandTypeMessage })
+  type!: OperatorCommandType;
 
   @Omittable()
   @IsInt()
@@ -117,10 +132,4 @@ export class DeviceCommandDto {
   @Omittable()
   @IsIn(POWER_STATES)
   power?: PowerState;
-
-  @Omittable()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(64)
-  scheduleItemId?: string;
 }

@@ -46,8 +46,20 @@ export const COMMAND_TYPES = [
 ] as const;
 export type CommandType = (typeof COMMAND_TYPES)[number];
 
-/** Commands people send through the API; `play-live` is the service's own (a live session). */
-export const OPERATOR_COMMAND_TYPES = COMMAND_TYPES.filter((type) => type !== 'play-live');
+/**
+ * Commands people send through the API (`POST …/devices/:id/commands`). `play-live` is the
+ * service's own (a live session), and so is `play-emergency`: it goes out only with an emergency
+ * (`POST …/schedule/emergency`, or a province's), which checks the bulletin, puts the item on the
+ * log, records the delivery, gives the command its `endsAt` and sends it again to a box that
+ * comes back while it is on air.
+ */
+export const OPERATOR_COMMAND_TYPES = [
+  'sync',
+  'volume',
+  'power',
+  'stop',
+] as const satisfies readonly CommandType[];
+export type OperatorCommandType = (typeof OPERATOR_COMMAND_TYPES)[number];
 
 /** The live stream path of a device: `url` of a `play-live`, with the device's token. */
 export function liveStreamPath(deviceId: string, sessionId: string): string {
