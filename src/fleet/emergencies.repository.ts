@@ -4,7 +4,7 @@ import { toInstant } from '../database/columns';
 import { insertRows, sqlBoolean, SqlValue } from '../database/bulk-insert';
 import { Db } from '../database/db.service';
 import { DeviceCommand } from './entities/device-command.entity';
-import type { Device } from './entities/device.entity';
+import { Device } from './entities/device.entity';
 import type { DeviceState } from './protocol';
 import { EmergencyDevice } from './entities/emergency-device.entity';
 import { Emergency } from './entities/emergency.entity';
@@ -63,10 +63,26 @@ interface RawTarget {
   schedule_item_id: string;
   command_id: string;
   online_when_sent: boolean | number;
+  enrolled_when_sent: boolean | number;
   acknowledged_at: string | null;
   ok: boolean | number | null;
   error: string | null;
   started_at: string | null;
+  device_enrolled_at: string | null;
+}
+
+/**
+ * A targeted device's row, with when the device (if it still exists) enrolled: one that was not
+ * enrolled when the emergency was sent may have enrolled before it ended.
+ */
+export type EmergencyTarget = EmergencyDevice & { deviceEnrolledAt: Date | null };
+
+/** Counts of an emergency's devices, for the lists. */
+export interface EmergencyCounts {
+  targeted: number;
+  acknowledged: number;
+  started: number;
+  notEnrolled: number;
 }
 
 /** `?` placeholders as the driver wants them: as they are on SQLite, `$1…` on PostgreSQL. */
@@ -94,6 +110,7 @@ const TARGET_COLUMNS = [
   'schedule_item_id',
   'command_id',
   'online_when_sent',
+  'enrolled_when_sent',
 ] as const;
 
 /** Database access for emergencies, their targeted devices and the fleet's acknowledgements. */
@@ -138,6 +155,7 @@ export class EmergenciesRepository {
         target.scheduleItemId,
         target.commandId,
         sqlBoolean(manager, target.onlineWhenSent),
+        sqlBoolean(manager, target.enrolledWhenSent),
       ]),
     );
   }
@@ -147,13 +165,15 @@ export class EmergenciesRepository {
   }
 
   /** The emergency's devices, read raw: a province's 2,500 rows would take TypeORM ~0.2 s. */
-  async targets(emergencyId: string): Promise<EmergencyDevice[]> {
+  async targets(emergencyId: string): Promise<EmergencyTarget[]> {
     const rows = await this.db.manager.query<RawTarget[]>(
       placeholders(
         this.db.manager,
-        'SELECT emergency_id, device_id, commune_code, device_name, schedule_item_id, command_id, ' +
-          'online_when_sent, acknowledged_at, ok, error, started_at FROM emergency_device ' +
-          'WHERE emergency_id = ? ORDER BY commune_code, device_name, device_id',
+        'SELECT t.emergency_id, t.device_id, t.commune_code, t.device_name, t.schedule_item_id, ' +
+          't.command_id, t.online_when_sent, t.enrolled_when_sent, t.acknowledged_at, t.ok, ' +
+          't.error, t.started_at, d.enrolled_at AS device_enrolled_at ' +
+          'FROM emergency_device t LEFT JOIN device d ON d.id = t.device_id ' +
+          'WHERE t.emergency_id = ? ORDER BY t.commune_code, t.device_name, t.device_id',
       ),
       [emergencyId],
     );
@@ -165,10 +185,12 @@ export class EmergenciesRepository {
       scheduleItemId: row.schedule_item_id,
       commandId: row.command_id,
       onlineWhenSent: Boolean(row.online_when_sent),
+      enrolledWhenSent: Boolean(row.enrolled_when_sent),
       acknowledgedAt: row.acknowledged_at === null ? null : new Date(row.acknowledged_at),
       ok: row.ok === null ? null : Boolean(row.ok),
       error: row.error,
       startedAt: row.started_at === null ? null : new Date(row.started_at),
+      deviceEnrolledAt: instantOrNull(row.device_enrolled_at),
     }));
   }
 
@@ -230,26 +252,42 @@ export class EmergenciesRepository {
     });
   }
 
-  /** Counts of targeted, acknowledged (ok) and started devices of each emergency. */
-  async counts(
-    emergencyIds: readonly string[],
-  ): Promise<Map<string, { targeted: number; acknowledged: number; started: number }>> {
-    const counts = new Map<string, { targeted: number; acknowledged: number; started: number }>();
+  /**
+   * Counts of targeted, acknowledged and started devices of each emergency, and of those not
+   * enrolled in time (`notEnrolled` of emergency.view.ts, in SQL).
+   */
+  async counts(emergencyIds: readonly string[]): Promise<Map<string, EmergencyCounts>> {
+    const counts = new Map<string, EmergencyCounts>();
     if (emergencyIds.length === 0) return counts;
     const rows = await this.db.manager
       .createQueryBuilder(EmergencyDevice, 'target')
+      .innerJoin(Emergency, 'emergency', 'emergency.id = target.emergencyId')
+      .leftJoin(Device, 'device', 'device.id = target.deviceId')
       .select('target.emergencyId', 'id')
       .addSelect('COUNT(*)', 'targeted')
       .addSelect('COUNT(target.acknowledgedAt)', 'acknowledged')
       .addSelect('COUNT(target.startedAt)', 'started')
+      .addSelect(
+        'SUM(CASE WHEN target.acknowledgedAt IS NULL AND NOT target.enrolledWhenSent ' +
+          'AND (device.enrolledAt IS NULL OR device.enrolledAt > emergency.endsAt) ' +
+          'THEN 1 ELSE 0 END)',
+        'notEnrolled',
+      )
       .where('target.emergencyId IN (:...ids)', { ids: emergencyIds })
       .groupBy('target.emergencyId')
-      .getRawMany<{ id: string; targeted: string; acknowledged: string; started: string }>();
+      .getRawMany<{
+        id: string;
+        targeted: string;
+        acknowledged: string;
+        started: string;
+        notEnrolled: string;
+      }>();
     for (const row of rows) {
       counts.set(row.id, {
         targeted: Number(row.targeted),
         acknowledged: Number(row.acknowledged),
         started: Number(row.started),
+        notEnrolled: Number(row.notEnrolled),
       });
     }
     return counts;

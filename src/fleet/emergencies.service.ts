@@ -28,6 +28,7 @@ import {
   emergencySummary,
   EmergencySummary,
   FanOutSummary,
+  NO_TARGETS,
   ProvinceEmergencyView,
 } from './emergency.view';
 import { DeviceCommand } from './entities/device-command.entity';
@@ -262,11 +263,7 @@ export class EmergenciesService {
     const counts = await this.emergencies.counts(emergencies.map((emergency) => emergency.id));
     const now = this.clock.now();
     return emergencies.map((emergency) =>
-      emergencySummary(
-        emergency,
-        counts.get(emergency.id) ?? { targeted: 0, acknowledged: 0, started: 0 },
-        now,
-      ),
+      emergencySummary(emergency, counts.get(emergency.id) ?? NO_TARGETS, now),
     );
   }
 
@@ -328,6 +325,7 @@ export class EmergenciesService {
         scheduleItemId: item.id,
         commandId,
         onlineWhenSent: isOnline,
+        enrolledWhenSent: device.enrolledAt !== null,
         acknowledgedAt: null,
         ok: null,
         error: null,

@@ -1,4 +1,4 @@
-import { EmergencyDevice } from './entities/emergency-device.entity';
+import type { EmergencyTarget } from './emergencies.repository';
 import { Emergency } from './entities/emergency.entity';
 import { emergencyReport } from './emergency.view';
 
@@ -14,7 +14,7 @@ const emergency: Emergency = {
   endsAt: new Date('2026-12-03T07:01:00.000Z'),
 };
 
-function target(name: string, values: Partial<EmergencyDevice>): EmergencyDevice {
+function target(name: string, values: Partial<EmergencyTarget>): EmergencyTarget {
   return {
     emergencyId: 'e1',
     deviceId: `id-${name}`,
@@ -23,10 +23,12 @@ function target(name: string, values: Partial<EmergencyDevice>): EmergencyDevice
     scheduleItemId: 'i1',
     commandId: `c-${name}`,
     onlineWhenSent: true,
+    enrolledWhenSent: true,
     acknowledgedAt: null,
     ok: null,
     error: null,
     startedAt: null,
+    deviceEnrolledAt: new Date('2026-12-01T00:00:00.000Z'),
     ...values,
   };
 }
@@ -52,7 +54,32 @@ describe('emergencyReport', () => {
     ]);
     // Offline when sent and no answer since; an online device without answer is not offline.
     expect(names(report.offline)).toEqual(['D']);
+    expect(report.notEnrolled).toEqual([]);
     expect(report.running).toBe(true);
+  });
+
+  it('tells the clusters not enrolled in time from those offline, as the record counts them', () => {
+    const unenrolled = { onlineWhenSent: false, enrolledWhenSent: false };
+    const report = emergencyReport(
+      emergency,
+      [
+        target('D', { onlineWhenSent: false }),
+        // Registered, never enrolled; or removed since: nothing could reach it.
+        target('F', { ...unenrolled, deviceEnrolledAt: null }),
+        // Enrolled during the emergency: it could have got it, and the record waits for it.
+        target('G', { ...unenrolled, deviceEnrolledAt: new Date('2026-12-03T07:00:40.000Z') }),
+        // Enrolled at its very end still counts; a millisecond later does not.
+        target('H', { ...unenrolled, deviceEnrolledAt: emergency.endsAt }),
+        target('I', { ...unenrolled, deviceEnrolledAt: new Date('2026-12-03T07:01:00.001Z') }),
+        // Enrolled during it and answered: received.
+        target('J', { ...unenrolled, acknowledgedAt: at, ok: true, deviceEnrolledAt: at }),
+      ],
+      new Date('2026-12-03T07:02:00Z'),
+    );
+    expect(names(report.targeted)).toEqual(['D', 'F', 'G', 'H', 'I', 'J']);
+    expect(names(report.offline)).toEqual(['D', 'G', 'H']);
+    expect(names(report.notEnrolled)).toEqual(['F', 'I']);
+    expect(names(report.acknowledged)).toEqual(['J']);
   });
 
   it('is no longer running once its items end', () => {

@@ -1,5 +1,6 @@
 import { EmergencyView } from '../schedule/schedule.service';
 import { ItemRef } from '../schedule/schedule-item.view';
+import type { EmergencyCounts, EmergencyTarget } from './emergencies.repository';
 import { EmergencyDevice } from './entities/emergency-device.entity';
 import { Emergency } from './entities/emergency.entity';
 
@@ -48,7 +49,10 @@ export class EmergencyStartRef extends EmergencyDeviceRef {
   startedAt!: string;
 }
 
-/** `GET /emergencies/:id`: who was targeted, who acknowledged, who started, who was offline. */
+/**
+ * `GET /emergencies/:id`: who was targeted, who acknowledged, who started, who was offline, and
+ * who was not enrolled yet.
+ */
 export class EmergencyReport {
   id!: string;
   scope!: Emergency['scope'];
@@ -64,8 +68,15 @@ export class EmergencyReport {
   targeted!: EmergencyTargetRef[];
   acknowledged!: EmergencyAcknowledgementRef[];
   started!: EmergencyStartRef[];
-  /** Offline when it was sent and not acknowledged since. */
+  /** Enrolled, offline when it was sent and not acknowledged since. */
   offline!: EmergencyDeviceRef[];
+  /**
+   * Registered but not enrolled when it was sent, nor before the emergency ended, and no answer:
+   * it could receive nothing (it gets the command if it enrols and connects while the emergency
+   * is on air). The commune's record, built from its enrolled clusters' receipts, does not count
+   * it: `targeted` less these are the clusters the record waits for.
+   */
+  notEnrolled!: EmergencyDeviceRef[];
 }
 
 export class EmergencySummary {
@@ -79,7 +90,17 @@ export class EmergencySummary {
   targeted!: number;
   acknowledged!: number;
   started!: number;
+  /** Of `targeted`, those not enrolled in time (`EmergencyReport.notEnrolled`). */
+  notEnrolled!: number;
 }
+
+/** The counts of an emergency no device row was written for. */
+export const NO_TARGETS: EmergencyCounts = {
+  targeted: 0,
+  acknowledged: 0,
+  started: 0,
+  notEnrolled: 0,
+};
 
 function emergencyHead(emergency: Emergency, now: Date) {
   return {
@@ -95,7 +116,7 @@ function emergencyHead(emergency: Emergency, now: Date) {
 
 export function emergencySummary(
   emergency: Emergency,
-  counts: Pick<EmergencySummary, 'targeted' | 'acknowledged' | 'started'>,
+  counts: EmergencyCounts,
   now: Date,
 ): EmergencySummary {
   return { ...emergencyHead(emergency, now), ...counts };
@@ -105,12 +126,26 @@ function deviceRef(target: EmergencyDevice): EmergencyDeviceRef {
   return { deviceId: target.deviceId, name: target.deviceName, communeCode: target.communeCode };
 }
 
+/**
+ * A target that could not receive the emergency: not enrolled when it was sent nor before it ended
+ * (as `deviceIsTargetable` counts the commune's record), and no answer. A removed device that was
+ * not enrolled when sent stays so. `EmergenciesRepository.counts` says the same in SQL.
+ */
+function notEnrolled(target: EmergencyTarget, emergency: Emergency): boolean {
+  if (target.acknowledgedAt !== null || target.enrolledWhenSent) return false;
+  const enrolledAt = target.deviceEnrolledAt;
+  return enrolledAt === null || enrolledAt.getTime() > emergency.endsAt.getTime();
+}
+
 /** The delivery of an emergency from its per-device rows (those the reader may see). */
 export function emergencyReport(
   emergency: Emergency,
-  targets: readonly EmergencyDevice[],
+  targets: readonly EmergencyTarget[],
   now: Date,
 ): EmergencyReport {
+  const unreachable = new Set(
+    targets.filter((target) => notEnrolled(target, emergency)).map((target) => target.deviceId),
+  );
   return {
     ...emergencyHead(emergency, now),
     provinceCode: emergency.provinceCode,
@@ -138,7 +173,13 @@ export function emergencyReport(
         : [{ ...deviceRef(target), startedAt: target.startedAt.toISOString() }],
     ),
     offline: targets
-      .filter((target) => !target.onlineWhenSent && target.acknowledgedAt === null)
+      .filter(
+        (target) =>
+          !target.onlineWhenSent &&
+          target.acknowledgedAt === null &&
+          !unreachable.has(target.deviceId),
+      )
       .map(deviceRef),
+    notEnrolled: targets.filter((target) => unreachable.has(target.deviceId)).map(deviceRef),
   };
 }

@@ -3933,6 +3933,8 @@ export interface components {
       targeted: number;
       acknowledged: number;
       started: number;
+      /** @description Of `targeted`, those not enrolled in time (`EmergencyReport.notEnrolled`). */
+      notEnrolled: number;
     };
     ProvinceEmergencyDto: {
       /** Format: uuid */
@@ -3997,8 +3999,15 @@ export interface components {
       targeted: components['schemas']['EmergencyTargetRef'][];
       acknowledged: components['schemas']['EmergencyAcknowledgementRef'][];
       started: components['schemas']['EmergencyStartRef'][];
-      /** @description Offline when it was sent and not acknowledged since. */
+      /** @description Enrolled, offline when it was sent and not acknowledged since. */
       offline: components['schemas']['EmergencyDeviceRef'][];
+      /**
+       * @description Registered but not enrolled when it was sent, nor before the emergency ended, and no answer:
+       *     it could receive nothing (it gets the command if it enrols and connects while the emergency
+       *     is on air). The commune's record, built from its enrolled clusters' receipts, does not count
+       *     it: `targeted` less these are the clusters the record waits for.
+       */
+      notEnrolled: components['schemas']['EmergencyDeviceRef'][];
     };
     LiveStatus: {
       /** @description Live can start here: the commune has devices, or this process runs the player. */

@@ -28,6 +28,7 @@ import { AuditSendBackIndex1765000002700 } from './1765000002700-audit-send-back
 import { ReceiptRefused1765000002800 } from './1765000002800-receipt-refused';
 import { DeviceRevokedAt1765000002900 } from './1765000002900-device-revoked-at';
 import { DeviceStatusProblem1765000003150 } from './1765000003150-device-status-problem';
+import { EmergencyDeviceEnrolled1765000003250 } from './1765000003250-emergency-device-enrolled';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -61,4 +62,5 @@ export const MIGRATIONS = [
   ReceiptRefused1765000002800,
   DeviceRevokedAt1765000002900,
   DeviceStatusProblem1765000003150,
+  EmergencyDeviceEnrolled1765000003250,
 ];

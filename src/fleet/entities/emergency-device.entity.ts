@@ -3,7 +3,8 @@ import { InstantColumn } from '../../database/columns';
 
 /**
  * One device an emergency targeted: its `play-emergency` command (a device_command row of the
- * same id), whether it was online when sent, its acknowledgement and when it started playing.
+ * same id), whether it was enrolled and online when sent, its acknowledgement and when it started
+ * playing.
  */
 @Entity('emergency_device')
 @Index(['commandId'], { unique: true })
@@ -31,6 +32,13 @@ export class EmergencyDevice {
 
   @Column({ type: 'boolean', name: 'online_when_sent' })
   onlineWhenSent!: boolean;
+
+  /**
+   * Whether it was enrolled when sent. A registered cluster not enrolled yet is sent it too: it
+   * gets it if it enrols and connects while the emergency is on air (`deviceMayBeTargeted`).
+   */
+  @Column({ type: 'boolean', name: 'enrolled_when_sent', default: true })
+  enrolledWhenSent!: boolean;
 
   @InstantColumn({ name: 'acknowledged_at', nullable: true })
   acknowledgedAt!: Date | null;
