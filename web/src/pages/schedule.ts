@@ -679,7 +679,10 @@ function emergencyList(emergencies: readonly EmergencySummary[]): HTMLElement | 
           `${formatDate(localDateOf(emergency.createdAt))} ${formatTime(emergency.createdAt)}`,
           emergency.scope === 'province' ? ' (của tỉnh)' : '',
           emergency.zones ? ` — vùng ${emergency.zones.join(', ')}` : '',
-          `: đã gửi ${emergency.targeted}, đã nhận ${emergency.acknowledged}, đã phát ${emergency.started}`,
+          `: đã gửi ${emergency.targeted - emergency.notEnrolled}, đã nhận ${emergency.acknowledged}, đã phát ${emergency.started}`,
+          // Registered clusters that never connected could not get it: counted apart, as the
+          // as-run log leaves them out.
+          emergency.notEnrolled > 0 ? `, ${emergency.notEnrolled} cụm chưa kết nối lần nào` : '',
           emergency.running ? ' — đang phát ' : ' ',
           h(
             'button',

@@ -12,11 +12,13 @@ function group(
   kind: string,
   refs: readonly EmergencyDeviceRef[],
   detail: (ref: EmergencyDeviceRef) => string | null = () => null,
+  note: string | null = null,
 ): HTMLElement {
   return h(
     'section',
     { class: `delivery-group delivery-${kind}` },
     h('h3', null, `${title}: ${refs.length}`),
+    note ? h('p', { class: 'muted small' }, note) : null,
     refs.length === 0
       ? null
       : h(
@@ -35,8 +37,24 @@ function group(
   );
 }
 
-/** The delivery of an emergency: sent, received, playing, failed and offline clusters by name. */
+/**
+ * Why a registered cluster that has not connected yet is not among those that missed it: it could
+ * receive nothing, and the as-run log (built from enrolled clusters' receipts) does not count it.
+ */
+function notEnrolledNote(running: boolean): string {
+  return running
+    ? 'Cụm loa đã đăng ký nhưng chưa được khởi động với mã đăng ký, nên chưa nhận được lệnh; cụm nào kết nối trong lúc bản tin còn phát sẽ nhận lệnh ngay. Nhật ký phát thanh không tính các cụm này.'
+    : 'Cụm loa đã đăng ký nhưng chưa kết nối trước khi bản tin kết thúc, nên không thể nhận lệnh. Nhật ký phát thanh không tính các cụm này.';
+}
+
+/**
+ * The delivery of an emergency: sent, received, playing, failed and offline clusters by name, and
+ * apart from them the registered clusters that had never connected. "Đã gửi" counts the clusters
+ * the commune's as-run record waits for, as its reconciliation does.
+ */
 export function deliveryView(report: EmergencyReport): HTMLElement {
+  const unenrolled = new Set(report.notEnrolled.map((ref) => ref.deviceId));
+  const sent = report.targeted.filter((target) => !unenrolled.has(target.deviceId));
   const received = report.acknowledged.filter((ack) => ack.ok);
   const refused = report.acknowledged.filter((ack) => !ack.ok);
   const ackTimes = new Map(received.map((ack) => [ack.deviceId, ack.acknowledgedAt]));
@@ -66,7 +84,7 @@ export function deliveryView(report: EmergencyReport): HTMLElement {
     report.targeted.length === 0
       ? h('p', null, 'Không có cụm loa nào nhận lệnh này; bản tin chỉ phát qua máy chủ của xã.')
       : [
-          group('Đã gửi', 'sent', report.targeted),
+          group('Đã gửi', 'sent', sent),
           group('Đã nhận', 'received', received, (ref) => {
             const at = ackTimes.get(ref.deviceId);
             return at ? formatTimeSeconds(at) : null;
@@ -85,6 +103,15 @@ export function deliveryView(report: EmergencyReport): HTMLElement {
             : null,
           waiting.length > 0 ? group('Chưa phản hồi', 'waiting', waiting) : null,
           group('Mất kết nối', 'offline', report.offline),
+          report.notEnrolled.length > 0
+            ? group(
+                'Chưa kết nối lần nào',
+                'not-enrolled',
+                report.notEnrolled,
+                undefined,
+                notEnrolledNote(report.running),
+              )
+            : null,
         ],
   );
 }
