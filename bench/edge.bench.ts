@@ -10,6 +10,7 @@ import { EdgeStore } from '../src/edge/edge-store';
 import { ReceiptUploader } from '../src/edge/receipt-uploader';
 import { ServerApi } from '../src/edge/server-api';
 import { Device } from '../src/fleet/entities/device.entity';
+import { DeviceEnrolment } from '../src/fleet/entities/device-enrolment.entity';
 import { rawPublicKeyBase64 } from '../src/fleet/protocol';
 import { DeviceReceipt } from '../src/playout/entities/device-receipt.entity';
 import { PlayoutRecord } from '../src/playout/entities/playout-record.entity';
@@ -131,9 +132,14 @@ export async function uploadToService(dir: string): Promise<{
     );
     const dataSource = app.get(DataSource);
     const dayStart = Date.now() - 86_400_000;
-    await dataSource.manager.update(Device, enrolment.deviceId, {
-      enrolledAt: new Date(dayStart - 60000),
-    });
+    // Enrolled since before the day, so the day's items were sent to it.
+    const enrolledAt = new Date(dayStart - 60000);
+    await dataSource.manager.update(Device, enrolment.deviceId, { enrolledAt });
+    await dataSource.manager.update(
+      DeviceEnrolment,
+      { deviceId: enrolment.deviceId },
+      { enrolledAt },
+    );
     const fixtureApp = { app, storage: { env } };
     const bulletin = await insertBulletin(fixtureApp, {
       communeCode: HAC_THANH,

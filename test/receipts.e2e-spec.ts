@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/manual-clock';
 import { rawPublicKeyBase64, Receipt, receiptProblem } from '../src/fleet/protocol';
 import { Device } from '../src/fleet/entities/device.entity';
+import { DeviceEnrolment } from '../src/fleet/entities/device-enrolment.entity';
 import { DeviceReceipt } from '../src/playout/entities/device-receipt.entity';
 import { AsRunLedger } from '../src/playout/as-run-ledger';
 import { OverdueItems } from '../src/playout/overdue-items.service';
@@ -455,11 +456,16 @@ describe('receipts: the commune as-run log from what its speakers played (e2e)',
     const d = await ReceiptDevice.enrol(app, operator, HAC_THANH, 'Cụm loa thôn 9', ['thon-9']);
     const target = await item('2026-12-06T08:00:00.000Z', ['thon-9']);
     clock.set('2026-12-06T08:02:00Z');
-    // The identity point as its key: R = identity, S = 0 then verifies for any message.
+    // The identity point as its key: R = identity, S = 0 then verifies for any message. Such a
+    // key is in the device row and, since enrolments are kept, its enrolment (as migrated).
     const identity = Buffer.from(`01${'00'.repeat(31)}`, 'hex');
-    await app.app
-      .get(DataSource)
-      .manager.update(Device, { id: d.id }, { publicKey: identity.toString('base64') });
+    const { manager } = app.app.get(DataSource);
+    await manager.update(Device, { id: d.id }, { publicKey: identity.toString('base64') });
+    await manager.update(
+      DeviceEnrolment,
+      { deviceId: d.id },
+      { publicKey: identity.toString('base64') },
+    );
     const forged = {
       ...d.forge(null, airedPlay(target.id, '2026-12-06T08:00:00.004Z', ITEM_MS)),
       signature: Buffer.concat([identity, Buffer.alloc(32)]).toString('base64'),

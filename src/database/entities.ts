@@ -7,6 +7,7 @@ import { Bulletin } from '../bulletins/entities/bulletin.entity';
 import { Campaign } from '../campaigns/entities/campaign.entity';
 import { Alert } from '../fleet/entities/alert.entity';
 import { DeviceCommand } from '../fleet/entities/device-command.entity';
+import { DeviceEnrolment } from '../fleet/entities/device-enrolment.entity';
 import { EmergencyDevice } from '../fleet/entities/emergency-device.entity';
 import { Emergency } from '../fleet/entities/emergency.entity';
 import { Device } from '../fleet/entities/device.entity';
@@ -72,6 +73,7 @@ export const ENTITIES = [
   CampaignAirtimeMonthly,
   ChainCheck,
   Device,
+  DeviceEnrolment,
   DeviceReceipt,
   DeviceCommand,
   Alert,

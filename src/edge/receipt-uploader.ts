@@ -113,6 +113,10 @@ const REJECTION_HINTS: Record<string, string> = {
     'it reports a play longer than the item: check the box’s clock (a jump during the play) and its player',
   cancelled:
     'its item was cancelled before the play began: the box played from an old manifest, check that it fetches the manifest',
+  'key-ended':
+    'it is signed with the key of an enrolment that had ended (re-keyed or revoked) before its item started: the box played from its cache after its credentials were taken, or its old key is in other hands',
+  'key-newer':
+    'it is signed with a key enrolled after its item ended: the item was sent under the earlier enrolment, whose key must sign its receipt',
 };
 
 /**

@@ -1,4 +1,4 @@
-import { deviceIsTargetable, deviceMayBeTargeted } from './device-targeting';
+import { deviceIsTargetable, deviceMayBeTargeted, deviceWasTargeted } from './device-targeting';
 
 const at = (time: string) => new Date(`2026-12-03T${time}:00.000Z`);
 const item = { zones: null, startsAt: at('08:00'), endsAt: at('08:10') };
@@ -34,5 +34,33 @@ describe('deviceMayBeTargeted (an item starting now)', () => {
         { ...item, zones: ['thon-1'] },
       ),
     ).toBe(false);
+  });
+});
+
+describe('deviceWasTargeted (under any of its enrolments)', () => {
+  const device = { zones: ['thon-1'] };
+  /** Enrolled at 07:00, re-keyed at 08:05, enrolled again at 08:07. */
+  const enrolments = [
+    { enrolledAt: at('07:00'), endedAt: at('08:05') },
+    { enrolledAt: at('08:07'), endedAt: null },
+  ];
+
+  it('takes an item sent under an earlier enrolment, or a later one', () => {
+    expect(deviceWasTargeted(device, enrolments, item)).toBe(true);
+    const before = { ...item, startsAt: at('07:30'), endsAt: at('07:40') };
+    const after = { ...item, startsAt: at('09:00'), endsAt: at('09:10') };
+    expect(deviceWasTargeted(device, enrolments, before)).toBe(true);
+    expect(deviceWasTargeted(device, enrolments, after)).toBe(true);
+    // Only the latest enrolment: the device row alone loses the earlier item.
+    expect(
+      deviceIsTargetable({ ...device, enrolledAt: at('08:07'), revokedAt: null }, before),
+    ).toBe(false);
+  });
+
+  it('leaves out an item of the gap between two enrolments, of other zones, or before any', () => {
+    const gap = { ...item, startsAt: at('08:05'), endsAt: at('08:06') };
+    expect(deviceWasTargeted(device, enrolments, gap)).toBe(false);
+    expect(deviceWasTargeted(device, enrolments, { ...item, zones: ['thon-2'] })).toBe(false);
+    expect(deviceWasTargeted(device, [], item)).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import type { ScheduleItem } from '../schedule/entities/schedule-item.entity';
 import { itemTargetsDevice } from '../schedule/item-zones';
 import type { Device } from './entities/device.entity';
+import type { DeviceEnrolment } from './entities/device-enrolment.entity';
 
 /** What targeting reads of a device. */
 export type TargetableDevice = Pick<Device, 'zones' | 'enrolledAt' | 'revokedAt'>;
@@ -8,18 +9,48 @@ export type TargetableDevice = Pick<Device, 'zones' | 'enrolledAt' | 'revokedAt'
 /** What targeting reads of an item (for something about to start: now, and its planned end). */
 export type TargetItem = Pick<ScheduleItem, 'zones' | 'startsAt' | 'endsAt'>;
 
+/** What targeting reads of one enrolment of a device: when it began and ended (null: it holds). */
+export type EnrolmentSpan = Pick<DeviceEnrolment, 'enrolledAt' | 'endedAt'>;
+
 /**
- * Whether an item is (or was) a device's to play, so its commune's record waits for the device's
- * receipt and an emergency or a live session is sent to it: the item reaches the device's zones,
- * the device was enrolled before the item ended, and its credentials were not revoked before the
- * item started (a revoked box gets nothing more; what started while it was enrolled was its).
+ * Whether an item was (or is) sent to a device under one of its enrolments: the enrolment began
+ * before the item ended and did not end before the item started (a revoked or re-keyed box gets
+ * nothing more; what started while it was enrolled was its). Zones are the caller's to check.
+ */
+export function enrolmentCovers(
+  enrolment: EnrolmentSpan,
+  item: Pick<TargetItem, 'startsAt' | 'endsAt'>,
+): boolean {
+  if (enrolment.enrolledAt > item.endsAt) return false;
+  return enrolment.endedAt === null || enrolment.endedAt > item.startsAt;
+}
+
+/**
+ * Whether an item is (or was) a device's to play under its current enrolment, so an emergency or
+ * a live session is sent to it: the item reaches the device's zones, the device was enrolled
+ * before the item ended, and its credentials were not revoked before the item started.
  * Whether a commune's playout belongs to clusters at all is another question
- * (`communeHasDevices`: any device ever enrolled), which revocation does not change.
+ * (`communeHasDevices`: any device ever enrolled), which revocation does not change. For an item
+ * of the past, under whichever enrolment, see `deviceWasTargeted`.
  */
 export function deviceIsTargetable(device: TargetableDevice, item: TargetItem): boolean {
   if (!itemTargetsDevice(item.zones, device.zones)) return false;
-  if (device.enrolledAt === null || device.enrolledAt > item.endsAt) return false;
-  return device.revokedAt === null || device.revokedAt > item.startsAt;
+  if (device.enrolledAt === null) return false;
+  return enrolmentCovers({ enrolledAt: device.enrolledAt, endedAt: device.revokedAt }, item);
+}
+
+/**
+ * Whether the item was sent to the device under any of its enrolments, so its commune's record
+ * waits for the device's receipt. A device is one target however many of its enrolments the
+ * item spans (a box re-keyed while it played is not counted twice).
+ */
+export function deviceWasTargeted(
+  device: Pick<Device, 'zones'>,
+  enrolments: readonly EnrolmentSpan[],
+  item: TargetItem,
+): boolean {
+  if (!itemTargetsDevice(item.zones, device.zones)) return false;
+  return enrolments.some((enrolment) => enrolmentCovers(enrolment, item));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { DeviceViewStatus } from './dto/device.dto';
 import { DeviceCommand } from './entities/device-command.entity';
+import type { EnrolmentEnding } from './entities/device-enrolment.entity';
 
 /** The last status message of a cluster that the server could not take. */
 export class StatusProblemView {
@@ -31,6 +32,22 @@ export class DeviceView {
    * from the cluster when `at` is not before `lastSeenAt`.
    */
   lastStatusProblem!: StatusProblemView | null;
+}
+
+/**
+ * One enrolment of a cluster: the key its receipts of the items sent under it are checked with,
+ * and when it held.
+ */
+export class EnrolmentView {
+  /** 1, 2, … in the order the cluster enrolled. */
+  seq!: number;
+  /** Base64 of the 32-byte Ed25519 public key it enrolled with. */
+  publicKey!: string;
+  enrolledAt!: string;
+  /** When it ended; null while it holds. */
+  endedAt!: string | null;
+  /** How it ended: `re-keyed` (a new enrolment code was issued), `revoked`; null while it holds. */
+  endedBy!: EnrolmentEnding | null;
 }
 
 export class NewEnrolmentCode {

@@ -5,6 +5,7 @@ import { toInstant } from '../database/columns';
 import { Db } from '../database/db.service';
 import type { StatusValues } from './device-status-book';
 import { DeviceCommand } from './entities/device-command.entity';
+import { DeviceEnrolment, EnrolmentEnding } from './entities/device-enrolment.entity';
 import { Device } from './entities/device.entity';
 
 /** `pg_advisory_xact_lock` class of a commune's device names ("LoaX" + 2); the commune code is the key. */
@@ -20,7 +21,7 @@ export type CredentialsEdit = Partial<
   Pick<Device, 'enrolmentCodeHash' | 'enrolmentExpiresAt' | 'enrolmentUsedAt'>
 >;
 
-/** Database access for devices and their commands. */
+/** Database access for devices, their enrolments and their commands. */
 @Injectable()
 export class DevicesRepository {
   constructor(private readonly db: Db) {}
@@ -140,6 +141,7 @@ export class DevicesRepository {
 
   async delete(id: string, manager: EntityManager): Promise<boolean> {
     await manager.delete(DeviceCommand, { deviceId: id });
+    await manager.delete(DeviceEnrolment, { deviceId: id });
     const result = await manager.delete(Device, { id });
     return (result.affected ?? 0) > 0;
   }
@@ -165,6 +167,57 @@ export class DevicesRepository {
       values,
     );
     return (result.affected ?? 0) === 1;
+  }
+
+  /** The device's enrolments, oldest first. */
+  listEnrolments(
+    deviceId: string,
+    manager: EntityManager = this.db.manager,
+  ): Promise<DeviceEnrolment[]> {
+    return manager.find(DeviceEnrolment, { where: { deviceId }, order: { seq: 'ASC' } });
+  }
+
+  /**
+   * Records the device's new enrolment with `publicKey` from `at` (the next seq), after ending one
+   * that still holds (none should: a code is only issued with the credentials revoked).
+   */
+  async addEnrolment(
+    deviceId: string,
+    publicKey: string,
+    at: Date,
+    manager: EntityManager,
+  ): Promise<void> {
+    await this.endEnrolment(deviceId, at, 're-keyed', manager);
+    const last = await manager
+      .createQueryBuilder(DeviceEnrolment, 'enrolment')
+      .select('MAX(enrolment.seq)', 'seq')
+      .where('enrolment.device_id = :deviceId', { deviceId })
+      .getRawOne<{ seq: number | string | null }>();
+    await manager.insert(DeviceEnrolment, {
+      deviceId,
+      seq: Number(last?.seq ?? 0) + 1,
+      publicKey,
+      enrolledAt: at,
+      endedAt: null,
+      endedBy: null,
+    });
+  }
+
+  /**
+   * Ends the device's enrolment that holds, if any, at `at`: a second revocation (a new code for a
+   * box that has not enrolled again) changes nothing, as for `device.revokedAt`.
+   */
+  async endEnrolment(
+    deviceId: string,
+    at: Date,
+    by: EnrolmentEnding,
+    manager: EntityManager,
+  ): Promise<void> {
+    await manager.update(
+      DeviceEnrolment,
+      { deviceId, endedAt: IsNull() },
+      { endedAt: at, endedBy: by },
+    );
   }
 
   /** Each device's status values, in one transaction (a device deleted meanwhile: no row). */

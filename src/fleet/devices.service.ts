@@ -30,6 +30,7 @@ import {
 } from './dto/device.dto';
 import { EnrolmentLimiter } from './enrolment-limiter';
 import { DeviceCommand } from './entities/device-command.entity';
+import { DeviceEnrolment } from './entities/device-enrolment.entity';
 import { Device } from './entities/device.entity';
 import { FleetLink } from './fleet-link';
 import { FleetRecorder } from './fleet-recorder';
@@ -44,7 +45,13 @@ import {
   publicKeyShapeProblem,
   StatusMessage,
 } from './protocol';
-import { DeviceView, NewEnrolmentCode, EnrolmentResult, CommandView } from './device.view';
+import {
+  DeviceView,
+  NewEnrolmentCode,
+  EnrolmentResult,
+  EnrolmentView,
+  CommandView,
+} from './device.view';
 
 /** What a status did to its device (see `DevicesService.recordStatus`). */
 export interface RecordedStatus {
@@ -91,6 +98,16 @@ export function deviceView(device: Device, at: Liveness): DeviceView {
       device.statusProblem !== null && device.statusProblemAt !== null
         ? { at: device.statusProblemAt.toISOString(), problem: device.statusProblem }
         : null,
+  };
+}
+
+export function enrolmentView(enrolment: DeviceEnrolment): EnrolmentView {
+  return {
+    seq: enrolment.seq,
+    publicKey: enrolment.publicKey,
+    enrolledAt: enrolment.enrolledAt.toISOString(),
+    endedAt: enrolment.endedAt?.toISOString() ?? null,
+    endedBy: enrolment.endedBy,
   };
 }
 
@@ -299,8 +316,9 @@ export class DevicesService {
   /**
    * Deletes the device and its commands: its API token and broker password stop working at once.
    * The commune's as-run log, its alerts and emergencies' deliveries keep what they say of it. A
-   * device that has stored signed receipts is refused: its public key, kept only on the device,
-   * is what checks them, so its credentials are revoked instead (a new enrolment code).
+   * device that has stored signed receipts is refused: its enrolments' public keys, kept only
+   * with the device, are what check them, so its credentials are revoked instead (a new
+   * enrolment code).
    */
   async remove(communeCode: string, id: string, actor: AuthUser): Promise<void> {
     await this.db.write(async (manager) => {
@@ -359,6 +377,7 @@ export class DevicesService {
         },
         manager,
       );
+      await this.devices.endEnrolment(id, now, 're-keyed', manager);
       await this.audit.record(
         {
           action: 'device.enrolment_code.issued',
@@ -383,7 +402,9 @@ export class DevicesService {
       const found = await this.devices.find(id, manager);
       if (!found || found.communeCode !== communeCode)
         throw notFound('DEVICE_NOT_FOUND', 'Device', id);
-      await this.devices.revokeCredentials(id, this.clock.now(), {}, manager);
+      const now = this.clock.now();
+      await this.devices.revokeCredentials(id, now, {}, manager);
+      await this.devices.endEnrolment(id, now, 'revoked', manager);
       const revoked = await this.devices.find(id, manager);
       if (!revoked) throw notFound('DEVICE_NOT_FOUND', 'Device', id);
       await this.audit.record(
@@ -449,6 +470,7 @@ export class DevicesService {
         manager,
       );
       if (!taken) return false;
+      await this.devices.addEnrolment(device.id, publicKey, now, manager);
       // Inside the transaction, once the code is taken: a broker that refuses rolls it all back.
       try {
         await link.provision(device.id, device.communeCode, password);
@@ -484,6 +506,14 @@ export class DevicesService {
       apiToken,
       mqtt: { url: this.brokerUrl(apiHostname), username: device.id, password },
     };
+  }
+
+  /** The device's enrolments, oldest first: the keys its receipts are checked with. */
+  async enrolments(communeCode: string, id: string): Promise<DeviceEnrolment[]> {
+    const device = await this.devices.find(id);
+    if (!device || device.communeCode !== communeCode)
+      throw notFound('DEVICE_NOT_FOUND', 'Device', id);
+    return this.devices.listEnrolments(id);
   }
 
   /** The device an API token belongs to, or null. */
@@ -756,4 +786,10 @@ export class DevicesService {
   }
 }
 
-export { DeviceView, NewEnrolmentCode, EnrolmentResult, CommandView } from './device.view';
+export {
+  DeviceView,
+  NewEnrolmentCode,
+  EnrolmentResult,
+  EnrolmentView,
+  CommandView,
+} from './device.view';

@@ -35,6 +35,8 @@ import {
   DeviceView,
   deviceView,
   EnrolmentResult,
+  EnrolmentView,
+  enrolmentView,
   NewEnrolmentCode,
 } from './devices.service';
 import { CreatedDeviceView } from './device.view';
@@ -105,6 +107,18 @@ export class CommuneDevicesController {
     @CurrentUser() actor: AuthUser,
   ): Promise<void> {
     await this.devices.remove(commune, id, actor);
+  }
+
+  /**
+   * The device's enrolments, oldest first: each key it enrolled with, when it held and how it
+   * ended. A receipt is checked with the key of the enrolment its item was sent under.
+   */
+  @Get(':id/enrolments')
+  async enrolments(
+    @Param('commune') commune: string,
+    @Param('id', uuid) id: string,
+  ): Promise<EnrolmentView[]> {
+    return (await this.devices.enrolments(commune, id)).map(enrolmentView);
   }
 
   /** A new enrolment code, shown once; the device's current credentials stop working at once. */

@@ -1285,6 +1285,26 @@ export interface paths {
     patch: operations['CommuneDevicesController_update'];
     trace?: never;
   };
+  '/api/v1/communes/{commune}/devices/{id}/enrolments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The device's enrolments, oldest first: each key it enrolled with, when it held and how it
+     *     ended. A receipt is checked with the key of the enrolment its item was sent under.
+     */
+    get: operations['CommuneDevicesController_enrolments'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/communes/{commune}/devices/{id}/enrolment-code': {
     parameters: {
       query?: never;
@@ -2324,7 +2344,7 @@ export interface components {
       startsAt: string;
       endsAt: string;
       /** @enum {string} */
-      status: 'failed' | 'aired' | 'partial' | 'missed' | 'planned' | 'dispatched' | 'cancelled';
+      status: 'failed' | 'aired' | 'partial' | 'missed' | 'cancelled' | 'planned' | 'dispatched';
     };
     WindowChangeView: {
       id: string;
@@ -2377,7 +2397,7 @@ export interface components {
       endsAt: string;
       durationMs: number;
       /** @enum {string} */
-      status: 'failed' | 'aired' | 'partial' | 'missed' | 'planned' | 'dispatched' | 'cancelled';
+      status: 'failed' | 'aired' | 'partial' | 'missed' | 'cancelled' | 'planned' | 'dispatched';
       /** @enum {string} */
       source: 'emergency' | 'live' | 'manual' | 'planner';
       /** @description The zones the item goes to; null: every device of the commune. */
@@ -3121,7 +3141,7 @@ export interface components {
     RejectedReceiptView: {
       seq: number;
       /** @enum {string} */
-      problem: 'future' | 'off-time' | 'too-long' | 'cancelled';
+      problem: 'future' | 'off-time' | 'too-long' | 'cancelled' | 'key-ended' | 'key-newer';
       message: string;
     };
     ReceiptUploadResult: {
@@ -3131,8 +3151,8 @@ export interface components {
       duplicates: number;
       /**
        * @description Receipts stored in the device's chain (so `lastSeq` passes them and the box need not send
-       *     them again) but not counted: their play could not have happened. New ones, and stored ones
-       *     sent again.
+       *     them again) but not counted: their play could not have happened, or they are signed under
+       *     another enrolment than their item's. New ones, and stored ones sent again.
        */
       rejected: components['schemas']['RejectedReceiptView'][];
       /** @description The device's last stored seq (0: none). */
@@ -3167,7 +3187,7 @@ export interface components {
       deviceName: string | null;
       seq: number;
       /** @enum {string} */
-      problem: 'future' | 'off-time' | 'too-long' | 'cancelled';
+      problem: 'future' | 'off-time' | 'too-long' | 'cancelled' | 'key-ended' | 'key-newer';
       scheduleItemId: string;
       /** @description The bulletin the item plays (null for a relay) and its title. */
       bulletinId: string | null;
@@ -3485,7 +3505,7 @@ export interface components {
       plannedSeconds: number | null;
       /** @enum {string|null} */
       itemStatus:
-        'failed' | 'aired' | 'partial' | 'missed' | 'planned' | 'dispatched' | 'cancelled' | null;
+        'failed' | 'aired' | 'partial' | 'missed' | 'cancelled' | 'planned' | 'dispatched' | null;
       /** @description The record that stands for the item (a correction when `replacesSeq` is set). */
       recordSeq: number | null;
       replacesSeq: number | null;
@@ -3775,6 +3795,20 @@ export interface components {
       /** @description `null` removes the location. */
       location?: components['schemas']['DeviceLocationDto'] | null;
     };
+    EnrolmentView: {
+      /** @description 1, 2, … in the order the cluster enrolled. */
+      seq: number;
+      /** @description Base64 of the 32-byte Ed25519 public key it enrolled with. */
+      publicKey: string;
+      enrolledAt: string;
+      /** @description When it ended; null while it holds. */
+      endedAt: string | null;
+      /**
+       * @description How it ended: `re-keyed` (a new enrolment code was issued), `revoked`; null while it holds.
+       * @enum {string|null}
+       */
+      endedBy: 're-keyed' | 'revoked' | null;
+    };
     NewEnrolmentCode: {
       enrolmentCode: string;
       enrolmentExpiresAt: string;
@@ -3889,7 +3923,7 @@ export interface components {
       startsAt: string;
       endsAt: string;
       /** @enum {string} */
-      status: 'failed' | 'aired' | 'partial' | 'missed' | 'planned' | 'dispatched' | 'cancelled';
+      status: 'failed' | 'aired' | 'partial' | 'missed' | 'cancelled' | 'planned' | 'dispatched';
     };
     CommuneEmergencyView: {
       id: string;
@@ -3907,7 +3941,7 @@ export interface components {
       endsAt: string;
       durationMs: number;
       /** @enum {string} */
-      status: 'failed' | 'aired' | 'partial' | 'missed' | 'planned' | 'dispatched' | 'cancelled';
+      status: 'failed' | 'aired' | 'partial' | 'missed' | 'cancelled' | 'planned' | 'dispatched';
       /** @enum {string} */
       source: 'emergency' | 'live' | 'manual' | 'planner';
       /** @description The zones the item goes to; null: every device of the commune. */
@@ -7783,6 +7817,37 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['DeviceView'];
+        };
+      };
+      /** @description Refused: the problem, with a code the web app translates */
+      '4XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  CommuneDevicesController_enrolments: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        commune: string;
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EnrolmentView'][];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */

@@ -97,8 +97,9 @@ export const OUTCOME_LABEL: Record<PlayoutOutcome, string> = {
 };
 
 /**
- * Why a cluster's receipt is not counted as airtime: its play could not have happened as it says
- * (docs/device-protocol.md §5, check 6).
+ * Why a cluster's receipt is not counted as airtime: its play could not have happened as it says,
+ * or it is signed with the key of another enrolment than its item's (docs/device-protocol.md §5,
+ * checks 6 and 7).
  */
 export const RECEIPT_REJECTION_LABEL: Record<RejectedReceipt['problem'], string> = {
   future: 'Giờ phát ghi trong biên nhận muộn hơn lúc máy chủ nhận: đồng hồ của cụm loa chạy nhanh',
@@ -106,6 +107,10 @@ export const RECEIPT_REJECTION_LABEL: Record<RejectedReceipt['problem'], string>
     'Giờ bắt đầu phát cách quá xa giờ đã xếp của mục phát: đồng hồ của cụm loa có thể bị sai',
   'too-long': 'Thời lượng đã phát dài hơn thời lượng của mục phát',
   cancelled: 'Mục phát đã bị huỷ trước giờ cụm loa báo phát',
+  'key-ended':
+    'Ký bằng khoá cũ của cụm loa, đã hết hiệu lực (cấp mã mới hoặc thu hồi) trước giờ phát của mục: khoá cũ không xác nhận được mục phát sau đó',
+  'key-newer':
+    'Ký bằng khoá đăng ký sau khi mục phát đã kết thúc, không phải khoá cụm loa dùng khi được gửi mục',
 };
 
 export const SOURCE_LABEL: Record<PlayoutSource, string> = {

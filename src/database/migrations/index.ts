@@ -29,6 +29,7 @@ import { ReceiptRefused1765000002800 } from './1765000002800-receipt-refused';
 import { DeviceRevokedAt1765000002900 } from './1765000002900-device-revoked-at';
 import { DeviceStatusProblem1765000003150 } from './1765000003150-device-status-problem';
 import { EmergencyDeviceEnrolled1765000003250 } from './1765000003250-emergency-device-enrolled';
+import { DeviceEnrolments1765000003300 } from './1765000003300-device-enrolments';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -63,4 +64,5 @@ export const MIGRATIONS = [
   DeviceRevokedAt1765000002900,
   DeviceStatusProblem1765000003150,
   EmergencyDeviceEnrolled1765000003250,
+  DeviceEnrolments1765000003300,
 ];

@@ -145,12 +145,16 @@ export function sealReceipt(
 
 /**
  * A receipt the server keeps in the box's chain but does not count as airtime, as the answer to
- * an upload lists it in `rejected` (docs/device-protocol.md §5, check 6): its play could not have
- * happened as reported. The box does not send it again.
+ * an upload lists it in `rejected` (docs/device-protocol.md §5, checks 6 and 7): it is signed
+ * with the key of another enrolment than the one its item was sent under, or its play could not
+ * have happened as reported. The box does not send it again.
  */
 export interface ReceiptRejectionNotice {
   seq: number;
-  /** `future`, `off-time`, `too-long`, `cancelled` (a newer server may add others). */
+  /**
+   * `key-ended`, `key-newer`, `future`, `off-time`, `too-long`, `cancelled` (a newer server may
+   * add others).
+   */
   problem: string;
   /** The server's English detail. */
   message: string;
@@ -174,25 +178,39 @@ export function receiptRejections(answer: unknown): ReceiptRejectionNotice[] {
 }
 
 /**
- * Why a well-formed receipt is not genuine (its hash does not match its content, or its
- * signature is not the device's), or null. The chain link (`prevHash` is the hash of the
- * device's receipt `seq - 1`) is the caller's to check: it needs the stored chain.
+ * Why a well-formed receipt's content is not what its hash says (or seq 1 does not start the
+ * chain), or null. Whose key signed it is `receiptSignedBy`'s question.
  */
-export function receiptProblem(receipt: Receipt, publicKey: KeyObject | string): string | null {
+export function receiptContentProblem(receipt: Receipt): string | null {
   if (receiptHash(receipt.prevHash, receipt) !== receipt.hash) {
     return 'hash does not match the receipt';
   }
   if (receipt.seq === 1 && receipt.prevHash !== RECEIPT_GENESIS_HASH) {
     return 'prevHash of seq 1 must be 64 zeros';
   }
+  return null;
+}
+
+/** Whether the receipt's signature over its hash is by this public key's private key. */
+export function receiptSignedBy(receipt: Receipt, publicKey: KeyObject | string): boolean {
   const key = typeof publicKey === 'string' ? devicePublicKey(publicKey) : publicKey;
-  const signed = verify(
+  return verify(
     null,
     Buffer.from(receipt.hash, 'hex'),
     key,
     Buffer.from(receipt.signature, 'base64'),
   );
-  return signed ? null : 'signature is not the device key’s';
+}
+
+/**
+ * Why a well-formed receipt is not genuine (its hash does not match its content, or its
+ * signature is not the device's), or null. The chain link (`prevHash` is the hash of the
+ * device's receipt `seq - 1`) is the caller's to check: it needs the stored chain.
+ */
+export function receiptProblem(receipt: Receipt, publicKey: KeyObject | string): string | null {
+  const content = receiptContentProblem(receipt);
+  if (content) return content;
+  return receiptSignedBy(receipt, publicKey) ? null : 'signature is not the device key’s';
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,14 +1,16 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { InstantColumn } from '../../database/columns';
 import type { ReceiptOutcome, ReceiptSegment } from '../../fleet/protocol';
-import type { ImplausibleProblem } from '../receipts/receipt-plausibility';
+import type { ReceiptRejection } from '../receipts/receipt.view';
 
 /**
  * A play receipt as its device signed it (docs/device-protocol.md): one row per device and seq,
  * the instants kept as the exact text that was hashed, so the receipt served back checks with
- * the device's key. Only genuine receipts that link into the device's chain are stored; they are
- * never changed except `recordSeq`, which notes the commune's as-run record that first counted
- * them. One whose play could not have happened is kept, so the chain goes on, with `refused`.
+ * the key of the device's enrolment that signed it. Only genuine receipts that link into the
+ * device's chain are stored; they are never changed except `recordSeq`, which notes the
+ * commune's as-run record that first counted them. One that must not count (its play could not
+ * have happened, or it is signed under another enrolment than its item's) is kept, so the chain
+ * goes on, with `refused`.
  */
 @Entity('device_receipt')
 @Index(['scheduleItemId'])
@@ -57,9 +59,12 @@ export class DeviceReceipt {
   @InstantColumn({ name: 'received_at' })
   receivedAt!: Date;
 
-  /** Why the receipt does not count as airtime (its play could not have happened); null: it counts. */
+  /**
+   * Why the receipt does not count as airtime (its play could not have happened, or it is signed
+   * under another enrolment than its item's); null: it counts.
+   */
   @Column({ type: 'varchar', length: 16, nullable: true })
-  refused!: ImplausibleProblem | null;
+  refused!: ReceiptRejection | null;
 
   /** The seq of the commune's record that first counted it; null until one is written. */
   @Column({ type: 'integer', name: 'record_seq', nullable: true })

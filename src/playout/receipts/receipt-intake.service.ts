@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { KeyObject } from 'node:crypto';
 import { EntityManager, In } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
@@ -9,21 +8,21 @@ import { toInstant } from '../../database/columns';
 import { insertRows } from '../../database/bulk-insert';
 import { Db } from '../../database/db.service';
 import { Device } from '../../fleet/entities/device.entity';
+import { KeyedEnrolment, signingVerdict } from '../../fleet/enrolment-keys';
 import {
-  devicePublicKey,
   publicKeyPointProblem,
   MAX_RECEIPTS_PER_BATCH,
   Parsed,
   parseReceipt,
   Receipt,
-  receiptProblem,
 } from '../../fleet/protocol';
 import { ScheduleItem } from '../../schedule/entities/schedule-item.entity';
-import { deviceIsTargetable } from '../../fleet/device-targeting';
+import { itemTargetsDevice } from '../../schedule/item-zones';
 import { AsRunLedger } from '../as-run-ledger';
 import { chunks, LOOKUP_CHUNK } from '../log-checks';
 import { DeviceReceipt } from '../entities/device-receipt.entity';
 import { claimedSeq, DeviceChain, sameReceipt } from './device-chain';
+import { DeviceKeys } from './device-keys';
 import { AlertsService } from '../../fleet/alerts.service';
 import { ReceiptRecords } from './receipt-records';
 import { implausibility, ReceiptTimeRules } from './receipt-plausibility';
@@ -75,18 +74,21 @@ const RECEIPT_COLUMNS = [
 const MAX_KEY_VERDICTS = 10_000;
 
 /**
- * Takes a device's receipts, oldest first. Each is checked — shape, signature with the device's
- * stored key, link to the device's chain (seq = last + 1, prevHash = last hash), and that its
- * item was sent to the device — before it is compared with what is stored: an exact copy of a
- * stored receipt is a duplicate (idempotent); anything else at a stored seq is a fork. The
- * first refused receipt stops the upload: the ones before it are kept and counted, it and the
- * ones after are not, and an alert `receipt-refused` is raised. A genuine, linked receipt whose
- * play could not have happened (`implausibility`: in the future, far from the item's time, longer
- * than the item, of an item cancelled before) is rejected, not refused: kept in the chain with
- * its problem, so the device's later receipts still link, answered in `rejected`, and never
- * counted as airtime; an alert `receipt-refused` (subject `rejected`) tells the operators. All
- * under the commune's chain head, so the commune records the new receipts complete are written in
- * the same transaction.
+ * Takes a device's receipts, oldest first. Each is checked — shape, signature with one of the
+ * keys the device enrolled with, link to the device's chain (seq = last + 1, prevHash = last
+ * hash) — before it is compared with what is stored: an exact copy of a stored receipt is a
+ * duplicate (idempotent); anything else at a stored seq is a fork. A new receipt's item must be
+ * of the device's commune and zones, and sent to it while it was enrolled. The first refused
+ * receipt stops the upload: the ones before it are kept and counted, it and the ones after are
+ * not, and an alert `receipt-refused` is raised. A genuine, linked receipt that must not count is
+ * rejected, not refused: signed with the key of another enrolment than the one its item was sent
+ * under (`signingVerdict`: an old key for an item sent after it ended, a newer key for an item of
+ * an earlier enrolment), or telling a play that could not have happened (`implausibility`: in the
+ * future, far from the item's time, longer than the item, of an item cancelled before). It is
+ * kept in the chain with its problem, so the device's later receipts still link, answered in
+ * `rejected`, and never counted as airtime; an alert `receipt-refused` (subject `rejected`) tells
+ * the operators. All under the commune's chain head, so the commune records the new receipts
+ * complete are written in the same transaction.
  */
 @Injectable()
 export class ReceiptIntake {
@@ -166,20 +168,18 @@ export class ReceiptIntake {
   }
 
   /**
-   * The key the device's receipts are verified with, or why there is none. A key enrolled before
-   * small-order keys were refused is checked again: no receipt is believed under one. The check
-   * takes a few milliseconds of BigInt arithmetic, so its verdict is kept per key.
+   * Why receipts are not believed under a key a device enrolled with (null: it is safe). A key
+   * enrolled before small-order keys were refused is checked again. The check takes a few
+   * milliseconds of BigInt arithmetic, so its verdict is kept per key.
    */
-  private verifyingKey(device: Device): KeyObject | string {
-    if (!device.publicKey) return 'the device has no public key';
-    let problem = this.keyProblems.get(device.publicKey);
+  private keyProblem(publicKey: string): string | null {
+    let problem = this.keyProblems.get(publicKey);
     if (problem === undefined) {
       if (this.keyProblems.size >= MAX_KEY_VERDICTS) this.keyProblems.clear();
-      problem = publicKeyPointProblem(device.publicKey);
-      this.keyProblems.set(device.publicKey, problem);
+      problem = publicKeyPointProblem(publicKey);
+      this.keyProblems.set(publicKey, problem);
     }
-    if (problem) return `the device enrolled with an unsafe key (${problem}): enrol it again`;
-    return devicePublicKey(device.publicKey);
+    return problem;
   }
 
   private alertFailed(error: unknown): void {
@@ -197,13 +197,13 @@ export class ReceiptIntake {
     const chain = await DeviceChain.load(manager, device.id, list);
     const parsed = list.map(parseReceipt);
     const items = await itemsNamed(manager, parsed);
-    const publicKey = this.verifyingKey(device);
+    const keys = await DeviceKeys.load(manager, device.id, (key) => this.keyProblem(key));
     const rows: DeviceReceipt[] = [];
     const rejected: RejectedReceiptView[] = [];
     let duplicates = 0;
     let refusal: Refusal | undefined;
     for (const [index, raw] of list.entries()) {
-      const verdict = judge(device, publicKey, chain, parsed[index], items, rules);
+      const verdict = judge(device, keys, chain, parsed[index], items, rules);
       if (verdict.kind === 'duplicate') {
         duplicates += 1;
         if (verdict.rejected) rejected.push(verdict.rejected);
@@ -267,11 +267,12 @@ async function itemsNamed(
 
 /**
  * One receipt against the device's chain as held so far: genuine (shape, device, hash and
- * signature) and linked first, then compared with the stored one at its seq, then its item.
+ * signature by one of its keys) and linked first, then compared with the stored one at its seq,
+ * then its item and the enrolment it was sent under.
  */
 function judge(
   device: Device,
-  publicKey: KeyObject | string,
+  keys: DeviceKeys,
   chain: DeviceChain,
   parsed: Parsed<Receipt>,
   items: ReadonlyMap<string, ScheduleItem | null>,
@@ -290,8 +291,9 @@ function judge(
   if (receipt.deviceId !== device.id) {
     return refused('wrong-device', `deviceId is not this device's id (${device.id})`);
   }
-  const problem = typeof publicKey === 'string' ? publicKey : receiptProblem(receipt, publicKey);
-  if (problem) return refused('bad-signature', problem);
+  const item = items.get(receipt.scheduleItemId) ?? null;
+  const signer = keys.signer(receipt, item);
+  if ('problem' in signer) return refused('bad-signature', signer.problem);
   const link = chain.linkProblem(receipt);
   if (link) return refused(link.problem, link.message);
   const stored = chain.at(receipt.seq);
@@ -306,23 +308,54 @@ function judge(
       ? refused('resigned', `seq ${receipt.seq} is stored with another signature`)
       : refused('fork', `seq ${receipt.seq} is stored with other content (hash ${stored.hash})`);
   }
-  const item = items.get(receipt.scheduleItemId) ?? null;
-  if (!item || !itemSent(device, item)) {
+  if (!item || !itemReaches(device, item)) {
     return refused(
       'not-sent',
       `item ${receipt.scheduleItemId} is not an item of commune ${device.communeCode} ` +
         "sent to this device's zones",
     );
   }
+  const signed = signingVerdict(keys.enrolments, signer.publicKey, item);
+  if (signed.kind === 'not-sent') {
+    return refused(
+      'not-sent',
+      `item ${item.id} ended (${item.endsAt.toISOString()}) before this device first enrolled`,
+    );
+  }
+  if (signed.kind !== 'sent') {
+    const problem =
+      signed.kind === 'key-ended' ? ReceiptRejection.KeyEnded : ReceiptRejection.KeyNewer;
+    const message = wrongKeyMessage(problem, signed.enrolment, item);
+    return { kind: 'new', receipt, rejected: { seq: receipt.seq, problem, message } };
+  }
   const implausible = implausibility(receipt, item, rules);
   if (!implausible) return { kind: 'new', receipt };
   return { kind: 'new', receipt, rejected: { seq: receipt.seq, ...implausible } };
 }
 
-/** Whether the item is one of the device's commune, sent to its zones. */
-function itemSent(device: Device, item: ScheduleItem): boolean {
-  // A device enrolled after the item ended, or revoked before it started, was never sent it.
-  return item.communeCode === device.communeCode && deviceIsTargetable(device, item);
+/** Whether the item is one of the device's commune, for its zones (the manifest's rule). */
+function itemReaches(device: Device, item: ScheduleItem): boolean {
+  return item.communeCode === device.communeCode && itemTargetsDevice(item.zones, device.zones);
+}
+
+/** The English detail of a receipt signed under another enrolment than its item's. */
+function wrongKeyMessage(
+  problem: ReceiptRejection.KeyEnded | ReceiptRejection.KeyNewer,
+  enrolment: KeyedEnrolment,
+  item: ScheduleItem,
+): string {
+  const key = `signed with the key of the device's enrolment ${enrolment.seq} (enrolled ${enrolment.enrolledAt.toISOString()}`;
+  if (problem === ReceiptRejection.KeyEnded) {
+    return (
+      `${key}, ${enrolment.endedBy ?? 'ended'} ${enrolment.endedAt!.toISOString()}), which ` +
+      `ended before item ${item.id} started (${item.startsAt.toISOString()}): a key vouches ` +
+      'only for the items sent while its enrolment held'
+    );
+  }
+  return (
+    `${key}), after item ${item.id} ended (${item.endsAt.toISOString()}): its receipt is for ` +
+    'the key of the enrolment it was sent under'
+  );
 }
 
 const PROBLEM_TEXT: Record<ReceiptProblem, string> = {
@@ -340,6 +373,10 @@ const REJECTION_TEXT: Record<ReceiptRejection, string> = {
   'off-time': 'giờ bắt đầu phát cách xa giờ đã lên lịch của mục phát',
   'too-long': 'thời lượng đã phát dài hơn âm thanh của mục phát',
   cancelled: 'mục phát đã bị hủy trước khi phát',
+  'key-ended':
+    'biên nhận ký bằng khóa cũ của cụm loa, đã hết hiệu lực (cấp mã mới hoặc thu hồi) trước giờ phát của mục',
+  'key-newer':
+    'biên nhận ký bằng khóa đăng ký sau khi mục phát đã kết thúc, không phải khóa cụm loa dùng khi được gửi mục',
 };
 
 /** The rejection alert's text: the cluster, how many receipts, the first one's problem. */

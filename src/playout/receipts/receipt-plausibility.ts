@@ -12,8 +12,11 @@ export const RECEIPT_CLOCK_TOLERANCE_MS = ITEM_EARLY_TOLERANCE_MS;
 /** A play may last this much longer than the item's audio (decoder and sound card clocks, a live stream's lag). */
 export const RECEIPT_LENGTH_TOLERANCE_MS = 5000;
 
-/** Why a genuine, linked receipt does not count as airtime (docs/device-protocol.md § 5). */
-export type ImplausibleProblem = ReceiptRejection;
+/** Why a genuine, linked receipt's play could not have happened (docs/device-protocol.md § 5). */
+export type ImplausibleProblem = Exclude<
+  ReceiptRejection,
+  ReceiptRejection.KeyEnded | ReceiptRejection.KeyNewer
+>;
 
 export interface Implausible {
   problem: ImplausibleProblem;

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager, In, IsNull } from 'typeorm';
 import { execute } from '../../database/bulk-insert';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { deviceIsTargetable } from '../../fleet/device-targeting';
+import { deviceWasTargeted, EnrolmentSpan } from '../../fleet/device-targeting';
+import { DeviceEnrolment } from '../../fleet/entities/device-enrolment.entity';
 import { Device } from '../../fleet/entities/device.entity';
 import { ScheduleItem } from '../../schedule/entities/schedule-item.entity';
 import { PolicyChecks } from '../../schedule/policy-checks';
@@ -150,13 +151,29 @@ export class ReceiptRecords {
     return written;
   }
 
-  /** The devices of the commune ever enrolled (each item keeps those `deviceIsTargetable`). */
-  private enrolledDevices(manager: EntityManager, communeCode: string): Promise<Device[]> {
-    return manager
+  /**
+   * The devices of the commune ever enrolled, each with its enrolments (each item keeps those
+   * `deviceWasTargeted`).
+   */
+  private async enrolledDevices(
+    manager: EntityManager,
+    communeCode: string,
+  ): Promise<EnrolledDevice[]> {
+    const devices = await manager
       .createQueryBuilder(Device, 'device')
       .where('device.commune_code = :communeCode', { communeCode })
       .andWhere('device.enrolled_at IS NOT NULL')
       .getMany();
+    const enrolments = new Map<string, DeviceEnrolment[]>();
+    for (const slice of chunks(
+      devices.map((device) => device.id),
+      LOOKUP_CHUNK,
+    )) {
+      for (const enrolment of await manager.findBy(DeviceEnrolment, { deviceId: In(slice) })) {
+        push(enrolments, enrolment.deviceId, enrolment);
+      }
+    }
+    return devices.map((device) => ({ device, enrolments: enrolments.get(device.id) ?? [] }));
   }
 }
 
@@ -172,12 +189,21 @@ function speakerOf(item: ScheduleItem): { createdBy?: string | null } {
   return item.source === 'live' ? { createdBy: item.createdBy } : {};
 }
 
+/** A device of the commune and its enrolments. */
+interface EnrolledDevice {
+  device: Device;
+  enrolments: readonly EnrolmentSpan[];
+}
+
 /**
- * The devices of the commune the item went to (enrolled before it ended, not revoked before it
- * started): the record waits for their receipts.
+ * The devices of the commune the item went to, under any of their enrolments (enrolled before it
+ * ended, not re-keyed or revoked before it started): the record waits for their receipts. A box
+ * re-keyed while the item played is one device, listed once.
  */
-function targetedDevices(devices: readonly Device[], item: ScheduleItem): string[] {
-  return devices.filter((device) => deviceIsTargetable(device, item)).map((device) => device.id);
+function targetedDevices(devices: readonly EnrolledDevice[], item: ScheduleItem): string[] {
+  return devices
+    .filter(({ device, enrolments }) => deviceWasTargeted(device, enrolments, item))
+    .map(({ device }) => device.id);
 }
 
 /** The receipts each record counts for the first time carry its seq (one statement a slice). */

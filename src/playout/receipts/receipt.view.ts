@@ -1,7 +1,10 @@
 import type { Receipt, ReceiptOutcome } from '../../fleet/protocol/receipts';
 import { RelaySegmentView } from '../playout-record.view';
 
-/** Why a stored receipt does not count as airtime: its play could not have happened. */
+/**
+ * Why a stored receipt does not count as airtime: its play could not have happened, or it is
+ * signed under another enrolment of the device than the one its item was sent under.
+ */
 export enum ReceiptRejection {
   /** It ends after the upload was received (beyond the clock's minute). */
   Future = 'future',
@@ -11,6 +14,10 @@ export enum ReceiptRejection {
   TooLong = 'too-long',
   /** Its item was cancelled before the play began. */
   Cancelled = 'cancelled',
+  /** Signed with the key of an enrolment that ended (re-keyed or revoked) before its item started. */
+  KeyEnded = 'key-ended',
+  /** Signed with the key of an enrolment that began after its item ended (an earlier one was sent it). */
+  KeyNewer = 'key-newer',
 }
 
 /** A receipt kept in the device's chain but not counted, and why. */
@@ -27,8 +34,8 @@ export class ReceiptUploadResult {
   duplicates!: number;
   /**
    * Receipts stored in the device's chain (so `lastSeq` passes them and the box need not send
-   * them again) but not counted: their play could not have happened. New ones, and stored ones
-   * sent again.
+   * them again) but not counted: their play could not have happened, or they are signed under
+   * another enrolment than their item's. New ones, and stored ones sent again.
    */
   rejected!: RejectedReceiptView[];
   /** The device's last stored seq (0: none). */
@@ -61,8 +68,8 @@ export class ReceiptView implements Receipt {
 
 /**
  * A receipt of a commune's cluster that the server keeps in the cluster's chain but does not
- * count as airtime (docs/device-protocol.md §5, check 6), with its item, for the people who
- * look after the cluster.
+ * count as airtime (docs/device-protocol.md §5, checks 6 and 7), with its item, for the people
+ * who look after the cluster.
  */
 export class RejectedReceiptListView {
   deviceId!: string;
