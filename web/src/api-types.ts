@@ -903,7 +903,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Receipts kept in a cluster's chain but not counted (future, off-time, too-long, cancelled), newest first, at most 200 */
+    /** Receipts kept in a cluster's chain but not counted (future, off-time, too-long, cancelled, key-ended, key-newer), newest first, at most 200 */
     get: operations['RejectedReceiptsController_list'];
     put?: never;
     post?: never;

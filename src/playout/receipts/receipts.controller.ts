@@ -81,7 +81,7 @@ export class RejectedReceiptsController {
 
   @Get()
   @ApiOperation({
-    summary: `Receipts kept in a cluster's chain but not counted (future, off-time, too-long, cancelled), newest first, at most ${REJECTED_RECEIPTS_LIMIT}`,
+    summary: `Receipts kept in a cluster's chain but not counted (future, off-time, too-long, cancelled, key-ended, key-newer), newest first, at most ${REJECTED_RECEIPTS_LIMIT}`,
   })
   list(
     @Param('commune') commune: string,
