@@ -85,6 +85,11 @@ describe('signingVerdict', () => {
     const quick = [first, { ...second, enrolledAt: at('08:05') }];
     expect(signingVerdict(quick, 'B', item('07:59', '08:09'))).toMatchObject({ kind: 'sent' });
     expect(signingVerdict(quick, 'A', item('07:59', '08:09'))).toMatchObject({ kind: 'sent' });
+    // An item of the gap, receipted with the new key (a box that enrolled again, then receipted
+    // what it missed meanwhile): kept, not refused, so the box's chain goes on.
+    expect(signingVerdict(rekeyed, 'B', item('08:30', '08:31'))).toMatchObject({
+      kind: 'key-newer',
+    });
   });
 
   it('finds no enrolment for an item that ended before the device first enrolled', () => {

@@ -16,8 +16,9 @@ type ItemTimes = Pick<TargetItem, 'startsAt' | 'endsAt'>;
  * - `key-ended`: that enrolment had ended (re-keyed or revoked) before the item started: an old
  *   key vouches for nothing sent later (a stolen box's key, or a box that played from its cache
  *   after its credentials were taken);
- * - `key-newer`: that enrolment began after the item ended, while an earlier one of the device
- *   was enrolled: the item's receipt is the earlier key's to sign;
+ * - `key-newer`: that enrolment began after the item ended, the device having enrolled before
+ *   (the item was sent under an earlier enrolment, or fell between two): only the key of an
+ *   enrolment it was sent under vouches for it;
  * - `not-sent`: the device was not enrolled at all before the item ended.
  */
 export type SigningVerdict =

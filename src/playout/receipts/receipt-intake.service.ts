@@ -353,8 +353,8 @@ function wrongKeyMessage(
     );
   }
   return (
-    `${key}), after item ${item.id} ended (${item.endsAt.toISOString()}): its receipt is for ` +
-    'the key of the enrolment it was sent under'
+    `${key}), after item ${item.id} ended (${item.endsAt.toISOString()}): only the key of an ` +
+    'enrolment the item was sent under vouches for it'
   );
 }
 

@@ -16,7 +16,7 @@ export enum ReceiptRejection {
   Cancelled = 'cancelled',
   /** Signed with the key of an enrolment that ended (re-keyed or revoked) before its item started. */
   KeyEnded = 'key-ended',
-  /** Signed with the key of an enrolment that began after its item ended (an earlier one was sent it). */
+  /** Signed with the key of an enrolment that began after its item ended. */
   KeyNewer = 'key-newer',
 }
 
