@@ -62,11 +62,31 @@ export class CreatedDeviceView extends NewEnrolmentCode {
   zones!: string[];
 }
 
+/**
+ * Where the server's copy of the cluster's receipt chain ends. The chain is the cluster's, across
+ * its enrolments and boxes: a box that holds nothing of it (a replaced box, a wiped journal)
+ * seals its first receipt with `seq` = `lastSeq + 1` and `prevHash` = `lastHash`.
+ */
+export class ReceiptChainView {
+  /** The last stored receipt's seq; 0 while none is stored. */
+  lastSeq!: number;
+  /** The last stored receipt's hash; 64 zeros while none is stored. */
+  lastHash!: string;
+}
+
 export class EnrolmentResult {
   deviceId!: string;
   communeCode!: string;
   apiToken!: string;
   mqtt!: { url: string; username: string; password: string };
+  /** Where the cluster's receipt chain ends: a box holding nothing of it goes on from there. */
+  receiptChain!: ReceiptChainView;
+}
+
+/** The cluster as its own box reads it (`GET /devices/me`). */
+export class DeviceSelfView extends DeviceView {
+  /** Where the cluster's receipt chain ends: a box holding nothing of it goes on from there. */
+  receiptChain!: ReceiptChainView;
 }
 
 export class CommandView {

@@ -7,6 +7,7 @@ import type { StatusValues } from './device-status-book';
 import { DeviceCommand } from './entities/device-command.entity';
 import { DeviceEnrolment, EnrolmentEnding } from './entities/device-enrolment.entity';
 import { Device } from './entities/device.entity';
+import { EMPTY_RECEIPT_CHAIN, ReceiptChainHead } from './protocol';
 
 /** `pg_advisory_xact_lock` class of a commune's device names ("LoaX" + 2); the commune code is the key. */
 const DEVICE_NAMES_LOCK = 0x4c6f6158 + 2;
@@ -83,6 +84,23 @@ export class DevicesRepository {
       .where('receipt.device_id = :id', { id })
       .getRawOne<{ count: number | string }>();
     return Number(row?.count ?? 0);
+  }
+
+  /** The device's last stored receipt's seq and hash (0 and 64 zeros: none). */
+  async receiptChainHead(
+    id: string,
+    manager: EntityManager = this.db.manager,
+  ): Promise<ReceiptChainHead> {
+    const row = await manager
+      .createQueryBuilder()
+      .select('receipt.seq', 'seq')
+      .addSelect('receipt.hash', 'hash')
+      .from('device_receipt', 'receipt')
+      .where('receipt.device_id = :id', { id })
+      .orderBy('receipt.seq', 'DESC')
+      .limit(1)
+      .getRawOne<{ seq: number | string; hash: string }>();
+    return row ? { lastSeq: Number(row.seq), lastHash: row.hash } : { ...EMPTY_RECEIPT_CHAIN };
   }
 
   listByProvince(provinceCode: string): Promise<Device[]> {

@@ -43,6 +43,7 @@ import {
   parseCommandRequest,
   publicKeyPointProblem,
   publicKeyShapeProblem,
+  ReceiptChainHead,
   StatusMessage,
 } from './protocol';
 import {
@@ -454,7 +455,7 @@ export class DevicesService {
     const apiToken = newApiToken();
     const password = newMqttPassword();
     const link = this.link.get();
-    const enrolled = await this.db.write(async (manager) => {
+    const receiptChain = await this.db.write(async (manager) => {
       const taken = await this.devices.enrol(
         device.id,
         codeHash,
@@ -469,7 +470,7 @@ export class DevicesService {
         },
         manager,
       );
-      if (!taken) return false;
+      if (!taken) return null;
       await this.devices.addEnrolment(device.id, publicKey, now, manager);
       // Inside the transaction, once the code is taken: a broker that refuses rolls it all back.
       try {
@@ -494,9 +495,10 @@ export class DevicesService {
         },
         manager,
       );
-      return true;
+      // No box could upload since the credentials were revoked, and only this one can from now.
+      return this.devices.receiptChainHead(device.id, manager);
     });
-    if (!enrolled)
+    if (!receiptChain)
       throw new DomainError('ENROLMENT_CODE_USED', 'This enrolment code was already used');
     this.statuses.forget(device.id);
     await ticket.succeeded();
@@ -505,7 +507,16 @@ export class DevicesService {
       communeCode: device.communeCode,
       apiToken,
       mqtt: { url: this.brokerUrl(apiHostname), username: device.id, password },
+      receiptChain,
     };
+  }
+
+  /**
+   * Where the device's receipt chain ends on the server, for its box (`GET /devices/me`): a box
+   * holding nothing of the chain goes on from there.
+   */
+  receiptChain(deviceId: string): Promise<ReceiptChainHead> {
+    return this.devices.receiptChainHead(deviceId);
   }
 
   /** The device's enrolments, oldest first: the keys its receipts are checked with. */
@@ -788,6 +799,7 @@ export class DevicesService {
 
 export {
   DeviceView,
+  DeviceSelfView,
   NewEnrolmentCode,
   EnrolmentResult,
   EnrolmentView,

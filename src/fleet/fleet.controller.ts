@@ -31,6 +31,7 @@ import { DeviceGuard, DeviceRequest } from './device.guard';
 import {
   CommandView,
   commandView,
+  DeviceSelfView,
   DevicesService,
   DeviceView,
   deviceView,
@@ -215,13 +216,20 @@ export class DeviceApiController {
     return this.devices.enrol(body.code, body.publicKey, request.ip ?? null, request.hostname);
   }
 
-  /** The device itself, as the server knows it (its commune and zones). */
+  /**
+   * The device itself, as the server knows it (its commune and zones), and where its receipt
+   * chain ends on the server (a box holding nothing of it goes on from there).
+   */
   @ApiBearerAuth()
   @DeviceRoute()
   @UseGuards(DeviceGuard)
   @Get('me')
-  me(@Req() request: DeviceRequest): DeviceView {
-    return deviceView(request.device!, this.devices.liveness());
+  async me(@Req() request: DeviceRequest): Promise<DeviceSelfView> {
+    const device = request.device!;
+    return {
+      ...deviceView(device, this.devices.liveness()),
+      receiptChain: await this.devices.receiptChain(device.id),
+    };
   }
 
   /**

@@ -1410,7 +1410,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The device itself, as the server knows it (its commune and zones). */
+    /**
+     * The device itself, as the server knows it (its commune and zones), and where its receipt
+     *     chain ends on the server (a box holding nothing of it goes on from there).
+     */
     get: operations['DeviceApiController_me'];
     put?: never;
     post?: never;
@@ -3838,6 +3841,12 @@ export interface components {
       /** @description Checked in full by the protocol module (base64 of a 32-byte Ed25519 key). */
       publicKey: string;
     };
+    ReceiptChainView: {
+      /** @description The last stored receipt's seq; 0 while none is stored. */
+      lastSeq: number;
+      /** @description The last stored receipt's hash; 64 zeros while none is stored. */
+      lastHash: string;
+    };
     EnrolmentResult: {
       deviceId: string;
       communeCode: string;
@@ -3847,6 +3856,42 @@ export interface components {
         username: string;
         password: string;
       };
+      /** @description Where the cluster's receipt chain ends: a box holding nothing of it goes on from there. */
+      receiptChain: components['schemas']['ReceiptChainView'];
+    };
+    DeviceSelfView: {
+      id: string;
+      communeCode: string;
+      name: string;
+      zones: string[];
+      location: {
+        lat: number;
+        lon: number;
+        note: string | null;
+      };
+      /** @enum {string} */
+      status: 'online' | 'offline' | 'never-seen';
+      lastSeenAt: string | null;
+      playing: {
+        scheduleItemId: string;
+        startedAt: string;
+      };
+      clockSkewMs: number | null;
+      cachedUntil: string | null;
+      volume: number | null;
+      /** @enum {string|null} */
+      power: 'on' | 'off' | null;
+      version: string | null;
+      publicKey: string | null;
+      enrolled: boolean;
+      enrolledAt: string | null;
+      /**
+       * @description The last status message the server could not take, or null. It is the latest thing heard
+       *     from the cluster when `at` is not before `lastSeenAt`.
+       */
+      lastStatusProblem: components['schemas']['StatusProblemView'] | null;
+      /** @description Where the cluster's receipt chain ends: a box holding nothing of it goes on from there. */
+      receiptChain: components['schemas']['ReceiptChainView'];
     };
     ManifestAudioView: {
       id: string;
@@ -8099,7 +8144,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['DeviceView'];
+          'application/json': components['schemas']['DeviceSelfView'];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */

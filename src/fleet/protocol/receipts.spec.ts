@@ -5,6 +5,7 @@ import {
   Receipt,
   RECEIPT_GENESIS_HASH,
   receiptCanonical,
+  receiptChainHead,
   receiptHash,
   receiptProblem,
   sealReceipt,
@@ -114,6 +115,35 @@ describe('play receipts', () => {
       if (!result.ok) expect(result.error).toMatch(reason);
     }
     expect(parseReceipt([]).ok).toBe(false);
+  });
+});
+
+describe('the chain head an answer carries (receiptChain)', () => {
+  const hash = 'ab'.repeat(32);
+
+  it('reads the last seq and hash, zeros for an empty chain', () => {
+    expect(receiptChainHead({ receiptChain: { lastSeq: 7, lastHash: hash } })).toEqual({
+      lastSeq: 7,
+      lastHash: hash,
+    });
+    expect(
+      receiptChainHead({ receiptChain: { lastSeq: 0, lastHash: RECEIPT_GENESIS_HASH } }),
+    ).toEqual({ lastSeq: 0, lastHash: RECEIPT_GENESIS_HASH });
+  });
+
+  it('takes none from an answer without one or with a malformed one', () => {
+    for (const answer of [
+      {},
+      null,
+      { receiptChain: null },
+      { receiptChain: { lastSeq: -1, lastHash: hash } },
+      { receiptChain: { lastSeq: 1.5, lastHash: hash } },
+      { receiptChain: { lastSeq: 3, lastHash: 'AB'.repeat(32) } },
+      { receiptChain: { lastSeq: 0, lastHash: hash } },
+      { receiptChain: { lastSeq: '3', lastHash: hash } },
+    ]) {
+      expect(receiptChainHead(answer)).toBeNull();
+    }
   });
 });
 

@@ -178,6 +178,34 @@ export function receiptRejections(answer: unknown): ReceiptRejectionNotice[] {
 }
 
 /**
+ * Where the server's copy of a cluster's receipt chain ends (`receiptChain` of the enrolment's
+ * answer and of `GET /devices/me`): the last stored receipt's seq and hash, `0` and 64 zeros
+ * while none is stored. The chain is the cluster's, not a box's: a box that holds nothing of it
+ * (a replaced box, a wiped journal) seals its first receipt with `seq` = `lastSeq + 1` and
+ * `prevHash` = `lastHash` (docs/device-protocol.md § 5).
+ */
+export interface ReceiptChainHead {
+  lastSeq: number;
+  lastHash: string;
+}
+
+export const EMPTY_RECEIPT_CHAIN: ReceiptChainHead = {
+  lastSeq: 0,
+  lastHash: RECEIPT_GENESIS_HASH,
+};
+
+/** The `receiptChain` of a server's answer, or null when it has none or a malformed one. */
+export function receiptChainHead(answer: unknown): ReceiptChainHead | null {
+  const head = isObject(answer) ? answer.receiptChain : undefined;
+  if (!isObject(head)) return null;
+  const { lastSeq, lastHash } = head;
+  if (typeof lastSeq !== 'number' || !Number.isSafeInteger(lastSeq) || lastSeq < 0) return null;
+  if (typeof lastHash !== 'string' || !HEX_HASH.test(lastHash)) return null;
+  if (lastSeq === 0 && lastHash !== RECEIPT_GENESIS_HASH) return null;
+  return { lastSeq, lastHash };
+}
+
+/**
  * Why a well-formed receipt's content is not what its hash says (or seq 1 does not start the
  * chain), or null. Whose key signed it is `receiptSignedBy`'s question.
  */
