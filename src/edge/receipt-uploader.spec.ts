@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Receipt } from '../fleet/protocol';
 import { EdgeStore } from './edge-store';
 import { Logger } from '@nestjs/common';
-import { backoffMs, ReceiptUploader, rejectionText } from './receipt-uploader';
+import { backoffMs, heldBeforeRefusal, ReceiptUploader, rejectionText } from './receipt-uploader';
 import { ServerApi } from './server-api';
 
 const DEVICE = '019ae3b2-7c4d-7a11-9c3e-5b2f0d1e8a90';
@@ -89,7 +89,10 @@ describe('receipt uploader', () => {
 
   it('keeps what a refused batch had accepted and retries the rest rarely', async () => {
     const server = await receiptServer([
-      { status: 422, body: { code: 'RECEIPT_REFUSED', lastSeq: 1, problem: 'fork' } },
+      {
+        status: 422,
+        body: { code: 'RECEIPT_REFUSED', lastSeq: 1, index: 1, seq: 2, problem: 'fork' },
+      },
     ]);
     const uploader = new ReceiptUploader(DEVICE, store, new ServerApi(server.origin), 60000, 2);
     try {
@@ -102,6 +105,39 @@ describe('receipt uploader', () => {
       await uploader.stop();
       await server.close();
     }
+  });
+
+  it('takes no receipt for held that a fork answer names only by the lastSeq it passes', async () => {
+    // The server holds another box's receipts 1–7 of this cluster: this journal's 1 forks.
+    const server = await receiptServer([
+      {
+        status: 422,
+        body: { code: 'RECEIPT_REFUSED', lastSeq: 7, index: 0, seq: 1, problem: 'fork' },
+      },
+    ]);
+    const uploader = new ReceiptUploader(DEVICE, store, new ServerApi(server.origin), 60000, 2);
+    try {
+      uploader.wake();
+      await until(() => Promise.resolve(server.posts.length === 1));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(server.posts).toEqual([[1, 2]]);
+      // Nothing is taken for sent: the server holds other receipts at seqs 1 and 2.
+      expect((await store.unsentReceipts(10)).map((receipt) => receipt.seq)).toEqual([
+        1, 2, 3, 4, 5,
+      ]);
+    } finally {
+      await uploader.stop();
+      await server.close();
+    }
+  });
+
+  it('counts as held only the receipts before the refused one, up to lastSeq', () => {
+    const batch = [4, 5, 6, 7].map((seq) => ({ seq }) as Receipt);
+    expect(heldBeforeRefusal(batch, { lastSeq: 5, index: 2 })).toEqual([4, 5]);
+    expect(heldBeforeRefusal(batch, { lastSeq: 9, index: 0 })).toEqual([]);
+    expect(heldBeforeRefusal(batch, { lastSeq: 9 })).toEqual([]);
+    expect(heldBeforeRefusal(batch, { lastSeq: 5, index: 9 })).toEqual([4, 5]);
+    expect(heldBeforeRefusal(batch, { index: 2 })).toEqual([]);
   });
 
   it('keeps the chain: one receipt per item, each on the last', async () => {

@@ -10,9 +10,10 @@ export function backoffMs(failures: number, maxMs: number): number {
 
 /**
  * Sends the journal's receipts to the server, oldest first, in batches, as soon as it can be
- * reached; a receipt is marked sent only when the server answered 2xx, so a failed batch is
- * sent again (the server takes an exact copy again). Runs until there is nothing left, waits,
- * and is woken by a new receipt or a reconnection.
+ * reached; a receipt is marked sent only when the server holds it as it is: its batch answered
+ * 2xx, or it came before the refused receipt of a refused batch. A failed batch is sent again
+ * (the server takes an exact copy again). Runs until there is nothing left, waits, and is woken
+ * by a new receipt or a reconnection.
  */
 export class ReceiptUploader {
   private readonly logger = new Logger('ReceiptUploader');
@@ -68,9 +69,7 @@ export class ReceiptUploader {
       } catch (error) {
         this.failures++;
         const refused = error instanceof ServerRefusal && error.status < 500;
-        if (refused && typeof error.body.lastSeq === 'number') {
-          await this.markUpTo(batch, error.body.lastSeq);
-        }
+        if (refused) await this.markHeldBeforeRefusal(batch, error.body);
         // A refusal is not cured by retrying soon: try again rarely (the server raised an alert).
         const waitMs = refused ? this.maxBackoffMs : backoffMs(this.failures, this.maxBackoffMs);
         const log = refused
@@ -101,6 +100,37 @@ export class ReceiptUploader {
     const held = batch.filter((receipt) => receipt.seq <= lastSeq).map((receipt) => receipt.seq);
     if (held.length > 0) await this.store.markUploaded(held, Date.now());
   }
+
+  /**
+   * After a refusal, only what the server holds with the same content is sent: the receipts of
+   * the batch before the refused one. A seq at or below `lastSeq` proves nothing (a fork: the
+   * server holds another receipt there), so without the refused receipt's `index` none is.
+   */
+  private async markHeldBeforeRefusal(
+    batch: Receipt[],
+    body: Record<string, unknown>,
+  ): Promise<void> {
+    const held = heldBeforeRefusal(batch, body);
+    if (held.length > 0) await this.store.markUploaded(held, Date.now());
+  }
+}
+
+/**
+ * The seqs of a refused batch the server took or already held as they are (docs/device-protocol.md
+ * § 5: the first refused receipt stops the batch, the ones before it are kept): those before the
+ * refused one's `index`, and no further than the server's `lastSeq`.
+ */
+export function heldBeforeRefusal(
+  batch: readonly Receipt[],
+  answer: Record<string, unknown>,
+): number[] {
+  const { index, lastSeq } = answer;
+  if (typeof index !== 'number' || !Number.isSafeInteger(index) || index < 0) return [];
+  if (typeof lastSeq !== 'number') return [];
+  return batch
+    .slice(0, Math.min(index, batch.length))
+    .filter((receipt) => receipt.seq <= lastSeq)
+    .map((receipt) => receipt.seq);
 }
 
 /** What a technician should look at for each `problem` of a rejected receipt. */
