@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { readOrCreateSecretFile } from '../common/secret-file';
 import { devicePrivateKey, rawPublicKeyBase64 } from '../fleet/protocol';
 import type { EdgeConfig } from './edge-config';
+import type { ReceiptChainHead } from '../fleet/protocol';
 import { Enrolment, ServerApi, ServerRefusal } from './server-api';
 
 /** `EDGE_DATA_DIR/identity.json`: which device this box is (a technician reads it). */
@@ -63,14 +64,20 @@ async function writeIdentity(file: string, identity: EdgeIdentity): Promise<void
 
 /**
  * The box's identity: identity.json when it exists (no network needed), else a first
- * enrolment with EDGE_ENROLMENT_CODE, retried while the server cannot be reached.
+ * enrolment with EDGE_ENROLMENT_CODE, retried while the server cannot be reached. A fresh
+ * enrolment answers where the cluster's receipt chain ends (`receiptChain`, null when the server
+ * does not say); identity.json does not keep it (the chain moves on).
  */
 export async function loadOrEnrol(
   config: EdgeConfig,
   api: ServerApi,
   log: (message: string) => void,
   sleep: (ms: number) => Promise<void>,
-): Promise<{ identity: EdgeIdentity; privateKey: KeyObject }> {
+): Promise<{
+  identity: EdgeIdentity;
+  privateKey: KeyObject;
+  receiptChain?: ReceiptChainHead | null;
+}> {
   const file = join(config.dataDir, IDENTITY_FILE);
   const known = await readIdentity(file);
   if (!known && !config.enrolmentCode) {
@@ -104,7 +111,7 @@ export async function loadOrEnrol(
       };
       await writeIdentity(file, identity);
       log(`Enrolled as device ${identity.deviceId} of commune ${identity.communeCode}`);
-      return { identity, privateKey };
+      return { identity, privateKey, receiptChain: enrolment.receiptChain };
     } catch (error) {
       if (error instanceof ServerRefusal) {
         throw new EdgeStartError(

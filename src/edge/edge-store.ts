@@ -9,6 +9,7 @@ import {
   ManifestAudio,
   ManifestRelay,
   Receipt,
+  ReceiptChainHead,
   ReceiptFields,
   sealReceipt,
 } from '../fleet/protocol';
@@ -39,7 +40,18 @@ CREATE TABLE IF NOT EXISTS receipts (
   uploaded_at INTEGER);
 CREATE INDEX IF NOT EXISTS receipts_pending ON receipts (seq) WHERE uploaded_at IS NULL;
 CREATE TABLE IF NOT EXISTS commands (id TEXT PRIMARY KEY, received_at INTEGER NOT NULL, ack TEXT);
+CREATE TABLE IF NOT EXISTS set_aside_receipts (
+  device_id TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL, uploaded_at INTEGER,
+  set_aside_at INTEGER NOT NULL, PRIMARY KEY (device_id, seq));
 `;
+
+/** kv key: where the server's copy of the device's chain ended when the journal held none of it. */
+const CHAIN_BASE_KEY = 'receipt-chain-base';
+
+/** The server's chain head the journal's first receipt of `deviceId` follows. */
+interface ChainBase extends ReceiptChainHead {
+  deviceId: string;
+}
 
 /** Items that ended this long ago leave the local manifest (their plays and receipts stay). */
 const KEEP_PAST_ITEMS_MS = 7 * 24 * 3600 * 1000;
@@ -212,8 +224,95 @@ export class EdgeStore {
   }
 
   /**
-   * Appends the receipt of an item to the journal, sealed on the chain's last receipt, and closes
-   * its play, in one durable transaction. Undefined when the item has a receipt already.
+   * Moves the receipts of other devices' chains out of the journal (a box enrolled as another
+   * cluster: they cannot be uploaded under this device's token, and this device's chain numbers
+   * its receipts afresh). They are kept aside for whoever looks into the box. Answers how many.
+   */
+  setAsideOtherChains(deviceId: string, nowMs: number): Promise<number> {
+    return this.write(() =>
+      this.transaction(async () => {
+        const others = await this.all(
+          "SELECT seq, body, uploaded_at FROM receipts WHERE json_extract(body, '$.deviceId') IS NOT ?",
+          [deviceId],
+        );
+        for (const row of others) {
+          const owner = (JSON.parse(String(row.body)) as Receipt).deviceId;
+          await this.run(
+            `INSERT OR REPLACE INTO set_aside_receipts (device_id, seq, body, uploaded_at, set_aside_at)
+             VALUES (?, ?, ?, ?, ?)`,
+            [owner, row.seq, row.body, row.uploaded_at, nowMs],
+          );
+          await this.run('DELETE FROM receipts WHERE seq = ?', [row.seq]);
+        }
+        return others.length;
+      }),
+    );
+  }
+
+  /**
+   * Whether the journal knows where the device's chain goes on: it holds a receipt of it, or the
+   * server's head was recorded (`startChainAt`) while it held none.
+   */
+  async knowsChainOf(deviceId: string): Promise<boolean> {
+    if (await this.holdsChainOf(deviceId)) return true;
+    return (await this.chainBase())?.deviceId === deviceId;
+  }
+
+  /**
+   * Records the server's head of the device's chain as where the journal's chain goes on, unless
+   * the journal holds a receipt of it already (a box that keeps its journal goes on with its own
+   * chain). False when it did.
+   */
+  startChainAt(deviceId: string, head: ReceiptChainHead): Promise<boolean> {
+    return this.write(async () => {
+      if (await this.holdsChainOf(deviceId)) return false;
+      const base: ChainBase = { deviceId, lastSeq: head.lastSeq, lastHash: head.lastHash };
+      await this.run('INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)', [
+        CHAIN_BASE_KEY,
+        JSON.stringify(base),
+      ]);
+      return true;
+    });
+  }
+
+  private async holdsChainOf(deviceId: string): Promise<boolean> {
+    const last = await this.lastReceipt();
+    return last?.deviceId === deviceId;
+  }
+
+  private async lastReceipt(): Promise<Receipt | null> {
+    const row = await this.get('SELECT body FROM receipts ORDER BY seq DESC LIMIT 1');
+    return row ? (JSON.parse(String(row.body)) as Receipt) : null;
+  }
+
+  private async chainBase(): Promise<ChainBase | null> {
+    const value = await this.getValue(CHAIN_BASE_KEY);
+    return value ? (JSON.parse(value) as ChainBase) : null;
+  }
+
+  /**
+   * The receipt a new receipt of `deviceId` follows: the journal's last, or, while the journal
+   * holds none, the server's head recorded by `startChainAt` (none: the chain starts at seq 1).
+   */
+  private async previousReceipt(deviceId: string): Promise<Pick<Receipt, 'seq' | 'hash'> | null> {
+    const last = await this.lastReceipt();
+    if (last) {
+      if (last.deviceId !== deviceId) {
+        throw new Error(
+          `The journal holds device ${last.deviceId}'s receipts, not ${deviceId}'s: set them aside first`,
+        );
+      }
+      return last;
+    }
+    const base = await this.chainBase();
+    if (base?.deviceId !== deviceId || base.lastSeq === 0) return null;
+    return { seq: base.lastSeq, hash: base.lastHash };
+  }
+
+  /**
+   * Appends the receipt of an item to the journal, sealed on the chain's last receipt (or the
+   * server's head, `startChainAt`), and closes its play, in one durable transaction. Undefined
+   * when the item has a receipt already.
    */
   appendReceipt(
     fields: Omit<ReceiptFields, 'seq'>,
@@ -225,8 +324,7 @@ export class EdgeStore {
           fields.scheduleItemId,
         ]);
         if (existing) return undefined;
-        const last = await this.get('SELECT body FROM receipts ORDER BY seq DESC LIMIT 1');
-        const previous = last ? (JSON.parse(String(last.body)) as Receipt) : null;
+        const previous = await this.previousReceipt(fields.deviceId);
         const receipt = sealReceipt(previous, fields, privateKey);
         await this.run('INSERT INTO receipts (seq, schedule_item_id, body) VALUES (?, ?, ?)', [
           receipt.seq,

@@ -3,11 +3,13 @@ import { AudioCache } from './audio-cache';
 import type { EdgeStore } from './edge-store';
 import { parseManifest } from '../fleet/protocol';
 import { cachedUntil } from './cached-until';
+import type { ReceiptChainStart } from './receipt-chain';
 import type { ServerApi } from './server-api';
 
 /**
- * Keeps the local manifest and the cache current: fetches the manifest, stores it (playback
- * reads only the store), then downloads every audio an item still to come needs. One sync at a
+ * Keeps the local manifest and the cache current: makes sure the journal knows where the
+ * cluster's receipt chain goes on (`ReceiptChainStart`), fetches the manifest, stores it
+ * (playback reads only the store), then downloads every audio an item still to come needs. One sync at a
  * time; a sync asked for while one runs waits for the next round.
  */
 export class EdgeSync {
@@ -19,6 +21,7 @@ export class EdgeSync {
     private readonly store: EdgeStore,
     private readonly api: ServerApi,
     private readonly cache: AudioCache,
+    private readonly chain: ReceiptChainStart,
     private readonly onChange: () => void,
   ) {}
 
@@ -43,6 +46,8 @@ export class EdgeSync {
   }
 
   private async round(): Promise<void> {
+    // Nothing is played, so no receipt sealed, before the box knows where its chain goes on.
+    await this.chain.ensure();
     const parsed = parseManifest(await this.api.manifest(this.deviceId));
     if (!parsed.ok) throw new Error(`The server's manifest is not usable: ${parsed.error}`);
     await this.store.replaceManifest(parsed.value, Date.now());

@@ -24,6 +24,7 @@ import { loadOrEnrol } from './edge-identity';
 import { EdgePlayback } from './edge-playback';
 import { EdgeStore } from './edge-store';
 import { EdgeSync } from './edge-sync';
+import { ReceiptChainStart } from './receipt-chain';
 import { ReceiptUploader } from './receipt-uploader';
 import { ServerApi } from './server-api';
 
@@ -33,6 +34,7 @@ const LIVE_DECODER_TIMEOUT_MS = 4 * 3600 * 1000;
 
 interface Parts {
   store: EdgeStore;
+  chain: ReceiptChainStart;
   sync: EdgeSync;
   playback: EdgePlayback;
   uploader: ReceiptUploader;
@@ -67,7 +69,7 @@ export class EdgeService implements OnApplicationBootstrap, BeforeApplicationShu
   async onApplicationBootstrap(): Promise<void> {
     const { config } = this;
     const api = new ServerApi(config.serverUrl);
-    const { identity, privateKey } = await loadOrEnrol(
+    const { identity, privateKey, receiptChain } = await loadOrEnrol(
       config,
       api,
       (message) => this.logger.log(message),
@@ -76,6 +78,8 @@ export class EdgeService implements OnApplicationBootstrap, BeforeApplicationShu
     api.useToken(identity.apiToken);
     const store = await EdgeStore.open(join(config.dataDir, 'edge.sqlite'));
     this.volume = Number((await store.getValue('volume')) ?? 100);
+    const chain = new ReceiptChainStart(identity.deviceId, store, api);
+    await chain.open(receiptChain, this.clock.nowMs());
     const cache = new AudioCache(join(config.dataDir, 'audio'), store, api);
     const changed = (): void => this.statusSoon();
     const uploader = new ReceiptUploader(identity.deviceId, store, api, config.maxBackoffMs);
@@ -100,7 +104,7 @@ export class EdgeService implements OnApplicationBootstrap, BeforeApplicationShu
     );
     playback.power = (await store.getValue('power')) === 'off' ? 'off' : 'on';
     playback.volume = this.volume;
-    const sync = new EdgeSync(identity.deviceId, store, api, cache, changed);
+    const sync = new EdgeSync(identity.deviceId, store, api, cache, chain, changed);
     const broker = new BrokerLink(
       {
         url: config.mqttUrl ?? identity.mqtt.url,
@@ -120,7 +124,7 @@ export class EdgeService implements OnApplicationBootstrap, BeforeApplicationShu
         onCommand: (command) => void this.command(command),
       },
     );
-    this.parts = { store, sync, playback, uploader, broker, cache, api };
+    this.parts = { store, chain, sync, playback, uploader, broker, cache, api };
 
     await playback.recover();
     playback.start();
@@ -229,6 +233,10 @@ export class EdgeService implements OnApplicationBootstrap, BeforeApplicationShu
         parts.playback.stopCurrent('command');
         return {};
       case 'play-live': {
+        // A live item comes without a manifest: its receipt too goes on from the chain's head.
+        await parts.chain.ensure().catch((error: Error) => {
+          this.logger.warn(`Receipt chain head not known: ${error.message}`);
+        });
         const startedAt = await parts.playback.playLive(command);
         if (!startedAt) throw new Error(`live item ${command.scheduleItemId} did not start`);
         return { startedAt: startedAt.toISOString() };

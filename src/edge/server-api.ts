@@ -7,6 +7,8 @@ import {
   MANIFEST_PROTOCOL,
   manifestPath,
   Receipt,
+  ReceiptChainHead,
+  receiptChainHead,
   ReceiptRejectionNotice,
   receiptRejections,
 } from '../fleet/protocol';
@@ -23,6 +25,11 @@ export interface Enrolment {
   communeCode: string;
   apiToken: string;
   mqtt: { url: string; username: string; password: string };
+}
+
+/** Enrolment's answer, with where the cluster's receipt chain ends (null: a server without it). */
+export interface EnrolmentAnswer extends Enrolment {
+  receiptChain: ReceiptChainHead | null;
 }
 
 /** The server answered, and said no: retrying the same request will not help. */
@@ -74,10 +81,20 @@ export class ServerApi {
     this.token = token;
   }
 
-  async enrol(code: string, publicKey: string): Promise<Enrolment> {
+  async enrol(code: string, publicKey: string): Promise<EnrolmentAnswer> {
     const response = await this.request('POST', '/api/v1/devices/enrol', { code, publicKey });
     if (response.status !== 201) throw await refusal(response, 'Enrolment refused');
-    return (await response.json()) as Enrolment;
+    const body = (await response.json()) as Enrolment;
+    return { ...body, receiptChain: receiptChainHead(body) };
+  }
+
+  /** Where the server's copy of the device's receipt chain ends (`GET /devices/me`). */
+  async receiptChain(): Promise<ReceiptChainHead> {
+    const response = await this.request('GET', '/api/v1/devices/me');
+    if (response.status !== 200) throw await refusal(response, 'Device view refused');
+    const head = receiptChainHead(await response.json());
+    if (!head) throw new ServerRefusal(200, undefined, 'GET /devices/me has no receiptChain');
+    return head;
   }
 
   async manifest(deviceId: string): Promise<unknown> {

@@ -1,0 +1,71 @@
+import { Logger } from '@nestjs/common';
+import type { ReceiptChainHead } from '../fleet/protocol';
+import type { EdgeStore } from './edge-store';
+import { ServerApi, ServerRefusal } from './server-api';
+
+/**
+ * Where this box's receipts go on in its cluster's chain, which is the cluster's, not the box's
+ * (docs/device-protocol.md § 5). A box whose journal holds the chain (re-keyed, same hardware)
+ * goes on from its last receipt. One that holds nothing of it (a replaced box, a wiped journal)
+ * goes on from where the server's copy ends: the enrolment's answer, or `GET /devices/me`, asked
+ * before the first manifest is taken, so no item is played, and no receipt sealed, before.
+ */
+export class ReceiptChainStart {
+  private readonly logger = new Logger('ReceiptChain');
+  private known = false;
+
+  constructor(
+    private readonly deviceId: string,
+    private readonly store: EdgeStore,
+    private readonly api: ServerApi,
+  ) {}
+
+  /**
+   * Takes the head the enrolment answered (null: a server that does not say), then sets aside the
+   * receipts of another cluster's chain the journal may hold (the box was that cluster's).
+   */
+  async open(enrolled: ReceiptChainHead | null | undefined, nowMs: number): Promise<void> {
+    const setAside = await this.store.setAsideOtherChains(this.deviceId, nowMs);
+    if (setAside > 0) {
+      this.logger.warn(
+        `${setAside} receipt(s) of another cluster's chain set aside: this box is now device ${this.deviceId}`,
+      );
+    }
+    if (enrolled) await this.startAt(enrolled, 'the enrolment');
+    this.known = await this.store.knowsChainOf(this.deviceId);
+  }
+
+  /**
+   * Resolves once the journal knows where the chain goes on, asking the server when it does not;
+   * rejects while the server cannot be reached (the caller tries again with its next sync).
+   */
+  async ensure(): Promise<void> {
+    if (this.known) return;
+    if (await this.store.knowsChainOf(this.deviceId)) {
+      this.known = true;
+      return;
+    }
+    let head: ReceiptChainHead;
+    try {
+      head = await this.api.receiptChain();
+    } catch (error) {
+      if (!(error instanceof ServerRefusal) || error.status >= 500 || error.status === 401) {
+        throw error;
+      }
+      // A server that does not say where the chain ends: the chain starts here, as it used to.
+      this.logger.warn(`${error.message}: the receipt chain starts at seq 1`);
+      this.known = true;
+      return;
+    }
+    await this.startAt(head, 'GET /devices/me');
+    this.known = true;
+  }
+
+  private async startAt(head: ReceiptChainHead, from: string): Promise<void> {
+    if (await this.store.startChainAt(this.deviceId, head)) {
+      this.logger.log(
+        `The journal holds nothing of this cluster's receipt chain: it goes on from the server's seq ${head.lastSeq} (${from})`,
+      );
+    }
+  }
+}
