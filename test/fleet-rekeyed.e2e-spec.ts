@@ -1,13 +1,20 @@
 import { generateKeyPairSync, KeyObject } from 'node:crypto';
 import { ManualClock } from '../src/common/manual-clock';
-import { rawPublicKeyBase64, Receipt, receiptProblem, sealReceipt } from '../src/fleet/protocol';
+import {
+  rawPublicKeyBase64,
+  Receipt,
+  RECEIPT_GENESIS_HASH,
+  ReceiptChainHead,
+  receiptProblem,
+  sealReceipt,
+} from '../src/fleet/protocol';
 import { PlayoutRecordView } from '../src/playout/playout-record.view';
 import { ReceiptGrace } from '../src/playout/receipts/receipt-grace.service';
 import { eventually } from './support/eventually';
 import { DeviceCredentials, SimulatedDevice } from './support/fleet-device';
 import { insertBulletin, insertScheduleItem } from './support/playout-fixtures';
 import { airedPlay, Play } from './support/receipt-device';
-import { HAC_THANH, THANH_HOA } from './support/schedule-fixtures';
+import { HAC_THANH, HAM_RONG, THANH_HOA } from './support/schedule-fixtures';
 import {
   ADMIN,
   bearer,
@@ -24,6 +31,11 @@ const MINUTE = 60_000;
  * A cluster as its box runs it: the key it signs with now, the credentials of its enrolment, its
  * MQTT session and its own receipt chain, which outlives its enrolments.
  */
+/** Enrolment's answer: the credentials, and where the cluster's receipt chain ends. */
+interface Enrolled extends DeviceCredentials {
+  receiptChain: ReceiptChainHead;
+}
+
 interface Box {
   id: string;
   key: KeyObject;
@@ -36,6 +48,7 @@ describe('a re-keyed or re-enrolled cluster: its receipts count under the enrolm
   let storage: TestStorage;
   let app: TestApp;
   const clock = new ManualClock('2026-12-03T07:00:00Z');
+  let admin: string;
   let operator: string;
   let bulletinId: string;
   const boxes: Box[] = [];
@@ -43,7 +56,7 @@ describe('a re-keyed or re-enrolled cluster: its receipts count under the enrolm
   beforeAll(async () => {
     storage = await createTestStorage({ PLAYOUT_RECEIPT_GRACE_MINUTES: '10' });
     app = await startTestApp(storage, {}, { clock });
-    const admin = await app.login(ADMIN.username, ADMIN.password);
+    admin = await app.login(ADMIN.username, ADMIN.password);
     operator = await createUserAndLogin(app, admin, {
       username: 'van-hanh-hac-thanh',
       role: 'operator',
@@ -68,14 +81,14 @@ describe('a re-keyed or re-enrolled cluster: its receipts count under the enrolm
     return app.http()[method](`/api/v1/communes/${HAC_THANH}${path}`).set(bearer(operator));
   }
 
-  /** The box enrols with `code` and `key` through the real route, then connects and is online. */
-  async function enrol(code: string, key: KeyObject): Promise<DeviceCredentials> {
+  /** The box enrols with `code` and `key` through the real route. */
+  async function enrol(code: string, key: KeyObject): Promise<Enrolled> {
     const enrolment = await app
       .http()
       .post('/api/v1/devices/enrol')
       .send({ code, publicKey: rawPublicKeyBase64(key) })
       .expect(201);
-    return enrolment.body as DeviceCredentials;
+    return enrolment.body as Enrolled;
   }
 
   async function connect(box: Box): Promise<void> {
@@ -89,8 +102,8 @@ describe('a re-keyed or re-enrolled cluster: its receipts count under the enrolm
     });
   }
 
-  async function newBox(name: string): Promise<Box> {
-    const created = await api('post', '/devices').send({ name }).expect(201);
+  async function newBox(name: string, zones?: string[]): Promise<Box> {
+    const created = await api('post', '/devices').send({ name, zones }).expect(201);
     const key = generateKeyPairSync('ed25519').privateKey;
     const credentials = await enrol(created.body.enrolmentCode, key);
     const box = { id: credentials.deviceId, key, credentials, journal: [] } as unknown as Box;
@@ -130,12 +143,13 @@ describe('a re-keyed or re-enrolled cluster: its receipts count under the enrolm
       .send({ receipts });
   }
 
-  function item(startsAt: string, durationMs = MINUTE) {
+  function item(startsAt: string, durationMs = MINUTE, zones?: string[]) {
     return insertScheduleItem(app, {
       communeCode: HAC_THANH,
       bulletinId,
       startsAt: new Date(startsAt),
       durationMs,
+      zones,
     });
   }
 
@@ -334,6 +348,132 @@ describe('a re-keyed or re-enrolled cluster: its receipts count under the enrolm
       expect.objectContaining({
         outcome: 'missed',
         devices: { targeted: 1, aired: 0, partial: 0, missed: 0, unreported: 1 },
+      }),
+    ]);
+  });
+  it('a replaced box, with a fresh journal and a new key, goes on from the chain head the server answers', async () => {
+    clock.set('2026-12-03T08:00:00Z');
+    const old = await newBox('Cụm loa thôn 3', ['thon-3']);
+    const first = await item('2026-12-03T08:02:00.000Z', MINUTE, ['thon-3']);
+    const second = await item('2026-12-03T08:10:00.000Z', MINUTE, ['thon-3']);
+    clock.set('2026-12-03T08:04:00Z');
+    const held = played(old, airedPlay(first.id, '2026-12-03T08:02:00.004Z', MINUTE));
+    await upload(old, [held]).expect(200);
+
+    // The box is replaced: "Cấp mã mới", and the new box enrols with its own key and journal.
+    clock.set('2026-12-03T08:05:00Z');
+    const code = await newCode(old);
+    await old.mqtt.close();
+    clock.set('2026-12-03T08:06:00Z');
+    const key = generateKeyPairSync('ed25519').privateKey;
+    const enrolled = await enrol(code, key);
+    expect(enrolled.receiptChain).toEqual({ lastSeq: held.seq, lastHash: held.hash });
+    const me = await app.http().get('/api/v1/devices/me').set(bearer(enrolled.apiToken));
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({
+      id: old.id,
+      receiptChain: { lastSeq: held.seq, lastHash: held.hash },
+    });
+    const replaced: Box = {
+      id: enrolled.deviceId,
+      key,
+      credentials: enrolled,
+      mqtt: old.mqtt,
+      journal: [],
+    };
+    await connect(replaced);
+    boxes.push(replaced);
+
+    // It plays and goes on from the head: seq lastSeq + 1, prevHash lastHash.
+    clock.set('2026-12-03T08:11:30Z');
+    const head = enrolled.receiptChain;
+    const next = sealReceipt(
+      { seq: head.lastSeq, hash: head.lastHash },
+      { ...airedPlay(second.id, '2026-12-03T08:10:00.005Z', MINUTE), deviceId: replaced.id },
+      key,
+    );
+    expect(next).toMatchObject({ seq: held.seq + 1, prevHash: held.hash });
+    expect((await upload(replaced, [next]).expect(200)).body).toEqual({
+      accepted: 1,
+      duplicates: 0,
+      rejected: [],
+      lastSeq: next.seq,
+    });
+    expect(await recordsOf(second.id)).toEqual([
+      expect.objectContaining({
+        outcome: 'aired',
+        devices: { targeted: 1, aired: 1, partial: 0, missed: 0, unreported: 0 },
+      }),
+    ]);
+    const alerts = await api('get', '/alerts').expect(200);
+    expect(
+      (alerts.body as { kind: string; deviceId: string | null }[]).filter(
+        (alert) => alert.kind === 'receipt-refused' && alert.deviceId === old.id,
+      ),
+    ).toEqual([]);
+    const me2 = await app.http().get('/api/v1/devices/me').set(bearer(enrolled.apiToken));
+    expect(me2.body.receiptChain).toEqual({ lastSeq: next.seq, lastHash: next.hash });
+  });
+
+  it('a re-keyed cluster that did not report an item is counted targeted and unreported in its record and the reconciliation', async () => {
+    clock.set('2026-12-03T08:20:00Z');
+    const communeApi = (method: 'get' | 'post', path: string) =>
+      app.http()[method](`/api/v1/communes/${HAM_RONG}${path}`).set(bearer(admin));
+    const created = await communeApi('post', '/devices')
+      .send({ name: 'Cụm loa thôn 9', zones: ['thon-9'] })
+      .expect(201);
+    const firstEnrolment = await enrol(
+      created.body.enrolmentCode as string,
+      generateKeyPairSync('ed25519').privateKey,
+    );
+    expect(firstEnrolment.receiptChain).toEqual({ lastSeq: 0, lastHash: RECEIPT_GENESIS_HASH });
+    const bulletin = await insertBulletin(app, {
+      communeCode: HAM_RONG,
+      provinceCode: THANH_HOA,
+      title: 'Họp thôn 9',
+      topics: ['xa-hoi-so'],
+    });
+    const silent = await insertScheduleItem(app, {
+      communeCode: HAM_RONG,
+      bulletinId: bulletin.id,
+      startsAt: new Date('2026-12-03T08:22:00.000Z'),
+      durationMs: MINUTE,
+      zones: ['thon-9'],
+    });
+    // The item passes with no receipt; the cluster is re-keyed and enrolled again.
+    clock.set('2026-12-03T08:25:00Z');
+    const code = await communeApi('post', `/devices/${created.body.id}/enrolment-code`).expect(201);
+    clock.set('2026-12-03T08:26:00Z');
+    await enrol(code.body.enrolmentCode as string, generateKeyPairSync('ed25519').privateKey);
+
+    // The receipt grace (10 minutes after the item's end) is over.
+    clock.set('2026-12-03T08:33:01Z');
+    await app.app.get(ReceiptGrace).settle();
+    const log = await communeApi('get', '/playout-log').expect(200);
+    expect(
+      (log.body as PlayoutRecordView[]).filter((record) => record.scheduleItemId === silent.id),
+    ).toEqual([
+      expect.objectContaining({
+        outcome: 'missed',
+        devices: { targeted: 1, aired: 0, partial: 0, missed: 0, unreported: 1 },
+        reason: expect.not.stringContaining('Không có cụm loa'),
+      }),
+    ]);
+    const reconciliation = await app
+      .http()
+      .get(`/api/v1/reports/communes/${HAM_RONG}/reconciliation?from=2026-12-03&to=2026-12-03`)
+      .set(bearer(admin))
+      .expect(200);
+    expect(
+      (reconciliation.body as { lines: { scheduleItemId: string | null }[] }).lines.filter(
+        (line) => line.scheduleItemId === silent.id,
+      ),
+    ).toEqual([
+      expect.objectContaining({
+        code: 'missed',
+        causeCode: 'devices-offline',
+        devicesTargeted: 1,
+        devicesAired: 0,
       }),
     ]);
   });
