@@ -1,5 +1,5 @@
 import { ManualClock } from '../src/common/manual-clock';
-import { parseCommand } from '../src/fleet/protocol';
+import { parseCommand, RECEIPT_GENESIS_HASH } from '../src/fleet/protocol';
 import {
   DeviceCredentials,
   enrolNewDevice,
@@ -327,6 +327,8 @@ describe('fleet: devices, enrolment, broker, status and commands (e2e)', () => {
         username: created.id,
         password: expect.any(String),
       },
+      // A new cluster's receipt chain is empty: its box starts at seq 1.
+      receiptChain: { lastSeq: 0, lastHash: RECEIPT_GENESIS_HASH },
     });
     expect((await view(created.id)).publicKey).toBe(publicKey);
     // The cluster enrolled itself: the audit trail names it as the commune does.
