@@ -6,6 +6,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/manual-clock';
 import { ReceiptGrace } from '../src/playout/receipts/receipt-grace.service';
+import { ScheduleItem } from '../src/schedule/entities/schedule-item.entity';
 import { minutesNumber, minutesText } from '../src/reports/official/official-format';
 import {
   CAMPAIGN_TOPICS,
@@ -24,6 +25,8 @@ import {
   pdfSignatureWords,
   pdfText,
 } from './support/pdf-tools';
+import { listen } from './support/browser';
+import { Speaker } from './support/live-speaker';
 import { insertBulletin, insertScheduleItem } from './support/playout-fixtures';
 import { airedPlay, ReceiptDevice } from './support/receipt-device';
 import {
@@ -653,6 +656,30 @@ describe("official reports: the clusters' coverage (e2e)", () => {
     new Date(Date.parse(`2025-10-20T${time}+07:00`) + plusMs).toISOString();
 
   const get = (path: string, token: string) => app.http().get(`/api/v1${path}`).set(bearer(token));
+  /** Live announcements on the clusters: one aired by one cluster, the other by none. */
+  let heard: ScheduleItem;
+  let unheard: ScheduleItem;
+
+  /**
+   * A live announcement on the commune's clusters at `time`: the operator speaks for 1.5 s
+   * through the real socket; the item it put on the program log, with its spoken length.
+   */
+  async function announce(baseUrl: string, time: string): Promise<ScheduleItem> {
+    clock.set(at(time));
+    const opened = await app
+      .http()
+      .post(`/api/v1/communes/${GOOD}/live`)
+      .set(bearer(operator))
+      .send({})
+      .expect(201);
+    const speaker = await Speaker.connect(baseUrl, (opened.body as { ticket: string }).ticket);
+    await speaker.speak(880, 1500);
+    speaker.ws.send(JSON.stringify({ type: 'stop' }));
+    const ended = await speaker.waitFor('ended', 30000);
+    return app.app
+      .get(DataSource)
+      .manager.findOneByOrFail(ScheduleItem, { id: ended.scheduleItemId as string });
+  }
 
   beforeAll(async () => {
     storage = await createTestStorage({
@@ -660,6 +687,7 @@ describe("official reports: the clusters' coverage (e2e)", () => {
       PLAYOUT_RECONCILE_SECONDS: '30',
     });
     app = await startTestApp(storage, {}, { clock });
+    const baseUrl = await listen(app);
     const admin = await app.login(ADMIN.username, ADMIN.password);
     monitor = await createUserAndLogin(app, admin, {
       username: 'giam-sat-thanh-hoa',
@@ -690,12 +718,16 @@ describe("official reports: the clusters' coverage (e2e)", () => {
         }),
       );
     }
+    heard = await announce(baseUrl, '07:00:00');
+    unheard = await announce(baseUrl, '07:10:00');
     clock.set(at('12:00:00'));
-    // Item 1 aired by both clusters, item 2 whole by one and in part by the other, item 3 by none.
+    // Item 1 aired by both clusters, item 2 whole by one and in part by the other, item 3 by
+    // none; the first live announcement aired whole by one cluster, the second by none.
     await one
       .upload([
         one.played(airedPlay(items[0].id, at('06:00:00', 500), ITEM_MS)),
         one.played(airedPlay(items[1].id, at('06:10:00', 500), ITEM_MS)),
+        one.played(airedPlay(heard.id, at('07:00:00', 200), heard.durationMs)),
       ])
       .expect(200);
     await two
@@ -718,14 +750,34 @@ describe("official reports: the clusters' coverage (e2e)", () => {
   });
 
   it("shows per commune the items sent to its clusters and aired whole, as the compliance report's", async () => {
+    // The live announcements' records are built from the clusters' receipts as the items' are.
+    const records = (await get(`/communes/${GOOD}/playout-log`, operator).expect(200)).body as {
+      scheduleItemId: string | null;
+      source: string;
+      devices?: unknown;
+    }[];
+    // The latest of an item's records (the scheduler's tick may have written it before the
+    // cluster's upload, which then corrected it).
+    const recordOf = (item: ScheduleItem) =>
+      records.filter((record) => record.scheduleItemId === item.id).pop();
+    expect(recordOf(heard)).toMatchObject({
+      source: 'live',
+      devices: { targeted: 2, aired: 1, unreported: 1 },
+    });
+    expect(recordOf(unheard)).toMatchObject({
+      source: 'live',
+      devices: { targeted: 2, aired: 0, unreported: 2 },
+    });
+
     const json = (
       await get(`/reports/compliance?campaign=${CAMPAIGN}&province=${PROVINCE}`, monitor).expect(
         200,
       )
     ).body as { communes: { communeCode: string; communeName: string; coverage: unknown }[] };
     const good = json.communes.find((commune) => commune.communeCode === GOOD);
-    expect(good?.coverage).toEqual({ targeted: 6, aired: 3, percent: 50 });
-    const row = `${good?.communeName} 6 3 50,0%`;
+    // 3 items and 2 live announcements, each sent to 2 clusters: 2 + 1 + 0 + 1 + 0 aired whole.
+    expect(good?.coverage).toEqual({ targeted: 10, aired: 4, percent: 40 });
+    const row = `${good?.communeName} 10 4 40,0%`;
 
     for (const [path, token, name] of [
       [`/reports/official?campaign=${CAMPAIGN}&province=${PROVINCE}`, monitor, 'province'],
@@ -738,6 +790,30 @@ describe("official reports: the clusters' coverage (e2e)", () => {
       pdfPageImage(pdf, 1, `official-coverage-${name}-p1`);
       pdfPageImage(pdf, 2, `official-coverage-${name}-p2`);
     }
+  });
+
+  it("gives a live announcement no cluster reported the clusters' cause, as an item's", async () => {
+    const report = (
+      await get(
+        `/reports/communes/${GOOD}/reconciliation?from=2025-10-20&to=2025-10-20`,
+        operator,
+      ).expect(200)
+    ).body as { lines: Record<string, unknown>[] };
+    const lineOf = (item: ScheduleItem) =>
+      report.lines.find((line) => line.scheduleItemId === item.id);
+    expect(lineOf(heard)).toMatchObject({
+      code: 'on-time',
+      source: 'live',
+      devicesTargeted: 2,
+      devicesAired: 1,
+    });
+    expect(lineOf(unheard)).toMatchObject({
+      code: 'missed',
+      causeCode: 'devices-offline',
+      source: 'live',
+      devicesTargeted: 2,
+      devicesAired: 0,
+    });
   });
 });
 

@@ -3,7 +3,7 @@ import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { addDays, localMidnight } from '../common/local-time';
 import { toInstant } from '../database/columns';
 import { Db } from '../database/db.service';
-import { PlayoutRecord } from '../playout/entities/playout-record.entity';
+import { BUILT_FROM_RECEIPTS_SQL, PlayoutRecord } from '../playout/entities/playout-record.entity';
 import { Airtime } from './airtime';
 import { CampaignScope, carriesAny } from './campaign-rollups';
 import {
@@ -20,7 +20,10 @@ export interface DateRange {
   to: string;
 }
 
-/** Device plays of a commune's records built from receipts: targeted, and those that aired. */
+/**
+ * Device plays of a commune's records built from receipts (items and live announcements):
+ * targeted, and those that aired.
+ */
 export interface CommuneDeviceCoverage {
   communeCode: string;
   targeted: number;
@@ -108,8 +111,9 @@ export class AirtimeRepository {
   /**
    * Over the range, per commune with devices: the clusters its items were sent to and those that
    * aired them whole, summed over its records in effect that were built from receipts (a late
-   * receipt's correction replaces the record it corrects). Read from the log: only those
-   * records, by their commune and start.
+   * receipt's correction replaces the record it corrects): the items' (`source` devices) and the
+   * live announcements' the clusters played (`source` live). Read from the log: only those
+   * records (their partial index), by their commune and start.
    */
   async deviceCoverage(
     communeCodes: readonly string[],
@@ -126,7 +130,7 @@ export class AirtimeRepository {
         from: toInstant(localMidnight(range.from)),
         to: toInstant(localMidnight(addDays(range.to, 1))),
       })
-      .andWhere("record.source = 'devices'")
+      .andWhere(`record.${BUILT_FROM_RECEIPTS_SQL}`)
       .andWhere(
         `NOT EXISTS (SELECT 1 FROM playout_record corrector
           WHERE corrector.commune_code = record.commune_code AND corrector.corrects_seq = record.seq)`,

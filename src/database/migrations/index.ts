@@ -30,6 +30,7 @@ import { DeviceRevokedAt1765000002900 } from './1765000002900-device-revoked-at'
 import { DeviceStatusProblem1765000003150 } from './1765000003150-device-status-problem';
 import { EmergencyDeviceEnrolled1765000003250 } from './1765000003250-emergency-device-enrolled';
 import { DeviceEnrolments1765000003300 } from './1765000003300-device-enrolments';
+import { DeviceCoverageReceiptsIndex1765000003350 } from './1765000003350-device-coverage-receipts-index';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -65,4 +66,5 @@ export const MIGRATIONS = [
   DeviceStatusProblem1765000003150,
   EmergencyDeviceEnrolled1765000003250,
   DeviceEnrolments1765000003300,
+  DeviceCoverageReceiptsIndex1765000003350,
 ];

@@ -7,7 +7,8 @@ export type PlayoutOutcome = (typeof PLAYOUT_OUTCOMES)[number];
 
 /**
  * `devices`: built by the service from the signed play receipts of the commune's devices;
- * `live`: a live announcement (src/live), who spoke in `createdBy` and the title.
+ * `live`: a live announcement (src/live), who spoke in `createdBy` and the title; on a commune's
+ * clusters it too is built from their receipts (`builtFromReceipts` tells, not the source).
  */
 export const PLAYOUT_SOURCES = ['automation', 'operator', 'import', 'devices', 'live'] as const;
 export type PlayoutSource = (typeof PLAYOUT_SOURCES)[number];
@@ -28,6 +29,22 @@ export function topicsFromColumn(value: string): string[] {
     // fall through: a damaged value is kept as it is, so the chain check sees the change.
   }
   return [value];
+}
+
+/**
+ * A record built by the service from its commune's devices' receipts, whatever its `source`:
+ * `devices` for an item (bulletins, emergencies, relays), `live` for a live announcement on the
+ * clusters (a `live` record of the server's own output has none). Such a record, and only such
+ * a record, carries the devices' counts: `devices_targeted` is set. SQL over `playout_record`
+ * (the partial index of the clusters' coverage has the same predicate).
+ */
+export const BUILT_FROM_RECEIPTS_SQL = 'devices_targeted IS NOT NULL';
+
+/** `BUILT_FROM_RECEIPTS_SQL` for a loaded record. */
+export function builtFromReceipts<T extends Pick<PlayoutRecord, 'devicesTargeted'>>(
+  record: T,
+): record is T & { devicesTargeted: number } {
+  return record.devicesTargeted !== null;
 }
 
 /**
@@ -55,7 +72,7 @@ export class DeviceCoverage {
 @Index(['communeCode', 'startedAt'])
 @Index(['communeCode', 'correctsSeq'])
 @Index('IDX_playout_record_device_coverage', ['communeCode', 'startedAt'], {
-  where: "source = 'devices'",
+  where: BUILT_FROM_RECEIPTS_SQL,
 })
 export class PlayoutRecord {
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -140,7 +157,7 @@ export class PlayoutRecord {
   demo!: boolean;
 
   /**
-   * Records built from device receipts (`source` devices): the coverage behind it (see
+   * Records built from device receipts (`builtFromReceipts`): the coverage behind it (see
    * `DeviceCoverage`); null for the others. Not hashed: the signed receipts behind the record
    * are its evidence.
    */
@@ -171,7 +188,7 @@ export function deviceCoverageOf(
     'devicesTargeted' | 'devicesAired' | 'devicesPartial' | 'devicesMissed' | 'devicesUnreported'
   >,
 ): DeviceCoverage | null {
-  if (record.devicesTargeted === null) return null;
+  if (!builtFromReceipts(record)) return null;
   return {
     targeted: record.devicesTargeted,
     aired: record.devicesAired ?? 0,

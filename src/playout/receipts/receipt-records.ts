@@ -10,7 +10,7 @@ import { PolicyChecks } from '../../schedule/policy-checks';
 import { AsRunLedger } from '../as-run-ledger';
 import { AutomationRecorder, ItemRecordEntry, RecordExtra } from '../automation-recorder';
 import { DeviceReceipt } from '../entities/device-receipt.entity';
-import { PlayoutRecord } from '../entities/playout-record.entity';
+import { builtFromReceipts, PlayoutRecord } from '../entities/playout-record.entity';
 import { AUTOMATION_ATTEMPT, chunks, LOOKUP_CHUNK, nextAttempts } from '../log-checks';
 import { policyRefusalReason } from '../policy-refusal';
 import { communeCoverage } from './device-coverage';
@@ -86,7 +86,7 @@ export class ReceiptRecords {
       const itemRecords = records.get(item.id) ?? [];
       const itemReceipts = receipts.get(item.id) ?? [];
       const source = recordSourceOf(item);
-      const fromDevices = itemRecords.filter((record) => record.source === source);
+      const fromDevices = itemRecords.filter(builtFromReceipts);
       const coverage = communeCoverage(item, targetedDevices(devices, item), itemReceipts);
       if (fromDevices.length === 0) {
         // The service's player recorded it (before the commune had devices): that record stands.

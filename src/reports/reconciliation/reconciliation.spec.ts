@@ -129,6 +129,25 @@ describe('reconcile (planned versus aired)', () => {
     );
   });
 
+  it("gives a record built from receipts the clusters' cause, a live announcement's too", () => {
+    const devices = { targeted: 2, aired: 0, partial: 0, missed: 1, unreported: 1 };
+    const missed = { outcome: 'missed', playedMs: 0, devices } as const;
+    const result = run(
+      [item('i1', 0), item('i2', 5), item('i3', 10)],
+      [
+        record('i1', 0, { ...missed, source: 'live' }),
+        record('i2', 0, { ...missed, source: 'devices' }),
+        // The server's own output: no clusters, the player's word.
+        record('i3', 0, { outcome: 'missed', playedMs: 0, source: 'live' }),
+      ],
+    );
+    expect(result.lines.map((line) => [line.scheduleItemId, line.causeCode])).toEqual([
+      ['i1', 'devices-missed'],
+      ['i2', 'devices-missed'],
+      ['i3', 'not-played'],
+    ]);
+  });
+
   it('compares the correction, not the record it replaces', () => {
     const original = record('i1', 0, { outcome: 'missed', playedMs: 0, inEffect: false });
     const correction = record('i1', 30_000, { correctsSeq: original.seq });

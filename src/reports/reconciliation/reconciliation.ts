@@ -126,8 +126,9 @@ function inRange(instant: Date, range: DateRange): boolean {
 
 function missedCause(record: AiredRecord): MissedCause {
   if (record.outcome === 'failed') return 'play-error';
+  // Built from the clusters' receipts (an item's or a live announcement's): their counts say why.
   const devices = record.devices;
-  if (record.source !== 'devices' || !devices) return 'not-played';
+  if (!devices) return 'not-played';
   if (devices.targeted === 0) return 'no-devices';
   return devices.unreported === devices.targeted ? 'devices-offline' : 'devices-missed';
 }
