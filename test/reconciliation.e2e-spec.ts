@@ -4,6 +4,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/manual-clock';
 import { OverdueItems } from '../src/playout/overdue-items.service';
+import { PlayoutTicks } from '../src/playout/playout-ticks.service';
 import { ReceiptGrace } from '../src/playout/receipts/receipt-grace.service';
 import { ScheduleItem } from '../src/schedule/entities/schedule-item.entity';
 import { insertBulletin, insertScheduleItem } from './support/playout-fixtures';
@@ -84,6 +85,8 @@ describe('planned versus aired (e2e)', () => {
   let monitor: string;
   let otherOperator: string;
   let foreignMonitor: string;
+  /** One of Hàm Rồng's two clusters. */
+  let one: ReceiptDevice;
   const items: Record<string, ScheduleItem> = {};
 
   const get = (path: string, token: string) => app.http().get(`/api/v1${path}`).set(bearer(token));
@@ -141,7 +144,7 @@ describe('planned versus aired (e2e)', () => {
     foreignMonitor = await user('giam-sat-ha-noi', 'monitor', '01');
 
     // Hàm Rồng: two clusters, enrolled before the day's items.
-    const one = await ReceiptDevice.enrol(app, otherOperator, HAM_RONG, 'Cụm loa thôn 1');
+    one = await ReceiptDevice.enrol(app, otherOperator, HAM_RONG, 'Cụm loa thôn 1');
     const two = await ReceiptDevice.enrol(app, otherOperator, HAM_RONG, 'Cụm loa thôn 2');
     await item(HAM_RONG, 'devicesAired', '06:00:00', 'Bản tin qua cụm loa');
     await item(HAM_RONG, 'devicesSilent', '06:10:00', 'Bản tin cụm loa mất kết nối');
@@ -298,6 +301,65 @@ describe('planned versus aired (e2e)', () => {
       devicesTargeted: 2,
       devicesAired: 0,
     });
+  });
+
+  it("reads an item a cluster aired as pending, not missed, until the scheduler's tick writes its record", async () => {
+    // The scheduler's tick is this test's to run: stopped, so that it comes when the test says.
+    const ticks = app.app.get(PlayoutTicks);
+    ticks.onModuleDestroy();
+    try {
+      const bulletin = await insertBulletin(app, {
+        communeCode: null,
+        provinceCode: THANH_HOA,
+        title: 'Khẩn cấp: cảnh báo lũ quét',
+        topics: [],
+        priority: 'emergency',
+      });
+      const emergency = await insertScheduleItem(app, {
+        communeCode: HAM_RONG,
+        bulletinId: bulletin.id,
+        startsAt: local('11:45:00'),
+        durationMs: ITEM_MS,
+        source: 'emergency',
+        status: 'dispatched',
+      });
+      items.emergency = emergency;
+      // Within the receipts' grace (to 11:56): one cluster aired it whole, the other is silent.
+      clock.set(local('11:50:00').toISOString());
+      await one
+        .upload([one.played(airedPlay(emergency.id, iso('11:45:00', 700), ITEM_MS))])
+        .expect(200);
+      // The grace is over; the scheduler's next tick has not come yet.
+      clock.set(local('12:00:00').toISOString());
+      const lineNow = async () =>
+        (await get(url(HAM_RONG), otherOperator).expect(200)).body as Report;
+      expect(lineOf(await lineNow(), 'emergency')).toMatchObject({
+        code: 'pending',
+        causeCode: null,
+        recordSeq: null,
+      });
+      const csvRow = async () =>
+        (await get(url(HAM_RONG, '&format=csv'), monitor).expect(200)).text
+          .split('\r\n')
+          .find((row) => row.includes('Khẩn cấp: cảnh báo lũ quét'));
+      expect(await csvRow()).toMatch(/^pending,Chưa đến hạn,/);
+      const bxf = async () => (await get(url(HAM_RONG, '&format=bxf'), monitor).expect(200)).text;
+      // An as-run event only for what is due: no "Not Aired" for what aired.
+      expect(await bxf()).not.toContain(`urn:uuid:${emergency.id}`);
+
+      // The tick writes its record from the receipts: the line is the cluster's play.
+      expect(await app.app.get(ReceiptGrace).settle()).toBe(1);
+      expect(lineOf(await lineNow(), 'emergency')).toMatchObject({
+        code: 'on-time',
+        devicesTargeted: 2,
+        devicesAired: 1,
+      });
+      expect(await csvRow()).toMatch(/^on-time,/);
+      const event = (await bxf()).split('</AsRun>').find((part) => part.includes(emergency.id));
+      expect(event).toContain('<Status>Aired Without Discrepancy</Status>');
+    } finally {
+      ticks.onApplicationBootstrap();
+    }
   });
 
   it('pages the lines and filters them by code; the totals stay those of the range', async () => {

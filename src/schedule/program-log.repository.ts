@@ -4,10 +4,13 @@ import { insertRows, sqlBoolean, SqlValue } from '../database/bulk-insert';
 import { readByCommune } from '../database/by-commune';
 import { toInstant } from '../database/columns';
 import { Db } from '../database/db.service';
-import { ScheduleItem, ScheduleItemStatus } from './entities/schedule-item.entity';
+import {
+  OPEN_ITEM_STATUSES,
+  ScheduleItem,
+  ScheduleItemStatus,
+} from './entities/schedule-item.entity';
 
-/** Items that may still be moved or taken off the log (the player has not started them). */
-export const OPEN_ITEM_STATUSES: readonly ScheduleItemStatus[] = ['planned', 'dispatched'];
+export { OPEN_ITEM_STATUSES };
 
 /** Database access for a commune's program log, shared by the schedule and bulletins features. */
 @Injectable()

@@ -15,9 +15,10 @@ const BATCH = 200;
 /**
  * The scheduler's sweep for communes with devices: an item still without its record once
  * PLAYOUT_RECEIPT_GRACE_MINUTES have passed since its end gets it now, from the receipts that
- * came (silent devices counted `unreported`). Safe on several instances: each item is settled
- * under its commune's chain head, and `ReceiptRecords` writes nothing for an item that has its
- * record already.
+ * came (silent devices counted `unreported`). Until then the item stays open
+ * (`OPEN_ITEM_STATUSES`), which the reconciliation reads as `pending`. Safe on several
+ * instances: each item is settled under its commune's chain head, and `ReceiptRecords` writes
+ * nothing for an item that has its record already.
  */
 @Injectable()
 export class ReceiptGrace {

@@ -52,8 +52,6 @@ describe('BXF as-run', () => {
           inEffect: true,
         },
       ],
-      now: new Date('2025-10-06T05:00:00.000Z'),
-      pendingGraceMs: 0,
     });
     const xml = bxfAsRunXml({
       messageId: 'urn:uuid:00000000-0000-4000-8000-000000000000',

@@ -38,8 +38,9 @@ export class ReconciliationController {
     description:
       'Codes: on-time (within toleranceSeconds each way), late, early, short, missed (causeCode: ' +
       'play-error, not-played, devices-offline, devices-missed, no-devices, no-record), cancelled, ' +
-      'unscheduled, pending. Corrections replace the records they correct. JSON is paged ' +
-      '(page, pageSize); format=csv (the lines) and xlsx (lines and totals) carry every line with ' +
+      'unscheduled, pending (no record yet and the item still open on the program log: its ' +
+      'record is still to be written). Corrections replace the records they correct. ' +
+      'JSON is paged (page, pageSize); format=csv (the lines) and xlsx (lines and totals) carry every line with ' +
       'Vietnamese headers; format=bxf is an SMPTE BXF as-run message, one BasicAsRun per line ' +
       'that is due, its EventId the item id echoed back.',
   })

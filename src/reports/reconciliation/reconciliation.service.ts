@@ -1,9 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { itemTitles } from '../../playout/automation-recorder';
-import { Clock } from '../../common/clock';
 import { addDays, localMidnight } from '../../common/local-time';
-import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { toInstant } from '../../database/columns';
 import { Db } from '../../database/db.service';
 import { GeoService } from '../../geo/geo.service';
@@ -26,16 +24,17 @@ export const DEFAULT_PAGE_SIZE = 50;
 /**
  * Reads the commune's program log and its as-run log (through the reports' AsRunReader, so the
  * corrections count as in every report) and reconciles them. Records and items of the day on
- * each side of the range are read too, so that an item near midnight meets its record.
+ * each side of the range are read too, so that an item near midnight meets its record. The
+ * items are read first: an item's record and its leaving the open statuses are one write, so
+ * an item read open whose record is written before the records are read comes with it, and one
+ * read closed has its record in the read that follows (never "no record" in between).
  */
 @Injectable()
 export class ReconciliationService {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly db: Db,
     private readonly geo: GeoService,
     private readonly reader: AsRunReader,
-    private readonly clock: Clock,
   ) {}
 
   /** The totals and one page of the lines (of `query.code` when given). */
@@ -57,22 +56,12 @@ export class ReconciliationService {
     const range = resolveRange(query, query);
     const commune = this.geo.commune(communeCode);
     const around = { from: addDays(range.from, -1), to: addDays(range.to, 1) };
+    const found = await this.itemsAround(communeCode, around);
     const records = await this.reader.countedRecords(communeCode, around);
-    const items = await this.items(
-      communeCode,
-      around,
-      records.map((record) => record.scheduleItemId).filter((id) => id !== null),
-    );
-    const result = reconcile({
-      range,
-      items,
-      records,
-      now: this.clock.now(),
-      pendingGraceMs: Math.max(
-        this.config.playout.receiptGraceMinutes * 60_000,
-        this.config.playout.lateToleranceMs,
-      ),
-    });
+    const named = records.map((record) => record.scheduleItemId).filter((id) => id !== null);
+    found.push(...(await this.itemsNamed(communeCode, found, named)));
+    const items = await this.planned(found);
+    const result = reconcile({ range, items, records });
     const chosen = query.code
       ? result.lines.filter((line) => line.code === query.code)
       : result.lines;
@@ -95,14 +84,12 @@ export class ReconciliationService {
     };
   }
 
-  /** Items starting in `range` (any status), and those `alsoIds` name, with their titles. */
-  private async items(
+  /** Items starting in `range`, any status. */
+  private itemsAround(
     communeCode: string,
     range: { from: string; to: string },
-    alsoIds: readonly string[],
-  ): Promise<PlannedItem[]> {
-    const manager = this.db.manager;
-    const found = await manager
+  ): Promise<ScheduleItem[]> {
+    return this.db.manager
       .createQueryBuilder(ScheduleItem, 'item')
       .where('item.communeCode = :communeCode', { communeCode })
       .andWhere('item.startsAt >= :from AND item.startsAt < :to', {
@@ -111,17 +98,31 @@ export class ReconciliationService {
       })
       .orderBy('item.startsAt', 'ASC')
       .getMany();
-    const known = new Set(found.map((item) => item.id));
-    const missing = [...new Set(alsoIds)].filter((id) => !known.has(id));
+  }
+
+  /** The items of `ids` not among `known` (records' items outside the range). */
+  private async itemsNamed(
+    communeCode: string,
+    known: readonly ScheduleItem[],
+    ids: readonly string[],
+  ): Promise<ScheduleItem[]> {
+    const knownIds = new Set(known.map((item) => item.id));
+    const missing = [...new Set(ids)].filter((id) => !knownIds.has(id));
+    const found: ScheduleItem[] = [];
     for (let start = 0; start < missing.length; start += 500) {
       found.push(
-        ...(await manager.findBy(ScheduleItem, {
+        ...(await this.db.manager.findBy(ScheduleItem, {
           communeCode,
           id: In(missing.slice(start, start + 500)),
         })),
       );
     }
-    const titles = await itemTitles(manager, found);
+    return found;
+  }
+
+  /** The items as the reconciliation reads them, with their titles. */
+  private async planned(found: readonly ScheduleItem[]): Promise<PlannedItem[]> {
+    const titles = await itemTitles(this.db.manager, found);
     return found.map((item) => ({
       id: item.id,
       bulletinId: item.bulletinId,

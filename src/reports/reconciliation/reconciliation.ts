@@ -4,7 +4,10 @@ import type {
   PlayoutOutcome,
   PlayoutSource,
 } from '../../playout/entities/playout-record.entity';
-import type { ScheduleItemStatus } from '../../schedule/entities/schedule-item.entity';
+import {
+  OPEN_ITEM_STATUSES,
+  type ScheduleItemStatus,
+} from '../../schedule/entities/schedule-item.entity';
 import { msToSeconds } from '../airtime';
 import type { DateRange } from '../airtime.repository';
 import { CodeTotal, ReconciliationLine } from './reconciliation.view';
@@ -22,6 +25,11 @@ export { CodeTotal, ReconciliationLine };
  *   manual record beside the player's), the fullest play stands (aired, partial, failed, missed;
  *   then the longest; then the latest) and the others are listed in `otherSeqs`.
  * - Start and length are compared within `ON_TIME_TOLERANCE_MS` each way.
+ * - An item without a record is `pending` while it is open on the program log: its record is
+ *   still to be written (by its play, once its clusters' receipts are in or their grace is
+ *   over, or by the scheduler's next tick), and the item leaves the open statuses in the same
+ *   transaction as its record is written. Time alone says nothing: between the end of the grace
+ *   and the tick that writes the record, an item the clusters aired has no record yet.
  */
 
 /** How far a start may be off, or a play short, and still count as on time (each way). */
@@ -36,13 +44,13 @@ export const DISCREPANCY_CODES = [
   'early',
   /** Aired, but less than planned by more than the tolerance (a partial play). */
   'short',
-  /** Planned and due, nothing aired: failed, missed, or no record at all (`causeCode` says). */
+  /** Planned, nothing aired: failed, missed, or closed with no record at all (`causeCode` says). */
   'missed',
   /** Taken off the log before it aired. */
   'cancelled',
   /** Aired (or recorded) without an item of the program log. */
   'unscheduled',
-  /** Not yet due: the item has not ended, or its devices' receipts may still come. */
+  /** Its record is still to be written: the item is open on the program log (see above). */
   'pending',
 ] as const;
 export type DiscrepancyCode = (typeof DISCREPANCY_CODES)[number];
@@ -59,7 +67,7 @@ export const MISSED_CAUSES = [
   'devices-missed',
   /** The item went to no cluster (no device in its zones). */
   'no-devices',
-  /** Due, and no record names it. */
+  /** The item is no longer open (its record was written), and no record in effect names it. */
   'no-record',
 ] as const;
 export type MissedCause = (typeof MISSED_CAUSES)[number];
@@ -105,11 +113,11 @@ export interface ReconcileInput {
   range: DateRange;
   /** Items of the range and around it (a record of an item outside the range is left out). */
   items: readonly PlannedItem[];
-  /** Records of the range and around it, with whether each is in effect. */
+  /**
+   * Records of the range and around it, with whether each is in effect; read after the items,
+   * so that an item read open whose record is written meanwhile comes with its record.
+   */
   records: readonly AiredRecord[];
-  now: Date;
-  /** After an item's end, how long its record may still come (devices' receipts). */
-  pendingGraceMs: number;
 }
 
 const RANK: Record<PlayoutOutcome, number> = { aired: 4, partial: 3, failed: 2, missed: 1 };
@@ -197,11 +205,7 @@ function comparedLine(item: PlannedItem, record: AiredRecord): Partial<Reconcili
   return { ...timing, code: 'on-time' };
 }
 
-function itemLine(
-  item: PlannedItem,
-  standing: readonly AiredRecord[],
-  input: ReconcileInput,
-): ReconciliationLine {
+function itemLine(item: PlannedItem, standing: readonly AiredRecord[]): ReconciliationLine {
   const base: ReconciliationLine = {
     ...emptyLine('pending'),
     scheduleItemId: item.id,
@@ -224,7 +228,7 @@ function itemLine(
   if (item.status === 'cancelled') {
     return { ...base, code: 'cancelled', cause: item.cancelReason };
   }
-  if (input.now.getTime() < item.endsAt.getTime() + input.pendingGraceMs) return base;
+  if (OPEN_ITEM_STATUSES.includes(item.status)) return base;
   return { ...base, code: 'missed', causeCode: 'no-record', cause: NO_RECORD_CAUSE };
 }
 
@@ -275,7 +279,7 @@ export function reconcile(input: ReconcileInput): Reconciliation {
   }
   for (const item of input.items) {
     if (!inRange(item.startsAt, input.range)) continue;
-    lines.push(itemLine(item, standing.get(item.id) ?? [], input));
+    lines.push(itemLine(item, standing.get(item.id) ?? []));
   }
   lines.sort(
     (a, b) =>

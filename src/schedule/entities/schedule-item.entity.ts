@@ -16,6 +16,16 @@ export const SCHEDULE_ITEM_STATUSES = [
 ] as const;
 export type ScheduleItemStatus = (typeof SCHEDULE_ITEM_STATUSES)[number];
 
+/**
+ * An item's statuses before its as-run record: it may still be moved or taken off the log, and
+ * its record is still to be written. Every record naming an item moves it to the record's
+ * outcome in the same transaction (the ledger), and every open item whose time has come gets
+ * one: from its play, or from the scheduler's tick (the missed-item check, or for a commune with
+ * devices the receipts' grace sweep). So an open item's record may still come; a closed one's
+ * has.
+ */
+export const OPEN_ITEM_STATUSES: readonly ScheduleItemStatus[] = ['planned', 'dispatched'];
+
 /** Statuses that hold air time: the item is (or was) on the log. */
 export const ACTIVE_ITEM_STATUSES: readonly ScheduleItemStatus[] = SCHEDULE_ITEM_STATUSES.filter(
   (status) => status !== 'cancelled',
