@@ -370,13 +370,30 @@ describe.each(BROKERS)('emergency to the fleet, $name (e2e)', ({ mosquitto: exte
     const recent = await get(`/communes/${HAM_RONG}/emergencies`, who.otherOperator).expect(200);
     expect((recent.body as { id: string }[]).map((row) => row.id)).toEqual([id]);
     const province = await get(`/provinces/${THANH_HOA}/emergencies`, who.monitor).expect(200);
+    // Which commune sent each, and what was broadcast, without a GET /emergencies/:id each.
+    const communes = await get(`/communes?province=${THANH_HOA}`, who.monitor).expect(200);
+    const hacThanh = (communes.body as { code: string; name: string }[]).find(
+      (commune) => commune.code === HAC_THANH,
+    );
     expect(province.body[0]).toMatchObject({
       id,
       scope: 'province',
+      communeCode: null,
+      communeName: null,
+      bulletinId: provinceBulletin,
+      bulletinTitle: 'Khẩn cấp: bão số 12 đổ bộ vào Thanh Hóa',
       targeted: 5,
       started: 5,
     });
-    expect(province.body[1]).toMatchObject({ id: communeEmergency, scope: 'commune' });
+    expect(province.body[1]).toMatchObject({
+      id: communeEmergency,
+      scope: 'commune',
+      communeCode: HAC_THANH,
+      communeName: hacThanh?.name,
+      bulletinId: communeBulletin,
+      bulletinTitle: 'Khẩn cấp: nước lũ lên nhanh, di dời khỏi bãi sông',
+    });
+    expect(hacThanh?.name).toEqual(expect.any(String));
     await get(`/provinces/${THANH_HOA}/emergencies`, otherMonitor).expect(403);
     await get(`/provinces/${THANH_HOA}/emergencies`, who.operator).expect(403);
   });

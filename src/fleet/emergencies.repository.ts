@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { EntityManager, SelectQueryBuilder } from 'typeorm';
+import { Bulletin } from '../bulletins/entities/bulletin.entity';
 import { toInstant } from '../database/columns';
 import { insertRows, sqlBoolean, SqlValue } from '../database/bulk-insert';
 import { Db } from '../database/db.service';
@@ -76,6 +77,12 @@ interface RawTarget {
  * enrolled when the emergency was sent may have enrolled before it ended.
  */
 export type EmergencyTarget = EmergencyDevice & { deviceEnrolledAt: Date | null };
+
+/**
+ * An emergency as the lists show it, with its bulletin's title (null only if the bulletin was
+ * deleted, which a bulletin that reached the program log cannot be).
+ */
+export type ListedEmergency = Emergency & { bulletinTitle: string | null };
 
 /** Counts of an emergency's devices, for the lists. */
 export interface EmergencyCounts {
@@ -227,29 +234,52 @@ export class EmergenciesRepository {
   }
 
   /** Emergencies that reached the commune (its own, and its province's that targeted it). */
-  listForCommune(communeCode: string, limit: number): Promise<Emergency[]> {
-    return this.db.manager
-      .createQueryBuilder(Emergency, 'emergency')
-      .where('emergency.communeCode = :communeCode', { communeCode })
-      .orWhere(
-        "emergency.scope = 'province' AND emergency.id IN " +
-          '(SELECT target.emergency_id FROM emergency_device target ' +
-          'WHERE target.commune_code = :communeCode)',
-        { communeCode },
-      )
-      .orderBy('emergency.createdAt', 'DESC')
-      .addOrderBy('emergency.id', 'DESC')
-      .take(limit)
-      .getMany();
+  listForCommune(communeCode: string, limit: number): Promise<ListedEmergency[]> {
+    return this.listed(
+      this.listQuery()
+        .where('emergency.communeCode = :communeCode', { communeCode })
+        .orWhere(
+          "emergency.scope = 'province' AND emergency.id IN " +
+            '(SELECT target.emergency_id FROM emergency_device target ' +
+            'WHERE target.commune_code = :communeCode)',
+          { communeCode },
+        ),
+      limit,
+    );
   }
 
   /** The province's emergencies, its own and its communes', newest first. */
-  listForProvince(provinceCode: string, limit: number): Promise<Emergency[]> {
-    return this.db.manager.find(Emergency, {
-      where: { provinceCode },
-      order: { createdAt: 'DESC', id: 'DESC' },
-      take: limit,
-    });
+  listForProvince(provinceCode: string, limit: number): Promise<ListedEmergency[]> {
+    return this.listed(
+      this.listQuery().where('emergency.provinceCode = :provinceCode', { provinceCode }),
+      limit,
+    );
+  }
+
+  /** Emergencies with their bulletin's title, joined in the same query. */
+  private listQuery(): SelectQueryBuilder<Emergency> {
+    return this.db.manager
+      .createQueryBuilder(Emergency, 'emergency')
+      .leftJoin(Bulletin, 'bulletin', 'bulletin.id = emergency.bulletinId')
+      .addSelect('bulletin.title', 'bulletin_title');
+  }
+
+  /**
+   * Newest first. `limit`, not `take`: with a join `take` makes TypeORM read the ids first in a
+   * second query, and the join here is one row to one.
+   */
+  private async listed(
+    query: SelectQueryBuilder<Emergency>,
+    limit: number,
+  ): Promise<ListedEmergency[]> {
+    const { entities, raw } = await query
+      .orderBy('emergency.createdAt', 'DESC')
+      .addOrderBy('emergency.id', 'DESC')
+      .limit(limit)
+      .getRawAndEntities<{ bulletin_title: string | null }>();
+    return entities.map((emergency, index) =>
+      Object.assign(emergency, { bulletinTitle: raw[index].bulletin_title }),
+    );
   }
 
   /**

@@ -20,6 +20,7 @@ import {
   EmergenciesRepository,
   EmergencyDevicesWhere,
   FleetDevice,
+  ListedEmergency,
 } from './emergencies.repository';
 import {
   CommuneEmergencyView,
@@ -259,11 +260,18 @@ export class EmergenciesService {
     return devices.map((device) => this.statuses.current(device, before));
   }
 
-  private async summaries(emergencies: Emergency[]): Promise<EmergencySummary[]> {
+  private async summaries(emergencies: ListedEmergency[]): Promise<EmergencySummary[]> {
     const counts = await this.emergencies.counts(emergencies.map((emergency) => emergency.id));
     const now = this.clock.now();
     return emergencies.map((emergency) =>
-      emergencySummary(emergency, counts.get(emergency.id) ?? NO_TARGETS, now),
+      emergencySummary(
+        emergency,
+        emergency.communeCode === null
+          ? null
+          : (this.geo.findCommune(emergency.communeCode)?.name ?? null),
+        counts.get(emergency.id) ?? NO_TARGETS,
+        now,
+      ),
     );
   }
 

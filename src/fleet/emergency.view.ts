@@ -1,6 +1,6 @@
 import { EmergencyView } from '../schedule/schedule.service';
 import { ItemRef } from '../schedule/schedule-item.view';
-import type { EmergencyCounts, EmergencyTarget } from './emergencies.repository';
+import type { EmergencyCounts, EmergencyTarget, ListedEmergency } from './emergencies.repository';
 import { EmergencyDevice } from './entities/emergency-device.entity';
 import { Emergency } from './entities/emergency.entity';
 
@@ -82,7 +82,13 @@ export class EmergencyReport {
 export class EmergencySummary {
   id!: string;
   scope!: Emergency['scope'];
+  /** The commune that sent a commune emergency; null for a province's. */
+  communeCode!: string | null;
+  /** Its name (`GET /communes`); null for a province's. */
+  communeName!: string | null;
   bulletinId!: string;
+  /** What was broadcast. */
+  bulletinTitle!: string | null;
   zones!: string[] | null;
   createdAt!: string;
   endsAt!: string;
@@ -115,11 +121,18 @@ function emergencyHead(emergency: Emergency, now: Date) {
 }
 
 export function emergencySummary(
-  emergency: Emergency,
+  emergency: ListedEmergency,
+  communeName: string | null,
   counts: EmergencyCounts,
   now: Date,
 ): EmergencySummary {
-  return { ...emergencyHead(emergency, now), ...counts };
+  return {
+    ...emergencyHead(emergency, now),
+    communeCode: emergency.communeCode,
+    communeName,
+    bulletinTitle: emergency.bulletinTitle,
+    ...counts,
+  };
 }
 
 function deviceRef(target: EmergencyDevice): EmergencyDeviceRef {

@@ -4004,7 +4004,13 @@ export interface components {
       id: string;
       /** @enum {string} */
       scope: 'province' | 'commune';
+      /** @description The commune that sent a commune emergency; null for a province's. */
+      communeCode: string | null;
+      /** @description Its name (`GET /communes`); null for a province's. */
+      communeName: string | null;
       bulletinId: string;
+      /** @description What was broadcast. */
+      bulletinTitle: string | null;
       zones: string[] | null;
       createdAt: string;
       endsAt: string;

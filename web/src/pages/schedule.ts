@@ -677,6 +677,7 @@ function emergencyList(emergencies: readonly EmergencySummary[]): HTMLElement | 
           'li',
           null,
           `${formatDate(localDateOf(emergency.createdAt))} ${formatTime(emergency.createdAt)}`,
+          emergency.bulletinTitle ? ` «${emergency.bulletinTitle}»` : '',
           emergency.scope === 'province' ? ' (của tỉnh)' : '',
           emergency.zones ? ` — vùng ${emergency.zones.join(', ')}` : '',
           `: đã gửi ${emergency.targeted - emergency.notEnrolled}, đã nhận ${emergency.acknowledged}, đã phát ${emergency.started}`,
