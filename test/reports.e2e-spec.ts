@@ -969,10 +969,20 @@ describe('reports (e2e)', () => {
     await expect(runPython(verifier, JSON.stringify(forged))).rejects.toThrow('broken at seq 5');
   });
 
-  it('shows whose chain is broken once the chains are checked again', async () => {
+  it('shows whose chain is broken once the chains are checked again, and what it vouches for', async () => {
+    // As a tester would: one October record rewritten in the database, +3,000,000 ms.
+    const tampered = model
+      .inEffect(LAGGING)
+      .find(
+        (record) =>
+          record.outcome === 'aired' &&
+          localDateOf(record.startedAt) >= '2025-10-01' &&
+          record.topics.some((topic) => CAMPAIGN_TOPICS.includes(topic)),
+      ) as ServedRecord;
+    const day = localDateOf(tampered.startedAt);
     const dataSource = app.app.get(DataSource);
     await dataSource.query(
-      `UPDATE playout_record SET played_ms = played_ms + 1 WHERE commune_code = '${LAGGING}' AND seq = 3`,
+      `UPDATE playout_record SET played_ms = played_ms + 3000000 WHERE commune_code = '${LAGGING}' AND seq = ${tampered.seq}`,
     );
     await app
       .http()
@@ -990,19 +1000,75 @@ describe('reports (e2e)', () => {
       monitor,
     ).expect(200);
     const communes = (compliance.body as ComplianceJson).communes;
-    expect(communes.find((info) => info.communeCode === LAGGING)?.chain).toMatchObject({
-      ok: false,
-      brokenAtSeq: 3,
-    });
+    // The count is what was verified: the records before the break, not 0.
+    const broken = { ok: false, brokenAtSeq: tampered.seq, count: tampered.seq - 1 };
+    expect(communes.find((info) => info.communeCode === LAGGING)?.chain).toMatchObject(broken);
     expect(communes.find((info) => info.communeCode === GOOD)?.chain.ok).toBe(true);
     const detail = await get(
       `/reports/communes/${LAGGING}?campaign=cds-2025`,
       laggingOperator,
     ).expect(200);
-    expect((detail.body as { summary: CommuneInfo }).summary.chain).toMatchObject({
-      ok: false,
-      brokenAtSeq: 3,
+    const body = detail.body as {
+      summary: CommuneInfo;
+      daily: { date: string; campaignSeconds: number }[];
+    };
+    expect(body.summary.chain).toMatchObject(broken);
+    // The daily figures are those the records had when appended.
+    const asAppended = model.campaignSums(LAGGING, day, day, CAMPAIGN_TOPICS).airedMs / 1000;
+    expect(body.daily.find((row) => row.date === day)?.campaignSeconds).toBeCloseTo(asAppended, 3);
+
+    // The drill-down counts the records as they read now, and says which it cannot vouch for.
+    const records = await get(
+      `/reports/communes/${LAGGING}/records?from=${day}&to=${day}`,
+      laggingOperator,
+    ).expect(200);
+    const page = records.body as {
+      airedSeconds: number;
+      plays: number;
+      afterBreak: { records: number; airedSeconds: number; plays: number };
+      chain: { ok: boolean | null; brokenAtSeq: number | null; count: number };
+      records: {
+        seq: number;
+        inEffect: boolean;
+        countedSeconds: number;
+        countedPlays: number;
+        afterBreak: boolean;
+      }[];
+    };
+    expect(page.chain).toMatchObject(broken);
+    for (const record of page.records) {
+      expect({ seq: record.seq, afterBreak: record.afterBreak }).toEqual({
+        seq: record.seq,
+        afterBreak: record.seq >= tampered.seq,
+      });
+    }
+    const changed = page.records.find((record) => record.seq === tampered.seq);
+    expect(changed?.countedSeconds).toBeCloseTo(tampered.playedMs / 1000 + 3000, 3);
+    const sum = (rows: typeof page.records) => ({
+      records: rows.length,
+      airedSeconds: rows.reduce((total, record) => total + record.countedSeconds, 0),
+      plays: rows.reduce((total, record) => total + record.countedPlays, 0),
     });
+    const counted = page.records.filter((record) => record.inEffect);
+    const unverified = sum(counted.filter((record) => record.afterBreak));
+    expect(unverified.records).toBeGreaterThan(0);
+    expect(page.afterBreak.records).toBe(unverified.records);
+    expect(page.afterBreak.plays).toBe(unverified.plays);
+    expect(page.afterBreak.airedSeconds).toBeCloseTo(unverified.airedSeconds, 3);
+    expect(page.airedSeconds - page.afterBreak.airedSeconds).toBeCloseTo(
+      sum(counted.filter((record) => !record.afterBreak)).airedSeconds,
+      3,
+    );
+    // Another commune's intact chain marks nothing.
+    const good = await get(
+      `/reports/communes/${GOOD}/records?from=${day}&to=${day}`,
+      monitor,
+    ).expect(200);
+    expect(good.body.chain).toMatchObject({ ok: true, brokenAtSeq: null });
+    expect(good.body.afterBreak).toEqual({ records: 0, airedSeconds: 0, plays: 0 });
+    expect(
+      (good.body.records as { afterBreak: boolean }[]).every((record) => !record.afterBreak),
+    ).toBe(true);
   });
 
   it('lets monitors and admins see the province, operators only their commune', async () => {

@@ -31,12 +31,18 @@ function stateOf(
   }
   return {
     ok: check.ok,
-    count: check.count,
+    // A broken verdict kept before the count said so was written with 0.
+    count: check.ok ? check.count : intactBefore(check.brokenAtSeq),
     brokenAtSeq: check.brokenAtSeq,
     checkedAt: formatLocalInstant(check.checkedAt),
     uncheckedRecords: Math.max(0, lastSeq - check.lastSeq),
     ...latest,
   };
+}
+
+/** Records verified intact when the chain broke at `brokenAtSeq`: those before it. */
+function intactBefore(brokenAtSeq: number | null): number {
+  return Math.max(0, (brokenAtSeq ?? 1) - 1);
 }
 
 /**
@@ -96,7 +102,7 @@ export class ChainChecksService {
       communeCode,
       lastSeq,
       ok: verdict.ok,
-      count: verdict.ok ? verdict.count : 0,
+      count: verdict.ok ? verdict.count : intactBefore(verdict.brokenAtSeq),
       brokenAtSeq: verdict.ok ? null : verdict.brokenAtSeq,
       checkedAt: this.clock.now(),
     };

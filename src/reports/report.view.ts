@@ -37,7 +37,10 @@ export class TopicToDate {
 export class ChainState {
   /** The last verdict; null while the chain was never verified. */
   ok!: boolean | null;
-  /** Records verified (when ok). */
+  /**
+   * Records verified intact: the whole log when ok, those before `brokenAtSeq` when broken, 0
+   * when never verified.
+   */
   count!: number;
   brokenAtSeq!: number | null;
   /** When it was verified; null when never (or nothing to verify: no records). */
@@ -236,6 +239,22 @@ export class CountedRecordView extends PlayoutRecordView {
   countedPlays!: number;
 }
 
+/** A record of the drill-down: what it counts, and whether the chain still vouches for it. */
+export class RecordsReportRecord extends CountedRecordView {
+  /**
+   * At or after the seq where the chain broke: its content is not what was hashed, so what it
+   * counts is not verified.
+   */
+  afterBreak!: boolean;
+}
+
+/** What the matching records at or after the chain's break count (all zero while it holds). */
+export class AfterBreakTotals {
+  records!: number;
+  airedSeconds!: number;
+  plays!: number;
+}
+
 /** `GET /reports/communes/:commune/records`. */
 export class RecordsReport {
   communeCode!: string;
@@ -246,15 +265,25 @@ export class RecordsReport {
   date!: string | null;
   outcome!: PlayoutOutcome | null;
   source!: PlayoutSource | null;
-  /** Sums of the matching records in effect (every page): with no other filter than the topic, the numbers the reports show for this commune and range. */
+  /**
+   * Sums of the matching records in effect (every page), as the records read now: with no other
+   * filter than the topic and an intact chain, the numbers the reports show for this commune and
+   * range. When the chain is broken, the reports' daily figures are those the records had when
+   * appended, and those at or after the break are not verified: the part of these sums the log
+   * still vouches for is `airedSeconds − afterBreak.airedSeconds` (and plays likewise).
+   */
   airedSeconds!: number;
   plays!: number;
+  /** Of the sums, what the matching records at or after the chain's break count. */
+  afterBreak!: AfterBreakTotals;
+  /** The commune's chain, verified now (as for the commune's report). */
+  chain!: ChainState;
   /** Matching records, all pages. */
   total!: number;
   offset!: number;
   /** Null when every matching record is in `records`. */
   limit!: number | null;
-  records!: CountedRecordView[];
+  records!: RecordsReportRecord[];
 }
 
 export class ChainHead {

@@ -32,8 +32,10 @@ import {
   CommuneDay,
   CommuneDetail,
   ComplianceReport,
+  CountedRecordView,
   ProvinceSummary,
   RecordsReport,
+  RecordsReportRecord,
   UpliftReport,
 } from './report.view';
 
@@ -273,15 +275,25 @@ export class ReportsService {
   ): Promise<RecordsReport> {
     const range = resolveRange(query, { from: query.from, to: query.to });
     const commune = this.geo.commune(communeCode);
+    // Verified now, as the commune's report is: the records are read after, so none is newer
+    // than the verdict.
+    const chain = await this.chains.verify(communeCode);
+    const brokenAtSeq = chain.ok === false ? chain.brokenAtSeq : null;
     // Corrections are resolved over the whole range before narrowing, so each record still
     // says whether a later one replaced it.
-    const matching = (await this.asRun.countedRecords(communeCode, range, filter.topic)).filter(
-      (record) =>
-        (!filter.date || record.date === filter.date) &&
-        (!filter.outcome || record.outcome === filter.outcome) &&
-        (!filter.source || record.source === filter.source),
-    );
+    const matching = (await this.asRun.countedRecords(communeCode, range, filter.topic))
+      .filter(
+        (record) =>
+          (!filter.date || record.date === filter.date) &&
+          (!filter.outcome || record.outcome === filter.outcome) &&
+          (!filter.source || record.source === filter.source),
+      )
+      .map((record): RecordsReportRecord => ({
+        ...record,
+        afterBreak: brokenAtSeq !== null && record.seq >= brokenAtSeq,
+      }));
     const counted = matching.filter((record) => record.inEffect);
+    const unverified = counted.filter((record) => record.afterBreak);
     const offset = filter.offset ?? 0;
     const limit = filter.limit ?? null;
     return {
@@ -293,10 +305,9 @@ export class ReportsService {
       date: filter.date ?? null,
       outcome: filter.outcome ?? null,
       source: filter.source ?? null,
-      airedSeconds: msToSeconds(
-        counted.reduce((sum, record) => sum + Math.round(record.countedSeconds * 1000), 0),
-      ),
-      plays: counted.reduce((sum, record) => sum + record.countedPlays, 0),
+      ...countedTotals(counted),
+      afterBreak: { records: unverified.length, ...countedTotals(unverified) },
+      chain,
       total: matching.length,
       offset,
       limit,
@@ -371,4 +382,17 @@ export class ReportsService {
       ),
     };
   }
+}
+
+/** What records count together, summed in milliseconds so the seconds do not drift. */
+function countedTotals(records: readonly CountedRecordView[]): {
+  airedSeconds: number;
+  plays: number;
+} {
+  return {
+    airedSeconds: msToSeconds(
+      records.reduce((sum, record) => sum + Math.round(record.countedSeconds * 1000), 0),
+    ),
+    plays: records.reduce((sum, record) => sum + record.countedPlays, 0),
+  };
 }

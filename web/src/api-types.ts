@@ -3238,7 +3238,10 @@ export interface components {
     ChainState: {
       /** @description The last verdict; null while the chain was never verified. */
       ok: boolean | null;
-      /** @description Records verified (when ok). */
+      /**
+       * @description Records verified intact: the whole log when ok, those before `brokenAtSeq` when broken, 0
+       *     when never verified.
+       */
       count: number;
       brokenAtSeq: number | null;
       /** @description When it was verified; null when never (or nothing to verify: no records). */
@@ -3408,7 +3411,12 @@ export interface components {
       to: string;
       days: number;
     };
-    CountedRecordView: {
+    AfterBreakTotals: {
+      records: number;
+      airedSeconds: number;
+      plays: number;
+    };
+    RecordsReportRecord: {
       id: string;
       communeCode: string;
       seq: number;
@@ -3433,6 +3441,11 @@ export interface components {
       devices?: components['schemas']['DeviceCoverage'];
       /** @description A relay's segments, in the chain (the hash covers them: see `canonicalJson`). */
       segments?: components['schemas']['RelaySegmentView'][];
+      /**
+       * @description At or after the seq where the chain broke: its content is not what was hashed, so what it
+       *     counts is not verified.
+       */
+      afterBreak: boolean;
       /** @description The local day it counts on. */
       date: string;
       /** @description False when a later record corrects (replaces) it. */
@@ -3452,15 +3465,25 @@ export interface components {
       outcome: 'failed' | 'aired' | 'partial' | 'missed' | null;
       /** @enum {string|null} */
       source: 'automation' | 'operator' | 'import' | 'devices' | 'live' | null;
-      /** @description Sums of the matching records in effect (every page): with no other filter than the topic, the numbers the reports show for this commune and range. */
+      /**
+       * @description Sums of the matching records in effect (every page), as the records read now: with no other
+       *     filter than the topic and an intact chain, the numbers the reports show for this commune and
+       *     range. When the chain is broken, the reports' daily figures are those the records had when
+       *     appended, and those at or after the break are not verified: the part of these sums the log
+       *     still vouches for is `airedSeconds − afterBreak.airedSeconds` (and plays likewise).
+       */
       airedSeconds: number;
       plays: number;
+      /** @description Of the sums, what the matching records at or after the chain's break count. */
+      afterBreak: components['schemas']['AfterBreakTotals'];
+      /** @description The commune's chain, verified now (as for the commune's report). */
+      chain: components['schemas']['ChainState'];
       /** @description Matching records, all pages. */
       total: number;
       offset: number;
       /** @description Null when every matching record is in `records`. */
       limit: number | null;
-      records: components['schemas']['CountedRecordView'][];
+      records: components['schemas']['RecordsReportRecord'][];
     };
     ChainHead: {
       lastSeq: number;

@@ -171,7 +171,7 @@ export type UpliftReport = Schemas['UpliftReport'];
 export type CommuneDetail = Schemas['CommuneDetail'];
 
 /** A record with what it counts for (`GET /reports/communes/:c/records`). */
-export type CountedRecord = Schemas['CountedRecordView'];
+export type CountedRecord = Schemas['RecordsReportRecord'];
 
 /** One page of a commune's records, narrowed; `total` and the sums cover every match. */
 export type RecordsPage = Schemas['RecordsReport'];

@@ -50,7 +50,7 @@ const COLUMNS: Record<string, [string, Conversion]> = {
   campaignStatus: ['Tình trạng chiến dịch', 'campaignStatus'],
   campaignThrough: ['Tính đến ngày', 'same'],
   chainOk: ['Chuỗi nhật ký', 'chain'],
-  chainCount: ['Số bản ghi nhật ký', 'same'],
+  chainCount: ['Số bản ghi đã kiểm chứng khớp chuỗi', 'same'],
   chainBrokenAtSeq: ['Hỏng từ bản ghi số', 'same'],
   chainCheckedAt: ['Kiểm tra chuỗi lúc', 'same'],
   chainUncheckedRecords: ['Bản ghi chưa kiểm tra', 'same'],

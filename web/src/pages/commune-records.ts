@@ -122,8 +122,28 @@ export async function communeRecords(
       `${formatNumber(page.total)} bản ghi khớp bộ lọc từ ${formatDate(range.from)} đến ${formatDate(range.to)}` +
         `${chosen.date ? ` (ngày ${formatDate(chosen.date)})` : ''}; tính vào báo cáo: ${formatSeconds(page.airedSeconds)}, ${formatNumber(page.plays)} lượt.`,
     ),
+    afterBreakNote(page),
     pager('đầu'),
-    recordsTable(context, page.records),
+    recordsTable(context, page.records, (record) => record.afterBreak),
     page.records.length > 20 ? pager('cuối') : null,
+  );
+}
+
+/**
+ * When the chain is broken: which records it no longer vouches for, what of the sums comes from
+ * them, and the part that stays verified.
+ */
+function afterBreakNote(page: RecordsPage): HTMLElement | null {
+  if (page.chain.ok !== false || page.chain.brokenAtSeq === null) return null;
+  const { afterBreak } = page;
+  const trusted = Math.max(0, page.airedSeconds - afterBreak.airedSeconds);
+  return h(
+    'p',
+    { class: 'chain chain-broken', role: 'note', 'data-testid': 'records-after-break' },
+    `Chuỗi băm gãy tại bản ghi số ${formatNumber(page.chain.brokenAtSeq)}: các bản ghi từ số này trở đi (được đánh dấu) không còn được kiểm chứng, số liệu trên bảng này đọc theo nội dung hiện tại của chúng. `,
+    afterBreak.records > 0
+      ? `Trong số liệu trên, ${formatNumber(afterBreak.records)} bản ghi sau chỗ gãy chiếm ${formatSeconds(afterBreak.airedSeconds)}, ${formatNumber(afterBreak.plays)} lượt; phần còn được kiểm chứng: ${formatSeconds(trusted)}, ${formatNumber(page.plays - afterBreak.plays)} lượt. `
+      : 'Các bản ghi khớp bộ lọc đều nằm trước chỗ gãy. ',
+    'Bảng tổng hợp theo ngày tính theo nội dung bản ghi lúc được ghi vào nhật ký.',
   );
 }

@@ -54,7 +54,15 @@ export function chainBadge(verdict: ChainVerdict): HTMLElement {
       );
 }
 
-export function recordsTable(context: AppContext, records: readonly PlayoutRecord[]): HTMLElement {
+/**
+ * The records as a table. `afterBreak`: records the hash chain no longer vouches for (at or after
+ * where it broke), marked so a reader does not take their figures as verified.
+ */
+export function recordsTable<R extends PlayoutRecord>(
+  context: AppContext,
+  records: readonly R[],
+  afterBreak: (record: R) => boolean = () => false,
+): HTMLElement {
   if (records.length === 0) return emptyState('Chưa có bản ghi nào trong khoảng ngày này.');
   return h(
     'div',
@@ -69,7 +77,10 @@ export function recordsTable(context: AppContext, records: readonly PlayoutRecor
         records.map((record) =>
           h(
             'tr',
-            { 'data-testid': 'playout-record' },
+            {
+              'data-testid': 'playout-record',
+              class: afterBreak(record) ? 'after-break' : undefined,
+            },
             h('td', { class: 'num' }, String(record.seq)),
             h(
               'td',
@@ -85,6 +96,13 @@ export function recordsTable(context: AppContext, records: readonly PlayoutRecor
                 ? h('div', { class: 'muted small' }, `Đính chính bản ghi số ${record.correctsSeq}`)
                 : null,
               record.reason ? h('div', { class: 'muted small' }, `Lý do: ${record.reason}`) : null,
+              afterBreak(record)
+                ? h(
+                    'div',
+                    { class: 'after-break-note small' },
+                    'Sau chỗ chuỗi băm gãy: số liệu chưa được kiểm chứng',
+                  )
+                : null,
             ),
             h(
               'td',
