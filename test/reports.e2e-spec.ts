@@ -1113,6 +1113,16 @@ describe('reports (e2e)', () => {
       ],
       ['/reports/compliance?campaign=cds-2025&province=38&extra=1', 400, 'extra'],
       [`/reports/communes/${GOOD}/records?from=2025-10-01`, 400, 'to'],
+      [
+        `/reports/communes/${GOOD}/records?from=2025-10-01&to=2025-10-01&offset=99999999999999999999`,
+        400,
+        'offset',
+      ],
+      [
+        `/reports/communes/${GOOD}/reconciliation?from=2025-10-01&to=2025-10-01&page=99999999999999999999`,
+        400,
+        'page',
+      ],
       [`/reports/communes/${GOOD}/as-run?from=2025-10-01&to=2025-10-02&format=xlsx`, 400, 'format'],
       ['/reports/communes/99999?campaign=cds-2025', 404, 'Commune 99999'],
     ];

@@ -78,6 +78,12 @@ export class RequiredRangeQueryDto {
 /** The longest page of records one answer holds. */
 export const MAX_RECORDS_PAGE = 500;
 
+/**
+ * The largest offset a records query takes: far beyond any commune's records over the longest
+ * range (366 days), and an exact integer, where 99999999999999999999 would be echoed as 1e20.
+ */
+export const MAX_RECORDS_OFFSET = 1_000_000;
+
 export class RecordsQueryDto extends RequiredRangeQueryDto {
   @ApiPropertyOptional({ description: 'Only records tagged with this topic.' })
   @Omittable()
@@ -113,11 +119,17 @@ export class RecordsQueryDto extends RequiredRangeQueryDto {
   @Max(MAX_RECORDS_PAGE)
   limit?: number;
 
-  @ApiPropertyOptional({ minimum: 0, default: 0, description: 'Matching records to skip.' })
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: MAX_RECORDS_OFFSET,
+    default: 0,
+    description: 'Matching records to skip.',
+  })
   @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @Max(MAX_RECORDS_OFFSET)
   offset?: number;
 }
 

@@ -10,6 +10,9 @@ export type ReconciliationFormat = (typeof RECONCILIATION_FORMATS)[number];
 
 export const MAX_PAGE_SIZE = 500;
 
+/** The last page a query may ask for: pages × their size stay exact integers (see MAX_RECORDS_OFFSET). */
+export const MAX_PAGE = 1_000_000;
+
 export class ReconciliationQueryDto extends RequiredRangeQueryDto {
   @ApiPropertyOptional({
     enum: RECONCILIATION_FORMATS,
@@ -25,11 +28,16 @@ export class ReconciliationQueryDto extends RequiredRangeQueryDto {
   @IsIn(DISCREPANCY_CODES)
   code?: DiscrepancyCode;
 
-  @ApiPropertyOptional({ default: 1, description: 'JSON: the page of lines, from 1.' })
+  @ApiPropertyOptional({
+    default: 1,
+    maximum: MAX_PAGE,
+    description: 'JSON: the page of lines, from 1.',
+  })
   @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(MAX_PAGE)
   page?: number;
 
   @ApiPropertyOptional({ default: 50, maximum: MAX_PAGE_SIZE })
