@@ -307,6 +307,56 @@ describe('editing windows, items and bulletins (e2e)', () => {
       await api('post', `/bulletins/${news40s}/approve`, who.approver).expect(200);
     });
 
+    it('sends a bulletin raised to emergency back for approval, before it can go on air at once', async () => {
+      const raised = await createApproved(app, who.operator, who.approver, HAC_THANH, {
+        title: 'Lịch tiếp công dân tháng 10',
+        topics: ['chinh-quyen-so'],
+        durationMs: 20000,
+      });
+      const future = (await schedule(raised, at('2025-10-12', '05:32:00')).expect(201)).body;
+      const rehearsal = await api('patch', `/bulletins/${raised}?dryRun=true`)
+        .send({ priority: 'emergency' })
+        .expect(200);
+      expect(rehearsal.body).toMatchObject({
+        dryRun: true,
+        returnedToDraft: true,
+        status: 'draft',
+      });
+      expect((await api('get', `/bulletins/${raised}`).expect(200)).body.status).toBe('approved');
+
+      const saved = await api('patch', `/bulletins/${raised}`)
+        .send({ priority: 'emergency' })
+        .expect(200);
+      expect(saved.body).toMatchObject({
+        returnedToDraft: true,
+        status: 'draft',
+        priority: 'emergency',
+        approvedAt: null,
+      });
+      const cancelled = (saved.body as { cancelledItems: { id: string }[] }).cancelledItems;
+      expect(cancelled.map((one) => one.id)).toEqual([future.id]);
+      expect((await item(future.id)).status).toBe('cancelled');
+      const refused = await api('post', `/communes/${HAC_THANH}/schedule/emergency`)
+        .send({ bulletinId: raised })
+        .expect(422);
+      expect(refused.body.code).toBe('BULLETIN_NOT_APPROVED');
+      const audit = await api('get', '/audit?action=bulletin.unapproved', who.admin).expect(200);
+      expect(audit.body).toContainEqual(
+        expect.objectContaining({
+          targetId: raised,
+          detail: expect.objectContaining({ changed: ['priority'] }),
+        }),
+      );
+
+      // Approved as an emergency, it may be lowered (it loses its exemptions) and raised to
+      // `priority` without a new approval.
+      await api('post', `/bulletins/${raised}/approve`, who.approver).expect(200);
+      for (const priority of ['normal', 'priority']) {
+        const kept = await api('patch', `/bulletins/${raised}`).send({ priority }).expect(200);
+        expect(kept.body).toMatchObject({ returnedToDraft: false, status: 'approved', priority });
+      }
+    });
+
     it('refuses null for topics or audio (400) and keeps the approval and the items', async () => {
       const future = (await schedule(news30s, at('2025-10-11', '05:31:00')).expect(201)).body;
       const before = (await api('get', `/bulletins/${news30s}`).expect(200)).body;

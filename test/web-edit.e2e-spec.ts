@@ -262,6 +262,27 @@ describe('editing in a browser (e2e, Chromium)', () => {
     await page.close();
   });
 
+  it('says a bulletin raised to emergency goes back for approval, and writes nothing on "Quay lại"', async () => {
+    const page = await open('Bản tin');
+    await page.getByRole('button', { name: 'Sửa bản tin Đi từng ngõ, gõ từng nhà' }).click();
+    await page.getByRole('dialog').getByLabel('Mức ưu tiên').selectOption({ label: 'Khẩn cấp' });
+    await page.getByRole('button', { name: 'Lưu thay đổi' }).click();
+    const warning = page.getByTestId('reapproval-warning');
+    await warning.getByText('chuyển sang mức Khẩn cấp', { exact: false }).waitFor();
+    await warning.getByText('2 lượt phát', { exact: false }).waitFor();
+    await page.getByRole('button', { name: 'Quay lại' }).click();
+    await warning.waitFor({ state: 'detached' });
+    const bulletin = await app
+      .http()
+      .get(`/api/v1/bulletins/${other}`)
+      .set(bearer(who.operator))
+      .expect(200);
+    expect(bulletin.body).toMatchObject({ status: 'approved', priority: 'normal' });
+    expect((await item(items[1])).status).toBe('planned');
+    expect(browser.problems).toEqual([]);
+    await page.close();
+  });
+
   it('deletes a window with its plays in one confirmation that counts them', async () => {
     const page = await open('Khung giờ phát');
     await page.getByRole('button', { name: 'Xoá khung giờ Sáng' }).click();

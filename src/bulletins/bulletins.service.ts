@@ -115,10 +115,13 @@ export class BulletinsService {
   }
 
   /**
-   * Edits a bulletin. A new audio, another text or a different set of topics changes what was
-   * approved: the bulletin goes back to draft and its future items come off the log (both
-   * reported). A new title alone does not (the as-run log keeps the title that aired). `dryRun`
-   * answers what the edit would do and writes nothing.
+   * Edits a bulletin. A new audio, another text, a different set of topics or a raise to
+   * `emergency` changes what was approved: the bulletin goes back to draft and its future items
+   * come off the log (both reported). An emergency airs at once, outside windows, quiet hours and
+   * the daily limit, so an approver must have approved it as one. A new title, or another priority
+   * that is not `emergency` (`normal` ↔ `priority` only orders items inside the rules; lowering an
+   * emergency takes its exemptions away), does not (the as-run log keeps the title that aired).
+   * `dryRun` answers what the edit would do and writes nothing.
    */
   async update(
     id: string,
@@ -137,6 +140,7 @@ export class BulletinsService {
       // By value: an empty text is no text, as a cleared one is stored (null).
       const body = changedText(input.body, bulletin.body);
       const bodyChanged = (body ?? '') !== (bulletin.body ?? '');
+      const raisedToEmergency = input.priority === 'emergency' && bulletin.priority !== 'emergency';
       if (input.topics) await this.topics.assertKnown(input.topics, manager);
       let audio = record.audio;
       if (audioChanged && input.audioId) {
@@ -152,7 +156,8 @@ export class BulletinsService {
       bulletin.sentBackBy = null;
       bulletin.sentBackReason = null;
       const returnedToDraft =
-        bulletin.status === 'approved' && (topicsChanged || audioChanged || bodyChanged);
+        bulletin.status === 'approved' &&
+        (topicsChanged || audioChanged || bodyChanged || raisedToEmergency);
       let cancelled: ScheduleItem[] = [];
       if (returnedToDraft) {
         bulletin.status = 'draft';
@@ -169,6 +174,7 @@ export class BulletinsService {
               topicsChanged ? 'topics' : null,
               audioChanged ? 'audio' : null,
               bodyChanged ? 'body' : null,
+              raisedToEmergency ? 'priority' : null,
             ].filter(Boolean),
           },
         );

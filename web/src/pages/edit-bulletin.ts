@@ -45,6 +45,22 @@ function sameTopics(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /**
+ * Why the edit needs a new approval, as the server decides it: the content changed (text, topics,
+ * audio), or the bulletin is raised to emergency (it would air at once, outside every rule).
+ */
+function reapprovalReason(change: Record<string, unknown>): string {
+  const content = ['body', 'topics', 'audioId'].some((key) => key in change);
+  const emergency = change.priority === 'emergency';
+  if (emergency && !content) {
+    return 'Bản tin được chuyển sang mức Khẩn cấp (phát ngay, ngắt chương trình đang phát) nên sẽ quay về trạng thái chờ duyệt: người duyệt phải duyệt lại bản tin ở mức này.';
+  }
+  if (emergency) {
+    return 'Nội dung bản tin đã duyệt thay đổi và bản tin được chuyển sang mức Khẩn cấp nên bản tin sẽ quay về trạng thái chờ duyệt.';
+  }
+  return 'Nội dung bản tin đã duyệt thay đổi nên bản tin sẽ quay về trạng thái chờ duyệt.';
+}
+
+/**
  * "Sửa bản tin": title, text, topics, priority, and a new audio (another recording, or the text read again
  * by the synthetic voice). When the edit sends an approved bulletin back for approval, a rehearsal
  * of the save says so, and which future plays are cancelled, before anything is written.
@@ -116,7 +132,9 @@ export function editBulletinDialog(
         field(
           'Mức ưu tiên',
           priority,
-          'Khẩn cấp: dùng cho tin phát ngay, ngắt chương trình đang phát.',
+          bulletin.status === 'approved' && bulletin.priority !== 'emergency'
+            ? 'Khẩn cấp: dùng cho tin phát ngay, ngắt chương trình đang phát; bản tin đã duyệt chuyển sang Khẩn cấp phải được duyệt lại.'
+            : 'Khẩn cấp: dùng cho tin phát ngay, ngắt chương trình đang phát.',
         ),
         audioFile.element,
         resynthesizeLabel,
@@ -152,11 +170,7 @@ export function editBulletinDialog(
             body: h(
               'div',
               { 'data-testid': 'reapproval-warning' },
-              h(
-                'p',
-                null,
-                'Nội dung bản tin đã duyệt thay đổi nên bản tin sẽ quay về trạng thái chờ duyệt.',
-              ),
+              h('p', null, reapprovalReason(change)),
               cancelled.length > 0
                 ? [
                     h(
