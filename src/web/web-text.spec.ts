@@ -8,6 +8,7 @@ import {
 import { parseStatus } from '../fleet/protocol';
 import {
   formatDate,
+  formatAirtimeAgainst,
   formatDayStart,
   formatLufs,
   formatNumber,
@@ -33,6 +34,7 @@ import {
   SOURCE_LABEL,
   sourceCheckText,
 } from '../../web/src/labels';
+import { Cell, cellText } from '../../web/src/compliance-cell';
 import type { ShortfallGroup } from '../../web/src/types';
 import { RECORD_RULES } from '../playout/record-refusal.view';
 import {
@@ -244,6 +246,79 @@ describe('web app text', () => {
     expect(formatSeconds(150)).toBe('2 phút 30 giây');
     expect(formatSeconds(3720)).toBe('1 giờ 2 phút');
     expect(formatSeconds(0)).toBe('0 giây');
+  });
+
+  it("never writes a grid cell's airtime short of its target as reaching it", () => {
+    const cell = (
+      airedSeconds: number,
+      plays: number,
+      toDate: { requiredSeconds: number; requiredPlays: number },
+      whole = toDate,
+    ): Cell => {
+      const met = airedSeconds >= toDate.requiredSeconds && plays >= toDate.requiredPlays;
+      return {
+        communeCode: '14797',
+        communeName: 'Phường Hạc Thành',
+        topic: 'kinh-te-so',
+        airedSeconds,
+        plays,
+        ...whole,
+        met,
+        toDate: { topic: 'kinh-te-so', ...toDate, met },
+      };
+    };
+    // The tester's cell: 23,76 s against 26 s to date read "0,4/0,4 phút" and looked met.
+    expect(
+      cellText(
+        cell(
+          23.76,
+          5,
+          { requiredSeconds: 26, requiredPlays: 3 },
+          {
+            requiredSeconds: 129,
+            requiredPlays: 14,
+          },
+        ),
+      ),
+    ).toBe('23/26 giây đến hôm nay (cả đợt 2,2 phút) · 5/3 lượt');
+    expect(cellText(cell(25.6, 0, { requiredSeconds: 26, requiredPlays: 0 }))).toBe('25/26 giây');
+    expect(cellText(cell(26, 0, { requiredSeconds: 26, requiredPlays: 0 }))).toBe('26/26 giây');
+    expect(cellText(cell(90.4, 1, { requiredSeconds: 26, requiredPlays: 2 }))).toBe(
+      '90/26 giây · 1/2 lượt',
+    );
+    // In minutes, short: the aired value down, the target up (1 230 s and 1 231 s are both 20,5).
+    expect(cellText(cell(1230, 4, { requiredSeconds: 1231, requiredPlays: 4 }))).toBe(
+      '20,5/20,6 phút · 4/4 lượt',
+    );
+    expect(
+      cellText(
+        cell(
+          749,
+          2,
+          { requiredSeconds: 1200, requiredPlays: 4 },
+          {
+            requiredSeconds: 18600,
+            requiredPlays: 20,
+          },
+        ),
+      ),
+    ).toBe('12,4/20 phút đến hôm nay (cả đợt 310) · 2/4 lượt');
+    // Met: both round to the nearest tenth, so the aired value never reads below its target.
+    expect(cellText(cell(1233, 4, { requiredSeconds: 1231, requiredPlays: 4 }))).toBe(
+      '20,6/20,5 phút · 4/4 lượt',
+    );
+    // A topic with no airtime target keeps minutes.
+    expect(formatAirtimeAgainst(45, 0)).toEqual({ text: '0,8/0', unit: 'phút' });
+    // Every short value reads below its target, whichever unit.
+    for (const required of [1, 26, 59, 60, 61, 1231, 4321]) {
+      for (const aired of [required - 0.01, required - 0.5, required - 1, required * 0.99]) {
+        if (aired < 0) continue;
+        const [shown, target] = formatAirtimeAgainst(aired, required)
+          .text.split('/')
+          .map((value) => Number(value.replace(/\./g, '').replace(',', '.')));
+        expect([aired, required, shown < target]).toEqual([aired, required, true]);
+      }
+    }
   });
 
   it('says a window is over once its end has passed in Việt Nam, not before', () => {

@@ -264,6 +264,34 @@ export function formatSeconds(totalSeconds: number): string {
   return parts.join(' ');
 }
 
+/**
+ * Airtime against its target, as a monitor reads a grid cell: `12,5/20 phút`, or below a minute of
+ * target `24/26 giây` (tenths of a minute would print 23,76 s and 26 s both as `0,4`). A value short
+ * of its target never reads as reaching it: then the aired value rounds down and the target up.
+ * `unit` is given back so that a further figure (the whole range's target) can say whether it
+ * shares it.
+ */
+export function formatAirtimeAgainst(
+  airedSeconds: number,
+  requiredSeconds: number,
+): { text: string; unit: 'phút' | 'giây' } {
+  const short = airedSeconds < requiredSeconds;
+  const aired = short ? Math.floor : Math.round;
+  const required = short ? Math.ceil : Math.round;
+  if (requiredSeconds > 0 && requiredSeconds < 60) {
+    return {
+      text: `${formatNumber(aired(airedSeconds))}/${formatNumber(required(requiredSeconds))}`,
+      unit: 'giây',
+    };
+  }
+  const tenths = (seconds: number, round: (value: number) => number): string =>
+    formatNumber(round(seconds / 6) / 10);
+  return {
+    text: `${tenths(airedSeconds, aired)}/${tenths(requiredSeconds, required)}`,
+    unit: 'phút',
+  };
+}
+
 export function formatDurationMs(ms: number | null | undefined): string {
   return ms === null || ms === undefined ? '—' : formatSeconds(ms / 1000);
 }

@@ -8,7 +8,8 @@ import { stackedBarChart } from '../ui/chart.js';
 import { emptyState } from '../ui/notice.js';
 import { dailySeries } from './dashboard-extras.js';
 import { communeRecords } from './commune-records.js';
-import { cellsOf, cellState, cellText, judged, progressNote } from './dashboard.js';
+import { cellText } from '../compliance-cell.js';
+import { cellsOf, cellState, judged, progressNote } from './dashboard.js';
 import { programLogView } from './schedule.js';
 
 const CAMPAIGN_STATUS_TEXT: Record<CommuneDetail['summary']['campaign']['status'], string> = {

@@ -1,13 +1,8 @@
 import { errorText, get, getBlob } from '../api.js';
 import { AppContext, isCommuneUser, topicName } from '../context.js';
 import { h } from '../dom.js';
-import {
-  dateRangeProblem,
-  formatDate,
-  formatNumber,
-  formatPercent,
-  formatSeconds,
-} from '../format.js';
+import { Cell, cellText } from '../compliance-cell.js';
+import { dateRangeProblem, formatDate, formatPercent, formatSeconds } from '../format.js';
 import { href, navigate, Page, RouteMatch } from '../router.js';
 import type {
   Campaign,
@@ -15,7 +10,6 @@ import type {
   ComplianceReport,
   ComplianceRow,
   RangeProgress,
-  TopicToDate,
 } from '../types.js';
 import { saveBlob } from '../ui/audio-player.js';
 import { field, input, select } from '../ui/form.js';
@@ -40,11 +34,6 @@ export function reportQuery(filter: ReportFilter, extra: Record<string, string> 
     to: filter.to,
     ...extra,
   }).toString();
-}
-
-/** A grid cell: a pinned row and its target to date (the server's pro rata over the passed days). */
-export interface Cell extends ComplianceRow {
-  toDate: TopicToDate;
 }
 
 /** The rows with their targets to date (from each commune's `toDate`, by topic). */
@@ -101,29 +90,6 @@ export function cellState(
   return cell.toDate.met
     ? { class: cellClass(cell), mark: '✓', word: 'Đạt' }
     : { class: cellClass(cell), mark: '✗', word: 'Chưa đạt' };
-}
-
-const minutes = (seconds: number): string => formatNumber(Math.round(seconds / 6) / 10);
-
-/** ` · 3/4 lượt`, or nothing for a topic without a plays target. */
-const plays = (aired: number, required: number): string =>
-  required > 0 ? ` · ${aired}/${required} lượt` : '';
-
-/**
- * `12,5/20 phút · 3/4 lượt`; while the range runs, the targets to date and the whole range's:
- * `12,5/20 phút đến hôm nay (cả đợt 310) · 3/4 lượt`.
- */
-export function cellText(cell: Cell): string {
-  const target = cell.toDate;
-  const running =
-    target.requiredSeconds !== cell.requiredSeconds || target.requiredPlays !== cell.requiredPlays;
-  if (!running) {
-    return `${minutes(cell.airedSeconds)}/${minutes(cell.requiredSeconds)} phút${plays(cell.plays, cell.requiredPlays)}`;
-  }
-  return (
-    `${minutes(cell.airedSeconds)}/${minutes(target.requiredSeconds)} phút đến hôm nay (cả đợt ${minutes(cell.requiredSeconds)})` +
-    plays(cell.plays, target.requiredPlays)
-  );
 }
 
 /** A line saying how much of a running range the numbers cover; null once it is over. */
