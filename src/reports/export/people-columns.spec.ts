@@ -123,6 +123,29 @@ describe('exports for people', () => {
     });
   });
 
+  it('names the coverage columns as deliveries to clusters, as the official report does', () => {
+    const table = tableForPeople(
+      {
+        sheet: 'Theo xã',
+        readers: 'machines',
+        columns: columns(
+          ['coverageTargeted', 'integer'],
+          ['coverageAired', 'integer'],
+          ['coveragePercent', 'percent'],
+        ),
+        // 3 clusters, 3 items: 9 deliveries, 8 aired whole.
+        rows: [{ coverageTargeted: 9, coverageAired: 8, coveragePercent: 88.9 }],
+      },
+      TOPICS,
+    );
+    expect(table.columns.map((column) => column.header)).toEqual([
+      'Lượt gửi đến cụm loa',
+      'Lượt cụm loa phát đủ',
+      'Tỷ lệ lượt phát đủ (%)',
+    ]);
+    expect(table.rows[0]).toEqual({ coverageTargeted: 9, coverageAired: 8, coveragePercent: 88.9 });
+  });
+
   it('writes a CSV whose codes stay text and whose minutes carry a decimal comma (read back by Python)', async () => {
     const bytes = tableToCsv(tableForPeople(COMPLIANCE, TOPICS));
     expect(bytes.toString('utf8')).toContain(

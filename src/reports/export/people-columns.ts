@@ -54,9 +54,11 @@ const COLUMNS: Record<string, [string, Conversion]> = {
   chainBrokenAtSeq: ['Hỏng từ bản ghi số', 'same'],
   chainCheckedAt: ['Kiểm tra chuỗi lúc', 'same'],
   chainUncheckedRecords: ['Bản ghi chưa kiểm tra', 'same'],
-  coverageTargeted: ['Số cụm loa được giao', 'same'],
-  coverageAired: ['Số cụm loa đã phát', 'same'],
-  coveragePercent: ['Tỷ lệ cụm loa đã phát (%)', 'same'],
+  // Deliveries (one per item and cluster), not clusters: a commune of 3 clusters sent 3 items
+  // counts 9. Worded as the official PDF's table (Lượt gửi đến cụm loa, Lượt phát đủ).
+  coverageTargeted: ['Lượt gửi đến cụm loa', 'same'],
+  coverageAired: ['Lượt cụm loa phát đủ', 'same'],
+  coveragePercent: ['Tỷ lệ lượt phát đủ (%)', 'same'],
   shortfallSeconds: ['Còn thiếu (phút)', 'minutes'],
   shortfallPlays: ['Số lượt còn thiếu', 'same'],
   topicsMissed: ['Chủ đề chưa đạt', 'topics'],
