@@ -6,6 +6,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/manual-clock';
 import { ReceiptGrace } from '../src/playout/receipts/receipt-grace.service';
+import { OfficialReportDraft } from '../src/reports/official/entities/official-report-draft.entity';
 import { ScheduleItem } from '../src/schedule/entities/schedule-item.entity';
 import { minutesNumber, minutesText } from '../src/reports/official/official-format';
 import {
@@ -362,6 +363,76 @@ describe('official reports (e2e)', () => {
     ).expect(404);
     expect(missing.body).toMatchObject({ code: 'OFFICIAL_DRAFT_NOT_FOUND' });
     await get(`/reports/official?draft=${draft.id}`, foreignMonitor).expect(403);
+  });
+
+  it('refuses words the report font cannot print when a draft is saved, naming each character', async () => {
+    const drafts = () => app.app.get(DataSource).getRepository(OfficialReportDraft);
+    const before = await drafts().count();
+    const refused = await app
+      .http()
+      .post('/api/v1/reports/official/drafts')
+      .set(bearer(monitor))
+      .send({
+        campaign: CAMPAIGN,
+        province: PROVINCE,
+        text: {
+          paragraphs: ['Đoạn đầu in được.', 'Kết quả tốt & ký tự đặc biệt ☎ 😀 ☎'],
+          signerName: 'Nguyễn Văn ☎',
+        },
+      })
+      .expect(422);
+    expect(refused.body).toMatchObject({
+      statusCode: 422,
+      code: 'OFFICIAL_TEXT_UNPRINTABLE',
+      unprintable: [
+        {
+          field: 'paragraphs',
+          index: 1,
+          characters: ['☎', '😀'],
+          codePoints: ['U+260E', 'U+1F600'],
+        },
+        { field: 'signerName', characters: ['☎'], codePoints: ['U+260E'] },
+      ],
+    });
+    expect(refused.body.message).toContain('"😀" (U+1F600) in paragraphs[1]');
+    expect(await drafts().count()).toBe(before);
+
+    // Vietnamese as typed or pasted prints: precomposed or with combining marks (NFD), quotes,
+    // dashes, an ellipsis, line breaks.
+    const words = [
+      'Ứng dụng “Chuyển đổi số” – kết quả…',
+      'Người dân\nđã biết dùng dịch vụ công trực tuyến.'.normalize('NFD'),
+    ];
+    const made = (
+      await app
+        .http()
+        .post('/api/v1/reports/official/drafts')
+        .set(bearer(monitor))
+        .send({ campaign: CAMPAIGN, province: PROVINCE, text: { paragraphs: words } })
+        .expect(201)
+    ).body as { id: string; text: { signerName: string } };
+    const patched = await app
+      .http()
+      .patch(`/api/v1/reports/official/drafts/${made.id}`)
+      .set(bearer(monitor))
+      .send({ signerName: 'Trần Văn 😀', recipients: ['Như trên;', 'Lưu: VT ☎'] })
+      .expect(422);
+    expect(patched.body.unprintable).toEqual([
+      { field: 'recipients', index: 1, characters: ['☎'], codePoints: ['U+260E'] },
+      { field: 'signerName', characters: ['😀'], codePoints: ['U+1F600'] },
+    ]);
+    const kept = await get(`/reports/official/drafts/${made.id}`, monitor).expect(200);
+    expect(kept.body.text.signerName).toBe(made.text.signerName);
+    const pdf = await getPdf(`/reports/official?draft=${made.id}`, monitor).expect(200);
+    expect(squeeze(pdfText(pdf.body as Buffer))).toContain('Ứng dụng “Chuyển đổi số” – kết quả…');
+
+    // A draft saved before the check is refused when rendered, not printed without them.
+    await drafts().update(made.id, { text: { ...made.text, paragraphs: ['Đã lưu từ trước ☎'] } });
+    const old = await get(`/reports/official?draft=${made.id}&signed=true`, monitor).expect(422);
+    expect(old.body).toMatchObject({
+      code: 'OFFICIAL_TEXT_UNPRINTABLE',
+      unprintable: [{ field: 'paragraphs', index: 0, characters: ['☎'] }],
+    });
   });
 
   it("finds a report's drafts by campaign, scope and range; a new one starts with the scope's signer and recipients", async () => {

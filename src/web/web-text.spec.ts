@@ -156,6 +156,28 @@ describe('web app text', () => {
     ).toBe('Khung giờ phát trùng với khung “Sáng” (05:30–06:00)');
   });
 
+  it("names the characters an official report's font cannot print, and where, in Vietnamese", () => {
+    const problem = {
+      code: 'OFFICIAL_TEXT_UNPRINTABLE',
+      unprintable: [
+        {
+          field: 'paragraphs',
+          index: 1,
+          characters: ['☎', '😀'],
+          codePoints: ['U+260E', 'U+1F600'],
+        },
+        { field: 'recipients', index: 0, characters: ['☎'], codePoints: ['U+260E'] },
+        { field: 'signerName', characters: ['😀'], codePoints: ['U+1F600'] },
+      ],
+    };
+    expect(vietnameseError(422, 'OFFICIAL_TEXT_UNPRINTABLE', 'The report…', problem)).toBe(
+      'Phông chữ của báo cáo (Liberation Serif) không in được “☎” (U+260E), “😀” (U+1F600) ở Nội dung mở đầu, đoạn 2; “☎” (U+260E) ở Nơi nhận, dòng 1; “😀” (U+1F600) ở Họ tên người ký. Hãy xoá hoặc thay các ký tự này rồi lưu lại',
+    );
+    expect(vietnameseError(422, 'OFFICIAL_TEXT_UNPRINTABLE', 'The report…', {})).toBe(
+      'Lời báo cáo có ký tự phông chữ của báo cáo (Liberation Serif) không in được; hãy xoá hoặc thay các ký tự đó',
+    );
+  });
+
   it('words the last-admin guard instead of a generic conflict', () => {
     expect(
       vietnameseError(

@@ -108,6 +108,8 @@ export const ERROR_MESSAGES: Record<string, string> = {
   OFFICIAL_DRAFT_NOT_FOUND: 'Không tìm thấy bản dự thảo báo cáo',
   SIGNING_CERTIFICATE_NOT_FOUND:
     'Chưa có chứng thư số để ký báo cáo; quản trị viên cần tải lên tệp PKCS#12',
+  OFFICIAL_TEXT_UNPRINTABLE:
+    'Lời báo cáo có ký tự phông chữ của báo cáo (Liberation Serif) không in được; hãy xoá hoặc thay các ký tự đó',
   SIGNING_CERTIFICATE_INVALID:
     'Tệp chứng thư số không đọc được: sai mật khẩu, không phải PKCS#12 hoặc thiếu khóa bí mật',
   STATS_PUSH_NOT_CONFIGURED: 'Tỉnh chưa cấu hình địa chỉ nhận số liệu thống kê hằng ngày',
@@ -387,7 +389,46 @@ interface NamedWindow {
  * Codes whose problem names what is in the way (an item, a window, a free time): the Vietnamese
  * text names it too, built here from the problem's fields and nowhere else.
  */
+/** The official report's fields as its form labels them. */
+const OFFICIAL_FIELDS: Record<string, string> = {
+  parentBody: 'Cơ quan chủ quản',
+  issuingBody: 'Cơ quan ban hành',
+  documentNumber: 'Số, ký hiệu',
+  place: 'Địa danh',
+  subject: 'Trích yếu',
+  paragraphs: 'Nội dung mở đầu',
+  recipients: 'Nơi nhận',
+  signerAuthority: 'Quyền hạn ký',
+  signerTitle: 'Chức vụ người ký',
+  signerName: 'Họ tên người ký',
+};
+
+interface UnprintableText {
+  field: string;
+  index?: number;
+  characters: string[];
+  codePoints: string[];
+}
+
+/** `“☎” (U+260E), “😀” (U+1F600) ở Nội dung mở đầu, đoạn 1`, for each field that has any. */
+function unprintableText(problems: UnprintableText[]): string | null {
+  if (!Array.isArray(problems) || problems.length === 0) return null;
+  const places = problems.map((problem) => {
+    const label = OFFICIAL_FIELDS[problem.field] ?? problem.field;
+    const place =
+      problem.index === undefined
+        ? label
+        : `${label}, ${problem.field === 'recipients' ? 'dòng' : 'đoạn'} ${problem.index + 1}`;
+    const characters = problem.characters
+      .map((character, at) => `“${character}” (${problem.codePoints[at] ?? ''})`)
+      .join(', ');
+    return `${characters} ở ${place}`;
+  });
+  return `Phông chữ của báo cáo (Liberation Serif) không in được ${places.join('; ')}. Hãy xoá hoặc thay các ký tự này rồi lưu lại`;
+}
+
 const NAMING: Record<string, (problem: Record<string, unknown>) => string | null> = {
+  OFFICIAL_TEXT_UNPRINTABLE: (problem) => unprintableText(problem.unprintable as UnprintableText[]),
   SCHEDULE_OVERLAP: (problem) => {
     const other = problem.conflictingItem as NamedItem | undefined;
     const otherStart = other && startOf(other);

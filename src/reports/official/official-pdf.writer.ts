@@ -20,6 +20,13 @@ const FONT_FILES = {
   mono: 'LiberationMono-Regular.ttf',
 } as const;
 type FontName = keyof typeof FONT_FILES;
+/** The faces the report's words are set in (mono sets only the hashes). */
+export const WORD_FONT_FILES = [
+  FONT_FILES.serif,
+  FONT_FILES.bold,
+  FONT_FILES.italic,
+  FONT_FILES.boldItalic,
+] as const;
 
 /** The folder holding every font the report uses, the first of `dirs` that has them all. */
 export function findFontDir(dirs: readonly string[]): string {

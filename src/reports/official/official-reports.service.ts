@@ -21,7 +21,8 @@ import {
   officialCommunes,
   OfficialText,
 } from './official-content';
-import { findFontDir, renderOfficialPdf } from './official-pdf.writer';
+import { findFontDir, renderOfficialPdf, WORD_FONT_FILES } from './official-pdf.writer';
+import { GlyphCoverage, loadCoverage, unprintableSummary, unprintableText } from './font-coverage';
 import { OfficialDraftView } from './official-draft.view';
 
 /** Which report: a province's (its monitors, admins) or a commune's own (its users too). */
@@ -83,6 +84,7 @@ function totalsOfOne(row: UpliftRow): UpliftTotals {
 @Injectable()
 export class OfficialReportsService {
   private fontDir: string | undefined;
+  private coverage: GlyphCoverage | undefined;
 
   constructor(
     private readonly reports: ReportsService,
@@ -186,15 +188,37 @@ export class OfficialReportsService {
 
   async modelOfDraft(id: string, user: AuthUser): Promise<OfficialReportModel> {
     const draft = await this.draft(id);
-    return this.model(this.scopeOf(draft), user, draft.text);
+    const model = await this.model(this.scopeOf(draft), user, draft.text);
+    // A draft saved before its words were checked (once the user may read it).
+    this.assertPrintable(draft.text);
+    return model;
   }
 
   renderPdf(
     model: OfficialReportModel,
     beforeEnd?: (doc: PDFKit.PDFDocument) => void,
   ): Promise<Buffer> {
+    return renderOfficialPdf(model, { fontDir: this.fonts(), beforeEnd });
+  }
+
+  private fonts(): string {
     this.fontDir ??= findFontDir(this.config.reports.fontDirs);
-    return renderOfficialPdf(model, { fontDir: this.fontDir, beforeEnd });
+    return this.fontDir;
+  }
+
+  /**
+   * Refuses words the report's font cannot draw (pdfkit would print them as nothing, silently,
+   * in a signed document), naming each character and where it is.
+   */
+  private assertPrintable(text: Partial<OfficialText>): void {
+    this.coverage ??= loadCoverage(this.fonts(), WORD_FONT_FILES);
+    const unprintable = unprintableText(text, this.coverage);
+    if (unprintable.length === 0) return;
+    throw new DomainError(
+      'OFFICIAL_TEXT_UNPRINTABLE',
+      `The report's font (Liberation Serif) cannot print ${unprintableSummary(unprintable)}; remove or replace them`,
+      { unprintable },
+    );
   }
 
   /**
@@ -262,6 +286,7 @@ export class OfficialReportsService {
       createdAt: now,
       updatedAt: now,
     };
+    this.assertPrintable(draft.text);
     await this.db.write((manager) => manager.insert(OfficialReportDraft, draft));
     return draftView(draft);
   }
@@ -282,6 +307,7 @@ export class OfficialReportsService {
       if (!draft) throw new DomainError('OFFICIAL_DRAFT_NOT_FOUND', `No draft ${id}`);
       this.resolveScope(this.scopeOf(draft), user, 'write');
       draft.text = { ...draft.text, ...givenWords(text) };
+      this.assertPrintable(draft.text);
       draft.updatedAt = this.clock.now();
       await manager.save(draft);
       return draftView(draft);
