@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager, In, IsNull } from 'typeorm';
-import { execute } from '../../database/bulk-insert';
+import { execute, placeholders, selectRows } from '../../database/bulk-insert';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { deviceWasTargeted, EnrolmentSpan } from '../../fleet/device-targeting';
 import { DeviceEnrolment } from '../../fleet/entities/device-enrolment.entity';
@@ -10,7 +10,11 @@ import { PolicyChecks } from '../../schedule/policy-checks';
 import { AsRunLedger } from '../as-run-ledger';
 import { AutomationRecorder, ItemRecordEntry, RecordExtra } from '../automation-recorder';
 import { DeviceReceipt } from '../entities/device-receipt.entity';
-import { builtFromReceipts, PlayoutRecord } from '../entities/playout-record.entity';
+import {
+  builtFromReceipts,
+  DeviceCoverage,
+  PlayoutRecord,
+} from '../entities/playout-record.entity';
 import { AUTOMATION_ATTEMPT, chunks, LOOKUP_CHUNK, nextAttempts } from '../log-checks';
 import { policyRefusalReason } from '../policy-refusal';
 import { communeCoverage } from './device-coverage';
@@ -18,12 +22,17 @@ import { communeCoverage } from './device-coverage';
 type ChainHead = Awaited<ReturnType<AsRunLedger['lockHead']>>;
 
 const LATE_PREFIX = 'Biên nhận đến muộn. ';
+/** The reason of a receipts' record that replaces a record a person wrote before it. */
+export const REPLACES_PREFIX = 'Biên nhận của cụm loa thay cho xác nhận bằng tay. ';
 
 /**
  * The commune's as-run record of an item, built from its devices' receipts (`source` devices,
  * `live` for a live announcement; attempt 1, one per item): written once every targeted device
  * has reported, or once the grace after the item's end is over. Receipts arriving after it add a correction (`correctsSeq`) with
- * the new coverage; the log stays append-only. Every call runs with the commune's chain head
+ * the new coverage; the log stays append-only. An item a person recorded first (an operator's
+ * confirmation, an import) gets its receipts' record as a correction of that record: the signed
+ * receipts are the stronger evidence, and an item never has two records in effect that count.
+ * Every call runs with the commune's chain head
  * held, so two instances (the upload and the grace sweep) never write the same record twice.
  */
 @Injectable()
@@ -79,6 +88,11 @@ export class ReceiptRecords {
       }
     }
     const devices = await this.enrolledDevices(manager, head.communeCode);
+    const corrected = await correctedSeqs(
+      manager,
+      head.communeCode,
+      [...records.values()].flat().map((record) => record.seq),
+    );
 
     const due: (ItemRecordEntry & { extra: RecordExtra })[] = [];
     const corrections: string[] = [];
@@ -93,12 +107,16 @@ export class ReceiptRecords {
         if (itemRecords.some((earlier) => earlier.attempt === AUTOMATION_ATTEMPT)) continue;
         const complete = coverage.devices.targeted > 0 && coverage.devices.unreported === 0;
         if (!complete && now < this.graceEnd(item)) continue;
+        const replaced = recordToReplace(itemRecords, corrected);
+        // No cluster has reported: nothing stronger than the person's word yet.
+        if (replaced && !anyReported(coverage.devices)) continue;
         due.push({
           item,
-          result: coverage,
+          result: replaced ? { ...coverage, reason: REPLACES_PREFIX + coverage.reason } : coverage,
           extra: {
             source,
             attempt: AUTOMATION_ATTEMPT,
+            ...(replaced ? { correctsSeq: replaced.seq } : {}),
             devices: coverage.devices,
             ...speakerOf(item),
           },
@@ -107,7 +125,7 @@ export class ReceiptRecords {
         const latest = fromDevices[fromDevices.length - 1];
         if (!itemReceipts.some((receipt) => receipt.recordSeq === null)) continue;
         // A person corrected the devices' record: their word stands; the receipts stay listed.
-        if (itemRecords.some((other) => other.correctsSeq === latest.seq)) continue;
+        if (corrected.has(latest.seq)) continue;
         corrections.push(item.id);
         due.push({
           item,
@@ -130,9 +148,10 @@ export class ReceiptRecords {
         };
       }
     }
+    // A late receipts' correction takes the item's next attempt; the first record keeps attempt 1.
     const attempts = await nextAttempts(manager, corrections);
     for (const entry of due) {
-      if (entry.extra.correctsSeq) entry.extra.attempt = attempts.get(entry.item.id)!;
+      if (entry.extra.attempt === undefined) entry.extra.attempt = attempts.get(entry.item.id)!;
     }
     // The receipts name their records' seqs before the records exist, not after: on SQLite's
     // one connection a read between two statements of this transaction (the log, then a
@@ -204,6 +223,48 @@ function targetedDevices(devices: readonly EnrolledDevice[], item: ScheduleItem)
   return devices
     .filter(({ device, enrolments }) => deviceWasTargeted(device, enrolments, item))
     .map(({ device }) => device.id);
+}
+
+/**
+ * The record a person wrote of the item (an operator's confirmation, an import) that the
+ * receipts' first record replaces: one in effect, the latest that counts airtime if any does
+ * (`records` are the item's, in seq order, none from its devices).
+ */
+function recordToReplace(
+  records: readonly PlayoutRecord[],
+  corrected: ReadonlySet<number>,
+): PlayoutRecord | undefined {
+  const inEffect = records.filter((record) => !corrected.has(record.seq));
+  const counting = inEffect.filter(
+    (record) => record.outcome === 'aired' || record.outcome === 'partial',
+  );
+  return (counting.length > 0 ? counting : inEffect).at(-1);
+}
+
+function anyReported(devices: DeviceCoverage): boolean {
+  return devices.targeted > devices.unreported;
+}
+
+/**
+ * Which of the commune's `seqs` a record corrects (the correction need not name the item: a
+ * person may correct a record by its seq alone).
+ */
+async function correctedSeqs(
+  manager: EntityManager,
+  communeCode: string,
+  seqs: readonly number[],
+): Promise<Set<number>> {
+  const found = new Set<number>();
+  for (const slice of chunks(seqs, LOOKUP_CHUNK)) {
+    const rows = await selectRows<{ correctsSeq: number | string }>(
+      manager,
+      'SELECT corrects_seq AS "correctsSeq" FROM playout_record ' +
+        `WHERE commune_code = ? AND corrects_seq IN (${placeholders(slice.length)})`,
+      [communeCode, ...slice],
+    );
+    for (const row of rows) found.add(Number(row.correctsSeq));
+  }
+  return found;
 }
 
 /** The receipts each record counts for the first time carry its seq (one statement a slice). */
