@@ -2,6 +2,9 @@ import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/manual-clock';
 import { Browser, buildWebApp, launchBrowser, listen, screenshot, signIn } from './support/browser';
 import { eventually } from './support/eventually';
+import { insertBulletin, insertScheduleItem } from './support/playout-fixtures';
+import { airedPlay, ReceiptDevice } from './support/receipt-device';
+import { THANH_HOA } from './support/schedule-fixtures';
 import {
   ADMIN,
   bearer,
@@ -127,6 +130,8 @@ describe('as-run log confirmation in a browser (e2e, Chromium)', () => {
       .click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Giờ bắt đầu thực tế').fill('05:31:00');
+    // No cluster in the commune: nothing will replace what the operator confirms.
+    expect(await dialog.getByTestId('receipts-replace').count()).toBe(0);
     // Played in part, but 0 minutes: the API's record check says why, in Vietnamese.
     await dialog.getByLabel('Kết quả').selectOption('partial');
     await dialog.getByLabel('Thời lượng đã phát (phút)').fill('0');
@@ -219,6 +224,71 @@ describe('as-run log confirmation in a browser (e2e, Chromium)', () => {
         'Nhật ký không còn khớp với mốc kiểm chứng ký lúc 06/10/2025 07:30 (bản ghi số 2)',
         { exact: false },
       )
+      .waitFor();
+    expect(browser.problems).toEqual([]);
+    await page.close();
+  });
+
+  it("says the clusters' receipts will replace a confirmation, and shows them replacing it", async () => {
+    const operatorToken = await app.login(OPERATOR.username, OPERATOR.password);
+    const cluster = await ReceiptDevice.enrol(app, operatorToken, COMMUNE, 'Cụm loa thôn 1');
+    const bulletin = await insertBulletin(app, {
+      communeCode: COMMUNE,
+      provinceCode: THANH_HOA,
+      title: 'Mô hình chính quyền hai cấp',
+      topics: ['mo-hinh-2-cap'],
+    });
+    const item = await insertScheduleItem(app, {
+      communeCode: COMMUNE,
+      bulletinId: bulletin.id,
+      startsAt: new Date('2025-10-06T07:40:00+07:00'),
+      durationMs: 60_000,
+    });
+    // Two minutes after its end, within the receipts' grace: nothing from the cluster yet.
+    clock.set('2025-10-06T07:43:00+07:00');
+    const page = await browser.newTab('operator');
+    await page.clock.setFixedTime(clock.now());
+    await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+    await page
+      .getByRole('navigation', { name: 'Chức năng' })
+      .getByRole('link', { name: 'Nhật ký phát thanh', exact: true })
+      .click();
+    await page
+      .getByTestId('pending-item')
+      .filter({ hasText: 'Mô hình chính quyền hai cấp' })
+      .getByRole('button', { name: 'Xác nhận' })
+      .click();
+    const dialog = page.getByRole('dialog');
+    await dialog
+      .getByText(
+        'Xã có cụm loa: khi biên nhận phát của các cụm loa nhận mục này về (cụm loa gửi khi có ' +
+          'mạng, có thể sau vài phút hoặc lâu hơn), nhật ký sẽ ghi theo biên nhận, thay cho xác ' +
+          'nhận bằng tay này.',
+        { exact: true },
+      )
+      .waitFor();
+    await screenshot(page, '19b-xac-nhan-xa-co-cum-loa');
+    await dialog.getByRole('button', { name: 'Ghi vào nhật ký' }).click();
+    await page.getByText('Đã ghi vào nhật ký phát thanh.').waitFor();
+    const rows = page.getByTestId('playout-record');
+    await eventually(
+      () => rows.count(),
+      (count) => count === 3,
+    );
+
+    // The cluster's signed receipt arrives: its record corrects the confirmation.
+    await cluster
+      .upload([cluster.played(airedPlay(item.id, '2025-10-06T00:40:00.004Z', 60_000))])
+      .expect(200);
+    await page.reload();
+    await eventually(
+      () => rows.count(),
+      (count) => count === 4,
+    );
+    const replacing = rows.nth(3);
+    await replacing.getByText('Đính chính bản ghi số 3', { exact: true }).waitFor();
+    await replacing
+      .getByText(/^Lý do: Biên nhận của cụm loa thay cho xác nhận bằng tay\. Theo biên nhận/)
       .waitFor();
     expect(browser.problems).toEqual([]);
     await page.close();

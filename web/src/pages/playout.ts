@@ -20,6 +20,7 @@ import { ITEM_STATUS_LABEL, OUTCOME_LABEL, SOURCE_LABEL } from '../labels.js';
 import { navigate, Page, RouteMatch } from '../router.js';
 import type {
   ChainVerdict,
+  Device,
   ImportResult,
   PlayoutOutcome,
   PlayoutRecord,
@@ -123,7 +124,21 @@ export function recordsTable<R extends PlayoutRecord>(
   );
 }
 
-function confirmDialogFor(commune: string, item: ScheduleItem, onDone: () => void): void {
+/**
+ * Said in the dialog of a commune with speaker clusters: their signed receipts of the item, when
+ * they come (a cluster uploads when its link allows, minutes or days later), replace what the
+ * operator confirms here.
+ */
+const RECEIPTS_REPLACE_NOTE =
+  'Xã có cụm loa: khi biên nhận phát của các cụm loa nhận mục này về (cụm loa gửi khi có mạng, ' +
+  'có thể sau vài phút hoặc lâu hơn), nhật ký sẽ ghi theo biên nhận, thay cho xác nhận bằng tay này.';
+
+function confirmDialogFor(
+  commune: string,
+  item: ScheduleItem,
+  withClusters: boolean,
+  onDone: () => void,
+): void {
   void openDialog('Xác nhận đã phát thủ công', (close) => {
     const outcome = select([
       { value: 'aired', label: 'Đã phát hết bản tin' },
@@ -154,6 +169,13 @@ function confirmDialogFor(commune: string, item: ScheduleItem, onDone: () => voi
           h('strong', null, item.title ?? 'Bản tin'),
           ` · dự kiến ${formatDateTime(item.startsAt)}, dài ${formatDurationMs(item.durationMs)}`,
         ),
+        withClusters
+          ? h(
+              'p',
+              { class: 'message message-info', 'data-testid': 'receipts-replace' },
+              RECEIPTS_REPLACE_NOTE,
+            )
+          : null,
         field('Kết quả', outcome),
         field('Ngày phát thực tế', date),
         field('Giờ bắt đầu thực tế', time),
@@ -284,13 +306,16 @@ export async function playoutLogView(
   // kept in their fields with what is wrong beside them, rather than no page at all.
   const refused = dateRangeProblem(asked.from, asked.to) !== null;
   const { from, to } = refused ? { to: today(), from: addDays(today(), -6) } : asked;
-  const [records, verdict, items] = await Promise.all([
+  const [records, verdict, items, devices] = await Promise.all([
     get<PlayoutRecord[]>(`/communes/${commune}/playout-log?from=${from}&to=${to}`),
     get<ChainVerdict>(`/communes/${commune}/playout-log/verify`),
     editable
       ? get<ScheduleItem[]>(`/communes/${commune}/schedule?from=${from}&to=${to}`)
       : Promise.resolve([] as ScheduleItem[]),
+    editable ? get<Device[]>(`/communes/${commune}/devices`) : Promise.resolve([] as Device[]),
   ]);
+  // As the service decides it: a commune with an enrolled cluster records its items from receipts.
+  const withClusters = devices.some((device) => device.enrolledAt !== null);
   const reload = (): void => navigate(path, { ...Object.fromEntries(match.query), from, to });
   // An item is settled once it aired, or once a person recorded what happened to it; what only
   // the automation recorded as missed or failed may still have been aired by hand.
@@ -381,7 +406,7 @@ export async function playoutLogView(
                     {
                       type: 'button',
                       class: 'small primary',
-                      onClick: () => confirmDialogFor(commune, item, reload),
+                      onClick: () => confirmDialogFor(commune, item, withClusters, reload),
                     },
                     'Xác nhận',
                   ),
