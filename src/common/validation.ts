@@ -18,6 +18,13 @@ export function Omittable(): PropertyDecorator {
   );
 }
 
+/** Query strings carry text: "true" and "false" become booleans, anything else fails validation. */
+export function QueryBoolean(): PropertyDecorator {
+  return Transform(({ value }: { value: unknown }) =>
+    value === 'true' ? true : value === 'false' ? false : value,
+  );
+}
+
 /**
  * A field whose null means "none" (a text cleared, a limit removed): left out or null, none of
  * its checks run. Only where the service takes null for it.

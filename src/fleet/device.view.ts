@@ -1,6 +1,7 @@
 import { DeviceViewStatus } from './dto/device.dto';
 import { DeviceCommand } from './entities/device-command.entity';
 import type { EnrolmentEnding } from './entities/device-enrolment.entity';
+import { ItemSummary } from '../schedule/window.view';
 
 /** The last status message of a cluster that the server could not take. */
 export class StatusProblemView {
@@ -32,6 +33,17 @@ export class DeviceView {
    * from the cluster when `at` is not before `lastSeenAt`.
    */
   lastStatusProblem!: StatusProblemView | null;
+}
+
+/** A future item a cluster edit or deletion would leave with no cluster (`DEVICE_ZONE_HAS_ITEMS`). */
+export class DeviceZoneItem extends ItemSummary {
+  /** The zones the item goes to; null: the whole commune. */
+  zones!: string[] | null;
+}
+
+/** A cluster after an edit, and the future items the edit cancelled (`?dropItems=true`). */
+export class DeviceChangeView extends DeviceView {
+  droppedItems!: DeviceZoneItem[];
 }
 
 /**

@@ -19,6 +19,7 @@ import {
 } from './device-credentials';
 import { DeviceAlerts } from './device-alerts.service';
 import { DeviceStatusBook, StatusValues } from './device-status-book';
+import { DeviceZoneItems, ZoneItemsOptions } from './device-zone-items';
 import { deviceStatus, Liveness, livenessAt } from './device-status';
 import { DeviceEdit, DevicesRepository } from './devices.repository';
 import {
@@ -52,6 +53,7 @@ import {
   EnrolmentResult,
   EnrolmentView,
   CommandView,
+  DeviceZoneItem,
 } from './device.view';
 
 /** What a status did to its device (see `DevicesService.recordStatus`). */
@@ -179,6 +181,7 @@ export class DevicesService {
     private readonly presence: DevicePresenceRecorder,
     private readonly statuses: DeviceStatusBook,
     private readonly clock: Clock,
+    private readonly zoneItems: DeviceZoneItems,
   ) {}
 
   async create(
@@ -276,14 +279,20 @@ export class DevicesService {
     return this.statuses.current(device, before);
   }
 
+  /**
+   * Changes a cluster's name, zones or location. A zones change that would leave future items
+   * with no cluster in their zones is refused (409 `DEVICE_ZONE_HAS_ITEMS`) unless `dropItems`,
+   * which cancels them (`DeviceZoneItems`).
+   */
   async update(
     communeCode: string,
     id: string,
     body: UpdateDeviceDto,
+    options: ZoneItemsOptions,
     actor: AuthUser,
-  ): Promise<Device> {
+  ): Promise<{ device: Device; droppedItems: DeviceZoneItem[] }> {
     const before = this.statuses.unwritten();
-    const updated = await this.db.write(async (manager) => {
+    const { updated, droppedItems } = await this.db.write(async (manager) => {
       const device = await this.devices.find(id, manager);
       if (!device || device.communeCode !== communeCode)
         throw notFound('DEVICE_NOT_FOUND', 'Device', id);
@@ -293,6 +302,15 @@ export class DevicesService {
         edit.name = body.name;
       }
       if (body.zones !== undefined) edit.zones = normalizeZones(body.zones);
+      const dropped = edit.zones
+        ? await this.zoneItems.settle(
+            manager,
+            { device, zonesAfter: edit.zones },
+            options,
+            edit.updatedAt!,
+            actor,
+          )
+        : [];
       // Only the edited columns: a status batch may have committed since the read (PostgreSQL).
       await this.devices.update(id, edit, manager);
       const edited = await this.devices.find(id, manager);
@@ -308,10 +326,11 @@ export class DevicesService {
         },
         manager,
       );
-      return edited;
+      return { updated: edited, droppedItems: dropped };
     });
     this.statuses.forget(id);
-    return this.statuses.current(updated, before);
+    this.zoneItems.emit(communeCode, droppedItems);
+    return { device: this.statuses.current(updated, before), droppedItems };
   }
 
   /**
@@ -319,10 +338,15 @@ export class DevicesService {
    * The commune's as-run log, its alerts and emergencies' deliveries keep what they say of it. A
    * device that has stored signed receipts is refused: its enrolments' public keys, kept only
    * with the device, are what check them, so its credentials are revoked instead (a new
-   * enrolment code).
+   * enrolment code). Future items it alone serves are refused or cancelled as `update` does.
    */
-  async remove(communeCode: string, id: string, actor: AuthUser): Promise<void> {
-    await this.db.write(async (manager) => {
+  async remove(
+    communeCode: string,
+    id: string,
+    options: ZoneItemsOptions,
+    actor: AuthUser,
+  ): Promise<void> {
+    const droppedItems = await this.db.write(async (manager) => {
       const device = await this.devices.find(id, manager);
       if (!device || device.communeCode !== communeCode)
         throw notFound('DEVICE_NOT_FOUND', 'Device', id);
@@ -334,6 +358,13 @@ export class DevicesService {
           { name: device.name, receiptCount: receipts },
         );
       }
+      const dropped = await this.zoneItems.settle(
+        manager,
+        { device, zonesAfter: null },
+        options,
+        this.clock.now(),
+        actor,
+      );
       await this.devices.delete(id, manager);
       await this.audit.record(
         {
@@ -346,8 +377,10 @@ export class DevicesService {
         },
         manager,
       );
+      return dropped;
     });
     this.statuses.forget(id);
+    this.zoneItems.emit(communeCode, droppedItems);
     await this.endBrokerSession(communeCode, id, true);
     await this.settleAlerts(id);
   }

@@ -40,11 +40,12 @@ import {
   enrolmentView,
   NewEnrolmentCode,
 } from './devices.service';
-import { CreatedDeviceView } from './device.view';
+import { CreatedDeviceView, DeviceChangeView } from './device.view';
 import {
   CreateDeviceDto,
   DeviceCommandDto,
   DeviceListQueryDto,
+  DeviceZoneItemsQueryDto,
   EnrolDto,
   UpdateDeviceDto,
 } from './dto/device.dto';
@@ -88,26 +89,31 @@ export class CommuneDevicesController {
     return deviceView(await this.devices.get(commune, id), this.devices.liveness());
   }
 
+  /** 409 naming the future items a zones change leaves with no cluster, unless `?dropItems=true`. */
   @Roles('admin', 'operator', 'approver')
   @Patch(':id')
   async update(
     @Param('commune') commune: string,
     @Param('id', uuid) id: string,
     @Body() body: UpdateDeviceDto,
+    @Query() query: DeviceZoneItemsQueryDto,
     @CurrentUser() actor: AuthUser,
-  ): Promise<DeviceView> {
-    return deviceView(await this.devices.update(commune, id, body, actor), this.devices.liveness());
+  ): Promise<DeviceChangeView> {
+    const { device, droppedItems } = await this.devices.update(commune, id, body, query, actor);
+    return { ...deviceView(device, this.devices.liveness()), droppedItems };
   }
 
+  /** 409 naming the future items only this cluster serves, unless `?dropItems=true`. */
   @Roles('admin', 'operator', 'approver')
   @Delete(':id')
   @HttpCode(204)
   async remove(
     @Param('commune') commune: string,
     @Param('id', uuid) id: string,
+    @Query() query: DeviceZoneItemsQueryDto,
     @CurrentUser() actor: AuthUser,
   ): Promise<void> {
-    await this.devices.remove(commune, id, actor);
+    await this.devices.remove(commune, id, query, actor);
   }
 
   /**

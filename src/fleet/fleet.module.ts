@@ -14,6 +14,7 @@ import { FleetCommuneDevices } from './fleet-commune-devices';
 import { DeviceGuard } from './device.guard';
 import { DevicesRepository } from './devices.repository';
 import { DevicesService } from './devices.service';
+import { DeviceZoneItems } from './device-zone-items';
 import { EnrolmentLimiter } from './enrolment-limiter';
 import { DeviceCommand } from './entities/device-command.entity';
 import { Alert } from './entities/alert.entity';
@@ -59,6 +60,7 @@ import { ProgramScheduleModule } from '../schedule/schedule.module';
   providers: [
     DevicesRepository,
     DevicesService,
+    DeviceZoneItems,
     DeviceStatusBook,
     DeviceManifestService,
     SyncPusher,

@@ -1279,9 +1279,11 @@ export interface paths {
     get: operations['CommuneDevicesController_get'];
     put?: never;
     post?: never;
+    /** 409 naming the future items only this cluster serves, unless `?dropItems=true`. */
     delete: operations['CommuneDevicesController_remove'];
     options?: never;
     head?: never;
+    /** 409 naming the future items a zones change leaves with no cluster, unless `?dropItems=true`. */
     patch: operations['CommuneDevicesController_update'];
     trace?: never;
   };
@@ -1737,6 +1739,7 @@ export interface components {
       | 'LIVE_TICKET_INVALID'
       | 'LIVE_BAD_FRAME'
       | 'WINDOW_HAS_ITEMS'
+      | 'DEVICE_ZONE_HAS_ITEMS'
       | 'SCHEDULE_OVERLAP'
       | 'POLICY_QUIET_HOURS'
       | 'POLICY_SESSION_TOO_LONG'
@@ -3821,6 +3824,53 @@ export interface components {
       zones?: string[];
       /** @description `null` removes the location. */
       location?: components['schemas']['DeviceLocationDto'] | null;
+    };
+    DeviceZoneItem: {
+      title: string | null;
+      localTime: string;
+      movedTo?: string;
+      movedToLocalTime?: string;
+      id: string;
+      bulletinId: string | null;
+      startsAt: string;
+      endsAt: string;
+      /** @enum {string} */
+      status: 'failed' | 'aired' | 'partial' | 'missed' | 'cancelled' | 'planned' | 'dispatched';
+      /** @description The zones the item goes to; null: the whole commune. */
+      zones: string[] | null;
+    };
+    DeviceChangeView: {
+      id: string;
+      communeCode: string;
+      name: string;
+      zones: string[];
+      location: {
+        lat: number;
+        lon: number;
+        note: string | null;
+      };
+      /** @enum {string} */
+      status: 'online' | 'offline' | 'never-seen';
+      lastSeenAt: string | null;
+      playing: {
+        scheduleItemId: string;
+        startedAt: string;
+      };
+      clockSkewMs: number | null;
+      cachedUntil: string | null;
+      volume: number | null;
+      /** @enum {string|null} */
+      power: 'on' | 'off' | null;
+      version: string | null;
+      publicKey: string | null;
+      enrolled: boolean;
+      enrolledAt: string | null;
+      /**
+       * @description The last status message the server could not take, or null. It is the latest thing heard
+       *     from the cluster when `at` is not before `lastSeenAt`.
+       */
+      lastStatusProblem: components['schemas']['StatusProblemView'] | null;
+      droppedItems: components['schemas']['DeviceZoneItem'][];
     };
     EnrolmentView: {
       /** @description 1, 2, … in the order the cluster enrolled. */
@@ -7843,7 +7893,13 @@ export interface operations {
   };
   CommuneDevicesController_remove: {
     parameters: {
-      query?: never;
+      query?: {
+        /**
+         * @description Cancel the future items the change would leave with no cluster in any of their zones, instead
+         *     of the 409 `DEVICE_ZONE_HAS_ITEMS` that names them.
+         */
+        dropItems?: boolean;
+      };
       header?: never;
       path: {
         commune: string;
@@ -7872,7 +7928,13 @@ export interface operations {
   };
   CommuneDevicesController_update: {
     parameters: {
-      query?: never;
+      query?: {
+        /**
+         * @description Cancel the future items the change would leave with no cluster in any of their zones, instead
+         *     of the 409 `DEVICE_ZONE_HAS_ITEMS` that names them.
+         */
+        dropItems?: boolean;
+      };
       header?: never;
       path: {
         commune: string;
@@ -7891,7 +7953,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['DeviceView'];
+          'application/json': components['schemas']['DeviceChangeView'];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */

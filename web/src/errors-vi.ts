@@ -64,6 +64,8 @@ export const ERROR_MESSAGES: Record<string, string> = {
   LIVE_TICKET_INVALID: 'Phiên phát trực tiếp đã hết hạn, hãy bấm bắt đầu lại',
   LIVE_BAD_FRAME: 'Dữ liệu âm thanh gửi lên không hợp lệ, phiên phát đã dừng',
   WINDOW_HAS_ITEMS: 'Khung giờ này còn bản tin trong lịch phát, hãy gỡ chúng trước',
+  DEVICE_ZONE_HAS_ITEMS:
+    'Lịch phát còn lượt phát chỉ cụm loa này phát tới vùng của chúng; hãy huỷ các lượt đó hoặc giao vùng cho cụm khác trước',
   SCHEDULE_OVERLAP: 'Trùng giờ với một bản tin khác trong lịch phát sóng',
   POLICY_QUIET_HOURS:
     'Quy định phát sóng: không được phát trong giờ yên tĩnh (mặc định 21:30–05:30)',
@@ -514,6 +516,11 @@ const NAMING: Record<string, (problem: Record<string, unknown>) => string | null
     typeof problem.name === 'string' && typeof problem.receiptCount === 'number'
       ? `Cụm loa “${problem.name}” đã gửi ${formatNumber(problem.receiptCount)} biên nhận phát có chữ ký nên không xoá được: cần giữ khoá của cụm để kiểm chứng các biên nhận đó. Khi thay thiết bị, hãy dùng “Cấp mã mới”`
       : null,
+  DEVICE_ZONE_HAS_ITEMS: (problem) => {
+    const count = problem.itemCount;
+    if (typeof count !== 'number' || typeof problem.name !== 'string') return null;
+    return `Sau thay đổi này, ${count} lượt phát sắp tới không còn cụm loa nào phát tới vùng của chúng (cụm “${problem.name}”); hãy huỷ các lượt đó hoặc giao vùng cho cụm khác trước`;
+  },
   WINDOW_HAS_ITEMS: (problem) => {
     const count = problem.itemCount;
     if (typeof count !== 'number') return null;

@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsNumber,
@@ -25,7 +26,7 @@ import {
   ZONE_PATTERN,
 } from '../protocol';
 import { NOT_BLANK, Trimmed } from '../../common/text';
-import { Omittable, Nullable } from '../../common/validation';
+import { Omittable, Nullable, QueryBoolean } from '../../common/validation';
 
 export class DeviceLocationDto {
   @IsNumber({ allowNaN: false, allowInfinity: false })
@@ -82,6 +83,18 @@ export class UpdateDeviceDto {
   @ValidateNested()
   @Type(() => DeviceLocationDto)
   location?: DeviceLocationDto | null;
+}
+
+/** `PATCH` (zones) and `DELETE …/devices/:id`: what to do with the items no cluster would serve. */
+export class DeviceZoneItemsQueryDto {
+  /**
+   * Cancel the future items the change would leave with no cluster in any of their zones, instead
+   * of the 409 `DEVICE_ZONE_HAS_ITEMS` that names them.
+   */
+  @Omittable()
+  @QueryBoolean()
+  @IsBoolean()
+  dropItems?: boolean;
 }
 
 export const DEVICE_VIEW_STATUSES = ['online', 'offline', 'never-seen'] as const;
