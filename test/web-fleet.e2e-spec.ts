@@ -563,4 +563,86 @@ describe('web app: Cụm loa page (e2e, Chromium)', () => {
     await pumpBox.close();
     await page.close();
   });
+
+  it('lists in the Sửa and Xoá dialogs the items a cluster alone serves, and cancels them when asked', async () => {
+    const created = await app
+      .http()
+      .post(`/api/v1/communes/${COMMUNE}/devices`)
+      .set(bearer(operator))
+      .send({ name: 'Cụm loa thôn Tây', zones: ['thon-tay'] })
+      .expect(201);
+    const clusterId = created.body.id as string;
+    const bulletin = await insertBulletin(app, {
+      communeCode: COMMUNE,
+      provinceCode: '38',
+      title: 'Thông báo họp thôn Tây',
+      topics: ['xa-hoi-so'],
+    });
+    const startsAt = new Date(clock.nowMs() + 2 * 3600_000);
+    const item = await insertScheduleItem(app, {
+      communeCode: COMMUNE,
+      bulletinId: bulletin.id,
+      startsAt,
+      durationMs: 60_000,
+      zones: ['thon-tay'],
+    });
+    const day = localDateOf(startsAt);
+    const itemNow = async () =>
+      (
+        (
+          await app
+            .http()
+            .get(`/api/v1/communes/${COMMUNE}/schedule?from=${day}&to=${day}`)
+            .set(bearer(operator))
+            .expect(200)
+        ).body as { id: string; status: string; cancelReason: string | null }[]
+      ).find((one) => one.id === item.id);
+    const tab = 'cum-loa-luot-phat';
+    const page = await browser.newTab(tab);
+    await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+    await page.goto(`${baseUrl}/#/cum-loa`);
+    const row = page.locator(`tr[data-device="${clusterId}"]`);
+    await row.getByText('thon-tay').waitFor();
+
+    // Sửa: the item is named; keeping the cluster as it is writes nothing and keeps the dialog.
+    await page.getByRole('button', { name: 'Sửa Cụm loa thôn Tây' }).click();
+    const edit = page.getByRole('dialog', { name: 'Sửa cụm loa “Cụm loa thôn Tây”' });
+    await edit.getByLabel(/Vùng phát/).fill('thon-bac');
+    await edit.getByRole('button', { name: 'Lưu thay đổi' }).click();
+    // Asked over the edit dialog, whose title holds the shared heading id: found by its content.
+    const ask = page.locator('dialog').filter({ has: page.getByTestId('zone-items') });
+    await ask.getByText('Có lượt phát sẽ không còn cụm loa nào phát').waitFor();
+    await ask.getByText('1 lượt phát', { exact: true }).waitFor();
+    await ask.getByText(/— Thông báo họp thôn Tây \(vùng thon-tay\)$/).waitFor();
+    await ask.getByRole('button', { name: 'Giữ nguyên cụm loa' }).click();
+    await ask.waitFor({ state: 'detached' });
+    await edit.getByRole('button', { name: 'Lưu thay đổi' }).waitFor();
+    const cluster = await app
+      .http()
+      .get(`/api/v1/communes/${COMMUNE}/devices/${clusterId}`)
+      .set(bearer(operator))
+      .expect(200);
+    expect(cluster.body.zones).toEqual(['thon-tay']);
+    expect(await itemNow()).toMatchObject({ status: 'planned' });
+    await edit.getByRole('button', { name: 'Đóng', exact: true }).first().click();
+
+    // Xoá: asked as before, then the items; cancelling them deletes the cluster.
+    await page.getByRole('button', { name: 'Xoá Cụm loa thôn Tây' }).click();
+    await page
+      .getByRole('dialog', { name: 'Xoá cụm loa “Cụm loa thôn Tây”?' })
+      .getByRole('button', { name: 'Xoá cụm loa', exact: true })
+      .click();
+    await ask.getByText(/— Thông báo họp thôn Tây \(vùng thon-tay\)$/).waitFor();
+    await ask.getByRole('button', { name: 'Vẫn lưu và huỷ 1 lượt phát' }).click();
+    await page.getByText('Đã xoá cụm loa “Cụm loa thôn Tây”. Đã huỷ 1 lượt phát.').waitFor();
+    await row.waitFor({ state: 'detached' });
+    expect(await itemNow()).toMatchObject({
+      status: 'cancelled',
+      cancelReason: 'Không còn cụm loa nào ở vùng phát thon-tay (cụm loa đã được sửa hoặc xoá)',
+    });
+    const mine = browser.problems.filter((problem) => problem.tab === tab);
+    expect(mine).toHaveLength(2);
+    expect(mine.every((problem) => problem.text.includes('status of 409'))).toBe(true);
+    await page.close();
+  });
 });

@@ -180,6 +180,8 @@ export type DeviceStatus = 'online' | 'offline' | 'never-seen';
 
 /** A speaker cluster (cụm loa) as GET /communes/:commune/devices lists it. */
 export type Device = Schemas['DeviceView'];
+export type DeviceChange = Schemas['DeviceChangeView'];
+export type DeviceZoneItem = Schemas['DeviceZoneItem'];
 
 /** A cluster's single-use enrolment code, as issuing a new one gives it. */
 export type EnrolmentCode = Schemas['NewEnrolmentCode'];

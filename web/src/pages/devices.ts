@@ -1,4 +1,4 @@
-import { del, errorText, get, patch, post } from '../api.js';
+import { ApiError, del, errorText, get, patch, post } from '../api.js';
 import { AppContext, communeCode } from '../context.js';
 import { h } from '../dom.js';
 import { statusProblemText } from '../errors-vi.js';
@@ -14,12 +14,14 @@ import { navigate, Page } from '../router.js';
 import type {
   CreatedDevice,
   Device,
+  DeviceChange,
+  DeviceZoneItem,
   EnrolmentCode,
   FleetAlert,
   RejectedReceipt,
 } from '../types.js';
 import { alertList } from '../ui/alerts.js';
-import { confirmDialog, openDialog } from '../ui/dialog.js';
+import { chooseDialog, confirmDialog, openDialog } from '../ui/dialog.js';
 import { field, form, input } from '../ui/form.js';
 import type { MessageBox } from '../ui/notice.js';
 import { emptyState, toast } from '../ui/notice.js';
@@ -45,6 +47,62 @@ function typedZones(text: string, message: MessageBox): string[] | null {
     return null;
   }
   return zones;
+}
+
+/** Items listed in a question; the rest are counted. */
+const SHOWN_ITEMS = 5;
+
+/**
+ * When the API refused a cluster's edit or deletion because future items would be left with no
+ * cluster in their zones (409 DEVICE_ZONE_HAS_ITEMS), asks whether to cancel them: true to repeat
+ * the request with `?dropItems=true`, false when the person keeps things as they are. Any other
+ * error is thrown on.
+ */
+async function askToDropItems(error: unknown, doing: string): Promise<boolean> {
+  if (!(error instanceof ApiError) || error.code !== 'DEVICE_ZONE_HAS_ITEMS') throw error;
+  const items = ((error.body as { items?: DeviceZoneItem[] }).items ?? []).slice();
+  const shown = items.slice(0, SHOWN_ITEMS);
+  const choice = await chooseDialog(
+    'Có lượt phát sẽ không còn cụm loa nào phát',
+    h(
+      'div',
+      { 'data-testid': 'zone-items' },
+      h(
+        'p',
+        null,
+        `Sau khi ${doing}, `,
+        h('strong', null, `${items.length} lượt phát`),
+        ' sắp tới không còn cụm loa nào ở vùng phát của chúng, nên sẽ không được phát ở đâu:',
+      ),
+      h(
+        'ul',
+        { class: 'small' },
+        shown.map((item) =>
+          h(
+            'li',
+            null,
+            `${item.localTime} — ${item.title ?? 'không rõ tên'} (${item.zones ? `vùng ${item.zones.join(', ')}` : 'cả xã'})`,
+          ),
+        ),
+        items.length > shown.length
+          ? h('li', null, `và ${items.length - shown.length} lượt khác`)
+          : null,
+      ),
+      h(
+        'p',
+        { class: 'muted' },
+        'Có thể huỷ các lượt phát này, hoặc quay lại và giao vùng phát cho một cụm loa khác trước.',
+      ),
+    ),
+    [{ value: 'drop', label: `Vẫn lưu và huỷ ${items.length} lượt phát`, danger: true }],
+    'Giữ nguyên cụm loa',
+  );
+  return choice === 'drop';
+}
+
+/** The toast after a change: what was saved, and how many items were cancelled with it. */
+function savedText(done: string, dropped: number): string {
+  return dropped > 0 ? `${done} Đã huỷ ${dropped} lượt phát.` : done;
 }
 
 /**
@@ -214,8 +272,15 @@ function editForm(
         message.show('Chưa có gì thay đổi.', 'info');
         return;
       }
-      await patch<Device>(`/communes/${commune}/devices/${device.id}`, body);
-      toast(`Đã lưu cụm loa “${newName}”.`);
+      const path = `/communes/${commune}/devices/${device.id}`;
+      let saved: DeviceChange;
+      try {
+        saved = await patch<DeviceChange>(path, body);
+      } catch (error) {
+        if (!(await askToDropItems(error, 'đổi vùng phát của cụm loa'))) return;
+        saved = await patch<DeviceChange>(`${path}?dropItems=true`, body);
+      }
+      toast(savedText(`Đã lưu cụm loa “${newName}”.`, saved.droppedItems.length));
       close();
       onDone();
     },
@@ -419,9 +484,17 @@ export async function devicesPage(context: AppContext): Promise<Page> {
       danger: true,
     });
     if (!yes) return;
+    const path = `/communes/${commune}/devices/${device.id}`;
     try {
-      await del(`/communes/${commune}/devices/${device.id}`);
-      toast(`Đã xoá cụm loa “${device.name}”.`);
+      let dropped = 0;
+      try {
+        await del(path);
+      } catch (error) {
+        if (!(await askToDropItems(error, 'xoá cụm loa'))) return;
+        dropped = ((error as ApiError).body as { itemCount: number }).itemCount;
+        await del(`${path}?dropItems=true`);
+      }
+      toast(savedText(`Đã xoá cụm loa “${device.name}”.`, dropped));
       reload();
     } catch (error) {
       toast(errorText(error), 'error');
