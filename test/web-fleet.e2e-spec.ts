@@ -569,13 +569,13 @@ describe('web app: Cụm loa page (e2e, Chromium)', () => {
       .http()
       .post(`/api/v1/communes/${COMMUNE}/devices`)
       .set(bearer(operator))
-      .send({ name: 'Cụm loa thôn Tây', zones: ['thon-tay'] })
+      .send({ name: 'Cụm loa xóm Đình', zones: ['xom-dinh'] })
       .expect(201);
     const clusterId = created.body.id as string;
     const bulletin = await insertBulletin(app, {
       communeCode: COMMUNE,
       provinceCode: '38',
-      title: 'Thông báo họp thôn Tây',
+      title: 'Thông báo họp xóm Đình',
       topics: ['xa-hoi-so'],
     });
     const startsAt = new Date(clock.nowMs() + 2 * 3600_000);
@@ -584,7 +584,7 @@ describe('web app: Cụm loa page (e2e, Chromium)', () => {
       bulletinId: bulletin.id,
       startsAt,
       durationMs: 60_000,
-      zones: ['thon-tay'],
+      zones: ['xom-dinh'],
     });
     const day = localDateOf(startsAt);
     const itemNow = async () =>
@@ -602,18 +602,18 @@ describe('web app: Cụm loa page (e2e, Chromium)', () => {
     await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
     await page.goto(`${baseUrl}/#/cum-loa`);
     const row = page.locator(`tr[data-device="${clusterId}"]`);
-    await row.getByText('thon-tay').waitFor();
+    await row.getByText('xom-dinh').waitFor();
 
     // Sửa: the item is named; keeping the cluster as it is writes nothing and keeps the dialog.
-    await page.getByRole('button', { name: 'Sửa Cụm loa thôn Tây' }).click();
-    const edit = page.getByRole('dialog', { name: 'Sửa cụm loa “Cụm loa thôn Tây”' });
+    await page.getByRole('button', { name: 'Sửa Cụm loa xóm Đình' }).click();
+    const edit = page.getByRole('dialog', { name: 'Sửa cụm loa “Cụm loa xóm Đình”' });
     await edit.getByLabel(/Vùng phát/).fill('thon-bac');
     await edit.getByRole('button', { name: 'Lưu thay đổi' }).click();
     // Asked over the edit dialog, whose title holds the shared heading id: found by its content.
     const ask = page.locator('dialog').filter({ has: page.getByTestId('zone-items') });
     await ask.getByText('Có lượt phát sẽ không còn cụm loa nào phát').waitFor();
     await ask.getByText('1 lượt phát', { exact: true }).waitFor();
-    await ask.getByText(/— Thông báo họp thôn Tây \(vùng thon-tay\)$/).waitFor();
+    await ask.getByText(/— Thông báo họp xóm Đình \(vùng xom-dinh\)$/).waitFor();
     await ask.getByRole('button', { name: 'Giữ nguyên cụm loa' }).click();
     await ask.waitFor({ state: 'detached' });
     await edit.getByRole('button', { name: 'Lưu thay đổi' }).waitFor();
@@ -622,23 +622,23 @@ describe('web app: Cụm loa page (e2e, Chromium)', () => {
       .get(`/api/v1/communes/${COMMUNE}/devices/${clusterId}`)
       .set(bearer(operator))
       .expect(200);
-    expect(cluster.body.zones).toEqual(['thon-tay']);
+    expect(cluster.body.zones).toEqual(['xom-dinh']);
     expect(await itemNow()).toMatchObject({ status: 'planned' });
     await edit.getByRole('button', { name: 'Đóng', exact: true }).first().click();
 
     // Xoá: asked as before, then the items; cancelling them deletes the cluster.
-    await page.getByRole('button', { name: 'Xoá Cụm loa thôn Tây' }).click();
+    await page.getByRole('button', { name: 'Xoá Cụm loa xóm Đình' }).click();
     await page
-      .getByRole('dialog', { name: 'Xoá cụm loa “Cụm loa thôn Tây”?' })
+      .getByRole('dialog', { name: 'Xoá cụm loa “Cụm loa xóm Đình”?' })
       .getByRole('button', { name: 'Xoá cụm loa', exact: true })
       .click();
-    await ask.getByText(/— Thông báo họp thôn Tây \(vùng thon-tay\)$/).waitFor();
+    await ask.getByText(/— Thông báo họp xóm Đình \(vùng xom-dinh\)$/).waitFor();
     await ask.getByRole('button', { name: 'Vẫn lưu và huỷ 1 lượt phát' }).click();
-    await page.getByText('Đã xoá cụm loa “Cụm loa thôn Tây”. Đã huỷ 1 lượt phát.').waitFor();
+    await page.getByText('Đã xoá cụm loa “Cụm loa xóm Đình”. Đã huỷ 1 lượt phát.').waitFor();
     await row.waitFor({ state: 'detached' });
     expect(await itemNow()).toMatchObject({
       status: 'cancelled',
-      cancelReason: 'Không còn cụm loa nào ở vùng phát thon-tay (cụm loa đã được sửa hoặc xoá)',
+      cancelReason: 'Không còn cụm loa nào ở vùng phát xom-dinh (cụm loa đã được sửa hoặc xoá)',
     });
     const mine = browser.problems.filter((problem) => problem.tab === tab);
     expect(mine).toHaveLength(2);
