@@ -1,4 +1,3 @@
-import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -20,7 +19,7 @@ import {
   BulletinStatus,
 } from '../entities/bulletin.entity';
 import { NOT_BLANK, Trimmed } from '../../common/text';
-import { Omittable, Nullable } from '../../common/validation';
+import { Omittable, Nullable, QueryBoolean } from '../../common/validation';
 
 const TOPIC_MESSAGE = { each: true, message: 'each topic must be a topic code' };
 
@@ -93,7 +92,7 @@ export class ListBulletinsQueryDto {
 
   /** Also list the province library, which the commune may schedule too. */
   @Omittable()
-  @Transform(queryBoolean)
+  @QueryBoolean()
   @IsBoolean()
   includeLibrary?: boolean;
 }
@@ -101,12 +100,7 @@ export class ListBulletinsQueryDto {
 export class DryRunQueryDto {
   /** Answer what the edit would do (back to draft, items cancelled) and write nothing. */
   @Omittable()
-  @Transform(queryBoolean)
+  @QueryBoolean()
   @IsBoolean()
   dryRun?: boolean;
-}
-
-/** Query strings carry text: "true" and "false" become booleans, anything else fails validation. */
-function queryBoolean({ value }: { value: unknown }): unknown {
-  return value === 'true' ? true : value === 'false' ? false : value;
 }

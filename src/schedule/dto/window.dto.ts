@@ -1,4 +1,3 @@
-import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -14,7 +13,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { NOT_BLANK, Trimmed } from '../../common/text';
-import { Omittable, Nullable } from '../../common/validation';
+import { Omittable, Nullable, QueryBoolean } from '../../common/validation';
 
 export const LOCAL_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_MESSAGE = { message: '$property must be a date YYYY-MM-DD' };
@@ -95,7 +94,7 @@ export class UpdateWindowDto {
 export class DropItemsQueryDto {
   /** Take the future items the change leaves outside every window off the log. */
   @Omittable()
-  @Transform(queryBoolean)
+  @QueryBoolean()
   @IsBoolean()
   dropItems?: boolean;
 
@@ -104,18 +103,13 @@ export class DropItemsQueryDto {
    * same day, where they fit (those that do not are dropped with `dropItems`, refused otherwise).
    */
   @Omittable()
-  @Transform(queryBoolean)
+  @QueryBoolean()
   @IsBoolean()
   moveItems?: boolean;
 
   /** Answer what the change would do (items moved, dropped, or the refusal) and write nothing. */
   @Omittable()
-  @Transform(queryBoolean)
+  @QueryBoolean()
   @IsBoolean()
   dryRun?: boolean;
-}
-
-/** Query strings carry text: "true" and "false" become booleans, anything else fails validation. */
-function queryBoolean({ value }: { value: unknown }): unknown {
-  return value === 'true' ? true : value === 'false' ? false : value;
 }
