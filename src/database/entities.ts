@@ -8,6 +8,7 @@ import { Campaign } from '../campaigns/entities/campaign.entity';
 import { Alert } from '../fleet/entities/alert.entity';
 import { DeviceCommand } from '../fleet/entities/device-command.entity';
 import { DeviceEnrolment } from '../fleet/entities/device-enrolment.entity';
+import { DeviceZoneSpan } from '../fleet/entities/device-zone-span.entity';
 import { EmergencyDevice } from '../fleet/entities/emergency-device.entity';
 import { Emergency } from '../fleet/entities/emergency.entity';
 import { Device } from '../fleet/entities/device.entity';
@@ -74,6 +75,7 @@ export const ENTITIES = [
   ChainCheck,
   Device,
   DeviceEnrolment,
+  DeviceZoneSpan,
   DeviceReceipt,
   DeviceCommand,
   Alert,

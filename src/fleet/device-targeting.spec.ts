@@ -1,4 +1,9 @@
-import { deviceIsTargetable, deviceMayBeTargeted, deviceWasTargeted } from './device-targeting';
+import {
+  deviceIsTargetable,
+  deviceMayBeTargeted,
+  deviceWasTargeted,
+  zonesReached,
+} from './device-targeting';
 
 const at = (time: string) => new Date(`2026-12-03T${time}:00.000Z`);
 const item = { zones: null, startsAt: at('08:00'), endsAt: at('08:10') };
@@ -39,6 +44,7 @@ describe('deviceMayBeTargeted (an item starting now)', () => {
 
 describe('deviceWasTargeted (under any of its enrolments)', () => {
   const device = { zones: ['thon-1'] };
+  const zoneSpans = [{ zones: ['thon-1'], startedAt: at('06:00'), endedAt: null }];
   /** Enrolled at 07:00, re-keyed at 08:05, enrolled again at 08:07. */
   const enrolments = [
     { enrolledAt: at('07:00'), endedAt: at('08:05') },
@@ -46,11 +52,11 @@ describe('deviceWasTargeted (under any of its enrolments)', () => {
   ];
 
   it('takes an item sent under an earlier enrolment, or a later one', () => {
-    expect(deviceWasTargeted(device, enrolments, item)).toBe(true);
+    expect(deviceWasTargeted(zoneSpans, enrolments, item)).toBe(true);
     const before = { ...item, startsAt: at('07:30'), endsAt: at('07:40') };
     const after = { ...item, startsAt: at('09:00'), endsAt: at('09:10') };
-    expect(deviceWasTargeted(device, enrolments, before)).toBe(true);
-    expect(deviceWasTargeted(device, enrolments, after)).toBe(true);
+    expect(deviceWasTargeted(zoneSpans, enrolments, before)).toBe(true);
+    expect(deviceWasTargeted(zoneSpans, enrolments, after)).toBe(true);
     // Only the latest enrolment: the device row alone loses the earlier item.
     expect(
       deviceIsTargetable({ ...device, enrolledAt: at('08:07'), revokedAt: null }, before),
@@ -59,8 +65,59 @@ describe('deviceWasTargeted (under any of its enrolments)', () => {
 
   it('leaves out an item of the gap between two enrolments, of other zones, or before any', () => {
     const gap = { ...item, startsAt: at('08:05'), endsAt: at('08:06') };
-    expect(deviceWasTargeted(device, enrolments, gap)).toBe(false);
-    expect(deviceWasTargeted(device, enrolments, { ...item, zones: ['thon-2'] })).toBe(false);
-    expect(deviceWasTargeted(device, [], item)).toBe(false);
+    expect(deviceWasTargeted(zoneSpans, enrolments, gap)).toBe(false);
+    expect(deviceWasTargeted(zoneSpans, enrolments, { ...item, zones: ['thon-2'] })).toBe(false);
+    expect(deviceWasTargeted(zoneSpans, [], item)).toBe(false);
+  });
+
+  it('reads the zones the device had while the item ran, not its current ones', () => {
+    const rezoned = [
+      { zones: ['thon-1'], startedAt: at('06:00'), endedAt: at('08:30') },
+      { zones: ['thon-2'], startedAt: at('08:30'), endedAt: null },
+    ];
+    const forThon1 = { ...item, zones: ['thon-1'] };
+    expect(deviceWasTargeted(rezoned, enrolments, forThon1)).toBe(true);
+    expect(deviceWasTargeted(rezoned, enrolments, { ...forThon1, startsAt: at('09:00') })).toBe(
+      false,
+    );
+  });
+});
+
+describe('zonesReached (the zones a device had while an item ran)', () => {
+  /** thon-4 from 06:00, thon-3 and thon-6 from 08:05 (while the item ran), thon-1 from 09:00. */
+  const spans = [
+    { zones: ['thon-4'], startedAt: at('06:00'), endedAt: at('08:05') },
+    { zones: ['thon-3', 'thon-6'], startedAt: at('08:05'), endedAt: at('09:00') },
+    { zones: ['thon-1'], startedAt: at('09:00'), endedAt: null },
+  ];
+  const forZone = (zone: string, startsAt = '08:00', endsAt = '08:10') => ({
+    zones: [zone],
+    startsAt: at(startsAt),
+    endsAt: at(endsAt),
+  });
+
+  it('takes an item of the zones it had when the item started, after they changed', () => {
+    expect(zonesReached(spans, forZone('thon-4', '07:00', '07:10'))).toBe(true);
+    expect(zonesReached(spans, forZone('thon-4'))).toBe(true);
+  });
+
+  it('takes an item of the zones it was given while the item ran (the manifest sends it)', () => {
+    expect(zonesReached(spans, forZone('thon-6'))).toBe(true);
+    expect(zonesReached(spans, forZone('thon-1', '08:55', '09:05'))).toBe(true);
+  });
+
+  it('leaves out an item of old zones that started after they changed, or of zones never had', () => {
+    expect(zonesReached(spans, forZone('thon-4', '08:05', '08:10'))).toBe(false);
+    expect(zonesReached(spans, forZone('thon-4', '09:30', '09:40'))).toBe(false);
+    expect(zonesReached(spans, forZone('thon-1', '08:00', '09:00'))).toBe(false);
+    expect(zonesReached(spans, forZone('thon-2'))).toBe(false);
+  });
+
+  it('leaves out an item that ended before the device existed', () => {
+    expect(zonesReached(spans, forZone('thon-4', '05:00', '06:00'))).toBe(false);
+    expect(zonesReached(spans, { ...forZone('thon-4', '05:00', '05:10'), zones: null })).toBe(
+      false,
+    );
+    expect(zonesReached([], { ...item, zones: null })).toBe(false);
   });
 });

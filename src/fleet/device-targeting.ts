@@ -2,6 +2,7 @@ import type { ScheduleItem } from '../schedule/entities/schedule-item.entity';
 import { itemTargetsDevice } from '../schedule/item-zones';
 import type { Device } from './entities/device.entity';
 import type { DeviceEnrolment } from './entities/device-enrolment.entity';
+import type { DeviceZoneSpan } from './entities/device-zone-span.entity';
 
 /** What targeting reads of a device. */
 export type TargetableDevice = Pick<Device, 'zones' | 'enrolledAt' | 'revokedAt'>;
@@ -11,6 +12,25 @@ export type TargetItem = Pick<ScheduleItem, 'zones' | 'startsAt' | 'endsAt'>;
 
 /** What targeting reads of one enrolment of a device: when it began and ended (null: it holds). */
 export type EnrolmentSpan = Pick<DeviceEnrolment, 'enrolledAt' | 'endedAt'>;
+
+/** What targeting reads of one span of a device's zones: which, from when, until when (null: now). */
+export type ZoneSpan = Pick<DeviceZoneSpan, 'zones' | 'startedAt' | 'endedAt'>;
+
+/**
+ * Whether the item reaches the zones the device had while it ran: those of a span that began
+ * before the item ended and did not end before it started. The manifest sends a device every
+ * item of its zones that has not ended, so a box whose zones changed while an item ran was sent
+ * it under either; one whose zones changed before the item started was not sent it under the old
+ * ones, nor one created after it ended. Editing a cluster's zones unsends nothing it was sent.
+ */
+export function zonesReached(spans: readonly ZoneSpan[], item: TargetItem): boolean {
+  return spans.some(
+    (span) =>
+      span.startedAt < item.endsAt &&
+      (span.endedAt === null || span.endedAt > item.startsAt) &&
+      itemTargetsDevice(item.zones, span.zones),
+  );
+}
 
 /**
  * Whether an item was (or is) sent to a device under one of its enrolments: the enrolment began
@@ -40,16 +60,17 @@ export function deviceIsTargetable(device: TargetableDevice, item: TargetItem): 
 }
 
 /**
- * Whether the item was sent to the device under any of its enrolments, so its commune's record
- * waits for the device's receipt. A device is one target however many of its enrolments the
- * item spans (a box re-keyed while it played is not counted twice).
+ * Whether the item was sent to the device under any of its enrolments, by the zones it had while
+ * the item ran (`zonesReached`, not its current zones), so its commune's record waits for the
+ * device's receipt. A device is one target however many of its enrolments or zone spans the item
+ * spans (a box re-keyed or re-zoned while it played is not counted twice).
  */
 export function deviceWasTargeted(
-  device: Pick<Device, 'zones'>,
+  zoneSpans: readonly ZoneSpan[],
   enrolments: readonly EnrolmentSpan[],
   item: TargetItem,
 ): boolean {
-  if (!itemTargetsDevice(item.zones, device.zones)) return false;
+  if (!zonesReached(zoneSpans, item)) return false;
   return enrolments.some((enrolment) => enrolmentCovers(enrolment, item));
 }
 

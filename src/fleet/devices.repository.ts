@@ -6,6 +6,7 @@ import { Db } from '../database/db.service';
 import type { StatusValues } from './device-status-book';
 import { DeviceCommand } from './entities/device-command.entity';
 import { DeviceEnrolment, EnrolmentEnding } from './entities/device-enrolment.entity';
+import { DeviceZoneSpan } from './entities/device-zone-span.entity';
 import { Device } from './entities/device.entity';
 import { EMPTY_RECEIPT_CHAIN, ReceiptChainHead } from './protocol';
 
@@ -115,8 +116,48 @@ export class DevicesRepository {
     return this.db.manager.find(Device, { where: { apiTokenHash: Not(IsNull()) } });
   }
 
-  insert(device: Device, manager: EntityManager): Promise<unknown> {
-    return manager.insert(Device, device);
+  /** Inserts the device and the first span of its zones, from its creation. */
+  async insert(device: Device, manager: EntityManager): Promise<void> {
+    await manager.insert(Device, device);
+    await manager.insert(DeviceZoneSpan, {
+      deviceId: device.id,
+      seq: 1,
+      zones: device.zones,
+      startedAt: device.createdAt,
+      endedAt: null,
+    });
+  }
+
+  /**
+   * Records that the device has `zones` from `at`: ends its open zone span and opens the next, in
+   * the caller's transaction (with the device row's own `zones`). The same zones again change
+   * nothing.
+   */
+  async changeZones(
+    deviceId: string,
+    zones: string[],
+    at: Date,
+    manager: EntityManager,
+  ): Promise<void> {
+    const spans = await this.listZoneSpans(deviceId, manager);
+    const open = spans.find((span) => span.endedAt === null);
+    if (open && sameZones(open.zones, zones)) return;
+    if (open) await manager.update(DeviceZoneSpan, { deviceId, seq: open.seq }, { endedAt: at });
+    await manager.insert(DeviceZoneSpan, {
+      deviceId,
+      seq: (spans[spans.length - 1]?.seq ?? 0) + 1,
+      zones,
+      startedAt: at,
+      endedAt: null,
+    });
+  }
+
+  /** The spans of the device's zones, oldest first. */
+  listZoneSpans(
+    deviceId: string,
+    manager: EntityManager = this.db.manager,
+  ): Promise<DeviceZoneSpan[]> {
+    return manager.find(DeviceZoneSpan, { where: { deviceId }, order: { seq: 'ASC' } });
   }
 
   /**
@@ -160,6 +201,7 @@ export class DevicesRepository {
   async delete(id: string, manager: EntityManager): Promise<boolean> {
     await manager.delete(DeviceCommand, { deviceId: id });
     await manager.delete(DeviceEnrolment, { deviceId: id });
+    await manager.delete(DeviceZoneSpan, { deviceId: id });
     const result = await manager.delete(Device, { id });
     return (result.affected ?? 0) > 0;
   }
@@ -264,4 +306,8 @@ export class DevicesRepository {
       take: limit,
     });
   }
+}
+
+function sameZones(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((zone, index) => zone === b[index]);
 }

@@ -296,7 +296,8 @@ export class DevicesService {
       const device = await this.devices.find(id, manager);
       if (!device || device.communeCode !== communeCode)
         throw notFound('DEVICE_NOT_FOUND', 'Device', id);
-      const edit: DeviceEdit = { ...locationColumns(body.location), updatedAt: this.clock.now() };
+      const now = this.clock.now();
+      const edit: DeviceEdit = { ...locationColumns(body.location), updatedAt: now };
       if (body.name !== undefined) {
         await this.checkNameFree(communeCode, body.name, id, manager);
         edit.name = body.name;
@@ -311,6 +312,8 @@ export class DevicesService {
             actor,
           )
         : [];
+      // What it was sent under its old zones stays sent to it (its receipts still count).
+      if (edit.zones) await this.devices.changeZones(id, edit.zones, now, manager);
       // Only the edited columns: a status batch may have committed since the read (PostgreSQL).
       await this.devices.update(id, edit, manager);
       const edited = await this.devices.find(id, manager);

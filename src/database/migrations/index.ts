@@ -31,6 +31,7 @@ import { DeviceStatusProblem1765000003150 } from './1765000003150-device-status-
 import { EmergencyDeviceEnrolled1765000003250 } from './1765000003250-emergency-device-enrolled';
 import { DeviceEnrolments1765000003300 } from './1765000003300-device-enrolments';
 import { DeviceCoverageReceiptsIndex1765000003350 } from './1765000003350-device-coverage-receipts-index';
+import { DeviceZoneSpans1765000003400 } from './1765000003400-device-zone-spans';
 
 /** Every migration, oldest first. Add new ones at the end. */
 export const MIGRATIONS = [
@@ -67,4 +68,5 @@ export const MIGRATIONS = [
   EmergencyDeviceEnrolled1765000003250,
   DeviceEnrolments1765000003300,
   DeviceCoverageReceiptsIndex1765000003350,
+  DeviceZoneSpans1765000003400,
 ];

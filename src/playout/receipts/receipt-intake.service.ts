@@ -9,6 +9,8 @@ import { insertRows } from '../../database/bulk-insert';
 import { Db } from '../../database/db.service';
 import { Device } from '../../fleet/entities/device.entity';
 import { KeyedEnrolment, signingVerdict } from '../../fleet/enrolment-keys';
+import { ZoneSpan, zonesReached } from '../../fleet/device-targeting';
+import { DeviceZoneSpan } from '../../fleet/entities/device-zone-span.entity';
 import {
   publicKeyPointProblem,
   MAX_RECEIPTS_PER_BATCH,
@@ -17,7 +19,6 @@ import {
   Receipt,
 } from '../../fleet/protocol';
 import { ScheduleItem } from '../../schedule/entities/schedule-item.entity';
-import { itemTargetsDevice } from '../../schedule/item-zones';
 import { AsRunLedger } from '../as-run-ledger';
 import { chunks, LOOKUP_CHUNK } from '../log-checks';
 import { DeviceReceipt } from '../entities/device-receipt.entity';
@@ -78,7 +79,9 @@ const MAX_KEY_VERDICTS = 10_000;
  * keys the device enrolled with, link to the device's chain (seq = last + 1, prevHash = last
  * hash) — before it is compared with what is stored: an exact copy of a stored receipt is a
  * duplicate (idempotent); anything else at a stored seq is a fork. A new receipt's item must be
- * of the device's commune and zones, and sent to it while it was enrolled. The first refused
+ * of the device's commune and of the zones it had while the item ran (not its zones as it
+ * uploads: a box re-zoned since still has its earlier items counted), and sent to it while it was
+ * enrolled. The first refused
  * receipt stops the upload: the ones before it are kept and counted, it and the ones after are
  * not, and an alert `receipt-refused` is raised. A genuine, linked receipt that must not count is
  * rejected, not refused: signed with the key of another enrolment than the one its item was sent
@@ -198,12 +201,14 @@ export class ReceiptIntake {
     const parsed = list.map(parseReceipt);
     const items = await itemsNamed(manager, parsed);
     const keys = await DeviceKeys.load(manager, device.id, (key) => this.keyProblem(key));
+    const zoneSpans = await manager.find(DeviceZoneSpan, { where: { deviceId: device.id } });
+    const sentTo: SentTo = { device, zoneSpans };
     const rows: DeviceReceipt[] = [];
     const rejected: RejectedReceiptView[] = [];
     let duplicates = 0;
     let refusal: Refusal | undefined;
     for (const [index, raw] of list.entries()) {
-      const verdict = judge(device, keys, chain, parsed[index], items, rules);
+      const verdict = judge(sentTo, keys, chain, parsed[index], items, rules);
       if (verdict.kind === 'duplicate') {
         duplicates += 1;
         if (verdict.rejected) rejected.push(verdict.rejected);
@@ -271,7 +276,7 @@ async function itemsNamed(
  * then its item and the enrolment it was sent under.
  */
 function judge(
-  device: Device,
+  { device, zoneSpans }: SentTo,
   keys: DeviceKeys,
   chain: DeviceChain,
   parsed: Parsed<Receipt>,
@@ -308,11 +313,11 @@ function judge(
       ? refused('resigned', `seq ${receipt.seq} is stored with another signature`)
       : refused('fork', `seq ${receipt.seq} is stored with other content (hash ${stored.hash})`);
   }
-  if (!item || !itemReaches(device, item)) {
+  if (!item || !itemReaches(device, zoneSpans, item)) {
     return refused(
       'not-sent',
       `item ${receipt.scheduleItemId} is not an item of commune ${device.communeCode} ` +
-        "sent to this device's zones",
+        'sent to the zones this device had while it ran',
     );
   }
   const signed = signingVerdict(keys.enrolments, signer.publicKey, item);
@@ -333,9 +338,18 @@ function judge(
   return { kind: 'new', receipt, rejected: { seq: receipt.seq, ...implausible } };
 }
 
-/** Whether the item is one of the device's commune, for its zones (the manifest's rule). */
-function itemReaches(device: Device, item: ScheduleItem): boolean {
-  return item.communeCode === device.communeCode && itemTargetsDevice(item.zones, device.zones);
+/** The device a receipt is judged for, and the spans of its zones. */
+interface SentTo {
+  device: Device;
+  zoneSpans: readonly ZoneSpan[];
+}
+
+/**
+ * Whether the item is one of the device's commune, for the zones it had while the item ran (the
+ * manifest's rule, as it was applied then: `zonesReached`).
+ */
+function itemReaches(device: Device, zoneSpans: readonly ZoneSpan[], item: ScheduleItem): boolean {
+  return item.communeCode === device.communeCode && zonesReached(zoneSpans, item);
 }
 
 /** The English detail of a receipt signed under another enrolment than its item's. */

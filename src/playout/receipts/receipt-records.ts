@@ -2,8 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager, In, IsNull } from 'typeorm';
 import { execute, placeholders, selectRows } from '../../database/bulk-insert';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { deviceWasTargeted, EnrolmentSpan } from '../../fleet/device-targeting';
+import { deviceWasTargeted, EnrolmentSpan, ZoneSpan } from '../../fleet/device-targeting';
 import { DeviceEnrolment } from '../../fleet/entities/device-enrolment.entity';
+import { DeviceZoneSpan } from '../../fleet/entities/device-zone-span.entity';
 import { Device } from '../../fleet/entities/device.entity';
 import { ScheduleItem } from '../../schedule/entities/schedule-item.entity';
 import { PolicyChecks } from '../../schedule/policy-checks';
@@ -171,8 +172,8 @@ export class ReceiptRecords {
   }
 
   /**
-   * The devices of the commune ever enrolled, each with its enrolments (each item keeps those
-   * `deviceWasTargeted`).
+   * The devices of the commune ever enrolled, each with its enrolments and the spans of its zones
+   * (each item keeps those `deviceWasTargeted`).
    */
   private async enrolledDevices(
     manager: EntityManager,
@@ -184,6 +185,7 @@ export class ReceiptRecords {
       .andWhere('device.enrolled_at IS NOT NULL')
       .getMany();
     const enrolments = new Map<string, DeviceEnrolment[]>();
+    const zoneSpans = new Map<string, DeviceZoneSpan[]>();
     for (const slice of chunks(
       devices.map((device) => device.id),
       LOOKUP_CHUNK,
@@ -191,8 +193,15 @@ export class ReceiptRecords {
       for (const enrolment of await manager.findBy(DeviceEnrolment, { deviceId: In(slice) })) {
         push(enrolments, enrolment.deviceId, enrolment);
       }
+      for (const span of await manager.findBy(DeviceZoneSpan, { deviceId: In(slice) })) {
+        push(zoneSpans, span.deviceId, span);
+      }
     }
-    return devices.map((device) => ({ device, enrolments: enrolments.get(device.id) ?? [] }));
+    return devices.map((device) => ({
+      device,
+      enrolments: enrolments.get(device.id) ?? [],
+      zoneSpans: zoneSpans.get(device.id) ?? [],
+    }));
   }
 }
 
@@ -208,20 +217,22 @@ function speakerOf(item: ScheduleItem): { createdBy?: string | null } {
   return item.source === 'live' ? { createdBy: item.createdBy } : {};
 }
 
-/** A device of the commune and its enrolments. */
+/** A device of the commune, its enrolments and the spans of its zones. */
 interface EnrolledDevice {
   device: Device;
   enrolments: readonly EnrolmentSpan[];
+  zoneSpans: readonly ZoneSpan[];
 }
 
 /**
  * The devices of the commune the item went to, under any of their enrolments (enrolled before it
- * ended, not re-keyed or revoked before it started): the record waits for their receipts. A box
- * re-keyed while the item played is one device, listed once.
+ * ended, not re-keyed or revoked before it started) and by the zones they had while it ran (not
+ * their current ones): the record waits for their receipts. A box re-keyed or re-zoned while the
+ * item played is one device, listed once.
  */
 function targetedDevices(devices: readonly EnrolledDevice[], item: ScheduleItem): string[] {
   return devices
-    .filter(({ device, enrolments }) => deviceWasTargeted(device, enrolments, item))
+    .filter(({ enrolments, zoneSpans }) => deviceWasTargeted(zoneSpans, enrolments, item))
     .map(({ device }) => device.id);
 }
 
