@@ -213,6 +213,21 @@ describe('a cluster whose zones were edited: its receipts count by the zones it 
         endedAt: null,
       }),
     ]);
+
+    // Two operators edit its zones at once: both are kept, one after the other, one left open.
+    clock.set('2026-12-03T08:10:00Z');
+    const answers = await Promise.all(
+      [['thon-1'], ['thon-2'], ['thon-3']].map((zones) =>
+        api('patch', `/devices/${id}`).send({ zones }),
+      ),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    const after = await spans();
+    expect(after.map((span) => span.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(after.filter((span) => span.endedAt === null)).toHaveLength(1);
+    const current = await api('get', `/devices/${id}`).expect(200);
+    expect(after[4].zones).toEqual(current.body.zones);
+
     await api('delete', `/devices/${id}`).expect(204);
     expect(await spans()).toEqual([]);
   });

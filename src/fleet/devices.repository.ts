@@ -131,7 +131,8 @@ export class DevicesRepository {
   /**
    * Records that the device has `zones` from `at`: ends its open zone span and opens the next, in
    * the caller's transaction (with the device row's own `zones`). The same zones again change
-   * nothing.
+   * nothing. Two edits of one device take turns (SQLite: Db.write's lock; PostgreSQL: the device
+   * row's), so the second reads the spans the first wrote.
    */
   async changeZones(
     deviceId: string,
@@ -139,6 +140,9 @@ export class DevicesRepository {
     at: Date,
     manager: EntityManager,
   ): Promise<void> {
+    if (!this.db.isSqlite) {
+      await manager.query('SELECT id FROM device WHERE id = $1 FOR UPDATE', [deviceId]);
+    }
     const spans = await this.listZoneSpans(deviceId, manager);
     const open = spans.find((span) => span.endedAt === null);
     if (open && sameZones(open.zones, zones)) return;
