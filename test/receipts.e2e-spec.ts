@@ -346,11 +346,6 @@ describe('receipts: the commune as-run log from what its speakers played (e2e)',
       ['a gap', [a.forge({ seq: last.seq + 1, hash: last.hash }, play)], 'gap'],
       ['a fork', [a.forge({ seq: last.seq, hash: 'f'.repeat(64) }, play)], 'fork'],
       [
-        'an item of another zone',
-        [a.forge(last, { ...play, scheduleItemId: thon2.id })],
-        'not-sent',
-      ],
-      [
         'an item of another commune',
         [a.forge(last, { ...play, scheduleItemId: elsewhere.id })],
         'not-sent',
@@ -376,6 +371,19 @@ describe('receipts: the commune as-run log from what its speakers played (e2e)',
     }
     expect(await storedCount(a)).toBe(before.stored);
     expect((await log()).length).toBe(before.records);
+
+    // An item of the commune for another zone is kept in the box's chain, not counted: refusing
+    // it would stop the chain of a box that played from a manifest older than a zones change.
+    const other = b.played(airedPlay(thon2.id, '2026-12-04T07:10:00.002Z', ITEM_MS));
+    const kept = await b.upload([other]).expect(200);
+    expect(kept.body).toMatchObject({
+      accepted: 0,
+      rejected: [{ seq: other.seq, problem: 'other-zones' }],
+      lastSeq: other.seq,
+    });
+    // The box's alert says so, as for any receipt kept but not counted.
+    expect((await refusalAlert(b.id))?.message).toContain('vùng phát mà cụm loa không thuộc');
+    expect(await recordsOf(thon2.id)).toEqual([]);
   });
 
   it('keeps the receipts before a refused one, and takes an exact copy as a duplicate', async () => {

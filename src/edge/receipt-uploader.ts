@@ -147,6 +147,8 @@ const REJECTION_HINTS: Record<string, string> = {
     'it is signed with the key of an enrolment that had ended (re-keyed or revoked) before its item started: the box played from its cache after its credentials were taken, or its old key is in other hands',
   'key-newer':
     'it is signed with a key enrolled after its item ended: the item was sent under the earlier enrolment, whose key must sign its receipt',
+  'other-zones':
+    'its item is for zones this box did not have while it ran: the box played from a manifest older than a change of its zones, check that it fetches the manifest',
 };
 
 /**

@@ -3148,7 +3148,14 @@ export interface components {
     RejectedReceiptView: {
       seq: number;
       /** @enum {string} */
-      problem: 'future' | 'off-time' | 'too-long' | 'cancelled' | 'key-ended' | 'key-newer';
+      problem:
+        | 'future'
+        | 'off-time'
+        | 'too-long'
+        | 'cancelled'
+        | 'key-ended'
+        | 'key-newer'
+        | 'other-zones';
       message: string;
     };
     ReceiptUploadResult: {
@@ -3194,7 +3201,14 @@ export interface components {
       deviceName: string | null;
       seq: number;
       /** @enum {string} */
-      problem: 'future' | 'off-time' | 'too-long' | 'cancelled' | 'key-ended' | 'key-newer';
+      problem:
+        | 'future'
+        | 'off-time'
+        | 'too-long'
+        | 'cancelled'
+        | 'key-ended'
+        | 'key-newer'
+        | 'other-zones';
       scheduleItemId: string;
       /** @description The bulletin the item plays (null for a relay) and its title. */
       bulletinId: string | null;

@@ -111,6 +111,8 @@ export const RECEIPT_REJECTION_LABEL: Record<RejectedReceipt['problem'], string>
     'Ký bằng khoá cũ của cụm loa, đã hết hiệu lực (cấp mã mới hoặc thu hồi) trước giờ phát của mục: khoá cũ không xác nhận được mục phát sau đó',
   'key-newer':
     'Ký bằng khoá đăng ký sau khi mục phát đã kết thúc, không phải khoá cụm loa dùng khi được gửi mục',
+  'other-zones':
+    'Mục phát dành cho vùng phát mà cụm loa không thuộc vào lúc phát: cụm loa có thể đã phát theo danh sách cũ, trước khi vùng phát của nó được sửa',
 };
 
 export const SOURCE_LABEL: Record<PlayoutSource, string> = {

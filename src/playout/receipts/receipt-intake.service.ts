@@ -313,12 +313,23 @@ function judge(
       ? refused('resigned', `seq ${receipt.seq} is stored with another signature`)
       : refused('fork', `seq ${receipt.seq} is stored with other content (hash ${stored.hash})`);
   }
-  if (!item || !itemReaches(device, zoneSpans, item)) {
+  if (!item || item.communeCode !== device.communeCode) {
     return refused(
       'not-sent',
-      `item ${receipt.scheduleItemId} is not an item of commune ${device.communeCode} ` +
-        'sent to the zones this device had while it ran',
+      `item ${receipt.scheduleItemId} is not an item of commune ${device.communeCode}`,
     );
+  }
+  if (!zonesReached(zoneSpans, item)) {
+    // Kept, not refused: a box that played its commune's item from a manifest older than a change
+    // of its zones signed a genuine play, and a refusal would stop its chain for good.
+    const message =
+      `item ${item.id} is for zones this device did not have while it ran ` +
+      `(${item.zones?.join(', ') ?? 'the whole commune'})`;
+    return {
+      kind: 'new',
+      receipt,
+      rejected: { seq: receipt.seq, problem: ReceiptRejection.OtherZones, message },
+    };
   }
   const signed = signingVerdict(keys.enrolments, signer.publicKey, item);
   if (signed.kind === 'not-sent') {
@@ -342,14 +353,6 @@ function judge(
 interface SentTo {
   device: Device;
   zoneSpans: readonly ZoneSpan[];
-}
-
-/**
- * Whether the item is one of the device's commune, for the zones it had while the item ran (the
- * manifest's rule, as it was applied then: `zonesReached`).
- */
-function itemReaches(device: Device, zoneSpans: readonly ZoneSpan[], item: ScheduleItem): boolean {
-  return item.communeCode === device.communeCode && zonesReached(zoneSpans, item);
 }
 
 /** The English detail of a receipt signed under another enrolment than its item's. */
@@ -391,6 +394,8 @@ const REJECTION_TEXT: Record<ReceiptRejection, string> = {
     'biên nhận ký bằng khóa cũ của cụm loa, đã hết hiệu lực (cấp mã mới hoặc thu hồi) trước giờ phát của mục',
   'key-newer':
     'biên nhận ký bằng khóa đăng ký sau khi mục phát đã kết thúc, không phải khóa cụm loa dùng khi được gửi mục',
+  'other-zones':
+    'mục phát dành cho vùng phát mà cụm loa không thuộc vào lúc mục phát diễn ra (cụm loa phát theo danh sách cũ, trước khi vùng phát được sửa?)',
 };
 
 /** The rejection alert's text: the cluster, how many receipts, the first one's problem. */

@@ -15,7 +15,7 @@ export const RECEIPT_LENGTH_TOLERANCE_MS = 5000;
 /** Why a genuine, linked receipt's play could not have happened (docs/device-protocol.md § 5). */
 export type ImplausibleProblem = Exclude<
   ReceiptRejection,
-  ReceiptRejection.KeyEnded | ReceiptRejection.KeyNewer
+  ReceiptRejection.KeyEnded | ReceiptRejection.KeyNewer | ReceiptRejection.OtherZones
 >;
 
 export interface Implausible {

@@ -18,6 +18,11 @@ export enum ReceiptRejection {
   KeyEnded = 'key-ended',
   /** Signed with the key of an enrolment that began after its item ended. */
   KeyNewer = 'key-newer',
+  /**
+   * An item of the device's commune for zones the device did not have while the item ran (it
+   * played from a manifest or cache older than a change of its zones, or the item was never its).
+   */
+  OtherZones = 'other-zones',
 }
 
 /** A receipt kept in the device's chain but not counted, and why. */
