@@ -789,16 +789,17 @@ describe('as-run log (e2e)', () => {
     it('names every bad row with its line and imports nothing', async () => {
       const before = await records(IMPORTS);
       const bad = [
-        'startedAt,endedAt,outcome,title,topics',
-        '2025-10-08 05:30:00,2025-10-08 05:31:00,aired,Tin hợp lệ,kinh-te-so',
-        '2025-10-08 06:00:00,2025-10-08 05:59:00,aired,Kết thúc trước khi bắt đầu,kinh-te-so',
-        '"Ngày 32/10",2025-10-08 07:00:00,aired,Sai ngày,kinh-te-so',
-        '2025-10-08 08:00:00,2025-10-08 08:01:00,phát rồi,Sai kết quả,kinh-te-so',
-        '2025-10-08 09:00:00,2025-10-08 09:01:00,aired,"Nhiều dòng',
-        'trong một ô",chu-de-la',
+        'startedAt,endedAt,outcome,title,topics,reason',
+        '2025-10-08 05:30:00,2025-10-08 05:31:00,aired,Tin hợp lệ,kinh-te-so,',
+        '2025-10-08 06:00:00,2025-10-08 05:59:00,aired,Kết thúc trước khi bắt đầu,kinh-te-so,',
+        '"Ngày 32/10",2025-10-08 07:00:00,aired,Sai ngày,kinh-te-so,',
+        '2025-10-08 08:00:00,2025-10-08 08:01:00,phát rồi,Sai kết quả,kinh-te-so,',
+        // A cell across two lines: a reason may hold several (a title is one line).
+        '2025-10-08 09:00:00,2025-10-08 09:01:00,aired,Chủ đề lạ,chu-de-la,"Nhiều dòng',
+        'trong một ô"',
         '2025-10-08 10:00:00,2025-10-08 10:01:00,aired',
-        '2025-10-01 05:31:00,2025-10-01 05:32:00,aired,Chồng lên dòng đã nhập,kinh-te-so',
-        '2025-10-08 05:30:30,2025-10-08 05:32:00,aired,Chồng lên dòng 2,kinh-te-so',
+        '2025-10-01 05:31:00,2025-10-01 05:32:00,aired,Chồng lên dòng đã nhập,kinh-te-so,',
+        '2025-10-08 05:30:30,2025-10-08 05:32:00,aired,Chồng lên dòng 2,kinh-te-so,',
       ].join('\n');
       const response = await app
         .http()

@@ -5,7 +5,7 @@ import { GeoService } from '../geo/geo.service';
 import { CurrentUser, Roles } from './access.decorators';
 import { AuthUser } from './auth-user';
 import { ApiKeysService, CreatedApiKey } from './api-keys.service';
-import { NOT_BLANK, Trimmed } from '../common/text';
+import { NOT_BLANK, PlainText, Trimmed } from '../common/text';
 
 export class CreateApiKeyDto {
   @Matches(/^\d{2}$/, { message: 'provinceCode must be a 2-digit province code' })
@@ -13,6 +13,7 @@ export class CreateApiKeyDto {
 
   @Trimmed()
   @IsString()
+  @PlainText()
   @MinLength(1, NOT_BLANK)
   @MaxLength(200)
   name!: string;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validate, ValidationTypes } from 'class-validator';
 import { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
+import { PLAIN_TEXT } from './text';
 import { isNullable } from './validation';
 
 /** Every source file that declares checks for the ValidationPipe (DTOs, query classes). */
@@ -72,5 +73,57 @@ describe('optional fields and null', () => {
     // The walk did find the DTOs (the bulletin's edit among them).
     expect(classes.map(([target]) => target.name)).toContain('UpdateBulletinDto');
     expect(checked).toBeGreaterThan(100);
+  });
+});
+
+/**
+ * String fields that are not text a person reads back: secrets, codes and keys that no view,
+ * export or report ever shows (and, for a login, refusing would only say less than "wrong password").
+ */
+const MACHINE_TEXT = [
+  'LoginDto.username',
+  'LoginDto.password',
+  'CreateUserDto.username', // @Matches(/^[a-z0-9._-]{3,64}$/) already
+  'CreateUserDto.password',
+  'UpdateUserDto.password',
+  'StatsPushTargetDto.secret',
+  'SigningCertificateUploadDto.password',
+  'CalendarQueryDto.token',
+  'EnrolDto.code',
+  'EnrolDto.publicKey',
+  'CommuneReportQueryDto.campaign', // a campaign code (@Matches)
+  'OfficialScopeDto.campaign', // a campaign code (@Matches)
+];
+
+describe('user text', () => {
+  beforeAll(async () => {
+    for (const path of checkedSources(join(__dirname, '..'))) await import(path);
+  });
+
+  it('puts every string field under the one rule of @PlainText(), unless it is machine text', () => {
+    const storage = getMetadataStorage() as unknown as {
+      validationMetadatas: Map<new () => object, ValidationMetadata[]>;
+    };
+    const missing: string[] = [];
+    const strings: string[] = [];
+    for (const [target, metadatas] of storage.validationMetadatas) {
+      for (const metadata of metadatas.filter((entry) => entry.name === 'isString')) {
+        const field = `${target.name}.${metadata.propertyName}`;
+        strings.push(field);
+        const ruled = metadatas.some(
+          (entry) =>
+            entry.name === PLAIN_TEXT &&
+            entry.propertyName === metadata.propertyName &&
+            Boolean(entry.each) === Boolean(metadata.each),
+        );
+        if (!ruled && !MACHINE_TEXT.includes(field)) missing.push(field);
+      }
+    }
+    expect(missing).toEqual([]);
+    // Every exemption still names a string field (a renamed one cannot stay exempt by mistake).
+    expect(MACHINE_TEXT.filter((field) => !strings.includes(field))).toEqual([]);
+    expect(strings).toEqual(
+      expect.arrayContaining(['CreateBulletinDto.title', 'OfficialTextDto.paragraphs']),
+    );
   });
 });

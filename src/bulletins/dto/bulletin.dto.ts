@@ -18,7 +18,7 @@ import {
   BulletinPriority,
   BulletinStatus,
 } from '../entities/bulletin.entity';
-import { NOT_BLANK, Trimmed } from '../../common/text';
+import { NOT_BLANK, PlainText, Trimmed } from '../../common/text';
 import { Omittable, Nullable, QueryBoolean } from '../../common/validation';
 
 const TOPIC_MESSAGE = { each: true, message: 'each topic must be a topic code' };
@@ -26,6 +26,7 @@ const TOPIC_MESSAGE = { each: true, message: 'each topic must be a topic code' }
 export class CreateBulletinDto {
   @Trimmed()
   @IsString()
+  @PlainText()
   @MinLength(1, NOT_BLANK)
   @MaxLength(200)
   title!: string;
@@ -42,6 +43,7 @@ export class CreateBulletinDto {
 
   @Omittable()
   @IsString()
+  @PlainText({ multiline: true })
   @MaxLength(20000)
   body?: string;
 
@@ -54,6 +56,7 @@ export class UpdateBulletinDto {
   @Omittable()
   @Trimmed()
   @IsString()
+  @PlainText()
   @MinLength(1, NOT_BLANK)
   @MaxLength(200)
   title?: string;
@@ -73,6 +76,7 @@ export class UpdateBulletinDto {
   /** null clears the text. */
   @Nullable()
   @IsString()
+  @PlainText({ multiline: true })
   @MaxLength(20000)
   body?: string | null;
 

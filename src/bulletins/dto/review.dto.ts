@@ -11,6 +11,7 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
+import { PlainText } from '../../common/text';
 
 export const REVIEW_DECISIONS = ['approve', 'send-back'] as const;
 export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
@@ -33,6 +34,7 @@ export class ReviewBulletinsDto {
   )
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
+  @PlainText({ multiline: true })
   @MinLength(3, { message: 'reason is required to send a bulletin back (at least 3 characters)' })
   @MaxLength(1000)
   reason?: string;

@@ -13,7 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { TOPIC_CODE_PATTERN } from '../../topics/dto/topic.dto';
-import { NOT_BLANK, Trimmed } from '../../common/text';
+import { NOT_BLANK, PlainText, Trimmed } from '../../common/text';
 import { Omittable, Nullable } from '../../common/validation';
 
 export class CampaignRuleDto {
@@ -44,12 +44,14 @@ export class CreateCampaignDto {
 
   @Trimmed()
   @IsString()
+  @PlainText()
   @MinLength(1, NOT_BLANK)
   @MaxLength(200)
   name!: string;
 
   @Omittable()
   @IsString()
+  @PlainText({ multiline: true })
   @MaxLength(4000)
   description?: string;
 
@@ -85,12 +87,14 @@ export class UpdateCampaignDto {
   @Omittable()
   @Trimmed()
   @IsString()
+  @PlainText()
   @MinLength(1, NOT_BLANK)
   @MaxLength(200)
   name?: string;
 
   @Omittable()
   @IsString()
+  @PlainText({ multiline: true })
   @MaxLength(4000)
   description?: string;
 

@@ -25,7 +25,7 @@ import {
   ZONE_MESSAGE,
   ZONE_PATTERN,
 } from '../protocol';
-import { NOT_BLANK, Trimmed } from '../../common/text';
+import { NOT_BLANK, PlainText, Trimmed } from '../../common/text';
 import { Omittable, Nullable, QueryBoolean } from '../../common/validation';
 
 export class DeviceLocationDto {
@@ -41,6 +41,7 @@ export class DeviceLocationDto {
 
   @Omittable()
   @IsString()
+  @PlainText()
   @MaxLength(200)
   note?: string;
 }
@@ -48,6 +49,7 @@ export class DeviceLocationDto {
 export class CreateDeviceDto {
   @Trimmed()
   @IsString()
+  @PlainText()
   @MinLength(1, NOT_BLANK)
   @MaxLength(100)
   name!: string;
@@ -68,6 +70,7 @@ export class UpdateDeviceDto {
   @Omittable()
   @Trimmed()
   @IsString()
+  @PlainText()
   @MinLength(1, NOT_BLANK)
   @MaxLength(100)
   name?: string;

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsString, Max, Min } from 'class-validator';
 import { AUDIO_STATUSES, AudioStatus } from '../entities/audio-asset.entity';
 import { Omittable } from '../../common/validation';
+import { PlainText } from '../../common/text';
 
 export class SynthesizeAudioDto {
   @ApiProperty({
@@ -10,6 +11,7 @@ export class SynthesizeAudioDto {
     example: 'Hưởng ứng Ngày Chuyển đổi số quốc gia 10/10, từ 05:30 sáng mai…',
   })
   @IsString()
+  @PlainText({ multiline: true })
   @IsNotEmpty()
   text!: string;
 
@@ -19,6 +21,7 @@ export class SynthesizeAudioDto {
   })
   @Omittable()
   @IsString()
+  @PlainText()
   voice?: string;
 }
 
@@ -54,6 +57,7 @@ export class PreviewReadingDto {
     example: 'Mô hình chính quyền 02 cấp, từ ngày 10/10/2025, UBND xã…',
   })
   @IsString()
+  @PlainText({ multiline: true })
   @IsNotEmpty()
   text!: string;
 }

@@ -33,7 +33,19 @@ const SAMPLES: Record<keyof PostPlayoutRecordDto, unknown[]> = {
   outcome: ['aired', 'partial', 'failed', 'missed', 'Aired', 'played', '', 1, null, ['aired']],
   scheduleItemId: [UUID, UUID.toUpperCase(), 'not-a-uuid', UUID.slice(1), 42, '', null],
   bulletinId: [UUID, '00000000-0000-0000-0000-000000000000', `${UUID}x`, {}, null],
-  title: ['Bản tin sáng', 'x', 'a'.repeat(300), 'a'.repeat(301), '', 7, ['t'], null],
+  title: [
+    'Bản tin sáng',
+    'x',
+    'a'.repeat(300),
+    'a'.repeat(301),
+    '',
+    'Tin\u0000 lạ',
+    'Tin \u202ecba',
+    'Hai\ndòng',
+    7,
+    ['t'],
+    null,
+  ],
   topics: [
     ['kinh-te-so'],
     [],
@@ -68,7 +80,17 @@ const SAMPLES: Record<keyof PostPlayoutRecordDto, unknown[]> = {
   playedMs: [0, 1, 86_400_000, 86_400_001, -1, 1.5, '100', Number.NaN, null],
   source: ['operator', 'import', 'automation', 'Operator', null],
   correctsSeq: [1, 12, 0, -3, 2.5, '4', null],
-  reason: ['Mất điện', 'r', 'r'.repeat(1000), 'r'.repeat(1001), '', false, null],
+  reason: [
+    'Mất điện',
+    'r',
+    'r'.repeat(1000),
+    'r'.repeat(1001),
+    '',
+    'Mất\u0007 điện',
+    'Mất điện\nlúc 5 giờ',
+    false,
+    null,
+  ],
 };
 
 describe('the batch body fast path', () => {
@@ -95,7 +117,13 @@ describe('the batch body fast path', () => {
       outcome: ['isIn(aired,partial,failed,missed)'],
       scheduleItemId: ['conditionalValidation()', 'isUuid(all)'],
       bulletinId: ['conditionalValidation()', 'isUuid(all)'],
-      title: ['conditionalValidation()', 'isString()', 'maxLength(300)', 'minLength(1)'],
+      title: [
+        'conditionalValidation()',
+        'isPlainText(false)',
+        'isString()',
+        'maxLength(300)',
+        'minLength(1)',
+      ],
       topics: [
         'arrayMaxSize(20)',
         'conditionalValidation()',
@@ -108,7 +136,13 @@ describe('the batch body fast path', () => {
       playedMs: ['conditionalValidation()', 'isDefined()', 'isInt()', 'max(86400000)', 'min(0)'],
       source: ['conditionalValidation()', 'isDefined()', 'isIn(operator,import)'],
       correctsSeq: ['conditionalValidation()', 'isInt()', 'min(1)'],
-      reason: ['conditionalValidation()', 'isString()', 'maxLength(1000)', 'minLength(1)'],
+      reason: [
+        'conditionalValidation()',
+        'isPlainText(true)',
+        'isString()',
+        'maxLength(1000)',
+        'minLength(1)',
+      ],
     });
   });
 

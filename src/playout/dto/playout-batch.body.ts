@@ -20,6 +20,7 @@ import {
 } from 'class-validator';
 import type { Request } from 'express';
 import { isIsoInstant } from '../../common/local-time';
+import { isPlainText } from '../../common/text';
 import { validationPipe } from '../../common/validation';
 import { TOPIC_CODE_PATTERN } from '../../topics/dto/topic.dto';
 import { PLAYOUT_OUTCOMES } from '../entities/playout-record.entity';
@@ -42,7 +43,11 @@ export const RECORD_CHECKS: Record<keyof PostPlayoutRecordDto, (value: unknown) 
   outcome: (value) => isIn(value, PLAYOUT_OUTCOMES),
   scheduleItemId: (value) => isUUID(value, 'all'),
   bulletinId: (value) => isUUID(value, 'all'),
-  title: (value) => isString(value) && minLength(value, 1) && maxLength(value, MAX_TITLE_LENGTH),
+  title: (value) =>
+    isString(value) &&
+    isPlainText(value) &&
+    minLength(value, 1) &&
+    maxLength(value, MAX_TITLE_LENGTH),
   topics: (value) =>
     isArray(value) &&
     arrayMaxSize(value, MAX_RECORD_TOPICS) &&
@@ -52,7 +57,11 @@ export const RECORD_CHECKS: Record<keyof PostPlayoutRecordDto, (value: unknown) 
   playedMs: (value) => isInt(value) && min(value, 0) && max(value, MAX_PLAYED_MS),
   source: (value) => isIn(value, POSTED_SOURCES),
   correctsSeq: (value) => isInt(value) && min(value, 1),
-  reason: (value) => isString(value) && minLength(value, 1) && maxLength(value, MAX_REASON_LENGTH),
+  reason: (value) =>
+    isString(value) &&
+    isPlainText(value, true) &&
+    minLength(value, 1) &&
+    maxLength(value, MAX_REASON_LENGTH),
 };
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

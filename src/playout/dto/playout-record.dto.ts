@@ -20,6 +20,7 @@ import { isIsoInstant } from '../../common/local-time';
 import { TOPIC_CODE_PATTERN } from '../../topics/dto/topic.dto';
 import { PLAYOUT_OUTCOMES, PlayoutOutcome } from '../entities/playout-record.entity';
 import { NullAsAbsent, Omittable } from '../../common/validation';
+import { PlainText } from '../../common/text';
 
 const INSTANT_MESSAGE =
   '$property must be an ISO 8601 instant with offset on a real calendar day, e.g. 2025-10-01T05:30:00.000+07:00';
@@ -61,6 +62,7 @@ export class PostPlayoutRecordDto {
   @ApiPropertyOptional({ description: 'Required when no bulletin is named (imported programs).' })
   @NullAsAbsent()
   @IsString()
+  @PlainText()
   @MinLength(1)
   @MaxLength(MAX_TITLE_LENGTH)
   title?: string;
@@ -103,6 +105,7 @@ export class PostPlayoutRecordDto {
   @ApiPropertyOptional({ description: 'Required for failed, missed and corrections.' })
   @NullAsAbsent()
   @IsString()
+  @PlainText({ multiline: true })
   @MinLength(1)
   @MaxLength(MAX_REASON_LENGTH)
   reason?: string;

@@ -27,6 +27,7 @@ import { TOPIC_CODE_PATTERN } from '../../topics/dto/topic.dto';
 import { SCHEDULE_ITEM_STATUSES, ScheduleItemStatus } from '../entities/schedule-item.entity';
 import { LOCAL_DATE_PATTERN } from './window.dto';
 import { Omittable, Nullable } from '../../common/validation';
+import { PlainText } from '../../common/text';
 
 const DATE_MESSAGE = { message: '$property must be a date YYYY-MM-DD' };
 /** An instant must say its offset: `2025-10-06T05:30:00+07:00` or `…Z`. */
@@ -113,6 +114,7 @@ export class BulletinSlotsQueryDto extends FreeSlotsQueryDto {
 export class CancelScheduleItemDto {
   @Omittable()
   @IsString()
+  @PlainText()
   @MaxLength(200)
   reason?: string;
 }

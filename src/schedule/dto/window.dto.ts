@@ -12,7 +12,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import { NOT_BLANK, Trimmed } from '../../common/text';
+import { NOT_BLANK, PlainText, Trimmed } from '../../common/text';
 import { Omittable, Nullable, QueryBoolean } from '../../common/validation';
 
 export const LOCAL_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
@@ -22,6 +22,7 @@ const TIME_MESSAGE = { message: 'startTime must be a local time HH:mm' };
 export class CreateWindowDto {
   @Trimmed()
   @IsString()
+  @PlainText()
   @MinLength(1, NOT_BLANK)
   @MaxLength(100)
   name!: string;
@@ -57,6 +58,7 @@ export class UpdateWindowDto {
   @Omittable()
   @Trimmed()
   @IsString()
+  @PlainText()
   @MinLength(1, NOT_BLANK)
   @MaxLength(100)
   name?: string;

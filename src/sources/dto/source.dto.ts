@@ -7,7 +7,7 @@ import {
   MaxLength,
   MinLength,
 } from 'class-validator';
-import { NOT_BLANK, Trimmed } from '../../common/text';
+import { NOT_BLANK, PlainText, Trimmed } from '../../common/text';
 import { Omittable, Nullable } from '../../common/validation';
 
 /** A source names at most this many URLs (a primary and its backups). */
@@ -17,6 +17,7 @@ const URL_MAX_LENGTH = 2000;
 export class CreateSourceDto {
   @Trimmed()
   @IsString()
+  @PlainText()
   @MinLength(1, NOT_BLANK)
   @MaxLength(200)
   name!: string;
@@ -25,6 +26,7 @@ export class CreateSourceDto {
   @ArrayMinSize(1, { message: 'urls must hold the primary stream URL, then any backups' })
   @ArrayMaxSize(MAX_SOURCE_URLS)
   @IsString({ each: true })
+  @PlainText({ each: true })
   @MaxLength(URL_MAX_LENGTH, { each: true })
   urls!: string[];
 
@@ -37,6 +39,7 @@ export class UpdateSourceDto {
   @Omittable()
   @Trimmed()
   @IsString()
+  @PlainText()
   @MinLength(1, NOT_BLANK)
   @MaxLength(200)
   name?: string;
@@ -46,6 +49,7 @@ export class UpdateSourceDto {
   @ArrayMinSize(1, { message: 'urls must hold the primary stream URL, then any backups' })
   @ArrayMaxSize(MAX_SOURCE_URLS)
   @IsString({ each: true })
+  @PlainText({ each: true })
   @MaxLength(URL_MAX_LENGTH, { each: true })
   urls?: string[];
 

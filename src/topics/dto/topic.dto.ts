@@ -1,5 +1,5 @@
 import { IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { NOT_BLANK, Trimmed } from '../../common/text';
+import { NOT_BLANK, PlainText, Trimmed } from '../../common/text';
 import { Omittable, Nullable } from '../../common/validation';
 
 export const TOPIC_CODE_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -13,6 +13,7 @@ export class CreateTopicDto {
 
   @Trimmed()
   @IsString()
+  @PlainText()
   @MinLength(1, NOT_BLANK)
   @MaxLength(200)
   name!: string;
@@ -21,6 +22,7 @@ export class CreateTopicDto {
   @Nullable()
   @Trimmed()
   @IsString()
+  @PlainText({ multiline: true })
   @MaxLength(2000)
   description?: string | null;
 }
@@ -29,6 +31,7 @@ export class UpdateTopicDto {
   @Omittable()
   @Trimmed()
   @IsString()
+  @PlainText()
   @MinLength(1, NOT_BLANK)
   @MaxLength(200)
   name?: string;
@@ -37,6 +40,7 @@ export class UpdateTopicDto {
   @Nullable()
   @Trimmed()
   @IsString()
+  @PlainText({ multiline: true })
   @MaxLength(2000)
   description?: string | null;
 }

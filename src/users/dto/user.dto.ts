@@ -1,6 +1,6 @@
 import { IsBoolean, IsIn, IsString, Matches, MaxLength } from 'class-validator';
 import { USER_ROLES, UserRole } from '../entities/user.entity';
-import { Trimmed } from '../../common/text';
+import { PlainText, Trimmed } from '../../common/text';
 import { IsPassword } from '../../auth/password-rule';
 import { Omittable, Nullable } from '../../common/validation';
 
@@ -22,6 +22,7 @@ export class CreateUserDto {
   @Nullable()
   @Trimmed()
   @IsString()
+  @PlainText()
   @MaxLength(120)
   displayName?: string | null;
 
@@ -48,6 +49,7 @@ export class UpdateUserDto {
   @Nullable()
   @Trimmed()
   @IsString()
+  @PlainText()
   @MaxLength(120)
   displayName?: string | null;
 

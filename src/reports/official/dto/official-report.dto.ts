@@ -13,6 +13,7 @@ import {
 import { TOPIC_CODE_PATTERN } from '../../../topics/dto/topic.dto';
 import { DateRangeQueryDto } from '../../dto/report-query.dto';
 import { Omittable } from '../../../common/validation';
+import { PlainText } from '../../../common/text';
 
 /** Which report: `province` (monitors, admins) or `commune` (its own users too). */
 export class OfficialScopeDto extends DateRangeQueryDto {
@@ -65,16 +66,17 @@ const PARAGRAPH = 4000;
 
 /** The words an author may change; never a number. */
 export class OfficialTextDto {
-  @Omittable() @IsString() @MaxLength(LINE) parentBody?: string;
-  @Omittable() @IsString() @MaxLength(LINE) issuingBody?: string;
-  @Omittable() @IsString() @MaxLength(100) documentNumber?: string;
-  @Omittable() @IsString() @MaxLength(100) place?: string;
-  @Omittable() @IsString() @MaxLength(1000) subject?: string;
+  @Omittable() @IsString() @PlainText() @MaxLength(LINE) parentBody?: string;
+  @Omittable() @IsString() @PlainText() @MaxLength(LINE) issuingBody?: string;
+  @Omittable() @IsString() @PlainText() @MaxLength(100) documentNumber?: string;
+  @Omittable() @IsString() @PlainText() @MaxLength(100) place?: string;
+  @Omittable() @IsString() @PlainText({ multiline: true }) @MaxLength(1000) subject?: string;
 
   @Omittable()
   @IsArray()
   @ArrayMaxSize(30)
   @IsString({ each: true })
+  @PlainText({ multiline: true, each: true })
   @MaxLength(PARAGRAPH, { each: true })
   paragraphs?: string[];
 
@@ -82,12 +84,13 @@ export class OfficialTextDto {
   @IsArray()
   @ArrayMaxSize(30)
   @IsString({ each: true })
+  @PlainText({ each: true })
   @MaxLength(LINE, { each: true })
   recipients?: string[];
 
-  @Omittable() @IsString() @MaxLength(100) signerAuthority?: string;
-  @Omittable() @IsString() @MaxLength(100) signerTitle?: string;
-  @Omittable() @IsString() @MaxLength(100) signerName?: string;
+  @Omittable() @IsString() @PlainText() @MaxLength(100) signerAuthority?: string;
+  @Omittable() @IsString() @PlainText() @MaxLength(100) signerTitle?: string;
+  @Omittable() @IsString() @PlainText() @MaxLength(100) signerName?: string;
 }
 
 export class CreateOfficialDraftDto extends OfficialScopeDto {
