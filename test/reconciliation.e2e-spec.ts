@@ -342,7 +342,7 @@ describe('planned versus aired (e2e)', () => {
         (await get(url(HAM_RONG, '&format=csv'), monitor).expect(200)).text
           .split('\r\n')
           .find((row) => row.includes('Khẩn cấp: cảnh báo lũ quét'));
-      expect(await csvRow()).toMatch(/^pending,Chưa đến hạn,/);
+      expect(await csvRow()).toMatch(/^pending,Chờ kết quả,/);
       const bxf = async () => (await get(url(HAM_RONG, '&format=bxf'), monitor).expect(200)).text;
       // An as-run event only for what is due: no "Not Aired" for what aired.
       expect(await bxf()).not.toContain(`urn:uuid:${emergency.id}`);

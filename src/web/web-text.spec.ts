@@ -27,6 +27,7 @@ import {
   auditActorText,
   bulletinState,
   causeText,
+  DISCREPANCY_DESCRIPTION,
   DISCREPANCY_LABEL,
   ITEM_STATUS_LABEL,
   OUTCOME_LABEL,
@@ -359,6 +360,18 @@ describe('web app text', () => {
   it('names a cancelled item as the program log does (Đã huỷ), on the page and in the exports', () => {
     expect(DISCREPANCY_LABEL.cancelled).toBe(ITEM_STATUS_LABEL.cancelled);
     expect(DISCREPANCY_LABELS).toEqual(DISCREPANCY_LABEL);
+  });
+
+  it('words a pending line so that it is true of an item not yet due and of one that aired, awaiting its record', () => {
+    // Since an item is pending while it is open on the log, "Chưa đến hạn" (not yet due) was false
+    // for one a cluster had aired whose record the scheduler's tick had not yet written.
+    expect(DISCREPANCY_LABEL.pending).toBe('Chờ kết quả');
+    expect(DISCREPANCY_LABELS.pending).toBe(DISCREPANCY_LABEL.pending);
+    expect(DISCREPANCY_DESCRIPTION.pending).toBe(
+      'Chưa đến giờ phát, hoặc đang chờ biên nhận của cụm loa',
+    );
+    // No other code needs more than its label.
+    expect(Object.keys(DISCREPANCY_DESCRIPTION)).toEqual(['pending']);
   });
 
   it('names outcomes and sources in the reconciliation exports as the as-run log page does', () => {

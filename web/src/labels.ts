@@ -177,7 +177,12 @@ export const DISCREPANCY_LABEL: Record<DiscrepancyCode, string> = {
   missed: 'Không phát',
   cancelled: 'Đã huỷ',
   unscheduled: 'Phát ngoài lịch',
-  pending: 'Chưa đến hạn',
+  pending: 'Chờ kết quả',
+};
+
+/** What a code's short label cannot say on its own (the badge's tooltip, a note under it). */
+export const DISCREPANCY_DESCRIPTION: Partial<Record<DiscrepancyCode, string>> = {
+  pending: 'Chưa đến giờ phát, hoặc đang chờ biên nhận của cụm loa',
 };
 
 export const MISSED_CAUSE_LABEL: Record<MissedCause, string> = {

@@ -10,7 +10,8 @@ export const DISCREPANCY_LABELS: Record<DiscrepancyCode, string> = {
   missed: 'Không phát',
   cancelled: 'Đã huỷ',
   unscheduled: 'Phát ngoài lịch',
-  pending: 'Chưa đến hạn',
+  // Not yet due, or aired with its record still being written (the item is open on the log).
+  pending: 'Chờ kết quả',
 };
 
 export const MISSED_CAUSE_LABELS: Record<MissedCause, string> = {

@@ -11,7 +11,12 @@ import {
   localDateOf,
   today,
 } from '../format.js';
-import { DISCREPANCY_LABEL, MISSED_CAUSE_LABEL, SOURCE_LABEL } from '../labels.js';
+import {
+  DISCREPANCY_DESCRIPTION,
+  DISCREPANCY_LABEL,
+  MISSED_CAUSE_LABEL,
+  SOURCE_LABEL,
+} from '../labels.js';
 import { href, navigate, Page, RouteMatch } from '../router.js';
 import type {
   Commune,
@@ -41,7 +46,12 @@ const CODE_CLASS: Record<DiscrepancyCode, string> = {
 };
 
 function codeBadge(code: DiscrepancyCode): HTMLElement {
-  return h('span', { class: `badge ${CODE_CLASS[code]}` }, DISCREPANCY_LABEL[code]);
+  const description = DISCREPANCY_DESCRIPTION[code];
+  return h(
+    'span',
+    { class: `badge ${CODE_CLASS[code]}`, ...(description ? { title: description } : {}) },
+    DISCREPANCY_LABEL[code],
+  );
 }
 
 function when(instant: string | null): string {
@@ -65,6 +75,9 @@ function detail(line: ReconciliationLine): HTMLElement[] {
     parts.push(note(`Thiếu ${formatNumber(line.shortBySeconds)} giây`));
   }
   if (line.causeCode) parts.push(note(MISSED_CAUSE_LABEL[line.causeCode]));
+  // A tooltip is not read on a phone: the description is written out under the badge too.
+  const description = DISCREPANCY_DESCRIPTION[line.code];
+  if (description) parts.push(h('div', { class: 'muted small' }, description));
   if (line.cause) parts.push(h('div', { class: 'muted small' }, line.cause));
   if (line.devicesTargeted !== null) {
     parts.push(
