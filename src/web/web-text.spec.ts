@@ -27,6 +27,7 @@ import {
   auditActorText,
   bulletinState,
   causeText,
+  chainSummaryText,
   DISCREPANCY_DESCRIPTION,
   DISCREPANCY_LABEL,
   ITEM_STATUS_LABEL,
@@ -360,6 +361,38 @@ describe('web app text', () => {
   it('names a cancelled item as the program log does (Đã huỷ), on the page and in the exports', () => {
     expect(DISCREPANCY_LABEL.cancelled).toBe(ITEM_STATUS_LABEL.cancelled);
     expect(DISCREPANCY_LABELS).toEqual(DISCREPANCY_LABEL);
+  });
+
+  it("says an empty province has no log to check, not that its communes' logs all match", () => {
+    // What the server answers for a commune without any record, and for one never checked.
+    const empty = { ok: true, count: 0, checkedAt: null, uncheckedRecords: 0 };
+    const neverChecked = { ok: null, count: 0, checkedAt: null, uncheckedRecords: 12 };
+    const checked = {
+      ok: true,
+      count: 40,
+      checkedAt: '2025-10-12T02:00:00.000+07:00',
+      uncheckedRecords: 3,
+    };
+    expect(chainSummaryText([empty, empty, empty])).toEqual({
+      checked: 0,
+      text: 'Chưa có nhật ký phát thanh nào để kiểm tra.',
+    });
+    expect(chainSummaryText([])).toEqual({
+      checked: 0,
+      text: 'Chưa có nhật ký phát thanh nào để kiểm tra.',
+    });
+    expect(chainSummaryText([empty, neverChecked, neverChecked])).toEqual({
+      checked: 0,
+      text: 'Chưa kiểm tra: nhật ký phát thanh của 2 xã chưa được đối chiếu chuỗi băm lần nào.',
+    });
+    expect(chainSummaryText([checked, empty])).toEqual({
+      checked: 1,
+      text: 'Nhật ký phát thanh của 1 xã đã kiểm tra đều khớp chuỗi băm: không có bản ghi nào bị sửa hay xoá.',
+    });
+    expect(chainSummaryText([checked, checked, neverChecked, empty])).toEqual({
+      checked: 2,
+      text: 'Nhật ký phát thanh của 2 xã đã kiểm tra đều khớp chuỗi băm: không có bản ghi nào bị sửa hay xoá. 1 xã khác có nhật ký chưa kiểm tra.',
+    });
   });
 
   it('words a pending line so that it is true of an item not yet due and of one that aired, awaiting its record', () => {

@@ -6,6 +6,7 @@ import type {
   BulletinPriority,
   BulletinStatus,
   CampaignStatus,
+  ChainState,
   DiscrepancyCode,
   MissedCause,
   PlayoutOutcome,
@@ -219,6 +220,37 @@ export function topicColour(
   return index === -1
     ? { fill: '#64748b', text: '#ffffff' }
     : TOPIC_PALETTE[index % TOPIC_PALETTE.length];
+}
+
+/**
+ * What the dashboard's integrity card says of a province's chains none of which is broken. A
+ * commune without any record has nothing to check (`checkedAt` null, `ok` true): it is neither
+ * "checked" nor "unchecked", so an empty province says it has no log rather than that its logs
+ * all match.
+ */
+export function chainSummaryText(
+  chains: readonly Pick<ChainState, 'checkedAt' | 'uncheckedRecords'>[],
+): { checked: number; text: string } {
+  const checked = chains.filter((chain) => chain.checkedAt !== null).length;
+  // Communes with records that no check has covered yet.
+  const neverChecked = chains.filter(
+    (chain) => chain.checkedAt === null && chain.uncheckedRecords > 0,
+  ).length;
+  if (checked === 0) {
+    return {
+      checked,
+      text:
+        neverChecked === 0
+          ? 'Chưa có nhật ký phát thanh nào để kiểm tra.'
+          : `Chưa kiểm tra: nhật ký phát thanh của ${formatNumber(neverChecked)} xã chưa được đối chiếu chuỗi băm lần nào.`,
+    };
+  }
+  const rest =
+    neverChecked > 0 ? ` ${formatNumber(neverChecked)} xã khác có nhật ký chưa kiểm tra.` : '';
+  return {
+    checked,
+    text: `Nhật ký phát thanh của ${formatNumber(checked)} xã đã kiểm tra đều khớp chuỗi băm: không có bản ghi nào bị sửa hay xoá.${rest}`,
+  };
 }
 
 /** The planner's true cause, in Vietnamese. */

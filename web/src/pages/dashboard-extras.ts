@@ -2,6 +2,7 @@ import { errorText, get, post } from '../api.js';
 import { AppContext, topicName } from '../context.js';
 import { h } from '../dom.js';
 import { formatDate, formatDateTime, formatNumber, formatSeconds } from '../format.js';
+import { chainSummaryText } from '../labels.js';
 import { href, navigate } from '../router.js';
 import type { ComplianceReport, DayTopic, ProvinceSummary, UpliftReport } from '../types.js';
 import { stackedBarChart } from '../ui/chart.js';
@@ -95,6 +96,7 @@ function chainCard(report: ComplianceReport, filter: ReportFilter): HTMLElement 
     .filter((value): value is string => value !== null)
     .sort();
   const lastChecked = checked[checked.length - 1];
+  const summary = chainSummaryText(report.communes.map((commune) => commune.chain));
   const recheck = actionButton(
     'Kiểm tra lại ngay',
     async () => {
@@ -122,11 +124,7 @@ function chainCard(report: ComplianceReport, filter: ReportFilter): HTMLElement 
     { class: `card ${broken.length > 0 ? 'chain-broken' : ''}`, 'data-testid': 'chain-summary' },
     h('h2', null, 'Kiểm tra tính toàn vẹn nhật ký'),
     broken.length === 0
-      ? h(
-          'p',
-          { class: 'chain chain-ok' },
-          'Nhật ký phát thanh của các xã đã kiểm tra đều khớp chuỗi băm: không có bản ghi nào bị sửa hay xoá.',
-        )
+      ? h('p', { class: summary.checked > 0 ? 'chain chain-ok' : 'chain muted' }, summary.text)
       : h(
           'div',
           { role: 'alert' },
@@ -158,7 +156,11 @@ function chainCard(report: ComplianceReport, filter: ReportFilter): HTMLElement 
       'p',
       { class: 'muted small' },
       lastChecked ? `Lần kiểm tra gần nhất: ${formatDateTime(lastChecked)}. ` : '',
-      unchecked > 0 ? `${unchecked} bản ghi mới ghi sau lần kiểm tra đó. ` : '',
+      unchecked > 0
+        ? lastChecked
+          ? `${unchecked} bản ghi mới ghi sau lần kiểm tra đó. `
+          : `${unchecked} bản ghi chưa được kiểm tra. `
+        : '',
       recheck,
     ),
   );
