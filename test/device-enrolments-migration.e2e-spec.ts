@@ -1,8 +1,6 @@
 import { DataSource } from 'typeorm';
-import { parseDatabaseUrl } from '../src/config/load-config';
-import { dataSourceOptions } from '../src/database/data-source-options';
-import { MIGRATIONS } from '../src/database/migrations';
 import { DeviceEnrolments1765000003300 } from '../src/database/migrations/1765000003300-device-enrolments';
+import { MigrationClass, migrationsUpTo, openMigrated } from './support/migrations';
 import { createTestStorage, TestStorage } from './support/test-app';
 
 const KEY = (n: number) => `${String(n).repeat(43).slice(0, 43)}=`;
@@ -20,17 +18,8 @@ describe("the device enrolments migration carries each enrolled cluster's curren
     await storage.dispose();
   });
 
-  async function open(migrations: readonly (new () => unknown)[]): Promise<DataSource> {
-    const options = dataSourceOptions(parseDatabaseUrl(String(storage.env.DATABASE_URL), '/'));
-    const source = new DataSource({
-      ...options,
-      migrations: [...migrations] as never,
-      migrationsRun: false,
-    });
-    await source.initialize();
-    await source.runMigrations({ transaction: 'each' });
-    return source;
-  }
+  const open = (migrations: readonly MigrationClass[]): Promise<DataSource> =>
+    openMigrated(storage, migrations);
 
   function enrolments() {
     return dataSource!.query<
@@ -49,7 +38,7 @@ describe("the device enrolments migration carries each enrolled cluster's curren
   }
 
   it('backfills the enrolments from the devices, and drops them on the way down with the devices intact', async () => {
-    const upTo = MIGRATIONS.slice(0, MIGRATIONS.indexOf(DeviceEnrolments1765000003300) + 1);
+    const upTo = migrationsUpTo(DeviceEnrolments1765000003300);
     dataSource = await open(upTo.slice(0, -1));
     // Plain SQL: the entity may have columns of later migrations.
     const device = (

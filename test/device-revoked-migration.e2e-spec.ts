@@ -1,8 +1,6 @@
 import { DataSource } from 'typeorm';
-import { parseDatabaseUrl } from '../src/config/load-config';
-import { dataSourceOptions } from '../src/database/data-source-options';
-import { MIGRATIONS } from '../src/database/migrations';
 import { DeviceRevokedAt1765000002900 } from '../src/database/migrations/1765000002900-device-revoked-at';
+import { MigrationClass, migrationsUpTo, openMigrated } from './support/migrations';
 import { createTestStorage, TestStorage } from './support/test-app';
 
 describe('the device revoked_at migration dates the clusters revoked before it (e2e)', () => {
@@ -18,21 +16,12 @@ describe('the device revoked_at migration dates the clusters revoked before it (
     await storage.dispose();
   });
 
-  async function open(migrations: readonly (new () => unknown)[]): Promise<DataSource> {
-    const options = dataSourceOptions(parseDatabaseUrl(String(storage.env.DATABASE_URL), '/'));
-    const source = new DataSource({
-      ...options,
-      migrations: [...migrations] as never,
-      migrationsRun: false,
-    });
-    await source.initialize();
-    await source.runMigrations({ transaction: 'each' });
-    return source;
-  }
+  const open = (migrations: readonly MigrationClass[]): Promise<DataSource> =>
+    openMigrated(storage, migrations);
 
   it('sets revoked_at of enrolled clusters without credentials to their last change, and drops it on the way down', async () => {
     // Up to it, whatever comes after it (a later migration may read the column).
-    const upTo = MIGRATIONS.slice(0, MIGRATIONS.indexOf(DeviceRevokedAt1765000002900) + 1);
+    const upTo = migrationsUpTo(DeviceRevokedAt1765000002900);
     const before = upTo.slice(0, -1);
     dataSource = await open(before);
     const device = (id: string, enrolledAt: string | null, token: string | null) =>

@@ -1,8 +1,6 @@
 import { DataSource } from 'typeorm';
-import { parseDatabaseUrl } from '../src/config/load-config';
-import { dataSourceOptions } from '../src/database/data-source-options';
-import { MIGRATIONS } from '../src/database/migrations';
 import { DeviceStatusProblem1765000003150 } from '../src/database/migrations/1765000003150-device-status-problem';
+import { migrationsUpTo, openMigrated } from './support/migrations';
 import { createTestStorage, TestStorage } from './support/test-app';
 
 describe("the device status problem migration, up and down, keeps the fleet's rows (e2e)", () => {
@@ -25,11 +23,7 @@ describe("the device status problem migration, up and down, keeps the fleet's ro
 
   it('adds status_problem and status_problem_at, and drops them again with the rows intact', async () => {
     // Up to this migration, whatever comes after it.
-    const upTo = MIGRATIONS.slice(0, MIGRATIONS.indexOf(DeviceStatusProblem1765000003150) + 1);
-    const options = dataSourceOptions(parseDatabaseUrl(String(storage.env.DATABASE_URL), '/'));
-    dataSource = new DataSource({ ...options, migrations: upTo as never, migrationsRun: false });
-    await dataSource.initialize();
-    await dataSource.runMigrations({ transaction: 'each' });
+    dataSource = await openMigrated(storage, migrationsUpTo(DeviceStatusProblem1765000003150));
     expect((await columns()).sort()).toEqual(['status_problem', 'status_problem_at']);
     // Plain SQL: the entity may have columns of later migrations.
     await dataSource.query(

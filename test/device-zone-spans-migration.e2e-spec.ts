@@ -1,8 +1,6 @@
 import { DataSource } from 'typeorm';
-import { parseDatabaseUrl } from '../src/config/load-config';
-import { dataSourceOptions } from '../src/database/data-source-options';
-import { MIGRATIONS } from '../src/database/migrations';
 import { DeviceZoneSpans1765000003400 } from '../src/database/migrations/1765000003400-device-zone-spans';
+import { MigrationClass, migrationsUpTo, openMigrated } from './support/migrations';
 import { createTestStorage, TestStorage } from './support/test-app';
 
 describe("the device zone spans migration carries each cluster's current zones over from its creation (e2e)", () => {
@@ -18,17 +16,8 @@ describe("the device zone spans migration carries each cluster's current zones o
     await storage.dispose();
   });
 
-  async function open(migrations: readonly (new () => unknown)[]): Promise<DataSource> {
-    const options = dataSourceOptions(parseDatabaseUrl(String(storage.env.DATABASE_URL), '/'));
-    const source = new DataSource({
-      ...options,
-      migrations: [...migrations] as never,
-      migrationsRun: false,
-    });
-    await source.initialize();
-    await source.runMigrations({ transaction: 'each' });
-    return source;
-  }
+  const open = (migrations: readonly MigrationClass[]): Promise<DataSource> =>
+    openMigrated(storage, migrations);
 
   function spans() {
     return dataSource!.query<
@@ -45,7 +34,7 @@ describe("the device zone spans migration carries each cluster's current zones o
   }
 
   it('backfills one open span per device, and drops them on the way down with the devices intact', async () => {
-    const upTo = MIGRATIONS.slice(0, MIGRATIONS.indexOf(DeviceZoneSpans1765000003400) + 1);
+    const upTo = migrationsUpTo(DeviceZoneSpans1765000003400);
     dataSource = await open(upTo.slice(0, -1));
     // Plain SQL: the entity may have columns of later migrations.
     const device = (id: string, zones: string, createdAt: string) =>

@@ -1,8 +1,7 @@
 import { DataSource } from 'typeorm';
-import { parseDatabaseUrl } from '../src/config/load-config';
-import { dataSourceOptions } from '../src/database/data-source-options';
 import { MIGRATIONS } from '../src/database/migrations';
 import { EmergencyDeviceEnrolled1765000003250 } from '../src/database/migrations/1765000003250-emergency-device-enrolled';
+import { MigrationClass, openMigrated } from './support/migrations';
 import { createTestStorage, TestStorage } from './support/test-app';
 
 describe('the emergency_device enrolled_when_sent migration (e2e)', () => {
@@ -18,17 +17,8 @@ describe('the emergency_device enrolled_when_sent migration (e2e)', () => {
     await storage.dispose();
   });
 
-  async function open(migrations: readonly (new () => unknown)[]): Promise<DataSource> {
-    const options = dataSourceOptions(parseDatabaseUrl(String(storage.env.DATABASE_URL), '/'));
-    const source = new DataSource({
-      ...options,
-      migrations: [...migrations] as never,
-      migrationsRun: false,
-    });
-    await source.initialize();
-    await source.runMigrations({ transaction: 'each' });
-    return source;
-  }
+  const open = (migrations: readonly MigrationClass[]): Promise<DataSource> =>
+    openMigrated(storage, migrations);
 
   it('marks the targets whose cluster has never enrolled, keeps the others enrolled, and drops it on the way down', async () => {
     const before = MIGRATIONS.filter(

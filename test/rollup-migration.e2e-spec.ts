@@ -1,8 +1,7 @@
 import { DataSource } from 'typeorm';
-import { parseDatabaseUrl } from '../src/config/load-config';
-import { dataSourceOptions } from '../src/database/data-source-options';
 import { MIGRATIONS } from '../src/database/migrations';
 import { MonthlyRollups1764600000000 } from '../src/database/migrations/1764600000000-monthly-rollups';
+import { MigrationClass, openMigrated } from './support/migrations';
 import { createTestStorage, TestStorage } from './support/test-app';
 
 type Raw = Record<string, string | number | null>;
@@ -26,17 +25,8 @@ describe('the monthly roll-up migration backfills from the daily roll-ups (e2e)'
     await storage.dispose();
   });
 
-  async function open(migrations: readonly (new () => unknown)[]): Promise<DataSource> {
-    const options = dataSourceOptions(parseDatabaseUrl(String(storage.env.DATABASE_URL), '/'));
-    const source = new DataSource({
-      ...options,
-      migrations: [...migrations] as never,
-      migrationsRun: false,
-    });
-    await source.initialize();
-    await source.runMigrations({ transaction: 'each' });
-    return source;
-  }
+  const open = (migrations: readonly MigrationClass[]): Promise<DataSource> =>
+    openMigrated(storage, migrations);
 
   it('fills airtime_monthly and each campaign’s roll-ups with the daily sums, and drops them on the way down', async () => {
     const before = MIGRATIONS.filter((migration) => migration !== MonthlyRollups1764600000000);
