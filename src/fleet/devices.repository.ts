@@ -179,11 +179,13 @@ export class DevicesRepository {
    * in one UPDATE of those columns. `revokedAt` keeps the first revocation: it is set to `at` only
    * if the row holds a token as the UPDATE runs: a second one (a new code for a box that has not
    * enrolled again) does not move it, so the items between the two stay unsent to it, and an
-   * enrolment committed since the caller's read is revoked with its time.
+   * enrolment committed since the caller's read is revoked with its time. The enrolment that
+   * holds ends with them, `by` telling how (`endEnrolment`).
    */
   async revokeCredentials(
     id: string,
     at: Date,
+    by: EnrolmentEnding,
     values: CredentialsEdit,
     manager: EntityManager,
   ): Promise<void> {
@@ -200,6 +202,7 @@ export class DevicesRepository {
       .setParameter('revokedAt', toInstant(at))
       .where('id = :id', { id })
       .execute();
+    await this.endEnrolment(id, at, by, manager);
   }
 
   async delete(id: string, manager: EntityManager): Promise<boolean> {

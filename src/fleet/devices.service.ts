@@ -407,6 +407,7 @@ export class DevicesService {
       await this.devices.revokeCredentials(
         id,
         now,
+        're-keyed',
         {
           enrolmentCodeHash: secretHash(normalizeEnrolmentCode(code)),
           enrolmentExpiresAt: expiresAt,
@@ -414,7 +415,6 @@ export class DevicesService {
         },
         manager,
       );
-      await this.devices.endEnrolment(id, now, 're-keyed', manager);
       await this.audit.record(
         {
           action: 'device.enrolment_code.issued',
@@ -440,8 +440,7 @@ export class DevicesService {
       if (!found || found.communeCode !== communeCode)
         throw notFound('DEVICE_NOT_FOUND', 'Device', id);
       const now = this.clock.now();
-      await this.devices.revokeCredentials(id, now, {}, manager);
-      await this.devices.endEnrolment(id, now, 'revoked', manager);
+      await this.devices.revokeCredentials(id, now, 'revoked', {}, manager);
       const revoked = await this.devices.find(id, manager);
       if (!revoked) throw notFound('DEVICE_NOT_FOUND', 'Device', id);
       await this.audit.record(
