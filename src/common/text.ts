@@ -53,6 +53,18 @@ export function isPlainText(value: unknown, multiline = false): boolean {
   return !NEVER_IN_TEXT.test(value) && (multiline || !LINE_BREAK_OR_TAB.test(value));
 }
 
+/**
+ * A text from a machine (a speaker box's error message) made one plain line for people to read:
+ * control characters and bidirectional controls taken out, tabs and line breaks as spaces. User
+ * text is refused instead (`@PlainText()`); a box's answer is kept, as its news matters more.
+ */
+export function plainLine(value: string): string {
+  return value
+    .replace(new RegExp(NEVER_IN_TEXT.source, 'g'), '')
+    .replace(/[ ]*[\t\n\r][\t\n\r ]*/g, ' ')
+    .trim();
+}
+
 /** The name of `@PlainText()`'s check in class-validator's metadata. */
 export const PLAIN_TEXT = 'isPlainText';
 

@@ -4,6 +4,8 @@
  * payload or the first problem found, never throw.
  */
 
+import { isPlainText, plainLine } from '../../common/text';
+
 /** Devices connect with client id = deviceId and a keepalive of at most this many seconds. */
 export const MAX_KEEPALIVE_SECONDS = 30;
 
@@ -188,8 +190,10 @@ export function parseStatus(payload: unknown): Parsed<StatusMessage> {
     status.power = raw.power as PowerState;
   }
   if (raw.version !== undefined) {
-    if (typeof raw.version !== 'string' || raw.version.length > 64) {
-      return fail('version must be a string of at most 64 characters');
+    if (typeof raw.version !== 'string' || raw.version.length > 64 || !isPlainText(raw.version)) {
+      return fail(
+        'version must be one line of at most 64 characters, without control characters or bidirectional controls',
+      );
     }
     status.version = raw.version;
   }
@@ -290,7 +294,7 @@ export function parseAck(payload: unknown): Parsed<AckMessage> {
   const ack: AckMessage = { id: raw.id, ok: raw.ok };
   if (raw.error !== undefined) {
     if (typeof raw.error !== 'string') return fail('error must be a string');
-    ack.error = raw.error.slice(0, MAX_TEXT_LENGTH);
+    ack.error = plainLine(raw.error).slice(0, MAX_TEXT_LENGTH);
   }
   if (raw.startedAt !== undefined) {
     if (!isInstant(raw.startedAt)) return fail('startedAt must be an ISO 8601 instant');

@@ -81,6 +81,8 @@ describe('status messages', () => {
       [{ status: 'online', clockSkewMs: '3' }, /clockSkewMs/],
       [{ status: 'online', playing: { scheduleItemId: 'x' } }, /playing/],
       [{ status: 'online', cachedUntil: 5 }, /cachedUntil/],
+      [{ status: 'online', version: 'box 2.1\u202e0.1' }, /version/],
+      [{ status: 'online', version: 'box 2.1\n' }, /version/],
     ];
     for (const [payload, reason] of cases) {
       const result = parseStatus(typeof payload === 'string' ? payload : JSON.stringify(payload));
@@ -164,6 +166,17 @@ describe('commands and acks', () => {
     expect(parseAck({ id: 'c1', ok: 'yes' }).ok).toBe(false);
     expect(parseAck({ ok: true }).ok).toBe(false);
     expect(parseAck({ id: 'c1', ok: false, error: 3 }).ok).toBe(false);
+    // A box's error text is kept, made one plain line: ffmpeg's colours and line breaks are not.
+    expect(
+      parseAck({
+        id: 'c1',
+        ok: false,
+        error: '\u001b[31mno sound card\u001b[0m\r\n  ALSA: busy\u202e',
+      }),
+    ).toEqual({
+      ok: true,
+      value: { id: 'c1', ok: false, error: '[31mno sound card[0m ALSA: busy' },
+    });
     expect(parseAck({ id: 'c1', ok: true, startedAt: '2026-12-03T07:00:00.150Z' })).toEqual({
       ok: true,
       value: { id: 'c1', ok: true, startedAt: '2026-12-03T07:00:00.150Z' },
