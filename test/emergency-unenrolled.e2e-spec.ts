@@ -130,7 +130,7 @@ describe("an emergency's delivery tells never-enrolled clusters from offline one
     const sent = await api('post', `/communes/${HAC_THANH}/schedule/emergency`)
       .send({ bulletinId, zones: ['thon-1'] })
       .expect(201);
-    expect(sent.body.devices).toEqual({ targeted: 4, online: 1, published: 4 });
+    expect(sent.body.devices).toEqual({ targeted: 4, notEnrolled: 3, online: 1, published: 4 });
     const id = sent.body.emergencyId as string;
     // The answer gives local times (+07:00); a receipt carries UTC.
     const item = {

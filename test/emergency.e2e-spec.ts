@@ -236,7 +236,7 @@ describe.each(BROKERS)('emergency to the fleet, $name (e2e)', ({ mosquitto: exte
       source: 'emergency',
       priority: 'emergency',
       zones: ['thon-1'],
-      devices: { targeted: 3, online: 2, published: 3 },
+      devices: { targeted: 3, notEnrolled: 0, online: 2, published: 3 },
     });
     communeEmergency = response.body.emergencyId as string;
     const itemId = response.body.id as string;
@@ -347,7 +347,7 @@ describe.each(BROKERS)('emergency to the fleet, $name (e2e)', ({ mosquitto: exte
         expect.objectContaining({ communeCode: HAM_RONG }),
         expect.objectContaining({ communeCode: HAC_THANH }),
       ],
-      devices: { targeted: 5, online: 5, published: 5 },
+      devices: { targeted: 5, notEnrolled: 0, online: 5, published: 5 },
     });
     const id = response.body.emergencyId as string;
     const done = await eventually(
@@ -565,7 +565,7 @@ describe.each(BROKERS)('emergency to the fleet, $name (e2e)', ({ mosquitto: exte
       bulletinId: communeBulletin,
       zones: ['kho-lua'],
     }).expect(201);
-    expect(response.body.devices).toEqual({ targeted: 1, online: 0, published: 1 });
+    expect(response.body.devices).toEqual({ targeted: 1, notEnrolled: 0, online: 0, published: 1 });
     const id = response.body.emergencyId as string;
     clock.advance(61000);
     try {

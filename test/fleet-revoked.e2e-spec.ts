@@ -147,7 +147,12 @@ describe('a revoked cluster is no target of what starts after its revocation (e2
     const emergency = await api('post', `/communes/${HAC_THANH}/schedule/emergency`)
       .send({ bulletinId: emergencyBulletin })
       .expect(201);
-    expect(emergency.body.devices).toEqual({ targeted: 2, online: 2, published: 2 });
+    expect(emergency.body.devices).toEqual({
+      targeted: 2,
+      notEnrolled: 0,
+      online: 2,
+      published: 2,
+    });
     await eventually(() =>
       Promise.resolve(a.mqtt.commands.length > 0 && b.mqtt.commands.length > 0 ? true : undefined),
     );

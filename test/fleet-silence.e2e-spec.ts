@@ -127,7 +127,12 @@ describe('a cluster silent too long is offline (e2e)', () => {
       .set(bearer(who.operator))
       .send({ bulletinId: emergencyBulletin })
       .expect(201);
-    expect(emergency.body.devices).toEqual({ targeted: 1, online: 0, published: 1 });
+    expect(emergency.body.devices).toEqual({
+      targeted: 1,
+      notEnrolled: 0,
+      online: 0,
+      published: 1,
+    });
     const report = await app
       .http()
       .get(`/api/v1/emergencies/${emergency.body.emergencyId}`)

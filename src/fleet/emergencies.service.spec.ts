@@ -33,7 +33,12 @@ const actor: AuthUser = {
 };
 
 /** An enrolled cluster of the commune as its row reads: online when last written, unless told. */
-function row(id: string, status: Partial<Pick<Device, 'state' | 'lastSeenAt'>> = {}): Device {
+function row(
+  id: string,
+  status: Partial<
+    Pick<Device, 'state' | 'lastSeenAt' | 'enrolledAt' | 'apiTokenHash' | 'revokedAt'>
+  > = {},
+): Device {
   return {
     id,
     communeCode: COMMUNE,
@@ -176,7 +181,7 @@ describe('EmergenciesService: which clusters are online when an emergency is sen
     const view = await service.commune(COMMUNE, { bulletinId: 'bulletin-1' }, actor);
 
     expect(onlineWhenSent()).toEqual({ [A]: true, [B]: true, [C]: false });
-    expect(view.devices).toEqual({ targeted: 3, online: 2, published: 3 });
+    expect(view.devices).toEqual({ targeted: 3, notEnrolled: 0, online: 2, published: 3 });
     // Nothing was written meanwhile: the rows alone would have said a offline, c online.
     expect(table.get(A)!.lastSeenAt).toBeNull();
   });
@@ -193,6 +198,21 @@ describe('EmergenciesService: which clusters are online when an emergency is sen
 
     expect(table.get(A)).toMatchObject({ state: 'online', lastSeenAt: seconds(-1) });
     expect(onlineWhenSent()).toEqual({ [A]: true, [B]: true });
-    expect(view.devices).toEqual({ targeted: 2, online: 2, published: 2 });
+    expect(view.devices).toEqual({ targeted: 2, notEnrolled: 0, online: 2, published: 2 });
+  });
+
+  it('counts the registered clusters never enrolled apart, as the record and the lists do', async () => {
+    table.set(A, row(A));
+    table.set(B, row(B, { enrolledAt: null, apiTokenHash: null, state: null, lastSeenAt: null }));
+    // Revoked before now: sent nothing, so neither targeted nor counted.
+    table.set(C, row(C, { apiTokenHash: null, revokedAt: seconds(-60), state: null }));
+
+    const view = await service.commune(COMMUNE, { bulletinId: 'bulletin-1' }, actor);
+
+    expect(sent.map((target) => [target.deviceId, target.enrolledWhenSent])).toEqual([
+      [A, true],
+      [B, false],
+    ]);
+    expect(view.devices).toEqual({ targeted: 2, notEnrolled: 1, online: 1, published: 2 });
   });
 });

@@ -31,6 +31,7 @@ import {
   FanOutSummary,
   NO_TARGETS,
   ProvinceEmergencyView,
+  targetNotEnrolled,
 } from './emergency.view';
 import { DeviceCommand } from './entities/device-command.entity';
 import { EmergencyDevice } from './entities/emergency-device.entity';
@@ -51,6 +52,8 @@ interface Written {
   placed: PlacedEmergency[];
   outgoing: Outgoing[];
   online: number;
+  /** Of the targets, those that could receive nothing yet (`targetNotEnrolled`). */
+  notEnrolled: number;
 }
 
 const RECENT_LIMIT = 50;
@@ -345,6 +348,10 @@ export class EmergenciesService {
         message: { id: commandId, type: 'play-emergency', ...params },
       });
     }
+    // As the lists and the report count them, from the rows just written.
+    const notEnrolled = targets.filter((target, index) =>
+      targetNotEnrolled({ ...target, deviceEnrolledAt: targeted[index].enrolledAt }, emergency),
+    ).length;
     await this.emergencies.insert(manager, emergency, commands, targets);
     await this.audit.record(
       {
@@ -360,12 +367,13 @@ export class EmergenciesService {
           zones: spec.zones,
           communes: [...items.keys()],
           devices: targeted.length,
+          notEnrolled,
           online,
         },
       },
       manager,
     );
-    return { emergency, placed: spec.placed, outgoing, online };
+    return { emergency, placed: spec.placed, outgoing, online, notEnrolled };
   }
 
   private afterCommit(written: Written): Promise<EmergencyView[]> {
@@ -402,6 +410,11 @@ export class EmergenciesService {
   }
 
   private summary(written: Written, published: number): FanOutSummary {
-    return { targeted: written.outgoing.length, online: written.online, published };
+    return {
+      targeted: written.outgoing.length,
+      notEnrolled: written.notEnrolled,
+      online: written.online,
+      published,
+    };
   }
 }

@@ -8,6 +8,12 @@ import { Emergency } from './entities/emergency.entity';
 export class FanOutSummary {
   /** Devices the emergency targets. */
   targeted!: number;
+  /**
+   * Of those, registered but never enrolled when it was sent (`EmergencySummary.notEnrolled`):
+   * they receive it only if they enrol and connect while it is on air, and the commune's record
+   * does not count them. `targeted` less these are the clusters the record waits for.
+   */
+  notEnrolled!: number;
   /** Of those, online when it was sent. */
   online!: number;
   /** Commands the broker took (QoS 1 PUBACK) before the answer. */
@@ -144,7 +150,7 @@ function deviceRef(target: EmergencyDevice): EmergencyDeviceRef {
  * (as `deviceIsTargetable` counts the commune's record), and no answer. A removed device that was
  * not enrolled when sent stays so. `EmergenciesRepository.counts` says the same in SQL.
  */
-function notEnrolled(target: EmergencyTarget, emergency: Emergency): boolean {
+export function targetNotEnrolled(target: EmergencyTarget, emergency: Emergency): boolean {
   if (target.acknowledgedAt !== null || target.enrolledWhenSent) return false;
   const enrolledAt = target.deviceEnrolledAt;
   return enrolledAt === null || enrolledAt.getTime() > emergency.endsAt.getTime();
@@ -157,7 +163,9 @@ export function emergencyReport(
   now: Date,
 ): EmergencyReport {
   const unreachable = new Set(
-    targets.filter((target) => notEnrolled(target, emergency)).map((target) => target.deviceId),
+    targets
+      .filter((target) => targetNotEnrolled(target, emergency))
+      .map((target) => target.deviceId),
   );
   return {
     ...emergencyHead(emergency, now),

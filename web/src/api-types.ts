@@ -4045,6 +4045,12 @@ export interface components {
     FanOutSummary: {
       /** @description Devices the emergency targets. */
       targeted: number;
+      /**
+       * @description Of those, registered but never enrolled when it was sent (`EmergencySummary.notEnrolled`):
+       *     they receive it only if they enrol and connect while it is on air, and the commune's record
+       *     does not count them. `targeted` less these are the clusters the record waits for.
+       */
+      notEnrolled: number;
       /** @description Of those, online when it was sent. */
       online: number;
       /** @description Commands the broker took (QoS 1 PUBACK) before the answer. */

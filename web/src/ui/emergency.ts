@@ -13,7 +13,7 @@ import { toast } from './notice.js';
 interface EmergencyResult extends ScheduleItem {
   interrupts: { id: string; startsAt: string }[];
   emergencyId: string;
-  devices: { targeted: number; online: number; published: number };
+  devices: { targeted: number; notEnrolled: number; online: number; published: number };
 }
 
 /** The commune's zones with how many clusters sit in each, by zone code. */
@@ -60,26 +60,45 @@ function zoneChoice(devices: readonly Device[]): {
 }
 
 /**
- * How many of the commune's clusters would hear it now. Those not connected get the command when
- * they come back while the emergency is still on air; none connected is said as a warning.
+ * How many of the commune's clusters would hear it now, counted as the emergency's record counts
+ * them: of the enrolled clusters, those connected (the others get the command when they come back
+ * while the emergency is still on air); apart from them, the registered clusters that never
+ * connected, which can receive nothing unless started with their code in time. A cluster whose
+ * credentials were revoked is sent nothing. None connected is said as a warning.
  */
 function clustersNow(devices: readonly Device[]): HTMLElement | null {
   if (devices.length === 0) return null;
-  const online = devices.filter((device) => device.status === 'online').length;
+  const enrolled = devices.filter((device) => device.enrolled);
+  const neverEnrolled = devices.filter((device) => device.enrolledAt === null).length;
+  const online = enrolled.filter((device) => device.status === 'online').length;
+  const apart =
+    neverEnrolled > 0
+      ? ` ${neverEnrolled} cụm loa chưa kết nối lần nào: chỉ nhận được lệnh nếu được khởi động với mã đăng ký trong lúc bản tin còn phát; nhật ký phát thanh không tính các cụm này.`
+      : '';
   if (online === 0) {
+    let none: string;
+    if (enrolled.length > 0) {
+      none = `Không cụm loa nào của xã đang kết nối (0/${enrolled.length}): bản tin chỉ phát ra loa ở cụm nào kết nối lại khi bản tin còn đang phát.`;
+    } else if (neverEnrolled > 0) {
+      none = 'Chưa cụm loa nào của xã được kết nối.';
+    } else {
+      none = 'Không cụm loa nào của xã còn được nhận lệnh: bản tin chỉ phát qua máy chủ của xã.';
+    }
     return h(
       'p',
       { class: 'message message-error', 'data-testid': 'emergency-clusters' },
-      `Không cụm loa nào của xã đang kết nối (0/${devices.length}): bản tin chỉ phát ra loa ở cụm nào kết nối lại khi bản tin còn đang phát.`,
+      none,
+      apart,
     );
   }
   return h(
     'p',
     { class: 'small', 'data-testid': 'emergency-clusters' },
-    `${online}/${devices.length} cụm loa của xã đang kết nối.`,
-    online < devices.length
+    `${online}/${enrolled.length} cụm loa của xã đang kết nối.`,
+    online < enrolled.length
       ? ' Cụm loa mất kết nối nhận lệnh khi kết nối lại, nếu bản tin còn đang phát.'
       : '',
+    apart,
   );
 }
 
