@@ -391,5 +391,7 @@ describeWithIcecast('relays from a live Icecast stream, with failover (e2e)', ()
     ).body as { kind: string; message: string }[];
     expect(alerts).toEqual([expect.objectContaining({ kind: 'dead-air' })]);
     expect(alerts[0].message).toContain('Bản tin bị hỏng tiếng');
+    // When, in local day and time as people read it, not an ISO instant.
+    expect(alerts[0].message).toMatch(/\(lúc \d{2}\/\d{2} \d{2}:\d{2}\)$/);
   });
 });
