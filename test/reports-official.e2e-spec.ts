@@ -713,6 +713,90 @@ describe('official reports (e2e)', () => {
       .send({ provinceCode: PROVINCE, name: 'x' })
       .expect(403);
   });
+
+  it("refuses to print a campaign's or a topic's name the report font cannot draw, naming it", async () => {
+    // A real topic and campaign of the province, their names holding ☎ and 😀.
+    await app
+      .http()
+      .post('/api/v1/topics')
+      .set(bearer(admin))
+      .send({ code: 'an-toan-so', name: 'An toàn số 😀' })
+      .expect(201);
+    await app
+      .http()
+      .post('/api/v1/campaigns')
+      .set(bearer(monitor))
+      .send({
+        code: 'cds-ky-tu',
+        name: 'Chuyển đổi số ☎ 2025',
+        provinceCode: PROVINCE,
+        startsOn: '2025-10-01',
+        endsOn: '2025-10-31',
+        rules: [
+          { topic: 'kinh-te-so', minSecondsPerWeek: 600 },
+          { topic: 'an-toan-so', minSecondsPerWeek: 600 },
+        ],
+      })
+      .expect(201);
+    const scope = `campaign=cds-ky-tu&province=${PROVINCE}`;
+
+    // The default words hold the campaign's name too: each place is named, the names first.
+    const plain = await get(`/reports/official?${scope}`, monitor).expect(422);
+    expect(plain.body).toMatchObject({ statusCode: 422, code: 'OFFICIAL_TEXT_UNPRINTABLE' });
+    expect(plain.body.unprintable).toEqual([
+      { field: 'campaignName', characters: ['☎'], codePoints: ['U+260E'] },
+      { field: 'topicName', code: 'an-toan-so', characters: ['😀'], codePoints: ['U+1F600'] },
+      { field: 'subject', characters: ['☎'], codePoints: ['U+260E'] },
+      { field: 'paragraphs', index: 0, characters: ['☎'], codePoints: ['U+260E'] },
+    ]);
+    expect(plain.body.message).toContain('"☎" (U+260E) in campaignName;');
+    expect(plain.body.message).toContain('"😀" (U+1F600) in topicName of an-toan-so;');
+
+    // A draft whose own words all print is still refused, signed or not: the names are printed.
+    const draft = (
+      await app
+        .http()
+        .post('/api/v1/reports/official/drafts')
+        .set(bearer(monitor))
+        .send({
+          campaign: 'cds-ky-tu',
+          province: PROVINCE,
+          text: {
+            subject: 'Về kết quả phát thanh chuyển đổi số tháng 10',
+            paragraphs: ['Sở báo cáo kết quả như sau:'],
+          },
+        })
+        .expect(201)
+    ).body as { id: string };
+    for (const signed of ['', '&signed=true']) {
+      const refused = await get(`/reports/official?draft=${draft.id}${signed}`, monitor).expect(
+        422,
+      );
+      expect(refused.body.unprintable).toEqual([
+        { field: 'campaignName', characters: ['☎'], codePoints: ['U+260E'] },
+        { field: 'topicName', code: 'an-toan-so', characters: ['😀'], codePoints: ['U+1F600'] },
+      ]);
+    }
+
+    // Renamed, both print, and the PDF reads them back whole.
+    await app
+      .http()
+      .patch('/api/v1/campaigns/cds-ky-tu')
+      .set(bearer(monitor))
+      .send({ name: 'Chuyển đổi số – đợt hai 2025' })
+      .expect(200);
+    await app
+      .http()
+      .patch('/api/v1/topics/an-toan-so')
+      .set(bearer(admin))
+      .send({ name: 'An toàn số' })
+      .expect(200);
+    const pdf = await getPdf(`/reports/official?draft=${draft.id}`, monitor).expect(200);
+    const text = squeeze(pdfText(pdf.body as Buffer));
+    expect(text).toContain('Chiến dịch: Chuyển đổi số – đợt hai 2025 (mã cds-ky-tu)');
+    expect(text).toContain('An toàn số');
+    expect(text).toContain('Về kết quả phát thanh chuyển đổi số tháng 10');
+  });
 });
 
 describe("official reports: the clusters' coverage (e2e)", () => {

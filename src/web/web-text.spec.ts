@@ -180,6 +180,20 @@ describe('web app text', () => {
     );
   });
 
+  it("names the campaign, topic and commune names an official report's font cannot print", () => {
+    const problem = {
+      code: 'OFFICIAL_TEXT_UNPRINTABLE',
+      unprintable: [
+        { field: 'campaignName', characters: ['☎'], codePoints: ['U+260E'] },
+        { field: 'topicName', code: 'kinh-te-so', characters: ['😀'], codePoints: ['U+1F600'] },
+        { field: 'communeName', code: '14797', characters: ['☎'], codePoints: ['U+260E'] },
+      ],
+    };
+    expect(vietnameseError(422, 'OFFICIAL_TEXT_UNPRINTABLE', 'The report…', problem)).toBe(
+      'Phông chữ của báo cáo (Liberation Serif) không in được “☎” (U+260E) ở Tên chiến dịch; “😀” (U+1F600) ở Tên chủ đề (mã kinh-te-so); “☎” (U+260E) ở Tên xã, phường (mã 14797). Hãy xoá hoặc thay các ký tự này rồi lưu lại',
+    );
+  });
+
   it('words the last-admin guard instead of a generic conflict', () => {
     expect(
       vietnameseError(

@@ -403,11 +403,17 @@ const OFFICIAL_FIELDS: Record<string, string> = {
   signerAuthority: 'Quyền hạn ký',
   signerTitle: 'Chức vụ người ký',
   signerName: 'Họ tên người ký',
+  // The names the report prints from the campaign, its topics and the communes.
+  campaignName: 'Tên chiến dịch',
+  topicName: 'Tên chủ đề',
+  communeName: 'Tên xã, phường',
 };
 
 interface UnprintableText {
   field: string;
   index?: number;
+  /** The topic's or commune's code, for their names. */
+  code?: string;
   characters: string[];
   codePoints: string[];
 }
@@ -417,10 +423,11 @@ function unprintableText(problems: UnprintableText[]): string | null {
   if (!Array.isArray(problems) || problems.length === 0) return null;
   const places = problems.map((problem) => {
     const label = OFFICIAL_FIELDS[problem.field] ?? problem.field;
-    const place =
+    let place =
       problem.index === undefined
         ? label
         : `${label}, ${problem.field === 'recipients' ? 'dòng' : 'đoạn'} ${problem.index + 1}`;
+    if (problem.code !== undefined) place += ` (mã ${problem.code})`;
     const characters = problem.characters
       .map((character, at) => `“${character}” (${problem.codePoints[at] ?? ''})`)
       .join(', ');

@@ -1,18 +1,26 @@
 import { join } from 'node:path';
 import type { Font } from 'fontkit';
-import { OFFICIAL_TEXT_FIELDS, OfficialText } from './official-content';
+import { OFFICIAL_TEXT_FIELDS, OfficialNumbers, OfficialText } from './official-content';
 
 /** What the report's fonts can draw: a code point pdfkit would otherwise print as nothing. */
 export interface GlyphCoverage {
   has(codePoint: number): boolean;
 }
 
+/**
+ * The names the report prints from what users keep elsewhere: the campaign's (`POST /campaigns`),
+ * its topics' (`/topics`) and the communes' (from `config/`).
+ */
+export type OfficialName = 'campaignName' | 'topicName' | 'communeName';
+
 /** Characters a field holds that the report cannot print, in the field's words. */
 export interface UnprintableText {
-  /** The field (`paragraphs`, `subject`, …). */
-  field: keyof OfficialText;
+  /** The field (`paragraphs`, `subject`, …), or the name (`campaignName`, `topicName`, …). */
+  field: keyof OfficialText | OfficialName;
   /** The paragraph's or recipient's place (0-based), for the list fields. */
   index?: number;
+  /** The topic's or commune's code, for their names. */
+  code?: string;
   /** Each character once, in the order met. */
   characters: string[];
   /** Their code points, `U+260E`. */
@@ -47,36 +55,70 @@ function unprintableIn(value: string, coverage: GlyphCoverage): string[] {
   return [...found];
 }
 
+interface Place {
+  field: UnprintableText['field'];
+  index?: number;
+  code?: string;
+}
+
+/** The problem of one value, or null when it all prints. */
+function problemIn(value: string, place: Place, coverage: GlyphCoverage): UnprintableText | null {
+  const characters = unprintableIn(value, coverage);
+  if (characters.length === 0) return null;
+  return {
+    ...place,
+    characters,
+    codePoints: characters.map((character) => codePointName(character.codePointAt(0) ?? 0)),
+  };
+}
+
+function problemsOnly(problems: (UnprintableText | null)[]): UnprintableText[] {
+  return problems.filter((problem): problem is UnprintableText => problem !== null);
+}
+
 /** The fields of `text` holding characters the fonts cannot draw; none when all print. */
 export function unprintableText(
   text: Partial<OfficialText>,
   coverage: GlyphCoverage,
 ): UnprintableText[] {
-  const problems: UnprintableText[] = [];
-  const add = (field: keyof OfficialText, value: string, index?: number) => {
-    const characters = unprintableIn(value, coverage);
-    if (characters.length === 0) return;
-    problems.push({
-      field,
-      ...(index === undefined ? {} : { index }),
-      characters,
-      codePoints: characters.map((character) => codePointName(character.codePointAt(0) ?? 0)),
-    });
-  };
+  const problems: (UnprintableText | null)[] = [];
   // In the document's order, top to bottom.
   for (const field of OFFICIAL_TEXT_FIELDS) {
     const value: unknown = text[field];
-    if (typeof value === 'string') add(field, value);
+    if (typeof value === 'string') problems.push(problemIn(value, { field }, coverage));
     if (Array.isArray(value)) {
       value.forEach((item, index) => {
-        if (typeof item === 'string') add(field, item, index);
+        if (typeof item === 'string') problems.push(problemIn(item, { field, index }, coverage));
       });
     }
   }
-  return problems;
+  return problemsOnly(problems);
 }
 
-/** `"☎" (U+260E), "😀" (U+1F600) in paragraphs[0]; …`, for the error's English message. */
+/**
+ * The names the report's numbers print (the campaign's, in its section 1; each topic's, in the
+ * tables and the chart; each commune's, in the tables and the chart) holding characters the fonts
+ * cannot draw; each topic and commune once, by its code.
+ */
+export function unprintableNames(
+  numbers: Pick<OfficialNumbers, 'campaignName' | 'targets' | 'communes'>,
+  coverage: GlyphCoverage,
+): UnprintableText[] {
+  return problemsOnly([
+    problemIn(numbers.campaignName, { field: 'campaignName' }, coverage),
+    ...numbers.targets.map((target) =>
+      problemIn(target.topicName, { field: 'topicName', code: target.topic }, coverage),
+    ),
+    ...numbers.communes.map((commune) =>
+      problemIn(commune.name, { field: 'communeName', code: commune.code }, coverage),
+    ),
+  ]);
+}
+
+/**
+ * `"☎" (U+260E), "😀" (U+1F600) in paragraphs[0]; "☎" (U+260E) in topicName of kinh-te-so`, for
+ * the error's English message.
+ */
 export function unprintableSummary(problems: readonly UnprintableText[]): string {
   return problems
     .map(
@@ -84,7 +126,8 @@ export function unprintableSummary(problems: readonly UnprintableText[]): string
         problem.characters
           .map((character, at) => `"${character}" (${problem.codePoints[at]})`)
           .join(', ') +
-        ` in ${problem.field}${problem.index === undefined ? '' : `[${problem.index}]`}`,
+        ` in ${problem.field}${problem.index === undefined ? '' : `[${problem.index}]`}` +
+        (problem.code === undefined ? '' : ` of ${problem.code}`),
     )
     .join('; ');
 }

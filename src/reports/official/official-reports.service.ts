@@ -22,7 +22,14 @@ import {
   OfficialText,
 } from './official-content';
 import { findFontDir, renderOfficialPdf, WORD_FONT_FILES } from './official-pdf.writer';
-import { GlyphCoverage, loadCoverage, unprintableSummary, unprintableText } from './font-coverage';
+import {
+  GlyphCoverage,
+  loadCoverage,
+  unprintableNames,
+  unprintableSummary,
+  unprintableText,
+  UnprintableText,
+} from './font-coverage';
 import { OfficialDraftView } from './official-draft.view';
 
 /** Which report: a province's (its monitors, admins) or a commune's own (its users too). */
@@ -179,19 +186,20 @@ export class OfficialReportsService {
   ): Promise<OfficialReportModel> {
     const numbers = await this.numbers(scope, user);
     const communeName = numbers.communeCode ? this.geo.commune(numbers.communeCode).name : null;
-    return {
-      numbers,
-      text: text ?? defaultText(numbers, communeName),
-      issuedOn: localDateOf(this.clock.now()),
-    };
+    const words = text ?? defaultText(numbers, communeName);
+    // Everything the PDF prints that people typed, once the user may read it: the names the
+    // numbers carry, then the words (a draft's saved before its words were checked, or the
+    // defaults, which hold the campaign's name).
+    this.refuseUnprintable([
+      ...unprintableNames(numbers, this.glyphs()),
+      ...unprintableText(words, this.glyphs()),
+    ]);
+    return { numbers, text: words, issuedOn: localDateOf(this.clock.now()) };
   }
 
   async modelOfDraft(id: string, user: AuthUser): Promise<OfficialReportModel> {
     const draft = await this.draft(id);
-    const model = await this.model(this.scopeOf(draft), user, draft.text);
-    // A draft saved before its words were checked (once the user may read it).
-    this.assertPrintable(draft.text);
-    return model;
+    return this.model(this.scopeOf(draft), user, draft.text);
   }
 
   renderPdf(
@@ -206,13 +214,21 @@ export class OfficialReportsService {
     return this.fontDir;
   }
 
-  /**
-   * Refuses words the report's font cannot draw (pdfkit would print them as nothing, silently,
-   * in a signed document), naming each character and where it is.
-   */
-  private assertPrintable(text: Partial<OfficialText>): void {
+  private glyphs(): GlyphCoverage {
     this.coverage ??= loadCoverage(this.fonts(), WORD_FONT_FILES);
-    const unprintable = unprintableText(text, this.coverage);
+    return this.coverage;
+  }
+
+  /** Refuses words the report's font cannot draw, before a draft of them is saved. */
+  private assertPrintable(text: Partial<OfficialText>): void {
+    this.refuseUnprintable(unprintableText(text, this.glyphs()));
+  }
+
+  /**
+   * Refuses what the report's font cannot draw (pdfkit would print it as nothing, silently, in
+   * a signed document), naming each character and where it is.
+   */
+  private refuseUnprintable(unprintable: UnprintableText[]): void {
     if (unprintable.length === 0) return;
     throw new DomainError(
       'OFFICIAL_TEXT_UNPRINTABLE',
