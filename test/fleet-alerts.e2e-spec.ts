@@ -184,7 +184,7 @@ describe('fleet alerts: offline in a window, short cache, skewed clock (e2e)', (
     await box.status(healthy({ cachedUntil: new Date(clock.nowMs() + 2 * HOUR_MS).toISOString() }));
     const [cache] = await openAlertsBecome(thon1.deviceId, ['cache-incomplete']);
     expect(cache.message).toMatch(
-      /^Bộ nhớ đệm của cụm loa Thôn 1 chưa đủ cho 24 giờ tới \(chỉ đến 07:3\d 04\/12\)$/,
+      /^Bộ nhớ đệm của cụm loa Thôn 1 chưa đủ cho 24 giờ tới \(chỉ đến 04\/12 07:3\d\)$/,
     );
     await box.status(healthy());
     await openAlertsBecome(thon1.deviceId, []);

@@ -177,6 +177,12 @@ export function formatLocalDateTime(instant: Date): string {
   return `${shifted.slice(0, 10)} ${shifted.slice(11, 19)}`;
 }
 
+/** "2025-10-05" → "05/10/2025": a local date as Vietnamese readers write it. */
+export function formatViDate(date: string): string {
+  const [year, month, day] = date.split('-');
+  return `${day}/${month}/${year}`;
+}
+
 /** "06/12 06:00": the local day, month and time people read in a message. */
 export function formatDayMonthTime(instant: Date): string {
   const shifted = utcIso(instant.getTime() + UTC_OFFSET_MS);

@@ -92,7 +92,7 @@ describe('deviceAlertConditions', () => {
     const now = WINDOW_OPENS + 600_000;
     const short = device({ cachedUntil: new Date(now + 23 * 3_600_000) });
     expect(at(now, short).get('cache-incomplete')).toBe(
-      'Bộ nhớ đệm của cụm loa Thôn 1 chưa đủ cho 24 giờ tới (chỉ đến 04:40 04/12)',
+      'Bộ nhớ đệm của cụm loa Thôn 1 chưa đủ cho 24 giờ tới (chỉ đến 04/12 04:40)',
     );
     expect(at(now, device({ cachedUntil: null })).get('cache-incomplete')).toBe(
       'Bộ nhớ đệm của cụm loa Thôn 1 chưa đủ cho 24 giờ tới',

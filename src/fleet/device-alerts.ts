@@ -1,4 +1,4 @@
-import { DAY_MS, localDateOf, UTC_OFFSET_MS } from '../common/local-time';
+import { DAY_MS, formatDayMonthTime, localDateOf } from '../common/local-time';
 import { viNumber } from '../common/vi-number';
 import { describeWindow, occurrencesOn, WindowSpec } from '../schedule/window-time';
 import { deviceStatus, Liveness } from './device-status';
@@ -38,12 +38,6 @@ function capitalized(text: string): string {
   return text.charAt(0).toLocaleUpperCase('vi') + text.slice(1);
 }
 
-/** "14:05 04/12": a local time and day, as the messages give them. */
-function shortLocal(instant: Date): string {
-  const local = new Date(instant.getTime() + UTC_OFFSET_MS).toISOString();
-  return `${local.slice(11, 16)} ${local.slice(8, 10)}/${local.slice(5, 7)}`;
-}
-
 function isOnline(device: DeviceFacts, at: Liveness): boolean {
   return deviceStatus(device, at) === 'online';
 }
@@ -71,7 +65,7 @@ function cacheMessage(device: DeviceFacts, at: Liveness): string | null {
   const now = at.now;
   const until = device.cachedUntil;
   if (until !== null && until.getTime() >= now.getTime() + CACHE_AHEAD_MS) return null;
-  const reach = until === null ? '' : ` (chỉ đến ${shortLocal(until)})`;
+  const reach = until === null ? '' : ` (chỉ đến ${formatDayMonthTime(until)})`;
   return `Bộ nhớ đệm của ${clusterLabel(device.name)} chưa đủ cho 24 giờ tới${reach}`;
 }
 

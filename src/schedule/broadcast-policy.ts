@@ -2,6 +2,7 @@ import {
   addDays,
   formatLocalInstant,
   formatLocalTime,
+  formatViDate,
   localDateOf,
   localDateTime,
   localMsOfDay,
@@ -369,8 +370,7 @@ function hhmm(instant: number): string {
 
 /** `dd/mm/yyyy`, as Vietnamese readers write a date. */
 function dateVi(instant: number): string {
-  const [year, month, day] = localDateOf(new Date(instant)).split('-');
-  return `${day}/${month}/${year}`;
+  return formatViDate(localDateOf(new Date(instant)));
 }
 
 function describeMinutes(ms: number): string {

@@ -1,6 +1,6 @@
 import { ChainState, CommuneCompliance, ComplianceRow, Coverage } from '../compliance';
 import { UpliftRow, UpliftTotals } from '../uplift';
-import { dateText } from './official-format';
+import { formatViDate } from '../../common/local-time';
 
 /** The words of an official report that its author may change before issuing it. */
 export interface OfficialText {
@@ -142,7 +142,7 @@ export function defaultText(
   numbers: Pick<OfficialNumbers, 'from' | 'to' | 'provinceName' | 'campaignName'>,
   communeName: string | null,
 ): OfficialText {
-  const range = `từ ngày ${dateText(numbers.from)} đến ngày ${dateText(numbers.to)}`;
+  const range = `từ ngày ${formatViDate(numbers.from)} đến ngày ${formatViDate(numbers.to)}`;
   const provinceUpper = numbers.provinceName.toLocaleUpperCase('vi');
   const where = communeName ?? `các xã, phường trên địa bàn tỉnh ${numbers.provinceName}`;
   const common = {

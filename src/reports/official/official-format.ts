@@ -28,12 +28,6 @@ export function shareText(percent: number | null): string {
   return percent === null ? '—' : `${viNumber(percent, 1)}%`;
 }
 
-/** "2025-10-05" → "05/10/2025". */
-export function dateText(date: string): string {
-  const [year, month, day] = date.split('-');
-  return `${day}/${month}/${year}`;
-}
-
 /** The dateline "Thanh Hóa, ngày 05 tháng 01 năm 2026": a 0 before days under 10 and months 1–2 (NĐ 30). */
 export function datelineText(place: string, date: string): string {
   const [year, month, day] = date.split('-').map(Number);

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type PDFDocument from 'pdfkit';
+import { formatViDate } from '../../common/local-time';
 import { viNumber } from '../../common/vi-number';
 import { chainStatusText, OfficialCommune, OfficialReportModel } from './official-content';
 import {
-  dateText,
   datelineText,
   minutesNumber,
   minutesText,
@@ -175,7 +175,7 @@ class OfficialPdf {
 
     this.heading('1. Chỉ tiêu của chiến dịch');
     this.paragraph(
-      `Chiến dịch: ${numbers.campaignName} (mã ${numbers.campaignCode}). Kỳ báo cáo từ ngày ${dateText(numbers.from)} đến ngày ${dateText(numbers.to)} (${viNumber(numbers.days)} ngày); thời lượng tối thiểu mỗi ngày: ${minutesText(numbers.minDailySeconds)}.`,
+      `Chiến dịch: ${numbers.campaignName} (mã ${numbers.campaignCode}). Kỳ báo cáo từ ngày ${formatViDate(numbers.from)} đến ngày ${formatViDate(numbers.to)} (${viNumber(numbers.days)} ngày); thời lượng tối thiểu mỗi ngày: ${minutesText(numbers.minDailySeconds)}.`,
     );
     this.table(
       [
@@ -195,7 +195,7 @@ class OfficialPdf {
     this.heading('2. Thời lượng phát theo chủ đề, mức đạt và số ngày dưới mức tối thiểu');
     const met = numbers.communes.filter((commune) => commune.topicsMet === commune.topicsRequired);
     this.paragraph(
-      `${viNumber(met.length)}/${viNumber(numbers.communes.length)} xã, phường đạt mọi chỉ tiêu. Mỗi ô ghi số phút đã phát và số lượt (trong ngoặc); cột "Tăng" so sánh với ${viNumber(numbers.days)} ngày liền trước (từ ${dateText(numbers.baselineFrom)} đến ${dateText(numbers.baselineTo)}).`,
+      `${viNumber(met.length)}/${viNumber(numbers.communes.length)} xã, phường đạt mọi chỉ tiêu. Mỗi ô ghi số phút đã phát và số lượt (trong ngoặc); cột "Tăng" so sánh với ${viNumber(numbers.days)} ngày liền trước (từ ${formatViDate(numbers.baselineFrom)} đến ${formatViDate(numbers.baselineTo)}).`,
     );
     const topicShare = 0.44 / Math.max(1, numbers.targets.length);
     this.table(
