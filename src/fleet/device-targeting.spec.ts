@@ -2,6 +2,8 @@ import {
   deviceIsTargetable,
   deviceMayBeTargeted,
   deviceWasTargeted,
+  enrolmentCovers,
+  spanHeldDuring,
   zonesReached,
 } from './device-targeting';
 
@@ -119,5 +121,60 @@ describe('zonesReached (the zones a device had while an item ran)', () => {
       false,
     );
     expect(zonesReached([], { ...item, zones: null })).toBe(false);
+  });
+});
+
+describe('spanHeldDuring (one rule for zone spans and enrolments)', () => {
+  const span = (from: string, until: string | null) => ({
+    from: at(from),
+    until: until === null ? null : at(until),
+  });
+
+  it('takes a span that overlaps the item, however little', () => {
+    expect(spanHeldDuring(span('07:00', null), item)).toBe(true);
+    expect(spanHeldDuring(span('08:09', '08:20'), item)).toBe(true);
+    expect(spanHeldDuring(span('07:00', '08:01'), item)).toBe(true);
+    expect(spanHeldDuring(span('08:02', '08:03'), item)).toBe(true);
+  });
+
+  it('leaves out a span that ended as the item started, or began as it ended', () => {
+    expect(spanHeldDuring(span('07:00', '08:00'), item)).toBe(false);
+    expect(spanHeldDuring(span('08:10', null), item)).toBe(false);
+    expect(spanHeldDuring(span('08:10', '08:20'), item)).toBe(false);
+  });
+
+  it('takes, for an item of no length, the span that holds at its instant', () => {
+    const instant = { ...item, endsAt: item.startsAt };
+    expect(spanHeldDuring(span('08:00', null), instant)).toBe(true);
+    expect(spanHeldDuring(span('07:00', '08:00'), instant)).toBe(false);
+    expect(spanHeldDuring(span('08:01', null), instant)).toBe(false);
+  });
+});
+
+describe('the boundaries of zonesReached and enrolmentCovers agree', () => {
+  const zones = (startedAt: string, endedAt: string | null) => [
+    { zones: null, startedAt: at(startedAt), endedAt: endedAt === null ? null : at(endedAt) },
+  ];
+  const enrolment = (enrolledAt: string, endedAt: string | null) => ({
+    enrolledAt: at(enrolledAt),
+    endedAt: endedAt === null ? null : at(endedAt),
+  });
+
+  it('a span that ends exactly when the item starts did not hold during it', () => {
+    expect(zonesReached(zones('07:00', '08:00'), item)).toBe(false);
+    expect(enrolmentCovers(enrolment('07:00', '08:00'), item)).toBe(false);
+  });
+
+  it('a span that starts exactly when the item ends did not hold during it', () => {
+    expect(zonesReached(zones('08:10', null), item)).toBe(false);
+    expect(enrolmentCovers(enrolment('08:10', null), item)).toBe(false);
+    expect(deviceIsTargetable({ ...enrolled, enrolledAt: at('08:10') }, item)).toBe(false);
+    expect(deviceWasTargeted(zones('07:00', null), [enrolment('08:10', null)], item)).toBe(false);
+  });
+
+  it('a span a millisecond inside either end held', () => {
+    const justIn = new Date(at('08:10').getTime() - 1);
+    expect(zonesReached([{ zones: null, startedAt: justIn, endedAt: null }], item)).toBe(true);
+    expect(enrolmentCovers({ enrolledAt: justIn, endedAt: null }, item)).toBe(true);
   });
 });

@@ -17,32 +17,46 @@ export type EnrolmentSpan = Pick<DeviceEnrolment, 'enrolledAt' | 'endedAt'>;
 export type ZoneSpan = Pick<DeviceZoneSpan, 'zones' | 'startedAt' | 'endedAt'>;
 
 /**
- * Whether the item reaches the zones the device had while it ran: those of a span that began
- * before the item ended and did not end before it started. The manifest sends a device every
- * item of its zones that has not ended, so a box whose zones changed while an item ran was sent
- * it under either; one whose zones changed before the item started was not sent it under the old
- * ones, nor one created after it ended. Editing a cluster's zones unsends nothing it was sent.
+ * Whether a span of a device's state (a zone span, an enrolment) held while the item ran: the one
+ * rule `zonesReached` and `enrolmentCovers` share. Both are half-open, `[from, until)` and
+ * `[startsAt, endsAt)`: a span that ended exactly when the item started did not hold during it,
+ * nor one that began exactly when it ended. An item of no length (a live session asked for now)
+ * is its instant: a span holds at it from its own start.
+ */
+export function spanHeldDuring(
+  span: { from: Date; until: Date | null },
+  item: Pick<TargetItem, 'startsAt' | 'endsAt'>,
+): boolean {
+  const began = item.endsAt > item.startsAt ? span.from < item.endsAt : span.from <= item.startsAt;
+  return began && (span.until === null || span.until > item.startsAt);
+}
+
+/**
+ * Whether the item reaches the zones the device had while it ran: those of a span that held
+ * while it ran (`spanHeldDuring`). The manifest sends a device every item of its zones that has
+ * not ended, so a box whose zones changed while an item ran was sent it under either; one whose
+ * zones changed before the item started was not sent it under the old ones, nor one created
+ * after it ended. Editing a cluster's zones unsends nothing it was sent.
  */
 export function zonesReached(spans: readonly ZoneSpan[], item: TargetItem): boolean {
   return spans.some(
     (span) =>
-      span.startedAt < item.endsAt &&
-      (span.endedAt === null || span.endedAt > item.startsAt) &&
+      spanHeldDuring({ from: span.startedAt, until: span.endedAt }, item) &&
       itemTargetsDevice(item.zones, span.zones),
   );
 }
 
 /**
- * Whether an item was (or is) sent to a device under one of its enrolments: the enrolment began
- * before the item ended and did not end before the item started (a revoked or re-keyed box gets
- * nothing more; what started while it was enrolled was its). Zones are the caller's to check.
+ * Whether an item was (or is) sent to a device under one of its enrolments: the enrolment held
+ * while the item ran (`spanHeldDuring`: it began before the item ended and did not end before
+ * or when the item started; a revoked or re-keyed box gets nothing more; what started while it
+ * was enrolled was its). Zones are the caller's to check.
  */
 export function enrolmentCovers(
   enrolment: EnrolmentSpan,
   item: Pick<TargetItem, 'startsAt' | 'endsAt'>,
 ): boolean {
-  if (enrolment.enrolledAt > item.endsAt) return false;
-  return enrolment.endedAt === null || enrolment.endedAt > item.startsAt;
+  return spanHeldDuring({ from: enrolment.enrolledAt, until: enrolment.endedAt }, item);
 }
 
 /**

@@ -97,6 +97,17 @@ describe('signingVerdict', () => {
     expect(signingVerdict(rekeyed, 'B', item('06:00', '06:01'))).toEqual({ kind: 'not-sent' });
   });
 
+  it('takes an item that ended as the device first enrolled as not sent to it', () => {
+    expect(signingVerdict(rekeyed, 'A', item('06:00', '07:00'))).toEqual({ kind: 'not-sent' });
+    expect(signingVerdict(rekeyed, 'B', item('06:00', '07:00'))).toEqual({ kind: 'not-sent' });
+  });
+
+  it("takes an item that ended as the key's enrolment began as sent under an earlier one", () => {
+    expect(signingVerdict(rekeyed, 'B', item('07:30', '09:00'))).toMatchObject({
+      kind: 'key-newer',
+    });
+  });
+
   it('takes a box that enrolled again with the same key as signer of both enrolments', () => {
     const sameKey = [first, { ...second, publicKey: 'A' }];
     expect(signingVerdict(sameKey, 'A', item('07:30', '07:31'))).toMatchObject({

@@ -58,7 +58,8 @@ export function signingVerdict(
     (enrolment) => enrolment.endedAt !== null && enrolment.endedAt <= item.startsAt,
   );
   if (ended) return { kind: 'key-ended', enrolment: ended };
-  const enrolledBefore = ordered.some((enrolment) => enrolment.enrolledAt <= item.endsAt);
+  // Before the item ended, not as it ended (`spanHeldDuring`'s end of an item).
+  const enrolledBefore = ordered.some((enrolment) => enrolment.enrolledAt < item.endsAt);
   if (enrolledBefore && signers.length > 0) return { kind: 'key-newer', enrolment: signers[0] };
   return { kind: 'not-sent' };
 }
