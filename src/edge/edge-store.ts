@@ -48,6 +48,21 @@ CREATE TABLE IF NOT EXISTS set_aside_receipts (
 /** kv key: where the server's copy of the device's chain ended when the journal held none of it. */
 const CHAIN_BASE_KEY = 'receipt-chain-base';
 
+/** kv key: the device whose manifest and plays the journal holds (`adoptDevice`). */
+const DEVICE_KEY = 'device';
+
+/** What `adoptDevice` did to a journal of another device. */
+export interface Adoption {
+  /** The device the journal held before (null: none known). */
+  previousDevice: string | null;
+  /** Receipts of other devices' chains set aside. */
+  receipts: number;
+  /** Manifest items of the previous device dropped. */
+  items: number;
+  /** Its plays not closed by a receipt, dropped. */
+  unfinishedPlays: PlayState[];
+}
+
 /** The server's chain head the journal's first receipt of `deviceId` follows. */
 interface ChainBase extends ReceiptChainHead {
   deviceId: string;
@@ -224,29 +239,71 @@ export class EdgeStore {
   }
 
   /**
-   * Moves the receipts of other devices' chains out of the journal (a box enrolled as another
-   * cluster: they cannot be uploaded under this device's token, and this device's chain numbers
-   * its receipts afresh). They are kept aside for whoever looks into the box. Answers how many.
+   * Makes the journal `deviceId`'s. A journal of another device (the box was enrolled as another
+   * cluster) keeps nothing that could be played or receipted under the new identity: the items
+   * of its manifest go (they were sent to the other cluster: a receipt of one, even `missed`, is
+   * refused `not-sent` and stops this device's uploads), and so do its plays not closed by a
+   * receipt (a claim, or a play on air when the process stopped: its receipt would be the other
+   * cluster's, whose chain ends here). Its receipts are moved out of the journal: signed for the
+   * other cluster, they cannot be uploaded under this device's token and this device's chain
+   * numbers its receipts afresh; they are kept aside, as they were signed, for whoever looks into
+   * the box (`set_aside_receipts`). Plays closed by a receipt stay (nothing plays twice). In one
+   * transaction; answers what was set aside and dropped.
    */
-  setAsideOtherChains(deviceId: string, nowMs: number): Promise<number> {
+  adoptDevice(deviceId: string, nowMs: number): Promise<Adoption> {
     return this.write(() =>
       this.transaction(async () => {
-        const others = await this.all(
-          "SELECT seq, body, uploaded_at FROM receipts WHERE json_extract(body, '$.deviceId') IS NOT ?",
-          [deviceId],
-        );
-        for (const row of others) {
-          const owner = (JSON.parse(String(row.body)) as Receipt).deviceId;
-          await this.run(
-            `INSERT OR REPLACE INTO set_aside_receipts (device_id, seq, body, uploaded_at, set_aside_at)
-             VALUES (?, ?, ?, ?, ?)`,
-            [owner, row.seq, row.body, row.uploaded_at, nowMs],
-          );
-          await this.run('DELETE FROM receipts WHERE seq = ?', [row.seq]);
+        const owner = await this.journalDevice();
+        let items = 0;
+        let unfinished: PlayState[] = [];
+        if (owner !== null && owner !== deviceId) {
+          items = await this.run('DELETE FROM items');
+          unfinished = (await this.all("SELECT * FROM plays WHERE state <> 'done'")).map(toPlay);
+          await this.run("DELETE FROM plays WHERE state <> 'done'");
         }
-        return others.length;
+        const receipts = await this.moveOtherChainsAside(deviceId, nowMs);
+        await this.run('INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)', [
+          DEVICE_KEY,
+          deviceId,
+        ]);
+        return { previousDevice: owner, receipts, items, unfinishedPlays: unfinished };
       }),
     );
+  }
+
+  /**
+   * The device whose manifest and plays the journal holds: the one it was last adopted by; for a
+   * journal of an older version, the device of its last receipt or of its chain's base (null:
+   * a journal that never knew, or an empty one).
+   */
+  private async journalDevice(): Promise<string | null> {
+    const adopted = await this.getValue(DEVICE_KEY);
+    if (adopted !== undefined) return adopted;
+    return (await this.lastReceipt())?.deviceId ?? (await this.chainBase())?.deviceId ?? null;
+  }
+
+  /** Moves the receipts of other devices' chains to `set_aside_receipts`; answers how many. */
+  private async moveOtherChainsAside(deviceId: string, nowMs: number): Promise<number> {
+    const others = await this.all(
+      "SELECT seq, body, uploaded_at FROM receipts WHERE json_extract(body, '$.deviceId') IS NOT ?",
+      [deviceId],
+    );
+    for (const row of others) {
+      const owner = (JSON.parse(String(row.body)) as Receipt).deviceId;
+      await this.run(
+        `INSERT OR REPLACE INTO set_aside_receipts (device_id, seq, body, uploaded_at, set_aside_at)
+         VALUES (?, ?, ?, ?, ?)`,
+        [owner, row.seq, row.body, row.uploaded_at, nowMs],
+      );
+      await this.run('DELETE FROM receipts WHERE seq = ?', [row.seq]);
+    }
+    return others.length;
+  }
+
+  /** The receipts set aside from other devices' chains (`adoptDevice`), oldest first. */
+  async setAsideReceipts(): Promise<Receipt[]> {
+    const rows = await this.all('SELECT body FROM set_aside_receipts ORDER BY set_aside_at, seq');
+    return rows.map((row) => JSON.parse(String(row.body)) as Receipt);
   }
 
   /**

@@ -125,6 +125,71 @@ describe('where the edge player goes on with its cluster’s receipt chain', () 
     expect((await store.receipts()).map((receipt) => receipt.deviceId)).toEqual([CLUSTER]);
   });
 
+  /** A manifest of the items `ids`, one a minute from `fromMs`, taken at `fromMs`. */
+  const manifestOf = (fromMs: number, ...ids: string[]) =>
+    store.replaceManifest(
+      {
+        generatedAt: new Date(fromMs).toISOString(),
+        horizonUntil: new Date(fromMs + 3600000).toISOString(),
+        items: ids.map((scheduleItemId, index) => ({
+          scheduleItemId,
+          startsAt: new Date(fromMs + (index + 1) * 60000).toISOString(),
+          durationMs: 2000,
+          zones: null,
+          priority: 'normal' as const,
+          audio: { id: `audio-${index}`, sha256: 'cd'.repeat(32), bytes: 100, url: '/audio' },
+        })),
+      },
+      fromMs,
+    );
+
+  it("a box enrolled as another cluster drops that cluster's items and unfinished plays, keeps its receipts aside", async () => {
+    const now = Date.now();
+    await new ReceiptChainStart(OTHER_CLUSTER, store, new ServerApi('http://127.0.0.1:9')).open(
+      HEAD,
+      now,
+    );
+    await manifestOf(now - 600000, 'played', 'on-air', 'claimed', 'missed-while-down');
+    await play(OTHER_CLUSTER, 'played');
+    expect(await store.claimPlay('on-air')).toBe(true);
+    await store.markPlaying('on-air', now - 300000);
+    await store.markProgress('on-air', 1000);
+    expect(await store.claimPlay('claimed')).toBe(true);
+
+    const chain = new ReceiptChainStart(CLUSTER, store, new ServerApi('http://127.0.0.1:9'));
+    await chain.open({ lastSeq: 0, lastHash: HEAD.lastHash }, now);
+    // Nothing of the other cluster is left to play or receipt under this device's identity.
+    expect(await store.items()).toEqual([]);
+    expect([...(await store.plays()).values()]).toEqual([
+      expect.objectContaining({ scheduleItemId: 'played', state: 'done' }),
+    ]);
+    // Its receipt stays, as it was signed, aside; this device's chain starts afresh.
+    expect(await store.receipts()).toEqual([]);
+    expect(await store.setAsideReceipts()).toEqual([
+      expect.objectContaining({ deviceId: OTHER_CLUSTER, scheduleItemId: 'played', seq: 8 }),
+    ]);
+    expect(await play(CLUSTER, 'own-item')).toMatchObject({ seq: 1, deviceId: CLUSTER });
+  });
+
+  it('a box enrolled again as the same cluster keeps its items and plays', async () => {
+    const now = Date.now();
+    const api = new ServerApi('http://127.0.0.1:9');
+    await new ReceiptChainStart(CLUSTER, store, api).open(HEAD, now);
+    await manifestOf(now - 600000, 'played', 'on-air', 'later');
+    await play(CLUSTER, 'played');
+    expect(await store.claimPlay('on-air')).toBe(true);
+    await store.markPlaying('on-air', now - 300000);
+
+    await new ReceiptChainStart(CLUSTER, store, api).open(null, now);
+    expect((await store.items()).map((item) => item.scheduleItemId)).toEqual([
+      'played',
+      'on-air',
+      'later',
+    ]);
+    expect((await store.play('on-air'))?.state).toBe('playing');
+    expect(await store.setAsideReceipts()).toEqual([]);
+  });
+
   it('a server that does not say where the chain ends leaves it to start at seq 1', async () => {
     const server = await meServer({ id: CLUSTER });
     try {

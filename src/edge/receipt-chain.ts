@@ -21,14 +21,25 @@ export class ReceiptChainStart {
   ) {}
 
   /**
-   * Takes the head the enrolment answered (null: a server that does not say), then sets aside the
-   * receipts of another cluster's chain the journal may hold (the box was that cluster's).
+   * Makes the journal this device's (`EdgeStore.adoptDevice`: a journal of another cluster's
+   * box keeps none of that cluster's items, unfinished plays or receipts in play), then takes
+   * the head the enrolment answered (null: a server that does not say).
    */
   async open(enrolled: ReceiptChainHead | null | undefined, nowMs: number): Promise<void> {
-    const setAside = await this.store.setAsideOtherChains(this.deviceId, nowMs);
-    if (setAside > 0) {
+    const adopted = await this.store.adoptDevice(this.deviceId, nowMs);
+    if (adopted.receipts > 0) {
       this.logger.warn(
-        `${setAside} receipt(s) of another cluster's chain set aside: this box is now device ${this.deviceId}`,
+        `${adopted.receipts} receipt(s) of another cluster's chain set aside: this box is now device ${this.deviceId}`,
+      );
+    }
+    if (adopted.items > 0 || adopted.unfinishedPlays.length > 0) {
+      const cut = adopted.unfinishedPlays.map(
+        (play) => `${play.scheduleItemId} (${play.state}, ${play.progressMs} ms played)`,
+      );
+      this.logger.warn(
+        `${adopted.items} item(s) of device ${adopted.previousDevice}'s manifest dropped` +
+          (cut.length > 0 ? `, and its plays without a receipt: ${cut.join(', ')}` : '') +
+          `: this box is now device ${this.deviceId}`,
       );
     }
     if (enrolled) await this.startAt(enrolled, 'the enrolment');

@@ -153,7 +153,11 @@ describe('spanHeldDuring (one rule for zone spans and enrolments)', () => {
 
 describe('the boundaries of zonesReached and enrolmentCovers agree', () => {
   const zones = (startedAt: string, endedAt: string | null) => [
-    { zones: null, startedAt: at(startedAt), endedAt: endedAt === null ? null : at(endedAt) },
+    {
+      zones: ['thon-1'],
+      startedAt: at(startedAt),
+      endedAt: endedAt === null ? null : at(endedAt),
+    },
   ];
   const enrolment = (enrolledAt: string, endedAt: string | null) => ({
     enrolledAt: at(enrolledAt),
@@ -174,7 +178,9 @@ describe('the boundaries of zonesReached and enrolmentCovers agree', () => {
 
   it('a span a millisecond inside either end held', () => {
     const justIn = new Date(at('08:10').getTime() - 1);
-    expect(zonesReached([{ zones: null, startedAt: justIn, endedAt: null }], item)).toBe(true);
+    expect(zonesReached([{ zones: ['thon-1'], startedAt: justIn, endedAt: null }], item)).toBe(
+      true,
+    );
     expect(enrolmentCovers({ enrolledAt: justIn, endedAt: null }, item)).toBe(true);
   });
 });

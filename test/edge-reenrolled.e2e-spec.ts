@@ -1,0 +1,190 @@
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { EdgeStore } from '../src/edge/edge-store';
+import { registerDevice } from './support/fleet-device';
+import { eventually } from './support/eventually';
+import { insertScheduleItem } from './support/playout-fixtures';
+import { createActors, createApproved, HAC_THANH } from './support/schedule-fixtures';
+import { freePort } from './support/services';
+import {
+  BUILT_EDGE,
+  ServiceProcess,
+  startBuiltProcess,
+  startServiceProcess,
+} from './support/service-process';
+import { ADMIN, bearer, createTestStorage, startTestApp, TestStorage } from './support/test-app';
+
+jest.setTimeout(200000);
+
+interface RecordJson {
+  scheduleItemId: string | null;
+  outcome: string;
+  source: string;
+  devices: Record<string, number> | null;
+}
+
+/**
+ * A box is taken from one cluster (A) to another (B) of the commune: it keeps its data directory
+ * (journal, manifest, key), `identity.json` is removed and it starts with B's enrolment code. An
+ * item of A's manifest whose time passed while it was down is not B's: the box writes no receipt
+ * of it under B (the server would refuse it `not-sent`, and a refusal stops B's uploads), plays
+ * B's next item, and its receipt is B's seq 1, accepted and counted. A's receipt of what the box
+ * played as A stays, as it was signed, in `set_aside_receipts`.
+ */
+describe('a box enrolled as another cluster leaves the old cluster’s items (e2e, real processes)', () => {
+  let storage: TestStorage;
+  let service: ServiceProcess | null = null;
+  const edges: ServiceProcess[] = [];
+
+  beforeAll(async () => {
+    storage = await createTestStorage();
+  });
+
+  afterAll(async () => {
+    await Promise.all(edges.map((edge) => edge.stop('SIGKILL')));
+    await service?.stop();
+    await storage.dispose();
+  });
+
+  it('writes no receipt of the old cluster’s items under the new identity', async () => {
+    const [httpPort, mqttPort] = [await freePort(), await freePort()];
+    const origin = `http://127.0.0.1:${httpPort}`;
+    const app = await startTestApp(storage);
+    const who = await createActors(app, await app.login(ADMIN.username, ADMIN.password));
+    const a = await registerDevice(app, who.operator, HAC_THANH, 'Cụm loa thôn 1 – đình', [
+      'thon-1',
+    ]);
+    const b = await registerDevice(app, who.operator, HAC_THANH, 'Cụm loa thôn 1 – chợ', [
+      'thon-1',
+    ]);
+    const bulletinId = await createApproved(app, who.operator, who.approver, HAC_THANH, {
+      title: 'Họp thôn 1',
+      topics: ['chinh-quyen-so'],
+      durationMs: 2000,
+    });
+    // Time for the service and the box to start, enrol and sync on a loaded machine.
+    const base = Date.now() + 40000;
+    const item = (startsAt: number) =>
+      insertScheduleItem(app, {
+        communeCode: HAC_THANH,
+        bulletinId,
+        startsAt: new Date(startsAt),
+        durationMs: 2000,
+        zones: ['thon-1'],
+      });
+    const playedAsA = await item(base);
+    const whileDown = await item(base + 15000);
+    const forB = await item(base + 50000);
+    await app.close();
+
+    service = startServiceProcess({
+      ...storage.env,
+      PORT: String(httpPort),
+      MQTT_PORT: String(mqttPort),
+    });
+    await service.waitFor(/listening on/, 30000);
+    const token = (
+      (await (
+        await fetch(`${origin}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(ADMIN),
+        })
+      ).json()) as { accessToken: string }
+    ).accessToken;
+    const get = async <T>(path: string): Promise<T> => {
+      const response = await fetch(`${origin}/api/v1/communes/${HAC_THANH}${path}`, {
+        headers: bearer(token),
+      });
+      expect(response.status).toBe(200);
+      return (await response.json()) as T;
+    };
+    const recordOf = (itemId: string) =>
+      eventually(
+        async () =>
+          (await get<RecordJson[]>('/playout-log')).find(
+            (record) => record.scheduleItemId === itemId,
+          ),
+        { timeoutMs: 30000, what: `the record of item ${itemId}` },
+      );
+
+    const dataDir = join(storage.dir, 'box', 'data');
+    mkdirSync(dataDir, { recursive: true });
+    const startEdge = (code: string) => {
+      const edge = startBuiltProcess(BUILT_EDGE, {
+        PATH: process.env.PATH,
+        NO_COLOR: '1',
+        EDGE_SERVER_URL: origin,
+        EDGE_ENROLMENT_CODE: code,
+        EDGE_DATA_DIR: dataDir,
+        PLAYOUT_SINK: 'file',
+        PLAYOUT_ARCHIVE_DIR: join(storage.dir, 'box', 'archive'),
+        PLAYOUT_LATE_TOLERANCE_MS: '2000',
+        EDGE_MAX_BACKOFF_SECONDS: '2',
+      });
+      edges.push(edge);
+      return edge;
+    };
+
+    // As cluster A the box takes all three items, plays the first; its receipt is stored.
+    const asA = startEdge(a.enrolmentCode);
+    await asA.waitFor(/Synced: 3 items/, base - Date.now());
+    await asA.waitFor(
+      new RegExp(`Receipt 1: ${playedAsA.id} aired 2000 ms`),
+      base - Date.now() + 15000,
+    );
+    await asA.waitFor(/Receipts 1–1 sent/, 20000);
+    expect(await recordOf(playedAsA.id)).toMatchObject({
+      outcome: 'aired',
+      devices: { targeted: 1, aired: 1, unreported: 0 },
+    });
+    await asA.stop('SIGTERM');
+    expect(Date.now()).toBeLessThan(base + 15000);
+    // A's credentials are taken ("Cấp mã mới"): the box is going to cluster B.
+    const issued = await fetch(
+      `${origin}/api/v1/communes/${HAC_THANH}/devices/${a.id}/enrolment-code`,
+      { method: 'POST', headers: bearer(token) },
+    );
+    expect(issued.status).toBe(201);
+
+    // The second item's time passes while the box is down; then it starts as cluster B.
+    await new Promise((resolve) => setTimeout(resolve, base + 20000 - Date.now()));
+    rmSync(join(dataDir, 'identity.json'));
+    const asB = startEdge(b.enrolmentCode);
+    await asB.waitFor(new RegExp(`Enrolled as device ${b.id}`), 30000);
+    await asB.waitFor(/Synced: 1 item/, base + 50000 - Date.now());
+    await asB.waitFor(
+      new RegExp(`Receipt 1: ${forB.id} aired 2000 ms`),
+      base + 50000 - Date.now() + 15000,
+    );
+    await asB.waitFor(/Receipts 1–1 sent/, 20000);
+    expect(asB.output()).not.toContain(whileDown.id);
+    expect(asB.output()).not.toMatch(/RECEIPT_REFUSED/);
+
+    const identity = JSON.parse(readFileSync(join(dataDir, 'identity.json'), 'utf8')) as {
+      deviceId: string;
+    };
+    expect(identity.deviceId).toBe(b.id);
+    expect(await recordOf(forB.id)).toMatchObject({
+      source: 'devices',
+      outcome: 'aired',
+      devices: { targeted: 1, aired: 1, partial: 0, missed: 0, unreported: 0 },
+    });
+    const journal = await EdgeStore.open(join(dataDir, 'edge.sqlite'));
+    try {
+      expect(await journal.receipts()).toEqual([
+        expect.objectContaining({ deviceId: b.id, seq: 1, scheduleItemId: forB.id }),
+      ]);
+      expect(await journal.unsentReceipts(10)).toEqual([]);
+      // What the box played as A stays as A signed it, aside, never sent under B.
+      expect(await journal.setAsideReceipts()).toEqual([
+        expect.objectContaining({ deviceId: a.id, seq: 1, scheduleItemId: playedAsA.id }),
+      ]);
+    } finally {
+      await journal.close();
+    }
+    const alerts = await get<{ kind: string; deviceId: string | null }[]>('/alerts?state=all');
+    expect(alerts.filter((alert) => alert.kind === 'receipt-refused')).toEqual([]);
+    expect(await get<unknown[]>(`/rejected-receipts?device=${b.id}`)).toEqual([]);
+  });
+});
