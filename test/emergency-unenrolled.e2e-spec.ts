@@ -169,6 +169,11 @@ describe("an emergency's delivery tells never-enrolled clusters from offline one
     const listed = await api('get', `/communes/${HAC_THANH}/emergencies`).expect(200);
     expect(listed.body[0]).toMatchObject({ id, targeted: 4, acknowledged: 2, notEnrolled: 1 });
 
+    // The never-enrolled box is started exactly when the emergency ends: half-open, as the
+    // targeting rule (`spanHeldDuring`), that is after it, so not one that could have had it.
+    clock.set(new Date(sent.body.endsAt as string).toISOString());
+    await enrol(never.enrolmentCode);
+
     // The box on air reports its play; the record waits for the two others until the grace.
     clock.set('2026-12-03T07:01:00Z');
     const receipt: Receipt = sealReceipt(
@@ -192,8 +197,6 @@ describe("an emergency's delivery tells never-enrolled clusters from offline one
       devices: { targeted: 3, aired: 1, partial: 0, missed: 0, unreported: 2 },
     });
 
-    // The never-enrolled box is started after the end: still not one that could have had it.
-    await enrol(never.enrolmentCode);
     const after = await report(id);
     expect(after.running).toBe(false);
     expect(names(after.notEnrolled)).toEqual(['Cụm loa bến đò']);

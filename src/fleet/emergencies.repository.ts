@@ -299,7 +299,7 @@ export class EmergenciesRepository {
       .addSelect('COUNT(target.startedAt)', 'started')
       .addSelect(
         'SUM(CASE WHEN target.acknowledgedAt IS NULL AND NOT target.enrolledWhenSent ' +
-          'AND (device.enrolledAt IS NULL OR device.enrolledAt > emergency.endsAt) ' +
+          'AND (device.enrolledAt IS NULL OR device.enrolledAt >= emergency.endsAt) ' +
           'THEN 1 ELSE 0 END)',
         'notEnrolled',
       )

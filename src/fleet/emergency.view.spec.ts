@@ -68,17 +68,19 @@ describe('emergencyReport', () => {
         target('F', { ...unenrolled, deviceEnrolledAt: null }),
         // Enrolled during the emergency: it could have got it, and the record waits for it.
         target('G', { ...unenrolled, deviceEnrolledAt: new Date('2026-12-03T07:00:40.000Z') }),
-        // Enrolled at its very end still counts; a millisecond later does not.
-        target('H', { ...unenrolled, deviceEnrolledAt: emergency.endsAt }),
-        target('I', { ...unenrolled, deviceEnrolledAt: new Date('2026-12-03T07:01:00.001Z') }),
+        // Enrolled a millisecond before its end still counts; at its very end (half-open, as
+        // `spanHeldDuring`) or later does not.
+        target('H', { ...unenrolled, deviceEnrolledAt: new Date('2026-12-03T07:00:59.999Z') }),
+        target('I', { ...unenrolled, deviceEnrolledAt: emergency.endsAt }),
+        target('K', { ...unenrolled, deviceEnrolledAt: new Date('2026-12-03T07:01:00.001Z') }),
         // Enrolled during it and answered: received.
         target('J', { ...unenrolled, acknowledgedAt: at, ok: true, deviceEnrolledAt: at }),
       ],
       new Date('2026-12-03T07:02:00Z'),
     );
-    expect(names(report.targeted)).toEqual(['D', 'F', 'G', 'H', 'I', 'J']);
+    expect(names(report.targeted)).toEqual(['D', 'F', 'G', 'H', 'I', 'K', 'J']);
     expect(names(report.offline)).toEqual(['D', 'G', 'H']);
-    expect(names(report.notEnrolled)).toEqual(['F', 'I']);
+    expect(names(report.notEnrolled)).toEqual(['F', 'I', 'K']);
     expect(names(report.acknowledged)).toEqual(['J']);
   });
 

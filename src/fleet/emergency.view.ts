@@ -147,13 +147,14 @@ function deviceRef(target: EmergencyDevice): EmergencyDeviceRef {
 
 /**
  * A target that could not receive the emergency: not enrolled when it was sent nor before it ended
- * (as `deviceIsTargetable` counts the commune's record), and no answer. A removed device that was
- * not enrolled when sent stays so. `EmergenciesRepository.counts` says the same in SQL.
+ * (as `deviceIsTargetable` counts the commune's record; half-open, `spanHeldDuring`: enrolled
+ * exactly when it ended is after it), and no answer. A removed device that was not enrolled when
+ * sent stays so. `EmergenciesRepository.counts` says the same in SQL.
  */
 export function targetNotEnrolled(target: EmergencyTarget, emergency: Emergency): boolean {
   if (target.acknowledgedAt !== null || target.enrolledWhenSent) return false;
   const enrolledAt = target.deviceEnrolledAt;
-  return enrolledAt === null || enrolledAt.getTime() > emergency.endsAt.getTime();
+  return enrolledAt === null || enrolledAt.getTime() >= emergency.endsAt.getTime();
 }
 
 /** The delivery of an emergency from its per-device rows (those the reader may see). */
