@@ -752,6 +752,26 @@ describe('official reports (e2e)', () => {
     expect(plain.body.message).toContain('"☎" (U+260E) in campaignName;');
     expect(plain.body.message).toContain('"😀" (U+1F600) in topicName of an-toan-so;');
 
+    // A new draft keeping the default words, which hold the campaign's name, is refused naming
+    // that name, not the subject or the opening the user never typed; what they typed that does
+    // not print is named after it.
+    const newDraft = (text: Record<string, unknown>) =>
+      app
+        .http()
+        .post('/api/v1/reports/official/drafts')
+        .set(bearer(monitor))
+        .send({ campaign: 'cds-ky-tu', province: PROVINCE, text });
+    const kept = await newDraft({ signerName: 'Nguyễn Văn An' }).expect(422);
+    expect(kept.body).toMatchObject({ statusCode: 422, code: 'OFFICIAL_TEXT_UNPRINTABLE' });
+    expect(kept.body.unprintable).toEqual([
+      { field: 'campaignName', characters: ['☎'], codePoints: ['U+260E'] },
+    ]);
+    const typed = await newDraft({ subject: 'Kết quả 😀' }).expect(422);
+    expect(typed.body.unprintable).toEqual([
+      { field: 'campaignName', characters: ['☎'], codePoints: ['U+260E'] },
+      { field: 'subject', characters: ['😀'], codePoints: ['U+1F600'] },
+    ]);
+
     // A draft whose own words all print is still refused, signed or not: the names are printed.
     const draft = (
       await app

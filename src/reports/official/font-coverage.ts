@@ -1,6 +1,11 @@
 import { join } from 'node:path';
 import type { Font } from 'fontkit';
-import { OFFICIAL_TEXT_FIELDS, OfficialNumbers, OfficialText } from './official-content';
+import {
+  OFFICIAL_TEXT_FIELDS,
+  OfficialCommune,
+  OfficialTarget,
+  OfficialText,
+} from './official-content';
 
 /** What the report's fonts can draw: a code point pdfkit would otherwise print as nothing. */
 export interface GlyphCoverage {
@@ -101,7 +106,11 @@ export function unprintableText(
  * cannot draw; each topic and commune once, by its code.
  */
 export function unprintableNames(
-  numbers: Pick<OfficialNumbers, 'campaignName' | 'targets' | 'communes'>,
+  numbers: {
+    campaignName: string;
+    targets: readonly Pick<OfficialTarget, 'topic' | 'topicName'>[];
+    communes: readonly Pick<OfficialCommune, 'code' | 'name'>[];
+  },
   coverage: GlyphCoverage,
 ): UnprintableText[] {
   return problemsOnly([

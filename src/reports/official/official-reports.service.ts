@@ -64,6 +64,12 @@ const STANDING_WORDS = [
   'recipients',
 ] as const satisfies readonly (keyof OfficialText)[];
 
+/** The words a new draft starts with, and the names their defaults hold. */
+interface StartingWords {
+  text: OfficialText;
+  names: Parameters<typeof unprintableNames>[0];
+}
+
 /** The words given (a DTO's fields left out are present as undefined: they change nothing). */
 function givenWords(text: Partial<OfficialText>): Partial<OfficialText> {
   return Object.fromEntries(Object.entries(text).filter(([, value]) => value !== undefined));
@@ -225,6 +231,28 @@ export class OfficialReportsService {
   }
 
   /**
+   * Refuses a new draft's words the report's font cannot draw. The words not given are the
+   * starting ones, whose defaults hold the campaign's name (the subject, the opening) and the
+   * commune's: when one of these names does not print, the refusal names it, names first as the
+   * render does, with the given words' own problems, not the default field that holds it, which
+   * the user never typed. A draft whose words print is saved whatever the names (its render is
+   * refused until they are renamed).
+   */
+  private assertNewDraftPrintable(
+    text: OfficialText,
+    given: Partial<OfficialText>,
+    names: StartingWords['names'],
+  ): void {
+    const inText = unprintableText(text, this.glyphs());
+    if (inText.length === 0) return;
+    const named = [
+      ...unprintableNames(names, this.glyphs()),
+      ...unprintableText(given, this.glyphs()),
+    ];
+    this.refuseUnprintable(named.length > 0 ? named : inText);
+  }
+
+  /**
    * Refuses what the report's font cannot draw (pdfkit would print it as nothing, silently, in
    * a signed document), naming each character and where it is.
    */
@@ -243,6 +271,11 @@ export class OfficialReportsService {
    * last changed draft over them, so that they are typed once, not for every report.
    */
   async startingText(scope: OfficialScope, user: AuthUser): Promise<OfficialText> {
+    return (await this.starting(scope, user)).text;
+  }
+
+  /** The starting words (`startingText`), and the names their defaults hold. */
+  private async starting(scope: OfficialScope, user: AuthUser): Promise<StartingWords> {
     const { province, commune } = this.resolveScope(scope, user);
     // The default words need the campaign and the range, not the report's numbers.
     const { campaign, range } = await this.reports.campaignAndRange(
@@ -250,19 +283,25 @@ export class OfficialReportsService {
       province,
       scope,
     );
+    const communeName = commune ? this.geo.commune(commune).name : null;
     const defaults = defaultText(
       { ...range, provinceName: this.geo.province(province).name, campaignName: campaign.name },
-      commune ? this.geo.commune(commune).name : null,
+      communeName,
     );
+    const names = {
+      campaignName: campaign.name,
+      targets: [],
+      communes: commune && communeName ? [{ code: commune, name: communeName }] : [],
+    };
     const last = await this.db.manager.findOne(OfficialReportDraft, {
       where: { provinceCode: province, communeCode: commune ?? IsNull() },
       order: { updatedAt: 'DESC' },
     });
-    if (!last) return defaults;
+    if (!last) return { text: defaults, names };
     const standing = Object.fromEntries(
       STANDING_WORDS.map((key) => [key, last.text[key]] as const),
     ) as Pick<OfficialText, (typeof STANDING_WORDS)[number]>;
-    return { ...defaults, ...standing };
+    return { text: { ...defaults, ...standing }, names };
   }
 
   /** The drafts of one report (its campaign, scope and range, none = the campaign's), last changed first. */
@@ -288,7 +327,8 @@ export class OfficialReportsService {
     user: AuthUser,
   ): Promise<OfficialDraftView> {
     const { province, commune } = this.resolveScope(scope, user, 'write');
-    const starting = await this.startingText(scope, user);
+    const starting = await this.starting(scope, user);
+    const given = givenWords(text);
     const now = this.clock.now();
     const draft: OfficialReportDraft = {
       id: randomUUID(),
@@ -297,12 +337,12 @@ export class OfficialReportsService {
       communeCode: commune,
       from: scope.from ?? null,
       to: scope.to ?? null,
-      text: { ...starting, ...givenWords(text) },
+      text: { ...starting.text, ...given },
       createdBy: user.id,
       createdAt: now,
       updatedAt: now,
     };
-    this.assertPrintable(draft.text);
+    this.assertNewDraftPrintable(draft.text, given, starting.names);
     await this.db.write((manager) => manager.insert(OfficialReportDraft, draft));
     return draftView(draft);
   }
