@@ -100,13 +100,34 @@ describe('web app: emergency to the clusters of a zone, and its delivery (e2e, C
       '1/2 cụm loa của xã đang kết nối. Cụm loa mất kết nối nhận lệnh khi kết nối lại, nếu bản tin còn đang phát. ' +
         '2 cụm loa chưa kết nối lần nào: chỉ nhận được lệnh nếu được khởi động với mã đăng ký trong lúc bản tin còn phát; nhật ký phát thanh không tính các cụm này.',
     );
+    // The count follows the zones ticked, by the server's targeting rule, as they are ticked.
+    const clusters = dialog.getByTestId('emergency-clusters');
+    // A tick redraws it in its own change event: it is there once the box is checked.
+    const counted = (text: string): Promise<void> =>
+      expect(clusters.innerText()).resolves.toBe(text);
+    const neverConnected =
+      'chưa kết nối lần nào: chỉ nhận được lệnh nếu được khởi động với mã đăng ký trong lúc bản tin còn phát; nhật ký phát thanh không tính các cụm này.';
     await dialog.getByLabel('Chỉ các vùng đã chọn').check();
+    await counted('Chưa chọn vùng nào, nên chưa có cụm loa nào nhận bản tin.');
+    await dialog.getByLabel('cho (1 cụm loa)').check();
+    await counted(`Chưa cụm loa nào của vùng cho được kết nối. 1 cụm loa ${neverConnected}`);
+    await dialog.getByLabel('thon-dong (3 cụm loa)').check();
+    await counted(
+      '1/2 cụm loa của các vùng cho, thon-dong đang kết nối. Cụm loa mất kết nối nhận lệnh khi kết nối lại, nếu bản tin còn đang phát. ' +
+        `2 cụm loa ${neverConnected}`,
+    );
+    await dialog.getByLabel('cho (1 cụm loa)').uncheck();
+    await dialog.getByLabel('thon-dong (3 cụm loa)').uncheck();
     await dialog.getByRole('button', { name: 'PHÁT NGAY' }).click();
     await dialog.getByText('Hãy đánh dấu ô xác nhận trước khi phát.').waitFor();
     await dialog.getByLabel('Tôi xác nhận cần phát khẩn cấp ngay bây giờ').check();
     await dialog.getByRole('button', { name: 'PHÁT NGAY' }).click();
     await dialog.getByText('Chọn ít nhất một vùng, hoặc phát tới mọi cụm loa của xã.').waitFor();
     await dialog.getByLabel('thon-dong (3 cụm loa)').check();
+    await counted(
+      '1/2 cụm loa của vùng thon-dong đang kết nối. Cụm loa mất kết nối nhận lệnh khi kết nối lại, nếu bản tin còn đang phát. ' +
+        `1 cụm loa ${neverConnected}`,
+    );
     await screenshot(page, '30-phat-khan-cap-theo-vung');
     await dialog.getByRole('button', { name: 'PHÁT NGAY' }).click();
     await page.getByText(/^Đã phát lệnh khẩn cấp lúc/).waitFor();

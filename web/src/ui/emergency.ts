@@ -4,6 +4,7 @@ import { h } from '../dom.js';
 import { anyOf, formatDurationMs, formatTime } from '../format.js';
 import { bulletinState } from '../labels.js';
 import { href } from '../router.js';
+import { itemTargetsDevice } from '../targeting.js';
 import type { ApprovalSummary, Bulletin, Device, Person, ScheduleItem } from '../types.js';
 import { openDialog } from './dialog.js';
 import { openEmergencyDelivery } from './emergency-delivery.js';
@@ -59,17 +60,50 @@ function zoneChoice(devices: readonly Device[]): {
   };
 }
 
+/** The clusters the emergency goes to: those of the zones ticked (null: all), by the server's rule. */
+function targetedBy(devices: readonly Device[], zones: readonly string[] | null): Device[] {
+  return devices.filter((device) => itemTargetsDevice(zones, device.zones));
+}
+
+/** `vùng thon-dong`, `các vùng cho, thon-dong`. */
+function zoneNames(zones: readonly string[]): string {
+  return zones.length === 1 ? `vùng ${zones[0]}` : `các vùng ${zones.join(', ')}`;
+}
+
+/** Whose clusters a line speaks of: the commune's, or those of the zones ticked. */
+function whose(zones: readonly string[] | null): string {
+  return zones === null ? 'của xã' : `của ${zoneNames(zones)}`;
+}
+
+/** Said when the zones ticked (none, or some) hold no cluster: the server would refuse them. */
+function noClusterInZones(zones: readonly string[]): HTMLElement {
+  return h(
+    'p',
+    { class: 'message message-error', 'data-testid': 'emergency-clusters' },
+    zones.length === 0
+      ? 'Chưa chọn vùng nào, nên chưa có cụm loa nào nhận bản tin.'
+      : `Không có cụm loa nào thuộc ${zoneNames(zones)}: chọn vùng khác, hoặc phát tới mọi cụm loa của xã.`,
+  );
+}
+
 /**
- * How many of the commune's clusters would hear it now, counted as the emergency's record counts
- * them: of the enrolled clusters, those connected (the others get the command when they come back
- * while the emergency is still on air); apart from them, the registered clusters that never
- * connected, which can receive nothing unless started with their code in time. A cluster whose
- * credentials were revoked is sent nothing. None connected is said as a warning.
+ * How many of the clusters it goes to (the commune's, or those of the zones ticked: `zones`, null
+ * for all) would hear it now, counted as the emergency's record counts them: of the enrolled
+ * clusters, those connected (the others get the command when they come back while the emergency
+ * is still on air); apart from them, the registered clusters that never connected, which can
+ * receive nothing unless started with their code in time. A cluster whose credentials were
+ * revoked is sent nothing. None connected is said as a warning, and zones without a cluster too.
  */
-function clustersNow(devices: readonly Device[]): HTMLElement | null {
+function clustersNow(
+  devices: readonly Device[],
+  zones: readonly string[] | null,
+): HTMLElement | null {
   if (devices.length === 0) return null;
-  const enrolled = devices.filter((device) => device.enrolled);
-  const neverEnrolled = devices.filter((device) => device.enrolledAt === null).length;
+  const targeted = targetedBy(devices, zones);
+  if (zones !== null && targeted.length === 0) return noClusterInZones(zones);
+  const of = whose(zones);
+  const enrolled = targeted.filter((device) => device.enrolled);
+  const neverEnrolled = targeted.filter((device) => device.enrolledAt === null).length;
   const online = enrolled.filter((device) => device.status === 'online').length;
   const apart =
     neverEnrolled > 0
@@ -78,11 +112,11 @@ function clustersNow(devices: readonly Device[]): HTMLElement | null {
   if (online === 0) {
     let none: string;
     if (enrolled.length > 0) {
-      none = `Không cụm loa nào của xã đang kết nối (0/${enrolled.length}): bản tin chỉ phát ra loa ở cụm nào kết nối lại khi bản tin còn đang phát.`;
+      none = `Không cụm loa nào ${of} đang kết nối (0/${enrolled.length}): bản tin chỉ phát ra loa ở cụm nào kết nối lại khi bản tin còn đang phát.`;
     } else if (neverEnrolled > 0) {
-      none = 'Chưa cụm loa nào của xã được kết nối.';
+      none = `Chưa cụm loa nào ${of} được kết nối.`;
     } else {
-      none = 'Không cụm loa nào của xã còn được nhận lệnh: bản tin chỉ phát qua máy chủ của xã.';
+      none = `Không cụm loa nào ${of} còn được nhận lệnh: bản tin chỉ phát qua máy chủ của xã.`;
     }
     return h(
       'p',
@@ -94,7 +128,7 @@ function clustersNow(devices: readonly Device[]): HTMLElement | null {
   return h(
     'p',
     { class: 'small', 'data-testid': 'emergency-clusters' },
-    `${online}/${enrolled.length} cụm loa của xã đang kết nối.`,
+    `${online}/${enrolled.length} cụm loa ${of} đang kết nối.`,
     online < enrolled.length
       ? ' Cụm loa mất kết nối nhận lệnh khi kết nối lại, nếu bản tin còn đang phát.'
       : '',
@@ -206,13 +240,19 @@ export async function openEmergency(context: AppContext): Promise<void> {
         ),
       );
       const where = zoneChoice(devices);
+      // The count follows the zones ticked, as the operator ticks and unticks them.
+      const count = h('div', null, clustersNow(devices, where.zones()));
+      where.element?.addEventListener('change', () => {
+        const line = clustersNow(devices, where.zones());
+        count.replaceChildren(...(line ? [line] : []));
+      });
       const confirm = h('input', { type: 'checkbox', id: 'emergency-confirm' });
       const handle = form(
         { class: 'emergency-form' },
         [
           h('fieldset', { class: 'choice-list' }, h('legend', null, 'Bản tin khẩn cấp'), choices),
           where.element,
-          clustersNow(devices),
+          count,
           h(
             'p',
             { class: 'warning' },
