@@ -816,6 +816,10 @@ describe('official reports (e2e)', () => {
     expect(text).toContain('Chiến dịch: Chuyển đổi số – đợt hai 2025 (mã cds-ky-tu)');
     expect(text).toContain('An toàn số');
     expect(text).toContain('Về kết quả phát thanh chuyển đổi số tháng 10');
+    // Its rules set no plays target: "—" in the plays column, none in the range's target.
+    const target = `10,0 phút — ${minutesText(Math.ceil((600 * 31) / 7))}`;
+    expect(text).toContain(`An toàn số ${target}`);
+    expect(text).not.toContain(`${target}, 0 lượt`);
   });
 });
 

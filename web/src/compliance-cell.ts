@@ -21,10 +21,14 @@ const plays = (aired: number, required: number): string =>
  * `12,5/20 phút · 3/4 lượt`; while the range runs, the targets to date and the whole range's:
  * `12,5/20 phút đến hôm nay (cả đợt 310) · 3/4 lượt`. A target under a minute reads in seconds
  * (`24/26 giây đến hôm nay (cả đợt 2,2 phút)`), and airtime short of its target never reads as
- * reaching it (formatAirtimeAgainst).
+ * reaching it (formatAirtimeAgainst). A topic without an airtime target reads `12,5 phút · 3/4 lượt`.
  */
 export function cellText(cell: Cell): string {
   const target = cell.toDate;
+  // A rule without an airtime target: the minutes aired, against nothing (not `/0`).
+  if (cell.requiredSeconds <= 0) {
+    return `${minutes(cell.airedSeconds)} phút${plays(cell.plays, target.requiredPlays)}`;
+  }
   const running =
     target.requiredSeconds !== cell.requiredSeconds || target.requiredPlays !== cell.requiredPlays;
   if (!running) {

@@ -292,6 +292,22 @@ export function formatAirtimeAgainst(
   };
 }
 
+/**
+ * What is still missing of a target: `3 giây` below a minute, else `2,6 phút`; rounded up, so that
+ * a shortfall never reads as nothing (2,1 s short is `3 giây`, not `0 phút`). Nothing missing: `0 phút`.
+ */
+export function formatShortfall(seconds: number): string {
+  if (seconds <= 0) return '0 phút';
+  if (seconds < 60) return `${formatNumber(Math.ceil(seconds))} giây`;
+  return `${formatNumber(Math.ceil(seconds / 6) / 10)} phút`;
+}
+
+/** An airtime target: `45 giây` below a minute (as formatAirtimeAgainst), else `12,5 phút`. */
+export function formatTarget(seconds: number): string {
+  if (seconds < 60) return `${formatNumber(Math.round(seconds))} giây`;
+  return `${formatNumber(Math.round(seconds / 6) / 10)} phút`;
+}
+
 export function formatDurationMs(ms: number | null | undefined): string {
   return ms === null || ms === undefined ? '—' : formatSeconds(ms / 1000);
 }

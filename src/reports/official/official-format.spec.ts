@@ -3,7 +3,10 @@ import {
   minutesNumber,
   minutesText,
   percentText,
+  rangeTargetText,
   shareText,
+  targetMinutesText,
+  targetPlaysText,
 } from './official-format';
 
 describe('official report formats', () => {
@@ -20,6 +23,16 @@ describe('official report formats', () => {
     expect(minutesNumber(59_994)).toBe('999,9');
     expect(minutesNumber(60_000)).toBe('1.000,0');
     expect(minutesNumber(7_500_000)).toBe('125.000,0');
+  });
+
+  it('writes a target a rule does not set as "—", never as a target of zero', () => {
+    expect(targetMinutesText(600)).toBe('10,0 phút');
+    expect(targetMinutesText(0)).toBe('—');
+    expect(targetPlaysText(7)).toBe('7');
+    expect(targetPlaysText(0)).toBe('—');
+    expect(rangeTargetText(2658, 31)).toBe('44,3 phút, 31 lượt');
+    expect(rangeTargetText(2658, 0)).toBe('44,3 phút');
+    expect(rangeTargetText(0, 31)).toBe('31 lượt');
   });
 
   it('writes a change in percent with its sign, or a dash without a baseline', () => {

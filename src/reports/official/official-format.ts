@@ -17,6 +17,25 @@ export function minutesNumber(seconds: number): string {
   return viNumber(Math.round(seconds / 6) / 10, 1);
 }
 
+/** A weekly target cell: the minutes, or "—" for a rule that sets none (not "0,0 phút"). */
+export function targetMinutesText(seconds: number): string {
+  return seconds > 0 ? minutesText(seconds) : '—';
+}
+
+/** A weekly plays target cell: the count, or "—" for a rule that sets none (not "0"). */
+export function targetPlaysText(plays: number): string {
+  return plays > 0 ? viNumber(plays) : '—';
+}
+
+/** A target over the range, its set parts only: "44,3 phút, 31 lượt", "44,3 phút", "31 lượt". */
+export function rangeTargetText(seconds: number, plays: number): string {
+  const parts = [
+    seconds > 0 ? minutesText(seconds) : '',
+    plays > 0 ? `${viNumber(plays)} lượt` : '',
+  ];
+  return parts.filter((part) => part !== '').join(', ') || '—';
+}
+
 /** A change in percent with its sign, or "—" when there was nothing before: "+12,5%", "+1.250,0%". */
 export function percentText(percent: number | null): string {
   if (percent === null) return '—';

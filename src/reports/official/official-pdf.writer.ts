@@ -9,7 +9,10 @@ import {
   minutesNumber,
   minutesText,
   percentText,
+  rangeTargetText,
   shareText,
+  targetMinutesText,
+  targetPlaysText,
 } from './official-format';
 
 const FONT_FILES = {
@@ -186,9 +189,9 @@ class OfficialPdf {
       ],
       numbers.targets.map((target) => [
         target.topicName,
-        minutesText(target.minSecondsPerWeek),
-        viNumber(target.minPlaysPerWeek),
-        `${minutesText(target.requiredSeconds)}, ${viNumber(target.requiredPlays)} lượt`,
+        targetMinutesText(target.minSecondsPerWeek),
+        targetPlaysText(target.minPlaysPerWeek),
+        rangeTargetText(target.requiredSeconds, target.requiredPlays),
       ]),
     );
 

@@ -7,7 +7,7 @@ import {
   dayMinimumText,
 } from '../daily-minimum.js';
 import { h } from '../dom.js';
-import { addDays, formatDate, formatDayMonth, formatNumber, mondayOf, today } from '../format.js';
+import { addDays, formatDate, formatDayMonth, mondayOf, today } from '../format.js';
 import { topicColour } from '../labels.js';
 import { href, Page, RouteMatch } from '../router.js';
 import type {
@@ -15,60 +15,12 @@ import type {
   Bulletin,
   Campaign,
   CommuneDetail,
-  ComplianceRow,
   GapsView,
   ScheduleItem,
 } from '../types.js';
 import { emptyState } from '../ui/notice.js';
 import { topicChip } from '../ui/topic-chip.js';
-
-/** One topic's week: what the as-run log says aired, what the log still plans, what is missing. */
-export interface TopicWeek {
-  topic: string;
-  requiredSeconds: number;
-  requiredPlays: number;
-  airedSeconds: number;
-  airedPlays: number;
-  plannedSeconds: number;
-  plannedPlays: number;
-  missingSeconds: number;
-  missingPlays: number;
-}
-
-/** Items that will still air: on the log, not yet aired or failed. */
-const STILL_PLANNED = new Set(['planned', 'dispatched']);
-
-/**
- * The report's rows (aired and required, both computed by the server from the as-run log and
- * the campaign's rules) beside the program log's items still to air; only the difference is
- * taken here.
- */
-export function topicWeeks(
-  rows: readonly ComplianceRow[],
-  items: readonly ScheduleItem[],
-): TopicWeek[] {
-  return rows.map((row) => {
-    const planned = items.filter(
-      (item) => STILL_PLANNED.has(item.status) && item.topics.includes(row.topic),
-    );
-    const plannedSeconds = planned.reduce((sum, item) => sum + item.durationMs / 1000, 0);
-    return {
-      topic: row.topic,
-      requiredSeconds: row.requiredSeconds,
-      requiredPlays: row.requiredPlays,
-      airedSeconds: row.airedSeconds,
-      airedPlays: row.plays,
-      plannedSeconds,
-      plannedPlays: planned.length,
-      missingSeconds: Math.max(0, row.requiredSeconds - row.airedSeconds - plannedSeconds),
-      missingPlays: Math.max(0, row.requiredPlays - row.plays - planned.length),
-    };
-  });
-}
-
-function minutes(seconds: number): string {
-  return formatNumber(Math.round(seconds / 6) / 10);
-}
+import { minutes, missingText, targetText, TopicWeek, topicWeeks, weekMet } from '../topic-week.js';
 
 /** A bar: aired (full colour), planned (pale), missing (hatched red), on the target's scale. */
 function bar(context: AppContext, week: TopicWeek): HTMLElement {
@@ -86,7 +38,7 @@ function bar(context: AppContext, week: TopicWeek): HTMLElement {
     if (className === 'progress-planned') element.style.borderColor = colour.fill;
     return element;
   };
-  const met = week.missingSeconds === 0 && week.missingPlays === 0;
+  const met = weekMet(week);
   const name = topicName(context, week.topic);
   return h(
     'li',
@@ -103,7 +55,7 @@ function bar(context: AppContext, week: TopicWeek): HTMLElement {
       {
         class: 'progress-bar',
         role: 'img',
-        'aria-label': `${name}: đã phát ${minutes(week.airedSeconds)} phút, đã lên lịch ${minutes(week.plannedSeconds)} phút, còn thiếu ${minutes(week.missingSeconds)} phút trên ${minutes(week.requiredSeconds)} phút`,
+        'aria-label': `${name}: đã phát ${minutes(week.airedSeconds)} phút, đã lên lịch ${minutes(week.plannedSeconds)} phút, ${missingText(week).toLowerCase()}${targetText(week)}`,
       },
       part('progress-aired', week.airedSeconds, 'Đã phát'),
       part('progress-planned', week.plannedSeconds, 'Đã lên lịch'),
@@ -127,13 +79,9 @@ function bar(context: AppContext, week: TopicWeek): HTMLElement {
       h(
         'span',
         { 'data-testid': 'missing', class: met ? '' : 'progress-missing-text' },
-        `Còn thiếu ${minutes(week.missingSeconds)} phút · ${week.missingPlays} lượt`,
+        missingText(week),
       ),
-      h(
-        'span',
-        { class: 'muted' },
-        ` (chỉ tiêu ${minutes(week.requiredSeconds)} phút${week.requiredPlays > 0 ? `, ${week.requiredPlays} lượt` : ''})`,
-      ),
+      h('span', { class: 'muted' }, targetText(week)),
     ),
   );
 }

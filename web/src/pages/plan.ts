@@ -101,7 +101,15 @@ export function shortfallText(context: AppContext, shortfall: Shortfall): string
     shortfall.kind === 'daily'
       ? `tổng thời lượng tuyên truyền chiến dịch trong ${where}`
       : `chủ đề “${topicName(context, shortfall.topic ?? '')}” trong ${where}`;
-  return `Còn thiếu ${what} cho ${subject} (cần ${formatSeconds(shortfall.requiredSeconds)}${shortfall.requiredPlays > 0 ? `, ${plays(shortfall.requiredPlays)}` : ''}; kế hoạch có ${formatSeconds(shortfall.scheduledSeconds)}${shortfall.requiredPlays > 0 ? `, ${plays(shortfall.scheduledPlays)}` : ''}). Lý do: ${REASON_TEXT[shortfall.reason]}`;
+  // Only the targets the rule sets: a rule without an airtime target needs no "0 giây".
+  const amounts = (seconds: number, count: number): string =>
+    [
+      shortfall.requiredSeconds > 0 ? formatSeconds(seconds) : '',
+      shortfall.requiredPlays > 0 ? plays(count) : '',
+    ]
+      .filter((part) => part !== '')
+      .join(', ');
+  return `Còn thiếu ${what} cho ${subject} (cần ${amounts(shortfall.requiredSeconds, shortfall.requiredPlays)}; kế hoạch có ${amounts(shortfall.scheduledSeconds, shortfall.scheduledPlays)}). Lý do: ${REASON_TEXT[shortfall.reason]}`;
 }
 
 /**

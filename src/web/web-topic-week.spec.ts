@@ -1,0 +1,56 @@
+import { Cell, cellText } from '../../web/src/compliance-cell';
+import { formatShortfall } from '../../web/src/format';
+import { missingText, targetText, TopicWeek, weekMet } from '../../web/src/topic-week';
+
+const week = (change: Partial<TopicWeek>): TopicWeek => ({
+  topic: 'kinh-te-so',
+  requiredSeconds: 600,
+  requiredPlays: 3,
+  airedSeconds: 0,
+  airedPlays: 0,
+  plannedSeconds: 0,
+  plannedPlays: 0,
+  missingSeconds: 0,
+  missingPlays: 0,
+  ...change,
+});
+
+describe("the operator's week of a topic in words", () => {
+  it('says a shortfall under a minute in seconds, rounded up, never "0 phút" on a row not met', () => {
+    // As the tester saw it: 2,149 s short, plays met.
+    const short = week({ missingSeconds: 2.149 });
+    expect(weekMet(short)).toBe(false);
+    expect(missingText(short)).toBe('Còn thiếu 3 giây · 0 lượt');
+    expect(formatShortfall(0.001)).toBe('1 giây');
+    expect(formatShortfall(59.2)).toBe('60 giây');
+    // From a minute on, tenths of a minute, rounded up too: 61 s is 1,1 phút, not 1 phút.
+    expect(formatShortfall(61)).toBe('1,1 phút');
+    expect(formatShortfall(600)).toBe('10 phút');
+    expect(missingText(week({}))).toBe('Còn thiếu 0 phút · 0 lượt');
+  });
+
+  it('leaves out a target the rule does not set, instead of a target of zero', () => {
+    const playsOnly = week({ requiredSeconds: 0, missingPlays: 2 });
+    expect(targetText(playsOnly)).toBe(' (chỉ tiêu 3 lượt)');
+    expect(missingText(playsOnly)).toBe('Còn thiếu 2 lượt');
+    const secondsOnly = week({ requiredPlays: 0, missingSeconds: 30 });
+    expect(targetText(secondsOnly)).toBe(' (chỉ tiêu 10 phút)');
+    expect(missingText(secondsOnly)).toBe('Còn thiếu 30 giây');
+    expect(targetText(week({ requiredSeconds: 45 }))).toBe(' (chỉ tiêu 45 giây, 3 lượt)');
+  });
+
+  it('reads a grid cell of a rule without an airtime target as the minutes aired, not against 0', () => {
+    const cell: Cell = {
+      communeCode: '14797',
+      communeName: 'Phường Hạc Thành',
+      topic: 'kinh-te-so',
+      airedSeconds: 750,
+      plays: 2,
+      requiredSeconds: 0,
+      requiredPlays: 4,
+      met: false,
+      toDate: { requiredSeconds: 0, requiredPlays: 4 },
+    } as Cell;
+    expect(cellText(cell)).toBe('12,5 phút · 2/4 lượt');
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * A topic's week on the operator's progress page (Tiến độ tuần): what aired, what is planned, what
+ * is missing, as numbers and as words. No DOM, so that the unit tests read it.
+ */
+
+import { formatNumber, formatShortfall, formatTarget } from './format.js';
+import type { ComplianceRow, ScheduleItem } from './types.js';
+
+/** One topic's week: what the as-run log says aired, what the log still plans, what is missing. */
+export interface TopicWeek {
+  topic: string;
+  requiredSeconds: number;
+  requiredPlays: number;
+  airedSeconds: number;
+  airedPlays: number;
+  plannedSeconds: number;
+  plannedPlays: number;
+  missingSeconds: number;
+  missingPlays: number;
+}
+
+/** Items that will still air: on the log, not yet aired or failed. */
+const STILL_PLANNED = new Set(['planned', 'dispatched']);
+
+/**
+ * The report's rows (aired and required, both computed by the server from the as-run log and
+ * the campaign's rules) beside the program log's items still to air; only the difference is
+ * taken here.
+ */
+export function topicWeeks(
+  rows: readonly ComplianceRow[],
+  items: readonly ScheduleItem[],
+): TopicWeek[] {
+  return rows.map((row) => {
+    const planned = items.filter(
+      (item) => STILL_PLANNED.has(item.status) && item.topics.includes(row.topic),
+    );
+    const plannedSeconds = planned.reduce((sum, item) => sum + item.durationMs / 1000, 0);
+    return {
+      topic: row.topic,
+      requiredSeconds: row.requiredSeconds,
+      requiredPlays: row.requiredPlays,
+      airedSeconds: row.airedSeconds,
+      airedPlays: row.plays,
+      plannedSeconds,
+      plannedPlays: planned.length,
+      missingSeconds: Math.max(0, row.requiredSeconds - row.airedSeconds - plannedSeconds),
+      missingPlays: Math.max(0, row.requiredPlays - row.plays - planned.length),
+    };
+  });
+}
+
+export function weekMet(week: TopicWeek): boolean {
+  return week.missingSeconds === 0 && week.missingPlays === 0;
+}
+
+/** Minutes to the tenth, for what aired and what is planned: `12,5`. */
+export function minutes(seconds: number): string {
+  return formatNumber(Math.round(seconds / 6) / 10);
+}
+
+/**
+ * `Còn thiếu 3 giây · 2 lượt`: only the targets the rule sets (a rule without a plays target says
+ * no `0 lượt`), and a shortfall rounded up, never `0 phút` on a row not met.
+ */
+export function missingText(week: TopicWeek): string {
+  const parts: string[] = [];
+  if (week.requiredSeconds > 0) parts.push(formatShortfall(week.missingSeconds));
+  if (week.requiredPlays > 0) parts.push(`${week.missingPlays} lượt`);
+  return `Còn thiếu ${parts.join(' · ')}`;
+}
+
+/** ` (chỉ tiêu 20 phút, 3 lượt)`, leaving out a target the rule does not set. */
+export function targetText(week: TopicWeek): string {
+  const parts: string[] = [];
+  if (week.requiredSeconds > 0) parts.push(formatTarget(week.requiredSeconds));
+  if (week.requiredPlays > 0) parts.push(`${week.requiredPlays} lượt`);
+  return parts.length > 0 ? ` (chỉ tiêu ${parts.join(', ')})` : '';
+}
