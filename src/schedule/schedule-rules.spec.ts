@@ -97,6 +97,20 @@ describe('schedule rules', () => {
     expect(late.details).toMatchObject({
       window: { id: 'sang', endsAt: '2025-10-06T06:00:00.000+07:00' },
     });
+    // What the web app needs to say why: the item's times and length, and the starts that fit.
+    expect(late.details).toEqual(
+      expect.objectContaining({
+        startsAt: '2025-10-06T05:59:50.000+07:00',
+        endsAt: '2025-10-06T06:00:10.000+07:00',
+        durationMs: 20000,
+        earliestStartsAt: '2025-10-06T05:30:00.000+07:00',
+        latestStartsAt: '2025-10-06T05:59:40.000+07:00',
+      }),
+    );
+    const long = thrown(() =>
+      assertInsideWindow([sang], start, new Date(start.getTime() + 31 * 60_000)),
+    );
+    expect(long.details).toMatchObject({ latestStartsAt: null, durationMs: 31 * 60_000 });
     const noon = new Date('2025-10-06T12:00:00+07:00');
     const none = thrown(() => assertInsideWindow([sang], noon, new Date(noon.getTime() + 1000)));
     expect(none.message).toContain('windows on 2025-10-06: Sáng (05:30–06:00)');

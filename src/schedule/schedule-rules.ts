@@ -82,16 +82,28 @@ export function assertInsideWindow(
   const touching = touchingOccurrences(windows, start, end)[0];
   if (touching) {
     const window = windows.find((candidate) => candidate.id === touching.windowId);
+    // The starts at which the item would fit in this occurrence, if it is not longer than it.
+    const durationMs = end - start;
+    const fits = durationMs <= touching.endsAt - touching.startsAt;
+    const local = (ms: number): string => formatLocalInstant(new Date(ms));
     throw new DomainError(
       'SCHEDULE_OUTSIDE_WINDOW',
-      `The item (${range}) does not fit in window ${window ? describeWindow(window) : touching.name}`,
+      `The item (${range}) does not fit in window ${window ? describeWindow(window) : touching.name}` +
+        (fits
+          ? `; it fits starting from ${local(touching.startsAt)} to ${local(touching.endsAt - durationMs)}`
+          : '; it is longer than the window'),
       {
+        startsAt: local(start),
+        endsAt: local(end),
+        durationMs,
         window: {
           id: touching.windowId,
           name: touching.name,
-          startsAt: formatLocalInstant(new Date(touching.startsAt)),
-          endsAt: formatLocalInstant(new Date(touching.endsAt)),
+          startsAt: local(touching.startsAt),
+          endsAt: local(touching.endsAt),
         },
+        earliestStartsAt: fits ? local(touching.startsAt) : null,
+        latestStartsAt: fits ? local(touching.endsAt - durationMs) : null,
       },
     );
   }

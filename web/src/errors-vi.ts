@@ -436,7 +436,47 @@ function unprintableText(problems: UnprintableText[]): string | null {
   return `Phông chữ của báo cáo (Liberation Serif) không in được ${places.join('; ')}. Hãy xoá hoặc thay các ký tự này rồi lưu lại`;
 }
 
+interface WindowOccurrence {
+  name: string;
+  startsAt: string;
+  endsAt: string;
+}
+
+/**
+ * Why an item does not fit its window, from what the refusal carries: it ends after the window
+ * closes, starts before it opens, or is longer than it; or, outside every window, the day's windows.
+ */
+export function outsideWindowText(problem: Record<string, unknown>): string | null {
+  const window = problem.window as WindowOccurrence | undefined;
+  const { startsAt, endsAt, durationMs } = problem as {
+    startsAt?: string;
+    endsAt?: string;
+    durationMs?: number;
+  };
+  if (window?.name && startsAt && endsAt && typeof durationMs === 'number') {
+    const length = `Bản tin dài ${formatDurationMs(durationMs)}`;
+    const span = `${formatStartTime(window.startsAt)}–${formatStartTime(window.endsAt)}`;
+    const latest = problem.latestStartsAt as string | null | undefined;
+    const earliest = problem.earliestStartsAt as string | null | undefined;
+    if (!latest || !earliest) return `${length}, dài hơn cả khung ${window.name} (${span})`;
+    if (Date.parse(startsAt) < Date.parse(window.startsAt)) {
+      return `Khung ${window.name} mở lúc ${formatStartTime(window.startsAt)}: bản tin bắt đầu lúc ${formatStartTime(startsAt)} là trước giờ mở khung. Giờ bắt đầu sớm nhất: ${formatStartTime(earliest)}`;
+    }
+    return `${length}, nếu bắt đầu lúc ${formatStartTime(startsAt)} sẽ kết thúc sau giờ đóng khung ${window.name} (${formatStartTime(window.endsAt)}). Giờ bắt đầu muộn nhất: ${formatStartTime(latest)}`;
+  }
+  const windows = problem.windows as WindowOccurrence[] | undefined;
+  if (!Array.isArray(windows)) return null;
+  if (windows.length === 0) return 'Ngày này xã không có khung giờ phát nào';
+  const names = windows
+    .map(
+      (each) => `${each.name} (${formatStartTime(each.startsAt)}–${formatStartTime(each.endsAt)})`,
+    )
+    .join(', ');
+  return `Thời điểm này nằm ngoài các khung giờ phát của xã; các khung giờ trong ngày: ${names}`;
+}
+
 const NAMING: Record<string, (problem: Record<string, unknown>) => string | null> = {
+  SCHEDULE_OUTSIDE_WINDOW: outsideWindowText,
   OFFICIAL_TEXT_UNPRINTABLE: (problem) => unprintableText(problem.unprintable as UnprintableText[]),
   SCHEDULE_OVERLAP: (problem) => {
     const other = problem.conflictingItem as NamedItem | undefined;
