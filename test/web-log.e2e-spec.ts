@@ -134,7 +134,7 @@ describe('as-run log confirmation in a browser (e2e, Chromium)', () => {
     expect(await dialog.getByTestId('receipts-replace').count()).toBe(0);
     // Played in part, but 0 minutes: the API's record check says why, in Vietnamese.
     await dialog.getByLabel('Kết quả').selectOption('partial');
-    await dialog.getByLabel('Thời lượng đã phát (phút)').fill('0');
+    await dialog.getByLabel('Thời lượng đã phát (giây)').fill('0');
     await dialog.getByRole('button', { name: 'Ghi vào nhật ký' }).click();
     await dialog
       .getByText(
@@ -145,7 +145,8 @@ describe('as-run log confirmation in a browser (e2e, Chromium)', () => {
     const refused = browser.problems.filter((problem) => problem.text.includes('status of 422'));
     expect(refused).toHaveLength(1);
     browser.problems.splice(browser.problems.indexOf(refused[0]), 1);
-    await dialog.getByLabel('Kết quả').selectOption('aired');
+    // 3 s played: entered to the second (a tenth of a minute would be 6 s).
+    await dialog.getByLabel('Thời lượng đã phát (giây)').fill('3');
     await dialog.getByRole('button', { name: 'Ghi vào nhật ký' }).click();
     await page.getByText('Đã ghi vào nhật ký phát thanh.').waitFor();
     await eventually(
@@ -182,9 +183,11 @@ describe('as-run log confirmation in a browser (e2e, Chromium)', () => {
       expect.objectContaining({
         seq: 1,
         scheduleItemId: items[0].id,
-        outcome: 'aired',
+        outcome: 'partial',
+        playedMs: 3000,
         source: 'operator',
         startedAt: '2025-10-05T22:31:00.000Z',
+        endedAt: '2025-10-05T22:31:03.000Z',
       }),
       expect.objectContaining({
         seq: 2,

@@ -10,6 +10,7 @@ import {
   formatDateTime,
   formatDurationMs,
   formatNumber,
+  formatSeconds,
   formatTime,
   formatTimeSeconds,
   localDateOf,
@@ -152,12 +153,14 @@ function confirmDialogFor(
       step: '1',
       required: true,
     });
-    // To the tenth of a minute, as its value is given (0.3 for an 18 s bulletin).
-    const playedMinutes = input({
+    // To the second: 15 s played of a 20 s bulletin (tenths of a minute are 6 s steps).
+    const durationSeconds = Math.round(item.durationMs / 1000);
+    const playedSeconds = input({
       type: 'number',
       min: 0,
-      step: '0.1',
-      value: String(Math.round((item.durationMs / 60000) * 10) / 10),
+      max: durationSeconds,
+      step: '1',
+      value: String(durationSeconds),
     });
     const reason = h('textarea', { rows: 2, maxlength: 1000 });
     return form(
@@ -179,7 +182,11 @@ function confirmDialogFor(
         field('Kết quả', outcome),
         field('Ngày phát thực tế', date),
         field('Giờ bắt đầu thực tế', time),
-        field('Thời lượng đã phát (phút)', playedMinutes, 'Dùng khi chỉ phát được một phần.'),
+        field(
+          'Thời lượng đã phát (giây)',
+          playedSeconds,
+          `Dùng khi chỉ phát được một phần; cả bản tin dài ${formatSeconds(durationSeconds)}.`,
+        ),
         field('Lý do / ghi chú', reason, 'Bắt buộc khi không phát hoặc phát lỗi.'),
       ],
       'Ghi vào nhật ký',
@@ -192,7 +199,7 @@ function confirmDialogFor(
         const startMs = Date.parse(startedAt);
         const playedMs =
           chosen === 'partial'
-            ? Math.round(Number(playedMinutes.value) * 60000)
+            ? Math.round(Number(playedSeconds.value) * 1000)
             : chosen === 'aired'
               ? item.durationMs
               : 0;
