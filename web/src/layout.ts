@@ -100,8 +100,6 @@ export function renderShell(
         const active = exact ? entry.path === path : path.startsWith(`${entry.path}/`);
         entry.link.classList.toggle('active', active);
         if (active) menu.current.textContent = entry.name;
-        // On a narrow screen the bar scrolls: keep the current tab in sight.
-        if (active) entry.link.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
         if (active) entry.link.setAttribute('aria-current', 'page');
         else entry.link.removeAttribute('aria-current');
       }
