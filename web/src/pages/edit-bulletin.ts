@@ -5,6 +5,7 @@ import { formatDateTime } from '../format.js';
 import { PRIORITY_LABEL } from '../labels.js';
 import type { AudioAsset, Bulletin, BulletinPriority } from '../types.js';
 import { confirmDialog, openDialog } from '../ui/dialog.js';
+import { keepDuplicateTitle } from '../ui/duplicate-title.js';
 import { checkGroup, field, fileField, form, input, select } from '../ui/form.js';
 import { MessageBox, toast } from '../ui/notice.js';
 import { uploadRefusal } from './new-bulletin.js';
@@ -151,6 +152,10 @@ export function editBulletinDialog(
         if (body.value.trim() !== (bulletin.body ?? '')) change.body = body.value.trim() || null;
         if (!sameTopics(topics.values(), bulletin.topics)) change.topics = topics.values();
         if (priority.value !== bulletin.priority) change.priority = priority.value;
+        if (change.title && !(await keepDuplicateTitle(owner.api, title.value, bulletin.id))) {
+          title.focus();
+          return;
+        }
         try {
           const audioId = await newAudio(message);
           if (audioId) change.audioId = audioId;

@@ -1,5 +1,6 @@
 import { ApiError, errorText, get, post, upload } from '../api.js';
 import { AppContext, BulletinOwner, bulletinOwner } from '../context.js';
+import { keepDuplicateTitle } from '../ui/duplicate-title.js';
 import { h, uid } from '../dom.js';
 import { formatDurationMs, formatLufs } from '../format.js';
 import { AUDIO_STATUS_LABEL, loudnessWarningText, PRIORITY_LABEL, VOICES } from '../labels.js';
@@ -411,6 +412,10 @@ export async function newBulletinPage(context: AppContext, match: RouteMatch): P
       }
       if (!title.value.trim()) return message.show('Nhập tiêu đề bản tin.');
       if (topics.values().length === 0) return message.show('Chọn ít nhất một chủ đề.');
+      if (!(await keepDuplicateTitle(owner.api, title.value))) {
+        title.focus();
+        return;
+      }
       const created = await post<Bulletin>(`${owner.api}/bulletins`, {
         title: title.value.trim(),
         topics: topics.values(),

@@ -1,4 +1,5 @@
 import { errorText, get, getBlob, post } from '../api.js';
+import { bulletinChoiceLabel } from '../bulletin-names.js';
 import { AppContext, communeCode } from '../context.js';
 import { h } from '../dom.js';
 import {
@@ -303,7 +304,7 @@ async function addItemDialog(
     const bulletin = select(
       bulletins.map((item) => ({
         value: item.id,
-        label: `${item.title} (${formatDurationMs(item.durationMs)})${item.library ? ' · thư viện tỉnh' : ''}`,
+        label: `${bulletinChoiceLabel(item, bulletins)}${item.library ? ' · thư viện tỉnh' : ''}`,
       })),
     );
     const kind = select(

@@ -1,7 +1,8 @@
 import { get, post } from '../api.js';
 import { AppContext, communeCode } from '../context.js';
 import { h } from '../dom.js';
-import { anyOf, formatDurationMs, formatTime } from '../format.js';
+import { bulletinChoiceLabel } from '../bulletin-names.js';
+import { anyOf, formatTime } from '../format.js';
 import { bulletinState } from '../labels.js';
 import { href } from '../router.js';
 import { itemTargetsDevice } from '../targeting.js';
@@ -236,7 +237,7 @@ export async function openEmergency(context: AppContext): Promise<void> {
             value: bulletin.id,
             checked: index === 0,
           }),
-          ` ${bulletin.title} (${formatDurationMs(bulletin.durationMs)})`,
+          ` ${bulletinChoiceLabel(bulletin, bulletins)}`,
         ),
       );
       const where = zoneChoice(devices);
