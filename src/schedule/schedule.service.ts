@@ -52,8 +52,11 @@ import {
 /** The longest range one listing may span. */
 export const MAX_LIST_DAYS = 366;
 
-/** A proposed slot starts at least this far ahead, so that it is still ahead when chosen. */
-const SLOT_LEAD_MS = 60_000;
+/**
+ * A proposed slot starts at least this far ahead, so that it is still ahead when chosen: an
+ * operator may take a minute or two over the dialog before adding.
+ */
+const SLOT_LEAD_MS = 120_000;
 
 /** The program log of a commune: add, move, cancel and list items; emergencies. */
 @Injectable()

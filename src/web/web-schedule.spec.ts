@@ -23,7 +23,12 @@ describe('the program log: where a new item first fits', () => {
       date: '2026-12-07',
       time: '05:30',
     });
+    // Two minutes ahead at least: an operator who takes a minute over the dialog is still ahead.
     expect(firstOpenTime(windows, '2026-12-07', at('2026-12-07T05:40:30'))).toEqual({
+      date: '2026-12-07',
+      time: '05:43',
+    });
+    expect(firstOpenTime(windows, '2026-12-07', at('2026-12-07T05:40:00'))).toEqual({
       date: '2026-12-07',
       time: '05:42',
     });

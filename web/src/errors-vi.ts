@@ -5,6 +5,7 @@ import {
   formatNumber,
   formatStartTime,
   formatTime,
+  formatTimeSeconds,
   localInstant,
 } from './format.js';
 import { OUTCOME_LABEL } from './labels.js';
@@ -477,6 +478,10 @@ export function outsideWindowText(problem: Record<string, unknown>): string | nu
 
 const NAMING: Record<string, (problem: Record<string, unknown>) => string | null> = {
   SCHEDULE_OUTSIDE_WINDOW: outsideWindowText,
+  SCHEDULE_IN_PAST: ({ startsAt, now }) =>
+    typeof startsAt === 'string' && typeof now === 'string'
+      ? `Giờ bắt đầu ${formatDayStart(startsAt)} đã qua (bây giờ là ${formatTimeSeconds(now)})`
+      : null,
   OFFICIAL_TEXT_UNPRINTABLE: (problem) => unprintableText(problem.unprintable as UnprintableText[]),
   SCHEDULE_OVERLAP: (problem) => {
     const other = problem.conflictingItem as NamedItem | undefined;

@@ -217,7 +217,7 @@ export function windowMinutes(window: BroadcastWindow): { start: number; end: nu
 
 /**
  * The first time from `date` on (up to a week later) that a window is open and still ahead of
- * `now` by a minute: its start, or the next whole minute of a window under way. Null when no
+ * `now` by two minutes: its start, or a whole minute of a window under way. Null when no
  * window opens that week.
  */
 export function firstOpenTime(
@@ -229,7 +229,8 @@ export function firstOpenTime(
   for (let offset = 0; offset < 7; offset += 1) {
     const day = addDays(date, offset);
     if (day < current) continue;
-    const earliest = day === current ? Math.floor(minutesOfDay(now)) + 2 : 0;
+    // Two whole minutes ahead at least, so that it is still ahead when the operator adds it.
+    const earliest = day === current ? Math.ceil(minutesOfDay(now) + 2) : 0;
     const starts = windows
       .filter((window) => windowAppliesOn(window, day))
       .map(windowMinutes)

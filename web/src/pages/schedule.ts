@@ -8,6 +8,7 @@ import {
   eachDate,
   formatDate,
   formatDateLong,
+  formatDayStart,
   formatDurationMs,
   formatStartTime,
   formatTime,
@@ -33,7 +34,7 @@ import type {
   StreamSource,
 } from '../types.js';
 import { saveBlob } from '../ui/audio-player.js';
-import { nearestFreeStart } from '../ui/free-time.js';
+import { nearestFreeStart, startHasPassed } from '../ui/free-time.js';
 import { moveItemDialog } from '../ui/move-item.js';
 import { waitingText } from './approvals.js';
 import { confirmDialog, openDialog } from '../ui/dialog.js';
@@ -414,13 +415,25 @@ async function addItemDialog(
         try {
           await add(localInstant(day.value, time.value));
         } catch (error) {
-          const free = nearestFreeStart(error);
+          // A start that passed while the dialog was open: the next free start of the bulletin.
+          const passed = startHasPassed(error);
+          const free =
+            nearestFreeStart(error) ??
+            (passed && kind.value === 'bulletin'
+              ? await firstFreeTime(commune, bulletin.value, today())
+              : null);
           if (free) {
             proposed = free;
             takeFree.textContent = `Thêm vào lúc ${formatStartTime(free)}`;
             takeFree.hidden = false;
           }
-          throw error;
+          if (!passed) throw error;
+          message.show(
+            `${errorText(error)}. ` +
+              (free
+                ? `Giờ trống gần nhất: ${formatDayStart(free)}.`
+                : 'Hãy chọn một giờ khác trong khung giờ phát.'),
+          );
         }
       },
       [takeFree, h('button', { type: 'button', class: 'secondary', onClick: close }, 'Đóng')],

@@ -1,0 +1,194 @@
+import { ManualClock } from '../src/common/manual-clock';
+import { Browser, buildWebApp, launchBrowser, listen, screenshot, signIn } from './support/browser';
+import { eventually } from './support/eventually';
+import {
+  Actors,
+  createActors,
+  createApproved,
+  createDraft,
+  createWindow,
+  HAC_THANH,
+} from './support/schedule-fixtures';
+import {
+  ADMIN,
+  bearer,
+  createTestStorage,
+  startTestApp,
+  TestApp,
+  TestStorage,
+} from './support/test-app';
+
+jest.setTimeout(180_000);
+
+const PREFIX = 'details-';
+const OPERATOR = `${PREFIX}van-hanh-hac-thanh`;
+const APPROVER = `${PREFIX}lanh-dao-hac-thanh`;
+const at = (time: string) => `2025-10-06T${time}+07:00`;
+
+/**
+ * An exploratory tester's smaller findings, at 1366×768: the tabs of a role all in sight, a start
+ * proposed with time to spare (and a passed one said so), bulletins of one title told apart.
+ */
+describe('details of the web app a tester found (e2e, Chromium)', () => {
+  const clock = new ManualClock(at('06:05:00'));
+  let storage: TestStorage;
+  let app: TestApp;
+  let browser: Browser;
+  let baseUrl: string;
+  let who: Actors;
+
+  beforeAll(async () => {
+    buildWebApp();
+    storage = await createTestStorage();
+    app = await startTestApp(storage, { APP_ROLES: 'api,worker' }, { clock });
+    baseUrl = await listen(app);
+    who = await createActors(app, await app.login(ADMIN.username, ADMIN.password), PREFIX);
+    await createWindow(app, who.operator, HAC_THANH, {
+      name: 'Sáng',
+      startTime: '06:00',
+      durationMinutes: 30,
+    });
+    await createApproved(app, who.operator, who.approver, HAC_THANH, {
+      title: 'Chuyển đổi số',
+      topics: ['kinh-te-so'],
+      durationMs: 30_000,
+    });
+    browser = await launchBrowser();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await storage?.dispose();
+  });
+
+  const open = async (username: string, nav: string) => {
+    const page = await browser.newTab(username);
+    await page.clock.setFixedTime(clock.now());
+    await signIn(page, baseUrl, username, `${username}-password`);
+    await page
+      .getByRole('navigation', { name: 'Chức năng' })
+      .getByRole('link', { name: nav, exact: true })
+      .click();
+    return page;
+  };
+
+  it("shows every one of an approver's pages at 1366×768, none behind a sideways scroll", async () => {
+    const page = await open(APPROVER, 'Lịch phát sóng');
+    const nav = page.getByRole('navigation', { name: 'Chức năng' });
+    const links = nav.getByRole('link');
+    await expect(links.count()).resolves.toBe(13);
+    await expect(
+      nav.evaluate((element) => element.scrollWidth - element.clientWidth),
+    ).resolves.toBeLessThanOrEqual(0);
+    for (const link of await links.all()) {
+      const box = await link.boundingBox();
+      expect(box).not.toBeNull();
+      expect([await link.textContent(), (box?.x ?? 0) + (box?.width ?? 0) <= 1366]).toEqual([
+        await link.textContent(),
+        true,
+      ]);
+      expect((box?.y ?? 0) + (box?.height ?? 0)).toBeLessThanOrEqual(768);
+    }
+    await screenshot(page, 'details-tabs-1366');
+    await nav.getByRole('link', { name: 'Quy định phát sóng', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: /Quy định phát sóng/ }).waitFor();
+    expect(browser.problems).toEqual([]);
+    await page.close();
+  });
+
+  it('proposes a start two minutes ahead, and says when it has passed with the next free start', async () => {
+    const page = await open(OPERATOR, 'Lịch phát sóng');
+    await page.getByRole('button', { name: '+ Thêm bản tin vào lịch' }).click();
+    const dialog = page.getByRole('dialog');
+    const time = dialog.getByLabel('Giờ bắt đầu');
+    // 06:05:00 now: not 06:06 (a minute is soon gone over the dialog) but 06:07.
+    await eventually(
+      () => time.inputValue(),
+      (value) => value === '06:07:00',
+    );
+    // The operator takes three minutes: the start has passed when the form is sent.
+    clock.set(at('06:08:00'));
+    await page.clock.setFixedTime(clock.now());
+    await dialog.getByRole('button', { name: 'Thêm vào lịch' }).click();
+    await dialog
+      .getByText(
+        'Giờ bắt đầu 06/10 06:07 đã qua (bây giờ là 06:08:00). Giờ trống gần nhất: 06/10 06:10.',
+        { exact: true },
+      )
+      .waitFor();
+    await screenshot(page, 'details-gio-da-qua');
+    await dialog.getByTestId('take-free-time').getByText('Thêm vào lúc 06:10').click();
+    await page.getByText('Đã thêm bản tin vào lịch phát sóng.').waitFor();
+    const log = (
+      await app
+        .http()
+        .get(`/api/v1/communes/${HAC_THANH}/schedule?from=2025-10-06&to=2025-10-06`)
+        .set(bearer(who.operator))
+        .expect(200)
+    ).body as { startsAt: string; status: string }[];
+    expect(log).toEqual([
+      expect.objectContaining({ startsAt: at('06:10:00.000'), status: 'planned' }),
+    ]);
+    const refused = browser.problems.filter((problem) => problem.text.includes('status of 409'));
+    expect(refused).toHaveLength(1);
+    expect(browser.problems).toEqual(refused);
+    browser.problems.length = 0;
+    await page.close();
+  });
+
+  it('warns before saving a title another bulletin has, and tells the two apart when adding', async () => {
+    const draft = await createDraft(app, who.operator, HAC_THANH, {
+      title: 'Kinh tế số',
+      topics: ['kinh-te-so'],
+      durationMs: 11_000,
+    });
+    const page = await open(OPERATOR, 'Bản tin');
+    await page.getByRole('button', { name: 'Sửa bản tin Kinh tế số' }).click();
+    const edit = page.getByRole('dialog');
+    // The same title as names are compared: other case, other spaces.
+    await edit.getByLabel('Tiêu đề').fill('  chuyển đổi  SỐ ');
+    await edit.getByRole('button', { name: 'Lưu thay đổi' }).click();
+    const warning = page.getByTestId('duplicate-title');
+    await warning.getByText('Đã có bản tin mang tiêu đề “  chuyển đổi  SỐ ”:').waitFor();
+    await warning
+      .getByText('“Chuyển đổi số”, dài 30 giây, tạo lúc 06/10/2025 06:05, đã duyệt')
+      .waitFor();
+    await screenshot(page, 'details-trung-tieu-de');
+    // "Sửa tiêu đề" saves nothing; "Vẫn lưu" saves it.
+    await page.getByRole('button', { name: 'Sửa tiêu đề' }).click();
+    await warning.waitFor({ state: 'detached' });
+    const unchanged = await app
+      .http()
+      .get(`/api/v1/bulletins/${draft.id}`)
+      .set(bearer(who.operator))
+      .expect(200);
+    expect(unchanged.body.title).toBe('Kinh tế số');
+    await edit.getByLabel('Tiêu đề').fill('Chuyển đổi số');
+    await edit.getByRole('button', { name: 'Lưu thay đổi' }).click();
+    await page.getByRole('button', { name: 'Vẫn lưu với tiêu đề này' }).click();
+    await page.getByText('Đã lưu bản tin.').waitFor();
+    await app
+      .http()
+      .post(`/api/v1/bulletins/${draft.id}/approve`)
+      .set(bearer(who.approver))
+      .expect(200);
+
+    await page
+      .getByRole('navigation', { name: 'Chức năng' })
+      .getByRole('link', { name: 'Lịch phát sóng', exact: true })
+      .click();
+    await page.getByRole('button', { name: '+ Thêm bản tin vào lịch' }).click();
+    const labels = await page
+      .getByRole('dialog')
+      .getByLabel('Bản tin đã duyệt')
+      .locator('option')
+      .allTextContents();
+    expect(labels.sort()).toEqual([
+      'Chuyển đổi số (11 giây, tạo 06/10/2025 06:08)',
+      'Chuyển đổi số (30 giây, tạo 06/10/2025 06:05)',
+    ]);
+    expect(browser.problems).toEqual([]);
+    await page.close();
+  });
+});
