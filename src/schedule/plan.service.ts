@@ -24,7 +24,8 @@ import {
   PlannerExistingItem,
   PlanResult,
 } from './planner';
-import { PolicyChecks } from './policy-checks';
+import { itemBreach, itemViolations, PolicyChecks } from './policy-checks';
+import { PolicyItemBreach } from '../policy/policy.view';
 import { CommuneDevices } from './commune-devices';
 import { bulletinIdsOf, itemTopics } from './item-content';
 import { assertKnownZones, itemsShareDevice, normalizeItemZones } from './item-zones';
@@ -47,6 +48,8 @@ interface CommunePlan {
   result: PlanResult;
   rows: ScheduleItem[];
   candidates: BulletinRecord[];
+  /** Items of the range on the log that the player will refuse under the policy in force. */
+  refusedItems: PolicyItemBreach[];
 }
 
 /** The campaign planner over a commune's program log, and how far the log is from the targets. */
@@ -77,7 +80,7 @@ export class PlanService {
     const range = clipToCampaign(checkDateRange(input, MAX_PLAN_DAYS), campaign, this.today());
     const dryRun = input.dryRun ?? false;
     const zones = normalizeItemZones(input.zones);
-    const [{ result, rows, candidates }] = await this.planCommunes(
+    const [{ result, rows, candidates, refusedItems }] = await this.planCommunes(
       commune.provinceCode,
       [communeCode],
       { campaign, range, dryRun, zones },
@@ -107,6 +110,7 @@ export class PlanService {
         startsAt: formatLocalInstant(new Date(limit.startsAt)),
         endsAt: formatLocalInstant(new Date(limit.endsAt)),
       })),
+      refusedItems,
     };
   }
 
@@ -187,13 +191,22 @@ export class PlanService {
       );
       const policies = await this.policy.forCommunes(manager, communeCodes);
       const windows = await this.windows.windowsOfAll(manager, communeCodes);
+      const kinds = await this.policy.kinds(manager, [...existing.values()].flat());
       const planOne = (communeCode: string): CommunePlan => {
+        const logged = existing.get(communeCode)!;
+        // Items the player will refuse under the policy in force take their time, count nothing.
+        const violations = itemViolations(
+          policies.get(communeCode)!,
+          windows.get(communeCode)!,
+          logged.map((item) => ({ ...item, kind: kinds.get(item.id)! })),
+          now,
+        );
         const result = planCampaign({
           ...range,
           now: now.getTime(),
           windows: windows.get(communeCode)!,
-          existing: existing.get(communeCode)!.map((item) => ({
-            ...existingItem(item, itemTopics(item, topics)),
+          existing: logged.map((item) => ({
+            ...existingItem(item, itemTopics(item, topics), violations.has(item.id)),
             sharesAir: itemsShareDevice(zones, item.zones, devicesZones.get(communeCode)!),
             emergency: item.source === 'emergency',
           })),
@@ -209,7 +222,19 @@ export class PlanService {
           policy: policies.get(communeCode)!,
         });
         const rows = result.items.map((item) => scheduleRow(item, communeCode, zones, actor, now));
-        return { communeCode, result, rows, candidates: candidates.get(communeCode)! };
+        const refusedItems = logged.flatMap((item) => {
+          const violation = violations.get(item.id);
+          return violation && item.startsAt >= start && item.startsAt < end
+            ? [itemBreach(item, violation)]
+            : [];
+        });
+        return {
+          communeCode,
+          result,
+          rows,
+          candidates: candidates.get(communeCode)!,
+          refusedItems,
+        };
       };
       const plans: CommunePlan[] = [];
       // A commune's items are written (on the database's side) while the next ones are planned;
@@ -283,17 +308,33 @@ export class PlanService {
       COUNTED_STATUSES,
     );
     const topics = await this.bulletins.topicsOf(bulletinIdsOf(items));
+    // The player refuses what breaks the policy in force: that airtime will not be.
+    const refused = await this.policy.itemViolationsOf(
+      this.db.manager,
+      communeCode,
+      items,
+      this.clock.now(),
+    );
     const progress = assessProgress(
       campaign,
       range.from,
       range.to,
-      items.map((item) => ({
-        startsAt: item.startsAt.getTime(),
-        durationMs: item.durationMs,
-        topics: itemTopics(item, topics),
-      })),
+      items
+        .filter((item) => !refused.has(item.id))
+        .map((item) => ({
+          startsAt: item.startsAt.getTime(),
+          durationMs: item.durationMs,
+          topics: itemTopics(item, topics),
+        })),
     );
-    return { campaign: campaign.code, ...progress };
+    return {
+      campaign: campaign.code,
+      ...progress,
+      refusedItems: items.flatMap((item) => {
+        const violation = refused.get(item.id);
+        return violation ? [itemBreach(item, violation)] : [];
+      }),
+    };
   }
   /** Today, local: whether a campaign before the range is over or still running. */
   private today(): string {
@@ -336,7 +377,12 @@ export function clipToCampaign(range: DateRange, campaign: Campaign, today: stri
   );
 }
 
-function existingItem(item: ScheduleItem, topics: readonly string[]): PlannerExistingItem {
+/** An item of the log to the planner; one the player will refuse (`refused`) counts nothing. */
+function existingItem(
+  item: ScheduleItem,
+  topics: readonly string[],
+  refused: boolean,
+): PlannerExistingItem {
   return {
     id: item.id,
     // A relay is a programme of its own to the planner (its topics count, it is never planned).
@@ -345,7 +391,7 @@ function existingItem(item: ScheduleItem, topics: readonly string[]): PlannerExi
     endsAt: item.endsAt.getTime(),
     durationMs: item.durationMs,
     topics,
-    counts: COUNTED_STATUSES.includes(item.status),
+    counts: COUNTED_STATUSES.includes(item.status) && !refused,
   };
 }
 

@@ -2,6 +2,7 @@ import type { PolicyRule } from './broadcast-policy';
 import type { ShortfallReason } from './planner';
 import { ApiExtraModels, ApiProperty } from '@nestjs/swagger';
 import { oneOfSchema } from '../common/api-responses';
+import { PolicyItemBreach } from '../policy/policy.view';
 import type { ShortfallCause } from './shortfall-groups';
 
 /*
@@ -107,6 +108,11 @@ export class CampaignProgress {
 /** `GET …/schedule/gaps`: how far the log is from the campaign's targets. */
 export class GapsView extends CampaignProgress {
   campaign!: string;
+  /**
+   * Planned items of the range that break the broadcast policy in force: the player will refuse
+   * them, so their airtime is not counted until they are moved or cancelled.
+   */
+  refusedItems!: PolicyItemBreach[];
 }
 
 /** A rule the plan cannot meet, with the numbers and the reason in words. */
@@ -207,6 +213,11 @@ export class PlanView {
   progress!: CampaignProgress;
   /** Window time the plan did not use because it breaks the broadcast policy. */
   policyLimits!: PolicyLimitView[];
+  /**
+   * Items already on the log in the range that break the broadcast policy in force: the player
+   * will refuse them, so `progress` does not count them; they need moving or cancelling.
+   */
+  refusedItems!: PolicyItemBreach[];
 }
 
 /** One commune's line of a province's plan. */

@@ -2,12 +2,19 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { Bulletin } from '../bulletins/entities/bulletin.entity';
 import { DomainError } from '../common/domain-error';
-import { formatLocalInstant, localDateOf, localMidnight, DAY_MS } from '../common/local-time';
+import {
+  addDays,
+  DAY_MS,
+  formatLocalInstant,
+  localDateOf,
+  localMidnight,
+} from '../common/local-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { toInstant } from '../database/columns';
 import { GeoService } from '../geo/geo.service';
 import {
   airtimeBefore,
+  BroadcastPolicy,
   checkItem,
   checkWindow,
   effectivePolicy,
@@ -21,7 +28,7 @@ import { BroadcastPolicyRecord, PolicyScope } from './entities/broadcast-policy.
 import { BroadcastWindow } from './entities/broadcast-window.entity';
 import { ScheduleItem, ScheduleItemStatus } from './entities/schedule-item.entity';
 import { OPEN_ITEM_STATUSES } from './program-log.repository';
-import { containingOccurrence, describeWindow } from './window-time';
+import { containingOccurrence, describeWindow, WindowSpec } from './window-time';
 import type { PolicyItemBreach, PolicyWindowBreach } from '../policy/policy.view';
 
 /** Items whose airtime the daily limit counts: on air, or still to be. */
@@ -198,56 +205,56 @@ export class PolicyChecks {
         });
       }
     }
-    const future = await manager
+    const future = await this.dayItems(manager, communeCode, localDateOf(now));
+    const kinds = await this.kinds(manager, future);
+    const violations = itemViolations(policy, windows, withKinds(future, kinds), now);
+    for (const item of future) {
+      const violation = violations.get(item.id);
+      if (violation) found.push(itemBreach(item, violation));
+    }
+    return found;
+  }
+
+  /**
+   * The rule each of `items` breaks now, by item id, read when asked: only open items that have
+   * not started can break it (the player refuses them). A few queries whatever their number: the
+   * policy, the windows, the items of their local days (the daily limit counts those before
+   * each), their bulletins' priorities.
+   */
+  async itemViolationsOf(
+    manager: EntityManager,
+    communeCode: string,
+    items: readonly ScheduleItem[],
+    now: Date,
+  ): Promise<Map<string, PolicyViolation>> {
+    const open = items.filter((item) => isOpenAhead(item, now));
+    if (open.length === 0) return new Map();
+    const dates = open.map((item) => localDateOf(item.startsAt)).sort();
+    const policy = await this.forCommune(manager, communeCode);
+    const windows = await manager.findBy(BroadcastWindow, { communeCode });
+    const dayItems = await this.dayItems(manager, communeCode, dates[0], dates.at(-1));
+    const kinds = await this.kinds(manager, dayItems);
+    return itemViolations(policy, windows, withKinds(dayItems, kinds), now);
+  }
+
+  /** The commune's items that count towards the daily airtime, from `from` (to `to`, both local dates). */
+  private dayItems(
+    manager: EntityManager,
+    communeCode: string,
+    from: string,
+    to?: string,
+  ): Promise<ScheduleItem[]> {
+    const query = manager
       .createQueryBuilder(ScheduleItem, 'item')
       .where('item.communeCode = :communeCode', { communeCode })
       .andWhere('item.status IN (:...statuses)', { statuses: AIRTIME_STATUSES })
-      .andWhere('item.startsAt >= :from', { from: toInstant(localMidnight(localDateOf(now))) })
+      .andWhere('item.startsAt >= :from', { from: toInstant(localMidnight(from)) })
       .orderBy('item.startsAt', 'ASC')
-      .addOrderBy('item.id', 'ASC')
-      .getMany();
-    const kinds = await this.kinds(manager, future);
-    const before = airtimeBefore(
-      future.map((item) => ({
-        id: item.id,
-        startsAt: item.startsAt.getTime(),
-        endsAt: item.endsAt.getTime(),
-        kind: kinds.get(item.id)!,
-      })),
-    );
-    for (const item of future) {
-      if (!OPEN_ITEM_STATUSES.includes(item.status) || item.startsAt <= now) continue;
-      const violation = checkItem(
-        policy,
-        {
-          startsAt: item.startsAt.getTime(),
-          endsAt: item.endsAt.getTime(),
-          kind: kinds.get(item.id)!,
-        },
-        {
-          sessionStartsAt: containingOccurrence(
-            windows,
-            item.startsAt.getTime(),
-            item.endsAt.getTime(),
-          )?.startsAt,
-          dayAirtimeBeforeMs: before.get(item.id),
-        },
-      );
-      if (violation) {
-        found.push({
-          type: 'item',
-          communeCode,
-          id: item.id,
-          bulletinId: item.bulletinId,
-          startsAt: formatLocalInstant(item.startsAt),
-          endsAt: formatLocalInstant(item.endsAt),
-          rule: violation.rule,
-          message: violation.message,
-          messageVi: violation.messageVi,
-        });
-      }
+      .addOrderBy('item.id', 'ASC');
+    if (to !== undefined) {
+      query.andWhere('item.startsAt < :to', { to: toInstant(localMidnight(addDays(to, 1))) });
     }
-    return found;
+    return query.getMany();
   }
 
   /**
@@ -301,7 +308,7 @@ export class PolicyChecks {
   }
 
   /** The policy kind of each item (its bulletin's priority read in one query per 500). */
-  private async kinds(
+  async kinds(
     manager: EntityManager,
     items: readonly PolicyItem[],
   ): Promise<Map<string, PolicyItemKind>> {
@@ -321,4 +328,77 @@ export class PolicyChecks {
       ]),
     );
   }
+}
+
+/** An item of the log with its policy kind, as `itemViolations` reads it. */
+export type KindedItem = Pick<ScheduleItem, 'id' | 'startsAt' | 'endsAt' | 'status'> & {
+  kind: PolicyItemKind;
+};
+
+function withKinds(
+  items: readonly ScheduleItem[],
+  kinds: ReadonlyMap<string, PolicyItemKind>,
+): KindedItem[] {
+  return items.map((item) => ({ ...item, kind: kinds.get(item.id)! }));
+}
+
+/** Open (the player will still take it) and not started. */
+function isOpenAhead(item: Pick<ScheduleItem, 'status' | 'startsAt'>, now: Date): boolean {
+  return OPEN_ITEM_STATUSES.includes(item.status) && item.startsAt > now;
+}
+
+/**
+ * The rule each open item that has not started breaks, by id, as the player will judge it:
+ * `dayItems` are whole local days of the log (the daily limit counts the day's airtime before
+ * each item, in start order, of the items with airtime), `windows` give each item its session.
+ */
+export function itemViolations(
+  policy: BroadcastPolicy,
+  windows: readonly WindowSpec[],
+  dayItems: readonly KindedItem[],
+  now: Date,
+): Map<string, PolicyViolation> {
+  const counted = dayItems.filter((item) => AIRTIME_STATUSES.includes(item.status));
+  const before = airtimeBefore(
+    counted.map((item) => ({
+      id: item.id,
+      startsAt: item.startsAt.getTime(),
+      endsAt: item.endsAt.getTime(),
+      kind: item.kind,
+    })),
+  );
+  const found = new Map<string, PolicyViolation>();
+  for (const item of counted) {
+    if (!isOpenAhead(item, now)) continue;
+    const startsAt = item.startsAt.getTime();
+    const endsAt = item.endsAt.getTime();
+    const violation = checkItem(
+      policy,
+      { startsAt, endsAt, kind: item.kind },
+      {
+        sessionStartsAt: containingOccurrence(windows, startsAt, endsAt)?.startsAt,
+        dayAirtimeBeforeMs: before.get(item.id),
+      },
+    );
+    if (violation) found.set(item.id, violation);
+  }
+  return found;
+}
+
+/** An item that breaks the policy, as the policy's answer and the progress list it. */
+export function itemBreach(
+  item: Pick<ScheduleItem, 'id' | 'communeCode' | 'bulletinId' | 'startsAt' | 'endsAt'>,
+  violation: PolicyViolation,
+): PolicyItemBreach {
+  return {
+    type: 'item',
+    communeCode: item.communeCode,
+    id: item.id,
+    bulletinId: item.bulletinId,
+    startsAt: formatLocalInstant(item.startsAt),
+    endsAt: formatLocalInstant(item.endsAt),
+    rule: violation.rule,
+    message: violation.message,
+    messageVi: violation.messageVi,
+  };
 }

@@ -1,4 +1,6 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { formatLocalInstant } from '../common/local-time';
+import { POLICY_RULES, PolicyRule, PolicyViolation } from './broadcast-policy';
 import { BulletinPriority } from '../bulletins/entities/bulletin.entity';
 import {
   ScheduleItem,
@@ -23,6 +25,26 @@ export function liveTitle(speaker: string | null): string {
   return speaker ? `Phát trực tiếp: ${speaker}` : 'Phát trực tiếp';
 }
 
+/**
+ * A rule of the broadcast policy in force that an item or a window breaks, checked when read:
+ * the player refuses such an item until it is moved or cancelled.
+ */
+export class PolicyBreachView {
+  @ApiProperty({ enum: POLICY_RULES })
+  rule!: PolicyRule;
+  message!: string;
+  /** What the operator reads, with the times and the rule. */
+  messageVi!: string;
+}
+
+export function policyBreachViews(
+  violation: PolicyViolation | null | undefined,
+): PolicyBreachView[] {
+  return violation
+    ? [{ rule: violation.rule, message: violation.message, messageVi: violation.messageVi }]
+    : [];
+}
+
 export class ScheduleItemView {
   id!: string;
   communeCode!: string;
@@ -45,6 +67,11 @@ export class ScheduleItemView {
   createdBy!: string | null;
   createdAt!: string;
   updatedAt!: string;
+  /**
+   * What of the policy in force the item breaks (an open item that has not started): empty, or
+   * the rule that makes the player refuse it until it is moved or cancelled.
+   */
+  policyBreaches!: PolicyBreachView[];
 }
 
 /** A relay's view takes `sourceName` (null: the source is gone) instead of a bulletin. */
@@ -52,6 +79,7 @@ export function scheduleItemView(
   item: ScheduleItem,
   bulletin?: ItemBulletin,
   sourceName?: string | null,
+  violation?: PolicyViolation | null,
 ): ScheduleItemView {
   const relay = item.bulletinId === null;
   return {
@@ -77,6 +105,7 @@ export function scheduleItemView(
     createdBy: item.createdBy,
     createdAt: formatLocalInstant(item.createdAt),
     updatedAt: formatLocalInstant(item.updatedAt),
+    policyBreaches: policyBreachViews(violation),
   };
 }
 

@@ -35,6 +35,7 @@ import {
   slotDetails,
 } from './schedule-rules';
 import { PolicyChecks } from './policy-checks';
+import { PolicyViolation } from './broadcast-policy';
 import { WindowsService } from './windows.service';
 import { bulletinIdsOf } from './item-content';
 import { itemTitles } from './item-titles';
@@ -479,11 +480,43 @@ export class ScheduleService {
       manager,
       items.flatMap((item) => (item.sourceId ? [item.sourceId] : [])),
     );
+    const violations = await this.violationsOf(manager, items);
     return items.map((item) =>
       item.bulletinId === null
-        ? scheduleItemView(item, undefined, sourceNames.get(item.sourceId ?? '') ?? null)
-        : scheduleItemView(item, bulletins.get(item.bulletinId)),
+        ? scheduleItemView(
+            item,
+            undefined,
+            sourceNames.get(item.sourceId ?? '') ?? null,
+            violations.get(item.id),
+          )
+        : scheduleItemView(
+            item,
+            bulletins.get(item.bulletinId),
+            undefined,
+            violations.get(item.id),
+          ),
     );
+  }
+
+  /** The rule each item breaks under its commune's policy in force, a few queries a commune. */
+  private async violationsOf(
+    manager: EntityManager,
+    items: readonly ScheduleItem[],
+  ): Promise<Map<string, PolicyViolation>> {
+    const now = this.clock.now();
+    const found = new Map<string, PolicyViolation>();
+    for (const communeCode of new Set(items.map((item) => item.communeCode))) {
+      const own = items.filter((item) => item.communeCode === communeCode);
+      for (const [id, violation] of await this.policy.itemViolationsOf(
+        manager,
+        communeCode,
+        own,
+        now,
+      )) {
+        found.set(id, violation);
+      }
+    }
+    return found;
   }
 
   // ----- helpers -----

@@ -1,6 +1,7 @@
 import { formatLocalInstant } from '../common/local-time';
 import { BroadcastWindow } from './entities/broadcast-window.entity';
-import { ItemRef } from './schedule-item.view';
+import { ItemRef, PolicyBreachView, policyBreachViews } from './schedule-item.view';
+import { BroadcastPolicy, checkWindow } from './broadcast-policy';
 
 import { formatLocalTime } from '../common/local-time';
 import { endMinutes } from './window-time';
@@ -33,6 +34,19 @@ export function windowView(window: BroadcastWindow): WindowView {
     createdAt: formatLocalInstant(window.createdAt),
     updatedAt: formatLocalInstant(window.updatedAt),
   };
+}
+
+/** A window as the reads give it: with what of the policy in force it breaks, checked now. */
+export class WindowWithPolicyView extends WindowView {
+  /** Empty, or the rule the window breaks (its items are refused at play time). */
+  policyBreaches!: PolicyBreachView[];
+}
+
+export function windowWithPolicyView(
+  window: BroadcastWindow,
+  policy: BroadcastPolicy,
+): WindowWithPolicyView {
+  return { ...windowView(window), policyBreaches: policyBreachViews(checkWindow(policy, window)) };
 }
 
 export class WindowChangeView extends WindowView {

@@ -14,7 +14,7 @@ import { CommuneScope, CurrentUser } from '../auth/access.decorators';
 import { AuthUser } from '../auth/auth-user';
 import { CreateWindowDto, DropItemsQueryDto, UpdateWindowDto } from './dto/window.dto';
 import { WindowChangeView, WindowDeletedView, WindowsService } from './windows.service';
-import { WindowView } from './window.view';
+import { WindowView, WindowWithPolicyView } from './window.view';
 
 @ApiTags('schedule')
 @ApiBearerAuth()
@@ -33,7 +33,7 @@ export class WindowsController {
   }
 
   @Get()
-  list(@Param('commune') commune: string): Promise<WindowView[]> {
+  list(@Param('commune') commune: string): Promise<WindowWithPolicyView[]> {
     return this.windows.list(commune);
   }
 
@@ -41,7 +41,7 @@ export class WindowsController {
   get(
     @Param('commune') commune: string,
     @Param('id', new ParseUUIDPipe()) id: string,
-  ): Promise<WindowView> {
+  ): Promise<WindowWithPolicyView> {
     return this.windows.get(commune, id);
   }
 

@@ -35,7 +35,7 @@ import {
   windowsOverlap,
   WindowSpec,
 } from './window-time';
-import { windowView, WindowView } from './window.view';
+import { windowView, WindowView, windowWithPolicyView, WindowWithPolicyView } from './window.view';
 import { WindowChangeView, WindowDeletedView } from './window.view';
 import { ItemSummary } from './window.view';
 
@@ -73,13 +73,19 @@ export class WindowsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async list(communeCode: string): Promise<WindowView[]> {
+  /** The windows, each with what of the policy in force it breaks. */
+  async list(communeCode: string): Promise<WindowWithPolicyView[]> {
     this.geo.commune(communeCode);
-    return (await this.windowsOf(this.db.manager, communeCode)).map(windowView);
+    const manager = this.db.manager;
+    const policy = await this.policy.forCommune(manager, communeCode);
+    return (await this.windowsOf(manager, communeCode)).map((window) =>
+      windowWithPolicyView(window, policy),
+    );
   }
 
-  async get(communeCode: string, id: string): Promise<WindowView> {
-    return windowView(await this.find(this.db.manager, communeCode, id));
+  async get(communeCode: string, id: string): Promise<WindowWithPolicyView> {
+    const window = await this.find(this.db.manager, communeCode, id);
+    return windowWithPolicyView(window, await this.policy.forCommune(this.db.manager, communeCode));
   }
 
   /** Loads a commune's windows, ordered by start time. */

@@ -2332,6 +2332,32 @@ export interface components {
       createdAt: string;
       updatedAt: string;
     };
+    PolicyBreachView: {
+      /** @enum {string} */
+      rule:
+        | 'POLICY_QUIET_HOURS'
+        | 'POLICY_SESSION_TOO_LONG'
+        | 'POLICY_DAILY_LIMIT'
+        | 'POLICY_UNATTENDED_RELAY';
+      message: string;
+      /** @description What the operator reads, with the times and the rule. */
+      messageVi: string;
+    };
+    WindowWithPolicyView: {
+      id: string;
+      communeCode: string;
+      name: string;
+      daysOfWeek: number[];
+      startTime: string;
+      endTime: string;
+      durationMinutes: number;
+      validFrom: string | null;
+      validTo: string | null;
+      createdAt: string;
+      updatedAt: string;
+      /** @description Empty, or the rule the window breaks (its items are refused at play time). */
+      policyBreaches: components['schemas']['PolicyBreachView'][];
+    };
     UpdateWindowDto: {
       name?: string;
       daysOfWeek?: number[];
@@ -2413,6 +2439,11 @@ export interface components {
       createdBy: string | null;
       createdAt: string;
       updatedAt: string;
+      /**
+       * @description What of the policy in force the item breaks (an open item that has not started): empty, or
+       *     the rule that makes the player refuse it until it is moved or cancelled.
+       */
+      policyBreaches: components['schemas']['PolicyBreachView'][];
     };
     PlanDto: {
       zones?: string[] | null;
@@ -2596,6 +2627,23 @@ export interface components {
       endsAt: string;
       message: string;
     };
+    PolicyItemBreach: {
+      /** @enum {string} */
+      type: 'item';
+      communeCode: string;
+      id: string;
+      bulletinId: string | null;
+      startsAt: string;
+      endsAt: string;
+      /** @enum {string} */
+      rule:
+        | 'POLICY_QUIET_HOURS'
+        | 'POLICY_SESSION_TOO_LONG'
+        | 'POLICY_DAILY_LIMIT'
+        | 'POLICY_UNATTENDED_RELAY';
+      message: string;
+      messageVi: string;
+    };
     PlanView: {
       campaign: string;
       from: string;
@@ -2609,6 +2657,11 @@ export interface components {
       progress: components['schemas']['CampaignProgress'];
       /** @description Window time the plan did not use because it breaks the broadcast policy. */
       policyLimits: components['schemas']['PolicyLimitView'][];
+      /**
+       * @description Items already on the log in the range that break the broadcast policy in force: the player
+       *     will refuse them, so `progress` does not count them; they need moving or cancelling.
+       */
+      refusedItems: components['schemas']['PolicyItemBreach'][];
     };
     GapsView: {
       from: string;
@@ -2619,6 +2672,11 @@ export interface components {
       /** @description One sentence per unmet row: "The log is 6 min short on kinh-te-so in week 2025-W41 …". */
       gaps: string[];
       campaign: string;
+      /**
+       * @description Planned items of the range that break the broadcast policy in force: the player will refuse
+       *     them, so their airtime is not counted until they are moved or cancelled.
+       */
+      refusedItems: components['schemas']['PolicyItemBreach'][];
     };
     FreeStartRange: {
       from: string;
@@ -2708,23 +2766,6 @@ export interface components {
       name: string;
       startTime: string;
       durationMinutes: number;
-      /** @enum {string} */
-      rule:
-        | 'POLICY_QUIET_HOURS'
-        | 'POLICY_SESSION_TOO_LONG'
-        | 'POLICY_DAILY_LIMIT'
-        | 'POLICY_UNATTENDED_RELAY';
-      message: string;
-      messageVi: string;
-    };
-    PolicyItemBreach: {
-      /** @enum {string} */
-      type: 'item';
-      communeCode: string;
-      id: string;
-      bulletinId: string | null;
-      startsAt: string;
-      endsAt: string;
       /** @enum {string} */
       rule:
         | 'POLICY_QUIET_HOURS'
@@ -4089,6 +4130,11 @@ export interface components {
       createdBy: string | null;
       createdAt: string;
       updatedAt: string;
+      /**
+       * @description What of the policy in force the item breaks (an open item that has not started): empty, or
+       *     the rule that makes the player refuse it until it is moved or cancelled.
+       */
+      policyBreaches: components['schemas']['PolicyBreachView'][];
       emergencyId: string;
       devices: components['schemas']['FanOutSummary'];
       /** @description Items on the log that the emergency bulletin interrupts or delays. */
@@ -5659,7 +5705,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['WindowView'][];
+          'application/json': components['schemas']['WindowWithPolicyView'][];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -5724,7 +5770,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['WindowView'];
+          'application/json': components['schemas']['WindowWithPolicyView'];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */

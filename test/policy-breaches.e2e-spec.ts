@@ -1,0 +1,180 @@
+import { ManualClock } from '../src/common/manual-clock';
+import {
+  Actors,
+  createActors,
+  createApproved,
+  createWindow,
+  HAC_THANH,
+} from './support/schedule-fixtures';
+import {
+  ADMIN,
+  bearer,
+  createTestStorage,
+  startTestApp,
+  TestApp,
+  TestStorage,
+} from './support/test-app';
+
+/** One Monday of campaign: one play of 40 s of chinh-quyen-so, and 40 s of campaign airtime. */
+const CAMPAIGN = {
+  code: 'cds-yen-tinh',
+  name: 'Đợt tuyên truyền thử giờ yên tĩnh',
+  startsOn: '2025-10-06',
+  endsOn: '2025-10-06',
+  rules: [{ topic: 'chinh-quyen-so', minSecondsPerWeek: 280, minPlaysPerWeek: 7 }],
+  minDailySeconds: 40,
+};
+const MONDAY = '2025-10-06';
+const QUIET_VI = 'Mục phát 05:30–05:30:40 ngày 06/10/2025 rơi vào giờ yên tĩnh 21:30–06:00';
+
+interface Breach {
+  rule: string;
+  message: string;
+  messageVi: string;
+}
+
+jest.setTimeout(60000);
+
+/**
+ * After the approver tightens the quiet hours, what the operator reads carries the breach, and
+ * the airtime the player will refuse is counted nowhere.
+ */
+describe('items and windows that break a tightened policy (e2e)', () => {
+  let storage: TestStorage;
+  let app: TestApp;
+  let who: Actors;
+  let sang: string;
+  let chieu: string;
+  let early: string;
+  let tuesday: string;
+  const clock = new ManualClock('2025-10-05T08:00:00+07:00');
+
+  beforeAll(async () => {
+    storage = await createTestStorage();
+    app = await startTestApp(storage, {}, { clock });
+    who = await createActors(app, await app.login(ADMIN.username, ADMIN.password));
+    await app.http().post('/api/v1/campaigns').set(bearer(who.monitor)).send(CAMPAIGN).expect(201);
+    sang = await createWindow(app, who.operator, HAC_THANH, {
+      name: 'Sáng',
+      startTime: '05:30',
+      durationMinutes: 30,
+    });
+    // Tuesdays only: the Monday of the campaign has no time outside the new quiet hours.
+    chieu = await createWindow(app, who.operator, HAC_THANH, {
+      name: 'Chiều',
+      daysOfWeek: [2],
+      startTime: '17:00',
+      durationMinutes: 30,
+    });
+    const bulletin = await createApproved(app, who.operator, who.approver, HAC_THANH, {
+      title: 'Dịch vụ công trực tuyến',
+      topics: ['chinh-quyen-so'],
+      durationMs: 40000,
+    });
+    early = await schedule(bulletin, `${MONDAY}T05:30:00+07:00`);
+    tuesday = await schedule(bulletin, '2025-10-07T17:00:00+07:00');
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await storage.dispose();
+  });
+
+  const get = (path: string) =>
+    app.http().get(`/api/v1/communes/${HAC_THANH}${path}`).set(bearer(who.operator)).expect(200);
+  async function schedule(bulletinId: string, startsAt: string): Promise<string> {
+    const response = await app
+      .http()
+      .post(`/api/v1/communes/${HAC_THANH}/schedule`)
+      .set(bearer(who.operator))
+      .send({ bulletinId, startsAt })
+      .expect(201);
+    return (response.body as { id: string }).id;
+  }
+  const gaps = () =>
+    get(`/schedule/gaps?campaign=${CAMPAIGN.code}&from=${MONDAY}&to=${MONDAY}`).then(
+      (response) =>
+        response.body as {
+          met: boolean;
+          days: { scheduledSeconds: number }[];
+          refusedItems: (Breach & { id: string })[];
+        },
+    );
+  const plan = () =>
+    app
+      .http()
+      .post(`/api/v1/communes/${HAC_THANH}/schedule/plan`)
+      .set(bearer(who.operator))
+      .send({ campaign: CAMPAIGN.code, from: MONDAY, to: MONDAY, dryRun: true })
+      .expect(200)
+      .then(
+        (response) =>
+          response.body as {
+            items: unknown[];
+            progress: { met: boolean };
+            refusedItems: (Breach & { id: string })[];
+          },
+      );
+  const breachesOf = async (path: string) =>
+    new Map(
+      ((await get(path)).body as { id: string; policyBreaches: Breach[] }[]).map((entry) => [
+        entry.id,
+        entry.policyBreaches,
+      ]),
+    );
+
+  it('counts the items and flags nothing while the policy allows them', async () => {
+    const items = await breachesOf(`/schedule?from=${MONDAY}&to=2025-10-07`);
+    expect(items.get(early)).toEqual([]);
+    expect(items.get(tuesday)).toEqual([]);
+    expect((await breachesOf('/windows')).get(sang)).toEqual([]);
+    const before = await gaps();
+    expect(before).toMatchObject({ met: true, refusedItems: [] });
+    expect(before.days[0].scheduledSeconds).toBe(40);
+    expect(await plan()).toMatchObject({ items: [], progress: { met: true }, refusedItems: [] });
+  });
+
+  it('flags the breach on every view the operator reads once the quiet hours are tightened', async () => {
+    const put = await app
+      .http()
+      .put(`/api/v1/communes/${HAC_THANH}/policy`)
+      .set(bearer(who.approver))
+      .send({ quietHours: { from: '21:30', to: '06:00' } })
+      .expect(200);
+    expect((put.body as { violations: Breach[] }).violations.map((v) => v.messageVi)).toEqual([
+      'Khung giờ Sáng (05:30–06:00) rơi vào giờ yên tĩnh 21:30–06:00',
+      QUIET_VI,
+    ]);
+
+    const items = await breachesOf(`/schedule?from=${MONDAY}&to=2025-10-07`);
+    const breach = { rule: 'POLICY_QUIET_HOURS', messageVi: QUIET_VI };
+    expect(items.get(early)).toEqual([expect.objectContaining(breach)]);
+    expect(items.get(tuesday)).toEqual([]);
+    const item = await get(`/schedule/items/${early}`);
+    expect(item.body.policyBreaches).toEqual([expect.objectContaining(breach)]);
+
+    const windows = await breachesOf('/windows');
+    expect(windows.get(sang)).toEqual([
+      expect.objectContaining({
+        rule: 'POLICY_QUIET_HOURS',
+        messageVi: 'Khung giờ Sáng (05:30–06:00) rơi vào giờ yên tĩnh 21:30–06:00',
+      }),
+    ]);
+    expect(windows.get(chieu)).toEqual([]);
+    expect((await get(`/windows/${sang}`)).body.policyBreaches).toHaveLength(1);
+  });
+
+  it('no longer counts the airtime the player will refuse, and says which items need moving', async () => {
+    const after = await gaps();
+    expect(after.met).toBe(false);
+    expect(after.days[0].scheduledSeconds).toBe(0);
+    expect(after.refusedItems).toEqual([
+      expect.objectContaining({ id: early, rule: 'POLICY_QUIET_HOURS', messageVi: QUIET_VI }),
+    ]);
+    const planned = await plan();
+    // The only window time of the day is now quiet: the planner puts nothing in it.
+    expect(planned.items).toEqual([]);
+    expect(planned.progress.met).toBe(false);
+    expect(planned.refusedItems.map((entry) => entry.id)).toEqual([early]);
+  });
+});
