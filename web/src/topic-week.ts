@@ -5,6 +5,7 @@
 
 import { formatNumber, formatShortfall, formatTarget } from './format.js';
 import type { ComplianceRow, ScheduleItem } from './types.js';
+import { breaches } from './ui/policy-breach.js';
 
 /** One topic's week: what the as-run log says aired, what the log still plans, what is missing. */
 export interface TopicWeek {
@@ -22,19 +23,27 @@ export interface TopicWeek {
 /** Items that will still air: on the log, not yet aired or failed. */
 const STILL_PLANNED = new Set(['planned', 'dispatched']);
 
+/** Still to air, and within the policy in force (the player refuses the others). */
+function willAir(item: ScheduleItem): boolean {
+  return STILL_PLANNED.has(item.status) && !breaches(item);
+}
+
+/** Items still planned that the player will refuse under the policy in force. */
+export function refusedItems(items: readonly ScheduleItem[]): ScheduleItem[] {
+  return items.filter((item) => STILL_PLANNED.has(item.status) && breaches(item));
+}
+
 /**
  * The report's rows (aired and required, both computed by the server from the as-run log and
- * the campaign's rules) beside the program log's items still to air; only the difference is
- * taken here.
+ * the campaign's rules) beside the program log's items still to air (not those the policy in force
+ * makes the player refuse); only the difference is taken here.
  */
 export function topicWeeks(
   rows: readonly ComplianceRow[],
   items: readonly ScheduleItem[],
 ): TopicWeek[] {
   return rows.map((row) => {
-    const planned = items.filter(
-      (item) => STILL_PLANNED.has(item.status) && item.topics.includes(row.topic),
-    );
+    const planned = items.filter((item) => willAir(item) && item.topics.includes(row.topic));
     const plannedSeconds = planned.reduce((sum, item) => sum + item.durationMs / 1000, 0);
     return {
       topic: row.topic,

@@ -74,6 +74,12 @@ export type ReadingPreview = Schemas['ReadingPreview'];
 
 export type BroadcastWindow = Schemas['WindowView'];
 
+/** A window as the list and the read give it: with what of the policy in force it breaks. */
+export type ListedWindow = Schemas['WindowWithPolicyView'];
+
+/** A rule of the broadcast policy in force that an item or a window breaks, checked when read. */
+export type BreachedRule = Schemas['PolicyBreachView'];
+
 export type ScheduleItemStatus =
   'planned' | 'dispatched' | 'aired' | 'partial' | 'failed' | 'missed' | 'cancelled';
 

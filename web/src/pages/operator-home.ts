@@ -19,8 +19,17 @@ import type {
   ScheduleItem,
 } from '../types.js';
 import { emptyState } from '../ui/notice.js';
+import { refusedItemsNote } from '../ui/policy-breach.js';
 import { topicChip } from '../ui/topic-chip.js';
-import { minutes, missingText, targetText, TopicWeek, topicWeeks, weekMet } from '../topic-week.js';
+import {
+  minutes,
+  missingText,
+  refusedItems,
+  targetText,
+  TopicWeek,
+  topicWeeks,
+  weekMet,
+} from '../topic-week.js';
 
 /** A bar: aired (full colour), planned (pale), missing (hatched red), on the target's scale. */
 function bar(context: AppContext, week: TopicWeek): HTMLElement {
@@ -301,6 +310,17 @@ export async function operatorHomePage(context: AppContext, match: RouteMatch): 
         `${campaign.name} · tuần ${formatDate(detail.from)} – ${formatDate(detail.to)}. “Đã phát” theo nhật ký phát thanh; “Đã lên lịch” là các lượt còn chờ phát trong lịch.`,
       ),
       firstSteps(windows, bulletins),
+      refusedItemsNote(
+        refusedItems(items).length,
+        h(
+          'a',
+          {
+            href: href('/lich', { view: 'week', date: monday }),
+            'data-testid': 'refused-items-link',
+          },
+          'Xem các mục trên lịch',
+        ),
+      ),
       h(
         'section',
         { class: 'card' },

@@ -31,6 +31,7 @@ import type {
 import { confirmDialog } from '../ui/dialog.js';
 import { field, form, select } from '../ui/form.js';
 import { emptyState, MessageBox, toast } from '../ui/notice.js';
+import { refusedItemsNote } from '../ui/policy-breach.js';
 import { byStatus } from './campaigns.js';
 import { communeZones, zoneChoice } from '../ui/zones.js';
 import { topicChip } from '../ui/topic-chip.js';
@@ -499,7 +500,9 @@ export async function planPage(context: AppContext, match: RouteMatch): Promise<
                 'span',
                 { class: 'muted' },
                 shortfalls.length === 0
-                  ? 'Đạt đủ chỉ tiêu.'
+                  ? plan.refusedItems.length > 0
+                    ? `Đạt đủ chỉ tiêu khi không tính ${plan.refusedItems.length} mục vi phạm quy định phát sóng.`
+                    : 'Đạt đủ chỉ tiêu.'
                   : `Còn ${(plan.shortfallGroups ?? []).length} điểm chưa đạt chỉ tiêu (xem bên dưới).`,
               ),
             ),
@@ -523,6 +526,19 @@ export async function planPage(context: AppContext, match: RouteMatch): Promise<
                   ),
                 ),
               ),
+        refusedItemsNote(
+          plan.refusedItems.length,
+          h(
+            'a',
+            {
+              href: href('/lich', {
+                view: 'week',
+                date: plan.refusedItems[0]?.startsAt.slice(0, 10) ?? plan.from,
+              }),
+            },
+            'Xem các mục trên lịch',
+          ),
+        ),
         policyLimitsNote(plan, windows),
         planTable(plan.items, windows, context),
       ),

@@ -21,6 +21,7 @@ import { ITEM_STATUS_LABEL, PRIORITY_LABEL, topicColour } from '../labels.js';
 import type { BroadcastWindow, ScheduleItem } from '../types.js';
 import { isDemoBulletin } from '../ui/demo-banner.js';
 import { openDialog } from '../ui/dialog.js';
+import { breaches, itemBreachNote } from '../ui/policy-breach.js';
 import { demoBadge } from '../ui/notice.js';
 import { topicChip } from '../ui/topic-chip.js';
 
@@ -90,6 +91,7 @@ function openItem(context: AppContext, item: ScheduleItem, input: WeekCalendarIn
     h(
       'div',
       { class: 'item-detail', 'data-testid': 'item-detail' },
+      itemBreachNote(item),
       h(
         'dl',
         { class: 'facts' },
@@ -168,21 +170,24 @@ function block(
   const kind = itemKind(item);
   const colour = topicColour(context.topics, item.topics[0]);
   const demo = isDemoBulletin(item.bulletinId);
-  const label = `${formatTime(item.startsAt)} ${item.title ?? 'Bản tin'} (${formatDurationMs(item.durationMs)}), ${ITEM_STATUS_LABEL[item.status]}${demo ? ', dữ liệu mẫu' : ''}`;
+  const breach = breaches(item);
+  const label = `${formatTime(item.startsAt)} ${item.title ?? 'Bản tin'} (${formatDurationMs(item.durationMs)}), ${ITEM_STATUS_LABEL[item.status]}${demo ? ', dữ liệu mẫu' : ''}${breach ? ', vi phạm quy định phát sóng' : ''}`;
   const element = h(
     'button',
     {
       type: 'button',
-      class: `week-block week-block-${kind}${((to - from) / length) * heightPx < TEXT_MIN_PX ? ' week-block-thin' : ''}`,
+      class: `week-block week-block-${kind}${((to - from) / length) * heightPx < TEXT_MIN_PX ? ' week-block-thin' : ''}${breach ? ' week-block-breach' : ''}`,
       'data-status': item.status,
       'data-testid': 'week-block',
       'data-kind': kind,
       'data-demo': demo ? 'true' : null,
+      'data-policy-breach': breach ? 'true' : null,
       'data-topic': item.topics[0] ?? '',
       title: label,
       'aria-label': label,
       onClick: () => openItem(context, item, input),
     },
+    breach ? h('span', { class: 'week-block-breach-mark', 'aria-hidden': 'true' }, '⚠ ') : null,
     h('span', { class: 'week-block-time' }, formatTime(item.startsAt)),
     ' ',
     h('span', { class: 'week-block-title' }, item.title ?? ''),

@@ -38,6 +38,7 @@ import { nearestFreeStart, startHasPassed } from '../ui/free-time.js';
 import { moveItemDialog } from '../ui/move-item.js';
 import { waitingText } from './approvals.js';
 import { confirmDialog, openDialog } from '../ui/dialog.js';
+import { BREACH_MARK, breaches, itemBreachNote } from '../ui/policy-breach.js';
 import { openEmergencyDelivery } from '../ui/emergency-delivery.js';
 import { actionButton, checkGroup, field, form, input, select } from '../ui/form.js';
 import { communeZones, zoneChoice } from '../ui/zones.js';
@@ -77,8 +78,8 @@ function timeline(window: BroadcastWindow, items: readonly ScheduleItem[]): HTML
     const block = h(
       'div',
       {
-        class: `block status-${item.status}${item.priority === 'emergency' ? ' block-emergency' : ''}`,
-        title: `${formatTimeSeconds(item.startsAt)} ${item.title ?? ''}`,
+        class: `block status-${item.status}${item.priority === 'emergency' ? ' block-emergency' : ''}${breaches(item) ? ' block-breach' : ''}`,
+        title: `${formatTimeSeconds(item.startsAt)} ${item.title ?? ''}${breaches(item) ? ` (${BREACH_MARK})` : ''}`,
       },
       // A title only fits a block wider than about a tenth of the strip.
       (to - from) / span > 0.1 ? (item.title ?? '') : '',
@@ -104,7 +105,11 @@ function itemRow(
   const open = actions && item.status === 'planned' && Date.parse(item.startsAt) > Date.now();
   return h(
     'li',
-    { class: 'item-row', 'data-testid': 'schedule-item' },
+    {
+      class: `item-row${breaches(item) ? ' item-row-breach' : ''}`,
+      'data-testid': 'schedule-item',
+      'data-policy-breach': breaches(item) ? 'true' : null,
+    },
     h('span', { class: 'time' }, formatTimeSeconds(item.startsAt)),
     h('span', { class: 'muted nowrap' }, formatDurationMs(item.durationMs)),
     h(
@@ -128,6 +133,7 @@ function itemRow(
             item.zones.map((zone) => h('span', { class: 'chip chip-zone' }, zone)),
           )
         : null,
+      itemBreachNote(item),
     ),
     h('span', { class: 'muted' }, ITEM_SOURCE_LABEL[item.source]),
     statusBadge(item),

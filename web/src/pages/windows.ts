@@ -2,8 +2,9 @@ import { api, errorText, get, patch, post } from '../api.js';
 import { AppContext, communeCode } from '../context.js';
 import { h } from '../dom.js';
 import { formatDate, weekdayName, weekdayShort } from '../format.js';
-import { navigate, Page } from '../router.js';
-import type { BroadcastWindow } from '../types.js';
+import { href, navigate, Page } from '../router.js';
+import type { BroadcastWindow, ListedWindow } from '../types.js';
+import { breaches, windowBreachNote } from '../ui/policy-breach.js';
 import { chooseDialog, confirmDialog, openDialog } from '../ui/dialog.js';
 import { checkGroup, field, form, input } from '../ui/form.js';
 import { emptyState, MessageBox, toast } from '../ui/notice.js';
@@ -56,7 +57,7 @@ function itemList(items: readonly ChangedItem[], moved = false): HTMLElement {
 }
 
 function windowTable(
-  windows: BroadcastWindow[],
+  windows: ListedWindow[],
   onEdit: (window: BroadcastWindow) => void,
   onDelete: (window: BroadcastWindow) => void,
 ) {
@@ -81,8 +82,12 @@ function windowTable(
         windows.map((window) =>
           h(
             'tr',
-            null,
-            h('td', null, window.name),
+            {
+              'data-testid': 'window-row',
+              'data-policy-breach': breaches(window) ? 'true' : null,
+              class: breaches(window) ? 'row-breach' : null,
+            },
+            h('td', null, window.name, windowBreachNote(window)),
             h('td', null, `${window.startTime}–${window.endTime}`),
             h('td', null, `${window.durationMinutes} phút`),
             h('td', null, daysText(window.daysOfWeek)),
@@ -185,7 +190,7 @@ function windowFields(window: BroadcastWindow | null): {
 /** Khung giờ phát: the commune's recurring on-air windows. */
 export async function windowsPage(context: AppContext): Promise<Page> {
   const commune = communeCode(context);
-  const windows = (await get<BroadcastWindow[]>(`/communes/${commune}/windows`)).sort((a, b) =>
+  const windows = (await get<ListedWindow[]>(`/communes/${commune}/windows`)).sort((a, b) =>
     a.startTime.localeCompare(b.startTime),
   );
   const reload = (): void => navigate('/khung-gio');
@@ -337,6 +342,20 @@ export async function windowsPage(context: AppContext): Promise<Page> {
         { class: 'muted' },
         'Các khung giờ phát lặp lại hằng tuần. Bản tin chỉ được xếp lịch trong các khung giờ này (trừ phát khẩn cấp).',
       ),
+      windows.some(breaches)
+        ? h(
+            'p',
+            { class: 'policy-breach', role: 'note', 'data-testid': 'windows-breach-summary' },
+            h(
+              'strong',
+              null,
+              `⚠ ${windows.filter(breaches).length} khung giờ vi phạm quy định phát sóng đang áp dụng.`,
+            ),
+            ' Các mục phát trong phần vi phạm sẽ bị từ chối khi phát; hãy sửa khung giờ và dời giờ các mục đó (trang ',
+            h('a', { href: href('/lich') }, 'Lịch phát sóng'),
+            ').',
+          )
+        : null,
       windowTable(windows, onEdit, (window) => void onDelete(window)),
       create.form,
     ),

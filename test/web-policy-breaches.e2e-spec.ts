@@ -1,0 +1,133 @@
+import { ManualClock } from '../src/common/manual-clock';
+import { Browser, buildWebApp, launchBrowser, listen, screenshot, signIn } from './support/browser';
+import { createApproved, createWindow } from './support/schedule-fixtures';
+import {
+  ADMIN,
+  bearer,
+  createTestStorage,
+  createUserAndLogin,
+  startTestApp,
+  TestApp,
+  TestStorage,
+} from './support/test-app';
+
+const COMMUNE = '14797';
+const OPERATOR = { username: 'vanhanh.vipham', password: 'vanhanh-password' };
+// Far ahead: the browser's own clock decides whether an item can still be moved.
+const DAY = '2030-03-07';
+const ITEM_BREACH = `Mục phát 05:30–05:30:40 ngày 07/03/2030 rơi vào giờ yên tĩnh 21:30–06:00`;
+const WINDOW_BREACH = 'Khung giờ Sáng (05:30–06:00) rơi vào giờ yên tĩnh 21:30–06:00';
+
+jest.setTimeout(120_000);
+
+/** After the approver tightens the quiet hours, the operator sees what the player will refuse. */
+describe('web app: items and windows that break the policy in force (e2e, Chromium)', () => {
+  let storage: TestStorage;
+  let app: TestApp;
+  let baseUrl: string;
+  let browser: Browser;
+  const clock = new ManualClock('2030-03-06T08:00:00+07:00');
+
+  beforeAll(async () => {
+    buildWebApp();
+    storage = await createTestStorage();
+    app = await startTestApp(storage, {}, { clock });
+    baseUrl = await listen(app);
+    const admin = await app.login(ADMIN.username, ADMIN.password);
+    const operator = await createUserAndLogin(app, admin, {
+      ...OPERATOR,
+      role: 'operator',
+      communeCode: COMMUNE,
+    });
+    const approver = await createUserAndLogin(app, admin, {
+      username: 'lanhdao.vipham',
+      role: 'approver',
+      communeCode: COMMUNE,
+    });
+    for (const [name, startTime] of [
+      ['Sáng', '05:30'],
+      ['Chiều', '17:00'],
+    ]) {
+      await createWindow(app, operator, COMMUNE, { name, startTime, durationMinutes: 30 });
+    }
+    const bulletin = await createApproved(app, operator, approver, COMMUNE, {
+      title: 'Thông báo tiêm chủng',
+      topics: ['xa-hoi-so'],
+      durationMs: 40000,
+    });
+    for (const time of ['05:30', '17:20']) {
+      await app
+        .http()
+        .post(`/api/v1/communes/${COMMUNE}/schedule`)
+        .set(bearer(operator))
+        .send({ bulletinId: bulletin, startsAt: `${DAY}T${time}:00+07:00` })
+        .expect(201);
+    }
+    await app
+      .http()
+      .put(`/api/v1/communes/${COMMUNE}/policy`)
+      .set(bearer(approver))
+      .send({ quietHours: { from: '21:30', to: '06:00' } })
+      .expect(200);
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await storage?.dispose();
+  });
+
+  it('marks the item on the week calendar and says in its dialog why and what to do', async () => {
+    const page = await browser.newTab('lich-vi-pham');
+    await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+    await page.goto(`${baseUrl}/#/lich?view=week&date=${DAY}&layout=calendar`);
+    await page.getByTestId('week-calendar').waitFor();
+    const flagged = page.locator('[data-testid="week-block"][data-policy-breach="true"]');
+    await expect(flagged.count()).resolves.toBe(1);
+    await expect(page.getByTestId('week-block').count()).resolves.toBe(2);
+    await expect(flagged.getAttribute('aria-label')).resolves.toContain(
+      'vi phạm quy định phát sóng',
+    );
+    await expect(flagged.textContent()).resolves.toContain('⚠');
+    await screenshot(page, 'lich-vi-pham');
+
+    await flagged.click();
+    const dialog = page.getByRole('dialog');
+    const note = dialog.getByTestId('policy-breach');
+    await note.waitFor();
+    await expect(note.textContent()).resolves.toContain(ITEM_BREACH);
+    await expect(note.textContent()).resolves.toContain('dời giờ');
+    await expect(dialog.getByRole('button', { name: 'Dời giờ' }).count()).resolves.toBe(1);
+    await expect(dialog.getByRole('button', { name: 'Huỷ mục này' }).count()).resolves.toBe(1);
+    await screenshot(page, 'lich-vi-pham-chi-tiet');
+    await dialog.getByTestId('item-detail').getByRole('button', { name: 'Đóng' }).click();
+    expect(browser.problems).toEqual([]);
+  });
+
+  it('marks the item in the day list, and the window on Khung giờ phát', async () => {
+    const page = await browser.newTab('lich-ngay-vi-pham');
+    await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+    await page.goto(`${baseUrl}/#/lich?view=day&date=${DAY}`);
+    const rows = page.getByTestId('schedule-item');
+    await rows.first().waitFor();
+    await expect(rows.count()).resolves.toBe(2);
+    const flagged = page.locator('[data-testid="schedule-item"][data-policy-breach="true"]');
+    await expect(flagged.count()).resolves.toBe(1);
+    await expect(flagged.getByTestId('policy-breach').textContent()).resolves.toContain(
+      ITEM_BREACH,
+    );
+    await expect(flagged.getByRole('button', { name: /^Dời giờ/ }).count()).resolves.toBe(1);
+    await screenshot(page, 'lich-ngay-vi-pham');
+
+    await page.goto(`${baseUrl}/#/khung-gio`);
+    await page.getByTestId('windows-breach-summary').waitFor();
+    const windows = page.locator('[data-testid="window-row"][data-policy-breach="true"]');
+    await expect(windows.count()).resolves.toBe(1);
+    await expect(windows.getByTestId('policy-breach').textContent()).resolves.toContain(
+      WINDOW_BREACH,
+    );
+    await screenshot(page, 'khung-gio-vi-pham');
+    expect(browser.problems).toEqual([]);
+  });
+});
