@@ -1,6 +1,14 @@
 import { Cell, cellText } from '../../web/src/compliance-cell';
 import { formatShortfall } from '../../web/src/format';
-import { missingText, targetText, TopicWeek, weekMet } from '../../web/src/topic-week';
+import {
+  missingText,
+  refusedItems,
+  targetText,
+  TopicWeek,
+  topicWeeks,
+  weekMet,
+} from '../../web/src/topic-week';
+import type { ComplianceRow, ScheduleItem } from '../../web/src/types';
 
 const week = (change: Partial<TopicWeek>): TopicWeek => ({
   topic: 'kinh-te-so',
@@ -52,5 +60,30 @@ describe("the operator's week of a topic in words", () => {
       toDate: { requiredSeconds: 0, requiredPlays: 4 },
     } as Cell;
     expect(cellText(cell)).toBe('12,5 phút · 2/4 lượt');
+  });
+
+  it('does not count as planned an item the policy in force makes the player refuse', () => {
+    const item = (id: string, breached: boolean) =>
+      ({
+        id,
+        status: 'planned',
+        topics: ['kinh-te-so'],
+        durationMs: 40_000,
+        policyBreaches: breached
+          ? [{ rule: 'POLICY_QUIET_HOURS', message: 'quiet', messageVi: 'giờ yên tĩnh' }]
+          : [],
+      }) as unknown as ScheduleItem;
+    const row = {
+      topic: 'kinh-te-so',
+      requiredSeconds: 60,
+      requiredPlays: 2,
+      airedSeconds: 0,
+      plays: 0,
+    } as ComplianceRow;
+    const items = [item('05:40', true), item('06:30', false)];
+    const [kinhTe] = topicWeeks([row], items);
+    expect(kinhTe).toMatchObject({ plannedSeconds: 40, plannedPlays: 1, missingSeconds: 20 });
+    expect(weekMet(kinhTe)).toBe(false);
+    expect(refusedItems(items).map((one) => one.id)).toEqual(['05:40']);
   });
 });

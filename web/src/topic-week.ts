@@ -5,7 +5,7 @@
 
 import { formatNumber, formatShortfall, formatTarget } from './format.js';
 import type { ComplianceRow, ScheduleItem } from './types.js';
-import { breaches } from './ui/policy-breach.js';
+import { breaches } from './policy-breaches.js';
 
 /** One topic's week: what the as-run log says aired, what the log still plans, what is missing. */
 export interface TopicWeek {

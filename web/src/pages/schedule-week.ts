@@ -21,7 +21,8 @@ import { ITEM_STATUS_LABEL, PRIORITY_LABEL, topicColour } from '../labels.js';
 import type { BroadcastWindow, ScheduleItem } from '../types.js';
 import { isDemoBulletin } from '../ui/demo-banner.js';
 import { openDialog } from '../ui/dialog.js';
-import { breaches, itemBreachNote } from '../ui/policy-breach.js';
+import { breaches } from '../policy-breaches.js';
+import { itemBreachNote } from '../ui/policy-breach.js';
 import { demoBadge } from '../ui/notice.js';
 import { topicChip } from '../ui/topic-chip.js';
 

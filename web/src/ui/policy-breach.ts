@@ -1,13 +1,9 @@
 import { h } from '../dom.js';
+import { breaches } from '../policy-breaches.js';
 import type { BreachedRule } from '../types.js';
 
 /** The short mark on an item or a window that breaks the broadcast policy in force. */
 export const BREACH_MARK = '⚠ Vi phạm quy định phát sóng';
-
-/** Whether the server found a rule of the policy in force that this item or window breaks. */
-export function breaches(entry: { policyBreaches?: readonly BreachedRule[] }): boolean {
-  return (entry.policyBreaches?.length ?? 0) > 0;
-}
 
 /**
  * What an item that breaks the policy in force needs said: the rule (the server's Vietnamese
