@@ -1,5 +1,5 @@
 import { ManualClock } from '../src/common/manual-clock';
-import { seedAudio } from './support/audio-fixtures';
+import { seedAudio, seedReadyAudio } from './support/audio-fixtures';
 import {
   Actors,
   createActors,
@@ -23,6 +23,7 @@ interface InboxBody {
   count: number;
   items: {
     id: string;
+    revision: number;
     title: string;
     topics: string[];
     durationMs: number;
@@ -89,6 +90,7 @@ describe('approvals inbox, bulk review and notices (e2e)', () => {
     const review = await post('/approvals/review', who.approver, {
       decision: 'approve',
       bulletinIds: [a.id, b.id],
+      revisions: { [a.id]: a.revision, [b.id]: b.revision },
     }).expect(200);
     expect(review.body).toMatchObject({ decision: 'approve', changed: 2, alreadyApproved: [] });
     const reviewed = review.body as { bulletins: { status: string }[] };
@@ -99,6 +101,7 @@ describe('approvals inbox, bulk review and notices (e2e)', () => {
     const again = await post('/approvals/review', who.approver, {
       decision: 'approve',
       bulletinIds: [a.id],
+      revisions: { [a.id]: a.revision },
     }).expect(200);
     expect(again.body).toMatchObject({ changed: 0, alreadyApproved: [a.id] });
 
@@ -243,6 +246,7 @@ describe('approvals inbox, bulk review and notices (e2e)', () => {
     const refused = await post('/approvals/review', who.approver, {
       decision: 'approve',
       bulletinIds: [ok.id, notReady.body.id],
+      revisions: { [ok.id]: ok.revision, [notReady.body.id]: 1 },
     }).expect(409);
     expect(refused.body.code).toBe('REVIEW_REFUSED');
     expect(refused.body.problems).toEqual([
@@ -256,12 +260,14 @@ describe('approvals inbox, bulk review and notices (e2e)', () => {
     await post('/approvals/review', who.approver, {
       decision: 'approve',
       bulletinIds: [ok.id, foreign.id],
+      revisions: { [ok.id]: ok.revision, [foreign.id]: foreign.revision },
     }).expect(403);
     expect((await get(`/bulletins/${ok.id}`, who.operator).expect(200)).body.status).toBe('draft');
 
     await post('/approvals/review', who.operator, {
       decision: 'approve',
       bulletinIds: [ok.id],
+      revisions: { [ok.id]: ok.revision },
     }).expect(403);
     await post('/approvals/review', who.approver, { decision: 'approve', bulletinIds: [] }).expect(
       400,
@@ -270,6 +276,143 @@ describe('approvals inbox, bulk review and notices (e2e)', () => {
       decision: 'publish',
       bulletinIds: [ok.id],
     }).expect(400);
+  });
+
+  it('refuses to approve what the operator changed after the approver opened it, and writes nothing', async () => {
+    // Two people, each logged in as themself: the operator edits while the approver's inbox is open.
+    const { approver, operator } = who;
+    const heard = await draft('Lịch nộp thuế điện tử');
+    const edited = await draft('Hướng dẫn dùng VNeID');
+    const opened = (await get('/approvals', approver).expect(200)).body as InboxBody;
+    const seen = Object.fromEntries(opened.items.map((item) => [item.id, item.revision]));
+    expect(seen[heard.id]).toBe(1);
+    expect(seen[edited.id]).toBe(1);
+
+    const newAudio = await seedReadyAudio(app, {
+      ownerCode: HAC_THANH,
+      communeCode: HAC_THANH,
+      provinceCode: THANH_HOA,
+      durationMs: 45000,
+    });
+    clock.advance(60_000);
+    const patched = await app
+      .http()
+      .patch(`/api/v1/bulletins/${edited.id}`)
+      .set(bearer(operator))
+      .send({ title: 'Hướng dẫn dùng VNeID (bản mới)', body: 'Nội dung khác', audioId: newAudio })
+      .expect(200);
+    expect(patched.body.revision).toBe(2);
+
+    const refused = await post('/approvals/review', approver, {
+      decision: 'approve',
+      bulletinIds: [heard.id, edited.id],
+      revisions: { [heard.id]: seen[heard.id], [edited.id]: seen[edited.id] },
+    }).expect(409);
+    expect(refused.body).toMatchObject({
+      statusCode: 409,
+      code: 'BULLETIN_CHANGED',
+      changed: [
+        {
+          bulletinId: edited.id,
+          title: 'Hướng dẫn dùng VNeID (bản mới)',
+          reviewedRevision: 1,
+          revision: 2,
+        },
+      ],
+    });
+    expect(refused.body.message).toContain(edited.id);
+    expect(refused.body.message).not.toContain(heard.id);
+    // All or nothing: the unchanged bulletin was not approved either, and nobody was told.
+    for (const id of [heard.id, edited.id]) {
+      const still = await get(`/bulletins/${id}`, operator).expect(200);
+      expect(still.body).toMatchObject({ status: 'draft', approvedBy: null });
+    }
+    const notices = await get('/notices?unread=true', operator).expect(200);
+    expect(JSON.stringify(notices.body)).not.toContain(heard.id);
+    const audit = await get('/audit?action=bulletin.approved', who.admin).expect(200);
+    expect(JSON.stringify(audit.body)).not.toContain(heard.id);
+
+    // The single-bulletin button is held to the same rule.
+    await post(`/bulletins/${edited.id}/approve`, approver, { revision: 1 }).expect(409);
+    expect((await get(`/bulletins/${edited.id}`, operator).expect(200)).body.status).toBe('draft');
+
+    // Having listened again, the approver approves the revision now shown.
+    const reread = await get(`/bulletins/${edited.id}`, approver).expect(200);
+    const approved = await post('/approvals/review', approver, {
+      decision: 'approve',
+      bulletinIds: [heard.id, edited.id],
+      revisions: { [heard.id]: seen[heard.id], [edited.id]: reread.body.revision },
+    }).expect(200);
+    expect(approved.body).toMatchObject({ decision: 'approve', changed: 2 });
+    const after = await get(`/bulletins/${edited.id}`, operator).expect(200);
+    expect(after.body).toMatchObject({ status: 'approved', revision: 2, audioId: newAudio });
+  });
+
+  it('requires the revision to approve, checks it to send back, and counts only real edits', async () => {
+    const d = await draft('Đăng ký khai sinh trực tuyến');
+    const missing = await post('/approvals/review', who.approver, {
+      decision: 'approve',
+      bulletinIds: [d.id],
+    }).expect(409);
+    expect(missing.body).toMatchObject({
+      code: 'BULLETIN_CHANGED',
+      changed: [{ bulletinId: d.id, reviewedRevision: null, revision: 1 }],
+    });
+    expect((await get(`/bulletins/${d.id}`, who.operator).expect(200)).body.status).toBe('draft');
+
+    // An edit that changes nothing is no new revision: the approver's page is still right.
+    const same = await app
+      .http()
+      .patch(`/api/v1/bulletins/${d.id}`)
+      .set(bearer(who.operator))
+      .send({ title: 'Đăng ký khai sinh trực tuyến', topics: ['kinh-te-so'] })
+      .expect(200);
+    expect(same.body.revision).toBe(1);
+    await app
+      .http()
+      .patch(`/api/v1/bulletins/${d.id}`)
+      .set(bearer(who.operator))
+      .send({ priority: 'priority' })
+      .expect(200);
+
+    // Sending back an edited bulletin with the reason written about the older one: refused.
+    await post('/approvals/review', who.approver, {
+      decision: 'send-back',
+      bulletinIds: [d.id],
+      revisions: { [d.id]: 1 },
+      reason: 'Thiếu số điện thoại hỗ trợ',
+    }).expect(409);
+    // Without a revision a send-back goes through: it only returns the draft to its operator.
+    await post('/approvals/review', who.approver, {
+      decision: 'send-back',
+      bulletinIds: [d.id],
+      reason: 'Thiếu số điện thoại hỗ trợ',
+    }).expect(200);
+
+    const other = await draft('Khác');
+    for (const revisions of [
+      { [other.id]: 1 },
+      { [d.id]: 0 },
+      { [d.id]: 1.5 },
+      { [d.id]: '2' },
+      [2],
+    ]) {
+      const bad = await post('/approvals/review', who.approver, {
+        decision: 'approve',
+        bulletinIds: [d.id],
+        revisions,
+      }).expect(400);
+      expect(bad.body.message).toContain('revisions must map each bulletin id');
+    }
+    // A revision behind a `__proto__` key names none.
+    const hidden = await post('/approvals/review', who.approver, {
+      decision: 'approve',
+      bulletinIds: [d.id],
+      revisions: JSON.parse(`{"__proto__": {"${d.id}": 2}}`) as object,
+    });
+    expect(hidden.status).not.toBe(200);
+    expect((await get(`/bulletins/${d.id}`, who.operator).expect(200)).body.status).toBe('draft');
+    await post(`/bulletins/${other.id}/approve`, who.approver, { revision: 0 }).expect(400);
   });
 
   it('the single approve route also notices the operator', async () => {

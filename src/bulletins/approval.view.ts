@@ -1,3 +1,4 @@
+import { ProblemDto } from '../common/problem.dto';
 import { BulletinView, BulletinWithSendBacksView, PersonView } from './bulletin.view';
 import { ReviewDecision } from './dto/review.dto';
 
@@ -29,4 +30,23 @@ export class ReviewResultView {
   /** Named but already approved (approve only): nothing to do. */
   alreadyApproved!: string[];
   bulletins!: BulletinView[];
+}
+
+/** A bulletin named in a review whose revision is not the one the reviewer heard and read. */
+export class ChangedBulletinView {
+  bulletinId!: string;
+  /** Its title now. */
+  title!: string;
+  /** The revision the reviewer named; null when they named none. */
+  reviewedRevision!: number | null;
+  /** Its revision now. */
+  revision!: number;
+}
+
+/**
+ * 409 `BULLETIN_CHANGED`: a bulletin was edited since the reviewer opened it (or, to approve, no
+ * revision was named for it). Nothing changed.
+ */
+export class BulletinsChangedProblemView extends ProblemDto {
+  changed!: ChangedBulletinView[];
 }

@@ -13,6 +13,7 @@ import {
   ApprovalInboxView,
   ApprovalItemView,
   ApprovalSummaryView,
+  ChangedBulletinView,
   ReviewResultView,
 } from './approval.view';
 import { canApproveBulletin, canReadBulletin, isLibrary } from './bulletin-access';
@@ -53,6 +54,47 @@ function sendBackHistoryView(
       reason: sendBackReason(latest),
     },
   };
+}
+
+function changedBulletin(bulletin: Bulletin, reviewedRevision: number | null): ChangedBulletinView {
+  return {
+    bulletinId: bulletin.id,
+    title: bulletin.title,
+    reviewedRevision,
+    revision: bulletin.revision,
+  };
+}
+
+/**
+ * The bulletins edited since the reviewer opened them. To approve, each must name the revision
+ * reviewed: approving content nobody heard is what this check exists to stop. To send back, a
+ * revision is checked when given: a send-back of a newer revision only returns it to its operator
+ * (nothing airs), but its reason was written about the older one.
+ */
+function changedSinceReviewed(
+  records: readonly BulletinRecord[],
+  input: ReviewBulletinsDto,
+): ChangedBulletinView[] {
+  const reviewed = input.revisions ?? {};
+  return records.flatMap(({ bulletin }) => {
+    const revision = Object.hasOwn(reviewed, bulletin.id) ? reviewed[bulletin.id] : null;
+    if (revision === null && input.decision === 'send-back') return [];
+    return revision === bulletin.revision ? [] : [changedBulletin(bulletin, revision)];
+  });
+}
+
+function bulletinsChanged(changed: readonly ChangedBulletinView[]): DomainError {
+  const named = changed.map((bulletin) =>
+    bulletin.reviewedRevision === null
+      ? `"${bulletin.title}" (${bulletin.bulletinId}): no reviewed revision named (now ${bulletin.revision})`
+      : `"${bulletin.title}" (${bulletin.bulletinId}): revision ${bulletin.revision}, reviewed ${bulletin.reviewedRevision}`,
+  );
+  return new DomainError(
+    'BULLETIN_CHANGED',
+    `Nothing was changed: ${changed.length} bulletin(s) changed since they were reviewed; ` +
+      `listen to and read them again: ${named.join('; ')}`,
+    { changed },
+  );
 }
 
 /**
@@ -130,13 +172,20 @@ export class ApprovalsService {
     return { communeCode, waiting, sentBack, approvers: approvers.map(person) };
   }
 
-  /** The single-bulletin route: the same checks and notice as a review of one. */
-  async approveOne(id: string, actor: AuthUser): Promise<BulletinView> {
+  /**
+   * The single-bulletin route: the same checks and notice as a review of one. Given the revision
+   * the approver heard and read, an edit made since is refused (409 `BULLETIN_CHANGED`); without
+   * it (the pinned route takes no body) the current revision is approved.
+   */
+  async approveOne(id: string, actor: AuthUser, revision?: number): Promise<BulletinView> {
     return this.db.write(async (manager) => {
       const record = await this.bulletins.findRecord(id, manager, 'update');
       if (!record) throw this.notFound(id);
       const refusal = this.refusal(record, actor, 'approve');
       if (refusal) throw refusal;
+      if (revision !== undefined && revision !== record.bulletin.revision) {
+        throw bulletinsChanged([changedBulletin(record.bulletin, revision)]);
+      }
       if (record.bulletin.status !== 'approved')
         await this.apply(manager, [record], actor, 'approve');
       return view(record);
@@ -145,8 +194,8 @@ export class ApprovalsService {
 
   /**
    * Approves or sends back every bulletin named, in one transaction. A bulletin that may not be
-   * reviewed (unknown, someone else's, archived, audio not ready, already reviewed) stops the
-   * whole request, named with its reason, and nothing changes.
+   * reviewed (unknown, someone else's, edited since the revision reviewed, archived, audio not
+   * ready, already reviewed) stops the whole request, named with its reason, and nothing changes.
    */
   async review(input: ReviewBulletinsDto, actor: AuthUser): Promise<ReviewResultView> {
     return this.db.write(async (manager) => {
@@ -169,6 +218,8 @@ export class ApprovalsService {
           problems,
         });
       }
+      const changed = changedSinceReviewed(records, input);
+      if (changed.length > 0) throw bulletinsChanged(changed);
       if (problems.length > 0) {
         throw new DomainError(
           'REVIEW_REFUSED',

@@ -25,6 +25,11 @@ export class BulletinView {
   createdBy!: string | null;
   createdAt!: string;
   updatedAt!: string;
+  /**
+   * One more at each edit of the title, text, audio, topics or priority: a review names the
+   * revision the approver heard and read, and is refused when the bulletin changed since.
+   */
+  revision!: number;
 }
 
 /** A person as the web app names them. */
@@ -115,6 +120,7 @@ export function bulletinView(
     createdBy: bulletin.createdBy,
     createdAt: formatLocalInstant(bulletin.createdAt),
     updatedAt: formatLocalInstant(bulletin.updatedAt),
+    revision: bulletin.revision,
   };
 }
 

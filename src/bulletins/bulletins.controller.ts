@@ -10,11 +10,16 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiTags } from '@nestjs/swagger';
 import { CommuneScope, CurrentUser, ProvinceScope, Roles } from '../auth/access.decorators';
 import { AuthUser } from '../auth/auth-user';
 import { JsonBodyLimit } from '../common/json-body';
-import { ApprovalInboxView, ApprovalSummaryView, ReviewResultView } from './approval.view';
+import {
+  ApprovalInboxView,
+  ApprovalSummaryView,
+  BulletinsChangedProblemView,
+  ReviewResultView,
+} from './approval.view';
 import { ApprovalsService } from './approvals.service';
 import { BulletinChangeView, BulletinView, BulletinWithSendBacksView } from './bulletin.view';
 import { BulletinsService } from './bulletins.service';
@@ -24,7 +29,7 @@ import {
   ListBulletinsQueryDto,
   UpdateBulletinDto,
 } from './dto/bulletin.dto';
-import { ReviewBulletinsDto } from './dto/review.dto';
+import { ApproveBulletinDto, ReviewBulletinsDto } from './dto/review.dto';
 
 const PROVINCE_PARAM = { source: 'params', name: 'province' } as const;
 
@@ -103,13 +108,22 @@ export class BulletinsController {
     return this.bulletins.update(id, body, actor, query.dryRun ?? false);
   }
 
+  /**
+   * Approves one bulletin. The web app names the `revision` the approver heard and read: a
+   * bulletin edited since answers 409 `BULLETIN_CHANGED`.
+   */
+  @ApiConflictResponse({
+    description: '`BULLETIN_CHANGED`: edited since the revision named; or archived',
+    type: BulletinsChangedProblemView,
+  })
   @HttpCode(200)
   @Post('bulletins/:id/approve')
   approve(
     @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: ApproveBulletinDto,
     @CurrentUser() actor: AuthUser,
   ): Promise<BulletinView> {
-    return this.approvals.approveOne(id, actor);
+    return this.approvals.approveOne(id, actor, body.revision);
   }
 
   /** The approver's inbox: drafts waiting for them, oldest first, with who submitted each. */
@@ -119,8 +133,18 @@ export class BulletinsController {
     return this.approvals.inbox(actor);
   }
 
-  /** Approve or send back (with a reason) several bulletins at once: all change, or none. */
+  /**
+   * Approve or send back (with a reason) several bulletins at once: all change, or none. To
+   * approve, `revisions` names the revision of each bulletin the approver heard and read; one
+   * edited since (or not named) answers 409 `BULLETIN_CHANGED`, listing them in `changed`.
+   */
   @Roles('approver', 'monitor', 'admin')
+  @ApiConflictResponse({
+    description:
+      '`BULLETIN_CHANGED` (`changed` lists them): edited since the revision named, or none named ' +
+      'to approve; `REVIEW_REFUSED`: another bulletin may not be reviewed. Nothing changed.',
+    type: BulletinsChangedProblemView,
+  })
   @HttpCode(200)
   @Post('approvals/review')
   review(

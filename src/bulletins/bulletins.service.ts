@@ -179,10 +179,12 @@ export class BulletinsService {
           },
         );
       }
-      await manager.save(Bulletin, bulletin);
       const topics = input.topics ? [...new Set(input.topics)].sort() : record.topics;
-      if (topicsChanged) await this.bulletins.replaceTopics(manager, bulletin.id, topics);
       const changes = changedFields(before, { ...bulletin, topics }, BULLETIN_FIELDS);
+      // An approver who opened the earlier revision must not approve this one unseen.
+      if (Object.keys(changes).length > 0) bulletin.revision += 1;
+      await manager.save(Bulletin, bulletin);
+      if (topicsChanged) await this.bulletins.replaceTopics(manager, bulletin.id, topics);
       if (Object.keys(changes).length > 0) {
         await this.audit.record(
           {
@@ -308,6 +310,7 @@ export class BulletinsService {
         createdBy: actor.id,
         createdAt: now,
         updatedAt: now,
+        revision: 1,
         demo: false,
       };
       await manager.insert(Bulletin, bulletin);

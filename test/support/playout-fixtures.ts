@@ -45,6 +45,7 @@ export async function insertBulletin(
     createdBy: null,
     createdAt: now,
     updatedAt: now,
+    revision: 1,
     demo: false,
   };
   await dataSource.manager.insert(Bulletin, bulletin);

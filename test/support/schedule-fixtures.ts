@@ -41,13 +41,13 @@ export interface BulletinSpec {
   body?: string;
 }
 
-/** A draft bulletin of the commune with a ready audio of the given length. */
+/** A draft bulletin of the commune with a ready audio of the given length, at its first revision. */
 export async function createDraft(
   app: TestApp,
   token: string,
   communeCode: string,
   spec: BulletinSpec,
-): Promise<{ id: string; audioId: string }> {
+): Promise<{ id: string; audioId: string; revision: number }> {
   const audioId = await seedReadyAudio(app, {
     ownerCode: communeCode,
     communeCode,
@@ -68,7 +68,8 @@ export async function createDraft(
   if (response.status !== 201) {
     throw new Error(`create bulletin: ${response.status} ${JSON.stringify(response.body)}`);
   }
-  return { id: (response.body as { id: string }).id, audioId };
+  const created = response.body as { id: string; revision: number };
+  return { id: created.id, audioId, revision: created.revision };
 }
 
 /** A bulletin created by the commune's operator and approved by its approver. */
@@ -79,8 +80,12 @@ export async function createApproved(
   communeCode: string,
   spec: BulletinSpec,
 ): Promise<string> {
-  const { id } = await createDraft(app, operator, communeCode, spec);
-  const response = await app.http().post(`/api/v1/bulletins/${id}/approve`).set(bearer(approver));
+  const { id, revision } = await createDraft(app, operator, communeCode, spec);
+  const response = await app
+    .http()
+    .post(`/api/v1/bulletins/${id}/approve`)
+    .set(bearer(approver))
+    .send({ revision });
   if (response.status !== 200) {
     throw new Error(`approve bulletin: ${response.status} ${JSON.stringify(response.body)}`);
   }

@@ -366,6 +366,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
+    /**
+     * Approves one bulletin. The web app names the `revision` the approver heard and read: a
+     *     bulletin edited since answers 409 `BULLETIN_CHANGED`.
+     */
     post: operations['BulletinsController_approve'];
     delete?: never;
     options?: never;
@@ -399,7 +403,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Approve or send back (with a reason) several bulletins at once: all change, or none. */
+    /**
+     * Approve or send back (with a reason) several bulletins at once: all change, or none. To
+     *     approve, `revisions` names the revision of each bulletin the approver heard and read; one
+     *     edited since (or not named) answers 409 `BULLETIN_CHANGED`, listing them in `changed`.
+     */
     post: operations['BulletinsController_review'];
     delete?: never;
     options?: never;
@@ -1753,6 +1761,7 @@ export interface components {
       | 'BULLETIN_IN_USE'
       | 'BULLETIN_NOT_WAITING'
       | 'REVIEW_REFUSED'
+      | 'BULLETIN_CHANGED'
       | 'SOURCE_IN_USE'
       | 'DEVICE_NAME_TAKEN'
       | 'DEVICE_HAS_RECEIPTS'
@@ -2143,6 +2152,11 @@ export interface components {
       createdBy: string | null;
       createdAt: string;
       updatedAt: string;
+      /**
+       * @description One more at each edit of the title, text, audio, topics or priority: a review names the
+       *     revision the approver heard and read, and is refused when the bulletin changed since.
+       */
+      revision: number;
     };
     PersonView: {
       id: string;
@@ -2189,6 +2203,11 @@ export interface components {
       createdBy: string | null;
       createdAt: string;
       updatedAt: string;
+      /**
+       * @description One more at each edit of the title, text, audio, topics or priority: a review names the
+       *     revision the approver heard and read, and is refused when the bulletin changed since.
+       */
+      revision: number;
       /**
        * @description The send-backs of a draft that waits for approval again after the operator's change (the
        *     audit trail keeps them); null for any other bulletin.
@@ -2239,12 +2258,47 @@ export interface components {
       createdBy: string | null;
       createdAt: string;
       updatedAt: string;
+      /**
+       * @description One more at each edit of the title, text, audio, topics or priority: a review names the
+       *     revision the approver heard and read, and is refused when the bulletin changed since.
+       */
+      revision: number;
       /** @description The change sent an approved bulletin back to draft. */
       returnedToDraft: boolean;
       /** @description Future items taken off the log because of the change. */
       cancelledItems: components['schemas']['CancelledItemView'][];
       /** @description True when nothing was written (`?dryRun=true`). */
       dryRun: boolean;
+    };
+    ApproveBulletinDto: {
+      /**
+       * @description The revision the approver heard and read. When given, a bulletin edited since answers 409
+       *     `BULLETIN_CHANGED` and stays as it is; left out, the current revision is approved.
+       */
+      revision?: number;
+    };
+    ChangedBulletinView: {
+      bulletinId: string;
+      /** @description Its title now. */
+      title: string;
+      /** @description The revision the reviewer named; null when they named none. */
+      reviewedRevision: number | null;
+      /** @description Its revision now. */
+      revision: number;
+    };
+    BulletinsChangedProblemView: {
+      /** @example 409 */
+      statusCode: number;
+      /**
+       * @description The HTTP reason phrase
+       * @example Conflict
+       */
+      error: string;
+      /** @description What went wrong, in English; a list for a body that failed validation */
+      message: string | string[];
+      /** @description What the web app translates (web/src/errors-vi.ts) */
+      code: components['schemas']['ErrorCode'];
+      changed: components['schemas']['ChangedBulletinView'][];
     };
     ApprovalItemView: {
       id: string;
@@ -2276,6 +2330,11 @@ export interface components {
       createdAt: string;
       updatedAt: string;
       /**
+       * @description One more at each edit of the title, text, audio, topics or priority: a review names the
+       *     revision the approver heard and read, and is refused when the bulletin changed since.
+       */
+      revision: number;
+      /**
        * @description The send-backs of a draft that waits for approval again after the operator's change (the
        *     audit trail keeps them); null for any other bulletin.
        */
@@ -2287,6 +2346,17 @@ export interface components {
       items: components['schemas']['ApprovalItemView'][];
     };
     ReviewBulletinsDto: {
+      /**
+       * @description The revision of each bulletin as the reviewer heard and read it (`revision` of the bulletin
+       *     they were shown). Required for every bulletin to approve; optional to send back, checked when
+       *     given. A bulletin edited since answers 409 `BULLETIN_CHANGED` and nothing changes.
+       * @example {
+       *       "3f0c9a52-6d1e-4b8e-9a55-2f1d7c0b9e11": 2
+       *     }
+       */
+      revisions?: {
+        [key: string]: number;
+      };
       /** @enum {string} */
       decision: 'approve' | 'send-back';
       bulletinIds: string[];
@@ -5545,7 +5615,11 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ApproveBulletinDto'];
+      };
+    };
     responses: {
       200: {
         headers: {
@@ -5553,6 +5627,15 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['BulletinView'];
+        };
+      };
+      /** @description `BULLETIN_CHANGED`: edited since the revision named; or archived */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BulletinsChangedProblemView'];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -5613,6 +5696,15 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ReviewResultView'];
+        };
+      };
+      /** @description `BULLETIN_CHANGED` (`changed` lists them): edited since the revision named, or none named to approve; `REVIEW_REFUSED`: another bulletin may not be reviewed. Nothing changed. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BulletinsChangedProblemView'];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */

@@ -72,6 +72,13 @@ export class Bulletin {
   @InstantColumn({ name: 'updated_at' })
   updatedAt!: Date;
 
+  /**
+   * 1 when created, one more at each edit that changes the title, text, audio, topics or priority:
+   * the version an approver names when approving what they heard and read.
+   */
+  @Column({ type: 'integer', default: 1 })
+  revision!: number;
+
   /** Sample content made by the demo seeder, removable as a whole. */
   @Column({ type: 'boolean', default: false })
   demo!: boolean;
