@@ -9,7 +9,8 @@ import {
   signIn,
 } from './support/browser';
 import { eventually } from './support/eventually';
-import { createDraft, HAC_THANH } from './support/schedule-fixtures';
+import { seedReadyAudio } from './support/audio-fixtures';
+import { createDraft, HAC_THANH, THANH_HOA } from './support/schedule-fixtures';
 import {
   ADMIN,
   bearer,
@@ -257,6 +258,84 @@ describe('approvals inbox in the web app (e2e, Chromium)', () => {
       'trong đó 1 bản tin khẩn cấp xếp trên cùng',
     );
     await screenshot(page, 'duyet-khan-cap-dau-tien');
+    await page.close();
+  });
+
+  it('refuses to approve what the operator changed after the approver opened the page, says so and shows it again', async () => {
+    const draft = (title: string) =>
+      createDraft(app, operator, HAC_THANH, { title, topics: ['kinh-te-so'], durationMs: 20000 });
+    const heard = await draft('Lịch tiếp công dân tháng 10');
+    const edited = await draft('Hướng dẫn cài VNeID');
+    const single = await draft('Thông báo tiêm chủng');
+    const page = await browser.newTab('approver-changed');
+    await signIn(page, baseUrl, APPROVER.username, APPROVER.password);
+    await page.goto(`${baseUrl}/#/duyet`);
+    await page.getByLabel('Chọn “Hướng dẫn cài VNeID”').waitFor();
+
+    // The operator, signed in as themself, replaces the audio and the title meanwhile.
+    const newAudio = await seedReadyAudio(app, {
+      ownerCode: HAC_THANH,
+      communeCode: HAC_THANH,
+      provinceCode: THANH_HOA,
+      durationMs: 25000,
+    });
+    await app
+      .http()
+      .patch(`/api/v1/bulletins/${edited.id}`)
+      .set(bearer(operator))
+      .send({ title: 'Hướng dẫn cài VNeID mức 2', audioId: newAudio })
+      .expect(200);
+
+    await page.getByLabel('Chọn “Lịch tiếp công dân tháng 10”').check();
+    await page.getByLabel('Chọn “Hướng dẫn cài VNeID”').check();
+    await page.getByTestId('approve-selected').click();
+    await page
+      .getByText(
+        'Không có thay đổi nào. Bản tin “Hướng dẫn cài VNeID mức 2” đã được sửa sau khi bạn mở trang. Hãy nghe và xem lại trước khi duyệt.',
+      )
+      .waitFor();
+    // Its card shows it as it is now, unticked, to be heard again; the other stays ticked.
+    const changedBox = page.getByLabel('Chọn “Hướng dẫn cài VNeID mức 2”');
+    await changedBox.waitFor();
+    await expect(changedBox.isChecked()).resolves.toBe(false);
+    await expect(
+      page.getByLabel('Chọn “Hướng dẫn cài VNeID”', { exact: true }).count(),
+    ).resolves.toBe(0);
+    await expect(page.getByLabel('Chọn “Lịch tiếp công dân tháng 10”').isChecked()).resolves.toBe(
+      true,
+    );
+    await screenshot(page, 'duyet-ban-tin-da-bi-sua');
+    for (const id of [heard.id, edited.id]) {
+      const still = await app.http().get(`/api/v1/bulletins/${id}`).set(bearer(operator));
+      expect(still.body.status).toBe('draft');
+    }
+
+    // Heard again: approved as it is now.
+    await changedBox.check();
+    await page.getByTestId('approve-selected').click();
+    await page.getByText('Đã duyệt 2 bản tin.').waitFor();
+    const approved = await app.http().get(`/api/v1/bulletins/${edited.id}`).set(bearer(operator));
+    expect(approved.body).toMatchObject({ status: 'approved', audioId: newAudio, revision: 2 });
+
+    // The card's own button is held to the same rule.
+    await page.getByLabel('Chọn “Thông báo tiêm chủng”').waitFor();
+    await app
+      .http()
+      .patch(`/api/v1/bulletins/${single.id}`)
+      .set(bearer(operator))
+      .send({ body: 'Tiêm chủng tại trạm y tế xã, sáng thứ Bảy.' })
+      .expect(200);
+    await page.getByRole('button', { name: 'Duyệt “Thông báo tiêm chủng”' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Duyệt', exact: true }).click();
+    await page
+      .getByText(
+        'Bản tin “Thông báo tiêm chủng” đã được sửa sau khi bạn mở trang. Hãy nghe và xem lại trước khi duyệt.',
+      )
+      .first()
+      .waitFor();
+    await page.getByText('Tiêm chủng tại trạm y tế xã, sáng thứ Bảy.').waitFor();
+    const after = await app.http().get(`/api/v1/bulletins/${single.id}`).set(bearer(operator));
+    expect(after.body.status).toBe('draft');
     await page.close();
   });
 

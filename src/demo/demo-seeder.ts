@@ -160,7 +160,7 @@ export class DemoSeeder {
         actor,
       );
       await this.flag(Bulletin, [bulletin.id]);
-      await this.service(ApprovalsService).approveOne(bulletin.id, actor);
+      await this.service(ApprovalsService).approveOne(bulletin.id, actor, bulletin.revision);
       made.push({
         id: bulletin.id,
         title: spec.title,

@@ -10,6 +10,7 @@ import {
 } from './format.js';
 import { OUTCOME_LABEL } from './labels.js';
 import type {
+  ChangedBulletin,
   CorrectionRefusal,
   ItemTimeMismatch,
   Overlap,
@@ -83,6 +84,8 @@ export const ERROR_MESSAGES: Record<string, string> = {
   BULLETIN_NOT_WAITING: 'Bản tin không còn chờ duyệt (đã duyệt hoặc đã trả lại)',
   REVIEW_REFUSED:
     'Không bản tin nào được duyệt hay trả lại: có bản tin không hợp lệ trong danh sách chọn',
+  BULLETIN_CHANGED:
+    'Bản tin đã được sửa sau khi bạn mở trang. Hãy tải lại trang, nghe và xem lại trước khi duyệt',
   BULLETIN_IN_USE:
     'Bản tin đã có trong lịch phát sóng hoặc nhật ký phát thanh nên không xoá được; hãy lưu trữ bản tin thay vì xoá',
   SOURCE_IN_USE:
@@ -476,11 +479,31 @@ export function outsideWindowText(problem: Record<string, unknown>): string | nu
   return `Thời điểm này nằm ngoài các khung giờ phát của xã; các khung giờ trong ngày: ${names}`;
 }
 
+/**
+ * “Bản tin “…” đã được sửa sau khi bạn mở trang. Hãy nghe và xem lại trước khi duyệt.”: the
+ * bulletins edited since the approver's page showed them, and what to do before `action`.
+ */
+export function changedBulletinsText(
+  changed: readonly ChangedBulletin[],
+  action: 'duyệt' | 'trả lại' = 'duyệt',
+): string | null {
+  if (changed.length === 0) return null;
+  const titles = changed.map((bulletin) => `“${bulletin.title}”`).join(', ');
+  return (
+    `${changed.length === 1 ? 'Bản tin' : 'Các bản tin'} ${titles} đã được sửa sau khi bạn mở ` +
+    `trang. Hãy nghe và xem lại trước khi ${action}.`
+  );
+}
+
 const NAMING: Record<string, (problem: Record<string, unknown>) => string | null> = {
   SCHEDULE_OUTSIDE_WINDOW: outsideWindowText,
   SCHEDULE_IN_PAST: ({ startsAt, now }) =>
     typeof startsAt === 'string' && typeof now === 'string'
       ? `Giờ bắt đầu ${formatDayStart(startsAt)} đã qua (bây giờ là ${formatTimeSeconds(now)})`
+      : null,
+  BULLETIN_CHANGED: (problem) =>
+    Array.isArray(problem.changed)
+      ? changedBulletinsText(problem.changed as ChangedBulletin[])
       : null,
   OFFICIAL_TEXT_UNPRINTABLE: (problem) => unprintableText(problem.unprintable as UnprintableText[]),
   SCHEDULE_OVERLAP: (problem) => {

@@ -64,6 +64,9 @@ export type ReviewDecision = 'approve' | 'send-back';
 
 export type ReviewResult = Schemas['ReviewResultView'];
 
+/** A bulletin edited since the reviewer's page showed it (409 `BULLETIN_CHANGED`). */
+export type ChangedBulletin = Schemas['ChangedBulletinView'];
+
 export type UserNotice = Schemas['NoticeView'];
 
 export type NoticeList = Schemas['NoticeListView'];

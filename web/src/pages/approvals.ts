@@ -1,10 +1,18 @@
-import { errorText, get, post } from '../api.js';
+import { ApiError, errorText, get, post } from '../api.js';
 import type { AppContext } from '../context.js';
 import { h } from '../dom.js';
 import { anyOf, formatDateTime, formatDurationMs, personName } from '../format.js';
+import { changedBulletinsText } from '../errors-vi.js';
 import { AUDIO_STATUS_LABEL, sendBackText } from '../labels.js';
 import { navigate, Page } from '../router.js';
-import type { ApprovalInbox, ApprovalItem, ApprovalSummary, ReviewResult } from '../types.js';
+import type {
+  ApprovalInbox,
+  ApprovalItem,
+  ApprovalSummary,
+  ChangedBulletin,
+  ListedBulletin,
+  ReviewResult,
+} from '../types.js';
 import { audioPlayer } from '../ui/audio-player.js';
 import { openDialog } from '../ui/dialog.js';
 import { isDemoBulletin } from '../ui/demo-banner.js';
@@ -56,6 +64,13 @@ function emergencyNote(inbox: ApprovalInbox): string {
   return count > 0 ? `, trong đó ${count} bản tin khẩn cấp xếp trên cùng` : '';
 }
 
+/** The bulletins a 409 `BULLETIN_CHANGED` names, or null for any other error. */
+function changedBulletins(error: unknown): ChangedBulletin[] | null {
+  if (!(error instanceof ApiError) || error.code !== 'BULLETIN_CHANGED') return null;
+  const changed = (error.body as { changed?: unknown } | undefined)?.changed;
+  return Array.isArray(changed) ? (changed as ChangedBulletin[]) : null;
+}
+
 /** What the server did, in one sentence. */
 function reviewSummary(result: ReviewResult): string {
   if (result.decision === 'send-back') return `Đã trả lại ${result.changed} bản tin.`;
@@ -66,11 +81,20 @@ function reviewSummary(result: ReviewResult): string {
   );
 }
 
-function approvalCard(
-  context: AppContext,
-  item: ApprovalItem,
-  onToggle: () => void,
-): { node: HTMLElement; box: HTMLInputElement } {
+/** A bulletin's card as the page shows it, with the revision the approver hears and reads. */
+interface ApprovalCard {
+  item: ApprovalItem;
+  node: HTMLElement;
+  box: HTMLInputElement;
+}
+
+interface CardActions {
+  onToggle: () => void;
+  /** The bulletin was edited since the page showed it: show it again as it is now. */
+  onChanged: (id: string) => void;
+}
+
+function approvalCard(context: AppContext, item: ApprovalItem, actions: CardActions): ApprovalCard {
   const ready = item.audioStatus === 'ready';
   const box = h('input', {
     type: 'checkbox',
@@ -78,7 +102,7 @@ function approvalCard(
     disabled: !ready,
     'aria-label': `Chọn “${item.title}”`,
     'data-testid': 'approval-select',
-    onChange: onToggle,
+    onChange: actions.onToggle,
   });
   const node = h(
     'article',
@@ -119,8 +143,9 @@ function approvalCard(
               class: 'primary small',
               'aria-label': `Duyệt “${item.title}”`,
               onClick: () =>
-                void approveBulletin(item).then((done) => {
-                  if (!done) return;
+                void approveBulletin(item).then((outcome) => {
+                  if (outcome === 'changed') actions.onChanged(item.id);
+                  if (outcome !== 'approved') return;
                   void refreshMenuCounts();
                   navigate('/duyet');
                 }),
@@ -134,7 +159,7 @@ function approvalCard(
           `Âm thanh: ${item.audioStatus ? AUDIO_STATUS_LABEL[item.audioStatus] : '—'} (chưa duyệt được)`,
         ),
   );
-  return { node, box };
+  return { item, node, box };
 }
 
 /** Duyệt: the approver's inbox; listen, tick several, approve or send back (with a reason) at once. */
@@ -151,17 +176,41 @@ export async function approvalsPage(context: AppContext): Promise<Page> {
     { type: 'button', class: 'secondary', disabled: true, 'data-testid': 'send-back-selected' },
     'Trả lại…',
   );
-  const cards = inbox.items.map((item) => approvalCard(context, item, () => update()));
-  const selected = (): string[] => cards.filter((card) => card.box.checked).map((c) => c.box.value);
+  const card = (item: ApprovalItem): ApprovalCard =>
+    approvalCard(context, item, { onToggle: () => update(), onChanged: (id) => void reload([id]) });
+  const cards = inbox.items.map(card);
+  const selected = (): ApprovalCard[] => cards.filter((one) => one.box.checked);
   const all = h('input', {
     type: 'checkbox',
     'data-testid': 'approval-select-all',
     onChange: (event: Event) => {
       const checked = (event.target as HTMLInputElement).checked;
-      for (const card of cards) if (!card.box.disabled) card.box.checked = checked;
+      for (const one of cards) if (!one.box.disabled) one.box.checked = checked;
       update();
     },
   });
+  /**
+   * Shows the bulletins edited since the page opened as they are now, unticked, to be heard and
+   * read again; one that no longer waits for approval leaves the page.
+   */
+  async function reload(ids: readonly string[]): Promise<void> {
+    for (const id of ids) {
+      const index = cards.findIndex((one) => one.item.id === id);
+      if (index < 0) continue;
+      const shown = cards[index];
+      const now = await get<ListedBulletin>(`/bulletins/${id}`).catch(() => null);
+      if (!now || now.status !== 'draft' || now.sentBack) {
+        shown.node.remove();
+        cards.splice(index, 1);
+        continue;
+      }
+      const fresh = card({ ...now, submittedBy: shown.item.submittedBy });
+      fresh.node.classList.add('approval-changed');
+      shown.node.replaceWith(fresh.node);
+      cards[index] = fresh;
+    }
+    update();
+  }
   function update(): void {
     const count = selected().length;
     approve.disabled = count === 0;
@@ -170,8 +219,11 @@ export async function approvalsPage(context: AppContext): Promise<Page> {
     sendBack.textContent = count > 0 ? `Trả lại ${count} bản tin…` : 'Trả lại…';
   }
   async function review(decision: 'approve' | 'send-back'): Promise<void> {
-    const bulletinIds = selected();
-    if (bulletinIds.length === 0) return;
+    const chosen = selected();
+    if (chosen.length === 0) return;
+    const bulletinIds = chosen.map((one) => one.item.id);
+    // The revisions heard and read: an edit made since is refused, not approved unheard.
+    const revisions = Object.fromEntries(chosen.map((one) => [one.item.id, one.item.revision]));
     let reason: string | undefined;
     if (decision === 'send-back') {
       const given = await askReason(bulletinIds.length);
@@ -184,13 +236,18 @@ export async function approvalsPage(context: AppContext): Promise<Page> {
       const result = await post<ReviewResult>('/approvals/review', {
         decision,
         bulletinIds,
+        revisions,
         ...(reason ? { reason } : {}),
       });
       toast(reviewSummary(result));
       void refreshMenuCounts();
       navigate('/duyet');
     } catch (error) {
-      message.show(`Không có thay đổi nào. ${errorText(error)}`);
+      const changed = changedBulletins(error);
+      const action = decision === 'approve' ? 'duyệt' : 'trả lại';
+      const text = changed ? changedBulletinsText(changed, action) : null;
+      message.show(`Không có thay đổi nào. ${text ?? errorText(error)}`);
+      if (changed) await reload(changed.map((bulletin) => bulletin.bulletinId));
       update();
     }
   }
@@ -223,7 +280,7 @@ export async function approvalsPage(context: AppContext): Promise<Page> {
             h(
               'div',
               { class: 'cards' },
-              cards.map((card) => card.node),
+              cards.map((one) => one.node),
             ),
           ],
     ),

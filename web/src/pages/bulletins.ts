@@ -1,4 +1,4 @@
-import { errorText, get, post } from '../api.js';
+import { ApiError, errorText, get, post } from '../api.js';
 import { AppContext, bulletinOwner, hasRole, topicName } from '../context.js';
 import { h } from '../dom.js';
 import { formatDateTime, formatDurationMs, formatNumber } from '../format.js';
@@ -62,22 +62,33 @@ function loudnessWarning(bulletin: Bulletin, className: string): HTMLElement | n
   );
 }
 
-/** Approves after a confirmation; resolves true when it did. */
-export async function approveBulletin(bulletin: Bulletin): Promise<boolean> {
+/**
+ * What came of an approval: done, refused because the bulletin was edited since it was shown
+ * (the caller shows it again), or not done (given up, or another error, already said).
+ */
+export type ApprovalOutcome = 'approved' | 'changed' | 'not-approved';
+
+/**
+ * Approves after a confirmation the revision shown, so that an edit made meanwhile is not approved
+ * unheard (the server refuses it, and the toast says so).
+ */
+export async function approveBulletin(bulletin: Bulletin): Promise<ApprovalOutcome> {
   const yes = await confirmDialog({
     title: 'Duyệt bản tin?',
     body: `“${bulletin.title}” sẽ được phép đưa vào lịch phát sóng.`,
     confirmLabel: 'Duyệt',
     cancelLabel: 'Để sau',
   });
-  if (!yes) return false;
+  if (!yes) return 'not-approved';
   try {
-    await post(`/bulletins/${bulletin.id}/approve`);
+    await post(`/bulletins/${bulletin.id}/approve`, { revision: bulletin.revision });
     toast(`Đã duyệt “${bulletin.title}”.`);
-    return true;
+    return 'approved';
   } catch (error) {
     toast(errorText(error), 'error');
-    return false;
+    return error instanceof ApiError && error.code === 'BULLETIN_CHANGED'
+      ? 'changed'
+      : 'not-approved';
   }
 }
 
@@ -164,7 +175,10 @@ export async function bulletinsPage(context: AppContext, match: RouteMatch): Pro
           {
             type: 'button',
             class: 'small primary',
-            onClick: () => void approveBulletin(bulletin).then((done) => done && reload()),
+            onClick: () =>
+              void approveBulletin(bulletin).then((outcome) => {
+                if (outcome !== 'not-approved') reload();
+              }),
           },
           'Duyệt',
         ),
