@@ -184,6 +184,10 @@ export class BulletinsService {
       // An approver who opened the earlier revision must not approve this one unseen.
       if (Object.keys(changes).length > 0) bulletin.revision += 1;
       await manager.save(Bulletin, bulletin);
+      // Items that stay on the log show the new title or priority; those that ran keep theirs.
+      if (bulletin.title !== before.title || bulletin.priority !== before.priority) {
+        await this.programLog.followBulletin(manager, bulletin, now);
+      }
       if (topicsChanged) await this.bulletins.replaceTopics(manager, bulletin.id, topics);
       if (Object.keys(changes).length > 0) {
         await this.audit.record(

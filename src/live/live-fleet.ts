@@ -111,6 +111,8 @@ export class LiveFleet implements OnModuleInit {
       bulletinId: null,
       sourceId: null,
       topics: session.topics,
+      title: null,
+      priority: null,
       startsAt: now,
       endsAt: new Date(now.getTime() + maxMs),
       durationMs: maxMs,
@@ -122,6 +124,7 @@ export class LiveFleet implements OnModuleInit {
       createdBy: actor.id,
       createdAt: now,
       updatedAt: now,
+      revision: 0,
       demo: false,
     };
     await this.db.write(async (manager) => {

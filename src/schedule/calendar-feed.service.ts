@@ -68,6 +68,8 @@ export class CalendarFeedService {
         end: new VietnamTime(item.endsAt),
         timezone: TIME_ZONE,
         stamp: now,
+        // RFC 5545: raised with each move or cancellation, or clients keep the old event.
+        sequence: item.revision,
         lastModified: item.updatedAt,
         summary: view.title ?? 'Bản tin',
         location: commune.name,

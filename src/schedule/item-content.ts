@@ -1,4 +1,5 @@
 import type { ScheduleItem } from './entities/schedule-item.entity';
+import type { Bulletin } from '../bulletins/entities/bulletin.entity';
 
 /**
  * What an item plays: a bulletin (its topics are the bulletin's) or a relay of a stream source
@@ -15,4 +16,27 @@ export function itemTopics(
 ): string[] {
   if (item.bulletinId === null) return [...(item.topics ?? [])];
   return [...(bulletinTopics.get(item.bulletinId) ?? [])];
+}
+
+/** What a new item plays and its length. */
+export type ItemContent = Pick<
+  ScheduleItem,
+  'bulletinId' | 'sourceId' | 'topics' | 'title' | 'priority' | 'durationMs'
+>;
+
+/**
+ * A bulletin item's copy of its bulletin as it stands (title, priority, topics sorted), which
+ * the item keeps once it has run or been taken off the log.
+ */
+export function bulletinCopy(record: {
+  bulletin: Pick<Bulletin, 'id' | 'title' | 'priority'>;
+  topics: readonly string[];
+}): Omit<ItemContent, 'durationMs'> {
+  return {
+    bulletinId: record.bulletin.id,
+    sourceId: null,
+    topics: [...record.topics].sort(),
+    title: record.bulletin.title,
+    priority: record.bulletin.priority,
+  };
 }

@@ -15,14 +15,17 @@ function chunks<T>(values: readonly T[]): T[][] {
 }
 
 /**
- * The title people read for each item: its bulletin's, or for a relay (no bulletin) its source's
+ * The title people read for each item: its copy of its bulletin's (the one it ran with), or for a relay (no bulletin) its source's
  * ("Tiếp âm: …"), for a live announcement who spoke ("Phát trực tiếp: …"), as the program log shows it. Bulletins and sources are read once for all.
  */
 export async function itemTitles(
   manager: EntityManager,
   items: readonly ScheduleItem[],
 ): Promise<Map<string, string | null>> {
-  const bulletinIds = [...new Set(items.flatMap((item) => item.bulletinId ?? []))];
+  // An item's own copy of its bulletin's title; the bulletin's only when the copy was not read.
+  const bulletinIds = [
+    ...new Set(items.flatMap((item) => (item.title ? [] : (item.bulletinId ?? [])))),
+  ];
   const sourceIds = [...new Set(items.flatMap((item) => item.sourceId ?? []))];
   const titles = new Map<string, string>();
   for (const ids of chunks(bulletinIds)) {
@@ -57,7 +60,7 @@ export async function itemTitles(
       item.source === 'live'
         ? liveTitle(speakers.get(item.createdBy ?? '') ?? null)
         : item.bulletinId !== null
-          ? (titles.get(item.bulletinId) ?? null)
+          ? (item.title ?? titles.get(item.bulletinId) ?? null)
           : item.sourceId
             ? relayTitle(sourceNames.get(item.sourceId) ?? null)
             : null,

@@ -27,7 +27,7 @@ import {
 import { itemBreach, itemViolations, PolicyChecks } from './policy-checks';
 import { PolicyItemBreach } from '../policy/policy.view';
 import { CommuneDevices } from './commune-devices';
-import { bulletinIdsOf, itemTopics } from './item-content';
+import { bulletinCopy, bulletinIdsOf, itemTopics } from './item-content';
 import { assertKnownZones, itemsShareDevice, normalizeItemZones } from './item-zones';
 import { ProgramLogRepository } from './program-log.repository';
 import { ScheduleChanges } from './schedule-changes';
@@ -221,7 +221,12 @@ export class PlanService {
           maxPlaysPerBulletinPerDay: this.config.schedule.maxPlaysPerBulletinPerDay,
           policy: policies.get(communeCode)!,
         });
-        const rows = result.items.map((item) => scheduleRow(item, communeCode, zones, actor, now));
+        const records = new Map(
+          candidates.get(communeCode)!.map((record) => [record.bulletin.id, record]),
+        );
+        const rows = result.items.map((item) =>
+          scheduleRow(item, records.get(item.bulletinId)!, communeCode, zones, actor, now),
+        );
         const refusedItems = logged.flatMap((item) => {
           const violation = violations.get(item.id);
           return violation && item.startsAt >= start && item.startsAt < end
@@ -408,6 +413,7 @@ function plannerBulletin(record: BulletinRecord, communeCode: string): PlannerBu
 
 function scheduleRow(
   item: PlannedItem,
+  record: BulletinRecord,
   communeCode: string,
   zones: string[] | null,
   actor: AuthUser,
@@ -416,7 +422,7 @@ function scheduleRow(
   return {
     id: newId(),
     communeCode,
-    bulletinId: item.bulletinId,
+    ...bulletinCopy(record),
     startsAt: new Date(item.startsAt),
     endsAt: new Date(item.endsAt),
     durationMs: item.durationMs,
@@ -427,6 +433,7 @@ function scheduleRow(
     createdBy: actor.id,
     createdAt: now,
     updatedAt: now,
+    revision: 0,
     demo: false,
   };
 }

@@ -3,6 +3,7 @@ import { EntityManager, In } from 'typeorm';
 import { insertRows, sqlBoolean, SqlValue } from '../database/bulk-insert';
 import { readByCommune } from '../database/by-commune';
 import { toInstant } from '../database/columns';
+import type { Bulletin } from '../bulletins/entities/bulletin.entity';
 import { Db } from '../database/db.service';
 import {
   OPEN_ITEM_STATUSES,
@@ -125,6 +126,25 @@ export class ProgramLogRepository {
     return query.getMany();
   }
 
+  /**
+   * Keeps the copies of a bulletin's title and priority on its open items that have not started
+   * in step with the bulletin; the items that have started or closed keep theirs (their history).
+   */
+  async followBulletin(
+    manager: EntityManager,
+    bulletin: Pick<Bulletin, 'id' | 'title' | 'priority'>,
+    now: Date,
+  ): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .update(ScheduleItem)
+      .set({ title: bulletin.title, priority: bulletin.priority, updatedAt: now })
+      .where('bulletin_id = :bulletinId', { bulletinId: bulletin.id })
+      .andWhere('status IN (:...open)', { open: OPEN_ITEM_STATUSES })
+      .andWhere('starts_at > :now', { now: toInstant(now) })
+      .execute();
+  }
+
   /** The items of these ids (those that exist), any status. */
   async itemsByIds(manager: EntityManager, ids: readonly string[]): Promise<ScheduleItem[]> {
     const items: ScheduleItem[] = [];
@@ -148,13 +168,19 @@ export class ProgramLogRepository {
       await manager.update(
         ScheduleItem,
         { id: In(ids.slice(index, index + 500)) },
-        { status: 'cancelled', cancelReason: reason.slice(0, 200), updatedAt: now },
+        {
+          status: 'cancelled',
+          cancelReason: reason.slice(0, 200),
+          updatedAt: now,
+          revision: () => 'revision + 1',
+        },
       );
     }
     for (const item of items) {
       item.status = 'cancelled';
       item.cancelReason = reason.slice(0, 200);
       item.updatedAt = now;
+      item.revision += 1;
     }
   }
 
@@ -176,6 +202,9 @@ const ITEM_COLUMNS = [
   'id',
   'commune_code',
   'bulletin_id',
+  'topics',
+  'title',
+  'priority',
   'starts_at',
   'ends_at',
   'duration_ms',
@@ -186,6 +215,7 @@ const ITEM_COLUMNS = [
   'created_by',
   'created_at',
   'updated_at',
+  'revision',
   'demo',
 ] as const;
 
@@ -194,6 +224,10 @@ function itemColumnValues(manager: EntityManager, item: ScheduleItem): SqlValue[
     item.id,
     item.communeCode,
     item.bulletinId,
+    // simple-json, as TypeORM writes it for the entity.
+    item.topics == null ? null : JSON.stringify(item.topics),
+    item.title,
+    item.priority,
     toInstant(item.startsAt),
     toInstant(item.endsAt),
     item.durationMs,
@@ -205,6 +239,7 @@ function itemColumnValues(manager: EntityManager, item: ScheduleItem): SqlValue[
     item.createdBy,
     toInstant(item.createdAt),
     toInstant(item.updatedAt),
+    item.revision,
     sqlBoolean(manager, item.demo),
   ];
 }

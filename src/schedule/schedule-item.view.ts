@@ -8,13 +8,6 @@ import {
   ScheduleItemStatus,
 } from './entities/schedule-item.entity';
 
-/** What an item's view shows of its bulletin. */
-export class ItemBulletin {
-  title!: string;
-  priority!: BulletinPriority;
-  topics!: string[];
-}
-
 /** The relay title people read: "Tiếp âm: <tên nguồn>". */
 export function relayTitle(sourceName: string | null): string {
   return `Tiếp âm: ${sourceName ?? 'nguồn đã xoá'}`;
@@ -74,10 +67,14 @@ export class ScheduleItemView {
   policyBreaches!: PolicyBreachView[];
 }
 
-/** A relay's view takes `sourceName` (null: the source is gone) instead of a bulletin. */
+/**
+ * A bulletin item shows its own copy of the bulletin (title, priority, topics): the bulletin's
+ * while the item is ahead, what it was when the item ran or came off the log after. A relay's
+ * view takes `sourceName` (null: the source is gone). `violation`: the rule of the policy in force
+ * it breaks, if any.
+ */
 export function scheduleItemView(
   item: ScheduleItem,
-  bulletin?: ItemBulletin,
   sourceName?: string | null,
   violation?: PolicyViolation | null,
 ): ScheduleItemView {
@@ -92,9 +89,9 @@ export function scheduleItemView(
         ? liveTitle(null)
         : relay
           ? relayTitle(sourceName ?? null)
-          : (bulletin?.title ?? null),
-    topics: relay ? (item.topics ?? []) : (bulletin?.topics ?? []),
-    priority: bulletin?.priority ?? null,
+          : item.title,
+    topics: item.topics ?? [],
+    priority: item.priority,
     startsAt: formatLocalInstant(item.startsAt),
     endsAt: formatLocalInstant(item.endsAt),
     durationMs: item.durationMs,

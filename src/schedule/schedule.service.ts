@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuditService } from '../auth/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { BulletinsRepository } from '../bulletins/bulletins.repository';
-import { Bulletin } from '../bulletins/entities/bulletin.entity';
 import { Clock } from '../common/clock';
 import { newId } from '../common/ids';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -24,7 +23,7 @@ import { ScheduleItem } from './entities/schedule-item.entity';
 import { assertKnownZones, itemsShareDevice, normalizeItemZones } from './item-zones';
 import { OPEN_ITEM_STATUSES, ProgramLogRepository } from './program-log.repository';
 import { ScheduleChanges } from './schedule-changes';
-import { ItemBulletin, itemRef, scheduleItemView, ScheduleItemView } from './schedule-item.view';
+import { itemRef, scheduleItemView, ScheduleItemView } from './schedule-item.view';
 import {
   assertInsideWindow,
   assertNoOverlap,
@@ -37,7 +36,7 @@ import {
 import { PolicyChecks } from './policy-checks';
 import { PolicyViolation } from './broadcast-policy';
 import { WindowsService } from './windows.service';
-import { bulletinIdsOf } from './item-content';
+import { bulletinCopy, ItemContent } from './item-content';
 import { itemTitles } from './item-titles';
 import { fitRanges, nearestFit } from './free-slots';
 import { containingOccurrence, occurrencesOn } from './window-time';
@@ -138,6 +137,7 @@ export class ScheduleService {
         createdBy: actor.id,
         createdAt: now,
         updatedAt: now,
+        revision: 0,
         demo: false,
       };
       await this.policy.assertItem(manager, item);
@@ -189,7 +189,14 @@ export class ScheduleService {
       await manager.update(
         ScheduleItem,
         { id: item.id },
-        { startsAt, endsAt, durationMs, status: 'planned', updatedAt: now },
+        {
+          startsAt,
+          endsAt,
+          durationMs,
+          status: 'planned',
+          updatedAt: now,
+          revision: () => 'revision + 1',
+        },
       );
       await this.audit.record(
         {
@@ -248,14 +255,12 @@ export class ScheduleService {
     days: number,
   ): Promise<BulletinSlotsView> {
     const manager = this.db.manager;
-    const { durationMs } = await this.schedulable(manager, bulletinId, communeCode, 'none');
+    const { durationMs, record } = await this.schedulable(manager, bulletinId, communeCode, 'none');
     const now = this.clock.now();
     const draft: ScheduleItem = {
       id: newId(),
       communeCode,
-      bulletinId,
-      sourceId: null,
-      topics: null,
+      ...bulletinCopy(record),
       durationMs,
       startsAt: now,
       endsAt: now,
@@ -266,6 +271,7 @@ export class ScheduleService {
       createdBy: null,
       createdAt: now,
       updatedAt: now,
+      revision: 0,
       demo: false,
     };
     const slots = await this.fitsByOccurrence(manager, draft, days, now);
@@ -411,7 +417,7 @@ export class ScheduleService {
       const item: ScheduleItem = {
         id: newId(),
         communeCode,
-        bulletinId: bulletin.id,
+        ...bulletinCopy(schedulable.record),
         startsAt: now,
         endsAt,
         durationMs: schedulable.durationMs,
@@ -422,6 +428,7 @@ export class ScheduleService {
         createdBy: actor.id,
         createdAt: now,
         updatedAt: now,
+        revision: 0,
         demo: false,
       };
       return { item, interrupted: touching.get(communeCode) ?? [] };
@@ -458,43 +465,22 @@ export class ScheduleService {
     return { ...view, interrupts: interrupted.map(itemRef) };
   }
 
-  /** Views of items with their bulletins' titles and topics. */
+  /** Views of items (a relay's with its source's name). */
   async describe(
     manager: EntityManager,
     items: readonly ScheduleItem[],
   ): Promise<ScheduleItemView[]> {
-    const ids = bulletinIdsOf(items);
-    const bulletins = new Map<string, ItemBulletin>();
-    const topics = await this.bulletins.topicsOf(ids, manager);
-    for (let index = 0; index < ids.length; index += 500) {
-      const found = await manager.findBy(Bulletin, { id: In(ids.slice(index, index + 500)) });
-      for (const bulletin of found) {
-        bulletins.set(bulletin.id, {
-          title: bulletin.title,
-          priority: bulletin.priority,
-          topics: topics.get(bulletin.id) ?? [],
-        });
-      }
-    }
     const sourceNames = await this.sources.namesOf(
       manager,
       items.flatMap((item) => (item.sourceId ? [item.sourceId] : [])),
     );
     const violations = await this.violationsOf(manager, items);
     return items.map((item) =>
-      item.bulletinId === null
-        ? scheduleItemView(
-            item,
-            undefined,
-            sourceNames.get(item.sourceId ?? '') ?? null,
-            violations.get(item.id),
-          )
-        : scheduleItemView(
-            item,
-            bulletins.get(item.bulletinId),
-            undefined,
-            violations.get(item.id),
-          ),
+      scheduleItemView(
+        item,
+        item.sourceId ? (sourceNames.get(item.sourceId) ?? null) : undefined,
+        violations.get(item.id),
+      ),
     );
   }
 
@@ -526,7 +512,7 @@ export class ScheduleService {
     manager: EntityManager,
     input: CreateScheduleItemDto,
     communeCode: string,
-  ): Promise<Pick<ScheduleItem, 'bulletinId' | 'sourceId' | 'topics' | 'durationMs'>> {
+  ): Promise<ItemContent> {
     if (input.bulletinId !== undefined && input.sourceId !== undefined) {
       throw new DomainError(
         'VALIDATION_FAILED',
@@ -541,12 +527,7 @@ export class ScheduleService {
         );
       }
       const schedulable = await this.schedulable(manager, input.bulletinId!, communeCode);
-      return {
-        bulletinId: input.bulletinId!,
-        sourceId: null,
-        topics: null,
-        durationMs: schedulable.durationMs,
-      };
+      return { ...bulletinCopy(schedulable.record), durationMs: schedulable.durationMs };
     }
     if (input.durationSeconds === undefined) {
       throw new DomainError('VALIDATION_FAILED', 'A relay needs durationSeconds');
@@ -558,6 +539,8 @@ export class ScheduleService {
       bulletinId: null,
       sourceId: source.id,
       topics,
+      title: null,
+      priority: null,
       durationMs: input.durationSeconds * 1000,
     };
   }

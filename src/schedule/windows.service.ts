@@ -376,7 +376,7 @@ export class WindowsService {
       await manager.update(
         ScheduleItem,
         { id: placement.item.id },
-        { ...placement.at!, updatedAt: now },
+        { ...placement.at!, updatedAt: now, revision: () => 'revision + 1' },
       );
     }
     if (movable.length > 0) {

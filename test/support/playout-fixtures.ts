@@ -73,11 +73,24 @@ export async function insertScheduleItem(
 ): Promise<ScheduleItem> {
   const dataSource = app.app.get(DataSource);
   const now = new Date();
+  // A bulletin item carries a copy of its bulletin, as the schedule writes it.
+  const bulletin = spec.bulletinId
+    ? await dataSource.manager.findOneBy(Bulletin, { id: spec.bulletinId })
+    : null;
+  const bulletinTopics = spec.bulletinId
+    ? await dataSource.manager.findBy(BulletinTopic, { bulletinId: spec.bulletinId })
+    : [];
   const item: ScheduleItem = {
     id: randomUUID(),
     communeCode: spec.communeCode,
     bulletinId: spec.bulletinId,
     ...(spec.sourceId ? { sourceId: spec.sourceId, topics: spec.topics ?? [] } : {}),
+    ...(bulletin
+      ? { topics: bulletinTopics.map((topic) => topic.topicCode).sort() }
+      : {}),
+    title: bulletin?.title ?? null,
+    priority: bulletin?.priority ?? null,
+    revision: 0,
     startsAt: spec.startsAt,
     endsAt: new Date(spec.startsAt.getTime() + spec.durationMs),
     durationMs: spec.durationMs,

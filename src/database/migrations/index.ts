@@ -32,6 +32,7 @@ import { EmergencyDeviceEnrolled1765000003250 } from './1765000003250-emergency-
 import { DeviceEnrolments1765000003300 } from './1765000003300-device-enrolments';
 import { DeviceCoverageReceiptsIndex1765000003350 } from './1765000003350-device-coverage-receipts-index';
 import { DeviceZoneSpans1765000003400 } from './1765000003400-device-zone-spans';
+import { ScheduleItemHistory1765000003473 } from './1765000003473-schedule-item-history';
 import { BulletinRevision1765000003532 } from './1765000003532-bulletin-revision';
 
 /** Every migration, oldest first. Add new ones at the end. */
@@ -70,5 +71,6 @@ export const MIGRATIONS = [
   DeviceEnrolments1765000003300,
   DeviceCoverageReceiptsIndex1765000003350,
   DeviceZoneSpans1765000003400,
+  ScheduleItemHistory1765000003473,
   BulletinRevision1765000003532,
 ];

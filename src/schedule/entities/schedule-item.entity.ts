@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { BulletinPriority } from '../../bulletins/entities/bulletin.entity';
 import { InstantColumn } from '../../database/columns';
 
 /**
@@ -59,9 +60,32 @@ export class ScheduleItem {
   @Column({ type: 'varchar', length: 36, name: 'source_id', nullable: true })
   sourceId?: string | null;
 
-  /** A relay's topic codes, sorted (a bulletin's topics are the bulletin's); null otherwise. */
+  /**
+   * Topic codes, sorted: a relay's own; for a bulletin, a copy of the bulletin's (see `title`).
+   * Null for a live announcement's item of old, and for bulletin items made before the copy.
+   */
   @Column({ type: 'simple-json', nullable: true })
   topics?: string[] | null;
+
+  /**
+   * What the item plays as it stands on the log: copies of its bulletin's title and priority
+   * (and `topics`), taken when the item is made and kept in step with the bulletin while the item
+   * is open and ahead. Once it has started, aired, failed, been missed or cancelled, they stay as
+   * they were, so the log's history does not change with later edits of the bulletin. Null for a
+   * relay or a live announcement.
+   */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  title!: string | null;
+
+  @Column({ type: 'varchar', length: 12, nullable: true })
+  priority!: BulletinPriority | null;
+
+  /**
+   * Bumped by each move, cancellation or other change of the item's times, as the calendar feed's
+   * SEQUENCE (RFC 5545: calendar clients ignore an update that does not raise it).
+   */
+  @Column({ type: 'integer', default: 0 })
+  revision!: number;
 
   @InstantColumn({ name: 'starts_at' })
   startsAt!: Date;
