@@ -85,9 +85,7 @@ export async function insertScheduleItem(
     communeCode: spec.communeCode,
     bulletinId: spec.bulletinId,
     ...(spec.sourceId ? { sourceId: spec.sourceId, topics: spec.topics ?? [] } : {}),
-    ...(bulletin
-      ? { topics: bulletinTopics.map((topic) => topic.topicCode).sort() }
-      : {}),
+    ...(bulletin ? { topics: bulletinTopics.map((topic) => topic.topicCode).sort() } : {}),
     title: bulletin?.title ?? null,
     priority: bulletin?.priority ?? null,
     revision: 0,
