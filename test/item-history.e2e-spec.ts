@@ -1,4 +1,5 @@
 import { ManualClock } from '../src/common/manual-clock';
+import { OverdueItems } from '../src/playout/overdue-items.service';
 import { runPython } from './support/python';
 import {
   Actors,
@@ -245,5 +246,65 @@ describe('program log items keep their history (e2e)', () => {
     expect(events[dropped.id]).toMatchObject({ sequence: 1, status: 'CANCELLED' });
     expect(events[shifted.id]).toMatchObject({ sequence: 1, start: '2025-10-14T18:00:00+07:00' });
     expect(events[still.id]).toMatchObject({ sequence: 0, status: 'CONFIRMED' });
+  });
+});
+
+describe('the record of an item keeps the topics it ran with (e2e)', () => {
+  let storage: TestStorage;
+  let app: TestApp;
+  let who: Actors;
+  const clock = new ManualClock('2025-10-05T08:00:00+07:00');
+
+  beforeAll(async () => {
+    storage = await createTestStorage();
+    app = await startTestApp(storage, {}, { clock });
+    who = await createActors(app, await app.login(ADMIN.username, ADMIN.password));
+    await createWindow(app, who.operator, HAC_THANH, {
+      name: 'Sáng',
+      startTime: '05:30',
+      durationMinutes: 30,
+    });
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await storage.dispose();
+  });
+
+  it("writes a missed item's record with the item's topics, not the bulletin's edited since", async () => {
+    const bulletin = await createApproved(app, who.operator, who.approver, HAC_THANH, {
+      title: 'Dịch vụ công trực tuyến toàn trình',
+      topics: ['chinh-quyen-so'],
+      durationMs: 30000,
+    });
+    const item = await app
+      .http()
+      .post(`/api/v1/communes/${HAC_THANH}/schedule`)
+      .set(bearer(who.operator))
+      .send({ bulletinId: bulletin, startsAt: at('2025-10-06', '05:40:00') })
+      .expect(201);
+    // Its start and the late tolerance pass with nobody playing it; then its bulletin's topics
+    // are edited (back to draft): the item is past, so it stays on the log as it was.
+    clock.set(new Date(at('2025-10-06', '05:45:00')));
+    await app
+      .http()
+      .patch(`/api/v1/bulletins/${bulletin}`)
+      .set(bearer(who.operator))
+      .send({ topics: ['kinh-te-so'] })
+      .expect(200);
+    await app.app.get(OverdueItems).settle();
+
+    const log = await app
+      .http()
+      .get(`/api/v1/communes/${HAC_THANH}/playout-log?from=2025-10-06&to=2025-10-06`)
+      .set(bearer(who.operator))
+      .expect(200);
+    expect(log.body).toEqual([
+      expect.objectContaining({
+        scheduleItemId: item.body.id,
+        outcome: 'missed',
+        topics: ['chinh-quyen-so'],
+      }),
+    ]);
   });
 });

@@ -49,7 +49,7 @@ export const DIED_MID_PLAY = 'Bộ phát dừng giữa chừng (tiến trình k�
 
 /**
  * Writes the player's records (`source` automation, attempt 1) through the ledger, with the
- * bulletin's title and topics as they are when it airs. One record per item and attempt: the
+ * item's copy of its bulletin's title and topics (what it was when it aired). One record per item and attempt: the
  * unique (schedule_item_id, attempt) index backs the check made here under the chain lock.
  */
 @Injectable()
@@ -124,7 +124,8 @@ export class AutomationRecorder {
 
   /**
    * Appends the record of an item (the player's by default; `extra` for the records built from
-   * device receipts) with the bulletin's title and topics as they are now. `head` must be held.
+   * device receipts) with the item's title and topics (its copy of its bulletin's). `head` must be
+   * held.
    */
   async append(
     manager: EntityManager,
@@ -178,15 +179,18 @@ export class AutomationRecorder {
 }
 
 /**
- * The title and topics each item's record keeps: its bulletin's, or a relay's own (its source's
- * name, its own topics). Read once for all the items.
+ * The title and topics each item's record keeps: its own copy of its bulletin's (a bulletin's
+ * topics edited while the item plays stay the bulletin's next version's), or a relay's own (its
+ * source's name, its own topics). The bulletin's are read only for an item without the copy.
  */
 async function itemContents(
   manager: EntityManager,
   items: readonly ScheduleItem[],
 ): Promise<Map<string, { title: string | null; topics: string[] }>> {
   const titles = await itemTitles(manager, items);
-  const bulletinIds = [...new Set(items.flatMap((item) => item.bulletinId ?? []))];
+  const bulletinIds = [
+    ...new Set(items.flatMap((item) => (item.topics ? [] : (item.bulletinId ?? [])))),
+  ];
   const topics = new Map<string, string[]>();
   for (const ids of chunks(bulletinIds, LOOKUP_CHUNK)) {
     for (const topic of await manager.findBy(BulletinTopic, { bulletinId: In(ids) })) {
@@ -200,8 +204,7 @@ async function itemContents(
       item.id,
       {
         title: titles.get(item.id) ?? null,
-        topics:
-          item.bulletinId === null ? (item.topics ?? []) : (topics.get(item.bulletinId) ?? []),
+        topics: item.topics ?? (item.bulletinId ? (topics.get(item.bulletinId) ?? []) : []),
       },
     ]),
   );
