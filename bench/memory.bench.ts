@@ -52,13 +52,13 @@ interface PostedRecord {
   reason?: string;
 }
 
-/** A commune's records for some days: 30 a day, 20 minutes apart from 05:00, 1–5 minutes each. */
+/** A commune's records for some days: 30 a day, 20 minutes apart from 05:30 (the end of the default quiet hours), 1–5 minutes each. */
 function recordsOf(commune: number, dates: readonly string[]): PostedRecord[] {
   const records: PostedRecord[] = [];
   for (const [day, date] of dates.entries()) {
     for (let index = 0; index < RECORDS_PER_DAY; index += 1) {
       const n = commune * 7919 + day * 104729 + index * 15485863 + date.charCodeAt(9);
-      const startedAt = localDateTime(date, 5 * 60 + index * 20);
+      const startedAt = localDateTime(date, 5 * 60 + 30 + index * 20);
       const spanMs = 60_000 + (n % 240) * 1000;
       const base = {
         title: `Bản tin chuyển đổi số số ${(n % 40) + 1}`,

@@ -1040,13 +1040,17 @@ describe('as-run log (e2e)', () => {
 
     it('writes the largest batch in several statements, each record with its topic rows', async () => {
       const before = await records(IMPORTS);
-      const first = Date.parse('2025-10-12T00:00:00Z');
+      // 625 records a day from 08:00, 20 s every 30 s: ~208 min a day, within the broadcast
+      // policy's default 240 min and outside its quiet hours, over 8 days.
+      const first = Date.parse('2025-10-12T08:00:00+07:00');
+      const startOf = (index: number) =>
+        first + Math.floor(index / 625) * 86_400_000 + (index % 625) * 30000;
       const batch = Array.from({ length: MAX_BATCH_RECORDS }, (_, index) => ({
         outcome: index % 50 === 7 ? 'failed' : 'aired',
         title: `Bản tin số ${index + 1}`,
         topics: index % 3 === 0 ? ['xa-hoi-so', 'kinh-te-so'] : ['chinh-quyen-so'],
-        startedAt: new Date(first + index * 30000).toISOString(),
-        endedAt: new Date(first + index * 30000 + 20000).toISOString(),
+        startedAt: new Date(startOf(index)).toISOString(),
+        endedAt: new Date(startOf(index) + 20000).toISOString(),
         ...(index % 50 === 7 ? { playedMs: 0, reason: 'Lỗi thiết bị' } : {}),
       }));
       const created = await app

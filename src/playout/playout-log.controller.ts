@@ -56,7 +56,9 @@ const REFUSALS =
   'the values it names; PLAYOUT_TIME_OUT_OF_RANGE (422): TimeOutOfRangeView; ' +
   'PLAYOUT_ITEM_TIME_MISMATCH (422): ItemTimeMismatchView; TOPIC_UNKNOWN (422): UnknownTopicsView; ' +
   'PLAYOUT_OVERLAP (409): OverlapView; PLAYOUT_CORRECTS_UNKNOWN (422) and ' +
-  'PLAYOUT_ALREADY_CORRECTED (409): CorrectionRefusalView.';
+  'PLAYOUT_ALREADY_CORRECTED (409): CorrectionRefusalView; POLICY_QUIET_HOURS, ' +
+  'POLICY_SESSION_TOO_LONG, POLICY_DAILY_LIMIT, POLICY_UNATTENDED_RELAY (409, an aired or ' +
+  "partial record the commune's broadcast policy does not allow): PolicyRefusalView.";
 /** What the operations say of a record they refuse (the problem's fields beyond its code). */
 const RECORD_REFUSAL = `A refused record's problem carries the values it names as fields: ${REFUSALS}`;
 const ROW_REFUSAL =

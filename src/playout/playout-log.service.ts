@@ -44,6 +44,8 @@ import {
   RecordTimeRules,
 } from './record-preparer';
 import { RefusalFields } from './record-refusal.view';
+import { countedOnDays, policyRefusal, recordKind, recordViolation } from './record-policy';
+import { PolicyChecks } from '../schedule/policy-checks';
 import { keyConflict, overlapError, PostedRecordResult, PostGroup } from './post-group';
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
@@ -96,6 +98,7 @@ export class PlayoutLogService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly checkpoints: CheckpointsService,
+    private readonly policy: PolicyChecks,
   ) {}
 
   /** Single posts, committed in groups (see `post`). */
@@ -190,6 +193,14 @@ export class PlayoutLogService {
     const ready = prepared.flatMap((record, index) =>
       'error' in record ? [] : [{ post: posts[index], record }],
     );
+    // The broadcast policy of each commune and the airtime of the days the records start on.
+    const [policies, days] = await settleAll([
+      this.policy.forCommunes(manager, [...new Set(ready.map(({ post }) => post.communeCode))]),
+      countedOnDays(
+        manager,
+        ready.map(({ record }) => record),
+      ),
+    ]);
     const byKey = await recordsByKey(
       manager,
       'idempotencyKey',
@@ -243,7 +254,14 @@ export class PlayoutLogService {
         }
       }
       if (group.overlapRefused(index, post.communeCode, record)) continue;
+      const kind = recordKind(record, lookups);
+      const violation = recordViolation(policies.get(post.communeCode)!, record, kind, days);
+      if (violation) {
+        group.refuse(index, policyRefusal(violation));
+        continue;
+      }
       group.accept(index, post.communeCode, record, keyed);
+      days.accept(record, kind);
     }
 
     const accepted = group.accepted.map((index) => ({ post: posts[index], index }));
@@ -323,11 +341,13 @@ export class PlayoutLogService {
       // The log's records the rows repeat, and those in effect around them: read together.
       const preparedRecords = prepared.map((row) => row.record);
       const window = spanOf(preparedRecords);
-      const [existing, effective] = await settleAll([
+      const [existing, effective, policy, days] = await settleAll([
         existingContentKeys(manager, communeCode, preparedRecords),
         window
           ? effectiveRecordsBetween(manager, communeCode, window.from, window.to)
           : Promise.resolve([]),
+        this.policy.forCommune(manager, communeCode),
+        countedOnDays(manager, preparedRecords),
       ]);
       const inEffect = new IntervalIndex(effective);
       const accepted: { place: RowPlace; record: PreparedRecord }[] = [];
@@ -358,6 +378,13 @@ export class PlayoutLogService {
           errors.push(rowError(row.place, error));
           continue;
         }
+        const kind = recordKind(row.record, lookups);
+        const violation = recordViolation(policy, row.record, kind, days);
+        if (violation) {
+          errors.push(rowError(row.place, policyRefusal(violation)));
+          continue;
+        }
+        days.accept(row.record, kind);
         const correctsSeq = row.record.correctsSeq;
         if (correctsSeq) {
           corrected.add(correctsSeq);

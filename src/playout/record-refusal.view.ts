@@ -2,6 +2,8 @@ import { ApiProperty, ApiPropertyOptions } from '@nestjs/swagger';
 import { ProblemDto } from '../common/problem.dto';
 import { PlayoutOutcome } from './entities/playout-record.entity';
 import type { RowPlace } from './import-rows';
+import type { PolicyRule } from '../schedule/broadcast-policy';
+import type { PolicyRefusal } from './record-policy';
 
 /**
  * Which check refused a record (`PLAYOUT_RECORD_INVALID`), with the values it names: the details
@@ -204,6 +206,18 @@ export class CorrectionRefusalView extends ProblemDto implements CorrectionRefus
   correctsSeq!: number;
 }
 
+/**
+ * 409 `POLICY_QUIET_HOURS`, `POLICY_SESSION_TOO_LONG`, `POLICY_DAILY_LIMIT` (and
+ * `POLICY_UNATTENDED_RELAY` for a relay's record): a record that claims airtime the commune's
+ * broadcast policy does not allow (emergencies are exempt).
+ */
+export class PolicyRefusalView extends ProblemDto implements PolicyRefusal {
+  /** The rule broken (the same as `code`). */
+  rule!: PolicyRule;
+  /** The policy's message in Vietnamese, for people (the times are local). */
+  messageVi!: string;
+}
+
 /** The views of a record's refusals, as the API document lists them beside the problem. */
 export const REFUSAL_VIEWS = [
   RecordRefusalView,
@@ -212,9 +226,19 @@ export const REFUSAL_VIEWS = [
   UnknownTopicsView,
   OverlapView,
   CorrectionRefusalView,
+  PolicyRefusalView,
 ];
+
+/** Each member of a union of refusals without its `rule`. */
+type WithoutRule<T> = T extends unknown ? Omit<T, 'rule'> : never;
 
 /** Any refusal's fields, as a refused row carries them beside its place, code and message. */
 export type RefusalFields = Partial<
-  RecordRefusal & TimeOutOfRange & ItemTimeMismatch & UnknownTopics & Overlap & CorrectionRefusal
->;
+  WithoutRule<RecordRefusal> &
+    TimeOutOfRange &
+    ItemTimeMismatch &
+    UnknownTopics &
+    Overlap &
+    CorrectionRefusal &
+    Omit<PolicyRefusal, 'rule'>
+> & { rule?: RecordRule | PolicyRule };

@@ -104,6 +104,14 @@ describe('broadcast policy', () => {
     );
   });
 
+  it("counts an item's own airtime toward the day when given (a partial record)", () => {
+    const partial = { ...item('2026-12-03', '17:00', 41), airtimeMs: 10 * 60000 };
+    expect(checkItem(POLICY, partial, { dayAirtimeBeforeMs: 100 * 60000 })).toBeNull();
+    const over = checkItem(POLICY, partial, { dayAirtimeBeforeMs: 111 * 60000 });
+    expect(over?.rule).toBe('POLICY_DAILY_LIMIT');
+    expect(over?.messageVi).toContain('tổng thời lượng phát trong ngày là 121 phút');
+  });
+
   it('checks recurring windows against quiet hours and the session length', () => {
     expect(
       checkWindow(POLICY, { name: 'Sáng', startTime: '05:00', durationMinutes: 45 })?.rule,

@@ -77,6 +77,8 @@ export interface PolicyItem {
   startsAt: number;
   endsAt: number;
   kind: PolicyItemKind;
+  /** What it adds to the day's airtime; default `endsAt − startsAt` (a partial record: its played part). */
+  airtimeMs?: number;
 }
 
 export interface ItemContext {
@@ -274,7 +276,7 @@ export function checkItem(
       messageVi: `Tiếp âm ${rangeVi} chạy vào ban đêm (${night}) mà quy định không cho tiếp âm tự động ban đêm`,
     };
   }
-  const dayMs = (context.dayAirtimeBeforeMs ?? 0) + (item.endsAt - item.startsAt);
+  const dayMs = (context.dayAirtimeBeforeMs ?? 0) + (item.airtimeMs ?? item.endsAt - item.startsAt);
   if (dayMs > policy.maxDailyMinutes * MINUTE_MS) {
     const minutes = policy.maxDailyMinutes;
     return {

@@ -769,7 +769,7 @@ export interface paths {
     put?: never;
     /**
      * A record confirmed by an operator, or imported
-     * @description A refused record's problem carries the values it names as fields: PLAYOUT_RECORD_INVALID (422): RecordRefusalView, the `rule` that refused it (RecordRule) and the values it names; PLAYOUT_TIME_OUT_OF_RANGE (422): TimeOutOfRangeView; PLAYOUT_ITEM_TIME_MISMATCH (422): ItemTimeMismatchView; TOPIC_UNKNOWN (422): UnknownTopicsView; PLAYOUT_OVERLAP (409): OverlapView; PLAYOUT_CORRECTS_UNKNOWN (422) and PLAYOUT_ALREADY_CORRECTED (409): CorrectionRefusalView.
+     * @description A refused record's problem carries the values it names as fields: PLAYOUT_RECORD_INVALID (422): RecordRefusalView, the `rule` that refused it (RecordRule) and the values it names; PLAYOUT_TIME_OUT_OF_RANGE (422): TimeOutOfRangeView; PLAYOUT_ITEM_TIME_MISMATCH (422): ItemTimeMismatchView; TOPIC_UNKNOWN (422): UnknownTopicsView; PLAYOUT_OVERLAP (409): OverlapView; PLAYOUT_CORRECTS_UNKNOWN (422) and PLAYOUT_ALREADY_CORRECTED (409): CorrectionRefusalView; POLICY_QUIET_HOURS, POLICY_SESSION_TOO_LONG, POLICY_DAILY_LIMIT, POLICY_UNATTENDED_RELAY (409, an aired or partial record the commune's broadcast policy does not allow): PolicyRefusalView.
      */
     post: operations['PlayoutLogController_post'];
     delete?: never;
@@ -824,7 +824,7 @@ export interface paths {
     put?: never;
     /**
      * Many records in one transaction: all or nothing
-     * @description A refusal (422 PLAYOUT_IMPORT_INVALID) lists the bad rows in `errors`; each row carries the fields a single post of its record would be refused with: PLAYOUT_RECORD_INVALID (422): RecordRefusalView, the `rule` that refused it (RecordRule) and the values it names; PLAYOUT_TIME_OUT_OF_RANGE (422): TimeOutOfRangeView; PLAYOUT_ITEM_TIME_MISMATCH (422): ItemTimeMismatchView; TOPIC_UNKNOWN (422): UnknownTopicsView; PLAYOUT_OVERLAP (409): OverlapView; PLAYOUT_CORRECTS_UNKNOWN (422) and PLAYOUT_ALREADY_CORRECTED (409): CorrectionRefusalView.
+     * @description A refusal (422 PLAYOUT_IMPORT_INVALID) lists the bad rows in `errors`; each row carries the fields a single post of its record would be refused with: PLAYOUT_RECORD_INVALID (422): RecordRefusalView, the `rule` that refused it (RecordRule) and the values it names; PLAYOUT_TIME_OUT_OF_RANGE (422): TimeOutOfRangeView; PLAYOUT_ITEM_TIME_MISMATCH (422): ItemTimeMismatchView; TOPIC_UNKNOWN (422): UnknownTopicsView; PLAYOUT_OVERLAP (409): OverlapView; PLAYOUT_CORRECTS_UNKNOWN (422) and PLAYOUT_ALREADY_CORRECTED (409): CorrectionRefusalView; POLICY_QUIET_HOURS, POLICY_SESSION_TOO_LONG, POLICY_DAILY_LIMIT, POLICY_UNATTENDED_RELAY (409, an aired or partial record the commune's broadcast policy does not allow): PolicyRefusalView.
      */
     post: operations['PlayoutLogController_batch'];
     delete?: never;
@@ -844,7 +844,7 @@ export interface paths {
     put?: never;
     /**
      * A CSV as-run log (UTF-8; columns in README.md): all or nothing
-     * @description A refusal (422 PLAYOUT_IMPORT_INVALID) lists the bad rows in `errors`; each row carries the fields a single post of its record would be refused with: PLAYOUT_RECORD_INVALID (422): RecordRefusalView, the `rule` that refused it (RecordRule) and the values it names; PLAYOUT_TIME_OUT_OF_RANGE (422): TimeOutOfRangeView; PLAYOUT_ITEM_TIME_MISMATCH (422): ItemTimeMismatchView; TOPIC_UNKNOWN (422): UnknownTopicsView; PLAYOUT_OVERLAP (409): OverlapView; PLAYOUT_CORRECTS_UNKNOWN (422) and PLAYOUT_ALREADY_CORRECTED (409): CorrectionRefusalView.
+     * @description A refusal (422 PLAYOUT_IMPORT_INVALID) lists the bad rows in `errors`; each row carries the fields a single post of its record would be refused with: PLAYOUT_RECORD_INVALID (422): RecordRefusalView, the `rule` that refused it (RecordRule) and the values it names; PLAYOUT_TIME_OUT_OF_RANGE (422): TimeOutOfRangeView; PLAYOUT_ITEM_TIME_MISMATCH (422): ItemTimeMismatchView; TOPIC_UNKNOWN (422): UnknownTopicsView; PLAYOUT_OVERLAP (409): OverlapView; PLAYOUT_CORRECTS_UNKNOWN (422) and PLAYOUT_ALREADY_CORRECTED (409): CorrectionRefusalView; POLICY_QUIET_HOURS, POLICY_SESSION_TOO_LONG, POLICY_DAILY_LIMIT, POLICY_UNATTENDED_RELAY (409, an aired or partial record the commune's broadcast policy does not allow): PolicyRefusalView.
      */
     post: operations['PlayoutLogController_import'];
     delete?: never;
@@ -3202,6 +3202,30 @@ export interface components {
       code: components['schemas']['ErrorCode'];
       /** @description The seq the correction names (`correctsSeq`). */
       correctsSeq: number;
+    };
+    PolicyRefusalView: {
+      /** @example 409 */
+      statusCode: number;
+      /**
+       * @description The HTTP reason phrase
+       * @example Conflict
+       */
+      error: string;
+      /** @description What went wrong, in English; a list for a body that failed validation */
+      message: string | string[];
+      /** @description What the web app translates (web/src/errors-vi.ts) */
+      code: components['schemas']['ErrorCode'];
+      /**
+       * @description The rule broken (the same as `code`).
+       * @enum {string}
+       */
+      rule:
+        | 'POLICY_QUIET_HOURS'
+        | 'POLICY_SESSION_TOO_LONG'
+        | 'POLICY_DAILY_LIMIT'
+        | 'POLICY_UNATTENDED_RELAY';
+      /** @description The policy's message in Vietnamese, for people (the times are local). */
+      messageVi: string;
     };
     PostPlayoutRecordDto: {
       /** @enum {string} */

@@ -495,6 +495,10 @@ export function changedBulletinsText(
   );
 }
 
+/** A refusal by the broadcast policy: the policy's own Vietnamese message, when it sends one. */
+const policyText = (problem: Record<string, unknown>): string | null =>
+  typeof problem.messageVi === 'string' && problem.messageVi ? problem.messageVi : null;
+
 const NAMING: Record<string, (problem: Record<string, unknown>) => string | null> = {
   SCHEDULE_OUTSIDE_WINDOW: outsideWindowText,
   SCHEDULE_IN_PAST: ({ startsAt, now }) =>
@@ -505,6 +509,11 @@ const NAMING: Record<string, (problem: Record<string, unknown>) => string | null
     Array.isArray(problem.changed)
       ? changedBulletinsText(problem.changed as ChangedBulletin[])
       : null,
+  // A manual record's or an import row's claim the commune's broadcast policy does not allow.
+  POLICY_QUIET_HOURS: policyText,
+  POLICY_SESSION_TOO_LONG: policyText,
+  POLICY_DAILY_LIMIT: policyText,
+  POLICY_UNATTENDED_RELAY: policyText,
   OFFICIAL_TEXT_UNPRINTABLE: (problem) => unprintableText(problem.unprintable as UnprintableText[]),
   SCHEDULE_OVERLAP: (problem) => {
     const other = problem.conflictingItem as NamedItem | undefined;

@@ -1,0 +1,200 @@
+import { EntityManager } from 'typeorm';
+import { DomainError } from '../common/domain-error';
+import { addDays, localDateOf, localMidnight } from '../common/local-time';
+import { selectRows } from '../database/bulk-insert';
+import { toInstant } from '../database/columns';
+import {
+  BroadcastPolicy,
+  checkItem,
+  PolicyItemKind,
+  policyKindOf,
+  PolicyRule,
+  PolicyViolation,
+} from '../schedule/broadcast-policy';
+import { chunks, communeKey, LOOKUP_CHUNK } from './log-checks';
+import { PreparedRecord, RecordLookups } from './record-preparer';
+
+/**
+ * The broadcast policy against records that people write (a manual record, an import's or a
+ * batch's rows): what they claim went on air must be what the policy lets air, as an item of
+ * the program log must (DESIGN.md principle 9). The player's own records, the clusters' receipts
+ * and live sessions are not checked here: the player enforced the policy when it played.
+ */
+
+/** `POLICY_*`: the rule a record breaks and the policy's Vietnamese message, for people. */
+export type PolicyRefusal = {
+  rule: PolicyRule;
+  messageVi: string;
+};
+
+/** Whether the record says something went on air: `aired` or `partial` with time played. */
+function claimsAirtime(record: Pick<PreparedRecord, 'outcome' | 'playedMs'>): boolean {
+  return (record.outcome === 'aired' || record.outcome === 'partial') && record.playedMs > 0;
+}
+
+/** The record's kind for the policy: its item's (an emergency, a relay) or its bulletin's priority. */
+export function recordKind(record: PreparedRecord, lookups: RecordLookups): PolicyItemKind {
+  const item = record.scheduleItemId ? lookups.items.get(record.scheduleItemId) : null;
+  const bulletin = record.bulletinId ? lookups.bulletins.get(record.bulletinId) : null;
+  return policyKindOf(
+    { source: item?.source ?? record.source, sourceId: item?.sourceId ?? null },
+    bulletin?.priority,
+  );
+}
+
+/**
+ * The rule the record breaks, or null: its span against the quiet hours and the longest
+ * session, and its played time against the day's airtime (the log's and the request's records
+ * accepted before it). Emergencies are exempt; a record that played nothing breaks nothing.
+ */
+export function recordViolation(
+  policy: BroadcastPolicy,
+  record: PreparedRecord,
+  kind: PolicyItemKind,
+  days: DayAirtime,
+): PolicyViolation | null {
+  if (!claimsAirtime(record)) return null;
+  return checkItem(
+    policy,
+    {
+      startsAt: record.startedAt.getTime(),
+      endsAt: record.endedAt.getTime(),
+      kind,
+      airtimeMs: record.playedMs,
+    },
+    { dayAirtimeBeforeMs: days.before(record) },
+  );
+}
+
+/** The refusal of a record that breaks the policy: 409 with the rule, as an item's would be. */
+export function policyRefusal(violation: PolicyViolation): DomainError {
+  const refusal: PolicyRefusal = { rule: violation.rule, messageVi: violation.messageVi };
+  return new DomainError(violation.rule, violation.message, refusal);
+}
+
+/**
+ * The airtime the daily limit counts, per commune and local day (by the record's start):
+ * records in effect on the log, then the request's records as they are accepted, a correction
+ * taking the place of the record it corrects. Emergencies and live speech are not counted.
+ */
+export class DayAirtime {
+  private readonly byDay = new Map<string, number>();
+  /** Counted records of the log by `communeKey(commune, seq)`: their day, and airtime. */
+  private readonly counted = new Map<string, { day: string; airtimeMs: number }>();
+
+  constructor(rows: readonly CountedRow[] = []) {
+    for (const row of rows) {
+      const day = communeKey(row.communeCode, localDateOf(row.startedAt));
+      this.counted.set(communeKey(row.communeCode, String(row.seq)), {
+        day,
+        airtimeMs: row.airtimeMs,
+      });
+      this.byDay.set(day, (this.byDay.get(day) ?? 0) + row.airtimeMs);
+    }
+  }
+
+  /** The day's airtime before the record, without the record it corrects. */
+  before(record: PreparedRecord): number {
+    const day = communeKey(record.communeCode, localDateOf(record.startedAt));
+    const replaced = this.replaced(record);
+    return (this.byDay.get(day) ?? 0) - (replaced?.day === day ? replaced.airtimeMs : 0);
+  }
+
+  /** Takes in an accepted record: its own airtime counts (unless exempt), its target's stops. */
+  accept(record: PreparedRecord, kind: PolicyItemKind): void {
+    const replaced = this.replaced(record);
+    if (replaced) this.byDay.set(replaced.day, this.byDay.get(replaced.day)! - replaced.airtimeMs);
+    if (!claimsAirtime(record) || kind === 'emergency') return;
+    const day = communeKey(record.communeCode, localDateOf(record.startedAt));
+    this.byDay.set(day, (this.byDay.get(day) ?? 0) + record.playedMs);
+  }
+
+  private replaced(record: PreparedRecord): { day: string; airtimeMs: number } | undefined {
+    if (!record.correctsSeq) return undefined;
+    return this.counted.get(communeKey(record.communeCode, String(record.correctsSeq)));
+  }
+}
+
+/** A record of the log the daily limit counts. */
+export interface CountedRow {
+  communeCode: string;
+  seq: number;
+  startedAt: Date;
+  airtimeMs: number;
+}
+
+interface CountedSqlRow {
+  communeCode: string;
+  seq: number | string;
+  startedAt: string;
+  playedMs: number | string;
+}
+
+/**
+ * The log's records the daily limit counts on the local days the records start on, for every
+ * commune they name, in one statement (per 100 runs of days): in effect (nothing corrects them),
+ * `aired` or `partial` with time played, neither live speech nor an emergency (by the item's
+ * source or the bulletin's priority). Only records that claim airtime need their days read.
+ */
+export async function countedOnDays(
+  manager: EntityManager,
+  records: readonly PreparedRecord[],
+): Promise<DayAirtime> {
+  const spans = daySpans(records.filter(claimsAirtime));
+  const rows: CountedRow[] = [];
+  for (const slice of chunks(spans, LOOKUP_CHUNK / 5)) {
+    const found = await selectRows<CountedSqlRow>(
+      manager,
+      'SELECT record.commune_code AS "communeCode", record.seq, ' +
+        'record.started_at AS "startedAt", record.played_ms AS "playedMs" ' +
+        'FROM playout_record record ' +
+        'LEFT JOIN bulletin ON bulletin.id = record.bulletin_id ' +
+        'LEFT JOIN schedule_item item ON item.id = record.schedule_item_id WHERE (' +
+        slice
+          .map(
+            () => '(record.commune_code = ? AND record.started_at >= ? AND record.started_at < ?)',
+          )
+          .join(' OR ') +
+        ") AND record.outcome IN ('aired', 'partial') AND record.played_ms > 0 " +
+        "AND record.source <> 'live' " +
+        "AND (bulletin.priority IS NULL OR bulletin.priority <> 'emergency') " +
+        "AND (item.source IS NULL OR item.source NOT IN ('emergency', 'live')) " +
+        'AND NOT EXISTS (SELECT 1 FROM playout_record fix ' +
+        'WHERE fix.commune_code = record.commune_code AND fix.corrects_seq = record.seq)',
+      slice.flatMap((span) => [span.communeCode, toInstant(span.from), toInstant(span.to)]),
+    );
+    for (const row of found) {
+      rows.push({
+        communeCode: row.communeCode,
+        seq: Number(row.seq),
+        startedAt: new Date(row.startedAt),
+        airtimeMs: Number(row.playedMs),
+      });
+    }
+  }
+  return new DayAirtime(rows);
+}
+
+/** The local days the records start on, per commune, as spans of consecutive days. */
+function daySpans(
+  records: readonly PreparedRecord[],
+): { communeCode: string; from: Date; to: Date }[] {
+  const days = new Map<string, Set<string>>();
+  for (const record of records) {
+    const known = days.get(record.communeCode) ?? new Set<string>();
+    known.add(localDateOf(record.startedAt));
+    days.set(record.communeCode, known);
+  }
+  const spans: { communeCode: string; from: Date; to: Date }[] = [];
+  for (const [communeCode, dates] of days) {
+    const sorted = [...dates].sort();
+    let first = sorted[0];
+    for (const [index, date] of sorted.entries()) {
+      const next = sorted[index + 1];
+      if (next === addDays(date, 1)) continue;
+      spans.push({ communeCode, from: localMidnight(first), to: localMidnight(addDays(date, 1)) });
+      first = next;
+    }
+  }
+  return spans;
+}
