@@ -51,7 +51,11 @@ describe('as-run records against the broadcast policy (e2e)', () => {
 
   beforeAll(async () => {
     storage = await createTestStorage();
-    app = await startTestApp(storage, { APP_ROLES: 'api' });
+    // The real default quiet hours (the tests' default has none).
+    app = await startTestApp(storage, {
+      APP_ROLES: 'api',
+      POLICY_DEFAULT_QUIET_HOURS: '21:30-05:30',
+    });
     admin = await app.login(ADMIN.username, ADMIN.password);
     operator = await createUserAndLogin(app, admin, {
       username: 'van-hanh-quy-dinh',

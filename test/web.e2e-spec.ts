@@ -381,7 +381,7 @@ describe('web app in a browser (e2e, Chromium)', () => {
         `${tomorrow} 06:00:00,${tomorrow} 06:01:00,aired,Bản tin ngày mai,kinh-te-so`,
         `${yesterday} 11:00:00,${yesterday} 11:01:00,aired,Chủ đề không có,chu-de-la`,
         `${yesterday} 06:00:30,${yesterday} 06:02:00,aired,Chồng lên bản tin đúng,chinh-quyen-so`,
-        `${yesterday} 23:00:00,${yesterday} 23:30:00,aired,Phát đêm,kinh-te-so`,
+        `${yesterday} 12:00:00,${yesterday} 13:30:00,aired,Phát quá dài,kinh-te-so`,
       ].join('\n'),
     );
     await page.getByLabel('Tệp CSV (UTF-8)', { exact: true }).setInputFiles(wrong);
@@ -407,8 +407,8 @@ describe('web app in a browser (e2e, Chromium)', () => {
       ),
       'Dòng 9: Không có chủ đề nào mang mã “chu-de-la”',
       `Dòng 10: Trùng thời gian với dòng 2 của tệp (“Bản tin đúng”, ${formatDayMonth(yesterday)} 06:00–06:01)`,
-      // The broadcast policy's own words (default quiet hours 21:30–05:30).
-      `Dòng 11: Mục phát 23:00–23:30 ngày ${formatDate(yesterday)} rơi vào giờ yên tĩnh 21:30–05:30`,
+      // The broadcast policy's own words (default longest session: 60 min).
+      `Dòng 11: Mục phát 12:00–13:30 ngày ${formatDate(yesterday)} kết thúc sau 90 phút kể từ đầu buổi phát, quá giới hạn 60 phút một buổi`,
     ]);
     // The hint names every column the import reads.
     await expect(page.getByText(/^Dòng đầu là tên cột:/).textContent()).resolves.toContain(
