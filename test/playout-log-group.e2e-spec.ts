@@ -20,10 +20,13 @@ interface Answer {
   replayed: boolean;
 }
 
-/** A minute-long `aired` record of `slot` (two minutes apart) on 2025-10-01 local. */
+/**
+ * A minute-long `aired` record of `slot` (two minutes apart) from 08:00 on 2025-10-01 local,
+ * outside the default quiet hours.
+ */
 function record(slot: number, offsetMs = 0, topics = ['chinh-quyen-so']): object {
   const startedAt = new Date(
-    Date.parse('2025-10-01T05:00:00.000+07:00') + slot * 120_000 + offsetMs,
+    Date.parse('2025-10-01T08:00:00.000+07:00') + slot * 120_000 + offsetMs,
   );
   return {
     outcome: 'aired',
@@ -135,7 +138,7 @@ describe('single as-run posts committed together (e2e)', () => {
       outcome: 'missed',
       title: 'Bản tin chuyển đổi số',
       topics: ['chinh-quyen-so'],
-      startedAt: '2025-10-01T05:00:00.000+07:00',
+      startedAt: '2025-10-01T08:00:00.000+07:00',
       correctsSeq: 1,
     };
     const answers = await Promise.all([
