@@ -6,6 +6,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Database } from 'sqlite3';
 import { DataSource } from 'typeorm';
+import { addDays } from '../src/common/local-time';
 import { dataSourceOptions, SQLITE_PRAGMAS } from '../src/database/data-source-options';
 import { deleteRedisKeys } from '../test/support/services';
 import {
@@ -19,7 +20,7 @@ import {
 import { Benchmark } from './bench.types';
 import { distribution } from './playout.bench';
 import { PostsServiceAnswer, PostsServiceAsk } from './posts-service';
-import { PostsResult, PostsRun } from './posts-traffic';
+import { PostsResult, PostsRun, runDays } from './posts-traffic';
 
 const PROVINCE = '38';
 const CONNECTIONS = 64;
@@ -256,7 +257,7 @@ export const postsBenchmark: Benchmark = {
       servers.push(floor.server);
 
       // Each server warmed up, then the three measured in turns, round after round, so that a
-      // change in the shared machine's speed weighs on all three alike. Each round on its day.
+      // change in the shared machine's speed weighs on all three alike. Each round on its days.
       const serviceCpu: CpuClock = async () =>
         (await askService(serviceProcess, { type: 'cpu' })).micros;
       const targets: [string, CpuClock][] = [
@@ -277,6 +278,8 @@ export const postsBenchmark: Benchmark = {
           cpu,
         );
       }
+      const firstRunDate = addDays('2025-10-01', runDays(WARM_UP_POSTS, communes.length));
+      const daysPerRun = runDays(POSTS, communes.length);
       const measured: Measured[][] = targets.map(() => []);
       for (let round = 0; round < ROUNDS; round += 1) {
         for (const [index, [server, cpu]] of targets.entries()) {
@@ -287,7 +290,7 @@ export const postsBenchmark: Benchmark = {
                 ...base,
                 origin: server,
                 count: POSTS,
-                date: `2025-10-${String(2 + round).padStart(2, '0')}`,
+                date: addDays(firstRunDate, round * daysPerRun),
                 tag: `run-${round}`,
               },
               cpu,
