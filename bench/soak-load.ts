@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
+import { addDays, localDateOf, localDateTime } from '../src/common/local-time';
 
 /**
  * The soak benchmark's clients (bench/soak.bench.ts), on a worker thread: an event loop of their
@@ -7,7 +8,9 @@ import { parentPort, workerData } from 'node:worker_threads';
  * count and time. A health probe every 100 ms throughout; with `attack`, at the same time:
  * a login flood (wrong passwords, a new username each time), nested JSON (a 3.8 MB body nested
  * 1.9 million deep to the login without a token, 10,000 levels with a token on the batch route),
- * and batches of as-run records.
+ * and batches of as-run records (each 30 s long, a minute apart, going back day by day from
+ * yesterday: RECORDS_PER_DAY a day from 05:30, the end of the default quiet hours, to 12:10, so
+ * 200 minutes of airtime a day against the default limit of 240).
  */
 export interface SoakLoadSpec {
   port: number;
@@ -75,6 +78,10 @@ function send(
   });
 }
 
+/** The batch commune's records a day: 400 of 30 s, a minute apart from 05:30. */
+const RECORDS_PER_DAY = 400;
+const FIRST_MINUTE = 5 * 60 + 30;
+
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 async function run(spec: SoakLoadSpec): Promise<SoakLoadResult> {
@@ -109,9 +116,10 @@ async function run(spec: SoakLoadSpec): Promise<SoakLoadResult> {
     })(),
   ];
   if (spec.attack) {
-    // Records a minute apart, going back from yesterday: each batch new, none overlapping.
-    const base = Date.now() - 24 * 3600 * 1000;
-    let minute = 0;
+    // Records a minute apart, going back from yesterday's last, day by day: each batch new, none
+    // overlapping, every one within the default policy.
+    const yesterday = addDays(localDateOf(new Date()), -1);
+    let sent = 0;
     loops.push(
       every(spec.loginsPerSecond, async (index) =>
         count(
@@ -140,7 +148,9 @@ async function run(spec: SoakLoadSpec): Promise<SoakLoadResult> {
       ),
       every(spec.batchesPerSecond, async () => {
         const records = Array.from({ length: spec.recordsPerBatch }, () => {
-          const startedAt = new Date(base - ++minute * 60_000);
+          const day = Math.floor(sent / RECORDS_PER_DAY);
+          const slot = RECORDS_PER_DAY - 1 - (sent++ % RECORDS_PER_DAY);
+          const startedAt = localDateTime(addDays(yesterday, -day), FIRST_MINUTE + slot);
           return {
             outcome: 'aired',
             title: 'Bản tin chuyển đổi số',
