@@ -78,18 +78,21 @@ export function policyRefusal(violation: PolicyViolation): DomainError {
  * taking the place of the record it corrects. Emergencies and live speech are not counted.
  */
 export class DayAirtime {
-  private readonly byDay = new Map<string, number>();
-  /** Counted records of the log by `communeKey(commune, seq)`: their day, and airtime. */
+  /** Counted airtime by `communeKey(commune, local date)`. */
+  private readonly byDay: Map<string, number>;
+  /** Counted records of the log a record of the request corrects, by `communeKey(commune, seq)`. */
   private readonly counted = new Map<string, { day: string; airtimeMs: number }>();
 
-  constructor(rows: readonly CountedRow[] = []) {
-    for (const row of rows) {
-      const day = communeKey(row.communeCode, localDateOf(row.startedAt));
+  constructor(
+    days: ReadonlyMap<string, number> = new Map(),
+    corrected: readonly CountedRow[] = [],
+  ) {
+    this.byDay = new Map(days);
+    for (const row of corrected) {
       this.counted.set(communeKey(row.communeCode, String(row.seq)), {
-        day,
+        day: communeKey(row.communeCode, localDateOf(row.startedAt)),
         airtimeMs: row.airtimeMs,
       });
-      this.byDay.set(day, (this.byDay.get(day) ?? 0) + row.airtimeMs);
     }
   }
 
@@ -103,7 +106,9 @@ export class DayAirtime {
   /** Takes in an accepted record: its own airtime counts (unless exempt), its target's stops. */
   accept(record: PreparedRecord, kind: PolicyItemKind): void {
     const replaced = this.replaced(record);
-    if (replaced) this.byDay.set(replaced.day, this.byDay.get(replaced.day)! - replaced.airtimeMs);
+    if (replaced) {
+      this.byDay.set(replaced.day, (this.byDay.get(replaced.day) ?? 0) - replaced.airtimeMs);
+    }
     if (!claimsAirtime(record) || kind === 'emergency') return;
     const day = communeKey(record.communeCode, localDateOf(record.startedAt));
     this.byDay.set(day, (this.byDay.get(day) ?? 0) + record.playedMs);
@@ -130,41 +135,73 @@ interface CountedSqlRow {
   playedMs: number | string;
 }
 
+/** The records of the log the daily limit counts: joins and conditions after `FROM`. */
+const COUNTED =
+  'playout_record record ' +
+  'LEFT JOIN bulletin ON bulletin.id = record.bulletin_id ' +
+  'LEFT JOIN schedule_item item ON item.id = record.schedule_item_id ' +
+  "WHERE record.outcome IN ('aired', 'partial') AND record.played_ms > 0 " +
+  "AND record.source <> 'live' " +
+  "AND (bulletin.priority IS NULL OR bulletin.priority <> 'emergency') " +
+  "AND (item.source IS NULL OR item.source NOT IN ('emergency', 'live')) " +
+  'AND NOT EXISTS (SELECT 1 FROM playout_record fix ' +
+  'WHERE fix.commune_code = record.commune_code AND fix.corrects_seq = record.seq)';
+
 /**
- * The log's records the daily limit counts on the local days the records start on, for every
- * commune they name, in one statement (per 100 runs of days): in effect (nothing corrects them),
- * `aired` or `partial` with time played, neither live speech nor an emergency (by the item's
- * source or the bulletin's priority). Only records that claim airtime need their days read.
+ * What the daily limit counts of the log on the local days the records start on, for every
+ * commune they name: each day's sum, summed by SQLite or PostgreSQL (a commune's busy day is
+ * hundreds of records; a post of a single record needs one number), in one statement per 100
+ * days; and, only for the request's corrections, the records they correct. In effect (nothing
+ * corrects them), `aired` or `partial` with time played, neither live speech nor an emergency
+ * (by the item's source or the bulletin's priority). Only records that claim airtime are read for.
  */
 export async function countedOnDays(
   manager: EntityManager,
   records: readonly PreparedRecord[],
 ): Promise<DayAirtime> {
-  const spans = daySpans(records.filter(claimsAirtime));
-  const rows: CountedRow[] = [];
-  for (const slice of chunks(spans, LOOKUP_CHUNK / 5)) {
+  const claiming = records.filter(claimsAirtime);
+  const days = new Map<string, { communeCode: string; date: string }>();
+  for (const record of claiming) {
+    const date = localDateOf(record.startedAt);
+    days.set(communeKey(record.communeCode, date), { communeCode: record.communeCode, date });
+  }
+  const sums = new Map<string, number>();
+  for (const slice of chunks([...days.values()], LOOKUP_CHUNK / 5)) {
+    const found = await selectRows<{ day: number | string; airtimeMs: number | string | null }>(
+      manager,
+      slice
+        .map(
+          (_, index) =>
+            `SELECT ${index} AS day, SUM(record.played_ms) AS "airtimeMs" FROM ${COUNTED} ` +
+            'AND record.commune_code = ? AND record.started_at >= ? AND record.started_at < ?',
+        )
+        .join(' UNION ALL '),
+      slice.flatMap((day) => [
+        day.communeCode,
+        toInstant(localMidnight(day.date)),
+        toInstant(localMidnight(addDays(day.date, 1))),
+      ]),
+    );
+    for (const row of found) {
+      const day = slice[Number(row.day)];
+      sums.set(communeKey(day.communeCode, day.date), Number(row.airtimeMs ?? 0));
+    }
+  }
+  const corrected: CountedRow[] = [];
+  for (const slice of chunks(
+    records.filter((record) => record.correctsSeq),
+    LOOKUP_CHUNK / 5,
+  )) {
     const found = await selectRows<CountedSqlRow>(
       manager,
       'SELECT record.commune_code AS "communeCode", record.seq, ' +
-        'record.started_at AS "startedAt", record.played_ms AS "playedMs" ' +
-        'FROM playout_record record ' +
-        'LEFT JOIN bulletin ON bulletin.id = record.bulletin_id ' +
-        'LEFT JOIN schedule_item item ON item.id = record.schedule_item_id WHERE (' +
-        slice
-          .map(
-            () => '(record.commune_code = ? AND record.started_at >= ? AND record.started_at < ?)',
-          )
-          .join(' OR ') +
-        ") AND record.outcome IN ('aired', 'partial') AND record.played_ms > 0 " +
-        "AND record.source <> 'live' " +
-        "AND (bulletin.priority IS NULL OR bulletin.priority <> 'emergency') " +
-        "AND (item.source IS NULL OR item.source NOT IN ('emergency', 'live')) " +
-        'AND NOT EXISTS (SELECT 1 FROM playout_record fix ' +
-        'WHERE fix.commune_code = record.commune_code AND fix.corrects_seq = record.seq)',
-      slice.flatMap((span) => [span.communeCode, toInstant(span.from), toInstant(span.to)]),
+        `record.started_at AS "startedAt", record.played_ms AS "playedMs" FROM ${COUNTED} AND (` +
+        slice.map(() => '(record.commune_code = ? AND record.seq = ?)').join(' OR ') +
+        ')',
+      slice.flatMap((record) => [record.communeCode, record.correctsSeq]),
     );
     for (const row of found) {
-      rows.push({
+      corrected.push({
         communeCode: row.communeCode,
         seq: Number(row.seq),
         startedAt: new Date(row.startedAt),
@@ -172,29 +209,5 @@ export async function countedOnDays(
       });
     }
   }
-  return new DayAirtime(rows);
-}
-
-/** The local days the records start on, per commune, as spans of consecutive days. */
-function daySpans(
-  records: readonly PreparedRecord[],
-): { communeCode: string; from: Date; to: Date }[] {
-  const days = new Map<string, Set<string>>();
-  for (const record of records) {
-    const known = days.get(record.communeCode) ?? new Set<string>();
-    known.add(localDateOf(record.startedAt));
-    days.set(record.communeCode, known);
-  }
-  const spans: { communeCode: string; from: Date; to: Date }[] = [];
-  for (const [communeCode, dates] of days) {
-    const sorted = [...dates].sort();
-    let first = sorted[0];
-    for (const [index, date] of sorted.entries()) {
-      const next = sorted[index + 1];
-      if (next === addDays(date, 1)) continue;
-      spans.push({ communeCode, from: localMidnight(first), to: localMidnight(addDays(date, 1)) });
-      first = next;
-    }
-  }
-  return spans;
+  return new DayAirtime(sums, corrected);
 }
