@@ -10,10 +10,11 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiExtraModels, ApiTags } from '@nestjs/swagger';
 import { CommuneScope, CurrentUser, ProvinceScope, Roles } from '../auth/access.decorators';
 import { AuthUser } from '../auth/auth-user';
 import { JsonBodyLimit } from '../common/json-body';
+import { ProblemDto } from '../common/problem.dto';
 import {
   ApprovalInboxView,
   ApprovalSummaryView,
@@ -113,9 +114,11 @@ export class BulletinsController {
    * bulletin edited since answers 409 `BULLETIN_CHANGED`.
    */
   @ApiConflictResponse({
-    description: '`BULLETIN_CHANGED`: edited since the revision named; or archived',
-    type: BulletinsChangedProblemView,
+    description:
+      '`BULLETIN_CHANGED` (BulletinsChangedProblemView): edited since the revision named; or archived',
+    type: ProblemDto,
   })
+  @ApiExtraModels(BulletinsChangedProblemView)
   @HttpCode(200)
   @Post('bulletins/:id/approve')
   approve(
@@ -141,10 +144,12 @@ export class BulletinsController {
   @Roles('approver', 'monitor', 'admin')
   @ApiConflictResponse({
     description:
-      '`BULLETIN_CHANGED` (`changed` lists them): edited since the revision named, or none named ' +
-      'to approve; `REVIEW_REFUSED`: another bulletin may not be reviewed. Nothing changed.',
-    type: BulletinsChangedProblemView,
+      '`BULLETIN_CHANGED` (BulletinsChangedProblemView, `changed` lists them): edited since the ' +
+      'revision named, or none named to approve; `REVIEW_REFUSED`: another bulletin may not be ' +
+      'reviewed. Nothing changed.',
+    type: ProblemDto,
   })
+  @ApiExtraModels(BulletinsChangedProblemView)
   @HttpCode(200)
   @Post('approvals/review')
   review(

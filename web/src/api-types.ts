@@ -2270,13 +2270,6 @@ export interface components {
       /** @description True when nothing was written (`?dryRun=true`). */
       dryRun: boolean;
     };
-    ApproveBulletinDto: {
-      /**
-       * @description The revision the approver heard and read. When given, a bulletin edited since answers 409
-       *     `BULLETIN_CHANGED` and stays as it is; left out, the current revision is approved.
-       */
-      revision?: number;
-    };
     ChangedBulletinView: {
       bulletinId: string;
       /** @description Its title now. */
@@ -2299,6 +2292,13 @@ export interface components {
       /** @description What the web app translates (web/src/errors-vi.ts) */
       code: components['schemas']['ErrorCode'];
       changed: components['schemas']['ChangedBulletinView'][];
+    };
+    ApproveBulletinDto: {
+      /**
+       * @description The revision the approver heard and read. When given, a bulletin edited since answers 409
+       *     `BULLETIN_CHANGED` and stays as it is; left out, the current revision is approved.
+       */
+      revision?: number;
     };
     ApprovalItemView: {
       id: string;
@@ -5653,13 +5653,13 @@ export interface operations {
           'application/json': components['schemas']['BulletinView'];
         };
       };
-      /** @description `BULLETIN_CHANGED`: edited since the revision named; or archived */
+      /** @description `BULLETIN_CHANGED` (BulletinsChangedProblemView): edited since the revision named; or archived */
       409: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['BulletinsChangedProblemView'];
+          'application/json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -5722,13 +5722,13 @@ export interface operations {
           'application/json': components['schemas']['ReviewResultView'];
         };
       };
-      /** @description `BULLETIN_CHANGED` (`changed` lists them): edited since the revision named, or none named to approve; `REVIEW_REFUSED`: another bulletin may not be reviewed. Nothing changed. */
+      /** @description `BULLETIN_CHANGED` (BulletinsChangedProblemView, `changed` lists them): edited since the revision named, or none named to approve; `REVIEW_REFUSED`: another bulletin may not be reviewed. Nothing changed. */
       409: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['BulletinsChangedProblemView'];
+          'application/json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
