@@ -179,11 +179,10 @@ describe('details of the web app a tester found (e2e, Chromium)', () => {
       .getByRole('link', { name: 'Lịch phát sóng', exact: true })
       .click();
     await page.getByRole('button', { name: '+ Thêm bản tin vào lịch' }).click();
-    const labels = await page
-      .getByRole('dialog')
-      .getByLabel('Bản tin đã duyệt')
-      .locator('option')
-      .allTextContents();
+    const options = page.getByRole('dialog').getByLabel('Bản tin đã duyệt').locator('option');
+    // The dialog opens before the approved bulletins it lists are read.
+    await options.filter({ hasText: '11 giây' }).waitFor({ state: 'attached' });
+    const labels = await options.allTextContents();
     expect(labels.sort()).toEqual([
       'Chuyển đổi số (11 giây, tạo 06/10/2025 06:08)',
       'Chuyển đổi số (30 giây, tạo 06/10/2025 06:05)',
