@@ -1,4 +1,7 @@
+import { DataSource } from 'typeorm';
 import { Bulletin } from '../src/bulletins/entities/bulletin.entity';
+import * as bulkInsert from '../src/database/bulk-insert';
+import { AirtimeDailySet, AirtimeRollupState } from '../src/reports/entities/airtime-daily.entity';
 import { insertBulletin } from './support/playout-fixtures';
 import {
   ADMIN,
@@ -280,5 +283,81 @@ describe('as-run records against the broadcast policy (e2e)', () => {
       .expect(201);
     const after = await app.http().get(`${logUrl}/verify`).set(bearer(admin)).expect(200);
     expect(after.body).toEqual({ ok: true, count: beforeCount + 5 });
+  });
+
+  /** Posts one `aired` record of `minutes` from `hour` o'clock of `date` (its bulletin, if any). */
+  const postAired = (date: string, hour: number, minutes: number, bulletinId?: string) => {
+    const startedAt = `${date}T${String(hour).padStart(2, '0')}:00:00.000+07:00`;
+    const endedAt = new Date(Date.parse(startedAt) + minutes * 60000).toISOString();
+    return app
+      .http()
+      .post(logUrl)
+      .set(bearer(operator))
+      .send(
+        bulletinId
+          ? { outcome: 'aired', bulletinId, startedAt, endedAt }
+          : {
+              outcome: 'aired',
+              title: `Bản tin ${hour} giờ`,
+              topics: ['kinh-te-so'],
+              startedAt,
+              endedAt,
+            },
+      );
+  };
+
+  /** The statements that sum a day's records for the daily limit, while `run` runs. */
+  const daySums = async (run: () => Promise<unknown>): Promise<number> => {
+    const spy = jest.spyOn(bulkInsert, 'selectRows');
+    try {
+      await run();
+      return spy.mock.calls.filter(([, sql]) => sql.includes('SUM(record.played_ms)')).length;
+    } finally {
+      spy.mockRestore();
+    }
+  };
+
+  it("checks a day with room from the day's kept total, and sums its records only near the limit", async () => {
+    const date = '2025-10-10';
+    // 50 + 55 + 55 + 55 + 20 = 235 of the 240 minutes: each fits with room by the kept total.
+    const sums = await daySums(async () => {
+      await postAired(date, 6, 50).expect(201);
+      for (const hour of [8, 14, 16]) await postAired(date, hour, 55).expect(201);
+      await postAired(date, 18, 20).expect(201);
+    });
+    expect(sums).toBe(0);
+    // 10 more would pass the limit by the kept total: the records are summed, and it is refused.
+    const near = await daySums(() =>
+      postAired(date, 19, 10)
+        .expect(409)
+        .expect((response) => expect(response.body.code).toBe('POLICY_DAILY_LIMIT')),
+    );
+    expect(near).toBe(1);
+  });
+
+  it("does not count an emergency in the day's kept total against the limit", async () => {
+    const date = '2025-10-11';
+    // The kept total counts the hour of the emergency: 60 + 165 = 225 minutes.
+    await postAired(date, 6, 60, emergency.id).expect(201);
+    for (const hour of [8, 10, 14]) await postAired(date, hour, 55).expect(201);
+    // 60 more: 285 by the kept total, 225 by what the limit counts, which fits.
+    await postAired(date, 16, 60).expect(201);
+  });
+
+  it('sums the records of a commune whose roll-ups are behind its log', async () => {
+    const date = '2025-10-12';
+    for (const hour of [6, 8, 14, 16]) await postAired(date, hour, 55).expect(201);
+    // As if the last records had not been rolled up yet: the day's kept total says nothing.
+    const dataSource = app.app.get(DataSource);
+    await dataSource
+      .getRepository(AirtimeDailySet)
+      .update({ communeCode: COMMUNE, localDate: date }, { airedMs: 0 });
+    await dataSource
+      .getRepository(AirtimeRollupState)
+      .decrement({ communeCode: COMMUNE }, 'rolledSeq', 4);
+    // 220 + 30 = 250 minutes by the records: refused.
+    await postAired(date, 18, 30)
+      .expect(409)
+      .expect((response) => expect(response.body.code).toBe('POLICY_DAILY_LIMIT'));
   });
 });

@@ -123,6 +123,23 @@ export interface ChainAnchor {
   check(manager: EntityManager, communeCode: string, reading: ChainReading): Promise<ChainVerdict>;
 }
 
+/** A local day (Asia/Ho_Chi_Minh, `YYYY-MM-DD`) of a commune. */
+export interface CommuneDay {
+  communeCode: string;
+  date: string;
+}
+
+/**
+ * Each commune-day's aired total as it is kept with every append (the reports' roll-ups): the
+ * played time of the `aired` and `partial` records in effect that start on the day, live
+ * speech and emergencies included. By `communeKey(communeCode, date)`; the days of communes
+ * whose totals are behind their log are left out.
+ */
+export type DayTotalsReader = (
+  manager: EntityManager,
+  days: readonly CommuneDay[],
+) => Promise<Map<string, number>>;
+
 /**
  * Work that must commit with every append (the reports' roll-ups): called in the append's
  * transaction, with the chain heads held, once per append with its records: grouped by commune
@@ -222,6 +239,7 @@ function recordValues(
 @Injectable()
 export class AsRunLedger {
   private readonly hooks: AppendHook[] = [];
+  private dayTotalsReader: DayTotalsReader | null = null;
 
   constructor(
     private readonly db: Db,
@@ -239,6 +257,24 @@ export class AsRunLedger {
       const index = this.hooks.indexOf(hook);
       if (index >= 0) this.hooks.splice(index, 1);
     };
+  }
+
+  /**
+   * Registers the reader of the day totals that the appends' hook keeps (see `DayTotalsReader`):
+   * the reports module's, as for `onAppend`.
+   */
+  onDayTotals(reader: DayTotalsReader): () => void {
+    this.dayTotalsReader = reader;
+    return () => {
+      if (this.dayTotalsReader === reader) this.dayTotalsReader = null;
+    };
+  }
+
+  /** The kept day totals of `days` (see `DayTotalsReader`); none when no reader is registered. */
+  dayTotals(manager: EntityManager, days: readonly CommuneDay[]): Promise<Map<string, number>> {
+    if (!this.dayTotalsReader || days.length === 0)
+      return Promise.resolve(new Map<string, number>());
+    return this.dayTotalsReader(manager, days);
   }
 
   /**

@@ -44,7 +44,14 @@ import {
   RecordTimeRules,
 } from './record-preparer';
 import { RefusalFields } from './record-refusal.view';
-import { countedOnDays, policyRefusal, recordKind, recordViolation } from './record-policy';
+import { dailyLimitMs } from '../schedule/broadcast-policy';
+import {
+  claimedDays,
+  countedOnDays,
+  policyRefusal,
+  recordKind,
+  recordViolation,
+} from './record-policy';
 import { PolicyChecks } from '../schedule/policy-checks';
 import { keyConflict, overlapError, PostedRecordResult, PostGroup } from './post-group';
 
@@ -194,13 +201,15 @@ export class PlayoutLogService {
       'error' in record ? [] : [{ post: posts[index], record }],
     );
     // The broadcast policy of each commune and the airtime of the days the records start on.
-    const [policies, days] = await settleAll([
+    const readyRecords = ready.map(({ record }) => record);
+    const [policies, totals] = await settleAll([
       this.policy.forCommunes(manager, [...new Set(ready.map(({ post }) => post.communeCode))]),
-      countedOnDays(
-        manager,
-        ready.map(({ record }) => record),
-      ),
+      this.ledger.dayTotals(manager, claimedDays(readyRecords)),
     ]);
+    const days = await countedOnDays(manager, readyRecords, {
+      limitMs: (communeCode) => dailyLimitMs(policies.get(communeCode)!),
+      totals,
+    });
     const byKey = await recordsByKey(
       manager,
       'idempotencyKey',
@@ -341,14 +350,18 @@ export class PlayoutLogService {
       // The log's records the rows repeat, and those in effect around them: read together.
       const preparedRecords = prepared.map((row) => row.record);
       const window = spanOf(preparedRecords);
-      const [existing, effective, policy, days] = await settleAll([
+      const [existing, effective, policy, totals] = await settleAll([
         existingContentKeys(manager, communeCode, preparedRecords),
         window
           ? effectiveRecordsBetween(manager, communeCode, window.from, window.to)
           : Promise.resolve([]),
         this.policy.forCommune(manager, communeCode),
-        countedOnDays(manager, preparedRecords),
+        this.ledger.dayTotals(manager, claimedDays(preparedRecords)),
       ]);
+      const days = await countedOnDays(manager, preparedRecords, {
+        limitMs: () => dailyLimitMs(policy),
+        totals,
+      });
       const inEffect = new IntervalIndex(effective);
       const accepted: { place: RowPlace; record: PreparedRecord }[] = [];
       const seen = new Map<string, RowPlace>();

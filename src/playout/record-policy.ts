@@ -11,6 +11,7 @@ import {
   PolicyRule,
   PolicyViolation,
 } from '../schedule/broadcast-policy';
+import type { CommuneDay } from './as-run-ledger';
 import { chunks, communeKey, LOOKUP_CHUNK } from './log-checks';
 import { PreparedRecord, RecordLookups } from './record-preparer';
 
@@ -147,26 +148,57 @@ const COUNTED =
   'AND NOT EXISTS (SELECT 1 FROM playout_record fix ' +
   'WHERE fix.commune_code = record.commune_code AND fix.corrects_seq = record.seq)';
 
+/** The commune-days the records that claim airtime start on: those the daily limit reads. */
+export function claimedDays(records: readonly PreparedRecord[]): CommuneDay[] {
+  const days = new Map<string, CommuneDay>();
+  for (const record of records.filter(claimsAirtime)) {
+    const date = localDateOf(record.startedAt);
+    days.set(communeKey(record.communeCode, date), { communeCode: record.communeCode, date });
+  }
+  return [...days.values()];
+}
+
+/** What the daily limit is checked against: each commune's limit, and the ledger's day totals. */
+export interface DayLimits {
+  /** The commune's daily limit in milliseconds (`dailyLimitMs` of its policy). */
+  limitMs(communeCode: string): number;
+  /** `AsRunLedger.dayTotals` of the `claimedDays`: upper bounds of what the limit counts. */
+  totals: ReadonlyMap<string, number>;
+}
+
 /**
  * What the daily limit counts of the log on the local days the records start on, for every
- * commune they name: each day's sum, summed by SQLite or PostgreSQL (a commune's busy day is
- * hundreds of records; a post of a single record needs one number), in one statement per 100
- * days; and, only for the request's corrections, the records they correct. In effect (nothing
- * corrects them), `aired` or `partial` with time played, neither live speech nor an emergency
- * (by the item's source or the bulletin's priority). Only records that claim airtime are read for.
+ * commune they name; and, only for the request's corrections, the records they correct.
+ *
+ * A day whose kept total (`limits.totals`, which counts emergencies and live speech too) leaves
+ * room under the limit for every record of the request on it is given that total: no record
+ * can break the limit there, and nothing is summed. The others are summed by SQLite or
+ * PostgreSQL (a commune's busy day is hundreds of records), in one statement per 100 days:
+ * records in effect (nothing corrects them), `aired` or `partial` with time played, neither
+ * live speech nor an emergency (by the item's source or the bulletin's priority).
  */
 export async function countedOnDays(
   manager: EntityManager,
   records: readonly PreparedRecord[],
+  limits: DayLimits,
 ): Promise<DayAirtime> {
-  const claiming = records.filter(claimsAirtime);
-  const days = new Map<string, { communeCode: string; date: string }>();
-  for (const record of claiming) {
-    const date = localDateOf(record.startedAt);
-    days.set(communeKey(record.communeCode, date), { communeCode: record.communeCode, date });
+  const claimed = new Map<string, number>();
+  for (const record of records.filter(claimsAirtime)) {
+    const day = communeKey(record.communeCode, localDateOf(record.startedAt));
+    claimed.set(day, (claimed.get(day) ?? 0) + record.playedMs);
   }
   const sums = new Map<string, number>();
-  for (const slice of chunks([...days.values()], LOOKUP_CHUNK / 5)) {
+  const toSum: CommuneDay[] = [];
+  for (const day of claimedDays(records)) {
+    const key = communeKey(day.communeCode, day.date);
+    const total = limits.totals.get(key);
+    if (total !== undefined && total + claimed.get(key)! <= limits.limitMs(day.communeCode)) {
+      sums.set(key, total);
+    } else {
+      toSum.push(day);
+    }
+  }
+  for (const slice of chunks(toSum, LOOKUP_CHUNK / 5)) {
     const found = await selectRows<{ day: number | string; airtimeMs: number | string | null }>(
       manager,
       slice

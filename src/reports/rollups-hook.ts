@@ -1,23 +1,24 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { AsRunLedger } from '../playout/as-run-ledger';
-import { applyToRollups } from './rollups';
+import { applyToRollups, dayTotals } from './rollups';
 
 /**
  * Keeps the roll-ups in the same transaction as every as-run append: registers
- * `applyToRollups` with the ledger's append hook. The arrow goes from reports to playout only;
- * the ledger does not know the roll-ups exist.
+ * `applyToRollups` with the ledger's append hook, and `dayTotals` as the reader of the day
+ * totals they keep. The arrow goes from reports to playout only; the ledger does not know the
+ * roll-ups exist.
  */
 @Injectable()
 export class RollupsHook implements OnModuleInit, OnModuleDestroy {
-  private unregister?: () => void;
+  private readonly unregister: (() => void)[] = [];
 
   constructor(private readonly ledger: AsRunLedger) {}
 
   onModuleInit(): void {
-    this.unregister = this.ledger.onAppend(applyToRollups);
+    this.unregister.push(this.ledger.onAppend(applyToRollups), this.ledger.onDayTotals(dayTotals));
   }
 
   onModuleDestroy(): void {
-    this.unregister?.();
+    for (const unregister of this.unregister.splice(0)) unregister();
   }
 }

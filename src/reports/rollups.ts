@@ -1,6 +1,8 @@
 import { Between, EntityManager, In } from 'typeorm';
 import { insertRows, placeholders, selectRows, settleAll, SqlValue } from '../database/bulk-insert';
+import type { CommuneDay } from '../playout/as-run-ledger';
 import { PlayoutChain } from '../playout/entities/playout-chain.entity';
+import { chunks, communeKey, LOOKUP_CHUNK } from '../playout/log-checks';
 import { PlayoutRecord } from '../playout/entities/playout-record.entity';
 import {
   airtimeOf,
@@ -297,6 +299,47 @@ export async function rebuildCommune(
   await delta.write(manager);
   await saveRolledSeq(manager, communeCode, records.at(-1)?.seq ?? 0, now);
   return records.length;
+}
+
+/**
+ * Each commune-day's aired total in the set roll-up (every topic set of the day summed: what
+ * the records in effect played, whatever their topics), by `communeKey(communeCode, date)`,
+ * 0 for a day without a row; the days of communes whose roll-ups are behind their chain head
+ * are left out. The as-run ledger's `DayTotalsReader`: a few key lookups where summing the
+ * day's records reads all of them.
+ */
+export async function dayTotals(
+  manager: EntityManager,
+  days: readonly CommuneDay[],
+): Promise<Map<string, number>> {
+  const communes = [...new Set(days.map((day) => day.communeCode))];
+  const behind = new Set<string>();
+  for (const codes of chunks(communes, LOOKUP_CHUNK)) {
+    const rows = await selectRows<{ communeCode: string }>(
+      manager,
+      'SELECT head.commune_code AS "communeCode" FROM playout_chain head ' +
+        'LEFT JOIN airtime_rollup_state state ON state.commune_code = head.commune_code ' +
+        `WHERE head.commune_code IN (${placeholders(codes.length)}) ` +
+        'AND head.last_seq > COALESCE(state.rolled_seq, 0)',
+      codes,
+    );
+    for (const row of rows) behind.add(row.communeCode);
+  }
+  const current = days.filter((day) => !behind.has(day.communeCode));
+  const totals = new Map<string, number>();
+  for (const day of current) totals.set(communeKey(day.communeCode, day.date), 0);
+  for (const slice of chunks(current, LOOKUP_CHUNK / 2)) {
+    const rows = await selectRows<{ communeCode: string; date: string; airedMs: number | string }>(
+      manager,
+      'SELECT commune_code AS "communeCode", local_date AS "date", SUM(aired_ms) AS "airedMs" ' +
+        'FROM airtime_daily_set WHERE ' +
+        slice.map(() => '(commune_code = ? AND local_date = ?)').join(' OR ') +
+        ' GROUP BY commune_code, local_date',
+      slice.flatMap((day) => [day.communeCode, day.date]),
+    );
+    for (const row of rows) totals.set(communeKey(row.communeCode, row.date), Number(row.airedMs));
+  }
+  return totals;
 }
 
 /** Communes whose roll-ups are behind their chain head. */

@@ -90,6 +90,11 @@ export interface ItemContext {
 
 const MINUTE_MS = 60000;
 
+/** The most a day may air under the policy, in milliseconds (emergencies aside). */
+export function dailyLimitMs(policy: Pick<BroadcastPolicy, 'maxDailyMinutes'>): number {
+  return policy.maxDailyMinutes * MINUTE_MS;
+}
+
 /** The kind of a program-log item: `source` emergency or an emergency bulletin; a relay by its source. */
 export function policyKindOf(
   item: { source: string; sourceId?: string | null },
@@ -277,7 +282,7 @@ export function checkItem(
     };
   }
   const dayMs = (context.dayAirtimeBeforeMs ?? 0) + (item.airtimeMs ?? item.endsAt - item.startsAt);
-  if (dayMs > policy.maxDailyMinutes * MINUTE_MS) {
+  if (dayMs > dailyLimitMs(policy)) {
     const minutes = policy.maxDailyMinutes;
     return {
       rule: 'POLICY_DAILY_LIMIT',
