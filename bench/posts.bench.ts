@@ -215,8 +215,13 @@ export const postsBenchmark: Benchmark = {
     let raw: Database | undefined;
     const servers: Server[] = [];
     // The service in a process of its own, run as `npm start` runs it.
+    // BENCH_CPU_PROF=<folder>: the service's CPU profile written there (`node --cpu-prof`).
+    const profile = process.env.BENCH_CPU_PROF;
     const serviceProcess: ServiceProcess = new BenchChild('posts-service.js', {
-      execArgv: startSettings.NODE_FLAGS,
+      execArgv: [
+        ...startSettings.NODE_FLAGS,
+        ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []),
+      ],
       env: startSettings.serviceEnv(process.env),
     });
     // One load process for the whole run: each server is warmed up by the same clients that then

@@ -312,32 +312,37 @@ export async function dayTotals(
   manager: EntityManager,
   days: readonly CommuneDay[],
 ): Promise<Map<string, number>> {
-  const communes = [...new Set(days.map((day) => day.communeCode))];
+  const found = new Map<string, number>();
   const behind = new Set<string>();
-  for (const codes of chunks(communes, LOOKUP_CHUNK)) {
-    const rows = await selectRows<{ communeCode: string }>(
-      manager,
-      'SELECT head.commune_code AS "communeCode" FROM playout_chain head ' +
-        'LEFT JOIN airtime_rollup_state state ON state.commune_code = head.commune_code ' +
-        `WHERE head.commune_code IN (${placeholders(codes.length)}) ` +
-        'AND head.last_seq > COALESCE(state.rolled_seq, 0)',
-      codes,
-    );
-    for (const row of rows) behind.add(row.communeCode);
-  }
-  const current = days.filter((day) => !behind.has(day.communeCode));
-  const totals = new Map<string, number>();
-  for (const day of current) totals.set(communeKey(day.communeCode, day.date), 0);
-  for (const slice of chunks(current, LOOKUP_CHUNK / 2)) {
-    const rows = await selectRows<{ communeCode: string; date: string; airedMs: number | string }>(
+  // One statement a slice: the days' sums, then a row without a date for each commune behind.
+  for (const slice of chunks(days, LOOKUP_CHUNK / 2)) {
+    const communes = [...new Set(slice.map((day) => day.communeCode))];
+    const rows = await selectRows<{
+      communeCode: string;
+      date: string | null;
+      airedMs: number | string | null;
+    }>(
       manager,
       'SELECT commune_code AS "communeCode", local_date AS "date", SUM(aired_ms) AS "airedMs" ' +
         'FROM airtime_daily_set WHERE ' +
         slice.map(() => '(commune_code = ? AND local_date = ?)').join(' OR ') +
-        ' GROUP BY commune_code, local_date',
-      slice.flatMap((day) => [day.communeCode, day.date]),
+        ' GROUP BY commune_code, local_date UNION ALL ' +
+        'SELECT head.commune_code, NULL, NULL FROM playout_chain head ' +
+        'LEFT JOIN airtime_rollup_state state ON state.commune_code = head.commune_code ' +
+        `WHERE head.commune_code IN (${placeholders(communes.length)}) ` +
+        'AND head.last_seq > COALESCE(state.rolled_seq, 0)',
+      [...slice.flatMap((day) => [day.communeCode, day.date]), ...communes],
     );
-    for (const row of rows) totals.set(communeKey(row.communeCode, row.date), Number(row.airedMs));
+    for (const row of rows) {
+      if (row.date === null) behind.add(row.communeCode);
+      else found.set(communeKey(row.communeCode, row.date), Number(row.airedMs));
+    }
+  }
+  const totals = new Map<string, number>();
+  for (const day of days) {
+    if (behind.has(day.communeCode)) continue;
+    const key = communeKey(day.communeCode, day.date);
+    totals.set(key, found.get(key) ?? 0);
   }
   return totals;
 }

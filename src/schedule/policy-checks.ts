@@ -10,6 +10,7 @@ import {
   localMidnight,
 } from '../common/local-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { placeholders, selectRows } from '../database/bulk-insert';
 import { toInstant } from '../database/columns';
 import { GeoService } from '../geo/geo.service';
 import {
@@ -108,13 +109,22 @@ export class PolicyChecks {
     const overrides = new Map<string, PolicyOverrides>();
     for (let start = 0; start < communeCodes.length; start += 500) {
       const codes = communeCodes.slice(start, start + 500);
-      const records = await manager.find(BroadcastPolicyRecord, {
-        where: [
-          ...(start === 0 ? [{ scope: 'province' as const, code: In(provinces) }] : []),
-          { scope: 'commune', code: In(codes) },
-        ],
-      });
-      for (const record of records) overrides.set(`${record.scope}:${record.code}`, record.rules);
+      // Plain SQL: every group of as-run posts reads its communes' policies.
+      const records = await selectRows<{ scope: PolicyScope; code: string; rules: string }>(
+        manager,
+        'SELECT scope, code, rules FROM broadcast_policy WHERE ' +
+          (start === 0
+            ? `(scope = 'province' AND code IN (${placeholders(provinces.length)})) OR `
+            : '') +
+          `(scope = 'commune' AND code IN (${placeholders(codes.length)}))`,
+        start === 0 ? [...provinces, ...codes] : codes,
+      );
+      for (const record of records) {
+        overrides.set(
+          `${record.scope}:${record.code}`,
+          JSON.parse(record.rules) as PolicyOverrides,
+        );
+      }
     }
     return new Map(
       communes.map((commune) => [
