@@ -1,27 +1,20 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { EdgeStore } from '../src/edge/edge-store';
 import { registerDevice } from './support/fleet-device';
-import { eventually } from './support/eventually';
 import { insertScheduleItem } from './support/playout-fixtures';
 import { createActors, createApproved, HAC_THANH } from './support/schedule-fixtures';
-import { freePort } from './support/services';
 import {
-  BUILT_EDGE,
+  communeReader,
+  logIn,
+  onFreePorts,
   ServiceProcess,
-  startBuiltProcess,
-  startServiceProcess,
+  startEdgeProcess,
+  startListeningService,
 } from './support/service-process';
 import { ADMIN, bearer, createTestStorage, startTestApp, TestStorage } from './support/test-app';
 
 jest.setTimeout(200000);
-
-interface RecordJson {
-  scheduleItemId: string | null;
-  outcome: string;
-  source: string;
-  devices: Record<string, number> | null;
-}
 
 /**
  * A box is taken from one cluster (A) to another (B) of the commune: it keeps its data directory
@@ -47,8 +40,6 @@ describe('a box enrolled as another cluster leaves the old cluster’s items (e2
   });
 
   it('writes no receipt of the old cluster’s items under the new identity', async () => {
-    const [httpPort, mqttPort] = [await freePort(), await freePort()];
-    const origin = `http://127.0.0.1:${httpPort}`;
     const app = await startTestApp(storage);
     const who = await createActors(app, await app.login(ADMIN.username, ADMIN.password));
     const a = await registerDevice(app, who.operator, HAC_THANH, 'Cụm loa thôn 1 – đình', [
@@ -77,50 +68,19 @@ describe('a box enrolled as another cluster leaves the old cluster’s items (e2
     const forB = await item(base + 50000);
     await app.close();
 
-    service = startServiceProcess({
-      ...storage.env,
-      PORT: String(httpPort),
-      MQTT_PORT: String(mqttPort),
-    });
-    await service.waitFor(/listening on/, 30000);
-    const token = (
-      (await (
-        await fetch(`${origin}/api/v1/auth/login`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify(ADMIN),
-        })
-      ).json()) as { accessToken: string }
-    ).accessToken;
-    const get = async <T>(path: string): Promise<T> => {
-      const response = await fetch(`${origin}/api/v1/communes/${HAC_THANH}${path}`, {
-        headers: bearer(token),
-      });
-      expect(response.status).toBe(200);
-      return (await response.json()) as T;
-    };
-    const recordOf = (itemId: string) =>
-      eventually(
-        async () =>
-          (await get<RecordJson[]>('/playout-log')).find(
-            (record) => record.scheduleItemId === itemId,
-          ),
-        { timeoutMs: 30000, what: `the record of item ${itemId}` },
-      );
+    const { env, origin } = await onFreePorts(storage.env);
+    service = await startListeningService(env);
+    const token = await logIn(origin);
+    const { get, recordOf } = communeReader(origin, token, HAC_THANH);
 
-    const dataDir = join(storage.dir, 'box', 'data');
-    mkdirSync(dataDir, { recursive: true });
+    const box = join(storage.dir, 'box');
+    const dataDir = join(box, 'data');
     const startEdge = (code: string) => {
-      const edge = startBuiltProcess(BUILT_EDGE, {
-        PATH: process.env.PATH,
-        NO_COLOR: '1',
-        EDGE_SERVER_URL: origin,
-        EDGE_ENROLMENT_CODE: code,
-        EDGE_DATA_DIR: dataDir,
-        PLAYOUT_SINK: 'file',
-        PLAYOUT_ARCHIVE_DIR: join(storage.dir, 'box', 'archive'),
-        PLAYOUT_LATE_TOLERANCE_MS: '2000',
-        EDGE_MAX_BACKOFF_SECONDS: '2',
+      const edge = startEdgeProcess({
+        serverUrl: origin,
+        enrolmentCode: code,
+        dir: box,
+        env: { PLAYOUT_LATE_TOLERANCE_MS: '2000' },
       });
       edges.push(edge);
       return edge;

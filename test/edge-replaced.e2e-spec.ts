@@ -1,27 +1,20 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EdgeStore } from '../src/edge/edge-store';
 import { registerDevice } from './support/fleet-device';
-import { eventually } from './support/eventually';
 import { insertScheduleItem } from './support/playout-fixtures';
 import { createActors, createApproved, HAC_THANH } from './support/schedule-fixtures';
-import { freePort } from './support/services';
 import {
-  BUILT_EDGE,
+  communeReader,
+  logIn,
+  onFreePorts,
   ServiceProcess,
-  startBuiltProcess,
-  startServiceProcess,
+  startEdgeProcess,
+  startListeningService,
 } from './support/service-process';
 import { ADMIN, bearer, createTestStorage, startTestApp, TestStorage } from './support/test-app';
 
 jest.setTimeout(180000);
-
-interface RecordJson {
-  scheduleItemId: string | null;
-  outcome: string;
-  source: string;
-  devices: Record<string, number> | null;
-}
 
 /**
  * A cluster's box is replaced: the first edge player (`node dist/edge/main.js`) plays an item
@@ -46,8 +39,6 @@ describe('a replaced speaker box goes on with its cluster’s receipt chain (e2e
   });
 
   it('a new box with a fresh journal and a new key has its receipt accepted and counted', async () => {
-    const [httpPort, mqttPort] = [await freePort(), await freePort()];
-    const origin = `http://127.0.0.1:${httpPort}`;
     const app = await startTestApp(storage);
     const who = await createActors(app, await app.login(ADMIN.username, ADMIN.password));
     const device = await registerDevice(app, who.operator, HAC_THANH, 'Cụm loa thôn 1', ['thon-1']);
@@ -71,49 +62,17 @@ describe('a replaced speaker box goes on with its cluster’s receipt chain (e2e
     const second = await item(base + 40000);
     await app.close();
 
-    service = startServiceProcess({
-      ...storage.env,
-      PORT: String(httpPort),
-      MQTT_PORT: String(mqttPort),
-    });
-    await service.waitFor(/listening on/, 30000);
-    const token = (
-      (await (
-        await fetch(`${origin}/api/v1/auth/login`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify(ADMIN),
-        })
-      ).json()) as { accessToken: string }
-    ).accessToken;
-    const get = async <T>(path: string): Promise<T> => {
-      const response = await fetch(`${origin}/api/v1/communes/${HAC_THANH}${path}`, {
-        headers: bearer(token),
-      });
-      expect(response.status).toBe(200);
-      return (await response.json()) as T;
-    };
-    const recordOf = (itemId: string) =>
-      eventually(
-        async () =>
-          (await get<RecordJson[]>('/playout-log')).find(
-            (record) => record.scheduleItemId === itemId,
-          ),
-        { timeoutMs: 30000, what: `the record of item ${itemId}` },
-      );
+    const { env, origin } = await onFreePorts(storage.env);
+    service = await startListeningService(env);
+    const token = await logIn(origin);
+    const { get, recordOf } = communeReader(origin, token, HAC_THANH);
 
     const dataDir = (name: string) => join(storage.dir, name, 'data');
     const startEdge = (name: string, code: string) => {
-      mkdirSync(join(storage.dir, name), { recursive: true });
-      const edge = startBuiltProcess(BUILT_EDGE, {
-        PATH: process.env.PATH,
-        NO_COLOR: '1',
-        EDGE_SERVER_URL: origin,
-        EDGE_ENROLMENT_CODE: code,
-        EDGE_DATA_DIR: dataDir(name),
-        PLAYOUT_SINK: 'file',
-        PLAYOUT_ARCHIVE_DIR: join(storage.dir, name, 'archive'),
-        EDGE_MAX_BACKOFF_SECONDS: '2',
+      const edge = startEdgeProcess({
+        serverUrl: origin,
+        enrolmentCode: code,
+        dir: join(storage.dir, name),
       });
       edges.push(edge);
       return edge;

@@ -1,7 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Env } from '../../src/config/load-config';
+import { eventually } from './eventually';
+import { freePort } from './services';
+import { ADMIN, bearer } from './test-app';
 
 const ROOT = resolve(__dirname, '../..');
 export const BUILT_MAIN = resolve(ROOT, 'dist/main.js');
@@ -22,6 +25,77 @@ export interface ServiceProcess {
  */
 export function startServiceProcess(env: Env): ServiceProcess {
   return startBuiltProcess(BUILT_MAIN, env);
+}
+
+/**
+ * The variables that start the service on two ports free now (its HTTP API's and its embedded
+ * MQTT broker's) over `env`, and the origin its API answers on. Starting it again with the same
+ * variables puts it back on the same ports.
+ */
+export async function onFreePorts(env: Env): Promise<{ env: Env; origin: string }> {
+  const [httpPort, mqttPort] = [await freePort(), await freePort()];
+  return {
+    env: { ...env, PORT: String(httpPort), MQTT_PORT: String(mqttPort) },
+    origin: `http://127.0.0.1:${httpPort}`,
+  };
+}
+
+/**
+ * Starts the built service and resolves once it listens. One that does not within `timeoutMs`
+ * is killed before the error is thrown, so that no test leaves it running.
+ */
+export async function startListeningService(env: Env, timeoutMs = 30000): Promise<ServiceProcess> {
+  const service = startServiceProcess(env);
+  try {
+    await service.waitFor(/listening on/, timeoutMs);
+  } catch (error) {
+    await service.stop('SIGKILL');
+    throw error;
+  }
+  return service;
+}
+
+/** Logs `user` in through the HTTP API of a running service and gives their access token. */
+export async function logIn(origin: string, user = ADMIN): Promise<string> {
+  const response = await fetch(`${origin}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(user),
+  });
+  if (response.status !== 200) {
+    throw new Error(`login of ${user.username}: ${response.status} ${await response.text()}`);
+  }
+  return ((await response.json()) as { accessToken: string }).accessToken;
+}
+
+/** A record of a commune's as-run log, as its API shows it. */
+export interface PlayoutRecordJson {
+  scheduleItemId: string | null;
+  outcome: string;
+  source: string;
+  devices: Record<string, number> | null;
+}
+
+/** Reads a commune's API on a running service with `token`. */
+export function communeReader(origin: string, token: string, communeCode: string) {
+  /** GET of `path` below the commune (`/alerts`), which must answer 200. */
+  const get = async <T>(path: string): Promise<T> => {
+    const response = await fetch(`${origin}/api/v1/communes/${communeCode}${path}`, {
+      headers: bearer(token),
+    });
+    expect(response.status).toBe(200);
+    return (await response.json()) as T;
+  };
+  /** The record of a schedule item, once the as-run log has it. */
+  const recordOf = (itemId: string) =>
+    eventually(
+      async () =>
+        (await get<PlayoutRecordJson[]>('/playout-log')).find(
+          (record) => record.scheduleItemId === itemId,
+        ),
+      { timeoutMs: 30000, what: `the record of item ${itemId}` },
+    );
+  return { get, recordOf };
 }
 
 /** The edge player as `npm run edge` starts it (`dist/edge/main.js`). */
@@ -89,4 +163,39 @@ export function startBuiltProcess(
       return exited;
     },
   };
+}
+
+export interface EdgeProcessOptions {
+  /** The server it enrols with, syncs from and reports to (EDGE_SERVER_URL). */
+  serverUrl: string;
+  enrolmentCode: string;
+  /** The box's folder: its data directory is `data/` in it, its file sink's archive `archive/`. */
+  dir: string;
+  /** More variables, or other values for the ones set here. */
+  env?: Env;
+  /** As startBuiltProcess's. */
+  wrapper?: string[];
+}
+
+/**
+ * Starts a built edge player (a speaker box) with a file sink, retrying the server every 2 s at
+ * the most while it is away.
+ */
+export function startEdgeProcess(options: EdgeProcessOptions): ServiceProcess {
+  mkdirSync(options.dir, { recursive: true });
+  return startBuiltProcess(
+    BUILT_EDGE,
+    {
+      PATH: process.env.PATH,
+      NO_COLOR: '1',
+      EDGE_SERVER_URL: options.serverUrl,
+      EDGE_ENROLMENT_CODE: options.enrolmentCode,
+      EDGE_DATA_DIR: join(options.dir, 'data'),
+      PLAYOUT_SINK: 'file',
+      PLAYOUT_ARCHIVE_DIR: join(options.dir, 'archive'),
+      EDGE_MAX_BACKOFF_SECONDS: '2',
+      ...options.env,
+    },
+    options.wrapper,
+  );
 }
