@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EDGE_REASONS } from '../src/edge/edge-playback';
 import { Receipt, receiptProblem } from '../src/fleet/protocol';
@@ -9,12 +9,12 @@ import { durationOf } from './support/media-fixtures';
 import { canUseNetns, createLinkedNamespace, LinkedNamespace } from './support/netns';
 import { insertScheduleItem } from './support/playout-fixtures';
 import { createActors, createApproved, HAC_THANH } from './support/schedule-fixtures';
-import { freePort } from './support/services';
 import {
-  BUILT_EDGE,
+  logIn,
+  onFreePorts,
   ServiceProcess,
-  startBuiltProcess,
-  startServiceProcess,
+  startEdgeProcess,
+  startListeningService,
 } from './support/service-process';
 import { ADMIN, bearer, createTestStorage, startTestApp, TestStorage } from './support/test-app';
 
@@ -63,15 +63,8 @@ if (!canUseNetns || process.env.TEST_DB === 'postgres') {
     beforeAll(async () => {
       storage = await createTestStorage();
       netns = createLinkedNamespace();
-      const [httpPort, mqttPort] = [await freePort(), await freePort()];
-      origin = `http://127.0.0.1:${httpPort}`;
       // The service listens on every address (the embedded broker on MQTT_HOST 0.0.0.0).
-      serviceEnv = {
-        ...storage.env,
-        PORT: String(httpPort),
-        MQTT_PORT: String(mqttPort),
-        MQTT_HOST: '0.0.0.0',
-      };
+      ({ env: serviceEnv, origin } = await onFreePorts({ ...storage.env, MQTT_HOST: '0.0.0.0' }));
     });
 
     afterAll(async () => {
@@ -118,38 +111,18 @@ if (!canUseNetns || process.env.TEST_DB === 'postgres') {
       const i3 = await item(7000, 8000, 'Lịch tiêm chủng thôn 1', ['thon-1']);
       await app.close();
 
-      service = startServiceProcess(serviceEnv);
-      await service.waitFor(/listening on/, 30000);
-      const admin = (
-        (await (
-          await fetch(`${origin}/api/v1/auth/login`, {
-            method: 'POST',
-            headers: { 'Content-Type': 'application/json' },
-            body: JSON.stringify(ADMIN),
-          })
-        ).json()) as { accessToken: string }
-      ).accessToken;
+      service = await startListeningService(serviceEnv);
+      const admin = await logIn(origin);
 
       const dir = (name: string) => join(storage.dir, name);
       const startEdge = (name: string, code: string, inNamespace: boolean) => {
-        mkdirSync(dir(name), { recursive: true });
-        const server = inNamespace ? origin.replace('127.0.0.1', netns!.hostAddress) : origin;
-        const edge = startBuiltProcess(
-          BUILT_EDGE,
-          {
-            PATH: process.env.PATH,
-            NO_COLOR: '1',
-            EDGE_SERVER_URL: server,
-            EDGE_ENROLMENT_CODE: code,
-            EDGE_DATA_DIR: join(dir(name), 'data'),
-            PLAYOUT_SINK: 'file',
-            PLAYOUT_ARCHIVE_DIR: join(dir(name), 'archive'),
-            EDGE_MAX_BACKOFF_SECONDS: '2',
-            EDGE_STATUS_SECONDS: '5',
-            EDGE_MQTT_KEEPALIVE_SECONDS: '2',
-          },
-          inNamespace ? netns!.wrapper : [],
-        );
+        const edge = startEdgeProcess({
+          serverUrl: inNamespace ? origin.replace('127.0.0.1', netns!.hostAddress) : origin,
+          enrolmentCode: code,
+          dir: dir(name),
+          env: { EDGE_STATUS_SECONDS: '5', EDGE_MQTT_KEEPALIVE_SECONDS: '2' },
+          wrapper: inNamespace ? netns!.wrapper : [],
+        });
         edges.set(name, edge);
         return edge;
       };

@@ -9,7 +9,7 @@ import { eventually } from './support/eventually';
 import { EdgeServerStub, StubAudio, stubAudio } from './support/edge-server-stub';
 import { ON_TIME_MS } from './support/fleet-device';
 import { durationOf, ffmpeg } from './support/media-fixtures';
-import { BUILT_EDGE, ServiceProcess, startBuiltProcess } from './support/service-process';
+import { ServiceProcess, startEdgeProcess } from './support/service-process';
 
 jest.setTimeout(180000);
 
@@ -54,21 +54,22 @@ describeOnce('edge player offline (e2e, real processes)', () => {
   const stub = new EdgeServerStub();
   const edges: Edge[] = [];
 
-  function startEdge(edge: Omit<Edge, 'process'>, extra: Record<string, string> = {}): Edge {
-    const process = startBuiltProcess(BUILT_EDGE, {
-      PATH: globalThis.process.env.PATH,
-      NO_COLOR: '1',
-      EDGE_SERVER_URL: stub.origin,
-      EDGE_ENROLMENT_CODE: edge.code,
-      EDGE_DATA_DIR: edge.dataDir,
-      PLAYOUT_SINK: 'file',
-      PLAYOUT_ARCHIVE_DIR: edge.archiveDir,
-      PLAYOUT_LATE_TOLERANCE_MS: '1000',
-      EDGE_SYNC_SECONDS: '5',
-      EDGE_MAX_BACKOFF_SECONDS: '2',
-      ...extra,
+  /** Starts (or starts again) the box `name`, its folder `dir/name`. */
+  function startEdge(edge: Pick<Edge, 'name' | 'code'>): Edge {
+    const box = join(dir, edge.name);
+    const process = startEdgeProcess({
+      serverUrl: stub.origin,
+      enrolmentCode: edge.code,
+      dir: box,
+      env: { PLAYOUT_LATE_TOLERANCE_MS: '1000', EDGE_SYNC_SECONDS: '5' },
     });
-    return { ...edge, process };
+    return {
+      name: edge.name,
+      code: edge.code,
+      dataDir: join(box, 'data'),
+      archiveDir: join(box, 'archive'),
+      process,
+    };
   }
 
   beforeAll(async () => {
@@ -106,13 +107,7 @@ describeOnce('edge player offline (e2e, real processes)', () => {
     stub.items = [i1, i2, i3, i4];
 
     for (const name of ['edge-1', 'edge-2']) {
-      const edge = startEdge({
-        name,
-        dataDir: join(dir, name, 'data'),
-        archiveDir: join(dir, name, 'archive'),
-        code: stub.newCode(),
-      });
-      edges.push(edge);
+      edges.push(startEdge({ name, code: stub.newCode() }));
     }
     const [edge1, edge2] = edges;
     for (const edge of edges) {

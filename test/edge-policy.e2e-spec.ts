@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatLocalTime, localMsOfDay } from '../src/common/local-time';
 import { registerDevice } from './support/fleet-device';
@@ -6,12 +5,12 @@ import { eventually } from './support/eventually';
 import { filesUnder } from './support/media-fixtures';
 import { insertScheduleItem } from './support/playout-fixtures';
 import { createActors, createApproved, HAM_RONG, THANH_HOA } from './support/schedule-fixtures';
-import { freePort } from './support/services';
 import {
-  BUILT_EDGE,
+  logIn,
+  onFreePorts,
   ServiceProcess,
-  startBuiltProcess,
-  startServiceProcess,
+  startEdgeProcess,
+  startListeningService,
 } from './support/service-process';
 import { ADMIN, bearer, createTestStorage, startTestApp, TestStorage } from './support/test-app';
 
@@ -46,8 +45,6 @@ describe('edge player and the broadcast policy (e2e, real processes)', () => {
   });
 
   it('refuses an item in quiet hours at play time and lets an emergency through', async () => {
-    const [httpPort, mqttPort] = [await freePort(), await freePort()];
-    const origin = `http://127.0.0.1:${httpPort}`;
     const app = await startTestApp(storage);
     const admin = await app.login(ADMIN.username, ADMIN.password);
     const who = await createActors(app, admin);
@@ -89,25 +86,13 @@ describe('edge player and the broadcast policy (e2e, real processes)', () => {
     });
     await app.close();
 
-    service = startServiceProcess({
+    const { env, origin } = await onFreePorts({
       ...storage.env,
-      PORT: String(httpPort),
-      MQTT_PORT: String(mqttPort),
       PLAYOUT_RECEIPT_GRACE_MINUTES: '0',
     });
-    await service.waitFor(/listening on/, 30000);
+    service = await startListeningService(env);
     const dir = join(storage.dir, 'cho');
-    mkdirSync(dir, { recursive: true });
-    edge = startBuiltProcess(BUILT_EDGE, {
-      PATH: process.env.PATH,
-      NO_COLOR: '1',
-      EDGE_SERVER_URL: origin,
-      EDGE_ENROLMENT_CODE: device.enrolmentCode,
-      EDGE_DATA_DIR: join(dir, 'data'),
-      PLAYOUT_SINK: 'file',
-      PLAYOUT_ARCHIVE_DIR: join(dir, 'archive'),
-      EDGE_MAX_BACKOFF_SECONDS: '2',
-    });
+    edge = startEdgeProcess({ serverUrl: origin, enrolmentCode: device.enrolmentCode, dir });
     await edge.waitFor(/Synced: 2 items/, base - Date.now());
     await edge.waitFor(
       new RegExp(`Receipt \\d+: ${refused.id} missed 0 ms \\(.*POLICY_QUIET_HOURS`),
@@ -118,15 +103,7 @@ describe('edge player and the broadcast policy (e2e, real processes)', () => {
     expect(archived.some((file) => file.includes(urgent.id))).toBe(true);
     expect(archived.some((file) => file.includes(refused.id))).toBe(false);
 
-    const token = (
-      (await (
-        await fetch(`${origin}/api/v1/auth/login`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify(ADMIN),
-        })
-      ).json()) as { accessToken: string }
-    ).accessToken;
+    const token = await logIn(origin);
     const records = await eventually(
       async () => {
         const response = await fetch(`${origin}/api/v1/communes/${HAM_RONG}/playout-log`, {

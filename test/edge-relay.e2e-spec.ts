@@ -1,5 +1,5 @@
 import { ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Receipt, receiptProblem } from '../src/fleet/protocol';
 import type { RelaySegment } from '../src/playout/player/relay-segments';
@@ -11,10 +11,10 @@ import { insertBulletin, insertReadyAudio, insertScheduleItem } from './support/
 import { createActors, HAC_THANH } from './support/schedule-fixtures';
 import { freePort } from './support/services';
 import {
-  BUILT_EDGE,
+  onFreePorts,
   ServiceProcess,
-  startBuiltProcess,
-  startServiceProcess,
+  startEdgeProcess,
+  startListeningService,
 } from './support/service-process';
 import { ADMIN, bearer, createTestStorage, startTestApp, TestStorage } from './support/test-app';
 import { decodeMono, dominantTone } from './support/tone';
@@ -101,10 +101,6 @@ describeWithIcecast('relays on an edge player, with failover (e2e, real processe
   }
 
   it('plays the relay, fails over to the backup and the cached fallback, and receipts its segments', async () => {
-    const [httpPort, mqttPort] = [await freePort(), await freePort()];
-    origin = `http://127.0.0.1:${httpPort}`;
-    const env = { ...storage.env, SOURCES_ALLOWED_HOSTS: '127.0.0.1' };
-
     const primary = feed('/vov1.mp3', PRIMARY_HZ);
     const backup = feed('/vov1-backup.mp3', BACKUP_HZ);
     await waitForMount(icecastPort, '/vov1.mp3');
@@ -151,20 +147,15 @@ describeWithIcecast('relays on an edge player, with failover (e2e, real processe
     });
     await app.close();
 
-    service = startServiceProcess({ ...env, PORT: String(httpPort), MQTT_PORT: String(mqttPort) });
-    await service.waitFor(/listening on/, 90000);
+    const ports = await onFreePorts({ ...storage.env, SOURCES_ALLOWED_HOSTS: '127.0.0.1' });
+    origin = ports.origin;
+    service = await startListeningService(ports.env, 90000);
     const dir = join(storage.dir, 'thon-1');
-    mkdirSync(dir, { recursive: true });
-    edge = startBuiltProcess(BUILT_EDGE, {
-      PATH: process.env.PATH,
-      NO_COLOR: '1',
-      EDGE_SERVER_URL: origin,
-      EDGE_ENROLMENT_CODE: device.enrolmentCode,
-      EDGE_DATA_DIR: join(dir, 'data'),
-      PLAYOUT_SINK: 'file',
-      PLAYOUT_ARCHIVE_DIR: join(dir, 'archive'),
-      EDGE_MAX_BACKOFF_SECONDS: '2',
-      EDGE_STATUS_SECONDS: '5',
+    edge = startEdgeProcess({
+      serverUrl: origin,
+      enrolmentCode: device.enrolmentCode,
+      dir,
+      env: { EDGE_STATUS_SECONDS: '5' },
     });
     // The relay reaches the cluster, and its fallback bulletin's audio its cache.
     await edge.waitFor(/Synced: 1 items, cached until 20/, 60000);

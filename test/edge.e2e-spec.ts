@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EdgeStore } from '../src/edge/edge-store';
 import { receiptProblem } from '../src/fleet/protocol';
@@ -8,12 +8,11 @@ import { eventually } from './support/eventually';
 import { durationOf, filesUnder } from './support/media-fixtures';
 import { insertScheduleItem } from './support/playout-fixtures';
 import { createActors, createApproved, HAC_THANH } from './support/schedule-fixtures';
-import { freePort } from './support/services';
 import {
-  BUILT_EDGE,
+  onFreePorts,
   ServiceProcess,
-  startBuiltProcess,
-  startServiceProcess,
+  startEdgeProcess,
+  startListeningService,
 } from './support/service-process';
 import { ADMIN, bearer, createTestStorage, startTestApp, TestStorage } from './support/test-app';
 
@@ -46,9 +45,7 @@ describe('edge players against the service (e2e, real processes)', () => {
 
   beforeAll(async () => {
     storage = await createTestStorage();
-    const [httpPort, mqttPort] = [await freePort(), await freePort()];
-    origin = `http://127.0.0.1:${httpPort}`;
-    serviceEnv = { ...storage.env, PORT: String(httpPort), MQTT_PORT: String(mqttPort) };
+    ({ env: serviceEnv, origin } = await onFreePorts(storage.env));
   });
 
   afterAll(async () => {
@@ -101,26 +98,18 @@ describe('edge players against the service (e2e, real processes)', () => {
     });
     await app.close();
 
-    service = startServiceProcess(serviceEnv);
-    await service.waitFor(/listening on/, 30000);
+    service = await startListeningService(serviceEnv);
     const admin = (await api<{ accessToken: string }>('', 'POST', '/api/v1/auth/login', ADMIN))
       .accessToken;
 
     const dir = (name: string) => join(storage.dir, name);
-    const startEdge = (name: string, code: string) => {
-      mkdirSync(dir(name), { recursive: true });
-      return startBuiltProcess(BUILT_EDGE, {
-        PATH: process.env.PATH,
-        NO_COLOR: '1',
-        EDGE_SERVER_URL: origin,
-        EDGE_ENROLMENT_CODE: code,
-        EDGE_DATA_DIR: join(dir(name), 'data'),
-        PLAYOUT_SINK: 'file',
-        PLAYOUT_ARCHIVE_DIR: join(dir(name), 'archive'),
-        EDGE_MAX_BACKOFF_SECONDS: '2',
-        EDGE_STATUS_SECONDS: '5',
+    const startEdge = (name: string, code: string) =>
+      startEdgeProcess({
+        serverUrl: origin,
+        enrolmentCode: code,
+        dir: dir(name),
+        env: { EDGE_STATUS_SECONDS: '5' },
       });
-    };
     edges.push(startEdge('thon-1', thon1.enrolmentCode), startEdge('thon-2', thon2.enrolmentCode));
     await edges[0].waitFor(/Synced: 2 items/, 30000);
     await edges[1].waitFor(/Synced: 1 items/, 30000);
@@ -228,8 +217,7 @@ describe('edge players against the service (e2e, real processes)', () => {
     }
 
     // The service comes back: both clusters are online again without being touched.
-    service = startServiceProcess(serviceEnv);
-    await service.waitFor(/listening on/, 30000);
+    service = await startListeningService(serviceEnv);
     const again = (await api<{ accessToken: string }>('', 'POST', '/api/v1/auth/login', ADMIN))
       .accessToken;
     await eventually(

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Receipt, receiptProblem } from '../src/fleet/protocol';
 import { eventually } from './support/eventually';
@@ -6,12 +6,11 @@ import { registerDevice } from './support/fleet-device';
 import { recordedTone, Speaker } from './support/live-speaker';
 import { insertBulletin, insertReadyAudio, insertScheduleItem } from './support/playout-fixtures';
 import { createActors, HAC_THANH } from './support/schedule-fixtures';
-import { freePort } from './support/services';
 import {
-  BUILT_EDGE,
+  onFreePorts,
   ServiceProcess,
-  startBuiltProcess,
-  startServiceProcess,
+  startEdgeProcess,
+  startListeningService,
 } from './support/service-process';
 import { ADMIN, bearer, createTestStorage, TestStorage, startTestApp } from './support/test-app';
 import { decodeMono, dominantTone } from './support/tone';
@@ -94,18 +93,11 @@ describe('live announcements to speaker clusters (e2e, real processes)', () => {
   }
 
   function startEdge(zone: string, enrolmentCode: string): ServiceProcess {
-    const dir = join(storage.dir, zone);
-    mkdirSync(dir, { recursive: true });
-    const edge = startBuiltProcess(BUILT_EDGE, {
-      PATH: process.env.PATH,
-      NO_COLOR: '1',
-      EDGE_SERVER_URL: origin,
-      EDGE_ENROLMENT_CODE: enrolmentCode,
-      EDGE_DATA_DIR: join(dir, 'data'),
-      PLAYOUT_SINK: 'file',
-      PLAYOUT_ARCHIVE_DIR: join(dir, 'archive'),
-      EDGE_MAX_BACKOFF_SECONDS: '2',
-      EDGE_STATUS_SECONDS: '5',
+    const edge = startEdgeProcess({
+      serverUrl: origin,
+      enrolmentCode,
+      dir: join(storage.dir, zone),
+      env: { EDGE_STATUS_SECONDS: '5' },
     });
     edges.set(zone, edge);
     return edge;
@@ -115,8 +107,6 @@ describe('live announcements to speaker clusters (e2e, real processes)', () => {
     JSON.parse(readFileSync(join(storage.dir, zone, 'data', 'identity.json'), 'utf8')) as Identity;
 
   it('interrupts the bulletin on the clusters, airs the speech within 3 s, joins a cluster back online, and logs it from the receipts', async () => {
-    const [httpPort, mqttPort] = [await freePort(), await freePort()];
-    origin = `http://127.0.0.1:${httpPort}`;
     const speech = recordedTone(SPEECH_HZ, RECORDING_SECONDS);
 
     const app = await startTestApp(storage);
@@ -148,12 +138,9 @@ describe('live announcements to speaker clusters (e2e, real processes)', () => {
     });
     await app.close();
 
-    service = startServiceProcess({
-      ...storage.env,
-      PORT: String(httpPort),
-      MQTT_PORT: String(mqttPort),
-    });
-    await service.waitFor(/listening on/, 90000);
+    const ports = await onFreePorts(storage.env);
+    origin = ports.origin;
+    service = await startListeningService(ports.env, 90000);
     const one = startEdge('thon-1', first.enrolmentCode);
     const two = startEdge('thon-2', second.enrolmentCode);
     await one.waitFor(/Synced: 1 items, cached until 20/, 60000);
