@@ -1,26 +1,65 @@
+import { runInThisContext } from 'node:vm';
+import { Query, QueryResult } from 'pg';
 import { Database } from 'sqlite3';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../src/auth/audit.service';
+import { selectRows, settleAll } from '../src/database/bulk-insert';
 import { Db } from '../src/database/db.service';
+import { serialPgClient } from '../src/database/serial-pg-client';
 import { DropStartedAtIndex1765000002600 } from '../src/database/migrations/1765000002600-drop-started-at-index';
 import { AuditSendBackIndex1765000002700 } from '../src/database/migrations/1765000002700-audit-send-back-index';
 import { createTestStorage, startTestApp, TestApp, TestStorage } from './support/test-app';
 
 const onSqlite = process.env.TEST_DB === 'postgres' ? it.skip : it;
+const onPostgres = process.env.TEST_DB === 'postgres' ? it : it.skip;
+
+/** What pg 8 says when a query is given to a client that runs one: pg 9 refuses it. */
+const PG_BUSY_CLIENT = /client is already executing a query/;
 
 describe('the service database connection (e2e)', () => {
   let storage: TestStorage;
   let app: TestApp;
+  // Node emits warnings on its own process object, not on the one Jest gives the file; pg warns
+  // once a file (its module is loaded afresh for each), so they are watched from the start.
+  const nodeProcess = runInThisContext('process') as NodeJS.Process;
+  const warnings: string[] = [];
+  const onWarning = (warning: Error) => warnings.push(warning.message);
 
   beforeAll(async () => {
+    nodeProcess.on('warning', onWarning);
     storage = await createTestStorage();
     app = await startTestApp(storage, { APP_ROLES: 'api' });
   });
 
   afterAll(async () => {
+    nodeProcess.off('warning', onWarning);
     await app.close();
     await storage.dispose();
   });
+
+  /** The warnings so far (Node emits them on the next tick) that pg gave for a busy client. */
+  const busyClientWarnings = async (): Promise<string[]> => {
+    await new Promise((resolve) => setImmediate(resolve));
+    return warnings.filter((message) => PG_BUSY_CLIENT.test(message));
+  };
+
+  onPostgres(
+    'on PostgreSQL: the statements a transaction gives at once go to its client one at a time',
+    async () => {
+      const rows = await app.app
+        .get(Db)
+        .write((manager) =>
+          settleAll([
+            selectRows<{ n: number }>(manager, 'SELECT 1 AS n FROM pg_sleep(0.02)', []),
+            selectRows<{ n: number }>(manager, 'SELECT 2 AS n', []),
+            selectRows<{ n: number }>(manager, 'SELECT 3 AS n', []),
+            selectRows<{ n: number }>(manager, 'SELECT 4 AS n', []),
+          ]),
+        );
+      expect(rows).toEqual([[{ n: 1 }], [{ n: 2 }], [{ n: 3 }], [{ n: 4 }]]);
+      expect(await busyClientWarnings()).toEqual([]);
+    },
+  );
 
   onSqlite(
     'on SQLite: WAL, an 8 MiB page cache, fewer checkpoints, every commit synced',
@@ -71,6 +110,58 @@ describe('the service database connection (e2e)', () => {
       } finally {
         await new Promise<void>((done) => other.close(() => done()));
       }
+    },
+  );
+
+  onPostgres(
+    'on PostgreSQL: a connection takes every form of query in turn, and an error holds up none after it',
+    async () => {
+      const SerialPgClient = serialPgClient();
+      const client = new SerialPgClient({ connectionString: storage.env.DATABASE_URL });
+      await client.connect();
+      try {
+        const answered: string[] = [];
+        const settle =
+          (name: string, resolve: (n: unknown) => void, reject: (e: Error) => void) =>
+          (error: Error | null | undefined, result?: Pick<QueryResult, 'rows'>) => {
+            answered.push(name);
+            if (error) reject(error);
+            else resolve((result!.rows[0] as { n: number }).n);
+          };
+        const promised = client
+          .query<{ n: number }>('SELECT 1 AS n FROM pg_sleep(0.02)')
+          .then((result) => {
+            answered.push('promise');
+            return result.rows[0].n;
+          });
+        const calledBack = new Promise((resolve, reject) =>
+          client.query('SELECT $1::int AS n', [2], settle('callback', resolve, reject)),
+        );
+        const failed = new Promise((resolve, reject) =>
+          client.query('SELECT 1 / 0 AS n', settle('failure', resolve, reject)),
+        );
+        const custom = new Promise((resolve, reject) =>
+          client.query(new Query('SELECT 4 AS n', settle('custom', resolve, reject))),
+        );
+        const last = client.query<{ n: number }>('SELECT 5 AS n');
+        await expect(promised).resolves.toBe(1);
+        await expect(calledBack).resolves.toBe(2);
+        await expect(failed).rejects.toThrow('division by zero');
+        await expect(custom).resolves.toBe(4);
+        await expect(last).resolves.toMatchObject({ rows: [{ n: 5 }] });
+        expect(answered).toEqual(['promise', 'callback', 'failure', 'custom']);
+
+        // Queries still waiting when the connection closes are answered, with an error.
+        const running = client.query('SELECT pg_sleep(0.05)');
+        const waiting = client.query('SELECT 6 AS n');
+        const closing = client.end();
+        await expect(running).rejects.toThrow();
+        await expect(waiting).rejects.toThrow();
+        await closing;
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+      expect(await busyClientWarnings()).toEqual([]);
     },
   );
 

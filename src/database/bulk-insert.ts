@@ -185,7 +185,8 @@ async function insertPipelined(
  * that need nothing of them): every one settles before the first failure is thrown, so none is
  * still running, or left unawaited, when the transaction rolls back. On SQLite they queue on the
  * connection and run one after another without waiting for the main thread between them; on
- * PostgreSQL the client sends them in order.
+ * PostgreSQL the transaction's connection sends each once the one before has been answered, in
+ * the order given (`serialPgClient`).
  */
 export async function settleAll<T extends readonly unknown[]>(
   runs: readonly [...{ [K in keyof T]: Promise<T[K]> }],

@@ -3,6 +3,7 @@ import { DataSourceOptions } from 'typeorm';
 import { DatabaseConfig } from '../config/app-config';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { serialPgClient } from './serial-pg-client';
 
 export const MIGRATIONS_TABLE = 'loa_xa_migrations';
 
@@ -51,5 +52,12 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
       busyTimeout: 10000,
     };
   }
-  return { ...common, type: 'postgres', url: database.url, extra: { max: 10 } };
+  // Each connection answers one query at a time: those a transaction gives at once wait their
+  // turn in `serialPgClient` rather than in pg's queue, which pg 9 removes.
+  return {
+    ...common,
+    type: 'postgres',
+    url: database.url,
+    extra: { max: 10, Client: serialPgClient() },
+  };
 }
