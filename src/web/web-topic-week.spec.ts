@@ -1,6 +1,7 @@
 import { Cell, cellText } from '../../web/src/compliance-cell';
 import { formatShortfall } from '../../web/src/format';
 import {
+  airtimeText,
   missingText,
   refusedItems,
   targetText,
@@ -45,6 +46,22 @@ describe("the operator's week of a topic in words", () => {
     expect(targetText(secondsOnly)).toBe(' (chỉ tiêu 10 phút)');
     expect(missingText(secondsOnly)).toBe('Còn thiếu 30 giây');
     expect(targetText(week({ requiredSeconds: 45 }))).toBe(' (chỉ tiêu 45 giây, 3 lượt)');
+  });
+
+  it('says what aired and what is planned in seconds against a target under a minute', () => {
+    // A 45-second target: 40 s aired read `40 giây`, not `0,7 phút`.
+    const underAMinute = week({ requiredSeconds: 45, airedSeconds: 40, missingSeconds: 5 });
+    expect(airtimeText(underAMinute, 40)).toBe('40 giây');
+    expect(airtimeText(underAMinute, 0)).toBe('0 giây');
+    // Short of the target: rounded down, never reading as the 45 s the row says it lacks.
+    expect(airtimeText(week({ requiredSeconds: 45, missingSeconds: 0.4 }), 44.6)).toBe('44 giây');
+    // Met: rounded as any figure; past a minute, tenths of a minute as the target would read.
+    expect(airtimeText(week({ requiredSeconds: 45 }), 44.6)).toBe('45 giây');
+    expect(airtimeText(week({ requiredSeconds: 45 }), 90)).toBe('1,5 phút');
+    // A target of a minute or more, or none: minutes to the tenth, as before.
+    expect(airtimeText(week({ requiredSeconds: 600, missingSeconds: 560 }), 40)).toBe('0,7 phút');
+    expect(airtimeText(week({ requiredSeconds: 600, missingSeconds: 600 }), 0)).toBe('0 phút');
+    expect(airtimeText(week({ requiredSeconds: 0 }), 750)).toBe('12,5 phút');
   });
 
   it('reads a grid cell of a rule without an airtime target as the minutes aired, not against 0', () => {

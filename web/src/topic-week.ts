@@ -63,9 +63,17 @@ export function weekMet(week: TopicWeek): boolean {
   return week.missingSeconds === 0 && week.missingPlays === 0;
 }
 
-/** Minutes to the tenth, for what aired and what is planned: `12,5`. */
-export function minutes(seconds: number): string {
-  return formatNumber(Math.round(seconds / 6) / 10);
+/**
+ * What aired or is planned, in the target's unit: minutes to the tenth (`12,5 phút`), or against a
+ * target under a minute as the target reads (`40 giây`, not `0,7 phút`; formatTarget). While the
+ * week is short of its target, the seconds round down, so that what aired and what is planned never
+ * read as reaching a target the row says is not met.
+ */
+export function airtimeText(week: TopicWeek, seconds: number): string {
+  if (week.requiredSeconds <= 0 || week.requiredSeconds >= 60) {
+    return `${formatNumber(Math.round(seconds / 6) / 10)} phút`;
+  }
+  return formatTarget(week.missingSeconds > 0 ? Math.floor(seconds) : seconds);
 }
 
 /**

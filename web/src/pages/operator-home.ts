@@ -22,7 +22,7 @@ import { emptyState } from '../ui/notice.js';
 import { refusedItemsNote } from '../ui/policy-breach.js';
 import { topicChip } from '../ui/topic-chip.js';
 import {
-  minutes,
+  airtimeText,
   missingText,
   refusedItems,
   targetText,
@@ -64,7 +64,7 @@ function bar(context: AppContext, week: TopicWeek): HTMLElement {
       {
         class: 'progress-bar',
         role: 'img',
-        'aria-label': `${name}: đã phát ${minutes(week.airedSeconds)} phút, đã lên lịch ${minutes(week.plannedSeconds)} phút, ${missingText(week).toLowerCase()}${targetText(week)}`,
+        'aria-label': `${name}: đã phát ${airtimeText(week, week.airedSeconds)}, đã lên lịch ${airtimeText(week, week.plannedSeconds)}, ${missingText(week).toLowerCase()}${targetText(week)}`,
       },
       part('progress-aired', week.airedSeconds, 'Đã phát'),
       part('progress-planned', week.plannedSeconds, 'Đã lên lịch'),
@@ -76,13 +76,13 @@ function bar(context: AppContext, week: TopicWeek): HTMLElement {
       h(
         'span',
         { 'data-testid': 'aired' },
-        `Đã phát ${minutes(week.airedSeconds)} phút · ${week.airedPlays} lượt`,
+        `Đã phát ${airtimeText(week, week.airedSeconds)} · ${week.airedPlays} lượt`,
       ),
       ' · ',
       h(
         'span',
         { 'data-testid': 'planned' },
-        `Đã lên lịch ${minutes(week.plannedSeconds)} phút · ${week.plannedPlays} lượt`,
+        `Đã lên lịch ${airtimeText(week, week.plannedSeconds)} · ${week.plannedPlays} lượt`,
       ),
       ' · ',
       h(
