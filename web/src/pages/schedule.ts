@@ -8,7 +8,6 @@ import {
   eachDate,
   formatDate,
   formatDateLong,
-  formatDayStart,
   formatDurationMs,
   formatStartTime,
   formatTime,
@@ -34,7 +33,7 @@ import type {
   StreamSource,
 } from '../types.js';
 import { saveBlob } from '../ui/audio-player.js';
-import { nearestFreeStart, startHasPassed } from '../ui/free-time.js';
+import { refusedStart } from '../ui/free-time.js';
 import { moveItemDialog } from '../ui/move-item.js';
 import { waitingText } from './approvals.js';
 import { confirmDialog, openDialog } from '../ui/dialog.js';
@@ -423,24 +422,18 @@ async function addItemDialog(
           await add(localInstant(day.value, time.value));
         } catch (error) {
           // A start that passed while the dialog was open: the next free start of the bulletin.
-          const passed = startHasPassed(error);
-          const free =
-            nearestFreeStart(error) ??
-            (passed && kind.value === 'bulletin'
-              ? await firstFreeTime(commune, bulletin.value, today())
-              : null);
+          const { free, passedText } = await refusedStart(error, () =>
+            kind.value === 'bulletin'
+              ? firstFreeTime(commune, bulletin.value, today())
+              : Promise.resolve(null),
+          );
           if (free) {
             proposed = free;
             takeFree.textContent = `Thêm vào lúc ${formatStartTime(free)}`;
             takeFree.hidden = false;
           }
-          if (!passed) throw error;
-          message.show(
-            `${errorText(error)}. ` +
-              (free
-                ? `Giờ trống gần nhất: ${formatDayStart(free)}.`
-                : 'Hãy chọn một giờ khác trong khung giờ phát.'),
-          );
+          if (!passedText) throw error;
+          message.show(passedText);
         }
       },
       [takeFree, h('button', { type: 'button', class: 'secondary', onClick: close }, 'Đóng')],

@@ -18,7 +18,7 @@ import type { FreeSlot, FreeSlots, ScheduleItem } from '../types.js';
 import { timeInput } from './date-input.js';
 import { openDialog } from './dialog.js';
 import { actionButton, field, form, select } from './form.js';
-import { nearestFreeStart } from './free-time.js';
+import { refusedStart } from './free-time.js';
 import { loading, toast } from './notice.js';
 
 /** Days ahead the move looks for free times in. */
@@ -28,8 +28,9 @@ const SLOT_DAYS = 7;
  * "Dời giờ": asks the server where the item fits (each window occurrence of the next week, with
  * every start free there) and moves it to the occurrence and start the operator chooses, to the
  * second. The server checks the move as it checks a new item: its refusal shows in the dialog,
- * with the nearest free time it proposes one tap away. Resolves true once it moved. The program
- * log list and the week calendar both call this.
+ * with the nearest free time it proposes one tap away (after a start that passed meanwhile, the
+ * next free one). Resolves true once it moved. The program log list and the week calendar both
+ * call this.
  */
 export function moveItemDialog(commune: string, item: ScheduleItem): Promise<boolean> {
   let moved = false;
@@ -44,7 +45,23 @@ export function moveItemDialog(commune: string, item: ScheduleItem): Promise<boo
       toast(`Đã dời “${name}” sang ${formatDayStart(done.startsAt)}.`);
       close();
     };
-    get<FreeSlots>(`/communes/${commune}/schedule/items/${item.id}/slots?days=${SLOT_DAYS}`)
+    const slotsNow = (): Promise<FreeSlots> =>
+      get<FreeSlots>(`/communes/${commune}/schedule/items/${item.id}/slots?days=${SLOT_DAYS}`);
+    // After a start that passed while the dialog was open: the earliest free start from now on,
+    // other than the one the item has (moving there changes nothing).
+    const nextFree = async (): Promise<string | null> => {
+      try {
+        const { slots } = await slotsNow();
+        const others = slots.filter(
+          (slot) => Date.parse(slot.startsAt) !== Date.parse(item.startsAt),
+        );
+        return others[0]?.startsAt ?? null;
+      } catch {
+        // The proposal is a help: without it the dialog still says the start has passed.
+        return null;
+      }
+    };
+    slotsNow()
       .then((found) =>
         body.replaceChildren(
           h(
@@ -54,7 +71,7 @@ export function moveItemDialog(commune: string, item: ScheduleItem): Promise<boo
           ),
           found.slots.length === 0
             ? h('p', null, `Không còn giờ trống nào đủ dài trong ${SLOT_DAYS} ngày tới.`)
-            : moveForm(item, found.slots, move, close),
+            : moveForm(item, found.slots, { move, nextFree, close }),
         ),
       )
       .catch((error: unknown) => body.replaceChildren(h('p', null, errorText(error))));
@@ -69,8 +86,15 @@ export function moveItemDialog(commune: string, item: ScheduleItem): Promise<boo
 function moveForm(
   item: ScheduleItem,
   slots: readonly FreeSlot[],
-  move: (startsAt: string) => Promise<void>,
-  close: () => void,
+  {
+    move,
+    nextFree,
+    close,
+  }: {
+    move: (startsAt: string) => Promise<void>;
+    nextFree: () => Promise<string | null>;
+    close: () => void;
+  },
 ): HTMLFormElement {
   const earliest = formatStartTimes(slots.map((slot) => slot.startsAt));
   const own = slots.findIndex((slot) => slot.sameOccurrence);
@@ -127,13 +151,16 @@ function moveForm(
       try {
         await move(startsAt);
       } catch (error) {
-        const free = nearestFreeStart(error);
+        // As the add dialog: an overlap's nearest free start, or a passed start said so with the
+        // next free one.
+        const { free, passedText } = await refusedStart(error, nextFree);
         if (free) {
           proposed = free;
           takeFree.textContent = `Dời vào lúc ${formatStartTime(free)}`;
           takeFree.hidden = false;
         }
-        throw error;
+        if (!passedText) throw error;
+        message.show(passedText);
       }
     },
     [takeFree, h('button', { type: 'button', class: 'secondary', onClick: close }, 'Đóng')],
