@@ -36,6 +36,7 @@ describe('details of the web app a tester found (e2e, Chromium)', () => {
   let browser: Browser;
   let baseUrl: string;
   let who: Actors;
+  let bulletinId: string;
 
   beforeAll(async () => {
     buildWebApp();
@@ -48,7 +49,7 @@ describe('details of the web app a tester found (e2e, Chromium)', () => {
       startTime: '06:00',
       durationMinutes: 30,
     });
-    await createApproved(app, who.operator, who.approver, HAC_THANH, {
+    bulletinId = await createApproved(app, who.operator, who.approver, HAC_THANH, {
       title: 'Chuyển đổi số',
       topics: ['kinh-te-so'],
       durationMs: 30_000,
@@ -99,9 +100,16 @@ describe('details of the web app a tester found (e2e, Chromium)', () => {
 
   it('proposes a start two minutes ahead, and says when it has passed with the next free start', async () => {
     const page = await open(OPERATOR, 'Lịch phát sóng');
+    // The dialog shows the window's first start at once, then the bulletin's first free start as
+    // the service finds it: that answer must come before the clock moves on to 06:08, or it is
+    // 06:10 and the start does not pass.
+    const proposal = page.waitForResponse((response) =>
+      response.url().includes('/schedule/slots?bulletinId='),
+    );
     await page.getByRole('button', { name: '+ Thêm bản tin vào lịch' }).click();
     const dialog = page.getByRole('dialog');
     const time = dialog.getByLabel('Giờ bắt đầu');
+    await proposal;
     // 06:05:00 now: not 06:06 (a minute is soon gone over the dialog) but 06:07.
     await eventually(
       () => time.inputValue(),
@@ -188,6 +196,50 @@ describe('details of the web app a tester found (e2e, Chromium)', () => {
       'Chuyển đổi số (30 giây, tạo 06/10/2025 06:05)',
     ]);
     expect(browser.problems).toEqual([]);
+    await page.close();
+  });
+
+  it('says when the start chosen to move an item to has passed, with the next free start', async () => {
+    clock.set(at('06:09:00'));
+    const item = await app
+      .http()
+      .post(`/api/v1/communes/${HAC_THANH}/schedule`)
+      .set(bearer(who.operator))
+      .send({ bulletinId, startsAt: at('06:20:00') })
+      .expect(201);
+    const page = await open(OPERATOR, 'Lịch phát sóng');
+    await page.goto(`${baseUrl}/#/lich?view=day&date=2025-10-06`);
+    await page.getByRole('button', { name: 'Dời giờ Chuyển đổi số lúc 06:20' }).click();
+    const dialog = page.getByRole('dialog');
+    const time = dialog.getByLabel('Giờ bắt đầu');
+    await eventually(
+      () => time.inputValue(),
+      (value) => value === '06:20:00',
+    );
+    await time.fill('06:12:00');
+    // The operator takes four minutes: the start has passed when the form is sent.
+    clock.set(at('06:13:00'));
+    await page.clock.setFixedTime(clock.now());
+    await dialog.getByRole('button', { name: 'Dời giờ', exact: true }).click();
+    await dialog
+      .getByText(
+        'Giờ bắt đầu 06/10 06:12 đã qua (bây giờ là 06:13:00). Giờ trống gần nhất: 06/10 06:15.',
+        { exact: true },
+      )
+      .waitFor();
+    await screenshot(page, 'details-doi-gio-da-qua');
+    await dialog.getByTestId('take-free-time').getByText('Dời vào lúc 06:15').click();
+    await page.getByText('Đã dời “Chuyển đổi số” sang 06/10 06:15.').waitFor();
+    const moved = await app
+      .http()
+      .get(`/api/v1/communes/${HAC_THANH}/schedule/items/${(item.body as { id: string }).id}`)
+      .set(bearer(who.operator))
+      .expect(200);
+    expect(moved.body).toMatchObject({ startsAt: at('06:15:00.000'), status: 'planned' });
+    const refused = browser.problems.filter((problem) => problem.text.includes('status of 409'));
+    expect(refused).toHaveLength(1);
+    expect(browser.problems).toEqual(refused);
+    browser.problems.length = 0;
     await page.close();
   });
 });
