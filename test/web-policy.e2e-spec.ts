@@ -1,4 +1,4 @@
-import { ManualClock } from '../src/common/manual-clock';
+import { addDays, localDateOf, localDateTime } from '../src/common/local-time';
 import { Browser, buildWebApp, launchBrowser, listen, screenshot, signIn } from './support/browser';
 import { createApproved, createWindow } from './support/schedule-fixtures';
 import {
@@ -12,6 +12,7 @@ import {
 } from './support/test-app';
 
 const COMMUNE = '14797';
+const OPERATOR = { username: 'vanhanh.quydinh', password: 'vanhanh-password' };
 const APPROVER = { username: 'lanhdao.quydinh', password: 'lanhdao-password' };
 const MONITOR = { username: 'giamsat.quydinh', password: 'giamsat-password' };
 
@@ -23,16 +24,18 @@ describe('web app: Quy định phát sóng (e2e, Chromium)', () => {
   let baseUrl: string;
   let browser: Browser;
   let itemId: string;
-  const clock = new ManualClock('2026-12-03T08:00:00+07:00');
+  // The service's clock and the browser's are the machine's, and the item is tomorrow: ahead of
+  // both on whatever day the test runs, so that the program log still lets it be moved or cancelled.
+  const tomorrow = addDays(localDateOf(new Date()), 1);
 
   beforeAll(async () => {
     buildWebApp();
     storage = await createTestStorage({ POLICY_DEFAULT_QUIET_HOURS: '21:30-05:30' });
-    app = await startTestApp(storage, {}, { clock });
+    app = await startTestApp(storage);
     baseUrl = await listen(app);
     const admin = await app.login(ADMIN.username, ADMIN.password);
     const operator = await createUserAndLogin(app, admin, {
-      username: 'vanhanh.quydinh',
+      ...OPERATOR,
       role: 'operator',
       communeCode: COMMUNE,
     });
@@ -56,7 +59,7 @@ describe('web app: Quy định phát sóng (e2e, Chromium)', () => {
       .http()
       .post(`/api/v1/communes/${COMMUNE}/schedule`)
       .set(bearer(operator))
-      .send({ bulletinId: bulletin, startsAt: '2026-12-04T17:20:00+07:00' })
+      .send({ bulletinId: bulletin, startsAt: localDateTime(tomorrow, 17 * 60 + 20) })
       .expect(201);
     itemId = (item.body as { id: string }).id;
     browser = await launchBrowser();
@@ -116,6 +119,19 @@ describe('web app: Quy định phát sóng (e2e, Chromium)', () => {
       .getByText(/Hạc Thành/)
       .waitFor();
     await screenshot(page, 'quy-dinh-tinh');
+    expect(browser.problems).toEqual([]);
+  });
+
+  it('takes an item off the violations once the operator cancels it', async () => {
+    const page = await browser.newTab('huy-muc-vi-pham');
+    await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+    await page.goto(`${baseUrl}/#/lich?view=day&date=${tomorrow}`);
+    await page.getByRole('button', { name: 'Huỷ Thông báo tiêm chủng lúc 17:20' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Huỷ mục này' }).click();
+    await page.getByText('Đã huỷ mục trong lịch.').waitFor();
+    await page.getByRole('link', { name: 'Quy định phát sóng' }).click();
+    await page.getByRole('heading', { name: 'Đang vi phạm quy định (1)' }).waitFor();
+    await expect(page.locator(`tr[data-breach="${itemId}"]`).count()).resolves.toBe(0);
     expect(browser.problems).toEqual([]);
   });
 });
