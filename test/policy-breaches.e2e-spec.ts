@@ -1,4 +1,8 @@
+import { DataSource } from 'typeorm';
 import { ManualClock } from '../src/common/manual-clock';
+import { ScheduleItem } from '../src/schedule/entities/schedule-item.entity';
+import { PolicyChecks } from '../src/schedule/policy-checks';
+import { insertScheduleItem } from './support/playout-fixtures';
 import {
   Actors,
   createActors,
@@ -38,6 +42,7 @@ jest.setTimeout(60000);
 /**
  * After the approver tightens the quiet hours, what the operator reads carries the breach, and
  * the airtime the player will refuse is counted nowhere.
+ * The daily limit is judged there as the player judges it.
  */
 describe('items and windows that break a tightened policy (e2e)', () => {
   let storage: TestStorage;
@@ -176,5 +181,54 @@ describe('items and windows that break a tightened policy (e2e)', () => {
     expect(planned.items).toEqual([]);
     expect(planned.progress.met).toBe(false);
     expect(planned.refusedItems.map((entry) => entry.id)).toEqual([early]);
+  });
+
+  it('follows the player on a day with live speech: its airtime does not count toward the daily limit', async () => {
+    // Tuesday 09:00: a minute of live speech went out at 08:00; Chiều plays 40 s at 17:00.
+    clock.set('2025-10-07T09:00:00+07:00');
+    await insertScheduleItem(app, {
+      communeCode: HAC_THANH,
+      bulletinId: null,
+      startsAt: new Date('2025-10-07T08:00:00+07:00'),
+      durationMs: 60000,
+      source: 'live',
+      status: 'aired',
+    });
+    // A daily limit of a minute: the live minute and the 40 s pass it; the 40 s alone do not.
+    await app
+      .http()
+      .put(`/api/v1/communes/${HAC_THANH}/policy`)
+      .set(bearer(who.approver))
+      .send({ quietHours: { from: '21:30', to: '06:00' }, maxDailyMinutes: 1 })
+      .expect(200);
+    const manager = app.app.get(DataSource).manager;
+    const player = app.app.get(PolicyChecks);
+    const tuesdayItem = await manager.findOneByOrFail(ScheduleItem, { id: tuesday });
+    expect(await player.checkScheduled(manager, tuesdayItem)).toBeNull();
+    expect((await breachesOf('/schedule?from=2025-10-07&to=2025-10-07')).get(tuesday)).toEqual([]);
+    expect((await get(`/schedule/items/${tuesday}`)).body.policyBreaches).toEqual([]);
+    const policy = await get('/policy');
+    expect((policy.body.violations as { id: string }[]).map((breach) => breach.id)).not.toContain(
+      tuesday,
+    );
+
+    // Another 40 s after it (written past the save check) pass the limit: both refuse that one.
+    const extra = await insertScheduleItem(app, {
+      communeCode: HAC_THANH,
+      bulletinId: tuesdayItem.bulletinId,
+      startsAt: new Date('2025-10-07T17:05:00+07:00'),
+      durationMs: 40000,
+    });
+    expect(await player.checkScheduled(manager, extra)).toMatchObject({
+      rule: 'POLICY_DAILY_LIMIT',
+    });
+    const items = await breachesOf('/schedule?from=2025-10-07&to=2025-10-07');
+    expect(items.get(tuesday)).toEqual([]);
+    expect(items.get(extra.id)).toEqual([
+      expect.objectContaining({
+        rule: 'POLICY_DAILY_LIMIT',
+        messageVi: expect.stringContaining('tổng thời lượng phát trong ngày là 1,3 phút'),
+      }),
+    ]);
   });
 });

@@ -2,7 +2,7 @@ import { EntityManager, FindOperator } from 'typeorm';
 import { loadConfig } from '../config/load-config';
 import { GeoService } from '../geo/geo.service';
 import { BroadcastPolicyRecord } from './entities/broadcast-policy.entity';
-import { PolicyChecks } from './policy-checks';
+import { itemViolations, KindedItem, PolicyChecks } from './policy-checks';
 
 /** The codes a `where` matches: one, or those of an `In(…)`. */
 const codesOf = (code: string | FindOperator<string[]>): string[] =>
@@ -75,5 +75,59 @@ describe('PolicyChecks.forCommunes', () => {
     expect(rule('14800')).toEqual([120, 10]);
     expect(rule('14812')).toEqual([120, 45]);
     expect(rule('00004')).toEqual([240, 20]);
+  });
+});
+
+describe('itemViolations', () => {
+  const policy = { ...loadConfig({}).policyDefaults, quietHours: null, maxDailyMinutes: 1 };
+  const now = new Date('2025-10-07T09:00:00+07:00');
+  const item = (
+    id: string,
+    time: string,
+    seconds: number,
+    extra: Partial<KindedItem> = {},
+  ): KindedItem => {
+    const startsAt = new Date(`2025-10-07T${time}+07:00`);
+    return {
+      id,
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + seconds * 1000),
+      status: 'planned',
+      source: 'manual',
+      kind: 'bulletin',
+      ...extra,
+    };
+  };
+
+  it('counts neither live speech nor an emergency toward the daily limit, as the player does', () => {
+    const violations = itemViolations(
+      policy,
+      [],
+      [
+        item('a-live', '08:00:00', 60, { source: 'live', status: 'aired' }),
+        item('b-storm', '08:30:00', 60, { source: 'emergency', kind: 'emergency' }),
+        item('c-bulletin', '17:00:00', 40),
+      ],
+      now,
+    );
+    expect(violations.size).toBe(0);
+  });
+
+  it('flags the item past the limit of what it counts', () => {
+    const violations = itemViolations(
+      policy,
+      [],
+      [
+        item('a-live', '08:00:00', 60, { source: 'live', status: 'aired' }),
+        item('c-bulletin', '17:00:00', 40),
+        item('d-bulletin', '17:05:00', 30),
+      ],
+      now,
+    );
+    expect([...violations.keys()]).toEqual(['d-bulletin']);
+    expect(violations.get('d-bulletin')).toMatchObject({
+      rule: 'POLICY_DAILY_LIMIT',
+      messageVi: expect.stringContaining('tổng thời lượng phát trong ngày là 1,2 phút'),
+    });
   });
 });

@@ -298,9 +298,7 @@ export class PolicyChecks {
     const kinds = await this.kinds(manager, dayItems);
     const counted = dayItems.filter(
       (item) =>
-        kinds.get(item.id) !== 'emergency' &&
-        // Live speech is not held to the daily airtime (README, "Phát trực tiếp").
-        item.source !== 'live' &&
+        countsTowardDailyLimit(item, kinds.get(item.id)!) &&
         (count === 'whole-day' ||
           item.startsAt.getTime() < start ||
           (item.startsAt.getTime() === start &&
@@ -341,9 +339,21 @@ export class PolicyChecks {
 }
 
 /** An item of the log with its policy kind, as `itemViolations` reads it. */
-export type KindedItem = Pick<ScheduleItem, 'id' | 'startsAt' | 'endsAt' | 'status'> & {
+export type KindedItem = Pick<ScheduleItem, 'id' | 'startsAt' | 'endsAt' | 'status' | 'source'> & {
   kind: PolicyItemKind;
 };
+
+/**
+ * Whether the daily limit counts an item's airtime, at save, at play time and on the views
+ * alike: neither an emergency nor live speech (README, "Phát trực tiếp"), as the as-run log's
+ * count (`COUNTED`, src/playout/record-policy.ts) leaves them out.
+ */
+export function countsTowardDailyLimit(
+  item: Pick<ScheduleItem, 'source'>,
+  kind: PolicyItemKind,
+): boolean {
+  return kind !== 'emergency' && item.source !== 'live';
+}
 
 function withKinds(
   items: readonly ScheduleItem[],
@@ -360,7 +370,8 @@ function isOpenAhead(item: Pick<ScheduleItem, 'status' | 'startsAt'>, now: Date)
 /**
  * The rule each open item that has not started breaks, by id, as the player will judge it:
  * `dayItems` are whole local days of the log (the daily limit counts the day's airtime before
- * each item, in start order, of the items with airtime), `windows` give each item its session.
+ * each item, in start order, of the items with airtime that it counts), `windows` give each item
+ * its session. Live speech is neither counted nor judged: the player does not play it.
  */
 export function itemViolations(
   policy: BroadcastPolicy,
@@ -368,7 +379,9 @@ export function itemViolations(
   dayItems: readonly KindedItem[],
   now: Date,
 ): Map<string, PolicyViolation> {
-  const counted = dayItems.filter((item) => AIRTIME_STATUSES.includes(item.status));
+  const counted = dayItems.filter(
+    (item) => AIRTIME_STATUSES.includes(item.status) && countsTowardDailyLimit(item, item.kind),
+  );
   const before = airtimeBefore(
     counted.map((item) => ({
       id: item.id,
