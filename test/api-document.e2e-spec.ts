@@ -30,9 +30,11 @@ interface Schema {
   additionalProperties?: unknown;
 }
 interface ResponseObject {
+  description?: string;
   content?: Record<string, { schema?: Schema }>;
 }
 interface Operation {
+  description?: string;
   responses: Record<string, ResponseObject>;
 }
 interface ApiDocument {
@@ -80,6 +82,31 @@ function operations(document: ApiDocument): [string, Operation][] {
   );
 }
 
+/** What an operation says in words: its description and its responses'. */
+function descriptions(operation: Operation): string[] {
+  return [
+    operation.description ?? '',
+    ...Object.values(operation.responses).map((response) => response.description ?? ''),
+  ];
+}
+
+/** The views a refusal's fields are documented by (`…View`), as the descriptions name them. */
+function viewsNamed(operation: Operation): string[] {
+  return descriptions(operation).flatMap((text) => text.match(/\b[A-Z][A-Za-z]*View\b/g) ?? []);
+}
+
+/** The saves of the program log the broadcast policy refuses, and the views of their refusals. */
+const POLICY_REFUSALS: [string, string[]][] = [
+  ['POST /api/v1/communes/{commune}/schedule', ['ItemPolicyRefusalView']],
+  ['PATCH /api/v1/communes/{commune}/schedule/items/{itemId}', ['ItemPolicyRefusalView']],
+  ['POST /api/v1/communes/{commune}/windows', ['WindowPolicyRefusalView']],
+  [
+    'PATCH /api/v1/communes/{commune}/windows/{id}',
+    ['WindowPolicyRefusalView', 'ItemPolicyRefusalView'],
+  ],
+  ['POST /api/v1/communes/{commune}/playout-log', ['PolicyRefusalView']],
+];
+
 describe('the OpenAPI document', () => {
   let document: ApiDocument;
 
@@ -126,5 +153,37 @@ describe('the OpenAPI document', () => {
       }
     }
     expect(wrong).toEqual([]);
+  });
+
+  it('registers every view that a description names for the fields of a refusal', () => {
+    const schemas = document.components.schemas;
+    const missing = operations(document).flatMap(([name, operation]) =>
+      viewsNamed(operation)
+        .filter((view) => !(view in schemas))
+        .map((view) => `${name}: ${view}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it("names the broadcast policy's refusal, with the rule and its Vietnamese message, on every save it refuses", () => {
+    const byName = new Map(operations(document));
+    for (const [name, views] of POLICY_REFUSALS) {
+      expect({ name, views: viewsNamed(byName.get(name)!) }).toEqual({
+        name,
+        views: expect.arrayContaining(views),
+      });
+      for (const view of views) {
+        expect({
+          view,
+          properties: Object.keys(document.components.schemas[view].properties!),
+        }).toEqual({ view, properties: expect.arrayContaining(['code', 'rule', 'messageVi']) });
+      }
+    }
+    expect(Object.keys(document.components.schemas.ItemPolicyRefusalView.properties!)).toEqual(
+      expect.arrayContaining(['startsAt', 'endsAt']),
+    );
+    expect(Object.keys(document.components.schemas.WindowPolicyRefusalView.properties!)).toContain(
+      'window',
+    );
   });
 });

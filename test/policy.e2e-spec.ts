@@ -152,7 +152,11 @@ describe('broadcast policy (e2e)', () => {
     const early = await window({ name: 'Sớm', startTime: '05:00', durationMinutes: 20 }).expect(
       409,
     );
-    expect(early.body).toMatchObject({ code: 'POLICY_QUIET_HOURS', rule: 'POLICY_QUIET_HOURS' });
+    expect(early.body).toMatchObject({
+      code: 'POLICY_QUIET_HOURS',
+      rule: 'POLICY_QUIET_HOURS',
+      messageVi: 'Khung giờ Sớm (05:00–05:20) rơi vào giờ yên tĩnh 21:30–05:30',
+    });
     expect(early.body.message).toContain('21:30–05:30');
     // The refused window was never saved: the refusal names it without an id.
     expect(early.body.window).toEqual({ name: 'Sớm', description: expect.any(String) });
@@ -161,14 +165,20 @@ describe('broadcast policy (e2e)', () => {
     );
     expect(late.body.code).toBe('POLICY_QUIET_HOURS');
     const long = await window({ name: 'Dài', startTime: '10:00', durationMinutes: 61 }).expect(409);
-    expect(long.body.code).toBe('POLICY_SESSION_TOO_LONG');
+    expect(long.body).toMatchObject({
+      code: 'POLICY_SESSION_TOO_LONG',
+      messageVi: 'Khung giờ Dài (10:00–11:01) dài 61 phút, quá giới hạn 60 phút một buổi',
+    });
     expect(long.body.window).not.toHaveProperty('id');
     const moved = await http()
       .patch(`/api/v1/communes/${HAC_THANH}/windows/${toi}`)
       .set(bearer(who.operator))
       .send({ durationMinutes: 55 })
       .expect(409);
-    expect(moved.body.code).toBe('POLICY_QUIET_HOURS');
+    expect(moved.body).toMatchObject({
+      code: 'POLICY_QUIET_HOURS',
+      messageVi: 'Khung giờ Tối (20:40–21:35) rơi vào giờ yên tĩnh 21:30–05:30',
+    });
     // A saved window's refusal names it by its id.
     expect(moved.body.window).toMatchObject({ id: toi });
   });
@@ -198,15 +208,35 @@ describe('broadcast policy (e2e)', () => {
     }).expect(200);
     expect(tightened.body.sources.quietHours).toBe('commune');
     const quiet = await schedule(bulletin30s, at('2025-10-07', '21:05:00')).expect(409);
-    expect(quiet.body).toMatchObject({ code: 'POLICY_QUIET_HOURS', rule: 'POLICY_QUIET_HOURS' });
-    await schedule(bulletin30s, at('2025-10-07', '20:50:00')).expect(201);
+    // The refusal says it in Vietnamese too, as an as-run record's does, with the item's times.
+    expect(quiet.body).toMatchObject({
+      code: 'POLICY_QUIET_HOURS',
+      rule: 'POLICY_QUIET_HOURS',
+      messageVi: 'Mục phát 21:05–21:05:30 ngày 07/10/2025 rơi vào giờ yên tĩnh 21:00–05:30',
+      startsAt: '2025-10-07T21:05:00.000+07:00',
+      endsAt: '2025-10-07T21:05:30.000+07:00',
+    });
+    const evening = await schedule(bulletin30s, at('2025-10-07', '20:50:00')).expect(201);
+    // A move is refused alike.
+    const late = await http()
+      .patch(`/api/v1/communes/${HAC_THANH}/schedule/items/${evening.body.id}`)
+      .set(bearer(who.operator))
+      .send({ startsAt: at('2025-10-07', '21:10:00') })
+      .expect(409);
+    expect(late.body).toMatchObject({
+      code: 'POLICY_QUIET_HOURS',
+      messageVi: 'Mục phát 21:10–21:10:30 ngày 07/10/2025 rơi vào giờ yên tĩnh 21:00–05:30',
+    });
 
     await put(`/communes/${HAC_THANH}/policy`, who.approver, {
       quietHours: { from: '21:00', to: '05:30' },
       maxSessionMinutes: 20,
     }).expect(200);
     const session = await schedule(bulletin40s, at('2025-10-07', '17:19:40')).expect(409);
-    expect(session.body.code).toBe('POLICY_SESSION_TOO_LONG');
+    expect(session.body).toMatchObject({
+      code: 'POLICY_SESSION_TOO_LONG',
+      messageVi: expect.stringContaining('quá giới hạn 20 phút một buổi'),
+    });
     await schedule(bulletin40s, at('2025-10-07', '17:19:00')).expect(201);
 
     await put(`/communes/${HAC_THANH}/policy`, who.approver, {
@@ -226,7 +256,11 @@ describe('broadcast policy (e2e)', () => {
     // 2025-10-07 holds 30 s + 40 s: another 40 s makes 110 s of the 120 allowed; 30 s more does not fit.
     await schedule(bulletin40s, at('2025-10-07', '05:30:00')).expect(201);
     const daily = await schedule(bulletin30s, at('2025-10-07', '05:35:00')).expect(409);
-    expect(daily.body).toMatchObject({ code: 'POLICY_DAILY_LIMIT' });
+    expect(daily.body).toMatchObject({
+      code: 'POLICY_DAILY_LIMIT',
+      messageVi:
+        'Thêm mục phát 05:35–05:35:30 ngày 07/10/2025 thì tổng thời lượng phát trong ngày là 2,3 phút, quá giới hạn 2 phút một ngày',
+    });
     expect(daily.body.message).toContain('2 min');
   });
 

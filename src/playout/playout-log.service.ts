@@ -45,13 +45,8 @@ import {
 } from './record-preparer';
 import { RefusalFields } from './record-refusal.view';
 import { dailyLimitMs } from '../schedule/broadcast-policy';
-import {
-  claimedDays,
-  countedOnDays,
-  policyRefusal,
-  recordKind,
-  recordViolation,
-} from './record-policy';
+import { claimedDays, countedOnDays, recordKind, recordViolation } from './record-policy';
+import { policyRefusal } from '../schedule/policy-refusal';
 import { PolicyChecks } from '../schedule/policy-checks';
 import { keyConflict, overlapError, PostedRecordResult, PostGroup } from './post-group';
 

@@ -1,5 +1,4 @@
 import { EntityManager } from 'typeorm';
-import { DomainError } from '../common/domain-error';
 import { addDays, localDateOf, localMidnight } from '../common/local-time';
 import { selectRows } from '../database/bulk-insert';
 import { toInstant } from '../database/columns';
@@ -8,7 +7,6 @@ import {
   checkItem,
   PolicyItemKind,
   policyKindOf,
-  PolicyRule,
   PolicyViolation,
 } from '../schedule/broadcast-policy';
 import type { CommuneDay } from './as-run-ledger';
@@ -21,12 +19,6 @@ import { PreparedRecord, RecordLookups } from './record-preparer';
  * the program log must (DESIGN.md principle 9). The player's own records, the clusters' receipts
  * and live sessions are not checked here: the player enforced the policy when it played.
  */
-
-/** `POLICY_*`: the rule a record breaks and the policy's Vietnamese message, for people. */
-export type PolicyRefusal = {
-  rule: PolicyRule;
-  messageVi: string;
-};
 
 /** Whether the record says something went on air: `aired` or `partial` with time played. */
 function claimsAirtime(record: Pick<PreparedRecord, 'outcome' | 'playedMs'>): boolean {
@@ -65,12 +57,6 @@ export function recordViolation(
     },
     { dayAirtimeBeforeMs: days.before(record) },
   );
-}
-
-/** The refusal of a record that breaks the policy: 409 with the rule, as an item's would be. */
-export function policyRefusal(violation: PolicyViolation): DomainError {
-  const refusal: PolicyRefusal = { rule: violation.rule, messageVi: violation.messageVi };
-  return new DomainError(violation.rule, violation.message, refusal);
 }
 
 /**

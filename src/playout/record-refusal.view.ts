@@ -3,7 +3,8 @@ import { ProblemDto } from '../common/problem.dto';
 import { PlayoutOutcome } from './entities/playout-record.entity';
 import type { RowPlace } from './import-rows';
 import type { PolicyRule } from '../schedule/broadcast-policy';
-import type { PolicyRefusal } from './record-policy';
+import type { PolicyRefusal } from '../schedule/policy-refusal';
+import { PolicyRefusalView } from '../schedule/policy-refusal.view';
 
 /**
  * Which check refused a record (`PLAYOUT_RECORD_INVALID`), with the values it names: the details
@@ -204,18 +205,6 @@ export class OverlapView extends ProblemDto implements Overlap {
 export class CorrectionRefusalView extends ProblemDto implements CorrectionRefusal {
   /** The seq the correction names (`correctsSeq`). */
   correctsSeq!: number;
-}
-
-/**
- * 409 `POLICY_QUIET_HOURS`, `POLICY_SESSION_TOO_LONG`, `POLICY_DAILY_LIMIT` (and
- * `POLICY_UNATTENDED_RELAY` for a relay's record): a record that claims airtime the commune's
- * broadcast policy does not allow (emergencies are exempt).
- */
-export class PolicyRefusalView extends ProblemDto implements PolicyRefusal {
-  /** The rule broken (the same as `code`). */
-  rule!: PolicyRule;
-  /** The policy's message in Vietnamese, for people (the times are local). */
-  messageVi!: string;
 }
 
 /** The views of a record's refusals, as the API document lists them beside the problem. */

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { Bulletin } from '../bulletins/entities/bulletin.entity';
-import { DomainError } from '../common/domain-error';
 import {
   addDays,
   DAY_MS,
@@ -29,6 +28,7 @@ import { BroadcastPolicyRecord, PolicyScope } from './entities/broadcast-policy.
 import { BroadcastWindow } from './entities/broadcast-window.entity';
 import { ScheduleItem, ScheduleItemStatus } from './entities/schedule-item.entity';
 import { OPEN_ITEM_STATUSES } from './program-log.repository';
+import { policyRefusal } from './policy-refusal';
 import { containingOccurrence, describeWindow, WindowSpec } from './window-time';
 import type { PolicyItemBreach, PolicyWindowBreach } from '../policy/policy.view';
 
@@ -139,8 +139,9 @@ export class PolicyChecks {
   }
 
   /**
-   * 409 with the rule when a recurring window breaks the commune's policy. The refusal names the
-   * window by its id only when it is saved (`id`); a new window, refused, has none to give.
+   * 409 with the rule and its Vietnamese message when a recurring window breaks the commune's
+   * policy. The refusal names the window by its id only when it is saved (`id`); a new window,
+   * refused, has none to give.
    */
   async assertWindow(
     manager: EntityManager,
@@ -150,23 +151,22 @@ export class PolicyChecks {
     const violation = checkWindow(await this.forCommune(manager, communeCode), window);
     if (violation) {
       const { id, name } = window;
-      throw new DomainError(violation.rule, violation.message, {
-        rule: violation.rule,
+      throw policyRefusal(violation, {
         window: { ...(id === undefined ? {} : { id }), name, description: describeWindow(window) },
       });
     }
   }
 
   /**
-   * 409 with the rule when the item (a bulletin or a relay, new or moved) would break the
-   * commune's policy on the log as it is: every save path calls this before it writes the item.
+   * 409 with the rule and its Vietnamese message when the item (a bulletin or a relay, new or
+   * moved) would break the commune's policy on the log as it is: every save path calls this
+   * before it writes the item.
    */
   async assertItem(manager: EntityManager, item: PolicyItem): Promise<void> {
     const candidate = await this.candidate(manager, item);
     const violation = await this.checkOnLog(manager, item.communeCode, candidate, 'whole-day');
     if (violation) {
-      throw new DomainError(violation.rule, violation.message, {
-        rule: violation.rule,
+      throw policyRefusal(violation, {
         startsAt: formatLocalInstant(candidate.startsAt),
         endsAt: formatLocalInstant(candidate.endsAt),
       });

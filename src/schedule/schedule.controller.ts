@@ -9,9 +9,10 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiExtraModels, ApiTags } from '@nestjs/swagger';
 import { CommuneScope, CurrentUser } from '../auth/access.decorators';
 import { AuthUser } from '../auth/auth-user';
+import { ProblemDto } from '../common/problem.dto';
 import {
   BulletinSlotsQueryDto,
   CancelScheduleItemDto,
@@ -23,8 +24,15 @@ import {
   ScheduleRangeQueryDto,
 } from './dto/schedule.dto';
 import { GapsView, PlanService, PlanView } from './plan.service';
+import { ItemPolicyRefusalView, POLICY_REFUSAL_CODES } from './policy-refusal.view';
 import { ScheduleItemView } from './schedule-item.view';
 import { BulletinSlotsView, FreeSlotsView, ScheduleService } from './schedule.service';
+
+/** What an item's save is refused with when it breaks the broadcast policy. */
+const ITEM_POLICY_REFUSAL =
+  `${POLICY_REFUSAL_CODES} (ItemPolicyRefusalView): the item would break the commune's ` +
+  "broadcast policy; the problem carries the `rule`, the policy's Vietnamese message " +
+  "(`messageVi`) and the item's `startsAt` and `endsAt`";
 
 @ApiTags('schedule')
 @ApiBearerAuth()
@@ -37,6 +45,13 @@ export class ScheduleController {
   ) {}
 
   @Post()
+  @ApiConflictResponse({
+    description:
+      `${ITEM_POLICY_REFUSAL}; \`SCHEDULE_OVERLAP\`, \`SCHEDULE_OUTSIDE_WINDOW\`, ` +
+      '`SCHEDULE_IN_PAST`: another item in its time, outside every window, or a start passed',
+    type: ProblemDto,
+  })
+  @ApiExtraModels(ItemPolicyRefusalView)
   create(
     @Param('commune') commune: string,
     @Body() body: CreateScheduleItemDto,
@@ -100,6 +115,14 @@ export class ScheduleController {
 
   /** Moves an item that has not started, with the checks of a new item. */
   @Patch('items/:itemId')
+  @ApiConflictResponse({
+    description:
+      `${ITEM_POLICY_REFUSAL}; \`SCHEDULE_OVERLAP\`, \`SCHEDULE_OUTSIDE_WINDOW\`, ` +
+      '`SCHEDULE_IN_PAST`, `SCHEDULE_ITEM_CLOSED`: another item in its new time, outside every ' +
+      'window, a start passed, or an item that started or was cancelled',
+    type: ProblemDto,
+  })
+  @ApiExtraModels(ItemPolicyRefusalView)
   move(
     @Param('commune') commune: string,
     @Param('itemId', new ParseUUIDPipe()) itemId: string,

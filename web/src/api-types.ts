@@ -2380,6 +2380,38 @@ export interface components {
       sentBack: number;
       approvers: components['schemas']['PersonView'][];
     };
+    RefusedWindowView: {
+      /** @description Only for a saved window (a change refused); a new window has none yet. */
+      id?: string;
+      name: string;
+      /** @description Its name and time, e.g. `Sáng (05:30–06:00)`. */
+      description: string;
+    };
+    WindowPolicyRefusalView: {
+      /** @example 409 */
+      statusCode: number;
+      /**
+       * @description The HTTP reason phrase
+       * @example Conflict
+       */
+      error: string;
+      /** @description What went wrong, in English; a list for a body that failed validation */
+      message: string | string[];
+      /** @description What the web app translates (web/src/errors-vi.ts) */
+      code: components['schemas']['ErrorCode'];
+      window: components['schemas']['RefusedWindowView'];
+      /**
+       * @description The rule broken (the same as `code`).
+       * @enum {string}
+       */
+      rule:
+        | 'POLICY_QUIET_HOURS'
+        | 'POLICY_SESSION_TOO_LONG'
+        | 'POLICY_DAILY_LIMIT'
+        | 'POLICY_UNATTENDED_RELAY';
+      /** @description The policy's message in Vietnamese, for people (the times are local). */
+      messageVi: string;
+    };
     CreateWindowDto: {
       name: string;
       /** @description ISO weekdays, Monday = 1 … Sunday = 7. */
@@ -2427,6 +2459,34 @@ export interface components {
       updatedAt: string;
       /** @description Empty, or the rule the window breaks (its items are refused at play time). */
       policyBreaches: components['schemas']['PolicyBreachView'][];
+    };
+    ItemPolicyRefusalView: {
+      /** @example 409 */
+      statusCode: number;
+      /**
+       * @description The HTTP reason phrase
+       * @example Conflict
+       */
+      error: string;
+      /** @description What went wrong, in English; a list for a body that failed validation */
+      message: string | string[];
+      /** @description What the web app translates (web/src/errors-vi.ts) */
+      code: components['schemas']['ErrorCode'];
+      /** @description The item's start as it would be saved (local, ISO 8601 with offset). */
+      startsAt: string;
+      /** @description Its end. */
+      endsAt: string;
+      /**
+       * @description The rule broken (the same as `code`).
+       * @enum {string}
+       */
+      rule:
+        | 'POLICY_QUIET_HOURS'
+        | 'POLICY_SESSION_TOO_LONG'
+        | 'POLICY_DAILY_LIMIT'
+        | 'POLICY_UNATTENDED_RELAY';
+      /** @description The policy's message in Vietnamese, for people (the times are local). */
+      messageVi: string;
     };
     UpdateWindowDto: {
       name?: string;
@@ -5858,6 +5918,15 @@ export interface operations {
           'application/json': components['schemas']['WindowView'];
         };
       };
+      /** @description `POLICY_QUIET_HOURS`, `POLICY_SESSION_TOO_LONG`, `POLICY_DAILY_LIMIT`, `POLICY_UNATTENDED_RELAY` (WindowPolicyRefusalView): the window's time would break the commune's broadcast policy; the problem carries the `rule`, the policy's Vietnamese message (`messageVi`) and the `window`; `WINDOW_OVERLAP`, `WINDOW_NAME_TAKEN` */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
       /** @description Refused: the problem, with a code the web app translates */
       '4XX': {
         headers: {
@@ -5975,6 +6044,15 @@ export interface operations {
           'application/json': components['schemas']['WindowChangeView'];
         };
       };
+      /** @description `POLICY_QUIET_HOURS`, `POLICY_SESSION_TOO_LONG`, `POLICY_DAILY_LIMIT`, `POLICY_UNATTENDED_RELAY` (WindowPolicyRefusalView): the window's time would break the commune's broadcast policy; the problem carries the `rule`, the policy's Vietnamese message (`messageVi`) and the `window`; an item `moveItems` would move that breaks it: the same codes (ItemPolicyRefusalView, its new times); `WINDOW_HAS_ITEMS`, `WINDOW_OVERLAP`, `WINDOW_NAME_TAKEN` */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
       /** @description Refused: the problem, with a code the web app translates */
       '4XX': {
         headers: {
@@ -6041,6 +6119,15 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ScheduleItemView'];
+        };
+      };
+      /** @description `POLICY_QUIET_HOURS`, `POLICY_SESSION_TOO_LONG`, `POLICY_DAILY_LIMIT`, `POLICY_UNATTENDED_RELAY` (ItemPolicyRefusalView): the item would break the commune's broadcast policy; the problem carries the `rule`, the policy's Vietnamese message (`messageVi`) and the item's `startsAt` and `endsAt`; `SCHEDULE_OVERLAP`, `SCHEDULE_OUTSIDE_WINDOW`, `SCHEDULE_IN_PAST`: another item in its time, outside every window, or a start passed */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
@@ -6210,6 +6297,15 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ScheduleItemView'];
+        };
+      };
+      /** @description `POLICY_QUIET_HOURS`, `POLICY_SESSION_TOO_LONG`, `POLICY_DAILY_LIMIT`, `POLICY_UNATTENDED_RELAY` (ItemPolicyRefusalView): the item would break the commune's broadcast policy; the problem carries the `rule`, the policy's Vietnamese message (`messageVi`) and the item's `startsAt` and `endsAt`; `SCHEDULE_OVERLAP`, `SCHEDULE_OUTSIDE_WINDOW`, `SCHEDULE_IN_PAST`, `SCHEDULE_ITEM_CLOSED`: another item in its new time, outside every window, a start passed, or an item that started or was cancelled */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
