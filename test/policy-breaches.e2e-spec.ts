@@ -9,6 +9,7 @@ import {
   createApproved,
   createWindow,
   HAC_THANH,
+  THANH_HOA,
 } from './support/schedule-fixtures';
 import {
   ADMIN,
@@ -41,7 +42,7 @@ jest.setTimeout(60000);
 
 /**
  * After the approver tightens the quiet hours, what the operator reads carries the breach, and
- * the airtime the player will refuse is counted nowhere.
+ * the airtime the player will refuse is counted nowhere (the province's plan counts the items).
  * The daily limit is judged there as the player judges it.
  */
 describe('items and windows that break a tightened policy (e2e)', () => {
@@ -120,6 +121,24 @@ describe('items and windows that break a tightened policy (e2e)', () => {
             refusedItems: (Breach & { id: string })[];
           },
       );
+  /** The commune's line of its province's plan, as the province's monitor previews it. */
+  const provinceLine = () =>
+    app
+      .http()
+      .post(`/api/v1/provinces/${THANH_HOA}/schedule/plan`)
+      .set(bearer(who.monitor))
+      .send({
+        campaign: CAMPAIGN.code,
+        from: MONDAY,
+        to: MONDAY,
+        dryRun: true,
+        communes: [HAC_THANH],
+      })
+      .expect(200)
+      .then(
+        (response) =>
+          (response.body as { communes: { met: boolean; refusedItemCount: number }[] }).communes[0],
+      );
   const breachesOf = async (path: string) =>
     new Map(
       ((await get(path)).body as { id: string; policyBreaches: Breach[] }[]).map((entry) => [
@@ -137,6 +156,7 @@ describe('items and windows that break a tightened policy (e2e)', () => {
     expect(before).toMatchObject({ met: true, refusedItems: [] });
     expect(before.days[0].scheduledSeconds).toBe(40);
     expect(await plan()).toMatchObject({ items: [], progress: { met: true }, refusedItems: [] });
+    expect(await provinceLine()).toMatchObject({ met: true, refusedItemCount: 0 });
   });
 
   it('flags the breach on every view the operator reads once the quiet hours are tightened', async () => {
@@ -181,6 +201,8 @@ describe('items and windows that break a tightened policy (e2e)', () => {
     expect(planned.items).toEqual([]);
     expect(planned.progress.met).toBe(false);
     expect(planned.refusedItems.map((entry) => entry.id)).toEqual([early]);
+    // The province's plan says it on the commune's line.
+    expect(await provinceLine()).toMatchObject({ met: false, refusedItemCount: 1 });
   });
 
   it('follows the player on a day with live speech: its airtime does not count toward the daily limit', async () => {

@@ -136,11 +136,12 @@ export class PlanService {
       { campaign, range, dryRun, zones: null },
       actor,
     );
-    const lines = plans.map(({ communeCode, result }, index) => ({
+    const lines = plans.map(({ communeCode, result, refusedItems }, index) => ({
       communeCode,
       communeName: communes[index].name,
       itemCount: result.items.length,
       met: result.progress.met,
+      refusedItemCount: refusedItems.length,
       shortfallGroups: result.shortfallGroups,
     }));
     return {

@@ -228,6 +228,12 @@ export class CommunePlanLine {
   itemCount!: number;
   /** Whether the log, with the plan applied, meets every target over the range. */
   met!: boolean;
+  /**
+   * Items already on the commune's log in the range that break the broadcast policy in force
+   * (the commune's plan lists them as `refusedItems`): the player will refuse them, so `met` does
+   * not count them; they need moving or cancelling.
+   */
+  refusedItemCount!: number;
   /** What still lacks: one line per rule and cause, its days, and the fix. */
   shortfallGroups!: ShortfallGroup[];
 }

@@ -2861,6 +2861,12 @@ export interface components {
       itemCount: number;
       /** @description Whether the log, with the plan applied, meets every target over the range. */
       met: boolean;
+      /**
+       * @description Items already on the commune's log in the range that break the broadcast policy in force
+       *     (the commune's plan lists them as `refusedItems`): the player will refuse them, so `met` does
+       *     not count them; they need moving or cancelling.
+       */
+      refusedItemCount: number;
       /** @description What still lacks: one line per rule and cause, its days, and the fix. */
       shortfallGroups: components['schemas']['ShortfallGroup'][];
     };
