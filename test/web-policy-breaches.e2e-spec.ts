@@ -1,5 +1,6 @@
 import { ManualClock } from '../src/common/manual-clock';
 import { Browser, buildWebApp, launchBrowser, listen, screenshot, signIn } from './support/browser';
+import { eventually } from './support/eventually';
 import { createApproved, createWindow } from './support/schedule-fixtures';
 import {
   ADMIN,
@@ -13,6 +14,7 @@ import {
 
 const COMMUNE = '14797';
 const OPERATOR = { username: 'vanhanh.vipham', password: 'vanhanh-password' };
+const MONITOR = { username: 'giamsat.vipham', password: 'giamsat-password' };
 // Far ahead: the browser's own clock decides whether an item can still be moved.
 const DAY = '2030-03-07';
 const ITEM_BREACH = `Mục phát 05:30–05:30:40 ngày 07/03/2030 rơi vào giờ yên tĩnh 21:30–06:00`;
@@ -26,6 +28,7 @@ describe('web app: items and windows that break the policy in force (e2e, Chromi
   let app: TestApp;
   let baseUrl: string;
   let browser: Browser;
+  let monitor: string;
   const clock = new ManualClock('2030-03-06T08:00:00+07:00');
 
   beforeAll(async () => {
@@ -38,6 +41,11 @@ describe('web app: items and windows that break the policy in force (e2e, Chromi
       ...OPERATOR,
       role: 'operator',
       communeCode: COMMUNE,
+    });
+    monitor = await createUserAndLogin(app, admin, {
+      ...MONITOR,
+      role: 'monitor',
+      provinceCode: '38',
     });
     const approver = await createUserAndLogin(app, admin, {
       username: 'lanhdao.vipham',
@@ -129,5 +137,46 @@ describe('web app: items and windows that break the policy in force (e2e, Chromi
     );
     await screenshot(page, 'khung-gio-vi-pham');
     expect(browser.problems).toEqual([]);
+  });
+
+  it("says the policy's own reason when it refuses a new item, with the next time it allows", async () => {
+    const page = await browser.newTab('them-vi-pham');
+    await page.clock.setFixedTime(clock.now());
+    await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+    await page.goto(`${baseUrl}/#/lich?view=day&date=${DAY}`);
+    await page.getByRole('button', { name: '+ Thêm bản tin vào lịch' }).click();
+    const dialog = page.getByRole('dialog');
+    const time = dialog.getByLabel('Giờ bắt đầu');
+    // The dialog proposes the first time the policy allows: Sáng is quiet now, Chiều is not.
+    await eventually(
+      () => time.inputValue(),
+      (value) => value === '17:00:00',
+    );
+    await dialog.getByLabel('Ngày phát').fill('2030-03-08');
+    await time.fill('05:45:00');
+    await dialog.getByRole('button', { name: 'Thêm vào lịch' }).click();
+    await dialog
+      .getByText(
+        'Mục phát 05:45–05:45:40 ngày 08/03/2030 rơi vào giờ yên tĩnh 21:30–06:00. ' +
+          'Giờ gần nhất được phép phát: 08/03 17:00.',
+        { exact: true },
+      )
+      .waitFor();
+    await screenshot(page, 'them-vi-pham-quy-dinh');
+    await dialog.getByTestId('take-free-time').getByText('Thêm vào lúc 17:00').click();
+    await page.getByText('Đã thêm bản tin vào lịch phát sóng.').waitFor();
+    const log = (
+      await app
+        .http()
+        .get(`/api/v1/communes/${COMMUNE}/schedule?from=2030-03-08&to=2030-03-08`)
+        .set(bearer(monitor))
+        .expect(200)
+    ).body as { startsAt: string }[];
+    expect(log.map((item) => item.startsAt)).toEqual(['2030-03-08T17:00:00.000+07:00']);
+    const refused = browser.problems.filter((problem) => problem.text.includes('status of 409'));
+    expect(refused).toHaveLength(1);
+    expect(browser.problems).toEqual(refused);
+    browser.problems.length = 0;
+    await page.close();
   });
 });

@@ -509,7 +509,8 @@ const NAMING: Record<string, (problem: Record<string, unknown>) => string | null
     Array.isArray(problem.changed)
       ? changedBulletinsText(problem.changed as ChangedBulletin[])
       : null,
-  // A manual record's or an import row's claim the commune's broadcast policy does not allow.
+  // What the commune's broadcast policy does not allow: a window or an item saved, a manual
+  // record's or an import row's claim. The server's message names the times and the limit.
   POLICY_QUIET_HOURS: policyText,
   POLICY_SESSION_TOO_LONG: policyText,
   POLICY_DAILY_LIMIT: policyText,

@@ -422,18 +422,23 @@ async function addItemDialog(
           await add(localInstant(day.value, time.value));
         } catch (error) {
           // A start that passed while the dialog was open: the next free start of the bulletin.
-          const { free, passedText } = await refusedStart(error, () =>
+          // A start the broadcast policy refuses (the server's message says which rule and why):
+          // the first free start from the chosen day on that it allows.
+          const firstFree = (from: string) =>
             kind.value === 'bulletin'
-              ? firstFreeTime(commune, bulletin.value, today())
-              : Promise.resolve(null),
-          );
+              ? firstFreeTime(commune, bulletin.value, from)
+              : Promise.resolve(null);
+          const { free, text } = await refusedStart(error, {
+            passed: () => firstFree(today()),
+            policy: () => firstFree(day.value),
+          });
           if (free) {
             proposed = free;
             takeFree.textContent = `Thêm vào lúc ${formatStartTime(free)}`;
             takeFree.hidden = false;
           }
-          if (!passedText) throw error;
-          message.show(passedText);
+          if (!text) throw error;
+          message.show(text);
         }
       },
       [takeFree, h('button', { type: 'button', class: 'secondary', onClick: close }, 'Đóng')],

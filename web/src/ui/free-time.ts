@@ -13,32 +13,59 @@ function startHasPassed(error: unknown): boolean {
   return error instanceof ApiError && error.code === 'SCHEDULE_IN_PAST';
 }
 
+/** A refusal because the item would break the commune's broadcast policy (`POLICY_*`). */
+function brokePolicy(error: unknown): boolean {
+  return error instanceof ApiError && (error.code ?? '').startsWith('POLICY_');
+}
+
 /** What a dialog that adds or moves an item makes of a refused start. */
 export interface RefusedStart {
   /** The start to offer one click away, if there is one. */
   free: string | null;
-  /** For a start that has passed, the words that say so with the next free start; else null. */
-  passedText: string | null;
+  /**
+   * For a start that has passed or that the broadcast policy refuses, the refusal's words with
+   * the start offered; else null (the dialog shows the refusal as it is).
+   */
+  text: string | null;
+}
+
+/** Where a dialog finds the start to offer after a refusal. */
+export interface StartFinders {
+  /** The next free start from now, after a start that passed while the dialog was open. */
+  passed: () => Promise<string | null>;
+  /** The first free start the broadcast policy allows, after a `POLICY_*` refusal. */
+  policy: () => Promise<string | null>;
 }
 
 /**
- * A refused start in the add and the move dialogs: the free start an overlap refusal names, or,
- * for a start that passed while the dialog was open, the next free one `nextFree` finds, and then
- * the refusal's words with that start (“… đã qua (bây giờ là 06:08:00). Giờ trống gần nhất: 06/10
- * 06:10.”). Any other refusal is for the dialog to show as it is.
+ * A refused start in the add and the move dialogs: the free start an overlap refusal names; for
+ * a start that passed while the dialog was open, the next free one, with the refusal's words
+ * (“… đã qua (bây giờ là 06:08:00). Giờ trống gần nhất: 06/10 06:10.”); for a start the broadcast
+ * policy refuses, the first it allows, with the server's message (“…. Giờ gần nhất được phép
+ * phát: 08/03 17:00.”). Any other refusal is for the dialog to show as it is.
  */
-export async function refusedStart(
-  error: unknown,
-  nextFree: () => Promise<string | null>,
-): Promise<RefusedStart> {
-  if (!startHasPassed(error)) return { free: nearestFreeStart(error), passedText: null };
-  const free = await nextFree();
-  return {
-    free,
-    passedText:
-      `${errorText(error)}. ` +
-      (free
-        ? `Giờ trống gần nhất: ${formatDayStart(free)}.`
-        : 'Hãy chọn một giờ khác trong khung giờ phát.'),
-  };
+export async function refusedStart(error: unknown, finders: StartFinders): Promise<RefusedStart> {
+  if (startHasPassed(error)) {
+    const free = await finders.passed();
+    return {
+      free,
+      text:
+        `${errorText(error)}. ` +
+        (free
+          ? `Giờ trống gần nhất: ${formatDayStart(free)}.`
+          : 'Hãy chọn một giờ khác trong khung giờ phát.'),
+    };
+  }
+  if (brokePolicy(error)) {
+    const free = await finders.policy();
+    return {
+      free,
+      text:
+        `${errorText(error)}. ` +
+        (free
+          ? `Giờ gần nhất được phép phát: ${formatDayStart(free)}.`
+          : 'Hãy chọn giờ khác mà quy định phát sóng cho phép.'),
+    };
+  }
+  return { free: nearestFreeStart(error), text: null };
 }

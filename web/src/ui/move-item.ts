@@ -29,8 +29,8 @@ const SLOT_DAYS = 7;
  * every start free there) and moves it to the occurrence and start the operator chooses, to the
  * second. The server checks the move as it checks a new item: its refusal shows in the dialog,
  * with the nearest free time it proposes one tap away (after a start that passed meanwhile, the
- * next free one). Resolves true once it moved. The program log list and the week calendar both
- * call this.
+ * next free one; refused by the broadcast policy, the occurrence's earliest start within it).
+ * Resolves true once it moved. The program log list and the week calendar both call this.
  */
 export function moveItemDialog(commune: string, item: ScheduleItem): Promise<boolean> {
   let moved = false;
@@ -151,16 +151,22 @@ function moveForm(
       try {
         await move(startsAt);
       } catch (error) {
-        // As the add dialog: an overlap's nearest free start, or a passed start said so with the
-        // next free one.
-        const { free, passedText } = await refusedStart(error, nextFree);
+        // As the add dialog: an overlap's nearest free start; a passed start said so with the next
+        // free one; a start the broadcast policy refuses, with the occurrence's earliest free
+        // start, which the server found within the policy when it listed it.
+        const earliest = chosen().startsAt;
+        const { free, text } = await refusedStart(error, {
+          passed: nextFree,
+          policy: () =>
+            Promise.resolve(Date.parse(earliest) !== Date.parse(startsAt) ? earliest : null),
+        });
         if (free) {
           proposed = free;
           takeFree.textContent = `Dời vào lúc ${formatStartTime(free)}`;
           takeFree.hidden = false;
         }
-        if (!passedText) throw error;
-        message.show(passedText);
+        if (!text) throw error;
+        message.show(text);
       }
     },
     [takeFree, h('button', { type: 'button', class: 'secondary', onClick: close }, 'Đóng')],
