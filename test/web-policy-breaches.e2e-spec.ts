@@ -179,4 +179,48 @@ describe('web app: items and windows that break the policy in force (e2e, Chromi
     browser.problems.length = 0;
     await page.close();
   });
+
+  it("counts a commune's refused items on its line of the province's plan", async () => {
+    await app
+      .http()
+      .post('/api/v1/campaigns')
+      .set(bearer(monitor))
+      .send({
+        code: 'vi-pham-2030',
+        name: 'Tuyên truyền tháng 3/2030',
+        startsOn: '2030-03-01',
+        endsOn: '2030-03-31',
+        rules: [{ topic: 'xa-hoi-so', minPlaysPerWeek: 1 }],
+      })
+      .expect(201);
+    const page = await browser.newTab('ke-hoach-tinh-vi-pham');
+    await page.clock.setFixedTime(clock.now());
+    await signIn(page, baseUrl, MONITOR.username, MONITOR.password);
+    await page.goto(`${baseUrl}/#/ke-hoach-tinh`);
+    await page.getByRole('heading', { level: 1, name: 'Lập kế hoạch cho các xã' }).waitFor();
+    await page.getByLabel('Chiến dịch', { exact: true }).selectOption('vi-pham-2030');
+    await page.getByLabel('Từ ngày').fill(DAY);
+    await page.getByLabel('Đến ngày').fill(DAY);
+    await page.getByRole('button', { name: 'Xem trước (chạy thử)' }).click();
+    const summary = page.getByTestId('province-plan-refused');
+    await summary.waitFor();
+    await expect(summary.textContent()).resolves.toBe(
+      '⚠ 1 mục phát của 1 xã vi phạm quy định phát sóng nên loa sẽ không phát và không được ' +
+        'tính vào chỉ tiêu. Người vận hành của xã cần dời giờ hoặc huỷ các mục này: xem cột “Chỉ tiêu”.',
+    );
+    // Its line comes first, though it meets its targets: its items need moving.
+    const row = page.getByTestId('province-plan-row').first();
+    await expect(row.getAttribute('data-commune')).resolves.toBe(COMMUNE);
+    await expect(row.textContent()).resolves.toContain('Đạt');
+    const mark = row.getByTestId('province-plan-refused-items');
+    await expect(mark.textContent()).resolves.toBe('⚠ 1 mục cần dời');
+    await expect(page.getByTestId('province-plan-refused-items').count()).resolves.toBe(1);
+    await screenshot(page, 'ke-hoach-tinh-vi-pham');
+    // The mark opens the commune's program log, where the item is flagged.
+    await mark.click();
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+    expect(page.url()).toContain(`/bao-cao/xa/${COMMUNE}`);
+    expect(browser.problems).toEqual([]);
+    await page.close();
+  });
 });

@@ -66,11 +66,62 @@ function causeSummary(context: AppContext, lines: readonly CommunePlanLine[]): H
   );
 }
 
-/** The communes' lines: those short of a target first (most groups first), then by name. */
-function communeRows(context: AppContext, lines: readonly CommunePlanLine[]): HTMLElement {
+/**
+ * The items already on the communes' logs that the broadcast policy in force refuses, as the
+ * commune's own plan says it (`refusedItemsNote`): how many, of how many communes, that the
+ * loudspeakers will not play them nor count them, and who moves them; null when there are none.
+ */
+function refusedItemsSummary(lines: readonly CommunePlanLine[]): HTMLElement | null {
+  const communes = lines.filter((line) => line.refusedItemCount > 0);
+  if (communes.length === 0) return null;
+  const items = communes.reduce((sum, line) => sum + line.refusedItemCount, 0);
+  return h(
+    'p',
+    { class: 'policy-breach', role: 'note', 'data-testid': 'province-plan-refused' },
+    h('strong', null, `⚠ ${items} mục phát của ${communes.length} xã vi phạm quy định phát sóng`),
+    ' nên loa sẽ không phát và không được tính vào chỉ tiêu. Người vận hành của xã cần dời giờ hoặc huỷ các mục này: xem cột “Chỉ tiêu”.',
+  );
+}
+
+/**
+ * A commune's items the policy refuses, on its line: "⚠ 3 mục cần dời", a link to the commune's
+ * program log (its drill-down marks them); null when there are none.
+ */
+function refusedItemsMark(line: CommunePlanLine, plan: ProvincePlanResult): HTMLElement | null {
+  if (line.refusedItemCount === 0) return null;
+  return h(
+    'a',
+    {
+      class: 'policy-breach province-plan-refused',
+      'data-testid': 'province-plan-refused-items',
+      title:
+        'Vi phạm quy định phát sóng: loa sẽ không phát và không được tính vào chỉ tiêu. Cần dời giờ hoặc huỷ.',
+      href: href(`/bao-cao/xa/${line.communeCode}`, {
+        campaign: plan.campaign,
+        from: plan.from,
+        to: plan.to,
+      }),
+    },
+    `⚠ ${line.refusedItemCount} mục cần dời`,
+  );
+}
+
+/** Whether a commune's line asks for nothing: its targets met, no item of it to move. */
+const settled = (line: CommunePlanLine): boolean => line.met && line.refusedItemCount === 0;
+
+/**
+ * The communes' lines: those that need something done first (short of a target, or with items
+ * the policy refuses: most of those first, then most groups), then by name.
+ */
+function communeRows(
+  context: AppContext,
+  plan: ProvincePlanResult,
+  lines: readonly CommunePlanLine[],
+): HTMLElement {
   const ordered = [...lines].sort(
     (a, b) =>
-      Number(a.met) - Number(b.met) ||
+      Number(settled(a)) - Number(settled(b)) ||
+      b.refusedItemCount - a.refusedItemCount ||
       b.shortfallGroups.length - a.shortfallGroups.length ||
       a.communeName.localeCompare(b.communeName, 'vi'),
   );
@@ -102,6 +153,7 @@ function communeRows(context: AppContext, lines: readonly CommunePlanLine[]): HT
                 { class: line.met ? 'badge badge-ok' : 'badge badge-warning' },
                 line.met ? 'Đạt' : 'Chưa đạt',
               ),
+              refusedItemsMark(line, plan),
             ),
             h(
               'td',
@@ -190,7 +242,8 @@ export async function provincePlanPage(context: AppContext, match: RouteMatch): 
               ),
             ),
         causeSummary(context, plan.communes),
-        communeRows(context, plan.communes),
+        refusedItemsSummary(plan.communes),
+        communeRows(context, plan, plan.communes),
       ),
     );
   };
