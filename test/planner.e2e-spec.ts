@@ -386,6 +386,7 @@ describe('campaign planner (e2e)', () => {
       communeName: 'Phường Bỉm Sơn',
       itemCount: own.body.items.length,
       met: own.body.progress.met,
+      refusedItemCount: own.body.refusedItems.length,
       shortfallGroups: own.body.shortfallGroups,
     });
     // Hạc Thành and Hàm Rồng were planned above: nothing to add, every target met.
