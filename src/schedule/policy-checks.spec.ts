@@ -1,45 +1,53 @@
-import { EntityManager, FindOperator } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { loadConfig } from '../config/load-config';
+import * as bulkInsert from '../database/bulk-insert';
+import { dataSourceOptions } from '../database/data-source-options';
 import { GeoService } from '../geo/geo.service';
 import { BroadcastPolicyRecord } from './entities/broadcast-policy.entity';
 import { itemViolations, KindedItem, PolicyChecks } from './policy-checks';
 
-/** The codes a `where` matches: one, or those of an `In(…)`. */
-const codesOf = (code: string | FindOperator<string[]>): string[] =>
-  typeof code === 'string' ? [code] : code.value;
+let database: DataSource;
 
-/** PolicyChecks over a manager holding these policy rows; `find` is its only way in. */
-function setup(rows: Pick<BroadcastPolicyRecord, 'scope' | 'code' | 'rules'>[]) {
-  const find = jest.fn(
-    (
-      _entity: unknown,
-      options: { where: { scope: string; code: string | FindOperator<string[]> }[] },
-    ) =>
-      Promise.resolve(
-        rows.filter((row) =>
-          options.where.some(
-            (where) => where.scope === row.scope && codesOf(where.code).includes(row.code),
-          ),
-        ),
-      ),
-  );
-  const manager = { find } as unknown as EntityManager;
+beforeAll(async () => {
+  // A real SQLite database in memory, migrated: the policies are read with plain SQL.
+  database = new DataSource(dataSourceOptions({ driver: 'sqlite', file: ':memory:' }));
+  await database.initialize();
+});
+
+afterAll(async () => {
+  await database.destroy();
+});
+
+/**
+ * PolicyChecks over a database holding these policy rows (and only these), and the statements
+ * it reads them with.
+ */
+async function setup(rows: Pick<BroadcastPolicyRecord, 'scope' | 'code' | 'rules'>[]) {
+  await database.getRepository(BroadcastPolicyRecord).clear();
+  await database
+    .getRepository(BroadcastPolicyRecord)
+    .insert(rows.map((row) => ({ ...row, updatedBy: null, updatedAt: new Date() })));
+  const manager: EntityManager = database.manager;
+  const reads = jest.spyOn(bulkInsert, 'selectRows');
+  reads.mockClear();
   const geo = {
     commune: (code: string) => ({ code, provinceCode: code === '00004' ? '01' : '38' }),
   } as unknown as GeoService;
   const checks = new PolicyChecks(loadConfig({}), geo);
-  return { checks, manager, find };
+  return { checks, manager, reads };
 }
+
+afterEach(() => jest.restoreAllMocks());
 
 describe('PolicyChecks.forCommune', () => {
   it("reads the province's and the commune's overrides in one query", async () => {
-    const { checks, manager, find } = setup([
+    const { checks, manager, reads } = await setup([
       { scope: 'province', code: '38', rules: { maxDailyMinutes: 120, maxSessionMinutes: 45 } },
       { scope: 'commune', code: '14797', rules: { maxDailyMinutes: 90 } },
       { scope: 'commune', code: '14800', rules: { maxSessionMinutes: 10 } },
     ]);
     const policy = await checks.forCommune(manager, '14797');
-    expect(find).toHaveBeenCalledTimes(1);
+    expect(reads).toHaveBeenCalledTimes(1);
     expect(policy.maxDailyMinutes).toBe(90);
     expect(policy.maxSessionMinutes).toBe(45);
     expect(policy.sources).toMatchObject({
@@ -50,7 +58,7 @@ describe('PolicyChecks.forCommune', () => {
   });
 
   it('falls back to the defaults when neither has set anything', async () => {
-    const { checks, manager } = setup([]);
+    const { checks, manager } = await setup([]);
     const policy = await checks.forCommune(manager, '14797');
     expect(policy.maxDailyMinutes).toBe(240);
     expect(Object.values(policy.sources).every((source) => source === 'default')).toBe(true);
@@ -59,14 +67,14 @@ describe('PolicyChecks.forCommune', () => {
 
 describe('PolicyChecks.forCommunes', () => {
   it("gives each commune its own and its province's overrides, in one query", async () => {
-    const { checks, manager, find } = setup([
+    const { checks, manager, reads } = await setup([
       { scope: 'province', code: '38', rules: { maxDailyMinutes: 120, maxSessionMinutes: 45 } },
       { scope: 'province', code: '01', rules: { maxSessionMinutes: 20 } },
       { scope: 'commune', code: '14797', rules: { maxDailyMinutes: 90 } },
       { scope: 'commune', code: '14800', rules: { maxSessionMinutes: 10 } },
     ]);
     const policies = await checks.forCommunes(manager, ['14797', '14800', '14812', '00004']);
-    expect(find).toHaveBeenCalledTimes(1);
+    expect(reads).toHaveBeenCalledTimes(1);
     const rule = (code: string) => {
       const policy = policies.get(code)!;
       return [policy.maxDailyMinutes, policy.maxSessionMinutes];
