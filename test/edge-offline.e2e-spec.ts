@@ -237,4 +237,41 @@ describeOnce('edge player offline (e2e, real processes)', () => {
       restarted1.process.output().match(new RegExp(i2.scheduleItemId, 'g'))?.length ?? 0,
     ).toBeLessThanOrEqual(2);
   });
+
+  it("waits past an emergency's start for its audio rather than missing it", async () => {
+    const urgent = await tone(dir, 'urgent.mp3', 2, 880);
+    const emergency = {
+      scheduleItemId: randomUUID(),
+      startsAt: new Date(Date.now() + 2000).toISOString(),
+      durationMs: 2000,
+      zones: null,
+      priority: 'emergency' as const,
+      audio: urgent,
+    };
+    stub.items = [emergency];
+    // A slow link: the audio comes 4 s after it is asked for, after the emergency's start.
+    stub.audioDelayMs = 4000;
+    const box = join(dir, 'edge-3');
+    const process = startEdgeProcess({
+      serverUrl: stub.origin,
+      enrolmentCode: stub.newCode(),
+      dir: box,
+      env: { PLAYOUT_LATE_TOLERANCE_MS: '15000', EDGE_SYNC_SECONDS: '5' },
+    });
+    edges.push({
+      name: 'edge-3',
+      code: '',
+      dataDir: join(box, 'data'),
+      archiveDir: join(box, 'archive'),
+      process,
+    });
+    try {
+      await process.waitFor(
+        new RegExp(`Receipt 1: ${emergency.scheduleItemId} aired 2000 ms`),
+        30000,
+      );
+    } finally {
+      stub.audioDelayMs = 0;
+    }
+  });
 });

@@ -283,7 +283,7 @@ export class EdgePlayback {
       this.logger.warn(`Item ${item.scheduleItemId} refused: ${violation.message}`);
       return this.missed(item, policyRefusalReason(violation));
     }
-    const cached = item.audio !== null && (await this.ensureCached(item, item.audio));
+    const cached = item.audio !== null && (await this.ensureCached(item, item.audio, emergency));
     // A relay plays without its fallback bulletin rather than not at all.
     if (!cached && !item.relay) return this.missed(item, EDGE_REASONS.notCached);
     for (;;) {
@@ -352,14 +352,21 @@ export class EdgePlayback {
    * The audio in the cache and verified; when it is not, fetched again while there is time
    * (never an unchecked file played).
    */
-  private async ensureCached(item: StoredItem, audio: ManifestAudio): Promise<boolean> {
+  private async ensureCached(
+    item: StoredItem,
+    audio: ManifestAudio,
+    emergency: boolean,
+  ): Promise<boolean> {
     if (await this.cache.check(audio)) return true;
     this.logger.warn(`Audio ${audio.id} of ${item.scheduleItemId} not in the cache intact`);
     this.onChange();
+    // An item waits for its audio until its start; an emergency as long as it may still start
+    // late (it arrives at once, often before its audio: better late than not at all).
+    const deadline = item.startsAt + (emergency ? this.config.lateToleranceMs : 0);
     const fetched = await Promise.race([
       this.cache.fetch(audio).catch(() => false),
       new Promise<false>((resolve) =>
-        setTimeout(() => resolve(false), Math.max(0, item.startsAt - this.clock.nowMs())),
+        setTimeout(() => resolve(false), Math.max(0, deadline - this.clock.nowMs())),
       ),
     ]);
     return fetched && (await this.cache.check(audio));

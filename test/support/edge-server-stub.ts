@@ -36,6 +36,8 @@ export class EdgeServerStub {
   readonly log: string[] = [];
   /** Receipt posts answered 503 before the next one is taken. */
   failReceiptPosts = 0;
+  /** How long an audio request waits before it is answered (a slow link). */
+  audioDelayMs = 0;
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
   port = 0;
@@ -134,6 +136,9 @@ export class EdgeServerStub {
     if (request.method === 'GET' && audioMatch) {
       const audio = this.items.find((item) => item.audio.id === audioMatch[1])?.audio;
       if (!audio) return json(404, { code: 'NOT_FOUND', message: 'no audio' });
+      if (this.audioDelayMs > 0) {
+        await new Promise((resolve) => setTimeout(resolve, this.audioDelayMs));
+      }
       const range = /^bytes=(\d+)-$/.exec(request.headers.range ?? '');
       const from = range ? Number(range[1]) : 0;
       if (from >= audio.bytes.length) {
