@@ -136,12 +136,23 @@ const COUNTED =
 
 /** The commune-days the records that claim airtime start on: those the daily limit reads. */
 export function claimedDays(records: readonly PreparedRecord[]): CommuneDay[] {
-  const days = new Map<string, CommuneDay>();
+  return [...claimedByDay(records).values()].map(({ day }) => day);
+}
+
+/** What the records that claim airtime claim, per commune-day (`communeKey`), in milliseconds. */
+function claimedByDay(
+  records: readonly PreparedRecord[],
+): Map<string, { day: CommuneDay; claimedMs: number }> {
+  const days = new Map<string, { day: CommuneDay; claimedMs: number }>();
   for (const record of records.filter(claimsAirtime)) {
     const date = localDateOf(record.startedAt);
-    days.set(communeKey(record.communeCode, date), { communeCode: record.communeCode, date });
+    const key = communeKey(record.communeCode, date);
+    const known = days.get(key);
+    if (known) known.claimedMs += record.playedMs;
+    else
+      days.set(key, { day: { communeCode: record.communeCode, date }, claimedMs: record.playedMs });
   }
-  return [...days.values()];
+  return days;
 }
 
 /** What the daily limit is checked against: each commune's limit, and the ledger's day totals. */
@@ -168,17 +179,11 @@ export async function countedOnDays(
   records: readonly PreparedRecord[],
   limits: DayLimits,
 ): Promise<DayAirtime> {
-  const claimed = new Map<string, number>();
-  for (const record of records.filter(claimsAirtime)) {
-    const day = communeKey(record.communeCode, localDateOf(record.startedAt));
-    claimed.set(day, (claimed.get(day) ?? 0) + record.playedMs);
-  }
   const sums = new Map<string, number>();
   const toSum: CommuneDay[] = [];
-  for (const day of claimedDays(records)) {
-    const key = communeKey(day.communeCode, day.date);
+  for (const [key, { day, claimedMs }] of claimedByDay(records)) {
     const total = limits.totals.get(key);
-    if (total !== undefined && total + claimed.get(key)! <= limits.limitMs(day.communeCode)) {
+    if (total !== undefined && total + claimedMs <= limits.limitMs(day.communeCode)) {
       sums.set(key, total);
     } else {
       toSum.push(day);

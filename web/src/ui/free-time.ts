@@ -46,26 +46,28 @@ export interface StartFinders {
  */
 export async function refusedStart(error: unknown, finders: StartFinders): Promise<RefusedStart> {
   if (startHasPassed(error)) {
-    const free = await finders.passed();
-    return {
-      free,
-      text:
-        `${errorText(error)}. ` +
-        (free
-          ? `Giờ trống gần nhất: ${formatDayStart(free)}.`
-          : 'Hãy chọn một giờ khác trong khung giờ phát.'),
-    };
+    return offer(
+      error,
+      await finders.passed(),
+      'Giờ trống gần nhất',
+      'Hãy chọn một giờ khác trong khung giờ phát.',
+    );
   }
   if (brokePolicy(error)) {
-    const free = await finders.policy();
-    return {
-      free,
-      text:
-        `${errorText(error)}. ` +
-        (free
-          ? `Giờ gần nhất được phép phát: ${formatDayStart(free)}.`
-          : 'Hãy chọn giờ khác mà quy định phát sóng cho phép.'),
-    };
+    return offer(
+      error,
+      await finders.policy(),
+      'Giờ gần nhất được phép phát',
+      'Hãy chọn giờ khác mà quy định phát sóng cho phép.',
+    );
   }
   return { free: nearestFreeStart(error), text: null };
+}
+
+/** The refusal's words, then the start `free` offered under `label`, or `none` without one. */
+function offer(error: unknown, free: string | null, label: string, none: string): RefusedStart {
+  return {
+    free,
+    text: `${errorText(error)}. ` + (free ? `${label}: ${formatDayStart(free)}.` : none),
+  };
 }
