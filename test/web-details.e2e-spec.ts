@@ -27,7 +27,8 @@ const at = (time: string) => `2025-10-06T${time}+07:00`;
 
 /**
  * An exploratory tester's smaller findings, at 1366×768: the tabs of a role all in sight, a start
- * proposed with time to spare (and a passed one said so), bulletins of one title told apart.
+ * proposed with time to spare (and a passed one said so, the free times read again from now),
+ * bulletins of one title told apart.
  */
 describe('details of the web app a tester found (e2e, Chromium)', () => {
   const clock = new ManualClock(at('06:05:00'));
@@ -125,6 +126,8 @@ describe('details of the web app a tester found (e2e, Chromium)', () => {
         { exact: true },
       )
       .waitFor();
+    // The dialog's own proposal, read when it opened, is read again from now.
+    await expect(time.inputValue()).resolves.toBe('06:10:00');
     await screenshot(page, 'details-gio-da-qua');
     await dialog.getByTestId('take-free-time').getByText('Thêm vào lúc 06:10').click();
     await page.getByText('Đã thêm bản tin vào lịch phát sóng.').waitFor();
@@ -216,6 +219,13 @@ describe('details of the web app a tester found (e2e, Chromium)', () => {
       () => time.inputValue(),
       (value) => value === '06:20:00',
     );
+    // Free from two minutes ahead (06:11) to the window's last start that leaves room for 30 s.
+    const hint = dialog.getByText(/^Giờ bắt đầu còn trống: /);
+    const occurrence = dialog.getByLabel('Khung giờ').locator('option:checked');
+    await expect(hint.textContent()).resolves.toBe('Giờ bắt đầu còn trống: 06:11:00–06:29:30.');
+    await expect(occurrence.textContent()).resolves.toBe(
+      'Thứ Hai 06/10 · khung Sáng (đang xếp) · trống từ 06:11',
+    );
     await time.fill('06:12:00');
     // The operator takes four minutes: the start has passed when the form is sent.
     clock.set(at('06:13:00'));
@@ -227,6 +237,13 @@ describe('details of the web app a tester found (e2e, Chromium)', () => {
         { exact: true },
       )
       .waitFor();
+    // The free starts are read again from now: none that has passed is still offered, and the
+    // time the operator typed stays as typed.
+    await expect(hint.textContent()).resolves.toBe('Giờ bắt đầu còn trống: 06:15:00–06:29:30.');
+    await expect(occurrence.textContent()).resolves.toBe(
+      'Thứ Hai 06/10 · khung Sáng (đang xếp) · trống từ 06:15',
+    );
+    await expect(time.inputValue()).resolves.toBe('06:12:00');
     await screenshot(page, 'details-doi-gio-da-qua');
     await dialog.getByTestId('take-free-time').getByText('Dời vào lúc 06:15').click();
     await page.getByText('Đã dời “Chuyển đổi số” sang 06/10 06:15.').waitFor();

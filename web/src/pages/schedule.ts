@@ -33,7 +33,7 @@ import type {
   StreamSource,
 } from '../types.js';
 import { saveBlob } from '../ui/audio-player.js';
-import { refusedStart } from '../ui/free-time.js';
+import { freshFreeTimes, refusedStart } from '../ui/free-time.js';
 import { moveItemDialog } from '../ui/move-item.js';
 import { waitingText } from './approvals.js';
 import { confirmDialog, openDialog } from '../ui/dialog.js';
@@ -352,13 +352,14 @@ async function addItemDialog(
         pickedByHand = true;
       });
     }
+    const propose = (free: string | null): void => {
+      if (!free || pickedByHand) return;
+      day.value = localDateOf(free);
+      time.value = formatTimeSeconds(free);
+    };
     const proposeFreeTime = (): void => {
       if (kind.value !== 'bulletin' || !bulletin.value) return;
-      void firstFreeTime(commune, bulletin.value, date).then((free) => {
-        if (!free || pickedByHand) return;
-        day.value = localDateOf(free);
-        time.value = formatTimeSeconds(free);
-      });
+      void firstFreeTime(commune, bulletin.value, date).then(propose);
     };
     bulletin.addEventListener('change', proposeFreeTime);
     proposeFreeTime();
@@ -421,15 +422,19 @@ async function addItemDialog(
         try {
           await add(localInstant(day.value, time.value));
         } catch (error) {
-          // A start that passed while the dialog was open: the next free start of the bulletin.
-          // A start the broadcast policy refuses (the server's message says which rule and why):
-          // the first free start from the chosen day on that it allows.
+          // A start that passed while the dialog was open: the next free start of the bulletin,
+          // proposed again as when the dialog opened (as the move dialog reads its free times
+          // again). A start the broadcast policy refuses (the server's message says which rule and
+          // why): the first free start from the chosen day on that it allows.
+          const bulletinId = kind.value === 'bulletin' ? bulletin.value : null;
           const firstFree = (from: string) =>
-            kind.value === 'bulletin'
-              ? firstFreeTime(commune, bulletin.value, from)
-              : Promise.resolve(null);
+            bulletinId ? firstFreeTime(commune, bulletinId, from) : Promise.resolve(null);
           const { free, text } = await refusedStart(error, {
-            passed: () => firstFree(today()),
+            passed: freshFreeTimes(
+              () => firstFree(today()),
+              propose,
+              (fresh) => fresh,
+            ),
             policy: () => firstFree(day.value),
           });
           if (free) {

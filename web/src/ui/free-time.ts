@@ -31,7 +31,10 @@ export interface RefusedStart {
 
 /** Where a dialog finds the start to offer after a refusal. */
 export interface StartFinders {
-  /** The next free start from now, after a start that passed while the dialog was open. */
+  /**
+   * The next free start from now, after a start that passed while the dialog was open: the time
+   * has moved on, so the dialog reads its free times again and shows them (freshFreeTimes).
+   */
   passed: () => Promise<string | null>;
   /** The first free start the broadcast policy allows, after a `POLICY_*` refusal. */
   policy: () => Promise<string | null>;
@@ -69,5 +72,30 @@ function offer(error: unknown, free: string | null, label: string, none: string)
   return {
     free,
     text: `${errorText(error)}. ` + (free ? `${label}: ${formatDayStart(free)}.` : none),
+  };
+}
+
+/**
+ * The `passed` finder of a dialog that shows free times read from the service when it opened (the
+ * move dialog's occurrences and free starts, the add dialog's proposed start): once a start has
+ * passed, those may name starts that have passed too. It reads them again, shows them in place of
+ * the old, and gives the next free start among them. Without an answer the dialog keeps what it
+ * shows and offers nothing: it still says that the start has passed.
+ */
+export function freshFreeTimes<T>(
+  read: () => Promise<T>,
+  show: (fresh: T) => void,
+  next: (fresh: T) => string | null,
+): () => Promise<string | null> {
+  return async () => {
+    let fresh: T;
+    try {
+      fresh = await read();
+    } catch {
+      // The proposal is a help: without it the refusal still reads in full.
+      return null;
+    }
+    show(fresh);
+    return next(fresh);
   };
 }
