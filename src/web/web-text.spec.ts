@@ -284,6 +284,19 @@ describe('web app text', () => {
     expect(formatSeconds(150)).toBe('2 phút 30 giây');
     expect(formatSeconds(3720)).toBe('1 giờ 2 phút');
     expect(formatSeconds(0)).toBe('0 giây');
+    expect(formatSeconds(42)).toBe('42 giây');
+    expect(formatSeconds(720)).toBe('12 phút');
+    // To the nearest second, below an hour; from an hour on, to the nearest minute.
+    expect(formatSeconds(89.6)).toBe('1 phút 30 giây');
+    expect(formatSeconds(3659)).toBe('1 giờ 1 phút');
+    // Up (what is missing) and down (what falls short), to the last unit shown.
+    expect(formatSeconds(0.001, 'up')).toBe('1 giây');
+    expect(formatSeconds(59.2, 'up')).toBe('1 phút');
+    expect(formatSeconds(3601, 'up')).toBe('1 giờ 1 phút');
+    expect(formatSeconds(59.9, 'down')).toBe('59 giây');
+    expect(formatSeconds(3659, 'down')).toBe('1 giờ');
+    // Float noise rounds no second up: 600 s less 32,166 s and 27,834 s is 540,000…01.
+    expect(formatSeconds(600 - 32.166 - 27.834, 'up')).toBe('9 phút');
   });
 
   it("never writes a grid cell's airtime short of its target as reaching it", () => {

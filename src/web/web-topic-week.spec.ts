@@ -1,5 +1,4 @@
 import { Cell, cellText } from '../../web/src/compliance-cell';
-import { formatShortfall } from '../../web/src/format';
 import {
   airtimeText,
   missingText,
@@ -25,17 +24,19 @@ const week = (change: Partial<TopicWeek>): TopicWeek => ({
 });
 
 describe("the operator's week of a topic in words", () => {
-  it('says a shortfall under a minute in seconds, rounded up, never "0 phút" on a row not met', () => {
+  it('says a shortfall in minutes and seconds, rounded up, never "0 giây" on a row not met', () => {
     // As the tester saw it: 2,149 s short, plays met.
     const short = week({ missingSeconds: 2.149 });
     expect(weekMet(short)).toBe(false);
     expect(missingText(short)).toBe('Còn thiếu 3 giây · 0 lượt');
-    expect(formatShortfall(0.001)).toBe('1 giây');
-    expect(formatShortfall(59.2)).toBe('60 giây');
-    // From a minute on, tenths of a minute, rounded up too: 61 s is 1,1 phút, not 1 phút.
-    expect(formatShortfall(61)).toBe('1,1 phút');
-    expect(formatShortfall(600)).toBe('10 phút');
-    expect(missingText(week({}))).toBe('Còn thiếu 0 phút · 0 lượt');
+    const missing = (missingSeconds: number) => missingText(week({ missingSeconds }));
+    expect(missing(0.001)).toBe('Còn thiếu 1 giây · 0 lượt');
+    expect(missing(59.2)).toBe('Còn thiếu 1 phút · 0 lượt');
+    // From a minute on, minutes and seconds, rounded up too: 61 s is not `1 phút`, nor `1,1 phút`.
+    expect(missing(61)).toBe('Còn thiếu 1 phút 1 giây · 0 lượt');
+    expect(missing(558)).toBe('Còn thiếu 9 phút 18 giây · 0 lượt');
+    expect(missing(600)).toBe('Còn thiếu 10 phút · 0 lượt');
+    expect(missingText(week({}))).toBe('Còn thiếu 0 giây · 0 lượt');
   });
 
   it('leaves out a target the rule does not set, instead of a target of zero', () => {
@@ -48,20 +49,35 @@ describe("the operator's week of a topic in words", () => {
     expect(targetText(week({ requiredSeconds: 45 }))).toBe(' (chỉ tiêu 45 giây, 3 lượt)');
   });
 
-  it('says what aired and what is planned in seconds against a target under a minute', () => {
+  it('says what aired and what is planned as a person would, comparable with the target', () => {
     // A 45-second target: 40 s aired read `40 giây`, not `0,7 phút`.
     const underAMinute = week({ requiredSeconds: 45, airedSeconds: 40, missingSeconds: 5 });
     expect(airtimeText(underAMinute, 40)).toBe('40 giây');
     expect(airtimeText(underAMinute, 0)).toBe('0 giây');
     // Short of the target: rounded down, never reading as the 45 s the row says it lacks.
     expect(airtimeText(week({ requiredSeconds: 45, missingSeconds: 0.4 }), 44.6)).toBe('44 giây');
-    // Met: rounded as any figure; past a minute, tenths of a minute as the target would read.
+    // Met: rounded as any figure.
     expect(airtimeText(week({ requiredSeconds: 45 }), 44.6)).toBe('45 giây');
-    expect(airtimeText(week({ requiredSeconds: 45 }), 90)).toBe('1,5 phút');
-    // A target of a minute or more, or none: minutes to the tenth, as before.
-    expect(airtimeText(week({ requiredSeconds: 600, missingSeconds: 560 }), 40)).toBe('0,7 phút');
-    expect(airtimeText(week({ requiredSeconds: 600, missingSeconds: 600 }), 0)).toBe('0 phút');
-    expect(airtimeText(week({ requiredSeconds: 0 }), 750)).toBe('12,5 phút');
+    expect(airtimeText(week({ requiredSeconds: 45 }), 90)).toBe('1 phút 30 giây');
+    // Against a target of a minute or more: minutes and seconds, not tenths of a minute
+    // (`0,7 phút`), beside a target that reads the same way.
+    const tenMinutes = week({ requiredSeconds: 600, missingSeconds: 558 });
+    expect([airtimeText(tenMinutes, 42), targetText(tenMinutes)]).toEqual([
+      '42 giây',
+      ' (chỉ tiêu 10 phút, 3 lượt)',
+    ]);
+    expect(airtimeText(tenMinutes, 90)).toBe('1 phút 30 giây');
+    expect(airtimeText(tenMinutes, 599.6)).toBe('9 phút 59 giây');
+    expect(airtimeText(week({ requiredSeconds: 600, missingSeconds: 600 }), 0)).toBe('0 giây');
+    expect(airtimeText(week({ requiredSeconds: 0 }), 750)).toBe('12 phút 30 giây');
+    expect(airtimeText(week({ requiredSeconds: 0 }), 720)).toBe('12 phút');
+    // From an hour on, to the minute: a target of 1 h 0 min 30 s reads up, what falls short of
+    // it down, so the two never read alike on a row not met.
+    const anHour = week({ requiredSeconds: 3630, missingSeconds: 20 });
+    expect([airtimeText(anHour, 3610), targetText(anHour)]).toEqual([
+      '1 giờ',
+      ' (chỉ tiêu 1 giờ 1 phút, 3 lượt)',
+    ]);
   });
 
   it('reads a grid cell of a rule without an airtime target as the minutes aired, not against 0', () => {

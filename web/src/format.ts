@@ -251,9 +251,27 @@ export function minutesOfDay(instant: Date | number | string): number {
   return local.getUTCHours() * 60 + local.getUTCMinutes() + local.getUTCSeconds() / 60;
 }
 
-/** `150` → `2 phút 30 giây`; `3720` → `1 giờ 2 phút`. */
-export function formatSeconds(totalSeconds: number): string {
-  const whole = Math.round(totalSeconds);
+/** Which way a duration rounds to the last unit it shows. */
+export type Rounding = 'nearest' | 'down' | 'up';
+
+const ROUND: Record<Rounding, (value: number) => number> = {
+  nearest: Math.round,
+  down: Math.floor,
+  up: Math.ceil,
+};
+
+/**
+ * A duration as a person says it: `42 giây`, `2 phút 30 giây`, `12 phút`; from an hour on, to the
+ * minute (`3720` → `1 giờ 2 phút`). `round` says which way to that last unit: up for what is still
+ * missing (2,1 s short reads `3 giây`, never nothing), down for what falls short of a target (it
+ * never reads as reaching it).
+ */
+export function formatSeconds(totalSeconds: number, round: Rounding = 'nearest'): string {
+  // Airtime is whole milliseconds: a sum's float noise (42,1 + 17,9 = 60,000…01) is taken off
+  // first, so that it never rounds up a second.
+  const ms = Math.round(totalSeconds * 1000);
+  const unit = ms >= 3_600_000 ? 60 : 1;
+  const whole = ROUND[round](ms / 1000 / unit) * unit;
   if (whole <= 0) return '0 giây';
   const hours = Math.floor(whole / 3600);
   const minutes = Math.floor((whole % 3600) / 60);
@@ -291,22 +309,6 @@ export function formatAirtimeAgainst(
     text: `${tenths(airedSeconds, aired)}/${tenths(requiredSeconds, required)}`,
     unit: 'phút',
   };
-}
-
-/**
- * What is still missing of a target: `3 giây` below a minute, else `2,6 phút`; rounded up, so that
- * a shortfall never reads as nothing (2,1 s short is `3 giây`, not `0 phút`). Nothing missing: `0 phút`.
- */
-export function formatShortfall(seconds: number): string {
-  if (seconds <= 0) return '0 phút';
-  if (seconds < 60) return `${formatNumber(Math.ceil(seconds))} giây`;
-  return `${formatNumber(Math.ceil(seconds / 6) / 10)} phút`;
-}
-
-/** An airtime target: `45 giây` below a minute (as formatAirtimeAgainst), else `12,5 phút`. */
-export function formatTarget(seconds: number): string {
-  if (seconds < 60) return `${formatNumber(Math.round(seconds))} giây`;
-  return `${formatNumber(Math.round(seconds / 6) / 10)} phút`;
 }
 
 export function formatDurationMs(ms: number | null | undefined): string {

@@ -3,7 +3,7 @@
  * is missing, as numbers and as words. No DOM, so that the unit tests read it.
  */
 
-import { formatNumber, formatShortfall, formatTarget } from './format.js';
+import { formatSeconds } from './format.js';
 import type { ComplianceRow, ScheduleItem } from './types.js';
 import { breaches } from './policy-breaches.js';
 
@@ -64,33 +64,32 @@ export function weekMet(week: TopicWeek): boolean {
 }
 
 /**
- * What aired or is planned, in the target's unit: minutes to the tenth (`12,5 phút`), or against a
- * target under a minute as the target reads (`40 giây`, not `0,7 phút`; formatTarget). While the
- * week is short of its target, the seconds round down, so that what aired and what is planned never
- * read as reaching a target the row says is not met.
+ * What aired or is planned, as a person says it beside the target (`42 giây`, `1 phút 30 giây`,
+ * `12 phút`; formatSeconds). While the week is short of its target, it rounds down, so that what
+ * aired and what is planned never read as reaching a target the row says is not met.
  */
 export function airtimeText(week: TopicWeek, seconds: number): string {
-  if (week.requiredSeconds <= 0 || week.requiredSeconds >= 60) {
-    return `${formatNumber(Math.round(seconds / 6) / 10)} phút`;
-  }
-  return formatTarget(week.missingSeconds > 0 ? Math.floor(seconds) : seconds);
+  return formatSeconds(seconds, week.missingSeconds > 0 ? 'down' : 'nearest');
 }
 
 /**
- * `Còn thiếu 3 giây · 2 lượt`: only the targets the rule sets (a rule without a plays target says
- * no `0 lượt`), and a shortfall rounded up, never `0 phút` on a row not met.
+ * `Còn thiếu 9 phút 18 giây · 2 lượt`: only the targets the rule sets (a rule without a plays
+ * target says no `0 lượt`), and a shortfall rounded up, never `0 giây` on a row not met.
  */
 export function missingText(week: TopicWeek): string {
   const parts: string[] = [];
-  if (week.requiredSeconds > 0) parts.push(formatShortfall(week.missingSeconds));
+  if (week.requiredSeconds > 0) parts.push(formatSeconds(week.missingSeconds, 'up'));
   if (week.requiredPlays > 0) parts.push(`${week.missingPlays} lượt`);
   return `Còn thiếu ${parts.join(' · ')}`;
 }
 
-/** ` (chỉ tiêu 20 phút, 3 lượt)`, leaving out a target the rule does not set. */
+/**
+ * ` (chỉ tiêu 20 phút, 3 lượt)`, leaving out a target the rule does not set; rounded up, as what
+ * falls short of it rounds down.
+ */
 export function targetText(week: TopicWeek): string {
   const parts: string[] = [];
-  if (week.requiredSeconds > 0) parts.push(formatTarget(week.requiredSeconds));
+  if (week.requiredSeconds > 0) parts.push(formatSeconds(week.requiredSeconds, 'up'));
   if (week.requiredPlays > 0) parts.push(`${week.requiredPlays} lượt`);
   return parts.length > 0 ? ` (chỉ tiêu ${parts.join(', ')})` : '';
 }
