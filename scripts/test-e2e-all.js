@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * `npm test`'s end-to-end runs, on SQLite and on PostgreSQL (scripts/e2e-runs.js), in two steps.
- * First both databases' passes side by side, without the real-time suites: most of their time
- * is waiting (for a service to start, a browser page, a queue), so two at once take little more
- * than the longer one; the SQLite pass is the longer, and a few of its suites
- * (SQLITE_AFTER_POSTGRES) run in the PostgreSQL pass's lane once that pass is done. Then the
- * real-time suites, one database after the other, with the machine to themselves, as they always
- * ran: they hold the wall clock to account. Every run goes to its end; the exit code is the first
- * failure's, or 0.
+ * `npm test`'s end-to-end runs, on SQLite and on PostgreSQL (scripts/e2e-runs.js), all at once
+ * in three lanes. The real-time suites (they hold the wall clock to account while something
+ * plays) run in one lane, one database after the other, at the machine's normal priority: they
+ * mostly wait for a start time, so they leave most of the machine idle. The other suites run in
+ * two lanes in the background (inBackground: Linux's idle scheduling class), on that idle time
+ * only, so that the real-time suites still have the machine as if alone: the SQLite pass, and
+ * the PostgreSQL pass followed by a few suites of the SQLite pass (SQLITE_AFTER_POSTGRES) so that
+ * both lanes end about together. Every run goes to its end; the exit code is the first failure's,
+ * or 0.
  */
 const {
   databaseEnv,
@@ -22,12 +23,17 @@ const {
   stopRunsOnSignals();
   const postgres = await postgresOrSkip();
   const onPostgres = postgres === 'run';
-  const results = [];
+  const background = { background: true };
   const otherLane = async () => {
     const runs = [];
     if (onPostgres) {
       runs.push(
-        await runJest('postgres', jestArguments('postgres', false), databaseEnv('postgres')),
+        await runJest(
+          'postgres',
+          jestArguments('postgres', false),
+          databaseEnv('postgres'),
+          background,
+        ),
       );
     }
     runs.push(
@@ -35,23 +41,32 @@ const {
         'sqlite, second lane',
         jestArguments('sqlite', false, 'after-postgres'),
         databaseEnv('sqlite'),
+        background,
       ),
     );
     return runs;
   };
-  const [sqliteRun, otherRuns] = await Promise.all([
-    runJest('sqlite', jestArguments('sqlite', false, 'main'), databaseEnv('sqlite')),
+  const realTimeLane = async () => {
+    const runs = [
+      await runJest('sqlite real-time', jestArguments('sqlite', true), databaseEnv('sqlite')),
+    ];
+    if (onPostgres) {
+      runs.push(
+        await runJest(
+          'postgres real-time',
+          jestArguments('postgres', true),
+          databaseEnv('postgres'),
+        ),
+      );
+    }
+    return runs;
+  };
+  const [sqliteRun, otherRuns, realTimeRuns] = await Promise.all([
+    runJest('sqlite', jestArguments('sqlite', false, 'main'), databaseEnv('sqlite'), background),
     otherLane(),
+    realTimeLane(),
   ]);
-  results.push(sqliteRun, ...otherRuns);
-  results.push(
-    await runJest('sqlite real-time', jestArguments('sqlite', true), databaseEnv('sqlite')),
-  );
-  if (onPostgres) {
-    results.push(
-      await runJest('postgres real-time', jestArguments('postgres', true), databaseEnv('postgres')),
-    );
-  }
+  const results = [sqliteRun, ...otherRuns, ...realTimeRuns];
   console.log('\nEnd-to-end runs:');
   for (const { label, code, seconds } of results) {
     console.log(`  ${label}: ${code === 0 ? 'passed' : `failed (exit ${code})`} in ${seconds} s`);
