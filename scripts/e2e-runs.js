@@ -205,6 +205,7 @@ module.exports = {
   postgresOrSkip,
   jestArguments,
   databaseEnv,
+  inBackground,
   runJest,
   stopRunsOnSignals,
 };

@@ -8,6 +8,7 @@ const {
   REAL_TIME,
   SQLITE_AFTER_POSTGRES,
   databaseEnv,
+  inBackground,
   jestArguments,
 } = require('./e2e-runs');
 
@@ -78,4 +79,19 @@ describe('the end-to-end runs of npm test', () => {
     expect(onPostgres).toEqual(expect.arrayContaining(['edge-offline.e2e-spec.ts']));
     expect(onPostgres).not.toContain('web-clicks.e2e-spec.ts');
   });
+
+  (process.platform === 'linux' ? it : it.skip)(
+    'run the background lanes in the idle scheduling class, and what they start too',
+    () => {
+      // /proc/<pid>/stat's 41st field is the scheduling policy: 5 is SCHED_IDLE, 0 the normal.
+      const policyOf = (stat) => Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38]);
+      const child = `process.stdout.write(require('fs').readFileSync('/proc/self/stat', 'utf8'))`;
+      const parent =
+        `const { execFileSync } = require('child_process');` +
+        `process.stdout.write(execFileSync(process.execPath, ['-e', ${JSON.stringify(child)}]))`;
+      const [command, args] = inBackground(process.execPath, ['-e', parent]);
+      expect(policyOf(execFileSync(command, args, { encoding: 'utf8' }))).toBe(5);
+      expect(policyOf(execFileSync(process.execPath, ['-e', child], { encoding: 'utf8' }))).toBe(0);
+    },
+  );
 });
