@@ -81,6 +81,13 @@ const SQLITE_AFTER_POSTGRES = [
   '/test/web-monitor\\.e2e-spec\\.ts$',
 ];
 
+/**
+ * Real-time suites that change the machine's network (edge-netns adds a network namespace and a
+ * veth pair, takes its link down and deletes them): Chromium aborts its page loads then with
+ * ERR_NETWORK_CHANGED, so they run first, before the lane with the browser suites starts.
+ */
+const NETWORK_CHANGING = ['/test/edge-netns\\.e2e-spec\\.ts$'];
+
 /** Whether the PostgreSQL server of the tests answers (it says why on stderr when not). */
 async function postgresAnswers() {
   const client = new Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
@@ -117,14 +124,17 @@ const E2E_IN_BAND = ['--selectProjects', 'e2e', '--runInBand'];
  * ('sqlite' or 'postgres', which leaves out ONCE_ON_SQLITE), of the real-time suites only
  * (`realTime` true), none of them (false) or all (undefined). With `realTime` false, `part`
  * 'after-postgres' keeps only SQLITE_AFTER_POSTGRES, 'main' leaves them out, none keeps both.
+ * With `realTime` true, `part` 'network' keeps only NETWORK_CHANGING, 'after-network' leaves them
+ * out, none keeps both.
  */
 function jestArguments(database, realTime, part) {
   const ignored = ['/node_modules/'];
-  const only = realTime === true ? [...REAL_TIME] : [];
+  const only = realTime === true ? [...(part === 'network' ? NETWORK_CHANGING : REAL_TIME)] : [];
   if (database === 'postgres') ignored.push(...ONCE_ON_SQLITE);
   if (realTime === false) ignored.push(...REAL_TIME);
   if (part === 'main') ignored.push(...SQLITE_AFTER_POSTGRES);
   if (part === 'after-postgres') only.push(...SQLITE_AFTER_POSTGRES);
+  if (part === 'after-network') ignored.push(...NETWORK_CHANGING);
   return [
     ...E2E_IN_BAND,
     ...(only.length > 0 ? ['--testPathPatterns', ...only] : []),
@@ -200,6 +210,7 @@ module.exports = {
   JEST,
   E2E_IN_BAND,
   ONCE_ON_SQLITE,
+  NETWORK_CHANGING,
   REAL_TIME,
   SQLITE_AFTER_POSTGRES,
   postgresOrSkip,

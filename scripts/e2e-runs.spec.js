@@ -4,6 +4,7 @@ const { readdirSync } = require('node:fs');
 const { basename, join } = require('node:path');
 const {
   JEST,
+  NETWORK_CHANGING,
   ONCE_ON_SQLITE,
   REAL_TIME,
   SQLITE_AFTER_POSTGRES,
@@ -32,7 +33,12 @@ function listed(database, realTime, part) {
 
 describe('the end-to-end runs of npm test', () => {
   it('name only suites that exist, each pattern at least one', () => {
-    for (const pattern of [...ONCE_ON_SQLITE, ...REAL_TIME, ...SQLITE_AFTER_POSTGRES]) {
+    for (const pattern of [
+      ...ONCE_ON_SQLITE,
+      ...REAL_TIME,
+      ...NETWORK_CHANGING,
+      ...SQLITE_AFTER_POSTGRES,
+    ]) {
       const regex = new RegExp(pattern);
       expect({ pattern, matches: SUITES.some((name) => regex.test(`/test/${name}`)) }).toEqual({
         pattern,
@@ -65,6 +71,15 @@ describe('the end-to-end runs of npm test', () => {
       'web-monitor.e2e-spec.ts',
       'web.e2e-spec.ts',
     ]);
+  });
+
+  it('run the suites that change the network first, then the other real-time ones, once each', () => {
+    const realTime = listed('sqlite', true);
+    const network = listed('sqlite', true, 'network');
+    const afterNetwork = listed('sqlite', true, 'after-network');
+    expect(network).toEqual(['edge-netns.e2e-spec.ts']);
+    expect([...network, ...afterNetwork].sort()).toEqual(realTime);
+    expect(afterNetwork).not.toContain('edge-netns.e2e-spec.ts');
   });
 
   it('leave the suites that run once out of the PostgreSQL pass, and only those', () => {

@@ -8,8 +8,9 @@
  * two lanes in the background (inBackground: Linux's idle scheduling class), on that idle time
  * only, so that the real-time suites still have the machine as if alone: the SQLite pass, and
  * the PostgreSQL pass followed by a few suites of the SQLite pass (SQLITE_AFTER_POSTGRES) so that
- * both lanes end about together. Every run goes to its end; the exit code is the first failure's,
- * or 0.
+ * both lanes end about together. The real-time suites that change the machine's network
+ * (NETWORK_CHANGING) come first, and the SQLite pass, with its browser suites, starts after them.
+ * Every run goes to its end; the exit code is the first failure's, or 0.
  */
 const {
   databaseEnv,
@@ -46,9 +47,21 @@ const {
     );
     return runs;
   };
+  // The suites that change the machine's network go first, alone in the real-time lane, with
+  // the PostgreSQL pass (no browser) beside them; the SQLite pass starts once they are done.
+  const network = runJest(
+    'sqlite real-time, network',
+    jestArguments('sqlite', true, 'network'),
+    databaseEnv('sqlite'),
+  );
   const realTimeLane = async () => {
     const runs = [
-      await runJest('sqlite real-time', jestArguments('sqlite', true), databaseEnv('sqlite')),
+      await network,
+      await runJest(
+        'sqlite real-time',
+        jestArguments('sqlite', true, 'after-network'),
+        databaseEnv('sqlite'),
+      ),
     ];
     if (onPostgres) {
       runs.push(
@@ -61,8 +74,17 @@ const {
     }
     return runs;
   };
+  const sqliteLane = async () => {
+    await network;
+    return runJest(
+      'sqlite',
+      jestArguments('sqlite', false, 'main'),
+      databaseEnv('sqlite'),
+      background,
+    );
+  };
   const [sqliteRun, otherRuns, realTimeRuns] = await Promise.all([
-    runJest('sqlite', jestArguments('sqlite', false, 'main'), databaseEnv('sqlite'), background),
+    sqliteLane(),
     otherLane(),
     realTimeLane(),
   ]);
