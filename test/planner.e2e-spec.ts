@@ -1,6 +1,7 @@
 import { ManualClock } from '../src/common/manual-clock';
 import { ProgramLogRepository } from '../src/schedule/program-log.repository';
 import { seedReadyAudio } from './support/audio-fixtures';
+import { insertScheduleItem } from './support/playout-fixtures';
 import {
   Actors,
   createActors,
@@ -21,6 +22,7 @@ import {
 } from './support/test-app';
 
 const BIM_SON = '14812';
+const QUANG_TRUNG = '14818';
 const REQUIRED = ['chinh-quyen-so', 'kinh-te-so', 'xa-hoi-so', 'mo-hinh-2-cap'];
 const CAMPAIGN = {
   code: 'cds-thu-nghiem',
@@ -530,5 +532,70 @@ describe('campaign planner (e2e)', () => {
       who.monitor,
     ).expect(403);
     await gaps(who.operator);
+  });
+
+  it("counts a day's airtime for the policy as the player does: live speech and emergencies aside", async () => {
+    const day = '2025-10-07';
+    for (const [name, startTime] of [
+      ['Sáng', '05:30'],
+      ['Chiều', '17:00'],
+    ]) {
+      await createWindow(app, who.admin, QUANG_TRUNG, { name, startTime, durationMinutes: 30 });
+    }
+    for (const topic of REQUIRED) {
+      await createApproved(app, who.admin, who.admin, QUANG_TRUNG, {
+        title: `Quang Trung: bản tin ${topic}`,
+        topics: [topic],
+        durationMs: 50000,
+      });
+    }
+    const storm = await createApproved(app, who.admin, who.admin, QUANG_TRUNG, {
+      title: 'Cảnh báo lũ quét',
+      topics: ['xa-hoi-so'],
+      durationMs: 60000,
+      priority: 'emergency',
+    });
+    // 2 min a day: two of the 50 s bulletins fit, a third does not (the storm warning, tagged
+    // xa-hoi-so, leaves three topics to plan).
+    await app
+      .http()
+      .put(`/api/v1/communes/${QUANG_TRUNG}/policy`)
+      .set(bearer(who.admin))
+      .send({ maxDailyMinutes: 2 })
+      .expect(200);
+    // The day holds half an hour of live speech and a storm warning put on the log by hand.
+    await insertScheduleItem(app, {
+      communeCode: QUANG_TRUNG,
+      bulletinId: null,
+      startsAt: new Date(`${day}T12:00:00+07:00`),
+      durationMs: 30 * 60000,
+      source: 'live',
+      status: 'dispatched',
+    });
+    await insertScheduleItem(app, {
+      communeCode: QUANG_TRUNG,
+      bulletinId: storm,
+      startsAt: new Date(`${day}T12:40:00+07:00`),
+      durationMs: 60000,
+      source: 'manual',
+    });
+
+    const body = { campaign: CAMPAIGN.code, from: day, to: day };
+    const dry = await plan({ ...body, dryRun: true }, who.admin, QUANG_TRUNG).expect(200);
+    expect(dry.body.items).toHaveLength(2);
+    expect(dry.body.policyLimits).toEqual([
+      expect.objectContaining({ rule: 'POLICY_DAILY_LIMIT', date: day }),
+    ]);
+    expect(dry.body.refusedItems).toEqual([]);
+
+    // Written, the plan breaks nothing the player and the policy's breach list count.
+    await plan(body, who.admin, QUANG_TRUNG).expect(200);
+    expect(await log(QUANG_TRUNG)).toHaveLength(4);
+    const policy = await app
+      .http()
+      .get(`/api/v1/communes/${QUANG_TRUNG}/policy`)
+      .set(bearer(who.admin))
+      .expect(200);
+    expect(policy.body.violations).toEqual([]);
   });
 });

@@ -24,7 +24,8 @@ import {
   PlannerExistingItem,
   PlanResult,
 } from './planner';
-import { itemBreach, itemViolations, PolicyChecks } from './policy-checks';
+import { PolicyItemKind } from './broadcast-policy';
+import { countsTowardDailyLimit, itemBreach, itemViolations, PolicyChecks } from './policy-checks';
 import { PolicyItemBreach } from '../policy/policy.view';
 import { CommuneDevices } from './commune-devices';
 import { bulletinCopy, bulletinIdsOf, itemTopics } from './item-content';
@@ -207,9 +208,13 @@ export class PlanService {
           now: now.getTime(),
           windows: windows.get(communeCode)!,
           existing: logged.map((item) => ({
-            ...existingItem(item, itemTopics(item, topics), violations.has(item.id)),
+            ...existingItem(
+              item,
+              itemTopics(item, topics),
+              kinds.get(item.id)!,
+              violations.has(item.id),
+            ),
             sharesAir: itemsShareDevice(zones, item.zones, devicesZones.get(communeCode)!),
-            emergency: item.source === 'emergency',
           })),
           // An emergency bulletin (a storm warning) is played at once by the commune (TT 39),
           // never planned as a campaign's airtime.
@@ -383,10 +388,14 @@ export function clipToCampaign(range: DateRange, campaign: Campaign, today: stri
   );
 }
 
-/** An item of the log to the planner; one the player will refuse (`refused`) counts nothing. */
-function existingItem(
+/**
+ * An item of the log to the planner; one the player will refuse (`refused`) counts nothing: it
+ * fails at play time, and the player's daily airtime leaves failed items out.
+ */
+export function existingItem(
   item: ScheduleItem,
   topics: readonly string[],
+  kind: PolicyItemKind,
   refused: boolean,
 ): PlannerExistingItem {
   return {
@@ -398,6 +407,7 @@ function existingItem(
     durationMs: item.durationMs,
     topics,
     counts: COUNTED_STATUSES.includes(item.status) && !refused,
+    countsTowardDailyLimit: !refused && countsTowardDailyLimit(item, kind),
   };
 }
 

@@ -156,6 +156,7 @@ describe('planCampaign', () => {
         durationMs: 57000,
         topics: ['kinh-te-so'],
         counts: true,
+        countsTowardDailyLimit: true,
       },
     ];
     const input = baseInput({ existing });
@@ -183,6 +184,7 @@ describe('planCampaign', () => {
       durationMs: end - start,
       topics: ['kinh-te-so'],
       counts: true,
+      countsTowardDailyLimit: true,
     };
     // One day, one window, which the item fills.
     const oneWindow = { from: '2025-10-06', to: '2025-10-06', windows: [windows[0]] };

@@ -54,8 +54,11 @@ export interface PlannerExistingItem {
    * counts towards the targets but leaves its time free for the plan. Absent: true.
    */
   sharesAir?: boolean;
-  /** Emergencies do not count towards the policy's daily airtime. */
-  emergency?: boolean;
+  /**
+   * Whether the policy's daily limit counts its airtime, as the player and the breach lists count
+   * it (`countsTowardDailyLimit`, policy-checks.ts: neither an emergency nor live speech).
+   */
+  countsTowardDailyLimit: boolean;
 }
 
 export interface PlannerInput {
@@ -218,7 +221,7 @@ class PlanBuilder {
   private readonly playsByWeekRule: Int32Array;
   private readonly playsByDayRule: Int32Array;
   private readonly campaignMsByDay: Float64Array;
-  /** Airtime of each day for the policy's daily limit (emergencies aside). */
+  /** Airtime of each day for the policy's daily limit, as the player counts it. */
   private readonly airtimeMsByDay: Float64Array;
   private readonly policyLimits: PolicyLimit[] = [];
   private readonly dailyLimited = new Set<number>();
@@ -366,7 +369,7 @@ class PlanBuilder {
     const day = this.dayOf.get(localDateOf(new Date(item.startsAt)));
     if (day === undefined) return;
     this.count(day, this.index(item.bulletinId), item.durationMs, item.counts);
-    if (item.counts && !item.emergency) this.airtimeMsByDay[day] += item.durationMs;
+    if (item.countsTowardDailyLimit) this.airtimeMsByDay[day] += item.durationMs;
   }
 
   /** The quiet hours inside an occurrence, as busy time; each noted as a policy limit. */

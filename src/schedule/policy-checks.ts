@@ -344,15 +344,16 @@ export type KindedItem = Pick<ScheduleItem, 'id' | 'startsAt' | 'endsAt' | 'stat
 };
 
 /**
- * Whether the daily limit counts an item's airtime, at save, at play time and on the views
- * alike: neither an emergency nor live speech (README, "Phát trực tiếp"), as the as-run log's
- * count (`COUNTED`, src/playout/record-policy.ts) leaves them out.
+ * Whether the daily limit counts an item's airtime, at save, at play time, on the views and in
+ * the planner alike: an item on air or still to be (`AIRTIME_STATUSES`), neither an emergency
+ * nor live speech (README, "Phát trực tiếp"), as the as-run log's count (`COUNTED`,
+ * src/playout/record-policy.ts) leaves them out.
  */
 export function countsTowardDailyLimit(
-  item: Pick<ScheduleItem, 'source'>,
+  item: Pick<ScheduleItem, 'source' | 'status'>,
   kind: PolicyItemKind,
 ): boolean {
-  return kind !== 'emergency' && item.source !== 'live';
+  return AIRTIME_STATUSES.includes(item.status) && kind !== 'emergency' && item.source !== 'live';
 }
 
 function withKinds(
@@ -379,9 +380,7 @@ export function itemViolations(
   dayItems: readonly KindedItem[],
   now: Date,
 ): Map<string, PolicyViolation> {
-  const counted = dayItems.filter(
-    (item) => AIRTIME_STATUSES.includes(item.status) && countsTowardDailyLimit(item, item.kind),
-  );
+  const counted = dayItems.filter((item) => countsTowardDailyLimit(item, item.kind));
   const before = airtimeBefore(
     counted.map((item) => ({
       id: item.id,
