@@ -95,7 +95,10 @@ function viewsNamed(operation: Operation): string[] {
   return descriptions(operation).flatMap((text) => text.match(/\b[A-Z][A-Za-z]*View\b/g) ?? []);
 }
 
-/** The saves of the program log the broadcast policy refuses, and the views of their refusals. */
+/**
+ * What the broadcast policy refuses (the saves of the program log, a live session), and the views
+ * of their refusals.
+ */
 const POLICY_REFUSALS: [string, string[]][] = [
   ['POST /api/v1/communes/{commune}/schedule', ['ItemPolicyRefusalView']],
   ['PATCH /api/v1/communes/{commune}/schedule/items/{itemId}', ['ItemPolicyRefusalView']],
@@ -105,6 +108,7 @@ const POLICY_REFUSALS: [string, string[]][] = [
     ['WindowPolicyRefusalView', 'ItemPolicyRefusalView'],
   ],
   ['POST /api/v1/communes/{commune}/playout-log', ['PolicyRefusalView']],
+  ['POST /api/v1/communes/{commune}/live', ['LivePolicyRefusalView']],
 ];
 
 describe('the OpenAPI document', () => {
@@ -165,7 +169,7 @@ describe('the OpenAPI document', () => {
     expect(missing).toEqual([]);
   });
 
-  it("names the broadcast policy's refusal, with the rule and its Vietnamese message, on every save it refuses", () => {
+  it("names the broadcast policy's refusal, with the rule and its Vietnamese message, on everything it refuses", () => {
     const byName = new Map(operations(document));
     for (const [name, views] of POLICY_REFUSALS) {
       expect({ name, views: viewsNamed(byName.get(name)!) }).toEqual({
@@ -184,6 +188,9 @@ describe('the OpenAPI document', () => {
     );
     expect(Object.keys(document.components.schemas.WindowPolicyRefusalView.properties!)).toContain(
       'window',
+    );
+    expect(Object.keys(document.components.schemas.LivePolicyRefusalView.properties!)).toContain(
+      'quietHours',
     );
   });
 });

@@ -199,15 +199,27 @@ describe('live announcements (e2e, ws, file sink, real time)', () => {
     });
     const local = (offsetMinutes: number) =>
       new Date(Date.now() + 7 * 3600_000 + offsetMinutes * 60_000).toISOString().slice(11, 16);
+    // The commune's own hours, not the service's default 21:30–05:30.
+    const quietHours = { from: local(-60), to: local(60) };
     await app
       .http()
       .put(`/api/v1/communes/${QUIET}/policy`)
       .set(bearer(quietApprover))
-      .send({ quietHours: { from: local(-60), to: local(60) } })
+      .send({ quietHours })
       .expect(200);
     const refused = await openLive(QUIET, quietApprover);
     expect(refused.status).toBe(409);
-    expect(refused.body).toMatchObject({ code: 'POLICY_QUIET_HOURS' });
+    // The shape of every policy refusal: the rule and the policy's message in Vietnamese.
+    const hours = `${quietHours.from}–${quietHours.to}`;
+    expect(refused.body).toEqual({
+      statusCode: 409,
+      error: 'Conflict',
+      code: 'POLICY_QUIET_HOURS',
+      message: `Live announcements respect the quiet hours (${hours}); an urgent message goes as an emergency`,
+      rule: 'POLICY_QUIET_HOURS',
+      messageVi: `Đang trong giờ yên tĩnh ${hours} nên không phát trực tiếp được; tin cần phát ngay hãy phát dưới dạng bản tin khẩn cấp`,
+      quietHours,
+    });
   });
 
   it('offers a commune with devices its zones, and refuses zones no device is in', async () => {

@@ -24,9 +24,10 @@ import { PlayoutRunner } from '../playout/playout-runner.service';
 import { communeHasDevices } from '../playout/receipts/device-communes';
 import { pcmBytesToMs } from '../playout/player/pcm';
 import { sinkTargetFor } from '../playout/sinks/sink-targets';
-import { hoursOverlap } from '../schedule/broadcast-policy';
+import { checkLiveStart } from '../schedule/broadcast-policy';
 import { liveTitle } from '../schedule/schedule-item.view';
 import { PolicyChecks } from '../schedule/policy-checks';
+import { policyRefusal } from '../schedule/policy-refusal';
 import { TopicsService } from '../topics/topics.service';
 import { User } from '../users/entities/user.entity';
 import { OpenLiveDto } from './dto/live.dto';
@@ -167,13 +168,8 @@ export class LiveSessionsService implements BeforeApplicationShutdown {
     }
     const policy = await this.policy.forCommune(this.db.manager, communeCode);
     const now = this.clock.nowMs();
-    if (policy.quietHours && hoursOverlap(policy.quietHours, now, now + 1)) {
-      throw new DomainError(
-        'POLICY_QUIET_HOURS',
-        `Live announcements respect the quiet hours (${policy.quietHours.from}–${policy.quietHours.to}); an urgent message goes as an emergency`,
-        { rule: 'POLICY_QUIET_HOURS', quietHours: policy.quietHours },
-      );
-    }
+    const refused = checkLiveStart(policy, now);
+    if (refused) throw policyRefusal(refused, { quietHours: policy.quietHours });
     const topics = sortTopics([...new Set(input.topics ?? [])]);
     await this.topics.assertKnown(topics);
     const user = await this.db.manager.findOneBy(User, { id: actor.id });

@@ -1,9 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiExtraModels, ApiTags } from '@nestjs/swagger';
 import { CommuneScope, CurrentUser, Roles } from '../auth/access.decorators';
 import { AuthUser } from '../auth/auth-user';
+import { ProblemDto } from '../common/problem.dto';
 import { OpenLiveDto } from './dto/live.dto';
 import { LiveSessionsService, LiveStatus, OpenedLive } from './live-sessions.service';
+import { LivePolicyRefusalView } from './live.view';
 
 /** Live announcements of a commune: whether one can start, and a ticket for the speaker's socket. */
 @ApiTags('live')
@@ -24,6 +26,16 @@ export class LiveController {
   @CommuneScope()
   @Post()
   @HttpCode(201)
+  @ApiConflictResponse({
+    description:
+      "`POLICY_QUIET_HOURS` (LivePolicyRefusalView): now is in the commune's quiet hours; the " +
+      "problem carries the `rule`, the policy's Vietnamese message (`messageVi`, naming the " +
+      'hours) and the `quietHours`; `LIVE_EMERGENCY_ON_AIR`, `LIVE_ALREADY_ON_AIR`, ' +
+      '`LIVE_NO_DEVICES`, `LIVE_UNAVAILABLE`: an emergency on air, a session already on air, ' +
+      'no enrolled device in the zones, no player in this process',
+    type: ProblemDto,
+  })
+  @ApiExtraModels(LivePolicyRefusalView)
   open(
     @Param('commune') commune: string,
     @Body() body: OpenLiveDto,

@@ -1,3 +1,6 @@
+import { QuietHoursView } from '../policy/policy.view';
+import { PolicyRefusalView } from '../schedule/policy-refusal.view';
+
 export class LiveStatus {
   /** Live can start here: the commune has devices, or this process runs the player. */
   available!: boolean;
@@ -19,4 +22,13 @@ export class OpenedLive {
   socketPath!: string;
   interrupts!: string | null;
   maxSeconds!: number;
+}
+
+/**
+ * 409 `POLICY_QUIET_HOURS`: a session refused because it would start in the commune's quiet
+ * hours; the policy's Vietnamese message names them.
+ */
+export class LivePolicyRefusalView extends PolicyRefusalView {
+  /** The commune's quiet hours in force. */
+  quietHours!: QuietHoursView;
 }

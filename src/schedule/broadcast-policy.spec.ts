@@ -3,6 +3,7 @@ import {
   airtimeBefore,
   BroadcastPolicy,
   checkItem,
+  checkLiveStart,
   checkWindow,
   effectivePolicy,
   hoursContain,
@@ -110,6 +111,21 @@ describe('broadcast policy', () => {
     const over = checkItem(POLICY, partial, { dayAirtimeBeforeMs: 111 * 60000 });
     expect(over?.rule).toBe('POLICY_DAILY_LIMIT');
     expect(over?.messageVi).toContain('tổng thời lượng phát trong ngày là 121 phút');
+  });
+
+  it("refuses a live session in the commune's quiet hours, naming them, and only then", () => {
+    const policy = { ...OPEN, quietHours: { from: '20:00', to: '06:15' } };
+    expect(checkLiveStart(policy, at('2026-12-03', '20:10'))).toEqual({
+      rule: 'POLICY_QUIET_HOURS',
+      message:
+        'Live announcements respect the quiet hours (20:00–06:15); an urgent message goes as an emergency',
+      messageVi:
+        'Đang trong giờ yên tĩnh 20:00–06:15 nên không phát trực tiếp được; tin cần phát ngay hãy phát dưới dạng bản tin khẩn cấp',
+    });
+    expect(checkLiveStart(policy, at('2026-12-03', '06:14'))?.rule).toBe('POLICY_QUIET_HOURS');
+    expect(checkLiveStart(policy, at('2026-12-03', '06:15'))).toBeNull();
+    expect(checkLiveStart(policy, at('2026-12-03', '19:59'))).toBeNull();
+    expect(checkLiveStart(OPEN, at('2026-12-03', '03:00'))).toBeNull();
   });
 
   it('checks recurring windows against quiet hours and the session length', () => {

@@ -322,6 +322,21 @@ export function checkWindow(
   return null;
 }
 
+/**
+ * A live session (speech from the microphone) that would start at `now`: the quiet hours hold
+ * it, as they hold any item; its length has a bound of its own and the daily airtime does not
+ * count live speech. A message that cannot wait goes out as an emergency, which is exempt.
+ */
+export function checkLiveStart(policy: BroadcastPolicy, now: number): PolicyViolation | null {
+  if (!policy.quietHours || !hoursOverlap(policy.quietHours, now, now + 1)) return null;
+  const hours = describeHours(policy.quietHours);
+  return {
+    rule: 'POLICY_QUIET_HOURS',
+    message: `Live announcements respect the quiet hours (${hours}); an urgent message goes as an emergency`,
+    messageVi: `Đang trong giờ yên tĩnh ${hours} nên không phát trực tiếp được; tin cần phát ngay hãy phát dưới dạng bản tin khẩn cấp`,
+  };
+}
+
 /** What the daily rule needs of an item on the log. */
 export interface DayItem {
   id: string;

@@ -4410,6 +4410,32 @@ export interface components {
       /** @description The zones of the commune's devices a session may be sent to; empty without devices. */
       zones: string[];
     };
+    LivePolicyRefusalView: {
+      /** @example 409 */
+      statusCode: number;
+      /**
+       * @description The HTTP reason phrase
+       * @example Conflict
+       */
+      error: string;
+      /** @description What went wrong, in English; a list for a body that failed validation */
+      message: string | string[];
+      /** @description What the web app translates (web/src/errors-vi.ts) */
+      code: components['schemas']['ErrorCode'];
+      /**
+       * @description The rule broken (the same as `code`).
+       * @enum {string}
+       */
+      rule:
+        | 'POLICY_QUIET_HOURS'
+        | 'POLICY_SESSION_TOO_LONG'
+        | 'POLICY_DAILY_LIMIT'
+        | 'POLICY_UNATTENDED_RELAY';
+      /** @description The policy's message in Vietnamese, for people (the times are local). */
+      messageVi: string;
+      /** @description The commune's quiet hours in force. */
+      quietHours: components['schemas']['QuietHoursView'];
+    };
     OpenLiveDto: {
       /**
        * @example [
@@ -8897,6 +8923,15 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['OpenedLive'];
+        };
+      };
+      /** @description `POLICY_QUIET_HOURS` (LivePolicyRefusalView): now is in the commune's quiet hours; the problem carries the `rule`, the policy's Vietnamese message (`messageVi`, naming the hours) and the `quietHours`; `LIVE_EMERGENCY_ON_AIR`, `LIVE_ALREADY_ON_AIR`, `LIVE_NO_DEVICES`, `LIVE_UNAVAILABLE`: an emergency on air, a session already on air, no enrolled device in the zones, no player in this process */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Refused: the problem, with a code the web app translates */
