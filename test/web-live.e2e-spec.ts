@@ -273,4 +273,42 @@ describe('web app: Phát trực tiếp from Chromium with a fake microphone (e2e
     expect(browser.problems).toEqual([]);
     await page.close();
   });
+
+  it("says a session is refused in the commune's quiet hours, naming the commune's hours", async () => {
+    // The commune's own quiet hours around now, not the service's default 21:30–05:30.
+    const local = (offsetMinutes: number) =>
+      new Date(Date.now() + 7 * 3600_000 + offsetMinutes * 60_000).toISOString().slice(11, 16);
+    const quietHours = { from: local(-60), to: local(60) };
+    await app
+      .http()
+      .put(`/api/v1/communes/${HAC_THANH}/policy`)
+      .set(bearer(admin))
+      .send({ quietHours })
+      .expect(200);
+    const page = await browser.newTab('live-quiet');
+    await signIn(
+      page,
+      baseUrl,
+      'web-live-van-hanh-hac-thanh',
+      'web-live-van-hanh-hac-thanh-password',
+    );
+    await page.getByRole('link', { name: 'Phát trực tiếp' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Phát trực tiếp' }).waitFor();
+    await page.getByRole('button', { name: 'BẮT ĐẦU PHÁT TRỰC TIẾP' }).click();
+    await page
+      .getByText(
+        `Đang trong giờ yên tĩnh ${quietHours.from}–${quietHours.to} nên không phát trực tiếp được; tin cần phát ngay hãy phát dưới dạng bản tin khẩn cấp`,
+      )
+      .waitFor({ timeout: 10000 });
+    expect(await page.getByText('21:30–05:30').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'BẮT ĐẦU PHÁT TRỰC TIẾP' }).isEnabled()).toBe(
+      true,
+    );
+    // The one refusal, and nothing else, in the browser's console.
+    const refused = browser.problems.filter((problem) => problem.text.includes('status of 409'));
+    expect(refused).toHaveLength(1);
+    expect(browser.problems).toEqual(refused);
+    browser.problems.length = 0;
+    await page.close();
+  });
 });

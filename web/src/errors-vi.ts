@@ -69,8 +69,8 @@ export const ERROR_MESSAGES: Record<string, string> = {
   DEVICE_ZONE_HAS_ITEMS:
     'Lịch phát còn lượt phát chỉ cụm loa này phát tới vùng của chúng; hãy huỷ các lượt đó hoặc giao vùng cho cụm khác trước',
   SCHEDULE_OVERLAP: 'Trùng giờ với một bản tin khác trong lịch phát sóng',
-  POLICY_QUIET_HOURS:
-    'Quy định phát sóng: không được phát trong giờ yên tĩnh (mặc định 21:30–05:30)',
+  // The hours are the commune's own: the server's messageVi names them; this is only a fallback.
+  POLICY_QUIET_HOURS: 'Quy định phát sóng: không được phát trong giờ yên tĩnh của xã',
   POLICY_SESSION_TOO_LONG: 'Quy định phát sóng: buổi phát dài quá thời lượng tối đa cho phép',
   POLICY_DAILY_LIMIT: 'Quy định phát sóng: tổng thời lượng phát trong ngày vượt mức tối đa',
   POLICY_UNATTENDED_RELAY:
