@@ -1,3 +1,10 @@
+import {
+  addDays,
+  formatLocalTime,
+  localDateOf,
+  localMidnight,
+  localMsOfDay,
+} from '../../src/common/local-time';
 import { seedReadyAudio } from './audio-fixtures';
 import { bearer, createUserAndLogin, TestApp } from './test-app';
 
@@ -116,4 +123,39 @@ export async function createWindow(
     throw new Error(`create window: ${response.status} ${JSON.stringify(response.body)}`);
   }
   return (response.body as { id: string }).id;
+}
+
+/**
+ * Windows that hold the hour from the current local minute, for the tests that schedule at the
+ * wall clock's time through the API: a window lasts at most a session (60 min by the default
+ * policy) and never crosses midnight, so near midnight a second one opens at 00:00. An item
+ * running over midnight fits neither: such a test starts its items clear of it (clearOfMidnight).
+ */
+export async function createWindowsAroundNow(
+  app: TestApp,
+  token: string,
+  communeCode: string,
+): Promise<void> {
+  const minute = Math.floor(localMsOfDay(new Date()) / 60000);
+  const beforeMidnight = Math.min(60, 24 * 60 - minute);
+  await createWindow(app, token, communeCode, {
+    name: 'Giờ thử',
+    startTime: formatLocalTime(minute),
+    durationMinutes: beforeMidnight,
+  });
+  if (beforeMidnight === 60) return;
+  await createWindow(app, token, communeCode, {
+    name: 'Giờ thử sau nửa đêm',
+    startTime: '00:00',
+    durationMinutes: 60 - beforeMidnight,
+  });
+}
+
+/**
+ * `startsAt`, or a second past the next local midnight when items from `startsAt` to
+ * `startsAt + spanMs` would run over it (no window holds such an item).
+ */
+export function clearOfMidnight(startsAt: number, spanMs: number): number {
+  const midnight = localMidnight(addDays(localDateOf(new Date(startsAt)), 1)).getTime();
+  return startsAt + spanMs < midnight ? startsAt : midnight + 1000;
 }

@@ -13,8 +13,11 @@ export interface ServiceProcess {
   child: ChildProcess;
   /** Everything the process printed so far (stdout and stderr). */
   output(): string;
-  /** Resolves when the output matches, rejects after `timeoutMs` or when the process exits first. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /**
+   * Resolves when the output (from its `from`th character: `output().length` at some earlier
+   * point) matches, rejects after `timeoutMs` or when the process exits first.
+   */
+  waitFor(pattern: RegExp, timeoutMs?: number, from?: number): Promise<void>;
   /** Sends a signal and resolves with the exit code (or signal name) once the process ended. */
   stop(signal?: NodeJS.Signals): Promise<number | string>;
 }
@@ -98,6 +101,85 @@ export function communeReader(origin: string, token: string, communeCode: string
   return { get, recordOf };
 }
 
+/**
+ * How far ahead of now a test schedules an item for boxes that are online: the service pushes
+ * a `sync` (within a second), the box fetches its manifest and downloads the audio, and opens it
+ * PLAYOUT_PREROLL_MS (3 s) before the start. About 1 s with both cores busy (2026-12-07, load 5);
+ * the rest is margin.
+ */
+export const SYNC_LEAD_MS = 10000;
+
+/**
+ * How far ahead of a box's start (`startEdgeProcess`) a test puts the item it must play: the
+ * process starts, enrols or loads its identity, syncs and downloads (2 s with both cores busy,
+ * 2026-12-07); the rest is margin.
+ */
+export const EDGE_START_LEAD_MS = 10000;
+
+/**
+ * Waits until a running service counts each of `deviceIds` online (their status heard over
+ * MQTT). From then on a change to the program log reaches those boxes at once, by the `sync` the
+ * service pushes to the online devices an item concerns, so a test that schedules now needs to
+ * lead its items only by that sync and the audio's download, not by the processes' start.
+ */
+export async function devicesOnline(
+  origin: string,
+  token: string,
+  communeCode: string,
+  deviceIds: readonly string[],
+  timeoutMs = 30000,
+): Promise<void> {
+  const { get } = communeReader(origin, token, communeCode);
+  await eventually(
+    async () => {
+      const rows = await get<{ id: string; status: string }[]>('/devices');
+      return deviceIds.every((id) => rows.find((row) => row.id === id)?.status === 'online')
+        ? true
+        : undefined;
+    },
+    { timeoutMs, what: `devices ${deviceIds.join(', ')} online` },
+  );
+}
+
+/** An item of the program log as the tests use it. */
+export interface ScheduledItem {
+  id: string;
+  startsAt: Date;
+  durationMs: number;
+}
+
+/**
+ * Adds an item to a running service's program log through its API, as an operator does (inside
+ * a window: schedule-fixtures' createWindowsAroundNow): the service then pushes a `sync` to the
+ * online boxes the item goes to. A bulletin (`bulletinId`), or a relay (`sourceId`,
+ * `durationSeconds`, optional `topics`); `zones` absent: every device of the commune.
+ */
+export async function scheduleOnService(
+  origin: string,
+  token: string,
+  communeCode: string,
+  spec: {
+    bulletinId?: string;
+    sourceId?: string;
+    durationSeconds?: number;
+    topics?: string[];
+    startsAt: number;
+    zones?: string[];
+  },
+): Promise<ScheduledItem> {
+  const response = await fetch(`${origin}/api/v1/communes/${communeCode}/schedule`, {
+    method: 'POST',
+    headers: { ...bearer(token), 'Content-Type': 'application/json' },
+    body: JSON.stringify({ ...spec, startsAt: new Date(spec.startsAt).toISOString() }),
+  });
+  if (response.status !== 201) {
+    throw new Error(`schedule an item: ${response.status} ${await response.text()}`);
+  }
+  const item = (await response.json()) as { id: string; startsAt: string; endsAt: string };
+  const startsAt = new Date(item.startsAt);
+  return { id: item.id, startsAt, durationMs: Date.parse(item.endsAt) - startsAt.getTime() };
+}
+
 /** The edge player as `npm run edge` starts it (`dist/edge/main.js`). */
 export const BUILT_EDGE = resolve(ROOT, 'dist/edge/main.js');
 
@@ -136,10 +218,10 @@ export function startBuiltProcess(
   return {
     child,
     output: () => text,
-    waitFor: (pattern, timeoutMs = 30000) =>
+    waitFor: (pattern, timeoutMs = 30000, from = 0) =>
       new Promise<void>((resolveWait, rejectWait) => {
         const check = () => {
-          if (pattern.test(text)) finish();
+          if (pattern.test(text.slice(from))) finish();
         };
         const timer = setTimeout(
           () => finish(new Error(`timed out waiting for ${pattern}\n${text.slice(-4000)}`)),
