@@ -2,19 +2,34 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { EdgeStore } from '../src/edge/edge-store';
 import { registerDevice } from './support/fleet-device';
-import { insertScheduleItem } from './support/playout-fixtures';
-import { createActors, createApproved, HAC_THANH } from './support/schedule-fixtures';
+import {
+  clearOfMidnight,
+  createActors,
+  createWindowsAroundNow,
+  createApproved,
+  HAC_THANH,
+} from './support/schedule-fixtures';
 import {
   communeReader,
+  devicesOnline,
   logIn,
   onFreePorts,
+  scheduleOnService,
   ServiceProcess,
   startEdgeProcess,
   startListeningService,
+  SYNC_LEAD_MS,
+  EDGE_START_LEAD_MS,
 } from './support/service-process';
 import { ADMIN, bearer, createTestStorage, startTestApp, TestStorage } from './support/test-app';
 
 jest.setTimeout(200000);
+
+/**
+ * From the first item's start to the second's: the box plays the first, its receipt is sent and
+ * stored, and the box is stopped before the second (2.1 s with both cores busy, 2026-12-07).
+ */
+const BOX_MOVED_MS = 8000;
 
 /**
  * A box is taken from one cluster (A) to another (B) of the commune: it keeps its data directory
@@ -53,19 +68,7 @@ describe('a box enrolled as another cluster leaves the old cluster’s items (e2
       topics: ['chinh-quyen-so'],
       durationMs: 2000,
     });
-    // Time for the service and the box to start, enrol and sync on a loaded machine.
-    const base = Date.now() + 40000;
-    const item = (startsAt: number) =>
-      insertScheduleItem(app, {
-        communeCode: HAC_THANH,
-        bulletinId,
-        startsAt: new Date(startsAt),
-        durationMs: 2000,
-        zones: ['thon-1'],
-      });
-    const playedAsA = await item(base);
-    const whileDown = await item(base + 15000);
-    const forB = await item(base + 50000);
+    await createWindowsAroundNow(app, who.operator, HAC_THANH);
     await app.close();
 
     const { env, origin } = await onFreePorts(storage.env);
@@ -86,8 +89,24 @@ describe('a box enrolled as another cluster leaves the old cluster’s items (e2
       return edge;
     };
 
-    // As cluster A the box takes all three items, plays the first; its receipt is stored.
+    // As cluster A the box is online before the items are scheduled; the service pushes them.
     const asA = startEdge(a.enrolmentCode);
+    await devicesOnline(origin, token, HAC_THANH, [a.id]);
+    // The second item passes while the box is down; the box starts as B 3 s after it (past the
+    // 2 s tolerance) and has EDGE_START_LEAD_MS to enrol and sync before the third.
+    const [downAt, asBAt, forBAt] = [
+      BOX_MOVED_MS,
+      BOX_MOVED_MS + 3000,
+      BOX_MOVED_MS + 3000 + EDGE_START_LEAD_MS,
+    ];
+    const base = clearOfMidnight(Date.now() + SYNC_LEAD_MS, forBAt + 2000);
+    const item = (startsAt: number) =>
+      scheduleOnService(origin, token, HAC_THANH, { bulletinId, startsAt, zones: ['thon-1'] });
+    const playedAsA = await item(base);
+    const whileDown = await item(base + downAt);
+    const forB = await item(base + forBAt);
+
+    // As cluster A the box takes all three items, plays the first; its receipt is stored.
     await asA.waitFor(/Synced: 3 items/, base - Date.now());
     await asA.waitFor(
       new RegExp(`Receipt 1: ${playedAsA.id} aired 2000 ms`),
@@ -99,7 +118,7 @@ describe('a box enrolled as another cluster leaves the old cluster’s items (e2
       devices: { targeted: 1, aired: 1, unreported: 0 },
     });
     await asA.stop('SIGTERM');
-    expect(Date.now()).toBeLessThan(base + 15000);
+    expect(Date.now()).toBeLessThan(whileDown.startsAt.getTime());
     // A's credentials are taken ("Cấp mã mới"): the box is going to cluster B.
     const issued = await fetch(
       `${origin}/api/v1/communes/${HAC_THANH}/devices/${a.id}/enrolment-code`,
@@ -108,14 +127,14 @@ describe('a box enrolled as another cluster leaves the old cluster’s items (e2
     expect(issued.status).toBe(201);
 
     // The second item's time passes while the box is down; then it starts as cluster B.
-    await new Promise((resolve) => setTimeout(resolve, base + 20000 - Date.now()));
+    await new Promise((resolve) => setTimeout(resolve, base + asBAt - Date.now()));
     rmSync(join(dataDir, 'identity.json'));
     const asB = startEdge(b.enrolmentCode);
     await asB.waitFor(new RegExp(`Enrolled as device ${b.id}`), 30000);
-    await asB.waitFor(/Synced: 1 item/, base + 50000 - Date.now());
+    await asB.waitFor(/Synced: 1 item/, forB.startsAt.getTime() - Date.now());
     await asB.waitFor(
       new RegExp(`Receipt 1: ${forB.id} aired 2000 ms`),
-      base + 50000 - Date.now() + 15000,
+      forB.startsAt.getTime() - Date.now() + 15000,
     );
     await asB.waitFor(/Receipts 1–1 sent/, 20000);
     expect(asB.output()).not.toContain(whileDown.id);
