@@ -2,19 +2,34 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EdgeStore } from '../src/edge/edge-store';
 import { registerDevice } from './support/fleet-device';
-import { insertScheduleItem } from './support/playout-fixtures';
-import { createActors, createApproved, HAC_THANH } from './support/schedule-fixtures';
+import {
+  clearOfMidnight,
+  createActors,
+  createWindowsAroundNow,
+  createApproved,
+  HAC_THANH,
+} from './support/schedule-fixtures';
 import {
   communeReader,
+  devicesOnline,
+  EDGE_START_LEAD_MS,
   logIn,
   onFreePorts,
+  scheduleOnService,
   ServiceProcess,
   startEdgeProcess,
   startListeningService,
+  SYNC_LEAD_MS,
 } from './support/service-process';
 import { ADMIN, bearer, createTestStorage, startTestApp, TestStorage } from './support/test-app';
 
 jest.setTimeout(180000);
+
+/**
+ * From the first item's start to the new box's: the old box plays it, its receipt is stored, a
+ * new code is issued and the old box stops (3 to 5 s on a loaded machine).
+ */
+const REPLACED_MS = 8000;
 
 /**
  * A cluster's box is replaced: the first edge player (`node dist/edge/main.js`) plays an item
@@ -47,19 +62,7 @@ describe('a replaced speaker box goes on with its cluster’s receipt chain (e2e
       topics: ['chinh-quyen-so'],
       durationMs: 2000,
     });
-    // Time for the service and the first box to start, enrol and sync on a loaded machine; the
-    // second item leaves the same to the new box.
-    const base = Date.now() + 40000;
-    const item = (startsAt: number) =>
-      insertScheduleItem(app, {
-        communeCode: HAC_THANH,
-        bulletinId,
-        startsAt: new Date(startsAt),
-        durationMs: 2000,
-        zones: ['thon-1'],
-      });
-    const first = await item(base);
-    const second = await item(base + 40000);
+    await createWindowsAroundNow(app, who.operator, HAC_THANH);
     await app.close();
 
     const { env, origin } = await onFreePorts(storage.env);
@@ -78,8 +81,19 @@ describe('a replaced speaker box goes on with its cluster’s receipt chain (e2e
       return edge;
     };
 
-    // The first box plays the first item; the server stores its receipt (seq 1).
+    // The first box is online before the items are scheduled; the service pushes them. The
+    // second item leaves the new box EDGE_START_LEAD_MS from its start, which comes once the
+    // first box's receipt is stored (3 to 5 s after the first item's start on a loaded machine).
     const old = startEdge('old-box', device.enrolmentCode);
+    await devicesOnline(origin, token, HAC_THANH, [device.id]);
+    const secondAt = REPLACED_MS + EDGE_START_LEAD_MS;
+    const base = clearOfMidnight(Date.now() + SYNC_LEAD_MS, secondAt + 2000);
+    const item = (startsAt: number) =>
+      scheduleOnService(origin, token, HAC_THANH, { bulletinId, startsAt, zones: ['thon-1'] });
+    const first = await item(base);
+    const second = await item(base + secondAt);
+
+    // The first box plays the first item; the server stores its receipt (seq 1).
     await old.waitFor(/Synced: 2 items/, base - Date.now());
     await old.waitFor(
       new RegExp(`Receipt 1: ${first.id} aired 2000 ms`),
@@ -101,10 +115,10 @@ describe('a replaced speaker box goes on with its cluster’s receipt chain (e2e
     await old.stop('SIGTERM');
     const replaced = startEdge('new-box', enrolmentCode);
     await replaced.waitFor(/goes on from the server's seq 1 \(the enrolment\)/, 30000);
-    await replaced.waitFor(/Synced: \d+ items?/, base + 40000 - Date.now());
+    await replaced.waitFor(/Synced: \d+ items?/, second.startsAt.getTime() - Date.now());
     await replaced.waitFor(
       new RegExp(`Receipt 2: ${second.id} aired 2000 ms`),
-      base + 40000 - Date.now() + 15000,
+      second.startsAt.getTime() - Date.now() + 15000,
     );
     await replaced.waitFor(/Receipts 2–2 sent/, 20000);
 
