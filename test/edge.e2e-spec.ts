@@ -6,13 +6,21 @@ import { archivePath } from '../src/playout/sinks/sink-targets';
 import { ON_TIME_MS, registerDevice } from './support/fleet-device';
 import { eventually } from './support/eventually';
 import { durationOf, filesUnder } from './support/media-fixtures';
-import { insertScheduleItem } from './support/playout-fixtures';
-import { createActors, createApproved, HAC_THANH } from './support/schedule-fixtures';
 import {
+  clearOfMidnight,
+  createActors,
+  createWindowsAroundNow,
+  createApproved,
+  HAC_THANH,
+} from './support/schedule-fixtures';
+import {
+  devicesOnline,
   onFreePorts,
+  scheduleOnService,
   ServiceProcess,
   startEdgeProcess,
   startListeningService,
+  SYNC_LEAD_MS,
 } from './support/service-process';
 import { ADMIN, bearer, createTestStorage, startTestApp, TestStorage } from './support/test-app';
 
@@ -82,20 +90,7 @@ describe('edge players against the service (e2e, real processes)', () => {
     const everyone = await bulletin(2000, 'Thông báo chung');
     const village = await bulletin(3000, 'Họp thôn 1');
     const urgent = await bulletin(2000, 'Thông báo khẩn: lũ quét', 'emergency');
-    const base = Date.now() + 50000;
-    const i1 = await insertScheduleItem(app, {
-      communeCode: HAC_THANH,
-      bulletinId: everyone,
-      startsAt: new Date(base),
-      durationMs: 2000,
-    });
-    const i2 = await insertScheduleItem(app, {
-      communeCode: HAC_THANH,
-      bulletinId: village,
-      startsAt: new Date(base + 4000),
-      durationMs: 3000,
-      zones: ['thon-1'],
-    });
+    await createWindowsAroundNow(app, who.operator, HAC_THANH);
     await app.close();
 
     service = await startListeningService(serviceEnv);
@@ -111,8 +106,7 @@ describe('edge players against the service (e2e, real processes)', () => {
         env: { EDGE_STATUS_SECONDS: '5' },
       });
     edges.push(startEdge('thon-1', thon1.enrolmentCode), startEdge('thon-2', thon2.enrolmentCode));
-    await edges[0].waitFor(/Synced: 2 items/, 30000);
-    await edges[1].waitFor(/Synced: 1 items/, 30000);
+    await devicesOnline(origin, admin, HAC_THANH, [thon1.id, thon2.id]);
 
     // Status as the commune sees it, and a command answered.
     const devices = () => api<DeviceRow[]>(admin, 'GET', `/api/v1/communes/${HAC_THANH}/devices`);
@@ -122,15 +116,6 @@ describe('edge players against the service (e2e, real processes)', () => {
         publicKey: string;
       };
     expect(identity('thon-1').deviceId).toBe(thon1.id);
-    await eventually(
-      async () => {
-        const rows = await devices();
-        return rows.every((row) => row.status === 'online' && row.cachedUntil !== null)
-          ? rows
-          : undefined;
-      },
-      { timeoutMs: 20000, what: 'both clusters online with their cache' },
-    );
     const command = await api<{ id: string }>(
       admin,
       'POST',
@@ -189,6 +174,31 @@ describe('edge players against the service (e2e, real processes)', () => {
     );
     expect(await durationOf(join(dir('thon-2'), 'archive', emergencyFile!))).toBeCloseTo(2, 1);
     expect(Date.now() - sentAt).toBeLessThan(8000);
+
+    // The commune's program, scheduled now that the clusters are online: the service pushes it,
+    // and they cache it before the service stops, 3 s before the first item.
+    const printed = edges.map((edge) => edge.output().length);
+    const base = clearOfMidnight(Date.now() + SYNC_LEAD_MS + 3000, 7000);
+    const i1 = await scheduleOnService(origin, admin, HAC_THANH, {
+      bulletinId: everyone,
+      startsAt: base,
+    });
+    const i2 = await scheduleOnService(origin, admin, HAC_THANH, {
+      bulletinId: village,
+      startsAt: base + 4000,
+      zones: ['thon-1'],
+    });
+    await edges[0].waitFor(/Synced: 2 items/, base - 3000 - Date.now(), printed[0]);
+    await edges[1].waitFor(/Synced: 1 items/, base - 3000 - Date.now(), printed[1]);
+    await eventually(
+      async () => {
+        const rows = await devices();
+        return rows.every((row) => row.status === 'online' && row.cachedUntil !== null)
+          ? rows
+          : undefined;
+      },
+      { timeoutMs: 20000, what: 'both clusters online with their cache' },
+    );
     expect(Date.now()).toBeLessThan(base - 3000);
 
     // The outage: service and broker stop; the items play on time all the same.
