@@ -4,13 +4,22 @@ import { Receipt, receiptProblem } from '../src/fleet/protocol';
 import { eventually } from './support/eventually';
 import { registerDevice } from './support/fleet-device';
 import { recordedTone, Speaker } from './support/live-speaker';
-import { insertBulletin, insertReadyAudio, insertScheduleItem } from './support/playout-fixtures';
-import { createActors, HAC_THANH } from './support/schedule-fixtures';
+import { insertBulletin, insertReadyAudio } from './support/playout-fixtures';
 import {
+  clearOfMidnight,
+  createActors,
+  createWindowsAroundNow,
+  HAC_THANH,
+} from './support/schedule-fixtures';
+import {
+  devicesOnline,
+  logIn,
   onFreePorts,
+  scheduleOnService,
   ServiceProcess,
   startEdgeProcess,
   startListeningService,
+  SYNC_LEAD_MS,
 } from './support/service-process';
 import { ADMIN, bearer, createTestStorage, TestStorage, startTestApp } from './support/test-app';
 import { decodeMono, dominantTone } from './support/tone';
@@ -23,6 +32,11 @@ const SPEECH_HZ = 880;
 const TONES = [BULLETIN_HZ, SPEECH_HZ];
 /** The recording is this long; the speaker stops once cluster 2 has joined for a while. */
 const RECORDING_SECONDS = 90;
+/**
+ * The bulletin: still playing on cluster 1 when the session opens 5 s into it; cluster 2 plays
+ * it whole after the session, so its length adds to the test's.
+ */
+const BULLETIN_MS = 30000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
@@ -117,7 +131,7 @@ describe('live announcements to speaker clusters (e2e, real processes)', () => {
     const audio = await insertReadyAudio(app, {
       communeCode: HAC_THANH,
       provinceCode: PROVINCE,
-      durationMs: 60000,
+      durationMs: BULLETIN_MS,
       frequency: BULLETIN_HZ,
     });
     const bulletin = await insertBulletin(app, {
@@ -127,15 +141,7 @@ describe('live announcements to speaker clusters (e2e, real processes)', () => {
       topics: ['xa-hoi-so'],
       audioId: audio.id,
     });
-    // Far enough ahead for the service and both clusters to start and cache it. Cluster 2, back
-    // during the session, starts it late and is preempted before its start: it waits for the
-    // live play instead of taking the output back again and again.
-    const item = await insertScheduleItem(app, {
-      communeCode: HAC_THANH,
-      bulletinId: bulletin.id,
-      startsAt: new Date(Date.now() + 50000),
-      durationMs: 60000,
-    });
+    await createWindowsAroundNow(app, who.operator, HAC_THANH);
     await app.close();
 
     const ports = await onFreePorts(storage.env);
@@ -143,8 +149,18 @@ describe('live announcements to speaker clusters (e2e, real processes)', () => {
     service = await startListeningService(ports.env, 90000);
     const one = startEdge('thon-1', first.enrolmentCode);
     const two = startEdge('thon-2', second.enrolmentCode);
-    await one.waitFor(/Synced: 1 items, cached until 20/, 60000);
-    await two.waitFor(/Synced: 1 items, cached until 20/, 60000);
+    // Both clusters are online before the bulletin is scheduled; the service pushes it, and
+    // they cache it before its start. Cluster 2, back during the session, starts it late and is
+    // preempted before its start: it waits for the live play instead of taking the output back
+    // again and again.
+    const scheduler = await logIn(origin);
+    await devicesOnline(origin, scheduler, HAC_THANH, [first.id, second.id], 60000);
+    const item = await scheduleOnService(origin, scheduler, HAC_THANH, {
+      bulletinId: bulletin.id,
+      startsAt: clearOfMidnight(Date.now() + SYNC_LEAD_MS, BULLETIN_MS),
+    });
+    await one.waitFor(/Synced: 1 items, cached until 20/, item.startsAt.getTime() - Date.now());
+    await two.waitFor(/Synced: 1 items, cached until 20/, item.startsAt.getTime() - Date.now());
     // Cluster 2 goes offline (a clean stop says so at once) before the session begins.
     await two.stop('SIGTERM');
     edges.delete('thon-2');
@@ -282,7 +298,7 @@ describe('live announcements to speaker clusters (e2e, real processes)', () => {
     // The bulletin in progress was interrupted: partial on cluster 1, as for an emergency.
     const bulletinRecord = await eventually(
       async () => (await log()).find((row) => row.scheduleItemId === item.id),
-      // Cluster 2 plays it after the live speech (late, within the tolerance), whole: 60 s.
+      // Cluster 2 plays it after the live speech (late, within the tolerance), whole.
       { timeoutMs: 100000, what: "the bulletin's record" },
     );
     expect(bulletinRecord.source).toBe('devices');
