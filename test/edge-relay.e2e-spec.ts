@@ -7,14 +7,23 @@ import { archivePath } from '../src/playout/sinks/sink-targets';
 import { registerDevice } from './support/fleet-device';
 import { eventually } from './support/eventually';
 import { describeWithIcecast, feedTone, startIcecast, waitForMount } from './support/icecast';
-import { insertBulletin, insertReadyAudio, insertScheduleItem } from './support/playout-fixtures';
-import { createActors, HAC_THANH } from './support/schedule-fixtures';
+import { insertBulletin, insertReadyAudio } from './support/playout-fixtures';
+import {
+  clearOfMidnight,
+  createActors,
+  createWindowsAroundNow,
+  HAC_THANH,
+} from './support/schedule-fixtures';
 import { freePort } from './support/services';
 import {
+  devicesOnline,
+  logIn,
   onFreePorts,
+  scheduleOnService,
   ServiceProcess,
   startEdgeProcess,
   startListeningService,
+  SYNC_LEAD_MS,
 } from './support/service-process';
 import { ADMIN, bearer, createTestStorage, startTestApp, TestStorage } from './support/test-app';
 import { decodeMono, dominantTone } from './support/tone';
@@ -134,17 +143,7 @@ describeWithIcecast('relays on an edge player, with failover (e2e, real processe
         fallbackBulletinId: fallback.id,
       })
       .expect(201);
-    const durationMs = 40000;
-    const item = await insertScheduleItem(app, {
-      communeCode: HAC_THANH,
-      bulletinId: null,
-      sourceId: (source.body as { id: string }).id,
-      topics: ['kinh-te-so'],
-      // Far enough ahead for the service and the cluster to start (about 15 s on a quiet
-      // machine; the test says so below if they did not make it).
-      startsAt: new Date(Date.now() + 60000),
-      durationMs,
-    });
+    await createWindowsAroundNow(app, who.operator, HAC_THANH);
     await app.close();
 
     const ports = await onFreePorts({ ...storage.env, SOURCES_ALLOWED_HOSTS: '127.0.0.1' });
@@ -157,8 +156,18 @@ describeWithIcecast('relays on an edge player, with failover (e2e, real processe
       dir,
       env: { EDGE_STATUS_SECONDS: '5' },
     });
-    // The relay reaches the cluster, and its fallback bulletin's audio its cache.
-    await edge.waitFor(/Synced: 1 items, cached until 20/, 60000);
+    // The cluster is online before the relay is scheduled; the service pushes it, and the
+    // relay and its fallback bulletin's audio reach the cluster's cache.
+    const token = await logIn(origin);
+    await devicesOnline(origin, token, HAC_THANH, [device.id], 60000);
+    const durationMs = 40000;
+    const item = await scheduleOnService(origin, token, HAC_THANH, {
+      sourceId: (source.body as { id: string }).id,
+      durationSeconds: durationMs / 1000,
+      topics: ['kinh-te-so'],
+      startsAt: clearOfMidnight(Date.now() + SYNC_LEAD_MS, durationMs),
+    });
+    await edge.waitFor(/Synced: 1 items, cached until 20/, item.startsAt.getTime() - Date.now());
     const identity = JSON.parse(readFileSync(join(dir, 'data', 'identity.json'), 'utf8')) as {
       deviceId: string;
       publicKey: string;
