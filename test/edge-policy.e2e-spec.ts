@@ -3,14 +3,16 @@ import { formatLocalTime, localMsOfDay } from '../src/common/local-time';
 import { registerDevice } from './support/fleet-device';
 import { eventually } from './support/eventually';
 import { filesUnder } from './support/media-fixtures';
-import { insertScheduleItem } from './support/playout-fixtures';
+import { insertScheduleItem, openDatabase } from './support/playout-fixtures';
 import { createActors, createApproved, HAM_RONG, THANH_HOA } from './support/schedule-fixtures';
 import {
+  devicesOnline,
   logIn,
   onFreePorts,
   ServiceProcess,
   startEdgeProcess,
   startListeningService,
+  SYNC_LEAD_MS,
 } from './support/service-process';
 import { ADMIN, bearer, createTestStorage, startTestApp, TestStorage } from './support/test-app';
 
@@ -69,21 +71,8 @@ describe('edge player and the broadcast policy (e2e, real processes)', () => {
         },
       })
       .expect(200);
-    // Time for the service and the box to start, enrol and sync on a loaded machine.
-    const base = Date.now() + 40000;
-    const refused = await insertScheduleItem(app, {
-      communeCode: HAM_RONG,
-      bulletinId: await bulletin('Tiếp âm nhập nhầm giờ'),
-      startsAt: new Date(base),
-      durationMs: 2000,
-    });
-    const urgent = await insertScheduleItem(app, {
-      communeCode: HAM_RONG,
-      bulletinId: await bulletin('Thông báo khẩn: lũ quét', 'emergency'),
-      startsAt: new Date(base + 4000),
-      durationMs: 2000,
-      source: 'emergency',
-    });
+    const refusedBulletin = await bulletin('Tiếp âm nhập nhầm giờ');
+    const urgentBulletin = await bulletin('Thông báo khẩn: lũ quét', 'emergency');
     await app.close();
 
     const { env, origin } = await onFreePorts({
@@ -91,9 +80,41 @@ describe('edge player and the broadcast policy (e2e, real processes)', () => {
       PLAYOUT_RECEIPT_GRACE_MINUTES: '0',
     });
     service = await startListeningService(env);
+    const token = await logIn(origin);
     const dir = join(storage.dir, 'cho');
     edge = startEdgeProcess({ serverUrl: origin, enrolmentCode: device.enrolmentCode, dir });
-    await edge.waitFor(/Synced: 2 items/, base - Date.now());
+    await devicesOnline(origin, token, HAM_RONG, [device.id]);
+
+    // With the box online, the items are written straight to the log, and the box is told to
+    // sync (the operators' `sync` command).
+    const printed = edge.output().length;
+    const base = Date.now() + SYNC_LEAD_MS;
+    const database = await openDatabase(env);
+    const [refused, urgent] = await Promise.all([
+      insertScheduleItem(database, {
+        communeCode: HAM_RONG,
+        bulletinId: refusedBulletin,
+        startsAt: new Date(base),
+        durationMs: 2000,
+      }),
+      insertScheduleItem(database, {
+        communeCode: HAM_RONG,
+        bulletinId: urgentBulletin,
+        startsAt: new Date(base + 4000),
+        durationMs: 2000,
+        source: 'emergency',
+      }),
+    ]).finally(() => database.destroy());
+    const sync = await fetch(
+      `${origin}/api/v1/communes/${HAM_RONG}/devices/${device.id}/commands`,
+      {
+        method: 'POST',
+        headers: { ...bearer(token), 'Content-Type': 'application/json' },
+        body: JSON.stringify({ type: 'sync' }),
+      },
+    );
+    expect(sync.status).toBe(202);
+    await edge.waitFor(/Synced: 2 items/, base - Date.now(), printed);
     await edge.waitFor(
       new RegExp(`Receipt \\d+: ${refused.id} missed 0 ms \\(.*POLICY_QUIET_HOURS`),
       base - Date.now() + 15000,
@@ -103,7 +124,6 @@ describe('edge player and the broadcast policy (e2e, real processes)', () => {
     expect(archived.some((file) => file.includes(urgent.id))).toBe(true);
     expect(archived.some((file) => file.includes(refused.id))).toBe(false);
 
-    const token = await logIn(origin);
     const records = await eventually(
       async () => {
         const response = await fetch(`${origin}/api/v1/communes/${HAM_RONG}/playout-log`, {

@@ -4,6 +4,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource } from 'typeorm';
 import { BulletinTopic } from '../../src/bulletins/entities/bulletin-topic.entity';
+import { Env, parseDatabaseUrl } from '../../src/config/load-config';
+import { dataSourceOptions } from '../../src/database/data-source-options';
 import { Bulletin, BulletinPriority } from '../../src/bulletins/entities/bulletin.entity';
 import { AudioAsset } from '../../src/media/entities/audio-asset.entity';
 import { mediaPaths } from '../../src/media/media-paths';
@@ -55,8 +57,23 @@ export async function insertBulletin(
   return bulletin;
 }
 
+/**
+ * The database of a service process that runs with `env`, opened beside it: for a test that
+ * writes a row straight to the log while the service runs (an import or a bug, past the API's
+ * checks). `destroy()` closes it.
+ */
+export async function openDatabase(env: Env): Promise<DataSource> {
+  const source = new DataSource({
+    ...dataSourceOptions(parseDatabaseUrl(String(env.DATABASE_URL), '/')),
+    migrationsRun: false,
+  });
+  await source.initialize();
+  return source;
+}
+
+/** A schedule item written straight to the database of a test app, or of a service (openDatabase). */
 export async function insertScheduleItem(
-  app: Pick<TestApp, 'app'>,
+  app: Pick<TestApp, 'app'> | DataSource,
   spec: {
     communeCode: string;
     /** null for a relay (then `sourceId`). */
@@ -71,7 +88,7 @@ export async function insertScheduleItem(
     zones?: string[] | null;
   },
 ): Promise<ScheduleItem> {
-  const dataSource = app.app.get(DataSource);
+  const dataSource = app instanceof DataSource ? app : app.app.get(DataSource);
   const now = new Date();
   // A bulletin item carries a copy of its bulletin, as the schedule writes it.
   const bulletin = spec.bulletinId
