@@ -28,8 +28,10 @@ const project = (displayName, testMatch, extra = {}) => ({
 });
 
 module.exports = {
-  // A global option (Jest ignores it inside a project): end-to-end tests start real services.
-  testTimeout: 60000,
+  // A global option (Jest ignores it inside a project): end-to-end tests start real services,
+  // and `npm test` runs most of them in the idle scheduling class (scripts/e2e-runs.js), where a
+  // test or a set-up waits for a core while the real-time suites beside it take both.
+  testTimeout: 120000,
   projects: [
     project('unit', ['<rootDir>/src/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.js']),
     project('e2e', ['<rootDir>/test/**/*.e2e-spec.ts']),

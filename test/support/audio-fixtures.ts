@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Clock } from '../../src/common/clock';
 import { APP_CONFIG, AppConfig } from '../../src/config/app-config';
@@ -32,30 +33,57 @@ function run(binary: string, args: string[]): Promise<void> {
   });
 }
 
-/** A real short MP3 (a tone) written where the service keeps the asset's rendition. */
+/**
+ * Where the tones are kept once made, by their ffmpeg arguments: the suites ask for the same few
+ * lengths again and again, in every lane of `npm test`, and a half-hour tone costs seconds of CPU.
+ */
+const TONE_CACHE = join(tmpdir(), 'loa-xa-test-tones');
+
+/** A real MP3 tone of `durationMs` (the same for the same length), made once and kept. */
+async function toneFile(ffmpegPath: string, durationMs: number): Promise<string> {
+  const args = [
+    '-hide_banner',
+    '-nostdin',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=${440 + (durationMs % 400)}:sample_rate=44100:duration=${durationMs / 1000}`,
+    '-ac',
+    '1',
+    '-b:a',
+    '64k',
+    // LAME's fastest quality: the same format at ~60 % of the CPU; a test tone needs no more.
+    '-compression_level',
+    '9',
+  ];
+  const key = createHash('sha256')
+    .update(JSON.stringify([ffmpegPath, args]))
+    .digest('hex');
+  const kept = join(TONE_CACHE, `${key.slice(0, 32)}.mp3`);
+  if (existsSync(kept)) return kept;
+  mkdirSync(TONE_CACHE, { recursive: true });
+  // Made beside it and renamed into place: a lane that makes the same tone at once, or a run
+  // stopped half-way, never leaves a half-written tone under the kept name.
+  const temporary = `${kept}.${process.pid}.${randomUUID()}.tmp.mp3`;
+  try {
+    await run(ffmpegPath, [...args, temporary]);
+    renameSync(temporary, kept);
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+  return kept;
+}
+
+/** A real MP3 (a tone) written where the service keeps the asset's rendition. */
 async function writeRendition(app: TestApp, assetId: string, durationMs: number): Promise<number> {
   const config = app.app.get<AppConfig>(APP_CONFIG);
   const target = mediaPaths.rendition(config.mediaDir, assetId);
   mkdirSync(dirname(target), { recursive: true });
+  const tone = await toneFile(app.app.get(FfmpegBinaries).ffmpegPath, durationMs);
   const temporary = `${target}.${process.pid}.tmp.mp3`;
   try {
-    await run(app.app.get(FfmpegBinaries).ffmpegPath, [
-      '-hide_banner',
-      '-nostdin',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      `sine=frequency=${440 + (durationMs % 400)}:sample_rate=44100:duration=${durationMs / 1000}`,
-      '-ac',
-      '1',
-      '-b:a',
-      '64k',
-      // LAME's fastest quality: the same format at ~60 % of the CPU; a test tone needs no more.
-      '-compression_level',
-      '9',
-      temporary,
-    ]);
+    copyFileSync(tone, temporary);
     renameSync(temporary, target);
   } finally {
     rmSync(temporary, { force: true });
