@@ -1,6 +1,6 @@
 'use strict';
 const { execFileSync } = require('node:child_process');
-const { readdirSync } = require('node:fs');
+const { readFileSync, readdirSync } = require('node:fs');
 const { basename, join } = require('node:path');
 const {
   JEST,
@@ -59,6 +59,19 @@ describe('the end-to-end runs of npm test', () => {
       expect(others).toEqual(expect.arrayContaining(['reports.e2e-spec.ts']));
     },
   );
+
+  it('run every suite that bounds how long a request or a start took in the real-time lane', () => {
+    // An elapsed time held to a bound: `Date.now() - started` (or performance.now()) against
+    // toBeLessThan, an answer's `ms <`, the longest of a list of read times.
+    const bounded =
+      /(?:Date|performance)\.now\(\) - started\w*\)\.toBeLessThan|\.ms < \d|Math\.max\(\.\.\.\w*Times\)\)\.toBeLessThan/;
+    const timed = SUITES.filter((name) =>
+      bounded.test(readFileSync(join(__dirname, '..', 'test', name), 'utf8')),
+    );
+    expect(timed).toEqual(expect.arrayContaining(['security-http.e2e-spec.ts']));
+    const realTime = listed('sqlite', true);
+    expect(timed.filter((name) => !realTime.includes(name))).toEqual([]);
+  });
 
   it('split the SQLite pass of the first step in two lanes that together run it once', () => {
     const others = listed('sqlite', false);
