@@ -278,6 +278,7 @@ export class EdgePlayback {
       await this.store.policy(),
       item,
       await this.store.items(),
+      await this.store.plays(),
     );
     if (violation) {
       this.logger.warn(`Item ${item.scheduleItemId} refused: ${violation.message}`);

@@ -1,7 +1,7 @@
 import { localDateTime } from '../common/local-time';
 import { BroadcastPolicy } from '../schedule/broadcast-policy';
 import { edgePolicyViolation, policyRefusalReason } from './edge-policy';
-import { StoredItem } from './edge-store';
+import { PlayState, StoredItem } from './edge-store';
 
 const POLICY: BroadcastPolicy = {
   quietHours: { from: '21:30', to: '05:30' },
@@ -45,5 +45,41 @@ describe('edgePolicyViolation', () => {
     const items = [stored('a', '06:00', 2), stored('b', '11:00', 1), stored('c', '17:00', 1)];
     expect(edgePolicyViolation(POLICY, items[1], items)).toBeNull();
     expect(edgePolicyViolation(POLICY, items[2], items)?.rule).toBe('POLICY_DAILY_LIMIT');
+  });
+
+  it('counts nothing of an item it refuses: the items after it keep the room', () => {
+    // 2 min at 05:00 (quiet hours) and 4 min at 07:00 (past the 3-minute limit alone): refused.
+    const items = [
+      stored('night', '05:00', 2),
+      stored('long', '07:00', 4),
+      stored('b', '11:00', 2),
+      stored('c', '17:00', 1),
+      stored('d', '18:00', 1),
+    ];
+    expect(edgePolicyViolation(POLICY, items[1], items)?.rule).toBe('POLICY_DAILY_LIMIT');
+    expect(edgePolicyViolation(POLICY, items[2], items)).toBeNull();
+    expect(edgePolicyViolation(POLICY, items[3], items)).toBeNull();
+    expect(edgePolicyViolation(POLICY, items[4], items)?.rule).toBe('POLICY_DAILY_LIMIT');
+  });
+
+  it('counts what its journal has on air or played as it went, whatever the policy says now', () => {
+    const loose = { ...POLICY, quietHours: null };
+    const items = [stored('a', '06:00', 2), stored('b', '11:00', 1), stored('c', '17:00', 1)];
+    const play = (id: string, state: PlayState['state'], progressMs: number): PlayState => ({
+      scheduleItemId: id,
+      state,
+      startedAt: null,
+      progressMs,
+    });
+    // The limit lowered to a minute after a went on air: a still counts, b has no room.
+    const lowered = { ...loose, maxDailyMinutes: 1 };
+    const aired = new Map([['a', play('a', 'done', 120000)]]);
+    expect(edgePolicyViolation(lowered, items[1], items, aired)?.rule).toBe('POLICY_DAILY_LIMIT');
+    // a missed (its audio was not there): it played nothing and counts nothing.
+    const missed = new Map([['a', play('a', 'done', 0)]]);
+    expect(edgePolicyViolation(lowered, items[1], items, missed)).toBeNull();
+    // a on air: its whole length counts.
+    const playing = new Map([['a', play('a', 'playing', 1000)]]);
+    expect(edgePolicyViolation(lowered, items[1], items, playing)?.rule).toBe('POLICY_DAILY_LIMIT');
   });
 });

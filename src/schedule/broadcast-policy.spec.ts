@@ -1,10 +1,10 @@
 import { localDateTime } from '../common/local-time';
 import {
-  airtimeBefore,
   BroadcastPolicy,
   checkItem,
   checkLiveStart,
   checkWindow,
+  dayViolations,
   effectivePolicy,
   hoursContain,
   hoursWithin,
@@ -85,19 +85,20 @@ describe('broadcast policy', () => {
     expect(policyKindOf({ source: 'planner' })).toBe('bulletin');
   });
 
-  it('counts the day airtime before an item, emergencies aside', () => {
+  it('walks each day in start order: the airtime before an item, emergencies aside', () => {
     const a = { id: 'a', ...item('2026-12-03', '06:00', 40) };
     const b = { id: 'b', ...item('2026-12-03', '11:00', 40) };
     const e = { id: 'e', ...item('2026-12-03', '12:00', 30), kind: 'emergency' as const };
     const c = { id: 'c', ...item('2026-12-03', '17:00', 41) };
     const d = { id: 'd', ...item('2026-12-04', '06:00', 41) };
-    const before = airtimeBefore([c, a, e, b, d]);
-    expect(before.get('c')).toBe(80 * 60000);
-    expect(before.get('d')).toBe(0);
-    expect(checkItem(POLICY, c, { dayAirtimeBeforeMs: before.get('c') })?.rule).toBe(
-      'POLICY_DAILY_LIMIT',
-    );
-    expect(checkItem(POLICY, b, { dayAirtimeBeforeMs: before.get('b') })).toBeNull();
+    const found = dayViolations(POLICY, [c, a, e, b, d]);
+    expect([...found.keys()]).toEqual(['c']);
+    expect(found.get('c')?.message).toContain("the day's airtime reaches 121 min");
+    // Refused, c adds nothing: 39 min more after it still fit.
+    const f = { id: 'f', ...item('2026-12-03', '18:00', 39) };
+    expect([...dayViolations(POLICY, [a, b, c, f]).keys()]).toEqual(['c']);
+    // Settled (on air), c is not judged again and counts: f has no room left.
+    expect([...dayViolations(POLICY, [a, b, { ...c, settled: true }, f]).keys()]).toEqual(['f']);
     // Thousands grouped with a dot, as Vietnamese prose writes them (viNumber).
     const allDay = checkItem(OPEN, c, { dayAirtimeBeforeMs: 1400.25 * 60000 });
     expect(allDay?.messageVi).toBe(

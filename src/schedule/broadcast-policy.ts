@@ -337,29 +337,49 @@ export function checkLiveStart(policy: BroadcastPolicy, now: number): PolicyViol
   };
 }
 
-/** What the daily rule needs of an item on the log. */
-export interface DayItem {
+/** An item of a day as a player walks it (`dayViolations`). */
+export interface DayItem extends PolicyItem {
   id: string;
-  startsAt: number;
-  endsAt: number;
-  kind: PolicyItemKind;
+  /** Start of the window occurrence holding it, when known (`ItemContext.sessionStartsAt`). */
+  sessionStartsAt?: number;
+  /**
+   * Past the player's judgement (on air, or played): not judged again, it adds its airtime
+   * (`airtimeMs`) whatever the policy says now.
+   */
+  settled?: boolean;
 }
 
 /**
- * For each item, the airtime of the same local day's items before it (start order, ties by id),
- * emergencies not counted: the `dayAirtimeBeforeMs` of `checkItem`.
+ * The rule each item breaks, by id, as a player judges a day: each local day's items in start
+ * order (ties by id), each checked (`checkItem`) against the airtime of the day's items before
+ * it. An item that breaks a rule is refused (the player fails it) and adds nothing to its day;
+ * a settled item is not judged and adds its airtime; an emergency is exempt and adds nothing.
+ * The players, the breach lists and the planner all read the daily limit through this walk.
  */
-export function airtimeBefore(items: readonly DayItem[]): Map<string, number> {
+export function dayViolations(
+  policy: BroadcastPolicy,
+  items: readonly DayItem[],
+): Map<string, PolicyViolation> {
   const sorted = [...items].sort((a, b) => a.startsAt - b.startsAt || a.id.localeCompare(b.id));
   const byDay = new Map<string, number>();
-  const before = new Map<string, number>();
+  const found = new Map<string, PolicyViolation>();
   for (const item of sorted) {
+    if (item.kind === 'emergency') continue;
     const day = localDateOf(new Date(item.startsAt));
-    const sum = byDay.get(day) ?? 0;
-    before.set(item.id, sum);
-    if (item.kind !== 'emergency') byDay.set(day, sum + (item.endsAt - item.startsAt));
+    const before = byDay.get(day) ?? 0;
+    if (!item.settled) {
+      const violation = checkItem(policy, item, {
+        sessionStartsAt: item.sessionStartsAt,
+        dayAirtimeBeforeMs: before,
+      });
+      if (violation) {
+        found.set(item.id, violation);
+        continue;
+      }
+    }
+    byDay.set(day, before + (item.airtimeMs ?? item.endsAt - item.startsAt));
   }
-  return before;
+  return found;
 }
 
 /** The parts of [startsAt, endsAt) inside `hours`, as instants (for the planner: unavailable). */
