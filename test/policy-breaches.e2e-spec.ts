@@ -253,4 +253,63 @@ describe('items and windows that break a tightened policy (e2e)', () => {
       }),
     ]);
   });
+
+  it('counts nothing of an item the player will refuse: a later item that fits the limit without it is not flagged', async () => {
+    // Wednesday (still a daily limit of a minute): 40 s at 05:00, in the quiet hours, which the
+    // player refuses; 40 s at 17:00, which fits the minute only without them; 40 s at 17:05,
+    // which do not fit with the 17:00 ones. Written past the save checks, as an import might.
+    const manager = app.app.get(DataSource).manager;
+    const tuesdayItem = await manager.findOneByOrFail(ScheduleItem, { id: tuesday });
+    const wednesday = (time: string) => new Date(`2025-10-08T${time}:00+07:00`);
+    const insert = (time: string) =>
+      insertScheduleItem(app, {
+        communeCode: HAC_THANH,
+        bulletinId: tuesdayItem.bulletinId,
+        startsAt: wednesday(time),
+        durationMs: 40000,
+      });
+    const night = await insert('05:00');
+    const evening = await insert('17:00');
+    const late = await insert('17:05');
+
+    const expected = new Map([
+      [night.id, 'POLICY_QUIET_HOURS'],
+      [late.id, 'POLICY_DAILY_LIMIT'],
+    ]);
+    const items = await breachesOf('/schedule?from=2025-10-08&to=2025-10-08');
+    expect(new Map([...items].map(([id, breaches]) => [id, breaches.map((b) => b.rule)]))).toEqual(
+      new Map([
+        [night.id, ['POLICY_QUIET_HOURS']],
+        [evening.id, []],
+        [late.id, ['POLICY_DAILY_LIMIT']],
+      ]),
+    );
+    expect((await get(`/schedule/items/${evening.id}`)).body.policyBreaches).toEqual([]);
+    const late40 = (await get(`/schedule/items/${late.id}`)).body.policyBreaches as Breach[];
+    expect(late40).toEqual([
+      expect.objectContaining({
+        rule: 'POLICY_DAILY_LIMIT',
+        messageVi: expect.stringContaining('tổng thời lượng phát trong ngày là 1,3 phút'),
+      }),
+    ]);
+    const policy = await get('/policy');
+    const violations = (policy.body.violations as ({ id?: string } & Breach)[]).filter(
+      (breach) => breach.id !== undefined && expected.has(breach.id),
+    );
+    expect(violations.map((breach) => [breach.id, breach.rule])).toEqual([...expected]);
+    expect((policy.body.violations as { id?: string }[]).map((breach) => breach.id)).not.toContain(
+      evening.id,
+    );
+
+    // The player: at 05:00 it refuses the night's item (failed); at 17:00 it plays the next.
+    const player = app.app.get(PolicyChecks);
+    expect(await player.checkScheduled(manager, night)).toMatchObject({
+      rule: 'POLICY_QUIET_HOURS',
+    });
+    await manager.update(ScheduleItem, { id: night.id }, { status: 'failed' });
+    expect(await player.checkScheduled(manager, evening)).toBeNull();
+    expect(await player.checkScheduled(manager, late)).toMatchObject({
+      rule: 'POLICY_DAILY_LIMIT',
+    });
+  });
 });

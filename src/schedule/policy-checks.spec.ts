@@ -138,4 +138,46 @@ describe('itemViolations', () => {
       messageVi: expect.stringContaining('tổng thời lượng phát trong ngày là 1,2 phút'),
     });
   });
+
+  it('counts nothing of an item the player will refuse: the items after it keep the room', () => {
+    const quiet = { ...policy, quietHours: { from: '21:30', to: '05:30' } };
+    const violations = itemViolations(
+      quiet,
+      [],
+      [
+        // 40 s in the quiet hours: refused, failed, never on air.
+        item('a-night', '05:00:00', 40),
+        // 30 s: a minute with the night's 40 s, well under it alone.
+        item('b-bulletin', '17:00:00', 30),
+        // 70 s: past the limit on its own; refused, it leaves the last 30 s their room.
+        item('c-long', '17:05:00', 70),
+        item('d-bulletin', '17:10:00', 30),
+        // Past the limit with b and d (90 s): refused for the limit itself.
+        item('e-bulletin', '17:15:00', 1),
+      ],
+      new Date('2025-10-07T04:00:00+07:00'),
+    );
+    expect([...violations.entries()].map(([id, { rule }]) => [id, rule])).toEqual([
+      ['a-night', 'POLICY_QUIET_HOURS'],
+      ['c-long', 'POLICY_DAILY_LIMIT'],
+      ['e-bulletin', 'POLICY_DAILY_LIMIT'],
+    ]);
+    expect(violations.get('e-bulletin')?.messageVi).toContain(
+      'tổng thời lượng phát trong ngày là 1 phút',
+    );
+  });
+
+  it('still counts an item that is past judging (aired) whatever the policy says now', () => {
+    const violations = itemViolations(
+      policy,
+      [],
+      [
+        // 70 s aired before the limit was lowered to a minute: it went on air, it counts.
+        item('a-aired', '08:00:00', 70, { status: 'aired' }),
+        item('b-bulletin', '17:00:00', 10),
+      ],
+      now,
+    );
+    expect([...violations.keys()]).toEqual(['b-bulletin']);
+  });
 });

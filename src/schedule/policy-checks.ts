@@ -13,10 +13,10 @@ import { placeholders, selectRows } from '../database/bulk-insert';
 import { toInstant } from '../database/columns';
 import { GeoService } from '../geo/geo.service';
 import {
-  airtimeBefore,
   BroadcastPolicy,
   checkItem,
   checkWindow,
+  dayViolations,
   effectivePolicy,
   EffectivePolicy,
   PolicyItemKind,
@@ -369,10 +369,12 @@ function isOpenAhead(item: Pick<ScheduleItem, 'status' | 'startsAt'>, now: Date)
 }
 
 /**
- * The rule each open item that has not started breaks, by id, as the player will judge it:
- * `dayItems` are whole local days of the log (the daily limit counts the day's airtime before
- * each item, in start order, of the items with airtime that it counts), `windows` give each item
- * its session. Live speech is neither counted nor judged: the player does not play it.
+ * The rule each open item that has not started breaks, by id, as the player will judge it
+ * (`dayViolations`): `dayItems` are whole local days of the log, in which the daily limit counts
+ * the day's airtime before each item, in start order, of the items it counts; an item the player
+ * will refuse counts nothing for those after it, one past judging (on air, played) counts as it
+ * is. `windows` give each item its session. Live speech is neither counted nor judged: the
+ * player does not play it.
  */
 export function itemViolations(
   policy: BroadcastPolicy,
@@ -380,31 +382,26 @@ export function itemViolations(
   dayItems: readonly KindedItem[],
   now: Date,
 ): Map<string, PolicyViolation> {
-  const counted = dayItems.filter((item) => countsTowardDailyLimit(item, item.kind));
-  const before = airtimeBefore(
-    counted.map((item) => ({
-      id: item.id,
-      startsAt: item.startsAt.getTime(),
-      endsAt: item.endsAt.getTime(),
-      kind: item.kind,
-    })),
+  return dayViolations(
+    policy,
+    dayItems
+      .filter((item) => countsTowardDailyLimit(item, item.kind))
+      .map((item) => {
+        const startsAt = item.startsAt.getTime();
+        const endsAt = item.endsAt.getTime();
+        const settled = !isOpenAhead(item, now);
+        return {
+          id: item.id,
+          startsAt,
+          endsAt,
+          kind: item.kind,
+          settled,
+          sessionStartsAt: settled
+            ? undefined
+            : containingOccurrence(windows, startsAt, endsAt)?.startsAt,
+        };
+      }),
   );
-  const found = new Map<string, PolicyViolation>();
-  for (const item of counted) {
-    if (!isOpenAhead(item, now)) continue;
-    const startsAt = item.startsAt.getTime();
-    const endsAt = item.endsAt.getTime();
-    const violation = checkItem(
-      policy,
-      { startsAt, endsAt, kind: item.kind },
-      {
-        sessionStartsAt: containingOccurrence(windows, startsAt, endsAt)?.startsAt,
-        dayAirtimeBeforeMs: before.get(item.id),
-      },
-    );
-    if (violation) found.set(item.id, violation);
-  }
-  return found;
 }
 
 /** An item that breaks the policy, as the policy's answer and the progress list it. */
