@@ -63,12 +63,19 @@ function logged(
 /** What the planner plans for DAY over `log`, and the breach list's verdict on the log it makes. */
 function planOver(log: { item: ScheduleItem; kind: PolicyItemKind }[]) {
   const now = localDateTime(DAY, 0);
+  // As PlanService plans: an item of the log the player will refuse counts nothing.
+  const refused = itemViolations(
+    policy,
+    windows,
+    log.map(({ item, kind }) => ({ ...item, kind })),
+    now,
+  );
   const result = planCampaign({
     from: DAY,
     to: DAY,
     now: now.getTime(),
     windows,
-    existing: log.map(({ item, kind }) => existingItem(item, [], kind, false)),
+    existing: log.map(({ item, kind }) => existingItem(item, [], kind, refused.has(item.id))),
     bulletins,
     targets: {
       rules: TOPICS.map((topic) => ({ topic, minPlaysPerWeek: 14 })),
@@ -125,5 +132,17 @@ describe('the planner counts the daily airtime as the player does', () => {
       expect({ status, items: result.items.length }).toEqual({ status, items: 3 });
       expect(breaches(result.items).size).toBe(0);
     }
+  });
+
+  it('leaves the room of an item the player will refuse, and counts those after it that it will play', () => {
+    const { result, breaches } = planOver([
+      // 4 min, past the limit on its own: refused, it takes none of the day's room.
+      logged('long', '12:00', 4 * 60, { bulletinId: 'own' }),
+      // 60 s the player plays (the long item counts nothing before it): they take their room.
+      logged('after', '13:00', 60, { bulletinId: 'own' }),
+    ]);
+    expect(result.items).toHaveLength(3);
+    // The player refuses the long item and none of the planned ones.
+    expect([...breaches(result.items).keys()]).toEqual(['long']);
   });
 });
