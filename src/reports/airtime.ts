@@ -1,6 +1,9 @@
 import { localDateOf } from '../common/local-time';
 import type { PlayoutRecord } from '../playout/entities/playout-record.entity';
 
+// What one record adds, kept beside the targets: the planner counts a partial play by it too.
+export { airtimeOf, type Airtime } from '../campaigns/targets';
+
 /**
  * What the reports count, in one place (DESIGN.md, "Campaign targets"):
  * - airtime is what the as-run log says went on air: `playedMs` of an `aired` record plus the
@@ -19,23 +22,6 @@ export type CountedRecord = Pick<
   PlayoutRecord,
   'communeCode' | 'seq' | 'startedAt' | 'topics' | 'outcome' | 'playedMs' | 'correctsSeq'
 >;
-
-export interface Airtime {
-  airedMs: number;
-  plays: number;
-}
-
-/** What one record adds when it is in effect. */
-export function airtimeOf(record: Pick<CountedRecord, 'outcome' | 'playedMs'>): Airtime {
-  switch (record.outcome) {
-    case 'aired':
-      return { airedMs: record.playedMs, plays: 1 };
-    case 'partial':
-      return { airedMs: record.playedMs, plays: 0 };
-    default:
-      return { airedMs: 0, plays: 0 };
-  }
-}
 
 /** The local day a record counts on. */
 export function countedDate(record: Pick<CountedRecord, 'startedAt'>): string {
