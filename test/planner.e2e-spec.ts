@@ -6,6 +6,7 @@ import {
   Actors,
   createActors,
   createApproved,
+  createDraft,
   createWindow,
   HAC_THANH,
   HAM_RONG,
@@ -597,5 +598,163 @@ describe('campaign planner (e2e)', () => {
       .set(bearer(who.admin))
       .expect(200);
     expect(policy.body.violations).toEqual([]);
+  });
+});
+
+describe('campaign planner after a partial play (e2e)', () => {
+  let storage: TestStorage;
+  let app: TestApp;
+  let who: Actors;
+  const WEEK = { from: '2025-10-06', to: '2025-10-12' };
+  const PARTIAL_CAMPAIGN = {
+    code: 'cds-mot-phan',
+    name: 'Đợt tuyên truyền thử nghiệm sau một lần phát dở',
+    startsOn: WEEK.from,
+    endsOn: WEEK.to,
+    rules: [
+      { topic: 'kinh-te-so', minSecondsPerWeek: 300, minPlaysPerWeek: 2 },
+      { topic: 'mo-hinh-2-cap', minSecondsPerWeek: 240 },
+    ],
+    minDailySeconds: 0,
+  };
+  // The morning window of the first day is over: its item has played, in part.
+  const clock = new ManualClock('2025-10-06T12:00:00+07:00');
+
+  beforeAll(async () => {
+    storage = await createTestStorage();
+    // The API alone: no player or overdue check touches the item the test puts on the log.
+    app = await startTestApp(storage, { APP_ROLES: 'api' }, { clock });
+    who = await createActors(app, await app.login(ADMIN.username, ADMIN.password));
+    await app
+      .http()
+      .post('/api/v1/campaigns')
+      .set(bearer(who.monitor))
+      .send(PARTIAL_CAMPAIGN)
+      .expect(201);
+    for (const [name, startTime] of [
+      ['Sáng', '05:30'],
+      ['Chiều', '17:00'],
+    ]) {
+      await createWindow(app, who.operator, HAC_THANH, { name, startTime, durationMinutes: 30 });
+    }
+    for (const part of [1, 2, 3]) {
+      await createApproved(app, who.operator, who.approver, HAC_THANH, {
+        title: `Kinh tế số số ${part}`,
+        topics: ['kinh-te-so'],
+        durationMs: 60000,
+      });
+    }
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await storage.dispose();
+  });
+
+  it("counts a partial item's played part as the compliance report does, and plans only what is left", async () => {
+    // A 200 s bulletin on both topics (a draft since: the planner has nothing for mo-hinh-2-cap).
+    const { id: bulletinId } = await createDraft(app, who.operator, HAC_THANH, {
+      title: 'Mô hình chính quyền hai cấp và kinh tế số',
+      topics: ['kinh-te-so', 'mo-hinh-2-cap'],
+      durationMs: 200000,
+    });
+    const item = await insertScheduleItem(app, {
+      communeCode: HAC_THANH,
+      bulletinId,
+      startsAt: new Date('2025-10-06T05:30:00+07:00'),
+      durationMs: 200000,
+    });
+    // The operator confirms that 180 s of it went on air before the power cut.
+    await app
+      .http()
+      .post(`/api/v1/communes/${HAC_THANH}/playout-log`)
+      .set(bearer(who.operator))
+      .set('Idempotency-Key', 'phat-do-2025-10-06-sang')
+      .send({
+        outcome: 'partial',
+        scheduleItemId: item.id,
+        startedAt: '2025-10-06T05:30:00.000+07:00',
+        endedAt: '2025-10-06T05:33:00.000+07:00',
+        playedMs: 180000,
+        reason: 'Mất điện sau 3 phút',
+      })
+      .expect(201);
+    const logged = (
+      await app
+        .http()
+        .get(`/api/v1/communes/${HAC_THANH}/schedule?from=${WEEK.from}&to=${WEEK.to}`)
+        .set(bearer(who.operator))
+        .expect(200)
+    ).body as Item[];
+    expect(logged.map((entry) => [entry.id, entry.status])).toEqual([[item.id, 'partial']]);
+
+    // What the compliance report says is left, topic by topic.
+    const compliance = await app
+      .http()
+      .get(
+        `/api/v1/reports/compliance?campaign=${PARTIAL_CAMPAIGN.code}&province=${THANH_HOA}&from=${WEEK.from}&to=${WEEK.to}`,
+      )
+      .set(bearer(who.monitor))
+      .expect(200);
+    const rows = (
+      compliance.body.rows as {
+        communeCode: string;
+        topic: string;
+        airedSeconds: number;
+        plays: number;
+        requiredSeconds: number;
+        requiredPlays: number;
+      }[]
+    ).filter((row) => row.communeCode === HAC_THANH);
+    const left = new Map(
+      rows.map((row) => [
+        row.topic,
+        {
+          seconds: Math.max(0, row.requiredSeconds - row.airedSeconds),
+          plays: Math.max(0, row.requiredPlays - row.plays),
+        },
+      ]),
+    );
+    expect(Object.fromEntries(left)).toEqual({
+      'kinh-te-so': { seconds: 120, plays: 2 },
+      'mo-hinh-2-cap': { seconds: 60, plays: 0 },
+    });
+
+    // The planner's measure of the log says the same.
+    const gaps = await app
+      .http()
+      .get(
+        `/api/v1/communes/${HAC_THANH}/schedule/gaps?campaign=${PARTIAL_CAMPAIGN.code}&from=${WEEK.from}&to=${WEEK.to}`,
+      )
+      .set(bearer(who.operator))
+      .expect(200);
+    const missing = (topics: { topic: string; missingSeconds: number; missingPlays: number }[]) =>
+      Object.fromEntries(
+        topics.map((row) => [row.topic, { seconds: row.missingSeconds, plays: row.missingPlays }]),
+      );
+    expect(missing(gaps.body.weeks[0].topics)).toEqual(Object.fromEntries(left));
+
+    // The plan fills exactly what is left of kinh-te-so (two 60 s plays, not five), and its
+    // shortfall on mo-hinh-2-cap is the minute the report says is left.
+    const plan = await app
+      .http()
+      .post(`/api/v1/communes/${HAC_THANH}/schedule/plan`)
+      .set(bearer(who.operator))
+      .send({ campaign: PARTIAL_CAMPAIGN.code, ...WEEK, dryRun: true })
+      .expect(200);
+    const planned = plan.body.items as { topics: string[]; durationMs: number }[];
+    expect(planned.every((entry) => entry.topics.includes('kinh-te-so'))).toBe(true);
+    expect(planned).toHaveLength(left.get('kinh-te-so')!.plays);
+    expect(planned.reduce((sum, entry) => sum + entry.durationMs, 0) / 1000).toBe(
+      left.get('kinh-te-so')!.seconds,
+    );
+    expect(plan.body.shortfalls).toEqual([
+      expect.objectContaining({
+        topic: 'mo-hinh-2-cap',
+        reason: 'no-bulletin',
+        missingSeconds: left.get('mo-hinh-2-cap')!.seconds,
+        missingPlays: 0,
+      }),
+    ]);
   });
 });

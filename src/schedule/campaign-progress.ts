@@ -21,6 +21,8 @@ export interface CampaignTargets {
 export interface CountedItem {
   startsAt: number;
   durationMs: number;
+  /** The plays it adds: absent, one; a partial play adds none (`airtimeOf`). */
+  plays?: number;
   topics: readonly string[];
 }
 
@@ -100,7 +102,7 @@ export function assessProgress(
     for (const topic of new Set(item.topics)) {
       const key = `${week}|${topic}`;
       msByWeekTopic.set(key, (msByWeekTopic.get(key) ?? 0) + item.durationMs);
-      playsByWeekTopic.set(key, (playsByWeekTopic.get(key) ?? 0) + 1);
+      playsByWeekTopic.set(key, (playsByWeekTopic.get(key) ?? 0) + (item.plays ?? 1));
     }
     if (isCampaignItem(targets, item.topics)) {
       campaignMsByDay.set(date, (campaignMsByDay.get(date) ?? 0) + item.durationMs);

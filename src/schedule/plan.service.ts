@@ -5,6 +5,7 @@ import { AuditService } from '../auth/audit.service';
 import { AuthUser } from '../auth/auth-user';
 import { BulletinRecord, BulletinsRepository } from '../bulletins/bulletins.repository';
 import { CampaignsService } from '../campaigns/campaigns.service';
+import type { Airtime } from '../campaigns/targets';
 import { Campaign } from '../campaigns/entities/campaign.entity';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
@@ -37,8 +38,14 @@ import { GapsView, PlanItemView, PlanView, PolicyLimitView, ProvincePlanView } f
 
 export { GapsView, PlanItemView, PlanView, PolicyLimitView, ProvincePlanView };
 
-/** Items whose airtime the targets count: on the log and not (yet) known to have failed. */
+/**
+ * Items whose whole airtime and one play the targets count: on the log and not (yet) known to
+ * have failed. A `partial` item counts what its as-run records count (`PARTIAL_STATUS`).
+ */
 export const COUNTED_STATUSES: readonly ScheduleItemStatus[] = ['planned', 'dispatched', 'aired'];
+
+/** An item played in part: the targets count its played part, as the reports do. */
+const PARTIAL_STATUS: ScheduleItemStatus = 'partial';
 
 /** A plan may span at most this many days. */
 export const MAX_PLAN_DAYS = 366;
@@ -194,6 +201,7 @@ export class PlanService {
       const policies = await this.policy.forCommunes(manager, communeCodes);
       const windows = await this.windows.windowsOfAll(manager, communeCodes);
       const kinds = await this.policy.kinds(manager, [...existing.values()].flat());
+      const playedParts = await this.playedParts(manager, [...existing.values()].flat());
       const planOne = (communeCode: string): CommunePlan => {
         const logged = existing.get(communeCode)!;
         // Items the player will refuse under the policy in force take their time, count nothing.
@@ -213,6 +221,7 @@ export class PlanService {
               itemTopics(item, topics),
               kinds.get(item.id)!,
               violations.has(item.id),
+              playedParts.get(item.id),
             ),
             sharesAir: itemsShareDevice(zones, item.zones, devicesZones.get(communeCode)!),
           })),
@@ -301,6 +310,18 @@ export class PlanService {
     return plans;
   }
 
+  /** What the as-run log counts of the partial items among `items`, by item id. */
+  private playedParts(
+    manager: EntityManager,
+    items: readonly ScheduleItem[],
+  ): Promise<Map<string, Airtime>> {
+    const partial = items.filter((item) => item.status === PARTIAL_STATUS);
+    return this.programLog.airtimeOfItems(
+      manager,
+      partial.map((item) => item.id),
+    );
+  }
+
   /** How far the current log is from the campaign's targets, without planning. */
   async gaps(communeCode: string, query: GapsQueryDto): Promise<GapsView> {
     const commune = this.geo.commune(communeCode);
@@ -311,13 +332,11 @@ export class PlanService {
     );
     const range = clipToCampaign(requested, campaign, this.today());
     const { start, end } = rangeInstants(range);
-    const items = await this.programLog.itemsStarting(
-      this.db.manager,
-      communeCode,
-      start,
-      end,
-      COUNTED_STATUSES,
-    );
+    const items = await this.programLog.itemsStarting(this.db.manager, communeCode, start, end, [
+      ...COUNTED_STATUSES,
+      PARTIAL_STATUS,
+    ]);
+    const playedParts = await this.playedParts(this.db.manager, items);
     const topics = await this.bulletins.topicsOf(bulletinIdsOf(items));
     // The player refuses what breaks the policy in force: that airtime will not be.
     const refused = await this.policy.itemViolationsOf(
@@ -330,13 +349,19 @@ export class PlanService {
       campaign,
       range.from,
       range.to,
-      items
-        .filter((item) => !refused.has(item.id))
-        .map((item) => ({
-          startsAt: item.startsAt.getTime(),
-          durationMs: item.durationMs,
-          topics: itemTopics(item, topics),
-        })),
+      items.flatMap((item) => {
+        const counted = countedAirtime(item, refused.has(item.id), playedParts.get(item.id));
+        return counted
+          ? [
+              {
+                startsAt: item.startsAt.getTime(),
+                durationMs: counted.airedMs,
+                plays: counted.plays,
+                topics: itemTopics(item, topics),
+              },
+            ]
+          : [];
+      }),
     );
     return {
       campaign: campaign.code,
@@ -389,14 +414,33 @@ export function clipToCampaign(range: DateRange, campaign: Campaign, today: stri
 }
 
 /**
+ * What an item of the log adds to the targets: its whole duration and one play while it is to
+ * air or aired; a partial play what its as-run records count (`playedPart`, absent while it has
+ * none); nothing once missed or failed, or when the player will refuse it (`refused`: it fails
+ * at play time).
+ */
+export function countedAirtime(
+  item: Pick<ScheduleItem, 'status' | 'durationMs'>,
+  refused: boolean,
+  playedPart: Airtime | undefined,
+): Airtime | null {
+  if (refused) return null;
+  if (COUNTED_STATUSES.includes(item.status)) return { airedMs: item.durationMs, plays: 1 };
+  if (item.status === PARTIAL_STATUS) return playedPart ?? null;
+  return null;
+}
+
+/**
  * An item of the log to the planner; one the player will refuse (`refused`) counts nothing: it
- * fails at play time, and the player's daily airtime leaves failed items out.
+ * fails at play time, and the player's daily airtime leaves failed items out. `playedPart`: what
+ * the as-run log counts of a partial item.
  */
 export function existingItem(
   item: ScheduleItem,
   topics: readonly string[],
   kind: PolicyItemKind,
   refused: boolean,
+  playedPart?: Airtime,
 ): PlannerExistingItem {
   return {
     id: item.id,
@@ -406,7 +450,7 @@ export function existingItem(
     endsAt: item.endsAt.getTime(),
     durationMs: item.durationMs,
     topics,
-    counts: COUNTED_STATUSES.includes(item.status) && !refused,
+    counted: countedAirtime(item, refused, playedPart),
     countsTowardDailyLimit: !refused && countsTowardDailyLimit(item, kind),
   };
 }

@@ -155,7 +155,7 @@ describe('planCampaign', () => {
         endsAt: existingStart + 57000,
         durationMs: 57000,
         topics: ['kinh-te-so'],
-        counts: true,
+        counted: { airedMs: 57000, plays: 1 },
         countsTowardDailyLimit: true,
       },
     ];
@@ -173,6 +173,49 @@ describe('planCampaign', () => {
     expect(kinhTeWeek1(plan.items)).toBeLessThan(kinhTeWeek1(without.items));
   });
 
+  it("counts a partial play's played part toward the topic's seconds, not as a play, and plans only the rest", () => {
+    const start = localDateTime('2025-10-06', 5 * 60 + 30).getTime();
+    // Planned 200 s, of which the as-run log says 180 s went on air.
+    const partial = {
+      id: 'partial-1',
+      bulletinId: 'kinh-te-so-long',
+      startsAt: start,
+      endsAt: start + 200000,
+      durationMs: 200000,
+      topics: ['kinh-te-so'],
+      counted: { airedMs: 180000, plays: 0 },
+      countsTowardDailyLimit: true,
+    };
+    const input = baseInput({
+      from: '2025-10-06',
+      to: '2025-10-12',
+      bulletins: ['a', 'b', 'c'].map((suffix, index) => ({
+        id: `kinh-te-so-${suffix}`,
+        topics: ['kinh-te-so'],
+        durationMs: 60000,
+        library: false,
+        approvedAt: index,
+      })),
+      targets: {
+        rules: [{ topic: 'kinh-te-so', minSecondsPerWeek: 300, minPlaysPerWeek: 2 }],
+        minDailySeconds: 0,
+      },
+      existing: [partial],
+    });
+    const plan = planCampaign(input);
+    // 300 s − 180 s = 120 s and two plays: two 60 s bulletins, not five.
+    expect(plan.items.reduce((sum, item) => sum + item.durationMs, 0)).toBe(120000);
+    expect(plan.shortfalls).toEqual([]);
+    expect(plan.progress.weeks[0].topics[0]).toMatchObject({
+      scheduledSeconds: 300,
+      scheduledPlays: 2,
+      met: true,
+    });
+    // Without a record in effect, the partial item counts nothing, as before.
+    const unrecorded = planCampaign({ ...input, existing: [{ ...partial, counted: null }] });
+    expect(unrecorded.items.reduce((sum, item) => sum + item.durationMs, 0)).toBe(300000);
+  });
+
   it('plans over an item of other zones (it shares no device) but never over one that shares', () => {
     const start = localDateTime('2025-10-06', 5 * 60 + 30).getTime();
     const end = start + 30 * 60000;
@@ -183,7 +226,7 @@ describe('planCampaign', () => {
       endsAt: end,
       durationMs: end - start,
       topics: ['kinh-te-so'],
-      counts: true,
+      counted: { airedMs: end - start, plays: 1 },
       countsTowardDailyLimit: true,
     };
     // One day, one window, which the item fills.

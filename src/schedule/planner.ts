@@ -12,6 +12,7 @@ import {
   weekSegments,
 } from './campaign-progress';
 import { CampaignRule } from '../campaigns/entities/campaign.entity';
+import type { Airtime } from '../campaigns/targets';
 import { BroadcastPolicy, describeHours, hoursWithin, PolicyRule } from './broadcast-policy';
 import { Occurrence, occurrencesOn, WindowSpec } from './window-time';
 import {
@@ -47,8 +48,13 @@ export interface PlannerExistingItem {
   endsAt: number;
   durationMs: number;
   topics: readonly string[];
-  /** False for items that take time but will not add airtime (missed, failed, partial). */
-  counts: boolean;
+  /**
+   * What it adds to the targets: its duration and one play when it will or did air whole; a
+   * partial play what its as-run records count (`airtimeOf`: the played part, no play); null
+   * when it takes time but adds nothing (missed, failed, refused, a partial play without a
+   * record).
+   */
+  counted: Airtime | null;
   /**
    * False for an item that plays on none of the devices the plan is for (other zones): it still
    * counts towards the targets but leaves its time free for the plan. Absent: true.
@@ -270,7 +276,18 @@ class PlanBuilder {
     this.segments.forEach((_segment, week) => this.fillWeek(week));
     this.dates.forEach((_date, day) => this.fillDay(day));
     const counted: CountedItem[] = [
-      ...this.input.existing.filter((item) => item.counts),
+      ...this.input.existing.flatMap((item) =>
+        item.counted
+          ? [
+              {
+                startsAt: item.startsAt,
+                durationMs: item.counted.airedMs,
+                plays: item.counted.plays,
+                topics: item.topics,
+              },
+            ]
+          : [],
+      ),
       ...this.planned.map((item) => ({
         startsAt: item.startsAt,
         durationMs: item.durationMs,
@@ -368,7 +385,7 @@ class PlanBuilder {
   private countExisting(item: PlannerExistingItem): void {
     const day = this.dayOf.get(localDateOf(new Date(item.startsAt)));
     if (day === undefined) return;
-    this.count(day, this.index(item.bulletinId), item.durationMs, item.counts);
+    this.count(day, this.index(item.bulletinId), item.counted);
     if (item.countsTowardDailyLimit) this.airtimeMsByDay[day] += item.durationMs;
   }
 
@@ -408,7 +425,8 @@ class PlanBuilder {
     return closesAt;
   }
 
-  private count(day: number, bulletin: number, ms: number, airtime: boolean): void {
+  /** A play of the bulletin on the day, and what it adds to the targets (`null`: nothing). */
+  private count(day: number, bulletin: number, airtime: Airtime | null): void {
     const week = this.weekOfDay[day];
     const bulletins = this.bulletins.length;
     const rules = this.rules.length;
@@ -417,11 +435,11 @@ class PlanBuilder {
     if (!airtime) return;
     const info = this.bulletins[bulletin];
     for (const rule of info.rules) {
-      this.msByWeekRule[week * rules + rule] += ms;
-      this.playsByWeekRule[week * rules + rule] += 1;
-      this.playsByDayRule[day * rules + rule] += 1;
+      this.msByWeekRule[week * rules + rule] += airtime.airedMs;
+      this.playsByWeekRule[week * rules + rule] += airtime.plays;
+      this.playsByDayRule[day * rules + rule] += airtime.plays;
     }
-    if (info.campaign) this.campaignMsByDay[day] += ms;
+    if (info.campaign) this.campaignMsByDay[day] += airtime.airedMs;
   }
 
   // ----- weekly rules -----
@@ -641,7 +659,7 @@ class PlanBuilder {
     slot.itemCount += 1;
     slot.placed.push(item);
     this.airtimeMsByDay[day] += info.durationMs;
-    this.count(day, bulletin, info.durationMs, true);
+    this.count(day, bulletin, { airedMs: info.durationMs, plays: 1 });
   }
 
   // ----- explaining what cannot be met -----

@@ -1,9 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
-import { insertRows, sqlBoolean, SqlValue } from '../database/bulk-insert';
+import { Airtime, airtimeOf } from '../campaigns/targets';
+import {
+  insertRows,
+  placeholders,
+  selectRows,
+  sqlBoolean,
+  SqlValue,
+} from '../database/bulk-insert';
 import { readByCommune } from '../database/by-commune';
 import { toInstant } from '../database/columns';
 import type { Bulletin } from '../bulletins/entities/bulletin.entity';
+import type { PlayoutOutcome } from '../playout/entities/playout-record.entity';
 import { Db } from '../database/db.service';
 import {
   OPEN_ITEM_STATUSES,
@@ -154,6 +162,39 @@ export class ProgramLogRepository {
       );
     }
     return items;
+  }
+
+  /**
+   * What the as-run log counts of each of these items, by item: the sum of `airtimeOf` over its
+   * records in effect (those no later record corrects), as the reports count them. Items without
+   * a record in effect are absent.
+   */
+  async airtimeOfItems(
+    manager: EntityManager,
+    ids: readonly string[],
+  ): Promise<Map<string, Airtime>> {
+    const counted = new Map<string, Airtime>();
+    for (let index = 0; index < ids.length; index += 500) {
+      const slice = ids.slice(index, index + 500);
+      const rows = await selectRows<{ itemId: string; outcome: string; playedMs: number | string }>(
+        manager,
+        'SELECT record.schedule_item_id AS "itemId", record.outcome, ' +
+          'record.played_ms AS "playedMs" FROM playout_record record ' +
+          `WHERE record.schedule_item_id IN (${placeholders(slice.length)}) ` +
+          'AND NOT EXISTS (SELECT 1 FROM playout_record fix WHERE fix.commune_code = ' +
+          'record.commune_code AND fix.corrects_seq = record.seq AND fix.seq > record.seq)',
+        slice,
+      );
+      for (const row of rows) {
+        const { airedMs, plays } = airtimeOf({
+          outcome: row.outcome as PlayoutOutcome,
+          playedMs: Number(row.playedMs),
+        });
+        const known = counted.get(row.itemId) ?? { airedMs: 0, plays: 0 };
+        counted.set(row.itemId, { airedMs: known.airedMs + airedMs, plays: known.plays + plays });
+      }
+    }
+    return counted;
   }
 
   /** Takes items off the log, keeping them (status `cancelled`) with the reason. */
