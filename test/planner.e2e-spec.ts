@@ -651,6 +651,66 @@ describe('campaign planner after a partial play (e2e)', () => {
     await storage.dispose();
   });
 
+  const postRecord = (key: string, body: object) =>
+    app
+      .http()
+      .post(`/api/v1/communes/${HAC_THANH}/playout-log`)
+      .set(bearer(who.operator))
+      .set('Idempotency-Key', key)
+      .send(body)
+      .expect(201);
+
+  type Left = Record<string, { seconds: number; plays: number }>;
+
+  /** What the compliance report says is left of the week, topic by topic. */
+  const leftByReport = async (): Promise<Left> => {
+    const response = await app
+      .http()
+      .get(
+        `/api/v1/reports/compliance?campaign=${PARTIAL_CAMPAIGN.code}&province=${THANH_HOA}&from=${WEEK.from}&to=${WEEK.to}`,
+      )
+      .set(bearer(who.monitor))
+      .expect(200);
+    const rows = (
+      response.body.rows as {
+        communeCode: string;
+        topic: string;
+        airedSeconds: number;
+        plays: number;
+        requiredSeconds: number;
+        requiredPlays: number;
+      }[]
+    ).filter((row) => row.communeCode === HAC_THANH);
+    return Object.fromEntries(
+      rows.map((row) => [
+        row.topic,
+        {
+          seconds: Math.max(0, row.requiredSeconds - row.airedSeconds),
+          plays: Math.max(0, row.requiredPlays - row.plays),
+        },
+      ]),
+    );
+  };
+
+  /** What the planner's measure of the log (GET …/schedule/gaps) says is missing of the week. */
+  const leftByGaps = async (): Promise<Left> => {
+    const response = await app
+      .http()
+      .get(
+        `/api/v1/communes/${HAC_THANH}/schedule/gaps?campaign=${PARTIAL_CAMPAIGN.code}&from=${WEEK.from}&to=${WEEK.to}`,
+      )
+      .set(bearer(who.operator))
+      .expect(200);
+    const topics = response.body.weeks[0].topics as {
+      topic: string;
+      missingSeconds: number;
+      missingPlays: number;
+    }[];
+    return Object.fromEntries(
+      topics.map((row) => [row.topic, { seconds: row.missingSeconds, plays: row.missingPlays }]),
+    );
+  };
+
   it("counts a partial item's played part as the compliance report does, and plans only what is left", async () => {
     // A 200 s bulletin on both topics (a draft since: the planner has nothing for mo-hinh-2-cap).
     const { id: bulletinId } = await createDraft(app, who.operator, HAC_THANH, {
@@ -665,20 +725,14 @@ describe('campaign planner after a partial play (e2e)', () => {
       durationMs: 200000,
     });
     // The operator confirms that 180 s of it went on air before the power cut.
-    await app
-      .http()
-      .post(`/api/v1/communes/${HAC_THANH}/playout-log`)
-      .set(bearer(who.operator))
-      .set('Idempotency-Key', 'phat-do-2025-10-06-sang')
-      .send({
-        outcome: 'partial',
-        scheduleItemId: item.id,
-        startedAt: '2025-10-06T05:30:00.000+07:00',
-        endedAt: '2025-10-06T05:33:00.000+07:00',
-        playedMs: 180000,
-        reason: 'Mất điện sau 3 phút',
-      })
-      .expect(201);
+    await postRecord('phat-do-2025-10-06-sang', {
+      outcome: 'partial',
+      scheduleItemId: item.id,
+      startedAt: '2025-10-06T05:30:00.000+07:00',
+      endedAt: '2025-10-06T05:33:00.000+07:00',
+      playedMs: 180000,
+      reason: 'Mất điện sau 3 phút',
+    });
     const logged = (
       await app
         .http()
@@ -688,51 +742,13 @@ describe('campaign planner after a partial play (e2e)', () => {
     ).body as Item[];
     expect(logged.map((entry) => [entry.id, entry.status])).toEqual([[item.id, 'partial']]);
 
-    // What the compliance report says is left, topic by topic.
-    const compliance = await app
-      .http()
-      .get(
-        `/api/v1/reports/compliance?campaign=${PARTIAL_CAMPAIGN.code}&province=${THANH_HOA}&from=${WEEK.from}&to=${WEEK.to}`,
-      )
-      .set(bearer(who.monitor))
-      .expect(200);
-    const rows = (
-      compliance.body.rows as {
-        communeCode: string;
-        topic: string;
-        airedSeconds: number;
-        plays: number;
-        requiredSeconds: number;
-        requiredPlays: number;
-      }[]
-    ).filter((row) => row.communeCode === HAC_THANH);
-    const left = new Map(
-      rows.map((row) => [
-        row.topic,
-        {
-          seconds: Math.max(0, row.requiredSeconds - row.airedSeconds),
-          plays: Math.max(0, row.requiredPlays - row.plays),
-        },
-      ]),
-    );
-    expect(Object.fromEntries(left)).toEqual({
+    const left = await leftByReport();
+    expect(left).toEqual({
       'kinh-te-so': { seconds: 120, plays: 2 },
       'mo-hinh-2-cap': { seconds: 60, plays: 0 },
     });
-
     // The planner's measure of the log says the same.
-    const gaps = await app
-      .http()
-      .get(
-        `/api/v1/communes/${HAC_THANH}/schedule/gaps?campaign=${PARTIAL_CAMPAIGN.code}&from=${WEEK.from}&to=${WEEK.to}`,
-      )
-      .set(bearer(who.operator))
-      .expect(200);
-    const missing = (topics: { topic: string; missingSeconds: number; missingPlays: number }[]) =>
-      Object.fromEntries(
-        topics.map((row) => [row.topic, { seconds: row.missingSeconds, plays: row.missingPlays }]),
-      );
-    expect(missing(gaps.body.weeks[0].topics)).toEqual(Object.fromEntries(left));
+    expect(await leftByGaps()).toEqual(left);
 
     // The plan fills exactly what is left of kinh-te-so (two 60 s plays, not five), and its
     // shortfall on mo-hinh-2-cap is the minute the report says is left.
@@ -744,16 +760,50 @@ describe('campaign planner after a partial play (e2e)', () => {
       .expect(200);
     const planned = plan.body.items as { topics: string[]; durationMs: number }[];
     expect(planned.every((entry) => entry.topics.includes('kinh-te-so'))).toBe(true);
-    expect(planned).toHaveLength(left.get('kinh-te-so')!.plays);
+    expect(planned).toHaveLength(left['kinh-te-so'].plays);
     expect(planned.reduce((sum, entry) => sum + entry.durationMs, 0) / 1000).toBe(
-      left.get('kinh-te-so')!.seconds,
+      left['kinh-te-so'].seconds,
     );
     expect(plan.body.shortfalls).toEqual([
       expect.objectContaining({
         topic: 'mo-hinh-2-cap',
         reason: 'no-bulletin',
-        missingSeconds: left.get('mo-hinh-2-cap')!.seconds,
+        missingSeconds: left['mo-hinh-2-cap'].seconds,
         missingPlays: 0,
+      }),
+    ]);
+
+    // A correction replaces the record it corrects: only its 120 s count, here as in the report.
+    await postRecord('sua-phat-do-2025-10-06-sang', {
+      outcome: 'partial',
+      scheduleItemId: item.id,
+      startedAt: '2025-10-06T05:30:00.000+07:00',
+      endedAt: '2025-10-06T05:32:00.000+07:00',
+      playedMs: 120000,
+      correctsSeq: 1,
+      reason: 'Nhật ký máy phát: mất điện sau 2 phút',
+    });
+    const corrected = await leftByReport();
+    expect(corrected).toEqual({
+      'kinh-te-so': { seconds: 180, plays: 2 },
+      'mo-hinh-2-cap': { seconds: 120, plays: 0 },
+    });
+    expect(await leftByGaps()).toEqual(corrected);
+    const replanned = await app
+      .http()
+      .post(`/api/v1/communes/${HAC_THANH}/schedule/plan`)
+      .set(bearer(who.operator))
+      .send({ campaign: PARTIAL_CAMPAIGN.code, ...WEEK, dryRun: true })
+      .expect(200);
+    const seconds = (replanned.body.items as { durationMs: number }[]).reduce(
+      (sum, entry) => sum + entry.durationMs / 1000,
+      0,
+    );
+    expect(seconds).toBe(corrected['kinh-te-so'].seconds);
+    expect(replanned.body.shortfalls).toEqual([
+      expect.objectContaining({
+        topic: 'mo-hinh-2-cap',
+        missingSeconds: corrected['mo-hinh-2-cap'].seconds,
       }),
     ]);
   });
