@@ -27,6 +27,16 @@ const CAMPAIGN = 'cds-dang-chay';
 const MONITOR = { username: 'giamsat.web', password: 'giamsat-password' };
 const OPERATOR = { username: 'vanhanh.web', password: 'vanhanh-password' };
 const PHONE = { width: 390, height: 844 };
+/** On how many lines each piece of the grid's cells (compliance-cell cellParts) is laid out. */
+const CELL_PART_LINES = `[...document.querySelectorAll('[data-testid=compliance-grid] .cell-part')]
+  .map((part) => part.getClientRects().length)`;
+
+/** Every piece of every cell on one line: a line break falls between pieces, never inside one. */
+async function expectCellPartsWhole(page: Page): Promise<void> {
+  const lines = await page.evaluate<number[]>(CELL_PART_LINES);
+  expect(lines.length).toBeGreaterThan(0);
+  expect(lines.filter((count) => count !== 1)).toEqual([]);
+}
 
 function localToday(): string {
   return new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
@@ -142,8 +152,25 @@ describe('monitor views, dates and phones in a browser (e2e, Chromium)', () => {
       const names = await page.locator('[data-testid=compliance-grid] tbody th').allInnerTexts();
       expect(names).toHaveLength(communeCount);
       expect(names[names.length - 1]).toBe('Phường Hạc Thành');
-      const cell = await page.locator('[data-testid=compliance-grid] tbody tr').last().innerText();
-      expect(cell).toContain('phút đến hôm nay');
+      // Each cell reads airtime as the progress page does (not `4,4/3,4 phút`): what aired, short
+      // of the target to date rounded down, against that target rounded up, then the whole range's.
+      const cells = (row: 'first' | 'last') =>
+        page
+          .locator('[data-testid=compliance-grid] tbody tr')
+          [row]()
+          .locator('td')
+          .allTextContents();
+      const toDate = '3 phút 20 giây đến hôm nay (cả đợt 50 phút)';
+      await expect(cells('last')).resolves.toEqual([
+        `✓Đạt: 4 phút 24 giây / ${toDate} · 24/2 lượt`,
+        `✓Đạt: 5 phút 30 giây / ${toDate}`,
+      ]);
+      await expect(cells('first')).resolves.toEqual([
+        `✗Chưa đạt: 0 giây / ${toDate} · 0/2 lượt`,
+        `✗Chưa đạt: 0 giây / ${toDate}`,
+      ]);
+      // A narrow column breaks a cell between its pieces, never inside one (`3 phút` / `20 giây`).
+      await expectCellPartsWhole(page);
       // A cell's mark says what its colour says: the target to date met or not.
       const marks = await page.evaluate<[boolean, string][]>(
         `[...document.querySelectorAll('[data-testid=compliance-grid] td.cell')].map((cell) =>
@@ -494,6 +521,13 @@ describe('monitor views, dates and phones in a browser (e2e, Chromium)', () => {
       ]) {
         await monitor.goto(`${baseUrl}/#/${path}`);
         results.push(await widthOf(monitor, `monitor-${path.split('?')[0].replace(/\//g, '-')}`));
+        if (path.startsWith('bao-cao?')) {
+          // The grid scrolls in its own box; its cells break between their pieces only.
+          const grid = monitor.getByTestId('compliance-grid');
+          await grid.scrollIntoViewIfNeeded();
+          await screenshot(monitor, 'phone-monitor-bao-cao-grid');
+          await expectCellPartsWhole(monitor);
+        }
       }
       expect(results.filter((result) => result.width > PHONE.width)).toEqual([]);
       expect(results.filter((result) => result.unscoped > 0)).toEqual([]);

@@ -8,6 +8,7 @@ import {
 import { parseStatus } from '../fleet/protocol';
 import {
   formatDate,
+  airtimeAgainst,
   formatAirtimeAgainst,
   formatDayStart,
   formatLufs,
@@ -36,7 +37,7 @@ import {
   SOURCE_LABEL,
   sourceCheckText,
 } from '../../web/src/labels';
-import { Cell, cellText } from '../../web/src/compliance-cell';
+import { Cell, cellParts, cellText } from '../../web/src/compliance-cell';
 import type { ShortfallGroup } from '../../web/src/types';
 import { RECORD_RULES } from '../playout/record-refusal.view';
 import {
@@ -331,43 +332,77 @@ describe('web app text', () => {
           },
         ),
       ),
-    ).toBe('23/26 giây đến hôm nay (cả đợt 2,2 phút) · 5/3 lượt');
-    expect(cellText(cell(25.6, 0, { requiredSeconds: 26, requiredPlays: 0 }))).toBe('25/26 giây');
-    expect(cellText(cell(26, 0, { requiredSeconds: 26, requiredPlays: 0 }))).toBe('26/26 giây');
+    ).toBe('23 giây / 26 giây đến hôm nay (cả đợt 2 phút 9 giây) · 5/3 lượt');
+    expect(cellText(cell(25.6, 0, { requiredSeconds: 26, requiredPlays: 0 }))).toBe(
+      '25 giây / 26 giây',
+    );
+    expect(cellText(cell(26, 0, { requiredSeconds: 26, requiredPlays: 0 }))).toBe(
+      '26 giây / 26 giây',
+    );
     expect(cellText(cell(90.4, 1, { requiredSeconds: 26, requiredPlays: 2 }))).toBe(
-      '90/26 giây · 1/2 lượt',
+      '1 phút 30 giây / 26 giây · 1/2 lượt',
     );
-    // In minutes, short: the aired value down, the target up (1 230 s and 1 231 s are both 20,5).
-    expect(cellText(cell(1230, 4, { requiredSeconds: 1231, requiredPlays: 4 }))).toBe(
-      '20,5/20,6 phút · 4/4 lượt',
+    // As the progress page says durations (formatSeconds), not tenths of a minute: 12,5/20 phút
+    // is 12 phút 30 giây against 20 phút.
+    expect(cellText(cell(750, 3, { requiredSeconds: 1200, requiredPlays: 4 }))).toBe(
+      '12 phút 30 giây / 20 phút · 3/4 lượt',
     );
-    expect(
-      cellText(
-        cell(
-          749,
-          2,
-          { requiredSeconds: 1200, requiredPlays: 4 },
-          {
-            requiredSeconds: 18600,
-            requiredPlays: 20,
-          },
-        ),
-      ),
-    ).toBe('12,4/20 phút đến hôm nay (cả đợt 310) · 2/4 lượt');
-    // Met: both round to the nearest tenth, so the aired value never reads below its target.
+    // Short by a second: not 20,5/20,6 phút, the aired value down, the target up.
+    expect(cellText(cell(1230.9, 4, { requiredSeconds: 1231, requiredPlays: 4 }))).toBe(
+      '20 phút 30 giây / 20 phút 31 giây · 4/4 lượt',
+    );
+    // While the range runs: the target to date, then the whole range's, rounded up.
+    const running = cell(
+      749,
+      2,
+      { requiredSeconds: 1200, requiredPlays: 4 },
+      {
+        requiredSeconds: 18600,
+        requiredPlays: 20,
+      },
+    );
+    expect(cellText(running)).toBe(
+      '12 phút 29 giây / 20 phút đến hôm nay (cả đợt 5 giờ 10 phút) · 2/4 lượt',
+    );
+    // The pieces a narrow column may break between, each kept whole.
+    expect(cellParts(running)).toEqual([
+      '12 phút 29 giây / 20 phút',
+      'đến hôm nay',
+      '(cả đợt 5 giờ 10 phút)',
+      '· 2/4 lượt',
+    ]);
+    // Met: the aired value never reads below its target.
     expect(cellText(cell(1233, 4, { requiredSeconds: 1231, requiredPlays: 4 }))).toBe(
-      '20,6/20,5 phút · 4/4 lượt',
+      '20 phút 33 giây / 20 phút 31 giây · 4/4 lượt',
     );
-    // A topic with no airtime target keeps minutes.
-    expect(formatAirtimeAgainst(45, 0)).toEqual({ text: '0,8/0', unit: 'phút' });
-    // Every short value reads below its target, whichever unit.
-    for (const required of [1, 26, 59, 60, 61, 1231, 4321]) {
-      for (const aired of [required - 0.01, required - 0.5, required - 1, required * 0.99]) {
-        if (aired < 0) continue;
-        const [shown, target] = formatAirtimeAgainst(aired, required)
-          .text.split('/')
-          .map((value) => Number(value.replace(/\./g, '').replace(',', '.')));
-        expect([aired, required, shown < target]).toEqual([aired, required, true]);
+    // From an hour on, to the minute: 1 h 28 min 20 s met against 1 h 28 min 14 s reads as the
+    // target, not below it (1 giờ 28 phút); 0,1 s short reads below it.
+    expect(formatAirtimeAgainst(5300, 5294)).toBe('1 giờ 29 phút / 1 giờ 29 phút');
+    expect(formatAirtimeAgainst(5293.9, 5294)).toBe('1 giờ 28 phút / 1 giờ 29 phút');
+    expect(airtimeAgainst(3599.9, 3630)).toEqual({
+      aired: '59 phút 59 giây',
+      required: '1 giờ 1 phút',
+    });
+    // Every short value reads below its target, every met one at or above it, whichever unit.
+    const seconds = (text: string): number =>
+      [...text.matchAll(/(\d+) (giờ|phút|giây)/g)].reduce(
+        (sum, [, value, unit]) =>
+          sum + Number(value) * (unit === 'giờ' ? 3600 : unit === 'phút' ? 60 : 1),
+        0,
+      );
+    for (const required of [1, 26, 59, 60, 61, 1231, 3599, 3600, 3601, 3630, 5294]) {
+      for (const aired of [
+        required - 0.001,
+        required - 0.5,
+        required - 1,
+        required * 0.99,
+        required,
+        required + 0.4,
+        required + 29,
+        required + 59.9,
+      ]) {
+        const [shown, target] = formatAirtimeAgainst(aired, required).split(' / ').map(seconds);
+        expect([aired, required, shown < target]).toEqual([aired, required, aired < required]);
       }
     }
   });

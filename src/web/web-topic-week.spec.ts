@@ -80,7 +80,7 @@ describe("the operator's week of a topic in words", () => {
     ]);
   });
 
-  it('reads a grid cell of a rule without an airtime target as the minutes aired, not against 0', () => {
+  it('reads a grid cell of a rule without an airtime target as the airtime aired, not against 0', () => {
     const cell: Cell = {
       communeCode: '14797',
       communeName: 'Phường Hạc Thành',
@@ -92,7 +92,7 @@ describe("the operator's week of a topic in words", () => {
       met: false,
       toDate: { requiredSeconds: 0, requiredPlays: 4 },
     } as Cell;
-    expect(cellText(cell)).toBe('12,5 phút · 2/4 lượt');
+    expect(cellText(cell)).toBe('12 phút 30 giây · 2/4 lượt');
   });
 
   it('does not count as planned an item the policy in force makes the player refuse', () => {

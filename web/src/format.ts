@@ -261,17 +261,31 @@ const ROUND: Record<Rounding, (value: number) => number> = {
 };
 
 /**
+ * Airtime is whole milliseconds: a sum's float noise (42,1 + 17,9 = 60,000…01) is taken off before
+ * it is rounded or compared, so that it never rounds up a second nor reads as short.
+ */
+function wholeMs(seconds: number): number {
+  return Math.round(seconds * 1000);
+}
+
+/**
+ * The whole seconds a duration reads as (formatSeconds): to the second below an hour, to the
+ * minute from an hour on, rounded `round`.
+ */
+function shownSeconds(totalSeconds: number, round: Rounding): number {
+  const ms = wholeMs(totalSeconds);
+  const unit = ms >= 3_600_000 ? 60 : 1;
+  return Math.max(0, ROUND[round](ms / 1000 / unit) * unit);
+}
+
+/**
  * A duration as a person says it: `42 giây`, `2 phút 30 giây`, `12 phút`; from an hour on, to the
  * minute (`3720` → `1 giờ 2 phút`). `round` says which way to that last unit: up for what is still
  * missing (2,1 s short reads `3 giây`, never nothing), down for what falls short of a target (it
  * never reads as reaching it).
  */
 export function formatSeconds(totalSeconds: number, round: Rounding = 'nearest'): string {
-  // Airtime is whole milliseconds: a sum's float noise (42,1 + 17,9 = 60,000…01) is taken off
-  // first, so that it never rounds up a second.
-  const ms = Math.round(totalSeconds * 1000);
-  const unit = ms >= 3_600_000 ? 60 : 1;
-  const whole = ROUND[round](ms / 1000 / unit) * unit;
+  const whole = shownSeconds(totalSeconds, round);
   if (whole <= 0) return '0 giây';
   const hours = Math.floor(whole / 3600);
   const minutes = Math.floor((whole % 3600) / 60);
@@ -284,31 +298,31 @@ export function formatSeconds(totalSeconds: number, round: Rounding = 'nearest')
 }
 
 /**
- * Airtime against its target, as a monitor reads a grid cell: `12,5/20 phút`, or below a minute of
- * target `24/26 giây` (tenths of a minute would print 23,76 s and 26 s both as `0,4`). A value short
- * of its target never reads as reaching it: then the aired value rounds down and the target up.
- * `unit` is given back so that a further figure (the whole range's target) can say whether it
- * shares it.
+ * Airtime beside its target, each as a person says it (formatSeconds), as the progress page reads
+ * them. The target rounds up; an amount short of it rounds down, so that it never reads as
+ * reaching it; an amount that reaches it rounds to the nearest and never reads below it (from an
+ * hour on, to the minute: 1 giờ 28 phút 20 giây against a target of 1 giờ 28 phút 14 giây reads
+ * `1 giờ 29 phút` against `1 giờ 29 phút`, not `1 giờ 28 phút`).
  */
-export function formatAirtimeAgainst(
+export function airtimeAgainst(
   airedSeconds: number,
   requiredSeconds: number,
-): { text: string; unit: 'phút' | 'giây' } {
-  const short = airedSeconds < requiredSeconds;
-  const aired = short ? Math.floor : Math.round;
-  const required = short ? Math.ceil : Math.round;
-  if (requiredSeconds > 0 && requiredSeconds < 60) {
-    return {
-      text: `${formatNumber(aired(airedSeconds))}/${formatNumber(required(requiredSeconds))}`,
-      unit: 'giây',
-    };
-  }
-  const tenths = (seconds: number, round: (value: number) => number): string =>
-    formatNumber(round(seconds / 6) / 10);
-  return {
-    text: `${tenths(airedSeconds, aired)}/${tenths(requiredSeconds, required)}`,
-    unit: 'phút',
-  };
+): { aired: string; required: string } {
+  const required = shownSeconds(requiredSeconds, 'up');
+  const aired =
+    wholeMs(airedSeconds) < wholeMs(requiredSeconds)
+      ? shownSeconds(airedSeconds, 'down')
+      : Math.max(shownSeconds(airedSeconds, 'nearest'), required);
+  return { aired: formatSeconds(aired), required: formatSeconds(required) };
+}
+
+/**
+ * Airtime against its target, as a monitor reads a grid cell: `12 phút 24 giây / 20 phút`, as the
+ * progress page says durations (airtimeAgainst: short of the target never reads as reaching it).
+ */
+export function formatAirtimeAgainst(airedSeconds: number, requiredSeconds: number): string {
+  const airtime = airtimeAgainst(airedSeconds, requiredSeconds);
+  return `${airtime.aired} / ${airtime.required}`;
 }
 
 export function formatDurationMs(ms: number | null | undefined): string {

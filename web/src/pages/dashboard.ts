@@ -1,7 +1,7 @@
 import { errorText, get, getBlob } from '../api.js';
 import { AppContext, isCommuneUser, topicName } from '../context.js';
 import { h } from '../dom.js';
-import { Cell, cellText } from '../compliance-cell.js';
+import { Cell, cellParts } from '../compliance-cell.js';
 import { dateRangeProblem, formatDate, formatPercent, formatSeconds } from '../format.js';
 import { href, navigate, Page, RouteMatch } from '../router.js';
 import type {
@@ -261,7 +261,11 @@ function grid(
                 },
                 h('span', { class: 'cell-mark', 'aria-hidden': 'true' }, state.mark),
                 h('span', { class: 'sr-only' }, `${state.word}: `),
-                cellText(row),
+                // A narrow column breaks the words between their pieces, never inside one.
+                cellParts(row).map((part, index) => [
+                  index > 0 ? ' ' : null,
+                  h('span', { class: 'cell-part' }, part),
+                ]),
               );
             }),
           ),
