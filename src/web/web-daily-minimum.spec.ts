@@ -43,6 +43,19 @@ describe('Tiến độ tuần: the daily minimum', () => {
     expect(dayMinimumText(week[1], '2026-12-07')).toBe('CN 06/12: có 5 phút ✓');
   });
 
+  it('rounds what a day lacks up and what it has down while short: 0,4 s is not "0 giây"', () => {
+    // It read "có 5 phút; còn thiếu 0 giây": the day looked met and was not.
+    expect(dayMinimumText(day('2026-12-08', 299.6), '2026-12-07')).toBe(
+      'T3 08/12: có 4 phút 59 giây; còn thiếu 1 giây',
+    );
+    expect(dayMinimumText(day('2026-12-06', 299.999), '2026-12-07')).toBe(
+      'CN 06/12: có 4 phút 59 giây; thiếu 1 giây (ngày đã qua)',
+    );
+    expect(dayMinimumText(day('2026-12-08', 300.6), '2026-12-07')).toBe(
+      'T3 08/12: có 5 phút 1 giây ✓',
+    );
+  });
+
   it('has nothing to say when the campaign asks for no daily minimum', () => {
     expect(dailyMinimum(week, 0, '2026-12-07')).toBeNull();
   });

@@ -29,9 +29,8 @@ export async function loadContext(session: Session): Promise<AppContext> {
   return { user, commune, province, provinces, topics };
 }
 
-export function topicName(context: AppContext, code: string): string {
-  return context.topics.find((topic) => topic.code === code)?.name ?? code;
-}
+/** The pages name topics through the context; the words live without the DOM (labels.ts). */
+export { topicName } from './labels.js';
 
 export function hasRole(context: AppContext, ...roles: Role[]): boolean {
   return roles.includes(context.user.role);

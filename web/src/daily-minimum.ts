@@ -1,4 +1,10 @@
-import { formatDayMonth, formatSeconds, isoDayOfWeek, weekdayShort } from './format.js';
+import {
+  airtimeAgainst,
+  formatDayMonth,
+  formatSeconds,
+  isoDayOfWeek,
+  weekdayShort,
+} from './format.js';
 import type { DayProgress } from './types.js';
 
 /**
@@ -37,18 +43,23 @@ function dayLabel(date: string): string {
   return `${weekdayShort(isoDayOfWeek(date))} ${formatDayMonth(date)}`;
 }
 
-/** "T2 07/12: có 2 phút 32 giây; còn thiếu 2 phút 28 giây". */
+/**
+ * "T2 07/12: có 2 phút 32 giây; còn thiếu 2 phút 28 giây". What a day has rounds down while it is
+ * short and what it lacks rounds up, as on the rows above (airtimeAgainst): 0,4 s short reads
+ * "có 4 phút 59 giây; còn thiếu 1 giây", never "có 5 phút" or "còn thiếu 0 giây".
+ */
 export function dayMinimumText(day: DayProgress, today: string): string {
-  const has = `${dayLabel(day.date)}: có ${formatSeconds(day.scheduledSeconds)}`;
+  const has = `${dayLabel(day.date)}: có ${airtimeAgainst(day.scheduledSeconds, day.requiredSeconds).aired}`;
   if (day.met) return `${has} ✓`;
+  const missing = formatSeconds(day.missingSeconds, 'up');
   return day.date < today
-    ? `${has}; thiếu ${formatSeconds(day.missingSeconds)} (ngày đã qua)`
-    : `${has}; còn thiếu ${formatSeconds(day.missingSeconds)}`;
+    ? `${has}; thiếu ${missing} (ngày đã qua)`
+    : `${has}; còn thiếu ${missing}`;
 }
 
-/** The section's verdict in one sentence. */
+/** The section's verdict in one sentence; the minimum, a target, rounds up. */
 export function dailyMinimumSummary(minimum: DailyMinimum): string {
-  const required = `${formatSeconds(minimum.requiredSeconds)} tuyên truyền chiến dịch mỗi ngày`;
+  const required = `${formatSeconds(minimum.requiredSeconds, 'up')} tuyên truyền chiến dịch mỗi ngày`;
   if (minimum.met) return `✓ Đủ mức tối thiểu ${required} trong cả tuần.`;
   const parts: string[] = [];
   if (minimum.open.length > 0) {

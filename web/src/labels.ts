@@ -18,7 +18,18 @@ import type {
   ShortfallCause,
   ShortfallGroup,
   SourceCheck,
+  Topic,
 } from './types.js';
+
+/** What names a topic: the topic list the app context holds (AppContext.topics). */
+export interface TopicNames {
+  topics: readonly Topic[];
+}
+
+/** A topic's name, or its code when the list does not have it. */
+export function topicName(context: TopicNames, code: string): string {
+  return context.topics.find((topic) => topic.code === code)?.name ?? code;
+}
 
 /** Vietnamese names of the API's enumerations. */
 

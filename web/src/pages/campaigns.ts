@@ -219,7 +219,7 @@ export function byStatus(a: Campaign, b: Campaign): number {
 
 function ruleText(rule: CampaignRule): string {
   const parts: string[] = [];
-  if (rule.minSecondsPerWeek) parts.push(`${formatSeconds(rule.minSecondsPerWeek)}/tuần`);
+  if (rule.minSecondsPerWeek) parts.push(`${formatSeconds(rule.minSecondsPerWeek, 'up')}/tuần`);
   if (rule.minPlaysPerWeek) parts.push(`${rule.minPlaysPerWeek} lượt/tuần`);
   return parts.join(', ');
 }
@@ -306,7 +306,7 @@ export async function campaignsPage(context: AppContext): Promise<Page> {
                     { class: campaign.provinceCode === null ? 'badge badge-national' : 'badge' },
                     campaignScope(context, campaign),
                   ),
-                  ` Mã ${campaign.code} · từ ${formatDate(campaign.startsOn)} đến ${formatDate(campaign.endsOn)} · tối thiểu ${formatSeconds(campaign.minDailySeconds)} mỗi ngày`,
+                  ` Mã ${campaign.code} · từ ${formatDate(campaign.startsOn)} đến ${formatDate(campaign.endsOn)} · tối thiểu ${formatSeconds(campaign.minDailySeconds, 'up')} mỗi ngày`,
                 ),
                 campaign.description ? h('p', { class: 'small' }, campaign.description) : null,
                 h(

@@ -118,7 +118,7 @@ export async function communePage(context: AppContext, match: RouteMatch): Promi
         h(
           'p',
           { class: 'small' },
-          `Tổng thời lượng tuyên truyền chiến dịch: ${formatSeconds(summary.campaignSeconds)}. Số ngày dưới mức tối thiểu ${formatSeconds(detail.minDailySeconds)}/ngày: ${summary.daysBelowMinimum}/${detail.daysPassed} ngày đã qua.` +
+          `Tổng thời lượng tuyên truyền chiến dịch: ${formatSeconds(summary.campaignSeconds)}. Số ngày dưới mức tối thiểu ${formatSeconds(detail.minDailySeconds, 'up')}/ngày: ${summary.daysBelowMinimum}/${detail.daysPassed} ngày đã qua.` +
             (summary.coverage.percent === null
               ? ''
               : ` Độ phủ cụm loa: ${summary.coverage.aired}/${summary.coverage.targeted} lượt cụm phát đủ (${formatNumber(summary.coverage.percent)}%).`),

@@ -6,7 +6,8 @@ import { href, Page, RouteMatch } from '../router.js';
 import type { Campaign, CommunePlanLine, ProvincePlanResult, ShortfallCause } from '../types.js';
 import { field, form, select } from '../ui/form.js';
 import { MessageBox, toast } from '../ui/notice.js';
-import { confirmedApplyButton, planRangeFields, shortfallGroupText } from './plan.js';
+import { confirmedApplyButton, planRangeFields } from './plan.js';
+import { shortfallGroupText } from '../shortfall-text.js';
 import { tableHead } from '../ui/table.js';
 
 /** Why communes fall short, in a monitor's words (one commune's line says it in full). */
