@@ -338,6 +338,60 @@ describe('week calendar, week progress and plan preview (e2e, Chromium)', () => 
     await page.close();
   });
 
+  it('says a topic met is met, names only what is missing, and rounds a day short by 0,4 s up', async () => {
+    // The campaign's last week (after the plan preview's two): Xã hội số met by five 2-minute
+    // items on Monday; Kinh tế số's ten minutes in one item on Wednesday, its plays not met;
+    // Chính quyền số 0,4 s and four plays short on Tuesday, which is 0,4 s under the daily minimum.
+    const week = addDays(nextMonday, 14);
+    const item = (topic: string, day: number, minute: number, durationMs: number) =>
+      insertScheduleItem(app, {
+        communeCode: HAC_THANH,
+        bulletinId: bulletins.get(topic)!,
+        startsAt: localDateTime(addDays(week, day), 5 * 60 + 30 + minute),
+        durationMs,
+      });
+    for (const minute of [0, 2, 4, 6, 8]) await item('xa-hoi-so', 0, minute, 120_000);
+    await item('chinh-quyen-so', 1, 0, 599_600);
+    await item('kinh-te-so', 2, 0, 600_000);
+    const page = await browser.newTab('home-met');
+    await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);
+    await page.goto(`${baseUrl}/#/tien-do?date=${week}`);
+    const row = (topic: string) =>
+      page.locator(`[data-testid="topic-progress"][data-topic="${topic}"]`);
+    await row('xa-hoi-so')
+      .getByTestId('planned')
+      .getByText('Đã lên lịch 10 phút · 5 lượt')
+      .waitFor();
+    // Met: it says so, as its head does, not "Còn thiếu 0 giây · 0 lượt".
+    await expect(row('xa-hoi-so').locator('.progress-head').textContent()).resolves.toContain(
+      '✓ Đủ chỉ tiêu',
+    );
+    await expect(row('xa-hoi-so').getByTestId('missing').textContent()).resolves.toBe(
+      'Đủ chỉ tiêu',
+    );
+    // Only what is missing: no "0 giây" beside the plays.
+    await expect(row('kinh-te-so').getByTestId('missing').textContent()).resolves.toBe(
+      'Còn thiếu 4 lượt',
+    );
+    // 0,4 s short: the planned airtime rounds down, the shortfall up.
+    await expect(row('chinh-quyen-so').locator('.progress-numbers').textContent()).resolves.toBe(
+      'Đã phát 0 giây · 0 lượt · Đã lên lịch 9 phút 59 giây · 1 lượt · ' +
+        'Còn thiếu 1 giây · 4 lượt (chỉ tiêu 10 phút, 5 lượt)',
+    );
+    const day = (offset: number) =>
+      page
+        .getByTestId('daily-minimum')
+        .locator(`[data-testid="day-minimum"][data-date="${addDays(week, offset)}"]`)
+        .textContent();
+    const label = (offset: number) =>
+      `${addDays(week, offset).slice(8, 10)}/${addDays(week, offset).slice(5, 7)}`;
+    await expect(day(0)).resolves.toBe(`T2 ${label(0)}: có 10 phút ✓`);
+    // It read "có 10 phút; còn thiếu 0 giây".
+    await expect(day(1)).resolves.toBe(`T3 ${label(1)}: có 9 phút 59 giây; còn thiếu 1 giây`);
+    await screenshot(page, 'tien-do-tuan-dat');
+    await page.close();
+  });
+
   it('groups the plan preview shortfalls by cause with the fix, and keeps Apply in view', async () => {
     const page = await browser.newTab('plan');
     await signIn(page, baseUrl, OPERATOR.username, OPERATOR.password);

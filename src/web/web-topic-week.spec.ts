@@ -28,15 +28,43 @@ describe("the operator's week of a topic in words", () => {
     // As the tester saw it: 2,149 s short, plays met.
     const short = week({ missingSeconds: 2.149 });
     expect(weekMet(short)).toBe(false);
-    expect(missingText(short)).toBe('Còn thiếu 3 giây · 0 lượt');
+    expect(missingText(short)).toBe('Còn thiếu 3 giây');
     const missing = (missingSeconds: number) => missingText(week({ missingSeconds }));
-    expect(missing(0.001)).toBe('Còn thiếu 1 giây · 0 lượt');
-    expect(missing(59.2)).toBe('Còn thiếu 1 phút · 0 lượt');
+    expect(missing(0.001)).toBe('Còn thiếu 1 giây');
+    expect(missing(59.2)).toBe('Còn thiếu 1 phút');
     // From a minute on, minutes and seconds, rounded up too: 61 s is not `1 phút`, nor `1,1 phút`.
-    expect(missing(61)).toBe('Còn thiếu 1 phút 1 giây · 0 lượt');
-    expect(missing(558)).toBe('Còn thiếu 9 phút 18 giây · 0 lượt');
-    expect(missing(600)).toBe('Còn thiếu 10 phút · 0 lượt');
-    expect(missingText(week({}))).toBe('Còn thiếu 0 giây · 0 lượt');
+    expect(missing(61)).toBe('Còn thiếu 1 phút 1 giây');
+    expect(missing(558)).toBe('Còn thiếu 9 phút 18 giây');
+    expect(missing(600)).toBe('Còn thiếu 10 phút');
+    expect(missingText(week({ missingSeconds: 558, missingPlays: 2 }))).toBe(
+      'Còn thiếu 9 phút 18 giây · 2 lượt',
+    );
+    // Only what is missing: the airtime met, the plays not, is no `0 giây`.
+    expect(missingText(week({ missingPlays: 2 }))).toBe('Còn thiếu 2 lượt');
+  });
+
+  it('says a row met is met, as its head does, never "Còn thiếu 0 giây"', () => {
+    expect(missingText(week({}))).toBe('Đủ chỉ tiêu');
+    // Met to the millisecond: 60 s less 32,166 s aired and 27,834 s planned is 3,6e-15 s in
+    // floating point, which read "Còn thiếu 0 giây" on a row without its ✓.
+    const row = {
+      topic: 'kinh-te-so',
+      requiredSeconds: 60,
+      requiredPlays: 0,
+      airedSeconds: 32.166,
+      plays: 1,
+    } as ComplianceRow;
+    const planned = {
+      id: 'a',
+      status: 'planned',
+      topics: ['kinh-te-so'],
+      durationMs: 27_834,
+      policyBreaches: [],
+    } as unknown as ScheduleItem;
+    const [met] = topicWeeks([row], [planned]);
+    expect(met.missingSeconds).toBe(0);
+    expect(weekMet(met)).toBe(true);
+    expect(missingText(met)).toBe('Đủ chỉ tiêu');
   });
 
   it('leaves out a target the rule does not set, instead of a target of zero', () => {

@@ -53,7 +53,12 @@ export function topicWeeks(
       airedPlays: row.plays,
       plannedSeconds,
       plannedPlays: planned.length,
-      missingSeconds: Math.max(0, row.requiredSeconds - row.airedSeconds - plannedSeconds),
+      // To the millisecond, as airtime is: 60 s less 32,166 s aired and 27,834 s planned is
+      // 3,6e-15 s in floating point, which is met, not "Còn thiếu 0 giây".
+      missingSeconds: Math.max(
+        0,
+        Math.round((row.requiredSeconds - row.airedSeconds - plannedSeconds) * 1000) / 1000,
+      ),
       missingPlays: Math.max(0, row.requiredPlays - row.plays - planned.length),
     };
   });
@@ -73,13 +78,15 @@ export function airtimeText(week: TopicWeek, seconds: number): string {
 }
 
 /**
- * `Còn thiếu 9 phút 18 giây · 2 lượt`: only the targets the rule sets (a rule without a plays
- * target says no `0 lượt`), and a shortfall rounded up, never `0 giây` on a row not met.
+ * `Còn thiếu 9 phút 18 giây · 2 lượt`: only what is still missing (no `0 giây` nor `0 lượt` beside
+ * a shortfall of the other), a shortfall rounded up; a row met says so, as its head does
+ * (`Đủ chỉ tiêu`), never `Còn thiếu 0 giây`.
  */
 export function missingText(week: TopicWeek): string {
+  if (weekMet(week)) return 'Đủ chỉ tiêu';
   const parts: string[] = [];
-  if (week.requiredSeconds > 0) parts.push(formatSeconds(week.missingSeconds, 'up'));
-  if (week.requiredPlays > 0) parts.push(`${week.missingPlays} lượt`);
+  if (week.missingSeconds > 0) parts.push(formatSeconds(week.missingSeconds, 'up'));
+  if (week.missingPlays > 0) parts.push(`${week.missingPlays} lượt`);
   return `Còn thiếu ${parts.join(' · ')}`;
 }
 
