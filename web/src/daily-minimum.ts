@@ -1,10 +1,4 @@
-import {
-  airtimeAgainst,
-  formatDayMonth,
-  formatSeconds,
-  isoDayOfWeek,
-  weekdayShort,
-} from './format.js';
+import { airtimeAgainst, formatDayMonth, formatDayShort, formatSeconds } from './format.js';
 import type { DayProgress } from './types.js';
 
 /**
@@ -39,17 +33,13 @@ export function dailyMinimum(
   };
 }
 
-function dayLabel(date: string): string {
-  return `${weekdayShort(isoDayOfWeek(date))} ${formatDayMonth(date)}`;
-}
-
 /**
  * "T2 07/12: có 2 phút 32 giây; còn thiếu 2 phút 28 giây". What a day has rounds down while it is
  * short and what it lacks rounds up, as on the rows above (airtimeAgainst): 0,4 s short reads
  * "có 4 phút 59 giây; còn thiếu 1 giây", never "có 5 phút" or "còn thiếu 0 giây".
  */
 export function dayMinimumText(day: DayProgress, today: string): string {
-  const has = `${dayLabel(day.date)}: có ${airtimeAgainst(day.scheduledSeconds, day.requiredSeconds).aired}`;
+  const has = `${formatDayShort(day.date)}: có ${airtimeAgainst(day.scheduledSeconds, day.requiredSeconds).aired}`;
   if (day.met) return `${has} ✓`;
   const missing = formatSeconds(day.missingSeconds, 'up');
   return day.date < today

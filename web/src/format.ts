@@ -110,6 +110,11 @@ export function formatDayMonth(date: string): string {
   return `${day}/${month}`;
 }
 
+/** `2025-12-07` → `T2 07/12`: a day in a list of days. */
+export function formatDayShort(date: string): string {
+  return `${weekdayShort(isoDayOfWeek(date))} ${formatDayMonth(date)}`;
+}
+
 function localParts(instant: Date | number | string): Date {
   return new Date(new Date(instant).getTime() + OFFSET_MS);
 }

@@ -8,9 +8,8 @@ import {
   airtimeAgainst,
   formatDate,
   formatDayMonth,
+  formatDayShort,
   formatSeconds,
-  isoDayOfWeek,
-  weekdayShort,
 } from './format.js';
 import { causeText, TopicNames, topicName } from './labels.js';
 import type { Shortfall, ShortfallGroup } from './types.js';
@@ -60,10 +59,6 @@ export function shortfallText(context: TopicNames, shortfall: Shortfall): string
   return `Còn thiếu ${what} cho ${subject} (cần ${amounts(airtime.required, shortfall.requiredPlays)}; kế hoạch có ${amounts(airtime.aired, shortfall.scheduledPlays)}). Lý do: ${REASON_TEXT[shortfall.reason]}`;
 }
 
-function dayLabel(date: string): string {
-  return `${weekdayShort(isoDayOfWeek(date))} ${formatDayMonth(date)}`;
-}
-
 /** "ngày 07/12", "3 ngày: T2 07/12, T4 09/12, T6 11/12", "14 ngày liền, T2 07/12 – CN 20/12". */
 export function daysText(dates: readonly string[]): string {
   if (dates.length === 1) return `ngày ${formatDate(dates[0])}`;
@@ -71,8 +66,8 @@ export function daysText(dates: readonly string[]): string {
     (date, index) => index === 0 || addDays(dates[index - 1], 1) === date,
   );
   return consecutive
-    ? `${dates.length} ngày liền, ${dayLabel(dates[0])} – ${dayLabel(dates[dates.length - 1])}`
-    : `${dates.length} ngày: ${dates.map(dayLabel).join(', ')}`;
+    ? `${dates.length} ngày liền, ${formatDayShort(dates[0])} – ${formatDayShort(dates[dates.length - 1])}`
+    : `${dates.length} ngày: ${dates.map(formatDayShort).join(', ')}`;
 }
 
 /**
