@@ -8,7 +8,7 @@ import { ManualClock } from '../src/common/manual-clock';
 import { ReceiptGrace } from '../src/playout/receipts/receipt-grace.service';
 import { OfficialReportDraft } from '../src/reports/official/entities/official-report-draft.entity';
 import { ScheduleItem } from '../src/schedule/entities/schedule-item.entity';
-import { minutesNumber, minutesText } from '../src/reports/official/official-format';
+import { airedMinutesNumber, minutesText } from '../src/reports/official/official-format';
 import {
   CAMPAIGN_TOPICS,
   datesBetween,
@@ -50,7 +50,13 @@ const SEPTEMBER = datesBetween('2025-09-01', '2025-09-30');
 interface ComplianceJson {
   from: string;
   to: string;
-  rows: { communeCode: string; topic: string; airedSeconds: number; plays: number }[];
+  rows: {
+    communeCode: string;
+    topic: string;
+    airedSeconds: number;
+    requiredSeconds: number;
+    plays: number;
+  }[];
   communes: {
     communeCode: string;
     communeName: string;
@@ -216,7 +222,7 @@ describe('official reports (e2e)', () => {
       const row = json.rows.find(
         (candidate) => candidate.communeCode === communeCode && candidate.topic === topic,
       );
-      return `${minutesNumber(row?.airedSeconds ?? 0)} (${row?.plays ?? 0})`;
+      return `${airedMinutesNumber(row?.airedSeconds ?? 0, row?.requiredSeconds ?? 0)} (${row?.plays ?? 0})`;
     });
     return [
       commune?.communeName,

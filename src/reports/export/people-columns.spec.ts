@@ -80,7 +80,57 @@ describe('exports for people', () => {
       requiredPlays: 7,
       met: 'Đạt',
     });
-    expect(table.rows[1]).toMatchObject({ airedSeconds: 1, met: 'Chưa đạt' });
+    // 59.94 s short of 600: 0.9 minutes, down, never the 1.0 it is nearest to.
+    expect(table.rows[1]).toMatchObject({ airedSeconds: 0.9, met: 'Chưa đạt' });
+  });
+
+  it('never shows airtime short of its target or minimum as reaching it, nor a target or shortfall as less', () => {
+    const table = tableForPeople(
+      {
+        sheet: 'x',
+        readers: 'machines',
+        columns: columns(
+          ['airedSeconds', 'seconds'],
+          ['requiredSeconds', 'seconds'],
+          ['shortfallSeconds', 'seconds'],
+          ['campaignSeconds', 'seconds'],
+          ['belowMinimum', 'boolean'],
+        ),
+        rows: [
+          {
+            airedSeconds: 599.7,
+            requiredSeconds: 600,
+            shortfallSeconds: 0.3,
+            campaignSeconds: 299.7,
+            belowMinimum: true,
+          },
+          {
+            airedSeconds: 2660,
+            requiredSeconds: 2659,
+            shortfallSeconds: 0,
+            campaignSeconds: 299.7,
+            belowMinimum: false,
+          },
+        ],
+      },
+      TOPICS,
+    );
+    expect(table.rows).toEqual([
+      {
+        airedSeconds: 9.9,
+        requiredSeconds: 10,
+        shortfallSeconds: 0.1,
+        campaignSeconds: 4.9,
+        belowMinimum: 'Chưa đạt',
+      },
+      {
+        airedSeconds: 44.4,
+        requiredSeconds: 44.4,
+        shortfallSeconds: 0,
+        campaignSeconds: 5,
+        belowMinimum: 'Đạt',
+      },
+    ]);
   });
 
   it('names topics in per-topic columns and lists, and says what a broken chain is', () => {
@@ -155,7 +205,7 @@ describe('exports for people', () => {
     expect(rows).toEqual([
       HEADERS,
       ['="00004"', 'Phường Ba Đình', 'Kinh tế số', '12,6', '9', '10,0', '7', 'Đạt'],
-      ['="00004"', 'Phường Ba Đình', 'Xã hội số', '1,0', '1', '10,0', '7', 'Chưa đạt'],
+      ['="00004"', 'Phường Ba Đình', 'Xã hội số', '0,9', '1', '10,0', '7', 'Chưa đạt'],
     ]);
   });
 

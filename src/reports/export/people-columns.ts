@@ -1,3 +1,4 @@
+import { minutesAgainst, tenthsOfMinute } from '../../common/minutes';
 import {
   CellKind,
   CellValue,
@@ -17,8 +18,17 @@ type Conversion =
   | 'same'
   /** A code with leading zeros (`00004`): text in every spreadsheet. */
   | 'code'
-  /** Seconds to minutes, one decimal. */
+  /** Seconds to minutes, one decimal, to the nearest. */
   | 'minutes'
+  /** A target or what is missing, in minutes rounded up: it never reads as less than it is. */
+  | 'minutesUp'
+  /**
+   * Aired seconds beside the row's target (`requiredSeconds`), in minutes as `minutesAgainst`
+   * gives them: short of it never reads as reaching it; to the nearest in a row without one.
+   */
+  | 'airedMinutes'
+  /** A day's campaign airtime in minutes: rounded down on a day below the minimum (`belowMinimum`). */
+  | 'campaignMinutes'
   /** A topic code to the topic's name. */
   | 'topic'
   /** Space-separated topic codes to their names. */
@@ -36,16 +46,16 @@ const COLUMNS: Record<string, [string, Conversion]> = {
   communeCode: ['Mã xã', 'code'],
   communeName: ['Tên xã', 'same'],
   topic: ['Chủ đề', 'topic'],
-  airedSeconds: ['Đã phát (phút)', 'minutes'],
+  airedSeconds: ['Đã phát (phút)', 'airedMinutes'],
   plays: ['Số lượt phát', 'same'],
-  requiredSeconds: ['Yêu cầu (phút)', 'minutes'],
+  requiredSeconds: ['Yêu cầu (phút)', 'minutesUp'],
   requiredPlays: ['Số lượt yêu cầu', 'same'],
   met: ['Kết quả', 'met'],
   metAll: ['Đạt mọi chỉ tiêu', 'met'],
   topicsMet: ['Số chủ đề đạt', 'same'],
   topicsRequired: ['Số chủ đề yêu cầu', 'same'],
-  campaignSeconds: ['Thời lượng chiến dịch (phút)', 'minutes'],
-  minDailySeconds: ['Tối thiểu mỗi ngày (phút)', 'minutes'],
+  campaignSeconds: ['Thời lượng chiến dịch (phút)', 'campaignMinutes'],
+  minDailySeconds: ['Tối thiểu mỗi ngày (phút)', 'minutesUp'],
   daysBelowMinimum: ['Số ngày dưới mức tối thiểu', 'same'],
   campaignStatus: ['Tình trạng chiến dịch', 'campaignStatus'],
   campaignThrough: ['Tính đến ngày', 'same'],
@@ -59,7 +69,7 @@ const COLUMNS: Record<string, [string, Conversion]> = {
   coverageTargeted: ['Lượt gửi đến cụm loa', 'same'],
   coverageAired: ['Lượt cụm loa phát đủ', 'same'],
   coveragePercent: ['Tỷ lệ lượt phát đủ (%)', 'same'],
-  shortfallSeconds: ['Còn thiếu (phút)', 'minutes'],
+  shortfallSeconds: ['Còn thiếu (phút)', 'minutesUp'],
   shortfallPlays: ['Số lượt còn thiếu', 'same'],
   topicsMissed: ['Chủ đề chưa đạt', 'topics'],
   date: ['Ngày', 'same'],
@@ -83,6 +93,9 @@ const CAMPAIGN_STATUS_WORDS: Record<string, string> = {
 const KIND_OF: Partial<Record<Conversion, CellKind>> = {
   code: 'code',
   minutes: 'minutes',
+  minutesUp: 'minutes',
+  airedMinutes: 'minutes',
+  campaignMinutes: 'minutes',
   topic: 'text',
   topics: 'text',
   met: 'text',
@@ -98,11 +111,24 @@ function yesNo(value: CellValue, yes: string, no: string): CellValue {
   return value === null ? null : value ? yes : no;
 }
 
-function convert(conversion: Conversion, value: CellValue, topics: TopicNames): CellValue {
+function convert(
+  conversion: Conversion,
+  value: CellValue,
+  topics: TopicNames,
+  row: Readonly<Record<string, CellValue>>,
+): CellValue {
   if (value === null) return null;
   switch (conversion) {
     case 'minutes':
-      return Math.round((Number(value) / 60) * 10) / 10;
+      return tenthsOfMinute(Number(value));
+    case 'minutesUp':
+      return tenthsOfMinute(Number(value), 'up');
+    case 'airedMinutes':
+      return typeof row.requiredSeconds === 'number'
+        ? minutesAgainst(Number(value), row.requiredSeconds).aired
+        : tenthsOfMinute(Number(value));
+    case 'campaignMinutes':
+      return tenthsOfMinute(Number(value), row.belowMinimum === true ? 'down' : 'nearest');
     case 'topic':
       return topics.get(String(value)) ?? value;
     case 'topics':
@@ -151,7 +177,7 @@ export function tableForPeople(table: ReportTable, topics: TopicNames): ReportTa
       Object.fromEntries(
         plan.map(({ column, read: [, conversion] }) => [
           column.key,
-          convert(conversion, row[column.key] ?? null, topics),
+          convert(conversion, row[column.key] ?? null, topics, row),
         ]),
       ),
     ),

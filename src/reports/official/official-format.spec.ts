@@ -1,4 +1,5 @@
 import {
+  airedMinutesNumber,
   datelineText,
   minutesNumber,
   minutesText,
@@ -23,6 +24,18 @@ describe('official report formats', () => {
     expect(minutesNumber(59_994)).toBe('999,9');
     expect(minutesNumber(60_000)).toBe('1.000,0');
     expect(minutesNumber(7_500_000)).toBe('125.000,0');
+  });
+
+  it('writes a target rounded up, and aired minutes short of it never as reaching it', () => {
+    expect(targetMinutesText(2659)).toBe('44,4 phút');
+    expect(rangeTargetText(2659, 31)).toBe('44,4 phút, 31 lượt');
+    expect(minutesText(2659, 'up')).toBe('44,4 phút');
+    expect(minutesText(2659)).toBe('44,3 phút');
+    expect(airedMinutesNumber(2658, 2659)).toBe('44,3');
+    expect(airedMinutesNumber(2660, 2659)).toBe('44,4');
+    expect(airedMinutesNumber(599.7, 600)).toBe('9,9');
+    expect(airedMinutesNumber(600, 600)).toBe('10,0');
+    expect(airedMinutesNumber(65_130, 0)).toBe('1.085,5');
   });
 
   it('writes a target a rule does not set as "—", never as a target of zero', () => {

@@ -1,3 +1,4 @@
+import { minutesAgainst, Rounding, tenthsOfMinute } from '../../common/minutes';
 import { viNumber } from '../../common/vi-number';
 
 /**
@@ -7,19 +8,31 @@ import { viNumber } from '../../common/vi-number';
  * the text and "ngày … tháng … năm …" in the dateline.
  */
 
-/** Seconds as minutes with one decimal: 2658 → "44,3 phút", 65_130 → "1.085,5 phút". */
-export function minutesText(seconds: number): string {
-  return `${minutesNumber(seconds)} phút`;
+/**
+ * Seconds as minutes with one decimal: 2658 → "44,3 phút", 65_130 → "1.085,5 phút"; `rounding`
+ * as `tenthsOfMinute` (a target up, so that it never reads as less than it asks).
+ */
+export function minutesText(seconds: number, rounding: Rounding = 'nearest'): string {
+  return `${minutesNumber(seconds, rounding)} phút`;
 }
 
 /** Seconds as minutes with one decimal, no unit: 2658 → "44,3", 65_130 → "1.085,5". */
-export function minutesNumber(seconds: number): string {
-  return viNumber(Math.round(seconds / 6) / 10, 1);
+export function minutesNumber(seconds: number, rounding: Rounding = 'nearest'): string {
+  return viNumber(tenthsOfMinute(seconds, rounding), 1);
 }
 
-/** A weekly target cell: the minutes, or "—" for a rule that sets none (not "0,0 phút"). */
+/**
+ * Aired minutes in a cell beside a target of `requiredSeconds`, no unit (`minutesAgainst`): short
+ * of the target never reads as reaching it, 2658 s against 2659 s "44,3" against the target's
+ * "44,4".
+ */
+export function airedMinutesNumber(airedSeconds: number, requiredSeconds: number): string {
+  return viNumber(minutesAgainst(airedSeconds, requiredSeconds).aired, 1);
+}
+
+/** A weekly target cell: the minutes, rounded up, or "—" for a rule that sets none (not "0,0 phút"). */
 export function targetMinutesText(seconds: number): string {
-  return seconds > 0 ? minutesText(seconds) : '—';
+  return seconds > 0 ? minutesText(seconds, 'up') : '—';
 }
 
 /** A weekly plays target cell: the count, or "—" for a rule that sets none (not "0"). */
@@ -27,10 +40,13 @@ export function targetPlaysText(plays: number): string {
   return plays > 0 ? viNumber(plays) : '—';
 }
 
-/** A target over the range, its set parts only: "44,3 phút, 31 lượt", "44,3 phút", "31 lượt". */
+/**
+ * A target over the range, its set parts only, the minutes rounded up: "44,3 phút, 31 lượt",
+ * "44,3 phút", "31 lượt".
+ */
 export function rangeTargetText(seconds: number, plays: number): string {
   const parts = [
-    seconds > 0 ? minutesText(seconds) : '',
+    seconds > 0 ? minutesText(seconds, 'up') : '',
     plays > 0 ? `${viNumber(plays)} lượt` : '',
   ];
   return parts.filter((part) => part !== '').join(', ') || '—';

@@ -5,8 +5,8 @@ import { formatViDate } from '../../common/local-time';
 import { viNumber } from '../../common/vi-number';
 import { chainStatusText, OfficialCommune, OfficialReportModel } from './official-content';
 import {
+  airedMinutesNumber,
   datelineText,
-  minutesNumber,
   minutesText,
   percentText,
   rangeTargetText,
@@ -178,7 +178,7 @@ class OfficialPdf {
 
     this.heading('1. Chỉ tiêu của chiến dịch');
     this.paragraph(
-      `Chiến dịch: ${numbers.campaignName} (mã ${numbers.campaignCode}). Kỳ báo cáo từ ngày ${formatViDate(numbers.from)} đến ngày ${formatViDate(numbers.to)} (${viNumber(numbers.days)} ngày); thời lượng tối thiểu mỗi ngày: ${minutesText(numbers.minDailySeconds)}.`,
+      `Chiến dịch: ${numbers.campaignName} (mã ${numbers.campaignCode}). Kỳ báo cáo từ ngày ${formatViDate(numbers.from)} đến ngày ${formatViDate(numbers.to)} (${viNumber(numbers.days)} ngày); thời lượng tối thiểu mỗi ngày: ${minutesText(numbers.minDailySeconds, 'up')}.`,
     );
     this.table(
       [
@@ -201,6 +201,10 @@ class OfficialPdf {
       `${viNumber(met.length)}/${viNumber(numbers.communes.length)} xã, phường đạt mọi chỉ tiêu. Mỗi ô ghi số phút đã phát và số lượt (trong ngoặc); cột "Tăng" so sánh với ${viNumber(numbers.days)} ngày liền trước (từ ${formatViDate(numbers.baselineFrom)} đến ${formatViDate(numbers.baselineTo)}).`,
     );
     const topicShare = 0.44 / Math.max(1, numbers.targets.length);
+    // Each cell's minutes beside its topic's target over the range (table 1).
+    const requiredSeconds = new Map(
+      numbers.targets.map((target) => [target.topic, target.requiredSeconds]),
+    );
     this.table(
       [
         { title: 'Xã, phường', width: 0.24 },
@@ -215,7 +219,8 @@ class OfficialPdf {
       numbers.communes.map((commune) => [
         commune.name,
         ...commune.topics.map(
-          (cell) => `${minutesNumber(cell.airedSeconds)} (${viNumber(cell.plays)})`,
+          (cell) =>
+            `${airedMinutesNumber(cell.airedSeconds, requiredSeconds.get(cell.topic) ?? 0)} (${viNumber(cell.plays)})`,
         ),
         `${viNumber(commune.topicsMet)}/${viNumber(commune.topicsRequired)}`,
         viNumber(commune.daysBelowMinimum),
@@ -455,9 +460,14 @@ class OfficialPdf {
         .lineWidth(1.5)
         .strokeColor(MARK_COLOR)
         .stroke();
-      this.use('serif', 9).text(minutesNumber(bar.seconds), plotX + length + 4, y + 2, {
-        lineBreak: false,
-      });
+      this.use('serif', 9).text(
+        airedMinutesNumber(bar.seconds, bar.markSeconds),
+        plotX + length + 4,
+        y + 2,
+        {
+          lineBreak: false,
+        },
+      );
     });
     const axisY = top + bars.length * (BAR_HEIGHT + BAR_GAP);
     doc
