@@ -249,8 +249,8 @@ export function checkItem(
   context: ItemContext = {},
 ): PolicyViolation | null {
   if (item.kind === 'emergency') return null;
-  const range = `${formatLocalInstant(new Date(item.startsAt))} – ${formatLocalInstant(new Date(item.endsAt))}`;
-  const rangeVi = `${hhmm(item.startsAt)}–${hhmm(item.endsAt)} ngày ${dateVi(item.startsAt)}`;
+  const range = describeRange(item);
+  const rangeVi = describeRangeVi(item);
   if (policy.quietHours && hoursOverlap(policy.quietHours, item.startsAt, item.endsAt)) {
     const hours = describeHours(policy.quietHours);
     return {
@@ -291,6 +291,23 @@ export function checkItem(
     };
   }
   return null;
+}
+
+/**
+ * The refusal of a save that leaves the item within the policy but takes a later item of its day
+ * (`pushed`, which the player would then refuse) past the daily limit.
+ */
+export function pushedOverDailyLimit(
+  policy: Pick<BroadcastPolicy, 'maxDailyMinutes'>,
+  item: PolicyItem,
+  pushed: PolicyItem,
+): PolicyViolation {
+  const minutes = policy.maxDailyMinutes;
+  return {
+    rule: 'POLICY_DAILY_LIMIT',
+    message: `With the item (${describeRange(item)}) the later item (${describeRange(pushed)}) would pass the daily limit of ${minutes} min and be refused`,
+    messageVi: `Thêm mục phát ${describeRangeVi(item)} thì mục phát ${hhmm(pushed.startsAt)}–${hhmm(pushed.endsAt)} cùng ngày sẽ vượt giới hạn ${viNumber(minutes)} phút một ngày và không được phát`,
+  };
 }
 
 /** A recurring window against the policy: quiet hours, then its length as a session. */
@@ -400,6 +417,16 @@ export function hoursWithin(
     cursor = overlap.endsAt;
   }
   return found;
+}
+
+/** An item's times for the API's messages (local ISO 8601). */
+function describeRange(item: PolicyItem): string {
+  return `${formatLocalInstant(new Date(item.startsAt))} – ${formatLocalInstant(new Date(item.endsAt))}`;
+}
+
+/** An item's times as Vietnamese readers write them: `05:35–05:35:30 ngày 07/10/2025`. */
+function describeRangeVi(item: PolicyItem): string {
+  return `${hhmm(item.startsAt)}–${hhmm(item.endsAt)} ngày ${dateVi(item.startsAt)}`;
 }
 
 /** `HH:mm`, or `HH:mm:ss` when the seconds are not zero (local time). */

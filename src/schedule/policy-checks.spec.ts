@@ -4,7 +4,7 @@ import * as bulkInsert from '../database/bulk-insert';
 import { dataSourceOptions } from '../database/data-source-options';
 import { GeoService } from '../geo/geo.service';
 import { BroadcastPolicyRecord } from './entities/broadcast-policy.entity';
-import { itemViolations, KindedItem, PolicyChecks } from './policy-checks';
+import { itemViolations, KindedItem, PolicyChecks, saveRefusal } from './policy-checks';
 
 let database: DataSource;
 
@@ -179,5 +179,120 @@ describe('itemViolations', () => {
       now,
     );
     expect([...violations.keys()]).toEqual(['b-bulletin']);
+  });
+});
+
+describe('saveRefusal', () => {
+  const policy = {
+    ...loadConfig({}).policyDefaults,
+    quietHours: { from: '21:30', to: '05:30' },
+    maxDailyMinutes: 1,
+  };
+  const now = new Date('2025-10-07T04:00:00+07:00');
+  const item = (id: string, time: string, seconds: number): KindedItem => {
+    const startsAt = new Date(`2025-10-07T${time}+07:00`);
+    return {
+      id,
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + seconds * 1000),
+      status: 'planned',
+      source: 'manual',
+      kind: 'bulletin',
+    };
+  };
+  // 40 s left in the quiet hours (they were moved after it was saved): the player refuses it.
+  const night = item('a-night', '05:00:00', 40);
+
+  it('saves an item within the limit but for an item the player will refuse', () => {
+    // 30 s + 30 s: a minute, within the limit; with the night's 40 s it would pass it.
+    const saved = saveRefusal(
+      policy,
+      [],
+      [night, item('b-bulletin', '17:00:00', 30)],
+      item('c-new', '17:05:00', 30),
+      now,
+    );
+    expect(saved).toBeNull();
+  });
+
+  it('refuses an item that takes a later item past the limit, naming that item', () => {
+    const later = item('c-bulletin', '17:05:00', 30);
+    const refusal = saveRefusal(
+      policy,
+      [],
+      [night, item('b-bulletin', '08:00:00', 30), later],
+      item('d-new', '09:00:00', 20),
+      now,
+    );
+    expect(refusal?.pushed).toBe(later);
+    expect(refusal?.violation).toEqual({
+      rule: 'POLICY_DAILY_LIMIT',
+      message:
+        'With the item (2025-10-07T09:00:00.000+07:00 – 2025-10-07T09:00:20.000+07:00) the later item (2025-10-07T17:05:00.000+07:00 – 2025-10-07T17:05:30.000+07:00) would pass the daily limit of 1 min and be refused',
+      messageVi:
+        'Thêm mục phát 09:00–09:00:20 ngày 07/10/2025 thì mục phát 17:05–17:05:30 cùng ngày sẽ vượt giới hạn 1 phút một ngày và không được phát',
+    });
+  });
+
+  it('refuses an item past the limit itself with its own rule, as before', () => {
+    const refusal = saveRefusal(
+      policy,
+      [],
+      [night, item('b-bulletin', '08:00:00', 30), item('c-bulletin', '17:05:00', 20)],
+      item('d-new', '17:10:00', 20),
+      now,
+    );
+    expect(refusal).toEqual({
+      violation: expect.objectContaining({
+        rule: 'POLICY_DAILY_LIMIT',
+        messageVi:
+          'Thêm mục phát 17:10–17:10:20 ngày 07/10/2025 thì tổng thời lượng phát trong ngày là 1,2 phút, quá giới hạn 1 phút một ngày',
+      }),
+    });
+  });
+
+  it('does not hold against the save an item already past the limit without it', () => {
+    const refusal = saveRefusal(
+      policy,
+      [],
+      // 70 s: past the limit alone, refused with or without the new item.
+      [item('b-long', '17:00:00', 70), item('c-bulletin', '17:05:00', 30)],
+      item('d-new', '08:00:00', 30),
+      now,
+    );
+    expect(refusal).toBeNull();
+  });
+
+  it('does not hold against a move an item its old time already took past the limit', () => {
+    // 40 s at 08:00 leaves 20 s of the minute: the 30 s at 17:05 is refused already.
+    const moved = item('b-bulletin', '08:00:00', 40);
+    const refusal = saveRefusal(
+      policy,
+      [],
+      [moved, item('c-bulletin', '17:05:00', 30)],
+      {
+        ...moved,
+        startsAt: new Date('2025-10-07T09:00:00+07:00'),
+        endsAt: new Date('2025-10-07T09:00:40+07:00'),
+      },
+      now,
+    );
+    expect(refusal).toBeNull();
+  });
+
+  it('judges a moved item at its new time, not against itself at the old one', () => {
+    const moved = item('b-bulletin', '08:00:00', 40);
+    const refusal = saveRefusal(
+      policy,
+      [],
+      [moved, item('c-bulletin', '17:05:00', 20)],
+      {
+        ...moved,
+        startsAt: new Date('2025-10-07T09:00:00+07:00'),
+        endsAt: new Date('2025-10-07T09:00:40+07:00'),
+      },
+      now,
+    );
+    expect(refusal).toBeNull();
   });
 });

@@ -16,13 +16,16 @@ import {
   BroadcastPolicy,
   checkItem,
   checkWindow,
+  DayItem,
   dayViolations,
   effectivePolicy,
   EffectivePolicy,
   PolicyItemKind,
+  PolicyItem as PolicyItemTimes,
   PolicyOverrides,
   policyKindOf,
   PolicyViolation,
+  pushedOverDailyLimit,
 } from './broadcast-policy';
 import { BroadcastPolicyRecord, PolicyScope } from './entities/broadcast-policy.entity';
 import { BroadcastWindow } from './entities/broadcast-window.entity';
@@ -159,16 +162,37 @@ export class PolicyChecks {
 
   /**
    * 409 with the rule and its Vietnamese message when the item (a bulletin or a relay, new or
-   * moved) would break the commune's policy on the log as it is: every save path calls this
-   * before it writes the item.
+   * moved) would break the commune's policy on the log as it is (`saveRefusal`: the item refused,
+   * or a later item of its day pushed past the daily limit): every save path calls this before
+   * it writes the item.
    */
-  async assertItem(manager: EntityManager, item: PolicyItem): Promise<void> {
+  async assertItem(manager: EntityManager, item: PolicyItem, now: Date): Promise<void> {
     const candidate = await this.candidate(manager, item);
-    const violation = await this.checkOnLog(manager, item.communeCode, candidate, 'whole-day');
-    if (violation) {
-      throw policyRefusal(violation, {
+    if (candidate.kind === 'emergency') return;
+    const communeCode = item.communeCode;
+    const date = localDateOf(candidate.startsAt);
+    const dayItems = await this.dayItems(manager, communeCode, date, date);
+    const refusal = saveRefusal(
+      await this.forCommune(manager, communeCode),
+      await manager.findBy(BroadcastWindow, { communeCode }),
+      withKinds(dayItems, await this.kinds(manager, dayItems)),
+      { ...candidate, id: item.id },
+      now,
+    );
+    if (refusal) {
+      const { pushed } = refusal;
+      throw policyRefusal(refusal.violation, {
         startsAt: formatLocalInstant(candidate.startsAt),
         endsAt: formatLocalInstant(candidate.endsAt),
+        ...(pushed
+          ? {
+              pushedItem: {
+                id: pushed.id,
+                startsAt: formatLocalInstant(pushed.startsAt),
+                endsAt: formatLocalInstant(pushed.endsAt),
+              },
+            }
+          : {}),
       });
     }
   }
@@ -179,7 +203,7 @@ export class PolicyChecks {
    */
   async checkScheduled(manager: EntityManager, item: PolicyItem): Promise<PolicyViolation | null> {
     const candidate = await this.candidate(manager, item);
-    return this.checkOnLog(manager, item.communeCode, candidate, 'before');
+    return this.checkOnLog(manager, item.communeCode, candidate);
   }
 
   private async candidate(manager: EntityManager, item: PolicyItem): Promise<PolicyCandidate> {
@@ -268,15 +292,13 @@ export class PolicyChecks {
   }
 
   /**
-   * The item against the policy and the commune's log: its window occurrence (the session) and
-   * the day's airtime, either every other item of the day (`whole-day`, at save) or those that
-   * play before it (`before`, at play time).
+   * The item against the policy and the commune's log at play time: its window occurrence (the
+   * session) and the airtime of the day's items that play before it.
    */
   private async checkOnLog(
     manager: EntityManager,
     communeCode: string,
     candidate: PolicyCandidate,
-    count: 'whole-day' | 'before',
   ): Promise<PolicyViolation | null> {
     if (candidate.kind === 'emergency') return null;
     const policy = await this.forCommune(manager, communeCode);
@@ -299,8 +321,7 @@ export class PolicyChecks {
     const counted = dayItems.filter(
       (item) =>
         countsTowardDailyLimit(item, kinds.get(item.id)!) &&
-        (count === 'whole-day' ||
-          item.startsAt.getTime() < start ||
+        (item.startsAt.getTime() < start ||
           (item.startsAt.getTime() === start &&
             candidate.id !== undefined &&
             item.id < candidate.id)),
@@ -382,26 +403,83 @@ export function itemViolations(
   dayItems: readonly KindedItem[],
   now: Date,
 ): Map<string, PolicyViolation> {
-  return dayViolations(
-    policy,
-    dayItems
-      .filter((item) => countsTowardDailyLimit(item, item.kind))
-      .map((item) => {
-        const startsAt = item.startsAt.getTime();
-        const endsAt = item.endsAt.getTime();
-        const settled = !isOpenAhead(item, now);
-        return {
-          id: item.id,
-          startsAt,
-          endsAt,
-          kind: item.kind,
-          settled,
-          sessionStartsAt: settled
-            ? undefined
-            : containingOccurrence(windows, startsAt, endsAt)?.startsAt,
-        };
-      }),
-  );
+  return dayViolations(policy, walked(windows, dayItems, now));
+}
+
+/** What saving an item is refused for: its own rule, or a later item it pushes past the limit. */
+export interface SaveRefusal {
+  violation: PolicyViolation;
+  /** The later item of the day the player would refuse with the item saved, and not without. */
+  pushed?: KindedItem;
+}
+
+/**
+ * Whether the commune's log may take `item` (new, moved or changed), judged by the player's walk
+ * (`dayViolations`) of its day with the change: refused when the walk refuses the item, or
+ * refuses a later item it does not refuse on the log as it is (the item takes that one past the
+ * daily limit). Items the walk refuses anyway count against nothing: the player will not play
+ * them. `dayItems` are the item's local day of the log as it is (a moved item at its old time,
+ * when that is the same day).
+ */
+export function saveRefusal(
+  policy: BroadcastPolicy,
+  windows: readonly WindowSpec[],
+  dayItems: readonly KindedItem[],
+  item: Pick<KindedItem, 'id' | 'startsAt' | 'endsAt' | 'kind'>,
+  now: Date,
+): SaveRefusal | null {
+  const onLog = walked(windows, dayItems, now);
+  const changed = [
+    ...onLog.filter((other) => other.id !== item.id),
+    dayItemOf(windows, item, false),
+  ];
+  const withItem = dayViolations(policy, changed);
+  const own = withItem.get(item.id);
+  if (own) return { violation: own };
+  const without = dayViolations(policy, onLog);
+  const pushed = dayItems
+    .filter((other) => withItem.has(other.id) && !without.has(other.id))
+    .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime())[0];
+  return pushed
+    ? {
+        violation: pushedOverDailyLimit(policy, policyTimes(item), policyTimes(pushed)),
+        pushed,
+      }
+    : null;
+}
+
+/** The items of the log the player walks (`countsTowardDailyLimit`), judged if still ahead. */
+function walked(
+  windows: readonly WindowSpec[],
+  dayItems: readonly KindedItem[],
+  now: Date,
+): DayItem[] {
+  return dayItems
+    .filter((item) => countsTowardDailyLimit(item, item.kind))
+    .map((item) => dayItemOf(windows, item, !isOpenAhead(item, now)));
+}
+
+/** An item as the walk takes it: a settled one is not judged, so it needs no session. */
+function dayItemOf(
+  windows: readonly WindowSpec[],
+  item: Pick<KindedItem, 'id' | 'startsAt' | 'endsAt' | 'kind'>,
+  settled: boolean,
+): DayItem {
+  const { startsAt, endsAt } = policyTimes(item);
+  return {
+    id: item.id,
+    startsAt,
+    endsAt,
+    kind: item.kind,
+    settled,
+    sessionStartsAt: settled
+      ? undefined
+      : containingOccurrence(windows, startsAt, endsAt)?.startsAt,
+  };
+}
+
+function policyTimes(item: Pick<KindedItem, 'startsAt' | 'endsAt' | 'kind'>): PolicyItemTimes {
+  return { startsAt: item.startsAt.getTime(), endsAt: item.endsAt.getTime(), kind: item.kind };
 }
 
 /** An item that breaks the policy, as the policy's answer and the progress list it. */

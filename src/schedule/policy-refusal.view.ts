@@ -18,12 +18,25 @@ export class PolicyRefusalView extends ProblemDto implements PolicyRefusal {
   messageVi!: string;
 }
 
+/** An item of the log that a save would take past the daily limit. */
+export class PushedItemView {
+  id!: string;
+  /** Local, ISO 8601 with offset. */
+  startsAt!: string;
+  endsAt!: string;
+}
+
 /** A new or moved item (a bulletin or a relay) that the policy refuses: its times. */
 export class ItemPolicyRefusalView extends PolicyRefusalView {
   /** The item's start as it would be saved (local, ISO 8601 with offset). */
   startsAt!: string;
   /** Its end. */
   endsAt!: string;
+  /**
+   * `POLICY_DAILY_LIMIT` only, when the item itself is within the limit: the later item of its
+   * day that the player would then refuse, past the limit (and does not without the item).
+   */
+  pushedItem?: PushedItemView;
 }
 
 /** The window a policy refusal names. */

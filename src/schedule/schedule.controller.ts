@@ -31,8 +31,9 @@ import { BulletinSlotsView, FreeSlotsView, ScheduleService } from './schedule.se
 /** What an item's save is refused with when it breaks the broadcast policy. */
 const ITEM_POLICY_REFUSAL =
   `${POLICY_REFUSAL_CODES} (ItemPolicyRefusalView): the item would break the commune's ` +
-  "broadcast policy; the problem carries the `rule`, the policy's Vietnamese message " +
-  "(`messageVi`) and the item's `startsAt` and `endsAt`";
+  'broadcast policy, or take a later item of its day past the daily limit (`pushedItem`); ' +
+  'items the player will refuse anyway do not count; the problem carries the `rule`, the ' +
+  "policy's Vietnamese message (`messageVi`) and the item's `startsAt` and `endsAt`";
 
 @ApiTags('schedule')
 @ApiBearerAuth()

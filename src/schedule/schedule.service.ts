@@ -140,7 +140,7 @@ export class ScheduleService {
         revision: 0,
         demo: false,
       };
-      await this.policy.assertItem(manager, item);
+      await this.policy.assertItem(manager, item, now);
       await manager.insert(ScheduleItem, item);
       await this.audit.record(
         {
@@ -185,7 +185,7 @@ export class ScheduleService {
         { startsAt, endsAt, zones: item.zones, exceptItemId: item.id },
         await this.communeDevices.zonesOfDevices(manager, communeCode),
       );
-      await this.policy.assertItem(manager, { ...item, startsAt, endsAt });
+      await this.policy.assertItem(manager, { ...item, startsAt, endsAt }, now);
       await manager.update(
         ScheduleItem,
         { id: item.id },
@@ -318,7 +318,7 @@ export class ScheduleService {
       const startsAt = new Date(ranges[0].first);
       const endsAt = new Date(startsAt.getTime() + item.durationMs);
       try {
-        await this.policy.assertItem(manager, { ...item, startsAt, endsAt });
+        await this.policy.assertItem(manager, { ...item, startsAt, endsAt }, now);
       } catch (error) {
         if (error instanceof DomainError) continue;
         throw error;

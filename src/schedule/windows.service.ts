@@ -372,7 +372,7 @@ export class WindowsService {
       );
     }
     for (const placement of movable) {
-      await this.policy.assertItem(manager, { ...placement.item, ...placement.at! });
+      await this.policy.assertItem(manager, { ...placement.item, ...placement.at! }, now);
       await manager.update(
         ScheduleItem,
         { id: placement.item.id },

@@ -2460,6 +2460,12 @@ export interface components {
       /** @description Empty, or the rule the window breaks (its items are refused at play time). */
       policyBreaches: components['schemas']['PolicyBreachView'][];
     };
+    PushedItemView: {
+      id: string;
+      /** @description Local, ISO 8601 with offset. */
+      startsAt: string;
+      endsAt: string;
+    };
     ItemPolicyRefusalView: {
       /** @example 409 */
       statusCode: number;
@@ -2476,6 +2482,11 @@ export interface components {
       startsAt: string;
       /** @description Its end. */
       endsAt: string;
+      /**
+       * @description `POLICY_DAILY_LIMIT` only, when the item itself is within the limit: the later item of its
+       *     day that the player would then refuse, past the limit (and does not without the item).
+       */
+      pushedItem?: components['schemas']['PushedItemView'];
       /**
        * @description The rule broken (the same as `code`).
        * @enum {string}
@@ -6153,7 +6164,7 @@ export interface operations {
           'application/json': components['schemas']['ScheduleItemView'];
         };
       };
-      /** @description `POLICY_QUIET_HOURS`, `POLICY_SESSION_TOO_LONG`, `POLICY_DAILY_LIMIT`, `POLICY_UNATTENDED_RELAY` (ItemPolicyRefusalView): the item would break the commune's broadcast policy; the problem carries the `rule`, the policy's Vietnamese message (`messageVi`) and the item's `startsAt` and `endsAt`; `SCHEDULE_OVERLAP`, `SCHEDULE_OUTSIDE_WINDOW`, `SCHEDULE_IN_PAST`: another item in its time, outside every window, or a start passed */
+      /** @description `POLICY_QUIET_HOURS`, `POLICY_SESSION_TOO_LONG`, `POLICY_DAILY_LIMIT`, `POLICY_UNATTENDED_RELAY` (ItemPolicyRefusalView): the item would break the commune's broadcast policy, or take a later item of its day past the daily limit (`pushedItem`); items the player will refuse anyway do not count; the problem carries the `rule`, the policy's Vietnamese message (`messageVi`) and the item's `startsAt` and `endsAt`; `SCHEDULE_OVERLAP`, `SCHEDULE_OUTSIDE_WINDOW`, `SCHEDULE_IN_PAST`: another item in its time, outside every window, or a start passed */
       409: {
         headers: {
           [name: string]: unknown;
@@ -6331,7 +6342,7 @@ export interface operations {
           'application/json': components['schemas']['ScheduleItemView'];
         };
       };
-      /** @description `POLICY_QUIET_HOURS`, `POLICY_SESSION_TOO_LONG`, `POLICY_DAILY_LIMIT`, `POLICY_UNATTENDED_RELAY` (ItemPolicyRefusalView): the item would break the commune's broadcast policy; the problem carries the `rule`, the policy's Vietnamese message (`messageVi`) and the item's `startsAt` and `endsAt`; `SCHEDULE_OVERLAP`, `SCHEDULE_OUTSIDE_WINDOW`, `SCHEDULE_IN_PAST`, `SCHEDULE_ITEM_CLOSED`: another item in its new time, outside every window, a start passed, or an item that started or was cancelled */
+      /** @description `POLICY_QUIET_HOURS`, `POLICY_SESSION_TOO_LONG`, `POLICY_DAILY_LIMIT`, `POLICY_UNATTENDED_RELAY` (ItemPolicyRefusalView): the item would break the commune's broadcast policy, or take a later item of its day past the daily limit (`pushedItem`); items the player will refuse anyway do not count; the problem carries the `rule`, the policy's Vietnamese message (`messageVi`) and the item's `startsAt` and `endsAt`; `SCHEDULE_OVERLAP`, `SCHEDULE_OUTSIDE_WINDOW`, `SCHEDULE_IN_PAST`, `SCHEDULE_ITEM_CLOSED`: another item in its new time, outside every window, a start passed, or an item that started or was cancelled */
       409: {
         headers: {
           [name: string]: unknown;
