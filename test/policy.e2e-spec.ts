@@ -255,12 +255,28 @@ describe('broadcast policy (e2e)', () => {
     });
     // 2025-10-07 holds 30 s + 40 s: another 40 s makes 110 s of the 120 allowed; 30 s more does not fit.
     await schedule(bulletin40s, at('2025-10-07', '05:30:00')).expect(201);
-    const daily = await schedule(bulletin30s, at('2025-10-07', '05:35:00')).expect(409);
+    // 30 s at 05:35 fits before the others: it would leave no room for the 20:50 item.
+    const pushing = await schedule(bulletin30s, at('2025-10-07', '05:35:00')).expect(409);
+    expect(pushing.body).toMatchObject({
+      code: 'POLICY_DAILY_LIMIT',
+      messageVi:
+        'Thêm mục phát 05:35–05:35:30 ngày 07/10/2025 thì mục phát 20:50–20:50:30 cùng ngày sẽ vượt giới hạn 2 phút một ngày và không được phát',
+      startsAt: '2025-10-07T05:35:00.000+07:00',
+      pushedItem: {
+        id: evening.body.id,
+        startsAt: '2025-10-07T20:50:00.000+07:00',
+        endsAt: '2025-10-07T20:50:30.000+07:00',
+      },
+    });
+    expect(pushing.body.message).toContain('2 min');
+    // 30 s after them all passes the limit itself: refused for it.
+    const daily = await schedule(bulletin30s, at('2025-10-07', '20:55:00')).expect(409);
     expect(daily.body).toMatchObject({
       code: 'POLICY_DAILY_LIMIT',
       messageVi:
-        'Thêm mục phát 05:35–05:35:30 ngày 07/10/2025 thì tổng thời lượng phát trong ngày là 2,3 phút, quá giới hạn 2 phút một ngày',
+        'Thêm mục phát 20:55–20:55:30 ngày 07/10/2025 thì tổng thời lượng phát trong ngày là 2,3 phút, quá giới hạn 2 phút một ngày',
     });
+    expect(daily.body).not.toHaveProperty('pushedItem');
     expect(daily.body.message).toContain('2 min');
   });
 
@@ -383,6 +399,25 @@ describe('broadcast policy (e2e)', () => {
       maxDailyMinutes: 2,
       unattendedRelaysAtNight: false,
     });
+  });
+
+  it('does not hold an item the player will refuse against the save of another', async () => {
+    // A minute at 20:40 on 10 October, saved before the province moved the quiet hours to 20:30:
+    // the player will refuse it, and it will not air.
+    const night = await insertScheduleItem(app, {
+      communeCode: HAC_THANH,
+      bulletinId: bulletin40s,
+      startsAt: new Date(at('2025-10-10', '20:40:00')),
+      durationMs: 60000,
+    });
+    await schedule(bulletin40s, at('2025-10-10', '17:00:00')).expect(201);
+    // 80 s of the 120 allowed will air; counting the refused minute, it would be 140 s.
+    const saved = await schedule(bulletin40s, at('2025-10-10', '17:02:00')).expect(201);
+    const breaches = (await get(`/communes/${HAC_THANH}/policy`, who.monitor).expect(200)).body
+      .violations as Breach[];
+    expect(breaches.filter((breach) => [night.id, saved.body.id].includes(breach.id))).toEqual([
+      expect.objectContaining({ id: night.id, rule: 'POLICY_QUIET_HOURS' }),
+    ]);
   });
 });
 
