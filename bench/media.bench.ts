@@ -392,6 +392,10 @@ one. The same pipeline, no line of it changed, measured 1.58–1.65 × on the ma
 (job 4.47–4.50 s, floors 2.72–2.83 s, load 1.2–1.8) and 1.30–1.55 × in ten runs on that of
 2026-12-05 before this table's (job 3.75–4.86 s, floors 2.71–3.26 s, load 1.1–2.0), and about
 2 × in CPU time on both: with its second core taken, a machine would give about the CPU ratio.
+On 2 × AMD EPYC (2026-12-07, load 1.2–1.8), two runs of this benchmark, at 23:31 and 23:47 UTC,
+no line of the pipeline changed since 2026-12-06: 1.51 × (runs 1.31–1.67, job 5.53 s, floor
+3.65 s) and 1.38 × (runs 1.16–1.76), about 2 × in CPU time in both: at the goal's edge, where
+the five runs of one benchmark spread wider than the goal's margin.
 
 Where the job's time goes (one more run of the pipeline on the same file): analyse ${stage(t.analyse)} s
 (the downmix process; the original's true-peak meter took ${stage(t.original)} s beside it and the listening pass),

@@ -580,6 +580,18 @@ export const postsBenchmark: Benchmark = {
         'what it was before the check (0.58 in the morning). A run at 16:43 UTC with other work',
         'loading the machine (load ~5): 639 posts/s, 0.58 of the raw server. The goal is not met on',
         'this machine: its rate follows the machine, at about half the raw server’s.',
+        '',
+        'This table: 2026-12-07 23:27 UTC, a fresh machine of the same kind (the raw server',
+        '1,759–1,855 posts/s, 490 µs of CPU a post), the code of that evening (the breach lists, the',
+        'save check and the planner walking a day as the player does; nothing on a post’s path): 874',
+        'posts/s, p99 173 ms, 1,233 µs of CPU a post, 0.48 of the raw server; a run at 22:40 UTC, 898',
+        'posts/s, p99 134 ms, 1,226 µs, 0.47. A CPU profile of the service in a run (`BENCH_CPU_PROF`):',
+        'the main thread idle half the time, garbage collection 22 % of its busy time, SQLite’s',
+        'statements from the main thread 8 %, Express’s router 5 %, the request log 4 %, no function of',
+        'the ledger over 1 %; a sampled heap profile with collected objects (`HeapProfiler`, 18,500',
+        'posts): 136 kB allocated a post, Nest 16 kB, Express’s router 15 kB (walking the 92 layers',
+        'before the route), pino-http 12 kB, the promise hook of AsyncLocalStorage 7 kB, the access',
+        'guard 6 kB: as on 2026-12-06, most of it the HTTP stack’s. Not met.',
       ].join('\n');
     } finally {
       await load.close();
