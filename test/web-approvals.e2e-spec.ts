@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import {
   Browser,
   buildWebApp,
@@ -372,6 +373,7 @@ describe('approvals inbox in the web app (e2e, Chromium)', () => {
     path: string,
     user: { username: string; password: string },
     name: string,
+    check: (page: Page) => Promise<void> = () => Promise.resolve(),
   ): Promise<void> {
     const page = await browser.newTab(`print-${name}`);
     await signIn(page, baseUrl, user.username, user.password);
@@ -391,12 +393,20 @@ describe('approvals inbox in the web app (e2e, Chromium)', () => {
       overflow: 0,
       spilling: [],
     });
+    await check(page);
     await screenshot(page, name, true);
     await page.close();
   }
 
   it('prints the week’s schedule and the province report on A4 without menus or buttons', async () => {
     await printedOnA4('/lich', OPERATOR, 'in-lich-tuan');
-    await printedOnA4('/bao-cao', MONITOR, 'in-bao-cao-tinh');
+    await printedOnA4('/bao-cao', MONITOR, 'in-bao-cao-tinh', async (page) => {
+      // The province grid prints at 7.5 pt (10 px), its cells too, not at the screen's 0.84 rem.
+      const sizes = await page.evaluate<string[]>(
+        `[...document.querySelectorAll('.compliance-grid .cell')].map((cell) => getComputedStyle(cell).fontSize)`,
+      );
+      expect(sizes.length).toBeGreaterThan(0);
+      expect([...new Set(sizes)]).toEqual(['10px']);
+    });
   });
 });
