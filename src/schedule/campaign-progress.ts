@@ -1,5 +1,5 @@
 import { CampaignRule } from '../campaigns/entities/campaign.entity';
-import { isMet, requirementFor } from '../campaigns/targets';
+import { Airtime, isMet, requirementFor } from '../campaigns/targets';
 import { eachDate, isoWeek, localDateOf } from '../common/local-time';
 import {
   CampaignProgress,
@@ -24,6 +24,18 @@ export interface CountedItem {
   /** The plays it adds: absent, one; a partial play adds none (`airtimeOf`). */
   plays?: number;
   topics: readonly string[];
+}
+
+/**
+ * An item of the log as the targets count it, from what it adds (`countedAirtime` in
+ * plan.service.ts): nothing (`null`), or its airtime and plays.
+ */
+export function countedItem(
+  startsAt: number,
+  topics: readonly string[],
+  counted: Airtime | null,
+): CountedItem[] {
+  return counted ? [{ startsAt, durationMs: counted.airedMs, plays: counted.plays, topics }] : [];
 }
 
 const weekLabels = new Map<string, string>();

@@ -14,7 +14,7 @@ import { formatLocalInstant, localDateOf } from '../common/local-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { Db } from '../database/db.service';
 import { GeoService } from '../geo/geo.service';
-import { assessProgress } from './campaign-progress';
+import { assessProgress, countedItem } from './campaign-progress';
 import { checkDateRange, DateRange, rangeInstants } from './date-range';
 import { GapsQueryDto, PlanDto, ProvincePlanDto } from './dto/schedule.dto';
 import { ScheduleItem, ScheduleItemStatus } from './entities/schedule-item.entity';
@@ -349,19 +349,13 @@ export class PlanService {
       campaign,
       range.from,
       range.to,
-      items.flatMap((item) => {
-        const counted = countedAirtime(item, refused.has(item.id), playedParts.get(item.id));
-        return counted
-          ? [
-              {
-                startsAt: item.startsAt.getTime(),
-                durationMs: counted.airedMs,
-                plays: counted.plays,
-                topics: itemTopics(item, topics),
-              },
-            ]
-          : [];
-      }),
+      items.flatMap((item) =>
+        countedItem(
+          item.startsAt.getTime(),
+          itemTopics(item, topics),
+          countedAirtime(item, refused.has(item.id), playedParts.get(item.id)),
+        ),
+      ),
     );
     return {
       campaign: campaign.code,

@@ -4,6 +4,7 @@ import {
   CampaignProgress,
   CampaignTargets,
   CountedItem,
+  countedItem,
   describeDayGap,
   describeSeconds,
   describeTopicGap,
@@ -277,16 +278,7 @@ class PlanBuilder {
     this.dates.forEach((_date, day) => this.fillDay(day));
     const counted: CountedItem[] = [
       ...this.input.existing.flatMap((item) =>
-        item.counted
-          ? [
-              {
-                startsAt: item.startsAt,
-                durationMs: item.counted.airedMs,
-                plays: item.counted.plays,
-                topics: item.topics,
-              },
-            ]
-          : [],
+        countedItem(item.startsAt, item.topics, item.counted),
       ),
       ...this.planned.map((item) => ({
         startsAt: item.startsAt,
