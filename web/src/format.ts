@@ -269,7 +269,7 @@ const ROUND: Record<Rounding, (value: number) => number> = {
  * Airtime is whole milliseconds: a sum's float noise (42,1 + 17,9 = 60,000…01) is taken off before
  * it is rounded or compared, so that it never rounds up a second nor reads as short.
  */
-function wholeMs(seconds: number): number {
+export function wholeMs(seconds: number): number {
   return Math.round(seconds * 1000);
 }
 

@@ -3,7 +3,7 @@
  * is missing, as numbers and as words. No DOM, so that the unit tests read it.
  */
 
-import { formatSeconds } from './format.js';
+import { formatSeconds, wholeMs } from './format.js';
 import type { ComplianceRow, ScheduleItem } from './types.js';
 import { breaches } from './policy-breaches.js';
 
@@ -57,7 +57,7 @@ export function topicWeeks(
       // 3,6e-15 s in floating point, which is met, not "Còn thiếu 0 giây".
       missingSeconds: Math.max(
         0,
-        Math.round((row.requiredSeconds - row.airedSeconds - plannedSeconds) * 1000) / 1000,
+        wholeMs(row.requiredSeconds - row.airedSeconds - plannedSeconds) / 1000,
       ),
       missingPlays: Math.max(0, row.requiredPlays - row.plays - planned.length),
     };
